@@ -1,0 +1,229 @@
+"""The ``synthloom`` command line: fit, sample, datasets, demo (also ``python -m synthloom``).
+
+Exit codes: 0 success, 2 user error (one line on stderr says what to do), 1 a bug (with traceback),
+130 interrupted (outputs are written atomically, so nothing is left half-written).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from synthloom.errors import ConfigError, SynthloomError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="synthloom",
+    help="Learn a generator from real data, sample synthetic data, and prove its quality.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")]
+
+
+def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def user_errors(command: F) -> F:
+    """Turn user errors into one line on stderr and exit code 2; Ctrl-C into exit code 130."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        warnings.showwarning = _show_warning
+        try:
+            return command(*args, **kwargs)
+        except SynthloomError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted: no partial output was kept", highlight=False)
+            raise typer.Exit(130) from None
+
+    return guarded  # type: ignore[return-value]
+
+
+@app.command("datasets")
+@user_errors
+def datasets_command() -> None:
+    """List the bundled real data sets (they load offline, from installed packages)."""
+    from synthloom import datasets
+
+    table = Table(title="Bundled real data sets")
+    for column in ("name", "area", "rows", "columns", "target", "source"):
+        table.add_column(column)
+    for info in datasets.list():
+        table.add_row(
+            info.name, info.area, f"{info.rows:,}", str(info.columns), str(info.target), info.source
+        )
+    console.print(table)
+
+
+def _load_input(source: str, encoding: str) -> Any:
+    """A CSV/Parquet path, or the name of a bundled data set."""
+    from synthloom import datasets
+    from synthloom.data.io import read_table
+
+    if not Path(source).suffix and source in {info.name for info in datasets.list()}:
+        return datasets.load(source)
+    return read_table(source, encoding=encoding)
+
+
+@app.command("fit")
+@user_errors
+def fit_command(
+    data: Annotated[str, typer.Argument(help="Real data: a .csv/.parquet file or a bundled data set name.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (.synthloom).")],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Generator name (see `synthloom models`).")
+    ] = "copula",
+    epochs: Annotated[
+        int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
+    ] = None,
+    metadata: Annotated[
+        Path | None, typer.Option("--metadata", help="JSON column kinds, overriding inference.")
+    ] = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of a CSV file.")] = "utf-8",
+    device: Annotated[
+        str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda (deep generators).")
+    ] = "auto",
+    max_minutes: Annotated[
+        float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
+    ] = None,
+    seed: SeedOption = 0,
+) -> None:
+    """Learn a generator from real data and save it (safetensors + JSON; no pickle)."""
+    from synthloom.data.metadata import Metadata
+    from synthloom.registry import model_class
+
+    generator_class = model_class(model)
+    accepted = generator_class().get_params()
+    params: dict[str, Any] = {"random_state": seed}
+    for name, value, flag in (("epochs", epochs, "--epochs"), ("max_minutes", max_minutes, "--max-minutes")):
+        if value is not None:
+            if name not in accepted:
+                raise ConfigError(f"model {model!r} does not train in epochs; drop {flag}")
+            params[name] = value
+    if "device" in accepted:
+        params.update(device=device, verbose=True)
+    frame = _load_input(data, encoding)
+    meta = Metadata.load(metadata) if metadata is not None else None
+    console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
+    generator = generator_class(**params).fit(frame, meta)
+    generator.save(output)
+    console.print(f"saved {model} model to {output}")
+
+
+@app.command("sample")
+@user_errors
+def sample_command(
+    model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom fit`.")],
+    rows: Annotated[str, typer.Option("--rows", "-n", help="Number of rows to generate.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv or .parquet.")],
+    condition: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--condition",
+            "-c",
+            help="COLUMN=VALUE for a category, COLUMN=LOW..HIGH for a numeric range; repeat for several.",
+        ),
+    ] = None,
+    seed: SeedOption = 0,
+) -> None:
+    """Generate synthetic rows from a saved model, streamed to CSV or Parquet in chunks."""
+    from synthloom.models.base import load
+    from synthloom.sampling import parse_condition_options, parse_row_count, sample_to_file
+
+    n = parse_row_count(rows)
+    conditions = parse_condition_options(condition or [])
+    generator = load(model_file)
+    sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
+    console.print(f"wrote {n:,} synthetic rows to {output}")
+
+
+@app.command("evaluate")
+@user_errors
+def evaluate_command(
+    real: Annotated[Path, typer.Argument(help="Real rows the generator did not see (.csv/.parquet).")],
+    synthetic: Annotated[Path, typer.Argument(help="Synthetic rows (.csv/.parquet).")],
+    train: Annotated[
+        Path | None, typer.Option("--train", help="Real rows the generator was trained on (for privacy).")
+    ] = None,
+    target: Annotated[str | None, typer.Option("--target", help="Column to predict, for utility.")] = None,
+    metadata: Annotated[
+        Path | None, typer.Option("--metadata", help="JSON column kinds, overriding inference.")
+    ] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here.")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
+    seed: SeedOption = 0,
+) -> None:
+    """Measure fidelity, detection, diversity, utility and privacy; print a summary, write the report."""
+    from synthloom.demo import summary_table
+    from synthloom.metrics.evaluate import evaluate_files
+
+    with console.status("evaluating: fidelity, detection, diversity, utility, privacy"):
+        result = evaluate_files(
+            real,
+            synthetic,
+            train=train,
+            target=target,
+            metadata=metadata,
+            html_path=report,
+            json_path=json_path,
+            random_state=seed,
+        )
+    console.print(summary_table(result, f"{synthetic} against {real}"))
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    for path in (report, json_path):
+        if path is not None:
+            console.print(f"wrote {path}")
+
+
+@app.command("models")
+@user_errors
+def models_command() -> None:
+    """List the available generators."""
+    from synthloom.registry import list_models, model_class
+
+    table = Table(title="Generators")
+    table.add_column("name")
+    table.add_column("what it is")
+    for name in list_models():
+        doc = (model_class(name).__doc__ or "").strip().splitlines()[0]
+        table.add_row(name, doc)
+    console.print(table)
+
+
+@app.command("demo")
+@user_errors
+def demo_command(
+    dataset: Annotated[str, typer.Option("--dataset", help="Bundled data set to learn from.")] = "default",
+    model: Annotated[str, typer.Option("--model", "-m", help="Generator name.")] = "copula",
+    out: Annotated[Path, typer.Option("--out", help="Folder for synthetic.csv, report.html, model.")] = Path(
+        "out"
+    ),
+    seed: SeedOption = 0,
+) -> None:
+    """End to end on bundled real data: fit, sample, evaluate, write outputs, print a summary."""
+    from synthloom.demo import run_demo
+
+    run_demo(dataset=dataset, model=model, out=out, seed=seed, console=console)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    app(args=argv if argv is not None else sys.argv[1:], prog_name="synthloom")

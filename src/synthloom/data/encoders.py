@@ -1,0 +1,512 @@
+"""Reversible per-column encoders: one pandas column <-> a block of float32 columns.
+
+Each encoder declares its output as ``Span``s (start offset within its block, width, activation, role).
+The table transformer concatenates the blocks; the spans are the contract models build their output
+heads, conditional vectors and losses from. Every encoder's learned state is plain JSON.
+"""
+
+from __future__ import annotations
+
+import warnings
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr, ndtri
+from sklearn.mixture import BayesianGaussianMixture
+
+from synthloom.data.metadata import ColumnKind, ColumnSpec
+from synthloom.errors import DataWarning
+
+# Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
+# 0.5% weight, and scales by 4 standard deviations so that nearly all values land inside tanh's range.
+MAX_MODES = 10
+MIN_MODE_WEIGHT = 0.005
+MODE_SCALE = 4.0
+# The mixture and the quantiles are fitted on a bounded subsample: fitting cost stays flat as tables grow.
+FIT_SUBSAMPLE = 5_000
+N_QUANTILES = 1_000
+MAX_DECIMALS = 6
+_U_EDGE = 1e-7  # normal scores are bounded to about +-5.2
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of output columns that belongs to one column and shares one activation.
+
+    Attributes:
+        column: source column name.
+        start: first output index (absolute, within the transformer's matrix).
+        width: number of output columns.
+        activation: "tanh" (scaled value), "linear" (unbounded value) or "softmax" (one-hot group).
+        role: "value", "mode" (mixture component), "category" or "missing" (present/missing indicator).
+    """
+
+    column: str
+    start: int
+    width: int
+    activation: str
+    role: str
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.width
+
+    @property
+    def is_discrete_column(self) -> bool:
+        """True for the one-hot span of a categorical column: what conditional vectors range over."""
+        return self.role == "category"
+
+
+def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
+    out = np.zeros((codes.shape[0], width), dtype=np.float32)
+    out[np.arange(codes.shape[0]), codes] = 1.0
+    return out
+
+
+def to_float(series: pd.Series, name: str, warn: bool = True) -> np.ndarray:
+    """Numbers from a column, with stray strings and infinities made missing (and a warning saying so)."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        stamps = series.to_numpy(dtype="datetime64[ns]")
+        values = stamps.astype(np.int64).astype(np.float64) / 1e9
+        values[np.isnat(stamps)] = np.nan
+        return values
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        coerced = pd.to_numeric(series, errors="coerce")
+        stray = series.notna() & coerced.isna()
+        if warn and stray.any():
+            examples = ", ".join(repr(v) for v in series[stray].astype(str).unique()[:3])
+            warnings.warn(
+                f"column {name!r}: {int(stray.sum())} value(s) that are not numbers ({examples}) "
+                "treated as missing",
+                DataWarning,
+                stacklevel=3,
+            )
+        values = coerced.to_numpy(dtype=np.float64, na_value=np.nan)
+    infinite = np.isinf(values)
+    if infinite.any():
+        if warn:
+            warnings.warn(
+                f"column {name!r}: {int(infinite.sum())} infinite value(s) treated as missing",
+                DataWarning,
+                stacklevel=3,
+            )
+        values = np.where(infinite, np.nan, values)
+    return values
+
+
+def _learn_decimals(values: np.ndarray) -> int | None:
+    """Fewest decimals (up to 6) that reproduce every value, so synthetic values look like real ones."""
+    for decimals in range(MAX_DECIMALS + 1):
+        if np.allclose(
+            np.round(values, decimals), values, rtol=0, atol=1e-9 * max(1.0, np.abs(values).max())
+        ):
+            return decimals
+    return None
+
+
+class ColumnEncoder(ABC):
+    """An encoder fits one column, encodes it to a float32 block and decodes the block back."""
+
+    type_name: ClassVar[str]
+    spans: list[Span]  # offsets relative to this encoder's block
+
+    @abstractmethod
+    def fit(self, series: pd.Series, rng: np.random.Generator) -> ColumnEncoder:
+        """Learn what encoding and decoding need from the real column."""
+
+    @abstractmethod
+    def transform(self, series: pd.Series) -> np.ndarray:
+        """Encode a column to a (n_rows, width) float32 block."""
+
+    @abstractmethod
+    def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        """Decode a (n_rows, width) block back to a column with the real column's dtype."""
+
+    @abstractmethod
+    def state(self) -> dict[str, Any]:
+        """Learned state as plain JSON (the constructor arguments come back through ``from_state``)."""
+
+    @classmethod
+    @abstractmethod
+    def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> ColumnEncoder:
+        """Rebuild a fitted encoder from ``state()``."""
+
+    @property
+    def width(self) -> int:
+        return sum(span.width for span in self.spans)
+
+
+def _py(value: Any) -> Any:
+    """A numpy scalar as a plain Python value, so encoder state stays JSON."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _missing_span(has_missing: bool, start: int, column: str) -> list[Span]:
+    return [Span(column, start, 2, "softmax", "missing")] if has_missing else []
+
+
+def _missing_block(missing: np.ndarray) -> np.ndarray:
+    return _one_hot(missing.astype(np.int64), 2)
+
+
+class NumericEncoder(ColumnEncoder):
+    """Continuous, integer and datetime columns.
+
+    ``method="gmm"`` is CTGAN's mode-specific normalisation: a Bayesian Gaussian mixture finds the modes,
+    each value becomes (mode one-hot, value scaled within its mode). ``method="quantile"`` maps values
+    through their empirical CDF onto a standard normal (what diffusion and copula models want).
+    Missing values get a present/missing indicator span and come back as missing.
+    """
+
+    type_name = "numeric"
+
+    def __init__(self, name: str, spec: ColumnSpec, method: str = "gmm") -> None:
+        self.name, self.spec, self.method = name, spec, method
+
+    # -- reading the column -------------------------------------------------------------------------
+    def _values(self, series: pd.Series, warn: bool = False) -> np.ndarray:
+        if self.spec.datetime_format is not None:
+            series = pd.to_datetime(series, format=self.spec.datetime_format, errors="coerce")
+        elif self.spec.kind == ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(series):
+            series = pd.to_datetime(series, errors="coerce")
+        return to_float(series, self.name, warn)
+
+    def fit(self, series: pd.Series, rng: np.random.Generator) -> NumericEncoder:
+        values = self._values(series, warn=True)
+        missing = np.isnan(values)
+        present = values[~missing]
+        self.has_missing = bool(missing.any())
+        self.low, self.high = float(present.min()), float(present.max())
+        self.fill = float(np.median(present))
+        self.decimals = self._rounding(present)
+        self.dtype = str(series.dtype)
+        if present.size > FIT_SUBSAMPLE:
+            present = rng.choice(present, FIT_SUBSAMPLE, replace=False)
+        if self.method == "gmm":
+            self._fit_mixture(present, int(rng.integers(2**31 - 1)))
+        else:
+            quantiles = np.quantile(present, np.linspace(0, 1, min(N_QUANTILES, present.size)))
+            # the subsample may miss the extremes: pin the ends to the full column's range
+            quantiles[0], quantiles[-1] = self.low, self.high
+            self.quantiles = quantiles.tolist()
+        self._build_spans()
+        return self
+
+    def _rounding(self, present: np.ndarray) -> int | None:
+        if self.spec.kind == ColumnKind.INTEGER:
+            return 0
+        if self.spec.kind == ColumnKind.DATETIME:
+            # seconds since the epoch: whole days when every stamp is midnight, else whole seconds
+            return -1 if np.all(present % 86_400 == 0) else 0
+        return _learn_decimals(present[:FIT_SUBSAMPLE])
+
+    def _fit_mixture(self, present: np.ndarray, seed: int) -> None:
+        mixture = BayesianGaussianMixture(
+            n_components=min(MAX_MODES, max(1, np.unique(present).size)),
+            weight_concentration_prior_type="dirichlet_process",
+            weight_concentration_prior=0.001,
+            max_iter=100,
+            random_state=seed,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence warnings on tiny or discrete columns are harmless
+            mixture.fit(present.reshape(-1, 1))
+        keep = mixture.weights_ > MIN_MODE_WEIGHT
+        if not keep.any():
+            keep = mixture.weights_ == mixture.weights_.max()
+        self.means = mixture.means_[keep, 0].tolist()
+        # a floor on the spread keeps a mode sitting on one repeated value from dividing by ~0
+        floor = max(1e-6, 1e-6 * (self.high - self.low))
+        self.stds = np.maximum(np.sqrt(mixture.covariances_[keep, 0, 0]), floor).tolist()
+        self.weights = (mixture.weights_[keep] / mixture.weights_[keep].sum()).tolist()
+
+    def _build_spans(self) -> None:
+        if self.method == "gmm":
+            self.spans = [
+                Span(self.name, 0, 1, "tanh", "value"),
+                Span(self.name, 1, len(self.means), "softmax", "mode"),
+            ]
+        else:
+            self.spans = [Span(self.name, 0, 1, "linear", "value")]
+        self.spans += _missing_span(self.has_missing, sum(s.width for s in self.spans), self.name)
+
+    # -- encoding -------------------------------------------------------------------------------------
+    def transform(self, series: pd.Series) -> np.ndarray:
+        values = self._values(series)
+        missing = np.isnan(values)
+        values = np.where(missing, self.fill, values)
+        if self.method == "gmm":
+            means, stds = np.asarray(self.means), np.asarray(self.stds)
+            scaled = (values[:, None] - means) / stds  # (N, K)
+            log_density = -0.5 * scaled**2 - np.log(stds) + np.log(self.weights)
+            mode = log_density.argmax(axis=1)
+            value = scaled[np.arange(values.size), mode] / MODE_SCALE
+            blocks = [value[:, None].astype(np.float32), _one_hot(mode, len(self.means))]
+        else:
+            blocks = [self._to_normal(values)[:, None].astype(np.float32)]
+        if self.has_missing:
+            blocks.append(_missing_block(missing))
+        return np.hstack(blocks)
+
+    def _to_normal(self, values: np.ndarray) -> np.ndarray:
+        q = np.asarray(self.quantiles)
+        levels = np.linspace(0, 1, q.size)
+        # averaging interpolation from both ends places repeated quantiles (ties) at their centre
+        u = 0.5 * (np.interp(values, q, levels) - np.interp(-values, -q[::-1], -levels[::-1]))
+        return ndtri(np.clip(u, _U_EDGE, 1 - _U_EDGE))
+
+    def _from_normal(self, z: np.ndarray) -> np.ndarray:
+        q = np.asarray(self.quantiles)
+        u = ndtr(z)
+        # values clipped onto the edges on the way in go back to the exact minimum and maximum
+        u = np.where(u <= _U_EDGE * 1.001, 0.0, np.where(u >= 1 - _U_EDGE * 1.001, 1.0, u))
+        return np.interp(u, np.linspace(0, 1, q.size), q)
+
+    def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        if self.method == "gmm":
+            mode = block[:, 1 : 1 + len(self.means)].argmax(axis=1)
+            scale = MODE_SCALE * np.asarray(self.stds)[mode]
+            values = block[:, 0].astype(np.float64) * scale + np.asarray(self.means)[mode]
+        else:
+            values = self._from_normal(block[:, 0].astype(np.float64))
+        values = np.clip(values, self.low, self.high)
+        if self.decimals is not None:
+            values = self._round(values)
+        if self.has_missing:
+            values[block[:, -2:].argmax(axis=1) == 1] = np.nan
+        return self._restore_dtype(values)
+
+    def _round(self, values: np.ndarray) -> np.ndarray:
+        if self.decimals == -1:  # whole days
+            return np.round(values / 86_400) * 86_400
+        return np.round(values, self.decimals)
+
+    def _restore_dtype(self, values: np.ndarray) -> pd.Series:
+        if self.spec.kind == ColumnKind.DATETIME:
+            stamps = pd.Series(pd.to_datetime(values * 1e9, unit="ns"), name=self.name)
+            if self.spec.datetime_format is not None:
+                return (
+                    stamps.dt.strftime(self.spec.datetime_format).astype(object).where(stamps.notna(), np.nan)
+                )
+            return stamps.astype(self.dtype) if self.dtype.startswith("datetime64") else stamps
+        series = pd.Series(values, name=self.name)
+        if np.isnan(values).any() or self.spec.numeric_coerced:
+            return series
+        try:
+            return series.astype(self.dtype)
+        except (TypeError, ValueError):
+            return series
+
+    def state(self) -> dict[str, Any]:
+        learned = (
+            {"means": self.means, "stds": self.stds, "weights": self.weights}
+            if self.method == "gmm"
+            else {"quantiles": self.quantiles}
+        )
+        return {
+            "method": self.method,
+            "has_missing": self.has_missing,
+            "low": self.low,
+            "high": self.high,
+            "fill": self.fill,
+            "decimals": self.decimals,
+            "dtype": self.dtype,
+            **learned,
+        }
+
+    @classmethod
+    def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> NumericEncoder:
+        encoder = cls(name, spec, state["method"])
+        for key, value in state.items():
+            setattr(encoder, key, value)
+        encoder._build_spans()
+        return encoder
+
+
+class CategoricalEncoder(ColumnEncoder):
+    """Categorical, boolean and free-text columns as one-hot, missing values as their own category.
+
+    Beyond ``max_categories`` levels, the rarest share one "other" slot (memory stays bounded for id-like
+    columns with thousands of levels); decoding that slot draws one of the rare levels by frequency.
+    """
+
+    type_name = "categorical"
+
+    def __init__(self, name: str, spec: ColumnSpec, max_categories: int = 500) -> None:
+        self.name, self.spec, self.max_categories = name, spec, max_categories
+
+    def fit(self, series: pd.Series, rng: np.random.Generator) -> CategoricalEncoder:
+        counts = series.value_counts(dropna=False, sort=False)
+        order = sorted(range(len(counts)), key=lambda i: (-counts.iloc[i], str(counts.index[i])))
+        levels = [None if pd.isna(counts.index[i]) else _py(counts.index[i]) for i in order]
+        frequencies = counts.to_numpy()[order].astype(np.float64)
+        self.dtype = str(series.dtype)
+        if len(levels) > self.max_categories:
+            kept = self.max_categories - 1
+            self.levels, self.rare_levels = levels[:kept], levels[kept:]
+            self.rare_weights = (frequencies[kept:] / frequencies[kept:].sum()).tolist()
+        else:
+            self.levels, self.rare_levels, self.rare_weights = levels, [], []
+        self._build_index()
+        return self
+
+    def _build_index(self) -> None:
+        self.index = {level: code for code, level in enumerate(self.levels) if level is not None}
+        self.missing_code = self.levels.index(None) if None in self.levels else None
+        self.other_code = len(self.levels) if self.rare_levels else None
+        width = len(self.levels) + (1 if self.rare_levels else 0)
+        self.spans = [Span(self.name, 0, width, "softmax", "category")]
+
+    def codes(self, series: pd.Series) -> np.ndarray:
+        """Code of each value; unseen values go to the "other" slot, or to the most frequent level."""
+        fallback = self.other_code if self.other_code is not None else 0
+        present = series.notna().to_numpy()
+        mapped = series.map(self.index).to_numpy(dtype=np.float64, na_value=np.nan)
+        codes = np.where(np.isnan(mapped), fallback, mapped).astype(np.int64)
+        if not present.all():
+            codes[~present] = self.missing_code if self.missing_code is not None else fallback
+        return codes
+
+    def transform(self, series: pd.Series) -> np.ndarray:
+        return _one_hot(self.codes(series), self.spans[0].width)
+
+    def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        codes = block.argmax(axis=1)
+        table = np.array([np.nan if level is None else level for level in self.levels] + [None], dtype=object)
+        values = table[codes]
+        if self.other_code is not None:
+            is_other = codes == self.other_code
+            rare = np.array(self.rare_levels, dtype=object)
+            values[is_other] = rare[rng.choice(rare.size, int(is_other.sum()), p=self.rare_weights)]
+        return self._restore_dtype(pd.Series(values, name=self.name))
+
+    def _restore_dtype(self, series: pd.Series) -> pd.Series:
+        has_missing = series.isna().any()
+        if self.dtype == "bool" and has_missing:
+            return series.astype("boolean")
+        if self.dtype == "category":
+            return series.astype("category")
+        if has_missing and self.dtype.startswith(("int", "uint")):
+            return series.astype(np.float64)
+        try:
+            return series.astype(self.dtype)
+        except (TypeError, ValueError):
+            return series
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "max_categories": self.max_categories,
+            "dtype": self.dtype,
+            "levels": self.levels,
+            "rare_levels": self.rare_levels,
+            "rare_weights": self.rare_weights,
+        }
+
+    @classmethod
+    def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> CategoricalEncoder:
+        encoder = cls(name, spec, state["max_categories"])
+        encoder.dtype, encoder.levels = state["dtype"], state["levels"]
+        encoder.rare_levels, encoder.rare_weights = state["rare_levels"], state["rare_weights"]
+        encoder._build_index()
+        return encoder
+
+
+class ConstantEncoder(ColumnEncoder):
+    """A column with a single value (or no value at all): nothing to learn, restored as it was."""
+
+    type_name = "constant"
+
+    def __init__(self, name: str, spec: ColumnSpec) -> None:
+        self.name, self.spec, self.spans = name, spec, []
+
+    def fit(self, series: pd.Series, rng: np.random.Generator) -> ConstantEncoder:
+        present = series.dropna()
+        value = present.iloc[0] if len(present) else None
+        self.value = value.isoformat() if isinstance(value, pd.Timestamp) else _py(value)
+        self.dtype = str(series.dtype)
+        return self
+
+    def transform(self, series: pd.Series) -> np.ndarray:
+        return np.zeros((len(series), 0), dtype=np.float32)
+
+    def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        series = pd.Series([np.nan if self.value is None else self.value] * block.shape[0], name=self.name)
+        try:
+            return series.astype(self.dtype)
+        except (TypeError, ValueError):
+            return series
+
+    def state(self) -> dict[str, Any]:
+        return {"value": self.value, "dtype": self.dtype}
+
+    @classmethod
+    def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> ConstantEncoder:
+        encoder = cls(name, spec)
+        encoder.value, encoder.dtype = state["value"], state["dtype"]
+        return encoder
+
+
+class IdentifierEncoder(ColumnEncoder):
+    """Row identifiers are regenerated, never learned: new ids of the same shape, none copied from real rows.
+
+    Numeric ids continue past the largest real id; text ids follow the character classes of a real id
+    (digit, upper, lower; other characters kept), so "CUST-00412" becomes e.g. "CUST-83019".
+    """
+
+    type_name = "identifier"
+
+    def __init__(self, name: str, spec: ColumnSpec) -> None:
+        self.name, self.spec, self.spans = name, spec, []
+
+    def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
+        present = series.dropna()
+        self.dtype = str(series.dtype)
+        if pd.api.types.is_numeric_dtype(series):
+            self.start, self.template = int(present.max()) + 1 if len(present) else 0, None
+        else:
+            text = present.astype(str)
+            modal_length = int(text.str.len().mode().iloc[0])
+            self.start, self.template = 0, text[text.str.len() == modal_length].iloc[0]
+        return self
+
+    def transform(self, series: pd.Series) -> np.ndarray:
+        return np.zeros((len(series), 0), dtype=np.float32)
+
+    def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        n = block.shape[0]
+        if self.template is None:
+            return pd.Series(np.arange(self.start, self.start + n), name=self.name).astype(self.dtype)
+        columns = []
+        for char in self.template:
+            if char.isdigit():
+                columns.append(rng.integers(0, 10, n).astype(str).astype(object))
+            elif char.isalpha():
+                alphabet = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+                letters = alphabet[rng.integers(0, 26, n)].astype(object)
+                columns.append(
+                    letters if char.isupper() else np.char.lower(letters.astype(str)).astype(object)
+                )
+            else:
+                columns.append(np.full(n, char, dtype=object))
+        joined = np.sum(np.stack(columns, axis=1), axis=1) if columns else np.full(n, "", dtype=object)
+        return pd.Series(joined, name=self.name, dtype=object)
+
+    def state(self) -> dict[str, Any]:
+        return {"start": self.start, "template": self.template, "dtype": self.dtype}
+
+    @classmethod
+    def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> IdentifierEncoder:
+        encoder = cls(name, spec)
+        encoder.start, encoder.template, encoder.dtype = state["start"], state["template"], state["dtype"]
+        return encoder
+
+
+ENCODER_TYPES: dict[str, type[ColumnEncoder]] = {
+    encoder.type_name: encoder
+    for encoder in (NumericEncoder, CategoricalEncoder, ConstantEncoder, IdentifierEncoder)
+}

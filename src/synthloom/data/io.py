@@ -1,0 +1,119 @@
+"""Reading and writing tables with clear errors and no half-written files.
+
+Every writer goes through ``atomic_path``: output lands in a temporary file beside the target and is renamed
+over it only when complete, so an interrupted or failed run never leaves a truncated file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from synthloom.data.metadata import check_column_names
+from synthloom.errors import ConfigError, DataError
+
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only if the block succeeds.
+
+    Example:
+        >>> with atomic_path("out/data.csv") as tmp:
+        ...     frame.to_csv(tmp, index=False)
+    """
+    target = Path(target)
+    if target.parent and not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(target: str | Path, text: str) -> None:
+    """Write ``text`` to ``target`` atomically (UTF-8)."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def table_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise ConfigError(f"{path}: unknown table format {suffix or '(none)'!r}; use a .csv or .parquet file")
+
+
+def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
+    """Read a CSV or Parquet file, refusing input that cannot be a usable table.
+
+    Raises:
+        DataError: missing, empty or header-only file, undecodable bytes, duplicate column names.
+
+    Example:
+        >>> real = read_table("transactions.csv")
+    """
+    path = Path(path)
+    fmt = table_format(path)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found; check the path")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: file is empty; give a table with a header row and data rows")
+    frame = _read_parquet(path) if fmt == "parquet" else _read_csv(path, encoding)
+    check_column_names(frame.columns, source=str(path))
+    if frame.empty:
+        raise DataError(f"{path}: has a header but no data rows; give at least one data row")
+    return frame
+
+
+def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+    try:
+        with path.open(newline="", encoding=encoding) as handle:
+            header = next(csv.reader(handle), [])
+        check_column_names(header, str(path))
+        return pd.read_csv(path, encoding=encoding, low_memory=False)
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{path}: byte {exc.start} is not valid {encoding}; re-save the file as {encoding} "
+            f"or pass --encoding (e.g. latin-1)"
+        ) from None
+    except LookupError:
+        raise ConfigError(f"unknown text encoding {encoding!r}; use e.g. utf-8 or latin-1") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: no columns found; give a table with a header row") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: not a well-formed CSV ({str(exc).splitlines()[0]})") from None
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as CSV or Parquet (by extension), atomically."""
+    path = Path(path)
+    fmt = table_format(path)
+    with atomic_path(path) as tmp:
+        if fmt == "csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+    return path

@@ -1,0 +1,223 @@
+"""Column kinds of a table: inferred from a DataFrame, overridable by the user, saved as JSON.
+
+Metadata is the one description of a table shared by generators and evaluators. Inference follows what a
+careful analyst would decide by looking at the column, and every guess can be overridden:
+
+    >>> meta = Metadata.infer(df)
+    >>> meta.set_kind("zip_code", "categorical")
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthloom.errors import ConfigError, DataError
+
+
+class ColumnKind(StrEnum):
+    """What a column holds, which decides how it is encoded and compared."""
+
+    CONTINUOUS = "continuous"
+    INTEGER = "integer"
+    CATEGORICAL = "categorical"
+    BOOLEAN = "boolean"
+    DATETIME = "datetime"
+    IDENTIFIER = "identifier"  # unique per row: regenerated, never learned
+    TEXT = "text"  # free text: treated as high-cardinality categorical with rare values bucketed
+
+
+NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.INTEGER, ColumnKind.DATETIME})
+DISCRETE_KINDS = frozenset({ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.TEXT})
+
+# A numeric-looking text column is read as numbers when at least this share of its values parse.
+_NUMERIC_SHARE = 0.9
+_ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key)$", re.IGNORECASE)
+
+
+@dataclass
+class ColumnSpec:
+    """One column's kind plus the facts about it that encoders need.
+
+    Attributes:
+        kind: the column kind.
+        datetime_format: strftime format for datetime columns that arrived as text (None: real datetimes).
+        numeric_coerced: the column arrived as text and was read as numbers (stray strings became missing).
+    """
+
+    kind: ColumnKind
+    datetime_format: str | None = None
+    numeric_coerced: bool = False
+
+
+@dataclass
+class Metadata:
+    """Column kinds of one table, in column order."""
+
+    columns: dict[str, ColumnSpec] = field(default_factory=dict)
+
+    @classmethod
+    def infer(cls, data: pd.DataFrame) -> Metadata:
+        """Guess each column's kind from its values.
+
+        Example:
+            >>> Metadata.infer(pd.DataFrame({"age": [31, 45], "sex": ["F", "M"]})).kinds()
+            {'age': 'integer', 'sex': 'categorical'}
+        """
+        check_column_names(data.columns)
+        return cls({str(name): _infer_column(data[name]) for name in data.columns})
+
+    def kinds(self) -> dict[str, str]:
+        """Column name to kind name, in column order."""
+        return {name: str(spec.kind) for name, spec in self.columns.items()}
+
+    def set_kind(self, column: str, kind: str | ColumnKind, datetime_format: str | None = None) -> Metadata:
+        """Override the inferred kind of one column; returns self for chaining."""
+        if column not in self.columns:
+            raise ConfigError(f"column {column!r} is not in the metadata; columns are: {list(self.columns)}")
+        try:
+            self.columns[column] = ColumnSpec(ColumnKind(kind), datetime_format=datetime_format)
+        except ValueError:
+            choices = ", ".join(k.value for k in ColumnKind)
+            raise ConfigError(
+                f"unknown column kind {kind!r} for {column!r}; choose one of: {choices}"
+            ) from None
+        return self
+
+    def columns_of(self, *kinds: ColumnKind) -> list[str]:
+        """Names of the columns whose kind is one of ``kinds``."""
+        return [name for name, spec in self.columns.items() if spec.kind in kinds]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {"columns": {name: asdict(spec) for name, spec in self.columns.items()}}
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> Metadata:
+        """Inverse of ``to_dict``; a ``ConfigError`` for anything malformed."""
+        try:
+            columns = {
+                str(name): ColumnSpec(
+                    ColumnKind(spec["kind"]),
+                    datetime_format=spec.get("datetime_format"),
+                    numeric_coerced=bool(spec.get("numeric_coerced", False)),
+                )
+                for name, spec in payload["columns"].items()
+            }
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError(
+                f"malformed metadata ({exc}); expected {{'columns': {{name: {{'kind': ...}}}}}}"
+            ) from None
+        return cls(columns)
+
+    def save(self, path: str | Path) -> None:
+        """Write as JSON (atomically)."""
+        from synthloom.data.io import atomic_write_text
+
+        atomic_write_text(Path(path), json.dumps(self.to_dict(), indent=2))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Metadata:
+        """Read JSON written by ``save``."""
+        path = Path(path)
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: metadata file not found") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not a JSON metadata file ({exc})") from None
+
+    def check_matches(self, data: pd.DataFrame, source: str = "data") -> None:
+        """Raise a ``DataError`` when ``data`` lacks a column the metadata names."""
+        missing = [c for c in self.columns if c not in data.columns]
+        if missing:
+            raise DataError(f"{source} lacks column(s) {missing} named in the metadata")
+
+
+def check_column_names(columns: Iterable[object], source: str = "data") -> None:
+    """Refuse duplicate column names, which would make every column lookup ambiguous."""
+    names = [str(c) for c in columns]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise DataError(f"{source} has duplicate column name(s) {dupes}; rename them so each is unique")
+
+
+def _infer_column(series: pd.Series) -> ColumnSpec:
+    if pd.api.types.is_bool_dtype(series):
+        return ColumnSpec(ColumnKind.BOOLEAN)
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return ColumnSpec(ColumnKind.DATETIME)
+    if pd.api.types.is_numeric_dtype(series):
+        return _infer_numeric(series)
+    return _infer_text(series)
+
+
+def _infer_numeric(series: pd.Series) -> ColumnSpec:
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    finite = values[np.isfinite(values)]
+    if finite.size and np.all(finite == np.round(finite)):
+        unique = np.unique(finite)
+        if unique.size <= 2 and set(unique.tolist()) <= {0.0, 1.0}:
+            return ColumnSpec(ColumnKind.BOOLEAN)
+        looks_like_id = bool(_ID_NAME.search(str(series.name))) and unique.size == finite.size
+        return ColumnSpec(ColumnKind.IDENTIFIER if looks_like_id else ColumnKind.INTEGER)
+    return ColumnSpec(ColumnKind.CONTINUOUS)
+
+
+def _infer_text(series: pd.Series) -> ColumnSpec:
+    present = series.dropna()
+    if present.empty:
+        return ColumnSpec(ColumnKind.CATEGORICAL)
+    text = present.astype(str)
+    numbers = pd.to_numeric(text, errors="coerce")
+    share_numeric = float(numbers.notna().mean())
+    if share_numeric >= _NUMERIC_SHARE and text.nunique() > 2:
+        spec = _infer_numeric(numbers.rename(series.name))
+        spec.numeric_coerced = True
+        return spec
+    datetime_format = _guess_datetime_format(text)
+    if datetime_format is not None:
+        return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
+    n_unique = text.nunique()
+    if n_unique == len(text) and len(text) >= 20:
+        long_text = text.str.len().mean() > 40 or text.str.contains(" ").mean() > 0.5
+        return ColumnSpec(ColumnKind.TEXT if long_text else ColumnKind.IDENTIFIER)
+    if _ID_NAME.search(str(series.name)) and n_unique == len(text):
+        return ColumnSpec(ColumnKind.IDENTIFIER)
+    return ColumnSpec(ColumnKind.CATEGORICAL)
+
+
+_DATETIME_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%Y/%m/%d",
+    "%b %Y",
+    "%Y-%m",
+)
+
+
+def _guess_datetime_format(text: pd.Series) -> str | None:
+    """The first common format that parses every one of (up to) 200 sampled values, else None."""
+    sample = text.iloc[:200]
+    if not sample.str.contains(r"\d", regex=True).all():
+        return None
+    for fmt in _DATETIME_FORMATS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
+        if parsed.notna().all():
+            return fmt
+    return None

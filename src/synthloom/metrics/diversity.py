@@ -1,0 +1,286 @@
+"""Diversity and coverage: does the synthetic data stay where real data lives, and reach all of it?
+
+* Precision / recall / density / coverage (Naeem et al. 2020, "Reliable Fidelity and Diversity Metrics
+  for Generative Models"): each row's k-nearest-neighbour ball (k = 5) in its own table approximates the
+  data's support. Precision: share of synthetic rows inside some real ball; recall: share of real rows
+  inside some synthetic ball; density: how many real balls hold a synthetic row on average, / k (about 1
+  when the distributions match); coverage: share of real rows whose ball holds a synthetic row. Balls are
+  closed (distance <= radius) because tables have exact duplicates, whose radius is 0.
+* Alpha-precision / beta-recall (Alaa et al. 2022, "How Faithful is your Synthetic Data?"), in the shared
+  encoding centred on the real mean (synthcity's "naive" variant): alpha-precision compares, for each
+  alpha, the share of synthetic rows inside the real alpha-support with alpha; beta-recall the share of
+  real rows reached by synthetic rows inside the synthetic beta-support with beta; each curve is
+  integrated as 1 - 2 * area between the curve and the diagonal (1 = ideal).
+* Per-category coverage and numeric modes: a category holding at least 1% of real rows, or a value range
+  holding at least 5% of them, that the synthetic data misses is a sign of mode collapse.
+
+Everything is computed on subsamples of at most ``MAX_ROWS`` rows per table, of equal size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import PCA
+
+from synthloom.data.metadata import ColumnKind
+from synthloom.metrics.encoding import (
+    TableEncoder,
+    Tables,
+    distance_chunks,
+    nearest_neighbours,
+    subsample_index,
+)
+from synthloom.metrics.result import INFO, FamilyResult, Score, grade
+
+MAX_ROWS = 5_000
+K_NEIGHBOURS = 5
+N_ALPHAS = 31
+EMBEDDING_POINTS = 2_000  # per table in the 2-D scatter: more only hides the picture
+MIN_CATEGORY_SHARE = 0.01  # a real category this common must appear in synthetic data
+MODE_BINS = 20
+MIN_MODE_SHARE = 0.05  # a value range holding this share of real rows is a mode
+MODE_KEPT = 0.2  # a mode is missing when synthetic data puts under 20% of the real share there
+
+
+def prdc(real: np.ndarray, synthetic: np.ndarray, k: int = K_NEIGHBOURS) -> dict[str, float]:
+    """Precision, recall, density and coverage of Naeem et al. (2020) on encoded rows.
+
+    Example:
+        >>> prdc(encoded_real, encoded_real.copy())["coverage"]
+        1.0
+    """
+    real_radius = nearest_neighbours(real, real, k, exclude_self=True)[0][:, -1]
+    synthetic_radius = nearest_neighbours(synthetic, synthetic, k, exclude_self=True)[0][:, -1]
+    in_real_ball = np.zeros(len(synthetic), dtype=bool)
+    balls_holding = np.zeros(len(synthetic))
+    real_reached = np.zeros(len(real), dtype=bool)
+    real_covered = np.zeros(len(real), dtype=bool)
+    for rows, distances in distance_chunks(synthetic, real):  # (synthetic rows, real rows)
+        inside = distances <= real_radius[None, :]
+        in_real_ball[rows] = inside.any(axis=1)
+        balls_holding[rows] = inside.sum(axis=1)
+        real_covered |= inside.any(axis=0)
+        real_reached |= (distances <= synthetic_radius[rows, None]).any(axis=0)
+    return {
+        "precision": float(in_real_ball.mean()),
+        "recall": float(real_reached.mean()),
+        "density": float(balls_holding.sum() / (k * len(synthetic))),
+        "coverage": float(real_covered.mean()),
+    }
+
+
+def alpha_precision_beta_recall(real: np.ndarray, synthetic: np.ndarray) -> dict[str, float]:
+    """Integrated alpha-precision and beta-recall of Alaa et al. (2022), "naive" embedding.
+
+    Example:
+        >>> alpha_precision_beta_recall(encoded_real, encoded_synthetic)
+        {'alpha_precision': 0.93, 'beta_recall': 0.41}
+    """
+    alphas = np.linspace(0.0, 1.0, N_ALPHAS)
+    real_center = real.mean(axis=0)
+    radii = np.quantile(np.linalg.norm(real - real_center, axis=1), alphas)
+    synthetic_to_center = np.linalg.norm(synthetic - real_center, axis=1)
+    precision_curve = (synthetic_to_center[None, :] <= radii[:, None]).mean(axis=1)
+
+    real_to_real = nearest_neighbours(real, real, 1, exclude_self=True)[0][:, 0]
+    real_to_synthetic, nearest = nearest_neighbours(real, synthetic, 1)
+    # a real row is reached when its nearest synthetic row is closer than its nearest real neighbour ...
+    reached = real_to_synthetic[:, 0] <= real_to_real
+    # ... and that synthetic row lies inside the synthetic beta-support
+    support_distance = np.linalg.norm(synthetic[nearest[:, 0]] - synthetic.mean(axis=0), axis=1)
+    beta_radii = np.quantile(support_distance, alphas)
+    recall_curve = (reached[None, :] & (support_distance[None, :] <= beta_radii[:, None])).mean(axis=1)
+    return {
+        "alpha_precision": float(1.0 - 2.0 * np.trapezoid(np.abs(precision_curve - alphas), alphas)),
+        "beta_recall": float(1.0 - 2.0 * np.trapezoid(np.abs(recall_curve - alphas), alphas)),
+    }
+
+
+def category_coverage(tables: Tables) -> pd.DataFrame:
+    """Per discrete column: real categories holding >= 1% of rows, and those the synthetic data lacks.
+
+    Example:
+        >>> category_coverage(prepare(real, collapsed)).loc[0, "missing"]
+        'Divorced, Widowed'
+    """
+    rows = []
+    for name in tables.discrete:
+        shares = tables.real[name].value_counts(normalize=True)
+        common = shares[shares >= MIN_CATEGORY_SHARE].index
+        present = set(tables.synthetic[name].dropna().unique())
+        missing = [str(c) for c in common if c not in present]
+        rows.append(
+            {
+                "column": name,
+                "real_categories": len(common),
+                "covered": len(common) - len(missing),
+                "coverage": (len(common) - len(missing)) / len(common) if len(common) else float("nan"),
+                "missing": ", ".join(missing),
+            }
+        )
+    return pd.DataFrame(rows, columns=["column", "real_categories", "covered", "coverage", "missing"])
+
+
+def numeric_modes(tables: Tables) -> pd.DataFrame:
+    """Per numeric column: value ranges holding >= 5% of real rows, and those synthetic data neglects."""
+    rows = []
+    for name, spec in tables.metadata.columns.items():
+        if name not in tables.numeric:
+            continue
+        real = tables.real[name].dropna().to_numpy()
+        synthetic = tables.synthetic[name].dropna().to_numpy()
+        edges = np.histogram_bin_edges(real, bins=MODE_BINS)
+        real_share = np.histogram(real, edges)[0] / max(1, real.size)
+        synthetic_share = np.histogram(synthetic, edges)[0] / max(1, synthetic.size)
+        modes = np.flatnonzero(real_share >= MIN_MODE_SHARE)
+        lost = [i for i in modes if synthetic_share[i] < MODE_KEPT * real_share[i]]
+        ranges = [_value_range(edges[i], edges[i + 1], spec.kind) for i in lost]
+        rows.append(
+            {
+                "column": name,
+                "modes": len(modes),
+                "covered": len(modes) - len(lost),
+                "missing": ", ".join(ranges),
+            }
+        )
+    return pd.DataFrame(rows, columns=["column", "modes", "covered", "missing"])
+
+
+def _value_range(low: float, high: float, kind: ColumnKind) -> str:
+    if kind == ColumnKind.DATETIME:
+        return f"{pd.Timestamp(int(low)).date()} to {pd.Timestamp(int(high)).date()}"
+    return f"{low:.4g} to {high:.4g}"
+
+
+def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:
+    """Diversity family: PRDC, alpha-precision / beta-recall, category and mode coverage, embedding.
+
+    Example:
+        >>> diversity(prepare(real_test, synthetic)).score("coverage").value
+        0.88
+    """
+    rng = np.random.default_rng(random_state)
+    n = min(len(tables.real), len(tables.synthetic), MAX_ROWS)
+    real = tables.real.iloc[subsample_index(len(tables.real), n, rng)]
+    synthetic = tables.synthetic.iloc[subsample_index(len(tables.synthetic), n, rng)]
+    encoder = TableEncoder(tables.numeric, tables.discrete).fit(real, synthetic)
+    real_x, synthetic_x = encoder.transform(real), encoder.transform(synthetic)
+    values = {**prdc(real_x, synthetic_x), **alpha_precision_beta_recall(real_x, synthetic_x)}
+    categories, modes = category_coverage(tables), numeric_modes(tables)
+    values["category_coverage"] = _category_share(categories)
+    values["distinct_rows"] = _distinct_share(synthetic) / max(_distinct_share(real), 1e-12)
+    return FamilyResult(
+        "diversity",
+        scores=_diversity_scores(values),
+        tables={"category_coverage": categories, "numeric_modes": modes},
+        warnings=_collapse_warnings(values, categories, modes),
+        extras={"embedding": _embedding(real_x, synthetic_x, random_state)},
+    )
+
+
+def _category_share(categories: pd.DataFrame) -> float:
+    total = categories["real_categories"].sum()
+    return float(categories["covered"].sum() / total) if total else float("nan")
+
+
+def _distinct_share(frame: pd.DataFrame) -> float:
+    """Share of rows that differ from every other row: mode collapse repeats rows."""
+    return float(1.0 - frame.duplicated().mean())
+
+
+def _diversity_scores(v: dict[str, float]) -> list[Score]:
+    density_verdict = grade(
+        abs(np.log(max(v["density"], 1e-12))), np.log(1.25), np.log(2.0), higher_is_better=False
+    )
+    return [
+        Score(
+            "coverage",
+            "Coverage",
+            v["coverage"],
+            f"{v['coverage']:.0%} of real rows have a synthetic row among their nearest real neighbours "
+            "(Naeem et al.; about 97% when both come from one distribution).",
+            grade(v["coverage"], 0.9, 0.7),
+        ),
+        Score(
+            "precision",
+            "Precision",
+            v["precision"],
+            f"{v['precision']:.0%} of synthetic rows fall where real rows live.",
+            grade(v["precision"], 0.8, 0.6),
+        ),
+        Score(
+            "recall",
+            "Recall",
+            v["recall"],
+            f"{v['recall']:.0%} of real rows fall where synthetic rows live.",
+            grade(v["recall"], 0.8, 0.6),
+        ),
+        Score(
+            "density",
+            "Density",
+            v["density"],
+            f"Synthetic rows sit in {v['density']:.2f}x as many real neighbourhoods as real rows do "
+            "(1 = same concentration; above 1, synthetic rows crowd the dense regions).",
+            density_verdict,
+        ),
+        Score(
+            "alpha_precision",
+            "Alpha-precision",
+            v["alpha_precision"],
+            f"Integrated alpha-precision {v['alpha_precision']:.2f}: synthetic rows fill the real data's "
+            "typical-to-rare regions in the right proportions (1 = ideal).",
+            grade(v["alpha_precision"], 0.8, 0.6),
+        ),
+        Score(
+            "beta_recall",
+            "Beta-recall",
+            v["beta_recall"],
+            f"Integrated beta-recall {v['beta_recall']:.2f}: how fully synthetic rows reach the real rows "
+            "(1 = ideal; below about 0.5 is common for tabular generators).",
+            grade(v["beta_recall"], 0.6, 0.35),
+        ),
+        Score(
+            "category_coverage",
+            "Category coverage",
+            v["category_coverage"],
+            f"{v['category_coverage']:.0%} of real categories (those with at least 1% of rows) appear in the "
+            "synthetic data.",
+            grade(v["category_coverage"], 1.0, 0.9),
+        ),
+        Score(
+            "distinct_rows",
+            "Distinct rows (vs real)",
+            v["distinct_rows"],
+            f"The synthetic data has {v['distinct_rows']:.2f}x the real share of distinct rows "
+            "(well below 1 = rows repeated, a sign of mode collapse).",
+            grade(v["distinct_rows"], 0.9, 0.5) if np.isfinite(v["distinct_rows"]) else INFO,
+        ),
+    ]
+
+
+def _collapse_warnings(values: dict[str, float], categories: pd.DataFrame, modes: pd.DataFrame) -> list[str]:
+    lost = [f"{r.column}: {r.missing}" for r in categories.itertuples() if r.missing]
+    lost += [f"{r.column}: {r.missing}" for r in modes.itertuples() if r.missing]
+    found = []
+    if lost:
+        found.append(
+            "Mode collapse: the synthetic data misses categories or value ranges common in the real "
+            "data — " + "; ".join(lost)
+        )
+    if values["coverage"] < 0.5:
+        found.append(
+            f"Mode collapse: only {values['coverage']:.0%} of real rows have a synthetic row nearby."
+        )
+    if values["distinct_rows"] < 0.5:
+        found.append("Mode collapse: synthetic rows repeat far more often than real rows do.")
+    return found
+
+
+def _embedding(real_x: np.ndarray, synthetic_x: np.ndarray, random_state: int) -> dict[str, np.ndarray]:
+    """2-D PCA of both tables, fitted on the real rows, for the scatter plot."""
+    rng = np.random.default_rng(random_state)
+    pca = PCA(n_components=min(2, real_x.shape[1]), random_state=random_state).fit(real_x)
+    real_points = pca.transform(real_x[subsample_index(len(real_x), EMBEDDING_POINTS, rng)])
+    synthetic_points = pca.transform(synthetic_x[subsample_index(len(synthetic_x), EMBEDDING_POINTS, rng)])
+    return {"real": real_points, "synthetic": synthetic_points, "explained": pca.explained_variance_ratio_}

@@ -1,0 +1,356 @@
+"""Making real and synthetic tables comparable, and one numeric view of them for distances and classifiers.
+
+``prepare`` checks the tables once (same columns, enough rows, numbers where numbers are expected) and
+cleans each column to one dtype per kind: numeric and datetime columns become float64 (datetimes as
+nanoseconds since the epoch), discrete columns keep their values. Every family starts from its ``Tables``.
+
+``TableEncoder`` turns a cleaned table into a float matrix in a Gower-like geometry: each numeric value
+becomes its rank in the real data (0..1, so a column with outliers cannot dominate a distance), each
+category a one-hot block scaled so that two different categories are 1 apart — as far as the two ends of a
+numeric column. Distances, nearest neighbours, classifiers and the 2-D embedding all use this one view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from synthloom.data.metadata import (
+    DISCRETE_KINDS,
+    NUMERIC_KINDS,
+    ColumnKind,
+    ColumnSpec,
+    Metadata,
+    check_column_names,
+)
+from synthloom.errors import DataError
+
+MIN_ROWS = 10  # below this no estimate in any family means anything
+MAX_CATEGORIES = 30  # one-hot width per column; rarer categories share an "other" slot
+_RANK_POINTS = 20_000  # sorted real values kept per column to compute ranks
+_CHUNK_CELLS = 4_000_000  # distance-matrix cells per chunk (32 MB as float64)
+_ZERO_DISTANCE = 1e-9  # squared distances below this are rounding noise of identical rows
+_ONE_HOT_SCALE = 1 / np.sqrt(2)  # two different one-hot rows are sqrt(2) apart; scaled, 1 apart
+
+
+@dataclass
+class Tables:
+    """Real and synthetic tables, checked and cleaned to one dtype per column kind.
+
+    Attributes:
+        real: real rows the synthetic data is compared with (rows the generator did not see).
+        synthetic: synthetic rows.
+        train: real rows the generator was trained on, or None when not given.
+        metadata: kinds of the evaluated columns (identifier and empty columns left out).
+        notes: plain-language notes on columns left out or values changed.
+    """
+
+    real: pd.DataFrame
+    synthetic: pd.DataFrame
+    train: pd.DataFrame | None
+    metadata: Metadata
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        """Evaluated columns, in order."""
+        return list(self.metadata.columns)
+
+    @property
+    def numeric(self) -> list[str]:
+        """Numeric and datetime columns."""
+        return self.metadata.columns_of(*NUMERIC_KINDS)
+
+    @property
+    def discrete(self) -> list[str]:
+        """Categorical, boolean and text columns."""
+        return self.metadata.columns_of(*DISCRETE_KINDS)
+
+    def all_real(self) -> pd.DataFrame:
+        """Every real row known: training rows (when given) and the compared rows."""
+        if self.train is None:
+            return self.real
+        return pd.concat([self.train, self.real], ignore_index=True)
+
+
+def prepare(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    train: pd.DataFrame | None = None,
+    metadata: Metadata | None = None,
+) -> Tables:
+    """Check that the tables can be compared and clean every column to one dtype per kind.
+
+    Args:
+        real: real rows not used to train the generator (test / hold-out rows).
+        synthetic: synthetic rows.
+        train: real rows the generator was trained on (optional).
+        metadata: column kinds; inferred from the real rows when None.
+
+    Raises:
+        DataError: a frame is not a DataFrame, columns differ, fewer than ``MIN_ROWS`` rows, a numeric
+            column holds text, or no column is left to compare.
+
+    Example:
+        >>> tables = prepare(real_test, synthetic, train=real_train)
+        >>> tables.numeric
+        ['age', 'hours-per-week']
+    """
+    frames = {"real data": real, "synthetic data": synthetic}
+    if train is not None:
+        frames["training data"] = train
+    for source, frame in frames.items():
+        _check_frame(frame, source)
+    frames = {source: frame.rename(columns=str) for source, frame in frames.items()}
+    real = frames["real data"]
+    for source, frame in frames.items():
+        if source != "real data":
+            _check_same_columns(real, frame, source)
+    if metadata is None:
+        known = [frames["training data"], real] if train is not None else [real]
+        metadata = Metadata.infer(pd.concat(known, ignore_index=True))
+    else:
+        _check_metadata(metadata, real)
+    kept, notes = _evaluated_columns(metadata, real)
+    cleaned = {source: _clean(frame, kept, source) for source, frame in frames.items()}
+    return Tables(
+        real=cleaned["real data"],
+        synthetic=cleaned["synthetic data"],
+        train=cleaned.get("training data"),
+        metadata=kept,
+        notes=notes,
+    )
+
+
+def _check_frame(frame: object, source: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{source} must be a pandas DataFrame, not {type(frame).__name__}")
+    check_column_names(frame.columns, source)
+    if len(frame) < MIN_ROWS:
+        raise DataError(f"{source} has {len(frame)} row(s); give at least {MIN_ROWS} rows to evaluate")
+
+
+def _check_same_columns(real: pd.DataFrame, other: pd.DataFrame, source: str) -> None:
+    real_names, other_names = [str(c) for c in real.columns], [str(c) for c in other.columns]
+    missing = [c for c in real_names if c not in other_names]
+    extra = [c for c in other_names if c not in real_names]
+    if missing or extra:
+        parts = ([f"lacks {missing}"] if missing else []) + ([f"has extra {extra}"] if extra else [])
+        raise DataError(
+            f"{source} does not have the real data's columns: it {' and '.join(parts)}; "
+            "give both tables the same columns"
+        )
+
+
+def _check_metadata(metadata: Metadata, real: pd.DataFrame) -> None:
+    metadata.check_matches(real, "real data")
+    undescribed = [str(c) for c in real.columns if str(c) not in metadata.columns]
+    if undescribed:
+        raise DataError(f"the metadata does not describe column(s) {undescribed}; add them or drop them")
+
+
+def _evaluated_columns(metadata: Metadata, real: pd.DataFrame) -> tuple[Metadata, list[str]]:
+    """Leave out identifiers (unique per row, nothing to learn) and columns with no real value."""
+    kept: dict[str, ColumnSpec] = {}
+    notes = []
+    for name, spec in metadata.columns.items():
+        if spec.kind == ColumnKind.IDENTIFIER:
+            notes.append(f"column {name!r} is an identifier; it is not compared")
+        elif real[name].isna().all():
+            notes.append(f"column {name!r} is empty in the real data; it is not compared")
+        else:
+            kept[name] = spec
+    if not kept:
+        raise DataError("no column is left to compare (all are identifiers or empty in the real data)")
+    return Metadata(kept), notes
+
+
+def _clean(frame: pd.DataFrame, metadata: Metadata, source: str) -> pd.DataFrame:
+    columns = {}
+    for name, spec in metadata.columns.items():
+        series = frame[name].reset_index(drop=True)
+        if spec.kind == ColumnKind.DATETIME:
+            columns[name] = _datetime_ns(series, spec, source)
+        elif spec.kind in NUMERIC_KINDS:
+            columns[name] = _numbers(series, spec, source)
+        elif isinstance(series.dtype, pd.CategoricalDtype):
+            # a categorical dtype would bring unobserved categories into every count
+            columns[name] = series.astype(object)
+        else:
+            columns[name] = series
+    return pd.DataFrame(columns)
+
+
+def _numbers(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        values = series.astype("float64")
+    else:
+        values = pd.to_numeric(series, errors="coerce").astype("float64")
+        bad = values.isna() & series.notna()
+        # a column read as numbers from text on purpose keeps its stray strings as missing values
+        if bad.any() and not spec.numeric_coerced:
+            examples = list(dict.fromkeys(series[bad].astype(str)))[:3]
+            raise DataError(
+                f"{source}: column {series.name!r} is {spec.kind} but holds non-numeric values such as "
+                f"{examples}; fix those values, or set the column's kind to 'categorical' in the metadata"
+            )
+    if np.isinf(values.to_numpy()).any():
+        raise DataError(f"{source}: column {series.name!r} holds infinite values; replace them first")
+    return values
+
+
+def _datetime_ns(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        parsed = series.dt.tz_convert(None) if series.dt.tz is not None else series
+    else:
+        parsed = pd.to_datetime(series, format=spec.datetime_format, errors="coerce")
+        bad = parsed.isna() & series.notna()
+        if bad.any():
+            examples = list(dict.fromkeys(series[bad].astype(str)))[:3]
+            fmt = spec.datetime_format or "an inferred format"
+            raise DataError(
+                f"{source}: column {series.name!r} is a datetime column but values such as {examples} "
+                f"do not parse with {fmt}; fix them or set the column's kind in the metadata"
+            )
+    nanoseconds = parsed.to_numpy(dtype="datetime64[ns]").astype("int64").astype("float64")
+    nanoseconds[parsed.isna().to_numpy()] = np.nan
+    return pd.Series(nanoseconds, name=series.name)
+
+
+class TableEncoder:
+    """Cleaned table -> float64 matrix in a Gower-like geometry (see the module docstring).
+
+    Args:
+        numeric: numeric and datetime columns (already float, as ``prepare`` leaves them).
+        discrete: categorical, boolean and text columns.
+        max_categories: one-hot width per column; rarer categories share one "other" slot.
+
+    Example:
+        >>> encoder = TableEncoder(tables.numeric, tables.discrete).fit(tables.real, tables.synthetic)
+        >>> encoder.transform(tables.synthetic).shape
+        (32561, 118)
+    """
+
+    def __init__(self, numeric: Sequence[str], discrete: Sequence[str], max_categories: int = MAX_CATEGORIES):
+        self.numeric = list(numeric)
+        self.discrete = list(discrete)
+        self.max_categories = max_categories
+
+    def fit(self, reference: pd.DataFrame, *others: pd.DataFrame) -> TableEncoder:
+        """Learn ranks and categories from ``reference``; ``others`` only add missing-value slots."""
+        frames = (reference, *others)
+        self.sorted_values_: dict[str, np.ndarray] = {}
+        for name in self.numeric:
+            values = np.sort(reference[name].to_numpy(dtype=float))
+            values = values[~np.isnan(values)]
+            step = max(1, values.size // _RANK_POINTS)
+            self.sorted_values_[name] = values[::step]
+        self.categories_: dict[str, pd.Index] = {
+            name: pd.Index(reference[name].value_counts().index[: self.max_categories])
+            for name in self.discrete
+        }
+        self.has_missing_: dict[str, bool] = {
+            name: any(frame[name].isna().any() for frame in frames) for name in self.numeric + self.discrete
+        }
+        return self
+
+    @property
+    def width(self) -> int:
+        """Number of output columns."""
+        numeric = sum(1 + self.has_missing_[name] for name in self.numeric)
+        discrete = sum(len(self.categories_[n]) + 1 + self.has_missing_[n] for n in self.discrete)
+        return numeric + discrete
+
+    def transform(self, frame: pd.DataFrame) -> np.ndarray:
+        """Encode ``frame``; categories not seen when fitting go to the "other" slot."""
+        blocks = [self._numeric_block(frame[name]) for name in self.numeric]
+        blocks += [self._discrete_block(frame[name]) for name in self.discrete]
+        return np.hstack(blocks) if blocks else np.zeros((len(frame), 0))
+
+    def _numeric_block(self, series: pd.Series) -> np.ndarray:
+        values = series.to_numpy(dtype=float)
+        reference = self.sorted_values_[str(series.name)]
+        missing = np.isnan(values)
+        if reference.size:
+            # mid-rank: ties share the middle of their run, so a value's rank does not depend on sort order
+            below = np.searchsorted(reference, values, side="left")
+            upto = np.searchsorted(reference, values, side="right")
+            ranks = (below + upto) / (2.0 * reference.size)
+        else:
+            ranks = np.full(values.shape, 0.5)
+        ranks[missing] = 0.5  # the median: a missing value sits nowhere in particular
+        columns = [ranks]
+        if self.has_missing_[str(series.name)]:
+            columns.append(missing.astype(float))
+        return np.column_stack(columns)
+
+    def _discrete_block(self, series: pd.Series) -> np.ndarray:
+        categories = self.categories_[str(series.name)]
+        missing = series.isna().to_numpy()
+        codes = categories.get_indexer(series)
+        codes[codes < 0] = len(categories)  # the "other" slot
+        width = len(categories) + 1 + self.has_missing_[str(series.name)]
+        if self.has_missing_[str(series.name)]:
+            codes[missing] = width - 1
+        block = np.zeros((len(series), width))
+        block[np.arange(len(series)), codes] = _ONE_HOT_SCALE
+        return block
+
+
+def distance_chunks(queries: np.ndarray, reference: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
+    """Euclidean distances from ``queries`` to ``reference``, a block of query rows at a time.
+
+    Yields:
+        (rows, distances): the query rows of this block and their (rows, len(reference)) distances.
+    """
+    ref_sq = np.einsum("ij,ij->i", reference, reference)
+    step = max(1, _CHUNK_CELLS // max(1, len(reference)))
+    for start in range(0, len(queries), step):
+        rows = slice(start, min(start + step, len(queries)))
+        block = queries[rows]
+        squared = np.einsum("ij,ij->i", block, block)[:, None] + ref_sq[None, :] - 2.0 * block @ reference.T
+        squared[squared < _ZERO_DISTANCE] = 0.0
+        yield rows, np.sqrt(squared)
+
+
+def nearest_neighbours(
+    queries: np.ndarray, reference: np.ndarray, k: int = 1, exclude_self: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distances and positions of each query row's ``k`` nearest reference rows, nearest first.
+
+    Args:
+        queries: (n, d) matrix.
+        reference: (m, d) matrix, m >= k (+1 with ``exclude_self``).
+        k: neighbours to return.
+        exclude_self: ``queries`` is ``reference``; a row is not its own neighbour.
+
+    Returns:
+        (distances, positions), both (n, k).
+
+    Example:
+        >>> distances, positions = nearest_neighbours(synthetic_x, train_x, k=2)
+    """
+    distances_out = np.empty((len(queries), k))
+    positions_out = np.empty((len(queries), k), dtype=np.int64)
+    for rows, distances in distance_chunks(queries, reference):
+        if exclude_self:
+            local = np.arange(rows.stop - rows.start)
+            distances[local, local + rows.start] = np.inf
+        candidates = np.argpartition(distances, k - 1, axis=1)[:, :k] if k < distances.shape[1] else None
+        if candidates is None:
+            candidates = np.broadcast_to(np.arange(distances.shape[1]), distances.shape)
+        nearest = np.take_along_axis(distances, candidates, axis=1)
+        order = np.argsort(nearest, axis=1, kind="stable")[:, :k]
+        distances_out[rows] = np.take_along_axis(nearest, order, axis=1)
+        positions_out[rows] = np.take_along_axis(candidates, order, axis=1)
+    return distances_out, positions_out
+
+
+def subsample_index(n_rows: int, limit: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted row positions: all rows when ``n_rows <= limit``, else ``limit`` drawn without replacement."""
+    if n_rows <= limit:
+        return np.arange(n_rows)
+    return np.sort(rng.choice(n_rows, size=limit, replace=False))

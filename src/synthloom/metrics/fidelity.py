@@ -1,0 +1,363 @@
+"""Fidelity: does each column, and each pair of columns, look like the real data?
+
+The definitions are those of SDMetrics' QualityReport (sdmetrics 0.32), so users can compare numbers one
+to one; they are computed on whole columns with numpy instead of one pandas group-by per pair:
+
+* Column shapes: 1 - Kolmogorov-Smirnov statistic for numeric and datetime columns (missing values
+  dropped, values rounded to 14 decimals); 1 - total variation distance of the category frequencies for
+  discrete columns (missing values dropped; a category only the synthetic data has counts 1e-6 times in
+  the real data, as in sdmetrics).
+* Column pair trends: for two numeric columns 1 - |r_real - r_synthetic| / 2, Pearson's r on the rows
+  where both are present. Any other pair: 1 - total variation distance of the pair's joint frequencies,
+  missing values counting as a category; the numeric column of a mixed pair is cut into 10 equal-width
+  bins of its own range in each table (``np.histogram_bin_edges`` + ``np.digitize``: real bin k is
+  matched with synthetic bin k, and the column's maximum shares the top bin with missing values).
+* Only pairs that are related in the real data count towards the average: |r_real| > 0.5 for numeric
+  pairs, Cramér's V > 0.3 otherwise (sdmetrics' default thresholds). A pair with a column that is
+  constant in either table is left out, as sdmetrics rejects constant input.
+* Overall quality: the mean of the two averages (one of them alone when the other is undefined).
+
+One difference: above 50,000 rows sdmetrics scores contingency pairs on an unseeded random 50,000-row
+sample; here every row is used, so on larger tables the two differ by sdmetrics' sampling noise.
+
+Validity (not in the QualityReport): the share of synthetic values inside the real range (numeric) or
+among the real categories (discrete).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synthloom.data.metadata import ColumnKind
+from synthloom.metrics.encoding import Tables
+from synthloom.metrics.result import FamilyResult, Score, grade
+
+KS, TV = "KSComplement", "TVComplement"
+CORRELATION, CONTINGENCY = "CorrelationSimilarity", "ContingencySimilarity"
+CORRELATION_THRESHOLD = 0.5  # sdmetrics' DEFAULT_REAL_CORRELATION_THRESHOLD (|Pearson r| of the real pair)
+ASSOCIATION_THRESHOLD = 0.3  # sdmetrics' DEFAULT_REAL_ASSOCIATION_THRESHOLD (Cramér's V of the real pair)
+_KS_DECIMALS = sys.float_info.dig - 1  # sdmetrics rounds to 14 decimals before the KS test
+_PAIR_BINS = 10
+_UNSEEN_CATEGORY_COUNT = 1e-6  # sdmetrics' regularisation of categories only the synthetic data has
+_WEAK_COLUMN = 0.7  # a column scoring below this gets a warning
+
+
+def column_shapes(tables: Tables) -> pd.DataFrame:
+    """Per-column shape similarity (KS complement or TV complement), 1 = identical distributions.
+
+    Returns:
+        One row per evaluated column: ``column``, ``kind``, ``metric``, ``score`` (NaN when a table has no
+        value in the column).
+
+    Example:
+        >>> column_shapes(prepare(real, synthetic)).set_index("column")["score"].round(2).to_dict()
+        {'age': 0.97, 'sex': 0.99}
+    """
+    rows = []
+    for name, spec in tables.metadata.columns.items():
+        real, synthetic = tables.real[name], tables.synthetic[name]
+        if name in tables.numeric:
+            rounded = spec.kind != ColumnKind.DATETIME  # sdmetrics rounds floats, not nanosecond integers
+            score, metric = ks_complement(real.to_numpy(), synthetic.to_numpy(), rounded), KS
+        else:
+            score, metric = tv_complement(*_category_codes(real, synthetic)), TV
+        rows.append({"column": name, "kind": str(spec.kind), "metric": metric, "score": score})
+    return pd.DataFrame(rows, columns=["column", "kind", "metric", "score"])
+
+
+def ks_complement(real: np.ndarray, synthetic: np.ndarray, rounded: bool = True) -> float:
+    """1 - the two-sample Kolmogorov-Smirnov statistic (largest gap between the two empirical CDFs).
+
+    Example:
+        >>> ks_complement(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]))
+        1.0
+    """
+    x, y = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
+    if not x.size or not y.size:
+        return float("nan")
+    if rounded:
+        x, y = np.round(x, _KS_DECIMALS), np.round(y, _KS_DECIMALS)
+    x, y = np.sort(x), np.sort(y)
+    points = np.concatenate([x, y])
+    cdf_gap = (
+        np.searchsorted(x, points, side="right") / x.size - np.searchsorted(y, points, side="right") / y.size
+    )
+    return float(1.0 - np.abs(cdf_gap).max())
+
+
+def tv_complement(real_codes: np.ndarray, synthetic_codes: np.ndarray, n_categories: int) -> float:
+    """1 - total variation distance between category frequencies; codes < 0 are missing and dropped."""
+    real = np.bincount(real_codes[real_codes >= 0], minlength=n_categories).astype(float)
+    synthetic = np.bincount(synthetic_codes[synthetic_codes >= 0], minlength=n_categories).astype(float)
+    if not real.sum() or not synthetic.sum():
+        return float("nan")
+    real[(real == 0) & (synthetic > 0)] = _UNSEEN_CATEGORY_COUNT
+    return float(1.0 - 0.5 * np.abs(synthetic / synthetic.sum() - real / real.sum()).sum())
+
+
+def _category_codes(real: pd.Series, synthetic: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """Codes shared by both tables (equal values, equal code); missing values get -1."""
+    codes, uniques = pd.factorize(pd.concat([real, synthetic], ignore_index=True))
+    return codes[: len(real)], codes[len(real) :], len(uniques)
+
+
+@dataclass
+class _PairInputs:
+    """Every column of both tables in the form the pair formulas need, computed once."""
+
+    codes: dict[str, tuple[np.ndarray, np.ndarray, int]]  # discrete: missing is its own category
+    bins: dict[str, tuple[np.ndarray, np.ndarray, int]]  # numeric, binned for mixed pairs
+    corr_real: pd.DataFrame
+    corr_synthetic: pd.DataFrame
+    constant: set[str]  # numeric columns with a single value in either table
+
+    @classmethod
+    def build(cls, tables: Tables) -> _PairInputs:
+        codes = {}
+        for name in tables.discrete:
+            real, synthetic, n = _category_codes(tables.real[name], tables.synthetic[name])
+            codes[name] = (np.where(real < 0, n, real), np.where(synthetic < 0, n, synthetic), n + 1)
+        bins = {}
+        if tables.discrete:
+            for name in tables.numeric:
+                real, synthetic = tables.real[name].to_numpy(), tables.synthetic[name].to_numpy()
+                bins[name] = (_own_bins(real), _own_bins(synthetic), _PAIR_BINS + 2)
+        numeric_real, numeric_synthetic = tables.real[tables.numeric], tables.synthetic[tables.numeric]
+        constant = {
+            name
+            for name in tables.numeric
+            if numeric_real[name].nunique() == 1 or numeric_synthetic[name].nunique() == 1
+        }
+        return cls(codes, bins, numeric_real.corr(), numeric_synthetic.corr(), constant)
+
+
+def _own_bins(values: np.ndarray) -> np.ndarray:
+    """sdmetrics' discretisation: 10 equal-width bins over this table's own range; NaN lands in bin 11."""
+    edges = np.histogram_bin_edges(values[~np.isnan(values)], bins=_PAIR_BINS)
+    return np.digitize(values, edges)
+
+
+def column_pair_trends(tables: Tables) -> pd.DataFrame:
+    """Per-pair trend similarity, with whether the pair counts towards the average.
+
+    Returns:
+        One row per pair of evaluated columns: ``column_1``, ``column_2``, ``metric``, ``score``,
+        ``real`` and ``synthetic`` (Pearson r for numeric pairs, Cramér's V otherwise) and
+        ``meets_threshold`` (the pair is related in the real data and counts towards the average).
+
+    Example:
+        >>> pairs = column_pair_trends(prepare(real, synthetic))
+        >>> pairs.loc[pairs["meets_threshold"], "score"].mean()
+        0.93
+    """
+    inputs = _PairInputs.build(tables)
+    rows = []
+    for first, second in itertools.combinations(tables.columns, 2):
+        if first in tables.numeric and second in tables.numeric:
+            row = _correlation_row(inputs, first, second)
+        else:
+            row = _contingency_row(inputs, first, second)
+        rows.append({"column_1": first, "column_2": second, **row})
+    columns = ["column_1", "column_2", "metric", "score", "real", "synthetic", "meets_threshold"]
+    pairs = pd.DataFrame(rows, columns=columns)
+    return pairs.astype({"score": float, "real": float, "synthetic": float, "meets_threshold": bool})
+
+
+def _correlation_row(inputs: _PairInputs, first: str, second: str) -> dict[str, object]:
+    real = float(inputs.corr_real.loc[first, second])
+    synthetic = float(inputs.corr_synthetic.loc[first, second])
+    score = 1.0 - abs(real - synthetic) / 2.0  # NaN when either correlation is undefined
+    constant = first in inputs.constant or second in inputs.constant
+    meets = bool(not constant and np.isfinite(score) and abs(real) > CORRELATION_THRESHOLD)
+    return {
+        "metric": CORRELATION,
+        "score": score,
+        "real": real,
+        "synthetic": synthetic,
+        "meets_threshold": meets,
+    }
+
+
+def _contingency_row(inputs: _PairInputs, first: str, second: str) -> dict[str, object]:
+    a_real, a_synthetic, a_n = inputs.codes.get(first) or inputs.bins[first]
+    b_real, b_synthetic, b_n = inputs.codes.get(second) or inputs.bins[second]
+    real_table = np.bincount(a_real * b_n + b_real, minlength=a_n * b_n).reshape(a_n, b_n)
+    synthetic_table = np.bincount(a_synthetic * b_n + b_synthetic, minlength=a_n * b_n).reshape(a_n, b_n)
+    gap = np.abs(real_table / real_table.sum() - synthetic_table / synthetic_table.sum()).sum()
+    real_v, synthetic_v = cramers_v(real_table), cramers_v(synthetic_table)
+    meets = bool(np.isfinite(real_v) and real_v > ASSOCIATION_THRESHOLD)
+    return {
+        "metric": CONTINGENCY,
+        "score": 1.0 - gap / 2.0,
+        "real": real_v,
+        "synthetic": synthetic_v,
+        "meets_threshold": meets,
+    }
+
+
+def cramers_v(table: np.ndarray) -> float:
+    """Cramér's V of a contingency table (no continuity correction), as ``scipy.stats.contingency``.
+
+    Example:
+        >>> cramers_v(np.array([[10, 0], [0, 10]]))
+        1.0
+    """
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0].astype(float)
+    if min(table.shape) < 2:
+        return float("nan")
+    total = table.sum()
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
+    chi2 = ((table - expected) ** 2 / expected).sum()
+    return float(np.sqrt(chi2 / total / (min(table.shape) - 1)))
+
+
+def pair_trends_average(pairs: pd.DataFrame) -> float:
+    """Mean score of the pairs that count (NaN when none does), as sdmetrics averages them."""
+    counted = pairs.loc[pairs["meets_threshold"], "score"].dropna()
+    return float(counted.mean()) if len(counted) else float("nan")
+
+
+def overall_quality(shapes: float, pair_trends: float) -> float:
+    """Mean of the defined property scores (sdmetrics' ``np.nanmean`` of its two properties)."""
+    defined = [value for value in (shapes, pair_trends) if np.isfinite(value)]
+    return float(np.mean(defined)) if defined else float("nan")
+
+
+def validity(tables: Tables) -> pd.DataFrame:
+    """Share of synthetic values the real data makes plausible, per column.
+
+    Numeric columns: share inside [min, max] of every real row known; discrete columns: share whose
+    category occurs in the real rows. Missing values are not counted.
+
+    Returns:
+        One row per column: ``column``, ``kind``, ``check``, ``score`` (NaN when the synthetic column
+        is empty).
+    """
+    known = tables.all_real()
+    rows = []
+    for name, spec in tables.metadata.columns.items():
+        synthetic = tables.synthetic[name].dropna()
+        if name in tables.numeric:
+            low, high = known[name].min(), known[name].max()
+            inside, check = synthetic.between(low, high), "inside the real range"
+        else:
+            inside, check = synthetic.isin(known[name].dropna().unique()), "category seen in real data"
+        score = float(inside.mean()) if len(synthetic) else float("nan")
+        rows.append({"column": name, "kind": str(spec.kind), "check": check, "score": score})
+    return pd.DataFrame(rows, columns=["column", "kind", "check", "score"])
+
+
+def quality_scores(tables: Tables) -> dict[str, float]:
+    """The three QualityReport numbers: column shapes, column pair trends, overall.
+
+    Example:
+        >>> quality_scores(prepare(real, synthetic))
+        {'column_shapes': 0.91, 'column_pair_trends': 0.88, 'overall': 0.895}
+    """
+    shapes = _mean(column_shapes(tables)["score"])
+    trends = pair_trends_average(column_pair_trends(tables))
+    return {"column_shapes": shapes, "column_pair_trends": trends, "overall": overall_quality(shapes, trends)}
+
+
+def _mean(values: pd.Series) -> float:
+    values = values.dropna()
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def fidelity(tables: Tables) -> FamilyResult:
+    """Column shapes, column pair trends, overall quality (as SDMetrics' QualityReport) and validity.
+
+    Example:
+        >>> result = fidelity(prepare(real_test, synthetic))
+        >>> result.score("quality").value
+        0.87
+    """
+    shapes, pairs, valid = column_shapes(tables), column_pair_trends(tables), validity(tables)
+    shape_score, trend_score = _mean(shapes["score"]), pair_trends_average(pairs)
+    quality = overall_quality(shape_score, trend_score)
+    scores = [
+        Score(
+            "quality",
+            "Overall quality",
+            quality,
+            f"The average of column shapes and column pair trends is {quality:.0%} "
+            "(SDMetrics' QualityReport score; 100% = real and synthetic distributions match).",
+            grade(quality, 0.85, 0.7),
+        ),
+        Score(
+            "column_shapes",
+            "Column shapes",
+            shape_score,
+            f"Each column's distribution overlaps its real counterpart by {shape_score:.0%} on average "
+            "(KS / total-variation complement).",
+            grade(shape_score, 0.85, 0.7),
+        ),
+        _trend_score(trend_score, pairs),
+        _validity_score(valid),
+    ]
+    return FamilyResult(
+        "fidelity",
+        scores=scores,
+        tables={"column_shapes": shapes, "column_pair_trends": pairs, "validity": valid},
+        warnings=_fidelity_warnings(tables, shapes, valid),
+        extras={"association": _association_matrices(tables, pairs)},
+    )
+
+
+def _trend_score(value: float, pairs: pd.DataFrame) -> Score:
+    counted = int(pairs["meets_threshold"].sum())
+    if not np.isfinite(value):
+        meaning = (
+            "Not computed, because no pair of columns is clearly related in the real data "
+            f"(|r| > {CORRELATION_THRESHOLD} or Cramér's V > {ASSOCIATION_THRESHOLD})."
+        )
+    else:
+        meaning = (
+            f"The {counted} pair(s) of columns that are related in the real data keep {value:.0%} of their "
+            "joint pattern in the synthetic data."
+        )
+    return Score("column_pair_trends", "Column pair trends", value, meaning, grade(value, 0.85, 0.7))
+
+
+def _validity_score(valid: pd.DataFrame) -> Score:
+    value = _mean(valid["score"])
+    meaning = (
+        f"{value:.1%} of synthetic values are plausible: inside the real range (numbers) or a category "
+        "the real data has (categories)."
+    )
+    return Score("validity", "Validity", value, meaning, grade(value, 0.99, 0.95))
+
+
+def _fidelity_warnings(tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame) -> list[str]:
+    found = list(tables.notes)
+    empty = [name for name in tables.columns if tables.synthetic[name].isna().all()]
+    if empty:
+        found.append(f"column(s) {empty} are empty in the synthetic data; their shapes are not computed")
+    weak = shapes[shapes["score"] < _WEAK_COLUMN]
+    if len(weak):
+        listed = ", ".join(f"{r.column} ({r.score:.2f})" for r in weak.itertuples())
+        found.append(f"columns whose distribution differs most from the real one: {listed}")
+    invalid = valid[valid["score"] < 0.99]
+    if len(invalid):
+        listed = ", ".join(f"{r.column} ({1 - r.score:.1%} outside)" for r in invalid.itertuples())
+        found.append(f"columns with values the real data never shows: {listed}")
+    return found
+
+
+def _association_matrices(tables: Tables, pairs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Square real / synthetic matrices of the pair statistics (r or Cramér's V) for the heat maps."""
+    names = tables.columns
+    position = {name: i for i, name in enumerate(names)}
+    rows = pairs["column_1"].map(position).to_numpy(dtype=int)
+    cols = pairs["column_2"].map(position).to_numpy(dtype=int)
+    out = {}
+    for side in ("real", "synthetic"):
+        matrix = np.eye(len(names))
+        matrix[rows, cols] = matrix[cols, rows] = pairs[side].to_numpy(dtype=float)
+        out[side] = pd.DataFrame(matrix, index=names, columns=names)
+    return out

@@ -1,0 +1,234 @@
+"""Privacy: do synthetic rows reveal the rows the generator was trained on?
+
+Each check is set against hold-out rows (real rows the generator never saw), so that what is natural for
+this data is not mistaken for a leak:
+
+* Distance to closest record (DCR): the share of synthetic rows closer to a training row than to any
+  hold-out row (ties count half), next to the same share for hold-out rows themselves (each compared with
+  the other hold-out rows). That baseline is 50% when both tables have the same size and absorbs the
+  difference when they do not; a synthetic share well above it means the generator memorised rows.
+* Nearest-neighbour distance ratio (NNDR): distance to the nearest training row / to the second nearest.
+  Near 0 = a synthetic row singles out one training row. Compared with the hold-out rows' own NNDR.
+* Exact copies: the share of synthetic rows equal to some training row, next to the share of hold-out
+  rows that are (real data has natural duplicates). Computed on every row.
+* Membership inference: an attacker scores each real row by its distance to the closest synthetic row and
+  guesses "member" for close rows; the ROC-AUC of telling training rows from hold-out rows (0.5 = no better
+  than a coin).
+
+Neighbours are searched among up to ``REFERENCE_ROWS`` rows of each table, for up to ``QUERY_ROWS``
+sampled rows: a copied training row is found as long as its table fits the reference size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from synthloom.metrics.encoding import TableEncoder, Tables, nearest_neighbours, subsample_index
+from synthloom.metrics.result import INFO, FamilyResult, Score, grade
+
+QUERY_ROWS = 3_000  # rows whose neighbours are searched, per table
+REFERENCE_ROWS = 20_000  # rows searched among, per table: large, so that a copied training row is found
+
+
+def closer_to_train_share(synthetic_to_train: np.ndarray, synthetic_to_holdout: np.ndarray) -> float:
+    """Share of synthetic rows nearer a training row than any hold-out row (ties count half).
+
+    Example:
+        >>> closer_to_train_share(np.array([0.0, 1.0]), np.array([1.0, 1.0]))
+        0.75
+    """
+    closer = (synthetic_to_train < synthetic_to_holdout).mean()
+    ties = (synthetic_to_train == synthetic_to_holdout).mean()
+    return float(closer + 0.5 * ties)
+
+
+def distance_ratio(distances: np.ndarray) -> np.ndarray:
+    """Nearest / second-nearest distance per row; 1 where both are 0 (a duplicate singles out no row)."""
+    nearest, second = distances[:, 0], distances[:, 1]
+    ratio = np.ones_like(nearest)
+    np.divide(nearest, second, out=ratio, where=second > 0)
+    return ratio
+
+
+def exact_copy_share(rows: pd.DataFrame, training: pd.DataFrame) -> float:
+    """Share of ``rows`` equal, in every column, to some row of ``training``.
+
+    Example:
+        >>> exact_copy_share(train.head(100), train)
+        1.0
+    """
+    both = pd.concat([training, rows], ignore_index=True)
+    # discrete values become codes shared by both tables, so 1 and 1.0 (or True) hash alike
+    comparable = pd.DataFrame(
+        {
+            name: pd.factorize(both[name])[0] if both[name].dtype == object else both[name]
+            for name in both.columns
+        }
+    )
+    hashes = pd.util.hash_pandas_object(comparable, index=False).to_numpy()
+    return float(np.isin(hashes[len(training) :], hashes[: len(training)]).mean())
+
+
+def membership_auc(members_to_synthetic: np.ndarray, others_to_synthetic: np.ndarray) -> float:
+    """ROC-AUC of guessing membership from closeness to synthetic rows (0.5 = attack fails)."""
+    labels = np.concatenate([np.ones(len(members_to_synthetic)), np.zeros(len(others_to_synthetic))])
+    closeness = -np.concatenate([members_to_synthetic, others_to_synthetic])
+    return float(roc_auc_score(labels, closeness))
+
+
+def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
+    """Privacy family: DCR share, NNDR, exact copies, membership-inference AUC.
+
+    ``tables.real`` serves as the hold-out: real rows the generator did not see.
+
+    Example:
+        >>> privacy(prepare(real_test, synthetic, train=real_train)).score("closer_to_train").value
+        0.51
+    """
+    if tables.train is None:
+        return FamilyResult.skipped(
+            "privacy",
+            "no training rows were given (pass train=...): privacy compares the synthetic rows "
+            "with the rows the generator saw and with rows it did not",
+        )
+    rng = np.random.default_rng(random_state)
+    train, holdout, synthetic = (
+        frame.iloc[subsample_index(len(frame), REFERENCE_ROWS, rng)]
+        for frame in (tables.train, tables.real, tables.synthetic)
+    )
+    encoder = TableEncoder(tables.numeric, tables.discrete).fit(train, holdout, synthetic)
+    train_x, holdout_x, synthetic_x = (encoder.transform(f) for f in (train, holdout, synthetic))
+    queries = {
+        name: matrix[subsample_index(len(matrix), QUERY_ROWS, rng)]
+        for name, matrix in (("synthetic", synthetic_x), ("holdout", holdout_x), ("members", train_x))
+    }
+    distances = {
+        "synthetic_to_train": nearest_neighbours(queries["synthetic"], train_x, k=2)[0],
+        "synthetic_to_holdout": nearest_neighbours(queries["synthetic"], holdout_x)[0][:, 0],
+        "holdout_to_train": nearest_neighbours(queries["holdout"], train_x, k=2)[0],
+        # the queries are hold-out rows: the first neighbour is the row itself, the second the nearest other
+        "holdout_to_holdout": nearest_neighbours(queries["holdout"], holdout_x, k=2)[0][:, 1],
+        "members_to_synthetic": nearest_neighbours(queries["members"], synthetic_x)[0][:, 0],
+        "others_to_synthetic": nearest_neighbours(queries["holdout"], synthetic_x)[0][:, 0],
+    }
+    values = _privacy_values(tables.train, tables.real, tables.synthetic, distances)
+    extras = {
+        "dcr": {
+            "synthetic_to_train": distances["synthetic_to_train"][:, 0],
+            "synthetic_to_holdout": distances["synthetic_to_holdout"],
+            "holdout_to_train": distances["holdout_to_train"][:, 0],
+        }
+    }
+    return FamilyResult(
+        "privacy", scores=_privacy_scores(values), warnings=_privacy_warnings(values), extras=extras
+    )
+
+
+def _privacy_values(
+    train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, d: dict[str, np.ndarray]
+) -> dict[str, float]:
+    return {
+        "closer_to_train": closer_to_train_share(d["synthetic_to_train"][:, 0], d["synthetic_to_holdout"]),
+        "closer_to_train_holdout": closer_to_train_share(
+            d["holdout_to_train"][:, 0], d["holdout_to_holdout"]
+        ),
+        "membership_auc": membership_auc(d["members_to_synthetic"], d["others_to_synthetic"]),
+        "exact_copies": exact_copy_share(synthetic, train),
+        "exact_copies_holdout": exact_copy_share(holdout, train),
+        "nndr": float(np.median(distance_ratio(d["synthetic_to_train"]))),
+        "nndr_holdout": float(np.median(distance_ratio(d["holdout_to_train"]))),
+        "dcr_median": float(np.median(d["synthetic_to_train"][:, 0])),
+        "dcr_median_holdout": float(np.median(d["holdout_to_train"][:, 0])),
+    }
+
+
+def _privacy_scores(v: dict[str, float]) -> list[Score]:
+    copies_excess = v["exact_copies"] - v["exact_copies_holdout"]
+    nndr_relative = v["nndr"] / v["nndr_holdout"] if v["nndr_holdout"] > 0 else float("nan")
+    return [
+        Score(
+            "closer_to_train",
+            "Closer to training rows",
+            v["closer_to_train"],
+            f"{v['closer_to_train']:.0%} of synthetic rows are closer to a training row than to any "
+            f"hold-out row, against {v['closer_to_train_holdout']:.0%} for unseen real rows (the level "
+            "without memorisation, 50% for tables of equal size); clearly higher = memorised.",
+            grade(v["closer_to_train"] - v["closer_to_train_holdout"], 0.05, 0.1, higher_is_better=False),
+        ),
+        Score(
+            "closer_to_train_holdout",
+            "Closer to training rows, hold-out rows",
+            v["closer_to_train_holdout"],
+            "The same share for unseen real rows, each compared with the other hold-out rows: the baseline.",
+            INFO,
+        ),
+        Score(
+            "membership_auc",
+            "Membership-inference AUC",
+            v["membership_auc"],
+            f"An attacker guessing which real rows were used for training from their distance to synthetic "
+            f"rows reaches ROC-AUC {v['membership_auc']:.2f} (0.5 = no better than a coin).",
+            grade(v["membership_auc"], 0.55, 0.6, higher_is_better=False),
+        ),
+        Score(
+            "exact_copies",
+            "Exact copies of training rows",
+            v["exact_copies"],
+            f"{v['exact_copies']:.2%} of synthetic rows copy a training row exactly; "
+            f"{v['exact_copies_holdout']:.2%} of hold-out rows match a training row by nature of the data.",
+            grade(copies_excess, 0.005, 0.02, higher_is_better=False),
+        ),
+        Score(
+            "exact_copies_holdout",
+            "Exact matches, hold-out rows",
+            v["exact_copies_holdout"],
+            "The share of unseen real rows that equal a training row: the natural level of exact copies.",
+            INFO,
+        ),
+        Score(
+            "nndr",
+            "Nearest-neighbour distance ratio",
+            v["nndr"],
+            f"The median synthetic row is {v['nndr']:.2f} as far from its nearest training row as from "
+            f"the second nearest (hold-out rows: {v['nndr_holdout']:.2f}); near 0 = rows single out one "
+            "training record.",
+            grade(nndr_relative, 0.9, 0.75),
+        ),
+        Score(
+            "nndr_holdout",
+            "NNDR, hold-out rows",
+            v["nndr_holdout"],
+            "The same ratio for unseen real rows: what the data looks like without any leak.",
+            INFO,
+        ),
+        Score(
+            "dcr_median",
+            "Median distance to closest training row",
+            v["dcr_median"],
+            "Median distance from a synthetic row to its closest training row "
+            f"({v['dcr_median_holdout']:.3f} for hold-out rows; in the shared encoding, two different "
+            "categories are 1 apart).",
+            INFO,
+        ),
+        Score(
+            "dcr_median_holdout",
+            "Median DCR, hold-out rows",
+            v["dcr_median_holdout"],
+            "Median distance from an unseen real row to its closest training row.",
+            INFO,
+        ),
+    ]
+
+
+def _privacy_warnings(v: dict[str, float]) -> list[str]:
+    found = []
+    if v["exact_copies"] > v["exact_copies_holdout"] + 0.02:
+        found.append(f"{v['exact_copies']:.1%} of synthetic rows are exact copies of training rows.")
+    if v["closer_to_train"] > v["closer_to_train_holdout"] + 0.1 or v["membership_auc"] > 0.6:
+        found.append(
+            "Synthetic rows sit closer to the training rows than to unseen rows: the generator may "
+            "have memorised training records."
+        )
+    return found

@@ -1,0 +1,101 @@
+"""What every metric family returns: named scores, each with one sentence of meaning and a verdict.
+
+A family either computes its scores or says, in one sentence, why it could not ("not computed, because
+..."); the report renders both the same way, so a missing input never breaks the report.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+GOOD, FAIR, POOR = "good", "fair", "poor"
+INFO = "info"  # a number worth knowing that is neither good nor bad on its own
+NOT_COMPUTED = "not computed"
+
+
+def grade(value: float | None, good: float, fair: float, higher_is_better: bool = True) -> str:
+    """Verdict of ``value`` against two thresholds.
+
+    Example:
+        >>> grade(0.9, good=0.85, fair=0.7)
+        'good'
+        >>> grade(0.62, good=0.55, fair=0.6, higher_is_better=False)
+        'poor'
+    """
+    if value is None or not math.isfinite(value):
+        return NOT_COMPUTED
+    if higher_is_better:
+        return GOOD if value >= good else FAIR if value >= fair else POOR
+    return GOOD if value <= good else FAIR if value <= fair else POOR
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """``value`` as a plain float, or None when it is missing or not finite (JSON has no NaN)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class Score:
+    """One named number with its plain-language meaning.
+
+    Attributes:
+        name: key inside its family, e.g. ``"column_shapes"``; ``Report.scores`` prefixes the family.
+        label: short human title, e.g. ``"Column shapes"``.
+        value: the number, or None when it could not be computed.
+        meaning: one sentence saying what this value means for this data.
+        verdict: ``good`` / ``fair`` / ``poor`` / ``info`` / ``not computed``.
+    """
+
+    name: str
+    label: str
+    value: float | None
+    meaning: str
+    verdict: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", finite_or_none(self.value))
+
+
+@dataclass
+class FamilyResult:
+    """Outcome of one metric family (fidelity, detection, diversity, utility, privacy).
+
+    Attributes:
+        family: the family's name.
+        scores: its scores, the headline first.
+        tables: details as DataFrames (written to JSON as records, shown in the HTML report).
+        warnings: plain-language findings that need the reader's attention.
+        not_computed: why the family was skipped, or None when it ran.
+        extras: arrays the report's figures are drawn from; never written to JSON.
+    """
+
+    family: str
+    scores: list[Score] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    not_computed: str | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def skipped(cls, family: str, reason: str) -> FamilyResult:
+        """A family that did not run; ``reason`` completes "not computed, because ..."."""
+        return cls(family, not_computed=reason)
+
+    @property
+    def headline(self) -> Score | None:
+        """The score the summary card shows."""
+        return self.scores[0] if self.scores else None
+
+    def score(self, name: str) -> Score:
+        """The score called ``name``; a KeyError names the ones that exist."""
+        for score in self.scores:
+            if score.name == name:
+                return score
+        raise KeyError(f"{self.family} has no score {name!r}; it has {[s.name for s in self.scores]}")

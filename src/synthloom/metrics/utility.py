@@ -1,0 +1,259 @@
+"""Utility: does a model trained on synthetic rows do as well on real rows as one trained on real rows?
+
+Train-synthetic-test-real (TSTR) is always shown next to its baseline, train-real-test-real (TRTR), for two
+model families (gradient boosting; logistic regression or ridge-regularised linear regression), on the
+same real test rows. Augmentation trains on real + synthetic rows and compares with real rows alone.
+
+Real training rows are the ``train`` table when given; otherwise the real rows are split in half (one half
+trains the baseline, the other tests every model), which the report says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
+
+from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind
+from synthloom.metrics.encoding import MIN_ROWS, TableEncoder, Tables, subsample_index
+from synthloom.metrics.result import INFO, FamilyResult, Score, grade
+
+MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
+SETTINGS = {"TRTR": "real rows", "TSTR": "synthetic rows", "augmented": "real + synthetic rows"}
+CLASSIFICATION_METRICS = ("roc_auc", "macro_f1", "accuracy")
+REGRESSION_METRICS = ("r2", "mae")
+METRIC_LABELS = {
+    "roc_auc": "ROC-AUC",
+    "macro_f1": "macro F1",
+    "accuracy": "accuracy",
+    "r2": "R²",
+    "mae": "MAE",
+}
+MODEL_LABELS = {
+    "gradient_boosting": "gradient boosting",
+    "logistic": "logistic regression",
+    "linear": "linear regression",
+}
+# Gap in the main metric (TRTR - TSTR) judged good / fair, by task.
+_GAP_LIMITS = {"classification": (0.02, 0.05), "regression": (0.05, 0.15)}
+
+
+@dataclass
+class _Data:
+    """Encoded features and labels of the three tables a utility run needs."""
+
+    task: str
+    train: tuple[np.ndarray, np.ndarray]
+    test: tuple[np.ndarray, np.ndarray]
+    synthetic: tuple[np.ndarray, np.ndarray]
+    n_labels: int
+
+
+def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
+    """Utility family: TSTR next to TRTR for two model families, plus augmentation.
+
+    Args:
+        tables: prepared tables.
+        target: column to predict; classification for discrete columns, regression for numeric ones.
+        random_state: seed of the subsamples, the split (without ``train``) and the models.
+
+    Example:
+        >>> result = utility(prepare(real_test, synthetic, train=real_train), target="income")
+        >>> result.tables["tstr_trtr"][["setting", "model", "roc_auc"]]
+    """
+    reason = _why_not(tables, target)
+    if reason:
+        return FamilyResult.skipped("utility", reason)
+    train, test, note = _real_split(tables, random_state)
+    frames = [frame[frame[target].notna()] for frame in (train, test, tables.synthetic)]
+    reason = _why_not_rows(frames, target)
+    if reason:
+        return FamilyResult.skipped("utility", reason)
+    data = _encode(tables, target, *frames, random_state)
+    table = _tstr_table(data, random_state)
+    result = FamilyResult("utility", scores=_utility_scores(table, data.task), tables={"tstr_trtr": table})
+    if note:
+        result.warnings.append(note)
+    return result
+
+
+def _why_not(tables: Tables, target: str) -> str | None:
+    if target not in tables.columns:
+        return f"the target column {target!r} is an identifier or empty in the real data"
+    kind = tables.metadata.columns[target].kind
+    if kind == ColumnKind.DATETIME:
+        return f"the target column {target!r} holds dates, which these models do not predict"
+    if len(tables.columns) < 2:
+        return "the target is the only column, so there is nothing to predict it from"
+    return None
+
+
+def _why_not_rows(frames: list[pd.DataFrame], target: str) -> str | None:
+    for frame, source in zip(frames, ("real training", "real test", "synthetic"), strict=True):
+        if len(frame) < MIN_ROWS:
+            return f"the {source} rows have fewer than {MIN_ROWS} rows with a value in {target!r}"
+    for frame, source in zip(frames[:2], ("real training", "real test"), strict=True):
+        if frame[target].nunique() < 2:
+            return (
+                f"the target {target!r} has a single value in the {source} rows, so there is nothing to learn"
+            )
+    return None
+
+
+def _real_split(tables: Tables, random_state: int) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
+    if tables.train is not None:
+        return tables.train, tables.real, None
+    order = np.random.default_rng(random_state).permutation(len(tables.real))
+    half = len(order) // 2
+    note = (
+        "No real training rows were given: the real baseline (TRTR) trains on half of the real rows and "
+        "every model is tested on the other half."
+    )
+    return tables.real.iloc[np.sort(order[:half])], tables.real.iloc[np.sort(order[half:])], note
+
+
+def _encode(
+    tables: Tables,
+    target: str,
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    random_state: int,
+) -> _Data:
+    rng = np.random.default_rng(random_state)
+    train = train.iloc[subsample_index(len(train), MAX_TRAIN_ROWS, rng)]
+    synthetic = synthetic.iloc[subsample_index(len(synthetic), MAX_TRAIN_ROWS, rng)]
+    numeric = [c for c in tables.numeric if c != target]
+    discrete = [c for c in tables.discrete if c != target]
+    encoder = TableEncoder(numeric, discrete).fit(train, test, synthetic)
+    task = "classification" if tables.metadata.columns[target].kind in DISCRETE_KINDS else "regression"
+    targets = [frame[target] for frame in (train, test, synthetic)]
+    if task == "classification":
+        codes, labels = pd.factorize(pd.concat(targets, ignore_index=True))
+        ends = np.cumsum([len(t) for t in targets])
+        y = np.split(codes, ends[:-1])
+        n_labels = len(labels)
+    else:
+        y = [t.to_numpy(dtype=float) for t in targets]
+        n_labels = 0
+    x = [encoder.transform(frame) for frame in (train, test, synthetic)]
+    return _Data(task, (x[0], y[0]), (x[1], y[1]), (x[2], y[2]), n_labels)
+
+
+def _models(task: str, random_state: int) -> dict[str, BaseEstimator]:
+    if task == "classification":
+        return {
+            "gradient_boosting": HistGradientBoostingClassifier(max_iter=100, random_state=random_state),
+            "logistic": LogisticRegression(max_iter=1000),
+        }
+    return {
+        "gradient_boosting": HistGradientBoostingRegressor(max_iter=100, random_state=random_state),
+        "linear": Ridge(alpha=1.0),
+    }
+
+
+def _tstr_table(data: _Data, random_state: int) -> pd.DataFrame:
+    training = {
+        "TRTR": data.train,
+        "TSTR": data.synthetic,
+        "augmented": (
+            np.vstack([data.train[0], data.synthetic[0]]),
+            np.concatenate([data.train[1], data.synthetic[1]]),
+        ),
+    }
+    metrics = CLASSIFICATION_METRICS if data.task == "classification" else REGRESSION_METRICS
+    rows = []
+    for model_name, model in _models(data.task, random_state).items():
+        for setting, (x, y) in training.items():
+            row = {"setting": setting, "trained_on": SETTINGS[setting], "model": model_name, "note": ""}
+            if len(np.unique(y)) < 2:
+                row["note"] = "not computed, because the training target has a single value"
+                row.update(dict.fromkeys(metrics, float("nan")))
+            else:
+                fitted = clone(model).fit(x, y)
+                row.update(_test_scores(fitted, data))
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["setting", "trained_on", "model", *metrics, "note"])
+
+
+def _test_scores(model: BaseEstimator, data: _Data) -> dict[str, float]:
+    x, y = data.test
+    if data.task == "regression":
+        predicted = model.predict(x)
+        return {"r2": float(r2_score(y, predicted)), "mae": float(mean_absolute_error(y, predicted))}
+    known = model.predict_proba(x)
+    probabilities = np.zeros((len(x), data.n_labels))
+    probabilities[:, model.classes_] = known  # classes the training rows lacked get probability 0
+    predicted = model.classes_[np.argmax(known, axis=1)]
+    return {
+        "roc_auc": _macro_auc(y, probabilities),
+        "macro_f1": float(f1_score(y, predicted, average="macro")),
+        "accuracy": float(accuracy_score(y, predicted)),
+    }
+
+
+def _macro_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:
+    """One-vs-rest ROC-AUC averaged over the classes present in the test rows (binary: the usual AUC)."""
+    present = [c for c in np.unique(labels) if 0 < (labels == c).sum() < len(labels)]
+    if not present:
+        return float("nan")
+    return float(np.mean([roc_auc_score(labels == c, probabilities[:, c]) for c in present]))
+
+
+def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
+    main = "roc_auc" if task == "classification" else "r2"
+    by = table.set_index(["setting", "model"])
+    models = list(dict.fromkeys(table["model"]))
+    trtr = np.nanmean([by.loc[("TRTR", m), main] for m in models])
+    tstr = np.nanmean([by.loc[("TSTR", m), main] for m in models])
+    augmented = np.nanmean([by.loc[("augmented", m), main] for m in models])
+    good, fair = _GAP_LIMITS[task]
+    label = METRIC_LABELS[main]
+    scores = [
+        Score(
+            "gap",
+            f"TRTR - TSTR {label}",
+            trtr - tstr,
+            f"Trained on synthetic rows, models reach {label} {tstr:.3f} on real test rows, against "
+            f"{trtr:.3f} when trained on real rows (gap {trtr - tstr:.3f}; 0 = synthetic data is as useful).",
+            grade(trtr - tstr, good, fair, higher_is_better=False),
+        ),
+        Score(
+            "augmentation_gain",
+            f"Augmentation gain ({label})",
+            augmented - trtr,
+            f"Adding synthetic rows to the real training rows changes {label} by {augmented - trtr:+.3f} "
+            "(above 0 = augmentation helps).",
+            grade(augmented - trtr, -0.005, -0.02),
+        ),
+    ]
+    for row in table.itertuples():
+        for metric in CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS:
+            scores.append(_cell_score(row, metric, by))
+    return scores
+
+
+def _cell_score(row: tuple, metric: str, by: pd.DataFrame) -> Score:
+    value = getattr(row, metric)
+    baseline = by.loc[("TRTR", row.model), metric]
+    model, label = MODEL_LABELS[row.model], METRIC_LABELS[metric]
+    meaning = f"{label} on real test rows of {model} trained on {row.trained_on}"
+    if row.setting == "TRTR":
+        return Score(
+            f"trtr.{row.model}.{metric}", f"TRTR {model} {label}", value, meaning + " (the baseline).", INFO
+        )
+    worse = (value - baseline) if metric == "mae" else (baseline - value)
+    limits = (0.1 * abs(baseline), 0.25 * abs(baseline)) if metric == "mae" else (0.02, 0.05)
+    setting = row.setting.lower()
+    return Score(
+        f"{setting}.{row.model}.{metric}",
+        f"{row.setting} {model} {label}",
+        value,
+        f"{meaning}; the real-data baseline is {baseline:.3f}.",
+        grade(worse, *limits, higher_is_better=False),
+    )

@@ -1,0 +1,304 @@
+"""The generator contract: public ``fit`` / ``sample`` / ``save`` / ``load`` with the shared work done once.
+
+A generator subclasses ``BaseGenerator`` and implements three small steps on the transformer's matrix:
+``_fit(matrix, rng)``, ``_sample(n, rng) -> matrix`` and the state hooks ``_tensors()`` / ``_restore()``.
+Validation, metadata, the reversible transformer, seeding and the model file live here.
+
+Model files are one safetensors file: tensors hold the weights, the header's metadata holds a JSON
+description (format version, model name, hyper-parameters, transformer state). Loading parses JSON and
+reads raw tensors only: no pickle, no code runs.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import save_file
+
+from synthloom import __version__
+from synthloom.data.encoders import Span
+from synthloom.data.io import atomic_path
+from synthloom.data.metadata import Metadata, check_column_names
+from synthloom.data.transformer import TableTransformer
+from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
+from synthloom.models.conditions import CategoryCondition, Condition, parse_conditions, sample_with_rejection
+
+FILE_FORMAT = "synthloom-model"
+FILE_FORMAT_VERSION = 1
+_HEADER_KEY = "synthloom"
+
+
+def check_row_count(n: Any) -> int:
+    """A row count must be a whole number >= 0 (bools and floats like 2.5 are refused)."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+        raise ConfigError(f"row count must be a whole number >= 0, not {n!r}")
+    return int(n)
+
+
+class BaseGenerator(ABC):
+    """Template for every tabular generator (scikit-learn style: hyper-parameters in, state ending in _).
+
+    Example:
+        >>> model = get_model("copula", random_state=0).fit(real)
+        >>> fake = model.sample(1_000)
+        >>> model.save("real.synthloom"); same = load("real.synthloom")
+    """
+
+    model_name: ClassVar[str]  # set by @register
+    numeric_encoding: ClassVar[str] = "gmm"  # the transformer's numeric method this model wants
+    min_rows: ClassVar[int] = 10
+
+    def __init__(self, random_state: int | None = None) -> None:
+        self.random_state = random_state
+
+    # -- hyper-parameters --------------------------------------------------------------------------------
+    def get_params(self) -> dict[str, Any]:
+        """Constructor arguments by name (what ``save`` stores and ``load`` passes back)."""
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {name: getattr(self, name) for name in names}
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    # -- fitting ------------------------------------------------------------------------------------------
+    def fit(self, data: pd.DataFrame, metadata: Metadata | None = None) -> Self:
+        """Learn the generator from a real table; returns self."""
+        self._validate_training_data(data)
+        self.seed_ = _resolve_seed(self.random_state)
+        self.metadata_ = metadata if metadata is not None else Metadata.infer(data)
+        self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
+        self.transformer_.fit(data, self.metadata_)
+        matrix = self.transformer_.transform(data)
+        self.loss_history_: list[dict[str, float]] = []
+        self.n_training_rows_ = len(data)
+        self._samples_drawn = 0
+        self._fit(matrix, np.random.default_rng(self.seed_))
+        return self
+
+    def _validate_training_data(self, data: pd.DataFrame) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise DataError(f"fit expects a pandas DataFrame, not {type(data).__name__}")
+        check_column_names(data.columns)
+        if len(data) < self.min_rows:
+            raise DataError(
+                f"{self.model_name} needs at least {self.min_rows} rows to learn from; "
+                f"the data has {len(data)}"
+            )
+
+    @abstractmethod
+    def _fit(self, matrix: np.ndarray, rng: np.random.Generator) -> None:
+        """Learn from the transformed (n_rows, output_dim) float32 matrix."""
+
+    # -- sampling -----------------------------------------------------------------------------------------
+    def sample(
+        self,
+        n: int,
+        conditions: Mapping[str, Any] | pd.DataFrame | None = None,
+        random_state: int | None = None,
+    ) -> pd.DataFrame:
+        """Draw ``n`` synthetic rows with the real table's columns and dtypes.
+
+        Args:
+            n: number of rows.
+            conditions: ``{"column": value}`` for a category, ``{"column": (low, high)}`` for a numeric
+                range, several columns at once; or a DataFrame of per-row conditions (one row each, so
+                ``n == len(conditions)``; missing cells mean "no condition").
+            random_state: seed for this draw. Without it, successive calls give new rows, and a loaded
+                model repeats the same sequence as the model that was saved.
+
+        Example:
+            >>> rich = model.sample(500, conditions={"income": ">50K", "age": (30, 40)})
+        """
+        self._check_fitted()
+        n = check_row_count(n)
+        seed = self._next_sample_seed(random_state)
+        if conditions is None:
+            return self._decode(self._sample(n, np.random.default_rng(seed)), seed)
+        if isinstance(conditions, pd.DataFrame):
+            return self._sample_per_row(n, conditions, seed)
+        return self._sample_conditioned(n, parse_conditions(self.transformer_, conditions), seed)
+
+    def _decode(self, matrix: np.ndarray, seed: int) -> pd.DataFrame:
+        return self.transformer_.inverse_transform(matrix, random_state=seed)
+
+    def _sample_conditioned(self, n: int, checks: list[Condition], seed: int) -> pd.DataFrame:
+        direct = next((c for c in checks if isinstance(c, CategoryCondition)), None)
+        rest = [c for c in checks if c is not direct]
+        draws = itertools.count()
+
+        def draw(size: int) -> pd.DataFrame:
+            draw_seed = int(np.random.SeedSequence([seed, next(draws)]).generate_state(1)[0])
+            rng = np.random.default_rng(draw_seed)
+            if direct is None:
+                return self._decode(self._sample(size, rng), draw_seed)
+            matrix = self._sample(size, rng, category=(direct.span, direct.code))
+            # the generator was asked for this category; setting its one-hot makes that exact
+            matrix[:, direct.span.start : direct.span.stop] = 0.0
+            matrix[:, direct.span.start + direct.code] = 1.0
+            return self._decode(matrix, draw_seed)
+
+        if not rest:
+            return draw(n)
+        return sample_with_rejection(draw, rest, n, verbose=bool(getattr(self, "verbose", False)))
+
+    def _sample_per_row(self, n: int, conditions: pd.DataFrame, seed: int) -> pd.DataFrame:
+        if n != len(conditions):
+            raise ConfigError(
+                f"with a DataFrame of conditions, n must be its row count ({len(conditions)}), not {n}"
+            )
+        keys = conditions.astype(object).where(conditions.notna(), None)
+        groups: dict[tuple, list[int]] = {}
+        for position, row in enumerate(keys.itertuples(index=False, name=None)):
+            groups.setdefault(row, []).append(position)
+        if not groups:
+            return self._decode(self._sample(0, np.random.default_rng(seed)), seed)
+        parts = [
+            self._sample_group(
+                dict(zip(keys.columns, row, strict=True)), len(positions), seed, index
+            ).set_axis(positions)
+            for index, (row, positions) in enumerate(groups.items())
+        ]
+        return pd.concat(parts).sort_index().reset_index(drop=True)
+
+    def _sample_group(self, row: dict[str, Any], size: int, seed: int, index: int) -> pd.DataFrame:
+        asked = {column: value for column, value in row.items() if value is not None}
+        group_seed = int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+        if not asked:
+            return self._decode(self._sample(size, np.random.default_rng(group_seed)), group_seed)
+        return self._sample_conditioned(size, parse_conditions(self.transformer_, asked), group_seed)
+
+    def _next_sample_seed(self, random_state: int | None) -> int:
+        if random_state is not None:
+            return int(random_state)
+        sequence = np.random.SeedSequence([self.seed_, self._samples_drawn])
+        self._samples_drawn += 1
+        return int(sequence.generate_state(1)[0])
+
+    def reset_sampling(self) -> None:
+        """Restart the sequence of sample draws, as if the model had just been fitted or loaded."""
+        self._samples_drawn = 0
+
+    @abstractmethod
+    def _sample(
+        self, n: int, rng: np.random.Generator, category: tuple[Span, int] | None = None
+    ) -> np.ndarray:
+        """Draw an (n, output_dim) matrix in the transformer's layout.
+
+        ``category`` asks for rows whose categorical column (``span``) takes the value at ``code``; a
+        generator draws them as it would given that value (conditional vector, conditional copula).
+        """
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "transformer_"):
+            raise NotFittedError(f"this {self.model_name} model is not fitted yet; call fit(data) first")
+
+    # -- persistence --------------------------------------------------------------------------------------
+    @abstractmethod
+    def _tensors(self) -> dict[str, torch.Tensor]:
+        """Learned arrays to store as safetensors."""
+
+    @abstractmethod
+    def _extra_state(self) -> dict[str, Any]:
+        """Learned non-array state (plain JSON)."""
+
+    @abstractmethod
+    def _restore(self, tensors: dict[str, torch.Tensor], extra: dict[str, Any]) -> None:
+        """Rebuild learned state from ``_tensors()`` and ``_extra_state()``."""
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model to one safetensors file (atomically)."""
+        self._check_fitted()
+        description = {
+            "format": FILE_FORMAT,
+            "format_version": FILE_FORMAT_VERSION,
+            "synthloom_version": __version__,
+            "model": self.model_name,
+            "params": self.get_params(),
+            "seed": self.seed_,
+            "n_training_rows": self.n_training_rows_,
+            "transformer": self.transformer_.to_state(),
+            "loss_history": self.loss_history_,
+            "extra": self._extra_state(),
+        }
+        tensors = {name: t.detach().cpu().contiguous() for name, t in self._tensors().items()}
+        path = Path(path)
+        with atomic_path(path) as tmp:
+            save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
+        return path
+
+
+def load(path: str | Path) -> BaseGenerator:
+    """Load a model written by ``save``; only JSON and raw tensors are read.
+
+    Raises:
+        ModelFileError: missing file, not a synthloom model, corrupt, or from a newer format.
+
+    Example:
+        >>> model = load("adult.synthloom")
+    """
+    from synthloom.registry import model_class
+
+    path = Path(path)
+    description, tensors = _read_model_file(path)
+    version = description.get("format_version")
+    if not isinstance(version, int) or version > FILE_FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path}: written in model format {version!r} "
+            f"by synthloom {description.get('synthloom_version')}; "
+            f"this synthloom ({__version__}) reads format {FILE_FORMAT_VERSION} or older: upgrade synthloom"
+        )
+    try:
+        model = model_class(description["model"])(**description["params"])
+        model.seed_ = int(description["seed"])
+        model.n_training_rows_ = int(description["n_training_rows"])
+        model.transformer_ = TableTransformer.from_state(description["transformer"])
+        model.metadata_ = model.transformer_.metadata_
+        model.loss_history_ = list(description.get("loss_history", []))
+        model._samples_drawn = 0
+        model._restore(tensors, description["extra"])
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as exc:
+        raise ModelFileError(
+            f"{path}: model file is corrupt or incomplete ({type(exc).__name__}: {exc})"
+        ) from None
+    return model
+
+
+def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    if not path.is_file():
+        raise ModelFileError(f"{path}: model file not found; check the path or fit a model first")
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            header = (handle.metadata() or {}).get(_HEADER_KEY)
+            tensors = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise ModelFileError(
+            f"{path}: not a readable synthloom model file (corrupt or another format: {exc})"
+        ) from None
+    try:
+        description = json.loads(header) if header is not None else None
+    except json.JSONDecodeError:
+        description = None
+    if not isinstance(description, dict) or description.get("format") != FILE_FORMAT:
+        raise ModelFileError(
+            f"{path}: a safetensors file, but not a synthloom model (no synthloom description)"
+        )
+    return description, tensors
+
+
+def _resolve_seed(random_state: int | None) -> int:
+    if random_state is None:
+        return int(np.random.SeedSequence().generate_state(1)[0])
+    if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
+        raise ConfigError(f"random_state must be an integer or None, not {random_state!r}")
+    return int(random_state) % (2**32)

@@ -1,0 +1,157 @@
+"""Sampling conditions: parsed and checked up front, so an impossible request fails before any work.
+
+``{"income": ">50K"}`` (a category), ``{"age": (30, 40)}`` (an inclusive numeric range) and several
+columns at once. One categorical condition goes straight to the generator (through the conditional
+vector, or by forcing the category for generators without one); every other condition is met by bounded
+rejection: rows are drawn in batches, those that fail are dropped, and a clear error is raised when the
+acceptance rate makes the request hopeless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from synthloom.data.encoders import CategoricalEncoder, NumericEncoder, Span
+from synthloom.data.metadata import ColumnKind
+from synthloom.data.transformer import TableTransformer
+from synthloom.errors import ConditionError
+
+# Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests).
+MAX_DRAW_FACTOR = 200
+MIN_DRAWS = 20_000
+
+
+@dataclass(frozen=True)
+class CategoryCondition:
+    """``column == value``: the value's position in the column's one-hot span."""
+
+    column: str
+    value: Any
+    span: Span
+    code: int
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        if self.value is None:
+            return frame[self.column].isna().to_numpy()
+        levels = frame[self.column]
+        return (levels == self.value).to_numpy() | (levels.astype(str) == str(self.value)).to_numpy()
+
+
+@dataclass(frozen=True)
+class RangeCondition:
+    """``low <= column <= high`` on a numeric or datetime column."""
+
+    column: str
+    low: float
+    high: float
+    is_datetime: bool = False
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        values = frame[self.column]
+        if self.is_datetime:
+            values = pd.to_datetime(values, errors="coerce").astype("int64") / 1e9
+        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return (numbers >= self.low) & (numbers <= self.high)
+
+
+Condition = CategoryCondition | RangeCondition
+
+
+def parse_conditions(transformer: TableTransformer, conditions: Mapping[str, Any]) -> list[Condition]:
+    """Check every condition against what the real data contained; a ``ConditionError`` otherwise.
+
+    Example:
+        >>> parse_conditions(model.transformer_, {"income": ">50K", "age": (30, 40)})
+    """
+    if not isinstance(conditions, Mapping) or not conditions:
+        raise ConditionError("conditions must be a non-empty mapping of column -> value or (low, high)")
+    return [_parse_one(transformer, str(column), value) for column, value in conditions.items()]
+
+
+def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condition:
+    encoder = transformer.encoder(column)
+    if isinstance(encoder, CategoricalEncoder):
+        span, code = transformer.category_position(column, value)
+        level = encoder.levels[code] if code < len(encoder.levels) else value
+        return CategoryCondition(column, level, span, code)
+    if not isinstance(encoder, NumericEncoder):
+        raise ConditionError(
+            f"column {column!r} is constant or an identifier in the real data: it cannot be conditioned on"
+        )
+    is_datetime = encoder.spec.kind == ColumnKind.DATETIME
+    low, high = _as_range(column, value, encoder.spec.kind, is_datetime)
+    if high < encoder.low or low > encoder.high:
+        raise ConditionError(
+            f"range {value!r} for column {column!r} lies outside the real data's range "
+            f"[{_show(encoder.low, is_datetime)}, {_show(encoder.high, is_datetime)}]"
+        )
+    return RangeCondition(column, low, high, is_datetime)
+
+
+def _as_range(column: str, value: Any, kind: ColumnKind, is_datetime: bool) -> tuple[float, float]:
+    if isinstance(value, tuple | list) and len(value) == 2:
+        low, high = (_to_number(column, v, is_datetime) for v in value)
+    elif kind == ColumnKind.INTEGER and not isinstance(value, tuple | list):
+        low = high = _to_number(column, value, is_datetime)
+    else:
+        raise ConditionError(f"give a numeric condition on {column!r} as a range (low, high), not {value!r}")
+    if low > high:
+        raise ConditionError(f"range for column {column!r} has low > high: {value!r}")
+    return low, high
+
+
+def _to_number(column: str, value: Any, is_datetime: bool) -> float:
+    try:
+        return pd.Timestamp(value).value / 1e9 if is_datetime else float(value)
+    except (TypeError, ValueError):
+        raise ConditionError(f"condition on column {column!r} needs numbers, not {value!r}") from None
+
+
+def _show(value: float, is_datetime: bool) -> str:
+    return str(pd.Timestamp(value * 1e9)) if is_datetime else f"{value:g}"
+
+
+def sample_with_rejection(
+    draw: Callable[[int], pd.DataFrame],
+    checks: list[Condition],
+    n: int,
+    verbose: bool = False,
+) -> pd.DataFrame:
+    """Draw batches with ``draw(size)`` and keep rows meeting every check until ``n`` rows are found.
+
+    Raises:
+        ConditionError: the budget of draws ran out; the message gives the acceptance rate seen.
+    """
+    kept: list[pd.DataFrame] = []
+    found, drawn, budget = 0, 0, max(MIN_DRAWS, MAX_DRAW_FACTOR * n)
+    progress = Progress(
+        TextColumn("sampling rows that meet the conditions"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        disable=not verbose,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("rejection", total=n)
+        while found < n and drawn < budget:
+            rate = max(found / drawn, 0.01) if drawn else 0.5
+            size = int(min(max((n - found) / rate * 1.2, 256), 100_000, budget - drawn))
+            batch = draw(size)
+            drawn += size
+            mask = np.logical_and.reduce([check.holds(batch) for check in checks])
+            kept.append(batch[mask])
+            found += int(mask.sum())
+            progress.update(task, completed=min(found, n))
+    if found < n:
+        names = ", ".join(check.column for check in checks)
+        raise ConditionError(
+            f"only {found} of {n} rows met the conditions on {names} after drawing {drawn:,} rows "
+            f"(acceptance {found / drawn:.3%}); relax the conditions or ask for fewer rows"
+        )
+    return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)

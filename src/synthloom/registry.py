@@ -1,0 +1,54 @@
+"""Registry of generators by name: feeds ``get_model``, the CLI and the contract tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from synthloom.errors import ConfigError
+
+T = TypeVar("T", bound=type)
+
+_MODELS: dict[str, type] = {}
+
+
+def register(name: str) -> Callable[[T], T]:
+    """Class decorator that makes a generator available as ``get_model(name)``."""
+
+    def decorate(cls: T) -> T:
+        if name in _MODELS and _MODELS[name] is not cls:
+            raise RuntimeError(f"model name {name!r} registered twice")
+        cls.model_name = name
+        _MODELS[name] = cls
+        return cls
+
+    return decorate
+
+
+def _load_builtin_models() -> None:
+    # Importing the package's model modules runs their @register decorators.
+    import synthloom.models  # noqa: F401
+
+
+def list_models() -> list[str]:
+    """Names of every registered generator, sorted."""
+    _load_builtin_models()
+    return sorted(_MODELS)
+
+
+def model_class(name: str) -> type:
+    """The class registered under ``name``; a ``ConfigError`` naming the choices otherwise."""
+    _load_builtin_models()
+    try:
+        return _MODELS[name]
+    except KeyError:
+        raise ConfigError(f"unknown model {name!r}; choose one of: {', '.join(sorted(_MODELS))}") from None
+
+
+def get_model(name: str, **params: Any) -> Any:
+    """Build an unfitted generator by name.
+
+    Example:
+        >>> model = get_model("copula", random_state=0)
+    """
+    return model_class(name)(**params)

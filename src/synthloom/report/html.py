@@ -1,0 +1,436 @@
+"""One self-contained HTML page for a ``Report``: inline CSS, inline PNG figures, no script, no network.
+
+Written for a reader who did not run the evaluation: a summary card per family with a plain-language
+verdict, then one section per family whose every figure carries one sentence of meaning and a verdict.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind
+from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score, grade
+from synthloom.report import plots
+from synthloom.report.report import Report
+
+MAX_MARGINALS = 60  # beyond this the page gets too heavy to read; the cap is stated on the page
+MAX_TABLE_ROWS = 60
+
+TITLES = {
+    "fidelity": "Fidelity",
+    "detection": "Detection",
+    "diversity": "Diversity",
+    "utility": "Utility",
+    "privacy": "Privacy",
+}
+INTROS = {
+    "fidelity": (
+        "Does each column, and each pair of columns, look like the real data? Scores use the definitions "
+        "of SDMetrics' QualityReport; 1 means identical distributions."
+    ),
+    "detection": (
+        "Can a classifier tell a real row from a synthetic one? If it cannot (ROC-AUC near 0.5), the "
+        "synthetic rows are realistic as whole rows, not only column by column."
+    ),
+    "diversity": (
+        "Does the synthetic data reach all of the real data (every common category, every typical kind of "
+        "row) and stay where real data lives?"
+    ),
+    "utility": (
+        "Would a model trained on synthetic rows work on real data? Models trained on real rows (TRTR, the "
+        "baseline) and on synthetic rows (TSTR) are tested on the same real rows."
+    ),
+    "privacy": (
+        "Do synthetic rows give away the rows the generator was trained on? Every check compares them "
+        "with real rows the generator never saw."
+    ),
+}
+VERDICT_WORDS = {
+    "fidelity": {
+        "good": "Columns and their relationships closely match the real data.",
+        "fair": "Columns roughly match the real data; some shapes or relationships drift.",
+        "poor": "Columns or their relationships differ clearly from the real data.",
+    },
+    "detection": {
+        "good": "Synthetic rows are hard to tell from real ones.",
+        "fair": "A classifier can often tell synthetic rows from real ones.",
+        "poor": "A classifier easily tells synthetic rows from real ones.",
+    },
+    "diversity": {
+        "good": "The synthetic data covers the real data well.",
+        "fair": "The synthetic data misses part of the real data.",
+        "poor": "The synthetic data covers only part of the real data (possible mode collapse).",
+    },
+    "utility": {
+        "good": "Models trained on synthetic data do about as well as models trained on real data.",
+        "fair": "Models trained on synthetic data lose some accuracy on real data.",
+        "poor": "Models trained on synthetic data do clearly worse on real data.",
+    },
+    "privacy": {
+        "good": "Synthetic rows are no closer to the training rows than to unseen rows.",
+        "fair": "Synthetic rows lean towards the training rows; check before sharing.",
+        "poor": "Synthetic rows reveal training rows; do not share this data as private.",
+    },
+}
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;
+  background:#f4f5f7;color:#1d2330}
+main{max-width:1180px;margin:0 auto;padding:24px 28px 60px}
+h1{font-size:1.7rem;margin:0 0 6px}
+h2{margin:38px 0 8px;border-bottom:2px solid #d7dbe3;padding-bottom:4px}
+h3{margin:22px 0 6px;font-size:1.05rem}
+p{line-height:1.5;margin:6px 0}
+.lead{color:#444b5a}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:14px;margin:16px 0}
+.card{background:#fff;border-radius:10px;padding:14px 16px;border-top:6px solid #9aa1ad;
+  box-shadow:0 1px 3px #0002}
+.card.good{border-color:#2e7d32}
+.card.fair{border-color:#c28a00}
+.card.poor{border-color:#c62828}
+.card h3{margin:0;font-size:1rem}
+.card .value{font-size:1.9rem;font-weight:650;margin:4px 0}
+.card p{font-size:.88rem;color:#39404d}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.78rem;font-weight:600;
+  color:#fff;background:#8a909c}
+.badge.good{background:#2e7d32}
+.badge.fair{background:#b07d00}
+.badge.poor{background:#c62828}
+table{border-collapse:collapse;background:#fff;margin:8px 0 14px;font-size:.86rem;box-shadow:0 1px 2px #0001}
+th,td{padding:5px 9px;border-bottom:1px solid #e4e7ec;text-align:left;vertical-align:top}
+th{background:#eef0f4}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+figure{background:#fff;margin:12px 0;padding:10px;border-radius:8px;box-shadow:0 1px 2px #0001}
+figure img{max-width:100%;height:auto;display:block}
+figcaption{font-size:.86rem;margin-top:6px;color:#39404d}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:10px}
+.grid figure{margin:0}
+.warnings{background:#fff6e0;border-left:5px solid #c28a00;padding:8px 16px;border-radius:6px}
+.skipped{background:#eceef2;padding:10px 14px;border-radius:6px;color:#39404d}
+.legend span{margin-right:12px}
+"""
+
+
+def render(report: Report) -> str:
+    """The whole page as one string.
+
+    Example:
+        >>> page = render(sl.evaluate(real_test, fake))
+        >>> page.startswith("<!DOCTYPE html>")
+        True
+    """
+    sections = {
+        "fidelity": _fidelity,
+        "detection": _detection,
+        "diversity": _diversity,
+        "utility": _utility,
+        "privacy": _privacy,
+    }
+    body = [_header(report), _summary(report), _warnings(report)]
+    body += [_section(name, report, draw) for name, draw in sections.items() if name in report.families]
+    body += [_training(report), _data(report)]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Synthetic data quality report</title><style>{CSS}</style></head><body><main>"
+        + "".join(body)
+        + "</main></body></html>\n"
+    )
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _value(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def _badge(verdict: str) -> str:
+    return f'<span class="badge {_e(verdict)}">{_e(verdict)}</span>'
+
+
+def _figure(png: str, alt: str, verdict: str, sentence: str) -> str:
+    return (
+        f'<figure><img src="data:image/png;base64,{png}" alt="{_e(alt)}">'
+        f"<figcaption>{_badge(verdict)} {_e(sentence)}</figcaption></figure>"
+    )
+
+
+def _header(report: Report) -> str:
+    info = report.info
+    parts = [
+        f"{info.get('synthetic_rows', len(report.synthetic)):,} synthetic rows were compared with "
+        f"{info.get('real_rows', len(report.real)):,} real rows the generator did not see"
+    ]
+    if info.get("train_rows"):
+        parts.append(f"and {info['train_rows']:,} real rows it was trained on")
+    sentence = " ".join(parts) + f", over {len(report.metadata.columns)} columns"
+    if info.get("target"):
+        sentence += f"; utility predicts the column “{info['target']}”"
+    sources = info.get("sources") or {}
+    files = "; ".join(f"{k}: {v}" for k, v in sources.items())
+    return (
+        "<header><h1>Synthetic data quality report</h1>"
+        f'<p class="lead">{_e(sentence)}.</p>'
+        + (f'<p class="lead">Files — {_e(files)}</p>' if files else "")
+        + '<p class="legend">Verdicts: <span>'
+        + _badge("good")
+        + " fit for use</span><span>"
+        + _badge("fair")
+        + " usable with care</span><span>"
+        + _badge("poor")
+        + " a real problem</span><span>"
+        + _badge(INFO)
+        + " context, not judged</span></p></header>"
+    )
+
+
+def _summary(report: Report) -> str:
+    cards = []
+    for name, result in report.families.items():
+        headline = result.headline
+        if result.not_computed or headline is None:
+            cards.append(
+                f'<div class="card"><h3>{_e(TITLES[name])}</h3><div class="value">—</div>'
+                f"{_badge(NOT_COMPUTED)}<p>Not computed, because {_e(result.not_computed)}.</p></div>"
+            )
+            continue
+        words = VERDICT_WORDS[name].get(headline.verdict, "")
+        cards.append(
+            f'<div class="card {_e(headline.verdict)}"><h3>{_e(TITLES[name])}</h3>'
+            f'<div class="value">{_value(headline.value)}</div>{_badge(headline.verdict)} '
+            f"<small>{_e(headline.label)}</small>"
+            f"<p><strong>{_e(words)}</strong> {_e(headline.meaning)}</p></div>"
+        )
+    return '<section id="summary"><h2>Summary</h2><div class="cards">' + "".join(cards) + "</div></section>"
+
+
+def _warnings(report: Report) -> str:
+    found = report.warnings
+    if not found:
+        return ""
+    items = "".join(f"<li>{_e(text)}</li>" for text in found)
+    heading = '<section id="warnings"><h2>Findings to check</h2>'
+    return f'{heading}<div class="warnings"><ul>{items}</ul></div></section>'
+
+
+def _section(name: str, report: Report, draw: Callable[[FamilyResult, Report], str]) -> str:
+    result = report.families[name]
+    head = f'<section id="{name}"><h2>{_e(TITLES[name])}</h2><p>{_e(INTROS[name])}</p>'
+    if result.not_computed:
+        return head + f'<p class="skipped">Not computed, because {_e(result.not_computed)}.</p></section>'
+    return head + draw(result, report) + "</section>"
+
+
+def _scores_table(scores: Iterable[Score]) -> str:
+    rows = "".join(
+        f'<tr><td>{_e(s.label)}</td><td class="num">{_value(s.value)}</td><td>{_badge(s.verdict)}</td>'
+        f"<td>{_e(s.meaning)}</td></tr>"
+        for s in scores
+    )
+    return (
+        f"<table><tr><th>Measure</th><th>Value</th><th>Verdict</th><th>What it means</th></tr>{rows}</table>"
+    )
+
+
+def _frame_table(frame: pd.DataFrame, limit: int = MAX_TABLE_ROWS) -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.head(limit).itertuples(index=False):
+        cells = "".join(_cell(v) for v in record)
+        rows.append(f"<tr>{cells}</tr>")
+    more = (
+        f"<p>Showing {limit} of {len(frame)} rows; the JSON output has all.</p>" if len(frame) > limit else ""
+    )
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, (float, np.floating)):
+        return f'<td class="num">{_value(float(value)) if np.isfinite(value) else "n/a"}</td>'
+    if isinstance(value, (int, np.integer)):
+        return f'<td class="num">{value}</td>'
+    return f"<td>{_e(value)}</td>"
+
+
+def _fidelity(result: FamilyResult, report: Report) -> str:
+    shapes = result.tables["column_shapes"]
+    verdicts = [grade(s, 0.85, 0.7) for s in shapes["score"]]
+    shape_score, trends = result.score("column_shapes"), result.score("column_pair_trends")
+    parts = [
+        _scores_table(result.scores),
+        "<h3>Column shapes</h3>",
+        _figure(
+            plots.column_scores(list(shapes["column"]), list(shapes["score"]), verdicts),
+            "bar chart of per-column shape scores",
+            shape_score.verdict,
+            shape_score.meaning + " Each bar is one column; short or red bars are the columns to look at.",
+        ),
+    ]
+    parts.append(_marginals(report, shapes, verdicts))
+    association = result.extras["association"]
+    parts += [
+        "<h3>Relationships between columns</h3>",
+        _figure(
+            plots.heatmaps(association["real"], association["synthetic"]),
+            "heat maps of column associations: real, synthetic, difference",
+            trends.verdict,
+            trends.meaning + " Left: real data, middle: synthetic data (Pearson r for two numeric "
+            "columns, Cramér's V otherwise); right: the absolute difference, pale = relationship kept.",
+        ),
+    ]
+    pairs = result.tables["column_pair_trends"]
+    weakest = pairs[pairs["meets_threshold"]].sort_values("score").head(15)
+    if len(weakest):
+        parts += ["<p>Related pairs whose relationship is reproduced least well:</p>", _frame_table(weakest)]
+    invalid = result.tables["validity"].query("score < 1")
+    parts.append("<h3>Validity</h3>")
+    parts.append(
+        _frame_table(invalid)
+        if len(invalid)
+        else "<p>Every synthetic value lies inside the real range or is a category the real data has.</p>"
+    )
+    return "".join(parts)
+
+
+def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str:
+    shown = shapes.head(MAX_MARGINALS)
+    note = (
+        f"<p>The first {MAX_MARGINALS} of {len(shapes)} columns are drawn; the JSON output scores all.</p>"
+        if len(shapes) > MAX_MARGINALS
+        else ""
+    )
+    figures = []
+    for row, verdict in zip(shown.itertuples(), verdicts, strict=False):
+        kind = report.metadata.columns[row.column].kind
+        png = plots.marginal(
+            report.real[row.column],
+            report.synthetic[row.column],
+            numeric=kind in NUMERIC_KINDS,
+            dates=kind == ColumnKind.DATETIME,
+        )
+        what = "histograms" if kind in NUMERIC_KINDS else "category shares"
+        sentence = (
+            f"{row.column}: {what} of real (blue) and synthetic (orange) data; shape score "
+            f"{_value(row.score if np.isfinite(row.score) else None)} (1 = identical)."
+        )
+        figures.append(_figure(png, f"distribution of {row.column}", verdict, sentence))
+    return (
+        "<h3>Every column, real vs synthetic</h3>" + note + '<div class="grid">' + "".join(figures) + "</div>"
+    )
+
+
+def _detection(result: FamilyResult, report: Report) -> str:
+    return _scores_table(result.scores) + (
+        "<p>Each classifier is trained, with 3-fold cross-validation, to label rows real or synthetic on "
+        "equal-size samples of both. A score near 1 means it fails, which is what good synthetic data "
+        "wants.</p>"
+    )
+
+
+def _diversity(result: FamilyResult, report: Report) -> str:
+    points = result.extras["embedding"]
+    coverage = result.score("coverage")
+    parts = [
+        _scores_table(result.scores),
+        "<h3>Where the rows lie</h3>",
+        _figure(
+            plots.embedding(points["real"], points["synthetic"], points["explained"]),
+            "scatter plot of real and synthetic rows on two principal components",
+            coverage.verdict,
+            coverage.meaning + " Real (blue) and synthetic (orange) rows on the real data's two main "
+            "directions: orange should overlap blue everywhere, with no blue region left bare.",
+        ),
+    ]
+    categories = result.tables["category_coverage"]
+    if len(categories):
+        parts += [
+            "<h3>Categories</h3><p>Categories holding at least 1% of real rows, and those missing from the "
+            "synthetic data.</p>",
+            _frame_table(categories),
+        ]
+    modes = result.tables["numeric_modes"]
+    if len(modes):
+        parts += [
+            "<h3>Value ranges</h3><p>Value ranges holding at least 5% of real rows (modes), and those the "
+            "synthetic data neglects.</p>",
+            _frame_table(modes),
+        ]
+    return "".join(parts)
+
+
+def _utility(result: FamilyResult, report: Report) -> str:
+    table = result.tables["tstr_trtr"]
+    metric = "roc_auc" if "roc_auc" in table.columns else "r2"
+    label = "ROC-AUC" if metric == "roc_auc" else "R²"
+    gap = result.score("gap")
+    summary = [s for s in result.scores if s.name in ("gap", "augmentation_gain")]
+    return "".join(
+        [
+            _scores_table(summary),
+            "<h3>Train on synthetic, test on real</h3>",
+            _figure(
+                plots.utility_bars(table, metric, label),
+                f"bar chart of {label} per model and training data",
+                gap.verdict,
+                gap.meaning + " Bars: models trained on real rows (TRTR), synthetic rows (TSTR), "
+                "and both (augmented), all tested on the same real rows.",
+            ),
+            _frame_table(table),
+        ]
+    )
+
+
+def _privacy(result: FamilyResult, report: Report) -> str:
+    closer = result.score("closer_to_train")
+    return (
+        _scores_table(result.scores)
+        + "<h3>Distance to the closest record</h3>"
+        + _figure(
+            plots.dcr_histograms(result.extras["dcr"]),
+            "histograms of distances to the closest record",
+            closer.verdict,
+            closer.meaning + " The orange (to training rows) and blue (to hold-out rows) curves "
+            "should overlap; orange piled up near 0 means copied training rows.",
+        )
+    )
+
+
+def _training(report: Report) -> str:
+    history = report.loss_history
+    if not history or not any(key != "epoch" for entry in history for key in entry):
+        return ""
+    return (
+        '<section id="training"><h2>Training</h2>'
+        + _figure(
+            plots.loss_curves(history),
+            "training loss curves",
+            INFO,
+            "Each panel is one quantity the model logged per epoch; curves that level off show that training "
+            "settled, curves still moving suggest more epochs, wild swings an unstable run.",
+        )
+        + "</section>"
+    )
+
+
+def _data(report: Report) -> str:
+    kinds = pd.DataFrame(
+        {"column": list(report.metadata.columns), "kind": list(report.metadata.kinds().values())}
+    )
+    notes = report.info.get("notes") or []
+    listed = "".join(f"<li>{_e(n)}</li>" for n in notes)
+    return (
+        '<section id="data"><h2>Data</h2><p>Columns compared and how each was treated.</p>'
+        + _frame_table(kinds, limit=10_000)
+        + (f"<ul>{listed}</ul>" if listed else "")
+        + f"<p>synthloom {_e(report.info.get('synthloom_version', ''))}; random_state "
+        f"{_e(report.info.get('random_state', ''))}.</p></section>"
+    )

@@ -1,0 +1,236 @@
+"""The report's figures, drawn with matplotlib's Agg canvas and returned as base64 PNG text.
+
+Figures are built with ``matplotlib.figure.Figure`` directly (no pyplot): no global state, no display, and
+the same output whatever backend the user's session has selected. Real data is always blue, synthetic
+data orange.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+REAL, SYNTHETIC, HOLDOUT = "#1f5f99", "#e07b39", "#6a9a3a"
+VERDICT_COLORS = {"good": "#2e7d32", "fair": "#c28a00", "poor": "#c62828"}
+DPI = 90
+MAX_BARS = 12  # categories drawn per column; the rest are summed into "other"
+_NS_PER_DAY = 86_400e9  # matplotlib dates count days since 1970-01-01
+
+
+def figure(width: float, height: float) -> Figure:
+    """A new figure on the Agg canvas."""
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def to_png(fig: Figure) -> str:
+    """The figure as base64-encoded PNG (for a ``data:`` URI)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def marginal(real: pd.Series, synthetic: pd.Series, numeric: bool, dates: bool = False) -> str:
+    """Real vs synthetic distribution of one column: histograms (numbers) or category shares."""
+    fig = figure(4.2, 2.7)
+    ax = fig.add_subplot()
+    if numeric:
+        _numeric_marginal(ax, real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float), dates)
+    else:
+        _discrete_marginal(ax, real, synthetic)
+    ax.set_title(str(real.name), fontsize=10)
+    ax.legend(fontsize=7, frameon=False)
+    return to_png(fig)
+
+
+def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: bool) -> None:
+    real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
+    if dates:
+        real, synthetic = real / _NS_PER_DAY, synthetic / _NS_PER_DAY
+        ax.xaxis_date()
+    both = np.concatenate([real, synthetic])
+    edges = np.histogram_bin_edges(both if both.size else np.zeros(1), bins=40)
+    ax.hist(real, bins=edges, density=True, color=REAL, alpha=0.45, label="real")
+    if synthetic.size:
+        ax.hist(
+            synthetic,
+            bins=edges,
+            density=True,
+            histtype="step",
+            linewidth=1.6,
+            color=SYNTHETIC,
+            label="synthetic",
+        )
+    ax.set_yticks([])
+    ax.tick_params(labelsize=7)
+
+
+def _discrete_marginal(ax: Axes, real: pd.Series, synthetic: pd.Series) -> None:
+    real_share = _labelled(real).value_counts(normalize=True)
+    synthetic_share = _labelled(synthetic).value_counts(normalize=True)
+    shown = list(real_share.index[:MAX_BARS])
+    real_values = [real_share.get(c, 0.0) for c in shown]
+    synthetic_values = [synthetic_share.get(c, 0.0) for c in shown]
+    labels = [_short(c) for c in shown]
+    if len(real_share) > MAX_BARS or not set(synthetic_share.index) <= set(shown):
+        labels.append("(other)")
+        real_values.append(1.0 - sum(real_values))
+        synthetic_values.append(max(0.0, 1.0 - sum(synthetic_values)))
+    positions = np.arange(len(labels))
+    ax.barh(positions - 0.2, real_values, height=0.4, color=REAL, label="real")
+    ax.barh(positions + 0.2, synthetic_values, height=0.4, color=SYNTHETIC, label="synthetic")
+    ax.set_yticks(positions, labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel("share of rows", fontsize=7)
+
+
+def _labelled(values: pd.Series) -> pd.Series:
+    """Values as text labels, missing ones named, so they get a bar of their own."""
+    return values.astype(str).where(values.notna(), "(missing)")
+
+
+def _short(value: object, width: int = 18) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def column_scores(columns: Sequence[str], scores: Sequence[float], verdicts: Sequence[str]) -> str:
+    """Horizontal bars of per-column shape scores, coloured by verdict."""
+    fig = figure(7.5, 0.8 + 0.22 * len(columns))
+    ax = fig.add_subplot()
+    values = np.nan_to_num(np.asarray(scores, dtype=float))
+    colors = [VERDICT_COLORS.get(v, "#999999") for v in verdicts]
+    ax.barh(np.arange(len(columns)), values, color=colors)
+    ax.set_yticks(np.arange(len(columns)), [_short(c, 28) for c in columns], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("shape score (1 = same distribution)", fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    return to_png(fig)
+
+
+def heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame) -> str:
+    """Three matrices: real associations, synthetic associations, absolute difference."""
+    size = min(5.2, 1.6 + 0.16 * len(real))
+    fig = figure(3 * size + 1.2, size + 0.5)
+    axes = fig.subplots(1, 3)
+    panels = [
+        (real.to_numpy(), "real", "RdBu_r", -1.0),
+        (synthetic.to_numpy(), "synthetic", "RdBu_r", -1.0),
+        (np.abs(real.to_numpy() - synthetic.to_numpy()), "|real − synthetic|", "Reds", 0.0),
+    ]
+    for ax, (matrix, title, cmap, low) in zip(axes, panels, strict=True):
+        colors = colormaps[cmap].with_extremes(bad="#dddddd")  # undefined pairs (constant columns) in grey
+        image = ax.imshow(np.ma.masked_invalid(matrix), cmap=colors, vmin=low, vmax=1.0)
+        ax.set_title(title, fontsize=10)
+        _matrix_ticks(ax, list(real.columns))
+        fig.colorbar(image, ax=ax, shrink=0.75)
+    return to_png(fig)
+
+
+def _matrix_ticks(ax: Axes, names: list[str]) -> None:
+    if len(names) > 30:  # labels would overlap into an unreadable block
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return
+    ax.set_xticks(range(len(names)), [_short(n, 14) for n in names], rotation=90, fontsize=6)
+    ax.set_yticks(range(len(names)), [_short(n, 14) for n in names], fontsize=6)
+
+
+def embedding(real: np.ndarray, synthetic: np.ndarray, explained: np.ndarray) -> str:
+    """Scatter of real and synthetic rows on the real data's first two principal components."""
+    fig = figure(6.0, 4.4)
+    ax = fig.add_subplot()
+    real, synthetic = _two_columns(real), _two_columns(synthetic)
+    ax.scatter(real[:, 0], real[:, 1], s=5, alpha=0.35, color=REAL, label="real", linewidths=0)
+    ax.scatter(
+        synthetic[:, 0], synthetic[:, 1], s=5, alpha=0.35, color=SYNTHETIC, label="synthetic", linewidths=0
+    )
+    shares = list(explained) + [0.0] * (2 - len(explained))
+    ax.set_xlabel(f"component 1 ({shares[0]:.0%} of variance)", fontsize=8)
+    ax.set_ylabel(f"component 2 ({shares[1]:.0%} of variance)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=8, markerscale=3)
+    return to_png(fig)
+
+
+def _two_columns(points: np.ndarray) -> np.ndarray:
+    """A one-column table has a 1-D embedding; draw it along the x axis."""
+    return points if points.shape[1] >= 2 else np.column_stack([points[:, 0], np.zeros(len(points))])
+
+
+def dcr_histograms(dcr: Mapping[str, np.ndarray]) -> str:
+    """Distance to closest record: synthetic->train, synthetic->hold-out, and hold-out->train."""
+    fig = figure(6.5, 3.4)
+    ax = fig.add_subplot()
+    everything = np.concatenate(list(dcr.values()))
+    upper = float(np.quantile(everything, 0.99)) if everything.size else 1.0
+    edges = np.linspace(0.0, upper if upper > 0 else 1.0, 41)
+    styles = {
+        "synthetic_to_train": ("synthetic → closest training row", SYNTHETIC, "-"),
+        "synthetic_to_holdout": ("synthetic → closest hold-out row", REAL, "-"),
+        "holdout_to_train": ("hold-out → closest training row", HOLDOUT, "--"),
+    }
+    for key, (label, color, line) in styles.items():
+        values = np.clip(dcr[key], 0.0, edges[-1])
+        ax.hist(values, bins=edges, histtype="step", linewidth=1.6, color=color, linestyle=line, label=label)
+    ax.set_xlabel("distance to the closest record (2 different categories = 1)", fontsize=8)
+    ax.set_ylabel("rows", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7)
+    return to_png(fig)
+
+
+def utility_bars(table: pd.DataFrame, metric: str, label: str) -> str:
+    """Main utility metric per model: TRTR, TSTR and augmented side by side."""
+    fig = figure(6.0, 3.2)
+    ax = fig.add_subplot()
+    models = list(dict.fromkeys(table["model"]))
+    colors = {"TRTR": REAL, "TSTR": SYNTHETIC, "augmented": HOLDOUT}
+    for offset, setting in zip((-0.27, 0.0, 0.27), colors, strict=True):
+        rows = table[table["setting"] == setting].set_index("model")
+        values = [float(rows.loc[m, metric]) for m in models]
+        ax.bar(
+            np.arange(len(models)) + offset,
+            np.nan_to_num(values),
+            width=0.27,
+            color=colors[setting],
+            label=setting,
+        )
+    ax.set_xticks(np.arange(len(models)), [m.replace("_", " ") for m in models], fontsize=8)
+    ax.set_ylabel(label, fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.legend(fontsize=7, ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return to_png(fig)
+
+
+def loss_curves(history: Sequence[Mapping[str, float | None]]) -> str:
+    """One small panel per logged quantity (every key except "epoch"), against the epoch."""
+    keys = [k for k in dict.fromkeys(k for entry in history for k in entry) if k != "epoch"][:8]
+    epochs = [entry.get("epoch") for entry in history]
+    x = np.array([np.nan if e is None else e for e in epochs], dtype=float)
+    if np.isnan(x).any():
+        x = np.arange(1, len(history) + 1, dtype=float)
+    columns = min(4, max(1, len(keys)))
+    rows = -(-max(1, len(keys)) // columns)
+    fig = figure(3.2 * columns, 2.4 * rows)
+    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
+    for ax, key in zip(axes, keys, strict=False):
+        values = np.array([np.nan if e.get(key) is None else e[key] for e in history], dtype=float)
+        ax.plot(x, values, color=REAL, linewidth=1.3)
+        ax.set_title(key, fontsize=9)
+        ax.set_xlabel("epoch", fontsize=7)
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(keys) :]:
+        ax.set_visible(False)
+    return to_png(fig)

@@ -1,0 +1,1 @@
+"""Shared training machinery: device choice, the epoch loop with progress and early stopping."""

@@ -1,0 +1,87 @@
+"""The epoch loop shared by neural generators: progress bar with losses, time budget, early stopping.
+
+The loop knows nothing of networks: it calls ``step()`` (one optimisation step returning its losses),
+averages the losses per epoch into the history, and asks ``validate()`` for a score now and then.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+
+@dataclass
+class EarlyStopping:
+    """Stop when the validation score has not improved for ``patience`` checks, keeping the best state.
+
+    Attributes:
+        validate: returns a score, higher is better.
+        checkpoint: remembers the current state as the best so far.
+        restore: puts the best state back.
+        every: check every this many epochs.
+        patience: checks without improvement before stopping.
+    """
+
+    validate: Callable[[], float]
+    checkpoint: Callable[[], None]
+    restore: Callable[[], None]
+    every: int = 5
+    patience: int = 4
+    min_delta: float = 1e-3
+
+
+def run_epochs(
+    step: Callable[[], dict[str, float]],
+    epochs: int,
+    steps_per_epoch: int,
+    description: str,
+    max_minutes: float | None = None,
+    early_stopping: EarlyStopping | None = None,
+    verbose: bool = False,
+) -> list[dict[str, float]]:
+    """Run up to ``epochs`` epochs of ``steps_per_epoch`` steps; returns one dict of mean losses per epoch.
+
+    Example:
+        >>> history = run_epochs(model_step, epochs=300, steps_per_epoch=14, description="ctgan")
+    """
+    deadline = None if max_minutes is None else time.monotonic() + 60 * max_minutes
+    history: list[dict[str, float]] = []
+    best, checks_since_best = -float("inf"), 0
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("epochs"),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[losses]}"),
+        disable=not verbose,
+        transient=False,
+    )
+    with progress:
+        task = progress.add_task(description, total=epochs, losses="")
+        for epoch in range(1, epochs + 1):
+            totals: dict[str, float] = {}
+            for _ in range(steps_per_epoch):
+                for name, value in step().items():
+                    totals[name] = totals.get(name, 0.0) + value
+            record = {"epoch": float(epoch), **{k: v / steps_per_epoch for k, v in totals.items()}}
+            if early_stopping is not None and epoch % early_stopping.every == 0:
+                record["validation"] = score = early_stopping.validate()
+                if score > best + early_stopping.min_delta:
+                    best, checks_since_best = score, 0
+                    early_stopping.checkpoint()
+                else:
+                    checks_since_best += 1
+            history.append(record)
+            shown = "  ".join(f"{k}={v:.3f}" for k, v in record.items() if k != "epoch")
+            progress.update(task, advance=1, losses=shown)
+            if early_stopping is not None and checks_since_best >= early_stopping.patience:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                break
+    if early_stopping is not None and best > -float("inf"):
+        early_stopping.restore()
+    return history

@@ -1,0 +1,40 @@
+"""Shared fixtures: small real data (ISLR Default, shipped in an installed package) and a mixed-type frame."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+@pytest.fixture(scope="session")
+def default_frame() -> pd.DataFrame:
+    """1,000 rows of the real credit-default data (balance, income, student, default)."""
+    from synthloom import datasets
+
+    return datasets.load("default").sample(1_000, random_state=0).reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def mixed_frame() -> pd.DataFrame:
+    """Every column kind the data layer handles: skewed, bimodal, integer, datetime, missing, rare levels."""
+    rng = np.random.default_rng(0)
+    n = 400
+    bimodal = np.where(rng.random(n) < 0.4, rng.normal(-5, 1, n), rng.normal(10, 2, n))
+    amount = np.round(rng.lognormal(3, 1, n), 2)
+    amount[rng.random(n) < 0.1] = np.nan
+    city = rng.choice(["Paris", "Lyon", "Nice", "Lille"], n, p=[0.5, 0.3, 0.15, 0.05]).astype(object)
+    city[rng.random(n) < 0.05] = None
+    return pd.DataFrame(
+        {
+            "customer_id": np.arange(1000, 1000 + n),
+            "bimodal": bimodal,
+            "amount": amount,
+            "visits": rng.poisson(3, n),
+            "city": city,
+            "vip": rng.random(n) < 0.2,
+            "opened": pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D"),
+            "country": ["FR"] * n,
+            "empty": [np.nan] * n,
+        }
+    )

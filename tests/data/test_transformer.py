@@ -1,0 +1,137 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from synthloom.data.metadata import Metadata
+from synthloom.data.transformer import TableTransformer
+from synthloom.errors import ConditionError, NotFittedError
+
+
+def assert_same_table(real: pd.DataFrame, back: pd.DataFrame, regenerated: tuple[str, ...] = ()) -> None:
+    """Equal up to float32 precision on continuous values; exact everywhere else but regenerated ids."""
+    assert list(back.columns) == list(real.columns)
+    for name in real.columns.drop(list(regenerated)):
+        a, b = real[name], back[name]
+        assert a.isna().tolist() == b.isna().tolist(), name
+        if pd.api.types.is_float_dtype(a):
+            span = float(np.nanmax(a) - np.nanmin(a)) if a.notna().any() else 0.0
+            np.testing.assert_allclose(
+                b.to_numpy(float), a.to_numpy(float), atol=1e-5 * span + 1e-9, err_msg=name
+            )
+        else:
+            assert a.dtype == b.dtype, name
+            assert a.dropna().tolist() == b.dropna().tolist(), name
+
+
+@st.composite
+def tables(draw):
+    n = draw(st.integers(12, 60))
+    floats = st.floats(-1e4, 1e4, allow_nan=False).map(lambda v: round(v, 2))
+    values = draw(st.lists(st.one_of(floats, st.just(np.nan)), min_size=n, max_size=n))
+    ints = draw(st.lists(st.integers(-50, 10_000), min_size=n, max_size=n))
+    cats = draw(st.lists(st.sampled_from(["a", "b", "c", None]), min_size=n, max_size=n))
+    flags = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    frame = pd.DataFrame({"x": values, "k": ints, "c": pd.Series(cats, dtype=object), "f": flags})
+    return frame
+
+
+@pytest.mark.parametrize("numeric", ["gmm", "quantile"])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frame=tables())
+def test_round_trip_is_exact(numeric, frame):
+    transformer = TableTransformer(numeric=numeric, random_state=0).fit(frame)
+    matrix = transformer.transform(frame)
+    assert matrix.dtype == np.float32 and matrix.shape == (len(frame), transformer.output_dim)
+    assert_same_table(frame, transformer.inverse_transform(matrix))
+
+
+@pytest.mark.parametrize("numeric", ["gmm", "quantile"])
+def test_round_trip_every_kind(mixed_frame, numeric):
+    transformer = TableTransformer(numeric=numeric).fit(mixed_frame)
+    back = transformer.inverse_transform(transformer.transform(mixed_frame))
+    assert_same_table(mixed_frame, back, regenerated=("customer_id",))
+
+
+def test_round_trip_real_data(default_frame):
+    transformer = TableTransformer().fit(default_frame)
+    assert_same_table(default_frame, transformer.inverse_transform(transformer.transform(default_frame)))
+
+
+def test_spans_tile_the_matrix(mixed_frame):
+    transformer = TableTransformer().fit(mixed_frame)
+    position = 0
+    for span in transformer.spans:
+        assert span.start == position and span.width > 0
+        assert span.activation in {"tanh", "softmax", "linear"}
+        position = span.stop
+    assert position == transformer.output_dim
+    roles = {(s.column, s.role) for s in transformer.spans}
+    assert ("amount", "missing") in roles and ("bimodal", "mode") in roles
+    assert not any(s.column in {"customer_id", "country", "empty"} for s in transformer.spans)
+    # the bimodal column needs (at least) two mixture modes
+    assert next(s for s in transformer.spans if s.column == "bimodal" and s.role == "mode").width >= 2
+
+
+def test_decoding_clips_to_the_real_range_and_regenerates_ids(mixed_frame):
+    transformer = TableTransformer().fit(mixed_frame)
+    wild = np.random.default_rng(1).normal(0, 5, (50, transformer.output_dim)).astype(np.float32)
+    back = transformer.inverse_transform(wild)
+    for name in ("bimodal", "amount", "visits"):
+        assert back[name].min() >= mixed_frame[name].min() and back[name].max() <= mixed_frame[name].max()
+    assert back["visits"].dtype == mixed_frame["visits"].dtype
+    assert set(back["city"].dropna()) <= set(mixed_frame["city"].dropna())
+    assert not set(back["customer_id"]) & set(mixed_frame["customer_id"])
+    assert back["country"].eq("FR").all() and back["empty"].isna().all()
+
+
+def test_high_cardinality_is_bucketed_without_blowing_up():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"merchant": [f"m{v}" for v in rng.zipf(1.3, 30_000) % 20_000], "x": rng.normal(size=30_000)}
+    )
+    transformer = TableTransformer(max_categories=200).fit(frame)
+    assert transformer.output_dim < 220
+    back = transformer.inverse_transform(transformer.transform(frame))
+    assert back["merchant"].isin(set(frame["merchant"])).all()
+    top = frame["merchant"].value_counts().index[:50]
+    assert (back["merchant"].isin(top) == frame["merchant"].isin(top)).all()
+
+
+def test_state_round_trip_is_json_and_equivalent(mixed_frame):
+    import json
+
+    transformer = TableTransformer().fit(mixed_frame)
+    again = TableTransformer.from_state(json.loads(json.dumps(transformer.to_state())))
+    np.testing.assert_array_equal(again.transform(mixed_frame), transformer.transform(mixed_frame))
+    assert again.spans == transformer.spans
+
+
+def test_category_position_and_bad_conditions(mixed_frame):
+    transformer = TableTransformer().fit(mixed_frame)
+    span, index = transformer.category_position("city", "Paris")
+    assert span.column == "city" and 0 <= index < span.width
+    with pytest.raises(ConditionError, match="never takes the value 'Rome'"):
+        transformer.category_position("city", "Rome")
+    with pytest.raises(ConditionError, match="not categorical"):
+        transformer.category_position("amount", 3.0)
+
+
+def test_inf_and_stray_strings_become_missing_with_a_warning():
+    frame = pd.DataFrame(
+        {"v": [1.0, 2.0, np.inf, 4.0] * 5, "w": ["1", "2", "3", "4"] * 4 + ["5", "6", "x", "8"]}
+    )
+    meta = Metadata.infer(frame)
+    with pytest.warns(UserWarning) as caught:
+        transformer = TableTransformer().fit(frame, meta)
+        back = transformer.inverse_transform(transformer.transform(frame))
+    messages = " ".join(str(w.message) for w in caught)
+    assert "infinite" in messages and "'x'" in messages
+    assert back["v"].isna().sum() == 5 and back["w"].isna().sum() == 1
+    assert messages.count("infinite") == 1
+
+
+def test_unfitted_transformer_refuses():
+    with pytest.raises(NotFittedError):
+        TableTransformer().transform(pd.DataFrame({"a": [1]}))

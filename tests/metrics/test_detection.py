@@ -1,0 +1,25 @@
+"""Detection: chance level for a sample of the same distribution, near 1 for an obvious fake."""
+
+from __future__ import annotations
+
+from synthloom.metrics import detection, prepare
+
+
+def test_same_distribution_is_hard_to_detect(related_train, related_test):
+    result = detection(prepare(related_test, related_train))
+    assert result.score("logistic_auc").value < 0.62
+    assert result.score("gradient_boosting_auc").value < 0.68
+    assert result.score("score").value > 0.6
+
+
+def test_shifted_numbers_are_detected(related_train, related_test):
+    fake = related_train.assign(x=related_train["x"] + 2.0)
+    result = detection(prepare(related_test, fake))
+    assert result.score("gradient_boosting_auc").value > 0.9
+    assert result.score("score").verdict == "poor"
+
+
+def test_same_seed_same_scores(related_train, related_test):
+    tables = prepare(related_test, related_train)
+    first, second = detection(tables, random_state=3), detection(tables, random_state=3)
+    assert [s.value for s in first.scores] == [s.value for s in second.scores]

@@ -1,0 +1,49 @@
+"""Diversity: PRDC and alpha/beta on known cases, and the mode-collapse warning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synthloom.metrics import alpha_precision_beta_recall, diversity, prdc, prepare
+
+
+def test_identical_sets_have_full_precision_recall_coverage():
+    points = np.random.default_rng(0).normal(size=(300, 4))
+    scores = prdc(points, points.copy())
+    assert scores["precision"] == scores["recall"] == scores["coverage"] == 1.0
+    assert scores["density"] == pytest.approx(1.0, abs=0.3)
+
+
+def test_a_far_away_set_has_no_precision_or_coverage():
+    rng = np.random.default_rng(1)
+    scores = prdc(rng.normal(size=(200, 3)), rng.normal(loc=10.0, size=(200, 3)))
+    assert scores == {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}
+
+
+def test_alpha_precision_prefers_the_same_distribution():
+    rng = np.random.default_rng(2)
+    real = rng.normal(size=(400, 3))
+    same = alpha_precision_beta_recall(real, rng.normal(size=(400, 3)))
+    squeezed = alpha_precision_beta_recall(real, 0.2 * rng.normal(size=(400, 3)))
+    assert same["alpha_precision"] > 0.85 > squeezed["alpha_precision"]
+    assert same["beta_recall"] > squeezed["beta_recall"]
+
+
+def test_collapsed_synthetic_data_triggers_the_mode_collapse_warning(related_train, related_test):
+    fair = diversity(prepare(related_test, related_train))
+    collapsed_rows = related_train[related_train["segment"] == "high"]
+    collapsed = diversity(prepare(related_test, collapsed_rows.sample(len(related_train), replace=True, random_state=0)))
+    assert not any("Mode collapse" in w for w in fair.warnings)
+    assert any("Mode collapse" in w and "segment: " in w for w in collapsed.warnings)
+    assert collapsed.score("coverage").value < fair.score("coverage").value - 0.3
+    assert collapsed.score("category_coverage").value < 1.0
+    assert collapsed.score("distinct_rows").value < 0.5
+    missing = collapsed.tables["category_coverage"].set_index("column").loc["segment", "missing"]
+    assert set(missing.split(", ")) == {"low", "mid"}
+
+
+def test_embedding_has_two_coordinates_per_row_of_equal_size_samples(related_train, related_test):
+    points = diversity(prepare(related_test, related_train)).extras["embedding"]
+    rows = min(len(related_test), len(related_train))  # both tables are subsampled to one size
+    assert points["real"].shape == points["synthetic"].shape == (rows, 2)

@@ -1,0 +1,74 @@
+"""prepare() refuses tables that cannot be compared; the shared encoding and neighbour search are right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.neighbors import NearestNeighbors
+
+from synthloom.data.metadata import Metadata
+from synthloom.errors import DataError
+from synthloom.metrics import TableEncoder, prepare
+from synthloom.metrics.encoding import nearest_neighbours
+
+
+def test_mismatched_columns_are_named(related_test):
+    synthetic = related_test.drop(columns="x").assign(extra=1)
+    with pytest.raises(DataError, match=r"lacks \['x'\] and has extra \['extra'\]"):
+        prepare(related_test, synthetic)
+
+
+def test_fewer_than_ten_rows_is_refused(related_test):
+    with pytest.raises(DataError, match="synthetic data has 9 row"):
+        prepare(related_test, related_test.head(9))
+
+
+def test_text_in_a_numeric_column_is_refused_with_examples(related_test):
+    synthetic = related_test.astype({"x": object})
+    synthetic.loc[3, "x"] = "n/a"
+    with pytest.raises(DataError, match=r"column 'x' is continuous but holds non-numeric values such as \['n/a'\]"):
+        prepare(related_test, synthetic)
+
+
+def test_a_frame_that_is_not_a_dataframe_is_refused(related_test):
+    with pytest.raises(DataError, match="must be a pandas DataFrame"):
+        prepare(related_test, related_test.to_numpy())
+
+
+def test_identifier_and_empty_columns_are_left_out_with_a_note(mixed_frame):
+    tables = prepare(mixed_frame, mixed_frame)
+    assert "customer_id" not in tables.columns and "empty" not in tables.columns
+    assert any("'empty' is empty in the real data" in note for note in tables.notes)
+    assert tables.real["opened"].dtype == float  # datetimes compared as nanoseconds
+
+
+def test_metadata_that_misses_a_column_is_refused(related_test):
+    metadata = Metadata.infer(related_test.drop(columns="count"))
+    with pytest.raises(DataError, match=r"does not describe column\(s\) \['count'\]"):
+        prepare(related_test, related_test, metadata=metadata)
+
+
+def test_encoding_puts_ranks_in_unit_range_and_categories_one_apart(related_test):
+    tables = prepare(related_test, related_test)
+    encoder = TableEncoder(tables.numeric, tables.discrete).fit(tables.real)
+    matrix = encoder.transform(tables.real)
+    assert matrix.shape == (len(related_test), encoder.width)
+    assert matrix.min() >= 0 and matrix.max() <= 1
+    one_segment = TableEncoder([], ["segment"]).fit(tables.real)
+    low, high = one_segment.transform(pd.DataFrame({"segment": ["low", "high"]}))
+    assert np.linalg.norm(low - high) == pytest.approx(1.0)
+    unseen = one_segment.transform(pd.DataFrame({"segment": ["never seen"]}))
+    assert unseen[0, -1] > 0  # the "other" slot
+
+
+def test_nearest_neighbours_match_sklearn():
+    rng = np.random.default_rng(0)
+    reference, queries = rng.normal(size=(300, 5)), rng.normal(size=(120, 5))
+    distances, positions = nearest_neighbours(queries, reference, k=3)
+    expected_distances, expected_positions = NearestNeighbors(n_neighbors=3).fit(reference).kneighbors(queries)
+    assert np.allclose(distances, expected_distances)
+    assert (positions == expected_positions).all()
+    own, _ = nearest_neighbours(reference, reference, k=1, exclude_self=True)
+    expected_own = NearestNeighbors(n_neighbors=2).fit(reference).kneighbors(reference)[0][:, 1]
+    assert np.allclose(own[:, 0], expected_own)

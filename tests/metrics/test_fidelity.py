@@ -1,0 +1,67 @@
+"""Fidelity: the formulas against scipy, and scores that move the right way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import ks_2samp
+from scipy.stats.contingency import association
+
+from synthloom.metrics import fidelity, prepare, quality_scores
+from synthloom.metrics.fidelity import cramers_v, ks_complement, tv_complement
+
+
+def test_ks_complement_equals_scipy_with_ties_and_missing_values():
+    rng = np.random.default_rng(0)
+    real = rng.integers(0, 20, 300).astype(float)
+    synthetic = rng.integers(2, 22, 250).astype(float)
+    real[:10] = np.nan
+    expected = 1 - ks_2samp(real[~np.isnan(real)], synthetic).statistic
+    assert ks_complement(real, synthetic) == pytest.approx(expected, abs=1e-12)
+
+
+def test_ks_complement_is_nan_when_a_side_is_empty():
+    assert np.isnan(ks_complement(np.array([np.nan, np.nan]), np.array([1.0, 2.0])))
+
+
+def test_tv_complement_of_half_overlapping_categories():
+    real, synthetic = np.array([0, 0, 1, 1, -1]), np.array([0, 0, 0, 0])
+    assert tv_complement(real, synthetic, 2) == pytest.approx(0.5)
+
+
+def test_cramers_v_equals_scipy():
+    table = np.random.default_rng(1).integers(1, 40, size=(4, 3))
+    assert cramers_v(table) == pytest.approx(association(table, method="cramer"), abs=1e-12)
+
+
+def test_perfect_copy_scores_one(related_test):
+    scores = quality_scores(prepare(related_test, related_test.copy()))
+    assert scores == {"column_shapes": 1.0, "column_pair_trends": 1.0, "overall": 1.0}
+
+
+def test_shuffled_columns_keep_shapes_but_lose_pair_trends(related_test, shuffle):
+    scores = quality_scores(prepare(related_test, shuffle(related_test, seed=0)))
+    assert scores["column_shapes"] == pytest.approx(1.0)
+    assert scores["column_pair_trends"] < 0.75
+
+
+def test_values_outside_the_real_data_lower_validity_and_are_named(related_test):
+    synthetic = related_test.copy()
+    synthetic.loc[:39, "x"] = 99.0  # 10% above the real maximum
+    synthetic.loc[:19, "segment"] = "unheard-of"
+    result = fidelity(prepare(related_test, synthetic))
+    validity = result.tables["validity"].set_index("column")["score"]
+    assert validity["x"] == pytest.approx(0.9)
+    assert validity["segment"] == pytest.approx(0.95)
+    assert validity["y"] == 1.0
+    assert result.score("validity").value < 0.99
+    assert any("x (10.0% outside)" in warning for warning in result.warnings)
+
+
+def test_every_score_has_a_meaning_and_a_verdict(related_test, shuffle):
+    result = fidelity(prepare(related_test, shuffle(related_test, seed=1)))
+    assert [s.name for s in result.scores][:3] == ["quality", "column_shapes", "column_pair_trends"]
+    for score in result.scores:
+        assert score.meaning.endswith(".") and score.verdict in {"good", "fair", "poor"}
+    assert result.score("column_pair_trends").verdict == "poor"
+    assert set(result.extras["association"]) == {"real", "synthetic"}

@@ -1,0 +1,38 @@
+"""Privacy: a copy of the training rows is flagged; a fresh sample of the same distribution is not."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from synthloom.metrics import prepare, privacy
+from synthloom.metrics.privacy import exact_copy_share
+
+
+def test_a_copy_of_the_training_rows_is_a_privacy_risk(related_train, related_test):
+    result = privacy(prepare(related_test, related_train.copy(), train=related_train))
+    assert result.score("closer_to_train").value > 0.95
+    assert result.score("exact_copies").value == 1.0
+    assert result.score("membership_auc").value > 0.9
+    assert result.score("closer_to_train").verdict == "poor"
+    assert any("exact copies" in warning for warning in result.warnings)
+
+
+def test_a_fresh_sample_is_no_closer_to_the_training_rows(related_train, related_test, make_related):
+    fresh = make_related(500, seed=7)
+    result = privacy(prepare(related_test, fresh, train=related_train))
+    assert 0.4 < result.score("closer_to_train").value < 0.6
+    assert result.score("exact_copies").value == 0.0
+    assert result.score("membership_auc").value < 0.6
+    assert set(result.extras["dcr"]) == {"synthetic_to_train", "synthetic_to_holdout", "holdout_to_train"}
+
+
+def test_without_training_rows_privacy_is_not_computed(related_train, related_test):
+    result = privacy(prepare(related_test, related_train))
+    assert result.not_computed.startswith("no training rows were given")
+
+
+def test_exact_copies_match_integers_with_their_float_twins():
+    train = pd.DataFrame({"n": [1, 2, 3, 4], "c": [1, 2, 1, 2]})
+    rows = pd.DataFrame({"n": [1.0, 2.0, 9.0, 4.0], "c": [1.0, 2.0, 1.0, 1.0]})
+    assert exact_copy_share(rows, train) == pytest.approx(0.5)

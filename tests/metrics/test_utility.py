@@ -1,0 +1,55 @@
+"""Utility: TSTR next to TRTR, for classification and regression, and its "not computed" cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from synthloom.metrics import prepare, utility
+
+
+def test_a_copy_of_the_training_rows_is_as_useful_as_they_are(related_train, related_test):
+    result = utility(prepare(related_test, related_train.copy(), train=related_train), "label")
+    table = result.tables["tstr_trtr"].set_index(["setting", "model"])
+    assert table.loc[("TRTR", "gradient_boosting"), "roc_auc"] > 0.85
+    assert table.loc[("TSTR", "logistic"), "roc_auc"] == pytest.approx(table.loc[("TRTR", "logistic"), "roc_auc"])
+    assert abs(result.score("gap").value) < 1e-9
+    assert set(table.index.get_level_values("setting")) == {"TRTR", "TSTR", "augmented"}
+
+
+def test_synthetic_rows_with_a_random_target_are_useless(related_train, related_test):
+    rng = np.random.default_rng(0)
+    noise = related_train.assign(label=rng.permutation(related_train["label"].to_numpy()))
+    result = utility(prepare(related_test, noise, train=related_train), "label")
+    assert result.score("gap").value > 0.2
+    assert result.score("gap").verdict == "poor"
+    assert result.score("tstr.logistic.roc_auc").verdict == "poor"
+    assert result.score("trtr.logistic.roc_auc").verdict == "info"
+
+
+def test_numeric_target_is_a_regression(related_train, related_test):
+    result = utility(prepare(related_test, related_train, train=related_train), "y")
+    table = result.tables["tstr_trtr"]
+    assert {"r2", "mae"} <= set(table.columns) and "roc_auc" not in table.columns
+    assert table.set_index(["setting", "model"]).loc[("TRTR", "linear"), "r2"] > 0.7
+
+
+def test_without_training_rows_the_real_rows_are_split_and_the_report_says_so(related_train, related_test):
+    result = utility(prepare(related_test, related_train), "label")
+    assert result.not_computed is None
+    assert any("half of the real rows" in warning for warning in result.warnings)
+
+
+def test_a_constant_real_target_is_not_computed(related_train, related_test):
+    constant = related_test.assign(label="yes")
+    result = utility(prepare(constant, related_train, train=related_train.assign(label="yes")), "label")
+    assert "single value in the real training rows" in result.not_computed
+    assert result.scores == []
+
+
+def test_a_single_class_synthetic_target_marks_tstr_not_computed(related_train, related_test):
+    result = utility(prepare(related_test, related_train.assign(label="no"), train=related_train), "label")
+    tstr = result.tables["tstr_trtr"].query("setting == 'TSTR'")
+    assert tstr["note"].str.startswith("not computed, because").all()
+    assert tstr["roc_auc"].isna().all()
+    assert result.score("tstr.gradient_boosting.roc_auc").verdict == "not computed"

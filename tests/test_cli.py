@@ -1,0 +1,168 @@
+"""The command line: bad input is refused with exit code 2, one line, no traceback, no partial output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from synthloom.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def real_csv(tmp_path_factory, default_frame) -> Path:
+    path = tmp_path_factory.mktemp("real") / "real.csv"
+    default_frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def model_file(tmp_path_factory, real_csv) -> Path:
+    path = tmp_path_factory.mktemp("model") / "m.synthloom"
+    result = invoke("fit", real_csv, "-o", path, "--seed", "1")
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def assert_user_error(result, *fragments: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    text = " ".join(result.output.split())
+    for fragment in fragments:
+        assert fragment in text, text
+
+
+def test_fit_then_sample_csv_and_parquet(model_file, tmp_path, default_frame):
+    for name in ("fake.csv", "fake.parquet"):
+        out = tmp_path / name
+        result = invoke("sample", model_file, "-n", "1500", "-o", out, "--seed", "3")
+        assert result.exit_code == 0, result.output
+        fake = pd.read_csv(out) if name.endswith(".csv") else pd.read_parquet(out)
+        assert fake.shape == (1500, 4) and list(fake.columns) == list(default_frame.columns)
+    again = tmp_path / "again.csv"
+    invoke("sample", model_file, "-n", "1500", "-o", again, "--seed", "3")
+    assert again.read_bytes() == (tmp_path / "fake.csv").read_bytes()
+
+
+def test_chunked_sampling_is_whole(model_file, tmp_path):
+    from synthloom import load
+    from synthloom.sampling import sample_to_file
+
+    out = sample_to_file(load(model_file), 2_500, tmp_path / "chunks.parquet", chunk_rows=1_000)
+    assert len(pd.read_parquet(out)) == 2_500
+    assert not list(tmp_path.glob(".*part"))
+
+
+@pytest.mark.parametrize(
+    ("content", "fragments"),
+    [
+        (b"", ["is empty"]),
+        (b"a,b\n", ["header but no data rows"]),
+        (b"a,b\n1,\xff\xfe\n", ["not valid utf-8", "--encoding"]),
+        (b"a,a,b\n1,2,3\n", ["duplicate column", "'a'"]),
+        (b"a,b\n1,2\n3,4\n", ["needs at least 10 rows"]),
+    ],
+    ids=["empty", "header-only", "bad-bytes", "duplicate-columns", "too-few-rows"],
+)
+def test_bad_training_files(tmp_path, content, fragments):
+    data = tmp_path / "bad.csv"
+    data.write_bytes(content)
+    out = tmp_path / "m.synthloom"
+    assert_user_error(
+        invoke("fit", data, "-o", out), "bad.csv" if "rows" not in fragments[0] else "", *fragments
+    )
+    assert not out.exists() and not list(tmp_path.glob(".*part"))
+
+
+def test_missing_file_and_unknown_model(tmp_path, real_csv):
+    assert_user_error(invoke("fit", tmp_path / "nope.csv", "-o", tmp_path / "m"), "nope.csv", "not found")
+    assert_user_error(
+        invoke("fit", real_csv, "-o", tmp_path / "m", "--model", "gpt"), "unknown model 'gpt'", "copula"
+    )
+
+
+def test_sample_from_missing_or_corrupt_model(tmp_path):
+    out = tmp_path / "fake.csv"
+    assert_user_error(
+        invoke("sample", tmp_path / "none.synthloom", "-n", "5", "-o", out), "none.synthloom", "not found"
+    )
+    corrupt = tmp_path / "corrupt.synthloom"
+    corrupt.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")
+    assert_user_error(invoke("sample", corrupt, "-n", "5", "-o", out), "corrupt.synthloom", "not a readable")
+    assert not out.exists()
+
+
+def test_model_from_a_newer_format_is_refused(tmp_path, model_file):
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    with safe_open(str(model_file), framework="pt") as handle:
+        header = json.loads(handle.metadata()["synthloom"])
+        tensors = {k: handle.get_tensor(k) for k in handle.keys()}  # noqa: SIM118
+    header["format_version"] = 99
+    newer = tmp_path / "newer.synthloom"
+    save_file(tensors, str(newer), metadata={"synthloom": json.dumps(header)})
+    assert_user_error(invoke("sample", newer, "-n", "5", "-o", tmp_path / "f.csv"), "format 99", "upgrade")
+
+
+@pytest.mark.parametrize("rows", ["-5", "2.5", "ten"])
+def test_bad_row_counts(model_file, tmp_path, rows):
+    out = tmp_path / "fake.csv"
+    assert_user_error(invoke("sample", model_file, "-n", rows, "-o", out), "row count", rows)
+    assert not out.exists()
+
+
+def test_awkward_columns_are_handled(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 60
+    frame = pd.DataFrame(
+        {
+            "all_null": [np.nan] * n,
+            "constant": ["same"] * n,
+            "with_inf": np.where(rng.random(n) < 0.1, np.inf, rng.normal(size=n)),
+            "stray": [str(v) for v in rng.integers(0, 100, n - 1)] + ["unknown"],
+        }
+    )
+    data, out, fake = tmp_path / "awkward.csv", tmp_path / "m.synthloom", tmp_path / "fake.csv"
+    frame.to_csv(data, index=False)
+    result = invoke("fit", data, "-o", out)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "infinite value(s) treated as missing" in text and "'unknown'" in text
+    assert invoke("sample", out, "-n", "100", "-o", fake).exit_code == 0
+    synthetic = pd.read_csv(fake)
+    assert synthetic["all_null"].isna().all() and synthetic["constant"].eq("same").all()
+    assert np.isfinite(synthetic["with_inf"].dropna()).all() and synthetic["with_inf"].isna().any()
+
+
+def test_module_entry_point_and_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "synthloom", "fit", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    for option in ("--output", "--model", "--epochs", "--seed", "--metadata"):
+        assert option in result.stdout
+
+
+def test_user_error_from_a_real_process_has_no_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "synthloom", "fit", str(tmp_path / "x.csv"), "-o", str(tmp_path / "m")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "x.csv" in result.stderr
