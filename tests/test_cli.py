@@ -56,6 +56,19 @@ def test_fit_then_sample_csv_and_parquet(model_file, tmp_path, default_frame):
     assert again.read_bytes() == (tmp_path / "fake.csv").read_bytes()
 
 
+def test_sample_with_conditions(model_file, tmp_path):
+    out = tmp_path / "rich.csv"
+    result = invoke(
+        "sample", model_file, "-n", "300", "-o", out, "-c", "student=Yes", "-c", "balance=500..1500"
+    )
+    assert result.exit_code == 0, result.output
+    fake = pd.read_csv(out)
+    assert len(fake) == 300 and fake["student"].eq("Yes").all() and fake["balance"].between(500, 1500).all()
+    impossible = invoke("sample", model_file, "-n", "5", "-o", tmp_path / "x.csv", "-c", "student=Maybe")
+    assert_user_error(impossible, "never takes the value 'Maybe'")
+    assert_user_error(invoke("sample", model_file, "-n", "5", "-o", out, "-c", "student"), "COLUMN=VALUE")
+
+
 def test_chunked_sampling_is_whole(model_file, tmp_path):
     from synthloom import load
     from synthloom.sampling import sample_to_file

@@ -11,7 +11,13 @@ from synthloom import get_model, list_models, load
 # Tiny settings per generator: every registered model must appear here, so none escapes the contract.
 TINY: dict[str, dict] = {
     "copula": {},
-    "ctgan": {"epochs": 30, "batch_size": 200, "embedding_dim": 32, "generator_width": 64, "critic_width": 64},
+    "ctgan": {
+        "epochs": 30,
+        "batch_size": 200,
+        "embedding_dim": 32,
+        "generator_width": 64,
+        "critic_width": 64,
+    },
     "tvae": {"epochs": 40, "batch_size": 200, "embedding_dim": 32, "hidden_width": 64},
 }
 
@@ -69,22 +75,48 @@ def test_same_seed_same_output(fitted, mixed_frame):
     assert not first.equals(second), "successive draws should differ"
 
 
+# Settings that give each generator enough steps to learn the 1,000-row real sample.
+LEARN: dict[str, dict] = {
+    "ctgan": {"epochs": 100, "batch_size": 100},
+    "tvae": {"epochs": 100, "batch_size": 100},
+}
+
+
 def test_learns_real_data(fitted, default_frame):
-    """On real data the generator keeps each marginal roughly and the balance/default dependence."""
+    """On real data: the rare class keeps its rate, and asking for it brings its higher balances along."""
     name, _ = fitted
-    model = get_model(name, random_state=0, **TINY[name]).fit(default_frame)
+    model = get_model(name, random_state=0, **{**TINY[name], **LEARN.get(name, {})}).fit(default_frame)
     fake = model.sample(2_000)
     real_rate = (default_frame["default"] == "Yes").mean()
     assert abs((fake["default"] == "Yes").mean() - real_rate) < 0.03
-    assert (
-        abs(fake["balance"].median() - default_frame["balance"].median())
-        < 0.25 * default_frame["balance"].std()
+    spread = default_frame["balance"].std()
+    assert abs(fake["balance"].median() - default_frame["balance"].median()) < 0.25 * spread
+    yes = model.sample(500, conditions={"default": "Yes"})
+    no = model.sample(500, conditions={"default": "No"})
+    assert (yes["default"] == "Yes").all() and (no["default"] == "No").all()
+    real_gap = (
+        default_frame.loc[default_frame["default"] == "Yes", "balance"].mean()
+        - default_frame.loc[default_frame["default"] == "No", "balance"].mean()
     )
-    def gap(f):
-        return (
-            f.loc[f["default"] == "Yes", "balance"].mean() - f.loc[f["default"] == "No", "balance"].mean()
-        )
-    assert gap(fake) > 0.15 * gap(default_frame)  # an independent generator would give about 0
+    # a generator that ignored the condition would give a gap of about 0 (+-30 at these sizes)
+    assert yes["balance"].mean() - no["balance"].mean() > 0.1 * real_gap
+
+
+def test_conditions_are_met_or_refused_up_front(fitted, mixed_frame):
+    from synthloom.errors import ConditionError
+
+    _, model = fitted
+    paris = model.sample(50, conditions={"city": "Paris"})
+    assert len(paris) == 50 and (paris["city"] == "Paris").all()
+    both = model.sample(30, conditions={"city": "Lyon", "visits": (2, 4)})
+    assert len(both) == 30 and (both["city"] == "Lyon").all() and both["visits"].between(2, 4).all()
+    per_row = pd.DataFrame({"city": ["Nice", None, "Paris"], "vip": [True, False, None]})
+    rows = model.sample(3, conditions=per_row)
+    assert rows.loc[0, "city"] == "Nice" and rows.loc[0, "vip"] and rows.loc[2, "city"] == "Paris"
+    assert not rows.loc[1, "vip"]
+    for bad in ({"city": "Rome"}, {"visits": (1000, 2000)}, {"nope": 1}, {"bimodal": 3.0}):
+        with pytest.raises(ConditionError):
+            model.sample(10, conditions=bad)
 
 
 def test_zero_rows_and_bad_counts(fitted):

@@ -33,7 +33,9 @@ def test_alpha_precision_prefers_the_same_distribution():
 def test_collapsed_synthetic_data_triggers_the_mode_collapse_warning(related_train, related_test):
     fair = diversity(prepare(related_test, related_train))
     collapsed_rows = related_train[related_train["segment"] == "high"]
-    collapsed = diversity(prepare(related_test, collapsed_rows.sample(len(related_train), replace=True, random_state=0)))
+    collapsed = diversity(
+        prepare(related_test, collapsed_rows.sample(len(related_train), replace=True, random_state=0))
+    )
     assert not any("Mode collapse" in w for w in fair.warnings)
     assert any("Mode collapse" in w and "segment: " in w for w in collapsed.warnings)
     assert collapsed.score("coverage").value < fair.score("coverage").value - 0.3

@@ -27,7 +27,9 @@ def test_fewer_than_ten_rows_is_refused(related_test):
 def test_text_in_a_numeric_column_is_refused_with_examples(related_test):
     synthetic = related_test.astype({"x": object})
     synthetic.loc[3, "x"] = "n/a"
-    with pytest.raises(DataError, match=r"column 'x' is continuous but holds non-numeric values such as \['n/a'\]"):
+    with pytest.raises(
+        DataError, match=r"column 'x' is continuous but holds non-numeric values such as \['n/a'\]"
+    ):
         prepare(related_test, synthetic)
 
 
@@ -66,7 +68,9 @@ def test_nearest_neighbours_match_sklearn():
     rng = np.random.default_rng(0)
     reference, queries = rng.normal(size=(300, 5)), rng.normal(size=(120, 5))
     distances, positions = nearest_neighbours(queries, reference, k=3)
-    expected_distances, expected_positions = NearestNeighbors(n_neighbors=3).fit(reference).kneighbors(queries)
+    expected_distances, expected_positions = (
+        NearestNeighbors(n_neighbors=3).fit(reference).kneighbors(queries)
+    )
     assert np.allclose(distances, expected_distances)
     assert (positions == expected_positions).all()
     own, _ = nearest_neighbours(reference, reference, k=1, exclude_self=True)

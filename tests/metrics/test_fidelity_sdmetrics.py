@@ -8,20 +8,13 @@ import pytest
 
 from synthloom.data.metadata import Metadata
 from synthloom.metrics import column_pair_trends, column_shapes, prepare, quality_scores
+from synthloom.metrics.fidelity import to_sdmetrics_metadata
 
 pytest.importorskip("sdmetrics")
 
-pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning", "ignore::RuntimeWarning")
-
-SDTYPES = {
-    "continuous": "numerical",
-    "integer": "numerical",
-    "datetime": "datetime",
-    "categorical": "categorical",
-    "text": "categorical",
-    "boolean": "boolean",
-    "identifier": "id",
-}
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::FutureWarning", "ignore::UserWarning", "ignore::RuntimeWarning"
+)
 
 
 def _default_pair(default_frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -51,10 +44,8 @@ def _mixed_pair(mixed_frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _sdmetrics_report(real: pd.DataFrame, synthetic: pd.DataFrame):
     from sdmetrics.reports.single_table import QualityReport
 
-    kinds = Metadata.infer(real).kinds()
-    metadata = {"columns": {name: {"sdtype": SDTYPES[kind]} for name, kind in kinds.items()}}
     report = QualityReport()
-    report.generate(real, synthetic, metadata, verbose=False)
+    report.generate(real, synthetic, to_sdmetrics_metadata(Metadata.infer(real)), verbose=False)
     return report
 
 
@@ -81,7 +72,9 @@ def test_per_column_and_per_pair_scores_equal_sdmetrics(pair):
     tables = prepare(real, synthetic)
     theirs = _sdmetrics_report(real, synthetic)
 
-    shapes = theirs.get_details("Column Shapes").merge(column_shapes(tables), left_on="Column", right_on="column")
+    shapes = theirs.get_details("Column Shapes").merge(
+        column_shapes(tables), left_on="Column", right_on="column"
+    )
     assert len(shapes) == len(tables.columns)
     assert np.allclose(shapes["Score"], shapes["score"], atol=1e-6, equal_nan=True)
 

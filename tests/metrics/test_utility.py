@@ -12,7 +12,9 @@ def test_a_copy_of_the_training_rows_is_as_useful_as_they_are(related_train, rel
     result = utility(prepare(related_test, related_train.copy(), train=related_train), "label")
     table = result.tables["tstr_trtr"].set_index(["setting", "model"])
     assert table.loc[("TRTR", "gradient_boosting"), "roc_auc"] > 0.85
-    assert table.loc[("TSTR", "logistic"), "roc_auc"] == pytest.approx(table.loc[("TRTR", "logistic"), "roc_auc"])
+    assert table.loc[("TSTR", "logistic"), "roc_auc"] == pytest.approx(
+        table.loc[("TRTR", "logistic"), "roc_auc"]
+    )
     assert abs(result.score("gap").value) < 1e-9
     assert set(table.index.get_level_values("setting")) == {"TRTR", "TSTR", "augmented"}
 

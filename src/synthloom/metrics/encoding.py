@@ -12,11 +12,13 @@ numeric column. Distances, nearest neighbours, classifiers and the 2-D embedding
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
@@ -53,6 +55,20 @@ class Tables:
     train: pd.DataFrame | None
     metadata: Metadata
     notes: list[str] = field(default_factory=list)
+    _codes: dict[str, tuple[np.ndarray, np.ndarray, int]] = field(default_factory=dict, repr=False)
+
+    def category_codes(self, name: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """Codes of a discrete column shared by real and synthetic rows (equal values, equal code).
+
+        Returns:
+            (real codes, synthetic codes, number of categories); missing values get -1. Computed once per
+            column, since column shapes and pair trends both need them.
+        """
+        if name not in self._codes:
+            both = pd.concat([self.real[name], self.synthetic[name]], ignore_index=True)
+            codes, uniques = pd.factorize(both)
+            self._codes[name] = (codes[: len(self.real)], codes[len(self.real) :], len(uniques))
+        return self._codes[name]
 
     @property
     def columns(self) -> list[str]:
@@ -270,6 +286,31 @@ class TableEncoder:
         blocks += [self._discrete_block(frame[name]) for name in self.discrete]
         return np.hstack(blocks) if blocks else np.zeros((len(frame), 0))
 
+    @property
+    def categorical_mask(self) -> np.ndarray:
+        """Which columns of ``transform_compact`` hold category codes."""
+        return np.array([False] * len(self.numeric) + [True] * len(self.discrete))
+
+    def transform_compact(self, frame: pd.DataFrame) -> np.ndarray:
+        """One column per input column, for tree models with native categorical support.
+
+        Numbers become their rank, categories their code (rare or unseen ones share the "other" code);
+        missing values stay NaN, which gradient boosting routes on its own. Trees grow far faster on these
+        few columns than on the one-hot view.
+        """
+        columns = []
+        for name in self.numeric:
+            ranks = self._numeric_block(frame[name])[:, 0]
+            ranks[frame[name].isna().to_numpy()] = np.nan
+            columns.append(ranks)
+        for name in self.discrete:
+            categories = self.categories_[name]
+            codes = categories.get_indexer(frame[name]).astype(float)
+            codes[codes < 0] = len(categories)
+            codes[frame[name].isna().to_numpy()] = np.nan
+            columns.append(codes)
+        return np.column_stack(columns) if columns else np.zeros((len(frame), 0))
+
     def _numeric_block(self, series: pd.Series) -> np.ndarray:
         values = series.to_numpy(dtype=float)
         reference = self.sorted_values_[str(series.name)]
@@ -311,9 +352,13 @@ def distance_chunks(queries: np.ndarray, reference: np.ndarray) -> Iterator[tupl
     for start in range(0, len(queries), step):
         rows = slice(start, min(start + step, len(queries)))
         block = queries[rows]
-        squared = np.einsum("ij,ij->i", block, block)[:, None] + ref_sq[None, :] - 2.0 * block @ reference.T
-        squared[squared < _ZERO_DISTANCE] = 0.0
-        yield rows, np.sqrt(squared)
+        # |q - r|^2 = |q|^2 + |r|^2 - 2 q.r, built in place: the block is the largest array in memory
+        distances = block @ reference.T
+        distances *= -2.0
+        distances += ref_sq
+        distances += np.einsum("ij,ij->i", block, block)[:, None]
+        distances[distances < _ZERO_DISTANCE] = 0.0
+        yield rows, np.sqrt(distances, out=distances)
 
 
 def nearest_neighbours(
@@ -339,14 +384,29 @@ def nearest_neighbours(
         if exclude_self:
             local = np.arange(rows.stop - rows.start)
             distances[local, local + rows.start] = np.inf
-        candidates = np.argpartition(distances, k - 1, axis=1)[:, :k] if k < distances.shape[1] else None
-        if candidates is None:
+        if k == 1:
+            candidates = np.argmin(distances, axis=1)[:, None]
+        elif k < distances.shape[1]:
+            candidates = np.argpartition(distances, k - 1, axis=1)[:, :k]
+        else:
             candidates = np.broadcast_to(np.arange(distances.shape[1]), distances.shape)
         nearest = np.take_along_axis(distances, candidates, axis=1)
         order = np.argsort(nearest, axis=1, kind="stable")[:, :k]
         distances_out[rows] = np.take_along_axis(nearest, order, axis=1)
         positions_out[rows] = np.take_along_axis(candidates, order, axis=1)
     return distances_out, positions_out
+
+
+@contextlib.contextmanager
+def one_openmp_thread() -> Iterator[None]:
+    """Run scikit-learn's OpenMP code (histogram gradient boosting) on a single thread.
+
+    When another process keeps a core busy, OpenMP threads waiting at barriers for a descheduled sibling
+    make gradient boosting 10-40x slower (measured: 60 s instead of 1.5 s on 2 shared cores); one thread
+    is steady, and results do not depend on the machine's core count.
+    """
+    with threadpool_limits(limits=1, user_api="openmp"):
+        yield
 
 
 def subsample_index(n_rows: int, limit: int, rng: np.random.Generator) -> np.ndarray:

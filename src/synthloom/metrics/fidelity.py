@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from synthloom.data.metadata import ColumnKind
+from synthloom.data.metadata import ColumnKind, Metadata
 from synthloom.metrics.encoding import Tables
 from synthloom.metrics.result import FamilyResult, Score, grade
 
@@ -45,6 +45,28 @@ _KS_DECIMALS = sys.float_info.dig - 1  # sdmetrics rounds to 14 decimals before 
 _PAIR_BINS = 10
 _UNSEEN_CATEGORY_COUNT = 1e-6  # sdmetrics' regularisation of categories only the synthetic data has
 _WEAK_COLUMN = 0.7  # a column scoring below this gets a warning
+
+
+SDMETRICS_SDTYPES = {
+    ColumnKind.CONTINUOUS: "numerical",
+    ColumnKind.INTEGER: "numerical",
+    ColumnKind.DATETIME: "datetime",
+    ColumnKind.CATEGORICAL: "categorical",
+    ColumnKind.TEXT: "categorical",
+    ColumnKind.BOOLEAN: "boolean",
+    ColumnKind.IDENTIFIER: "id",
+}
+
+
+def to_sdmetrics_metadata(metadata: Metadata) -> dict[str, object]:
+    """The same column kinds as an SDMetrics single-table metadata dict, to compare scores one to one.
+
+    Example:
+        >>> QualityReport().generate(real, synthetic, to_sdmetrics_metadata(Metadata.infer(real)))
+    """
+    return {
+        "columns": {name: {"sdtype": SDMETRICS_SDTYPES[spec.kind]} for name, spec in metadata.columns.items()}
+    }
 
 
 def column_shapes(tables: Tables) -> pd.DataFrame:
@@ -65,7 +87,7 @@ def column_shapes(tables: Tables) -> pd.DataFrame:
             rounded = spec.kind != ColumnKind.DATETIME  # sdmetrics rounds floats, not nanosecond integers
             score, metric = ks_complement(real.to_numpy(), synthetic.to_numpy(), rounded), KS
         else:
-            score, metric = tv_complement(*_category_codes(real, synthetic)), TV
+            score, metric = tv_complement(*tables.category_codes(name)), TV
         rows.append({"column": name, "kind": str(spec.kind), "metric": metric, "score": score})
     return pd.DataFrame(rows, columns=["column", "kind", "metric", "score"])
 
@@ -100,12 +122,6 @@ def tv_complement(real_codes: np.ndarray, synthetic_codes: np.ndarray, n_categor
     return float(1.0 - 0.5 * np.abs(synthetic / synthetic.sum() - real / real.sum()).sum())
 
 
-def _category_codes(real: pd.Series, synthetic: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
-    """Codes shared by both tables (equal values, equal code); missing values get -1."""
-    codes, uniques = pd.factorize(pd.concat([real, synthetic], ignore_index=True))
-    return codes[: len(real)], codes[len(real) :], len(uniques)
-
-
 @dataclass
 class _PairInputs:
     """Every column of both tables in the form the pair formulas need, computed once."""
@@ -120,7 +136,7 @@ class _PairInputs:
     def build(cls, tables: Tables) -> _PairInputs:
         codes = {}
         for name in tables.discrete:
-            real, synthetic, n = _category_codes(tables.real[name], tables.synthetic[name])
+            real, synthetic, n = tables.category_codes(name)
             codes[name] = (np.where(real < 0, n, real), np.where(synthetic < 0, n, synthetic), n + 1)
         bins = {}
         if tables.discrete:

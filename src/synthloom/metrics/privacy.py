@@ -28,7 +28,7 @@ from sklearn.metrics import roc_auc_score
 from synthloom.metrics.encoding import TableEncoder, Tables, nearest_neighbours, subsample_index
 from synthloom.metrics.result import INFO, FamilyResult, Score, grade
 
-QUERY_ROWS = 3_000  # rows whose neighbours are searched, per table
+QUERY_ROWS = 2_000  # rows whose neighbours are searched, per table
 REFERENCE_ROWS = 20_000  # rows searched among, per table: large, so that a copied training row is found
 
 

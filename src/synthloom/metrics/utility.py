@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
 
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind
-from synthloom.metrics.encoding import MIN_ROWS, TableEncoder, Tables, subsample_index
+from synthloom.metrics.encoding import MIN_ROWS, TableEncoder, Tables, one_openmp_thread, subsample_index
 from synthloom.metrics.result import INFO, FamilyResult, Score, grade
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
@@ -45,13 +45,22 @@ _GAP_LIMITS = {"classification": (0.02, 0.05), "regression": (0.05, 0.15)}
 
 @dataclass
 class _Data:
-    """Encoded features and labels of the three tables a utility run needs."""
+    """Features and labels of the three tables a utility run needs.
+
+    Attributes:
+        task: "classification" or "regression".
+        features: view -> table -> matrix; views are "one_hot" (linear models) and "compact" (one column
+            per table column, for gradient boosting); tables are "train", "test", "synthetic".
+        labels: table -> labels (class codes shared by the three tables, or numbers).
+        n_labels: number of classes (0 for regression).
+        categorical: which compact columns hold category codes.
+    """
 
     task: str
-    train: tuple[np.ndarray, np.ndarray]
-    test: tuple[np.ndarray, np.ndarray]
-    synthetic: tuple[np.ndarray, np.ndarray]
+    features: dict[str, dict[str, np.ndarray]]
+    labels: dict[str, np.ndarray]
     n_labels: int
+    categorical: np.ndarray
 
 
 def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
@@ -75,7 +84,8 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     if reason:
         return FamilyResult.skipped("utility", reason)
     data = _encode(tables, target, *frames, random_state)
-    table = _tstr_table(data, random_state)
+    with one_openmp_thread():
+        table = _tstr_table(data, random_state)
     result = FamilyResult("utility", scores=_utility_scores(table, data.task), tables={"tstr_trtr": table})
     if note:
         result.warnings.append(note)
@@ -132,57 +142,66 @@ def _encode(
     discrete = [c for c in tables.discrete if c != target]
     encoder = TableEncoder(numeric, discrete).fit(train, test, synthetic)
     task = "classification" if tables.metadata.columns[target].kind in DISCRETE_KINDS else "regression"
-    targets = [frame[target] for frame in (train, test, synthetic)]
+    frames = {"train": train, "test": test, "synthetic": synthetic}
+    targets = [frame[target] for frame in frames.values()]
     if task == "classification":
-        codes, labels = pd.factorize(pd.concat(targets, ignore_index=True))
-        ends = np.cumsum([len(t) for t in targets])
-        y = np.split(codes, ends[:-1])
-        n_labels = len(labels)
+        codes, classes = pd.factorize(pd.concat(targets, ignore_index=True))
+        labels = dict(zip(frames, np.split(codes, np.cumsum([len(t) for t in targets])[:-1]), strict=True))
+        n_labels = len(classes)
     else:
-        y = [t.to_numpy(dtype=float) for t in targets]
+        labels = {name: t.to_numpy(dtype=float) for name, t in zip(frames, targets, strict=True)}
         n_labels = 0
-    x = [encoder.transform(frame) for frame in (train, test, synthetic)]
-    return _Data(task, (x[0], y[0]), (x[1], y[1]), (x[2], y[2]), n_labels)
+    features = {
+        "one_hot": {name: encoder.transform(frame) for name, frame in frames.items()},
+        "compact": {name: encoder.transform_compact(frame) for name, frame in frames.items()},
+    }
+    return _Data(task, features, labels, n_labels, encoder.categorical_mask)
 
 
-def _models(task: str, random_state: int) -> dict[str, BaseEstimator]:
-    if task == "classification":
+def _models(data: _Data, random_state: int) -> dict[str, tuple[BaseEstimator, str]]:
+    """Each model family with the feature view it trains on."""
+    categorical = data.categorical if data.categorical.any() else None
+    if data.task == "classification":
+        boosting = HistGradientBoostingClassifier(
+            max_iter=100, categorical_features=categorical, random_state=random_state
+        )
         return {
-            "gradient_boosting": HistGradientBoostingClassifier(max_iter=100, random_state=random_state),
-            "logistic": LogisticRegression(max_iter=1000),
+            "gradient_boosting": (boosting, "compact"),
+            "logistic": (LogisticRegression(max_iter=1000), "one_hot"),
         }
+    boosting = HistGradientBoostingRegressor(
+        max_iter=100, categorical_features=categorical, random_state=random_state
+    )
+    return {"gradient_boosting": (boosting, "compact"), "linear": (Ridge(alpha=1.0), "one_hot")}
+
+
+def _training_sets(data: _Data, view: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    x, y = data.features[view], data.labels
     return {
-        "gradient_boosting": HistGradientBoostingRegressor(max_iter=100, random_state=random_state),
-        "linear": Ridge(alpha=1.0),
+        "TRTR": (x["train"], y["train"]),
+        "TSTR": (x["synthetic"], y["synthetic"]),
+        "augmented": (np.vstack([x["train"], x["synthetic"]]), np.concatenate([y["train"], y["synthetic"]])),
     }
 
 
 def _tstr_table(data: _Data, random_state: int) -> pd.DataFrame:
-    training = {
-        "TRTR": data.train,
-        "TSTR": data.synthetic,
-        "augmented": (
-            np.vstack([data.train[0], data.synthetic[0]]),
-            np.concatenate([data.train[1], data.synthetic[1]]),
-        ),
-    }
     metrics = CLASSIFICATION_METRICS if data.task == "classification" else REGRESSION_METRICS
     rows = []
-    for model_name, model in _models(data.task, random_state).items():
-        for setting, (x, y) in training.items():
+    for model_name, (model, view) in _models(data, random_state).items():
+        for setting, (x, y) in _training_sets(data, view).items():
             row = {"setting": setting, "trained_on": SETTINGS[setting], "model": model_name, "note": ""}
             if len(np.unique(y)) < 2:
                 row["note"] = "not computed, because the training target has a single value"
                 row.update(dict.fromkeys(metrics, float("nan")))
             else:
                 fitted = clone(model).fit(x, y)
-                row.update(_test_scores(fitted, data))
+                row.update(_test_scores(fitted, data.features[view]["test"], data))
             rows.append(row)
     return pd.DataFrame(rows, columns=["setting", "trained_on", "model", *metrics, "note"])
 
 
-def _test_scores(model: BaseEstimator, data: _Data) -> dict[str, float]:
-    x, y = data.test
+def _test_scores(model: BaseEstimator, x: np.ndarray, data: _Data) -> dict[str, float]:
+    y = data.labels["test"]
     if data.task == "regression":
         predicted = model.predict(x)
         return {"r2": float(r2_score(y, predicted)), "mae": float(mean_absolute_error(y, predicted))}
@@ -208,10 +227,8 @@ def _macro_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:
 def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
-    models = list(dict.fromkeys(table["model"]))
-    trtr = np.nanmean([by.loc[("TRTR", m), main] for m in models])
-    tstr = np.nanmean([by.loc[("TSTR", m), main] for m in models])
-    augmented = np.nanmean([by.loc[("augmented", m), main] for m in models])
+    # mean over the model families (NaN when no family could be trained, e.g. a one-class synthetic target)
+    trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
     good, fair = _GAP_LIMITS[task]
     label = METRIC_LABELS[main]
     scores = [

@@ -142,7 +142,8 @@ class CTGAN(NeuralGenerator):
         self.generator_ = Generator(
             self.embedding_dim + cond_dim, self.generator_width, self.generator_depth, data_dim
         ).to(self.device_)
-        self.critic_ = Critic(data_dim + cond_dim, self.critic_width, self.critic_depth, self.pac).to(self.device_)
+        critic = Critic(data_dim + cond_dim, self.critic_width, self.critic_depth, self.pac)
+        self.critic_ = critic.to(self.device_)
         adam = {"lr": self.learning_rate, "betas": (0.5, 0.9), "weight_decay": 1e-6}
         self.generator_optimizer_ = torch.optim.Adam(self.generator_.parameters(), **adam)
         self.critic_optimizer_ = torch.optim.Adam(self.critic_.parameters(), **adam)

@@ -130,7 +130,8 @@ class TVAE(NeuralGenerator):
             out = raw[:, self.value_columns_]
             mean = torch.where(self.tanh_mask_, torch.tanh(out), out)
             sigma = self.decoder_.sigma[self.value_columns_]
-            loss = loss + ((rows[:, self.value_columns_] - mean) ** 2 / (2 * sigma**2) + sigma.log()).sum(dim=1)
+            squared = (rows[:, self.value_columns_] - mean) ** 2
+            loss = loss + (squared / (2 * sigma**2) + sigma.log()).sum(dim=1)
         if self.layout_.n_groups:
             loss = loss + self.layout_.cross_entropy(raw, rows)
         return loss

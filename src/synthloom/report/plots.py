@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -70,6 +71,10 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
             color=SYNTHETIC,
             label="synthetic",
         )
+    if dates:
+        locator = mdates.AutoDateLocator(maxticks=5)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_yticks([])
     ax.tick_params(labelsize=7)
 

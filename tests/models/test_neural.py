@@ -1,0 +1,46 @@
+"""What the neural generators share: parameter checks, time budget, early stopping, loss history."""
+
+import pytest
+import torch
+
+from synthloom import get_model, load
+from synthloom.errors import ConfigError
+from synthloom.models.ctgan import Critic, gradient_penalty
+
+SMALL = {"batch_size": 100, "embedding_dim": 16}
+
+
+@pytest.mark.parametrize("name", ["ctgan", "tvae"])
+def test_bad_hyper_parameters_are_refused(name, default_frame):
+    for bad in ({"epochs": 0}, {"batch_size": -5}, {"epochs": 2.5}, {"max_minutes": 0}):
+        with pytest.raises(ConfigError):
+            get_model(name, **bad).fit(default_frame)
+
+
+@pytest.mark.parametrize("name", ["ctgan", "tvae"])
+def test_loss_history_is_kept_and_saved(name, default_frame, tmp_path):
+    model = get_model(name, epochs=3, random_state=0, **SMALL).fit(default_frame)
+    assert [h["epoch"] for h in model.loss_history_] == [1.0, 2.0, 3.0]
+    assert all(len(h) >= 3 for h in model.loss_history_)
+    again = load(model.save(tmp_path / "m.synthloom"))
+    assert again.loss_history_ == model.loss_history_
+
+
+def test_time_budget_and_early_stopping(default_frame):
+    budget = get_model("tvae", epochs=100_000, max_minutes=0.05, random_state=0, **SMALL).fit(default_frame)
+    assert 1 <= len(budget.loss_history_) < 100_000
+    stopped = get_model("tvae", epochs=400, early_stopping=True, random_state=0, **SMALL).fit(default_frame)
+    validations = [h["validation"] for h in stopped.loss_history_ if "validation" in h]
+    assert validations and all(0 <= v <= 1 for v in validations)
+    assert len(stopped.loss_history_) < 400, "the cheap fidelity score should plateau well before 400 epochs"
+
+
+def test_gradient_penalty_is_zero_for_a_unit_gradient_critic():
+    critic = Critic(in_dim=3, width=4, depth=0, pac=2)
+    with torch.no_grad():
+        critic.net[0].weight.copy_(torch.tensor([[0.6, 0.0, 0.0, 0.8, 0.0, 0.0]]))
+    real, fake = torch.randn(8, 3), torch.randn(8, 3)
+    assert gradient_penalty(critic, real, fake).item() == pytest.approx(0.0, abs=1e-10)
+    with torch.no_grad():
+        critic.net[0].weight.mul_(3)
+    assert gradient_penalty(critic, real, fake).item() == pytest.approx(4.0, rel=1e-5)

@@ -1,0 +1,47 @@
+import torch
+
+from synthloom.data.encoders import Span
+from synthloom.nn.spans import SpanLayout
+
+SPANS = [
+    Span("a", 0, 1, "tanh", "value"),
+    Span("a", 1, 3, "softmax", "mode"),
+    Span("b", 4, 2, "softmax", "category"),
+    Span("c", 6, 1, "linear", "value"),
+]
+
+
+def test_activation_matches_per_span_reference():
+    layout = SpanLayout(SPANS)
+    raw = torch.randn(16, 7)
+    out = layout.activate(raw, tau=1.0, gumbel=False)
+    torch.testing.assert_close(out[:, 0], torch.tanh(raw[:, 0]))
+    torch.testing.assert_close(out[:, 1:4], torch.softmax(raw[:, 1:4], dim=1))
+    torch.testing.assert_close(out[:, 4:6], torch.softmax(raw[:, 4:6], dim=1))
+    torch.testing.assert_close(out[:, 6], raw[:, 6])
+
+
+def test_hard_outputs_are_exact_one_hots_of_the_argmax():
+    layout = SpanLayout(SPANS)
+    raw = torch.randn(32, 7)
+    hard = layout.activate(raw, gumbel=False, hard=True)
+    for start, stop in ((1, 4), (4, 6)):
+        assert torch.equal(hard[:, start:stop].sum(1), torch.ones(32))
+        assert torch.equal(hard[:, start:stop].argmax(1), raw[:, start:stop].argmax(1))
+    ties = layout.harden(torch.tensor([[0.5, 0.5, 0.0, 1.0, 1.0]]))
+    assert ties.tolist() == [[1.0, 0.0, 0.0, 1.0, 0.0]]
+
+
+def test_cross_entropy_sums_groups_and_gumbel_draws_follow_probabilities():
+    layout = SpanLayout(SPANS)
+    raw = torch.randn(8, 7)
+    target = layout.activate(raw, gumbel=False, hard=True)
+    expected = -(
+        torch.log_softmax(raw[:, 1:4], 1).max(1).values + torch.log_softmax(raw[:, 4:6], 1).max(1).values
+    )
+    torch.testing.assert_close(layout.cross_entropy(raw, target), expected)
+    torch.manual_seed(0)
+    logits = torch.tensor([[0.0, 0.0, 0.0, 2.0, 0.0]]).expand(20_000, -1)
+    draws = layout.sample_categorical(logits)
+    share = draws[:, 3].mean().item()
+    assert abs(share - torch.softmax(torch.tensor([2.0, 0.0]), 0)[0].item()) < 0.02

@@ -1,0 +1,110 @@
+"""The HTML and JSON reports: self-contained, complete, explained, and never half-written."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from synthloom.errors import DataError
+from synthloom.metrics import evaluate
+from synthloom.report import check_loss_history
+from synthloom.report import html as report_html
+
+
+class _Page(HTMLParser):
+    """Collects the tags the assertions look at."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.figures = 0
+        self.captions_with_verdict = 0
+        self._in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self.figures += tag == "figure"
+        if tag == "figcaption":
+            self._in_caption = True
+        if tag == "span" and self._in_caption and "badge" in (dict(attrs).get("class") or ""):
+            self.captions_with_verdict += 1
+            self._in_caption = False
+
+    def attrs_of(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+def _parse(page: str) -> _Page:
+    parser = _Page()
+    parser.feed(page)
+    return parser
+
+
+def test_page_is_self_contained(mixed_html):
+    page = _parse(mixed_html)
+    assert not page.attrs_of("script") and not page.attrs_of("link")
+    images = page.attrs_of("img")
+    assert images and all(img["src"].startswith("data:image/png;base64,") for img in images)
+    assert "http://" not in mixed_html and "https://" not in mixed_html
+
+
+def test_every_column_has_a_marginal_and_every_figure_a_verdict(mixed_html, mixed_report):
+    page = _parse(mixed_html)
+    alts = [img["alt"] for img in page.attrs_of("img")]
+    assert sorted(
+        a.removeprefix("distribution of ") for a in alts if a.startswith("distribution of ")
+    ) == sorted(mixed_report.metadata.columns)
+    assert page.figures == len(alts) == page.captions_with_verdict
+    assert "training loss curves" in alts and "histograms of distances to the closest record" in alts
+
+
+def test_summary_has_one_card_per_family(mixed_html):
+    cards = [
+        attrs for attrs in _parse(mixed_html).attrs_of("div") if "card" in (attrs.get("class") or "").split()
+    ]
+    assert len(cards) == 5
+
+
+def test_missing_inputs_are_marked_not_computed_in_the_page(mixed_frame, tmp_path):
+    report = evaluate(mixed_frame.iloc[250:], mixed_frame.iloc[:250])
+    page = report.to_html(tmp_path / "bare.html").read_text(encoding="utf-8")
+    assert "Not computed, because no training rows were given" in page
+    assert "Not computed, because no target column was given" in page
+    assert "training loss curves" not in page
+
+
+def test_marginals_are_capped_with_a_note(mixed_report, monkeypatch):
+    monkeypatch.setattr(report_html, "MAX_MARGINALS", 2)
+    page = report_html.render(mixed_report)
+    assert page.count('alt="distribution of ') == 2
+    assert f"The first 2 of {len(mixed_report.metadata.columns)} columns are drawn" in page
+
+
+def test_a_failed_render_leaves_the_old_file_untouched(mixed_report, tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    target.write_text("previous report", encoding="utf-8")
+
+    def broken(report):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(report_html, "render", broken)
+    with pytest.raises(RuntimeError):
+        mixed_report.to_html(target)
+    assert target.read_text(encoding="utf-8") == "previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left behind
+
+
+def test_json_is_strict_and_lists_warnings(mixed_report, tmp_path):
+    payload = json.loads(mixed_report.to_json(tmp_path / "scores.json").read_text(encoding="utf-8"))
+    assert set(payload["families"]) == {"fidelity", "detection", "diversity", "utility", "privacy"}
+    assert payload["loss_history"][0] == {"epoch": 1.0, "loss_g": 1.0, "loss_d": -0.49}
+    assert any("identifier" in note for note in payload["info"]["notes"])
+
+
+def test_loss_history_is_checked():
+    assert check_loss_history([{"epoch": 1, "loss": float("nan")}]) == [{"epoch": 1.0, "loss": None}]
+    for bad in ({"loss": 1.0}, "loss", [3.0]):
+        with pytest.raises(DataError, match="loss_history"):
+            check_loss_history(bad)

@@ -1,0 +1,51 @@
+import time
+
+import pytest
+
+from synthloom.errors import ConfigError
+from synthloom.training.device import resolve_device
+from synthloom.training.loop import EarlyStopping, run_epochs
+
+
+def test_history_averages_losses_per_epoch():
+    values = iter(range(100))
+    history = run_epochs(lambda: {"loss": float(next(values))}, epochs=3, steps_per_epoch=2, description="t")
+    assert [h["loss"] for h in history] == [0.5, 2.5, 4.5]
+    assert [h["epoch"] for h in history] == [1.0, 2.0, 3.0]
+
+
+def test_early_stopping_stops_and_restores_the_best_state():
+    scores = iter([0.5, 0.8, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6])
+    state = {"current": 0, "best": None, "restored": False}
+
+    def step():
+        state["current"] += 1
+        return {"loss": 0.0}
+
+    stopper = EarlyStopping(
+        validate=lambda: next(scores),
+        checkpoint=lambda: state.update(best=state["current"]),
+        restore=lambda: state.update(restored=True),
+        every=1,
+        patience=2,
+    )
+    history = run_epochs(step, epochs=50, steps_per_epoch=1, description="t", early_stopping=stopper)
+    assert len(history) == 4 and state["best"] == 2 and state["restored"]
+    assert [h["validation"] for h in history] == [0.5, 0.8, 0.7, 0.6]
+
+
+def test_time_budget_ends_training():
+    def slow_step():
+        time.sleep(0.02)
+        return {"loss": 1.0}
+
+    start = time.monotonic()
+    history = run_epochs(slow_step, epochs=10_000, steps_per_epoch=1, description="t", max_minutes=0.2 / 60)
+    assert time.monotonic() - start < 2 and 1 <= len(history) < 100
+
+
+def test_device_resolution():
+    assert resolve_device("auto").type in {"cpu", "cuda", "mps"}
+    assert resolve_device("cpu").type == "cpu"
+    with pytest.raises(ConfigError):
+        resolve_device("tpu")
