@@ -7,4 +7,4 @@ from synthloom.data.metadata import Metadata
 from synthloom.models.base import load
 from synthloom.registry import get_model, list_models
 
-__all__ = ["Metadata", "__version__", "datasets", "get_model", "list_models", "load"]
+__all__ = ["Metadata", "__version__", "datasets", "evaluate", "get_model", "list_models", "load"]

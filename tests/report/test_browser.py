@@ -44,7 +44,9 @@ IMAGES_JS = (
 )
 
 
-def _chromium() -> str:
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The browser's path; asked for before the report is built, so a skip costs nothing."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found:
         return found
@@ -178,10 +180,9 @@ def _open_report(browser: str, page: Path, tmp_path: Path) -> dict[str, Any]:
     }
 
 
-def test_report_renders_in_headless_chromium(mixed_report, tmp_path):
-    browser = _chromium()
+def test_report_renders_in_headless_chromium(chromium, mixed_report, tmp_path):
     page = mixed_report.to_html(tmp_path / "report.html")
-    seen = _open_report(browser, page, tmp_path)
+    seen = _open_report(chromium, page, tmp_path)
 
     assert seen["errors"] == []
     assert len(seen["images"]) >= len(mixed_report.metadata.columns) + 5

@@ -13,7 +13,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-from synthloom.metrics.encoding import TableEncoder, Tables, one_openmp_thread, subsample_index
+from synthloom.metrics.encoding import TableEncoder, Tables, single_threaded, subsample_index
 from synthloom.metrics.result import FamilyResult, Score, grade
 
 MAX_ROWS_PER_SIDE = 5_000  # bounds the time: 10,000 rows are plenty to detect a difference
@@ -60,7 +60,7 @@ def detection_aucs(
         "gradient_boosting": (boosting, encoder.transform_compact(rows)),
         "logistic": (LogisticRegression(max_iter=1000), encoder.transform(rows)),
     }
-    with one_openmp_thread():
+    with single_threaded():
         return {
             name: float(cross_val_score(model, features, labels, cv=folds, scoring="roc_auc").mean())
             for name, (model, features) in runs.items()

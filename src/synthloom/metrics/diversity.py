@@ -31,7 +31,7 @@ from synthloom.metrics.encoding import (
     nearest_neighbours,
     subsample_index,
 )
-from synthloom.metrics.result import INFO, FamilyResult, Score, grade
+from synthloom.metrics.result import FamilyResult, Measure, Score, grade
 
 MAX_ROWS = 5_000
 K_NEIGHBOURS = 5
@@ -189,74 +189,71 @@ def _distinct_share(frame: pd.DataFrame) -> float:
     return float(1.0 - frame.duplicated().mean())
 
 
-def _diversity_scores(v: dict[str, float]) -> list[Score]:
-    density_verdict = grade(
-        abs(np.log(max(v["density"], 1e-12))), np.log(1.25), np.log(2.0), higher_is_better=False
-    )
-    return [
-        Score(
-            "coverage",
-            "Coverage",
-            v["coverage"],
-            f"{v['coverage']:.0%} of real rows have a synthetic row among their nearest real neighbours "
-            "(Naeem et al.; about 97% when both come from one distribution).",
-            grade(v["coverage"], 0.9, 0.7),
-        ),
-        Score(
-            "precision",
-            "Precision",
-            v["precision"],
-            f"{v['precision']:.0%} of synthetic rows fall where real rows live.",
-            grade(v["precision"], 0.8, 0.6),
-        ),
-        Score(
-            "recall",
-            "Recall",
-            v["recall"],
-            f"{v['recall']:.0%} of real rows fall where synthetic rows live.",
-            grade(v["recall"], 0.8, 0.6),
-        ),
-        Score(
-            "density",
-            "Density",
-            v["density"],
-            f"Synthetic rows sit in {v['density']:.2f}x as many real neighbourhoods as real rows do "
-            "(1 = same concentration; above 1, synthetic rows crowd the dense regions).",
-            density_verdict,
-        ),
-        Score(
-            "alpha_precision",
-            "Alpha-precision",
-            v["alpha_precision"],
-            f"Integrated alpha-precision {v['alpha_precision']:.2f}: synthetic rows fill the real data's "
-            "typical-to-rare regions in the right proportions (1 = ideal).",
-            grade(v["alpha_precision"], 0.8, 0.6),
-        ),
-        Score(
-            "beta_recall",
-            "Beta-recall",
-            v["beta_recall"],
-            f"Integrated beta-recall {v['beta_recall']:.2f}: how fully synthetic rows reach the real rows "
-            "(1 = ideal; below about 0.5 is common for tabular generators).",
-            grade(v["beta_recall"], 0.6, 0.35),
-        ),
-        Score(
-            "category_coverage",
-            "Category coverage",
-            v["category_coverage"],
-            f"{v['category_coverage']:.0%} of real categories (those with at least 1% of rows) appear in the "
-            "synthetic data.",
-            grade(v["category_coverage"], 1.0, 0.9),
-        ),
-        Score(
-            "distinct_rows",
-            "Distinct rows (vs real)",
-            v["distinct_rows"],
-            f"The synthetic data has {v['distinct_rows']:.2f}x the real share of distinct rows "
-            "(well below 1 = rows repeated, a sign of mode collapse).",
-            grade(v["distinct_rows"], 0.9, 0.5) if np.isfinite(v["distinct_rows"]) else INFO,
-        ),
-    ]
+def _density_verdict(v: dict[str, float]) -> str:
+    """Density is best at 1: judge how far it is from 1, by ratio, in either direction."""
+    return grade(abs(np.log(max(v["density"], 1e-12))), np.log(1.25), np.log(2.0), higher_is_better=False)
+
+
+_MEASURES = (
+    Measure(
+        "coverage",
+        "Coverage",
+        "{coverage:.0%} of real rows have a synthetic row among their nearest real neighbours "
+        "(Naeem et al.; about 97% when both come from one distribution).",
+        lambda v: grade(v["coverage"], 0.9, 0.7),
+    ),
+    Measure(
+        "precision",
+        "Precision",
+        "{precision:.0%} of synthetic rows fall where real rows live.",
+        lambda v: grade(v["precision"], 0.8, 0.6),
+    ),
+    Measure(
+        "recall",
+        "Recall",
+        "{recall:.0%} of real rows fall where synthetic rows live.",
+        lambda v: grade(v["recall"], 0.8, 0.6),
+    ),
+    Measure(
+        "density",
+        "Density",
+        "Synthetic rows sit in {density:.2f}x as many real neighbourhoods as real rows do "
+        "(1 = same concentration; above 1, synthetic rows crowd the dense regions).",
+        _density_verdict,
+    ),
+    Measure(
+        "alpha_precision",
+        "Alpha-precision",
+        "Integrated alpha-precision {alpha_precision:.2f}: synthetic rows fill the real data's "
+        "typical-to-rare regions in the right proportions (1 = ideal).",
+        lambda v: grade(v["alpha_precision"], 0.8, 0.6),
+    ),
+    Measure(
+        "beta_recall",
+        "Beta-recall",
+        "Integrated beta-recall {beta_recall:.2f}: how fully synthetic rows reach the real rows "
+        "(1 = ideal; below about 0.5 is common for tabular generators).",
+        lambda v: grade(v["beta_recall"], 0.6, 0.35),
+    ),
+    Measure(
+        "category_coverage",
+        "Category coverage",
+        "{category_coverage:.0%} of real categories (those with at least 1% of rows) appear in the "
+        "synthetic data.",
+        lambda v: grade(v["category_coverage"], 1.0, 0.9),
+    ),
+    Measure(
+        "distinct_rows",
+        "Distinct rows (vs real)",
+        "The synthetic data has {distinct_rows:.2f}x the real share of distinct rows "
+        "(well below 1 = rows repeated, a sign of mode collapse).",
+        lambda v: grade(v["distinct_rows"], 0.9, 0.5),
+    ),
+)
+
+
+def _diversity_scores(values: dict[str, float]) -> list[Score]:
+    return [measure.score(values) for measure in _MEASURES]
 
 
 def _collapse_warnings(values: dict[str, float], categories: pd.DataFrame, modes: pd.DataFrame) -> list[str]:
@@ -270,7 +267,8 @@ def _collapse_warnings(values: dict[str, float], categories: pd.DataFrame, modes
         )
     if values["coverage"] < 0.5:
         found.append(
-            f"Mode collapse: only {values['coverage']:.0%} of real rows have a synthetic row nearby."
+            f"Low coverage: only {values['coverage']:.0%} of real rows have a synthetic row among their "
+            "nearest neighbours; whole regions of the real data are missing or poorly reproduced."
         )
     if values["distinct_rows"] < 0.5:
         found.append("Mode collapse: synthetic rows repeat far more often than real rows do.")

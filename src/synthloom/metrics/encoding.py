@@ -104,7 +104,7 @@ def prepare(
         real: real rows not used to train the generator (test / hold-out rows).
         synthetic: synthetic rows.
         train: real rows the generator was trained on (optional).
-        metadata: column kinds; inferred from the real rows when None.
+        metadata: column kinds; inferred from the real (and training) rows when None.
 
     Raises:
         DataError: a frame is not a DataFrame, columns differ, fewer than ``MIN_ROWS`` rows, a numeric
@@ -398,14 +398,15 @@ def nearest_neighbours(
 
 
 @contextlib.contextmanager
-def one_openmp_thread() -> Iterator[None]:
-    """Run scikit-learn's OpenMP code (histogram gradient boosting) on a single thread.
+def single_threaded() -> Iterator[None]:
+    """Run scikit-learn model fits with one OpenMP and one BLAS thread.
 
-    When another process keeps a core busy, OpenMP threads waiting at barriers for a descheduled sibling
-    make gradient boosting 10-40x slower (measured: 60 s instead of 1.5 s on 2 shared cores); one thread
-    is steady, and results do not depend on the machine's core count.
+    The models here fit many small problems; when another process keeps a core busy, threads waiting at
+    barriers for a descheduled sibling make them 10-40x slower (measured on 2 shared cores: gradient
+    boosting 60 s instead of 1.5 s, logistic regression 5.2 s instead of 0.3 s). One thread is steady, and
+    results do not depend on the machine's core count.
     """
-    with threadpool_limits(limits=1, user_api="openmp"):
+    with threadpool_limits(limits=1):
         yield
 
 

@@ -43,7 +43,7 @@ def evaluate(
             baseline trains on half of ``real_test``.
         target: column to predict for utility (classification for discrete columns, regression for
             numeric ones); utility is "not computed" without it.
-        metadata: column kinds; inferred from the real rows when None.
+        metadata: column kinds; inferred from the real (and training) rows when None.
         loss_history: the fitted model's losses per epoch, e.g. ``[{"epoch": 1, "loss_g": 0.3}, ...]``;
             the report draws every key except "epoch" as a curve.
         random_state: seed of every subsample, split and model: same seed, same report.

@@ -21,12 +21,14 @@ sampled rows: a copied training row is found as long as its table fits the refer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from synthloom.metrics.encoding import TableEncoder, Tables, nearest_neighbours, subsample_index
-from synthloom.metrics.result import INFO, FamilyResult, Score, grade
+from synthloom.metrics.result import INFO, FamilyResult, Measure, Score, grade
 
 QUERY_ROWS = 2_000  # rows whose neighbours are searched, per table
 REFERENCE_ROWS = 20_000  # rows searched among, per table: large, so that a copied training row is found
@@ -144,82 +146,83 @@ def _privacy_values(
     }
 
 
-def _privacy_scores(v: dict[str, float]) -> list[Score]:
-    copies_excess = v["exact_copies"] - v["exact_copies_holdout"]
-    nndr_relative = v["nndr"] / v["nndr_holdout"] if v["nndr_holdout"] > 0 else float("nan")
-    return [
-        Score(
-            "closer_to_train",
-            "Closer to training rows",
-            v["closer_to_train"],
-            f"{v['closer_to_train']:.0%} of synthetic rows are closer to a training row than to any "
-            f"hold-out row, against {v['closer_to_train_holdout']:.0%} for unseen real rows (the level "
-            "without memorisation, 50% for tables of equal size); clearly higher = memorised.",
-            grade(v["closer_to_train"] - v["closer_to_train_holdout"], 0.05, 0.1, higher_is_better=False),
+def _info(values: Mapping[str, float]) -> str:
+    return INFO
+
+
+def _nndr_verdict(v: Mapping[str, float]) -> str:
+    relative = v["nndr"] / v["nndr_holdout"] if v["nndr_holdout"] > 0 else float("nan")
+    return grade(relative, 0.9, 0.75)
+
+
+_MEASURES = (
+    Measure(
+        "closer_to_train",
+        "Closer to training rows",
+        "{closer_to_train:.0%} of synthetic rows are closer to a training row than to any hold-out row, "
+        "against {closer_to_train_holdout:.0%} for unseen real rows (the level without memorisation, 50% "
+        "for tables of equal size); clearly higher = memorised.",
+        lambda v: grade(
+            v["closer_to_train"] - v["closer_to_train_holdout"], 0.05, 0.1, higher_is_better=False
         ),
-        Score(
-            "closer_to_train_holdout",
-            "Closer to training rows, hold-out rows",
-            v["closer_to_train_holdout"],
-            "The same share for unseen real rows, each compared with the other hold-out rows: the baseline.",
-            INFO,
-        ),
-        Score(
-            "membership_auc",
-            "Membership-inference AUC",
-            v["membership_auc"],
-            f"An attacker guessing which real rows were used for training from their distance to synthetic "
-            f"rows reaches ROC-AUC {v['membership_auc']:.2f} (0.5 = no better than a coin).",
-            grade(v["membership_auc"], 0.55, 0.6, higher_is_better=False),
-        ),
-        Score(
-            "exact_copies",
-            "Exact copies of training rows",
-            v["exact_copies"],
-            f"{v['exact_copies']:.2%} of synthetic rows copy a training row exactly; "
-            f"{v['exact_copies_holdout']:.2%} of hold-out rows match a training row by nature of the data.",
-            grade(copies_excess, 0.005, 0.02, higher_is_better=False),
-        ),
-        Score(
-            "exact_copies_holdout",
-            "Exact matches, hold-out rows",
-            v["exact_copies_holdout"],
-            "The share of unseen real rows that equal a training row: the natural level of exact copies.",
-            INFO,
-        ),
-        Score(
-            "nndr",
-            "Nearest-neighbour distance ratio",
-            v["nndr"],
-            f"The median synthetic row is {v['nndr']:.2f} as far from its nearest training row as from "
-            f"the second nearest (hold-out rows: {v['nndr_holdout']:.2f}); near 0 = rows single out one "
-            "training record.",
-            grade(nndr_relative, 0.9, 0.75),
-        ),
-        Score(
-            "nndr_holdout",
-            "NNDR, hold-out rows",
-            v["nndr_holdout"],
-            "The same ratio for unseen real rows: what the data looks like without any leak.",
-            INFO,
-        ),
-        Score(
-            "dcr_median",
-            "Median distance to closest training row",
-            v["dcr_median"],
-            "Median distance from a synthetic row to its closest training row "
-            f"({v['dcr_median_holdout']:.3f} for hold-out rows; in the shared encoding, two different "
-            "categories are 1 apart).",
-            INFO,
-        ),
-        Score(
-            "dcr_median_holdout",
-            "Median DCR, hold-out rows",
-            v["dcr_median_holdout"],
-            "Median distance from an unseen real row to its closest training row.",
-            INFO,
-        ),
-    ]
+    ),
+    Measure(
+        "closer_to_train_holdout",
+        "Closer to training rows, hold-out rows",
+        "The same share for unseen real rows, each compared with the other hold-out rows: the baseline.",
+        _info,
+    ),
+    Measure(
+        "membership_auc",
+        "Membership-inference AUC",
+        "An attacker guessing which real rows were used for training from their distance to synthetic rows "
+        "reaches ROC-AUC {membership_auc:.2f} (0.5 = no better than a coin).",
+        lambda v: grade(v["membership_auc"], 0.55, 0.6, higher_is_better=False),
+    ),
+    Measure(
+        "exact_copies",
+        "Exact copies of training rows",
+        "{exact_copies:.2%} of synthetic rows copy a training row exactly; {exact_copies_holdout:.2%} of "
+        "hold-out rows match a training row by nature of the data.",
+        lambda v: grade(v["exact_copies"] - v["exact_copies_holdout"], 0.005, 0.02, higher_is_better=False),
+    ),
+    Measure(
+        "exact_copies_holdout",
+        "Exact matches, hold-out rows",
+        "The share of unseen real rows that equal a training row: the natural level of exact copies.",
+        _info,
+    ),
+    Measure(
+        "nndr",
+        "Nearest-neighbour distance ratio",
+        "The median synthetic row is {nndr:.2f} as far from its nearest training row as from the second "
+        "nearest (hold-out rows: {nndr_holdout:.2f}); near 0 = rows single out one training record.",
+        _nndr_verdict,
+    ),
+    Measure(
+        "nndr_holdout",
+        "NNDR, hold-out rows",
+        "The same ratio for unseen real rows: what the data looks like without any leak.",
+        _info,
+    ),
+    Measure(
+        "dcr_median",
+        "Median distance to closest training row",
+        "Median distance from a synthetic row to its closest training row ({dcr_median_holdout:.3f} for "
+        "hold-out rows; in the shared encoding, two different categories are 1 apart).",
+        _info,
+    ),
+    Measure(
+        "dcr_median_holdout",
+        "Median DCR, hold-out rows",
+        "Median distance from an unseen real row to its closest training row.",
+        _info,
+    ),
+)
+
+
+def _privacy_scores(values: dict[str, float]) -> list[Score]:
+    return [measure.score(values) for measure in _MEASURES]
 
 
 def _privacy_warnings(v: dict[str, float]) -> list[str]:

@@ -7,8 +7,9 @@ A family either computes its scores or says, in one sentence, why it could not (
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -61,6 +62,28 @@ class Score:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value", finite_or_none(self.value))
+
+
+class Measure(NamedTuple):
+    """How one score is named, explained and judged; ``score(values)`` turns it into a ``Score``.
+
+    Example:
+        >>> Measure("coverage", "Coverage", "{coverage:.0%} of real rows are reached.",
+        ...         lambda v: grade(v["coverage"], 0.9, 0.7)).score({"coverage": 0.95}).meaning
+        '95% of real rows are reached.'
+    """
+
+    name: str
+    label: str
+    text: str  # the meaning, formatted with all the family's values
+    verdict: Callable[[Mapping[str, float]], str]
+
+    def score(self, values: Mapping[str, float]) -> Score:
+        value = values[self.name]
+        if value is None or not math.isfinite(value):
+            reason = "Not computed, because this data has nothing this measure applies to."
+            return Score(self.name, self.label, None, reason, NOT_COMPUTED)
+        return Score(self.name, self.label, value, self.text.format(**values), self.verdict(values))
 
 
 @dataclass

@@ -20,10 +20,11 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
 
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind
-from synthloom.metrics.encoding import MIN_ROWS, TableEncoder, Tables, one_openmp_thread, subsample_index
+from synthloom.metrics.encoding import MIN_ROWS, TableEncoder, Tables, single_threaded, subsample_index
 from synthloom.metrics.result import INFO, FamilyResult, Score, grade
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
+MAX_TEST_ROWS = 50_000  # real test rows scored: plenty for 3-decimal metrics, bounded memory
 SETTINGS = {"TRTR": "real rows", "TSTR": "synthetic rows", "augmented": "real + synthetic rows"}
 CLASSIFICATION_METRICS = ("roc_auc", "macro_f1", "accuracy")
 REGRESSION_METRICS = ("r2", "mae")
@@ -84,7 +85,7 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     if reason:
         return FamilyResult.skipped("utility", reason)
     data = _encode(tables, target, *frames, random_state)
-    with one_openmp_thread():
+    with single_threaded():
         table = _tstr_table(data, random_state)
     result = FamilyResult("utility", scores=_utility_scores(table, data.task), tables={"tstr_trtr": table})
     if note:
@@ -138,6 +139,7 @@ def _encode(
     rng = np.random.default_rng(random_state)
     train = train.iloc[subsample_index(len(train), MAX_TRAIN_ROWS, rng)]
     synthetic = synthetic.iloc[subsample_index(len(synthetic), MAX_TRAIN_ROWS, rng)]
+    test = test.iloc[subsample_index(len(test), MAX_TEST_ROWS, rng)]
     numeric = [c for c in tables.numeric if c != target]
     discrete = [c for c in tables.discrete if c != target]
     encoder = TableEncoder(numeric, discrete).fit(train, test, synthetic)

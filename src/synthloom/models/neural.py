@@ -29,7 +29,7 @@ from synthloom.training.device import resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
 from synthloom.training.validation import marginal_similarity
 
-SAMPLE_BATCH = 50_000  # rows generated per forward pass when sampling
+SAMPLE_BATCH = 8_192  # rows per forward pass when sampling: small enough to stay in cache
 VALIDATION_ROWS = 2_000
 
 
@@ -76,6 +76,12 @@ class NeuralGenerator(BaseGenerator):
                 raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
         if self.max_minutes is not None and not self.max_minutes > 0:
             raise ConfigError(f"max_minutes must be > 0 or None, not {self.max_minutes!r}")
+
+    def _autocast(self) -> contextlib.AbstractContextManager:
+        """bf16 mixed precision for forward passes on CUDA; full precision elsewhere."""
+        if self.device_.type == "cuda":
+            return torch.autocast("cuda", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
 
     # -- fitting --------------------------------------------------------------------------------------------
     def _fit(self, matrix: np.ndarray, rng: np.random.Generator) -> None:

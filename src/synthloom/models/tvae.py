@@ -104,7 +104,9 @@ class TVAE(NeuralGenerator):
         self.encoder_.to(self.device_)
         self.decoder_.to(self.device_)
         parameters = [*self.encoder_.parameters(), *self.decoder_.parameters()]
-        self.optimizer_ = torch.optim.Adam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
+        self.optimizer_ = torch.optim.Adam(
+            parameters, lr=self.learning_rate, weight_decay=self.weight_decay, fused=True
+        )
         discrete = [s for s in self.transformer_.spans if s.is_discrete_column]
         self.cond_columns_ = torch.tensor(
             [c for s in discrete for c in range(s.start, s.stop)], dtype=torch.long, device=self.device_
@@ -139,9 +141,11 @@ class TVAE(NeuralGenerator):
     def _train_step(self) -> dict[str, float]:
         rows = self.data_[torch.randint(len(self.data_), (self._batch_rows(),), device=self.device_)]
         cond = self._conditions_of(rows)
-        mean, log_var = self.encoder_(rows if cond is None else torch.cat([rows, cond], dim=1))
-        z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
-        raw = self.decoder_(z if cond is None else torch.cat([z, cond], dim=1))
+        with self._autocast():
+            mean, log_var = self.encoder_(rows if cond is None else torch.cat([rows, cond], dim=1))
+            mean, log_var = mean.float(), log_var.float()
+            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+            raw = self.decoder_(z if cond is None else torch.cat([z, cond], dim=1)).float()
         reconstruction = self._reconstruction(raw, rows).mean()
         divergence = (-0.5 * (1 + log_var - mean**2 - log_var.exp()).sum(dim=1)).mean()
         self.optimizer_.zero_grad(set_to_none=True)
@@ -153,7 +157,8 @@ class TVAE(NeuralGenerator):
 
     def _generate(self, n: int, cond: torch.Tensor | None) -> torch.Tensor:
         z = torch.randn(n, self.embedding_dim, device=self.device_)
-        raw = self.decoder_(z if cond is None else torch.cat([z, cond], dim=1))
+        with self._autocast():
+            raw = self.decoder_(z if cond is None else torch.cat([z, cond], dim=1)).float()
         out = self.layout_.activate(raw, hard=True)  # one-hot groups: a draw from each softmax
         if self.value_columns_.numel():
             noise = torch.randn(n, self.value_columns_.numel(), device=self.device_)

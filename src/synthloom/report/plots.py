@@ -26,9 +26,9 @@ MAX_BARS = 12  # categories drawn per column; the rest are summed into "other"
 _NS_PER_DAY = 86_400e9  # matplotlib dates count days since 1970-01-01
 
 
-def figure(width: float, height: float) -> Figure:
-    """A new figure on the Agg canvas."""
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+def figure(width: float, height: float, constrained: bool = True) -> Figure:
+    """A new figure on the Agg canvas; ``constrained=False`` skips the layout pass (one draw less)."""
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained" if constrained else None)
     FigureCanvasAgg(fig)
     return fig
 
@@ -42,7 +42,9 @@ def to_png(fig: Figure) -> str:
 
 def marginal(real: pd.Series, synthetic: pd.Series, numeric: bool, dates: bool = False) -> str:
     """Real vs synthetic distribution of one column: histograms (numbers) or category shares."""
-    fig = figure(4.2, 2.7)
+    # drawn once per column: fixed margins instead of a layout pass keep 60 columns to a few seconds
+    fig = figure(4.2, 2.7, constrained=False)
+    fig.subplots_adjust(left=0.06 if numeric else 0.27, right=0.97, top=0.9, bottom=0.17)
     ax = fig.add_subplot()
     if numeric:
         _numeric_marginal(ax, real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float), dates)
@@ -60,7 +62,7 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
         ax.xaxis_date()
     both = np.concatenate([real, synthetic])
     edges = np.histogram_bin_edges(both if both.size else np.zeros(1), bins=40)
-    ax.hist(real, bins=edges, density=True, color=REAL, alpha=0.45, label="real")
+    ax.hist(real, bins=edges, density=True, histtype="stepfilled", color=REAL, alpha=0.45, label="real")
     if synthetic.size:
         ax.hist(
             synthetic,
@@ -72,7 +74,7 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
             label="synthetic",
         )
     if dates:
-        locator = mdates.AutoDateLocator(maxticks=5)
+        locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_yticks([])

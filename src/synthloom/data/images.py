@@ -1,0 +1,193 @@
+"""Image data in and out: bundled sets, ``.npz`` arrays, class folders; PNG grids and PNG/``.npz`` data sets.
+
+Images travel as float32 arrays in [0, 1], (N, H, W) for grayscale or (N, 3, H, W) for colour, with int64
+labels. Every writer is atomic: a grid or ``.npz`` goes through ``atomic_path``; a data set folder is
+written under a temporary name beside the target and renamed only when complete.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from synthloom.data.io import atomic_path
+from synthloom.errors import ConfigError, DataError
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+
+
+@dataclass
+class ImageData:
+    """Images in [0, 1] with labels; ``class_names[label]`` names a class when the source had names."""
+
+    images: np.ndarray  # (N, H, W) or (N, 3, H, W) float32
+    labels: np.ndarray | None  # (N,) int64
+    class_names: list[str] | None = None
+
+
+def read_images(source: str | Path) -> ImageData:
+    """Read images from a bundled data set name, an ``.npz`` file or a folder with one sub-folder per class.
+
+    An ``.npz`` holds ``images`` (uint8 0..255 or floats in [0, 1]) and optionally ``labels``.
+
+    Raises:
+        DataError: missing or unreadable source, no images, mixed sizes.
+
+    Example:
+        >>> data = read_images("digits")
+        >>> data.images.shape, data.labels[:3]
+        ((1797, 8, 8), array([0, 1, 2]))
+    """
+    from synthloom import datasets
+
+    path = Path(source)
+    if not path.suffix and not path.exists():
+        images, labels = datasets.load_images(str(source))
+        return ImageData(images, labels)
+    if path.suffix.lower() == ".npz":
+        return _read_npz(path)
+    if path.is_dir():
+        return _read_class_folders(path)
+    raise DataError(f"{path}: not found; give a bundled name (digits, mnist), an .npz file or a folder")
+
+
+def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
+    if images.dtype == np.uint8:
+        return images.astype(np.float32) / 255.0
+    if not np.issubdtype(images.dtype, np.floating):
+        raise DataError(f"{source}: images must be uint8 (0..255) or floats in [0, 1], not {images.dtype}")
+    return images.astype(np.float32)
+
+
+def _read_npz(path: Path) -> ImageData:
+    if not path.is_file():
+        raise DataError(f"{path}: file not found; check the path")
+    try:
+        with np.load(path, allow_pickle=False) as arrays:  # no pickle: loading never runs code
+            if "images" not in arrays:
+                raise DataError(f"{path}: no 'images' array (found: {', '.join(arrays.files)})")
+            images = _scaled(arrays["images"], path)
+            labels = arrays["labels"].astype(np.int64) if "labels" in arrays else None
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+    return ImageData(images, labels)
+
+
+def _read_class_folders(root: Path) -> ImageData:
+    from PIL import Image, UnidentifiedImageError
+
+    classes = sorted(p for p in root.iterdir() if p.is_dir())
+    files = [(f, label) for label, c in enumerate(classes) for f in sorted(c.iterdir())]
+    files = [(f, label) for f, label in files if f.suffix.lower() in IMAGE_SUFFIXES]
+    if not files:
+        raise DataError(
+            f"{root}: no images found; put them in one sub-folder per class (e.g. {root}/cat/1.png)"
+        )
+    pictures = []
+    for file, _ in files:
+        try:
+            with Image.open(file) as picture:
+                pictures.append(picture.convert("RGB"))
+        except (OSError, UnidentifiedImageError):
+            raise DataError(f"{file}: not a readable image") from None
+    sizes = {p.size for p in pictures}
+    if len(sizes) > 1:
+        raise DataError(f"{root}: images have different sizes {sorted(sizes)[:4]}; resize them to one size")
+    pixels = np.stack([np.asarray(p) for p in pictures])  # (N, H, W, 3) uint8
+    gray = bool((pixels == pixels[..., :1]).all())  # grayscale files saved as RGB stay one channel
+    images = pixels[..., 0] if gray else pixels.transpose(0, 3, 1, 2)
+    labels = np.array([label for _, label in files], dtype=np.int64)
+    return ImageData(images.astype(np.float32) / 255.0, labels, [c.name for c in classes])
+
+
+def _to_uint8(images: np.ndarray) -> np.ndarray:
+    """[0, 1] floats -> uint8 pixels, same layout."""
+    return np.clip(np.rint(np.asarray(images) * 255), 0, 255).astype(np.uint8)
+
+
+def _for_pil(images: np.ndarray) -> np.ndarray:
+    """(N, H, W) or (N, 3, H, W) in [0, 1] -> (N, H, W) or (N, H, W, 3) uint8, as PIL wants them."""
+    pixels = _to_uint8(images)
+    return pixels.transpose(0, 2, 3, 1) if pixels.ndim == 4 else pixels
+
+
+def image_grid(images: np.ndarray, columns: int | None = None, gap: int = 1) -> np.ndarray:
+    """Tile images into one uint8 picture with ``gap`` white pixels between them.
+
+    Example:
+        >>> image_grid(np.zeros((10, 8, 8))).shape
+        (26, 35)
+    """
+    pixels = _for_pil(images)
+    n, h, w = pixels.shape[:3]
+    if n == 0:
+        raise ConfigError("no images to put in a grid")
+    columns = columns or math.ceil(math.sqrt(n))
+    rows = math.ceil(n / columns)
+    grid = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap, *pixels.shape[3:]), 255, np.uint8)
+    for index, picture in enumerate(pixels):
+        top, left = (index // columns) * (h + gap), (index % columns) * (w + gap)
+        grid[top : top + h, left : left + w] = picture
+    return grid
+
+
+def write_grid(images: np.ndarray, path: str | Path, columns: int | None = None, scale: int = 1) -> Path:
+    """Write a PNG grid of images (for looking at), atomically; ``scale`` enlarges small images."""
+    from PIL import Image
+
+    picture = Image.fromarray(image_grid(images, columns))
+    if scale > 1:
+        picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        picture.save(tmp, format="PNG")
+    return path
+
+
+def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str | Path) -> Path:
+    """Write images as a data set ready for training: ``.npz`` (uint8) or a folder of PNGs + labels.csv.
+
+    Raises:
+        ConfigError: the output folder exists and is not empty.
+
+    Example:
+        >>> write_image_dataset(fake, fake_labels, "out/")  # out/000000.png ..., out/labels.csv
+    """
+    out = Path(out)
+    if out.suffix.lower() == ".npz":
+        arrays = {"images": _to_uint8(images)}
+        if labels is not None:
+            arrays["labels"] = np.asarray(labels, dtype=np.int64)
+        with atomic_path(out) as tmp, tmp.open("wb") as handle:
+            np.savez_compressed(handle, **arrays)
+        return out
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(f"{out}: exists and is not an empty folder; choose a new output folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
+    try:
+        _write_png_folder(images, labels, staging)
+        if out.exists():
+            out.rmdir()
+        staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out
+
+
+def _write_png_folder(images: np.ndarray, labels: np.ndarray | None, folder: Path) -> None:
+    from PIL import Image
+
+    names = [f"{index:06d}.png" for index in range(len(images))]
+    for name, picture in zip(names, _for_pil(images), strict=True):
+        Image.fromarray(picture).save(folder / name, format="PNG")
+    table = pd.DataFrame({"file": names})
+    if labels is not None:
+        table["label"] = np.asarray(labels, dtype=np.int64)
+    table.to_csv(folder / "labels.csv", index=False)

@@ -1,0 +1,319 @@
+"""Image quality with no downloaded weights: a small CNN trained on the real images is the feature space.
+
+Inception-based FID needs weights from the internet and judges digits by ImageNet features. Here a small
+classifier trained on the real training images (cached per data set, its own test accuracy reported)
+supplies the features, and every score is computed in them:
+
+* Fréchet distance and kernel distance (KID, unbiased polynomial-kernel MMD²) between real and fake;
+* precision / recall / density / coverage (Naeem et al. 2020) with k nearest neighbours;
+* CAS, the classification accuracy score: a classifier trained on labelled fakes, tested on real test
+  images, next to the accuracy of the same classifier trained on the real training images;
+* per-class coverage: the real classifier labels the fakes; every class should appear, in the asked
+  proportions, and agree with the label asked;
+* memorisation: a fake that is far closer to its nearest training image than real test images are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors import safe_open
+from safetensors.torch import save_file
+from scipy import linalg
+from scipy.spatial.distance import cdist
+from sklearn.neighbors import NearestNeighbors
+from torch import nn
+
+from synthloom.data.io import atomic_path
+from synthloom.errors import DataError
+from synthloom.training.device import resolve_device
+
+CLASSIFIER_VERSION = 1  # bump when the network or its training changes: old cache entries then miss
+FEATURES = 128
+MEMORISED_RATIO = 0.2  # closer than 1/5 of the typical real-to-train distance: a near copy
+
+
+class SmallCNN(nn.Module):
+    """(B, C, H, W) in [0, 1] -> class logits; ``features`` gives the (B, 128) penultimate layer."""
+
+    def __init__(self, channels: int, n_classes: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, 32, 3, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(32, 64, 3, padding=1),
+            nn.ReLU(),
+            nn.AdaptiveAvgPool2d(4),  # any input size -> (B, 64, 4, 4)
+            nn.Flatten(),
+            nn.Linear(64 * 16, FEATURES),
+            nn.ReLU(),
+        )
+        self.head = nn.Linear(FEATURES, n_classes)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))
+
+
+def _as_nchw(images: np.ndarray) -> torch.Tensor:
+    images = np.asarray(images, dtype=np.float32)
+    return torch.from_numpy(images[:, None] if images.ndim == 3 else images)
+
+
+@dataclass
+class ImageClassifier:
+    """A trained ``SmallCNN`` with its class list; the feature space for every image metric.
+
+    Example:
+        >>> clf = ImageClassifier.train(train_x, train_y, epochs=3, random_state=0)
+        >>> clf.accuracy(test_x, test_y), clf.features(test_x).shape
+        (0.97..., (360, 128))
+    """
+
+    network: SmallCNN
+    classes: np.ndarray  # (K,) the label of each output
+
+    @classmethod
+    def train(
+        cls,
+        images: np.ndarray,
+        labels: np.ndarray,
+        epochs: int = 3,
+        random_state: int = 0,
+        device: str = "auto",
+    ) -> ImageClassifier:
+        """Fit a fresh classifier with Adam (batches of 128, seeded)."""
+        classes, codes = np.unique(labels, return_inverse=True)
+        x, y = _as_nchw(images), torch.from_numpy(codes.astype(np.int64))
+        target = resolve_device(device)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(random_state)
+            network = SmallCNN(x.shape[1], len(classes)).to(target)
+            optimizer = torch.optim.Adam(network.parameters(), 2e-3)
+            for _ in range(epochs):
+                for index in torch.randperm(len(x)).split(128):
+                    loss = F.cross_entropy(network(x[index].to(target)), y[index].to(target))
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimizer.step()
+        return cls(network.eval(), classes)
+
+    @torch.no_grad()
+    def _batched(self, images: np.ndarray, head: bool) -> np.ndarray:
+        device = next(self.network.parameters()).device
+        parts = []
+        for chunk in _as_nchw(images).split(1024):
+            out = self.network.features(chunk.to(device))
+            parts.append((self.network.head(out) if head else out).float().cpu())
+        return torch.cat(parts).numpy() if parts else np.zeros((0, FEATURES), np.float32)
+
+    def features(self, images: np.ndarray) -> np.ndarray:
+        """(N, 128) penultimate-layer features."""
+        return self._batched(images, head=False)
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """(N,) predicted labels."""
+        return self.classes[self._batched(images, head=True).argmax(axis=1)]
+
+    def accuracy(self, images: np.ndarray, labels: np.ndarray) -> float:
+        """Share of images whose predicted label is right."""
+        return float((self.predict(images) == np.asarray(labels)).mean())
+
+
+def cached_classifier(
+    images: np.ndarray,
+    labels: np.ndarray,
+    epochs: int = 3,
+    random_state: int = 0,
+    cache_dir: Path | None = None,
+) -> ImageClassifier:
+    """``ImageClassifier.train`` once per data set: stored under ``cache_dir`` keyed by a hash of the data.
+
+    The cache defaults to ``$SYNTHLOOM_CACHE`` or ``~/.cache/synthloom``; files are safetensors (no pickle).
+    """
+    root = cache_dir or Path(os.environ.get("SYNTHLOOM_CACHE", Path.home() / ".cache" / "synthloom"))
+    digest = hashlib.sha256(np.ascontiguousarray(images, dtype=np.float32).tobytes())
+    digest.update(np.ascontiguousarray(labels, dtype=np.int64).tobytes())
+    digest.update(json.dumps([CLASSIFIER_VERSION, epochs, random_state, np.shape(images)]).encode())
+    path = root / "classifiers" / f"{digest.hexdigest()[:24]}.safetensors"
+    if path.is_file():
+        with safe_open(str(path), framework="pt") as handle:
+            state = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118
+        classes = state.pop("classes").numpy()
+        network = SmallCNN(_as_nchw(images[:1]).shape[1], len(classes))
+        network.load_state_dict(state)
+        return ImageClassifier(network.eval(), classes)
+    clf = ImageClassifier.train(images, labels, epochs=epochs, random_state=random_state, device="cpu")
+    state = {k: v.detach().cpu().contiguous() for k, v in clf.network.state_dict().items()}
+    with atomic_path(path) as tmp:
+        save_file({**state, "classes": torch.from_numpy(clf.classes)}, str(tmp))
+    return clf
+
+
+# -- distances between feature sets -------------------------------------------------------------------------
+def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
+    """Fréchet distance between Gaussians fitted to two feature sets (FID, in this feature space).
+
+    Example:
+        >>> frechet_distance(f_real, f_real)  # ~0
+    """
+    mu_r, mu_f = real.mean(axis=0), fake.mean(axis=0)
+    cov_r, cov_f = np.cov(real, rowvar=False), np.cov(fake, rowvar=False)
+    root, _ = linalg.sqrtm(cov_r @ cov_f, disp=False)
+    root = root.real  # sqrtm of a product of covariances has tiny imaginary parts from round-off
+    return float(((mu_r - mu_f) ** 2).sum() + np.trace(cov_r + cov_f - 2 * root))
+
+
+def kernel_distance(
+    real: np.ndarray, fake: np.ndarray, subsets: int = 10, subset_size: int = 500, random_state: int = 0
+) -> float:
+    """KID: unbiased MMD² with the kernel (x·y / d + 1)³, averaged over random subsets (Binkowski et al. 2018)."""
+    rng = np.random.default_rng(random_state)
+    size = min(subset_size, len(real), len(fake))
+    if size < 2:
+        raise DataError("kernel distance needs at least 2 real and 2 fake images")
+    d = real.shape[1]
+    values = []
+    for _ in range(subsets):
+        x = real[rng.choice(len(real), size, replace=False)].astype(np.float64)
+        y = fake[rng.choice(len(fake), size, replace=False)].astype(np.float64)
+        kxx, kyy, kxy = ((a @ b.T / d + 1) ** 3 for a, b in ((x, x), (y, y), (x, y)))
+        off = size * (size - 1)
+        values.append((kxx.sum() - np.trace(kxx)) / off + (kyy.sum() - np.trace(kyy)) / off - 2 * kxy.mean())
+    return float(np.mean(values))
+
+
+def precision_recall_density_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> dict[str, float]:
+    """Naeem et al. (2020): fidelity (precision, density) and diversity (recall, coverage) from k-NN balls.
+
+    Example:
+        >>> precision_recall_density_coverage(f_real, f_fake)["coverage"]
+    """
+    real_radius = _kth_distance(real, k)
+    fake_radius = _kth_distance(fake, k)
+    fake_to_real = cdist(fake, real)  # (F, R)
+    inside = fake_to_real < real_radius[None]  # fake j inside the ball of real i
+    real_to_fake = fake_to_real.T  # (R, F)
+    return {
+        "precision": float(inside.any(axis=1).mean()),
+        "recall": float((real_to_fake < fake_radius[None]).any(axis=1).mean()),
+        "density": float(inside.sum(axis=1).mean() / k),
+        "coverage": float((fake_to_real.min(axis=0) < real_radius).mean()),
+    }
+
+
+def _kth_distance(points: np.ndarray, k: int) -> np.ndarray:
+    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(points).kneighbors(points)
+    return distances[:, k]  # column 0 is the point itself
+
+
+# -- scores that need labels or training images ----------------------------------------------------------
+def classification_accuracy_score(
+    fake: np.ndarray, fake_labels: np.ndarray, test: np.ndarray, test_labels: np.ndarray, **train_options: int
+) -> float:
+    """CAS (Ravuri and Vinyals 2019): accuracy on real test images of a classifier trained on fakes only.
+
+    Example:
+        >>> classification_accuracy_score(fake, fake_y, test_x, test_y, epochs=3)  # compare to real-trained
+    """
+    return ImageClassifier.train(fake, fake_labels, **train_options).accuracy(test, test_labels)
+
+
+def class_coverage(classifier: ImageClassifier, fake: np.ndarray, asked: np.ndarray) -> dict[str, float]:
+    """Does the real-trained classifier see each asked class, in the asked proportions?
+
+    Returns ``label_agreement`` (share of fakes classified as the label asked), ``classes_covered`` (share
+    of asked classes with at least one fake recognised as them) and ``proportion_gap`` (total variation
+    distance between asked and recognised class shares, 0 is exact).
+    """
+    seen = classifier.predict(fake)
+    classes = np.unique(asked)
+    asked_share = np.array([(asked == c).mean() for c in classes])
+    seen_share = np.array([(seen == c).mean() for c in classes])
+    return {
+        "label_agreement": float((seen == asked).mean()),
+        "classes_covered": float((seen_share > 0).mean()),
+        "proportion_gap": float(0.5 * (np.abs(asked_share - seen_share).sum() + (1 - seen_share.sum()))),
+    }
+
+
+def memorisation(fake: np.ndarray, train: np.ndarray, test: np.ndarray) -> dict[str, float]:
+    """Nearest training image of each fake, in pixels, against the same distance for real test images.
+
+    ``memorised_share`` counts fakes closer to a training image than ``MEMORISED_RATIO`` times the median
+    test-to-train distance (near copies); ``distance_ratio`` is the median fake-to-train distance over the
+    median test-to-train distance (about 1 for a generator that generalises, near 0 for one that copies).
+    """
+    index = NearestNeighbors(n_neighbors=1).fit(_flat(train))
+    fake_distance = index.kneighbors(_flat(fake))[0][:, 0]
+    typical = float(np.median(index.kneighbors(_flat(test))[0][:, 0]))
+    return {
+        "memorised_share": float((fake_distance < MEMORISED_RATIO * typical).mean()),
+        "distance_ratio": float(np.median(fake_distance) / typical) if typical > 0 else float("nan"),
+    }
+
+
+def _flat(images: np.ndarray) -> np.ndarray:
+    return np.asarray(images, dtype=np.float32).reshape(len(images), -1)
+
+
+@dataclass
+class RealImages:
+    """The real side of an evaluation: training images (the generator saw them) and held-out test images."""
+
+    train: np.ndarray
+    train_labels: np.ndarray
+    test: np.ndarray
+    test_labels: np.ndarray
+
+
+def evaluate_images(
+    real: RealImages,
+    fake: np.ndarray,
+    fake_labels: np.ndarray | None = None,
+    classifier_epochs: int = 3,
+    max_points: int = 2_000,
+    random_state: int = 0,
+    cache_dir: Path | None = None,
+) -> dict[str, float]:
+    """Every image score, by name; labelled fakes add CAS and class coverage.
+
+    Example:
+        >>> scores = evaluate_images(RealImages(x_tr, y_tr, x_te, y_te), fake, fake_y)
+        >>> scores["cas"] / scores["real_accuracy"]
+    """
+    if len(fake) < 2 or len(real.test) < 2:
+        raise DataError("evaluation needs at least 2 fake and 2 real test images")
+    clf = cached_classifier(real.train, real.train_labels, classifier_epochs, random_state, cache_dir)
+    rng = np.random.default_rng(random_state)
+    some_test = real.test[rng.permutation(len(real.test))[:max_points]]
+    some_fake = fake[rng.permutation(len(fake))[:max_points]]
+    f_real, f_fake = clf.features(some_test), clf.features(some_fake)
+    k = min(5, len(f_real) - 1, len(f_fake) - 1)
+    scores = {
+        "real_accuracy": clf.accuracy(real.test, real.test_labels),
+        "fid": frechet_distance(f_real, f_fake),
+        "kid": kernel_distance(f_real, f_fake, random_state=random_state),
+        **precision_recall_density_coverage(f_real, f_fake, k=k),
+        **memorisation(some_fake, real.train, some_test),
+    }
+    if fake_labels is not None:
+        scores["cas"] = classification_accuracy_score(
+            fake,
+            fake_labels,
+            real.test,
+            real.test_labels,
+            epochs=classifier_epochs,
+            random_state=random_state,
+        )
+        scores.update(class_coverage(clf, fake, np.asarray(fake_labels)))
+    return scores

@@ -1,0 +1,404 @@
+"""The image generator contract: public ``fit`` / ``sample`` / ``save`` with the shared work done once.
+
+Images skip the table transformer: ``fit`` takes float images in [0, 1], shaped (N, H, W) or
+(N, C, H, W) with C = 1 or 3, plus optional integer labels. Here they become a tensor in [-1, 1], padded
+to the next power-of-two side >= 8 (28x28 MNIST trains at 32x32, and samples are cropped back), so every
+network is built for sizes it handles exactly. A subclass builds its networks in ``_build``, implements
+one optimisation step in ``_train_step`` and generation in ``_generate``.
+
+Model files use the tabular format of ``synthloom.models.base`` (one safetensors file, JSON description in
+the header) with ``"kind": "image"`` and the image geometry instead of a transformer state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import math
+import warnings
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+
+from synthloom import __version__
+from synthloom.data.io import atomic_path
+from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError, SynthloomError
+from synthloom.models.base import (
+    _HEADER_KEY,
+    FILE_FORMAT,
+    FILE_FORMAT_VERSION,
+    _read_model_file,
+    _resolve_seed,
+    check_row_count,
+)
+from synthloom.models.neural import seeded
+from synthloom.training.device import resolve_device
+from synthloom.training.loop import run_epochs
+
+IMAGE_KIND = "image"
+MIN_SIDE = 8  # the smallest padded side: one stride-2 layer from the 4x4 base map
+SAMPLE_BATCH = 512  # images per forward pass when sampling
+_NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+class TrainingDivergedError(SynthloomError):
+    """Training produced NaN or infinite losses; the message says which settings to change."""
+
+
+class CollapseWarning(UserWarning):
+    """Training finished but looks collapsed (the discriminator wins outright); samples may be poor."""
+
+
+def _padded_side(side: int) -> int:
+    return max(MIN_SIDE, 2 ** math.ceil(math.log2(side)))
+
+
+def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Validate images (N, H, W) or (N, C, H, W) in [0, 1] and labels (N,) of whole numbers.
+
+    Returns:
+        ``(images as float32 (N, C, H, W), labels as int64 or None)``.
+
+    Example:
+        >>> x, y = check_images(np.zeros((10, 8, 8)), np.arange(10) % 2)
+        >>> x.shape
+        (10, 1, 8, 8)
+    """
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[:, None]
+    if images.ndim != 4 or images.shape[1] not in (1, 3) or images.shape[2] != images.shape[3]:
+        raise DataError(
+            f"images must be shaped (N, H, W) or (N, C, H, W) with C = 1 or 3 and H = W, not {images.shape}"
+        )
+    if not np.issubdtype(images.dtype, np.number) or not np.isfinite(images).all():
+        raise DataError("images must be finite numbers; scale them to [0, 1] (e.g. uint8 pixels / 255)")
+    if images.size and (images.min() < 0 or images.max() > 1):
+        raise DataError(
+            f"image values span [{images.min():g}, {images.max():g}]; scale them to [0, 1] "
+            "(e.g. uint8 pixels / 255)"
+        )
+    if labels is None:
+        return images.astype(np.float32), None
+    labels = np.asarray(labels)
+    if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
+        raise DataError(f"labels must be {len(images)} whole numbers, one per image, not {labels.shape}")
+    return images.astype(np.float32), labels.astype(np.int64)
+
+
+class ImageGenerator(ABC):
+    """Template for image generators: validation, padding, seeding, device, epochs, files.
+
+    Example:
+        >>> model = get_model("cdcgan", epochs=20, random_state=0).fit(images, labels)
+        >>> sevens = model.sample(100, labels=7)
+        >>> model.save("mnist.synthloom"); same = load("mnist.synthloom")
+    """
+
+    model_name: ClassVar[str]  # set by @register
+    kind: ClassVar[str] = IMAGE_KIND
+    min_images: ClassVar[int] = 16
+
+    def __init__(
+        self,
+        conditional: bool,
+        epochs: int,
+        batch_size: int,
+        device: str,
+        max_minutes: float | None,
+        verbose: bool,
+        random_state: int | None,
+    ) -> None:
+        self.conditional = conditional
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.device = device
+        self.max_minutes = max_minutes
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor arguments by name (what ``save`` stores and ``load`` passes back)."""
+        names: list[str] = []
+        # a subclass that only changes defaults takes **params: keep reading parents' signatures
+        for klass in type(self).__mro__:
+            if "__init__" not in vars(klass):
+                continue
+            params = inspect.signature(vars(klass)["__init__"]).parameters.values()
+            names += [p.name for p in params if p.kind in _NAMED and p.name not in (*names, "self")]
+            if all(p.kind != p.VAR_KEYWORD for p in params):
+                break
+        return {name: getattr(self, name) for name in names}
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    def _check_params(self) -> None:
+        for name in ("epochs", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+        if self.max_minutes is not None and not self.max_minutes > 0:
+            raise ConfigError(f"max_minutes must be > 0 or None, not {self.max_minutes!r}")
+
+    def _autocast(self) -> contextlib.AbstractContextManager:
+        """bf16 mixed precision for forward passes on CUDA; full precision elsewhere."""
+        if self.device_.type == "cuda":
+            return torch.autocast("cuda", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    # -- fitting ------------------------------------------------------------------------------------------
+    def fit(self, images: Any, labels: Any = None) -> Self:
+        """Learn from images in [0, 1], (N, H, W) or (N, C, H, W); ``labels`` are needed if conditional."""
+        self._check_params()
+        x, y = check_images(images, labels)
+        if len(x) < self.min_images:
+            raise DataError(f"{self.model_name} needs at least {self.min_images} images, got {len(x)}")
+        if self.conditional and y is None:
+            raise DataError(f"conditional {self.model_name} needs labels: fit(images, labels)")
+        self.seed_ = _resolve_seed(self.random_state)
+        self.device_ = resolve_device(self.device)
+        self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
+        self.layout_ = "NHW" if np.asarray(images).ndim == 3 else "NCHW"
+        self.size_ = _padded_side(self.side_)
+        self.classes_, codes = np.unique(y, return_inverse=True) if y is not None else ([0], None)
+        self.classes_ = [int(c) for c in self.classes_]
+        self.class_weights_ = (
+            np.bincount(codes, minlength=len(self.classes_)) / len(codes) if codes is not None else [1.0]
+        )
+        self.class_weights_ = [float(w) for w in self.class_weights_]
+        self.n_training_images_ = len(x)
+        self._samples_drawn = 0
+        with seeded(self.seed_, self.device_):
+            self._build()
+            self.loss_history_ = self._run(self._to_tensor(x), codes)
+        message = self._collapse_message()
+        if message is not None:
+            warnings.warn(message, CollapseWarning, stacklevel=2)
+        return self
+
+    def _to_tensor(self, x: np.ndarray) -> torch.Tensor:
+        pad = self.size_ - self.side_
+        tensor = torch.from_numpy(x) * 2 - 1  # [0, 1] -> [-1, 1], the range of the tanh output
+        # pad with -1 (black) so the border the network must learn is the constant background
+        tensor = F.pad(tensor, (pad // 2, pad - pad // 2, pad // 2, pad - pad // 2), value=-1.0)
+        return tensor.to(self.device_)  # (N, C, size, size)
+
+    def _run(self, x: torch.Tensor, codes: np.ndarray | None) -> list[dict[str, float]]:
+        y = torch.from_numpy(codes).to(self.device_) if codes is not None else None
+        batch = min(self.batch_size, len(x))
+        steps = {"done": 0}
+
+        def step() -> dict[str, float]:
+            index = torch.randint(len(x), (batch,), device=self.device_)
+            losses = self._train_step(x[index], None if y is None else y[index])
+            steps["done"] += 1
+            bad = [name for name, value in losses.items() if not math.isfinite(value)]
+            if bad:
+                raise TrainingDivergedError(
+                    f"{self.model_name} diverged at step {steps['done']}: {', '.join(bad)} became "
+                    f"{losses[bad[0]]}; {self._divergence_advice()}"
+                )
+            return losses
+
+        return run_epochs(
+            step,
+            epochs=self.epochs,
+            steps_per_epoch=max(1, len(x) // batch),
+            description=f"training {self.model_name}",
+            max_minutes=self.max_minutes,
+            verbose=self.verbose,
+        )
+
+    def _divergence_advice(self) -> str:
+        return "lower learning_rate or batch_size, or check the images for extreme values"
+
+    def _collapse_message(self) -> str | None:
+        """Why the finished training looks collapsed, or None (the default: no check)."""
+        return None
+
+    @abstractmethod
+    def _build(self) -> None:
+        """Create networks and optimisers (``channels_``, ``size_``, ``classes_``, ``device_`` are set)."""
+
+    @abstractmethod
+    def _train_step(self, x: torch.Tensor, y: torch.Tensor | None) -> dict[str, float]:
+        """One optimisation step on a batch (B, C, size, size) in [-1, 1]; returns losses by name."""
+
+    @abstractmethod
+    def _modules(self) -> dict[str, torch.nn.Module]:
+        """The networks that make up the model, by name (saved and restored)."""
+
+    # -- sampling -----------------------------------------------------------------------------------------
+    def sample(
+        self,
+        n: int,
+        labels: int | Any | None = None,
+        random_state: int | None = None,
+        return_labels: bool = False,
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` images in [0, 1], in the layout and size the model was fitted on.
+
+        Args:
+            n: number of images.
+            labels: conditional models only: one class for all (``7``), or ``n`` classes; by default
+                classes are drawn in their training proportions.
+            random_state: seed for this draw; without it, successive calls give new images, and a
+                loaded model repeats the sequence of the model that was saved.
+            return_labels: also return the (N,) int64 class of each image.
+
+        Example:
+            >>> sevens = model.sample(100, labels=7)  # (100, 28, 28) float32
+        """
+        self._check_fitted()
+        n = check_row_count(n)
+        seed = self._next_sample_seed(random_state)
+        with seeded(seed, self.device_):
+            codes = self._label_codes(n, labels)
+            images = self._generate_all(codes)
+        classes = np.asarray(self.classes_, dtype=np.int64)[codes.cpu().numpy()]
+        return (images, classes) if return_labels else images
+
+    def _label_codes(self, n: int, labels: Any) -> torch.Tensor:
+        if labels is None:
+            weights = torch.tensor(self.class_weights_, dtype=torch.float64)
+            return torch.multinomial(weights, n, replacement=True) if n else torch.zeros(0, dtype=torch.long)
+        if not self.conditional:
+            raise ConfigError(
+                f"{self.model_name} is not conditional: fit with conditional=True to ask labels"
+            )
+        wanted = np.broadcast_to(np.asarray(labels), (n,)) if np.ndim(labels) == 0 else np.asarray(labels)
+        if wanted.shape != (n,):
+            raise ConfigError(f"labels must be one class or {n} classes, not shape {wanted.shape}")
+        unknown = sorted(set(wanted.tolist()) - set(self.classes_))
+        if unknown:
+            raise ConfigError(f"unknown labels {unknown[:5]}; the model knows {self.classes_}")
+        return torch.from_numpy(np.searchsorted(self.classes_, wanted)).long()
+
+    @torch.no_grad()
+    def _generate_all(self, codes: torch.Tensor) -> np.ndarray:
+        for module in self._modules().values():
+            module.eval()
+        chunks = [self._generate(part.to(self.device_)).float().cpu() for part in codes.split(SAMPLE_BATCH)]
+        for module in self._modules().values():
+            module.train()
+        empty = torch.zeros((0, self.channels_, self.size_, self.size_))
+        out = torch.cat(chunks) if chunks else empty  # (N, C, size, size) in [-1, 1]
+        start = (self.size_ - self.side_) // 2
+        out = out[:, :, start : start + self.side_, start : start + self.side_]
+        images = ((out.clamp(-1, 1) + 1) / 2).numpy()
+        return images[:, 0] if self.layout_ == "NHW" else images
+
+    @abstractmethod
+    def _generate(self, codes: torch.Tensor) -> torch.Tensor:
+        """(N, C, size, size) images in [-1, 1] for class codes (N,) (ignored if not conditional)."""
+
+    def _next_sample_seed(self, random_state: int | None) -> int:
+        if random_state is not None:
+            return int(random_state)
+        sequence = np.random.SeedSequence([self.seed_, self._samples_drawn])
+        self._samples_drawn += 1
+        return int(sequence.generate_state(1)[0])
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "loss_history_"):
+            raise NotFittedError(f"this {self.model_name} model is not fitted yet; call fit(images) first")
+
+    # -- persistence --------------------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model to one safetensors file (atomically); read back with ``load``."""
+        self._check_fitted()
+        description = {
+            "format": FILE_FORMAT,
+            "format_version": FILE_FORMAT_VERSION,
+            "kind": self.kind,
+            "synthloom_version": __version__,
+            "model": self.model_name,
+            "params": self.get_params(),
+            "seed": self.seed_,
+            "n_training_images": self.n_training_images_,
+            "image": {
+                "channels": self.channels_,
+                "side": self.side_,
+                "layout": self.layout_,
+                "classes": self.classes_,
+                "class_weights": self.class_weights_,
+            },
+            "loss_history": self.loss_history_,
+        }
+        tensors = {
+            f"{name}.{key}": value.detach().cpu().contiguous()
+            for name, module in self._modules().items()
+            for key, value in module.state_dict().items()
+        }
+        path = Path(path)
+        with atomic_path(path) as tmp:
+            save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
+        return path
+
+    @classmethod
+    def from_file(cls, description: dict[str, Any], tensors: dict[str, torch.Tensor]) -> Self:
+        """Rebuild a model from a file's description and tensors (called by ``load``)."""
+        model = cls(**description["params"])
+        image = description["image"]
+        model.seed_ = int(description["seed"])
+        model.n_training_images_ = int(description["n_training_images"])
+        model.channels_, model.side_ = int(image["channels"]), int(image["side"])
+        model.layout_ = str(image["layout"])
+        model.size_ = _padded_side(model.side_)
+        model.classes_ = [int(c) for c in image["classes"]]
+        model.class_weights_ = [float(w) for w in image["class_weights"]]
+        model.loss_history_ = list(description["loss_history"])
+        model._samples_drawn = 0
+        model.device_ = resolve_device(model.device)
+        model._build()
+        for name, module in model._modules().items():
+            prefix = f"{name}."
+            module.load_state_dict({k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)})
+            module.to(model.device_)
+        return model
+
+
+def load_image_model(path: str | Path) -> ImageGenerator:
+    """Load an image model written by ``ImageGenerator.save``; only JSON and raw tensors are read.
+
+    Raises:
+        ModelFileError: missing, corrupt, a tabular model, or from a newer format.
+
+    Example:
+        >>> model = load_image_model("mnist.synthloom")
+    """
+    path = Path(path)
+    description, tensors = _read_model_file(path)
+    return image_model_from_file(path, description, tensors)
+
+
+def image_model_from_file(
+    path: Path, description: dict[str, Any], tensors: dict[str, torch.Tensor]
+) -> ImageGenerator:
+    """The ``load`` step for an image model file whose description is already read."""
+    from synthloom.registry import model_class
+
+    if description.get("kind") != IMAGE_KIND:
+        raise ModelFileError(f"{path}: a tabular model; use `synthloom sample` / synthloom.load for it")
+    version = description.get("format_version")
+    if not isinstance(version, int) or version > FILE_FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path}: written in model format {version!r}; this synthloom ({__version__}) reads "
+            f"format {FILE_FORMAT_VERSION} or older: upgrade synthloom"
+        )
+    try:
+        cls: Callable[..., Any] = model_class(description["model"])
+        return cls.from_file(description, tensors)  # type: ignore[attr-defined]
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError, ConfigError) as exc:
+        raise ModelFileError(
+            f"{path}: model file is corrupt or incomplete ({type(exc).__name__}: {exc})"
+        ) from None

@@ -1,0 +1,129 @@
+"""DCGAN and conditional DCGAN: sizes, ranges, conditioning, seeding, files, stability guards."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from synthloom.datasets import load_images
+from synthloom.errors import ConfigError, DataError, ModelFileError
+from synthloom.models.dcgan import DCGAN, ConditionalDCGAN
+from synthloom.models.image_base import CollapseWarning, TrainingDivergedError, load_image_model
+from synthloom.registry import get_model
+
+torch.set_num_threads(1)
+TINY = {"width": 4, "latent_dim": 8, "epochs": 1, "batch_size": 16, "device": "cpu"}
+
+
+@pytest.fixture(scope="module")
+def zeros_and_ones() -> tuple[np.ndarray, np.ndarray]:
+    images, labels = load_images("digits")
+    keep = labels < 2
+    return images[keep], labels[keep]
+
+
+@pytest.mark.parametrize(("side", "padded"), [(8, 8), (16, 16), (28, 32), (32, 32)])
+def test_generator_ends_at_the_image_size(side: int, padded: int) -> None:
+    images = np.random.default_rng(0).random((16, side, side), dtype=np.float32)
+    model = DCGAN(**TINY, random_state=0).fit(images)
+    assert model.generator_(torch.zeros(2, 8), None).shape == (2, 1, padded, padded)
+    out = model.sample(5)
+    assert out.shape == (5, side, side) and out.dtype == np.float32
+    assert out.min() >= 0.0 and out.max() <= 1.0
+
+
+def test_rgb_64_keeps_channels_first_layout() -> None:
+    images = np.random.default_rng(0).random((16, 3, 64, 64), dtype=np.float32)
+    model = DCGAN(**TINY, spectral_norm=True, random_state=0).fit(images)
+    assert model.sample(3).shape == (3, 3, 64, 64)
+
+
+def test_loss_history_is_kept_per_epoch(zeros_and_ones: tuple[np.ndarray, np.ndarray]) -> None:
+    model = DCGAN(**{**TINY, "epochs": 3}, random_state=0).fit(zeros_and_ones[0][:64])
+    assert [h["epoch"] for h in model.loss_history_] == [1.0, 2.0, 3.0]
+    assert all(math.isfinite(h["d_loss"]) and math.isfinite(h["g_loss"]) for h in model.loss_history_)
+
+
+def test_conditional_label_is_honoured(zeros_and_ones: tuple[np.ndarray, np.ndarray]) -> None:
+    images, labels = zeros_and_ones
+    model = ConditionalDCGAN(
+        width=8, latent_dim=16, epochs=12, learning_rate=2e-3, batch_size=32, device="cpu", random_state=0
+    ).fit(images, labels)
+    means = [images[labels == c].mean(axis=0) for c in (0, 1)]
+    for label in (0, 1):
+        drawn, drawn_labels = model.sample(40, labels=label, return_labels=True)
+        assert (drawn_labels == label).all()
+        distances = [((drawn.mean(axis=0) - mean) ** 2).sum() for mean in means]
+        assert np.argmin(distances) == label, distances
+
+
+def test_same_seed_same_model_and_samples(zeros_and_ones: tuple[np.ndarray, np.ndarray]) -> None:
+    images, labels = zeros_and_ones[0][:48], zeros_and_ones[1][:48]
+    first = ConditionalDCGAN(**TINY, random_state=3).fit(images, labels)
+    second = ConditionalDCGAN(**TINY, random_state=3).fit(images, labels)
+    np.testing.assert_array_equal(first.sample(6, random_state=1), second.sample(6, random_state=1))
+    assert not np.array_equal(first.sample(6), first.sample(6))  # successive draws differ
+
+
+def test_save_load_gives_identical_samples(tmp_path, zeros_and_ones) -> None:
+    images, labels = zeros_and_ones[0][:48], zeros_and_ones[1][:48]
+    model = ConditionalDCGAN(**TINY, spectral_norm=True, random_state=0).fit(images, labels)
+    loaded = load_image_model(model.save(tmp_path / "m.synthloom"))
+    assert type(loaded) is ConditionalDCGAN and loaded.get_params() == model.get_params()
+    assert loaded.loss_history_ == model.loss_history_
+    # a loaded model repeats the saved model's sequence of draws, and seeded draws exactly
+    np.testing.assert_array_equal(model.sample(4), loaded.sample(4))
+    np.testing.assert_array_equal(
+        model.sample(8, labels=1, random_state=5), loaded.sample(8, labels=1, random_state=5)
+    )
+
+
+def test_registered_names() -> None:
+    assert type(get_model("dcgan")) is DCGAN
+    assert get_model("cdcgan").conditional is True
+
+
+def test_nan_loss_stops_with_advice(monkeypatch, zeros_and_ones) -> None:
+    monkeypatch.setattr(DCGAN, "_train_step", lambda self, x, y: {"d_loss": float("nan"), "g_loss": 1.0})
+    with pytest.raises(TrainingDivergedError, match=r"d_loss.*spectral_norm"):
+        DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
+
+
+def test_discriminator_winning_outright_warns(monkeypatch, zeros_and_ones) -> None:
+    monkeypatch.setattr(DCGAN, "_train_step", lambda self, x, y: {"d_loss": 1e-4, "g_loss": 12.0})
+    with pytest.warns(CollapseWarning, match="collapsed"):
+        DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
+
+
+@pytest.mark.parametrize(
+    ("images", "labels", "message"),
+    [
+        (np.full((20, 8, 8), 2.0), None, r"scale them to \[0, 1\]"),
+        (np.zeros((20, 8, 6)), None, "H = W"),
+        (np.zeros((20, 8, 8)), np.zeros(19, dtype=int), "one per image"),
+        (np.zeros((4, 8, 8)), None, "at least 16 images"),
+    ],
+)
+def test_bad_images_are_refused(images, labels, message) -> None:
+    with pytest.raises(DataError, match=message):
+        DCGAN(**TINY).fit(images, labels)
+
+
+def test_conditional_needs_labels_and_known_classes(zeros_and_ones) -> None:
+    with pytest.raises(DataError, match="needs labels"):
+        ConditionalDCGAN(**TINY).fit(zeros_and_ones[0][:32])
+    model = ConditionalDCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32], zeros_and_ones[1][:32])
+    with pytest.raises(ConfigError, match="unknown labels"):
+        model.sample(2, labels=7)
+    with pytest.raises(ConfigError, match="not conditional"):
+        DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32]).sample(2, labels=0)
+
+
+def test_bad_settings_and_tabular_file_are_refused(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="label_smoothing"):
+        DCGAN(label_smoothing=0.7).fit(np.zeros((20, 8, 8)))
+    with pytest.raises(ModelFileError, match="not found"):
+        load_image_model(tmp_path / "missing.synthloom")
