@@ -66,3 +66,15 @@ def test_user_errors_exit_2_with_one_line(tmp_path) -> None:
     (tmp_path / "full" / "keep.txt").write_text("x")
     result = runner.invoke(image_app, ["sample", str(model), "-n", "3", "-o", str(tmp_path / "full")])
     assert result.exit_code == 2 and "not an empty folder" in result.output
+
+
+def test_evaluate_prints_scores_and_writes_a_page(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
+    model = _fit_tiny(tmp_path, "digits")
+    page = tmp_path / "page.html"
+    args = ["evaluate", str(model), "digits", "-n", "100", "--report", str(page)]
+    result = runner.invoke(image_app, args)
+    assert result.exit_code == 0, result.output
+    assert "real_accuracy" in result.output and "cas" in result.output
+    text = page.read_text()
+    assert text.count("<figure>") == 10 and "data:image/png;base64," in text

@@ -5,7 +5,9 @@ from synthloom.sampling import parse_condition_options, parse_row_count
 
 
 def test_row_counts_from_text():
-    assert parse_row_count("1_000") == 1000 and parse_row_count("1e6") == 1_000_000 and parse_row_count("0") == 0
+    assert (
+        parse_row_count("1_000") == 1000 and parse_row_count("1e6") == 1_000_000 and parse_row_count("0") == 0
+    )
     for bad in ("-1", "2.5", "lots", ""):
         with pytest.raises(ConfigError, match="row count"):
             parse_row_count(bad)

@@ -6,20 +6,16 @@ Exit codes: 0 success, 2 user error (one line on stderr says what to do), 1 a bu
 
 from __future__ import annotations
 
-import functools
 import sys
-import warnings
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from synthloom.errors import ConfigError, SynthloomError
-
-F = TypeVar("F", bound=Callable[..., Any])
+from synthloom.cli_support import SeedOption, console, user_errors
+from synthloom.errors import ConfigError
+from synthloom.image_cli import image_app
 
 app = typer.Typer(
     name="synthloom",
@@ -28,32 +24,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")]
-
-
-def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
-
-
-def user_errors(command: F) -> F:
-    """Turn user errors into one line on stderr and exit code 2; Ctrl-C into exit code 130."""
-
-    @functools.wraps(command)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        warnings.showwarning = _show_warning
-        try:
-            return command(*args, **kwargs)
-        except SynthloomError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            err_console.print("interrupted: no partial output was kept", highlight=False)
-            raise typer.Exit(130) from None
-
-    return guarded  # type: ignore[return-value]
+app.add_typer(image_app, name="image")
 
 
 @app.command("datasets")
@@ -110,6 +81,8 @@ def fit_command(
     from synthloom.registry import model_class
 
     generator_class = model_class(model)
+    if getattr(generator_class, "kind", "table") == "image":
+        raise ConfigError(f"{model!r} generates images; use `synthloom image fit DATA --model {model}`")
     accepted = generator_class().get_params()
     params: dict[str, Any] = {"random_state": seed}
     for name, value, flag in (("epochs", epochs, "--epochs"), ("max_minutes", max_minutes, "--max-minutes")):

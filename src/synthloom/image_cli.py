@@ -1,6 +1,6 @@
 """``synthloom image ...``: fit an image generator, sample images, evaluate them.
 
-Mounted on the main app as ``synthloom image``; errors and exit codes follow ``synthloom.cli``.
+Mounted on the main app as ``synthloom image``; errors and exit codes follow ``synthloom.cli_support``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from synthloom.cli import SeedOption, console, user_errors
+from synthloom.cli_support import SeedOption, console, user_errors
 from synthloom.errors import ConfigError
 
 image_app = typer.Typer(
@@ -23,6 +23,12 @@ image_app = typer.Typer(
 
 DataArgument = Annotated[
     str, typer.Argument(help="Images: a bundled name (digits, mnist), an .npz file, or a folder per class.")
+]
+HoldoutOption = Annotated[
+    float,
+    typer.Option(
+        "--holdout", help="Share of images kept out of training (the same fixed split in fit and evaluate)."
+    ),
 ]
 
 
@@ -50,10 +56,11 @@ def fit_command(
     max_minutes: Annotated[
         float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
     ] = None,
+    holdout: HoldoutOption = 0.15,
     seed: SeedOption = 0,
 ) -> None:
     """Learn an image generator and save it (safetensors + JSON; no pickle)."""
-    from synthloom.data.images import read_images
+    from synthloom.data.images import holdout_split, read_images
 
     cls = _image_model_class(model)
     params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
@@ -62,7 +69,7 @@ def fit_command(
     if max_minutes is not None:
         params["max_minutes"] = max_minutes
     generator = cls(**params)
-    found = read_images(data)
+    found, _ = holdout_split(read_images(data), holdout)
     labels = found.labels if generator.conditional else None
     console.print(f"fitting {model} on {len(found.images):,} images of shape {found.images.shape[1:]}")
     generator.fit(found.images, labels)
@@ -106,3 +113,45 @@ def sample_command(
 def _grid_scale(images: Any) -> int:
     """Enlarge small images (8x8 digits) so a grid is readable: about 64 pixels a side."""
     return max(1, 64 // images.shape[-1])
+
+
+@image_app.command("evaluate")
+@user_errors
+def evaluate_command(
+    model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom image fit`.")],
+    data: DataArgument,
+    n: Annotated[int, typer.Option("--rows", "-n", help="Synthetic images to draw and score.", min=2)] = 2000,
+    holdout: HoldoutOption = 0.15,
+    report: Annotated[Path | None, typer.Option("--report", help="Write an HTML page here.")] = None,
+    seed: SeedOption = 0,
+) -> None:
+    """Score a model against the held-out real images: FID/KID, precision/recall, CAS, coverage, copies."""
+    from rich.table import Table
+
+    from synthloom.data.images import holdout_split, read_images
+    from synthloom.data.io import atomic_write_text
+    from synthloom.metrics.images import RealImages, evaluate_images
+    from synthloom.models.image_base import load_image_model
+    from synthloom.report.images import MEANINGS, image_report_html
+
+    generator = load_image_model(model_file)
+    train, test = holdout_split(read_images(data), holdout)
+    if train.labels is None or not len(test.images):
+        raise ConfigError("evaluation needs labelled images and a held-out share (--holdout > 0)")
+    images, labels = generator.sample(n, random_state=seed, return_labels=True)
+    fake_labels = labels if generator.conditional else None
+    real = RealImages(train.images, train.labels, test.images, test.labels)
+    with console.status("evaluating: training the feature classifier (cached), scoring"):
+        scores = evaluate_images(real, images, fake_labels, random_state=seed)
+    table = Table(title=f"{generator.model_name}: {n:,} synthetic images against {len(test.images):,} real")
+    for column in ("score", "value", "meaning"):
+        table.add_column(column)
+    for name, value in scores.items():
+        table.add_row(name, f"{value:.4g}", MEANINGS.get(name, ""))
+    console.print(table)
+    if report is not None:
+        title = f"{generator.model_name} on {data}"
+        atomic_write_text(
+            report, image_report_html(title, scores, images, fake_labels, generator.loss_history_)
+        )
+        console.print(f"wrote {report}")

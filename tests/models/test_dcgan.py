@@ -81,6 +81,12 @@ def test_save_load_gives_identical_samples(tmp_path, zeros_and_ones) -> None:
     )
 
 
+def test_unconditional_model_ignores_labels(zeros_and_ones) -> None:
+    model = DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32], zeros_and_ones[1][:32])
+    _, labels = model.sample(3, return_labels=True)
+    assert labels.tolist() == [-1, -1, -1]
+
+
 def test_registered_names() -> None:
     assert type(get_model("dcgan")) is DCGAN
     assert get_model("cdcgan").conditional is True
@@ -127,3 +133,13 @@ def test_bad_settings_and_tabular_file_are_refused(tmp_path) -> None:
         DCGAN(label_smoothing=0.7).fit(np.zeros((20, 8, 8)))
     with pytest.raises(ModelFileError, match="not found"):
         load_image_model(tmp_path / "missing.synthloom")
+
+
+def test_tabular_model_file_is_refused(tmp_path) -> None:
+    from safetensors.torch import save_file
+
+    path = tmp_path / "table.synthloom"
+    header = '{"format": "synthloom-model", "format_version": 1, "model": "copula"}'
+    save_file({"w": torch.zeros(1)}, str(path), metadata={"synthloom": header})
+    with pytest.raises(ModelFileError, match="tabular model"):
+        load_image_model(path)

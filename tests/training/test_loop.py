@@ -42,6 +42,10 @@ def test_time_budget_ends_training():
     start = time.monotonic()
     history = run_epochs(slow_step, epochs=10_000, steps_per_epoch=1, description="t", max_minutes=0.2 / 60)
     assert time.monotonic() - start < 2 and 1 <= len(history) < 100
+    one_long_epoch = run_epochs(
+        slow_step, epochs=3, steps_per_epoch=10_000, description="t", max_minutes=0.2 / 60
+    )
+    assert len(one_long_epoch) == 1, "the budget must end training inside an epoch"
 
 
 def test_device_resolution():

@@ -20,6 +20,7 @@ from synthloom.data.io import atomic_path
 from synthloom.errors import ConfigError, DataError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+SPLIT_SEED = 20_240_601  # fixed, not the user's seed: fit and evaluate must agree on the held-out images
 
 
 @dataclass
@@ -55,6 +56,26 @@ def read_images(source: str | Path) -> ImageData:
     if path.is_dir():
         return _read_class_folders(path)
     raise DataError(f"{path}: not found; give a bundled name (digits, mnist), an .npz file or a folder")
+
+
+def holdout_split(data: ImageData, fraction: float) -> tuple[ImageData, ImageData]:
+    """Split into (train, test) with a fixed seeded shuffle, so every command holds out the same images.
+
+    Example:
+        >>> train, test = holdout_split(read_images("digits"), 0.15)
+        >>> len(train.images), len(test.images)
+        (1527, 270)
+    """
+    if not 0 <= fraction < 1:
+        raise ConfigError(f"holdout must be in [0, 1), not {fraction!r}")
+    order = np.random.default_rng(SPLIT_SEED).permutation(len(data.images))
+    n_test = round(fraction * len(order))
+
+    def part(index: np.ndarray) -> ImageData:
+        labels = None if data.labels is None else data.labels[index]
+        return ImageData(data.images[index], labels, data.class_names)
+
+    return part(order[n_test:]), part(order[:n_test])
 
 
 def _scaled(images: np.ndarray, source: Path) -> np.ndarray:

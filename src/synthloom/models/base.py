@@ -17,7 +17,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,9 @@ from synthloom.data.metadata import Metadata, check_column_names
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.models.conditions import CategoryCondition, Condition, parse_conditions, sample_with_rejection
+
+if TYPE_CHECKING:
+    from synthloom.models.image_base import ImageGenerator
 
 FILE_FORMAT = "synthloom-model"
 FILE_FORMAT_VERSION = 1
@@ -238,7 +241,7 @@ class BaseGenerator(ABC):
         return path
 
 
-def load(path: str | Path) -> BaseGenerator:
+def load(path: str | Path) -> BaseGenerator | ImageGenerator:
     """Load a model written by ``save``; only JSON and raw tensors are read.
 
     Raises:
@@ -251,6 +254,10 @@ def load(path: str | Path) -> BaseGenerator:
 
     path = Path(path)
     description, tensors = _read_model_file(path)
+    if description.get("kind") == "image":
+        from synthloom.models.image_base import image_model_from_file
+
+        return image_model_from_file(path, description, tensors)
     version = description.get("format_version")
     if not isinstance(version, int) or version > FILE_FORMAT_VERSION:
         raise ModelFileError(

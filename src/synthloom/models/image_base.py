@@ -18,7 +18,6 @@ import json
 import math
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -44,6 +43,7 @@ from synthloom.training.loop import run_epochs
 
 IMAGE_KIND = "image"
 MIN_SIDE = 8  # the smallest padded side: one stride-2 layer from the 4x4 base map
+UNLABELLED = -1  # the one "class" of an unconditional model: what ``return_labels`` gives for its images
 SAMPLE_BATCH = 512  # images per forward pass when sampling
 _NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
@@ -169,12 +169,7 @@ class ImageGenerator(ABC):
         self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
         self.layout_ = "NHW" if np.asarray(images).ndim == 3 else "NCHW"
         self.size_ = _padded_side(self.side_)
-        self.classes_, codes = np.unique(y, return_inverse=True) if y is not None else ([0], None)
-        self.classes_ = [int(c) for c in self.classes_]
-        self.class_weights_ = (
-            np.bincount(codes, minlength=len(self.classes_)) / len(codes) if codes is not None else [1.0]
-        )
-        self.class_weights_ = [float(w) for w in self.class_weights_]
+        codes = self._learn_classes(y if self.conditional else None)
         self.n_training_images_ = len(x)
         self._samples_drawn = 0
         with seeded(self.seed_, self.device_):
@@ -184,6 +179,16 @@ class ImageGenerator(ABC):
         if message is not None:
             warnings.warn(message, CollapseWarning, stacklevel=2)
         return self
+
+    def _learn_classes(self, y: np.ndarray | None) -> np.ndarray | None:
+        """Set ``classes_`` and their training shares; returns class codes 0..K-1 (None if unlabelled)."""
+        if y is None:
+            self.classes_, self.class_weights_ = [UNLABELLED], [1.0]
+            return None
+        classes, codes = np.unique(y, return_inverse=True)
+        self.classes_ = [int(c) for c in classes]
+        self.class_weights_ = [float(w) for w in np.bincount(codes) / len(codes)]
+        return codes
 
     def _to_tensor(self, x: np.ndarray) -> torch.Tensor:
         pad = self.size_ - self.side_
@@ -253,7 +258,7 @@ class ImageGenerator(ABC):
                 classes are drawn in their training proportions.
             random_state: seed for this draw; without it, successive calls give new images, and a
                 loaded model repeats the sequence of the model that was saved.
-            return_labels: also return the (N,) int64 class of each image.
+            return_labels: also return the (N,) int64 class of each image (-1 for an unconditional model).
 
         Example:
             >>> sevens = model.sample(100, labels=7)  # (100, 28, 28) float32
@@ -396,8 +401,10 @@ def image_model_from_file(
             f"format {FILE_FORMAT_VERSION} or older: upgrade synthloom"
         )
     try:
-        cls: Callable[..., Any] = model_class(description["model"])
-        return cls.from_file(description, tensors)  # type: ignore[attr-defined]
+        cls = model_class(description["model"])
+        if not issubclass(cls, ImageGenerator):
+            raise TypeError(f"{description['model']!r} is not an image generator")
+        return cls.from_file(description, tensors)
     except (KeyError, TypeError, ValueError, IndexError, RuntimeError, ConfigError) as exc:
         raise ModelFileError(
             f"{path}: model file is corrupt or incomplete ({type(exc).__name__}: {exc})"

@@ -64,10 +64,13 @@ def run_epochs(
         task = progress.add_task(description, total=epochs, losses="")
         for epoch in range(1, epochs + 1):
             totals: dict[str, float] = {}
-            for _ in range(steps_per_epoch):
+            steps = 0
+            # the budget is checked every step: one epoch of a large data set can outlast it alone
+            while steps < steps_per_epoch and not (deadline is not None and time.monotonic() > deadline):
                 for name, value in step().items():
                     totals[name] = totals.get(name, 0.0) + value
-            record = {"epoch": float(epoch), **{k: v / steps_per_epoch for k, v in totals.items()}}
+                steps += 1
+            record = {"epoch": float(epoch), **{k: v / max(steps, 1) for k, v in totals.items()}}
             if early_stopping is not None and epoch % early_stopping.every == 0:
                 record["validation"] = score = early_stopping.validate()
                 if score > best + early_stopping.min_delta:

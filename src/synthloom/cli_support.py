@@ -1,0 +1,46 @@
+"""What every command shares: consoles, the seed option, and the user-error guard.
+
+Exit codes: 0 success, 2 user error (one line on stderr says what to do), 1 a bug (with traceback),
+130 interrupted (outputs are written atomically, so nothing is left half-written).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from synthloom.errors import SynthloomError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console()
+err_console = Console(stderr=True)
+
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")]
+
+
+def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def user_errors(command: F) -> F:
+    """Turn user errors into one line on stderr and exit code 2; Ctrl-C into exit code 130."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        warnings.showwarning = _show_warning
+        try:
+            return command(*args, **kwargs)
+        except SynthloomError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted: no partial output was kept", highlight=False)
+            raise typer.Exit(130) from None
+
+    return guarded  # type: ignore[return-value]

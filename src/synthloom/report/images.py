@@ -1,0 +1,90 @@
+"""One self-contained HTML page for an image evaluation: scores, a sample grid per class, loss curves.
+
+Inline CSS and inline PNGs only: no script, no network. The page takes plain data (scores, images,
+loss history), so it knows nothing of models.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from synthloom.data.images import image_grid
+from synthloom.report.plots import figure, to_png
+
+MEANINGS = {
+    "real_accuracy": "test accuracy of the feature classifier trained on real images (the yardstick)",
+    "cas": "accuracy on real test images of a classifier trained on synthetic images only",
+    "fid": "Fréchet distance in the classifier's features (0 = same Gaussian statistics)",
+    "kid": "kernel distance in the classifier's features (0 = same distribution; unbiased, can dip below 0)",
+    "precision": "share of synthetic images that look like some real image (fidelity)",
+    "recall": "share of real images that some synthetic image resembles (diversity)",
+    "density": "how crowded real neighbourhoods are with synthetic images (about 1 when matched)",
+    "coverage": "share of real images with a synthetic image nearby (diversity, robust to outliers)",
+    "label_agreement": "share of synthetic images the real classifier assigns to the label asked",
+    "classes_covered": "share of asked classes that the real classifier recognises in the output",
+    "proportion_gap": "distance between asked and recognised class shares (0 = exact)",
+    "memorised_share": "share of synthetic images that are near copies of a training image (want 0)",
+    "distance_ratio": "median distance to the nearest training image, synthetic over real test (about 1)",
+}
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}"
+    "table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}"
+    "figure{display:inline-block;margin:6px;text-align:center}img{image-rendering:pixelated}"
+)
+
+
+def _png(pixels: np.ndarray, scale: int) -> str:
+    from PIL import Image
+
+    picture = Image.fromarray(pixels)
+    picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _loss_curves(history: Sequence[Mapping[str, float]]) -> str:
+    fig = figure(6, 3)
+    ax = fig.add_subplot()
+    epochs = [h["epoch"] for h in history]
+    for name in [k for k in history[0] if k != "epoch"]:
+        ax.plot(epochs, [h[name] for h in history], label=name)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("mean loss")
+    ax.legend()
+    return to_png(fig)
+
+
+def image_report_html(
+    title: str,
+    scores: Mapping[str, float],
+    images: np.ndarray,
+    labels: np.ndarray | None,
+    history: Sequence[Mapping[str, float]],
+) -> str:
+    """The page as a string: score table, one grid per class (or one grid), loss curves."""
+    rows = "".join(
+        f"<tr><td>{html.escape(k)}</td><td>{v:.4g}</td><td>{html.escape(MEANINGS.get(k, ''))}</td></tr>"
+        for k, v in scores.items()
+    )
+    scale = max(1, 96 // images.shape[-1])
+    groups = (
+        [("all", images)] if labels is None else [(str(c), images[labels == c]) for c in np.unique(labels)]
+    )
+    grids = "".join(
+        f'<figure><img src="data:image/png;base64,{_png(image_grid(group[:36], columns=6), scale)}">'
+        f"<figcaption>class {html.escape(name)}</figcaption></figure>"
+        for name, group in groups
+    )
+    curves = f'<img src="data:image/png;base64,{_loss_curves(history)}">' if history else "<p>no history</p>"
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
+        f"<h2>Scores</h2><table><tr><th>score</th><th>value</th><th>meaning</th></tr>{rows}</table>"
+        f"<h2>Samples</h2>{grids}<h2>Training losses</h2>{curves}</body></html>"
+    )
