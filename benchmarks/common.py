@@ -73,6 +73,11 @@ def tstr_auc(train: pd.DataFrame, test: pd.DataFrame, target: str, seed: int = 0
     """ROC-AUC on real test rows of gradient boosting trained on ``train`` (one-vs-rest for multiclass)."""
     x_train, y_train = _model_frame(train, target)
     x_test, y_test = _model_frame(test, target)
+    # gradient boosting takes at most 255 categories per feature: free-text columns (loans' emp_title) go
+    wide = [
+        n for n in x_train.select_dtypes("category") if max(x_train[n].nunique(), x_test[n].nunique()) > 250
+    ]
+    x_train, x_test = x_train.drop(columns=wide), x_test.drop(columns=wide)
     categories = {n: x_test[n].cat.categories for n in x_test.select_dtypes("category")}
     for name, levels in categories.items():
         levels = levels.union(x_train[name].cat.categories)

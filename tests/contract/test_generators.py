@@ -19,6 +19,7 @@ TINY: dict[str, dict] = {
         "generator_width": 64,
         "critic_width": 64,
     },
+    "ddpm": {"epochs": 30, "batch_size": 100, "hidden_width": 64, "sample_steps": 10},
     "tvae": {"epochs": 40, "batch_size": 200, "embedding_dim": 32, "hidden_width": 64},
 }
 
@@ -80,6 +81,7 @@ def test_same_seed_same_output(fitted, mixed_frame):
 # Settings that give each generator enough steps to learn the 1,000-row real sample.
 LEARN: dict[str, dict] = {
     "ctgan": {"epochs": 100, "batch_size": 100},
+    "ddpm": {"epochs": 60, "batch_size": 100},
     "tvae": {"epochs": 100, "batch_size": 100},
 }
 

@@ -14,16 +14,25 @@
   frequencies, which is exactly their training distribution, so no "empty" vector (and no guidance
   weight) is needed; a condition on a category is the same vector with that category fixed.
 - Fast sampler: training uses ``timesteps`` (1,000) noise levels, sampling visits ``sample_steps`` (50)
-  of them, evenly strided. Skipping is exact for the multinomial part, since uniform-mixing transitions
-  compose (the jump from s to t mixes with weight alpha_bar_t / alpha_bar_s), and is DDIM (Song et al.,
-  2021) for the Gaussian part; 50 steps cost 1/20 of the full chain at nearly the same quality.
-- Weights: an exponential moving average of the denoiser is what samples, is saved and is checkpointed
-  by early stopping; averaging smooths the noisy diffusion gradients, so short CPU runs sample better.
+  of them, evenly strided from T-1 down to 0. Skipping is exact for the multinomial part, since
+  uniform-mixing transitions compose (the jump from s to t keeps a category with weight
+  alpha_bar_t / alpha_bar_s), and is DDIM (Song et al., 2021) for the Gaussian part. Why 50: on adult
+  (7,000 rows) SDMetrics quality was 0.922 / 0.931 / 0.928 with 25 / 50 / 100 steps, and 0.965 / 0.966
+  with 50 / 200 steps for a longer-trained model: more steps buy nothing while sampling time grows
+  linearly; 50 is 1/20 of the full chain.
+  ``eta=1`` (fresh noise at every jump, DDPM-like) scored higher than deterministic DDIM in every
+  comparison we ran (adult: 0.953 vs 0.945).
+- Training: AdamW with the learning rate decayed linearly to 0 (over the planned steps, or over
+  ``max_minutes`` when that ends training first), and an exponential moving average of the weights.
+  The average is what samples, is saved and is checkpointed by early stopping. Both steady the noisy
+  diffusion gradients of short CPU runs.
+- Defaults for a 2-core CPU: a 2 x 256 MLP and batches of 512 (on adult, batch 512 reached the quality of
+  batch 1,024 in about half the time; depth 3 or width 512 cost more and gave no better quality); 200
+  epochs are about 12,600 steps on adult's 32,561 rows.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import math
 import time
@@ -46,7 +55,7 @@ def cosine_alpha_bar(timesteps: int, offset: float = 0.008) -> torch.Tensor:
 
     Example:
         >>> cosine_alpha_bar(1000)[[0, -1]]
-        tensor([9.9996e-01, 4.0358e-05])
+        tensor([9.9996e-01, 2.4288e-09])
     """
     steps = torch.arange(timesteps + 1, dtype=torch.float64) / timesteps
     f = torch.cos((steps + offset) / (1 + offset) * math.pi / 2) ** 2
@@ -99,12 +108,13 @@ class TabDDPM(NeuralGenerator):
         timesteps: noise levels of the training chain.
         sample_steps: noise levels visited when sampling (evenly strided, at most ``timesteps``).
         eta: DDIM stochasticity of the value columns (0: deterministic given the noise, 1: DDPM-like).
-        ema_decay: weight of the past in the moving average of the weights that samples.
+        ema_decay: weight of the past in the moving average of the weights that samples; capped at
+            (1 + step) / (10 + step) early on, so a short run does not sample near-initial weights.
         learning_rate / weight_decay: AdamW settings.
         device, max_minutes, early_stopping, verbose, random_state: as for every neural generator.
 
     Example:
-        >>> model = TabDDPM(epochs=200, random_state=0).fit(real)
+        >>> model = TabDDPM(random_state=0).fit(real)
         >>> rich = model.sample(500, conditions={"income": ">50K"})
     """
 
@@ -112,7 +122,7 @@ class TabDDPM(NeuralGenerator):
 
     def __init__(
         self,
-        epochs: int = 100,
+        epochs: int = 200,
         batch_size: int = 512,
         hidden_width: int = 256,
         hidden_depth: int = 2,
@@ -178,11 +188,6 @@ class TabDDPM(NeuralGenerator):
         self.cond_group_ = torch.repeat_interleave(
             torch.arange(len(discrete), device=self.device_), self.sampler_.widths
         )
-
-    def _autocast(self) -> contextlib.AbstractContextManager:
-        if self.device_.type == "cuda":
-            return torch.autocast("cuda", dtype=torch.bfloat16)
-        return contextlib.nullcontext()
 
     def _denoise(
         self, net: Denoiser, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor | None

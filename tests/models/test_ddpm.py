@@ -1,0 +1,118 @@
+"""TabDDPM: the two forward processes, their posteriors, the strided sampler and training behaviour."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from synthloom.errors import ConfigError
+from synthloom.models.ddpm import TabDDPM, cosine_alpha_bar
+
+TINY = {"epochs": 20, "batch_size": 50, "hidden_width": 32, "sample_steps": 8}
+
+
+@pytest.fixture(scope="module")
+def small_frame() -> pd.DataFrame:
+    """A numeric column whose level depends on a three-level category, plus an independent flag."""
+    rng = np.random.default_rng(0)
+    group = rng.choice(["low", "mid", "high"], 300, p=[0.5, 0.3, 0.2])
+    shift = pd.Series(group).map({"low": -4.0, "mid": 0.0, "high": 4.0}).to_numpy()
+    return pd.DataFrame(
+        {"group": group, "value": shift + rng.normal(0, 0.5, 300), "flag": rng.random(300) < 0.3}
+    )
+
+
+@pytest.fixture(scope="module")
+def model(small_frame) -> TabDDPM:
+    return TabDDPM(random_state=0, **TINY).fit(small_frame)
+
+
+def test_cosine_schedule_runs_from_signal_to_noise():
+    alpha_bar = cosine_alpha_bar(1000)
+    assert alpha_bar.shape == (1000,) and alpha_bar[0] > 0.999 and alpha_bar[-1] < 1e-3
+    assert (alpha_bar[1:] < alpha_bar[:-1]).all()
+
+
+def _kernel(keep: float, k: int) -> np.ndarray:
+    """Multinomial transition matrix: row i = distribution of the next state from state i."""
+    return keep * np.eye(k) + (1 - keep) / k
+
+
+def test_categorical_posterior_of_a_strided_jump_is_exact_bayes(model):
+    # the "group" span: its K=3 columns are the first softmax columns of the layout
+    k, alpha_bar_s, alpha_bar_t = 3, 0.7, 0.2
+    x0, x_t = np.eye(k)[0], np.eye(k)[2]
+    prior = x0 @ _kernel(alpha_bar_s, k)  # q(x_s | x_0)
+    bayes = prior * _kernel(alpha_bar_t / alpha_bar_s, k)[:, 2]  # * q(x_t | x_s)
+    bayes /= bayes.sum()
+    # composing the two kernels gives q(x_t | x_0) directly: why skipping steps is exact
+    np.testing.assert_allclose(
+        _kernel(alpha_bar_s, k) @ _kernel(alpha_bar_t / alpha_bar_s, k), _kernel(0.2, k)
+    )
+    width = model.layout_.softmax_index.numel()
+    one_hot = lambda v: torch.tensor(np.pad(v, (0, width - k)), dtype=torch.float32)[None]  # noqa: E731
+    log_post = model._posterior(
+        one_hot(x_t), one_hot(x0), torch.tensor(alpha_bar_t), torch.tensor(alpha_bar_s)
+    )
+    np.testing.assert_allclose(log_post[0, :k].exp().numpy(), bayes, rtol=1e-5)
+
+
+def test_ddim_step_with_the_true_noise_lands_on_the_forward_marginal(model):
+    torch.manual_seed(0)
+    x0, noise = torch.randn(100, 2).clamp(-3, 3), torch.randn(100, 2)
+    alpha_bar_t, alpha_bar_s = model.alpha_bar_[600], model.alpha_bar_[200]
+    x_t = alpha_bar_t.sqrt() * x0 + (1 - alpha_bar_t).sqrt() * noise
+    eta, model.eta = model.eta, 0.0  # deterministic DDIM for this check
+    try:
+        x_s = model._ddim_values(x_t, noise, alpha_bar_t, alpha_bar_s)
+    finally:
+        model.eta = eta
+    expected = alpha_bar_s.sqrt() * x0 + (1 - alpha_bar_s).sqrt() * noise
+    torch.testing.assert_close(x_s, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_fully_noised_rows_forget_their_categories(model, small_frame):
+    rows = torch.from_numpy(model.transformer_.transform(small_frame)).repeat(20, 1)
+    noisy, _ = model._noisy(rows, torch.full((len(rows),), model.timesteps - 1))
+    group = model.transformer_.discrete_spans()[0]
+    shares = noisy[:, group.start : group.stop].mean(dim=0)
+    torch.testing.assert_close(shares, torch.full((3,), 1 / 3), atol=0.02, rtol=0)
+
+
+def test_sampler_visits_the_requested_strided_levels(model):
+    times = model._sampling_times()
+    assert len(times) == TINY["sample_steps"] and times[0] == model.timesteps - 1 and times[-1] == 0
+    assert all(a > b for a, b in itertools.pairwise(times))
+
+
+def test_training_lowers_both_losses_and_anneals_the_learning_rate(model):
+    first, last = model.loss_history_[0], model.loss_history_[-1]
+    assert last["loss_gaussian"] < first["loss_gaussian"]
+    assert last["loss_multinomial"] < first["loss_multinomial"]
+    assert model.optimizer_.param_groups[0]["lr"] < 0.05 * model.learning_rate
+
+
+def test_category_condition_moves_the_dependent_value(model):
+    high = model.sample(200, conditions={"group": "high"}, random_state=0)
+    low = model.sample(200, conditions={"group": "low"}, random_state=0)
+    assert (high["group"] == "high").all() and (low["group"] == "low").all()
+    assert high["value"].median() - low["value"].median() > 4.0  # real gap: 8
+
+
+@pytest.mark.parametrize("columns", [["value"], ["group", "flag"]])
+def test_tables_with_only_values_or_only_categories(small_frame, columns):
+    frame = small_frame[columns]
+    fake = TabDDPM(random_state=0, **{**TINY, "epochs": 2}).fit(frame).sample(50)
+    assert list(fake.columns) == columns and len(fake) == 50 and not fake.isna().any().any()
+
+
+@pytest.mark.parametrize(
+    "bad", [{"sample_steps": 2000}, {"timesteps": 0}, {"eta": 1.5}, {"ema_decay": 1.0}, {"sample_steps": 2.5}]
+)
+def test_bad_settings_are_refused_with_a_config_error(small_frame, bad):
+    with pytest.raises(ConfigError):
+        TabDDPM(**{**TINY, **bad}).fit(small_frame)
