@@ -40,6 +40,7 @@ from synthloom.models.base import (
 from synthloom.models.neural import seeded
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import run_epochs
+from synthloom.training.settings import autocast, check_training_params
 
 IMAGE_KIND = "image"
 MIN_SIDE = 8  # the smallest padded side: one stride-2 layer from the 4x4 base map
@@ -142,18 +143,10 @@ class ImageGenerator(ABC):
         return f"{type(self).__name__}({params})"
 
     def _check_params(self) -> None:
-        for name in ("epochs", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
-        if self.max_minutes is not None and not self.max_minutes > 0:
-            raise ConfigError(f"max_minutes must be > 0 or None, not {self.max_minutes!r}")
+        check_training_params(self)
 
     def _autocast(self) -> contextlib.AbstractContextManager:
-        """bf16 mixed precision for forward passes on CUDA; full precision elsewhere."""
-        if self.device_.type == "cuda":
-            return torch.autocast("cuda", dtype=torch.bfloat16)
-        return contextlib.nullcontext()
+        return autocast(self.device_)
 
     # -- fitting ------------------------------------------------------------------------------------------
     def fit(self, images: Any, labels: Any = None) -> Self:

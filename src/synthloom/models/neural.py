@@ -21,12 +21,12 @@ import numpy as np
 import torch
 
 from synthloom.data.encoders import Span
-from synthloom.errors import ConfigError
 from synthloom.models.base import BaseGenerator
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
+from synthloom.training.settings import autocast, check_training_params
 from synthloom.training.validation import marginal_similarity
 
 SAMPLE_BATCH = 8_192  # rows per forward pass when sampling: small enough to stay in cache
@@ -70,18 +70,10 @@ class NeuralGenerator(BaseGenerator):
         self.verbose = verbose
 
     def _check_params(self) -> None:
-        for name in ("epochs", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
-        if self.max_minutes is not None and not self.max_minutes > 0:
-            raise ConfigError(f"max_minutes must be > 0 or None, not {self.max_minutes!r}")
+        check_training_params(self)
 
     def _autocast(self) -> contextlib.AbstractContextManager:
-        """bf16 mixed precision for forward passes on CUDA; full precision elsewhere."""
-        if self.device_.type == "cuda":
-            return torch.autocast("cuda", dtype=torch.bfloat16)
-        return contextlib.nullcontext()
+        return autocast(self.device_)
 
     # -- fitting --------------------------------------------------------------------------------------------
     def _fit(self, matrix: np.ndarray, rng: np.random.Generator) -> None:

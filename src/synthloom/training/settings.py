@@ -1,0 +1,27 @@
+"""Checks and contexts every trained generator (tabular or image) shares."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import torch
+
+from synthloom.errors import ConfigError
+
+
+def check_training_params(model: Any) -> None:
+    """Refuse epochs / batch_size that are not whole numbers >= 1, and a max_minutes that is not > 0."""
+    for name in ("epochs", "batch_size"):
+        value = getattr(model, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+    if model.max_minutes is not None and not model.max_minutes > 0:
+        raise ConfigError(f"max_minutes must be > 0 or None, not {model.max_minutes!r}")
+
+
+def autocast(device: torch.device) -> contextlib.AbstractContextManager:
+    """bf16 mixed precision for forward passes on CUDA; full precision elsewhere."""
+    if device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
