@@ -48,7 +48,25 @@ def check_row_count(n: Any) -> int:
     return int(n)
 
 
-class BaseGenerator(ABC):
+class SeededSampling:
+    """Seeds for successive draws: new rows each call; a loaded model repeats the saved sequence."""
+
+    seed_: int
+    _samples_drawn: int
+
+    def _next_sample_seed(self, random_state: int | None) -> int:
+        if random_state is not None:
+            return int(random_state)
+        sequence = np.random.SeedSequence([self.seed_, self._samples_drawn])
+        self._samples_drawn += 1
+        return int(sequence.generate_state(1)[0])
+
+    def reset_sampling(self) -> None:
+        """Restart the sequence of sample draws, as if the model had just been fitted or loaded."""
+        self._samples_drawn = 0
+
+
+class BaseGenerator(SeededSampling, ABC):
     """Template for every tabular generator (scikit-learn style: hyper-parameters in, state ending in _).
 
     Example:
@@ -180,17 +198,6 @@ class BaseGenerator(ABC):
         if not asked:
             return self._decode(self._sample(size, np.random.default_rng(group_seed)), group_seed)
         return self._sample_conditioned(size, parse_conditions(self.transformer_, asked), group_seed)
-
-    def _next_sample_seed(self, random_state: int | None) -> int:
-        if random_state is not None:
-            return int(random_state)
-        sequence = np.random.SeedSequence([self.seed_, self._samples_drawn])
-        self._samples_drawn += 1
-        return int(sequence.generate_state(1)[0])
-
-    def reset_sampling(self) -> None:
-        """Restart the sequence of sample draws, as if the model had just been fitted or loaded."""
-        self._samples_drawn = 0
 
     @abstractmethod
     def _sample(

@@ -33,6 +33,7 @@ from synthloom.models.base import (
     _HEADER_KEY,
     FILE_FORMAT,
     FILE_FORMAT_VERSION,
+    SeededSampling,
     _read_model_file,
     _resolve_seed,
     check_row_count,
@@ -94,7 +95,7 @@ def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarra
     return images.astype(np.float32), labels.astype(np.int64)
 
 
-class ImageGenerator(ABC):
+class ImageGenerator(SeededSampling, ABC):
     """Template for image generators: validation, padding, seeding, device, epochs, files.
 
     Example:
@@ -298,13 +299,6 @@ class ImageGenerator(ABC):
     @abstractmethod
     def _generate(self, codes: torch.Tensor) -> torch.Tensor:
         """(N, C, size, size) images in [-1, 1] for class codes (N,) (ignored if not conditional)."""
-
-    def _next_sample_seed(self, random_state: int | None) -> int:
-        if random_state is not None:
-            return int(random_state)
-        sequence = np.random.SeedSequence([self.seed_, self._samples_drawn])
-        self._samples_drawn += 1
-        return int(sequence.generate_state(1)[0])
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "loss_history_"):
