@@ -185,7 +185,9 @@ def models_command() -> None:
 @user_errors
 def demo_command(
     dataset: Annotated[str, typer.Option("--dataset", help="Bundled data set to learn from.")] = "default",
-    model: Annotated[str, typer.Option("--model", "-m", help="Generator name.")] = "copula",
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Generator name (auto: the best per minute).")
+    ] = "auto",
     out: Annotated[Path, typer.Option("--out", help="Folder for synthetic.csv, report.html, model.")] = Path(
         "out"
     ),

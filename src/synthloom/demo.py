@@ -67,7 +67,9 @@ def run_demo(dataset: str, model: str, out: Path, seed: int, console: Console) -
     generator.save(out / "model.synthloom")
     report.to_json(out / "scores.json")
     report.to_html(out / "report.html")
-    console.print(summary_table(report, f"{model} on {info.name}: fitted in {fit_seconds:.1f} s"))
+    console.print(
+        summary_table(report, f"{generator.model_name} on {info.name}: fitted in {fit_seconds:.1f} s")
+    )
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     console.print(

@@ -132,3 +132,10 @@ def test_zero_rows_and_bad_counts(fitted):
         with pytest.raises(ConfigError):
             model.sample(bad)
     assert np.isfinite(model.sample(5)["bimodal"]).all()
+
+
+def test_auto_picks_the_benchmark_winner():
+    from synthloom.registry import AUTO_MODEL
+
+    assert type(get_model("auto")) is model_class(AUTO_MODEL) and AUTO_MODEL in list_models()
+    assert "auto" not in list_models()
