@@ -146,11 +146,6 @@ class CTGAN(NeuralGenerator):
         adam = {"lr": self.learning_rate, "betas": (0.5, 0.9), "weight_decay": 1e-6, "fused": True}
         self.generator_optimizer_ = torch.optim.Adam(self.generator_.parameters(), **adam)
         self.critic_optimizer_ = torch.optim.Adam(self.critic_.parameters(), **adam)
-        # output columns the conditional vector points at, to score how well rows honour it
-        discrete = [s for s in self.transformer_.spans if s.is_discrete_column]
-        self.cond_columns_ = torch.tensor(
-            [c for s in discrete for c in range(s.start, s.stop)], dtype=torch.long, device=self.device_
-        )
 
     def _with_cond(self, rows: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
         return rows if cond is None else torch.cat([rows, cond], dim=1)
@@ -184,7 +179,7 @@ class CTGAN(NeuralGenerator):
             honour = torch.zeros((), device=self.device_)
         else:
             target = torch.zeros_like(raw)
-            target[:, self.cond_columns_] = cond
+            target[:, self.sampler_.columns] = cond
             honour = self.layout_.cross_entropy(raw, target).mean()
         self.generator_optimizer_.zero_grad(set_to_none=True)
         (adversarial + honour).backward()

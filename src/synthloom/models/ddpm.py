@@ -181,13 +181,6 @@ class TabDDPM(NeuralGenerator):
         self.value_columns_ = torch.cat([self.layout_.tanh_index, self.layout_.linear_index])
         group_width = torch.bincount(self.layout_.segment, minlength=self.layout_.n_groups)
         self.uniform_ = 1.0 / group_width[self.layout_.segment].float()  # (n_softmax,) 1/K per column
-        discrete = [s for s in self.transformer_.spans if s.is_discrete_column]
-        self.cond_columns_ = torch.tensor(
-            [c for s in discrete for c in range(s.start, s.stop)], dtype=torch.long, device=self.device_
-        )
-        self.cond_group_ = torch.repeat_interleave(
-            torch.arange(len(discrete), device=self.device_), self.sampler_.widths
-        )
 
     def _denoise(
         self, net: Denoiser, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor | None
@@ -226,13 +219,6 @@ class TabDDPM(NeuralGenerator):
         return noisy, noise
 
     # -- training ---------------------------------------------------------------------------------------
-    def _conditions_of(self, rows: torch.Tensor) -> torch.Tensor | None:
-        """Each row's own category in one randomly chosen discrete column, as a conditional vector."""
-        if not self.sampler_.spans:
-            return None
-        chosen = torch.randint(len(self.sampler_.spans), (rows.shape[0], 1), device=rows.device)
-        return rows[:, self.cond_columns_] * (self.cond_group_ == chosen)
-
     def _categorical_kl(
         self, rows: torch.Tensor, noisy: torch.Tensor, raw: torch.Tensor, t: torch.Tensor
     ) -> torch.Tensor:
@@ -257,7 +243,7 @@ class TabDDPM(NeuralGenerator):
         """
         t = torch.randint(self.timesteps, (rows.shape[0],), device=self.device_)
         noisy, noise = self._noisy(rows, t)
-        raw = self._denoise(self.denoiser_, noisy, t, self._conditions_of(rows))
+        raw = self._denoise(self.denoiser_, noisy, t, self.sampler_.own_vectors(rows))
         gaussian = multinomial = torch.zeros((), device=self.device_)
         if noise.numel():
             gaussian = ((raw[:, self.value_columns_] - noise) ** 2).mean()

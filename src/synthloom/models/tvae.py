@@ -107,23 +107,9 @@ class TVAE(NeuralGenerator):
         self.optimizer_ = torch.optim.Adam(
             parameters, lr=self.learning_rate, weight_decay=self.weight_decay, fused=True
         )
-        discrete = [s for s in self.transformer_.spans if s.is_discrete_column]
-        self.cond_columns_ = torch.tensor(
-            [c for s in discrete for c in range(s.start, s.stop)], dtype=torch.long, device=self.device_
-        )
-        self.cond_group_ = torch.repeat_interleave(
-            torch.arange(len(discrete), device=self.device_), self.sampler_.widths
-        )
         value = torch.cat([self.layout_.tanh_index, self.layout_.linear_index])
         self.value_columns_ = value
         self.tanh_mask_ = torch.isin(value, self.layout_.tanh_index)
-
-    def _conditions_of(self, rows: torch.Tensor) -> torch.Tensor | None:
-        """Each row's own category in one randomly chosen discrete column, as a conditional vector."""
-        if not self.sampler_.spans:
-            return None
-        chosen = torch.randint(len(self.sampler_.spans), (rows.shape[0], 1), device=rows.device)
-        return rows[:, self.cond_columns_] * (self.cond_group_ == chosen)
 
     def _reconstruction(self, raw: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         """Negative log-likelihood per row: Gaussian on values (learned scale), cross-entropy on groups."""
@@ -140,7 +126,7 @@ class TVAE(NeuralGenerator):
 
     def _train_step(self) -> dict[str, float]:
         rows = self.data_[torch.randint(len(self.data_), (self._batch_rows(),), device=self.device_)]
-        cond = self._conditions_of(rows)
+        cond = self.sampler_.own_vectors(rows)
         with self._autocast():
             mean, log_var = self.encoder_(rows if cond is None else torch.cat([rows, cond], dim=1))
             mean, log_var = mean.float(), log_var.float()

@@ -31,6 +31,11 @@ class ConditionalSampler:
         self.widths = torch.tensor([s.width for s in self.spans], dtype=torch.long, device=device)
         self.offsets = torch.cumsum(self.widths, 0) - self.widths
         self.dim = int(self.widths.sum())
+        # output-matrix column of each conditional-vector entry, and the discrete column it belongs to
+        self.columns = torch.tensor(
+            [c for s in self.spans for c in range(s.start, s.stop)], dtype=torch.long, device=device
+        )
+        self.group = torch.repeat_interleave(torch.arange(len(self.spans), device=device), self.widths)
         self.order: torch.Tensor | None = None
         if not self.spans or counts is None:
             return
@@ -79,6 +84,13 @@ class ConditionalSampler:
         pick = (torch.rand(n, device=count.device) * count).long().clamp(max=count - 1)
         rows = self.order[column, self.starts[column, category] + pick]
         return self.vector(column, category), rows
+
+    def own_vectors(self, rows: torch.Tensor) -> torch.Tensor | None:
+        """Each row's own category in one randomly chosen discrete column, as a conditional vector."""
+        if not self.spans:
+            return None
+        chosen = torch.randint(len(self.spans), (rows.shape[0], 1), device=rows.device)
+        return rows[:, self.columns] * (self.group == chosen)
 
     def sampling_vectors(self, n: int) -> torch.Tensor | None:
         """Conditional vectors with categories at their real frequencies (unconditional sampling)."""
