@@ -1,53 +1,45 @@
 """Pieces the benchmark scripts share: data splits, peer metadata, quality, TSTR, peak memory.
 
-Every generator under test runs in its own spawned process, so each one's peak memory is its own and
-no run warms another's caches.
+Every generator under test runs in its own spawned process (``synthloom.bench.run_isolated``, which
+``synthloom bench`` uses too), so each one's peak memory is its own and no run warms another's caches.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import resource
 import warnings
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 
-from synthloom import datasets
-from synthloom.data.metadata import ColumnKind, Metadata
-from synthloom.demo import split_rows
+from synthloom import bench, datasets
+from synthloom.bench import peak_rss_mb, run_isolated
+from synthloom.data.metadata import Metadata
+from synthloom.metrics.fidelity import to_sdmetrics_metadata
 
-SDTYPES = {
-    ColumnKind.CONTINUOUS: "numerical",
-    ColumnKind.INTEGER: "numerical",
-    ColumnKind.DATETIME: "datetime",
-    ColumnKind.IDENTIFIER: "id",
-}
+__all__ = [
+    "column_metadata",
+    "load_split",
+    "peak_rss_mb",
+    "quality_score",
+    "ratio",
+    "run_isolated",
+    "tstr_auc",
+]
 
 
 def load_split(name: str, max_rows: int | None, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """(train 70%, test 30%, target) of a bundled data set, leaky columns dropped, rows capped."""
-    info = datasets.info(name)
-    real = datasets.load(name).drop(columns=list(info.leaky_columns), errors="ignore")
-    if max_rows is not None and len(real) > max_rows:
-        real = real.sample(max_rows, random_state=seed).reset_index(drop=True)
-    train, test = split_rows(real, test_share=0.3, seed=seed)
-    return train, test, str(info.target)
+    """(train 70%, test 30%, target) of a bundled data set: ``synthloom bench``'s split (leaky columns
+    dropped, rows capped, both seeded and stratified on the target)."""
+    target = str(datasets.info(name).target)
+    train, test = bench.load_split(name, target, max_rows, seed)
+    return train, test, target
 
 
 def column_metadata(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
     """SDV / SDMetrics column metadata from synthloom's inferred kinds (the same for every generator)."""
-    columns = {}
-    for name, spec in Metadata.infer(frame).columns.items():
-        entry = {"sdtype": SDTYPES.get(spec.kind, "categorical")}
-        if spec.kind == ColumnKind.DATETIME and spec.datetime_format:
-            entry["datetime_format"] = spec.datetime_format
-        columns[name] = entry
-    return columns
+    return to_sdmetrics_metadata(Metadata.infer(frame))["columns"]
 
 
 def quality_score(real: pd.DataFrame, synthetic: pd.DataFrame) -> float:
@@ -91,21 +83,6 @@ def tstr_auc(train: pd.DataFrame, test: pd.DataFrame, target: str, seed: int = 0
         return float(roc_auc_score(y_test == classes[1], proba[:, 1]))
     known = y_test.isin(classes).to_numpy()
     return float(roc_auc_score(y_test[known], proba[known], multi_class="ovr", labels=classes))
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def run_isolated(function: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-    """Run ``function(*args)`` in a fresh spawned process; returns its dict (or {"error": ...})."""
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        try:
-            return pool.apply(function, args)
-        except Exception as exc:  # a failed run is reported, never fatal to the others
-            return {"error": f"{type(exc).__name__}: {exc}"}
 
 
 def ratio(numerator: float | None, denominator: float | None) -> str:

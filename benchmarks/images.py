@@ -3,9 +3,14 @@
 Each model trains on the same held-out split (``holdout_split``, the split the CLI uses) for a time
 budget, then draws labelled samples in the training class proportions; scores come from
 ``synthloom.metrics.images`` in the feature space of a small CNN trained on the real training images.
-Sample grids land in ``--out``.
+A first row scores the real training images themselves, the yardstick for every score on small test sets.
+One-class sets (faces) get their features from a classifier of the training faces against the
+background crops of ``lfw`` (``--contrast``); their ``label_agreement`` is then the share of outputs
+that classifier calls faces. Sample grids land in ``--out``.
 
     .venv/bin/python benchmarks/images.py --dataset digits --epochs 60 --threads 1
+    .venv/bin/python benchmarks/images.py --dataset faces --models dcgan --width 16 --max-minutes 4
+    .venv/bin/python benchmarks/images.py --dataset shapes --models cvae cdcgan --width 8 --max-minutes 1.5
     .venv/bin/python benchmarks/images.py --dataset mnist --models cdcgan --max-minutes 15 --threads 2
 """
 
@@ -30,28 +35,31 @@ SHOWN = ("fid", "kid", "precision", "recall", "coverage", "cas", "real_accuracy"
 SHOWN += ("classes_covered", "memorised_share")
 
 
-def coloured_shapes(n: int, size: int = 64, seed: int = 0) -> ImageData:
-    """RGB test set for the colour path: a random-coloured disc (0), square (1) or triangle (2) on black."""
-    rng = np.random.default_rng(seed)
-    rows, cols = np.mgrid[0:size, 0:size] / size  # (size, size) in [0, 1)
-    labels = rng.integers(0, 3, n)
-    images = np.zeros((n, 3, size, size), np.float32)
-    for index, label in enumerate(labels):
-        cy, cx, r = rng.uniform(0.3, 0.7), rng.uniform(0.3, 0.7), rng.uniform(0.12, 0.25)
-        masks = (
-            (rows - cy) ** 2 + (cols - cx) ** 2 < r**2,
-            (np.abs(rows - cy) < r) & (np.abs(cols - cx) < r),
-            (rows - cy < r) & (rows - cy > 2 * np.abs(cols - cx) - r),
-        )
-        images[index] = masks[label] * rng.uniform(0.3, 1.0, 3)[:, None, None]
-    return ImageData(images, labels.astype(np.int64))
+def contrast_set(train: ImageData, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """A one-class training set plus the other classes of ``source``: what its feature classifier learns."""
+    other = read_images(source)
+    if other.labels is None:
+        raise SystemExit(f"--contrast {source}: needs labelled images")
+    keep = other.labels != train.labels[0]
+    images = np.concatenate([train.images, other.images[keep]])
+    return images, np.concatenate([train.labels, other.labels[keep]])
+
+
+def score(real: RealImages, images: np.ndarray, labels: np.ndarray | None, args: argparse.Namespace) -> dict:
+    """``evaluate_images`` with the benchmark's settings; one-class sets score their class's share."""
+    one_class = len(np.unique(real.train_labels)) == 1
+    if one_class:
+        labels = np.full(len(images), real.train_labels[0])
+    return evaluate_images(
+        real, images, labels, classifier_epochs=3, random_state=args.seed, feature_set=args.feature_set
+    )
 
 
 def run_one(name: str, args: argparse.Namespace, real: RealImages) -> dict[str, float]:
     """Fit one model within the budget, sample, score; returns the scores plus fit seconds."""
     model = get_model(
         name,
-        epochs=args.epochs,
+        epochs=args.epochs or (1_000_000 if args.max_minutes else 60),
         max_minutes=args.max_minutes,
         batch_size=args.batch_size,
         width=args.width,
@@ -64,18 +72,19 @@ def run_one(name: str, args: argparse.Namespace, real: RealImages) -> dict[str, 
     seconds = time.perf_counter() - start
     images, labels = model.sample(args.samples, random_state=args.seed, return_labels=True)
     write_grid(images[:100], Path(args.out) / f"{args.dataset}_{name}.png", columns=10, scale=2)
-    fake_labels = labels if model.conditional else None
-    scores = evaluate_images(real, images, fake_labels, classifier_epochs=3, random_state=args.seed)
+    scores = score(real, images, labels if model.conditional else None, args)
     return {"fit_s": seconds, "epochs": float(len(model.loss_history_)), **scores}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--dataset", default="digits", help="digits, mnist, shapes (RGB 64x64), an .npz or a class folder"
+        "--dataset", default="digits", help="digits, mnist, faces, shapes (RGB 64x64), an .npz or a folder"
     )
     parser.add_argument("--models", nargs="+", default=["cdcgan", "cvae", "dcgan"])
-    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="default 60, or as many as --max-minutes allows"
+    )
     parser.add_argument("--max-minutes", type=float, default=None)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--width", type=int, default=32, help="channels of the outermost convolution")
@@ -86,14 +95,22 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="benchmarks/out")
+    parser.add_argument(
+        "--contrast", default="lfw", help="one-class sets: labelled images whose other classes contrast"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    found = coloured_shapes(3000) if args.dataset == "shapes" else read_images(args.dataset)
-    train, test = holdout_split(found, args.holdout)
-    real = RealImages(train.images[: args.limit], train.labels[: args.limit], test.images, test.labels)
+    train, test = holdout_split(read_images(args.dataset), args.holdout)
+    train = ImageData(train.images[: args.limit], train.labels[: args.limit])
+    real = RealImages(train.images, train.labels, test.images, test.labels)
+    one_class = len(np.unique(train.labels)) == 1
+    args.feature_set = contrast_set(train, args.contrast) if one_class else None
     console = Console(width=200)  # the table has 14 columns; never squeeze numbers into ellipses
     console.print(f"{args.dataset}: {len(real.train):,} training and {len(test.images):,} test images")
-    results = {name: run_one(name, args, real) for name in args.models}
+    # the yardstick: as many real training images as fakes, scored as if generated (copies by definition)
+    yardstick = score(real, real.train[: args.samples], real.train_labels[: args.samples], args)
+    results = {"real train": {"fit_s": 0.0, "epochs": 0.0, **yardstick}}
+    results.update({name: run_one(name, args, real) for name in args.models})
     table = Table(title=f"image generators on {args.dataset} ({args.threads} CPU thread(s), {args.device})")
     table.add_column("model")
     for column in ("fit_s", "epochs", *SHOWN, "cas/real"):
@@ -104,7 +121,8 @@ def main() -> None:
         table.add_row(name, *cells, f"{ratio:.3f}")
     console.print(table)
     path = Path(args.out) / f"{args.dataset}_scores.json"
-    path.write_text(json.dumps({"settings": vars(args), "results": results}, indent=2))
+    settings = {k: v for k, v in vars(args).items() if k != "feature_set"}
+    path.write_text(json.dumps({"settings": settings, "results": results}, indent=2))
     console.print(f"scores and settings in {path}; sample grids beside it")
 
 

@@ -60,18 +60,11 @@ def _fit_synthloom(family: str, train: pd.DataFrame, epochs: int) -> Any:
 
 
 def _fit_sdv(family: str, train: pd.DataFrame, epochs: int) -> Any:
-    from sdv.metadata import Metadata
-    from sdv.single_table import CTGANSynthesizer, TVAESynthesizer
+    from synthloom.bench import fit_sdv
 
-    from common import column_metadata
-
-    metadata = Metadata.load_from_dict({"tables": {"table": {"columns": column_metadata(train)}}})
-    synthesizer_class = CTGANSynthesizer if family == "ctgan" else TVAESynthesizer
-    synthesizer = synthesizer_class(metadata, epochs=epochs, enable_gpu=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        synthesizer.fit({"table": train})  # SDV 2 takes and returns {table name: DataFrame}
-    return lambda n: synthesizer.sample(n)["table"]
+        return fit_sdv(f"sdv-{family}", train, epochs, seed=0)
 
 
 def high_cardinality_memory(threads: int) -> dict[str, Any]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import torch
@@ -78,3 +81,30 @@ def test_evaluate_prints_scores_and_writes_a_page(tmp_path, monkeypatch) -> None
     assert "real_accuracy" in result.output and "cas" in result.output
     text = page.read_text()
     assert text.count("<figure>") == 10 and "data:image/png;base64," in text
+
+
+def test_faces_fit_sample_grid_and_evaluate_against_backgrounds(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
+    model, grid = tmp_path / "faces.synthloom", tmp_path / "grid.png"
+    fit = ["fit", "faces", "--model", "dcgan", "--epochs", "1", "--device", "cpu", "-o", str(model)]
+    result = runner.invoke(image_app, fit)
+    assert result.exit_code == 0, result.output
+    assert "85 images of shape (32, 32)" in result.output  # 100 faces less the 15% held out
+    result = runner.invoke(image_app, ["sample", str(model), "-n", "16", "-o", str(grid)])
+    assert result.exit_code == 0, result.output
+    assert Image.open(grid).size == (2 * (4 * 33 - 1),) * 2  # 4x4 faces, 1-pixel gaps, shown 2x
+    result = runner.invoke(image_app, ["evaluate", str(model), "faces", "-n", "40"])
+    assert result.exit_code == 2 and "--features lfw" in result.output  # one class: no features alone
+    result = runner.invoke(image_app, ["evaluate", str(model), "faces", "-n", "40", "--features", "lfw"])
+    assert result.exit_code == 0, result.output
+    assert "label_agreement" in result.output and "cas" not in result.output
+
+
+def test_a_fresh_process_finds_the_image_models() -> None:
+    # this module imports dcgan itself; a user's `synthloom image fit` process does not
+    code = (
+        "from synthloom.image_cli import _image_model_class; from synthloom.registry import list_models; "
+        "print(_image_model_class('cvae').__name__, 'dcgan' in list_models())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["ConditionalImageVAE", "True"]

@@ -22,3 +22,125 @@ def test_condition_options():
     for bad in ("income", "=x"):
         with pytest.raises(ConfigError, match="COLUMN=VALUE"):
             parse_condition_options([bad])
+
+
+# -- files and folders of parts ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def copula(default_frame):
+    from synthloom import get_model
+
+    return get_model("copula", random_state=0).fit(default_frame)
+
+
+class Interrupt:
+    """Wraps ``model.sample``: counts calls and raises KeyboardInterrupt on call ``fail_at`` (if given)."""
+
+    def __init__(self, model, fail_at=None):
+        self.model, self.fail_at, self.calls = model, fail_at, 0
+        self.original = model.sample
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise KeyboardInterrupt
+        return self.original(*args, **kwargs)
+
+
+def test_parts_equal_one_file_and_form_one_dataset(copula, tmp_path):
+    import json
+
+    import pandas as pd
+    import pyarrow.dataset as ds
+
+    from synthloom.sampling import sample_to_file, sample_to_parts
+
+    out = sample_to_parts(copula, 2_500, tmp_path / "out", seed=4, part_rows=1_000, chunk_rows=500)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["_SUCCESS", "part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    manifest = json.loads((out / "_SUCCESS").read_text())
+    assert [p["rows"] for p in manifest["parts"]] == [1_000, 1_000, 500] and manifest["seed"] == 4
+    single = pd.read_parquet(sample_to_file(copula, 2_500, tmp_path / "one.parquet", seed=4, chunk_rows=500))
+    # the folder is one table to Dask/Spark-style readers (pyarrow.dataset skips "_" files)
+    table = ds.dataset(out, format="parquet").to_table().to_pandas()
+    pd.testing.assert_frame_equal(table, single)
+    assert not single.iloc[:500].equals(single.iloc[500:1000].reset_index(drop=True))  # chunks differ
+
+
+def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from synthloom.errors import ConfigError
+    from synthloom.sampling import JOB_FILE, sample_to_parts
+
+    settings = {"seed": 1, "part_rows": 1_000, "chunk_rows": 500}
+    whole = pd.read_parquet(sample_to_parts(copula, 2_500, tmp_path / "whole", **settings))
+    interrupt = Interrupt(copula, fail_at=5)  # chunks 1-4 fill parts 0 and 1; chunk 5 (part 2) is cut
+    monkeypatch.setattr(copula, "sample", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        sample_to_parts(copula, 2_500, tmp_path / "cut", **settings)
+    left = sorted(p.name for p in (tmp_path / "cut").iterdir())
+    assert left == [JOB_FILE, "part-00000.parquet", "part-00001.parquet"]  # no temp file, no _SUCCESS
+    with pytest.raises(ConfigError, match=r"other settings \(seed\)"):
+        sample_to_parts(copula, 2_500, tmp_path / "cut", **{**settings, "seed": 2})
+    resumed = Interrupt(copula)
+    monkeypatch.setattr(copula, "sample", resumed)
+    out = sample_to_parts(copula, 2_500, tmp_path / "cut", **settings)
+    assert resumed.calls == 1  # only the missing part's one chunk was drawn
+    pd.testing.assert_frame_equal(pd.read_parquet(out), whole)
+    sample_to_parts(copula, 2_500, out, **settings)  # finished: nothing to do
+    assert resumed.calls == 1 and not (out / JOB_FILE).exists()
+
+
+def test_parts_refuse_foreign_folders_and_bad_sizes(copula, tmp_path):
+    from synthloom.errors import ConfigError
+    from synthloom.sampling import sample_to_parts
+
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    with pytest.raises(ConfigError, match="not empty"):
+        sample_to_parts(copula, 10, tmp_path / "busy")
+    with pytest.raises(ConfigError, match="multiple"):
+        sample_to_parts(copula, 10, tmp_path / "new", part_rows=150, chunk_rows=100)
+    with pytest.raises(ConfigError, match="format"):
+        sample_to_parts(copula, 10, tmp_path / "new", fmt="json")
+
+
+def test_cli_writes_csv_parts_and_checks_format(copula, tmp_path):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from synthloom.cli import app
+
+    model = copula.save(tmp_path / "m.synthloom")
+    run = lambda *args: CliRunner().invoke(app, ["sample", str(model), *map(str, args)])  # noqa: E731
+    result = run("-n", "250", "-o", tmp_path / "out", "--format", "csv", "--part-rows", "100")
+    assert result.exit_code == 0, result.output
+    parts = sorted((tmp_path / "out").glob("part-*.csv"))
+    assert [len(pd.read_csv(p)) for p in parts] == [100, 100, 50]
+    mismatch = run("-n", "5", "-o", tmp_path / "f.csv", "--format", "parquet")
+    assert mismatch.exit_code == 2 and "does not match" in mismatch.output
+
+
+def test_rows_per_second_column():
+    from types import SimpleNamespace
+
+    from synthloom.sampling import RowsPerSecondColumn
+
+    column = RowsPerSecondColumn()
+    assert str(column.render(SimpleNamespace(speed=12_345.6))) == "12,346 rows/s"
+    assert str(column.render(SimpleNamespace(speed=None))) == ""
+
+
+def test_cli_interrupted_parts_say_how_to_resume(copula, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import synthloom.sampling
+    from synthloom.cli import app
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    model = copula.save(tmp_path / "m.synthloom")
+    monkeypatch.setattr(synthloom.sampling, "sample_to_parts", interrupted)
+    result = CliRunner().invoke(app, ["sample", str(model), "-n", "10", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 130 and "run again to resume" in " ".join(result.output.split())

@@ -13,7 +13,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from synthloom.cli_support import SeedOption, console, user_errors
+from synthloom.augment_cli import augment_command
+from synthloom.bench_cli import bench_command
+from synthloom.cli_support import SeedOption, console, err_console, load_input, user_errors
+from synthloom.detect_cli import detect_app
 from synthloom.errors import ConfigError
 from synthloom.image_cli import image_app
 
@@ -25,6 +28,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(image_app, name="image")
+app.add_typer(detect_app, name="detect")
+app.command("bench")(bench_command)
+app.command("augment")(augment_command)
 
 
 @app.command("datasets")
@@ -43,14 +49,16 @@ def datasets_command() -> None:
     console.print(table)
 
 
-def _load_input(source: str, encoding: str) -> Any:
-    """A CSV/Parquet path, or the name of a bundled data set."""
-    from synthloom import datasets
-    from synthloom.data.io import read_table
+STREAM_ABOVE_BYTES = 2**30
 
-    if not Path(source).suffix and source in {info.name for info in datasets.list()}:
-        return datasets.load(source)
-    return read_table(source, encoding=encoding)
+
+def _streams(source: str, asked: bool, generator_class: type) -> bool:
+    """Whether to read the training file in chunks: asked for, or a file over 1 GiB and a model that can."""
+    can = hasattr(generator_class, "fit_file")
+    if asked and not can:
+        raise ConfigError(f"model {generator_class.model_name!r} cannot read a file in chunks; drop --stream")
+    big = Path(source).is_file() and Path(source).stat().st_size > STREAM_ABOVE_BYTES
+    return asked or (big and can)
 
 
 @app.command("fit")
@@ -67,6 +75,10 @@ def fit_command(
     metadata: Annotated[
         Path | None, typer.Option("--metadata", help="JSON column kinds, overriding inference.")
     ] = None,
+    constraints: Annotated[
+        Path | None,
+        typer.Option("--constraints", help="JSON business rules every sampled row keeps (see README)."),
+    ] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of a CSV file.")] = "utf-8",
     device: Annotated[
         str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda (deep generators).")
@@ -74,11 +86,26 @@ def fit_command(
     max_minutes: Annotated[
         float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
     ] = None,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream",
+            help="Read the file in chunks instead of whole (ctgan, tvae, ddpm); automatic above 1 GiB.",
+        ),
+    ] = False,
     seed: SeedOption = 0,
 ) -> None:
-    """Learn a generator from real data and save it (safetensors + JSON; no pickle)."""
+    """Learn a generator from real data and save it (safetensors + JSON; no pickle).
+
+    Under `torchrun --nproc-per-node N -m synthloom fit ...` the deep generators train data-parallel;
+    rank 0 prints and writes the model file.
+    """
+    from synthloom.data.constraints import load_constraints
     from synthloom.data.metadata import Metadata
     from synthloom.registry import model_class
+    from synthloom.training.distributed import is_main_process
+
+    console.quiet = not is_main_process()  # under torchrun, one process speaks
 
     generator_class = model_class(model)
     if getattr(generator_class, "kind", "table") == "image":
@@ -92,10 +119,15 @@ def fit_command(
             params[name] = value
     if "device" in accepted:
         params.update(device=device, verbose=True)
-    frame = _load_input(data, encoding)
     meta = Metadata.load(metadata) if metadata is not None else None
-    console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
-    generator = generator_class(**params).fit(frame, meta)
+    rules = load_constraints(constraints) if constraints is not None else None
+    if _streams(data, stream, generator_class):
+        console.print(f"fitting {model} on {data}, read in chunks")
+        generator = generator_class(**params).fit_file(data, meta, constraints=rules)
+    else:
+        frame = load_input(data, encoding)
+        console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
+        generator = generator_class(**params).fit(frame, meta, constraints=rules)
     generator.save(output)
     console.print(f"saved {model} model to {output}")
 
@@ -105,7 +137,10 @@ def fit_command(
 def sample_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom fit`.")],
     rows: Annotated[str, typer.Option("--rows", "-n", help="Number of rows to generate.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv or .parquet.")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="A .csv or .parquet file, or a folder for parts (see --format)."),
+    ],
     condition: Annotated[
         list[str] | None,
         typer.Option(
@@ -114,16 +149,44 @@ def sample_command(
             help="COLUMN=VALUE for a category, COLUMN=LOW..HIGH for a numeric range; repeat for several.",
         ),
     ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="parquet or csv. With a folder as --output (default parquet), rows go to part files "
+            "of --part-rows rows; a rerun after an interruption keeps finished parts.",
+        ),
+    ] = None,
+    part_rows: Annotated[str, typer.Option("--part-rows", help="Rows per part file (folders).")] = "1e6",
     seed: SeedOption = 0,
 ) -> None:
     """Generate synthetic rows from a saved model, streamed to CSV or Parquet in chunks."""
+    from synthloom.data.io import TABLE_SUFFIXES, table_format
     from synthloom.models.base import load
-    from synthloom.sampling import parse_condition_options, parse_row_count, sample_to_file
+    from synthloom.sampling import (
+        CHUNK_ROWS,
+        parse_condition_options,
+        parse_row_count,
+        sample_to_file,
+        sample_to_parts,
+    )
 
     n = parse_row_count(rows)
     conditions = parse_condition_options(condition or [])
+    single_file = output.suffix.lower() in TABLE_SUFFIXES
+    if single_file and output_format is not None and output_format != table_format(output):
+        raise ConfigError(f"--format {output_format} does not match the file name {output.name}")
     generator = load(model_file)
-    sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
+    if single_file:
+        sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
+    else:
+        fmt, per_part = output_format or "parquet", parse_row_count(part_rows)
+        chunk = min(CHUNK_ROWS, per_part)
+        try:
+            sample_to_parts(generator, n, output, fmt, seed, conditions, per_part, chunk, console=console)
+        except KeyboardInterrupt:
+            err_console.print(f"interrupted: finished parts are kept in {output}; run again to resume")
+            raise typer.Exit(130) from None
     console.print(f"wrote {n:,} synthetic rows to {output}")
 
 

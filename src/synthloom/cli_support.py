@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -22,6 +23,16 @@ console = Console()
 err_console = Console(stderr=True)
 
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")]
+
+
+def load_input(source: str, encoding: str = "utf-8") -> Any:
+    """A CSV/Parquet path, or the name of a bundled data set (a name without a file extension)."""
+    from synthloom import datasets
+    from synthloom.data.io import read_table
+
+    if not Path(source).suffix and source in {info.name for info in datasets.list()}:
+        return datasets.load(source)
+    return read_table(source, encoding=encoding)
 
 
 def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:

@@ -1,21 +1,45 @@
-"""Sampling to files in chunks: memory stays flat for millions of rows, output appears whole or not at all."""
+"""Sampling to files in chunks: memory stays flat for any row count, output appears whole or not at all.
+
+Two shapes of output:
+
+- one file (``fake.csv`` / ``fake.parquet``), written beside the target and renamed into place when whole;
+- a folder of parts (``out/part-00000.parquet``, ...) for very large outputs, the layout Spark, Dask,
+  DuckDB and pyarrow read as one table. Each part is written atomically, so a part that is present is
+  complete: an interrupted run started again with the same settings keeps the finished parts and writes
+  only the rest. ``_SUCCESS`` (a JSON manifest) is written last.
+
+Rows are drawn in chunks; chunk ``i`` uses a seed derived from ``(seed, i)``. The output therefore depends
+only on the model, the seed and the chunk size: the same whether written as one file or as parts, in one
+run or resumed after an interruption.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import torch
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
-from synthloom.data.io import atomic_path, table_format
+from synthloom import __version__
+from synthloom.data.io import atomic_path, atomic_write_text, table_format
 from synthloom.errors import ConfigError
 from synthloom.models.base import BaseGenerator, check_row_count
 
 CHUNK_ROWS = 100_000
+PART_ROWS = 1_000_000  # ~10-50 MB parts: large enough for Spark and DuckDB, small enough to redo
+PART_FORMATS = ("parquet", "csv")
+JOB_FILE = "_synthloom_job.json"  # settings of an unfinished run: a resumed run must match them
+SUCCESS_FILE = "_SUCCESS"  # written last; readers skip names starting with "_" or "."
 
 
 def parse_row_count(text: str) -> int:
@@ -45,6 +69,91 @@ def parse_condition_options(options: list[str]) -> dict[str, Any]:
     return conditions
 
 
+# -- progress ------------------------------------------------------------------------------------------
+class RowsPerSecondColumn(ProgressColumn):
+    """Throughput of the rows written in this run (rows already on disk from an earlier run excluded)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text("" if speed is None else f"{speed:,.0f} rows/s")
+
+
+def _progress(console: Console | None) -> Progress:
+    return Progress(
+        TextColumn("sampling"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} rows"),
+        RowsPerSecondColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=console is None,
+        transient=True,
+    )
+
+
+# -- chunks --------------------------------------------------------------------------------------------
+def chunk_seeds(seed: int, n: int, chunk_rows: int) -> np.ndarray:
+    """One seed per chunk of ``chunk_rows`` rows; seed ``i`` depends only on ``(seed, i)``, not on ``n``."""
+    return np.random.SeedSequence(seed).generate_state(max(1, -(-n // chunk_rows)))
+
+
+def arrow_schema(frame: pd.DataFrame) -> pa.Schema:
+    """The Parquet schema of a sampled chunk, fixed for every later chunk and part.
+
+    A text column that happens to be all missing in the first chunk would be typed ``null`` and clash
+    with later chunks, so such columns are typed as strings.
+    """
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    fields = [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema]
+    return pa.schema(fields, metadata=schema.metadata)
+
+
+class _TableWriter:
+    """Appends frames to one CSV or Parquet file (Parquet: one row group per frame, one fixed schema)."""
+
+    def __init__(self, path: Path, fmt: str, schema: pa.Schema | None) -> None:
+        self.path, self.fmt, self.schema = path, fmt, schema
+        self._parquet: pq.ParquetWriter | None = None
+        self._header = True
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.fmt == "csv":
+            frame.to_csv(self.path, mode="w" if self._header else "a", header=self._header, index=False)
+            self._header = False
+            return
+        self.schema = self.schema or arrow_schema(frame)
+        table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        self._parquet = self._parquet or pq.ParquetWriter(self.path, self.schema)
+        self._parquet.write_table(table)
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+
+
+def _write_rows(
+    model: BaseGenerator,
+    writer: _TableWriter,
+    chunks: list[tuple[int, int]],
+    conditions: dict[str, Any] | None,
+    advance: Callable[[int], None],
+) -> None:
+    """Draw each ``(seed, size)`` chunk and append it to ``writer``."""
+    for chunk_seed, size in chunks:
+        frame = model.sample(size, conditions=conditions or None, random_state=chunk_seed)
+        writer.write(frame)
+        advance(len(frame))
+    writer.close()
+
+
+def _chunk_plan(seed: int, n: int, chunk_rows: int) -> list[tuple[int, int]]:
+    """``(seed, rows)`` of every chunk, in order (one empty chunk for ``n == 0``, to write the header)."""
+    seeds = chunk_seeds(seed, n, chunk_rows)
+    return [
+        (int(seeds[i]), min(chunk_rows, n - start)) for i, start in enumerate(range(0, max(n, 1), chunk_rows))
+    ]
+
+
 def sample_to_file(
     model: BaseGenerator,
     n: int,
@@ -54,41 +163,170 @@ def sample_to_file(
     chunk_rows: int = CHUNK_ROWS,
     console: Console | None = None,
 ) -> Path:
-    """Sample ``n`` rows into a CSV or Parquet file, ``chunk_rows`` at a time, with a progress bar.
+    """Sample ``n`` rows into one CSV or Parquet file, ``chunk_rows`` at a time, with a progress bar.
 
-    Chunk ``i`` is drawn with a seed derived from ``(seed, i)``, so the file is the same for a given seed
-    whatever the machine. The file is renamed into place only once complete.
+    The file is renamed into place only once complete. For outputs too large to redo after an
+    interruption, write a folder of parts with ``sample_to_parts``.
 
     Example:
         >>> sample_to_file(model, 1_000_000, "synthetic.parquet", seed=0)
     """
     path = Path(path)
     fmt = table_format(path)
-    seeds = np.random.SeedSequence(seed).generate_state(max(1, -(-n // chunk_rows)))
-    progress = Progress(
-        TextColumn("sampling"),
-        BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,} rows"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=console is None,
-        transient=True,
-    )
-    with atomic_path(path) as tmp, progress:
+    with atomic_path(path) as tmp, _progress(console) as progress:
         task = progress.add_task("sample", total=n)
-        writer: Any = None
-        for index, start in enumerate(range(0, max(n, 1), chunk_rows)):
-            size = min(chunk_rows, n - start)
-            chunk = model.sample(size, conditions=conditions or None, random_state=int(seeds[index]))
-            if fmt == "csv":
-                chunk.to_csv(tmp, mode="a", header=index == 0, index=False)
-            else:
-                table = pa.Table.from_pandas(
-                    chunk, preserve_index=False, schema=writer.schema if writer else None
-                )
-                writer = writer or pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table)
-            progress.advance(task, len(chunk))
-        if writer is not None:
-            writer.close()
+        writer = _TableWriter(tmp, fmt, None)
+        _write_rows(
+            model, writer, _chunk_plan(seed, n, chunk_rows), conditions, lambda k: progress.advance(task, k)
+        )
     return path
+
+
+# -- a folder of parts ---------------------------------------------------------------------------------
+def model_fingerprint(model: BaseGenerator) -> str:
+    """A short hash of a fitted model (settings, transformer, weights): what parts on disk came from."""
+    digest = hashlib.sha256()
+    description = {
+        "model": model.model_name,
+        "params": model.get_params(),
+        "seed": model.seed_,
+        **model._encoding_state(),  # transformer and business rules
+    }
+    digest.update(json.dumps(description, sort_keys=True, default=str).encode())
+    for name, tensor in sorted(model._tensors().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _job(
+    model: BaseGenerator,
+    n: int,
+    seed: int,
+    fmt: str,
+    conditions: dict[str, Any] | None,
+    part_rows: int,
+    chunk_rows: int,
+) -> dict[str, Any]:
+    job = {
+        "rows": n,
+        "seed": seed,
+        "format": fmt,
+        "conditions": conditions or {},
+        "part_rows": part_rows,
+        "chunk_rows": chunk_rows,
+        "model": model_fingerprint(model),
+    }
+    return json.loads(json.dumps(job, default=str))  # tuples -> lists: compares equal to a reloaded job
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _differences(found: dict[str, Any] | None, job: dict[str, Any]) -> list[str]:
+    if found is None:
+        return ["unreadable settings file"]
+    return [key for key in job if found.get(key) != job[key]]
+
+
+def _start_or_resume(directory: Path, job: dict[str, Any]) -> bool:
+    """Check the folder can take this run; returns True if the same run already finished there."""
+    success = directory / SUCCESS_FILE
+    if success.exists():
+        differ = _differences(_read_json(success), job)
+        if differ:
+            raise ConfigError(
+                f"{directory}: already holds a finished sample with other settings ({', '.join(differ)}); "
+                "choose another folder or delete it"
+            )
+        return True
+    job_file = directory / JOB_FILE
+    if job_file.exists():
+        differ = _differences(_read_json(job_file), job)
+        if differ:
+            raise ConfigError(
+                f"{directory}: holds an unfinished sample with other settings ({', '.join(differ)}); "
+                "rerun with the same settings to resume it, or choose another folder"
+            )
+    elif directory.exists() and any(directory.iterdir()):
+        raise ConfigError(f"{directory}: folder is not empty; give a new or empty folder for the parts")
+    for stale in directory.glob(".part-*.part"):  # temporary files of a run that was killed outright
+        stale.unlink()
+    atomic_write_text(job_file, json.dumps(job, indent=2))
+    return False
+
+
+def _existing_schema(directory: Path, names: list[str], fmt: str) -> pa.Schema | None:
+    """Schema of a part written by an earlier run, so resumed parts match it exactly."""
+    if fmt != "parquet":
+        return None
+    present = next((directory / name for name in names if (directory / name).exists()), None)
+    return pq.read_schema(present) if present is not None else None
+
+
+def sample_to_parts(
+    model: BaseGenerator,
+    n: int,
+    directory: str | Path,
+    fmt: str = "parquet",
+    seed: int = 0,
+    conditions: dict[str, Any] | None = None,
+    part_rows: int = PART_ROWS,
+    chunk_rows: int = CHUNK_ROWS,
+    console: Console | None = None,
+) -> Path:
+    """Sample ``n`` rows into a folder of parts (``part-00000.parquet``, ...), resumable, memory flat.
+
+    Parts hold ``part_rows`` rows each (the last one fewer). Each part is written atomically, so after an
+    interruption the same call keeps the finished parts and writes only the missing ones; the rows are
+    the same as in an uninterrupted run, and the same as ``sample_to_file`` with the same seed and chunk
+    size. ``_SUCCESS`` (JSON: settings, parts, row counts) is written last. Spark
+    (``spark.read.parquet("out")``), Dask, DuckDB (``read_parquet('out/*.parquet')``) and pyarrow read
+    the folder as one table.
+
+    Raises:
+        ConfigError: unknown format, part size not a multiple of the chunk size, or a folder holding
+            other files or a run with other settings.
+
+    Example:
+        >>> sample_to_parts(model, 100_000_000, "out/", seed=0)
+    """
+    if fmt not in PART_FORMATS:
+        raise ConfigError(f"part format must be one of {PART_FORMATS}, not {fmt!r}")
+    n = check_row_count(n)
+    if chunk_rows < 1 or part_rows < chunk_rows or part_rows % chunk_rows:
+        raise ConfigError(
+            f"rows per part ({part_rows:,}) must be a multiple of rows per chunk ({chunk_rows:,})"
+        )
+    directory = Path(directory)
+    job = _job(model, n, seed, fmt, conditions, part_rows, chunk_rows)
+    if _start_or_resume(directory, job):
+        return directory
+    plan = _chunk_plan(seed, n, chunk_rows)
+    per_part = part_rows // chunk_rows
+    parts = {f"part-{i // per_part:05d}.{fmt}": plan[i : i + per_part] for i in range(0, len(plan), per_part)}
+    schema = _existing_schema(directory, list(parts), fmt)
+    done = {name for name in parts if (directory / name).exists()}
+    with _progress(console) as progress:
+        kept = sum(size for name in done for _, size in parts[name])
+        task = progress.add_task("sample", total=n, completed=kept)
+        for name, chunks in parts.items():
+            if name in done:
+                continue
+            with atomic_path(directory / name) as tmp:
+                writer = _TableWriter(tmp, fmt, schema)
+                _write_rows(model, writer, chunks, conditions, lambda k: progress.advance(task, k))
+                schema = writer.schema
+    manifest = {
+        **job,
+        "parts": [{"file": name, "rows": sum(size for _, size in chunks)} for name, chunks in parts.items()],
+        "synthloom_version": __version__,
+    }
+    atomic_write_text(directory / SUCCESS_FILE, json.dumps(manifest, indent=2))
+    (directory / JOB_FILE).unlink(missing_ok=True)
+    return directory

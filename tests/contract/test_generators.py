@@ -128,6 +128,8 @@ def test_zero_rows_and_bad_counts(fitted):
 
     _, model = fitted
     assert len(model.sample(0)) == 0
+    no_rows = model.sample(0, conditions={"city": "Lyon", "visits": (2, 4)})  # rejection path
+    assert len(no_rows) == 0 and list(no_rows.dtypes) == list(model.sample(2).dtypes)
     for bad in (-1, 2.5, True, "10"):
         with pytest.raises(ConfigError):
             model.sample(bad)

@@ -28,8 +28,12 @@ EXPECTED_TARGETS = {
     "breast_cancer": "target",
     "digits": "label",
     "mnist": "label",
+    "faces": "label",
+    "lfw": "label",
+    "shapes": "label",
 }
 FAST = ["adult", "adult_test", "default", "wage", "loans", "covid", "shuttle", "breast_cancer", "digits"]
+FAST += ["faces", "lfw", "shapes"]
 
 
 def test_list_and_info_describe_every_data_set() -> None:

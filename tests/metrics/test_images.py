@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from synthloom.datasets import load_images
+from synthloom.errors import DataError
 from synthloom.metrics.images import (
     ImageClassifier,
     RealImages,
@@ -84,3 +85,20 @@ def test_evaluate_images_on_real_as_fake(digits, tmp_path) -> None:
     scores = evaluate_images(digits, fake, fake_labels, classifier_epochs=2, cache_dir=tmp_path)
     assert scores["cas"] > 0.5 and scores["real_accuracy"] > 0.8
     assert {"fid", "kid", "precision", "recall", "density", "coverage", "memorised_share"} <= set(scores)
+
+
+def test_one_class_set_is_scored_in_a_contrasting_feature_space(digits, tmp_path) -> None:
+    train_zeros, test_zeros = digits.train_labels == 0, digits.test_labels == 0
+    zeros = RealImages(
+        digits.train[train_zeros], digits.train_labels[train_zeros],
+        digits.test[test_zeros], digits.test_labels[test_zeros],
+    )  # fmt: skip
+    fake = np.concatenate([zeros.test, digits.test[digits.test_labels == 1]])  # zeros and some ones
+    asked = np.zeros(len(fake), dtype=np.int64)
+    with pytest.raises(DataError, match="feature_set"):
+        evaluate_images(zeros, fake, asked, cache_dir=tmp_path)  # one class: no features to learn
+    contrast = (digits.train, digits.train_labels)
+    scores = evaluate_images(zeros, fake, asked, 2, cache_dir=tmp_path, feature_set=contrast)
+    assert "cas" not in scores  # a classifier trained on one class says nothing
+    share_of_zeros = len(zeros.test) / len(fake)
+    assert scores["label_agreement"] == pytest.approx(share_of_zeros, abs=0.1)  # the ones are seen as ones

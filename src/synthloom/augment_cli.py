@@ -1,0 +1,165 @@
+"""``synthloom augment``: balance classes with synthetic rows, and measure whether it helps.
+
+Registered on the main app by ``cli.py``; errors and exit codes follow ``synthloom.cli_support``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from synthloom.cli_support import SeedOption, console, load_input, user_errors
+from synthloom.errors import ConfigError
+
+if TYPE_CHECKING:
+    from synthloom.augment import AugmentationEvaluation
+
+
+def parse_rows_per_class(options: list[str]) -> dict[str, int]:
+    """``["Yes=500", "3=20"]`` -> ``{"Yes": 500, "3": 20}`` (classes match the target by their text)."""
+    plan: dict[str, int] = {}
+    for option in options:
+        label, sep, count = option.rpartition("=")
+        if not sep or not label:
+            raise ConfigError(f"--rows-per-class takes CLASS=N, e.g. Yes=500; got {option!r}")
+        try:
+            plan[label] = int(count)
+        except ValueError:
+            raise ConfigError(f"--rows-per-class {option!r}: N must be a whole number") from None
+    return plan
+
+
+def result_table(result: AugmentationEvaluation, title: str | None = None) -> Table:
+    """Mean ± standard deviation over seeds of each metric, one row per method, best PR-AUC in bold."""
+    from synthloom.augment import METRIC_LABELS, METRICS
+
+    summary = result.summary()
+    classes = ", ".join(repr(c) for c in result.rare_classes)
+    table = Table(
+        title=title or f"Minority-class scores on held-back real rows ({result.target}: {classes})",
+        caption=f"mean ± std over {result.scores['seed'].nunique()} seeds; generator: {result.model}"
+        + (", one per class" if result.info.get("per_class") else ", conditional on the class"),
+    )
+    table.add_column("method", no_wrap=True)
+    for metric in METRICS:
+        table.add_column(METRIC_LABELS[metric], justify="right")
+    best = summary["pr_auc_mean"].idxmax()
+    for index, row in summary.iterrows():
+        cells = [f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_std']:.3f}" for m in METRICS]
+        if index == best:
+            cells[0] = f"[bold]{cells[0]}[/]"
+        table.add_row(SHORT_LABELS[row["method"]], *cells)
+    return table
+
+
+SHORT_LABELS = {"none": "real only", "random": "+ random", "smote": "+ SMOTE", "synthloom": "+ synthloom"}
+DataArgument = Annotated[
+    str, typer.Argument(help="Real data: a .csv/.parquet file or a bundled data set name (default, shuttle).")
+]
+
+
+@user_errors
+def augment_command(
+    data: DataArgument,
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="Class column (a bundled data set's own by default).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write real + synthetic rows here (.csv/.parquet).")
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Generator name (see `synthloom models`).")
+    ] = "ddpm",
+    ratio: Annotated[
+        float | None,
+        typer.Option(
+            "--ratio", help="Bring each class below RATIO x the largest class up to it (default 1)."
+        ),
+    ] = None,
+    rows_per_class: Annotated[
+        list[str] | None,
+        typer.Option("--rows-per-class", help="CLASS=N: add N synthetic rows of CLASS; repeat for several."),
+    ] = None,
+    mark_synthetic: Annotated[
+        bool, typer.Option("--mark-synthetic", help="Add a boolean column 'is_synthetic'.")
+    ] = False,
+    per_class: Annotated[
+        bool | None,
+        typer.Option(
+            "--per-class/--conditional",
+            help="One generator per class grown, learned from its rows only; or one generator on all rows, "
+            "sampled conditionally on the class. Default: per class for copula, conditional otherwise.",
+        ),
+    ] = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option("--evaluate", help="Measure the gain against no augmentation, random copies and SMOTE."),
+    ] = False,
+    seeds: Annotated[int, typer.Option("--seeds", help="Seeds (splits) to evaluate over.", min=1)] = 5,
+    report: Annotated[Path | None, typer.Option("--report", help="Write the HTML evaluation here.")] = None,
+    epochs: Annotated[
+        int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
+    ] = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of a CSV file.")] = "utf-8",
+    seed: SeedOption = 0,
+) -> None:
+    """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
+    from synthloom.augment import augment, class_counts, evaluate_augmentation, with_progress
+    from synthloom.data.io import write_table
+
+    if output is None and not evaluate:
+        raise ConfigError("nothing to do: give -o OUT for the augmented table, or --evaluate, or both")
+    if report is not None and not evaluate:
+        raise ConfigError("--report writes the evaluation: add --evaluate")
+    target = target or _bundled_target(data)
+    frame = load_input(data, encoding)
+    class_counts(frame, target)  # refuse a bad target before any work
+    strategy: dict[str, Any] = {
+        "ratio": ratio,
+        "rows_per_class": parse_rows_per_class(rows_per_class) if rows_per_class else None,
+        "per_class": per_class,
+    }
+    params = {"epochs": epochs} if epochs is not None else None
+    if output is not None:
+        console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
+        both = augment(
+            frame,
+            target,
+            model,
+            **strategy,
+            model_params=with_progress(model, params),
+            mark_synthetic=mark_synthetic,
+            random_state=seed,
+        )
+        write_table(both, output)
+        added = both.iloc[len(frame) :][target].value_counts()
+        console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")
+        console.print("synthetic rows per class: " + ", ".join(f"{k}: {v:,}" for k, v in added.items()))
+    if evaluate:
+        result = evaluate_augmentation(
+            frame,
+            target,
+            model,
+            **strategy,
+            seeds=seeds,
+            model_params=params,
+            random_state=seed,
+            verbose=True,
+        )
+        console.print(result_table(result))
+        console.print(result.verdict, highlight=False)
+        if report is not None:
+            result.to_html(report)
+            console.print(f"wrote {report}")
+
+
+def _bundled_target(source: str) -> str:
+    from synthloom import datasets
+
+    known = {info.name: info for info in datasets.list() if info.kind == "table"}
+    if Path(source).suffix or source not in known:
+        raise ConfigError("give the class column with --target")
+    return known[source].target

@@ -1,0 +1,562 @@
+"""Benchmark generators on data sets: speed, memory, quality, detection, utility and privacy, one table.
+
+Every run (one generator on one data set) goes through the same steps, in a spawned process of its own so
+that its peak memory is its own, a crash or a hang cannot take the others down, and it can be killed at a
+hard time limit:
+
+1. load the real rows (a bundled data set without its leaky columns, or a CSV / Parquet file), keep at
+   most ``rows`` of them (seeded, stratified on the target), and split them into train and a held-back
+   30% test part (seeded, stratified on the target);
+2. fit the generator on the train rows (``max_minutes`` is passed to generators that take it), sample as
+   many rows as the train part has;
+3. score the synthetic rows with ``synthloom.metrics``: SDMetrics quality against the test rows, the
+   detection AUC of the more successful real-vs-synthetic classifier, TSTR next to TRTR (gradient
+   boosting, the target's main metric: ROC-AUC or R²), and the DCR share (synthetic rows closer to a train
+   row than to any test row, next to the same share for the test rows themselves).
+
+Results are appended to ``results.jsonl`` in the output folder one run at a time (the file is rewritten
+atomically), so an interrupted benchmark resumes where it stopped: a run whose key (model, data set,
+target, epochs, time limit, rows, seed) is already recorded is skipped unless ``force`` is set.
+
+Example:
+    >>> runs = plan_runs(["copula", "ctgan"], ["default"], rows=2_000)
+    >>> results = run_benchmark(runs, Path("bench_out"))
+    >>> results[["model", "dataset", "quality", "tstr", "trtr"]]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib.util
+import json
+import math
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+from sklearn.model_selection import train_test_split
+
+from synthloom import datasets
+from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, write_table
+from synthloom.data.metadata import DISCRETE_KINDS, Metadata
+from synthloom.errors import ConfigError, DataError, MissingDependencyError
+from synthloom.registry import model_class
+
+DEFAULT_MODELS = ("ctgan", "tvae", "ddpm")
+DEFAULT_DATASETS = ("adult", "default", "loans")
+# Epochs when --epochs is not given. With 10,000 rows per data set (7,000 to train) the nine runs of the
+# default models x data sets took 823 s in all (one thread per run, 2 shared cores; loans' ctgan and ddpm
+# 3 minutes each, every other run under 1.5), inside the 30-minute target with room for slower machines.
+# ddpm keeps its own default; ctgan and tvae get fewer than their 300.
+DEFAULT_EPOCHS = {"ctgan": 50, "tvae": 100, "ddpm": 200, "sdv-ctgan": 50, "sdv-tvae": 100}
+DEFAULT_ROWS = 10_000  # real rows kept per data set (train + test); None or 0 keeps every row
+DEFAULT_MAX_MINUTES = 4.0
+TEST_SHARE = 0.3
+# The run's process is killed at twice the training limit plus this margin (loading, sampling, scoring).
+HARD_LIMIT_MARGIN_S = 120.0
+RESULTS_FILE = "results.jsonl"
+PEERS = {"sdv": ("sdv-ctgan", "sdv-tvae", "sdv-copula")}
+_SDV_CLASSES = {
+    "sdv-ctgan": "CTGANSynthesizer",
+    "sdv-tvae": "TVAESynthesizer",
+    "sdv-copula": "GaussianCopulaSynthesizer",
+}
+
+
+# -- one run's settings ----------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class BenchRun:
+    """Everything that defines one run; two runs with equal settings have the same ``key``.
+
+    Attributes:
+        model: a registered generator name, or an SDV peer (``sdv-ctgan``, ``sdv-tvae``, ``sdv-copula``).
+        dataset: a bundled data set name or the path of a CSV / Parquet file.
+        target: the column TSTR / TRTR predict; None skips utility.
+        epochs: training epochs (None: the generator has none, or keeps its default).
+        max_minutes: training time limit passed to the generator; the process is killed at twice that
+            plus ``HARD_LIMIT_MARGIN_S``.
+        rows: real rows kept before the split (None: all).
+        seed: seed of the subsample, the split, the generator and the metrics.
+    """
+
+    model: str
+    dataset: str
+    target: str | None
+    epochs: int | None
+    max_minutes: float
+    rows: int | None
+    seed: int
+
+    @property
+    def key(self) -> str:
+        """The settings as canonical JSON: what ``run_benchmark`` matches finished runs on."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @property
+    def hard_limit_s(self) -> float:
+        return 2 * 60 * self.max_minutes + HARD_LIMIT_MARGIN_S
+
+
+def plan_runs(
+    models: Sequence[str] = DEFAULT_MODELS,
+    datasets: Sequence[str] = DEFAULT_DATASETS,
+    epochs: int | None = None,
+    max_minutes: float = DEFAULT_MAX_MINUTES,
+    rows: int | None = DEFAULT_ROWS,
+    seed: int = 0,
+    target: str | None = None,
+    peers: Sequence[str] = (),
+) -> list[BenchRun]:
+    """Check the names and build one ``BenchRun`` per data set x generator.
+
+    Args:
+        models: generator names (see ``synthloom models``) and/or SDV peers (``sdv-ctgan`` ...).
+        datasets: bundled table names or CSV / Parquet paths.
+        epochs: epochs for every generator that trains in epochs; None: ``DEFAULT_EPOCHS``.
+        max_minutes: training time limit per run.
+        rows: real rows kept per data set; None or 0 keeps every row.
+        seed: seed of every run.
+        target: the target column of the files (bundled data sets use their own).
+        peers: peer families to add, e.g. ``["sdv"]``.
+
+    Raises:
+        ConfigError: an unknown generator, peer or data set, or a bad number.
+        DataError: a file cannot be read, or ``target`` is not one of its columns.
+        MissingDependencyError: SDV peers were asked for and SDV is not installed.
+    """
+    if max_minutes <= 0:
+        raise ConfigError(f"max_minutes must be above 0, not {max_minutes}")
+    if epochs is not None and epochs < 1:
+        raise ConfigError(f"epochs must be at least 1, not {epochs}")
+    if rows is not None and rows < 0:
+        raise ConfigError(f"rows must be 0 (every row) or more, not {rows}")
+    names = list(dict.fromkeys([*models, *_peer_models(peers)]))
+    for name in names:
+        _check_model(name)
+    targets = {dataset: _check_dataset(dataset, target) for dataset in datasets}
+    return [
+        BenchRun(model, dataset, targets[dataset], _epochs(model, epochs), max_minutes, rows or None, seed)
+        for dataset in datasets
+        for model in names
+    ]
+
+
+def _peer_models(peers: Sequence[str]) -> list[str]:
+    found = []
+    for peer in peers:
+        if peer not in PEERS:
+            raise ConfigError(f"unknown peer family {peer!r}; choose one of: {', '.join(PEERS)}")
+        found += PEERS[peer]
+    return found
+
+
+def _check_model(name: str) -> None:
+    if name in _SDV_CLASSES:
+        if importlib.util.find_spec("sdv") is None:
+            raise MissingDependencyError(
+                f"the SDV peer {name!r} needs SDV: pip install 'synthloom[bench]' (or drop --peers sdv)"
+            )
+        return
+    from synthloom.models.base import BaseGenerator
+
+    if not issubclass(model_class(name), BaseGenerator):
+        raise ConfigError(f"{name!r} is an image generator; the benchmark runs table generators")
+
+
+def _epochs(model: str, epochs: int | None) -> int | None:
+    if model in _SDV_CLASSES:
+        return None if model == "sdv-copula" else epochs or DEFAULT_EPOCHS[model]
+    if "epochs" not in model_class(model)().get_params():
+        return None
+    return epochs or DEFAULT_EPOCHS.get(model)
+
+
+def _is_file(dataset: str) -> bool:
+    return Path(dataset).suffix.lower() in TABLE_SUFFIXES
+
+
+def _check_dataset(dataset: str, target: str | None) -> str | None:
+    """The run's target column, after checking the data set can be read."""
+    if not _is_file(dataset):
+        info = datasets.info(dataset)  # a ConfigError naming the data sets when unknown
+        if info.kind != "table":
+            raise ConfigError(f"{dataset!r} is an image data set; the benchmark needs tables")
+        return info.target
+    columns = read_table(dataset).columns.map(str)
+    if target is not None and target not in columns:
+        raise DataError(
+            f"{dataset}: no column {target!r} to use as --target; its columns are {list(columns)}"
+        )
+    return target
+
+
+# -- data ------------------------------------------------------------------------------------------------
+def load_split(
+    dataset: str, target: str | None, rows: int | None, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(train, test) real rows of a data set: at most ``rows`` rows, 30% held back, both seeded.
+
+    Both steps are stratified on the target when it is discrete and every class has at least 2 rows, so
+    rare classes are in both parts.
+
+    Example:
+        >>> train, test = load_split("default", "default", rows=2_000, seed=0)
+        >>> len(train), len(test)
+        (1400, 600)
+    """
+    if _is_file(dataset):
+        real = read_table(dataset)
+    else:
+        leaky = list(datasets.info(dataset).leaky_columns)
+        real = datasets.load(dataset).drop(columns=leaky, errors="ignore")
+    if rows is not None and len(real) > rows:
+        real, _ = train_test_split(real, train_size=rows, random_state=seed, stratify=_strata(real, target))
+    train, test = train_test_split(
+        real, test_size=TEST_SHARE, random_state=seed, stratify=_strata(real, target)
+    )
+    return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def _strata(frame: pd.DataFrame, target: str | None) -> pd.Series | None:
+    """Labels to stratify on, or None when the target is numeric, missing or has a class of one row."""
+    if target is None or Metadata.infer(frame[[target]]).columns[target].kind not in DISCRETE_KINDS:
+        return None
+    labels = frame[target].astype(str).where(frame[target].notna(), "(missing)")
+    return labels if labels.value_counts().min() >= 2 else None
+
+
+# -- one run, in its own process -------------------------------------------------------------------------
+def run_one(run: BenchRun) -> dict[str, Any]:
+    """Fit, sample and score one run; what the isolated process returns (plain numbers and text)."""
+    warnings.simplefilter("ignore")  # SDV / sklearn chatter would drown the progress bars
+    train, test = load_split(run.dataset, run.target, run.rows, run.seed)
+    start = time.perf_counter()
+    sample, epochs_run = _fit(run, train)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    synthetic = sample(len(train))
+    sample_s = time.perf_counter() - start
+    peak_mb = peak_rss_mb()  # of fitting and sampling, before scoring adds its own
+    start = time.perf_counter()
+    scores = score_synthetic(train, test, synthetic, run.target, run.seed)
+    return {
+        "train_rows": len(train),
+        "test_rows": len(test),
+        "epochs_run": epochs_run,
+        "fit_s": fit_s,
+        "sample_s": sample_s,
+        "peak_mb": peak_mb,
+        **scores,
+        "score_s": time.perf_counter() - start,
+    }
+
+
+def _fit(run: BenchRun, train: pd.DataFrame) -> tuple[Callable[[int], pd.DataFrame], int | None]:
+    if run.model in _SDV_CLASSES:
+        return fit_sdv(run.model, train, run.epochs, run.seed), run.epochs
+    generator_class = model_class(run.model)
+    accepted = generator_class().get_params()
+    wanted = {"random_state": run.seed, "epochs": run.epochs, "max_minutes": run.max_minutes, "verbose": True}
+    params = {k: v for k, v in wanted.items() if k in accepted and v is not None}
+    generator = generator_class(**params).fit(train)
+    epochs_run = len(generator.loss_history_) if "epochs" in accepted else None
+    return (lambda n: generator.sample(n, random_state=run.seed + 1)), epochs_run
+
+
+def fit_sdv(model: str, train: pd.DataFrame, epochs: int | None, seed: int) -> Callable[[int], pd.DataFrame]:
+    """Fit an SDV 2 synthesizer (``sdv-ctgan``, ``sdv-tvae``, ``sdv-copula``); returns its sampler.
+
+    SDV sees synthloom's inferred column kinds, so every generator works on the same columns (and SDV does
+    not anonymise columns it would guess to be personal data). SDV draws from the global numpy and torch
+    generators: they are seeded here, which is harmless in the run's own process.
+
+    Example:
+        >>> sample = fit_sdv("sdv-tvae", train, epochs=100, seed=0)
+        >>> fake = sample(1_000)
+    """
+    if importlib.util.find_spec("sdv") is None:
+        raise MissingDependencyError(f"{model!r} needs SDV: pip install 'synthloom[bench]'")
+    import numpy as np
+    import sdv.single_table
+    import torch
+    from sdv.metadata import Metadata as SDVMetadata
+
+    from synthloom.metrics.fidelity import to_sdmetrics_metadata
+
+    columns = to_sdmetrics_metadata(Metadata.infer(train))["columns"]
+    metadata = SDVMetadata.load_from_dict({"tables": {"table": {"columns": columns}}})
+    synthesizer_class = getattr(sdv.single_table, _SDV_CLASSES[model])
+    params = {} if model == "sdv-copula" else {"epochs": epochs or DEFAULT_EPOCHS[model], "enable_gpu": False}
+    np.random.seed(seed)  # SDV offers no seed of its own
+    torch.manual_seed(seed)
+    synthesizer = synthesizer_class(metadata, **params)
+    synthesizer.fit({"table": train})  # SDV 2 takes {table name: DataFrame}
+
+    def sample(n: int) -> pd.DataFrame:
+        out = synthesizer.sample(n)
+        return out["table"] if isinstance(out, dict) else out
+
+    return sample
+
+
+def score_synthetic(
+    train: pd.DataFrame, test: pd.DataFrame, synthetic: pd.DataFrame, target: str | None, seed: int = 0
+) -> dict[str, Any]:
+    """The benchmark's scores of synthetic rows, all from ``synthloom.metrics``.
+
+    Returns:
+        ``quality`` (SDMetrics QualityReport score against the test rows), ``detection_auc`` (ROC-AUC of
+        the classifier that best tells real from synthetic rows, 0.5 = cannot), ``tstr`` / ``trtr`` and
+        ``utility_metric`` (gradient boosting trained on synthetic / real train rows, scored on the test
+        rows; None with ``utility_note`` when not computed), ``dcr_share`` (synthetic rows closer to a
+        train row than to any test row) and ``dcr_share_holdout`` (the same share for test rows: the level
+        without memorisation).
+    """
+    from synthloom.metrics import detection, prepare, privacy, quality_scores, utility
+
+    tables = prepare(test, synthetic, train)
+    aucs = [s.value for s in detection(tables, seed).scores if s.name.endswith("_auc")]
+    kept = privacy(tables, seed)
+    scores: dict[str, Any] = {
+        "quality": quality_scores(tables)["overall"],
+        "detection_auc": max(aucs, key=lambda auc: abs(auc - 0.5)),
+        "dcr_share": kept.score("closer_to_train").value,
+        "dcr_share_holdout": kept.score("closer_to_train_holdout").value,
+        "tstr": None,
+        "trtr": None,
+        "utility_metric": None,
+        "utility_note": "no target column",
+    }
+    if target is not None:
+        result = utility(tables, target, seed)
+        if result.not_computed:
+            scores["utility_note"] = result.not_computed
+        else:
+            table = result.tables["tstr_trtr"]
+            metric = "roc_auc" if "roc_auc" in table.columns else "r2"
+            by = table[table["model"] == "gradient_boosting"].set_index("setting")[metric]
+            scores.update(tstr=by["TSTR"], trtr=by["TRTR"], utility_metric=metric, utility_note=None)
+    return {k: float(v) if isinstance(v, float) else v for k, v in scores.items()}
+
+
+# -- process isolation -----------------------------------------------------------------------------------
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process, in MB.
+
+    On Linux this is ``VmHWM`` of the process's own memory map: a spawned child's ``ru_maxrss`` would also
+    count the parent's memory at the moment of the fork that preceded its ``exec``.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB elsewhere
+
+
+def _child_main(sender: Connection, function: Callable[..., dict[str, Any]], args: tuple) -> None:
+    if hasattr(os, "setpgrp"):
+        # a process group of its own: the parent can end every process the run started (SDV's joblib
+        # workers idle on for 5 minutes otherwise, holding memory and the terminal)
+        os.setpgrp()
+    try:
+        result = function(*args)
+    except Exception as exc:  # recorded for the parent: one failed run never stops the others
+        result = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+    sender.send(result)
+    sender.close()
+
+
+def run_isolated(
+    function: Callable[..., dict[str, Any]], *args: Any, timeout_s: float | None = None
+) -> dict[str, Any]:
+    """Run ``function(*args)`` in a fresh spawned process and return its dict.
+
+    A failure becomes ``{"error": ..., "traceback": ...}``; a process still running after ``timeout_s``
+    seconds is killed and gives ``{"error": "killed after ..."}``; a process that dies (out of memory, a
+    crash) gives ``{"error": "the process died ..."}``. ``function`` must be importable by name.
+
+    Example:
+        >>> run_isolated(run_one, run, timeout_s=600)["fit_s"]
+        41.7
+    """
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child_main, args=(sender, function, args))
+    process.start()
+    sender.close()  # only the child writes: the parent sees EOF when the child dies
+    try:
+        if not receiver.poll(timeout_s):
+            return {"error": f"killed after {timeout_s:.0f} s (the run's hard time limit)"}
+        try:
+            return receiver.recv()
+        except EOFError:
+            process.join()
+            return {"error": f"the process died without a result (exit code {process.exitcode})"}
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+        _end_group(process.pid)
+
+
+def _end_group(pgid: int | None) -> None:
+    """Kill what is left of the run's process group (workers the run started); nothing if it is empty."""
+    if pgid is None or not hasattr(os, "killpg"):
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is already empty
+        os.killpg(pgid, signal.SIGKILL)
+
+
+# -- resumable results -----------------------------------------------------------------------------------
+class ResultStore:
+    """``results.jsonl``: one JSON record per finished run; the last record of a key wins.
+
+    Each ``append`` rewrites the file atomically, so an interruption leaves every earlier run intact.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        """Latest record per run key, in the order the keys were first recorded."""
+        if not self.path.exists():
+            return {}
+        latest: dict[str, dict[str, Any]] = {}
+        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                key = record["key"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                raise DataError(
+                    f"{self.path}, line {number}: not a benchmark record; fix or delete the line"
+                ) from None
+            latest[key] = record
+        return latest
+
+    def append(self, record: dict[str, Any]) -> None:
+        old = self.path.read_text(encoding="utf-8") if self.path.exists() else ""
+        clean = {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in record.items()}
+        atomic_write_text(self.path, old + json.dumps(clean, allow_nan=False) + "\n")
+
+    def frame(self) -> pd.DataFrame:
+        """Every latest record as a table (no key or traceback columns)."""
+        records = list(self.records().values())
+        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["model", "dataset"])
+        return frame.drop(columns=["key", "traceback"], errors="ignore")
+
+
+# -- the benchmark ---------------------------------------------------------------------------------------
+def run_benchmark(
+    runs: Sequence[BenchRun],
+    out: Path,
+    force: bool = False,
+    retry_failed: bool = False,
+    console: Console | None = None,
+) -> pd.DataFrame:
+    """Run every run not yet recorded in ``out``, then write ``results.csv`` and ``bench.html`` there.
+
+    Args:
+        runs: from ``plan_runs``.
+        out: output folder; ``results.jsonl`` in it keeps finished runs between calls.
+        force: run again even the runs already recorded.
+        retry_failed: run again the recorded runs that failed (killed, crashed or raised).
+        console: where progress lines go (each run also shows its training progress bar).
+
+    Returns:
+        One row per recorded run in ``out`` (this call's and earlier ones): settings, times, peak memory,
+        scores, and ``error`` for failed runs.
+    """
+    console = console or Console()
+    out = Path(out)
+    store = ResultStore(out / RESULTS_FILE)
+    recorded = store.records()
+    for number, run in enumerate(runs, 1):
+        label = f"[{number}/{len(runs)}] {run.model} on {run.dataset}"
+        previous = recorded.get(run.key)
+        if previous is not None and not force and not (retry_failed and previous.get("error")):
+            console.log(f"{label}: already recorded in {store.path}, skipped (--force runs it again)")
+            continue
+        console.log(f"{label}: running (killed after {run.hard_limit_s:.0f} s)")
+        start = time.perf_counter()
+        result = run_isolated(run_one, run, timeout_s=run.hard_limit_s)
+        record = {
+            "key": run.key,
+            **dataclasses.asdict(run),
+            "error": None,
+            **result,
+            "wall_s": time.perf_counter() - start,
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        store.append(record)
+        outcome = f"failed: {record['error']}" if record["error"] else f"done in {record['wall_s']:.0f} s"
+        console.log(f"{label}: {outcome}", highlight=False)
+    return write_outputs(store, out)
+
+
+def write_outputs(store: ResultStore, out: Path) -> pd.DataFrame:
+    """``results.csv`` and ``bench.html`` from every recorded run; returns the table."""
+    from synthloom.report.bench import render  # the report imports plotting: only when writing
+
+    frame = store.frame()
+    write_table(frame, out / "results.csv")
+    atomic_write_text(out / "bench.html", render(frame))
+    return frame
+
+
+def results_table(frame: pd.DataFrame, title: str = "synthloom bench") -> Table:
+    """The terminal table: one row per data set x model."""
+    table = Table(title=title)
+    columns = ("data set", "model", "epochs", "fit s", "sample s", "peak MB", "quality", "detection AUC")
+    for column in (*columns, "TSTR / TRTR", "DCR share"):
+        table.add_column(column, justify="left" if column in ("data set", "model") else "right")
+    for row in frame.sort_values(["dataset", "model"], kind="stable").to_dict("records"):
+        name = Path(row["dataset"]).name
+        if isinstance(row.get("error"), str):
+            table.add_row(name, row["model"], "[red]failed[/]", row["error"], *[""] * 6)
+            continue
+        epochs = "-" if _missing(row.get("epochs_run")) else f"{row['epochs_run']:.0f}"
+        table.add_row(
+            name,
+            row["model"],
+            epochs,
+            f"{row['fit_s']:.1f}",
+            f"{row['sample_s']:.1f}",
+            f"{row['peak_mb']:.0f}",
+            f"{row['quality']:.3f}",
+            f"{row['detection_auc']:.3f}",
+            utility_text(row),
+            f"{row['dcr_share']:.1%} ({row['dcr_share_holdout']:.1%})",
+        )
+    return table
+
+
+def utility_text(row: dict[str, Any]) -> str:
+    """``0.851 / 0.903`` (TSTR / TRTR), or "-" when utility was not computed."""
+    if _missing(row.get("tstr")) or _missing(row.get("trtr")):
+        return "-"
+    return f"{row['tstr']:.3f} / {row['trtr']:.3f}"
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))

@@ -1,0 +1,97 @@
+"""``synthloom bench``: generators x data sets, one resumable table (terminal, CSV, HTML).
+
+Registered on the main app as ``synthloom bench``; errors and exit codes follow ``synthloom.cli_support``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from synthloom.cli_support import SeedOption, console, user_errors
+from synthloom.errors import ConfigError
+
+_DEFAULTS = "default per generator: ctgan 50, tvae 100, ddpm 200"
+
+
+def _names(text: str, what: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise ConfigError(f"--{what} needs at least one name (comma-separated)")
+    return names
+
+
+@user_errors
+def bench_command(
+    models: Annotated[
+        str, typer.Option("--models", "-m", help="Generators, comma-separated (see `synthloom models`).")
+    ] = "ctgan,tvae,ddpm",
+    datasets: Annotated[
+        str,
+        typer.Option(
+            "--datasets", "-d", help="Bundled data set names and/or .csv/.parquet paths, comma-separated."
+        ),
+    ] = "adult,default,loans",
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target", help="Target column of the files (bundled sets use their own); no TSTR without."
+        ),
+    ] = None,
+    epochs: Annotated[
+        int | None, typer.Option("--epochs", help=f"Epochs of every deep generator ({_DEFAULTS}).", min=1)
+    ] = None,
+    max_minutes: Annotated[
+        float,
+        typer.Option(
+            "--max-minutes",
+            help="Training limit per run; the run is killed at 2x this + 2 minutes.",
+            min=0.01,
+        ),
+    ] = 4.0,
+    rows: Annotated[
+        int,
+        typer.Option("--rows", help="Real rows kept per data set before the 70/30 split (0 = all).", min=0),
+    ] = 10_000,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for results.jsonl, results.csv and bench.html.")
+    ] = Path("bench_out"),
+    peers: Annotated[
+        str | None,
+        typer.Option("--peers", help="Add peer generators: sdv (SDV's CTGAN, TVAE, GaussianCopula)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run again the runs already recorded in --out.")
+    ] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Run again the recorded runs that failed.")
+    ] = False,
+    seed: SeedOption = 0,
+) -> None:
+    """Benchmark generators on data sets: fit/sample time, peak memory, quality, detection, TSTR/TRTR, DCR.
+
+    Finished runs are kept in OUT/results.jsonl: a second call skips them, so an interrupted benchmark
+    resumes where it stopped.
+    """
+    from synthloom import bench
+
+    runs = bench.plan_runs(
+        _names(models, "models"),
+        _names(datasets, "datasets"),
+        epochs=epochs,
+        max_minutes=max_minutes,
+        rows=rows,
+        seed=seed,
+        target=target,
+        peers=_names(peers, "peers") if peers else (),
+    )
+    results = bench.run_benchmark(runs, out, force=force, retry_failed=retry_failed, console=console)
+    console.print(bench.results_table(results, f"synthloom bench ({out / bench.RESULTS_FILE})"))
+    console.print(
+        "DCR share: synthetic rows closer to a train row than to a test row (in brackets: the test rows' own "
+        "share, the level without memorisation). TSTR / TRTR: gradient boosting ROC-AUC (R² for a numeric "
+        "target) on the test rows, trained on synthetic / real rows."
+    )
+    console.print(f"wrote {out / 'results.csv'}, {out / 'bench.html'}")

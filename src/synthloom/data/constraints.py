@@ -1,0 +1,836 @@
+"""Business rules every generated row keeps: ranges, inequalities, fixed combinations, one-hot, predicates.
+
+Rules are declared in Python or JSON, checked on the real data when a generator is fitted (real rows that
+break a rule are reported in a warning, not a crash) and enforced at sampling:
+
+- by transformation, so the model learns data that cannot break the rule: ``low <= high`` is learned as the
+  non-negative gap ``high - low`` and rebuilt as ``low + gap``; a fixed combination of columns and a one-hot
+  group each become one categorical column, so only combinations seen in the real data can come out;
+- by repair where that is exact: values are clipped into ranges, an inequality's high side is raised;
+- by bounded rejection otherwise (predicates, rules overlapping another rule's columns), with a clear
+  ``ConditionError`` when too few drawn rows pass.
+
+Example:
+    >>> from synthloom.data.constraints import FixedCombinations, Inequality, Predicate, Range
+    >>> rules = [Inequality("opened", "closed"), Range("age", 18, 99), FixedCombinations(["city", "state"]),
+    ...          Predicate(lambda df: df["balance"] % 10 == 0, "balance in tens")]
+    >>> model = get_model("copula").fit(real, constraints=rules)
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import warnings
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+
+from synthloom.data.encoders import _learn_decimals, to_float
+from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
+from synthloom.errors import ConditionError, ConfigError, DataWarning
+from synthloom.models.conditions import RangeCondition, _as_range, parse_conditions
+
+# How many real rows that break a rule the fit-time warning lists by number.
+SHOWN_ROWS = 5
+_DAY = 86_400.0
+
+
+# -- how a numeric column is read as numbers and written back ----------------------------------------------
+@dataclass
+class NumericColumn:
+    """A numeric or datetime column's representation, learned from the real column (plain JSON).
+
+    Datetimes are seconds since the epoch; ``step`` is the grid values sit on (1 for integers, a whole day
+    or second for datetimes), ``decimals`` the rounding of continuous values.
+    """
+
+    kind: str
+    datetime_format: str | None
+    dtype: str
+    step: float | None = None
+    decimals: int | None = None
+
+    @classmethod
+    def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
+        column = cls(str(spec.kind), spec.datetime_format, str(series.dtype))
+        values = column.numbers(series)
+        present = values[~np.isnan(values)]
+        if spec.kind == ColumnKind.DATETIME:
+            column.step = _DAY if present.size and np.all(present % _DAY == 0) else 1.0
+        elif spec.kind == ColumnKind.INTEGER:
+            column.step = 1.0
+        elif present.size:
+            column.decimals = _learn_decimals(present)
+        return column
+
+    def numbers(self, series: pd.Series) -> np.ndarray:
+        """Float values (datetimes in seconds); missing or unreadable values are NaN."""
+        if self.kind == ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(series):
+            series = pd.to_datetime(series, format=self.datetime_format, errors="coerce")
+        return to_float(series, str(series.name), warn=False)
+
+    def up(self, values: np.ndarray) -> np.ndarray:
+        """The nearest representable values at or above ``values`` (so a repaired bound still holds)."""
+        if self.step is not None:
+            return np.ceil(values / self.step) * self.step
+        if self.decimals is not None:
+            scale = 10.0**self.decimals
+            return np.ceil(np.round(values * scale, 6)) / scale
+        return values
+
+    def down(self, values: np.ndarray) -> np.ndarray:
+        """The nearest representable values at or below ``values``."""
+        return -self.up(-values)
+
+    def write(self, values: np.ndarray, name: str) -> pd.Series:
+        """Numbers back to the real column's form: dtype, datetime text format."""
+        if self.kind == ColumnKind.DATETIME:
+            stamps = pd.Series(pd.to_datetime(values * 1e9, unit="ns"), name=name)
+            if self.datetime_format is not None:
+                return stamps.dt.strftime(self.datetime_format).astype(object).where(stamps.notna(), np.nan)
+            return _cast(stamps, self.dtype) if self.dtype.startswith("datetime64") else stamps
+        series = pd.Series(values, name=name)
+        return series if np.isnan(values).any() else _cast(series, self.dtype)
+
+
+def _cast(series: pd.Series, dtype: str) -> pd.Series:
+    """``series`` as the real column's dtype where the values allow it (else as they are)."""
+    try:
+        return series.astype(dtype)
+    except (TypeError, ValueError):
+        return series
+
+
+def _plain_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """Rows as tuples of plain Python values, missing values as None (hashable, JSON-ready)."""
+    cells = frame.astype(object).where(frame.notna(), None)
+    return [
+        tuple(v.item() if isinstance(v, np.generic) else v for v in row)
+        for row in cells.itertuples(index=False, name=None)
+    ]
+
+
+@dataclass(frozen=True)
+class ValueCondition:
+    """``column == value`` checked on sampled rows (a condition on a column a rule re-encodes)."""
+
+    column: str
+    value: Any
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        values = frame[self.column]
+        return (values == self.value).to_numpy() | (values.astype(str) == str(self.value)).to_numpy()
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """A rule met by rejection, in the shape ``sample_with_rejection`` takes (it names checks by column)."""
+
+    rule: Constraint
+
+    @property
+    def column(self) -> str:
+        return f"rule {self.rule.name!r}"
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.rule.holds(frame)
+
+
+# -- the rules ----------------------------------------------------------------------------------------------
+class Constraint(ABC):
+    """A rule every row must keep. Subclasses declare it; ``ConstraintSet`` decides how it is enforced."""
+
+    type_name: ClassVar[str]  # the "type" in JSON
+    transformed_: bool = False  # learned: the model learns the rule through a re-encoding
+    rejected_: bool = False  # learned: sampled rows are filtered on this rule
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """The rule as people read it, e.g. ``'balance <= limit'``."""
+
+    @abstractmethod
+    def columns(self) -> list[str]:
+        """Columns the rule reads."""
+
+    @abstractmethod
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON declaration (``constraints_from_dict`` reads it back)."""
+
+    def fit(self, data: pd.DataFrame, metadata: Metadata) -> None:  # noqa: B027 - most rules learn nothing
+        """Learn what checking and enforcing the rule needs from the real table."""
+
+    @abstractmethod
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        """One bool per row: does the row keep the rule? (a missing value breaks no range or inequality)."""
+
+    def state(self) -> dict[str, Any]:
+        """Learned state as plain JSON."""
+        return {}
+
+    def restore(self, state: dict[str, Any]) -> None:  # noqa: B027 - most rules learn nothing
+        """Rebuild the learned state from ``state()``."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
+
+
+def _numeric_spec(rule: Constraint, column: str, metadata: Metadata) -> ColumnSpec:
+    spec = metadata.columns[column]
+    if spec.kind not in NUMERIC_KINDS:
+        raise ConfigError(
+            f"rule {rule.name!r} compares column {column!r}, which is {spec.kind.value}; "
+            "ranges and inequalities need numeric or datetime columns"
+        )
+    return spec
+
+
+class Range(Constraint):
+    """``low <= column <= high`` (either bound may be None); numbers, or dates as text for datetimes.
+
+    Example:
+        >>> Range("age", 18, 99); Range("opened", low="2015-01-01")
+    """
+
+    type_name = "range"
+
+    def __init__(self, column: str, low: Any = None, high: Any = None) -> None:
+        if low is None and high is None:
+            raise ConfigError(f"range on {column!r} needs a low or a high bound")
+        self.column = str(column)
+        self.low, self.high = (v.isoformat() if hasattr(v, "isoformat") else _plain(v) for v in (low, high))
+
+    @property
+    def name(self) -> str:
+        if self.low is None:
+            return f"{self.column} <= {self.high}"
+        if self.high is None:
+            return f"{self.column} >= {self.low}"
+        return f"{self.low} <= {self.column} <= {self.high}"
+
+    def columns(self) -> list[str]:
+        return [self.column]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type_name, "column": self.column, "low": self.low, "high": self.high}
+
+    def fit(self, data: pd.DataFrame, metadata: Metadata) -> None:
+        spec = _numeric_spec(self, self.column, metadata)
+        self.info_ = NumericColumn.learn(data[self.column], spec)
+        low, high = (self._bound(v, spec.kind == ColumnKind.DATETIME) for v in (self.low, self.high))
+        self.bounds_ = (-math.inf if low is None else low, math.inf if high is None else high)
+        if self.bounds_[0] > self.bounds_[1]:
+            raise ConfigError(f"rule {self.name!r}: the low bound is above the high bound")
+
+    def _bound(self, value: Any, is_datetime: bool) -> float | None:
+        if value is None:
+            return None
+        try:
+            return pd.Timestamp(value).value / 1e9 if is_datetime else float(value)
+        except (TypeError, ValueError):
+            kind = "a date" if is_datetime else "a number"
+            raise ConfigError(f"rule {self.name!r}: bound {value!r} is not {kind}") from None
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        values = self.info_.numbers(frame[self.column])
+        low, high = self.bounds_
+        return np.isnan(values) | ((values >= low) & (values <= high))
+
+    def clip(self, frame: pd.DataFrame) -> None:
+        """Move values outside the range onto its nearest representable bound (in place)."""
+        values = self.info_.numbers(frame[self.column])
+        low, high = self.bounds_
+        below, above = values < low, values > high
+        if below.any() or above.any():
+            clipped = np.where(below, self.info_.up(np.full_like(values, low)), values)
+            clipped = np.where(above, self.info_.down(np.full_like(values, high)), clipped)
+            written = self.info_.write(clipped, self.column)
+            frame[self.column] = frame[self.column].where(~(below | above), written)
+
+    def state(self) -> dict[str, Any]:
+        return {"info": asdict(self.info_), "bounds": [_finite(b) for b in self.bounds_]}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.info_ = NumericColumn(**state["info"])
+        low, high = state["bounds"]
+        self.bounds_ = (-math.inf if low is None else low, math.inf if high is None else high)
+
+
+class Inequality(Constraint):
+    """``low_column <= high_column`` for numbers or datetimes (e.g. ``start <= end``, ``balance <= limit``).
+
+    The generator learns ``high - low`` (never negative) instead of ``high`` and rebuilds ``high``.
+
+    Example:
+        >>> Inequality("start_date", "end_date")
+    """
+
+    type_name = "inequality"
+
+    def __init__(self, low: str, high: str) -> None:
+        if str(low) == str(high):
+            raise ConfigError(f"inequality needs two different columns, not {low!r} twice")
+        self.low, self.high = str(low), str(high)
+
+    @property
+    def name(self) -> str:
+        return f"{self.low} <= {self.high}"
+
+    def columns(self) -> list[str]:
+        return [self.low, self.high]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type_name, "low": self.low, "high": self.high}
+
+    def fit(self, data: pd.DataFrame, metadata: Metadata) -> None:
+        low_spec, high_spec = (_numeric_spec(self, c, metadata) for c in (self.low, self.high))
+        if (low_spec.kind == ColumnKind.DATETIME) != (high_spec.kind == ColumnKind.DATETIME):
+            raise ConfigError(f"rule {self.name!r} compares a datetime column with a number column")
+        self.low_info_ = NumericColumn.learn(data[self.low], low_spec)
+        self.high_info_ = NumericColumn.learn(data[self.high], high_spec)
+        present = self.high_info_.numbers(data[self.high])
+        present = present[~np.isnan(present)]
+        self.high_range_ = [float(present.min()), float(present.max())] if present.size else [0.0, 0.0]
+
+    def can_transform(self, data: pd.DataFrame) -> bool:
+        """The gap keeps every real ``high`` only where ``low`` is never missing while ``high`` is present."""
+        low = self.low_info_.numbers(data[self.low])
+        high = self.high_info_.numbers(data[self.high])
+        return not bool((np.isnan(low) & ~np.isnan(high)).any())
+
+    def gap_spec(self) -> ColumnSpec:
+        """Integer gaps (days, seconds or whole numbers) when both sides sit on a grid, else continuous."""
+        whole = self.low_info_.step is not None and self.high_info_.step is not None
+        return ColumnSpec(ColumnKind.INTEGER if whole else ColumnKind.CONTINUOUS)
+
+    def _unit(self) -> float:
+        return max(self.low_info_.step or 1.0, self.high_info_.step or 1.0)
+
+    def gap(self, data: pd.DataFrame) -> pd.Series:
+        """``(high - low) / unit`` for the real table: what the generator learns in ``high``'s place."""
+        low, high = self.low_info_.numbers(data[self.low]), self.high_info_.numbers(data[self.high])
+        gap = (high - low) / self._unit()
+        decimals = [d for d in (self.low_info_.decimals, self.high_info_.decimals) if d is not None]
+        gap = np.round(gap, max(decimals)) if decimals else gap  # float noise off: 0.30000000000000004
+        return pd.Series(gap, index=data.index, name=self.high)
+
+    def rebuild(self, frame: pd.DataFrame) -> None:
+        """``high = low + max(gap, 0)`` in place of the sampled gap."""
+        low = self.low_info_.numbers(frame[self.low])
+        gap = to_float(frame[self.high], self.high, warn=False)
+        high = low + np.maximum(gap, 0.0) * self._unit()
+        decimals = self.high_info_.decimals
+        high = np.round(high, decimals) if decimals is not None else high
+        frame[self.high] = self.high_info_.write(high, self.high)
+
+    def repair(self, frame: pd.DataFrame) -> None:
+        """Raise ``high`` to ``low`` in rows that break the rule (in place)."""
+        low = self.low_info_.numbers(frame[self.low])
+        high = self.high_info_.numbers(frame[self.high])
+        broken = high < low
+        if broken.any():
+            raised = self.high_info_.write(np.where(broken, self.high_info_.up(low), high), self.high)
+            frame[self.high] = frame[self.high].where(~broken, raised)
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        low = self.low_info_.numbers(frame[self.low])
+        high = self.high_info_.numbers(frame[self.high])
+        return ~(high < low)  # a comparison with NaN is False: missing values keep the rule
+
+    def condition(self, column: str, value: Any) -> RangeCondition:
+        """A sampling condition on ``high``, whose encoding the generator no longer sees."""
+        is_datetime = self.high_info_.kind == ColumnKind.DATETIME
+        low, high = _as_range(column, value, ColumnKind(self.high_info_.kind), is_datetime)
+        if high < self.high_range_[0] or low > self.high_range_[1]:
+            raise ConditionError(f"range {value!r} for column {column!r} lies outside the real data's range")
+        return RangeCondition(column, low, high, is_datetime)
+
+    def state(self) -> dict[str, Any]:
+        return {"low": asdict(self.low_info_), "high": asdict(self.high_info_), "range": self.high_range_}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.low_info_ = NumericColumn(**state["low"])
+        self.high_info_ = NumericColumn(**state["high"])
+        self.high_range_ = list(state["range"])
+
+
+class _Group(Constraint):
+    """A rule over several columns the generator learns as one categorical column (named after the first)."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        if isinstance(columns, str) or not isinstance(columns, Sequence) or len(columns) < 2:
+            raise ConfigError(f"{self.type_name} needs a list of at least two columns, not {columns!r}")
+        if len(set(map(str, columns))) != len(columns):
+            raise ConfigError(f"{self.type_name} names a column twice: {list(columns)}")
+        self.group = [str(c) for c in columns]
+
+    def columns(self) -> list[str]:
+        return list(self.group)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type_name, "columns": list(self.group)}
+
+    @property
+    def hidden(self) -> str:
+        return self.group[0]
+
+    @abstractmethod
+    def encode(self, data: pd.DataFrame) -> pd.Series:
+        """The one categorical column that stands for the group."""
+
+    @abstractmethod
+    def decode(self, frame: pd.DataFrame) -> None:
+        """Expand the categorical column back into the group's columns (in place)."""
+
+    @abstractmethod
+    def condition(self, column: str, value: Any) -> ValueCondition:
+        """A sampling condition on one of the group's columns."""
+
+
+class FixedCombinations(_Group):
+    """Only combinations of these columns' values that the real data holds (e.g. city with its state).
+
+    Example:
+        >>> FixedCombinations(["city", "state"])
+    """
+
+    type_name = "fixed_combinations"
+
+    @property
+    def name(self) -> str:
+        return f"fixed combinations of {', '.join(self.group)}"
+
+    def fit(self, data: pd.DataFrame, metadata: Metadata) -> None:
+        for column in self.group:
+            kind = metadata.columns[column].kind
+            if kind in (ColumnKind.CONTINUOUS, ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
+                raise ConfigError(
+                    f"rule {self.name!r}: column {column!r} is {kind.value}; fixed combinations need "
+                    "categorical, boolean or integer columns"
+                )
+        self.combos_ = list(dict.fromkeys(_plain_rows(data[self.group])))
+        self.dtypes_ = [str(data[c].dtype) for c in self.group]
+
+    def encode(self, data: pd.DataFrame) -> pd.Series:
+        index = {combo: str(i) for i, combo in enumerate(self.combos_)}
+        return pd.Series([index[row] for row in _plain_rows(data[self.group])], index=data.index)
+
+    def decode(self, frame: pd.DataFrame) -> None:
+        codes = frame[self.hidden].astype(int).to_numpy()
+        table = np.empty((len(self.combos_), len(self.group)), dtype=object)  # (combinations, columns)
+        table[:] = self.combos_
+        for position, (column, dtype) in enumerate(zip(self.group, self.dtypes_, strict=True)):
+            frame[column] = _cast(pd.Series(table[codes, position], name=column), dtype)
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        seen = set(self.combos_)
+        return np.array([row in seen for row in _plain_rows(frame[self.group])], dtype=bool)
+
+    def condition(self, column: str, value: Any) -> ValueCondition:
+        position = self.group.index(column)
+        seen = {str(combo[position]) for combo in self.combos_}
+        if str(value) not in seen:
+            shown = ", ".join(sorted(seen)[:10])
+            raise ConditionError(
+                f"column {column!r} never takes the value {value!r}; seen values include {shown}"
+            )
+        return ValueCondition(column, value)
+
+    def state(self) -> dict[str, Any]:
+        return {"combos": [list(c) for c in self.combos_], "dtypes": self.dtypes_}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.combos_ = [tuple(c) for c in state["combos"]]
+        self.dtypes_ = list(state["dtypes"])
+
+
+class OneHot(_Group):
+    """Exactly one of these 0/1 columns is 1 in every row.
+
+    Example:
+        >>> OneHot(["plan_basic", "plan_plus", "plan_pro"])
+    """
+
+    type_name = "one_hot"
+
+    @property
+    def name(self) -> str:
+        return f"one-hot {', '.join(self.group)}"
+
+    def fit(self, data: pd.DataFrame, metadata: Metadata) -> None:
+        for column in self.group:
+            kind = metadata.columns[column].kind
+            if kind in (ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
+                raise ConfigError(f"rule {self.name!r}: column {column!r} is {kind.value}, not 0/1")
+        self.dtypes_ = [str(data[c].dtype) for c in self.group]
+
+    def _ones(self, frame: pd.DataFrame) -> np.ndarray:
+        values = np.column_stack([to_float(frame[c], c, warn=False) for c in self.group])  # (N, k)
+        return np.nan_to_num(values, nan=0.0)
+
+    def encode(self, data: pd.DataFrame) -> pd.Series:
+        # a real row breaking the rule (no 1, several 1s) is learned as its first largest column
+        chosen = np.asarray(self.group, dtype=object)[self._ones(data).argmax(axis=1)]
+        return pd.Series(chosen, index=data.index)
+
+    def decode(self, frame: pd.DataFrame) -> None:
+        chosen = frame[self.hidden].astype(str).to_numpy()
+        for column, dtype in zip(self.group, self.dtypes_, strict=True):
+            frame[column] = _cast(pd.Series((chosen == column).astype(np.int64), name=column), dtype)
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        return (self._ones(frame) == 1).sum(axis=1) == 1
+
+    def condition(self, column: str, value: Any) -> ValueCondition:
+        if str(value).strip().lower() not in {"0", "1", "0.0", "1.0", "true", "false"}:
+            raise ConditionError(f"column {column!r} is one-hot: condition it on 0 or 1, not {value!r}")
+        return ValueCondition(column, value)
+
+    def state(self) -> dict[str, Any]:
+        return {"dtypes": self.dtypes_}
+
+    def restore(self, state: dict[str, Any]) -> None:
+        self.dtypes_ = list(state["dtypes"])
+
+
+class Predicate(Constraint):
+    """Any rule as a Python function: ``fn(frame) -> one bool per row`` (vectorised over a DataFrame).
+
+    Met by bounded rejection. Python-only: it cannot be written in JSON or kept in a model file (a saved
+    model warns that it leaves predicates out; pass them again when you fit).
+
+    Example:
+        >>> Predicate(lambda df: (df["income"] > 0) | df["student"], "income unless student")
+    """
+
+    type_name = "predicate"
+
+    def __init__(self, fn: Callable[[pd.DataFrame], Any], name: str | None = None) -> None:
+        if not callable(fn):
+            raise ConfigError(f"Predicate needs a function taking a DataFrame, not {fn!r}")
+        self.fn = fn
+        self.label = str(name or getattr(fn, "__name__", "predicate"))
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+    def columns(self) -> list[str]:
+        return []
+
+    def to_dict(self) -> dict[str, Any]:
+        raise ConfigError(
+            f"predicate {self.name!r} is a Python function: it cannot be saved as JSON or in a model file"
+        )
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        try:
+            result = np.asarray(self.fn(frame), dtype=bool).reshape(-1)
+        except Exception as exc:  # the user's function: report its failure as a user error
+            raise ConfigError(f"predicate {self.name!r} failed ({type(exc).__name__}: {exc})") from exc
+        if result.shape != (len(frame),):
+            raise ConfigError(
+                f"predicate {self.name!r} must return one bool per row ({len(frame)}), not {result.shape}"
+            )
+        return result
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isinf(value) else value
+
+
+RULE_TYPES: dict[str, type[Constraint]] = {
+    rule.type_name: rule for rule in (Range, Inequality, FixedCombinations, OneHot)
+}
+
+
+# -- JSON ---------------------------------------------------------------------------------------------------
+def constraints_from_dict(payload: Any, source: str = "constraints") -> list[Constraint]:
+    """Rules from their JSON form: a list, or ``{"constraints": [...]}``.
+
+    Example:
+        >>> constraints_from_dict([{"type": "inequality", "low": "start", "high": "end"},
+        ...                        {"type": "range", "column": "age", "low": 18, "high": 99},
+        ...                        {"type": "fixed_combinations", "columns": ["city", "state"]},
+        ...                        {"type": "one_hot", "columns": ["red", "green", "blue"]}])
+    """
+    items = payload.get("constraints") if isinstance(payload, Mapping) else payload
+    if not isinstance(items, list):
+        raise ConfigError(f'{source}: expected a list of rules like [{{"type": "range", ...}}]')
+    return [_rule_from_dict(item, f"{source}: rule {i + 1}") for i, item in enumerate(items)]
+
+
+def _rule_from_dict(item: Any, where: str) -> Constraint:
+    if not isinstance(item, Mapping):
+        raise ConfigError(f"{where} must be an object with a 'type', not {item!r}")
+    kind = item.get("type")
+    if kind == Predicate.type_name:
+        raise ConfigError(
+            f"{where}: predicates are Python functions and cannot be declared in JSON; "
+            "pass Predicate(fn, name) to fit(constraints=...) in Python"
+        )
+    if kind not in RULE_TYPES:
+        raise ConfigError(f"{where}: unknown rule type {kind!r}; choose one of {', '.join(RULE_TYPES)}")
+    arguments = {key: value for key, value in item.items() if key != "type"}
+    try:
+        return RULE_TYPES[kind](**arguments)
+    except TypeError:
+        raise ConfigError(
+            f"{where}: the {kind} rule takes {_arguments(kind)}, not {sorted(arguments)}"
+        ) from None
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _arguments(kind: str) -> str:
+    return {"range": "column, low, high", "inequality": "low, high"}.get(kind, "columns")
+
+
+def load_constraints(path: str | Path) -> list[Constraint]:
+    """Read rules from a JSON file (see ``constraints_from_dict`` for the form).
+
+    Raises:
+        ConfigError: missing file, not JSON, or a malformed rule (the message names the file and rule).
+    """
+    path = Path(path)
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: constraints file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a JSON constraints file ({exc})") from None
+    return constraints_from_dict(payload, source=str(path))
+
+
+def save_constraints(constraints: Sequence[Constraint], path: str | Path) -> None:
+    """Write rules as JSON (atomically); predicates cannot be written and raise a ``ConfigError``."""
+    from synthloom.data.io import atomic_write_text
+
+    atomic_write_text(Path(path), json.dumps([rule.to_dict() for rule in constraints], indent=2))
+
+
+# -- a fitted set of rules: what a generator keeps ----------------------------------------------------------
+class ConstraintSet:
+    """The rules of one generator: fitted on the real table, applied around the model.
+
+    ``transform`` re-encodes the real table for the model (gaps for inequalities, one categorical column
+    per fixed combination or one-hot group); ``inverse_transform`` undoes it on sampled rows and repairs
+    ranges and inequalities; ``checks()`` are the rules left to bounded rejection.
+
+    Args:
+        constraints: rules (``Constraint`` objects, or their JSON dicts); None for none.
+    """
+
+    def __init__(self, constraints: Sequence[Constraint | Mapping[str, Any]] | None = None) -> None:
+        self.constraints = constraints
+
+    def fit(self, data: pd.DataFrame, metadata: Metadata) -> Self:
+        """Check the rules against the real table (warning about real rows that break them) and plan."""
+        self.metadata_ = metadata
+        self.rules_ = [copy.copy(rule) for rule in _as_rules(self.constraints)]  # the caller's stay unfitted
+        self._inequalities()  # a cycle is refused before any work
+        for rule in self.rules_:
+            missing = [c for c in rule.columns() if c not in metadata.columns]
+            if missing:
+                raise ConfigError(
+                    f"rule {rule.name!r} names column {missing[0]!r}, which is not in the data; "
+                    f"columns are: {list(metadata.columns)}"
+                )
+            rule.fit(data, metadata)
+        _report_broken_rows(self.rules_, data)
+        self._plan(data)
+        dropped = {column for group in self._groups() for column in group.group[1:]}
+        self.table_metadata_ = Metadata(
+            {name: self._model_spec(name) for name in metadata.columns if name not in dropped}
+        )
+        return self
+
+    def _plan(self, data: pd.DataFrame) -> None:
+        """Decide, rule by rule, transformation, repair or rejection; a column is re-encoded at most once."""
+        consumed: set[str] = set()
+        for rule in self.rules_:
+            if isinstance(rule, _Group):
+                rule.transformed_ = not consumed.intersection(rule.group)
+                rule.rejected_ = not rule.transformed_
+                consumed.update(rule.group if rule.transformed_ else [])
+        grouped = set(consumed)
+        for rule in self._inequalities():
+            rule.transformed_ = rule.high not in consumed and rule.can_transform(data)
+            consumed.update([rule.high] if rule.transformed_ else [])
+            rule.rejected_ = rule.high in grouped  # raising a grouped value could make an unseen combination
+        highs = {rule.high for rule in self._inequalities()}
+        for rule in self.rules_:
+            if isinstance(rule, Range):
+                # clipping a grouped column could make an unseen combination; raising an inequality's high
+                # side after clipping could leave the range: both are checked on the sampled rows instead
+                rule.rejected_ = rule.column in grouped or rule.column in highs
+            elif isinstance(rule, Predicate):
+                rule.rejected_ = True
+
+    def _inequalities(self) -> list[Inequality]:
+        """Inequalities in dependency order (``a <= b`` before ``b <= c``), so chains rebuild correctly."""
+        remaining = [rule for rule in self.rules_ if isinstance(rule, Inequality)]
+        ordered: list[Inequality] = []
+        while remaining:
+            highs = {rule.high for rule in remaining}
+            ready = [rule for rule in remaining if rule.low not in highs]
+            if not ready:
+                names = ", ".join(repr(rule.name) for rule in remaining)
+                raise ConfigError(f"inequalities {names} form a cycle; declare each pair of columns once")
+            ordered += ready
+            remaining = [rule for rule in remaining if rule not in ready]
+        return ordered
+
+    def _groups(self) -> list[_Group]:
+        return [rule for rule in self.rules_ if isinstance(rule, _Group) and rule.transformed_]
+
+    def _model_spec(self, name: str) -> ColumnSpec:
+        gaps = {rule.high: rule for rule in self._inequalities() if rule.transformed_}
+        if name in gaps:
+            return gaps[name].gap_spec()
+        if name in {group.hidden for group in self._groups()}:
+            return ColumnSpec(ColumnKind.CATEGORICAL)
+        return self.metadata_.columns[name]
+
+    def transform(self, data: pd.DataFrame) -> pd.DataFrame:
+        """The real table as the model learns it (unchanged when no rule re-encodes a column)."""
+        if not any(rule.transformed_ for rule in self.rules_):
+            return data
+        columns = {name: data[name] for name in self.metadata_.columns}
+        for rule in self._inequalities():
+            if rule.transformed_:
+                columns[rule.high] = rule.gap(data)
+        for group in self._groups():
+            columns[group.hidden] = group.encode(data)  # keeps the first column's place
+            for column in group.group[1:]:
+                del columns[column]
+        return pd.DataFrame(columns, index=data.index)
+
+    def inverse_transform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Sampled rows back in the real table's form, every transformed or repairable rule kept."""
+        if not self.rules_:
+            return frame
+        for group in self._groups():
+            group.decode(frame)
+        for rule in self._inequalities():
+            if rule.transformed_:
+                rule.rebuild(frame)
+        for rule in self.rules_:
+            if isinstance(rule, Range) and rule.column not in self._grouped_columns():
+                rule.clip(frame)
+        for rule in self._inequalities():
+            if not rule.rejected_:
+                rule.repair(frame)  # after clipping, in dependency order, so a chain a <= b <= c holds
+        return frame[list(self.metadata_.columns)]
+
+    def _grouped_columns(self) -> set[str]:
+        return {column for group in self._groups() for column in group.group}
+
+    def checks(self) -> list[RuleCheck]:
+        """Rules sampled rows are filtered on (by ``sample_with_rejection``)."""
+        return [RuleCheck(rule) for rule in self.rules_ if rule.rejected_]
+
+    def parse_conditions(self, transformer: Any, conditions: Mapping[str, Any]) -> list[Any]:
+        """``parse_conditions`` that also understands columns a rule re-encodes (checked by rejection)."""
+        owners: dict[str, Inequality | _Group] = {
+            rule.high: rule for rule in self._inequalities() if rule.transformed_
+        }
+        owners.update({column: group for group in self._groups() for column in group.group})
+        if not isinstance(conditions, Mapping) or not owners:
+            return parse_conditions(transformer, conditions)
+        plain = {column: value for column, value in conditions.items() if str(column) not in owners}
+        checks: list[Any] = parse_conditions(transformer, plain) if plain else []
+        return checks + [
+            owners[str(column)].condition(str(column), value)
+            for column, value in conditions.items()
+            if str(column) in owners
+        ]
+
+    # -- persistence ------------------------------------------------------------------------------------
+    def to_state(self) -> dict[str, Any]:
+        """Plain JSON for the model file; predicates (Python code) are left out with a warning."""
+        kept = [rule for rule in self.rules_ if not isinstance(rule, Predicate)]
+        left_out = [rule.name for rule in self.rules_ if isinstance(rule, Predicate)]
+        if left_out:
+            warnings.warn(
+                f"predicate rule(s) {left_out} are Python functions that a model file cannot hold; "
+                "the loaded model will not keep them",
+                DataWarning,
+                stacklevel=3,
+            )
+        return {
+            "metadata": self.metadata_.to_dict(),
+            "rules": [
+                {
+                    "rule": rule.to_dict(),
+                    "transformed": rule.transformed_,
+                    "rejected": rule.rejected_,
+                    "state": rule.state(),
+                }
+                for rule in kept
+            ],
+            "predicates_left_out": left_out,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any] | None, metadata: Metadata) -> ConstraintSet:
+        """Rebuild from ``to_state()``; None (a model file without rules) gives an empty set."""
+        rules: list[Constraint] = []
+        for item in (state or {}).get("rules", []):
+            rule = _rule_from_dict(item["rule"], "model file")
+            rule.transformed_, rule.rejected_ = bool(item["transformed"]), bool(item["rejected"])
+            rule.restore(item["state"])
+            rules.append(rule)
+        rule_set = cls(rules)
+        rule_set.rules_ = rules
+        rule_set.metadata_ = Metadata.from_dict(state["metadata"]) if state else metadata
+        if state and state.get("predicates_left_out"):
+            warnings.warn(
+                f"this model was fitted with predicate rule(s) {state['predicates_left_out']}, which model "
+                "files cannot hold: its samples do not keep them",
+                DataWarning,
+                stacklevel=3,
+            )
+        return rule_set
+
+
+def _as_rules(constraints: Sequence[Constraint | Mapping[str, Any]] | None) -> list[Constraint]:
+    if constraints is None:
+        return []
+    if isinstance(constraints, Constraint | Mapping | str) or not isinstance(constraints, Sequence):
+        raise ConfigError("constraints must be a list of rules (Range, Inequality, ... or their JSON dicts)")
+    rules = [
+        _rule_from_dict(rule, f"constraints: rule {i + 1}") if isinstance(rule, Mapping) else rule
+        for i, rule in enumerate(constraints)
+    ]
+    for rule in rules:
+        if not isinstance(rule, Constraint):
+            raise ConfigError(f"constraints must be rules such as Range or Inequality, not {rule!r}")
+    return rules
+
+
+def _report_broken_rows(rules: list[Constraint], data: pd.DataFrame) -> None:
+    """One warning per rule that real rows break: how many, and the first row labels."""
+    for rule in rules:
+        broken = data.index[~rule.holds(data)]
+        if len(broken):
+            shown = ", ".join(str(label) for label in broken[:SHOWN_ROWS])
+            more = ", ..." if len(broken) > SHOWN_ROWS else ""
+            advice = "check the rule" if len(broken) == len(data) else "generated rows will keep it"
+            warnings.warn(
+                f"constraint {rule.name!r} is broken by {len(broken)} real row(s) (rows {shown}{more}); "
+                f"{advice}",
+                DataWarning,
+                stacklevel=4,
+            )

@@ -1,0 +1,232 @@
+"""``synthloom detect ...``: learn an anomaly detector (GANomaly) from normal data, score new data.
+
+Mounted on the main app as ``synthloom detect``; errors and exit codes follow ``synthloom.cli_support``.
+Tables come from a .csv / .parquet file or a bundled table; images from a bundled set (mnist, digits), an
+.npz file or a folder per class, with the same fixed hold-out split as ``synthloom image``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+
+from synthloom.cli_support import SeedOption, console, user_errors
+from synthloom.errors import ConfigError, DataError
+from synthloom.image_cli import HoldoutOption
+
+detect_app = typer.Typer(
+    name="detect",
+    help="Anomaly detection learnt from normal data only (GANomaly), for tables and images.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataArgument = Annotated[
+    str,
+    typer.Argument(
+        help="A .csv/.parquet table, a bundled data set (shuttle, mnist, digits), an .npz or a class folder."
+    ),
+]
+LabelsOption = Annotated[
+    str | None,
+    typer.Option("--labels", help="Tables: column of true labels, 1/true = anomaly (never a model input)."),
+]
+NormalOption = Annotated[
+    str | None,
+    typer.Option(
+        "--normal-digits",
+        "--normal-classes",
+        help="Images: comma-separated classes that are normal, e.g. 0,1,2; the others are anomalies.",
+    ),
+]
+
+
+@dataclass
+class Samples:
+    """Data to fit or score: a table or images, with 0/1 labels (1 = anomaly) when known."""
+
+    data: pd.DataFrame | np.ndarray
+    labels: np.ndarray | None
+
+
+def _is_table(source: str) -> bool:
+    from synthloom import datasets
+    from synthloom.data.io import TABLE_SUFFIXES
+
+    path = Path(source)
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        return True
+    bundled = {info.name: info.kind for info in datasets.list()}
+    return not path.suffix and not path.exists() and bundled.get(source) == "table"
+
+
+def _read_table_samples(source: str, labels: str | None) -> Samples:
+    from synthloom import datasets
+    from synthloom.data.io import read_table
+
+    path = Path(source)
+    frame = datasets.load(source) if not path.suffix and not path.exists() else read_table(path)
+    if labels is None:
+        return Samples(frame, None)
+    if labels not in frame.columns:
+        raise DataError(
+            f"{source}: no column {labels!r} for --labels (columns: {', '.join(frame.columns[:8])})"
+        )
+    values = frame[labels]
+    if values.isna().any() or not set(pd.unique(values).tolist()) <= {0, 1}:  # True == 1, False == 0
+        raise DataError(
+            f"{source}: --labels column {labels!r} must hold only 0/1 or false/true (1 = anomaly)"
+        )
+    return Samples(frame.drop(columns=[labels]), values.astype(np.int64).to_numpy())
+
+
+def _parse_classes(text: str) -> set[int]:
+    try:
+        classes = {int(part) for part in text.split(",") if part.strip()}
+    except ValueError:
+        raise ConfigError(
+            f"--normal-digits must be whole numbers separated by commas, not {text!r}"
+        ) from None
+    if not classes:
+        raise ConfigError("--normal-digits names no class; give e.g. 0,1,2")
+    return classes
+
+
+def _read_image_samples(source: str, normal: str | None, holdout: float, part: str) -> Samples:
+    """The ``part`` ("train" or "test") of the fixed hold-out split, with anomaly labels from ``normal``."""
+    from synthloom.data.images import holdout_split, read_images
+
+    train, test = holdout_split(read_images(source), holdout)
+    found = train if part == "train" or holdout == 0 else test
+    if normal is None:
+        return Samples(found.images, None)
+    if found.labels is None:
+        raise DataError(f"{source}: the images have no classes, so --normal-digits cannot select normal ones")
+    anomalous = ~np.isin(found.labels, sorted(_parse_classes(normal)))
+    return Samples(found.images, anomalous.astype(np.int64))
+
+
+@detect_app.command("fit")
+@user_errors
+def fit_command(
+    data: DataArgument,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Detector file to write (.synthloom).")],
+    labels: LabelsOption = None,
+    normal_digits: NormalOption = None,
+    epochs: Annotated[int | None, typer.Option("--epochs", help="Training epochs.", min=1)] = None,
+    device: Annotated[
+        str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda.")
+    ] = "auto",
+    max_minutes: Annotated[
+        float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
+    ] = None,
+    holdout: HoldoutOption = 0.15,
+    seed: SeedOption = 0,
+) -> None:
+    """Learn what normal looks like (rows labelled anomalous, or classes not named normal, are left out)."""
+    from synthloom.models.ganomaly import GANomaly
+
+    if _is_table(data):
+        samples = _read_table_samples(data, labels)
+    else:
+        samples = _read_image_samples(data, normal_digits, holdout, "train")
+    normal = samples.data if samples.labels is None else samples.data[samples.labels == 0]
+    params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
+    if epochs is not None:
+        params["epochs"] = epochs
+    if max_minutes is not None:
+        params["max_minutes"] = max_minutes
+    console.print(f"fitting ganomaly on {len(normal):,} normal samples")
+    detector = GANomaly(**params).fit(normal)
+    detector.save(output)
+    last = detector.loss_history_[-1]
+    shown = "  ".join(f"{k}={v:.3f}" for k, v in last.items() if k != "epoch")
+    console.print(f"saved detector to {output} (last epoch: {shown})")
+
+
+@detect_app.command("score")
+@user_errors
+def score_command(
+    model_file: Annotated[Path, typer.Argument(help="Detector file written by `synthloom detect fit`.")],
+    data: DataArgument,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Scores to write (.csv or .parquet).")],
+    labels: LabelsOption = None,
+    normal_digits: NormalOption = None,
+    fpr: Annotated[
+        float,
+        typer.Option("--fpr", help="Flag samples above the score that flags this share of normal ones."),
+    ] = 0.05,
+    report: Annotated[Path | None, typer.Option("--report", help="Write an HTML page here.")] = None,
+    holdout: HoldoutOption = 0.15,
+) -> None:
+    """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
+    from synthloom.data.io import write_table
+    from synthloom.metrics.anomaly import anomaly_scores
+    from synthloom.models.ganomaly import load_detector
+
+    detector = load_detector(model_file)
+    if detector.data_kind_ == "table":
+        samples = _read_table_samples(data, labels)
+    else:
+        samples = _read_image_samples(data, normal_digits, holdout, "test")
+    with console.status(f"scoring {len(samples.data):,} samples"):
+        scores = detector.score(samples.data)
+    threshold = detector.threshold(fpr)
+    table = pd.DataFrame({"score": scores, "flagged": scores > threshold})
+    if samples.labels is not None:
+        table["label"] = samples.labels
+    write_table(table, output)
+    console.print(f"wrote {len(table):,} scores to {output}; {int(table['flagged'].sum()):,} flagged")
+    metrics = {} if samples.labels is None else anomaly_scores(samples.labels, scores, threshold)
+    if metrics:
+        _print_metrics(metrics)
+    if report is not None:
+        _write_report(report, detector, samples, scores, threshold, metrics, title=f"anomalies in {data}")
+
+
+def _print_metrics(metrics: dict[str, float]) -> None:
+    from rich.table import Table
+
+    from synthloom.metrics.anomaly import MEANINGS
+
+    table = Table(title="detection quality")
+    for column in ("measure", "value", "meaning"):
+        table.add_column(column)
+    for name, value in metrics.items():
+        table.add_row(name, f"{value:.4f}", MEANINGS.get(name, ""))
+    console.print(table)
+
+
+def _write_report(
+    path: Path,
+    detector: Any,
+    samples: Samples,
+    scores: np.ndarray,
+    threshold: float,
+    metrics: dict[str, float],
+    title: str,
+) -> None:
+    from synthloom.data.io import atomic_write_text
+    from synthloom.report.anomaly import AnomalyPage, anomaly_report_html, most_anomalous
+
+    top = most_anomalous(scores)
+    shown = samples.data.iloc[top] if isinstance(samples.data, pd.DataFrame) else samples.data[top]
+    page = AnomalyPage(
+        title=title,
+        scores=scores,
+        threshold=threshold,
+        labels=samples.labels,
+        metrics=metrics,
+        top=top,
+        samples=shown,
+        reconstructions=detector.reconstruct(shown),
+        history=detector.loss_history_,
+    )
+    atomic_write_text(path, anomaly_report_html(page))
+    console.print(f"wrote {path}")

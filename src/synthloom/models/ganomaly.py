@@ -1,0 +1,638 @@
+"""GANomaly (Akcay, Atapour-Abarghouei and Breckon, ACCV 2018): anomaly detection learnt from normal data.
+
+The generator is an encoder-decoder-encoder: ``x -> z = E1(x) -> x' = D(z) -> z' = E2(x')``. A
+discriminator judges ``x`` against ``x'``. Training minimises, for the generator,
+
+    w_adv * |f(x) - f(x')|_2^2  +  w_con * |x - x'|_1  +  w_lat * |z - z'|_2^2
+
+(``f`` = the discriminator's features: feature matching as in the paper, rather than fooling its logit),
+and for the discriminator the usual binary cross-entropy. A normal sample is reconstructed well and keeps
+its code; an anomaly is pulled towards the normal data, so its second code drifts from the first. The
+paper's anomaly score is ``|z - z'|^2``; ``scoring="combined"`` adds the contextual error ``|x - x'|``.
+
+One implementation serves both data kinds: only the networks differ (convolutional for square images of
+any side, padded to a power of two, 1 or 3 channels; MLPs over the ``TableTransformer`` matrix for
+tables). The losses, the training step, scoring, thresholds and the model file are shared.
+
+Reproducibility and stability: every random draw (initial weights, batches, the validation split) comes
+from the model's ``random_state`` on a forked torch stream; scoring has no randomness at all (batch-norm
+in eval mode). Scores are standardised on held-out normal data, so they mean the same thing from one
+fit to the next: 0 is a typical normal sample, 3 is about three standard deviations above one.
+
+Files are the synthloom model format (safetensors + JSON header) with ``"kind": "detector"``; they are
+read by ``load_detector`` and never run code.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+from torch import nn
+
+from synthloom import __version__
+from synthloom.data.io import atomic_path
+from synthloom.data.metadata import Metadata
+from synthloom.data.transformer import TableTransformer
+from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
+from synthloom.metrics.anomaly import threshold_at_fpr
+from synthloom.models.base import (
+    _HEADER_KEY,
+    FILE_FORMAT,
+    FILE_FORMAT_VERSION,
+    _read_model_file,
+    _resolve_seed,
+)
+from synthloom.models.image_base import _padded_side, check_images, run_random_batches
+from synthloom.models.neural import seeded
+from synthloom.nn.image_layers import DownStack, UpStack
+from synthloom.nn.spans import SpanLayout
+from synthloom.training.device import resolve_device
+from synthloom.training.settings import autocast, check_training_params
+
+DETECTOR_KIND = "detector"
+SCORES = ("latent", "contextual", "combined")
+SCORE_BATCH = 1_024  # samples per forward pass when scoring
+MIN_SAMPLES = 20  # below this the validation split cannot calibrate the scores
+D_RESET_LOSS = 1e-5  # a discriminator this sure of itself gives no gradient: re-initialise it (as the paper)
+MAX_KEPT_VALIDATION = 5_000  # validation scores kept in the file for false-positive-rate thresholds
+
+
+# -- networks ---------------------------------------------------------------------------------------------
+class ImageEncoder(nn.Module):
+    """Image (B, C, S, S) in [-1, 1] -> code (B, latent_dim): the DCGAN discriminator's stack + linear."""
+
+    def __init__(self, channels: int, size: int, width: int, latent_dim: int) -> None:
+        super().__init__()
+        self.trunk = DownStack(channels, size, width)
+        self.to_code = nn.Linear(self.trunk.out_dim, latent_dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.to_code(self.trunk(x))
+
+
+class ImageDecoder(nn.Module):
+    """Code (B, latent_dim) -> image (B, C, S, S) in [-1, 1]: the DCGAN generator's stack."""
+
+    def __init__(self, channels: int, size: int, width: int, latent_dim: int) -> None:
+        super().__init__()
+        self.up = UpStack(latent_dim, channels, size, width)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(self.up(z))
+
+
+def _mlp(sizes: list[int]) -> nn.Sequential:
+    """Linear layers with LeakyReLU between them (none after the last)."""
+    layers: list[nn.Module] = []
+    for index, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        layers.append(nn.Linear(n_in, n_out))
+        if index < len(sizes) - 2:
+            layers.append(nn.LeakyReLU(0.2))
+    return nn.Sequential(*layers)
+
+
+class TableDecoder(nn.Module):
+    """Code (B, latent_dim) -> transformer row (B, D), each span through its own activation."""
+
+    def __init__(self, layout: SpanLayout, hidden: int, latent_dim: int) -> None:
+        super().__init__()
+        self.layout = layout
+        self.body = _mlp([latent_dim, hidden, hidden, layout.dim])
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        # tanh values stay in their range and one-hot groups become probabilities (no Gumbel noise:
+        # reconstruction is deterministic)
+        return self.layout.activate(self.body(z), tau=1.0, gumbel=False)
+
+
+class Generator(nn.Module):
+    """Encoder-decoder-encoder: x -> (x' (same shape as x), z (B, L), z' (B, L))."""
+
+    def __init__(self, encoder: nn.Module, decoder: nn.Module, encoder2: nn.Module) -> None:
+        super().__init__()
+        self.encoder, self.decoder, self.encoder2 = encoder, decoder, encoder2
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        z = self.encoder(x)
+        x_hat = self.decoder(z)
+        return x_hat, z, self.encoder2(x_hat)
+
+
+class Discriminator(nn.Module):
+    """x -> (logit (B,), features (B, F)); the features feed the adversarial feature-matching loss."""
+
+    def __init__(self, trunk: nn.Module, feature_dim: int) -> None:
+        super().__init__()
+        self.trunk = trunk
+        self.head = nn.Linear(feature_dim, 1)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        features = self.trunk(x)
+        return self.head(features).squeeze(1), features
+
+
+def image_networks(channels: int, size: int, width: int, latent_dim: int) -> tuple[Generator, Discriminator]:
+    """Convolutional generator and discriminator for (B, channels, size, size) images, size a power of 2."""
+    generator = Generator(
+        ImageEncoder(channels, size, width, latent_dim),
+        ImageDecoder(channels, size, width, latent_dim),
+        ImageEncoder(channels, size, width, latent_dim),
+    )
+    trunk = DownStack(channels, size, width)
+    return generator, Discriminator(trunk, trunk.out_dim)
+
+
+def table_networks(layout: SpanLayout, hidden: int, latent_dim: int) -> tuple[Generator, Discriminator]:
+    """MLP generator and discriminator over (B, layout.dim) transformer rows."""
+    generator = Generator(
+        _mlp([layout.dim, hidden, hidden, latent_dim]),
+        TableDecoder(layout, hidden, latent_dim),
+        _mlp([layout.dim, hidden, hidden, latent_dim]),
+    )
+    trunk = nn.Sequential(_mlp([layout.dim, hidden, hidden]), nn.LeakyReLU(0.2))
+    return generator, Discriminator(trunk, hidden)
+
+
+# -- losses and the training step (shared by images and tables) -------------------------------------------
+@dataclass(frozen=True)
+class LossWeights:
+    """Weights of the generator's three losses (the paper: 1, 50, 1)."""
+
+    adversarial: float = 1.0
+    contextual: float = 50.0
+    latent: float = 1.0
+
+
+def per_sample_errors(
+    x: torch.Tensor, x_hat: torch.Tensor, z: torch.Tensor, z_hat: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(contextual |x - x'| mean per sample (B,), latent (z - z')^2 mean per sample (B,))."""
+    contextual = (x - x_hat).abs().flatten(1).mean(1)
+    latent = (z - z_hat).pow(2).mean(1)
+    return contextual, latent
+
+
+def generator_losses(
+    generator: Generator, discriminator: Discriminator, x: torch.Tensor, weights: LossWeights
+) -> tuple[torch.Tensor, dict[str, torch.Tensor], torch.Tensor]:
+    """(weighted generator loss, its parts by name, the reconstruction x' for the discriminator)."""
+    x_hat, z, z_hat = generator(x)
+    _, real_features = discriminator(x)
+    _, fake_features = discriminator(x_hat)
+    parts = {
+        # feature matching, sample by sample as in the reference code
+        "adversarial": (real_features.detach().float() - fake_features.float()).pow(2).mean(),
+        "contextual": (x.float() - x_hat.float()).abs().mean(),
+        "latent": (z.float() - z_hat.float()).pow(2).mean(),
+    }
+    total = sum(getattr(weights, name) * value for name, value in parts.items())
+    return total, parts, x_hat
+
+
+def discriminator_loss(discriminator: Discriminator, x: torch.Tensor, x_hat: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy: real samples 1, reconstructions 0."""
+    real_logit, _ = discriminator(x)
+    fake_logit, _ = discriminator(x_hat.detach())
+    real = F.binary_cross_entropy_with_logits(real_logit.float(), torch.ones_like(real_logit.float()))
+    fake = F.binary_cross_entropy_with_logits(fake_logit.float(), torch.zeros_like(fake_logit.float()))
+    return 0.5 * (real + fake)
+
+
+def _reset_weights(module: nn.Module) -> None:
+    for layer in module.modules():
+        if layer is not module and hasattr(layer, "reset_parameters"):
+            layer.reset_parameters()
+
+
+@dataclass
+class Trainer:
+    """The networks, their optimisers and one optimisation step; nothing here knows images from tables."""
+
+    generator: Generator
+    discriminator: Discriminator
+    weights: LossWeights
+    learning_rate: float
+    device: torch.device
+
+    def __post_init__(self) -> None:
+        betas = (0.5, 0.999)  # beta1 = 0.5 as in DCGAN / GANomaly: 0.9 oscillates in adversarial training
+        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), self.learning_rate, betas=betas)
+        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), self.learning_rate, betas=betas)
+
+    def step(self, x: torch.Tensor) -> dict[str, float]:
+        """Update the generator, then the discriminator, on one batch; returns the losses by name."""
+        with autocast(self.device):
+            g_loss, parts, x_hat = generator_losses(self.generator, self.discriminator, x, self.weights)
+        self.g_optimizer.zero_grad(set_to_none=True)
+        g_loss.backward()
+        self.g_optimizer.step()
+        with autocast(self.device):
+            d_loss = discriminator_loss(self.discriminator, x, x_hat)
+        self.d_optimizer.zero_grad(set_to_none=True)
+        d_loss.backward()
+        self.d_optimizer.step()
+        if d_loss.item() < D_RESET_LOSS:
+            _reset_weights(self.discriminator)
+        return {"g_loss": g_loss.item(), "d_loss": d_loss.item(), **{k: v.item() for k, v in parts.items()}}
+
+
+# -- the detector ------------------------------------------------------------------------------------------
+class GANomaly:
+    """GANomaly anomaly detector for tables (DataFrame) or images, learnt from normal data only.
+
+    Args:
+        latent_dim: size of the code z; None picks 100 for images (the paper) and about a third of the
+            encoded width for tables (a bottleneck narrower than the data, else copying is free).
+        width: images: channels of the outermost convolution (inner layers double it, up to 8x).
+        hidden_width: tables: units of each hidden layer.
+        contextual_weight / adversarial_weight / latent_weight: weights of the three generator losses.
+        scoring: "latent" (the paper's |z - z'|^2), "contextual" (|x - x'|) or "combined" (the sum of the
+            two, each standardised on the validation split).
+        validation_share: share of the normal data held out to standardise scores and set thresholds.
+        numeric_encoding: tables: the transformer's numeric encoding, "gmm" or "quantile".
+        learning_rate, epochs, batch_size, device, max_minutes, verbose, random_state: training settings.
+
+    Example:
+        >>> shuttle = sl.datasets.load("shuttle")
+        >>> normal = shuttle[shuttle["anomaly"] == 0].drop(columns="anomaly")
+        >>> detector = GANomaly(epochs=10, random_state=0).fit(normal)
+        >>> scores = detector.score(shuttle.drop(columns="anomaly"))  # higher = more anomalous
+        >>> flagged = detector.predict(shuttle.drop(columns="anomaly"), fpr=0.01)
+        >>> detector.save("shuttle.synthloom"); same = load_detector("shuttle.synthloom")
+    """
+
+    model_name: ClassVar[str] = "ganomaly"
+
+    def __init__(
+        self,
+        latent_dim: int | None = None,
+        width: int = 32,
+        hidden_width: int = 128,
+        contextual_weight: float = 50.0,
+        adversarial_weight: float = 1.0,
+        latent_weight: float = 1.0,
+        scoring: str = "combined",
+        validation_share: float = 0.1,
+        numeric_encoding: str = "quantile",
+        learning_rate: float = 2e-4,
+        epochs: int = 15,
+        batch_size: int = 64,
+        device: str = "auto",
+        max_minutes: float | None = None,
+        verbose: bool = False,
+        random_state: int | None = None,
+    ) -> None:
+        self.latent_dim = latent_dim
+        self.width = width
+        self.hidden_width = hidden_width
+        self.contextual_weight = contextual_weight
+        self.adversarial_weight = adversarial_weight
+        self.latent_weight = latent_weight
+        self.scoring = scoring
+        self.validation_share = validation_share
+        self.numeric_encoding = numeric_encoding
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.device = device
+        self.max_minutes = max_minutes
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor arguments by name (what ``save`` stores and ``load_detector`` passes back)."""
+        return {name: getattr(self, name) for name in _PARAM_NAMES}
+
+    def __repr__(self) -> str:
+        return f"GANomaly({', '.join(f'{k}={v!r}' for k, v in self.get_params().items())})"
+
+    def _check_params(self) -> None:
+        check_training_params(self)
+        for name in ("width", "hidden_width", "latent_dim"):
+            value = getattr(self, name)
+            if value is None and name == "latent_dim":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+        for name in ("contextual_weight", "adversarial_weight", "latent_weight"):
+            if not getattr(self, name) >= 0:
+                raise ConfigError(f"{name} must be >= 0, not {getattr(self, name)!r}")
+        if not self.learning_rate > 0:
+            raise ConfigError(f"learning_rate must be > 0, not {self.learning_rate!r}")
+        if self.scoring not in SCORES:
+            raise ConfigError(f"scoring must be one of {', '.join(SCORES)}, not {self.scoring!r}")
+        if not 0 < self.validation_share < 0.5:
+            raise ConfigError(f"validation_share must be in (0, 0.5), not {self.validation_share!r}")
+
+    # -- fitting ------------------------------------------------------------------------------------------
+    def fit(self, data: Any, metadata: Metadata | None = None) -> Self:
+        """Learn what normal looks like; returns self.
+
+        Args:
+            data: normal samples only: a DataFrame (a table), or images in [0, 1] shaped (N, H, W) or
+                (N, C, H, W), or an ``ImageData`` from ``synthloom.data.images.read_images``.
+            metadata: tables only: column kinds, overriding inference.
+        """
+        self._check_params()
+        self.seed_ = _resolve_seed(self.random_state)
+        self.device_ = resolve_device(self.device)
+        self.data_kind_ = "table" if isinstance(data, pd.DataFrame) else "image"
+        x = self._learn_table(data, metadata) if self.data_kind_ == "table" else self._learn_images(data)
+        if len(x) < MIN_SAMPLES:
+            raise DataError(f"GANomaly needs at least {MIN_SAMPLES} normal samples, got {len(x)}")
+        self.n_training_samples_ = len(x)
+        order = np.random.default_rng(self.seed_).permutation(len(x))
+        n_valid = max(MIN_SAMPLES // 2, round(self.validation_share * len(x)))
+        with seeded(self.seed_, self.device_):
+            self._build()
+            self.loss_history_ = self._train(x[torch.from_numpy(order[n_valid:])])
+        self._calibrate(x[torch.from_numpy(order[:n_valid])])
+        return self
+
+    def _learn_table(self, data: pd.DataFrame, metadata: Metadata | None) -> torch.Tensor:
+        self.metadata_ = metadata if metadata is not None else Metadata.infer(data)
+        self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
+        self.transformer_.fit(data, self.metadata_)
+        if not self.transformer_.output_dim:
+            raise DataError("the table has no column GANomaly can learn from (all constant or identifiers)")
+        return self._table_tensor(data)
+
+    def _learn_images(self, data: Any) -> torch.Tensor:
+        x = _image_array(data)
+        self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
+        self.layout_ = "NHW" if np.asarray(getattr(data, "images", data)).ndim == 3 else "NCHW"
+        self.size_ = _padded_side(self.side_)
+        return self._image_tensor(x)
+
+    def _resolved_latent_dim(self) -> int:
+        if self.latent_dim is not None:
+            return self.latent_dim
+        if self.data_kind_ == "image":
+            return 100
+        return max(2, round(self.transformer_.output_dim / 3))
+
+    def _build(self) -> None:
+        latent = self._resolved_latent_dim()
+        if self.data_kind_ == "image":
+            generator, discriminator = image_networks(self.channels_, self.size_, self.width, latent)
+        else:
+            layout = SpanLayout(self.transformer_.spans, self.device_)
+            generator, discriminator = table_networks(layout, self.hidden_width, latent)
+        weights = LossWeights(self.adversarial_weight, self.contextual_weight, self.latent_weight)
+        self.trainer_ = Trainer(
+            generator.to(self.device_),
+            discriminator.to(self.device_),
+            weights,
+            self.learning_rate,
+            self.device_,
+        )
+
+    def _train(self, x: torch.Tensor) -> list[dict[str, float]]:
+        x = x.to(self.device_)
+        return run_random_batches(
+            lambda index: self.trainer_.step(x[index]),
+            n_rows=len(x),
+            model=self,
+            advice="lower learning_rate or check the data for extreme values",
+            verbose=self.verbose,
+        )
+
+    def _calibrate(self, validation: torch.Tensor) -> None:
+        """Standardise each raw score on the held-out normal samples; keep their final scores."""
+        contextual, latent = self._raw_errors(validation)
+        self.score_stats_ = {
+            "contextual": [float(contextual.mean()), float(contextual.std() + 1e-12)],
+            "latent": [float(latent.mean()), float(latent.std() + 1e-12)],
+        }
+        scores = np.sort(self._combine(contextual, latent))
+        step = max(1, math.ceil(len(scores) / MAX_KEPT_VALIDATION))
+        self.validation_scores_ = scores[::step].astype(np.float64)
+
+    # -- scoring ------------------------------------------------------------------------------------------
+    def score(self, data: Any) -> np.ndarray:
+        """Anomaly scores (N,) float64, higher = more anomalous; 0 is a typical normal sample.
+
+        Scores are standardised on the normal validation split (mean 0 there, spread about 1), so a
+        score of 5 is far outside what the detector saw as normal, whatever the data or the seed.
+        """
+        contextual, latent = self._raw_errors(self._to_tensor(data))
+        return self._combine(contextual, latent)
+
+    def _combine(self, contextual: np.ndarray, latent: np.ndarray) -> np.ndarray:
+        parts = {"contextual": contextual, "latent": latent}
+        standard = {k: (v - self.score_stats_[k][0]) / self.score_stats_[k][1] for k, v in parts.items()}
+        if self.scoring == "combined":
+            # the mean of the two standardised scores: a sample is anomalous if its reconstruction
+            # is poor (contextual) or its code moves under reconstruction (latent); each helps where the
+            # other is weak (benchmarks/anomaly.py: contextual on shuttle, latent on MNIST)
+            return (standard["contextual"] + standard["latent"]) / 2
+        return standard[self.scoring]
+
+    def threshold(self, fpr: float = 0.05) -> float:
+        """The score above which a share ``fpr`` of the validation normal samples lie."""
+        self._check_fitted()
+        return threshold_at_fpr(self.validation_scores_, fpr)
+
+    def predict(
+        self,
+        data: Any,
+        threshold: float | None = None,
+        fpr: float = 0.05,
+        contamination: float | None = None,
+    ) -> np.ndarray:
+        """Flag anomalies: a boolean (N,) array, True = anomalous.
+
+        Args:
+            threshold: a score threshold; wins over ``fpr`` and ``contamination``.
+            fpr: target false-positive rate on normal data (from the validation split).
+            contamination: instead of ``fpr``: the share of ``data`` expected to be anomalous; that
+                share of the highest scores is flagged.
+
+        Example:
+            >>> flagged = detector.predict(rows, fpr=0.01)  # about 1% of normal rows flagged
+        """
+        scores = self.score(data)
+        if threshold is None and contamination is not None:
+            if not 0 < contamination < 1:
+                raise ConfigError(f"contamination must be in (0, 1), not {contamination!r}")
+            threshold = float(np.quantile(scores, 1 - contamination))
+        elif threshold is None:
+            threshold = self.threshold(fpr)
+        return scores > threshold
+
+    def reconstruct(self, data: Any) -> pd.DataFrame | np.ndarray:
+        """What the model takes to be the normal version of each sample: a table or images like ``data``."""
+        x_hat = torch.cat([part[0] for part in self._forward_batches(self._to_tensor(data))])
+        if self.data_kind_ == "table":
+            return self.transformer_.inverse_transform(x_hat.numpy(), random_state=self.seed_)
+        start = (self.size_ - self.side_) // 2
+        crop = x_hat[:, :, start : start + self.side_, start : start + self.side_]
+        images = ((crop.clamp(-1, 1) + 1) / 2).numpy()
+        return images[:, 0] if self.layout_ == "NHW" else images
+
+    def _raw_errors(self, x: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+        parts = [per_sample_errors(x_part, *outputs) for x_part, outputs in self._batches_with(x)]
+        contextual = torch.cat([p[0] for p in parts]) if parts else torch.zeros(0)
+        latent = torch.cat([p[1] for p in parts]) if parts else torch.zeros(0)
+        return contextual.double().numpy(), latent.double().numpy()
+
+    def _batches_with(self, x: torch.Tensor) -> list[tuple[torch.Tensor, tuple[torch.Tensor, ...]]]:
+        return list(zip(x.split(SCORE_BATCH), self._forward_batches(x), strict=True))
+
+    @torch.no_grad()
+    def _forward_batches(self, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+        """Generator outputs (x', z, z') per batch, in eval mode (deterministic), on the CPU."""
+        generator = self.trainer_.generator
+        generator.eval()
+        outputs = []
+        for part in x.split(SCORE_BATCH):
+            with autocast(self.device_):
+                x_hat, z, z_hat = generator(part.to(self.device_))
+            outputs.append((x_hat.float().cpu(), z.float().cpu(), z_hat.float().cpu()))
+        generator.train()
+        return outputs
+
+    # -- data in ------------------------------------------------------------------------------------------
+    def _to_tensor(self, data: Any) -> torch.Tensor:
+        self._check_fitted()
+        if self.data_kind_ == "table":
+            if not isinstance(data, pd.DataFrame):
+                raise DataError(
+                    f"this detector was fitted on a table: give a DataFrame, not {type(data).__name__}"
+                )
+            return self._table_tensor(data)
+        x = _image_array(data)
+        if x.shape[1:] != (self.channels_, self.side_, self.side_):
+            raise DataError(
+                f"images must be {self.channels_} x {self.side_} x {self.side_} like the training images, "
+                f"not {' x '.join(map(str, x.shape[1:]))}"
+            )
+        return self._image_tensor(x)
+
+    def _table_tensor(self, data: pd.DataFrame) -> torch.Tensor:
+        columns = list(self.metadata_.columns)
+        missing = [c for c in columns if c not in data.columns]
+        if missing:
+            raise DataError(
+                f"the data lacks the column(s) {', '.join(missing[:5])} the detector was fitted on"
+            )
+        # extra columns (a label, an id) are ignored: the detector looks only at what it learnt
+        return torch.from_numpy(self.transformer_.transform(data[columns]))
+
+    def _image_tensor(self, x: np.ndarray) -> torch.Tensor:
+        pad = self.size_ - self.side_
+        tensor = torch.from_numpy(x) * 2 - 1  # [0, 1] -> [-1, 1], the decoder's tanh range
+        # pad with -1 (black), as the image generators do, so the border is constant background
+        return F.pad(tensor, (pad // 2, pad - pad // 2, pad // 2, pad - pad // 2), value=-1.0)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "validation_scores_"):
+            raise NotFittedError("this GANomaly detector is not fitted yet; call fit(normal_data) first")
+
+    # -- files --------------------------------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted detector to one safetensors file (atomically); read it with ``load_detector``."""
+        self._check_fitted()
+        description: dict[str, Any] = {
+            "format": FILE_FORMAT,
+            "format_version": FILE_FORMAT_VERSION,
+            "kind": DETECTOR_KIND,
+            "synthloom_version": __version__,
+            "model": self.model_name,
+            "params": self.get_params(),
+            "seed": self.seed_,
+            "data_kind": self.data_kind_,
+            "n_training_samples": self.n_training_samples_,
+            "score_stats": self.score_stats_,
+            "loss_history": self.loss_history_,
+        }
+        if self.data_kind_ == "table":
+            description["transformer"] = self.transformer_.to_state()
+        else:
+            description["image"] = {"channels": self.channels_, "side": self.side_, "layout": self.layout_}
+        tensors = {"validation_scores": torch.from_numpy(self.validation_scores_)}
+        for name, module in self._modules().items():
+            tensors |= {f"{name}.{k}": v.detach().cpu().contiguous() for k, v in module.state_dict().items()}
+        path = Path(path)
+        with atomic_path(path) as tmp:
+            save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> GANomaly:
+        """Read a detector written by ``save`` (the same as ``load_detector(path)``)."""
+        return load_detector(path)
+
+    def _modules(self) -> dict[str, nn.Module]:
+        return {"generator": self.trainer_.generator, "discriminator": self.trainer_.discriminator}
+
+    @classmethod
+    def _from_file(cls, description: dict[str, Any], tensors: dict[str, torch.Tensor]) -> GANomaly:
+        model = cls(**description["params"])
+        model.seed_ = int(description["seed"])
+        model.device_ = resolve_device(model.device)
+        model.data_kind_ = str(description["data_kind"])
+        model.n_training_samples_ = int(description["n_training_samples"])
+        model.score_stats_ = {k: [float(v) for v in pair] for k, pair in description["score_stats"].items()}
+        model.loss_history_ = list(description["loss_history"])
+        if model.data_kind_ == "table":
+            model.transformer_ = TableTransformer.from_state(description["transformer"])
+            model.metadata_ = model.transformer_.metadata_
+        else:
+            image = description["image"]
+            model.channels_, model.side_ = int(image["channels"]), int(image["side"])
+            model.layout_, model.size_ = str(image["layout"]), _padded_side(int(image["side"]))
+        model._build()
+        for name, module in model._modules().items():
+            prefix = f"{name}."
+            module.load_state_dict({k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)})
+        model.validation_scores_ = tensors["validation_scores"].double().numpy()
+        return model
+
+
+_PARAM_NAMES = [name for name in inspect.signature(GANomaly.__init__).parameters if name != "self"]
+
+
+def load_detector(path: str | Path) -> GANomaly:
+    """Load a detector written by ``GANomaly.save``; only JSON and raw tensors are read (no code runs).
+
+    Raises:
+        ModelFileError: missing, corrupt, not a detector, or from a newer format.
+
+    Example:
+        >>> detector = load_detector("shuttle.synthloom")
+    """
+    path = Path(path)
+    description, tensors = _read_model_file(path)
+    if description.get("kind") != DETECTOR_KIND:
+        raise ModelFileError(
+            f"{path}: a generator model, not an anomaly detector; fit one with `synthloom detect fit`"
+        )
+    try:
+        return GANomaly._from_file(description, tensors)
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError, ConfigError) as exc:
+        raise ModelFileError(
+            f"{path}: detector file is corrupt or incomplete ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _image_array(data: Any) -> np.ndarray:
+    """Images (N, C, H, W) float32 in [0, 1] from an array or an ``ImageData``; power-of-two padding later."""
+    images = getattr(data, "images", data)
+    if isinstance(images, pd.DataFrame | pd.Series) or not hasattr(images, "__len__"):
+        raise DataError(
+            f"give a DataFrame (table) or images (N, H, W) / (N, C, H, W), not {type(data).__name__}"
+        )
+    x, _ = check_images(images)
+    return x

@@ -1,0 +1,246 @@
+"""Business rules: found on real data with row numbers, kept by every sampled row, saved, loaded, JSON."""
+
+from __future__ import annotations
+
+import json
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthloom import get_model, load
+from synthloom.data.constraints import (
+    ConstraintSet,
+    FixedCombinations,
+    Inequality,
+    OneHot,
+    Predicate,
+    Range,
+    constraints_from_dict,
+    load_constraints,
+    save_constraints,
+)
+from synthloom.data.metadata import Metadata
+from synthloom.errors import ConditionError, ConfigError, DataWarning
+
+TINY = {"epochs": 2, "batch_size": 100, "embedding_dim": 16}
+CITIES = {"Boston": "MA", "Austin": "TX", "Dallas": "TX", "Albany": "NY"}
+
+
+@pytest.fixture(scope="module")
+def accounts() -> pd.DataFrame:
+    """Rows that keep every rule below: dates, a balance under its limit, cities with their state, one-hot."""
+    rng = np.random.default_rng(0)
+    n = 300
+    start = pd.to_datetime("2020-01-01") + pd.to_timedelta(rng.integers(0, 500, n), unit="D")
+    balance = np.round(rng.uniform(0, 900, n), 2)
+    city = rng.choice(list(CITIES), n)
+    plan = rng.integers(0, 3, n)
+    return pd.DataFrame(
+        {
+            "start": start,
+            "end": start + pd.to_timedelta(rng.integers(0, 90, n), unit="D"),
+            "balance": balance,
+            "limit": np.round(balance + rng.uniform(0, 500, n), 2),
+            "age": rng.integers(18, 80, n),
+            "city": city,
+            "state": [CITIES[c] for c in city],
+            "basic": (plan == 0).astype(int),
+            "plus": (plan == 1).astype(int),
+            "pro": (plan == 2).astype(int),
+        }
+    )
+
+
+def all_rules() -> list:
+    return [
+        Inequality("start", "end"),
+        Inequality("balance", "limit"),
+        Range("age", 18, 79),
+        FixedCombinations(["city", "state"]),  # overlaps the city rule: kept by rejection
+        OneHot(["basic", "plus", "pro"]),
+        Predicate(lambda df: df["age"] % 2 == 0, "even age"),
+    ]
+
+
+def fit_quietly(name: str, frame: pd.DataFrame, rules: list, **params):
+    extra = {} if name == "copula" else TINY
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return get_model(name, random_state=0, **extra, **params).fit(frame, constraints=rules)
+
+
+def assert_rules_hold(model, fake: pd.DataFrame) -> None:
+    for rule in model.constraints_.rules_:
+        assert rule.holds(fake).all(), f"{rule.name} broken in {int((~rule.holds(fake)).sum())} rows"
+
+
+@pytest.mark.parametrize(
+    ("rule", "column", "broken"),
+    [
+        (Inequality("balance", "limit"), "limit", -1.0),
+        (Inequality("start", "end"), "end", pd.Timestamp("2019-01-01")),
+        (Range("age", 18, 79), "age", 5),
+        (OneHot(["basic", "plus", "pro"]), "pro", 1),
+        (Predicate(lambda df: df["balance"] < 950, "balance under 950"), "balance", 990.0),
+    ],
+)
+def test_real_rows_breaking_a_rule_are_reported_by_row_number(accounts, rule, column, broken):
+    real = accounts.copy()
+    rows = [3, 17, 40, 41, 42, 43, 44]
+    real.loc[rows, column] = broken
+    if isinstance(rule, OneHot):
+        real.loc[rows, ["basic", "plus"]] = [1, 0]  # two ones in these rows
+    with pytest.warns(DataWarning) as caught:
+        ConstraintSet([rule]).fit(real, Metadata.infer(real))
+    messages = [str(w.message) for w in caught]
+    expected = f"constraint {rule.name!r} is broken by 7 real row(s) (rows 3, 17, 40, 41, 42, ...)"
+    assert any(expected in message for message in messages), messages
+
+
+def test_rules_the_real_data_keeps_raise_no_warning(accounts):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        ConstraintSet(all_rules()[:5]).fit(accounts, Metadata.infer(accounts))
+
+
+def test_re_encoding_the_real_table_is_exactly_reversible(accounts):
+    rules = ConstraintSet(all_rules()[:5]).fit(accounts, Metadata.infer(accounts))
+    learned = rules.transform(accounts)
+    assert "plus" not in learned.columns and "state" not in learned.columns  # groups became one column
+    assert (learned["end"] >= 0).all() and (learned["limit"] >= 0).all()  # gaps, never negative
+    back = rules.inverse_transform(learned.reset_index(drop=True).copy())
+    pd.testing.assert_frame_equal(back, accounts)
+
+
+@pytest.mark.parametrize("name", ["copula", "ctgan", "tvae"])
+def test_every_sampled_row_keeps_every_rule(accounts, name):
+    real = accounts.copy()
+    real.loc[[3, 17], "limit"] = real.loc[[3, 17], "balance"] - 5  # the model sees a few broken rows
+    model = fit_quietly(name, real, all_rules())
+    fake = model.sample(400)
+    assert len(fake) == 400 and list(fake.columns) == list(real.columns)
+    assert (fake.dtypes == real.dtypes).all()
+    assert_rules_hold(model, fake)
+    # the date gap is learned, not only repaired: it stays within the real gaps (0 to 89 days)
+    assert (fake["end"] - fake["start"]).dt.days.between(0, 89).all()
+
+
+def test_conditions_and_rules_together(accounts):
+    model = fit_quietly("copula", accounts, all_rules())
+    asked = {"city": "Boston", "end": ("2020-06-01", "2020-12-31"), "pro": 1, "age": (30, 50)}
+    fake = model.sample(60, conditions=asked)
+    assert len(fake) == 60 and (fake["city"] == "Boston").all() and (fake["state"] == "MA").all()
+    assert fake["end"].between("2020-06-01", "2020-12-31").all() and (fake["pro"] == 1).all()
+    assert fake["age"].between(30, 50).all()
+    assert_rules_hold(model, fake)
+    per_row = pd.DataFrame({"city": ["Austin", None, "Albany"], "basic": [None, 1, None]})
+    rows = model.sample(3, conditions=per_row)
+    assert rows["state"].iloc[0] == "TX" and rows["basic"].iloc[1] == 1 and rows["state"].iloc[2] == "NY"
+    assert_rules_hold(model, rows)
+    with pytest.raises(ConditionError, match="never takes the value"):
+        model.sample(5, conditions={"state": "CA"})
+
+
+def test_chained_and_overlapping_rules_still_hold(accounts):
+    real = accounts.assign(
+        closed=accounts["end"] + pd.Timedelta(days=3),
+        floor=accounts["age"] % 7,
+        top=accounts["age"] % 7 + accounts["age"] % 3,
+    )
+    rules = [
+        Inequality("floor", "top"),  # its high side is in a fixed combination: kept by rejection
+        FixedCombinations(["city", "top"]),
+        Inequality("end", "closed"),  # declared before the rule it builds on
+        Inequality("start", "end"),
+        FixedCombinations(["city", "state"]),  # overlaps the city rule: kept by rejection
+        FixedCombinations(["state", "basic"]),
+        Range("end", high="2021-06-30"),  # on a rebuilt column: checked on the sampled rows
+    ]
+    model = fit_quietly("copula", real, rules)
+    rejected = [rule.rejected_ for rule in model.constraints_.rules_]
+    assert rejected == [True, False, False, False, True, False, True]
+    assert_rules_hold(model, model.sample(300))
+
+
+def test_impossible_rule_fails_fast_with_a_clear_error(accounts):
+    model = fit_quietly("copula", accounts, [Predicate(lambda df: np.zeros(len(df), bool), "never")])
+    started = time.perf_counter()
+    with pytest.raises(ConditionError, match="rule 'never'"):
+        model.sample(10)
+    assert time.perf_counter() - started < 20
+
+
+def test_json_round_trip(tmp_path, accounts):
+    path = tmp_path / "rules.json"
+    save_constraints(all_rules()[:5], path)
+    again = load_constraints(path)
+    assert [r.to_dict() for r in again] == [r.to_dict() for r in all_rules()[:5]]
+    payload = json.loads(path.read_text())
+    assert payload[0] == {"type": "inequality", "low": "start", "high": "end"}
+    assert [r.name for r in constraints_from_dict({"constraints": payload})] == [r.name for r in again]
+    model = fit_quietly("copula", accounts, payload)  # JSON dicts are accepted directly
+    assert_rules_hold(model, model.sample(100))
+
+
+def test_predicates_cannot_be_written_as_json(tmp_path):
+    with pytest.raises(ConfigError, match="Python function"):
+        save_constraints([Predicate(lambda df: df["age"] > 0, "adult")], tmp_path / "r.json")
+    with pytest.raises(ConfigError, match="cannot be declared in JSON"):
+        constraints_from_dict([{"type": "predicate", "name": "x"}])
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("{not json", "not a JSON constraints file"),
+        ('[{"type": "between", "column": "age"}]', "rule 1: unknown rule type 'between'"),
+        ('[{"type": "inequality", "low": "start"}]', "rule 1: the inequality rule takes low, high"),
+        ('[{"type": "one_hot", "columns": "basic"}]', "rule 1: one_hot needs a list"),
+        ('{"rules": []}', "expected a list of rules"),
+    ],
+)
+def test_bad_json_names_the_file_and_rule(tmp_path, text, fragment):
+    path = tmp_path / "rules.json"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_constraints(path)
+    assert str(path) in str(caught.value) and fragment in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("rules", "fragment"),
+    [
+        ([Inequality("start", "finish")], "names column 'finish', which is not in the data"),
+        ([Inequality("city", "state")], "compares column 'city', which is categorical"),
+        ([Inequality("start", "balance")], "compares a datetime column with a number column"),
+        ([Inequality("start", "end"), Inequality("end", "start")], "form a cycle"),
+        ([FixedCombinations(["city", "balance"])], "column 'balance' is continuous"),
+        ([Range("age", 50, 20)], "low bound is above the high bound"),
+    ],
+)
+def test_rules_that_do_not_fit_the_data_are_refused(accounts, rules, fragment):
+    with pytest.raises(ConfigError, match=fragment):
+        get_model("copula").fit(accounts, constraints=rules)
+
+
+def test_save_and_load_keep_the_rules(tmp_path, accounts):
+    model = fit_quietly("copula", accounts, all_rules()[:5])
+    before = model.sample(200, random_state=4)
+    loaded = load(model.save(tmp_path / "m.synthloom"))
+    after = loaded.sample(200, random_state=4)
+    pd.testing.assert_frame_equal(before, after)
+    assert_rules_hold(loaded, after)
+    assert list(loaded.metadata_.columns) == list(accounts.columns)
+
+
+def test_a_saved_model_says_it_leaves_predicates_out(tmp_path, accounts):
+    model = fit_quietly("copula", accounts, all_rules())
+    with pytest.warns(DataWarning, match="'even age'.*cannot hold"):
+        model.save(tmp_path / "m.synthloom")
+    with pytest.warns(DataWarning, match="do not keep them"):
+        loaded = load(tmp_path / "m.synthloom")
+    assert [r.name for r in loaded.constraints_.rules_] == [r.name for r in all_rules()[:5]]

@@ -1,0 +1,92 @@
+"""Tables read in batches: a uniform seeded sample, chunks in order, and fitting from a file in chunks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthloom.data.streaming import TableStream
+from synthloom.errors import DataError
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, default_frame):
+    root = tmp_path_factory.mktemp("stream")
+    frame = default_frame.reset_index(drop=True)
+    frame.to_parquet(root / "real.parquet", row_group_size=128)
+    frame.to_csv(root / "real.csv", index=False)
+    (root / "parts").mkdir()
+    for i, start in enumerate(range(0, len(frame), 300)):
+        frame.iloc[start : start + 300].to_parquet(root / "parts" / f"part-{i:05d}.parquet")
+    return root, frame
+
+
+@pytest.mark.parametrize("name", ["real.parquet", "real.csv", "parts"])
+def test_chunks_give_back_the_table_in_order(files, name):
+    root, frame = files
+    stream = TableStream(root / name, chunk_rows=350)
+    chunks = list(stream.chunks())
+    assert [len(c) for c in chunks] == [350, 350, 300] and stream.count_rows() == len(frame)
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), frame, check_dtype=False)
+
+
+def test_sample_is_uniform_seeded_and_bounded(files):
+    root, frame = files
+    stream = TableStream(root / "real.parquet")
+    first = stream.sample(200, np.random.default_rng(0))
+    assert len(first) == 200 and first.equals(stream.sample(200, np.random.default_rng(0)))
+    assert not first.equals(stream.sample(200, np.random.default_rng(1)))
+    # drawn from the whole file, not its head: positions spread over all row groups
+    positions = frame.reset_index().merge(first, on=list(frame.columns))["index"]
+    assert positions.min() < 150 and positions.max() > 850
+    assert len(stream.sample(5_000, np.random.default_rng(0))) == len(frame)  # fewer rows: all of them
+
+
+def test_unreadable_inputs_are_user_errors(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        TableStream(tmp_path / "none.parquet")
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet")
+    with pytest.raises(DataError, match=r"bad\.parquet"):
+        TableStream(tmp_path / "bad.parquet")
+    pd.DataFrame({"a": []}).to_parquet(tmp_path / "empty.parquet")
+    with pytest.raises(DataError, match="no data rows"):
+        TableStream(tmp_path / "empty.parquet").sample(10, np.random.default_rng(0))
+
+
+def test_fit_file_trains_chunk_by_chunk(files, monkeypatch):
+    from synthloom import get_model
+    from synthloom.models.neural import NeuralGenerator
+
+    root, frame = files
+    seen = []
+    use_rows = NeuralGenerator._use_rows
+    monkeypatch.setattr(
+        NeuralGenerator, "_use_rows", lambda self, rows: (seen.append(len(rows)), use_rows(self, rows))
+    )
+    model = get_model("tvae", epochs=2, batch_size=100, device="cpu", random_state=0)
+    model.fit_file(root / "real.parquet", chunk_rows=400, sample_rows=500)
+    assert seen == [400, 400, 200, 400, 400, 200]  # two passes over the file, one chunk in memory at a time
+    assert model.n_training_rows_ == len(frame) and len(model.loss_history_) == 2
+    fake = model.sample(200, random_state=0)
+    assert list(fake.columns) == list(frame.columns) and set(fake["default"]) <= {"Yes", "No"}
+    again = get_model("tvae", epochs=2, batch_size=100, device="cpu", random_state=0)
+    assert fake.equals(
+        again.fit_file(root / "real.parquet", chunk_rows=400, sample_rows=500).sample(200, random_state=0)
+    )
+
+
+def test_cli_stream_flag(files, tmp_path):
+    from typer.testing import CliRunner
+
+    from synthloom.cli import app
+
+    root, _ = files
+    run = lambda *a: CliRunner().invoke(app, ["fit", str(root / "real.parquet"), *map(str, a)])  # noqa: E731
+    result = run(
+        "--stream", "-m", "ctgan", "--epochs", "1", "--device", "cpu", "-o", tmp_path / "m.synthloom"
+    )
+    assert result.exit_code == 0, result.output
+    assert "read in chunks" in " ".join(result.output.split()) and (tmp_path / "m.synthloom").exists()
+    refused = run("--stream", "-m", "copula", "-o", tmp_path / "c.synthloom")
+    assert refused.exit_code == 2 and "cannot read a file in chunks" in refused.output

@@ -1,0 +1,160 @@
+"""GANomaly: tables and images through one training step, scores, thresholds, reproducibility, files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.metrics import roc_auc_score
+
+from synthloom import datasets
+from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
+from synthloom.models.ganomaly import (
+    GANomaly,
+    LossWeights,
+    Trainer,
+    image_networks,
+    load_detector,
+    table_networks,
+)
+from synthloom.nn.spans import SpanLayout
+
+torch.set_num_threads(1)
+TINY = {"epochs": 3, "batch_size": 64, "hidden_width": 32, "device": "cpu"}
+
+
+@pytest.fixture(scope="module")
+def shuttle() -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """(normal training rows, mixed test rows, test labels): a small sample of the real shuttle data."""
+    data = datasets.load("shuttle")
+    normal = data[data["anomaly"] == 0].sample(900, random_state=0)
+    anomalous = data[data["anomaly"] == 1].sample(60, random_state=0)
+    test = pd.concat([normal.iloc[600:], anomalous])
+    return normal.iloc[:600].drop(columns="anomaly"), test.drop(columns="anomaly"), test["anomaly"].to_numpy()
+
+
+@pytest.fixture(scope="module")
+def fitted(shuttle) -> GANomaly:
+    return GANomaly(random_state=0, **TINY).fit(shuttle[0])
+
+
+@pytest.fixture(scope="module")
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    images, labels = datasets.load_images("digits")
+    return images[:400], labels[:400]
+
+
+def test_table_scores_rank_anomalies_above_normal_rows(fitted, shuttle) -> None:
+    _, test, labels = shuttle
+    scores = fitted.score(test)
+    assert scores.shape == (len(test),) and scores.dtype == np.float64
+    assert roc_auc_score(labels, scores) > 0.9
+    assert scores[labels == 1].mean() > scores[labels == 0].mean() + 1.0
+
+
+def test_scores_are_standardised_on_held_out_normal_rows(fitted, shuttle) -> None:
+    normal_scores = fitted.score(shuttle[1][shuttle[2] == 0])
+    assert abs(np.median(normal_scores)) < 1.0  # 0 = a typical normal row
+    assert fitted.loss_history_ and {"adversarial", "contextual", "latent"} <= set(fitted.loss_history_[-1])
+
+
+def test_same_seed_same_scores_and_another_seed_differs(fitted, shuttle) -> None:
+    again = GANomaly(random_state=0, **TINY).fit(shuttle[0])
+    np.testing.assert_array_equal(fitted.score(shuttle[1]), again.score(shuttle[1]))
+    other = GANomaly(random_state=1, **TINY).fit(shuttle[0])
+    assert not np.array_equal(fitted.score(shuttle[1]), other.score(shuttle[1]))
+
+
+def test_predict_by_fpr_contamination_or_threshold(fitted, shuttle) -> None:
+    _, test, labels = shuttle
+    flags = fitted.predict(test, fpr=0.05)
+    assert flags.dtype == bool and flags.shape == (len(test),)
+    assert flags[labels == 1].mean() > flags[labels == 0].mean()
+    assert fitted.predict(test, contamination=0.1).sum() == pytest.approx(0.1 * len(test), abs=2)
+    assert not fitted.predict(test, threshold=np.inf).any()
+    assert fitted.threshold(0.01) > fitted.threshold(0.2)
+
+
+def test_reconstruct_gives_a_table_like_the_input(fitted, shuttle) -> None:
+    rows = shuttle[1].head(7)
+    back = fitted.reconstruct(rows)
+    assert list(back.columns) == list(rows.columns) and len(back) == 7
+
+
+def test_save_load_round_trip_gives_the_same_scores(fitted, shuttle, tmp_path) -> None:
+    path = fitted.save(tmp_path / "det.synthloom")
+    loaded = GANomaly.load(path)
+    np.testing.assert_array_equal(loaded.score(shuttle[1]), fitted.score(shuttle[1]))
+    assert loaded.get_params() == fitted.get_params()
+    np.testing.assert_array_equal(loaded.predict(shuttle[1]), fitted.predict(shuttle[1]))
+    from synthloom import load
+
+    np.testing.assert_array_equal(load(path).score(shuttle[1]), fitted.score(shuttle[1]))
+
+
+def test_loading_a_generator_file_or_garbage_is_refused(tmp_path, mixed_frame) -> None:
+    from synthloom import get_model
+
+    generator = get_model("copula", random_state=0).fit(mixed_frame).save(tmp_path / "gen.synthloom")
+    with pytest.raises(ModelFileError, match="not an anomaly detector"):
+        load_detector(generator)
+    (tmp_path / "junk.synthloom").write_bytes(b"not a model")
+    with pytest.raises(ModelFileError):
+        load_detector(tmp_path / "junk.synthloom")
+
+
+def test_images_fit_score_reconstruct_and_round_trip(digits, tmp_path) -> None:
+    images, labels = digits
+    normal = images[labels != 0]
+    detector = GANomaly(epochs=2, width=8, latent_dim=16, device="cpu", random_state=0).fit(normal)
+    scores = detector.score(images)
+    assert scores.shape == (len(images),) and np.isfinite(scores).all()
+    back = detector.reconstruct(images[:5])
+    assert back.shape == (5, 8, 8) and back.min() >= 0 and back.max() <= 1
+    loaded = load_detector(detector.save(tmp_path / "digits.synthloom"))
+    np.testing.assert_array_equal(loaded.score(images), scores)
+    again = GANomaly(epochs=2, width=8, latent_dim=16, device="cpu", random_state=0).fit(normal)
+    np.testing.assert_array_equal(again.score(images), scores)  # same seed, same scores
+
+
+def test_colour_images_of_a_non_power_of_two_side() -> None:
+    rng = np.random.default_rng(0)
+    images = rng.random((40, 3, 12, 12)).astype(np.float32)
+    detector = GANomaly(epochs=1, width=4, latent_dim=8, device="cpu", random_state=0).fit(images)
+    assert detector.size_ == 16
+    assert detector.reconstruct(images[:3]).shape == (3, 3, 12, 12)
+    with pytest.raises(DataError, match="3 x 12 x 12"):
+        detector.score(rng.random((4, 3, 16, 16)))
+
+
+def test_one_training_step_serves_tables_and_images() -> None:
+    from synthloom.data.encoders import Span
+
+    layout = SpanLayout([Span("a", 0, 1, "linear", "value"), Span("b", 1, 3, "softmax", "category")])
+    networks = {
+        "table": (table_networks(layout, 16, 2), torch.randn(8, 4)),
+        "image": (image_networks(1, 8, 4, 6), torch.rand(8, 1, 8, 8) * 2 - 1),
+    }
+    for (generator, discriminator), x in networks.values():
+        trainer = Trainer(generator, discriminator, LossWeights(), 1e-3, torch.device("cpu"))
+        losses = trainer.step(x)
+        assert set(losses) == {"g_loss", "d_loss", "adversarial", "contextual", "latent"}
+        assert all(np.isfinite(v) for v in losses.values())
+
+
+def test_user_errors(fitted, shuttle) -> None:
+    with pytest.raises(NotFittedError):
+        GANomaly().score(shuttle[1])
+    with pytest.raises(ConfigError, match="scoring"):
+        GANomaly(scoring="mean").fit(shuttle[0])
+    with pytest.raises(ConfigError, match="epochs"):
+        GANomaly(epochs=0).fit(shuttle[0])
+    with pytest.raises(DataError, match="f3"):
+        fitted.score(shuttle[1].drop(columns="f3"))
+    with pytest.raises(DataError, match="DataFrame"):
+        fitted.score(np.zeros((3, 9)))
+    with pytest.raises(DataError, match="at least"):
+        GANomaly(device="cpu").fit(shuttle[0].head(5))
+    with pytest.raises(ConfigError, match="fpr"):
+        fitted.threshold(1.5)

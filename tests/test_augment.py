@@ -1,0 +1,193 @@
+"""Class balancing with synthetic rows (``synthloom.augment``) and its evaluation against baselines."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from synthloom.augment import (
+    METHODS,
+    METRICS,
+    AugmentationEvaluation,
+    augment,
+    class_counts,
+    evaluate_augmentation,
+    fits_per_class,
+    plan_rows,
+    synthetic_rows,
+)
+from synthloom.errors import ConfigError, DataError, MissingDependencyError
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="module")
+def three_classes() -> pd.DataFrame:
+    """An integer class column 1..3 (3 is rare) that depends on two numeric columns and a category."""
+    rng = np.random.default_rng(1)
+    n = 600
+    x = rng.normal(size=n)
+    colour = rng.choice(["red", "blue"], n)
+    label = np.where(x > 1.3, 3, np.where(colour == "red", 1, 2))
+    return pd.DataFrame({"x": x, "y": rng.normal(size=n) + x, "colour": colour, "label": label})
+
+
+def test_class_counts_refuses_what_is_not_a_class_label(default_frame) -> None:
+    with pytest.raises(DataError, match="'nope' is not in the data"):
+        class_counts(default_frame, "nope")
+    with pytest.raises(DataError, match=r"numeric with .* distinct values"):
+        class_counts(default_frame, "balance")
+    with pytest.raises(DataError, match="1 class"):
+        class_counts(default_frame.assign(one="a"), "one")
+
+
+def test_plan_rows_ratio_and_rows_per_class() -> None:
+    counts = pd.Series({"No": 900, "Yes": 60, "Maybe": 40})
+    assert plan_rows(counts, ratio=0.5) == {"Yes": 390, "Maybe": 410}
+    assert plan_rows(counts) == {"Yes": 840, "Maybe": 860}
+    assert plan_rows(pd.Series({0: 90, 1: 30}), rows_per_class={"1": 7, "0": 0}) == {1: 7}
+    with pytest.raises(ConfigError, match="not both"):
+        plan_rows(counts, ratio=0.5, rows_per_class={"Yes": 1})
+    with pytest.raises(ConfigError, match=r"ratio must be a number in \(0, 1\]"):
+        plan_rows(counts, ratio=1.5)
+    with pytest.raises(ConfigError, match="class 'Perhaps' is not in"):
+        plan_rows(counts, rows_per_class={"Perhaps": 5})
+    with pytest.raises(DataError, match="class 'Yes' of 'target' has 3 real row"):
+        plan_rows(pd.Series({"No": 900, "Yes": 3}), ratio=0.5)
+
+
+def test_augment_adds_rows_of_the_rare_class_only(default_frame) -> None:
+    counts = default_frame["default"].value_counts()
+    both = augment(default_frame, "default", "copula", ratio=0.5, mark_synthetic=True, random_state=0)
+    fake = both[both["is_synthetic"]]
+    assert len(both) == len(default_frame) + len(fake)
+    assert len(fake) == int(np.ceil(0.5 * counts["No"])) - counts["Yes"]
+    assert (fake["default"] == "Yes").all() and not both["is_synthetic"].iloc[: len(default_frame)].any()
+    assert both.drop(columns="is_synthetic").dtypes.equals(default_frame.dtypes)
+    again = augment(default_frame, "default", "copula", ratio=0.5, mark_synthetic=True, random_state=0)
+    pd.testing.assert_frame_equal(both, again)
+
+
+def test_augment_with_a_neural_generator_and_an_integer_class_column(three_classes) -> None:
+    both = augment(
+        three_classes, "label", "ctgan", rows_per_class={3: 25, "2": 5}, model_params={"epochs": 1},
+        mark_synthetic="fake", per_class=False, random_state=0,
+    )  # fmt: skip
+    fake = both[both["fake"]]
+    assert fake["label"].value_counts().to_dict() == {3: 25, 2: 5}
+    assert fake["label"].dtype == three_classes["label"].dtype
+
+
+def test_per_class_generators_learn_each_class_from_its_own_rows(three_classes) -> None:
+    plan = {3: 30, 2: 10}
+    rows = synthetic_rows(three_classes, "label", plan, "copula", per_class=True, random_state=0)
+    assert rows["label"].tolist() == [3] * 30 + [2] * 10
+    rare = three_classes[three_classes["label"] == 3]
+    # learned from class 3 alone, whose x lies above 1.3: the copula keeps that range exactly
+    assert rows["x"].iloc[:30].min() >= rare["x"].min() - 1e-9
+    again = synthetic_rows(three_classes, "label", plan, "copula", per_class=True, random_state=0)
+    pd.testing.assert_frame_equal(rows, again)
+
+
+def test_a_fitted_generator_is_sampled_conditionally(default_frame) -> None:
+    from synthloom import get_model
+
+    fitted = get_model("copula", random_state=0).fit(default_frame)
+    both = augment(default_frame, "default", fitted, rows_per_class={"Yes": 12}, per_class=False)
+    assert len(both) == len(default_frame) + 12 and (both["default"].iloc[-12:] == "Yes").all()
+    with pytest.raises(ConfigError, match="per_class=False"):
+        augment(default_frame, "default", fitted, rows_per_class={"Yes": 12}, per_class=True)
+
+
+def test_per_class_by_default_only_for_a_generator_without_a_learned_conditional() -> None:
+    assert fits_per_class("copula", None) and not fits_per_class("ddpm", None)
+    assert not fits_per_class("ctgan", None) and fits_per_class("ddpm", True)
+    assert not fits_per_class("copula", False)
+
+
+def test_augment_user_errors(default_frame) -> None:
+    with pytest.raises(ConfigError, match="already has a column 'default'"):
+        augment(default_frame, "default", "copula", mark_synthetic="default")
+    with pytest.raises(ConfigError, match="does not take \\['epochs'\\]"):
+        augment(default_frame, "default", "copula", model_params={"epochs": 3})
+    with pytest.raises(ConfigError, match="unknown model"):
+        augment(default_frame, "default", "no-such-model")
+
+
+def test_evaluation_scores_every_method_on_every_seed(default_frame, tmp_path) -> None:
+    result = evaluate_augmentation(default_frame, "default", "copula", ratio=0.3, seeds=2, random_state=3)
+    assert list(result.scores["seed"].unique()) == [3, 4]
+    assert result.methods == list(METHODS) and result.rare_classes == ["Yes"]
+    values = result.scores[list(METRICS)].to_numpy()
+    assert ((values >= 0) & (values <= 1)).all()
+    summary = result.summary()
+    assert list(summary["method"]) == list(METHODS)
+    assert np.allclose(summary["pr_auc_mean"], result.scores.groupby("method", sort=False)["pr_auc"].mean())
+    assert "SMOTE" in result.verdict
+    page = result.to_html(tmp_path / "augment.html").read_text()
+    assert "Verdict" in page and "data:image/png;base64," in page and "Paired gains" in page
+
+
+def test_every_baseline_adds_the_planned_rows_per_class(three_classes) -> None:
+    from synthloom.augment import _random_rows, _smote_rows, _split, target_metadata
+
+    meta = target_metadata(three_classes, "label")
+    classes = list(class_counts(three_classes, "label").index)
+    split = _split(three_classes, "label", classes, meta, 0.8, None, seed=0, test_share=0.3)
+    assert split.plan and all(n > 0 for n in split.plan.values())
+    for rows, labels in (_random_rows(split), _smote_rows(split)):
+        assert dict(zip(*np.unique(labels, return_counts=True), strict=True)) == split.plan
+        assert rows.shape == (len(labels), split.x_train.shape[1])
+    copies, _ = _random_rows(split)
+    real = {tuple(row) for row in split.x_train}
+    assert all(tuple(row) in real for row in copies)  # random oversampling repeats real rows
+
+
+def test_several_rare_classes_are_scored_one_against_the_rest(three_classes) -> None:
+    result = evaluate_augmentation(
+        three_classes, "label", "copula", ratio=1.0, seeds=1, methods=["none", "smote"]
+    )
+    assert sorted(result.rare_classes) == [2, 3] or sorted(result.rare_classes) == [1, 3]
+    assert len(result.rare_classes) == 2
+    assert "one seed" in result.verdict or "not compared" in result.verdict
+
+
+def _constructed(gains: list[float], smote: list[float]) -> AugmentationEvaluation:
+    rows = []
+    for seed, (gain, edge) in enumerate(zip(gains, smote, strict=True)):
+        base = 0.4 + 0.05 * seed  # seeds differ a lot; the paired gain is what counts
+        for method, value in (("none", base), ("smote", base + edge), ("synthloom", base + gain)):
+            rows.append({"seed": seed, "method": method, **dict.fromkeys(METRICS, value)})
+    return AugmentationEvaluation("y", "copula", ["Yes"], pd.DataFrame(rows))
+
+
+def test_verdict_follows_the_paired_gain_and_its_spread() -> None:
+    clear = _constructed([0.02, 0.03, 0.025, 0.02, 0.03], [0.05, 0.06, 0.05, 0.05, 0.06])
+    assert clear.verdict.startswith("synthloom rows help: minority PR-AUC +0.025")
+    assert "SMOTE beats synthloom by 0.029" in clear.verdict
+    noisy = _constructed([0.05, -0.04, 0.03, -0.05, 0.02], [0.0, 0.0, 0.01, -0.01, 0.0])
+    assert noisy.verdict.startswith("synthloom rows do not clearly help")
+    assert "level" in noisy.verdict
+    worse = _constructed([-0.02, -0.03, -0.025, -0.02, -0.03], [0.0] * 5)
+    assert worse.verdict.startswith("synthloom rows hurt")
+    mean, half = clear.gain("synthloom", "none")
+    assert mean == pytest.approx(0.025) and 0 < half < mean
+
+
+def test_smote_without_imbalanced_learn_names_the_extra(default_frame, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "imblearn.over_sampling", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'synthloom\[augment\]'"):
+        evaluate_augmentation(default_frame, "default", "copula", seeds=1, methods=["smote"])
+
+
+def test_evaluation_refuses_bad_settings(default_frame) -> None:
+    with pytest.raises(ConfigError, match="unknown method"):
+        evaluate_augmentation(default_frame, "default", "copula", methods=["magic"])
+    with pytest.raises(ConfigError, match="seeds must be"):
+        evaluate_augmentation(default_frame, "default", "copula", seeds=0)
+    with pytest.raises(ConfigError, match="adds no rows"):
+        evaluate_augmentation(default_frame, "default", "copula", rows_per_class={"Yes": 0})

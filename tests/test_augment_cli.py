@@ -1,0 +1,88 @@
+"""``synthloom augment``: writing real + synthetic rows, the evaluation and its report, user errors."""
+
+from __future__ import annotations
+
+import inspect
+
+import pandas as pd
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from synthloom.augment import DEFAULT_MODEL
+from synthloom.augment_cli import augment_command, parse_rows_per_class
+from synthloom.cli import app
+from synthloom.errors import ConfigError
+
+torch.set_num_threads(1)
+runner = CliRunner()
+
+
+@pytest.fixture
+def real_csv(tmp_path, default_frame):
+    path = tmp_path / "real.csv"
+    default_frame.to_csv(path, index=False)
+    return path
+
+
+def test_writes_real_then_marked_synthetic_rows(tmp_path, real_csv, default_frame) -> None:
+    out = tmp_path / "out.csv"
+    args = ["augment", str(real_csv), "-t", "default", "-m", "copula", "--ratio", "0.2", "-o", str(out)]
+    result = runner.invoke(app, [*args, "--mark-synthetic"])
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out)
+    fake = written[written["is_synthetic"]]
+    assert len(written) == len(default_frame) + len(fake) and len(fake) > 0
+    assert (fake["default"] == "Yes").all()
+    assert f"{len(fake):,} synthetic rows" in result.output
+
+
+def test_rows_per_class_on_a_bundled_data_set_uses_its_target(tmp_path) -> None:
+    out = tmp_path / "out.parquet"
+    args = ["augment", "default", "-m", "copula", "--rows-per-class", "Yes=40", "-o", str(out), "--seed", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = pd.read_parquet(out)
+    assert len(written) == 10_040 and "is_synthetic" not in written
+    assert (written["default"].iloc[-40:] == "Yes").all()
+
+
+def test_evaluate_prints_the_table_and_verdict_and_writes_the_report(tmp_path, real_csv) -> None:
+    report = tmp_path / "augment.html"
+    args = ["augment", str(real_csv), "-t", "default", "-m", "copula", "--ratio", "0.3"]
+    result = runner.invoke(app, [*args, "--evaluate", "--seeds", "2", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())  # the 80-column test terminal wraps lines
+    for text in ("PR-AUC", "+ SMOTE", "+ synthloom", "real rows alone", "over 2 seeds"):
+        assert text in output
+    assert "<h1>Class balancing" in report.read_text()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["-t", "nope", "-o", "x.csv"], "target column 'nope' is not in the data"),
+        (["-t", "default"], "nothing to do"),
+        (["-t", "default", "-o", "x.csv", "--rows-per-class", "Yes"], "CLASS=N"),
+        (["-t", "default", "-o", "x.csv", "--epochs", "3"], "does not take ['epochs']"),
+        (["-t", "default", "-o", "x.csv", "--ratio", "2"], "ratio must be a number in (0, 1]"),
+        (["-t", "default", "--report", "r.html", "-o", "x.csv"], "add --evaluate"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(tmp_path, real_csv, extra, message) -> None:
+    result = runner.invoke(app, ["augment", str(real_csv), "-m", "copula", *extra])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_file_needs_a_target(tmp_path, real_csv) -> None:
+    result = runner.invoke(app, ["augment", str(real_csv), "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2 and "--target" in result.output
+
+
+def test_parse_rows_per_class_and_the_default_model() -> None:
+    assert parse_rows_per_class(["Yes=5", "a=b=2"]) == {"Yes": 5, "a=b": 2}
+    with pytest.raises(ConfigError, match="whole number"):
+        parse_rows_per_class(["Yes=many"])
+    assert inspect.signature(augment_command).parameters["model"].default == DEFAULT_MODEL

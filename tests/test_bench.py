@@ -1,0 +1,145 @@
+"""The benchmark: isolated runs, resumable results, failures recorded without losing other runs, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from synthloom import bench
+from synthloom.cli import app
+from synthloom.errors import ConfigError, DataError
+
+
+@pytest.fixture(scope="module")
+def table_csv(tmp_path_factory) -> Path:
+    """600 rows: a number, a category and a rare binary target that depends on both."""
+    rng = np.random.default_rng(0)
+    n = 600
+    x = rng.normal(0, 1, n)
+    group = rng.choice(["a", "b", "c"], n, p=[0.6, 0.3, 0.1])
+    target = np.where(x + (group == "c") * 1.5 + rng.normal(0, 0.5, n) > 1.6, "yes", "no")
+    path = tmp_path_factory.mktemp("bench_data") / "table.csv"
+    pd.DataFrame({"x": x, "group": group, "y": target}).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory, table_csv) -> tuple[Path, list[bench.BenchRun], pd.DataFrame]:
+    """copula and ctgan (1 epoch) plus a run that fails, benchmarked once."""
+    out = tmp_path_factory.mktemp("bench_out")
+    runs = bench.plan_runs(["copula", "ctgan"], [str(table_csv)], epochs=1, rows=None, target="y")
+    broken = bench.BenchRun("no-such-model", str(table_csv), "y", None, 1.0, None, 0)
+    results = bench.run_benchmark([runs[0], broken, runs[1]], out)
+    return out, runs, results
+
+
+def test_every_run_is_recorded_with_its_measures(finished) -> None:
+    _, _, results = finished
+    assert list(results["model"]) == ["copula", "no-such-model", "ctgan"]
+    ok = results[results["error"].isna()]
+    assert len(ok) == 2
+    assert (ok["train_rows"] == 420).all() and (ok["test_rows"] == 180).all()
+    for column in ("quality", "dcr_share", "dcr_share_holdout", "tstr", "trtr"):
+        assert ok[column].between(0, 1).all(), column
+    assert ok["detection_auc"].between(0, 1).all()
+    assert (ok["fit_s"] >= 0).all() and (ok["peak_mb"] > 10).all()
+    assert ok.set_index("model").loc["ctgan", "epochs_run"] == 1
+    assert (ok["utility_metric"] == "roc_auc").all()
+
+
+def test_a_failed_run_keeps_its_error_and_the_others(finished) -> None:
+    out, _, results = finished
+    failed = results[results["error"].notna()]
+    assert list(failed["model"]) == ["no-such-model"]
+    assert "unknown model" in failed["error"].iloc[0]
+    records = [json.loads(line) for line in (out / bench.RESULTS_FILE).read_text().splitlines()]
+    assert "ConfigError" in records[1]["traceback"]
+
+
+def test_outputs_are_written(finished) -> None:
+    out, _, results = finished
+    page = (out / "bench.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.count("<img") >= 2
+    assert "no-such-model" in page  # the failure is listed
+    assert len(pd.read_csv(out / "results.csv")) == len(results)
+
+
+def test_a_second_call_skips_finished_runs_and_force_reruns_them(finished, monkeypatch) -> None:
+    out, runs, _ = finished
+    lines = (out / bench.RESULTS_FILE).read_text().count("\n")
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a recorded run was run again")
+
+    monkeypatch.setattr(bench, "run_isolated", must_not_run)
+    again = bench.run_benchmark(runs, out)
+    assert (out / bench.RESULTS_FILE).read_text().count("\n") == lines
+    assert len(again) == 3
+
+    monkeypatch.setattr(bench, "run_isolated", lambda *a, **k: {"error": "stand-in"})
+    forced = bench.run_benchmark(runs[:1], out, force=True)
+    assert (out / bench.RESULTS_FILE).read_text().count("\n") == lines + 1
+    assert forced.set_index("model").loc["copula", "error"] == "stand-in"  # the last record wins
+
+
+def test_a_hung_or_dead_process_is_reported() -> None:
+    start = time.perf_counter()
+    assert "killed after" in bench.run_isolated(time.sleep, 60, timeout_s=1)["error"]
+    assert time.perf_counter() - start < 30
+    assert "exit code 3" in bench.run_isolated(os._exit, 3, timeout_s=30)["error"]
+
+
+def test_split_is_seeded_stratified_and_capped(table_csv) -> None:
+    train, test = bench.load_split(str(table_csv), "y", rows=300, seed=1)
+    assert (len(train), len(test)) == (210, 90)
+    share = (pd.read_csv(table_csv)["y"] == "yes").mean()
+    assert abs((test["y"] == "yes").mean() - share) < 0.02
+    again, _ = bench.load_split(str(table_csv), "y", rows=300, seed=1)
+    pd.testing.assert_frame_equal(train, again)
+
+
+def test_plan_checks_names_and_settings(table_csv) -> None:
+    runs = bench.plan_runs(["copula", "tvae"], ["default", str(table_csv)])
+    assert {(r.model, r.dataset, r.target, r.epochs) for r in runs} == {
+        ("copula", "default", "default", None),
+        ("tvae", "default", "default", bench.DEFAULT_EPOCHS["tvae"]),
+        ("copula", str(table_csv), None, None),
+        ("tvae", str(table_csv), None, bench.DEFAULT_EPOCHS["tvae"]),
+    }
+    with pytest.raises(ConfigError, match="unknown model"):
+        bench.plan_runs(["nope"], ["default"])
+    with pytest.raises(ConfigError, match="peer"):
+        bench.plan_runs(["copula"], ["default"], peers=["h2o"])
+    with pytest.raises(DataError, match="'income'"):
+        bench.plan_runs(["copula"], [str(table_csv)], target="income")
+    sdv = bench.plan_runs(["copula"], ["default"], peers=["sdv"])
+    assert [r.model for r in sdv] == ["copula", "sdv-ctgan", "sdv-tvae", "sdv-copula"]
+
+
+def test_cli_refuses_bad_input_in_one_line(tmp_path) -> None:
+    result = CliRunner().invoke(app, ["bench", "--datasets", "nowhere", "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output and "Traceback" not in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_defaults_match_the_library() -> None:
+    from synthloom.bench_cli import bench_command
+
+    defaults = bench_command.__wrapped__.__defaults__
+    assert bench.DEFAULT_MAX_MINUTES in defaults and bench.DEFAULT_ROWS in defaults
+    assert ",".join(bench.DEFAULT_MODELS) in defaults and ",".join(bench.DEFAULT_DATASETS) in defaults
+
+
+def test_peak_memory_is_the_runs_own() -> None:
+    ballast = np.ones(50_000_000)  # 400 MB in this process only
+    child = bench.run_isolated(bench.peak_rss_mb, timeout_s=120)
+    assert 10 < child < bench.peak_rss_mb() - 300
+    del ballast

@@ -1,0 +1,78 @@
+"""``synthloom fit --constraints rules.json``: the rules reach the model file and every sampled row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from synthloom.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def real_csv(tmp_path_factory, default_frame) -> Path:
+    """The real credit data with a limit column above each balance (two rows break it)."""
+    frame = default_frame.assign(limit=(default_frame["balance"] * 1.5 + 500).round(2))
+    frame.loc[[5, 9], "limit"] = frame.loc[[5, 9], "balance"] - 1
+    path = tmp_path_factory.mktemp("real") / "real.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def write_rules(folder: Path, rules: object) -> Path:
+    path = folder / "rules.json"
+    path.write_text(json.dumps(rules))
+    return path
+
+
+def test_fit_with_constraints_then_sample_keeps_them(real_csv, tmp_path):
+    rules = write_rules(
+        tmp_path,
+        [
+            {"type": "inequality", "low": "balance", "high": "limit"},
+            {"type": "range", "column": "income", "low": 10000, "high": 60000},
+            {"type": "fixed_combinations", "columns": ["default", "student"]},
+        ],
+    )
+    model = tmp_path / "m.synthloom"
+    fitted = invoke("fit", real_csv, "-o", model, "--constraints", rules, "--seed", "1")
+    assert fitted.exit_code == 0, fitted.output
+    text = " ".join(fitted.output.split())
+    assert "constraint 'balance <= limit' is broken by 2 real row(s) (rows 5, 9)" in text
+    out = tmp_path / "fake.csv"
+    sampled = invoke("sample", model, "-n", "800", "-o", out, "--seed", "2", "-c", "student=Yes")
+    assert sampled.exit_code == 0, sampled.output
+    fake = pd.read_csv(out)
+    assert len(fake) == 800 and (fake["student"] == "Yes").all()
+    assert (fake["limit"] >= fake["balance"]).all()
+    assert fake["income"].between(10000, 60000).all()
+
+
+@pytest.mark.parametrize(
+    ("rules", "fragment"),
+    [
+        ([{"type": "inequality", "low": "balance", "high": "ceiling"}], "names column 'ceiling'"),
+        ([{"type": "predicate", "name": "x"}], "cannot be declared in JSON"),
+        ("not a list", "expected a list of rules"),
+    ],
+)
+def test_bad_constraints_file_is_a_one_line_user_error(real_csv, tmp_path, rules, fragment):
+    model = tmp_path / "m.synthloom"
+    result = invoke("fit", real_csv, "-o", model, "--constraints", write_rules(tmp_path, rules))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and fragment in " ".join(result.output.split())
+    assert not model.exists()
+
+
+def test_missing_constraints_file(real_csv, tmp_path):
+    result = invoke("fit", real_csv, "-o", tmp_path / "m.synthloom", "--constraints", tmp_path / "none.json")
+    assert result.exit_code == 2 and "constraints file not found" in " ".join(result.output.split())
