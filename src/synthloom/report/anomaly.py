@@ -17,7 +17,8 @@ import pandas as pd
 
 from synthloom.data.images import image_grid
 from synthloom.metrics.anomaly import MEANINGS, roc_curve
-from synthloom.report.html import CSS, _frame_table
+from synthloom.report.html import _frame_table
+from synthloom.report.html import page as html_page
 from synthloom.report.images import _png
 from synthloom.report.plots import REAL, SYNTHETIC, figure, loss_curves, to_png
 
@@ -116,12 +117,7 @@ def anomaly_report_html(page: AnomalyPage) -> str:
     body.append(_most_anomalous(page, scores, labels))
     if page.history:
         body.append("<h2>Training</h2>" + _img(loss_curves(page.history), "training loss curves"))
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_e(page.title)}</title><style>{CSS}</style></head><body><main>"
-        + "".join(body)
-        + "</main></body></html>\n"
-    )
+    return html_page(page.title, body)
 
 
 def _e(text: object) -> str:

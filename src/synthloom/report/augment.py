@@ -15,7 +15,7 @@ import pandas as pd
 from synthloom.data.io import atomic_write_text
 from synthloom.metrics.result import FAIR, GOOD, INFO, POOR
 from synthloom.report import plots
-from synthloom.report.html import CSS, _badge, _e, _figure, _frame_table
+from synthloom.report.html import _badge, _e, _figure, _frame_table, page
 
 if TYPE_CHECKING:
     from synthloom.augment import AugmentationEvaluation
@@ -52,17 +52,8 @@ def metric_bars(result: AugmentationEvaluation) -> str:
 
 def render(result: AugmentationEvaluation) -> str:
     """The whole page as one string."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Augmentation report</title><style>{CSS}</style></head><body><main>"
-        + _header(result)
-        + _scores(result)
-        + _gains(result)
-        + _per_seed(result)
-        + _method(result)
-        + "</main></body></html>\n"
-    )
+    sections = [_header(result), _scores(result), _gains(result), _per_seed(result), _method(result)]
+    return page("Augmentation report", sections)
 
 
 def write_augmentation_report(result: AugmentationEvaluation, path: str | Path) -> Path:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 
-from synthloom.report.html import CSS
+from synthloom.report.html import page
 from synthloom.report.plots import figure, to_png
 
 # (column, axis label, one sentence on how to read it); TSTR / TRTR is computed from two columns
@@ -80,13 +80,7 @@ def render(results: pd.DataFrame) -> str:
             _image(_bars(ok, column, label), label) + f"<p>{html.escape(meaning)}</p>"
             for column, label, meaning in MEASURES
         ]
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>synthloom bench</title><style>{CSS}</style></head><body><main>"
-        + "".join(body)
-        + "</main></body></html>\n"
-    )
+    return page("synthloom bench", body)
 
 
 def _split(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -132,10 +132,15 @@ def render(report: Report) -> str:
     body = [_header(report), _summary(report), _warnings(report)]
     body += [_section(name, report, draw) for name, draw in sections.items() if name in report.families]
     body += [_training(report), _data(report)]
+    return page("Synthetic data quality report", body)
+
+
+def page(title: str, body: list[str]) -> str:
+    """One self-contained HTML page (inline CSS, no script) around ``body``'s sections, in order."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Synthetic data quality report</title><style>{CSS}</style></head><body><main>"
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>"
         + "".join(body)
         + "</main></body></html>\n"
     )
