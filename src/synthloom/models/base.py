@@ -338,6 +338,25 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
     return model
 
 
+def module_tensors(modules: dict[str, torch.nn.Module]) -> dict[str, torch.Tensor]:
+    """Every network's weights and buffers as one flat dict, keys ``"<network>.<parameter>"`` (for saving)."""
+    return {
+        f"{name}.{key}": value.detach().cpu().contiguous()
+        for name, module in modules.items()
+        for key, value in module.state_dict().items()
+    }
+
+
+def load_module_tensors(
+    modules: dict[str, torch.nn.Module], tensors: dict[str, torch.Tensor], device: torch.device
+) -> None:
+    """Put the weights saved by ``module_tensors`` back into freshly built networks, on ``device``."""
+    for name, module in modules.items():
+        prefix = f"{name}."
+        module.load_state_dict({k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)})
+        module.to(device)
+
+
 def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     if not path.is_file():
         raise ModelFileError(f"{path}: model file not found; check the path or fit a model first")

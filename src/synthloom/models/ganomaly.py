@@ -52,6 +52,8 @@ from synthloom.models.base import (
     FILE_FORMAT_VERSION,
     _read_model_file,
     _resolve_seed,
+    load_module_tensors,
+    module_tensors,
 )
 from synthloom.models.image_base import _padded_side, check_images, run_random_batches
 from synthloom.models.neural import seeded
@@ -562,8 +564,7 @@ class GANomaly:
         else:
             description["image"] = {"channels": self.channels_, "side": self.side_, "layout": self.layout_}
         tensors = {"validation_scores": torch.from_numpy(self.validation_scores_)}
-        for name, module in self._modules().items():
-            tensors |= {f"{name}.{k}": v.detach().cpu().contiguous() for k, v in module.state_dict().items()}
+        tensors |= module_tensors(self._modules())
         path = Path(path)
         with atomic_path(path) as tmp:
             save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
@@ -594,9 +595,7 @@ class GANomaly:
             model.channels_, model.side_ = int(image["channels"]), int(image["side"])
             model.layout_, model.size_ = str(image["layout"]), _padded_side(int(image["side"]))
         model._build()
-        for name, module in model._modules().items():
-            prefix = f"{name}."
-            module.load_state_dict({k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)})
+        load_module_tensors(model._modules(), tensors, model.device_)
         model.validation_scores_ = tensors["validation_scores"].double().numpy()
         return model
 

@@ -38,6 +38,8 @@ from synthloom.models.base import (
     _read_model_file,
     _resolve_seed,
     check_row_count,
+    load_module_tensors,
+    module_tensors,
 )
 from synthloom.models.neural import seeded
 from synthloom.training import distributed
@@ -359,11 +361,7 @@ class ImageGenerator(SeededSampling, ABC):
             },
             "loss_history": self.loss_history_,
         }
-        tensors = {
-            f"{name}.{key}": value.detach().cpu().contiguous()
-            for name, module in self._modules().items()
-            for key, value in module.state_dict().items()
-        }
+        tensors = module_tensors(self._modules())
         path = Path(path)
         with atomic_path(path) as tmp:
             save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
@@ -385,10 +383,7 @@ class ImageGenerator(SeededSampling, ABC):
         model._samples_drawn = 0
         model.device_ = resolve_device(model.device)
         model._build()
-        for name, module in model._modules().items():
-            prefix = f"{name}."
-            module.load_state_dict({k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)})
-            module.to(model.device_)
+        load_module_tensors(model._modules(), tensors, model.device_)
         return model
 
 

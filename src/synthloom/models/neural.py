@@ -26,7 +26,7 @@ import torch
 from synthloom.data.encoders import Span
 from synthloom.data.metadata import Metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
-from synthloom.models.base import BaseGenerator, _resolve_seed
+from synthloom.models.base import BaseGenerator, _resolve_seed, load_module_tensors, module_tensors
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
 from synthloom.training import distributed
@@ -307,10 +307,7 @@ class NeuralGenerator(BaseGenerator):
         return super().save(path)
 
     def _tensors(self) -> dict[str, torch.Tensor]:
-        tensors = {}
-        for name, module in self._modules().items():
-            for key, value in module.state_dict().items():
-                tensors[f"{name}.{key}"] = value
+        tensors = module_tensors(self._modules())
         if self.sampler_.spans:
             tensors["sampler.counts"] = self.sampler_.counts
         return tensors
@@ -325,8 +322,4 @@ class NeuralGenerator(BaseGenerator):
             tensors.get("sampler.counts"), self.transformer_.spans, self.device_
         )
         self._build()
-        for name, module in self._modules().items():
-            prefix = f"{name}."
-            state = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
-            module.load_state_dict(state)
-            module.to(self.device_)
+        load_module_tensors(self._modules(), tensors, self.device_)
