@@ -47,11 +47,17 @@ DATA_SEED = 0  # which rows / images are used: fixed, so seeds only change the m
 
 # -- the plain autoencoder baseline ----------------------------------------------------------------------
 def autoencoder_scores(
-    train: np.ndarray, test: np.ndarray, seed: int, epochs: int, width: int = 32, latent: int = 100
+    train: np.ndarray,
+    test: np.ndarray,
+    seed: int,
+    epochs: int,
+    width: int = 32,
+    latent: int = 100,
+    device: str = "cpu",
 ) -> np.ndarray:
     """Per-sample reconstruction MSE of an autoencoder trained on ``train`` (rows, or images in [-1, 1])."""
     images = train.ndim == 4
-    with seeded(seed, torch.device("cpu")):
+    with seeded(seed, torch.device(device)):
         if images:
             size = train.shape[-1]
             net = nn.Sequential(ImageEncoder(1, size, width, latent), ImageDecoder(1, size, width, latent))
@@ -62,19 +68,21 @@ def autoencoder_scores(
                 nn.Linear(d, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, code), nn.LeakyReLU(0.2),
                 nn.Linear(code, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, d),
             )  # fmt: skip
+        net = net.to(device)
         optimizer = torch.optim.Adam(net.parameters(), 1e-3)
-        x = torch.from_numpy(train).float()
+        x = torch.from_numpy(train).float().to(device)
         batch = 64
         for _ in range(epochs * max(1, len(x) // batch)):
-            part = x[torch.randint(len(x), (batch,))]
+            part = x[torch.randint(len(x), (batch,), device=device)]
             loss = (net(part) - part).pow(2).mean()
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
         net.eval()
         with torch.no_grad():
-            out = [(net(p) - p).pow(2).flatten(1).mean(1) for p in torch.from_numpy(test).float().split(1024)]
-    return torch.cat(out).double().numpy()
+            test_x = torch.from_numpy(test).float().to(device)
+            out = [(net(p) - p).pow(2).flatten(1).mean(1) for p in test_x.split(1024)]
+    return torch.cat(out).double().cpu().numpy()
 
 
 # -- shuttle -----------------------------------------------------------------------------------------------
@@ -101,7 +109,7 @@ def run_shuttle(args: argparse.Namespace) -> list[dict]:
         "local outlier factor": lambda s: (
             -LocalOutlierFactor(novelty=True).fit(train_z).score_samples(test_z)
         ),
-        "autoencoder": lambda s: autoencoder_scores(train_z, test_z, s, args.ae_epochs),
+        "autoencoder": lambda s: autoencoder_scores(train_z, test_z, s, args.ae_epochs, device=args.device),
     }
     results = []
     for seed in args.seeds:
@@ -124,7 +132,7 @@ def _ganomaly(args: argparse.Namespace, seed: int, **extra: object) -> GANomaly:
         epochs=args.epochs,
         batch_size=args.batch_size,
         width=args.width,
-        device="cpu",
+        device=args.device,
         random_state=seed,
         **extra,
     )
@@ -171,7 +179,7 @@ def run_mnist(args: argparse.Namespace) -> list[dict]:
             start = time.perf_counter()
             latent = args.latent_dim or 100  # GANomaly's own default for images
             scores = autoencoder_scores(
-                _padded(train), _padded(test), seed, args.ae_epochs, args.width, latent
+                _padded(train), _padded(test), seed, args.ae_epochs, args.width, latent, args.device
             )
             results.append(
                 {"digit": digit, **_row("autoencoder", seed, labels, scores, time.perf_counter() - start)}
@@ -223,6 +231,7 @@ def main() -> None:
     parser.add_argument("--test-size", type=int, default=10_000, help="mnist: test images")
     parser.add_argument("--repeat-check", action="store_true", help="mnist: fit one setting twice, compare")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (GANomaly and the autoencoder)")
     parser.add_argument("--out", default="benchmarks/results")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -1,4 +1,5 @@
-"""GPU check: every trained generator, briefly, on CUDA (bf16 mixed precision) and on the CPU, side by side.
+"""GPU check: every trained generator and the GANomaly detector, briefly, on CUDA (bf16 mixed
+precision) and on the CPU, side by side.
 
     .venv/bin/python benchmarks/gpu_check.py [--seconds 12] [--rows 20000]
 
@@ -22,13 +23,14 @@ from rich.table import Table
 console = Console()
 TABULAR = ("ctgan", "tvae", "ddpm")
 IMAGE = ("dcgan", "vae")
+CONDITIONAL_IMAGE = ("cdcgan", "cvae")
 
 
-def _counting(model: Any) -> dict[str, float]:
-    """Count optimisation steps and time them, by wrapping the model's ``_train_step`` (tabular and
-    image alike); the time runs from the first step to the last, so data encoding is not counted."""
-    counter = {"steps": 0, "first": 0.0, "last": 0.0}
-    step = model._train_step
+def _counting(owner: Any, attribute: str, counter: dict[str, float]) -> None:
+    """Count optimisation steps and time them, by wrapping ``owner.<attribute>`` (a generator's
+    ``_train_step``, a detector trainer's ``step``); the time runs from the first step to the last, so
+    data encoding is not counted."""
+    step = getattr(owner, attribute)
 
     def counted(*args: Any) -> dict[str, float]:
         counter["first"] = counter["first"] or time.perf_counter()
@@ -37,8 +39,11 @@ def _counting(model: Any) -> dict[str, float]:
         counter["last"] = time.perf_counter()
         return losses
 
-    model._train_step = counted
-    return counter
+    setattr(owner, attribute, counted)
+
+
+def _steps_per_s(counter: dict[str, float]) -> float:
+    return (counter["steps"] - 1) / max(counter["last"] - counter["first"], 1e-9)
 
 
 def _synchronise(device: str) -> None:
@@ -53,17 +58,35 @@ def measure(name: str, device: str, data: Any, seconds: float, n_sample: int) ->
 
     params = {"epochs": 10_000, "max_minutes": seconds / 60, "device": device, "random_state": 0}
     model = get_model(name, **params) if name in TABULAR else model_class(name)(**params)
-    counter = _counting(model)
+    counter = {"steps": 0, "first": 0.0, "last": 0.0}
+    _counting(model, "_train_step", counter)
     model.fit(*data)
     _synchronise(device)
-    steps_per_s = (counter["steps"] - 1) / max(counter["last"] - counter["first"], 1e-9)
     start = time.perf_counter()
     model.sample(n_sample, random_state=0)
     _synchronise(device)
-    return {
-        "steps_per_s": steps_per_s,
-        "sample_per_s": n_sample / (time.perf_counter() - start),
-    }
+    return {"steps_per_s": _steps_per_s(counter), "sample_per_s": n_sample / (time.perf_counter() - start)}
+
+
+def measure_detector(device: str, images: Any, seconds: float) -> dict[str, float]:
+    """Fit GANomaly on ``images`` for about ``seconds`` seconds, then score them all (scored/s)."""
+    from synthloom.models.ganomaly import GANomaly
+
+    model = GANomaly(epochs=10_000, max_minutes=seconds / 60, device=device, random_state=0)
+    counter = {"steps": 0, "first": 0.0, "last": 0.0}
+    build = model._build
+
+    def build_counted() -> None:  # the trainer exists only once fit has built the networks
+        build()
+        _counting(model.trainer_, "step", counter)
+
+    model._build = build_counted
+    model.fit(images)
+    _synchronise(device)
+    start = time.perf_counter()
+    model.score(images)
+    _synchronise(device)
+    return {"steps_per_s": _steps_per_s(counter), "sample_per_s": len(images) / (time.perf_counter() - start)}
 
 
 def main() -> int:
@@ -82,15 +105,19 @@ def main() -> int:
 
     console.print(f"GPU: {torch.cuda.get_device_name(0)}; CPU threads: {torch.get_num_threads()}")
     table_data = (datasets.load("adult").sample(args.rows, random_state=0),)
-    images, _ = datasets.load_images("digits")
+    images, labels = datasets.load_images("digits")
     cases = [(name, table_data, args.rows, "rows") for name in TABULAR]
     cases += [(name, (images,), 1_000, "images") for name in IMAGE]
+    cases += [(name, (images, labels), 1_000, "images") for name in CONDITIONAL_IMAGE]
+    cases += [("ganomaly", (images,), len(images), "scored")]
     table = Table(title=f"CUDA (bf16 autocast) vs CPU, {args.seconds:.0f} s of training each")
     for column in ("generator", "steps/s CUDA", "steps/s CPU", "x", "sampled/s CUDA", "sampled/s CPU", "x"):
         table.add_column(column, justify="right")
     for name, data, n_sample, unit in cases:
-        gpu = measure(name, "cuda", data, args.seconds, n_sample)
-        cpu = measure(name, "cpu", data, args.seconds, n_sample)
+        if name == "ganomaly":
+            gpu, cpu = (measure_detector(device, images, args.seconds) for device in ("cuda", "cpu"))
+        else:
+            gpu, cpu = (measure(name, device, data, args.seconds, n_sample) for device in ("cuda", "cpu"))
         console.print(f"{name}: cuda {gpu} cpu {cpu} ({unit})")
         table.add_row(
             name,
