@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -223,8 +224,8 @@ def run_distributed(args: argparse.Namespace) -> None:
         shutil.rmtree(work, ignore_errors=True)
     for label, values in scores.items():
         console.print(
-            f"distributed {label}: mean quality {sum(values) / len(values):.3f} over seeds {args.seeds} "
-            f"(ctgan, {args.epochs} epochs, global batch {args.batch})"
+            f"distributed {label}: quality mean {np.mean(values):.3f} sd {np.std(values, ddof=1):.3f} "
+            f"over seeds {args.seeds} (ctgan, {args.epochs} epochs, global batch {args.batch})"
         )
 
 

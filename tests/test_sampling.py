@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from synthloom.errors import ConfigError
@@ -144,3 +145,18 @@ def test_cli_interrupted_parts_say_how_to_resume(copula, tmp_path, monkeypatch):
     monkeypatch.setattr(synthloom.sampling, "sample_to_parts", interrupted)
     result = CliRunner().invoke(app, ["sample", str(model), "-n", "10", "-o", str(tmp_path / "out")])
     assert result.exit_code == 130 and "run again to resume" in " ".join(result.output.split())
+
+
+def test_numeric_ids_stay_unique_across_chunks_and_parts(default_frame, tmp_path):
+    import pyarrow.dataset as ds
+
+    from synthloom import get_model
+    from synthloom.sampling import sample_to_file, sample_to_parts
+
+    with_ids = default_frame.head(300).assign(customer_id=range(1000, 1300))
+    model = get_model("copula", random_state=0).fit(with_ids)
+    out = sample_to_parts(model, 2_000, tmp_path / "out", seed=1, part_rows=1_000, chunk_rows=500)
+    ids = ds.dataset(out, format="parquet").to_table().to_pandas()["customer_id"]
+    assert ids.is_unique and ids.min() >= 1300  # new ids, past the real ones
+    one_file = sample_to_file(model, 2_000, tmp_path / "one.csv", seed=1, chunk_rows=500)
+    assert pd.read_csv(one_file)["customer_id"].tolist() == ids.tolist()

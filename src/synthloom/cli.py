@@ -15,7 +15,14 @@ from rich.table import Table
 
 from synthloom.augment_cli import augment_command
 from synthloom.bench_cli import bench_command
-from synthloom.cli_support import SeedOption, console, err_console, load_input, user_errors
+from synthloom.cli_support import (
+    SeedOption,
+    console,
+    err_console,
+    load_input,
+    main_process_speaks,
+    user_errors,
+)
 from synthloom.detect_cli import detect_app
 from synthloom.errors import ConfigError
 from synthloom.image_cli import image_app
@@ -103,9 +110,8 @@ def fit_command(
     from synthloom.data.constraints import load_constraints
     from synthloom.data.metadata import Metadata
     from synthloom.registry import model_class
-    from synthloom.training.distributed import is_main_process
 
-    console.quiet = not is_main_process()  # under torchrun, one process speaks
+    main_process_speaks()
 
     generator_class = model_class(model)
     if getattr(generator_class, "kind", "table") == "image":

