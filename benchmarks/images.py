@@ -11,7 +11,15 @@ that classifier calls faces. Sample grids land in ``--out``.
     .venv/bin/python benchmarks/images.py --dataset digits --epochs 60 --threads 1
     .venv/bin/python benchmarks/images.py --dataset faces --models dcgan --width 16 --max-minutes 4
     .venv/bin/python benchmarks/images.py --dataset shapes --models cvae cdcgan --width 8 --max-minutes 1.5
-    .venv/bin/python benchmarks/images.py --dataset mnist --models cdcgan --max-minutes 15 --threads 2
+    .venv/bin/python benchmarks/images.py --dataset mnist --models cdcgan --width 16 --max-minutes 15 \
+        --threads 2 --samples 59500
+
+Measured (2026-11-28, 2 CPU threads, nothing else running), the MNIST line above: cdcgan trained 15
+minutes (6 epochs); CAS 0.942 against the real-trained 0.974 (0.967x; a classifier trained on 59,500
+synthetic images, the size of the real training set, tested on the 10,500 real test images); FID 4.05
+(real training images: 1.36), precision 0.910, recall 0.889, every class covered, label agreement 0.959,
+no memorised images. Without the mode-seeking term the same run collapsed to one image per class (recall
+0, CAS 0.403).
 """
 
 from __future__ import annotations
@@ -94,6 +102,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--no-yardstick", action="store_true", help="skip scoring real training images as if generated"
+    )
     parser.add_argument("--out", default="benchmarks/out")
     parser.add_argument(
         "--contrast", default="lfw", help="one-class sets: labelled images whose other classes contrast"
@@ -107,9 +118,11 @@ def main() -> None:
     args.feature_set = contrast_set(train, args.contrast) if one_class else None
     console = Console(width=200)  # the table has 14 columns; never squeeze numbers into ellipses
     console.print(f"{args.dataset}: {len(real.train):,} training and {len(test.images):,} test images")
-    # the yardstick: as many real training images as fakes, scored as if generated (copies by definition)
-    yardstick = score(real, real.train[: args.samples], real.train_labels[: args.samples], args)
-    results = {"real train": {"fit_s": 0.0, "epochs": 0.0, **yardstick}}
+    results = {}
+    if not args.no_yardstick:
+        # as many real training images as fakes, scored as if generated (copies by definition)
+        yardstick = score(real, real.train[: args.samples], real.train_labels[: args.samples], args)
+        results["real train"] = {"fit_s": 0.0, "epochs": 0.0, **yardstick}
     results.update({name: run_one(name, args, real) for name in args.models})
     table = Table(title=f"image generators on {args.dataset} ({args.threads} CPU thread(s), {args.device})")
     table.add_column("model")

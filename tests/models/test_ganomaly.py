@@ -158,3 +158,29 @@ def test_user_errors(fitted, shuttle) -> None:
         GANomaly(device="cpu").fit(shuttle[0].head(5))
     with pytest.raises(ConfigError, match="fpr"):
         fitted.threshold(1.5)
+
+
+def test_neighbours_score_is_the_image_default_and_measures_distance_to_normal(digits) -> None:
+    from synthloom.models.ganomaly import MEMORY_SIZE, _neighbour_distance
+
+    images, labels = digits
+    detector = GANomaly(epochs=1, width=8, latent_dim=16, device="cpu", random_state=0).fit(
+        images[labels != 0]
+    )
+    assert detector._resolved_scoring() == "neighbours"
+    n = detector.n_training_samples_
+    assert len(detector.memory_codes_) == min(MEMORY_SIZE, n - round(0.1 * n))  # the training split
+    memory = detector.memory_features_
+    assert _neighbour_distance(memory[:1], memory[:1]).abs().max() < 1e-3  # itself: distance 0
+    assert (_neighbour_distance(-memory[:1], memory[:1]) > 1.9).all()  # opposite: distance 2
+    scores = detector.score(images)
+    detector.scoring = "combined"
+    assert not np.array_equal(detector.score(images), scores)
+    del detector.memory_codes_, detector.memory_features_  # as in a file written before the memory
+    detector.scoring = None
+    with pytest.raises(ConfigError, match="refit"):
+        detector.score(images[:5])
+
+
+def test_tables_default_to_the_combined_reconstruction_score(shuttle) -> None:
+    assert GANomaly(epochs=1, random_state=0).fit(shuttle[0])._resolved_scoring() == "combined"
