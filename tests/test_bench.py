@@ -143,3 +143,13 @@ def test_peak_memory_is_the_runs_own() -> None:
     child = bench.run_isolated(bench.peak_rss_mb, timeout_s=120)
     assert 10 < child < bench.peak_rss_mb() - 300
     del ballast
+
+
+def test_sdv_peer_takes_number_columns_that_look_boolean():
+    pytest.importorskip("sdv")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"x": rng.normal(size=200), "flag": rng.integers(0, 2, 200), "zeros": np.zeros(200, dtype=int)}
+    )
+    fake = bench.fit_sdv("sdv-copula", frame, None, seed=0)(50)
+    assert len(fake) == 50 and set(fake["flag"].unique()) <= {0, 1}

@@ -298,6 +298,10 @@ def fit_sdv(model: str, train: pd.DataFrame, epochs: int | None, seed: int) -> C
     from synthloom.metrics.fidelity import to_sdmetrics_metadata
 
     columns = to_sdmetrics_metadata(Metadata.infer(train))["columns"]
+    for name, column in columns.items():
+        # SDV's boolean columns take True / False only; a 0/1 (or all-0) number column is a category to it
+        if column["sdtype"] == "boolean" and not pd.api.types.is_bool_dtype(train[name]):
+            columns[name] = {"sdtype": "categorical"}
     metadata = SDVMetadata.load_from_dict({"tables": {"table": {"columns": columns}}})
     synthesizer_class = getattr(sdv.single_table, _SDV_CLASSES[model])
     params = {} if model == "sdv-copula" else {"epochs": epochs or DEFAULT_EPOCHS[model], "enable_gpu": False}

@@ -5,7 +5,7 @@ import torch
 
 from synthloom import get_model, load
 from synthloom.errors import ConfigError
-from synthloom.models.ctgan import Critic, gradient_penalty
+from synthloom.models.ctgan import Critic, Generator, MaskDropout, gradient_penalty
 
 SMALL = {"batch_size": 100, "embedding_dim": 16}
 
@@ -44,3 +44,21 @@ def test_gradient_penalty_is_zero_for_a_unit_gradient_critic():
     with torch.no_grad():
         critic.net[0].weight.mul_(3)
     assert gradient_penalty(critic, real, fake).item() == pytest.approx(4.0, rel=1e-5)
+
+
+def test_ctgan_generator_gives_the_same_rows_with_and_without_autograd():
+    generator = Generator(in_dim=12, width=16, depth=3, out_dim=5).eval()
+    x = torch.randn(40, 12)
+    with torch.no_grad():
+        buffered = generator(x)  # the sampling path: blocks write into one buffer
+    concatenated = generator(x).detach()
+    assert torch.equal(buffered, concatenated)
+
+
+def test_mask_dropout_zeroes_about_p_keeps_the_mean_and_is_off_in_eval():
+    torch.manual_seed(0)
+    dropout, x = MaskDropout(0.5), torch.ones(200, 500)
+    out = dropout(x)
+    assert abs((out == 0).float().mean().item() - 0.5) < 0.01
+    assert abs(out.mean().item() - 1.0) < 0.02
+    assert torch.equal(dropout.eval()(x), x)

@@ -45,3 +45,14 @@ def test_cross_entropy_sums_groups_and_gumbel_draws_follow_probabilities():
     draws = layout.sample_categorical(logits)
     share = draws[:, 3].mean().item()
     assert abs(share - torch.softmax(torch.tensor([2.0, 0.0]), 0)[0].item()) < 0.02
+
+
+def test_hard_gumbel_activation_draws_follow_the_softmax():
+    layout = SpanLayout(SPANS)
+    torch.manual_seed(0)
+    raw = torch.tensor([[0.0, 1.0, 0.0, -1.0, 0.5, 0.0, 0.0]]).expand(20_000, -1)
+    draws = layout.activate(raw, hard=True)  # tau plays no part in which category wins
+    expected = torch.softmax(raw[0, 1:4], 0)
+    torch.testing.assert_close(draws[:, 1:4].mean(0), expected, atol=0.015, rtol=0)
+    assert torch.equal(draws[:, 1:4].sum(1), torch.ones(20_000))
+    assert layout.activate(raw[:1], hard=True).shape == (1, 7)

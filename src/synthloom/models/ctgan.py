@@ -43,7 +43,32 @@ class Generator(nn.Module):
         self.head = nn.Linear(in_dim + depth * width, out_dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.body(x))
+        if torch.is_grad_enabled():
+            return self.head(self.body(x))
+        # no autograd (sampling): each block writes into one buffer laid out as the concatenations would
+        # be, [h_depth, ..., h_1, x], and reads its input as a view, instead of copying a growing input
+        buffer = x.new_empty(x.shape[0], self.head.in_features)
+        end = buffer.shape[1] - x.shape[1]
+        buffer[:, end:] = x
+        for block in self.body:
+            width = block.linear.out_features
+            buffer[:, end - width : end] = torch.relu(block.norm(block.linear(buffer[:, end:])))
+            end -= width
+        return self.head(buffer)
+
+
+class MaskDropout(nn.Module):
+    """Dropout with its mask drawn by ``torch.rand``: on CPU about 3x cheaper per element than the
+    ``bernoulli_`` draw of ``nn.Dropout``, whose masks took a tenth of a CTGAN training step (profiler)."""
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        return x * (torch.rand_like(x) >= self.p) * (1 / (1 - self.p))
 
 
 class Critic(nn.Module):
@@ -55,7 +80,7 @@ class Critic(nn.Module):
         layers: list[nn.Module] = []
         dim = in_dim * pac
         for _ in range(depth):
-            layers += [nn.Linear(dim, width), nn.LeakyReLU(0.2), nn.Dropout(0.5)]
+            layers += [nn.Linear(dim, width), nn.LeakyReLU(0.2), MaskDropout(0.5)]
             dim = width
         self.net = nn.Sequential(*layers, nn.Linear(dim, 1))
 
@@ -179,7 +204,7 @@ class CTGAN(NeuralGenerator):
             honour = torch.zeros((), device=self.device_)
         else:
             target = torch.zeros_like(raw)
-            target[:, self.sampler_.columns] = cond
+            target.index_copy_(1, self.sampler_.columns, cond)
             honour = self.layout_.cross_entropy(raw, target).mean()
         self.generator_optimizer_.zero_grad(set_to_none=True)
         (adversarial + honour).backward()

@@ -208,14 +208,13 @@ class TabDDPM(NeuralGenerator):
         """Draw x_t ~ q(x_t | x_0) for every row; returns x_t and the Gaussian noise on the values."""
         alpha_bar = self.alpha_bar_[t][:, None]  # (B, 1)
         noisy = rows.clone()
-        values = rows[:, self.value_columns_]
+        values = rows.index_select(1, self.value_columns_)
         noise = torch.randn_like(values)
-        noisy[:, self.value_columns_] = alpha_bar.sqrt() * values + (1 - alpha_bar).sqrt() * noise
+        noisy.index_copy_(1, self.value_columns_, alpha_bar.sqrt() * values + (1 - alpha_bar).sqrt() * noise)
         if self.layout_.n_groups:
-            one_hot = rows[:, self.layout_.softmax_index]
-            noisy[:, self.layout_.softmax_index] = self.layout_.sample_categorical(
-                self._mix(alpha_bar, one_hot)
-            )
+            one_hot = rows.index_select(1, self.layout_.softmax_index)
+            categories = self.layout_.sample_categorical(self._mix(alpha_bar, one_hot))
+            noisy.index_copy_(1, self.layout_.softmax_index, categories)
         return noisy, noise
 
     # -- training ---------------------------------------------------------------------------------------
@@ -229,8 +228,8 @@ class TabDDPM(NeuralGenerator):
         softmax = self.layout_.softmax_index
         alpha_bar_t = self.alpha_bar_[t][:, None]
         previous = torch.where(t > 0, self.alpha_bar_[(t - 1).clamp(min=0)], 1.0)[:, None]
-        x_t, x_0 = noisy[:, softmax], rows[:, softmax]
-        predicted = self.layout_.segment_log_softmax(raw[:, softmax]).exp()
+        x_t, x_0 = noisy.index_select(1, softmax), rows.index_select(1, softmax)
+        predicted = self.layout_.segment_log_softmax(raw.index_select(1, softmax)).exp()
         log_q = self._posterior(x_t, x_0, alpha_bar_t, previous)
         log_p = self._posterior(x_t, predicted, alpha_bar_t, previous)
         return (log_q.exp() * (log_q - log_p)).sum(dim=1)
@@ -246,7 +245,7 @@ class TabDDPM(NeuralGenerator):
         raw = self._denoise(self.denoiser_, noisy, t, self.sampler_.own_vectors(rows))
         gaussian = multinomial = torch.zeros((), device=self.device_)
         if noise.numel():
-            gaussian = ((raw[:, self.value_columns_] - noise) ** 2).mean()
+            gaussian = ((raw.index_select(1, self.value_columns_) - noise) ** 2).mean()
         if self.layout_.n_groups:
             kl = self._categorical_kl(rows, noisy, raw, t)
             multinomial = kl.mean() * self.timesteps / self.layout_.n_groups
@@ -290,10 +289,12 @@ class TabDDPM(NeuralGenerator):
 
     def _generate(self, n: int, cond: torch.Tensor | None) -> torch.Tensor:
         x = torch.zeros((n, self.transformer_.output_dim), device=self.device_)
-        x[:, self.value_columns_] = torch.randn(n, self.value_columns_.numel(), device=self.device_)
+        x.index_copy_(
+            1, self.value_columns_, torch.randn(n, self.value_columns_.numel(), device=self.device_)
+        )
         if self.layout_.n_groups:
             uniform = torch.zeros((n, self.layout_.softmax_index.numel()), device=self.device_)
-            x[:, self.layout_.softmax_index] = self.layout_.sample_categorical(uniform)
+            x.index_copy_(1, self.layout_.softmax_index, self.layout_.sample_categorical(uniform))
         times = self._sampling_times()
         for t, s in zip(times, [*times[1:], -1], strict=True):
             x = self._reverse_step(x, t, s, cond)
@@ -307,14 +308,15 @@ class TabDDPM(NeuralGenerator):
         raw = self._denoise(self.ema_, x, torch.full((1,), t, device=self.device_), cond)
         out = x.clone()
         if self.value_columns_.numel():
-            out[:, self.value_columns_] = self._ddim_values(
-                x[:, self.value_columns_], raw[:, self.value_columns_], alpha_bar_t, alpha_bar_s
+            values, noise = x.index_select(1, self.value_columns_), raw.index_select(1, self.value_columns_)
+            out.index_copy_(
+                1, self.value_columns_, self._ddim_values(values, noise, alpha_bar_t, alpha_bar_s)
             )
         if self.layout_.n_groups:
             softmax = self.layout_.softmax_index
-            predicted = self.layout_.segment_log_softmax(raw[:, softmax]).exp()
-            log_p = self._posterior(x[:, softmax], predicted, alpha_bar_t, alpha_bar_s)
-            out[:, softmax] = self.layout_.sample_categorical(log_p)
+            predicted = self.layout_.segment_log_softmax(raw.index_select(1, softmax)).exp()
+            log_p = self._posterior(x.index_select(1, softmax), predicted, alpha_bar_t, alpha_bar_s)
+            out.index_copy_(1, softmax, self.layout_.sample_categorical(log_p))
         return out
 
     def _ddim_values(

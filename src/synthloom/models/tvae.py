@@ -115,10 +115,10 @@ class TVAE(NeuralGenerator):
         """Negative log-likelihood per row: Gaussian on values (learned scale), cross-entropy on groups."""
         loss = torch.zeros(rows.shape[0], device=rows.device)
         if self.value_columns_.numel():
-            out = raw[:, self.value_columns_]
+            out = raw.index_select(1, self.value_columns_)
             mean = torch.where(self.tanh_mask_, torch.tanh(out), out)
             sigma = self.decoder_.sigma[self.value_columns_]
-            squared = (rows[:, self.value_columns_] - mean) ** 2
+            squared = (rows.index_select(1, self.value_columns_) - mean) ** 2
             loss = loss + (squared / (2 * sigma**2) + sigma.log()).sum(dim=1)
         if self.layout_.n_groups:
             loss = loss + self.layout_.cross_entropy(raw, rows)
@@ -148,6 +148,8 @@ class TVAE(NeuralGenerator):
         out = self.layout_.activate(raw, hard=True)  # one-hot groups: a draw from each softmax
         if self.value_columns_.numel():
             noise = torch.randn(n, self.value_columns_.numel(), device=self.device_)
-            values = out[:, self.value_columns_] + noise * self.decoder_.sigma[self.value_columns_]
-            out[:, self.value_columns_] = torch.where(self.tanh_mask_, values.clamp(-1, 1), values)
+            values = (
+                out.index_select(1, self.value_columns_) + noise * self.decoder_.sigma[self.value_columns_]
+            )
+            out.index_copy_(1, self.value_columns_, torch.where(self.tanh_mask_, values.clamp(-1, 1), values))
         return out

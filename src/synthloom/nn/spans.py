@@ -60,18 +60,20 @@ class SpanLayout:
     ) -> torch.Tensor:
         """Apply each span's activation: tanh, identity, or (Gumbel-)softmax with temperature ``tau``.
 
-        ``hard=True`` returns exact one-hots (argmax) for the softmax groups, for sampling.
+        ``hard=True`` returns exact one-hots for the softmax groups, for sampling: with ``gumbel`` a draw
+        from each group's softmax (whatever ``tau``), without it the group's argmax.
         """
         out = raw.clone()
         if self.tanh_index.numel():
-            out[:, self.tanh_index] = torch.tanh(raw[:, self.tanh_index])
+            out.index_copy_(1, self.tanh_index, torch.tanh(raw.index_select(1, self.tanh_index)))
         if self.n_groups:
-            logits = raw[:, self.softmax_index]
-            if gumbel:
-                uniform = torch.rand_like(logits).clamp_(1e-10, 1 - 1e-10)
-                logits = logits - torch.log(-torch.log(uniform))
-            probs = self.segment_log_softmax(logits / tau).exp()
-            out[:, self.softmax_index] = self.harden(probs) if hard else probs
+            logits = raw.index_select(1, self.softmax_index)
+            if hard:  # softmax keeps each group's order, so a draw needs no normalising (Gumbel-max)
+                draw = self.sample_categorical if gumbel else self.harden
+                out.index_copy_(1, self.softmax_index, draw(logits))
+            else:
+                noisy = _with_gumbel_noise(logits) if gumbel else logits
+                out.index_copy_(1, self.softmax_index, self.segment_log_softmax(noisy / tau).exp())
         return out
 
     def harden(self, scores: torch.Tensor) -> torch.Tensor:
@@ -88,10 +90,14 @@ class SpanLayout:
 
     def sample_categorical(self, logits: torch.Tensor) -> torch.Tensor:
         """One-hot draw from each group's softmax distribution (Gumbel-max trick)."""
-        uniform = torch.rand_like(logits).clamp_(1e-10, 1 - 1e-10)
-        return self.harden(logits - torch.log(-torch.log(uniform)))
+        return self.harden(_with_gumbel_noise(logits))
 
     def cross_entropy(self, raw: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Sum over groups of the cross-entropy of softmax outputs vs one-hot targets, per row (B,)."""
-        log_probs = self.segment_log_softmax(raw[:, self.softmax_index])
-        return -(target[:, self.softmax_index] * log_probs).sum(dim=1)
+        log_probs = self.segment_log_softmax(raw.index_select(1, self.softmax_index))
+        return -(target.index_select(1, self.softmax_index) * log_probs).sum(dim=1)
+
+
+def _with_gumbel_noise(logits: torch.Tensor) -> torch.Tensor:
+    uniform = torch.rand_like(logits).clamp_(1e-10, 1 - 1e-10)
+    return logits - torch.log(-torch.log(uniform))
