@@ -150,6 +150,8 @@ def test_user_errors(fitted, shuttle) -> None:
         GANomaly(scoring="mean").fit(shuttle[0])
     with pytest.raises(ConfigError, match="epochs"):
         GANomaly(epochs=0).fit(shuttle[0])
+    with pytest.raises(ConfigError, match="ema_decay"):
+        GANomaly(ema_decay=1.0).fit(shuttle[0])
     with pytest.raises(DataError, match="f3"):
         fitted.score(shuttle[1].drop(columns="f3"))
     with pytest.raises(DataError, match="DataFrame"):

@@ -43,6 +43,7 @@ from torch import nn
 from synthloom.errors import ConfigError
 from synthloom.models.neural import NeuralGenerator
 from synthloom.registry import register
+from synthloom.training.settings import update_weight_average
 
 # Normal scores from the quantile encoder stay within about +-5.2; a predicted clean value beyond that
 # is an extrapolation error, so it is clipped while sampling (as image DDPMs clip to the pixel range).
@@ -274,12 +275,9 @@ class TabDDPM(NeuralGenerator):
             progress = max(progress, (time.monotonic() - self._started) / (60 * self.max_minutes))
         return self.learning_rate * max(0.0, 1 - progress)
 
-    @torch.no_grad()
     def _update_ema(self) -> None:
-        # warm-up: early on the average follows the weights closely, so short runs are not stuck at init
-        decay = min(self.ema_decay, (1 + self.steps_done_) / (10 + self.steps_done_))
         ema, live = list(self.ema_.parameters()), list(self.denoiser_.parameters())
-        torch._foreach_lerp_(ema, live, 1 - decay)
+        update_weight_average(ema, live, self.ema_decay, self.steps_done_)
 
     # -- sampling ---------------------------------------------------------------------------------------
     def _sampling_times(self) -> list[int]:

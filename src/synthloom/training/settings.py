@@ -25,3 +25,15 @@ def autocast(device: torch.device) -> contextlib.AbstractContextManager:
     if device.type == "cuda":
         return torch.autocast("cuda", dtype=torch.bfloat16)
     return contextlib.nullcontext()
+
+
+@torch.no_grad()
+def update_weight_average(
+    average: list[torch.Tensor], live: list[torch.Tensor], decay: float, step: int
+) -> None:
+    """Move an exponential moving average of weights towards the live ones after optimiser step ``step``.
+
+    The weight of the past is capped at ``(1 + step) / (10 + step)`` early on, so a short run does not end
+    with an average still close to the initial weights.
+    """
+    torch._foreach_lerp_(average, [p.detach() for p in live], 1 - min(decay, (1 + step) / (10 + step)))
