@@ -248,7 +248,11 @@ class Trainer:
 
     @torch.no_grad()
     def use_average(self) -> None:
-        """Put the moving average of the weights into both networks (a no-op without averaging)."""
+        """Put the moving average of the weights into both networks (a no-op without averaging).
+
+        Batch-norm running statistics stay those gathered under the live weights: with a decay of 0.99
+        the average is close to them, and the scores are calibrated afterwards on the averaged networks.
+        """
         if self.average:
             torch._foreach_copy_(self._parameters(), self.average)
 
@@ -548,29 +552,25 @@ class GANomaly:
             raw["feature_distance"] = _neighbour_distance(self._features(x), self.memory_features_)
         return {name: values.double().numpy() for name, values in raw.items()}
 
-    @torch.no_grad()
     def _features(self, x: torch.Tensor) -> torch.Tensor:
         """The discriminator's features of each sample (N, F), in eval mode, on the CPU."""
-        discriminator = self.trainer_.discriminator
-        discriminator.eval()
-        parts = []
-        for part in x.split(SCORE_BATCH):
-            with autocast(self.device_):
-                parts.append(discriminator(part.to(self.device_))[1].float().cpu())
-        discriminator.train()
+        parts = [features for _, features in self._eval_batches(self.trainer_.discriminator, x)]
         return torch.cat(parts) if parts else torch.zeros(0, 1)
 
-    @torch.no_grad()
-    def _forward_batches(self, x: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    def _forward_batches(self, x: torch.Tensor) -> list[tuple[torch.Tensor, ...]]:
         """Generator outputs (x', z, z') per batch, in eval mode (deterministic), on the CPU."""
-        generator = self.trainer_.generator
-        generator.eval()
+        return self._eval_batches(self.trainer_.generator, x)
+
+    @torch.no_grad()
+    def _eval_batches(self, network: nn.Module, x: torch.Tensor) -> list[tuple[torch.Tensor, ...]]:
+        """``network``'s outputs for ``x`` in batches, in eval mode (batch-norm fixed), float32 on the CPU."""
+        network.eval()
         outputs = []
         for part in x.split(SCORE_BATCH):
             with autocast(self.device_):
-                x_hat, z, z_hat = generator(part.to(self.device_))
-            outputs.append((x_hat.float().cpu(), z.float().cpu(), z_hat.float().cpu()))
-        generator.train()
+                out = network(part.to(self.device_))
+            outputs.append(tuple(tensor.float().cpu() for tensor in out))
+        network.train()
         return outputs
 
     # -- data in ------------------------------------------------------------------------------------------
