@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from synthloom.errors import ConfigError
+from synthloom.models import ddpm
 from synthloom.models.ddpm import TabDDPM, cosine_alpha_bar
 
 TINY = {"epochs": 20, "batch_size": 50, "hidden_width": 32, "sample_steps": 8}
@@ -103,6 +104,15 @@ def test_category_condition_moves_the_dependent_value(model):
     assert high["value"].median() - low["value"].median() > 4.0  # real gap: 8
 
 
+def test_default_training_length_is_a_number_of_steps(small_frame, monkeypatch):
+    monkeypatch.setattr(ddpm, "TRAINING_STEPS", 45)
+    settings = {key: value for key, value in TINY.items() if key != "epochs"}
+    model = TabDDPM(random_state=0, **settings).fit(small_frame)  # 300 rows, batch 50: 6 steps per epoch
+    assert model.epochs is None and len(model.loss_history_) == 8 and model.steps_done_ == 48
+    # the decay spans exactly the planned steps: the last one ran at 1/48 of the rate
+    assert model.optimizer_.param_groups[0]["lr"] == pytest.approx(model.learning_rate / 48)
+
+
 @pytest.mark.parametrize("columns", [["value"], ["group", "flag"]])
 def test_tables_with_only_values_or_only_categories(small_frame, columns):
     frame = small_frame[columns]
@@ -111,7 +121,15 @@ def test_tables_with_only_values_or_only_categories(small_frame, columns):
 
 
 @pytest.mark.parametrize(
-    "bad", [{"sample_steps": 2000}, {"timesteps": 0}, {"eta": 1.5}, {"ema_decay": 1.0}, {"sample_steps": 2.5}]
+    "bad",
+    [
+        {"sample_steps": 2000},
+        {"timesteps": 0},
+        {"eta": 1.5},
+        {"ema_decay": 1.0},
+        {"sample_steps": 2.5},
+        {"epochs": 0},
+    ],
 )
 def test_bad_settings_are_refused_with_a_config_error(small_frame, bad):
     with pytest.raises(ConfigError):

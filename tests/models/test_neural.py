@@ -12,7 +12,7 @@ SMALL = {"batch_size": 100, "embedding_dim": 16}
 
 @pytest.mark.parametrize("name", ["ctgan", "tvae"])
 def test_bad_hyper_parameters_are_refused(name, default_frame):
-    for bad in ({"epochs": 0}, {"batch_size": -5}, {"epochs": 2.5}, {"max_minutes": 0}):
+    for bad in ({"epochs": 0}, {"batch_size": -5}, {"epochs": 2.5}, {"max_minutes": 0}, {"epochs": None}):
         with pytest.raises(ConfigError):
             get_model(name, **bad).fit(default_frame)
 

@@ -27,8 +27,14 @@
   The average is what samples, is saved and is checkpointed by early stopping. Both steady the noisy
   diffusion gradients of short CPU runs.
 - Defaults for a 2-core CPU: a 2 x 256 MLP and batches of 512 (on adult, batch 512 reached the quality of
-  batch 1,024 in about half the time; depth 3 or width 512 cost more and gave no better quality); 200
-  epochs are about 12,600 steps on adult's 32,561 rows.
+  batch 1,024 in about half the time; depth 3 or width 512 cost more and gave no better quality).
+- Training length is counted in steps, as in TabDDPM: unless ``epochs`` is given, a fit runs the epochs
+  that make ``TRAINING_STEPS`` optimiser steps, whatever the table's size. Sharp relations between columns
+  need steps, not passes: on loans (5,600 rows, 10 steps per epoch) the installment / loan amount ratio
+  that encodes the grade came out with Spearman correlation 0.22 / 0.49 / 0.68 to the grade (36-month
+  loans) after 2,000 / 8,000 / 20,000 steps (real rows: 0.96), and train-on-synthetic macro-F1 for the
+  grade was 0.31 / 0.40 / 0.49 (mean of 3 draws; train-on-real 0.45), while the SDMetrics quality
+  hardly moved (0.955 / 0.958 / 0.964).
 """
 
 from __future__ import annotations
@@ -43,12 +49,13 @@ from torch import nn
 from synthloom.errors import ConfigError
 from synthloom.models.neural import NeuralGenerator
 from synthloom.registry import register
-from synthloom.training.settings import update_weight_average
+from synthloom.training.settings import check_training_params, update_weight_average
 
 # Normal scores from the quantile encoder stay within about +-5.2; a predicted clean value beyond that
 # is an extrapolation error, so it is clipped while sampling (as image DDPMs clip to the pixel range).
 VALUE_CLIP = 5.5
 LOG_EPS = 1e-30  # floor before log: zero probabilities stay finite in float32
+TRAINING_STEPS = 20_000  # optimiser steps of a fit when ``epochs`` is None (the default)
 
 
 def cosine_alpha_bar(timesteps: int, offset: float = 0.008) -> torch.Tensor:
@@ -102,7 +109,8 @@ class TabDDPM(NeuralGenerator):
     """Mixed-type diffusion: Gaussian on numeric normal scores, multinomial on categories.
 
     Args:
-        epochs: passes over the data.
+        epochs: passes over the data; None (default): as many as make ``TRAINING_STEPS`` (20,000) steps,
+            e.g. 318 epochs for adult's 32,561 rows at batch 512.
         batch_size: rows per step.
         hidden_width / hidden_depth: layers of the denoiser MLP.
         dropout: dropout in the denoiser.
@@ -123,7 +131,7 @@ class TabDDPM(NeuralGenerator):
 
     def __init__(
         self,
-        epochs: int = 200,
+        epochs: int | None = None,
         batch_size: int = 512,
         hidden_width: int = 256,
         hidden_depth: int = 2,
@@ -152,7 +160,7 @@ class TabDDPM(NeuralGenerator):
         self.weight_decay = weight_decay
 
     def _check_params(self) -> None:
-        super()._check_params()
+        check_training_params(self, epochs_may_be_none=True)
         for name in ("timesteps", "sample_steps"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -163,6 +171,9 @@ class TabDDPM(NeuralGenerator):
             )
         if not 0 <= self.eta <= 1 or not 0 <= self.ema_decay < 1:
             raise ConfigError(f"need 0 <= eta <= 1 and 0 <= ema_decay < 1, not {self.eta}, {self.ema_decay}")
+
+    def _planned_epochs(self) -> int:
+        return self.epochs or math.ceil(TRAINING_STEPS / self.steps_per_epoch_)
 
     def _module_names(self) -> list[str]:
         return ["ema_"]  # the averaged weights sample; the raw denoiser is training state only
@@ -270,7 +281,7 @@ class TabDDPM(NeuralGenerator):
         TabDDPM anneals too; on short CPU runs it lowers the run-to-run spread of quality (measured on
         adult: TSTR F1 0.756 -> 0.777 mean of three seeds at 1,400 steps).
         """
-        progress = self.steps_done_ / (self.epochs * self.steps_per_epoch_)
+        progress = self.steps_done_ / (self._planned_epochs() * self.steps_per_epoch_)
         if self.max_minutes is not None:
             progress = max(progress, (time.monotonic() - self._started) / (60 * self.max_minutes))
         return self.learning_rate * max(0.0, 1 - progress)

@@ -184,7 +184,7 @@ class NeuralGenerator(BaseGenerator):
             with distributed.data_parallel(self.seed_, self, self._modules().values()):
                 self.loss_history_ = run_epochs(
                     self._step_function(chunks),
-                    epochs=self.epochs,
+                    epochs=self._planned_epochs(),
                     steps_per_epoch=self.steps_per_epoch_,
                     description=f"training {self.model_name}",
                     max_minutes=self.max_minutes,
@@ -196,6 +196,10 @@ class NeuralGenerator(BaseGenerator):
                 counts = distributed.sum_over_ranks(self.sampler_.counts)  # every rank's shard counted
             self.sampler_ = ConditionalSampler(counts, self.transformer_.spans, self.device_)
         del self.data_  # training rows are not kept on the model (nor in its file)
+
+    def _planned_epochs(self) -> int:
+        """Epochs this fit runs (at most: ``max_minutes`` and early stopping can end it sooner)."""
+        return self.epochs
 
     def _use_rows(self, rows: np.ndarray) -> None:
         """Train on ``rows`` (this rank's shard of them) from now on, with their own conditional sampler."""

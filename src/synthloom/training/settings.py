@@ -10,10 +10,15 @@ import torch
 from synthloom.errors import ConfigError
 
 
-def check_training_params(model: Any) -> None:
-    """Refuse epochs / batch_size that are not whole numbers >= 1, and a max_minutes that is not > 0."""
+def check_training_params(model: Any, epochs_may_be_none: bool = False) -> None:
+    """Refuse epochs / batch_size that are not whole numbers >= 1, and a max_minutes that is not > 0.
+
+    ``epochs_may_be_none``: the model chooses its own number of epochs when ``epochs`` is None.
+    """
     for name in ("epochs", "batch_size"):
         value = getattr(model, name)
+        if name == "epochs" and value is None and epochs_may_be_none:
+            continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
     if model.max_minutes is not None and not model.max_minutes > 0:
