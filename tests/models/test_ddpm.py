@@ -111,6 +111,8 @@ def test_default_training_length_is_a_number_of_steps(small_frame, monkeypatch):
     assert model.epochs is None and len(model.loss_history_) == 8 and model.steps_done_ == 48
     # the decay spans exactly the planned steps: the last one ran at 1/48 of the rate
     assert model.optimizer_.param_groups[0]["lr"] == pytest.approx(model.learning_rate / 48)
+    monkeypatch.setattr(ddpm, "MAX_DEFAULT_EPOCHS", 3)  # a small table is not passed over without end
+    assert len(TabDDPM(random_state=0, **settings).fit(small_frame).loss_history_) == 3
 
 
 @pytest.mark.parametrize("columns", [["value"], ["group", "flag"]])

@@ -34,7 +34,9 @@
   that encodes the grade came out with Spearman correlation 0.22 / 0.49 / 0.68 to the grade (36-month
   loans) after 2,000 / 8,000 / 20,000 steps (real rows: 0.96), and train-on-synthetic macro-F1 for the
   grade was 0.31 / 0.40 / 0.49 (mean of 3 draws; train-on-real 0.45), while the SDMetrics quality
-  hardly moved (0.955 / 0.958 / 0.964).
+  hardly moved (0.955 / 0.958 / 0.964). Small tables stop at ``MAX_DEFAULT_EPOCHS`` passes: on 700 adult
+  rows (one step per pass), 20,000 passes took 201 s and left 64 - 71% of the synthetic rows nearer a
+  training row than a hold-out row; 2,000 passes took 21 s for 60 - 61% at the same SDMetrics quality.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from synthloom.training.settings import check_training_params, update_weight_ave
 VALUE_CLIP = 5.5
 LOG_EPS = 1e-30  # floor before log: zero probabilities stay finite in float32
 TRAINING_STEPS = 20_000  # optimiser steps of a fit when ``epochs`` is None (the default)
+MAX_DEFAULT_EPOCHS = 2_000  # ... but never more passes than this over a small table
 
 
 def cosine_alpha_bar(timesteps: int, offset: float = 0.008) -> torch.Tensor:
@@ -110,7 +113,7 @@ class TabDDPM(NeuralGenerator):
 
     Args:
         epochs: passes over the data; None (default): as many as make ``TRAINING_STEPS`` (20,000) steps,
-            e.g. 318 epochs for adult's 32,561 rows at batch 512.
+            e.g. 318 epochs for adult's 32,561 rows at batch 512, but at most ``MAX_DEFAULT_EPOCHS`` (2,000).
         batch_size: rows per step.
         hidden_width / hidden_depth: layers of the denoiser MLP.
         dropout: dropout in the denoiser.
@@ -173,7 +176,7 @@ class TabDDPM(NeuralGenerator):
             raise ConfigError(f"need 0 <= eta <= 1 and 0 <= ema_decay < 1, not {self.eta}, {self.ema_decay}")
 
     def _planned_epochs(self) -> int:
-        return self.epochs or math.ceil(TRAINING_STEPS / self.steps_per_epoch_)
+        return self.epochs or min(math.ceil(TRAINING_STEPS / self.steps_per_epoch_), MAX_DEFAULT_EPOCHS)
 
     def _module_names(self) -> list[str]:
         return ["ema_"]  # the averaged weights sample; the raw denoiser is training state only
