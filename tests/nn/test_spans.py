@@ -1,6 +1,7 @@
 import torch
 
 from synthloom.data.encoders import Span
+from synthloom.nn import spans
 from synthloom.nn.spans import SpanLayout
 
 SPANS = [
@@ -56,3 +57,10 @@ def test_hard_gumbel_activation_draws_follow_the_softmax():
     torch.testing.assert_close(draws[:, 1:4].mean(0), expected, atol=0.015, rtol=0)
     assert torch.equal(draws[:, 1:4].sum(1), torch.ones(20_000))
     assert layout.activate(raw[:1], hard=True).shape == (1, 7)
+
+
+def test_a_drawn_tie_still_gives_exact_one_hots(monkeypatch):
+    layout = SpanLayout(SPANS)
+    monkeypatch.setattr(spans, "_with_gumbel_noise", lambda logits: logits)  # every draw a tie
+    ties = layout.sample_categorical(torch.tensor([[0.5, 0.5, 0.0, 1.0, 1.0], [0.0, 2.0, 0.0, 0.0, 1.0]]))
+    assert ties.tolist() == [[1.0, 0.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0, 1.0]]

@@ -48,9 +48,7 @@ class SpanLayout:
     def segment_log_softmax(self, logits: torch.Tensor) -> torch.Tensor:
         """Log-softmax within each group; ``logits`` is (B, n_softmax_columns)."""
         batch = logits.shape[0]
-        group_max = torch.full((batch, self.n_groups), -torch.inf, device=logits.device, dtype=logits.dtype)
-        group_max = group_max.scatter_reduce(1, self.segment.expand(batch, -1), logits, "amax")
-        shifted = logits - group_max.gather(1, self.segment.expand(batch, -1)).detach()
+        shifted = logits - self._group_max(logits).gather(1, self.segment.expand(batch, -1)).detach()
         sums = torch.zeros((batch, self.n_groups), device=logits.device, dtype=logits.dtype)
         sums = sums.index_add(1, self.segment, shifted.exp())
         return shifted - sums.log().gather(1, self.segment.expand(batch, -1))
@@ -80,17 +78,27 @@ class SpanLayout:
         """Exact one-hot of each group's largest entry (first on ties); ``scores`` is (B, n_softmax)."""
         batch = scores.shape[0]
         index = self.segment.expand(batch, -1)
-        group_max = torch.full((batch, self.n_groups), -torch.inf, device=scores.device, dtype=scores.dtype)
-        group_max = group_max.scatter_reduce(1, index, scores, "amax")
         position = torch.arange(scores.shape[1], device=scores.device).expand(batch, -1)
-        candidate = torch.where(scores >= group_max.gather(1, index), position, scores.shape[1])
+        candidate = torch.where(scores >= self._group_max(scores).gather(1, index), position, scores.shape[1])
         first = torch.full((batch, self.n_groups), scores.shape[1], device=scores.device, dtype=torch.long)
         first = first.scatter_reduce(1, index, candidate, "amin")
         return (position == first.gather(1, index)).to(scores.dtype)
 
     def sample_categorical(self, logits: torch.Tensor) -> torch.Tensor:
         """One-hot draw from each group's softmax distribution (Gumbel-max trick)."""
-        return self.harden(_with_gumbel_noise(logits))
+        scores = _with_gumbel_noise(logits)
+        top = scores >= self._group_max(scores).gather(1, self.segment.expand(scores.shape[0], -1))
+        # with continuous noise a tie is almost never drawn, so the tie-breaking pass of ``harden`` (a
+        # second segment reduction) runs only when one was: one group maximum per row and group means none
+        if int(top.sum()) == scores.shape[0] * self.n_groups:
+            return top.to(scores.dtype)
+        return self.harden(scores)
+
+    def _group_max(self, values: torch.Tensor) -> torch.Tensor:
+        """(B, n_groups) largest entry of each group."""
+        batch = values.shape[0]
+        group_max = torch.full((batch, self.n_groups), -torch.inf, device=values.device, dtype=values.dtype)
+        return group_max.scatter_reduce(1, self.segment.expand(batch, -1), values, "amax")
 
     def cross_entropy(self, raw: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Sum over groups of the cross-entropy of softmax outputs vs one-hot targets, per row (B,)."""
