@@ -216,8 +216,14 @@ class TabDDPM(NeuralGenerator):
         The step from s to t keeps a category with weight alpha_bar_t / alpha_bar_s, so this is exact
         for one step of training and for the strided jumps of the sampler alike.
         """
-        log_unnormalised = self._mix(alpha_bar_t / alpha_bar_s, x_t) + self._mix(alpha_bar_s, x0_probs)
-        return self.layout_.segment_log_softmax(log_unnormalised)
+        logits = self._posterior_logits(x_t, x0_probs, alpha_bar_t, alpha_bar_s)
+        return self.layout_.segment_log_softmax(logits)
+
+    def _posterior_logits(
+        self, x_t: torch.Tensor, x0_probs: torch.Tensor, alpha_bar_t: torch.Tensor, alpha_bar_s: torch.Tensor
+    ) -> torch.Tensor:
+        """``_posterior`` before normalising: enough to draw from it (Gumbel-max ignores a group's shift)."""
+        return self._mix(alpha_bar_t / alpha_bar_s, x_t) + self._mix(alpha_bar_s, x0_probs)
 
     def _noisy(self, rows: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Draw x_t ~ q(x_t | x_0) for every row; returns x_t and the Gaussian noise on the values."""
@@ -327,8 +333,8 @@ class TabDDPM(NeuralGenerator):
         if self.layout_.n_groups:
             softmax = self.layout_.softmax_index
             predicted = self.layout_.segment_log_softmax(raw.index_select(1, softmax)).exp()
-            log_p = self._posterior(x.index_select(1, softmax), predicted, alpha_bar_t, alpha_bar_s)
-            out.index_copy_(1, softmax, self.layout_.sample_categorical(log_p))
+            logits = self._posterior_logits(x.index_select(1, softmax), predicted, alpha_bar_t, alpha_bar_s)
+            out.index_copy_(1, softmax, self.layout_.sample_categorical(logits))
         return out
 
     def _ddim_values(
