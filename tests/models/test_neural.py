@@ -5,7 +5,7 @@ import torch
 
 from synthloom import get_model, load
 from synthloom.errors import ConfigError
-from synthloom.models.ctgan import Critic, Generator, MaskDropout, gradient_penalty
+from synthloom.models.ctgan import Critic, Generator, gradient_penalty
 
 SMALL = {"batch_size": 100, "embedding_dim": 16}
 
@@ -53,12 +53,3 @@ def test_ctgan_generator_gives_the_same_rows_with_and_without_autograd():
         buffered = generator(x)  # the sampling path: blocks write into one buffer
     concatenated = generator(x).detach()
     assert torch.equal(buffered, concatenated)
-
-
-def test_mask_dropout_zeroes_about_p_keeps_the_mean_and_is_off_in_eval():
-    torch.manual_seed(0)
-    dropout, x = MaskDropout(0.5), torch.ones(200, 500)
-    out = dropout(x)
-    assert abs((out == 0).float().mean().item() - 0.5) < 0.01
-    assert abs(out.mean().item() - 1.0) < 0.02
-    assert torch.equal(dropout.eval()(x), x)

@@ -50,8 +50,9 @@ from torch import nn
 
 from synthloom.errors import ConfigError
 from synthloom.models.neural import NeuralGenerator
+from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
-from synthloom.training.settings import check_training_params, update_weight_average
+from synthloom.training.settings import update_weight_average
 
 # Normal scores from the quantile encoder stay within about +-5.2; a predicted clean value beyond that
 # is an extrapolation error, so it is clipped while sampling (as image DDPMs clip to the pixel range).
@@ -96,7 +97,7 @@ class Denoiser(nn.Module):
         self.time = nn.Sequential(nn.Linear(self.time_dim, width), nn.SiLU(), nn.Linear(width, width))
         layers: list[nn.Module] = []
         for _ in range(depth):
-            layers += [nn.Linear(width, width), nn.SiLU(), nn.Dropout(dropout)]
+            layers += [nn.Linear(width, width), nn.SiLU(), MaskDropout(dropout)]
         self.body = nn.Sequential(*layers)
         self.head = nn.Linear(width, data_dim)
 
@@ -131,6 +132,7 @@ class TabDDPM(NeuralGenerator):
     """
 
     numeric_encoding = "quantile"
+    epochs_may_be_none = True  # None: TRAINING_STEPS steps
 
     def __init__(
         self,
@@ -163,7 +165,7 @@ class TabDDPM(NeuralGenerator):
         self.weight_decay = weight_decay
 
     def _check_params(self) -> None:
-        check_training_params(self, epochs_may_be_none=True)
+        super()._check_params()
         for name in ("timesteps", "sample_steps"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

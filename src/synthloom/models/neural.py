@@ -56,6 +56,8 @@ class NeuralGenerator(BaseGenerator):
     """
 
     supports_category_conditions = True
+    # True where ``epochs=None`` lets the model choose its training length (``_planned_epochs``)
+    epochs_may_be_none = False
 
     def __init__(
         self,
@@ -76,7 +78,7 @@ class NeuralGenerator(BaseGenerator):
         self.verbose = verbose
 
     def _check_params(self) -> None:
-        check_training_params(self)
+        check_training_params(self, epochs_may_be_none=self.epochs_may_be_none)
 
     def _autocast(self) -> contextlib.AbstractContextManager:
         return autocast(self.device_)
