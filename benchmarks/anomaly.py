@@ -8,14 +8,16 @@ on standardised columns) and a plain autoencoder's reconstruction error (same st
 mnist: the GANomaly paper's protocol: each digit in turn is the anomaly; detectors train on the other
 nine digits (MNIST's first 60,000 images, subsampled to ``--train-size``) and are tested on MNIST's last
 10,000 images (subsampled to ``--test-size``), padded from 28x28 to 32x32. Every seed sees the same
-images; only the networks' initial weights and batches change, so the spread is the method's own. A
-plain convolutional autoencoder (GANomaly's encoder and decoder, trained on pixel MSE) is the baseline.
+images; only the networks' initial weights and batches change, so the spread is the method's own.
+Baselines: a plain convolutional autoencoder (GANomaly's encoder and decoder, trained on pixel MSE), and
+nearest neighbours in pixel space (mean cosine distance to the 5 nearest training images: what
+GANomaly's input view computes alone; it has no randomness, so its spread is 0).
 ``--repeat-check`` fits the first digit's first seed once more and reports the largest score difference.
 
     .venv/bin/python benchmarks/anomaly.py shuttle --seeds 0 1 2 --epochs 15
-    # the CPU-sized MNIST run (one digit per call, about 2-4 minutes each on one thread):
-    .venv/bin/python benchmarks/anomaly.py mnist --digits 0 --seeds 0 1 2 --train-size 2000 \
-        --test-size 1000 --epochs 3 --width 16 --repeat-check
+    # the CPU-sized MNIST run in the README (all ten digits: 32 minutes on 2 cores):
+    .venv/bin/python benchmarks/anomaly.py mnist --seeds 0 1 2 --train-size 2000 --test-size 1000 \
+        --epochs 3 --width 16 --members 3 --threads 2 --repeat-check
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from torch import nn
 
 from synthloom import datasets
 from synthloom.metrics.anomaly import anomaly_scores
-from synthloom.models.ganomaly import GANomaly, ImageDecoder, ImageEncoder
+from synthloom.models.ganomaly import GANomaly, ImageDecoder, ImageEncoder, _neighbour_distance
 from synthloom.models.neural import seeded
 
 console = Console(width=150)
@@ -132,6 +134,7 @@ def _ganomaly(args: argparse.Namespace, seed: int, **extra: object) -> GANomaly:
         epochs=args.epochs,
         batch_size=args.batch_size,
         width=args.width,
+        members=args.members,
         device=args.device,
         random_state=seed,
         **extra,
@@ -160,6 +163,12 @@ def mnist_split(digit: int, train_size: int, test_size: int) -> tuple[np.ndarray
     return images[train], images[test], (digits[test] == digit).astype(np.int64)
 
 
+def pixel_neighbour_scores(train: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """Mean cosine distance of each test image to its 5 nearest training images, on raw pixels."""
+    memory = torch.nn.functional.normalize(torch.from_numpy(train).flatten(1).float(), dim=1)
+    return _neighbour_distance(torch.from_numpy(test).flatten(1).float(), memory).double().numpy()
+
+
 def _padded(images: np.ndarray) -> np.ndarray:
     """(N, 28, 28) in [0, 1] -> (N, 1, 32, 32) in [-1, 1] with a black border: the autoencoder's input."""
     return np.pad(images * 2 - 1, ((0, 0), (2, 2), (2, 2)), constant_values=-1.0)[:, None].astype(np.float32)
@@ -169,6 +178,9 @@ def run_mnist(args: argparse.Namespace) -> list[dict]:
     results, first_scores = [], None
     for digit in args.digits:
         train, test, labels = mnist_split(digit, args.train_size, args.test_size)
+        start = time.perf_counter()
+        pixels = pixel_neighbour_scores(train, test)
+        pixel_seconds = time.perf_counter() - start
         for seed in args.seeds:
             start = time.perf_counter()
             scores = _ganomaly(args, seed).fit(train).score(test)
@@ -185,6 +197,7 @@ def run_mnist(args: argparse.Namespace) -> list[dict]:
                 {"digit": digit, **_row("autoencoder", seed, labels, scores, time.perf_counter() - start)}
             )
             console.print(results[-2], results[-1])
+            results.append({"digit": digit, **_row("pixel neighbours", seed, labels, pixels, pixel_seconds)})
     if args.repeat_check:  # the first fit once more: same seed, same data
         train, test, _ = mnist_split(args.digits[0], args.train_size, args.test_size)
         again = _ganomaly(args, args.seeds[0]).fit(train).score(test)
@@ -226,6 +239,7 @@ def main() -> None:
     parser.add_argument("--ae-epochs", type=int, default=None, help="autoencoder epochs (default: --epochs)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--width", type=int, default=32, help="images: outermost convolution channels")
+    parser.add_argument("--members", type=int, default=1, help="GANomaly networks averaged (ensemble)")
     parser.add_argument("--latent-dim", type=int, default=None, help="GANomaly's code size (default: auto)")
     parser.add_argument("--train-size", type=int, default=54_000, help="mnist: normal training images")
     parser.add_argument("--test-size", type=int, default=10_000, help="mnist: test images")

@@ -70,15 +70,16 @@ def measure(name: str, device: str, data: Any, seconds: float, n_sample: int) ->
 
 def measure_detector(device: str, images: Any, seconds: float) -> dict[str, float]:
     """Fit GANomaly on ``images`` for about ``seconds`` seconds, then score them all (scored/s)."""
-    from synthloom.models.ganomaly import GANomaly
+    from synthloom.models.ganomaly import GANomaly, Trainer
 
     model = GANomaly(epochs=10_000, max_minutes=seconds / 60, device=device, random_state=0)
     counter = {"steps": 0, "first": 0.0, "last": 0.0}
     build = model._build
 
-    def build_counted() -> None:  # the trainer exists only once fit has built the networks
-        build()
-        _counting(model.trainer_, "step", counter)
+    def build_counted() -> Trainer:  # the trainer exists only once fit has built the networks
+        trainer = build()
+        _counting(trainer, "step", counter)
+        return trainer
 
     model._build = build_counted
     model.fit(images)

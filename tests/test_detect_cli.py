@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from synthloom import datasets
 from synthloom.cli import app
+from synthloom.models.ganomaly import load_detector
 
 torch.set_num_threads(1)
 runner = CliRunner()
@@ -59,8 +60,10 @@ def test_scoring_without_labels_prints_no_metrics(shuttle_csv, tmp_path) -> None
 def test_images_by_normal_digits_with_a_report(tmp_path) -> None:
     model, scores, page = tmp_path / "d.synthloom", tmp_path / "s.csv", tmp_path / "p.html"
     normal = "1,2,3,4,5,6,7,8,9"
-    fit = _invoke("fit", "digits", "--normal-digits", normal, "--epochs", "1", "--device", "cpu", "-o", model)
+    options = ("--epochs", "1", "--members", "2", "--device", "cpu", "-o", model)
+    fit = _invoke("fit", "digits", "--normal-digits", normal, *options)
     assert fit.exit_code == 0, fit.output
+    assert len(load_detector(model).trainers_) == 2
     result = _invoke("score", model, "digits", "--normal-digits", normal, "-o", scores, "--report", page)
     assert result.exit_code == 0, result.output
     table = pd.read_csv(scores)

@@ -120,6 +120,9 @@ def fit_command(
     labels: LabelsOption = None,
     normal_digits: NormalOption = None,
     epochs: Annotated[int | None, typer.Option("--epochs", help="Training epochs.", min=1)] = None,
+    members: Annotated[
+        int, typer.Option("--members", help="Networks trained from different seeds, scores averaged.", min=1)
+    ] = 1,
     device: Annotated[
         str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda.")
     ] = "auto",
@@ -137,7 +140,7 @@ def fit_command(
     else:
         samples = _read_image_samples(data, normal_digits, holdout, "train")
     normal = samples.data if samples.labels is None else samples.data[samples.labels == 0]
-    params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
+    params: dict[str, Any] = {"random_state": seed, "device": device, "members": members, "verbose": True}
     if epochs is not None:
         params["epochs"] = epochs
     if max_minutes is not None:

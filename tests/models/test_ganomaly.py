@@ -171,14 +171,14 @@ def test_neighbours_score_is_the_image_default_and_measures_distance_to_normal(d
     )
     assert detector._resolved_scoring() == "neighbours"
     n = detector.n_training_samples_
-    assert len(detector.memory_codes_) == min(MEMORY_SIZE, n - round(0.1 * n))  # the training split
-    memory = detector.memory_features_
+    assert detector.memory_codes_.shape[1] == min(MEMORY_SIZE, n - round(0.1 * n))  # the training split
+    memory = detector.memory_features_[0]
     assert _neighbour_distance(memory[:1], memory[:1]).abs().max() < 1e-3  # itself: distance 0
     assert (_neighbour_distance(-memory[:1], memory[:1]) > 1.9).all()  # opposite: distance 2
     scores = detector.score(images)
     detector.scoring = "combined"
     assert not np.array_equal(detector.score(images), scores)
-    del detector.memory_codes_, detector.memory_features_  # as in a file written before the memory
+    del detector.memory_codes_, detector.memory_features_, detector.memory_inputs_  # as in an old file
     detector.scoring = None
     with pytest.raises(ConfigError, match="refit"):
         detector.score(images[:5])
@@ -186,3 +186,40 @@ def test_neighbours_score_is_the_image_default_and_measures_distance_to_normal(d
 
 def test_tables_default_to_the_combined_reconstruction_score(shuttle) -> None:
     assert GANomaly(epochs=1, random_state=0).fit(shuttle[0])._resolved_scoring() == "combined"
+
+
+def test_members_average_several_networks_and_round_trip(digits, tmp_path) -> None:
+    images, labels = digits
+    normal = images[labels != 0]
+    settings = {"epochs": 1, "width": 8, "latent_dim": 16, "device": "cpu", "random_state": 0}
+    single = GANomaly(**settings).fit(normal)
+    pair = GANomaly(members=2, **settings).fit(normal)
+    assert len(pair.trainers_) == 2 and len(pair.loss_history_) == 2 * len(single.loss_history_)
+    assert pair.memory_codes_.shape[0] == 2 and pair.memory_features_.shape[0] == 2
+    # the first member is the single detector's network: same weights, hence the same codes
+    torch.testing.assert_close(pair.memory_codes_[0], single.memory_codes_[0])
+    assert not torch.equal(pair.memory_codes_[1], pair.memory_codes_[0])
+    assert not np.array_equal(pair.score(images), single.score(images))
+    loaded = load_detector(pair.save(tmp_path / "pair.synthloom"))
+    np.testing.assert_array_equal(loaded.score(images), pair.score(images))
+    assert loaded.reconstruct(images[:3]).shape == (3, 8, 8)
+    with pytest.raises(ConfigError, match="members"):
+        GANomaly(members=0).fit(normal)
+
+
+def test_image_neighbours_include_the_input_view(digits) -> None:
+    from synthloom.models.ganomaly import _input_view
+
+    images, labels = digits
+    detector = GANomaly(epochs=1, width=8, latent_dim=16, device="cpu", random_state=0).fit(
+        images[labels != 0]
+    )
+    assert {"code_distance", "feature_distance", "input_distance"} <= set(detector.score_stats_)
+    x = detector._to_tensor(images[:3])
+    view = _input_view(x)
+    assert view.shape == (3, 8 * 8) and view.min() >= 0  # padded to 8 x 8, black background at 0
+    big = torch.zeros(2, 1, 128, 128)
+    assert _input_view(big).shape == (2, 32 * 32)  # pooled: the memory stays small for large images
+    scores = detector.score(images)
+    del detector.memory_inputs_  # a file written before the input view: the two learnt views only
+    assert not np.array_equal(detector.score(images), scores)

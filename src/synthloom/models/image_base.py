@@ -64,11 +64,13 @@ def run_random_batches(
     model: Any,
     advice: str,
     verbose: bool,
+    time_share: float = 1.0,
 ) -> list[dict[str, float]]:
     """The epochs of ``model`` (its epochs, batch_size, max_minutes, device_, model_name) over random batches.
 
     ``train_step`` gets the row indices of one batch; a loss that turns NaN or infinite stops training
-    with a ``TrainingDivergedError`` that ends with ``advice``.
+    with a ``TrainingDivergedError`` that ends with ``advice``. ``time_share``: the share of
+    ``max_minutes`` this run may use (when one fit trains several networks in turn).
     """
     batch = min(model.batch_size, n_rows)
     steps = 0
@@ -90,7 +92,7 @@ def run_random_batches(
         epochs=model.epochs,
         steps_per_epoch=max(1, n_rows // batch),
         description=f"training {model.model_name}",
-        max_minutes=model.max_minutes,
+        max_minutes=None if model.max_minutes is None else model.max_minutes * time_share,
         verbose=verbose,
     )
 
