@@ -43,11 +43,11 @@ from synthloom import datasets, get_model
 from synthloom.data.metadata import Metadata
 
 # Epochs per generator on the 5,600 train rows (8,000 rows per data set, 70%). ddpm gets its default
-# (20,000 steps, 2,000 epochs here); both TVAEs get 200 epochs (of their 300 default) and ctgan 40 (of 300):
+# (20,000 steps, 953 epochs here); both TVAEs get 200 epochs (of their 300 default) and ctgan 40 (of 300):
 # ctgan's 300 epochs alone would take ~5 minutes per data set. The synthloom models also stop at
 # MAX_MINUTES (the table shows the epochs actually run); SDV has no time limit.
 BUDGETS: dict[str, dict] = {
-    "ddpm": {},  # batch 512: 20,000 steps
+    "ddpm": {},  # batch 256: 20,000 steps
     "tvae": {"epochs": 200},  # batch 500: 2,200 steps
     "ctgan": {"epochs": 40},  # batch 500: 440 critic + 440 generator steps
     "sdv-tvae": {"epochs": 200},  # batch 500: 2,200 steps

@@ -12,7 +12,7 @@ T = TypeVar("T", bound=type)
 _MODELS: dict[str, type] = {}
 
 # What get_model("auto") builds: in benchmarks/diffusion.py the diffusion model had the best SDMetrics quality
-# and train-on-synthetic score on adult, default and loans, fitting 5,600 rows in 3 - 4 minutes on 2 cores
+# and train-on-synthetic score on adult, default and loans, fitting 5,600 rows in 2.5 - 4 minutes on 2 cores
 # (TVAE: under a minute, at lower quality; the README's Benchmarks section has the table).
 AUTO_MODEL = "ddpm"
 
