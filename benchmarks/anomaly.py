@@ -39,7 +39,7 @@ from torch import nn
 
 from synthloom import datasets
 from synthloom.metrics.anomaly import anomaly_scores
-from synthloom.models.ganomaly import GANomaly, ImageDecoder, ImageEncoder, _neighbour_distance
+from synthloom.models.ganomaly import GANomaly, ImageDecoder, ImageEncoder, _neighbour_distance, _unit
 from synthloom.models.neural import seeded
 
 console = Console(width=150)
@@ -165,7 +165,7 @@ def mnist_split(digit: int, train_size: int, test_size: int) -> tuple[np.ndarray
 
 def pixel_neighbour_scores(train: np.ndarray, test: np.ndarray) -> np.ndarray:
     """Mean cosine distance of each test image to its 5 nearest training images, on raw pixels."""
-    memory = torch.nn.functional.normalize(torch.from_numpy(train).flatten(1).float(), dim=1)
+    memory = _unit(torch.from_numpy(train).flatten(1))
     return _neighbour_distance(torch.from_numpy(test).flatten(1).float(), memory).double().numpy()
 
 

@@ -33,6 +33,7 @@ from synthloom.data.metadata import Metadata, check_column_names
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
+from synthloom.training.settings import child_seed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -211,7 +212,7 @@ class BaseGenerator(SeededSampling, ABC):
         draws = itertools.count()
 
         def draw(size: int) -> pd.DataFrame:
-            draw_seed = int(np.random.SeedSequence([seed, next(draws)]).generate_state(1)[0])
+            draw_seed = child_seed(seed, next(draws))
             rng = np.random.default_rng(draw_seed)
             if direct is None:
                 return self._decode(self._sample(size, rng), draw_seed)
@@ -246,7 +247,7 @@ class BaseGenerator(SeededSampling, ABC):
 
     def _sample_group(self, row: dict[str, Any], size: int, seed: int, index: int) -> pd.DataFrame:
         asked = {column: value for column, value in row.items() if value is not None}
-        group_seed = int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+        group_seed = child_seed(seed, index)
         if not asked:
             return self._sample_plain(size, group_seed)
         return self._sample_conditioned(

@@ -75,7 +75,7 @@ from synthloom.models.neural import seeded
 from synthloom.nn.image_layers import DownStack, UpStack
 from synthloom.nn.spans import SpanLayout
 from synthloom.training.device import resolve_device
-from synthloom.training.settings import autocast, check_training_params, update_weight_average
+from synthloom.training.settings import autocast, check_training_params, child_seed, update_weight_average
 
 DETECTOR_KIND = "detector"
 SCORES = ("latent", "contextual", "combined", "neighbours")
@@ -755,7 +755,7 @@ def load_detector(path: str | Path) -> GANomaly:
 
 def _member_seed(seed: int, member: int) -> int:
     """The first member trains from the detector's own seed (so ``members=1`` is one plain GANomaly)."""
-    return seed if member == 0 else int(np.random.SeedSequence([seed, member]).generate_state(1)[0])
+    return seed if member == 0 else child_seed(seed, member)
 
 
 def _per_member(memory: torch.Tensor) -> torch.Tensor:

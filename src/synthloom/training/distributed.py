@@ -23,11 +23,11 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import numpy as np
 import torch
 import torch.distributed as dist
 
 from synthloom.errors import ConfigError
+from synthloom.training.settings import child_seed
 
 
 def _launched() -> bool:
@@ -135,7 +135,7 @@ def rank_seed(seed: int) -> int:
     """The seed of this rank's batch and noise stream: different per rank, fixed per (seed, rank)."""
     if not is_distributed():
         return seed
-    return int(np.random.SeedSequence([seed, rank()]).generate_state(1)[0])
+    return child_seed(seed, rank())
 
 
 def optimizers_of(model: Any) -> list[torch.optim.Optimizer]:

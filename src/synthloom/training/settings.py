@@ -5,9 +5,15 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+import numpy as np
 import torch
 
 from synthloom.errors import ConfigError
+
+
+def child_seed(seed: int, index: int) -> int:
+    """A seed for the ``index``-th independent stream derived from ``seed``: fixed per (seed, index)."""
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
 def check_training_params(model: Any, epochs_may_be_none: bool = False) -> None:
