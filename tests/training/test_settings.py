@@ -1,6 +1,9 @@
+import pytest
 import torch
 
-from synthloom.training.settings import update_weight_average
+from synthloom.training.settings import flush_denormals, update_weight_average
+
+SUBNORMAL = 1e-39  # below float32's smallest normal number, 1.18e-38
 
 
 def test_weight_average_follows_closely_early_and_slowly_later():
@@ -10,3 +13,15 @@ def test_weight_average_follows_closely_early_and_slowly_later():
     average = [torch.zeros(3)]
     update_weight_average(average, live, decay=0.99, step=10_000)
     torch.testing.assert_close(average[0], torch.full((3,), 0.01))
+
+
+def test_flush_denormals_zeroes_subnormals_inside_nested_blocks_and_restores_after():
+    if not torch.set_flush_denormal(False):
+        pytest.skip("this CPU cannot flush subnormal floats")
+    value = torch.tensor([SUBNORMAL])
+    assert (value * 1.0).item() != 0.0
+    with flush_denormals():
+        with flush_denormals():
+            assert (value * 1.0).item() == 0.0
+        assert (value * 1.0).item() == 0.0  # the inner block leaves the outer one flushing
+    assert (value * 1.0).item() != 0.0

@@ -75,7 +75,13 @@ from synthloom.models.neural import seeded
 from synthloom.nn.image_layers import DownStack, UpStack
 from synthloom.nn.spans import SpanLayout
 from synthloom.training.device import resolve_device
-from synthloom.training.settings import autocast, check_training_params, child_seed, update_weight_average
+from synthloom.training.settings import (
+    autocast,
+    check_training_params,
+    child_seed,
+    flush_denormals,
+    update_weight_average,
+)
 
 DETECTOR_KIND = "detector"
 SCORES = ("latent", "contextual", "combined", "neighbours")
@@ -391,6 +397,7 @@ class GANomaly:
             raise ConfigError(f"validation_share must be in (0, 0.5), not {self.validation_share!r}")
 
     # -- fitting ------------------------------------------------------------------------------------------
+    @flush_denormals()
     def fit(self, data: Any, metadata: Metadata | None = None) -> Self:
         """Learn what normal looks like; returns self.
 

@@ -45,7 +45,7 @@ from synthloom.models.neural import seeded
 from synthloom.training import distributed
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import run_epochs
-from synthloom.training.settings import autocast, check_training_params
+from synthloom.training.settings import autocast, check_training_params, flush_denormals
 
 IMAGE_KIND = "image"
 MIN_SIDE = 8  # the smallest padded side: one stride-2 layer from the 4x4 base map
@@ -193,6 +193,7 @@ class ImageGenerator(SeededSampling, ABC):
         return autocast(self.device_)
 
     # -- fitting ------------------------------------------------------------------------------------------
+    @flush_denormals()
     def fit(self, images: Any, labels: Any = None) -> Self:
         """Learn from images in [0, 1], (N, H, W) or (N, C, H, W); ``labels`` are needed if conditional."""
         self._check_params()

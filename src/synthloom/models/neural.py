@@ -32,7 +32,7 @@ from synthloom.nn.spans import SpanLayout
 from synthloom.training import distributed
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
-from synthloom.training.settings import autocast, check_training_params
+from synthloom.training.settings import autocast, check_training_params, flush_denormals
 from synthloom.training.validation import marginal_similarity
 
 SAMPLE_BATCH = 8_192  # rows per forward pass when sampling: small enough to stay in cache
@@ -41,9 +41,14 @@ VALIDATION_ROWS = 2_000
 
 @contextlib.contextmanager
 def seeded(seed: int, device: torch.device) -> Iterator[None]:
-    """Run a block on torch's global generators seeded with ``seed``, restoring them afterwards."""
+    """Run a block of torch work on global generators seeded with ``seed``, restoring them afterwards.
+
+    Every fit and draw of a synthloom network runs in such a block, so it also flushes subnormal floats
+    (``flush_denormals``; fits enter that from their first line, so that the worker threads torch starts
+    during a fit inherit the flag).
+    """
     devices = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
+    with flush_denormals(), torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
 
@@ -84,6 +89,7 @@ class NeuralGenerator(BaseGenerator):
         return autocast(self.device_)
 
     # -- fitting --------------------------------------------------------------------------------------------
+    @flush_denormals()  # from the start: torch's worker threads are created before training proper
     def fit(
         self,
         data: pd.DataFrame,
@@ -97,6 +103,7 @@ class NeuralGenerator(BaseGenerator):
         with distributed.process_group(resolve_device(self.device)):
             return super().fit(data, metadata, constraints)
 
+    @flush_denormals()
     def fit_file(
         self,
         path: str | Path,
