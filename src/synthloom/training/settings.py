@@ -40,9 +40,9 @@ _flushing = threading.local()  # nesting depth of ``flush_denormals`` in this th
 def flush_denormals() -> Iterator[None]:
     """Run a block with subnormal floats (below 1.2e-38) read and written as zero on CPU.
 
-    Subnormals turn up late in training (a VAE's tiny variances and their gradients), and every
-    operation on one costs the CPU a slow microcode assist: TVAE's 100 epochs on adult's 22,792 rows
-    took 74 s with them and 33 s without, with the same losses. The flag is per thread: torch's worker
+    Subnormals turn up late in long runs (in TVAE's encoder weights and Adam moments), and every
+    operation on one costs an x86 CPU a slow microcode assist: TVAE's 100 epochs on adult's 22,792 rows
+    took 75.6 s with them and 42.4 s without, with the same losses. The flag is per thread: torch's worker
     threads started inside the block keep it, and the calling thread gets torch's default (off) back at
     the end of the outermost block.
     """
