@@ -1,7 +1,6 @@
 import torch
 
 from synthloom.data.encoders import Span
-from synthloom.nn import spans
 from synthloom.nn.spans import SpanLayout
 
 SPANS = [
@@ -33,7 +32,7 @@ def test_hard_outputs_are_exact_one_hots_of_the_argmax():
     assert ties.tolist() == [[1.0, 0.0, 0.0, 1.0, 0.0]]
 
 
-def test_cross_entropy_sums_groups_and_gumbel_draws_follow_probabilities():
+def test_cross_entropy_sums_groups_and_draws_follow_probabilities():
     layout = SpanLayout(SPANS)
     raw = torch.randn(8, 7)
     target = layout.activate(raw, gumbel=False, hard=True)
@@ -48,7 +47,7 @@ def test_cross_entropy_sums_groups_and_gumbel_draws_follow_probabilities():
     assert abs(share - torch.softmax(torch.tensor([2.0, 0.0]), 0)[0].item()) < 0.02
 
 
-def test_hard_gumbel_activation_draws_follow_the_softmax():
+def test_hard_activation_draws_follow_the_softmax():
     layout = SpanLayout(SPANS)
     torch.manual_seed(0)
     raw = torch.tensor([[0.0, 1.0, 0.0, -1.0, 0.5, 0.0, 0.0]]).expand(20_000, -1)
@@ -59,8 +58,12 @@ def test_hard_gumbel_activation_draws_follow_the_softmax():
     assert layout.activate(raw[:1], hard=True).shape == (1, 7)
 
 
-def test_a_drawn_tie_still_gives_exact_one_hots(monkeypatch):
+def test_draws_at_the_extremes_of_the_uniform_stay_on_categories_of_their_group(monkeypatch):
     layout = SpanLayout(SPANS)
-    monkeypatch.setattr(spans, "_with_gumbel_noise", lambda logits: logits)  # every draw a tie
-    ties = layout.sample_categorical(torch.tensor([[0.5, 0.5, 0.0, 1.0, 1.0], [0.0, 2.0, 0.0, 0.0, 1.0]]))
-    assert ties.tolist() == [[1.0, 0.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0, 1.0]]
+    # group "a": one category holds all the weight (exp(-300) is 0 in float32); group "b": two level ones,
+    # 600 logits below group "a", so each group has to be shifted by its own maximum
+    logits = torch.tensor([[300.0, -300.0, -300.0, -300.0, -300.0]])
+    for uniform, b_choice in ((0.0, [1.0, 0.0]), (1 - 2**-24, [0.0, 1.0]), (1.0, [0.0, 1.0])):
+        monkeypatch.setattr(torch, "rand_like", lambda x, u=uniform: torch.full_like(x, u))
+        draw = layout.sample_categorical(logits)
+        assert draw.tolist() == [[1.0, 0.0, 0.0, *b_choice]]

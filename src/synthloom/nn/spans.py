@@ -44,6 +44,7 @@ class SpanLayout:
         self.softmax_index, self.segment = as_index(softmax), as_index(segment)
         self.n_groups = len(group_starts)
         self.group_start = as_index(group_starts)  # position of each group's first column in softmax_index
+        self.group_last = as_index([*group_starts[1:], len(softmax)][: self.n_groups]) - 1  # ... and last
 
     def segment_log_softmax(self, logits: torch.Tensor) -> torch.Tensor:
         """Log-softmax within each group; ``logits`` is (B, n_softmax_columns)."""
@@ -66,7 +67,7 @@ class SpanLayout:
             out.index_copy_(1, self.tanh_index, torch.tanh(raw.index_select(1, self.tanh_index)))
         if self.n_groups:
             logits = raw.index_select(1, self.softmax_index)
-            if hard:  # softmax keeps each group's order, so a draw needs no normalising (Gumbel-max)
+            if hard:  # a draw from each group's softmax needs no normalising
                 draw = self.sample_categorical if gumbel else self.harden
                 out.index_copy_(1, self.softmax_index, draw(logits))
             else:
@@ -85,14 +86,24 @@ class SpanLayout:
         return (position == first.gather(1, index)).to(scores.dtype)
 
     def sample_categorical(self, logits: torch.Tensor) -> torch.Tensor:
-        """One-hot draw from each group's softmax distribution (Gumbel-max trick)."""
-        scores = _with_gumbel_noise(logits)
-        top = scores >= self._group_max(scores).gather(1, self.segment.expand(scores.shape[0], -1))
-        # with continuous noise a tie is almost never drawn, so the tie-breaking pass of ``harden`` (a
-        # second segment reduction) runs only when one was: one group maximum per row and group means none
-        if int(top.sum()) == scores.shape[0] * self.n_groups:
-            return top.to(scores.dtype)
-        return self.harden(scores)
+        """One-hot draw from each group's softmax distribution, by inverting its cumulative sum.
+
+        One uniform number per row and group, where the Gumbel-max trick needs one per category: drawing
+        random numbers is the dearest part of sampling on a CPU, and this took half the time of Gumbel-max
+        on adult's 152 one-hot columns in 15 groups.
+        """
+        batch = logits.shape[0]
+        # each group's largest weight is 1, so the running sum over the row stays below its width:
+        # float32 rounding moves a category's probability by at most ~1e-7 x the row's width
+        weights = (logits - self._group_max(logits).gather(1, self.segment.expand(batch, -1))).exp()
+        running = weights.cumsum(dim=1)  # non-decreasing along the row, group after group
+        end = running.index_select(1, self.group_last)
+        start = torch.nn.functional.pad(end[:, :-1], (1, 0))
+        # start <= target < end, also where rounding would put start + u (end - start) on the end: then the
+        # first column whose running sum passes the target is in the target's group and has a weight above 0
+        target = torch.addcmul(start, torch.rand_like(start), end - start).minimum(end.nextafter(start))
+        chosen = torch.searchsorted(running, target, right=True).clamp(self.group_start, self.group_last)
+        return torch.zeros_like(logits).scatter_(1, chosen, 1.0)
 
     def _group_max(self, values: torch.Tensor) -> torch.Tensor:
         """(B, n_groups) largest entry of each group."""
