@@ -19,7 +19,9 @@ TINY: dict[str, dict] = {
         "generator_width": 64,
         "critic_width": 64,
     },
-    "ddpm": {"epochs": 30, "batch_size": 100, "hidden_width": 64, "sample_steps": 10},
+    # 20 sampling steps: ddpm's levels are spaced for well-trained models, and after 30 short epochs
+    # 10 quadratically spaced steps missed the balance median by 0.23 - 0.30 of its spread (20: 0.05 - 0.10)
+    "ddpm": {"epochs": 30, "batch_size": 100, "hidden_width": 64, "sample_steps": 20},
     "tvae": {"epochs": 40, "batch_size": 200, "embedding_dim": 32, "hidden_width": 64},
 }
 

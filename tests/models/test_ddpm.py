@@ -84,10 +84,13 @@ def test_fully_noised_rows_forget_their_categories(model, small_frame):
     torch.testing.assert_close(shares, torch.full((3,), 1 / 3), atol=0.02, rtol=0)
 
 
-def test_sampler_visits_the_requested_strided_levels(model):
+def test_sampler_visits_the_requested_levels_closer_together_near_zero(model):
     times = model._sampling_times()
     assert len(times) == TINY["sample_steps"] and times[0] == model.timesteps - 1 and times[-1] == 0
     assert all(a > b for a, b in itertools.pairwise(times))
+    gaps = [a - b for a, b in itertools.pairwise(times)]
+    assert gaps[0] > gaps[-1]
+    assert TabDDPM(timesteps=30, sample_steps=30)._sampling_times() == list(range(29, -1, -1))
 
 
 def test_training_lowers_both_losses_and_anneals_the_learning_rate(model):

@@ -14,12 +14,20 @@
   frequencies, which is exactly their training distribution, so no "empty" vector (and no guidance
   weight) is needed; a condition on a category is the same vector with that category fixed.
 - Fast sampler: training uses ``timesteps`` (1,000) noise levels, sampling visits ``sample_steps`` (50)
-  of them, evenly strided from T-1 down to 0. Skipping is exact for the multinomial part, since
-  uniform-mixing transitions compose (the jump from s to t keeps a category with weight
-  alpha_bar_t / alpha_bar_s), and is DDIM (Song et al., 2021) for the Gaussian part. Why 50: on adult
-  (7,000 rows) SDMetrics quality was 0.922 / 0.931 / 0.928 with 25 / 50 / 100 steps, and 0.965 / 0.966
-  with 50 / 200 steps for a longer-trained model: more steps buy nothing while sampling time grows
-  linearly; 50 is 1/20 of the full chain.
+  of them, from T-1 down to 0. Skipping is exact for the multinomial part, since uniform-mixing
+  transitions compose (the jump from s to t keeps a category with weight alpha_bar_t / alpha_bar_s),
+  and is DDIM (Song et al., 2021) for the Gaussian part. Why 50: on adult (7,000 rows) SDMetrics
+  quality was 0.922 / 0.931 / 0.928 with 25 / 50 / 100 evenly strided steps, and 0.965 / 0.966 with
+  50 / 200 steps for a longer-trained model; 50 is 1/20 of the full chain.
+  The levels are spaced quadratically, closer together near 0 (DDIM's "quadratic" sequence), where the
+  last details of a row are settled. On three ddpm models of 5,600 adult rows (10 draws each) it
+  moved train-on-synthetic F1 / train-on-real from 0.963 / 0.965 / 0.963 (even strides) to 0.971 /
+  0.970 / 0.963, about what 100 even steps gave (0.973 / 0.968 / 0.966) at twice the sampling time,
+  and left fewer synthetic rows nearer a training row than a hold-out row on all four models tried
+  (adult 54.3 / 52.8 / 55.1% -> 54.1 / 52.6 / 54.4%, loans 52.8 -> 51.9%, default 50.7 -> 50.5%).
+  SDMetrics quality moved by -0.002 to +0.006 (default 0.966 -> 0.972). It suits well-trained models:
+  after only 300 steps on 1,000 rows, even strides matched the real median balance better (off by 0.03 -
+  0.14 of its spread against 0.05 - 0.30, with 10 to 50 sampling steps).
   ``eta=1`` (fresh noise at every jump, DDPM-like) scored higher than deterministic DDIM in every
   comparison we ran (adult: 0.953 vs 0.945).
 - Training: AdamW with the learning rate decayed linearly to 0 (over the planned steps, or over
@@ -124,7 +132,7 @@ class TabDDPM(NeuralGenerator):
         hidden_width / hidden_depth: layers of the denoiser MLP.
         dropout: dropout in the denoiser.
         timesteps: noise levels of the training chain.
-        sample_steps: noise levels visited when sampling (evenly strided, at most ``timesteps``).
+        sample_steps: noise levels visited when sampling (closer together near 0, at most ``timesteps``).
         eta: DDIM stochasticity of the value columns (0: deterministic given the noise, 1: DDPM-like).
         ema_decay: weight of the past in the moving average of the weights that samples; capped at
             (1 + step) / (10 + step) early on, so a short run does not sample near-initial weights.
@@ -309,8 +317,11 @@ class TabDDPM(NeuralGenerator):
     # -- sampling ---------------------------------------------------------------------------------------
     def _sampling_times(self) -> list[int]:
         """The strided noise levels the sampler visits, from T-1 down to 0."""
-        times = torch.linspace(self.timesteps - 1, 0, self.sample_steps).round().long().unique_consecutive()
-        return times.tolist()
+        fraction = torch.linspace(1, 0, self.sample_steps, dtype=torch.float64) ** 2
+        times = (fraction * (self.timesteps - 1)).round().long()
+        # near 0 the squares round onto the same level: keeping the levels one apart there makes all
+        # ``sample_steps`` of them distinct (sample_steps = timesteps visits the whole chain)
+        return torch.maximum(times, torch.arange(self.sample_steps - 1, -1, -1)).tolist()
 
     def _generate(self, n: int, cond: torch.Tensor | None) -> torch.Tensor:
         x = torch.zeros((n, self.transformer_.output_dim), device=self.device_)
