@@ -12,8 +12,9 @@ T = TypeVar("T", bound=type)
 _MODELS: dict[str, type] = {}
 
 # What get_model("auto") builds: in benchmarks/diffusion.py the diffusion model had the best SDMetrics quality
-# and train-on-synthetic score on adult, default and loans, fitting 5,600 rows in 2.5 - 4 minutes on 2 cores
-# (TVAE: under a minute, at lower quality; the README's Benchmarks section has the table).
+# on adult, default and loans and the best train-on-synthetic score of synthloom's generators, fitting 7,000
+# to 22,792 rows in 1.5 - 2.5 minutes on 2 cores (TVAE: under a minute, at lower quality; the README's
+# Benchmarks section has the table).
 AUTO_MODEL = "ddpm"
 
 
