@@ -67,3 +67,18 @@ def test_draws_at_the_extremes_of_the_uniform_stay_on_categories_of_their_group(
         monkeypatch.setattr(torch, "rand_like", lambda x, u=uniform: torch.full_like(x, u))
         draw = layout.sample_categorical(logits)
         assert draw.tolist() == [[1.0, 0.0, 0.0, *b_choice]]
+
+
+def test_draws_follow_each_groups_softmax_behind_a_wide_group():
+    # the running sum crosses a 300-column group before reaching the small one
+    layout = SpanLayout([Span("id", 0, 300, "softmax", "category"), Span("c", 300, 3, "softmax", "category")])
+    torch.manual_seed(0)
+    logits = torch.cat([torch.randn(300) * 2, torch.tensor([1.0, 0.0, -1.0])]).expand(40_000, -1)
+    draws = layout.sample_categorical(logits)
+    assert torch.equal(draws[:, :300].sum(1), torch.ones(40_000))
+    assert torch.equal(draws[:, 300:].sum(1), torch.ones(40_000))
+    expected = torch.softmax(logits[0, 300:], 0)
+    torch.testing.assert_close(draws[:, 300:].mean(0), expected, atol=0.01, rtol=0)
+    wide = torch.softmax(logits[0, :300], 0)
+    top = int(wide.argmax())
+    assert abs(draws[:, top].mean().item() - wide[top].item()) < 0.01
