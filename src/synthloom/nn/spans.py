@@ -28,7 +28,7 @@ class SpanLayout:
         self.spans = list(spans)
         self.dim = spans[-1].stop if spans else 0
         tanh, linear, softmax, segment = [], [], [], []
-        group_starts = []
+        group_starts, group_lasts = [], []
         for span in self.spans:
             columns = list(range(span.start, span.stop))
             if span.activation == "tanh":
@@ -39,12 +39,13 @@ class SpanLayout:
                 group_starts.append(len(softmax))
                 segment += [len(group_starts) - 1] * span.width
                 softmax += columns
+                group_lasts.append(len(softmax) - 1)
         as_index = lambda values: torch.tensor(values, dtype=torch.long, device=device)  # noqa: E731
         self.tanh_index, self.linear_index = as_index(tanh), as_index(linear)
         self.softmax_index, self.segment = as_index(softmax), as_index(segment)
         self.n_groups = len(group_starts)
         self.group_start = as_index(group_starts)  # position of each group's first column in softmax_index
-        self.group_last = as_index([*group_starts[1:], len(softmax)][: self.n_groups]) - 1  # ... and last
+        self.group_last = as_index(group_lasts)  # ... and of its last
 
     def segment_log_softmax(self, logits: torch.Tensor) -> torch.Tensor:
         """Log-softmax within each group; ``logits`` is (B, n_softmax_columns)."""
@@ -67,7 +68,7 @@ class SpanLayout:
             out.index_copy_(1, self.tanh_index, torch.tanh(raw.index_select(1, self.tanh_index)))
         if self.n_groups:
             logits = raw.index_select(1, self.softmax_index)
-            if hard:  # a draw from each group's softmax needs no normalising
+            if hard:  # exact one-hots: a draw from each group, or its argmax
                 draw = self.sample_categorical if gumbel else self.harden
                 out.index_copy_(1, self.softmax_index, draw(logits))
             else:
