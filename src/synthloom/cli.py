@@ -90,6 +90,13 @@ def fit_command(
     device: Annotated[
         str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda (deep generators).")
     ] = "auto",
+    precision: Annotated[
+        str,
+        typer.Option(
+            "--precision",
+            help="auto (bf16 matrix products on CUDA, and when sampling on a CPU with AMX) or float32.",
+        ),
+    ] = "auto",
     max_minutes: Annotated[
         float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
     ] = None,
@@ -125,6 +132,8 @@ def fit_command(
             params[name] = value
     if "device" in accepted:
         params.update(device=device, verbose=True)
+    if "precision" in accepted:
+        params["precision"] = precision
     meta = Metadata.load(metadata) if metadata is not None else None
     rules = load_constraints(constraints) if constraints is not None else None
     if _streams(data, stream, generator_class):

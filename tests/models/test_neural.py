@@ -1,18 +1,27 @@
 """What the neural generators share: parameter checks, time budget, early stopping, loss history."""
 
+import pandas as pd
 import pytest
 import torch
 
 from synthloom import get_model, load
 from synthloom.errors import ConfigError
 from synthloom.models.ctgan import Critic, Generator, gradient_penalty
+from synthloom.training import settings
 
 SMALL = {"batch_size": 100, "embedding_dim": 16}
 
 
 @pytest.mark.parametrize("name", ["ctgan", "tvae"])
 def test_bad_hyper_parameters_are_refused(name, default_frame):
-    for bad in ({"epochs": 0}, {"batch_size": -5}, {"epochs": 2.5}, {"max_minutes": 0}, {"epochs": None}):
+    for bad in (
+        {"epochs": 0},
+        {"batch_size": -5},
+        {"epochs": 2.5},
+        {"max_minutes": 0},
+        {"epochs": None},
+        {"precision": "half"},
+    ):
         with pytest.raises(ConfigError):
             get_model(name, **bad).fit(default_frame)
 
@@ -53,3 +62,15 @@ def test_ctgan_generator_gives_the_same_rows_with_and_without_autograd():
         buffered = generator(x)  # the sampling path: blocks write into one buffer
     concatenated = generator(x).detach()
     assert torch.equal(buffered, concatenated)
+
+
+def test_precision_float32_samples_in_full_precision_even_on_a_cpu_with_amx(default_frame, monkeypatch):
+    model = get_model("tvae", epochs=1, random_state=0, **SMALL).fit(default_frame)
+    monkeypatch.setattr(settings, "cpu_has_bf16_matrix_units", lambda: False)
+    full = model.sample(200, random_state=1)
+    monkeypatch.setattr(settings, "cpu_has_bf16_matrix_units", lambda: True)
+    mixed = model.sample(200, random_state=1)
+    model.precision = "float32"
+    pd.testing.assert_frame_equal(model.sample(200, random_state=1), full)
+    assert not mixed.equals(full), "precision 'auto' should multiply in bf16 on a CPU with AMX"
+    assert mixed.shape == full.shape and (mixed.dtypes == full.dtypes).all()

@@ -21,6 +21,16 @@ def test_activation_matches_per_span_reference():
     torch.testing.assert_close(out[:, 6], raw[:, 6])
 
 
+def test_segment_softmax_matches_torch_per_group_even_for_extreme_logits():
+    layout = SpanLayout(SPANS)
+    logits = torch.randn(16, 5) * 3
+    logits[0] = torch.tensor([1000.0, -1000.0, 0.0, -500.0, -510.0])  # exp overflows without the shift
+    probs = layout.segment_softmax(logits)
+    torch.testing.assert_close(probs[:, :3], torch.softmax(logits[:, :3], dim=1))
+    torch.testing.assert_close(probs[:, 3:], torch.softmax(logits[:, 3:], dim=1))
+    torch.testing.assert_close(probs, layout.segment_log_softmax(logits).exp())
+
+
 def test_hard_outputs_are_exact_one_hots_of_the_argmax():
     layout = SpanLayout(SPANS)
     raw = torch.randn(32, 7)

@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from synthloom.training.settings import flush_denormals, update_weight_average
+from synthloom.training import settings
+from synthloom.training.settings import flush_denormals, sampling_autocast, update_weight_average
 
 SUBNORMAL = 1e-39  # below float32's smallest normal number, 1.18e-38
 
@@ -25,3 +26,15 @@ def test_flush_denormals_zeroes_subnormals_inside_nested_blocks_and_restores_aft
             assert (value * 1.0).item() == 0.0
         assert (value * 1.0).item() == 0.0  # the inner block leaves the outer one flushing
     assert (value * 1.0).item() != 0.0
+
+
+@pytest.mark.parametrize("amx", [True, False])
+def test_sampling_uses_bf16_products_on_a_cpu_only_with_amx_and_precision_auto(amx, monkeypatch):
+    monkeypatch.setattr(settings, "cpu_has_bf16_matrix_units", lambda: amx)
+    a, b = torch.randn(4, 3), torch.randn(3, 2)
+    cpu = torch.device("cpu")
+    with sampling_autocast(cpu, "auto"):
+        assert (a @ b).dtype == (torch.bfloat16 if amx else torch.float32)
+    with sampling_autocast(cpu, "float32"):
+        assert (a @ b).dtype == torch.float32
+    assert (a @ b).dtype == torch.float32  # nothing left switched on after the block

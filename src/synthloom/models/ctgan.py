@@ -101,6 +101,8 @@ class CTGAN(NeuralGenerator):
         pac: rows the critic judges together.
         gradient_penalty_weight: weight of the WGAN-GP term.
         device: "auto" (CUDA, MPS, CPU), or a torch device name.
+        precision: "auto": bf16 matrix products in forward passes on CUDA, and when sampling on a CPU with
+            bf16 matrix units (Intel AMX); "float32": full precision everywhere.
         max_minutes: stop training after this many minutes (None: no limit).
         early_stopping: hold out rows and stop when a cheap fidelity score stops improving.
         verbose: show a progress bar with the losses.
@@ -125,12 +127,15 @@ class CTGAN(NeuralGenerator):
         pac: int = 10,
         gradient_penalty_weight: float = 10.0,
         device: str = "auto",
+        precision: str = "auto",
         max_minutes: float | None = None,
         early_stopping: bool = False,
         verbose: bool = False,
         random_state: int | None = None,
     ) -> None:
-        super().__init__(epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state)
+        super().__init__(
+            epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state, precision
+        )
         self.embedding_dim = embedding_dim
         self.generator_width = generator_width
         self.generator_depth = generator_depth

@@ -138,7 +138,8 @@ class TabDDPM(NeuralGenerator):
         ema_decay: weight of the past in the moving average of the weights that samples; capped at
             (1 + step) / (10 + step) early on, so a short run does not sample near-initial weights.
         learning_rate / weight_decay: AdamW settings.
-        device, max_minutes, early_stopping, verbose, random_state: as for every neural generator.
+        device, precision, max_minutes, early_stopping, verbose, random_state: as for every neural
+            generator (see CTGAN).
 
     Example:
         >>> model = TabDDPM(random_state=0).fit(real)
@@ -162,12 +163,15 @@ class TabDDPM(NeuralGenerator):
         learning_rate: float = 2e-3,
         weight_decay: float = 1e-5,
         device: str = "auto",
+        precision: str = "auto",
         max_minutes: float | None = None,
         early_stopping: bool = False,
         verbose: bool = False,
         random_state: int | None = None,
     ) -> None:
-        super().__init__(epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state)
+        super().__init__(
+            epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state, precision
+        )
         self.hidden_width = hidden_width
         self.hidden_depth = hidden_depth
         self.dropout = dropout
@@ -351,7 +355,7 @@ class TabDDPM(NeuralGenerator):
             )
         if self.layout_.n_groups:
             softmax = self.layout_.softmax_index
-            predicted = self.layout_.segment_log_softmax(raw.index_select(1, softmax)).exp()
+            predicted = self.layout_.segment_softmax(raw.index_select(1, softmax))
             logits = self._posterior_logits(x.index_select(1, softmax), predicted, alpha_bar_t, alpha_bar_s)
             out.index_copy_(1, softmax, self.layout_.sample_categorical(logits))
         return out

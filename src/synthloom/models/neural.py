@@ -32,7 +32,13 @@ from synthloom.nn.spans import SpanLayout
 from synthloom.training import distributed
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
-from synthloom.training.settings import autocast, check_training_params, flush_denormals
+from synthloom.training.settings import (
+    autocast,
+    check_precision,
+    check_training_params,
+    flush_denormals,
+    sampling_autocast,
+)
 from synthloom.training.validation import marginal_similarity
 
 SAMPLE_BATCH = 8_192  # rows per forward pass when sampling: small enough to stay in cache
@@ -73,6 +79,7 @@ class NeuralGenerator(BaseGenerator):
         early_stopping: bool,
         verbose: bool,
         random_state: int | None,
+        precision: str = "auto",
     ) -> None:
         super().__init__(random_state=random_state)
         self.epochs = epochs
@@ -81,12 +88,14 @@ class NeuralGenerator(BaseGenerator):
         self.max_minutes = max_minutes
         self.early_stopping = early_stopping
         self.verbose = verbose
+        self.precision = precision
 
     def _check_params(self) -> None:
         check_training_params(self, epochs_may_be_none=self.epochs_may_be_none)
+        check_precision(self.precision)
 
     def _autocast(self) -> contextlib.AbstractContextManager:
-        return autocast(self.device_)
+        return autocast(self.device_, self.precision)
 
     # -- fitting --------------------------------------------------------------------------------------------
     @flush_denormals()  # from the start: torch's worker threads are created before training proper
@@ -306,7 +315,8 @@ class NeuralGenerator(BaseGenerator):
             else:
                 codes = torch.full((size,), category[1], dtype=torch.long, device=self.device_)
                 cond = self.sampler_.fixed_vectors(category[0], codes)
-            chunks.append(self._generate(size, cond).float().cpu())
+            with sampling_autocast(self.device_, self.precision):
+                chunks.append(self._generate(size, cond).float().cpu())
         for module in self._modules().values():
             module.train()
         out = torch.cat(chunks) if chunks else torch.zeros((0, self.transformer_.output_dim))

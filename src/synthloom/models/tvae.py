@@ -68,7 +68,8 @@ class TVAE(NeuralGenerator):
         hidden_width / hidden_depth: MLP layers of the encoder and of the decoder.
         loss_factor: weight of the reconstruction term against the KL term.
         learning_rate / weight_decay: Adam settings.
-        device, max_minutes, early_stopping, verbose, random_state: as for every neural generator.
+        device, precision, max_minutes, early_stopping, verbose, random_state: as for every neural
+            generator (see CTGAN).
 
     Example:
         >>> fake = TVAE(epochs=100, random_state=0).fit(real).sample(1_000)
@@ -85,12 +86,15 @@ class TVAE(NeuralGenerator):
         learning_rate: float = 1e-3,
         weight_decay: float = 1e-5,
         device: str = "auto",
+        precision: str = "auto",
         max_minutes: float | None = None,
         early_stopping: bool = False,
         verbose: bool = False,
         random_state: int | None = None,
     ) -> None:
-        super().__init__(epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state)
+        super().__init__(
+            epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state, precision
+        )
         self.embedding_dim = embedding_dim
         self.hidden_width = hidden_width
         self.hidden_depth = hidden_depth

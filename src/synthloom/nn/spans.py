@@ -55,6 +55,18 @@ class SpanLayout:
         sums = sums.index_add(1, self.segment, shifted.exp())
         return shifted - sums.log().gather(1, self.segment.expand(batch, -1))
 
+    def segment_softmax(self, logits: torch.Tensor) -> torch.Tensor:
+        """Softmax within each group: ``segment_log_softmax(logits).exp()`` in one exponential fewer.
+
+        The two differ by float rounding only; training keeps the log form, whose gradients it was tuned
+        with, and sampling uses this one (on adult's 147 one-hot columns, 6.6 against 7.9 ms per 8,192 rows).
+        """
+        batch = logits.shape[0]
+        index = self.segment.expand(batch, -1)
+        weights = (logits - self._group_max(logits).gather(1, index).detach()).exp()
+        sums = torch.zeros((batch, self.n_groups), device=logits.device, dtype=logits.dtype)
+        return weights / sums.index_add(1, self.segment, weights).gather(1, index)
+
     def activate(
         self, raw: torch.Tensor, tau: float = 0.2, gumbel: bool = True, hard: bool = False
     ) -> torch.Tensor:
@@ -96,7 +108,7 @@ class SpanLayout:
         # each group's probabilities sum to 1, so the running sum over the row stays below the number of
         # groups: float32 rounding moves a category's probability by about 1e-7 x that number, however
         # wide the groups (unnormalised weights would make it 1e-7 x the row's width)
-        running = self.segment_log_softmax(logits).exp().cumsum(dim=1)  # non-decreasing along the row
+        running = self.segment_softmax(logits).cumsum(dim=1)  # non-decreasing along the row
         end = running.index_select(1, self.group_last)
         start = torch.nn.functional.pad(end[:, :-1], (1, 0))
         # start <= target < end, also where rounding would put start + u (end - start) on the end: then the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -58,11 +59,42 @@ def flush_denormals() -> Iterator[None]:
             torch.set_flush_denormal(False)
 
 
-def autocast(device: torch.device) -> contextlib.AbstractContextManager:
-    """bf16 mixed precision for forward passes on CUDA; full precision elsewhere."""
-    if device.type == "cuda":
+PRECISIONS = ("auto", "float32")
+
+
+def check_precision(precision: str) -> None:
+    """Refuse a ``precision`` setting other than "auto" (bf16 where it is fast) and "float32"."""
+    if precision not in PRECISIONS:
+        raise ConfigError(f"precision must be 'auto' or 'float32', not {precision!r}")
+
+
+@functools.cache
+def cpu_has_bf16_matrix_units() -> bool:
+    """Whether this CPU multiplies bf16 matrices in hardware (Intel AMX tiles).
+
+    With AMX, a bf16 product of 8,192 rows by a few hundred columns took a quarter to a sixth of the
+    float32 time (2 threads). Elsewhere bf16 products may be no faster than float32, so they are not used.
+    """
+    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)  # a private probe: absent means no
+    return bool(probe is not None and probe())
+
+
+def autocast(device: torch.device, precision: str = "auto") -> contextlib.AbstractContextManager:
+    """bf16 mixed precision for forward passes on CUDA, unless ``precision`` is "float32"."""
+    if device.type == "cuda" and precision == "auto":
         return torch.autocast("cuda", dtype=torch.bfloat16)
     return contextlib.nullcontext()
+
+
+def sampling_autocast(device: torch.device, precision: str = "auto") -> contextlib.AbstractContextManager:
+    """For sampling: ``autocast``, and bf16 matrix products on a CPU with AMX too (precision "auto").
+
+    Training steps on a CPU stay in float32: at batches of a few hundred rows bf16 saved little (CTGAN:
+    21.4 against 23.7 ms a step), while a draw multiplies thousands of rows at once.
+    """
+    if device.type == "cpu" and precision == "auto" and cpu_has_bf16_matrix_units():
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return autocast(device, precision)
 
 
 @torch.no_grad()
