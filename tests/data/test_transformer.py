@@ -37,7 +37,7 @@ def tables(draw):
     return frame
 
 
-@pytest.mark.parametrize("numeric", ["gmm", "quantile"])
+@pytest.mark.parametrize("numeric", ["gmm", "quantile", "spikes"])
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=tables())
 def test_round_trip_is_exact(numeric, frame):
@@ -47,7 +47,7 @@ def test_round_trip_is_exact(numeric, frame):
     assert_same_table(frame, transformer.inverse_transform(matrix))
 
 
-@pytest.mark.parametrize("numeric", ["gmm", "quantile"])
+@pytest.mark.parametrize("numeric", ["gmm", "quantile", "spikes"])
 def test_round_trip_every_kind(mixed_frame, numeric):
     transformer = TableTransformer(numeric=numeric).fit(mixed_frame)
     back = transformer.inverse_transform(transformer.transform(mixed_frame))
@@ -57,6 +57,28 @@ def test_round_trip_every_kind(mixed_frame, numeric):
 def test_round_trip_real_data(default_frame):
     transformer = TableTransformer().fit(default_frame)
     assert_same_table(default_frame, transformer.inverse_transform(transformer.transform(default_frame)))
+
+
+def test_spikes_give_frequent_exact_values_a_category_of_their_own():
+    rng = np.random.default_rng(0)
+    n = 4_000
+    gain = np.where(rng.random(n) < 0.9, 0.0, rng.lognormal(8, 1, n).round())
+    gain[:100] = 7_688.0  # 2.5% of the rows hold this exact amount
+    gain[100:110] = 1_234.0  # 10 rows: too few to be a spike
+    frame = pd.DataFrame({"gain": gain})
+    transformer = TableTransformer(numeric="spikes").fit(frame)
+    value, spike = transformer.spans
+    assert (value.role, spike.role, spike.width) == ("value", "spike", 3)  # 0, 7,688, none of them
+    matrix = transformer.transform(frame)
+    named = matrix[:, spike.start : spike.stop].argmax(axis=1)
+    np.testing.assert_array_equal(named, np.select([gain == 0, gain == 7_688], [0, 1], 2))
+    assert (matrix[named < 2, value.start] == 0).all()  # the score is left to the other rows
+    assert_same_table(frame, transformer.inverse_transform(matrix))
+    # a row whose group names a spike decodes to it exactly, whatever its score says
+    matrix[:, value.start] = 3.0
+    back = transformer.inverse_transform(matrix)["gain"].to_numpy()
+    np.testing.assert_array_equal(back[named < 2], gain[named < 2])
+    assert (back[named == 2] > 7_688).all()
 
 
 def test_spans_tile_the_matrix(mixed_frame):

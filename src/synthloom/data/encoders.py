@@ -30,6 +30,16 @@ MODE_SCALE = 4.0
 FIT_SUBSAMPLE = 5_000
 N_QUANTILES = 1_000
 MAX_DECIMALS = 6
+# The "spikes" encoding gives a category of its own to each value that at least SPIKE_SHARE of the rows
+# (and MIN_SPIKE_ROWS rows) hold exactly, the MAX_SPIKES most frequent per column: a zero amount, a round
+# loan size. Only point masses on a scale of many values count: a column whose frequent values are more
+# than MAX_SPIKE_FRACTION of its distinct values (ages, counts) keeps the plain score, which already lands
+# on exact values there. Giving those spikes too (at most 50 a column) took loans from 148 to 815 one-hot
+# columns and ddpm's fit from 146 to 318 s; with these limits it has 230 columns and takes 157 s.
+SPIKE_SHARE = 0.0025
+MIN_SPIKE_ROWS = 20
+MAX_SPIKES = 20
+MAX_SPIKE_FRACTION = 0.1
 _U_EDGE = 1e-7  # normal scores are bounded to about +-5.2
 
 
@@ -42,7 +52,8 @@ class Span:
         start: first output index (absolute, within the transformer's matrix).
         width: number of output columns.
         activation: "tanh" (scaled value), "linear" (unbounded value) or "softmax" (one-hot group).
-        role: "value", "mode" (mixture component), "category" or "missing" (present/missing indicator).
+        role: "value", "mode" (mixture component), "spike" (a frequent exact value, or none of them),
+            "category" or "missing" (present/missing indicator).
     """
 
     column: str
@@ -109,6 +120,18 @@ def to_float(series: pd.Series, name: str, warn: bool = True) -> np.ndarray:
     return values
 
 
+def _frequent_values(values: np.ndarray) -> list[float]:
+    """The values held exactly by at least SPIKE_SHARE of ``values`` (and MIN_SPIKE_ROWS), ascending;
+    the MAX_SPIKES most frequent where there are more; none where they are over MAX_SPIKE_FRACTION of the
+    distinct values."""
+    levels, counts = np.unique(values, return_counts=True)
+    frequent = np.flatnonzero(counts >= max(MIN_SPIKE_ROWS, SPIKE_SHARE * values.size))
+    if frequent.size > MAX_SPIKE_FRACTION * levels.size:
+        return []
+    frequent = frequent[np.argsort(-counts[frequent], kind="stable")[:MAX_SPIKES]]
+    return np.sort(levels[frequent]).tolist()
+
+
 def _learn_decimals(values: np.ndarray) -> int | None:
     """Fewest decimals (up to 6) that reproduce every value, so synthetic values look like real ones."""
     for decimals in range(MAX_DECIMALS + 1):
@@ -169,7 +192,12 @@ class NumericEncoder(ColumnEncoder):
 
     ``method="gmm"`` is CTGAN's mode-specific normalisation: a Bayesian Gaussian mixture finds the modes,
     each value becomes (mode one-hot, value scaled within its mode). ``method="quantile"`` maps values
-    through their empirical CDF onto a standard normal (what diffusion and copula models want).
+    through their empirical CDF onto a standard normal (what copula models want). ``method="spikes"`` is
+    the quantile encoding plus a one-hot group naming the frequent exact value a row holds (a zero
+    amount, a common age; see SPIKE_SHARE), or "none of them"; the normal score then carries the other
+    rows only (spike rows get 0). A model can tie a class to exact values this way: on adult, ddpm with
+    plain normal scores gave 75% of its capital gains of 7,000 - 8,000 (the spikes 7,298 and 7,688)
+    incomes above 50K, where the real rows have 99%; with spikes, 98%.
     Missing values get a present/missing indicator span and come back as missing.
     """
 
@@ -195,6 +223,10 @@ class NumericEncoder(ColumnEncoder):
         self.fill = float(np.median(present))
         self.decimals = self._rounding(present)
         self.dtype = str(series.dtype)
+        if self.method == "spikes":
+            self.spikes = _frequent_values(present)
+            others = present[~np.isin(present, self.spikes)]
+            present = others if others.size else present  # all spikes: the scores are never used
         if present.size > FIT_SUBSAMPLE:
             present = rng.choice(present, FIT_SUBSAMPLE, replace=False)
         if self.method == "gmm":
@@ -243,6 +275,8 @@ class NumericEncoder(ColumnEncoder):
             ]
         else:
             self.spans = [Span(self.name, 0, 1, "linear", "value")]
+            if self._has_spikes:
+                self.spans.append(Span(self.name, 1, len(self.spikes) + 1, "softmax", "spike"))
         self.spans += _missing_span(self.has_missing, sum(s.width for s in self.spans), self.name)
 
     # -- encoding -------------------------------------------------------------------------------------
@@ -257,11 +291,21 @@ class NumericEncoder(ColumnEncoder):
             mode = log_density.argmax(axis=1)
             value = scaled[np.arange(values.size), mode] / MODE_SCALE
             blocks = [value[:, None].astype(np.float32), _one_hot(mode, len(self.means))]
+        elif self._has_spikes:
+            spikes = np.asarray(self.spikes)
+            position = np.searchsorted(spikes, values).clip(max=spikes.size - 1)
+            code = np.where(spikes[position] == values, position, spikes.size)  # spikes.size: none
+            score = np.where(code < spikes.size, 0.0, self._to_normal(values))
+            blocks = [score[:, None].astype(np.float32), _one_hot(code, spikes.size + 1)]
         else:
             blocks = [self._to_normal(values)[:, None].astype(np.float32)]
         if self.has_missing:
             blocks.append(_missing_block(missing))
         return np.hstack(blocks)
+
+    @property
+    def _has_spikes(self) -> bool:
+        return self.method == "spikes" and bool(self.spikes)
 
     def _to_normal(self, values: np.ndarray) -> np.ndarray:
         q = np.asarray(self.quantiles)
@@ -284,6 +328,10 @@ class NumericEncoder(ColumnEncoder):
             values = block[:, 0].astype(np.float64) * scale + np.asarray(self.means)[mode]
         else:
             values = self._from_normal(block[:, 0].astype(np.float64))
+            if self._has_spikes:
+                code = row_argmax(block[:, 1 : 2 + len(self.spikes)])
+                spike = code < len(self.spikes)
+                values[spike] = np.asarray(self.spikes)[code[spike]]
         values = np.clip(values, self.low, self.high)
         if self.decimals is not None:
             values = self._round(values)
@@ -313,11 +361,12 @@ class NumericEncoder(ColumnEncoder):
             return series
 
     def state(self) -> dict[str, Any]:
-        learned = (
-            {"means": self.means, "stds": self.stds, "weights": self.weights}
-            if self.method == "gmm"
-            else {"quantiles": self.quantiles}
-        )
+        if self.method == "gmm":
+            learned = {"means": self.means, "stds": self.stds, "weights": self.weights}
+        else:
+            learned = {"quantiles": self.quantiles}
+            if self.method == "spikes":
+                learned["spikes"] = self.spikes
         return {
             "method": self.method,
             "has_missing": self.has_missing,

@@ -24,14 +24,15 @@ from synthloom.data.encoders import (
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, Metadata
 from synthloom.errors import ConditionError, ConfigError, NotFittedError
 
-NUMERIC_METHODS = ("gmm", "quantile")
+NUMERIC_METHODS = ("gmm", "quantile", "spikes")
 
 
 class TableTransformer:
     """Encodes every column of a table with its kind's encoder and concatenates the blocks.
 
     Args:
-        numeric: "gmm" (mode-specific normalisation, for GANs and VAEs) or "quantile" (normal scores).
+        numeric: "gmm" (mode-specific normalisation, for GANs and VAEs), "quantile" (normal scores) or
+            "spikes" (normal scores, and frequent exact values as categories; see ``NumericEncoder``).
         max_categories: one-hot width cap per categorical column; rarer levels share an "other" slot.
         random_state: seed for the subsample the mixtures are fitted on and for decoding draws.
     """
