@@ -179,3 +179,11 @@ def test_user_error_from_a_real_process_has_no_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
     assert "x.csv" in result.stderr
+
+
+def test_precision_is_checked_before_the_data_is_read(tmp_path, real_csv):
+    out = tmp_path / "m.synthloom"
+    assert_user_error(invoke("fit", tmp_path / "missing.csv", "--precision", "half", "-o", out), "precision")
+    result = invoke("fit", real_csv, "--model", "copula", "--precision", "float32", "-o", out)
+    assert_user_error(result, "no precision setting")
+    assert not out.exists()

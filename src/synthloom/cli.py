@@ -117,8 +117,10 @@ def fit_command(
     from synthloom.data.constraints import load_constraints
     from synthloom.data.metadata import Metadata
     from synthloom.registry import model_class
+    from synthloom.training.settings import check_precision
 
     main_process_speaks()
+    check_precision(precision)  # before the data is read
 
     generator_class = model_class(model)
     if getattr(generator_class, "kind", "table") == "image":
@@ -134,6 +136,8 @@ def fit_command(
         params.update(device=device, verbose=True)
     if "precision" in accepted:
         params["precision"] = precision
+    elif precision != "auto":
+        raise ConfigError(f"model {model!r} has no precision setting; drop --precision")
     meta = Metadata.load(metadata) if metadata is not None else None
     rules = load_constraints(constraints) if constraints is not None else None
     if _streams(data, stream, generator_class):

@@ -79,6 +79,30 @@ def test_spikes_give_frequent_exact_values_a_category_of_their_own():
     back = transformer.inverse_transform(matrix)["gain"].to_numpy()
     np.testing.assert_array_equal(back[named < 2], gain[named < 2])
     assert (back[named == 2] > 7_688).all()
+    # the score's scale is that of the other values: its low end is their minimum, not the zero spike
+    matrix[:, value.start] = -6.0
+    low = transformer.inverse_transform(matrix)["gain"].to_numpy()[named == 2]
+    np.testing.assert_array_equal(low, gain[named == 2].min())
+
+
+def test_spikes_with_missing_values_datetimes_and_a_state_round_trip():
+    import json
+
+    rng = np.random.default_rng(1)
+    n = 3_000
+    amount = np.where(rng.random(n) < 0.5, 0, rng.integers(100, 100_000, n))  # int64, half exact zeros
+    opened = pd.Series(pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 3_000, n), unit="D"))
+    opened = opened.where(rng.random(n) > 0.2, pd.Timestamp("1900-01-01"))  # a placeholder date
+    fee = np.where(rng.random(n) < 0.3, 25.0, rng.normal(50, 10, n).round(2))
+    fee[rng.random(n) < 0.1] = np.nan
+    frame = pd.DataFrame({"amount": amount, "opened": opened, "fee": fee})
+    transformer = TableTransformer(numeric="spikes").fit(frame)
+    roles = {(s.column, s.role) for s in transformer.spans}
+    assert {("amount", "spike"), ("opened", "spike"), ("fee", "spike"), ("fee", "missing")} <= roles
+    again = TableTransformer.from_state(json.loads(json.dumps(transformer.to_state())))
+    matrix = again.transform(frame)
+    np.testing.assert_array_equal(matrix, transformer.transform(frame))
+    assert_same_table(frame, again.inverse_transform(matrix))
 
 
 def test_spans_tile_the_matrix(mixed_frame):

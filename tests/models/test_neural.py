@@ -74,3 +74,13 @@ def test_precision_float32_samples_in_full_precision_even_on_a_cpu_with_amx(defa
     pd.testing.assert_frame_equal(model.sample(200, random_state=1), full)
     assert not mixed.equals(full), "precision 'auto' should multiply in bf16 on a CPU with AMX"
     assert mixed.shape == full.shape and (mixed.dtypes == full.dtypes).all()
+
+
+def test_early_stopping_scores_float32_draws_whatever_the_cpu(default_frame, monkeypatch):
+    settings_ = {"epochs": 10, "early_stopping": True, "random_state": 0, **SMALL}  # checks every 5
+    histories = []
+    for amx in (False, True):
+        monkeypatch.setattr(settings, "cpu_has_bf16_matrix_units", lambda amx=amx: amx)
+        histories.append(get_model("tvae", **settings_).fit(default_frame).loss_history_)
+    assert any("validation" in h for h in histories[0])
+    assert histories[0] == histories[1]

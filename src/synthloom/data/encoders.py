@@ -193,11 +193,11 @@ class NumericEncoder(ColumnEncoder):
     ``method="gmm"`` is CTGAN's mode-specific normalisation: a Bayesian Gaussian mixture finds the modes,
     each value becomes (mode one-hot, value scaled within its mode). ``method="quantile"`` maps values
     through their empirical CDF onto a standard normal (what copula models want). ``method="spikes"`` is
-    the quantile encoding plus a one-hot group naming the frequent exact value a row holds (a zero
-    amount, a common age; see SPIKE_SHARE), or "none of them"; the normal score then carries the other
-    rows only (spike rows get 0). A model can tie a class to exact values this way: on adult, ddpm with
-    plain normal scores gave 75% of its capital gains of 7,000 - 8,000 (the spikes 7,298 and 7,688)
-    incomes above 50K, where the real rows have 99%; with spikes, 98%.
+    the quantile encoding plus, in columns that have them, a one-hot group naming the frequent exact value
+    a row holds (a zero amount, a round loan size; see SPIKE_SHARE), or "none of them"; the normal score
+    then carries the other rows only (spike rows get 0). A model can tie a class to exact values this
+    way: on adult, ddpm with plain normal scores gave 75% of its capital gains of 7,000 - 8,000 (the spikes
+    7,298 and 7,688) incomes above 50K, where the real rows have 99%; with spikes, 98%.
     Missing values get a present/missing indicator span and come back as missing.
     """
 
@@ -223,18 +223,20 @@ class NumericEncoder(ColumnEncoder):
         self.fill = float(np.median(present))
         self.decimals = self._rounding(present)
         self.dtype = str(series.dtype)
+        # spikes take 1/10 of the distinct values at most, so other values always remain for the score
         if self.method == "spikes":
             self.spikes = _frequent_values(present)
-            others = present[~np.isin(present, self.spikes)]
-            present = others if others.size else present  # all spikes: the scores are never used
+            present = present[~np.isin(present, self.spikes)]
+        scale_low, scale_high = float(present.min()), float(present.max())
         if present.size > FIT_SUBSAMPLE:
             present = rng.choice(present, FIT_SUBSAMPLE, replace=False)
         if self.method == "gmm":
             self._fit_mixture(present, int(rng.integers(2**31 - 1)))
         else:
             quantiles = np.quantile(present, np.linspace(0, 1, min(N_QUANTILES, present.size)))
-            # the subsample may miss the extremes: pin the ends to the full column's range
-            quantiles[0], quantiles[-1] = self.low, self.high
+            # the subsample may miss the extremes: pin the ends to the full range of the values scored (the
+            # column's, or the non-spike values': a zero or top-coded spike at an end is not on the scale)
+            quantiles[0], quantiles[-1] = scale_low, scale_high
             self.quantiles = quantiles.tolist()
         self._build_spans()
         return self

@@ -133,9 +133,8 @@ class CTGAN(NeuralGenerator):
         verbose: bool = False,
         random_state: int | None = None,
     ) -> None:
-        super().__init__(
-            epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state, precision
-        )
+        common = (epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state)
+        super().__init__(*common, precision=precision)
         self.embedding_dim = embedding_dim
         self.generator_width = generator_width
         self.generator_depth = generator_depth

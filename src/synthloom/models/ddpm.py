@@ -1,13 +1,14 @@
 """Mixed-type tabular diffusion in the TabDDPM design (Kotelnikov et al., ICML 2023), made fast on CPU.
 
-- Data: the transformer's "spikes" layout: every numeric column is one normal score (linear span), plus a
-  one-hot group naming the exact values many rows share on an otherwise spread-out scale (a zero capital
-  gain, the 7,688 that 0.9% of adult's rows hold); categories and missing indicators are one-hot groups
-  (softmax spans). A class can hang on such exact values: with plain scores, 75% of the synthetic adult
-  rows with a capital gain of 7,000 - 8,000 had incomes above 50K (real: 99%), with spikes 98%. One fit
-  each on all of adult (22,792 rows, 5 draws): train-on-synthetic F1 0.964x -> 0.972x train-on-real,
-  SDMetrics quality 0.972 -> 0.970, rows nearer a training row than a hold-out row 50.4% -> 51.0%; on
-  loans (7,000 rows, 8 draws) quality 0.969 -> 0.971, nearer rows 52.4% -> 51.8%, fit 146 -> 157 s.
+- Data: the transformer's "spikes" layout: every numeric column is one normal score (linear span), and a
+  column whose spread-out scale has exact values many rows share (a zero capital gain, the 7,688 that 0.9%
+  of adult's rows hold) also gets a one-hot group naming them; categories and missing indicators are
+  one-hot groups (softmax spans). A class can hang on such exact values: with plain scores, 75% of the
+  synthetic adult rows with a capital gain of 7,000 - 8,000 had incomes above 50K (real: 99%), with
+  spikes 98%. One fit each on all of adult (22,792 rows, 5 draws): train-on-synthetic F1 0.964x ->
+  0.972x train-on-real, SDMetrics quality 0.972 -> 0.970, rows nearer a training row than a hold-out
+  row 50.4% -> 51.0%; on loans (7,000 rows, 8 draws) quality 0.969 -> 0.971, nearer rows 52.4% ->
+  51.8%, fit 146 -> 157 s.
 - Forward process: Gaussian diffusion on the value columns, multinomial diffusion (Hoogeboom et al.,
   2021) on every one-hot group, both on one cosine schedule (Nichol & Dhariwal, 2021). All groups are
   handled at once with the span layout's segment operations: no Python loop over columns.
@@ -175,9 +176,8 @@ class TabDDPM(NeuralGenerator):
         verbose: bool = False,
         random_state: int | None = None,
     ) -> None:
-        super().__init__(
-            epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state, precision
-        )
+        common = (epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state)
+        super().__init__(*common, precision=precision)
         self.hidden_width = hidden_width
         self.hidden_depth = hidden_depth
         self.dropout = dropout

@@ -315,7 +315,7 @@ class GANomaly:
             spread of digit 1 0.080 without, 0.055 with; digit 9 0.057 and 0.029).
         members: networks trained from different seeds whose scores are averaged (training time grows
             in proportion; ``max_minutes`` is shared between them).
-        numeric_encoding: tables: the transformer's numeric encoding, "gmm" or "quantile".
+        numeric_encoding: tables: the transformer's numeric encoding, "gmm", "quantile" or "spikes".
         learning_rate, epochs, batch_size, device, max_minutes, verbose, random_state: training settings.
 
     Example:

@@ -264,7 +264,7 @@ class NeuralGenerator(BaseGenerator):
 
         def validate() -> float:
             with torch.random.fork_rng(devices=[]):
-                fake = self._generate_matrix(len(validation), None)
+                fake = self._generate_matrix(len(validation), None, cpu_bf16=False)
             return marginal_similarity(validation, fake, self.transformer_.spans)
 
         def checkpoint() -> None:
@@ -300,11 +300,17 @@ class NeuralGenerator(BaseGenerator):
     def _sample(
         self, n: int, rng: np.random.Generator, category: tuple[Span, int] | None = None
     ) -> np.ndarray:
+        check_precision(self.precision)  # it may have been set after fitting
         with seeded(int(rng.integers(2**63 - 1)), self.device_):
             return self._generate_matrix(n, category)
 
     @torch.no_grad()
-    def _generate_matrix(self, n: int, category: tuple[Span, int] | None) -> np.ndarray:
+    def _generate_matrix(
+        self, n: int, category: tuple[Span, int] | None, cpu_bf16: bool = True
+    ) -> np.ndarray:
+        # early stopping's validation draws pass cpu_bf16=False: training on a CPU stays in float32, so
+        # where a fit stops does not depend on whether the CPU has AMX
+        precision = self.precision if cpu_bf16 else "float32"
         for module in self._modules().values():
             module.eval()
         chunks = []
@@ -315,7 +321,7 @@ class NeuralGenerator(BaseGenerator):
             else:
                 codes = torch.full((size,), category[1], dtype=torch.long, device=self.device_)
                 cond = self.sampler_.fixed_vectors(category[0], codes)
-            with sampling_autocast(self.device_, self.precision):
+            with sampling_autocast(self.device_, precision):
                 chunks.append(self._generate(size, cond).float().cpu())
         for module in self._modules().values():
             module.train()

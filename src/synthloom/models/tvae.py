@@ -92,9 +92,8 @@ class TVAE(NeuralGenerator):
         verbose: bool = False,
         random_state: int | None = None,
     ) -> None:
-        super().__init__(
-            epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state, precision
-        )
+        common = (epochs, batch_size, device, max_minutes, early_stopping, verbose, random_state)
+        super().__init__(*common, precision=precision)
         self.embedding_dim = embedding_dim
         self.hidden_width = hidden_width
         self.hidden_depth = hidden_depth

@@ -70,13 +70,12 @@ def check_precision(precision: str) -> None:
 
 @functools.cache
 def cpu_has_bf16_matrix_units() -> bool:
-    """Whether this CPU multiplies bf16 matrices in hardware (Intel AMX tiles).
+    """Whether this CPU multiplies bf16 matrices in hardware (Intel AMX-BF16).
 
     With AMX, a bf16 product of 8,192 rows by a few hundred columns took a quarter to a sixth of the
     float32 time (2 threads). Elsewhere bf16 products may be no faster than float32, so they are not used.
     """
-    probe = getattr(torch.cpu, "_is_amx_tile_supported", None)  # a private probe: absent means no
-    return bool(probe is not None and probe())
+    return bool(torch.cpu.get_capabilities().get("amx_bf16", False))
 
 
 def autocast(device: torch.device, precision: str = "auto") -> contextlib.AbstractContextManager:
