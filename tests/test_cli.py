@@ -187,3 +187,19 @@ def test_precision_is_checked_before_the_data_is_read(tmp_path, real_csv):
     result = invoke("fit", real_csv, "--model", "copula", "--precision", "float32", "-o", out)
     assert_user_error(result, "no precision setting")
     assert not out.exists()
+
+
+def test_sample_precision_overrides_the_models_own(tmp_path, real_csv):
+    model = tmp_path / "tvae.synthloom"
+    assert invoke("fit", real_csv, "-m", "tvae", "--epochs", "1", "-o", model).exit_code == 0
+    for precision in ("float32", "auto"):
+        out = tmp_path / f"{precision}.csv"
+        result = invoke("sample", model, "-n", "50", "-o", out, "--precision", precision)
+        assert result.exit_code == 0, result.output
+    result = invoke("sample", model, "-n", "5", "-o", tmp_path / "x.csv", "--precision", "half")
+    assert_user_error(result, "half")
+    copula = tmp_path / "copula.synthloom"
+    assert invoke("fit", real_csv, "-m", "copula", "-o", copula).exit_code == 0
+    result = invoke("sample", copula, "-n", "5", "-o", tmp_path / "y.csv", "--precision", "float32")
+    assert_user_error(result, "no precision setting")
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "y.csv").exists()

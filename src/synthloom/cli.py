@@ -177,6 +177,10 @@ def sample_command(
         ),
     ] = None,
     part_rows: Annotated[str, typer.Option("--part-rows", help="Rows per part file (folders).")] = "1e6",
+    precision: Annotated[
+        str | None,
+        typer.Option("--precision", help="auto or float32 (deep generators); default: the model's own."),
+    ] = None,
     seed: SeedOption = 0,
 ) -> None:
     """Generate synthetic rows from a saved model, streamed to CSV or Parquet in chunks."""
@@ -189,6 +193,7 @@ def sample_command(
         sample_to_file,
         sample_to_parts,
     )
+    from synthloom.training.settings import check_precision
 
     n = parse_row_count(rows)
     conditions = parse_condition_options(condition or [])
@@ -196,6 +201,11 @@ def sample_command(
     if single_file and output_format is not None and output_format != table_format(output):
         raise ConfigError(f"--format {output_format} does not match the file name {output.name}")
     generator = load(model_file)
+    if precision is not None:
+        if "precision" not in generator.get_params():
+            raise ConfigError(f"{model_file}: this model has no precision setting; drop --precision")
+        check_precision(precision)
+        generator.precision = precision  # part files record it through the model's fingerprint
     if single_file:
         sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
     else:
