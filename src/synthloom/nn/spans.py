@@ -49,11 +49,8 @@ class SpanLayout:
 
     def segment_log_softmax(self, logits: torch.Tensor) -> torch.Tensor:
         """Log-softmax within each group; ``logits`` is (B, n_softmax_columns)."""
-        batch = logits.shape[0]
-        shifted = logits - self._group_max(logits).gather(1, self.segment.expand(batch, -1)).detach()
-        sums = torch.zeros((batch, self.n_groups), device=logits.device, dtype=logits.dtype)
-        sums = sums.index_add(1, self.segment, shifted.exp())
-        return shifted - sums.log().gather(1, self.segment.expand(batch, -1))
+        shifted = self._shifted(logits)
+        return shifted - self._per_column(self._group_sums(shifted.exp()).log())
 
     def segment_softmax(self, logits: torch.Tensor) -> torch.Tensor:
         """Softmax within each group: ``segment_log_softmax(logits).exp()`` in one exponential fewer.
@@ -61,11 +58,21 @@ class SpanLayout:
         The two differ by float rounding only; training keeps the log form, whose gradients it was tuned
         with, and sampling uses this one (on adult's 147 one-hot columns, 6.6 against 7.9 ms per 8,192 rows).
         """
-        batch = logits.shape[0]
-        index = self.segment.expand(batch, -1)
-        weights = (logits - self._group_max(logits).gather(1, index).detach()).exp()
-        sums = torch.zeros((batch, self.n_groups), device=logits.device, dtype=logits.dtype)
-        return weights / sums.index_add(1, self.segment, weights).gather(1, index)
+        weights = self._shifted(logits).exp()
+        return weights / self._per_column(self._group_sums(weights))
+
+    def _shifted(self, logits: torch.Tensor) -> torch.Tensor:
+        """``logits`` less their group's maximum (a constant for autograd), so that exp cannot overflow."""
+        return logits - self._per_column(self._group_max(logits)).detach()
+
+    def _group_sums(self, values: torch.Tensor) -> torch.Tensor:
+        """(B, n_groups) sum of each group's entries."""
+        sums = torch.zeros((values.shape[0], self.n_groups), device=values.device, dtype=values.dtype)
+        return sums.index_add(1, self.segment, values)
+
+    def _per_column(self, per_group: torch.Tensor) -> torch.Tensor:
+        """(B, n_groups) -> (B, n_softmax_columns): each column gets its group's entry."""
+        return per_group.gather(1, self.segment.expand(per_group.shape[0], -1))
 
     def activate(
         self, raw: torch.Tensor, tau: float = 0.2, gumbel: bool = True, hard: bool = False
