@@ -94,7 +94,8 @@ def fit_command(
         str,
         typer.Option(
             "--precision",
-            help="auto (bf16 matrix products on CUDA, and when sampling on a CPU with AMX) or float32.",
+            help="auto (bf16 matrix products on CUDA, and when sampling on a CPU with AMX or AVX512-BF16) "
+            "or float32.",
         ),
     ] = "auto",
     max_minutes: Annotated[

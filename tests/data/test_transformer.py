@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from synthloom.data.encoders import row_argmax
 from synthloom.data.metadata import Metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConditionError, NotFittedError
@@ -181,3 +182,13 @@ def test_inf_and_stray_strings_become_missing_with_a_warning():
 def test_unfitted_transformer_refuses():
     with pytest.raises(NotFittedError):
         TableTransformer().transform(pd.DataFrame({"a": [1]}))
+
+
+def test_row_argmax_is_numpys_argmax_on_strided_blocks_with_ties_and_nans():
+    matrix = np.random.default_rng(0).random((500, 12)).astype(np.float32)
+    matrix[:20, 3:7] = 1.0  # ties: the first wins
+    matrix[20, 5] = np.nan  # a NaN wins, as in numpy
+    matrix[21] = 0.0
+    for start, stop in [(0, 12), (3, 7), (5, 6), (7, 12)]:
+        block = matrix[:, start:stop]  # a strided view, as decoding reads the groups
+        np.testing.assert_array_equal(row_argmax(block), block.argmax(axis=1))

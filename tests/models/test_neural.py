@@ -64,23 +64,23 @@ def test_ctgan_generator_gives_the_same_rows_with_and_without_autograd():
     assert torch.equal(buffered, concatenated)
 
 
-def test_precision_float32_samples_in_full_precision_even_on_a_cpu_with_amx(default_frame, monkeypatch):
+def test_precision_float32_samples_in_full_precision_even_with_fast_bf16(default_frame, monkeypatch):
     model = get_model("tvae", epochs=1, random_state=0, **SMALL).fit(default_frame)
-    monkeypatch.setattr(settings, "cpu_has_bf16_matrix_units", lambda: False)
+    monkeypatch.setattr(settings, "cpu_has_fast_bf16", lambda: False)
     full = model.sample(200, random_state=1)
-    monkeypatch.setattr(settings, "cpu_has_bf16_matrix_units", lambda: True)
+    monkeypatch.setattr(settings, "cpu_has_fast_bf16", lambda: True)
     mixed = model.sample(200, random_state=1)
     model.precision = "float32"
     pd.testing.assert_frame_equal(model.sample(200, random_state=1), full)
-    assert not mixed.equals(full), "precision 'auto' should multiply in bf16 on a CPU with AMX"
+    assert not mixed.equals(full), "precision 'auto' should multiply in bf16 on a CPU with fast bf16"
     assert mixed.shape == full.shape and (mixed.dtypes == full.dtypes).all()
 
 
 def test_early_stopping_scores_float32_draws_whatever_the_cpu(default_frame, monkeypatch):
     settings_ = {"epochs": 10, "early_stopping": True, "random_state": 0, **SMALL}  # checks every 5
     histories = []
-    for amx in (False, True):
-        monkeypatch.setattr(settings, "cpu_has_bf16_matrix_units", lambda amx=amx: amx)
+    for fast_bf16 in (False, True):
+        monkeypatch.setattr(settings, "cpu_has_fast_bf16", lambda fast_bf16=fast_bf16: fast_bf16)
         histories.append(get_model("tvae", **settings_).fit(default_frame).loss_history_)
     assert any("validation" in h for h in histories[0])
     assert histories[0] == histories[1]

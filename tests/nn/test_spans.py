@@ -11,6 +11,11 @@ SPANS = [
 ]
 
 
+def draw_one_hots(layout: SpanLayout, logits: torch.Tensor) -> torch.Tensor:
+    """The drawn one-hot groups alone (B, n_softmax_columns)."""
+    return layout.draw_categories(torch.zeros(len(logits), layout.dim), logits)[:, layout.softmax_index]
+
+
 def test_activation_matches_per_span_reference():
     layout = SpanLayout(SPANS)
     raw = torch.randn(16, 7)
@@ -52,7 +57,7 @@ def test_cross_entropy_sums_groups_and_draws_follow_probabilities():
     torch.testing.assert_close(layout.cross_entropy(raw, target), expected)
     torch.manual_seed(0)
     logits = torch.tensor([[0.0, 0.0, 0.0, 2.0, 0.0]]).expand(20_000, -1)
-    draws = layout.sample_categorical(logits)
+    draws = draw_one_hots(layout, logits)
     share = draws[:, 3].mean().item()
     assert abs(share - torch.softmax(torch.tensor([2.0, 0.0]), 0)[0].item()) < 0.02
 
@@ -75,7 +80,7 @@ def test_draws_at_the_extremes_of_the_uniform_stay_on_categories_of_their_group(
     logits = torch.tensor([[300.0, -300.0, -300.0, -300.0, -300.0]])
     for uniform, b_choice in ((0.0, [1.0, 0.0]), (1 - 2**-24, [0.0, 1.0]), (1.0, [0.0, 1.0])):
         monkeypatch.setattr(torch, "rand_like", lambda x, u=uniform: torch.full_like(x, u))
-        draw = layout.sample_categorical(logits)
+        draw = draw_one_hots(layout, logits)
         assert draw.tolist() == [[1.0, 0.0, 0.0, *b_choice]]
 
 
@@ -84,7 +89,7 @@ def test_draws_follow_each_groups_softmax_behind_a_wide_group():
     layout = SpanLayout([Span("id", 0, 300, "softmax", "category"), Span("c", 300, 3, "softmax", "category")])
     torch.manual_seed(0)
     logits = torch.cat([torch.randn(300) * 2, torch.tensor([1.0, 0.0, -1.0])]).expand(40_000, -1)
-    draws = layout.sample_categorical(logits)
+    draws = draw_one_hots(layout, logits)
     assert torch.equal(draws[:, :300].sum(1), torch.ones(40_000))
     assert torch.equal(draws[:, 300:].sum(1), torch.ones(40_000))
     expected = torch.softmax(logits[0, 300:], 0)
@@ -92,3 +97,15 @@ def test_draws_follow_each_groups_softmax_behind_a_wide_group():
     wide = torch.softmax(logits[0, :300], 0)
     top = int(wide.argmax())
     assert abs(draws[:, top].mean().item() - wide[top].item()) < 0.01
+
+
+def test_draw_categories_writes_only_the_one_hot_groups_in_place():
+    layout = SpanLayout(SPANS)
+    out = torch.full((50, 7), 7.0)
+    logits = torch.randn(50, 5)
+    torch.manual_seed(0)
+    returned = layout.draw_categories(out, logits)
+    assert returned is out
+    assert torch.equal(out[:, [0, 6]], torch.full((50, 2), 7.0))  # value columns kept
+    assert torch.equal(out[:, 1:4].sum(1), torch.ones(50)) and torch.equal(out[:, 4:6].sum(1), torch.ones(50))
+    assert set(out[:, 1:6].unique().tolist()) == {0.0, 1.0}

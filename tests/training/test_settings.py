@@ -28,13 +28,27 @@ def test_flush_denormals_zeroes_subnormals_inside_nested_blocks_and_restores_aft
     assert (value * 1.0).item() != 0.0
 
 
-@pytest.mark.parametrize("amx", [True, False])
-def test_sampling_uses_bf16_products_on_a_cpu_only_with_amx_and_precision_auto(amx, monkeypatch):
-    monkeypatch.setattr(settings, "cpu_has_bf16_matrix_units", lambda: amx)
+@pytest.mark.parametrize("fast_bf16", [True, False])
+def test_sampling_uses_bf16_products_only_with_fast_bf16_and_precision_auto(fast_bf16, monkeypatch):
+    monkeypatch.setattr(settings, "cpu_has_fast_bf16", lambda: fast_bf16)
     a, b = torch.randn(4, 3), torch.randn(3, 2)
     cpu = torch.device("cpu")
     with sampling_autocast(cpu, "auto"):
-        assert (a @ b).dtype == (torch.bfloat16 if amx else torch.float32)
+        assert (a @ b).dtype == (torch.bfloat16 if fast_bf16 else torch.float32)
     with sampling_autocast(cpu, "float32"):
         assert (a @ b).dtype == torch.float32
     assert (a @ b).dtype == torch.float32  # nothing left switched on after the block
+
+
+@pytest.mark.parametrize(
+    ("capabilities", "fast"),
+    [
+        ({"amx_bf16": True, "avx512_bf16": False}, True),
+        ({"amx_bf16": False, "avx512_bf16": True}, True),  # AMD EPYC (Zen 4) and Intel Cooper Lake
+        ({"amx_bf16": False, "avx512_bf16": False}, False),
+        ({}, False),  # a torch build or architecture that reports neither
+    ],
+)
+def test_fast_bf16_means_amx_or_avx512_bf16(capabilities, fast, monkeypatch):
+    monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: capabilities)
+    assert settings.cpu_has_fast_bf16.__wrapped__() is fast

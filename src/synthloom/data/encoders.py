@@ -76,9 +76,10 @@ def row_argmax(block: np.ndarray) -> np.ndarray:
     """Column of each row's largest entry (the first on ties), as ``block.argmax(axis=1)``.
 
     Decoding a sample reads every one-hot group this way. numpy's row-wise argmax over a few strided
-    columns pays per row; torch's kernel does not, and took half the time on 100,000 adult rows.
+    columns pays per row; torch's ``max`` kernel does not: on adult's 15 groups of 100,000 rows it took
+    27 - 29 ms, against 50 - 54 ms for numpy's argmax and torch's own ``argmax`` (2 threads, AMD EPYC).
     """
-    return torch.from_numpy(block).argmax(dim=1).numpy()
+    return torch.max(torch.from_numpy(block), dim=1).indices.numpy()
 
 
 def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:

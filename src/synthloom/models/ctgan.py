@@ -102,7 +102,7 @@ class CTGAN(NeuralGenerator):
         gradient_penalty_weight: weight of the WGAN-GP term.
         device: "auto" (CUDA, MPS, CPU), or a torch device name.
         precision: "auto": bf16 matrix products in forward passes on CUDA, and when sampling on a CPU with
-            bf16 matrix units (Intel AMX); "float32": full precision everywhere.
+            bf16 instructions (AMX, AVX512-BF16); "float32": full precision everywhere.
         max_minutes: stop training after this many minutes (None: no limit).
         early_stopping: hold out rows and stop when a cheap fidelity score stops improving.
         verbose: show a progress bar with the losses.

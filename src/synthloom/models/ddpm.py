@@ -260,8 +260,7 @@ class TabDDPM(NeuralGenerator):
         noisy.index_copy_(1, self.value_columns_, alpha_bar.sqrt() * values + (1 - alpha_bar).sqrt() * noise)
         if self.layout_.n_groups:
             one_hot = rows.index_select(1, self.layout_.softmax_index)
-            categories = self.layout_.sample_categorical(self._mix(alpha_bar, one_hot))
-            noisy.index_copy_(1, self.layout_.softmax_index, categories)
+            self.layout_.draw_categories(noisy, self._mix(alpha_bar, one_hot))
         return noisy, noise
 
     # -- training ---------------------------------------------------------------------------------------
@@ -341,7 +340,7 @@ class TabDDPM(NeuralGenerator):
         )
         if self.layout_.n_groups:
             uniform = torch.zeros((n, self.layout_.softmax_index.numel()), device=self.device_)
-            x.index_copy_(1, self.layout_.softmax_index, self.layout_.sample_categorical(uniform))
+            self.layout_.draw_categories(x, uniform)
         times = self._sampling_times()
         for t, s in zip(times, [*times[1:], -1], strict=True):
             x = self._reverse_step(x, t, s, cond)
@@ -363,7 +362,7 @@ class TabDDPM(NeuralGenerator):
             softmax = self.layout_.softmax_index
             predicted = self.layout_.segment_softmax(raw.index_select(1, softmax))
             logits = self._posterior_logits(x.index_select(1, softmax), predicted, alpha_bar_t, alpha_bar_s)
-            out.index_copy_(1, softmax, self.layout_.sample_categorical(logits))
+            self.layout_.draw_categories(out, logits)
         return out
 
     def _ddim_values(

@@ -309,7 +309,7 @@ class NeuralGenerator(BaseGenerator):
         self, n: int, category: tuple[Span, int] | None, cpu_bf16: bool = True
     ) -> np.ndarray:
         # early stopping's validation draws pass cpu_bf16=False: training on a CPU stays in float32, so
-        # where a fit stops does not depend on whether the CPU has AMX
+        # where a fit stops does not depend on whether the CPU has fast bf16
         precision = self.precision if cpu_bf16 else "float32"
         for module in self._modules().values():
             module.eval()
