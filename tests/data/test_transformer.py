@@ -86,6 +86,28 @@ def test_spikes_give_frequent_exact_values_a_category_of_their_own():
     np.testing.assert_array_equal(low, gain[named == 2].min())
 
 
+def test_mixture_modes_on_one_exact_value_stay_exact_when_decoded():
+    rng = np.random.default_rng(0)
+    n = 4_000
+    loss = np.where(rng.random(n) < 0.95, 0.0, rng.normal(1_900, 300, n).round())  # adult's capital-loss
+    frame = pd.DataFrame({"loss": loss})
+    transformer = TableTransformer(numeric="gmm").fit(frame)
+    value, modes = transformer.spans
+    matrix = transformer.transform(frame)
+    zero_mode = matrix[loss == 0, modes.start : modes.stop].argmax(axis=1)
+    assert (zero_mode == zero_mode[0]).all()
+    # whatever value the generator gives within the zero mode (tanh: -1 to 1), it decodes to 0, not to a
+    # band around it (the mixture's own estimate of that mode's spread was several units wide)
+    for scaled in (-1.0, -0.3, 0.4, 1.0):
+        matrix[loss == 0, value.start] = scaled
+        back = transformer.inverse_transform(matrix)["loss"].to_numpy()
+        np.testing.assert_array_equal(back[loss == 0], 0.0)
+    # a continuous column's overlapping modes keep the mixture's spread: no mode narrowed to a sliver
+    income = rng.lognormal(10, 0.5, n)
+    (encoder,) = TableTransformer(numeric="gmm").fit(pd.DataFrame({"income": income})).encoders_
+    assert min(encoder.stds) > 0.05 * income.std()
+
+
 def test_spikes_with_missing_values_datetimes_and_a_state_round_trip():
     import json
 
