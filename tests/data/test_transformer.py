@@ -102,6 +102,17 @@ def test_mixture_modes_on_one_exact_value_stay_exact_when_decoded():
         matrix[loss == 0, value.start] = scaled
         back = transformer.inverse_transform(matrix)["loss"].to_numpy()
         np.testing.assert_array_equal(back[loss == 0], 0.0)
+    # a spike with a few other values in its mode: the spike stays exact, and the others get a mode of
+    # their own within the generator's tanh range (not pushed out to the edge of a far-off mode)
+    small = rng.random(n) < 0.03
+    mixed = np.where(small, rng.integers(1, 6, n), loss)
+    transformer = TableTransformer(numeric="gmm").fit(pd.DataFrame({"loss": mixed}))
+    value, modes = transformer.spans
+    matrix = transformer.transform(pd.DataFrame({"loss": mixed}))
+    assert (np.abs(matrix[small, value.start]) <= 1).all()
+    matrix[mixed == 0, value.start] = 1.0
+    back = transformer.inverse_transform(matrix)["loss"].to_numpy()
+    np.testing.assert_array_equal(back[mixed == 0], 0.0)
     # a continuous column's overlapping modes keep the mixture's spread: no mode narrowed to a sliver
     income = rng.lognormal(10, 0.5, n)
     (encoder,) = TableTransformer(numeric="gmm").fit(pd.DataFrame({"income": income})).encoders_

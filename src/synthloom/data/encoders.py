@@ -268,18 +268,37 @@ class NumericEncoder(ColumnEncoder):
         self.means = mixture.means_[keep, 0].tolist()
         self.stds = np.sqrt(mixture.covariances_[keep, 0, 0]).tolist()
         self.weights = (mixture.weights_[keep] / mixture.weights_[keep].sum()).tolist()
-        # The mixture's prior widens a mode that sits on one repeated value: adult's 95% of zero capital
-        # losses got a mode of sd 5.7 (capital gains: 123), and CTGAN then drew 0 - 17 where 95% of the real
-        # rows hold 0. A mode where one exact value holds most of the values it takes (a spike) gets their
-        # own mean and spread instead. Other modes keep the mixture's: re-estimating an overlapping mode
-        # from the values it wins narrows it (an income mode went from sd 6,767 to 58).
+        self._split_spike_modes(present)
+
+    def _split_spike_modes(self, present: np.ndarray) -> None:
+        """Give a mixture mode that sits on one repeated value that exact value, with no spread.
+
+        The mixture's prior widens such a mode: adult's 95% of zero capital losses got a mode of sd 5.7
+        (capital gains: 123), and CTGAN then drew 0 - 17 where 95% of the real rows hold 0. Where one exact
+        value holds ``SPIKE_MODE_SHARE`` of the values a mode takes, the mode becomes that value (spread: the
+        floor), and the rest of its values, if they weigh enough to be a mode, get one of their own (their
+        mean and spread). Other modes keep the mixture's estimate: re-estimating an overlapping mode from the
+        values it wins narrows it (an income mode went from sd 6,767 to 58).
+        """
+        # a floor on the spread keeps a mode on one repeated value from dividing by ~0
         floor = max(1e-6, 1e-6 * (self.high - self.low))
         mode, _ = self._modes(present)
         for k in range(len(self.means)):
             held = present[mode == k]
-            if held.size > 1 and np.unique(held, return_counts=True)[1].max() >= SPIKE_MODE_SHARE * held.size:
-                self.means[k], self.stds[k] = float(held.mean()), float(held.std())
-        # a floor on the spread keeps a mode on one repeated value from dividing by ~0
+            if held.size < 2:
+                continue
+            values, counts = np.unique(held, return_counts=True)
+            share = counts.max() / held.size
+            if share < SPIKE_MODE_SHARE:
+                continue
+            spike = values[counts.argmax()]
+            rest, rest_weight = held[held != spike], self.weights[k] * (1 - share)
+            if rest_weight >= MIN_MODE_WEIGHT:
+                self.means.append(float(rest.mean()))
+                self.stds.append(float(rest.std()))
+                self.weights.append(float(rest_weight))
+                self.weights[k] -= float(rest_weight)
+            self.means[k], self.stds[k] = float(spike), 0.0
         self.stds = np.maximum(self.stds, floor).tolist()
 
     def _modes(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
