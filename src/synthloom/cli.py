@@ -198,6 +198,8 @@ def sample_command(
 
     n = parse_row_count(rows)
     conditions = parse_condition_options(condition or [])
+    if precision is not None:
+        check_precision(precision)  # before the model is read, like the other options
     single_file = output.suffix.lower() in TABLE_SUFFIXES
     if single_file and output_format is not None and output_format != table_format(output):
         raise ConfigError(f"--format {output_format} does not match the file name {output.name}")
@@ -205,7 +207,6 @@ def sample_command(
     if precision is not None:
         if "precision" not in generator.get_params():
             raise ConfigError(f"{model_file}: this model has no precision setting; drop --precision")
-        check_precision(precision)
         generator.precision = precision  # part files record it through the model's fingerprint
     if single_file:
         sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
