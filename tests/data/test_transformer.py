@@ -86,6 +86,14 @@ def test_spikes_give_frequent_exact_values_a_category_of_their_own():
     np.testing.assert_array_equal(low, gain[named == 2].min())
 
 
+@pytest.mark.parametrize("numeric", ["gmm", "quantile", "spikes"])
+def test_a_column_with_one_present_value_and_the_rest_missing(numeric):
+    # found by hypothesis: the mixture refused to fit a single value
+    frame = pd.DataFrame({"x": [np.nan, 2.0, *[np.nan] * 10], "c": ["a", "b"] * 6})
+    transformer = TableTransformer(numeric=numeric, random_state=0).fit(frame)
+    assert_same_table(frame, transformer.inverse_transform(transformer.transform(frame)))
+
+
 def test_mixture_modes_on_one_exact_value_stay_exact_when_decoded():
     rng = np.random.default_rng(0)
     n = 4_000

@@ -252,6 +252,10 @@ class NumericEncoder(ColumnEncoder):
         return _learn_decimals(present[:FIT_SUBSAMPLE])
 
     def _fit_mixture(self, present: np.ndarray, seed: int) -> None:
+        if present.size < 2:  # one value and the rest missing: the mixture needs two; it is one mode
+            self.means, self.stds, self.weights = [float(present[0])], [0.0], [1.0]
+            self._split_spike_modes(present)  # floors the spread
+            return
         mixture = BayesianGaussianMixture(
             n_components=min(MAX_MODES, max(1, np.unique(present).size)),
             weight_concentration_prior_type="dirichlet_process",
