@@ -109,3 +109,29 @@ def test_draw_categories_writes_only_the_one_hot_groups_in_place():
     assert torch.equal(out[:, [0, 6]], torch.full((50, 2), 7.0))  # value columns kept
     assert torch.equal(out[:, 1:4].sum(1), torch.ones(50)) and torch.equal(out[:, 4:6].sum(1), torch.ones(50))
     assert set(out[:, 1:6].unique().tolist()) == {0.0, 1.0}
+
+
+def test_draw_categories_inverts_each_groups_distribution_between_value_columns():
+    """Groups separated by value columns: the draw is the per-group inverse CDF of the same uniforms."""
+    spans = [
+        Span("a", 0, 1, "tanh", "value"),
+        Span("a", 1, 3, "softmax", "mode"),
+        Span("b", 4, 1, "linear", "value"),
+        Span("c", 5, 2, "softmax", "category"),
+        Span("d", 7, 1, "tanh", "value"),
+        Span("e", 8, 4, "softmax", "category"),
+    ]
+    layout = SpanLayout(spans)
+    logits = torch.randn(2_000, 9) * 2
+    out = torch.full((2_000, 12), 5.0)
+    torch.manual_seed(3)
+    layout.draw_categories(out, logits)
+    torch.manual_seed(3)
+    uniforms = torch.rand(2_000, 3)  # one per row and group, drawn as draw_categories draws them
+    assert torch.equal(out[:, [0, 4, 7]], torch.full((2_000, 3), 5.0))
+    for group, (logit_cols, out_cols) in enumerate((((0, 3), (1, 4)), ((3, 5), (5, 7)), ((5, 9), (8, 12)))):
+        cdf = torch.softmax(logits[:, slice(*logit_cols)], dim=1).cumsum(dim=1)
+        expected = (cdf <= uniforms[:, group : group + 1]).sum(dim=1).clamp(max=cdf.shape[1] - 1)
+        block = out[:, slice(*out_cols)]
+        assert torch.equal(block.sum(dim=1), torch.ones(2_000))
+        assert (block.argmax(dim=1) != expected).sum() <= 1  # float rounding at a boundary, at most
