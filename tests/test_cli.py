@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from synthloom import load
 from synthloom.cli import app
 
 runner = CliRunner()
@@ -203,3 +204,18 @@ def test_sample_precision_overrides_the_models_own(tmp_path, real_csv):
     result = invoke("sample", copula, "-n", "5", "-o", tmp_path / "y.csv", "--precision", "float32")
     assert_user_error(result, "no precision setting")
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "y.csv").exists()
+
+
+def test_fit_target_conditions_ddpm_and_is_refused_elsewhere(tmp_path, real_csv):
+    model = tmp_path / "ddpm.synthloom"
+    result = invoke("fit", real_csv, "-m", "ddpm", "--epochs", "1", "--target", "default", "-o", model)
+    assert result.exit_code == 0, result.output
+    assert load(model).target == "default"
+    for args, fragment in (
+        (("-m", "ddpm", "--target", "balance"), "'balance' holds numbers or dates"),
+        (("-m", "ddpm", "--target", "nope"), "'nope' is not a column of the data"),
+        (("-m", "tvae", "--target", "default"), "does not condition on a target; drop --target"),
+    ):
+        out = tmp_path / "refused.synthloom"
+        assert_user_error(invoke("fit", real_csv, "--epochs", "1", *args, "-o", out), fragment)
+        assert not out.exists()

@@ -54,7 +54,7 @@ from synthloom import datasets
 from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, write_table
 from synthloom.data.metadata import DISCRETE_KINDS, Metadata
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
-from synthloom.registry import model_class
+from synthloom.registry import model_class, target_params
 
 DEFAULT_MODELS = ("ctgan", "tvae", "ddpm")
 DEFAULT_DATASETS = ("adult", "default", "loans")
@@ -272,6 +272,7 @@ def _fit(run: BenchRun, train: pd.DataFrame) -> tuple[Callable[[int], pd.DataFra
     accepted = generator_class().get_params()
     wanted = {"random_state": run.seed, "epochs": run.epochs, "max_minutes": run.max_minutes, "verbose": True}
     params = {k: v for k, v in wanted.items() if k in accepted and v is not None}
+    params.update(target_params(run.model, train, run.target))
     generator = generator_class(**params).fit(train)
     epochs_run = len(generator.loss_history_) if "epochs" in accepted else None
     return (lambda n: generator.sample(n, random_state=run.seed + 1)), epochs_run

@@ -108,6 +108,13 @@ def fit_command(
             help="Read the file in chunks instead of whole (ctgan, tvae, ddpm); automatic above 1 GiB.",
         ),
     ] = False,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="ddpm: a discrete column (the label to learn later) every row is conditioned on.",
+        ),
+    ] = None,
     seed: SeedOption = 0,
 ) -> None:
     """Learn a generator from real data and save it (safetensors + JSON; no pickle).
@@ -139,6 +146,10 @@ def fit_command(
         params["precision"] = precision
     elif precision != "auto":
         raise ConfigError(f"model {model!r} has no precision setting; drop --precision")
+    if target is not None:
+        if "target" not in accepted:
+            raise ConfigError(f"model {model!r} does not condition on a target; drop --target")
+        params["target"] = target
     meta = Metadata.load(metadata) if metadata is not None else None
     rules = load_constraints(constraints) if constraints is not None else None
     if _streams(data, stream, generator_class):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rich.console import Console
@@ -18,7 +19,7 @@ from synthloom import datasets
 from synthloom.data.io import write_table
 from synthloom.errors import ConfigError
 from synthloom.metrics.evaluate import evaluate
-from synthloom.registry import model_class
+from synthloom.registry import model_class, target_params
 from synthloom.report.report import Report
 
 VERDICT_STYLE = {"good": "green", "fair": "yellow", "poor": "red"}
@@ -45,7 +46,7 @@ def run_demo(dataset: str, model: str, out: Path, seed: int, console: Console) -
     train, test = split_rows(real, test_share=0.3, seed=seed)
     console.print(f"[bold]{info.name}[/]: {info.description} ({len(real):,} rows, target {info.target!r})")
     generator_class = model_class(model)
-    params = {"random_state": seed}
+    params: dict[str, Any] = {"random_state": seed, **target_params(model, train, info.target)}
     if "verbose" in generator_class().get_params():
         params["verbose"] = True
     start = time.perf_counter()

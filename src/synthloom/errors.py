@@ -31,6 +31,10 @@ class MissingDependencyError(SynthloomError, ImportError):
     """An optional package is needed; the message names the extra to install."""
 
 
+class TrainingDivergedError(SynthloomError):
+    """Training produced NaN or infinite losses; the message says which settings to change."""
+
+
 class ConditionError(SynthloomError, ValueError):
     """A sampling condition can never be met (unknown category, range outside the data)."""
 

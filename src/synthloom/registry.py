@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from synthloom.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 T = TypeVar("T", bound=type)
 
@@ -58,3 +61,18 @@ def get_model(name: str, **params: Any) -> Any:
         >>> model = get_model("copula", random_state=0)
     """
     return model_class(name)(**params)
+
+
+def target_params(name: str, data: pd.DataFrame, target: str | None) -> dict[str, str]:
+    """``{"target": target}`` for a generator that conditions on a target (ddpm), when ``target`` is a
+    discrete column of ``data``; ``{}`` otherwise (a numeric target, or a model without the setting).
+
+    Example:
+        >>> model = get_model("ddpm", **target_params("ddpm", real, "income")).fit(real)
+    """
+    from synthloom.data.metadata import DISCRETE_KINDS, Metadata
+
+    if target is None or "target" not in model_class(name)().get_params() or target not in data.columns:
+        return {}
+    kind = Metadata.infer(data[[target]]).kinds()[target]
+    return {"target": target} if kind in DISCRETE_KINDS else {}

@@ -127,6 +127,24 @@ def test_mixture_modes_on_one_exact_value_stay_exact_when_decoded():
     assert min(encoder.stds) > 0.05 * income.std()
 
 
+@pytest.mark.parametrize(("zeros", "others"), [(6_990, 10), (20_000, 3)])
+def test_a_spikes_few_other_values_get_a_mode_within_tanh_range(zeros, others):
+    """Like loans' late fees (35 values of 15 - 53 beside 6,965 zeros): 10 such values weigh too little for a
+    mixture mode, and 3 among 20,000 can be missed by the mixture's 5,000-row subsample altogether."""
+    rng = np.random.default_rng(1)
+    fees = np.concatenate([np.zeros(zeros), rng.uniform(15, 53, others).round(2)])
+    frame = pd.DataFrame({"fee": rng.permutation(fees)})
+    transformer = TableTransformer(numeric="gmm", random_state=0).fit(frame)
+    value, modes = transformer.spans
+    matrix = transformer.transform(frame)
+    assert np.abs(matrix[:, value.start]).max() <= 1.0  # the floor would scale them to ~10^5
+    nonzero = frame["fee"].to_numpy() > 0
+    assert set(matrix[nonzero, modes.start : modes.stop].argmax(axis=1)).isdisjoint(
+        matrix[~nonzero, modes.start : modes.stop].argmax(axis=1)
+    )
+    assert_same_table(frame, transformer.inverse_transform(matrix))
+
+
 def test_spikes_with_missing_values_datetimes_and_a_state_round_trip():
     import json
 

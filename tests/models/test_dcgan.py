@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from synthloom.datasets import load_images
-from synthloom.errors import ConfigError, DataError, ModelFileError
+from synthloom.errors import ConfigError, DataError, ModelFileError, TrainingDivergedError
 from synthloom.models.dcgan import DCGAN, ConditionalDCGAN
-from synthloom.models.image_base import CollapseWarning, TrainingDivergedError, load_image_model
+from synthloom.models.image_base import CollapseWarning, load_image_model
 from synthloom.registry import get_model
 
 torch.set_num_threads(1)

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 import torch
 
-from synthloom.errors import ConfigError
+from synthloom import load
+from synthloom.errors import ConfigError, DataError
 from synthloom.models import ddpm
 from synthloom.models.ddpm import TabDDPM, cosine_alpha_bar
+from synthloom.registry import target_params
 
 TINY = {"epochs": 20, "batch_size": 50, "hidden_width": 32, "sample_steps": 8}
 
@@ -139,3 +141,52 @@ def test_tables_with_only_values_or_only_categories(small_frame, columns):
 def test_bad_settings_are_refused_with_a_config_error(small_frame, bad):
     with pytest.raises(ConfigError):
         TabDDPM(**{**TINY, **bad}).fit(small_frame)
+
+
+@pytest.fixture(scope="module")
+def targeted(small_frame) -> TabDDPM:
+    return TabDDPM(target="group", random_state=0, **TINY).fit(small_frame)
+
+
+def test_a_target_conditions_every_row_and_is_kept_in_the_model_file(targeted, small_frame, tmp_path):
+    cond = targeted.sampler_.sampling_vectors(5_000)
+    group = targeted.sampler_.spans.index(next(s for s in targeted.sampler_.spans if s.column == "group"))
+    assert torch.equal(cond[:, targeted.sampler_.group == group].sum(1), torch.ones(5_000))
+    fake = targeted.sample(300, random_state=0)
+    real_share = small_frame["group"].value_counts(normalize=True)
+    assert (fake["group"].value_counts(normalize=True) - real_share).abs().max() < 0.1
+    high = targeted.sample(200, conditions={"group": "high"}, random_state=0)
+    assert (high["group"] == "high").all() and high["value"].median() > 2.0  # real: 4
+    targeted.save(tmp_path / "m.synthloom")
+    loaded = load(tmp_path / "m.synthloom")
+    assert loaded.target == "group"
+    pd.testing.assert_frame_equal(loaded.sample(100, random_state=1), targeted.sample(100, random_state=1))
+
+
+def test_with_a_target_other_categories_are_met_by_rejection(targeted):
+    flag = next(s for s in targeted.transformer_.spans if s.column == "flag" and s.is_discrete_column)
+    assert not targeted._conditions_directly(flag)  # its vector is never seen in training
+    flagged = targeted.sample(60, conditions={"flag": True}, random_state=0)
+    assert len(flagged) == 60 and flagged["flag"].all()
+    assert flagged["group"].nunique() > 1  # the rows are otherwise drawn as usual
+
+
+@pytest.mark.parametrize(
+    ("target", "error", "message"),
+    [
+        ("nope", DataError, "'nope' is not a column of the data; its columns are"),
+        ("value", ConfigError, "'value' holds numbers or dates; the target must be a discrete column"),
+        (["group"], ConfigError, "target must be a column name or None"),
+    ],
+)
+def test_a_target_that_is_no_discrete_column_is_refused(small_frame, target, error, message):
+    with pytest.raises(error, match=message):
+        TabDDPM(target=target, **{**TINY, "epochs": 1}).fit(small_frame)
+
+
+def test_target_params_name_a_discrete_target_for_ddpm_only(small_frame):
+    # what `synthloom demo`, `synthloom bench` and benchmarks/diffusion.py pass on
+    assert target_params("ddpm", small_frame, "group") == {"target": "group"}
+    assert target_params("auto", small_frame, "flag") == {"target": "flag"}
+    assert target_params("ddpm", small_frame, "value") == {}  # a regression target: no class to name
+    assert target_params("ddpm", small_frame, None) == target_params("tvae", small_frame, "group") == {}

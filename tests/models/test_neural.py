@@ -84,3 +84,21 @@ def test_early_stopping_scores_float32_draws_whatever_the_cpu(default_frame, mon
         histories.append(get_model("tvae", **settings_).fit(default_frame).loss_history_)
     assert any("validation" in h for h in histories[0])
     assert histories[0] == histories[1]
+
+
+@pytest.mark.parametrize("name", ["ctgan", "tvae"])
+def test_training_rows_keep_scaled_values_within_tanh_range(name, default_frame, monkeypatch):
+    frame = default_frame.copy()
+    frame.loc[:1, "balance"] = 1e5  # far beyond any mode's 4 spreads: the encoder scales it way past 1
+    model = get_model(name, epochs=1, random_state=0, **SMALL)
+    seen = []
+    step = type(model)._train_step
+    monkeypatch.setattr(
+        type(model),
+        "_train_step",
+        lambda self: seen.append(self.data_[:, self.layout_.tanh_index]) or step(self),
+    )
+    model.fit(frame)
+    balance = next(s.start for s in model.transformer_.spans if s.column == "balance" and s.role == "value")
+    assert model.transformer_.transform(frame)[:2, balance].min() > 5  # the encoding itself stays exact
+    assert float(seen[0].abs().max()) == 1.0 and torch.isfinite(seen[0]).all()

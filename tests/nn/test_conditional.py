@@ -1,6 +1,8 @@
+import pytest
 import torch
 
 from synthloom.data.encoders import Span
+from synthloom.errors import ConfigError
 from synthloom.nn.conditional import ConditionalSampler
 
 SPANS = [
@@ -51,3 +53,25 @@ def test_sampler_rebuilt_from_counts_draws_the_same():
     a = trained.sampling_vectors(100)
     torch.manual_seed(3)
     assert torch.equal(a, loaded.sampling_vectors(100))
+
+
+def test_a_target_column_is_named_by_every_own_and_sampling_vector():
+    torch.manual_seed(0)
+    matrix = make_matrix()
+    sampler = ConditionalSampler.from_matrix(matrix, SPANS, target="c")
+    own = sampler.own_vectors(matrix)
+    assert torch.equal(own[:, :3], matrix[:, 1:4]) and not own[:, 3:].any()  # each row's own category of c
+    cond = sampler.sampling_vectors(20_000)
+    assert not cond[:, 3:].any() and torch.equal(cond[:, :3].sum(1), torch.ones(20_000))
+    assert abs(cond[:, 0].mean().item() - 0.9) < 0.02  # at the real frequency of c's first category
+    # without a target, vectors name either column (training batches keep doing so with one)
+    assert ConditionalSampler.from_matrix(matrix, SPANS).own_vectors(matrix)[:, 3:].any()
+    assert sampler.training_batch(1_000)[0][:, 3:].any()
+
+
+def test_a_target_that_is_not_a_discrete_column_is_refused_naming_what_it_is():
+    matrix = make_matrix()
+    with pytest.raises(ConfigError, match=r"'x' holds numbers or dates.*\['c', 'd'\]"):
+        ConditionalSampler.from_matrix(matrix, SPANS, target="x")
+    with pytest.raises(ConfigError, match="'z' is not a discrete column"):
+        ConditionalSampler(None, SPANS, torch.device("cpu"), target="z")

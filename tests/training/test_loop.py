@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from synthloom.errors import ConfigError
+from synthloom.errors import ConfigError, TrainingDivergedError
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
 
@@ -53,3 +53,11 @@ def test_device_resolution():
     assert resolve_device("cpu").type == "cpu"
     with pytest.raises(ConfigError):
         resolve_device("tpu")
+
+
+def test_a_loss_that_turns_nan_stops_training_with_advice():
+    losses = iter([{"loss": 1.0}, {"loss": 0.5}, {"loss": float("nan")}])
+    with pytest.raises(
+        TrainingDivergedError, match=r"training x diverged at step 1 of epoch 2: loss became nan; lower"
+    ):
+        run_epochs(lambda: next(losses), epochs=3, steps_per_epoch=2, description="training x")

@@ -229,11 +229,14 @@ class NumericEncoder(ColumnEncoder):
         if self.method == "spikes":
             self.spikes = _frequent_values(present)
             present = present[~np.isin(present, self.spikes)]
+        scored = present  # the values the score covers; the mixture and the quantiles learn from a subsample
         scale_low, scale_high = float(present.min()), float(present.max())
         if present.size > FIT_SUBSAMPLE:
             present = rng.choice(present, FIT_SUBSAMPLE, replace=False)
         if self.method == "gmm":
             self._fit_mixture(present, int(rng.integers(2**31 - 1)))
+            # on every value: one the subsample missed must not be left in a spike's mode either
+            self._split_spike_modes(scored)
         else:
             quantiles = np.quantile(present, np.linspace(0, 1, min(N_QUANTILES, present.size)))
             # the subsample may miss the extremes: pin the ends to the full range of the values scored (the
@@ -249,12 +252,11 @@ class NumericEncoder(ColumnEncoder):
         if self.spec.kind == ColumnKind.DATETIME:
             # seconds since the epoch: whole days when every stamp is midnight, else whole seconds
             return -1 if np.all(present % 86_400 == 0) else 0
-        return _learn_decimals(present[:FIT_SUBSAMPLE])
+        return _learn_decimals(present)  # all values: the first few thousand can all be round (zeros)
 
     def _fit_mixture(self, present: np.ndarray, seed: int) -> None:
         if present.size < 2:  # one value and the rest missing: the mixture needs two; it is one mode
             self.means, self.stds, self.weights = [float(present[0])], [0.0], [1.0]
-            self._split_spike_modes(present)  # floors the spread
             return
         mixture = BayesianGaussianMixture(
             n_components=min(MAX_MODES, max(1, np.unique(present).size)),
@@ -272,7 +274,6 @@ class NumericEncoder(ColumnEncoder):
         self.means = mixture.means_[keep, 0].tolist()
         self.stds = np.sqrt(mixture.covariances_[keep, 0, 0]).tolist()
         self.weights = (mixture.weights_[keep] / mixture.weights_[keep].sum()).tolist()
-        self._split_spike_modes(present)
 
     def _split_spike_modes(self, present: np.ndarray) -> None:
         """Give a mixture mode that sits on one repeated value that exact value, with no spread.
@@ -280,12 +281,15 @@ class NumericEncoder(ColumnEncoder):
         The mixture's prior widens such a mode: adult's 95% of zero capital losses got a mode of sd 5.7
         (capital gains: 123), and CTGAN then drew 0 - 17 where 95% of the real rows hold 0. Where one exact
         value holds ``SPIKE_MODE_SHARE`` of the values a mode takes, the mode becomes that value (spread: the
-        floor), and the rest of its values, if they weigh enough to be a mode, get one of their own (their
-        mean and spread). Other modes keep the mixture's estimate: re-estimating an overlapping mode from the
-        values it wins narrows it (an income mode went from sd 6,767 to 58).
+        floor), and the rest of its values get a mode of their own (their mean and spread), however little
+        they weigh: left in the spike's mode they would be scaled by the floor (loans' 35 late fees of 15 -
+        53 beside 6,965 zeros came out at up to 250,000, and TVAE's losses went to NaN in its first epoch).
+        Other modes keep the mixture's estimate: re-estimating an overlapping mode from the values it wins
+        narrows it (an income mode went from sd 6,767 to 58).
         """
         # a floor on the spread keeps a mode on one repeated value from dividing by ~0
         floor = max(1e-6, 1e-6 * (self.high - self.low))
+        self.stds = np.maximum(self.stds, floor).tolist()  # a one-value column's mode has none yet
         mode, _ = self._modes(present)
         for k in range(len(self.means)):
             held = present[mode == k]
@@ -297,7 +301,7 @@ class NumericEncoder(ColumnEncoder):
                 continue
             spike = values[counts.argmax()]
             rest, rest_weight = held[held != spike], self.weights[k] * (1 - share)
-            if rest_weight >= MIN_MODE_WEIGHT:
+            if rest.size:
                 self.means.append(float(rest.mean()))
                 self.stds.append(float(rest.std()))
                 self.weights.append(float(rest_weight))

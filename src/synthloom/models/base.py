@@ -207,7 +207,10 @@ class BaseGenerator(SeededSampling, ABC):
         return self.constraints_.inverse_transform(frame)
 
     def _sample_conditioned(self, n: int, checks: list[Condition], seed: int) -> pd.DataFrame:
-        direct = next((c for c in checks if isinstance(c, CategoryCondition)), None)
+        direct = next(
+            (c for c in checks if isinstance(c, CategoryCondition) and self._conditions_directly(c.span)),
+            None,
+        )
         rest = [c for c in checks if c is not direct] + self.constraints_.checks()
         draws = itertools.count()
 
@@ -225,6 +228,10 @@ class BaseGenerator(SeededSampling, ABC):
         if not rest:
             return draw(n)
         return sample_with_rejection(draw, rest, n, verbose=bool(getattr(self, "verbose", False)))
+
+    def _conditions_directly(self, span: Span) -> bool:
+        """Whether ``_sample`` can be asked for a category of ``span``'s column (else rejection meets it)."""
+        return True
 
     def _sample_per_row(self, n: int, conditions: pd.DataFrame, seed: int) -> pd.DataFrame:
         if n != len(conditions):

@@ -20,6 +20,12 @@
   chosen discrete column (the VAE's scheme). Unconditional sampling draws those vectors at the real
   frequencies, which is exactly their training distribution, so no "empty" vector (and no guidance
   weight) is needed; a condition on a category is the same vector with that category fixed.
+  With ``target`` (TabDDPM's class conditioning) every vector names the row's category in that one
+  column instead, so the denoiser learns the other columns given the target from every row, not from
+  one row in as many as there are discrete columns. On loans (7,000 rows, 40 discrete columns, target
+  the grade A - G) train-on-synthetic macro-F1 went from 0.436 to 0.581 (train-on-real: 0.475; 5 draws
+  each); taking half the vectors from the target, or only the sampling ones, left it at 0.419 - 0.422.
+  Conditions on the other discrete columns are then met by rejection.
 - Fast sampler: training uses ``timesteps`` (1,000) noise levels, sampling visits ``sample_steps`` (50)
   of them, from T-1 down to 0. Skipping is exact for the multinomial part, since uniform-mixing
   transitions compose (the jump from s to t keeps a category with weight alpha_bar_t / alpha_bar_s),
@@ -66,10 +72,11 @@ import copy
 import math
 import time
 
+import pandas as pd
 import torch
 from torch import nn
 
-from synthloom.errors import ConfigError
+from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
@@ -139,6 +146,8 @@ class TabDDPM(NeuralGenerator):
         batch_size: rows per step.
         hidden_width / hidden_depth: layers of the denoiser MLP.
         dropout: dropout in the denoiser.
+        target: a discrete column (the label a model will learn from the synthetic rows) that every
+            conditional vector names, as TabDDPM conditions on the class; None: any discrete column.
         timesteps: noise levels of the training chain.
         sample_steps: noise levels visited when sampling (closer together near 0, at most ``timesteps``).
         eta: DDIM stochasticity of the value columns (0: deterministic given the noise, 1: DDPM-like).
@@ -163,6 +172,7 @@ class TabDDPM(NeuralGenerator):
         hidden_width: int = 256,
         hidden_depth: int = 2,
         dropout: float = 0.0,
+        target: str | None = None,
         timesteps: int = 1000,
         sample_steps: int = 50,
         eta: float = 1.0,
@@ -181,6 +191,7 @@ class TabDDPM(NeuralGenerator):
         self.hidden_width = hidden_width
         self.hidden_depth = hidden_depth
         self.dropout = dropout
+        self.target = target
         self.timesteps = timesteps
         self.sample_steps = sample_steps
         self.eta = eta
@@ -200,6 +211,18 @@ class TabDDPM(NeuralGenerator):
             )
         if not 0 <= self.eta <= 1 or not 0 <= self.ema_decay < 1:
             raise ConfigError(f"need 0 <= eta <= 1 and 0 <= ema_decay < 1, not {self.eta}, {self.ema_decay}")
+
+    def _validate_training_data(self, data: pd.DataFrame) -> None:
+        super()._validate_training_data(data)
+        if self.target is not None and not isinstance(self.target, str):
+            raise ConfigError(f"target must be a column name or None, not {self.target!r}")
+        if self.target is not None and self.target not in data.columns:
+            raise DataError(
+                f"target {self.target!r} is not a column of the data; its columns are {list(data.columns)}"
+            )
+
+    def _conditioning_target(self) -> str | None:
+        return self.target
 
     def _planned_epochs(self) -> int:
         return self.epochs or min(math.ceil(TRAINING_STEPS / self.steps_per_epoch_), MAX_DEFAULT_EPOCHS)

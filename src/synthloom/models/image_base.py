@@ -29,7 +29,7 @@ from safetensors.torch import save_file
 
 from synthloom import __version__
 from synthloom.data.io import atomic_path
-from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError, SynthloomError
+from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.models.base import (
     _HEADER_KEY,
     FILE_FORMAT,
@@ -54,10 +54,6 @@ SAMPLE_BATCH = 512  # images per forward pass when sampling
 _NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
-class TrainingDivergedError(SynthloomError):
-    """Training produced NaN or infinite losses; the message says which settings to change."""
-
-
 def run_random_batches(
     train_step: Callable[[torch.Tensor], dict[str, float]],
     n_rows: int,
@@ -73,19 +69,9 @@ def run_random_batches(
     ``max_minutes`` this run may use (when one fit trains several networks in turn).
     """
     batch = min(model.batch_size, n_rows)
-    steps = 0
 
     def step() -> dict[str, float]:
-        nonlocal steps
-        losses = train_step(torch.randint(n_rows, (batch,), device=model.device_))
-        steps += 1
-        bad = [name for name, value in losses.items() if not math.isfinite(value)]
-        if bad:
-            raise TrainingDivergedError(
-                f"{model.model_name} diverged at step {steps}: {', '.join(bad)} became "
-                f"{losses[bad[0]]}; {advice}"
-            )
-        return losses
+        return train_step(torch.randint(n_rows, (batch,), device=model.device_))
 
     return run_epochs(
         step,
@@ -94,6 +80,7 @@ def run_random_batches(
         description=f"training {model.model_name}",
         max_minutes=None if model.max_minutes is None else model.max_minutes * time_share,
         verbose=verbose,
+        advice=advice,
     )
 
 

@@ -212,8 +212,19 @@ class NeuralGenerator(BaseGenerator):
         if counts is not None or distributed.is_distributed():
             if counts is None and self.sampler_.spans:
                 counts = distributed.sum_over_ranks(self.sampler_.counts)  # every rank's shard counted
-            self.sampler_ = ConditionalSampler(counts, self.transformer_.spans, self.device_)
+            self.sampler_ = ConditionalSampler(
+                counts, self.transformer_.spans, self.device_, self._conditioning_target()
+            )
         del self.data_  # training rows are not kept on the model (nor in its file)
+
+    def _conditioning_target(self) -> str | None:
+        """The discrete column every conditional vector names (None: a column drawn per row)."""
+        return None
+
+    def _conditions_directly(self, span: Span) -> bool:
+        # a vector naming another column than the target is never seen in training
+        target = self._conditioning_target()
+        return target is None or span.column == target
 
     def _planned_epochs(self) -> int:
         """Epochs this fit runs (at most: ``max_minutes`` and early stopping can end it sooner)."""
@@ -221,11 +232,19 @@ class NeuralGenerator(BaseGenerator):
 
     def _use_rows(self, rows: np.ndarray) -> None:
         """Train on ``rows`` (this rank's shard of them) from now on, with their own conditional sampler."""
-        data = torch.from_numpy(distributed.shard(rows))
+        data = torch.from_numpy(distributed.shard(rows))  # shares the encoded matrix (ours): no copy
+        tanh = self.layout_.tanh_index.cpu()
+        if tanh.numel():
+            # a tanh output cannot pass +-1: a value beyond MODE_SCALE spreads of its mode (a far tail, or
+            # in a streamed chunk a value the encoder never saw beside an exact-value mode, which would be
+            # scaled by the floor) is learned as the edge instead of pulling the losses toward it
+            data[:, tanh] = data[:, tanh].clamp(-1.0, 1.0)
         if self.device_.type == "cuda":  # page-locked rows copy to the GPU directly, without a staging copy
             data = data.pin_memory()
         self.data_ = data.to(self.device_)
-        self.sampler_ = ConditionalSampler.from_matrix(self.data_, self.transformer_.spans)
+        self.sampler_ = ConditionalSampler.from_matrix(
+            self.data_, self.transformer_.spans, self._conditioning_target()
+        )
         self._chunk_steps = max(1, len(rows) // distributed.world_size() // self._batch_rows())
 
     def _step_function(self, chunks: Iterator[np.ndarray] | None) -> Callable[[], dict[str, float]]:
@@ -348,7 +367,7 @@ class NeuralGenerator(BaseGenerator):
         self.device_ = resolve_device(self.device)
         self.layout_ = SpanLayout(self.transformer_.spans, self.device_)
         self.sampler_ = ConditionalSampler(
-            tensors.get("sampler.counts"), self.transformer_.spans, self.device_
+            tensors.get("sampler.counts"), self.transformer_.spans, self.device_, self._conditioning_target()
         )
         self._build()
         load_module_tensors(self._modules(), tensors, self.device_)

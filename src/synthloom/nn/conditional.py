@@ -5,6 +5,10 @@ column's group switched on. During training the column is drawn uniformly and it
 proportion to log(frequency + 1), so rare categories are seen often enough to be learned; real rows are
 drawn among those that have that category. At sampling time categories follow their real frequencies,
 or the user's condition. Everything is a batched tensor operation: no Python loop per row.
+
+A sampler can also be given a ``target``: one discrete column that every row's own vector and every
+unconditional sampling vector names (TabDDPM's class conditioning), so a generator learns the other
+columns given the target from every row.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Sequence
 import torch
 
 from synthloom.data.encoders import Span
+from synthloom.errors import ConfigError
 
 
 class ConditionalSampler:
@@ -24,10 +29,22 @@ class ConditionalSampler:
             when the table has no discrete column.
         spans: the transformer's span list.
         device: where vectors are built.
+        target: a discrete column that ``own_vectors`` and ``sampling_vectors`` always name (None: a
+            column drawn uniformly per row).
+
+    Raises:
+        ConfigError: ``target`` is not a discrete column of ``spans``.
     """
 
-    def __init__(self, counts: torch.Tensor | None, spans: Sequence[Span], device: torch.device) -> None:
+    def __init__(
+        self,
+        counts: torch.Tensor | None,
+        spans: Sequence[Span],
+        device: torch.device,
+        target: str | None = None,
+    ) -> None:
         self.spans = [s for s in spans if s.is_discrete_column]
+        self.target = None if target is None else _discrete_index(self.spans, spans, target)
         self.widths = torch.tensor([s.width for s in self.spans], dtype=torch.long, device=device)
         self.offsets = torch.cumsum(self.widths, 0) - self.widths
         self.dim = int(self.widths.sum())
@@ -45,11 +62,13 @@ class ConditionalSampler:
         self.sample_cdf = _padded_cdf(self.counts.double())
 
     @classmethod
-    def from_matrix(cls, matrix: torch.Tensor, spans: Sequence[Span]) -> ConditionalSampler:
+    def from_matrix(
+        cls, matrix: torch.Tensor, spans: Sequence[Span], target: str | None = None
+    ) -> ConditionalSampler:
         """Count categories in the training matrix and index its rows by category, for training batches."""
         discrete = [s for s in spans if s.is_discrete_column]
         if not discrete:
-            sampler = cls(None, spans, matrix.device)
+            sampler = cls(None, spans, matrix.device, target)
         else:
             codes = torch.stack(
                 [matrix[:, s.start : s.stop].argmax(dim=1) for s in discrete], dim=1
@@ -58,14 +77,20 @@ class ConditionalSampler:
                 (len(discrete), max(s.width for s in discrete)), dtype=torch.long, device=matrix.device
             )
             counts.scatter_add_(1, codes.T.contiguous(), torch.ones_like(codes.T))
-            sampler = cls(counts, spans, matrix.device)
+            sampler = cls(counts, spans, matrix.device, target)
             sampler.order = torch.argsort(codes.T, dim=1, stable=True)  # rows grouped by category, per column
         sampler.n_rows = matrix.shape[0]
         return sampler
 
-    def _draw(self, n: int, cdf: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _columns(self, n: int) -> torch.Tensor:
+        """(n,) the discrete column each vector names: the target, or one drawn uniformly."""
         device = self.widths.device
-        column = torch.randint(len(self.spans), (n,), device=device)
+        if self.target is not None:
+            return torch.full((n,), self.target, dtype=torch.long, device=device)
+        return torch.randint(len(self.spans), (n,), device=device)
+
+    def _draw(self, n: int, cdf: torch.Tensor, column: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        device = self.widths.device
         category = (cdf[column] < torch.rand(n, 1, device=device, dtype=cdf.dtype)).sum(dim=1)
         return column, torch.minimum(category, self.widths[column] - 1)
 
@@ -79,29 +104,43 @@ class ConditionalSampler:
         """Conditional vectors (or None without discrete columns) and indices of real rows matching them."""
         if not self.spans or self.order is None:
             return None, torch.randint(self.n_rows, (n,), device=self.widths.device)
-        column, category = self._draw(n, self.train_cdf)
+        column, category = self._draw(
+            n, self.train_cdf, torch.randint(len(self.spans), (n,), device=self.widths.device)
+        )
         count = self.counts[column, category]
         pick = (torch.rand(n, device=count.device) * count).long().clamp(max=count - 1)
         rows = self.order[column, self.starts[column, category] + pick]
         return self.vector(column, category), rows
 
     def own_vectors(self, rows: torch.Tensor) -> torch.Tensor | None:
-        """Each row's own category in one randomly chosen discrete column, as a conditional vector."""
+        """Each row's own category in the target column, or in one drawn per row, as a conditional vector."""
         if not self.spans:
             return None
-        chosen = torch.randint(len(self.spans), (rows.shape[0], 1), device=rows.device)
-        return rows[:, self.columns] * (self.group == chosen)
+        return rows[:, self.columns] * (self.group == self._columns(rows.shape[0])[:, None])
 
     def sampling_vectors(self, n: int) -> torch.Tensor | None:
         """Conditional vectors with categories at their real frequencies (unconditional sampling)."""
         if not self.spans:
             return None
-        return self.vector(*self._draw(n, self.sample_cdf))
+        return self.vector(*self._draw(n, self.sample_cdf, self._columns(n)))
 
     def fixed_vectors(self, span: Span, codes: torch.Tensor) -> torch.Tensor:
         """Conditional vectors asking for category ``codes[i]`` of the column of ``span`` in row i."""
         column = torch.full_like(codes, self.spans.index(span))
         return self.vector(column, codes)
+
+
+def _discrete_index(discrete: list[Span], spans: Sequence[Span], target: str) -> int:
+    """Position of ``target`` among the discrete columns, or a ConfigError saying what it is instead."""
+    names = [s.column for s in discrete]
+    if target in names:
+        return names.index(target)
+    if any(s.column == target for s in spans):
+        raise ConfigError(
+            f"target {target!r} holds numbers or dates; the target must be a discrete column (a category "
+            f"or a flag): name one of {names}, or declare it categorical in the metadata"
+        )
+    raise ConfigError(f"target {target!r} is not a discrete column of the data; those are {names}")
 
 
 def _padded_cdf(weights: torch.Tensor) -> torch.Tensor:

@@ -1,16 +1,22 @@
 """The epoch loop shared by neural generators: progress bar with losses, time budget, early stopping.
 
 The loop knows nothing of networks: it calls ``step()`` (one optimisation step returning its losses),
-averages the losses per epoch into the history, and asks ``validate()`` for a score now and then.
+averages the losses per epoch into the history, and asks ``validate()`` for a score now and then. A loss
+that turns NaN or infinite stops it at once: every later step would only spread the NaN.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from synthloom.errors import TrainingDivergedError
+
+DIVERGED_ADVICE = "lower the learning rate, or look for a column with extreme values"
 
 
 @dataclass
@@ -41,8 +47,12 @@ def run_epochs(
     max_minutes: float | None = None,
     early_stopping: EarlyStopping | None = None,
     verbose: bool = False,
+    advice: str = DIVERGED_ADVICE,
 ) -> list[dict[str, float]]:
     """Run up to ``epochs`` epochs of ``steps_per_epoch`` steps; returns one dict of mean losses per epoch.
+
+    Raises:
+        TrainingDivergedError: a loss became NaN or infinite; the message ends with ``advice``.
 
     Example:
         >>> history = run_epochs(model_step, epochs=300, steps_per_epoch=14, description="ctgan")
@@ -67,9 +77,16 @@ def run_epochs(
             steps = 0
             # the budget is checked every step: one epoch of a large data set can outlast it alone
             while steps < steps_per_epoch and not (deadline is not None and time.monotonic() > deadline):
-                for name, value in step().items():
-                    totals[name] = totals.get(name, 0.0) + value
+                losses = step()
                 steps += 1
+                bad = [name for name, value in losses.items() if not math.isfinite(value)]
+                if bad:
+                    raise TrainingDivergedError(
+                        f"{description} diverged at step {steps} of epoch {epoch}: {', '.join(bad)} became "
+                        f"{losses[bad[0]]}; {advice}"
+                    )
+                for name, value in losses.items():
+                    totals[name] = totals.get(name, 0.0) + value
             record = {"epoch": float(epoch), **{k: v / max(steps, 1) for k, v in totals.items()}}
             if early_stopping is not None and epoch % early_stopping.every == 0:
                 record["validation"] = score = early_stopping.validate()
