@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from synthloom import get_model, load
-from synthloom.errors import ConfigError
+from synthloom.errors import ConfigError, NotFittedError, TrainingDivergedError
 from synthloom.models.ctgan import Critic, Generator, gradient_penalty
 from synthloom.training import settings
 
@@ -102,3 +102,12 @@ def test_training_rows_keep_scaled_values_within_tanh_range(name, default_frame,
     balance = next(s.start for s in model.transformer_.spans if s.column == "balance" and s.role == "value")
     assert model.transformer_.transform(frame)[:2, balance].min() > 5  # the encoding itself stays exact
     assert float(seen[0].abs().max()) == 1.0 and torch.isfinite(seen[0]).all()
+
+
+def test_a_diverged_fit_leaves_the_model_unfitted(default_frame, monkeypatch):
+    model = get_model("tvae", epochs=2, random_state=0, **SMALL)
+    monkeypatch.setattr(type(model), "_train_step", lambda self: {"loss_reconstruction": float("nan")})
+    with pytest.raises(TrainingDivergedError, match="loss_reconstruction became nan"):
+        model.fit(default_frame)
+    with pytest.raises(NotFittedError):  # NaN weights neither sample nor save
+        model.sample(5)

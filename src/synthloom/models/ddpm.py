@@ -148,14 +148,15 @@ class TabDDPM(NeuralGenerator):
         batch_size: rows per step.
         hidden_width / hidden_depth: layers of the denoiser MLP.
         dropout: dropout in the denoiser.
-        target: a discrete column (the label a model will learn from the synthetic rows) that every
-            conditional vector names, as TabDDPM conditions on the class; None: any discrete column.
         timesteps: noise levels of the training chain.
         sample_steps: noise levels visited when sampling (closer together near 0, at most ``timesteps``).
         eta: DDIM stochasticity of the value columns (0: deterministic given the noise, 1: DDPM-like).
         ema_decay: weight of the past in the moving average of the weights that samples; capped at
             (1 + step) / (10 + step) early on, so a short run does not sample near-initial weights.
         learning_rate / weight_decay: AdamW settings.
+        target: a discrete column (the label a model will learn from the synthetic rows) that every
+            conditional vector names, as TabDDPM conditions on the class; None: any discrete column.
+            Category conditions on other columns are then met by rejection sampling.
         device, precision, max_minutes, early_stopping, verbose, random_state: as for every neural
             generator (see CTGAN).
 
@@ -174,13 +175,13 @@ class TabDDPM(NeuralGenerator):
         hidden_width: int = 256,
         hidden_depth: int = 2,
         dropout: float = 0.0,
-        target: str | None = None,
         timesteps: int = 1000,
         sample_steps: int = 50,
         eta: float = 1.0,
         ema_decay: float = 0.995,
         learning_rate: float = 2e-3,
         weight_decay: float = 1e-5,
+        target: str | None = None,
         device: str = "auto",
         precision: str = "auto",
         max_minutes: float | None = None,
@@ -193,13 +194,13 @@ class TabDDPM(NeuralGenerator):
         self.hidden_width = hidden_width
         self.hidden_depth = hidden_depth
         self.dropout = dropout
-        self.target = target
         self.timesteps = timesteps
         self.sample_steps = sample_steps
         self.eta = eta
         self.ema_decay = ema_decay
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+        self.target = target
 
     def _check_params(self) -> None:
         super()._check_params()

@@ -30,6 +30,7 @@ from safetensors.torch import save_file
 from synthloom import __version__
 from synthloom.data.io import atomic_path
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
+from synthloom.errors import TrainingDivergedError as TrainingDivergedError  # its home before errors.py
 from synthloom.models.base import (
     _HEADER_KEY,
     FILE_FORMAT,

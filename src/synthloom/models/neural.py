@@ -26,6 +26,7 @@ import torch
 from synthloom.data.encoders import Span
 from synthloom.data.metadata import Metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
+from synthloom.errors import TrainingDivergedError
 from synthloom.models.base import BaseGenerator, _resolve_seed, load_module_tensors, module_tensors
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
@@ -200,15 +201,19 @@ class NeuralGenerator(BaseGenerator):
             # an epoch is one pass over every row, whatever the chunks and the number of processes
             self.steps_per_epoch_ = max(1, n_rows // distributed.world_size() // self._batch_rows())
             with distributed.data_parallel(self.seed_, self, self._modules().values()):
-                self.loss_history_ = run_epochs(
-                    self._step_function(chunks),
-                    epochs=self._planned_epochs(),
-                    steps_per_epoch=self.steps_per_epoch_,
-                    description=f"training {self.model_name}",
-                    max_minutes=self.max_minutes,
-                    early_stopping=self._early_stopping(validation),
-                    verbose=self.verbose and distributed.is_main_process(),
-                )
+                try:
+                    self.loss_history_ = run_epochs(
+                        self._step_function(chunks),
+                        epochs=self._planned_epochs(),
+                        steps_per_epoch=self.steps_per_epoch_,
+                        description=f"training {self.model_name}",
+                        max_minutes=self.max_minutes,
+                        early_stopping=self._early_stopping(validation),
+                        verbose=self.verbose and distributed.is_main_process(),
+                    )
+                except TrainingDivergedError:
+                    del self.transformer_, self.data_  # unfitted again: NaN weights must not sample or save
+                    raise
         if counts is not None or distributed.is_distributed():
             if counts is None and self.sampler_.spans:
                 counts = distributed.sum_over_ranks(self.sampler_.counts)  # every rank's shard counted
