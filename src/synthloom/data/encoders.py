@@ -289,7 +289,7 @@ class NumericEncoder(ColumnEncoder):
         """
         # a floor on the spread keeps a mode on one repeated value from dividing by ~0
         floor = max(1e-6, 1e-6 * (self.high - self.low))
-        self.stds = np.maximum(self.stds, floor).tolist()  # a one-value column's mode has none yet
+        self.stds = np.maximum(self.stds, floor).tolist()  # also a one-value column's mode, which has none
         mode, _ = self._modes(present)
         for k in range(len(self.means)):
             held = present[mode == k]
@@ -303,11 +303,10 @@ class NumericEncoder(ColumnEncoder):
             rest, rest_weight = held[held != spike], self.weights[k] * (1 - share)
             if rest.size:
                 self.means.append(float(rest.mean()))
-                self.stds.append(float(rest.std()))
+                self.stds.append(max(float(rest.std()), floor))  # the rest may be one repeated value
                 self.weights.append(float(rest_weight))
                 self.weights[k] -= float(rest_weight)
-            self.means[k], self.stds[k] = float(spike), 0.0
-        self.stds = np.maximum(self.stds, floor).tolist()
+            self.means[k], self.stds[k] = float(spike), floor
 
     def _modes(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each value's most likely mode, and the values scaled within every mode (N, K)."""

@@ -84,10 +84,12 @@ class ConditionalSampler:
 
     def _columns(self, n: int) -> torch.Tensor:
         """(n,) the discrete column each vector names: the target, or one drawn uniformly."""
-        device = self.widths.device
         if self.target is not None:
-            return torch.full((n,), self.target, dtype=torch.long, device=device)
-        return torch.randint(len(self.spans), (n,), device=device)
+            return torch.full((n,), self.target, dtype=torch.long, device=self.widths.device)
+        return self._any_columns(n)
+
+    def _any_columns(self, n: int) -> torch.Tensor:
+        return torch.randint(len(self.spans), (n,), device=self.widths.device)
 
     def _draw(self, n: int, cdf: torch.Tensor, column: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         device = self.widths.device
@@ -104,9 +106,8 @@ class ConditionalSampler:
         """Conditional vectors (or None without discrete columns) and indices of real rows matching them."""
         if not self.spans or self.order is None:
             return None, torch.randint(self.n_rows, (n,), device=self.widths.device)
-        column, category = self._draw(
-            n, self.train_cdf, torch.randint(len(self.spans), (n,), device=self.widths.device)
-        )
+        # training by sampling covers every column, target or not (CTGAN's critic needs matching real rows)
+        column, category = self._draw(n, self.train_cdf, self._any_columns(n))
         count = self.counts[column, category]
         pick = (torch.rand(n, device=count.device) * count).long().clamp(max=count - 1)
         rows = self.order[column, self.starts[column, category] + pick]
