@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -87,6 +88,45 @@ def test_a_second_call_skips_finished_runs_and_force_reruns_them(finished, monke
     forced = bench.run_benchmark(runs[:1], out, force=True)
     assert (out / bench.RESULTS_FILE).read_text().count("\n") == lines + 1
     assert forced.set_index("model").loc["copula", "error"] == "stand-in"  # the last record wins
+
+
+def test_a_second_benchmark_with_other_settings_adds_its_runs(table_csv, tmp_path, monkeypatch) -> None:
+    # two runs of one model on one data set once crashed the report (and every later bench into the folder)
+    measures = {"train_rows": 420, "test_rows": 180, "epochs_run": None, "fit_s": 0.1, "sample_s": 0.1}
+    measures |= {"peak_mb": 300.0, "quality": 0.8, "detection_auc": 0.6, "dcr_share": 0.5}
+    measures |= {"dcr_share_holdout": 0.5, "tstr": 0.7, "trtr": 0.8, "utility_metric": "roc_auc"}
+    monkeypatch.setattr(bench, "run_isolated", lambda *a, **k: dict(measures))
+    for seed in (0, 1):
+        runs = bench.plan_runs(["copula"], [str(table_csv)], rows=None, seed=seed, target="y")
+        results = bench.run_benchmark(runs, tmp_path)
+    assert list(results["seed"]) == [0, 1]
+    assert list(bench.run_labels(results)) == ["copula (seed 0)", "copula (seed 1)"]
+    page = (tmp_path / "bench.html").read_text()
+    assert page.count("<td>copula (seed 0)</td>") == page.count("<td>copula (seed 1)</td>") == 1
+
+
+def test_labels_name_the_settings_that_tell_a_models_runs_apart() -> None:
+    def run(model: str, dataset: str, target: str, epochs: int | None = None) -> dict:
+        return dataclasses.asdict(bench.BenchRun(model, dataset, target, epochs, 4.0, None, 0))
+
+    frame = pd.DataFrame(
+        [
+            run("copula", "a/table.csv", "y"),
+            run("copula", "b/table.csv", "y"),  # same file name: the path tells it apart
+            run("copula", "other.csv", "z"),  # another data set has another target: nothing to tell apart
+            run("ctgan", "other.csv", "z", epochs=10),
+            run("ctgan", "other.csv", "z", epochs=20),
+            run("ctgan", "a/table.csv", "y", epochs=10),  # named like its twin on other.csv
+        ]
+    )
+    assert list(bench.run_labels(frame)) == [
+        "copula (data set a/table.csv)",
+        "copula (data set b/table.csv)",
+        "copula",
+        "ctgan (epochs 10)",
+        "ctgan (epochs 20)",
+        "ctgan (epochs 10)",
+    ]
 
 
 def test_a_hung_or_dead_process_is_reported() -> None:

@@ -82,22 +82,38 @@ def test_chunked_sampling_is_whole(model_file, tmp_path):
 @pytest.mark.parametrize(
     ("content", "fragments"),
     [
-        (b"", ["is empty"]),
-        (b"a,b\n", ["header but no data rows"]),
-        (b"a,b\n1,\xff\xfe\n", ["not valid utf-8", "--encoding"]),
-        (b"a,a,b\n1,2,3\n", ["duplicate column", "'a'"]),
+        (b"", ["bad.csv", "is empty"]),
+        (b"a,b\n", ["bad.csv", "header but no data rows"]),
+        (b"a,b\n1,\xff\xfe\n", ["bad.csv", "not valid utf-8", "--encoding"]),
+        (b"a,a,b\n1,2,3\n", ["bad.csv", "duplicate column", "'a'"]),
         (b"a,b\n1,2\n3,4\n", ["needs at least 10 rows"]),
+        # a ';'-delimited file read as one column of unique values
+        (
+            b"id;name\n" + b"".join(b"C%d;p%d\n" % (i, i) for i in range(60)),
+            ["nothing to learn", "delimiter"],
+        ),
     ],
-    ids=["empty", "header-only", "bad-bytes", "duplicate-columns", "too-few-rows"],
+    ids=["empty", "header-only", "bad-bytes", "duplicate-columns", "too-few-rows", "identifiers-only"],
 )
 def test_bad_training_files(tmp_path, content, fragments):
     data = tmp_path / "bad.csv"
     data.write_bytes(content)
     out = tmp_path / "m.synthloom"
-    assert_user_error(
-        invoke("fit", data, "-o", out), "bad.csv" if "rows" not in fragments[0] else "", *fragments
-    )
+    assert_user_error(invoke("fit", data, "-o", out), *fragments)
     assert not out.exists() and not list(tmp_path.glob(".*part"))
+
+
+def test_outputs_that_cannot_be_written_are_refused_in_one_line(tmp_path, real_csv, model_file):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert_user_error(invoke("fit", real_csv, "-o", folder), "folder: is a folder")
+    assert_user_error(
+        invoke("fit", real_csv, "-o", real_csv / "m.synthloom"), "real.csv is a file, not a folder"
+    )
+    for name in ("out.xlsx", model_file):  # an unknown suffix is neither a table nor a folder of parts
+        assert_user_error(invoke("sample", model_file, "-n", "5", "-o", name), "unknown output format")
+    assert_user_error(invoke("demo", "--model", "copula", "--out", real_csv), "real.csv: is a file")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"] and not list(folder.iterdir())
 
 
 def test_missing_file_and_unknown_model(tmp_path, real_csv):

@@ -12,6 +12,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import synthloom.models.dcgan  # noqa: F401  (registers dcgan / cdcgan)
+from synthloom.cli import app
 from synthloom.image_cli import image_app
 
 torch.set_num_threads(1)
@@ -69,6 +70,8 @@ def test_user_errors_exit_2_with_one_line(tmp_path) -> None:
     (tmp_path / "full" / "keep.txt").write_text("x")
     result = runner.invoke(image_app, ["sample", str(model), "-n", "3", "-o", str(tmp_path / "full")])
     assert result.exit_code == 2 and "not an empty folder" in result.output
+    result = runner.invoke(app, ["sample", str(model), "-n", "3", "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2 and "not a table generator; use `synthloom image sample`" in result.output
 
 
 def test_evaluate_prints_scores_and_writes_a_page(tmp_path, monkeypatch) -> None:

@@ -12,6 +12,11 @@ def test_row_counts_from_text():
     for bad in ("-1", "2.5", "lots", ""):
         with pytest.raises(ConfigError, match="row count"):
             parse_row_count(bad)
+    from synthloom.sampling import chunk_seeds
+
+    assert len(chunk_seeds(0, 250_001, 100_000)) == 3
+    with pytest.raises(ConfigError, match="more than 100,000,000"):  # not a numpy MemoryError
+        chunk_seeds(0, parse_row_count("1e20"), 100_000)
 
 
 def test_condition_options():
@@ -23,6 +28,8 @@ def test_condition_options():
     for bad in ("income", "=x"):
         with pytest.raises(ConfigError, match="COLUMN=VALUE"):
             parse_condition_options([bad])
+    with pytest.raises(ConfigError, match="'city' has two conditions"):  # not the last one silently
+        parse_condition_options(["city=Paris", "city =Lyon"])
 
 
 # -- files and folders of parts ------------------------------------------------------------------------
@@ -100,6 +107,8 @@ def test_parts_refuse_foreign_folders_and_bad_sizes(copula, tmp_path):
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(ConfigError, match="not empty"):
         sample_to_parts(copula, 10, tmp_path / "busy")
+    with pytest.raises(ConfigError, match=r"notes\.txt: is a file, not a folder for parts"):
+        sample_to_parts(copula, 10, tmp_path / "busy" / "notes.txt")
     with pytest.raises(ConfigError, match="multiple"):
         sample_to_parts(copula, 10, tmp_path / "new", part_rows=150, chunk_rows=100)
     with pytest.raises(ConfigError, match="format"):

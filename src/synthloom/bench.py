@@ -529,21 +529,72 @@ def write_outputs(store: ResultStore, out: Path) -> pd.DataFrame:
     return frame
 
 
+# what a label calls each setting of BenchRun's key (its model is the label's start)
+_LABELLED_SETTINGS = {
+    field.name: {"dataset": "data set", "max_minutes": "max minutes"}.get(field.name, field.name)
+    for field in dataclasses.fields(BenchRun)
+    if field.name != "model"
+}
+
+
+def run_labels(frame: pd.DataFrame) -> pd.Series:
+    """Each run's model name, followed by the settings that set it apart from other runs of that model.
+
+    A setting is named when the model's runs differ in it: the data set's path and the target only among
+    runs on data sets of one file name (they differ from one data set to the next anyway), the others
+    among all the model's runs, so that a run keeps its label from one data set to the next. So two runs
+    on data sets of one name never share a label: their keys differ in a setting, and that one is named.
+
+    Example:
+        >>> run_labels(results)  # copula with seeds 0 and 1, ctgan once, each on one data set
+        0    copula (seed 0)
+        1    copula (seed 1)
+        2    ctgan
+        dtype: object
+    """
+    names = frame["dataset"].map(lambda dataset: Path(str(dataset)).name)
+    texts = {
+        field: frame[field].map(lambda value, field=field: _setting_text(field, value))
+        for field in _LABELLED_SETTINGS
+        if field in frame
+    }
+    named = {
+        field: text.groupby([names, frame["model"]] if field in ("dataset", "target") else frame["model"])
+        .transform("nunique")
+        .gt(1)
+        for field, text in texts.items()
+    }
+    labels = []
+    for row, model in frame["model"].items():
+        parts = [f"{_LABELLED_SETTINGS[field]} {texts[field][row]}" for field in texts if named[field][row]]
+        labels.append(f"{model} ({', '.join(parts)})" if parts else str(model))
+    return pd.Series(labels, index=frame.index, dtype=object)
+
+
+def _setting_text(field: str, value: Any) -> str:
+    if _missing(value):
+        return "all" if field == "rows" else "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # epochs, rows and seeds come back as floats from a column with gaps
+    return str(value)
+
+
 def results_table(frame: pd.DataFrame, title: str = "synthloom bench") -> Table:
-    """The terminal table: one row per data set x model."""
+    """The terminal table: one row per run (see ``run_labels`` for several runs of a model on a data set)."""
     table = Table(title=title)
     columns = ("data set", "model", "epochs", "fit s", "sample s", "peak MB", "quality", "detection AUC")
     for column in (*columns, "TSTR / TRTR", "DCR share"):
         table.add_column(column, justify="left" if column in ("data set", "model") else "right")
-    for row in frame.sort_values(["dataset", "model"], kind="stable").to_dict("records"):
+    labelled = frame.assign(label=run_labels(frame))
+    for row in labelled.sort_values(["dataset", "model"], kind="stable").to_dict("records"):
         name = Path(row["dataset"]).name
         if isinstance(row.get("error"), str):
-            table.add_row(name, row["model"], "[red]failed[/]", row["error"], *[""] * 6)
+            table.add_row(name, row["label"], "[red]failed[/]", row["error"], *[""] * 6)
             continue
         epochs = "-" if _missing(row.get("epochs_run")) else f"{row['epochs_run']:.0f}"
         table.add_row(
             name,
-            row["model"],
+            row["label"],
             epochs,
             f"{row['fit_s']:.1f}",
             f"{row['sample_s']:.1f}",

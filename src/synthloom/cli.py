@@ -24,7 +24,7 @@ from synthloom.cli_support import (
     user_errors,
 )
 from synthloom.detect_cli import detect_app
-from synthloom.errors import ConfigError
+from synthloom.errors import ConfigError, ModelFileError
 from synthloom.image_cli import image_app
 
 app = typer.Typer(
@@ -197,7 +197,7 @@ def sample_command(
 ) -> None:
     """Generate synthetic rows from a saved model, streamed to CSV or Parquet in chunks."""
     from synthloom.data.io import TABLE_SUFFIXES, table_format
-    from synthloom.models.base import load
+    from synthloom.models.base import BaseGenerator, load
     from synthloom.sampling import (
         CHUNK_ROWS,
         parse_condition_options,
@@ -212,9 +212,17 @@ def sample_command(
     if precision is not None:
         check_precision(precision)  # before the model is read, like the other options
     single_file = output.suffix.lower() in TABLE_SUFFIXES
+    if not single_file and output.suffix and not output.is_dir():
+        raise ConfigError(
+            f"{output}: unknown output format {output.suffix!r}; give a .csv or .parquet file, or a folder "
+            "for parts (a name without a suffix, or an existing folder)"
+        )
     if single_file and output_format is not None and output_format != table_format(output):
         raise ConfigError(f"--format {output_format} does not match the file name {output.name}")
     generator = load(model_file)
+    if not isinstance(generator, BaseGenerator):
+        other = "image sample" if getattr(generator, "kind", None) == "image" else "detect score"
+        raise ModelFileError(f"{model_file}: not a table generator; use `synthloom {other}` with it")
     if precision is not None:
         if "precision" not in generator.get_params():
             raise ConfigError(f"{model_file}: this model has no precision setting; drop --precision")

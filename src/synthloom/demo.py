@@ -42,6 +42,8 @@ def run_demo(dataset: str, model: str, out: Path, seed: int, console: Console) -
     if info.kind != "table":
         tables = ", ".join(i.name for i in datasets.list() if i.kind == "table")
         raise ConfigError(f"{dataset!r} is an image data set; the demo needs a table: {tables}")
+    if out.exists() and not out.is_dir():  # refused before minutes of fitting, not after
+        raise ConfigError(f"{out}: is a file; give --out a folder for the demo's outputs")
     real = datasets.load(dataset).drop(columns=list(info.leaky_columns), errors="ignore")
     train, test = split_rows(real, test_share=0.3, seed=seed)
     console.print(f"[bold]{info.name}[/]: {info.description} ({len(real):,} rows, target {info.target!r})")

@@ -38,6 +38,7 @@ from synthloom.errors import ConfigError
 from synthloom.models.base import BaseGenerator, check_row_count
 
 CHUNK_ROWS = 100_000
+MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
 PART_ROWS = 1_000_000  # ~10-50 MB parts: large enough for Spark and DuckDB, small enough to redo
 PART_FORMATS = ("parquet", "csv")
 JOB_FILE = "_synthloom_job.json"  # settings of an unfinished run: a resumed run must match them
@@ -67,6 +68,10 @@ def parse_condition_options(options: list[str]) -> dict[str, Any]:
         if not sep or not column.strip():
             raise ConfigError(f"condition {option!r} must look like COLUMN=VALUE or COLUMN=LOW..HIGH")
         low, dots, high = value.partition("..")
+        if column.strip() in conditions:
+            raise ConfigError(
+                f"column {column.strip()!r} has two conditions; give one value or range per column"
+            )
         conditions[column.strip()] = (low, high) if dots else value
     return conditions
 
@@ -96,7 +101,13 @@ def _progress(console: Console | None) -> Progress:
 # -- chunks --------------------------------------------------------------------------------------------
 def chunk_seeds(seed: int, n: int, chunk_rows: int) -> np.ndarray:
     """One seed per chunk of ``chunk_rows`` rows; seed ``i`` depends only on ``(seed, i)``, not on ``n``."""
-    return np.random.SeedSequence(seed).generate_state(max(1, -(-n // chunk_rows)))
+    chunks = max(1, -(-n // chunk_rows))
+    if chunks > MAX_CHUNKS:  # the seeds alone would not fit in memory
+        raise ConfigError(
+            f"{n:,} rows in chunks of {chunk_rows:,} make {chunks:,} chunks, more than {MAX_CHUNKS:,}; "
+            "ask for fewer rows (or larger parts)"
+        )
+    return np.random.SeedSequence(seed).generate_state(chunks)
 
 
 def arrow_schema(frame: pd.DataFrame) -> pa.Schema:
@@ -271,6 +282,11 @@ def _differences(found: dict[str, Any] | None, job: dict[str, Any]) -> list[str]
 
 def _start_or_resume(directory: Path, job: dict[str, Any]) -> bool:
     """Check the folder can take this run; returns True if the same run already finished there."""
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(
+            f"{directory}: is a file, not a folder for parts; give a .csv or .parquet file name to write "
+            "one file, or a new folder"
+        )
     success = directory / SUCCESS_FILE
     if success.exists():
         differ = _differences(_read_json(success), job)

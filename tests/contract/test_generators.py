@@ -120,7 +120,13 @@ def test_conditions_are_met_or_refused_up_front(fitted, mixed_frame):
     rows = model.sample(3, conditions=per_row)
     assert rows.loc[0, "city"] == "Nice" and rows.loc[0, "vip"] and rows.loc[2, "city"] == "Paris"
     assert not rows.loc[1, "vip"]
-    for bad in ({"city": "Rome"}, {"visits": (1000, 2000)}, {"nope": 1}, {"bimodal": 3.0}):
+    for bad in (
+        {"city": "Rome"},
+        {"visits": (1000, 2000)},
+        {"nope": 1},
+        {"bimodal": 3.0},
+        {"city": ["Nice"]},
+    ):
         with pytest.raises(ConditionError):
             model.sample(10, conditions=bad)
 
@@ -136,6 +142,24 @@ def test_zero_rows_and_bad_counts(fitted):
         with pytest.raises(ConfigError):
             model.sample(bad)
     assert np.isfinite(model.sample(5)["bimodal"]).all()
+
+
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_tables_with_nothing_to_learn_are_refused_up_front(name, mixed_frame):
+    from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
+    from synthloom.errors import DataError
+
+    ids = pd.DataFrame({"id": [f"C{i}" for i in range(60)], "name": [f"p{i}" for i in range(60)]})
+    with pytest.raises(DataError, match=r"nothing to learn: every column \(\['id', 'name'\]\)"):
+        get_model(name, **TINY[name]).fit(ids)
+    with pytest.raises(DataError, match=r"column names must be text, not \[0, 1\]"):
+        get_model(name, **TINY[name]).fit(pd.DataFrame(np.zeros((60, 2))))
+    # metadata naming one column overrides its kind; the others are inferred, none dropped
+    partial = Metadata({"visits": ColumnSpec(ColumnKind.CATEGORICAL)})
+    model = get_model(name, **{**TINY[name], "epochs": 1} if "epochs" in TINY[name] else {})
+    model.fit(mixed_frame, partial)
+    assert model.metadata_.kinds() == {**Metadata.infer(mixed_frame).kinds(), "visits": "categorical"}
+    assert list(model.sample(3).columns) == list(mixed_frame.columns)
 
 
 def test_auto_picks_the_benchmark_winner():

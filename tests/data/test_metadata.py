@@ -52,3 +52,44 @@ def test_duplicate_column_names_refused():
     frame = pd.DataFrame(np.zeros((3, 2)), columns=["a", "a"])
     with pytest.raises(DataError, match="duplicate column"):
         Metadata.infer(frame)
+
+
+STAMPS = pd.date_range("2020-01-01 00:37", periods=60, freq="17h")  # days past 12: day-first is visible
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "%Y-%m-%dT%H:%M:%SZ",  # ISO 8601 in UTC
+        "%Y-%m-%dT%H:%M:%S.%f",  # fractional seconds
+        "%Y-%m-%d %H:%M:%S.%f",
+        "%Y-%m-%dT%H:%M:%S.%fZ",
+        "%Y-%m-%d %H:%M:%S+00:00",  # one offset throughout: kept as written, colon and all
+        "%Y-%m-%dT%H:%M:%S-0500",
+        "%d/%m/%Y %H:%M",
+        "%m/%d/%Y %H:%M:%S",
+    ],
+)
+def test_timestamp_text_formats_are_inferred_as_datetimes(fmt):
+    meta = Metadata.infer(pd.DataFrame({"when": STAMPS.strftime(fmt)}))
+    assert meta.columns["when"].kind == ColumnKind.DATETIME
+    assert meta.columns["when"].datetime_format == fmt
+
+
+def test_slash_dates_are_day_first_unless_a_second_field_is_over_12():
+    days = pd.date_range("2020-01-01 08:15", periods=12, freq="D")  # day and month both <= 12
+    for fmt in ("%d/%m/%Y", "%d/%m/%Y %H:%M"):
+        ambiguous = list(days.strftime(fmt))
+        assert Metadata.infer(pd.DataFrame({"when": ambiguous})).columns["when"].datetime_format == fmt
+        month_first = [*ambiguous, pd.Timestamp("2020-01-13 08:15").strftime(fmt.replace("%d/%m", "%m/%d"))]
+        inferred = Metadata.infer(pd.DataFrame({"when": month_first})).columns["when"].datetime_format
+        assert inferred == fmt.replace("%d/%m", "%m/%d")
+
+
+def test_offsets_that_change_are_read_as_offsets():
+    # a zone's winter and summer time; the change comes after the 200 values the format is guessed from
+    stamps = pd.date_range("2020-02-01", "2020-04-30", freq="6h", tz="Europe/Paris")
+    assert stamps[:200].strftime("%z").nunique() == 1
+    meta = Metadata.infer(pd.DataFrame({"when": stamps.strftime("%Y-%m-%dT%H:%M:%S%z")}))
+    assert meta.columns["when"].kind == ColumnKind.DATETIME
+    assert meta.columns["when"].datetime_format == "%Y-%m-%dT%H:%M:%S%z"

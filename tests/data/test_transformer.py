@@ -1,9 +1,13 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
+import pytz
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from synthloom import get_model, load
 from synthloom.data.encoders import row_argmax
 from synthloom.data.metadata import Metadata
 from synthloom.data.transformer import TableTransformer
@@ -251,3 +255,95 @@ def test_row_argmax_is_numpys_argmax_on_strided_blocks_with_ties_and_nans():
     for start, stop in [(0, 12), (3, 7), (5, 6), (7, 12)]:
         block = matrix[:, start:stop]  # a strided view, as decoding reads the groups
         np.testing.assert_array_equal(row_argmax(block), block.argmax(axis=1))
+
+
+@pytest.mark.parametrize("model", ["copula", "tvae"])
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris"])
+def test_zone_aware_datetimes_are_sampled_in_their_zone_also_by_a_saved_model(tmp_path, model, zone):
+    # hourly across Paris' change to summer time: evenly spaced instants, a wall clock that skips an hour
+    stamps = pd.date_range("2024-03-30", periods=100, freq="h", tz=zone)
+    frame = pd.DataFrame({"x": np.arange(100.0), "ts": stamps})
+    options = {"epochs": 1, "batch_size": 100, "embedding_dim": 16} if model == "tvae" else {}
+    fitted = get_model(model, random_state=0, **options).fit(frame)
+    sample = fitted.sample(50, random_state=1)
+    assert sample["ts"].dtype == frame["ts"].dtype
+    assert sample["ts"].between(stamps.min(), stamps.max()).all()
+    fitted.save(tmp_path / "m.synthloom")
+    pd.testing.assert_frame_equal(load(tmp_path / "m.synthloom").sample(50, random_state=1), sample)
+
+
+@pytest.mark.parametrize("numeric", ["gmm", "quantile"])
+def test_zone_aware_datetimes_round_trip_through_a_json_state(numeric):
+    winter_to_summer = pd.date_range("2024-03-30", periods=60, freq="h", tz="Europe/Paris")
+    frame = pd.DataFrame(
+        {
+            "paris": pd.Series(winter_to_summer).where(np.arange(60) % 7 > 0),  # some missing
+            "utc_us": pd.Series(winter_to_summer.tz_convert("UTC")).astype("datetime64[us, UTC]"),
+        }
+    )
+    transformer = TableTransformer(numeric=numeric).fit(frame)
+    again = TableTransformer.from_state(json.loads(json.dumps(transformer.to_state())))
+    assert_same_table(frame, again.inverse_transform(again.transform(frame)))
+
+
+def test_a_fixed_offset_zone_survives_a_json_state():
+    # pyarrow reads a Parquet column stamped "+01:00" with pytz's fixed offset, whose name pandas cannot read
+    frame = pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=30, freq="D", tz=pytz.FixedOffset(60))})
+    transformer = TableTransformer().fit(frame)
+    again = TableTransformer.from_state(json.loads(json.dumps(transformer.to_state())))
+    back = again.inverse_transform(again.transform(frame))["ts"]
+    assert back.dt.tz.utcoffset(None) == pd.Timedelta(hours=1)
+    assert back.tolist() == frame["ts"].tolist()
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "%Y-%m-%dT%H:%M:%SZ",
+        "%Y-%m-%dT%H:%M:%S.%f",
+        "%Y-%m-%d %H:%M:%S+00:00",
+        "%Y-%m-%dT%H:%M:%S-0500",
+        "%d/%m/%Y %H:%M",
+    ],
+)
+def test_timestamp_text_decodes_to_timestamps_in_its_own_format(fmt):
+    frame = pd.DataFrame({"when": pd.date_range("2020-01-01 00:37", periods=60, freq="17h").strftime(fmt)})
+    transformer = TableTransformer(random_state=0).fit(frame)
+    assert transformer.metadata_.columns["when"].datetime_format == fmt
+    assert_same_table(frame, transformer.inverse_transform(transformer.transform(frame)))
+    wild = np.random.default_rng(1).normal(0, 2, (200, transformer.output_dim)).astype(np.float32)
+    drawn = transformer.inverse_transform(wild)["when"]
+    parsed, real = pd.to_datetime(drawn, format=fmt), pd.to_datetime(frame["when"], format=fmt)
+    assert (parsed.dt.strftime(fmt) == drawn).all()  # written as the real values are
+    assert parsed.between(real.min(), real.max()).all() and parsed.nunique() > 10
+
+
+def test_timestamp_text_with_changing_offsets_decodes_to_utc_stamps():
+    stamps = pd.date_range("2024-03-25", periods=100, freq="5h", tz="Europe/Paris")
+    frame = pd.DataFrame({"when": stamps.strftime("%Y-%m-%dT%H:%M:%S%z")})
+    transformer = TableTransformer(random_state=0).fit(frame)
+    wild = np.random.default_rng(1).normal(0, 2, (200, transformer.output_dim)).astype(np.float32)
+    drawn = transformer.inverse_transform(wild)["when"]
+    parsed = pd.to_datetime(drawn, format="%Y-%m-%dT%H:%M:%S%z")
+    assert str(parsed.dtype) == "datetime64[ns, UTC]" and drawn.str.endswith("+0000").all()
+    assert parsed.between(stamps.min(), stamps.max()).all()
+
+
+@pytest.mark.filterwarnings("ignore")  # the values that are not numbers / dates are warned about first
+def test_a_kind_the_values_cannot_have_is_refused_in_one_line():
+    from synthloom.errors import DataError
+
+    frame = pd.DataFrame({"city": ["Lyon", "Nice"] * 20, "x": np.arange(40.0)})
+    for kind in ("continuous", "datetime"):
+        meta = Metadata.from_dict({"columns": {"city": {"kind": kind}, "x": {"kind": "continuous"}}})
+        with pytest.raises(DataError, match=f"'city' holds no {kind} value"):
+            TableTransformer().fit(frame, meta)
+
+
+def test_nullable_integers_come_back_nullable_with_their_gaps():
+    rng = np.random.default_rng(0)
+    counts = pd.array(np.where(rng.random(300) < 0.2, None, rng.integers(0, 50, 300)), dtype="Int64")
+    frame = pd.DataFrame({"count": counts, "x": rng.normal(size=300)})
+    fake = get_model("copula", random_state=0).fit(frame).sample(400)
+    assert fake["count"].dtype == "Int64" and 0 < fake["count"].isna().mean() < 0.5
+    assert fake["count"].dropna().between(0, 49).all()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.neighbors import NearestNeighbors
 
-from synthloom.data.metadata import Metadata
+from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
 from synthloom.errors import DataError
 from synthloom.metrics import TableEncoder, prepare
 from synthloom.metrics.encoding import nearest_neighbours
@@ -45,10 +45,14 @@ def test_identifier_and_empty_columns_are_left_out_with_a_note(mixed_frame):
     assert tables.real["opened"].dtype == float  # datetimes compared as nanoseconds
 
 
-def test_metadata_that_misses_a_column_is_refused(related_test):
-    metadata = Metadata.infer(related_test.drop(columns="count"))
-    with pytest.raises(DataError, match=r"does not describe column\(s\) \['count'\]"):
-        prepare(related_test, related_test, metadata=metadata)
+def test_metadata_overrides_the_columns_it_names_and_the_others_are_inferred(related_test):
+    partial = Metadata({"count": ColumnSpec(ColumnKind.CATEGORICAL)})
+    tables = prepare(related_test, related_test, metadata=partial)
+    inferred = prepare(related_test, related_test)
+    assert tables.columns == inferred.columns and "count" in inferred.numeric
+    assert "count" in tables.discrete and tables.numeric == [c for c in inferred.numeric if c != "count"]
+    with pytest.raises(DataError, match=r"lacks column\(s\) \['nope'\]"):
+        prepare(related_test, related_test, metadata=Metadata({"nope": ColumnSpec(ColumnKind.CATEGORICAL)}))
 
 
 def test_encoding_puts_ranks_in_unit_range_and_categories_one_apart(related_test):

@@ -55,3 +55,12 @@ def test_a_single_class_synthetic_target_marks_tstr_not_computed(related_train, 
     assert tstr["note"].str.startswith("not computed, because").all()
     assert tstr["roc_auc"].isna().all()
     assert result.score("tstr.gradient_boosting.roc_auc").verdict == "not computed"
+
+
+def test_an_empty_synthetic_column_is_an_uninformative_feature(related_train, related_test):
+    # a collapsed generator can leave a numeric column without a value; gradient boosting cannot bin one
+    result = utility(prepare(related_test, related_train.assign(x=np.nan), train=related_train), "label")
+    table = result.tables["tstr_trtr"].set_index(["setting", "model"])
+    assert table["roc_auc"].notna().all()
+    assert table.loc[("TSTR", "gradient_boosting"), "roc_auc"] > 0.8  # y still predicts the label
+    assert any("['x'] are empty in the synthetic rows" in warning for warning in result.warnings)

@@ -7,6 +7,7 @@ heads, conditional vectors and losses from. Every encoder's learned state is pla
 
 from __future__ import annotations
 
+import datetime
 import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from scipy.special import ndtr, ndtri
 from sklearn.mixture import BayesianGaussianMixture
 
 from synthloom.data.metadata import ColumnKind, ColumnSpec
-from synthloom.errors import DataWarning
+from synthloom.errors import DataError, DataWarning
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
 # 0.5% weight, and scales by 4 standard deviations so that nearly all values land inside tanh's range.
@@ -122,6 +123,52 @@ def to_float(series: pd.Series, name: str, warn: bool = True) -> np.ndarray:
     return values
 
 
+def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
+    """A datetime column's stamps; text is parsed with ``datetime_format`` (or pandas' guess where None).
+
+    Text with offsets (``%z``) becomes one UTC column: without ``utc``, pandas leaves a column whose offsets
+    differ (a zone's winter and summer time) as objects. Naive text is read as it is, and the numbers
+    ``to_float`` gives are the same either way.
+    """
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series
+    return pd.to_datetime(series, format=datetime_format, errors="coerce", utc=True)
+
+
+def to_datetimes(seconds: np.ndarray, name: str, dtype: str, datetime_format: str | None) -> pd.Series:
+    """Seconds since the epoch (UTC, as ``to_float`` reads them) back to a column like the real one.
+
+    Text comes back in ``datetime_format``; a zone-aware column in its zone, which ``dtype`` names.
+    """
+    stamps = pd.Series(pd.to_datetime(seconds * 1e9, unit="ns"), name=name)
+    if datetime_format is not None:
+        if "%z" in datetime_format:  # a naive stamp has no offset to write
+            stamps = stamps.dt.tz_localize("UTC")
+        return stamps.dt.strftime(datetime_format).astype(object).where(stamps.notna(), np.nan)
+    if not dtype.startswith("datetime64"):
+        return stamps
+    if isinstance(pd.api.types.pandas_dtype(dtype), pd.DatetimeTZDtype):
+        # the instants are UTC ones (a DST change leaves no gap or overlap in them): shown in the zone
+        stamps = stamps.dt.tz_localize("UTC")
+    return stamps.astype(dtype)
+
+
+def dtype_name(dtype: Any) -> str:
+    """The name of a column's dtype, one that ``pandas_dtype`` reads back from an encoder's JSON state.
+
+    pytz's fixed offsets (pyarrow's zone for a Parquet column stamped "+01:00") print as
+    "pytz.FixedOffset(60)", which pandas cannot read; they are named as "UTC+01:00" instead.
+    """
+    name = str(dtype)
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        try:
+            pd.api.types.pandas_dtype(name)
+        except TypeError:
+            offset = pd.Timestamp(0, tz=dtype.tz).utcoffset()
+            name = f"datetime64[{dtype.unit}, {datetime.timezone(offset)}]"
+    return name
+
+
 def _frequent_values(values: np.ndarray) -> list[float]:
     """The values held exactly by at least SPIKE_SHARE of ``values`` (and MIN_SPIKE_ROWS), ascending;
     the MAX_SPIKES most frequent where there are more; none where they are over MAX_SPIKE_FRACTION of the
@@ -210,21 +257,25 @@ class NumericEncoder(ColumnEncoder):
 
     # -- reading the column -------------------------------------------------------------------------
     def _values(self, series: pd.Series, warn: bool = False) -> np.ndarray:
-        if self.spec.datetime_format is not None:
-            series = pd.to_datetime(series, format=self.spec.datetime_format, errors="coerce")
-        elif self.spec.kind == ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(series):
-            series = pd.to_datetime(series, errors="coerce")
+        if self.spec.kind == ColumnKind.DATETIME or self.spec.datetime_format is not None:
+            series = read_datetimes(series, self.spec.datetime_format)
         return to_float(series, self.name, warn)
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> NumericEncoder:
         values = self._values(series, warn=True)
         missing = np.isnan(values)
         present = values[~missing]
+        if not len(present):  # values there, none readable as this kind (text declared continuous)
+            example = series.dropna().astype(str).iloc[0]
+            raise DataError(
+                f"column {self.name!r} holds no {self.spec.kind} value (e.g. {example!r}); declare another "
+                "kind for it in the metadata"
+            )
         self.has_missing = bool(missing.any())
         self.low, self.high = float(present.min()), float(present.max())
         self.fill = float(np.median(present))
         self.decimals = self._rounding(present)
-        self.dtype = str(series.dtype)
+        self.dtype = dtype_name(series.dtype)
         # spikes take 1/10 of the distinct values at most, so other values always remain for the score
         if self.method == "spikes":
             self.spikes = _frequent_values(present)
@@ -391,16 +442,15 @@ class NumericEncoder(ColumnEncoder):
 
     def _restore_dtype(self, values: np.ndarray) -> pd.Series:
         if self.spec.kind == ColumnKind.DATETIME:
-            stamps = pd.Series(pd.to_datetime(values * 1e9, unit="ns"), name=self.name)
-            if self.spec.datetime_format is not None:
-                return (
-                    stamps.dt.strftime(self.spec.datetime_format).astype(object).where(stamps.notna(), np.nan)
-                )
-            return stamps.astype(self.dtype) if self.dtype.startswith("datetime64") else stamps
+            return to_datetimes(values, self.name, self.dtype, self.spec.datetime_format)
         series = pd.Series(values, name=self.name)
-        if np.isnan(values).any() or self.spec.numeric_coerced:
+        if self.spec.numeric_coerced:
             return series
         try:
+            # numpy's integers cannot hold a missing value; pandas' nullable ones ("Int64") can
+            nullable = isinstance(pd.api.types.pandas_dtype(self.dtype), pd.api.extensions.ExtensionDtype)
+            if np.isnan(values).any() and not nullable:
+                return series
             return series.astype(self.dtype)
         except (TypeError, ValueError):
             return series
@@ -535,7 +585,7 @@ class ConstantEncoder(ColumnEncoder):
         present = series.dropna()
         value = present.iloc[0] if len(present) else None
         self.value = value.isoformat() if isinstance(value, pd.Timestamp) else _py(value)
-        self.dtype = str(series.dtype)
+        self.dtype = dtype_name(series.dtype)
         return self
 
     def transform(self, series: pd.Series) -> np.ndarray:

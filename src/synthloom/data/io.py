@@ -30,9 +30,16 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         ...     frame.to_csv(tmp, index=False)
     """
     target = Path(target)
-    if target.parent and not target.parent.exists():
+    if target.is_dir():
+        raise ConfigError(f"{target}: is a folder; give the path of a file to write")
+    above = next(folder for folder in target.parents if folder.exists())
+    if not above.is_dir():
+        raise ConfigError(f"{target}: {above} is a file, not a folder; choose another path")
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:  # a parent that is a file, no permission, a read-only place
+        raise ConfigError(f"{target}: cannot write here ({exc.strerror}); choose another path") from None
     os.close(fd)
     tmp = Path(name)
     try:

@@ -76,6 +76,20 @@ class Metadata:
         check_column_names(data.columns)
         return cls({str(name): _infer_column(data[name]) for name in data.columns})
 
+    def completed(self, data: pd.DataFrame) -> Metadata:
+        """These kinds for the columns they name, inferred ones for the other columns of ``data``.
+
+        In ``data``'s column order; a ``DataError`` when the metadata names a column ``data`` lacks.
+
+        Example:
+            >>> Metadata({"age": ColumnSpec(ColumnKind.CATEGORICAL)}).completed(people).kinds()
+            {'age': 'categorical', 'sex': 'categorical'}
+        """
+        self.check_matches(data)
+        return Metadata(
+            {str(name): self.columns.get(str(name)) or _infer_column(data[name]) for name in data.columns}
+        )
+
     def kinds(self) -> dict[str, str]:
         """Column name to kind name, in column order."""
         return {name: str(spec.kind) for name, spec in self.columns.items()}
@@ -201,19 +215,46 @@ _DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
     "%d/%m/%Y",
     "%m/%d/%Y",
     "%Y/%m/%d",
+    # with a time: day first unless some value rules it out (a second field over 12), as without one
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
     "%b %Y",
     "%Y-%m",
 )
+# A time of day followed by a UTC offset: "Z", "+00:00", "-0500".
+_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offset>Z|[+-]\d\d:?\d\d)$")
 
 
 def _guess_datetime_format(text: pd.Series) -> str | None:
-    """The first common format that parses every one of (up to) 200 sampled values, else None."""
+    """The first common format that parses every one of (up to) 200 sampled values, else None.
+
+    Stamps that all end in a UTC offset are matched without it, and the offset is put back: one offset
+    throughout the column is a literal suffix (``Z`` or ``+00:00`` is written back exactly as it came,
+    which ``%z`` would write as ``+0000``), several (a zone's winter and summer time) are read as ``%z``.
+    """
     sample = text.iloc[:200]
     if not sample.str.contains(r"\d", regex=True).all():
         return None
+    parts = sample.str.extract(_WITH_OFFSET)
+    if parts["offset"].notna().all():
+        fmt = _first_matching_format(parts["stamp"])
+        if fmt is None:
+            return None
+        # the whole column: a time series sorted by time can change offset (summer time) after the sample
+        offset = parts["offset"].iloc[0]
+        return fmt + (offset if text.str.endswith(offset).all() else "%z")
+    return _first_matching_format(sample)
+
+
+def _first_matching_format(sample: pd.Series) -> str | None:
+    """The first of ``_DATETIME_FORMATS`` that parses every value of ``sample``, else None."""
     for fmt in _DATETIME_FORMATS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

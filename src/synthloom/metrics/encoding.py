@@ -104,7 +104,8 @@ def prepare(
         real: real rows not used to train the generator (test / hold-out rows).
         synthetic: synthetic rows.
         train: real rows the generator was trained on (optional).
-        metadata: column kinds; inferred from the real (and training) rows when None.
+        metadata: column kinds; those of the columns it does not name (every column when None) are
+            inferred from the real (and training) rows.
 
     Raises:
         DataError: a frame is not a DataFrame, columns differ, fewer than ``MIN_ROWS`` rows, a numeric
@@ -125,11 +126,8 @@ def prepare(
     for source, frame in frames.items():
         if source != "real data":
             _check_same_columns(real, frame, source)
-    if metadata is None:
-        known = [frames["training data"], real] if train is not None else [real]
-        metadata = Metadata.infer(pd.concat(known, ignore_index=True))
-    else:
-        _check_metadata(metadata, real)
+    known = pd.concat([frames["training data"], real] if train is not None else [real], ignore_index=True)
+    metadata = Metadata.infer(known) if metadata is None else metadata.completed(known)
     kept, notes = _evaluated_columns(metadata, real)
     cleaned = {source: _clean(frame, kept, source) for source, frame in frames.items()}
     return Tables(
@@ -159,13 +157,6 @@ def _check_same_columns(real: pd.DataFrame, other: pd.DataFrame, source: str) ->
             f"{source} does not have the real data's columns: it {' and '.join(parts)}; "
             "give both tables the same columns"
         )
-
-
-def _check_metadata(metadata: Metadata, real: pd.DataFrame) -> None:
-    metadata.check_matches(real, "real data")
-    undescribed = [str(c) for c in real.columns if str(c) not in metadata.columns]
-    if undescribed:
-        raise DataError(f"the metadata does not describe column(s) {undescribed}; add them or drop them")
 
 
 def _evaluated_columns(metadata: Metadata, real: pd.DataFrame) -> tuple[Metadata, list[str]]:

@@ -90,6 +90,7 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     result = FamilyResult("utility", scores=_utility_scores(table, data.task), tables={"tstr_trtr": table})
     if note:
         result.warnings.append(note)
+    result.warnings += _empty_feature_warnings(frames, target)
     return result
 
 
@@ -114,6 +115,19 @@ def _why_not_rows(frames: list[pd.DataFrame], target: str) -> str | None:
                 f"the target {target!r} has a single value in the {source} rows, so there is nothing to learn"
             )
     return None
+
+
+def _empty_feature_warnings(frames: list[pd.DataFrame], target: str) -> list[str]:
+    """Feature columns without a value in the real training or synthetic rows: nothing to learn from."""
+    found = []
+    for frame, source in zip((frames[0], frames[2]), ("real training", "synthetic"), strict=True):
+        empty = [name for name in frame.columns if name != target and frame[name].isna().all()]
+        if empty:
+            found.append(
+                f"column(s) {empty} are empty in the {source} rows; models trained on those rows learn "
+                "nothing from them, which can widen the gap"
+            )
+    return found
 
 
 def _real_split(tables: Tables, random_state: int) -> tuple[pd.DataFrame, pd.DataFrame, str | None]:
@@ -196,10 +210,24 @@ def _tstr_table(data: _Data, random_state: int) -> pd.DataFrame:
                 row["note"] = "not computed, because the training target has a single value"
                 row.update(dict.fromkeys(metrics, float("nan")))
             else:
-                fitted = clone(model).fit(x, y)
+                fitted = clone(model).fit(_fillable(x), y)
                 row.update(_test_scores(fitted, data.features[view]["test"], data))
             rows.append(row)
     return pd.DataFrame(rows, columns=["setting", "trained_on", "model", *metrics, "note"])
+
+
+def _fillable(x: np.ndarray) -> np.ndarray:
+    """``x`` with every column that has no value set to 0: a constant, from which trees learn nothing.
+
+    A column of missing values is as uninformative, but gradient boosting cannot bin it (scikit-learn
+    raises), and a collapsed generator can well leave a column empty in its synthetic rows.
+    """
+    empty = np.isnan(x).all(axis=0)
+    if not empty.any():
+        return x
+    filled = x.copy()
+    filled[:, empty] = 0.0
+    return filled
 
 
 def _test_scores(model: BaseEstimator, x: np.ndarray, data: _Data) -> dict[str, float]:

@@ -29,7 +29,7 @@ from synthloom import __version__
 from synthloom.data.constraints import ConstraintSet
 from synthloom.data.encoders import Span
 from synthloom.data.io import atomic_path
-from synthloom.data.metadata import Metadata, check_column_names
+from synthloom.data.metadata import ColumnKind, Metadata, check_column_names
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 FILE_FORMAT = "synthloom-model"
 FILE_FORMAT_VERSION = 1
 _HEADER_KEY = "synthloom"
+LEARNABLE_KINDS = tuple(kind for kind in ColumnKind if kind != ColumnKind.IDENTIFIER)
 
 
 def check_row_count(n: Any) -> int:
@@ -127,7 +128,13 @@ class BaseGenerator(SeededSampling, ABC):
 
         Returns ``data`` encoded. The neural generators override it to learn once and share under DDP.
         """
-        self.metadata_ = metadata if metadata is not None else Metadata.infer(data)
+        self.metadata_ = Metadata.infer(data) if metadata is None else metadata.completed(data)
+        if not self.metadata_.columns_of(*LEARNABLE_KINDS):
+            raise DataError(
+                f"nothing to learn: every column ({list(self.metadata_.columns)}) is an identifier, unique "
+                "per row, which is regenerated rather than learned; give columns with repeated values (a "
+                "CSV read as one column may use another delimiter than ',')"
+            )
         self.constraints_ = ConstraintSet(constraints).fit(data, self.metadata_)
         learned = self.constraints_.transform(data)  # the table with rules re-encoded for the model
         self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
@@ -155,6 +162,12 @@ class BaseGenerator(SeededSampling, ABC):
         if not isinstance(data, pd.DataFrame):
             raise DataError(f"fit expects a pandas DataFrame, not {type(data).__name__}")
         check_column_names(data.columns)
+        unnamed = [name for name in data.columns if not isinstance(name, str)]
+        if unnamed:
+            raise DataError(
+                f"column names must be text, not {unnamed[:5]}; rename them, e.g. "
+                "data.columns = data.columns.astype(str)"
+            )
         if len(data) < self.min_rows:
             raise DataError(
                 f"{self.model_name} needs at least {self.min_rows} rows to learn from; "

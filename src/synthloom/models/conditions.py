@@ -77,6 +77,11 @@ def parse_conditions(transformer: TableTransformer, conditions: Mapping[str, Any
 def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condition:
     encoder = transformer.encoder(column)
     if isinstance(encoder, CategoricalEncoder):
+        if isinstance(value, list | tuple | set | dict | np.ndarray):
+            raise ConditionError(
+                f"a condition on {column!r} takes one category, not {value!r}; for several, sample each "
+                "and concatenate the rows"
+            )
         span, code = transformer.category_position(column, value)
         level = encoder.levels[code] if code < len(encoder.levels) else value
         return CategoryCondition(column, level, span, code)

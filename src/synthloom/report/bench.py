@@ -2,6 +2,8 @@
 
 Self-contained like the evaluation report (inline CSS and PNG figures, no script, no network). It takes the
 plain results table of ``synthloom.bench`` (one row per run), so it knows nothing of models or processes.
+Several runs of one model on one data set (another seed, epochs, row count ...) are told apart everywhere by
+the labels of ``synthloom.bench.run_labels``: "copula (seed 1)".
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 
+from synthloom.bench import run_labels
 from synthloom.report.html import page
 from synthloom.report.plots import figure, to_png
 
@@ -26,14 +29,14 @@ MEASURES = (
     (
         "dcr_share",
         "DCR share",
-        "Share closer to a train row than to a test row; the test rows' own is the bar.",
+        "Share closer to a train row than to a test row; the dashes: the same share for the run's test rows.",
     ),
     ("fit_s", "fit seconds", "Wall-clock training time (the machine may have been shared)."),
     ("peak_mb", "peak memory MB", "Peak resident memory of the run's process while fitting and sampling."),
 )
 COLUMNS = {
     "dataset": "data set",
-    "model": "model",
+    "label": "model",
     "epochs_run": "epochs",
     "train_rows": "train rows",
     "fit_s": "fit s",
@@ -85,6 +88,7 @@ def render(results: pd.DataFrame) -> str:
 
 def _split(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     results = results.copy()
+    results["label"] = run_labels(results)  # before the paths become names: it tells apart equal names
     results["dataset"] = [Path(str(d)).name for d in results["dataset"]]
     failed = results["error"].notna() if "error" in results else pd.Series(False, index=results.index)
     ok = results[~failed].copy()
@@ -139,7 +143,7 @@ def _failures(failed: pd.DataFrame) -> str:
     if failed.empty:
         return ""
     items = "".join(
-        f"<li><b>{html.escape(str(r['model']))}</b> on {html.escape(str(r['dataset']))}: "
+        f"<li><b>{html.escape(str(r['label']))}</b> on {html.escape(str(r['dataset']))}: "
         f"{html.escape(str(r['error']))}</li>"
         for r in failed.to_dict("records")
     )
@@ -150,23 +154,28 @@ def _image(png: str, alt: str) -> str:
     return f'<figure><img src="data:image/png;base64,{png}" alt="{html.escape(alt)}"></figure>'
 
 
-def _colours(models: list[str]) -> dict[str, tuple]:
-    palette = colormaps["tab10"]
-    return {model: palette(i % 10) for i, model in enumerate(models)}
+def _colours(labels: list[str]) -> dict[str, tuple]:
+    palette = colormaps["tab10" if len(labels) <= 10 else "tab20"]
+    return {label: palette(i % palette.N) for i, label in enumerate(labels)}
+
+
+def _series(ok: pd.DataFrame) -> list[str]:
+    """Run labels in legend order: by model, then in the order the runs were recorded."""
+    return list(dict.fromkeys(ok.sort_values("model", kind="stable")["label"]))
 
 
 def _quality_vs_time(ok: pd.DataFrame) -> str:
-    """One panel per data set: SDMetrics quality (y) against fit seconds (x), one point per model."""
+    """One panel per data set: SDMetrics quality (y) against fit seconds (x), one point per run."""
     names = list(dict.fromkeys(ok["dataset"]))
-    colours = _colours(sorted(set(ok["model"])))
+    colours = _colours(_series(ok))
     fig = figure(3.6 * len(names) + 0.4, 3.4)
     axes = np.atleast_1d(fig.subplots(1, len(names), squeeze=False)).ravel()
     for ax, name in zip(axes, names, strict=True):
         part = ok[ok["dataset"] == name]
         for record in part.to_dict("records"):
-            ax.scatter(record["fit_s"], record["quality"], s=40, color=colours[record["model"]])
+            ax.scatter(record["fit_s"], record["quality"], s=40, color=colours[record["label"]])
             ax.annotate(
-                record["model"],
+                record["label"],
                 (record["fit_s"], record["quality"]),
                 fontsize=7,
                 xytext=(4, 3),
@@ -181,26 +190,32 @@ def _quality_vs_time(ok: pd.DataFrame) -> str:
 
 
 def _bars(ok: pd.DataFrame, column: str, label: str) -> str:
-    """Grouped bars: one group per data set, one bar per model (missing values drawn as no bar)."""
+    """Grouped bars: one group per data set, one bar per run label (missing values drawn as no bar)."""
     names = list(dict.fromkeys(ok["dataset"]))
-    models = sorted(set(ok["model"]))
-    colours = _colours(models)
-    width = 0.8 / len(models)
-    fig = figure(max(5.0, 1.4 * len(names) * max(1, len(models) / 3)), 3.0)
+    series = _series(ok)
+    colours = _colours(series)
+    width = 0.8 / len(series)
+    fig_width = max(5.0, 1.4 * len(names) * max(1, len(series) / 3))
+    fig = figure(fig_width, 3.0)
     ax = fig.add_subplot()
-    values = ok.set_index(["dataset", "model"])[column]
-    for i, model in enumerate(models):
-        heights = [pd.to_numeric(values.get((name, model), np.nan), errors="coerce") for name in names]
+    by_run = ok.set_index(["dataset", "label"])
+    for i, run in enumerate(series):
         positions = np.arange(len(names)) - 0.4 + width * (i + 0.5)
-        ax.bar(positions, heights, width=width, color=colours[model], label=model)
-    if column == "dcr_share":  # each data set's level without memorisation
-        holdout = ok.groupby("dataset", sort=False)["dcr_share_holdout"].mean()
-        for x, name in enumerate(names):
-            ax.hlines(holdout.get(name, np.nan), x - 0.45, x + 0.45, colors="black", linestyles="--")
+        ax.bar(positions, _heights(by_run[column], names, run), width=width, color=colours[run], label=run)
+        if column == "dcr_share":  # the run's level without memorisation (its own split: seed and rows)
+            holdout = _heights(by_run["dcr_share_holdout"], names, run)
+            ax.hlines(holdout, positions - width / 2, positions + width / 2, colors="black", linestyles="--")
     ax.set_xticks(np.arange(len(names)), names, fontsize=8)
     ax.set_ylabel(label, fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
-    ax.legend(
-        fontsize=7, ncols=min(len(models), 6), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False
-    )
+    # as many legend columns as fit the figure's width: labels with settings ("ctgan (epochs 50, seed 1)")
+    # in one row would run past its edges (an entry takes about 0.06 inch per character at size 7)
+    entry_in = 0.4 + 0.06 * max(len(run) for run in series)
+    ncols = max(1, min(len(series), 6, int(fig_width / entry_in)))
+    ax.legend(fontsize=7, ncols=ncols, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     return to_png(fig)
+
+
+def _heights(values: pd.Series, names: list[str], run: str) -> list[float]:
+    """One run's values (indexed by data set and label) on each data set; NaN where it has none."""
+    return [pd.to_numeric(values.get((name, run), np.nan), errors="coerce") for name in names]
