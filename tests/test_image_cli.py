@@ -72,6 +72,10 @@ def test_user_errors_exit_2_with_one_line(tmp_path) -> None:
     assert result.exit_code == 2 and "not an empty folder" in result.output
     result = runner.invoke(app, ["sample", str(model), "-n", "3", "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 2 and "not a table generator; use `synthloom image sample`" in result.output
+    small = tmp_path / "small.npz"
+    np.savez(small, images=np.zeros((24, 6, 6), dtype=np.uint8), labels=np.arange(24) % 3)
+    result = runner.invoke(image_app, ["evaluate", str(model), str(small), "-n", "10"])
+    assert result.exit_code == 2 and "makes images shaped (8, 8), but" in result.output
 
 
 def test_evaluate_prints_scores_and_writes_a_page(tmp_path, monkeypatch) -> None:

@@ -173,6 +173,12 @@ def evaluate_command(
             f"{data} has one class, so its feature classifier needs contrasting labelled images: "
             "add --features (for faces: --features lfw)"
         )
+    made = generator.sample(1, random_state=seed).shape[1:]
+    if made != train.images.shape[1:]:
+        raise ConfigError(
+            f"{model_file} makes images shaped {made}, but {data} holds images shaped "
+            f"{train.images.shape[1:]}: evaluate the model against data like the data it learned"
+        )
     images, labels = generator.sample(n, random_state=seed, return_labels=True)
     fake_labels = labels if generator.conditional else None
     if one_class:  # faces: label_agreement becomes the share of outputs seen as that class

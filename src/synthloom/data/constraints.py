@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from synthloom.data.encoders import _learn_decimals, to_float
+from synthloom.data.encoders import _learn_decimals, read_datetimes, to_datetimes, to_float
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import RangeCondition, _as_range, parse_conditions
@@ -72,8 +72,8 @@ class NumericColumn:
 
     def numbers(self, series: pd.Series) -> np.ndarray:
         """Float values (datetimes in seconds); missing or unreadable values are NaN."""
-        if self.kind == ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(series):
-            series = pd.to_datetime(series, format=self.datetime_format, errors="coerce")
+        if self.kind == ColumnKind.DATETIME:
+            series = read_datetimes(series, self.datetime_format)
         return to_float(series, str(series.name), warn=False)
 
     def up(self, values: np.ndarray) -> np.ndarray:
@@ -92,10 +92,7 @@ class NumericColumn:
     def write(self, values: np.ndarray, name: str) -> pd.Series:
         """Numbers back to the real column's form: dtype, datetime text format."""
         if self.kind == ColumnKind.DATETIME:
-            stamps = pd.Series(pd.to_datetime(values * 1e9, unit="ns"), name=name)
-            if self.datetime_format is not None:
-                return stamps.dt.strftime(self.datetime_format).astype(object).where(stamps.notna(), np.nan)
-            return _cast(stamps, self.dtype) if self.dtype.startswith("datetime64") else stamps
+            return to_datetimes(values, name, self.dtype, self.datetime_format)
         series = pd.Series(values, name=name)
         return series if np.isnan(values).any() else _cast(series, self.dtype)
 

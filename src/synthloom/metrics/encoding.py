@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from synthloom.data.encoders import read_datetimes
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
     NUMERIC_KINDS,
@@ -210,10 +211,9 @@ def _numbers(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
 
 
 def _datetime_ns(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        parsed = series.dt.tz_convert(None) if series.dt.tz is not None else series
-    else:
-        parsed = pd.to_datetime(series, format=spec.datetime_format, errors="coerce")
+    parsed = read_datetimes(series, spec.datetime_format)  # text with offsets: UTC
+    parsed = parsed.dt.tz_convert(None) if parsed.dt.tz is not None else parsed
+    if not pd.api.types.is_datetime64_any_dtype(series):
         bad = parsed.isna() & series.notna()
         if bad.any():
             examples = list(dict.fromkeys(series[bad].astype(str)))[:3]
