@@ -82,6 +82,16 @@ def test_augment_with_a_neural_generator_and_an_integer_class_column(three_class
     assert fake["label"].dtype == three_classes["label"].dtype
 
 
+def test_metadata_naming_some_columns_leaves_the_others_inferred(three_classes) -> None:
+    from synthloom.augment import target_metadata
+    from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
+
+    partial = Metadata({"x": ColumnSpec(ColumnKind.CATEGORICAL)})
+    kinds = target_metadata(three_classes, "label", partial).kinds()
+    assert kinds == {"x": "categorical", "y": "continuous", "colour": "categorical", "label": "categorical"}
+    assert partial.kinds() == {"x": "categorical"}  # the caller's metadata is left as it was
+
+
 def test_per_class_generators_learn_each_class_from_its_own_rows(three_classes) -> None:
     plan = {3: 30, 2: 10}
     rows = synthetic_rows(three_classes, "label", plan, "copula", per_class=True, random_state=0)

@@ -158,8 +158,7 @@ def target_metadata(data: pd.DataFrame, target: str, metadata: Metadata | None =
     Raises:
         DataError: the target holds dates or identifiers.
     """
-    meta = Metadata.infer(data) if metadata is None else Metadata(dict(metadata.columns))
-    meta.check_matches(data)
+    meta = Metadata.infer(data) if metadata is None else metadata.completed(data)
     kind = meta.columns[target].kind
     if kind in (ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
         raise DataError(f"target column {target!r} holds {kind} values, not classes; choose a class column")
