@@ -20,10 +20,11 @@ def test_row_counts_from_text():
 
 
 def test_condition_options():
-    assert parse_condition_options(["income=>50K", " age = 30..40", "city=New=York"]) == {
+    assert parse_condition_options(["income=>50K", " age = 30..40", "city=New=York", "zip="]) == {
         "income": ">50K",
         "age": (" 30", "40"),
         "city": "New=York",
+        "zip": None,  # a missing value, as in an empty CSV field
     }
     for bad in ("income", "=x"):
         with pytest.raises(ConfigError, match="COLUMN=VALUE"):

@@ -177,7 +177,8 @@ def sample_command(
         typer.Option(
             "--condition",
             "-c",
-            help="COLUMN=VALUE for a category, COLUMN=LOW..HIGH for a numeric range; repeat for several.",
+            help="COLUMN=VALUE for a category (COLUMN= for a missing value), COLUMN=LOW..HIGH for a numeric "
+            "range; repeat for several columns.",
         ),
     ] = None,
     output_format: Annotated[

@@ -58,9 +58,10 @@ def parse_row_count(text: str) -> int:
 
 
 def parse_condition_options(options: list[str]) -> dict[str, Any]:
-    """``["income=>50K", "age=30..40"]`` -> ``{"income": ">50K", "age": ("30", "40")}``.
+    """``["income=>50K", "age=30..40", "zip="]`` -> ``{"income": ">50K", "age": ("30", "40"), "zip": None}``.
 
-    Values stay text; the model reads them as the column's type when it checks the conditions.
+    Values stay text; the model reads them as the column's type when it checks the conditions. Nothing
+    after ``=`` asks for a missing value, as an empty CSV field holds one.
     """
     conditions: dict[str, Any] = {}
     for option in options:
@@ -72,7 +73,7 @@ def parse_condition_options(options: list[str]) -> dict[str, Any]:
             raise ConfigError(
                 f"column {column.strip()!r} has two conditions; give one value or range per column"
             )
-        conditions[column.strip()] = (low, high) if dots else value
+        conditions[column.strip()] = (low, high) if dots else (value or None)
     return conditions
 
 
