@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from synthloom import datasets
-from synthloom.data.io import write_table
+from synthloom.data.io import check_writable, write_table
 from synthloom.errors import ConfigError
 from synthloom.metrics.evaluate import evaluate
 from synthloom.registry import model_class, target_params
@@ -42,8 +42,7 @@ def run_demo(dataset: str, model: str, out: Path, seed: int, console: Console) -
     if info.kind != "table":
         tables = ", ".join(i.name for i in datasets.list() if i.kind == "table")
         raise ConfigError(f"{dataset!r} is an image data set; the demo needs a table: {tables}")
-    if out.exists() and not out.is_dir():  # refused before minutes of fitting, not after
-        raise ConfigError(f"{out}: is a file; give --out a folder for the demo's outputs")
+    check_writable(out, folder=True)  # refused before minutes of fitting, not after
     real = datasets.load(dataset).drop(columns=list(info.leaky_columns), errors="ignore")
     train, test = split_rows(real, test_share=0.3, seed=seed)
     console.print(f"[bold]{info.name}[/]: {info.description} ({len(real):,} rows, target {info.target!r})")

@@ -29,12 +29,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         >>> with atomic_path("out/data.csv") as tmp:
         ...     frame.to_csv(tmp, index=False)
     """
-    target = Path(target)
-    if target.is_dir():
-        raise ConfigError(f"{target}: is a folder; give the path of a file to write")
-    above = next(folder for folder in target.parents if folder.exists())
-    if not above.is_dir():
-        raise ConfigError(f"{target}: {above} is a file, not a folder; choose another path")
+    target = check_writable(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -51,6 +46,21 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def check_writable(target: str | Path, folder: bool = False) -> Path:
+    """``target`` as a Path, or a ``ConfigError`` when it cannot be written: a folder where a file is
+    wanted (or a file where a ``folder`` is), or a path under a file. Commands check every output before
+    the first is written, so a bad one leaves nothing behind.
+    """
+    target = Path(target)
+    if target.exists() and target.is_dir() != folder:
+        wanted = "a folder" if folder else "the path of a file"
+        raise ConfigError(f"{target}: is {'a file' if folder else 'a folder'}; give {wanted} to write")
+    above = next(parent for parent in target.parents if parent.exists())
+    if not above.is_dir():
+        raise ConfigError(f"{target}: {above} is a file, not a folder; choose another path")
+    return target
 
 
 def atomic_write_text(target: str | Path, text: str) -> None:
