@@ -61,6 +61,7 @@ def test_parts_equal_one_file_and_form_one_dataset(copula, tmp_path):
     import pandas as pd
     import pyarrow.dataset as ds
 
+    from synthloom.data.io import read_table
     from synthloom.sampling import sample_to_file, sample_to_parts
 
     out = sample_to_parts(copula, 2_500, tmp_path / "out", seed=4, part_rows=1_000, chunk_rows=500)
@@ -72,6 +73,7 @@ def test_parts_equal_one_file_and_form_one_dataset(copula, tmp_path):
     # the folder is one table to Dask/Spark-style readers (pyarrow.dataset skips "_" files)
     table = ds.dataset(out, format="parquet").to_table().to_pandas()
     pd.testing.assert_frame_equal(table, single)
+    pd.testing.assert_frame_equal(read_table(out), single)  # and to synthloom evaluate / fit
     assert not single.iloc[:500].equals(single.iloc[500:1000].reset_index(drop=True))  # chunks differ
 
 

@@ -90,3 +90,20 @@ def test_cli_stream_flag(files, tmp_path):
     assert "read in chunks" in " ".join(result.output.split()) and (tmp_path / "m.synthloom").exists()
     refused = run("--stream", "-m", "copula", "-o", tmp_path / "c.synthloom")
     assert refused.exit_code == 2 and "cannot read a file in chunks" in refused.output
+
+
+def test_csv_text_reads_as_pandas_reads_it_missing_values_and_encoding(tmp_path):
+    from synthloom.data.io import read_table
+    from synthloom.errors import ConfigError
+
+    frame = pd.DataFrame({"x": np.arange(60.0), "city": ["Léon", None, "Nîmes"] * 20})
+    path = tmp_path / "latin.csv"
+    frame.to_csv(path, index=False, encoding="latin-1")
+    streamed = pd.concat(TableStream(path, chunk_rows=25, encoding="latin-1").chunks(), ignore_index=True)
+    whole = read_table(path, encoding="latin-1")
+    assert streamed["city"].isna().sum() == whole["city"].isna().sum() == 20  # missing, not ""
+    assert streamed["city"].dropna().tolist() == whole["city"].dropna().tolist()
+    with pytest.raises(DataError, match=r"'city' is not valid utf-8 text; .* --encoding"):
+        TableStream(path)
+    with pytest.raises(ConfigError, match="unknown text encoding 'nope'"):
+        TableStream(path, encoding="nope")

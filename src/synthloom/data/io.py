@@ -79,21 +79,30 @@ def table_format(path: Path) -> str:
 
 
 def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
-    """Read a CSV or Parquet file, refusing input that cannot be a usable table.
+    """Read a CSV or Parquet file, or a folder of Parquet parts, refusing input that cannot be a usable table.
 
     Raises:
         DataError: missing, empty or header-only file, undecodable bytes, duplicate column names.
 
     Example:
         >>> real = read_table("transactions.csv")
+        >>> fake = read_table("out/")  # the parts written by ``synthloom sample -o out/``
     """
     path = Path(path)
-    fmt = table_format(path)
-    if not path.is_file():
-        raise DataError(f"{path}: file not found; check the path")
-    if path.stat().st_size == 0:
-        raise DataError(f"{path}: file is empty; give a table with a header row and data rows")
-    frame = _read_parquet(path) if fmt == "parquet" else _read_csv(path, encoding)
+    if path.is_dir():
+        if not any(path.glob("*.parquet")):
+            raise DataError(
+                f"{path}: a folder without Parquet parts; give a .csv or .parquet file, or a folder of "
+                "Parquet parts"
+            )
+        frame = _read_parquet(path)  # pyarrow skips the "_" and "." files beside the parts
+    else:
+        fmt = table_format(path)
+        if not path.is_file():
+            raise DataError(f"{path}: file not found; check the path")
+        if path.stat().st_size == 0:
+            raise DataError(f"{path}: file is empty; give a table with a header row and data rows")
+        frame = _read_parquet(path) if fmt == "parquet" else _read_csv(path, encoding)
     check_column_names(frame.columns, source=str(path))
     if frame.empty:
         raise DataError(f"{path}: has a header but no data rows; give at least one data row")

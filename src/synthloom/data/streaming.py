@@ -10,17 +10,19 @@ stays bounded by the sample size and the chunk size, whatever the size of the fi
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
 from synthloom.data.io import table_format
 from synthloom.data.metadata import check_column_names
-from synthloom.errors import DataError
+from synthloom.errors import ConfigError, DataError
 
 CHUNK_ROWS = 100_000  # rows per training chunk: ~1 GB at the peak of reading and encoding a 43-column one
 SAMPLE_ROWS = 100_000  # rows the transformer learns from (its mixtures use 5,000 of them)
@@ -33,6 +35,7 @@ class TableStream:
     Args:
         path: the file or folder.
         chunk_rows: rows per chunk yielded by ``chunks()``.
+        encoding: text encoding of a CSV file.
 
     Raises:
         DataError: missing path, unreadable file, duplicate column names, no rows.
@@ -43,24 +46,50 @@ class TableStream:
         >>> for chunk in stream.chunks(): ...
     """
 
-    def __init__(self, path: str | Path, chunk_rows: int = CHUNK_ROWS) -> None:
+    def __init__(self, path: str | Path, chunk_rows: int = CHUNK_ROWS, encoding: str = "utf-8") -> None:
         self.path = Path(path)
         self.chunk_rows = chunk_rows
         if not self.path.exists():
             raise DataError(f"{self.path}: file not found; check the path")
         fmt = "parquet" if self.path.is_dir() else table_format(self.path)
         try:
-            self.dataset = ds.dataset(self.path, format=fmt)
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(f"unknown text encoding {encoding!r}; use e.g. utf-8 or latin-1") from None
+        self.encoding = encoding
+        try:
+            self.dataset = ds.dataset(self.path, format=self._format(fmt))
             names = self.dataset.schema.names
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise DataError(f"{self.path}: not a readable {fmt} table ({_first_line(exc)})") from None
         check_column_names(names, source=str(self.path))
+        # pyarrow reads CSV text that is not valid in the encoding as raw bytes instead of failing
+        undecoded = [field.name for field in self.dataset.schema if pa.types.is_binary(field.type)]
+        if fmt == "csv" and undecoded:
+            raise DataError(
+                f"{self.path}: column {undecoded[0]!r} is not valid {self.encoding} text; re-save the file "
+                f"as {self.encoding} or pass --encoding (e.g. latin-1)"
+            )
+
+    def _format(self, fmt: str) -> str | ds.FileFormat:
+        if fmt != "csv":
+            return fmt
+        # an empty field (or "NA", "null", ...) is a missing value in a text column too, as pandas reads it
+        return ds.CsvFileFormat(
+            read_options=pacsv.ReadOptions(encoding=self.encoding),
+            convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
+        )
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         try:
             # in file order, so the sample and the chunks are the same on every run
             # little read-ahead: decoded batches waiting for a slow consumer would only cost memory
             yield from self.dataset.to_batches(batch_size=_READ_ROWS, batch_readahead=2, fragment_readahead=1)
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"{self.path}: not valid {self.encoding} text ({exc.reason}); re-save the file as "
+                f"{self.encoding} or pass --encoding (e.g. latin-1)"
+            ) from None
         except (pa.ArrowException, OSError) as exc:
             raise DataError(
                 f"{self.path}: could not be read ({_first_line(exc)}); "

@@ -121,6 +121,7 @@ class NeuralGenerator(BaseGenerator):
         constraints: Sequence[Any | Mapping[str, Any]] | None = None,
         chunk_rows: int = CHUNK_ROWS,
         sample_rows: int = SAMPLE_ROWS,
+        encoding: str = "utf-8",
     ) -> Self:
         """Learn from a CSV/Parquet file (or folder of Parquet parts) larger than memory, read in chunks.
 
@@ -128,13 +129,14 @@ class NeuralGenerator(BaseGenerator):
         pass over the file). Training then reads the file ``chunk_rows`` rows at a time: each chunk is
         encoded, trained on for its share of an epoch's steps, and dropped, so memory depends on the
         chunk size, not on the file size. An epoch is still one pass over every row. Values and
-        categories missing from the sample are treated as unseen ones.
+        categories missing from the sample are treated as unseen ones. ``encoding`` is a CSV file's text
+        encoding.
 
         Example:
             >>> model = get_model("ctgan", epochs=5).fit_file("transactions.parquet")
         """
         with distributed.process_group(resolve_device(self.device)):
-            stream = TableStream(path, chunk_rows)
+            stream = TableStream(path, chunk_rows, encoding)
             self.seed_ = _resolve_seed(self.random_state)
             rng = np.random.default_rng(self.seed_)
             sample = stream.sample(sample_rows, rng)
