@@ -23,3 +23,11 @@ def test_same_seed_same_scores(related_train, related_test):
     tables = prepare(related_test, related_train)
     first, second = detection(tables, random_state=3), detection(tables, random_state=3)
     assert [s.value for s in first.scores] == [s.value for s in second.scores]
+
+
+def test_copies_of_the_real_rows_are_not_told_apart_and_are_flagged(related_test):
+    copies = related_test.sample(frac=1.0, random_state=0).reset_index(drop=True)
+    result = detection(prepare(related_test, copies))
+    assert min(result.score(f"{name}_auc").value for name in ("logistic", "gradient_boosting")) < 0.4
+    assert result.score("score").value == 1.0  # below chance is no sign of telling rows apart
+    assert any("below chance" in warning for warning in result.warnings)

@@ -2,7 +2,10 @@
 
 Two classifiers (gradient boosting, logistic regression) are cross-validated on real-vs-synthetic labels in
 the shared encoding. ROC-AUC 0.5 means the synthetic rows cannot be told apart; 1.0 means every one can.
-The detection score is 1 - 2 * |AUC - 0.5| of the more successful classifier (1 = indistinguishable).
+The detection score is 1 - 2 * (AUC - 0.5) of the more successful classifier (1 = indistinguishable), as
+SDMetrics' detection metrics score it. An AUC below 0.5 counts as 0.5: cross-validated classifiers fall
+below chance when synthetic rows repeat real ones (a row's twin, labelled the other way, sits in the training
+folds), which is a privacy matter, so it is reported as a warning, not as rows told apart.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from synthloom.metrics.result import FamilyResult, Score, grade
 
 MAX_ROWS_PER_SIDE = 5_000  # bounds the time: 10,000 rows are plenty to detect a difference
 N_FOLDS = 3
+BELOW_CHANCE = 0.4  # a cross-validated AUC this far under 0.5 is no accident of the folds
 MODEL_LABELS = {"gradient_boosting": "Gradient boosting", "logistic": "Logistic regression"}
 
 
@@ -76,8 +80,8 @@ def detection(tables: Tables, random_state: int = 0) -> FamilyResult:
     """
     encoder = TableEncoder(tables.numeric, tables.discrete).fit(tables.real, tables.synthetic)
     aucs = detection_aucs(encoder, tables.real, tables.synthetic, random_state)
-    best = max(aucs, key=lambda name: abs(aucs[name] - 0.5))
-    score = 1.0 - 2.0 * abs(aucs[best] - 0.5)
+    best = max(aucs, key=aucs.__getitem__)
+    score = 1.0 - 2.0 * max(aucs[best] - 0.5, 0.0)
     scores = [
         Score(
             "score",
@@ -97,7 +101,14 @@ def detection(tables: Tables, random_state: int = 0) -> FamilyResult:
                 auc,
                 f"{MODEL_LABELS[name]} separates real from synthetic rows with cross-validated ROC-AUC "
                 f"{auc:.2f} (0.5 = cannot tell them apart).",
-                grade(0.5 + abs(auc - 0.5), 0.6, 0.75, higher_is_better=False),
+                grade(max(auc, 0.5), 0.6, 0.75, higher_is_better=False),
             )
         )
-    return FamilyResult("detection", scores=scores)
+    below = min(aucs.values())
+    warnings = []
+    if below < BELOW_CHANCE:
+        warnings.append(
+            f"a classifier scores below chance (ROC-AUC {below:.2f}): synthetic rows that repeat real rows "
+            "make it guess the opposite of the truth; see the privacy family's exact copies"
+        )
+    return FamilyResult("detection", scores=scores, warnings=warnings)
