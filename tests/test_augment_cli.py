@@ -76,6 +76,18 @@ def test_user_errors_exit_2_with_one_line(tmp_path, real_csv, extra, message) ->
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_every_output_is_checked_before_the_table_is_written(tmp_path, real_csv) -> None:
+    (tmp_path / "afile").write_text("x")
+    out, report = tmp_path / "out.csv", tmp_path / "afile" / "x.html"
+    args = ["-t", "default", "-m", "copula", "--evaluate", "--seeds", "1", "-o", str(out), "--report"]
+    result = runner.invoke(app, ["augment", str(real_csv), *args, str(report)])
+    assert result.exit_code == 2 and "afile is a file, not a folder" in " ".join(result.output.split())
+    assert not out.exists() and "fitting" not in result.output
+    unknown = runner.invoke(app, ["augment", str(real_csv), "-t", "default", "-o", str(tmp_path / "a.txt")])
+    assert unknown.exit_code == 2 and "unknown table format" in unknown.output
+    assert "fitting" not in unknown.output
+
+
 def test_a_file_needs_a_target(tmp_path, real_csv) -> None:
     result = runner.invoke(app, ["augment", str(real_csv), "-o", str(tmp_path / "x.csv")])
     assert result.exit_code == 2 and "--target" in result.output

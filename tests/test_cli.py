@@ -116,6 +116,14 @@ def test_outputs_that_cannot_be_written_are_refused_in_one_line(tmp_path, real_c
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"] and not list(folder.iterdir())
 
 
+def test_evaluate_checks_every_output_before_writing_the_first(tmp_path, real_csv):
+    (tmp_path / "afile").write_text("x")
+    outputs = ("--json", tmp_path / "ev.json", "--report", tmp_path / "afile" / "r.html")
+    result = invoke("evaluate", real_csv, real_csv, *outputs)
+    assert_user_error(result, "afile is a file, not a folder")
+    assert not (tmp_path / "ev.json").exists()
+
+
 def test_missing_file_and_unknown_model(tmp_path, real_csv):
     assert_user_error(invoke("fit", tmp_path / "nope.csv", "-o", tmp_path / "m"), "nope.csv", "not found")
     assert_user_error(

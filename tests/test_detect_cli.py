@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 import torch
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 
 from synthloom import datasets
 from synthloom.cli import app
+from synthloom.errors import DataWarning
 from synthloom.models.ganomaly import load_detector
 
 torch.set_num_threads(1)
@@ -25,8 +27,29 @@ def shuttle_csv(tmp_path_factory) -> object:
     return path
 
 
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> object:
+    """A folder with a 60-row table (two numbers, a 0/1 ``label``: every tenth row an anomaly) and a
+    detector fitted on it for one epoch."""
+    folder = tmp_path_factory.mktemp("tiny")
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)})
+    rows["label"] = (np.arange(60) % 10 == 0).astype(int)
+    rows.to_csv(folder / "det.csv", index=False)
+    options = ("--labels", "label", "--epochs", "1", "--device", "cpu", "-o", folder / "d.synthloom")
+    fit = _invoke("fit", folder / "det.csv", *options)
+    assert fit.exit_code == 0, fit.output
+    return folder
+
+
 def _invoke(*args: object) -> object:
     return runner.invoke(app, ["detect", *map(str, args)])
+
+
+def _assert_user_error(result: object, *fragments: str) -> None:
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "Traceback" not in text and all(fragment in text for fragment in fragments), text
 
 
 def test_table_fit_then_score_with_labels_and_report(shuttle_csv, tmp_path) -> None:
@@ -82,3 +105,43 @@ def test_user_errors_exit_2_with_one_line(shuttle_csv, tmp_path) -> None:
     assert wrong_kind.exit_code == 2 and "lacks the column" in wrong_kind.output
     bad_digits = _invoke("fit", "digits", "--normal-digits", "one", "-o", model)
     assert bad_digits.exit_code == 2 and "whole numbers" in bad_digits.output
+
+
+def test_a_bad_report_path_or_one_class_labels_leave_no_scores_behind(tiny, tmp_path) -> None:
+    model, scores = tiny / "d.synthloom", tmp_path / "s.csv"
+    (tmp_path / "afile").write_text("x")
+    labelled = (tiny / "det.csv", "--labels", "label", "-o", scores)
+    bad_report = _invoke("score", model, *labelled, "--report", tmp_path / "afile" / "r.html")
+    _assert_user_error(bad_report, "afile is a file, not a folder")
+    normal_only = tmp_path / "normal.csv"
+    pd.read_csv(tiny / "det.csv").query("label == 0").to_csv(normal_only, index=False)
+    one_class = _invoke("score", model, normal_only, "--labels", "label", "-o", scores)
+    _assert_user_error(one_class, "normal.csv: no rows labelled anomalous (1)", "'label'")
+    assert "wrote" not in one_class.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "normal.csv"]
+
+
+def test_the_other_kinds_labelling_option_and_no_normal_rows_are_refused(tiny, tmp_path) -> None:
+    model = tmp_path / "y.synthloom"
+    digits_on_a_table = _invoke("fit", tiny / "det.csv", "--normal-digits", "0,1", "-o", model)
+    _assert_user_error(digits_on_a_table, "--normal-digits is for images; use --labels for tables")
+    labels_on_images = _invoke("fit", "digits", "--labels", "label", "-o", model)
+    _assert_user_error(labels_on_images, "--labels is for tables; use --normal-digits for images")
+    anomalies = tmp_path / "anomalies.csv"
+    pd.read_csv(tiny / "det.csv").assign(label=1).to_csv(anomalies, index=False)
+    no_normal = _invoke("fit", anomalies, "--labels", "label", "--device", "cpu", "-o", model)
+    _assert_user_error(no_normal, "anomalies.csv: no rows labelled normal (0) in the --labels column 'label'")
+    assert "fitting" not in no_normal.output and not model.exists()
+
+
+def test_text_and_unseen_missing_values_are_scored_with_a_warning(tiny, tmp_path) -> None:
+    rows = pd.read_csv(tiny / "det.csv").head(20)
+    rows["a"], rows.loc[:4, "b"] = "hello", np.nan
+    rows.to_csv(tmp_path / "odd.csv", index=False)
+    result = _invoke("score", tiny / "d.synthloom", tmp_path / "odd.csv", "-o", tmp_path / "s.csv")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "column 'a': 20 value(s) that are not numbers ('hello')" in text
+    assert "column 'b': 5 missing value(s), where the training data had none" in text
+    with pytest.warns(DataWarning, match="column 'b': 5 missing value"):  # the API warns the same
+        load_detector(tiny / "d.synthloom").score(rows.drop(columns=["a"]).assign(a=0.0))

@@ -123,12 +123,14 @@ def fit_command(
     rank 0 prints and writes the model file.
     """
     from synthloom.data.constraints import load_constraints
+    from synthloom.data.io import check_writable
     from synthloom.data.metadata import Metadata
     from synthloom.registry import model_class
     from synthloom.training.settings import check_precision
 
     main_process_speaks()
     check_precision(precision)  # before the data is read
+    check_writable(output)  # before minutes of fitting, not after
 
     generator_class = model_class(model)
     if getattr(generator_class, "kind", "table") == "image":
@@ -154,7 +156,7 @@ def fit_command(
     rules = load_constraints(constraints) if constraints is not None else None
     if _streams(data, stream, generator_class):
         console.print(f"fitting {model} on {data}, read in chunks")
-        generator = generator_class(**params).fit_file(data, meta, constraints=rules)
+        generator = generator_class(**params).fit_file(data, meta, constraints=rules, encoding=encoding)
     else:
         frame = load_input(data, encoding)
         console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
@@ -258,9 +260,13 @@ def evaluate_command(
     seed: SeedOption = 0,
 ) -> None:
     """Measure fidelity, detection, diversity, utility and privacy; print a summary, write the report."""
+    from synthloom.data.io import check_writable
     from synthloom.demo import summary_table
     from synthloom.metrics.evaluate import evaluate_files
 
+    for path in (report, json_path):  # both checked before the evaluation writes the first
+        if path is not None:
+            check_writable(path)
     with console.status("evaluating: fidelity, detection, diversity, utility, privacy"):
         result = evaluate_files(
             real,

@@ -49,10 +49,20 @@ NormalOption = Annotated[
 
 @dataclass
 class Samples:
-    """Data to fit or score: a table or images, with 0/1 labels (1 = anomaly) when known."""
+    """Data to fit or score: a table or images, with 0/1 labels (1 = anomaly) when known, and the option
+    they came from (``labelled_by``, for errors)."""
 
     data: pd.DataFrame | np.ndarray
     labels: np.ndarray | None
+    labelled_by: str = ""
+
+    def require(self, source: str, label: int, why: str) -> None:
+        """Refuse labels with no sample of ``label`` (0 = normal, 1 = anomaly), naming the file and the
+        option, so the command stops before it fits or writes anything."""
+        if self.labels is not None and not (self.labels == label).any():
+            unit = "rows" if isinstance(self.data, pd.DataFrame) else "images"
+            kind = "anomalous (1)" if label else "normal (0)"
+            raise DataError(f"{source}: no {unit} labelled {kind} {self.labelled_by}; {why}")
 
 
 def _is_table(source: str) -> bool:
@@ -83,7 +93,8 @@ def _read_table_samples(source: str, labels: str | None) -> Samples:
         raise DataError(
             f"{source}: --labels column {labels!r} must hold only 0/1 or false/true (1 = anomaly)"
         )
-    return Samples(frame.drop(columns=[labels]), values.astype(np.int64).to_numpy())
+    labelled_by = f"in the --labels column {labels!r}"
+    return Samples(frame.drop(columns=[labels]), values.astype(np.int64).to_numpy(), labelled_by)
 
 
 def _parse_classes(text: str) -> set[int]:
@@ -109,7 +120,21 @@ def _read_image_samples(source: str, normal: str | None, holdout: float, part: s
     if found.labels is None:
         raise DataError(f"{source}: the images have no classes, so --normal-digits cannot select normal ones")
     anomalous = ~np.isin(found.labels, sorted(_parse_classes(normal)))
-    return Samples(found.images, anomalous.astype(np.int64))
+    return Samples(found.images, anomalous.astype(np.int64), f"by --normal-digits {normal}")
+
+
+def _read_samples(
+    source: str, table: bool, labels: str | None, normal: str | None, holdout: float, part: str
+) -> Samples:
+    """A table or the ``part`` of an image set, refusing the other kind's labelling option: ignored, a
+    table's label column would become a model input."""
+    if table:
+        if normal is not None:
+            raise ConfigError("--normal-digits is for images; use --labels for tables")
+        return _read_table_samples(source, labels)
+    if labels is not None:
+        raise ConfigError("--labels is for tables; use --normal-digits for images")
+    return _read_image_samples(source, normal, holdout, part)
 
 
 @detect_app.command("fit")
@@ -133,12 +158,12 @@ def fit_command(
     seed: SeedOption = 0,
 ) -> None:
     """Learn what normal looks like (rows labelled anomalous, or classes not named normal, are left out)."""
+    from synthloom.data.io import check_writable
     from synthloom.models.ganomaly import GANomaly
 
-    if _is_table(data):
-        samples = _read_table_samples(data, labels)
-    else:
-        samples = _read_image_samples(data, normal_digits, holdout, "train")
+    check_writable(output)  # refused before minutes of fitting, not after
+    samples = _read_samples(data, _is_table(data), labels, normal_digits, holdout, "train")
+    samples.require(data, 0, "the detector learns what normal looks like from them")
     normal = samples.data if samples.labels is None else samples.data[samples.labels == 0]
     params: dict[str, Any] = {"random_state": seed, "device": device, "members": members, "verbose": True}
     if epochs is not None:
@@ -169,24 +194,27 @@ def score_command(
     holdout: HoldoutOption = 0.15,
 ) -> None:
     """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
-    from synthloom.data.io import write_table
+    from synthloom.data.io import check_writable, table_format, write_table
     from synthloom.metrics.anomaly import anomaly_scores
     from synthloom.models.ganomaly import load_detector
 
+    # every output and the labels are checked before the first output is written: an error leaves nothing
+    table_format(check_writable(output))
+    if report is not None:
+        check_writable(report)
     detector = load_detector(model_file)
-    if detector.data_kind_ == "table":
-        samples = _read_table_samples(data, labels)
-    else:
-        samples = _read_image_samples(data, normal_digits, holdout, "test")
+    samples = _read_samples(data, detector.data_kind_ == "table", labels, normal_digits, holdout, "test")
+    for label in (0, 1):
+        samples.require(data, label, "ROC-AUC and PR-AUC need both normal and anomalous samples")
     with console.status(f"scoring {len(samples.data):,} samples"):
         scores = detector.score(samples.data)
     threshold = detector.threshold(fpr)
+    metrics = {} if samples.labels is None else anomaly_scores(samples.labels, scores, threshold)
     table = pd.DataFrame({"score": scores, "flagged": scores > threshold})
     if samples.labels is not None:
         table["label"] = samples.labels
     write_table(table, output)
     console.print(f"wrote {len(table):,} scores to {output}; {int(table['flagged'].sum()):,} flagged")
-    metrics = {} if samples.labels is None else anomaly_scores(samples.labels, scores, threshold)
     if metrics:
         _print_metrics(metrics)
     if report is not None:

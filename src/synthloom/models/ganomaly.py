@@ -44,6 +44,7 @@ import inspect
 import itertools
 import json
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -56,10 +57,11 @@ from safetensors.torch import save_file
 from torch import nn
 
 from synthloom import __version__
+from synthloom.data.encoders import CategoricalEncoder, NumericEncoder
 from synthloom.data.io import atomic_path
 from synthloom.data.metadata import Metadata
 from synthloom.data.transformer import TableTransformer
-from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
+from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.metrics.anomaly import threshold_at_fpr
 from synthloom.models.base import (
     _HEADER_KEY,
@@ -507,7 +509,10 @@ class GANomaly:
         Scores are standardised on the normal validation split (mean 0 there, spread about 1), so a
         score of 5 is far outside what the detector saw as normal, whatever the data or the seed.
         """
-        return self._combine(self._raw_scores(self._to_tensor(data)))
+        x = self._to_tensor(data)
+        if self.data_kind_ == "table":
+            self._warn_unreadable(data)
+        return self._combine(self._raw_scores(x))
 
     def _resolved_scoring(self) -> str:
         if self.scoring is not None:
@@ -644,6 +649,27 @@ class GANomaly:
             )
         # extra columns (a label, an id) are ignored: the detector looks only at what it learnt
         return torch.from_numpy(self.transformer_.transform(data[columns]))
+
+    def _warn_unreadable(self, data: pd.DataFrame) -> None:
+        """Warn about values the encoding reads as something else, which would score as typical, not as
+        anomalies: text or infinities in a number column (read as missing, with fit's own warning), and
+        missing values in a column that had none in training (encoded as one of its usual values)."""
+        for encoder in self.transformer_.encoders_:
+            column = data[encoder.name]
+            if isinstance(encoder, NumericEncoder):
+                missing = int(np.isnan(encoder._values(column, warn=True)).sum())
+                learnt_missing = encoder.has_missing
+            elif isinstance(encoder, CategoricalEncoder):
+                missing, learnt_missing = int(column.isna().sum()), encoder.missing_code is not None
+            else:  # constants and identifiers are no model input
+                continue
+            if missing and not learnt_missing:
+                warnings.warn(
+                    f"column {encoder.name!r}: {missing} missing value(s), where the training data had "
+                    "none; they score as a usual value, not as anomalies",
+                    DataWarning,
+                    stacklevel=3,
+                )
 
     def _image_tensor(self, x: np.ndarray) -> torch.Tensor:
         pad = self.size_ - self.side_
