@@ -64,8 +64,7 @@ STAMPS = pd.date_range("2020-01-01 00:37", periods=60, freq="17h")  # days past 
         "%Y-%m-%dT%H:%M:%S.%f",  # fractional seconds
         "%Y-%m-%d %H:%M:%S.%f",
         "%Y-%m-%dT%H:%M:%S.%fZ",
-        "%Y-%m-%d %H:%M:%S+00:00",  # one offset throughout: kept as written, colon and all
-        "%Y-%m-%dT%H:%M:%S-0500",
+        "%Y-%m-%d %H:%M:%S+00:00",  # UTC throughout: kept as written, colon and all (others: %z)
         "%d/%m/%Y %H:%M",
         "%m/%d/%Y %H:%M:%S",
     ],

@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from synthloom.data.encoders import _learn_decimals, read_datetimes, to_datetimes, to_float
+from synthloom.data.encoders import _learn_decimals, dtype_name, read_datetimes, to_datetimes, to_float
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import RangeCondition, _as_range, parse_conditions
@@ -59,7 +59,7 @@ class NumericColumn:
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
-        column = cls(str(spec.kind), spec.datetime_format, str(series.dtype))
+        column = cls(str(spec.kind), spec.datetime_format, dtype_name(series.dtype))
         values = column.numbers(series)
         present = values[~np.isnan(values)]
         if spec.kind == ColumnKind.DATETIME:

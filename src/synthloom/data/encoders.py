@@ -147,7 +147,11 @@ def to_datetimes(seconds: np.ndarray, name: str, dtype: str, datetime_format: st
         return stamps.dt.strftime(datetime_format).astype(object).where(stamps.notna(), np.nan)
     if not dtype.startswith("datetime64"):
         return stamps
-    if isinstance(pd.api.types.pandas_dtype(dtype), pd.DatetimeTZDtype):
+    try:
+        zoned = isinstance(pd.api.types.pandas_dtype(dtype), pd.DatetimeTZDtype)
+    except TypeError:  # a zone pandas cannot name (pytz.FixedOffset, in files saved before dtype_name)
+        return stamps.dt.tz_localize("UTC")
+    if zoned:
         # the instants are UTC ones (a DST change leaves no gap or overlap in them): shown in the zone
         stamps = stamps.dt.tz_localize("UTC")
     return stamps.astype(dtype)

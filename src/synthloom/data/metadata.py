@@ -235,9 +235,10 @@ _WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offse
 def _guess_datetime_format(text: pd.Series) -> str | None:
     """The first common format that parses every one of (up to) 200 sampled values, else None.
 
-    Stamps that all end in a UTC offset are matched without it, and the offset is put back: one offset
+    Stamps that all end in a UTC offset are matched without it, and the offset is put back: a UTC offset
     throughout the column is a literal suffix (``Z`` or ``+00:00`` is written back exactly as it came,
-    which ``%z`` would write as ``+0000``), several (a zone's winter and summer time) are read as ``%z``.
+    which ``%z`` would write as ``+0000``); any other offset is read as ``%z``, so the stamps are the
+    instants they name (a literal ``+01:00`` would read them an hour late), and written back in UTC.
     """
     sample = text.iloc[:200]
     if not sample.str.contains(r"\d", regex=True).all():
@@ -249,7 +250,8 @@ def _guess_datetime_format(text: pd.Series) -> str | None:
             return None
         # the whole column: a time series sorted by time can change offset (summer time) after the sample
         offset = parts["offset"].iloc[0]
-        return fmt + (offset if text.str.endswith(offset).all() else "%z")
+        utc = offset == "Z" or offset.lstrip("+-").replace(":", "") == "0000"
+        return fmt + (offset if utc and text.str.endswith(offset).all() else "%z")
     return _first_matching_format(sample)
 
 

@@ -27,6 +27,11 @@ from synthloom.errors import ConfigError, DataError
 CHUNK_ROWS = 100_000  # rows per training chunk: ~1 GB at the peak of reading and encoding a 43-column one
 SAMPLE_ROWS = 100_000  # rows the transformer learns from (its mixtures use 5,000 of them)
 _READ_ROWS = 65_536  # rows per record batch read from disk
+# the texts pandas.read_csv reads as missing (its default na_values), so a streamed CSV reads as a whole one
+PANDAS_NA_TEXT = [
+    *("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>"),
+    *("N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"),
+]
 
 
 class TableStream:
@@ -77,7 +82,7 @@ class TableStream:
         # an empty field (or "NA", "null", ...) is a missing value in a text column too, as pandas reads it
         return ds.CsvFileFormat(
             read_options=pacsv.ReadOptions(encoding=self.encoding),
-            convert_options=pacsv.ConvertOptions(strings_can_be_null=True),
+            convert_options=pacsv.ConvertOptions(null_values=PANDAS_NA_TEXT, strings_can_be_null=True),
         )
 
     def _batches(self) -> Iterator[pa.RecordBatch]:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from synthloom.data.encoders import CategoricalEncoder, NumericEncoder, Span
+from synthloom.data.encoders import CategoricalEncoder, NumericEncoder, Span, read_datetimes, to_float
 from synthloom.data.metadata import ColumnKind
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConditionError
@@ -51,12 +51,14 @@ class RangeCondition:
     low: float
     high: float
     is_datetime: bool = False
+    datetime_format: str | None = None  # of dates written as text: read as the encoder reads them
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
         values = frame[self.column]
         if self.is_datetime:
-            values = pd.to_datetime(values, errors="coerce").astype("int64") / 1e9
-        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            numbers = to_float(read_datetimes(values, self.datetime_format), self.column, warn=False)
+        else:
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         return (numbers >= self.low) & (numbers <= self.high)
 
 
@@ -96,7 +98,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             f"range {value!r} for column {column!r} lies outside the real data's range "
             f"[{_show(encoder.low, is_datetime)}, {_show(encoder.high, is_datetime)}]"
         )
-    return RangeCondition(column, low, high, is_datetime)
+    return RangeCondition(column, low, high, is_datetime, encoder.spec.datetime_format)
 
 
 def _as_range(column: str, value: Any, kind: ColumnKind, is_datetime: bool) -> tuple[float, float]:

@@ -431,7 +431,7 @@ class GANomaly:
         return self
 
     def _learn_table(self, data: pd.DataFrame, metadata: Metadata | None) -> torch.Tensor:
-        self.metadata_ = metadata if metadata is not None else Metadata.infer(data)
+        self.metadata_ = Metadata.infer(data) if metadata is None else metadata.completed(data)
         self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
         self.transformer_.fit(data, self.metadata_)
         if not self.transformer_.output_dim:
