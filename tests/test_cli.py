@@ -112,8 +112,11 @@ def test_outputs_that_cannot_be_written_are_refused_in_one_line(tmp_path, real_c
     )
     for name in ("out.xlsx", model_file):  # an unknown suffix is neither a table nor a folder of parts
         assert_user_error(invoke("sample", model_file, "-n", "5", "-o", name), "unknown output format")
+    dotted = tmp_path / "runs" / "v1.2"  # ... unless --format says it is a new folder of parts
+    assert invoke("sample", model_file, "-n", "5", "-o", dotted, "--format", "csv").exit_code == 0
+    assert (dotted / "part-00000.csv").exists()
     assert_user_error(invoke("demo", "--model", "copula", "--out", real_csv), "real.csv: is a file")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"] and not list(folder.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "runs"] and not list(folder.iterdir())
 
 
 def test_evaluate_checks_every_output_before_writing_the_first(tmp_path, real_csv):

@@ -215,10 +215,10 @@ def sample_command(
     if precision is not None:
         check_precision(precision)  # before the model is read, like the other options
     single_file = output.suffix.lower() in TABLE_SUFFIXES
-    if not single_file and output.suffix and not output.is_dir():
+    if not single_file and output.suffix and not output.is_dir() and output_format is None:
         raise ConfigError(
             f"{output}: unknown output format {output.suffix!r}; give a .csv or .parquet file, or a folder "
-            "for parts (a name without a suffix, or an existing folder)"
+            "for parts (a name without a suffix, an existing folder, or any name with --format)"
         )
     if single_file and output_format is not None and output_format != table_format(output):
         raise ConfigError(f"--format {output_format} does not match the file name {output.name}")
