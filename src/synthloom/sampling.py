@@ -66,14 +66,13 @@ def parse_condition_options(options: list[str]) -> dict[str, Any]:
     conditions: dict[str, Any] = {}
     for option in options:
         column, sep, value = option.partition("=")
-        if not sep or not column.strip():
+        column = column.strip()
+        if not sep or not column:
             raise ConfigError(f"condition {option!r} must look like COLUMN=VALUE or COLUMN=LOW..HIGH")
+        if column in conditions:
+            raise ConfigError(f"column {column!r} has two conditions; give one value or range per column")
         low, dots, high = value.partition("..")
-        if column.strip() in conditions:
-            raise ConfigError(
-                f"column {column.strip()!r} has two conditions; give one value or range per column"
-            )
-        conditions[column.strip()] = (low, high) if dots else (value or None)
+        conditions[column] = (low, high) if dots else (value or None)
     return conditions
 
 

@@ -6,6 +6,7 @@ over it only when complete, so an interrupted or failed run never leaves a trunc
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import os
@@ -109,19 +110,31 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
     return frame
 
 
+def check_encoding(encoding: str) -> None:
+    """Refuse a text encoding Python does not know, before any file is read."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ConfigError(f"unknown text encoding {encoding!r}; use e.g. utf-8 or latin-1") from None
+
+
+def undecodable(path: Path, what: str, encoding: str) -> DataError:
+    """The error for text that is not valid in ``encoding``; ``what`` says where (a byte, a column)."""
+    return DataError(
+        f"{path}: {what} is not valid {encoding} text; re-save the file as {encoding} or pass --encoding "
+        "(e.g. latin-1)"
+    )
+
+
 def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+    check_encoding(encoding)
     try:
         with path.open(newline="", encoding=encoding) as handle:
             header = next(csv.reader(handle), [])
         check_column_names(header, str(path))
         return pd.read_csv(path, encoding=encoding, low_memory=False)
     except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path}: byte {exc.start} is not valid {encoding}; re-save the file as {encoding} "
-            f"or pass --encoding (e.g. latin-1)"
-        ) from None
-    except LookupError:
-        raise ConfigError(f"unknown text encoding {encoding!r}; use e.g. utf-8 or latin-1") from None
+        raise undecodable(path, f"byte {exc.start}", encoding) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: no columns found; give a table with a header row") from None
     except pd.errors.ParserError as exc:

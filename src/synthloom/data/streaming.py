@@ -10,7 +10,6 @@ stays bounded by the sample size and the chunk size, whatever the size of the fi
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +19,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
-from synthloom.data.io import table_format
+from synthloom.data.io import check_encoding, table_format, undecodable
 from synthloom.data.metadata import check_column_names
-from synthloom.errors import ConfigError, DataError
+from synthloom.errors import DataError
 
 CHUNK_ROWS = 100_000  # rows per training chunk: ~1 GB at the peak of reading and encoding a 43-column one
 SAMPLE_ROWS = 100_000  # rows the transformer learns from (its mixtures use 5,000 of them)
@@ -57,10 +56,7 @@ class TableStream:
         if not self.path.exists():
             raise DataError(f"{self.path}: file not found; check the path")
         fmt = "parquet" if self.path.is_dir() else table_format(self.path)
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ConfigError(f"unknown text encoding {encoding!r}; use e.g. utf-8 or latin-1") from None
+        check_encoding(encoding)
         self.encoding = encoding
         try:
             self.dataset = ds.dataset(self.path, format=self._format(fmt))
@@ -71,10 +67,7 @@ class TableStream:
         # pyarrow reads CSV text that is not valid in the encoding as raw bytes instead of failing
         undecoded = [field.name for field in self.dataset.schema if pa.types.is_binary(field.type)]
         if fmt == "csv" and undecoded:
-            raise DataError(
-                f"{self.path}: column {undecoded[0]!r} is not valid {self.encoding} text; re-save the file "
-                f"as {self.encoding} or pass --encoding (e.g. latin-1)"
-            )
+            raise undecodable(self.path, f"column {undecoded[0]!r}", self.encoding)
 
     def _format(self, fmt: str) -> str | ds.FileFormat:
         if fmt != "csv":
@@ -91,10 +84,7 @@ class TableStream:
             # little read-ahead: decoded batches waiting for a slow consumer would only cost memory
             yield from self.dataset.to_batches(batch_size=_READ_ROWS, batch_readahead=2, fragment_readahead=1)
         except UnicodeDecodeError as exc:
-            raise DataError(
-                f"{self.path}: not valid {self.encoding} text ({exc.reason}); re-save the file as "
-                f"{self.encoding} or pass --encoding (e.g. latin-1)"
-            ) from None
+            raise undecodable(self.path, f"byte {exc.start}", self.encoding) from None
         except (pa.ArrowException, OSError) as exc:
             raise DataError(
                 f"{self.path}: could not be read ({_first_line(exc)}); "
