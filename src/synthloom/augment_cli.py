@@ -108,17 +108,14 @@ def augment_command(
 ) -> None:
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
     from synthloom.augment import augment, class_counts, evaluate_augmentation, with_progress
-    from synthloom.data.io import check_writable, table_format, write_table
+    from synthloom.data.io import check_outputs, write_table
 
     if output is None and not evaluate:
         raise ConfigError("nothing to do: give -o OUT for the augmented table, or --evaluate, or both")
     if report is not None and not evaluate:
         raise ConfigError("--report writes the evaluation: add --evaluate")
     # both outputs are checked before the fit: the table is written before the evaluation's report
-    if output is not None:
-        table_format(check_writable(output))
-    if report is not None:
-        check_writable(report)
+    check_outputs(output, report)
     target = target or _bundled_target(data)
     frame = load_input(data, encoding)
     class_counts(frame, target)  # refuse a bad target before any work

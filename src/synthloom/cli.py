@@ -260,13 +260,11 @@ def evaluate_command(
     seed: SeedOption = 0,
 ) -> None:
     """Measure fidelity, detection, diversity, utility and privacy; print a summary, write the report."""
-    from synthloom.data.io import check_writable
+    from synthloom.data.io import check_outputs
     from synthloom.demo import summary_table
     from synthloom.metrics.evaluate import evaluate_files
 
-    for path in (report, json_path):  # both checked before the evaluation writes the first
-        if path is not None:
-            check_writable(path)
+    check_outputs(None, report, json_path)  # both checked before the evaluation writes the first
     with console.status("evaluating: fidelity, detection, diversity, utility, privacy"):
         result = evaluate_files(
             real,

@@ -194,14 +194,12 @@ def score_command(
     holdout: HoldoutOption = 0.15,
 ) -> None:
     """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
-    from synthloom.data.io import check_writable, table_format, write_table
+    from synthloom.data.io import check_outputs, write_table
     from synthloom.metrics.anomaly import anomaly_scores
     from synthloom.models.ganomaly import load_detector
 
     # every output and the labels are checked before the first output is written: an error leaves nothing
-    table_format(check_writable(output))
-    if report is not None:
-        check_writable(report)
+    check_outputs(output, report)
     detector = load_detector(model_file)
     samples = _read_samples(data, detector.data_kind_ == "table", labels, normal_digits, holdout, "test")
     for label in (0, 1):

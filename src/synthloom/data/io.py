@@ -64,6 +64,16 @@ def check_writable(target: str | Path, folder: bool = False) -> Path:
     return target
 
 
+def check_outputs(table: Path | None, *others: Path | None) -> None:
+    """Check a command's outputs before its first is written: ``table`` (a data table, so its suffix must
+    name a format) and ``others`` (any files); None stands for an output not asked for."""
+    if table is not None:
+        table_format(check_writable(table))
+    for path in others:
+        if path is not None:
+            check_writable(path)
+
+
 def atomic_write_text(target: str | Path, text: str) -> None:
     """Write ``text`` to ``target`` atomically (UTF-8)."""
     with atomic_path(target) as tmp:
