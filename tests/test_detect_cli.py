@@ -145,3 +145,18 @@ def test_text_and_unseen_missing_values_are_scored_with_a_warning(tiny, tmp_path
     assert "column 'b': 5 missing value(s), where the training data had none" in text
     with pytest.warns(DataWarning, match="column 'b': 5 missing value"):  # the API warns the same
         load_detector(tiny / "d.synthloom").score(rows.drop(columns=["a"]).assign(a=0.0))
+
+
+def test_class_folders_are_selected_by_name(tmp_path) -> None:
+    from PIL import Image
+
+    from synthloom.detect_cli import _read_image_samples
+    from synthloom.errors import ConfigError
+
+    for index, name in enumerate(["circle", "square", "square"]):
+        (tmp_path / name).mkdir(exist_ok=True)
+        Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).save(tmp_path / name / f"{index}.png")
+    samples = _read_image_samples(str(tmp_path), "circle", 0.0, "train")
+    assert sorted(samples.labels.tolist()) == [0, 1, 1]  # circle normal, the two squares anomalous
+    with pytest.raises(ConfigError, match="no class triangle; the images have circle, square"):
+        _read_image_samples(str(tmp_path), "circle,triangle", 0.0, "train")

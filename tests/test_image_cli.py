@@ -6,13 +6,13 @@ import subprocess
 import sys
 
 import numpy as np
-import pandas as pd
 import torch
 from PIL import Image
 from typer.testing import CliRunner
 
 import synthloom.models.dcgan  # noqa: F401  (registers dcgan / cdcgan)
 from synthloom.cli import app
+from synthloom.data.images import read_images
 from synthloom.image_cli import image_app
 
 torch.set_num_threads(1)
@@ -42,10 +42,36 @@ def test_fit_then_sample_a_labelled_folder(tmp_path) -> None:
     args = ["sample", str(model), "-n", "12", "--label", "2", "-o", str(out), "--grid", str(grid)]
     result = runner.invoke(image_app, args)
     assert result.exit_code == 0, result.output
-    table = pd.read_csv(out / "labels.csv")
-    assert len(table) == 12 and (table["label"] == 2).all()
-    assert Image.open(out / table["file"][0]).size == (8, 8)
+    files = sorted((out / "2").iterdir())
+    assert [p.name for p in out.iterdir()] == ["2"] and len(files) == 12
+    assert Image.open(files[0]).size == (8, 8)
     assert Image.open(grid).size[0] > 8 * 3  # a grid, enlarged
+
+
+def test_class_folders_keep_their_names_from_fit_to_sample_and_evaluate(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
+    rng = np.random.default_rng(0)
+    for index in range(30):
+        name = ("circle", "square")[index % 2]
+        (tmp_path / "real" / name).mkdir(parents=True, exist_ok=True)
+        Image.fromarray(rng.integers(0, 256, (8, 8), dtype=np.uint8)).save(
+            tmp_path / "real" / name / f"{index}.png"
+        )
+    model = _fit_tiny(tmp_path, tmp_path / "real")
+    out = tmp_path / "out"
+    result = runner.invoke(image_app, ["sample", str(model), "-n", "4", "--label", "square", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["square"] and len(list((out / "square").iterdir())) == 4
+    result = runner.invoke(image_app, ["sample", str(model), "-n", "20", "-o", str(tmp_path / "both")])
+    assert result.exit_code == 0, result.output
+    assert read_images(tmp_path / "both").class_names == [
+        "circle",
+        "square",
+    ]  # trains anything real data does
+    result = runner.invoke(image_app, ["evaluate", str(model), str(tmp_path / "real"), "-n", "20"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(image_app, ["evaluate", str(model), "digits", "-n", "20"])
+    assert result.exit_code == 2 and "names its classes, but digits numbers them" in result.output
 
 
 def test_sample_to_npz_is_reproducible_with_a_seed(tmp_path) -> None:
@@ -64,6 +90,10 @@ def test_user_errors_exit_2_with_one_line(tmp_path) -> None:
         image_app, ["sample", str(model), "-n", "3", "--label", "9", "-o", str(tmp_path / "x")]
     )
     assert result.exit_code == 2 and "unknown labels" in result.output
+    result = runner.invoke(
+        image_app, ["sample", str(model), "-n", "3", "--label", "cat", "-o", str(tmp_path / "x")]
+    )
+    assert result.exit_code == 2 and "this model's classes are numbers ([0, 1, 2])" in result.output
     result = runner.invoke(image_app, ["fit", "nowhere.npz", "-o", str(tmp_path / "m2")])
     assert result.exit_code == 2 and "not found" in result.output
     (tmp_path / "full").mkdir()

@@ -42,7 +42,8 @@ NormalOption = Annotated[
     typer.Option(
         "--normal-digits",
         "--normal-classes",
-        help="Images: comma-separated classes that are normal, e.g. 0,1,2; the others are anomalies.",
+        help="Images: comma-separated classes (numbers, or class folder names) that are normal, e.g. 0,1,2; "
+        "the others are anomalies.",
     ),
 ]
 
@@ -97,16 +98,25 @@ def _read_table_samples(source: str, labels: str | None) -> Samples:
     return Samples(frame.drop(columns=[labels]), values.astype(np.int64).to_numpy(), labelled_by)
 
 
-def _parse_classes(text: str) -> set[int]:
+def _normal_classes(text: str, data: Any) -> list[Any]:
+    """The classes ``--normal-digits`` names, as ``data`` labels its images: folder names, or numbers."""
+    parts = sorted({part.strip() for part in text.split(",") if part.strip()})
+    if not parts:
+        raise ConfigError("--normal-digits names no class; give e.g. 0,1,2")
+    if data.class_names is not None:
+        unknown = sorted(set(parts) - set(data.class_names))
+        if unknown:
+            raise ConfigError(
+                f"--normal-digits: no class {', '.join(unknown[:5])}; the images have "
+                f"{', '.join(data.class_names[:10])}"
+            )
+        return parts
     try:
-        classes = {int(part) for part in text.split(",") if part.strip()}
+        return [int(part) for part in parts]
     except ValueError:
         raise ConfigError(
             f"--normal-digits must be whole numbers separated by commas, not {text!r}"
         ) from None
-    if not classes:
-        raise ConfigError("--normal-digits names no class; give e.g. 0,1,2")
-    return classes
 
 
 def _read_image_samples(source: str, normal: str | None, holdout: float, part: str) -> Samples:
@@ -119,7 +129,7 @@ def _read_image_samples(source: str, normal: str | None, holdout: float, part: s
         return Samples(found.images, None)
     if found.labels is None:
         raise DataError(f"{source}: the images have no classes, so --normal-digits cannot select normal ones")
-    anomalous = ~np.isin(found.labels, sorted(_parse_classes(normal)))
+    anomalous = ~np.isin(found.named_labels(), _normal_classes(normal, found))
     return Samples(found.images, anomalous.astype(np.int64), f"by --normal-digits {normal}")
 
 

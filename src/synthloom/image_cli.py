@@ -90,7 +90,7 @@ def fit_command(
         params["max_minutes"] = max_minutes
     generator = cls(**params)
     found, _ = holdout_split(read_images(data), holdout)
-    labels = found.labels if generator.conditional else None
+    labels = found.named_labels() if generator.conditional else None  # a folder's classes keep their names
     console.print(f"fitting {model} on {len(found.images):,} images of shape {found.images.shape[1:]}")
     generator.fit(found.images, labels)
     generator.save(output)
@@ -104,11 +104,15 @@ def fit_command(
 def sample_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom image fit`.")],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="A folder (PNGs + labels.csv), an .npz, or a .png grid.")
+        Path,
+        typer.Option(
+            "--output", "-o", help="A folder (PNGs, a sub-folder per class), an .npz, or a .png grid."
+        ),
     ],
     n: Annotated[int, typer.Option("--rows", "-n", help="Number of images.", min=1)] = 100,
     label: Annotated[
-        int | None, typer.Option("--label", help="Class of every image (conditional models).")
+        str | None,
+        typer.Option("--label", help="Class of every image, by name or number (conditional models)."),
     ] = None,
     grid: Annotated[
         Path | None, typer.Option("--grid", help="Also write a PNG grid of the images here.")
@@ -120,7 +124,8 @@ def sample_command(
     from synthloom.models.image_base import load_image_model
 
     generator = load_image_model(model_file)
-    images, labels = generator.sample(n, labels=label, random_state=seed, return_labels=True)
+    wanted = None if label is None else _model_label(generator, label)
+    images, labels = generator.sample(n, labels=wanted, random_state=seed, return_labels=True)
     if output.suffix.lower() == ".png":
         write_grid(images, output, scale=_grid_scale(images))
     else:
@@ -128,6 +133,18 @@ def sample_command(
     if grid is not None:
         write_grid(images, grid, scale=_grid_scale(images))
     console.print(f"wrote {n:,} images to {output}" + (f" and a grid to {grid}" if grid else ""))
+
+
+def _model_label(generator: Any, label: str) -> int | str:
+    """``--label`` as the model knows its classes: a name, or a number."""
+    if all(isinstance(c, str) for c in generator.classes_):
+        return label
+    try:
+        return int(label)
+    except ValueError:
+        raise ConfigError(
+            f"--label {label!r}: this model's classes are numbers ({generator.classes_}); give one of them"
+        ) from None
 
 
 def _grid_scale(images: Any) -> int:
@@ -180,7 +197,7 @@ def evaluate_command(
             f"{train.images.shape[1:]}: evaluate the model against data like the data it learned"
         )
     images, labels = generator.sample(n, random_state=seed, return_labels=True)
-    fake_labels = labels if generator.conditional else None
+    fake_labels = _data_codes(labels, train, model_file, data) if generator.conditional else None
     if one_class:  # faces: label_agreement becomes the share of outputs seen as that class
         fake_labels = np.full(len(images), train.labels[0])
     real = RealImages(train.images, train.labels, test.images, test.labels)
@@ -195,10 +212,30 @@ def evaluate_command(
     console.print(table)
     if report is not None:
         title = f"{generator.model_name} on {data}"
-        atomic_write_text(
-            report, image_report_html(title, scores, images, fake_labels, generator.loss_history_)
-        )
+        shown = labels if generator.conditional else None  # the report names the classes as the model does
+        atomic_write_text(report, image_report_html(title, scores, images, shown, generator.loss_history_))
         console.print(f"wrote {report}")
+
+
+def _data_codes(labels: Any, data: Any, model_file: Path, source: str) -> Any:
+    """A model's labels (numbers or names) as the codes ``data`` numbers its classes with."""
+    import numpy as np
+
+    if data.class_names is None:
+        if labels.dtype.kind == "U":
+            raise ConfigError(
+                f"{model_file} names its classes, but {source} numbers them: evaluate against the data "
+                "the model learned"
+            )
+        return labels
+    codes = {name: code for code, name in enumerate(data.class_names)}
+    unknown = sorted({str(label) for label in labels} - codes.keys())
+    if unknown:
+        raise ConfigError(
+            f"{model_file} makes classes {unknown[:5]} that {source} does not have "
+            f"({', '.join(data.class_names[:10])}): evaluate against the data the model learned"
+        )
+    return np.array([codes[str(label)] for label in labels], dtype=np.int64)
 
 
 def _feature_set(source: str, holdout: float, shape: tuple[int, ...]) -> tuple[Any, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from PIL import Image
 
@@ -11,21 +10,41 @@ from synthloom.data.images import image_grid, read_images, write_grid, write_ima
 from synthloom.errors import ConfigError, DataError
 
 
-def test_folder_round_trip_keeps_pixels_and_labels(tmp_path) -> None:
+def test_folder_round_trip_keeps_pixels_and_class_names(tmp_path) -> None:
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (6, 5, 5)).astype(np.float32) / 255
-    labels = np.array([0, 1, 0, 1, 1, 0])
+    labels = np.array(["cat", "dog", "cat", "dog", "dog", "cat"])
     out = write_image_dataset(images, labels, tmp_path / "out")
-    table = pd.read_csv(out / "labels.csv")
-    assert table["label"].tolist() == labels.tolist()
-    for name, label in zip(table["file"], table["label"], strict=True):  # to the class-folder layout
-        (tmp_path / "classes" / f"c{label}").mkdir(parents=True, exist_ok=True)
-        (out / name).rename(tmp_path / "classes" / f"c{label}" / name)
-    back = read_images(tmp_path / "classes")
-    assert back.class_names == ["c0", "c1"] and back.images.shape == (6, 5, 5)
+    assert sorted(p.name for p in out.iterdir()) == ["cat", "dog"]  # the layout read_images reads
+    back = read_images(out)
+    assert back.class_names == ["cat", "dog"] and back.images.shape == (6, 5, 5)
     order = np.argsort(labels, kind="stable")
     np.testing.assert_allclose(back.images, images[order], atol=1e-6)
-    assert back.labels.tolist() == labels[order].tolist()
+    assert back.named_labels().tolist() == labels[order].tolist()
+
+
+def test_unlabelled_folder_round_trip(tmp_path) -> None:
+    images = np.random.default_rng(1).random((3, 3, 4, 4)).astype(np.float32)
+    out = write_image_dataset(images, None, tmp_path / "out")
+    assert sorted(p.name for p in out.iterdir()) == ["000000.png", "000001.png", "000002.png"]
+    back = read_images(out)
+    assert back.labels is None and back.named_labels() is None
+    np.testing.assert_allclose(back.images, images, atol=1 / 255)
+
+
+def test_npz_keeps_class_names_and_refuses_other_labels(tmp_path) -> None:
+    path = write_image_dataset(np.zeros((3, 4, 4)), np.array(["b", "a", "b"]), tmp_path / "x.npz")
+    back = read_images(path)
+    assert back.class_names == ["a", "b"] and back.labels.tolist() == [1, 0, 1]
+    np.savez(tmp_path / "f.npz", images=np.zeros((2, 4, 4)), labels=np.array([0.5, 1.5]))
+    with pytest.raises(DataError, match="labels must be whole numbers or text"):
+        read_images(tmp_path / "f.npz")
+
+
+def test_a_class_that_cannot_name_a_folder_leaves_nothing(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="cannot name a folder"):
+        write_image_dataset(np.zeros((2, 4, 4)), np.array(["a/b", "c"]), tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_rgb_npz_round_trip(tmp_path) -> None:

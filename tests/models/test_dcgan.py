@@ -81,6 +81,21 @@ def test_save_load_gives_identical_samples(tmp_path, zeros_and_ones) -> None:
     )
 
 
+def test_class_names_are_learned_asked_for_and_saved(tmp_path, zeros_and_ones) -> None:
+    images, labels = zeros_and_ones[0][:48], np.array(["zero", "one"])[zeros_and_ones[1][:48]]
+    model = ConditionalDCGAN(**TINY, random_state=0).fit(images, labels.astype(object))
+    assert model.classes_ == ["one", "zero"]
+    _, drawn = model.sample(5, labels="zero", return_labels=True)
+    assert drawn.tolist() == ["zero"] * 5
+    loaded = load_image_model(model.save(tmp_path / "m.synthloom"))
+    assert loaded.classes_ == ["one", "zero"]
+    np.testing.assert_array_equal(
+        model.sample(4, labels="one", random_state=3), loaded.sample(4, labels="one", random_state=3)
+    )
+    with pytest.raises(ConfigError, match="unknown labels"):
+        model.sample(2, labels=0)
+
+
 def test_unconditional_model_ignores_labels(zeros_and_ones) -> None:
     model = DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32], zeros_and_ones[1][:32])
     _, labels = model.sample(3, return_labels=True)
@@ -110,6 +125,7 @@ def test_discriminator_winning_outright_warns(monkeypatch, zeros_and_ones) -> No
         (np.full((20, 8, 8), 2.0), None, r"scale them to \[0, 1\]"),
         (np.zeros((20, 8, 6)), None, "H = W"),
         (np.zeros((20, 8, 8)), np.zeros(19, dtype=int), "one per image"),
+        (np.zeros((20, 8, 8)), np.full(20, 0.5), "whole numbers or class names"),
         (np.zeros((4, 8, 8)), None, "at least 16 images"),
     ],
 )

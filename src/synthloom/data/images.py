@@ -1,8 +1,11 @@
 """Image data in and out: bundled sets, ``.npz`` arrays, class folders; PNG grids and PNG/``.npz`` data sets.
 
 Images travel as float32 arrays in [0, 1], (N, H, W) for grayscale or (N, 3, H, W) for colour, with int64
-labels. Every writer is atomic: a grid or ``.npz`` goes through ``atomic_path``; a data set folder is
-written under a temporary name beside the target and renamed only when complete.
+label codes and, where the source named its classes (folders, text labels), the names. A data set written
+as a folder has the layout it is read from (one sub-folder per class, as torchvision's ImageFolder), so
+synthetic images train anything real ones do. Every writer is atomic: a grid or ``.npz`` goes through
+``atomic_path``; a data set folder is written under a temporary name beside the target and renamed only
+when complete.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from synthloom.data.io import atomic_path
 from synthloom.errors import ConfigError, DataError
@@ -31,11 +33,19 @@ class ImageData:
     labels: np.ndarray | None  # (N,) int64
     class_names: list[str] | None = None
 
+    def named_labels(self) -> np.ndarray | None:
+        """The labels as the source gave them: class names where it had them, else the numbers."""
+        if self.labels is None or self.class_names is None:
+            return self.labels
+        return np.asarray(self.class_names)[self.labels]
+
 
 def read_images(source: str | Path) -> ImageData:
-    """Read images from a bundled data set name, an ``.npz`` file or a folder with one sub-folder per class.
+    """Read images from a bundled data set name, an ``.npz`` file, or a folder: one sub-folder per class
+    (the sub-folder names are the class names), or images only (unlabelled).
 
-    An ``.npz`` holds ``images`` (uint8 0..255 or floats in [0, 1]) and optionally ``labels``.
+    An ``.npz`` holds ``images`` (uint8 0..255 or floats in [0, 1]) and optionally ``labels`` (whole
+    numbers, or text: class names).
 
     Raises:
         DataError: missing or unreadable source, no images, mixed sizes.
@@ -96,10 +106,15 @@ def _read_npz(path: Path) -> ImageData:
             if "images" not in arrays:
                 raise DataError(f"{path}: no 'images' array (found: {', '.join(arrays.files)})")
             images = _scaled(arrays["images"], path)
-            labels = arrays["labels"].astype(np.int64) if "labels" in arrays else None
+            labels = arrays.get("labels")
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: not a readable .npz file ({exc})") from None
-    return ImageData(images, labels)
+    if labels is None or np.issubdtype(labels.dtype, np.integer):
+        return ImageData(images, None if labels is None else labels.astype(np.int64))
+    if labels.dtype.kind != "U":
+        raise DataError(f"{path}: labels must be whole numbers or text, not {labels.dtype}")
+    names, codes = np.unique(labels, return_inverse=True)
+    return ImageData(images, codes.astype(np.int64), [str(name) for name in names])
 
 
 def _read_class_folders(root: Path) -> ImageData:
@@ -107,6 +122,8 @@ def _read_class_folders(root: Path) -> ImageData:
 
     classes = sorted(p for p in root.iterdir() if p.is_dir())
     files = [(f, label) for label, c in enumerate(classes) for f in sorted(c.iterdir())]
+    if not classes:  # images only, no classes (what an unconditional model's sample writes)
+        files = [(f, 0) for f in sorted(root.iterdir())]
     files = [(f, label) for f, label in files if f.suffix.lower() in IMAGE_SUFFIXES]
     if not files:
         raise DataError(
@@ -125,6 +142,8 @@ def _read_class_folders(root: Path) -> ImageData:
     pixels = np.stack([np.asarray(p) for p in pictures])  # (N, H, W, 3) uint8
     gray = bool((pixels == pixels[..., :1]).all())  # grayscale files saved as RGB stay one channel
     images = pixels[..., 0] if gray else pixels.transpose(0, 3, 1, 2)
+    if not classes:
+        return ImageData(images.astype(np.float32) / 255.0, None)
     labels = np.array([label for _, label in files], dtype=np.int64)
     return ImageData(images.astype(np.float32) / 255.0, labels, [c.name for c in classes])
 
@@ -174,19 +193,22 @@ def write_grid(images: np.ndarray, path: str | Path, columns: int | None = None,
 
 
 def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str | Path) -> Path:
-    """Write images as a data set ready for training: ``.npz`` (uint8) or a folder of PNGs + labels.csv.
+    """Write images as a data set ready for training, one that ``read_images`` reads back: ``.npz``
+    (uint8 pixels, and the labels as given: numbers or class names), or a folder of PNGs, in one
+    sub-folder per class (named by the label) when there are labels.
 
     Raises:
         ConfigError: the output folder exists and is not empty.
 
     Example:
-        >>> write_image_dataset(fake, fake_labels, "out/")  # out/000000.png ..., out/labels.csv
+        >>> write_image_dataset(fake, fake_labels, "out/")  # out/cat/000000.png, out/dog/000001.png ...
     """
     out = Path(out)
     if out.suffix.lower() == ".npz":
         arrays = {"images": _to_uint8(images)}
         if labels is not None:
-            arrays["labels"] = np.asarray(labels, dtype=np.int64)
+            labels = np.asarray(labels)
+            arrays["labels"] = labels.astype(str if labels.dtype.kind in "OU" else np.int64)
         with atomic_path(out) as tmp, tmp.open("wb") as handle:
             np.savez_compressed(handle, **arrays)
         return out
@@ -207,10 +229,11 @@ def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str 
 def _write_png_folder(images: np.ndarray, labels: np.ndarray | None, folder: Path) -> None:
     from PIL import Image
 
-    names = [f"{index:06d}.png" for index in range(len(images))]
-    for name, picture in zip(names, _for_pil(images), strict=True):
-        Image.fromarray(picture).save(folder / name, format="PNG")
-    table = pd.DataFrame({"file": names})
-    if labels is not None:
-        table["label"] = np.asarray(labels, dtype=np.int64)
-    table.to_csv(folder / "labels.csv", index=False)
+    classes = [None] * len(images) if labels is None else [str(label) for label in np.asarray(labels)]
+    for name in set(classes) - {None}:
+        if name in ("", ".", "..") or "/" in name or "\\" in name:
+            raise ConfigError(f"class {name!r} cannot name a folder; write an .npz instead")
+        (folder / name).mkdir()
+    for index, (picture, name) in enumerate(zip(_for_pil(images), classes, strict=True)):
+        place = folder if name is None else folder / name
+        Image.fromarray(picture).save(place / f"{index:06d}.png", format="PNG")

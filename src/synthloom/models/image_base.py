@@ -94,10 +94,10 @@ def _padded_side(side: int) -> int:
 
 
 def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Validate images (N, H, W) or (N, C, H, W) in [0, 1] and labels (N,) of whole numbers.
+    """Validate images (N, H, W) or (N, C, H, W) in [0, 1] and labels (N,): whole numbers or class names.
 
     Returns:
-        ``(images as float32 (N, C, H, W), labels as int64 or None)``.
+        ``(images as float32 (N, C, H, W), labels as int64 or str, or None)``.
 
     Example:
         >>> x, y = check_images(np.zeros((10, 8, 8)), np.arange(10) % 2)
@@ -121,9 +121,16 @@ def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarra
     if labels is None:
         return images.astype(np.float32), None
     labels = np.asarray(labels)
-    if labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer):
-        raise DataError(f"labels must be {len(images)} whole numbers, one per image, not {labels.shape}")
-    return images.astype(np.float32), labels.astype(np.int64)
+    if labels.dtype == object and all(isinstance(label, str) for label in labels.ravel()):
+        labels = labels.astype(str)
+    if labels.shape != (len(images),) or not (
+        np.issubdtype(labels.dtype, np.integer) or labels.dtype.kind == "U"
+    ):
+        raise DataError(
+            f"labels must be {len(images)} whole numbers or class names, one per image, "
+            f"not {labels.shape} of {labels.dtype}"
+        )
+    return images.astype(np.float32), labels if labels.dtype.kind == "U" else labels.astype(np.int64)
 
 
 class ImageGenerator(SeededSampling, ABC):
@@ -217,7 +224,7 @@ class ImageGenerator(SeededSampling, ABC):
             self.classes_, self.class_weights_ = [UNLABELLED], [1.0]
             return None
         classes, codes = np.unique(y, return_inverse=True)
-        self.classes_ = [int(c) for c in classes]
+        self.classes_ = _class_list(classes)
         self.class_weights_ = [float(w) for w in np.bincount(codes) / len(codes)]
         return codes
 
@@ -273,7 +280,8 @@ class ImageGenerator(SeededSampling, ABC):
                 classes are drawn in their training proportions.
             random_state: seed for this draw; without it, successive calls give new images, and a
                 loaded model repeats the sequence of the model that was saved.
-            return_labels: also return the (N,) int64 class of each image (-1 for an unconditional model).
+            return_labels: also return the (N,) class of each image, as the labels given to ``fit``
+                (numbers or names; -1 for an unconditional model).
 
         Example:
             >>> sevens = model.sample(100, labels=7)  # (100, 28, 28) float32
@@ -284,7 +292,7 @@ class ImageGenerator(SeededSampling, ABC):
         with seeded(seed, self.device_):
             codes = self._label_codes(n, labels)
             images = self._generate_all(codes)
-        classes = np.asarray(self.classes_, dtype=np.int64)[codes.cpu().numpy()]
+        classes = np.asarray(self.classes_)[codes.cpu().numpy()]
         return (images, classes) if return_labels else images
 
     def _label_codes(self, n: int, labels: Any) -> torch.Tensor:
@@ -368,7 +376,7 @@ class ImageGenerator(SeededSampling, ABC):
         model.channels_, model.side_ = int(image["channels"]), int(image["side"])
         model.layout_ = str(image["layout"])
         model.size_ = _padded_side(model.side_)
-        model.classes_ = [int(c) for c in image["classes"]]
+        model.classes_ = _class_list(image["classes"])
         model.class_weights_ = [float(w) for w in image["class_weights"]]
         model.loss_history_ = list(description["loss_history"])
         model._samples_drawn = 0
@@ -376,6 +384,14 @@ class ImageGenerator(SeededSampling, ABC):
         model._build()
         load_module_tensors(model._modules(), tensors, model.device_)
         return model
+
+
+def _class_list(classes: Any) -> list[int] | list[str]:
+    """Classes as JSON keeps them: class names, or whole numbers."""
+    values = list(classes)
+    if all(isinstance(c, (str, np.str_)) for c in values):
+        return [str(c) for c in values]
+    return [int(c) for c in values]
 
 
 def load_image_model(path: str | Path) -> ImageGenerator:
