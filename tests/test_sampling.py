@@ -80,7 +80,9 @@ def test_parts_equal_one_file_and_form_one_dataset(copula, tmp_path):
 def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch):
     import pandas as pd
 
-    from synthloom.errors import ConfigError
+    from synthloom.data.io import read_table
+    from synthloom.data.streaming import TableStream
+    from synthloom.errors import ConfigError, DataError
     from synthloom.sampling import JOB_FILE, sample_to_parts
 
     settings = {"seed": 1, "part_rows": 1_000, "chunk_rows": 500}
@@ -91,6 +93,10 @@ def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch
         sample_to_parts(copula, 2_500, tmp_path / "cut", **settings)
     left = sorted(p.name for p in (tmp_path / "cut").iterdir())
     assert left == [JOB_FILE, "part-00000.parquet", "part-00001.parquet"]  # no temp file, no _SUCCESS
+    with pytest.raises(DataError, match="unfinished `synthloom sample` run"):
+        read_table(tmp_path / "cut")  # not two parts of three read as if they were the sample
+    with pytest.raises(DataError, match="unfinished `synthloom sample` run"):
+        TableStream(tmp_path / "cut")  # nor streamed by fit --stream
     with pytest.raises(ConfigError, match=r"other settings \(seed\)"):
         sample_to_parts(copula, 2_500, tmp_path / "cut", **{**settings, "seed": 2})
     resumed = Interrupt(copula)

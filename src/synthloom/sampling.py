@@ -32,7 +32,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.text import Text
 
 from synthloom import __version__
-from synthloom.data.io import atomic_path, atomic_write_text, table_format
+from synthloom.data.io import JOB_FILE, atomic_path, atomic_write_text, table_format
 from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError
 from synthloom.models.base import BaseGenerator, check_row_count
@@ -41,7 +41,6 @@ CHUNK_ROWS = 100_000
 MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
 PART_ROWS = 1_000_000  # ~10-50 MB parts: large enough for Spark and DuckDB, small enough to redo
 PART_FORMATS = ("parquet", "csv")
-JOB_FILE = "_synthloom_job.json"  # settings of an unfinished run: a resumed run must match them
 SUCCESS_FILE = "_SUCCESS"  # written last; readers skip names starting with "_" or "."
 
 

@@ -19,6 +19,8 @@ import pandas as pd
 from synthloom.data.metadata import check_column_names
 from synthloom.errors import ConfigError, DataError
 
+JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
+
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
@@ -106,6 +108,7 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
                 f"{path}: a folder without Parquet parts; give a .csv or .parquet file, or a folder of "
                 "Parquet parts"
             )
+        check_finished(path)
         frame = _read_parquet(path)  # pyarrow skips the "_" and "." files beside the parts
     else:
         fmt = table_format(path)
@@ -118,6 +121,15 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
     if frame.empty:
         raise DataError(f"{path}: has a header but no data rows; give at least one data row")
     return frame
+
+
+def check_finished(folder: Path) -> None:
+    """Refuse a folder of parts that ``synthloom sample`` has not finished writing: some parts are missing."""
+    if (folder / JOB_FILE).exists():
+        raise DataError(
+            f"{folder}: an unfinished `synthloom sample` run (some parts are missing); run the same "
+            "command again to finish it, then read the folder"
+        )
 
 
 def check_encoding(encoding: str) -> None:
