@@ -107,18 +107,26 @@ def test_user_errors_exit_2_with_one_line(shuttle_csv, tmp_path) -> None:
     assert bad_digits.exit_code == 2 and "whole numbers" in bad_digits.output
 
 
-def test_a_bad_report_path_or_one_class_labels_leave_no_scores_behind(tiny, tmp_path) -> None:
+def test_a_bad_report_path_leaves_no_scores_behind(tiny, tmp_path) -> None:
     model, scores = tiny / "d.synthloom", tmp_path / "s.csv"
     (tmp_path / "afile").write_text("x")
     labelled = (tiny / "det.csv", "--labels", "label", "-o", scores)
     bad_report = _invoke("score", model, *labelled, "--report", tmp_path / "afile" / "r.html")
     _assert_user_error(bad_report, "afile is a file, not a folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_one_class_labels_get_scores_and_a_warning_without_metrics(tiny, tmp_path) -> None:
+    model, scores, page = tiny / "d.synthloom", tmp_path / "s.csv", tmp_path / "p.html"
     normal_only = tmp_path / "normal.csv"
     pd.read_csv(tiny / "det.csv").query("label == 0").to_csv(normal_only, index=False)
-    one_class = _invoke("score", model, normal_only, "--labels", "label", "-o", scores)
-    _assert_user_error(one_class, "normal.csv: no rows labelled anomalous (1)", "'label'")
-    assert "wrote" not in one_class.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "normal.csv"]
+    one_class = _invoke("score", model, normal_only, "--labels", "label", "-o", scores, "--report", page)
+    assert one_class.exit_code == 0, one_class.output
+    text = " ".join(one_class.output.split())
+    assert "every sample is labelled normal (0) in the --labels column 'label'" in text
+    assert "roc_auc" not in text and page.exists()
+    table = pd.read_csv(scores)
+    assert len(table) == 54 and (table["label"] == 0).all() and table["score"].notna().all()
 
 
 def test_the_other_kinds_labelling_option_and_no_normal_rows_are_refused(tiny, tmp_path) -> None:

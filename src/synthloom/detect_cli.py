@@ -212,12 +212,11 @@ def score_command(
     check_outputs(output, report)
     detector = load_detector(model_file)
     samples = _read_samples(data, detector.data_kind_ == "table", labels, normal_digits, holdout, "test")
-    for label in (0, 1):
-        samples.require(data, label, "ROC-AUC and PR-AUC need both normal and anomalous samples")
     with console.status(f"scoring {len(samples.data):,} samples"):
         scores = detector.score(samples.data)
     threshold = detector.threshold(fpr)
-    metrics = {} if samples.labels is None else anomaly_scores(samples.labels, scores, threshold)
+    both = samples.labels is not None and len(np.unique(samples.labels)) == 2
+    metrics = anomaly_scores(samples.labels, scores, threshold) if both else {}
     table = pd.DataFrame({"score": scores, "flagged": scores > threshold})
     if samples.labels is not None:
         table["label"] = samples.labels
@@ -225,6 +224,13 @@ def score_command(
     console.print(f"wrote {len(table):,} scores to {output}; {int(table['flagged'].sum()):,} flagged")
     if metrics:
         _print_metrics(metrics)
+    elif samples.labels is not None:
+        kind = "anomalous (1)" if samples.labels[0] else "normal (0)"
+        console.print(
+            f"[yellow]warning:[/] {data}: every sample is labelled {kind} {samples.labelled_by}; "
+            "ROC-AUC, PR-AUC and F1 need both kinds, so only the scores were written",
+            highlight=False,
+        )
     if report is not None:
         _write_report(report, detector, samples, scores, threshold, metrics, title=f"anomalies in {data}")
 
