@@ -16,7 +16,8 @@ hard time limit:
 
 Results are appended to ``results.jsonl`` in the output folder one run at a time (the file is rewritten
 atomically), so an interrupted benchmark resumes where it stopped: a run whose key (model, data set,
-target, epochs, time limit, rows, seed) is already recorded is skipped unless ``force`` is set.
+target, epochs, time limit, rows, seed) is already recorded is skipped unless ``force`` is set, or unless
+it was recorded by a version of synthloom that scored runs otherwise (``SCORING_VERSION``).
 
 Example:
     >>> runs = plan_runs(["copula", "ctgan"], ["default"], rows=2_000)
@@ -69,6 +70,9 @@ TEST_SHARE = 0.3
 # The run's process is killed at twice the training limit plus this margin (loading, sampling, scoring).
 HARD_LIMIT_MARGIN_S = 120.0
 RESULTS_FILE = "results.jsonl"
+# raised when a recorded score would now be computed otherwise (2: the detection AUC of the more
+# successful classifier, not the mean): records of an older scoring are run again, not mixed in
+SCORING_VERSION = 2
 PEERS = {"sdv": ("sdv-ctgan", "sdv-tvae", "sdv-copula")}
 _SDV_CLASSES = {
     "sdv-ctgan": "CTGANSynthesizer",
@@ -465,10 +469,10 @@ class ResultStore:
         atomic_write_text(self.path, old + json.dumps(clean, allow_nan=False) + "\n")
 
     def frame(self) -> pd.DataFrame:
-        """Every latest record as a table (no key or traceback columns)."""
+        """Every latest record as a table (no key, scoring version or traceback columns)."""
         records = list(self.records().values())
         frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["model", "dataset"])
-        return frame.drop(columns=["key", "traceback"], errors="ignore")
+        return frame.drop(columns=["key", "scoring", "traceback"], errors="ignore")
 
 
 # -- the benchmark ---------------------------------------------------------------------------------------
@@ -499,14 +503,18 @@ def run_benchmark(
     for number, run in enumerate(runs, 1):
         label = f"[{number}/{len(runs)}] {run.model} on {run.dataset}"
         previous = recorded.get(run.key)
-        if previous is not None and not force and not (retry_failed and previous.get("error")):
+        current = previous is not None and previous.get("scoring", 1) == SCORING_VERSION
+        if current and not force and not (retry_failed and previous.get("error")):
             console.log(f"{label}: already recorded in {store.path}, skipped (--force runs it again)")
             continue
+        if previous is not None and not current:
+            console.log(f"{label}: recorded by an older synthloom that scored otherwise: run again")
         console.log(f"{label}: running (killed after {run.hard_limit_s:.0f} s)")
         start = time.perf_counter()
         result = run_isolated(run_one, run, timeout_s=run.hard_limit_s)
         record = {
             "key": run.key,
+            "scoring": SCORING_VERSION,
             **dataclasses.asdict(run),
             "error": None,
             **result,
