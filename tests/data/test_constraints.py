@@ -262,3 +262,18 @@ def test_rules_on_zone_aware_datetimes_keep_the_zone(zone):
     assert fake["start"].dt.tz.utcoffset(pd.Timestamp("2024-01-01")) == pd.Timedelta(hours=1)
     assert str(fake["start"].dtype) == str(fake["end"].dtype)
     assert (fake["end"] >= fake["start"]).all()
+
+
+def test_rules_on_millisecond_text_stamps_keep_milliseconds_and_the_text_width():
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**8, 200), unit="ms")
+    end = start + pd.to_timedelta(rng.integers(1, 5_000, 200), unit="ms")  # seconds apart: a repair shows
+    as_text = {"start": start.strftime("%H:%M:%S.%f").str[:-3], "end": end.strftime("%H:%M:%S.%f").str[:-3]}
+    frame = pd.DataFrame({name: "2024-01-01 " + text for name, text in as_text.items()})
+    model = get_model("copula", random_state=0).fit(frame, constraints=[Inequality("start", "end")])
+    fake = model.sample(300)
+    for name in ("start", "end"):
+        assert fake[name].str.fullmatch(r"2024-01-0\d \d\d:\d\d:\d\d\.\d{3}").all(), name
+    start, end = pd.to_datetime(fake["start"]), pd.to_datetime(fake["end"])
+    assert (end >= start).all() and (end.dt.microsecond % 1000 == 0).all()
+    assert (end.dt.microsecond // 1000).nunique() > 50  # repaired ends are not on whole seconds

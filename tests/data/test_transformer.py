@@ -317,6 +317,33 @@ def test_timestamp_text_decodes_to_timestamps_in_its_own_format(fmt):
     assert parsed.between(real.min(), real.max()).all() and parsed.nunique() > 10
 
 
+def test_fractions_of_a_second_keep_their_resolution_and_text_width():
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**9, 300), unit="ms")
+    frame = pd.DataFrame(
+        {
+            "stamp": stamps,  # milliseconds, as a sensor log or a card transaction has them
+            "short": stamps.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3],  # "...:04.225"
+            "long": stamps.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),  # "...:04.225000Z"
+        }
+    )
+    transformer = TableTransformer(random_state=0).fit(frame)
+    back = transformer.inverse_transform(transformer.transform(frame))
+    # float32 codes hold an instant in an 11-day span to a few milliseconds
+    assert ((back["stamp"] - frame["stamp"]).abs() < pd.Timedelta("50ms")).all()
+    wild = np.random.default_rng(1).normal(0, 2, (200, transformer.output_dim)).astype(np.float32)
+    drawn = transformer.inverse_transform(wild)
+    milliseconds = drawn["stamp"].dt.microsecond
+    assert (milliseconds % 1000 == 0).all() and milliseconds.nunique() > 50  # not whole seconds
+    assert drawn["short"].str.fullmatch(r"\S+ \d\d:\d\d:\d\d\.\d{3}").all()
+    assert drawn["long"].str.fullmatch(r"\S+T\d\d:\d\d:\d\d\.\d{3}000Z").all()
+    state = transformer.to_state()  # a file written before the width was learned: six digits, as then
+    for column in state["encoders"]:
+        column["state"].pop("fraction_width", None)
+    old = TableTransformer.from_state(json.loads(json.dumps(state)))
+    assert old.inverse_transform(wild)["short"].str.fullmatch(r"\S+ \S+\.\d{6}").all()
+
+
 def test_timestamp_text_with_changing_offsets_decodes_to_utc_stamps():
     stamps = pd.date_range("2024-03-25", periods=100, freq="5h", tz="Europe/Paris")
     frame = pd.DataFrame({"when": stamps.strftime("%Y-%m-%dT%H:%M:%S%z")})

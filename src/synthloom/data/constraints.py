@@ -32,7 +32,15 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from synthloom.data.encoders import _learn_decimals, dtype_name, read_datetimes, to_datetimes, to_float
+from synthloom.data.encoders import (
+    _fraction_width,
+    _learn_decimals,
+    _second_digits,
+    dtype_name,
+    read_datetimes,
+    to_datetimes,
+    to_float,
+)
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import RangeCondition, _as_range, parse_conditions
@@ -48,7 +56,8 @@ class NumericColumn:
     """A numeric or datetime column's representation, learned from the real column (plain JSON).
 
     Datetimes are seconds since the epoch; ``step`` is the grid values sit on (1 for integers, a whole day
-    or second for datetimes), ``decimals`` the rounding of continuous values.
+    or the finest digit of a second the stamps use for datetimes), ``decimals`` the rounding of continuous
+    values, ``fraction_width`` the digits text stamps write a second's fractions with.
     """
 
     kind: str
@@ -56,6 +65,7 @@ class NumericColumn:
     dtype: str
     step: float | None = None
     decimals: int | None = None
+    fraction_width: int = 0
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
@@ -63,7 +73,9 @@ class NumericColumn:
         values = column.numbers(series)
         present = values[~np.isnan(values)]
         if spec.kind == ColumnKind.DATETIME:
-            column.step = _DAY if present.size and np.all(present % _DAY == 0) else 1.0
+            whole_days = present.size and np.all(present % _DAY == 0)
+            column.step = _DAY if whole_days else 10.0 ** -_second_digits(present)
+            column.fraction_width = _fraction_width(series, spec.datetime_format)
         elif spec.kind == ColumnKind.INTEGER:
             column.step = 1.0
         elif present.size:
@@ -92,7 +104,7 @@ class NumericColumn:
     def write(self, values: np.ndarray, name: str) -> pd.Series:
         """Numbers back to the real column's form: dtype, datetime text format."""
         if self.kind == ColumnKind.DATETIME:
-            return to_datetimes(values, name, self.dtype, self.datetime_format)
+            return to_datetimes(values, name, self.dtype, self.datetime_format, self.fraction_width)
         series = pd.Series(values, name=name)
         return series if np.isnan(values).any() else _cast(series, self.dtype)
 

@@ -135,16 +135,26 @@ def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
     return pd.to_datetime(series, format=datetime_format, errors="coerce", utc=True)
 
 
-def to_datetimes(seconds: np.ndarray, name: str, dtype: str, datetime_format: str | None) -> pd.Series:
+def to_datetimes(
+    seconds: np.ndarray, name: str, dtype: str, datetime_format: str | None, fraction_width: int = 0
+) -> pd.Series:
     """Seconds since the epoch (UTC, as ``to_float`` reads them) back to a column like the real one.
 
-    Text comes back in ``datetime_format``; a zone-aware column in its zone, which ``dtype`` names.
+    Text comes back in ``datetime_format`` (its ``%f`` written with ``fraction_width`` digits, when 1 to
+    5); a zone-aware column in its zone, which ``dtype`` names.
     """
-    stamps = pd.Series(pd.to_datetime(seconds * 1e9, unit="ns"), name=name)
+    # whole microseconds first: seconds * 1e9 in float64 is off by up to 256 ns (".123" read ".122999808")
+    stamps = pd.Series(pd.to_datetime(np.round(seconds * 1e6), unit="us"), name=name)
     if datetime_format is not None:
         if "%z" in datetime_format:  # a naive stamp has no offset to write
             stamps = stamps.dt.tz_localize("UTC")
-        return stamps.dt.strftime(datetime_format).astype(object).where(stamps.notna(), np.nan)
+        if "%f" in datetime_format and 0 < fraction_width < 6:  # strftime writes six digits: ".120000"
+            before, after = datetime_format.split("%f", 1)
+            fraction = stamps.dt.strftime("%f").str[:fraction_width]
+            text = stamps.dt.strftime(before) + fraction + (stamps.dt.strftime(after) if after else "")
+        else:
+            text = stamps.dt.strftime(datetime_format)
+        return text.astype(object).where(stamps.notna(), np.nan)
     if not dtype.startswith("datetime64"):
         return stamps
     try:
@@ -183,6 +193,23 @@ def _frequent_values(values: np.ndarray) -> list[float]:
         return []
     frequent = frequent[np.argsort(-counts[frequent], kind="stable")[:MAX_SPIKES]]
     return np.sort(levels[frequent]).tolist()
+
+
+def _fraction_width(series: pd.Series, datetime_format: str | None) -> int:
+    """Digits text stamps write their fractions of a second with ("12:00:05.120": 3); 0 without any."""
+    if datetime_format is None or "%f" not in datetime_format:
+        return 0
+    widths = series.dropna().astype(str).str.extract(r":\d\d\.(\d+)", expand=False).str.len()
+    return int(min(6, widths.max())) if widths.notna().any() else 0
+
+
+def _second_digits(seconds: np.ndarray) -> int:
+    """The fewest digits of a second (0 to 6) that hold every stamp: 3 for milliseconds."""
+    for digits in range(7):
+        # float64 seconds near 1.7e9 carry ~2.4e-7 of rounding: a tolerance under half a microsecond
+        if np.allclose(np.round(seconds, digits), seconds, rtol=0, atol=4e-7):
+            return digits
+    return 6
 
 
 def _learn_decimals(values: np.ndarray) -> int | None:
@@ -255,6 +282,7 @@ class NumericEncoder(ColumnEncoder):
     """
 
     type_name = "numeric"
+    fraction_width = 0  # files written before the width was learned: strftime's six digits
 
     def __init__(self, name: str, spec: ColumnSpec, method: str = "gmm") -> None:
         self.name, self.spec, self.method = name, spec, method
@@ -279,6 +307,7 @@ class NumericEncoder(ColumnEncoder):
         self.low, self.high = float(present.min()), float(present.max())
         self.fill = float(np.median(present))
         self.decimals = self._rounding(present)
+        self.fraction_width = _fraction_width(series, self.spec.datetime_format)
         self.dtype = dtype_name(series.dtype)
         # spikes take 1/10 of the distinct values at most, so other values always remain for the score
         if self.method == "spikes":
@@ -305,8 +334,8 @@ class NumericEncoder(ColumnEncoder):
         if self.spec.kind == ColumnKind.INTEGER:
             return 0
         if self.spec.kind == ColumnKind.DATETIME:
-            # seconds since the epoch: whole days when every stamp is midnight, else whole seconds
-            return -1 if np.all(present % 86_400 == 0) else 0
+            # seconds since the epoch: whole days when every stamp is midnight, else the digits of a second
+            return -1 if np.all(present % 86_400 == 0) else _second_digits(present)
         return _learn_decimals(present)  # all values: the first few thousand can all be round (zeros)
 
     def _fit_mixture(self, present: np.ndarray, seed: int) -> None:
@@ -446,7 +475,7 @@ class NumericEncoder(ColumnEncoder):
 
     def _restore_dtype(self, values: np.ndarray) -> pd.Series:
         if self.spec.kind == ColumnKind.DATETIME:
-            return to_datetimes(values, self.name, self.dtype, self.spec.datetime_format)
+            return to_datetimes(values, self.name, self.dtype, self.spec.datetime_format, self.fraction_width)
         series = pd.Series(values, name=self.name)
         if self.spec.numeric_coerced:
             return series
@@ -473,6 +502,7 @@ class NumericEncoder(ColumnEncoder):
             "high": self.high,
             "fill": self.fill,
             "decimals": self.decimals,
+            "fraction_width": self.fraction_width,
             "dtype": self.dtype,
             **learned,
         }
