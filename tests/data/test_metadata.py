@@ -92,3 +92,19 @@ def test_offsets_that_change_are_read_as_offsets():
     meta = Metadata.infer(pd.DataFrame({"when": stamps.strftime("%Y-%m-%dT%H:%M:%S%z")}))
     assert meta.columns["when"].kind == ColumnKind.DATETIME
     assert meta.columns["when"].datetime_format == "%Y-%m-%dT%H:%M:%S%z"
+
+
+def test_complex_numbers_are_refused_naming_the_column():
+    import warnings
+
+    from synthloom.data.transformer import TableTransformer
+    from synthloom.errors import DataError
+
+    frame = pd.DataFrame({"z": np.arange(30) * (1 + 2j), "x": np.arange(30.0)})
+    with pytest.raises(DataError, match="column 'z' holds complex numbers; split it"):
+        Metadata.infer(frame)
+    declared = Metadata.from_dict({"columns": {"z": {"kind": "continuous"}}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not numpy's ComplexWarning and a silent loss
+        with pytest.raises(DataError, match="column 'z' holds complex numbers"):
+            TableTransformer().fit(frame, declared)

@@ -19,7 +19,7 @@ import torch
 from scipy.special import ndtr, ndtri
 from sklearn.mixture import BayesianGaussianMixture
 
-from synthloom.data.metadata import ColumnKind, ColumnSpec
+from synthloom.data.metadata import ColumnKind, ColumnSpec, check_not_complex
 from synthloom.errors import DataError, DataWarning
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
@@ -92,6 +92,7 @@ def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
 
 def to_float(series: pd.Series, name: str, warn: bool = True) -> np.ndarray:
     """Numbers from a column, with stray strings and infinities made missing (and a warning saying so)."""
+    check_not_complex(series)
     if pd.api.types.is_datetime64_any_dtype(series):
         stamps = series.to_numpy(dtype="datetime64[ns]")
         values = stamps.astype(np.int64).astype(np.float64) / 1e9

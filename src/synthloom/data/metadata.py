@@ -165,7 +165,17 @@ def check_column_names(columns: Iterable[object], source: str = "data") -> None:
         raise DataError(f"{source} has duplicate column name(s) {dupes}; rename them so each is unique")
 
 
+def check_not_complex(series: pd.Series) -> None:
+    """Refuse complex numbers, whose imaginary part every number encoding would drop."""
+    if pd.api.types.is_complex_dtype(series):
+        raise DataError(
+            f"column {series.name!r} holds complex numbers; split it into two number columns (the real and "
+            "the imaginary part) to learn it"
+        )
+
+
 def _infer_column(series: pd.Series) -> ColumnSpec:
+    check_not_complex(series)
     if pd.api.types.is_bool_dtype(series):
         return ColumnSpec(ColumnKind.BOOLEAN)
     if pd.api.types.is_datetime64_any_dtype(series):
