@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 import torch
 from PIL import Image
 from typer.testing import CliRunner
@@ -130,6 +131,8 @@ def test_faces_fit_sample_grid_and_evaluate_against_backgrounds(tmp_path, monkey
     result = runner.invoke(image_app, ["sample", str(model), "-n", "16", "-o", str(grid)])
     assert result.exit_code == 0, result.output
     assert Image.open(grid).size == (2 * (4 * 33 - 1),) * 2  # 4x4 faces, 1-pixel gaps, shown 2x
+    labelled = runner.invoke(image_app, ["sample", str(model), "--label", "face", "-o", str(grid)])
+    assert labelled.exit_code == 2 and "dcgan is not conditional" in labelled.output
     result = runner.invoke(image_app, ["evaluate", str(model), "faces", "-n", "40"])
     assert result.exit_code == 2 and "--features lfw" in result.output  # one class: no features alone
     result = runner.invoke(image_app, ["evaluate", str(model), "faces", "-n", "40", "--features", "lfw"])
@@ -145,3 +148,17 @@ def test_a_fresh_process_finds_the_image_models() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["ConditionalImageVAE", "True"]
+
+
+def test_a_models_labels_become_the_datas_class_codes() -> None:
+    from synthloom.data.images import ImageData
+    from synthloom.errors import ConfigError
+    from synthloom.image_cli import _data_codes
+
+    named = ImageData(np.zeros((2, 4, 4)), np.array([0, 1]), ["cat", "dog"])
+    numbered = ImageData(np.zeros((2, 4, 4)), np.array([0, 1]))
+    assert _data_codes(np.array(["dog", "cat"]), named, "m", "pets").tolist() == [1, 0]
+    assert _data_codes(np.array(["7", "0"]), numbered, "m", "digits").tolist() == [7, 0]  # folders "0".."9"
+    assert _data_codes(np.array([3, 1]), numbered, "m", "digits").tolist() == [3, 1]
+    with pytest.raises(ConfigError, match=r"makes classes \['cow'\] that pets does not have \(cat, dog\)"):
+        _data_codes(np.array(["cow"]), named, "m", "pets")

@@ -136,8 +136,9 @@ def sample_command(
 
 
 def _model_label(generator: Any, label: str) -> int | str:
-    """``--label`` as the model knows its classes: a name, or a number."""
-    if all(isinstance(c, str) for c in generator.classes_):
+    """``--label`` as the model knows its classes: a name, or a number (an unconditional model refuses it
+    when sampling)."""
+    if not generator.conditional or all(isinstance(c, str) for c in generator.classes_):
         return label
     try:
         return int(label)
@@ -222,6 +223,8 @@ def _data_codes(labels: Any, data: Any, model_file: Path, source: str) -> Any:
     import numpy as np
 
     if data.class_names is None:
+        if labels.dtype.kind == "U" and all(label.isdigit() for label in labels):  # folders "0", "1", ...
+            return labels.astype(np.int64)
         if labels.dtype.kind == "U":
             raise ConfigError(
                 f"{model_file} names its classes, but {source} numbers them: evaluate against the data "
