@@ -75,6 +75,59 @@ def test_class_folders_keep_their_names_from_fit_to_sample_and_evaluate(tmp_path
     assert result.exit_code == 2 and "names its classes, but digits numbers them" in result.output
 
 
+def test_image_outputs_are_what_their_names_say(tmp_path) -> None:
+    model = _fit_tiny(tmp_path, _npz(tmp_path))
+    for args, message in [
+        (["-o", str(tmp_path / "x.jpg")], "-o " + str(tmp_path / "x.jpg") + ": cannot write .jpg here"),
+        (["-o", str(tmp_path / "x.txt")], "give a folder, an .npz file or a .png grid"),
+        (["-o", str(tmp_path / "a.npz"), "--grid", str(tmp_path / "g.npz")], "give a .png file"),
+    ]:
+        result = runner.invoke(image_app, ["sample", str(model), "-n", "2", *args])
+        assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.synthloom", "real.npz"]
+
+
+def test_an_unlabelled_folder_is_evaluated_as_one_class(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
+    rng = np.random.default_rng(0)
+    (tmp_path / "flat").mkdir()
+    for index in range(30):
+        Image.fromarray(rng.integers(0, 256, (8, 8), dtype=np.uint8)).save(tmp_path / "flat" / f"{index}.png")
+    model = tmp_path / "flat.synthloom"
+    fit = [
+        "fit",
+        str(tmp_path / "flat"),
+        "--model",
+        "dcgan",
+        "--epochs",
+        "1",
+        "--device",
+        "cpu",
+        "-o",
+        str(model),
+    ]
+    assert runner.invoke(image_app, fit).exit_code == 0
+    alone = runner.invoke(image_app, ["evaluate", str(model), str(tmp_path / "flat"), "-n", "10"])
+    assert alone.exit_code == 2 and "has one class (or none)" in alone.output
+    args = ["evaluate", str(model), str(tmp_path / "flat"), "-n", "10", "--features", "digits"]
+    result = runner.invoke(image_app, [*args, "--holdout", "0.3"])
+    assert result.exit_code == 0, result.output
+    assert "label_agreement" in result.output
+    no_holdout = runner.invoke(image_app, [*args, "--holdout", "0"])
+    assert no_holdout.exit_code == 2 and "give --holdout above 0" in no_holdout.output
+
+
+def test_an_anomaly_detector_file_is_pointed_at_detect_score(tmp_path) -> None:
+    from synthloom.models.ganomaly import GANomaly
+
+    images = np.random.default_rng(0).random((32, 8, 8), dtype=np.float32)
+    path = GANomaly(epochs=1, device="cpu", random_state=0).fit(images).save(tmp_path / "det.synthloom")
+    result = runner.invoke(image_app, ["sample", str(path), "-n", "2", "-o", str(tmp_path / "x.npz")])
+    assert result.exit_code == 2 and "an anomaly detector, not a generator; use `synthloom detect score`" in (
+        " ".join(result.output.split())
+    )
+
+
 def test_sample_to_npz_is_reproducible_with_a_seed(tmp_path) -> None:
     model = _fit_tiny(tmp_path, _npz(tmp_path))
     for name in ("a.npz", "b.npz"):

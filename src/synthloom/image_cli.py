@@ -123,6 +123,9 @@ def sample_command(
     from synthloom.data.images import write_grid, write_image_dataset
     from synthloom.models.image_base import load_image_model
 
+    _check_image_output(output, "-o", folder=True)
+    if grid is not None:
+        _check_image_output(grid, "--grid", folder=False)
     generator = load_image_model(model_file)
     wanted = None if label is None else _model_label(generator, label)
     images, labels = generator.sample(n, labels=wanted, random_state=seed, return_labels=True)
@@ -133,6 +136,22 @@ def sample_command(
     if grid is not None:
         write_grid(images, grid, scale=_grid_scale(images))
     console.print(f"wrote {n:,} images to {output}" + (f" and a grid to {grid}" if grid else ""))
+
+
+def _check_image_output(path: Path, option: str, folder: bool) -> None:
+    """Refuse an output name the command would write as something else than it says: a grid is a PNG,
+    a data set an .npz or a folder (a new folder's name has no suffix; an existing one may)."""
+    from synthloom.data.io import check_writable
+
+    suffix = path.suffix.lower()
+    if suffix in (".png", ".npz") and (folder or suffix == ".png"):
+        check_writable(path)
+        return
+    if folder and (not suffix or path.is_dir()):
+        check_writable(path, folder=path.is_dir())
+        return
+    wanted = "a folder, an .npz file or a .png grid" if folder else "a .png file"
+    raise ConfigError(f"{option} {path}: cannot write {suffix} here; give {wanted}")
 
 
 def _model_label(generator: Any, label: str) -> int | str:
@@ -175,7 +194,7 @@ def evaluate_command(
     import numpy as np
     from rich.table import Table
 
-    from synthloom.data.images import holdout_split, read_images
+    from synthloom.data.images import ImageData, holdout_split, read_images
     from synthloom.data.io import atomic_write_text
     from synthloom.metrics.images import RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
@@ -183,12 +202,14 @@ def evaluate_command(
 
     generator = load_image_model(model_file)
     train, test = holdout_split(read_images(data), holdout)
-    if train.labels is None or not len(test.images):
-        raise ConfigError("evaluation needs labelled images and a held-out share (--holdout > 0)")
+    if not len(test.images):
+        raise ConfigError("evaluation compares with held-out real images: give --holdout above 0")
+    if train.labels is None:  # unlabelled images are one class, as the faces are
+        train, test = (ImageData(part.images, np.zeros(len(part.images), np.int64)) for part in (train, test))
     one_class = len(set(train.labels.tolist())) == 1
     if one_class and features is None:
         raise ConfigError(
-            f"{data} has one class, so its feature classifier needs contrasting labelled images: "
+            f"{data} has one class (or none), so its feature classifier needs contrasting labelled images: "
             "add --features (for faces: --features lfw)"
         )
     made = generator.sample(1, random_state=seed).shape[1:]

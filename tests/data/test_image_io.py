@@ -79,3 +79,25 @@ def test_refusals(tmp_path) -> None:
     with pytest.raises(ConfigError, match="not an empty folder"):
         write_image_dataset(np.zeros((2, 4, 4)), None, tmp_path / "used")
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_npz_labels_must_match_and_channels_last_is_read(tmp_path) -> None:
+    np.savez(tmp_path / "short.npz", images=np.zeros((40, 8, 8), np.uint8), labels=np.arange(20))
+    with pytest.raises(DataError, match="40 images but labels shaped \\(20,\\); give one label per image"):
+        read_images(tmp_path / "short.npz")
+    pixels = np.random.default_rng(0).integers(0, 256, (4, 6, 6, 3), dtype=np.uint8)  # (N, H, W, 3)
+    np.savez(tmp_path / "last.npz", images=pixels)
+    back = read_images(tmp_path / "last.npz")
+    assert back.images.shape == (4, 3, 6, 6)
+    np.testing.assert_allclose(back.images, pixels.transpose(0, 3, 1, 2) / 255, atol=1e-6)
+
+
+def test_a_written_folder_has_the_usual_permissions(tmp_path) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        out = write_image_dataset(np.zeros((2, 4, 4)), np.array([0, 1]), tmp_path / "out")
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o755

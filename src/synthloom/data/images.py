@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synthloom.data.io import atomic_path
+from synthloom.data.io import atomic_path, usual_permissions
 from synthloom.errors import ConfigError, DataError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
@@ -109,6 +109,12 @@ def _read_npz(path: Path) -> ImageData:
             labels = arrays.get("labels")
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+    if images.ndim == 4 and images.shape[-1] == 3 and images.shape[1] != 3:
+        images = images.transpose(0, 3, 1, 2)  # channels last (N, H, W, 3), as PIL and most arrays have them
+    if labels is not None and labels.shape != (len(images),):
+        raise DataError(
+            f"{path}: {len(images)} images but labels shaped {labels.shape}; give one label per image"
+        )
     if labels is None or np.issubdtype(labels.dtype, np.integer):
         return ImageData(images, None if labels is None else labels.astype(np.int64))
     if labels.dtype.kind != "U":
@@ -218,6 +224,7 @@ def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str 
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     try:
         _write_png_folder(images, labels, staging)
+        usual_permissions(staging)
         if out.exists():
             out.rmdir()
         staging.rename(out)

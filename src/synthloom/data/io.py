@@ -42,13 +42,18 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        # mkstemp makes the file private (0600); give the result the permissions a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
+        usual_permissions(tmp)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def usual_permissions(path: Path) -> None:
+    """Give a file or folder made by mkstemp / mkdtemp (private: 0600 / 0700) the permissions a plain
+    open() or mkdir() would, before it is renamed into place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
 
 
 def check_writable(target: str | Path, folder: bool = False) -> Path:

@@ -425,6 +425,10 @@ def image_model_from_file(
 
     register_image_models()
 
+    if description.get("kind") == "detector":
+        raise ModelFileError(
+            f"{path}: an anomaly detector, not a generator; use `synthloom detect score` with it"
+        )
     if description.get("kind") != IMAGE_KIND:
         raise ModelFileError(f"{path}: a tabular model; use `synthloom sample` / synthloom.load for it")
     try:
