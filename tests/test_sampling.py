@@ -77,6 +77,27 @@ def test_parts_equal_one_file_and_form_one_dataset(copula, tmp_path):
     assert not single.iloc[:500].equals(single.iloc[500:1000].reset_index(drop=True))  # chunks differ
 
 
+def test_csv_parts_are_read_back_as_one_table(copula, tmp_path):
+    import pandas as pd
+
+    from synthloom.data.io import read_table
+    from synthloom.data.streaming import TableStream
+    from synthloom.errors import DataError
+    from synthloom.sampling import sample_to_file, sample_to_parts
+
+    settings = {"seed": 4, "chunk_rows": 500}
+    out = sample_to_parts(copula, 2_500, tmp_path / "out", fmt="csv", part_rows=1_000, **settings)
+    single = read_table(sample_to_file(copula, 2_500, tmp_path / "one.csv", **settings))
+    pd.testing.assert_frame_equal(read_table(out), single)  # evaluate and fit read what sample wrote
+    assert sum(len(chunk) for chunk in TableStream(out, chunk_rows=700).chunks()) == 2_500  # fit --stream
+    (out / "part-00003.parquet").write_bytes(b"")
+    with pytest.raises(DataError, match="both Parquet and CSV parts"):
+        read_table(out)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataError, match=r"no \.parquet or \.csv parts"):
+        read_table(tmp_path / "empty")
+
+
 def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch):
     import pandas as pd
 

@@ -97,7 +97,7 @@ def table_format(path: Path) -> str:
 
 
 def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
-    """Read a CSV or Parquet file, or a folder of Parquet parts, refusing input that cannot be a usable table.
+    """Read a CSV or Parquet file, or a folder of parts, refusing input that cannot be a usable table.
 
     Raises:
         DataError: missing, empty or header-only file, undecodable bytes, duplicate column names.
@@ -108,13 +108,11 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
     """
     path = Path(path)
     if path.is_dir():
-        if not any(path.glob("*.parquet")):
-            raise DataError(
-                f"{path}: a folder without Parquet parts; give a .csv or .parquet file, or a folder of "
-                "Parquet parts"
-            )
-        check_finished(path)
-        frame = _read_parquet(path)  # pyarrow skips the "_" and "." files beside the parts
+        fmt, parts = part_files(path)
+        if fmt == "parquet":
+            frame = _read_parquet(path)  # pyarrow skips the "_" and "." files beside the parts
+        else:
+            frame = pd.concat([_read_csv(part, encoding) for part in parts], ignore_index=True)
     else:
         fmt = table_format(path)
         if not path.is_file():
@@ -128,13 +126,28 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
     return frame
 
 
-def check_finished(folder: Path) -> None:
-    """Refuse a folder of parts that ``synthloom sample`` has not finished writing: some parts are missing."""
+def part_files(folder: Path) -> tuple[str, list[Path]]:
+    """The format ("parquet" or "csv") and the files of a folder of parts, in name order (the files whose
+    names start with "_" or "." are not parts).
+
+    Raises:
+        DataError: a ``synthloom sample`` run that has not finished (some parts are missing), no parts, or
+            parts of both formats.
+    """
     if (folder / JOB_FILE).exists():
         raise DataError(
             f"{folder}: an unfinished `synthloom sample` run (some parts are missing); run the same "
             "command again to finish it, then read the folder"
         )
+    found = {
+        fmt: sorted(p for p in folder.glob(f"*.{fmt}") if not p.name.startswith(("_", ".")))
+        for fmt in ("parquet", "csv")
+    }
+    formats = [fmt for fmt, files in found.items() if files]
+    if len(formats) != 1:
+        what = "both Parquet and CSV parts" if formats else "no .parquet or .csv parts"
+        raise DataError(f"{folder}: a folder with {what}; give a .csv or .parquet file, or a folder of parts")
+    return formats[0], found[formats[0]]
 
 
 def check_encoding(encoding: str) -> None:

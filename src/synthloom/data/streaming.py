@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
-from synthloom.data.io import check_encoding, check_finished, table_format, undecodable
+from synthloom.data.io import check_encoding, part_files, table_format, undecodable
 from synthloom.data.metadata import check_column_names
 from synthloom.errors import DataError
 
@@ -55,9 +55,7 @@ class TableStream:
         self.chunk_rows = chunk_rows
         if not self.path.exists():
             raise DataError(f"{self.path}: file not found; check the path")
-        if self.path.is_dir():
-            check_finished(self.path)
-        fmt = "parquet" if self.path.is_dir() else table_format(self.path)
+        fmt = part_files(self.path)[0] if self.path.is_dir() else table_format(self.path)
         check_encoding(encoding)
         self.encoding = encoding
         try:
