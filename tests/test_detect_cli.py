@@ -124,7 +124,8 @@ def test_one_class_labels_get_scores_and_a_warning_without_metrics(tiny, tmp_pat
     assert one_class.exit_code == 0, one_class.output
     text = " ".join(one_class.output.split())
     assert "every sample is labelled normal (0) in the --labels column 'label'" in text
-    assert "roc_auc" not in text and page.exists()
+    assert "roc_auc" not in text and "invalid value" not in text
+    assert "Every sample has the same label" in page.read_text()
     table = pd.read_csv(scores)
     assert len(table) == 54 and (table["label"] == 0).all() and table["score"].notna().all()
 
@@ -168,3 +169,34 @@ def test_class_folders_are_selected_by_name(tmp_path) -> None:
     assert sorted(samples.labels.tolist()) == [0, 1, 1]  # circle normal, the two squares anomalous
     with pytest.raises(ConfigError, match="no class triangle; the images have circle, square"):
         _read_image_samples(str(tmp_path), "circle,triangle", 0.0, "train")
+
+
+def test_new_images_in_a_folder_are_all_scored_by_file(tmp_path) -> None:
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for folder, count in (("train", 40), ("new", 7)):
+        (tmp_path / folder / "cat").mkdir(parents=True)
+        for index in range(count):
+            pixels = rng.integers(0, 256, (8, 8), dtype=np.uint8)
+            Image.fromarray(pixels).save(tmp_path / folder / "cat" / f"{index}.png")
+    model, scores = tmp_path / "d.synthloom", tmp_path / "s.csv"
+    fit = _invoke("fit", tmp_path / "train", "--epochs", "1", "--device", "cpu", "-o", model)
+    assert fit.exit_code == 0, fit.output
+    result = _invoke("score", model, tmp_path / "new", "-o", scores)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(scores)
+    assert sorted(table["file"]) == sorted(f"cat/{index}.png" for index in range(7))  # every one, by name
+    held_out = _invoke("score", model, tmp_path / "new", "-o", scores, "--holdout", "0.3")
+    assert held_out.exit_code == 0 and len(pd.read_csv(scores)) == 2  # only fit's held-out share, if asked
+
+
+def test_a_folder_of_table_parts_is_a_table(tiny, tmp_path) -> None:
+    (tmp_path / "parts").mkdir()
+    pd.read_csv(tiny / "det.csv").to_parquet(tmp_path / "parts" / "part-00000.parquet")
+    model = tmp_path / "p.synthloom"
+    fit = _invoke(
+        "fit", tmp_path / "parts", "--labels", "label", "--epochs", "1", "--device", "cpu", "-o", model
+    )
+    assert fit.exit_code == 0, fit.output
+    assert load_detector(model).data_kind_ == "table"

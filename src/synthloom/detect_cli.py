@@ -56,6 +56,7 @@ class Samples:
     data: pd.DataFrame | np.ndarray
     labels: np.ndarray | None
     labelled_by: str = ""
+    files: list[str] | None = None  # images read from a folder: the file of each
 
     def require(self, source: str, label: int, why: str) -> None:
         """Refuse labels with no sample of ``label`` (0 = normal, 1 = anomaly), naming the file and the
@@ -73,6 +74,8 @@ def _is_table(source: str) -> bool:
     path = Path(source)
     if path.suffix.lower() in TABLE_SUFFIXES:
         return True
+    if path.is_dir():  # a folder of table parts (what `synthloom sample -o folder/` writes), or of images
+        return any(path.glob("*.parquet")) or any(path.glob("*.csv"))
     bundled = {info.name: info.kind for info in datasets.list()}
     return not path.suffix and not path.exists() and bundled.get(source) == "table"
 
@@ -126,11 +129,11 @@ def _read_image_samples(source: str, normal: str | None, holdout: float, part: s
     train, test = holdout_split(read_images(source), holdout)
     found = train if part == "train" or holdout == 0 else test
     if normal is None:
-        return Samples(found.images, None)
+        return Samples(found.images, None, files=found.files)
     if found.labels is None:
         raise DataError(f"{source}: the images have no classes, so --normal-digits cannot select normal ones")
     anomalous = ~np.isin(found.named_labels(), _normal_classes(normal, found))
-    return Samples(found.images, anomalous.astype(np.int64), f"by --normal-digits {normal}")
+    return Samples(found.images, anomalous.astype(np.int64), f"by --normal-digits {normal}", found.files)
 
 
 def _read_samples(
@@ -201,7 +204,14 @@ def score_command(
         typer.Option("--fpr", help="Flag samples above the score that flags this share of normal ones."),
     ] = 0.05,
     report: Annotated[Path | None, typer.Option("--report", help="Write an HTML page here.")] = None,
-    holdout: HoldoutOption = 0.15,
+    holdout: Annotated[
+        float | None,
+        typer.Option(
+            "--holdout",
+            help="Images: score only the share `detect fit --holdout` kept out of training. Default: 0.15 "
+            "(fit's default) for a bundled set, every image of a file or folder.",
+        ),
+    ] = None,
 ) -> None:
     """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
     from synthloom.data.io import check_outputs, write_table
@@ -211,6 +221,8 @@ def score_command(
     # every output and the labels are checked before the first output is written: an error leaves nothing
     check_outputs(output, report)
     detector = load_detector(model_file)
+    if holdout is None:  # a bundled set was split by fit; a user's new images are scored whole
+        holdout = 0.15 if not Path(data).suffix and not Path(data).exists() else 0.0
     samples = _read_samples(data, detector.data_kind_ == "table", labels, normal_digits, holdout, "test")
     with console.status(f"scoring {len(samples.data):,} samples"):
         scores = detector.score(samples.data)
@@ -218,6 +230,8 @@ def score_command(
     both = samples.labels is not None and len(np.unique(samples.labels)) == 2
     metrics = anomaly_scores(samples.labels, scores, threshold) if both else {}
     table = pd.DataFrame({"score": scores, "flagged": scores > threshold})
+    if samples.files is not None:
+        table.insert(0, "file", samples.files)
     if samples.labels is not None:
         table["label"] = samples.labels
     write_table(table, output)

@@ -32,6 +32,7 @@ class ImageData:
     images: np.ndarray  # (N, H, W) or (N, 3, H, W) float32
     labels: np.ndarray | None  # (N,) int64
     class_names: list[str] | None = None
+    files: list[str] | None = None  # a folder's image files, relative to it: what a score belongs to
 
     def named_labels(self) -> np.ndarray | None:
         """The labels as the source gave them: class names where it had them, else the numbers."""
@@ -85,7 +86,8 @@ def holdout_split(data: ImageData, fraction: float) -> tuple[ImageData, ImageDat
 
     def part(index: np.ndarray) -> ImageData:
         labels = None if data.labels is None else data.labels[index]
-        return ImageData(data.images[index], labels, data.class_names)
+        files = None if data.files is None else [data.files[i] for i in index]
+        return ImageData(data.images[index], labels, data.class_names, files)
 
     return part(order[n_test:]), part(order[:n_test])
 
@@ -148,10 +150,11 @@ def _read_class_folders(root: Path) -> ImageData:
     pixels = np.stack([np.asarray(p) for p in pictures])  # (N, H, W, 3) uint8
     gray = bool((pixels == pixels[..., :1]).all())  # grayscale files saved as RGB stay one channel
     images = pixels[..., 0] if gray else pixels.transpose(0, 3, 1, 2)
+    names = [file.relative_to(root).as_posix() for file, _ in files]
     if not classes:
-        return ImageData(images.astype(np.float32) / 255.0, None)
+        return ImageData(images.astype(np.float32) / 255.0, None, files=names)
     labels = np.array([label for _, label in files], dtype=np.int64)
-    return ImageData(images.astype(np.float32) / 255.0, labels, [c.name for c in classes])
+    return ImageData(images.astype(np.float32) / 255.0, labels, [c.name for c in classes], names)
 
 
 def _to_uint8(images: np.ndarray) -> np.ndarray:

@@ -69,6 +69,8 @@ def score_histograms(scores: np.ndarray, labels: np.ndarray | None, threshold: f
         ax.hist(clipped, bins=edges, color=NORMAL_COLOR, alpha=0.6, label="all samples")
     else:
         for value, name, color in ((0, "normal", NORMAL_COLOR), (1, "anomalous", ANOMALY_COLOR)):
+            if not (labels == value).any():  # labels of one kind: no empty histogram to normalise
+                continue
             ax.hist(clipped[labels == value], bins=edges, color=color, alpha=0.55, density=True, label=name)
     ax.axvline(threshold, color="#333333", linestyle="--", linewidth=1.2, label="threshold")
     ax.set_xlabel("anomaly score (0 = typical normal sample)", fontsize=8)
@@ -108,7 +110,11 @@ def anomaly_report_html(page: AnomalyPage) -> str:
         f"threshold {page.threshold:.3g}. Scores are standardised on held-out normal data: 0 is a typical "
         "normal sample, higher is more anomalous."
     )
-    body = [f"<h1>{_e(page.title)}</h1>", f'<p class="lead">{_e(lead)}</p>', _metrics_table(page.metrics)]
+    body = [
+        f"<h1>{_e(page.title)}</h1>",
+        f'<p class="lead">{_e(lead)}</p>',
+        _metrics_table(page.metrics, labels),
+    ]
     body.append(
         "<h2>Scores</h2>" + _img(score_histograms(scores, labels, page.threshold), "score histograms")
     )
@@ -128,7 +134,9 @@ def _img(png: str, alt: str) -> str:
     return f'<figure><img src="data:image/png;base64,{png}" alt="{_e(alt)}"></figure>'
 
 
-def _metrics_table(metrics: Mapping[str, float]) -> str:
+def _metrics_table(metrics: Mapping[str, float], labels: np.ndarray | None) -> str:
+    if not metrics and labels is not None:
+        return "<p>Every sample has the same label, so no ROC-AUC / PR-AUC / F1: they need both kinds.</p>"
     if not metrics:
         return "<p>No labels were given, so no ROC-AUC / PR-AUC / F1.</p>"
     rows = "".join(
