@@ -394,3 +394,18 @@ def test_text_with_an_offset_other_than_utc_is_read_as_the_instants_it_names():
     assert transformer.metadata_.columns["when"].datetime_format == "%Y-%m-%dT%H:%M:%S%z"
     back = pd.to_datetime(transformer.inverse_transform(transformer.transform(frame))["when"], utc=True)
     assert back.tolist() == stamps.tz_convert("UTC").tolist()  # written in UTC, the same instants
+
+
+def test_a_date_range_on_a_zone_aware_column_is_read_in_its_zone():
+    stamps = pd.Series(pd.date_range("2024-03-01", periods=400, freq="97min", tz="Europe/Berlin"))
+    frame = pd.DataFrame({"ts": stamps, "x": np.random.default_rng(0).normal(size=400)})
+    model = get_model("copula", random_state=0).fit(frame)
+    fake = model.sample(200, conditions={"ts": ("2024-03-10", "2024-03-11")})
+    day = fake["ts"].dt.tz_convert("Europe/Berlin")
+    assert (day >= pd.Timestamp("2024-03-10", tz="Europe/Berlin")).all()  # Berlin's day, not UTC's
+    assert (day <= pd.Timestamp("2024-03-11", tz="Europe/Berlin")).all()
+    assert (day.dt.hour == 0).any()  # the first hour of the day is asked for too
+    with pytest.raises(
+        ConditionError, match=r"range \[2024-03-01 00:00:00\+01:00, 2024-03-27 21:03:00\+01:00\]"
+    ):
+        model.sample(5, conditions={"ts": ("2025-03-10", "2025-03-11")})

@@ -36,6 +36,7 @@ from synthloom.data.encoders import (
     _fraction_width,
     _learn_decimals,
     _second_digits,
+    column_zone,
     dtype_name,
     read_datetimes,
     to_datetimes,
@@ -356,7 +357,8 @@ class Inequality(Constraint):
     def condition(self, column: str, value: Any) -> RangeCondition:
         """A sampling condition on ``high``, whose encoding the generator no longer sees."""
         is_datetime = self.high_info_.kind == ColumnKind.DATETIME
-        low, high = _as_range(column, value, ColumnKind(self.high_info_.kind), is_datetime)
+        zone = column_zone(self.high_info_.dtype)
+        low, high = _as_range(column, value, ColumnKind(self.high_info_.kind), is_datetime, zone)
         if high < self.high_range_[0] or low > self.high_range_[1]:
             raise ConditionError(f"range {value!r} for column {column!r} lies outside the real data's range")
         return RangeCondition(column, low, high, is_datetime)

@@ -168,6 +168,15 @@ def to_datetimes(
     return stamps.astype(dtype)
 
 
+def column_zone(dtype: str) -> Any:
+    """The time zone of a zone-aware datetime column, from its ``dtype_name``; None for any other column."""
+    try:
+        found = pd.api.types.pandas_dtype(dtype)
+    except TypeError:
+        return None
+    return found.tz if isinstance(found, pd.DatetimeTZDtype) else None
+
+
 def dtype_name(dtype: Any) -> str:
     """The name of a column's dtype, one that ``pandas_dtype`` reads back from an encoder's JSON state.
 

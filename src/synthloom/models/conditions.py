@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from synthloom.data.encoders import CategoricalEncoder, NumericEncoder, Span, read_datetimes, to_float
+from synthloom.data.encoders import (
+    CategoricalEncoder,
+    NumericEncoder,
+    Span,
+    column_zone,
+    read_datetimes,
+    to_float,
+)
 from synthloom.data.metadata import ColumnKind
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConditionError
@@ -92,20 +99,24 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             f"column {column!r} is constant or an identifier in the real data: it cannot be conditioned on"
         )
     is_datetime = encoder.spec.kind == ColumnKind.DATETIME
-    low, high = _as_range(column, value, encoder.spec.kind, is_datetime)
+    zone = column_zone(encoder.dtype)
+    low, high = _as_range(column, value, encoder.spec.kind, is_datetime, zone)
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
             f"range {value!r} for column {column!r} lies outside the real data's range "
-            f"[{_show(encoder.low, is_datetime)}, {_show(encoder.high, is_datetime)}]"
+            f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
         )
     return RangeCondition(column, low, high, is_datetime, encoder.spec.datetime_format)
 
 
-def _as_range(column: str, value: Any, kind: ColumnKind, is_datetime: bool) -> tuple[float, float]:
+def _as_range(
+    column: str, value: Any, kind: ColumnKind, is_datetime: bool, zone: Any = None
+) -> tuple[float, float]:
+    """``(low, high)`` as numbers; dates and times without a zone are read in the column's ``zone``."""
     if isinstance(value, tuple | list) and len(value) == 2:
-        low, high = (_to_number(column, v, is_datetime) for v in value)
+        low, high = (_to_number(column, v, is_datetime, zone) for v in value)
     elif kind == ColumnKind.INTEGER and not isinstance(value, tuple | list):
-        low = high = _to_number(column, value, is_datetime)
+        low = high = _to_number(column, value, is_datetime, zone)
     else:
         raise ConditionError(f"give a numeric condition on {column!r} as a range (low, high), not {value!r}")
     if low > high:
@@ -113,15 +124,24 @@ def _as_range(column: str, value: Any, kind: ColumnKind, is_datetime: bool) -> t
     return low, high
 
 
-def _to_number(column: str, value: Any, is_datetime: bool) -> float:
+def _to_number(column: str, value: Any, is_datetime: bool, zone: Any = None) -> float:
     try:
-        return pd.Timestamp(value).value / 1e9 if is_datetime else float(value)
+        if not is_datetime:
+            return float(value)
+        stamp = pd.Timestamp(value)
+        if zone is not None and stamp.tzinfo is None:  # "2024-03-10" on a Berlin column: Berlin's midnight
+            stamp = stamp.tz_localize(zone)
+        return stamp.value / 1e9
     except (TypeError, ValueError):
-        raise ConditionError(f"condition on column {column!r} needs numbers, not {value!r}") from None
+        what = "dates or times" if is_datetime else "numbers"
+        raise ConditionError(f"condition on column {column!r} needs {what}, not {value!r}") from None
 
 
-def _show(value: float, is_datetime: bool) -> str:
-    return str(pd.Timestamp(value * 1e9)) if is_datetime else f"{value:g}"
+def _show(value: float, is_datetime: bool, zone: Any = None) -> str:
+    if not is_datetime:
+        return f"{value:g}"
+    stamp = pd.Timestamp(round(value * 1e6), unit="us")  # whole microseconds: no float noise in the text
+    return str(stamp if zone is None else stamp.tz_localize("UTC").tz_convert(zone))
 
 
 def sample_with_rejection(
