@@ -161,7 +161,9 @@ def test_model_from_a_newer_format_is_refused(tmp_path, model_file):
 @pytest.mark.parametrize("rows", ["-5", "2.5", "ten"])
 def test_bad_row_counts(model_file, tmp_path, rows):
     out = tmp_path / "fake.csv"
-    assert_user_error(invoke("sample", model_file, "-n", rows, "-o", out), "row count", rows)
+    assert_user_error(
+        invoke("sample", model_file, "-n", rows, "-o", out), "--rows must be a whole number >= 0", rows
+    )
     assert not out.exists()
 
 

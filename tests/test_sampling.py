@@ -12,6 +12,8 @@ def test_row_counts_from_text():
     for bad in ("-1", "2.5", "lots", ""):
         with pytest.raises(ConfigError, match="row count"):
             parse_row_count(bad)
+    with pytest.raises(ConfigError, match="--part-rows must be a whole number >= 1, not '0'"):
+        parse_row_count("0", "--part-rows", minimum=1)
     from synthloom.sampling import chunk_seeds
 
     assert len(chunk_seeds(0, 250_001, 100_000)) == 3

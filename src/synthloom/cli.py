@@ -210,7 +210,7 @@ def sample_command(
     )
     from synthloom.training.settings import check_precision
 
-    n = parse_row_count(rows)
+    n = parse_row_count(rows, "--rows")
     conditions = parse_condition_options(condition or [])
     if precision is not None:
         check_precision(precision)  # before the model is read, like the other options
@@ -233,7 +233,7 @@ def sample_command(
     if single_file:
         sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
     else:
-        fmt, per_part = output_format or "parquet", parse_row_count(part_rows)
+        fmt, per_part = output_format or "parquet", parse_row_count(part_rows, "--part-rows", minimum=1)
         chunk = min(CHUNK_ROWS, per_part)
         try:
             sample_to_parts(generator, n, output, fmt, seed, conditions, per_part, chunk, console=console)

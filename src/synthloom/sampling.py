@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -44,15 +45,15 @@ PART_FORMATS = ("parquet", "csv")
 SUCCESS_FILE = "_SUCCESS"  # written last; readers skip names starting with "_" or "."
 
 
-def parse_row_count(text: str) -> int:
-    """A row count from the command line ("1000", "1_000", "1e6"); a clear error for anything else."""
+def parse_row_count(text: str, option: str = "row count", minimum: int = 0) -> int:
+    """A row count from the command line ("1000", "1_000", "1e6"); an error naming ``option`` otherwise."""
     cleaned = text.strip().replace("_", "").replace(",", "")
     try:
         value = float(cleaned)
     except ValueError:
-        raise ConfigError(f"row count must be a whole number >= 0, not {text!r}") from None
-    if not value.is_integer():
-        raise ConfigError(f"row count must be a whole number >= 0, not {text!r}")
+        value = math.nan
+    if not value.is_integer() or value < minimum:
+        raise ConfigError(f"{option} must be a whole number >= {minimum}, not {text!r}")
     return check_row_count(int(value))
 
 

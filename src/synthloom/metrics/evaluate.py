@@ -94,7 +94,7 @@ def _family_steps(
     def utility_step() -> FamilyResult:
         if target is None:
             return FamilyResult.skipped(
-                "utility", "no target column was given (pass target=... to predict it)"
+                "utility", "no target column was given (--target, or target=..., names the column to predict)"
             )
         return utility(tables, str(target), random_state)
 

@@ -92,7 +92,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
     if tables.train is None:
         return FamilyResult.skipped(
             "privacy",
-            "no training rows were given (pass train=...): privacy compares the synthetic rows "
+            "no training rows were given (--train, or train=...): privacy compares the synthetic rows "
             "with the rows the generator saw and with rows it did not",
         )
     rng = np.random.default_rng(random_state)

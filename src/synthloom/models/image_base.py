@@ -196,7 +196,10 @@ class ImageGenerator(SeededSampling, ABC):
         if len(x) < self.min_images:
             raise DataError(f"{self.model_name} needs at least {self.min_images} images, got {len(x)}")
         if self.conditional and y is None:
-            raise DataError(f"conditional {self.model_name} needs labels: fit(images, labels)")
+            raise DataError(
+                f"conditional {self.model_name} needs labels: fit(images, labels), or images in a "
+                "sub-folder per class (or an .npz with labels)"
+            )
         self.seed_ = _resolve_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
@@ -301,7 +304,8 @@ class ImageGenerator(SeededSampling, ABC):
             return torch.multinomial(weights, n, replacement=True) if n else torch.zeros(0, dtype=torch.long)
         if not self.conditional:
             raise ConfigError(
-                f"{self.model_name} is not conditional: fit with conditional=True to ask labels"
+                f"{self.model_name} is not conditional, so it cannot be asked for labels; fit a conditional "
+                "model (cdcgan, cvae) for that"
             )
         wanted = np.broadcast_to(np.asarray(labels), (n,)) if np.ndim(labels) == 0 else np.asarray(labels)
         if wanted.shape != (n,):
