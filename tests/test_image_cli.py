@@ -113,6 +113,7 @@ def test_an_unlabelled_folder_is_evaluated_as_one_class(tmp_path, monkeypatch) -
     result = runner.invoke(image_app, [*args, "--holdout", "0.3"])
     assert result.exit_code == 0, result.output
     assert "label_agreement" in result.output
+    assert "only 9 held-out real images" in " ".join(result.output.split())
     no_holdout = runner.invoke(image_app, [*args, "--holdout", "0"])
     assert no_holdout.exit_code == 2 and "give --holdout above 0" in no_holdout.output
 
@@ -170,6 +171,7 @@ def test_evaluate_prints_scores_and_writes_a_page(tmp_path, monkeypatch) -> None
     result = runner.invoke(image_app, args)
     assert result.exit_code == 0, result.output
     assert "real_accuracy" in result.output and "cas" in result.output
+    assert "held-out real images:" not in result.output  # 270 digits: enough
     text = page.read_text()
     assert text.count("<figure>") == 10 and "data:image/png;base64," in text
 

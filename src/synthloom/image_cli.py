@@ -21,6 +21,8 @@ image_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+FEW_HELD_OUT = 100  # below this many held-out images the distribution scores are mostly noise
+
 DataArgument = Annotated[
     str,
     typer.Argument(
@@ -112,7 +114,10 @@ def sample_command(
     n: Annotated[int, typer.Option("--rows", "-n", help="Number of images.", min=1)] = 100,
     label: Annotated[
         str | None,
-        typer.Option("--label", help="Class of every image, by name or number (conditional models)."),
+        typer.Option(
+            "--label",
+            help="Class of every image (conditional models): a class folder's name, or a number.",
+        ),
     ] = None,
     grid: Annotated[
         Path | None, typer.Option("--grid", help="Also write a PNG grid of the images here.")
@@ -232,6 +237,12 @@ def evaluate_command(
     for name, value in scores.items():
         table.add_row(name, f"{value:.4g}", MEANINGS.get(name, ""))
     console.print(table)
+    if len(test.images) < FEW_HELD_OUT:
+        console.print(
+            f"[yellow]warning:[/] only {len(test.images)} held-out real images: FID, precision, recall and "
+            "coverage need a few hundred to mean much (raise --holdout, or evaluate on more images)",
+            highlight=False,
+        )
     if report is not None:
         title = f"{generator.model_name} on {data}"
         shown = labels if generator.conditional else None  # the report names the classes as the model does
