@@ -79,6 +79,23 @@ def test_parts_equal_one_file_and_form_one_dataset(copula, tmp_path):
     assert not single.iloc[:500].equals(single.iloc[500:1000].reset_index(drop=True))  # chunks differ
 
 
+@pytest.mark.parametrize("part_rows", [300, 700, 500])
+def test_parts_of_any_size_hold_the_rows_of_the_single_file(copula, tmp_path, monkeypatch, part_rows):
+    import pandas as pd
+
+    from synthloom.sampling import sample_to_file, sample_to_parts
+
+    settings = {"seed": 3, "chunk_rows": 500}
+    single = pd.read_parquet(sample_to_file(copula, 1_600, tmp_path / "one.parquet", **settings))
+    counting = Interrupt(copula)
+    monkeypatch.setattr(copula, "sample", counting)
+    out = sample_to_parts(copula, 1_600, tmp_path / "parts", part_rows=part_rows, **settings)
+    assert counting.calls == 4  # each chunk drawn once, however many parts share it
+    sizes = [len(pd.read_parquet(part)) for part in sorted(out.glob("part-*.parquet"))]
+    assert sum(sizes) == 1_600 and set(sizes[:-1]) == {part_rows}
+    pd.testing.assert_frame_equal(pd.read_parquet(out), single)  # the seed decides the rows, not the layout
+
+
 def test_csv_parts_are_read_back_as_one_table(copula, tmp_path):
     import pandas as pd
 
@@ -141,8 +158,8 @@ def test_parts_refuse_foreign_folders_and_bad_sizes(copula, tmp_path):
         sample_to_parts(copula, 10, tmp_path / "busy")
     with pytest.raises(ConfigError, match=r"notes\.txt: is a file, not a folder for parts"):
         sample_to_parts(copula, 10, tmp_path / "busy" / "notes.txt")
-    with pytest.raises(ConfigError, match="multiple"):
-        sample_to_parts(copula, 10, tmp_path / "new", part_rows=150, chunk_rows=100)
+    with pytest.raises(ConfigError, match="must be at least 1"):
+        sample_to_parts(copula, 10, tmp_path / "new", part_rows=0)
     with pytest.raises(ConfigError, match="format"):
         sample_to_parts(copula, 10, tmp_path / "new", fmt="json")
 

@@ -202,7 +202,6 @@ def sample_command(
     from synthloom.data.io import TABLE_SUFFIXES, table_format
     from synthloom.models.base import BaseGenerator, load
     from synthloom.sampling import (
-        CHUNK_ROWS,
         parse_condition_options,
         parse_row_count,
         sample_to_file,
@@ -234,9 +233,8 @@ def sample_command(
         sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
     else:
         fmt, per_part = output_format or "parquet", parse_row_count(part_rows, "--part-rows", minimum=1)
-        chunk = min(CHUNK_ROWS, per_part)
         try:
-            sample_to_parts(generator, n, output, fmt, seed, conditions, per_part, chunk, console=console)
+            sample_to_parts(generator, n, output, fmt, seed, conditions, per_part, console=console)
         except KeyboardInterrupt:
             err_console.print(f"interrupted: finished parts are kept in {output}; run again to resume")
             raise typer.Exit(130) from None

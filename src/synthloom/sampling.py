@@ -9,8 +9,9 @@ Two shapes of output:
   only the rest. ``_SUCCESS`` (a JSON manifest) is written last.
 
 Rows are drawn in chunks; chunk ``i`` uses a seed derived from ``(seed, i)``. The output therefore depends
-only on the model, the seed and the chunk size: the same whether written as one file or as parts, in one
-run or resumed after an interruption.
+only on the model, the seed and the chunk size: the same whether written as one file or as parts of any
+size (a part smaller than a chunk takes its share of the chunk's rows), in one run or resumed after an
+interruption.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -105,7 +106,7 @@ def chunk_seeds(seed: int, n: int, chunk_rows: int) -> np.ndarray:
     if chunks > MAX_CHUNKS:  # the seeds alone would not fit in memory
         raise ConfigError(
             f"{n:,} rows in chunks of {chunk_rows:,} make {chunks:,} chunks, more than {MAX_CHUNKS:,}; "
-            "ask for fewer rows (or larger parts)"
+            "ask for fewer rows"
         )
     return np.random.SeedSequence(seed).generate_state(chunks)
 
@@ -161,17 +162,26 @@ def _continue_identifiers(frame: pd.DataFrame, model: BaseGenerator, first_row: 
     return frame
 
 
-def _write_rows(
-    model: BaseGenerator,
-    writer: _TableWriter,
-    chunks: list[Chunk],
-    conditions: dict[str, Any] | None,
-    advance: Callable[[int], None],
-) -> None:
-    """Draw each chunk and append it to ``writer``.
+class _ChunkDrawer:
+    """Draws a chunk's rows, keeping the last chunk drawn: consecutive parts smaller than a chunk take
+    their rows from one draw of it."""
 
-    Writing chunk i (Arrow conversion, Parquet encoding and compression, which release the GIL) runs in a
-    second thread while chunk i + 1 is drawn; at most two chunks are in memory at once.
+    def __init__(self, model: BaseGenerator, conditions: dict[str, Any] | None) -> None:
+        self.model, self.conditions = model, conditions or None
+        self._last: tuple[Chunk, pd.DataFrame] | None = None
+
+    def __call__(self, chunk: Chunk) -> pd.DataFrame:
+        if self._last is None or self._last[0] != chunk:
+            frame = self.model.sample(chunk.rows, conditions=self.conditions, random_state=chunk.seed)
+            self._last = (chunk, _continue_identifiers(frame, self.model, chunk.first_row))
+        return self._last[1]
+
+
+def _write_rows(writer: _TableWriter, frames: Iterator[pd.DataFrame], advance: Callable[[int], None]) -> None:
+    """Append each of ``frames`` (drawn as the iterator is advanced, in this thread) to ``writer``.
+
+    Writing frame i (Arrow conversion, Parquet encoding and compression, which release the GIL) runs in a
+    second thread while frame i + 1 is drawn; at most two chunks are in memory at once.
     """
     writing: Future[None] | None = None
     written = 0  # rows of the write in flight
@@ -182,13 +192,24 @@ def _write_rows(
             advance(written)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        for chunk in chunks:
-            frame = model.sample(chunk.rows, conditions=conditions or None, random_state=chunk.seed)
-            frame = _continue_identifiers(frame, model, chunk.first_row)
+        for frame in frames:
             finish_writing()
             writing, written = pool.submit(writer.write, frame), len(frame)
         finish_writing()
     writer.close()
+
+
+def _part_rows(plan: list[Chunk], start: int, stop: int, draw: _ChunkDrawer) -> Iterator[pd.DataFrame]:
+    """Rows ``start`` to ``stop`` of the whole output: the share of each chunk that lies in them."""
+    for chunk in plan:
+        low, high = max(start, chunk.first_row), min(stop, chunk.first_row + chunk.rows)
+        if low < high or (chunk.rows == 0 and start == stop == 0):  # n = 0: the empty chunk, for the header
+            frame = draw(chunk)
+            yield (
+                frame
+                if high - low == len(frame)
+                else frame.iloc[low - chunk.first_row : high - chunk.first_row]
+            )
 
 
 def _chunk_plan(seed: int, n: int, chunk_rows: int) -> list[Chunk]:
@@ -221,10 +242,9 @@ def sample_to_file(
     fmt = table_format(path)
     with atomic_path(path) as tmp, _progress(console) as progress:
         task = progress.add_task("sample", total=n)
-        writer = _TableWriter(tmp, fmt, None)
-        _write_rows(
-            model, writer, _chunk_plan(seed, n, chunk_rows), conditions, lambda k: progress.advance(task, k)
-        )
+        draw = _ChunkDrawer(model, conditions)
+        frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
+        _write_rows(_TableWriter(tmp, fmt, None), frames, lambda k: progress.advance(task, k))
     return path
 
 
@@ -333,16 +353,16 @@ def sample_to_parts(
 ) -> Path:
     """Sample ``n`` rows into a folder of parts (``part-00000.parquet``, ...), resumable, memory flat.
 
-    Parts hold ``part_rows`` rows each (the last one fewer). Each part is written atomically, so after an
-    interruption the same call keeps the finished parts and writes only the missing ones; the rows are
-    the same as in an uninterrupted run, and the same as ``sample_to_file`` with the same seed and chunk
-    size. ``_SUCCESS`` (JSON: settings, parts, row counts) is written last. Spark
-    (``spark.read.parquet("out")``), Dask, DuckDB (``read_parquet('out/*.parquet')``) and pyarrow read
-    the folder as one table.
+    Parts hold ``part_rows`` rows each (the last one fewer); rows are drawn ``chunk_rows`` at a time
+    whatever the part size. Each part is written atomically, so after an interruption the same call keeps
+    the finished parts and writes only the missing ones; the rows are the same as in an uninterrupted run,
+    and the same as ``sample_to_file`` with the same seed and chunk size. ``_SUCCESS`` (JSON: settings,
+    parts, row counts) is written last. Spark (``spark.read.parquet("out")``), Dask, DuckDB
+    (``read_parquet('out/*.parquet')``) and pyarrow read the folder as one table.
 
     Raises:
-        ConfigError: unknown format, part size not a multiple of the chunk size, or a folder holding
-            other files or a run with other settings.
+        ConfigError: unknown format, a part or chunk size below 1, or a folder holding other files or a
+            run with other settings.
 
     Example:
         >>> sample_to_parts(model, 100_000_000, "out/", seed=0)
@@ -350,32 +370,32 @@ def sample_to_parts(
     if fmt not in PART_FORMATS:
         raise ConfigError(f"part format must be one of {PART_FORMATS}, not {fmt!r}")
     n = check_row_count(n)
-    if chunk_rows < 1 or part_rows < chunk_rows or part_rows % chunk_rows:
-        raise ConfigError(
-            f"rows per part ({part_rows:,}) must be a multiple of rows per chunk ({chunk_rows:,})"
-        )
+    if chunk_rows < 1 or part_rows < 1:
+        raise ConfigError(f"rows per part ({part_rows:,}) and per chunk ({chunk_rows:,}) must be at least 1")
     directory = Path(directory)
     job = _job(model, n, seed, fmt, conditions, part_rows, chunk_rows)
     if _start_or_resume(directory, job):
         return directory
     plan = _chunk_plan(seed, n, chunk_rows)
-    per_part = part_rows // chunk_rows
-    parts = {f"part-{i // per_part:05d}.{fmt}": plan[i : i + per_part] for i in range(0, len(plan), per_part)}
+    starts = range(0, max(n, 1), part_rows)
+    parts = {f"part-{i:05d}.{fmt}": (start, min(n, start + part_rows)) for i, start in enumerate(starts)}
     schema = _existing_schema(directory, list(parts), fmt)
     done = {name for name in parts if (directory / name).exists()}
+    draw = _ChunkDrawer(model, conditions)
     with _progress(console) as progress:
-        kept = sum(chunk.rows for name in done for chunk in parts[name])
+        kept = sum(parts[name][1] - parts[name][0] for name in done)
         task = progress.add_task("sample", total=n, completed=kept)
-        for name, chunks in parts.items():
+        for name, (start, stop) in parts.items():
             if name in done:
                 continue
             with atomic_path(directory / name) as tmp:
                 writer = _TableWriter(tmp, fmt, schema)
-                _write_rows(model, writer, chunks, conditions, lambda k: progress.advance(task, k))
+                frames = _part_rows(plan, start, stop, draw)
+                _write_rows(writer, frames, lambda k: progress.advance(task, k))
                 schema = writer.schema
     manifest = {
         **job,
-        "parts": [{"file": name, "rows": sum(c.rows for c in chunks)} for name, chunks in parts.items()],
+        "parts": [{"file": name, "rows": stop - start} for name, (start, stop) in parts.items()],
         "synthloom_version": __version__,
     }
     atomic_write_text(directory / SUCCESS_FILE, json.dumps(manifest, indent=2))
