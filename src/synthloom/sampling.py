@@ -199,17 +199,19 @@ def _write_rows(writer: _TableWriter, frames: Iterator[pd.DataFrame], advance: C
     writer.close()
 
 
-def _part_rows(plan: list[Chunk], start: int, stop: int, draw: _ChunkDrawer) -> Iterator[pd.DataFrame]:
+def _part_rows(
+    plan: list[Chunk], chunk_rows: int, start: int, stop: int, draw: _ChunkDrawer
+) -> Iterator[pd.DataFrame]:
     """Rows ``start`` to ``stop`` of the whole output: the share of each chunk that lies in them."""
-    for chunk in plan:
-        low, high = max(start, chunk.first_row), min(stop, chunk.first_row + chunk.rows)
-        if low < high or (chunk.rows == 0 and start == stop == 0):  # n = 0: the empty chunk, for the header
-            frame = draw(chunk)
-            yield (
-                frame
-                if high - low == len(frame)
-                else frame.iloc[low - chunk.first_row : high - chunk.first_row]
-            )
+    if start == stop:  # n = 0: the one empty chunk, for the header
+        yield draw(plan[0])
+        return
+    for chunk in plan[start // chunk_rows : (stop - 1) // chunk_rows + 1]:
+        frame = draw(chunk)
+        # the rows of the chunk that lie in [start, stop), counted from the chunk's first row
+        first = max(start, chunk.first_row) - chunk.first_row
+        end = min(stop, chunk.first_row + chunk.rows) - chunk.first_row
+        yield frame if (first, end) == (0, len(frame)) else frame.iloc[first:end]
 
 
 def _chunk_plan(seed: int, n: int, chunk_rows: int) -> list[Chunk]:
@@ -390,7 +392,7 @@ def sample_to_parts(
                 continue
             with atomic_path(directory / name) as tmp:
                 writer = _TableWriter(tmp, fmt, schema)
-                frames = _part_rows(plan, start, stop, draw)
+                frames = _part_rows(plan, chunk_rows, start, stop, draw)
                 _write_rows(writer, frames, lambda k: progress.advance(task, k))
                 schema = writer.schema
     manifest = {
