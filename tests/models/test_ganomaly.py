@@ -93,6 +93,15 @@ def test_save_load_round_trip_gives_the_same_scores(fitted, shuttle, tmp_path) -
     np.testing.assert_array_equal(load(path).score(shuttle[1]), fitted.score(shuttle[1]))
 
 
+def test_categories_never_seen_in_training_are_warned_about(mixed_frame) -> None:
+    from synthloom.errors import DataWarning
+
+    detector = GANomaly(epochs=1, device="cpu", random_state=0).fit(mixed_frame)
+    odd = mixed_frame.head(10).assign(city=["Paris"] * 7 + ["Berlin"] * 3)
+    with pytest.warns(DataWarning, match=r"column 'city': 3 value\(s\) never seen in training \('Berlin'\)"):
+        detector.score(odd)
+
+
 def test_loading_a_generator_file_or_garbage_is_refused(tmp_path, mixed_frame) -> None:
     from synthloom import get_model
 

@@ -652,8 +652,9 @@ class GANomaly:
 
     def _warn_unreadable(self, data: pd.DataFrame) -> None:
         """Warn about values the encoding reads as something else, which would score as typical, not as
-        anomalies: text or infinities in a number column (read as missing, with fit's own warning), and
-        missing values in a column that had none in training (encoded as one of its usual values)."""
+        anomalies: text or infinities in a number column (read as missing, with fit's own warning), missing
+        values in a column that had none in training and categories training never saw (both encoded as one
+        of the usual values)."""
         for encoder in self.transformer_.encoders_:
             column = data[encoder.name]
             if isinstance(encoder, NumericEncoder):
@@ -661,6 +662,16 @@ class GANomaly:
                 learnt_missing = encoder.has_missing
             elif isinstance(encoder, CategoricalEncoder):
                 missing, learnt_missing = int(column.isna().sum()), encoder.missing_code is not None
+                present = column.dropna()
+                unseen = present[~present.isin([*encoder.index, *encoder.rare_levels])]
+                if len(unseen):
+                    examples = ", ".join(repr(v) for v in unseen.astype(str).unique()[:3])
+                    warnings.warn(
+                        f"column {encoder.name!r}: {len(unseen)} value(s) never seen in training "
+                        f"({examples}); they score as a usual category, not as anomalies",
+                        DataWarning,
+                        stacklevel=3,
+                    )
             else:  # constants and identifiers are no model input
                 continue
             if missing and not learnt_missing:
