@@ -108,3 +108,19 @@ def test_complex_numbers_are_refused_naming_the_column():
         warnings.simplefilter("error")  # not numpy's ComplexWarning and a silent loss
         with pytest.raises(DataError, match="column 'z' holds complex numbers"):
             TableTransformer().fit(frame, declared)
+
+
+def test_codes_with_leading_zeros_stay_text_from_a_csv_to_the_samples(tmp_path):
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+
+    codes = ["02134", "02139", "10001", "00501"] * 50
+    pd.DataFrame({"zip": codes, "amount": range(200), "ratio": [0.5] * 200}).to_csv(
+        tmp_path / "z.csv", index=False
+    )
+    frame = read_table(tmp_path / "z.csv")
+    assert frame["zip"].tolist() == codes  # pandas alone reads 2134, 501
+    assert frame["amount"].dtype == np.int64 and frame["ratio"].dtype == np.float64  # numbers stay numbers
+    assert Metadata.infer(frame).kinds()["zip"] == "categorical"
+    fake = get_model("copula", random_state=0).fit(frame).sample(50)
+    assert set(fake["zip"]) <= set(codes)

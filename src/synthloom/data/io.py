@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synthloom.data.metadata import check_column_names
+from synthloom.data.metadata import check_column_names, has_leading_zeros
 from synthloom.errors import ConfigError, DataError
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
@@ -172,7 +172,14 @@ def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
         with path.open(newline="", encoding=encoding) as handle:
             header = next(csv.reader(handle), [])
         check_column_names(header, str(path))
-        return pd.read_csv(path, encoding=encoding, low_memory=False)
+        frame = pd.read_csv(path, encoding=encoding, low_memory=False)
+        numeric = [name for name in frame.columns if pd.api.types.is_numeric_dtype(frame[name])]
+        if numeric:  # codes with leading zeros ("02134"), which pandas reads as numbers: kept as text
+            text = pd.read_csv(path, encoding=encoding, usecols=numeric, dtype=str, low_memory=False)
+            for name in numeric:
+                if has_leading_zeros(text[name].dropna()):
+                    frame[name] = text[name]
+        return frame
     except UnicodeDecodeError as exc:
         raise undecodable(path, f"byte {exc.start}", encoding) from None
     except pd.errors.EmptyDataError:

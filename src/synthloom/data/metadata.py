@@ -197,6 +197,15 @@ def _infer_numeric(series: pd.Series) -> ColumnSpec:
     return ColumnSpec(ColumnKind.CONTINUOUS)
 
 
+_LEADING_ZERO = re.compile(r"^\s*[+-]?0\d")
+
+
+def has_leading_zeros(text: pd.Series) -> bool:
+    """Whether some value is written with a leading zero ("02134", "007"): a code (a zip code, an account
+    number), text that reading or learning as a number would change."""
+    return bool(text.str.match(_LEADING_ZERO).any())
+
+
 def _infer_text(series: pd.Series) -> ColumnSpec:
     present = series.dropna()
     if present.empty:
@@ -204,7 +213,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     text = present.astype(str)
     numbers = pd.to_numeric(text, errors="coerce")
     share_numeric = float(numbers.notna().mean())
-    if share_numeric >= _NUMERIC_SHARE and text.nunique() > 2:
+    if share_numeric >= _NUMERIC_SHARE and text.nunique() > 2 and not has_leading_zeros(text):
         spec = _infer_numeric(numbers.rename(series.name))
         spec.numeric_coerced = True
         return spec
