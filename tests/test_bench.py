@@ -182,6 +182,9 @@ def test_cli_refuses_bad_input_in_one_line(tmp_path) -> None:
     assert result.exit_code == 2, result.output
     assert "error:" in result.output and "Traceback" not in result.output
     assert not list(tmp_path.iterdir())
+    (tmp_path / "small.csv").write_text("a\n1\n")
+    a_file = CliRunner().invoke(app, ["bench", "--datasets", "default", "--out", str(tmp_path / "small.csv")])
+    assert a_file.exit_code == 2 and "is a file; give a folder to write" in a_file.output  # before any run
 
 
 def test_cli_defaults_match_the_library() -> None:

@@ -248,3 +248,16 @@ def test_fit_target_conditions_ddpm_and_is_refused_elsewhere(tmp_path, real_csv)
         out = tmp_path / "refused.synthloom"
         assert_user_error(invoke("fit", real_csv, "--epochs", "1", *args, "-o", out), fragment)
         assert not out.exists()
+
+
+def test_an_output_where_nothing_can_be_written_is_refused_before_any_work(tmp_path):
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("/proc is Linux's")
+    from synthloom.data.io import check_writable
+    from synthloom.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="cannot write in /proc"):  # root may write anywhere else
+        check_writable("/proc/report.html")
+    assert check_writable(tmp_path / "new" / "r.html") == tmp_path / "new" / "r.html"

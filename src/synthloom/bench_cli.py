@@ -76,7 +76,9 @@ def bench_command(
     resumes where it stopped.
     """
     from synthloom import bench
+    from synthloom.data.io import check_writable
 
+    check_writable(out, folder=True)  # before the runs, not after them
     runs = bench.plan_runs(
         _names(models, "models"),
         _names(datasets, "datasets"),

@@ -68,6 +68,13 @@ def check_writable(target: str | Path, folder: bool = False) -> Path:
     above = next(parent for parent in target.parents if parent.exists())
     if not above.is_dir():
         raise ConfigError(f"{target}: {above} is a file, not a folder; choose another path")
+    place = target if target.is_dir() else above  # where the first temporary file will be made
+    try:  # a file made and removed at once: permissions, a read-only or special file system (/proc)
+        with tempfile.TemporaryFile(dir=place):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or "not writable"
+        raise ConfigError(f"{target}: cannot write in {place} ({reason}); choose another path") from None
     return target
 
 

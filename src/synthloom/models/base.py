@@ -139,6 +139,11 @@ class BaseGenerator(SeededSampling, ABC):
         learned = self.constraints_.transform(data)  # the table with rules re-encoded for the model
         self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
         self.transformer_.fit(learned, self.constraints_.table_metadata_)
+        if not self.transformer_.output_dim:
+            raise DataError(
+                f"nothing to learn: every column ({list(self.metadata_.columns)[:8]}) is constant, empty or "
+                "an identifier; give columns whose values vary"
+            )
         return self.transformer_.transform(learned)
 
     def _encode(self, data: pd.DataFrame) -> np.ndarray:
