@@ -152,6 +152,9 @@ def test_tables_with_nothing_to_learn_are_refused_up_front(name, mixed_frame):
     ids = pd.DataFrame({"id": [f"C{i}" for i in range(60)], "name": [f"p{i}" for i in range(60)]})
     with pytest.raises(DataError, match=r"nothing to learn: every column \(\['id', 'name'\]\)"):
         get_model(name, **TINY[name]).fit(ids)
+    still = pd.DataFrame({"a": [3] * 60, "b": ["x"] * 60, "c": [np.nan] * 60})
+    with pytest.raises(DataError, match=r"every column .* is constant, empty or an identifier"):
+        get_model(name, **TINY[name]).fit(still)  # not a reshape error deep in the model
     with pytest.raises(DataError, match=r"column names must be text, not \[0, 1\]"):
         get_model(name, **TINY[name]).fit(pd.DataFrame(np.zeros((60, 2))))
     # metadata naming one column overrides its kind; the others are inferred, none dropped
