@@ -104,6 +104,23 @@ def test_runs_recorded_with_an_older_scoring_are_run_again(finished, tmp_path, m
     assert "scoring" not in again.columns
 
 
+def test_runs_of_a_data_file_that_has_changed_are_run_again(finished, tmp_path, monkeypatch) -> None:
+    out, runs, _ = finished
+    assert all(
+        len(r["data_fingerprint"]) == 64
+        for r in bench.ResultStore(out / bench.RESULTS_FILE).records().values()
+    )
+    old = tmp_path / "old"
+    old.mkdir()
+    records = [json.loads(line) for line in (out / bench.RESULTS_FILE).read_text().splitlines()]
+    for record in records:
+        record["data_fingerprint"] = "0" * 64  # as if the file had other bytes then
+    (old / bench.RESULTS_FILE).write_text("".join(json.dumps(r) + "\n" for r in records))
+    monkeypatch.setattr(bench, "run_isolated", lambda *a, **k: {"error": "stand-in"})
+    again = bench.run_benchmark(runs, old)
+    assert (again.set_index("model").loc[["copula", "ctgan"], "error"] == "stand-in").all()
+
+
 def test_a_second_benchmark_with_other_settings_adds_its_runs(table_csv, tmp_path, monkeypatch) -> None:
     # two runs of one model on one data set once crashed the report (and every later bench into the folder)
     measures = {"train_rows": 420, "test_rows": 180, "epochs_run": None, "fit_s": 0.1, "sample_s": 0.1}

@@ -17,7 +17,8 @@ hard time limit:
 Results are appended to ``results.jsonl`` in the output folder one run at a time (the file is rewritten
 atomically), so an interrupted benchmark resumes where it stopped: a run whose key (model, data set,
 target, epochs, time limit, rows, seed) is already recorded is skipped unless ``force`` is set, or unless
-it was recorded by a version of synthloom that scored runs otherwise (``SCORING_VERSION``).
+it was recorded by a version of synthloom that scored runs otherwise (``SCORING_VERSION``) or from a data
+file whose bytes have changed since.
 
 Example:
     >>> runs = plan_runs(["copula", "ctgan"], ["default"], rows=2_000)
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import importlib.util
 import json
 import math
@@ -191,6 +193,18 @@ def _epochs(model: str, epochs: int | None) -> int | None:
 
 def _is_file(dataset: str) -> bool:
     return Path(dataset).suffix.lower() in TABLE_SUFFIXES
+
+
+def data_fingerprint(dataset: str) -> str | None:
+    """SHA-256 of a data file's bytes (None for a bundled set): a recorded run of a file that has changed
+    since is stale."""
+    if not _is_file(dataset) or not Path(dataset).is_file():
+        return None
+    digest = hashlib.sha256()
+    with Path(dataset).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _check_dataset(dataset: str, target: str | None) -> str | None:
@@ -469,10 +483,10 @@ class ResultStore:
         atomic_write_text(self.path, old + json.dumps(clean, allow_nan=False) + "\n")
 
     def frame(self) -> pd.DataFrame:
-        """Every latest record as a table (no key, scoring version or traceback columns)."""
+        """Every latest record as a table (no key, scoring version, data fingerprint or traceback columns)."""
         records = list(self.records().values())
         frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["model", "dataset"])
-        return frame.drop(columns=["key", "scoring", "traceback"], errors="ignore")
+        return frame.drop(columns=["key", "scoring", "data_fingerprint", "traceback"], errors="ignore")
 
 
 # -- the benchmark ---------------------------------------------------------------------------------------
@@ -503,18 +517,23 @@ def run_benchmark(
     for number, run in enumerate(runs, 1):
         label = f"[{number}/{len(runs)}] {run.model} on {run.dataset}"
         previous = recorded.get(run.key)
+        fingerprint = data_fingerprint(run.dataset)
         current = previous is not None and previous.get("scoring", 1) == SCORING_VERSION
-        if current and not force and not (retry_failed and previous.get("error")):
+        same_data = previous is not None and previous.get("data_fingerprint") == fingerprint
+        if current and same_data and not force and not (retry_failed and previous.get("error")):
             console.log(f"{label}: already recorded in {store.path}, skipped (--force runs it again)")
             continue
         if previous is not None and not current:
             console.log(f"{label}: recorded by an older synthloom that scored otherwise: run again")
+        elif previous is not None and not same_data:
+            console.log(f"{label}: {run.dataset} has changed since it was recorded: run again")
         console.log(f"{label}: running (killed after {run.hard_limit_s:.0f} s)")
         start = time.perf_counter()
         result = run_isolated(run_one, run, timeout_s=run.hard_limit_s)
         record = {
             "key": run.key,
             "scoring": SCORING_VERSION,
+            "data_fingerprint": fingerprint,
             **dataclasses.asdict(run),
             "error": None,
             **result,
