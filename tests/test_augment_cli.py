@@ -64,7 +64,7 @@ def test_evaluate_prints_the_table_and_verdict_and_writes_the_report(tmp_path, r
         (["-t", "nope", "-o", "x.csv"], "target column 'nope' is not in the data"),
         (["-t", "default"], "nothing to do"),
         (["-t", "default", "-o", "x.csv", "--rows-per-class", "Yes"], "CLASS=N"),
-        (["-t", "default", "-o", "x.csv", "--epochs", "3"], "does not take ['epochs']"),
+        (["-t", "default", "-o", "x.csv", "--epochs", "3"], "copula has no setting epochs"),
         (["-t", "default", "-o", "x.csv", "--ratio", "2"], "ratio must be a number in (0, 1]"),
         (["-t", "default", "--report", "r.html", "-o", "x.csv"], "add --evaluate"),
     ],

@@ -261,3 +261,8 @@ def test_an_output_where_nothing_can_be_written_is_refused_before_any_work(tmp_p
     with pytest.raises(ConfigError, match="cannot write in /proc"):  # root may write anywhere else
         check_writable("/proc/report.html")
     assert check_writable(tmp_path / "new" / "r.html") == tmp_path / "new" / "r.html"
+
+
+def test_device_on_a_cpu_only_model_is_refused(tmp_path, real_csv):
+    result = invoke("fit", real_csv, "--model", "copula", "--device", "cuda", "-o", tmp_path / "m.synthloom")
+    assert_user_error(result, "model 'copula' runs on the CPU only; drop --device")

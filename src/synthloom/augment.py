@@ -40,6 +40,7 @@ from synthloom.data.encoders import read_datetimes
 from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import single_threaded
+from synthloom.models.base import check_param_names
 from synthloom.registry import model_class
 
 DEFAULT_MODEL = "ddpm"  # the best gain measured in benchmarks/augment.py
@@ -180,16 +181,13 @@ def build_generator(model: Any, model_params: Mapping[str, Any] | None, random_s
     generator_class = model_class(model)
     if getattr(generator_class, "kind", "table") == "image":
         raise ConfigError(f"{model!r} generates images; augmentation needs a tabular generator")
-    accepted = generator_class().get_params()
-    unknown = sorted(set(model_params or {}) - set(accepted))
-    if unknown:
-        raise ConfigError(f"model {model!r} does not take {unknown}; it takes: {sorted(accepted)}")
+    check_param_names(generator_class, model_params or {})
     return generator_class(**{"random_state": random_state, **(model_params or {})})
 
 
 def with_progress(model: Any, model_params: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """``model_params`` plus ``verbose=True`` when the named generator shows training progress."""
-    if not isinstance(model, str) or "verbose" not in model_class(model)().get_params():
+    if not isinstance(model, str) or "verbose" not in model_class(model).param_names():
         return dict(model_params) if model_params else None
     return {"verbose": True, **(model_params or {})}
 

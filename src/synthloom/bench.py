@@ -186,7 +186,7 @@ def _check_model(name: str) -> None:
 def _epochs(model: str, epochs: int | None) -> int | None:
     if model in _SDV_CLASSES:
         return None if model == "sdv-copula" else epochs or DEFAULT_EPOCHS[model]
-    if "epochs" not in model_class(model)().get_params():
+    if "epochs" not in model_class(model).param_names():
         return None
     return epochs or DEFAULT_EPOCHS.get(model)
 
@@ -287,7 +287,7 @@ def _fit(run: BenchRun, train: pd.DataFrame) -> tuple[Callable[[int], pd.DataFra
     if run.model in _SDV_CLASSES:
         return fit_sdv(run.model, train, run.epochs, run.seed), run.epochs
     generator_class = model_class(run.model)
-    accepted = generator_class().get_params()
+    accepted = generator_class.param_names()
     wanted = {"random_state": run.seed, "epochs": run.epochs, "max_minutes": run.max_minutes, "verbose": True}
     params = {k: v for k, v in wanted.items() if k in accepted and v is not None}
     params.update(target_params(run.model, train, run.target))

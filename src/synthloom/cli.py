@@ -135,7 +135,7 @@ def fit_command(
     generator_class = model_class(model)
     if getattr(generator_class, "kind", "table") == "image":
         raise ConfigError(f"{model!r} generates images; use `synthloom image fit DATA --model {model}`")
-    accepted = generator_class().get_params()
+    accepted = generator_class.param_names()
     params: dict[str, Any] = {"random_state": seed}
     for name, value, flag in (("epochs", epochs, "--epochs"), ("max_minutes", max_minutes, "--max-minutes")):
         if value is not None:
@@ -144,6 +144,8 @@ def fit_command(
             params[name] = value
     if "device" in accepted:
         params.update(device=device, verbose=True)
+    elif device != "auto":
+        raise ConfigError(f"model {model!r} runs on the CPU only; drop --device")
     if "precision" in accepted:
         params["precision"] = precision
     elif precision != "auto":

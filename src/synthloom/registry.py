@@ -59,8 +59,15 @@ def get_model(name: str, **params: Any) -> Any:
 
     Example:
         >>> model = get_model("copula", random_state=0)
+
+    Raises:
+        ConfigError: an unknown name, or a setting the model does not take (naming the ones it does).
     """
-    return model_class(name)(**params)
+    from synthloom.models.base import check_param_names
+
+    cls = model_class(name)
+    check_param_names(cls, params)
+    return cls(**params)
 
 
 def target_params(name: str, data: pd.DataFrame, target: str | None) -> dict[str, str]:

@@ -170,3 +170,19 @@ def test_auto_picks_the_benchmark_winner():
 
     assert type(get_model("auto")) is model_class(AUTO_MODEL) and AUTO_MODEL in list_models()
     assert "auto" not in list_models()
+
+
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_hyper_parameters_follow_scikit_learns_protocol(name):
+    from sklearn.base import clone
+
+    from synthloom.errors import ConfigError
+
+    model = get_model(name, **TINY[name])
+    twin = clone(model)
+    assert twin is not model and twin.get_params(deep=True) == model.get_params()
+    assert model.set_params(random_state=7) is model and model.random_state == 7
+    with pytest.raises(ConfigError, match=f"{name} has no setting nope; its settings: .*random_state"):
+        model.set_params(nope=1)
+    with pytest.raises(ConfigError, match=f"{name} has no setting epoch"):
+        get_model(name, epoch=1)  # a typo: not Python's TypeError

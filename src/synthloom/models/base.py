@@ -55,6 +55,53 @@ def check_row_count(n: Any) -> int:
     return int(n)
 
 
+_NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+class HyperParameters:
+    """scikit-learn's parameter protocol: the constructor's arguments are the hyper-parameters, read by
+    ``get_params`` and changed by ``set_params``, so ``sklearn.base.clone`` and grid searches work."""
+
+    @classmethod
+    def param_names(cls) -> list[str]:
+        """The constructor's argument names, the parents' too where a subclass passes ``**params`` on."""
+        names: list[str] = []
+        for klass in cls.__mro__:
+            if "__init__" not in vars(klass):
+                continue
+            params = inspect.signature(vars(klass)["__init__"]).parameters.values()
+            names += [p.name for p in params if p.kind in _NAMED and p.name not in (*names, "self")]
+            if all(p.kind != p.VAR_KEYWORD for p in params):
+                break
+        return names
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor arguments by name (what ``save`` stores and ``load`` passes back). ``deep`` is
+        scikit-learn's flag for nested estimators; there are none here."""
+        return {name: getattr(self, name) for name in self.param_names()}
+
+    def set_params(self, **params: Any) -> Self:
+        """Change hyper-parameters by name (before ``fit``); an unknown name is refused, naming the known."""
+        check_param_names(type(self), params)
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+
+def check_param_names(cls: type[HyperParameters], params: Mapping[str, Any]) -> None:
+    """Refuse setting names ``cls`` does not take (a typo such as ``epoch=``), listing the ones it does."""
+    unknown = sorted(set(params) - set(cls.param_names()))
+    if unknown:
+        raise ConfigError(
+            f"{getattr(cls, 'model_name', cls.__name__)} has no setting {', '.join(unknown)}; "
+            f"its settings: {', '.join(cls.param_names())}"
+        )
+
+
 class SeededSampling:
     """Seeds for successive draws: new rows each call; a loaded model repeats the saved sequence."""
 
@@ -73,7 +120,7 @@ class SeededSampling:
         self._samples_drawn = 0
 
 
-class BaseGenerator(SeededSampling, ABC):
+class BaseGenerator(HyperParameters, SeededSampling, ABC):
     """Template for every tabular generator (scikit-learn style: hyper-parameters in, state ending in _).
 
     Example:
@@ -88,16 +135,6 @@ class BaseGenerator(SeededSampling, ABC):
 
     def __init__(self, random_state: int | None = None) -> None:
         self.random_state = random_state
-
-    # -- hyper-parameters --------------------------------------------------------------------------------
-    def get_params(self) -> dict[str, Any]:
-        """Constructor arguments by name (what ``save`` stores and ``load`` passes back)."""
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {name: getattr(self, name) for name in names}
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
 
     # -- fitting ------------------------------------------------------------------------------------------
     def fit(

@@ -40,7 +40,6 @@ read by ``load_detector`` and never run code.
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import json
 import math
@@ -67,6 +66,7 @@ from synthloom.models.base import (
     _HEADER_KEY,
     FILE_FORMAT,
     FILE_FORMAT_VERSION,
+    HyperParameters,
     _read_model_file,
     _resolve_seed,
     load_module_tensors,
@@ -296,7 +296,7 @@ class Trainer:
 
 
 # -- the detector ------------------------------------------------------------------------------------------
-class GANomaly:
+class GANomaly(HyperParameters):
     """GANomaly anomaly detector for tables (DataFrame) or images, learnt from normal data only.
 
     Args:
@@ -370,13 +370,6 @@ class GANomaly:
         self.max_minutes = max_minutes
         self.verbose = verbose
         self.random_state = random_state
-
-    def get_params(self) -> dict[str, Any]:
-        """Constructor arguments by name (what ``save`` stores and ``load_detector`` passes back)."""
-        return {name: getattr(self, name) for name in _PARAM_NAMES}
-
-    def __repr__(self) -> str:
-        return f"GANomaly({', '.join(f'{k}={v!r}' for k, v in self.get_params().items())})"
 
     def _check_params(self) -> None:
         check_training_params(self)
@@ -769,9 +762,6 @@ class GANomaly:
         if "memory_inputs" in tensors:
             model.memory_inputs_ = tensors["memory_inputs"].float()
         return model
-
-
-_PARAM_NAMES = [name for name in inspect.signature(GANomaly.__init__).parameters if name != "self"]
 
 
 def load_detector(path: str | Path) -> GANomaly:

@@ -13,7 +13,6 @@ the header) with ``"kind": "image"`` and the image geometry instead of a transfo
 from __future__ import annotations
 
 import contextlib
-import inspect
 import json
 import math
 import warnings
@@ -35,6 +34,7 @@ from synthloom.models.base import (
     _HEADER_KEY,
     FILE_FORMAT,
     FILE_FORMAT_VERSION,
+    HyperParameters,
     SeededSampling,
     _read_model_file,
     _resolve_seed,
@@ -52,7 +52,6 @@ IMAGE_KIND = "image"
 MIN_SIDE = 8  # the smallest padded side: one stride-2 layer from the 4x4 base map
 UNLABELLED = -1  # the one "class" of an unconditional model: what ``return_labels`` gives for its images
 SAMPLE_BATCH = 512  # images per forward pass when sampling
-_NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
 def run_random_batches(
@@ -133,7 +132,7 @@ def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarra
     return images.astype(np.float32), labels if labels.dtype.kind == "U" else labels.astype(np.int64)
 
 
-class ImageGenerator(SeededSampling, ABC):
+class ImageGenerator(HyperParameters, SeededSampling, ABC):
     """Template for image generators: validation, padding, seeding, device, epochs, files.
 
     Example:
@@ -163,23 +162,6 @@ class ImageGenerator(SeededSampling, ABC):
         self.max_minutes = max_minutes
         self.verbose = verbose
         self.random_state = random_state
-
-    def get_params(self) -> dict[str, Any]:
-        """Constructor arguments by name (what ``save`` stores and ``load`` passes back)."""
-        names: list[str] = []
-        # a subclass that only changes defaults takes **params: keep reading parents' signatures
-        for klass in type(self).__mro__:
-            if "__init__" not in vars(klass):
-                continue
-            params = inspect.signature(vars(klass)["__init__"]).parameters.values()
-            names += [p.name for p in params if p.kind in _NAMED and p.name not in (*names, "self")]
-            if all(p.kind != p.VAR_KEYWORD for p in params):
-                break
-        return {name: getattr(self, name) for name in names}
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
 
     def _check_params(self) -> None:
         check_training_params(self)
