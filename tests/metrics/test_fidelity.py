@@ -45,6 +45,16 @@ def test_shuffled_columns_keep_shapes_but_lose_pair_trends(related_test, shuffle
     assert scores["column_pair_trends"] < 0.75
 
 
+def test_a_column_left_empty_scores_zero_for_its_shape(related_test):
+    synthetic = related_test.copy()
+    synthetic["x"] = np.nan  # a generator that lost a whole column
+    result = fidelity(prepare(related_test, synthetic))
+    shapes = result.tables["column_shapes"].set_index("column")["score"]
+    assert shapes["x"] == 0.0 and shapes.drop("x").eq(1.0).all()
+    assert result.score("column_shapes").value == pytest.approx(1 - 1 / len(shapes))
+    assert any("['x'] are empty in the synthetic data; their shapes score 0" in w for w in result.warnings)
+
+
 def test_values_outside_the_real_data_lower_validity_and_are_named(related_test):
     synthetic = related_test.copy()
     synthetic.loc[:39, "x"] = 99.0  # 10% above the real maximum

@@ -17,8 +17,10 @@ to one; they are computed on whole columns with numpy instead of one pandas grou
   constant in either table is left out, as sdmetrics rejects constant input.
 * Overall quality: the mean of the two averages (one of them alone when the other is undefined).
 
-One difference: above 50,000 rows sdmetrics scores contingency pairs on an unseeded random 50,000-row
-sample; here every row is used, so on larger tables the two differ by sdmetrics' sampling noise.
+Two differences: above 50,000 rows sdmetrics scores contingency pairs on an unseeded random 50,000-row
+sample; here every row is used, so on larger tables the two differ by sdmetrics' sampling noise. And a
+column the real data fills but the synthetic data leaves empty scores 0 for its shape (sdmetrics leaves it
+out of the average, so losing a whole column cost nothing).
 
 Validity (not in the QualityReport): the share of synthetic values inside the real range (numeric) or
 among the real categories (discrete).
@@ -76,8 +78,8 @@ def column_shapes(tables: Tables) -> pd.DataFrame:
     """Per-column shape similarity (KS complement or TV complement), 1 = identical distributions.
 
     Returns:
-        One row per evaluated column: ``column``, ``kind``, ``metric``, ``score`` (NaN when a table has no
-        value in the column).
+        One row per evaluated column: ``column``, ``kind``, ``metric``, ``score`` (NaN when the real table
+        has no value in the column; 0 when only the synthetic one has none).
 
     Example:
         >>> column_shapes(prepare(real, synthetic)).set_index("column")["score"].round(2).to_dict()
@@ -91,6 +93,8 @@ def column_shapes(tables: Tables) -> pd.DataFrame:
             score, metric = ks_complement(real.to_numpy(), synthetic.to_numpy(), rounded), KS
         else:
             score, metric = tv_complement(*tables.category_codes(name)), TV
+        if np.isnan(score) and real.notna().any():  # the synthetic column is empty: no shape kept at all
+            score = 0.0
         rows.append({"column": name, "kind": str(spec.kind), "metric": metric, "score": score})
     return pd.DataFrame(rows, columns=["column", "kind", "metric", "score"])
 
@@ -361,7 +365,7 @@ def _fidelity_warnings(tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame
     found = list(tables.notes)
     empty = [name for name in tables.columns if tables.synthetic[name].isna().all()]
     if empty:
-        found.append(f"column(s) {empty} are empty in the synthetic data; their shapes are not computed")
+        found.append(f"column(s) {empty} are empty in the synthetic data; their shapes score 0")
     weak = shapes[shapes["score"] < _WEAK_COLUMN]
     if len(weak):
         listed = ", ".join(f"{r.column} ({r.score:.2f})" for r in weak.itertuples())
