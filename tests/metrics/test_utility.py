@@ -55,6 +55,9 @@ def test_a_single_class_synthetic_target_marks_tstr_not_computed(related_train, 
     assert tstr["note"].str.startswith("not computed, because").all()
     assert tstr["roc_auc"].isna().all()
     assert result.score("tstr.gradient_boosting.roc_auc").verdict == "not computed"
+    gap = result.score("gap")
+    assert gap.meaning.startswith("Not computed: the synthetic rows hold a single value of the target")
+    assert "nan" not in gap.meaning
 
 
 def test_an_empty_synthetic_column_is_an_uninformative_feature(related_train, related_test):

@@ -261,13 +261,21 @@ def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
     trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
     good, fair = _GAP_LIMITS[task]
     label = METRIC_LABELS[main]
+    gap_meaning = (
+        f"Trained on synthetic rows, models reach {label} {tstr:.3f} on real test rows, against "
+        f"{trtr:.3f} when trained on real rows (gap {trtr - tstr:.3f}; 0 = synthetic data is as useful)."
+    )
+    if np.isnan(tstr):
+        gap_meaning = (
+            "Not computed: the synthetic rows hold a single value of the target, so no model can learn "
+            f"from them alone (trained on real rows: {label} {trtr:.3f})."
+        )
     scores = [
         Score(
             "gap",
             f"TRTR - TSTR {label}",
             trtr - tstr,
-            f"Trained on synthetic rows, models reach {label} {tstr:.3f} on real test rows, against "
-            f"{trtr:.3f} when trained on real rows (gap {trtr - tstr:.3f}; 0 = synthetic data is as useful).",
+            gap_meaning,
             grade(trtr - tstr, good, fair, higher_is_better=False),
         ),
         Score(
