@@ -409,3 +409,35 @@ def test_a_date_range_on_a_zone_aware_column_is_read_in_its_zone():
         ConditionError, match=r"range \[2024-03-01 00:00:00\+01:00, 2024-03-27 21:03:00\+01:00\]"
     ):
         model.sample(5, conditions={"ts": ("2025-03-10", "2025-03-11")})
+
+
+def test_a_pandas_categorical_keeps_its_categories_and_order_also_in_a_saved_model(tmp_path):
+    sizes = ["XS", "S", "M", "L", "XL"]
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            # "XL" is declared but never used: it stays in the dtype and is never sampled
+            "size": pd.Categorical(rng.choice(sizes[:4], 300), categories=sizes, ordered=True),
+            "x": rng.normal(size=300),
+        }
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    fake = model.sample(200, random_state=1)
+    assert fake["size"].dtype == real["size"].dtype  # the same categories, in the same order, ordered
+    assert fake["size"].cat.categories.tolist() == sizes and fake["size"].cat.ordered
+    assert set(fake["size"]) <= set(sizes[:4])
+    assert pd.concat([real, fake])["size"].dtype == real["size"].dtype
+    model.save(tmp_path / "m.synthloom")
+    pd.testing.assert_frame_equal(load(tmp_path / "m.synthloom").sample(200, random_state=1), fake)
+
+
+def test_categorical_dtypes_survive_a_json_state_and_states_without_them_load_as_before():
+    codes = pd.Index([3, 1, 2, 7], dtype="int32")  # int32 categories are another dtype than int64 ones
+    frame = pd.DataFrame({"n": pd.Categorical(np.tile([3, 1, 2], 20), categories=codes)})
+    transformer = TableTransformer().fit(frame, Metadata.infer(frame).set_kind("n", "categorical"))
+    state = json.loads(json.dumps(transformer.to_state()))
+    back = TableTransformer.from_state(state).inverse_transform(transformer.transform(frame))
+    assert back["n"].dtype == frame["n"].dtype and back["n"].tolist() == frame["n"].tolist()
+    del state["encoders"][0]["state"]["categories"]  # a file saved before the categories were kept
+    old = TableTransformer.from_state(state).inverse_transform(transformer.transform(frame))
+    assert old["n"].cat.categories.tolist() == [1, 2, 3] and old["n"].tolist() == frame["n"].tolist()

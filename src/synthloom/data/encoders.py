@@ -526,11 +526,24 @@ class NumericEncoder(ColumnEncoder):
         return encoder
 
 
+def _declared_categories(dtype: Any) -> dict[str, Any] | None:
+    """A pandas categorical dtype as plain JSON (categories, their dtype, ordered); None for other dtypes."""
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return None
+    return {
+        "values": [_py(category) for category in dtype.categories],
+        "dtype": str(dtype.categories.dtype),  # int32 categories are another dtype than int64 ones
+        "ordered": bool(dtype.ordered),
+    }
+
+
 class CategoricalEncoder(ColumnEncoder):
     """Categorical, boolean and free-text columns as one-hot, missing values as their own category.
 
     Beyond ``max_categories`` levels, the rarest share one "other" slot (memory stays bounded for id-like
     columns with thousands of levels); decoding that slot draws one of the rare levels by frequency.
+    A pandas categorical column comes back with its own dtype: the categories it declares (used or not),
+    in their order, and whether they are ordered.
     """
 
     type_name = "categorical"
@@ -540,10 +553,13 @@ class CategoricalEncoder(ColumnEncoder):
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> CategoricalEncoder:
         counts = series.value_counts(dropna=False, sort=False)
+        # a categorical dtype counts its unused categories as 0: they stay in the dtype, never in a sample
+        counts = counts[counts > 0]
         order = sorted(range(len(counts)), key=lambda i: (-counts.iloc[i], str(counts.index[i])))
         levels = [None if pd.isna(counts.index[i]) else _py(counts.index[i]) for i in order]
         frequencies = counts.to_numpy()[order].astype(np.float64)
         self.dtype = str(series.dtype)
+        self.categories = _declared_categories(series.dtype)
         if len(levels) > self.max_categories:
             kept = self.max_categories - 1
             self.levels, self.rare_levels = levels[:kept], levels[kept:]
@@ -554,9 +570,11 @@ class CategoricalEncoder(ColumnEncoder):
         return self
 
     def _build_index(self) -> None:
-        self.index = {level: code for code, level in enumerate(self.levels) if level is not None}
         self.missing_code = self.levels.index(None) if None in self.levels else None
         self.other_code = len(self.levels) if self.rare_levels else None
+        self.index = {level: code for code, level in enumerate(self.levels) if level is not None}
+        # rare levels are encoded at the "other" slot, so a condition on one asks for that slot
+        self.index.update({level: self.other_code for level in self.rare_levels if level is not None})
         width = len(self.levels) + (1 if self.rare_levels else 0)
         self.spans = [Span(self.name, 0, width, "softmax", "category")]
 
@@ -590,7 +608,10 @@ class CategoricalEncoder(ColumnEncoder):
     def _restore_dtype(self, series: pd.Series, has_missing: bool) -> pd.Series:
         if self.dtype == "bool" and has_missing:
             return series.astype("boolean")
-        if self.dtype == "category":
+        if self.categories is not None:
+            categories = pd.Index(self.categories["values"], dtype=self.categories["dtype"])
+            return series.astype(pd.CategoricalDtype(categories, ordered=self.categories["ordered"]))
+        if self.dtype == "category":  # a file saved before the categories were kept: the values drawn
             return series.astype("category")
         if has_missing and self.dtype.startswith(("int", "uint")):
             return series.astype(np.float64)
@@ -606,6 +627,7 @@ class CategoricalEncoder(ColumnEncoder):
             "levels": self.levels,
             "rare_levels": self.rare_levels,
             "rare_weights": self.rare_weights,
+            "categories": self.categories,
         }
 
     @classmethod
@@ -613,6 +635,7 @@ class CategoricalEncoder(ColumnEncoder):
         encoder = cls(name, spec, state["max_categories"])
         encoder.dtype, encoder.levels = state["dtype"], state["levels"]
         encoder.rare_levels, encoder.rare_weights = state["rare_levels"], state["rare_weights"]
+        encoder.categories = state.get("categories")  # absent from files saved before it was kept
         encoder._build_index()
         return encoder
 

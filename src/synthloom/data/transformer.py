@@ -129,6 +129,8 @@ class TableTransformer:
     def category_position(self, column: str, value: Any) -> tuple[Span, int]:
         """Where the one-hot bit of ``column == value`` sits: (span, index within the span).
 
+        A rare level sits at the "other" slot it shares with the column's other rare levels.
+
         Raises:
             ConditionError: the column is not categorical or never took ``value`` in the real data.
         """
@@ -139,9 +141,11 @@ class TableTransformer:
             )
         span = next(s for s in self.discrete_spans() if s.column == column)
         if value is None or (isinstance(value, float) and np.isnan(value)):
-            if encoder.missing_code is None:
-                raise ConditionError(f"column {column!r} had no missing values in the real data")
-            return span, encoder.missing_code
+            if encoder.missing_code is not None:
+                return span, encoder.missing_code
+            if None in encoder.rare_levels:  # missing values as rare as the levels in the "other" slot
+                return span, encoder.other_code
+            raise ConditionError(f"column {column!r} had no missing values in the real data")
         code = encoder.index.get(value, encoder.index.get(_coerce_like(value, encoder.levels)))
         if code is None:
             shown = ", ".join(repr(v) for v in encoder.levels[:10])

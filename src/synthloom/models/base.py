@@ -280,9 +280,12 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             matrix[:, direct.span.start + direct.code] = 1.0
             return self._decode(matrix, draw_seed)
 
-        if not rest:
-            return draw(n)
-        return sample_with_rejection(draw, rest, n, verbose=bool(getattr(self, "verbose", False)))
+        verbose = bool(getattr(self, "verbose", False))
+        rows = draw(n) if not rest else sample_with_rejection(draw, rest, n, verbose=verbose)
+        for check in checks:  # a rare level was drawn as its shared slot: the asked level is written now
+            if isinstance(check, CategoryCondition):
+                rows = check.write_level(rows)
+        return rows
 
     def _conditions_directly(self, span: Span) -> bool:
         """Whether ``_sample`` can be asked for a category of ``span``'s column (else rejection meets it)."""

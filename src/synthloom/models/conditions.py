@@ -5,6 +5,10 @@ columns at once. One categorical condition goes straight to the generator (throu
 vector, or by forcing the category for generators without one); every other condition is met by bounded
 rejection: rows are drawn in batches, those that fail are dropped, and a clear error is raised when the
 acceptance rate makes the request hopeless.
+
+A rare level (one of those a column with more than ``max_categories`` levels keeps in its shared "other"
+slot) cannot be told apart from the other rare levels by any model: a condition on it is a condition on
+the slot, and the asked level is then written into the column (``CategoryCondition.write_level``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from synthloom.data.encoders import (
     to_float,
 )
 from synthloom.data.metadata import ColumnKind
-from synthloom.data.transformer import TableTransformer
+from synthloom.data.transformer import TableTransformer, _coerce_like
 from synthloom.errors import ConditionError
 
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests).
@@ -36,14 +40,32 @@ MIN_DRAWS = 20_000
 
 @dataclass(frozen=True)
 class CategoryCondition:
-    """``column == value``: the value's position in the column's one-hot span."""
+    """``column == value``: the value's position in the column's one-hot span.
+
+    For a rare level, ``code`` is the "other" slot's and ``kept_levels`` the column's levels outside it: a
+    row meets the condition when it drew the slot, whichever rare level decoding gave it, and
+    ``write_level`` then writes the asked level into the rows returned.
+    """
 
     column: str
     value: Any
     span: Span
     code: int
+    kept_levels: tuple[Any, ...] | None = None  # only for a rare level
+
+    def write_level(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with the asked rare level in every row of the column (in the column's dtype); any
+        other condition leaves the frame as it is."""
+        if self.kept_levels is None:
+            return frame
+        value = np.nan if self.value is None else self.value
+        return frame.assign(
+            **{self.column: pd.Series(value, index=frame.index, dtype=frame[self.column].dtype)}
+        )
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        if self.kept_levels is not None:
+            return _in_other_slot(frame[self.column], self.kept_levels)
         if self.value is None:
             return frame[self.column].isna().to_numpy()
         levels = frame[self.column]
@@ -72,6 +94,14 @@ class RangeCondition:
 Condition = CategoryCondition | RangeCondition
 
 
+def _in_other_slot(values: pd.Series, kept_levels: tuple[Any, ...]) -> np.ndarray:
+    """Rows that decoding filled from the "other" slot: those holding none of the kept levels."""
+    kept = values.isin([level for level in kept_levels if level is not None]).to_numpy()
+    missing = values.isna().to_numpy()
+    # a missing value is a kept level of its own where missing values were frequent, else a rare one
+    return np.where(missing, None not in kept_levels, ~kept)
+
+
 def parse_conditions(transformer: TableTransformer, conditions: Mapping[str, Any]) -> list[Condition]:
     """Check every condition against what the real data contained; a ``ConditionError`` otherwise.
 
@@ -92,8 +122,10 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
                 "and concatenate the rows"
             )
         span, code = transformer.category_position(column, value)
-        level = encoder.levels[code] if code < len(encoder.levels) else value
-        return CategoryCondition(column, level, span, code)
+        if code != encoder.other_code:
+            return CategoryCondition(column, encoder.levels[code], span, code)
+        # a rare level: the model is asked for the shared slot, and the level is written afterwards
+        return CategoryCondition(column, _rare_level(encoder, value), span, code, tuple(encoder.levels))
     if not isinstance(encoder, NumericEncoder):
         raise ConditionError(
             f"column {column!r} is constant or an identifier in the real data: it cannot be conditioned on"
@@ -107,6 +139,13 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
         )
     return RangeCondition(column, low, high, is_datetime, encoder.spec.datetime_format)
+
+
+def _rare_level(encoder: CategoricalEncoder, value: Any) -> Any:
+    """The rare level ``value`` names, as the column holds it (text read as the levels' type)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value if value in encoder.index else _coerce_like(value, encoder.levels)
 
 
 def _as_range(
