@@ -120,12 +120,16 @@ def test_conditions_are_met_or_refused_up_front(fitted, mixed_frame):
     rows = model.sample(3, conditions=per_row)
     assert rows.loc[0, "city"] == "Nice" and rows.loc[0, "vip"] and rows.loc[2, "city"] == "Paris"
     assert not rows.loc[1, "vip"]
+    assert len(model.sample(3, conditions=pd.DataFrame(index=range(3)))) == 3  # no column: plain rows
+    assert model.sample(5, conditions={"amount": None})["amount"].isna().all()  # a missing number
     for bad in (
         {"city": "Rome"},
         {"visits": (1000, 2000)},
         {"nope": 1},
         {"bimodal": 3.0},
         {"city": ["Nice"]},
+        {"visits": None},  # no missing visits in the real data
+        {"bimodal": (float("nan"), 3.0)},  # refused at once, not after a rejection loop
     ):
         with pytest.raises(ConditionError):
             model.sample(10, conditions=bad)

@@ -296,6 +296,8 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             raise ConfigError(
                 f"with a DataFrame of conditions, n must be its row count ({len(conditions)}), not {n}"
             )
+        if conditions.columns.empty:  # no column asked for anything: n plain rows (itertuples yields none)
+            return self._sample_plain(n, seed)
         keys = conditions.astype(object).where(conditions.notna(), None)
         groups: dict[tuple, list[int]] = {}
         for position, row in enumerate(keys.itertuples(index=False, name=None)):

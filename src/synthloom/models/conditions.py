@@ -91,7 +91,17 @@ class RangeCondition:
         return (numbers >= self.low) & (numbers <= self.high)
 
 
-Condition = CategoryCondition | RangeCondition
+@dataclass(frozen=True)
+class MissingCondition:
+    """``column`` is missing, on a numeric or datetime column that has missing values in the real data."""
+
+    column: str
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        return frame[self.column].isna().to_numpy()
+
+
+Condition = CategoryCondition | RangeCondition | MissingCondition
 
 
 def _in_other_slot(values: pd.Series, kept_levels: tuple[Any, ...]) -> np.ndarray:
@@ -130,6 +140,10 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         raise ConditionError(
             f"column {column!r} is constant or an identifier in the real data: it cannot be conditioned on"
         )
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        if not encoder.has_missing:
+            raise ConditionError(f"column {column!r} had no missing values in the real data")
+        return MissingCondition(column)
     is_datetime = encoder.spec.kind == ColumnKind.DATETIME
     zone = column_zone(encoder.dtype)
     low, high = _as_range(column, value, encoder.spec.kind, is_datetime, zone)
@@ -166,8 +180,13 @@ def _as_range(
 def _to_number(column: str, value: Any, is_datetime: bool, zone: Any = None) -> float:
     try:
         if not is_datetime:
-            return float(value)
+            number = float(value)
+            if np.isnan(number):  # no row is ever inside a range with a NaN end: refused before any draw
+                raise ValueError
+            return number
         stamp = pd.Timestamp(value)
+        if pd.isna(stamp):
+            raise ValueError
         if zone is not None and stamp.tzinfo is None:  # "2024-03-10" on a Berlin column: Berlin's midnight
             stamp = stamp.tz_localize(zone)
         return stamp.value / 1e9
