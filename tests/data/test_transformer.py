@@ -441,3 +441,12 @@ def test_categorical_dtypes_survive_a_json_state_and_states_without_them_load_as
     del state["encoders"][0]["state"]["categories"]  # a file saved before the categories were kept
     old = TableTransformer.from_state(state).inverse_transform(transformer.transform(frame))
     assert old["n"].cat.categories.tolist() == [1, 2, 3] and old["n"].tolist() == frame["n"].tolist()
+
+
+def test_values_near_the_float_limit_are_learned_by_the_mixture():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"big": rng.lognormal(0, 1, 300) * 1e153, "x": rng.normal(size=300)})
+    transformer = TableTransformer(random_state=0).fit(frame)  # the "gmm" encoding of ctgan / tvae
+    back = transformer.inverse_transform(transformer.transform(frame))["big"]
+    assert np.isfinite(back).all()
+    np.testing.assert_allclose(back, frame["big"], rtol=1e-3)

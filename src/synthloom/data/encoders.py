@@ -359,14 +359,16 @@ class NumericEncoder(ColumnEncoder):
             max_iter=100,
             random_state=seed,
         )
+        # values near 1e150 square past float64's range inside the mixture: it learns them scaled down
+        scale = float(np.abs(present).max()) if np.abs(present).max() > 1e100 else 1.0
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence warnings on tiny or discrete columns are harmless
-            mixture.fit(present.reshape(-1, 1))
+            mixture.fit((present / scale).reshape(-1, 1))
         keep = mixture.weights_ > MIN_MODE_WEIGHT
         if not keep.any():
             keep = mixture.weights_ == mixture.weights_.max()
-        self.means = mixture.means_[keep, 0].tolist()
-        self.stds = np.sqrt(mixture.covariances_[keep, 0, 0]).tolist()
+        self.means = (mixture.means_[keep, 0] * scale).tolist()
+        self.stds = (np.sqrt(mixture.covariances_[keep, 0, 0]) * scale).tolist()
         self.weights = (mixture.weights_[keep] / mixture.weights_[keep].sum()).tolist()
 
     def _split_spike_modes(self, present: np.ndarray) -> None:
