@@ -46,6 +46,8 @@ def test_bad_overrides_are_refused(mixed_frame):
         meta.set_kind("nope", "categorical")
     with pytest.raises(ConfigError, match="unknown column kind"):
         meta.set_kind("city", "colour")
+    with pytest.raises(ConfigError, match=r"'cat' is not a valid ColumnKind.* among continuous, integer"):
+        Metadata.from_dict({"columns": {"city": {"kind": "cat"}}})
 
 
 def test_duplicate_column_names_refused():

@@ -128,8 +128,10 @@ class Metadata:
                 for name, spec in payload["columns"].items()
             }
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            kinds = ", ".join(kind.value for kind in ColumnKind)
             raise ConfigError(
-                f"malformed metadata ({exc}); expected {{'columns': {{name: {{'kind': ...}}}}}}"
+                f"malformed metadata ({exc}); expected {{'columns': {{name: {{'kind': ...}}}}}} with a kind "
+                f"among {kinds}"
             ) from None
         return cls(columns)
 
