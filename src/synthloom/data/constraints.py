@@ -832,16 +832,21 @@ def _as_rules(constraints: Sequence[Constraint | Mapping[str, Any]] | None) -> l
 
 
 def _report_broken_rows(rules: list[Constraint], data: pd.DataFrame) -> None:
-    """One warning per rule that real rows break: how many, and the first row labels."""
+    """One warning per rule that some real rows break (how many, the first row labels); a ``ConfigError``
+    for a rule that every real row breaks: a mistake (a column or a bound), which sampling would enforce by
+    rewriting every generated row."""
     for rule in rules:
         broken = data.index[~rule.holds(data)]
+        if len(broken) and len(broken) == len(data):
+            raise ConfigError(
+                f"constraint {rule.name!r} is broken by every real row; check its columns and bounds"
+            )
         if len(broken):
             shown = ", ".join(str(label) for label in broken[:SHOWN_ROWS])
             more = ", ..." if len(broken) > SHOWN_ROWS else ""
-            advice = "check the rule" if len(broken) == len(data) else "generated rows will keep it"
             warnings.warn(
                 f"constraint {rule.name!r} is broken by {len(broken)} real row(s) (rows {shown}{more}); "
-                f"{advice}",
+                "generated rows will keep it",
                 DataWarning,
                 stacklevel=4,
             )
