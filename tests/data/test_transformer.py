@@ -431,6 +431,22 @@ def test_a_pandas_categorical_keeps_its_categories_and_order_also_in_a_saved_mod
     pd.testing.assert_frame_equal(load(tmp_path / "m.synthloom").sample(200, random_state=1), fake)
 
 
+def test_number_and_one_value_categoricals_keep_their_dtype():
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "grade": pd.Categorical(rng.choice([1, 2, 3], 300), categories=[1, 2, 3, 4], ordered=True),
+            "one": pd.Categorical(["a"] * 300, categories=["a", "b"]),  # one value used: a constant
+            "x": rng.normal(size=300),
+        }
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    assert model.metadata_.kinds()["grade"] == "categorical"  # declared so: not learned as integers
+    fake = model.sample(50)
+    assert fake["grade"].dtype == real["grade"].dtype and fake["one"].dtype == real["one"].dtype
+    assert set(fake["grade"]) <= {1, 2, 3} and (fake["one"] == "a").all()
+
+
 def test_categorical_dtypes_survive_a_json_state_and_states_without_them_load_as_before():
     codes = pd.Index([3, 1, 2, 7], dtype="int32")  # int32 categories are another dtype than int64 ones
     frame = pd.DataFrame({"n": pd.Categorical(np.tile([3, 1, 2], 20), categories=codes)})

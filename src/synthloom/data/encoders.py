@@ -539,6 +539,12 @@ def _declared_categories(dtype: Any) -> dict[str, Any] | None:
     }
 
 
+def _as_declared(series: pd.Series, categories: dict[str, Any]) -> pd.Series:
+    """``series`` as the categorical dtype ``_declared_categories`` described."""
+    index = pd.Index(categories["values"], dtype=categories["dtype"])
+    return series.astype(pd.CategoricalDtype(index, ordered=categories["ordered"]))
+
+
 class CategoricalEncoder(ColumnEncoder):
     """Categorical, boolean and free-text columns as one-hot, missing values as their own category.
 
@@ -611,8 +617,7 @@ class CategoricalEncoder(ColumnEncoder):
         if self.dtype == "bool" and has_missing:
             return series.astype("boolean")
         if self.categories is not None:
-            categories = pd.Index(self.categories["values"], dtype=self.categories["dtype"])
-            return series.astype(pd.CategoricalDtype(categories, ordered=self.categories["ordered"]))
+            return _as_declared(series, self.categories)
         if self.dtype == "category":  # a file saved before the categories were kept: the values drawn
             return series.astype("category")
         if has_missing and self.dtype.startswith(("int", "uint")):
@@ -655,6 +660,7 @@ class ConstantEncoder(ColumnEncoder):
         value = present.iloc[0] if len(present) else None
         self.value = value.isoformat() if isinstance(value, pd.Timestamp) else _py(value)
         self.dtype = dtype_name(series.dtype)
+        self.categories = _declared_categories(series.dtype)
         return self
 
     def transform(self, series: pd.Series) -> np.ndarray:
@@ -662,18 +668,21 @@ class ConstantEncoder(ColumnEncoder):
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         series = pd.Series([np.nan if self.value is None else self.value] * block.shape[0], name=self.name)
+        if self.categories is not None:  # one category used, others declared: the dtype keeps them all
+            return _as_declared(series, self.categories)
         try:
             return series.astype(self.dtype)
         except (TypeError, ValueError):
             return series
 
     def state(self) -> dict[str, Any]:
-        return {"value": self.value, "dtype": self.dtype}
+        return {"value": self.value, "dtype": self.dtype, "categories": self.categories}
 
     @classmethod
     def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> ConstantEncoder:
         encoder = cls(name, spec)
         encoder.value, encoder.dtype = state["value"], state["dtype"]
+        encoder.categories = state.get("categories")  # absent from files saved before it was kept
         return encoder
 
 

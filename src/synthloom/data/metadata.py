@@ -178,6 +178,8 @@ def check_not_complex(series: pd.Series) -> None:
 
 def _infer_column(series: pd.Series) -> ColumnSpec:
     check_not_complex(series)
+    if isinstance(series.dtype, pd.CategoricalDtype):  # declared categorical, even with number categories
+        return ColumnSpec(ColumnKind.CATEGORICAL)
     if pd.api.types.is_bool_dtype(series):
         return ColumnSpec(ColumnKind.BOOLEAN)
     if pd.api.types.is_datetime64_any_dtype(series):
