@@ -109,3 +109,13 @@ def test_csv_text_reads_as_pandas_reads_it_missing_values_and_encoding(tmp_path)
         TableStream(path)
     with pytest.raises(ConfigError, match="unknown text encoding 'nope'"):
         TableStream(path, encoding="nope")
+
+
+def test_codes_with_leading_zeros_stream_as_text(tmp_path):
+    codes = ["02134", "02139", "10001", "00501"] * 50
+    pd.DataFrame({"zip": codes, "amount": range(200)}).to_csv(tmp_path / "z.csv", index=False)
+    stream = TableStream(tmp_path / "z.csv", chunk_rows=64)
+    streamed = pd.concat(list(stream.chunks()), ignore_index=True)
+    assert streamed["zip"].tolist() == codes  # as read_table reads them, not 2134, 501
+    assert pd.api.types.is_integer_dtype(streamed["amount"])
+    assert set(stream.sample(20, np.random.default_rng(0))["zip"]) <= set(codes)

@@ -10,7 +10,7 @@ stays bounded by the sample size and the chunk size, whatever the size of the fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
 from synthloom.data.io import check_encoding, part_files, table_format, undecodable
-from synthloom.data.metadata import check_column_names
+from synthloom.data.metadata import check_column_names, has_leading_zeros
 from synthloom.errors import DataError
 
 CHUNK_ROWS = 100_000  # rows per training chunk: ~1 GB at the peak of reading and encoding a 43-column one
@@ -68,15 +68,39 @@ class TableStream:
         undecoded = [field.name for field in self.dataset.schema if pa.types.is_binary(field.type)]
         if fmt == "csv" and undecoded:
             raise undecodable(self.path, f"column {undecoded[0]!r}", self.encoding)
+        if fmt == "csv":
+            self._codes_as_text()
 
-    def _format(self, fmt: str) -> str | ds.FileFormat:
+    def _format(self, fmt: str, text_columns: Sequence[str] = ()) -> str | ds.FileFormat:
         if fmt != "csv":
             return fmt
         # an empty field (or "NA", "null", ...) is a missing value in a text column too, as pandas reads it
         return ds.CsvFileFormat(
             read_options=pacsv.ReadOptions(encoding=self.encoding),
-            convert_options=pacsv.ConvertOptions(null_values=PANDAS_NA_TEXT, strings_can_be_null=True),
+            convert_options=pacsv.ConvertOptions(
+                null_values=PANDAS_NA_TEXT,
+                strings_can_be_null=True,
+                column_types={name: pa.string() for name in text_columns},
+            ),
         )
+
+    def _codes_as_text(self) -> None:
+        """Read as text the number columns whose first rows hold codes with leading zeros ("02134"), as
+        ``read_table`` does: pyarrow would read them as numbers (2134)."""
+        numbers = [
+            f.name for f in self.dataset.schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
+        ]
+        if not numbers:
+            return
+        as_text = ds.dataset(self.path, format=self._format("csv", numbers))
+        first = next(as_text.to_batches(columns=numbers, batch_size=_READ_ROWS), None)
+        codes = [
+            name
+            for name in numbers
+            if first is not None and has_leading_zeros(first[name].to_pandas().dropna())
+        ]
+        if codes:
+            self.dataset = ds.dataset(self.path, format=self._format("csv", codes))
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         try:
