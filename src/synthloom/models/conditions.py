@@ -149,7 +149,8 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
     low, high = _as_range(column, value, encoder.spec.kind, is_datetime, zone)
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
-            f"range {value!r} for column {column!r} lies outside the real data's range "
+            f"range [{_show(low, is_datetime, zone)}, {_show(high, is_datetime, zone)}] for column "
+            f"{column!r} lies outside the real data's range "
             f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
         )
     return RangeCondition(column, low, high, is_datetime, encoder.spec.datetime_format)
