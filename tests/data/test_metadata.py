@@ -126,3 +126,18 @@ def test_codes_with_leading_zeros_stay_text_from_a_csv_to_the_samples(tmp_path):
     assert Metadata.infer(frame).kinds()["zip"] == "categorical"
     fake = get_model("copula", random_state=0).fit(frame).sample(50)
     assert set(fake["zip"]) <= set(codes)
+
+
+def test_csv_parts_agree_on_which_columns_are_codes(tmp_path):
+    from synthloom.data.io import read_table
+
+    (tmp_path / "parts").mkdir()
+    pd.DataFrame({"zip": ["02134", "12345"], "n": [1, 2]}).to_csv(
+        tmp_path / "parts" / "part-00000.csv", index=False
+    )
+    pd.DataFrame({"zip": ["54321", "12345"], "n": [3, 4]}).to_csv(
+        tmp_path / "parts" / "part-00001.csv", index=False
+    )
+    frame = read_table(tmp_path / "parts")
+    assert frame["zip"].tolist() == ["02134", "12345", "54321", "12345"]  # text in every part, not 54321
+    assert frame["n"].tolist() == [1, 2, 3, 4]

@@ -11,15 +11,17 @@ import contextlib
 import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from synthloom.data.metadata import check_column_names, has_leading_zeros
 from synthloom.errors import ConfigError, DataError
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
+CODE_SCAN_ROWS = 10_000  # first rows of a CSV searched for codes with leading zeros (by fit --stream too)
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -116,10 +118,8 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
     path = Path(path)
     if path.is_dir():
         fmt, parts = part_files(path)
-        if fmt == "parquet":
-            frame = _read_parquet(path)  # pyarrow skips the "_" and "." files beside the parts
-        else:
-            frame = pd.concat([_read_csv(part, encoding) for part in parts], ignore_index=True)
+        # pyarrow skips the "_" and "." files beside Parquet parts
+        frame = _read_parquet(path) if fmt == "parquet" else _read_csv_parts(parts, encoding)
     else:
         fmt = table_format(path)
         if not path.is_file():
@@ -173,19 +173,25 @@ def undecodable(path: Path, what: str, encoding: str) -> DataError:
     )
 
 
-def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd.DataFrame:
+    """A CSV as pandas reads it, except codes with leading zeros ("02134", which pandas reads as 2134): a
+    whole-number column whose first ``CODE_SCAN_ROWS`` rows hold one is kept as text, as are
+    ``text_columns``."""
     check_encoding(encoding)
     try:
         with path.open(newline="", encoding=encoding) as handle:
             header = next(csv.reader(handle), [])
         check_column_names(header, str(path))
         frame = pd.read_csv(path, encoding=encoding, low_memory=False)
-        numeric = [name for name in frame.columns if pd.api.types.is_numeric_dtype(frame[name])]
-        if numeric:  # codes with leading zeros ("02134"), which pandas reads as numbers: kept as text
-            text = pd.read_csv(path, encoding=encoding, usecols=numeric, dtype=str, low_memory=False)
-            for name in numeric:
-                if has_leading_zeros(text[name].dropna()):
-                    frame[name] = text[name]
+        whole = [name for name in frame.columns if _whole_numbers(frame[name])]
+        codes = list(text_columns)
+        if whole:  # the first rows as text, not the whole file: a second full read would cost as much again
+            head = pd.read_csv(path, encoding=encoding, usecols=whole, dtype=str, nrows=CODE_SCAN_ROWS)
+            codes += [name for name in whole if has_leading_zeros(head[name].dropna())]
+        if codes:
+            text = pd.read_csv(path, encoding=encoding, usecols=codes, dtype=str, low_memory=False)
+            for name in codes:
+                frame[name] = text[name]
         return frame
     except UnicodeDecodeError as exc:
         raise undecodable(path, f"byte {exc.start}", encoding) from None
@@ -193,6 +199,31 @@ def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
         raise DataError(f"{path}: no columns found; give a table with a header row") from None
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: not a well-formed CSV ({str(exc).splitlines()[0]})") from None
+
+
+def _whole_numbers(series: pd.Series) -> bool:
+    """Whether a column holds numbers that are all whole (codes read as numbers can only be these)."""
+    if pd.api.types.is_integer_dtype(series):
+        return True
+    if not pd.api.types.is_float_dtype(series):
+        return False
+    present = series.dropna().to_numpy()
+    return bool(present.size) and bool(np.all(np.mod(present, 1) == 0))
+
+
+def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
+    """CSV parts as one table; a column one part keeps as text (codes) is text in every part."""
+    frames = [_read_csv(part, encoding) for part in parts]
+    text = {name for frame in frames for name in frame.columns if frame[name].dtype == object}
+    mixed = [
+        name for name in text if any(pd.api.types.is_numeric_dtype(f[name]) for f in frames if name in f)
+    ]
+    if mixed:
+        frames = [
+            _read_csv(part, encoding, [n for n in mixed if n in f])
+            for part, f in zip(parts, frames, strict=True)
+        ]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
-from synthloom.data.io import check_encoding, part_files, table_format, undecodable
+from synthloom.data.io import CODE_SCAN_ROWS, check_encoding, part_files, table_format, undecodable
 from synthloom.data.metadata import check_column_names, has_leading_zeros
 from synthloom.errors import DataError
 
@@ -85,15 +85,15 @@ class TableStream:
         )
 
     def _codes_as_text(self) -> None:
-        """Read as text the number columns whose first rows hold codes with leading zeros ("02134"), as
-        ``read_table`` does: pyarrow would read them as numbers (2134)."""
+        """Read as text the number columns whose first ``CODE_SCAN_ROWS`` rows hold codes with leading
+        zeros ("02134"), as ``read_table`` does: pyarrow would read them as numbers (2134)."""
         numbers = [
             f.name for f in self.dataset.schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
         ]
         if not numbers:
             return
         as_text = ds.dataset(self.path, format=self._format("csv", numbers))
-        first = next(as_text.to_batches(columns=numbers, batch_size=_READ_ROWS), None)
+        first = next(as_text.to_batches(columns=numbers, batch_size=CODE_SCAN_ROWS), None)
         codes = [
             name
             for name in numbers
