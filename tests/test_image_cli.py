@@ -215,5 +215,7 @@ def test_a_models_labels_become_the_datas_class_codes() -> None:
     assert _data_codes(np.array(["dog", "cat"]), named, "m", "pets").tolist() == [1, 0]
     assert _data_codes(np.array(["7", "0"]), numbered, "m", "digits").tolist() == [7, 0]  # folders "0".."9"
     assert _data_codes(np.array([3, 1]), numbered, "m", "digits").tolist() == [3, 1]
+    # a model of class folders saved before names were kept has numbered classes: the folders' positions
+    assert _data_codes(np.array([1, 0]), named, "m", "pets").tolist() == [1, 0]
     with pytest.raises(ConfigError, match=r"makes classes \['cow'\] that pets does not have \(cat, dog\)"):
         _data_codes(np.array(["cow"]), named, "m", "pets")

@@ -254,15 +254,17 @@ def _data_codes(labels: Any, data: Any, model_file: Path, source: str) -> Any:
     """A model's labels (numbers or names) as the codes ``data`` numbers its classes with."""
     import numpy as np
 
-    if data.class_names is None:
-        if labels.dtype.kind == "U" and all(label.isdigit() for label in labels):  # folders "0", "1", ...
-            return labels.astype(np.int64)
-        if labels.dtype.kind == "U":
-            raise ConfigError(
-                f"{model_file} names its classes, but {source} numbers them: evaluate against the data "
-                "the model learned"
-            )
+    if labels.dtype.kind != "U":
+        # numbers are the data's codes: numbered images, or class folders learned by a model saved before
+        # class names were kept (its classes are the folders' positions)
         return labels
+    if data.class_names is None:
+        if all(label.isdigit() for label in labels):  # folders "0", "1", ... against numbered images
+            return labels.astype(np.int64)
+        raise ConfigError(
+            f"{model_file} names its classes, but {source} numbers them: evaluate against the data "
+            "the model learned"
+        )
     codes = {name: code for code, name in enumerate(data.class_names)}
     unknown = sorted({str(label) for label in labels} - codes.keys())
     if unknown:

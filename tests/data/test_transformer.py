@@ -466,3 +466,12 @@ def test_values_near_the_float_limit_are_learned_by_the_mixture():
     back = transformer.inverse_transform(transformer.transform(frame))["big"]
     assert np.isfinite(back).all()
     np.testing.assert_allclose(back, frame["big"], rtol=1e-3)
+
+
+def test_categories_a_model_file_cannot_store_are_refused_at_fit():
+    from synthloom.errors import DataError
+
+    rng = np.random.default_rng(0)
+    binned = pd.DataFrame({"band": pd.cut(rng.normal(size=300), 4), "x": rng.normal(size=300)})
+    with pytest.raises(DataError, match=r"'band' holds Interval values .* convert the column to text"):
+        get_model("copula", random_state=0).fit(binned)  # not a JSON error at save, after the fit

@@ -19,7 +19,7 @@ import torch
 from scipy.special import ndtr, ndtri
 from sklearn.mixture import BayesianGaussianMixture
 
-from synthloom.data.metadata import ColumnKind, ColumnSpec, check_not_complex
+from synthloom.data.metadata import ColumnKind, ColumnSpec, check_not_complex, has_plain_categories
 from synthloom.errors import DataError, DataWarning
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
@@ -529,8 +529,9 @@ class NumericEncoder(ColumnEncoder):
 
 
 def _declared_categories(dtype: Any) -> dict[str, Any] | None:
-    """A pandas categorical dtype as plain JSON (categories, their dtype, ordered); None for other dtypes."""
-    if not isinstance(dtype, pd.CategoricalDtype):
+    """A pandas categorical dtype as plain JSON (categories, their dtype, ordered); None for other dtypes
+    and for categories JSON cannot hold (dates, intervals: restored as a plain "category" dtype)."""
+    if not has_plain_categories(dtype):
         return None
     return {
         "values": [_py(category) for category in dtype.categories],
@@ -565,6 +566,12 @@ class CategoricalEncoder(ColumnEncoder):
         counts = counts[counts > 0]
         order = sorted(range(len(counts)), key=lambda i: (-counts.iloc[i], str(counts.index[i])))
         levels = [None if pd.isna(counts.index[i]) else _py(counts.index[i]) for i in order]
+        odd = next((v for v in levels if v is not None and not isinstance(v, str | int | float | bool)), None)
+        if odd is not None:  # an Interval (pd.cut), a tuple: the model file's JSON could not hold it
+            raise DataError(
+                f"column {self.name!r} holds {type(odd).__name__} values ({odd!r}), which a model file "
+                "cannot store; convert the column to text first (.astype(str))"
+            )
         frequencies = counts.to_numpy()[order].astype(np.float64)
         self.dtype = str(series.dtype)
         self.categories = _declared_categories(series.dtype)

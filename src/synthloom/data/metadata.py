@@ -167,6 +167,17 @@ def check_column_names(columns: Iterable[object], source: str = "data") -> None:
         raise DataError(f"{source} has duplicate column name(s) {dupes}; rename them so each is unique")
 
 
+def has_plain_categories(dtype: object) -> bool:
+    """Whether ``dtype`` is a pandas categorical whose categories are text, numbers or booleans (what a
+    model file's JSON holds; dates and intervals are not)."""
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return False
+    categories = dtype.categories
+    if categories.dtype == object:
+        return all(isinstance(value, str) for value in categories)
+    return categories.dtype.kind in "biuf"
+
+
 def check_not_complex(series: pd.Series) -> None:
     """Refuse complex numbers, whose imaginary part every number encoding would drop."""
     if pd.api.types.is_complex_dtype(series):
@@ -178,7 +189,7 @@ def check_not_complex(series: pd.Series) -> None:
 
 def _infer_column(series: pd.Series) -> ColumnSpec:
     check_not_complex(series)
-    if isinstance(series.dtype, pd.CategoricalDtype):  # declared categorical, even with number categories
+    if has_plain_categories(series.dtype):  # declared categorical, even with number categories
         return ColumnSpec(ColumnKind.CATEGORICAL)
     if pd.api.types.is_bool_dtype(series):
         return ColumnSpec(ColumnKind.BOOLEAN)
