@@ -189,6 +189,9 @@ def test_new_images_in_a_folder_are_all_scored_by_file(tmp_path) -> None:
     assert sorted(table["file"]) == sorted(f"cat/{index}.png" for index in range(7))  # every one, by name
     held_out = _invoke("score", model, tmp_path / "new", "-o", scores, "--holdout", "0.3")
     assert held_out.exit_code == 0 and len(pd.read_csv(scores)) == 2  # only fit's held-out share, if asked
+    nothing = _invoke("score", model, tmp_path / "new", "-o", tmp_path / "none.csv", "--holdout", "0.01")
+    _assert_user_error(nothing, "a hold-out share of 0.01 leaves no image to score")
+    assert not (tmp_path / "none.csv").exists()
 
 
 def test_a_folder_of_table_parts_is_a_table(tiny, tmp_path) -> None:

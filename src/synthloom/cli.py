@@ -144,7 +144,7 @@ def fit_command(
             params[name] = value
     if "device" in accepted:
         params.update(device=device, verbose=True)
-    elif device != "auto":
+    elif device not in ("auto", "cpu"):
         raise ConfigError(f"model {model!r} runs on the CPU only; drop --device")
     if "precision" in accepted:
         params["precision"] = precision

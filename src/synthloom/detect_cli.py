@@ -42,8 +42,8 @@ NormalOption = Annotated[
     typer.Option(
         "--normal-digits",
         "--normal-classes",
-        help="Images: comma-separated classes (numbers, or class folder names) that are normal, e.g. 0,1,2; "
-        "the others are anomalies.",
+        help="Images: comma-separated classes that are normal (class folder names, or numbers for numbered "
+        "images), e.g. 0,1,2; the others are anomalies.",
     ),
 ]
 
@@ -75,7 +75,7 @@ def _is_table(source: str) -> bool:
     if path.suffix.lower() in TABLE_SUFFIXES:
         return True
     if path.is_dir():  # a folder of table parts (what `synthloom sample -o folder/` writes), or of images
-        return any(path.glob("*.parquet")) or any(path.glob("*.csv"))
+        return any(path.glob("part-*.parquet")) or any(path.glob("part-*.csv"))
     bundled = {info.name: info.kind for info in datasets.list()}
     return not path.suffix and not path.exists() and bundled.get(source) == "table"
 
@@ -224,6 +224,8 @@ def score_command(
     if holdout is None:  # a bundled set was split by fit; a user's new images are scored whole
         holdout = 0.15 if not Path(data).suffix and not Path(data).exists() else 0.0
     samples = _read_samples(data, detector.data_kind_ == "table", labels, normal_digits, holdout, "test")
+    if not len(samples.data):
+        raise DataError(f"{data}: a hold-out share of {holdout} leaves no image to score; raise --holdout")
     with console.status(f"scoring {len(samples.data):,} samples"):
         scores = detector.score(samples.data)
     threshold = detector.threshold(fpr)

@@ -189,7 +189,8 @@ def _to_number(column: str, value: Any, is_datetime: bool, zone: Any = None) -> 
         if pd.isna(stamp):
             raise ValueError
         if zone is not None and stamp.tzinfo is None:  # "2024-03-10" on a Berlin column: Berlin's midnight
-            stamp = stamp.tz_localize(zone)
+            # a clock time a DST change skips or repeats: the first instant at or after it
+            stamp = stamp.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
         return stamp.value / 1e9
     except (TypeError, ValueError):
         what = "dates or times" if is_datetime else "numbers"
