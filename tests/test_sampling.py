@@ -118,6 +118,8 @@ def test_csv_parts_are_read_back_as_one_table(copula, tmp_path):
 
 
 def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch):
+    import json
+
     import pandas as pd
 
     from synthloom.data.io import read_table
@@ -139,6 +141,11 @@ def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch
         TableStream(tmp_path / "cut")  # nor streamed by fit --stream
     with pytest.raises(ConfigError, match=r"other settings \(seed\)"):
         sample_to_parts(copula, 2_500, tmp_path / "cut", **{**settings, "seed": 2})
+    job = json.loads((tmp_path / "cut" / JOB_FILE).read_text())
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / JOB_FILE).write_text(json.dumps({**job, "chunk_rows": 250}))  # an earlier version's
+    with pytest.raises(ConfigError, match="drew in chunks of 250 rows, whose rows this version cannot"):
+        sample_to_parts(copula, 2_500, tmp_path / "old", **settings)
     resumed = Interrupt(copula)
     monkeypatch.setattr(copula, "sample", resumed)
     out = sample_to_parts(copula, 2_500, tmp_path / "cut", **settings)

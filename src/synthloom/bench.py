@@ -514,10 +514,13 @@ def run_benchmark(
     out = Path(out)
     store = ResultStore(out / RESULTS_FILE)
     recorded = store.records()
+    fingerprints = {
+        dataset: data_fingerprint(dataset) for dataset in {run.dataset for run in runs}
+    }  # read once
     for number, run in enumerate(runs, 1):
         label = f"[{number}/{len(runs)}] {run.model} on {run.dataset}"
         previous = recorded.get(run.key)
-        fingerprint = data_fingerprint(run.dataset)
+        fingerprint = fingerprints[run.dataset]
         current = previous is not None and previous.get("scoring", 1) == SCORING_VERSION
         same_data = previous is not None and previous.get("data_fingerprint") == fingerprint
         if current and same_data and not force and not (retry_failed and previous.get("error")):

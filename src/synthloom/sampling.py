@@ -320,7 +320,14 @@ def _start_or_resume(directory: Path, job: dict[str, Any]) -> bool:
         return True
     job_file = directory / JOB_FILE
     if job_file.exists():
-        differ = _differences(_read_json(job_file), job)
+        found = _read_json(job_file)
+        differ = _differences(found, job)
+        if differ == ["chunk_rows"]:  # parts under 100,000 rows were drawn in chunks of their own size
+            raise ConfigError(
+                f"{directory}: holds an unfinished sample that an earlier synthloom drew in chunks of "
+                f"{found['chunk_rows']:,} rows, whose rows this version cannot continue; delete the folder "
+                "and run again"
+            )
         if differ:
             raise ConfigError(
                 f"{directory}: holds an unfinished sample with other settings ({', '.join(differ)}); "
