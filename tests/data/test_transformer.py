@@ -477,3 +477,12 @@ def test_categories_a_model_file_cannot_store_are_refused_at_fit():
     binned = pd.DataFrame({"band": pd.cut(rng.normal(size=300), 4), "x": rng.normal(size=300)})
     with pytest.raises(DataError, match=r"'band' holds Interval values .* convert the column to text"):
         get_model("copula", random_state=0).fit(binned)  # not a JSON error at save, after the fit
+
+
+def test_fraction_width_follows_the_formats_separator():
+    from synthloom.data.encoders import _fraction_width
+
+    dotted = pd.Series(["31.12.2020 23:59:58,25", "01.01.2021 00:00:01,50"])
+    assert _fraction_width(dotted, "%d.%m.%Y %H:%M:%S,%f") == 2  # not the "12" of the date
+    assert _fraction_width(pd.Series(["2020-12-31T23:59:58.125Z"]), "%Y-%m-%dT%H:%M:%S.%fZ") == 3
+    assert _fraction_width(pd.Series(["2020-12-31 23:59"]), "%Y-%m-%d %H:%M") == 0

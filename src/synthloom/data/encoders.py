@@ -8,6 +8,7 @@ heads, conditional vectors and losses from. Every encoder's learned state is pla
 from __future__ import annotations
 
 import datetime
+import re
 import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -150,9 +151,11 @@ def to_datetimes(
         if "%z" in datetime_format:  # a naive stamp has no offset to write
             stamps = stamps.dt.tz_localize("UTC")
         if "%f" in datetime_format and 0 < fraction_width < 6:  # strftime writes six digits: ".120000"
-            before, after = datetime_format.split("%f", 1)
-            fraction = stamps.dt.strftime("%f").str[:fraction_width]
-            text = stamps.dt.strftime(before) + fraction + (stamps.dt.strftime(after) if after else "")
+            # one pass: the six digits are marked, then cut to the width
+            marked = stamps.dt.strftime(datetime_format.replace("%f", "%f\ue000", 1))
+            text = marked.str.replace(
+                rf"(\d{{{fraction_width}}})\d{{{6 - fraction_width}}}\ue000", r"\1", regex=True
+            )
         else:
             text = stamps.dt.strftime(datetime_format)
         return text.astype(object).where(stamps.notna(), np.nan)
@@ -209,7 +212,10 @@ def _fraction_width(series: pd.Series, datetime_format: str | None) -> int:
     """Digits text stamps write their fractions of a second with ("12:00:05.120": 3); 0 without any."""
     if datetime_format is None or "%f" not in datetime_format:
         return 0
-    widths = series.dropna().astype(str).str.extract(r":\d\d\.(\d+)", expand=False).str.len()
+    at = datetime_format.index("%f")
+    separator = re.escape(datetime_format[at - 1] if at else ".")  # "." or ",", as the format has it
+    # the last separator followed by digits: a date written "31.12.2020" comes before the time
+    widths = series.dropna().astype(str).str.extract(rf".*{separator}(\d+)", expand=False).str.len()
     return int(min(6, widths.max())) if widths.notna().any() else 0
 
 
