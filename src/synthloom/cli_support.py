@@ -32,12 +32,22 @@ def main_process_speaks() -> None:
     console.quiet = not is_main_process()
 
 
+def bundled_kind(source: str) -> str | None:
+    """ "table" or "images" when ``source`` names a bundled data set (a name without a file extension that
+    is no path here), None for a file or folder."""
+    from synthloom import datasets
+
+    if Path(source).suffix or Path(source).exists():
+        return None
+    return {info.name: info.kind for info in datasets.list()}.get(source)
+
+
 def load_input(source: str, encoding: str = "utf-8") -> Any:
     """A CSV/Parquet path, or the name of a bundled data set (a name without a file extension)."""
     from synthloom import datasets
     from synthloom.data.io import read_table
 
-    if not Path(source).suffix and source in {info.name for info in datasets.list()}:
+    if bundled_kind(source) is not None:
         return datasets.load(source)
     return read_table(source, encoding=encoding)
 

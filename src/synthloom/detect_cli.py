@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import typer
 
-from synthloom.cli_support import SeedOption, console, user_errors
+from synthloom.cli_support import SeedOption, bundled_kind, console, load_input, user_errors
 from synthloom.errors import ConfigError, DataError
-from synthloom.image_cli import HoldoutOption
+from synthloom.image_cli import DEFAULT_HOLDOUT, HoldoutOption
 
 detect_app = typer.Typer(
     name="detect",
@@ -68,7 +68,6 @@ class Samples:
 
 
 def _is_table(source: str) -> bool:
-    from synthloom import datasets
     from synthloom.data.io import TABLE_SUFFIXES
 
     path = Path(source)
@@ -76,16 +75,11 @@ def _is_table(source: str) -> bool:
         return True
     if path.is_dir():  # a folder of table parts (what `synthloom sample -o folder/` writes), or of images
         return any(path.glob("part-*.parquet")) or any(path.glob("part-*.csv"))
-    bundled = {info.name: info.kind for info in datasets.list()}
-    return not path.suffix and not path.exists() and bundled.get(source) == "table"
+    return bundled_kind(source) == "table"
 
 
 def _read_table_samples(source: str, labels: str | None) -> Samples:
-    from synthloom import datasets
-    from synthloom.data.io import read_table
-
-    path = Path(source)
-    frame = datasets.load(source) if not path.suffix and not path.exists() else read_table(path)
+    frame = load_input(source)
     if labels is None:
         return Samples(frame, None)
     if labels not in frame.columns:
@@ -167,7 +161,7 @@ def fit_command(
     max_minutes: Annotated[
         float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
     ] = None,
-    holdout: HoldoutOption = 0.15,
+    holdout: HoldoutOption = DEFAULT_HOLDOUT,
     seed: SeedOption = 0,
 ) -> None:
     """Learn what normal looks like (rows labelled anomalous, or classes not named normal, are left out)."""
@@ -222,7 +216,7 @@ def score_command(
     check_outputs(output, report)
     detector = load_detector(model_file)
     if holdout is None:  # a bundled set was split by fit; a user's new images are scored whole
-        holdout = 0.15 if not Path(data).suffix and not Path(data).exists() else 0.0
+        holdout = DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0
     samples = _read_samples(data, detector.data_kind_ == "table", labels, normal_digits, holdout, "test")
     if not len(samples.data):
         raise DataError(f"{data}: a hold-out share of {holdout} leaves no image to score; raise --holdout")

@@ -29,6 +29,7 @@ DataArgument = Annotated[
         help="Images: a bundled name (digits, mnist, faces, shapes), an .npz file, or a folder per class."
     ),
 ]
+DEFAULT_HOLDOUT = 0.15  # share of images fit keeps out, and evaluate / detect score judge on
 HoldoutOption = Annotated[
     float,
     typer.Option(
@@ -71,7 +72,7 @@ def fit_command(
     max_minutes: Annotated[
         float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
     ] = None,
-    holdout: HoldoutOption = 0.15,
+    holdout: HoldoutOption = DEFAULT_HOLDOUT,
     seed: SeedOption = 0,
 ) -> None:
     """Learn an image generator and save it (safetensors + JSON; no pickle).
@@ -183,7 +184,7 @@ def evaluate_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom image fit`.")],
     data: DataArgument,
     n: Annotated[int, typer.Option("--rows", "-n", help="Synthetic images to draw and score.", min=2)] = 2000,
-    holdout: HoldoutOption = 0.15,
+    holdout: HoldoutOption = DEFAULT_HOLDOUT,
     report: Annotated[Path | None, typer.Option("--report", help="Write an HTML page here.")] = None,
     features: Annotated[
         str | None,

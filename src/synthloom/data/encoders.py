@@ -270,6 +270,11 @@ class ColumnEncoder(ABC):
         return sum(span.width for span in self.spans)
 
 
+def is_missing_value(value: Any) -> bool:
+    """Whether a single asked value means "missing" (None or NaN), as a condition or a level."""
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
 def _py(value: Any) -> Any:
     """A numpy scalar as a plain Python value, so encoder state stays JSON."""
     return value.item() if isinstance(value, np.generic) else value

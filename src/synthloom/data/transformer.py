@@ -20,6 +20,7 @@ from synthloom.data.encoders import (
     IdentifierEncoder,
     NumericEncoder,
     Span,
+    is_missing_value,
 )
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, Metadata
 from synthloom.errors import ConditionError, ConfigError, NotFittedError
@@ -140,7 +141,7 @@ class TableTransformer:
                 f"column {column!r} is not categorical; give a numeric condition as a range (low, high)"
             )
         span = next(s for s in self.discrete_spans() if s.column == column)
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        if is_missing_value(value):
             if encoder.missing_code is not None:
                 return span, encoder.missing_code
             if None in encoder.rare_levels:  # missing values as rare as the levels in the "other" slot

@@ -26,6 +26,7 @@ from synthloom.data.encoders import (
     NumericEncoder,
     Span,
     column_zone,
+    is_missing_value,
     read_datetimes,
     to_float,
 )
@@ -140,7 +141,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         raise ConditionError(
             f"column {column!r} is constant or an identifier in the real data: it cannot be conditioned on"
         )
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing_value(value):
         if not encoder.has_missing:
             raise ConditionError(f"column {column!r} had no missing values in the real data")
         return MissingCondition(column)
@@ -158,7 +159,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
 
 def _rare_level(encoder: CategoricalEncoder, value: Any) -> Any:
     """The rare level ``value`` names, as the column holds it (text read as the levels' type)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing_value(value):
         return None
     return value if value in encoder.index else _coerce_like(value, encoder.levels)
 
