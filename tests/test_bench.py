@@ -227,3 +227,28 @@ def test_sdv_peer_takes_number_columns_that_look_boolean():
     )
     fake = bench.fit_sdv("sdv-copula", frame, None, seed=0)(50)
     assert len(fake) == 50 and set(fake["flag"].unique()) <= {0, 1}
+
+
+def test_cli_exits_1_when_a_run_failed(tmp_path, monkeypatch, table_csv) -> None:
+    """The failure is in the table, but a script running the benchmark must not read it as a success."""
+
+    def one_run_fails(runs, out, **_):
+        store = bench.ResultStore(Path(out) / bench.RESULTS_FILE)
+        store.append({"key": runs[0].key, **dataclasses.asdict(runs[0]), "error": "ValueError: broken"})
+        return bench.write_outputs(store, Path(out))
+
+    monkeypatch.setattr(bench, "run_benchmark", one_run_fails)
+    args = [
+        "bench",
+        "--models",
+        "copula",
+        "--datasets",
+        str(table_csv),
+        "--target",
+        "y",
+        "--out",
+        str(tmp_path),
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "1 of 1 runs failed" in result.output and "--retry-failed" in result.output

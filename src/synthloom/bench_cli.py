@@ -73,7 +73,7 @@ def bench_command(
     """Benchmark generators on data sets: fit/sample time, peak memory, quality, detection, TSTR/TRTR, DCR.
 
     Finished runs are kept in OUT/results.jsonl: a second call skips them, so an interrupted benchmark
-    resumes where it stopped.
+    resumes where it stopped. Exit code 1 when any run of the call failed (the others are still recorded).
     """
     from synthloom import bench
     from synthloom.data.io import check_writable
@@ -97,3 +97,11 @@ def bench_command(
         "target) on the test rows, trained on synthetic / real rows."
     )
     console.print(f"wrote {out / 'results.csv'}, {out / 'bench.html'}")
+    recorded = bench.ResultStore(out / bench.RESULTS_FILE).records()
+    failed = sum(1 for run in runs if recorded.get(run.key, {}).get("error"))
+    if failed:  # a script that runs the benchmark must see it did not measure everything
+        console.print(
+            f"[red]{failed} of {len(runs)} runs failed[/]: their errors are in the table and in "
+            f"{out / 'results.csv'}; --retry-failed runs them again"
+        )
+        raise typer.Exit(1)

@@ -101,3 +101,15 @@ def test_a_written_folder_has_the_usual_permissions(tmp_path) -> None:
     finally:
         os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o755
+
+
+def test_empty_and_hidden_class_folders_are_not_classes(tmp_path) -> None:
+    images = np.random.default_rng(2).random((4, 4, 4)).astype(np.float32)
+    out = write_image_dataset(images, np.array(["cat", "dog", "cat", "dog"]), tmp_path / "out")
+    (out / "bird").mkdir()  # made for images that never came
+    (out / ".ipynb_checkpoints").mkdir()
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(out / ".ipynb_checkpoints" / "copy.png")
+    with pytest.warns(UserWarning, match="without images are left out: bird"):
+        back = read_images(out)
+    assert back.class_names == ["cat", "dog"] and len(back.images) == 4
+    assert set(back.labels.tolist()) == {0, 1}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,11 +129,16 @@ def _read_npz(path: Path) -> ImageData:
 def _read_class_folders(root: Path) -> ImageData:
     from PIL import Image, UnidentifiedImageError
 
-    classes = sorted(p for p in root.iterdir() if p.is_dir())
-    files = [(f, label) for label, c in enumerate(classes) for f in sorted(c.iterdir())]
-    if not classes:  # images only, no classes (what an unconditional model's sample writes)
-        files = [(f, 0) for f in sorted(root.iterdir())]
-    files = [(f, label) for f, label in files if f.suffix.lower() in IMAGE_SUFFIXES]
+    # hidden folders (.ipynb_checkpoints, .thumbnails) are tools' copies, not classes
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    found = {folder: _image_files(folder) for folder in folders}
+    classes = [folder for folder in folders if found[folder]]
+    if len(classes) < len(folders) and classes:  # a class without images would be one the model never saw
+        empty = ", ".join(folder.name for folder in folders if not found[folder])
+        warnings.warn(f"{root}: class folders without images are left out: {empty}", stacklevel=3)
+    files = [(f, label) for label, c in enumerate(classes) for f in found[c]]
+    if not folders:  # images only, no classes (what an unconditional model's sample writes)
+        files = [(f, 0) for f in _image_files(root)]
     if not files:
         raise DataError(
             f"{root}: no images found; put them in one sub-folder per class (e.g. {root}/cat/1.png)"
@@ -155,6 +161,10 @@ def _read_class_folders(root: Path) -> ImageData:
         return ImageData(images.astype(np.float32) / 255.0, None, files=names)
     labels = np.array([label for _, label in files], dtype=np.int64)
     return ImageData(images.astype(np.float32) / 255.0, labels, [c.name for c in classes], names)
+
+
+def _image_files(folder: Path) -> list[Path]:
+    return sorted(f for f in folder.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def _to_uint8(images: np.ndarray) -> np.ndarray:
