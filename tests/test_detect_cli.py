@@ -169,6 +169,10 @@ def test_class_folders_are_selected_by_name(tmp_path) -> None:
     assert sorted(samples.labels.tolist()) == [0, 1, 1]  # circle normal, the two squares anomalous
     with pytest.raises(ConfigError, match="no class triangle; the images have circle, square"):
         _read_image_samples(str(tmp_path), "circle,triangle", 0.0, "train")
+    (tmp_path / "round, small").mkdir()
+    Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).save(tmp_path / "round, small" / "3.png")
+    with_comma = _read_image_samples(str(tmp_path), "round, small", 0.0, "train")
+    assert sorted(with_comma.labels.tolist()) == [0, 1, 1, 1]  # the folder whose name holds the comma
 
 
 def test_new_images_in_a_folder_are_all_scored_by_file(tmp_path) -> None:

@@ -43,7 +43,7 @@ NormalOption = Annotated[
         "--normal-digits",
         "--normal-classes",
         help="Images: comma-separated classes that are normal (class folder names, or numbers for numbered "
-        "images), e.g. 0,1,2; the others are anomalies.",
+        "images), e.g. 0,1,2; the others are anomalies. A class folder's whole name is taken whole.",
     ),
 ]
 
@@ -96,7 +96,12 @@ def _read_table_samples(source: str, labels: str | None) -> Samples:
 
 
 def _normal_classes(text: str, data: Any) -> list[Any]:
-    """The classes ``--normal-digits`` names, as ``data`` labels its images: folder names, or numbers."""
+    """The classes ``--normal-digits`` names, as ``data`` labels its images: folder names, or numbers.
+
+    A text that is a class name as a whole is that class, so a folder named with a comma can be given.
+    """
+    if data.class_names is not None and text.strip() in data.class_names:
+        return [text.strip()]
     parts = sorted({part.strip() for part in text.split(",") if part.strip()})
     if not parts:
         raise ConfigError("--normal-digits names no class; give e.g. 0,1,2")
