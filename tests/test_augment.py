@@ -157,6 +157,19 @@ def test_every_baseline_adds_the_planned_rows_per_class(three_classes) -> None:
     assert all(tuple(row) in real for row in copies)  # random oversampling repeats real rows
 
 
+def test_smote_takes_several_categorical_features(three_classes) -> None:
+    from synthloom.augment import _smote_rows, _split, target_metadata
+
+    rng = np.random.default_rng(3)
+    table = three_classes.assign(size=rng.choice(["S", "M", "L"], len(three_classes)))
+    meta = target_metadata(table, "label")
+    classes = list(class_counts(table, "label").index)
+    split = _split(table, "label", classes, meta, 0.8, None, seed=0, test_share=0.3)
+    assert split.features.categorical_mask.sum() == 2
+    rows, labels = _smote_rows(split)  # SMOTENC with two categorical columns
+    assert dict(zip(*np.unique(labels, return_counts=True), strict=True)) == split.plan
+
+
 def test_several_rare_classes_are_scored_one_against_the_rest(three_classes) -> None:
     result = evaluate_augmentation(
         three_classes, "label", "copula", ratio=1.0, seeds=1, methods=["none", "smote"]

@@ -407,7 +407,8 @@ def _smote_rows(split: _Split) -> tuple[np.ndarray, np.ndarray]:
     if mask.all():
         sampler = SMOTEN(**options)
     elif mask.any():
-        sampler = SMOTENC(categorical_features=np.flatnonzero(mask), **options)
+        # a list: imbalanced-learn 0.14 compares the argument with "auto", which an array cannot answer
+        sampler = SMOTENC(categorical_features=np.flatnonzero(mask).tolist(), **options)
     else:
         sampler = SMOTE(**options)
     x, y = sampler.fit_resample(split.x_train, split.y_train)
