@@ -80,3 +80,15 @@ def test_nearest_neighbours_match_sklearn():
     own, _ = nearest_neighbours(reference, reference, k=1, exclude_self=True)
     expected_own = NearestNeighbors(n_neighbors=2).fit(reference).kneighbors(reference)[0][:, 1]
     assert np.allclose(own[:, 0], expected_own)
+
+
+def test_a_boolean_column_is_one_level_per_value_whatever_its_spelling():
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"flag": rng.random(40) < 0.3, "x": rng.normal(size=40)})
+    as_numbers = real.assign(flag=real["flag"].astype(int))  # a CSV or another tool wrote it as 0/1
+    as_text = real.assign(flag=real["flag"].map({True: "true", False: "false"}))
+    for synthetic in (as_numbers, as_text):
+        tables = prepare(real, synthetic)
+        assert tables.synthetic["flag"].tolist() == real["flag"].tolist()
+        encoder = TableEncoder(tables.numeric, tables.discrete).fit(tables.real)
+        np.testing.assert_array_equal(encoder.transform(tables.synthetic), encoder.transform(tables.real))

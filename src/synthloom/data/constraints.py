@@ -36,6 +36,7 @@ from synthloom.data.encoders import (
     _fraction_width,
     _learn_decimals,
     _second_digits,
+    as_boolean,
     column_zone,
     dtype_name,
     read_datetimes,
@@ -500,7 +501,7 @@ class OneHot(_Group):
         return (self._ones(frame) == 1).sum(axis=1) == 1
 
     def condition(self, column: str, value: Any) -> ValueCondition:
-        if str(value).strip().lower() not in {"0", "1", "0.0", "1.0", "true", "false"}:
+        if not isinstance(as_boolean(value), bool):
             raise ConditionError(f"column {column!r} is one-hot: condition it on 0 or 1, not {value!r}")
         return ValueCondition(column, value)
 

@@ -275,6 +275,24 @@ def is_missing_value(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value))
 
 
+_BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
+
+
+def as_boolean(value: Any) -> Any:
+    """``value`` as True / False when it spells one (True, 1, 1.0, "true", "0", ...), else unchanged.
+
+    A boolean column can come back from a CSV or another tool as 0/1 or as text; read as booleans, every
+    spelling counts as the same level.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return _BOOLEAN_TEXT.get(value.strip().lower(), value)
+    return value
+
+
 def _py(value: Any) -> Any:
     """A numpy scalar as a plain Python value, so encoder state stays JSON."""
     return value.item() if isinstance(value, np.generic) else value

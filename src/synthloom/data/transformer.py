@@ -20,6 +20,7 @@ from synthloom.data.encoders import (
     IdentifierEncoder,
     NumericEncoder,
     Span,
+    as_boolean,
     is_missing_value,
 )
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, Metadata
@@ -189,7 +190,7 @@ def _coerce_like(value: Any, levels: list[Any]) -> Any:
         return value
     try:
         if isinstance(sample, bool):
-            return {"true": True, "false": False}.get(value.strip().lower(), value)
+            return as_boolean(value)
         return type(sample)(value)
     except (TypeError, ValueError):
         return value

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from synthloom.data.encoders import read_datetimes
+from synthloom.data.encoders import as_boolean, read_datetimes
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
     NUMERIC_KINDS,
@@ -184,6 +184,8 @@ def _clean(frame: pd.DataFrame, metadata: Metadata, source: str) -> pd.DataFrame
             columns[name] = _datetime_ns(series, spec, source)
         elif spec.kind in NUMERIC_KINDS:
             columns[name] = _numbers(series, spec, source)
+        elif spec.kind == ColumnKind.BOOLEAN:  # 0/1 or "true" in one table, True in the other: one level
+            columns[name] = series.map(as_boolean, na_action="ignore").astype(object)
         elif isinstance(series.dtype, pd.CategoricalDtype):
             # a categorical dtype would bring unobserved categories into every count
             columns[name] = series.astype(object)
