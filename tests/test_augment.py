@@ -167,6 +167,7 @@ def test_smote_takes_several_categorical_features(three_classes) -> None:
     split = _split(table, "label", classes, meta, 0.8, None, seed=0, test_share=0.3)
     assert split.features.categorical_mask.sum() == 2
     rows, labels = _smote_rows(split)  # SMOTENC with two categorical columns
+    assert rows.shape == (len(labels), split.x_train.shape[1])
     assert dict(zip(*np.unique(labels, return_counts=True), strict=True)) == split.plan
 
 

@@ -92,7 +92,7 @@ def summary_table(report: Report, title: str) -> Table:
             table.add_row(name, "-", "-", "not computed", f"because {result.not_computed}")
             continue
         value = "n/a" if headline.value is None else f"{headline.value:.3f}"
-        style = VERDICT_STYLE.get(headline.verdict, "")
-        verdict = f"[{style}]{headline.verdict}[/]" if style else headline.verdict
-        table.add_row(name, headline.label, value, verdict, headline.meaning)
+        style = VERDICT_STYLE.get(result.verdict, "")
+        verdict = f"[{style}]{result.verdict}[/]" if style else result.verdict
+        table.add_row(name, headline.label, value, verdict, result.summary_meaning)
     return table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from synthloom.metrics import alpha_precision_beta_recall, diversity, prdc, prepare
@@ -49,3 +50,24 @@ def test_embedding_has_two_coordinates_per_row_of_equal_size_samples(related_tra
     points = diversity(prepare(related_test, related_train)).extras["embedding"]
     rows = min(len(related_test), len(related_train))  # both tables are subsampled to one size
     assert points["real"].shape == points["synthetic"].shape == (rows, 2)
+
+
+def test_rare_categories_a_small_table_misses_by_chance_are_not_mode_collapse(make_related):
+    rng = np.random.default_rng(5)
+    real, synthetic = make_related(100, seed=3), make_related(100, seed=4)
+    # 3 rows of 100 (3%): a faithful 100-row sample lacks such a category 5% of the time
+    real["code"] = np.where(np.arange(100) < 3, "rare", rng.choice(["a", "b"], 100))
+    synthetic["code"] = rng.choice(["a", "b"], 100)
+    small = diversity(prepare(real, synthetic))
+    assert not any("Mode collapse" in w for w in small.warnings)
+    assert small.score("category_coverage").value == 1.0
+    large = diversity(prepare(pd.concat([real] * 30), pd.concat([synthetic] * 30)))  # 3,000 rows: not chance
+    assert any("code: rare" in w for w in large.warnings)
+
+
+def test_one_row_repeated_for_half_the_table_is_mode_collapse(related_train, related_test):
+    half = len(related_train) // 2
+    repeated = pd.concat([related_train.iloc[:half], related_train.iloc[[0] * half]], ignore_index=True)
+    result = diversity(prepare(related_test, repeated))
+    assert any("one row makes up 50% of the synthetic rows" in w for w in result.warnings)
+    assert not any("one row" in w for w in diversity(prepare(related_test, related_train)).warnings)

@@ -36,3 +36,19 @@ def test_exact_copies_match_integers_with_their_float_twins():
     train = pd.DataFrame({"n": [1, 2, 3, 4], "c": [1, 2, 1, 2]})
     rows = pd.DataFrame({"n": [1.0, 2.0, 9.0, 4.0], "c": [1.0, 2.0, 1.0, 1.0]})
     assert exact_copy_share(rows, train) == pytest.approx(0.5)
+
+
+def test_copies_among_fresh_rows_make_the_family_poor_behind_a_good_headline(
+    related_train, related_test, make_related
+):
+    fresh = make_related(470, seed=7)
+    copies = pd.concat([related_train.iloc[:3]] * 10, ignore_index=True)  # 30 rows: 6% exact copies
+    result = privacy(
+        prepare(related_test, pd.concat([fresh, copies], ignore_index=True), train=related_train)
+    )
+    assert result.headline.verdict == "good"  # the DCR share barely moves
+    assert result.score("exact_copies").verdict == "poor"
+    assert result.verdict == "poor" and result.concern.name == "exact_copies"
+    assert "Exact copies of training rows, poor: 6.00% of synthetic rows" in result.summary_meaning
+    clean = privacy(prepare(related_test, fresh, train=related_train))
+    assert clean.verdict == clean.headline.verdict and clean.summary_meaning == clean.headline.meaning

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from html.parser import HTMLParser
 
@@ -9,6 +10,7 @@ import pytest
 
 from synthloom.errors import DataError
 from synthloom.metrics import evaluate
+from synthloom.metrics.result import FamilyResult, Score
 from synthloom.report import check_loss_history
 from synthloom.report import html as report_html
 
@@ -108,3 +110,21 @@ def test_loss_history_is_checked():
     for bad in ({"loss": 1.0}, "loss", [3.0]):
         with pytest.raises(DataError, match="loss_history"):
             check_loss_history(bad)
+
+
+def test_summary_cards_and_json_show_the_familys_verdict(mixed_report, tmp_path):
+    """A poor score behind a good headline makes the card, the text summary and the JSON say poor."""
+    good = Score("closer_to_train", "Closer to training rows", 0.5, "No closer than unseen rows.", "good")
+    poor = Score("exact_copies", "Exact copies of training rows", 0.06, "6% copy a training row.", "poor")
+    families = {**mixed_report.families, "privacy": FamilyResult("privacy", scores=[good, poor])}
+    report = dataclasses.replace(mixed_report, families=families)
+    summary = report_html._summary(report)
+    card = summary[summary.index("<h3>Privacy</h3>") :].split("</div></div>")[0]
+    assert 'class="badge poor"' in card and "Exact copies of training rows, poor: 6% copy" in card
+    assert (
+        "privacy    Closer to training rows 0.500 (poor; Exact copies of training rows poor)"
+        in report.summary()
+    )
+    payload = json.loads(report.to_json(tmp_path / "r.json").read_text())
+    assert payload["families"]["privacy"]["verdict"] == "poor"
+    assert payload["families"]["fidelity"]["verdict"] == mixed_report.families["fidelity"].verdict

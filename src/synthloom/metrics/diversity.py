@@ -38,6 +38,10 @@ K_NEIGHBOURS = 5
 N_ALPHAS = 31
 EMBEDDING_POINTS = 2_000  # per table in the 2-D scatter: more only hides the picture
 MIN_CATEGORY_SHARE = 0.01  # a real category this common must appear in synthetic data
+# ... when a faithful sample of the synthetic table's size would miss it less often than this: at 100 rows
+# a 1% category is absent from 37% of faithful samples, so its absence says nothing there
+CHANCE_OF_MISSING = 1e-3
+REPEATED_ROW_SHARE = 0.05  # one synthetic row this common (and 5x the real data's most repeated) is collapse
 MODE_BINS = 20
 MIN_MODE_SHARE = 0.05  # a value range holding this share of real rows is a mode
 MODE_KEPT = 0.2  # a mode is missing when synthetic data puts under 20% of the real share there
@@ -100,6 +104,9 @@ def alpha_precision_beta_recall(real: np.ndarray, synthetic: np.ndarray) -> dict
 def category_coverage(tables: Tables) -> pd.DataFrame:
     """Per discrete column: real categories holding >= 1% of rows, and those the synthetic data lacks.
 
+    A category counts only where a faithful synthetic table of this size would hold it (it would miss it
+    with a chance under ``CHANCE_OF_MISSING``): on small tables, rare categories are absent by chance.
+
     Example:
         >>> category_coverage(prepare(real, collapsed)).loc[0, "missing"]
         'Divorced, Widowed'
@@ -107,7 +114,8 @@ def category_coverage(tables: Tables) -> pd.DataFrame:
     rows = []
     for name in tables.discrete:
         shares = tables.real[name].value_counts(normalize=True)
-        common = shares[shares >= MIN_CATEGORY_SHARE].index
+        missed_by_chance = (1 - shares) ** len(tables.synthetic)
+        common = shares[(shares >= MIN_CATEGORY_SHARE) & (missed_by_chance < CHANCE_OF_MISSING)].index
         present = set(tables.synthetic[name].dropna().unique())
         missing = [str(c) for c in common if c not in present]
         rows.append(
@@ -170,11 +178,12 @@ def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:
     categories, modes = category_coverage(tables), numeric_modes(tables)
     values["category_coverage"] = _category_share(categories)
     values["distinct_rows"] = _distinct_share(synthetic) / max(_distinct_share(real), 1e-12)
+    repeats = (_top_row_share(tables.synthetic), _top_row_share(tables.real))
     return FamilyResult(
         "diversity",
         scores=_diversity_scores(values),
         tables={"category_coverage": categories, "numeric_modes": modes},
-        warnings=_collapse_warnings(values, categories, modes),
+        warnings=_collapse_warnings(values, categories, modes, repeats),
         extras={"embedding": _embedding(real_x, synthetic_x, random_state)},
     )
 
@@ -187,6 +196,11 @@ def _category_share(categories: pd.DataFrame) -> float:
 def _distinct_share(frame: pd.DataFrame) -> float:
     """Share of rows that differ from every other row: mode collapse repeats rows."""
     return float(1.0 - frame.duplicated().mean())
+
+
+def _top_row_share(frame: pd.DataFrame) -> float:
+    """Share of the rows taken by the most repeated row."""
+    return float(frame.value_counts(dropna=False).iloc[0] / len(frame))
 
 
 def _density_verdict(v: dict[str, float]) -> str:
@@ -256,7 +270,9 @@ def _diversity_scores(values: dict[str, float]) -> list[Score]:
     return [measure.score(values) for measure in _MEASURES]
 
 
-def _collapse_warnings(values: dict[str, float], categories: pd.DataFrame, modes: pd.DataFrame) -> list[str]:
+def _collapse_warnings(
+    values: dict[str, float], categories: pd.DataFrame, modes: pd.DataFrame, repeats: tuple[float, float]
+) -> list[str]:
     lost = [f"{r.column}: {r.missing}" for r in categories.itertuples() if r.missing]
     lost += [f"{r.column}: {r.missing}" for r in modes.itertuples() if r.missing]
     found = []
@@ -270,7 +286,13 @@ def _collapse_warnings(values: dict[str, float], categories: pd.DataFrame, modes
             f"Low coverage: only {values['coverage']:.0%} of real rows have a synthetic row among their "
             "nearest neighbours; whole regions of the real data are missing or poorly reproduced."
         )
-    if values["distinct_rows"] < 0.5:
+    synthetic_top, real_top = repeats
+    if synthetic_top >= REPEATED_ROW_SHARE and synthetic_top > 5 * real_top:
+        found.append(
+            f"Mode collapse: one row makes up {synthetic_top:.0%} of the synthetic rows (the real data's "
+            f"most repeated row: {real_top:.1%})."
+        )
+    elif values["distinct_rows"] < 0.5:
         found.append("Mode collapse: synthetic rows repeat far more often than real rows do.")
     return found
 

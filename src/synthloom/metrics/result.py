@@ -116,6 +116,33 @@ class FamilyResult:
         """The score the summary card shows."""
         return self.scores[0] if self.scores else None
 
+    @property
+    def concern(self) -> Score | None:
+        """The first poor score behind a headline that is not poor (exact copies behind a good DCR share)."""
+        if self.headline is None or self.headline.verdict == POOR:
+            return None
+        return next((score for score in self.scores if score.verdict == POOR), None)
+
+    @property
+    def verdict(self) -> str:
+        """The family's verdict: the headline's, but poor when any of its scores is poor.
+
+        A summary must not call data good that one of its own measures finds a real problem with.
+        """
+        if self.not_computed or self.headline is None:
+            return NOT_COMPUTED
+        return POOR if self.concern is not None else self.headline.verdict
+
+    @property
+    def summary_meaning(self) -> str:
+        """The headline's meaning, followed by the poor score's when there is one."""
+        if self.headline is None:
+            return ""
+        concern = self.concern
+        if concern is None:
+            return self.headline.meaning
+        return f"{self.headline.meaning} {concern.label}, poor: {concern.meaning}"
+
     def score(self, name: str) -> Score:
         """The score called ``name``; a KeyError names the ones that exist."""
         for score in self.scores:

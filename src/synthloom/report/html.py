@@ -206,12 +206,13 @@ def _summary(report: Report) -> str:
                 f"{_badge(NOT_COMPUTED)}<p>Not computed, because {_e(result.not_computed)}.</p></div>"
             )
             continue
-        words = VERDICT_WORDS[name].get(headline.verdict, "")
+        verdict = result.verdict
+        words = VERDICT_WORDS[name].get(verdict, "")
         cards.append(
-            f'<div class="card {_e(headline.verdict)}"><h3>{_e(TITLES[name])}</h3>'
-            f'<div class="value">{_value(headline.value)}</div>{_badge(headline.verdict)} '
+            f'<div class="card {_e(verdict)}"><h3>{_e(TITLES[name])}</h3>'
+            f'<div class="value">{_value(headline.value)}</div>{_badge(verdict)} '
             f"<small>{_e(headline.label)}</small>"
-            f"<p><strong>{_e(words)}</strong> {_e(headline.meaning)}</p></div>"
+            f"<p><strong>{_e(words)}</strong> {_e(result.summary_meaning)}</p></div>"
         )
     return '<section id="summary"><h2>Summary</h2><div class="cards">' + "".join(cards) + "</div></section>"
 

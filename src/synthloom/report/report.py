@@ -93,12 +93,14 @@ class Report:
                 lines.append(f"{name:<10} {NOT_COMPUTED}, because {result.not_computed}")
             else:
                 value = "n/a" if headline.value is None else f"{headline.value:.3f}"
-                lines.append(f"{name:<10} {headline.label} {value} ({headline.verdict})")
+                concern = f"; {result.concern.label} poor" if result.concern else ""
+                lines.append(f"{name:<10} {headline.label} {value} ({result.verdict}{concern})")
         return "\n".join(lines)
 
 
 def _family_dict(result: FamilyResult) -> dict[str, Any]:
     return {
+        "verdict": result.verdict,  # the summary's: poor when any score is poor
         "not_computed": result.not_computed,
         "warnings": result.warnings,
         "scores": [
