@@ -49,15 +49,18 @@ def test_a_constant_real_target_is_not_computed(related_train, related_test):
     assert result.scores == []
 
 
-def test_a_single_class_synthetic_target_marks_tstr_not_computed(related_train, related_test):
+def test_a_single_value_synthetic_target_is_a_total_loss_not_a_missing_score(related_train, related_test):
     result = utility(prepare(related_test, related_train.assign(label="no"), train=related_train), "label")
     tstr = result.tables["tstr_trtr"].query("setting == 'TSTR'")
-    assert tstr["note"].str.startswith("not computed, because").all()
-    assert tstr["roc_auc"].isna().all()
-    assert result.score("tstr.gradient_boosting.roc_auc").verdict == "not computed"
+    assert tstr["note"].str.contains("predicts it for every row").all()
+    assert (tstr["roc_auc"] == 0.5).all()  # a constant ranks nothing
+    assert result.score("tstr.gradient_boosting.roc_auc").verdict == "poor"
     gap = result.score("gap")
-    assert gap.meaning.startswith("Not computed: the synthetic rows hold a single value of the target")
-    assert "nan" not in gap.meaning
+    assert gap.verdict == "poor" and gap.value > 0.3
+    assert "can only predict that value" in gap.meaning and "nan" not in gap.meaning
+    regression = utility(prepare(related_test, related_train.assign(y=1.0), train=related_train), "y")
+    r2 = regression.tables["tstr_trtr"].query("setting == 'TSTR'")["r2"]
+    assert (r2 < 0.05).all() and regression.score("gap").verdict == "poor"
 
 
 def test_an_empty_synthetic_column_is_an_uninformative_feature(related_train, related_test):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
+from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
@@ -207,13 +208,18 @@ def _tstr_table(data: _Data, random_state: int) -> pd.DataFrame:
         for setting, (x, y) in _training_sets(data, view).items():
             row = {"setting": setting, "trained_on": SETTINGS[setting], "model": model_name, "note": ""}
             if len(np.unique(y)) < 2:
-                row["note"] = "not computed, because the training target has a single value"
-                row.update(dict.fromkeys(metrics, float("nan")))
+                # all a model can learn from one target value is to predict it: score that, a total loss
+                row["note"] = "the training target has a single value: the model predicts it for every row"
+                fitted = _constant_model(data.task).fit(x, y)
             else:
                 fitted = clone(model).fit(_fillable(x), y)
-                row.update(_test_scores(fitted, data.features[view]["test"], data))
+            row.update(_test_scores(fitted, data.features[view]["test"], data))
             rows.append(row)
     return pd.DataFrame(rows, columns=["setting", "trained_on", "model", *metrics, "note"])
+
+
+def _constant_model(task: str) -> BaseEstimator:
+    return DummyClassifier(strategy="most_frequent") if task == "classification" else DummyRegressor()
 
 
 def _fillable(x: np.ndarray) -> np.ndarray:
@@ -257,7 +263,6 @@ def _macro_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:
 def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
-    # mean over the model families (NaN when no family could be trained, e.g. a one-class synthetic target)
     trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
     good, fair = _GAP_LIMITS[task]
     label = METRIC_LABELS[main]
@@ -265,10 +270,10 @@ def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
         f"Trained on synthetic rows, models reach {label} {tstr:.3f} on real test rows, against "
         f"{trtr:.3f} when trained on real rows (gap {trtr - tstr:.3f}; 0 = synthetic data is as useful)."
     )
-    if np.isnan(tstr):
-        gap_meaning = (
-            "Not computed: the synthetic rows hold a single value of the target, so no model can learn "
-            f"from them alone (trained on real rows: {label} {trtr:.3f})."
+    if table.loc[table["setting"] == "TSTR", "note"].str.len().all():
+        gap_meaning += (
+            " The synthetic rows hold a single value of the target, so a model trained on them can only "
+            "predict that value."
         )
     scores = [
         Score(
