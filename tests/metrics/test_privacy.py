@@ -52,3 +52,10 @@ def test_copies_among_fresh_rows_make_the_family_poor_behind_a_good_headline(
     assert "Exact copies of training rows, poor: 6.00% of synthetic rows" in result.summary_meaning
     clean = privacy(prepare(related_test, fresh, train=related_train))
     assert clean.verdict == clean.headline.verdict and clean.summary_meaning == clean.headline.meaning
+
+
+def test_a_hold_out_made_of_training_rows_is_pointed_out(related_train, related_test):
+    overlapping = privacy(prepare(related_train, related_train.copy(), train=related_train))
+    assert any("100% of the real (hold-out) rows are also training rows" in w for w in overlapping.warnings)
+    proper = privacy(prepare(related_test, related_train.copy(), train=related_train))
+    assert not any("hold-out) rows are also" in w for w in proper.warnings)

@@ -139,6 +139,7 @@ def _privacy_values(
         "membership_auc": membership_auc(d["members_to_synthetic"], d["others_to_synthetic"]),
         "exact_copies": exact_copy_share(synthetic, train),
         "exact_copies_holdout": exact_copy_share(holdout, train),
+        "holdout_distinct": float(1.0 - holdout.duplicated().mean()),
         "nndr": float(np.median(distance_ratio(d["synthetic_to_train"]))),
         "nndr_holdout": float(np.median(distance_ratio(d["holdout_to_train"]))),
         "dcr_median": float(np.median(d["synthetic_to_train"][:, 0])),
@@ -227,6 +228,13 @@ def _privacy_scores(values: dict[str, float]) -> list[Score]:
 
 def _privacy_warnings(v: dict[str, float]) -> list[str]:
     found = []
+    # rows that are distinct among themselves match training rows this often only when they are the same rows
+    if v["exact_copies_holdout"] >= 0.5 and v["holdout_distinct"] >= 0.9:
+        found.append(
+            f"{v['exact_copies_holdout']:.0%} of the real (hold-out) rows are also training rows: privacy "
+            "compares the synthetic rows with real rows the generator did not see; give the rows kept out "
+            "of its training as the real data."
+        )
     if v["exact_copies"] > v["exact_copies_holdout"] + 0.02:
         found.append(f"{v['exact_copies']:.1%} of synthetic rows are exact copies of training rows.")
     if v["closer_to_train"] > v["closer_to_train_holdout"] + 0.1 or v["membership_auc"] > 0.6:
