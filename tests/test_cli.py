@@ -127,6 +127,28 @@ def test_evaluate_checks_every_output_before_writing_the_first(tmp_path, real_cs
     assert not (tmp_path / "ev.json").exists()
 
 
+def test_an_output_is_never_another_output_or_an_input(tmp_path, real_csv):
+    same = tmp_path / "same.out"
+    twice = invoke("evaluate", real_csv, real_csv, "--json", same, "--report", same)
+    assert_user_error(twice, "same.out is given for two outputs")
+    assert not same.exists()
+    before = real_csv.read_bytes()
+    over_input = invoke("evaluate", real_csv, real_csv, "--report", real_csv)
+    assert_user_error(over_input, "real.csv is an input of this command")
+    assert_user_error(invoke("fit", real_csv, "-o", real_csv), "real.csv is an input of this command")
+    assert real_csv.read_bytes() == before
+
+
+def test_evaluate_reads_csv_files_in_the_given_encoding(tmp_path, default_frame):
+    frame = default_frame.head(200).assign(student=lambda f: f["student"].map({"Yes": "Oui-é", "No": "Non"}))
+    latin = tmp_path / "latin.csv"
+    frame.to_csv(latin, index=False, encoding="latin-1")
+    assert_user_error(invoke("evaluate", latin, latin), "not valid utf-8", "--encoding")
+    result = invoke("evaluate", latin, latin, "--encoding", "latin-1", "--json", tmp_path / "e.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "e.json").read_text())["scores"]["fidelity.column_shapes"] == 1.0
+
+
 def test_missing_file_and_unknown_model(tmp_path, real_csv):
     assert_user_error(invoke("fit", tmp_path / "nope.csv", "-o", tmp_path / "m"), "nope.csv", "not found")
     assert_user_error(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from synthloom.cli_support import SeedOption, console, load_input, user_errors
+from synthloom.cli_support import EncodingOption, SeedOption, console, load_input, user_errors
 from synthloom.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def augment_command(
     epochs: Annotated[
         int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
     ] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of a CSV file.")] = "utf-8",
+    encoding: EncodingOption = "utf-8",
     seed: SeedOption = 0,
 ) -> None:
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
@@ -115,7 +115,7 @@ def augment_command(
     if report is not None and not evaluate:
         raise ConfigError("--report writes the evaluation: add --evaluate")
     # both outputs are checked before the fit: the table is written before the evaluation's report
-    check_outputs(output, report)
+    check_outputs(output, report, inputs=(data,))
     target = target or _bundled_target(data)
     frame = load_input(data, encoding)
     class_counts(frame, target)  # refuse a bad target before any work

@@ -16,6 +16,7 @@ from rich.table import Table
 from synthloom.augment_cli import augment_command
 from synthloom.bench_cli import bench_command
 from synthloom.cli_support import (
+    EncodingOption,
     SeedOption,
     console,
     err_console,
@@ -86,7 +87,7 @@ def fit_command(
         Path | None,
         typer.Option("--constraints", help="JSON business rules every sampled row keeps (see README)."),
     ] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="Text encoding of a CSV file.")] = "utf-8",
+    encoding: EncodingOption = "utf-8",
     device: Annotated[
         str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda (deep generators).")
     ] = "auto",
@@ -123,14 +124,14 @@ def fit_command(
     rank 0 prints and writes the model file.
     """
     from synthloom.data.constraints import load_constraints
-    from synthloom.data.io import check_writable
+    from synthloom.data.io import check_outputs
     from synthloom.data.metadata import Metadata
     from synthloom.registry import model_class
     from synthloom.training.settings import check_precision
 
     main_process_speaks()
     check_precision(precision)  # before the data is read
-    check_writable(output)  # before minutes of fitting, not after
+    check_outputs(None, output, inputs=(data, metadata, constraints))  # before minutes of fitting
 
     generator_class = model_class(model)
     if getattr(generator_class, "kind", "table") == "image":
@@ -257,6 +258,7 @@ def evaluate_command(
     ] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here.")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
+    encoding: EncodingOption = "utf-8",
     seed: SeedOption = 0,
 ) -> None:
     """Measure fidelity, detection, diversity, utility and privacy; print a summary, write the report."""
@@ -264,7 +266,8 @@ def evaluate_command(
     from synthloom.demo import summary_table
     from synthloom.metrics.evaluate import evaluate_files
 
-    check_outputs(None, report, json_path)  # both checked before the evaluation writes the first
+    # both checked before the evaluation writes the first
+    check_outputs(None, report, json_path, inputs=(real, synthetic, train, metadata))
     with console.status("evaluating: fidelity, detection, diversity, utility, privacy"):
         result = evaluate_files(
             real,
@@ -275,6 +278,7 @@ def evaluate_command(
             html_path=report,
             json_path=json_path,
             random_state=seed,
+            encoding=encoding,
         )
     console.print(summary_table(result, f"{synthetic} against {real}"))
     for warning in result.warnings:

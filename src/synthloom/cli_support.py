@@ -23,6 +23,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")]
+EncodingOption = Annotated[str, typer.Option("--encoding", help="Text encoding of CSV files (e.g. latin-1).")]
 
 
 def main_process_speaks() -> None:

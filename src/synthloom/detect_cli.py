@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import typer
 
-from synthloom.cli_support import SeedOption, bundled_kind, console, load_input, user_errors
+from synthloom.cli_support import EncodingOption, SeedOption, bundled_kind, console, load_input, user_errors
 from synthloom.errors import ConfigError, DataError
 from synthloom.image_cli import DEFAULT_HOLDOUT, HoldoutOption
 
@@ -78,8 +78,8 @@ def _is_table(source: str) -> bool:
     return bundled_kind(source) == "table"
 
 
-def _read_table_samples(source: str, labels: str | None) -> Samples:
-    frame = load_input(source)
+def _read_table_samples(source: str, labels: str | None, encoding: str) -> Samples:
+    frame = load_input(source, encoding)
     if labels is None:
         return Samples(frame, None)
     if labels not in frame.columns:
@@ -136,14 +136,20 @@ def _read_image_samples(source: str, normal: str | None, holdout: float, part: s
 
 
 def _read_samples(
-    source: str, table: bool, labels: str | None, normal: str | None, holdout: float, part: str
+    source: str,
+    table: bool,
+    labels: str | None,
+    normal: str | None,
+    holdout: float,
+    part: str,
+    encoding: str = "utf-8",
 ) -> Samples:
     """A table or the ``part`` of an image set, refusing the other kind's labelling option: ignored, a
     table's label column would become a model input."""
     if table:
         if normal is not None:
             raise ConfigError("--normal-digits is for images; use --labels for tables")
-        return _read_table_samples(source, labels)
+        return _read_table_samples(source, labels, encoding)
     if labels is not None:
         raise ConfigError("--labels is for tables; use --normal-digits for images")
     return _read_image_samples(source, normal, holdout, part)
@@ -167,14 +173,15 @@ def fit_command(
         float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
     ] = None,
     holdout: HoldoutOption = DEFAULT_HOLDOUT,
+    encoding: EncodingOption = "utf-8",
     seed: SeedOption = 0,
 ) -> None:
     """Learn what normal looks like (rows labelled anomalous, or classes not named normal, are left out)."""
-    from synthloom.data.io import check_writable
+    from synthloom.data.io import check_outputs
     from synthloom.models.ganomaly import GANomaly
 
-    check_writable(output)  # refused before minutes of fitting, not after
-    samples = _read_samples(data, _is_table(data), labels, normal_digits, holdout, "train")
+    check_outputs(None, output, inputs=(data,))  # refused before minutes of fitting, not after
+    samples = _read_samples(data, _is_table(data), labels, normal_digits, holdout, "train", encoding)
     samples.require(data, 0, "the detector learns what normal looks like from them")
     normal = samples.data if samples.labels is None else samples.data[samples.labels == 0]
     params: dict[str, Any] = {"random_state": seed, "device": device, "members": members, "verbose": True}
@@ -211,6 +218,7 @@ def score_command(
             "(fit's default) for a bundled set, every image of a file or folder.",
         ),
     ] = None,
+    encoding: EncodingOption = "utf-8",
 ) -> None:
     """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
     from synthloom.data.io import check_outputs, write_table
@@ -218,11 +226,12 @@ def score_command(
     from synthloom.models.ganomaly import load_detector
 
     # every output and the labels are checked before the first output is written: an error leaves nothing
-    check_outputs(output, report)
+    check_outputs(output, report, inputs=(model_file, data))
     detector = load_detector(model_file)
     if holdout is None:  # a bundled set was split by fit; a user's new images are scored whole
         holdout = DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0
-    samples = _read_samples(data, detector.data_kind_ == "table", labels, normal_digits, holdout, "test")
+    kind_is_table = detector.data_kind_ == "table"
+    samples = _read_samples(data, kind_is_table, labels, normal_digits, holdout, "test", encoding)
     if not len(samples.data):
         raise DataError(f"{data}: a hold-out share of {holdout} leaves no image to score; raise --holdout")
     with console.status(f"scoring {len(samples.data):,} samples"):

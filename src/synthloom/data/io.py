@@ -80,9 +80,19 @@ def check_writable(target: str | Path, folder: bool = False) -> Path:
     return target
 
 
-def check_outputs(table: Path | None, *others: Path | None) -> None:
+def check_outputs(table: Path | None, *others: Path | None, inputs: Sequence[str | Path | None] = ()) -> None:
     """Check a command's outputs before its first is written: ``table`` (a data table, so its suffix must
-    name a format) and ``others`` (any files); None stands for an output not asked for."""
+    name a format) and ``others`` (any files); None stands for an output not asked for. No two outputs may
+    be one file (the second would replace the first), and none may be one of the command's ``inputs``."""
+    asked: dict[Path, Path] = {}
+    for path in (table, *others):
+        if path is not None:
+            if Path(path).resolve() in asked:
+                raise ConfigError(f"{path} is given for two outputs; give each output its own file")
+            asked[Path(path).resolve()] = path
+    for source in inputs:
+        if source is not None and Path(source).resolve() in asked:
+            raise ConfigError(f"{source} is an input of this command; write the output to another file")
     if table is not None:
         table_format(check_writable(table))
     for path in others:

@@ -124,6 +124,7 @@ def evaluate_files(
     html_path: str | Path | None = None,
     json_path: str | Path | None = None,
     random_state: int = 0,
+    encoding: str = "utf-8",
 ) -> Report:
     """``evaluate`` on CSV / Parquet files, writing the HTML and JSON reports (what the CLI runs).
 
@@ -134,9 +135,9 @@ def evaluate_files(
         >>> report = evaluate_files("real.csv", "synthetic.csv", target="income", html_path="report.html")
         >>> print(report.summary())
     """
-    tables = {"real": read_table(real), "synthetic": read_table(synthetic)}
+    tables = {"real": read_table(real, encoding), "synthetic": read_table(synthetic, encoding)}
     if train is not None:
-        tables["train"] = read_table(train)
+        tables["train"] = read_table(train, encoding)
     meta = Metadata.load(metadata) if metadata is not None else None
     report = evaluate(
         tables["real"], tables["synthetic"], tables.get("train"), target, meta, random_state=random_state
@@ -146,8 +147,10 @@ def evaluate_files(
         for name, path in (("real", real), ("synthetic", synthetic), ("train", train))
         if path is not None
     }
-    if json_path is not None:
-        report.to_json(json_path)
+    # the page first: drawing it takes seconds, writing the JSON next to none, so an interruption
+    # almost never leaves one without the other
     if html_path is not None:
         report.to_html(html_path)
+    if json_path is not None:
+        report.to_json(json_path)
     return report
