@@ -17,11 +17,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from synthloom.metrics.encoding import TableEncoder, Tables, single_threaded, subsample_index
+from synthloom.metrics.privacy import exact_copy_share
 from synthloom.metrics.result import FamilyResult, Score, grade
 
 MAX_ROWS_PER_SIDE = 5_000  # bounds the time: 10,000 rows are plenty to detect a difference
 N_FOLDS = 3
 BELOW_CHANCE = 0.4  # a cross-validated AUC this far under 0.5 is no accident of the folds
+COPIES_TO_NAME = 0.01  # exact copies of real rows this common explain a below-chance AUC
 MODEL_LABELS = {"gradient_boosting": "Gradient boosting", "logistic": "Logistic regression"}
 
 
@@ -107,8 +109,21 @@ def detection(tables: Tables, random_state: int = 0) -> FamilyResult:
     below = min(aucs.values())
     warnings = []
     if below < BELOW_CHANCE:
-        warnings.append(
-            f"a classifier scores below chance (ROC-AUC {below:.2f}): synthetic rows that repeat real rows "
-            "make it guess the opposite of the truth; see the privacy family's exact copies"
-        )
+        warnings.append(_below_chance_warning(below, exact_copy_share(tables.synthetic, tables.all_real())))
     return FamilyResult("detection", scores=scores, warnings=warnings)
+
+
+def _below_chance_warning(auc: float, copies: float) -> str:
+    """Why cross-validated classifiers guess the opposite of the truth: a value's twin, labelled the other
+    way, sits in the training folds, whether whole rows repeat or each column's values do."""
+    opening = f"a classifier scores below chance (ROC-AUC {auc:.2f})"
+    if copies >= COPIES_TO_NAME:
+        return (
+            f"{opening}: {copies:.1%} of the synthetic rows repeat a real row exactly, and such twins make "
+            "it guess the opposite of the truth; see the privacy family's exact copies"
+        )
+    return (
+        f"{opening}: {copies:.1%} of the synthetic rows repeat a real row, but the columns repeat real "
+        "values exactly (as real values reshuffled would), which makes it guess the opposite of the truth; "
+        "check the pair trends"
+    )
