@@ -6,6 +6,8 @@ import dataclasses
 import json
 from html.parser import HTMLParser
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from synthloom.errors import DataError
@@ -128,3 +130,12 @@ def test_summary_cards_and_json_show_the_familys_verdict(mixed_report, tmp_path)
     payload = json.loads(report.to_json(tmp_path / "r.json").read_text())
     assert payload["families"]["privacy"]["verdict"] == "poor"
     assert payload["families"]["fidelity"]["verdict"] == mixed_report.families["fidelity"].verdict
+
+
+def test_a_one_column_page_draws_no_relationship_and_cjk_labels_warn_nothing(tmp_path, recwarn):
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"城市": rng.choice(["北京", "上海", "广州"], 60)})
+    synthetic = pd.DataFrame({"城市": rng.choice(["北京", "上海", "广州"], 60)})
+    page = evaluate(real, synthetic).to_html(tmp_path / "one.html").read_text(encoding="utf-8")
+    assert "Relationships between columns" not in page and "distribution of 城市" in page
+    assert not [w for w in recwarn if "missing from font" in str(w.message)]

@@ -283,16 +283,17 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
     ]
     parts.append(_marginals(report, shapes, verdicts))
     association = result.extras["association"]
-    parts += [
-        "<h3>Relationships between columns</h3>",
-        _figure(
-            plots.heatmaps(association["real"], association["synthetic"]),
-            "heat maps of column associations: real, synthetic, difference",
-            trends.verdict,
-            trends.meaning + " Left: real data, middle: synthetic data (Pearson r for two numeric "
-            "columns, Cramér's V otherwise); right: the absolute difference, pale = relationship kept.",
-        ),
-    ]
+    if len(association["real"].columns) > 1:  # one column has no relationship to draw
+        parts += [
+            "<h3>Relationships between columns</h3>",
+            _figure(
+                plots.heatmaps(association["real"], association["synthetic"]),
+                "heat maps of column associations: real, synthetic, difference",
+                trends.verdict,
+                trends.meaning + " Left: real data, middle: synthetic data (Pearson r for two numeric "
+                "columns, Cramér's V otherwise); right: the absolute difference, pale = relationship kept.",
+            ),
+        ]
     pairs = result.tables["column_pair_trends"]
     weakest = pairs[pairs["meets_threshold"]].sort_values("score").head(15)
     if len(weakest):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -36,7 +37,10 @@ def figure(width: float, height: float, constrained: bool = True) -> Figure:
 def to_png(fig: Figure) -> str:
     """The figure as base64-encoded PNG (for a ``data:`` URI)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
+    with warnings.catch_warnings():
+        # labels in scripts the font lacks (CJK) are drawn as boxes: one warning per glyph says nothing more
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        fig.savefig(buffer, format="png", dpi=DPI)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
