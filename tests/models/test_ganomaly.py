@@ -8,7 +8,7 @@ import pytest
 import torch
 from sklearn.metrics import roc_auc_score
 
-from synthloom import datasets
+from synthloom import datasets, load
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.models.ganomaly import (
     GANomaly,
@@ -88,7 +88,6 @@ def test_save_load_round_trip_gives_the_same_scores(fitted, shuttle, tmp_path) -
     np.testing.assert_array_equal(loaded.score(shuttle[1]), fitted.score(shuttle[1]))
     assert loaded.get_params() == fitted.get_params()
     np.testing.assert_array_equal(loaded.predict(shuttle[1]), fitted.predict(shuttle[1]))
-    from synthloom import load
 
     np.testing.assert_array_equal(load(path).score(shuttle[1]), fitted.score(shuttle[1]))
 
@@ -232,3 +231,15 @@ def test_image_neighbours_include_the_input_view(digits) -> None:
     scores = detector.score(images)
     del detector.memory_inputs_  # a file written before the input view: the two learnt views only
     assert not np.array_equal(detector.score(images), scores)
+
+
+def test_a_detector_fitted_on_a_device_this_machine_lacks_loads_where_it_can(fitted, shuttle, tmp_path):
+    setting = fitted.device
+    fitted.device = "cuda:7"
+    try:
+        path = fitted.save(tmp_path / "gpu.synthloom")
+    finally:
+        fitted.device = setting
+    loaded = load(path)
+    assert loaded.device_.type in {"cpu", "cuda", "mps"} and str(loaded.device_) != "cuda:7"
+    np.testing.assert_array_equal(loaded.score(shuttle[1]), fitted.score(shuttle[1]))

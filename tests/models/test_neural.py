@@ -111,3 +111,12 @@ def test_a_diverged_fit_leaves_the_model_unfitted(default_frame, monkeypatch):
         model.fit(default_frame)
     with pytest.raises(NotFittedError):  # NaN weights neither sample nor save
         model.sample(5)
+
+
+def test_a_model_fitted_on_a_device_this_machine_lacks_loads_where_it_can(default_frame, tmp_path):
+    model = get_model("tvae", epochs=1, random_state=0).fit(default_frame)
+    model.device = "cuda:7"  # what a fit on an eight-GPU machine records
+    loaded = load(model.save(tmp_path / "gpu.synthloom"))
+    assert loaded.get_params()["device"] == "cuda:7"  # the setting is kept; the networks went elsewhere
+    assert loaded.device_.type in {"cpu", "cuda", "mps"} and loaded.device_ != torch.device("cuda:7")
+    pd.testing.assert_frame_equal(loaded.sample(20, random_state=1), model.sample(20, random_state=1))

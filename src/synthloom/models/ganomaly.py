@@ -76,7 +76,7 @@ from synthloom.models.image_base import _padded_side, check_images, run_random_b
 from synthloom.models.neural import seeded
 from synthloom.nn.image_layers import DownStack, UpStack
 from synthloom.nn.spans import SpanLayout
-from synthloom.training.device import resolve_device
+from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.settings import (
     autocast,
     check_training_params,
@@ -740,7 +740,7 @@ class GANomaly(HyperParameters):
     def _from_file(cls, description: dict[str, Any], tensors: dict[str, torch.Tensor]) -> GANomaly:
         model = cls(**description["params"])
         model.seed_ = int(description["seed"])
-        model.device_ = resolve_device(model.device)
+        model.device_ = loading_device(model.device)
         model.data_kind_ = str(description["data_kind"])
         model.n_training_samples_ = int(description["n_training_samples"])
         model.score_stats_ = {k: [float(v) for v in pair] for k, pair in description["score_stats"].items()}

@@ -44,7 +44,7 @@ from synthloom.models.base import (
 )
 from synthloom.models.neural import seeded
 from synthloom.training import distributed
-from synthloom.training.device import resolve_device
+from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.loop import run_epochs
 from synthloom.training.settings import autocast, check_training_params, flush_denormals
 
@@ -366,7 +366,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         model.class_weights_ = [float(w) for w in image["class_weights"]]
         model.loss_history_ = list(description["loss_history"])
         model._samples_drawn = 0
-        model.device_ = resolve_device(model.device)
+        model.device_ = loading_device(model.device)
         model._build()
         load_module_tensors(model._modules(), tensors, model.device_)
         return model

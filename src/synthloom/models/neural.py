@@ -31,7 +31,7 @@ from synthloom.models.base import BaseGenerator, _resolve_seed, load_module_tens
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
 from synthloom.training import distributed
-from synthloom.training.device import resolve_device
+from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
 from synthloom.training.settings import (
     autocast,
@@ -371,7 +371,7 @@ class NeuralGenerator(BaseGenerator):
         return {}
 
     def _restore(self, tensors: dict[str, torch.Tensor], extra: dict[str, Any]) -> None:
-        self.device_ = resolve_device(self.device)
+        self.device_ = loading_device(self.device)
         self.layout_ = SpanLayout(self.transformer_.spans, self.device_)
         self.sampler_ = ConditionalSampler(
             tensors.get("sampler.counts"), self.transformer_.spans, self.device_, self._conditioning_target()

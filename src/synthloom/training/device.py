@@ -29,3 +29,17 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ConfigError("device 'cuda' asked for, but no CUDA GPU is available; use --device auto or cpu")
     return resolved
+
+
+def loading_device(device: str) -> torch.device:
+    """Where a loaded model's networks go: its ``device`` setting when this machine has that device, else
+    the "auto" choice, so a model fitted on a GPU samples on a machine without one."""
+    try:
+        resolved = resolve_device(device)
+    except ConfigError:
+        return resolve_device("auto")
+    mps = getattr(torch.backends, "mps", None)
+    missing = (resolved.type == "mps" and (mps is None or not mps.is_available())) or (
+        resolved.type == "cuda" and resolved.index is not None and resolved.index >= torch.cuda.device_count()
+    )
+    return resolve_device("auto") if missing else resolved
