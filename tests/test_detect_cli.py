@@ -207,3 +207,18 @@ def test_a_folder_of_table_parts_is_a_table(tiny, tmp_path) -> None:
     )
     assert fit.exit_code == 0, fit.output
     assert load_detector(model).data_kind_ == "table"
+
+
+def test_an_interruption_while_the_page_is_drawn_leaves_no_scores(tiny, tmp_path, monkeypatch) -> None:
+    from synthloom import detect_cli
+
+    def interrupted(*args: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(detect_cli, "_report_page", interrupted)
+    scores, page = tmp_path / "s.csv", tmp_path / "p.html"
+    result = _invoke(
+        "score", tiny / "d.synthloom", tiny / "det.csv", "--labels", "label", "-o", scores, "--report", page
+    )
+    assert result.exit_code == 130 and "nothing half-written was kept" in result.output
+    assert not scores.exists() and not page.exists()

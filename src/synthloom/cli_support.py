@@ -69,7 +69,10 @@ def user_errors(command: F) -> F:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
-            err_console.print("interrupted: no partial output was kept", highlight=False)
+            err_console.print(
+                "interrupted: nothing half-written was kept (a file reported as written is complete)",
+                highlight=False,
+            )
             raise typer.Exit(130) from None
 
     return guarded  # type: ignore[return-value]

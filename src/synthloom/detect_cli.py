@@ -221,7 +221,7 @@ def score_command(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
-    from synthloom.data.io import check_outputs, write_table
+    from synthloom.data.io import atomic_write_text, check_outputs, write_table
     from synthloom.metrics.anomaly import anomaly_scores
     from synthloom.models.ganomaly import load_detector
 
@@ -244,6 +244,8 @@ def score_command(
         table.insert(0, "file", samples.files)
     if samples.labels is not None:
         table["label"] = samples.labels
+    # the page is drawn before either file is written: an interruption while drawing leaves neither
+    page = None if report is None else _report_page(detector, samples, scores, threshold, metrics, data)
     write_table(table, output)
     console.print(f"wrote {len(table):,} scores to {output}; {int(table['flagged'].sum()):,} flagged")
     if metrics:
@@ -255,8 +257,9 @@ def score_command(
             "ROC-AUC, PR-AUC and F1 need both kinds, so only the scores were written",
             highlight=False,
         )
-    if report is not None:
-        _write_report(report, detector, samples, scores, threshold, metrics, title=f"anomalies in {data}")
+    if report is not None and page is not None:
+        atomic_write_text(report, page)
+        console.print(f"wrote {report}")
 
 
 def _print_metrics(metrics: dict[str, float]) -> None:
@@ -272,22 +275,21 @@ def _print_metrics(metrics: dict[str, float]) -> None:
     console.print(table)
 
 
-def _write_report(
-    path: Path,
+def _report_page(
     detector: Any,
     samples: Samples,
     scores: np.ndarray,
     threshold: float,
     metrics: dict[str, float],
-    title: str,
-) -> None:
-    from synthloom.data.io import atomic_write_text
+    data: str,
+) -> str:
+    """The HTML page of the scores: the most anomalous samples beside their reconstructions."""
     from synthloom.report.anomaly import AnomalyPage, anomaly_report_html, most_anomalous
 
     top = most_anomalous(scores)
     shown = samples.data.iloc[top] if isinstance(samples.data, pd.DataFrame) else samples.data[top]
     page = AnomalyPage(
-        title=title,
+        title=f"anomalies in {data}",
         scores=scores,
         threshold=threshold,
         labels=samples.labels,
@@ -297,5 +299,4 @@ def _write_report(
         reconstructions=detector.reconstruct(shown),
         history=detector.loss_history_,
     )
-    atomic_write_text(path, anomaly_report_html(page))
-    console.print(f"wrote {path}")
+    return anomaly_report_html(page)
