@@ -38,6 +38,7 @@ from synthloom.data.io import JOB_FILE, atomic_path, atomic_write_text, table_fo
 from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError
 from synthloom.models.base import BaseGenerator, check_row_count
+from synthloom.models.conditions import TextRange
 
 CHUNK_ROWS = 100_000
 MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
@@ -61,6 +62,7 @@ def parse_row_count(text: str, option: str = "row count", minimum: int = 0) -> i
 def parse_condition_options(options: list[str]) -> dict[str, Any]:
     """``["income=>50K", "age=30..40", "zip="]`` -> ``{"income": ">50K", "age": ("30", "40"), "zip": None}``.
 
+    ``age=60..`` is open above, ``age=..30`` below; a category column takes ``1..5`` as its whole text.
     Values stay text; the model reads them as the column's type when it checks the conditions. Nothing
     after ``=`` asks for a missing value, as an empty CSV field holds one.
     """
@@ -72,8 +74,7 @@ def parse_condition_options(options: list[str]) -> dict[str, Any]:
             raise ConfigError(f"condition {option!r} must look like COLUMN=VALUE or COLUMN=LOW..HIGH")
         if column in conditions:
             raise ConfigError(f"column {column!r} has two conditions; give one value or range per column")
-        low, dots, high = value.partition("..")
-        conditions[column] = (low, high) if dots else (value or None)
+        conditions[column] = TextRange(value) if ".." in value else (value or None)
     return conditions
 
 

@@ -58,3 +58,48 @@ def test_rare_levels_keep_a_categorical_dtype_and_missing_values_can_be_rare():
     rare = model.sample(20, conditions={"city": encoder.rare_levels[3]})
     assert rare["city"].dtype == real["city"].dtype and rare["city"].eq(encoder.rare_levels[3]).all()
     assert model.sample(20, conditions={"city": None})["city"].isna().all()
+
+
+@pytest.fixture(scope="module")
+def dated() -> tuple[pd.DataFrame, object]:
+    """Whole-number ratings, day dates over two years, and a code column whose values hold '..'."""
+    rng = np.random.default_rng(1)
+    n = 2000
+    real = pd.DataFrame(
+        {
+            "rating": rng.integers(1, 6, n),
+            "age": rng.integers(18, 90, n),
+            "when": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 730, n), unit="D"),
+            "band": rng.choice(["1..5", "6..10"], n),
+        }
+    )
+    return real, get_model("copula", random_state=0).fit(real)
+
+
+def test_an_integer_column_is_asked_for_whole_numbers_at_once(dated):
+    _, model = dated
+    for impossible in (3.5, (3.2, 3.8)):
+        with pytest.raises(ConditionError, match="'rating' holds whole numbers"):
+            model.sample(10, conditions={"rating": impossible})
+    assert model.sample(10, conditions={"rating": "4"})["rating"].eq(4).all()
+
+
+def test_open_ended_ranges_and_a_date_naming_its_day(dated):
+    from synthloom.sampling import parse_condition_options
+
+    _, model = dated
+    older = model.sample(50, conditions=parse_condition_options(["age=60.."]), random_state=0)
+    younger = model.sample(50, conditions={"age": (None, 30)}, random_state=0)
+    assert older["age"].ge(60).all() and younger["age"].le(30).all()
+    upto = model.sample(20, conditions=parse_condition_options(["when=..2020-02-01"]), random_state=0)
+    assert upto["when"].le(pd.Timestamp("2020-02-01")).all()
+    month = model.sample(20, conditions={"when": "2020-03"}, random_state=0)  # a month names its days
+    assert month["when"].dt.to_period("M").eq(pd.Period("2020-03")).all()
+
+
+def test_a_category_holding_two_dots_is_asked_for_whole(dated):
+    from synthloom.sampling import parse_condition_options
+
+    _, model = dated
+    rows = model.sample(10, conditions=parse_condition_options(["band=1..5"]), random_state=0)
+    assert rows["band"].eq("1..5").all()

@@ -73,6 +73,19 @@ class CategoryCondition:
         return (levels == self.value).to_numpy() | (levels.astype(str) == str(self.value)).to_numpy()
 
 
+class TextRange(tuple):
+    """``LOW..HIGH`` as given on the command line: a range to a number or date column, and to a category
+    column its whole text (a category may hold ``..``). An empty end is open."""
+
+    text: str
+
+    def __new__(cls, text: str) -> TextRange:
+        low, _, high = text.partition("..")
+        made = super().__new__(cls, (low, high))
+        made.text = text
+        return made
+
+
 @dataclass(frozen=True)
 class RangeCondition:
     """``low <= column <= high`` on a numeric or datetime column."""
@@ -127,6 +140,8 @@ def parse_conditions(transformer: TableTransformer, conditions: Mapping[str, Any
 def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condition:
     encoder = transformer.encoder(column)
     if isinstance(encoder, CategoricalEncoder):
+        if isinstance(value, TextRange):
+            value = value.text
         if isinstance(value, list | tuple | set | dict | np.ndarray):
             raise ConditionError(
                 f"a condition on {column!r} takes one category, not {value!r}; for several, sample each "
@@ -167,16 +182,44 @@ def _rare_level(encoder: CategoricalEncoder, value: Any) -> Any:
 def _as_range(
     column: str, value: Any, kind: ColumnKind, is_datetime: bool, zone: Any = None
 ) -> tuple[float, float]:
-    """``(low, high)`` as numbers; dates and times without a zone are read in the column's ``zone``."""
+    """``(low, high)`` as numbers; dates and times without a zone are read in the column's ``zone``.
+
+    An end given as None (or empty text) is open. One whole number asks an integer column for itself; one
+    date or time asks a datetime column for the period it names ("2020-03-05": that day).
+    """
     if isinstance(value, tuple | list) and len(value) == 2:
-        low, high = (_to_number(column, v, is_datetime, zone) for v in value)
+        low, high = (
+            bound if _is_open(v) else _to_number(column, v, is_datetime, zone)
+            for v, bound in zip(value, (-np.inf, np.inf), strict=True)
+        )
     elif kind == ColumnKind.INTEGER and not isinstance(value, tuple | list):
         low = high = _to_number(column, value, is_datetime, zone)
+    elif is_datetime and isinstance(value, str | pd.Timestamp):
+        low, high = _period(column, value, zone)
     else:
         raise ConditionError(f"give a numeric condition on {column!r} as a range (low, high), not {value!r}")
     if low > high:
         raise ConditionError(f"range for column {column!r} has low > high: {value!r}")
+    if kind == ColumnKind.INTEGER and np.ceil(low) > np.floor(high):
+        raise ConditionError(
+            f"column {column!r} holds whole numbers, and {value!r} holds none; ask for a whole number or a "
+            "range that holds one"
+        )
     return low, high
+
+
+def _is_open(bound: Any) -> bool:
+    return bound is None or (isinstance(bound, str) and not bound.strip())
+
+
+def _period(column: str, value: str | pd.Timestamp, zone: Any) -> tuple[float, float]:
+    """The first and last instants of the day, month, minute... that one date or time names."""
+    try:
+        period = pd.Period(value)
+    except (TypeError, ValueError):
+        raise ConditionError(f"condition on column {column!r} needs dates or times, not {value!r}") from None
+    last = period.end_time.floor("us")  # the column's stamps are whole microseconds
+    return _to_number(column, period.start_time, True, zone), _to_number(column, last, True, zone)
 
 
 def _to_number(column: str, value: Any, is_datetime: bool, zone: Any = None) -> float:
