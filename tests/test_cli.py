@@ -290,3 +290,19 @@ def test_device_on_a_cpu_only_model_is_refused(tmp_path, real_csv):
     assert_user_error(result, "model 'copula' runs on the CPU only; drop --device")
     result = invoke("fit", real_csv, "--model", "copula", "--device", "cpu", "-o", tmp_path / "m.synthloom")
     assert result.exit_code == 0, result.output  # a loop over models with --device cpu keeps working
+
+
+def test_a_model_with_nan_weights_is_refused_as_damaged(tmp_path, model_file):
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    with safe_open(str(model_file), framework="pt") as handle:
+        metadata = handle.metadata()
+        tensors = {k: handle.get_tensor(k).clone() for k in handle.keys()}  # noqa: SIM118
+    name = next(k for k, t in tensors.items() if t.is_floating_point())
+    tensors[name].view(-1)[0] = float("nan")
+    damaged = tmp_path / "damaged.synthloom"
+    save_file(tensors, str(damaged), metadata=metadata)
+    out = tmp_path / "f.csv"
+    assert_user_error(invoke("sample", damaged, "-n", "5", "-o", out), "damaged", name, "NaN or infinite")
+    assert not out.exists()

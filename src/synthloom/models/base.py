@@ -451,6 +451,13 @@ def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor
             f"by synthloom {description.get('synthloom_version')}; "
             f"this synthloom ({__version__}) reads format {FILE_FORMAT_VERSION} or older: upgrade synthloom"
         )
+    # a fit that diverged is never saved, so a NaN weight is damage: it would sample empty rows silently
+    damaged = [name for name, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all()]
+    if damaged:
+        raise ModelFileError(
+            f"{path}: model file is damaged: the weights {', '.join(damaged[:3])} hold NaN or infinite "
+            "values; fit the model again or restore the file from a copy"
+        )
     return description, tensors
 
 
