@@ -167,16 +167,21 @@ def test_sample_from_missing_or_corrupt_model(tmp_path):
     assert not out.exists()
 
 
-def test_model_from_a_newer_format_is_refused(tmp_path, model_file):
+def _edited(model_path: Path, out: Path, edit) -> Path:
+    """A copy of a model file whose JSON description went through ``edit`` (as a hand or a tool might)."""
     from safetensors import safe_open
     from safetensors.torch import save_file
 
-    with safe_open(str(model_file), framework="pt") as handle:
-        header = json.loads(handle.metadata()["synthloom"])
+    with safe_open(str(model_path), framework="pt") as handle:
+        description = json.loads(handle.metadata()["synthloom"])
         tensors = {k: handle.get_tensor(k) for k in handle.keys()}  # noqa: SIM118
-    header["format_version"] = 99
-    newer = tmp_path / "newer.synthloom"
-    save_file(tensors, str(newer), metadata={"synthloom": json.dumps(header)})
+    edit(description)
+    save_file(tensors, str(out), metadata={"synthloom": json.dumps(description)})
+    return out
+
+
+def test_model_from_a_newer_format_is_refused(tmp_path, model_file):
+    newer = _edited(model_file, tmp_path / "newer.synthloom", lambda d: d.update(format_version=99))
     assert_user_error(invoke("sample", newer, "-n", "5", "-o", tmp_path / "f.csv"), "format 99", "upgrade")
 
 
@@ -306,3 +311,19 @@ def test_a_model_with_nan_weights_is_refused_as_damaged(tmp_path, model_file):
     out = tmp_path / "f.csv"
     assert_user_error(invoke("sample", damaged, "-n", "5", "-o", out), "damaged", name, "NaN or infinite")
     assert not out.exists()
+
+
+def test_an_edited_description_that_breaks_sampling_is_refused_at_load(tmp_path, model_file):
+    def huge_decimals(d):
+        numeric = next(e for e in d["transformer"]["encoders"] if "decimals" in e["state"])
+        numeric["state"]["decimals"] = 10**12
+
+    def rules_not_a_mapping(d):
+        d["constraints"] = [1]
+
+    for number, edit in enumerate((huge_decimals, rules_not_a_mapping)):
+        broken = _edited(model_file, tmp_path / f"broken{number}.synthloom", edit)
+        out = tmp_path / "f.csv"
+        refused = invoke("sample", broken, "-n", "5", "-o", out)
+        assert_user_error(refused, "corrupt or does not fit its weights")
+        assert not out.exists()

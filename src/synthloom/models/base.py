@@ -15,7 +15,8 @@ import inspect
 import itertools
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -391,7 +392,7 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
         from synthloom.models.ganomaly import load_detector
 
         return load_detector(path)
-    try:
+    with model_file_errors(path):
         model = model_class(description["model"])(**description["params"])
         model.seed_ = int(description["seed"])
         model.n_training_rows_ = int(description["n_training_rows"])
@@ -399,11 +400,27 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
         model.loss_history_ = list(description.get("loss_history", []))
         model._samples_drawn = 0
         model._restore(tensors, description["extra"])
-    except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as exc:
-        raise ModelFileError(
-            f"{path}: model file is corrupt or incomplete ({type(exc).__name__}: {exc})"
-        ) from None
+        # a description that does not fit its weights fails here, not at the user's first sample; a seeded
+        # draw leaves the model's own sequence of draws where it was
+        model._decode(model._sample(2, np.random.default_rng(0)), 0)
     return model
+
+
+@contextmanager
+def model_file_errors(path: Path, what: str = "model file") -> Iterator[None]:
+    """Turn any failure while rebuilding a model from its file into one ``ModelFileError`` naming it.
+
+    Only JSON and tensors are read, so a failure there is a damaged or edited description: a message,
+    not a traceback (the exception's type and text are kept in it).
+    """
+    try:
+        yield
+    except ModelFileError:
+        raise
+    except Exception as exc:
+        raise ModelFileError(
+            f"{path}: {what} is corrupt or does not fit its weights ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def module_tensors(modules: dict[str, torch.nn.Module]) -> dict[str, torch.Tensor]:

@@ -70,6 +70,7 @@ from synthloom.models.base import (
     _read_model_file,
     _resolve_seed,
     load_module_tensors,
+    model_file_errors,
     module_tensors,
 )
 from synthloom.models.image_base import _padded_side, check_images, run_random_batches
@@ -779,12 +780,8 @@ def load_detector(path: str | Path) -> GANomaly:
         raise ModelFileError(
             f"{path}: a generator model, not an anomaly detector; fit one with `synthloom detect fit`"
         )
-    try:
+    with model_file_errors(path, "detector file"):
         return GANomaly._from_file(description, tensors)
-    except (KeyError, TypeError, ValueError, IndexError, RuntimeError, ConfigError) as exc:
-        raise ModelFileError(
-            f"{path}: detector file is corrupt or incomplete ({type(exc).__name__}: {exc})"
-        ) from None
 
 
 def _member_seed(seed: int, member: int) -> int:

@@ -40,6 +40,7 @@ from synthloom.models.base import (
     _resolve_seed,
     check_row_count,
     load_module_tensors,
+    model_file_errors,
     module_tensors,
 )
 from synthloom.models.neural import seeded
@@ -417,12 +418,10 @@ def image_model_from_file(
         )
     if description.get("kind") != IMAGE_KIND:
         raise ModelFileError(f"{path}: a tabular model; use `synthloom sample` / synthloom.load for it")
-    try:
+    with model_file_errors(path):
         cls = model_class(description["model"])
         if not issubclass(cls, ImageGenerator):
             raise TypeError(f"{description['model']!r} is not an image generator")
-        return cls.from_file(description, tensors)
-    except (KeyError, TypeError, ValueError, IndexError, RuntimeError, ConfigError) as exc:
-        raise ModelFileError(
-            f"{path}: model file is corrupt or incomplete ({type(exc).__name__}: {exc})"
-        ) from None
+        model = cls.from_file(description, tensors)
+        model.sample(1, random_state=0)  # the description is checked against its weights once, now
+    return model
