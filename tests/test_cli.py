@@ -164,6 +164,7 @@ def test_sample_from_missing_or_corrupt_model(tmp_path):
     corrupt = tmp_path / "corrupt.synthloom"
     corrupt.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")
     assert_user_error(invoke("sample", corrupt, "-n", "5", "-o", out), "corrupt.synthloom", "not a readable")
+    assert_user_error(invoke("sample", tmp_path, "-n", "5", "-o", out), "a folder, not a model file")
     assert not out.exists()
 
 

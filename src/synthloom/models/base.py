@@ -443,6 +443,8 @@ def load_module_tensors(
 
 
 def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    if path.is_dir():
+        raise ModelFileError(f"{path}: a folder, not a model file; give the .synthloom file `fit -o` wrote")
     if not path.is_file():
         raise ModelFileError(f"{path}: model file not found; check the path or fit a model first")
     try:
