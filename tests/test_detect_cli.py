@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from synthloom import datasets
 from synthloom.cli import app
-from synthloom.errors import DataWarning
+from synthloom.errors import DataError, DataWarning
 from synthloom.models.ganomaly import load_detector
 
 torch.set_num_threads(1)
@@ -222,3 +222,13 @@ def test_an_interruption_while_the_page_is_drawn_leaves_no_scores(tiny, tmp_path
     )
     assert result.exit_code == 130 and "nothing half-written was kept" in result.output
     assert not scores.exists() and not page.exists()
+
+
+def test_the_bundled_detection_set_brings_its_labels(tiny) -> None:
+    from synthloom.detect_cli import _read_table_samples
+
+    samples = _read_table_samples("shuttle", None, "utf-8")
+    assert "anomaly" not in samples.data.columns  # never a model input
+    assert samples.labels.mean() == pytest.approx(3511 / 49097)  # the 7.2% anomalies are known as such
+    with pytest.raises(DataError, match="columns: a, b, label"):  # every column, not the first eight
+        _read_table_samples(str(tiny / "det.csv"), "labell", "utf-8")

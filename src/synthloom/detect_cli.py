@@ -48,6 +48,9 @@ NormalOption = Annotated[
 ]
 
 
+ANOMALY_LABEL = "anomaly"  # the label column of the bundled detection sets: 1 = anomaly
+
+
 @dataclass
 class Samples:
     """Data to fit or score: a table or images, with 0/1 labels (1 = anomaly) when known, and the option
@@ -80,12 +83,16 @@ def _is_table(source: str) -> bool:
 
 def _read_table_samples(source: str, labels: str | None, encoding: str) -> Samples:
     frame = load_input(source, encoding)
+    if labels is None and bundled_kind(source) == "table" and ANOMALY_LABEL in frame.columns:
+        # a bundled detection set (shuttle): its label column would otherwise be learned as an input, and
+        # its anomalies as normal
+        labels = ANOMALY_LABEL
+        console.print(f"labels: the bundled set's {labels!r} column (1 = anomaly)", highlight=False)
     if labels is None:
         return Samples(frame, None)
     if labels not in frame.columns:
-        raise DataError(
-            f"{source}: no column {labels!r} for --labels (columns: {', '.join(frame.columns[:8])})"
-        )
+        columns = ", ".join(map(str, frame.columns))
+        raise DataError(f"{source}: no column {labels!r} for --labels (columns: {columns})")
     values = frame[labels]
     if values.isna().any() or not set(pd.unique(values).tolist()) <= {0, 1}:  # True == 1, False == 0
         raise DataError(
