@@ -75,7 +75,10 @@ def fit_command(
     data: Annotated[str, typer.Argument(help="Real data: a .csv/.parquet file or a bundled data set name.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (.synthloom).")],
     model: Annotated[
-        str, typer.Option("--model", "-m", help="Generator name (see `synthloom models`).")
+        str,
+        typer.Option(
+            "--model", "-m", help="Generator name (see `synthloom models`); copula: the fast baseline."
+        ),
     ] = "copula",
     epochs: Annotated[
         int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
@@ -300,6 +303,7 @@ def models_command() -> None:
     for name in list_models():
         doc = (model_class(name).__doc__ or "").strip().splitlines()[0]
         table.add_row(name, doc)
+    table.add_row("auto", "ddpm: the best quality in the benchmark (what `synthloom demo` fits)")
     console.print(table)
 
 
@@ -308,11 +312,13 @@ def models_command() -> None:
 def demo_command(
     dataset: Annotated[str, typer.Option("--dataset", help="Bundled data set to learn from.")] = "default",
     model: Annotated[
-        str, typer.Option("--model", "-m", help="Generator name (auto: the best per minute).")
+        str,
+        typer.Option("--model", "-m", help="Generator name (auto: ddpm, the best quality in the benchmark)."),
     ] = "auto",
-    out: Annotated[Path, typer.Option("--out", help="Folder for synthetic.csv, report.html, model.")] = Path(
-        "out"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Folder for synthetic.csv, report.html, scores.json, model.synthloom."),
+    ] = Path("out"),
     seed: SeedOption = 0,
 ) -> None:
     """End to end on bundled real data: fit, sample, evaluate, write outputs, print a summary."""

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from synthloom.errors import SynthloomError
+from synthloom.errors import DataError, SynthloomError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +50,12 @@ def load_input(source: str, encoding: str = "utf-8") -> Any:
 
     if bundled_kind(source) is not None:
         return datasets.load(source)
+    if not Path(source).suffix and not Path(source).exists():  # a misspelt bundled name, most likely
+        tables = ", ".join(info.name for info in datasets.list() if info.kind == "table")
+        raise DataError(
+            f"{source}: no such file or folder, and no bundled data set of that name; give a .csv or "
+            f".parquet file, or one of: {tables}"
+        )
     return read_table(source, encoding=encoding)
 
 
