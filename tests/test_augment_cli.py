@@ -66,6 +66,7 @@ def test_evaluate_prints_the_table_and_verdict_and_writes_the_report(tmp_path, r
         (["-t", "default", "-o", "x.csv", "--rows-per-class", "Yes"], "CLASS=N"),
         (["-t", "default", "-o", "x.csv", "--epochs", "3"], "copula has no setting epochs"),
         (["-t", "default", "-o", "x.csv", "--ratio", "2"], "ratio must be a number in (0, 1]"),
+        (["-t", "default", "-o", "x.csv", "--ratio", "0.5", "--rows-per-class", "Yes=9"], "not both"),
         (["-t", "default", "--report", "r.html", "-o", "x.csv"], "add --evaluate"),
     ],
 )
@@ -73,6 +74,7 @@ def test_user_errors_exit_2_with_one_line(tmp_path, real_csv, extra, message) ->
     result = runner.invoke(app, ["augment", str(real_csv), "-m", "copula", *extra])
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
+    assert "fitting" not in result.output  # refused before any work is announced
     assert not (tmp_path / "x.csv").exists()
 
 

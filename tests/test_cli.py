@@ -152,7 +152,7 @@ def test_evaluate_reads_csv_files_in_the_given_encoding(tmp_path, default_frame)
 def test_missing_file_and_unknown_model(tmp_path, real_csv):
     assert_user_error(invoke("fit", tmp_path / "nope.csv", "-o", tmp_path / "m"), "nope.csv", "not found")
     misspelt = invoke("fit", "adultt", "-o", tmp_path / "m")
-    assert_user_error(misspelt, "adultt: no such file or folder, and no bundled data set", "adult, adult_test")
+    assert_user_error(misspelt, "adultt: no such file or folder, and no bundled", "adult, adult_test")
     assert_user_error(
         invoke("fit", real_csv, "-o", tmp_path / "m", "--model", "gpt"), "unknown model 'gpt'", "copula"
     )

@@ -151,6 +151,9 @@ def test_user_errors_exit_2_with_one_line(tmp_path) -> None:
     assert result.exit_code == 2 and "this model's classes are numbers ([0, 1, 2])" in result.output
     result = runner.invoke(image_app, ["fit", "nowhere.npz", "-o", str(tmp_path / "m2")])
     assert result.exit_code == 2 and "not found" in result.output
+    result = runner.invoke(image_app, ["fit", "digits", "--model", "gan", "-o", str(tmp_path / "m2")])
+    assert result.exit_code == 2 and "'gan' is no image generator; image generators: cdcgan" in result.output
+    assert "ctgan" not in result.output  # table generators are not offered for images
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("x")
     result = runner.invoke(image_app, ["sample", str(model), "-n", "3", "-o", str(tmp_path / "full")])

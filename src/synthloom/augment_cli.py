@@ -107,8 +107,9 @@ def augment_command(
     seed: SeedOption = 0,
 ) -> None:
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
-    from synthloom.augment import augment, class_counts, evaluate_augmentation, with_progress
+    from synthloom.augment import augment, class_counts, evaluate_augmentation, plan_rows, with_progress
     from synthloom.data.io import check_outputs, write_table
+    from synthloom.registry import get_model
 
     if output is None and not evaluate:
         raise ConfigError("nothing to do: give -o OUT for the augmented table, or --evaluate, or both")
@@ -118,13 +119,11 @@ def augment_command(
     check_outputs(output, report, inputs=(data,))
     target = target or _bundled_target(data)
     frame = load_input(data, encoding)
-    class_counts(frame, target)  # refuse a bad target before any work
-    strategy: dict[str, Any] = {
-        "ratio": ratio,
-        "rows_per_class": parse_rows_per_class(rows_per_class) if rows_per_class else None,
-        "per_class": per_class,
-    }
+    per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
+    plan_rows(class_counts(frame, target), ratio, per_class_rows, target)  # refused before any work
+    strategy: dict[str, Any] = {"ratio": ratio, "rows_per_class": per_class_rows, "per_class": per_class}
     params = {"epochs": epochs} if epochs is not None else None
+    get_model(model, **(params or {}))  # an unknown model or setting is refused before any work, too
     if output is not None:
         console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
         both = augment(

@@ -44,11 +44,11 @@ def _image_model_class(name: str) -> Any:
 
     register_image_models()
 
-    cls = model_class(name)
-    if not issubclass(cls, ImageGenerator):
-        image_models = [n for n in list_models() if issubclass(model_class(n), ImageGenerator)]
-        raise ConfigError(f"{name!r} is a table generator; image generators: {', '.join(image_models)}")
-    return cls
+    image_models = [n for n in list_models() if issubclass(model_class(n), ImageGenerator)]
+    if name not in image_models:
+        kind = "a table generator" if name in list_models() else "no image generator"
+        raise ConfigError(f"{name!r} is {kind}; image generators: {', '.join(image_models)}")
+    return model_class(name)
 
 
 @image_app.command("fit")
