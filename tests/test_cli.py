@@ -330,3 +330,15 @@ def test_an_edited_description_that_breaks_sampling_is_refused_at_load(tmp_path,
         refused = invoke("sample", broken, "-n", "5", "-o", out)
         assert_user_error(refused, "corrupt or does not fit its weights")
         assert not out.exists()
+
+
+def test_demo_takes_a_training_length(tmp_path):
+    from synthloom import load
+
+    result = invoke("demo", "--model", "tvae", "--epochs", "1", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert load(tmp_path / "out" / "model.synthloom").get_params()["epochs"] == 1
+    assert (tmp_path / "out" / "scores.json").exists()
+    refused = invoke("demo", "--model", "copula", "--epochs", "3", "--out", tmp_path / "other")
+    assert_user_error(refused, "model 'copula' does not train in epochs; drop --epochs")
+    assert not (tmp_path / "other").exists()

@@ -41,6 +41,14 @@ app.command("bench")(bench_command)
 app.command("augment")(augment_command)
 
 
+EpochsOption = Annotated[
+    int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
+]
+MaxMinutesOption = Annotated[
+    float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
+]
+
+
 @app.command("datasets")
 @user_errors
 def datasets_command() -> None:
@@ -80,9 +88,7 @@ def fit_command(
             "--model", "-m", help="Generator name (see `synthloom models`); copula: the fast baseline."
         ),
     ] = "copula",
-    epochs: Annotated[
-        int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
-    ] = None,
+    epochs: EpochsOption = None,
     metadata: Annotated[
         Path | None, typer.Option("--metadata", help="JSON column kinds, overriding inference.")
     ] = None,
@@ -102,9 +108,7 @@ def fit_command(
             "or float32.",
         ),
     ] = "auto",
-    max_minutes: Annotated[
-        float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
-    ] = None,
+    max_minutes: MaxMinutesOption = None,
     stream: Annotated[
         bool,
         typer.Option(
@@ -140,12 +144,7 @@ def fit_command(
     if getattr(generator_class, "kind", "table") == "image":
         raise ConfigError(f"{model!r} generates images; use `synthloom image fit DATA --model {model}`")
     accepted = generator_class.param_names()
-    params: dict[str, Any] = {"random_state": seed}
-    for name, value, flag in (("epochs", epochs, "--epochs"), ("max_minutes", max_minutes, "--max-minutes")):
-        if value is not None:
-            if name not in accepted:
-                raise ConfigError(f"model {model!r} does not train in epochs; drop {flag}")
-            params[name] = value
+    params: dict[str, Any] = {"random_state": seed, **_training_length(model, epochs, max_minutes)}
     if "device" in accepted:
         params.update(device=device, verbose=True)
     elif device not in ("auto", "cpu"):
@@ -319,12 +318,29 @@ def demo_command(
         Path,
         typer.Option("--out", help="Folder for synthetic.csv, report.html, scores.json, model.synthloom."),
     ] = Path("out"),
+    epochs: EpochsOption = None,
+    max_minutes: MaxMinutesOption = None,
     seed: SeedOption = 0,
 ) -> None:
     """End to end on bundled real data: fit, sample, evaluate, write outputs, print a summary."""
     from synthloom.demo import run_demo
 
-    run_demo(dataset=dataset, model=model, out=out, seed=seed, console=console)
+    settings = _training_length(model, epochs, max_minutes)
+    run_demo(dataset=dataset, model=model, out=out, seed=seed, console=console, settings=settings)
+
+
+def _training_length(model: str, epochs: int | None, max_minutes: float | None) -> dict[str, Any]:
+    """``--epochs`` / ``--max-minutes`` as settings of ``model``, refused for one that has no epochs."""
+    from synthloom.registry import model_class
+
+    accepted = model_class(model).param_names()
+    settings: dict[str, Any] = {}
+    for name, value, flag in (("epochs", epochs, "--epochs"), ("max_minutes", max_minutes, "--max-minutes")):
+        if value is not None:
+            if name not in accepted:
+                raise ConfigError(f"model {model!r} does not train in epochs; drop {flag}")
+            settings[name] = value
+    return settings
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,7 @@ write ``synthetic.csv``, ``report.html``, ``scores.json`` and the model file, an
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,16 @@ def split_rows(frame: pd.DataFrame, test_share: float, seed: int) -> tuple[pd.Da
     return shuffled.iloc[n_test:].reset_index(drop=True), shuffled.iloc[:n_test].reset_index(drop=True)
 
 
-def run_demo(dataset: str, model: str, out: Path, seed: int, console: Console) -> Report:
-    """Fit, sample, evaluate and write every output; returns the report.
+def run_demo(
+    dataset: str,
+    model: str,
+    out: Path,
+    seed: int,
+    console: Console,
+    settings: Mapping[str, Any] | None = None,
+) -> Report:
+    """Fit, sample, evaluate and write every output; returns the report. ``settings`` go to the model
+    (``{"epochs": 20}``), on top of the seed and the data set's target.
 
     Example:
         >>> run_demo("default", "copula", Path("out"), seed=0, console=Console())
@@ -47,7 +56,11 @@ def run_demo(dataset: str, model: str, out: Path, seed: int, console: Console) -
     train, test = split_rows(real, test_share=0.3, seed=seed)
     console.print(f"[bold]{info.name}[/]: {info.description} ({len(real):,} rows, target {info.target!r})")
     generator_class = model_class(model)
-    params: dict[str, Any] = {"random_state": seed, **target_params(model, train, info.target)}
+    params: dict[str, Any] = {
+        "random_state": seed,
+        **target_params(model, train, info.target),
+        **(settings or {}),
+    }
     if "verbose" in generator_class().get_params():
         params["verbose"] = True
     start = time.perf_counter()
