@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,3 +94,16 @@ def test_a_boolean_column_is_one_level_per_value_whatever_its_spelling():
         assert tables.synthetic["flag"].tolist() == real["flag"].tolist()
         encoder = TableEncoder(tables.numeric, tables.discrete).fit(tables.real)
         np.testing.assert_array_equal(encoder.transform(tables.synthetic), encoder.transform(tables.real))
+
+
+def test_stamps_with_a_zone_against_stamps_without_are_pointed_out():
+    from synthloom.errors import DataWarning
+
+    stamps = pd.date_range("2024-01-01", periods=40, freq="h")
+    real = pd.DataFrame({"ts": stamps.tz_localize("Europe/Berlin"), "x": np.arange(40.0)})
+    naive = real.assign(ts=stamps)
+    with pytest.warns(DataWarning, match="'ts': the real data has a time zone and the synthetic data none"):
+        prepare(real, naive)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        prepare(real, real.copy())  # the same kind on both sides: nothing to say

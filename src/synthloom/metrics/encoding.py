@@ -13,6 +13,7 @@ numeric column. Distances, nearest neighbours, classifiers and the 2-D embedding
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ from synthloom.data.metadata import (
     Metadata,
     check_column_names,
 )
-from synthloom.errors import DataError
+from synthloom.errors import DataError, DataWarning
 
 MIN_ROWS = 10  # below this no estimate in any family means anything
 MAX_CATEGORIES = 30  # one-hot width per column; rarer categories share an "other" slot
@@ -130,6 +131,7 @@ def prepare(
     known = pd.concat([frames["training data"], real] if train is not None else [real], ignore_index=True)
     metadata = Metadata.infer(known) if metadata is None else metadata.completed(known)
     kept, notes = _evaluated_columns(metadata, real)
+    _warn_of_mixed_zones(frames, kept)
     cleaned = {source: _clean(frame, kept, source) for source, frame in frames.items()}
     return Tables(
         real=cleaned["real data"],
@@ -138,6 +140,25 @@ def prepare(
         metadata=kept,
         notes=notes,
     )
+
+
+def _warn_of_mixed_zones(frames: dict[str, pd.DataFrame], metadata: Metadata) -> None:
+    """Stamps with a zone in one table and none in another are compared as UTC: say so, they may shift."""
+    for name in metadata.columns_of(ColumnKind.DATETIME):
+        aware = {
+            source: isinstance(frame[name].dtype, pd.DatetimeTZDtype)
+            for source, frame in frames.items()
+            if pd.api.types.is_datetime64_any_dtype(frame[name])
+        }
+        if len(set(aware.values())) > 1:
+            with_zone = ", ".join(source for source, has_zone in aware.items() if has_zone)
+            without = ", ".join(source for source, has_zone in aware.items() if not has_zone)
+            warnings.warn(
+                f"column {name!r}: the {with_zone} has a time zone and the {without} none; stamps without "
+                "one are read as UTC, so they shift by the zone's offset: give both tables the same kind",
+                DataWarning,
+                stacklevel=3,
+            )
 
 
 def _check_frame(frame: object, source: str) -> None:
