@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from synthloom.cli_support import EncodingOption, SeedOption, console, load_input, user_errors
+from synthloom.cli_support import (
+    EncodingOption,
+    EpochsOption,
+    SeedOption,
+    bundled_target,
+    console,
+    load_input,
+    user_errors,
+)
 from synthloom.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -100,9 +108,7 @@ def augment_command(
     ] = False,
     seeds: Annotated[int, typer.Option("--seeds", help="Seeds (splits) to evaluate over.", min=1)] = 5,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML evaluation here.")] = None,
-    epochs: Annotated[
-        int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
-    ] = None,
+    epochs: EpochsOption = None,
     encoding: EncodingOption = "utf-8",
     seed: SeedOption = 0,
 ) -> None:
@@ -117,7 +123,9 @@ def augment_command(
         raise ConfigError("--report writes the evaluation: add --evaluate")
     # both outputs are checked before the fit: the table is written before the evaluation's report
     check_outputs(output, report, inputs=(data,))
-    target = target or _bundled_target(data)
+    target = target or bundled_target(data)
+    if target is None:
+        raise ConfigError("give the class column with --target")
     frame = load_input(data, encoding)
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     plan_rows(class_counts(frame, target), ratio, per_class_rows, target)  # refused before any work
@@ -155,12 +163,3 @@ def augment_command(
         if report is not None:
             result.to_html(report)
             console.print(f"wrote {report}")
-
-
-def _bundled_target(source: str) -> str:
-    from synthloom import datasets
-
-    known = {info.name: info for info in datasets.list() if info.kind == "table"}
-    if Path(source).suffix or source not in known:
-        raise ConfigError("give the class column with --target")
-    return known[source].target

@@ -17,6 +17,8 @@ from synthloom.augment_cli import augment_command
 from synthloom.bench_cli import bench_command
 from synthloom.cli_support import (
     EncodingOption,
+    EpochsOption,
+    MaxMinutesOption,
     SeedOption,
     console,
     err_console,
@@ -39,14 +41,6 @@ app.add_typer(image_app, name="image")
 app.add_typer(detect_app, name="detect")
 app.command("bench")(bench_command)
 app.command("augment")(augment_command)
-
-
-EpochsOption = Annotated[
-    int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
-]
-MaxMinutesOption = Annotated[
-    float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
-]
 
 
 @app.command("datasets")

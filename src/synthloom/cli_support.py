@@ -24,6 +24,12 @@ err_console = Console(stderr=True)
 
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")]
 EncodingOption = Annotated[str, typer.Option("--encoding", help="Text encoding of CSV files (e.g. latin-1).")]
+EpochsOption = Annotated[
+    int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
+]
+MaxMinutesOption = Annotated[
+    float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
+]
 
 
 def main_process_speaks() -> None:
@@ -41,6 +47,13 @@ def bundled_kind(source: str) -> str | None:
     if Path(source).suffix or Path(source).exists():
         return None
     return {info.name: info.kind for info in datasets.list()}.get(source)
+
+
+def bundled_target(source: str) -> str | None:
+    """The target column of the bundled table ``source`` names; None for a file or folder."""
+    from synthloom import datasets
+
+    return datasets.info(source).target if bundled_kind(source) == "table" else None
 
 
 def load_input(source: str, encoding: str = "utf-8") -> Any:

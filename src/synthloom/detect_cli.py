@@ -15,7 +15,15 @@ import numpy as np
 import pandas as pd
 import typer
 
-from synthloom.cli_support import EncodingOption, SeedOption, bundled_kind, console, load_input, user_errors
+from synthloom.cli_support import (
+    EncodingOption,
+    MaxMinutesOption,
+    SeedOption,
+    bundled_kind,
+    console,
+    load_input,
+    user_errors,
+)
 from synthloom.errors import ConfigError, DataError
 from synthloom.image_cli import DEFAULT_HOLDOUT, HoldoutOption
 
@@ -176,9 +184,7 @@ def fit_command(
     device: Annotated[
         str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda.")
     ] = "auto",
-    max_minutes: Annotated[
-        float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
-    ] = None,
+    max_minutes: MaxMinutesOption = None,
     holdout: HoldoutOption = DEFAULT_HOLDOUT,
     encoding: EncodingOption = "utf-8",
     seed: SeedOption = 0,
@@ -264,7 +270,7 @@ def score_command(
             "ROC-AUC, PR-AUC and F1 need both kinds, so only the scores were written",
             highlight=False,
         )
-    if report is not None and page is not None:
+    if page is not None:
         atomic_write_text(report, page)
         console.print(f"wrote {report}")
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from synthloom.cli_support import SeedOption, console, main_process_speaks, user_errors
+from synthloom.cli_support import MaxMinutesOption, SeedOption, console, main_process_speaks, user_errors
 from synthloom.errors import ConfigError
 
 image_app = typer.Typer(
@@ -69,9 +69,7 @@ def fit_command(
     device: Annotated[
         str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda.")
     ] = "auto",
-    max_minutes: Annotated[
-        float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
-    ] = None,
+    max_minutes: MaxMinutesOption = None,
     holdout: HoldoutOption = DEFAULT_HOLDOUT,
     seed: SeedOption = 0,
 ) -> None:
