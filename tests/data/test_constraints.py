@@ -283,3 +283,16 @@ def test_rules_on_millisecond_text_stamps_keep_milliseconds_and_the_text_width()
     start, end = pd.to_datetime(fake["start"]), pd.to_datetime(fake["end"])
     assert (end >= start).all() and (end.dt.microsecond % 1000 == 0).all()
     assert (end.dt.microsecond // 1000).nunique() > 50  # repaired ends are not on whole seconds
+
+
+def test_rules_on_text_stamps_with_an_offset_write_that_offset():
+    rng = np.random.default_rng(0)
+    start = pd.Series(pd.date_range("2024-03-20", periods=200, freq="7h", tz="+02:00"))
+    end = start + pd.to_timedelta(rng.integers(1, 50, 200), unit="h")
+    frame = pd.DataFrame(
+        {name: s.dt.strftime("%Y-%m-%d %H:%M:%S") + "+02:00" for name, s in [("start", start), ("end", end)]}
+    )
+    model = get_model("copula", random_state=0).fit(frame, constraints=[Inequality("start", "end")])
+    fake = model.sample(300)
+    assert fake["start"].str.endswith("+02:00").all() and fake["end"].str.endswith("+02:00").all()
+    assert (pd.to_datetime(fake["end"], utc=True) >= pd.to_datetime(fake["start"], utc=True)).all()

@@ -353,6 +353,11 @@ def test_timestamp_text_with_changing_offsets_decodes_to_utc_stamps():
     parsed = pd.to_datetime(drawn, format="%Y-%m-%dT%H:%M:%S%z")
     assert str(parsed.dtype) == "datetime64[ns, UTC]" and drawn.str.endswith("+0000").all()
     assert parsed.between(stamps.min(), stamps.max()).all()
+    # written with a colon ("+01:00", "+02:00"): UTC in that style, not strftime's "+0000"
+    colons = pd.DataFrame({"when": frame["when"].str.replace(r"(\d\d)$", r":\1", regex=True)})
+    drawn = TableTransformer(random_state=0).fit(colons).inverse_transform(wild)["when"]
+    assert drawn.str.endswith("+00:00").all()
+    assert pd.to_datetime(drawn, utc=True).tolist() == parsed.tolist()
 
 
 @pytest.mark.filterwarnings("ignore")  # the values that are not numbers / dates are warned about first
@@ -387,13 +392,21 @@ def test_a_date_range_condition_reads_day_first_text_dates_as_the_column_does():
         assert read.between("2020-02-01", "2020-05-01").all()
 
 
-def test_text_with_an_offset_other_than_utc_is_read_as_the_instants_it_names():
-    stamps = pd.date_range("2020-01-01 00:37", periods=60, freq="17h", tz="-05:00")
-    frame = pd.DataFrame({"when": stamps.strftime("%Y-%m-%dT%H:%M:%S-0500")})
+@pytest.mark.parametrize("offset", ["-0500", "+05:30"])
+def test_text_with_an_offset_other_than_utc_is_read_as_the_instants_it_names(offset):
+    stamps = pd.date_range("2020-01-01 00:37", periods=60, freq="17h", tz=offset)
+    frame = pd.DataFrame({"when": stamps.strftime("%Y-%m-%dT%H:%M:%S") + offset})
     transformer = TableTransformer(random_state=0).fit(frame)
     assert transformer.metadata_.columns["when"].datetime_format == "%Y-%m-%dT%H:%M:%S%z"
-    back = pd.to_datetime(transformer.inverse_transform(transformer.transform(frame))["when"], utc=True)
-    assert back.tolist() == stamps.tz_convert("UTC").tolist()  # written in UTC, the same instants
+    back = transformer.inverse_transform(transformer.transform(frame))["when"]
+    assert back.tolist() == frame["when"].tolist()  # the same instants, shown in the same offset
+    state = transformer.to_state()  # a file written before the offset was learned: UTC, as then
+    state["encoders"][0]["state"].pop("offset")
+    old = TableTransformer.from_state(json.loads(json.dumps(state))).inverse_transform(
+        transformer.transform(frame)
+    )
+    assert old["when"].str.endswith("+0000").all()
+    assert pd.to_datetime(old["when"], utc=True).tolist() == stamps.tz_convert("UTC").tolist()
 
 
 def test_a_date_range_on_a_zone_aware_column_is_read_in_its_zone():
@@ -486,3 +499,13 @@ def test_fraction_width_follows_the_formats_separator():
     assert _fraction_width(dotted, "%d.%m.%Y %H:%M:%S,%f") == 2  # not the "12" of the date
     assert _fraction_width(pd.Series(["2020-12-31T23:59:58.125Z"]), "%Y-%m-%dT%H:%M:%S.%fZ") == 3
     assert _fraction_width(pd.Series(["2020-12-31 23:59"]), "%Y-%m-%d %H:%M") == 0
+
+
+def test_a_date_asked_of_text_stamps_with_an_offset_is_that_offset_s_day():
+    stamps = pd.Series(pd.date_range("2024-03-20", periods=300, freq="7h", tz="+05:30"))
+    frame = pd.DataFrame({"t": stamps.dt.strftime("%Y-%m-%d %H:%M:%S") + "+05:30", "x": np.arange(300.0)})
+    model = get_model("copula", random_state=0).fit(frame)
+    rows = model.sample(100, conditions={"t": "2024-04-02"})
+    assert rows["t"].str.startswith("2024-04-02").all()  # the day as written, not UTC's day
+    with pytest.raises(ConditionError, match=r"\[2024-03-20 00:00:00\+05:30, "):
+        model.sample(5, conditions={"t": "2025-01-01"})

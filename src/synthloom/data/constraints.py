@@ -40,6 +40,7 @@ from synthloom.data.encoders import (
     column_zone,
     dtype_name,
     read_datetimes,
+    text_offset,
     to_datetimes,
     to_float,
 )
@@ -59,7 +60,8 @@ class NumericColumn:
 
     Datetimes are seconds since the epoch; ``step`` is the grid values sit on (1 for integers, a whole day
     or the finest digit of a second the stamps use for datetimes), ``decimals`` the rounding of continuous
-    values, ``fraction_width`` the digits text stamps write a second's fractions with.
+    values, ``fraction_width`` the digits text stamps write a second's fractions with, ``offset`` the UTC
+    offset they write (``encoders.text_offset``).
     """
 
     kind: str
@@ -68,6 +70,7 @@ class NumericColumn:
     step: float | None = None
     decimals: int | None = None
     fraction_width: int = 0
+    offset: str | None = None
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
@@ -78,6 +81,7 @@ class NumericColumn:
             whole_days = present.size and np.all(present % _DAY == 0)
             column.step = _DAY if whole_days else 10.0 ** -_second_digits(present)
             column.fraction_width = _fraction_width(series, spec.datetime_format)
+            column.offset = text_offset(series, spec.datetime_format)
         elif spec.kind == ColumnKind.INTEGER:
             column.step = 1.0
         elif present.size:
@@ -106,7 +110,9 @@ class NumericColumn:
     def write(self, values: np.ndarray, name: str) -> pd.Series:
         """Numbers back to the real column's form: dtype, datetime text format."""
         if self.kind == ColumnKind.DATETIME:
-            return to_datetimes(values, name, self.dtype, self.datetime_format, self.fraction_width)
+            return to_datetimes(
+                values, name, self.dtype, self.datetime_format, self.fraction_width, self.offset
+            )
         series = pd.Series(values, name=name)
         return series if np.isnan(values).any() else _cast(series, self.dtype)
 
@@ -358,7 +364,7 @@ class Inequality(Constraint):
     def condition(self, column: str, value: Any) -> RangeCondition:
         """A sampling condition on ``high``, whose encoding the generator no longer sees."""
         is_datetime = self.high_info_.kind == ColumnKind.DATETIME
-        zone = column_zone(self.high_info_.dtype)
+        zone = column_zone(self.high_info_.dtype, self.high_info_.offset)
         low, high = _as_range(column, value, ColumnKind(self.high_info_.kind), is_datetime, zone)
         if high < self.high_range_[0] or low > self.high_range_[1]:
             raise ConditionError(f"range {value!r} for column {column!r} lies outside the real data's range")

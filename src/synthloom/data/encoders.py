@@ -20,7 +20,13 @@ import torch
 from scipy.special import ndtr, ndtri
 from sklearn.mixture import BayesianGaussianMixture
 
-from synthloom.data.metadata import ColumnKind, ColumnSpec, check_not_complex, has_plain_categories
+from synthloom.data.metadata import (
+    STAMP_WITH_OFFSET,
+    ColumnKind,
+    ColumnSpec,
+    check_not_complex,
+    has_plain_categories,
+)
 from synthloom.errors import DataError, DataWarning
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
@@ -138,18 +144,27 @@ def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
 
 
 def to_datetimes(
-    seconds: np.ndarray, name: str, dtype: str, datetime_format: str | None, fraction_width: int = 0
+    seconds: np.ndarray,
+    name: str,
+    dtype: str,
+    datetime_format: str | None,
+    fraction_width: int = 0,
+    offset: str | None = None,
 ) -> pd.Series:
     """Seconds since the epoch (UTC, as ``to_float`` reads them) back to a column like the real one.
 
     Text comes back in ``datetime_format`` (its ``%f`` written with ``fraction_width`` digits, when 1 to
-    5); a zone-aware column in its zone, which ``dtype`` names.
+    5; its ``%z`` as ``offset``, the stamps shown in that offset, when one is given: see ``text_offset``);
+    a zone-aware column in its zone, which ``dtype`` names.
     """
     # whole microseconds first: seconds * 1e9 in float64 is off by up to 256 ns (".123" read ".122999808")
     stamps = pd.Series(pd.to_datetime(np.round(seconds * 1e6), unit="us"), name=name)
     if datetime_format is not None:
         if "%z" in datetime_format:  # a naive stamp has no offset to write
             stamps = stamps.dt.tz_localize("UTC")
+            if offset is not None:
+                stamps = stamps.dt.tz_convert(_fixed_zone(offset))
+                datetime_format = datetime_format.replace("%z", offset)
         if "%f" in datetime_format and 0 < fraction_width < 6:  # strftime writes six digits: ".120000"
             # one pass: the six digits are marked, then cut to the width
             marked = stamps.dt.strftime(datetime_format.replace("%f", "%f\ue000", 1))
@@ -171,13 +186,16 @@ def to_datetimes(
     return stamps.astype(dtype)
 
 
-def column_zone(dtype: str) -> Any:
-    """The time zone of a zone-aware datetime column, from its ``dtype_name``; None for any other column."""
+def column_zone(dtype: str, offset: str | None = None) -> Any:
+    """The time zone a datetime column shows its stamps in: a zone-aware column's (from its ``dtype_name``),
+    a text column's fixed ``offset`` (see ``text_offset``); None for any other column."""
     try:
         found = pd.api.types.pandas_dtype(dtype)
     except TypeError:
-        return None
-    return found.tz if isinstance(found, pd.DatetimeTZDtype) else None
+        found = None
+    if isinstance(found, pd.DatetimeTZDtype):
+        return found.tz
+    return _fixed_zone(offset) if offset is not None else None
 
 
 def dtype_name(dtype: Any) -> str:
@@ -217,6 +235,30 @@ def _fraction_width(series: pd.Series, datetime_format: str | None) -> int:
     # the last separator followed by digits: a date written "31.12.2020" comes before the time
     widths = series.dropna().astype(str).str.extract(rf".*{separator}(\d+)", expand=False).str.len()
     return int(min(6, widths.max())) if widths.notna().any() else 0
+
+
+def text_offset(series: pd.Series, datetime_format: str | None) -> str | None:
+    """How text stamps read with ``%z`` write their offset, when strftime's UTC ``+0000`` would differ.
+
+    One offset throughout the column ("+02:00"): that offset, exactly as written, so the synthetic stamps
+    are shown as the real ones are. Several (a zone's winter and summer time), all written with a colon:
+    "+00:00" (UTC, in their style). Otherwise None: UTC as ``%z`` writes it.
+    """
+    if datetime_format is None or "%z" not in datetime_format:
+        return None
+    offsets = series.dropna().astype(str).str.extract(STAMP_WITH_OFFSET)["offset"].dropna()
+    if offsets.empty:
+        return None
+    if offsets.nunique() == 1 and offsets.iloc[0] != "Z":
+        return str(offsets.iloc[0])
+    return "+00:00" if offsets.str.contains(":").all() else None
+
+
+def _fixed_zone(offset: str) -> datetime.timezone:
+    """The fixed UTC offset a "+02:00" / "-0530" text names."""
+    digits = offset[1:].replace(":", "")
+    delta = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return datetime.timezone(-delta if offset[0] == "-" else delta)
 
 
 def _second_digits(seconds: np.ndarray) -> int:
@@ -322,6 +364,7 @@ class NumericEncoder(ColumnEncoder):
 
     type_name = "numeric"
     fraction_width = 0  # files written before the width was learned: strftime's six digits
+    offset: str | None = None  # files written before the offset was learned: UTC as "+0000"
 
     def __init__(self, name: str, spec: ColumnSpec, method: str = "gmm") -> None:
         self.name, self.spec, self.method = name, spec, method
@@ -347,6 +390,7 @@ class NumericEncoder(ColumnEncoder):
         self.fill = float(np.median(present))
         self.decimals = self._rounding(present)
         self.fraction_width = _fraction_width(series, self.spec.datetime_format)
+        self.offset = text_offset(series, self.spec.datetime_format)
         self.dtype = dtype_name(series.dtype)
         # spikes take 1/10 of the distinct values at most, so other values always remain for the score
         if self.method == "spikes":
@@ -516,7 +560,9 @@ class NumericEncoder(ColumnEncoder):
 
     def _restore_dtype(self, values: np.ndarray) -> pd.Series:
         if self.spec.kind == ColumnKind.DATETIME:
-            return to_datetimes(values, self.name, self.dtype, self.spec.datetime_format, self.fraction_width)
+            return to_datetimes(
+                values, self.name, self.dtype, self.spec.datetime_format, self.fraction_width, self.offset
+            )
         series = pd.Series(values, name=self.name)
         if self.spec.numeric_coerced:
             return series
@@ -544,6 +590,7 @@ class NumericEncoder(ColumnEncoder):
             "fill": self.fill,
             "decimals": self.decimals,
             "fraction_width": self.fraction_width,
+            "offset": self.offset,
             "dtype": self.dtype,
             **learned,
         }

@@ -263,7 +263,7 @@ _DATETIME_FORMATS = (
     "%Y-%m",
 )
 # A time of day followed by a UTC offset: "Z", "+00:00", "-0500".
-_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offset>Z|[+-]\d\d:?\d\d)$")
+STAMP_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offset>Z|[+-]\d\d:?\d\d)$")
 
 
 def _guess_datetime_format(text: pd.Series) -> str | None:
@@ -272,12 +272,13 @@ def _guess_datetime_format(text: pd.Series) -> str | None:
     Stamps that all end in a UTC offset are matched without it, and the offset is put back: a UTC offset
     throughout the column is a literal suffix (``Z`` or ``+00:00`` is written back exactly as it came,
     which ``%z`` would write as ``+0000``); any other offset is read as ``%z``, so the stamps are the
-    instants they name (a literal ``+01:00`` would read them an hour late), and written back in UTC.
+    instants they name (a literal ``+01:00`` would read them an hour late); the encoders write them back
+    in the column's offset where it has one throughout (``encoders.text_offset``), else in UTC.
     """
     sample = text.iloc[:200]
     if not sample.str.contains(r"\d", regex=True).all():
         return None
-    parts = sample.str.extract(_WITH_OFFSET)
+    parts = sample.str.extract(STAMP_WITH_OFFSET)
     if parts["offset"].notna().all():
         fmt = _first_matching_format(parts["stamp"])
         if fmt is None:

@@ -161,7 +161,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             raise ConditionError(f"column {column!r} had no missing values in the real data")
         return MissingCondition(column)
     is_datetime = encoder.spec.kind == ColumnKind.DATETIME
-    zone = column_zone(encoder.dtype)
+    zone = column_zone(encoder.dtype, encoder.offset)
     low, high = _as_range(column, value, encoder.spec.kind, is_datetime, zone)
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
