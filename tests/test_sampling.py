@@ -18,7 +18,7 @@ def test_row_counts_from_text():
 
     assert len(chunk_seeds(0, 250_001, 100_000)) == 3
     with pytest.raises(ConfigError, match="more than 100,000,000"):  # not a numpy MemoryError
-        chunk_seeds(0, parse_row_count("1e20"), 100_000)
+        chunk_seeds(0, parse_row_count("1e13"), 1_000)
 
 
 def test_condition_options():
@@ -225,3 +225,35 @@ def test_numeric_ids_stay_unique_across_chunks_and_parts(default_frame, tmp_path
     assert ids.is_unique and ids.min() >= 1300  # new ids, past the real ones
     one_file = sample_to_file(model, 2_000, tmp_path / "one.csv", seed=1, chunk_rows=500)
     assert pd.read_csv(one_file)["customer_id"].tolist() == ids.tolist()
+
+
+def test_a_command_stopped_by_sigterm_cleans_up_like_ctrl_c(copula, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    model = copula.save(tmp_path / "m.synthloom")
+    out = tmp_path / "fake.csv"
+    command = [sys.executable, "-m", "synthloom", "sample", str(model), "-n", "1e9", "-o", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".fake.csv.*.part")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # until rows are being written
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert "nothing half-written was kept" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.synthloom"]  # no temporary file left
+
+
+def test_row_counts_are_read_exactly_and_bounded():
+    assert parse_row_count("1e12") == 10**12 and parse_row_count("2.0") == 2
+    for text in ("1e30", "1e100000"):  # one line, not a float's digits or Python's digit limit
+        with pytest.raises(ConfigError, match=rf"at most 10,000,000,000,000 \(1e13\), not '{text}'"):
+            parse_row_count(text, "--rows")
+
+
+def test_the_api_refuses_a_row_count_too_large_to_print(copula):
+    with pytest.raises(ConfigError, match=r"row count must be at most 10,000,000,000,000"):
+        copula.sample(10**5000)

@@ -1,7 +1,8 @@
 """The ``synthloom`` command line: fit, sample, datasets, demo (also ``python -m synthloom``).
 
 Exit codes: 0 success, 2 user error (one line on stderr says what to do), 1 a bug (with traceback),
-130 interrupted (outputs are written atomically, so nothing is left half-written).
+130 interrupted by Ctrl-C, 143 stopped by SIGTERM (outputs are written atomically, so nothing is left
+half-written).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from synthloom.cli_support import (
     SeedOption,
     console,
     err_console,
+    interrupt_code,
     load_input,
     main_process_speaks,
+    stop_on_sigterm,
     user_errors,
 )
 from synthloom.detect_cli import detect_app
@@ -234,9 +237,9 @@ def sample_command(
         fmt, per_part = output_format or "parquet", parse_row_count(part_rows, "--part-rows", minimum=1)
         try:
             sample_to_parts(generator, n, output, fmt, seed, conditions, per_part, console=console)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             err_console.print(f"interrupted: finished parts are kept in {output}; run again to resume")
-            raise typer.Exit(130) from None
+            raise typer.Exit(interrupt_code(interrupt)) from None
     console.print(f"wrote {n:,} synthetic rows to {output}")
 
 
@@ -339,4 +342,5 @@ def _training_length(model: str, epochs: int | None, max_minutes: float | None) 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
+    stop_on_sigterm()
     app(args=argv if argv is not None else sys.argv[1:], prog_name="synthloom")

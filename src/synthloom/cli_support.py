@@ -1,12 +1,14 @@
 """What every command shares: consoles, the seed option, and the user-error guard.
 
 Exit codes: 0 success, 2 user error (one line on stderr says what to do), 1 a bug (with traceback),
-130 interrupted (outputs are written atomically, so nothing is left half-written).
+130 interrupted by Ctrl-C, 143 stopped by SIGTERM (outputs are written atomically, so nothing is left
+half-written).
 """
 
 from __future__ import annotations
 
 import functools
+import signal
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -76,8 +78,28 @@ def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: A
     err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler stopping a job), raised as Ctrl-C is, so that the same clean-up runs:
+    by default Python dies at once and leaves the temporary files beside the outputs."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def stop_on_sigterm() -> None:
+    """From now on, SIGTERM stops the command as Ctrl-C does (exit code 143 instead of 130)."""
+    signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def interrupt_code(interrupt: KeyboardInterrupt) -> int:
+    """The shell's exit code for a command stopped by Ctrl-C (130) or SIGTERM (143)."""
+    return 128 + (signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)
+
+
 def user_errors(command: F) -> F:
-    """Turn user errors into one line on stderr and exit code 2; Ctrl-C into exit code 130."""
+    """Turn user errors into one line on stderr and exit code 2; Ctrl-C (or SIGTERM) into exit code 130
+    (143)."""
 
     @functools.wraps(command)
     def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -87,11 +109,11 @@ def user_errors(command: F) -> F:
         except SynthloomError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             err_console.print(
                 "interrupted: nothing half-written was kept (a file reported as written is complete)",
                 highlight=False,
             )
-            raise typer.Exit(130) from None
+            raise typer.Exit(interrupt_code(interrupt)) from None
 
     return guarded  # type: ignore[return-value]

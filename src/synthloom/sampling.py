@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,7 +37,7 @@ from synthloom import __version__
 from synthloom.data.io import JOB_FILE, atomic_path, atomic_write_text, table_format
 from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError
-from synthloom.models.base import BaseGenerator, check_row_count
+from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
 from synthloom.models.conditions import TextRange
 
 CHUNK_ROWS = 100_000
@@ -51,12 +51,14 @@ def parse_row_count(text: str, option: str = "row count", minimum: int = 0) -> i
     """A row count from the command line ("1000", "1_000", "1e6"); an error naming ``option`` otherwise."""
     cleaned = text.strip().replace("_", "").replace(",", "")
     try:
-        value = float(cleaned)
-    except ValueError:
-        value = math.nan
-    if not value.is_integer() or value < minimum:
+        value = Decimal(cleaned)  # exact: "1e30" is 10**30, not the float nearest it
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value != value.to_integral_value() or value < minimum:
         raise ConfigError(f"{option} must be a whole number >= {minimum}, not {text!r}")
-    return check_row_count(int(value))
+    if value > MAX_ROWS:
+        raise ConfigError(f"{option} must be at most {MAX_ROWS:,} (1e13), not {text!r}")
+    return int(value)
 
 
 def parse_condition_options(options: list[str]) -> dict[str, Any]:

@@ -49,10 +49,15 @@ _HEADER_KEY = "synthloom"
 LEARNABLE_KINDS = tuple(kind for kind in ColumnKind if kind != ColumnKind.IDENTIFIER)
 
 
+MAX_ROWS = 10**13  # far more than any machine writes (weeks of sampling): a larger count is a typo
+
+
 def check_row_count(n: Any) -> int:
-    """A row count must be a whole number >= 0 (bools and floats like 2.5 are refused)."""
+    """A row count must be a whole number from 0 to ``MAX_ROWS`` (bools and floats like 2.5 are refused)."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
         raise ConfigError(f"row count must be a whole number >= 0, not {n!r}")
+    if n > MAX_ROWS:  # not echoed: a count of 10**5000 has too many digits for Python to print
+        raise ConfigError(f"row count must be at most {MAX_ROWS:,} (10^13)")
     return int(n)
 
 
