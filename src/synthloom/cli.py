@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -32,6 +32,9 @@ from synthloom.cli_support import (
 from synthloom.detect_cli import detect_app
 from synthloom.errors import ConfigError, ModelFileError
 from synthloom.image_cli import image_app
+
+if TYPE_CHECKING:
+    from synthloom.models.base import BaseGenerator
 
 app = typer.Typer(
     name="synthloom",
@@ -141,7 +144,7 @@ def fit_command(
     if getattr(generator_class, "kind", "table") == "image":
         raise ConfigError(f"{model!r} generates images; use `synthloom image fit DATA --model {model}`")
     accepted = generator_class.param_names()
-    params: dict[str, Any] = {"random_state": seed, **_training_length(model, epochs, max_minutes)}
+    params: dict[str, Any] = {"random_state": seed, **_training_length(generator_class, epochs, max_minutes)}
     if "device" in accepted:
         params.update(device=device, verbose=True)
     elif device not in ("auto", "cpu"):
@@ -321,16 +324,17 @@ def demo_command(
 ) -> None:
     """End to end on bundled real data: fit, sample, evaluate, write outputs, print a summary."""
     from synthloom.demo import run_demo
+    from synthloom.registry import model_class
 
-    settings = _training_length(model, epochs, max_minutes)
+    settings = _training_length(model_class(model), epochs, max_minutes)
     run_demo(dataset=dataset, model=model, out=out, seed=seed, console=console, settings=settings)
 
 
-def _training_length(model: str, epochs: int | None, max_minutes: float | None) -> dict[str, Any]:
-    """``--epochs`` / ``--max-minutes`` as settings of ``model``, refused for one that has no epochs."""
-    from synthloom.registry import model_class
-
-    accepted = model_class(model).param_names()
+def _training_length(
+    generator_class: type[BaseGenerator], epochs: int | None, max_minutes: float | None
+) -> dict[str, Any]:
+    """``--epochs`` / ``--max-minutes`` as settings of a generator, refused for one that has no epochs."""
+    accepted, model = generator_class.param_names(), generator_class.model_name
     settings: dict[str, Any] = {}
     for name, value, flag in (("epochs", epochs, "--epochs"), ("max_minutes", max_minutes, "--max-minutes")):
         if value is not None:

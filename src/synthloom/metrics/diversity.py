@@ -28,6 +28,7 @@ from synthloom.metrics.encoding import (
     TableEncoder,
     Tables,
     distance_chunks,
+    distinct_share,
     nearest_neighbours,
     subsample_index,
 )
@@ -177,7 +178,7 @@ def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:
     values = {**prdc(real_x, synthetic_x), **alpha_precision_beta_recall(real_x, synthetic_x)}
     categories, modes = category_coverage(tables), numeric_modes(tables)
     values["category_coverage"] = _category_share(categories)
-    values["distinct_rows"] = _distinct_share(synthetic) / max(_distinct_share(real), 1e-12)
+    values["distinct_rows"] = distinct_share(synthetic) / max(distinct_share(real), 1e-12)
     repeats = (_top_row_share(tables.synthetic), _top_row_share(tables.real))
     return FamilyResult(
         "diversity",
@@ -191,11 +192,6 @@ def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:
 def _category_share(categories: pd.DataFrame) -> float:
     total = categories["real_categories"].sum()
     return float(categories["covered"].sum() / total) if total else float("nan")
-
-
-def _distinct_share(frame: pd.DataFrame) -> float:
-    """Share of rows that differ from every other row: mode collapse repeats rows."""
-    return float(1.0 - frame.duplicated().mean())
 
 
 def _top_row_share(frame: pd.DataFrame) -> float:

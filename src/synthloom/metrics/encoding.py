@@ -355,6 +355,12 @@ class TableEncoder:
         return block
 
 
+def distinct_share(frame: pd.DataFrame) -> float:
+    """Share of rows that are the first of their values (1.0: no row repeats another; a collapsed
+    generator, or a hold-out made of training rows, repeats rows)."""
+    return float(1.0 - frame.duplicated().mean())
+
+
 def distance_chunks(queries: np.ndarray, reference: np.ndarray) -> Iterator[tuple[slice, np.ndarray]]:
     """Euclidean distances from ``queries`` to ``reference``, a block of query rows at a time.
 

@@ -27,7 +27,13 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from synthloom.metrics.encoding import TableEncoder, Tables, nearest_neighbours, subsample_index
+from synthloom.metrics.encoding import (
+    TableEncoder,
+    Tables,
+    distinct_share,
+    nearest_neighbours,
+    subsample_index,
+)
 from synthloom.metrics.result import INFO, FamilyResult, Measure, Score, grade
 
 QUERY_ROWS = 2_000  # rows whose neighbours are searched, per table
@@ -139,7 +145,7 @@ def _privacy_values(
         "membership_auc": membership_auc(d["members_to_synthetic"], d["others_to_synthetic"]),
         "exact_copies": exact_copy_share(synthetic, train),
         "exact_copies_holdout": exact_copy_share(holdout, train),
-        "holdout_distinct": float(1.0 - holdout.duplicated().mean()),
+        "holdout_distinct": distinct_share(holdout),
         "nndr": float(np.median(distance_ratio(d["synthetic_to_train"]))),
         "nndr_holdout": float(np.median(distance_ratio(d["holdout_to_train"]))),
         "dcr_median": float(np.median(d["synthetic_to_train"][:, 0])),
