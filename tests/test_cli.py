@@ -332,6 +332,24 @@ def test_an_edited_description_that_breaks_sampling_is_refused_at_load(tmp_path,
         assert not out.exists()
 
 
+def test_a_description_asking_for_huge_networks_is_refused_before_they_are_built(tmp_path, real_csv):
+    import time
+
+    path = tmp_path / "t.synthloom"
+    result = invoke("fit", real_csv, "--model", "tvae", "--epochs", "1", "-o", path)
+    assert result.exit_code == 0, result.output
+    for key, value, fragment in (
+        ("hidden_depth", 10**6, "far more weights than the"),  # a million layers: minutes and gigabytes
+        ("hidden_width", 10**6, "of shape (1000000,"),  # a 10^6 x 10^6 layer: terabytes
+    ):
+        broken = _edited(
+            path, tmp_path / f"{key}.synthloom", lambda d, k=key, v=value: d["params"].update({k: v})
+        )
+        start = time.monotonic()
+        assert_user_error(invoke("sample", broken, "-n", "5", "-o", tmp_path / "f.csv"), fragment)
+        assert time.monotonic() - start < 20
+
+
 def test_demo_takes_a_training_length(tmp_path):
     from synthloom import load
 

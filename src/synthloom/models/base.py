@@ -15,7 +15,7 @@ import inspect
 import itertools
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -445,6 +445,52 @@ def load_module_tensors(
         prefix = f"{name}."
         module.load_state_dict({k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)})
         module.to(device)
+
+
+def build_to_fit(owner: Any, build: Callable[[], object], tensors: dict[str, torch.Tensor]) -> None:
+    """Run ``build`` (which makes ``owner``'s networks on ``owner.device_``) once the networks it makes are
+    known to have the shapes of the stored ``tensors``.
+
+    A damaged description can ask for networks far larger than the weights beside it (a width or a depth
+    of a million): built for real, they would take gigabytes before ``load_state_dict`` noticed. So they
+    are built first on the ``meta`` device, which holds shapes and no memory, and compared; a build that
+    registers far more weights than the file holds is stopped as it passes that count (a million meta
+    layers would still take minutes and gigabytes of Python objects).
+
+    Raises:
+        ValueError: a network's shapes differ from the stored ones (``model_file_errors`` names the file).
+    """
+    registered, limit = 0, 4 * len(tensors) + 100  # with room: a parametrisation registers weights twice
+
+    def count(*_: object) -> None:
+        nonlocal registered
+        registered += 1
+        if registered > limit:
+            raise ValueError(f"the description asks for far more weights than the {len(tensors)} in the file")
+
+    device = owner.device_
+    owner.device_ = torch.device("meta")
+    hooks = [
+        torch.nn.modules.module.register_module_parameter_registration_hook(count),
+        torch.nn.modules.module.register_module_buffer_registration_hook(count),
+    ]
+    try:
+        with torch.device("meta"):
+            build()
+        described = {
+            f"{name}.{key}": tuple(value.shape)
+            for name, module in owner._modules().items()
+            for key, value in module.state_dict().items()
+        }
+    finally:
+        owner.device_ = device
+        for hook in hooks:
+            hook.remove()
+    for key, shape in described.items():
+        stored = tuple(tensors[key].shape) if key in tensors else None
+        if stored != shape:
+            raise ValueError(f"the description asks for {key} of shape {shape}, the weights hold {stored}")
+    build()
 
 
 def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:

@@ -69,6 +69,7 @@ from synthloom.models.base import (
     HyperParameters,
     _read_model_file,
     _resolve_seed,
+    build_to_fit,
     load_module_tensors,
     model_file_errors,
     module_tensors,
@@ -753,7 +754,11 @@ class GANomaly(HyperParameters):
             image = description["image"]
             model.channels_, model.side_ = int(image["channels"]), int(image["side"])
             model.layout_, model.size_ = str(image["layout"]), _padded_side(int(image["side"]))
-        model.trainers_ = [model._build() for _ in range(model.members)]
+
+        def build() -> None:
+            model.trainers_ = [model._build() for _ in range(model.members)]
+
+        build_to_fit(model, build, tensors)
         load_module_tensors(model._modules(), tensors, model.device_)
         model.validation_scores_ = tensors["validation_scores"].double().numpy()
         if "memory_codes" in tensors:  # files written before the neighbours score have none

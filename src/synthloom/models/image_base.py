@@ -38,6 +38,7 @@ from synthloom.models.base import (
     SeededSampling,
     _read_model_file,
     _resolve_seed,
+    build_to_fit,
     check_row_count,
     load_module_tensors,
     model_file_errors,
@@ -368,7 +369,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         model.loss_history_ = list(description["loss_history"])
         model._samples_drawn = 0
         model.device_ = loading_device(model.device)
-        model._build()
+        build_to_fit(model, model._build, tensors)
         load_module_tensors(model._modules(), tensors, model.device_)
         return model
 

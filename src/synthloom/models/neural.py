@@ -27,7 +27,13 @@ from synthloom.data.encoders import Span
 from synthloom.data.metadata import Metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
 from synthloom.errors import TrainingDivergedError
-from synthloom.models.base import BaseGenerator, _resolve_seed, load_module_tensors, module_tensors
+from synthloom.models.base import (
+    BaseGenerator,
+    _resolve_seed,
+    build_to_fit,
+    load_module_tensors,
+    module_tensors,
+)
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
 from synthloom.training import distributed
@@ -376,5 +382,5 @@ class NeuralGenerator(BaseGenerator):
         self.sampler_ = ConditionalSampler(
             tensors.get("sampler.counts"), self.transformer_.spans, self.device_, self._conditioning_target()
         )
-        self._build()
+        build_to_fit(self, self._build, tensors)
         load_module_tensors(self._modules(), tensors, self.device_)
