@@ -97,6 +97,22 @@ def test_open_ended_ranges_and_a_date_naming_its_day(dated):
     assert month["when"].dt.to_period("M").eq(pd.Period("2020-03")).all()
 
 
+def test_a_date_range_ends_with_the_whole_of_its_last_day():
+    from synthloom.sampling import parse_condition_options
+
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365 * 86_400, 2000), unit="s")
+    model = get_model("copula", random_state=0).fit(pd.DataFrame({"t": stamps, "x": rng.normal(size=2000)}))
+    one_day = model.sample(30, conditions={"t": ("2023-06-30", "2023-06-30")}, random_state=0)
+    assert one_day["t"].dt.date.eq(pd.Timestamp("2023-06-30").date()).all()  # was: no row at all
+    two_days = model.sample(
+        200, conditions=parse_condition_options(["t=2023-06-29..2023-06-30"]), random_state=0
+    )
+    assert two_days["t"].dt.day.isin([29, 30]).all() and two_days["t"].dt.day.eq(30).mean() > 0.3
+    instant = model.sample(30, conditions={"t": (pd.Timestamp("2023-06-01"), pd.Timestamp("2023-06-30"))})
+    assert instant["t"].le(pd.Timestamp("2023-06-30")).all()  # a Timestamp is the instant it is
+
+
 def test_a_category_holding_two_dots_is_asked_for_whole(dated):
     from synthloom.sampling import parse_condition_options
 

@@ -185,13 +185,16 @@ def _as_range(
     """``(low, high)`` as numbers; dates and times without a zone are read in the column's ``zone``.
 
     An end given as None (or empty text) is open. One whole number asks an integer column for itself; one
-    date or time asks a datetime column for the period it names ("2020-03-05": that day).
+    date or time asks a datetime column for the period it names ("2020-03-05": that day), and a range's
+    end written as text ends with its period: ("2020-03-01", "2020-03-31") holds the whole of 31 March.
     """
     if isinstance(value, tuple | list) and len(value) == 2:
         low, high = (
             bound if _is_open(v) else _to_number(column, v, is_datetime, zone)
             for v, bound in zip(value, (-np.inf, np.inf), strict=True)
         )
+        if is_datetime and isinstance(value[1], str) and not _is_open(value[1]):
+            high = _period(column, value[1], zone)[1]
     elif kind == ColumnKind.INTEGER and not isinstance(value, tuple | list):
         low = high = _to_number(column, value, is_datetime, zone)
     elif is_datetime and isinstance(value, str | pd.Timestamp):
