@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import torch
 from scipy.special import ndtr, ndtri
 
@@ -20,6 +21,7 @@ from synthloom.models.base import BaseGenerator
 from synthloom.registry import register
 
 _EPS = 1e-6
+MIN_SHARED_ROWS = 10  # rows two columns must both hold for their correlation to be learned (else 0)
 
 
 @register("copula")
@@ -51,7 +53,15 @@ class GaussianCopula(BaseGenerator):
             if spans
             else np.zeros((len(matrix), 0))
         )
-        self.correlation_ = _nearest_correlation(np.corrcoef(scores, rowvar=False).reshape(len(spans), -1))
+        # a missing number's score is its column's fill value: left in, it would pull every correlation of
+        # the column toward 0 by its share of missing rows (0.995 -> 0.61 at 60% missing). Each pair is
+        # correlated over the rows that hold both; whether a value is missing is a column of its own.
+        missing = {s.column: matrix[:, s.start + 1] > 0.5 for s in spans if s.role == "missing"}
+        for i, span in enumerate(spans):
+            if span.activation != "softmax" and span.column in missing:
+                scores[missing[span.column], i] = np.nan
+        pairwise = pd.DataFrame(scores).corr(min_periods=MIN_SHARED_ROWS).to_numpy()
+        self.correlation_ = _nearest_correlation(pairwise.reshape(len(spans), -1))
 
     def _to_scores(self, matrix: np.ndarray, i: int, rng: np.random.Generator) -> np.ndarray:
         span = self.transformer_.spans[i]
