@@ -509,3 +509,29 @@ def test_a_date_asked_of_text_stamps_with_an_offset_is_that_offset_s_day():
     assert rows["t"].str.startswith("2024-04-02").all()  # the day as written, not UTC's day
     with pytest.raises(ConditionError, match=r"\[2024-03-20 00:00:00\+05:30, "):
         model.sample(5, conditions={"t": "2025-01-01"})
+
+
+def test_text_ids_keep_their_shape_and_are_new():
+    import uuid
+
+    from synthloom.data.encoders import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    real = {
+        "tx": pd.Series([f"TX-{v:08X}" for v in rng.integers(0, 2**32, n)]),
+        "uuid": pd.Series([str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(n)]),
+        "seq": pd.Series([f"P{i:05d}" for i in range(n)]),  # a small space: 2,000 of 100,000 taken
+    }
+    drawn = {
+        name: IdentifierEncoder(name, spec).fit(ids, rng).inverse(np.zeros((3000, 0)), rng)
+        for name, ids in real.items()
+    }
+    assert drawn["tx"].str.fullmatch(r"TX-[0-9A-F]{8}").all()  # prefix and hex kept (was "ST-M0U4266F")
+    assert all(uuid.UUID(u).version == 4 and u[19] in "89ab" for u in drawn["uuid"])  # valid UUIDs
+    assert drawn["seq"].str.fullmatch(r"P\d{5}").all() and drawn["seq"].isin(real["seq"]).mean() < 0.05
+    assert not drawn["tx"].isin(real["tx"]).any() and drawn["tx"].nunique() == 3000
+    old = IdentifierEncoder.from_state("tx", spec, {"start": 0, "template": "TX-0012a", "dtype": "object"})
+    assert old.inverse(np.zeros((50, 0)), rng).str.fullmatch(r"[A-Z]{2}-\d{4}[a-z]").all()  # older files

@@ -769,11 +769,69 @@ class ConstantEncoder(ColumnEncoder):
         return encoder
 
 
-class IdentifierEncoder(ColumnEncoder):
-    """Row identifiers are regenerated, never learned: new ids of the same shape, none copied from real rows.
+_DIGITS = "0123456789"
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = _UPPER.lower()
+# the character classes an id position can be widened to, narrowest first
+_ID_CLASSES = (
+    _DIGITS,
+    _DIGITS + "ABCDEF",
+    _DIGITS + "abcdef",
+    _UPPER,
+    _LOWER,
+    _DIGITS + _UPPER,
+    _DIGITS + _LOWER,
+)
+ID_SCAN_ROWS = 10_000  # real ids whose characters are looked at, per position
+# Positions keep exactly the characters seen there (a UUID's variant digit: 8, 9, a, b) when this many ids
+# showed them; the ids that can be drawn must outnumber the real ones ID_SPACE_MARGIN times over, else
+# positions are widened to their class, so that few drawn ids coincide with real ones.
+MIN_IDS_FOR_EXACT_CHARACTERS = 1_000
+ID_SPACE_MARGIN = 1_000
 
-    Numeric ids continue past the largest real id; text ids follow the character classes of a real id
-    (digit, upper, lower; other characters kept), so "CUST-00412" becomes e.g. "CUST-83019".
+
+def _character_class(seen: set[str]) -> str:
+    """The narrowest of ``_ID_CLASSES`` holding every character in ``seen`` (else ``seen`` itself)."""
+    for alphabet in _ID_CLASSES:
+        if seen <= set(alphabet):
+            return alphabet
+    return "".join(sorted(seen))
+
+
+def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
+    """What each position of a text id draws from, the narrowest choice leaving room for new ids:
+
+    1. the characters seen there (with ``MIN_IDS_FOR_EXACT_CHARACTERS`` ids seen);
+    2. a character every id shares there kept (a prefix, a separator), other positions their class;
+    3. as 2, with shared digits widened too ("P00412" -> "P" and five digits).
+    """
+    seen = [set(chars) for chars in zip(*ids, strict=True)]
+    exact = ["".join(sorted(s)) for s in seen]
+    classes = [a if len(a) == 1 else _character_class(s) for a, s in zip(exact, seen, strict=True)]
+    digits = [_DIGITS if a.isdigit() else a for a in classes]
+    needed = np.log(ID_SPACE_MARGIN * max(1, n_real))
+    choices = ([exact] if len(ids) >= MIN_IDS_FOR_EXACT_CHARACTERS else []) + [classes]
+    for alphabets in choices:
+        if sum(np.log(len(a)) for a in alphabets) >= needed:
+            return alphabets
+    return digits
+
+
+def _template_alphabets(template: str) -> list[str]:
+    """The alphabets of a model file written before they were learned: each character's class."""
+    return [
+        _DIGITS if c.isdigit() else _UPPER if c.isupper() else _LOWER if c.isalpha() else c for c in template
+    ]
+
+
+class IdentifierEncoder(ColumnEncoder):
+    """Row identifiers are regenerated, never learned: new ids of the same shape, not taken from real rows.
+
+    Numeric ids continue past the largest real id. Text ids have the real ids' most common length and,
+    position by position, what the real ids hold there (``_id_alphabets``): a character they all share
+    ("TX-", "@example.com", a UUID's dashes) is kept, other positions draw at random from the characters
+    seen there or their class (digits, hex, letters), so "TX-00A3F2" becomes e.g. "TX-7B01E9". Drawn
+    ids are not checked against real ones (the model keeps none): in a small id space some coincide.
     """
 
     type_name = "identifier"
@@ -784,12 +842,13 @@ class IdentifierEncoder(ColumnEncoder):
     def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
         present = series.dropna()
         self.dtype = str(series.dtype)
+        self.start, self.alphabets = 0, None
         if pd.api.types.is_numeric_dtype(series):
-            self.start, self.template = int(present.max()) + 1 if len(present) else 0, None
+            self.start = int(present.max()) + 1 if len(present) else 0
         else:
-            text = present.astype(str)
-            modal_length = int(text.str.len().mode().iloc[0])
-            self.start, self.template = 0, text[text.str.len() == modal_length].iloc[0]
+            text = present.astype(str).iloc[:ID_SCAN_ROWS]
+            modal = text[text.str.len() == int(text.str.len().mode().iloc[0])]
+            self.alphabets = _id_alphabets(modal, len(present))
         return self
 
     def transform(self, series: pd.Series) -> np.ndarray:
@@ -797,30 +856,23 @@ class IdentifierEncoder(ColumnEncoder):
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         n = block.shape[0]
-        if self.template is None:
+        if self.alphabets is None:
             return pd.Series(np.arange(self.start, self.start + n), name=self.name).astype(self.dtype)
-        columns = []
-        for char in self.template:
-            if char.isdigit():
-                columns.append(rng.integers(0, 10, n).astype(str).astype(object))
-            elif char.isalpha():
-                alphabet = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-                letters = alphabet[rng.integers(0, 26, n)].astype(object)
-                columns.append(
-                    letters if char.isupper() else np.char.lower(letters.astype(str)).astype(object)
-                )
-            else:
-                columns.append(np.full(n, char, dtype=object))
+        columns = [np.array(list(a), dtype=object)[rng.integers(0, len(a), n)] for a in self.alphabets]
         joined = np.sum(np.stack(columns, axis=1), axis=1) if columns else np.full(n, "", dtype=object)
         return pd.Series(joined, name=self.name, dtype=object)
 
     def state(self) -> dict[str, Any]:
-        return {"start": self.start, "template": self.template, "dtype": self.dtype}
+        return {"start": self.start, "alphabets": self.alphabets, "dtype": self.dtype}
 
     @classmethod
     def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> IdentifierEncoder:
         encoder = cls(name, spec)
-        encoder.start, encoder.template, encoder.dtype = state["start"], state["template"], state["dtype"]
+        encoder.start, encoder.dtype = state["start"], state["dtype"]
+        template = state.get("template")
+        encoder.alphabets = state.get(
+            "alphabets", None if template is None else _template_alphabets(template)
+        )
         return encoder
 
 
