@@ -119,3 +119,24 @@ def test_codes_with_leading_zeros_stream_as_text(tmp_path):
     assert streamed["zip"].tolist() == codes  # as read_table reads them, not 2134, 501
     assert pd.api.types.is_integer_dtype(streamed["amount"])
     assert set(stream.sample(20, np.random.default_rng(0))["zip"]) <= set(codes)
+
+
+def test_csv_columns_whose_later_rows_differ_stream_as_pandas_reads_them(tmp_path):
+    from synthloom.data.io import read_table
+
+    n = 80_000  # past pyarrow's first 1 MB block, from which it would type every column
+    late = np.where(np.arange(n) < 60_000, np.nan, 94.2)
+    whole_numbers = np.arange(n).astype(object)
+    whole_numbers[-10] = 2.5
+    path = tmp_path / "late.csv"
+    pd.DataFrame({"late": late, "count": whole_numbers, "flag": ["true", "false"] * (n // 2)}).to_csv(
+        path, index=False
+    )
+    stream = TableStream(path, chunk_rows=30_000)
+    sample = stream.sample(1_000, np.random.default_rng(0))
+    streamed = pd.concat(list(stream.chunks()), ignore_index=True)
+    whole = read_table(path)
+    assert streamed["late"].isna().sum() == 60_000 and streamed["late"].dropna().eq(94.2).all()
+    assert streamed["count"].astype(float).tolist() == whole["count"].tolist()  # was: "conversion error"
+    assert streamed["flag"].dtype == bool and streamed["flag"].tolist() == whole["flag"].tolist()
+    assert pd.api.types.is_numeric_dtype(sample["count"]) and sample["flag"].dtype == bool

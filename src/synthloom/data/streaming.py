@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
-from synthloom.data.io import CODE_SCAN_ROWS, check_encoding, part_files, table_format, undecodable
+from synthloom.data.io import check_encoding, part_files, table_format, undecodable
 from synthloom.data.metadata import check_column_names, has_leading_zeros
 from synthloom.errors import DataError
 
@@ -68,8 +68,12 @@ class TableStream:
         undecoded = [field.name for field in self.dataset.schema if pa.types.is_binary(field.type)]
         if fmt == "csv" and undecoded:
             raise undecodable(self.path, f"column {undecoded[0]!r}", self.encoding)
-        if fmt == "csv":
-            self._codes_as_text()
+        self.is_csv = fmt == "csv"
+        self._csv_kinds: dict[str, str] | None = None  # a CSV column's type, decided on the first rows read
+        if self.is_csv:
+            # read as text, typed afterwards: pyarrow would type each column from the file's first block
+            # and fail on a later "2.5" in whole numbers, or numbers after an empty start (pandas reads those)
+            self.dataset = ds.dataset(self.path, format=self._format("csv", names))
 
     def _format(self, fmt: str, text_columns: Sequence[str] = ()) -> str | ds.FileFormat:
         if fmt != "csv":
@@ -84,24 +88,6 @@ class TableStream:
             ),
         )
 
-    def _codes_as_text(self) -> None:
-        """Read as text the number columns whose first ``CODE_SCAN_ROWS`` rows hold codes with leading
-        zeros ("02134"), as ``read_table`` does: pyarrow would read them as numbers (2134)."""
-        numbers = [
-            f.name for f in self.dataset.schema if pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
-        ]
-        if not numbers:
-            return
-        as_text = ds.dataset(self.path, format=self._format("csv", numbers))
-        first = next(as_text.to_batches(columns=numbers, batch_size=CODE_SCAN_ROWS), None)
-        codes = [
-            name
-            for name in numbers
-            if first is not None and has_leading_zeros(first[name].to_pandas().dropna())
-        ]
-        if codes:
-            self.dataset = ds.dataset(self.path, format=self._format("csv", codes))
-
     def _batches(self) -> Iterator[pa.RecordBatch]:
         try:
             # in file order, so the sample and the chunks are the same on every run
@@ -110,10 +96,20 @@ class TableStream:
         except UnicodeDecodeError as exc:
             raise undecodable(self.path, f"byte {exc.start}", self.encoding) from None
         except (pa.ArrowException, OSError) as exc:
-            raise DataError(
-                f"{self.path}: could not be read ({_first_line(exc)}); "
-                "for CSV with mixed column types, convert the file to Parquet"
-            ) from None
+            if "UTF8" in str(exc):  # text read as text: bytes the encoding cannot decode
+                raise undecodable(self.path, "a later row", self.encoding) from None
+            raise DataError(f"{self.path}: could not be read ({_first_line(exc)})") from None
+
+    def _typed(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A CSV's text columns typed as pandas types them (numbers, True/False, codes with leading zeros
+        kept as text), each column's type decided once, on the first rows typed: the uniform sample."""
+        if not self.is_csv:
+            return frame
+        if self._csv_kinds is None:
+            self._csv_kinds = {name: _csv_kind(frame[name]) for name in frame.columns}
+        for name, kind in self._csv_kinds.items():
+            frame[name] = _as_kind(frame[name], kind)
+        return frame
 
     def count_rows(self) -> int:
         """Number of rows (from Parquet footers without reading data; a pass over a CSV file)."""
@@ -132,7 +128,7 @@ class TableStream:
                 kept, keys = kept.take(chosen), keys[chosen]
         if kept is None or kept.num_rows == 0:
             raise DataError(f"{self.path}: has no data rows; give at least one data row")
-        return kept.to_pandas()
+        return self._typed(kept.to_pandas())
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The whole table in order, as DataFrames of ``chunk_rows`` rows (the last one fewer)."""
@@ -147,10 +143,40 @@ class TableStream:
                 rest = table.slice(self.chunk_rows)
                 pending, rows = rest.to_batches(), rest.num_rows
                 del table, rest  # while the caller trains on this chunk, nothing else is held
-                yield frame
+                yield self._typed(frame)
                 del frame
         if rows:
-            yield pa.Table.from_batches(pending).to_pandas(split_blocks=True)
+            yield self._typed(pa.Table.from_batches(pending).to_pandas(split_blocks=True))
+
+
+def _csv_kind(text: pd.Series) -> str:
+    """How pandas would type a CSV column holding ``text``: "number", "boolean" or "text"."""
+    present = text.dropna()
+    if present.empty or (
+        pd.to_numeric(present, errors="coerce").notna().all() and not has_leading_zeros(present)
+    ):
+        return "number"  # an empty column too: pandas reads it as float NaN
+    if present.str.lower().isin(["true", "false"]).all():
+        return "boolean"
+    return "text"
+
+
+def _as_kind(text: pd.Series, kind: str) -> pd.Series:
+    """A chunk's text column as ``kind``; values that do not fit (a later "A12" among numbers) leave the
+    chunk's column as text, which the encoders read as the column's kind, with their warning."""
+    if text.dtype != object or kind == "text":
+        return text
+    present = text.notna()
+    if kind == "boolean":
+        flags = text.str.lower().map({"true": True, "false": False})
+        if flags[present].isna().any():
+            return text
+        return flags.astype(bool) if present.all() else flags.astype(object)
+    numbers = pd.to_numeric(text, errors="coerce")
+    if numbers[present].isna().any():
+        return text
+    whole = present.all() and bool(np.all(np.mod(numbers.to_numpy(dtype=float), 1) == 0))
+    return numbers.astype(np.int64) if whole and numbers.abs().max() < 2**63 else numbers.astype(float)
 
 
 def _first_line(exc: BaseException) -> str:
