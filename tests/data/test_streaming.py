@@ -140,3 +140,22 @@ def test_csv_columns_whose_later_rows_differ_stream_as_pandas_reads_them(tmp_pat
     assert streamed["count"].astype(float).tolist() == whole["count"].tolist()  # was: "conversion error"
     assert streamed["flag"].dtype == bool and streamed["flag"].tolist() == whole["flag"].tolist()
     assert pd.api.types.is_numeric_dtype(sample["count"]) and sample["flag"].dtype == bool
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_csv_split_by_semicolons_or_tabs_is_read_column_by_column(tmp_path, sep):
+    from synthloom.data.io import read_table
+
+    frame = pd.DataFrame(
+        {"name": ["Müller", "Zoë, Jr", "Ann"] * 20, "price": np.arange(60) / 4, "qty": range(60)}
+    )
+    path = tmp_path / "semi.csv"
+    frame.to_csv(path, sep=sep, index=False)
+    whole = read_table(path)
+    streamed = pd.concat(list(TableStream(path, chunk_rows=25).chunks()), ignore_index=True)
+    for read in (whole, streamed):  # was one column named "name;price;qty"
+        assert list(read.columns) == ["name", "price", "qty"]
+        assert (
+            read["price"].tolist() == frame["price"].tolist()
+            and read["name"].tolist() == frame["name"].tolist()
+        )

@@ -183,23 +183,37 @@ def undecodable(path: Path, what: str, encoding: str) -> DataError:
     )
 
 
+CSV_DELIMITERS = (",", ";", "\t", "|")  # the comma first: it wins a tie
+
+
+def csv_delimiter(path: Path, encoding: str) -> str:
+    """The delimiter of a CSV file: of ``CSV_DELIMITERS``, the one that splits its header into the most
+    names (spreadsheets in many locales write ";", others export tabs)."""
+    with path.open("rb") as handle:  # only the header: a bad byte further on is reported by the reader
+        header = handle.readline().decode(encoding, errors="replace")
+    return max(CSV_DELIMITERS, key=lambda sep: len(next(csv.reader([header], delimiter=sep), [])))
+
+
 def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd.DataFrame:
-    """A CSV as pandas reads it, except codes with leading zeros ("02134", which pandas reads as 2134): a
-    whole-number column whose first ``CODE_SCAN_ROWS`` rows hold one is kept as text, as are
-    ``text_columns``."""
+    """A CSV as pandas reads it (split at ``csv_delimiter``), except codes with leading zeros ("02134",
+    which pandas reads as 2134): a whole-number column whose first ``CODE_SCAN_ROWS`` rows hold one is kept
+    as text, as are ``text_columns``."""
     check_encoding(encoding)
     try:
+        sep = csv_delimiter(path, encoding)
         with path.open(newline="", encoding=encoding) as handle:
-            header = next(csv.reader(handle), [])
+            header = next(csv.reader(handle, delimiter=sep), [])
         check_column_names(header, str(path))
-        frame = pd.read_csv(path, encoding=encoding, low_memory=False)
+        frame = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False)
         whole = [name for name in frame.columns if _whole_numbers(frame[name])]
         codes = list(text_columns)
         if whole:  # the first rows as text, not the whole file: a second full read would cost as much again
-            head = pd.read_csv(path, encoding=encoding, usecols=whole, dtype=str, nrows=CODE_SCAN_ROWS)
+            head = pd.read_csv(
+                path, sep=sep, encoding=encoding, usecols=whole, dtype=str, nrows=CODE_SCAN_ROWS
+            )
             codes += [name for name in whole if has_leading_zeros(head[name].dropna())]
         if codes:
-            text = pd.read_csv(path, encoding=encoding, usecols=codes, dtype=str, low_memory=False)
+            text = pd.read_csv(path, sep=sep, encoding=encoding, usecols=codes, dtype=str, low_memory=False)
             for name in codes:
                 frame[name] = text[name]
         return frame

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
-from synthloom.data.io import check_encoding, part_files, table_format, undecodable
+from synthloom.data.io import check_encoding, csv_delimiter, part_files, table_format, undecodable
 from synthloom.data.metadata import check_column_names, has_leading_zeros
 from synthloom.errors import DataError
 
@@ -58,6 +58,10 @@ class TableStream:
         fmt = part_files(self.path)[0] if self.path.is_dir() else table_format(self.path)
         check_encoding(encoding)
         self.encoding = encoding
+        self.delimiter = ","
+        if fmt == "csv":
+            first = part_files(self.path)[1][0] if self.path.is_dir() else self.path
+            self.delimiter = csv_delimiter(first, encoding)
         try:
             self.dataset = ds.dataset(self.path, format=self._format(fmt))
             names = self.dataset.schema.names
@@ -80,6 +84,7 @@ class TableStream:
             return fmt
         # an empty field (or "NA", "null", ...) is a missing value in a text column too, as pandas reads it
         return ds.CsvFileFormat(
+            parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
             read_options=pacsv.ReadOptions(encoding=self.encoding),
             convert_options=pacsv.ConvertOptions(
                 null_values=PANDAS_NA_TEXT,
