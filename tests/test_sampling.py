@@ -257,3 +257,35 @@ def test_row_counts_are_read_exactly_and_bounded():
 def test_the_api_refuses_a_row_count_too_large_to_print(copula):
     with pytest.raises(ConfigError, match=r"row count must be at most 10,000,000,000,000"):
         copula.sample(10**5000)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_part_damaged_before_a_resume_is_drawn_again(copula, tmp_path, monkeypatch, fmt):
+    from synthloom.errors import DataWarning
+    from synthloom.sampling import sample_to_parts
+
+    settings = {"fmt": fmt, "seed": 1, "part_rows": 1_000, "chunk_rows": 500}
+    whole = read_parts(sample_to_parts(copula, 3_000, tmp_path / "whole", **settings), fmt)
+    interrupt = Interrupt(copula, fail_at=5)  # parts 0 and 1 written, part 2 cut
+    monkeypatch.setattr(copula, "sample", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        sample_to_parts(copula, 3_000, tmp_path / "cut", **settings)
+    monkeypatch.undo()
+    first, second = (tmp_path / "cut" / f"part-0000{i}.{fmt}" for i in (0, 1))
+    first.write_bytes(first.read_bytes()[:1000])  # a copy cut short: unreadable
+    read_parts(tmp_path / "whole", fmt).iloc[:10].pipe(write_like, second, fmt)  # readable, 10 rows
+    with pytest.warns(DataWarning, match="drawn again"):
+        resumed = read_parts(sample_to_parts(copula, 3_000, tmp_path / "cut", **settings), fmt)
+    pd.testing.assert_frame_equal(
+        resumed, whole
+    )  # was: a traceback, or 2,010 rows with _SUCCESS saying 3,000
+
+
+def read_parts(folder, fmt):
+    parts = sorted(folder.glob(f"part-*.{fmt}"))
+    read = pd.read_parquet if fmt == "parquet" else pd.read_csv
+    return pd.concat([read(p) for p in parts], ignore_index=True)
+
+
+def write_like(frame, path, fmt):
+    return frame.to_parquet(path, index=False) if fmt == "parquet" else frame.to_csv(path, index=False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
@@ -36,7 +37,7 @@ from rich.text import Text
 from synthloom import __version__
 from synthloom.data.io import JOB_FILE, atomic_path, atomic_write_text, table_format
 from synthloom.data.metadata import ColumnKind
-from synthloom.errors import ConfigError
+from synthloom.errors import ConfigError, DataWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
 from synthloom.models.conditions import TextRange
 
@@ -352,6 +353,29 @@ def _existing_schema(directory: Path, names: list[str], fmt: str) -> pa.Schema |
     return pq.read_schema(present) if present is not None else None
 
 
+def _complete_part(path: Path, fmt: str, rows: int) -> bool:
+    """Whether a part an earlier run left is there, readable and whole; a damaged one is removed, to be
+    drawn again (parts are written atomically, so it was changed afterwards: a copy cut short, a disk)."""
+    if not path.exists():
+        return False
+    try:
+        if fmt == "parquet":
+            found = pq.ParquetFile(path).metadata.num_rows
+        else:
+            found = sum(len(chunk) for chunk in pd.read_csv(path, chunksize=CHUNK_ROWS, dtype=str))
+    except (OSError, ValueError, pa.ArrowException, pd.errors.ParserError):
+        found = None
+    if found == rows:
+        return True
+    warnings.warn(
+        f"{path}: {'unreadable' if found is None else f'{found:,} rows instead of {rows:,}'}; drawn again",
+        DataWarning,
+        stacklevel=3,
+    )
+    path.unlink()
+    return False
+
+
 def sample_to_parts(
     model: BaseGenerator,
     n: int,
@@ -367,7 +391,8 @@ def sample_to_parts(
 
     Parts hold ``part_rows`` rows each (the last one fewer); rows are drawn ``chunk_rows`` at a time
     whatever the part size. Each part is written atomically, so after an interruption the same call keeps
-    the finished parts and writes only the missing ones; the rows are the same as in an uninterrupted run,
+    the finished parts (once each is read back whole: a damaged one is drawn again, with a warning)
+    and writes only the missing ones; the rows are the same as in an uninterrupted run,
     and the same as ``sample_to_file`` with the same seed and chunk size. ``_SUCCESS`` (JSON: settings,
     parts, row counts) is written last. Spark (``spark.read.parquet("out")``), Dask, DuckDB
     (``read_parquet('out/*.parquet')``) and pyarrow read the folder as one table.
@@ -391,8 +416,8 @@ def sample_to_parts(
     plan = _chunk_plan(seed, n, chunk_rows)
     starts = range(0, max(n, 1), part_rows)
     parts = {f"part-{i:05d}.{fmt}": (start, min(n, start + part_rows)) for i, start in enumerate(starts)}
+    done = {name for name in parts if _complete_part(directory / name, fmt, parts[name][1] - parts[name][0])}
     schema = _existing_schema(directory, list(parts), fmt)
-    done = {name for name in parts if (directory / name).exists()}
     draw = _ChunkDrawer(model, conditions)
     with _progress(console) as progress:
         kept = sum(parts[name][1] - parts[name][0] for name in done)
