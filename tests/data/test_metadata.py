@@ -141,3 +141,14 @@ def test_csv_parts_agree_on_which_columns_are_codes(tmp_path):
     frame = read_table(tmp_path / "parts")
     assert frame["zip"].tolist() == ["02134", "12345", "54321", "12345"]  # text in every part, not 54321
     assert frame["n"].tolist() == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("mark", ["?", "-", "unknown"])
+def test_numbers_with_a_missing_value_mark_stay_numbers_at_any_share_of_marks(mark):
+    rng = np.random.default_rng(0)
+    values = rng.normal(50, 10, 500).round(2).astype(object)
+    values[rng.random(500) < 0.4] = mark  # was categorical past 10%: every synthetic value a real one
+    meta = Metadata.infer(pd.DataFrame({"v": values}))
+    assert meta.columns["v"].kind == "continuous" and meta.columns["v"].numeric_coerced
+    grades = pd.DataFrame({"grade": rng.choice(["A", "B", "C", "-"], 500)})
+    assert Metadata.infer(grades).columns["grade"].kind == "categorical"  # no numbers: marks change nothing

@@ -41,6 +41,8 @@ DISCRETE_KINDS = frozenset({ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKi
 
 # A numeric-looking text column is read as numbers when at least this share of its values parse.
 _NUMERIC_SHARE = 0.9
+# texts that stand for a missing value among numbers (lower case); pandas reads "", "NA", "null"... itself
+MISSING_MARKS = ("?", "-", "--", ".", "n.a.", "na", "n/a", "none", "null", "nan", "missing", "unknown")
 _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key)$", re.IGNORECASE)
 
 
@@ -228,7 +230,10 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     text = present.astype(str)
     numbers = pd.to_numeric(text, errors="coerce")
     share_numeric = float(numbers.notna().mean())
-    if share_numeric >= _NUMERIC_SHARE and text.nunique() > 2 and not has_leading_zeros(text):
+    # "?" or "-" for a missing number (any share of them): numbers, the marks missing (with a warning)
+    marks_only = share_numeric > 0 and text[numbers.isna()].str.strip().str.lower().isin(MISSING_MARKS).all()
+    numeric = share_numeric >= _NUMERIC_SHARE or marks_only
+    if numeric and text.nunique() > 2 and not has_leading_zeros(text):
         spec = _infer_numeric(numbers.rename(series.name))
         spec.numeric_coerced = True
         return spec
