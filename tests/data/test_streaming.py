@@ -159,3 +159,21 @@ def test_a_csv_split_by_semicolons_or_tabs_is_read_column_by_column(tmp_path, se
             read["price"].tolist() == frame["price"].tolist()
             and read["name"].tolist() == frame["name"].tolist()
         )
+
+
+def test_parquet_parts_whose_first_part_holds_a_column_empty_are_read(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from synthloom.data.io import read_table
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for i, late in enumerate(
+        [pa.nulls(40), pa.array(np.linspace(0, 1, 40))]
+    ):  # pandas writes null for all-None
+        pq.write_table(pa.table({"late": late, "x": pa.array(range(40))}), folder / f"part-{i:05d}.parquet")
+    whole = read_table(folder)  # was "Unsupported cast from double to null"
+    streamed = pd.concat(list(TableStream(folder, chunk_rows=30).chunks()), ignore_index=True)
+    for read in (whole, streamed):
+        assert read["late"].dtype == float and read["late"].isna().sum() == 40 and read["late"].max() == 1.0

@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -250,11 +251,24 @@ def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def parquet_schema(path: Path) -> Any:
+    """One ``pyarrow.Schema`` for a folder of Parquet parts (None for one file): a column a part holds
+    empty (typed null, as pandas writes an all-missing column) takes the type the other parts give it,
+    where the first part's schema would decide alone and fail on the others."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not path.is_dir():
+        return None
+    schemas = [pq.read_schema(part) for part in part_files(path)[1]]
+    return pa.unify_schemas(schemas, promote_options="permissive")
+
+
 def _read_parquet(path: Path) -> pd.DataFrame:
     import pyarrow as pa
 
     try:
-        return pd.read_parquet(path)
+        return pd.read_parquet(path, schema=parquet_schema(path))
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise DataError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
 

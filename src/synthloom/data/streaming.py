@@ -19,7 +19,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
-from synthloom.data.io import check_encoding, csv_delimiter, part_files, table_format, undecodable
+from synthloom.data.io import (
+    check_encoding,
+    csv_delimiter,
+    parquet_schema,
+    part_files,
+    table_format,
+    undecodable,
+)
 from synthloom.data.metadata import check_column_names, has_leading_zeros
 from synthloom.errors import DataError
 
@@ -63,7 +70,8 @@ class TableStream:
             first = part_files(self.path)[1][0] if self.path.is_dir() else self.path
             self.delimiter = csv_delimiter(first, encoding)
         try:
-            self.dataset = ds.dataset(self.path, format=self._format(fmt))
+            schema = parquet_schema(self.path) if fmt == "parquet" else None
+            self.dataset = ds.dataset(self.path, format=self._format(fmt), schema=schema)
             names = self.dataset.schema.names
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise DataError(f"{self.path}: not a readable {fmt} table ({_first_line(exc)})") from None
