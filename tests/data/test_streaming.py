@@ -177,3 +177,18 @@ def test_parquet_parts_whose_first_part_holds_a_column_empty_are_read(tmp_path):
     streamed = pd.concat(list(TableStream(folder, chunk_rows=30).chunks()), ignore_index=True)
     for read in (whole, streamed):
         assert read["late"].dtype == float and read["late"].isna().sum() == 40 and read["late"].max() == 1.0
+
+
+def test_fit_file_refuses_chunk_and_sample_sizes_it_cannot_use(files):
+    from synthloom import get_model
+    from synthloom.errors import ConfigError
+
+    root, _ = files
+    model = get_model("tvae", epochs=1)
+    for settings, fragment in (
+        ({"chunk_rows": 0}, "chunk_rows must be a whole number >= 1, not 0"),  # was ZeroDivisionError
+        ({"chunk_rows": -5}, "chunk_rows must be"),  # was an IndexError from pyarrow
+        ({"sample_rows": 1}, "sample_rows must be a whole number >= 10, not 1"),  # was "the data has 1"
+    ):
+        with pytest.raises(ConfigError, match=fragment):
+            model.fit_file(root / "real.csv", **settings)

@@ -26,7 +26,7 @@ import torch
 from synthloom.data.encoders import Span
 from synthloom.data.metadata import Metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
-from synthloom.errors import TrainingDivergedError
+from synthloom.errors import ConfigError, TrainingDivergedError
 from synthloom.models.base import (
     BaseGenerator,
     _resolve_seed,
@@ -141,6 +141,10 @@ class NeuralGenerator(BaseGenerator):
         Example:
             >>> model = get_model("ctgan", epochs=5).fit_file("transactions.parquet")
         """
+        sizes = (("chunk_rows", chunk_rows, 1), ("sample_rows", sample_rows, self.min_rows))
+        for name, value, least in sizes:
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
+                raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
         with distributed.process_group(resolve_device(self.device)):
             stream = TableStream(path, chunk_rows, encoding)
             self.seed_ = _resolve_seed(self.random_state)
