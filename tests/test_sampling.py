@@ -289,3 +289,16 @@ def read_parts(folder, fmt):
 
 def write_like(frame, path, fmt):
     return frame.to_parquet(path, index=False) if fmt == "parquet" else frame.to_csv(path, index=False)
+
+
+def test_whole_numbers_with_gaps_are_written_to_csv_without_a_decimal_point(tmp_path):
+    import numpy as np
+
+    from synthloom import get_model
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    counts = np.where(rng.random(300) < 0.3, np.nan, rng.integers(0, 99, 300))  # pandas holds them as floats
+    model = get_model("copula", random_state=0).fit(pd.DataFrame({"n": counts, "x": rng.normal(size=300)}))
+    text = pd.read_csv(sample_to_file(model, 200, tmp_path / "f.csv"), dtype=str)["n"].dropna()
+    assert len(text) > 100 and text.str.fullmatch(r"\d+").all()  # "85", was "85.0"

@@ -35,7 +35,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.text import Text
 
 from synthloom import __version__
-from synthloom.data.io import JOB_FILE, atomic_path, atomic_write_text, table_format
+from synthloom.data.io import JOB_FILE, atomic_path, atomic_write_text, csv_ready, table_format
 from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError, DataWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
@@ -136,7 +136,8 @@ class _TableWriter:
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
-            frame.to_csv(self.path, mode="w" if self._header else "a", header=self._header, index=False)
+            mode = "w" if self._header else "a"
+            csv_ready(frame).to_csv(self.path, mode=mode, header=self._header, index=False)
             self._header = False
             return
         self.schema = self.schema or arrow_schema(frame)

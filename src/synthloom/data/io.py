@@ -273,13 +273,26 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
 
 
+def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as it should read in a CSV: a float column holding whole numbers only (an integer column
+    with gaps, which pandas holds as floats) written "85", not "85.0"."""
+    whole = [
+        name
+        for name in frame.columns
+        if pd.api.types.is_float_dtype(frame[name])
+        and np.all(np.mod(frame[name].dropna().to_numpy(), 1) == 0)
+        and frame[name].abs().max() < 2**53  # beyond, a float is not one whole number
+    ]
+    return frame.astype(dict.fromkeys(whole, "Int64")) if whole else frame
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` as CSV or Parquet (by extension), atomically."""
     path = Path(path)
     fmt = table_format(path)
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            frame.to_csv(tmp, index=False)
+            csv_ready(frame).to_csv(tmp, index=False)
         else:
             frame.to_parquet(tmp, index=False)
     return path
