@@ -192,3 +192,13 @@ def test_fit_file_refuses_chunk_and_sample_sizes_it_cannot_use(files):
     ):
         with pytest.raises(ConfigError, match=fragment):
             model.fit_file(root / "real.csv", **settings)
+
+
+def test_empty_header_names_are_named_as_pandas_names_them_whole_or_streamed(tmp_path):
+    from synthloom.data.io import read_table
+
+    path = tmp_path / "export.csv"
+    path.write_text("a,b,,\n" + "".join(f"{i},x{i % 3},,\n" for i in range(50)))  # a spreadsheet's ",,"
+    names = ["a", "b", "Unnamed: 2", "Unnamed: 3"]
+    assert list(read_table(path).columns) == names  # was "duplicate column name(s) ['']"
+    assert list(next(TableStream(path, chunk_rows=20).chunks()).columns) == names

@@ -184,27 +184,34 @@ def undecodable(path: Path, what: str, encoding: str) -> DataError:
     )
 
 
+def pandas_names(header: Sequence[str]) -> list[str]:
+    """A CSV header's names as pandas gives them: an empty one (a spreadsheet's trailing ",,") becomes
+    "Unnamed: <position>"."""
+    return [name if name.strip() else f"Unnamed: {i}" for i, name in enumerate(header)]
+
+
 CSV_DELIMITERS = (",", ";", "\t", "|")  # the comma first: it wins a tie
 
 
-def csv_delimiter(path: Path, encoding: str) -> str:
-    """The delimiter of a CSV file: of ``CSV_DELIMITERS``, the one that splits its header into the most
-    names (spreadsheets in many locales write ";", others export tabs)."""
+def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
+    """A CSV file's delimiter and column names (``pandas_names``). The delimiter is the one of
+    ``CSV_DELIMITERS`` that splits the header into the most names (spreadsheets in many locales write ";",
+    others export tabs)."""
     with path.open("rb") as handle:  # only the header: a bad byte further on is reported by the reader
-        header = handle.readline().decode(encoding, errors="replace")
-    return max(CSV_DELIMITERS, key=lambda sep: len(next(csv.reader([header], delimiter=sep), [])))
+        line = handle.readline().decode(encoding, errors="replace").removeprefix("\ufeff")
+    splits = {sep: next(csv.reader([line.rstrip("\r\n")], delimiter=sep), []) for sep in CSV_DELIMITERS}
+    delimiter = max(CSV_DELIMITERS, key=lambda sep: len(splits[sep]))
+    return delimiter, pandas_names(splits[delimiter])
 
 
 def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd.DataFrame:
-    """A CSV as pandas reads it (split at ``csv_delimiter``), except codes with leading zeros ("02134",
-    which pandas reads as 2134): a whole-number column whose first ``CODE_SCAN_ROWS`` rows hold one is kept
-    as text, as are ``text_columns``."""
+    """A CSV as pandas reads it (split at the delimiter ``csv_header`` finds), except codes with leading
+    zeros ("02134", which pandas reads as 2134): a whole-number column whose first ``CODE_SCAN_ROWS`` rows
+    hold one is kept as text, as are ``text_columns``."""
     check_encoding(encoding)
     try:
-        sep = csv_delimiter(path, encoding)
-        with path.open(newline="", encoding=encoding) as handle:
-            header = next(csv.reader(handle, delimiter=sep), [])
-        check_column_names(header, str(path))
+        sep, names = csv_header(path, encoding)
+        check_column_names(names, str(path))
         frame = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False)
         whole = [name for name in frame.columns if _whole_numbers(frame[name])]
         codes = list(text_columns)

@@ -21,7 +21,7 @@ import pyarrow.dataset as ds
 
 from synthloom.data.io import (
     check_encoding,
-    csv_delimiter,
+    csv_header,
     parquet_schema,
     part_files,
     table_format,
@@ -65,10 +65,11 @@ class TableStream:
         fmt = part_files(self.path)[0] if self.path.is_dir() else table_format(self.path)
         check_encoding(encoding)
         self.encoding = encoding
-        self.delimiter = ","
-        if fmt == "csv":
+        self.delimiter, self.names = ",", []
+        if fmt == "csv":  # the names read_table gives (pyarrow refuses two empty ones)
             first = part_files(self.path)[1][0] if self.path.is_dir() else self.path
-            self.delimiter = csv_delimiter(first, encoding)
+            self.delimiter, self.names = csv_header(first, encoding)
+            check_column_names(self.names, source=str(self.path))
         try:
             schema = parquet_schema(self.path) if fmt == "parquet" else None
             self.dataset = ds.dataset(self.path, format=self._format(fmt), schema=schema)
@@ -93,7 +94,7 @@ class TableStream:
         # an empty field (or "NA", "null", ...) is a missing value in a text column too, as pandas reads it
         return ds.CsvFileFormat(
             parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
-            read_options=pacsv.ReadOptions(encoding=self.encoding),
+            read_options=pacsv.ReadOptions(encoding=self.encoding, column_names=self.names, skip_rows=1),
             convert_options=pacsv.ConvertOptions(
                 null_values=PANDAS_NA_TEXT,
                 strings_can_be_null=True,
