@@ -304,7 +304,9 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 def _differences(found: dict[str, Any] | None, job: dict[str, Any]) -> list[str]:
     if found is None:
         return ["unreadable settings file"]
-    return [key for key in job if found.get(key) != job[key]]
+    # the model's fingerprint covers its weights and its settings, --precision among them
+    named = {"model": "model or its --precision"}
+    return [named.get(key, key) for key in job if found.get(key) != job[key]]
 
 
 def _start_or_resume(directory: Path, job: dict[str, Any]) -> bool:

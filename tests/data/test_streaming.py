@@ -202,3 +202,19 @@ def test_empty_header_names_are_named_as_pandas_names_them_whole_or_streamed(tmp
     names = ["a", "b", "Unnamed: 2", "Unnamed: 3"]
     assert list(read_table(path).columns) == names  # was "duplicate column name(s) ['']"
     assert list(next(TableStream(path, chunk_rows=20).chunks()).columns) == names
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_part_lacking_a_column_is_named_in_a_warning(tmp_path, fmt):
+    from synthloom.data.io import read_table
+    from synthloom.errors import DataWarning
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    frames = [pd.DataFrame({"x": range(20), "y": 1.5}), pd.DataFrame({"x": range(20)})]
+    for i, frame in enumerate(frames):
+        path = folder / f"part-{i:05d}.{fmt}"
+        frame.to_parquet(path) if fmt == "parquet" else frame.to_csv(path, index=False)
+    with pytest.warns(DataWarning, match=r"part-00001\.\w+: lacks column\(s\) \['y'\]"):
+        whole = read_table(folder)
+    assert whole["y"].isna().sum() == 20  # read as missing, as before, but no longer silently

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import os
 import tempfile
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.metadata import check_column_names, has_leading_zeros
-from synthloom.errors import ConfigError, DataError
+from synthloom.errors import ConfigError, DataError, DataWarning
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
 CODE_SCAN_ROWS = 10_000  # first rows of a CSV searched for codes with leading zeros (by fit --stream too)
@@ -246,6 +247,7 @@ def _whole_numbers(series: pd.Series) -> bool:
 def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
     """CSV parts as one table; a column one part keeps as text (codes) is text in every part."""
     frames = [_read_csv(part, encoding) for part in parts]
+    _warn_of_absent_columns(parts, [list(frame.columns) for frame in frames])
     text = {name for frame in frames for name in frame.columns if frame[name].dtype == object}
     mixed = [
         name for name in text if any(pd.api.types.is_numeric_dtype(f[name]) for f in frames if name in f)
@@ -267,8 +269,24 @@ def parquet_schema(path: Path) -> Any:
 
     if not path.is_dir():
         return None
-    schemas = [pq.read_schema(part) for part in part_files(path)[1]]
+    parts = part_files(path)[1]
+    schemas = [pq.read_schema(part) for part in parts]
+    _warn_of_absent_columns(parts, [schema.names for schema in schemas])
     return pa.unify_schemas(schemas, promote_options="permissive")
+
+
+def _warn_of_absent_columns(parts: list[Path], names: list[list[str]]) -> None:
+    """Say which parts lack columns other parts have (their rows read as missing there): a part written by
+    another export is easy to miss in a folder of hundreds."""
+    every = list(dict.fromkeys(name for part_names in names for name in part_names))
+    for part, part_names in zip(parts, names, strict=True):
+        absent = [name for name in every if name not in part_names]
+        if absent:
+            warnings.warn(
+                f"{part}: lacks column(s) {absent[:5]} that other parts have; its rows are missing there",
+                DataWarning,
+                stacklevel=4,
+            )
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
