@@ -1,6 +1,6 @@
 """Does class balancing with synthloom rows help a classifier on real rare-class rows? Against SMOTE?
 
-One run = one data set x one generator: ``synthloom.augment.evaluate_augmentation`` over several seeds
+One run = one data set x one generator: ``synthloom.evaluate_augmentation`` over several seeds
 (each seed a new stratified 70/30 split of the real rows, a new generator, oversampler and classifier seed),
 methods none / random oversampling / SMOTE / synthloom rows, every method adding the same rows per class.
 Prints the table of minority-class scores (mean ± std over seeds), the paired gains and the verdict.
@@ -45,8 +45,8 @@ from rich.console import Console
 from sklearn.model_selection import train_test_split
 
 from synthloom import datasets
-from synthloom.augment import evaluate_augmentation
 from synthloom.augment_cli import result_table
+from synthloom.augmentation import evaluate_augmentation
 
 
 def load(name: str, max_rows: int | None, rare_rows: int | None) -> tuple[pd.DataFrame, str, str]:

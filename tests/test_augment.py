@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import torch
 
-from synthloom.augment import (
+from synthloom.augmentation import (
     METHODS,
     METRICS,
     AugmentationEvaluation,
@@ -83,7 +83,7 @@ def test_augment_with_a_neural_generator_and_an_integer_class_column(three_class
 
 
 def test_metadata_naming_some_columns_leaves_the_others_inferred(three_classes) -> None:
-    from synthloom.augment import target_metadata
+    from synthloom.augmentation import target_metadata
     from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
 
     partial = Metadata({"x": ColumnSpec(ColumnKind.CATEGORICAL)})
@@ -143,7 +143,7 @@ def test_evaluation_scores_every_method_on_every_seed(default_frame, tmp_path) -
 
 
 def test_every_baseline_adds_the_planned_rows_per_class(three_classes) -> None:
-    from synthloom.augment import _random_rows, _smote_rows, _split, target_metadata
+    from synthloom.augmentation import _random_rows, _smote_rows, _split, target_metadata
 
     meta = target_metadata(three_classes, "label")
     classes = list(class_counts(three_classes, "label").index)
@@ -158,7 +158,7 @@ def test_every_baseline_adds_the_planned_rows_per_class(three_classes) -> None:
 
 
 def test_smote_takes_several_categorical_features(three_classes) -> None:
-    from synthloom.augment import _smote_rows, _split, target_metadata
+    from synthloom.augmentation import _smote_rows, _split, target_metadata
 
     rng = np.random.default_rng(3)
     table = three_classes.assign(size=rng.choice(["S", "M", "L"], len(three_classes)))

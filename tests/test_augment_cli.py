@@ -9,8 +9,8 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from synthloom.augment import DEFAULT_MODEL
 from synthloom.augment_cli import augment_command, parse_rows_per_class
+from synthloom.augmentation import DEFAULT_MODEL
 from synthloom.cli import app
 from synthloom.errors import ConfigError
 

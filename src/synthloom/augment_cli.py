@@ -23,7 +23,7 @@ from synthloom.cli_support import (
 from synthloom.errors import ConfigError
 
 if TYPE_CHECKING:
-    from synthloom.augment import AugmentationEvaluation
+    from synthloom.augmentation import AugmentationEvaluation
 
 
 def parse_rows_per_class(options: list[str]) -> dict[str, int]:
@@ -42,7 +42,7 @@ def parse_rows_per_class(options: list[str]) -> dict[str, int]:
 
 def result_table(result: AugmentationEvaluation, title: str | None = None) -> Table:
     """Mean ± standard deviation over seeds of each metric, one row per method, best PR-AUC in bold."""
-    from synthloom.augment import METRIC_LABELS, METRICS
+    from synthloom.augmentation import METRIC_LABELS, METRICS
 
     summary = result.summary()
     classes = ", ".join(repr(c) for c in result.rare_classes)
@@ -113,7 +113,7 @@ def augment_command(
     seed: SeedOption = 0,
 ) -> None:
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
-    from synthloom.augment import augment, class_counts, evaluate_augmentation, plan_rows, with_progress
+    from synthloom.augmentation import augment, class_counts, evaluate_augmentation, plan_rows, with_progress
     from synthloom.data.io import check_outputs, write_table
     from synthloom.registry import get_model
 

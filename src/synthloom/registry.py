@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -36,7 +37,10 @@ def register(name: str) -> Callable[[T], T]:
 
 def _load_builtin_models() -> None:
     # Importing the package's model modules runs their @register decorators.
-    import synthloom.models  # noqa: F401
+    from synthloom.models import TABLE_MODULES
+
+    for module in TABLE_MODULES:
+        importlib.import_module(f"synthloom.models.{module}")
 
 
 def list_models() -> list[str]:

@@ -1,3 +1,7 @@
-"""Generators, one file each; importing this package registers them all."""
+"""Generators, one file each; ``registry`` imports the table generators' modules, which registers them.
 
-from synthloom.models import copula, ctgan, ddpm, tvae  # noqa: F401  (each registers its generator)
+Importing this package imports no generator: ``synthloom.models.conditions``, which the data layer's rules
+use, would otherwise import every model, and through ``models.base`` the rules themselves, half-loaded.
+"""
+
+TABLE_MODULES = ("copula", "ctgan", "ddpm", "tvae")

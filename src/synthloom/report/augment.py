@@ -18,7 +18,7 @@ from synthloom.report import plots
 from synthloom.report.html import _badge, _e, _figure, _frame_table, page
 
 if TYPE_CHECKING:
-    from synthloom.augment import AugmentationEvaluation
+    from synthloom.augmentation import AugmentationEvaluation
 
 METHOD_COLORS = {
     "none": plots.REAL,
@@ -30,7 +30,7 @@ METHOD_COLORS = {
 
 def metric_bars(result: AugmentationEvaluation) -> str:
     """One panel per metric: mean over seeds per method (a point), error bars one standard deviation."""
-    from synthloom.augment import METRIC_LABELS, METRICS
+    from synthloom.augmentation import METRIC_LABELS, METRICS
 
     summary = result.summary()
     fig = plots.figure(3.0 * len(METRICS), 3.0)
@@ -95,7 +95,7 @@ def _params(info: dict) -> str:
 
 
 def _scores(result: AugmentationEvaluation) -> str:
-    from synthloom.augment import METHOD_LABELS, METRIC_LABELS, METRICS
+    from synthloom.augmentation import METHOD_LABELS, METRIC_LABELS, METRICS
 
     summary = result.summary()
     table = pd.DataFrame({"method": [METHOD_LABELS[m] for m in summary["method"]]})
@@ -120,7 +120,7 @@ def _scores(result: AugmentationEvaluation) -> str:
 
 
 def _gains(result: AugmentationEvaluation) -> str:
-    from synthloom.augment import METRIC_LABELS, METRICS
+    from synthloom.augmentation import METRIC_LABELS, METRICS
 
     rows = []
     for baseline in (m for m in ("none", "random", "smote") if m in result.methods):
