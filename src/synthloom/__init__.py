@@ -1,8 +1,9 @@
 """synthloom: synthetic training data from real data, with proof of its quality.
 
 The names below are imported on first use: ``import synthloom`` costs nothing until one is touched, so the
-command line answers ``--help`` without importing torch (0.6 s instead of 2.5 s on 2 cores), and a Ctrl-C
-in its first moments stops it without a traceback. ``synthloom.<module>`` imports that module the same way.
+command line answers ``--help`` without importing torch (0.6 s instead of 2.5 s on 2 cores), and the
+moments in which a Ctrl-C meets Python's own traceback (before the command's handler is in place) are
+fewer. ``synthloom.<module>`` imports that module the same way.
 """
 
 from __future__ import annotations
