@@ -265,20 +265,22 @@ def test_a_part_damaged_before_a_resume_is_drawn_again(copula, tmp_path, monkeyp
     from synthloom.sampling import sample_to_parts
 
     settings = {"fmt": fmt, "seed": 1, "part_rows": 1_000, "chunk_rows": 500}
-    whole = read_parts(sample_to_parts(copula, 3_000, tmp_path / "whole", **settings), fmt)
-    interrupt = Interrupt(copula, fail_at=5)  # parts 0 and 1 written, part 2 cut
+    whole = read_parts(sample_to_parts(copula, 5_000, tmp_path / "whole", **settings), fmt)
+    interrupt = Interrupt(copula, fail_at=9)  # parts 0 - 3 written, part 4 cut
     monkeypatch.setattr(copula, "sample", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        sample_to_parts(copula, 3_000, tmp_path / "cut", **settings)
+        sample_to_parts(copula, 5_000, tmp_path / "cut", **settings)
     monkeypatch.undo()
-    first, second = (tmp_path / "cut" / f"part-0000{i}.{fmt}" for i in (0, 1))
-    first.write_bytes(first.read_bytes()[:1000])  # a copy cut short: unreadable
-    read_parts(tmp_path / "whole", fmt).iloc[:10].pipe(write_like, second, fmt)  # readable, 10 rows
-    with pytest.warns(DataWarning, match="drawn again"):
-        resumed = read_parts(sample_to_parts(copula, 3_000, tmp_path / "cut", **settings), fmt)
-    pd.testing.assert_frame_equal(
-        resumed, whole
-    )  # was: a traceback, or 2,010 rows with _SUCCESS saying 3,000
+    cut, short, renamed = (tmp_path / "cut" / f"part-0000{i}.{fmt}" for i in (0, 1, 2))
+    cut.write_bytes(cut.read_bytes()[:1000])  # a copy cut short: unreadable
+    whole.iloc[:10].pipe(write_like, short, fmt)  # readable, 10 rows
+    whole.iloc[:1000].rename(columns={"income": "pay"}).pipe(write_like, renamed, fmt)  # another table
+    with pytest.warns(DataWarning, match="drawn again") as caught:
+        resumed = read_parts(sample_to_parts(copula, 5_000, tmp_path / "cut", **settings), fmt)
+    # was: a traceback, or parts of other rows and columns kept under a _SUCCESS; part 3 is kept as it is
+    redrawn = sorted(str(w.message).split(": ")[0].rsplit("/", 1)[-1] for w in caught)
+    assert redrawn == sorted(p.name for p in (cut, short, renamed))
+    pd.testing.assert_frame_equal(resumed, whole)
 
 
 def read_parts(folder, fmt):

@@ -356,25 +356,31 @@ def _existing_schema(directory: Path, names: list[str], fmt: str) -> pa.Schema |
     return pq.read_schema(present) if present is not None else None
 
 
-def _complete_part(path: Path, fmt: str, rows: int) -> bool:
-    """Whether a part an earlier run left is there, readable and whole; a damaged one is removed, to be
-    drawn again (parts are written atomically, so it was changed afterwards: a copy cut short, a disk)."""
+def _complete_part(path: Path, fmt: str, rows: int, columns: list[str]) -> bool:
+    """Whether a part an earlier run left is there, readable, whole and with the sample's columns; a damaged
+    one is removed, to be drawn again (parts are written atomically, so it was changed afterwards: a copy
+    cut short, another file copied over it, a disk)."""
     if not path.exists():
         return False
     try:
         if fmt == "parquet":
-            found = pq.ParquetFile(path).metadata.num_rows
+            metadata = pq.ParquetFile(path).metadata
+            found, names = metadata.num_rows, metadata.schema.to_arrow_schema().names
         else:
-            found = sum(len(chunk) for chunk in pd.read_csv(path, chunksize=CHUNK_ROWS, dtype=str))
+            chunks = pd.read_csv(path, chunksize=CHUNK_ROWS, dtype=str, usecols=[0])  # rows, not values
+            found, names = sum(len(chunk) for chunk in chunks), list(pd.read_csv(path, nrows=0).columns)
     except (OSError, ValueError, pa.ArrowException, pd.errors.ParserError):
-        found = None
-    if found == rows:
+        found, names = None, []
+    if found == rows and names == columns:
         return True
-    warnings.warn(
-        f"{path}: {'unreadable' if found is None else f'{found:,} rows instead of {rows:,}'}; drawn again",
-        DataWarning,
-        stacklevel=3,
+    problem = (
+        "unreadable"
+        if found is None
+        else f"{found:,} rows instead of {rows:,}"
+        if found != rows
+        else "other columns than the sample's"
     )
+    warnings.warn(f"{path}: {problem}; drawn again", DataWarning, stacklevel=3)
     path.unlink()
     return False
 
@@ -419,7 +425,12 @@ def sample_to_parts(
     plan = _chunk_plan(seed, n, chunk_rows)
     starts = range(0, max(n, 1), part_rows)
     parts = {f"part-{i:05d}.{fmt}": (start, min(n, start + part_rows)) for i, start in enumerate(starts)}
-    done = {name for name in parts if _complete_part(directory / name, fmt, parts[name][1] - parts[name][0])}
+    columns = list(model.metadata_.columns)
+    done = {
+        name
+        for name, (start, stop) in parts.items()
+        if _complete_part(directory / name, fmt, stop - start, columns)
+    }
     schema = _existing_schema(directory, list(parts), fmt)
     draw = _ChunkDrawer(model, conditions)
     with _progress(console) as progress:

@@ -218,3 +218,13 @@ def test_a_part_lacking_a_column_is_named_in_a_warning(tmp_path, fmt):
     with pytest.warns(DataWarning, match=r"part-00001\.\w+: lacks column\(s\) \['y'\]"):
         whole = read_table(folder)
     assert whole["y"].isna().sum() == 20  # read as missing, as before, but no longer silently
+
+
+def test_csv_parts_are_lined_up_by_column_name_when_streamed(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    first = pd.DataFrame({"a": np.arange(30) + 100.5, "b": ["x", "y", "z"] * 10, "c": np.arange(30) % 5})
+    first.to_csv(folder / "part-00000.csv", index=False)
+    first[["c", "b", "a"]].to_csv(folder / "part-00001.csv", index=False)  # another export's order
+    streamed = pd.concat(list(TableStream(folder, chunk_rows=25).chunks()), ignore_index=True)
+    assert streamed["a"].ge(100).all() and streamed["c"].le(4).all()  # was: a and c swapped in part 2

@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import io
+import itertools
 import os
 import tempfile
 import warnings
@@ -192,17 +194,33 @@ def pandas_names(header: Sequence[str]) -> list[str]:
 
 
 CSV_DELIMITERS = (",", ";", "\t", "|")  # the comma first: it wins a tie
+_SNIFF_BYTES = 65_536  # the start of a CSV file its delimiter is chosen from
+_SNIFF_ROWS = 20
 
 
 def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
-    """A CSV file's delimiter and column names (``pandas_names``). The delimiter is the one of
-    ``CSV_DELIMITERS`` that splits the header into the most names (spreadsheets in many locales write ";",
-    others export tabs)."""
-    with path.open("rb") as handle:  # only the header: a bad byte further on is reported by the reader
-        line = handle.readline().decode(encoding, errors="replace").removeprefix("\ufeff")
-    splits = {sep: next(csv.reader([line.rstrip("\r\n")], delimiter=sep), []) for sep in CSV_DELIMITERS}
-    delimiter = max(CSV_DELIMITERS, key=lambda sep: len(splits[sep]))
-    return delimiter, pandas_names(splits[delimiter])
+    """A CSV file's delimiter and column names (``pandas_names``).
+
+    The delimiter is the one of ``CSV_DELIMITERS`` that splits the header and the first rows into as many
+    fields as each other, and the header into the most names (spreadsheets in many locales write ";",
+    others export tabs); the comma where none agrees with the rows.
+    """
+    with path.open("rb") as handle:  # the first rows: a bad byte further on is reported by the reader
+        head = handle.read(_SNIFF_BYTES)
+    text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
+    if len(head) == _SNIFF_BYTES:
+        text = text[: text.rfind("\n") + 1] or text  # the last row may be cut short
+    rows = {
+        sep: list(itertools.islice(csv.reader(io.StringIO(text), delimiter=sep), 20))
+        for sep in CSV_DELIMITERS
+    }
+
+    def fit(sep: str) -> tuple[bool, int]:
+        header, *data = rows[sep] or [[]]
+        return all(len(row) == len(header) for row in data if row), len(header)
+
+    delimiter = max(CSV_DELIMITERS, key=fit)
+    return delimiter, pandas_names((rows[delimiter] or [[]])[0])
 
 
 def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd.DataFrame:

@@ -94,13 +94,20 @@ class TableStream:
         # an empty field (or "NA", "null", ...) is a missing value in a text column too, as pandas reads it
         return ds.CsvFileFormat(
             parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
-            read_options=pacsv.ReadOptions(encoding=self.encoding, column_names=self.names, skip_rows=1),
+            read_options=self._read_options(),
             convert_options=pacsv.ConvertOptions(
                 null_values=PANDAS_NA_TEXT,
                 strings_can_be_null=True,
                 column_types={name: pa.string() for name in text_columns},
             ),
         )
+
+    def _read_options(self) -> pacsv.ReadOptions:
+        # each part's own header names its columns (parts may order them differently), except where the
+        # header has empty names, which pyarrow refuses: those are named as pandas names them
+        if not any(name.startswith("Unnamed: ") for name in self.names):
+            return pacsv.ReadOptions(encoding=self.encoding)
+        return pacsv.ReadOptions(encoding=self.encoding, column_names=self.names, skip_rows=1)
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         try:
