@@ -152,3 +152,15 @@ def test_numbers_with_a_missing_value_mark_stay_numbers_at_any_share_of_marks(ma
     assert meta.columns["v"].kind == "continuous" and meta.columns["v"].numeric_coerced
     grades = pd.DataFrame({"grade": rng.choice(["A", "B", "C", "-"], 500)})
     assert Metadata.infer(grades).columns["grade"].kind == "categorical"  # no numbers: marks change nothing
+
+
+def test_a_code_with_a_leading_zero_far_down_a_csv_keeps_the_column_text(tmp_path):
+    from synthloom.data.io import read_table
+
+    rng = np.random.default_rng(0)
+    codes = [str(code) for code in rng.integers(10_000, 99_999, 20_000)]
+    codes[12_000] = "02134"  # past the first 10,000 rows, which were all that was looked at
+    path = tmp_path / "codes.csv"
+    pd.DataFrame({"code": codes, "x": rng.normal(size=20_000)}).to_csv(path, index=False)
+    read = read_table(path)
+    assert read["code"].tolist() == codes and pd.api.types.is_float_dtype(read["x"])

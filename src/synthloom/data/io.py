@@ -21,11 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthloom.data.metadata import check_column_names, has_leading_zeros
+from synthloom.data.metadata import LEADING_ZERO, check_column_names
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
-CODE_SCAN_ROWS = 10_000  # first rows of a CSV searched for codes with leading zeros (by fit --stream too)
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -225,20 +224,15 @@ def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
 
 def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     """A CSV as pandas reads it (split at the delimiter ``csv_header`` finds), except codes with leading
-    zeros ("02134", which pandas reads as 2134): a whole-number column whose first ``CODE_SCAN_ROWS`` rows
-    hold one is kept as text, as are ``text_columns``."""
+    zeros ("02134", which pandas reads as 2134): a whole-number column holding one anywhere is kept as
+    text, as are ``text_columns``."""
     check_encoding(encoding)
     try:
         sep, names = csv_header(path, encoding)
         check_column_names(names, str(path))
         frame = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False)
         whole = [name for name in frame.columns if _whole_numbers(frame[name])]
-        codes = list(text_columns)
-        if whole:  # the first rows as text, not the whole file: a second full read would cost as much again
-            head = pd.read_csv(
-                path, sep=sep, encoding=encoding, usecols=whole, dtype=str, nrows=CODE_SCAN_ROWS
-            )
-            codes += [name for name in whole if has_leading_zeros(head[name].dropna())]
+        codes = [*text_columns, *_code_columns(path, sep, encoding, whole)]
         if codes:
             text = pd.read_csv(path, sep=sep, encoding=encoding, usecols=codes, dtype=str, low_memory=False)
             for name in codes:
@@ -250,6 +244,30 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         raise DataError(f"{path}: no columns found; give a table with a header row") from None
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: not a well-formed CSV ({str(exc).splitlines()[0]})") from None
+
+
+def _code_columns(path: Path, sep: str, encoding: str, whole: list[str]) -> list[str]:
+    """Which of the ``whole``-number columns write some value with a leading zero, anywhere in the file (a
+    code may first appear in the millionth row); read as text by pyarrow, several times faster than pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if not whole:
+        return []
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding=encoding),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=whole, column_types=dict.fromkeys(whole, pa.string())
+            ),
+        )
+    except pa.ArrowException:  # what pandas reads and pyarrow does not: pandas, slower
+        table = pa.Table.from_pandas(pd.read_csv(path, sep=sep, encoding=encoding, usecols=whole, dtype=str))
+    leading_zero = LEADING_ZERO.pattern
+    return [name for name in whole if pc.any(pc.match_substring_regex(table[name], leading_zero)).as_py()]
 
 
 def _whole_numbers(series: pd.Series) -> bool:

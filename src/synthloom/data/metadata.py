@@ -214,13 +214,13 @@ def _infer_numeric(series: pd.Series) -> ColumnSpec:
     return ColumnSpec(ColumnKind.CONTINUOUS)
 
 
-_LEADING_ZERO = re.compile(r"^\s*[+-]?0\d")
+LEADING_ZERO = re.compile(r"^\s*[+-]?0\d")
 
 
 def has_leading_zeros(text: pd.Series) -> bool:
     """Whether some value is written with a leading zero ("02134", "007"): a code (a zip code, an account
     number), text that reading or learning as a number would change."""
-    return bool(text.str.match(_LEADING_ZERO).any())
+    return bool(text.str.match(LEADING_ZERO).any())
 
 
 def _infer_text(series: pd.Series) -> ColumnSpec:
