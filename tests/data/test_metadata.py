@@ -164,3 +164,20 @@ def test_a_code_with_a_leading_zero_far_down_a_csv_keeps_the_column_text(tmp_pat
     pd.DataFrame({"code": codes, "x": rng.normal(size=20_000)}).to_csv(path, index=False)
     read = read_table(path)
     assert read["code"].tolist() == codes and pd.api.types.is_float_dtype(read["x"])
+
+
+def test_unique_values_with_spaces_and_digits_are_ids_and_words_are_text():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "plate": [f"AB {n} AA{n % 7}" for n in rng.permutation(900)[:300] + 100],
+            "customer": [f"Customer {n}" for n in rng.permutation(9000)[:300]],
+            "note": [f"the {a} parcel came {b}" for a in "abcdefghijklmnopqrst" for b in "uvwxyzABCDEFGHI"],
+        }
+    )
+    kinds = {name: spec.kind for name, spec in Metadata.infer(frame).columns.items()}
+    assert kinds == {
+        "plate": "identifier",
+        "customer": "identifier",
+        "note": "text",
+    }  # ids were "text": copied

@@ -242,7 +242,9 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
     n_unique = text.nunique()
     if n_unique == len(text) and len(text) >= 20:
-        long_text = text.str.len().mean() > 40 or text.str.contains(" ").mean() > 0.5
+        # words are text; "AB 561 AA3" or "Customer 9973" (a digit in every value) are ids with spaces
+        worded = text.str.contains(" ").mean() > 0.5 and not text.str.contains(r"\d").all()
+        long_text = text.str.len().mean() > 40 or worded
         return ColumnSpec(ColumnKind.TEXT if long_text else ColumnKind.IDENTIFIER)
     if _ID_NAME.search(str(series.name)) and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)
