@@ -228,3 +228,13 @@ def test_csv_parts_are_lined_up_by_column_name_when_streamed(tmp_path):
     first[["c", "b", "a"]].to_csv(folder / "part-00001.csv", index=False)  # another export's order
     streamed = pd.concat(list(TableStream(folder, chunk_rows=25).chunks()), ignore_index=True)
     assert streamed["a"].ge(100).all() and streamed["c"].le(4).all()  # was: a and c swapped in part 2
+
+
+def test_a_wide_csv_whose_header_is_longer_than_the_delimiter_sample_is_read(tmp_path):
+    from synthloom.data.io import read_table
+
+    names = [f"pixel_row_{i // 100:03d}_col_{i % 100:03d}" for i in range(6_000)]  # a 150 KB header
+    path = tmp_path / "wide.csv"
+    pd.DataFrame(np.arange(18_000).reshape(3, 6_000), columns=names).to_csv(path, index=False)
+    assert list(read_table(path).columns) == names
+    assert list(next(TableStream(path).chunks()).columns) == names

@@ -205,14 +205,11 @@ def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
     others export tabs); the comma where none agrees with the rows.
     """
     with path.open("rb") as handle:  # the first rows: a bad byte further on is reported by the reader
-        head = handle.read(_SNIFF_BYTES)
-    text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
-    if len(head) == _SNIFF_BYTES:
-        text = text[: text.rfind("\n") + 1] or text  # the last row may be cut short
-    rows = {
-        sep: list(itertools.islice(csv.reader(io.StringIO(text), delimiter=sep), 20))
-        for sep in CSV_DELIMITERS
-    }
+        first, more = handle.readline(), handle.read(_SNIFF_BYTES)  # a wide table's header: whole
+    if len(more) == _SNIFF_BYTES:
+        more = more[: more.rfind(b"\n") + 1]  # the last row may be cut short
+    text = (first + more).decode(encoding, errors="replace").removeprefix("\ufeff")
+    rows = {sep: _first_rows(text, sep) for sep in CSV_DELIMITERS}
 
     def fit(sep: str) -> tuple[bool, int]:
         header, *data = rows[sep] or [[]]
@@ -220,6 +217,15 @@ def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
 
     delimiter = max(CSV_DELIMITERS, key=fit)
     return delimiter, pandas_names((rows[delimiter] or [[]])[0])
+
+
+def _first_rows(text: str, sep: str) -> list[list[str]]:
+    """The first rows of ``text`` split at ``sep``; none where ``sep`` leaves a field too long for the csv
+    module (a wide table's header, not split at all)."""
+    try:
+        return list(itertools.islice(csv.reader(io.StringIO(text), delimiter=sep), _SNIFF_ROWS))
+    except csv.Error:
+        return []
 
 
 def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd.DataFrame:
