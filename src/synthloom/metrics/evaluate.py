@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import importlib.metadata
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -128,14 +129,16 @@ def evaluate_files(
 ) -> Report:
     """``evaluate`` on CSV / Parquet files, writing the HTML and JSON reports (what the CLI runs).
 
-    Every number is computed before anything is written, and each file is written atomically, so a failure
+    ``encoding`` is the real files'; the synthetic file is read as UTF-8 (what ``synthloom sample`` writes,
+    whatever the real data's encoding) unless it is not valid UTF-8. Every number is computed before
+    anything is written, and each file is written atomically, so a failure
     never leaves a half-written report.
 
     Example:
         >>> report = evaluate_files("real.csv", "synthetic.csv", target="income", html_path="report.html")
         >>> print(report.summary())
     """
-    tables = {"real": read_table(real, encoding), "synthetic": read_table(synthetic, encoding)}
+    tables = {"real": read_table(real, encoding), "synthetic": _read_synthetic(synthetic, encoding)}
     if train is not None:
         tables["train"] = read_table(train, encoding)
     meta = Metadata.load(metadata) if metadata is not None else None
@@ -154,3 +157,12 @@ def evaluate_files(
     if json_path is not None:
         report.to_json(json_path)
     return report
+
+
+def _read_synthetic(path: str | Path, encoding: str) -> pd.DataFrame:
+    try:  # a Latin-1 real file beside synthloom's UTF-8 output: each in its own encoding
+        return read_table(path, "utf-8")
+    except DataError:
+        if codecs.lookup(encoding).name == "utf-8":
+            raise
+        return read_table(path, encoding)
