@@ -237,7 +237,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         sep, names = csv_header(path, encoding)
         check_column_names(names, str(path))
         frame = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False)
-        whole = [name for name in frame.columns if _whole_numbers(frame[name])]
+        whole = [name for name in frame.columns if whole_numbers(frame[name])]
         codes = [*text_columns, *_code_columns(path, sep, encoding, whole)]
         if codes:
             text = pd.read_csv(path, sep=sep, encoding=encoding, usecols=codes, dtype=str, low_memory=False)
@@ -276,7 +276,7 @@ def _code_columns(path: Path, sep: str, encoding: str, whole: list[str]) -> list
     return [name for name in whole if pc.any(pc.match_substring_regex(table[name], leading_zero)).as_py()]
 
 
-def _whole_numbers(series: pd.Series) -> bool:
+def whole_numbers(series: pd.Series) -> bool:
     """Whether a column holds numbers that are all whole (codes read as numbers can only be these)."""
     if pd.api.types.is_integer_dtype(series):
         return True
@@ -347,7 +347,7 @@ def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
         name
         for name in frame.columns
         if pd.api.types.is_float_dtype(frame[name])
-        and np.all(np.mod(frame[name].dropna().to_numpy(), 1) == 0)
+        and whole_numbers(frame[name])
         and frame[name].abs().max() < 2**53  # beyond, a float is not one whole number
     ]
     return frame.astype(dict.fromkeys(whole, "Int64")) if whole else frame

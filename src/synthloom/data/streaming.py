@@ -26,6 +26,7 @@ from synthloom.data.io import (
     part_files,
     table_format,
     undecodable,
+    whole_numbers,
 )
 from synthloom.data.metadata import check_column_names, has_leading_zeros
 from synthloom.errors import DataError
@@ -196,7 +197,7 @@ def _as_kind(text: pd.Series, kind: str) -> pd.Series:
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers[present].isna().any():
         return text
-    whole = present.all() and bool(np.all(np.mod(numbers.to_numpy(dtype=float), 1) == 0))
+    whole = present.all() and whole_numbers(numbers)
     return numbers.astype(np.int64) if whole and numbers.abs().max() < 2**63 else numbers.astype(float)
 
 
