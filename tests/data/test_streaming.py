@@ -161,6 +161,19 @@ def test_a_csv_split_by_semicolons_or_tabs_is_read_column_by_column(tmp_path, se
         )
 
 
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_short_row_among_the_first_rows_does_not_change_the_delimiter(tmp_path, sep):
+    """A comma file with a short row was split at ";" (which splits no line, so "agreed" with every row)
+    and learned as one column named "a,b,c"; pandas reads the short row's last field as missing."""
+    from synthloom.data.io import read_table
+
+    path = tmp_path / "short.csv"
+    path.write_text(sep.join("abc") + "\n" + "\n".join(sep.join(row) for row in ["123", "45", "678"]) + "\n")
+    read = read_table(path)
+    assert list(read.columns) == ["a", "b", "c"]
+    assert read["c"].isna().tolist() == [False, True, False]
+
+
 def test_parquet_parts_whose_first_part_holds_a_column_empty_are_read(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -202,7 +202,9 @@ def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
 
     The delimiter is the one of ``CSV_DELIMITERS`` that splits the header and the first rows into as many
     fields as each other, and the header into the most names (spreadsheets in many locales write ";",
-    others export tabs); the comma where none agrees with the rows.
+    others export tabs); where none splits the header and agrees with the rows (a short row), the one that
+    splits the header into the most names. One that does not split the header is no delimiter: it agrees
+    with every row of a comma file.
     """
     with path.open("rb") as handle:  # the first rows: a bad byte further on is reported by the reader
         first, more = handle.readline(), handle.read(_SNIFF_BYTES)  # a wide table's header: whole
@@ -213,7 +215,8 @@ def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
 
     def fit(sep: str) -> tuple[bool, int]:
         header, *data = rows[sep] or [[]]
-        return all(len(row) == len(header) for row in data if row), len(header)
+        agrees = len(header) > 1 and all(len(row) == len(header) for row in data if row)
+        return agrees, len(header)
 
     delimiter = max(CSV_DELIMITERS, key=fit)
     return delimiter, pandas_names((rows[delimiter] or [[]])[0])
