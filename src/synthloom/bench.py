@@ -64,7 +64,7 @@ DEFAULT_DATASETS = ("adult", "default", "loans")
 # Epochs when --epochs is not given. With 10,000 rows per data set (7,000 to train) the nine runs of the
 # default models x data sets took 823 s in all (one thread per run, 2 shared cores; loans' ctgan and ddpm
 # 3 minutes each, every other run under 1.5), inside the 30-minute target with room for slower machines.
-# Each runs shorter than its default (ctgan and tvae: 300 epochs; ddpm: 20,000 steps, 1,539 epochs here).
+# Each runs shorter than its default (ctgan and tvae: 300 epochs; ddpm: 20,000 steps, 741 epochs here).
 DEFAULT_EPOCHS = {"ctgan": 50, "tvae": 100, "ddpm": 200, "sdv-ctgan": 50, "sdv-tvae": 100}
 DEFAULT_ROWS = 10_000  # real rows kept per data set (train + test); None or 0 keeps every row
 DEFAULT_MAX_MINUTES = 4.0

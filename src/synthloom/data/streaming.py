@@ -1,7 +1,7 @@
 """Tables larger than memory: a seeded uniform sample and a stream of chunks, read with pyarrow datasets.
 
-``TableStream`` opens a CSV file, a Parquet file or a folder of Parquet parts without loading it. Memory
-stays bounded by the sample size and the chunk size, whatever the size of the file:
+``TableStream`` opens a CSV file, a Parquet file or a folder of Parquet or CSV parts without loading it.
+Memory stays bounded by the sample size and the chunk size, whatever the size of the file:
 
 - ``sample(k, rng)`` draws k rows uniformly in one pass (bottom-k of random keys: a reservoir), which is
   what the transformer and the metadata are learned from;
@@ -42,7 +42,7 @@ PANDAS_NA_TEXT = [
 
 
 class TableStream:
-    """A CSV/Parquet file (or a folder of Parquet parts) read in batches, never whole.
+    """A CSV/Parquet file (or a folder of Parquet or CSV parts) read in batches, never whole.
 
     Args:
         path: the file or folder.

@@ -129,7 +129,7 @@ class NeuralGenerator(BaseGenerator):
         sample_rows: int = SAMPLE_ROWS,
         encoding: str = "utf-8",
     ) -> Self:
-        """Learn from a CSV/Parquet file (or folder of Parquet parts) larger than memory, read in chunks.
+        """Learn from a CSV/Parquet file (or folder of parts) larger than memory, read in chunks.
 
         Metadata, rules and transformer are learned from a uniform sample of ``sample_rows`` rows (one
         pass over the file). Training then reads the file ``chunk_rows`` rows at a time: each chunk is

@@ -17,15 +17,13 @@ from synthloom.data.metadata import Metadata
 from synthloom.errors import DataError
 from synthloom.metrics.result import NOT_COMPUTED, FamilyResult, finite_or_none
 
-FAMILIES = ("fidelity", "detection", "diversity", "utility", "privacy")
-
 
 @dataclass
 class Report:
     """Outcome of ``synthloom.evaluate``: scores, their meaning, and what the figures are drawn from.
 
     Attributes:
-        families: one ``FamilyResult`` per family, in ``FAMILIES`` order.
+        families: one ``FamilyResult`` per family: fidelity, detection, diversity, utility, privacy.
         real: the compared real rows, cleaned (figures are drawn from them).
         synthetic: the synthetic rows, cleaned.
         metadata: kinds of the evaluated columns.
