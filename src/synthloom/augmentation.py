@@ -36,7 +36,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import average_precision_score, f1_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from synthloom.data.encoders import read_datetimes
+from synthloom.data.encoders import read_datetimes, to_float
 from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import single_threaded
@@ -363,7 +363,7 @@ class _Features:
             ns = parsed.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
             ns[parsed.isna().to_numpy()] = np.nan
             return ns
-        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return to_float(series, str(series.name), warn=False, number_format=spec.number_format)
 
 
 def _as_levels(series: pd.Series) -> pd.Series:

@@ -296,3 +296,19 @@ def test_rules_on_text_stamps_with_an_offset_write_that_offset():
     fake = model.sample(300)
     assert fake["start"].str.endswith("+02:00").all() and fake["end"].str.endswith("+02:00").all()
     assert (pd.to_datetime(fake["end"], utc=True) >= pd.to_datetime(fake["start"], utc=True)).all()
+
+
+def test_an_inequality_keeps_the_high_side_in_its_real_range_and_grid():
+    """``limit`` rebuilt as ``balance + gap`` went over the real maximum (6% of the rows) and off whole
+    numbers (balances have cents); every other column keeps to its real range."""
+    rng = np.random.default_rng(0)
+    limit = np.round(rng.uniform(1000, 5000, 800), -2).astype(int)
+    frame = pd.DataFrame({"balance": np.round(limit * rng.uniform(0, 1, 800), 2), "limit": limit})
+    fake = (
+        get_model("copula", random_state=0)
+        .fit(frame, constraints=[Inequality("balance", "limit")])
+        .sample(3000)
+    )
+    assert (fake["balance"] <= fake["limit"]).all()
+    assert fake["limit"].dtype == np.int64
+    assert limit.min() <= fake["limit"].min() and fake["limit"].max() <= limit.max()

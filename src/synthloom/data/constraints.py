@@ -45,6 +45,7 @@ from synthloom.data.encoders import (
     to_float,
 )
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
+from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import RangeCondition, _as_range, parse_conditions
 
@@ -71,10 +72,12 @@ class NumericColumn:
     decimals: int | None = None
     fraction_width: int = 0
     offset: str | None = None
+    number_format: str | None = None
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
         column = cls(str(spec.kind), spec.datetime_format, dtype_name(series.dtype))
+        column.number_format = spec.number_format
         values = column.numbers(series)
         present = values[~np.isnan(values)]
         if spec.kind == ColumnKind.DATETIME:
@@ -92,7 +95,7 @@ class NumericColumn:
         """Float values (datetimes in seconds); missing or unreadable values are NaN."""
         if self.kind == ColumnKind.DATETIME:
             series = read_datetimes(series, self.datetime_format)
-        return to_float(series, str(series.name), warn=False)
+        return to_float(series, str(series.name), warn=False, number_format=self.number_format)
 
     def up(self, values: np.ndarray) -> np.ndarray:
         """The nearest representable values at or above ``values`` (so a repaired bound still holds)."""
@@ -107,12 +110,19 @@ class NumericColumn:
         """The nearest representable values at or below ``values``."""
         return -self.up(-values)
 
+    def nearest(self, values: np.ndarray) -> np.ndarray:
+        """The representable values nearest ``values``."""
+        up, down = self.up(values), self.down(values)
+        return np.where(up - values <= values - down, up, down)
+
     def write(self, values: np.ndarray, name: str) -> pd.Series:
         """Numbers back to the real column's form: dtype, datetime text format."""
         if self.kind == ColumnKind.DATETIME:
             return to_datetimes(
                 values, name, self.dtype, self.datetime_format, self.fraction_width, self.offset
             )
+        if self.number_format is not None:
+            return NumberFormat.parse(self.number_format).write(values, name)
         series = pd.Series(values, name=name)
         return series if np.isnan(values).any() else _cast(series, self.dtype)
 
@@ -339,12 +349,15 @@ class Inequality(Constraint):
         return pd.Series(gap, index=data.index, name=self.high)
 
     def rebuild(self, frame: pd.DataFrame) -> None:
-        """``high = low + max(gap, 0)`` in place of the sampled gap."""
+        """``high = low + max(gap, 0)`` in place of the sampled gap, kept to ``high``'s real range and grid.
+
+        A sum can leave the range every other column keeps to (limits over the real maximum) and the grid
+        (whole limits from amounts with cents); the rule comes first where a real row broke it.
+        """
         low = self.low_info_.numbers(frame[self.low])
         gap = to_float(frame[self.high], self.high, warn=False)
-        high = low + np.maximum(gap, 0.0) * self._unit()
-        decimals = self.high_info_.decimals
-        high = np.round(high, decimals) if decimals is not None else high
+        high = np.clip(low + np.maximum(gap, 0.0) * self._unit(), *self.high_range_)
+        high = np.maximum(self.high_info_.nearest(high), self.high_info_.up(low))
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def repair(self, frame: pd.DataFrame) -> None:
@@ -363,12 +376,13 @@ class Inequality(Constraint):
 
     def condition(self, column: str, value: Any) -> RangeCondition:
         """A sampling condition on ``high``, whose encoding the generator no longer sees."""
-        is_datetime = self.high_info_.kind == ColumnKind.DATETIME
-        zone = column_zone(self.high_info_.dtype, self.high_info_.offset)
-        low, high = _as_range(column, value, ColumnKind(self.high_info_.kind), is_datetime, zone)
+        info = self.high_info_
+        is_datetime = info.kind == ColumnKind.DATETIME
+        zone = column_zone(info.dtype, info.offset)
+        low, high = _as_range(column, value, ColumnKind(info.kind), is_datetime, zone, info.number_format)
         if high < self.high_range_[0] or low > self.high_range_[1]:
             raise ConditionError(f"range {value!r} for column {column!r} lies outside the real data's range")
-        return RangeCondition(column, low, high, is_datetime)
+        return RangeCondition(column, low, high, is_datetime, info.datetime_format, info.number_format)
 
     def state(self) -> dict[str, Any]:
         return {"low": asdict(self.low_info_), "high": asdict(self.high_info_), "range": self.high_range_}

@@ -27,6 +27,7 @@ from synthloom.data.metadata import (
     check_not_complex,
     has_plain_categories,
 )
+from synthloom.data.number_text import NumberFormat
 from synthloom.errors import DataError, DataWarning
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
@@ -97,8 +98,11 @@ def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
-def to_float(series: pd.Series, name: str, warn: bool = True) -> np.ndarray:
-    """Numbers from a column, with stray strings and infinities made missing (and a warning saying so)."""
+def to_float(series: pd.Series, name: str, warn: bool = True, number_format: str | None = None) -> np.ndarray:
+    """Numbers from a column, with stray strings and infinities made missing (and a warning saying so).
+
+    Text is read in ``number_format`` where the column has one ("$1,638.23"; see ``number_text``).
+    """
     check_not_complex(series)
     if pd.api.types.is_datetime64_any_dtype(series):
         stamps = series.to_numpy(dtype="datetime64[ns]")
@@ -108,7 +112,11 @@ def to_float(series: pd.Series, name: str, warn: bool = True) -> np.ndarray:
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        coerced = pd.to_numeric(series, errors="coerce")
+        coerced = (
+            pd.to_numeric(series, errors="coerce")
+            if number_format is None
+            else NumberFormat.parse(number_format).read(series)
+        )
         stray = series.notna() & coerced.isna()
         if warn and stray.any():
             examples = ", ".join(repr(v) for v in series[stray].astype(str).unique()[:3])
@@ -373,7 +381,7 @@ class NumericEncoder(ColumnEncoder):
     def _values(self, series: pd.Series, warn: bool = False) -> np.ndarray:
         if self.spec.kind == ColumnKind.DATETIME or self.spec.datetime_format is not None:
             series = read_datetimes(series, self.spec.datetime_format)
-        return to_float(series, self.name, warn)
+        return to_float(series, self.name, warn, self.spec.number_format)
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> NumericEncoder:
         values = self._values(series, warn=True)
@@ -570,6 +578,8 @@ class NumericEncoder(ColumnEncoder):
             return to_datetimes(
                 values, self.name, self.dtype, self.spec.datetime_format, self.fraction_width, self.offset
             )
+        if self.spec.number_format is not None:
+            return NumberFormat.parse(self.spec.number_format).write(values, self.name)
         series = pd.Series(values, name=self.name)
         if self.spec.numeric_coerced:
             return series

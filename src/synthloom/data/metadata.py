@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConfigError, DataError
 
 
@@ -54,11 +55,14 @@ class ColumnSpec:
         kind: the column kind.
         datetime_format: strftime format for datetime columns that arrived as text (None: real datetimes).
         numeric_coerced: the column arrived as text and was read as numbers (stray strings became missing).
+        number_format: pattern of numbers written as text with a currency, a unit or thousands separators
+            ("$#,##0.00"; see ``number_text``): read as numbers, written back in it. None: plain numbers.
     """
 
     kind: ColumnKind
     datetime_format: str | None = None
     numeric_coerced: bool = False
+    number_format: str | None = None
 
 
 @dataclass
@@ -126,6 +130,7 @@ class Metadata:
                     ColumnKind(spec["kind"]),
                     datetime_format=spec.get("datetime_format"),
                     numeric_coerced=bool(spec.get("numeric_coerced", False)),
+                    number_format=_checked_number_format(spec.get("number_format"), ColumnKind(spec["kind"])),
                 )
                 for name, spec in payload["columns"].items()
             }
@@ -159,6 +164,15 @@ class Metadata:
         missing = [c for c in self.columns if c not in data.columns]
         if missing:
             raise DataError(f"{source} lacks column(s) {missing} named in the metadata")
+
+
+def _checked_number_format(pattern: Any, kind: ColumnKind) -> str | None:
+    """A metadata file's number pattern, checked: one the encoders can read and write, on a number column."""
+    if pattern is None:
+        return None
+    if kind not in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER):
+        raise ConfigError(f"number_format {pattern!r} is given for a {kind} column; it needs a number kind")
+    return str(NumberFormat.parse(pattern))
 
 
 def check_column_names(columns: Iterable[object], source: str = "data") -> None:
@@ -237,6 +251,9 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         spec = _infer_numeric(numbers.rename(series.name))
         spec.numeric_coerced = True
         return spec
+    formatted = _infer_number_text(series, text)
+    if formatted is not None:
+        return formatted
     datetime_format = _guess_datetime_format(text)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
@@ -249,6 +266,26 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     if _ID_NAME.search(str(series.name)) and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)
     return ColumnSpec(ColumnKind.CATEGORICAL)
+
+
+def _infer_number_text(series: pd.Series, text: pd.Series) -> ColumnSpec | None:
+    """A number kind with the values' ``number_format`` for amounts written as text ("$1,638.23", "12%"),
+    missing-value marks among them allowed; None for any other text."""
+    values = text[~text.str.strip().str.lower().isin(MISSING_MARKS)]
+    # the first values first: most text columns are words, told apart from amounts there
+    if values.empty or NumberFormat.guess(values.iloc[:200]) is None:
+        return None
+    number_format = NumberFormat.guess(values)
+    if number_format is None:
+        return None
+    numbers = number_format.read(values).rename(series.name)
+    if numbers.nunique() <= 2:  # "$0" / "$1": too few values to tell amounts from flags or codes
+        return None
+    spec = _infer_numeric(numbers)
+    if spec.kind == ColumnKind.IDENTIFIER:  # drawn in the text's shape by the identifier encoder
+        return spec
+    spec.numeric_coerced, spec.number_format = True, str(number_format)
+    return spec
 
 
 _DATETIME_FORMATS = (

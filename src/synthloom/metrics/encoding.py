@@ -30,6 +30,7 @@ from synthloom.data.metadata import (
     Metadata,
     check_column_names,
 )
+from synthloom.data.number_text import read_number_text
 from synthloom.errors import DataError, DataWarning
 
 MIN_ROWS = 10  # below this no estimate in any family means anything
@@ -219,7 +220,8 @@ def _numbers(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         values = series.astype("float64")
     else:
-        values = pd.to_numeric(series, errors="coerce").astype("float64")
+        numbers = read_number_text(series, spec.number_format)  # "$1,638.23" as 1638.23
+        values = pd.to_numeric(numbers, errors="coerce").astype("float64")
         bad = values.isna() & series.notna()
         # a column read as numbers from text on purpose keeps its stray strings as missing values
         if bad.any() and not spec.numeric_coerced:

@@ -31,6 +31,7 @@ from synthloom.data.encoders import (
     to_float,
 )
 from synthloom.data.metadata import ColumnKind
+from synthloom.data.number_text import NumberFormat
 from synthloom.data.transformer import TableTransformer, _coerce_like
 from synthloom.errors import ConditionError
 
@@ -95,13 +96,13 @@ class RangeCondition:
     high: float
     is_datetime: bool = False
     datetime_format: str | None = None  # of dates written as text: read as the encoder reads them
+    number_format: str | None = None  # of amounts written as text ("$1,638.23")
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
         values = frame[self.column]
         if self.is_datetime:
-            numbers = to_float(read_datetimes(values, self.datetime_format), self.column, warn=False)
-        else:
-            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            values = read_datetimes(values, self.datetime_format)
+        numbers = to_float(values, self.column, warn=False, number_format=self.number_format)
         return (numbers >= self.low) & (numbers <= self.high)
 
 
@@ -162,14 +163,15 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         return MissingCondition(column)
     is_datetime = encoder.spec.kind == ColumnKind.DATETIME
     zone = column_zone(encoder.dtype, encoder.offset)
-    low, high = _as_range(column, value, encoder.spec.kind, is_datetime, zone)
+    low, high = _as_range(column, value, encoder.spec.kind, is_datetime, zone, encoder.spec.number_format)
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
             f"range [{_show(low, is_datetime, zone)}, {_show(high, is_datetime, zone)}] for column "
             f"{column!r} lies outside the real data's range "
             f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
         )
-    return RangeCondition(column, low, high, is_datetime, encoder.spec.datetime_format)
+    spec = encoder.spec
+    return RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
 
 
 def _rare_level(encoder: CategoricalEncoder, value: Any) -> Any:
@@ -180,9 +182,15 @@ def _rare_level(encoder: CategoricalEncoder, value: Any) -> Any:
 
 
 def _as_range(
-    column: str, value: Any, kind: ColumnKind, is_datetime: bool, zone: Any = None
+    column: str,
+    value: Any,
+    kind: ColumnKind,
+    is_datetime: bool,
+    zone: Any = None,
+    number_format: str | None = None,
 ) -> tuple[float, float]:
-    """``(low, high)`` as numbers; dates and times without a zone are read in the column's ``zone``.
+    """``(low, high)`` as numbers; dates and times without a zone are read in the column's ``zone``, text
+    numbers also in the column's ``number_format`` ("$1,000.00").
 
     An end given as None (or empty text) is open. One whole number asks an integer column for itself; one
     date or time asks a datetime column for the period it names ("2020-03-05": that day), and a range's
@@ -190,13 +198,13 @@ def _as_range(
     """
     if isinstance(value, tuple | list) and len(value) == 2:
         low, high = (
-            bound if _is_open(v) else _to_number(column, v, is_datetime, zone)
+            bound if _is_open(v) else _to_number(column, v, is_datetime, zone, number_format)
             for v, bound in zip(value, (-np.inf, np.inf), strict=True)
         )
         if is_datetime and isinstance(value[1], str) and not _is_open(value[1]):
             high = _period(column, value[1], zone)[1]
     elif kind == ColumnKind.INTEGER and not isinstance(value, tuple | list):
-        low = high = _to_number(column, value, is_datetime, zone)
+        low = high = _to_number(column, value, is_datetime, zone, number_format)
     elif is_datetime and isinstance(value, str | pd.Timestamp):
         low, high = _period(column, value, zone)
     else:
@@ -225,10 +233,16 @@ def _period(column: str, value: str | pd.Timestamp, zone: Any) -> tuple[float, f
     return _to_number(column, period.start_time, True, zone), _to_number(column, last, True, zone)
 
 
-def _to_number(column: str, value: Any, is_datetime: bool, zone: Any = None) -> float:
+def _to_number(
+    column: str, value: Any, is_datetime: bool, zone: Any = None, number_format: str | None = None
+) -> float:
     try:
         if not is_datetime:
-            number = float(value)
+            number = (
+                float(value)
+                if number_format is None or not isinstance(value, str)
+                else float(NumberFormat.parse(number_format).read(pd.Series([value])).iloc[0])
+            )
             if np.isnan(number):  # no row is ever inside a range with a NaN end: refused before any draw
                 raise ValueError
             return number

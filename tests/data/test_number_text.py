@@ -1,0 +1,173 @@
+"""Numbers written as text ("$1,638.23", "12.5%", "1,200 kg"): told from codes, learned as numbers, written
+back in their format by every path that reads or writes a column (encoders, rules, conditions, evaluation)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthloom import get_model, load
+from synthloom.data.constraints import Inequality
+from synthloom.data.metadata import ColumnKind, Metadata
+from synthloom.data.number_text import NumberFormat
+from synthloom.errors import ConfigError
+from synthloom.metrics.encoding import prepare
+
+
+def dollars(values: np.ndarray) -> list[str]:
+    return [f"${v:,.2f}" for v in values]
+
+
+@pytest.fixture(scope="module")
+def payments() -> pd.DataFrame:
+    """Amounts in dollars whose size depends on the kind of payment, a fee in percent, '?' for missing."""
+    rng = np.random.default_rng(0)
+    n = 600
+    kind = rng.choice(["grocery", "rent"], n, p=[0.7, 0.3])
+    amount = np.round(np.where(kind == "rent", rng.normal(1500, 80, n), rng.lognormal(3.5, 0.5, n)), 2)
+    text = np.array(dollars(amount), dtype=object)
+    text[rng.random(n) < 0.05] = "?"
+    return pd.DataFrame({"kind": kind, "amount": text, "fee": [f"{v:.1f}%" for v in rng.uniform(0, 3, n)]})
+
+
+def as_numbers(text: pd.Series) -> pd.Series:
+    return pd.to_numeric(text.str.replace(r"[$,%]", "", regex=True), errors="coerce")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "values", "written"),
+    [
+        (
+            "$#,##0.00",
+            [1638.234, -5.0, 1234567.891, -0.001],
+            ["$1,638.23", "-$5.00", "$1,234,567.89", "$0.00"],
+        ),
+        ("0.##%", [12.5, 3.0, 7.257], ["12.5%", "3%", "7.26%"]),
+        ("#,##0 kg", [1200.0, 5.0], ["1,200 kg", "5 kg"]),
+        ("EUR 0.0", [3.25], ["EUR 3.2"]),
+    ],
+)
+def test_patterns_write_and_read_back(pattern, values, written):
+    number_format = NumberFormat.parse(pattern)
+    assert str(number_format) == pattern
+    text = number_format.write(np.array(values), "x")
+    assert text.tolist() == written
+    decimals = number_format.decimals
+    assert np.allclose(number_format.read(text), np.round(values, decimals) + 0.0)
+
+
+def test_reading_takes_either_minus_and_leaves_other_text_missing():
+    read = NumberFormat.parse("$#,##0.00").read(
+        pd.Series(["-$5.00", "$-5.00", "12", None, "abc", "€3", "$1,2"])
+    )
+    assert read.iloc[:3].tolist() == [-5.0, -5.0, 12.0]
+    assert read.iloc[3:].isna().all()
+
+
+@pytest.mark.parametrize("pattern", ["$#,##0.0.0", "abc", "", "0." + "0" * 16])
+def test_a_malformed_pattern_is_refused(pattern):
+    with pytest.raises(ConfigError, match="number_format"):
+        NumberFormat.parse(pattern)
+
+
+@pytest.mark.parametrize(
+    ("values", "pattern"),
+    [
+        (["$1,638.23", "$12.00", "-$3.50"], "$#,##0.00"),
+        (["12.5%", "3%", "7.25%"], "0.##%"),
+        (["1,200 kg", "85 kg", "930 kg"], "#,##0 kg"),
+        (["US$ 5.00", "US$ 17.25", "US$ 1.10"], "US$ 0.00"),
+        (["EUR 5", "EUR 17", "EUR 1"], "EUR 0"),
+        (["1,200", "85,000", "930"], "#,##0"),
+        (["37.5°C", "36.9°C", "38.1°C"], "0.0°C"),
+    ],
+)
+def test_formats_are_recognised(values, pattern):
+    assert str(NumberFormat.guess(pd.Series(values))) == pattern
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["INV-1001", "INV-1002", "INV-1003"],  # a code with a dash, not negative numbers
+        ["#12", "#13", "#9"],
+        ["A12", "B13", "C9"],
+        ["Customer 12", "Customer 13", "Customer 9"],
+        ["$007", "$12", "$9"],  # a leading zero: a code
+        ["$5", "€7", "$9"],  # two currencies
+        ["1st", "2nd", "3rd"],
+        ["12", "13.5", "9"],  # plain numbers: pandas reads them itself
+        ["3,5", "2,25", "1,0"],  # a decimal comma is not read
+    ],
+)
+def test_codes_and_other_text_are_not_numbers(values):
+    assert NumberFormat.guess(pd.Series(values)) is None
+
+
+def test_metadata_learns_formatted_columns_and_keeps_the_format_in_json(payments):
+    frame = payments.assign(invoice=[f"INV-{1000 + i}" for i in range(len(payments))])
+    meta = Metadata.infer(frame)
+    assert meta.columns["amount"].kind == ColumnKind.CONTINUOUS
+    assert meta.columns["amount"].number_format == "$#,##0.00"  # the "?" marks are missing values
+    assert meta.columns["fee"].number_format == "0.0%"
+    assert meta.columns["invoice"].kind == ColumnKind.IDENTIFIER
+    assert Metadata.from_dict(meta.to_dict()).columns == meta.columns
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ({"kind": "continuous", "number_format": "12"}, "not a number pattern"),
+        ({"kind": "categorical", "number_format": "$0"}, "needs a number kind"),
+    ],
+)
+def test_metadata_json_with_a_bad_number_format_is_refused(spec, fragment):
+    with pytest.raises(ConfigError, match=fragment):
+        Metadata.from_dict({"columns": {"amount": spec}})
+
+
+@pytest.mark.parametrize("name", ["copula", "tvae"])
+def test_models_learn_amounts_and_write_them_in_their_format(tmp_path, payments, name):
+    settings = {"epochs": 300} if name == "tvae" else {}
+    model = get_model(name, random_state=0, **settings).fit(payments)
+    fake = model.sample(2000)
+    present = fake["amount"].dropna()
+    assert present.str.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d\d").all()
+    assert fake["fee"].str.fullmatch(r"\d\.\d%").all()
+    assert 0.01 < fake["amount"].isna().mean() < 0.1  # the "?" rows come back as missing values
+    real, synthetic = as_numbers(payments["amount"]), as_numbers(fake["amount"])
+    assert real.min() <= synthetic.min() and synthetic.max() <= real.max()
+    # amounts are numbers the model ties to the kind of payment: rent is the large amounts
+    rent = synthetic[fake["kind"] == "rent"].median()
+    grocery = synthetic[fake["kind"] == "grocery"].median()
+    assert rent > 10 * grocery
+    model.save(tmp_path / "m.synthloom")
+    assert load(tmp_path / "m.synthloom").sample(50, random_state=1).equals(model.sample(50, random_state=1))
+
+
+def test_a_range_condition_may_be_written_in_the_columns_format(payments):
+    model = get_model("copula", random_state=0).fit(payments)
+    fake = model.sample(40, conditions={"amount": ("$1,000.00", "$1,400")})
+    assert as_numbers(fake["amount"]).between(1000, 1400).all()
+
+
+def test_evaluation_compares_formatted_columns_as_numbers(payments):
+    tables = prepare(payments, payments.iloc[::-1].reset_index(drop=True))
+    assert "amount" in tables.numeric and "fee" in tables.numeric
+    assert tables.real["amount"].max() == as_numbers(payments["amount"]).max()
+
+
+def test_an_inequality_keeps_the_high_side_in_its_range_and_on_its_grid():
+    """A limit rebuilt as balance + gap went over the real maximum (6% of rows) and off whole hundreds."""
+    rng = np.random.default_rng(0)
+    limit = np.round(rng.uniform(1000, 5000, 800), -2)
+    frame = pd.DataFrame(
+        {"balance": dollars(np.round(limit * rng.uniform(0, 1, 800), 2)), "limit": dollars(limit)}
+    )
+    model = get_model("copula", random_state=0).fit(frame, constraints=[Inequality("balance", "limit")])
+    fake = model.sample(3000)
+    balance, high = as_numbers(fake["balance"]), as_numbers(fake["limit"])
+    assert (balance <= high).all()
+    assert high.max() <= limit.max() and high.min() >= limit.min()
+    assert fake["limit"].str.fullmatch(r"\$\d{1,3}(,\d{3})*\.00").all()  # whole dollars, as the real limits
