@@ -36,7 +36,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import average_precision_score, f1_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from synthloom.data.encoders import read_datetimes, to_float
+from synthloom.data.encoders import column_numbers
 from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import single_threaded
@@ -358,12 +358,9 @@ class _Features:
 
     def _numbers(self, series: pd.Series) -> np.ndarray:
         spec = self.metadata.columns[str(series.name)]
-        if spec.kind == ColumnKind.DATETIME:
-            parsed = read_datetimes(series, spec.datetime_format)
-            ns = parsed.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
-            ns[parsed.isna().to_numpy()] = np.nan
-            return ns
-        return to_float(series, str(series.name), warn=False, number_format=spec.number_format)
+        return column_numbers(
+            series, spec.kind == ColumnKind.DATETIME, spec.datetime_format, spec.number_format
+        )
 
 
 def _as_levels(series: pd.Series) -> pd.Series:

@@ -37,9 +37,9 @@ from synthloom.data.encoders import (
     _learn_decimals,
     _second_digits,
     as_boolean,
+    column_numbers,
     column_zone,
     dtype_name,
-    read_datetimes,
     text_offset,
     to_datetimes,
     to_float,
@@ -93,9 +93,8 @@ class NumericColumn:
 
     def numbers(self, series: pd.Series) -> np.ndarray:
         """Float values (datetimes in seconds); missing or unreadable values are NaN."""
-        if self.kind == ColumnKind.DATETIME:
-            series = read_datetimes(series, self.datetime_format)
-        return to_float(series, str(series.name), warn=False, number_format=self.number_format)
+        is_datetime = self.kind == ColumnKind.DATETIME
+        return column_numbers(series, is_datetime, self.datetime_format, self.number_format)
 
     def up(self, values: np.ndarray) -> np.ndarray:
         """The nearest representable values at or above ``values`` (so a repaired bound still holds)."""

@@ -151,6 +151,24 @@ def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
     return pd.to_datetime(series, format=datetime_format, errors="coerce", utc=True)
 
 
+def column_numbers(
+    series: pd.Series,
+    is_datetime: bool,
+    datetime_format: str | None = None,
+    number_format: str | None = None,
+    warn: bool = False,
+) -> np.ndarray:
+    """A numeric or datetime column's values as floats, the one reading every part of synthloom shares.
+
+    Datetimes become seconds since the epoch (UTC), text stamps read in ``datetime_format``; text numbers
+    are read in ``number_format`` ("$1,638.23") where the column has one. Values that cannot be read are
+    NaN (``warn``: with a warning that counts them).
+    """
+    if is_datetime or datetime_format is not None:
+        series = read_datetimes(series, datetime_format)
+    return to_float(series, str(series.name), warn, number_format)
+
+
 def to_datetimes(
     seconds: np.ndarray,
     name: str,
@@ -379,9 +397,10 @@ class NumericEncoder(ColumnEncoder):
 
     # -- reading the column -------------------------------------------------------------------------
     def _values(self, series: pd.Series, warn: bool = False) -> np.ndarray:
-        if self.spec.kind == ColumnKind.DATETIME or self.spec.datetime_format is not None:
-            series = read_datetimes(series, self.spec.datetime_format)
-        return to_float(series, self.name, warn, self.spec.number_format)
+        spec = self.spec
+        return column_numbers(
+            series, spec.kind == ColumnKind.DATETIME, spec.datetime_format, spec.number_format, warn
+        )
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> NumericEncoder:
         values = self._values(series, warn=True)

@@ -25,10 +25,9 @@ from synthloom.data.encoders import (
     CategoricalEncoder,
     NumericEncoder,
     Span,
+    column_numbers,
     column_zone,
     is_missing_value,
-    read_datetimes,
-    to_float,
 )
 from synthloom.data.metadata import ColumnKind
 from synthloom.data.number_text import NumberFormat
@@ -99,10 +98,9 @@ class RangeCondition:
     number_format: str | None = None  # of amounts written as text ("$1,638.23")
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
-        values = frame[self.column]
-        if self.is_datetime:
-            values = read_datetimes(values, self.datetime_format)
-        numbers = to_float(values, self.column, warn=False, number_format=self.number_format)
+        numbers = column_numbers(
+            frame[self.column], self.is_datetime, self.datetime_format, self.number_format
+        )
         return (numbers >= self.low) & (numbers <= self.high)
 
 
