@@ -251,3 +251,28 @@ def test_a_wide_csv_whose_header_is_longer_than_the_delimiter_sample_is_read(tmp
     pd.DataFrame(np.arange(18_000).reshape(3, 6_000), columns=names).to_csv(path, index=False)
     assert list(read_table(path).columns) == names
     assert list(next(TableStream(path).chunks()).columns) == names
+
+
+def test_parquet_dates_are_read_as_dates_whole_and_streamed(tmp_path):
+    """A Parquet date32 column came back as datetime.date objects, was learned as text and written back
+    as strings; it is read as datetime64 and sampled as dates."""
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+
+    rng = np.random.default_rng(0)
+    days = [datetime.date(2020, 1, 1) + datetime.timedelta(days=int(d)) for d in rng.integers(0, 300, 200)]
+    path = tmp_path / "dates.parquet"
+    pq.write_table(pa.table({"day": pa.array(days, pa.date32()), "v": rng.normal(size=200)}), path)
+    whole = read_table(path)
+    streamed = pd.concat(list(TableStream(path, chunk_rows=64).chunks()), ignore_index=True)
+    for read in (whole, streamed):
+        assert pd.api.types.is_datetime64_any_dtype(read["day"])
+        assert read["day"].dt.date.tolist() == days
+    fake = get_model("copula", random_state=0).fit(whole).sample(100)
+    assert pd.api.types.is_datetime64_any_dtype(fake["day"])
+    assert (fake["day"].dt.normalize() == fake["day"]).all()  # whole days, as the real dates
