@@ -245,7 +245,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     numbers = pd.to_numeric(text, errors="coerce")
     share_numeric = float(numbers.notna().mean())
     # "?" or "-" for a missing number (any share of them): numbers, the marks missing (with a warning)
-    marks_only = share_numeric > 0 and text[numbers.isna()].str.strip().str.lower().isin(MISSING_MARKS).all()
+    marks_only = share_numeric > 0 and _is_mark(text[numbers.isna()]).all()
     numeric = share_numeric >= _NUMERIC_SHARE or marks_only
     if numeric and text.nunique() > 2 and not has_leading_zeros(text):
         spec = _infer_numeric(numbers.rename(series.name))
@@ -268,13 +268,18 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     return ColumnSpec(ColumnKind.CATEGORICAL)
 
 
+def _is_mark(text: pd.Series) -> pd.Series:
+    """Which values are missing-value marks (``MISSING_MARKS``)."""
+    return text.str.strip().str.lower().isin(MISSING_MARKS)
+
+
 def _infer_number_text(series: pd.Series, text: pd.Series) -> ColumnSpec | None:
     """A number kind with the values' ``number_format`` for amounts written as text ("$1,638.23", "12%"),
     missing-value marks among them allowed; None for any other text."""
-    values = text[~text.str.strip().str.lower().isin(MISSING_MARKS)]
-    # the first values first: most text columns are words, told apart from amounts there
-    if values.empty or NumberFormat.guess(values.iloc[:200]) is None:
+    head = text.iloc[:200]  # most text columns are words, told apart from amounts in their first values
+    if NumberFormat.guess(head[~_is_mark(head)]) is None:
         return None
+    values = text[~_is_mark(text)]
     number_format = NumberFormat.guess(values)
     if number_format is None:
         return None

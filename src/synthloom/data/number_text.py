@@ -85,8 +85,8 @@ class NumberFormat:
     def guess(cls, text: pd.Series) -> NumberFormat | None:
         """The format of a column's text values when every one is a number in one format, else None.
 
-        Values that are not numbers must be missing-value marks (``ignore``d by the caller before), and the
-        format must be more than a plain number's, which pandas reads itself.
+        The caller leaves missing-value marks ("?", "N/A") out; the format must be more than a plain
+        number's, which pandas reads itself.
         """
         parts = text.str.strip().str.extract(_VALUE)
         if parts["whole"].isna().any():
