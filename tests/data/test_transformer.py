@@ -537,6 +537,37 @@ def test_text_ids_keep_their_shape_and_are_new():
     assert old.inverse(np.zeros((50, 0)), rng).str.fullmatch(r"[A-Z]{2}-\d{4}[a-z]").all()  # older files
 
 
+def test_ids_of_many_lengths_are_drawn_by_shape_new_and_unique():
+    """E-mail addresses were drawn position by position at the most common length ("abhuo.srluzw29cbqn"
+    without an "@"); they keep their shape now, common runs (domains, first names) as they are, rare ones
+    (surnames held by one person) never copied."""
+    from synthloom.data.encoders import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    n = 1500
+    first = rng.choice(["john", "mary", "li", "ahmed", "sofia"], n)
+    surnames = ["".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), rng.integers(3, 9))) for _ in range(n)]
+    domains = rng.choice(["gmail.com", "example.org", "corp.co.uk"], n)
+    emails = pd.Series(
+        [f"{f}.{s}{i}@{d}" for i, (f, s, d) in enumerate(zip(first, surnames, domains, strict=True))]
+    )
+    customers = pd.Series([f"CUST-{i}" for i in rng.permutation(5000)[:n] + 1])
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    drawn = {
+        name: IdentifierEncoder(name, spec).fit(ids, rng).inverse(np.zeros((4000, 0)), rng)
+        for name, ids in {"email": emails, "customer": customers}.items()
+    }
+    shape = r"^(?P<first>[a-z]+)\.(?P<last>[a-z]+)(?P<n>[1-9]\d*|0)@(?P<domain>.+)$"
+    parts = drawn["email"].str.extract(shape)
+    assert parts.notna().all().all()  # every drawn address has the real ones' shape
+    assert set(parts["first"]) == set(first) and set(parts["domain"]) == set(domains)
+    assert parts["last"].isin(surnames).mean() < 0.01  # rare runs are drawn at random, not copied
+    assert drawn["email"].is_unique and not drawn["email"].isin(emails).any()
+    assert drawn["customer"].str.fullmatch(r"CUST-[1-9]\d{0,3}").all() and drawn["customer"].is_unique
+    assert drawn["customer"].str.len().nunique() > 1  # several lengths, as the real ids
+
+
 def test_a_mixture_mode_on_one_exact_value_decodes_to_that_value():
     rng = np.random.default_rng(0)
     amount = np.round(rng.lognormal(8, 0.5, 2000), 2)

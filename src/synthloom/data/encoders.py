@@ -853,6 +853,99 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
     return digits
 
 
+# Ids of many lengths (e-mail addresses, "CUST-7" to "CUST-5000") are drawn by their shape instead: runs of
+# letters, runs of digits and the separators between them. When under this share of the ids have the most
+# common length, drawing every id at that length would lose them.
+FIXED_LENGTH_SHARE = 0.9
+MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
+# A run of letters is drawn as it is (a domain, a prefix, a common first name) when at least this many ids
+# hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
+MIN_SHARED_RUN = 5
+ID_REDRAWS = 20  # rounds of drawing again the ids a sample holds twice (a full id space keeps some)
+_ID_RUN = re.compile(r"[^\W\d_]+|\d+|[\W_]+")  # letters (any script), digits, anything else
+_ID_JOIN = "\x00"  # joins a shape's runs into one JSON key
+
+
+def _run_kind(run: str) -> str:
+    """A run's place in an id's shape: "L" letters, "D" digits, or the separator itself."""
+    return "D" if run.isdigit() else "L" if run.isalpha() else run
+
+
+def _id_shapes(ids: pd.Series) -> list[dict[str, Any]]:
+    """The shapes of variable-length ids (``IdentifierEncoder``), most common first, as plain JSON.
+
+    Each has a ``weight`` (ids), its ``slots`` (a separator, ``literal``, or a run of letters or digits
+    with its ``lengths``: length -> ids, ``case`` and ``leading_zero``) and its ``combos``: the runs the
+    real ids hold as they are, together ("john" with "gmail" and "com"; "" where a run is drawn at random),
+    -> ids, so that runs that go together ("gmail" and "com") are drawn together.
+    """
+    runs = ids.str.findall(_ID_RUN)
+    kinds = runs.map(lambda found: _ID_JOIN.join(map(_run_kind, found)))
+    shapes = []
+    for shape, count in kinds.value_counts().iloc[:MAX_ID_SHAPES].items():
+        group = pd.DataFrame(runs[kinds == shape].tolist())
+        slots: list[dict[str, Any]] = []
+        for i, kind in enumerate(str(shape).split(_ID_JOIN)):
+            values = group[i]
+            if kind not in ("L", "D"):
+                slots.append({"literal": kind})
+                continue
+            seen = values.value_counts()
+            shared = values.isin(seen.index[seen >= MIN_SHARED_RUN])
+            drawn = values[~shared] if (~shared).any() else values
+            slots.append(
+                {
+                    "lengths": {str(k): int(v) for k, v in drawn.str.len().value_counts().items()},
+                    "case": _letter_case(drawn) if kind == "L" else "digits",
+                    "leading_zero": bool(kind == "D" and drawn.str.match(r"0\d").any()),
+                }
+            )
+            group[i] = values.where(shared, "")
+        combos = _shared_combos(group, [i for i, slot in enumerate(slots) if "literal" not in slot])
+        shapes.append(
+            {"weight": int(count), "slots": slots, "combos": {str(k): int(v) for k, v in combos.items()}}
+        )
+    return shapes
+
+
+def _shared_combos(group: pd.DataFrame, run_slots: list[int]) -> pd.Series:
+    """How many ids hold each combination of kept runs, every combination held by ``MIN_SHARED_RUN`` ids
+    or more: in the ids of a rarer one, the slot with the most distinct runs is drawn at random instead,
+    until none is rare. Runs shared alone can name one person together ("john" + "smith")."""
+    while True:
+        keys = group.agg(_ID_JOIN.join, axis=1)
+        rare = keys.map(keys.value_counts()) < MIN_SHARED_RUN
+        kept = {i: group.loc[rare, i][group.loc[rare, i] != ""].nunique() for i in run_slots}
+        if not rare.any() or not kept or max(kept.values()) == 0:
+            return keys.value_counts()
+        group.loc[rare, max(kept, key=kept.__getitem__)] = ""
+
+
+def _letter_case(runs: pd.Series) -> str:
+    for case, test in (("lower", str.islower), ("upper", str.isupper), ("title", str.istitle)):
+        if runs.map(test).all():
+            return case
+    return "mixed"
+
+
+def _random_runs(slot: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` runs of one slot drawn at random: lengths as the real ones', in their case (digits without a
+    leading zero unless some had one)."""
+    lengths = np.array([int(k) for k in slot["lengths"]])
+    weights = np.array(list(slot["lengths"].values()), dtype=float)
+    drawn_lengths = rng.choice(lengths, n, p=weights / weights.sum())
+    case = slot["case"]
+    alphabet = {"digits": _DIGITS, "upper": _UPPER, "mixed": _UPPER + _LOWER}.get(case, _LOWER)
+    chars = np.array(list(alphabet))[rng.integers(0, len(alphabet), (n, int(lengths.max())))]
+    if case == "digits" and not slot["leading_zero"]:
+        chars[:, 0] = np.array(list(_DIGITS[1:]))[rng.integers(0, 9, n)]
+    if case == "title":
+        chars[:, 0] = np.char.upper(chars[:, 0])
+    out = np.empty(n, dtype=object)
+    out[:] = ["".join(row[:k]) for row, k in zip(chars, drawn_lengths, strict=True)]
+    return out
+
+
 def _template_alphabets(template: str) -> list[str]:
     """The alphabets of a model file written before they were learned: each character's class."""
     return [
@@ -863,11 +956,14 @@ def _template_alphabets(template: str) -> list[str]:
 class IdentifierEncoder(ColumnEncoder):
     """Row identifiers are regenerated, never learned: new ids of the same shape, not taken from real rows.
 
-    Numeric ids continue past the largest real id. Text ids have the real ids' most common length and,
-    position by position, what the real ids hold there (``_id_alphabets``): a character they all share
-    ("TX-", "@example.com", a UUID's dashes) is kept, other positions draw at random from the characters
-    seen there or their class (digits, hex, letters), so "TX-00A3F2" becomes e.g. "TX-7B01E9". Drawn
-    ids are not checked against real ones (the model keeps none): in a small id space some coincide.
+    Numeric ids continue past the largest real id. Text ids of one length (``FIXED_LENGTH_SHARE``) have it
+    and, position by position, what the real ids hold there (``_id_alphabets``): a character they all share
+    ("TX-", a UUID's dashes) is kept, other positions draw at random from the characters seen there or
+    their class (digits, hex, letters), so "TX-00A3F2" becomes e.g. "TX-7B01E9". Ids of many lengths
+    (e-mail addresses) are drawn by shape (``_id_shapes``): "mary.chen12@gmail.com" is letters "." letters
+    digits "@" letters "." letters, and a shape's runs are drawn with their real lengths and case, runs
+    many ids share ("gmail", "com") as they are. Drawn ids are not checked against real ones (the model
+    keeps none): in a small id space some coincide.
     """
 
     type_name = "identifier"
@@ -878,13 +974,17 @@ class IdentifierEncoder(ColumnEncoder):
     def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
         present = series.dropna()
         self.dtype = str(series.dtype)
-        self.start, self.alphabets = 0, None
+        self.start, self.alphabets, self.shapes = 0, None, None
         if pd.api.types.is_numeric_dtype(series):
             self.start = int(present.max()) + 1 if len(present) else 0
+            return self
+        text = present.astype(str).iloc[:ID_SCAN_ROWS]
+        lengths = text.str.len()
+        modal = lengths == int(lengths.mode().iloc[0])
+        if modal.mean() >= FIXED_LENGTH_SHARE:
+            self.alphabets = _id_alphabets(text[modal], len(present))
         else:
-            text = present.astype(str).iloc[:ID_SCAN_ROWS]
-            modal = text[text.str.len() == int(text.str.len().mode().iloc[0])]
-            self.alphabets = _id_alphabets(modal, len(present))
+            self.shapes = _id_shapes(text)
         return self
 
     def transform(self, series: pd.Series) -> np.ndarray:
@@ -892,14 +992,45 @@ class IdentifierEncoder(ColumnEncoder):
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         n = block.shape[0]
-        if self.alphabets is None:
+        if self.alphabets is None and self.shapes is None:
             return pd.Series(np.arange(self.start, self.start + n), name=self.name).astype(self.dtype)
+        ids = self._draw_text(n, rng)
+        before = n
+        for _ in range(ID_REDRAWS):  # an id drawn twice in one sample is drawn again
+            again = np.flatnonzero(pd.Series(ids).duplicated().to_numpy())
+            if not again.size or again.size > 0.9 * before:  # done, or the id space is full
+                break
+            ids[again], before = self._draw_text(again.size, rng), again.size
+        return pd.Series(ids, name=self.name, dtype=object)
+
+    def _draw_text(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        if self.shapes is not None:
+            return self._draw_shapes(n, rng)
         columns = [np.array(list(a), dtype=object)[rng.integers(0, len(a), n)] for a in self.alphabets]
-        joined = np.sum(np.stack(columns, axis=1), axis=1) if columns else np.full(n, "", dtype=object)
-        return pd.Series(joined, name=self.name, dtype=object)
+        return np.sum(np.stack(columns, axis=1), axis=1) if columns else np.full(n, "", dtype=object)
+
+    def _draw_shapes(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        weights = np.array([shape["weight"] for shape in self.shapes], dtype=float)
+        chosen = rng.choice(len(self.shapes), n, p=weights / weights.sum())
+        out = np.full(n, "", dtype=object)
+        for index, shape in enumerate(self.shapes):
+            rows = np.flatnonzero(chosen == index)
+            combos, counts = list(shape["combos"]), np.array(list(shape["combos"].values()), dtype=float)
+            picked = [
+                combos[i].split(_ID_JOIN) for i in rng.choice(len(combos), rows.size, p=counts / counts.sum())
+            ]
+            for i, slot in enumerate(shape["slots"]):
+                if "literal" in slot:
+                    out[rows] = out[rows] + slot["literal"]
+                    continue
+                kept = np.array([combo[i] for combo in picked], dtype=object)
+                blank = kept == ""
+                kept[blank] = _random_runs(slot, int(blank.sum()), rng)
+                out[rows] = out[rows] + kept
+        return out
 
     def state(self) -> dict[str, Any]:
-        return {"start": self.start, "alphabets": self.alphabets, "dtype": self.dtype}
+        return {"start": self.start, "alphabets": self.alphabets, "shapes": self.shapes, "dtype": self.dtype}
 
     @classmethod
     def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> IdentifierEncoder:
@@ -909,6 +1040,7 @@ class IdentifierEncoder(ColumnEncoder):
         encoder.alphabets = state.get(
             "alphabets", None if template is None else _template_alphabets(template)
         )
+        encoder.shapes = state.get("shapes")  # files written before: every text id at one length
         return encoder
 
 
