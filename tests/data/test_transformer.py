@@ -568,6 +568,25 @@ def test_ids_of_many_lengths_are_drawn_by_shape_new_and_unique():
     assert drawn["customer"].str.len().nunique() > 1  # several lengths, as the real ids
 
 
+def test_id_runs_shared_alone_are_not_drawn_in_a_combination_few_ids_hold():
+    """ "john" and "smith" may each be common while "john.smith" names one person: a drawn id holds only
+    combinations of kept runs that at least MIN_SHARED_RUN real ids hold."""
+    from synthloom.data.encoders import MIN_SHARED_RUN, IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(1)
+    # 30 first names and surnames (6 letters: a run drawn at random is none of them): pairs are rare
+    names = [f"{a}{b}rian" for a in "bcdfgh" for b in "aeiou"]
+    pairs = pd.DataFrame({"first": rng.choice(names, 400), "last": rng.choice(names, 400)})
+    ids = pd.Series([f"{f}.{s}-{i}" for i, (f, s) in enumerate(pairs.itertuples(index=False))])
+    encoder = IdentifierEncoder("id", ColumnSpec(ColumnKind.IDENTIFIER)).fit(ids, rng)
+    drawn = encoder.inverse(np.zeros((3000, 0)), rng).str.extract(r"^(?P<first>[a-z]+)\.(?P<last>[a-z]+)-")
+    held = pairs.value_counts()
+    both_real = drawn["first"].isin(names) & drawn["last"].isin(names)
+    assert drawn["first"].isin(names).any() or drawn["last"].isin(names).any()  # common runs kept
+    assert all(held.get((f, s), 0) >= MIN_SHARED_RUN for f, s in drawn[both_real].itertuples(index=False))
+
+
 def test_a_mixture_mode_on_one_exact_value_decodes_to_that_value():
     rng = np.random.default_rng(0)
     amount = np.round(rng.lognormal(8, 0.5, 2000), 2)
