@@ -11,7 +11,7 @@ from synthloom import get_model, load
 from synthloom.data.constraints import Inequality
 from synthloom.data.metadata import ColumnKind, Metadata
 from synthloom.data.number_text import NumberFormat
-from synthloom.errors import ConfigError
+from synthloom.errors import ConfigError, DataWarning
 from synthloom.metrics.encoding import prepare
 
 
@@ -81,6 +81,10 @@ def test_a_malformed_pattern_is_refused(pattern):
         (["EUR 5", "EUR 17", "EUR 1"], "EUR 0"),
         (["1,200", "85,000", "930"], "#,##0"),
         (["37.5°C", "36.9°C", "38.1°C"], "0.0°C"),
+        (["$5.00", "7.25", "$1,000.00"], "$#,##0.00"),  # some written plainly
+        (["$ 5.00", "$5.00", "$ 7.25", "$ 9.10"], "$ 0.00"),  # spaces differ: the most common form
+        (["$5", "$5.50", "$7.25"], "$0.00"),  # whole dollars among cents
+        (["$1,234.56", "($5.00)", "$7.25"], "$#,##0.00;($#,##0.00)"),  # accounting negatives
     ],
 )
 def test_formats_are_recognised(values, pattern):
@@ -99,10 +103,41 @@ def test_formats_are_recognised(values, pattern):
         ["1st", "2nd", "3rd"],
         ["12", "13.5", "9"],  # plain numbers: pandas reads them itself
         ["3,5", "2,25", "1,0"],  # a decimal comma is not read
+        ["0,478", "0,512", "0,613"],  # ... nor taken for thousands
+        ["($5.00", "$7.25", "$1.00"],  # a parenthesis not closed
     ],
 )
 def test_codes_and_other_text_are_not_numbers(values):
     assert NumberFormat.guess(pd.Series(values)) is None
+
+
+def test_parentheses_write_negative_amounts_as_the_real_ones():
+    number_format = NumberFormat.parse("$#,##0.00;($#,##0.00)")
+    assert number_format.write(np.array([-1234.5, 7.0]), "x").tolist() == ["($1,234.50)", "$7.00"]
+    assert number_format.read(pd.Series(["($1,234.50)", "$7.00"])).tolist() == [-1234.5, 7.0]
+
+
+def test_thousands_separators_on_a_few_values_are_read_not_lost():
+    """Under 10% of values over 999 ("1,725" among "85"): read as plain numbers, every one became missing."""
+    rng = np.random.default_rng(0)
+    quantity = np.round(rng.lognormal(5, 0.8, 1000)).astype(int)
+    frame = pd.DataFrame({"qty": [f"{q:,}" for q in quantity], "empty": [""] * 10 + ["5", "7", "9"] * 330})
+    meta = Metadata.infer(frame)
+    assert meta.columns["qty"].number_format == "#,##0" and meta.columns["qty"].kind == ColumnKind.INTEGER
+    assert meta.columns["empty"].kind == ColumnKind.INTEGER  # "" is a missing value, as in a CSV
+    fake = get_model("copula", random_state=0).fit(frame).sample(2000)
+    assert as_numbers(fake["qty"]).max() > 1000
+
+
+def test_amounts_in_two_forms_are_learned_as_text_with_a_warning():
+    values = [f"${v}.00" if v % 2 else f"€{v}.00" for v in range(100)]
+    with pytest.warns(DataWarning, match="'price' holds amounts written in more than one form"):
+        assert Metadata.infer(pd.DataFrame({"price": values})).columns["price"].number_format is None
+
+
+def test_a_number_kind_given_without_a_format_keeps_the_inferred_one(payments):
+    given = Metadata.from_dict({"columns": {"amount": {"kind": "continuous"}}})
+    assert given.completed(payments).columns["amount"].number_format == "$#,##0.00"
 
 
 def test_metadata_learns_formatted_columns_and_keeps_the_format_in_json(payments):
@@ -156,6 +191,19 @@ def test_evaluation_compares_formatted_columns_as_numbers(payments):
     tables = prepare(payments, payments.iloc[::-1].reset_index(drop=True))
     assert "amount" in tables.numeric and "fee" in tables.numeric
     assert tables.real["amount"].max() == as_numbers(payments["amount"]).max()
+
+
+def test_an_inequality_keeps_a_high_side_with_few_values_to_those_values():
+    """Limits of $500, $1,000, $2,000 or $5,000 rebuilt as balance + gap gave 1,297 distinct limits."""
+    rng = np.random.default_rng(0)
+    limit = rng.choice([500, 1000, 2000, 5000], 800)
+    frame = pd.DataFrame(
+        {"balance": dollars(np.round(limit * rng.uniform(0, 1, 800), 2)), "limit": dollars(limit)}
+    )
+    model = get_model("copula", random_state=0).fit(frame, constraints=[Inequality("balance", "limit")])
+    fake = model.sample(3000)
+    assert set(fake["limit"]) == {"$500.00", "$1,000.00", "$2,000.00", "$5,000.00"}
+    assert (as_numbers(fake["balance"]) <= as_numbers(fake["limit"])).all()
 
 
 def test_an_inequality_keeps_the_high_side_in_its_range_and_on_its_grid():

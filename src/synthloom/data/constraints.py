@@ -49,6 +49,8 @@ from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import RangeCondition, _as_range, parse_conditions
 
+# The high side of an inequality with at most this many distinct real values is drawn among them.
+INEQUALITY_LEVELS = 50
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
 _DAY = 86_400.0
@@ -324,6 +326,8 @@ class Inequality(Constraint):
         present = self.high_info_.numbers(data[self.high])
         present = present[~np.isnan(present)]
         self.high_range_ = [float(present.min()), float(present.max())] if present.size else [0.0, 0.0]
+        levels = np.unique(present)
+        self.high_levels_ = levels.tolist() if levels.size <= INEQUALITY_LEVELS else None
 
     def can_transform(self, data: pd.DataFrame) -> bool:
         """The gap keeps every real ``high`` only where ``low`` is never missing while ``high`` is present."""
@@ -348,15 +352,20 @@ class Inequality(Constraint):
         return pd.Series(gap, index=data.index, name=self.high)
 
     def rebuild(self, frame: pd.DataFrame) -> None:
-        """``high = low + max(gap, 0)`` in place of the sampled gap, kept to ``high``'s real range and grid.
+        """``high = low + max(gap, 0)`` in place of the sampled gap, kept to ``high``'s real range and grid,
+        and to its real values where it has few (``INEQUALITY_LEVELS``).
 
-        A sum can leave the range every other column keeps to (limits over the real maximum) and the grid
-        (whole limits from amounts with cents); the rule comes first where a real row broke it.
+        A sum can leave the range every other column keeps to (limits over the real maximum), the grid
+        (whole limits from amounts with cents) and a few levels (limits of $500, $1,000 or $5,000 only:
+        $1,332); the rule comes first where a real row broke it.
         """
         low = self.low_info_.numbers(frame[self.low])
         gap = to_float(frame[self.high], self.high, warn=False)
         high = np.clip(low + np.maximum(gap, 0.0) * self._unit(), *self.high_range_)
-        high = np.maximum(self.high_info_.nearest(high), self.high_info_.up(low))
+        lowest = self.high_info_.up(low)  # the least value the rule allows
+        high = np.maximum(self.high_info_.nearest(high), lowest)
+        if self.high_levels_ is not None:
+            high = _nearest_level_above(np.asarray(self.high_levels_), high, lowest)
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def repair(self, frame: pd.DataFrame) -> None:
@@ -384,12 +393,31 @@ class Inequality(Constraint):
         return RangeCondition(column, low, high, is_datetime, info.datetime_format, info.number_format)
 
     def state(self) -> dict[str, Any]:
-        return {"low": asdict(self.low_info_), "high": asdict(self.high_info_), "range": self.high_range_}
+        return {
+            "low": asdict(self.low_info_),
+            "high": asdict(self.high_info_),
+            "range": self.high_range_,
+            "levels": self.high_levels_,
+        }
 
     def restore(self, state: dict[str, Any]) -> None:
         self.low_info_ = NumericColumn(**state["low"])
         self.high_info_ = NumericColumn(**state["high"])
         self.high_range_ = list(state["range"])
+        self.high_levels_ = state.get("levels")  # files written before levels were kept: none
+
+
+def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
+    """Each value moved to the nearest of the sorted ``levels`` that is at least ``lowest`` (``lowest``
+    itself where no level is); missing values stay missing."""
+    above = np.searchsorted(levels, values).clip(0, levels.size - 1)
+    below = (above - 1).clip(0)
+    nearest = np.where(
+        np.abs(levels[below] - values) <= np.abs(levels[above] - values), levels[below], levels[above]
+    )
+    least = levels[np.searchsorted(levels, lowest).clip(0, levels.size - 1)]  # the first level >= lowest
+    moved = np.where(nearest >= lowest, nearest, np.where(least >= lowest, least, lowest))
+    return np.where(np.isnan(values), np.nan, moved)
 
 
 class _Group(Constraint):

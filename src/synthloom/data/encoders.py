@@ -410,7 +410,8 @@ class NumericEncoder(ColumnEncoder):
             example = series.dropna().astype(str).iloc[0]
             raise DataError(
                 f"column {self.name!r} holds no {self.spec.kind} value (e.g. {example!r}); declare another "
-                "kind for it in the metadata"
+                "kind for it in the metadata, or the number_format its numbers are written in (e.g. "
+                "'$#,##0.00')"
             )
         self.has_missing = bool(missing.any())
         self.low, self.high = float(present.min()), float(present.max())

@@ -13,7 +13,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthloom.data.number_text import NumberFormat
-from synthloom.errors import ConfigError, DataError
+from synthloom.data.number_text import NumberFormat, looks_like_numbers
+from synthloom.errors import ConfigError, DataError, DataWarning
 
 
 class ColumnKind(StrEnum):
@@ -43,7 +43,7 @@ DISCRETE_KINDS = frozenset({ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKi
 # A numeric-looking text column is read as numbers when at least this share of its values parse.
 _NUMERIC_SHARE = 0.9
 # texts that stand for a missing value among numbers (lower case); pandas reads "", "NA", "null"... itself
-MISSING_MARKS = ("?", "-", "--", ".", "n.a.", "na", "n/a", "none", "null", "nan", "missing", "unknown")
+MISSING_MARKS = ("", "?", "-", "--", ".", "n.a.", "na", "n/a", "none", "null", "nan", "missing", "unknown")
 _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key)$", re.IGNORECASE)
 
 
@@ -93,7 +93,7 @@ class Metadata:
         """
         self.check_matches(data)
         return Metadata(
-            {str(name): self.columns.get(str(name)) or _infer_column(data[name]) for name in data.columns}
+            {str(name): _given_or_inferred(self.columns.get(str(name)), data[name]) for name in data.columns}
         )
 
     def kinds(self) -> dict[str, str]:
@@ -164,6 +164,19 @@ class Metadata:
         missing = [c for c in self.columns if c not in data.columns]
         if missing:
             raise DataError(f"{source} lacks column(s) {missing} named in the metadata")
+
+
+def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec:
+    """The spec the metadata gives a column, else the inferred one; a number kind given for amounts written
+    as text ("$1,638.23") keeps their inferred ``number_format`` unless it gives its own."""
+    if spec is None:
+        return _infer_column(series)
+    number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
+    if number_kind and spec.number_format is None and series.dtype == object:
+        inferred = _infer_column(series)
+        if inferred.number_format is not None:
+            return replace(spec, number_format=inferred.number_format, numeric_coerced=True)
+    return spec
 
 
 def _checked_number_format(pattern: Any, kind: ColumnKind) -> str | None:
@@ -244,6 +257,11 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     text = present.astype(str)
     numbers = pd.to_numeric(text, errors="coerce")
     share_numeric = float(numbers.notna().mean())
+    # amounts with a currency, a unit or thousands separators, also where most are written plainly ("85"
+    # among "1,725": read as plain numbers, every value over 999 would be lost)
+    formatted = _infer_number_text(series, text) if share_numeric < 1 else None
+    if formatted is not None:
+        return formatted
     # "?" or "-" for a missing number (any share of them): numbers, the marks missing (with a warning)
     marks_only = share_numeric > 0 and _is_mark(text[numbers.isna()]).all()
     numeric = share_numeric >= _NUMERIC_SHARE or marks_only
@@ -251,9 +269,6 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         spec = _infer_numeric(numbers.rename(series.name))
         spec.numeric_coerced = True
         return spec
-    formatted = _infer_number_text(series, text)
-    if formatted is not None:
-        return formatted
     datetime_format = _guess_datetime_format(text)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
@@ -273,15 +288,32 @@ def _is_mark(text: pd.Series) -> pd.Series:
     return text.str.strip().str.lower().isin(MISSING_MARKS)
 
 
+def _warn_of_mixed_amounts(name: object, values: pd.Series) -> None:
+    """Say so when amounts in a currency or percent are written in more than one form ("$5" and "€7",
+    "1.234,56 €"): they are learned as categories or ids, and a ``number_format`` would learn them."""
+    examples = values[values.str.contains(r"[$%€£¥₹]|\b(?:USD|EUR|GBP)\b", regex=True)]
+    if len(examples) < 0.9 * len(values) or examples.empty:
+        return
+    shown = ", ".join(repr(v) for v in examples.drop_duplicates().iloc[:3])
+    warnings.warn(
+        f"column {name!r} holds amounts written in more than one form ({shown}); it is learned as text, not "
+        "as numbers: write them in one form, or give its number_format in the metadata (values in another "
+        "form become missing)",
+        DataWarning,
+        stacklevel=5,
+    )
+
+
 def _infer_number_text(series: pd.Series, text: pd.Series) -> ColumnSpec | None:
     """A number kind with the values' ``number_format`` for amounts written as text ("$1,638.23", "12%"),
     missing-value marks among them allowed; None for any other text."""
     head = text.iloc[:200]  # most text columns are words, told apart from amounts in their first values
-    if NumberFormat.guess(head[~_is_mark(head)]) is None:
+    if not looks_like_numbers(head[~_is_mark(head)]).all():
         return None
     values = text[~_is_mark(text)]
     number_format = NumberFormat.guess(values)
     if number_format is None:
+        _warn_of_mixed_amounts(series.name, values)
         return None
     numbers = number_format.read(values).rename(series.name)
     if numbers.nunique() <= 2:  # "$0" / "$1": too few values to tell amounts from flags or codes

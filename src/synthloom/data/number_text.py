@@ -8,7 +8,9 @@ The format is a spreadsheet-style pattern kept in the column's metadata (``numbe
 ``#,##0`` (thousands grouped with ",") or ``0``, then optionally "." with a ``0`` for each decimal always
 written and a ``#`` for each one written when not zero, then a suffix: "$#,##0.00", "0.##%", "#,##0 kg".
 Negative numbers are read with their minus before or after the prefix ("-$5.00", "$-5.00") and written before
-it. A decimal comma is not read: "1,234" is one thousand two hundred and thirty-four.
+it, or in parentheses where the real ones are ("($5.00)": the pattern "$#,##0.00;($#,##0.00)"). Values may
+leave the prefix or suffix out ("5.00" among "$5.00"). A decimal comma is not read: "1,234" is one thousand
+two hundred and thirty-four, and "0,478" no number.
 
 To tell amounts from codes ("INV-1001", "#12", "A12"), a prefix is a currency: a currency symbol, up to two
 capitals before it ("US$", "R$"), or a common ISO code ("USD ", "EUR"); a suffix is "%", a currency or a
@@ -27,11 +29,12 @@ import pandas as pd
 from synthloom.errors import ConfigError
 
 _PATTERN = re.compile(
-    r"^(?P<prefix>[^#0]*?)(?P<whole>#,##0|0)(?:\.(?P<fixed>0*)(?P<optional>#*))?(?P<suffix>[^#0]*)$"
+    r"^(?P<prefix>[^#0;]*?)(?P<whole>#,##0|0)(?:\.(?P<fixed>0*)(?P<optional>#*))?(?P<suffix>[^#0;]*)$"
 )
+# a grouped number starts with 1 to 3 digits, not with "0,": "0,478" is a decimal comma's
 _VALUE = re.compile(
-    r"^(?P<sign>[-+]?)(?P<prefix>[^\d.,+-]*?)(?P<inner_sign>[-+]?)"
-    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?(?P<suffix>[^\d.,+-]*)$"
+    r"^(?P<open>\(?)(?P<sign>[-+]?)(?P<prefix>[^\d.,+()-]*?)(?P<inner_sign>[-+]?)"
+    r"(?P<whole>[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?(?P<suffix>[^\d.,+()-]*)(?P<close>\)?)$"
 )
 _CURRENCY_CODES = frozenset(
     {"USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "INR"}
@@ -56,25 +59,30 @@ class NumberFormat:
     grouped: bool
     fixed: int  # decimals always written
     optional: int  # further decimals, written when not zero
+    parentheses: bool = False  # negative numbers written "($5.00)", as accounts do
 
     @classmethod
     def parse(cls, pattern: str) -> NumberFormat:
         """The format a pattern names; a ``ConfigError`` for one that is not a number pattern."""
-        found = _PATTERN.match(pattern) if isinstance(pattern, str) else None
-        if found is None:
+        positive, _, negative = pattern.partition(";") if isinstance(pattern, str) else ("", "", "")
+        found = _PATTERN.match(positive)
+        if found is None or negative not in ("", f"({positive})"):
             raise ConfigError(
                 f"number_format {pattern!r} is not a number pattern; write it as prefix + '#,##0' or '0' + "
-                "optional '.' with '0' per fixed and '#' per optional decimal + suffix, e.g. '$#,##0.00'"
+                "optional '.' with '0' per fixed and '#' per optional decimal + suffix, e.g. '$#,##0.00' "
+                "(negative numbers in parentheses: '$#,##0.00;($#,##0.00)')"
             )
         fixed, optional = len(found["fixed"] or ""), len(found["optional"] or "")
         if fixed + optional > _MAX_DECIMALS:
             raise ConfigError(f"number_format {pattern!r} asks for over {_MAX_DECIMALS} decimals")
-        return cls(found["prefix"], found["suffix"], found["whole"] == "#,##0", fixed, optional)
+        grouped = found["whole"] == "#,##0"
+        return cls(found["prefix"], found["suffix"], grouped, fixed, optional, bool(negative))
 
     def __str__(self) -> str:
         decimals = "0" * self.fixed + "#" * self.optional
         whole = "#,##0" if self.grouped else "0"
-        return self.prefix + whole + ("." + decimals if decimals else "") + self.suffix
+        positive = self.prefix + whole + ("." + decimals if decimals else "") + self.suffix
+        return f"{positive};({positive})" if self.parentheses else positive
 
     @property
     def decimals(self) -> int:
@@ -85,27 +93,29 @@ class NumberFormat:
     def guess(cls, text: pd.Series) -> NumberFormat | None:
         """The format of a column's text values when every one is a number in one format, else None.
 
-        The caller leaves missing-value marks ("?", "N/A") out; the format must be more than a plain
-        number's, which pandas reads itself.
+        Values may leave the prefix or the suffix out ("1638.23" among "$1,638.23"); the caller leaves
+        missing-value marks ("?", "N/A") out. The format must be more than a plain number's, which pandas
+        reads itself.
         """
-        parts = text.str.strip().str.extract(_VALUE)
-        if parts["whole"].isna().any():
+        parts = _parts(text)
+        if parts["whole"].isna().any() or ((parts["sign"] != "") & (parts["inner_sign"] != "")).any():
             return None
-        prefixes, suffixes = parts["prefix"].unique(), parts["suffix"].unique()
-        if len(prefixes) != 1 or len(suffixes) != 1:
+        prefix, suffix = _one_form(parts["prefix"]), _one_form(parts["suffix"])
+        if prefix is None or suffix is None or not (_is_currency(prefix) and _is_suffix(suffix)):
             return None
-        prefix, suffix = str(prefixes[0]), str(suffixes[0])
         grouped = bool(parts["whole"].str.contains(",", regex=False).any())
-        if not (prefix or suffix or grouped) or not (_is_currency(prefix) and _is_suffix(suffix)):
+        parentheses = bool((parts["open"] != "").any())
+        if not (prefix or suffix or grouped or parentheses):
             return None
-        # a number written with a leading zero ("$007") is a code
+        # a number written with a leading zero ("$007") is a code; a minus after no prefix, a typo
         if parts["whole"].str.match(r"0\d").any() or ((parts["inner_sign"] != "").any() and not prefix):
             return None
-        widths = parts["fraction"].fillna("").str.len()
-        fixed, widest = int(widths.min()), int(widths.max())
-        if widest > _MAX_DECIMALS:
+        widths = set(parts["fraction"].fillna("").str.len())
+        if max(widths) > _MAX_DECIMALS:
             return None
-        return cls(prefix, suffix, grouped, fixed, widest - fixed)
+        if widths <= {0, max(widths)}:  # "$5" among "$5.50": amounts in cents, written "$5.00"
+            return cls(prefix, suffix, grouped, max(widths), 0, parentheses)
+        return cls(prefix, suffix, grouped, min(widths), max(widths) - min(widths), parentheses)
 
     def read(self, series: pd.Series) -> pd.Series:
         """Floats from text in this format (numbers as they are); anything else becomes NaN.
@@ -114,14 +124,13 @@ class NumberFormat:
         """
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             return series.astype("float64")
-        text = series.astype(str).str.strip()  # a missing value reads "nan" or "None": no number
-        parts = text.str.extract(_VALUE)
-        fits = parts["prefix"].isin(["", self.prefix.strip(), self.prefix]) & parts["suffix"].isin(
-            ["", self.suffix.strip(), self.suffix]
+        parts = _parts(series.astype(str))  # a missing value reads "nan" or "None": no number
+        fits = parts["prefix"].str.strip().isin(["", self.prefix.strip()]) & parts["suffix"].str.strip().isin(
+            ["", self.suffix.strip()]
         )
         digits = parts["whole"].str.replace(",", "", regex=False) + "." + parts["fraction"].fillna("0")
         numbers = pd.to_numeric(digits.where(fits), errors="coerce").astype("float64")
-        negative = (parts["sign"] == "-") | (parts["inner_sign"] == "-")
+        negative = (parts["sign"] == "-") | (parts["inner_sign"] == "-") | (parts["open"] == "(")
         return numbers.where(~negative, -numbers).rename(series.name)
 
     def write(self, values: np.ndarray, name: str) -> pd.Series:
@@ -138,9 +147,35 @@ class NumberFormat:
                 whole, _, fraction = digits.partition(".")
                 fraction = fraction[: self.fixed] + fraction[self.fixed :].rstrip("0")
                 digits = whole + ("." + fraction if fraction else "")
-            sign = "-" if value < 0 and float(digits.replace(",", "")) != 0 else ""
-            written.append(f"{sign}{self.prefix}{digits}{self.suffix}")
+            text = f"{self.prefix}{digits}{self.suffix}"
+            if value < 0 and float(digits.replace(",", "")) != 0:
+                text = f"({text})" if self.parentheses else "-" + text
+            written.append(text)
         return pd.Series(written, name=name, dtype=object)
+
+
+def looks_like_numbers(text: pd.Series) -> pd.Series:
+    """Which values are numbers, plainly or with a prefix, a suffix or thousands separators."""
+    return _parts(text)["whole"].notna()
+
+
+def _parts(text: pd.Series) -> pd.DataFrame:
+    """Each value split by ``_VALUE`` (all NaN where it is no number, or opens a parenthesis it does not
+    close); the optional parts are "" where absent."""
+    parts = text.str.strip().str.extract(_VALUE)
+    parts.loc[(parts["open"] == "(") != (parts["close"] == ")")] = np.nan
+    return parts
+
+
+def _one_form(affixes: pd.Series) -> str | None:
+    """The one prefix (or suffix) that the values write, where some leave it out and spaces around it
+    differ ("$ 5", "$5"): its most common form; "" where none writes one; None for two different ones."""
+    written = affixes[affixes.str.strip() != ""]
+    if written.empty:
+        return ""
+    if written.str.strip().nunique() != 1:
+        return None
+    return str(written.mode().iloc[0])
 
 
 def read_number_text(series: pd.Series, number_format: str | None) -> pd.Series:
