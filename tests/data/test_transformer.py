@@ -587,6 +587,28 @@ def test_id_runs_shared_alone_are_not_drawn_in_a_combination_few_ids_hold():
     assert all(held.get((f, s), 0) >= MIN_SHARED_RUN for f, s in drawn[both_real].itertuples(index=False))
 
 
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        (lambda slot, shape: slot["lengths"].update({"1000000000": 1}), "longer than"),
+        (lambda slot, shape: slot.update(case="shouting"), "unknown case"),
+        (lambda slot, shape: shape["combos"].update({"a": 1}), "does not fit its shape"),
+    ],
+)
+def test_id_shapes_from_a_damaged_file_are_refused(edit, fragment):
+    """A model file's shapes are drawn from at sampling: a run of 10^9 letters would take the memory."""
+    from synthloom.data.encoders import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    ids = pd.Series([f"CUST-{i}" for i in range(1, 3000, 7)])
+    state = IdentifierEncoder("id", spec).fit(ids, np.random.default_rng(0)).state()
+    shape = state["shapes"][0]
+    edit(next(slot for slot in shape["slots"] if "literal" not in slot), shape)
+    with pytest.raises(ValueError, match=fragment):
+        IdentifierEncoder.from_state("id", spec, state)
+
+
 def test_a_mixture_mode_on_one_exact_value_decodes_to_that_value():
     rng = np.random.default_rng(0)
     amount = np.round(rng.lognormal(8, 0.5, 2000), 2)

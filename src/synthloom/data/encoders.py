@@ -859,12 +859,14 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
 # common length, drawing every id at that length would lose them.
 FIXED_LENGTH_SHARE = 0.9
 MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
-# A run of letters is drawn as it is (a domain, a prefix, a common first name) when at least this many ids
-# hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
+# A run of letters or digits is drawn as it is (a domain, a prefix, a common first name) when at least this
+# many ids hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
 MIN_SHARED_RUN = 5
 ID_REDRAWS = 20  # rounds of drawing again the ids a sample holds twice (a full id space keeps some)
 _ID_RUN = re.compile(r"[^\W\d_]+|\d+|[\W_]+")  # letters (any script), digits, anything else
 _ID_JOIN = "\x00"  # joins a shape's runs into one JSON key
+MAX_ID_RUN = 10_000  # the longest run a model file may ask to draw
+_RUN_CASES = ("lower", "upper", "title", "mixed", "digits")
 
 
 def _run_kind(run: str) -> str:
@@ -1042,7 +1044,23 @@ class IdentifierEncoder(ColumnEncoder):
             "alphabets", None if template is None else _template_alphabets(template)
         )
         encoder.shapes = state.get("shapes")  # files written before: every text id at one length
+        if encoder.shapes is not None:
+            _check_shapes(encoder.shapes)
         return encoder
+
+
+def _check_shapes(shapes: list[dict[str, Any]]) -> None:
+    """Refuse id shapes a damaged model file could hold: runs too long to draw, combinations that do not
+    fit their shape (a ``ValueError``, which loading reports as a damaged file)."""
+    for shape in shapes:
+        slots = shape["slots"]
+        runs = [slot for slot in slots if "literal" not in slot]
+        if any(int(length) > MAX_ID_RUN for slot in runs for length in slot["lengths"]):
+            raise ValueError(f"an id run longer than {MAX_ID_RUN} characters")
+        if any(slot["case"] not in _RUN_CASES for slot in runs):
+            raise ValueError("an id run of an unknown case")
+        if any(len(combo.split(_ID_JOIN)) != len(slots) for combo in shape["combos"]):
+            raise ValueError("an id combination that does not fit its shape")
 
 
 ENCODER_TYPES: dict[str, type[ColumnEncoder]] = {
