@@ -944,9 +944,9 @@ def _random_runs(slot: dict[str, Any], n: int, rng: np.random.Generator) -> np.n
         chars[:, 0] = np.array(list(_DIGITS[1:]))[rng.integers(0, 9, n)]
     if case == "title":
         chars[:, 0] = np.char.upper(chars[:, 0])
-    out = np.empty(n, dtype=object)
-    out[:] = ["".join(row[:k]) for row, k in zip(chars, drawn_lengths, strict=True)]
-    return out
+    # characters past a run's length left empty: as one fixed-width string each row drops them
+    chars[np.arange(chars.shape[1]) >= drawn_lengths[:, None]] = ""
+    return np.ascontiguousarray(chars).view(f"<U{chars.shape[1]}").ravel().astype(object)
 
 
 def _template_alphabets(template: str) -> list[str]:
