@@ -105,6 +105,7 @@ def test_formats_are_recognised(values, pattern):
         ["3,5", "2,25", "1,0"],  # a decimal comma is not read
         ["0,478", "0,512", "0,613"],  # ... nor taken for thousands
         ["($5.00", "$7.25", "$1.00"],  # a parenthesis not closed
+        ["$5", "7%", "$9"],  # two forms, though each value writes one affix
     ],
 )
 def test_codes_and_other_text_are_not_numbers(values):
@@ -127,6 +128,14 @@ def test_thousands_separators_on_a_few_values_are_read_not_lost():
     assert meta.columns["empty"].kind == ColumnKind.INTEGER  # "" is a missing value, as in a CSV
     fake = get_model("copula", random_state=0).fit(frame).sample(2000)
     assert as_numbers(fake["qty"]).max() > 1000
+
+
+def test_a_few_values_that_are_no_amounts_become_missing():
+    """One "$1,23" or a few "TBD" among amounts made the whole column an id of random digits."""
+    values = dollars(np.linspace(5, 5000, 300))
+    values[7], values[9:14] = "$1,23", ["TBD"] * 5
+    meta = Metadata.infer(pd.DataFrame({"amount": values}))
+    assert meta.columns["amount"].number_format == "$#,##0.00"
 
 
 def test_amounts_in_two_forms_are_learned_as_text_with_a_warning():

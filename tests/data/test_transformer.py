@@ -564,8 +564,10 @@ def test_ids_of_many_lengths_are_drawn_by_shape_new_and_unique():
     assert set(parts["first"]) == set(first) and set(parts["domain"]) == set(domains)
     assert parts["last"].isin(surnames).mean() < 0.01  # rare runs are drawn at random, not copied
     assert drawn["email"].is_unique and not drawn["email"].isin(emails).any()
-    assert drawn["customer"].str.fullmatch(r"CUST-[1-9]\d{0,3}").all() and drawn["customer"].is_unique
+    assert drawn["customer"].str.fullmatch(r"CUST-[1-9]\d*").all() and drawn["customer"].is_unique
     assert drawn["customer"].str.len().nunique() > 1  # several lengths, as the real ids
+    # 1,500 of the 5,000 ids "CUST-1" to "CUST-5000" are taken: drawn longer, few drawn ids are real ones
+    assert drawn["customer"].isin(customers).mean() < 0.02
 
 
 def test_id_runs_shared_alone_are_not_drawn_in_a_combination_few_ids_hold():
@@ -587,11 +589,44 @@ def test_id_runs_shared_alone_are_not_drawn_in_a_combination_few_ids_hold():
     assert all(held.get((f, s), 0) >= MIN_SHARED_RUN for f, s in drawn[both_real].itertuples(index=False))
 
 
+def test_ids_keep_their_case_missing_share_and_whole_column_and_an_empty_id_is_no_error():
+    """One "John.Smith" among lower-case addresses made every drawn letter a random case; ids were learned
+    from the first 10,000 rows only (a sorted file: its first names); missing ids were filled; "" crashed."""
+    from synthloom.data.encoders import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    names = sorted("".join(rng.choice(letters, 6)) for _ in range(18))
+    first = np.repeat(names, 1200)  # sorted: the first 10,000 rows hold 9 of the 18 names
+    ids = pd.Series([f"{f}.{''.join(rng.choice(letters, 7))}{i}@mail.org" for i, f in enumerate(first)])
+    ids[0], ids[5], ids[8] = "John.Smith@mail.org", "", None
+    ids[10:3000] = None
+    encoder = IdentifierEncoder("e", ColumnSpec(ColumnKind.IDENTIFIER)).fit(ids, rng)
+    drawn = encoder.inverse(np.zeros((6000, 0)), rng)
+    present = drawn.dropna()
+    assert abs(drawn.isna().mean() - ids.isna().mean()) < 0.03
+    assert present.str.fullmatch(r"[a-z]+\.[a-z]+\d+@mail\.org").mean() > 0.99
+    assert present.str.split(".").str[0].isin(names[9:]).mean() > 0.3  # names past the first 10,000 rows
+
+
+def test_unique_names_are_drawn_in_their_shape_not_copied():
+    rng = np.random.default_rng(0)
+    first = rng.choice(["Anna", "Omar", "Li", "Peter", "Sofia"], 600)
+    last = ["".join(rng.choice(list("abcdefghij"), 7)).title() for _ in range(600)]
+    frame = pd.DataFrame(
+        {"name": [f"{f} {s}" for f, s in zip(first, last, strict=True)], "x": rng.normal(size=600)}
+    )
+    fake = get_model("copula", random_state=0).fit(frame).sample(600)
+    assert not fake["name"].isin(frame["name"]).any()
+    assert fake["name"].str.fullmatch(r"(Anna|Omar|Li|Peter|Sofia) [A-Z][a-z]+").mean() > 0.9
+
+
 @pytest.mark.parametrize(
     ("edit", "fragment"),
     [
         (lambda slot, shape: slot["lengths"].update({"1000000000": 1}), "longer than"),
-        (lambda slot, shape: slot.update(case="shouting"), "unknown case"),
+        (lambda slot, shape: slot["cases"].update(shouting=1), "unknown case"),
         (lambda slot, shape: shape["combos"].update({"a": 1}), "does not fit its shape"),
     ],
 )

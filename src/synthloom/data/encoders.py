@@ -8,6 +8,7 @@ heads, conditional vectors and losses from. Every encoder's learned state is pla
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import warnings
 from abc import ABC, abstractmethod
@@ -863,6 +864,10 @@ MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
 # many ids hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
 MIN_SHARED_RUN = 5
 ID_REDRAWS = 20  # rounds of drawing again the ids a sample holds twice (a full id space keeps some)
+# Random digit runs are drawn up to this many digits longer, so that the shapes leave this many times more
+# ids than the real ones: about 1% of drawn ids then coincide with real ones.
+ID_SHAPE_MARGIN = 100
+MAX_EXTRA_DIGITS = 6
 _ID_RUN = re.compile(r"[^\W\d_]+|\d+|[\W_]+")  # letters (any script), digits, anything else
 _ID_JOIN = "\x00"  # joins a shape's runs into one JSON key
 MAX_ID_RUN = 10_000  # the longest run a model file may ask to draw
@@ -874,13 +879,14 @@ def _run_kind(run: str) -> str:
     return "D" if run.isdigit() else "L" if run.isalpha() else run
 
 
-def _id_shapes(ids: pd.Series) -> list[dict[str, Any]]:
+def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
     """The shapes of variable-length ids (``IdentifierEncoder``), most common first, as plain JSON.
 
     Each has a ``weight`` (ids), its ``slots`` (a separator, ``literal``, or a run of letters or digits
-    with its ``lengths``: length -> ids, ``case`` and ``leading_zero``) and its ``combos``: the runs the
-    real ids hold as they are, together ("john" with "gmail" and "com"; "" where a run is drawn at random),
-    -> ids, so that runs that go together ("gmail" and "com") are drawn together.
+    with its ``lengths``: length -> ids, ``cases``: case -> ids, and ``leading_zero``) and its ``combos``:
+    the runs the real ids hold as they are, together ("john" with "gmail" and "com"; "" where a run is
+    drawn at random), -> ids, so that runs that go together ("gmail" and "com") are drawn together. Digit
+    runs are drawn longer where the shapes leave too few ids for ``n_real`` (``_widen_digits``).
     """
     runs = ids.str.findall(_ID_RUN)
     kinds = runs.map(lambda found: _ID_JOIN.join(map(_run_kind, found)))
@@ -896,10 +902,11 @@ def _id_shapes(ids: pd.Series) -> list[dict[str, Any]]:
             seen = values.value_counts()
             shared = values.isin(seen.index[seen >= MIN_SHARED_RUN])
             drawn = values[~shared] if (~shared).any() else values
+            cases = drawn.map(_letter_case) if kind == "L" else pd.Series("digits", index=drawn.index)
             slots.append(
                 {
                     "lengths": {str(k): int(v) for k, v in drawn.str.len().value_counts().items()},
-                    "case": _letter_case(drawn) if kind == "L" else "digits",
+                    "cases": {str(k): int(v) for k, v in cases.value_counts().items()},
                     "leading_zero": bool(kind == "D" and drawn.str.match(r"0\d").any()),
                 }
             )
@@ -908,6 +915,7 @@ def _id_shapes(ids: pd.Series) -> list[dict[str, Any]]:
         shapes.append(
             {"weight": int(count), "slots": slots, "combos": {str(k): int(v) for k, v in combos.items()}}
         )
+    _widen_digits(shapes, n_real)
     return shapes
 
 
@@ -924,29 +932,69 @@ def _shared_combos(group: pd.DataFrame, run_slots: list[int]) -> pd.Series:
         group.loc[rare, max(kept, key=kept.__getitem__)] = ""
 
 
-def _letter_case(runs: pd.Series) -> str:
-    for case, test in (("lower", str.islower), ("upper", str.isupper), ("title", str.istitle)):
-        if runs.map(test).all():
-            return case
-    return "mixed"
+def _letter_case(run: str) -> str:
+    """How a run of letters is written: "lower", "upper", "title" or "mixed"."""
+    return "lower" if run.islower() else "upper" if run.isupper() else "title" if run.istitle() else "mixed"
+
+
+def _widen_digits(shapes: list[dict[str, Any]], n_real: int) -> None:
+    """Draw every random digit run longer by as few digits as leave ``ID_SHAPE_MARGIN`` times more ids than
+    the real ones (in place): "CUST-7" to "CUST-5000" leave 10,000 ids, and half of 5,000 drawn ones would
+    be real ones."""
+    needed = math.log(ID_SHAPE_MARGIN * max(n_real, 1))
+    for extra in range(MAX_EXTRA_DIGITS + 1):
+        if _log_id_space(shapes, extra) >= needed:
+            break
+    else:
+        return  # no digits to widen, or too few still: ids may repeat real ones
+    for slot in (slot for shape in shapes for slot in shape["slots"] if "digits" in slot.get("cases", {})):
+        slot["lengths"] = {str(int(length) + extra): count for length, count in slot["lengths"].items()}
+
+
+def _log_id_space(shapes: list[dict[str, Any]], extra_digits: int) -> float:
+    """log of how many ids the shapes can draw, digit runs ``extra_digits`` longer."""
+
+    def log_choices(slot: dict[str, Any]) -> float:
+        digits = "digits" in slot["cases"]
+        base = math.log(10 if digits else 26)
+        lengths = [int(length) + (extra_digits if digits else 0) for length in slot["lengths"]]
+        return max(lengths) * base  # the longest length alone: a bound from below
+
+    terms = []
+    for shape in shapes:
+        random_slots = [i for i, slot in enumerate(shape["slots"]) if "literal" not in slot]
+        for combo in shape["combos"]:
+            runs = combo.split(_ID_JOIN)
+            terms.append(sum(log_choices(shape["slots"][i]) for i in random_slots if runs[i] == ""))
+    if not terms:
+        return 0.0
+    top = max(terms)
+    return top + math.log(sum(math.exp(term - top) for term in terms))
 
 
 def _random_runs(slot: dict[str, Any], n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` runs of one slot drawn at random: lengths as the real ones', in their case (digits without a
-    leading zero unless some had one)."""
+    """``n`` runs of one slot drawn at random: lengths and case as the real ones' (each run one case),
+    digits without a leading zero unless some had one."""
     lengths = np.array([int(k) for k in slot["lengths"]])
     weights = np.array(list(slot["lengths"].values()), dtype=float)
     drawn_lengths = rng.choice(lengths, n, p=weights / weights.sum())
-    case = slot["case"]
-    alphabet = {"digits": _DIGITS, "upper": _UPPER, "mixed": _UPPER + _LOWER}.get(case, _LOWER)
-    chars = np.array(list(alphabet))[rng.integers(0, len(alphabet), (n, int(lengths.max())))]
-    if case == "digits" and not slot["leading_zero"]:
-        chars[:, 0] = np.array(list(_DIGITS[1:]))[rng.integers(0, 9, n)]
-    if case == "title":
-        chars[:, 0] = np.char.upper(chars[:, 0])
+    names, counts = list(slot["cases"]), np.array(list(slot["cases"].values()), dtype=float)
+    case = np.array(names)[rng.choice(len(names), n, p=counts / counts.sum())]
+    width = int(lengths.max())
+    if names == ["digits"]:
+        chars = np.array(list(_DIGITS))[rng.integers(0, 10, (n, width))]
+        if not slot["leading_zero"]:
+            chars[:, 0] = np.array(list(_DIGITS[1:]))[rng.integers(0, 9, n)]
+    else:
+        letters = np.array(list(_LOWER + _UPPER))
+        chars = letters[rng.integers(0, 26, (n, width)) + np.where(case == "upper", 26, 0)[:, None]]
+        mixed = case == "mixed"
+        chars[mixed] = letters[rng.integers(0, 52, (int(mixed.sum()), width))]
+        title = case == "title"
+        chars[title, 0] = np.char.upper(chars[title, 0])
     # characters past a run's length left empty: as one fixed-width string each row drops them
-    chars[np.arange(chars.shape[1]) >= drawn_lengths[:, None]] = ""
-    return np.ascontiguousarray(chars).view(f"<U{chars.shape[1]}").ravel().astype(object)
+    chars[np.arange(width) >= drawn_lengths[:, None]] = ""
+    return np.ascontiguousarray(chars).view(f"<U{width}").ravel().astype(object)
 
 
 def _template_alphabets(template: str) -> list[str]:
@@ -978,16 +1026,23 @@ class IdentifierEncoder(ColumnEncoder):
         present = series.dropna()
         self.dtype = str(series.dtype)
         self.start, self.alphabets, self.shapes = 0, None, None
+        self.missing_share = float(series.isna().mean()) if len(series) else 0.0
         if pd.api.types.is_numeric_dtype(series):
             self.start = int(present.max()) + 1 if len(present) else 0
             return self
-        text = present.astype(str).iloc[:ID_SCAN_ROWS]
+        text = present.astype(str)
+        # a uniform sample: a file sorted by id would show only its first ids; an empty id has no shape
+        text = text.iloc[np.sort(rng.permutation(len(text))[:ID_SCAN_ROWS])]
+        text = text[(text.str.len() > 0) & (text.str.len() <= MAX_ID_RUN)]
+        if text.empty:
+            self.alphabets = []
+            return self
         lengths = text.str.len()
         modal = lengths == int(lengths.mode().iloc[0])
         if modal.mean() >= FIXED_LENGTH_SHARE:
             self.alphabets = _id_alphabets(text[modal], len(present))
         else:
-            self.shapes = _id_shapes(text)
+            self.shapes = _id_shapes(text, len(present))
         return self
 
     def transform(self, series: pd.Series) -> np.ndarray:
@@ -996,15 +1051,18 @@ class IdentifierEncoder(ColumnEncoder):
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         n = block.shape[0]
         if self.alphabets is None and self.shapes is None:
-            return pd.Series(np.arange(self.start, self.start + n), name=self.name).astype(self.dtype)
-        ids = self._draw_text(n, rng)
-        before = n
-        for _ in range(ID_REDRAWS):  # an id drawn twice in one sample is drawn again
-            again = np.flatnonzero(pd.Series(ids).duplicated().to_numpy())
-            if not again.size or again.size > 0.9 * before:  # done, or the id space is full
-                break
-            ids[again], before = self._draw_text(again.size, rng), again.size
-        return pd.Series(ids, name=self.name, dtype=object)
+            ids = pd.Series(np.arange(self.start, self.start + n), name=self.name).astype(self.dtype)
+        else:
+            drawn, before = self._draw_text(n, rng), n
+            for _ in range(ID_REDRAWS):  # an id drawn twice in one sample is drawn again
+                again = np.flatnonzero(pd.Series(drawn).duplicated().to_numpy())
+                if not again.size or again.size > max(0.9 * before, 10):  # done, or the id space is full
+                    break
+                drawn[again], before = self._draw_text(again.size, rng), again.size
+            ids = pd.Series(drawn, name=self.name, dtype=object)
+        if self.missing_share:  # rows without an id, as many as the real ones had
+            ids = ids.where(rng.random(n) >= self.missing_share)
+        return ids
 
     def _draw_text(self, n: int, rng: np.random.Generator) -> np.ndarray:
         if self.shapes is not None:
@@ -1033,7 +1091,13 @@ class IdentifierEncoder(ColumnEncoder):
         return out
 
     def state(self) -> dict[str, Any]:
-        return {"start": self.start, "alphabets": self.alphabets, "shapes": self.shapes, "dtype": self.dtype}
+        return {
+            "start": self.start,
+            "alphabets": self.alphabets,
+            "shapes": self.shapes,
+            "missing_share": self.missing_share,
+            "dtype": self.dtype,
+        }
 
     @classmethod
     def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> IdentifierEncoder:
@@ -1044,6 +1108,7 @@ class IdentifierEncoder(ColumnEncoder):
             "alphabets", None if template is None else _template_alphabets(template)
         )
         encoder.shapes = state.get("shapes")  # files written before: every text id at one length
+        encoder.missing_share = float(state.get("missing_share", 0.0))  # before: no missing ids
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
         return encoder
@@ -1057,7 +1122,7 @@ def _check_shapes(shapes: list[dict[str, Any]]) -> None:
         runs = [slot for slot in slots if "literal" not in slot]
         if any(int(length) > MAX_ID_RUN for slot in runs for length in slot["lengths"]):
             raise ValueError(f"an id run longer than {MAX_ID_RUN} characters")
-        if any(slot["case"] not in _RUN_CASES for slot in runs):
+        if any(case not in _RUN_CASES for slot in runs for case in slot["cases"]):
             raise ValueError("an id run of an unknown case")
         if any(len(combo.split(_ID_JOIN)) != len(slots) for combo in shape["combos"]):
             raise ValueError("an id combination that does not fit its shape")

@@ -274,10 +274,9 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
     n_unique = text.nunique()
     if n_unique == len(text) and len(text) >= 20:
-        # words are text; "AB 561 AA3" or "Customer 9973" (a digit in every value) are ids with spaces
-        worded = text.str.contains(" ").mean() > 0.5 and not text.str.contains(r"\d").all()
-        long_text = text.str.len().mean() > 40 or worded
-        return ColumnSpec(ColumnKind.TEXT if long_text else ColumnKind.IDENTIFIER)
+        # unique values ("AB 561 AA3", names, e-mail addresses, notes) are drawn anew in their shape: learned
+        # as categories, every synthetic value would be a real one
+        return ColumnSpec(ColumnKind.IDENTIFIER)
     if _ID_NAME.search(str(series.name)) and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)
     return ColumnSpec(ColumnKind.CATEGORICAL)
@@ -308,10 +307,14 @@ def _infer_number_text(series: pd.Series, text: pd.Series) -> ColumnSpec | None:
     """A number kind with the values' ``number_format`` for amounts written as text ("$1,638.23", "12%"),
     missing-value marks among them allowed; None for any other text."""
     head = text.iloc[:200]  # most text columns are words, told apart from amounts in their first values
-    if not looks_like_numbers(head[~_is_mark(head)]).all():
+    if looks_like_numbers(head[~_is_mark(head)]).mean() < _NUMERIC_SHARE:
         return None
     values = text[~_is_mark(text)]
-    number_format = NumberFormat.guess(values)
+    # a few values that are no amounts ("TBD", "$1,23") become missing, as among plain numbers
+    fits = looks_like_numbers(values)
+    if fits.mean() < _NUMERIC_SHARE:
+        return None
+    number_format = NumberFormat.guess(values[fits])
     if number_format is None:
         _warn_of_mixed_amounts(series.name, values)
         return None

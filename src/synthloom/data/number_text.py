@@ -100,6 +100,10 @@ class NumberFormat:
         parts = _parts(text)
         if parts["whole"].isna().any() or ((parts["sign"] != "") & (parts["inner_sign"] != "")).any():
             return None
+        # one form: "$5" and "7%" are two, though each value writes one affix
+        forms = set(zip(parts["prefix"].str.strip(), parts["suffix"].str.strip(), strict=True))
+        if len(forms - {("", "")}) > 1:
+            return None
         prefix, suffix = _one_form(parts["prefix"]), _one_form(parts["suffix"])
         if prefix is None or suffix is None or not (_is_currency(prefix) and _is_suffix(suffix)):
             return None

@@ -253,6 +253,8 @@ def _to_number(
         return stamp.value / 1e9
     except (TypeError, ValueError):
         what = "dates or times" if is_datetime else "numbers"
+        if number_format is not None:
+            what += f" (plain, or written as the column writes them: {number_format!r})"
         raise ConditionError(f"condition on column {column!r} needs {what}, not {value!r}") from None
 
 
