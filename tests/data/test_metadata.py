@@ -166,6 +166,15 @@ def test_a_code_with_a_leading_zero_far_down_a_csv_keeps_the_column_text(tmp_pat
     assert read["code"].tolist() == codes and pd.api.types.is_float_dtype(read["x"])
 
 
+def test_nearly_unique_text_is_an_identifier_and_empty_text_is_no_repeat():
+    """An address entered twice, or "" for a missing one, made the column categories: every value copied."""
+    addresses = pd.Series([f"user{i}@mail.org" for i in range(300)])
+    twice, blank = addresses.copy(), addresses.copy()
+    twice[1], blank[5:9] = twice[0], ""
+    kinds = Metadata.infer(pd.DataFrame({"twice": twice, "blank": blank})).kinds()
+    assert kinds == {"twice": "identifier", "blank": "identifier"}
+
+
 def test_unique_values_are_ids_words_or_not():
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(

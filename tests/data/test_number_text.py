@@ -138,6 +138,29 @@ def test_a_few_values_that_are_no_amounts_become_missing():
     assert meta.columns["amount"].number_format == "$#,##0.00"
 
 
+def test_labels_strays_and_decimal_commas_are_not_taken_for_amounts():
+    """Regressions the first version had: "36 months" labels drew "38 months"; one "$5" among plain numbers
+    put a "$" on every value; "1,590" in a decimal-comma column (beside "0,514") read as 1590."""
+    rng = np.random.default_rng(0)
+    weights = [f"{w:.3f}".replace(".", ",") for w in rng.uniform(0.3, 9.9, 300)]
+    frame = pd.DataFrame(
+        {
+            "term": rng.choice(["12 months", "36 months", "60 months"], 300),
+            "decade": rng.choice(["1970s", "1980s", "1990s"], 300),
+            "score": ["$5"] + [str(v) for v in rng.integers(1, 100, 299)],
+            "weight": weights,
+        }
+    )
+    meta = Metadata.infer(frame)
+    assert {name: spec.number_format for name, spec in meta.columns.items()} == dict.fromkeys(frame.columns)
+    assert (
+        meta.columns["term"].kind == ColumnKind.CATEGORICAL
+        and meta.columns["score"].kind == ColumnKind.INTEGER
+    )
+    declared = Metadata.from_dict({"columns": {"term": {"kind": "integer"}}}).completed(frame)
+    assert declared.columns["term"].number_format == "0 months"  # declared numbers: 36 months is 36
+
+
 def test_amounts_in_two_forms_are_learned_as_text_with_a_warning():
     values = [f"${v}.00" if v % 2 else f"€{v}.00" for v in range(100)]
     with pytest.warns(DataWarning, match="'price' holds amounts written in more than one form"):

@@ -472,7 +472,7 @@ class FixedCombinations(_Group):
             if kind in (ColumnKind.CONTINUOUS, ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
                 raise ConfigError(
                     f"rule {self.name!r}: column {column!r} is {kind.value}; fixed combinations need "
-                    "categorical, boolean or integer columns"
+                    "categorical, boolean or integer columns (declare its kind in the metadata)"
                 )
         self.combos_ = list(dict.fromkeys(_plain_rows(data[self.group])))
         self.dtypes_ = [str(data[c].dtype) for c in self.group]

@@ -42,6 +42,12 @@ DISCRETE_KINDS = frozenset({ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKi
 
 # A numeric-looking text column is read as numbers when at least this share of its values parse.
 _NUMERIC_SHARE = 0.9
+# Text with at least this share of distinct values among 100 or more is an identifier (a few repeats, an
+# address entered twice, do not make it categories whose every value is a real one).
+NEARLY_UNIQUE = 0.95
+# Numbers written with a unit are learned as numbers from this many distinct values; fewer are labels ("36
+# months", "1970s"), learned as categories. Amounts in a currency are numbers however few.
+MIN_AMOUNT_LEVELS = 20
 # texts that stand for a missing value among numbers (lower case); pandas reads "", "NA", "null"... itself
 MISSING_MARKS = ("", "?", "-", "--", ".", "n.a.", "na", "n/a", "none", "null", "nan", "missing", "unknown")
 _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key)$", re.IGNORECASE)
@@ -173,8 +179,9 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
         return _infer_column(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
     if number_kind and spec.number_format is None and series.dtype == object:
-        inferred = _infer_column(series)
-        if inferred.number_format is not None:
+        # however few the values: declared numbers, "36 months" is 36
+        inferred = _infer_number_text(series, series.dropna().astype(str), min_levels=0)
+        if inferred is not None and inferred.number_format is not None:
             return replace(spec, number_format=inferred.number_format, numeric_coerced=True)
     return spec
 
@@ -272,12 +279,14 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     datetime_format = _guess_datetime_format(text)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
-    n_unique = text.nunique()
-    if n_unique == len(text) and len(text) >= 20:
-        # unique values ("AB 561 AA3", names, e-mail addresses, notes) are drawn anew in their shape: learned
-        # as categories, every synthetic value would be a real one
+    written = text[text.str.strip() != ""]  # an empty value is a missing one, not a repeated one
+    n_unique = written.nunique()
+    # unique values ("AB 561 AA3", names, e-mail addresses, notes; in a large table, also with a few
+    # repeats) are drawn anew in their shape: learned as categories, every synthetic value would be a real one
+    nearly_unique = len(written) >= 100 and n_unique >= NEARLY_UNIQUE * len(written)
+    if len(written) >= 20 and (n_unique == len(written) or nearly_unique):
         return ColumnSpec(ColumnKind.IDENTIFIER)
-    if _ID_NAME.search(str(series.name)) and n_unique == len(text):
+    if _ID_NAME.search(str(series.name)) and n_unique == len(written):
         return ColumnSpec(ColumnKind.IDENTIFIER)
     return ColumnSpec(ColumnKind.CATEGORICAL)
 
@@ -303,25 +312,37 @@ def _warn_of_mixed_amounts(name: object, values: pd.Series) -> None:
     )
 
 
-def _infer_number_text(series: pd.Series, text: pd.Series) -> ColumnSpec | None:
+def _infer_number_text(
+    series: pd.Series, text: pd.Series, min_levels: int = MIN_AMOUNT_LEVELS
+) -> ColumnSpec | None:
     """A number kind with the values' ``number_format`` for amounts written as text ("$1,638.23", "12%"),
-    missing-value marks among them allowed; None for any other text."""
+    missing-value marks among them allowed; None for any other text.
+
+    Labels with a unit ("36 months", "1970s", "64GB": under ``min_levels`` distinct values, and no
+    currency) stay categories, drawn among the real ones; values are judged once per distinct value.
+    """
     head = text.iloc[:200]  # most text columns are words, told apart from amounts in their first values
     if looks_like_numbers(head[~_is_mark(head)]).mean() < _NUMERIC_SHARE:
         return None
-    values = text[~_is_mark(text)]
+    counts = text.value_counts()
+    distinct = counts.index.to_series(index=range(len(counts))).astype(str)
+    marks = _is_mark(distinct).to_numpy()
+    counts, distinct = counts[~marks], distinct[~marks]
+    fits = looks_like_numbers(distinct).to_numpy()
     # a few values that are no amounts ("TBD", "$1,23") become missing, as among plain numbers
-    fits = looks_like_numbers(values)
-    if fits.mean() < _NUMERIC_SHARE:
+    if counts[fits].sum() < _NUMERIC_SHARE * counts.sum():
         return None
-    number_format = NumberFormat.guess(values[fits])
+    # digits around a comma where no thousands separator can be ("0,478", "3,5", "7,12"): decimal commas,
+    # or lists of codes; "1,590" among them is no thousand
+    if distinct[~fits].str.strip().str.fullmatch(r"[-+]?\d+(?:,\d+)+").any():
+        return None
+    number_format = NumberFormat.guess(distinct[fits])
     if number_format is None:
-        _warn_of_mixed_amounts(series.name, values)
+        _warn_of_mixed_amounts(series.name, distinct)
         return None
-    numbers = number_format.read(values).rename(series.name)
-    if numbers.nunique() <= 2:  # "$0" / "$1": too few values to tell amounts from flags or codes
+    if len(counts) < min_levels and not number_format.is_money:
         return None
-    spec = _infer_numeric(numbers)
+    spec = _infer_numeric(number_format.read(text[~_is_mark(text)]).rename(series.name))
     if spec.kind == ColumnKind.IDENTIFIER:  # drawn in the text's shape by the identifier encoder
         return spec
     spec.numeric_coerced, spec.number_format = True, str(number_format)

@@ -85,6 +85,12 @@ class NumberFormat:
         return f"{positive};({positive})" if self.parentheses else positive
 
     @property
+    def is_money(self) -> bool:
+        """Whether the format names a currency (in its prefix, or as its suffix)."""
+        suffix = self.suffix.strip()
+        return bool(self.prefix.strip()) or suffix in _CURRENCY_CODES or _is_symbol(suffix)
+
+    @property
     def decimals(self) -> int:
         """The most decimals the format writes."""
         return self.fixed + self.optional
@@ -106,6 +112,9 @@ class NumberFormat:
             return None
         prefix, suffix = _one_form(parts["prefix"]), _one_form(parts["suffix"])
         if prefix is None or suffix is None or not (_is_currency(prefix) and _is_suffix(suffix)):
+            return None
+        # most values write the prefix or suffix: one "$5" among plain numbers is a stray, not the format
+        if (prefix or suffix) and _affixed_share(parts) < 0.5:
             return None
         grouped = bool(parts["whole"].str.contains(",", regex=False).any())
         parentheses = bool((parts["open"] != "").any())
@@ -171,6 +180,11 @@ def _parts(text: pd.Series) -> pd.DataFrame:
     return parts
 
 
+def _affixed_share(parts: pd.DataFrame) -> float:
+    """The share of values that write a prefix or a suffix."""
+    return float(((parts["prefix"].str.strip() != "") | (parts["suffix"].str.strip() != "")).mean())
+
+
 def _one_form(affixes: pd.Series) -> str | None:
     """The one prefix (or suffix) that the values write, where some leave it out and spaces around it
     differ ("$ 5", "$5"): its most common form; "" where none writes one; None for two different ones."""
@@ -198,13 +212,14 @@ def _is_currency(prefix: str) -> bool:
     return unicodedata.category(symbol) == "Sc" and len(letters) <= 2 and (letters.isupper() or not letters)
 
 
+def _is_symbol(text: str) -> bool:
+    """Whether ``text`` is one currency symbol ("$", "€")."""
+    return len(text) == 1 and unicodedata.category(text) == "Sc"
+
+
 def _is_suffix(suffix: str) -> bool:
     """Whether a suffix is a percent sign, a currency or a unit (" kg", "°C"), or empty."""
     core = suffix.lstrip(" ")
     if not core:
         return suffix == ""
-    return (
-        core in _CURRENCY_CODES
-        or (len(core) == 1 and unicodedata.category(core) == "Sc")
-        or bool(_UNIT.match(core))
-    )
+    return core in _CURRENCY_CODES or _is_symbol(core) or bool(_UNIT.match(core))

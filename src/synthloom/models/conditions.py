@@ -153,7 +153,9 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         return CategoryCondition(column, _rare_level(encoder, value), span, code, tuple(encoder.levels))
     if not isinstance(encoder, NumericEncoder):
         raise ConditionError(
-            f"column {column!r} is constant or an identifier in the real data: it cannot be conditioned on"
+            f"column {column!r} is constant or an identifier in the real data: it cannot be conditioned on "
+            "(unique values are drawn anew; to learn them as categories, declare its kind 'categorical' in "
+            "the metadata)"
         )
     if is_missing_value(value):
         if not encoder.has_missing:
