@@ -166,6 +166,13 @@ def test_a_code_with_a_leading_zero_far_down_a_csv_keeps_the_column_text(tmp_pat
     assert read["code"].tolist() == codes and pd.api.types.is_float_dtype(read["x"])
 
 
+def test_dates_with_missing_value_marks_are_dates():
+    dates = [f"2021-03-{d:02d}" for d in range(1, 29)] * 3
+    dates[4] = dates[40] = "?"
+    meta = Metadata.infer(pd.DataFrame({"when": dates}))
+    assert meta.columns["when"].kind == ColumnKind.DATETIME  # was categorical: real dates copied
+
+
 def test_nearly_unique_text_is_an_identifier_and_empty_text_is_no_repeat():
     """An address entered twice, or "" for a missing one, made the column categories: every value copied."""
     addresses = pd.Series([f"user{i}@mail.org" for i in range(300)])

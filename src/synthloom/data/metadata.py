@@ -276,7 +276,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         spec = _infer_numeric(numbers.rename(series.name))
         spec.numeric_coerced = True
         return spec
-    datetime_format = _guess_datetime_format(text)
+    datetime_format = _guess_datetime_format(text[~_is_mark(text)])  # "?" for a missing date: missing
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
     written = text[text.str.strip() != ""]  # an empty value is a missing one, not a repeated one
