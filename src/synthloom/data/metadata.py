@@ -276,7 +276,10 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         spec = _infer_numeric(numbers.rename(series.name))
         spec.numeric_coerced = True
         return spec
-    datetime_format = _guess_datetime_format(text[~_is_mark(text)])  # "?" for a missing date: missing
+    # "?" for a missing date is a missing one (the marks are looked for over the column where the first
+    # values hold one: reading a million words for them would double the time a categorical column takes)
+    dated = text[~_is_mark(text)] if _is_mark(text.iloc[:200]).any() else text
+    datetime_format = _guess_datetime_format(dated)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
     written = text[text.str.strip() != ""]  # an empty value is a missing one, not a repeated one
