@@ -312,3 +312,20 @@ def test_an_inequality_keeps_the_high_side_in_its_real_range_and_grid():
     assert (fake["balance"] <= fake["limit"]).all()
     assert fake["limit"].dtype == np.int64
     assert limit.min() <= fake["limit"].min() and fake["limit"].max() <= limit.max()
+
+
+def test_an_inequality_whose_low_side_is_sometimes_missing_is_still_learned_as_a_gap():
+    """Hospital stays of 1 to 14 days with 1% of admissions missing: learned apart and repaired, 29% came out
+    as 0 days and 21% over 14."""
+    rng = np.random.default_rng(0)
+    admitted = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 300, 300), unit="D")
+    discharged = admitted + pd.to_timedelta(rng.integers(1, 15, 300), unit="D")
+    frame = pd.DataFrame(
+        {"admitted": admitted, "discharged": discharged, "ward": rng.choice(list("AB"), 300)}
+    )
+    frame.loc[[3, 50, 100], "admitted"] = pd.NaT
+    rule = Inequality("admitted", "discharged")
+    with pytest.warns(DataWarning, match="3 real row"):
+        model = get_model("copula", random_state=0).fit(frame, constraints=[rule])
+    fake = model.sample(1000)
+    assert (fake["discharged"] - fake["admitted"]).dt.days.dropna().between(1, 14).all()

@@ -173,13 +173,17 @@ def test_dates_with_missing_value_marks_are_dates():
     assert meta.columns["when"].kind == ColumnKind.DATETIME  # was categorical: real dates copied
 
 
-def test_nearly_unique_text_is_an_identifier_and_empty_text_is_no_repeat():
-    """An address entered twice, or "" for a missing one, made the column categories: every value copied."""
+def test_unique_text_with_empty_strings_is_an_identifier():
+    """ "" for a missing address made the column categories (the empty strings repeat): every value copied."""
     addresses = pd.Series([f"user{i}@mail.org" for i in range(300)])
-    twice, blank = addresses.copy(), addresses.copy()
-    twice[1], blank[5:9] = twice[0], ""
-    kinds = Metadata.infer(pd.DataFrame({"twice": twice, "blank": blank})).kinds()
-    assert kinds == {"twice": "identifier", "blank": "identifier"}
+    addresses[5:9] = ""
+    assert Metadata.infer(pd.DataFrame({"email": addresses})).kinds() == {"email": "identifier"}
+
+
+def test_numpy_text_is_read_like_python_text():
+    """Values taken from a numpy array (numpy.str_) crashed the date check: "Expected str, got numpy.str_"."""
+    dates = pd.Series(list(np.array([f"2021-03-{d:02d}" for d in range(1, 29)] * 3)))
+    assert Metadata.infer(pd.DataFrame({"when": dates})).kinds() == {"when": "datetime"}
 
 
 def test_unique_values_are_ids_words_or_not():

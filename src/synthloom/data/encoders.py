@@ -27,6 +27,7 @@ from synthloom.data.metadata import (
     ColumnSpec,
     check_not_complex,
     has_plain_categories,
+    plain_text,
 )
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import DataError, DataWarning
@@ -149,7 +150,7 @@ def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
     """
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
-    return pd.to_datetime(series, format=datetime_format, errors="coerce", utc=True)
+    return pd.to_datetime(plain_text(series), format=datetime_format, errors="coerce", utc=True)
 
 
 def column_numbers(

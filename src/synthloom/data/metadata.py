@@ -42,9 +42,6 @@ DISCRETE_KINDS = frozenset({ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKi
 
 # A numeric-looking text column is read as numbers when at least this share of its values parse.
 _NUMERIC_SHARE = 0.9
-# Text with at least this share of distinct values among 100 or more is an identifier (a few repeats, an
-# address entered twice, do not make it categories whose every value is a real one).
-NEARLY_UNIQUE = 0.95
 # Numbers written with a unit are learned as numbers from this many distinct values; fewer are labels ("36
 # months", "1970s"), learned as categories. Amounts in a currency are numbers however few.
 MIN_AMOUNT_LEVELS = 20
@@ -284,10 +281,10 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
     written = text[text.str.strip() != ""]  # an empty value is a missing one, not a repeated one
     n_unique = written.nunique()
-    # unique values ("AB 561 AA3", names, e-mail addresses, notes; in a large table, also with a few
-    # repeats) are drawn anew in their shape: learned as categories, every synthetic value would be a real one
-    nearly_unique = len(written) >= 100 and n_unique >= NEARLY_UNIQUE * len(written)
-    if len(written) >= 20 and (n_unique == len(written) or nearly_unique):
+    # unique values ("AB 561 AA3", names, e-mail addresses, notes) are drawn anew in their shape: learned as
+    # categories, every synthetic value would be a real one. Text with repeats stays categories: drawn by
+    # shape, structured values (times, "142/80") would come out invalid ("97:57:75")
+    if len(written) >= 20 and n_unique == len(written):
         return ColumnSpec(ColumnKind.IDENTIFIER)
     if _ID_NAME.search(str(series.name)) and n_unique == len(written):
         return ColumnSpec(ColumnKind.IDENTIFIER)
@@ -398,12 +395,19 @@ def _guess_datetime_format(text: pd.Series) -> str | None:
     return _first_matching_format(sample)
 
 
+def plain_text(series: pd.Series) -> pd.Series:
+    """``series`` with numpy's ``str_`` values (a list made from a numpy array) as Python text, which
+    ``pd.to_datetime`` needs ("Expected str, got numpy.str_"); other columns as they are."""
+    first = series.dropna().iloc[:1]
+    return series.map(str, na_action="ignore") if len(first) and type(first.iloc[0]) is np.str_ else series
+
+
 def _first_matching_format(sample: pd.Series) -> str | None:
     """The first of ``_DATETIME_FORMATS`` that parses every value of ``sample``, else None."""
     for fmt in _DATETIME_FORMATS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
+            parsed = pd.to_datetime(plain_text(sample), format=fmt, errors="coerce")
         if parsed.notna().all():
             return fmt
     return None
