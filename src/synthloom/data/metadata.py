@@ -279,14 +279,16 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     datetime_format = _guess_datetime_format(dated)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
-    written = text[text.str.strip() != ""]  # an empty value is a missing one, not a repeated one
-    n_unique = written.nunique()
+    n_unique = text.nunique()
+    if n_unique > len(text) / 2:  # nearly unique: an empty value is a missing one, not a repeated one
+        text = text[text.str.strip() != ""]
+        n_unique = text.nunique()
     # unique values ("AB 561 AA3", names, e-mail addresses, notes) are drawn anew in their shape: learned as
     # categories, every synthetic value would be a real one. Text with repeats stays categories: drawn by
     # shape, structured values (times, "142/80") would come out invalid ("97:57:75")
-    if len(written) >= 20 and n_unique == len(written):
+    if len(text) >= 20 and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)
-    if _ID_NAME.search(str(series.name)) and n_unique == len(written):
+    if _ID_NAME.search(str(series.name)) and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)
     return ColumnSpec(ColumnKind.CATEGORICAL)
 
