@@ -166,6 +166,22 @@ def test_a_code_with_a_leading_zero_far_down_a_csv_keeps_the_column_text(tmp_pat
     assert read["code"].tolist() == codes and pd.api.types.is_float_dtype(read["x"])
 
 
+def test_dates_with_month_names_and_times_of_day_are_datetimes():
+    """ "Mar 05, 2020" was unique text drawn by shape ("Kfl 46, 2020"); "14:19:28" came out "97:57:75"."""
+    stamps = pd.Timestamp("2020-01-01") + pd.to_timedelta(
+        np.arange(0, 300 * 86_400 * 3, 86_400 * 3 + 61), unit="s"
+    )
+    frame = pd.DataFrame(
+        {
+            "visit": stamps.strftime("%b %d, %Y"),
+            "born": stamps.strftime("%d %B %Y"),
+            "at": stamps.strftime("%H:%M:%S"),
+        }
+    )
+    formats = {name: spec.datetime_format for name, spec in Metadata.infer(frame).columns.items()}
+    assert formats == {"visit": "%b %d, %Y", "born": "%d %B %Y", "at": "%H:%M:%S"}
+
+
 def test_dates_with_missing_value_marks_are_dates():
     dates = [f"2021-03-{d:02d}" for d in range(1, 29)] * 3
     dates[4] = dates[40] = "?"

@@ -368,6 +368,12 @@ _DATETIME_FORMATS = (
     "%m/%d/%Y %H:%M:%S",
     "%b %Y",
     "%Y-%m",
+    # month names, as reports and exports write dates for people ("Mar 05, 2020", "5 March 2020")
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%H:%M:%S",  # a time of day (with its seconds: "3:1" could be a score)
 )
 # A time of day followed by a UTC offset: "Z", "+00:00", "-0500".
 STAMP_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offset>Z|[+-]\d\d:?\d\d)$")
