@@ -119,3 +119,14 @@ def test_a_category_holding_two_dots_is_asked_for_whole(dated):
     _, model = dated
     rows = model.sample(10, conditions=parse_condition_options(["band=1..5"]), random_state=0)
     assert rows["band"].eq("1..5").all()
+
+
+def test_a_time_of_day_condition_is_read_on_the_columns_day():
+    """ "10:00".."12:00" on a column of times of day was read as today's times: outside the data, refused."""
+    rng = np.random.default_rng(0)
+    times = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 86_400, 300), unit="s")
+    model = get_model("copula", random_state=0).fit(pd.DataFrame({"at": times.strftime("%H:%M:%S")}))
+    assert (
+        model.sample(20, conditions={"at": ("10:00:00", "12:00")})["at"].between("10:00:00", "12:00:59").all()
+    )
+    assert model.sample(5, conditions={"at": "10:15"})["at"].str.startswith("10:15:").all()

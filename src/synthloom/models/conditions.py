@@ -163,6 +163,8 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         return MissingCondition(column)
     is_datetime = encoder.spec.kind == ColumnKind.DATETIME
     zone = column_zone(encoder.dtype, encoder.offset)
+    if is_datetime and _is_time_of_day(encoder.spec.datetime_format):
+        value = _on_first_day(value)
     low, high = _as_range(column, value, encoder.spec.kind, is_datetime, zone, encoder.spec.number_format)
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
@@ -172,6 +174,21 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         )
     spec = encoder.spec
     return RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
+
+
+def _is_time_of_day(datetime_format: str | None) -> bool:
+    """Whether text stamps write a time of day only ("14:19:28"), read as times of 1 January 1900."""
+    return datetime_format is not None and not any(
+        code in datetime_format for code in ("%Y", "%d", "%b", "%m")
+    )
+
+
+def _on_first_day(value: Any) -> Any:
+    """A condition's times of day ("10:00", or a range of them) as times of 1 January 1900, the day a
+    time-of-day column's stamps are read on (a time alone would be read as today's)."""
+    if isinstance(value, tuple | list):
+        return tuple(_on_first_day(end) for end in value)
+    return f"1900-01-01 {value}" if isinstance(value, str) and value.strip() else value
 
 
 def _rare_level(encoder: CategoricalEncoder, value: Any) -> Any:
