@@ -209,7 +209,7 @@ def _is_currency(prefix: str) -> bool:
     if core in _CURRENCY_CODES:
         return True
     symbol, letters = core[-1], core[:-1]
-    return unicodedata.category(symbol) == "Sc" and len(letters) <= 2 and (letters.isupper() or not letters)
+    return _is_symbol(symbol) and len(letters) <= 2 and (letters.isupper() or not letters)
 
 
 def _is_symbol(text: str) -> bool:
