@@ -344,7 +344,7 @@ def _infer_number_text(
         return None
     if len(counts) < min_levels and not number_format.is_money:
         return None
-    spec = _infer_numeric(number_format.read(text[~_is_mark(text)]).rename(series.name))
+    spec = _infer_numeric(number_format.read(text).rename(series.name))  # marks read as missing
     if spec.kind == ColumnKind.IDENTIFIER:  # drawn in the text's shape by the identifier encoder
         return spec
     spec.numeric_coerced, spec.number_format = True, str(number_format)

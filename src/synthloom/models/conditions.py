@@ -30,7 +30,7 @@ from synthloom.data.encoders import (
     is_missing_value,
 )
 from synthloom.data.metadata import ColumnKind
-from synthloom.data.number_text import NumberFormat
+from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like
 from synthloom.errors import ConditionError
 
@@ -255,11 +255,8 @@ def _to_number(
 ) -> float:
     try:
         if not is_datetime:
-            number = (
-                float(value)
-                if number_format is None or not isinstance(value, str)
-                else float(NumberFormat.parse(number_format).read(pd.Series([value])).iloc[0])
-            )
+            text = isinstance(value, str)
+            number = float(read_number_text(pd.Series([value]), number_format).iloc[0] if text else value)
             if np.isnan(number):  # no row is ever inside a range with a NaN end: refused before any draw
                 raise ValueError
             return number
