@@ -3,6 +3,8 @@ back in their format by every path that reads or writes a column (encoders, rule
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -189,9 +191,13 @@ def test_metadata_learns_formatted_columns_and_keeps_the_format_in_json(payments
         ({"kind": "categorical", "number_format": "$0"}, "needs a number kind"),
     ],
 )
-def test_metadata_json_with_a_bad_number_format_is_refused(spec, fragment):
+def test_metadata_json_with_a_bad_number_format_is_refused(tmp_path, spec, fragment):
     with pytest.raises(ConfigError, match=fragment):
         Metadata.from_dict({"columns": {"amount": spec}})
+    path = tmp_path / "kinds.json"
+    path.write_text(json.dumps({"columns": {"amount": spec}}))
+    with pytest.raises(ConfigError, match=rf"^{tmp_path}/kinds.json: .*{fragment}"):  # the file named
+        Metadata.load(path)
 
 
 @pytest.mark.parametrize("name", ["copula", "tvae"])

@@ -137,6 +137,8 @@ class Metadata:
                 )
                 for name, spec in payload["columns"].items()
             }
+        except ConfigError:
+            raise  # says itself what is wrong (a number_format that is no pattern)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             kinds = ", ".join(kind.value for kind in ColumnKind)
             raise ConfigError(
@@ -161,6 +163,8 @@ class Metadata:
             raise ConfigError(f"{path}: metadata file not found") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not a JSON metadata file ({exc})") from None
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
 
     def check_matches(self, data: pd.DataFrame, source: str = "data") -> None:
         """Raise a ``DataError`` when ``data`` lacks a column the metadata names."""
