@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -212,19 +213,41 @@ def test_cli_interrupted_parts_say_how_to_resume(copula, tmp_path, monkeypatch):
     assert result.exit_code == 130 and "run again to resume" in " ".join(result.output.split())
 
 
-def test_numeric_ids_stay_unique_across_chunks_and_parts(default_frame, tmp_path):
+def test_ids_stay_unique_across_chunks_parts_and_conditions(default_frame, tmp_path):
+    """Each chunk is a draw of its own: numeric ids counted on from the chunk's first row, but text ids were
+    drawn at random per chunk ("CUST-7" to "CUST-500": 1,800 repeats in 20,000 rows, "TX-00A3F2": 26,000 in
+    a million), and numeric ids repeated under per-row conditions or a range (rows drawn in rounds)."""
     import pyarrow.dataset as ds
 
     from synthloom import get_model
     from synthloom.sampling import sample_to_file, sample_to_parts
 
-    with_ids = default_frame.head(300).assign(customer_id=range(1000, 1300))
-    model = get_model("copula", random_state=0).fit(with_ids)
-    out = sample_to_parts(model, 2_000, tmp_path / "out", seed=1, part_rows=1_000, chunk_rows=500)
-    ids = ds.dataset(out, format="parquet").to_table().to_pandas()["customer_id"]
-    assert ids.is_unique and ids.min() >= 1300  # new ids, past the real ones
-    one_file = sample_to_file(model, 2_000, tmp_path / "one.csv", seed=1, chunk_rows=500)
-    assert pd.read_csv(one_file)["customer_id"].tolist() == ids.tolist()
+    rng = np.random.default_rng(0)
+    real = default_frame.head(500).assign(
+        customer_id=range(1000, 1500),
+        customer=[f"CUST-{i}" for i in rng.permutation(500) + 1],
+        tx=[f"TX-{v:04X}" for v in rng.choice(65536, 500, replace=False)],
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    out = sample_to_parts(model, 20_000, tmp_path / "out", seed=1, part_rows=7_000, chunk_rows=2_000)
+    ids = ds.dataset(out, format="parquet").to_table().to_pandas()[["customer_id", "customer", "tx"]]
+    assert all(ids[name].is_unique for name in ids) and ids["customer_id"].min() >= 1500
+    assert (
+        ids["customer"].str.fullmatch(r"CUST-[1-9]\d*").all()
+        and ids["tx"].str.fullmatch(r"TX-[0-9A-F]{4}").all()
+    )
+    one_file = sample_to_file(model, 20_000, tmp_path / "one.csv", seed=1, chunk_rows=3_000)
+    assert pd.read_csv(one_file)[list(ids)].equals(ids)  # the same ids, whatever the chunks
+    # rows drawn in rounds (a range) or per group (per-row conditions) hold every id once too
+    ranged = model.sample(3_000, conditions={"balance": (500, 1_500)}, random_state=0)
+    per_row = model.sample(400, conditions=pd.DataFrame({"student": ["Yes", "No"] * 200}), random_state=0)
+    for frame in (ranged, per_row):
+        assert all(frame[name].is_unique for name in ("customer_id", "customer", "tx"))
+    # ids follow the row: a draw that starts at row 5 has the ids rows 5 onwards have in any draw
+    later = model.sample(10, random_state=7, first_row=5)
+    assert later[list(ids)].equals(
+        model.sample(15, random_state=3)[list(ids)].iloc[5:].reset_index(drop=True)
+    )
 
 
 def test_a_command_stopped_by_sigterm_cleans_up_like_ctrl_c(copula, tmp_path):

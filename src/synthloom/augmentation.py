@@ -226,8 +226,10 @@ def synthetic_rows(
                 "per_class=False to sample this generator conditionally"
             )
         parts = [
-            build_generator(model, model_params, seed).fit(data[data[target] == label], meta).sample(n)
-            for (label, n), seed in zip(plan.items(), seeds, strict=False)
+            build_generator(model, model_params, seed)
+            .fit(data[data[target] == label], meta)
+            .sample(n, first_row=first_row)
+            for (label, n), seed, first_row in zip(plan.items(), seeds, _first_rows(plan), strict=False)
         ]
     else:
         generator = build_generator(model, model_params, random_state)
@@ -236,13 +238,28 @@ def synthetic_rows(
         elif target not in generator.metadata_.columns:
             raise ConfigError(f"the fitted generator was not trained on a column {target!r}")
         parts = [
-            generator.sample(n, conditions={target: label}, random_state=seed)
-            for (label, n), seed in zip(plan.items(), seeds, strict=False)
+            generator.sample(n, conditions={target: label}, random_state=seed, first_row=first_row)
+            for (label, n), seed, first_row in zip(plan.items(), seeds, _first_rows(plan), strict=False)
         ]
     if not parts:
         return data.iloc[:0].copy()
-    rows = pd.concat(parts, ignore_index=True)
+    rows = _ids_past_the_real_ones(pd.concat(parts, ignore_index=True), data, meta)
     return rows[list(data.columns)].astype(data.dtypes.to_dict(), errors="ignore")
+
+
+def _first_rows(plan: Mapping[Hashable, int]) -> list[int]:
+    """Where each class's rows start among the synthetic ones: their ids follow on, not repeat."""
+    return np.concatenate([[0], np.cumsum(list(plan.values()))[:-1]]).astype(int).tolist()
+
+
+def _ids_past_the_real_ones(rows: pd.DataFrame, data: pd.DataFrame, meta: Metadata) -> pd.DataFrame:
+    """Number the synthetic rows' numeric ids on from the largest real one (a model fitted on one class
+    counts from that class's largest id, which other classes' real rows may hold)."""
+    for name in meta.columns_of(ColumnKind.IDENTIFIER):
+        if pd.api.types.is_numeric_dtype(rows[name]) and data[name].notna().any():
+            numbered = pd.Series(np.arange(len(rows)) + int(data[name].max()) + 1, index=rows.index)
+            rows[name] = numbered.where(rows[name].notna())
+    return rows
 
 
 def augment(

@@ -36,7 +36,6 @@ from rich.text import Text
 
 from synthloom import __version__
 from synthloom.data.io import JOB_FILE, atomic_path, atomic_write_text, csv_ready, table_format
-from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError, DataWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
 from synthloom.models.conditions import TextRange
@@ -158,15 +157,6 @@ class Chunk(NamedTuple):
     rows: int
 
 
-def _continue_identifiers(frame: pd.DataFrame, model: BaseGenerator, first_row: int) -> pd.DataFrame:
-    """Numeric id columns count on from the chunk's first row, so ids stay unique across chunks and parts
-    (each ``sample`` call numbers its rows from the same start)."""
-    for column in model.metadata_.columns_of(ColumnKind.IDENTIFIER):
-        if first_row and pd.api.types.is_numeric_dtype(frame[column]):
-            frame[column] += first_row
-    return frame
-
-
 class _ChunkDrawer:
     """Draws a chunk's rows, keeping the last chunk drawn: consecutive parts smaller than a chunk take
     their rows from one draw of it."""
@@ -177,8 +167,10 @@ class _ChunkDrawer:
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
         if self._last is None or self._last[0] != chunk:
-            frame = self.model.sample(chunk.rows, conditions=self.conditions, random_state=chunk.seed)
-            self._last = (chunk, _continue_identifiers(frame, self.model, chunk.first_row))
+            frame = self.model.sample(
+                chunk.rows, conditions=self.conditions, random_state=chunk.seed, first_row=chunk.first_row
+            )
+            self._last = (chunk, frame)
         return self._last[1]
 
 

@@ -13,20 +13,23 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import (
-    ENCODER_TYPES,
     CategoricalEncoder,
     ColumnEncoder,
     ConstantEncoder,
-    IdentifierEncoder,
     NumericEncoder,
     Span,
     as_boolean,
     is_missing_value,
 )
+from synthloom.data.identifiers import IdentifierEncoder
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, Metadata
 from synthloom.errors import ConditionError, ConfigError, NotFittedError
 
 NUMERIC_METHODS = ("gmm", "quantile", "spikes")
+ENCODER_TYPES: dict[str, type[ColumnEncoder]] = {
+    encoder.type_name: encoder
+    for encoder in (NumericEncoder, CategoricalEncoder, ConstantEncoder, IdentifierEncoder)
+}
 
 
 class TableTransformer:
@@ -92,15 +95,32 @@ class TableTransformer:
         blocks = [encoder.transform(data[encoder.name]) for encoder in self.encoders_]
         return np.hstack(blocks).astype(np.float32, copy=False) if blocks else np.zeros((len(data), 0))
 
-    def inverse_transform(self, matrix: np.ndarray, random_state: int | None = None) -> pd.DataFrame:
-        """Decode a matrix (real-valued model output is fine: one-hot groups are read by argmax)."""
+    def inverse_transform(
+        self, matrix: np.ndarray, random_state: int | None = None, first_row: int = 0
+    ) -> pd.DataFrame:
+        """Decode a matrix (real-valued model output is fine: one-hot groups are read by argmax); the
+        rows are rows ``first_row`` onwards of the output, which their identifiers follow."""
         self._check_fitted()
         rng = np.random.default_rng(self.random_state if random_state is None else random_state)
-        columns = {
-            encoder.name: encoder.inverse(matrix[:, start:stop], rng).reset_index(drop=True)
-            for encoder, (start, stop) in zip(self.encoders_, self.blocks_, strict=True)
-        }
+        columns = {}
+        for encoder, (start, stop) in zip(self.encoders_, self.blocks_, strict=True):
+            block = matrix[:, start:stop]
+            column = (
+                encoder.inverse(block, rng, first_row)
+                if isinstance(encoder, IdentifierEncoder)
+                else encoder.inverse(block, rng)
+            )
+            columns[encoder.name] = column.reset_index(drop=True)
         return pd.DataFrame(columns)
+
+    def number_identifiers(self, frame: pd.DataFrame, first_row: int = 0) -> pd.DataFrame:
+        """Give ``frame``'s identifier columns the ids of output rows ``first_row`` onwards (rows drawn in
+        several rounds, or picked among more, hold every id once); missing ids stay missing."""
+        for encoder in self.encoders_:
+            if isinstance(encoder, IdentifierEncoder) and encoder.name in frame:
+                ids = encoder.ids(first_row, len(frame)).set_axis(frame.index)
+                frame[encoder.name] = ids.where(frame[encoder.name].notna())
+        return frame
 
     # -- the layout contract ---------------------------------------------------------------------------
     @property

@@ -52,12 +52,12 @@ LEARNABLE_KINDS = tuple(kind for kind in ColumnKind if kind != ColumnKind.IDENTI
 MAX_ROWS = 10**13  # far more than any machine writes (weeks of sampling): a larger count is a typo
 
 
-def check_row_count(n: Any) -> int:
+def check_row_count(n: Any, what: str = "row count") -> int:
     """A row count must be a whole number from 0 to ``MAX_ROWS`` (bools and floats like 2.5 are refused)."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-        raise ConfigError(f"row count must be a whole number >= 0, not {n!r}")
+        raise ConfigError(f"{what} must be a whole number >= 0, not {n!r}")
     if n > MAX_ROWS:  # not echoed: a count of 10**5000 has too many digits for Python to print
-        raise ConfigError(f"row count must be at most {MAX_ROWS:,} (10^13)")
+        raise ConfigError(f"{what} must be at most {MAX_ROWS:,} (10^13)")
     return int(n)
 
 
@@ -232,6 +232,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         n: int,
         conditions: Mapping[str, Any] | pd.DataFrame | None = None,
         random_state: int | None = None,
+        first_row: int = 0,
     ) -> pd.DataFrame:
         """Draw ``n`` synthetic rows with the real table's columns and dtypes.
 
@@ -242,20 +243,28 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
                 ``n == len(conditions)``; missing cells mean "no condition").
             random_state: seed for this draw. Without it, successive calls give new rows, and a loaded
                 model repeats the same sequence as the model that was saved.
+            first_row: where these rows start in a larger output drawn in several calls (as ``synthloom
+                sample`` draws chunks): identifier columns hold the ids of those rows, so the calls' ids
+                do not repeat. Ids follow the row, not the seed: row k of any output has the same id.
 
         Example:
             >>> rich = model.sample(500, conditions={"income": ">50K", "age": (30, 40)})
         """
         self._check_fitted()
         n = check_row_count(n)
+        first_row = check_row_count(first_row, "first_row")
         seed = self._next_sample_seed(random_state)
+        if conditions is None and not (n and self.constraints_.checks()):
+            return self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row)
         if conditions is None:
-            return self._sample_plain(n, seed)
-        if isinstance(conditions, pd.DataFrame):
-            return self._sample_per_row(n, conditions, seed)
-        return self._sample_conditioned(
-            n, self.constraints_.parse_conditions(self.transformer_, conditions), seed
-        )
+            rows = self._sample_plain(n, seed)
+        elif isinstance(conditions, pd.DataFrame):
+            rows = self._sample_per_row(n, conditions, seed)
+        else:
+            checks = self.constraints_.parse_conditions(self.transformer_, conditions)
+            rows = self._sample_conditioned(n, checks, seed)
+        # drawn in several rounds, or picked among more rows: each round numbered its ids from row 0
+        return self.transformer_.number_identifiers(rows, first_row)
 
     def _sample_plain(self, n: int, seed: int) -> pd.DataFrame:
         # rules only rejection can keep (predicates) send even unconditioned draws through it
@@ -263,8 +272,8 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             return self._sample_conditioned(n, [], seed)
         return self._decode(self._sample(n, np.random.default_rng(seed)), seed)
 
-    def _decode(self, matrix: np.ndarray, seed: int) -> pd.DataFrame:
-        frame = self.transformer_.inverse_transform(matrix, random_state=seed)
+    def _decode(self, matrix: np.ndarray, seed: int, first_row: int = 0) -> pd.DataFrame:
+        frame = self.transformer_.inverse_transform(matrix, random_state=seed, first_row=first_row)
         return self.constraints_.inverse_transform(frame)
 
     def _sample_conditioned(self, n: int, checks: list[Condition], seed: int) -> pd.DataFrame:

@@ -1,0 +1,526 @@
+"""Row identifiers, drawn anew: ids of the real ids' form, never learned or copied, one per output row.
+
+Numeric ids count on past the largest real one. Text ids keep the real ids' form: ids of one length position
+by position (``_id_alphabets``: "TX-00A3F2" -> "TX-7B01E9"), ids of many lengths by shape (``_id_shapes``:
+e-mail addresses, names). An id is a function of its row's place in the output and of a key drawn at fit,
+not of the draw's seed, so that outputs drawn in chunks or parts (each drawn with a seed of its own) hold no
+id twice, with nothing remembered between them: within one variant of the form (a shape, its kept runs,
+its runs' lengths and case), a keyed permutation of the variant's ids turns the row's number among that
+variant's rows into its id (``_permute``), and rows are dealt among the variants so that each variant
+numbers its rows 0, 1, 2, ... (``_deal``). Ids repeat only where a variant has fewer ids than rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from synthloom.data.encoders import ColumnEncoder
+from synthloom.data.metadata import ColumnSpec
+from synthloom.errors import DataWarning
+
+_DIGITS = "0123456789"
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = _UPPER.lower()
+# the character classes an id position can be widened to, narrowest first
+_ID_CLASSES = (
+    _DIGITS,
+    _DIGITS + "ABCDEF",
+    _DIGITS + "abcdef",
+    _UPPER,
+    _LOWER,
+    _DIGITS + _UPPER,
+    _DIGITS + _LOWER,
+)
+ID_SCAN_ROWS = 10_000  # real ids whose characters are looked at, per position
+# Positions keep exactly the characters seen there (a UUID's variant digit: 8, 9, a, b) when this many ids
+# showed them; the ids that can be drawn must outnumber the real ones ID_SPACE_MARGIN times over, else
+# positions are widened to their class, so that few drawn ids coincide with real ones.
+MIN_IDS_FOR_EXACT_CHARACTERS = 1_000
+ID_SPACE_MARGIN = 1_000
+
+
+def _character_class(seen: set[str]) -> str:
+    """The narrowest of ``_ID_CLASSES`` holding every character in ``seen`` (else ``seen`` itself)."""
+    for alphabet in _ID_CLASSES:
+        if seen <= set(alphabet):
+            return alphabet
+    return "".join(sorted(seen))
+
+
+def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
+    """What each position of a text id draws from, the narrowest choice leaving room for new ids:
+
+    1. the characters seen there (with ``MIN_IDS_FOR_EXACT_CHARACTERS`` ids seen);
+    2. a character every id shares there kept (a prefix, a separator), other positions their class;
+    3. as 2, with shared digits widened too ("P00412" -> "P" and five digits).
+    """
+    seen = [set(chars) for chars in zip(*ids, strict=True)]
+    exact = ["".join(sorted(s)) for s in seen]
+    classes = [a if len(a) == 1 else _character_class(s) for a, s in zip(exact, seen, strict=True)]
+    digits = [_DIGITS if a.isdigit() else a for a in classes]
+    needed = np.log(ID_SPACE_MARGIN * max(1, n_real))
+    choices = ([exact] if len(ids) >= MIN_IDS_FOR_EXACT_CHARACTERS else []) + [classes]
+    for alphabets in choices:
+        if sum(np.log(len(a)) for a in alphabets) >= needed:
+            return alphabets
+    return digits
+
+
+# Ids of many lengths (e-mail addresses, "CUST-7" to "CUST-5000") are drawn by their shape instead: runs of
+# letters, runs of digits and the separators between them. When under this share of the ids have the most
+# common length, drawing every id at that length would lose them.
+FIXED_LENGTH_SHARE = 0.9
+MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
+# A run of letters or digits is drawn as it is (a domain, a prefix, a common first name) when at least this
+# many ids hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
+MIN_SHARED_RUN = 5
+# Random digit runs are drawn up to this many digits longer, so that the shapes leave this many times more
+# ids than the real ones: about 1% of drawn ids then coincide with real ones.
+ID_SHAPE_MARGIN = 100
+MAX_EXTRA_DIGITS = 6
+_ID_RUN = re.compile(r"[^\W\d_]+|\d+|[\W_]+")  # letters (any script), digits, anything else
+_ID_JOIN = "\x00"  # joins a shape's runs into one JSON key
+MAX_ID_RUN = 10_000  # the longest run a model file may ask to draw
+_RUN_CASES = ("lower", "upper", "title", "mixed", "digits")
+
+
+def _run_kind(run: str) -> str:
+    """A run's place in an id's shape: "L" letters, "D" digits, or the separator itself."""
+    return "D" if run.isdigit() else "L" if run.isalpha() else run
+
+
+def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
+    """The shapes of variable-length ids (``IdentifierEncoder``), most common first, as plain JSON.
+
+    Each has a ``weight`` (ids), its ``slots`` (a separator, ``literal``, or a run of letters or digits
+    with its ``lengths``: length -> ids, ``cases``: case -> ids, and ``leading_zero``) and its ``combos``:
+    the runs the real ids hold as they are, together ("john" with "gmail" and "com"; "" where a run is
+    drawn at random), -> ids, so that runs that go together ("gmail" and "com") are drawn together. Digit
+    runs are drawn longer where the shapes leave too few ids for ``n_real`` (``_widen_digits``).
+    """
+    runs = ids.str.findall(_ID_RUN)
+    kinds = runs.map(lambda found: _ID_JOIN.join(map(_run_kind, found)))
+    shapes = []
+    for shape, count in kinds.value_counts().iloc[:MAX_ID_SHAPES].items():
+        group = pd.DataFrame(runs[kinds == shape].tolist())
+        slots: list[dict[str, Any]] = []
+        for i, kind in enumerate(str(shape).split(_ID_JOIN)):
+            values = group[i]
+            if kind not in ("L", "D"):
+                slots.append({"literal": kind})
+                continue
+            seen = values.value_counts()
+            shared = values.isin(seen.index[seen >= MIN_SHARED_RUN])
+            drawn = values[~shared] if (~shared).any() else values
+            cases = drawn.map(_letter_case) if kind == "L" else pd.Series("digits", index=drawn.index)
+            slots.append(
+                {
+                    "lengths": {str(k): int(v) for k, v in drawn.str.len().value_counts().items()},
+                    "cases": {str(k): int(v) for k, v in cases.value_counts().items()},
+                    "leading_zero": bool(kind == "D" and drawn.str.match(r"0\d").any()),
+                }
+            )
+            group[i] = values.where(shared, "")
+        combos = _shared_combos(group, [i for i, slot in enumerate(slots) if "literal" not in slot])
+        shapes.append(
+            {"weight": int(count), "slots": slots, "combos": {str(k): int(v) for k, v in combos.items()}}
+        )
+    _widen_digits(shapes, n_real)
+    return shapes
+
+
+def _shared_combos(group: pd.DataFrame, run_slots: list[int]) -> pd.Series:
+    """How many ids hold each combination of kept runs, every combination held by ``MIN_SHARED_RUN`` ids
+    or more: in the ids of a rarer one, the slot with the most distinct runs is drawn at random instead,
+    until none is rare. Runs shared alone can name one person together ("john" + "smith")."""
+    while True:
+        keys = group.agg(_ID_JOIN.join, axis=1)
+        rare = keys.map(keys.value_counts()) < MIN_SHARED_RUN
+        kept = {i: group.loc[rare, i][group.loc[rare, i] != ""].nunique() for i in run_slots}
+        if not rare.any() or not kept or max(kept.values()) == 0:
+            return keys.value_counts()
+        group.loc[rare, max(kept, key=kept.__getitem__)] = ""
+
+
+def _letter_case(run: str) -> str:
+    """How a run of letters is written: "lower", "upper", "title" or "mixed"."""
+    return "lower" if run.islower() else "upper" if run.isupper() else "title" if run.istitle() else "mixed"
+
+
+def _widen_digits(shapes: list[dict[str, Any]], n_real: int) -> None:
+    """Draw every random digit run longer by as few digits as leave ``ID_SHAPE_MARGIN`` times more ids than
+    the real ones (in place): "CUST-7" to "CUST-5000" leave 10,000 ids, and half of 5,000 drawn ones would
+    be real ones."""
+    needed = math.log(ID_SHAPE_MARGIN * max(n_real, 1))
+    for extra in range(MAX_EXTRA_DIGITS + 1):
+        if _log_id_space(shapes, extra) >= needed:
+            break
+    else:
+        return  # no digits to widen, or too few still: ids may repeat real ones
+    for slot in (slot for shape in shapes for slot in shape["slots"] if "digits" in slot.get("cases", {})):
+        slot["lengths"] = {str(int(length) + extra): count for length, count in slot["lengths"].items()}
+
+
+def _log_id_space(shapes: list[dict[str, Any]], extra_digits: int) -> float:
+    """log of how many ids the shapes can draw, digit runs ``extra_digits`` longer."""
+
+    def log_choices(slot: dict[str, Any]) -> float:
+        digits = "digits" in slot["cases"]
+        base = math.log(10 if digits else 26)
+        lengths = [int(length) + (extra_digits if digits else 0) for length in slot["lengths"]]
+        return max(lengths) * base  # the longest length alone: a bound from below
+
+    terms = []
+    for shape in shapes:
+        random_slots = [i for i, slot in enumerate(shape["slots"]) if "literal" not in slot]
+        for combo in shape["combos"]:
+            runs = combo.split(_ID_JOIN)
+            terms.append(sum(log_choices(shape["slots"][i]) for i in random_slots if runs[i] == ""))
+    if not terms:
+        return 0.0
+    top = max(terms)
+    return top + math.log(sum(math.exp(term - top) for term in terms))
+
+
+# -- drawing: an id as a function of its row -------------------------------------------------------------
+# Rows are dealt among a form's variants block by block: each block of rows is shuffled (keyed) over the
+# block's slots, which the variants own in proportion to their real ids, so that each variant's rows are
+# numbered about densely (a variant with N ids then holds about N rows before any repeats). A deal's block
+# is the slots its rows came from (their numbers are dense in those) but SLOTS_PER_OPTION per option at
+# least, so that an option's smallest share (one slot) stays small beside its weight.
+FIRST_BLOCK = 1 << 12
+MAX_BLOCK = 1 << 20
+SLOTS_PER_OPTION = 64
+# Variants with more ids than this are spelled from a hash of the row's number instead of a permutation
+# (the permutation works in 64-bit integers); two of a million rows then share an id with odds under 1e-6.
+MAX_PERMUTED_IDS = 1 << 62
+_FEISTEL_ROUNDS = 4
+_ROUND_SALT = 0xD1B54A32D192ED03
+_SPELLING = _DIGITS + _LOWER + _UPPER  # a run's characters: digits at 0, lower case at 10, upper at 36
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a well-spread 64-bit hash of each value (uint64 arithmetic wraps)."""
+    with np.errstate(over="ignore"):
+        z = np.asarray(values, dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _salted(keys: np.ndarray, salt: int | np.ndarray) -> np.ndarray:
+    """A new key per element, for a choice or a character made under ``keys``."""
+    return _mix(keys ^ _mix(np.asarray(salt, dtype=np.uint64)))
+
+
+def _permute(index: np.ndarray, size: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Apply a keyed permutation of 0 .. size - 1 to each ``index`` (< its ``size``, at most
+    ``MAX_PERMUTED_IDS``; uint64 arrays): a Feistel network on the fewest even bits that hold size - 1,
+    applied again while it lands at or past ``size`` (cycle walking keeps it a permutation of the range)."""
+    bits = np.zeros(index.shape, dtype=np.uint64)
+    rest = size - np.uint64(1)
+    while (rest > 0).any():
+        bits += (rest > 0).astype(np.uint64)
+        rest = rest >> np.uint64(1)
+    half = np.maximum((bits + np.uint64(1)) // np.uint64(2), np.uint64(1))
+    out = index.astype(np.uint64, copy=True)
+    walking = np.arange(index.size)
+    while walking.size:
+        shift, keys_now = half[walking], keys[walking]
+        mask = (np.uint64(1) << shift) - np.uint64(1)
+        left, right = out[walking] >> shift, out[walking] & mask
+        for round_ in range(_FEISTEL_ROUNDS):
+            left, right = right, left ^ (_salted(keys_now, _ROUND_SALT * (round_ + 1) % 2**64 ^ right) & mask)
+        out[walking] = (left << shift) | right
+        walking = walking[out[walking] >= size[walking]]
+    return out
+
+
+def _slot_counts(weights: np.ndarray, slots: int) -> np.ndarray:
+    """``slots`` shared in proportion to ``weights`` (largest remainders), one at least for each positive
+    weight where there are enough."""
+    share = weights / weights.sum() * slots
+    least = (weights > 0).astype(np.int64) if slots >= np.count_nonzero(weights) else 0
+    counts = np.maximum(np.floor(share).astype(np.int64), least)
+    while (missing := slots - int(counts.sum())) != 0:
+        if missing > 0:  # to the largest remainders
+            counts[np.argsort(counts - share, kind="stable")[:missing]] += 1
+        else:  # from the largest excesses, keeping the least
+            excess = np.where(counts > least, counts - share, -np.inf)
+            taken = np.argsort(-excess, kind="stable")[: min(-missing, int(np.sum(counts > least)))]
+            counts[taken] -= 1
+    return counts
+
+
+def _deal(
+    numbers: np.ndarray, blocks: np.ndarray, keys: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Deal rows among options of ``weights``. Rows that share a key and have distinct ``numbers`` (dense in
+    blocks of ``blocks``) get each option in proportion to its weight and distinct numbers among that
+    option's rows, dense in blocks of the option's slots. Returns each row's option, number and block."""
+    option = np.zeros(numbers.size, dtype=np.int64)
+    dealt, dealt_blocks = np.zeros(numbers.size, dtype=np.uint64), np.zeros(numbers.size, dtype=np.uint64)
+    least = SLOTS_PER_OPTION * weights.size
+    for came_from in np.unique(blocks):
+        rows = np.flatnonzero(blocks == came_from)
+        block = np.uint64(min(max(int(came_from), least), MAX_BLOCK))
+        counts = _slot_counts(weights, int(block)).astype(np.uint64)
+        ends = np.cumsum(counts)
+        slot = _permute(numbers[rows] % block, np.full(rows.size, block, dtype=np.uint64), keys[rows])
+        option[rows] = chosen = np.searchsorted(ends, slot, side="right")
+        dealt[rows] = numbers[rows] // block * counts[chosen] + slot - (ends[chosen] - counts[chosen])
+        dealt_blocks[rows] = counts[chosen]
+    return option, dealt, dealt_blocks
+
+
+def _spell(numbers: np.ndarray, sizes: list[np.ndarray], keys: np.ndarray) -> tuple[list[np.ndarray], bool]:
+    """The digits of each row's id in mixed radix (``sizes``: per character, each row's base): the id
+    ``numbers`` gives after a keyed permutation of the row's variant, or from a hash of it where the variant
+    holds more than ``MAX_PERMUTED_IDS`` ids. Also whether a number went past its variant's ids (the
+    output then repeats ids)."""
+    log_size = np.sum([np.log2(size.astype(float)) for size in sizes], axis=0) if sizes else 0.0
+    small = np.asarray(log_size < math.log2(MAX_PERMUTED_IDS) - 1) & np.ones(numbers.shape, dtype=bool)
+    total = np.ones(numbers.shape, dtype=np.uint64)
+    for size in sizes:
+        total[small] *= size[small].astype(np.uint64)
+    value = np.zeros(numbers.shape, dtype=np.uint64)
+    value[small] = _permute(numbers[small] % total[small], total[small], keys[small])
+    hashed = None if small.all() else _salted(keys, numbers)
+    digits = []
+    for position, size in enumerate(sizes):
+        base = size.astype(np.uint64)
+        digit = value % base
+        if hashed is not None:
+            digit = np.where(small, digit, _salted(hashed, position) % base)
+        digits.append(digit.astype(np.int64))
+        value //= base
+    return digits, bool(np.any(numbers[small] >= total[small]))
+
+
+def _joined(characters: np.ndarray) -> np.ndarray:
+    """Rows of single characters ("" past a row's end) joined into one string per row."""
+    width = max(characters.shape[1], 1)
+    if not characters.shape[1]:
+        return np.full(characters.shape[0], "", dtype=object)
+    return np.ascontiguousarray(characters.astype("<U1")).view(f"<U{width}").ravel().astype(object)
+
+
+# per case of a run of letters or digits: (base, where in _SPELLING) of its first character and of the rest
+_CASE_SPELLING = {
+    "digits": ((10, 0), (10, 0)),
+    "lower": ((26, 10), (26, 10)),
+    "upper": ((26, 36), (26, 36)),
+    "title": ((26, 36), (26, 10)),
+    "mixed": ((52, 10), (52, 10)),
+}
+
+
+def _run_spelling(
+    slot: dict[str, Any], case: np.ndarray, length: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's base and place in ``_SPELLING`` per character of a run drawn at random: (rows, width)
+    arrays, base 1 past the row's length (a row of a kept run: length 0)."""
+    width = int(length.max()) if length.size else 0
+    base = np.ones((length.size, width), dtype=np.int64)
+    start = np.zeros((length.size, width), dtype=np.int64)
+    for code, name in enumerate(slot["cases"]):
+        rows = case == code
+        first, rest = _CASE_SPELLING[name]
+        if name == "digits" and not slot["leading_zero"]:
+            first = (9, 1)  # no leading zero: "1" to "9"
+        base[rows], start[rows] = rest
+        base[rows, :1], start[rows, :1] = first
+    past_end = np.arange(width) >= length[:, None]
+    base[past_end] = 1
+    return base, start
+
+
+def _shape_ids(
+    shape: dict[str, Any], numbers: np.ndarray, blocks: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, bool]:
+    """The ids of one shape for rows with distinct ``numbers`` (``_deal``) among those of their key: the
+    kept runs' combination, and each random run's length and case, dealt; the random characters spelled.
+    Also whether some ids repeat (``_spell``)."""
+    combos = [combo.split(_ID_JOIN) for combo in shape["combos"]]
+    weights = np.array(list(shape["combos"].values()), dtype=float)
+    combo_of, numbers, blocks = _deal(numbers, blocks, keys, weights)
+    keys = _salted(keys, combo_of)
+    kept = np.array(combos, dtype=object).reshape(len(combos), -1)[combo_of]
+    runs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # slot -> drawn rows, bases, starts
+    for i, slot in enumerate(shape["slots"]):
+        if "literal" in slot:
+            continue
+        drawn = kept[:, i] == ""
+        choice = {}
+        for part in ("lengths", "cases"):
+            weights = np.array(list(slot[part].values()), dtype=float)
+            choice[part], numbers[drawn], blocks[drawn] = _deal(
+                numbers[drawn], blocks[drawn], keys[drawn], weights
+            )
+            keys[drawn] = _salted(keys[drawn], choice[part])
+        length = np.zeros(numbers.size, dtype=np.int64)
+        length[drawn] = np.array([int(k) for k in slot["lengths"]])[choice["lengths"]]
+        case = np.zeros(numbers.size, dtype=np.int64)
+        case[drawn] = choice["cases"]
+        runs[i] = (drawn, *_run_spelling(slot, case, length))
+    bases = [base[:, j] for _, base, _ in runs.values() for j in range(base.shape[1])]
+    spelled, repeats = _spell(numbers, bases, keys)
+    digits = iter(spelled)
+    spelling = np.array(list(_SPELLING), dtype=object)
+    out = np.full(numbers.size, "", dtype=object)
+    for i, slot in enumerate(shape["slots"]):
+        if "literal" in slot:
+            out += slot["literal"]
+            continue
+        drawn, base, start = runs[i]
+        characters = np.empty(base.shape, dtype=object)
+        for j in range(base.shape[1]):
+            characters[:, j] = spelling[start[:, j] + next(digits)]
+        characters[base == 1] = ""
+        out += np.where(drawn, _joined(characters), kept[:, i])
+    return out, repeats
+
+
+def _template_alphabets(template: str) -> list[str]:
+    """The alphabets of a model file written before they were learned: each character's class."""
+    return [
+        _DIGITS if c.isdigit() else _UPPER if c.isupper() else _LOWER if c.isalpha() else c for c in template
+    ]
+
+
+class IdentifierEncoder(ColumnEncoder):
+    """Row identifiers are regenerated, never learned: new ids of the same form, not taken from real rows.
+
+    Numeric ids count on past the largest real id. Text ids of one length (``FIXED_LENGTH_SHARE``) have it
+    and, position by position, what the real ids hold there (``_id_alphabets``): a character they all share
+    ("TX-", a UUID's dashes) is kept, other positions take the characters seen there or their class
+    (digits, hex, letters), so "TX-00A3F2" becomes e.g. "TX-7B01E9". Ids of many lengths (e-mail addresses)
+    are drawn by shape (``_id_shapes``): "mary.chen12@gmail.com" is letters "." letters digits "@" letters
+    "." letters, and a shape's runs are drawn with their real lengths and case, runs many ids share
+    ("gmail", "com") as they are. Row k of every output gets the same id (``ids``), so that an output
+    drawn in parts holds each id once. Drawn ids are not checked against real ones (the model keeps none):
+    in a small id space some coincide.
+    """
+
+    type_name = "identifier"
+
+    def __init__(self, name: str, spec: ColumnSpec) -> None:
+        self.name, self.spec, self.spans = name, spec, []
+
+    def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
+        present = series.dropna()
+        self.dtype = str(series.dtype)
+        self.start, self.alphabets, self.shapes, self.key = 0, None, None, 0
+        self.missing_share = float(series.isna().mean()) if len(series) else 0.0
+        if pd.api.types.is_numeric_dtype(series):
+            self.start = int(present.max()) + 1 if len(present) else 0
+            return self
+        text = present.astype(str)
+        # a uniform sample: a file sorted by id would show only its first ids; an empty id has no shape
+        text = text.iloc[np.sort(rng.permutation(len(text))[:ID_SCAN_ROWS])]
+        text = text[(text.str.len() > 0) & (text.str.len() <= MAX_ID_RUN)]
+        self.key = int(rng.integers(2**63))
+        if text.empty:
+            self.alphabets = []
+            return self
+        lengths = text.str.len()
+        modal = lengths == int(lengths.mode().iloc[0])
+        if modal.mean() >= FIXED_LENGTH_SHARE:
+            self.alphabets = _id_alphabets(text[modal], len(present))
+        else:
+            self.shapes = _id_shapes(text, len(present))
+        return self
+
+    def transform(self, series: pd.Series) -> np.ndarray:
+        return np.zeros((len(series), 0), dtype=np.float32)
+
+    def inverse(self, block: np.ndarray, rng: np.random.Generator, first_row: int = 0) -> pd.Series:
+        """The ids of output rows ``first_row`` onwards, missing in as many rows as the real ones."""
+        n = block.shape[0]
+        ids = self.ids(first_row, n)
+        if self.missing_share:
+            ids = ids.where(rng.random(n) >= self.missing_share)
+        return ids
+
+    def ids(self, first_row: int, n: int) -> pd.Series:
+        """The ids of output rows ``first_row`` to ``first_row + n - 1``: the same rows, the same ids."""
+        rows = np.arange(first_row, first_row + n, dtype=np.uint64)
+        if self.alphabets is None and self.shapes is None:
+            return pd.Series(self.start + rows.astype(np.int64), name=self.name).astype(self.dtype)
+        keys = np.full(rows.shape, self.key, dtype=np.uint64)
+        drawn, repeats = (
+            self._shaped_ids(rows, keys) if self.shapes is not None else self._fixed_ids(rows, keys)
+        )
+        if repeats:
+            warnings.warn(
+                f"column {self.name!r}: the output has more rows than new ids of the real ids' form; some "
+                "ids repeat",
+                DataWarning,
+                stacklevel=2,
+            )
+        return pd.Series(drawn, name=self.name, dtype=object)
+
+    def _fixed_ids(self, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, bool]:
+        sizes = [np.full(rows.shape, len(alphabet), dtype=np.uint64) for alphabet in self.alphabets]
+        spelled, repeats = _spell(rows, sizes, keys)
+        characters = np.empty((rows.size, len(self.alphabets)), dtype=object)
+        for j, (alphabet, digits) in enumerate(zip(self.alphabets, spelled, strict=True)):
+            characters[:, j] = np.array(list(alphabet), dtype=object)[digits]
+        return _joined(characters), repeats
+
+    def _shaped_ids(self, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, bool]:
+        weights = np.array([shape["weight"] for shape in self.shapes], dtype=float)
+        first = np.full(rows.shape, FIRST_BLOCK, dtype=np.uint64)
+        shape_of, numbers, blocks = _deal(rows, first, keys, weights)
+        out, repeats = np.full(rows.size, "", dtype=object), False
+        for index, shape in enumerate(self.shapes):
+            at = np.flatnonzero(shape_of == index)
+            if at.size:
+                out[at], repeated = _shape_ids(shape, numbers[at], blocks[at], _salted(keys[at], index))
+                repeats = repeats or repeated
+        return out, repeats
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "alphabets": self.alphabets,
+            "shapes": self.shapes,
+            "missing_share": self.missing_share,
+            "dtype": self.dtype,
+            "key": str(self.key),
+        }
+
+    @classmethod
+    def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> IdentifierEncoder:
+        encoder = cls(name, spec)
+        encoder.start, encoder.dtype = state["start"], state["dtype"]
+        template = state.get("template")
+        encoder.alphabets = state.get(
+            "alphabets", None if template is None else _template_alphabets(template)
+        )
+        encoder.shapes = state.get("shapes")  # files written before: every text id at one length
+        encoder.missing_share = float(state.get("missing_share", 0.0))  # before: no missing ids
+        encoder.key = int(state.get("key", 0)) % 2**64  # before: ids drawn at random, no key
+        if encoder.shapes is not None:
+            _check_shapes(encoder.shapes)
+        return encoder
+
+
+def _check_shapes(shapes: list[dict[str, Any]]) -> None:
+    """Refuse id shapes a damaged model file could hold: runs too long to draw, combinations that do not
+    fit their shape (a ``ValueError``, which loading reports as a damaged file)."""
+    for shape in shapes:
+        slots = shape["slots"]
+        runs = [slot for slot in slots if "literal" not in slot]
+        if any(int(length) > MAX_ID_RUN for slot in runs for length in slot["lengths"]):
+            raise ValueError(f"an id run longer than {MAX_ID_RUN} characters")
+        if any(case not in _RUN_CASES for slot in runs for case in slot["cases"]):
+            raise ValueError("an id run of an unknown case")
+        if any(len(combo.split(_ID_JOIN)) != len(slots) for combo in shape["combos"]):
+            raise ValueError("an id combination that does not fit its shape")

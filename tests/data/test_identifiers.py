@@ -1,0 +1,156 @@
+"""Identifiers: new ids in the real ids' form, one per output row."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthloom import get_model
+
+
+def test_text_ids_keep_their_shape_and_are_new():
+    import uuid
+
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    real = {
+        "tx": pd.Series([f"TX-{v:08X}" for v in rng.integers(0, 2**32, n)]),
+        "uuid": pd.Series([str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(n)]),
+        "seq": pd.Series([f"P{i:05d}" for i in range(n)]),  # a small space: 2,000 of 100,000 taken
+    }
+    drawn = {
+        name: IdentifierEncoder(name, spec).fit(ids, rng).inverse(np.zeros((3000, 0)), rng)
+        for name, ids in real.items()
+    }
+    assert drawn["tx"].str.fullmatch(r"TX-[0-9A-F]{8}").all()  # prefix and hex kept (was "ST-M0U4266F")
+    assert all(uuid.UUID(u).version == 4 and u[19] in "89ab" for u in drawn["uuid"])  # valid UUIDs
+    assert drawn["seq"].str.fullmatch(r"P\d{5}").all() and drawn["seq"].isin(real["seq"]).mean() < 0.05
+    assert not drawn["tx"].isin(real["tx"]).any() and drawn["tx"].nunique() == 3000
+    old = IdentifierEncoder.from_state("tx", spec, {"start": 0, "template": "TX-0012a", "dtype": "object"})
+    assert old.inverse(np.zeros((50, 0)), rng).str.fullmatch(r"[A-Z]{2}-\d{4}[a-z]").all()  # older files
+
+
+def test_ids_of_many_lengths_are_drawn_by_shape_new_and_unique():
+    """E-mail addresses were drawn position by position at the most common length ("abhuo.srluzw29cbqn"
+    without an "@"); they keep their shape now, common runs (domains, first names) as they are, rare ones
+    (surnames held by one person) never copied."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    n = 1500
+    first = rng.choice(["john", "mary", "li", "ahmed", "sofia"], n)
+    surnames = ["".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz"), rng.integers(3, 9))) for _ in range(n)]
+    domains = rng.choice(["gmail.com", "example.org", "corp.co.uk"], n)
+    emails = pd.Series(
+        [f"{f}.{s}{i}@{d}" for i, (f, s, d) in enumerate(zip(first, surnames, domains, strict=True))]
+    )
+    customers = pd.Series([f"CUST-{i}" for i in rng.permutation(5000)[:n] + 1])
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    drawn = {
+        name: IdentifierEncoder(name, spec).fit(ids, rng).inverse(np.zeros((4000, 0)), rng)
+        for name, ids in {"email": emails, "customer": customers}.items()
+    }
+    shape = r"^(?P<first>[a-z]+)\.(?P<last>[a-z]+)(?P<n>[1-9]\d*|0)@(?P<domain>.+)$"
+    parts = drawn["email"].str.extract(shape)
+    assert parts.notna().all().all()  # every drawn address has the real ones' shape
+    assert set(parts["first"]) == set(first) and set(parts["domain"]) == set(domains)
+    assert parts["last"].isin(surnames).mean() < 0.01  # rare runs are drawn at random, not copied
+    assert drawn["email"].is_unique and not drawn["email"].isin(emails).any()
+    assert drawn["customer"].str.fullmatch(r"CUST-[1-9]\d*").all() and drawn["customer"].is_unique
+    assert drawn["customer"].str.len().nunique() > 1  # several lengths, as the real ids
+    # 1,500 of the 5,000 ids "CUST-1" to "CUST-5000" are taken: drawn longer, few drawn ids are real ones
+    assert drawn["customer"].isin(customers).mean() < 0.02
+
+
+def test_id_runs_shared_alone_are_not_drawn_in_a_combination_few_ids_hold():
+    """ "john" and "smith" may each be common while "john.smith" names one person: a drawn id holds only
+    combinations of kept runs that at least MIN_SHARED_RUN real ids hold."""
+    from synthloom.data.identifiers import MIN_SHARED_RUN, IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(1)
+    # 30 first names and surnames (6 letters: a run drawn at random is none of them): pairs are rare
+    names = [f"{a}{b}rian" for a in "bcdfgh" for b in "aeiou"]
+    pairs = pd.DataFrame({"first": rng.choice(names, 400), "last": rng.choice(names, 400)})
+    ids = pd.Series([f"{f}.{s}-{i}" for i, (f, s) in enumerate(pairs.itertuples(index=False))])
+    encoder = IdentifierEncoder("id", ColumnSpec(ColumnKind.IDENTIFIER)).fit(ids, rng)
+    drawn = encoder.inverse(np.zeros((3000, 0)), rng).str.extract(r"^(?P<first>[a-z]+)\.(?P<last>[a-z]+)-")
+    held = pairs.value_counts()
+    both_real = drawn["first"].isin(names) & drawn["last"].isin(names)
+    assert drawn["first"].isin(names).any() or drawn["last"].isin(names).any()  # common runs kept
+    assert all(held.get((f, s), 0) >= MIN_SHARED_RUN for f, s in drawn[both_real].itertuples(index=False))
+
+
+def test_ids_keep_their_case_missing_share_and_whole_column_and_an_empty_id_is_no_error():
+    """One "John.Smith" among lower-case addresses made every drawn letter a random case; ids were learned
+    from the first 10,000 rows only (a sorted file: its first names); missing ids were filled; "" crashed."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    names = sorted("".join(rng.choice(letters, 6)) for _ in range(18))
+    first = np.repeat(names, 1200)  # sorted: the first 10,000 rows hold 9 of the 18 names
+    ids = pd.Series([f"{f}.{''.join(rng.choice(letters, 7))}{i}@mail.org" for i, f in enumerate(first)])
+    ids[0], ids[5], ids[8] = "John.Smith@mail.org", "", None
+    ids[10:3000] = None
+    encoder = IdentifierEncoder("e", ColumnSpec(ColumnKind.IDENTIFIER)).fit(ids, rng)
+    drawn = encoder.inverse(np.zeros((6000, 0)), rng)
+    present = drawn.dropna()
+    assert abs(drawn.isna().mean() - ids.isna().mean()) < 0.03
+    assert present.str.fullmatch(r"[a-z]+\.[a-z]+\d+@mail\.org").mean() > 0.99
+    assert present.str.split(".").str[0].isin(names[9:]).mean() > 0.3  # names past the first 10,000 rows
+
+
+def test_unique_names_are_drawn_in_their_shape_not_copied():
+    rng = np.random.default_rng(0)
+    first = rng.choice(["Anna", "Omar", "Li", "Peter", "Sofia"], 600)
+    last = ["".join(rng.choice(list("abcdefghij"), 7)).title() for _ in range(600)]
+    frame = pd.DataFrame(
+        {"name": [f"{f} {s}" for f, s in zip(first, last, strict=True)], "x": rng.normal(size=600)}
+    )
+    fake = get_model("copula", random_state=0).fit(frame).sample(600)
+    assert not fake["name"].isin(frame["name"]).any()
+    assert fake["name"].str.fullmatch(r"(Anna|Omar|Li|Peter|Sofia) [A-Z][a-z]+").mean() > 0.9
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        (lambda slot, shape: slot["lengths"].update({"1000000000": 1}), "longer than"),
+        (lambda slot, shape: slot["cases"].update(shouting=1), "unknown case"),
+        (lambda slot, shape: shape["combos"].update({"a": 1}), "does not fit its shape"),
+    ],
+)
+def test_id_shapes_from_a_damaged_file_are_refused(edit, fragment):
+    """A model file's shapes are drawn from at sampling: a run of 10^9 letters would take the memory."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    ids = pd.Series([f"CUST-{i}" for i in range(1, 3000, 7)])
+    state = IdentifierEncoder("id", spec).fit(ids, np.random.default_rng(0)).state()
+    shape = state["shapes"][0]
+    edit(next(slot for slot in shape["slots"] if "literal" not in slot), shape)
+    with pytest.raises(ValueError, match=fragment):
+        IdentifierEncoder.from_state("id", spec, state)
+
+
+def test_an_id_space_is_used_up_before_ids_repeat_and_repeats_are_told():
+    """Drawn at random, 100,000 ids among 100,000 possible ones hold about 63,000 distinct; a permutation
+    of the space holds them all, and only rows past it repeat them (with a warning)."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+    from synthloom.errors import DataWarning
+
+    ids = pd.Series([f"P{i:05d}" for i in range(2000)])  # "P" and five digits: 100,000 ids
+    encoder = IdentifierEncoder("seq", ColumnSpec(ColumnKind.IDENTIFIER)).fit(ids, np.random.default_rng(0))
+    drawn = encoder.ids(0, 100_000)
+    assert drawn.is_unique and drawn.str.fullmatch(r"P\d{5}").all()
+    assert encoder.ids(40_000, 10).tolist() == drawn.iloc[40_000:40_010].tolist()  # the row decides the id
+    with pytest.warns(DataWarning, match="'seq': the output has more rows than new ids"):
+        encoder.ids(99_990, 20)
