@@ -130,3 +130,50 @@ def test_a_time_of_day_condition_is_read_on_the_columns_day():
         model.sample(20, conditions={"at": ("10:00:00", "12:00")})["at"].between("10:00:00", "12:00:59").all()
     )
     assert model.sample(5, conditions={"at": "10:15"})["at"].str.startswith("10:15:").all()
+
+
+def test_dates_written_day_first_are_asked_for_in_that_form():
+    """A column written "31/03/2020 14:34" read the condition "03/02/2020" month first: every row drawn
+    was of 2 March, and a range or a rule's bound in that form was another range, with no warning."""
+    from synthloom.data.constraints import Range
+
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 120 * 1440, 1500), unit="min")
+    real = pd.DataFrame({"when": stamps.strftime("%d/%m/%Y %H:%M"), "x": rng.normal(size=1500)})
+    model = get_model("copula", random_state=0).fit(real)
+    read = lambda frame: pd.to_datetime(frame["when"], format="%d/%m/%Y %H:%M")  # noqa: E731
+    day = read(model.sample(40, conditions={"when": "03/02/2020"}, random_state=0))
+    assert day.dt.date.eq(pd.Timestamp("2020-02-03").date()).all()
+    days = read(model.sample(100, conditions={"when": ("01/02/2020", "10/02/2020")}, random_state=0))
+    assert days.between("2020-02-01", "2020-02-10 23:59").all() and days.dt.day.eq(10).any()
+    stamp = read(model.sample(20, conditions={"when": pd.Timestamp("2020-02-03")}, random_state=0))
+    assert stamp.dt.date.eq(pd.Timestamp("2020-02-03").date()).all()  # a midnight names its day
+    assert read(model.sample(20, conditions={"when": "2020-02-03"}, random_state=0)).dt.day.eq(3).all()
+    with pytest.raises(ConditionError, match=r"written as the column writes them: '%d/%m/%Y %H:%M'"):
+        model.sample(5, conditions={"when": "02-03-2020"})  # neither the column's form nor ISO
+    ruled = get_model("copula", random_state=0).fit(
+        real, constraints=[Range("when", "01/02/2020", "10/03/2020")]
+    )
+    kept = read(ruled.sample(500, random_state=0))
+    assert kept.between("2020-02-01", "2020-03-10").all() and kept.lt("2020-02-03").any()
+
+
+def test_missing_values_may_be_asked_for_as_nat_or_na():
+    rng = np.random.default_rng(0)
+    when = pd.Series(pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 400, 600), unit="D"))
+    real = pd.DataFrame({"when": when.where(rng.random(600) > 0.2), "x": rng.normal(size=600)})
+    model = get_model("copula", random_state=0).fit(real)
+    for missing in (pd.NaT, pd.NA, np.datetime64("NaT"), None):
+        assert model.sample(10, conditions={"when": missing}, random_state=0)["when"].isna().all()
+
+
+def test_a_rare_but_possible_condition_draws_as_many_rows_as_its_rate_needs():
+    """One day of a year is met by 0.27% of rows: 100 such rows need about 37,000 draws, past the 20,000
+    the budget allowed ("only 55 of 100 rows met the conditions")."""
+    rng = np.random.default_rng(0)
+    when = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 365 * 1440, 2000), unit="min")
+    model = get_model("copula", random_state=0).fit(pd.DataFrame({"when": when, "x": rng.normal(size=2000)}))
+    rows = model.sample(100, conditions={"when": "2021-06-01"}, random_state=0)
+    assert len(rows) == 100 and rows["when"].dt.date.eq(pd.Timestamp("2021-06-01").date()).all()
+    with pytest.raises(ConditionError, match="only 0 of 100 rows"):  # impossible: stops at the budget
+        model.sample(100, conditions={"when": "2021-06-01", "x": (2.9, 2.95)}, random_state=0)

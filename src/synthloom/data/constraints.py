@@ -40,6 +40,7 @@ from synthloom.data.encoders import (
     column_numbers,
     column_zone,
     dtype_name,
+    read_period,
     text_offset,
     to_datetimes,
     to_float,
@@ -254,16 +255,17 @@ class Range(Constraint):
     def fit(self, data: pd.DataFrame, metadata: Metadata) -> None:
         spec = _numeric_spec(self, self.column, metadata)
         self.info_ = NumericColumn.learn(data[self.column], spec)
-        low, high = (self._bound(v, spec.kind == ColumnKind.DATETIME) for v in (self.low, self.high))
+        low, high = (self._bound(v, spec) for v in (self.low, self.high))
         self.bounds_ = (-math.inf if low is None else low, math.inf if high is None else high)
         if self.bounds_[0] > self.bounds_[1]:
             raise ConfigError(f"rule {self.name!r}: the low bound is above the high bound")
 
-    def _bound(self, value: Any, is_datetime: bool) -> float | None:
+    def _bound(self, value: Any, spec: ColumnSpec) -> float | None:
         if value is None:
             return None
-        try:
-            return pd.Timestamp(value).value / 1e9 if is_datetime else float(value)
+        is_datetime = spec.kind == ColumnKind.DATETIME
+        try:  # a date as the column writes it ("03/02/2020" day first), or ISO
+            return read_period(value, spec.datetime_format)[0].value / 1e9 if is_datetime else float(value)
         except (TypeError, ValueError):
             kind = "a date" if is_datetime else "a number"
             raise ConfigError(f"rule {self.name!r}: bound {value!r} is not {kind}") from None
@@ -400,7 +402,8 @@ class Inequality(Constraint):
         info = self.high_info_
         is_datetime = info.kind == ColumnKind.DATETIME
         zone = column_zone(info.dtype, info.offset)
-        low, high = _as_range(column, value, ColumnKind(info.kind), is_datetime, zone, info.number_format)
+        kind = ColumnKind(info.kind)
+        low, high = _as_range(column, value, kind, zone, info.number_format, info.datetime_format)
         if high < self.high_range_[0] or low > self.high_range_[1]:
             raise ConditionError(f"range {value!r} for column {column!r} lies outside the real data's range")
         return RangeCondition(column, low, high, is_datetime, info.datetime_format, info.number_format)

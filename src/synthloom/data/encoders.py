@@ -152,6 +152,92 @@ def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
     return pd.to_datetime(plain_text(series), format=datetime_format, errors="coerce", utc=True)
 
 
+# the finest unit a format's codes write, finest first: a text stamp names that unit's period
+_FORMAT_UNITS = (
+    ("%f", "us"),
+    ("%S", "s"),
+    ("%M", "min"),
+    ("%H", "h"),
+    ("%I", "h"),
+    ("%d", "D"),
+    ("%j", "D"),
+    ("%m", "M"),
+    ("%b", "M"),
+    ("%B", "M"),
+    ("%Y", "Y"),
+    ("%y", "Y"),
+)
+_TIME_CODES = re.compile(r"[ T,]*%[HIMSfpzZ]")
+_ISO_STAMP = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2}(?:[ T].*)?)?)?")
+_CLOCK_UNITS = (
+    ("nanosecond", "ns"),
+    ("microsecond", "us"),
+    ("second", "s"),
+    ("minute", "min"),
+    ("hour", "h"),
+)
+
+
+def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last instants of the period one date or time names, as a user gives it for a datetime
+    column (a condition, a rule's bound): "2020-03-05" names that day, "2020-03" that month.
+
+    Text is read in the column's own ``datetime_format`` first, or in its date part, so that a column
+    written day first reads "03/02/2020" as 3 February; then as ISO text ("2020-02-03"), or as pandas reads
+    text where the column does not write the day before a month number. A stamp (``Timestamp``,
+    ``datetime``, ``date``) names its finest unit that is set: a midnight, its day.
+
+    Raises:
+        ValueError: not a date or time, or text in no form the column's own or ISO.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        for own in _own_formats(datetime_format):
+            try:
+                stamp = pd.Timestamp(datetime.datetime.strptime(text, own))
+            except ValueError:
+                continue
+            unit = next(unit for code, unit in _FORMAT_UNITS if code in own)
+            return _period_bounds(stamp, unit)
+        if not _ISO_STAMP.fullmatch(text) and _day_first(datetime_format):
+            raise ValueError(f"not in the column's format {datetime_format!r} or ISO")
+        period = pd.Period(text)
+        return period.start_time, period.end_time.floor("us")
+    stamp = pd.Timestamp(value)
+    if pd.isna(stamp):
+        raise ValueError("a missing stamp")
+    unit = next((unit for part, unit in _CLOCK_UNITS if getattr(stamp, part)), "D")
+    return _period_bounds(stamp, unit)
+
+
+def _own_formats(datetime_format: str | None) -> list[str]:
+    """A column's format and, where it writes a time, its date part ("%d/%m/%Y %H:%M" -> "%d/%m/%Y")."""
+    if datetime_format is None:
+        return []
+    time = _TIME_CODES.search(datetime_format)
+    date_part = datetime_format[: time.start()] if time else ""
+    return [datetime_format] + ([date_part] if any(c in date_part for c in ("%d", "%m", "%b")) else [])
+
+
+def _day_first(datetime_format: str | None) -> bool:
+    """Whether a format writes the day before a month number ("%d/%m/%Y"), which pandas reads the other
+    way round ("03/02/2020": 2 March)."""
+    return datetime_format is not None and 0 <= datetime_format.find("%d") < datetime_format.find("%m")
+
+
+def _period_bounds(stamp: pd.Timestamp, unit: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last instants (whole microseconds) of the ``unit`` holding ``stamp``, in its zone."""
+    if unit in ("us", "ns"):
+        return stamp, stamp
+    if unit in ("M", "Y"):
+        start = stamp.normalize().replace(day=1, **({"month": 1} if unit == "Y" else {}))
+        following = start + (pd.DateOffset(months=1) if unit == "M" else pd.DateOffset(years=1))
+    else:
+        start = stamp.floor(unit)
+        following = start + pd.Timedelta(1, unit=unit)
+    return start, following - pd.Timedelta(1, unit="us")
+
+
 def column_numbers(
     series: pd.Series,
     is_datetime: bool,
@@ -340,8 +426,13 @@ class ColumnEncoder(ABC):
 
 
 def is_missing_value(value: Any) -> bool:
-    """Whether a single asked value means "missing" (None or NaN), as a condition or a level."""
-    return value is None or (isinstance(value, float) and np.isnan(value))
+    """Whether a single asked value means "missing" (None, NaN, NaT or pandas' NA), as a condition or a
+    level."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, np.datetime64):
+        return bool(np.isnat(value))
+    return isinstance(value, float | np.floating) and bool(np.isnan(value))
 
 
 _BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}

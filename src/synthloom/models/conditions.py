@@ -13,6 +13,7 @@ the slot, and the asked level is then written into the column (``CategoryConditi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,15 +29,19 @@ from synthloom.data.encoders import (
     column_numbers,
     column_zone,
     is_missing_value,
+    read_period,
 )
 from synthloom.data.metadata import ColumnKind
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like
 from synthloom.errors import ConditionError
 
-# Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests).
+# Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
+# once some rows have met the conditions, after as many as the acceptance seen needs, up to MAX_DRAWS:
+# one day of a column spanning two years is met by 0.14% of rows (1,000 such rows need 730,000 draws).
 MAX_DRAW_FACTOR = 200
 MIN_DRAWS = 20_000
+MAX_DRAWS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -161,18 +166,16 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         if not encoder.has_missing:
             raise ConditionError(f"column {column!r} had no missing values in the real data")
         return MissingCondition(column)
-    is_datetime = encoder.spec.kind == ColumnKind.DATETIME
+    spec = encoder.spec
+    is_datetime = spec.kind == ColumnKind.DATETIME
     zone = column_zone(encoder.dtype, encoder.offset)
-    if is_datetime and _is_time_of_day(encoder.spec.datetime_format):
-        value = _on_first_day(value)
-    low, high = _as_range(column, value, encoder.spec.kind, is_datetime, zone, encoder.spec.number_format)
+    low, high = _as_range(column, value, spec.kind, zone, spec.number_format, spec.datetime_format)
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
             f"range [{_show(low, is_datetime, zone)}, {_show(high, is_datetime, zone)}] for column "
             f"{column!r} lies outside the real data's range "
             f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
         )
-    spec = encoder.spec
     return RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
 
 
@@ -202,28 +205,38 @@ def _as_range(
     column: str,
     value: Any,
     kind: ColumnKind,
-    is_datetime: bool,
     zone: Any = None,
     number_format: str | None = None,
+    datetime_format: str | None = None,
 ) -> tuple[float, float]:
     """``(low, high)`` as numbers; dates and times without a zone are read in the column's ``zone``, text
-    numbers also in the column's ``number_format`` ("$1,000.00").
+    numbers also in the column's ``number_format`` ("$1,000.00"), text dates in its ``datetime_format``
+    first (``read_period``: "03/02/2020" is 3 February in a column written day first).
 
     An end given as None (or empty text) is open. One whole number asks an integer column for itself; one
-    date or time asks a datetime column for the period it names ("2020-03-05": that day), and a range's
-    end written as text ends with its period: ("2020-03-01", "2020-03-31") holds the whole of 31 March.
+    date or time asks a datetime column for the period it names ("2020-03-05": that day; a ``Timestamp``
+    at midnight: its day), and a range's end written as text ends with its period: ("2020-03-01",
+    "2020-03-31") holds the whole of 31 March.
     """
+    is_datetime = kind == ColumnKind.DATETIME
+    if is_datetime and _is_time_of_day(datetime_format):
+        value = _on_first_day(value)
     if isinstance(value, tuple | list) and len(value) == 2:
-        low, high = (
-            bound if _is_open(v) else _to_number(column, v, is_datetime, zone, number_format)
-            for v, bound in zip(value, (-np.inf, np.inf), strict=True)
-        )
-        if is_datetime and isinstance(value[1], str) and not _is_open(value[1]):
-            high = _period(column, value[1], zone)[1]
+        if is_datetime:
+            # a text end ends with its period; a stamp is the instant it is
+            low, high = (
+                bound if _is_open(v) else _period(column, v, zone, datetime_format)[end * isinstance(v, str)]
+                for v, bound, end in zip(value, (-np.inf, np.inf), (0, 1), strict=True)
+            )
+        else:
+            low, high = (
+                bound if _is_open(v) else _to_number(column, v, number_format)
+                for v, bound in zip(value, (-np.inf, np.inf), strict=True)
+            )
+    elif is_datetime and isinstance(value, str | datetime.date | np.datetime64):
+        low, high = _period(column, value, zone, datetime_format)
     elif kind == ColumnKind.INTEGER and not isinstance(value, tuple | list):
-        low = high = _to_number(column, value, is_datetime, zone, number_format)
-    elif is_datetime and isinstance(value, str | pd.Timestamp):
-        low, high = _period(column, value, zone)
+        low = high = _to_number(column, value, number_format)
     else:
         raise ConditionError(f"give a numeric condition on {column!r} as a range (low, high), not {value!r}")
     if low > high:
@@ -240,35 +253,35 @@ def _is_open(bound: Any) -> bool:
     return bound is None or (isinstance(bound, str) and not bound.strip())
 
 
-def _period(column: str, value: str | pd.Timestamp, zone: Any) -> tuple[float, float]:
-    """The first and last instants of the day, month, minute... that one date or time names."""
+def _period(column: str, value: Any, zone: Any, datetime_format: str | None) -> tuple[float, float]:
+    """The first and last instants of the day, month, minute... that one date or time names, as seconds."""
     try:
-        period = pd.Period(value)
-    except (TypeError, ValueError):
-        raise ConditionError(f"condition on column {column!r} needs dates or times, not {value!r}") from None
-    last = period.end_time.floor("us")  # the column's stamps are whole microseconds
-    return _to_number(column, period.start_time, True, zone), _to_number(column, last, True, zone)
+        return tuple(_seconds(stamp, zone) for stamp in read_period(value, datetime_format))  # type: ignore[return-value]
+    except (TypeError, ValueError, OverflowError):
+        written = f" (written as the column writes them: {datetime_format!r}, or ISO: 2020-03-31)"
+        raise ConditionError(
+            f"condition on column {column!r} needs dates or times{written if datetime_format else ''}, "
+            f"not {value!r}"
+        ) from None
 
 
-def _to_number(
-    column: str, value: Any, is_datetime: bool, zone: Any = None, number_format: str | None = None
-) -> float:
+def _seconds(stamp: pd.Timestamp, zone: Any) -> float:
+    """A stamp as seconds since the epoch; without a zone, read in the column's ``zone``."""
+    if zone is not None and stamp.tzinfo is None:  # "2024-03-10" on a Berlin column: Berlin's midnight
+        # a clock time a DST change skips or repeats: the first instant at or after it
+        stamp = stamp.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+    return stamp.value / 1e9
+
+
+def _to_number(column: str, value: Any, number_format: str | None = None) -> float:
     try:
-        if not is_datetime:
-            text = isinstance(value, str)
-            number = float(read_number_text(pd.Series([value]), number_format).iloc[0] if text else value)
-            if np.isnan(number):  # no row is ever inside a range with a NaN end: refused before any draw
-                raise ValueError
-            return number
-        stamp = pd.Timestamp(value)
-        if pd.isna(stamp):
+        text = isinstance(value, str)
+        number = float(read_number_text(pd.Series([value]), number_format).iloc[0] if text else value)
+        if np.isnan(number):  # no row is ever inside a range with a NaN end: refused before any draw
             raise ValueError
-        if zone is not None and stamp.tzinfo is None:  # "2024-03-10" on a Berlin column: Berlin's midnight
-            # a clock time a DST change skips or repeats: the first instant at or after it
-            stamp = stamp.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
-        return stamp.value / 1e9
+        return number
     except (TypeError, ValueError):
-        what = "dates or times" if is_datetime else "numbers"
+        what = "numbers"
         if number_format is not None:
             what += f" (plain, or written as the column writes them: {number_format!r})"
         raise ConditionError(f"condition on column {column!r} needs {what}, not {value!r}") from None
@@ -314,6 +327,8 @@ def sample_with_rejection(
             kept.append(batch[mask])
             found += int(mask.sum())
             progress.update(task, completed=min(found, n))
+            if drawn >= budget and found:  # possible but rare: as many draws as the rate seen needs
+                budget = max(budget, min(MAX_DRAWS, int(1.3 * drawn * n / found)))
     if found < n:
         names = ", ".join(check.column for check in checks)
         raise ConditionError(
