@@ -37,8 +37,9 @@ from synthloom.data.transformer import TableTransformer, _coerce_like
 from synthloom.errors import ConditionError
 
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
-# once some rows have met the conditions, after as many as the acceptance seen needs, up to MAX_DRAWS:
-# one day of a column spanning two years is met by 0.14% of rows (1,000 such rows need 730,000 draws).
+# once some rows have met the conditions, after as many as the acceptance seen needs where that is at
+# most MAX_DRAWS: one day of a column spanning two years is met by 0.14% of rows (1,000 such rows need
+# 730,000 draws).
 MAX_DRAW_FACTOR = 200
 MIN_DRAWS = 20_000
 MAX_DRAWS = 2_000_000
@@ -327,8 +328,9 @@ def sample_with_rejection(
             kept.append(batch[mask])
             found += int(mask.sum())
             progress.update(task, completed=min(found, n))
-            if drawn >= budget and found:  # possible but rare: as many draws as the rate seen needs
-                budget = max(budget, min(MAX_DRAWS, int(1.3 * drawn * n / found)))
+            needed = int(1.3 * drawn * n / found) if found else 0
+            if drawn >= budget and needed <= MAX_DRAWS:  # possible but rare: the draws the rate seen needs
+                budget = max(budget, needed)
     if found < n:
         names = ", ".join(check.column for check in checks)
         raise ConditionError(
