@@ -37,6 +37,23 @@ def test_writes_real_then_marked_synthetic_rows(tmp_path, real_csv, default_fram
     assert f"{len(fake):,} synthetic rows" in result.output
 
 
+def test_added_rows_keep_the_rules_and_kinds_given_as_files(tmp_path, real_csv, default_frame) -> None:
+    """``augment`` took no rules: added rows broke what ``fit --constraints`` keeps (balances over 1,500)."""
+    import json
+
+    rules, kinds = tmp_path / "rules.json", tmp_path / "kinds.json"
+    rules.write_text(json.dumps([{"type": "range", "column": "balance", "low": 0, "high": 1500}]))
+    kinds.write_text(json.dumps({"columns": {"student": {"kind": "categorical"}}}))
+    out = tmp_path / "out.csv"
+    args = ["augment", str(real_csv), "-t", "default", "-m", "copula", "--ratio", "1", "-o", str(out)]
+    result = runner.invoke(app, [*args, "--constraints", str(rules), "--metadata", str(kinds)])
+    assert result.exit_code == 0, result.output
+    added = pd.read_csv(out).iloc[len(default_frame) :]
+    assert len(added) > 500 and added["balance"].le(1500).all()
+    with_rules = runner.invoke(app, [*args, "--constraints", str(tmp_path / "none.json")])
+    assert with_rules.exit_code == 2 and "none.json" in with_rules.output
+
+
 def test_rows_per_class_on_a_bundled_data_set_uses_its_target(tmp_path) -> None:
     out = tmp_path / "out.parquet"
     args = ["augment", "default", "-m", "copula", "--rows-per-class", "Yes=40", "-o", str(out), "--seed", "1"]

@@ -12,8 +12,10 @@ import typer
 from rich.table import Table
 
 from synthloom.cli_support import (
+    ConstraintsOption,
     EncodingOption,
     EpochsOption,
+    MetadataOption,
     SeedOption,
     bundled_target,
     console,
@@ -109,12 +111,16 @@ def augment_command(
     seeds: Annotated[int, typer.Option("--seeds", help="Seeds (splits) to evaluate over.", min=1)] = 5,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML evaluation here.")] = None,
     epochs: EpochsOption = None,
+    metadata: MetadataOption = None,
+    constraints: ConstraintsOption = None,
     encoding: EncodingOption = "utf-8",
     seed: SeedOption = 0,
 ) -> None:
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
     from synthloom.augmentation import augment, class_counts, evaluate_augmentation, plan_rows, with_progress
+    from synthloom.data.constraints import load_constraints
     from synthloom.data.io import check_outputs, write_table
+    from synthloom.data.metadata import Metadata
     from synthloom.registry import get_model
 
     if output is None and not evaluate:
@@ -122,14 +128,20 @@ def augment_command(
     if report is not None and not evaluate:
         raise ConfigError("--report writes the evaluation: add --evaluate")
     # both outputs are checked before the fit: the table is written before the evaluation's report
-    check_outputs(output, report, inputs=(data,))
+    check_outputs(output, report, inputs=(data, metadata, constraints))
     target = target or bundled_target(data)
     if target is None:
         raise ConfigError("give the class column with --target")
     frame = load_input(data, encoding)
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     plan_rows(class_counts(frame, target), ratio, per_class_rows, target)  # refused before any work
-    strategy: dict[str, Any] = {"ratio": ratio, "rows_per_class": per_class_rows, "per_class": per_class}
+    strategy: dict[str, Any] = {
+        "ratio": ratio,
+        "rows_per_class": per_class_rows,
+        "per_class": per_class,
+        "metadata": Metadata.load(metadata) if metadata is not None else None,
+        "constraints": load_constraints(constraints) if constraints is not None else None,
+    }
     params = {"epochs": epochs} if epochs is not None else None
     get_model(model, **(params or {}))  # an unknown model or setting is refused before any work, too
     if output is not None:

@@ -215,6 +215,7 @@ def synthetic_rows(
     metadata: Metadata | None = None,
     random_state: int | None = None,
     per_class: bool | None = None,
+    constraints: Sequence[Any] | None = None,
 ) -> pd.DataFrame:
     """Only the synthetic rows ``augment`` would add: ``plan[c]`` rows of each class ``c``, in plan order."""
     meta = target_metadata(data, target, metadata)
@@ -227,14 +228,16 @@ def synthetic_rows(
             )
         parts = [
             build_generator(model, model_params, seed)
-            .fit(data[data[target] == label], meta)
+            .fit(data[data[target] == label], meta, constraints=constraints)
             .sample(n, first_row=first_row)
             for (label, n), seed, first_row in zip(plan.items(), seeds, _first_rows(plan), strict=False)
         ]
     else:
         generator = build_generator(model, model_params, random_state)
         if not hasattr(generator, "transformer_"):
-            generator.fit(data, meta)
+            generator.fit(data, meta, constraints=constraints)
+        elif constraints:
+            raise ConfigError("the generator is fitted already: give the rules to its fit, which keeps them")
         elif target not in generator.metadata_.columns:
             raise ConfigError(f"the fitted generator was not trained on a column {target!r}")
         parts = [
@@ -273,6 +276,7 @@ def augment(
     metadata: Metadata | None = None,
     mark_synthetic: bool | str = False,
     per_class: bool | None = None,
+    constraints: Sequence[Any] | None = None,
     random_state: int | None = None,
 ) -> pd.DataFrame:
     """Real rows plus synthetic rows of the rare classes, drawn by a conditional generator.
@@ -292,6 +296,7 @@ def augment(
             fits one generator on all rows and samples it with ``conditions={target: c}`` (a fitted
             generator object is always sampled so). None (default): per class for generators without a
             learned conditional (the copula), conditional for the neural ones (see ``fits_per_class``).
+        constraints: business rules every synthetic row keeps, as ``fit`` takes them.
         random_state: seed of the generator and of the draws: the same seed gives the same rows.
 
     Returns:
@@ -310,7 +315,9 @@ def augment(
     plan = plan_rows(counts, ratio, rows_per_class, target)
     if not plan:
         warnings.warn(f"every class of {target!r} already meets the ratio: no rows added", DataWarning, 2)
-    fake = synthetic_rows(data, target, plan, model, model_params, metadata, random_state, per_class)
+    fake = synthetic_rows(
+        data, target, plan, model, model_params, metadata, random_state, per_class, constraints
+    )
     both = pd.concat([data, fake], ignore_index=True)
     if marker is not None:
         both[marker] = np.arange(len(both)) >= len(data)
@@ -569,6 +576,7 @@ def evaluate_augmentation(
     metadata: Metadata | None = None,
     classifier: BaseEstimator | None = None,
     per_class: bool | None = None,
+    constraints: Sequence[Any] | None = None,
     random_state: int = 0,
     verbose: bool = False,
 ) -> AugmentationEvaluation:
@@ -589,6 +597,7 @@ def evaluate_augmentation(
         classifier: downstream scikit-learn classifier with ``predict_proba`` (default: gradient
             boosting with native categories, seeded per seed).
         per_class: one generator per rare class, as in ``augment``.
+        constraints: business rules the synthloom rows keep, as in ``augment``.
         random_state: first seed.
         verbose: show a progress bar (and the generator's).
 
@@ -617,7 +626,9 @@ def evaluate_augmentation(
 
     def generate(split: _Split) -> pd.DataFrame:
         plan = {classes[code]: n for code, n in split.plan.items()}
-        return synthetic_rows(split.train, target, plan, model, params, meta, split.seed, per_class)
+        return synthetic_rows(
+            split.train, target, plan, model, params, meta, split.seed, per_class, constraints
+        )
 
     records, rare = [], set()
     with _progress(verbose) as progress:

@@ -17,9 +17,11 @@ from rich.table import Table
 from synthloom.augment_cli import augment_command
 from synthloom.bench_cli import bench_command
 from synthloom.cli_support import (
+    ConstraintsOption,
     EncodingOption,
     EpochsOption,
     MaxMinutesOption,
+    MetadataOption,
     SeedOption,
     console,
     err_console,
@@ -89,13 +91,8 @@ def fit_command(
         ),
     ] = "copula",
     epochs: EpochsOption = None,
-    metadata: Annotated[
-        Path | None, typer.Option("--metadata", help="JSON column kinds, overriding inference.")
-    ] = None,
-    constraints: Annotated[
-        Path | None,
-        typer.Option("--constraints", help="JSON business rules every sampled row keeps (see README)."),
-    ] = None,
+    metadata: MetadataOption = None,
+    constraints: ConstraintsOption = None,
     encoding: EncodingOption = "utf-8",
     device: Annotated[
         str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda (deep generators).")
@@ -255,9 +252,7 @@ def evaluate_command(
         Path | None, typer.Option("--train", help="Real rows the generator was trained on (for privacy).")
     ] = None,
     target: Annotated[str | None, typer.Option("--target", help="Column to predict, for utility.")] = None,
-    metadata: Annotated[
-        Path | None, typer.Option("--metadata", help="JSON column kinds, overriding inference.")
-    ] = None,
+    metadata: MetadataOption = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here.")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     encoding: EncodingOption = "utf-8",

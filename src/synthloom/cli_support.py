@@ -29,6 +29,13 @@ EncodingOption = Annotated[str, typer.Option("--encoding", help="Text encoding o
 EpochsOption = Annotated[
     int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
 ]
+MetadataOption = Annotated[
+    Path | None, typer.Option("--metadata", help="JSON column kinds, overriding inference.")
+]
+ConstraintsOption = Annotated[
+    Path | None,
+    typer.Option("--constraints", help="JSON business rules every sampled row keeps (see README)."),
+]
 MaxMinutesOption = Annotated[
     float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
 ]
