@@ -144,6 +144,24 @@ def test_conditions_and_rules_together(accounts):
         model.sample(5, conditions={"state": "CA"})
 
 
+def test_a_missing_value_can_be_asked_of_a_column_a_rule_re_encodes(accounts):
+    """``None`` on an inequality's high side was "give a numeric condition as a range"; NaN on a fixed
+    combination's column was refused, while the text "None" matched the missing values."""
+    rng = np.random.default_rng(1)
+    holes = accounts.assign(
+        end=accounts["end"].where(rng.random(len(accounts)) > 0.03),
+        state=accounts["state"].where(rng.random(len(accounts)) > 0.1),
+    )
+    model = fit_quietly("copula", holes, [Inequality("start", "end"), FixedCombinations(["city", "state"])])
+    assert model.sample(10, conditions={"end": None}, random_state=0)["end"].isna().all()
+    assert model.sample(10, conditions={"state": np.nan}, random_state=0)["state"].isna().all()
+    with pytest.raises(ConditionError, match="never takes the value 'None'"):
+        model.sample(5, conditions={"state": "None"})
+    whole = fit_quietly("copula", accounts, [Inequality("start", "end")])
+    with pytest.raises(ConditionError, match="'end' had no missing values"):
+        whole.sample(5, conditions={"end": None})
+
+
 def test_chained_and_overlapping_rules_still_hold(accounts):
     real = accounts.assign(
         closed=accounts["end"] + pd.Timedelta(days=3),

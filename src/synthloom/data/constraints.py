@@ -40,6 +40,7 @@ from synthloom.data.encoders import (
     column_numbers,
     column_zone,
     dtype_name,
+    is_missing_value,
     read_period,
     text_offset,
     to_datetimes,
@@ -48,7 +49,7 @@ from synthloom.data.encoders import (
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConditionError, ConfigError, DataWarning
-from synthloom.models.conditions import RangeCondition, _as_range, parse_conditions
+from synthloom.models.conditions import MissingCondition, RangeCondition, _as_range, parse_conditions
 
 # An inequality is learned as the gap high - low where at most this share of rows gives high without low.
 MAX_GAPLESS_SHARE = 0.05
@@ -157,7 +158,11 @@ class ValueCondition:
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
         values = frame[self.column]
-        return (values == self.value).to_numpy() | (values.astype(str) == str(self.value)).to_numpy()
+        if is_missing_value(self.value):
+            return values.isna().to_numpy()
+        # a level read back as text ("3" for 3); a missing value is no text ("None", "nan")
+        as_text = values.notna() & (values.astype(str) == str(self.value))
+        return ((values == self.value) | as_text).to_numpy()
 
 
 @dataclass(frozen=True)
@@ -327,8 +332,9 @@ class Inequality(Constraint):
             raise ConfigError(f"rule {self.name!r} compares a datetime column with a number column")
         self.low_info_ = NumericColumn.learn(data[self.low], low_spec)
         self.high_info_ = NumericColumn.learn(data[self.high], high_spec)
-        present = self.high_info_.numbers(data[self.high])
-        present = present[~np.isnan(present)]
+        values = self.high_info_.numbers(data[self.high])
+        present = values[~np.isnan(values)]
+        self.high_missing_ = bool(present.size < values.size)
         self.high_range_ = [float(present.min()), float(present.max())] if present.size else [0.0, 0.0]
         levels = np.unique(present)
         self.high_levels_ = levels.tolist() if levels.size <= INEQUALITY_LEVELS else None
@@ -397,8 +403,12 @@ class Inequality(Constraint):
         high = self.high_info_.numbers(frame[self.high])
         return ~(high < low)  # a comparison with NaN is False: missing values keep the rule
 
-    def condition(self, column: str, value: Any) -> RangeCondition:
+    def condition(self, column: str, value: Any) -> RangeCondition | MissingCondition:
         """A sampling condition on ``high``, whose encoding the generator no longer sees."""
+        if is_missing_value(value):
+            if not self.high_missing_:
+                raise ConditionError(f"column {column!r} had no missing values in the real data")
+            return MissingCondition(column)
         info = self.high_info_
         is_datetime = info.kind == ColumnKind.DATETIME
         zone = column_zone(info.dtype, info.offset)
@@ -414,6 +424,7 @@ class Inequality(Constraint):
             "high": asdict(self.high_info_),
             "range": self.high_range_,
             "levels": self.high_levels_,
+            "missing": self.high_missing_,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -421,6 +432,7 @@ class Inequality(Constraint):
         self.high_info_ = NumericColumn(**state["high"])
         self.high_range_ = list(state["range"])
         self.high_levels_ = state.get("levels")  # files written before levels were kept: none
+        self.high_missing_ = bool(state.get("missing", True))  # before: the draws tell
 
 
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
@@ -510,7 +522,11 @@ class FixedCombinations(_Group):
 
     def condition(self, column: str, value: Any) -> ValueCondition:
         position = self.group.index(column)
-        seen = {str(combo[position]) for combo in self.combos_}
+        if is_missing_value(value):
+            if not any(is_missing_value(combo[position]) for combo in self.combos_):
+                raise ConditionError(f"column {column!r} had no missing values in the real data")
+            return ValueCondition(column, None)
+        seen = {str(combo[position]) for combo in self.combos_ if not is_missing_value(combo[position])}
         if str(value) not in seen:
             shown = ", ".join(sorted(seen)[:10])
             raise ConditionError(
