@@ -520,3 +520,27 @@ def test_a_mixture_mode_on_one_exact_value_decodes_to_that_value():
     encoded[:, 0] += rng.normal(0, 0.3, len(encoded)).astype(np.float32)  # a model's value is never exact
     drawn = transformer.inverse_transform(encoded)["amount"]
     assert drawn[amount == 0].eq(0).all()  # was 0.01 - 0.04: the spike mode's floor spread, scaled
+
+
+def test_stamps_on_a_clock_grid_are_drawn_on_it():
+    """Stamps to the minute or every quarter hour came back with seconds ("10:30:39")."""
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2021-01-01")
+    frame = pd.DataFrame(
+        {
+            "minute": start + pd.to_timedelta(rng.integers(0, 100_000, 400), unit="min"),
+            "quarter": (start + pd.to_timedelta(rng.integers(0, 9_000, 400) * 15, unit="min")).tz_localize(
+                "Asia/Kolkata"
+            ),
+            "second": start + pd.to_timedelta(rng.integers(0, 10**7, 400), unit="s"),
+        }
+    )
+    fake = get_model("copula", random_state=0).fit(frame).sample(500)
+    assert fake["minute"].dt.second.eq(0).all() and fake["quarter"].dt.minute.isin([0, 15, 30, 45]).all()
+    assert fake["quarter"].dt.second.eq(0).all() and fake["second"].dt.second.ne(0).mean() > 0.9
+    # an inequality's high side, rebuilt as low + gap, keeps the grid too
+    from synthloom.data.constraints import Inequality
+
+    ends = frame.assign(end=frame["minute"] + pd.to_timedelta(rng.integers(0, 600, 400), unit="min"))
+    ruled = get_model("copula", random_state=0).fit(ends, constraints=[Inequality("minute", "end")])
+    assert ruled.sample(300)["end"].dt.second.eq(0).all()

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import (
+    _clock_grid,
     _fraction_width,
     _learn_decimals,
     _second_digits,
@@ -65,10 +66,10 @@ _DAY = 86_400.0
 class NumericColumn:
     """A numeric or datetime column's representation, learned from the real column (plain JSON).
 
-    Datetimes are seconds since the epoch; ``step`` is the grid values sit on (1 for integers, a whole day
-    or the finest digit of a second the stamps use for datetimes), ``decimals`` the rounding of continuous
-    values, ``fraction_width`` the digits text stamps write a second's fractions with, ``offset`` the UTC
-    offset they write (``encoders.text_offset``).
+    Datetimes are seconds since the epoch; ``step`` is the grid values sit on (1 for integers, a whole day,
+    a clock grid such as whole minutes, or the finest digit of a second the stamps use for datetimes),
+    ``decimals`` the rounding of continuous values, ``fraction_width`` the digits text stamps write a
+    second's fractions with, ``offset`` the UTC offset they write (``encoders.text_offset``).
     """
 
     kind: str
@@ -88,7 +89,8 @@ class NumericColumn:
         present = values[~np.isnan(values)]
         if spec.kind == ColumnKind.DATETIME:
             whole_days = present.size and np.all(present % _DAY == 0)
-            column.step = _DAY if whole_days else 10.0 ** -_second_digits(present)
+            grid = _clock_grid(present) if present.size else None  # whole minutes, quarter hours
+            column.step = _DAY if whole_days else float(grid) if grid else 10.0 ** -_second_digits(present)
             column.fraction_width = _fraction_width(series, spec.datetime_format)
             column.offset = text_offset(series, spec.datetime_format)
         elif spec.kind == ColumnKind.INTEGER:

@@ -383,6 +383,19 @@ def _second_digits(seconds: np.ndarray) -> int:
     return 6
 
 
+# Stamps all on one of these grids (seconds; a whole day is ``decimals`` -1) are drawn on it: readings
+# every 15 minutes, transactions to the minute.
+CLOCK_GRIDS = (3600, 1800, 900, 600, 300, 60)
+
+
+def _clock_grid(seconds: np.ndarray) -> int | None:
+    """The coarsest of ``CLOCK_GRIDS`` every stamp lies on (None for days, which ``decimals`` holds, and
+    for stamps with seconds)."""
+    if np.all(seconds % 86_400 == 0):
+        return None
+    return next((grid for grid in CLOCK_GRIDS if np.all(seconds % grid == 0)), None)
+
+
 def _learn_decimals(values: np.ndarray) -> int | None:
     """Fewest decimals (up to 6) that reproduce every value, so synthetic values look like real ones."""
     for decimals in range(MAX_DECIMALS + 1):
@@ -509,6 +522,7 @@ class NumericEncoder(ColumnEncoder):
         self.low, self.high = float(present.min()), float(present.max())
         self.fill = float(np.median(present))
         self.decimals = self._rounding(present)
+        self.clock_grid = _clock_grid(present) if self.spec.kind == ColumnKind.DATETIME else None
         self.fraction_width = _fraction_width(series, self.spec.datetime_format)
         self.offset = text_offset(series, self.spec.datetime_format)
         self.dtype = dtype_name(series.dtype)
@@ -683,6 +697,8 @@ class NumericEncoder(ColumnEncoder):
     def _round(self, values: np.ndarray) -> np.ndarray:
         if self.decimals == -1:  # whole days
             return np.round(values / 86_400) * 86_400
+        if self.clock_grid:  # whole minutes, quarter hours, hours
+            return np.round(values / self.clock_grid) * self.clock_grid
         return np.round(values, self.decimals)
 
     def _restore_dtype(self, values: np.ndarray) -> pd.Series:
@@ -718,6 +734,7 @@ class NumericEncoder(ColumnEncoder):
             "high": self.high,
             "fill": self.fill,
             "decimals": self.decimals,
+            "clock_grid": self.clock_grid,
             "fraction_width": self.fraction_width,
             "offset": self.offset,
             "dtype": self.dtype,
@@ -727,6 +744,7 @@ class NumericEncoder(ColumnEncoder):
     @classmethod
     def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> NumericEncoder:
         encoder = cls(name, spec, state["method"])
+        encoder.clock_grid = None  # files written before it was learned: stamps to their seconds
         for key, value in state.items():
             setattr(encoder, key, value)
         encoder._build_spans()
