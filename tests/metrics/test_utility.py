@@ -29,6 +29,17 @@ def test_synthetic_rows_with_a_random_target_are_useless(related_train, related_
     assert result.score("trtr.logistic.roc_auc").verdict == "info"
 
 
+def test_a_target_real_rows_cannot_predict_gives_no_verdict(related_train, related_test):
+    """With a target at random in the real rows, TRTR was at chance (ROC-AUC 0.5), synthetic rows matched
+    it, and the gap read "good"."""
+    rng = np.random.default_rng(1)
+    train, test = (t.assign(label=rng.choice(["a", "b"], len(t))) for t in (related_train, related_test))
+    result = utility(prepare(test, train.sample(frac=1, random_state=0), train=train), "label")
+    gap = result.score("gap")
+    assert gap.verdict == "not computed" and "no better than chance" in gap.meaning
+    assert result.verdict != "good"
+
+
 def test_numeric_target_is_a_regression(related_train, related_test):
     result = utility(prepare(related_test, related_train, train=related_train), "y")
     table = result.tables["tstr_trtr"]

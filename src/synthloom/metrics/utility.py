@@ -22,7 +22,7 @@ from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_sc
 
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind
 from synthloom.metrics.encoding import MIN_ROWS, TableEncoder, Tables, single_threaded, subsample_index
-from synthloom.metrics.result import INFO, FamilyResult, Score, grade
+from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score, grade
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
 MAX_TEST_ROWS = 50_000  # real test rows scored: plenty for 3-decimal metrics, bounded memory
@@ -43,6 +43,9 @@ MODEL_LABELS = {
 }
 # Gap in the main metric (TRTR - TSTR) judged good / fair, by task.
 _GAP_LIMITS = {"classification": (0.02, 0.05), "regression": (0.05, 0.15)}
+# Below this main metric trained on real rows, the target is not predictable from the other columns and a
+# small gap means nothing (synthetic rows at chance match real ones at chance).
+_INFORMATIVE_TRTR = {"classification": 0.55, "regression": 0.05}
 
 
 @dataclass
@@ -275,14 +278,15 @@ def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
             " The synthetic rows hold a single value of the target, so a model trained on them can only "
             "predict that value."
         )
+    verdict = grade(trtr - tstr, good, fair, higher_is_better=False)
+    if not trtr >= _INFORMATIVE_TRTR[task]:
+        verdict = NOT_COMPUTED
+        gap_meaning += (
+            f" Trained on real rows, models do no better than chance ({label} {trtr:.3f}): the target is "
+            "not predictable from the other columns, so the gap says nothing about the synthetic rows."
+        )
     scores = [
-        Score(
-            "gap",
-            f"TRTR - TSTR {label}",
-            trtr - tstr,
-            gap_meaning,
-            grade(trtr - tstr, good, fair, higher_is_better=False),
-        ),
+        Score("gap", f"TRTR - TSTR {label}", trtr - tstr, gap_meaning, verdict),
         Score(
             "augmentation_gain",
             f"Augmentation gain ({label})",
