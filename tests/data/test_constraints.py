@@ -142,6 +142,8 @@ def test_conditions_and_rules_together(accounts):
     assert_rules_hold(model, rows)
     with pytest.raises(ConditionError, match="never takes the value"):
         model.sample(5, conditions={"state": "CA"})
+    with pytest.raises(ConditionError, match=r"'agee' is not in the data; columns are: .*'state', .*'pro'"):
+        model.sample(5, conditions={"agee": 30})  # the columns a rule merges are named too
 
 
 def test_a_missing_value_can_be_asked_of_a_column_a_rule_re_encodes(accounts):

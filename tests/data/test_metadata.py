@@ -1,9 +1,11 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from synthloom.data.metadata import ColumnKind, Metadata
-from synthloom.errors import ConfigError, DataError
+from synthloom.errors import ConfigError, DataError, DataWarning
 
 
 def test_infers_each_kind(mixed_frame):
@@ -214,3 +216,15 @@ def test_unique_values_are_ids_words_or_not():
     kinds = {name: spec.kind for name, spec in Metadata.infer(frame).columns.items()}
     # ids were "text", and unique notes (or names) still were: every synthetic value a real one
     assert kinds == {"plate": "identifier", "customer": "identifier", "note": "identifier"}
+
+
+def test_numbers_with_a_decimal_comma_are_said_to_stay_text():
+    """ "104,70" became a category of 374 levels, every synthetic value a real one, without a word."""
+    rng = np.random.default_rng(0)
+    weights = pd.Series([f"{v:.2f}".replace(".", ",") for v in rng.normal(100, 20, 300)], name="weight")
+    with pytest.warns(DataWarning, match=r"'weight' holds numbers written with a decimal comma \('"):
+        assert Metadata.infer(weights.to_frame()).columns["weight"].kind == ColumnKind.CATEGORICAL
+    codes = pd.Series(rng.choice(["1,2", "3,4,5", "7", "8,9"], 300), name="codes")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        Metadata.infer(codes.to_frame())  # lists of codes are no numbers

@@ -842,6 +842,11 @@ class ConstraintSet:
         owners.update({column: group for group in self._groups() for column in group.group})
         if not isinstance(conditions, Mapping) or not owners:
             return parse_conditions(transformer, conditions)
+        for column in conditions:  # the table's columns: the generator's merge a group's into one
+            if str(column) not in self.metadata_.columns:
+                raise ConditionError(
+                    f"column {column!r} is not in the data; columns are: {list(self.metadata_.columns)}"
+                )
         plain = {column: value for column, value in conditions.items() if str(column) not in owners}
         checks: list[Any] = parse_conditions(transformer, plain) if plain else []
         return checks + [

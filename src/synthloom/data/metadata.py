@@ -294,12 +294,28 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.IDENTIFIER)
     if _ID_NAME.search(str(series.name)) and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)
+    _warn_of_decimal_commas(series.name, text.iloc[:200])
     return ColumnSpec(ColumnKind.CATEGORICAL)
 
 
 def _is_mark(text: pd.Series) -> pd.Series:
     """Which values are missing-value marks (``MISSING_MARKS``)."""
     return text.str.strip().str.lower().isin(MISSING_MARKS)
+
+
+def _warn_of_decimal_commas(name: object, values: pd.Series) -> None:
+    """Say so when numbers are written with a decimal comma ("104,70"; judged on the first values): they
+    are learned as categories (each synthetic value a real one), as a decimal comma is not read."""
+    commas = values.str.strip().str.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})*,\d+|[-+]?\d+,\d+")
+    if commas.mean() < _NUMERIC_SHARE:
+        return
+    shown = ", ".join(repr(v) for v in values[commas].iloc[:3])
+    warnings.warn(
+        f"column {name!r} holds numbers written with a decimal comma ({shown}); they are learned as text "
+        "(categories: each synthetic value a real one), not as numbers: write them with a decimal point",
+        DataWarning,
+        stacklevel=5,
+    )
 
 
 def _warn_of_mixed_amounts(name: object, values: pd.Series) -> None:
