@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthloom import get_model
 from synthloom.data.metadata import ColumnKind, Metadata
 from synthloom.errors import ConfigError, DataError, DataWarning
 
@@ -228,3 +229,22 @@ def test_numbers_with_a_decimal_comma_are_said_to_stay_text():
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)
         Metadata.infer(codes.to_frame())  # lists of codes are no numbers
+
+
+def test_a_declared_kind_the_values_cannot_have_is_refused_with_what_to_do():
+    """A boolean declared on ages was learned as 71 categories; a wrong datetime_format said the column
+    held "no datetime value" without naming the format."""
+    frame = pd.DataFrame(
+        {"age": np.arange(18, 89), "day": pd.date_range("2021-01-01", periods=71).astype(str)}
+    )
+    with pytest.raises(
+        DataError, match=r"'age' is declared boolean but holds 71 values \(18, 19, 20, \.\.\.\)"
+    ):
+        get_model("copula").fit(frame, Metadata.from_dict({"columns": {"age": {"kind": "boolean"}}}))
+    flags = pd.DataFrame({"ok": ["true", "False", "1", None] * 10, "x": np.arange(40)})
+    get_model("copula").fit(flags, Metadata.from_dict({"columns": {"ok": {"kind": "boolean"}}}))
+    wrong = {"columns": {"day": {"kind": "datetime", "datetime_format": "%d/%m/%Y"}}}
+    with pytest.raises(
+        DataError, match=r"'day' holds no datetime written as '%d/%m/%Y' .*fix its datetime_format"
+    ):
+        get_model("copula").fit(frame, Metadata.from_dict(wrong))

@@ -513,6 +513,12 @@ class NumericEncoder(ColumnEncoder):
         present = values[~missing]
         if not len(present):  # values there, none readable as this kind (text declared continuous)
             example = series.dropna().astype(str).iloc[0]
+            if self.spec.datetime_format is not None and not pd.api.types.is_datetime64_any_dtype(series):
+                raise DataError(
+                    f"column {self.name!r} holds no datetime written as {self.spec.datetime_format!r} (e.g. "
+                    f"{example!r}); fix its datetime_format in the metadata, or leave it out to have it "
+                    "inferred"
+                )
             raise DataError(
                 f"column {self.name!r} holds no {self.spec.kind} value (e.g. {example!r}); declare another "
                 "kind for it in the metadata, or the number_format its numbers are written in (e.g. "

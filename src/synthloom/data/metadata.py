@@ -178,6 +178,8 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
     as text ("$1,638.23") keeps their inferred ``number_format`` unless it gives its own."""
     if spec is None:
         return _infer_column(series)
+    if spec.kind == ColumnKind.BOOLEAN:
+        _check_two_values(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
     if number_kind and spec.number_format is None and series.dtype == object:
         # however few the values: declared numbers, "36 months" is 36
@@ -185,6 +187,18 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
         if inferred is not None and inferred.number_format is not None:
             return replace(spec, number_format=inferred.number_format, numeric_coerced=True)
     return spec
+
+
+def _check_two_values(series: pd.Series) -> None:
+    """A column declared boolean holds two values at most (spelt as the reader likes: True, "true", 1)."""
+    spelt = series.dropna().astype(str).str.strip().str.lower()
+    values = spelt.replace({"true": "1", "false": "0", "1.0": "1", "0.0": "0"}).unique()
+    if len(values) > 2:
+        shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in series.dropna().unique()[:3])
+        raise DataError(
+            f"column {series.name!r} is declared boolean but holds {len(values)} values ({shown}, ...); "
+            "declare it categorical, or a number kind"
+        )
 
 
 def _checked_number_format(pattern: Any, kind: ColumnKind) -> str | None:
