@@ -121,6 +121,38 @@ def test_codes_with_leading_zeros_stream_as_text(tmp_path):
     assert set(stream.sample(20, np.random.default_rng(0))["zip"]) <= set(codes)
 
 
+def test_booleans_come_back_spelt_as_the_file_spells_them(tmp_path):
+    """pandas reads "true" / "FALSE" as booleans, which were written back "True" / "False"."""
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+    from synthloom.data.metadata import ColumnKind
+
+    rng = np.random.default_rng(0)
+    lower = rng.choice(["true", "false"], 200).astype(object)
+    lower[:7] = None
+    frame = pd.DataFrame(
+        {
+            "lower": lower,
+            "upper": rng.choice(["TRUE", "FALSE"], 200),
+            "python": rng.choice([True, False], 200),
+        }
+    )
+    path = tmp_path / "flags.csv"
+    frame.assign(x=rng.normal(size=200)).to_csv(path, index=False)
+    whole = read_table(path)
+    streamed = pd.concat(TableStream(path, chunk_rows=64).chunks(), ignore_index=True)
+    for read in (whole, streamed):
+        assert read["lower"].fillna("-").tolist() == frame["lower"].fillna("-").tolist()
+        assert read["upper"].tolist() == frame["upper"].tolist()
+        assert read["python"].dtype == bool  # "True" / "False": booleans, as before
+    model = get_model("copula", random_state=0).fit(whole)
+    assert {model.metadata_.columns[c].kind for c in ("lower", "upper", "python")} == {ColumnKind.BOOLEAN}
+    fake = model.sample(300, random_state=0)
+    assert set(fake["lower"].dropna()) == {"true", "false"} and fake["lower"].isna().any()
+    assert set(fake["upper"]) == {"TRUE", "FALSE"} and fake["python"].dtype == bool
+    assert model.sample(5, conditions={"upper": True}, random_state=0)["upper"].eq("TRUE").all()
+
+
 def test_csv_columns_whose_later_rows_differ_stream_as_pandas_reads_them(tmp_path):
     from synthloom.data.io import read_table
 
@@ -129,7 +161,7 @@ def test_csv_columns_whose_later_rows_differ_stream_as_pandas_reads_them(tmp_pat
     whole_numbers = np.arange(n).astype(object)
     whole_numbers[-10] = 2.5
     path = tmp_path / "late.csv"
-    pd.DataFrame({"late": late, "count": whole_numbers, "flag": ["true", "false"] * (n // 2)}).to_csv(
+    pd.DataFrame({"late": late, "count": whole_numbers, "flag": ["True", "False"] * (n // 2)}).to_csv(
         path, index=False
     )
     stream = TableStream(path, chunk_rows=30_000)

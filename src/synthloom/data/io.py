@@ -234,18 +234,22 @@ def _first_rows(text: str, sep: str) -> list[list[str]]:
 def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     """A CSV as pandas reads it (split at the delimiter ``csv_header`` finds), except codes with leading
     zeros ("02134", which pandas reads as 2134): a whole-number column holding one anywhere is kept as
-    text, as are ``text_columns``."""
+    text, as are ``text_columns``; and booleans not spelt "True" / "False" ("true", "FALSE"), kept as the
+    file writes them (the metadata still reads them as booleans)."""
     check_encoding(encoding)
     try:
         sep, names = csv_header(path, encoding)
         check_column_names(names, str(path))
         frame = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False)
         whole = [name for name in frame.columns if whole_numbers(frame[name])]
+        flags = [name for name in frame.columns if _read_as_booleans(frame[name])]
         codes = [*text_columns, *_code_columns(path, sep, encoding, whole)]
-        if codes:
-            text = pd.read_csv(path, sep=sep, encoding=encoding, usecols=codes, dtype=str, low_memory=False)
-            for name in codes:
-                frame[name] = text[name]
+        if codes or flags:
+            read = list(dict.fromkeys([*codes, *flags]))
+            text = pd.read_csv(path, sep=sep, encoding=encoding, usecols=read, dtype=str, low_memory=False)
+            for name in read:
+                if name in codes or not set(text[name].dropna()) <= {"True", "False"}:
+                    frame[name] = text[name]
         return frame
     except UnicodeDecodeError as exc:
         raise undecodable(path, f"byte {exc.start}", encoding) from None
@@ -277,6 +281,14 @@ def _code_columns(path: Path, sep: str, encoding: str, whole: list[str]) -> list
         table = pa.Table.from_pandas(pd.read_csv(path, sep=sep, encoding=encoding, usecols=whole, dtype=str))
     leading_zero = LEADING_ZERO.pattern
     return [name for name in whole if pc.any(pc.match_substring_regex(table[name], leading_zero)).as_py()]
+
+
+def _read_as_booleans(series: pd.Series) -> bool:
+    """Whether pandas read a CSV column as booleans (with missing values: objects, all True / False)."""
+    if pd.api.types.is_bool_dtype(series):
+        return True
+    present = series.dropna()
+    return series.dtype == object and len(present) > 0 and present.map(type).eq(bool).all()
 
 
 def whole_numbers(series: pd.Series) -> bool:

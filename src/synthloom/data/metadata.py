@@ -297,6 +297,8 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     datetime_format = _guess_datetime_format(dated)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
+    if text.str.strip().str.lower().isin(["true", "false"]).all():  # "true" / "FALSE", as a CSV writes them
+        return ColumnSpec(ColumnKind.BOOLEAN)
     n_unique = text.nunique()
     if n_unique > len(text) / 2:  # nearly unique: an empty value is a missing one, not a repeated one
         text = text[text.str.strip() != ""]

@@ -180,7 +180,7 @@ def _csv_kind(text: pd.Series) -> str:
         pd.to_numeric(present, errors="coerce").notna().all() and not has_leading_zeros(present)
     ):
         return "number"  # an empty column too: pandas reads it as float NaN
-    if present.str.lower().isin(["true", "false"]).all():
+    if present.isin(["True", "False"]).all():  # other spellings stay as written ("true"): booleans too
         return "boolean"
     return "text"
 
@@ -192,7 +192,7 @@ def _as_kind(text: pd.Series, kind: str) -> pd.Series:
         return text
     present = text.notna()
     if kind == "boolean":
-        flags = text.str.lower().map({"true": True, "false": False})
+        flags = text.map({"True": True, "False": False})
         if flags[present].isna().any():
             return text
         return flags.astype(bool) if present.all() else flags.astype(object)

@@ -206,6 +206,8 @@ class TableTransformer:
 def _coerce_like(value: Any, levels: list[Any]) -> Any:
     """Read a condition given as text (e.g. from the command line) as the levels' type."""
     sample = next((level for level in levels if level is not None), None)
+    if isinstance(value, bool | np.bool_) and isinstance(sample, str):  # True asked of "true" / "false"
+        return next((level for level in levels if as_boolean(level) is bool(value)), value)
     if not isinstance(value, str) or sample is None or isinstance(sample, str):
         return value
     try:
