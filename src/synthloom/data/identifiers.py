@@ -80,6 +80,9 @@ MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
 # A run of letters or digits is drawn as it is (a domain, a prefix, a common first name) when at least this
 # many ids hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
 MIN_SHARED_RUN = 5
+# Digit runs shared this densely in their length (most of "00" to "99") are drawn at random, not kept: kept
+# in some ids and drawn in others, the two would spell the same ids ("li.abc94@" twice in 1M rows: 68 times).
+FILLED_DIGIT_SHARE = 0.1
 # Random digit runs are drawn up to this many digits longer, so that the shapes leave this many times more
 # ids than the real ones: about 1% of drawn ids then coincide with real ones.
 ID_SHAPE_MARGIN = 100
@@ -116,7 +119,12 @@ def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
                 slots.append({"literal": kind})
                 continue
             seen = values.value_counts()
-            shared = values.isin(seen.index[seen >= MIN_SHARED_RUN])
+            kept = seen.index[seen >= MIN_SHARED_RUN]
+            if kind == "D":  # numbers that fill their length ("00" to "99"): drawn, never kept
+                lengths = pd.Series(kept, dtype=object).str.len()
+                filled = lengths.map(lengths.value_counts()) >= FILLED_DIGIT_SHARE * 10.0 ** lengths
+                kept = kept[~filled.to_numpy()]
+            shared = values.isin(kept)
             drawn = values[~shared] if (~shared).any() else values
             cases = drawn.map(_letter_case) if kind == "L" else pd.Series("digits", index=drawn.index)
             slots.append(
