@@ -80,9 +80,9 @@ MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
 # A run of letters or digits is drawn as it is (a domain, a prefix, a common first name) when at least this
 # many ids hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
 MIN_SHARED_RUN = 5
-# Digit runs shared this densely in their length (most of "00" to "99") are drawn at random, not kept: kept
-# in some ids and drawn in others, the two would spell the same ids ("li.abc94@" twice in 1M rows: 68 times).
-FILLED_DIGIT_SHARE = 0.1
+# Runs shared this densely in their length (a tenth of "00" to "99", of two-letter runs) are drawn at
+# random, not kept: kept in some ids and drawn in others, the two would spell the same ids.
+FILLED_RUN_SHARE = 0.1
 # Random digit runs are drawn up to this many digits longer, so that the shapes leave this many times more
 # ids than the real ones: about 1% of drawn ids then coincide with real ones.
 ID_SHAPE_MARGIN = 100
@@ -120,10 +120,10 @@ def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
                 continue
             seen = values.value_counts()
             kept = seen.index[seen >= MIN_SHARED_RUN]
-            if kind == "D":  # numbers that fill their length ("00" to "99"): drawn, never kept
-                lengths = pd.Series(kept, dtype=object).str.len()
-                filled = lengths.map(lengths.value_counts()) >= FILLED_DIGIT_SHARE * 10.0 ** lengths
-                kept = kept[~filled.to_numpy()]
+            # runs that fill their length ("00" to "99", two-letter names): drawn, never kept
+            lengths = pd.Series(kept, dtype=object).str.len()
+            room = (10.0 if kind == "D" else 26.0) ** lengths
+            kept = kept[(lengths.map(lengths.value_counts()) < FILLED_RUN_SHARE * room).to_numpy()]
             shared = values.isin(kept)
             drawn = values[~shared] if (~shared).any() else values
             cases = drawn.map(_letter_case) if kind == "L" else pd.Series("digits", index=drawn.index)
