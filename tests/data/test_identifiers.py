@@ -171,3 +171,20 @@ def test_runs_that_fill_their_length_are_drawn_not_kept():
     assert (
         drawn.is_unique and drawn.str.fullmatch(r"(john|mary|li|ahmed|sofia)\.[a-z]{2}\d{2}@mail\.com").all()
     )
+
+
+def test_random_runs_of_other_scripts_draw_their_letters():
+    """Cyrillic surnames were drawn in a to z ("Иван Qwxkz"); a script without case keeps its letters."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    cyrillic = list("абвгдежзийклмнопрстуфхцчшщэюя")
+    first = rng.choice(["Иван", "Мария", "Олег", "Анна", "Пётр"], 800)
+    names = pd.Series([f"{a} {''.join(rng.choice(cyrillic, rng.integers(4, 9))).title()}" for a in first])
+    chinese = pd.Series(["".join(rng.choice(list("王李张刘陈杨赵黄周吴"), 2)) + str(i) for i in range(800)])
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    drawn = IdentifierEncoder("n", spec).fit(names, np.random.default_rng(0)).ids(0, 2000)
+    assert drawn.str.fullmatch(r"(Иван|Мария|Олег|Анна|Пётр) [А-Я][а-я]+").all() and drawn.is_unique
+    drawn = IdentifierEncoder("c", spec).fit(chinese, np.random.default_rng(0)).ids(0, 2000)
+    assert drawn.str.fullmatch(r"[王李张刘陈杨赵黄周吴]{2}[1-9]\d*").all()

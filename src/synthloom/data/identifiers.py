@@ -127,13 +127,13 @@ def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
             shared = values.isin(kept)
             drawn = values[~shared] if (~shared).any() else values
             cases = drawn.map(_letter_case) if kind == "L" else pd.Series("digits", index=drawn.index)
-            slots.append(
-                {
-                    "lengths": {str(k): int(v) for k, v in drawn.str.len().value_counts().items()},
-                    "cases": {str(k): int(v) for k, v in cases.value_counts().items()},
-                    "leading_zero": bool(kind == "D" and drawn.str.match(r"0\d").any()),
-                }
-            )
+            slot = {
+                "lengths": {str(k): int(v) for k, v in drawn.str.len().value_counts().items()},
+                "cases": {str(k): int(v) for k, v in cases.value_counts().items()},
+                "leading_zero": bool(kind == "D" and drawn.str.match(r"0\d").any()),
+            }
+            letters = _letters(drawn) if kind == "L" else _LOWER
+            slots.append(slot if letters == _LOWER else {**slot, "letters": letters})
             group[i] = values.where(shared, "")
         combos = _shared_combos(group, [i for i, slot in enumerate(slots) if "literal" not in slot])
         shapes.append(
@@ -154,6 +154,13 @@ def _shared_combos(group: pd.DataFrame, run_slots: list[int]) -> pd.Series:
         if not rare.any() or not kept or max(kept.values()) == 0:
             return keys.value_counts()
         group.loc[rare, max(kept, key=kept.__getitem__)] = ""
+
+
+def _letters(runs: pd.Series) -> str:
+    """The letters random runs draw from, in lower case: a to z, or where the real runs hold others
+    (Cyrillic names, "Müller"), the letters they hold."""
+    seen = {c for c in "".join(runs).lower() if c.isalpha() and len(c.upper()) == 1}
+    return _LOWER if seen <= set(_LOWER) else "".join(sorted(seen))
 
 
 def _letter_case(run: str) -> str:
@@ -180,7 +187,7 @@ def _log_id_space(shapes: list[dict[str, Any]], extra_digits: int) -> float:
 
     def log_choices(slot: dict[str, Any]) -> float:
         digits = "digits" in slot["cases"]
-        base = math.log(10 if digits else 26)
+        base = math.log(10 if digits else len(slot.get("letters", _LOWER)))
         lengths = [int(length) + (extra_digits if digits else 0) for length in slot["lengths"]]
         return max(lengths) * base  # the longest length alone: a bound from below
 
@@ -210,7 +217,6 @@ SLOTS_PER_OPTION = 64
 MAX_PERMUTED_IDS = 1 << 62
 _FEISTEL_ROUNDS = 4
 _ROUND_SALT = 0xD1B54A32D192ED03
-_SPELLING = _DIGITS + _LOWER + _UPPER  # a run's characters: digits at 0, lower case at 10, upper at 36
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -319,34 +325,36 @@ def _joined(characters: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(characters.astype("<U1")).view(f"<U{width}").ravel().astype(object)
 
 
-# per case of a run of letters or digits: (base, where in _SPELLING) of its first character and of the rest
-_CASE_SPELLING = {
-    "digits": ((10, 0), (10, 0)),
-    "lower": ((26, 10), (26, 10)),
-    "upper": ((26, 36), (26, 36)),
-    "title": ((26, 36), (26, 10)),
-    "mixed": ((52, 10), (52, 10)),
-}
-
-
 def _run_spelling(
     slot: dict[str, Any], case: np.ndarray, length: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's base and place in ``_SPELLING`` per character of a run drawn at random: (rows, width)
-    arrays, base 1 past the row's length (a row of a kept run: length 0)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's base and place in the slot's characters (the third array: digits, then its letters in
+    lower and upper case) per character of a run drawn at random: (rows, width) arrays, base 1 past the
+    row's length (a row of a kept run: length 0)."""
+    lower = slot.get("letters", _LOWER)
+    upper = "".join(c.upper() if len(c.upper()) == 1 else c for c in lower)
+    n = len(lower)
+    cased = upper != lower  # a script without case (Chinese, Arabic) writes every case alike
+    spelling = {  # per case: (base, start) of the first character and of the rest
+        "digits": ((10, 0), (10, 0)),
+        "lower": ((n, 10), (n, 10)),
+        "upper": ((n, 10 + n * cased), (n, 10 + n * cased)),
+        "title": ((n, 10 + n * cased), (n, 10)),
+        "mixed": ((n * (1 + cased), 10), (n * (1 + cased), 10)),
+    }
     width = int(length.max()) if length.size else 0
     base = np.ones((length.size, width), dtype=np.int64)
     start = np.zeros((length.size, width), dtype=np.int64)
     for code, name in enumerate(slot["cases"]):
         rows = case == code
-        first, rest = _CASE_SPELLING[name]
+        first, rest = spelling[name]
         if name == "digits" and not slot["leading_zero"]:
             first = (9, 1)  # no leading zero: "1" to "9"
         base[rows], start[rows] = rest
         base[rows, :1], start[rows, :1] = first
     past_end = np.arange(width) >= length[:, None]
     base[past_end] = 1
-    return base, start
+    return base, start, np.array(list(_DIGITS + lower + upper * cased), dtype=object)
 
 
 def _shape_ids(
@@ -360,7 +368,7 @@ def _shape_ids(
     combo_of, numbers, blocks = _deal(numbers, blocks, keys, weights)
     keys = _salted(keys, combo_of)
     kept = np.array(combos, dtype=object).reshape(len(combos), -1)[combo_of]
-    runs: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # slot -> drawn rows, bases, starts
+    runs: dict[int, tuple[np.ndarray, ...]] = {}  # slot -> drawn rows, bases, starts, characters
     for i, slot in enumerate(shape["slots"]):
         if "literal" in slot:
             continue
@@ -377,16 +385,15 @@ def _shape_ids(
         case = np.zeros(numbers.size, dtype=np.int64)
         case[drawn] = choice["cases"]
         runs[i] = (drawn, *_run_spelling(slot, case, length))
-    bases = [base[:, j] for _, base, _ in runs.values() for j in range(base.shape[1])]
+    bases = [base[:, j] for _, base, _, _ in runs.values() for j in range(base.shape[1])]
     spelled, repeats = _spell(numbers, bases, keys)
     digits = iter(spelled)
-    spelling = np.array(list(_SPELLING), dtype=object)
     out = np.full(numbers.size, "", dtype=object)
     for i, slot in enumerate(shape["slots"]):
         if "literal" in slot:
             out += slot["literal"]
             continue
-        drawn, base, start = runs[i]
+        drawn, base, start, spelling = runs[i]
         characters = np.empty(base.shape, dtype=object)
         for j in range(base.shape[1]):
             characters[:, j] = spelling[start[:, j] + next(digits)]
@@ -530,5 +537,7 @@ def _check_shapes(shapes: list[dict[str, Any]]) -> None:
             raise ValueError(f"an id run longer than {MAX_ID_RUN} characters")
         if any(case not in _RUN_CASES for slot in runs for case in slot["cases"]):
             raise ValueError("an id run of an unknown case")
+        if any(not 0 < len(str(slot.get("letters", _LOWER))) <= MAX_ID_RUN for slot in runs):
+            raise ValueError("an id run's letters are empty or too many")
         if any(len(combo.split(_ID_JOIN)) != len(slots) for combo in shape["combos"]):
             raise ValueError("an id combination that does not fit its shape")
