@@ -257,3 +257,26 @@ def test_an_inequality_keeps_the_high_side_in_its_range_and_on_its_grid():
     assert (balance <= high).all()
     assert high.max() <= limit.max() and high.min() >= limit.min()
     assert fake["limit"].str.fullmatch(r"\$\d{1,3}(,\d{3})*\.00").all()  # whole dollars, as the real limits
+
+
+def test_signs_are_written_where_the_real_values_write_them():
+    """ "+5.2%" came back "5.2%", and "$-7.08" as "-$7.08"."""
+    rng = np.random.default_rng(0)
+    changes = rng.normal(0, 3, 400)
+    frame = pd.DataFrame(
+        {
+            "change": [f"{v:+.1f}%" for v in changes],
+            "amount": [f"${v:.2f}" if v >= 0 else f"$-{-v:.2f}" for v in rng.normal(20, 40, 400)],
+        }
+    )
+    model = get_model("copula", random_state=0).fit(frame)
+    assert model.metadata_.columns["change"].number_format == "+0.0%;-0.0%"
+    assert model.metadata_.columns["amount"].number_format == "$0.00;$-0.00"
+    fake = model.sample(500, random_state=0)
+    assert (
+        fake["change"].str.fullmatch(r"[+-]\d+\.\d%|0\.0%").all()
+        and fake["change"].str.startswith("+").mean() > 0.3
+    )
+    assert fake["amount"].str.fullmatch(r"\$-?\d+\.\d\d").all() and fake["amount"].str.startswith("$-").any()
+    for pattern in ("+0.0%;-0.0%", "$0.00;$-0.00", "$#,##0.00;($#,##0.00)", "0;-0"):
+        assert str(NumberFormat.parse(pattern)) == ("0" if pattern == "0;-0" else pattern)

@@ -7,8 +7,10 @@ synthetic file reads like the real one.
 The format is a spreadsheet-style pattern kept in the column's metadata (``number_format``): a prefix, then
 ``#,##0`` (thousands grouped with ",") or ``0``, then optionally "." with a ``0`` for each decimal always
 written and a ``#`` for each one written when not zero, then a suffix: "$#,##0.00", "0.##%", "#,##0 kg".
-Negative numbers are read with their minus before or after the prefix ("-$5.00", "$-5.00") and written before
-it, or in parentheses where the real ones are ("($5.00)": the pattern "$#,##0.00;($#,##0.00)"). Values may
+Negative numbers are read with their minus before or after the prefix ("-$5.00", "$-5.00") and written where
+most real ones write it ("$-5.00": the pattern "$#,##0.00;$-#,##0.00"), or in parentheses where the real ones
+are ("($5.00)": "$#,##0.00;($#,##0.00)"); positive numbers keep a "+" where most real ones have one
+("+5.2%": "+0.0%;-0.0%"). Values may
 leave the prefix or suffix out ("5.00" among "$5.00"). A decimal comma is not read: "1,234" is one thousand
 two hundred and thirty-four, and "0,478" no number.
 
@@ -19,6 +21,7 @@ unit (letters and a few unit signs: " kg", "°C", " mg/dL").
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -60,29 +63,53 @@ class NumberFormat:
     fixed: int  # decimals always written
     optional: int  # further decimals, written when not zero
     parentheses: bool = False  # negative numbers written "($5.00)", as accounts do
+    plus: bool = False  # positive numbers written with their sign ("+5.2%", as changes are)
+    sign_after_prefix: bool = False  # signs written after the prefix ("$-7.08")
 
     @classmethod
     def parse(cls, pattern: str) -> NumberFormat:
         """The format a pattern names; a ``ConfigError`` for one that is not a number pattern."""
-        positive, _, negative = pattern.partition(";") if isinstance(pattern, str) else ("", "", "")
-        found = _PATTERN.match(positive)
-        if found is None or negative not in ("", f"({positive})"):
+        positive = pattern.partition(";")[0] if isinstance(pattern, str) else ""
+        found = _PATTERN.match(positive.replace("+", "", 1))
+        formats = []
+        if found is not None:
+            fixed, optional = len(found["fixed"] or ""), len(found["optional"] or "")
+            if fixed + optional > _MAX_DECIMALS:
+                raise ConfigError(f"number_format {pattern!r} asks for over {_MAX_DECIMALS} decimals")
+            grouped = found["whole"] == "#,##0"
+            formats = [
+                cls(found["prefix"], found["suffix"], grouped, fixed, optional, *flags)
+                for flags in itertools.product((False, True), repeat=3)
+            ]
+        # the pattern names one format when it is that format's own writing (both sections spelt out too)
+        named = next((c for c in formats if pattern in (str(c), ";".join(c._sections()))), None)
+        if named is None:
             raise ConfigError(
                 f"number_format {pattern!r} is not a number pattern; write it as prefix + '#,##0' or '0' + "
                 "optional '.' with '0' per fixed and '#' per optional decimal + suffix, e.g. '$#,##0.00' "
-                "(negative numbers in parentheses: '$#,##0.00;($#,##0.00)')"
+                "(negative numbers in parentheses: '$#,##0.00;($#,##0.00)'; a sign after the prefix: "
+                "'$0.00;$-0.00'; positive numbers with a sign: '+0.0%;-0.0%')"
             )
-        fixed, optional = len(found["fixed"] or ""), len(found["optional"] or "")
-        if fixed + optional > _MAX_DECIMALS:
-            raise ConfigError(f"number_format {pattern!r} asks for over {_MAX_DECIMALS} decimals")
-        grouped = found["whole"] == "#,##0"
-        return cls(found["prefix"], found["suffix"], grouped, fixed, optional, bool(negative))
+        return named
 
     def __str__(self) -> str:
+        positive, negative = self._sections()
+        plain = not (self.parentheses or self.plus or self.sign_after_prefix)
+        return positive if plain else f"{positive};{negative}"
+
+    def _sections(self) -> tuple[str, str]:
+        """The pattern's positive and negative sections, spelt out."""
         decimals = "0" * self.fixed + "#" * self.optional
         whole = "#,##0" if self.grouped else "0"
-        positive = self.prefix + whole + ("." + decimals if decimals else "") + self.suffix
-        return f"{positive};({positive})" if self.parentheses else positive
+        number = whole + ("." + decimals if decimals else "") + self.suffix
+        negative = f"({self.prefix}{number})" if self.parentheses else self._signed("-", number)
+        return self._signed("+" if self.plus else "", number), negative
+
+    def _signed(self, sign: str, number: str) -> str:
+        """``number`` (digits and suffix) behind the prefix, with ``sign`` where this format writes it."""
+        if self.sign_after_prefix:
+            return f"{self.prefix}{sign}{number}"
+        return f"{sign}{self.prefix}{number}"
 
     @property
     def is_money(self) -> bool:
@@ -126,9 +153,16 @@ class NumberFormat:
         widths = set(parts["fraction"].fillna("").str.len())
         if max(widths) > _MAX_DECIMALS:
             return None
+        # signs as most values write them: "+5.2%" for positive changes, "$-7.08" after the prefix
+        signed = (parts["sign"] != "") | (parts["inner_sign"] != "")
+        positive = (parts["sign"] != "-") & (parts["inner_sign"] != "-") & (parts["open"] == "")
+        with_plus = (parts["sign"] == "+") | (parts["inner_sign"] == "+")
+        plus = bool(positive.any() and with_plus[positive].mean() >= 0.5)
+        after = bool(prefix and signed.any() and (parts["inner_sign"] != "")[signed].mean() >= 0.5)
+        signs = (parentheses, plus, after)
         if widths <= {0, max(widths)}:  # "$5" among "$5.50": amounts in cents, written "$5.00"
-            return cls(prefix, suffix, grouped, max(widths), 0, parentheses)
-        return cls(prefix, suffix, grouped, min(widths), max(widths) - min(widths), parentheses)
+            return cls(prefix, suffix, grouped, max(widths), 0, *signs)
+        return cls(prefix, suffix, grouped, min(widths), max(widths) - min(widths), *signs)
 
     def read(self, series: pd.Series) -> pd.Series:
         """Floats from text in this format (numbers as they are); anything else becomes NaN.
@@ -160,10 +194,12 @@ class NumberFormat:
                 whole, _, fraction = digits.partition(".")
                 fraction = fraction[: self.fixed] + fraction[self.fixed :].rstrip("0")
                 digits = whole + ("." + fraction if fraction else "")
-            text = f"{self.prefix}{digits}{self.suffix}"
-            if value < 0 and float(digits.replace(",", "")) != 0:
-                text = f"({text})" if self.parentheses else "-" + text
-            written.append(text)
+            zero = float(digits.replace(",", "")) == 0
+            if value < 0 and not zero and self.parentheses:
+                written.append(f"({self.prefix}{digits}{self.suffix})")
+                continue
+            sign = "" if zero else "-" if value < 0 else "+" if self.plus else ""
+            written.append(self._signed(sign, digits + self.suffix))
         return pd.Series(written, name=name, dtype=object)
 
 
