@@ -105,17 +105,19 @@ def test_per_class_generators_learn_each_class_from_its_own_rows(three_classes) 
 
 def test_ids_of_added_rows_are_new_and_unique_per_class_or_conditional(three_classes) -> None:
     """A per-class model counted its ids on from its own class's largest (other classes' real ids), and
-    each class's conditional draw started from the same row (the same ids twice)."""
+    drew text ids of its own (the classes' ids met: about 40 of 400 here); each class's conditional draw
+    started from the same row."""
     order = three_classes.sort_values("label").index  # each class's ids in a range of its own
     real = three_classes.assign(
-        row_id=pd.Series(range(len(order)), index=order), ref=[f"R-{i:05d}" for i in range(len(order))]
+        row_id=pd.Series(range(len(order)), index=order), ref=[f"R{i:03d}" for i in range(len(order))]
     )
     for per_class in (True, False):
         both = augment(
-            real, "label", "copula", rows_per_class={3: 40, 2: 25}, per_class=per_class, random_state=0
+            real, "label", "copula", rows_per_class={3: 200, 2: 200}, per_class=per_class, random_state=0
         )
         # text ids are not checked against the real ones (the model keeps none): new ones unique
         assert both["row_id"].is_unique and both["ref"].iloc[len(real) :].is_unique, per_class
+        assert both["ref"].iloc[len(real) :].str.fullmatch(r"R\d{3}").all()
 
 
 def test_a_fitted_generator_is_sampled_conditionally(default_frame) -> None:

@@ -37,6 +37,7 @@ from sklearn.metrics import average_precision_score, f1_score, recall_score, roc
 from sklearn.model_selection import train_test_split
 
 from synthloom.data.encoders import column_numbers
+from synthloom.data.identifiers import IdentifierEncoder
 from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import single_threaded
@@ -229,8 +230,8 @@ def synthetic_rows(
         parts = [
             build_generator(model, model_params, seed)
             .fit(data[data[target] == label], meta, constraints=constraints)
-            .sample(n, first_row=first_row)
-            for (label, n), seed, first_row in zip(plan.items(), seeds, _first_rows(plan), strict=False)
+            .sample(n)
+            for (label, n), seed in zip(plan.items(), seeds, strict=False)
         ]
     else:
         generator = build_generator(model, model_params, random_state)
@@ -241,27 +242,23 @@ def synthetic_rows(
         elif target not in generator.metadata_.columns:
             raise ConfigError(f"the fitted generator was not trained on a column {target!r}")
         parts = [
-            generator.sample(n, conditions={target: label}, random_state=seed, first_row=first_row)
-            for (label, n), seed, first_row in zip(plan.items(), seeds, _first_rows(plan), strict=False)
+            generator.sample(n, conditions={target: label}, random_state=seed)
+            for (label, n), seed in zip(plan.items(), seeds, strict=False)
         ]
     if not parts:
         return data.iloc[:0].copy()
-    rows = _ids_past_the_real_ones(pd.concat(parts, ignore_index=True), data, meta)
+    rows = _new_ids(pd.concat(parts, ignore_index=True), data, meta, seeds[0])
     return rows[list(data.columns)].astype(data.dtypes.to_dict(), errors="ignore")
 
 
-def _first_rows(plan: Mapping[Hashable, int]) -> list[int]:
-    """Where each class's rows start among the synthetic ones: their ids follow on, not repeat."""
-    return np.concatenate([[0], np.cumsum(list(plan.values()))[:-1]]).astype(int).tolist()
-
-
-def _ids_past_the_real_ones(rows: pd.DataFrame, data: pd.DataFrame, meta: Metadata) -> pd.DataFrame:
-    """Number the synthetic rows' numeric ids on from the largest real one (a model fitted on one class
-    counts from that class's largest id, which other classes' real rows may hold)."""
+def _new_ids(rows: pd.DataFrame, data: pd.DataFrame, meta: Metadata, seed: int) -> pd.DataFrame:
+    """The synthetic rows' ids, drawn once for all classes from the real table's ids: numbers past the
+    largest real one, text ids unique across classes (a model fitted on one class counts from that class's
+    largest id, which other classes' real rows may hold, and draws text ids of its own)."""
+    rng = np.random.default_rng(seed)
     for name in meta.columns_of(ColumnKind.IDENTIFIER):
-        if pd.api.types.is_numeric_dtype(rows[name]) and data[name].notna().any():
-            numbered = pd.Series(np.arange(len(rows)) + int(data[name].max()) + 1, index=rows.index)
-            rows[name] = numbered.where(rows[name].notna())
+        encoder = IdentifierEncoder(name, meta.columns[name]).fit(data[name], rng)
+        rows[name] = encoder.ids(0, len(rows)).set_axis(rows.index).where(rows[name].notna())
     return rows
 
 

@@ -188,3 +188,31 @@ def test_random_runs_of_other_scripts_draw_their_letters():
     assert drawn.str.fullmatch(r"(Иван|Мария|Олег|Анна|Пётр) [А-Я][а-я]+").all() and drawn.is_unique
     drawn = IdentifierEncoder("c", spec).fit(chinese, np.random.default_rng(0)).ids(0, 2000)
     assert drawn.str.fullmatch(r"[王李张刘陈杨赵黄周吴]{2}[1-9]\d*").all()
+
+
+def test_ids_follow_the_row_differ_by_column_and_runs_that_meet_are_drawn_again():
+    """Files written before ids had a key gave every column of one form the same ids (sender = receiver);
+    long ids spelled from a hash moved with the other rows of a draw; a random run spelling a kept one
+    ("123/45-C" drawn and kept) repeated ids (131 in 50,000)."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(1)
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    ibans = pd.Series([f"DE{v:08d}" for v in rng.choice(10**8, 500, replace=False)])
+    state = IdentifierEncoder("sender", spec).fit(ibans, rng).state()
+    del state["key"]
+    sender, receiver = (IdentifierEncoder.from_state(name, spec, state).ids(0, 200) for name in ("a", "b"))
+    assert not sender.isin(receiver).any()
+    words = pd.Series(
+        [
+            " ".join("".join(rng.choice(list("abcdefgh"), rng.integers(3, 12))).title() for _ in range(3))
+            for _ in range(300)
+        ]
+    )
+    names = IdentifierEncoder("name", spec).fit(words, rng)
+    assert names.ids(0, 1000).iloc[500:].tolist() == names.ids(500, 500).tolist()
+    codes = pd.Series(
+        [f"{rng.integers(1, 999)}/{rng.integers(1, 99)}-{rng.choice(list('ABCxyz'))}" for _ in range(30)]
+    )
+    assert IdentifierEncoder("code", spec).fit(codes.drop_duplicates(), rng).ids(0, 50_000).is_unique

@@ -12,6 +12,7 @@ numbers its rows 0, 1, 2, ... (``_deal``). Ids repeat only where a variant has f
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import warnings
@@ -77,6 +78,7 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
 # common length, drawing every id at that length would lose them.
 FIXED_LENGTH_SHARE = 0.9
 MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
+ID_REDRAWS = 20  # rounds of drawing again the ids one draw holds twice
 # A run of letters or digits is drawn as it is (a domain, a prefix, a common first name) when at least this
 # many ids hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
 MIN_SHARED_RUN = 5
@@ -293,11 +295,14 @@ def _deal(
     return option, dealt, dealt_blocks
 
 
-def _spell(numbers: np.ndarray, sizes: list[np.ndarray], keys: np.ndarray) -> tuple[list[np.ndarray], bool]:
+def _spell(
+    numbers: np.ndarray, sizes: list[np.ndarray], keys: np.ndarray, places: list[int] | None = None
+) -> tuple[list[np.ndarray], bool]:
     """The digits of each row's id in mixed radix (``sizes``: per character, each row's base): the id
-    ``numbers`` gives after a keyed permutation of the row's variant, or from a hash of it where the variant
-    holds more than ``MAX_PERMUTED_IDS`` ids. Also whether a number went past its variant's ids (the
-    output then repeats ids)."""
+    ``numbers`` gives after a keyed permutation of the row's variant, or from a hash of it (salted with
+    each character's ``places``, which other rows do not move) where the variant holds more than
+    ``MAX_PERMUTED_IDS`` ids. Also whether a number went past its variant's ids (ids then repeat)."""
+    places = list(range(len(sizes))) if places is None else places
     log_size = np.sum([np.log2(size.astype(float)) for size in sizes], axis=0) if sizes else 0.0
     small = np.asarray(log_size < math.log2(MAX_PERMUTED_IDS) - 1) & np.ones(numbers.shape, dtype=bool)
     total = np.ones(numbers.shape, dtype=np.uint64)
@@ -307,11 +312,11 @@ def _spell(numbers: np.ndarray, sizes: list[np.ndarray], keys: np.ndarray) -> tu
     value[small] = _permute(numbers[small] % total[small], total[small], keys[small])
     hashed = None if small.all() else _salted(keys, numbers)
     digits = []
-    for position, size in enumerate(sizes):
+    for place, size in zip(places, sizes, strict=True):
         base = size.astype(np.uint64)
         digit = value % base
         if hashed is not None:
-            digit = np.where(small, digit, _salted(hashed, position) % base)
+            digit = np.where(small, digit, _salted(hashed, place) % base)
         digits.append(digit.astype(np.int64))
         value //= base
     return digits, bool(np.any(numbers[small] >= total[small]))
@@ -386,7 +391,8 @@ def _shape_ids(
         case[drawn] = choice["cases"]
         runs[i] = (drawn, *_run_spelling(slot, case, length))
     bases = [base[:, j] for _, base, _, _ in runs.values() for j in range(base.shape[1])]
-    spelled, repeats = _spell(numbers, bases, keys)
+    places = [i * MAX_ID_RUN + j for i, (_, base, _, _) in runs.items() for j in range(base.shape[1])]
+    spelled, repeats = _spell(numbers, bases, keys, places)
     digits = iter(spelled)
     out = np.full(numbers.size, "", dtype=object)
     for i, slot in enumerate(shape["slots"]):
@@ -469,9 +475,12 @@ class IdentifierEncoder(ColumnEncoder):
         if self.alphabets is None and self.shapes is None:
             return pd.Series(self.start + rows.astype(np.int64), name=self.name).astype(self.dtype)
         keys = np.full(rows.shape, self.key, dtype=np.uint64)
-        drawn, repeats = (
-            self._shaped_ids(rows, keys) if self.shapes is not None else self._fixed_ids(rows, keys)
-        )
+        if self.shapes is None:
+            drawn, repeats = self._fixed_ids(rows, keys)
+        else:
+            drawn, ran_out = self._shaped_ids(rows, keys)
+            redrawn, left = self._draw_repeats_again(drawn, rows, keys)
+            repeats = left or (ran_out and redrawn)  # a form that ran out repeats across draws too
         if repeats:
             warnings.warn(
                 f"column {self.name!r}: the output has more rows than new ids of the real ids' form; some "
@@ -480,6 +489,17 @@ class IdentifierEncoder(ColumnEncoder):
                 stacklevel=2,
             )
         return pd.Series(drawn, name=self.name, dtype=object)
+
+    def _draw_repeats_again(self, drawn: np.ndarray, rows: np.ndarray, keys: np.ndarray) -> tuple[bool, bool]:
+        """Draw again, in place and under new keys, the ids this draw holds twice (a run drawn at random can
+        spell one that other ids keep as it is; a form's ids can run out). Returns whether some were, and
+        whether some still repeat after ``ID_REDRAWS`` rounds."""
+        for attempt in range(ID_REDRAWS + 1):
+            again = np.flatnonzero(pd.Series(drawn).duplicated().to_numpy())  # the later of two
+            if not again.size or attempt == ID_REDRAWS:
+                return attempt > 0, bool(again.size)
+            drawn[again] = self._shaped_ids(rows[again], _salted(keys[again], attempt + 1))[0]
+        return True, True
 
     def _fixed_ids(self, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, bool]:
         sizes = [np.full(rows.shape, len(alphabet), dtype=np.uint64) for alphabet in self.alphabets]
@@ -521,10 +541,16 @@ class IdentifierEncoder(ColumnEncoder):
         )
         encoder.shapes = state.get("shapes")  # files written before: every text id at one length
         encoder.missing_share = float(state.get("missing_share", 0.0))  # before: no missing ids
-        encoder.key = int(state.get("key", 0)) % 2**64  # before: ids drawn at random, no key
+        # files written before ids had a key: one from the column's name, so that two columns differ
+        encoder.key = int(state["key"]) % 2**64 if "key" in state else _name_key(name)
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
         return encoder
+
+
+def _name_key(name: str) -> int:
+    """A key from a column's name (the same on every machine, unlike ``hash``)."""
+    return int.from_bytes(hashlib.sha256(str(name).encode()).digest()[:8], "little")
 
 
 def _check_shapes(shapes: list[dict[str, Any]]) -> None:
