@@ -22,7 +22,7 @@ from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_sc
 
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind
 from synthloom.metrics.encoding import MIN_ROWS, TableEncoder, Tables, single_threaded, subsample_index
-from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score, grade
+from synthloom.metrics.result import INFO, FamilyResult, Score, grade
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
 MAX_TEST_ROWS = 50_000  # real test rows scored: plenty for 3-decimal metrics, bounded memory
@@ -91,6 +91,9 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     data = _encode(tables, target, *frames, random_state)
     with single_threaded():
         table = _tstr_table(data, random_state)
+    reason = _why_not_predictable(table, data.task)
+    if reason:  # the table stays, to show it
+        return FamilyResult("utility", tables={"tstr_trtr": table}, not_computed=reason)
     result = FamilyResult("utility", scores=_utility_scores(table, data.task), tables={"tstr_trtr": table})
     if note:
         result.warnings.append(note)
@@ -119,6 +122,19 @@ def _why_not_rows(frames: list[pd.DataFrame], target: str) -> str | None:
                 f"the target {target!r} has a single value in the {source} rows, so there is nothing to learn"
             )
     return None
+
+
+def _why_not_predictable(table: pd.DataFrame, task: str) -> str | None:
+    """Why the gap would mean nothing: models trained on real rows do no better than chance (synthetic rows
+    at chance then match them, and a small gap read "good")."""
+    main = "roc_auc" if task == "classification" else "r2"
+    trtr = float(table.loc[table["setting"] == "TRTR", main].mean())
+    if trtr >= _INFORMATIVE_TRTR[task]:
+        return None
+    return (
+        f"models trained on the real rows do no better than chance ({METRIC_LABELS[main]} {trtr:.3f}): the "
+        "target is not predictable from the other columns, so there is no use of the data to compare"
+    )
 
 
 def _empty_feature_warnings(frames: list[pd.DataFrame], target: str) -> list[str]:
@@ -278,15 +294,14 @@ def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
             " The synthetic rows hold a single value of the target, so a model trained on them can only "
             "predict that value."
         )
-    verdict = grade(trtr - tstr, good, fair, higher_is_better=False)
-    if not trtr >= _INFORMATIVE_TRTR[task]:
-        verdict = NOT_COMPUTED
-        gap_meaning += (
-            f" Trained on real rows, models do no better than chance ({label} {trtr:.3f}): the target is "
-            "not predictable from the other columns, so the gap says nothing about the synthetic rows."
-        )
     scores = [
-        Score("gap", f"TRTR - TSTR {label}", trtr - tstr, gap_meaning, verdict),
+        Score(
+            "gap",
+            f"TRTR - TSTR {label}",
+            trtr - tstr,
+            gap_meaning,
+            grade(trtr - tstr, good, fair, higher_is_better=False),
+        ),
         Score(
             "augmentation_gain",
             f"Augmentation gain ({label})",
