@@ -225,6 +225,9 @@ def test_numbers_with_a_decimal_comma_are_said_to_stay_text():
     weights = pd.Series([f"{v:.2f}".replace(".", ",") for v in rng.normal(100, 20, 300)], name="weight")
     with pytest.warns(DataWarning, match=r"'weight' holds numbers written with a decimal comma \('"):
         assert Metadata.infer(weights.to_frame()).columns["weight"].kind == ColumnKind.CATEGORICAL
+    amounts = pd.Series([f"{v:.2f}".replace(".", ",") for v in rng.uniform(0, 5000, 300)], name="amount")
+    with pytest.warns(DataWarning, match=r"'amount' holds numbers written with a decimal comma"):
+        Metadata.infer(amounts.to_frame())  # unique: drawn as ids, which it says too
     codes = pd.Series(rng.choice(["1,2", "3,4,5", "7", "8,9"], 300), name="codes")
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)
@@ -241,7 +244,7 @@ def test_a_declared_kind_the_values_cannot_have_is_refused_with_what_to_do():
         DataError, match=r"'age' is declared boolean but holds 71 values \(18, 19, 20, \.\.\.\)"
     ):
         get_model("copula").fit(frame, Metadata.from_dict({"columns": {"age": {"kind": "boolean"}}}))
-    flags = pd.DataFrame({"ok": ["true", "False", "1", None] * 10, "x": np.arange(40)})
+    flags = pd.DataFrame({"ok": ["true", "False", "1", None, "?"] * 10, "x": np.arange(50)})  # "?": missing
     get_model("copula").fit(flags, Metadata.from_dict({"columns": {"ok": {"kind": "boolean"}}}))
     wrong = {"columns": {"day": {"kind": "datetime", "datetime_format": "%d/%m/%Y"}}}
     with pytest.raises(

@@ -130,6 +130,9 @@ def test_a_time_of_day_condition_is_read_on_the_columns_day():
         model.sample(20, conditions={"at": ("10:00:00", "12:00")})["at"].between("10:00:00", "12:00:59").all()
     )
     assert model.sample(5, conditions={"at": "10:15"})["at"].str.startswith("10:15:").all()
+    import datetime
+
+    assert model.sample(5, conditions={"at": datetime.time(10, 15)})["at"].str.startswith("10:15:").all()
 
 
 def test_dates_written_day_first_are_asked_for_in_that_form():
@@ -151,6 +154,12 @@ def test_dates_written_day_first_are_asked_for_in_that_form():
     assert read(model.sample(20, conditions={"when": "2020-02-03"}, random_state=0)).dt.day.eq(3).all()
     with pytest.raises(ConditionError, match=r"written as the column writes them: '%d/%m/%Y %H:%M'"):
         model.sample(5, conditions={"when": "02-03-2020"})  # neither the column's form nor ISO
+    month = read(model.sample(20, conditions={"when": "Feb 2020"}, random_state=0))  # words: no doubt
+    assert month.dt.month.eq(2).all()
+    from synthloom.data.encoders import read_period
+
+    start, end = read_period(pd.Timestamp("2020-02-03 14:00"))  # its minute, as the text "14:00" names
+    assert (start, end) == (pd.Timestamp("2020-02-03 14:00"), pd.Timestamp("2020-02-03 14:00:59.999999"))
     ruled = get_model("copula", random_state=0).fit(
         real, constraints=[Range("when", "01/02/2020", "10/03/2020")]
     )

@@ -169,12 +169,13 @@ _FORMAT_UNITS = (
 )
 _TIME_CODES = re.compile(r"[ T,]*%[HIMSfpzZ]")
 _ISO_STAMP = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2}(?:[ T].*)?)?)?")
+# a stamp names its finest unit that is set, at least its minute once it has a time ("14:00" as text does)
 _CLOCK_UNITS = (
     ("nanosecond", "ns"),
     ("microsecond", "us"),
     ("second", "s"),
     ("minute", "min"),
-    ("hour", "h"),
+    ("hour", "min"),
 )
 
 
@@ -185,7 +186,8 @@ def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Time
     Text is read in the column's own ``datetime_format`` first, or in its date part, so that a column
     written day first reads "03/02/2020" as 3 February; then as ISO text ("2020-02-03"), or as pandas reads
     text where the column does not write the day before a month number. A stamp (``Timestamp``,
-    ``datetime``, ``date``) names its finest unit that is set: a midnight, its day.
+    ``datetime``, ``date``) names its finest unit that is set, its minute at least once it has a time
+    (14:00 as "14:00" does); a midnight, its day.
 
     Raises:
         ValueError: not a date or time, or text in no form the column's own or ISO.
@@ -199,7 +201,8 @@ def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Time
                 continue
             unit = next(unit for code, unit in _FORMAT_UNITS if code in own)
             return _period_bounds(stamp, unit)
-        if not _ISO_STAMP.fullmatch(text) and _day_first(datetime_format):
+        # numbers alone ("03/02/2020") read month first: refused on a column written day first
+        if not _ISO_STAMP.fullmatch(text) and _day_first(datetime_format) and not _has_letters(text):
             raise ValueError(f"not in the column's format {datetime_format!r} or ISO")
         period = pd.Period(text)
         return period.start_time, period.end_time.floor("us")
@@ -208,6 +211,11 @@ def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Time
         raise ValueError("a missing stamp")
     unit = next((unit for part, unit in _CLOCK_UNITS if getattr(stamp, part)), "D")
     return _period_bounds(stamp, unit)
+
+
+def _has_letters(text: str) -> bool:
+    """Whether a date names its month in words ("Feb 2020"), which no reading mistakes for a day."""
+    return any(c.isalpha() for c in text)
 
 
 def _own_formats(datetime_format: str | None) -> list[str]:

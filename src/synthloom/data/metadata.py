@@ -192,6 +192,7 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
 def _check_two_values(series: pd.Series) -> None:
     """A column declared boolean holds two values at most (spelt as the reader likes: True, "true", 1)."""
     spelt = series.dropna().astype(str).str.strip().str.lower()
+    spelt = spelt[~spelt.isin(MISSING_MARKS)]  # "?", "NA", "" for a missing flag
     values = spelt.replace({"true": "1", "false": "0", "1.0": "1", "0.0": "0"}).unique()
     if len(values) > 2:
         shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in series.dropna().unique()[:3])
@@ -307,6 +308,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     # categories, every synthetic value would be a real one. Text with repeats stays categories: drawn by
     # shape, structured values (times, "142/80") would come out invalid ("97:57:75")
     if len(text) >= 20 and n_unique == len(text):
+        _warn_of_decimal_commas(series.name, text.iloc[:200])
         return ColumnSpec(ColumnKind.IDENTIFIER)
     if _ID_NAME.search(str(series.name)) and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)

@@ -192,6 +192,8 @@ def _on_first_day(value: Any) -> Any:
     time-of-day column's stamps are read on (a time alone would be read as today's)."""
     if isinstance(value, tuple | list):
         return tuple(_on_first_day(end) for end in value)
+    if isinstance(value, datetime.time):
+        return datetime.datetime.combine(datetime.date(1900, 1, 1), value)
     return f"1900-01-01 {value}" if isinstance(value, str) and value.strip() else value
 
 
