@@ -544,3 +544,20 @@ def test_stamps_on_a_clock_grid_are_drawn_on_it():
     ends = frame.assign(end=frame["minute"] + pd.to_timedelta(rng.integers(0, 600, 400), unit="min"))
     ruled = get_model("copula", random_state=0).fit(ends, constraints=[Inequality("minute", "end")])
     assert ruled.sample(300)["end"].dt.second.eq(0).all()
+    # the zone's clock: Kolkata's whole hours (UTC's half hours), Berlin's midnights (UTC's 22:00 or 23:00)
+    from synthloom.data.constraints import Range
+
+    zoned = pd.DataFrame(
+        {
+            "hour": (start + pd.to_timedelta(rng.integers(0, 5_000, 400), unit="h")).tz_localize(
+                "Asia/Kolkata"
+            ),
+            "day": (start + pd.to_timedelta(rng.integers(0, 700, 400), unit="D")).tz_localize(
+                "Europe/Berlin"
+            ),
+        }
+    )
+    kept = get_model("copula", random_state=0).fit(zoned, constraints=[Range("day", high="2022-06-30")])
+    fake = kept.sample(500, random_state=0)
+    assert fake["hour"].dt.minute.eq(0).all() and fake["day"].dt.hour.eq(0).all()  # were 47% / 45% off
+    assert fake["day"].max() == pd.Timestamp("2022-06-30", tz="Europe/Berlin")  # Berlin's 30 June, whole

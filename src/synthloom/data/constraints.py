@@ -42,10 +42,13 @@ from synthloom.data.encoders import (
     column_zone,
     dtype_name,
     is_missing_value,
+    on_wall_grid,
     read_period,
+    stamp_seconds,
     text_offset,
     to_datetimes,
     to_float,
+    wall_seconds,
 )
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
 from synthloom.data.number_text import NumberFormat
@@ -88,11 +91,12 @@ class NumericColumn:
         values = column.numbers(series)
         present = values[~np.isnan(values)]
         if spec.kind == ColumnKind.DATETIME:
-            whole_days = present.size and np.all(present % _DAY == 0)
-            grid = _clock_grid(present) if present.size else None  # whole minutes, quarter hours
-            column.step = _DAY if whole_days else float(grid) if grid else 10.0 ** -_second_digits(present)
             column.fraction_width = _fraction_width(series, spec.datetime_format)
             column.offset = text_offset(series, spec.datetime_format)
+            wall = wall_seconds(present, column.zone)  # the zone's days and whole hours
+            whole_days = present.size and np.all(wall % _DAY == 0)
+            grid = _clock_grid(wall) if present.size else None  # whole minutes, quarter hours
+            column.step = _DAY if whole_days else float(grid) if grid else 10.0 ** -_second_digits(present)
         elif spec.kind == ColumnKind.INTEGER:
             column.step = 1.0
         elif present.size:
@@ -104,8 +108,15 @@ class NumericColumn:
         is_datetime = self.kind == ColumnKind.DATETIME
         return column_numbers(series, is_datetime, self.datetime_format, self.number_format)
 
+    @property
+    def zone(self) -> Any:
+        """The zone whose clock a datetime column's days and hours are on (None: UTC, or no datetime)."""
+        return column_zone(self.dtype, self.offset) if self.kind == ColumnKind.DATETIME else None
+
     def up(self, values: np.ndarray) -> np.ndarray:
         """The nearest representable values at or above ``values`` (so a repaired bound still holds)."""
+        if self.step is not None and self.step >= 60:  # days, hours, minutes: on the zone's clock
+            return on_wall_grid(values, self.step, np.ceil, self.zone)
         if self.step is not None:
             return np.ceil(values / self.step) * self.step
         if self.decimals is not None:
@@ -115,6 +126,8 @@ class NumericColumn:
 
     def down(self, values: np.ndarray) -> np.ndarray:
         """The nearest representable values at or below ``values``."""
+        if self.step is not None and self.step >= 60:
+            return on_wall_grid(values, self.step, np.floor, self.zone)
         return -self.up(-values)
 
     def nearest(self, values: np.ndarray) -> np.ndarray:
@@ -262,19 +275,22 @@ class Range(Constraint):
     def fit(self, data: pd.DataFrame, metadata: Metadata) -> None:
         spec = _numeric_spec(self, self.column, metadata)
         self.info_ = NumericColumn.learn(data[self.column], spec)
-        low, high = (self._bound(v, spec) for v in (self.low, self.high))
+        low, high = (self._bound(v, spec, end) for v, end in ((self.low, 0), (self.high, 1)))
         self.bounds_ = (-math.inf if low is None else low, math.inf if high is None else high)
         if self.bounds_[0] > self.bounds_[1]:
             raise ConfigError(f"rule {self.name!r}: the low bound is above the high bound")
 
-    def _bound(self, value: Any, spec: ColumnSpec) -> float | None:
+    def _bound(self, value: Any, spec: ColumnSpec, end: int) -> float | None:
+        """A bound as a number; a date as the column writes it ("03/02/2020" day first) or ISO, in the
+        column's zone, a high one to the end of the day (month...) it names, as a condition's."""
         if value is None:
             return None
-        is_datetime = spec.kind == ColumnKind.DATETIME
-        try:  # a date as the column writes it ("03/02/2020" day first), or ISO
-            return read_period(value, spec.datetime_format)[0].value / 1e9 if is_datetime else float(value)
+        try:
+            if spec.kind != ColumnKind.DATETIME:
+                return float(value)
+            return stamp_seconds(read_period(value, spec.datetime_format)[end], self.info_.zone)
         except (TypeError, ValueError):
-            kind = "a date" if is_datetime else "a number"
+            kind = "a date" if spec.kind == ColumnKind.DATETIME else "a number"
             raise ConfigError(f"rule {self.name!r}: bound {value!r} is not {kind}") from None
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:

@@ -213,6 +213,15 @@ def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Time
     return _period_bounds(stamp, unit)
 
 
+def stamp_seconds(stamp: pd.Timestamp, zone: Any) -> float:
+    """A stamp as seconds since the epoch; without a zone, read in the column's ``zone`` ("2024-03-10" on
+    a Berlin column: Berlin's midnight; a clock time a DST change skips or repeats: the first instant at or
+    after it)."""
+    if zone is not None and stamp.tzinfo is None:
+        stamp = stamp.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+    return stamp.value / 1e9
+
+
 def _has_letters(text: str) -> bool:
     """Whether a date names its month in words ("Feb 2020"), which no reading mistakes for a day."""
     return any(c.isalpha() for c in text)
@@ -396,6 +405,34 @@ def _second_digits(seconds: np.ndarray) -> int:
 CLOCK_GRIDS = (3600, 1800, 900, 600, 300, 60)
 
 
+def wall_seconds(seconds: np.ndarray, zone: Any) -> np.ndarray:
+    """Seconds since the epoch as the clock on the wall in ``zone`` shows them (its offset added); as they
+    are without a zone."""
+    if zone is None or not len(seconds):
+        return seconds
+    stamps = pd.DatetimeIndex(pd.to_datetime(seconds, unit="s", utc=True)).tz_convert(zone)
+    return _naive_seconds(stamps.tz_localize(None))
+
+
+def on_wall_grid(seconds: np.ndarray, step: float, to_grid: Any, zone: Any) -> np.ndarray:
+    """``seconds`` moved onto a grid of ``step`` seconds of ``zone``'s clock (``to_grid``: ``np.round``,
+    ``np.ceil`` or ``np.floor``, on multiples of the step); a clock time a DST change skips moves forward."""
+    finite = np.isfinite(seconds)
+    if zone is None or not finite.any():
+        return to_grid(seconds / step) * step
+    wall = to_grid(wall_seconds(seconds[finite], zone) / step) * step
+    local = pd.DatetimeIndex(pd.to_datetime(wall, unit="s")).tz_localize(
+        zone, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward"
+    )
+    out = np.array(seconds, dtype=float)  # an open bound (infinite) stays so
+    out[finite] = _naive_seconds(local.tz_convert("UTC").tz_localize(None))
+    return out
+
+
+def _naive_seconds(stamps: pd.DatetimeIndex) -> np.ndarray:
+    return np.asarray((stamps - pd.Timestamp(0)) / pd.Timedelta(1, "s"), dtype=float)
+
+
 def _clock_grid(seconds: np.ndarray) -> int | None:
     """The coarsest of ``CLOCK_GRIDS`` every stamp lies on (None for days, which ``decimals`` holds, and
     for stamps with seconds)."""
@@ -535,11 +572,14 @@ class NumericEncoder(ColumnEncoder):
         self.has_missing = bool(missing.any())
         self.low, self.high = float(present.min()), float(present.max())
         self.fill = float(np.median(present))
-        self.decimals = self._rounding(present)
-        self.clock_grid = _clock_grid(present) if self.spec.kind == ColumnKind.DATETIME else None
         self.fraction_width = _fraction_width(series, self.spec.datetime_format)
         self.offset = text_offset(series, self.spec.datetime_format)
         self.dtype = dtype_name(series.dtype)
+        is_datetime = self.spec.kind == ColumnKind.DATETIME
+        # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
+        wall = wall_seconds(present, column_zone(self.dtype, self.offset)) if is_datetime else present
+        self.decimals = self._rounding(wall)
+        self.clock_grid = _clock_grid(wall) if is_datetime else None
         # spikes take 1/10 of the distinct values at most, so other values always remain for the score
         if self.method == "spikes":
             self.spikes = _frequent_values(present)
@@ -709,10 +749,9 @@ class NumericEncoder(ColumnEncoder):
         return self._restore_dtype(values)
 
     def _round(self, values: np.ndarray) -> np.ndarray:
-        if self.decimals == -1:  # whole days
-            return np.round(values / 86_400) * 86_400
-        if self.clock_grid:  # whole minutes, quarter hours, hours
-            return np.round(values / self.clock_grid) * self.clock_grid
+        step = 86_400 if self.decimals == -1 else self.clock_grid  # whole days; minutes, hours
+        if step:
+            return on_wall_grid(values, step, np.round, column_zone(self.dtype, self.offset))
         return np.round(values, self.decimals)
 
     def _restore_dtype(self, values: np.ndarray) -> pd.Series:

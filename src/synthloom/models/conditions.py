@@ -30,6 +30,7 @@ from synthloom.data.encoders import (
     column_zone,
     is_missing_value,
     read_period,
+    stamp_seconds,
 )
 from synthloom.data.metadata import ColumnKind
 from synthloom.data.number_text import read_number_text
@@ -259,21 +260,13 @@ def _is_open(bound: Any) -> bool:
 def _period(column: str, value: Any, zone: Any, datetime_format: str | None) -> tuple[float, float]:
     """The first and last instants of the day, month, minute... that one date or time names, as seconds."""
     try:
-        return tuple(_seconds(stamp, zone) for stamp in read_period(value, datetime_format))  # type: ignore[return-value]
+        return tuple(stamp_seconds(stamp, zone) for stamp in read_period(value, datetime_format))  # type: ignore[return-value]
     except (TypeError, ValueError, OverflowError):
         written = f" (written as the column writes them: {datetime_format!r}, or ISO: 2020-03-31)"
         raise ConditionError(
             f"condition on column {column!r} needs dates or times{written if datetime_format else ''}, "
             f"not {value!r}"
         ) from None
-
-
-def _seconds(stamp: pd.Timestamp, zone: Any) -> float:
-    """A stamp as seconds since the epoch; without a zone, read in the column's ``zone``."""
-    if zone is not None and stamp.tzinfo is None:  # "2024-03-10" on a Berlin column: Berlin's midnight
-        # a clock time a DST change skips or repeats: the first instant at or after it
-        stamp = stamp.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
-    return stamp.value / 1e9
 
 
 def _to_number(column: str, value: Any, number_format: str | None = None) -> float:
