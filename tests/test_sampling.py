@@ -243,11 +243,13 @@ def test_ids_stay_unique_across_chunks_parts_and_conditions(default_frame, tmp_p
     per_row = model.sample(400, conditions=pd.DataFrame({"student": ["Yes", "No"] * 200}), random_state=0)
     for frame in (ranged, per_row):
         assert all(frame[name].is_unique for name in ("customer_id", "customer", "tx"))
-    # ids follow the row: a draw that starts at row 5 has the ids rows 5 onwards have in any draw
-    later = model.sample(10, random_state=7, first_row=5)
+    # ids follow the row: a draw that starts at row 5 has the ids rows 5 onwards have under its id seed
+    later = model.sample(10, random_state=7, first_row=5, id_seed=3)
     assert later[list(ids)].equals(
         model.sample(15, random_state=3)[list(ids)].iloc[5:].reset_index(drop=True)
     )
+    other = model.sample(15, random_state=4)  # another seed, other text ids (joined files keep unique keys)
+    assert not other["customer"].isin(model.sample(15, random_state=3)["customer"]).any()
 
 
 def test_a_command_stopped_by_sigterm_cleans_up_like_ctrl_c(copula, tmp_path):

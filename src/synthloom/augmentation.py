@@ -37,7 +37,7 @@ from sklearn.metrics import average_precision_score, f1_score, recall_score, roc
 from sklearn.model_selection import train_test_split
 
 from synthloom.data.encoders import column_numbers
-from synthloom.data.identifiers import IdentifierEncoder
+from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
 from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import single_threaded
@@ -253,12 +253,22 @@ def synthetic_rows(
 
 def _new_ids(rows: pd.DataFrame, data: pd.DataFrame, meta: Metadata, seed: int) -> pd.DataFrame:
     """The synthetic rows' ids, drawn once for all classes from the real table's ids: numbers past the
-    largest real one, text ids unique across classes (a model fitted on one class counts from that class's
-    largest id, which other classes' real rows may hold, and draws text ids of its own)."""
+    largest real one, text ids unique across classes and none a real one (a model fitted on one class
+    counts from that class's largest id, which other classes' real rows may hold, and draws text ids of its
+    own)."""
     rng = np.random.default_rng(seed)
     for name in meta.columns_of(ColumnKind.IDENTIFIER):
         encoder = IdentifierEncoder(name, meta.columns[name]).fit(data[name], rng)
-        rows[name] = encoder.ids(0, len(rows)).set_axis(rows.index).where(rows[name].notna())
+        ids = encoder.ids(0, len(rows)).to_numpy()
+        # the real ids are at hand here: an added row holding one would repeat it in the table
+        real, drawn = set(data[name].dropna()), len(ids)
+        for _ in range(ID_REDRAWS):
+            clash = np.flatnonzero(pd.Series(ids).isin(real).to_numpy())
+            if not clash.size:
+                break
+            ids[clash] = encoder.ids(drawn, clash.size).to_numpy()  # ids of rows past the added ones
+            drawn += clash.size
+        rows[name] = pd.Series(ids, index=rows.index).where(rows[name].notna())
     return rows
 
 

@@ -161,14 +161,18 @@ class _ChunkDrawer:
     """Draws a chunk's rows, keeping the last chunk drawn: consecutive parts smaller than a chunk take
     their rows from one draw of it."""
 
-    def __init__(self, model: BaseGenerator, conditions: dict[str, Any] | None) -> None:
-        self.model, self.conditions = model, conditions or None
+    def __init__(self, model: BaseGenerator, conditions: dict[str, Any] | None, seed: int) -> None:
+        self.model, self.conditions, self.seed = model, conditions or None, seed
         self._last: tuple[Chunk, pd.DataFrame] | None = None
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
         if self._last is None or self._last[0] != chunk:
             frame = self.model.sample(
-                chunk.rows, conditions=self.conditions, random_state=chunk.seed, first_row=chunk.first_row
+                chunk.rows,
+                conditions=self.conditions,
+                random_state=chunk.seed,
+                first_row=chunk.first_row,
+                id_seed=self.seed,  # the run's: ids unique across its chunks and parts
             )
             self._last = (chunk, frame)
         return self._last[1]
@@ -241,7 +245,7 @@ def sample_to_file(
     fmt = table_format(path)
     with atomic_path(path) as tmp, _progress(console) as progress:
         task = progress.add_task("sample", total=n)
-        draw = _ChunkDrawer(model, conditions)
+        draw = _ChunkDrawer(model, conditions, seed)
         frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
         _write_rows(_TableWriter(tmp, fmt, None), frames, lambda k: progress.advance(task, k))
     return path
@@ -424,7 +428,7 @@ def sample_to_parts(
         if _complete_part(directory / name, fmt, stop - start, columns)
     }
     schema = _existing_schema(directory, list(parts), fmt)
-    draw = _ChunkDrawer(model, conditions)
+    draw = _ChunkDrawer(model, conditions, seed)
     with _progress(console) as progress:
         kept = sum(parts[name][1] - parts[name][0] for name in done)
         task = progress.add_task("sample", total=n, completed=kept)

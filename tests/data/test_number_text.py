@@ -280,3 +280,5 @@ def test_signs_are_written_where_the_real_values_write_them():
     assert fake["amount"].str.fullmatch(r"\$-?\d+\.\d\d").all() and fake["amount"].str.startswith("$-").any()
     for pattern in ("+0.0%;-0.0%", "$0.00;$-0.00", "$#,##0.00;($#,##0.00)", "0;-0"):
         assert str(NumberFormat.parse(pattern)) == ("0" if pattern == "0;-0" else pattern)
+    with pytest.raises(ConfigError, match=r"'-0\.0%' is not a number pattern"):  # wrote 6.2 as "-6.2%"
+        NumberFormat.parse("-0.0%")

@@ -186,3 +186,26 @@ def test_a_rare_but_possible_condition_draws_as_many_rows_as_its_rate_needs():
     assert len(rows) == 100 and rows["when"].dt.date.eq(pd.Timestamp("2021-06-01").date()).all()
     with pytest.raises(ConditionError, match="only 0 of 100 rows"):  # impossible: stops at the budget
         model.sample(100, conditions={"when": "2021-06-01", "x": (2.9, 2.95)}, random_state=0)
+
+
+def test_stamps_with_an_offset_are_the_instants_they_name_and_a_repeated_hour_is_kept():
+    """ "2024-06-01T10:00:00Z" on a Berlin column was read as Berlin's 10:00; rounding to the quarter hour
+    moved the hour the autumn clock change repeats onto its first pass (none left at 01:00 UTC)."""
+    from synthloom.data.constraints import Range
+
+    rng = np.random.default_rng(0)
+    stamps = pd.date_range("2024-10-26 22:00", "2024-10-27 02:45", freq="15min", tz="UTC")
+    berlin = pd.DataFrame({"at": stamps[rng.integers(0, len(stamps), 800)].tz_convert("Europe/Berlin")})
+    fake = get_model("copula", random_state=0).fit(berlin).sample(2000, random_state=0)["at"]
+    hours = fake.dt.tz_convert("UTC").dt.hour.value_counts(normalize=True)
+    assert hours.get(1, 0) > 0.1 and hours.get(0, 0) < 0.3  # was 0% and 39%
+    asked = (
+        get_model("copula", random_state=0)
+        .fit(berlin)
+        .sample(5, conditions={"at": "2024-10-27T01:30:00Z"}, random_state=0)["at"]
+    )
+    assert asked.dt.tz_convert("UTC").eq(pd.Timestamp("2024-10-27 01:30", tz="UTC")).all()
+    ruled = get_model("copula", random_state=0).fit(
+        berlin, constraints=[Range("at", low="2024-10-27T00:00:00Z")]
+    )
+    assert ruled.sample(500, random_state=0)["at"].min() >= pd.Timestamp("2024-10-27 00:00", tz="UTC")

@@ -168,6 +168,9 @@ _FORMAT_UNITS = (
     ("%y", "Y"),
 )
 _TIME_CODES = re.compile(r"[ T,]*%[HIMSfpzZ]")
+_WRITTEN_OFFSET = re.compile(
+    r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)? ?(?:Z|[+-]\d{2}:?\d{2})$"
+)  # a time, then its offset
 _ISO_STAMP = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2}(?:[ T].*)?)?)?")
 # a stamp names its finest unit that is set, at least its minute once it has a time ("14:00" as text does)
 _CLOCK_UNITS = (
@@ -201,6 +204,8 @@ def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Time
                 continue
             unit = next(unit for code, unit in _FORMAT_UNITS if code in own)
             return _period_bounds(stamp, unit)
+        if _WRITTEN_OFFSET.search(text):  # "2024-06-01T10:00:00Z", "... +02:00": the instant it names
+            return read_period(pd.Timestamp(text))
         # numbers alone ("03/02/2020") read month first: refused on a column written day first
         if not _ISO_STAMP.fullmatch(text) and _day_first(datetime_format) and not _has_letters(text):
             raise ValueError(f"not in the column's format {datetime_format!r} or ISO")
@@ -416,16 +421,14 @@ def wall_seconds(seconds: np.ndarray, zone: Any) -> np.ndarray:
 
 def on_wall_grid(seconds: np.ndarray, step: float, to_grid: Any, zone: Any) -> np.ndarray:
     """``seconds`` moved onto a grid of ``step`` seconds of ``zone``'s clock (``to_grid``: ``np.round``,
-    ``np.ceil`` or ``np.floor``, on multiples of the step); a clock time a DST change skips moves forward."""
+    ``np.ceil`` or ``np.floor``, on multiples of the step), each instant in its own UTC offset: the hour a
+    clock change repeats keeps both its instants."""
     finite = np.isfinite(seconds)
     if zone is None or not finite.any():
         return to_grid(seconds / step) * step
-    wall = to_grid(wall_seconds(seconds[finite], zone) / step) * step
-    local = pd.DatetimeIndex(pd.to_datetime(wall, unit="s")).tz_localize(
-        zone, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward"
-    )
     out = np.array(seconds, dtype=float)  # an open bound (infinite) stays so
-    out[finite] = _naive_seconds(local.tz_convert("UTC").tz_localize(None))
+    offset = wall_seconds(out[finite], zone) - out[finite]
+    out[finite] = to_grid((out[finite] + offset) / step) * step - offset
     return out
 
 

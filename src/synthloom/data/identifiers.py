@@ -364,10 +364,9 @@ def _run_spelling(
 
 def _shape_ids(
     shape: dict[str, Any], numbers: np.ndarray, blocks: np.ndarray, keys: np.ndarray
-) -> tuple[np.ndarray, bool]:
+) -> np.ndarray:
     """The ids of one shape for rows with distinct ``numbers`` (``_deal``) among those of their key: the
-    kept runs' combination, and each random run's length and case, dealt; the random characters spelled.
-    Also whether some ids repeat (``_spell``)."""
+    kept runs' combination, and each random run's length and case, dealt; the random characters spelled."""
     combos = [combo.split(_ID_JOIN) for combo in shape["combos"]]
     weights = np.array(list(shape["combos"].values()), dtype=float)
     combo_of, numbers, blocks = _deal(numbers, blocks, keys, weights)
@@ -392,8 +391,7 @@ def _shape_ids(
         runs[i] = (drawn, *_run_spelling(slot, case, length))
     bases = [base[:, j] for _, base, _, _ in runs.values() for j in range(base.shape[1])]
     places = [i * MAX_ID_RUN + j for i, (_, base, _, _) in runs.items() for j in range(base.shape[1])]
-    spelled, repeats = _spell(numbers, bases, keys, places)
-    digits = iter(spelled)
+    digits = iter(_spell(numbers, bases, keys, places)[0])
     out = np.full(numbers.size, "", dtype=object)
     for i, slot in enumerate(shape["slots"]):
         if "literal" in slot:
@@ -405,7 +403,7 @@ def _shape_ids(
             characters[:, j] = spelling[start[:, j] + next(digits)]
         characters[base == 1] = ""
         out += np.where(drawn, _joined(characters), kept[:, i])
-    return out, repeats
+    return out
 
 
 def _template_alphabets(template: str) -> list[str]:
@@ -461,26 +459,29 @@ class IdentifierEncoder(ColumnEncoder):
     def transform(self, series: pd.Series) -> np.ndarray:
         return np.zeros((len(series), 0), dtype=np.float32)
 
-    def inverse(self, block: np.ndarray, rng: np.random.Generator, first_row: int = 0) -> pd.Series:
+    def inverse(
+        self, block: np.ndarray, rng: np.random.Generator, first_row: int = 0, id_seed: int = 0
+    ) -> pd.Series:
         """The ids of output rows ``first_row`` onwards, missing in as many rows as the real ones."""
         n = block.shape[0]
-        ids = self.ids(first_row, n)
+        ids = self.ids(first_row, n, id_seed)
         if self.missing_share:
             ids = ids.where(rng.random(n) >= self.missing_share)
         return ids
 
-    def ids(self, first_row: int, n: int) -> pd.Series:
-        """The ids of output rows ``first_row`` to ``first_row + n - 1``: the same rows, the same ids."""
+    def ids(self, first_row: int, n: int, id_seed: int = 0) -> pd.Series:
+        """The ids of output rows ``first_row`` to ``first_row + n - 1`` of an output drawn with ``id_seed``:
+        the same rows and seed, the same ids (numeric ids count on whatever the seed)."""
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         if self.alphabets is None and self.shapes is None:
             return pd.Series(self.start + rows.astype(np.int64), name=self.name).astype(self.dtype)
         keys = np.full(rows.shape, self.key, dtype=np.uint64)
+        keys = _salted(keys, id_seed) if id_seed else keys
         if self.shapes is None:
             drawn, repeats = self._fixed_ids(rows, keys)
         else:
-            drawn, ran_out = self._shaped_ids(rows, keys)
-            redrawn, left = self._draw_repeats_again(drawn, rows, keys)
-            repeats = left or (ran_out and redrawn)  # a form that ran out repeats across draws too
+            drawn = self._shaped_ids(rows, keys)
+            repeats = self._draw_repeats_again(drawn, rows, keys)
         if repeats:
             warnings.warn(
                 f"column {self.name!r}: the output has more rows than new ids of the real ids' form; some "
@@ -490,16 +491,18 @@ class IdentifierEncoder(ColumnEncoder):
             )
         return pd.Series(drawn, name=self.name, dtype=object)
 
-    def _draw_repeats_again(self, drawn: np.ndarray, rows: np.ndarray, keys: np.ndarray) -> tuple[bool, bool]:
+    def _draw_repeats_again(self, drawn: np.ndarray, rows: np.ndarray, keys: np.ndarray) -> bool:
         """Draw again, in place and under new keys, the ids this draw holds twice (a run drawn at random can
-        spell one that other ids keep as it is; a form's ids can run out). Returns whether some were, and
-        whether some still repeat after ``ID_REDRAWS`` rounds."""
+        spell one that other ids keep as it is; a form's ids can run out); whether some still repeat."""
+        before = len(drawn)
         for attempt in range(ID_REDRAWS + 1):
             again = np.flatnonzero(pd.Series(drawn).duplicated().to_numpy())  # the later of two
-            if not again.size or attempt == ID_REDRAWS:
-                return attempt > 0, bool(again.size)
-            drawn[again] = self._shaped_ids(rows[again], _salted(keys[again], attempt + 1))[0]
-        return True, True
+            # done, or the form's ids ran out (a round that draws most of them again helps no more)
+            if not again.size or attempt == ID_REDRAWS or again.size > 0.9 * before:
+                return bool(again.size)
+            drawn[again] = self._shaped_ids(rows[again], _salted(keys[again], attempt + 1))
+            before = again.size
+        return True
 
     def _fixed_ids(self, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, bool]:
         sizes = [np.full(rows.shape, len(alphabet), dtype=np.uint64) for alphabet in self.alphabets]
@@ -509,17 +512,16 @@ class IdentifierEncoder(ColumnEncoder):
             characters[:, j] = np.array(list(alphabet), dtype=object)[digits]
         return _joined(characters), repeats
 
-    def _shaped_ids(self, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, bool]:
+    def _shaped_ids(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
         weights = np.array([shape["weight"] for shape in self.shapes], dtype=float)
         first = np.full(rows.shape, FIRST_BLOCK, dtype=np.uint64)
         shape_of, numbers, blocks = _deal(rows, first, keys, weights)
-        out, repeats = np.full(rows.size, "", dtype=object), False
+        out = np.full(rows.size, "", dtype=object)
         for index, shape in enumerate(self.shapes):
             at = np.flatnonzero(shape_of == index)
             if at.size:
-                out[at], repeated = _shape_ids(shape, numbers[at], blocks[at], _salted(keys[at], index))
-                repeats = repeats or repeated
-        return out, repeats
+                out[at] = _shape_ids(shape, numbers[at], blocks[at], _salted(keys[at], index))
+        return out
 
     def state(self) -> dict[str, Any]:
         return {

@@ -72,7 +72,8 @@ class NumberFormat:
         positive = pattern.partition(";")[0] if isinstance(pattern, str) else ""
         found = _PATTERN.match(positive.replace("+", "", 1))
         formats = []
-        if found is not None:
+        # a sign is no prefix or suffix ("-0.0%" would write every positive number negative)
+        if found is not None and not any(sign in found["prefix"] + found["suffix"] for sign in "+-"):
             fixed, optional = len(found["fixed"] or ""), len(found["optional"] or "")
             if fixed + optional > _MAX_DECIMALS:
                 raise ConfigError(f"number_format {pattern!r} asks for over {_MAX_DECIMALS} decimals")

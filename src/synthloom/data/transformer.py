@@ -96,29 +96,29 @@ class TableTransformer:
         return np.hstack(blocks).astype(np.float32, copy=False) if blocks else np.zeros((len(data), 0))
 
     def inverse_transform(
-        self, matrix: np.ndarray, random_state: int | None = None, first_row: int = 0
+        self, matrix: np.ndarray, random_state: int | None = None, first_row: int = 0, id_seed: int = 0
     ) -> pd.DataFrame:
         """Decode a matrix (real-valued model output is fine: one-hot groups are read by argmax); the
-        rows are rows ``first_row`` onwards of the output, which their identifiers follow."""
+        rows are rows ``first_row`` onwards of an output whose identifiers are drawn with ``id_seed``."""
         self._check_fitted()
         rng = np.random.default_rng(self.random_state if random_state is None else random_state)
         columns = {}
         for encoder, (start, stop) in zip(self.encoders_, self.blocks_, strict=True):
             block = matrix[:, start:stop]
             column = (
-                encoder.inverse(block, rng, first_row)
+                encoder.inverse(block, rng, first_row, id_seed)
                 if isinstance(encoder, IdentifierEncoder)
                 else encoder.inverse(block, rng)
             )
             columns[encoder.name] = column.reset_index(drop=True)
         return pd.DataFrame(columns)
 
-    def number_identifiers(self, frame: pd.DataFrame, first_row: int = 0) -> pd.DataFrame:
+    def number_identifiers(self, frame: pd.DataFrame, first_row: int = 0, id_seed: int = 0) -> pd.DataFrame:
         """Give ``frame``'s identifier columns the ids of output rows ``first_row`` onwards (rows drawn in
         several rounds, or picked among more, hold every id once); missing ids stay missing."""
         for encoder in self.encoders_:
             if isinstance(encoder, IdentifierEncoder) and encoder.name in frame:
-                ids = encoder.ids(first_row, len(frame)).set_axis(frame.index)
+                ids = encoder.ids(first_row, len(frame), id_seed).set_axis(frame.index)
                 frame[encoder.name] = ids.where(frame[encoder.name].notna())
         return frame
 

@@ -233,6 +233,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         conditions: Mapping[str, Any] | pd.DataFrame | None = None,
         random_state: int | None = None,
         first_row: int = 0,
+        id_seed: int | None = None,
     ) -> pd.DataFrame:
         """Draw ``n`` synthetic rows with the real table's columns and dtypes.
 
@@ -244,8 +245,10 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             random_state: seed for this draw. Without it, successive calls give new rows, and a loaded
                 model repeats the same sequence as the model that was saved.
             first_row: where these rows start in a larger output drawn in several calls (as ``synthloom
-                sample`` draws chunks): identifier columns hold the ids of those rows, so the calls' ids
-                do not repeat. Ids follow the row, not the seed: row k of any output has the same id.
+                sample`` draws chunks): identifier columns hold the ids of those rows, so that the calls'
+                ids do not repeat when they share ``id_seed``.
+            id_seed: seed of the identifier columns (default: this draw's seed). Row k of every output
+                drawn with one id seed has the same id; draws of one output in parts share one.
 
         Example:
             >>> rich = model.sample(500, conditions={"income": ">50K", "age": (30, 40)})
@@ -254,8 +257,9 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         n = check_row_count(n)
         first_row = check_row_count(first_row, "first_row")
         seed = self._next_sample_seed(random_state)
+        id_seed = seed if id_seed is None else _resolve_seed(id_seed)
         if conditions is None and not (n and self.constraints_.checks()):
-            return self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row)
+            return self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row, id_seed)
         if conditions is None:
             rows = self._sample_plain(n, seed)
         elif isinstance(conditions, pd.DataFrame):
@@ -264,7 +268,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             checks = self.constraints_.parse_conditions(self.transformer_, conditions)
             rows = self._sample_conditioned(n, checks, seed)
         # drawn in several rounds, or picked among more rows: each round numbered its ids from row 0
-        return self.transformer_.number_identifiers(rows, first_row)
+        return self.transformer_.number_identifiers(rows, first_row, id_seed)
 
     def _sample_plain(self, n: int, seed: int) -> pd.DataFrame:
         # rules only rejection can keep (predicates) send even unconditioned draws through it
@@ -272,8 +276,8 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             return self._sample_conditioned(n, [], seed)
         return self._decode(self._sample(n, np.random.default_rng(seed)), seed)
 
-    def _decode(self, matrix: np.ndarray, seed: int, first_row: int = 0) -> pd.DataFrame:
-        frame = self.transformer_.inverse_transform(matrix, random_state=seed, first_row=first_row)
+    def _decode(self, matrix: np.ndarray, seed: int, first_row: int = 0, id_seed: int = 0) -> pd.DataFrame:
+        frame = self.transformer_.inverse_transform(matrix, seed, first_row, id_seed)
         return self.constraints_.inverse_transform(frame)
 
     def _sample_conditioned(self, n: int, checks: list[Condition], seed: int) -> pd.DataFrame:
