@@ -2,12 +2,13 @@
 
 Numeric ids count on past the largest real one. Text ids keep the real ids' form: ids of one length position
 by position (``_id_alphabets``: "TX-00A3F2" -> "TX-7B01E9"), ids of many lengths by shape (``_id_shapes``:
-e-mail addresses, names). An id is a function of its row's place in the output and of a key drawn at fit,
-not of the draw's seed, so that outputs drawn in chunks or parts (each drawn with a seed of its own) hold no
-id twice, with nothing remembered between them: within one variant of the form (a shape, its kept runs,
-its runs' lengths and case), a keyed permutation of the variant's ids turns the row's number among that
-variant's rows into its id (``_permute``), and rows are dealt among the variants so that each variant
-numbers its rows 0, 1, 2, ... (``_deal``). Ids repeat only where a variant has fewer ids than rows.
+e-mail addresses, names). An id is a function of its row's place in the output, of the output's id seed
+and of a key drawn at fit, not of the seed each chunk or part is drawn with, so that an output drawn in
+chunks or parts holds no id twice, with nothing remembered between them: within one variant of the form (a
+shape, its kept runs, its runs' lengths and case), a keyed permutation of the variant's ids turns the row's
+number among that variant's rows into its id (``_permute``), and rows are dealt among the variants so that
+each variant numbers its rows about densely (``_deal``). Ids repeat only where a variant has fewer ids
+than rows, or where a random run spells a kept one (drawn again, ``IdentifierEncoder.ids``).
 """
 
 from __future__ import annotations
@@ -422,8 +423,8 @@ class IdentifierEncoder(ColumnEncoder):
     (digits, hex, letters), so "TX-00A3F2" becomes e.g. "TX-7B01E9". Ids of many lengths (e-mail addresses)
     are drawn by shape (``_id_shapes``): "mary.chen12@gmail.com" is letters "." letters digits "@" letters
     "." letters, and a shape's runs are drawn with their real lengths and case, runs many ids share
-    ("gmail", "com") as they are. Row k of every output gets the same id (``ids``), so that an output
-    drawn in parts holds each id once. Drawn ids are not checked against real ones (the model keeps none):
+    ("gmail", "com") as they are. Row k of every output drawn with one id seed gets the same id (``ids``),
+    so that an output drawn in parts holds each id once. Drawn ids are not checked against real ones (the model keeps none):
     in a small id space some coincide.
     """
 
