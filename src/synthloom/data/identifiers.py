@@ -424,8 +424,8 @@ class IdentifierEncoder(ColumnEncoder):
     are drawn by shape (``_id_shapes``): "mary.chen12@gmail.com" is letters "." letters digits "@" letters
     "." letters, and a shape's runs are drawn with their real lengths and case, runs many ids share
     ("gmail", "com") as they are. Row k of every output drawn with one id seed gets the same id (``ids``),
-    so that an output drawn in parts holds each id once. Drawn ids are not checked against real ones (the model keeps none):
-    in a small id space some coincide.
+    so that an output drawn in parts holds each id once. Drawn ids are not checked against real ones (the
+    model keeps none): in a small id space some coincide.
     """
 
     type_name = "identifier"
