@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import (
-    _clock_grid,
     _fraction_width,
     _learn_decimals,
     _second_digits,
+    _stamp_grid,
     as_boolean,
     column_numbers,
     column_zone,
@@ -61,7 +61,6 @@ MAX_GAPLESS_SHARE = 0.05
 INEQUALITY_LEVELS = 50
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
-_DAY = 86_400.0
 
 
 # -- how a numeric column is read as numbers and written back ----------------------------------------------
@@ -94,9 +93,8 @@ class NumericColumn:
             column.fraction_width = _fraction_width(series, spec.datetime_format)
             column.offset = text_offset(series, spec.datetime_format)
             wall = wall_seconds(present, column.zone)  # the zone's days and whole hours
-            whole_days = present.size and np.all(wall % _DAY == 0)
-            grid = _clock_grid(wall) if present.size else None  # whole minutes, quarter hours
-            column.step = _DAY if whole_days else float(grid) if grid else 10.0 ** -_second_digits(present)
+            grid = _stamp_grid(wall)  # whole days, minutes, quarter hours
+            column.step = float(grid) if grid else 10.0 ** -_second_digits(present)
         elif spec.kind == ColumnKind.INTEGER:
             column.step = 1.0
         elif present.size:

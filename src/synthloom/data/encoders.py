@@ -21,6 +21,7 @@ from scipy.special import ndtr, ndtri
 from sklearn.mixture import BayesianGaussianMixture
 
 from synthloom.data.metadata import (
+    BOOLEAN_TEXT,
     STAMP_WITH_OFFSET,
     ColumnKind,
     ColumnSpec,
@@ -407,6 +408,7 @@ def _second_digits(seconds: np.ndarray) -> int:
 
 # Stamps all on one of these grids (seconds; a whole day is ``decimals`` -1) are drawn on it: readings
 # every 15 minutes, transactions to the minute.
+DAY = 86_400
 CLOCK_GRIDS = (3600, 1800, 900, 600, 300, 60)
 
 
@@ -436,12 +438,12 @@ def _naive_seconds(stamps: pd.DatetimeIndex) -> np.ndarray:
     return np.asarray((stamps - pd.Timestamp(0)) / pd.Timedelta(1, "s"), dtype=float)
 
 
-def _clock_grid(seconds: np.ndarray) -> int | None:
-    """The coarsest of ``CLOCK_GRIDS`` every stamp lies on (None for days, which ``decimals`` holds, and
-    for stamps with seconds)."""
-    if np.all(seconds % 86_400 == 0):
+def _stamp_grid(seconds: np.ndarray) -> int | None:
+    """The coarsest of a whole day and ``CLOCK_GRIDS`` every stamp (wall-clock seconds) lies on; None for
+    stamps with seconds, or none at all."""
+    if not len(seconds):
         return None
-    return next((grid for grid in CLOCK_GRIDS if np.all(seconds % grid == 0)), None)
+    return next((grid for grid in (DAY, *CLOCK_GRIDS) if np.all(seconds % grid == 0)), None)
 
 
 def _learn_decimals(values: np.ndarray) -> int | None:
@@ -496,9 +498,6 @@ def is_missing_value(value: Any) -> bool:
     return isinstance(value, float | np.floating) and bool(np.isnan(value))
 
 
-_BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
-
-
 def as_boolean(value: Any) -> Any:
     """``value`` as True / False when it spells one (True, 1, 1.0, "true", "0", ...), else unchanged.
 
@@ -510,7 +509,7 @@ def as_boolean(value: Any) -> Any:
     if isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
         return bool(value)
     if isinstance(value, str):
-        return _BOOLEAN_TEXT.get(value.strip().lower(), value)
+        return BOOLEAN_TEXT.get(value.strip().lower(), value)
     return value
 
 
@@ -581,8 +580,9 @@ class NumericEncoder(ColumnEncoder):
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
         wall = wall_seconds(present, column_zone(self.dtype, self.offset)) if is_datetime else present
-        self.decimals = self._rounding(wall)
-        self.clock_grid = _clock_grid(wall) if is_datetime else None
+        grid = _stamp_grid(wall) if is_datetime else None
+        self.decimals = -1 if grid == DAY else self._rounding(wall)
+        self.clock_grid = grid if grid != DAY else None
         # spikes take 1/10 of the distinct values at most, so other values always remain for the score
         if self.method == "spikes":
             self.spikes = _frequent_values(present)
@@ -607,9 +607,8 @@ class NumericEncoder(ColumnEncoder):
     def _rounding(self, present: np.ndarray) -> int | None:
         if self.spec.kind == ColumnKind.INTEGER:
             return 0
-        if self.spec.kind == ColumnKind.DATETIME:
-            # seconds since the epoch: whole days when every stamp is midnight, else the digits of a second
-            return -1 if np.all(present % 86_400 == 0) else _second_digits(present)
+        if self.spec.kind == ColumnKind.DATETIME:  # not on a day's or clock's grid: digits of a second
+            return _second_digits(present)
         return _learn_decimals(present)  # all values: the first few thousand can all be round (zeros)
 
     def _fit_mixture(self, present: np.ndarray, seed: int) -> None:
@@ -752,7 +751,7 @@ class NumericEncoder(ColumnEncoder):
         return self._restore_dtype(values)
 
     def _round(self, values: np.ndarray) -> np.ndarray:
-        step = 86_400 if self.decimals == -1 else self.clock_grid  # whole days; minutes, hours
+        step = DAY if self.decimals == -1 else self.clock_grid  # whole days; minutes, hours
         if step:
             return on_wall_grid(values, step, np.round, column_zone(self.dtype, self.offset))
         return np.round(values, self.decimals)

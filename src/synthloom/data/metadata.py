@@ -47,6 +47,8 @@ _NUMERIC_SHARE = 0.9
 MIN_AMOUNT_LEVELS = 20
 # texts that stand for a missing value among numbers (lower case); pandas reads "", "NA", "null"... itself
 MISSING_MARKS = ("", "?", "-", "--", ".", "n.a.", "na", "n/a", "none", "null", "nan", "missing", "unknown")
+# how text spells a boolean (read case-insensitively)
+BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
 _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key)$", re.IGNORECASE)
 
 
@@ -193,7 +195,7 @@ def _check_two_values(series: pd.Series) -> None:
     """A column declared boolean holds two values at most (spelt as the reader likes: True, "true", 1)."""
     spelt = series.dropna().astype(str).str.strip().str.lower()
     spelt = spelt[~spelt.isin(MISSING_MARKS)]  # "?", "NA", "" for a missing flag
-    values = spelt.replace({"true": "1", "false": "0", "1.0": "1", "0.0": "0"}).unique()
+    values = spelt.map(lambda text: BOOLEAN_TEXT.get(text, text)).unique()
     if len(values) > 2:
         shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in series.dropna().unique()[:3])
         raise DataError(
