@@ -248,6 +248,8 @@ def test_ids_stay_unique_across_chunks_parts_and_conditions(default_frame, tmp_p
     assert later[list(ids)].equals(
         model.sample(15, random_state=3)[list(ids)].iloc[5:].reset_index(drop=True)
     )
+    with pytest.raises(ConfigError, match="id_seed must be an integer or None, not 'x'"):
+        model.sample(5, id_seed="x")
     other = model.sample(15, random_state=4)  # another seed, other text ids (joined files keep unique keys)
     assert not other["customer"].isin(model.sample(15, random_state=3)["customer"]).any()
 

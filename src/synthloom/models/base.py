@@ -257,7 +257,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         n = check_row_count(n)
         first_row = check_row_count(first_row, "first_row")
         seed = self._next_sample_seed(random_state)
-        id_seed = seed if id_seed is None else _resolve_seed(id_seed)
+        id_seed = seed if id_seed is None else _resolve_seed(id_seed, "id_seed")
         if conditions is None and not (n and self.constraints_.checks()):
             return self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row, id_seed)
         if conditions is None:
@@ -544,9 +544,9 @@ def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor
     return description, tensors
 
 
-def _resolve_seed(random_state: int | None) -> int:
+def _resolve_seed(random_state: int | None, what: str = "random_state") -> int:
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1)[0])
     if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):
-        raise ConfigError(f"random_state must be an integer or None, not {random_state!r}")
+        raise ConfigError(f"{what} must be an integer or None, not {random_state!r}")
     return int(random_state) % (2**32)
