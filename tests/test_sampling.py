@@ -331,3 +331,33 @@ def test_whole_numbers_with_gaps_are_written_to_csv_without_a_decimal_point(tmp_
     model = get_model("copula", random_state=0).fit(pd.DataFrame({"n": counts, "x": rng.normal(size=300)}))
     text = pd.read_csv(sample_to_file(model, 200, tmp_path / "f.csv"), dtype=str)["n"].dropna()
     assert len(text) > 100 and text.str.fullmatch(r"\d+").all()  # "85", was "85.0"
+
+
+def test_missing_values_are_written_with_the_mark_the_real_file_uses(tmp_path):
+    """UCI's files write "?" for a missing number or date: synthetic files wrote it empty."""
+    from synthloom import evaluate, get_model
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_parts
+
+    rng = np.random.default_rng(0)
+    n = 400
+    age, chol = rng.integers(20, 80, n).astype(object), rng.normal(240, 40, n).round(1).astype(object)
+    day = pd.Series(pd.date_range("2020-01-01", periods=n).strftime("%Y-%m-%d"), dtype=object)
+    age[rng.random(n) < 0.2], chol[rng.random(n) < 0.1], day[rng.random(n) < 0.1] = "?", "?", "?"
+    path = tmp_path / "heart.csv"
+    pd.DataFrame({"age": age, "chol": chol, "day": day, "sex": rng.choice(["M", "F"], n)}).to_csv(
+        path, index=False
+    )
+    real = read_table(path)
+    with pytest.warns(match="'\\?'"):  # counted when learned, as before
+        model = get_model("copula", random_state=0).fit(real)
+    fake = model.sample(2_000, random_state=1)
+    assert (fake["age"] == "?").mean() == pytest.approx(0.2, abs=0.04) and not fake["age"].isna().any()
+    assert fake["age"][fake["age"] != "?"].str.fullmatch(r"\d+").all()  # whole numbers stay whole
+    assert pd.to_numeric(fake["chol"][fake["chol"] != "?"]).between(50, 450).all()
+    assert (fake["day"] == "?").any() and (fake["sex"] != "?").all()
+    assert model.sample(3, conditions={"age": (30, 40)})["age"].map(int).between(30, 40).all()
+    # every part has the same column types, missing values or not (parts of one Parquet data set)
+    parts = sample_to_parts(model, 2_000, tmp_path / "out", seed=0, part_rows=1, chunk_rows=1)
+    assert (read_table(parts)["age"] == "?").any()
+    assert evaluate(real, fake).scores["fidelity.quality"] > 0.8  # "?" dates in the real file were an error

@@ -192,6 +192,26 @@ def test_dates_with_missing_value_marks_are_dates():
     assert meta.columns["when"].kind == ColumnKind.DATETIME  # was categorical: real dates copied
 
 
+def test_the_mark_most_missing_values_are_written_with_is_learned_and_kept_in_the_metadata_file(tmp_path):
+    rng = np.random.default_rng(0)
+    ages = rng.integers(20, 80, 300).astype(object)
+    ages[:30], ages[30:35] = "?", None  # "?" writes most missing values: UCI's files
+    sparse = rng.normal(size=300).astype(object)
+    sparse[:5], sparse[5:30] = "?", None  # most are empty: empty they stay
+    meta = Metadata.infer(pd.DataFrame({"age": ages, "sparse": sparse, "n": rng.normal(size=300)}))
+    assert [spec.missing_mark for spec in meta.columns.values()] == ["?", None, None]
+    meta.save(tmp_path / "kinds.json")
+    assert Metadata.load(tmp_path / "kinds.json").columns["age"].missing_mark == "?"
+    declared = Metadata.from_dict({"columns": {"age": {"kind": "integer"}}}).completed(
+        pd.DataFrame({"age": ages})
+    )
+    assert declared.columns["age"].missing_mark == "?"
+    with pytest.raises(ConfigError, match=r"missing_mark 5 .* needs text"):
+        Metadata.from_dict({"columns": {"age": {"kind": "integer", "missing_mark": 5}}})
+    with pytest.raises(ConfigError, match=r"missing_mark '\?' is given for a categorical column"):
+        Metadata.from_dict({"columns": {"sex": {"kind": "categorical", "missing_mark": "?"}}})
+
+
 def test_unique_text_with_empty_strings_is_an_identifier():
     """ "" for a missing address made the column categories (the empty strings repeat): every value copied."""
     addresses = pd.Series([f"user{i}@mail.org" for i in range(300)])

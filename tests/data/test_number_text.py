@@ -205,10 +205,10 @@ def test_models_learn_amounts_and_write_them_in_their_format(tmp_path, payments,
     settings = {"epochs": 300} if name == "tvae" else {}
     model = get_model(name, random_state=0, **settings).fit(payments)
     fake = model.sample(2000)
-    present = fake["amount"].dropna()
+    present = fake["amount"][fake["amount"] != "?"]
     assert present.str.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d\d").all()
     assert fake["fee"].str.fullmatch(r"\d\.\d%").all()
-    assert 0.01 < fake["amount"].isna().mean() < 0.1  # the "?" rows come back as missing values
+    assert 0.01 < (fake["amount"] == "?").mean() < 0.1  # the "?" rows come back as "?"
     real, synthetic = as_numbers(payments["amount"]), as_numbers(fake["amount"])
     assert real.min() <= synthetic.min() and synthetic.max() <= real.max()
     # amounts are numbers the model ties to the kind of payment: rent is the large amounts

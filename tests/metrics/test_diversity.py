@@ -71,3 +71,19 @@ def test_one_row_repeated_for_half_the_table_is_mode_collapse(related_train, rel
     result = diversity(prepare(related_test, repeated))
     assert any("one row makes up 50% of the synthetic rows" in w for w in result.warnings)
     assert not any("one row" in w for w in diversity(prepare(related_test, related_train)).warnings)
+
+
+def test_a_small_faithful_sample_is_not_called_collapsed():
+    """20 rows drawn from the real ones were "collapsed": each row is 5% of them, and ranges holding 5 -
+    10% of the real rows get none by chance."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {"x": np.r_[rng.normal(0, 1, 700), rng.normal(8, 1, 300)], "y": rng.normal(size=1000)}
+    )
+    small = diversity(prepare(real, real.sample(20, random_state=1)))
+    assert not any("Mode collapse" in w for w in small.warnings)
+    one_mode = real[real["x"] < 4].sample(2_000, replace=True, random_state=1)
+    one_mode["y"] = rng.normal(size=2_000)  # no repeated rows: the missing range alone is collapse
+    collapsed = diversity(prepare(real, one_mode))
+    assert any("Mode collapse" in w and "x: " in w for w in collapsed.warnings)
+    assert not any("one row" in w for w in collapsed.warnings)

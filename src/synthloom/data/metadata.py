@@ -62,12 +62,15 @@ class ColumnSpec:
         numeric_coerced: the column arrived as text and was read as numbers (stray strings became missing).
         number_format: pattern of numbers written as text with a currency, a unit or thousands separators
             ("$#,##0.00"; see ``number_text``): read as numbers, written back in it. None: plain numbers.
+        missing_mark: the text a number or date column read from text writes for a missing value ("?", as
+            UCI's files do): synthetic rows write it too. None: missing values are left missing.
     """
 
     kind: ColumnKind
     datetime_format: str | None = None
     numeric_coerced: bool = False
     number_format: str | None = None
+    missing_mark: str | None = None
 
 
 @dataclass
@@ -85,7 +88,9 @@ class Metadata:
             {'age': 'integer', 'sex': 'categorical'}
         """
         check_column_names(data.columns)
-        return cls({str(name): _infer_column(data[name]) for name in data.columns})
+        return cls(
+            {str(name): _with_missing_mark(_infer_column(series), series) for name, series in data.items()}
+        )
 
     def completed(self, data: pd.DataFrame) -> Metadata:
         """These kinds for the columns they name, inferred ones for the other columns of ``data``.
@@ -98,7 +103,10 @@ class Metadata:
         """
         self.check_matches(data)
         return Metadata(
-            {str(name): _given_or_inferred(self.columns.get(str(name)), data[name]) for name in data.columns}
+            {
+                str(name): _with_missing_mark(_given_or_inferred(self.columns.get(str(name)), series), series)
+                for name, series in data.items()
+            }
         )
 
     def kinds(self) -> dict[str, str]:
@@ -136,6 +144,7 @@ class Metadata:
                     datetime_format=spec.get("datetime_format"),
                     numeric_coerced=bool(spec.get("numeric_coerced", False)),
                     number_format=_checked_number_format(spec.get("number_format"), ColumnKind(spec["kind"])),
+                    missing_mark=_checked_missing_mark(spec.get("missing_mark"), ColumnKind(spec["kind"])),
                 )
                 for name, spec in payload["columns"].items()
             }
@@ -213,6 +222,52 @@ def _checked_number_format(pattern: Any, kind: ColumnKind) -> str | None:
     return str(NumberFormat.parse(pattern))
 
 
+def _checked_missing_mark(mark: Any, kind: ColumnKind) -> str | None:
+    """A metadata file's missing-value mark, checked: text, on a number or date column (a category column
+    keeps its marks as categories)."""
+    if mark is None:
+        return None
+    if not isinstance(mark, str) or kind not in NUMERIC_KINDS:
+        raise ConfigError(
+            f"missing_mark {mark!r} is given for a {kind} column; it needs text and a number or date kind"
+        )
+    return mark
+
+
+def _with_missing_mark(spec: ColumnSpec, series: pd.Series) -> ColumnSpec:
+    """``spec`` with the mark (``MISSING_MARKS``) a number or date column read from text writes most of its
+    missing values with, where it writes more of them so than leaves them empty."""
+    text_dtype = series.dtype == object or isinstance(series.dtype, pd.StringDtype)
+    if spec.kind not in NUMERIC_KINDS or spec.missing_mark is not None or not text_dtype:
+        return spec
+    text = series.dropna().astype(str)
+    marks = text[is_missing_mark(text) & (text.str.strip() != "")]
+    if len(marks) <= series.isna().sum():
+        return spec
+    return replace(spec, missing_mark=str(marks.value_counts().index[0]))
+
+
+def with_missing_marks(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
+    """``frame`` with the missing values of the columns that have a ``missing_mark`` written as it; such a
+    column is text throughout (numbers written as pandas writes them), whether a value is missing or not,
+    so that every chunk of a large output has the same column types."""
+    marked = {
+        name: spec
+        for name, spec in metadata.columns.items()
+        if spec.missing_mark is not None and name in frame
+    }
+    if not marked:
+        return frame
+    frame = frame.copy()
+    for name, spec in marked.items():
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column):
+            numbers = column.astype("Int64") if spec.kind == ColumnKind.INTEGER else column
+            column = numbers.astype(str).where(column.notna(), None)
+        frame[name] = column.astype(object).where(column.notna(), spec.missing_mark)
+    return frame
+
+
 def check_column_names(columns: Iterable[object], source: str = "data") -> None:
     """Refuse duplicate column names, which would make every column lookup ambiguous."""
     names = [str(c) for c in columns]
@@ -288,7 +343,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     if formatted is not None:
         return formatted
     # "?" or "-" for a missing number (any share of them): numbers, the marks missing (with a warning)
-    marks_only = share_numeric > 0 and _is_mark(text[numbers.isna()]).all()
+    marks_only = share_numeric > 0 and is_missing_mark(text[numbers.isna()]).all()
     numeric = share_numeric >= _NUMERIC_SHARE or marks_only
     if numeric and text.nunique() > 2 and not has_leading_zeros(text):
         spec = _infer_numeric(numbers.rename(series.name))
@@ -296,7 +351,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         return spec
     # "?" for a missing date is a missing one (the marks are looked for over the column where the first
     # values hold one: reading a million words for them would double the time a categorical column takes)
-    dated = text[~_is_mark(text)] if _is_mark(text.iloc[:200]).any() else text
+    dated = text[~is_missing_mark(text)] if is_missing_mark(text.iloc[:200]).any() else text
     datetime_format = _guess_datetime_format(dated)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
@@ -318,7 +373,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     return ColumnSpec(ColumnKind.CATEGORICAL)
 
 
-def _is_mark(text: pd.Series) -> pd.Series:
+def is_missing_mark(text: pd.Series) -> pd.Series:
     """Which values are missing-value marks (``MISSING_MARKS``)."""
     return text.str.strip().str.lower().isin(MISSING_MARKS)
 
@@ -364,11 +419,11 @@ def _infer_number_text(
     currency) stay categories, drawn among the real ones; values are judged once per distinct value.
     """
     head = text.iloc[:200]  # most text columns are words, told apart from amounts in their first values
-    if looks_like_numbers(head[~_is_mark(head)]).mean() < _NUMERIC_SHARE:
+    if looks_like_numbers(head[~is_missing_mark(head)]).mean() < _NUMERIC_SHARE:
         return None
     counts = text.value_counts()
     distinct = counts.index.to_series(index=range(len(counts))).astype(str)
-    marks = _is_mark(distinct).to_numpy()
+    marks = is_missing_mark(distinct).to_numpy()
     counts, distinct = counts[~marks], distinct[~marks]
     fits = looks_like_numbers(distinct).to_numpy()
     # a few values that are no amounts ("TBD", "$1,23") become missing, as among plain numbers

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 from sklearn.decomposition import PCA
 
 from synthloom.data.metadata import ColumnKind
@@ -132,7 +133,11 @@ def category_coverage(tables: Tables) -> pd.DataFrame:
 
 
 def numeric_modes(tables: Tables) -> pd.DataFrame:
-    """Per numeric column: value ranges holding >= 5% of real rows, and those synthetic data neglects."""
+    """Per numeric column: value ranges holding >= 5% of real rows, and those synthetic data neglects.
+
+    A range counts only where a faithful synthetic sample of this size would neglect it with a chance
+    under ``CHANCE_OF_MISSING`` (20 rows put none in a 10% range one time in eight).
+    """
     rows = []
     for name, spec in tables.metadata.columns.items():
         if name not in tables.numeric:
@@ -142,7 +147,11 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
         edges = np.histogram_bin_edges(real, bins=MODE_BINS)
         real_share = np.histogram(real, edges)[0] / max(1, real.size)
         synthetic_share = np.histogram(synthetic, edges)[0] / max(1, synthetic.size)
-        modes = np.flatnonzero(real_share >= MIN_MODE_SHARE)
+        # a faithful sample neglects a range when it puts fewer than MODE_KEPT of the real share there
+        neglected_by_chance = binom.cdf(
+            np.ceil(MODE_KEPT * real_share * synthetic.size) - 1, synthetic.size, real_share
+        )
+        modes = np.flatnonzero((real_share >= MIN_MODE_SHARE) & (neglected_by_chance < CHANCE_OF_MISSING))
         lost = [i for i in modes if synthetic_share[i] < MODE_KEPT * real_share[i]]
         ranges = [_value_range(edges[i], edges[i + 1], spec.kind) for i in lost]
         rows.append(
@@ -179,12 +188,12 @@ def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:
     categories, modes = category_coverage(tables), numeric_modes(tables)
     values["category_coverage"] = _category_share(categories)
     values["distinct_rows"] = distinct_share(synthetic) / max(distinct_share(real), 1e-12)
-    repeats = (_top_row_share(tables.synthetic), _top_row_share(tables.real))
+    repeated = _repeated_row(tables.synthetic, tables.real)
     return FamilyResult(
         "diversity",
         scores=_diversity_scores(values),
         tables={"category_coverage": categories, "numeric_modes": modes},
-        warnings=_collapse_warnings(values, categories, modes, repeats),
+        warnings=_collapse_warnings(values, categories, modes, repeated),
         extras={"embedding": _embedding(real_x, synthetic_x, random_state)},
     )
 
@@ -194,9 +203,19 @@ def _category_share(categories: pd.DataFrame) -> float:
     return float(categories["covered"].sum() / total) if total else float("nan")
 
 
-def _top_row_share(frame: pd.DataFrame) -> float:
-    """Share of the rows taken by the most repeated row."""
-    return float(frame.value_counts(dropna=False).iloc[0] / len(frame))
+def _repeated_row(synthetic: pd.DataFrame, real: pd.DataFrame) -> tuple[float, float] | None:
+    """The shares of the most repeated synthetic row and real row, where the synthetic one is a sign of
+    collapse: ``REPEATED_ROW_SHARE`` of the rows or more, over 5x the real one's share, and more copies than
+    a faithful sample of this size would hold of any real row (by a chance under ``CHANCE_OF_MISSING``: in
+    20 rows each row is 5%)."""
+    copies = int(synthetic.value_counts(dropna=False).iloc[0])
+    synthetic_top = copies / len(synthetic)
+    real_top = float(real.value_counts(dropna=False).iloc[0] / len(real))
+    # union bound over the real rows: the chance that some row reaches ``copies`` copies
+    by_chance = len(real) * binom.sf(copies - 1, len(synthetic), real_top)
+    if synthetic_top >= REPEATED_ROW_SHARE and synthetic_top > 5 * real_top and by_chance < CHANCE_OF_MISSING:
+        return synthetic_top, real_top
+    return None
 
 
 def _density_verdict(v: dict[str, float]) -> str:
@@ -267,7 +286,10 @@ def _diversity_scores(values: dict[str, float]) -> list[Score]:
 
 
 def _collapse_warnings(
-    values: dict[str, float], categories: pd.DataFrame, modes: pd.DataFrame, repeats: tuple[float, float]
+    values: dict[str, float],
+    categories: pd.DataFrame,
+    modes: pd.DataFrame,
+    repeated: tuple[float, float] | None,
 ) -> list[str]:
     lost = [f"{r.column}: {r.missing}" for r in categories.itertuples() if r.missing]
     lost += [f"{r.column}: {r.missing}" for r in modes.itertuples() if r.missing]
@@ -282,8 +304,8 @@ def _collapse_warnings(
             f"Low coverage: only {values['coverage']:.0%} of real rows have a synthetic row among their "
             "nearest neighbours; whole regions of the real data are missing or poorly reproduced."
         )
-    synthetic_top, real_top = repeats
-    if synthetic_top >= REPEATED_ROW_SHARE and synthetic_top > 5 * real_top:
+    if repeated is not None:
+        synthetic_top, real_top = repeated
         found.append(
             f"Mode collapse: one row makes up {synthetic_top:.0%} of the synthetic rows (the real data's "
             f"most repeated row: {real_top:.1%})."

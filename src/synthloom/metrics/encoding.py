@@ -29,6 +29,7 @@ from synthloom.data.metadata import (
     ColumnSpec,
     Metadata,
     check_column_names,
+    is_missing_mark,
 )
 from synthloom.data.number_text import read_number_text
 from synthloom.errors import DataError, DataWarning
@@ -240,6 +241,8 @@ def _datetime_ns(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
     parsed = parsed.dt.tz_convert(None) if parsed.dt.tz is not None else parsed
     if not pd.api.types.is_datetime64_any_dtype(series):
         bad = parsed.isna() & series.notna()
+        if bad.any():  # "?" for a missing date is a missing one, as when learning the column
+            bad &= ~is_missing_mark(series.astype(str))
         if bad.any():
             examples = list(dict.fromkeys(series[bad].astype(str)))[:3]
             fmt = spec.datetime_format or "an inferred format"

@@ -30,7 +30,7 @@ from synthloom import __version__
 from synthloom.data.constraints import ConstraintSet
 from synthloom.data.encoders import Span
 from synthloom.data.io import atomic_path
-from synthloom.data.metadata import ColumnKind, Metadata, check_column_names
+from synthloom.data.metadata import ColumnKind, Metadata, check_column_names, with_missing_marks
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
@@ -259,7 +259,8 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         seed = self._next_sample_seed(random_state)
         id_seed = seed if id_seed is None else _resolve_seed(id_seed, "id_seed")
         if conditions is None and not (n and self.constraints_.checks()):
-            return self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row, id_seed)
+            rows = self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row, id_seed)
+            return with_missing_marks(rows, self.metadata_)
         if conditions is None:
             rows = self._sample_plain(n, seed)
         elif isinstance(conditions, pd.DataFrame):
@@ -268,7 +269,8 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             checks = self.constraints_.parse_conditions(self.transformer_, conditions)
             rows = self._sample_conditioned(n, checks, seed)
         # drawn in several rounds, or picked among more rows: each round numbered its ids from row 0
-        return self.transformer_.number_identifiers(rows, first_row, id_seed)
+        rows = self.transformer_.number_identifiers(rows, first_row, id_seed)
+        return with_missing_marks(rows, self.metadata_)
 
     def _sample_plain(self, n: int, seed: int) -> pd.DataFrame:
         # rules only rejection can keep (predicates) send even unconditioned draws through it
