@@ -285,26 +285,40 @@ def test_a_wide_csv_whose_header_is_longer_than_the_delimiter_sample_is_read(tmp
     assert list(next(TableStream(path).chunks()).columns) == names
 
 
-def test_parquet_dates_are_read_as_dates_whole_and_streamed(tmp_path):
-    """A Parquet date32 column came back as datetime.date objects, was learned as text and written back
-    as strings; it is read as datetime64 and sampled as dates."""
+def test_parquet_dates_are_learned_as_dates_and_written_back_as_date32(tmp_path):
+    """A Parquet date32 column was learned as text and written back as strings, then (read as datetime64)
+    written back as timestamps: a schema real and synthetic files could not be joined under. Dates are
+    read as pandas reads them (Python dates), whole and streamed, and come back as dates, in a Parquet
+    file as date32."""
     import datetime
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from synthloom import get_model
-    from synthloom.data.io import read_table
+    from synthloom.data.io import read_table, write_table
+    from synthloom.data.metadata import Metadata
 
     rng = np.random.default_rng(0)
     days = [datetime.date(2020, 1, 1) + datetime.timedelta(days=int(d)) for d in rng.integers(0, 300, 200)]
+    days[:10] = [None] * 10
     path = tmp_path / "dates.parquet"
     pq.write_table(pa.table({"day": pa.array(days, pa.date32()), "v": rng.normal(size=200)}), path)
     whole = read_table(path)
     streamed = pd.concat(list(TableStream(path, chunk_rows=64).chunks()), ignore_index=True)
     for read in (whole, streamed):
-        assert pd.api.types.is_datetime64_any_dtype(read["day"])
-        assert read["day"].dt.date.tolist() == days
-    fake = get_model("copula", random_state=0).fit(whole).sample(100)
-    assert pd.api.types.is_datetime64_any_dtype(fake["day"])
-    assert (fake["day"].dt.normalize() == fake["day"]).all()  # whole days, as the real dates
+        assert read["day"].tolist() == days
+    assert Metadata.infer(pd.read_parquet(path)).kinds()["day"] == "datetime"  # pandas' own reading too
+    model = get_model("copula", random_state=0).fit(whole)
+    fake = model.sample(300)
+    present = fake["day"].dropna()
+    assert present.map(type).eq(datetime.date).all() and 0 < fake["day"].isna().sum() < 40
+    assert min(days[10:]) <= present.min() and present.max() <= max(days[10:])
+    assert model.sample(5, conditions={"day": "2020-03-05"})["day"].eq(datetime.date(2020, 3, 5)).all()
+    assert pq.read_schema(write_table(fake, tmp_path / "fake.parquet")).field("day").type == pa.date32()
+    # a rule rebuilding a side writes dates too (it wrote timestamps among them)
+    from synthloom.data.constraints import Inequality
+
+    stay = pd.DataFrame({"start": days[10:], "end": [d + datetime.timedelta(days=3) for d in days[10:]]})
+    rows = get_model("copula", random_state=0).fit(stay, constraints=[Inequality("start", "end")]).sample(50)
+    assert rows["end"].map(type).eq(datetime.date).all() and (rows["end"] >= rows["start"]).all()

@@ -38,9 +38,9 @@ from synthloom.data.encoders import (
     _second_digits,
     _stamp_grid,
     as_boolean,
+    column_dtype_name,
     column_numbers,
     column_zone,
-    dtype_name,
     is_missing_value,
     on_wall_grid,
     read_period,
@@ -85,7 +85,7 @@ class NumericColumn:
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
-        column = cls(str(spec.kind), spec.datetime_format, dtype_name(series.dtype))
+        column = cls(str(spec.kind), spec.datetime_format, column_dtype_name(series))
         column.number_format = spec.number_format
         values = column.numbers(series)
         present = values[~np.isnan(values)]

@@ -27,6 +27,7 @@ from synthloom.data.metadata import (
     ColumnSpec,
     check_not_complex,
     has_plain_categories,
+    is_date_objects,
     plain_text,
 )
 from synthloom.data.number_text import NumberFormat
@@ -279,6 +280,9 @@ def column_numbers(
     return to_float(series, str(series.name), warn, number_format)
 
 
+DATE_DTYPE = "date"  # an encoder's dtype for a column of Python dates
+
+
 def to_datetimes(
     seconds: np.ndarray,
     name: str,
@@ -310,6 +314,8 @@ def to_datetimes(
         else:
             text = stamps.dt.strftime(datetime_format)
         return text.astype(object).where(stamps.notna(), np.nan)
+    if dtype == DATE_DTYPE:  # Python dates, as pandas reads a Parquet date32 column: written back as date32
+        return stamps.dt.date.astype(object).where(stamps.notna(), None)
     if not dtype.startswith("datetime64"):
         return stamps
     try:
@@ -332,6 +338,14 @@ def column_zone(dtype: str, offset: str | None = None) -> Any:
     if isinstance(found, pd.DatetimeTZDtype):
         return found.tz
     return _fixed_zone(offset) if offset is not None else None
+
+
+def column_dtype_name(series: pd.Series) -> str:
+    """``dtype_name`` of a column's dtype, or ``DATE_DTYPE`` for a column of Python dates (``datetime.date``,
+    as pandas reads a Parquet ``date32`` column), which pandas holds as objects."""
+    if series.dtype == object and is_date_objects(series):
+        return DATE_DTYPE
+    return dtype_name(series.dtype)
 
 
 def dtype_name(dtype: Any) -> str:
@@ -576,7 +590,7 @@ class NumericEncoder(ColumnEncoder):
         self.fill = float(np.median(present))
         self.fraction_width = _fraction_width(series, self.spec.datetime_format)
         self.offset = text_offset(series, self.spec.datetime_format)
-        self.dtype = dtype_name(series.dtype)
+        self.dtype = column_dtype_name(series)
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
         wall = wall_seconds(present, column_zone(self.dtype, self.offset)) if is_datetime else present

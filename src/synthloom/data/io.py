@@ -346,18 +346,12 @@ def _warn_of_absent_columns(parts: list[Path], names: list[list[str]]) -> None:
             )
 
 
-def arrow_to_pandas(table: Any, **options: Any) -> pd.DataFrame:
-    """An Arrow table as pandas, with dates (Parquet ``date32``) as datetime64: pyarrow's default gives
-    ``datetime.date`` objects, which were learned as text and written back as strings."""
-    return table.to_pandas(date_as_object=False, **options)
-
-
 def _read_parquet(path: Path) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        return arrow_to_pandas(pq.read_table(path, schema=parquet_schema(path)))
+        return pq.read_table(path, schema=parquet_schema(path)).to_pandas()
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise DataError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
 

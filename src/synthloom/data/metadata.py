@@ -302,11 +302,17 @@ def _infer_column(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.CATEGORICAL)
     if pd.api.types.is_bool_dtype(series):
         return ColumnSpec(ColumnKind.BOOLEAN)
-    if pd.api.types.is_datetime64_any_dtype(series):
+    if pd.api.types.is_datetime64_any_dtype(series) or is_date_objects(series):
         return ColumnSpec(ColumnKind.DATETIME)
     if pd.api.types.is_numeric_dtype(series):
         return _infer_numeric(series)
     return _infer_text(series)
+
+
+def is_date_objects(series: pd.Series) -> bool:
+    """Whether a column holds Python dates (``datetime.date``, not datetimes): how pandas reads a Parquet
+    ``date32`` column."""
+    return series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "date"
 
 
 def _infer_numeric(series: pd.Series) -> ColumnSpec:

@@ -20,7 +20,6 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
 from synthloom.data.io import (
-    arrow_to_pandas,
     check_encoding,
     csv_header,
     parquet_schema,
@@ -151,7 +150,7 @@ class TableStream:
                 kept, keys = kept.take(chosen), keys[chosen]
         if kept is None or kept.num_rows == 0:
             raise DataError(f"{self.path}: has no data rows; give at least one data row")
-        return self._typed(arrow_to_pandas(kept))
+        return self._typed(kept.to_pandas())
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The whole table in order, as DataFrames of ``chunk_rows`` rows (the last one fewer)."""
@@ -163,14 +162,14 @@ class TableStream:
             while rows >= self.chunk_rows:
                 table = pa.Table.from_batches(pending)
                 # split blocks: no consolidating copy
-                frame = arrow_to_pandas(table.slice(0, self.chunk_rows), split_blocks=True)
+                frame = table.slice(0, self.chunk_rows).to_pandas(split_blocks=True)
                 rest = table.slice(self.chunk_rows)
                 pending, rows = rest.to_batches(), rest.num_rows
                 del table, rest  # while the caller trains on this chunk, nothing else is held
                 yield self._typed(frame)
                 del frame
         if rows:
-            yield self._typed(arrow_to_pandas(pa.Table.from_batches(pending), split_blocks=True))
+            yield self._typed(pa.Table.from_batches(pending).to_pandas(split_blocks=True))
 
 
 def _csv_kind(text: pd.Series) -> str:
