@@ -65,7 +65,7 @@ def test_table_fit_then_score_with_labels_and_report(shuttle_csv, tmp_path) -> N
     assert table.loc[table["label"] == 1, "score"].mean() > table.loc[table["label"] == 0, "score"].mean()
     text = page.read_text()
     assert text.startswith("<!DOCTYPE html>") and text.count("data:image/png;base64") >= 2
-    assert "most anomalous" in text and "reconstructs" in text
+    assert "most anomalous" in text and "reconstruction of each row" in text
 
 
 def test_scoring_without_labels_prints_no_metrics(shuttle_csv, tmp_path) -> None:
@@ -190,12 +190,28 @@ def test_new_images_in_a_folder_are_all_scored_by_file(tmp_path) -> None:
     result = _invoke("score", model, tmp_path / "new", "-o", scores)
     assert result.exit_code == 0, result.output
     table = pd.read_csv(scores)
-    assert sorted(table["file"]) == sorted(f"cat/{index}.png" for index in range(7))  # every one, by name
+    assert table["file"].tolist() == sorted(f"cat/{index}.png" for index in range(7))  # each, in file order
     held_out = _invoke("score", model, tmp_path / "new", "-o", scores, "--holdout", "0.3")
     assert held_out.exit_code == 0 and len(pd.read_csv(scores)) == 2  # only fit's held-out share, if asked
     nothing = _invoke("score", model, tmp_path / "new", "-o", tmp_path / "none.csv", "--holdout", "0.01")
     _assert_user_error(nothing, "a hold-out share of 0.01 leaves no image to score")
     assert not (tmp_path / "none.csv").exists()
+    # the folder it was fitted on: only the share fit held out (all 40, its training images too, before)
+    split = tmp_path / "split.synthloom"
+    assert (
+        _invoke(
+            "fit", tmp_path / "train", "--epochs", "1", "--device", "cpu", "--holdout", "0.25", "-o", split
+        ).exit_code
+        == 0
+    )
+    same = _invoke("score", split, tmp_path / "train", "-o", scores)
+    assert same.exit_code == 0 and len(pd.read_csv(scores)) == 10, same.output
+    wider = _invoke("score", split, tmp_path / "train", "-o", scores, "--holdout", "0.5")
+    assert wider.exit_code == 0 and "includes images it trained on" in " ".join(wider.output.split())
+    assert len(pd.read_csv(scores)) == 20
+    bad = _invoke("score", split, tmp_path / "train", "-o", tmp_path / "bad.csv", "--fpr", "2")
+    _assert_user_error(bad, "fpr must be in (0, 1), not 2")
+    assert "scoring" not in bad.output and not (tmp_path / "bad.csv").exists()
 
 
 def test_a_folder_of_table_parts_is_a_table(tiny, tmp_path) -> None:
@@ -232,3 +248,19 @@ def test_the_bundled_detection_set_brings_its_labels(tiny) -> None:
     assert samples.labels.mean() == pytest.approx(3511 / 49097)  # the 7.2% anomalies are known as such
     with pytest.raises(DataError, match="columns: a, b, label"):  # every column, not the first eight
         _read_table_samples(str(tiny / "det.csv"), "labell", "utf-8")
+
+
+def test_table_scores_carry_the_rows_ids_and_rows_may_come_without_them(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame({"reading_id": [f"R-{i:04d}" for i in range(80)], "v": rng.normal(size=80)})
+    rows.to_csv(tmp_path / "rows.csv", index=False)
+    model, scores = tmp_path / "d.synthloom", tmp_path / "s.csv"
+    assert (
+        _invoke("fit", tmp_path / "rows.csv", "--epochs", "1", "--device", "cpu", "-o", model).exit_code == 0
+    )
+    assert _invoke("score", model, tmp_path / "rows.csv", "-o", scores).exit_code == 0
+    table = pd.read_csv(scores)
+    assert list(table.columns) == ["reading_id", "score", "flagged"] and table["reading_id"].is_unique
+    rows.drop(columns="reading_id").to_csv(tmp_path / "bare.csv", index=False)
+    bare = _invoke("score", model, tmp_path / "bare.csv", "-o", scores)  # "lacks the column reading_id"
+    assert bare.exit_code == 0 and list(pd.read_csv(scores).columns) == ["score", "flagged"], bare.output

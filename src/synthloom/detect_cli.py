@@ -142,6 +142,8 @@ def _read_image_samples(source: str, normal: str | None, holdout: float, part: s
 
     train, test = holdout_split(read_images(source), holdout)
     found = train if part == "train" or holdout == 0 else test
+    if part == "test" and found.files is not None:  # scores listed by file, not in the split's shuffle
+        found = found.subset(np.argsort(found.files, kind="stable"))
     if normal is None:
         return Samples(found.images, None, files=found.files)
     if found.labels is None:
@@ -204,6 +206,8 @@ def fit_command(
         params["max_minutes"] = max_minutes
     console.print(f"fitting ganomaly on {len(normal):,} normal samples")
     detector = GANomaly(**params).fit(normal)
+    if not isinstance(normal, pd.DataFrame):  # `detect score` of these images scores the same hold-out
+        detector.training_split_ = {"source": _source_name(data), "holdout": holdout}
     detector.save(output)
     last = detector.loss_history_[-1]
     shown = "  ".join(f"{k}={v:.3f}" for k, v in last.items() if k != "epoch")
@@ -241,20 +245,21 @@ def score_command(
     # every output and the labels are checked before the first output is written: an error leaves nothing
     check_outputs(output, report, inputs=(model_file, data))
     detector = load_detector(model_file)
-    if holdout is None:  # a bundled set was split by fit; a user's new images are scored whole
-        holdout = DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0
+    threshold = detector.threshold(fpr)  # a bad --fpr is refused before the scoring, not after
+    holdout = _scored_holdout(detector, data, holdout)
     kind_is_table = detector.data_kind_ == "table"
     samples = _read_samples(data, kind_is_table, labels, normal_digits, holdout, "test", encoding)
     if not len(samples.data):
         raise DataError(f"{data}: a hold-out share of {holdout} leaves no image to score; raise --holdout")
     with console.status(f"scoring {len(samples.data):,} samples"):
         scores = detector.score(samples.data)
-    threshold = detector.threshold(fpr)
     both = samples.labels is not None and len(np.unique(samples.labels)) == 2
     metrics = anomaly_scores(samples.labels, scores, threshold) if both else {}
     table = pd.DataFrame({"score": scores, "flagged": scores > threshold})
     if samples.files is not None:
         table.insert(0, "file", samples.files)
+    for name in _identifier_columns(detector, samples.data):  # which row each score belongs to
+        table.insert(0, name, samples.data[name].to_numpy())
     if samples.labels is not None:
         table["label"] = samples.labels
     # the page is drawn before either file is written: an interruption while drawing leaves neither
@@ -273,6 +278,38 @@ def score_command(
     if page is not None:
         atomic_write_text(report, page)
         console.print(f"wrote {report}")
+
+
+def _identifier_columns(detector: Any, data: Any) -> list[str]:
+    """The identifier columns (no model input) of the table scored, in reverse column order."""
+    if not isinstance(data, pd.DataFrame):
+        return []
+    kinds = detector.metadata_.kinds()
+    return [name for name in reversed(data.columns) if kinds.get(str(name)) == "identifier"]
+
+
+def _source_name(data: str) -> str:
+    """How a data argument names its images: a bundled set's name, else the resolved path."""
+    return data if bundled_kind(data) is not None else str(Path(data).resolve())
+
+
+def _scored_holdout(detector: Any, data: str, holdout: float | None) -> float:
+    """The share of ``data``'s images to score: the share ``detect fit`` held out where it fitted on these
+    images (a bundled set fitted before the split was kept: fit's default), else every image; a larger
+    share than fit held out is scored with a warning (it holds training images)."""
+    split = getattr(detector, "training_split_", None)
+    same = split is not None and split["source"] == _source_name(data)
+    if holdout is None:
+        if same:
+            return float(split["holdout"])
+        return DEFAULT_HOLDOUT if split is None and bundled_kind(data) is not None else 0.0
+    if same and holdout > split["holdout"]:
+        console.print(
+            f"[yellow]warning:[/] {data}: the detector was fitted with --holdout {split['holdout']:g}; a "
+            f"hold-out of {holdout:g} includes images it trained on, which score as more normal",
+            highlight=False,
+        )
+    return holdout
 
 
 def _print_metrics(metrics: dict[str, float]) -> None:

@@ -90,6 +90,8 @@ def test_npz_labels_must_match_and_channels_last_is_read(tmp_path) -> None:
     back = read_images(tmp_path / "last.npz")
     assert back.images.shape == (4, 3, 6, 6)
     np.testing.assert_allclose(back.images, pixels.transpose(0, 3, 1, 2) / 255, atol=1e-6)
+    np.savez(tmp_path / "gray.npz", images=pixels[..., :1])  # (N, H, W, 1), as Keras keeps gray images
+    assert read_images(tmp_path / "gray.npz").images.shape == (4, 1, 6, 6)
 
 
 def test_a_written_folder_has_the_usual_permissions(tmp_path) -> None:

@@ -243,3 +243,52 @@ def test_a_detector_fitted_on_a_device_this_machine_lacks_loads_where_it_can(fit
     loaded = load(path)
     assert loaded.device_.type in {"cpu", "cuda", "mps"} and str(loaded.device_) != "cuda:7"
     np.testing.assert_array_equal(loaded.score(shuttle[1]), fitted.score(shuttle[1]))
+
+
+@pytest.fixture(scope="module")
+def sensors() -> pd.DataFrame:
+    """A week of readings every 10 minutes: a stamp, a temperature, an alarm flag that never fired, an id."""
+    rng = np.random.default_rng(7)
+    n = 1_008
+    return pd.DataFrame(
+        {
+            "at": pd.date_range("2024-03-04", periods=n, freq="10min").strftime("%Y-%m-%d %H:%M"),
+            "temp": rng.normal(60, 2, n).round(2),
+            "alarm": 0,
+            "site": rng.choice(["north", "south"], n),
+            "reading_id": [f"R-{i:05d}" for i in range(n)],
+        }
+    )
+
+
+def test_rows_after_the_training_period_score_as_their_hours_and_weekdays(sensors, tmp_path) -> None:
+    """A datetime column was a model input: every row from the week after training scored as an anomaly."""
+    detector = GANomaly(random_state=0, **TINY).fit(sensors)
+    later = sensors.assign(
+        at=(pd.to_datetime(sensors["at"]) + pd.Timedelta(days=28)).dt.strftime("%Y-%m-%d %H:%M")
+    )
+    scores, threshold = detector.score(later), detector.threshold(0.01)
+    assert (scores > threshold).mean() < 0.05  # was every row
+    np.testing.assert_allclose(scores, detector.score(sensors))  # four weeks later: the same hours and days
+    loaded = load_detector(detector.save(tmp_path / "sensors.synthloom"))
+    np.testing.assert_array_equal(loaded.score(later), scores)
+
+
+def test_what_the_encoding_hides_still_scores(sensors) -> None:
+    """Numbers past the training range scored as the range's end (1e9 as 65.1, -1e9 under the threshold);
+    a constant column and new categories were not looked at; an identifier column was required."""
+    from synthloom.errors import DataWarning
+
+    detector = GANomaly(random_state=0, **TINY).fit(sensors)
+    row = sensors.iloc[[100]]
+    far = [detector.score(row.assign(temp=value))[0] for value in (70, 1e3, 1e9)]
+    assert far[0] > detector.threshold(0.01) and far[0] < far[1] < far[2]
+    assert detector.score(row.assign(temp=-1e9))[0] > far[1]
+    rows = sensors.iloc[200:210]
+    base = detector.score(rows)
+    np.testing.assert_allclose(detector.score(rows.assign(alarm=1)), base + 5)
+    with pytest.warns(DataWarning, match="never seen in training"):
+        east = detector.score(rows.assign(site="east"))  # read as a seen site by the networks, then + 5
+    assert (east > detector.threshold(0.01)).all() and (east - base).mean() > 4
+    np.testing.assert_array_equal(detector.score(rows.drop(columns="reading_id")), base)  # no model input
+    assert detector.reconstruct(rows)["reading_id"].tolist() == rows["reading_id"].tolist()  # not drawn ids

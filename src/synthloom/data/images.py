@@ -41,6 +41,12 @@ class ImageData:
             return self.labels
         return np.asarray(self.class_names)[self.labels]
 
+    def subset(self, index: np.ndarray) -> ImageData:
+        """The images at ``index``, in that order, with their labels and files."""
+        labels = None if self.labels is None else self.labels[index]
+        files = None if self.files is None else [self.files[i] for i in index]
+        return ImageData(self.images[index], labels, self.class_names, files)
+
 
 def read_images(source: str | Path) -> ImageData:
     """Read images from a bundled data set name, an ``.npz`` file, or a folder: one sub-folder per class
@@ -84,13 +90,7 @@ def holdout_split(data: ImageData, fraction: float) -> tuple[ImageData, ImageDat
         raise ConfigError(f"holdout must be in [0, 1), not {fraction!r}")
     order = np.random.default_rng(SPLIT_SEED).permutation(len(data.images))
     n_test = round(fraction * len(order))
-
-    def part(index: np.ndarray) -> ImageData:
-        labels = None if data.labels is None else data.labels[index]
-        files = None if data.files is None else [data.files[i] for i in index]
-        return ImageData(data.images[index], labels, data.class_names, files)
-
-    return part(order[n_test:]), part(order[:n_test])
+    return data.subset(order[n_test:]), data.subset(order[:n_test])
 
 
 def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
@@ -112,8 +112,9 @@ def _read_npz(path: Path) -> ImageData:
             labels = arrays.get("labels")
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: not a readable .npz file ({exc})") from None
-    if images.ndim == 4 and images.shape[-1] == 3 and images.shape[1] != 3:
-        images = images.transpose(0, 3, 1, 2)  # channels last (N, H, W, 3), as PIL and most arrays have them
+    if images.ndim == 4 and images.shape[-1] in (1, 3) and images.shape[1] not in (1, 3):
+        # channels last (N, H, W, 3) or (N, H, W, 1), as PIL, Keras and most arrays have them
+        images = images.transpose(0, 3, 1, 2)
     if labels is not None and labels.shape != (len(images),):
         raise DataError(
             f"{path}: {len(images)} images but labels shaped {labels.shape}; give one label per image"

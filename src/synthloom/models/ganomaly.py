@@ -29,6 +29,14 @@ One implementation serves both data kinds: only the networks differ (convolution
 any side, padded to a power of two, 1 or 3 channels; MLPs over the ``TableTransformer`` matrix for
 tables). The losses, the training step, scoring, thresholds and the model file are shared.
 
+Tables: the networks see each datetime column as its hour of the day (where it has times) and its day
+of the week, not as a point in time, so rows from after the training period score as the hours and
+days they fall on (as absolute times, every later row lay outside what training saw). The encoding keeps
+numbers within their training range, so a row's score also adds what it cannot see: how far each number
+lies outside that range, in standard deviations of the training values (a reading of 1e9 is not scored
+as the training maximum), and ``NEVER_SEEN_SCORE`` for each category, missing value or change of a constant
+column that training never saw.
+
 Reproducibility and stability: every random draw (initial weights, batches, the validation split) comes
 from the model's ``random_state`` on a forked torch stream; scoring has no randomness at all (batch-norm
 in eval mode). Scores are standardised on held-out normal data, so they mean the same thing from one
@@ -56,9 +64,9 @@ from safetensors.torch import save_file
 from torch import nn
 
 from synthloom import __version__
-from synthloom.data.encoders import CategoricalEncoder, NumericEncoder
+from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
 from synthloom.data.io import atomic_path
-from synthloom.data.metadata import Metadata
+from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.metrics.anomaly import threshold_at_fpr
@@ -97,6 +105,10 @@ SCORE_BATCH = 1_024  # samples per forward pass when scoring
 MIN_SAMPLES = 20  # below this the validation split cannot calibrate the scores
 D_RESET_LOSS = 1e-5  # a discriminator this sure of itself gives no gradient: re-initialise it (as the paper)
 MAX_KEPT_VALIDATION = 5_000  # validation scores kept in the file for false-positive-rate thresholds
+# added to a table row's score for each value of a kind training never saw (a category, a missing value,
+# another value in a constant column): five standard deviations of the normal scores, flagged at any
+# usual false-positive rate
+NEVER_SEEN_SCORE = 5.0
 
 
 # -- networks ---------------------------------------------------------------------------------------------
@@ -427,11 +439,58 @@ class GANomaly(HyperParameters):
 
     def _learn_table(self, data: pd.DataFrame, metadata: Metadata | None) -> torch.Tensor:
         self.metadata_ = Metadata.infer(data) if metadata is None else metadata.completed(data)
+        datetimes = [
+            name for name, spec in self.metadata_.columns.items() if spec.kind == ColumnKind.DATETIME
+        ]
+        # whether each datetime column has times of day (else only its weekday is a feature)
+        self.clocks_ = {
+            name: bool((self._stamps(data[name]).dt.normalize() != self._stamps(data[name])).any())
+            for name in datetimes
+        }
+        features = self._feature_frame(data)
+        specs = {name: spec for name, spec in self.metadata_.columns.items() if name not in self.clocks_}
+        for name, clock in self.clocks_.items():
+            if clock:
+                specs[f"{name} hour"] = ColumnSpec(ColumnKind.CONTINUOUS)
+            specs[f"{name} weekday"] = ColumnSpec(ColumnKind.CATEGORICAL)
         self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
-        self.transformer_.fit(data, self.metadata_)
+        self.transformer_.fit(features, Metadata({name: specs[name] for name in features.columns}))
         if not self.transformer_.output_dim:
             raise DataError("the table has no column GANomaly can learn from (all constant or identifiers)")
-        return self._table_tensor(data)
+        self.spreads_ = {
+            encoder.name: float(np.nanstd(encoder._values(features[encoder.name])))
+            for encoder in self.transformer_.encoders_
+            if isinstance(encoder, NumericEncoder)
+        }
+        return self._table_tensor(features)
+
+    def _stamps(self, series: pd.Series) -> pd.Series:
+        """A datetime column's stamps (text read in its format; a zone-aware column in its zone)."""
+        return read_datetimes(series, self.metadata_.columns[str(series.name)].datetime_format)
+
+    def _feature_frame(self, data: pd.DataFrame) -> pd.DataFrame:
+        """The columns the detector was fitted on, datetimes as their hour of the day and day of the week;
+        identifier columns, no input of the networks, may be absent."""
+        columns = list(self.metadata_.columns)
+        kinds = {name: spec.kind for name, spec in self.metadata_.columns.items()}
+        missing = [c for c in columns if c not in data.columns and kinds[c] != ColumnKind.IDENTIFIER]
+        if missing:
+            raise DataError(
+                f"the data lacks the column(s) {', '.join(missing[:5])} the detector was fitted on"
+            )
+        # extra columns (a label) are ignored: the detector looks only at what it learnt
+        features = {}
+        for name in columns:
+            series = data[name] if name in data.columns else pd.Series(np.nan, index=data.index, name=name)
+            if name not in getattr(self, "clocks_", {}):
+                features[name] = series
+                continue
+            stamps = self._stamps(series)
+            if self.clocks_[name]:
+                hours = stamps.dt.hour + stamps.dt.minute / 60 + stamps.dt.second / 3600
+                features[f"{name} hour"] = hours.astype(np.float64)
+            features[f"{name} weekday"] = stamps.dt.day_name()
+        return pd.DataFrame(features, index=data.index)
 
     def _learn_images(self, data: Any) -> torch.Tensor:
         x = _image_array(data)
@@ -504,10 +563,12 @@ class GANomaly(HyperParameters):
         Scores are standardised on the normal validation split (mean 0 there, spread about 1), so a
         score of 5 is far outside what the detector saw as normal, whatever the data or the seed.
         """
-        x = self._to_tensor(data)
-        if self.data_kind_ == "table":
-            self._warn_unreadable(data)
-        return self._combine(self._raw_scores(x))
+        self._check_fitted()
+        if self.data_kind_ != "table":
+            return self._combine(self._raw_scores(self._to_tensor(data)))
+        features = self._table_features(data)
+        self._warn_unreadable(features)
+        return self._combine(self._raw_scores(self._table_tensor(features))) + self._novelty(features)
 
     def _resolved_scoring(self) -> str:
         if self.scoring is not None:
@@ -568,7 +629,11 @@ class GANomaly(HyperParameters):
             [torch.cat([part[0] for part in self._eval_batches(t.generator, x)]) for t in self.trainers_]
         ).mean(0)  # the members' average
         if self.data_kind_ == "table":
-            return self.transformer_.inverse_transform(x_hat.numpy(), random_state=self.seed_)
+            frame = self.transformer_.inverse_transform(x_hat.numpy(), random_state=self.seed_)
+            for name in frame.columns.intersection(data.columns):  # a row's id is its own, not one drawn
+                if self.metadata_.columns[name].kind == ColumnKind.IDENTIFIER:
+                    frame[name] = data[name].to_numpy()
+            return frame
         start = (self.size_ - self.side_) // 2
         crop = x_hat[:, :, start : start + self.side_, start : start + self.side_]
         images = ((crop.clamp(-1, 1) + 1) / 2).numpy()
@@ -620,13 +685,9 @@ class GANomaly(HyperParameters):
 
     # -- data in ------------------------------------------------------------------------------------------
     def _to_tensor(self, data: Any) -> torch.Tensor:
-        self._check_fitted()
         if self.data_kind_ == "table":
-            if not isinstance(data, pd.DataFrame):
-                raise DataError(
-                    f"this detector was fitted on a table: give a DataFrame, not {type(data).__name__}"
-                )
-            return self._table_tensor(data)
+            return self._table_tensor(self._table_features(data))
+        self._check_fitted()
         x = _image_array(data)
         if x.shape[1:] != (self.channels_, self.side_, self.side_):
             raise DataError(
@@ -635,23 +696,48 @@ class GANomaly(HyperParameters):
             )
         return self._image_tensor(x)
 
-    def _table_tensor(self, data: pd.DataFrame) -> torch.Tensor:
-        columns = list(self.metadata_.columns)
-        missing = [c for c in columns if c not in data.columns]
-        if missing:
+    def _table_features(self, data: Any) -> pd.DataFrame:
+        """A table to score, checked, as the frame of features the networks see."""
+        self._check_fitted()
+        if not isinstance(data, pd.DataFrame):
             raise DataError(
-                f"the data lacks the column(s) {', '.join(missing[:5])} the detector was fitted on"
+                f"this detector was fitted on a table: give a DataFrame, not {type(data).__name__}"
             )
-        # extra columns (a label, an id) are ignored: the detector looks only at what it learnt
-        return torch.from_numpy(self.transformer_.transform(data[columns]))
+        return self._feature_frame(data)
 
-    def _warn_unreadable(self, data: pd.DataFrame) -> None:
-        """Warn about values the encoding reads as something else, which would score as typical, not as
-        anomalies: text or infinities in a number column (read as missing, with fit's own warning), missing
-        values in a column that had none in training and categories training never saw (both encoded as one
-        of the usual values)."""
+    def _table_tensor(self, features: pd.DataFrame) -> torch.Tensor:
+        return torch.from_numpy(self.transformer_.transform(features))
+
+    def _novelty(self, features: pd.DataFrame) -> np.ndarray:
+        """Per row, what the encoding hides from the networks: the distance of each number outside its
+        training range in standard deviations of its training values, plus ``NEVER_SEEN_SCORE`` for each
+        category, missing value or change of a constant column training never saw."""
+        total = np.zeros(len(features))
         for encoder in self.transformer_.encoders_:
-            column = data[encoder.name]
+            column = features[encoder.name]
+            if isinstance(encoder, NumericEncoder):
+                values = encoder._values(column)
+                spread = getattr(self, "spreads_", {}).get(encoder.name) or 0.0
+                if spread > 0:  # detectors saved before spreads were kept: the range alone
+                    beyond = np.maximum(encoder.low - values, values - encoder.high)
+                    total += np.where(beyond > 0, beyond, 0.0) / spread
+                never = np.isnan(values) & ~encoder.has_missing
+            elif isinstance(encoder, CategoricalEncoder):
+                seen = column.isin([*encoder.index, *encoder.rare_levels])
+                never = ~seen.to_numpy() & (column.notna().to_numpy() | (encoder.missing_code is None))
+            elif isinstance(encoder, ConstantEncoder) and encoder.value is not None:
+                never = column.notna().to_numpy() & (column.astype(str) != str(encoder.value)).to_numpy()
+            else:  # identifiers are no model input
+                continue
+            total += NEVER_SEEN_SCORE * never
+        return total
+
+    def _warn_unreadable(self, features: pd.DataFrame) -> None:
+        """Say which values training never saw: text or infinities in a number column (read as missing,
+        with fit's own warning), missing values in a column that had none in training and categories
+        training never saw; each adds ``NEVER_SEEN_SCORE`` to its row's score (``_novelty``)."""
+        for encoder in self.transformer_.encoders_:
+            column = features[encoder.name]
             if isinstance(encoder, NumericEncoder):
                 missing = int(np.isnan(encoder._values(column, warn=True)).sum())
                 learnt_missing = encoder.has_missing
@@ -663,7 +749,7 @@ class GANomaly(HyperParameters):
                     examples = ", ".join(repr(v) for v in unseen.astype(str).unique()[:3])
                     warnings.warn(
                         f"column {encoder.name!r}: {len(unseen)} value(s) never seen in training "
-                        f"({examples}); they score as a usual category, not as anomalies",
+                        f"({examples}); each adds {NEVER_SEEN_SCORE:g} to its row's score",
                         DataWarning,
                         stacklevel=3,
                     )
@@ -672,7 +758,7 @@ class GANomaly(HyperParameters):
             if missing and not learnt_missing:
                 warnings.warn(
                     f"column {encoder.name!r}: {missing} missing value(s), where the training data had "
-                    "none; they score as a usual value, not as anomalies",
+                    f"none; each adds {NEVER_SEEN_SCORE:g} to its row's score",
                     DataWarning,
                     stacklevel=3,
                 )
@@ -706,8 +792,15 @@ class GANomaly(HyperParameters):
         }
         if self.data_kind_ == "table":
             description["transformer"] = self.transformer_.to_state()
+            description["table"] = {
+                "metadata": self.metadata_.to_dict(),
+                "clocks": self.clocks_,
+                "spreads": self.spreads_,
+            }
         else:
             description["image"] = {"channels": self.channels_, "side": self.side_, "layout": self.layout_}
+            if getattr(self, "training_split_", None) is not None:  # where `detect fit` read the images
+                description["image"]["training_split"] = self.training_split_
         tensors = {"validation_scores": torch.from_numpy(self.validation_scores_)}
         if getattr(self, "memory_codes_", None) is not None:  # half precision: the file stays small
             tensors |= {
@@ -749,11 +842,20 @@ class GANomaly(HyperParameters):
         model.loss_history_ = list(description["loss_history"])
         if model.data_kind_ == "table":
             model.transformer_ = TableTransformer.from_state(description["transformer"])
-            model.metadata_ = model.transformer_.metadata_
+            # files written before datetimes were hours and weekdays: the input columns are the transformer's
+            table = description.get("table", {})
+            model.metadata_ = (
+                Metadata.from_dict(table["metadata"]) if "metadata" in table else model.transformer_.metadata_
+            )
+            model.clocks_ = {str(name): bool(clock) for name, clock in table.get("clocks", {}).items()}
+            model.spreads_ = {str(name): float(spread) for name, spread in table.get("spreads", {}).items()}
         else:
             image = description["image"]
             model.channels_, model.side_ = int(image["channels"]), int(image["side"])
             model.layout_, model.size_ = str(image["layout"]), _padded_side(int(image["side"]))
+            if "training_split" in image:
+                split = image["training_split"]
+                model.training_split_ = {"source": str(split["source"]), "holdout": float(split["holdout"])}
 
         def build() -> None:
             model.trainers_ = [model._build() for _ in range(model.members)]

@@ -73,7 +73,10 @@ def score_histograms(scores: np.ndarray, labels: np.ndarray | None, threshold: f
                 continue
             ax.hist(clipped[labels == value], bins=edges, color=color, alpha=0.55, density=True, label=name)
     ax.axvline(threshold, color="#333333", linestyle="--", linewidth=1.2, label="threshold")
-    ax.set_xlabel("anomaly score (0 = typical normal sample)", fontsize=8)
+    label = "anomaly score (0 = typical normal sample)"
+    if scores.size and scores.max() > edges[-1]:
+        label += f"; scores above {edges[-1]:.3g} (up to {scores.max():.3g}) are counted in the last bar"
+    ax.set_xlabel(label, fontsize=8)
     ax.set_ylabel("density" if labels is not None else "samples", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=7)
@@ -162,7 +165,11 @@ def _most_anomalous(page: AnomalyPage, scores: np.ndarray, labels: np.ndarray | 
     if isinstance(page.reconstructions, pd.DataFrame):
         normal = page.reconstructions.reset_index(drop=True)
         normal.insert(0, "row", top)
-        parts += ["<p>What the detector reconstructs from them (the nearest normal row it knows):</p>"]
+        parts += [
+            "<p>The detector's reconstruction of each row: what it takes the normal version of the row to "
+            "be, in the columns it sees (a datetime as its hour of the day and day of the week). A value "
+            "far from the row's own is what made the row odd.</p>"
+        ]
         parts.append(_frame_table(normal))
     return "".join(parts)
 
