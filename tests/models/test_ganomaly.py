@@ -287,6 +287,7 @@ def test_what_the_encoding_hides_still_scores(sensors) -> None:
     rows = sensors.iloc[200:210]
     base = detector.score(rows)
     np.testing.assert_allclose(detector.score(rows.assign(alarm=1)), base + 5)
+    np.testing.assert_allclose(detector.score(rows.assign(alarm=0.0)), base)  # as read beside a gap: 0
     with pytest.warns(DataWarning, match="never seen in training"):
         east = detector.score(rows.assign(site="east"))  # read as a seen site by the networks, then + 5
     assert (east > detector.threshold(0.01)).all() and (east - base).mean() > 4

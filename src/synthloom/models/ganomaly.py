@@ -482,7 +482,7 @@ class GANomaly(HyperParameters):
         features = {}
         for name in columns:
             series = data[name] if name in data.columns else pd.Series(np.nan, index=data.index, name=name)
-            if name not in getattr(self, "clocks_", {}):
+            if name not in self.clocks_:
                 features[name] = series
                 continue
             stamps = self._stamps(series)
@@ -717,8 +717,8 @@ class GANomaly(HyperParameters):
             column = features[encoder.name]
             if isinstance(encoder, NumericEncoder):
                 values = encoder._values(column)
-                spread = getattr(self, "spreads_", {}).get(encoder.name) or 0.0
-                if spread > 0:  # detectors saved before spreads were kept: the range alone
+                spread = self.spreads_.get(encoder.name, 0.0)  # none in files saved before spreads were
+                if spread > 0:
                     beyond = np.maximum(encoder.low - values, values - encoder.high)
                     total += np.where(beyond > 0, beyond, 0.0) / spread
                 never = np.isnan(values) & ~encoder.has_missing
@@ -726,7 +726,7 @@ class GANomaly(HyperParameters):
                 seen = column.isin([*encoder.index, *encoder.rare_levels])
                 never = ~seen.to_numpy() & (column.notna().to_numpy() | (encoder.missing_code is None))
             elif isinstance(encoder, ConstantEncoder) and encoder.value is not None:
-                never = column.notna().to_numpy() & (column.astype(str) != str(encoder.value)).to_numpy()
+                never = _differs(column, encoder.value)
             else:  # identifiers are no model input
                 continue
             total += NEVER_SEEN_SCORE * never
@@ -889,6 +889,15 @@ def load_detector(path: str | Path) -> GANomaly:
         )
     with model_file_errors(path, "detector file"):
         return GANomaly._from_file(description, tensors)
+
+
+def _differs(column: pd.Series, value: Any) -> np.ndarray:
+    """Which present values of ``column`` are not ``value`` (a number compared as a number: 0.0 is 0)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        same = pd.to_numeric(column, errors="coerce") == value
+    else:
+        same = column.astype(str) == str(value)
+    return (column.notna() & ~same).to_numpy()
 
 
 def _member_seed(seed: int, member: int) -> int:
