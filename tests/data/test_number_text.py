@@ -274,9 +274,10 @@ def test_signs_are_written_where_the_real_values_write_them():
     assert model.metadata_.columns["amount"].number_format == "$0.00;$-0.00"
     fake = model.sample(500, random_state=0)
     assert (
-        fake["change"].str.fullmatch(r"[+-]\d+\.\d%|0\.0%").all()
+        fake["change"].str.fullmatch(r"[+-]\d+\.\d%").all()  # "+0.0%" as "%+.1f" writes a zero, not "0.0%"
         and fake["change"].str.startswith("+").mean() > 0.3
     )
+    assert NumberFormat.parse("+0.0%;-0.0%").write(np.array([0.0, -0.01]), "change").tolist() == ["+0.0%"] * 2
     assert fake["amount"].str.fullmatch(r"\$-?\d+\.\d\d").all() and fake["amount"].str.startswith("$-").any()
     for pattern in ("+0.0%;-0.0%", "$0.00;$-0.00", "$#,##0.00;($#,##0.00)", "0;-0"):
         assert str(NumberFormat.parse(pattern)) == ("0" if pattern == "0;-0" else pattern)

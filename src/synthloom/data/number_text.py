@@ -199,7 +199,8 @@ class NumberFormat:
             if value < 0 and not zero and self.parentheses:
                 written.append(f"({self.prefix}{digits}{self.suffix})")
                 continue
-            sign = "" if zero else "-" if value < 0 else "+" if self.plus else ""
+            # a zero takes the positive section, as spreadsheets and "%+.1f" write it ("+0.0%")
+            sign = "-" if value < 0 and not zero else "+" if self.plus else ""
             written.append(self._signed(sign, digits + self.suffix))
         return pd.Series(written, name=name, dtype=object)
 
