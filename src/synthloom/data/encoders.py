@@ -283,6 +283,19 @@ def column_numbers(
 DATE_DTYPE = "date"  # an encoder's dtype for a column of Python dates
 
 
+def stamps_of_seconds(seconds: np.ndarray) -> pd.DatetimeIndex:
+    """Seconds since the epoch as naive stamps (NaT where not finite), to the microsecond.
+
+    Whole microseconds first (seconds * 1e9 in float64 is off by up to 256 ns: ".123" read ".122999808"),
+    given to pandas as integers: its float path checks for overflow under ``np.errstate(over="raise")``,
+    which a floating-point flag another library left set can trip on any value.
+    """
+    micros = np.round(np.asarray(seconds, dtype=np.float64) * 1e6)
+    present = np.isfinite(micros)
+    stamps = pd.to_datetime(np.where(present, micros, 0).astype(np.int64), unit="us")
+    return stamps.where(present) if not present.all() else stamps
+
+
 def to_datetimes(
     seconds: np.ndarray,
     name: str,
@@ -297,8 +310,7 @@ def to_datetimes(
     5; its ``%z`` as ``offset``, the stamps shown in that offset, when one is given: see ``text_offset``);
     a zone-aware column in its zone, which ``dtype`` names.
     """
-    # whole microseconds first: seconds * 1e9 in float64 is off by up to 256 ns (".123" read ".122999808")
-    stamps = pd.Series(pd.to_datetime(np.round(seconds * 1e6), unit="us"), name=name)
+    stamps = pd.Series(stamps_of_seconds(seconds), name=name)
     if datetime_format is not None:
         if "%z" in datetime_format:  # a naive stamp has no offset to write
             stamps = stamps.dt.tz_localize("UTC")
@@ -431,8 +443,11 @@ def wall_seconds(seconds: np.ndarray, zone: Any) -> np.ndarray:
     are without a zone."""
     if zone is None or not len(seconds):
         return seconds
-    stamps = pd.DatetimeIndex(pd.to_datetime(seconds, unit="s", utc=True)).tz_convert(zone)
-    return _naive_seconds(stamps.tz_localize(None))
+    # the offset of each whole second (clocks change on whole seconds), added exactly: a fraction of a
+    # second rounded on the way would move the stamp off its grid
+    whole = np.floor(seconds)
+    stamps = stamps_of_seconds(whole).tz_localize("UTC").tz_convert(zone)
+    return seconds + (_naive_seconds(stamps.tz_localize(None)) - whole)
 
 
 def on_wall_grid(seconds: np.ndarray, step: float, to_grid: Any, zone: Any) -> np.ndarray:
