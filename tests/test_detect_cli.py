@@ -151,8 +151,8 @@ def test_text_and_unseen_missing_values_are_scored_with_a_warning(tiny, tmp_path
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "column 'a': 20 value(s) that are not numbers ('hello')" in text
-    assert "column 'b': 5 missing value(s), where the training data had none" in text
-    with pytest.warns(DataWarning, match="column 'b': 5 missing value"):  # the API warns the same
+    assert "column 'b': 5 missing or unreadable value(s), where the training data had none" in text
+    with pytest.warns(DataWarning, match="column 'b': 5 missing or unreadable value"):  # the API too
         load_detector(tiny / "d.synthloom").score(rows.drop(columns=["a"]).assign(a=0.0))
 
 

@@ -271,3 +271,11 @@ def test_a_declared_kind_the_values_cannot_have_is_refused_with_what_to_do():
         DataError, match=r"'day' holds no datetime written as '%d/%m/%Y' .*fix its datetime_format"
     ):
         get_model("copula").fit(frame, Metadata.from_dict(wrong))
+
+
+def test_iso_stamps_to_the_minute_with_a_t_are_dates():
+    """ "2024-03-04T10:20" (ISO 8601 without seconds) was unique text: an identifier drawn by shape."""
+    stamps = pd.Series(pd.date_range("2024-03-04", periods=300, freq="10min").strftime("%Y-%m-%dT%H:%M"))
+    for text, expected in ((stamps, "%Y-%m-%dT%H:%M"), (stamps + "+01:00", "%Y-%m-%dT%H:%M%z")):
+        spec = Metadata.infer(pd.DataFrame({"at": text})).columns["at"]
+        assert (spec.kind, spec.datetime_format) == (ColumnKind.DATETIME, expected)

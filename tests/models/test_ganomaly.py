@@ -293,3 +293,25 @@ def test_what_the_encoding_hides_still_scores(sensors) -> None:
     assert (east > detector.threshold(0.01)).all() and (east - base).mean() > 4
     np.testing.assert_array_equal(detector.score(rows.drop(columns="reading_id")), base)  # no model input
     assert detector.reconstruct(rows)["reading_id"].tolist() == rows["reading_id"].tolist()  # not drawn ids
+
+
+def test_never_seen_values_count_once_per_column_and_stamps_keep_their_written_clock(sensors) -> None:
+    """QA: a changed or missing constant, a value in a column empty in training, infinities; a missing
+    stamp counted twice (its hour and its weekday); "09:30+02:00" read as 07:30 UTC."""
+    from synthloom.errors import DataWarning
+
+    clock = pd.to_datetime(sensors["at"])
+    offset = sensors.assign(at=clock.dt.strftime("%Y-%m-%dT%H:%M") + "+01:00", note=np.nan)
+    detector = GANomaly(random_state=0, **TINY).fit(offset)
+    # four weeks on, in summer time: the same days and times on the clock, an hour earlier in UTC
+    summer = offset.assign(at=(clock + pd.Timedelta(days=28)).dt.strftime("%Y-%m-%dT%H:%M") + "+02:00")
+    np.testing.assert_allclose(detector.score(summer), detector.score(offset))
+    rows = offset.iloc[200:210]
+    base = detector.score(rows)
+    with pytest.warns(DataWarning, match=r"column 'note': 10 value\(s\) in a column that held no value"):
+        np.testing.assert_allclose(detector.score(rows.assign(note="x")), base + 5)
+    with pytest.warns(DataWarning, match=r"column 'alarm': 10 value\(s\) in a column that held only 0"):
+        np.testing.assert_allclose(detector.score(rows.assign(alarm=np.nan)), base + 5)
+    novelty = detector._novelty(detector._feature_frame(rows.assign(at=None)))
+    np.testing.assert_array_equal(novelty, 5.0)  # once for the stamp, not for its hour and its weekday
+    assert np.isposinf(detector.score(rows.assign(temp=np.inf))).all()

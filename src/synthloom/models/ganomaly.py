@@ -52,6 +52,7 @@ import itertools
 import json
 import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -60,13 +61,14 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from pandas.api.types import is_datetime64_any_dtype
 from safetensors.torch import save_file
 from torch import nn
 
 from synthloom import __version__
 from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
 from synthloom.data.io import atomic_path
-from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
+from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.metrics.anomaly import threshold_at_fpr
@@ -465,8 +467,20 @@ class GANomaly(HyperParameters):
         return self._table_tensor(features)
 
     def _stamps(self, series: pd.Series) -> pd.Series:
-        """A datetime column's stamps (text read in its format; a zone-aware column in its zone)."""
-        return read_datetimes(series, self.metadata_.columns[str(series.name)].datetime_format)
+        """A datetime column's stamps on the clock they were written in: a zone-aware column in its zone,
+        text with a UTC offset as its own time of day ("09:30+02:00" is half past nine, not 07:30)."""
+        datetime_format = self.metadata_.columns[str(series.name)].datetime_format
+        if datetime_format is not None and "%z" in datetime_format and not is_datetime64_any_dtype(series):
+            clock = series.astype("string").str.extract(STAMP_WITH_OFFSET)["stamp"].astype(object)
+            return read_datetimes(clock.rename(series.name), datetime_format.replace("%z", ""))
+        return read_datetimes(series, datetime_format)
+
+    def _source_column(self, feature: str) -> str:
+        """The input column a feature comes from (a datetime's hour and weekday come from the datetime)."""
+        for name in self.clocks_:
+            if feature in (f"{name} hour", f"{name} weekday"):
+                return name
+        return feature
 
     def _feature_frame(self, data: pd.DataFrame) -> pd.DataFrame:
         """The columns the detector was fitted on, datetimes as their hour of the day and day of the week;
@@ -710,58 +724,73 @@ class GANomaly(HyperParameters):
 
     def _novelty(self, features: pd.DataFrame) -> np.ndarray:
         """Per row, what the encoding hides from the networks: the distance of each number outside its
-        training range in standard deviations of its training values, plus ``NEVER_SEEN_SCORE`` for each
-        category, missing value or change of a constant column training never saw."""
+        training range in standard deviations of its training values (infinite for an infinite number),
+        plus ``NEVER_SEEN_SCORE`` for each input column holding a value of a kind training never saw: a
+        category, a missing (or unreadable) value, another value in a constant column."""
         total = np.zeros(len(features))
-        for encoder in self.transformer_.encoders_:
-            column = features[encoder.name]
+        never_seen: dict[str, np.ndarray] = {}  # per input column: a datetime's hour and weekday are one
+        for encoder, never in self._never_seen(features):
+            source = self._source_column(encoder.name)
+            never_seen[source] = never_seen.get(source, np.zeros(len(features), dtype=bool)) | never
             if isinstance(encoder, NumericEncoder):
-                values = encoder._values(column)
-                spread = self.spreads_.get(encoder.name, 0.0)  # none in files saved before spreads were
-                if spread > 0:
-                    beyond = np.maximum(encoder.low - values, values - encoder.high)
-                    total += np.where(beyond > 0, beyond, 0.0) / spread
-                never = np.isnan(values) & ~encoder.has_missing
-            elif isinstance(encoder, CategoricalEncoder):
-                seen = column.isin([*encoder.index, *encoder.rare_levels])
-                never = ~seen.to_numpy() & (column.notna().to_numpy() | (encoder.missing_code is None))
-            elif isinstance(encoder, ConstantEncoder) and encoder.value is not None:
-                never = _differs(column, encoder.value)
-            else:  # identifiers are no model input
-                continue
+                total += self._beyond_range(encoder, features[encoder.name])
+        for never in never_seen.values():
             total += NEVER_SEEN_SCORE * never
         return total
 
-    def _warn_unreadable(self, features: pd.DataFrame) -> None:
-        """Say which values training never saw: text or infinities in a number column (read as missing,
-        with fit's own warning), missing values in a column that had none in training and categories
-        training never saw; each adds ``NEVER_SEEN_SCORE`` to its row's score (``_novelty``)."""
+    def _beyond_range(self, encoder: NumericEncoder, column: pd.Series) -> np.ndarray:
+        """How far each value lies outside the training range, in training standard deviations."""
+        spread = self.spreads_.get(encoder.name, 0.0)  # none in files saved before spreads were
+        beyond = np.zeros(len(column))
+        if spread > 0:
+            values = encoder._values(column)
+            with np.errstate(over="ignore"):  # 1e308 beyond a range of 1e-3: infinitely far
+                far = np.maximum(encoder.low - values, values - encoder.high) / spread
+            beyond = np.where(far > 0, far, 0.0)
+        return np.where(_infinite(column), np.inf, beyond)
+
+    def _never_seen(self, features: pd.DataFrame) -> Iterator[tuple[Any, np.ndarray]]:
+        """Each encoder that reads a model input or a constant, with its rows holding a value of a kind
+        training never saw there."""
         for encoder in self.transformer_.encoders_:
             column = features[encoder.name]
             if isinstance(encoder, NumericEncoder):
-                missing = int(np.isnan(encoder._values(column, warn=True)).sum())
-                learnt_missing = encoder.has_missing
+                missing = np.isnan(encoder._values(column)) & ~_infinite(column)
+                yield encoder, missing & ~encoder.has_missing
             elif isinstance(encoder, CategoricalEncoder):
-                missing, learnt_missing = int(column.isna().sum()), encoder.missing_code is not None
-                present = column.dropna()
-                unseen = present[~present.isin([*encoder.index, *encoder.rare_levels])]
-                if len(unseen):
-                    examples = ", ".join(repr(v) for v in unseen.astype(str).unique()[:3])
-                    warnings.warn(
-                        f"column {encoder.name!r}: {len(unseen)} value(s) never seen in training "
-                        f"({examples}); each adds {NEVER_SEEN_SCORE:g} to its row's score",
-                        DataWarning,
-                        stacklevel=3,
-                    )
-            else:  # constants and identifiers are no model input
+                seen = column.isin([*encoder.index, *encoder.rare_levels]).to_numpy()
+                yield encoder, ~seen & (column.notna().to_numpy() | (encoder.missing_code is None))
+            elif isinstance(encoder, ConstantEncoder):  # constant where present, or missing throughout
+                if encoder.value is None:
+                    yield encoder, column.notna().to_numpy()
+                else:
+                    yield encoder, column.isna().to_numpy() | _differs(column, encoder.value)
+
+    def _warn_unreadable(self, features: pd.DataFrame) -> None:
+        """Say which values training never saw (each adds ``NEVER_SEEN_SCORE`` to its row's score, see
+        ``_novelty``): categories, missing or unreadable values where training had none (text in a number
+        column, with the reading's own warning), other values in a constant column."""
+        for encoder, never in self._never_seen(features):
+            column = features[encoder.name]
+            if isinstance(encoder, NumericEncoder):
+                encoder._values(column.where(~_infinite(column)), warn=True)  # names the text read as missing
+            if not never.any():
                 continue
-            if missing and not learnt_missing:
-                warnings.warn(
-                    f"column {encoder.name!r}: {missing} missing value(s), where the training data had "
-                    f"none; each adds {NEVER_SEEN_SCORE:g} to its row's score",
-                    DataWarning,
-                    stacklevel=3,
-                )
+            name, count = self._source_column(encoder.name), int(never.sum())
+            unseen = column[never & column.notna().to_numpy()]
+            if isinstance(encoder, ConstantEncoder):
+                held = "no value" if encoder.value is None else f"only {encoder.value!r}"
+                what = f"{count} value(s) in a column that held {held} in training"
+            elif isinstance(encoder, CategoricalEncoder) and len(unseen):
+                examples = ", ".join(repr(v) for v in unseen.astype(str).unique()[:3])
+                what = f"{len(unseen)} value(s) never seen in training ({examples})"
+            else:
+                what = f"{count} missing or unreadable value(s), where the training data had none"
+            warnings.warn(
+                f"column {name!r}: {what}; each adds {NEVER_SEEN_SCORE:g} to its row's score",
+                DataWarning,
+                stacklevel=3,
+            )
 
     def _image_tensor(self, x: np.ndarray) -> torch.Tensor:
         pad = self.size_ - self.side_
@@ -889,6 +918,13 @@ def load_detector(path: str | Path) -> GANomaly:
         )
     with model_file_errors(path, "detector file"):
         return GANomaly._from_file(description, tensors)
+
+
+def _infinite(column: pd.Series) -> np.ndarray:
+    """Which values of a number column are infinite (which reading as numbers would make missing)."""
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return np.zeros(len(column), dtype=bool)
+    return np.isinf(column.to_numpy(dtype=np.float64, na_value=np.nan))
 
 
 def _differs(column: pd.Series, value: Any) -> np.ndarray:
