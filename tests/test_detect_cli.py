@@ -209,6 +209,31 @@ def test_new_images_in_a_folder_are_all_scored_by_file(tmp_path) -> None:
     wider = _invoke("score", split, tmp_path / "train", "-o", scores, "--holdout", "0.5")
     assert wider.exit_code == 0 and "includes images it trained on" in " ".join(wider.output.split())
     assert len(pd.read_csv(scores)) == 20
+    every = _invoke("score", split, tmp_path / "train", "-o", scores, "--holdout", "0")
+    assert (
+        "includes images it trained on" in " ".join(every.output.split()) and len(pd.read_csv(scores)) == 40
+    )
+    outside = _invoke("score", split, tmp_path / "train", "-o", scores, "--holdout", "1.5")
+    _assert_user_error(outside, "holdout must be in [0, 1), not 1.5")
+    assert "trained on" not in outside.output
+    # the same images copied elsewhere are known by their pixels; a folder changed since is said to be
+    import shutil
+
+    shutil.copytree(tmp_path / "train", tmp_path / "copy")
+    assert _invoke("score", split, tmp_path / "copy", "-o", scores).exit_code == 0
+    assert len(pd.read_csv(scores)) == 10
+    for index in range(40, 44):
+        Image.fromarray(rng.integers(0, 256, (8, 8), dtype=np.uint8)).save(
+            tmp_path / "copy" / "cat" / f"{index}.png"
+        )
+    changed = _invoke("score", split, tmp_path / "copy", "-o", scores)
+    assert "changed since `detect fit` read it (40 images then, 44 now)" not in changed.output  # other path
+    assert len(pd.read_csv(scores)) == 44
+    for index in range(40, 44):
+        shutil.copy(tmp_path / "copy" / "cat" / f"{index}.png", tmp_path / "train" / "cat" / f"{index}.png")
+    changed = _invoke("score", split, tmp_path / "train", "-o", scores)
+    assert "changed since `detect fit` read it (40 images then, 44 now)" in " ".join(changed.output.split())
+    assert len(pd.read_csv(scores)) == 44
     bad = _invoke("score", split, tmp_path / "train", "-o", tmp_path / "bad.csv", "--fpr", "2")
     _assert_user_error(bad, "fpr must be in (0, 1), not 2")
     assert "scoring" not in bad.output and not (tmp_path / "bad.csv").exists()
@@ -264,3 +289,18 @@ def test_table_scores_carry_the_rows_ids_and_rows_may_come_without_them(tmp_path
     rows.drop(columns="reading_id").to_csv(tmp_path / "bare.csv", index=False)
     bare = _invoke("score", model, tmp_path / "bare.csv", "-o", scores)  # "lacks the column reading_id"
     assert bare.exit_code == 0 and list(pd.read_csv(scores).columns) == ["score", "flagged"], bare.output
+
+
+def test_npz_scores_name_each_image_by_its_place_and_tables_take_no_holdout(tiny, tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "parts.npz", images=rng.integers(0, 256, (40, 8, 8), dtype=np.uint8))
+    model, scores = tmp_path / "d.synthloom", tmp_path / "s.csv"
+    fit = _invoke(
+        "fit", tmp_path / "parts.npz", "--epochs", "1", "--device", "cpu", "--holdout", "0.25", "-o", model
+    )
+    assert fit.exit_code == 0, fit.output
+    assert _invoke("score", model, tmp_path / "parts.npz", "-o", scores).exit_code == 0
+    index = pd.read_csv(scores)["index"]  # the held-out images, by their place in the file
+    assert len(index) == 10 and index.is_monotonic_increasing and index.between(0, 39).all()
+    table = _invoke("score", tiny / "d.synthloom", tiny / "det.csv", "-o", scores, "--holdout", "0.3")
+    _assert_user_error(table, "--holdout is for images; a table is scored whole")

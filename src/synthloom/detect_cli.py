@@ -68,6 +68,8 @@ class Samples:
     labels: np.ndarray | None
     labelled_by: str = ""
     files: list[str] | None = None  # images read from a folder: the file of each
+    index: np.ndarray | None = None  # images read from an .npz or a bundled set: the position of each
+    fingerprint: tuple[str, int] | None = None  # images read to fit on: their digest and count
 
     def require(self, source: str, label: int, why: str) -> None:
         """Refuse labels with no sample of ``label`` (0 = normal, 1 = anomaly), naming the file and the
@@ -136,20 +138,43 @@ def _normal_classes(text: str, data: Any) -> list[Any]:
         ) from None
 
 
-def _read_image_samples(source: str, normal: str | None, holdout: float, part: str) -> Samples:
-    """The ``part`` ("train" or "test") of the fixed hold-out split, with anomaly labels from ``normal``."""
-    from synthloom.data.images import holdout_split, read_images
+def _read_image_samples(
+    source: str, normal: str | None, holdout: float | None, part: str, detector: Any = None
+) -> Samples:
+    """The ``part`` ("train" or "test") of the fixed hold-out split, with anomaly labels from ``normal``;
+    the test part of the images ``detector`` was fitted on is the share its fit held out (``holdout``
+    None: see ``_scored_holdout``), listed by file (or position in the source)."""
+    from synthloom.data.images import holdout_indices, read_images
 
-    train, test = holdout_split(read_images(source), holdout)
-    found = train if part == "train" or holdout == 0 else test
-    if part == "test" and found.files is not None:  # scores listed by file, not in the split's shuffle
-        found = found.subset(np.argsort(found.files, kind="stable"))
+    data = read_images(source)
+    if part == "test":
+        holdout = _scored_holdout(detector, source, holdout, data)
+    train, test = holdout_indices(len(data.images), holdout or 0.0)
+    if part == "train" or not holdout:
+        index = train if part == "train" else np.arange(len(data.images))
+    else:
+        index = np.sort(test)  # scores listed in the source's order, not in the split's shuffle
+    found = data.subset(index)
+    if not len(index):
+        raise DataError(f"{source}: a hold-out share of {holdout} leaves no image to score; raise --holdout")
+    position = index if data.files is None else None  # a file names its image; else its place in the source
+    fingerprint = (_fingerprint(data), len(data.images)) if part == "train" else None
     if normal is None:
-        return Samples(found.images, None, files=found.files)
+        return Samples(found.images, None, files=found.files, index=position, fingerprint=fingerprint)
     if found.labels is None:
         raise DataError(f"{source}: the images have no classes, so --normal-digits cannot select normal ones")
     anomalous = ~np.isin(found.named_labels(), _normal_classes(normal, found))
-    return Samples(found.images, anomalous.astype(np.int64), f"by --normal-digits {normal}", found.files)
+    labelled_by = f"by --normal-digits {normal}"
+    return Samples(found.images, anomalous.astype(np.int64), labelled_by, found.files, position, fingerprint)
+
+
+def _fingerprint(data: Any) -> str:
+    """A digest of a set of images (pixels and shape): the same images, wherever they are read from."""
+    import hashlib
+
+    digest = hashlib.sha256(str(data.images.shape).encode())
+    digest.update(np.ascontiguousarray(data.images).tobytes())
+    return digest.hexdigest()
 
 
 def _read_samples(
@@ -157,19 +182,23 @@ def _read_samples(
     table: bool,
     labels: str | None,
     normal: str | None,
-    holdout: float,
+    holdout: float | None,
     part: str,
     encoding: str = "utf-8",
+    detector: Any = None,
 ) -> Samples:
     """A table or the ``part`` of an image set, refusing the other kind's labelling option: ignored, a
-    table's label column would become a model input."""
+    table's label column would become a model input (and ``--holdout`` when scoring a table, which is
+    scored whole)."""
     if table:
         if normal is not None:
             raise ConfigError("--normal-digits is for images; use --labels for tables")
+        if part == "test" and holdout is not None:
+            raise ConfigError("--holdout is for images; a table is scored whole")
         return _read_table_samples(source, labels, encoding)
     if labels is not None:
         raise ConfigError("--labels is for tables; use --normal-digits for images")
-    return _read_image_samples(source, normal, holdout, part)
+    return _read_image_samples(source, normal, holdout, part, detector)
 
 
 @detect_app.command("fit")
@@ -206,8 +235,13 @@ def fit_command(
         params["max_minutes"] = max_minutes
     console.print(f"fitting ganomaly on {len(normal):,} normal samples")
     detector = GANomaly(**params).fit(normal)
-    if not isinstance(normal, pd.DataFrame):  # `detect score` of these images scores the same hold-out
-        detector.training_split_ = {"source": _source_name(data), "holdout": holdout}
+    if samples.fingerprint is not None:  # `detect score` of these images scores the same hold-out
+        detector.training_split_ = {
+            "source": _source_name(data),
+            "holdout": holdout,
+            "fingerprint": samples.fingerprint[0],
+            "images": samples.fingerprint[1],
+        }
     detector.save(output)
     last = detector.loss_history_[-1]
     shown = "  ".join(f"{k}={v:.3f}" for k, v in last.items() if k != "epoch")
@@ -231,8 +265,9 @@ def score_command(
         float | None,
         typer.Option(
             "--holdout",
-            help="Images: score only the share `detect fit --holdout` kept out of training. Default: 0.15 "
-            "(fit's default) for a bundled set, every image of a file or folder.",
+            help="Images: the share of the split `detect fit --holdout` made to score. Default: for the "
+            "images the detector was fitted on (the same pixels, wherever read from), the share fit held "
+            "out; for other images, every one.",
         ),
     ] = None,
     encoding: EncodingOption = "utf-8",
@@ -246,11 +281,8 @@ def score_command(
     check_outputs(output, report, inputs=(model_file, data))
     detector = load_detector(model_file)
     threshold = detector.threshold(fpr)  # a bad --fpr is refused before the scoring, not after
-    holdout = _scored_holdout(detector, data, holdout)
     kind_is_table = detector.data_kind_ == "table"
-    samples = _read_samples(data, kind_is_table, labels, normal_digits, holdout, "test", encoding)
-    if not len(samples.data):
-        raise DataError(f"{data}: a hold-out share of {holdout} leaves no image to score; raise --holdout")
+    samples = _read_samples(data, kind_is_table, labels, normal_digits, holdout, "test", encoding, detector)
     with console.status(f"scoring {len(samples.data):,} samples"):
         scores = detector.score(samples.data)
     both = samples.labels is not None and len(np.unique(samples.labels)) == 2
@@ -258,6 +290,8 @@ def score_command(
     table = pd.DataFrame({"score": scores, "flagged": scores > threshold})
     if samples.files is not None:
         table.insert(0, "file", samples.files)
+    if samples.index is not None:
+        table.insert(0, "index", samples.index)
     for name in _identifier_columns(detector, samples.data):  # which row each score belongs to
         table.insert(0, name, samples.data[name].to_numpy())
     if samples.labels is not None:
@@ -293,17 +327,34 @@ def _source_name(data: str) -> str:
     return data if bundled_kind(data) is not None else str(Path(data).resolve())
 
 
-def _scored_holdout(detector: Any, data: str, holdout: float | None) -> float:
-    """The share of ``data``'s images to score: the share ``detect fit`` held out where it fitted on these
-    images (a bundled set fitted before the split was kept: fit's default), else every image; a larger
-    share than fit held out is scored with a warning (it holds training images)."""
+def _scored_holdout(detector: Any, data: str, holdout: float | None, images: Any) -> float:
+    """The share of ``images`` (read from ``data``) to score: for the images the detector was fitted on
+    (the same pixels, wherever they are read from), the share fit held out; for a bundled set fitted
+    before the split was kept, fit's default; else every image. A share that holds training images (a
+    larger one, or 0: every image) is scored with a warning, as is a source changed since fit."""
+    from synthloom.data.images import holdout_indices
+
+    if holdout is not None:
+        holdout_indices(0, holdout)  # a share outside [0, 1) is refused before any warning
     split = getattr(detector, "training_split_", None)
-    same = split is not None and split["source"] == _source_name(data)
+    if split is None:
+        if holdout is not None:
+            return holdout
+        return DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0
+    same = split.get("fingerprint", "") == _fingerprint(images)
+    if not same and split["source"] == _source_name(data):
+        count = split.get("images")
+        console.print(
+            f"[yellow]warning:[/] {data}: changed since `detect fit` read it ({count} images then, "
+            f"{len(images.images)} now); its hold-out share is another one, and every image is scored "
+            "unless --holdout is given: training images among them score as more normal",
+            highlight=False,
+        )
+    if not same:
+        return 0.0 if holdout is None else holdout
     if holdout is None:
-        if same:
-            return float(split["holdout"])
-        return DEFAULT_HOLDOUT if split is None and bundled_kind(data) is not None else 0.0
-    if same and holdout > split["holdout"]:
+        return float(split["holdout"])
+    if holdout == 0 or holdout > split["holdout"]:
         console.print(
             f"[yellow]warning:[/] {data}: the detector was fitted with --holdout {split['holdout']:g}; a "
             f"hold-out of {holdout:g} includes images it trained on, which score as more normal",

@@ -86,11 +86,17 @@ def holdout_split(data: ImageData, fraction: float) -> tuple[ImageData, ImageDat
         >>> len(train.images), len(test.images)
         (1527, 270)
     """
+    train, test = holdout_indices(len(data.images), fraction)
+    return data.subset(train), data.subset(test)
+
+
+def holdout_indices(count: int, fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the (train, test) parts of ``holdout_split`` for ``count`` images."""
     if not 0 <= fraction < 1:
         raise ConfigError(f"holdout must be in [0, 1), not {fraction!r}")
-    order = np.random.default_rng(SPLIT_SEED).permutation(len(data.images))
-    n_test = round(fraction * len(order))
-    return data.subset(order[n_test:]), data.subset(order[:n_test])
+    order = np.random.default_rng(SPLIT_SEED).permutation(count)
+    n_test = round(fraction * count)
+    return order[n_test:], order[:n_test]
 
 
 def _scaled(images: np.ndarray, source: Path) -> np.ndarray:

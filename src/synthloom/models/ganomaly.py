@@ -884,7 +884,12 @@ class GANomaly(HyperParameters):
             model.layout_, model.size_ = str(image["layout"]), _padded_side(int(image["side"]))
             if "training_split" in image:
                 split = image["training_split"]
-                model.training_split_ = {"source": str(split["source"]), "holdout": float(split["holdout"])}
+                model.training_split_ = {
+                    "source": str(split["source"]),
+                    "holdout": float(split["holdout"]),
+                    "fingerprint": str(split.get("fingerprint", "")),  # none in the first files that had one
+                    "images": split.get("images"),
+                }
 
         def build() -> None:
             model.trainers_ = [model._build() for _ in range(model.members)]
