@@ -357,6 +357,7 @@ def test_missing_values_are_written_with_the_mark_the_real_file_uses(tmp_path):
     assert pd.to_numeric(fake["chol"][fake["chol"] != "?"]).between(50, 450).all()
     assert (fake["day"] == "?").any() and (fake["sex"] != "?").all()
     assert model.sample(3, conditions={"age": (30, 40)})["age"].map(int).between(30, 40).all()
+    assert model.sample(4, conditions={"age": "?"})["age"].eq("?").all()  # the mark asks for it (was refused)
     # every part has the same column types, missing values or not (parts of one Parquet data set)
     parts = sample_to_parts(model, 2_000, tmp_path / "out", seed=0, part_rows=1, chunk_rows=1)
     assert (read_table(parts)["age"] == "?").any()

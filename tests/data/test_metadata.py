@@ -208,6 +208,8 @@ def test_the_mark_most_missing_values_are_written_with_is_learned_and_kept_in_th
     assert declared.columns["age"].missing_mark == "?"
     with pytest.raises(ConfigError, match=r"missing_mark 5 .* needs text"):
         Metadata.from_dict({"columns": {"age": {"kind": "integer", "missing_mark": 5}}})
+    with pytest.raises(ConfigError, match=r"missing_mark '0' reads as a number"):  # missing ages written 0
+        Metadata.from_dict({"columns": {"age": {"kind": "integer", "missing_mark": "0"}}})
     with pytest.raises(ConfigError, match=r"missing_mark '\?' is given for a categorical column"):
         Metadata.from_dict({"columns": {"sex": {"kind": "categorical", "missing_mark": "?"}}})
 
@@ -279,3 +281,14 @@ def test_iso_stamps_to_the_minute_with_a_t_are_dates():
     for text, expected in ((stamps, "%Y-%m-%dT%H:%M"), (stamps + "+01:00", "%Y-%m-%dT%H:%M%z")):
         spec = Metadata.infer(pd.DataFrame({"at": text})).columns["at"]
         assert (spec.kind, spec.datetime_format) == (ColumnKind.DATETIME, expected)
+
+
+def test_a_column_mixing_dates_and_datetimes_is_not_read_as_dates():
+    """One date among datetimes made the whole column dates: every time of day lost (a datetime is a date)."""
+    import datetime
+
+    stamps = [datetime.datetime(2024, 3, 4, hour) for hour in range(24)] * 10 + [datetime.date(2024, 3, 5)]
+    drawn = get_model("copula", random_state=0).fit(pd.DataFrame({"at": stamps})).sample(50)["at"]
+    assert pd.to_datetime(drawn).dt.hour.nunique() > 5
+    days = [datetime.date(2024, 3, day) for day in range(1, 29)] * 10 + [None]
+    assert Metadata.infer(pd.DataFrame({"at": days})).kinds()["at"] == "datetime"

@@ -87,3 +87,12 @@ def test_a_small_faithful_sample_is_not_called_collapsed():
     collapsed = diversity(prepare(real, one_mode))
     assert any("Mode collapse" in w and "x: " in w for w in collapsed.warnings)
     assert not any("one row" in w for w in collapsed.warnings)
+
+
+def test_a_collapsed_column_is_found_in_a_small_sample_and_all_its_lost_ranges_named():
+    """50 rows all at one value had no warning once ranges were judged one at a time against chance."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"a": rng.normal(50, 10, 1000), "b": rng.normal(size=1000)})
+    collapsed = real.sample(50, random_state=1).assign(a=50.0)
+    modes = diversity(prepare(real, collapsed)).tables["numeric_modes"].set_index("column")
+    assert modes.loc["a", "missing"] and modes.loc["a", "covered"] <= 1 and not modes.loc["b", "missing"]

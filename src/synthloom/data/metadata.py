@@ -9,6 +9,7 @@ careful analyst would decide by looking at the column, and every guess can be ov
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import warnings
@@ -231,6 +232,10 @@ def _checked_missing_mark(mark: Any, kind: ColumnKind) -> str | None:
         raise ConfigError(
             f"missing_mark {mark!r} is given for a {kind} column; it needs text and a number or date kind"
         )
+    if looks_like_numbers(pd.Series([mark])).iloc[0]:
+        raise ConfigError(
+            f"missing_mark {mark!r} reads as a number: a missing value would read as a real one"
+        )
     return mark
 
 
@@ -312,7 +317,10 @@ def _infer_column(series: pd.Series) -> ColumnSpec:
 def is_date_objects(series: pd.Series) -> bool:
     """Whether a column holds Python dates (``datetime.date``, not datetimes): how pandas reads a Parquet
     ``date32`` column."""
-    return series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "date"
+    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) != "date":
+        return False
+    # a datetime is a date too (its subclass): one among the dates would lose its time
+    return not series.map(lambda value: isinstance(value, datetime.datetime)).any()
 
 
 def _infer_numeric(series: pd.Series) -> ColumnSpec:

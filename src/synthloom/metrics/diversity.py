@@ -135,8 +135,9 @@ def category_coverage(tables: Tables) -> pd.DataFrame:
 def numeric_modes(tables: Tables) -> pd.DataFrame:
     """Per numeric column: value ranges holding >= 5% of real rows, and those synthetic data neglects.
 
-    A range counts only where a faithful synthetic sample of this size would neglect it with a chance
-    under ``CHANCE_OF_MISSING`` (20 rows put none in a 10% range one time in eight).
+    A column's neglected ranges count only where a faithful synthetic sample of this size would put as
+    few rows in all of them together with a chance under ``CHANCE_OF_MISSING``: 20 rows put none in a
+    10% range one time in eight, while 50 rows all in one range are no chance.
     """
     rows = []
     for name, spec in tables.metadata.columns.items():
@@ -146,19 +147,17 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
         synthetic = tables.synthetic[name].dropna().to_numpy()
         edges = np.histogram_bin_edges(real, bins=MODE_BINS)
         real_share = np.histogram(real, edges)[0] / max(1, real.size)
-        synthetic_share = np.histogram(synthetic, edges)[0] / max(1, synthetic.size)
-        # a faithful sample neglects a range when it puts fewer than MODE_KEPT of the real share there
-        neglected_by_chance = binom.cdf(
-            np.ceil(MODE_KEPT * real_share * synthetic.size) - 1, synthetic.size, real_share
-        )
-        modes = np.flatnonzero((real_share >= MIN_MODE_SHARE) & (neglected_by_chance < CHANCE_OF_MISSING))
-        lost = [i for i in modes if synthetic_share[i] < MODE_KEPT * real_share[i]]
+        synthetic_count = np.histogram(synthetic, edges)[0]
+        modes = real_share >= MIN_MODE_SHARE
+        neglected = modes & (synthetic_count < MODE_KEPT * real_share * synthetic.size)
+        by_chance = binom.cdf(synthetic_count[neglected].sum(), synthetic.size, real_share[neglected].sum())
+        lost = np.flatnonzero(neglected) if neglected.any() and by_chance < CHANCE_OF_MISSING else []
         ranges = [_value_range(edges[i], edges[i + 1], spec.kind) for i in lost]
         rows.append(
             {
                 "column": name,
-                "modes": len(modes),
-                "covered": len(modes) - len(lost),
+                "modes": int(modes.sum()),
+                "covered": int(modes.sum()) - len(lost),
                 "missing": ", ".join(ranges),
             }
         )

@@ -164,7 +164,10 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             "(unique values are drawn anew; to learn them as categories, declare its kind 'categorical' in "
             "the metadata)"
         )
-    if is_missing_value(value):
+    mark = encoder.spec.missing_mark  # "?": how the real text writes a missing value, and the samples too
+    if is_missing_value(value) or (
+        isinstance(value, str) and mark is not None and value.strip() == mark.strip()
+    ):
         if not encoder.has_missing:
             raise ConditionError(f"column {column!r} had no missing values in the real data")
         return MissingCondition(column)
