@@ -292,3 +292,11 @@ def test_a_column_mixing_dates_and_datetimes_is_not_read_as_dates():
     assert pd.to_datetime(drawn).dt.hour.nunique() > 5
     days = [datetime.date(2024, 3, day) for day in range(1, 29)] * 10 + [None]
     assert Metadata.infer(pd.DataFrame({"at": days})).kinds()["at"] == "datetime"
+
+
+def test_dates_after_a_separator_space_are_dates():
+    """A file split at ", " (UCI's) gives " 2024-01-05": the column was categories, each date a copied one."""
+    days = pd.Series(pd.date_range("2024-01-01", periods=300).strftime(" %Y-%m-%d"))
+    assert Metadata.infer(pd.DataFrame({"day": days})).kinds() == {"day": "datetime"}
+    drawn = get_model("copula", random_state=0).fit(pd.DataFrame({"day": days})).sample(50)["day"]
+    assert pd.to_datetime(drawn).between("2024-01-01", "2024-10-26").all() and drawn.nunique() > 30

@@ -151,7 +151,10 @@ def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
     """
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
-    return pd.to_datetime(plain_text(series), format=datetime_format, errors="coerce", utc=True)
+    text = plain_text(series)
+    if datetime_format is not None:  # text: " 2024-01-01" after a ", " separator is read as the date it is
+        text = text.astype(object).where(text.isna(), text.astype(str).str.strip())
+    return pd.to_datetime(text, format=datetime_format, errors="coerce", utc=True)
 
 
 # the finest unit a format's codes write, finest first: a text stamp names that unit's period

@@ -366,6 +366,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     # "?" for a missing date is a missing one (the marks are looked for over the column where the first
     # values hold one: reading a million words for them would double the time a categorical column takes)
     dated = text[~is_missing_mark(text)] if is_missing_mark(text.iloc[:200]).any() else text
+    dated = dated.str.strip()  # ", 2024-01-01" in a file split at ", " (UCI's): a date after its space
     datetime_format = _guess_datetime_format(dated)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
