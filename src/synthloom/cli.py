@@ -249,7 +249,13 @@ def evaluate_command(
     real: Annotated[Path, typer.Argument(help="Real rows the generator did not see (.csv/.parquet).")],
     synthetic: Annotated[Path, typer.Argument(help="Synthetic rows (.csv/.parquet).")],
     train: Annotated[
-        Path | None, typer.Option("--train", help="Real rows the generator was trained on (for privacy).")
+        Path | None,
+        typer.Option(
+            "--train",
+            help="Real rows the generator was trained on, for privacy: synthetic rows are set against them "
+            "and against the real rows (kept out of training); the README's 'Privacy scores' gives each "
+            "score's rule.",
+        ),
     ] = None,
     target: Annotated[str | None, typer.Option("--target", help="Column to predict, for utility.")] = None,
     metadata: MetadataOption = None,

@@ -55,7 +55,60 @@ def test_copies_among_fresh_rows_make_the_family_poor_behind_a_good_headline(
 
 
 def test_a_hold_out_made_of_training_rows_is_pointed_out(related_train, related_test):
+    """Hold-out = train scored a full copy "good" on every measure, with a warning beside it; training
+    rows among the hold-out raised its baselines enough to hide 20% copies."""
     overlapping = privacy(prepare(related_train, related_train.copy(), train=related_train))
-    assert any("100% of the real (hold-out) rows are also training rows" in w for w in overlapping.warnings)
+    assert overlapping.verdict == "not computed"
+    assert overlapping.not_computed.startswith("100% of the real (hold-out) rows are training rows")
+    mixed = pd.concat([related_test, related_train.iloc[:150]], ignore_index=True)  # 150 of 550 rows
+    leaky = pd.concat([related_train.iloc[200:300], related_test.iloc[:400]], ignore_index=True)
+    result = privacy(prepare(mixed, leaky, train=related_train))
+    assert any(
+        "27% of the real (hold-out) rows are training rows; they were left out" in w for w in result.warnings
+    )
+    assert result.score("exact_copies").verdict == "poor" and result.verdict == "poor"
     proper = privacy(prepare(related_test, related_train.copy(), train=related_train))
-    assert not any("hold-out) rows are also" in w for w in proper.warnings)
+    assert not any("hold-out) rows are training rows" in w for w in proper.warnings)
+
+
+def test_a_few_copies_in_a_large_release_are_poor(related_train, related_test, make_related):
+    """10 verbatim training rows among 1,000 (or 100 among 10,000: a tenth of the training rows published)
+    were "fair" behind a good headline: the family said good."""
+    for size, copied in ((990, 10), (9_900, 100)):
+        rows = pd.concat([make_related(size, seed=11), related_train.iloc[:copied]], ignore_index=True)
+        result = privacy(prepare(related_test, rows, train=related_train))
+        assert result.score("exact_copies").verdict == "poor" and result.verdict == "poor"
+    assert (
+        f"reproducing {100 / len(related_train):.2%} of the training rows"
+        in result.score("exact_copies").meaning
+    )
+
+
+def test_small_tables_are_judged_against_chance_and_a_shifted_hold_out_is_named(make_related):
+    """Honest 30-row tables were poor one time in four; a hold-out from another population made honest rows
+    "memorised"."""
+    verdicts = [
+        privacy(
+            prepare(
+                make_related(30, seed=s), make_related(30, seed=s + 100), train=make_related(30, seed=s + 200)
+            )
+        ).verdict
+        for s in range(20)
+    ]
+    assert verdicts.count("poor") <= 1
+    train = make_related(500, seed=1)
+    shifted = make_related(500, seed=2).assign(x=lambda f: f["x"] + 3, y=lambda f: f["y"] + 6)
+    result = privacy(prepare(shifted, make_related(500, seed=3), train=train))
+    assert result.score("closer_to_train").verdict == "not computed"
+    assert any("they are not like the training rows" in w for w in result.warnings)
+
+
+def test_real_identifiers_in_synthetic_rows_are_a_privacy_risk(make_related):
+    train, holdout = make_related(300, seed=1), make_related(300, seed=2)
+    train["patient"] = [f"P-{i:05d}" for i in range(300)]
+    holdout["patient"] = [f"P-{i:05d}" for i in range(300, 600)]
+    fresh = make_related(300, seed=3).assign(patient=train["patient"].to_numpy())  # new rows, real ids
+    result = privacy(prepare(holdout, fresh, train=train))
+    assert result.score("identifiers_reused").value == 1.0 and result.verdict == "poor"
+    drawn = fresh.assign(patient=[f"Q-{i:05d}" for i in range(300)])
+    assert privacy(prepare(holdout, drawn, train=train)).score("identifiers_reused").verdict == "good"

@@ -52,6 +52,8 @@ class Tables:
         train: real rows the generator was trained on, or None when not given.
         metadata: kinds of the evaluated columns (identifier and empty columns left out).
         notes: plain-language notes on columns left out or values changed.
+        identifiers: each identifier column's present values, as text, by table ("real", "synthetic",
+            "train"): not compared as data, but privacy asks whether real ones were reused.
     """
 
     real: pd.DataFrame
@@ -59,6 +61,7 @@ class Tables:
     train: pd.DataFrame | None
     metadata: Metadata
     notes: list[str] = field(default_factory=list)
+    identifiers: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
     _codes: dict[str, tuple[np.ndarray, np.ndarray, int]] = field(default_factory=dict, repr=False)
 
     def category_codes(self, name: str) -> tuple[np.ndarray, np.ndarray, int]:
@@ -135,12 +138,22 @@ def prepare(
     kept, notes = _evaluated_columns(metadata, real)
     _warn_of_mixed_zones(frames, kept)
     cleaned = {source: _clean(frame, kept, source) for source, frame in frames.items()}
+    tables = {"real": "real data", "synthetic": "synthetic data", "train": "training data"}
+    identifiers = {
+        name: {
+            table: frames[source][name].dropna().astype(str)
+            for table, source in tables.items()
+            if source in frames
+        }
+        for name in metadata.columns_of(ColumnKind.IDENTIFIER)
+    }
     return Tables(
         real=cleaned["real data"],
         synthetic=cleaned["synthetic data"],
         train=cleaned.get("training data"),
         metadata=kept,
         notes=notes,
+        identifiers=identifiers,
     )
 
 

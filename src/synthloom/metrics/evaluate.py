@@ -40,8 +40,9 @@ def evaluate(
     Args:
         real_test: real rows the generator did not see; everything is compared with them.
         synthetic: synthetic rows, with the same columns.
-        train: real rows the generator was trained on. Privacy needs them; without them utility's real
-            baseline trains on half of ``real_test``.
+        train: real rows the generator was trained on. Privacy needs them (its scores and the rules that
+            judge them: ``synthloom.metrics.privacy``, and the README's "Privacy scores"); without them
+            utility's real baseline trains on half of ``real_test``.
         target: column to predict for utility (classification for discrete columns, regression for
             numeric ones); utility is "not computed" without it.
         metadata: column kinds; inferred from the real (and training) rows when None.

@@ -10,10 +10,22 @@ this data is not mistaken for a leak:
 * Nearest-neighbour distance ratio (NNDR): distance to the nearest training row / to the second nearest.
   Near 0 = a synthetic row singles out one training row. Compared with the hold-out rows' own NNDR.
 * Exact copies: the share of synthetic rows equal to some training row, next to the share of hold-out
-  rows that are (real data has natural duplicates). Computed on every row.
+  rows that are (real data has natural duplicates), and the share of training rows the synthetic rows
+  reproduce. Computed on every row.
 * Membership inference: an attacker scores each real row by its distance to the closest synthetic row and
   guesses "member" for close rows; the ROC-AUC of telling training rows from hold-out rows (0.5 = no better
   than a coin).
+* Real identifiers reused: the share of synthetic rows whose identifier (an id, a name: unique text, not
+  compared as data) is a training row's, next to the same share for hold-out rows.
+
+Verdicts allow for chance, so a small table is not called leaky on noise: the closer-to-train share and
+the membership AUC are poor when they exceed the baseline by 0.1 or three standard errors (whichever is
+larger; fair from 0.05 or two), and exact copies are poor when a faithful sample would hold as many with a
+chance under 1 in 1,000 (fair under 1 in 20), given the hold-out rows' natural rate. Any poor score makes
+the family poor. Hold-out rows that equal a training row where rows are otherwise distinct are training
+rows given as hold-out: they are left out of the hold-out (all of them: privacy is not computed). A
+hold-out unlike the training rows (their own closer-to-train share far from what their sizes give) makes
+the distance measures "not computed": against it, honest rows would look memorised.
 
 Neighbours are searched among up to ``REFERENCE_ROWS`` rows of each table, for up to ``QUERY_ROWS``
 sampled rows: a copied training row is found as long as its table fits the reference size.
@@ -25,6 +37,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 from sklearn.metrics import roc_auc_score
 
 from synthloom.metrics.encoding import (
@@ -34,10 +47,12 @@ from synthloom.metrics.encoding import (
     nearest_neighbours,
     subsample_index,
 )
-from synthloom.metrics.result import INFO, FamilyResult, Measure, Score, grade
+from synthloom.metrics.result import INFO, NOT_COMPUTED, POOR, FamilyResult, Measure, Score, grade
 
 QUERY_ROWS = 2_000  # rows whose neighbours are searched, per table
 REFERENCE_ROWS = 20_000  # rows searched among, per table: large, so that a copied training row is found
+CONTAMINATION = 0.05  # hold-out rows this often equal to a training row (rows otherwise distinct): leaked in
+MIN_HOLDOUT = 10  # hold-out rows left after the training rows are taken out, to compare with
 
 
 def closer_to_train_share(synthetic_to_train: np.ndarray, synthetic_to_holdout: np.ndarray) -> float:
@@ -67,6 +82,11 @@ def exact_copy_share(rows: pd.DataFrame, training: pd.DataFrame) -> float:
         >>> exact_copy_share(train.head(100), train)
         1.0
     """
+    return float(copied_rows(rows, training).mean())
+
+
+def copied_rows(rows: pd.DataFrame, training: pd.DataFrame) -> np.ndarray:
+    """Which of ``rows`` equal, in every column, some row of ``training``."""
     both = pd.concat([training, rows], ignore_index=True)
     # discrete values become codes shared by both tables, so 1 and 1.0 (or True) hash alike
     comparable = pd.DataFrame(
@@ -76,7 +96,20 @@ def exact_copy_share(rows: pd.DataFrame, training: pd.DataFrame) -> float:
         }
     )
     hashes = pd.util.hash_pandas_object(comparable, index=False).to_numpy()
-    return float(np.isin(hashes[len(training) :], hashes[: len(training)]).mean())
+    return np.isin(hashes[len(training) :], hashes[: len(training)])
+
+
+def chance_of_copies(copies: int, rows: int, natural: int, natural_rows: int) -> float:
+    """Chance that ``rows`` rows drawn like the hold-out rows hold ``copies`` copies of training rows or
+    more, when ``natural`` of ``natural_rows`` hold-out rows do (their rate estimated with one match and
+    one miss added, so that no match among a few hold-out rows is not read as "never").
+
+    Example:
+        >>> chance_of_copies(0, 1000, 0, 1000)
+        1.0
+    """
+    rate = (natural + 1) / (natural_rows + 2)
+    return float(binom.sf(copies - 1, rows, rate))
 
 
 def membership_auc(members_to_synthetic: np.ndarray, others_to_synthetic: np.ndarray) -> float:
@@ -101,10 +134,27 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
             "no training rows were given (--train, or train=...): privacy compares the synthetic rows "
             "with the rows the generator saw and with rows it did not",
         )
+    found: list[str] = []
+    holdout_rows = tables.real
+    copied = copied_rows(holdout_rows, tables.train)
+    # rows distinct among themselves match training rows this often only when they are training rows
+    if copied.mean() >= CONTAMINATION and distinct_share(holdout_rows) >= 0.9:
+        if (~copied).sum() < MIN_HOLDOUT:
+            return FamilyResult.skipped(
+                "privacy",
+                f"{copied.mean():.0%} of the real (hold-out) rows are training rows: privacy compares the "
+                "synthetic rows with real rows the generator did not see; give the rows kept out of its "
+                "training as the real data",
+            )
+        found.append(
+            f"{copied.mean():.0%} of the real (hold-out) rows are training rows; they were left out of the "
+            "hold-out, which should hold only rows kept out of training."
+        )
+        holdout_rows = holdout_rows[~copied]
     rng = np.random.default_rng(random_state)
     train, holdout, synthetic = (
         frame.iloc[subsample_index(len(frame), REFERENCE_ROWS, rng)]
-        for frame in (tables.train, tables.real, tables.synthetic)
+        for frame in (tables.train, holdout_rows, tables.synthetic)
     )
     encoder = TableEncoder(tables.numeric, tables.discrete).fit(train, holdout, synthetic)
     train_x, holdout_x, synthetic_x = (encoder.transform(f) for f in (train, holdout, synthetic))
@@ -121,7 +171,15 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         "members_to_synthetic": nearest_neighbours(queries["members"], synthetic_x)[0][:, 0],
         "others_to_synthetic": nearest_neighbours(queries["holdout"], synthetic_x)[0][:, 0],
     }
-    values = _privacy_values(tables.train, tables.real, tables.synthetic, distances)
+    values = _privacy_values(tables.train, holdout_rows, tables.synthetic, distances)
+    values["identifiers_reused"], values["identifiers_reused_holdout"] = _identifiers_reused(tables)
+    # hold-out rows compared like synthetic rows are closer to train about as often as the sizes give
+    expected = len(train) / (len(train) + len(holdout) - 1)
+    values["closer_to_train_expected"] = expected
+    values["holdout_shift"] = float(
+        abs(values["closer_to_train_holdout"] - expected)
+        > _allowance(expected, len(queries["holdout"]), 3, 0.1)
+    )
     extras = {
         "dcr": {
             "synthetic_to_train": distances["synthetic_to_train"][:, 0],
@@ -129,28 +187,77 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
             "holdout_to_train": distances["holdout_to_train"][:, 0],
         }
     }
+    scores = _privacy_scores(values)
     return FamilyResult(
-        "privacy", scores=_privacy_scores(values), warnings=_privacy_warnings(values), extras=extras
+        "privacy", scores=scores, warnings=found + _privacy_warnings(values, scores), extras=extras
     )
 
 
 def _privacy_values(
     train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, d: dict[str, np.ndarray]
 ) -> dict[str, float]:
+    copies, natural = copied_rows(synthetic, train), copied_rows(holdout, train)
     return {
+        "copies_chance": chance_of_copies(int(copies.sum()), len(copies), int(natural.sum()), len(natural)),
+        "training_rows_copied": float(copied_rows(train, synthetic).mean()),
+        "synthetic_queries": float(len(d["synthetic_to_holdout"])),
+        "holdout_queries": float(len(d["holdout_to_holdout"])),
+        "member_queries": float(len(d["members_to_synthetic"])),
         "closer_to_train": closer_to_train_share(d["synthetic_to_train"][:, 0], d["synthetic_to_holdout"]),
         "closer_to_train_holdout": closer_to_train_share(
             d["holdout_to_train"][:, 0], d["holdout_to_holdout"]
         ),
         "membership_auc": membership_auc(d["members_to_synthetic"], d["others_to_synthetic"]),
-        "exact_copies": exact_copy_share(synthetic, train),
-        "exact_copies_holdout": exact_copy_share(holdout, train),
+        "exact_copies": float(copies.mean()),
+        "exact_copies_holdout": float(natural.mean()),
         "holdout_distinct": distinct_share(holdout),
         "nndr": float(np.median(distance_ratio(d["synthetic_to_train"]))),
         "nndr_holdout": float(np.median(distance_ratio(d["holdout_to_train"]))),
         "dcr_median": float(np.median(d["synthetic_to_train"][:, 0])),
         "dcr_median_holdout": float(np.median(d["holdout_to_train"][:, 0])),
     }
+
+
+def _identifiers_reused(tables: Tables) -> tuple[float, float]:
+    """Share of synthetic rows, and of hold-out rows, whose identifier in some identifier column is a
+    training row's (NaN without identifier columns)."""
+    if not tables.identifiers or tables.train is None:
+        return float("nan"), float("nan")
+    shares = []
+    for table in ("synthetic", "real"):
+        frame = tables.synthetic if table == "synthetic" else tables.real
+        reused = np.zeros(len(frame), dtype=bool)
+        for values in tables.identifiers.values():
+            known = set(values["train"])
+            present = values[table]
+            hit = present[present.isin(known)].index
+            reused |= frame.index.isin(hit)
+        shares.append(float(reused.mean()))
+    return shares[0], shares[1]
+
+
+def _allowance(rate: float, rows: float, errors: float, least: float) -> float:
+    """The larger of ``least`` and ``errors`` standard errors of a share ``rate`` measured on ``rows``."""
+    return max(least, errors * float(np.sqrt(rate * (1 - rate) / max(rows, 1))))
+
+
+def _closer_verdict(v: Mapping[str, float]) -> str:
+    if v["holdout_shift"]:
+        return NOT_COMPUTED
+    excess = v["closer_to_train"] - v["closer_to_train_holdout"]
+    # both shares are measured, each on its own queries: the spread of their difference
+    spread = float(np.sqrt(0.25 / max(v["synthetic_queries"], 1) + 0.25 / max(v["holdout_queries"], 1)))
+    return grade(excess, max(0.05, 2 * spread), max(0.1, 3 * spread), higher_is_better=False)
+
+
+def _membership_verdict(v: Mapping[str, float]) -> str:
+    if v["holdout_shift"]:
+        return NOT_COMPUTED
+    members, others = max(v["member_queries"], 1), max(v["holdout_queries"], 1)
+    spread = float(np.sqrt((members + others + 1) / (12 * members * others)))  # of a chance-level AUC
+    return grade(
+        v["membership_auc"] - 0.5, max(0.05, 2 * spread), max(0.1, 3 * spread), higher_is_better=False
+    )
 
 
 def _info(values: Mapping[str, float]) -> str:
@@ -169,9 +276,7 @@ _MEASURES = (
         "{closer_to_train:.0%} of synthetic rows are closer to a training row than to any hold-out row, "
         "against {closer_to_train_holdout:.0%} for unseen real rows (the level without memorisation, 50% "
         "for tables of equal size); clearly higher = memorised.",
-        lambda v: grade(
-            v["closer_to_train"] - v["closer_to_train_holdout"], 0.05, 0.1, higher_is_better=False
-        ),
+        _closer_verdict,
     ),
     Measure(
         "closer_to_train_holdout",
@@ -184,14 +289,25 @@ _MEASURES = (
         "Membership-inference AUC",
         "An attacker guessing which real rows were used for training from their distance to synthetic rows "
         "reaches ROC-AUC {membership_auc:.2f} (0.5 = no better than a coin).",
-        lambda v: grade(v["membership_auc"], 0.55, 0.6, higher_is_better=False),
+        _membership_verdict,
     ),
     Measure(
         "exact_copies",
         "Exact copies of training rows",
-        "{exact_copies:.2%} of synthetic rows copy a training row exactly; {exact_copies_holdout:.2%} of "
-        "hold-out rows match a training row by nature of the data.",
-        lambda v: grade(v["exact_copies"] - v["exact_copies_holdout"], 0.005, 0.02, higher_is_better=False),
+        "{exact_copies:.2%} of synthetic rows copy a training row exactly, reproducing "
+        "{training_rows_copied:.2%} of the training rows; {exact_copies_holdout:.2%} of hold-out rows match "
+        "a training row by nature of the data (a faithful sample holds as many copies with a chance of "
+        "{copies_chance:.2g}).",
+        lambda v: grade(v["copies_chance"], 0.05, 1e-3),
+    ),
+    Measure(
+        "identifiers_reused",
+        "Real identifiers reused",
+        "{identifiers_reused:.1%} of synthetic rows carry a training row's identifier (an id or a name, "
+        "not compared as data); {identifiers_reused_holdout:.1%} of hold-out rows do.",
+        lambda v: grade(
+            v["identifiers_reused"] - v["identifiers_reused_holdout"], 0.02, 0.1, higher_is_better=False
+        ),
     ),
     Measure(
         "exact_copies_holdout",
@@ -232,20 +348,28 @@ def _privacy_scores(values: dict[str, float]) -> list[Score]:
     return [measure.score(values) for measure in _MEASURES]
 
 
-def _privacy_warnings(v: dict[str, float]) -> list[str]:
+def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
     found = []
-    # rows that are distinct among themselves match training rows this often only when they are the same rows
-    if v["exact_copies_holdout"] >= 0.5 and v["holdout_distinct"] >= 0.9:
+    poor = {score.name for score in scores if score.verdict == POOR}
+    if "exact_copies" in poor:
         found.append(
-            f"{v['exact_copies_holdout']:.0%} of the real (hold-out) rows are also training rows: privacy "
-            "compares the synthetic rows with real rows the generator did not see; give the rows kept out "
-            "of its training as the real data."
+            f"{v['exact_copies']:.1%} of synthetic rows are exact copies of training rows "
+            f"({v['training_rows_copied']:.1%} of the training rows reproduced)."
         )
-    if v["exact_copies"] > v["exact_copies_holdout"] + 0.02:
-        found.append(f"{v['exact_copies']:.1%} of synthetic rows are exact copies of training rows.")
-    if v["closer_to_train"] > v["closer_to_train_holdout"] + 0.1 or v["membership_auc"] > 0.6:
+    if poor & {"closer_to_train", "membership_auc"}:
         found.append(
             "Synthetic rows sit closer to the training rows than to unseen rows: the generator may "
             "have memorised training records."
+        )
+    if "identifiers_reused" in poor:
+        found.append(
+            f"{v['identifiers_reused']:.0%} of synthetic rows carry a real training row's identifier."
+        )
+    if v["holdout_shift"]:
+        found.append(
+            f"Hold-out rows are closer to a training row than to another hold-out row "
+            f"{v['closer_to_train_holdout']:.0%} of the time, where rows like the training rows would be "
+            f"{v['closer_to_train_expected']:.0%}: they are not like the training rows (another population "
+            "or period), so the closer-to-train share and the membership AUC are not judged."
         )
     return found

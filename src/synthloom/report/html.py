@@ -186,7 +186,7 @@ def _header(report: Report) -> str:
         + (f'<p class="lead">Files — {_e(files)}</p>' if files else "")
         + '<p class="legend">Verdicts: <span>'
         + _badge("good")
-        + " fit for use</span><span>"
+        + " no problem found by these measures</span><span>"
         + _badge("fair")
         + " usable with care</span><span>"
         + _badge("poor")
