@@ -54,14 +54,14 @@ def test_copies_among_fresh_rows_make_the_family_poor_behind_a_good_headline(
     assert clean.verdict == clean.headline.verdict and clean.summary_meaning == clean.headline.meaning
 
 
-def test_a_hold_out_made_of_training_rows_is_pointed_out(related_train, related_test):
+def test_a_hold_out_made_of_training_rows_is_pointed_out(related_train, related_test, make_related):
     """Hold-out = train scored a full copy "good" on every measure, with a warning beside it; training
     rows among the hold-out raised its baselines enough to hide 20% copies."""
     overlapping = privacy(prepare(related_train, related_train.copy(), train=related_train))
     assert overlapping.verdict == "not computed"
     assert overlapping.not_computed.startswith("100% of the real (hold-out) rows are training rows")
     mixed = pd.concat([related_test, related_train.iloc[:150]], ignore_index=True)  # 150 of 550 rows
-    leaky = pd.concat([related_train.iloc[200:300], related_test.iloc[:400]], ignore_index=True)
+    leaky = pd.concat([related_train.iloc[200:300], make_related(400, seed=9)], ignore_index=True)
     result = privacy(prepare(mixed, leaky, train=related_train))
     assert any(
         "27% of the real (hold-out) rows are training rows; they were left out" in w for w in result.warnings
@@ -111,4 +111,34 @@ def test_real_identifiers_in_synthetic_rows_are_a_privacy_risk(make_related):
     result = privacy(prepare(holdout, fresh, train=train))
     assert result.score("identifiers_reused").value == 1.0 and result.verdict == "poor"
     drawn = fresh.assign(patient=[f"Q-{i:05d}" for i in range(300)])
+    assert privacy(prepare(holdout, drawn, train=train)).score("identifiers_reused").verdict == "good"
+
+
+def test_natural_copies_and_ids_drawn_from_a_small_space_are_not_leaks():
+    """A perfect generator of a table whose rows repeat (50,000 rows drawn from the real ones, 1,000 held
+    out) was poor: the hold-out's copy rate was taken as exact. Ids drawn from C0000 - C9999 hit 10% of
+    the training ids by chance, and were called reused."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    population = pd.DataFrame(
+        {
+            "a": rng.choice(list("abcd"), 20_000, p=[0.55, 0.25, 0.15, 0.05]),
+            "b": rng.choice(list("xyz"), 20_000),
+        }
+    )
+    population["c"] = np.where(rng.random(20_000) < 0.8, population["a"], "e")
+    train, holdout, rest = population.iloc[:1000], population.iloc[1000:2000], population.iloc[2000:]
+    verdicts = [
+        privacy(prepare(holdout, rest.sample(50_000, replace=True, random_state=seed), train=train))
+        .score("exact_copies")
+        .verdict
+        for seed in range(4)
+    ]
+    assert "poor" not in verdicts
+    train = train.assign(customer=[f"C{i:04d}" for i in range(1000)])
+    holdout = holdout.assign(customer=[f"C{i:04d}" for i in range(1000, 2000)])
+    drawn = rest.sample(5_000, random_state=0).assign(
+        customer=[f"C{i:04d}" for i in rng.integers(0, 10_000, 5_000)]
+    )
     assert privacy(prepare(holdout, drawn, train=train)).score("identifiers_reused").verdict == "good"

@@ -20,9 +20,10 @@ this data is not mistaken for a leak:
 
 Verdicts allow for chance, so a small table is not called leaky on noise: the closer-to-train share and
 the membership AUC are poor when they exceed the baseline by 0.1 or three standard errors (whichever is
-larger; fair from 0.05 or two), and exact copies are poor when a faithful sample would hold as many with a
-chance under 1 in 1,000 (fair under 1 in 20), given the hold-out rows' natural rate. Any poor score makes
-the family poor. Hold-out rows that equal a training row where rows are otherwise distinct are training
+larger; fair from 0.05 or two), and exact copies are poor when rows drawn without memory would match
+training rows rather than hold-out rows as often with a chance under 1 in 1,000 (or under 1 in 20 with
+copies of 1% of the synthetic rows beyond chance; fair under 1 in 20). Any poor score makes the family
+poor. Hold-out rows that equal a training row where rows are otherwise distinct are training
 rows given as hold-out: they are left out of the hold-out (all of them: privacy is not computed). A
 hold-out unlike the training rows (their own closer-to-train share far from what their sizes give) makes
 the distance measures "not computed": against it, honest rows would look memorised.
@@ -99,17 +100,18 @@ def copied_rows(rows: pd.DataFrame, training: pd.DataFrame) -> np.ndarray:
     return np.isin(hashes[len(training) :], hashes[: len(training)])
 
 
-def chance_of_copies(copies: int, rows: int, natural: int, natural_rows: int) -> float:
-    """Chance that ``rows`` rows drawn like the hold-out rows hold ``copies`` copies of training rows or
-    more, when ``natural`` of ``natural_rows`` hold-out rows do (their rate estimated with one match and
-    one miss added, so that no match among a few hold-out rows is not read as "never").
+def chance_of_copies(only_train: int, only_holdout: int, train_rows: int, holdout_rows: int) -> float:
+    """Chance of ``only_train`` or more of the synthetic rows that equal a row of exactly one of the two
+    real tables equalling a training row, for rows drawn without memory: such a row then matches the
+    training rows or the hold-out rows in proportion to their number (rows that repeat naturally match
+    both alike, so a table full of natural duplicates is judged on its own repeats).
 
     Example:
-        >>> chance_of_copies(0, 1000, 0, 1000)
+        >>> chance_of_copies(0, 0, 1000, 1000)
         1.0
     """
-    rate = (natural + 1) / (natural_rows + 2)
-    return float(binom.sf(copies - 1, rows, rate))
+    share = train_rows / (train_rows + holdout_rows)
+    return float(binom.sf(only_train - 1, only_train + only_holdout, share))
 
 
 def membership_auc(members_to_synthetic: np.ndarray, others_to_synthetic: np.ndarray) -> float:
@@ -197,8 +199,12 @@ def _privacy_values(
     train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, d: dict[str, np.ndarray]
 ) -> dict[str, float]:
     copies, natural = copied_rows(synthetic, train), copied_rows(holdout, train)
+    matches_holdout = copied_rows(synthetic, holdout)
+    only_train, only_holdout = int((copies & ~matches_holdout).sum()), int((matches_holdout & ~copies).sum())
     return {
-        "copies_chance": chance_of_copies(int(copies.sum()), len(copies), int(natural.sum()), len(natural)),
+        "copies_chance": chance_of_copies(only_train, only_holdout, len(train), len(holdout)),
+        # copies beyond those a hold-out-sized share of rows drawn without memory would make
+        "copies_excess": (only_train - only_holdout * len(train) / len(holdout)) / max(len(synthetic), 1),
         "training_rows_copied": float(copied_rows(train, synthetic).mean()),
         "synthetic_queries": float(len(d["synthetic_to_holdout"])),
         "holdout_queries": float(len(d["holdout_to_holdout"])),
@@ -219,21 +225,21 @@ def _privacy_values(
 
 
 def _identifiers_reused(tables: Tables) -> tuple[float, float]:
-    """Share of synthetic rows, and of hold-out rows, whose identifier in some identifier column is a
-    training row's (NaN without identifier columns)."""
+    """Share of synthetic rows whose identifier in some identifier column is a training row's, and the
+    share that would by chance: how often they carry a hold-out row's identifier (real ids the generator
+    never saw), scaled to the number of training ids. Ids drawn from a small space (``C0000`` - ``C9999``)
+    hit both alike; copied ones hit the training ids only. NaN without identifier columns."""
     if not tables.identifiers or tables.train is None:
         return float("nan"), float("nan")
-    shares = []
-    for table in ("synthetic", "real"):
-        frame = tables.synthetic if table == "synthetic" else tables.real
-        reused = np.zeros(len(frame), dtype=bool)
-        for values in tables.identifiers.values():
-            known = set(values["train"])
-            present = values[table]
-            hit = present[present.isin(known)].index
-            reused |= frame.index.isin(hit)
-        shares.append(float(reused.mean()))
-    return shares[0], shares[1]
+    training = np.zeros(len(tables.synthetic), dtype=bool)
+    chance = 0.0
+    for values in tables.identifiers.values():
+        drawn = values["synthetic"]
+        known, unseen = set(values["train"]), set(values["real"]) - set(values["train"])
+        training |= tables.synthetic.index.isin(drawn[drawn.isin(known)].index)
+        if unseen:
+            chance += float(drawn.isin(unseen).sum()) / len(tables.synthetic) * len(known) / len(unseen)
+    return float(training.mean()), min(chance, 1.0)
 
 
 def _allowance(rate: float, rows: float, errors: float, least: float) -> float:
@@ -258,6 +264,14 @@ def _membership_verdict(v: Mapping[str, float]) -> str:
     return grade(
         v["membership_auc"] - 0.5, max(0.05, 2 * spread), max(0.1, 3 * spread), higher_is_better=False
     )
+
+
+def _copies_verdict(v: Mapping[str, float]) -> str:
+    """Poor when chance explains the copies under 1 time in 1,000, or under 1 in 20 with copies of 1% of
+    the synthetic rows beyond chance (10 verbatim records among 1,000); fair under 1 in 20."""
+    if v["copies_chance"] < 1e-3 or (v["copies_chance"] < 0.05 and v["copies_excess"] >= 0.01):
+        return POOR
+    return grade(v["copies_chance"], 0.05, 0.0)
 
 
 def _info(values: Mapping[str, float]) -> str:
@@ -296,15 +310,16 @@ _MEASURES = (
         "Exact copies of training rows",
         "{exact_copies:.2%} of synthetic rows copy a training row exactly, reproducing "
         "{training_rows_copied:.2%} of the training rows; {exact_copies_holdout:.2%} of hold-out rows match "
-        "a training row by nature of the data (a faithful sample holds as many copies with a chance of "
-        "{copies_chance:.2g}).",
-        lambda v: grade(v["copies_chance"], 0.05, 1e-3),
+        "a training row by nature of the data. Rows drawn without memory would match training rows rather "
+        "than hold-out rows this often with a chance of {copies_chance:.2g}.",
+        _copies_verdict,
     ),
     Measure(
         "identifiers_reused",
         "Real identifiers reused",
         "{identifiers_reused:.1%} of synthetic rows carry a training row's identifier (an id or a name, "
-        "not compared as data); {identifiers_reused_holdout:.1%} of hold-out rows do.",
+        "not compared as data); {identifiers_reused_holdout:.1%} would by chance (as often as they carry "
+        "the identifier of a hold-out row, which the generator never saw, scaled to the training ids).",
         lambda v: grade(
             v["identifiers_reused"] - v["identifiers_reused_holdout"], 0.02, 0.1, higher_is_better=False
         ),
