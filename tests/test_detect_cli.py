@@ -90,7 +90,9 @@ def test_images_by_normal_digits_with_a_report(tmp_path) -> None:
     result = _invoke("score", model, "digits", "--normal-digits", normal, "-o", scores, "--report", page)
     assert result.exit_code == 0, result.output
     table = pd.read_csv(scores)
-    assert len(table) == round(0.15 * 1797) and 0 < table["label"].mean() < 0.3  # the held-out images
+    digit = datasets.load_images("digits")[1]
+    assert table["label"].sum() == (digit == 0).sum()  # every 0: fit left them out of training
+    assert (table["label"] == 0).sum() < round(0.15 * 1797)  # of the normal digits, the held-out share
     assert "roc_auc" in result.output and "reconstruction" in page.read_text()
 
 
@@ -304,3 +306,24 @@ def test_npz_scores_name_each_image_by_its_place_and_tables_take_no_holdout(tiny
     assert len(index) == 10 and index.is_monotonic_increasing and index.between(0, 39).all()
     table = _invoke("score", tiny / "d.synthloom", tiny / "det.csv", "-o", scores, "--holdout", "0.3")
     _assert_user_error(table, "--holdout is for images; a table is scored whole")
+
+
+def test_scoring_the_folder_fit_read_scores_every_image_of_the_classes_it_left_out(tmp_path) -> None:
+    """Scoring the folder fit read kept only the hold-out share: 2 of the 10 anomalies were scored."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for folder, count in (("good", 60), ("bad", 10)):
+        (tmp_path / "imgs" / folder).mkdir(parents=True)
+        for index in range(count):
+            Image.fromarray(rng.integers(0, 256, (8, 8), dtype=np.uint8)).save(
+                tmp_path / "imgs" / folder / f"{index}.png"
+            )
+    model, scores = tmp_path / "d.synthloom", tmp_path / "s.csv"
+    fit = _invoke(
+        "fit", tmp_path / "imgs", "--normal-classes", "good", "--epochs", "1", "--device", "cpu", "-o", model
+    )
+    assert fit.exit_code == 0, fit.output
+    assert _invoke("score", model, tmp_path / "imgs", "-o", scores).exit_code == 0
+    files = pd.read_csv(scores)["file"]
+    assert files.str.startswith("bad/").sum() == 10 and files.str.startswith("good/").sum() == 9  # 15% of 60

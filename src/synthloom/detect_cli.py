@@ -70,6 +70,7 @@ class Samples:
     files: list[str] | None = None  # images read from a folder: the file of each
     index: np.ndarray | None = None  # images read from an .npz or a bundled set: the position of each
     fingerprint: tuple[str, int] | None = None  # images read to fit on: their digest and count
+    normal_classes: list[Any] | None = None  # the classes --normal-digits named
 
     def require(self, source: str, label: int, why: str) -> None:
         """Refuse labels with no sample of ``label`` (0 = normal, 1 = anomaly), naming the file and the
@@ -147,12 +148,16 @@ def _read_image_samples(
     from synthloom.data.images import holdout_indices, read_images
 
     data = read_images(source)
+    fitted_normal = None
     if part == "test":
-        holdout = _scored_holdout(detector, source, holdout, data)
+        holdout, fitted_normal = _scored_holdout(detector, source, holdout, data)
     train, test = holdout_indices(len(data.images), holdout or 0.0)
     if part == "train" or not holdout:
         index = train if part == "train" else np.arange(len(data.images))
     else:
+        if fitted_normal is not None:  # images of the classes fit left out were never trained on either
+            left_out = ~np.isin(data.subset(train).named_labels().astype(str), fitted_normal)
+            test = np.concatenate([test, train[left_out]])
         index = np.sort(test)  # scores listed in the source's order, not in the split's shuffle
     found = data.subset(index)
     if not len(index):
@@ -163,9 +168,12 @@ def _read_image_samples(
         return Samples(found.images, None, files=found.files, index=position, fingerprint=fingerprint)
     if found.labels is None:
         raise DataError(f"{source}: the images have no classes, so --normal-digits cannot select normal ones")
-    anomalous = ~np.isin(found.named_labels(), _normal_classes(normal, found))
+    classes = _normal_classes(normal, found)
+    anomalous = ~np.isin(found.named_labels(), classes)
     labelled_by = f"by --normal-digits {normal}"
-    return Samples(found.images, anomalous.astype(np.int64), labelled_by, found.files, position, fingerprint)
+    return Samples(
+        found.images, anomalous.astype(np.int64), labelled_by, found.files, position, fingerprint, classes
+    )
 
 
 def _fingerprint(data: Any) -> str:
@@ -241,6 +249,7 @@ def fit_command(
             "holdout": holdout,
             "fingerprint": samples.fingerprint[0],
             "images": samples.fingerprint[1],
+            "normal": None if samples.normal_classes is None else [str(c) for c in samples.normal_classes],
         }
     detector.save(output)
     last = detector.loss_history_[-1]
@@ -327,11 +336,14 @@ def _source_name(data: str) -> str:
     return data if bundled_kind(data) is not None else str(Path(data).resolve())
 
 
-def _scored_holdout(detector: Any, data: str, holdout: float | None, images: Any) -> float:
-    """The share of ``images`` (read from ``data``) to score: for the images the detector was fitted on
-    (the same pixels, wherever they are read from), the share fit held out; for a bundled set fitted
-    before the split was kept, fit's default; else every image. A share that holds training images (a
-    larger one, or 0: every image) is scored with a warning, as is a source changed since fit."""
+def _scored_holdout(
+    detector: Any, data: str, holdout: float | None, images: Any
+) -> tuple[float, list[str] | None]:
+    """The share of ``images`` (read from ``data``) to score, and the classes fit trained on when these are
+    its images (their other classes are scored whole: fit left them out). For the images the detector was
+    fitted on (the same pixels, wherever they are read from): the share fit held out; for a bundled set
+    fitted before the split was kept, fit's default; else every image. A share that holds training images
+    (a larger one, or 0: every image) is scored with a warning, as is a source changed since fit."""
     from synthloom.data.images import holdout_indices
 
     if holdout is not None:
@@ -339,8 +351,8 @@ def _scored_holdout(detector: Any, data: str, holdout: float | None, images: Any
     split = getattr(detector, "training_split_", None)
     if split is None:
         if holdout is not None:
-            return holdout
-        return DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0
+            return holdout, None
+        return (DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0), None
     same = split.get("fingerprint", "") == _fingerprint(images)
     if not same and split["source"] == _source_name(data):
         count = split.get("images")
@@ -351,16 +363,15 @@ def _scored_holdout(detector: Any, data: str, holdout: float | None, images: Any
             highlight=False,
         )
     if not same:
-        return 0.0 if holdout is None else holdout
-    if holdout is None:
-        return float(split["holdout"])
-    if holdout == 0 or holdout > split["holdout"]:
+        return (0.0 if holdout is None else holdout), None
+    scored = float(split["holdout"]) if holdout is None else holdout
+    if scored == 0 or scored > split["holdout"]:
         console.print(
             f"[yellow]warning:[/] {data}: the detector was fitted with --holdout {split['holdout']:g}; a "
-            f"hold-out of {holdout:g} includes images it trained on, which score as more normal",
+            f"hold-out of {scored:g} includes images it trained on, which score as more normal",
             highlight=False,
         )
-    return holdout
+    return scored, split.get("normal")
 
 
 def _print_metrics(metrics: dict[str, float]) -> None:

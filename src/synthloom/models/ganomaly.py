@@ -889,6 +889,7 @@ class GANomaly(HyperParameters):
                     "holdout": float(split["holdout"]),
                     "fingerprint": str(split.get("fingerprint", "")),  # none in the first files that had one
                     "images": split.get("images"),
+                    "normal": split.get("normal"),
                 }
 
         def build() -> None:
