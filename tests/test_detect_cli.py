@@ -305,7 +305,9 @@ def test_npz_scores_name_each_image_by_its_place_and_tables_take_no_holdout(tiny
     index = pd.read_csv(scores)["index"]  # the held-out images, by their place in the file
     assert len(index) == 10 and index.is_monotonic_increasing and index.between(0, 39).all()
     table = _invoke("score", tiny / "d.synthloom", tiny / "det.csv", "-o", scores, "--holdout", "0.3")
-    _assert_user_error(table, "--holdout is for images; a table is scored whole")
+    _assert_user_error(table, "--holdout is for images; a table is fitted on and scored whole")
+    fit_table = _invoke("fit", tiny / "det.csv", "--holdout", "0.2", "-o", tmp_path / "t.synthloom")
+    _assert_user_error(fit_table, "--holdout is for images")
 
 
 def test_scoring_the_folder_fit_read_scores_every_image_of_the_classes_it_left_out(tmp_path) -> None:

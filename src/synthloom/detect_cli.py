@@ -25,7 +25,7 @@ from synthloom.cli_support import (
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError
-from synthloom.image_cli import DEFAULT_HOLDOUT, HoldoutOption
+from synthloom.image_cli import DEFAULT_HOLDOUT
 
 detect_app = typer.Typer(
     name="detect",
@@ -201,8 +201,8 @@ def _read_samples(
     if table:
         if normal is not None:
             raise ConfigError("--normal-digits is for images; use --labels for tables")
-        if part == "test" and holdout is not None:
-            raise ConfigError("--holdout is for images; a table is scored whole")
+        if holdout is not None:
+            raise ConfigError("--holdout is for images; a table is fitted on and scored whole")
         return _read_table_samples(source, labels, encoding)
     if labels is not None:
         raise ConfigError("--labels is for tables; use --normal-digits for images")
@@ -224,7 +224,12 @@ def fit_command(
         str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda.")
     ] = "auto",
     max_minutes: MaxMinutesOption = None,
-    holdout: HoldoutOption = DEFAULT_HOLDOUT,
+    holdout: Annotated[
+        float | None,
+        typer.Option(
+            "--holdout", help="Images: share kept out of training, scored by `detect score`. Default: 0.15."
+        ),
+    ] = None,
     encoding: EncodingOption = "utf-8",
     seed: SeedOption = 0,
 ) -> None:
@@ -233,7 +238,10 @@ def fit_command(
     from synthloom.models.ganomaly import GANomaly
 
     check_outputs(None, output, inputs=(data,))  # refused before minutes of fitting, not after
-    samples = _read_samples(data, _is_table(data), labels, normal_digits, holdout, "train", encoding)
+    table = _is_table(data)
+    if not table and holdout is None:
+        holdout = DEFAULT_HOLDOUT
+    samples = _read_samples(data, table, labels, normal_digits, holdout, "train", encoding)
     samples.require(data, 0, "the detector learns what normal looks like from them")
     normal = samples.data if samples.labels is None else samples.data[samples.labels == 0]
     params: dict[str, Any] = {"random_state": seed, "device": device, "members": members, "verbose": True}

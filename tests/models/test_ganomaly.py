@@ -314,4 +314,10 @@ def test_never_seen_values_count_once_per_column_and_stamps_keep_their_written_c
         np.testing.assert_allclose(detector.score(rows.assign(alarm=np.nan)), base + 5)
     novelty = detector._novelty(detector._feature_frame(rows.assign(at=None)))
     np.testing.assert_array_equal(novelty, 5.0)  # once for the stamp, not for its hour and its weekday
-    assert np.isposinf(detector.score(rows.assign(temp=np.inf))).all()
+    with pytest.warns(DataWarning) as caught:
+        detector.score(rows.assign(at=None))
+    assert sum("column 'at'" in str(w.message) for w in caught) == 1
+    with pytest.warns(
+        DataWarning, match=r"column 'temp': 10 infinite value\(s\); each scores infinitely odd"
+    ):
+        assert np.isposinf(detector.score(rows.assign(temp=np.inf))).all()

@@ -232,7 +232,7 @@ def _checked_missing_mark(mark: Any, kind: ColumnKind) -> str | None:
         raise ConfigError(
             f"missing_mark {mark!r} is given for a {kind} column; it needs text and a number or date kind"
         )
-    if looks_like_numbers(pd.Series([mark])).iloc[0]:
+    if looks_like_numbers(pd.Series([mark])).iloc[0] or pd.notna(pd.to_numeric(mark, errors="coerce")):
         raise ConfigError(
             f"missing_mark {mark!r} reads as a number: a missing value would read as a real one"
         )
@@ -307,7 +307,7 @@ def _infer_column(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.CATEGORICAL)
     if pd.api.types.is_bool_dtype(series):
         return ColumnSpec(ColumnKind.BOOLEAN)
-    if pd.api.types.is_datetime64_any_dtype(series) or is_date_objects(series):
+    if pd.api.types.is_datetime64_any_dtype(series) or is_date_objects(series) or _is_stamp_objects(series):
         return ColumnSpec(ColumnKind.DATETIME)
     if pd.api.types.is_numeric_dtype(series):
         return _infer_numeric(series)
@@ -321,6 +321,19 @@ def is_date_objects(series: pd.Series) -> bool:
         return False
     # a datetime is a date too (its subclass): one among the dates would lose its time
     return not series.map(lambda value: isinstance(value, datetime.datetime)).any()
+
+
+def _is_stamp_objects(series: pd.Series) -> bool:
+    """Whether a column of objects holds datetimes, dates among them (pandas keeps such a mix as objects):
+    read as stamps, a date at its midnight."""
+    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) not in (
+        "date",
+        "datetime",
+        "mixed",
+    ):
+        return False
+    present = series.dropna()
+    return len(present) > 0 and bool(present.map(lambda value: isinstance(value, datetime.date)).all())
 
 
 def _infer_numeric(series: pd.Series) -> ColumnSpec:

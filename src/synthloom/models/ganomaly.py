@@ -756,7 +756,7 @@ class GANomaly(HyperParameters):
             column = features[encoder.name]
             if isinstance(encoder, NumericEncoder):
                 missing = np.isnan(encoder._values(column)) & ~_infinite(column)
-                yield encoder, missing & ~encoder.has_missing
+                yield encoder, missing & (not encoder.has_missing)
             elif isinstance(encoder, CategoricalEncoder):
                 seen = column.isin([*encoder.index, *encoder.rare_levels]).to_numpy()
                 yield encoder, ~seen & (column.notna().to_numpy() | (encoder.missing_code is None))
@@ -770,13 +770,22 @@ class GANomaly(HyperParameters):
         """Say which values training never saw (each adds ``NEVER_SEEN_SCORE`` to its row's score, see
         ``_novelty``): categories, missing or unreadable values where training had none (text in a number
         column, with the reading's own warning), other values in a constant column."""
+        warned = set()  # a datetime's hour and weekday miss together: one warning for its column
         for encoder, never in self._never_seen(features):
             column = features[encoder.name]
             if isinstance(encoder, NumericEncoder):
                 encoder._values(column.where(~_infinite(column)), warn=True)  # names the text read as missing
-            if not never.any():
-                continue
+                infinite = int(_infinite(column).sum())
+                if infinite:
+                    warnings.warn(
+                        f"column {encoder.name!r}: {infinite} infinite value(s); each scores infinitely odd",
+                        DataWarning,
+                        stacklevel=3,
+                    )
             name, count = self._source_column(encoder.name), int(never.sum())
+            if not count or name in warned:
+                continue
+            warned.add(name)
             unseen = column[never & column.notna().to_numpy()]
             if isinstance(encoder, ConstantEncoder):
                 held = "no value" if encoder.value is None else f"only {encoder.value!r}"
