@@ -16,7 +16,8 @@ this data is not mistaken for a leak:
   guesses "member" for close rows; the ROC-AUC of telling training rows from hold-out rows (0.5 = no better
   than a coin).
 * Real identifiers reused: the share of synthetic rows whose identifier (an id, a name: unique text, not
-  compared as data) is a training row's, next to the same share for hold-out rows.
+  compared as data) is a training row's, next to the share that would be by chance (how often they carry
+  a hold-out row's identifier, scaled to the number of training ids).
 
 Verdicts allow for chance, so a small table is not called leaky on noise: the closer-to-train share and
 the membership AUC are poor when they exceed the baseline by 0.1 or three standard errors (whichever is
@@ -174,7 +175,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         "others_to_synthetic": nearest_neighbours(queries["holdout"], synthetic_x)[0][:, 0],
     }
     values = _privacy_values(tables.train, holdout_rows, tables.synthetic, distances)
-    values["identifiers_reused"], values["identifiers_reused_holdout"] = _identifiers_reused(tables)
+    values["identifiers_reused"], values["identifiers_reused_chance"] = _identifiers_reused(tables)
     # hold-out rows compared like synthetic rows are closer to train about as often as the sizes give
     expected = len(train) / (len(train) + len(holdout) - 1)
     values["closer_to_train_expected"] = expected
@@ -318,10 +319,10 @@ _MEASURES = (
         "identifiers_reused",
         "Real identifiers reused",
         "{identifiers_reused:.1%} of synthetic rows carry a training row's identifier (an id or a name, "
-        "not compared as data); {identifiers_reused_holdout:.1%} would by chance (as often as they carry "
+        "not compared as data); {identifiers_reused_chance:.1%} would by chance (as often as they carry "
         "the identifier of a hold-out row, which the generator never saw, scaled to the training ids).",
         lambda v: grade(
-            v["identifiers_reused"] - v["identifiers_reused_holdout"], 0.02, 0.1, higher_is_better=False
+            v["identifiers_reused"] - v["identifiers_reused_chance"], 0.02, 0.1, higher_is_better=False
         ),
     ),
     Measure(
