@@ -357,8 +357,9 @@ def score_synthetic(
     scores: dict[str, Any] = {
         "quality": quality_scores(tables)["overall"],
         "detection_auc": max(aucs),  # the more successful classifier, as the detection score reads it
-        "dcr_share": kept.score("closer_to_train").value,
-        "dcr_share_holdout": kept.score("closer_to_train_holdout").value,
+        # None where privacy is not computed (test rows that are training rows)
+        "dcr_share": None if kept.not_computed else kept.score("closer_to_train").value,
+        "dcr_share_holdout": None if kept.not_computed else kept.score("closer_to_train_holdout").value,
         "tstr": None,
         "trtr": None,
         "utility_metric": None,
@@ -632,7 +633,9 @@ def results_table(frame: pd.DataFrame, title: str = "synthloom bench") -> Table:
             f"{row['quality']:.3f}",
             f"{row['detection_auc']:.3f}",
             utility_text(row),
-            f"{row['dcr_share']:.1%} ({row['dcr_share_holdout']:.1%})",
+            "-"
+            if _missing(row.get("dcr_share"))
+            else f"{row['dcr_share']:.1%} ({row['dcr_share_holdout']:.1%})",
         )
     return table
 

@@ -24,7 +24,7 @@ the membership AUC are poor when they exceed the baseline by 0.1 or three standa
 larger; fair from 0.05 or two), and exact copies are poor when rows drawn without memory would match
 training rows rather than hold-out rows as often with a chance under 1 in 1,000 (or under 1 in 20 with
 copies of 1% of the synthetic rows beyond chance; fair under 1 in 20). Any poor score makes the family
-poor. Hold-out rows that equal a training row where rows are otherwise distinct are training
+poor. Hold-out rows that equal training rows far more often than they repeat one another are training
 rows given as hold-out: they are left out of the hold-out (all of them: privacy is not computed). A
 hold-out unlike the training rows (their own closer-to-train share far from what their sizes give) makes
 the distance measures "not computed": against it, honest rows would look memorised.
@@ -140,8 +140,10 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
     found: list[str] = []
     holdout_rows = tables.real
     copied = copied_rows(holdout_rows, tables.train)
-    # rows distinct among themselves match training rows this often only when they are training rows
-    if copied.mean() >= CONTAMINATION and distinct_share(holdout_rows) >= 0.9:
+    # hold-out rows match training rows naturally about as often as they repeat one another, scaled to the
+    # number of training rows; far more often, they are training rows
+    natural = (1 - distinct_share(holdout_rows)) * len(tables.train) / max(len(holdout_rows) - 1, 1)
+    if copied.mean() >= CONTAMINATION and copied.mean() > 3 * natural:
         if (~copied).sum() < MIN_HOLDOUT:
             return FamilyResult.skipped(
                 "privacy",
