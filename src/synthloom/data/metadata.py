@@ -307,7 +307,7 @@ def _infer_column(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.CATEGORICAL)
     if pd.api.types.is_bool_dtype(series):
         return ColumnSpec(ColumnKind.BOOLEAN)
-    if pd.api.types.is_datetime64_any_dtype(series) or is_date_objects(series) or _is_stamp_objects(series):
+    if pd.api.types.is_datetime64_any_dtype(series) or _is_stamp_objects(series):  # dates among them
         return ColumnSpec(ColumnKind.DATETIME)
     if pd.api.types.is_numeric_dtype(series):
         return _infer_numeric(series)

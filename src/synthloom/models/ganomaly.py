@@ -445,10 +445,8 @@ class GANomaly(HyperParameters):
             name for name, spec in self.metadata_.columns.items() if spec.kind == ColumnKind.DATETIME
         ]
         # whether each datetime column has times of day (else only its weekday is a feature)
-        self.clocks_ = {
-            name: bool((self._stamps(data[name]).dt.normalize() != self._stamps(data[name])).any())
-            for name in datetimes
-        }
+        stamps = {name: self._stamps(data[name]) for name in datetimes}
+        self.clocks_ = {name: bool((read.dt.normalize() != read).any()) for name, read in stamps.items()}
         features = self._feature_frame(data)
         specs = {name: spec for name, spec in self.metadata_.columns.items() if name not in self.clocks_}
         for name, clock in self.clocks_.items():
