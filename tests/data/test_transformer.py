@@ -561,3 +561,38 @@ def test_stamps_on_a_clock_grid_are_drawn_on_it():
     fake = kept.sample(500, random_state=0)
     assert fake["hour"].dt.minute.eq(0).all() and fake["day"].dt.hour.eq(0).all()  # were 47% / 45% off
     assert fake["day"].max() == pd.Timestamp("2022-06-30", tz="Europe/Berlin")  # Berlin's 30 June, whole
+
+
+@pytest.mark.parametrize("source", ["parquet timestamps", "parquet dates", "text"])
+def test_an_open_end_past_2262_is_kept(tmp_path, source):
+    # "2300-01-01" for "no end yet": past pandas' nanoseconds, once wrapped to 1715 or read as missing
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from synthloom.data.io import read_table
+    from synthloom.metrics.encoding import prepare
+
+    rng = np.random.default_rng(0)
+    starts = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 900 * 86_400, 400), unit="s")
+    ends = [pd.Timestamp("2300-01-01")] * 50 + list(starts[50:])
+    if source == "text":
+        path = tmp_path / "far.csv"
+        pd.DataFrame({"end": [e.strftime("%d/%m/%Y %H:%M:%S") for e in ends]}).to_csv(path, index=False)
+    else:
+        kind = pa.date32() if source == "parquet dates" else pa.timestamp("us")
+        values = [e.date() if source == "parquet dates" else e.to_pydatetime() for e in ends]
+        path = tmp_path / "far.parquet"
+        pq.write_table(pa.table({"end": pa.array(values, kind)}), path)
+    real = read_table(path)
+    real["x"] = rng.normal(size=400)
+    model = get_model("copula", random_state=0).fit(real)
+    assert model.metadata_.columns["end"].kind == "datetime"
+    fake = model.sample(400, random_state=0)
+    years = pd.Series([int(str(v)[6:10]) if source == "text" else v.year for v in fake["end"]])
+    assert 0.05 < (years == 2300).mean() < 0.2 and years.isin([2024, 2025, 2026, 2300]).all()
+    if source != "text":
+        assert fake["end"].dtype == real["end"].dtype
+    asked = model.sample(20, conditions={"end": "2300-01-01"}, random_state=0)["end"]
+    assert asked.astype(str).str.contains("2300").all()
+    shapes = prepare(real, fake).real["end"]  # evaluation reads them as the generator did
+    assert shapes.notna().all() and shapes.max() > pd.Timestamp("2299-12-31").timestamp()

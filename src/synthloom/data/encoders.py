@@ -29,6 +29,7 @@ from synthloom.data.metadata import (
     has_plain_categories,
     is_date_objects,
     plain_text,
+    read_stamps,
 )
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import DataError, DataWarning
@@ -108,10 +109,7 @@ def to_float(series: pd.Series, name: str, warn: bool = True, number_format: str
     """
     check_not_complex(series)
     if pd.api.types.is_datetime64_any_dtype(series):
-        stamps = series.to_numpy(dtype="datetime64[ns]")
-        values = stamps.astype(np.int64).astype(np.float64) / 1e9
-        values[np.isnat(stamps)] = np.nan
-        return values
+        return epoch_seconds(series)
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
@@ -154,7 +152,7 @@ def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
     text = plain_text(series)
     if datetime_format is not None:  # text: " 2024-01-01" after a ", " separator is read as the date it is
         text = text.astype(object).where(text.isna(), text.astype(str).str.strip())
-    return pd.to_datetime(text, format=datetime_format, errors="coerce", utc=True)
+    return read_stamps(text, datetime_format)
 
 
 # the finest unit a format's codes write, finest first: a text stamp names that unit's period
@@ -187,6 +185,10 @@ _CLOCK_UNITS = (
 )
 
 
+# pandas' period frequencies (``Period.freqstr`` up to a "-") as ``_period_bounds`` units
+_PERIOD_UNITS = {"Y": "Y", "M": "M", "D": "D", "h": "h", "min": "min", "s": "s", "ms": "us", "us": "us"}
+
+
 def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The first and last instants of the period one date or time names, as a user gives it for a datetime
     column (a condition, a rule's bound): "2020-03-05" names that day, "2020-03" that month.
@@ -215,7 +217,13 @@ def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Time
         if not _ISO_STAMP.fullmatch(text) and _day_first(datetime_format) and not _has_letters(text):
             raise ValueError(f"not in the column's format {datetime_format!r} or ISO")
         period = pd.Period(text)
-        return period.start_time, period.end_time.floor("us")
+        try:
+            return period.start_time, period.end_time.floor("us")
+        except pd.errors.OutOfBoundsDatetime:  # past 2262 (an open end): the period's unit from its own stamp
+            unit = _PERIOD_UNITS.get(period.freqstr.split("-")[0])
+            if unit is None:
+                raise ValueError(f"a period ({period.freqstr}) past 2262") from None
+            return _period_bounds(pd.Timestamp(text), unit)
     stamp = pd.Timestamp(value)
     if pd.isna(stamp):
         raise ValueError("a missing stamp")
@@ -229,7 +237,7 @@ def stamp_seconds(stamp: pd.Timestamp, zone: Any) -> float:
     after it)."""
     if zone is not None and stamp.tzinfo is None:
         stamp = stamp.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
-    return stamp.value / 1e9
+    return float(stamp.as_unit("us").asm8.view(np.int64)) / 1e6
 
 
 def _has_letters(text: str) -> bool:
@@ -261,8 +269,9 @@ def _period_bounds(stamp: pd.Timestamp, unit: str) -> tuple[pd.Timestamp, pd.Tim
         following = start + (pd.DateOffset(months=1) if unit == "M" else pd.DateOffset(years=1))
     else:
         start = stamp.floor(unit)
-        following = start + pd.Timedelta(1, unit=unit)
-    return start, following - pd.Timedelta(1, unit="us")
+        following = start + pd.Timedelta(1, unit=unit).as_unit("us")
+    # in microseconds: nanoseconds end in 2262, before an open end written "2300-01-01"
+    return start, following - pd.Timedelta(1, unit="us").as_unit("us")
 
 
 def column_numbers(
@@ -295,8 +304,18 @@ def stamps_of_seconds(seconds: np.ndarray) -> pd.DatetimeIndex:
     """
     micros = np.round(np.asarray(seconds, dtype=np.float64) * 1e6)
     present = np.isfinite(micros)
-    stamps = pd.to_datetime(np.where(present, micros, 0).astype(np.int64), unit="us")
-    return stamps.where(present) if not present.all() else stamps
+    # held in microseconds: stamps past 2262 (an open end, "2300-01-01") overflow nanoseconds
+    whole = np.where(present, micros, 0).astype(np.int64).astype("datetime64[us]")
+    return pd.DatetimeIndex(np.where(present, whole, np.datetime64("NaT", "us")))
+
+
+def epoch_seconds(stamps: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Datetimes (any unit; zone-aware ones as their UTC instants) as seconds since the epoch, NaN where
+    missing; read through whole microseconds, which hold stamps past nanoseconds' 2262."""
+    micros = np.asarray(stamps.to_numpy(dtype="datetime64[us]"))
+    seconds = micros.astype(np.int64) / 1e6
+    seconds[np.isnat(micros)] = np.nan
+    return seconds
 
 
 def to_datetimes(
@@ -450,7 +469,7 @@ def wall_seconds(seconds: np.ndarray, zone: Any) -> np.ndarray:
     # second rounded on the way would move the stamp off its grid
     whole = np.floor(seconds)
     stamps = stamps_of_seconds(whole).tz_localize("UTC").tz_convert(zone)
-    return seconds + (_naive_seconds(stamps.tz_localize(None)) - whole)
+    return seconds + (epoch_seconds(stamps.tz_localize(None)) - whole)
 
 
 def on_wall_grid(seconds: np.ndarray, step: float, to_grid: Any, zone: Any) -> np.ndarray:
@@ -464,10 +483,6 @@ def on_wall_grid(seconds: np.ndarray, step: float, to_grid: Any, zone: Any) -> n
     offset = wall_seconds(out[finite], zone) - out[finite]
     out[finite] = to_grid((out[finite] + offset) / step) * step - offset
     return out
-
-
-def _naive_seconds(stamps: pd.DatetimeIndex) -> np.ndarray:
-    return np.asarray((stamps - pd.Timestamp(0)) / pd.Timedelta(1, "s"), dtype=float)
 
 
 def _stamp_grid(seconds: np.ndarray) -> int | None:

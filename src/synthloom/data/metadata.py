@@ -534,12 +534,52 @@ def plain_text(series: pd.Series) -> pd.Series:
     return series.map(str, na_action="ignore") if len(first) and type(first.iloc[0]) is np.str_ else series
 
 
+def read_stamps(text: pd.Series, datetime_format: str | None) -> pd.Series:
+    """Text (or date objects) as UTC stamps, read with ``datetime_format`` (pandas' guess where None), NaT
+    where a value is none. pandas reads them to the nanosecond, which ends in 2262 and leaves an open end
+    written ``2300-01-01`` missing: such stamps are read to the microsecond."""
+    stamps = pd.to_datetime(text, format=datetime_format, errors="coerce", utc=True)
+    unread = stamps.isna() & text.notna()
+    return _with_far_stamps(stamps, text[unread], datetime_format) if unread.any() else stamps
+
+
+# distinct unread values tried one by one as far stamps (a text column that is not all stamps has many; the
+# open ends this is for are a few)
+MAX_FAR_STAMPS = 1_000
+
+
+def _with_far_stamps(stamps: pd.Series, unread: pd.Series, datetime_format: str | None) -> pd.Series:
+    """``stamps`` with the ``unread`` values that are stamps outside pandas' nanosecond range."""
+    far: dict[Any, pd.Timestamp] = {}
+    for value in unread.drop_duplicates().iloc[:MAX_FAR_STAMPS]:
+        try:
+            read = value
+            if isinstance(value, str) and datetime_format is not None:
+                read = datetime.datetime.strptime(value, datetime_format)
+            stamp = pd.Timestamp(read).as_unit("us")
+        except (TypeError, ValueError, OverflowError):  # not a stamp: stays missing, as to_datetime left it
+            continue
+        # a stamp within the range was not read for a reason of to_datetime's own (another format)
+        if pd.Timestamp.min <= stamp.tz_localize(None) <= pd.Timestamp.max:
+            continue
+        far[value] = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    if not far:
+        return stamps
+    out = stamps.astype("datetime64[us, UTC]")
+    found = unread[unread.isin(list(far))]
+    out.loc[found.index] = pd.DatetimeIndex(found.map(far).tolist(), dtype=out.dtype)
+    return out
+
+
 def _first_matching_format(sample: pd.Series) -> str | None:
     """The first of ``_DATETIME_FORMATS`` that parses every value of ``sample``, else None."""
     for fmt in _DATETIME_FORMATS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed = pd.to_datetime(plain_text(sample), format=fmt, errors="coerce")
+            # stamps past 2262 among them (an open end, "2300-01-01"): read again, to the microsecond
+            if parsed.notna().any() and parsed.isna().any():
+                parsed = read_stamps(plain_text(sample), fmt)
         if parsed.notna().all():
             return fmt
     return None

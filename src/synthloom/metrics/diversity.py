@@ -24,6 +24,7 @@ import pandas as pd
 from scipy.stats import binom
 from sklearn.decomposition import PCA
 
+from synthloom.data.encoders import stamps_of_seconds
 from synthloom.data.metadata import ColumnKind
 from synthloom.metrics.encoding import (
     TableEncoder,
@@ -166,7 +167,8 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
 
 def _value_range(low: float, high: float, kind: ColumnKind) -> str:
     if kind == ColumnKind.DATETIME:
-        return f"{pd.Timestamp(int(low)).date()} to {pd.Timestamp(int(high)).date()}"
+        first, last = stamps_of_seconds(np.array([low, high]))
+        return f"{first.date()} to {last.date()}"
     return f"{low:.4g} to {high:.4g}"
 
 

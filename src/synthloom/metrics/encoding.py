@@ -2,7 +2,7 @@
 
 ``prepare`` checks the tables once (same columns, enough rows, numbers where numbers are expected) and
 cleans each column to one dtype per kind: numeric and datetime columns become float64 (datetimes as
-nanoseconds since the epoch), discrete columns keep their values. Every family starts from its ``Tables``.
+seconds since the epoch), discrete columns keep their values. Every family starts from its ``Tables``.
 
 ``TableEncoder`` turns a cleaned table into a float matrix in a Gower-like geometry: each numeric value
 becomes its rank in the real data (0..1, so a column with outliers cannot dominate a distance), each
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from synthloom.data.encoders import as_boolean, read_datetimes
+from synthloom.data.encoders import as_boolean, epoch_seconds, read_datetimes
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
     NUMERIC_KINDS,
@@ -217,7 +217,7 @@ def _clean(frame: pd.DataFrame, metadata: Metadata, source: str) -> pd.DataFrame
     for name, spec in metadata.columns.items():
         series = frame[name].reset_index(drop=True)
         if spec.kind == ColumnKind.DATETIME:
-            columns[name] = _datetime_ns(series, spec, source)
+            columns[name] = _datetime_seconds(series, spec, source)
         elif spec.kind in NUMERIC_KINDS:
             columns[name] = _numbers(series, spec, source)
         elif spec.kind == ColumnKind.BOOLEAN:  # 0/1 or "true" in one table, True in the other: one level
@@ -249,7 +249,7 @@ def _numbers(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
     return values
 
 
-def _datetime_ns(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
+def _datetime_seconds(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
     parsed = read_datetimes(series, spec.datetime_format)  # text with offsets: UTC
     parsed = parsed.dt.tz_convert(None) if parsed.dt.tz is not None else parsed
     if not pd.api.types.is_datetime64_any_dtype(series):
@@ -263,9 +263,7 @@ def _datetime_ns(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
                 f"{source}: column {series.name!r} is a datetime column but values such as {examples} "
                 f"do not parse with {fmt}; fix them or set the column's kind in the metadata"
             )
-    nanoseconds = parsed.to_numpy(dtype="datetime64[ns]").astype("int64").astype("float64")
-    nanoseconds[parsed.isna().to_numpy()] = np.nan
-    return pd.Series(nanoseconds, name=series.name)
+    return pd.Series(epoch_seconds(parsed), index=series.index, name=series.name)
 
 
 class TableEncoder:

@@ -89,7 +89,7 @@ def column_shapes(tables: Tables) -> pd.DataFrame:
     for name, spec in tables.metadata.columns.items():
         real, synthetic = tables.real[name], tables.synthetic[name]
         if name in tables.numeric:
-            rounded = spec.kind != ColumnKind.DATETIME  # sdmetrics rounds floats, not nanosecond integers
+            rounded = spec.kind != ColumnKind.DATETIME  # sdmetrics rounds floats, not stamps
             score, metric = ks_complement(real.to_numpy(), synthetic.to_numpy(), rounded), KS
         else:
             score, metric = tv_complement(*tables.category_codes(name)), TV

@@ -24,7 +24,7 @@ REAL, SYNTHETIC, HOLDOUT = "#1f5f99", "#e07b39", "#6a9a3a"
 VERDICT_COLORS = {"good": "#2e7d32", "fair": "#c28a00", "poor": "#c62828"}
 DPI = 90
 MAX_BARS = 12  # categories drawn per column; the rest are summed into "other"
-_NS_PER_DAY = 86_400e9  # matplotlib dates count days since 1970-01-01
+_SECONDS_PER_DAY = 86_400.0  # matplotlib dates count days since 1970-01-01
 
 
 def figure(width: float, height: float, constrained: bool = True) -> Figure:
@@ -62,7 +62,7 @@ def marginal(real: pd.Series, synthetic: pd.Series, numeric: bool, dates: bool =
 def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: bool) -> None:
     real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
     if dates:
-        real, synthetic = real / _NS_PER_DAY, synthetic / _NS_PER_DAY
+        real, synthetic = real / _SECONDS_PER_DAY, synthetic / _SECONDS_PER_DAY
         ax.xaxis_date()
     both = np.concatenate([real, synthetic])
     edges = np.histogram_bin_edges(both if both.size else np.zeros(1), bins=40)
