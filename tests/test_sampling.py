@@ -362,3 +362,18 @@ def test_missing_values_are_written_with_the_mark_the_real_file_uses(tmp_path):
     parts = sample_to_parts(model, 2_000, tmp_path / "out", seed=0, part_rows=1, chunk_rows=1)
     assert (read_table(parts)["age"] == "?").any()
     assert evaluate(real, fake).scores["fidelity.quality"] > 0.8  # "?" dates in the real file were an error
+
+
+def test_a_float_column_sampled_all_whole_is_still_written_as_floats(tmp_path):
+    """A condition ``amount=0..0`` wrote "0", and the synthetic file read as integers."""
+    import numpy as np
+
+    from synthloom import get_model
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    amounts = np.where(rng.random(300) < 0.3, 0.0, rng.gamma(2, 50, 300).round(2))
+    model = get_model("copula", random_state=0).fit(pd.DataFrame({"amount": amounts}))
+    path = sample_to_file(model, 50, tmp_path / "f.csv", conditions={"amount": (0, 0)})
+    assert pd.read_csv(path)["amount"].dtype == "float64"
+    assert pd.read_csv(path, dtype=str)["amount"].eq("0.0").all()

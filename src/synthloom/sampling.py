@@ -35,7 +35,14 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.text import Text
 
 from synthloom import __version__
-from synthloom.data.io import JOB_FILE, atomic_path, atomic_write_text, csv_ready, table_format
+from synthloom.data.io import (
+    JOB_FILE,
+    atomic_path,
+    atomic_write_text,
+    csv_ready,
+    gapped_whole_columns,
+    table_format,
+)
 from synthloom.errors import ConfigError, DataWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
 from synthloom.models.conditions import TextRange
@@ -132,11 +139,13 @@ class _TableWriter:
         self.path, self.fmt, self.schema = path, fmt, schema
         self._parquet: pq.ParquetWriter | None = None
         self._header = True
+        self._gapped: list[str] | None = None  # written as integers, as the first part found them
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
             mode = "w" if self._header else "a"
-            csv_ready(frame).to_csv(self.path, mode=mode, header=self._header, index=False)
+            self._gapped = gapped_whole_columns(frame) if self._gapped is None else self._gapped
+            csv_ready(frame, self._gapped).to_csv(self.path, mode=mode, header=self._header, index=False)
             self._header = False
             return
         self.schema = self.schema or arrow_schema(frame)

@@ -596,3 +596,26 @@ def test_an_open_end_past_2262_is_kept(tmp_path, source):
     assert asked.astype(str).str.contains("2300").all()
     shapes = prepare(real, fake).real["end"]  # evaluation reads them as the generator did
     assert shapes.notna().all() and shapes.max() > pd.Timestamp("2299-12-31").timestamp()
+
+
+def test_readings_of_a_billionth_keep_their_spread_in_the_mixture():
+    """Leak rates near 1e-9 all came back as the column's minimum or maximum: the mixture's variance floor
+    (a spread of 0.001) swallowed them."""
+    rng = np.random.default_rng(6)
+    tiny = rng.normal(3e-9, 1e-9, 1500)
+    frame = pd.DataFrame({"leak": tiny, "leak_nl": tiny * 1e9})
+    transformer = TableTransformer(numeric="gmm", random_state=0).fit(frame)
+    back = transformer.inverse_transform(transformer.transform(frame))
+    np.testing.assert_allclose(back["leak"], tiny, rtol=0, atol=1e-13)
+    mine = transformer.encoders_[0]
+    assert max(mine.stds) < 1e-8 and mine._spread_floor() < 1e-13
+
+
+def test_decimals_of_large_values_are_learned_to_their_float_precision():
+    """934784726703.3452 was taken for a whole number: every synthetic value came back whole."""
+    from synthloom.data.encoders import _learn_decimals
+
+    rng = np.random.default_rng(0)
+    assert _learn_decimals(rng.normal(1e12, 2e11, 500).round(3)) == 3
+    assert _learn_decimals(np.array([0.1 + 0.2, 1.5])) == 1  # float noise is no decimal
+    assert _learn_decimals(np.array([19.99, 5.0, 1e6])) == 2

@@ -44,7 +44,10 @@ def test_identifier_and_empty_columns_are_left_out_with_a_note(mixed_frame):
     tables = prepare(mixed_frame, mixed_frame)
     assert "customer_id" not in tables.columns and "empty" not in tables.columns
     assert any("'empty' is empty in the real data" in note for note in tables.notes)
-    assert tables.real["opened"].dtype == float  # datetimes compared as nanoseconds
+    assert tables.real["opened"].dtype == float  # datetimes compared as seconds
+    # training rows that are the real rows too: their ids once, still an identifier's (given twice, they
+    # repeated and were compared as data)
+    assert "customer_id" not in prepare(mixed_frame, mixed_frame, train=mixed_frame).columns
 
 
 def test_metadata_overrides_the_columns_it_names_and_the_others_are_inferred(related_test):

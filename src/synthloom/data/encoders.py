@@ -398,6 +398,14 @@ def dtype_name(dtype: Any) -> str:
     return name
 
 
+def _spread_scale(values: np.ndarray) -> float:
+    """A column's range (its magnitude where it has none, or where the range overflows), to learn on."""
+    spread = float(values.max()) - float(values.min())
+    if 0 < spread < np.inf:
+        return spread
+    return float(np.abs(values).max()) or 1.0
+
+
 def _frequent_values(values: np.ndarray) -> list[float]:
     """The values held exactly by at least SPIKE_SHARE of ``values`` (and MIN_SPIKE_ROWS), ascending;
     the MAX_SPIKES most frequent where there are more; none where they are over MAX_SPIKE_FRACTION of the
@@ -494,11 +502,14 @@ def _stamp_grid(seconds: np.ndarray) -> int | None:
 
 
 def _learn_decimals(values: np.ndarray) -> int | None:
-    """Fewest decimals (up to 6) that reproduce every value, so synthetic values look like real ones."""
+    """Fewest decimals (up to 6) that reproduce every value, so synthetic values look like real ones.
+
+    A value's own float64 rounding (a few units of its last place) is no decimal: 0.1 + 0.2 has one. A
+    tolerance in proportion to the column's largest value took 934784726703.3452 for a whole number.
+    """
+    noise = 4 * np.finfo(np.float64).eps * np.abs(values)
     for decimals in range(MAX_DECIMALS + 1):
-        if np.allclose(
-            np.round(values, decimals), values, rtol=0, atol=1e-9 * max(1.0, np.abs(values).max())
-        ):
+        if np.all(np.abs(np.round(values, decimals) - values) <= noise):
             return decimals
     return None
 
@@ -669,8 +680,10 @@ class NumericEncoder(ColumnEncoder):
             max_iter=100,
             random_state=seed,
         )
-        # values near 1e150 square past float64's range inside the mixture: it learns them scaled down
-        scale = float(np.abs(present).max()) if np.abs(present).max() > 1e100 else 1.0
+        # learned on the column's range: the mixture's variance floor (1e-6) is a spread of 0.001, which
+        # swallowed readings of 1e-9 whole (all came back as the minimum or the maximum); values near 1e150
+        # would square past float64's range inside it
+        scale = _spread_scale(present)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence warnings on tiny or discrete columns are harmless
             mixture.fit((present / scale).reshape(-1, 1))
@@ -715,7 +728,7 @@ class NumericEncoder(ColumnEncoder):
 
     def _spread_floor(self) -> float:
         """The spread of a mode on one exact value: a floor that keeps scaling from dividing by ~0."""
-        return max(1e-6, 1e-6 * (self.high - self.low))
+        return 1e-6 * ((self.high - self.low) or abs(self.high) or 1.0)
 
     def _modes(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each value's most likely mode, and the values scaled within every mode (N, K)."""

@@ -475,7 +475,12 @@ class IdentifierEncoder(ColumnEncoder):
         the same rows and seed, the same ids (numeric ids count on whatever the seed)."""
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         if self.alphabets is None and self.shapes is None:
-            return pd.Series(self.start + rows.astype(np.int64), name=self.name).astype(self.dtype)
+            # counted in the ids' own integers: a uint64 card number past int64's range is one too
+            unsigned = np.dtype(self.dtype).kind == "u"
+            counted = (
+                np.uint64(self.start) + rows if unsigned else np.int64(self.start) + rows.astype(np.int64)
+            )
+            return pd.Series(counted, name=self.name).astype(self.dtype)
         keys = np.full(rows.shape, self.key, dtype=np.uint64)
         keys = _salted(keys, id_seed) if id_seed else keys
         if self.shapes is None:

@@ -356,17 +356,26 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
 
 
-def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` as it should read in a CSV: a float column holding whole numbers only (an integer column
-    with gaps, which pandas holds as floats) written "85", not "85.0"."""
-    whole = [
+def csv_ready(frame: pd.DataFrame, gapped: list[str] | None = None) -> pd.DataFrame:
+    """``frame`` as it should read in a CSV: an integer column with gaps, which pandas holds as floats,
+    written "85", not "85.0". Such a column is a float column holding whole numbers and missing values
+    (``gapped``: these columns, as ``gapped_whole_columns`` found them in an earlier part of the file); a
+    float column without gaps stays written as floats, so that it reads as floats (a sample asked for
+    ``amount=0..0`` is all whole)."""
+    gapped = gapped_whole_columns(frame) if gapped is None else gapped
+    return frame.astype(dict.fromkeys(gapped, "Int64")) if gapped else frame
+
+
+def gapped_whole_columns(frame: pd.DataFrame) -> list[str]:
+    """The float columns of ``frame`` holding whole numbers and missing values (see ``csv_ready``)."""
+    return [
         name
         for name in frame.columns
         if pd.api.types.is_float_dtype(frame[name])
+        and frame[name].isna().any()
         and whole_numbers(frame[name])
         and frame[name].abs().max() < 2**53  # beyond, a float is not one whole number
     ]
-    return frame.astype(dict.fromkeys(whole, "Int64")) if whole else frame
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -336,6 +336,9 @@ def _is_stamp_objects(series: pd.Series) -> bool:
     return len(present) > 0 and bool(present.map(lambda value: isinstance(value, datetime.date)).all())
 
 
+FLOAT_EXACT_LIMIT = 2**53  # float64 holds every whole number below it exactly, and no longer all above
+
+
 def _infer_numeric(series: pd.Series) -> ColumnSpec:
     values = series.to_numpy(dtype=float, na_value=np.nan)
     finite = values[np.isfinite(values)]
@@ -344,6 +347,14 @@ def _infer_numeric(series: pd.Series) -> ColumnSpec:
         if unique.size <= 2 and set(unique.tolist()) <= {0.0, 1.0}:
             return ColumnSpec(ColumnKind.BOOLEAN)
         looks_like_id = bool(_ID_NAME.search(str(series.name))) and unique.size == finite.size
+        exact = pd.api.types.is_integer_dtype(series)  # floats that large are magnitudes (1e153)
+        if exact and not looks_like_id and np.abs(finite).max() >= FLOAT_EXACT_LIMIT:
+            # past 2**53 a float64 holds no whole number exactly: a card or account number, not a quantity
+            # (learned as one, every synthetic value was a multiple of 128): drawn anew where each row has
+            # its own, else kept as categories, like codes written as text
+            present = series.dropna()
+            unique_codes = len(present) >= 20 and present.nunique() == len(present)
+            return ColumnSpec(ColumnKind.IDENTIFIER if unique_codes else ColumnKind.CATEGORICAL)
         return ColumnSpec(ColumnKind.IDENTIFIER if looks_like_id else ColumnKind.INTEGER)
     return ColumnSpec(ColumnKind.CONTINUOUS)
 

@@ -134,6 +134,10 @@ def prepare(
         if source != "real data":
             _check_same_columns(real, frame, source)
     known = pd.concat([frames["training data"], real] if train is not None else [real], ignore_index=True)
+    if train is not None:
+        # rows in both tables (a hold-out that overlaps training, which privacy warns of) once: twice,
+        # their ids repeated and were taken for data, and quality and detection scored them
+        known = _distinct_rows(known)
     metadata = Metadata.infer(known) if metadata is None else metadata.completed(known)
     kept, notes = _evaluated_columns(metadata, real)
     _warn_of_mixed_zones(frames, kept)
@@ -174,6 +178,13 @@ def _warn_of_mixed_zones(frames: dict[str, pd.DataFrame], metadata: Metadata) ->
                 DataWarning,
                 stacklevel=3,
             )
+
+
+def _distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    try:
+        return frame.drop_duplicates(ignore_index=True)
+    except TypeError:  # unhashable values (lists) are compared as text
+        return frame[~frame.astype(str).duplicated()].reset_index(drop=True)
 
 
 def _check_frame(frame: object, source: str) -> None:
