@@ -31,6 +31,28 @@ MEANINGS = {
     "memorised_share": "share of synthetic images that are near copies of a training image (want 0)",
     "distance_ratio": "median distance to the nearest training image, synthetic over real test (about 1)",
 }
+NOISE = "noise_"  # the prefix of a score's value for uniform noise images (``evaluate_images``)
+
+
+def score_rows(scores: Mapping[str, float]) -> list[tuple[str, float, float | None, str]]:
+    """(score, value, the same score of uniform noise or None, meaning) per score, noise beside its score."""
+    return [
+        (name, value, scores.get(NOISE + name), MEANINGS.get(name, ""))
+        for name, value in scores.items()
+        if not name.startswith(NOISE)
+    ]
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}"
+
+
+NOISE_NOTE = (
+    "The uniform noise column scores images of random pixels against the same real images: the floor a "
+    "generator must clear. Precision and recall count any real image's neighbourhood, so noise reaches "
+    "some of them; density and coverage are the steadier pair. Scores are taken on as many synthetic as "
+    "real images."
+)
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}"
     "table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}"
@@ -69,8 +91,9 @@ def image_report_html(
 ) -> str:
     """The page as a string: score table, one grid per class (or one grid), loss curves."""
     rows = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{v:.4g}</td><td>{html.escape(MEANINGS.get(k, ''))}</td></tr>"
-        for k, v in scores.items()
+        f"<tr><td>{html.escape(name)}</td><td>{_number(value)}</td><td>{_number(noise)}</td>"
+        f"<td>{html.escape(meaning)}</td></tr>"
+        for name, value, noise, meaning in score_rows(scores)
     )
     scale = max(1, 96 // images.shape[-1])
     groups = (
@@ -85,6 +108,8 @@ def image_report_html(
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
-        f"<h2>Scores</h2><table><tr><th>score</th><th>value</th><th>meaning</th></tr>{rows}</table>"
+        "<h2>Scores</h2><table><tr><th>score</th><th>value</th><th>uniform noise</th><th>meaning</th></tr>"
+        f"{rows}</table>"
+        f"<p>{NOISE_NOTE}</p>"
         f"<h2>Samples</h2>{grids}<h2>Training losses</h2>{curves}</body></html>"
     )
