@@ -344,20 +344,33 @@ def test_fractions_of_a_second_keep_their_resolution_and_text_width():
     assert old.inverse_transform(wild)["short"].str.fullmatch(r"\S+ \S+\.\d{6}").all()
 
 
-def test_timestamp_text_with_changing_offsets_decodes_to_utc_stamps():
+def test_timestamp_text_with_changing_offsets_decodes_in_their_zone_with_each_offset():
+    """Stamps written with a zone's winter and summer offsets came back in UTC ("+00:00"), an offset the
+    real file never has: they are shown in a zone that gives those offsets, each with its own."""
     stamps = pd.date_range("2024-03-25", periods=100, freq="5h", tz="Europe/Paris")
     frame = pd.DataFrame({"when": stamps.strftime("%Y-%m-%dT%H:%M:%S%z")})
     transformer = TableTransformer(random_state=0).fit(frame)
+    assert transformer.encoders_[0].text_zone in ("Europe/Berlin", "Europe/Paris")  # the same offsets
     wild = np.random.default_rng(1).normal(0, 2, (200, transformer.output_dim)).astype(np.float32)
     drawn = transformer.inverse_transform(wild)["when"]
-    parsed = pd.to_datetime(drawn, format="%Y-%m-%dT%H:%M:%S%z")
-    assert str(parsed.dtype) == "datetime64[ns, UTC]" and drawn.str.endswith("+0000").all()
+    parsed = pd.to_datetime(drawn, utc=True)
     assert parsed.between(stamps.min(), stamps.max()).all()
-    # written with a colon ("+01:00", "+02:00"): UTC in that style, not strftime's "+0000"
+    # each in Paris' offset of its instant, written as the real ones are ("+0200")
+    assert drawn.tolist() == parsed.dt.tz_convert("Europe/Paris").dt.strftime("%Y-%m-%dT%H:%M:%S%z").tolist()
+    assert drawn.str.endswith("+0100").any() and drawn.str.endswith("+0200").any()
+    # written with a colon ("+01:00", "+02:00"): the same, in that style
     colons = pd.DataFrame({"when": frame["when"].str.replace(r"(\d\d)$", r":\1", regex=True)})
-    drawn = TableTransformer(random_state=0).fit(colons).inverse_transform(wild)["when"]
-    assert drawn.str.endswith("+00:00").all()
-    assert pd.to_datetime(drawn, utc=True).tolist() == parsed.tolist()
+    in_colons = TableTransformer(random_state=0).fit(colons).inverse_transform(wild)["when"]
+    assert in_colons.tolist() == drawn.str.replace(r"(\d\d)$", r":\1", regex=True).tolist()
+    # a file written before the zone was learned: UTC in the real ones' style, as then
+    state = transformer.to_state()
+    state["encoders"][0]["state"].pop("text_zone")
+    old = TableTransformer.from_state(json.loads(json.dumps(state))).inverse_transform(wild)["when"]
+    assert old.str.endswith("+0000").all() and pd.to_datetime(old, utc=True).tolist() == parsed.tolist()
+    # stamps of several zones (Paris and Kolkata) have no one zone: UTC
+    kolkata = stamps.tz_convert("Asia/Kolkata").strftime("%Y-%m-%dT%H:%M:%S%z")
+    mixed = pd.DataFrame({"when": np.where(np.arange(100) % 2, frame["when"], kolkata)})
+    assert TableTransformer(random_state=0).fit(mixed).encoders_[0].text_zone is None
 
 
 @pytest.mark.filterwarnings("ignore")  # the values that are not numbers / dates are warned about first

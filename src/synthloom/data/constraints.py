@@ -46,6 +46,7 @@ from synthloom.data.encoders import (
     read_period,
     stamp_seconds,
     text_offset,
+    text_zone,
     to_datetimes,
     to_float,
     wall_seconds,
@@ -71,7 +72,8 @@ class NumericColumn:
     Datetimes are seconds since the epoch; ``step`` is the grid values sit on (1 for integers, a whole day,
     a clock grid such as whole minutes, or the finest digit of a second the stamps use for datetimes),
     ``decimals`` the rounding of continuous values, ``fraction_width`` the digits text stamps write a
-    second's fractions with, ``offset`` the UTC offset they write (``encoders.text_offset``).
+    second's fractions with, ``offset`` the UTC offset they write (``encoders.text_offset``), ``text_zone``
+    the zone whose offsets they write where they write several (``encoders.text_zone``).
     """
 
     kind: str
@@ -82,6 +84,7 @@ class NumericColumn:
     fraction_width: int = 0
     offset: str | None = None
     number_format: str | None = None
+    text_zone: str | None = None
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
@@ -92,6 +95,7 @@ class NumericColumn:
         if spec.kind == ColumnKind.DATETIME:
             column.fraction_width = _fraction_width(series, spec.datetime_format)
             column.offset = text_offset(series, spec.datetime_format)
+            column.text_zone = text_zone(series, spec.datetime_format)
             wall = wall_seconds(present, column.zone)  # the zone's days and whole hours
             grid = _stamp_grid(wall)  # whole days, minutes, quarter hours
             column.step = float(grid) if grid else 10.0 ** -_second_digits(present)
@@ -109,7 +113,9 @@ class NumericColumn:
     @property
     def zone(self) -> Any:
         """The zone whose clock a datetime column's days and hours are on (None: UTC, or no datetime)."""
-        return column_zone(self.dtype, self.offset) if self.kind == ColumnKind.DATETIME else None
+        if self.kind != ColumnKind.DATETIME:
+            return None
+        return column_zone(self.dtype, self.offset, self.text_zone)
 
     def up(self, values: np.ndarray) -> np.ndarray:
         """The nearest representable values at or above ``values`` (so a repaired bound still holds)."""
@@ -137,7 +143,13 @@ class NumericColumn:
         """Numbers back to the real column's form: dtype, datetime text format."""
         if self.kind == ColumnKind.DATETIME:
             return to_datetimes(
-                values, name, self.dtype, self.datetime_format, self.fraction_width, self.offset
+                values,
+                name,
+                self.dtype,
+                self.datetime_format,
+                self.fraction_width,
+                self.offset,
+                self.text_zone,
             )
         if self.number_format is not None:
             return NumberFormat.parse(self.number_format).write(values, name)
@@ -427,7 +439,7 @@ class Inequality(Constraint):
             return MissingCondition(column)
         info = self.high_info_
         is_datetime = info.kind == ColumnKind.DATETIME
-        zone = column_zone(info.dtype, info.offset)
+        zone = info.zone
         kind = ColumnKind(info.kind)
         low, high = _as_range(column, value, kind, zone, info.number_format, info.datetime_format)
         if high < self.high_range_[0] or low > self.high_range_[1]:

@@ -325,18 +325,23 @@ def to_datetimes(
     datetime_format: str | None,
     fraction_width: int = 0,
     offset: str | None = None,
+    zone: str | None = None,
 ) -> pd.Series:
     """Seconds since the epoch (UTC, as ``to_float`` reads them) back to a column like the real one.
 
     Text comes back in ``datetime_format`` (its ``%f`` written with ``fraction_width`` digits, when 1 to
-    5; its ``%z`` as ``offset``, the stamps shown in that offset, when one is given: see ``text_offset``);
-    a zone-aware column in its zone, which ``dtype`` names.
+    5; its ``%z`` as ``offset``, the stamps shown in that offset, when one is given: see ``text_offset``;
+    shown in ``zone`` with each stamp's own offset, in ``offset``'s style, when one is given: see
+    ``text_zone``); a zone-aware column in its zone, which ``dtype`` names.
     """
     stamps = pd.Series(stamps_of_seconds(seconds), name=name)
     if datetime_format is not None:
         if "%z" in datetime_format:  # a naive stamp has no offset to write
             stamps = stamps.dt.tz_localize("UTC")
-            if offset is not None:
+            if zone is not None:
+                stamps = stamps.dt.tz_convert(zone)
+                datetime_format = datetime_format.replace("%z", _OFFSET_MARK)
+            elif offset is not None:
                 stamps = stamps.dt.tz_convert(_fixed_zone(offset))
                 datetime_format = datetime_format.replace("%z", offset)
         if "%f" in datetime_format and 0 < fraction_width < 6:  # strftime writes six digits: ".120000"
@@ -347,6 +352,8 @@ def to_datetimes(
             )
         else:
             text = stamps.dt.strftime(datetime_format)
+        if zone is not None:
+            text = _with_written_offsets(text, stamps, colon=offset is not None and ":" in offset)
         return text.astype(object).where(stamps.notna(), np.nan)
     if dtype == DATE_DTYPE:  # Python dates, as pandas reads a Parquet date32 column: written back as date32
         return stamps.dt.date.astype(object).where(stamps.notna(), None)
@@ -362,15 +369,30 @@ def to_datetimes(
     return stamps.astype(dtype)
 
 
-def column_zone(dtype: str, offset: str | None = None) -> Any:
+_OFFSET_MARK = "\ue001"  # where each stamp's own offset is written (strftime's "%z" has no colon)
+
+
+def _with_written_offsets(text: pd.Series, stamps: pd.Series, colon: bool) -> pd.Series:
+    """``text`` with each stamp's UTC offset at its mark, written "+0200", or "+02:00" with ``colon``."""
+    written = stamps.dt.strftime("%z")
+    if colon:
+        written = written.str[:3] + ":" + written.str[3:]
+    parts = text.str.split(_OFFSET_MARK, n=1, expand=True)
+    return parts[0] + written + parts[1]
+
+
+def column_zone(dtype: str, offset: str | None = None, zone: str | None = None) -> Any:
     """The time zone a datetime column shows its stamps in: a zone-aware column's (from its ``dtype_name``),
-    a text column's fixed ``offset`` (see ``text_offset``); None for any other column."""
+    a text column's ``zone`` (see ``text_zone``) or fixed ``offset`` (see ``text_offset``); None for any
+    other column."""
     try:
         found = pd.api.types.pandas_dtype(dtype)
     except TypeError:
         found = None
     if isinstance(found, pd.DatetimeTZDtype):
         return found.tz
+    if zone is not None:
+        return zone
     return _fixed_zone(offset) if offset is not None else None
 
 
@@ -444,6 +466,59 @@ def text_offset(series: pd.Series, datetime_format: str | None) -> str | None:
     if offsets.nunique() == 1 and offsets.iloc[0] != "Z":
         return str(offsets.iloc[0])
     return "+00:00" if offsets.str.contains(":").all() else None
+
+
+# zones tried first, so that a column is named for the zone most of its writers are in (Africa/Ceuta has
+# Berlin's offsets too); then every other zone by name
+_COMMON_ZONES = (
+    "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome", "Europe/Amsterdam",
+    "Europe/Athens", "Europe/Helsinki", "Europe/Lisbon", "America/New_York", "America/Chicago",
+    "America/Denver", "America/Los_Angeles", "America/Anchorage", "America/Toronto", "America/Halifax",
+    "America/Sao_Paulo", "America/Santiago", "Australia/Sydney", "Australia/Adelaide", "Pacific/Auckland",
+)  # fmt: skip
+ZONE_CHECK_ROWS = 400  # stamps compared evenly through the column, besides every change of offset
+
+
+def text_zone(series: pd.Series, datetime_format: str | None) -> str | None:
+    """The time zone of text stamps that write several UTC offsets (Berlin's "+01:00" in winter and
+    "+02:00" in summer): the first zone whose offset at each stamp is the one written. Synthetic stamps are
+    then shown in that zone, each with its own offset (in UTC they were a value the real file never has).
+    None with one offset or none, a "Z" among them, or no zone that gives them all (several zones' stamps).
+    """
+    if datetime_format is None or "%z" not in datetime_format:
+        return None
+    text = series.dropna().astype(str)
+    offsets = text.str.extract(STAMP_WITH_OFFSET)["offset"]
+    if offsets.nunique() < 2 or (offsets == "Z").any():
+        return None
+    stamps = read_datetimes(text, datetime_format)
+    minutes = offsets.str.replace(":", "", regex=False).str.extract(r"([+-])(\d\d)(\d\d)")
+    written = (minutes[1].astype(float) * 60 + minutes[2].astype(float)) * np.where(minutes[0] == "-", -1, 1)
+    known = pd.DataFrame({"stamp": stamps, "minutes": written}).dropna().sort_values("stamp")
+    if known.empty:
+        return None
+    # the changes of offset (where zones differ most) and stamps evenly through the rest
+    changes = known["minutes"].diff().fillna(0).to_numpy() != 0
+    picked = changes | np.roll(changes, -1)
+    picked[np.linspace(0, len(known) - 1, min(ZONE_CHECK_ROWS, len(known))).astype(int)] = True
+    checked = known[picked]
+    instants = pd.DatetimeIndex(checked["stamp"])
+    try:
+        import zoneinfo
+
+        every = zoneinfo.available_timezones()
+    except ImportError:  # no zone data: stamps stay in UTC
+        return None
+    rest = sorted(z for z in every if "/" in z and not z.startswith(("Etc/", "posix/", "right/", "SystemV")))
+    for zone in dict.fromkeys([*_COMMON_ZONES, *rest]):
+        try:
+            shown = instants.tz_convert(zone)
+        except Exception:  # a name the zone data lists but pandas cannot load
+            continue
+        offset = (shown.tz_localize(None) - instants.tz_localize(None)) / pd.Timedelta(minutes=1)
+        if np.array_equal(np.asarray(offset, dtype=float), checked["minutes"].to_numpy()):
+            return zone
+    return None
 
 
 def _fixed_zone(offset: str) -> datetime.timezone:
@@ -601,6 +676,7 @@ class NumericEncoder(ColumnEncoder):
     type_name = "numeric"
     fraction_width = 0  # files written before the width was learned: strftime's six digits
     offset: str | None = None  # files written before the offset was learned: UTC as "+0000"
+    text_zone: str | None = None  # files written before the zone was learned: several offsets in UTC
 
     def __init__(self, name: str, spec: ColumnSpec, method: str = "gmm") -> None:
         self.name, self.spec, self.method = name, spec, method
@@ -634,10 +710,11 @@ class NumericEncoder(ColumnEncoder):
         self.fill = float(np.median(present))
         self.fraction_width = _fraction_width(series, self.spec.datetime_format)
         self.offset = text_offset(series, self.spec.datetime_format)
+        self.text_zone = text_zone(series, self.spec.datetime_format)
         self.dtype = column_dtype_name(series)
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
-        wall = wall_seconds(present, column_zone(self.dtype, self.offset)) if is_datetime else present
+        wall = wall_seconds(present, self._zone()) if is_datetime else present
         grid = _stamp_grid(wall) if is_datetime else None
         self.decimals = -1 if grid == DAY else self._rounding(wall)
         self.clock_grid = grid if grid != DAY else None
@@ -810,16 +887,25 @@ class NumericEncoder(ColumnEncoder):
             values[row_argmax(block[:, -2:]) == 1] = np.nan
         return self._restore_dtype(values)
 
+    def _zone(self) -> Any:
+        return column_zone(self.dtype, self.offset, self.text_zone)
+
     def _round(self, values: np.ndarray) -> np.ndarray:
         step = DAY if self.decimals == -1 else self.clock_grid  # whole days; minutes, hours
         if step:
-            return on_wall_grid(values, step, np.round, column_zone(self.dtype, self.offset))
+            return on_wall_grid(values, step, np.round, self._zone())
         return np.round(values, self.decimals)
 
     def _restore_dtype(self, values: np.ndarray) -> pd.Series:
         if self.spec.kind == ColumnKind.DATETIME:
             return to_datetimes(
-                values, self.name, self.dtype, self.spec.datetime_format, self.fraction_width, self.offset
+                values,
+                self.name,
+                self.dtype,
+                self.spec.datetime_format,
+                self.fraction_width,
+                self.offset,
+                self.text_zone,
             )
         if self.spec.number_format is not None:
             return NumberFormat.parse(self.spec.number_format).write(values, self.name)
@@ -852,6 +938,7 @@ class NumericEncoder(ColumnEncoder):
             "clock_grid": self.clock_grid,
             "fraction_width": self.fraction_width,
             "offset": self.offset,
+            "text_zone": self.text_zone,
             "dtype": self.dtype,
             **learned,
         }
