@@ -377,3 +377,21 @@ def test_a_float_column_sampled_all_whole_is_still_written_as_floats(tmp_path):
     path = sample_to_file(model, 50, tmp_path / "f.csv", conditions={"amount": (0, 0)})
     assert pd.read_csv(path)["amount"].dtype == "float64"
     assert pd.read_csv(path, dtype=str)["amount"].eq("0.0").all()
+
+
+def test_a_header_with_empty_names_is_written_back_with_them(tmp_path):
+    """A separator at the end of every line ("a,b,c,,") came back with "Unnamed: 3" headers."""
+    import numpy as np
+
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    real = tmp_path / "real.csv"
+    real.write_text("a,b,c,,\n" + "".join(f"{i},x{i % 3},{rng.normal():.3f},,\n" for i in range(100)))
+    model = get_model("copula", random_state=0).fit(read_table(real))
+    fake = sample_to_file(model, 20, tmp_path / "fake.csv")
+    lines = fake.read_text().splitlines()
+    assert lines[0] == "a,b,c,," and all(line.endswith(",,") for line in lines)
+    assert list(read_table(fake).columns) == list(read_table(real).columns)

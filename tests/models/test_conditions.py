@@ -84,6 +84,15 @@ def test_an_integer_column_is_asked_for_whole_numbers_at_once(dated):
     assert model.sample(10, conditions={"rating": "4"})["rating"].eq(4).all()
 
 
+def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
+    """``amount=0`` (30% of the amounts are 0) was refused: "give it as a range (low, high)"."""
+    rng = np.random.default_rng(0)
+    amounts = np.where(rng.random(400) < 0.3, 0.0, rng.gamma(2, 40, 400).round(2))
+    model = get_model("copula", random_state=0).fit(pd.DataFrame({"amount": amounts}))
+    assert model.sample(20, conditions={"amount": 0}, random_state=0)["amount"].eq(0).all()
+    assert model.sample(20, conditions={"amount": "0"}, random_state=0)["amount"].eq(0).all()
+
+
 def test_open_ended_ranges_and_a_date_naming_its_day(dated):
     from synthloom.sampling import parse_condition_options
 

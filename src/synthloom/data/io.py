@@ -361,9 +361,17 @@ def csv_ready(frame: pd.DataFrame, gapped: list[str] | None = None) -> pd.DataFr
     written "85", not "85.0". Such a column is a float column holding whole numbers and missing values
     (``gapped``: these columns, as ``gapped_whole_columns`` found them in an earlier part of the file); a
     float column without gaps stays written as floats, so that it reads as floats (a sample asked for
-    ``amount=0..0`` is all whole)."""
+    ``amount=0..0`` is all whole). A column pandas named for an empty header ("Unnamed: 6", from a
+    separator at the end of every line) is written with its header empty again, as the real file has it.
+    """
     gapped = gapped_whole_columns(frame) if gapped is None else gapped
-    return frame.astype(dict.fromkeys(gapped, "Int64")) if gapped else frame
+    ready = frame.astype(dict.fromkeys(gapped, "Int64")) if gapped else frame
+    names = [_written_name(name, i) for i, name in enumerate(ready.columns)]
+    return ready.set_axis(names, axis=1) if names != list(ready.columns) else ready
+
+
+def _written_name(name: object, position: int) -> object:
+    return "" if name == f"Unnamed: {position}" else name
 
 
 def gapped_whole_columns(frame: pd.DataFrame) -> list[str]:

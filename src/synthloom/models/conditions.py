@@ -220,7 +220,7 @@ def _as_range(
     numbers also in the column's ``number_format`` ("$1,000.00"), text dates in its ``datetime_format``
     first (``read_period``: "03/02/2020" is 3 February in a column written day first).
 
-    An end given as None (or empty text) is open. One whole number asks an integer column for itself; one
+    An end given as None (or empty text) is open. One number asks a numeric column for itself; one
     date or time asks a datetime column for the period it names ("2020-03-05": that day; a ``Timestamp``
     at midnight: its day), and a range's end written as text ends with its period: ("2020-03-01",
     "2020-03-31") holds the whole of 31 March.
@@ -242,7 +242,8 @@ def _as_range(
             )
     elif is_datetime and isinstance(value, str | datetime.date | np.datetime64):
         low, high = _period(column, value, zone, datetime_format)
-    elif kind == ColumnKind.INTEGER and not isinstance(value, tuple | list):
+    elif not is_datetime and not isinstance(value, tuple | list):
+        # one number asks for itself: an integer, or a value a continuous column repeats (30% zero amounts)
         low = high = _to_number(column, value, number_format)
     else:
         raise ConditionError(f"give a numeric condition on {column!r} as a range (low, high), not {value!r}")
