@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from synthloom.metrics import prepare, utility
@@ -80,3 +81,15 @@ def test_an_empty_synthetic_column_is_an_uninformative_feature(related_train, re
     assert table["roc_auc"].notna().all()
     assert table.loc[("TSTR", "gradient_boosting"), "roc_auc"] > 0.8  # y still predicts the label
     assert any("['x'] are empty in the synthetic rows" in warning for warning in result.warnings)
+
+
+def test_a_verdict_on_few_test_rows_of_a_class_says_it_is_uncertain(related_train, related_test):
+    """6 fraud rows in the test rows gave "poor" with no word of how little it rests on."""
+    counts = related_test["label"].value_counts()
+    rare = counts.idxmin()
+    is_rare = related_test["label"] == rare
+    few = pd.concat([related_test[~is_rare].iloc[:300], related_test[is_rare].iloc[:6]])
+    result = utility(prepare(few, related_train.copy(), train=related_train), "label")
+    assert any(f"only 6 row(s) of 'label' = {rare!r}" in w for w in result.warnings)
+    plenty = utility(prepare(related_test, related_train.copy(), train=related_train), "label")
+    assert not any("row(s) of 'label'" in w for w in plenty.warnings)

@@ -98,7 +98,25 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     if note:
         result.warnings.append(note)
     result.warnings += _empty_feature_warnings(frames, target)
+    if data.task == "classification":
+        result.warnings += _few_test_rows_warning(frames[1][target], target)
     return result
+
+
+# test rows of a class below which one row more or less moves a ROC-AUC by a few hundredths: the gap's
+# verdict is then as much the test rows' chance as the generator's doing
+FEW_CLASS_ROWS = 30
+
+
+def _few_test_rows_warning(labels: pd.Series, target: str) -> list[str]:
+    counts = labels.value_counts()
+    rarest = counts.idxmin()
+    if counts.min() >= FEW_CLASS_ROWS:
+        return []
+    return [
+        f"the real test rows hold only {counts.min()} row(s) of {target!r} = {rarest!r}: the ROC-AUC gap "
+        "moves by a few hundredths with a single row, so its verdict is uncertain; evaluate on more test rows"
+    ]
 
 
 def _why_not(tables: Tables, target: str) -> str | None:
