@@ -1,4 +1,5 @@
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -632,3 +633,18 @@ def test_decimals_of_large_values_are_learned_to_their_float_precision():
     assert _learn_decimals(rng.normal(1e12, 2e11, 500).round(3)) == 3
     assert _learn_decimals(np.array([0.1 + 0.2, 1.5])) == 1  # float noise is no decimal
     assert _learn_decimals(np.array([19.99, 5.0, 1e6])) == 2
+
+
+def test_nearly_unique_categories_are_warned_of_as_copied():
+    """599 zip codes in 600 rows were learned as categories without a word: every synthetic zip is real."""
+    from synthloom.errors import DataWarning
+
+    rng = np.random.default_rng(0)
+    codes = [f"{v:05d}" for v in rng.choice(99_999, 600, replace=False)]
+    codes[1] = codes[0]
+    frame = pd.DataFrame({"zip": codes, "city": rng.choice(["Lyon", "Nice"], 600)})
+    with pytest.warns(DataWarning, match=r"'zip': 599 distinct values in 600 rows .* 'identifier'"):
+        TableTransformer(random_state=0).fit(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        TableTransformer(random_state=0).fit(frame[["city"]])
