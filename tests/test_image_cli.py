@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+import typer
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -150,7 +152,7 @@ def test_user_errors_exit_2_with_one_line(tmp_path) -> None:
     )
     assert result.exit_code == 2 and "this model's classes are numbers ([0, 1, 2])" in result.output
     result = runner.invoke(image_app, ["fit", "nowhere.npz", "-o", str(tmp_path / "m2")])
-    assert result.exit_code == 2 and "not found" in result.output
+    assert result.exit_code == 2 and "nowhere.npz: no such file or folder" in result.output
     result = runner.invoke(image_app, ["fit", "digits", "--model", "gan", "-o", str(tmp_path / "m2")])
     assert result.exit_code == 2 and "'gan' is no image generator; image generators: cdcgan" in result.output
     assert "ctgan" not in result.output  # table generators are not offered for images
@@ -222,3 +224,146 @@ def test_a_models_labels_become_the_datas_class_codes() -> None:
     assert _data_codes(np.array([1, 0]), named, "m", "pets").tolist() == [1, 0]
     with pytest.raises(ConfigError, match=r"makes classes \['cow'\] that pets does not have \(cat, dog\)"):
         _data_codes(np.array(["cow"]), named, "m", "pets")
+
+
+def _said(result) -> str:
+    """A command's output on one line (rich wraps long lines)."""
+    return " ".join(result.output.split())
+
+
+def _fit(tmp_path, data, *options: str, name: str = "m.synthloom") -> tuple[object, object]:
+    model = tmp_path / name
+    args = ["fit", str(data), "--epochs", "1", "--device", "cpu", "-o", str(model), *options]
+    return model, runner.invoke(image_app, args)
+
+
+def test_one_channel_arrays_are_sampled_as_gray_pngs(tmp_path) -> None:
+    pixels = np.random.default_rng(0).integers(0, 256, (24, 8, 8, 1), dtype=np.uint8)  # (N, H, W, 1)
+    np.savez(tmp_path / "gray.npz", images=pixels, labels=np.arange(24) % 3)
+    model = _fit_tiny(tmp_path, tmp_path / "gray.npz")
+    for out in (tmp_path / "out", tmp_path / "grid.png"):
+        result = runner.invoke(image_app, ["sample", str(model), "-n", "6", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    assert Image.open(tmp_path / "grid.png").mode == "L"
+    assert read_images(tmp_path / "out").images.shape == (6, 8, 8)
+
+
+def test_evaluate_judges_on_the_split_fit_made(tmp_path, monkeypatch) -> None:
+    from synthloom.data.images import SPLIT_SEED
+    from synthloom.models.image_base import load_image_model
+
+    monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
+    data = _npz(tmp_path)
+    everything, result = _fit(tmp_path, data, "--holdout", "0", name="all.synthloom")
+    assert result.exit_code == 0, result.output
+    scored = ["evaluate", str(everything), str(data), "-n", "10"]
+    result = runner.invoke(image_app, scored)
+    assert result.exit_code == 2, result.output  # it would score its own training images
+    assert "all.synthloom was fitted with --holdout 0: it trained on every image of" in result.output
+    split = load_image_model(everything).training_split_
+    assert split["holdout"] == 0 and split["seed"] == SPLIT_SEED and split["images"] == 24
+    result = runner.invoke(image_app, [*scored, "--holdout", "0.25"])
+    assert result.exit_code == 0, result.output
+    assert "fitted with --holdout 0, not 0.25: it trained on every image" in _said(result)
+    model, result = _fit(tmp_path, data, "--holdout", "0.25")
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(image_app, ["evaluate", str(model), str(data), "-n", "10"])
+    assert result.exit_code == 0 and "warning: only 6 held-out" in result.output  # 0.15 would hold out 4
+    assert "was fitted with" not in result.output
+    result = runner.invoke(image_app, ["evaluate", str(model), str(data), "-n", "10", "--holdout", "0.5"])
+    assert result.exit_code == 0
+    assert "fitted with --holdout 0.25, not 0.5: 6 of the images scored now were trained on" in _said(result)
+    np.savez(data, images=np.zeros((30, 8, 8), np.uint8), labels=np.arange(30) % 3)  # other images now
+    result = runner.invoke(image_app, ["evaluate", str(model), str(data), "-n", "10"])
+    assert result.exit_code == 0, result.output
+    assert "changed since `image fit` read it (24 images then, 30 now)" in _said(result)
+
+
+def test_a_model_saved_before_the_split_was_kept_is_evaluated_as_before(tmp_path) -> None:
+    from synthloom.image_cli import DEFAULT_HOLDOUT, _evaluated_holdout
+    from synthloom.models.image_base import load_image_model
+
+    model = load_image_model(_fit_tiny(tmp_path, _npz(tmp_path)))
+    real = read_images(tmp_path / "real.npz")
+    model.training_split_ = None  # as loaded from a file without one
+    assert _evaluated_holdout(model, "m", "real.npz", None, real)[0] == DEFAULT_HOLDOUT
+    assert _evaluated_holdout(model, "m", "real.npz", 0.5, real)[0] == 0.5
+
+
+def test_sample_refuses_more_images_than_fit_in_memory(tmp_path, monkeypatch) -> None:
+    from synthloom import image_cli
+
+    model = _fit_tiny(tmp_path, _npz(tmp_path))
+    monkeypatch.setattr(image_cli, "_available_memory", lambda: 1_000_000, raising=False)
+    out = tmp_path / "out"
+    result = runner.invoke(image_app, ["sample", str(model), "-n", "5000", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "-n 5,000: 5,000 images of 8x8 need about" in result.output
+    assert "at most 976 at a time" in _said(result)
+    assert not out.exists() and "Traceback" not in result.output
+    assert image_cli._available_memory() is None or image_cli._available_memory() > 0
+
+
+def test_fit_refuses_non_square_images_before_it_starts(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    for index in range(20):
+        (tmp_path / "nonsq" / "ab"[index % 2]).mkdir(parents=True, exist_ok=True)
+        picture = rng.integers(0, 256, (50, 30, 3), dtype=np.uint8)  # 30 wide, 50 high
+        Image.fromarray(picture).save(tmp_path / "nonsq" / "ab"[index % 2] / f"{index}.png")
+    _, result = _fit(tmp_path, tmp_path / "nonsq")
+    assert result.exit_code == 2 and "fitting" not in result.output
+    message = "nonsq: images are 30x50 (width x height); the image models need square images: crop or resize"
+    assert message in _said(result)
+
+
+def test_a_named_class_is_asked_for_by_its_name(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    np.savez(
+        tmp_path / "named.npz",
+        images=rng.integers(0, 256, (24, 8, 8), dtype=np.uint8),
+        labels=np.array(["circle", "square"] * 12),
+    )
+    model = _fit_tiny(tmp_path, tmp_path / "named.npz")
+    args = ["sample", str(model), "-n", "3", "--label", "1", "-o", str(tmp_path / "x")]
+    result = runner.invoke(image_app, args)
+    assert result.exit_code == 2, result.output
+    assert "--label '1': this model's classes are named (circle, square); give one of them" in _said(result)
+    sample = typer.main.get_command(image_app).commands["sample"]
+    (help_text,) = [option.help for option in sample.params if option.name == "label"]
+    assert "as the model names its classes" in help_text and "or a number for numbered classes" in help_text
+
+
+def test_dcgan_shows_no_mode_seeking_loss(tmp_path) -> None:
+    _, result = _fit(tmp_path, _npz(tmp_path), "--model", "dcgan")
+    assert result.exit_code == 0, result.output
+    assert "d_loss=" in result.output and "mode_seeking" not in result.output
+    _, result = _fit(tmp_path, _npz(tmp_path), "--model", "cdcgan", name="c.synthloom")
+    assert "mode_seeking=" in result.output  # where it applies, it is shown
+
+
+def test_an_output_that_is_a_file_without_a_suffix_is_refused(tmp_path) -> None:
+    model = _fit_tiny(tmp_path, _npz(tmp_path))
+    plain = tmp_path / "plain"
+    plain.write_text("keep")
+    targets = [plain] + ([Path("/dev/null")] if Path("/dev/null").exists() else [])
+    for target in targets:
+        result = runner.invoke(image_app, ["sample", str(model), "-n", "2", "-o", str(target)])
+        assert result.exit_code == 2, result.output
+        refused = f"-o {target}: exists and is not a folder; give a folder, an .npz file or a .png grid"
+        assert refused in _said(result)
+    assert plain.read_text() == "keep"
+
+
+def test_too_few_training_images_say_how_many_were_held_out(tmp_path) -> None:
+    few = tmp_path / "few.npz"
+    np.savez(few, images=np.zeros((9, 8, 8), np.uint8), labels=np.arange(9) % 3)
+    _, result = _fit(tmp_path, few)
+    assert result.exit_code == 2 and "fitting" not in result.output
+    needs = "few.npz: cdcgan needs at least 16 training images; 8 given, 1 held out for evaluation"
+    assert f"{needs} (--holdout 0.15)" in _said(result)
+
+
+def test_a_missing_path_is_named_as_such(tmp_path) -> None:
+    _, result = _fit(tmp_path, "data/nonexist")
+    assert result.exit_code == 2 and "data/nonexist: no such file or folder" in result.output
+    assert "unknown data set" not in result.output

@@ -5,13 +5,15 @@ Mounted on the main app as ``synthloom image``; errors and exit codes follow ``s
 
 from __future__ import annotations
 
+import os
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from synthloom.cli_support import MaxMinutesOption, SeedOption, console, main_process_speaks, user_errors
-from synthloom.errors import ConfigError
+from synthloom.errors import ConfigError, DataError, DataWarning
 
 image_app = typer.Typer(
     name="image",
@@ -22,6 +24,8 @@ image_app = typer.Typer(
 )
 
 FEW_HELD_OUT = 100  # below this many held-out images the distribution scores are mostly noise
+# float32 copies of the images alive at once while they are generated, cropped, clamped and made pixels
+SAMPLE_COPIES = 4
 
 DataArgument = Annotated[
     str,
@@ -33,7 +37,9 @@ DEFAULT_HOLDOUT = 0.15  # share of images fit keeps out, and evaluate / detect s
 HoldoutOption = Annotated[
     float,
     typer.Option(
-        "--holdout", help="Share of images kept out of training (the same fixed split in fit and evaluate)."
+        "--holdout",
+        help="Share of images kept out of training; the model file records the split, and `image evaluate` "
+        "scores against the images held out.",
     ),
 ]
 
@@ -78,8 +84,6 @@ def fit_command(
     Under `torchrun --nproc-per-node N -m synthloom image fit ...` the generator trains data-parallel;
     rank 0 prints and writes the model file.
     """
-    from synthloom.data.images import holdout_split, read_images
-
     main_process_speaks()
     cls = _image_model_class(model)
     params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
@@ -90,14 +94,42 @@ def fit_command(
     if max_minutes is not None:
         params["max_minutes"] = max_minutes
     generator = cls(**params)
-    found, _ = holdout_split(read_images(data), holdout)
+    found, split = _training_images(data, holdout, generator)
     labels = found.named_labels() if generator.conditional else None  # a folder's classes keep their names
     console.print(f"fitting {model} on {len(found.images):,} images of shape {found.images.shape[1:]}")
     generator.fit(found.images, labels)
+    generator.training_split_ = split
     generator.save(output)
     last = generator.loss_history_[-1]
     shown = "  ".join(f"{k}={v:.3f}" for k, v in last.items() if k != "epoch")
     console.print(f"saved {model} model to {output} (last epoch: {shown})")
+
+
+def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, dict[str, Any]]:
+    """The images ``image fit`` trains ``generator`` on: those of ``source`` it does not hold out, checked
+    before the fit starts; and what defines the split (the share, the split's seed, and which images: a
+    digest of their pixels and their count, as `detect fit` keeps them), so `image evaluate` judges the
+    model on the images it never saw."""
+    from synthloom.data.images import SPLIT_SEED, holdout_split, read_images
+    from synthloom.detect_cli import _fingerprint, _source_name
+    from synthloom.models.image_base import check_image_shape
+
+    real = read_images(source)
+    check_image_shape(real.images.shape, source)
+    train, test = holdout_split(real, holdout)
+    if len(train.images) < generator.min_images:
+        raise DataError(
+            f"{source}: {generator.model_name} needs at least {generator.min_images} training images; "
+            f"{len(train.images)} given, {len(test.images)} held out for evaluation (--holdout {holdout:g})"
+        )
+    split = {
+        "source": _source_name(source),
+        "holdout": holdout,
+        "seed": SPLIT_SEED,
+        "fingerprint": _fingerprint(real),
+        "images": len(real.images),
+    }
+    return train, split
 
 
 @image_app.command("sample")
@@ -115,7 +147,8 @@ def sample_command(
         str | None,
         typer.Option(
             "--label",
-            help="Class of every image (conditional models): a class folder's name, or a number.",
+            help="Class of every image (conditional models), as the model names its classes: a class "
+            "folder's name (or an .npz's text label), or a number for numbered classes.",
         ),
     ] = None,
     grid: Annotated[
@@ -131,6 +164,7 @@ def sample_command(
     if grid is not None:
         _check_image_output(grid, "--grid", folder=False)
     generator = load_image_model(model_file)
+    _check_memory(generator, n)
     wanted = None if label is None else _model_label(generator, label)
     images, labels = generator.sample(n, labels=wanted, random_state=seed, return_labels=True)
     if output.suffix.lower() == ".png":
@@ -151,17 +185,59 @@ def _check_image_output(path: Path, option: str, folder: bool) -> None:
     if suffix in (".png", ".npz") and (folder or suffix == ".png"):
         check_writable(path)
         return
-    if folder and (not suffix or path.is_dir()):
+    if folder and (path.is_dir() or not (suffix or path.exists())):
         check_writable(path, folder=path.is_dir())
         return
     wanted = "a folder, an .npz file or a .png grid" if folder else "a .png file"
-    raise ConfigError(f"{option} {path}: cannot write {suffix} here; give {wanted}")
+    if suffix:
+        reason = f"cannot write {suffix} here"
+    else:  # /dev/null, or a file without a suffix: a data set folder would replace it
+        reason = "exists and is not a folder" if folder else "not a .png path"
+    raise ConfigError(f"{option} {path}: {reason}; give {wanted}")
+
+
+def _check_memory(generator: Any, n: int) -> None:
+    """Refuse ``n`` images that would not fit in memory at once, before drawing them ends in a crash."""
+    available = _available_memory()
+    per_image = SAMPLE_COPIES * 4 * generator.channels_ * generator.size_**2  # float32, padded side
+    if available is None or n * per_image <= available:
+        return
+    side = generator.side_
+    raise ConfigError(
+        f"-n {n:,}: {n:,} images of {side}x{side} need about {n * per_image / 2**30:,.1f} GiB of memory, "
+        f"and {available / 2**30:,.1f} GiB is free; ask for at most {available // per_image:,} at a time "
+        "(more files: run sample again with another --seed)"
+    )
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory this process can still use: Linux's MemAvailable (free memory and the cache it can
+    reclaim), else the machine's memory; None where neither is known."""
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024  # given in kB
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # no sysconf (Windows), or the names unknown here
+        return None
 
 
 def _model_label(generator: Any, label: str) -> int | str:
     """``--label`` as the model knows its classes: a name, or a number (an unconditional model refuses it
-    when sampling)."""
-    if not generator.conditional or all(isinstance(c, str) for c in generator.classes_):
+    when sampling). A named class is never taken by its position: classes named "1", "2" (folders a sampled
+    data set has) would be ambiguous."""
+    if not generator.conditional:
+        return label
+    if all(isinstance(c, str) for c in generator.classes_):
+        if label not in generator.classes_:
+            raise ConfigError(
+                f"--label {label!r}: this model's classes are named ({', '.join(generator.classes_[:10])}); "
+                "give one of them"
+            )
         return label
     try:
         return int(label)
@@ -182,7 +258,15 @@ def evaluate_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom image fit`.")],
     data: DataArgument,
     n: Annotated[int, typer.Option("--rows", "-n", help="Synthetic images to draw and score.", min=2)] = 2000,
-    holdout: HoldoutOption = DEFAULT_HOLDOUT,
+    holdout: Annotated[
+        float | None,
+        typer.Option(
+            "--holdout",
+            help="Share of the images held out to score against. Default: for the images the model was "
+            "fitted on, the share fit held out (a larger one scores training images too: warned); else "
+            f"{DEFAULT_HOLDOUT}.",
+        ),
+    ] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write an HTML page here.")] = None,
     features: Annotated[
         str | None,
@@ -205,7 +289,11 @@ def evaluate_command(
     from synthloom.report.images import MEANINGS, image_report_html
 
     generator = load_image_model(model_file)
-    train, test = holdout_split(read_images(data), holdout)
+    _check_memory(generator, n)
+    real = read_images(data)
+    holdout, split_seed = _evaluated_holdout(generator, model_file, data, holdout, real)
+    train, test = holdout_split(real, holdout, split_seed)
+    del real  # the two parts are copies: the whole set need not stay in memory
     if not len(test.images):
         raise ConfigError("evaluation compares with held-out real images: give --holdout above 0")
     if train.labels is None:  # unlabelled images are one class, as the faces are
@@ -247,6 +335,57 @@ def evaluate_command(
         shown = labels if generator.conditional else None  # the report names the classes as the model does
         atomic_write_text(report, image_report_html(title, scores, images, shown, generator.loss_history_))
         console.print(f"wrote {report}")
+
+
+def _evaluated_holdout(
+    generator: Any, model_file: Path, source: str, holdout: float | None, real: Any
+) -> tuple[float, int]:
+    """The share of ``real`` (read from ``source``) held out to judge ``generator`` on, and the seed of the
+    split. For the images the model was fitted on (the same pixels, wherever read from): by default the
+    split fit made; another share is warned about, as is a model that held nothing out. Other images, and
+    models saved before the split was kept: ``holdout``, by default fit's default."""
+    from synthloom.data.images import SPLIT_SEED, holdout_indices
+    from synthloom.detect_cli import _fingerprint, _source_name
+
+    if holdout is not None:
+        holdout_indices(0, holdout)  # a share outside [0, 1) is refused before any warning
+    split = getattr(generator, "training_split_", None)
+    same = split is not None and split["fingerprint"] == _fingerprint(real)
+    if split is not None and not same and split["source"] == _source_name(source):
+        warnings.warn(
+            f"{source}: changed since `image fit` read it ({split['images']} images then, "
+            f"{len(real.images)} now), so the images {model_file} was trained on are not known: some of "
+            "those held out now may be among them, which flatters the scores",
+            DataWarning,
+            stacklevel=2,
+        )
+    if not same:
+        return (DEFAULT_HOLDOUT if holdout is None else holdout), SPLIT_SEED
+    fitted, seed, count = float(split["holdout"]), int(split["seed"]), len(real.images)
+    if fitted == 0 and holdout is None:
+        raise ConfigError(
+            f"{model_file} was fitted with --holdout 0: it trained on every image of {source}, so none is "
+            f"left to judge it on; fit it again with --holdout {DEFAULT_HOLDOUT} (or give --holdout here "
+            "to score it against its own training images)"
+        )
+    scored = fitted if holdout is None else holdout
+    if scored in (fitted, 0):  # 0: nothing to score, which the caller refuses
+        return scored, seed
+    then, now = (len(holdout_indices(count, share, seed)[1]) for share in (fitted, scored))
+    advice = "leave --holdout out to score against the images fit held out"
+    if fitted == 0:
+        why = f"it trained on every image of {source}, so the scores flatter it"
+        advice = f"fit it with --holdout {DEFAULT_HOLDOUT} to judge it"
+    elif now > then:  # the split's order is fixed: a larger share adds training images to the held-out ones
+        why = f"{now - then} of the images scored now were trained on, which flatters the scores"
+    else:
+        why = f"only {now} of the {then} images it held out are scored now"
+    warnings.warn(
+        f"{source}: {model_file} was fitted with --holdout {fitted:g}, not {scored:g}: {why}; {advice}",
+        DataWarning,
+        stacklevel=2,
+    )
+    return scored, seed
 
 
 def _data_codes(labels: Any, data: Any, model_file: Path, source: str) -> Any:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from synthloom.data.images import image_grid, read_images, write_grid, write_image_dataset
-from synthloom.errors import ConfigError, DataError
+from synthloom.errors import ConfigError, DataError, DataWarning
 
 
 def test_folder_round_trip_keeps_pixels_and_class_names(tmp_path) -> None:
@@ -115,3 +117,95 @@ def test_empty_and_hidden_class_folders_are_not_classes(tmp_path) -> None:
         back = read_images(out)
     assert back.class_names == ["cat", "dog"] and len(back.images) == 4
     assert set(back.labels.tolist()) == {0, 1}
+
+
+def test_sixteen_bit_images_are_read_on_their_full_range(tmp_path) -> None:
+    wide = np.array([[0, 1000], [32768, 65535]], dtype=np.uint16)
+    (tmp_path / "a").mkdir()
+    Image.fromarray(wide).save(tmp_path / "a" / "0.png")  # mode I;16, a 16-bit PNG
+    Image.fromarray(wide.astype(np.int32)).save(tmp_path / "a" / "1.tif")  # mode I, 32-bit integers
+    Image.fromarray(np.array([[0, 51], [102, 255]], np.uint8)).save(tmp_path / "a" / "2.png")  # 8-bit
+    back = read_images(tmp_path)
+    np.testing.assert_allclose(back.images[0], wide / 65535, atol=1e-6)  # not 0 and 1 (white): clipped
+    np.testing.assert_allclose(back.images[1], wide / 65535, atol=1e-6)
+    np.testing.assert_allclose(back.images[2], [[0, 0.2], [0.4, 1]], atol=1e-6)  # 8 bits: the same scale
+
+
+def test_one_channel_images_are_written_as_gray_pngs(tmp_path) -> None:
+    images = np.random.default_rng(3).random((4, 1, 6, 6)).astype(np.float32)  # (N, 1, H, W)
+    out = write_image_dataset(images, np.array([0, 1, 0, 1]), tmp_path / "out")
+    assert Image.open(out / "0" / "000000.png").mode == "L"
+    np.testing.assert_allclose(read_images(out).images, images[[0, 2, 1, 3], 0], atol=1 / 255)
+    grid = write_grid(images, tmp_path / "g.png")
+    assert Image.open(grid).mode == "L" and Image.open(grid).size == (13, 13)
+
+
+def test_tiff_and_webp_are_read_and_other_files_are_named_once(tmp_path) -> None:
+    pixels = np.random.default_rng(4).integers(0, 256, (2, 4, 4), dtype=np.uint8)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    Image.fromarray(pixels[0]).save(tmp_path / "a" / "0.tif")
+    Image.fromarray(pixels[1]).save(tmp_path / "b" / "1.TIFF")
+    Image.fromarray(pixels[0]).save(tmp_path / "b" / "2.webp", lossless=True)
+    for name in ("a/notes.txt", "b/logo.svg", "b/labels.txt", "b/README"):
+        (tmp_path / name).write_text("x")
+    with pytest.warns(DataWarning, match=r"4 files that are not images were skipped \(.svg, .txt, no exte"):
+        back = read_images(tmp_path)
+    assert back.files == ["a/0.tif", "b/1.TIFF", "b/2.webp"]
+    np.testing.assert_allclose(back.images * 255, pixels[[0, 1, 0]], atol=1e-4)
+    only_tiffs = tmp_path / "b"  # a folder of images alone
+    for name in ("logo.svg", "labels.txt", "README"):
+        (only_tiffs / name).unlink()
+    assert len(read_images(only_tiffs).images) == 2
+
+
+def test_hidden_files_in_class_folders_are_not_images(tmp_path) -> None:
+    images = np.random.default_rng(5).random((4, 4, 4)).astype(np.float32)
+    out = write_image_dataset(images, np.array(["cat", "dog", "cat", "dog"]), tmp_path / "out")
+    (out / "cat" / "._000000.png").write_bytes(b"\x00\x05\x16\x07 macOS resource fork")  # AppleDouble
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(out / "dog" / ".hidden.png")
+    (out / "dog" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no file is skipped with a warning: they are the system's
+        back = read_images(out)
+    assert back.files == ["cat/000000.png", "cat/000002.png", "dog/000001.png", "dog/000003.png"]
+
+
+def test_transparent_pixels_are_put_on_white_with_one_warning(tmp_path) -> None:
+    (tmp_path / "a").mkdir()
+    rgba = np.zeros((2, 2, 4), np.uint8)
+    rgba[..., 0] = 200  # red hidden under the transparent pixels
+    rgba[0, 0, 3], rgba[0, 1, 3] = 255, 128  # one opaque pixel, one half transparent, two transparent
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "a" / "0.png")
+    la = np.zeros((2, 2, 2), np.uint8)
+    la[..., 0], la[..., 1] = 50, [[0, 255], [255, 255]]
+    Image.fromarray(la, "LA").save(tmp_path / "a" / "1.png")
+    palette = Image.fromarray(np.array([[0, 1], [1, 1]], np.uint8), "P")
+    palette.putpalette([0, 0, 0, 200, 0, 0])
+    palette.save(tmp_path / "a" / "2.png", transparency=0)  # colour 0 (black) is transparent
+    opaque = np.full((2, 2, 4), 255, np.uint8)
+    Image.fromarray(opaque, "RGBA").save(tmp_path / "a" / "3.png")  # an alpha channel, but opaque
+    with pytest.warns(DataWarning, match="3 images have transparent pixels; they were put on a white back"):
+        back = read_images(tmp_path)
+    red = back.images[:, 0] * 255
+    np.testing.assert_allclose(red[0], [[200, 228], [255, 255]], atol=1)  # 200 over white, half: 227.5
+    np.testing.assert_allclose(back.images[1] * 255, [[[255, 50], [50, 50]]] * 3, atol=0.5)
+    np.testing.assert_allclose(back.images[2, :, 0, 0] * 255, [255, 255, 255], atol=0.5)
+    np.testing.assert_allclose(back.images[3], 1.0)
+
+
+def test_a_missing_path_is_not_taken_for_a_data_set_name(tmp_path) -> None:
+    with pytest.raises(DataError, match=r"^data/nonexist: no such file or folder"):
+        read_images("data/nonexist")
+    with pytest.raises(DataError, match=r"^nowhere\.npz: no such file or folder"):
+        read_images("nowhere.npz")
+    with pytest.raises(ConfigError, match="unknown data set 'nonexist'"):  # a bare name: a bundled set's
+        read_images("nonexist")
+
+
+def test_an_npz_without_images_names_the_file_once(tmp_path) -> None:
+    np.savez(tmp_path / "wrongkey.npz", imgs=np.zeros((3, 4, 4)))
+    with pytest.raises(DataError) as refused:
+        read_images(tmp_path / "wrongkey.npz")
+    path = tmp_path / "wrongkey.npz"
+    assert str(refused.value) == f"{path} has no 'images' array (found: imgs); name the array 'images'"

@@ -41,6 +41,23 @@ def test_rgb_64_keeps_channels_first_layout() -> None:
     assert model.sample(3).shape == (3, 3, 64, 64)
 
 
+def test_an_unconditional_model_has_no_mode_seeking_loss(zeros_and_ones) -> None:
+    plain = DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
+    assert set(plain.loss_history_[-1]) == {"epoch", "d_loss", "g_loss"}  # the term is off: always 0
+    switched_off = ConditionalDCGAN(**TINY, mode_seeking=0.0, random_state=0).fit(*zeros_and_ones)
+    assert "mode_seeking" not in switched_off.loss_history_[-1]
+
+
+def test_the_training_split_travels_in_the_model_file(tmp_path, zeros_and_ones) -> None:
+    model = DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
+    assert model.training_split_ is None  # fitted from arrays: no split known
+    assert load_image_model(model.save(tmp_path / "plain.synthloom")).training_split_ is None
+    split = {"source": "digits", "holdout": 0.15, "seed": 1, "fingerprint": "ab", "images": 32}
+    model.training_split_ = split
+    back = load_image_model(model.save(tmp_path / "split.synthloom"))
+    assert back.training_split_ == model.training_split_
+
+
 def test_loss_history_is_kept_per_epoch(zeros_and_ones: tuple[np.ndarray, np.ndarray]) -> None:
     model = DCGAN(**{**TINY, "epochs": 3}, random_state=0).fit(zeros_and_ones[0][:64])
     assert [h["epoch"] for h in model.loss_history_] == [1.0, 2.0, 3.0]
@@ -124,7 +141,8 @@ def test_discriminator_winning_outright_warns(monkeypatch, zeros_and_ones) -> No
     ("images", "labels", "message"),
     [
         (np.full((20, 8, 8), 2.0), None, r"scale them to \[0, 1\]"),
-        (np.zeros((20, 8, 6)), None, "H = W"),
+        (np.zeros((20, 8, 6)), None, r"images are 6x8 \(width x height\); the image models need square"),
+        (np.zeros((20, 2, 8, 8)), None, "C = 1 or 3"),
         (np.zeros((20, 8, 8)), np.zeros(19, dtype=int), "one per image"),
         (np.zeros((20, 8, 8)), np.full(20, 0.5), "whole numbers or class names"),
         (np.zeros((4, 8, 8)), None, "at least 16 images"),

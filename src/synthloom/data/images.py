@@ -16,13 +16,17 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from synthloom.data.io import atomic_path, usual_permissions
-from synthloom.errors import ConfigError, DataError
+from synthloom.errors import ConfigError, DataError, DataWarning
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+# 16-bit grayscale as PIL opens it ("I": 32-bit integers, as older PIL opens 16-bit PNGs): PIL's RGB
+# conversion clips these at 255, which turns the whole image white
+WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
 SPLIT_SEED = 20_240_601  # fixed, not the user's seed: fit and evaluate must agree on the held-out images
 
 
@@ -52,8 +56,10 @@ def read_images(source: str | Path) -> ImageData:
     """Read images from a bundled data set name, an ``.npz`` file, or a folder: one sub-folder per class
     (the sub-folder names are the class names), or images only (unlabelled).
 
-    An ``.npz`` holds ``images`` (uint8 0..255 or floats in [0, 1]) and optionally ``labels`` (whole
-    numbers, or text: class names).
+    An ``.npz`` holds ``images`` (uint8 0..255, uint16 0..65535 or floats in [0, 1]) and optionally
+    ``labels`` (whole numbers, or text: class names). A folder's ``IMAGE_SUFFIXES`` files are read, 16-bit
+    ones on their full range and transparent ones put on white (with a ``DataWarning``); hidden files are
+    the system's and skipped, other files skipped with a ``DataWarning``.
 
     Raises:
         DataError: missing or unreadable source, no images, mixed sizes.
@@ -66,7 +72,9 @@ def read_images(source: str | Path) -> ImageData:
     from synthloom import datasets
 
     path = Path(source)
-    if not path.suffix and not path.exists():
+    if not path.exists():
+        if path.suffix or len(path.parts) > 1:  # a path, not a misspelt bundled name
+            raise DataError(f"{source}: no such file or folder; check the path")
         images, labels = datasets.load_images(str(source))
         return ImageData(images, labels)
     if path.suffix.lower() == ".npz":
@@ -74,36 +82,41 @@ def read_images(source: str | Path) -> ImageData:
     if path.is_dir():
         return _read_class_folders(path)
     raise DataError(
-        f"{path}: not found; give a bundled name (digits, mnist, faces, shapes), an .npz file or a folder"
+        f"{path}: not an .npz file or a folder; give a bundled name (digits, mnist, faces, shapes), an .npz "
+        "file or a folder"
     )
 
 
-def holdout_split(data: ImageData, fraction: float) -> tuple[ImageData, ImageData]:
-    """Split into (train, test) with a fixed seeded shuffle, so every command holds out the same images.
+def holdout_split(data: ImageData, fraction: float, seed: int = SPLIT_SEED) -> tuple[ImageData, ImageData]:
+    """Split into (train, test) with a fixed seeded shuffle, so every command holds out the same images
+    (``seed``: the one a model file recorded, for a split made by another version).
 
     Example:
         >>> train, test = holdout_split(read_images("digits"), 0.15)
         >>> len(train.images), len(test.images)
         (1527, 270)
     """
-    train, test = holdout_indices(len(data.images), fraction)
+    train, test = holdout_indices(len(data.images), fraction, seed)
     return data.subset(train), data.subset(test)
 
 
-def holdout_indices(count: int, fraction: float) -> tuple[np.ndarray, np.ndarray]:
+def holdout_indices(count: int, fraction: float, seed: int = SPLIT_SEED) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the (train, test) parts of ``holdout_split`` for ``count`` images."""
     if not 0 <= fraction < 1:
         raise ConfigError(f"holdout must be in [0, 1), not {fraction!r}")
-    order = np.random.default_rng(SPLIT_SEED).permutation(count)
+    order = np.random.default_rng(seed).permutation(count)
     n_test = round(fraction * count)
     return order[n_test:], order[:n_test]
 
 
 def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
-    if images.dtype == np.uint8:
-        return images.astype(np.float32) / 255.0
+    if images.dtype in (np.uint8, np.uint16):  # their full range is [0, 1]
+        return images.astype(np.float32) / np.iinfo(images.dtype).max
     if not np.issubdtype(images.dtype, np.floating):
-        raise DataError(f"{source}: images must be uint8 (0..255) or floats in [0, 1], not {images.dtype}")
+        raise DataError(
+            f"{source}: images must be uint8 (0..255), uint16 (0..65535) or floats in [0, 1], "
+            f"not {images.dtype}"
+        )
     return images.astype(np.float32)
 
 
@@ -113,9 +126,12 @@ def _read_npz(path: Path) -> ImageData:
     try:
         with np.load(path, allow_pickle=False) as arrays:  # no pickle: loading never runs code
             if "images" not in arrays:
-                raise DataError(f"{path}: no 'images' array (found: {', '.join(arrays.files)})")
+                found = ", ".join(arrays.files) or "no arrays"
+                raise DataError(f"{path} has no 'images' array (found: {found}); name the array 'images'")
             images = _scaled(arrays["images"], path)
             labels = arrays.get("labels")
+    except DataError:
+        raise  # already names the file; a DataError is a ValueError too
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: not a readable .npz file ({exc})") from None
     if images.ndim == 4 and images.shape[-1] in (1, 3) and images.shape[1] not in (1, 3):
@@ -138,40 +154,85 @@ def _read_class_folders(root: Path) -> ImageData:
 
     # hidden folders (.ipynb_checkpoints, .thumbnails) are tools' copies, not classes
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    found = {folder: _image_files(folder) for folder in folders}
+    skipped: list[Path] = []
+    found = {folder: _image_files(folder, skipped) for folder in folders}
     classes = [folder for folder in folders if found[folder]]
     if len(classes) < len(folders) and classes:  # a class without images would be one the model never saw
         empty = ", ".join(folder.name for folder in folders if not found[folder])
         warnings.warn(f"{root}: class folders without images are left out: {empty}", stacklevel=3)
     files = [(f, label) for label, c in enumerate(classes) for f in found[c]]
     if not folders:  # images only, no classes (what an unconditional model's sample writes)
-        files = [(f, 0) for f in _image_files(root)]
+        files = [(f, 0) for f in _image_files(root, skipped)]
+    if skipped:
+        kinds = ", ".join(sorted({f.suffix.lower() or "no extension" for f in skipped}))
+        warnings.warn(
+            f"{root}: {len(skipped)} files that are not images were skipped ({kinds}); images are read from "
+            f"{', '.join(IMAGE_SUFFIXES)} files",
+            DataWarning,
+            stacklevel=3,
+        )
     if not files:
         raise DataError(
             f"{root}: no images found; put them in one sub-folder per class (e.g. {root}/cat/1.png)"
         )
-    pictures = []
+    pictures, transparent = [], 0
     for file, _ in files:
         try:
             with Image.open(file) as picture:
-                pictures.append(picture.convert("RGB"))
+                pixels, composited = _pixels(picture, file)
         except (OSError, UnidentifiedImageError):
             raise DataError(f"{file}: not a readable image") from None
-    sizes = {p.size for p in pictures}
+        pictures.append(pixels)
+        transparent += composited
+    if transparent:
+        warnings.warn(
+            f"{root}: {transparent} images have transparent pixels; they were put on a white background "
+            "(the colours hidden under transparent pixels are not learned)",
+            DataWarning,
+            stacklevel=3,
+        )
+    sizes = {(p.shape[1], p.shape[0]) for p in pictures}  # (width, height), as PIL gives sizes
     if len(sizes) > 1:
         raise DataError(f"{root}: images have different sizes {sorted(sizes)[:4]}; resize them to one size")
-    pixels = np.stack([np.asarray(p) for p in pictures])  # (N, H, W, 3) uint8
+    if any(p.dtype == np.uint16 for p in pictures):  # 8-bit images join 16-bit ones on their scale
+        pictures = [p.astype(np.uint16) * 257 if p.dtype == np.uint8 else p for p in pictures]
+    pixels = np.stack(pictures)  # (N, H, W, 3)
     gray = bool((pixels == pixels[..., :1]).all())  # grayscale files saved as RGB stay one channel
-    images = pixels[..., 0] if gray else pixels.transpose(0, 3, 1, 2)
+    images = _scaled(pixels[..., 0] if gray else pixels.transpose(0, 3, 1, 2), root)
     names = [file.relative_to(root).as_posix() for file, _ in files]
     if not classes:
-        return ImageData(images.astype(np.float32) / 255.0, None, files=names)
+        return ImageData(images, None, files=names)
     labels = np.array([label for _, label in files], dtype=np.int64)
-    return ImageData(images.astype(np.float32) / 255.0, labels, [c.name for c in classes], names)
+    return ImageData(images, labels, [c.name for c in classes], names)
 
 
-def _image_files(folder: Path) -> list[Path]:
-    return sorted(f for f in folder.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
+def _image_files(folder: Path, skipped: list[Path]) -> list[Path]:
+    """The image files in ``folder``, sorted; its other files are added to ``skipped``. Hidden files
+    (.DS_Store, macOS's ._ copies of every image) are neither: they are the system's, not images."""
+    images = []
+    for file in sorted(folder.iterdir()):
+        if file.is_file() and not file.name.startswith("."):
+            (images if file.suffix.lower() in IMAGE_SUFFIXES else skipped).append(file)
+    return images
+
+
+def _pixels(picture: Any, file: Path) -> tuple[np.ndarray, bool]:
+    """A picture's pixels (H, W, 3), uint8 or uint16 (16-bit grayscale), and whether it had transparent
+    pixels, which are put on a white background: otherwise the colours under them would be learned."""
+    from PIL import Image
+
+    if picture.mode in WIDE_MODES:
+        values = np.asarray(picture)
+        if values.min() < 0 or values.max() > np.iinfo(np.uint16).max:
+            span = f"{values.min()}..{values.max()}"
+            raise DataError(f"{file}: pixel values span {span}; save the image with 8 or 16 bits")
+        return np.repeat(values.astype(np.uint16)[..., None], 3, axis=2), False
+    if picture.has_transparency_data:  # RGBA, LA, PA, or a palette or colour marked transparent
+        rgba = picture.convert("RGBA")
+        if rgba.getchannel("A").getextrema()[0] < 255:
+            white = Image.new("RGBA", rgba.size, "white")
+            return np.asarray(Image.alpha_composite(white, rgba).convert("RGB")), True
+    return np.asarray(picture.convert("RGB")), False
 
 
 def _to_uint8(images: np.ndarray) -> np.ndarray:
@@ -180,8 +241,10 @@ def _to_uint8(images: np.ndarray) -> np.ndarray:
 
 
 def _for_pil(images: np.ndarray) -> np.ndarray:
-    """(N, H, W) or (N, 3, H, W) in [0, 1] -> (N, H, W) or (N, H, W, 3) uint8, as PIL wants them."""
+    """(N, H, W) or (N, C, H, W) in [0, 1] -> (N, H, W) or (N, H, W, 3) uint8, as PIL wants them."""
     pixels = _to_uint8(images)
+    if pixels.ndim == 4 and pixels.shape[1] == 1:  # PIL has no (H, W, 1) image: one channel is L mode
+        return pixels[:, 0]
     return pixels.transpose(0, 2, 3, 1) if pixels.ndim == 4 else pixels
 
 

@@ -92,7 +92,7 @@ class DCGAN(ImageGenerator):
         >>> images, labels = sl.datasets.load_images("digits")
         >>> model = DCGAN(conditional=True, epochs=50, random_state=0).fit(images, labels)
         >>> sevens = model.sample(100, labels=7)  # (100, 8, 8) in [0, 1]
-        >>> model.loss_history_[-1]  # {'epoch': 50.0, 'd_loss': ..., 'g_loss': ...}
+        >>> model.loss_history_[-1]  # {'epoch': 50.0, 'd_loss': ..., 'g_loss': ..., 'mode_seeking': ...}
     """
 
     def __init__(
@@ -175,7 +175,10 @@ class DCGAN(ImageGenerator):
         self.g_optimizer_.zero_grad(set_to_none=True)
         (g_loss + seeking * spread).backward()
         self.g_optimizer_.step()
-        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(), "mode_seeking": spread.item()}
+        losses = {"d_loss": d_loss.item(), "g_loss": g_loss.item()}
+        if seeking:  # off (unconditional models) it is always 0: no loss to show
+            losses["mode_seeking"] = spread.item()
+        return losses
 
     def _mode_seeking_weight(self) -> float:
         if self.mode_seeking is None:

@@ -94,6 +94,30 @@ def _padded_side(side: int) -> int:
     return max(MIN_SIDE, 2 ** math.ceil(math.log2(side)))
 
 
+def check_image_shape(shape: tuple[int, ...], source: str | None = None) -> None:
+    """Refuse images the models cannot learn: not (N, H, W) or (N, C, H, W) with C = 1 or 3, or not square.
+
+    ``source`` (a file, folder or data set name) starts the message, so a command can check the images it
+    read before it starts fitting.
+
+    Raises:
+        DataError: e.g. "photos: images are 30x50 (width x height); the image models need square images:
+            crop or resize them".
+    """
+    where = f"{source}: " if source is not None else ""
+    channels = 1 if len(shape) == 3 else shape[1] if len(shape) == 4 else None
+    if channels not in (1, 3):
+        raise DataError(
+            f"{where}images must be shaped (N, H, W) or (N, C, H, W) with C = 1 or 3, not {shape}"
+        )
+    height, width = shape[-2:]
+    if height != width:
+        raise DataError(
+            f"{where}images are {width}x{height} (width x height); the image models need square images: "
+            "crop or resize them"
+        )
+
+
 def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Validate images (N, H, W) or (N, C, H, W) in [0, 1] and labels (N,): whole numbers or class names.
 
@@ -106,12 +130,9 @@ def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarra
         (10, 1, 8, 8)
     """
     images = np.asarray(images)
+    check_image_shape(images.shape)
     if images.ndim == 3:
         images = images[:, None]
-    if images.ndim != 4 or images.shape[1] not in (1, 3) or images.shape[2] != images.shape[3]:
-        raise DataError(
-            f"images must be shaped (N, H, W) or (N, C, H, W) with C = 1 or 3 and H = W, not {images.shape}"
-        )
     if not np.issubdtype(images.dtype, np.number) or not np.isfinite(images).all():
         raise DataError("images must be finite numbers; scale them to [0, 1] (e.g. uint8 pixels / 255)")
     if images.size and (images.min() < 0 or images.max() > 1):
@@ -191,6 +212,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         self.size_ = _padded_side(self.side_)
         codes = self._learn_classes(y if self.conditional else None)
         self.n_training_images_ = len(x)
+        self.training_split_ = None  # set by `image fit`: the hold-out split these images came from
         self._samples_drawn = 0
         with distributed.process_group(self.device_):  # under torchrun: data-parallel, as tabular models
             distributed.check_supported(self)
@@ -348,6 +370,8 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
             },
             "loss_history": self.loss_history_,
         }
+        if getattr(self, "training_split_", None) is not None:  # `image evaluate` judges on the same split
+            description["image"]["training_split"] = self.training_split_
         tensors = module_tensors(self._modules())
         path = Path(path)
         with atomic_path(path) as tmp:
@@ -367,6 +391,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         model.classes_ = _class_list(image["classes"])
         model.class_weights_ = [float(w) for w in image["class_weights"]]
         model.loss_history_ = list(description["loss_history"])
+        model.training_split_ = image.get("training_split")  # None in files written before it was kept
         model._samples_drawn = 0
         model.device_ = loading_device(model.device)
         build_to_fit(model, model._build, tensors)
