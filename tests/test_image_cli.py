@@ -179,6 +179,10 @@ def test_evaluate_prints_scores_and_writes_a_page(tmp_path, monkeypatch) -> None
     assert "held-out real images:" not in result.output  # 270 digits: enough
     text = page.read_text()
     assert text.count("<figure>") == 10 and "data:image/png;base64," in text
+    # each score beside uniform noise's, and the page says what was compared (it showed scores alone)
+    assert "uniform noise" in result.output and "noise_precision" not in result.output
+    assert "100 synthetic images against 270 held-out real ones (--holdout 0.15)" in text
+    assert "<th>uniform noise</th>" in text
 
 
 def test_faces_fit_sample_grid_and_evaluate_against_backgrounds(tmp_path, monkeypatch) -> None:

@@ -48,6 +48,11 @@ def main_process_speaks() -> None:
     console.quiet = not is_main_process()
 
 
+def source_name(data: str) -> str:
+    """How a data argument names its images: a bundled set's name, else the resolved path."""
+    return data if bundled_kind(data) is not None else str(Path(data).resolve())
+
+
 def bundled_kind(source: str) -> str | None:
     """ "table" or "images" when ``source`` names a bundled data set (a name without a file extension that
     is no path here), None for a file or folder."""

@@ -22,6 +22,7 @@ from synthloom.cli_support import (
     bundled_kind,
     console,
     load_input,
+    source_name,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError
@@ -163,7 +164,7 @@ def _read_image_samples(
     if not len(index):
         raise DataError(f"{source}: a hold-out share of {holdout} leaves no image to score; raise --holdout")
     position = index if data.files is None else None  # a file names its image; else its place in the source
-    fingerprint = (_fingerprint(data), len(data.images)) if part == "train" else None
+    fingerprint = (data.fingerprint(), len(data.images)) if part == "train" else None
     if normal is None:
         return Samples(found.images, None, files=found.files, index=position, fingerprint=fingerprint)
     if found.labels is None:
@@ -174,15 +175,6 @@ def _read_image_samples(
     return Samples(
         found.images, anomalous.astype(np.int64), labelled_by, found.files, position, fingerprint, classes
     )
-
-
-def _fingerprint(data: Any) -> str:
-    """A digest of a set of images (pixels and shape): the same images, wherever they are read from."""
-    import hashlib
-
-    digest = hashlib.sha256(str(data.images.shape).encode())
-    digest.update(np.ascontiguousarray(data.images).data)  # the buffer itself: no copy of the pixels
-    return digest.hexdigest()
 
 
 def _read_samples(
@@ -253,7 +245,7 @@ def fit_command(
     detector = GANomaly(**params).fit(normal)
     if samples.fingerprint is not None:  # `detect score` of these images scores the same hold-out
         detector.training_split_ = {
-            "source": _source_name(data),
+            "source": source_name(data),
             "holdout": holdout,
             "fingerprint": samples.fingerprint[0],
             "images": samples.fingerprint[1],
@@ -339,11 +331,6 @@ def _identifier_columns(detector: Any, data: Any) -> list[str]:
     return [name for name in reversed(data.columns) if kinds.get(str(name)) == "identifier"]
 
 
-def _source_name(data: str) -> str:
-    """How a data argument names its images: a bundled set's name, else the resolved path."""
-    return data if bundled_kind(data) is not None else str(Path(data).resolve())
-
-
 def _scored_holdout(
     detector: Any, data: str, holdout: float | None, images: Any
 ) -> tuple[float, list[str] | None]:
@@ -361,8 +348,8 @@ def _scored_holdout(
         if holdout is not None:
             return holdout, None
         return (DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0), None
-    same = split.get("fingerprint", "") == _fingerprint(images)
-    if not same and split["source"] == _source_name(data):
+    same = split.get("fingerprint", "") == images.fingerprint()
+    if not same and split["source"] == source_name(data):
         count = split.get("images")
         console.print(
             f"[yellow]warning:[/] {data}: changed since `detect fit` read it ({count} images then, "

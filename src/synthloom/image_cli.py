@@ -12,7 +12,14 @@ from typing import Annotated, Any
 
 import typer
 
-from synthloom.cli_support import MaxMinutesOption, SeedOption, console, main_process_speaks, user_errors
+from synthloom.cli_support import (
+    MaxMinutesOption,
+    SeedOption,
+    console,
+    main_process_speaks,
+    source_name,
+    user_errors,
+)
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 image_app = typer.Typer(
@@ -111,7 +118,6 @@ def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, 
     digest of their pixels and their count, as `detect fit` keeps them), so `image evaluate` judges the
     model on the images it never saw."""
     from synthloom.data.images import SPLIT_SEED, holdout_split, read_images
-    from synthloom.detect_cli import _fingerprint, _source_name
     from synthloom.models.image_base import check_image_shape
 
     real = read_images(source)
@@ -123,10 +129,10 @@ def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, 
             f"{len(train.images)} given, {len(test.images)} held out for evaluation (--holdout {holdout:g})"
         )
     split = {
-        "source": _source_name(source),
+        "source": source_name(source),
         "holdout": holdout,
         "seed": SPLIT_SEED,
-        "fingerprint": _fingerprint(real),
+        "fingerprint": real.fingerprint(),
         "images": len(real.images),
     }
     return train, split
@@ -286,7 +292,7 @@ def evaluate_command(
     from synthloom.data.io import atomic_write_text
     from synthloom.metrics.images import RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
-    from synthloom.report.images import MEANINGS, image_report_html
+    from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows
 
     generator = load_image_model(model_file)
     _check_memory(generator, n)
@@ -318,22 +324,28 @@ def evaluate_command(
     feature_set = None if features is None else _feature_set(features, holdout, train.images.shape[1:])
     with console.status("evaluating: training the feature classifier (cached), scoring"):
         scores = evaluate_images(real, images, fake_labels, random_state=seed, feature_set=feature_set)
-    table = Table(title=f"{generator.model_name}: {n:,} synthetic images against {len(test.images):,} real")
-    for column in ("score", "value", "meaning"):
+    held_out = len(test.images)
+    heading = f"{n:,} synthetic images against {held_out:,} held-out real ones (--holdout {holdout:g})"
+    table = Table(title=f"{generator.model_name}: {heading}")
+    for column in ("score", "value", "uniform noise", "meaning"):
         table.add_column(column)
-    for name, value in scores.items():
-        table.add_row(name, f"{value:.4g}", MEANINGS.get(name, ""))
+    for name, value, noise, meaning in score_rows(scores):
+        table.add_row(name, f"{value:.4g}", "" if noise is None else f"{noise:.4g}", meaning)
     console.print(table)
+    console.print(NOISE_NOTE, highlight=False)
+    notes = [heading + "."]
     if len(test.images) < FEW_HELD_OUT:
-        console.print(
-            f"[yellow]warning:[/] only {len(test.images)} held-out real images: FID, precision, recall and "
-            "coverage need a few hundred to mean much (raise --holdout, or evaluate on more images)",
-            highlight=False,
+        few = (
+            f"only {len(test.images)} held-out real images: FID, precision, recall and coverage need a few "
+            "hundred to mean much (raise --holdout, or evaluate on more images)"
         )
+        console.print(f"[yellow]warning:[/] {few}", highlight=False)
+        notes.append(f"Warning: {few}.")
     if report is not None:
         title = f"{generator.model_name} on {data}"
         shown = labels if generator.conditional else None  # the report names the classes as the model does
-        atomic_write_text(report, image_report_html(title, scores, images, shown, generator.loss_history_))
+        page = image_report_html(title, scores, images, shown, generator.loss_history_, notes)
+        atomic_write_text(report, page)
         console.print(f"wrote {report}")
 
 
@@ -345,13 +357,12 @@ def _evaluated_holdout(
     split fit made; another share is warned about, as is a model that held nothing out. Other images, and
     models saved before the split was kept: ``holdout``, by default fit's default."""
     from synthloom.data.images import SPLIT_SEED, holdout_indices
-    from synthloom.detect_cli import _fingerprint, _source_name
 
     if holdout is not None:
         holdout_indices(0, holdout)  # a share outside [0, 1) is refused before any warning
     split = getattr(generator, "training_split_", None)
-    same = split is not None and split["fingerprint"] == _fingerprint(real)
-    if split is not None and not same and split["source"] == _source_name(source):
+    same = split is not None and split["fingerprint"] == real.fingerprint()
+    if split is not None and not same and split["source"] == source_name(source):
         warnings.warn(
             f"{source}: changed since `image fit` read it ({split['images']} images then, "
             f"{len(real.images)} now), so the images {model_file} was trained on are not known: some of "

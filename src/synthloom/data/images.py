@@ -45,6 +45,14 @@ class ImageData:
             return self.labels
         return np.asarray(self.class_names)[self.labels]
 
+    def fingerprint(self) -> str:
+        """A digest of the images (pixels and shape): the same images, wherever they are read from."""
+        import hashlib
+
+        digest = hashlib.sha256(str(self.images.shape).encode())
+        digest.update(np.ascontiguousarray(self.images).data)  # the buffer itself: no copy of the pixels
+        return digest.hexdigest()
+
     def subset(self, index: np.ndarray) -> ImageData:
         """The images at ``index``, in that order, with their labels and files."""
         labels = None if self.labels is None else self.labels[index]

@@ -88,8 +88,10 @@ def image_report_html(
     images: np.ndarray,
     labels: np.ndarray | None,
     history: Sequence[Mapping[str, float]],
+    notes: Sequence[str] = (),
 ) -> str:
-    """The page as a string: score table, one grid per class (or one grid), loss curves."""
+    """The page as a string: ``notes`` (what was compared, warnings), score table, one grid per class (or
+    one grid), loss curves."""
     rows = "".join(
         f"<tr><td>{html.escape(name)}</td><td>{_number(value)}</td><td>{_number(noise)}</td>"
         f"<td>{html.escape(meaning)}</td></tr>"
@@ -105,11 +107,11 @@ def image_report_html(
         for name, group in groups
     )
     curves = f'<img src="data:image/png;base64,{_loss_curves(history)}">' if history else "<p>no history</p>"
+    context = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
+        f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>{context}"
         "<h2>Scores</h2><table><tr><th>score</th><th>value</th><th>uniform noise</th><th>meaning</th></tr>"
-        f"{rows}</table>"
-        f"<p>{NOISE_NOTE}</p>"
+        f"{rows}</table><p>{NOISE_NOTE}</p>"
         f"<h2>Samples</h2>{grids}<h2>Training losses</h2>{curves}</body></html>"
     )
