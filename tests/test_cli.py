@@ -365,3 +365,15 @@ def test_demo_takes_a_training_length(tmp_path):
     refused = invoke("demo", "--model", "copula", "--epochs", "3", "--out", tmp_path / "other")
     assert_user_error(refused, "model 'copula' does not train in epochs; drop --epochs")
     assert not (tmp_path / "other").exists()
+
+
+def test_every_generator_is_listed_and_built_by_name_in_a_fresh_process() -> None:
+    """get_model("cdcgan") (the image models' own docstring) failed unless the image CLI had run first, and
+    `synthloom models` listed the table generators only."""
+    code = "import synthloom as sl; print(type(sl.get_model('cdcgan', epochs=1)).__name__, sl.list_models())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("ConditionalDCGAN") and "'vae'" in done.stdout and "'tvae'" in done.stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "synthloom", "models"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "cdcgan" in listed and "images (synthloom image fit)" in listed and "tables" in listed

@@ -299,11 +299,14 @@ def models_command() -> None:
 
     table = Table(title="Generators")
     table.add_column("name")
+    table.add_column("data")
     table.add_column("what it is")
     for name in list_models():
-        doc = (model_class(name).__doc__ or "").strip().splitlines()[0]
-        table.add_row(name, doc)
-    table.add_row("auto", "ddpm: the best quality in the benchmark (what `synthloom demo` fits)")
+        cls = model_class(name)
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        kind = getattr(cls, "kind", "table")
+        table.add_row(name, "images (synthloom image fit)" if kind == "image" else "tables", doc)
+    table.add_row("auto", "tables", "ddpm: the best quality in the benchmark (what `synthloom demo` fits)")
     console.print(table)
 
 

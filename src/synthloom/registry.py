@@ -36,10 +36,11 @@ def register(name: str) -> Callable[[T], T]:
 
 
 def _load_builtin_models() -> None:
-    # Importing the package's model modules runs their @register decorators.
-    from synthloom.models import TABLE_MODULES
+    # Importing the package's model modules runs their @register decorators: image generators too, so
+    # get_model("cdcgan") works in any process and `synthloom models` lists every generator
+    from synthloom.models import IMAGE_MODULES, TABLE_MODULES
 
-    for module in TABLE_MODULES:
+    for module in (*TABLE_MODULES, *IMAGE_MODULES):
         importlib.import_module(f"synthloom.models.{module}")
 
 

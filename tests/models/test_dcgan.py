@@ -153,6 +153,16 @@ def test_bad_images_are_refused(images, labels, message) -> None:
         DCGAN(**TINY).fit(images, labels)
 
 
+def test_pixels_channels_last_and_float_labels_are_taken_as_the_cli_reads_them(zeros_and_ones) -> None:
+    """uint8 pixels, channels-last arrays and 0.0 / 1.0 labels were refused by fit (the CLI's .npz reading
+    takes them)."""
+    images, labels = zeros_and_ones
+    pixels = np.repeat((images[:32, ..., None] * 255).round().astype(np.uint8), 3, axis=-1)  # (N, 8, 8, 3)
+    model = ConditionalDCGAN(**TINY, random_state=0).fit(pixels, labels[:32].astype(float))
+    assert model.channels_ == 3 and sorted(model.classes_) == [0, 1]
+    assert model.sample(4, labels=1).shape == (4, 3, 8, 8)
+
+
 def test_conditional_needs_labels_and_known_classes(zeros_and_ones) -> None:
     with pytest.raises(DataError, match="needs labels"):
         ConditionalDCGAN(**TINY).fit(zeros_and_ones[0][:32])

@@ -117,9 +117,24 @@ def holdout_indices(count: int, fraction: float, seed: int = SPLIT_SEED) -> tupl
     return order[n_test:], order[:n_test]
 
 
-def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
-    if images.dtype in (np.uint8, np.uint16):  # their full range is [0, 1]
+def unit_pixels(images: np.ndarray) -> np.ndarray:
+    """uint8 or uint16 pixels as float32 on [0, 1], their full range; other arrays as they are."""
+    if images.dtype in (np.uint8, np.uint16):
         return images.astype(np.float32) / np.iinfo(images.dtype).max
+    return images
+
+
+def channels_first(images: np.ndarray) -> np.ndarray:
+    """(N, H, W, C) images with C = 1 or 3, as PIL, Keras and most arrays have them, as (N, C, H, W);
+    other arrays as they are."""
+    if images.ndim == 4 and images.shape[-1] in (1, 3) and images.shape[1] not in (1, 3):
+        return images.transpose(0, 3, 1, 2)
+    return images
+
+
+def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
+    if images.dtype in (np.uint8, np.uint16):
+        return unit_pixels(images)
     if not np.issubdtype(images.dtype, np.floating):
         raise DataError(
             f"{source}: images must be uint8 (0..255), uint16 (0..65535) or floats in [0, 1], "
@@ -142,9 +157,7 @@ def _read_npz(path: Path) -> ImageData:
         raise  # already names the file; a DataError is a ValueError too
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: not a readable .npz file ({exc})") from None
-    if images.ndim == 4 and images.shape[-1] in (1, 3) and images.shape[1] not in (1, 3):
-        # channels last (N, H, W, 3) or (N, H, W, 1), as PIL, Keras and most arrays have them
-        images = images.transpose(0, 3, 1, 2)
+    images = channels_first(images)
     if labels is not None and labels.shape != (len(images),):
         raise DataError(
             f"{path}: {len(images)} images but labels shaped {labels.shape}; give one label per image"

@@ -1,7 +1,8 @@
-"""Generators, one file each; ``registry`` imports the table generators' modules, which registers them.
+"""Generators, one file each; ``registry`` imports their modules, which registers them.
 
 Importing this package imports no generator: ``synthloom.models.conditions``, which the data layer's rules
 use, would otherwise import every model, and through ``models.base`` the rules themselves, half-loaded.
 """
 
 TABLE_MODULES = ("copula", "ctgan", "ddpm", "tvae")
+IMAGE_MODULES = ("dcgan", "image_vae")

@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 from synthloom import __version__
+from synthloom.data.images import channels_first, unit_pixels
 from synthloom.data.io import atomic_path
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.errors import TrainingDivergedError as TrainingDivergedError  # its home before errors.py
@@ -119,7 +120,8 @@ def check_image_shape(shape: tuple[int, ...], source: str | None = None) -> None
 
 
 def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Validate images (N, H, W) or (N, C, H, W) in [0, 1] and labels (N,): whole numbers or class names.
+    """Validate images (N, H, W), (N, C, H, W) or (N, H, W, C) in [0, 1], or uint8 / uint16 pixels (read
+    on their full range), and labels (N,): whole numbers or class names.
 
     Returns:
         ``(images as float32 (N, C, H, W), labels as int64 or str, or None)``.
@@ -129,7 +131,7 @@ def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarra
         >>> x.shape
         (10, 1, 8, 8)
     """
-    images = np.asarray(images)
+    images = channels_first(unit_pixels(np.asarray(images)))  # as an .npz file's images are read
     check_image_shape(images.shape)
     if images.ndim == 3:
         images = images[:, None]
@@ -145,6 +147,8 @@ def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarra
     labels = np.asarray(labels)
     if labels.dtype == object and all(isinstance(label, str) for label in labels.ravel()):
         labels = labels.astype(str)
+    if labels.dtype == bool or (labels.dtype.kind == "f" and np.all(np.mod(labels, 1) == 0)):
+        labels = labels.astype(np.int64)  # 0.0 / 1.0 from a pandas column, or True / False: classes 0 and 1
     if labels.shape != (len(images),) or not (
         np.issubdtype(labels.dtype, np.integer) or labels.dtype.kind == "U"
     ):
@@ -422,11 +426,7 @@ def load_image_model(path: str | Path) -> ImageGenerator:
 
 
 def register_image_models() -> None:
-    """Import the image generator modules, so their names (dcgan, cdcgan, vae, cvae) are registered.
-
-    ``synthloom.models`` registers only the table generators (the contract suite runs over those); the
-    image CLI and ``load`` call this before looking a name up.
-    """
+    """Import the image generator modules, so their names (dcgan, cdcgan, vae, cvae) are registered."""
     from synthloom.models import dcgan, image_vae  # noqa: F401
 
 
