@@ -579,10 +579,11 @@ def _stamp_grid(seconds: np.ndarray) -> int | None:
 def _learn_decimals(values: np.ndarray) -> int | None:
     """Fewest decimals (up to 6) that reproduce every value, so synthetic values look like real ones.
 
-    A value's own float64 rounding (a few units of its last place) is no decimal: 0.1 + 0.2 has one. A
-    tolerance in proportion to the column's largest value took 934784726703.3452 for a whole number.
+    A value's own float64 rounding (up to 16 units of its last place: a sum of a few values) is no
+    decimal: 0.1 + 0.2 has one. A tolerance in proportion to the column's largest value took
+    934784726703.3452 for a whole number.
     """
-    noise = 4 * np.finfo(np.float64).eps * np.abs(values)
+    noise = 16 * np.finfo(np.float64).eps * np.abs(values)
     for decimals in range(MAX_DECIMALS + 1):
         if np.all(np.abs(np.round(values, decimals) - values) <= noise):
             return decimals
