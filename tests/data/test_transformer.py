@@ -648,3 +648,15 @@ def test_nearly_unique_categories_are_warned_of_as_copied():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         TableTransformer(random_state=0).fit(frame[["city"]])
+
+
+def test_a_date_asked_of_stamps_written_in_a_zones_offsets_is_that_zones_day():
+    """On a Berlin column written "+01:00" / "+02:00", "2024-04-02" was read as UTC's day (02:00 to 01:45
+    the next day, Berlin time)."""
+    stamps = pd.date_range("2024-03-20", "2024-04-10", freq="15min", tz="Europe/Berlin")
+    frame = pd.DataFrame({"ts": [t.isoformat() for t in stamps], "x": np.arange(len(stamps), dtype=float)})
+    model = get_model("copula", random_state=0).fit(frame)
+    day = model.sample(200, conditions={"ts": "2024-04-02"}, random_state=0)["ts"]
+    assert day.str.startswith("2024-04-02T").all() and day.str.endswith("+02:00").all()
+    assert (day.str[11:13] == "00").any()  # its first hour too
+    assert model.sample(5, conditions={"ts": "2024-04-02T10:00"})["ts"].eq("2024-04-02T10:00:00+02:00").all()

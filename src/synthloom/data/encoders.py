@@ -715,7 +715,7 @@ class NumericEncoder(ColumnEncoder):
         self.dtype = column_dtype_name(series)
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
-        wall = wall_seconds(present, self._zone()) if is_datetime else present
+        wall = wall_seconds(present, self.zone) if is_datetime else present
         grid = _stamp_grid(wall) if is_datetime else None
         self.decimals = -1 if grid == DAY else self._rounding(wall)
         self.clock_grid = grid if grid != DAY else None
@@ -888,13 +888,15 @@ class NumericEncoder(ColumnEncoder):
             values[row_argmax(block[:, -2:]) == 1] = np.nan
         return self._restore_dtype(values)
 
-    def _zone(self) -> Any:
+    @property
+    def zone(self) -> Any:
+        """The zone whose clock the column's days and hours are on (None: UTC, or not a datetime)."""
         return column_zone(self.dtype, self.offset, self.text_zone)
 
     def _round(self, values: np.ndarray) -> np.ndarray:
         step = DAY if self.decimals == -1 else self.clock_grid  # whole days; minutes, hours
         if step:
-            return on_wall_grid(values, step, np.round, self._zone())
+            return on_wall_grid(values, step, np.round, self.zone)
         return np.round(values, self.decimals)
 
     def _restore_dtype(self, values: np.ndarray) -> pd.Series:

@@ -27,7 +27,6 @@ from synthloom.data.encoders import (
     NumericEncoder,
     Span,
     column_numbers,
-    column_zone,
     is_missing_value,
     read_period,
     stamp_seconds,
@@ -173,7 +172,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         return MissingCondition(column)
     spec = encoder.spec
     is_datetime = spec.kind == ColumnKind.DATETIME
-    zone = column_zone(encoder.dtype, encoder.offset)
+    zone = encoder.zone
     low, high = _as_range(column, value, spec.kind, zone, spec.number_format, spec.datetime_format)
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
