@@ -476,7 +476,7 @@ class IdentifierEncoder(ColumnEncoder):
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
-            unsigned = np.dtype(self.dtype).kind == "u"
+            unsigned = pd.api.types.is_unsigned_integer_dtype(pd.api.types.pandas_dtype(self.dtype))
             counted = (
                 np.uint64(self.start) + rows if unsigned else np.int64(self.start) + rows.astype(np.int64)
             )

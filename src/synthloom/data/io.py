@@ -244,11 +244,18 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         whole = [name for name in frame.columns if whole_numbers(frame[name])]
         flags = [name for name in frame.columns if _read_as_booleans(frame[name])]
         codes = [*text_columns, *_code_columns(path, sep, encoding, whole)]
-        if codes or flags:
-            read = list(dict.fromkeys([*codes, *flags]))
+        # whole numbers with gaps past 2**53 (account numbers), which pandas reads as floats: every digit
+        # past a float's lost
+        wide = [n for n in whole if frame[n].dtype.kind == "f" and frame[n].abs().max() >= 2**53]
+        if codes or flags or wide:
+            read = list(dict.fromkeys([*codes, *flags, *wide]))
             text = pd.read_csv(path, sep=sep, encoding=encoding, usecols=read, dtype=str, low_memory=False)
             for name in read:
-                if name in codes or not set(text[name].dropna()) <= {"True", "False"}:
+                if name in codes:
+                    frame[name] = text[name]
+                elif name in wide:
+                    frame[name] = _exact_integers(text[name], frame[name])
+                elif not set(text[name].dropna()) <= {"True", "False"}:
                     frame[name] = text[name]
         return frame
     except UnicodeDecodeError as exc:
@@ -257,6 +264,21 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         raise DataError(f"{path}: no columns found; give a table with a header row") from None
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: not a well-formed CSV ({str(exc).splitlines()[0]})") from None
+
+
+def _exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
+    """Whole numbers written as ``text`` as pandas' nullable integers (``UInt64`` past int64's range),
+    exact; ``read`` (pandas' floats) where some value is not written as a whole number."""
+    try:
+        values = [None if pd.isna(v) else int(v) for v in text]
+    except ValueError:  # "1e19": not digits
+        return read
+    widest = max((abs(v) for v in values if v is not None), default=0)
+    dtype = "UInt64" if widest > np.iinfo(np.int64).max else "Int64"
+    try:
+        return pd.Series(pd.array(values, dtype=dtype), index=text.index, name=text.name)
+    except (OverflowError, TypeError, ValueError):  # negative and past int64, or past 2**64
+        return read
 
 
 def _code_columns(path: Path, sep: str, encoding: str, whole: list[str]) -> list[str]:
