@@ -139,3 +139,14 @@ def test_a_one_column_page_draws_no_relationship_and_cjk_labels_warn_nothing(tmp
     page = evaluate(real, synthetic).to_html(tmp_path / "one.html").read_text(encoding="utf-8")
     assert "Relationships between columns" not in page and "distribution of 城市" in page
     assert not [w for w in recwarn if "missing from font" in str(w.message)]
+
+
+def test_a_page_plots_dates_that_end_on_the_last_day_matplotlib_knows(tmp_path):
+    """An open end written 31/12/9999 crashed the page: the axis margin went past matplotlib's year 9999."""
+    rng = np.random.default_rng(0)
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 900, 200), unit="D")
+    ends = np.where(np.arange(200) % 8 == 0, "31/12/9999", days.strftime("%d/%m/%Y"))
+    real = pd.DataFrame({"end": ends, "x": rng.normal(size=200)})
+    report = evaluate(real, real.sample(frac=1, random_state=1).reset_index(drop=True))
+    report.to_html(tmp_path / "far.html")
+    assert "end" in (tmp_path / "far.html").read_text()

@@ -78,6 +78,8 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
             label="synthetic",
         )
     if dates:
+        # no margin beyond the bins: an open end on 9999-12-31 would put the axis past matplotlib's dates
+        ax.set_xlim(edges[0], edges[-1])
         locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
