@@ -324,13 +324,19 @@ def test_whole_numbers_with_gaps_are_written_to_csv_without_a_decimal_point(tmp_
     import numpy as np
 
     from synthloom import get_model
-    from synthloom.sampling import sample_to_file
+    from synthloom.sampling import sample_to_file, sample_to_parts
 
     rng = np.random.default_rng(0)
     counts = np.where(rng.random(300) < 0.3, np.nan, rng.integers(0, 99, 300))  # pandas holds them as floats
     model = get_model("copula", random_state=0).fit(pd.DataFrame({"n": counts, "x": rng.normal(size=300)}))
     text = pd.read_csv(sample_to_file(model, 200, tmp_path / "f.csv"), dtype=str)["n"].dropna()
     assert len(text) > 100 and text.str.fullmatch(r"\d+").all()  # "85", was "85.0"
+    # also where a sample or a part has no gap (a condition on a value, few rows): it wrote "85.0" there
+    asked = sample_to_file(model, 20, tmp_path / "asked.csv", conditions={"n": 85})
+    assert pd.read_csv(asked, dtype=str)["n"].eq("85").all()
+    parts = sample_to_parts(model, 60, tmp_path / "parts", part_rows=3, fmt="csv")
+    written = pd.concat([pd.read_csv(p, dtype=str) for p in sorted(parts.glob("*.csv"))])["n"].dropna()
+    assert written.str.fullmatch(r"\d+").all()
 
 
 def test_missing_values_are_written_with_the_mark_the_real_file_uses(tmp_path):
@@ -395,3 +401,7 @@ def test_a_header_with_empty_names_is_written_back_with_them(tmp_path):
     lines = fake.read_text().splitlines()
     assert lines[0] == "a,b,c,," and all(line.endswith(",,") for line in lines)
     assert list(read_table(fake).columns) == list(read_table(real).columns)
+    # a header written "Unnamed: 0" (a file that went through pandas twice) over values is kept as it is
+    named = pd.DataFrame({"Unnamed: 0": range(100), "x": rng.normal(size=100)})
+    again = sample_to_file(get_model("copula", random_state=0).fit(named), 5, tmp_path / "named.csv")
+    assert again.read_text().splitlines()[0] == "Unnamed: 0,x"

@@ -40,9 +40,9 @@ from synthloom.data.io import (
     atomic_path,
     atomic_write_text,
     csv_ready,
-    gapped_whole_columns,
     table_format,
 )
+from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError, DataWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
 from synthloom.models.conditions import TextRange
@@ -132,20 +132,26 @@ def arrow_schema(frame: pd.DataFrame) -> pa.Schema:
     return pa.schema(fields, metadata=schema.metadata)
 
 
+def integer_columns(model: BaseGenerator) -> list[str]:
+    """The columns ``model`` learned as whole numbers: a CSV writes them "85" whether or not a part has gaps
+    (with gaps pandas holds them as floats, which it writes "85.0")."""
+    return [name for name, spec in model.metadata_.columns.items() if spec.kind == ColumnKind.INTEGER]
+
+
 class _TableWriter:
     """Appends frames to one CSV or Parquet file (Parquet: one row group per frame, one fixed schema)."""
 
-    def __init__(self, path: Path, fmt: str, schema: pa.Schema | None) -> None:
+    def __init__(self, path: Path, fmt: str, schema: pa.Schema | None, integers: list[str]) -> None:
         self.path, self.fmt, self.schema = path, fmt, schema
+        self.integers = integers  # the model's integer columns: whole numbers in every part, gaps or none
         self._parquet: pq.ParquetWriter | None = None
         self._header = True
-        self._gapped: list[str] | None = None  # written as integers, as the first part found them
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
             mode = "w" if self._header else "a"
-            self._gapped = gapped_whole_columns(frame) if self._gapped is None else self._gapped
-            csv_ready(frame, self._gapped).to_csv(self.path, mode=mode, header=self._header, index=False)
+            gapped = [name for name in self.integers if frame[name].dtype.kind == "f"]
+            csv_ready(frame, gapped).to_csv(self.path, mode=mode, header=self._header, index=False)
             self._header = False
             return
         self.schema = self.schema or arrow_schema(frame)
@@ -256,7 +262,8 @@ def sample_to_file(
         task = progress.add_task("sample", total=n)
         draw = _ChunkDrawer(model, conditions, seed)
         frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
-        _write_rows(_TableWriter(tmp, fmt, None), frames, lambda k: progress.advance(task, k))
+        writer = _TableWriter(tmp, fmt, None, integer_columns(model))
+        _write_rows(writer, frames, lambda k: progress.advance(task, k))
     return path
 
 
@@ -445,7 +452,7 @@ def sample_to_parts(
             if name in done:
                 continue
             with atomic_path(directory / name) as tmp:
-                writer = _TableWriter(tmp, fmt, schema)
+                writer = _TableWriter(tmp, fmt, schema, integer_columns(model))
                 frames = _part_rows(plan, chunk_rows, start, stop, draw)
                 _write_rows(writer, frames, lambda k: progress.advance(task, k))
                 schema = writer.schema

@@ -380,23 +380,21 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 def csv_ready(frame: pd.DataFrame, gapped: list[str] | None = None) -> pd.DataFrame:
     """``frame`` as it should read in a CSV: an integer column with gaps, which pandas holds as floats,
-    written "85", not "85.0". Such a column is a float column holding whole numbers and missing values
-    (``gapped``: these columns, as ``gapped_whole_columns`` found them in an earlier part of the file); a
-    float column without gaps stays written as floats, so that it reads as floats (a sample asked for
-    ``amount=0..0`` is all whole). A column pandas named for an empty header ("Unnamed: 6", from a
-    separator at the end of every line) is written with its header empty again, as the real file has it.
+    written "85", not "85.0" (``gapped``: such columns, as a model knows them; without, the float columns
+    holding whole numbers and gaps: a float column without gaps stays written as floats, so a sample asked
+    for ``amount=0..0`` reads as floats). An empty column pandas named for an empty header ("Unnamed: 6",
+    from a separator at the end of every line) is written with its header empty again, as the real file
+    has it.
     """
-    gapped = gapped_whole_columns(frame) if gapped is None else gapped
+    gapped = _gapped_whole_columns(frame) if gapped is None else gapped
     ready = frame.astype(dict.fromkeys(gapped, "Int64")) if gapped else frame
-    names = [_written_name(name, i) for i, name in enumerate(ready.columns)]
+    names = [
+        "" if name == f"Unnamed: {i}" and ready[name].isna().all() else name for i, name in enumerate(ready)
+    ]
     return ready.set_axis(names, axis=1) if names != list(ready.columns) else ready
 
 
-def _written_name(name: object, position: int) -> object:
-    return "" if name == f"Unnamed: {position}" else name
-
-
-def gapped_whole_columns(frame: pd.DataFrame) -> list[str]:
+def _gapped_whole_columns(frame: pd.DataFrame) -> list[str]:
     """The float columns of ``frame`` holding whole numbers and missing values (see ``csv_ready``)."""
     return [
         name
