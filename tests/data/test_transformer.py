@@ -636,7 +636,8 @@ def test_decimals_of_large_values_are_learned_to_their_float_precision():
 
 
 def test_nearly_unique_categories_are_warned_of_as_copied():
-    """599 zip codes in 600 rows were learned as categories without a word: every synthetic zip is real."""
+    """599 zip codes in 600 rows were learned as categories without a word: every synthetic zip is real.
+    A column declared categorical (metadata, or a pandas category dtype) is the user's choice: no warning."""
     from synthloom.errors import DataWarning
 
     rng = np.random.default_rng(0)
@@ -644,10 +645,13 @@ def test_nearly_unique_categories_are_warned_of_as_copied():
     codes[1] = codes[0]
     frame = pd.DataFrame({"zip": codes, "city": rng.choice(["Lyon", "Nice"], 600)})
     with pytest.warns(DataWarning, match=r"'zip': 599 distinct values in 600 rows .* 'identifier'"):
-        TableTransformer(random_state=0).fit(frame)
+        get_model("copula", random_state=0).fit(frame)
+    declared = Metadata.from_dict({"columns": {"zip": {"kind": "categorical"}}})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        TableTransformer(random_state=0).fit(frame[["city"]])
+        get_model("copula", random_state=0).fit(frame, metadata=declared)
+        get_model("copula", random_state=0).fit(frame.astype({"zip": "category"}))
+        get_model("copula", random_state=0).fit(frame[["city"]])
 
 
 def test_a_date_asked_of_stamps_written_in_a_zones_offsets_is_that_zones_day():

@@ -974,10 +974,6 @@ def _as_declared(series: pd.Series, categories: dict[str, Any]) -> pd.Series:
     return series.astype(pd.CategoricalDtype(index, ordered=categories["ordered"]))
 
 
-NEARLY_UNIQUE_SHARE = 0.9  # distinct values per row from which copied categories are worth a warning
-NEARLY_UNIQUE_ROWS = 50
-
-
 class CategoricalEncoder(ColumnEncoder):
     """Categorical, boolean and free-text columns as one-hot, missing values as their own category.
 
@@ -1005,7 +1001,6 @@ class CategoricalEncoder(ColumnEncoder):
                 "cannot store; convert the column to text first (.astype(str))"
             )
         frequencies = counts.to_numpy()[order].astype(np.float64)
-        self._warn_if_nearly_unique(len(levels) - (None in levels), int(series.notna().sum()))
         self.dtype = str(series.dtype)
         self.categories = _declared_categories(series.dtype)
         if len(levels) > self.max_categories:
@@ -1016,20 +1011,6 @@ class CategoricalEncoder(ColumnEncoder):
             self.levels, self.rare_levels, self.rare_weights = levels, [], []
         self._build_index()
         return self
-
-    def _warn_if_nearly_unique(self, distinct: int, present: int) -> None:
-        """Categories are drawn from the real values: a column where nearly every row has its own (599 zip
-        codes in 600 rows) has each synthetic value copied from a real row, which a user should choose."""
-        if self.spec.kind != ColumnKind.CATEGORICAL or present < NEARLY_UNIQUE_ROWS:
-            return
-        if distinct >= NEARLY_UNIQUE_SHARE * present:
-            warnings.warn(
-                f"column {self.name!r}: {distinct:,} distinct values in {present:,} rows are learned as "
-                "categories, so every synthetic value is a real one; declare its kind 'identifier' in the "
-                "metadata to draw new values in their form",
-                DataWarning,
-                stacklevel=4,
-            )
 
     def _build_index(self) -> None:
         self.missing_code = self.levels.index(None) if None in self.levels else None

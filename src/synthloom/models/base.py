@@ -14,6 +14,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import json
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -32,7 +33,7 @@ from synthloom.data.encoders import Span
 from synthloom.data.io import atomic_path
 from synthloom.data.metadata import ColumnKind, Metadata, check_column_names, with_missing_marks
 from synthloom.data.transformer import TableTransformer
-from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
+from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
 from synthloom.training.settings import child_seed
 
@@ -126,6 +127,30 @@ class SeededSampling:
         self._samples_drawn = 0
 
 
+NEARLY_UNIQUE_SHARE = 0.9  # distinct values per row from which copied categories are worth a warning
+NEARLY_UNIQUE_ROWS = 50
+
+
+def _warn_of_copied_categories(data: pd.DataFrame, metadata: Metadata, declared: set[str]) -> None:
+    """Categories are drawn from the real values: a column inferred as categories where nearly every row
+    has its own value (599 zip codes in 600 rows) has each synthetic value copied from a real row, which a
+    user should choose. Columns declared categorical (in the metadata, or by a pandas category dtype) were."""
+    for name in metadata.columns_of(ColumnKind.CATEGORICAL):
+        column = data[name]
+        if name in declared or isinstance(column.dtype, pd.CategoricalDtype):
+            continue
+        present = int(column.notna().sum())
+        distinct = column.nunique()
+        if present >= NEARLY_UNIQUE_ROWS and distinct >= NEARLY_UNIQUE_SHARE * present:
+            warnings.warn(
+                f"column {name!r}: {distinct:,} distinct values in {present:,} rows are learned as "
+                "categories, so every synthetic value is a real one; declare its kind 'identifier' in the "
+                "metadata to draw new values in their form",
+                DataWarning,
+                stacklevel=4,
+            )
+
+
 class BaseGenerator(HyperParameters, SeededSampling, ABC):
     """Template for every tabular generator (scikit-learn style: hyper-parameters in, state ending in _).
 
@@ -172,6 +197,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         Returns ``data`` encoded. The neural generators override it to learn once and share under DDP.
         """
         self.metadata_ = Metadata.infer(data) if metadata is None else metadata.completed(data)
+        _warn_of_copied_categories(data, self.metadata_, set() if metadata is None else set(metadata.columns))
         if not self.metadata_.columns_of(*LEARNABLE_KINDS):
             raise DataError(
                 f"nothing to learn: every column ({list(self.metadata_.columns)}) is an identifier, unique "
