@@ -303,3 +303,20 @@ def test_dates_after_a_separator_space_are_dates():
     assert Metadata.infer(pd.DataFrame({"day": days})).kinds() == {"day": "datetime"}
     drawn = get_model("copula", random_state=0).fit(pd.DataFrame({"day": days})).sample(50)["day"]
     assert pd.to_datetime(drawn).between("2024-01-01", "2024-10-26").all() and drawn.nunique() > 30
+
+
+def test_times_of_day_to_the_minute_are_times_and_scores_are_not():
+    """ "09:30" was a category (or an identifier drawn by shape as "80:97") and could not be asked for as a
+    range; "3:1" (a score) stays a category."""
+    rng = np.random.default_rng(0)
+    hours, minutes = rng.integers(6, 20, 300), rng.choice([0, 15, 30, 45], 300)
+    goals = rng.integers(0, 5, 600)
+    times = [f"{h:02d}:{m:02d}" for h, m in zip(hours, minutes, strict=True)]
+    scores = [f"{a}:{b}" for a, b in zip(goals[:300], goals[300:], strict=True)]
+    frame = pd.DataFrame({"start": times, "score": scores, "x": rng.normal(size=300)})
+    kinds = Metadata.infer(frame).columns
+    assert (kinds["start"].kind, kinds["start"].datetime_format) == ("datetime", "%H:%M")
+    assert kinds["score"].kind == "categorical"
+    model = get_model("copula", random_state=0).fit(frame)
+    asked = model.sample(30, conditions={"start": ("10:00", "12:00")}, random_state=0)["start"]
+    assert asked.str.fullmatch(r"1[01]:\d\d|12:00").all()

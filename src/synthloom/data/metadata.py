@@ -535,7 +535,12 @@ def _guess_datetime_format(text: pd.Series) -> str | None:
         offset = parts["offset"].iloc[0]
         utc = offset == "Z" or offset.lstrip("+-").replace(":", "") == "0000"
         return fmt + (offset if utc and text.str.endswith(offset).all() else "%z")
-    return _first_matching_format(sample)
+    found = _first_matching_format(sample)
+    if found is None and sample.str.fullmatch(r"\d\d:\d\d").all():
+        # a time of day to the minute written with two digits each ("09:30"; "3:1" could be a score)
+        parsed = pd.to_datetime(plain_text(sample), format="%H:%M", errors="coerce")
+        return "%H:%M" if parsed.notna().all() else None
+    return found
 
 
 def plain_text(series: pd.Series) -> pd.Series:
