@@ -209,3 +209,17 @@ def test_an_npz_without_images_names_the_file_once(tmp_path) -> None:
         read_images(tmp_path / "wrongkey.npz")
     path = tmp_path / "wrongkey.npz"
     assert str(refused.value) == f"{path} has no 'images' array (found: imgs); name the array 'images'"
+
+
+def test_whole_float_labels_and_channels_last_images_are_taken_everywhere(tmp_path):
+    """An .npz with labels 0.0 / 1.0 was refused by `image fit` (the Python fit took it), and the Python
+    writers failed on the (N, H, W, 1) arrays fit accepts."""
+    from synthloom.data.images import read_images, write_grid, write_image_dataset
+
+    images = np.random.default_rng(0).random((6, 8, 8, 1))
+    np.savez(tmp_path / "f.npz", images=(images[..., 0] * 255).astype(np.uint8), labels=np.arange(6.0) % 2)
+    assert read_images(tmp_path / "f.npz").labels.tolist() == [0, 1, 0, 1, 0, 1]
+    write_grid(images, tmp_path / "grid.png")
+    back = read_images(write_image_dataset(images, np.arange(6) % 2, tmp_path / "out"))
+    by_class = np.concatenate([images[0::2], images[1::2]])[..., 0]  # read back class by class
+    np.testing.assert_allclose(back.images, by_class, atol=1 / 255)

@@ -132,6 +132,16 @@ def channels_first(images: np.ndarray) -> np.ndarray:
     return images
 
 
+def whole_labels(labels: np.ndarray) -> np.ndarray:
+    """Labels written as booleans or whole floats (0.0 / 1.0, as a pandas column holds them) as int64;
+    others as they are."""
+    if labels.dtype == bool or (
+        labels.dtype.kind == "f" and np.isfinite(labels).all() and np.all(np.mod(labels, 1) == 0)
+    ):
+        return labels.astype(np.int64)
+    return labels
+
+
 def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
     if images.dtype in (np.uint8, np.uint16):
         return unit_pixels(images)
@@ -162,6 +172,7 @@ def _read_npz(path: Path) -> ImageData:
         raise DataError(
             f"{path}: {len(images)} images but labels shaped {labels.shape}; give one label per image"
         )
+    labels = None if labels is None else whole_labels(labels)
     if labels is None or np.issubdtype(labels.dtype, np.integer):
         return ImageData(images, None if labels is None else labels.astype(np.int64))
     if labels.dtype.kind != "U":
@@ -262,8 +273,9 @@ def _to_uint8(images: np.ndarray) -> np.ndarray:
 
 
 def _for_pil(images: np.ndarray) -> np.ndarray:
-    """(N, H, W) or (N, C, H, W) in [0, 1] -> (N, H, W) or (N, H, W, 3) uint8, as PIL wants them."""
-    pixels = _to_uint8(images)
+    """(N, H, W), (N, C, H, W) or (N, H, W, C) in [0, 1] -> (N, H, W) or (N, H, W, 3) uint8, as PIL wants
+    them."""
+    pixels = _to_uint8(channels_first(np.asarray(images)))
     if pixels.ndim == 4 and pixels.shape[1] == 1:  # PIL has no (H, W, 1) image: one channel is L mode
         return pixels[:, 0]
     return pixels.transpose(0, 2, 3, 1) if pixels.ndim == 4 else pixels

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 from synthloom import __version__
-from synthloom.data.images import channels_first, unit_pixels
+from synthloom.data.images import channels_first, unit_pixels, whole_labels
 from synthloom.data.io import atomic_path
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.errors import TrainingDivergedError as TrainingDivergedError  # its home before errors.py
@@ -147,8 +147,7 @@ def check_images(images: Any, labels: Any = None) -> tuple[np.ndarray, np.ndarra
     labels = np.asarray(labels)
     if labels.dtype == object and all(isinstance(label, str) for label in labels.ravel()):
         labels = labels.astype(str)
-    if labels.dtype == bool or (labels.dtype.kind == "f" and np.all(np.mod(labels, 1) == 0)):
-        labels = labels.astype(np.int64)  # 0.0 / 1.0 from a pandas column, or True / False: classes 0 and 1
+    labels = whole_labels(labels)  # 0.0 / 1.0 from a pandas column, or True / False: classes 0 and 1
     if labels.shape != (len(images),) or not (
         np.issubdtype(labels.dtype, np.integer) or labels.dtype.kind == "U"
     ):
