@@ -377,3 +377,4 @@ def test_every_generator_is_listed_and_built_by_name_in_a_fresh_process() -> Non
         [sys.executable, "-m", "synthloom", "models"], capture_output=True, text=True, check=True
     ).stdout
     assert "cdcgan" in listed and "images (synthloom image fit)" in listed and "tables" in listed
+    assert "``" not in listed and "both networks" in listed  # a first paragraph, whole, without markup

@@ -303,7 +303,8 @@ def models_command() -> None:
     table.add_column("what it is")
     for name in list_models():
         cls = model_class(name)
-        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        summary = (cls.__doc__ or "").strip().split("\n\n")[0]  # the first paragraph, whole
+        doc = " ".join(summary.split()).replace("``", "")
         kind = getattr(cls, "kind", "table")
         table.add_row(name, "images (synthloom image fit)" if kind == "image" else "tables", doc)
     table.add_row("auto", "tables", "ddpm: the best quality in the benchmark (what `synthloom demo` fits)")

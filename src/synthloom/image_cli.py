@@ -290,7 +290,7 @@ def evaluate_command(
 
     from synthloom.data.images import ImageData, holdout_split, read_images
     from synthloom.data.io import atomic_write_text
-    from synthloom.metrics.images import RealImages, evaluate_images
+    from synthloom.metrics.images import MAX_SCORED, RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
     from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows
 
@@ -324,8 +324,11 @@ def evaluate_command(
     feature_set = None if features is None else _feature_set(features, holdout, train.images.shape[1:])
     with console.status("evaluating: training the feature classifier (cached), scoring"):
         scores = evaluate_images(real, images, fake_labels, random_state=seed, feature_set=feature_set)
-    held_out = len(test.images)
-    heading = f"{n:,} synthetic images against {held_out:,} held-out real ones (--holdout {holdout:g})"
+    held_out, scored = len(test.images), min(n, len(test.images), MAX_SCORED)
+    heading = (
+        f"{n:,} synthetic images against {held_out:,} held-out real ones (--holdout {holdout:g}); "
+        f"distribution scores on {scored:,} of each"
+    )
     table = Table(title=f"{generator.model_name}: {heading}")
     for column in ("score", "value", "uniform noise", "meaning"):
         table.add_column(column)

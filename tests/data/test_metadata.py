@@ -320,3 +320,11 @@ def test_times_of_day_to_the_minute_are_times_and_scores_are_not():
     model = get_model("copula", random_state=0).fit(frame)
     asked = model.sample(30, conditions={"start": ("10:00", "12:00")}, random_state=0)["start"]
     assert asked.str.fullmatch(r"1[01]:\d\d|12:00").all()
+
+
+def test_fit_takes_the_metadata_as_its_json_dict():
+    """``fit(data, metadata={"columns": ...})`` failed on a plain dict ('dict' has no attribute ...)."""
+    frame = pd.DataFrame({"zip": [f"{i:05d}" for i in np.arange(100) % 30], "x": np.arange(100.0)})
+    kinds = {"columns": {"zip": {"kind": "identifier"}}}
+    model = get_model("copula", random_state=0).fit(frame, metadata=kinds)
+    assert model.metadata_.columns["zip"].kind == ColumnKind.IDENTIFIER

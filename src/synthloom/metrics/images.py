@@ -40,6 +40,7 @@ CLASSIFIER_VERSION = 2  # bump when the network or its training changes: old cac
 FEATURES = 128
 BATCH = 128
 MIN_STEPS = 150  # small sets (a few hundred fakes for CAS) get more epochs, not fewer steps
+MAX_SCORED = 2_000  # images of each side the distribution scores compare at most (``evaluate_images``)
 MEMORISED_RATIO = 0.2  # closer than 1/5 of the typical real-to-train distance: a near copy
 
 
@@ -302,7 +303,7 @@ def evaluate_images(
     fake: np.ndarray,
     fake_labels: np.ndarray | None = None,
     classifier_epochs: int = 3,
-    max_points: int = 2_000,
+    max_points: int = MAX_SCORED,
     random_state: int = 0,
     cache_dir: Path | None = None,
     feature_set: tuple[np.ndarray, np.ndarray] | None = None,

@@ -171,16 +171,20 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
     def fit(
         self,
         data: pd.DataFrame,
-        metadata: Metadata | None = None,
+        metadata: Metadata | Mapping[str, Any] | None = None,
         constraints: Sequence[Constraint | Mapping[str, Any]] | None = None,
     ) -> Self:
         """Learn the generator from a real table; returns self.
+
+        ``metadata`` sets the kinds of the columns it names (a ``Metadata``, or its JSON form as a dict).
 
         ``constraints`` are business rules every sampled row keeps (``synthloom.data.constraints``: Range,
         Inequality, FixedCombinations, OneHot, Predicate, or their JSON dicts); real rows breaking one
         are reported in a warning.
         """
         self._validate_training_data(data)
+        if isinstance(metadata, Mapping):  # the JSON form, {"columns": {"zip": {"kind": "categorical"}}}
+            metadata = Metadata.from_dict(metadata)
         self.seed_ = _resolve_seed(self.random_state)
         matrix = self._learn_encoding(data, metadata, constraints)
         self.loss_history_: list[dict[str, float]] = []
