@@ -91,6 +91,8 @@ def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
     model = get_model("copula", random_state=0).fit(pd.DataFrame({"amount": amounts}))
     assert model.sample(20, conditions={"amount": 0}, random_state=0)["amount"].eq(0).all()
     assert model.sample(20, conditions={"amount": "0"}, random_state=0)["amount"].eq(0).all()
+    with pytest.raises(ConditionError, match=r"amount=3.14159 asks for exactly that value.*amount=LOW..HIGH"):
+        model.sample(5, conditions={"amount": 3.14159})  # no real row repeats it
 
 
 def test_open_ended_ranges_and_a_date_naming_its_day(dated):

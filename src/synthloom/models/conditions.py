@@ -331,8 +331,14 @@ def sample_with_rejection(
                 budget = max(budget, needed)
     if found < n:
         names = ", ".join(check.column for check in checks)
+        exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
+        hint = "".join(
+            f"; {c.column}={c.low:g} asks for exactly that value, which the real rows may not repeat: give a "
+            f"range around it instead ({c.column}=LOW..HIGH)"
+            for c in exact[:1]
+        )
         raise ConditionError(
             f"only {found} of {n} rows met the conditions on {names} after drawing {drawn:,} rows "
-            f"(acceptance {found / drawn:.3%}); relax the conditions or ask for fewer rows"
+            f"(acceptance {found / drawn:.3%}); relax the conditions or ask for fewer rows{hint}"
         )
     return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
