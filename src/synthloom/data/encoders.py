@@ -974,6 +974,11 @@ def _as_declared(series: pd.Series, categories: dict[str, Any]) -> pd.Series:
     return series.astype(pd.CategoricalDtype(index, ordered=categories["ordered"]))
 
 
+def _nullable_integers(dtype: Any) -> bool:
+    """Whether ``dtype`` is one of pandas' nullable integers ("Int64", "UInt64")."""
+    return isinstance(dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(dtype)
+
+
 class CategoricalEncoder(ColumnEncoder):
     """Categorical, boolean and free-text columns as one-hot, missing values as their own category.
 
@@ -1025,6 +1030,8 @@ class CategoricalEncoder(ColumnEncoder):
         """Code of each value; unseen values go to the "other" slot, or to the most frequent level."""
         fallback = self.other_code if self.other_code is not None else 0
         present = series.notna().to_numpy()
+        if _nullable_integers(series.dtype):
+            series = series.astype(object)  # pandas maps nullable integers through floats: past 2**53, wrong
         mapped = series.map(self.index).to_numpy(dtype=np.float64, na_value=np.nan)
         codes = np.where(np.isnan(mapped), fallback, mapped).astype(np.int64)
         if not present.all():
@@ -1058,7 +1065,12 @@ class CategoricalEncoder(ColumnEncoder):
         if has_missing and self.dtype.startswith(("int", "uint")):
             return series.astype(np.float64)
         try:
-            return series.astype(self.dtype)
+            dtype = pd.api.types.pandas_dtype(self.dtype)
+            if _nullable_integers(dtype):
+                # nullable integers from the values themselves: through floats, codes past 2**53 collapsed
+                values = [None if pd.isna(value) else value for value in series]
+                return pd.Series(pd.array(values, dtype=dtype), index=series.index, name=series.name)
+            return series.astype(dtype)
         except (TypeError, ValueError):
             return series
 
