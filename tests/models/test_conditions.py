@@ -95,6 +95,13 @@ def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
         model.sample(5, conditions={"amount": 3.14159})  # no real row repeats it
 
 
+def test_an_open_ended_date_range_outside_the_data_is_refused_in_one_line(dated):
+    """``-c ts=2030-01-01..`` crashed writing the refusal (an infinite end shown as a stamp)."""
+    _, model = dated
+    with pytest.raises(ConditionError, match=r"\[.*, inf\] for column 'when' lies outside"):
+        model.sample(5, conditions={"when": ("2999-01-01", None)})
+
+
 def test_open_ended_ranges_and_a_date_naming_its_day(dated):
     from synthloom.sampling import parse_condition_options
 

@@ -287,7 +287,7 @@ def _to_number(column: str, value: Any, number_format: str | None = None) -> flo
 
 
 def _show(value: float, is_datetime: bool, zone: Any = None) -> str:
-    if not is_datetime:
+    if not is_datetime or not np.isfinite(value):  # an open end: "-inf" / "inf"
         return f"{value:g}"
     stamp = pd.Timestamp(round(value * 1e6), unit="us")  # whole microseconds: no float noise in the text
     return str(stamp if zone is None else stamp.tz_localize("UTC").tz_convert(zone))
