@@ -40,6 +40,7 @@ from synthloom.data.io import (
     atomic_path,
     atomic_write_text,
     csv_ready,
+    exact_whole_floats,
     table_format,
 )
 from synthloom.data.metadata import ColumnKind
@@ -150,7 +151,7 @@ class _TableWriter:
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
             mode = "w" if self._header else "a"
-            gapped = [name for name in self.integers if frame[name].dtype.kind == "f"]
+            gapped = [name for name in self.integers if exact_whole_floats(frame[name])]
             csv_ready(frame, gapped).to_csv(self.path, mode=mode, header=self._header, index=False)
             self._header = False
             return

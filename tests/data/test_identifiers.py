@@ -6,6 +6,7 @@ import pytest
 
 from synthloom import get_model, load
 from synthloom.data.metadata import Metadata
+from synthloom.errors import DataError
 
 
 def test_text_ids_keep_their_shape_and_are_new():
@@ -269,3 +270,27 @@ def test_integers_past_2_to_53_with_gaps_stay_exact(tmp_path, fmt):
     assert 0 < fake["account"].isna().mean() < 0.3
     assert fake["card"].dropna().isin(frame["card"].dropna()).all()
     assert fake["card"].nunique() > 30  # every level drawn (mapped through floats, all became one)
+
+
+def test_ids_that_cannot_count_on_past_the_largest_are_refused_not_wrapped():
+    """uint64 ids ending at 2**64 - 2 were drawn as 18446744073709551615, 0, 1, 2 ...: real ids again."""
+    ids = np.array([0, 1, 2, 3, *(2**64 - 2 - np.arange(60, dtype=np.uint64))], dtype=np.uint64)
+    frame = pd.DataFrame({"id": ids, "x": np.arange(64.0)})
+    kinds = {"columns": {"id": {"kind": "identifier"}}}
+    model = get_model("copula", random_state=0).fit(frame, metadata=kinds)
+    with pytest.raises(DataError, match=r"'id': new ids count on past the largest real id"):
+        model.sample(10)
+    assert model.sample(1)["id"].tolist() == [2**64 - 1]  # the one that fits
+
+
+def test_unsigned_ids_past_int64_with_gaps_in_a_csv_are_read_exactly(tmp_path):
+    """pandas reads them as text (blanks as ''): fit warned of '' as not a number, and sampling failed."""
+    from synthloom.data.io import read_table
+
+    path = tmp_path / "u.csv"
+    rows = [f"{18_446_744_073_709_000_000 + i if i % 5 else ''},{i}" for i in range(100)]
+    path.write_text("account,x\n" + "\n".join(rows) + "\n")
+    real = read_table(path)
+    assert real["account"].dtype == "UInt64" and real["account"].isna().sum() == 20
+    fake = get_model("copula", random_state=0).fit(real).sample(50, random_state=0)
+    assert fake["account"].dropna().gt(real["account"].max()).all()

@@ -223,3 +223,7 @@ def test_whole_float_labels_and_channels_last_images_are_taken_everywhere(tmp_pa
     back = read_images(write_image_dataset(images, np.arange(6) % 2, tmp_path / "out"))
     by_class = np.concatenate([images[0::2], images[1::2]])[..., 0]  # read back class by class
     np.testing.assert_allclose(back.images, by_class, atol=1 / 255)
+    # uint8 pixels, as PIL and Keras give them, are written as they are (they were scaled by 255 again)
+    pixels = (images * 255).round().astype(np.uint8)
+    again = read_images(write_image_dataset(pixels, np.arange(6) % 2, tmp_path / "pixels"))
+    np.testing.assert_allclose(again.images, by_class, atol=1 / 255)

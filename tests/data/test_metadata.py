@@ -317,6 +317,8 @@ def test_times_of_day_to_the_minute_are_times_and_scores_are_not():
     kinds = Metadata.infer(frame).columns
     assert (kinds["start"].kind, kinds["start"].datetime_format) == ("datetime", "%H:%M")
     assert kinds["score"].kind == "categorical"
+    ratios = pd.DataFrame({"screen": rng.choice(["16:09", "04:03", "21:09", "16:10"], 300)})
+    assert Metadata.infer(ratios).columns["screen"].kind == "categorical"  # a few values: no clock
     model = get_model("copula", random_state=0).fit(frame)
     asked = model.sample(30, conditions={"start": ("10:00", "12:00")}, random_state=0)["start"]
     assert asked.str.fullmatch(r"1[01]:\d\d|12:00").all()

@@ -24,7 +24,7 @@ import pandas as pd
 
 from synthloom.data.encoders import ColumnEncoder
 from synthloom.data.metadata import ColumnSpec
-from synthloom.errors import DataWarning
+from synthloom.errors import DataError, DataWarning
 
 _DIGITS = "0123456789"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -477,6 +477,13 @@ class IdentifierEncoder(ColumnEncoder):
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
             unsigned = pd.api.types.is_unsigned_integer_dtype(pd.api.types.pandas_dtype(self.dtype))
+            last = self.start + first_row + n - 1
+            if last > np.iinfo(np.uint64 if unsigned else np.int64).max:  # they would wrap to 0, 1, ...
+                raise DataError(
+                    f"column {self.name!r}: new ids count on past the largest real id, {self.start - 1}, and "
+                    f"{n:,} more do not fit in {self.dtype}; declare the column's kind 'categorical' or give "
+                    "it as text"
+                )
             counted = (
                 np.uint64(self.start) + rows if unsigned else np.int64(self.start) + rows.astype(np.int64)
             )

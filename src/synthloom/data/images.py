@@ -275,7 +275,11 @@ def _to_uint8(images: np.ndarray) -> np.ndarray:
 def _for_pil(images: np.ndarray) -> np.ndarray:
     """(N, H, W), (N, C, H, W) or (N, H, W, C) in [0, 1] -> (N, H, W) or (N, H, W, 3) uint8, as PIL wants
     them."""
-    pixels = _to_uint8(channels_first(np.asarray(images)))
+    images = np.asarray(images)
+    if images.dtype == np.uint8:  # pixels already
+        pixels = channels_first(images)
+    else:  # uint16 pixels on [0, 1] first, as they are read
+        pixels = _to_uint8(unit_pixels(channels_first(images)))
     if pixels.ndim == 4 and pixels.shape[1] == 1:  # PIL has no (H, W, 1) image: one channel is L mode
         return pixels[:, 0]
     return pixels.transpose(0, 2, 3, 1) if pixels.ndim == 4 else pixels

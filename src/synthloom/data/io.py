@@ -247,6 +247,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         # whole numbers with gaps past 2**53 (account numbers), which pandas reads as floats: every digit
         # past a float's lost
         wide = [n for n in whole if frame[n].dtype.kind == "f" and frame[n].abs().max() >= 2**53]
+        wide += [n for n in frame.columns if frame[n].dtype == object and _digits_past_int64(frame[n])]
         if codes or flags or wide:
             read = list(dict.fromkeys([*codes, *flags, *wide]))
             text = pd.read_csv(path, sep=sep, encoding=encoding, usecols=read, dtype=str, low_memory=False)
@@ -270,7 +271,7 @@ def _exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
     """Whole numbers written as ``text`` as pandas' nullable integers (``UInt64`` past int64's range),
     exact; ``read`` (pandas' floats) where some value is not written as a whole number."""
     try:
-        values = [None if pd.isna(v) else int(v) for v in text]
+        values = [None if pd.isna(v) or not str(v).strip() else int(v) for v in text]
     except ValueError:  # "1e19": not digits
         return read
     widest = max((abs(v) for v in values if v is not None), default=0)
@@ -279,6 +280,15 @@ def _exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
         return pd.Series(pd.array(values, dtype=dtype), index=text.index, name=text.name)
     except (OverflowError, TypeError, ValueError):  # negative and past int64, or past 2**64
         return read
+
+
+def _digits_past_int64(column: pd.Series) -> bool:
+    """Whether a column pandas left as text holds whole numbers past int64 (uint64 account numbers, which
+    with a gap it reads as text), without a leading zero (a code, kept as text)."""
+    present = column.dropna().astype(str).str.strip()
+    present = present[present != ""]
+    digits = present.str.fullmatch(r"[1-9]\d{18,19}")
+    return bool(len(present)) and bool(digits.all())
 
 
 def _code_columns(path: Path, sep: str, encoding: str, whole: list[str]) -> list[str]:
@@ -396,14 +406,13 @@ def csv_ready(frame: pd.DataFrame, gapped: list[str] | None = None) -> pd.DataFr
 
 def _gapped_whole_columns(frame: pd.DataFrame) -> list[str]:
     """The float columns of ``frame`` holding whole numbers and missing values (see ``csv_ready``)."""
-    return [
-        name
-        for name in frame.columns
-        if pd.api.types.is_float_dtype(frame[name])
-        and frame[name].isna().any()
-        and whole_numbers(frame[name])
-        and frame[name].abs().max() < 2**53  # beyond, a float is not one whole number
-    ]
+    return [name for name in frame.columns if exact_whole_floats(frame[name]) and frame[name].isna().any()]
+
+
+def exact_whole_floats(column: pd.Series) -> bool:
+    """Whether a float column's values can be written as integers: whole, and exact in a float (beyond
+    2**53 a float is not one whole number)."""
+    return pd.api.types.is_float_dtype(column) and whole_numbers(column) and column.abs().max() < 2**53
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

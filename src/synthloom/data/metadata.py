@@ -514,6 +514,9 @@ _DATETIME_FORMATS = (
 STAMP_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offset>Z|[+-]\d\d:?\d\d)$")
 
 
+MIN_CLOCK_TIMES = 12  # distinct "HH:MM" values from which a column is times of day
+
+
 def _guess_datetime_format(text: pd.Series) -> str | None:
     """The first common format that parses every one of (up to) 200 sampled values, else None.
 
@@ -536,8 +539,9 @@ def _guess_datetime_format(text: pd.Series) -> str | None:
         utc = offset == "Z" or offset.lstrip("+-").replace(":", "") == "0000"
         return fmt + (offset if utc and text.str.endswith(offset).all() else "%z")
     found = _first_matching_format(sample)
-    if found is None and sample.str.fullmatch(r"\d\d:\d\d").all():
-        # a time of day to the minute written with two digits each ("09:30"; "3:1" could be a score)
+    if found is None and sample.str.fullmatch(r"\d\d:\d\d").all() and sample.nunique() >= MIN_CLOCK_TIMES:
+        # a time of day to the minute written with two digits each ("09:30"; "3:1" could be a score, and a
+        # few values such as "16:09" a ratio)
         parsed = pd.to_datetime(plain_text(sample), format="%H:%M", errors="coerce")
         return "%H:%M" if parsed.notna().all() else None
     return found
