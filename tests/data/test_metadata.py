@@ -330,3 +330,16 @@ def test_fit_takes_the_metadata_as_its_json_dict():
     kinds = {"columns": {"zip": {"kind": "identifier"}}}
     model = get_model("copula", random_state=0).fit(frame, metadata=kinds)
     assert model.metadata_.columns["zip"].kind == ColumnKind.IDENTIFIER
+
+
+def test_dates_all_before_1677_are_dates():
+    """Birth dates of the 1600s (all before pandas' nanosecond range) were identifiers drawn by shape
+    ("9098-22-47")."""
+    rng = np.random.default_rng(0)
+    years, months, days = rng.integers(0, 70, 300), rng.integers(1, 13, 300), rng.integers(1, 29, 300)
+    born = [f"16{y:02d}-{m:02d}-{d:02d}" for y, m, d in zip(years, months, days, strict=True)]
+    frame = pd.DataFrame({"born": born, "x": rng.normal(size=300)})
+    assert Metadata.infer(frame).columns["born"].datetime_format == "%Y-%m-%d"
+    drawn = get_model("copula", random_state=0).fit(frame).sample(50, random_state=0)["born"]
+    assert pd.to_datetime(drawn, format="%Y-%m-%d", errors="coerce").isna().all()  # past pandas' range...
+    assert drawn.str.fullmatch(r"16[0-6]\d-(0[1-9]|1[0-2])-\d\d").all()  # ...but real dates of the 1600s

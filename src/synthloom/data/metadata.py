@@ -593,12 +593,14 @@ def _with_far_stamps(stamps: pd.Series, unread: pd.Series, datetime_format: str 
 
 def _first_matching_format(sample: pd.Series) -> str | None:
     """The first of ``_DATETIME_FORMATS`` that parses every value of ``sample``, else None."""
+    # numeric dates ("1600-03-05", "05/03/1600") may all lie outside pandas' 1677 - 2262
+    dated = bool(sample.astype(str).str.match(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}").all())
     for fmt in _DATETIME_FORMATS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed = pd.to_datetime(plain_text(sample), format=fmt, errors="coerce")
-            # stamps past 2262 among them (an open end, "2300-01-01"): read again, to the microsecond
-            if parsed.notna().any() and parsed.isna().any():
+            # stamps outside it among them (an open end, "2300-01-01"): read again, to the microsecond
+            if (dated or parsed.notna().any()) and parsed.isna().any():
                 parsed = read_stamps(plain_text(sample), fmt)
         if parsed.notna().all():
             return fmt
