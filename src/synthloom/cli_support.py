@@ -53,6 +53,32 @@ def source_name(data: str) -> str:
     return data if bundled_kind(data) is not None else str(Path(data).resolve())
 
 
+def image_split(source: str, holdout: float, images: Any) -> dict[str, Any]:
+    """What a fit's hold-out split of ``images`` (an ``ImageData`` read from ``source``) is, as a model file
+    keeps it: the share, the split's seed, and which images (a digest of their pixels, their count, where
+    they were read), so that scoring the same images later scores the ones held out."""
+    from synthloom.data.images import SPLIT_SEED
+
+    return {
+        "source": source_name(source),
+        "holdout": holdout,
+        "seed": SPLIT_SEED,
+        "fingerprint": images.fingerprint(),
+        "images": len(images.images),
+    }
+
+
+def fitted_images(split: dict[str, Any] | None, source: str, images: Any) -> str:
+    """Whether ``images`` read from ``source`` are those a fit with ``split`` (``image_split``) read:
+    "same" (the same pixels, wherever read from), "changed" (read from the same place, but other pixels
+    now), or "other" (other images, or no split kept)."""
+    if split is None:
+        return "other"
+    if split.get("fingerprint", "") == images.fingerprint():
+        return "same"
+    return "changed" if split["source"] == source_name(source) else "other"
+
+
 def bundled_kind(source: str) -> str | None:
     """ "table" or "images" when ``source`` names a bundled data set (a name without a file extension that
     is no path here), None for a file or folder."""

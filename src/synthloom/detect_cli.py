@@ -21,8 +21,9 @@ from synthloom.cli_support import (
     SeedOption,
     bundled_kind,
     console,
+    fitted_images,
+    image_split,
     load_input,
-    source_name,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError
@@ -70,7 +71,7 @@ class Samples:
     labelled_by: str = ""
     files: list[str] | None = None  # images read from a folder: the file of each
     index: np.ndarray | None = None  # images read from an .npz or a bundled set: the position of each
-    fingerprint: tuple[str, int] | None = None  # images read to fit on: their digest and count
+    split: dict[str, Any] | None = None  # images read to fit on: their split (``image_split``)
     normal_classes: list[Any] | None = None  # the classes --normal-digits named
 
     def require(self, source: str, label: int, why: str) -> None:
@@ -164,16 +165,16 @@ def _read_image_samples(
     if not len(index):
         raise DataError(f"{source}: a hold-out share of {holdout} leaves no image to score; raise --holdout")
     position = index if data.files is None else None  # a file names its image; else its place in the source
-    fingerprint = (data.fingerprint(), len(data.images)) if part == "train" else None
+    split = image_split(source, holdout or 0.0, data) if part == "train" else None
     if normal is None:
-        return Samples(found.images, None, files=found.files, index=position, fingerprint=fingerprint)
+        return Samples(found.images, None, files=found.files, index=position, split=split)
     if found.labels is None:
         raise DataError(f"{source}: the images have no classes, so --normal-digits cannot select normal ones")
     classes = _normal_classes(normal, found)
     anomalous = ~np.isin(found.named_labels(), classes)
     labelled_by = f"by --normal-digits {normal}"
     return Samples(
-        found.images, anomalous.astype(np.int64), labelled_by, found.files, position, fingerprint, classes
+        found.images, anomalous.astype(np.int64), labelled_by, found.files, position, split, classes
     )
 
 
@@ -243,14 +244,9 @@ def fit_command(
         params["max_minutes"] = max_minutes
     console.print(f"fitting ganomaly on {len(normal):,} normal samples")
     detector = GANomaly(**params).fit(normal)
-    if samples.fingerprint is not None:  # `detect score` of these images scores the same hold-out
-        detector.training_split_ = {
-            "source": source_name(data),
-            "holdout": holdout,
-            "fingerprint": samples.fingerprint[0],
-            "images": samples.fingerprint[1],
-            "normal": None if samples.normal_classes is None else [str(c) for c in samples.normal_classes],
-        }
+    if samples.split is not None:  # `detect score` of these images scores the same hold-out
+        classes = None if samples.normal_classes is None else [str(c) for c in samples.normal_classes]
+        detector.training_split_ = {**samples.split, "normal": classes}
     detector.save(output)
     last = detector.loss_history_[-1]
     shown = "  ".join(f"{k}={v:.3f}" for k, v in last.items() if k != "epoch")
@@ -348,8 +344,8 @@ def _scored_holdout(
         if holdout is not None:
             return holdout, None
         return (DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0), None
-    same = split.get("fingerprint", "") == images.fingerprint()
-    if not same and split["source"] == source_name(data):
+    state = fitted_images(split, data, images)
+    if state == "changed":
         count = split.get("images")
         console.print(
             f"[yellow]warning:[/] {data}: changed since `detect fit` read it ({count} images then, "
@@ -357,7 +353,7 @@ def _scored_holdout(
             "unless --holdout is given: training images among them score as more normal",
             highlight=False,
         )
-    if not same:
+    if state != "same":
         return (0.0 if holdout is None else holdout), None
     scored = float(split["holdout"]) if holdout is None else holdout
     if scored == 0 or scored > split["holdout"]:

@@ -16,8 +16,9 @@ from synthloom.cli_support import (
     MaxMinutesOption,
     SeedOption,
     console,
+    fitted_images,
+    image_split,
     main_process_speaks,
-    source_name,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning
@@ -114,10 +115,9 @@ def fit_command(
 
 def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, dict[str, Any]]:
     """The images ``image fit`` trains ``generator`` on: those of ``source`` it does not hold out, checked
-    before the fit starts; and what defines the split (the share, the split's seed, and which images: a
-    digest of their pixels and their count, as `detect fit` keeps them), so `image evaluate` judges the
-    model on the images it never saw."""
-    from synthloom.data.images import SPLIT_SEED, holdout_split, read_images
+    before the fit starts; and the split (``image_split``), so `image evaluate` judges the model on the
+    images it never saw."""
+    from synthloom.data.images import holdout_split, read_images
     from synthloom.models.image_base import check_image_shape
 
     real = read_images(source)
@@ -128,14 +128,7 @@ def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, 
             f"{source}: {generator.model_name} needs at least {generator.min_images} training images; "
             f"{len(train.images)} given, {len(test.images)} held out for evaluation (--holdout {holdout:g})"
         )
-    split = {
-        "source": source_name(source),
-        "holdout": holdout,
-        "seed": SPLIT_SEED,
-        "fingerprint": real.fingerprint(),
-        "images": len(real.images),
-    }
-    return train, split
+    return train, image_split(source, holdout, real)
 
 
 @image_app.command("sample")
@@ -364,8 +357,8 @@ def _evaluated_holdout(
     if holdout is not None:
         holdout_indices(0, holdout)  # a share outside [0, 1) is refused before any warning
     split = getattr(generator, "training_split_", None)
-    same = split is not None and split["fingerprint"] == real.fingerprint()
-    if split is not None and not same and split["source"] == source_name(source):
+    state = fitted_images(split, source, real)
+    if state == "changed":
         warnings.warn(
             f"{source}: changed since `image fit` read it ({split['images']} images then, "
             f"{len(real.images)} now), so the images {model_file} was trained on are not known: some of "
@@ -373,7 +366,7 @@ def _evaluated_holdout(
             DataWarning,
             stacklevel=2,
         )
-    if not same:
+    if state != "same":
         return (DEFAULT_HOLDOUT if holdout is None else holdout), SPLIT_SEED
     fitted, seed, count = float(split["holdout"]), int(split["seed"]), len(real.images)
     if fitted == 0 and holdout is None:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthloom.data.metadata import LEADING_ZERO, check_column_names
+from synthloom.data.metadata import FLOAT_EXACT_LIMIT, LEADING_ZERO, check_column_names
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
@@ -246,7 +246,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         codes = [*text_columns, *_code_columns(path, sep, encoding, whole)]
         # whole numbers with gaps past 2**53 (account numbers), which pandas reads as floats: every digit
         # past a float's lost
-        wide = [n for n in whole if frame[n].dtype.kind == "f" and frame[n].abs().max() >= 2**53]
+        wide = [n for n in whole if frame[n].dtype.kind == "f" and frame[n].abs().max() >= FLOAT_EXACT_LIMIT]
         wide += [n for n in frame.columns if frame[n].dtype == object and _digits_past_int64(frame[n])]
         if codes or flags or wide:
             read = list(dict.fromkeys([*codes, *flags, *wide]))
@@ -412,7 +412,9 @@ def _gapped_whole_columns(frame: pd.DataFrame) -> list[str]:
 def exact_whole_floats(column: pd.Series) -> bool:
     """Whether a float column's values can be written as integers: whole, and exact in a float (beyond
     2**53 a float is not one whole number)."""
-    return pd.api.types.is_float_dtype(column) and whole_numbers(column) and column.abs().max() < 2**53
+    if not (pd.api.types.is_float_dtype(column) and whole_numbers(column)):
+        return False
+    return bool(column.abs().max() < FLOAT_EXACT_LIMIT)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
