@@ -60,6 +60,9 @@ from synthloom.models.conditions import MissingCondition, RangeCondition, _as_ra
 MAX_GAPLESS_SHARE = 0.05
 # The high side of an inequality with at most this many distinct real values is drawn among them.
 INEQUALITY_LEVELS = 50
+# An inequality's high side whose maximum at least this share of rows holds, far above every other value
+# (an open end: "2300-01-01", "9999-12-31"), keeps it exactly instead of as a gap from the low side.
+SENTINEL_SHARE = 0.01
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
 
@@ -366,6 +369,7 @@ class Inequality(Constraint):
         self.high_range_ = [float(present.min()), float(present.max())] if present.size else [0.0, 0.0]
         levels = np.unique(present)
         self.high_levels_ = levels.tolist() if levels.size <= INEQUALITY_LEVELS else None
+        self.high_sentinel_ = None if self.high_missing_ else _sentinel(present)
 
     def can_transform(self, data: pd.DataFrame) -> bool:
         """Whether the generator can learn the gap: ``low`` is missing while ``high`` is present in few rows
@@ -393,8 +397,14 @@ class Inequality(Constraint):
         return max(self.low_info_.step or 1.0, self.high_info_.step or 1.0)
 
     def gap(self, data: pd.DataFrame) -> pd.Series:
-        """``(high - low) / unit`` for the real table: what the generator learns in ``high``'s place."""
+        """``(high - low) / unit`` for the real table: what the generator learns in ``high``'s place.
+
+        An open end (``high_sentinel_``) is a missing gap: as a gap it would be a spread of distances to
+        the far value, drawn back as dates near it (2297-03-12) and unlinked from the rows' other columns.
+        """
         low, high = self.low_info_.numbers(data[self.low]), self.high_info_.numbers(data[self.high])
+        if self.high_sentinel_ is not None:
+            high = np.where(high == self.high_sentinel_, np.nan, high)
         gap = (high - low) / self._unit()
         decimals = [d for d in (self.low_info_.decimals, self.high_info_.decimals) if d is not None]
         gap = np.round(gap, max(decimals)) if decimals else gap  # float noise off: 0.30000000000000004
@@ -415,6 +425,8 @@ class Inequality(Constraint):
         high = np.maximum(self.high_info_.nearest(high), lowest)
         if self.high_levels_ is not None:
             high = _nearest_level_above(np.asarray(self.high_levels_), high, lowest)
+        if self.high_sentinel_ is not None:  # a missing gap beside a known low side is the open end
+            high = np.where(np.isnan(gap) & ~np.isnan(low), self.high_sentinel_, high)
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def repair(self, frame: pd.DataFrame) -> None:
@@ -453,6 +465,7 @@ class Inequality(Constraint):
             "range": self.high_range_,
             "levels": self.high_levels_,
             "missing": self.high_missing_,
+            "sentinel": self.high_sentinel_,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -461,6 +474,19 @@ class Inequality(Constraint):
         self.high_range_ = list(state["range"])
         self.high_levels_ = state.get("levels")  # files written before levels were kept: none
         self.high_missing_ = bool(state.get("missing", True))  # before: the draws tell
+        self.high_sentinel_ = state.get("sentinel")  # files written before open ends were kept: none
+
+
+def _sentinel(values: np.ndarray) -> float | None:
+    """The maximum of ``values`` when it marks an open end: held by ``SENTINEL_SHARE`` of them (two at
+    least), and further above the next value than the rest of the values spread (so a cap that many rows
+    reach, a credit limit of 50,000 beside 49,000, is not one)."""
+    top = values.max(initial=-np.inf)
+    at_top = values == top
+    if at_top.sum() < max(2, SENTINEL_SHARE * values.size) or at_top.all():
+        return None
+    rest = values[~at_top]
+    return float(top) if top - rest.max() > rest.max() - rest.min() else None
 
 
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
