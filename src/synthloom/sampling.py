@@ -40,7 +40,6 @@ from synthloom.data.io import (
     atomic_path,
     atomic_write_text,
     csv_ready,
-    exact_whole_floats,
     table_format,
 )
 from synthloom.data.metadata import ColumnKind
@@ -151,8 +150,7 @@ class _TableWriter:
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
             mode = "w" if self._header else "a"
-            gapped = [name for name in self.integers if exact_whole_floats(frame[name])]
-            csv_ready(frame, gapped).to_csv(self.path, mode=mode, header=self._header, index=False)
+            csv_ready(frame, self.integers).to_csv(self.path, mode=mode, header=self._header, index=False)
             self._header = False
             return
         self.schema = self.schema or arrow_schema(frame)

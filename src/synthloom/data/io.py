@@ -388,16 +388,20 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
 
 
-def csv_ready(frame: pd.DataFrame, gapped: list[str] | None = None) -> pd.DataFrame:
-    """``frame`` as it should read in a CSV: an integer column with gaps, which pandas holds as floats,
-    written "85", not "85.0" (``gapped``: such columns, as a model knows them; without, the float columns
-    holding whole numbers and gaps: a float column without gaps stays written as floats, so a sample asked
-    for ``amount=0..0`` reads as floats). An empty column pandas named for an empty header ("Unnamed: 6",
-    from a separator at the end of every line) is written with its header empty again, as the real file
-    has it.
+def csv_ready(frame: pd.DataFrame, integers: Sequence[str] | None = None) -> pd.DataFrame:
+    """``frame`` as it should read in a CSV: whole numbers that pandas holds as floats (an integer column
+    with gaps, or one a float column grew into) written "85", not "85.0". ``integers``: the columns known to
+    hold whole numbers (a model's integer columns, the real table's whole-number columns), each written so
+    where its values are exact whole floats; without, the float columns holding whole numbers and gaps (a
+    float column without gaps stays written as floats, so a sample asked for ``amount=0..0`` reads as
+    floats). An empty column pandas named for an empty header ("Unnamed: 6", from a separator at the end of
+    every line) is written with its header empty again, as the real file has it.
     """
-    gapped = _gapped_whole_columns(frame) if gapped is None else gapped
-    ready = frame.astype(dict.fromkeys(gapped, "Int64")) if gapped else frame
+    if integers is None:
+        whole = _gapped_whole_columns(frame)
+    else:
+        whole = [name for name in integers if exact_whole_floats(frame[name])]
+    ready = frame.astype(dict.fromkeys(whole, "Int64")) if whole else frame
     names = [
         "" if name == f"Unnamed: {i}" and ready[name].isna().all() else name for i, name in enumerate(ready)
     ]
@@ -417,13 +421,14 @@ def exact_whole_floats(column: pd.Series) -> bool:
     return bool(column.abs().max() < FLOAT_EXACT_LIMIT)
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` as CSV or Parquet (by extension), atomically."""
+def write_table(frame: pd.DataFrame, path: str | Path, integers: Sequence[str] | None = None) -> Path:
+    """Write ``frame`` as CSV or Parquet (by extension), atomically; a CSV writes ``integers`` (columns
+    known to hold whole numbers) "85", not "85.0", where pandas holds them as floats (``csv_ready``)."""
     path = Path(path)
     fmt = table_format(path)
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            csv_ready(frame).to_csv(tmp, index=False)
+            csv_ready(frame, integers).to_csv(tmp, index=False)
         else:
             frame.to_parquet(tmp, index=False)
     return path
