@@ -255,7 +255,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
                 if name in codes:
                     frame[name] = text[name]
                 elif name in wide:
-                    frame[name] = _exact_integers(text[name], frame[name])
+                    frame[name] = exact_integers(text[name], frame[name])
                 elif not set(text[name].dropna()) <= {"True", "False"}:
                     frame[name] = text[name]
         return frame
@@ -267,7 +267,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         raise DataError(f"{path}: not a well-formed CSV ({str(exc).splitlines()[0]})") from None
 
 
-def _exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
+def exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
     """Whole numbers written as ``text`` as pandas' nullable integers (``UInt64`` past int64's range),
     exact; ``read`` (pandas' floats) where some value is not written as a whole number."""
     try:
