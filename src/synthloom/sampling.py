@@ -250,7 +250,9 @@ def sample_to_file(
     """Sample ``n`` rows into one CSV or Parquet file, ``chunk_rows`` at a time, with a progress bar.
 
     The file is renamed into place only once complete. For outputs too large to redo after an
-    interruption, write a folder of parts with ``sample_to_parts``.
+    interruption, write a folder of parts with ``sample_to_parts``. Columns are written as ``write_table``
+    writes them: the model's integer columns as whole numbers in a CSV; an empty column of an empty CSV
+    header with its header empty in a CSV, named "Unnamed: N" (pandas' name) in Parquet.
 
     Example:
         >>> sample_to_file(model, 1_000_000, "synthetic.parquet", seed=0)

@@ -423,7 +423,15 @@ def exact_whole_floats(column: pd.Series) -> bool:
 
 def write_table(frame: pd.DataFrame, path: str | Path, integers: Sequence[str] | None = None) -> Path:
     """Write ``frame`` as CSV or Parquet (by extension), atomically; a CSV writes ``integers`` (columns
-    known to hold whole numbers) "85", not "85.0", where pandas holds them as floats (``csv_ready``)."""
+    known to hold whole numbers) "85", not "85.0", where pandas holds them as floats (``csv_ready``).
+
+    An empty column pandas named for an empty CSV header ("Unnamed: 6", from a separator at the end of
+    every line) is kept in both formats, as the table has it: a CSV writes its header empty again; Parquet,
+    whose columns need distinct names (two empty ones could not be told apart), keeps pandas' name for it,
+    the name reading the CSV gives it. Either file then reads back (``read_table``) as the same table, with
+    the columns of the real table and of a model learned from it (dropped, a Parquet sample would lack a
+    column its CSV twin and the real table have).
+    """
     path = Path(path)
     fmt = table_format(path)
     with atomic_path(path) as tmp:
