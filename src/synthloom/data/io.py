@@ -64,9 +64,15 @@ def usual_permissions(path: Path) -> None:
 def check_writable(target: str | Path, folder: bool = False) -> Path:
     """``target`` as a Path, or a ``ConfigError`` when it cannot be written: a folder where a file is
     wanted (or a file where a ``folder`` is), or a path under a file. Commands check every output before
-    the first is written, so a bad one leaves nothing behind.
+    the first is written, so a bad one leaves nothing behind. "-" is refused: it asks for standard output,
+    which only ``synthloom sample -o -`` writes (a file or folder named "-" is a mistake).
     """
     target = Path(target)
+    if str(target) == "-":
+        raise ConfigError(
+            "-: standard output takes only the CSV rows of `synthloom sample -o -`; give a file or folder "
+            "name"
+        )
     if target.exists() and target.is_dir() != folder:
         wanted = "a folder" if folder else "the path of a file"
         raise ConfigError(f"{target}: is {'a file' if folder else 'a folder'}; give {wanted} to write")
