@@ -119,6 +119,24 @@ def test_ids_of_added_rows_are_new_and_unique_per_class_or_conditional(three_cla
         assert both["ref"].iloc[len(real) :].str.fullmatch(r"R\d{3}").all()
 
 
+def test_added_ids_past_2_to_53_with_gaps_stay_exact_and_unique(three_classes) -> None:
+    """Ids with gaps (Int64 near 2**62, UInt64 past int64) went through floats where gaps were set, which
+    rounded neighbouring ids onto one: dozens repeated in the output."""
+    n = len(three_classes)
+    real = three_classes.assign(
+        account_id=pd.array([None if i % 7 == 0 else 2**62 + i for i in range(n)], dtype="Int64"),
+        card_id=pd.array([None if i % 5 == 0 else 2**63 + i for i in range(n)], dtype="UInt64"),
+    )
+    for per_class in (True, False):
+        both = augment(
+            real, "label", "copula", rows_per_class={3: 200, 2: 200}, per_class=per_class, random_state=0
+        )
+        for name in ("account_id", "card_id"):
+            assert both[name].dtype == real[name].dtype, (name, per_class)
+            assert both[name].iloc[len(real) :].isna().any(), (name, per_class)  # gaps drawn, as real ones
+            assert both[name].dropna().is_unique, (name, per_class)
+
+
 def test_a_fitted_generator_is_sampled_conditionally(default_frame) -> None:
     from synthloom import get_model
 

@@ -37,6 +37,36 @@ def test_writes_real_then_marked_synthetic_rows(tmp_path, real_csv, default_fram
     assert f"{len(fake):,} synthetic rows" in result.output
 
 
+def test_whole_numbers_are_written_whole_as_sample_writes_them(tmp_path) -> None:
+    """A whole-number column pandas holds as floats (written "2.0") came out "4.0" from ``augment``, where
+    ``sample`` of a model fitted on the same file writes "4"; a float column stays floats."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    real = tmp_path / "real.csv"
+    pd.DataFrame(
+        {
+            "kids": rng.integers(0, 5, 60).astype(float),
+            "amount": rng.normal(size=60).round(2) + 0.001,
+            "y": ["a"] * 40 + ["b"] * 20,
+        }
+    ).to_csv(real, index=False)
+    assert "2.0" in real.read_text()
+    augmented, model, sampled = tmp_path / "aug.csv", tmp_path / "m.synthloom", tmp_path / "fake.csv"
+    steps = [
+        ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(augmented)],
+        ["fit", str(real), "-m", "copula", "-o", str(model)],
+        ["sample", str(model), "-n", "20", "-o", str(sampled)],
+    ]
+    for args in steps:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    for path in (augmented, sampled):
+        text = pd.read_csv(path, dtype=str)
+        assert text["kids"].str.fullmatch(r"\d").all(), path.name  # real rows and synthetic ones
+        assert not text["amount"].str.fullmatch(r"-?\d+").all(), path.name
+
+
 def test_added_rows_keep_the_rules_and_kinds_given_as_files(tmp_path, real_csv, default_frame) -> None:
     """``augment`` took no rules: added rows broke what ``fit --constraints`` keeps (balances over 1,500)."""
     import json

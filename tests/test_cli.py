@@ -119,6 +119,45 @@ def test_outputs_that_cannot_be_written_are_refused_in_one_line(tmp_path, real_c
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "runs"] and not list(folder.iterdir())
 
 
+def test_sample_to_standard_output_writes_the_csv_rows_and_nothing_else(tmp_path, model_file):
+    """``-o -`` made a folder of parts named "-"; it writes the CSV a .csv file gets, progress and the
+    closing line on stderr, and a reader that stops early (``| head``) stops it quietly."""
+    command = [sys.executable, "-m", "synthloom", "sample", str(model_file), "-n"]
+    piped = subprocess.run([*command, "50", "-o", "-", "--seed", "3"], capture_output=True, cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert invoke("sample", model_file, "-n", "50", "-o", tmp_path / "f.csv", "--seed", "3").exit_code == 0
+    assert piped.stdout == (tmp_path / "f.csv").read_bytes()
+    assert b"wrote 50 synthetic rows to standard output" in piped.stderr
+    reader = subprocess.Popen(
+        [*command, "300000", "-o", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+    )
+    assert reader.stdout.readline() == b"default,student,balance,income\n"
+    reader.stdout.close()  # as `| head -1` does
+    errors = reader.stderr.read()
+    assert reader.wait(timeout=300) == 141 and b"Traceback" not in errors, errors
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.csv"]
+
+
+def test_standard_output_is_refused_where_it_takes_no_csv_rows(tmp_path, real_csv, model_file, monkeypatch):
+    """Every other output named "-" made a file or folder "-": one line instead, before any work."""
+    monkeypatch.chdir(tmp_path)
+    assert_user_error(
+        invoke("sample", model_file, "-n", "5", "-o", "-", "--format", "parquet"), "give a .parquet file"
+    )
+    for args in (
+        ["fit", real_csv, "-m", "copula", "-o", "-"],
+        ["augment", real_csv, "-t", "default", "-m", "copula", "-o", "-"],
+        ["evaluate", real_csv, real_csv, "--report", "-"],
+        ["image", "sample", model_file, "-o", "-"],
+        ["image", "fit", tmp_path, "-o", "-"],
+        ["demo", "--model", "copula", "--out", "-"],
+    ):
+        assert_user_error(
+            invoke(*args), "-: standard output takes only the CSV rows of `synthloom sample -o -`"
+        )
+    assert not list(tmp_path.iterdir())
+
+
 def test_evaluate_checks_every_output_before_writing_the_first(tmp_path, real_csv):
     (tmp_path / "afile").write_text("x")
     outputs = ("--json", tmp_path / "ev.json", "--report", tmp_path / "afile" / "r.html")

@@ -405,3 +405,28 @@ def test_a_header_with_empty_names_is_written_back_with_them(tmp_path):
     named = pd.DataFrame({"Unnamed: 0": range(100), "x": rng.normal(size=100)})
     again = sample_to_file(get_model("copula", random_state=0).fit(named), 5, tmp_path / "named.csv")
     assert again.read_text().splitlines()[0] == "Unnamed: 0,x"
+
+
+def test_parquet_keeps_the_empty_columns_of_empty_headers_under_pandas_name(tmp_path):
+    """Parquet cannot hold two empty names, so the empty columns a CSV writes with empty headers keep
+    pandas' "Unnamed: N" there: CSV and Parquet outputs, sampled or written, read back as one table."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from synthloom import get_model
+    from synthloom.data.io import read_table, write_table
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "real.csv"
+    path.write_text("a,b,,\n" + "".join(f"{i},{rng.normal():.3f},,\n" for i in range(100)))
+    real = read_table(path)
+    model = get_model("copula", random_state=0).fit(real)
+    for write in (
+        lambda out: write_table(real, out),
+        lambda out: sample_to_file(model, 20, out, seed=1),
+    ):
+        as_csv, as_parquet = write(tmp_path / "t.csv"), write(tmp_path / "t.parquet")
+        assert as_csv.read_text().splitlines()[0] == "a,b,,"
+        assert pq.read_schema(as_parquet).names == ["a", "b", "Unnamed: 2", "Unnamed: 3"]
+        pd.testing.assert_frame_equal(read_table(as_parquet), read_table(as_csv))

@@ -119,7 +119,7 @@ def augment_command(
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
     from synthloom.augmentation import augment, class_counts, evaluate_augmentation, plan_rows, with_progress
     from synthloom.data.constraints import load_constraints
-    from synthloom.data.io import check_outputs, write_table
+    from synthloom.data.io import check_outputs, whole_numbers, write_table
     from synthloom.data.metadata import Metadata
     from synthloom.registry import get_model
 
@@ -155,7 +155,9 @@ def augment_command(
             mark_synthetic=mark_synthetic,
             random_state=seed,
         )
-        write_table(both, output)
+        # as `synthloom sample` writes a model's integer columns: the real table's whole numbers stay
+        # whole ("4", not "4.0") where its synthetic rows are whole too
+        write_table(both, output, integers=[name for name in frame.columns if whole_numbers(frame[name])])
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")
         console.print("synthetic rows per class: " + ", ".join(f"{k}: {v:,}" for k, v in added.items()))

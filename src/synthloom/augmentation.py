@@ -259,16 +259,18 @@ def _new_ids(rows: pd.DataFrame, data: pd.DataFrame, meta: Metadata, seed: int) 
     rng = np.random.default_rng(seed)
     for name in meta.columns_of(ColumnKind.IDENTIFIER):
         encoder = IdentifierEncoder(name, meta.columns[name]).fit(data[name], rng)
-        ids = encoder.ids(0, len(rows)).to_numpy()
+        # kept in the ids' own dtype (Int64, UInt64): through numpy, a gap made ids past 2**53 floats, which
+        # rounded neighbouring ids onto one
+        ids = encoder.ids(0, len(rows)).set_axis(rows.index)
         # the real ids are at hand here: an added row holding one would repeat it in the table
         real, drawn = set(data[name].dropna()), len(ids)
         for _ in range(ID_REDRAWS):
-            clash = np.flatnonzero(pd.Series(ids).isin(real).to_numpy())
+            clash = np.flatnonzero(ids.isin(real).to_numpy())
             if not clash.size:
                 break
-            ids[clash] = encoder.ids(drawn, clash.size).to_numpy()  # ids of rows past the added ones
+            ids.iloc[clash] = encoder.ids(drawn, clash.size).to_numpy()  # ids of rows past the added ones
             drawn += clash.size
-        rows[name] = pd.Series(ids, index=rows.index).where(rows[name].notna())
+        rows[name] = ids.where(rows[name].notna())
     return rows
 
 

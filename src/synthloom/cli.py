@@ -2,11 +2,12 @@
 
 Exit codes: 0 success, 2 user error (one line on stderr says what to do), 1 a bug (with traceback),
 130 interrupted by Ctrl-C, 143 stopped by SIGTERM (outputs are written atomically, so nothing is left
-half-written).
+half-written), 141 when the reader of ``sample -o -`` (standard output) stopped early.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -174,7 +175,11 @@ def sample_command(
     rows: Annotated[str, typer.Option("--rows", "-n", help="Number of rows to generate.")],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="A .csv or .parquet file, or a folder for parts (see --format)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="A .csv or .parquet file, a folder for parts (see --format), or - for CSV on stdout.",
+        ),
     ],
     condition: Annotated[
         list[str] | None,
@@ -208,6 +213,7 @@ def sample_command(
         parse_row_count,
         sample_to_file,
         sample_to_parts,
+        sample_to_stream,
     )
     from synthloom.training.settings import check_precision
 
@@ -215,6 +221,9 @@ def sample_command(
     conditions = parse_condition_options(condition or [])
     if precision is not None:
         check_precision(precision)  # before the model is read, like the other options
+    to_stdout = str(output) == "-"  # CSV rows for a pipe; everything else then goes to stderr
+    if to_stdout and output_format not in (None, "csv"):
+        raise ConfigError("-o - writes CSV rows to standard output; give a .parquet file name for Parquet")
     single_file = output.suffix.lower() in TABLE_SUFFIXES
     if not single_file and output.suffix and not output.is_dir() and output_format is None:
         raise ConfigError(
@@ -231,6 +240,16 @@ def sample_command(
         if "precision" not in generator.get_params():
             raise ConfigError(f"{model_file}: this model has no precision setting; drop --precision")
         generator.precision = precision  # part files record it through the model's fingerprint
+    if to_stdout:
+        try:
+            sample_to_stream(generator, n, sys.stdout, seed=seed, conditions=conditions, console=err_console)
+        except BrokenPipeError:
+            # the reader stopped early (`| head`): stop quietly with 141 (128 + SIGPIPE), as `yes | head`
+            # does; stdout to /dev/null, so that Python's flush at exit does not fail on the closed pipe again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
+        err_console.print(f"wrote {n:,} synthetic rows to standard output")
+        return
     if single_file:
         sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
     else:

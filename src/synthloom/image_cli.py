@@ -92,7 +92,10 @@ def fit_command(
     Under `torchrun --nproc-per-node N -m synthloom image fit ...` the generator trains data-parallel;
     rank 0 prints and writes the model file.
     """
+    from synthloom.data.io import check_outputs
+
     main_process_speaks()
+    check_outputs(None, output, inputs=(data,))  # refused before minutes of training, not after
     cls = _image_model_class(model)
     params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
     if epochs is not None:

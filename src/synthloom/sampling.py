@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 import numpy as np
 import pandas as pd
@@ -40,7 +40,6 @@ from synthloom.data.io import (
     atomic_path,
     atomic_write_text,
     csv_ready,
-    exact_whole_floats,
     table_format,
 )
 from synthloom.data.metadata import ColumnKind
@@ -140,9 +139,10 @@ def integer_columns(model: BaseGenerator) -> list[str]:
 
 
 class _TableWriter:
-    """Appends frames to one CSV or Parquet file (Parquet: one row group per frame, one fixed schema)."""
+    """Appends frames to one CSV or Parquet file, or CSV to an open text stream (Parquet: one row group per
+    frame, one fixed schema)."""
 
-    def __init__(self, path: Path, fmt: str, schema: pa.Schema | None, integers: list[str]) -> None:
+    def __init__(self, path: Path | TextIO, fmt: str, schema: pa.Schema | None, integers: list[str]) -> None:
         self.path, self.fmt, self.schema = path, fmt, schema
         self.integers = integers  # the model's integer columns: whole numbers in every part, gaps or none
         self._parquet: pq.ParquetWriter | None = None
@@ -151,8 +151,7 @@ class _TableWriter:
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
             mode = "w" if self._header else "a"
-            gapped = [name for name in self.integers if exact_whole_floats(frame[name])]
-            csv_ready(frame, gapped).to_csv(self.path, mode=mode, header=self._header, index=False)
+            csv_ready(frame, self.integers).to_csv(self.path, mode=mode, header=self._header, index=False)
             self._header = False
             return
         self.schema = self.schema or arrow_schema(frame)
@@ -240,6 +239,26 @@ def _chunk_plan(seed: int, n: int, chunk_rows: int) -> list[Chunk]:
     ]
 
 
+def _sample_rows(
+    model: BaseGenerator,
+    n: int,
+    target: Path | TextIO,
+    fmt: str,
+    seed: int,
+    conditions: dict[str, Any] | None,
+    chunk_rows: int,
+    console: Console | None,
+) -> None:
+    """Draw ``n`` rows ``chunk_rows`` at a time into ``target`` (a file, or an open text stream for CSV),
+    with a progress bar on ``console``."""
+    with _progress(console) as progress:
+        task = progress.add_task("sample", total=n)
+        draw = _ChunkDrawer(model, conditions, seed)
+        frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
+        writer = _TableWriter(target, fmt, None, integer_columns(model))
+        _write_rows(writer, frames, lambda k: progress.advance(task, k))
+
+
 def sample_to_file(
     model: BaseGenerator,
     n: int,
@@ -252,20 +271,37 @@ def sample_to_file(
     """Sample ``n`` rows into one CSV or Parquet file, ``chunk_rows`` at a time, with a progress bar.
 
     The file is renamed into place only once complete. For outputs too large to redo after an
-    interruption, write a folder of parts with ``sample_to_parts``.
+    interruption, write a folder of parts with ``sample_to_parts``. Columns are written as ``write_table``
+    writes them: the model's integer columns as whole numbers in a CSV; an empty column of an empty CSV
+    header with its header empty in a CSV, named "Unnamed: N" (pandas' name) in Parquet.
 
     Example:
         >>> sample_to_file(model, 1_000_000, "synthetic.parquet", seed=0)
     """
     path = Path(path)
     fmt = table_format(path)
-    with atomic_path(path) as tmp, _progress(console) as progress:
-        task = progress.add_task("sample", total=n)
-        draw = _ChunkDrawer(model, conditions, seed)
-        frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
-        writer = _TableWriter(tmp, fmt, None, integer_columns(model))
-        _write_rows(writer, frames, lambda k: progress.advance(task, k))
+    with atomic_path(path) as tmp:
+        _sample_rows(model, n, tmp, fmt, seed, conditions, chunk_rows, console)
     return path
+
+
+def sample_to_stream(
+    model: BaseGenerator,
+    n: int,
+    stream: TextIO,
+    seed: int = 0,
+    conditions: dict[str, Any] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    console: Console | None = None,
+) -> None:
+    """Sample ``n`` rows as CSV into an open text ``stream`` (standard output: ``synthloom sample -o -``),
+    ``chunk_rows`` at a time: the rows ``sample_to_file`` writes to a .csv with the same seed. Give a
+    ``console`` on another stream for the progress bar.
+
+    Example:
+        >>> sample_to_stream(model, 1_000, sys.stdout, seed=0)
+    """
+    _sample_rows(model, n, stream, "csv", seed, conditions, chunk_rows, console)
 
 
 # -- a folder of parts ---------------------------------------------------------------------------------

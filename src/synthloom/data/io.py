@@ -64,9 +64,15 @@ def usual_permissions(path: Path) -> None:
 def check_writable(target: str | Path, folder: bool = False) -> Path:
     """``target`` as a Path, or a ``ConfigError`` when it cannot be written: a folder where a file is
     wanted (or a file where a ``folder`` is), or a path under a file. Commands check every output before
-    the first is written, so a bad one leaves nothing behind.
+    the first is written, so a bad one leaves nothing behind. "-" is refused: it asks for standard output,
+    which only ``synthloom sample -o -`` writes (a file or folder named "-" is a mistake).
     """
     target = Path(target)
+    if str(target) == "-":
+        raise ConfigError(
+            "-: standard output takes only the CSV rows of `synthloom sample -o -`; give a file or folder "
+            "name"
+        )
     if target.exists() and target.is_dir() != folder:
         wanted = "a folder" if folder else "the path of a file"
         raise ConfigError(f"{target}: is {'a file' if folder else 'a folder'}; give {wanted} to write")
@@ -255,7 +261,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
                 if name in codes:
                     frame[name] = text[name]
                 elif name in wide:
-                    frame[name] = _exact_integers(text[name], frame[name])
+                    frame[name] = exact_integers(text[name], frame[name])
                 elif not set(text[name].dropna()) <= {"True", "False"}:
                     frame[name] = text[name]
         return frame
@@ -267,7 +273,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         raise DataError(f"{path}: not a well-formed CSV ({str(exc).splitlines()[0]})") from None
 
 
-def _exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
+def exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
     """Whole numbers written as ``text`` as pandas' nullable integers (``UInt64`` past int64's range),
     exact; ``read`` (pandas' floats) where some value is not written as a whole number."""
     try:
@@ -388,16 +394,20 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
 
 
-def csv_ready(frame: pd.DataFrame, gapped: list[str] | None = None) -> pd.DataFrame:
-    """``frame`` as it should read in a CSV: an integer column with gaps, which pandas holds as floats,
-    written "85", not "85.0" (``gapped``: such columns, as a model knows them; without, the float columns
-    holding whole numbers and gaps: a float column without gaps stays written as floats, so a sample asked
-    for ``amount=0..0`` reads as floats). An empty column pandas named for an empty header ("Unnamed: 6",
-    from a separator at the end of every line) is written with its header empty again, as the real file
-    has it.
+def csv_ready(frame: pd.DataFrame, integers: Sequence[str] | None = None) -> pd.DataFrame:
+    """``frame`` as it should read in a CSV: whole numbers that pandas holds as floats (an integer column
+    with gaps, or one a float column grew into) written "85", not "85.0". ``integers``: the columns known to
+    hold whole numbers (a model's integer columns, the real table's whole-number columns), each written so
+    where its values are exact whole floats; without, the float columns holding whole numbers and gaps (a
+    float column without gaps stays written as floats, so a sample asked for ``amount=0..0`` reads as
+    floats). An empty column pandas named for an empty header ("Unnamed: 6", from a separator at the end of
+    every line) is written with its header empty again, as the real file has it.
     """
-    gapped = _gapped_whole_columns(frame) if gapped is None else gapped
-    ready = frame.astype(dict.fromkeys(gapped, "Int64")) if gapped else frame
+    if integers is None:
+        whole = _gapped_whole_columns(frame)
+    else:
+        whole = [name for name in integers if exact_whole_floats(frame[name])]
+    ready = frame.astype(dict.fromkeys(whole, "Int64")) if whole else frame
     names = [
         "" if name == f"Unnamed: {i}" and ready[name].isna().all() else name for i, name in enumerate(ready)
     ]
@@ -417,13 +427,22 @@ def exact_whole_floats(column: pd.Series) -> bool:
     return bool(column.abs().max() < FLOAT_EXACT_LIMIT)
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` as CSV or Parquet (by extension), atomically."""
+def write_table(frame: pd.DataFrame, path: str | Path, integers: Sequence[str] | None = None) -> Path:
+    """Write ``frame`` as CSV or Parquet (by extension), atomically; a CSV writes ``integers`` (columns
+    known to hold whole numbers) "85", not "85.0", where pandas holds them as floats (``csv_ready``).
+
+    An empty column pandas named for an empty CSV header ("Unnamed: 6", from a separator at the end of
+    every line) is kept in both formats, as the table has it: a CSV writes its header empty again; Parquet,
+    whose columns need distinct names (two empty ones could not be told apart), keeps pandas' name for it,
+    the name reading the CSV gives it. Either file then reads back (``read_table``) as the same table, with
+    the columns of the real table and of a model learned from it (dropped, a Parquet sample would lack a
+    column its CSV twin and the real table have).
+    """
     path = Path(path)
     fmt = table_format(path)
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            csv_ready(frame).to_csv(tmp, index=False)
+            csv_ready(frame, integers).to_csv(tmp, index=False)
         else:
             frame.to_parquet(tmp, index=False)
     return path

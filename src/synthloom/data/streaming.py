@@ -22,13 +22,14 @@ import pyarrow.dataset as ds
 from synthloom.data.io import (
     check_encoding,
     csv_header,
+    exact_integers,
     parquet_schema,
     part_files,
     table_format,
     undecodable,
     whole_numbers,
 )
-from synthloom.data.metadata import check_column_names, has_leading_zeros
+from synthloom.data.metadata import FLOAT_EXACT_LIMIT, check_column_names, has_leading_zeros
 from synthloom.errors import DataError
 
 CHUNK_ROWS = 100_000  # rows per training chunk: ~1 GB at the peak of reading and encoding a 43-column one
@@ -198,8 +199,15 @@ def _as_kind(text: pd.Series, kind: str) -> pd.Series:
     numbers = pd.to_numeric(text, errors="coerce")
     if numbers[present].isna().any():
         return text
-    whole = present.all() and whole_numbers(numbers)
-    return numbers.astype(np.int64) if whole and numbers.abs().max() < 2**63 else numbers.astype(float)
+    if not whole_numbers(numbers):
+        return numbers.astype(float)
+    if pd.api.types.is_integer_dtype(numbers):  # read exactly, uint64 past int64's range too
+        return numbers
+    if numbers.abs().max() >= FLOAT_EXACT_LIMIT:
+        # whole numbers with gaps, which to_numeric gives as floats, past 2**53 (account numbers): every
+        # digit, as read_table reads them (Int64 / UInt64)
+        return exact_integers(text, numbers)
+    return numbers.astype(np.int64) if present.all() else numbers
 
 
 def _first_line(exc: BaseException) -> str:
