@@ -80,6 +80,8 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
 FIXED_LENGTH_SHARE = 0.9
 MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
 ID_REDRAWS = 20  # rounds of drawing again the ids one draw holds twice
+# Numeric ids count on past the largest real one unless fewer than this many fit above it
+ID_ROOM = 2**32
 # A run of letters or digits is drawn as it is (a domain, a prefix, a common first name) when at least this
 # many ids hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
 MIN_SHARED_RUN = 5
@@ -436,10 +438,11 @@ class IdentifierEncoder(ColumnEncoder):
     def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
         present = series.dropna()
         self.dtype = str(series.dtype)
-        self.start, self.alphabets, self.shapes, self.key = 0, None, None, 0
+        self.start, self.step, self.alphabets, self.shapes, self.key = 0, 1, None, None, 0
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
         if pd.api.types.is_numeric_dtype(series):
-            self.start = int(present.max()) + 1 if len(present) else 0
+            if len(present):
+                self.start, self.step = _counting(int(present.min()), int(present.max()), self.dtype)
             return self
         text = present.astype(str)
         # a uniform sample: a file sorted by id would show only its first ids; an empty id has no shape
@@ -477,16 +480,18 @@ class IdentifierEncoder(ColumnEncoder):
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
             unsigned = pd.api.types.is_unsigned_integer_dtype(pd.api.types.pandas_dtype(self.dtype))
-            last = self.start + first_row + n - 1
-            if last > np.iinfo(np.uint64 if unsigned else np.int64).max:  # they would wrap to 0, 1, ...
+            last = self.start + self.step * (first_row + n - 1)
+            limits = np.iinfo(np.uint64 if unsigned else np.int64)
+            if not limits.min <= last <= limits.max:  # they would wrap to 0, 1, ...
+                edge = "largest" if self.step > 0 else "smallest"
                 raise DataError(
-                    f"column {self.name!r}: new ids count on past the largest real id, {self.start - 1}, and "
-                    f"{n:,} more do not fit in {self.dtype}; declare the column's kind 'categorical' or give "
-                    "it as text"
+                    f"column {self.name!r}: new ids count on past the {edge} real id, "
+                    f"{self.start - self.step}, and {first_row + n:,} more do not fit in {self.dtype}; "
+                    "declare the column's kind 'categorical' or give it as text"
                 )
-            counted = (
-                np.uint64(self.start) + rows if unsigned else np.int64(self.start) + rows.astype(np.int64)
-            )
+            steps = rows.astype(limits.dtype)  # uint64 and int64 would mix through floats
+            start = limits.dtype.type(self.start)
+            counted = start + steps if self.step > 0 else start - steps
             return pd.Series(counted, name=self.name).astype(self.dtype)
         keys = np.full(rows.shape, self.key, dtype=np.uint64)
         keys = _salted(keys, id_seed) if id_seed else keys
@@ -539,6 +544,7 @@ class IdentifierEncoder(ColumnEncoder):
     def state(self) -> dict[str, Any]:
         return {
             "start": self.start,
+            "step": self.step,
             "alphabets": self.alphabets,
             "shapes": self.shapes,
             "missing_share": self.missing_share,
@@ -550,6 +556,7 @@ class IdentifierEncoder(ColumnEncoder):
     def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> IdentifierEncoder:
         encoder = cls(name, spec)
         encoder.start, encoder.dtype = state["start"], state["dtype"]
+        encoder.step = int(state.get("step", 1))  # files written before ids could count down: up
         template = state.get("template")
         encoder.alphabets = state.get(
             "alphabets", None if template is None else _template_alphabets(template)
@@ -561,6 +568,17 @@ class IdentifierEncoder(ColumnEncoder):
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
         return encoder
+
+
+def _counting(smallest: int, largest: int, dtype: str) -> tuple[int, int]:
+    """(first new id, step) for numeric ids from ``smallest`` to ``largest``: on past the largest, or down
+    from the smallest where the ids' integers leave fewer than ``ID_ROOM`` above and more room below (card
+    numbers up to 2**64 - 1). Ids that are all positive stay so."""
+    limits = np.iinfo(np.uint64 if dtype.lower().startswith("uint") else np.int64)
+    above, below = int(limits.max) - largest, smallest - (0 if smallest >= 0 else int(limits.min))
+    if above < ID_ROOM and below > above:
+        return smallest - 1, -1
+    return largest + 1, 1
 
 
 def _name_key(name: str) -> int:
