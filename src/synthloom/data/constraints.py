@@ -62,7 +62,7 @@ MAX_GAPLESS_SHARE = 0.05
 INEQUALITY_LEVELS = 50
 # An inequality's high side whose maximum at least this share of rows holds, far above every other value
 # (an open end: "2300-01-01", "9999-12-31"), keeps it exactly instead of as a gap from the low side.
-SENTINEL_SHARE = 0.01
+OPEN_END_SHARE = 0.01
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
 
@@ -369,7 +369,21 @@ class Inequality(Constraint):
         self.high_range_ = [float(present.min()), float(present.max())] if present.size else [0.0, 0.0]
         levels = np.unique(present)
         self.high_levels_ = levels.tolist() if levels.size <= INEQUALITY_LEVELS else None
-        self.high_sentinel_ = None if self.high_missing_ else _sentinel(present)
+        self.high_open_end_ = _open_end(present)  # [open end, largest other value], or None
+        self.open_flag_ = None  # the name of the learned column that marks the open ends
+        if self.high_open_end_ is not None:
+            self.open_flag_ = f"{self.high} (open end)"
+            while self.open_flag_ in data.columns:
+                self.open_flag_ += "_"
+
+    def _is_open(self, data: pd.DataFrame) -> np.ndarray:
+        assert self.high_open_end_ is not None
+        return self.high_info_.numbers(data[self.high]) == self.high_open_end_[0]
+
+    def open_flags(self, data: pd.DataFrame) -> pd.Series:
+        """The ``open_flag_`` column of the real table: "open" where ``high`` is the open end, else "no"."""
+        flags = np.where(self._is_open(data), "open", "no")
+        return pd.Series(flags, index=data.index, name=self.open_flag_)
 
     def can_transform(self, data: pd.DataFrame) -> bool:
         """Whether the generator can learn the gap: ``low`` is missing while ``high`` is present in few rows
@@ -399,13 +413,18 @@ class Inequality(Constraint):
     def gap(self, data: pd.DataFrame) -> pd.Series:
         """``(high - low) / unit`` for the real table: what the generator learns in ``high``'s place.
 
-        An open end (``high_sentinel_``) is a missing gap: as a gap it would be a spread of distances to
-        the far value, drawn back as dates near it (2297-03-12) and unlinked from the rows' other columns.
+        An open end (``high_open_end_``) is learned as its own column (``open_flags``): as a gap it would be
+        a spread of distances to the far value, drawn back as dates near it (2297-03-12). Its rows take the
+        gap of another row, drawn at random, so the gaps keep their real spread and missing gaps stay the
+        real missing values.
         """
         low, high = self.low_info_.numbers(data[self.low]), self.high_info_.numbers(data[self.high])
-        if self.high_sentinel_ is not None:
-            high = np.where(high == self.high_sentinel_, np.nan, high)
         gap = (high - low) / self._unit()
+        if self.high_open_end_ is not None:
+            is_open = self._is_open(data)
+            others = gap[~is_open & ~np.isnan(gap)]
+            if others.size:  # the same draw for the same table: a fit is reproducible
+                gap[is_open] = np.random.default_rng(0).choice(others, int(is_open.sum()))
         decimals = [d for d in (self.low_info_.decimals, self.high_info_.decimals) if d is not None]
         gap = np.round(gap, max(decimals)) if decimals else gap  # float noise off: 0.30000000000000004
         return pd.Series(gap, index=data.index, name=self.high)
@@ -420,13 +439,16 @@ class Inequality(Constraint):
         """
         low = self.low_info_.numbers(frame[self.low])
         gap = to_float(frame[self.high], self.high, warn=False)
-        high = np.clip(low + np.maximum(gap, 0.0) * self._unit(), *self.high_range_)
+        # below an open end, the other values keep to their own range (the level above them is the open end)
+        top = self.high_range_[1] if self.high_open_end_ is None else self.high_open_end_[1]
+        high = np.clip(low + np.maximum(gap, 0.0) * self._unit(), self.high_range_[0], top)
         lowest = self.high_info_.up(low)  # the least value the rule allows
         high = np.maximum(self.high_info_.nearest(high), lowest)
         if self.high_levels_ is not None:
             high = _nearest_level_above(np.asarray(self.high_levels_), high, lowest)
-        if self.high_sentinel_ is not None:  # a missing gap beside a known low side is the open end
-            high = np.where(np.isnan(gap) & ~np.isnan(low), self.high_sentinel_, high)
+        if self.high_open_end_ is not None:
+            is_open = frame[self.open_flag_].eq("open").to_numpy() & ~np.isnan(low)
+            high = np.where(is_open, self.high_open_end_[0], high)
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def repair(self, frame: pd.DataFrame) -> None:
@@ -465,7 +487,8 @@ class Inequality(Constraint):
             "range": self.high_range_,
             "levels": self.high_levels_,
             "missing": self.high_missing_,
-            "sentinel": self.high_sentinel_,
+            "open_end": self.high_open_end_,
+            "open_flag": self.open_flag_,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -474,19 +497,20 @@ class Inequality(Constraint):
         self.high_range_ = list(state["range"])
         self.high_levels_ = state.get("levels")  # files written before levels were kept: none
         self.high_missing_ = bool(state.get("missing", True))  # before: the draws tell
-        self.high_sentinel_ = state.get("sentinel")  # files written before open ends were kept: none
+        self.high_open_end_ = state.get("open_end")  # files written before open ends were kept: none
+        self.open_flag_ = state.get("open_flag")
 
 
-def _sentinel(values: np.ndarray) -> float | None:
-    """The maximum of ``values`` when it marks an open end: held by ``SENTINEL_SHARE`` of them (two at
-    least), and further above the next value than the rest of the values spread (so a cap that many rows
-    reach, a credit limit of 50,000 beside 49,000, is not one)."""
+def _open_end(values: np.ndarray) -> list[float] | None:
+    """[the maximum of ``values``, the largest other value] when the maximum marks an open end: held by
+    ``OPEN_END_SHARE`` of them (two at least), and further above the next value than the rest of the values
+    spread (so a cap that many rows reach, a credit limit of 50,000 beside 49,000, is not one)."""
     top = values.max(initial=-np.inf)
     at_top = values == top
-    if at_top.sum() < max(2, SENTINEL_SHARE * values.size) or at_top.all():
+    if at_top.sum() < max(2, OPEN_END_SHARE * values.size) or at_top.all():
         return None
     rest = values[~at_top]
-    return float(top) if top - rest.max() > rest.max() - rest.min() else None
+    return [float(top), float(rest.max())] if top - rest.max() > rest.max() - rest.min() else None
 
 
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
@@ -796,10 +820,14 @@ class ConstraintSet:
         _report_broken_rows(self.rules_, data)
         self._plan(data)
         dropped = {column for group in self._groups() for column in group.group[1:]}
-        self.table_metadata_ = Metadata(
-            {name: self._model_spec(name) for name in metadata.columns if name not in dropped}
-        )
+        specs = {name: self._model_spec(name) for name in metadata.columns if name not in dropped}
+        for rule in self._open_flagged():
+            specs[rule.open_flag_] = ColumnSpec(ColumnKind.CATEGORICAL)
+        self.table_metadata_ = Metadata(specs)
         return self
+
+    def _open_flagged(self) -> list[Inequality]:
+        return [rule for rule in self._inequalities() if rule.transformed_ and rule.open_flag_]
 
     def _plan(self, data: pd.DataFrame) -> None:
         """Decide, rule by rule, transformation, repair or rejection; a column is re-encoded at most once."""
@@ -860,6 +888,8 @@ class ConstraintSet:
             columns[group.hidden] = group.encode(data)  # keeps the first column's place
             for column in group.group[1:]:
                 del columns[column]
+        for rule in self._open_flagged():
+            columns[rule.open_flag_] = rule.open_flags(data)
         return pd.DataFrame(columns, index=data.index)
 
     def inverse_transform(self, frame: pd.DataFrame) -> pd.DataFrame:
