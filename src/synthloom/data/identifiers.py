@@ -483,9 +483,9 @@ class IdentifierEncoder(ColumnEncoder):
             last = self.start + self.step * (first_row + n - 1)
             limits = np.iinfo(np.uint64 if unsigned else np.int64)
             if not limits.min <= last <= limits.max:  # they would wrap to 0, 1, ...
-                edge = "largest" if self.step > 0 else "smallest"
+                way, edge = ("on", "largest") if self.step > 0 else ("down", "smallest")
                 raise DataError(
-                    f"column {self.name!r}: new ids count on past the {edge} real id, "
+                    f"column {self.name!r}: new ids count {way} past the {edge} real id, "
                     f"{self.start - self.step}, and {first_row + n:,} more do not fit in {self.dtype}; "
                     "declare the column's kind 'categorical' or give it as text"
                 )
