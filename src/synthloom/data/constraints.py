@@ -60,9 +60,11 @@ from synthloom.models.conditions import MissingCondition, RangeCondition, _as_ra
 MAX_GAPLESS_SHARE = 0.05
 # The high side of an inequality with at most this many distinct real values is drawn among them.
 INEQUALITY_LEVELS = 50
-# An inequality's high side whose maximum at least this share of rows holds, far above every other value
-# (an open end: "2300-01-01", "9999-12-31"), keeps it exactly instead of as a gap from the low side.
+# An inequality's high side whose largest values each hold at least this share of rows, far above every
+# other value (open ends: "2300-01-01", "9999-12-31"), keeps them exactly instead of as a gap from the low
+# side; at most OPEN_ENDS of them.
 OPEN_END_SHARE = 0.01
+OPEN_ENDS = 3
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
 
@@ -369,20 +371,27 @@ class Inequality(Constraint):
         self.high_range_ = [float(present.min()), float(present.max())] if present.size else [0.0, 0.0]
         levels = np.unique(present)
         self.high_levels_ = levels.tolist() if levels.size <= INEQUALITY_LEVELS else None
-        self.high_open_end_ = _open_end(present)  # [open end, largest other value], or None
+        # the open ends (ascending) and the largest other value, or None
+        self.high_open_ends_, self.high_below_open_ = _open_ends(present) or (None, None)
         self.open_flag_ = None  # the name of the learned column that marks the open ends
-        if self.high_open_end_ is not None:
+        if self.high_open_ends_ is not None:
             self.open_flag_ = f"{self.high} (open end)"
             while self.open_flag_ in data.columns:
                 self.open_flag_ += "_"
 
-    def _is_open(self, data: pd.DataFrame) -> np.ndarray:
-        assert self.high_open_end_ is not None
-        return self.high_info_.numbers(data[self.high]) == self.high_open_end_[0]
+    def _open_index(self, data: pd.DataFrame) -> np.ndarray:
+        """Per row, the position of ``high`` among the open ends, or -1."""
+        assert self.high_open_ends_ is not None
+        high = self.high_info_.numbers(data[self.high])
+        index = np.full(len(high), -1)
+        for i, value in enumerate(self.high_open_ends_):
+            index[high == value] = i
+        return index
 
     def open_flags(self, data: pd.DataFrame) -> pd.Series:
-        """The ``open_flag_`` column of the real table: "open" where ``high`` is the open end, else "no"."""
-        flags = np.where(self._is_open(data), "open", "no")
+        """The ``open_flag_`` column of the real table: the open end's position ("0", "1" ...), else "no"."""
+        index = self._open_index(data)
+        flags = np.where(index >= 0, index.astype(str), "no")
         return pd.Series(flags, index=data.index, name=self.open_flag_)
 
     def can_transform(self, data: pd.DataFrame) -> bool:
@@ -413,18 +422,20 @@ class Inequality(Constraint):
     def gap(self, data: pd.DataFrame) -> pd.Series:
         """``(high - low) / unit`` for the real table: what the generator learns in ``high``'s place.
 
-        An open end (``high_open_end_``) is learned as its own column (``open_flags``): as a gap it would be
-        a spread of distances to the far value, drawn back as dates near it (2297-03-12). Its rows take the
-        gap of another row, drawn at random, so the gaps keep their real spread and missing gaps stay the
-        real missing values.
+        Open ends (``high_open_ends_``) are learned as a column of their own (``open_flags``): as gaps they
+        would be a spread of distances to the far values, drawn back as dates near them (2297-03-12). Their
+        rows, and those without ``low`` (whose ``high`` comes back missing whatever the gap), take the gap of
+        another row drawn at random, so the gaps keep their real spread and a missing gap is a missing
+        ``high`` beside a known ``low``, as often as in the real rows.
         """
         low, high = self.low_info_.numbers(data[self.low]), self.high_info_.numbers(data[self.high])
         gap = (high - low) / self._unit()
-        if self.high_open_end_ is not None:
-            is_open = self._is_open(data)
-            others = gap[~is_open & ~np.isnan(gap)]
-            if others.size:  # the same draw for the same table: a fit is reproducible
-                gap[is_open] = np.random.default_rng(0).choice(others, int(is_open.sum()))
+        filled = np.isnan(low)
+        if self.high_open_ends_ is not None:
+            filled |= self._open_index(data) >= 0
+        others = gap[~filled & ~np.isnan(gap)]
+        if filled.any() and others.size:  # the same draw for the same table: a fit is reproducible
+            gap[filled] = np.random.default_rng(0).choice(others, int(filled.sum()))
         decimals = [d for d in (self.low_info_.decimals, self.high_info_.decimals) if d is not None]
         gap = np.round(gap, max(decimals)) if decimals else gap  # float noise off: 0.30000000000000004
         return pd.Series(gap, index=data.index, name=self.high)
@@ -439,16 +450,17 @@ class Inequality(Constraint):
         """
         low = self.low_info_.numbers(frame[self.low])
         gap = to_float(frame[self.high], self.high, warn=False)
-        # below an open end, the other values keep to their own range (the level above them is the open end)
-        top = self.high_range_[1] if self.high_open_end_ is None else self.high_open_end_[1]
+        # below open ends, the other values keep to their own range (the level above them is an open end)
+        top = self.high_range_[1] if self.high_below_open_ is None else self.high_below_open_
         high = np.clip(low + np.maximum(gap, 0.0) * self._unit(), self.high_range_[0], top)
         lowest = self.high_info_.up(low)  # the least value the rule allows
         high = np.maximum(self.high_info_.nearest(high), lowest)
         if self.high_levels_ is not None:
             high = _nearest_level_above(np.asarray(self.high_levels_), high, lowest)
-        if self.high_open_end_ is not None:
-            is_open = frame[self.open_flag_].eq("open").to_numpy() & ~np.isnan(low)
-            high = np.where(is_open, self.high_open_end_[0], high)
+        if self.high_open_ends_ is not None:
+            flags = frame[self.open_flag_].astype(str)
+            for i, value in enumerate(self.high_open_ends_):
+                high = np.where(flags.eq(str(i)).to_numpy() & ~np.isnan(low), value, high)
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def repair(self, frame: pd.DataFrame) -> None:
@@ -487,7 +499,8 @@ class Inequality(Constraint):
             "range": self.high_range_,
             "levels": self.high_levels_,
             "missing": self.high_missing_,
-            "open_end": self.high_open_end_,
+            "open_ends": self.high_open_ends_,
+            "below_open": self.high_below_open_,
             "open_flag": self.open_flag_,
         }
 
@@ -497,20 +510,25 @@ class Inequality(Constraint):
         self.high_range_ = list(state["range"])
         self.high_levels_ = state.get("levels")  # files written before levels were kept: none
         self.high_missing_ = bool(state.get("missing", True))  # before: the draws tell
-        self.high_open_end_ = state.get("open_end")  # files written before open ends were kept: none
+        self.high_open_ends_ = state.get("open_ends")  # files written before open ends were kept: none
+        self.high_below_open_ = state.get("below_open")
         self.open_flag_ = state.get("open_flag")
 
 
-def _open_end(values: np.ndarray) -> list[float] | None:
-    """[the maximum of ``values``, the largest other value] when the maximum marks an open end: held by
-    ``OPEN_END_SHARE`` of them (two at least), and further above the next value than the rest of the values
-    spread (so a cap that many rows reach, a credit limit of 50,000 beside 49,000, is not one)."""
-    top = values.max(initial=-np.inf)
-    at_top = values == top
-    if at_top.sum() < max(2, OPEN_END_SHARE * values.size) or at_top.all():
-        return None
-    rest = values[~at_top]
-    return [float(top), float(rest.max())] if top - rest.max() > rest.max() - rest.min() else None
+def _open_ends(values: np.ndarray) -> tuple[list[float], float] | None:
+    """(open ends, the largest other value) of ``values``: the most (up to ``OPEN_ENDS``) of their largest
+    distinct values that each ``OPEN_END_SHARE`` of them hold (two at least), and that lie further above
+    the rest than the rest spread ("2300-01-01" and "9999-12-31" beside dates of 2020 - 2023; a cap that
+    many rows reach, a credit limit of 50,000 beside 49,000, is not one). None where there is none."""
+    levels, counts = np.unique(values, return_counts=True)
+    found = None
+    for k in range(1, min(OPEN_ENDS, levels.size - 1) + 1):
+        ends, rest = levels[-k:], levels[:-k]
+        if counts[-k] < max(2, OPEN_END_SHARE * values.size):
+            break
+        if ends[0] - rest[-1] > rest[-1] - rest[0]:
+            found = ([float(v) for v in ends], float(rest[-1]))
+    return found
 
 
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
