@@ -6,7 +6,7 @@ import pytest
 
 from synthloom import get_model, load
 from synthloom.data.metadata import Metadata
-from synthloom.errors import DataError
+from synthloom.errors import DataError, DataWarning
 
 
 def test_text_ids_keep_their_shape_and_are_new():
@@ -272,15 +272,26 @@ def test_integers_past_2_to_53_with_gaps_stay_exact(tmp_path, fmt):
     assert fake["card"].nunique() > 30  # every level drawn (mapped through floats, all became one)
 
 
-def test_ids_that_cannot_count_on_past_the_largest_are_refused_not_wrapped():
-    """uint64 ids ending at 2**64 - 2 were drawn as 18446744073709551615, 0, 1, 2 ...: real ids again."""
+def test_ids_that_leave_no_room_for_new_ones_are_refused_at_fit():
+    """uint64 ids ending at 2**64 - 2 were drawn as 18446744073709551615, 0, 1, 2 ...: real ids again; then
+    such a model fitted and saved, and failed at load as 'corrupt'."""
     ids = np.array([0, 1, 2, 3, *(2**64 - 2 - np.arange(60, dtype=np.uint64))], dtype=np.uint64)
     frame = pd.DataFrame({"id": ids, "x": np.arange(64.0)})
     kinds = {"columns": {"id": {"kind": "identifier"}}}
-    model = get_model("copula", random_state=0).fit(frame, metadata=kinds)
-    with pytest.raises(DataError, match=r"'id': new ids count on past the largest real id"):
-        model.sample(10)
-    assert model.sample(1)["id"].tolist() == [2**64 - 1]  # the one that fits
+    with pytest.raises(DataError, match=r"'id': the real ids fill uint64 up to both ends, so no new id fits"):
+        get_model("copula", random_state=0).fit(frame, metadata=kinds)
+
+
+def test_ids_counting_down_stay_positive_and_stop_where_they_would_not():
+    """int64 ids 5 - 254 and up to 2**63 - 1 counted down into -1, -2 ... (the uint64 ones refused)."""
+    ids = np.array([*range(5, 255), *(2**63 - 1 - np.arange(250))], dtype=np.int64)
+    frame = pd.DataFrame({"id": ids, "x": np.arange(500.0)})
+    kinds = {"columns": {"id": {"kind": "identifier"}}}
+    with pytest.warns(DataWarning, match=r"only 5 new ids fit in int64 beside the real ones"):
+        model = get_model("copula", random_state=0).fit(frame, metadata=kinds)
+    assert sorted(model.sample(5, random_state=0)["id"]) == [0, 1, 2, 3, 4]
+    with pytest.raises(DataError, match=r"new ids count down past the smallest real id, 5, and 6 more"):
+        model.sample(6)
 
 
 @pytest.mark.parametrize(("top", "dtype"), [(2**64 - 1, "UInt64"), (2**63 - 1, "Int64")])

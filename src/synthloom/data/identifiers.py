@@ -443,6 +443,7 @@ class IdentifierEncoder(ColumnEncoder):
         if pd.api.types.is_numeric_dtype(series):
             if len(present):
                 self.start, self.step = _counting(int(present.min()), int(present.max()), self.dtype)
+                self._check_room(len(present))
             return self
         text = present.astype(str)
         # a uniform sample: a file sorted by id would show only its first ids; an empty id has no shape
@@ -459,6 +460,30 @@ class IdentifierEncoder(ColumnEncoder):
         else:
             self.shapes = _id_shapes(text, len(present))
         return self
+
+    def _room(self) -> int:
+        """How many new numeric ids fit in the ids' integers, counting from ``start`` by ``step``."""
+        if self.step > 0:
+            return int(_id_limits(self.dtype).max) - self.start + 1
+        return self.start - _floor(self.start + 1, self.dtype) + 1
+
+    def _check_room(self, n_real: int) -> None:
+        """Refuse ids that leave no room for new ones (a sample would fail); warn where fewer fit than
+        there are real ids."""
+        room = self._room()
+        fix = "declare the column's kind 'categorical' or give it as text"
+        if room < 2:
+            raise DataError(
+                f"column {self.name!r}: the real ids fill {self.dtype} up to both ends, so no new id "
+                f"fits; {fix}"
+            )
+        if room < n_real:
+            warnings.warn(
+                f"column {self.name!r}: only {room:,} new ids fit in {self.dtype} beside the real ones, "
+                f"fewer than the {n_real:,} real rows, so a larger sample fails; {fix}",
+                DataWarning,
+                stacklevel=2,
+            )
 
     def transform(self, series: pd.Series) -> np.ndarray:
         return np.zeros((len(series), 0), dtype=np.float32)
@@ -479,16 +504,14 @@ class IdentifierEncoder(ColumnEncoder):
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
-            unsigned = pd.api.types.is_unsigned_integer_dtype(pd.api.types.pandas_dtype(self.dtype))
-            last = self.start + self.step * (first_row + n - 1)
-            limits = np.iinfo(np.uint64 if unsigned else np.int64)
-            if not limits.min <= last <= limits.max:  # they would wrap to 0, 1, ...
+            if first_row + n > self._room():  # they would wrap to 0, 1, ... (or turn negative)
                 way, edge = ("on", "largest") if self.step > 0 else ("down", "smallest")
                 raise DataError(
                     f"column {self.name!r}: new ids count {way} past the {edge} real id, "
                     f"{self.start - self.step}, and {first_row + n:,} more do not fit in {self.dtype}; "
                     "declare the column's kind 'categorical' or give it as text"
                 )
+            limits = _id_limits(self.dtype)
             steps = rows.astype(limits.dtype)  # uint64 and int64 would mix through floats
             start = limits.dtype.type(self.start)
             counted = start + steps if self.step > 0 else start - steps
@@ -570,12 +593,20 @@ class IdentifierEncoder(ColumnEncoder):
         return encoder
 
 
+def _id_limits(dtype: str) -> np.iinfo:
+    return np.iinfo(np.uint64 if dtype.lower().startswith("uint") else np.int64)
+
+
+def _floor(smallest: int, dtype: str) -> int:
+    """The least new id counting down may give: ids that are all positive or zero stay so."""
+    return 0 if smallest >= 0 else int(_id_limits(dtype).min)
+
+
 def _counting(smallest: int, largest: int, dtype: str) -> tuple[int, int]:
     """(first new id, step) for numeric ids from ``smallest`` to ``largest``: on past the largest, or down
     from the smallest where the ids' integers leave fewer than ``ID_ROOM`` above and more room below (card
-    numbers up to 2**64 - 1). Ids that are all positive stay so."""
-    limits = np.iinfo(np.uint64 if dtype.lower().startswith("uint") else np.int64)
-    above, below = int(limits.max) - largest, smallest - (0 if smallest >= 0 else int(limits.min))
+    numbers up to 2**64 - 1)."""
+    above, below = int(_id_limits(dtype).max) - largest, smallest - _floor(smallest, dtype)
     if above < ID_ROOM and below > above:
         return smallest - 1, -1
     return largest + 1, 1
