@@ -417,3 +417,23 @@ def test_every_generator_is_listed_and_built_by_name_in_a_fresh_process() -> Non
     ).stdout
     assert "cdcgan" in listed and "images (synthloom image fit)" in listed and "tables" in listed
     assert "``" not in listed and "both networks" in listed  # a first paragraph, whole, without markup
+
+
+def test_values_near_the_largest_float_pass_without_numpy_warnings(tmp_path):
+    """1.7976931348623157e308 in a column printed numpy's "overflow encountered in multiply" at fit and
+    evaluate, and "... in scalar add" while drawing the report, to the user."""
+    import warnings
+
+    real, fake = tmp_path / "real.csv", tmp_path / "fake.csv"
+    values = ["1.7976931348623157e308", "1.5", "2.25", "-0", "1e-300", "5", "7.5", "8"] * 10
+    real.write_text("v,y\n" + "".join(f"{v},{'ab'[i % 2]}\n" for i, v in enumerate(values)))
+    model = tmp_path / "m.synthloom"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for args in (
+            ["fit", str(real), "-m", "copula", "-o", str(model)],
+            ["sample", str(model), "-n", "50", "-o", str(fake)],
+            ["evaluate", str(real), str(fake), "--report", str(tmp_path / "r.html")],
+        ):
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, (args[0], result.output, result.exception)

@@ -584,9 +584,12 @@ def _learn_decimals(values: np.ndarray) -> int | None:
     934784726703.3452 for a whole number.
     """
     noise = 16 * np.finfo(np.float64).eps * np.abs(values)
-    for decimals in range(MAX_DECIMALS + 1):
-        if np.all(np.abs(np.round(values, decimals) - values) <= noise):
-            return decimals
+    # rounding scales by 10**decimals: near float64's largest value that overflows to inf, which is then
+    # (rightly) no grid of such a value, with no warning for the user
+    with np.errstate(over="ignore", invalid="ignore"):
+        for decimals in range(MAX_DECIMALS + 1):
+            if np.all(np.abs(np.round(values, decimals) - values) <= noise):
+                return decimals
     return None
 
 

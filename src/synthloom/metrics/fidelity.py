@@ -109,8 +109,9 @@ def ks_complement(real: np.ndarray, synthetic: np.ndarray, rounded: bool = True)
     x, y = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
     if not x.size or not y.size:
         return float("nan")
-    if rounded:
-        x, y = np.round(x, _KS_DECIMALS), np.round(y, _KS_DECIMALS)
+    if rounded:  # a value near float64's largest rounds to inf (overflow, no warning): still the largest
+        with np.errstate(over="ignore"):
+            x, y = np.round(x, _KS_DECIMALS), np.round(y, _KS_DECIMALS)
     x, y = np.sort(x), np.sort(y)
     points = np.concatenate([x, y])
     cdf_gap = (

@@ -40,7 +40,10 @@ def to_png(fig: Figure) -> str:
     with warnings.catch_warnings():
         # labels in scripts the font lacks (CJK) are drawn as boxes: one warning per glyph says nothing more
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
-        fig.savefig(buffer, format="png", dpi=DPI)
+        # an axis reaching float64's largest values (1.8e308) overflows in matplotlib's tick arithmetic,
+        # which it survives; numpy's warning of it says nothing to a user
+        with np.errstate(over="ignore", invalid="ignore"):
+            fig.savefig(buffer, format="png", dpi=DPI)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
