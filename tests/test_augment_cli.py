@@ -83,6 +83,15 @@ def test_the_real_rows_pass_through_augment_unchanged(tmp_path) -> None:
     assert augmented.read_text().splitlines()[: len(values) + 1] == real.read_text().splitlines()
 
 
+def test_a_balanced_table_gets_no_rows_and_no_empty_per_class_line(tmp_path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("v,y\n" + "".join(f"{i * 0.5},{'ab'[i % 2]}\n" for i in range(80)))
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(tmp_path / "a.csv")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "already meets the ratio" in result.output and "per class:" not in result.output
+
+
 def test_added_rows_keep_the_rules_and_kinds_given_as_files(tmp_path, real_csv, default_frame) -> None:
     """``augment`` took no rules: added rows broke what ``fit --constraints`` keeps (balances over 1,500)."""
     import json

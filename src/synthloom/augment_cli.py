@@ -160,7 +160,8 @@ def augment_command(
         write_table(both, output, integers=[name for name in frame.columns if whole_numbers(frame[name])])
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")
-        console.print("synthetic rows per class: " + ", ".join(f"{k}: {v:,}" for k, v in added.items()))
+        if len(added):
+            console.print("synthetic rows per class: " + ", ".join(f"{k}: {v:,}" for k, v in added.items()))
     if evaluate:
         result = evaluate_augmentation(
             frame,
