@@ -379,6 +379,23 @@ def test_open_ends_are_repeated_largest_values_far_above_the_rest(values, open_e
     assert _open_ends(np.array(values)) == open_ends
 
 
+def test_a_number_column_of_fixed_combinations_takes_values_and_ranges_as_conditions():
+    """``limit=999999`` of a float column was "never takes the value '999999'" (the level is 999999.0), and
+    every range (``limit=4000..6000``) was refused the same way."""
+    rng = np.random.default_rng(0)
+    tier = rng.choice(["gold", "silver", "basic"], 600)
+    limit = pd.Series(tier).map({"gold": 999999.0, "silver": 5000.5, "basic": 1000.0})
+    frame = pd.DataFrame({"tier": tier, "limit": limit, "x": rng.normal(size=600)})
+    metadata = {"columns": {"limit": {"kind": "categorical"}}}
+    model = get_model("copula", random_state=0).fit(
+        frame, metadata=metadata, constraints=[FixedCombinations(["limit", "tier"])]
+    )
+    assert set(model.sample(20, conditions={"limit": 999999}, random_state=0)["tier"]) == {"gold"}
+    assert set(model.sample(20, conditions={"limit": ("4000", "6000")}, random_state=0)["tier"]) == {"silver"}
+    with pytest.raises(ConditionError, match=r"never takes a value in \('7000', '8000'\)"):
+        model.sample(5, conditions={"limit": ("7000", "8000")})
+
+
 def test_an_inequality_whose_low_side_is_sometimes_missing_is_still_learned_as_a_gap():
     """Hospital stays of 1 to 14 days with 1% of admissions missing: learned apart and repaired, 29% came out
     as 0 days and 21% over 14."""

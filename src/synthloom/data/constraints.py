@@ -616,13 +616,24 @@ class FixedCombinations(_Group):
         seen = set(self.combos_)
         return np.array([row in seen for row in _plain_rows(frame[self.group])], dtype=bool)
 
-    def condition(self, column: str, value: Any) -> ValueCondition:
+    def condition(self, column: str, value: Any) -> ValueCondition | RangeCondition:
+        """A condition on one of the group's columns; a number column takes a value or a range of values
+        (``limit=999999`` of a float column, ``limit=4000..6000``), met by one of its real levels."""
         position = self.group.index(column)
         if is_missing_value(value):
             if not any(is_missing_value(combo[position]) for combo in self.combos_):
                 raise ConditionError(f"column {column!r} had no missing values in the real data")
             return ValueCondition(column, None)
-        seen = {str(combo[position]) for combo in self.combos_ if not is_missing_value(combo[position])}
+        present = [combo[position] for combo in self.combos_ if not is_missing_value(combo[position])]
+        dtype = pd.api.types.pandas_dtype(self.dtypes_[position])
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+            low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
+            if not any(low <= float(level) <= high for level in present):
+                shown = ", ".join(str(level) for level in sorted(present)[:10])
+                asked = f"a value in {value!r}" if isinstance(value, tuple | list) else f"the value {value!r}"
+                raise ConditionError(f"column {column!r} never takes {asked}; seen values include {shown}")
+            return RangeCondition(column, low, high)
+        seen = {str(level) for level in present}
         if str(value) not in seen:
             shown = ", ".join(sorted(seen)[:10])
             raise ConditionError(
