@@ -368,10 +368,13 @@ def test_an_inequality_keeps_open_ends_exactly(blank_share, tmp_path):
 @pytest.mark.parametrize(
     ("values", "open_ends"),
     [
-        ([1.0, 2.0, 3.0, 1000.0, 1000.0], ([1000.0], 3.0)),
-        ([1.0, 2.0, 3.0, 500.0, 500.0, 1000.0, 1000.0], ([500.0, 1000.0], 3.0)),  # two conventions
+        ([1.0, 2.0, 3.0, 4.0, 1000.0, 1000.0], ([1000.0], 4.0)),
+        ([*range(1, 9), 500.0, 500.0, 1000.0, 1000.0], ([500.0, 1000.0], 8.0)),  # two conventions
+        ([1.0, 2.0, 1000.0, 1000.0, 1000.0], None),  # most of the values are no open end
         ([1.0, 2.0, 3.0, 1000.0], None),  # one far value is an outlier, not a convention
         ([100.0, 4_000.0, 49_000.0, 50_000.0, 50_000.0], None),  # a cap many rows reach
+        ([500.0, 1_000.0, 2_000.0, 5_000.0, 5_000.0], None),  # a top tier
+        ([1.0, 1.0, 1.0, 1000.0, 1000.0], None),  # the rest has no spread to compare with
         ([7.0, 7.0], None),
     ],
 )

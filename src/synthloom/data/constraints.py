@@ -65,6 +65,9 @@ INEQUALITY_LEVELS = 50
 # side; at most OPEN_ENDS of them.
 OPEN_END_SHARE = 0.01
 OPEN_ENDS = 3
+# ... and lie further above the other values than this many times their spread (a top tier of credit
+# limits, $5,000 beside $500 - $2,000, is a value like the others)
+OPEN_END_DISTANCE = 3
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
 
@@ -518,15 +521,16 @@ class Inequality(Constraint):
 def _open_ends(values: np.ndarray) -> tuple[list[float], float] | None:
     """(open ends, the largest other value) of ``values``: the most (up to ``OPEN_ENDS``) of their largest
     distinct values that each ``OPEN_END_SHARE`` of them hold (two at least), and that lie further above
-    the rest than the rest spread ("2300-01-01" and "9999-12-31" beside dates of 2020 - 2023; a cap that
-    many rows reach, a credit limit of 50,000 beside 49,000, is not one). None where there is none."""
+    the rest than ``OPEN_END_DISTANCE`` times the rest's spread ("2300-01-01" and "9999-12-31" beside dates
+    of 2020 - 2023; a cap that many rows reach is not one). None where there is none."""
     levels, counts = np.unique(values, return_counts=True)
     found = None
-    for k in range(1, min(OPEN_ENDS, levels.size - 1) + 1):
+    # the rest keeps two levels at least (a spread to compare with) and most of the values
+    for k in range(1, min(OPEN_ENDS, levels.size - 2) + 1):
         ends, rest = levels[-k:], levels[:-k]
-        if counts[-k] < max(2, OPEN_END_SHARE * values.size):
+        if counts[-k] < max(2, OPEN_END_SHARE * values.size) or 2 * counts[-k:].sum() > values.size:
             break
-        if ends[0] - rest[-1] > rest[-1] - rest[0]:
+        if ends[0] - rest[-1] > OPEN_END_DISTANCE * (rest[-1] - rest[0]):
             found = ([float(v) for v in ends], float(rest[-1]))
     return found
 
