@@ -278,7 +278,7 @@ def test_ids_that_leave_no_room_for_new_ones_are_refused_at_fit():
     ids = np.array([0, 1, 2, 3, *(2**64 - 2 - np.arange(60, dtype=np.uint64))], dtype=np.uint64)
     frame = pd.DataFrame({"id": ids, "x": np.arange(64.0)})
     kinds = {"columns": {"id": {"kind": "identifier"}}}
-    with pytest.raises(DataError, match=r"'id': the real ids fill uint64 up to both ends, so no new id fits"):
+    with pytest.raises(DataError, match=r"'id': no new id fits in uint64 above the largest real id or below"):
         get_model("copula", random_state=0).fit(frame, metadata=kinds)
 
 
@@ -290,7 +290,7 @@ def test_ids_counting_down_stay_positive_and_stop_where_they_would_not():
     with pytest.warns(DataWarning, match=r"only 5 new ids fit in int64 beside the real ones"):
         model = get_model("copula", random_state=0).fit(frame, metadata=kinds)
     assert sorted(model.sample(5, random_state=0)["id"]) == [0, 1, 2, 3, 4]
-    with pytest.raises(DataError, match=r"new ids count down past the smallest real id, 5, and 6 more"):
+    with pytest.raises(DataError, match=r"only 5 new ids fit in int64 below the smallest real id, 5, and 6"):
         model.sample(6)
 
 

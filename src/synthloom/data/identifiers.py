@@ -474,8 +474,8 @@ class IdentifierEncoder(ColumnEncoder):
         fix = "declare the column's kind 'categorical' or give it as text"
         if room < 2:
             raise DataError(
-                f"column {self.name!r}: the real ids fill {self.dtype} up to both ends, so no new id "
-                f"fits; {fix}"
+                f"column {self.name!r}: no new id fits in {self.dtype} above the largest real id or below "
+                f"the smallest (down to 0 where every real id is positive); {fix}"
             )
         if room < n_real:
             warnings.warn(
@@ -505,11 +505,11 @@ class IdentifierEncoder(ColumnEncoder):
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
             if first_row + n > self._room():  # they would wrap to 0, 1, ... (or turn negative)
-                way, edge = ("on", "largest") if self.step > 0 else ("down", "smallest")
+                where = "above the largest" if self.step > 0 else "below the smallest"
                 raise DataError(
-                    f"column {self.name!r}: new ids count {way} past the {edge} real id, "
-                    f"{self.start - self.step}, and {first_row + n:,} more do not fit in {self.dtype}; "
-                    "declare the column's kind 'categorical' or give it as text"
+                    f"column {self.name!r}: only {self._room():,} new ids fit in {self.dtype} {where} real "
+                    f"id, {self.start - self.step}, and {first_row + n:,} are asked for; declare the "
+                    "column's kind 'categorical' or give it as text"
                 )
             limits = _id_limits(self.dtype)
             steps = rows.astype(limits.dtype)  # uint64 and int64 would mix through floats
