@@ -112,6 +112,9 @@ def load_input(source: str, encoding: str = "utf-8") -> Any:
     return read_table(source, encoding=encoding)
 
 
+NUMPY_FLOAT_NOTICE = r"(overflow|underflow|invalid value|divide by zero) encountered in"
+
+
 def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
     err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
 
@@ -143,7 +146,11 @@ def user_errors(command: F) -> F:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         warnings.showwarning = _show_warning
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                # numpy's floating-point notices (values near 1.8e308, inf) name no column and no fix:
+                # a command handles such values where they matter and says so in its own words
+                warnings.filterwarnings("ignore", NUMPY_FLOAT_NOTICE, RuntimeWarning)
+                return command(*args, **kwargs)
         except SynthloomError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None

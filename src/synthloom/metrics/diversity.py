@@ -29,6 +29,7 @@ from synthloom.data.metadata import ColumnKind
 from synthloom.metrics.encoding import (
     TableEncoder,
     Tables,
+    bin_edges,
     distance_chunks,
     distinct_share,
     nearest_neighbours,
@@ -146,7 +147,7 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
             continue
         real = tables.real[name].dropna().to_numpy()
         synthetic = tables.synthetic[name].dropna().to_numpy()
-        edges = np.histogram_bin_edges(real, bins=MODE_BINS)
+        edges = bin_edges(real, MODE_BINS)
         real_share = np.histogram(real, edges)[0] / max(1, real.size)
         synthetic_count = np.histogram(synthetic, edges)[0]
         modes = real_share >= MIN_MODE_SHARE

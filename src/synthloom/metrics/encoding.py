@@ -99,6 +99,16 @@ class Tables:
         return pd.concat([self.train, self.real], ignore_index=True)
 
 
+def bin_edges(values: np.ndarray, bins: int) -> np.ndarray:
+    """``bins`` equal-width bins over ``values``' range (``np.histogram_bin_edges``), or where float64 cannot
+    hold them (a range of +-1.8e308, or one of 5e-324 too narrow to split) bins of equal counts."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return np.histogram_bin_edges(values, bins=bins)
+    except ValueError:
+        return np.quantile(values, np.linspace(0, 1, bins + 1), method="inverted_cdf")
+
+
 def prepare(
     real: pd.DataFrame,
     synthetic: pd.DataFrame,

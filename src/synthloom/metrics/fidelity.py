@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.metadata import ColumnKind, Metadata
-from synthloom.metrics.encoding import Tables
+from synthloom.metrics.encoding import Tables, bin_edges
 from synthloom.metrics.result import FamilyResult, Score, grade
 
 KS, TV = "KSComplement", "TVComplement"
@@ -163,8 +163,7 @@ class _PairInputs:
 
 def _own_bins(values: np.ndarray) -> np.ndarray:
     """sdmetrics' discretisation: 10 equal-width bins over this table's own range; NaN lands in bin 11."""
-    edges = np.histogram_bin_edges(values[~np.isnan(values)], bins=_PAIR_BINS)
-    return np.digitize(values, edges)
+    return np.digitize(values, bin_edges(values[~np.isnan(values)], _PAIR_BINS))
 
 
 def column_pair_trends(tables: Tables) -> pd.DataFrame:

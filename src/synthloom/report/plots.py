@@ -20,6 +20,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from synthloom.metrics.encoding import bin_edges
+
 REAL, SYNTHETIC, HOLDOUT = "#1f5f99", "#e07b39", "#6a9a3a"
 VERDICT_COLORS = {"good": "#2e7d32", "fair": "#c28a00", "poor": "#c62828"}
 DPI = 90
@@ -58,7 +60,8 @@ def marginal(real: pd.Series, synthetic: pd.Series, numeric: bool, dates: bool =
     else:
         _discrete_marginal(ax, real, synthetic)
     ax.set_title(str(real.name), fontsize=10)
-    ax.legend(fontsize=7, frameon=False)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, frameon=False)
     return to_png(fig)
 
 
@@ -68,7 +71,12 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
         real, synthetic = real / _SECONDS_PER_DAY, synthetic / _SECONDS_PER_DAY
         ax.xaxis_date()
     both = np.concatenate([real, synthetic])
-    edges = np.histogram_bin_edges(both if both.size else np.zeros(1), bins=40)
+    with np.errstate(over="ignore"):
+        spread = np.ptp(both) if both.size else 0.0
+    if not np.isfinite(spread):  # values from -1.8e308 to 1.8e308: no axis can be drawn over them
+        ax.text(0.5, 0.5, "values span more than an axis can hold", ha="center", transform=ax.transAxes)
+        return
+    edges = bin_edges(both if both.size else np.zeros(1), 40)
     ax.hist(real, bins=edges, density=True, histtype="stepfilled", color=REAL, alpha=0.45, label="real")
     if synthetic.size:
         ax.hist(
