@@ -370,7 +370,11 @@ def test_an_inequality_keeps_open_ends_exactly(blank_share, tmp_path):
     [
         ([1.0, 2.0, 3.0, 4.0, 1000.0, 1000.0], ([1000.0], 4.0)),
         ([*range(1, 9), 500.0, 500.0, 1000.0, 1000.0], ([500.0, 1000.0], 8.0)),  # two conventions
-        ([1.0, 2.0, 1000.0, 1000.0, 1000.0], None),  # most of the values are no open end
+        ([1.0, 2.0, 1000.0, 1000.0, 1000.0], ([1000.0], 2.0)),  # a cap far above the rest, on most rows
+        (
+            [*range(1, 9), *[9_999.0 * k for k in (1, 1, 2, 2, 3, 3, 4, 4)]],
+            ([9_999.0 * k for k in range(1, 5)], 8),
+        ),
         ([1.0, 2.0, 3.0, 1000.0], None),  # one far value is an outlier, not a convention
         ([100.0, 4_000.0, 49_000.0, 50_000.0, 50_000.0], None),  # a cap many rows reach
         ([500.0, 1_000.0, 2_000.0, 5_000.0, 5_000.0], None),  # a top tier

@@ -64,7 +64,7 @@ INEQUALITY_LEVELS = 50
 # other value (open ends: "2300-01-01", "9999-12-31"), keeps them exactly instead of as a gap from the low
 # side; at most OPEN_ENDS of them.
 OPEN_END_SHARE = 0.01
-OPEN_ENDS = 3
+OPEN_ENDS = 5
 # ... and lie further above the other values than this many times their spread (a top tier of credit
 # limits, $5,000 beside $500 - $2,000, is a value like the others)
 OPEN_END_DISTANCE = 3
@@ -525,10 +525,9 @@ def _open_ends(values: np.ndarray) -> tuple[list[float], float] | None:
     of 2020 - 2023; a cap that many rows reach is not one). None where there is none."""
     levels, counts = np.unique(values, return_counts=True)
     found = None
-    # the rest keeps two levels at least (a spread to compare with) and most of the values
-    for k in range(1, min(OPEN_ENDS, levels.size - 2) + 1):
+    for k in range(1, min(OPEN_ENDS, levels.size - 2) + 1):  # the rest keeps a spread to compare with
         ends, rest = levels[-k:], levels[:-k]
-        if counts[-k] < max(2, OPEN_END_SHARE * values.size) or 2 * counts[-k:].sum() > values.size:
+        if counts[-k] < max(2, OPEN_END_SHARE * values.size):
             break
         if ends[0] - rest[-1] > OPEN_END_DISTANCE * (rest[-1] - rest[0]):
             found = ([float(v) for v in ends], float(rest[-1]))
