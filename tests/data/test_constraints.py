@@ -403,6 +403,19 @@ def test_a_number_column_of_fixed_combinations_takes_values_and_ranges_as_condit
         model.sample(5, conditions={"limit": ("7000", "8000")})
 
 
+def test_a_boolean_column_of_fixed_combinations_takes_any_spelling_as_a_condition():
+    """``active=true`` was refused where the table holds True."""
+    rng = np.random.default_rng(0)
+    plan = rng.choice(["basic", "pro"], 400)
+    frame = pd.DataFrame({"plan": plan, "active": plan == "pro", "x": rng.normal(size=400)})
+    model = get_model("copula", random_state=0).fit(
+        frame, constraints=[FixedCombinations(["plan", "active"])]
+    )
+    for spelling in ("true", "1", True):
+        fake = model.sample(20, conditions={"active": spelling}, random_state=0)
+        assert fake["active"].all() and set(fake["plan"]) == {"pro"}
+
+
 def test_an_inequality_whose_low_side_is_sometimes_missing_is_still_learned_as_a_gap():
     """Hospital stays of 1 to 14 days with 1% of admissions missing: learned apart and repaired, 29% came out
     as 0 days and 21% over 14."""

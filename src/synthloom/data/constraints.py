@@ -636,6 +636,8 @@ class FixedCombinations(_Group):
                 asked = f"a value in {value!r}" if isinstance(value, tuple | list) else f"the value {value!r}"
                 raise ConditionError(f"column {column!r} never takes {asked}; seen values include {shown}")
             return RangeCondition(column, low, high)
+        if pd.api.types.is_bool_dtype(dtype):
+            value = as_boolean(value)  # "true" or 1 for the level the file writes True
         seen = {str(level) for level in present}
         if str(value) not in seen:
             shown = ", ".join(sorted(seen)[:10])
