@@ -403,6 +403,21 @@ def test_a_number_column_of_fixed_combinations_takes_values_and_ranges_as_condit
         model.sample(5, conditions={"limit": ("7000", "8000")})
 
 
+def test_conditions_no_real_combination_meets_together_are_refused_before_any_draw():
+    """``limit=5000`` with ``plan=pro`` drew 40,000 rows and then refused, hinting that 5000 was rare."""
+    rng = np.random.default_rng(0)
+    plan = rng.choice(["basic", "plus", "pro"], 600)
+    limit = pd.Series(plan).map({"basic": 1000, "plus": 5000, "pro": 10000})
+    frame = pd.DataFrame({"plan": plan, "limit": limit, "x": rng.normal(size=600)})
+    model = get_model("copula", random_state=0).fit(frame, constraints=[FixedCombinations(["plan", "limit"])])
+    with pytest.raises(ConditionError, match="no real row has plan=pro and limit=5000 together"):
+        model.sample(10, conditions={"limit": 5000, "plan": "pro"})
+    with pytest.raises(ConditionError, match=r"plan=pro and limit=\.\.6000 together"):
+        model.sample(10, conditions={"limit": (None, 6000), "plan": "pro"})
+    fake = model.sample(10, conditions={"limit": (4000, 6000), "plan": "plus"}, random_state=0)
+    assert set(fake["limit"]) == {5000}
+
+
 def test_a_boolean_column_of_fixed_combinations_takes_any_spelling_as_a_condition():
     """``active=true`` was refused where the table holds True."""
     rng = np.random.default_rng(0)

@@ -534,6 +534,14 @@ def _open_ends(values: np.ndarray) -> tuple[list[float], float] | None:
     return found
 
 
+def _asked_text(check: Any) -> str:
+    """A condition as the user wrote it, near enough: a value, a range, or nothing for missing."""
+    if isinstance(check, RangeCondition):
+        low, high = (f"{end:g}" if np.isfinite(end) else "" for end in (check.low, check.high))
+        return low if check.low == check.high else f"{low}..{high}"
+    return "" if is_missing_value(check.value) else str(check.value)
+
+
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
     """Each value moved to the nearest of the sorted ``levels`` that is at least ``lowest`` (``lowest``
     itself where no level is); missing values stay missing."""
@@ -645,6 +653,16 @@ class FixedCombinations(_Group):
                 f"column {column!r} never takes the value {value!r}; seen values include {shown}"
             )
         return ValueCondition(column, value)
+
+    def check_together(self, asked: dict[str, Any]) -> None:
+        """Refuse, before any draw, conditions on several of the group's columns that no real combination
+        meets together (``asked``: column -> its condition); rejection would draw in vain."""
+        combos = pd.DataFrame(self.combos_, columns=self.group)
+        if not np.logical_and.reduce([check.holds(combos) for check in asked.values()]).any():
+            raise ConditionError(
+                f"no real row has {' and '.join(f'{c}={_asked_text(check)}' for c, check in asked.items())} "
+                f"together (the rule keeps the real combinations of {', '.join(self.group)})"
+            )
 
     def state(self) -> dict[str, Any]:
         return {"combos": [list(c) for c in self.combos_], "dtypes": self.dtypes_}
@@ -965,11 +983,13 @@ class ConstraintSet:
                 )
         plain = {column: value for column, value in conditions.items() if str(column) not in owners}
         checks: list[Any] = parse_conditions(transformer, plain) if plain else []
-        return checks + [
-            owners[str(column)].condition(str(column), value)
-            for column, value in conditions.items()
-            if str(column) in owners
-        ]
+        owned = {
+            str(c): owners[str(c)].condition(str(c), v) for c, v in conditions.items() if str(c) in owners
+        }
+        for group in self._groups():
+            if isinstance(group, FixedCombinations) and len(set(group.group) & owned.keys()) > 1:
+                group.check_together({c: owned[c] for c in group.group if c in owned})
+        return checks + list(owned.values())
 
     # -- persistence ------------------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
