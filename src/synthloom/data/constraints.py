@@ -382,18 +382,16 @@ class Inequality(Constraint):
             while self.open_flag_ in data.columns:
                 self.open_flag_ += "_"
 
-    def _open_index(self, data: pd.DataFrame) -> np.ndarray:
-        """Per row, the position of ``high`` among the open ends, or -1."""
-        assert self.high_open_ends_ is not None
-        high = self.high_info_.numbers(data[self.high])
+    def _open_index(self, high: np.ndarray) -> np.ndarray:
+        """Per value of ``high`` (as numbers), its position among the open ends, or -1."""
         index = np.full(len(high), -1)
-        for i, value in enumerate(self.high_open_ends_):
+        for i, value in enumerate(self.high_open_ends_ or []):
             index[high == value] = i
         return index
 
     def open_flags(self, data: pd.DataFrame) -> pd.Series:
         """The ``open_flag_`` column of the real table: the open end's position ("0", "1" ...), else "no"."""
-        index = self._open_index(data)
+        index = self._open_index(self.high_info_.numbers(data[self.high]))
         flags = np.where(index >= 0, index.astype(str), "no")
         return pd.Series(flags, index=data.index, name=self.open_flag_)
 
@@ -435,7 +433,7 @@ class Inequality(Constraint):
         gap = (high - low) / self._unit()
         filled = np.isnan(low)
         if self.high_open_ends_ is not None:
-            filled |= self._open_index(data) >= 0
+            filled |= self._open_index(high) >= 0
         others = gap[~filled & ~np.isnan(gap)]
         if filled.any() and others.size:  # the same draw for the same table: a fit is reproducible
             gap[filled] = np.random.default_rng(0).choice(others, int(filled.sum()))
