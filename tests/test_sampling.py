@@ -430,3 +430,28 @@ def test_parquet_keeps_the_empty_columns_of_empty_headers_under_pandas_name(tmp_
         assert as_csv.read_text().splitlines()[0] == "a,b,,"
         assert pq.read_schema(as_parquet).names == ["a", "b", "Unnamed: 2", "Unnamed: 3"]
         pd.testing.assert_frame_equal(read_table(as_parquet), read_table(as_csv))
+
+
+def test_an_output_whose_ids_do_not_fit_is_refused_before_any_file_or_row(tmp_path):
+    """A folder of parts refused at the id limit kept its job file (a rerun with fewer rows was refused
+    as "other settings"), and standard output had its header and rows written before the refusal."""
+    import io
+
+    from synthloom import get_model
+    from synthloom.errors import DataError
+    from synthloom.sampling import sample_to_parts, sample_to_stream
+
+    ids = np.concatenate([np.arange(100, 400), 2**63 - 1 - np.arange(50)]).astype(np.int64)
+    real = pd.DataFrame({"id": ids, "amount": np.linspace(1.0, 50.0, len(ids))})
+    with pytest.warns(match="only 100 new ids fit"):
+        model = get_model("copula", random_state=0).fit(
+            real, metadata={"columns": {"id": {"kind": "identifier"}}}
+        )
+    with pytest.raises(DataError, match=r"only 100 new ids fit .* and 101 are asked for"):
+        sample_to_parts(model, 101, tmp_path / "parts", part_rows=50)
+    assert not (tmp_path / "parts").exists()
+    assert len(pd.read_parquet(sample_to_parts(model, 100, tmp_path / "parts", part_rows=50))) == 100
+    stream = io.StringIO()
+    with pytest.raises(DataError, match="and 101 are asked for"):
+        sample_to_stream(model, 101, stream, chunk_rows=20)
+    assert stream.getvalue() == ""

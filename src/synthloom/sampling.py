@@ -251,6 +251,7 @@ def _sample_rows(
 ) -> None:
     """Draw ``n`` rows ``chunk_rows`` at a time into ``target`` (a file, or an open text stream for CSV),
     with a progress bar on ``console``."""
+    model.transformer_.check_identifier_room(n)  # before the first row: a stream cannot take rows back
     with _progress(console) as progress:
         task = progress.add_task("sample", total=n)
         draw = _ChunkDrawer(model, conditions, seed)
@@ -468,6 +469,7 @@ def sample_to_parts(
     if chunk_rows < 1 or part_rows < 1:
         raise ConfigError(f"rows per part ({part_rows:,}) and per chunk ({chunk_rows:,}) must be at least 1")
     directory = Path(directory)
+    model.transformer_.check_identifier_room(n)  # before the job file that would hold the folder
     job = _job(model, n, seed, fmt, conditions, part_rows, chunk_rows)
     if _start_or_resume(directory, job):
         return directory

@@ -322,3 +322,17 @@ def test_unsigned_ids_past_int64_with_gaps_in_a_csv_are_read_exactly(tmp_path):
     fake = get_model("copula", random_state=0).fit(real).sample(50, random_state=0)
     new = fake["account"].dropna()  # too near 2**64 - 1 to count on: counted down from the smallest
     assert new.is_unique and new.lt(real["account"].min()).all()
+
+
+def test_conditional_draws_use_no_ids_for_the_rows_they_throw_away():
+    """With 100 new ids, 60 rows of a range condition failed: the rejection sampler's discarded rows were
+    given ids too (256 asked for)."""
+    rng = np.random.default_rng(0)
+    ids = np.concatenate([np.arange(100, 400), 2**63 - 1 - np.arange(50)]).astype(np.int64)
+    frame = pd.DataFrame({"id": ids, "amount": rng.gamma(2.0, 50.0, len(ids))})
+    kinds = {"columns": {"id": {"kind": "identifier"}}}
+    with pytest.warns(DataWarning, match="only 100 new ids fit"):
+        model = get_model("copula", random_state=0).fit(frame, metadata=kinds)
+    fake = model.sample(60, conditions={"amount": (50.0, 100.0)}, random_state=0)
+    assert fake["amount"].between(50.0, 100.0).all()
+    assert sorted(fake["id"]) == list(range(40, 100))

@@ -485,15 +485,32 @@ class IdentifierEncoder(ColumnEncoder):
                 stacklevel=2,
             )
 
+    def check_room(self, rows: int) -> None:
+        """Refuse an output of ``rows`` rows where their numeric ids would not fit (they would wrap to 0, 1,
+        ... or turn negative); text ids have room for any output."""
+        if self.alphabets is None and self.shapes is None and rows > self._room():
+            where = "above the largest" if self.step > 0 else "below the smallest"
+            raise DataError(
+                f"column {self.name!r}: only {self._room():,} new ids fit in {self.dtype} {where} real "
+                f"id, {self.start - self.step}, and {rows:,} are asked for; declare the column's kind "
+                "'categorical' or give it as text"
+            )
+
     def transform(self, series: pd.Series) -> np.ndarray:
         return np.zeros((len(series), 0), dtype=np.float32)
 
     def inverse(
-        self, block: np.ndarray, rng: np.random.Generator, first_row: int = 0, id_seed: int = 0
+        self, block: np.ndarray, rng: np.random.Generator, first_row: int | None = 0, id_seed: int = 0
     ) -> pd.Series:
-        """The ids of output rows ``first_row`` onwards, missing in as many rows as the real ones."""
+        """The ids of output rows ``first_row`` onwards, missing in as many rows as the real ones
+        (``first_row=None``: one placeholder id in every row, for rows drawn to be chosen among and
+        numbered once chosen; a rejection sampler draws more rows than there may be new ids)."""
         n = block.shape[0]
-        ids = self.ids(first_row, n, id_seed)
+        if first_row is None:
+            ids = pd.Series(self.ids(0, 1, id_seed).iloc[0], index=range(n), name=self.name)
+            ids = ids.astype(self.dtype) if self.alphabets is None and self.shapes is None else ids
+        else:
+            ids = self.ids(first_row, n, id_seed)
         if self.missing_share:
             ids = ids.where(rng.random(n) >= self.missing_share)
         return ids
@@ -504,13 +521,7 @@ class IdentifierEncoder(ColumnEncoder):
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
-            if first_row + n > self._room():  # they would wrap to 0, 1, ... (or turn negative)
-                where = "above the largest" if self.step > 0 else "below the smallest"
-                raise DataError(
-                    f"column {self.name!r}: only {self._room():,} new ids fit in {self.dtype} {where} real "
-                    f"id, {self.start - self.step}, and {first_row + n:,} are asked for; declare the "
-                    "column's kind 'categorical' or give it as text"
-                )
+            self.check_room(first_row + n)
             limits = _id_limits(self.dtype)
             steps = rows.astype(limits.dtype)  # uint64 and int64 would mix through floats
             start = limits.dtype.type(self.start)

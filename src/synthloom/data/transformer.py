@@ -96,10 +96,15 @@ class TableTransformer:
         return np.hstack(blocks).astype(np.float32, copy=False) if blocks else np.zeros((len(data), 0))
 
     def inverse_transform(
-        self, matrix: np.ndarray, random_state: int | None = None, first_row: int = 0, id_seed: int = 0
+        self,
+        matrix: np.ndarray,
+        random_state: int | None = None,
+        first_row: int | None = 0,
+        id_seed: int = 0,
     ) -> pd.DataFrame:
         """Decode a matrix (real-valued model output is fine: one-hot groups are read by argmax); the
-        rows are rows ``first_row`` onwards of an output whose identifiers are drawn with ``id_seed``."""
+        rows are rows ``first_row`` onwards of an output whose identifiers are drawn with ``id_seed``
+        (``first_row=None``: rows still to be chosen among, whose ids ``number_identifiers`` gives)."""
         self._check_fitted()
         rng = np.random.default_rng(self.random_state if random_state is None else random_state)
         columns = {}
@@ -112,6 +117,12 @@ class TableTransformer:
             )
             columns[encoder.name] = column.reset_index(drop=True)
         return pd.DataFrame(columns)
+
+    def check_identifier_room(self, rows: int) -> None:
+        """Refuse, before any draw, an output of ``rows`` rows whose new numeric ids would not fit."""
+        for encoder in self.encoders_:
+            if isinstance(encoder, IdentifierEncoder):
+                encoder.check_room(rows)
 
     def number_identifiers(self, frame: pd.DataFrame, first_row: int = 0, id_seed: int = 0) -> pd.DataFrame:
         """Give ``frame``'s identifier columns the ids of output rows ``first_row`` onwards (rows drawn in

@@ -286,6 +286,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         self._check_fitted()
         n = check_row_count(n)
         first_row = check_row_count(first_row, "first_row")
+        self.transformer_.check_identifier_room(first_row + n)  # before a conditional draw's work
         seed = self._next_sample_seed(random_state)
         id_seed = seed if id_seed is None else _resolve_seed(id_seed, "id_seed")
         if conditions is None and not (n and self.constraints_.checks()):
@@ -308,7 +309,10 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             return self._sample_conditioned(n, [], seed)
         return self._decode(self._sample(n, np.random.default_rng(seed)), seed)
 
-    def _decode(self, matrix: np.ndarray, seed: int, first_row: int = 0, id_seed: int = 0) -> pd.DataFrame:
+    def _decode(
+        self, matrix: np.ndarray, seed: int, first_row: int | None = None, id_seed: int = 0
+    ) -> pd.DataFrame:
+        """Rows of ``matrix`` (``first_row=None``: placeholder ids, numbered once the rows are chosen)."""
         frame = self.transformer_.inverse_transform(matrix, seed, first_row, id_seed)
         return self.constraints_.inverse_transform(frame)
 
@@ -452,7 +456,7 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
         model._restore(tensors, description["extra"])
         # a description that does not fit its weights fails here, not at the user's first sample; a seeded
         # draw leaves the model's own sequence of draws where it was
-        model._decode(model._sample(2, np.random.default_rng(0)), 0)
+        model._decode(model._sample(2, np.random.default_rng(0)), 0, first_row=0)
     return model
 
 
