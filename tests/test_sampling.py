@@ -172,6 +172,21 @@ def test_parts_refuse_foreign_folders_and_bad_sizes(copula, tmp_path):
         sample_to_parts(copula, 10, tmp_path / "new", fmt="json")
 
 
+def test_one_file_and_a_stream_refuse_bad_sizes_like_parts(copula, tmp_path):
+    """A chunk size of 0 failed with ZeroDivisionError in sample_to_file and sample_to_stream."""
+    import io
+
+    from synthloom.sampling import sample_to_file, sample_to_stream
+
+    with pytest.raises(ConfigError, match=r"rows per chunk \(0\) must be at least 1"):
+        sample_to_file(copula, 10, tmp_path / "o.csv", chunk_rows=0)
+    with pytest.raises(ConfigError, match="row count must be a whole number >= 0, not -1"):
+        sample_to_file(copula, -1, tmp_path / "o.csv")
+    with pytest.raises(ConfigError, match=r"rows per chunk \(0\)"):
+        sample_to_stream(copula, 10, io.StringIO(), chunk_rows=0)
+    assert not list(tmp_path.iterdir())
+
+
 def test_cli_writes_csv_parts_and_checks_format(copula, tmp_path):
     import pandas as pd
     from typer.testing import CliRunner

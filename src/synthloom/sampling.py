@@ -239,6 +239,15 @@ def _chunk_plan(seed: int, n: int, chunk_rows: int) -> list[Chunk]:
     ]
 
 
+def _check_sizes(n: int, chunk_rows: int, part_rows: int = 1) -> int:
+    """``n`` as an int; a row count, chunk size or part size that cannot be drawn is refused in one line,
+    before any file."""
+    if chunk_rows < 1 or part_rows < 1:
+        sizes = f"rows per part ({part_rows:,}) and per chunk" if part_rows != 1 else "rows per chunk"
+        raise ConfigError(f"{sizes} ({chunk_rows:,}) must be at least 1")
+    return check_row_count(n)
+
+
 def _sample_rows(
     model: BaseGenerator,
     n: int,
@@ -251,6 +260,7 @@ def _sample_rows(
 ) -> None:
     """Draw ``n`` rows ``chunk_rows`` at a time into ``target`` (a file, or an open text stream for CSV),
     with a progress bar on ``console``."""
+    n = _check_sizes(n, chunk_rows)
     model.transformer_.check_identifier_room(n)  # before the first row: a stream cannot take rows back
     with _progress(console) as progress:
         task = progress.add_task("sample", total=n)
@@ -465,9 +475,7 @@ def sample_to_parts(
     """
     if fmt not in PART_FORMATS:
         raise ConfigError(f"part format must be one of {PART_FORMATS}, not {fmt!r}")
-    n = check_row_count(n)
-    if chunk_rows < 1 or part_rows < 1:
-        raise ConfigError(f"rows per part ({part_rows:,}) and per chunk ({chunk_rows:,}) must be at least 1")
+    n = _check_sizes(n, chunk_rows, part_rows)
     directory = Path(directory)
     model.transformer_.check_identifier_room(n)  # before the job file that would hold the folder
     job = _job(model, n, seed, fmt, conditions, part_rows, chunk_rows)

@@ -43,6 +43,7 @@ from synthloom.data.encoders import (
     column_zone,
     is_missing_value,
     on_wall_grid,
+    plain_value,
     read_period,
     stamp_seconds,
     text_offset,
@@ -176,10 +177,7 @@ def _cast(series: pd.Series, dtype: str) -> pd.Series:
 def _plain_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
     """Rows as tuples of plain Python values, missing values as None (hashable, JSON-ready)."""
     cells = frame.astype(object).where(frame.notna(), None)
-    return [
-        tuple(v.item() if isinstance(v, np.generic) else v for v in row)
-        for row in cells.itertuples(index=False, name=None)
-    ]
+    return [tuple(plain_value(v) for v in row) for row in cells.itertuples(index=False, name=None)]
 
 
 @dataclass(frozen=True)
@@ -274,7 +272,9 @@ class Range(Constraint):
         if low is None and high is None:
             raise ConfigError(f"range on {column!r} needs a low or a high bound")
         self.column = str(column)
-        self.low, self.high = (v.isoformat() if hasattr(v, "isoformat") else _plain(v) for v in (low, high))
+        self.low, self.high = (
+            v.isoformat() if hasattr(v, "isoformat") else plain_value(v) for v in (low, high)
+        )
 
     @property
     def name(self) -> str:
@@ -368,6 +368,7 @@ class Inequality(Constraint):
             raise ConfigError(f"rule {self.name!r} compares a datetime column with a number column")
         self.low_info_ = NumericColumn.learn(data[self.low], low_spec)
         self.high_info_ = NumericColumn.learn(data[self.high], high_spec)
+        self.gap_unit_, self.gap_whole_ = _gap_unit(self.low_info_.step, self.high_info_.step)
         values = self.high_info_.numbers(data[self.high])
         present = values[~np.isnan(values)]
         self.high_missing_ = bool(present.size < values.size)
@@ -413,12 +414,12 @@ class Inequality(Constraint):
         return bool(gapless.mean() <= MAX_GAPLESS_SHARE)
 
     def gap_spec(self) -> ColumnSpec:
-        """Integer gaps (days, seconds or whole numbers) when both sides sit on a grid, else continuous."""
-        whole = self.low_info_.step is not None and self.high_info_.step is not None
-        return ColumnSpec(ColumnKind.INTEGER if whole else ColumnKind.CONTINUOUS)
+        """Integer gaps (days, minutes, seconds or whole numbers) when both sides sit on grids that share
+        their finer step, else continuous."""
+        return ColumnSpec(ColumnKind.INTEGER if self.gap_whole_ else ColumnKind.CONTINUOUS)
 
     def _unit(self) -> float:
-        return max(self.low_info_.step or 1.0, self.high_info_.step or 1.0)
+        return self.gap_unit_
 
     def gap(self, data: pd.DataFrame) -> pd.Series:
         """``(high - low) / unit`` for the real table: what the generator learns in ``high``'s place.
@@ -503,6 +504,8 @@ class Inequality(Constraint):
             "open_ends": self.high_open_ends_,
             "below_open": self.high_below_open_,
             "open_flag": self.open_flag_,
+            "gap_unit": self.gap_unit_,
+            "gap_whole": self.gap_whole_,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -514,6 +517,21 @@ class Inequality(Constraint):
         self.high_open_ends_ = state.get("open_ends")  # files written before open ends were kept: none
         self.high_below_open_ = state.get("below_open")
         self.open_flag_ = state.get("open_flag")
+        # files written before the unit was kept learned gaps in the coarser step
+        steps = (self.low_info_.step, self.high_info_.step)
+        self.gap_unit_ = float(state.get("gap_unit", max(step or 1.0 for step in steps)))
+        self.gap_whole_ = bool(state.get("gap_whole", None not in steps))
+
+
+def _gap_unit(low_step: float | None, high_step: float | None) -> tuple[float, bool]:
+    """(unit, whole) of an inequality's gap: whole numbers of the finer step where both sides sit on grids
+    and the coarser step is a multiple of it (dates beside stamps of whole minutes: minutes; in days, every
+    stamp came back at midnight), else a continuous gap."""
+    if low_step is None or high_step is None:
+        return max(low_step or 1.0, high_step or 1.0), False
+    fine, coarse = min(low_step, high_step), max(low_step, high_step)
+    ratio = coarse / fine
+    return fine, bool(abs(ratio - round(ratio)) <= 1e-9 * ratio)
 
 
 def _open_ends(values: np.ndarray) -> tuple[list[float], float] | None:
@@ -708,9 +726,11 @@ class OneHot(_Group):
         return (self._ones(frame) == 1).sum(axis=1) == 1
 
     def condition(self, column: str, value: Any) -> ValueCondition:
-        if not isinstance(as_boolean(value), bool):
+        chosen = as_boolean(value)
+        if not isinstance(chosen, bool):
             raise ConditionError(f"column {column!r} is one-hot: condition it on 0 or 1, not {value!r}")
-        return ValueCondition(column, value)
+        # 1 / 0 equals the column's level whatever its dtype (True, 1.0, "1"); "true" equals none of them
+        return ValueCondition(column, int(chosen))
 
     def state(self) -> dict[str, Any]:
         return {"dtypes": self.dtypes_}
@@ -759,10 +779,6 @@ class Predicate(Constraint):
                 f"predicate {self.name!r} must return one bool per row ({len(frame)}), not {result.shape}"
             )
         return result
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _finite(value: float) -> float | None:

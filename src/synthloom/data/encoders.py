@@ -650,8 +650,8 @@ def as_boolean(value: Any) -> Any:
     return value
 
 
-def _py(value: Any) -> Any:
-    """A numpy scalar as a plain Python value, so encoder state stays JSON."""
+def plain_value(value: Any) -> Any:
+    """A numpy scalar as a plain Python value, so encoder and rule state stays JSON."""
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -965,7 +965,7 @@ def _declared_categories(dtype: Any) -> dict[str, Any] | None:
     if not has_plain_categories(dtype):
         return None
     return {
-        "values": [_py(category) for category in dtype.categories],
+        "values": [plain_value(category) for category in dtype.categories],
         "dtype": str(dtype.categories.dtype),  # int32 categories are another dtype than int64 ones
         "ordered": bool(dtype.ordered),
     }
@@ -1001,7 +1001,7 @@ class CategoricalEncoder(ColumnEncoder):
         # a categorical dtype counts its unused categories as 0: they stay in the dtype, never in a sample
         counts = counts[counts > 0]
         order = sorted(range(len(counts)), key=lambda i: (-counts.iloc[i], str(counts.index[i])))
-        levels = [None if pd.isna(counts.index[i]) else _py(counts.index[i]) for i in order]
+        levels = [None if pd.isna(counts.index[i]) else plain_value(counts.index[i]) for i in order]
         odd = next((v for v in levels if v is not None and not isinstance(v, str | int | float | bool)), None)
         if odd is not None:  # an Interval (pd.cut), a tuple: the model file's JSON could not hold it
             raise DataError(
@@ -1108,7 +1108,7 @@ class ConstantEncoder(ColumnEncoder):
     def fit(self, series: pd.Series, rng: np.random.Generator) -> ConstantEncoder:
         present = series.dropna()
         value = present.iloc[0] if len(present) else None
-        self.value = value.isoformat() if isinstance(value, pd.Timestamp) else _py(value)
+        self.value = value.isoformat() if isinstance(value, pd.Timestamp) else plain_value(value)
         self.dtype = dtype_name(series.dtype)
         self.categories = _declared_categories(series.dtype)
         return self
