@@ -76,6 +76,19 @@ def test_bad_tables_raise_a_clear_error(related_train, related_test, change, mes
         evaluate(real, fake)
 
 
+def test_infinite_values_are_read_as_missing_as_fitting_reads_them(related_train, related_test):
+    """evaluate refused a real table with infinities ("replace them first") that fit, sample and augment
+    accept as missing values (with a warning): a user who fitted on the file could not evaluate with it."""
+    from synthloom.errors import DataWarning
+
+    real = related_test.astype({"x": float})
+    real.loc[real.index[:3], "x"] = math.inf
+    with pytest.warns(DataWarning, match="real data: column 'x': 3 infinite value.s. treated as missing"):
+        report = evaluate(real, related_train, random_state=0)
+    blanked = real.assign(x=real["x"].where(real["x"] != math.inf))
+    assert report.scores == evaluate(blanked, related_train, random_state=0).scores
+
+
 def test_unknown_target_and_bad_loss_history_raise(related_train, related_test):
     with pytest.raises(DataError, match="target column 'price' is not in the real data"):
         evaluate(related_test, related_train, target="price")

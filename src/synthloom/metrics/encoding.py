@@ -265,8 +265,14 @@ def _numbers(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
                 f"{source}: column {series.name!r} is {spec.kind} but holds non-numeric values such as "
                 f"{examples}; fix those values, or set the column's kind to 'categorical' in the metadata"
             )
-    if np.isinf(values.to_numpy()).any():
-        raise DataError(f"{source}: column {series.name!r} holds infinite values; replace them first")
+    infinite = np.isinf(values.to_numpy())
+    if infinite.any():  # as fitting reads them: a model learnt from this table saw them as missing
+        warnings.warn(
+            f"{source}: column {series.name!r}: {int(infinite.sum())} infinite value(s) treated as missing",
+            DataWarning,
+            stacklevel=4,
+        )
+        values = values.mask(infinite)
     return values
 
 
