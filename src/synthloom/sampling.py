@@ -35,6 +35,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn,
 from rich.text import Text
 
 from synthloom import __version__
+from synthloom.data.encoders import CategoricalEncoder
 from synthloom.data.io import (
     JOB_FILE,
     atomic_path,
@@ -134,8 +135,14 @@ def arrow_schema(frame: pd.DataFrame) -> pa.Schema:
 
 def integer_columns(model: BaseGenerator) -> list[str]:
     """The columns ``model`` learned as whole numbers: a CSV writes them "85" whether or not a part has gaps
-    (with gaps pandas holds them as floats, which it writes "85.0")."""
-    return [name for name, spec in model.metadata_.columns.items() if spec.kind == ColumnKind.INTEGER]
+    (with gaps pandas holds them as floats, which it writes "85.0"). So are category columns of whole
+    numbers with gaps (limits of 500, 1000, 5000 declared categorical), which pandas read as floats."""
+    integers = [name for name, spec in model.metadata_.columns.items() if spec.kind == ColumnKind.INTEGER]
+    return integers + [
+        encoder.name
+        for encoder in model.transformer_.encoders_
+        if isinstance(encoder, CategoricalEncoder) and encoder.whole_numbers_with_gaps
+    ]
 
 
 class _TableWriter:

@@ -227,3 +227,25 @@ def test_stamps_with_an_offset_are_the_instants_they_name_and_a_repeated_hour_is
         berlin, constraints=[Range("at", low="2024-10-27T00:00:00Z")]
     )
     assert ruled.sample(500, random_state=0)["at"].min() >= pd.Timestamp("2024-10-27 00:00", tz="UTC")
+
+
+def test_a_category_column_of_numbers_takes_a_range_and_is_written_whole(tmp_path):
+    """Limits of 500, 1000 and 5000 with blanks, declared categorical: `-c limit=1000..6000` was refused as a
+    value the column never takes, and the CSV wrote "5000.0" where the real file writes "5000"."""
+    from synthloom.models.conditions import TextRange
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    limits = np.where(rng.random(300) < 0.1, np.nan, rng.choice([500, 1000, 5000], 300))
+    real = pd.DataFrame({"limit": limits, "x": rng.normal(size=300)})
+    kinds = {"columns": {"limit": {"kind": "categorical"}}}
+    model = get_model("copula", random_state=0).fit(real, metadata=kinds)
+    for asked in ((1000, 6000), TextRange("1000..6000"), TextRange("..600")):
+        low, high = (float(end) if str(end) else -np.inf for end in asked)
+        assert model.sample(30, conditions={"limit": asked}, random_state=0)["limit"].between(low, high).all()
+    assert set(model.sample(30, conditions={"limit": 5000}, random_state=0)["limit"]) == {5000.0}
+    with pytest.raises(ConditionError, match=r"'limit' never takes a value in '2000..3000'; seen values"):
+        model.sample(5, conditions={"limit": TextRange("2000..3000")})
+    written = sample_to_file(model, 200, tmp_path / "fake.csv", seed=0).read_text().splitlines()
+    values = {line.split(",")[0] for line in written[1:]}
+    assert values == {"", "500", "1000", "5000"}

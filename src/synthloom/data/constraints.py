@@ -55,7 +55,13 @@ from synthloom.data.encoders import (
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConditionError, ConfigError, DataWarning
-from synthloom.models.conditions import MissingCondition, RangeCondition, _as_range, parse_conditions
+from synthloom.models.conditions import (
+    MissingCondition,
+    RangeCondition,
+    _as_range,
+    levels_range,
+    parse_conditions,
+)
 
 # An inequality is learned as the gap high - low where at most this share of rows gives high without low.
 MAX_GAPLESS_SHARE = 0.05
@@ -654,12 +660,7 @@ class FixedCombinations(_Group):
         present = [combo[position] for combo in self.combos_ if not is_missing_value(combo[position])]
         dtype = pd.api.types.pandas_dtype(self.dtypes_[position])
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-            low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
-            if not any(low <= float(level) <= high for level in present):
-                shown = ", ".join(str(level) for level in sorted(present)[:10])
-                asked = f"a value in {value!r}" if isinstance(value, tuple | list) else f"the value {value!r}"
-                raise ConditionError(f"column {column!r} never takes {asked}; seen values include {shown}")
-            return RangeCondition(column, low, high)
+            return levels_range(column, value, present)
         if pd.api.types.is_bool_dtype(dtype):
             value = as_boolean(value)  # "true" or 1 for the level the file writes True
         seen = {str(level) for level in present}

@@ -1020,6 +1020,19 @@ class CategoricalEncoder(ColumnEncoder):
         self._build_index()
         return self
 
+    @property
+    def whole_numbers_with_gaps(self) -> bool:
+        """Whether the column is floats that are all whole, with missing values: integers with blanks, which
+        pandas reads as floats (without blanks, "5000.0" reads as floats and "5000" as integers)."""
+        levels = self.levels + self.rare_levels
+        present = [level for level in levels if level is not None]
+        return (
+            self.dtype.startswith("float")
+            and None in levels
+            and bool(present)
+            and all(isinstance(level, float) and level.is_integer() for level in present)
+        )
+
     def _build_index(self) -> None:
         self.missing_code = self.levels.index(None) if None in self.levels else None
         self.other_code = len(self.levels) if self.rare_levels else None

@@ -145,6 +145,11 @@ def parse_conditions(transformer: TableTransformer, conditions: Mapping[str, Any
 def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condition:
     encoder = transformer.encoder(column)
     if isinstance(encoder, CategoricalEncoder):
+        levels = [level for level in encoder.levels + encoder.rare_levels if level is not None]
+        # a range over a category column of numbers (limits of 500, 1000, 5000); a level may hold ".."
+        asks_range = not isinstance(value, TextRange) or value.text not in encoder.index
+        if asks_range and isinstance(value, tuple | list) and len(value) == 2 and _numbers_only(levels):
+            return levels_range(column, value, levels)
         if isinstance(value, TextRange):
             value = value.text
         if isinstance(value, list | tuple | set | dict | np.ndarray):
@@ -181,6 +186,23 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
         )
     return RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
+
+
+def _numbers_only(levels: list[Any]) -> bool:
+    return bool(levels) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in levels)
+
+
+def levels_range(column: str, value: Any, levels: list[Any]) -> RangeCondition:
+    """A range (or one number) asked of a column of numbers learned as levels (a category column of
+    limits, a number column of a fixed-combinations rule), met by rejection; refused where no level is in
+    it."""
+    low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
+    if not any(low <= float(level) <= high for level in levels):
+        shown = ", ".join(str(level) for level in sorted(levels)[:10])
+        shown_value = repr(value.text) if isinstance(value, TextRange) else repr(value)
+        asked = f"a value in {shown_value}" if isinstance(value, tuple | list) else f"the value {shown_value}"
+        raise ConditionError(f"column {column!r} never takes {asked}; seen values include {shown}")
+    return RangeCondition(column, low, high)
 
 
 def _is_time_of_day(datetime_format: str | None) -> bool:
