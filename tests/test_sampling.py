@@ -470,3 +470,28 @@ def test_an_output_whose_ids_do_not_fit_is_refused_before_any_file_or_row(tmp_pa
     with pytest.raises(DataError, match="and 101 are asked for"):
         sample_to_stream(model, 101, stream, chunk_rows=20)
     assert stream.getvalue() == ""
+
+
+def test_numbers_a_table_holds_as_text_come_back_as_text(tmp_path):
+    """A Parquet string column of prices ("15.98") and counts ("49") came back as float64 (49.0): the
+    synthetic file's schema was not the real one's. A frame read with dtype=str, likewise."""
+    from synthloom import get_model
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "price": [f"{v:.2f}" for v in rng.gamma(2.0, 10.0, 300)],
+            "count": [str(v) for v in rng.integers(0, 50, 300)],
+            "plan": rng.choice(["a", "b"], 300),
+        }
+    )
+    real.loc[[3, 5], "count"] = None
+    model = get_model("copula", random_state=0).fit(real)
+    fake = model.sample(200, random_state=0)
+    assert (fake.dtypes == "object").all()
+    assert fake["price"].str.fullmatch(r"\d+\.\d{1,2}").all()
+    assert fake["count"].dropna().str.fullmatch(r"\d+").all() and fake["count"].isna().any()
+    assert pd.to_numeric(fake["price"]).between(0, 200).all()
+    written = pd.read_parquet(sample_to_file(model, 200, tmp_path / "fake.parquet", seed=0))
+    assert (written.dtypes == "object").all() and written["count"].dropna().str.fullmatch(r"\d+").all()

@@ -28,6 +28,7 @@ from synthloom.data.metadata import (
     check_not_complex,
     has_plain_categories,
     is_date_objects,
+    numbers_as_text,
     plain_text,
     read_stamps,
 )
@@ -681,6 +682,7 @@ class NumericEncoder(ColumnEncoder):
     fraction_width = 0  # files written before the width was learned: strftime's six digits
     offset: str | None = None  # files written before the offset was learned: UTC as "+0000"
     text_zone: str | None = None  # files written before the zone was learned: several offsets in UTC
+    as_text = False  # files written before it was learned: numbers read from text come back as numbers
 
     def __init__(self, name: str, spec: ColumnSpec, method: str = "gmm") -> None:
         self.name, self.spec, self.method = name, spec, method
@@ -716,6 +718,10 @@ class NumericEncoder(ColumnEncoder):
         self.offset = text_offset(series, self.spec.datetime_format)
         self.text_zone = text_zone(series, self.spec.datetime_format)
         self.dtype = column_dtype_name(series)
+        # numbers a table holds as text (a Parquet string column, a frame read with dtype=str) come back as
+        # text: the synthetic table keeps the real one's column types
+        plainly_written = self.spec.numeric_coerced and self.spec.number_format is None
+        self.as_text = bool(plainly_written and pd.api.types.infer_dtype(series, skipna=True) == "string")
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
         wall = wall_seconds(present, self.zone) if is_datetime else present
@@ -916,6 +922,8 @@ class NumericEncoder(ColumnEncoder):
         if self.spec.number_format is not None:
             return NumberFormat.parse(self.spec.number_format).write(values, self.name)
         series = pd.Series(values, name=self.name)
+        if self.as_text:
+            return numbers_as_text(series, self.spec.kind)
         if self.spec.numeric_coerced:
             return series
         try:
@@ -945,6 +953,7 @@ class NumericEncoder(ColumnEncoder):
             "fraction_width": self.fraction_width,
             "offset": self.offset,
             "text_zone": self.text_zone,
+            "as_text": self.as_text,
             "dtype": self.dtype,
             **learned,
         }

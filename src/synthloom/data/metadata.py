@@ -267,10 +267,16 @@ def with_missing_marks(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
     for name, spec in marked.items():
         column = frame[name]
         if pd.api.types.is_numeric_dtype(column):
-            numbers = column.astype("Int64") if spec.kind == ColumnKind.INTEGER else column
-            column = numbers.astype(str).where(column.notna(), None)
+            column = numbers_as_text(column, spec.kind)
         frame[name] = column.astype(object).where(column.notna(), spec.missing_mark)
     return frame
+
+
+def numbers_as_text(column: pd.Series, kind: ColumnKind) -> pd.Series:
+    """A number column as text, as pandas writes numbers (an integer column's without ".0"); missing values
+    stay missing."""
+    numbers = column.astype("Int64") if kind == ColumnKind.INTEGER else column
+    return numbers.astype(str).astype(object).where(column.notna(), None)
 
 
 def check_column_names(columns: Iterable[object], source: str = "data") -> None:
