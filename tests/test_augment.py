@@ -249,3 +249,26 @@ def test_evaluation_refuses_bad_settings(default_frame) -> None:
         evaluate_augmentation(default_frame, "default", "copula", seeds=0)
     with pytest.raises(ConfigError, match="adds no rows"):
         evaluate_augmentation(default_frame, "default", "copula", rows_per_class={"Yes": 0})
+
+
+def test_a_generator_object_is_copied_and_refitted_for_every_seed(default_frame) -> None:
+    """One object was fitted on seed 0's training rows and reused for the later seeds, whose test rows it
+    had learned from: 1 fit for 3 seeds."""
+    from synthloom.models.copula import GaussianCopula
+
+    fitted_rows: list[frozenset] = []
+
+    class Recording(GaussianCopula):
+        def fit(self, data, metadata=None, constraints=None):  # type: ignore[no-untyped-def]
+            fitted_rows.append(frozenset(map(tuple, data[["balance", "income"]].to_numpy())))
+            return super().fit(data, metadata, constraints)
+
+    given = Recording(random_state=None)
+    result = evaluate_augmentation(
+        default_frame, "default", given, ratio=0.3, seeds=3, methods=["none", "synthloom"], per_class=False
+    )
+    assert result.scores["seed"].nunique() == 3
+    assert len(fitted_rows) == 3 and len(set(fitted_rows)) == 3  # each seed's own training rows
+    assert not hasattr(given, "transformer_") and given.random_state is None  # the object is untouched
+    with pytest.raises(ConfigError, match="cannot be copied for each seed"):
+        evaluate_augmentation(default_frame, "default", object(), seeds=1, methods=["synthloom"])

@@ -574,7 +574,7 @@ def _verdict(result: AugmentationEvaluation) -> str:
 def evaluate_augmentation(
     data: pd.DataFrame,
     target: str,
-    model: str = DEFAULT_MODEL,
+    model: Any = DEFAULT_MODEL,
     *,
     ratio: float | None = None,
     rows_per_class: Mapping[Hashable, int] | None = None,
@@ -594,7 +594,11 @@ def evaluate_augmentation(
     Args:
         data: the real table; each seed splits it (stratified) into training and held-back test rows.
         target: class column.
-        model: generator name for the synthloom rows (fitted on each seed's training rows only).
+        model: generator name for the synthloom rows (fitted on each seed's training rows only), or a
+            generator object: each seed gets an unfitted copy of it (``sklearn.base.clone``: its settings,
+            none of its learned state, even if it is fitted), which learns from that seed's training rows
+            only, so no seed scores rows its generator saw. A copy whose ``random_state`` is None takes the
+            seed, as a named generator does; the object itself is left as it was.
         ratio / rows_per_class: the strategy, as in ``augment``; applied to each seed's training rows,
             and every method adds that many rows per class.
         seeds: number of seeds (random_state, random_state + 1, ...): each a new split, generator,
@@ -635,8 +639,9 @@ def evaluate_augmentation(
 
     def generate(split: _Split) -> pd.DataFrame:
         plan = {classes[code]: n for code, n in split.plan.items()}
+        generator = model if isinstance(model, str) else _unfitted_copy(model, split.seed)
         return synthetic_rows(
-            split.train, target, plan, model, params, meta, split.seed, per_class, constraints
+            split.train, target, plan, generator, params, meta, split.seed, per_class, constraints
         )
 
     records, rare = [], set()
@@ -661,6 +666,21 @@ def evaluate_augmentation(
     }
     rare_labels = [classes[code] for code in sorted(rare)]
     return AugmentationEvaluation(target, str(model), rare_labels, pd.DataFrame(records), info)
+
+
+def _unfitted_copy(model: Any, seed: int) -> Any:
+    """A fresh copy of a generator object for one seed: fitted once and reused, it would score the next
+    seeds' test rows, which it learned from."""
+    try:
+        copy = clone(model)
+    except TypeError:
+        raise ConfigError(
+            f"{type(model).__name__} cannot be copied for each seed (it has no get_params); give the model "
+            "by name, or a synthloom generator object"
+        ) from None
+    if "random_state" in copy.get_params() and copy.get_params()["random_state"] is None:
+        copy.set_params(random_state=seed)
+    return copy
 
 
 def _strategy_text(ratio: float | None, rows_per_class: Mapping[Hashable, int] | None) -> str:
