@@ -272,3 +272,19 @@ def test_a_generator_object_is_copied_and_refitted_for_every_seed(default_frame)
     assert not hasattr(given, "transformer_") and given.random_state is None  # the object is untouched
     with pytest.raises(ConfigError, match="cannot be copied for each seed"):
         evaluate_augmentation(default_frame, "default", object(), seeds=1, methods=["synthloom"])
+
+
+def test_no_class_to_grow_returns_the_real_rows_without_fitting(default_frame) -> None:
+    """With every class already at the ratio the generator was still fitted (minutes with ddpm) to add
+    no row."""
+    from synthloom.errors import DataWarning
+    from synthloom.models.copula import GaussianCopula
+
+    given = GaussianCopula(random_state=0)
+    with pytest.warns(DataWarning, match="already meets the ratio"):
+        both = augment(default_frame, "default", given, ratio=0.01, mark_synthetic=True)
+    assert not hasattr(given, "transformer_")
+    pd.testing.assert_frame_equal(both.drop(columns="is_synthetic"), default_frame)
+    assert both["is_synthetic"].dtype == bool and not both["is_synthetic"].any()
+    with pytest.raises(ConfigError, match="unknown model"), pytest.warns(DataWarning):  # still refused
+        augment(default_frame, "default", "no-such-model", ratio=0.01)

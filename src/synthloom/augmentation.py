@@ -220,7 +220,12 @@ def synthetic_rows(
 ) -> pd.DataFrame:
     """Only the synthetic rows ``augment`` would add: ``plan[c]`` rows of each class ``c``, in plan order."""
     meta = target_metadata(data, target, metadata)
-    seeds = [int(s) for s in np.random.SeedSequence(random_state).generate_state(max(1, len(plan)))]
+    if not plan:
+        # nothing to draw, so nothing to learn (a fit takes minutes with ddpm); the model is still built,
+        # so a wrong name or setting fails now rather than on the data that needs rows
+        build_generator(model, model_params, random_state)
+        return data.iloc[:0].copy()
+    seeds = [int(s) for s in np.random.SeedSequence(random_state).generate_state(len(plan))]
     if fits_per_class(model, per_class):
         if not isinstance(model, str):
             raise ConfigError(
@@ -245,8 +250,6 @@ def synthetic_rows(
             generator.sample(n, conditions={target: label}, random_state=seed)
             for (label, n), seed in zip(plan.items(), seeds, strict=False)
         ]
-    if not parts:
-        return data.iloc[:0].copy()
     rows = _new_ids(pd.concat(parts, ignore_index=True), data, meta, seeds[0])
     return rows[list(data.columns)].astype(data.dtypes.to_dict(), errors="ignore")
 
