@@ -288,3 +288,13 @@ def test_no_class_to_grow_returns_the_real_rows_without_fitting(default_frame) -
     assert both["is_synthetic"].dtype == bool and not both["is_synthetic"].any()
     with pytest.raises(ConfigError, match="unknown model"), pytest.warns(DataWarning):  # still refused
         augment(default_frame, "default", "no-such-model", ratio=0.01)
+
+
+def test_metadata_as_a_json_dict_is_read(three_classes) -> None:
+    """A plain dict worked in a generator's fit but crashed augment with AttributeError ('completed')."""
+    from synthloom.augmentation import target_metadata
+
+    as_json = {"columns": {"x": {"kind": "categorical"}}}
+    assert target_metadata(three_classes, "label", as_json).kinds()["x"] == "categorical"
+    both = augment(three_classes, "label", "copula", rows_per_class={3: 5}, metadata=as_json, random_state=0)
+    assert len(both) == len(three_classes) + 5

@@ -38,7 +38,7 @@ from sklearn.model_selection import train_test_split
 
 from synthloom.data.encoders import column_numbers
 from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
-from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata
+from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata, as_metadata
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import single_threaded
 from synthloom.models.base import check_param_names
@@ -154,13 +154,18 @@ def _resolve_classes(counts: pd.Series, rows_per_class: Mapping[Hashable, int], 
     return plan
 
 
-def target_metadata(data: pd.DataFrame, target: str, metadata: Metadata | None = None) -> Metadata:
+def target_metadata(
+    data: pd.DataFrame, target: str, metadata: Metadata | Mapping[str, Any] | None = None
+) -> Metadata:
     """Column kinds with the target as a category, so a generator samples each class exactly.
 
+    ``metadata`` (a ``Metadata`` or its JSON form as a dict) sets the kinds of the columns it names.
+
     Raises:
-        DataError: the target holds dates or identifiers.
+        DataError: the target holds dates or identifiers. ConfigError: malformed metadata.
     """
-    meta = Metadata.infer(data) if metadata is None else metadata.completed(data)
+    given = as_metadata(metadata)
+    meta = Metadata.infer(data) if given is None else given.completed(data)
     kind = meta.columns[target].kind
     if kind in (ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
         raise DataError(f"target column {target!r} holds {kind} values, not classes; choose a class column")
@@ -213,7 +218,7 @@ def synthetic_rows(
     plan: Mapping[Hashable, int],
     model: Any = DEFAULT_MODEL,
     model_params: Mapping[str, Any] | None = None,
-    metadata: Metadata | None = None,
+    metadata: Metadata | Mapping[str, Any] | None = None,
     random_state: int | None = None,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,
@@ -285,7 +290,7 @@ def augment(
     ratio: float | None = None,
     rows_per_class: Mapping[Hashable, int] | None = None,
     model_params: Mapping[str, Any] | None = None,
-    metadata: Metadata | None = None,
+    metadata: Metadata | Mapping[str, Any] | None = None,
     mark_synthetic: bool | str = False,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,
@@ -301,7 +306,8 @@ def augment(
         ratio: bring every class below ``ratio`` x the largest class up to it (default 1.0: balance).
         rows_per_class: instead, rows to add per class, e.g. ``{"Yes": 500}`` (rows added, not final size).
         model_params: generator settings, e.g. ``{"epochs": 100}``.
-        metadata: column kinds, overriding inference (the target is always treated as a category).
+        metadata: column kinds, overriding inference (a ``Metadata`` or its JSON form as a dict); the
+            target is always treated as a category.
         mark_synthetic: add a boolean column marking synthetic rows: True names it ``is_synthetic``,
             a string names it.
         per_class: True learns one generator per class to grow, from that class's rows only; False
@@ -585,7 +591,7 @@ def evaluate_augmentation(
     test_share: float = 0.3,
     methods: Sequence[str] = METHODS,
     model_params: Mapping[str, Any] | None = None,
-    metadata: Metadata | None = None,
+    metadata: Metadata | Mapping[str, Any] | None = None,
     classifier: BaseEstimator | None = None,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,

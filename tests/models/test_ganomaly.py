@@ -321,3 +321,13 @@ def test_never_seen_values_count_once_per_column_and_stamps_keep_their_written_c
         DataWarning, match=r"column 'temp': 10 infinite value\(s\); each scores infinitely odd"
     ):
         assert np.isposinf(detector.score(rows.assign(temp=np.inf))).all()
+
+
+def test_table_metadata_as_a_json_dict_is_read() -> None:
+    """A plain dict worked in a generator's fit but crashed GANomaly.fit with AttributeError."""
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"x": rng.normal(size=60), "code": rng.integers(0, 3, 60)})
+    detector = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu")
+    detector.fit(table, metadata={"columns": {"code": {"kind": "categorical"}}})
+    assert detector.metadata_.kinds() == {"x": "continuous", "code": "categorical"}
+    assert detector.score(table.head(3)).shape == (3,)

@@ -31,7 +31,13 @@ from synthloom import __version__
 from synthloom.data.constraints import ConstraintSet
 from synthloom.data.encoders import Span
 from synthloom.data.io import atomic_path
-from synthloom.data.metadata import ColumnKind, Metadata, check_column_names, with_missing_marks
+from synthloom.data.metadata import (
+    ColumnKind,
+    Metadata,
+    as_metadata,
+    check_column_names,
+    with_missing_marks,
+)
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
@@ -183,8 +189,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         are reported in a warning.
         """
         self._validate_training_data(data)
-        if isinstance(metadata, Mapping):  # the JSON form, {"columns": {"zip": {"kind": "categorical"}}}
-            metadata = Metadata.from_dict(metadata)
+        metadata = as_metadata(metadata)
         self.seed_ = _resolve_seed(self.random_state)
         matrix = self._learn_encoding(data, metadata, constraints)
         self.loss_history_: list[dict[str, float]] = []

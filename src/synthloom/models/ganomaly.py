@@ -52,7 +52,7 @@ import itertools
 import json
 import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -68,7 +68,7 @@ from torch import nn
 from synthloom import __version__
 from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
 from synthloom.data.io import atomic_path
-from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata
+from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata, as_metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.metrics.anomaly import threshold_at_fpr
@@ -409,13 +409,14 @@ class GANomaly(HyperParameters):
 
     # -- fitting ------------------------------------------------------------------------------------------
     @flush_denormals()
-    def fit(self, data: Any, metadata: Metadata | None = None) -> Self:
+    def fit(self, data: Any, metadata: Metadata | Mapping[str, Any] | None = None) -> Self:
         """Learn what normal looks like; returns self.
 
         Args:
             data: normal samples only: a DataFrame (a table), or images in [0, 1] shaped (N, H, W) or
                 (N, C, H, W), or an ``ImageData`` from ``synthloom.data.images.read_images``.
-            metadata: tables only: column kinds, overriding inference.
+            metadata: tables only: column kinds, overriding inference (a ``Metadata`` or its JSON form
+                as a dict, as ``BaseGenerator.fit`` takes).
         """
         self._check_params()
         self.seed_ = _resolve_seed(self.random_state)
@@ -439,8 +440,9 @@ class GANomaly(HyperParameters):
         self._calibrate(x[torch.from_numpy(order[:n_valid])])
         return self
 
-    def _learn_table(self, data: pd.DataFrame, metadata: Metadata | None) -> torch.Tensor:
-        self.metadata_ = Metadata.infer(data) if metadata is None else metadata.completed(data)
+    def _learn_table(self, data: pd.DataFrame, metadata: Metadata | Mapping[str, Any] | None) -> torch.Tensor:
+        given = as_metadata(metadata)
+        self.metadata_ = Metadata.infer(data) if given is None else given.completed(data)
         datetimes = [
             name for name, spec in self.metadata_.columns.items() if spec.kind == ColumnKind.DATETIME
         ]

@@ -24,7 +24,7 @@ import pandas as pd
 import torch
 
 from synthloom.data.encoders import Span
-from synthloom.data.metadata import Metadata
+from synthloom.data.metadata import Metadata, as_metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
 from synthloom.errors import ConfigError, TrainingDivergedError
 from synthloom.models.base import (
@@ -109,7 +109,7 @@ class NeuralGenerator(BaseGenerator):
     def fit(
         self,
         data: pd.DataFrame,
-        metadata: Metadata | None = None,
+        metadata: Metadata | Mapping[str, Any] | None = None,
         constraints: Sequence[Any | Mapping[str, Any]] | None = None,
     ) -> Self:
         """Learn from a real table; under ``torchrun`` every process trains on its shard (DDP).
@@ -123,7 +123,7 @@ class NeuralGenerator(BaseGenerator):
     def fit_file(
         self,
         path: str | Path,
-        metadata: Metadata | None = None,
+        metadata: Metadata | Mapping[str, Any] | None = None,
         constraints: Sequence[Any | Mapping[str, Any]] | None = None,
         chunk_rows: int = CHUNK_ROWS,
         sample_rows: int = SAMPLE_ROWS,
@@ -151,7 +151,7 @@ class NeuralGenerator(BaseGenerator):
             rng = np.random.default_rng(self.seed_)
             sample = stream.sample(sample_rows, rng)
             self._validate_training_data(sample)
-            matrix = self._learn_encoding(sample, metadata, constraints)
+            matrix = self._learn_encoding(sample, as_metadata(metadata), constraints)
             self.loss_history_ = []
             self.n_training_rows_ = stream.count_rows()
             self._samples_drawn = 0
