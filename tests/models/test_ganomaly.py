@@ -331,3 +331,20 @@ def test_table_metadata_as_a_json_dict_is_read() -> None:
     detector.fit(table, metadata={"columns": {"code": {"kind": "categorical"}}})
     assert detector.metadata_.kinds() == {"x": "continuous", "code": "categorical"}
     assert detector.score(table.head(3)).shape == (3,)
+
+
+def test_a_refit_starts_from_a_clean_slate() -> None:
+    """A table fit after an image fit kept the images' input memory (memory_inputs_) and scoring the
+    table failed (adaptive_avg_pool2d of a table); a table's metadata outlived a later image fit."""
+    rng = np.random.default_rng(0)
+    images = rng.random((40, 8, 8)).astype(np.float32)
+    table = pd.DataFrame({"x": rng.normal(size=60), "c": rng.choice(list("abc"), 60)})
+    settings = {"epochs": 1, "width": 4, "hidden_width": 8, "device": "cpu", "random_state": 0}
+    fresh = GANomaly(**settings).fit(table)
+    detector = GANomaly(**settings).fit(images)
+    detector.training_split_ = {"source": "digits", "holdout": 0.2}  # as `detect fit` sets it
+    detector.fit(table)
+    assert not {"memory_inputs_", "channels_", "side_", "layout_", "training_split_"} & set(vars(detector))
+    np.testing.assert_allclose(detector.score(table.head(5)), fresh.score(table.head(5)))
+    detector.fit(images)
+    assert not {"metadata_", "transformer_", "clocks_", "spreads_"} & set(vars(detector))

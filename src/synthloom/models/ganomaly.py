@@ -419,6 +419,7 @@ class GANomaly(HyperParameters):
                 as a dict, as ``BaseGenerator.fit`` takes).
         """
         self._check_params()
+        self._forget()
         self.seed_ = _resolve_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self.data_kind_ = "table" if isinstance(data, pd.DataFrame) else "image"
@@ -439,6 +440,12 @@ class GANomaly(HyperParameters):
         self._remember(train[:MEMORY_SIZE])
         self._calibrate(x[torch.from_numpy(order[:n_valid])])
         return self
+
+    def _forget(self) -> None:
+        """Drop every learned attribute (a name ending in ``_``): the last fit's state must not outlive a
+        refit, where it was read as this one's (an image fit's input memory made a table's scores fail)."""
+        for name in [name for name in vars(self) if name.endswith("_") and not name.startswith("__")]:
+            delattr(self, name)
 
     def _learn_table(self, data: pd.DataFrame, metadata: Metadata | Mapping[str, Any] | None) -> torch.Tensor:
         given = as_metadata(metadata)
