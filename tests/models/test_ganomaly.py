@@ -348,3 +348,31 @@ def test_a_refit_starts_from_a_clean_slate() -> None:
     np.testing.assert_allclose(detector.score(table.head(5)), fresh.score(table.head(5)))
     detector.fit(images)
     assert not {"metadata_", "transformer_", "clocks_", "spreads_"} & set(vars(detector))
+
+
+def test_detector_and_generator_files_open_with_one_shared_header(fitted, tmp_path) -> None:
+    """GANomaly.save built the file header and the atomic write as a copy of BaseGenerator.save's; both
+    now go through base.write_model_file, and the files keep their layout (kind only for detectors)."""
+    import json
+
+    from safetensors import safe_open
+
+    from synthloom import get_model
+    from synthloom.models.base import FILE_FORMAT, write_model_file
+
+    table = pd.DataFrame({"x": np.arange(30.0), "c": list("ab") * 15})
+    written = [
+        fitted.save(tmp_path / "detector.synthloom"),
+        get_model("copula", random_state=0).fit(table).save(tmp_path / "copula.synthloom"),
+        write_model_file(tmp_path / "bare.synthloom", fitted, {"extra": 1}, {"w": torch.ones(2)}, "x"),
+    ]
+    heads = []
+    for path in written:
+        with safe_open(str(path), framework="pt") as handle:
+            heads.append(json.loads(handle.metadata()["synthloom"]))
+    common = ["format", "format_version", "synthloom_version", "model", "params", "seed"]
+    assert list(heads[0])[:7] == [*common[:2], "kind", *common[2:]] and heads[0]["kind"] == "detector"
+    assert list(heads[1])[:6] == common and "kind" not in heads[1]
+    assert heads[2]["format"] == FILE_FORMAT and heads[2]["extra"] == 1 and heads[2]["seed"] == fitted.seed_
+    assert load_detector(written[0]).n_training_samples_ == fitted.n_training_samples_
+    assert load(written[1]).n_training_rows_ == 30

@@ -49,7 +49,6 @@ read by ``load_detector`` and never run code.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import warnings
 from collections.abc import Iterator, Mapping
@@ -62,27 +61,22 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from pandas.api.types import is_datetime64_any_dtype
-from safetensors.torch import save_file
 from torch import nn
 
-from synthloom import __version__
 from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
-from synthloom.data.io import atomic_path
 from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata, as_metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.metrics.anomaly import threshold_at_fpr
 from synthloom.models.base import (
-    _HEADER_KEY,
-    FILE_FORMAT,
-    FILE_FORMAT_VERSION,
     HyperParameters,
-    _read_model_file,
-    _resolve_seed,
     build_to_fit,
     load_module_tensors,
     model_file_errors,
     module_tensors,
+    read_model_file,
+    resolve_seed,
+    write_model_file,
 )
 from synthloom.models.image_base import _padded_side, check_images, run_random_batches
 from synthloom.models.neural import seeded
@@ -420,7 +414,7 @@ class GANomaly(HyperParameters):
         """
         self._check_params()
         self._forget()
-        self.seed_ = _resolve_seed(self.random_state)
+        self.seed_ = resolve_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self.data_kind_ = "table" if isinstance(data, pd.DataFrame) else "image"
         x = self._learn_table(data, metadata) if self.data_kind_ == "table" else self._learn_images(data)
@@ -823,13 +817,6 @@ class GANomaly(HyperParameters):
         """Write the fitted detector to one safetensors file (atomically); read it with ``load_detector``."""
         self._check_fitted()
         description: dict[str, Any] = {
-            "format": FILE_FORMAT,
-            "format_version": FILE_FORMAT_VERSION,
-            "kind": DETECTOR_KIND,
-            "synthloom_version": __version__,
-            "model": self.model_name,
-            "params": self.get_params(),
-            "seed": self.seed_,
             "data_kind": self.data_kind_,
             "n_training_samples": self.n_training_samples_,
             "score_stats": self.score_stats_,
@@ -855,10 +842,7 @@ class GANomaly(HyperParameters):
         if getattr(self, "memory_inputs_", None) is not None:
             tensors["memory_inputs"] = self.memory_inputs_.half()
         tensors |= module_tensors(self._modules())
-        path = Path(path)
-        with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
-        return path
+        return write_model_file(path, self, description, tensors, kind=DETECTOR_KIND)
 
     @classmethod
     def load(cls, path: str | Path) -> GANomaly:
@@ -933,7 +917,7 @@ def load_detector(path: str | Path) -> GANomaly:
         >>> detector = load_detector("shuttle.synthloom")
     """
     path = Path(path)
-    description, tensors = _read_model_file(path)
+    description, tensors = read_model_file(path)
     if description.get("kind") != DETECTOR_KIND:
         raise ModelFileError(
             f"{path}: a generator model, not an anomaly detector; fit one with `synthloom detect fit`"

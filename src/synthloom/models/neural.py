@@ -29,10 +29,10 @@ from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
 from synthloom.errors import ConfigError, TrainingDivergedError
 from synthloom.models.base import (
     BaseGenerator,
-    _resolve_seed,
     build_to_fit,
     load_module_tensors,
     module_tensors,
+    resolve_seed,
 )
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
@@ -147,7 +147,7 @@ class NeuralGenerator(BaseGenerator):
                 raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
         with distributed.process_group(resolve_device(self.device)):
             stream = TableStream(path, chunk_rows, encoding)
-            self.seed_ = _resolve_seed(self.random_state)
+            self.seed_ = resolve_seed(self.random_state)
             rng = np.random.default_rng(self.seed_)
             sample = stream.sample(sample_rows, rng)
             self._validate_training_data(sample)
