@@ -298,3 +298,14 @@ def test_metadata_as_a_json_dict_is_read(three_classes) -> None:
     assert target_metadata(three_classes, "label", as_json).kinds()["x"] == "categorical"
     both = augment(three_classes, "label", "copula", rows_per_class={3: 5}, metadata=as_json, random_state=0)
     assert len(both) == len(three_classes) + 5
+
+
+def test_feature_datetimes_are_seconds_as_the_docstring_says() -> None:
+    from synthloom.augmentation import _Features, target_metadata
+
+    frame = pd.DataFrame(
+        {"when": pd.date_range("2024-01-01", periods=20, freq="D"), "label": ["a", "b"] * 10}
+    )
+    features = _Features(target_metadata(frame, "label"), "label").fit(frame)
+    assert np.diff(features._numbers(frame["when"]))[0] == 86_400  # a day apart
+    assert "seconds since the epoch" in _Features.__doc__ and "nanoseconds" not in _Features.__doc__

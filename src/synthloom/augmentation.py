@@ -355,9 +355,9 @@ def _marker_name(data: pd.DataFrame, mark_synthetic: bool | str) -> str | None:
 class _Features:
     """Real training table -> float matrix shared by the classifier, SMOTE and every method's rows.
 
-    Numbers (datetimes as nanoseconds) are standardised, missing ones set to the training median, because
-    SMOTE's neighbours need comparable scales and no gaps; categories become codes of their most frequent
-    levels (missing is a level of its own, unseen levels share an "other" code).
+    Numbers (datetimes as seconds since the epoch) are standardised, missing ones set to the training
+    median, because SMOTE's neighbours need comparable scales and no gaps; categories become codes of their
+    most frequent levels (missing is a level of its own, unseen levels share an "other" code).
     """
 
     def __init__(self, metadata: Metadata, target: str) -> None:

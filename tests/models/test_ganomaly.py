@@ -376,3 +376,21 @@ def test_detector_and_generator_files_open_with_one_shared_header(fitted, tmp_pa
     assert heads[2]["format"] == FILE_FORMAT and heads[2]["extra"] == 1 and heads[2]["seed"] == fitted.seed_
     assert load_detector(written[0]).n_training_samples_ == fitted.n_training_samples_
     assert load(written[1]).n_training_rows_ == 30
+
+
+def test_reconstruct_gives_datetimes_as_the_features_the_docstring_names() -> None:
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2020-01-01")
+    table = pd.DataFrame(
+        {
+            "x": rng.normal(size=40),
+            "at": start + pd.to_timedelta(rng.integers(0, 9_000, 40), unit="h"),
+            "day": start + pd.to_timedelta(rng.integers(0, 900, 40), unit="D"),
+        }
+    )
+    detector = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu").fit(table)
+    rebuilt = detector.reconstruct(table.head(4))
+    assert list(rebuilt.columns) == ["x", "at hour", "at weekday", "day weekday"] and len(rebuilt) == 4
+    assert rebuilt["at hour"].between(0, 24).all() and rebuilt["day weekday"].str.endswith("day").all()
+    doc = GANomaly.reconstruct.__doc__
+    assert '"c hour"' in doc and '"c weekday"' in doc and "like ``data``" not in doc.split("Tables")[1]

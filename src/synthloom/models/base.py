@@ -1,7 +1,8 @@
 """The generator contract: public ``fit`` / ``sample`` / ``save`` / ``load`` with the shared work done once.
 
 A generator subclasses ``BaseGenerator`` and implements three small steps on the transformer's matrix:
-``_fit(matrix, rng)``, ``_sample(n, rng) -> matrix`` and the state hooks ``_tensors()`` / ``_restore()``.
+``_fit(matrix, rng)``, ``_sample(n, rng) -> matrix`` and the state hooks ``_tensors()`` (learned arrays),
+``_extra_state()`` (learned non-array state, plain JSON) and ``_restore(tensors, extra)``.
 Validation, metadata, the reversible transformer, seeding and the model file live here.
 
 Model files are one safetensors file: tensors hold the weights, the header's metadata holds a JSON

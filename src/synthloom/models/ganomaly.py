@@ -638,7 +638,13 @@ class GANomaly(HyperParameters):
         return scores > threshold
 
     def reconstruct(self, data: Any) -> pd.DataFrame | np.ndarray:
-        """What the model takes to be the normal version of each sample: a table or images like ``data``."""
+        """What the model takes to be the normal version of each sample, in the form the networks see it.
+
+        Images: images shaped like ``data``. Tables: one row per row of ``data`` in the detector's input
+        columns, except that each datetime column ``c`` comes back as the features the networks learnt
+        from it, ``"c hour"`` (hour of the day, a float; only where the training stamps had times) and
+        ``"c weekday"`` (the day's name), not as stamps; identifier columns keep the rows' own values.
+        """
         x = self._to_tensor(data)
         x_hat = torch.stack(
             [torch.cat([part[0] for part in self._eval_batches(t.generator, x)]) for t in self.trainers_]
