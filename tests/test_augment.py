@@ -249,3 +249,63 @@ def test_evaluation_refuses_bad_settings(default_frame) -> None:
         evaluate_augmentation(default_frame, "default", "copula", seeds=0)
     with pytest.raises(ConfigError, match="adds no rows"):
         evaluate_augmentation(default_frame, "default", "copula", rows_per_class={"Yes": 0})
+
+
+def test_a_generator_object_is_copied_and_refitted_for_every_seed(default_frame) -> None:
+    """One object was fitted on seed 0's training rows and reused for the later seeds, whose test rows it
+    had learned from: 1 fit for 3 seeds."""
+    from synthloom.models.copula import GaussianCopula
+
+    fitted_rows: list[frozenset] = []
+
+    class Recording(GaussianCopula):
+        def fit(self, data, metadata=None, constraints=None):  # type: ignore[no-untyped-def]
+            fitted_rows.append(frozenset(map(tuple, data[["balance", "income"]].to_numpy())))
+            return super().fit(data, metadata, constraints)
+
+    given = Recording(random_state=None)
+    result = evaluate_augmentation(
+        default_frame, "default", given, ratio=0.3, seeds=3, methods=["none", "synthloom"], per_class=False
+    )
+    assert result.scores["seed"].nunique() == 3
+    assert len(fitted_rows) == 3 and len(set(fitted_rows)) == 3  # each seed's own training rows
+    assert not hasattr(given, "transformer_") and given.random_state is None  # the object is untouched
+    with pytest.raises(ConfigError, match="cannot be copied for each seed"):
+        evaluate_augmentation(default_frame, "default", object(), seeds=1, methods=["synthloom"])
+
+
+def test_no_class_to_grow_returns_the_real_rows_without_fitting(default_frame) -> None:
+    """With every class already at the ratio the generator was still fitted (minutes with ddpm) to add
+    no row."""
+    from synthloom.errors import DataWarning
+    from synthloom.models.copula import GaussianCopula
+
+    given = GaussianCopula(random_state=0)
+    with pytest.warns(DataWarning, match="already meets the ratio"):
+        both = augment(default_frame, "default", given, ratio=0.01, mark_synthetic=True)
+    assert not hasattr(given, "transformer_")
+    pd.testing.assert_frame_equal(both.drop(columns="is_synthetic"), default_frame)
+    assert both["is_synthetic"].dtype == bool and not both["is_synthetic"].any()
+    with pytest.raises(ConfigError, match="unknown model"), pytest.warns(DataWarning):  # still refused
+        augment(default_frame, "default", "no-such-model", ratio=0.01)
+
+
+def test_metadata_as_a_json_dict_is_read(three_classes) -> None:
+    """A plain dict worked in a generator's fit but crashed augment with AttributeError ('completed')."""
+    from synthloom.augmentation import target_metadata
+
+    as_json = {"columns": {"x": {"kind": "categorical"}}}
+    assert target_metadata(three_classes, "label", as_json).kinds()["x"] == "categorical"
+    both = augment(three_classes, "label", "copula", rows_per_class={3: 5}, metadata=as_json, random_state=0)
+    assert len(both) == len(three_classes) + 5
+
+
+def test_feature_datetimes_are_seconds_as_the_docstring_says() -> None:
+    from synthloom.augmentation import _Features, target_metadata
+
+    frame = pd.DataFrame(
+        {"when": pd.date_range("2024-01-01", periods=20, freq="D"), "label": ["a", "b"] * 10}
+    )
+    features = _Features(target_metadata(frame, "label"), "label").fit(frame)
+    assert np.diff(features._numbers(frame["when"]))[0] == 86_400  # a day apart
+    assert "seconds since the epoch" in _Features.__doc__ and "nanoseconds" not in _Features.__doc__

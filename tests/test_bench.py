@@ -252,3 +252,15 @@ def test_cli_exits_1_when_a_run_failed(tmp_path, monkeypatch, table_csv) -> None
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "1 of 1 runs failed" in result.output and "--retry-failed" in result.output
+
+
+def test_split_when_fewer_rows_are_left_out_than_there_are_classes(tmp_path) -> None:
+    """--rows one short of the file left 1 row out for 2 classes: train_test_split refused the stratified
+    subsample (test_size = 1 should be >= the number of classes)."""
+    path = tmp_path / "t.csv"
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"x": rng.normal(size=101), "y": ["a"] * 60 + ["b"] * 41}).to_csv(path, index=False)
+    train, test = bench.load_split(str(path), "y", rows=100, seed=0)
+    assert (len(train), len(test)) == (70, 30)
+    again, _ = bench.load_split(str(path), "y", rows=100, seed=0)
+    pd.testing.assert_frame_equal(train, again)

@@ -38,7 +38,7 @@ from sklearn.model_selection import train_test_split
 
 from synthloom.data.encoders import column_numbers
 from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
-from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata
+from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata, as_metadata
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import single_threaded
 from synthloom.models.base import check_param_names
@@ -154,13 +154,18 @@ def _resolve_classes(counts: pd.Series, rows_per_class: Mapping[Hashable, int], 
     return plan
 
 
-def target_metadata(data: pd.DataFrame, target: str, metadata: Metadata | None = None) -> Metadata:
+def target_metadata(
+    data: pd.DataFrame, target: str, metadata: Metadata | Mapping[str, Any] | None = None
+) -> Metadata:
     """Column kinds with the target as a category, so a generator samples each class exactly.
 
+    ``metadata`` (a ``Metadata`` or its JSON form as a dict) sets the kinds of the columns it names.
+
     Raises:
-        DataError: the target holds dates or identifiers.
+        DataError: the target holds dates or identifiers. ConfigError: malformed metadata.
     """
-    meta = Metadata.infer(data) if metadata is None else metadata.completed(data)
+    given = as_metadata(metadata)
+    meta = Metadata.infer(data) if given is None else given.completed(data)
     kind = meta.columns[target].kind
     if kind in (ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
         raise DataError(f"target column {target!r} holds {kind} values, not classes; choose a class column")
@@ -213,14 +218,19 @@ def synthetic_rows(
     plan: Mapping[Hashable, int],
     model: Any = DEFAULT_MODEL,
     model_params: Mapping[str, Any] | None = None,
-    metadata: Metadata | None = None,
+    metadata: Metadata | Mapping[str, Any] | None = None,
     random_state: int | None = None,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,
 ) -> pd.DataFrame:
     """Only the synthetic rows ``augment`` would add: ``plan[c]`` rows of each class ``c``, in plan order."""
     meta = target_metadata(data, target, metadata)
-    seeds = [int(s) for s in np.random.SeedSequence(random_state).generate_state(max(1, len(plan)))]
+    if not plan:
+        # nothing to draw, so nothing to learn (a fit takes minutes with ddpm); the model is still built,
+        # so a wrong name or setting fails now rather than on the data that needs rows
+        build_generator(model, model_params, random_state)
+        return data.iloc[:0].copy()
+    seeds = [int(s) for s in np.random.SeedSequence(random_state).generate_state(len(plan))]
     if fits_per_class(model, per_class):
         if not isinstance(model, str):
             raise ConfigError(
@@ -245,8 +255,6 @@ def synthetic_rows(
             generator.sample(n, conditions={target: label}, random_state=seed)
             for (label, n), seed in zip(plan.items(), seeds, strict=False)
         ]
-    if not parts:
-        return data.iloc[:0].copy()
     rows = _new_ids(pd.concat(parts, ignore_index=True), data, meta, seeds[0])
     return rows[list(data.columns)].astype(data.dtypes.to_dict(), errors="ignore")
 
@@ -282,7 +290,7 @@ def augment(
     ratio: float | None = None,
     rows_per_class: Mapping[Hashable, int] | None = None,
     model_params: Mapping[str, Any] | None = None,
-    metadata: Metadata | None = None,
+    metadata: Metadata | Mapping[str, Any] | None = None,
     mark_synthetic: bool | str = False,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,
@@ -298,7 +306,8 @@ def augment(
         ratio: bring every class below ``ratio`` x the largest class up to it (default 1.0: balance).
         rows_per_class: instead, rows to add per class, e.g. ``{"Yes": 500}`` (rows added, not final size).
         model_params: generator settings, e.g. ``{"epochs": 100}``.
-        metadata: column kinds, overriding inference (the target is always treated as a category).
+        metadata: column kinds, overriding inference (a ``Metadata`` or its JSON form as a dict); the
+            target is always treated as a category.
         mark_synthetic: add a boolean column marking synthetic rows: True names it ``is_synthetic``,
             a string names it.
         per_class: True learns one generator per class to grow, from that class's rows only; False
@@ -346,9 +355,9 @@ def _marker_name(data: pd.DataFrame, mark_synthetic: bool | str) -> str | None:
 class _Features:
     """Real training table -> float matrix shared by the classifier, SMOTE and every method's rows.
 
-    Numbers (datetimes as nanoseconds) are standardised, missing ones set to the training median, because
-    SMOTE's neighbours need comparable scales and no gaps; categories become codes of their most frequent
-    levels (missing is a level of its own, unseen levels share an "other" code).
+    Numbers (datetimes as seconds since the epoch) are standardised, missing ones set to the training
+    median, because SMOTE's neighbours need comparable scales and no gaps; categories become codes of their
+    most frequent levels (missing is a level of its own, unseen levels share an "other" code).
     """
 
     def __init__(self, metadata: Metadata, target: str) -> None:
@@ -574,7 +583,7 @@ def _verdict(result: AugmentationEvaluation) -> str:
 def evaluate_augmentation(
     data: pd.DataFrame,
     target: str,
-    model: str = DEFAULT_MODEL,
+    model: Any = DEFAULT_MODEL,
     *,
     ratio: float | None = None,
     rows_per_class: Mapping[Hashable, int] | None = None,
@@ -582,7 +591,7 @@ def evaluate_augmentation(
     test_share: float = 0.3,
     methods: Sequence[str] = METHODS,
     model_params: Mapping[str, Any] | None = None,
-    metadata: Metadata | None = None,
+    metadata: Metadata | Mapping[str, Any] | None = None,
     classifier: BaseEstimator | None = None,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,
@@ -594,7 +603,11 @@ def evaluate_augmentation(
     Args:
         data: the real table; each seed splits it (stratified) into training and held-back test rows.
         target: class column.
-        model: generator name for the synthloom rows (fitted on each seed's training rows only).
+        model: generator name for the synthloom rows (fitted on each seed's training rows only), or a
+            generator object: each seed gets an unfitted copy of it (``sklearn.base.clone``: its settings,
+            none of its learned state, even if it is fitted), which learns from that seed's training rows
+            only, so no seed scores rows its generator saw. A copy whose ``random_state`` is None takes the
+            seed, as a named generator does; the object itself is left as it was.
         ratio / rows_per_class: the strategy, as in ``augment``; applied to each seed's training rows,
             and every method adds that many rows per class.
         seeds: number of seeds (random_state, random_state + 1, ...): each a new split, generator,
@@ -635,8 +648,9 @@ def evaluate_augmentation(
 
     def generate(split: _Split) -> pd.DataFrame:
         plan = {classes[code]: n for code, n in split.plan.items()}
+        generator = model if isinstance(model, str) else _unfitted_copy(model, split.seed)
         return synthetic_rows(
-            split.train, target, plan, model, params, meta, split.seed, per_class, constraints
+            split.train, target, plan, generator, params, meta, split.seed, per_class, constraints
         )
 
     records, rare = [], set()
@@ -661,6 +675,21 @@ def evaluate_augmentation(
     }
     rare_labels = [classes[code] for code in sorted(rare)]
     return AugmentationEvaluation(target, str(model), rare_labels, pd.DataFrame(records), info)
+
+
+def _unfitted_copy(model: Any, seed: int) -> Any:
+    """A fresh copy of a generator object for one seed: fitted once and reused, it would score the next
+    seeds' test rows, which it learned from."""
+    try:
+        copy = clone(model)
+    except TypeError:
+        raise ConfigError(
+            f"{type(model).__name__} cannot be copied for each seed (it has no get_params); give the model "
+            "by name, or a synthloom generator object"
+        ) from None
+    if "random_state" in copy.get_params() and copy.get_params()["random_state"] is None:
+        copy.set_params(random_state=seed)
+    return copy
 
 
 def _strategy_text(ratio: float | None, rows_per_class: Mapping[Hashable, int] | None) -> str:

@@ -229,7 +229,8 @@ def load_split(
     """(train, test) real rows of a data set: at most ``rows`` rows, 30% held back, both seeded.
 
     Both steps are stratified on the target when it is discrete and every class has at least 2 rows, so
-    rare classes are in both parts.
+    rare classes are in both parts; a step one of whose parts has fewer rows than there are classes
+    (``rows`` one short of the file's length) cannot hold every class in each, and draws unstratified.
 
     Example:
         >>> train, test = load_split("default", "default", rows=2_000, seed=0)
@@ -242,11 +243,22 @@ def load_split(
         leaky = list(datasets.info(dataset).leaky_columns)
         real = datasets.load(dataset).drop(columns=leaky, errors="ignore")
     if rows is not None and len(real) > rows:
-        real, _ = train_test_split(real, train_size=rows, random_state=seed, stratify=_strata(real, target))
-    train, test = train_test_split(
-        real, test_size=TEST_SHARE, random_state=seed, stratify=_strata(real, target)
-    )
+        real, _ = _seeded_split(real, target, rows, seed)
+    # as many test rows as train_test_split(test_size=TEST_SHARE) holds back, so seeds split as they did
+    train, test = _seeded_split(real, target, len(real) - math.ceil(TEST_SHARE * len(real)), seed)
     return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def _seeded_split(
+    frame: pd.DataFrame, target: str | None, keep: int, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``keep`` rows of ``frame`` and the others, stratified on the target where each part can hold one row
+    of every class (scikit-learn refuses a stratified part smaller than the number of classes)."""
+    strata = _strata(frame, target)
+    if strata is not None and min(keep, len(frame) - keep) < strata.nunique():
+        strata = None
+    kept, rest = train_test_split(frame, train_size=keep, random_state=seed, stratify=strata)
+    return kept, rest
 
 
 def _strata(frame: pd.DataFrame, target: str | None) -> pd.Series | None:

@@ -190,3 +190,11 @@ def test_hyper_parameters_follow_scikit_learns_protocol(name):
         model.set_params(nope=1)
     with pytest.raises(ConfigError, match=f"{name} has no setting epoch"):
         get_model(name, epoch=1)  # a typo: not Python's TypeError
+
+
+def test_module_docstring_names_every_hook_a_generator_implements():
+    """The hooks listed for subclasses left out the abstract ``_extra_state``."""
+    from synthloom.models import base
+
+    for hook in base.BaseGenerator.__abstractmethods__:
+        assert f"``{hook}(" in base.__doc__, hook

@@ -343,3 +343,16 @@ def test_dates_all_before_1677_are_dates():
     drawn = get_model("copula", random_state=0).fit(frame).sample(50, random_state=0)["born"]
     assert pd.to_datetime(drawn, format="%Y-%m-%d", errors="coerce").isna().all()  # past pandas' range...
     assert drawn.str.fullmatch(r"16[0-6]\d-(0[1-9]|1[0-2])-\d\d").all()  # ...but real dates of the 1600s
+
+
+def test_as_metadata_reads_the_json_form_and_refuses_other_types():
+    from synthloom.data.metadata import as_metadata
+    from synthloom.errors import ConfigError
+
+    given = Metadata.from_dict({"columns": {"zip": {"kind": "categorical"}}})
+    assert as_metadata(None) is None and as_metadata(given) is given
+    assert as_metadata({"columns": {"zip": {"kind": "categorical"}}}) == given
+    with pytest.raises(ConfigError, match="malformed metadata"):
+        as_metadata({"zip": "categorical"})
+    with pytest.raises(ConfigError, match=r"not str; read a file with Metadata\.load"):
+        as_metadata("meta.json")

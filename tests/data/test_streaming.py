@@ -359,3 +359,13 @@ def test_parquet_dates_are_learned_as_dates_and_written_back_as_date32(tmp_path)
     stay = pd.DataFrame({"start": days[10:], "end": [d + datetime.timedelta(days=3) for d in days[10:]]})
     rows = get_model("copula", random_state=0).fit(stay, constraints=[Inequality("start", "end")]).sample(50)
     assert rows["end"].map(type).eq(datetime.date).all() and (rows["end"] >= rows["start"]).all()
+
+
+def test_fit_file_reads_metadata_as_a_json_dict(files):
+    """fit took the JSON form of the metadata, fit_file crashed on it with AttributeError."""
+    from synthloom import get_model
+
+    root, _ = files
+    model = get_model("tvae", epochs=1, batch_size=100, device="cpu", random_state=0)
+    model.fit_file(root / "real.parquet", metadata={"columns": {"student": {"kind": "boolean"}}})
+    assert model.metadata_.kinds()["student"] == "boolean"

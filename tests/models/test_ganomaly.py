@@ -321,3 +321,76 @@ def test_never_seen_values_count_once_per_column_and_stamps_keep_their_written_c
         DataWarning, match=r"column 'temp': 10 infinite value\(s\); each scores infinitely odd"
     ):
         assert np.isposinf(detector.score(rows.assign(temp=np.inf))).all()
+
+
+def test_table_metadata_as_a_json_dict_is_read() -> None:
+    """A plain dict worked in a generator's fit but crashed GANomaly.fit with AttributeError."""
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"x": rng.normal(size=60), "code": rng.integers(0, 3, 60)})
+    detector = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu")
+    detector.fit(table, metadata={"columns": {"code": {"kind": "categorical"}}})
+    assert detector.metadata_.kinds() == {"x": "continuous", "code": "categorical"}
+    assert detector.score(table.head(3)).shape == (3,)
+
+
+def test_a_refit_starts_from_a_clean_slate() -> None:
+    """A table fit after an image fit kept the images' input memory (memory_inputs_) and scoring the
+    table failed (adaptive_avg_pool2d of a table); a table's metadata outlived a later image fit."""
+    rng = np.random.default_rng(0)
+    images = rng.random((40, 8, 8)).astype(np.float32)
+    table = pd.DataFrame({"x": rng.normal(size=60), "c": rng.choice(list("abc"), 60)})
+    settings = {"epochs": 1, "width": 4, "hidden_width": 8, "device": "cpu", "random_state": 0}
+    fresh = GANomaly(**settings).fit(table)
+    detector = GANomaly(**settings).fit(images)
+    detector.training_split_ = {"source": "digits", "holdout": 0.2}  # as `detect fit` sets it
+    detector.fit(table)
+    assert not {"memory_inputs_", "channels_", "side_", "layout_", "training_split_"} & set(vars(detector))
+    np.testing.assert_allclose(detector.score(table.head(5)), fresh.score(table.head(5)))
+    detector.fit(images)
+    assert not {"metadata_", "transformer_", "clocks_", "spreads_"} & set(vars(detector))
+
+
+def test_detector_and_generator_files_open_with_one_shared_header(fitted, tmp_path) -> None:
+    """GANomaly.save built the file header and the atomic write as a copy of BaseGenerator.save's; both
+    now go through base.write_model_file, and the files keep their layout (kind only for detectors)."""
+    import json
+
+    from safetensors import safe_open
+
+    from synthloom import get_model
+    from synthloom.models.base import FILE_FORMAT, write_model_file
+
+    table = pd.DataFrame({"x": np.arange(30.0), "c": list("ab") * 15})
+    written = [
+        fitted.save(tmp_path / "detector.synthloom"),
+        get_model("copula", random_state=0).fit(table).save(tmp_path / "copula.synthloom"),
+        write_model_file(tmp_path / "bare.synthloom", fitted, {"extra": 1}, {"w": torch.ones(2)}, "x"),
+    ]
+    heads = []
+    for path in written:
+        with safe_open(str(path), framework="pt") as handle:
+            heads.append(json.loads(handle.metadata()["synthloom"]))
+    common = ["format", "format_version", "synthloom_version", "model", "params", "seed"]
+    assert list(heads[0])[:7] == [*common[:2], "kind", *common[2:]] and heads[0]["kind"] == "detector"
+    assert list(heads[1])[:6] == common and "kind" not in heads[1]
+    assert heads[2]["format"] == FILE_FORMAT and heads[2]["extra"] == 1 and heads[2]["seed"] == fitted.seed_
+    assert load_detector(written[0]).n_training_samples_ == fitted.n_training_samples_
+    assert load(written[1]).n_training_rows_ == 30
+
+
+def test_reconstruct_gives_datetimes_as_the_features_the_docstring_names() -> None:
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2020-01-01")
+    table = pd.DataFrame(
+        {
+            "x": rng.normal(size=40),
+            "at": start + pd.to_timedelta(rng.integers(0, 9_000, 40), unit="h"),
+            "day": start + pd.to_timedelta(rng.integers(0, 900, 40), unit="D"),
+        }
+    )
+    detector = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu").fit(table)
+    rebuilt = detector.reconstruct(table.head(4))
+    assert list(rebuilt.columns) == ["x", "at hour", "at weekday", "day weekday"] and len(rebuilt) == 4
+    assert rebuilt["at hour"].between(0, 24).all() and rebuilt["day weekday"].str.endswith("day").all()
+    doc = GANomaly.reconstruct.__doc__
+    assert '"c hour"' in doc and '"c weekday"' in doc and "like ``data``" not in doc.split("Tables")[1]

@@ -13,7 +13,7 @@ import datetime
 import json
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -183,6 +183,23 @@ class Metadata:
         missing = [c for c in self.columns if c not in data.columns]
         if missing:
             raise DataError(f"{source} lacks column(s) {missing} named in the metadata")
+
+
+def as_metadata(metadata: Metadata | Mapping[str, Any] | None) -> Metadata | None:
+    """The metadata a user gave, as a ``Metadata``: its JSON form (``{"columns": {"zip": {"kind":
+    "categorical"}}}``, as ``Metadata.load`` reads) is read, None stays None (infer every kind).
+
+    Raises:
+        ConfigError: anything else, or a malformed JSON form.
+    """
+    if metadata is None or isinstance(metadata, Metadata):
+        return metadata
+    if isinstance(metadata, Mapping):
+        return Metadata.from_dict(dict(metadata))
+    raise ConfigError(
+        f"metadata must be a Metadata or its JSON form as a dict, not {type(metadata).__name__}; "
+        "read a file with Metadata.load(path)"
+    )
 
 
 def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec:

@@ -1,7 +1,8 @@
 """The generator contract: public ``fit`` / ``sample`` / ``save`` / ``load`` with the shared work done once.
 
 A generator subclasses ``BaseGenerator`` and implements three small steps on the transformer's matrix:
-``_fit(matrix, rng)``, ``_sample(n, rng) -> matrix`` and the state hooks ``_tensors()`` / ``_restore()``.
+``_fit(matrix, rng)``, ``_sample(n, rng) -> matrix`` and the state hooks ``_tensors()`` (learned arrays),
+``_extra_state()`` (learned non-array state, plain JSON) and ``_restore(tensors, extra)``.
 Validation, metadata, the reversible transformer, seeding and the model file live here.
 
 Model files are one safetensors file: tensors hold the weights, the header's metadata holds a JSON
@@ -19,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,13 @@ from synthloom import __version__
 from synthloom.data.constraints import ConstraintSet
 from synthloom.data.encoders import Span
 from synthloom.data.io import atomic_path
-from synthloom.data.metadata import ColumnKind, Metadata, check_column_names, with_missing_marks
+from synthloom.data.metadata import (
+    ColumnKind,
+    Metadata,
+    as_metadata,
+    check_column_names,
+    with_missing_marks,
+)
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
@@ -183,9 +190,8 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         are reported in a warning.
         """
         self._validate_training_data(data)
-        if isinstance(metadata, Mapping):  # the JSON form, {"columns": {"zip": {"kind": "categorical"}}}
-            metadata = Metadata.from_dict(metadata)
-        self.seed_ = _resolve_seed(self.random_state)
+        metadata = as_metadata(metadata)
+        self.seed_ = resolve_seed(self.random_state)
         matrix = self._learn_encoding(data, metadata, constraints)
         self.loss_history_: list[dict[str, float]] = []
         self.n_training_rows_ = len(data)
@@ -288,7 +294,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         first_row = check_row_count(first_row, "first_row")
         self.transformer_.check_identifier_room(first_row + n)  # before a conditional draw's work
         seed = self._next_sample_seed(random_state)
-        id_seed = seed if id_seed is None else _resolve_seed(id_seed, "id_seed")
+        id_seed = seed if id_seed is None else resolve_seed(id_seed, "id_seed")
         if conditions is None and not (n and self.constraints_.checks()):
             rows = self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row, id_seed)
             return with_missing_marks(rows, self.metadata_)
@@ -406,23 +412,52 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
     def save(self, path: str | Path) -> Path:
         """Write the fitted model to one safetensors file (atomically)."""
         self._check_fitted()
-        description = {
-            "format": FILE_FORMAT,
-            "format_version": FILE_FORMAT_VERSION,
-            "synthloom_version": __version__,
-            "model": self.model_name,
-            "params": self.get_params(),
-            "seed": self.seed_,
+        fields = {
             "n_training_rows": self.n_training_rows_,
             **self._encoding_state(),
             "loss_history": self.loss_history_,
             "extra": self._extra_state(),
         }
-        tensors = {name: t.detach().cpu().contiguous() for name, t in self._tensors().items()}
-        path = Path(path)
-        with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
-        return path
+        return write_model_file(path, self, fields, self._tensors())
+
+
+class SavedModel(Protocol):
+    """What every model file's header describes: a fitted model's name, settings and seed."""
+
+    model_name: ClassVar[str]
+    seed_: int
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]: ...
+
+
+def write_model_file(
+    path: str | Path,
+    model: SavedModel,
+    fields: Mapping[str, Any],
+    tensors: Mapping[str, torch.Tensor],
+    kind: str | None = None,
+) -> Path:
+    """Write one model file (atomically), the one writer of generators, image models and detectors.
+
+    The JSON description opens with what every file has (format and its version, ``kind`` where given,
+    synthloom's version, the model's name, settings and seed), followed by ``fields``; the ``tensors`` are
+    the weights. ``load`` and ``read_model_file`` read it back.
+    """
+    description: dict[str, Any] = {"format": FILE_FORMAT, "format_version": FILE_FORMAT_VERSION}
+    if kind is not None:  # tabular generator files have none: ``load`` tells the kinds apart by it
+        description["kind"] = kind
+    description |= {
+        "synthloom_version": __version__,
+        "model": model.model_name,
+        "params": model.get_params(),
+        "seed": model.seed_,
+        **fields,
+    }
+    weights = {name: t.detach().cpu().contiguous() for name, t in tensors.items()}
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        save_file(weights, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
+    return path
 
 
 def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
@@ -437,7 +472,7 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
     from synthloom.registry import model_class
 
     path = Path(path)
-    description, tensors = _read_model_file(path)
+    description, tensors = read_model_file(path)
     if description.get("kind") == "image":
         from synthloom.models.image_base import image_model_from_file
 
@@ -542,7 +577,7 @@ def build_to_fit(owner: Any, build: Callable[[], object], tensors: dict[str, tor
     build()
 
 
-def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     if path.is_dir():
         raise ModelFileError(f"{path}: a folder, not a model file; give the .synthloom file `fit -o` wrote")
     if not path.is_file():
@@ -580,7 +615,7 @@ def _read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor
     return description, tensors
 
 
-def _resolve_seed(random_state: int | None, what: str = "random_state") -> int:
+def resolve_seed(random_state: int | None, what: str = "random_state") -> int:
     if random_state is None:
         return int(np.random.SeedSequence().generate_state(1)[0])
     if isinstance(random_state, bool) or not isinstance(random_state, int | np.integer):

@@ -49,10 +49,9 @@ read by ``load_detector`` and never run code.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -62,27 +61,22 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from pandas.api.types import is_datetime64_any_dtype
-from safetensors.torch import save_file
 from torch import nn
 
-from synthloom import __version__
 from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
-from synthloom.data.io import atomic_path
-from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata
+from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata, as_metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.metrics.anomaly import threshold_at_fpr
 from synthloom.models.base import (
-    _HEADER_KEY,
-    FILE_FORMAT,
-    FILE_FORMAT_VERSION,
     HyperParameters,
-    _read_model_file,
-    _resolve_seed,
     build_to_fit,
     load_module_tensors,
     model_file_errors,
     module_tensors,
+    read_model_file,
+    resolve_seed,
+    write_model_file,
 )
 from synthloom.models.image_base import _padded_side, check_images, run_random_batches
 from synthloom.models.neural import seeded
@@ -409,16 +403,18 @@ class GANomaly(HyperParameters):
 
     # -- fitting ------------------------------------------------------------------------------------------
     @flush_denormals()
-    def fit(self, data: Any, metadata: Metadata | None = None) -> Self:
+    def fit(self, data: Any, metadata: Metadata | Mapping[str, Any] | None = None) -> Self:
         """Learn what normal looks like; returns self.
 
         Args:
             data: normal samples only: a DataFrame (a table), or images in [0, 1] shaped (N, H, W) or
                 (N, C, H, W), or an ``ImageData`` from ``synthloom.data.images.read_images``.
-            metadata: tables only: column kinds, overriding inference.
+            metadata: tables only: column kinds, overriding inference (a ``Metadata`` or its JSON form
+                as a dict, as ``BaseGenerator.fit`` takes).
         """
         self._check_params()
-        self.seed_ = _resolve_seed(self.random_state)
+        self._forget()
+        self.seed_ = resolve_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self.data_kind_ = "table" if isinstance(data, pd.DataFrame) else "image"
         x = self._learn_table(data, metadata) if self.data_kind_ == "table" else self._learn_images(data)
@@ -439,8 +435,15 @@ class GANomaly(HyperParameters):
         self._calibrate(x[torch.from_numpy(order[:n_valid])])
         return self
 
-    def _learn_table(self, data: pd.DataFrame, metadata: Metadata | None) -> torch.Tensor:
-        self.metadata_ = Metadata.infer(data) if metadata is None else metadata.completed(data)
+    def _forget(self) -> None:
+        """Drop every learned attribute (a name ending in ``_``): the last fit's state must not outlive a
+        refit, where it was read as this one's (an image fit's input memory made a table's scores fail)."""
+        for name in [name for name in vars(self) if name.endswith("_") and not name.startswith("__")]:
+            delattr(self, name)
+
+    def _learn_table(self, data: pd.DataFrame, metadata: Metadata | Mapping[str, Any] | None) -> torch.Tensor:
+        given = as_metadata(metadata)
+        self.metadata_ = Metadata.infer(data) if given is None else given.completed(data)
         datetimes = [
             name for name, spec in self.metadata_.columns.items() if spec.kind == ColumnKind.DATETIME
         ]
@@ -635,7 +638,13 @@ class GANomaly(HyperParameters):
         return scores > threshold
 
     def reconstruct(self, data: Any) -> pd.DataFrame | np.ndarray:
-        """What the model takes to be the normal version of each sample: a table or images like ``data``."""
+        """What the model takes to be the normal version of each sample, in the form the networks see it.
+
+        Images: images shaped like ``data``. Tables: one row per row of ``data`` in the detector's input
+        columns, except that each datetime column ``c`` comes back as the features the networks learnt
+        from it, ``"c hour"`` (hour of the day, a float; only where the training stamps had times) and
+        ``"c weekday"`` (the day's name), not as stamps; identifier columns keep the rows' own values.
+        """
         x = self._to_tensor(data)
         x_hat = torch.stack(
             [torch.cat([part[0] for part in self._eval_batches(t.generator, x)]) for t in self.trainers_]
@@ -814,13 +823,6 @@ class GANomaly(HyperParameters):
         """Write the fitted detector to one safetensors file (atomically); read it with ``load_detector``."""
         self._check_fitted()
         description: dict[str, Any] = {
-            "format": FILE_FORMAT,
-            "format_version": FILE_FORMAT_VERSION,
-            "kind": DETECTOR_KIND,
-            "synthloom_version": __version__,
-            "model": self.model_name,
-            "params": self.get_params(),
-            "seed": self.seed_,
             "data_kind": self.data_kind_,
             "n_training_samples": self.n_training_samples_,
             "score_stats": self.score_stats_,
@@ -846,10 +848,7 @@ class GANomaly(HyperParameters):
         if getattr(self, "memory_inputs_", None) is not None:
             tensors["memory_inputs"] = self.memory_inputs_.half()
         tensors |= module_tensors(self._modules())
-        path = Path(path)
-        with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
-        return path
+        return write_model_file(path, self, description, tensors, kind=DETECTOR_KIND)
 
     @classmethod
     def load(cls, path: str | Path) -> GANomaly:
@@ -924,7 +923,7 @@ def load_detector(path: str | Path) -> GANomaly:
         >>> detector = load_detector("shuttle.synthloom")
     """
     path = Path(path)
-    description, tensors = _read_model_file(path)
+    description, tensors = read_model_file(path)
     if description.get("kind") != DETECTOR_KIND:
         raise ModelFileError(
             f"{path}: a generator model, not an anomaly detector; fit one with `synthloom detect fit`"

@@ -13,7 +13,6 @@ the header) with ``"kind": "image"`` and the image geometry instead of a transfo
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import warnings
 from abc import ABC, abstractmethod
@@ -24,26 +23,21 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
-from synthloom import __version__
 from synthloom.data.images import channels_first, unit_pixels, whole_labels
-from synthloom.data.io import atomic_path
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.errors import TrainingDivergedError as TrainingDivergedError  # its home before errors.py
 from synthloom.models.base import (
-    _HEADER_KEY,
-    FILE_FORMAT,
-    FILE_FORMAT_VERSION,
     HyperParameters,
     SeededSampling,
-    _read_model_file,
-    _resolve_seed,
     build_to_fit,
     check_row_count,
     load_module_tensors,
     model_file_errors,
     module_tensors,
+    read_model_file,
+    resolve_seed,
+    write_model_file,
 )
 from synthloom.models.neural import seeded
 from synthloom.training import distributed
@@ -208,7 +202,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
                 f"conditional {self.model_name} needs labels: fit(images, labels), or images in a "
                 "sub-folder per class (or an .npz with labels)"
             )
-        self.seed_ = _resolve_seed(self.random_state)
+        self.seed_ = resolve_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
         self.layout_ = "NHW" if np.asarray(images).ndim == 3 else "NCHW"
@@ -356,13 +350,6 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         if not distributed.is_main_process():
             return Path(path)
         description = {
-            "format": FILE_FORMAT,
-            "format_version": FILE_FORMAT_VERSION,
-            "kind": self.kind,
-            "synthloom_version": __version__,
-            "model": self.model_name,
-            "params": self.get_params(),
-            "seed": self.seed_,
             "n_training_images": self.n_training_images_,
             "image": {
                 "channels": self.channels_,
@@ -375,11 +362,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         }
         if getattr(self, "training_split_", None) is not None:  # `image evaluate` judges on the same split
             description["image"]["training_split"] = self.training_split_
-        tensors = module_tensors(self._modules())
-        path = Path(path)
-        with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
-        return path
+        return write_model_file(path, self, description, module_tensors(self._modules()), kind=self.kind)
 
     @classmethod
     def from_file(cls, description: dict[str, Any], tensors: dict[str, torch.Tensor]) -> Self:
@@ -420,7 +403,7 @@ def load_image_model(path: str | Path) -> ImageGenerator:
         >>> model = load_image_model("mnist.synthloom")
     """
     path = Path(path)
-    description, tensors = _read_model_file(path)
+    description, tensors = read_model_file(path)
     return image_model_from_file(path, description, tensors)
 
 

@@ -24,15 +24,15 @@ import pandas as pd
 import torch
 
 from synthloom.data.encoders import Span
-from synthloom.data.metadata import Metadata
+from synthloom.data.metadata import Metadata, as_metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
 from synthloom.errors import ConfigError, TrainingDivergedError
 from synthloom.models.base import (
     BaseGenerator,
-    _resolve_seed,
     build_to_fit,
     load_module_tensors,
     module_tensors,
+    resolve_seed,
 )
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
@@ -109,7 +109,7 @@ class NeuralGenerator(BaseGenerator):
     def fit(
         self,
         data: pd.DataFrame,
-        metadata: Metadata | None = None,
+        metadata: Metadata | Mapping[str, Any] | None = None,
         constraints: Sequence[Any | Mapping[str, Any]] | None = None,
     ) -> Self:
         """Learn from a real table; under ``torchrun`` every process trains on its shard (DDP).
@@ -123,7 +123,7 @@ class NeuralGenerator(BaseGenerator):
     def fit_file(
         self,
         path: str | Path,
-        metadata: Metadata | None = None,
+        metadata: Metadata | Mapping[str, Any] | None = None,
         constraints: Sequence[Any | Mapping[str, Any]] | None = None,
         chunk_rows: int = CHUNK_ROWS,
         sample_rows: int = SAMPLE_ROWS,
@@ -147,11 +147,11 @@ class NeuralGenerator(BaseGenerator):
                 raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
         with distributed.process_group(resolve_device(self.device)):
             stream = TableStream(path, chunk_rows, encoding)
-            self.seed_ = _resolve_seed(self.random_state)
+            self.seed_ = resolve_seed(self.random_state)
             rng = np.random.default_rng(self.seed_)
             sample = stream.sample(sample_rows, rng)
             self._validate_training_data(sample)
-            matrix = self._learn_encoding(sample, metadata, constraints)
+            matrix = self._learn_encoding(sample, as_metadata(metadata), constraints)
             self.loss_history_ = []
             self.n_training_rows_ = stream.count_rows()
             self._samples_drawn = 0
