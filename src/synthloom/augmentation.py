@@ -38,7 +38,14 @@ from sklearn.model_selection import train_test_split
 
 from synthloom.data.encoders import column_numbers
 from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
-from synthloom.data.metadata import DISCRETE_KINDS, NUMERIC_KINDS, ColumnKind, Metadata, as_metadata
+from synthloom.data.metadata import (
+    DISCRETE_KINDS,
+    NUMERIC_KINDS,
+    ColumnKind,
+    Metadata,
+    as_labels,
+    as_metadata,
+)
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import single_threaded
 from synthloom.models.base import check_param_names
@@ -377,7 +384,7 @@ class _Features:
             self.medians_[name] = float(np.median(present)) if present.size else 0.0
             self.scales_[name] = float(present.std()) if present.size and present.std() > 0 else 1.0
         self.levels_ = {
-            c: pd.Index(_as_levels(frame[c]).value_counts().index[:_MAX_CATEGORY_CODES])
+            c: pd.Index(as_labels(frame[c]).value_counts().index[:_MAX_CATEGORY_CODES])
             for c in self.discrete_
         }
         return self
@@ -393,7 +400,7 @@ class _Features:
             values[~np.isfinite(values)] = self.medians_[name]
             columns.append((values - self.medians_[name]) / self.scales_[name])
         for name in self.discrete_:
-            codes = self.levels_[name].get_indexer(_as_levels(frame[name])).astype(float)
+            codes = self.levels_[name].get_indexer(as_labels(frame[name])).astype(float)
             codes[codes < 0] = len(self.levels_[name])
             columns.append(codes)
         return np.column_stack(columns)
@@ -403,10 +410,6 @@ class _Features:
         return column_numbers(
             series, spec.kind == ColumnKind.DATETIME, spec.datetime_format, spec.number_format
         )
-
-
-def _as_levels(series: pd.Series) -> pd.Series:
-    return series.astype(str).where(series.notna(), "(missing)")
 
 
 @dataclass

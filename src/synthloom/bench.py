@@ -55,7 +55,7 @@ from sklearn.model_selection import train_test_split
 
 from synthloom import datasets
 from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, write_table
-from synthloom.data.metadata import DISCRETE_KINDS, Metadata
+from synthloom.data.metadata import DISCRETE_KINDS, Metadata, as_labels
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
 from synthloom.registry import model_class, target_params
 
@@ -265,7 +265,7 @@ def _strata(frame: pd.DataFrame, target: str | None) -> pd.Series | None:
     """Labels to stratify on, or None when the target is numeric, missing or has a class of one row."""
     if target is None or Metadata.infer(frame[[target]]).columns[target].kind not in DISCRETE_KINDS:
         return None
-    labels = frame[target].astype(str).where(frame[target].notna(), "(missing)")
+    labels = as_labels(frame[target])
     return labels if labels.value_counts().min() >= 2 else None
 
 

@@ -289,6 +289,12 @@ def with_missing_marks(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
     return frame
 
 
+def as_labels(values: pd.Series) -> pd.Series:
+    """Values as text labels, missing ones labelled "(missing)": a level of their own to count, code,
+    stratify on or draw a bar for."""
+    return values.astype(str).where(values.notna(), "(missing)")
+
+
 def numbers_as_text(column: pd.Series, kind: ColumnKind) -> pd.Series:
     """A number column as text, as pandas writes numbers (an integer column's without ".0"); missing values
     stay missing."""

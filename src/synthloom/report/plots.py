@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from synthloom.data.metadata import as_labels
 from synthloom.metrics.encoding import bin_edges
 
 REAL, SYNTHETIC, HOLDOUT = "#1f5f99", "#e07b39", "#6a9a3a"
@@ -99,8 +100,8 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
 
 
 def _discrete_marginal(ax: Axes, real: pd.Series, synthetic: pd.Series) -> None:
-    real_share = _labelled(real).value_counts(normalize=True)
-    synthetic_share = _labelled(synthetic).value_counts(normalize=True)
+    real_share = as_labels(real).value_counts(normalize=True)
+    synthetic_share = as_labels(synthetic).value_counts(normalize=True)
     shown = list(real_share.index[:MAX_BARS])
     real_values = [real_share.get(c, 0.0) for c in shown]
     synthetic_values = [synthetic_share.get(c, 0.0) for c in shown]
@@ -116,11 +117,6 @@ def _discrete_marginal(ax: Axes, real: pd.Series, synthetic: pd.Series) -> None:
     ax.invert_yaxis()
     ax.tick_params(axis="x", labelsize=7)
     ax.set_xlabel("share of rows", fontsize=7)
-
-
-def _labelled(values: pd.Series) -> pd.Series:
-    """Values as text labels, missing ones named, so they get a bar of their own."""
-    return values.astype(str).where(values.notna(), "(missing)")
 
 
 def _short(value: object, width: int = 18) -> str:
