@@ -156,6 +156,25 @@ def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch
     assert resumed.calls == 1 and not (out / JOB_FILE).exists()
 
 
+def test_a_parts_run_that_fails_before_its_first_part_leaves_the_folder_free(copula, tmp_path, monkeypatch):
+    """An impossible condition (or any failure before a part was written) left the job file, so the same
+    folder then refused the corrected command as an unfinished sample "with other settings"."""
+    from synthloom.errors import ConditionError
+    from synthloom.sampling import JOB_FILE, sample_to_parts
+
+    with pytest.raises(ConditionError, match="never takes the value 'Maybe'"):
+        sample_to_parts(copula, 100, tmp_path / "out", conditions={"student": "Maybe"})
+    assert not (tmp_path / "out").exists()  # refused before the folder was made
+    (tmp_path / "mine").mkdir()
+    monkeypatch.setattr(copula, "sample", Interrupt(copula, fail_at=1))
+    with pytest.raises(KeyboardInterrupt):
+        sample_to_parts(copula, 100, tmp_path / "mine", conditions={"student": "Yes"})
+    assert (tmp_path / "mine").is_dir() and not list((tmp_path / "mine").iterdir())  # the user's folder kept
+    monkeypatch.undo()
+    out = sample_to_parts(copula, 100, tmp_path / "mine", conditions={"student": "No"})
+    assert (pd.read_parquet(out)["student"] == "No").all() and not (out / JOB_FILE).exists()
+
+
 def test_parts_refuse_foreign_folders_and_bad_sizes(copula, tmp_path):
     from synthloom.errors import ConfigError
     from synthloom.sampling import sample_to_parts

@@ -484,8 +484,12 @@ def sample_to_parts(
         raise ConfigError(f"part format must be one of {PART_FORMATS}, not {fmt!r}")
     n = _check_sizes(n, chunk_rows, part_rows)
     directory = Path(directory)
-    model.transformer_.check_identifier_room(n)  # before the job file that would hold the folder
+    # before the job file, which would hold the folder for these settings: a run that cannot start
+    model.transformer_.check_identifier_room(n)
+    if conditions:
+        model.constraints_.parse_conditions(model.transformer_, conditions)
     job = _job(model, n, seed, fmt, conditions, part_rows, chunk_rows)
+    created = not directory.exists()
     if _start_or_resume(directory, job):
         return directory
     plan = _chunk_plan(seed, n, chunk_rows)
@@ -499,17 +503,26 @@ def sample_to_parts(
     }
     schema = _existing_schema(directory, list(parts), fmt)
     draw = _ChunkDrawer(model, conditions, seed)
-    with _progress(console) as progress:
-        kept = sum(parts[name][1] - parts[name][0] for name in done)
-        task = progress.add_task("sample", total=n, completed=kept)
-        for name, (start, stop) in parts.items():
-            if name in done:
-                continue
-            with atomic_path(directory / name) as tmp:
-                writer = _TableWriter(tmp, fmt, schema, integer_columns(model))
-                frames = _part_rows(plan, chunk_rows, start, stop, draw)
-                _write_rows(writer, frames, lambda k: progress.advance(task, k))
-                schema = writer.schema
+    resumable = bool(done)
+    try:
+        with _progress(console) as progress:
+            kept = sum(parts[name][1] - parts[name][0] for name in done)
+            task = progress.add_task("sample", total=n, completed=kept)
+            for name, (start, stop) in parts.items():
+                if name in done:
+                    continue
+                with atomic_path(directory / name) as tmp:
+                    writer = _TableWriter(tmp, fmt, schema, integer_columns(model))
+                    frames = _part_rows(plan, chunk_rows, start, stop, draw)
+                    _write_rows(writer, frames, lambda k: progress.advance(task, k))
+                    schema = writer.schema
+                resumable = True
+    except BaseException:
+        if not resumable:  # no part to keep: the folder is free for other settings again
+            (directory / JOB_FILE).unlink(missing_ok=True)
+            if created and not any(directory.iterdir()):
+                directory.rmdir()
+        raise
     manifest = {
         **job,
         "parts": [{"file": name, "rows": stop - start} for name, (start, stop) in parts.items()],
