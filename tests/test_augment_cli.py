@@ -83,6 +83,20 @@ def test_the_real_rows_pass_through_augment_unchanged(tmp_path) -> None:
     assert augmented.read_text().splitlines()[: len(values) + 1] == real.read_text().splitlines()
 
 
+def test_a_semicolon_file_is_augmented_into_a_semicolon_file(tmp_path) -> None:
+    """A CSV split by semicolons came back split by commas: the real rows no longer read as the file did
+    in the tools that gave it (a spreadsheet in a decimal-comma locale)."""
+    real = tmp_path / "real.csv"
+    rows = [f"{i % 7};{'a' if i < 250 else 'b'};x y" for i in range(300)]
+    real.write_text("n;y;note\n" + "\n".join(rows) + "\n")
+    augmented = tmp_path / "aug.csv"
+    result = runner.invoke(app, ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(augmented)])
+    assert result.exit_code == 0, result.output
+    lines = augmented.read_text().splitlines()
+    assert lines[: len(rows) + 1] == real.read_text().splitlines() and len(lines) == 1 + 250 + 250
+    assert all(line.count(";") == 2 for line in lines)
+
+
 def test_a_balanced_table_gets_no_rows_and_no_empty_per_class_line(tmp_path) -> None:
     real = tmp_path / "real.csv"
     real.write_text("v,y\n" + "".join(f"{i * 0.5},{'ab'[i % 2]}\n" for i in range(80)))

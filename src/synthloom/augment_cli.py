@@ -119,7 +119,7 @@ def augment_command(
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
     from synthloom.augmentation import augment, class_counts, evaluate_augmentation, plan_rows, with_progress
     from synthloom.data.constraints import load_constraints
-    from synthloom.data.io import check_outputs, whole_numbers, write_table
+    from synthloom.data.io import check_outputs, csv_delimiter, whole_numbers, write_table
     from synthloom.data.metadata import Metadata
     from synthloom.registry import get_model
 
@@ -156,8 +156,9 @@ def augment_command(
             random_state=seed,
         )
         # as `synthloom sample` writes a model's integer columns: the real table's whole numbers stay
-        # whole ("4", not "4.0") where its synthetic rows are whole too
-        write_table(both, output, integers=[name for name in frame.columns if whole_numbers(frame[name])])
+        # whole ("4", not "4.0") where its synthetic rows are whole too; a CSV keeps the real file's delimiter
+        integers = [name for name in frame.columns if whole_numbers(frame[name])]
+        write_table(both, output, integers=integers, sep=csv_delimiter(data, encoding))
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")
         if len(added):

@@ -203,6 +203,14 @@ _SNIFF_BYTES = 65_536  # the start of a CSV file its delimiter is chosen from
 _SNIFF_ROWS = 20
 
 
+def csv_delimiter(path: str | Path, encoding: str = "utf-8") -> str:
+    """The delimiter of a CSV file (``csv_header``'s), or "," for anything else (Parquet, a folder)."""
+    path = Path(path)
+    if not path.is_file() or table_format(path) != "csv":
+        return ","
+    return csv_header(path, encoding)[0]
+
+
 def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
     """A CSV file's delimiter and column names (``pandas_names``).
 
@@ -429,9 +437,12 @@ def exact_whole_floats(column: pd.Series) -> bool:
     return bool(column.abs().max() < FLOAT_EXACT_LIMIT)
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, integers: Sequence[str] | None = None) -> Path:
-    """Write ``frame`` as CSV or Parquet (by extension), atomically; a CSV writes ``integers`` (columns
-    known to hold whole numbers) "85", not "85.0", where pandas holds them as floats (``csv_ready``).
+def write_table(
+    frame: pd.DataFrame, path: str | Path, integers: Sequence[str] | None = None, sep: str = ","
+) -> Path:
+    """Write ``frame`` as CSV (split at ``sep``) or Parquet (by extension), atomically; a CSV writes
+    ``integers`` (columns known to hold whole numbers) "85", not "85.0", where pandas holds them as floats
+    (``csv_ready``).
 
     An empty column pandas named for an empty CSV header ("Unnamed: 6", from a separator at the end of
     every line) is kept in both formats, as the table has it: a CSV writes its header empty again; Parquet,
@@ -444,7 +455,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, integers: Sequence[str] |
     fmt = table_format(path)
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            csv_ready(frame, integers).to_csv(tmp, index=False)
+            csv_ready(frame, integers).to_csv(tmp, index=False, sep=sep)
         else:
             frame.to_parquet(tmp, index=False)
     return path
