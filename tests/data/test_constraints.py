@@ -382,6 +382,25 @@ def test_an_inequality_keeps_open_ends_exactly(blank_share, tmp_path):
     assert ends["end"].max() <= frame["end"][~is_open].dropna().max()  # the other ends: their own range
 
 
+def test_an_open_end_without_a_start_is_drawn_as_the_real_rows_have_it():
+    """Rows with no start and an open end ("no start, no end date": 1% of the real rows) were never drawn:
+    every synthetic row without a start had no end, and the warning counted those rows as lost."""
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1000, 2000), unit="D")
+    frame = pd.DataFrame(
+        {"start": start, "end": start + pd.to_timedelta(rng.integers(0, 400, 2000), unit="D")}
+    )
+    frame.loc[rng.random(2000) < 0.2, "end"] = pd.Timestamp("2262-04-01")
+    frame.loc[rng.random(2000) < 0.05, "start"] = pd.NaT
+    real = (frame["start"].isna() & (frame["end"] == pd.Timestamp("2262-04-01"))).mean()
+    lost = int((frame["start"].isna() & (frame["end"] < pd.Timestamp("2262-04-01"))).sum())
+    with pytest.warns(DataWarning, match=rf"{lost} real row\(s\) give 'end' without 'start'"):
+        model = get_model("copula", random_state=0).fit(frame, constraints=[Inequality("start", "end")])
+    fake = model.sample(4000, random_state=0)
+    drawn = (fake["start"].isna() & (fake["end"] == pd.Timestamp("2262-04-01"))).mean()
+    assert real > 0.005 and abs(drawn - real) < 0.005
+
+
 @pytest.mark.parametrize(
     ("values", "open_ends"),
     [

@@ -409,7 +409,8 @@ class Inequality(Constraint):
         days with 2% of admissions missing, 29% came out as 0 days and 21% as over 14."""
         low = self.low_info_.numbers(data[self.low])
         high = self.high_info_.numbers(data[self.high])
-        gapless = np.isnan(low) & ~np.isnan(high)
+        # an open end needs no low side: its own column brings it back ("no start, no end date")
+        gapless = np.isnan(low) & ~np.isnan(high) & (self._open_index(high) < 0)
         if gapless.any() and gapless.mean() <= MAX_GAPLESS_SHARE:
             warnings.warn(
                 f"rule {self.name!r}: {int(gapless.sum())} real row(s) give {self.high!r} without "
@@ -468,7 +469,7 @@ class Inequality(Constraint):
         if self.high_open_ends_ is not None:
             flags = frame[self.open_flag_].astype(str)
             for i, value in enumerate(self.high_open_ends_):
-                high = np.where(flags.eq(str(i)).to_numpy() & ~np.isnan(low), value, high)
+                high = np.where(flags.eq(str(i)).to_numpy(), value, high)
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def repair(self, frame: pd.DataFrame) -> None:
