@@ -65,6 +65,9 @@ from synthloom.models.conditions import (
 
 # An inequality is learned as the gap high - low where at most this share of rows gives high without low.
 MAX_GAPLESS_SHARE = 0.05
+# A high side rebuilt past an end of its real range is folded back inside, unless at least this share of
+# the real values sits at that end (a floor or a cap many rows reach: kept there, as a spike).
+EDGE_SPIKE_SHARE = 0.01
 # The high side of an inequality with at most this many distinct real values is drawn among them.
 INEQUALITY_LEVELS = 50
 # An inequality's high side whose largest values each hold at least this share of rows, far above every
@@ -383,6 +386,10 @@ class Inequality(Constraint):
         self.high_levels_ = levels.tolist() if levels.size <= INEQUALITY_LEVELS else None
         # the open ends (ascending) and the largest other value, or None
         self.high_open_ends_, self.high_below_open_ = _open_ends(present) or (None, None)
+        rest = present if self.high_below_open_ is None else present[present <= self.high_below_open_]
+        self.high_edge_spikes_ = [
+            bool(rest.size == 0 or np.mean(rest == end) >= EDGE_SPIKE_SHARE) for end in _ends(rest)
+        ]
         self.open_flag_ = None  # the name of the learned column that marks the open ends
         if self.high_open_ends_ is not None:
             self.open_flag_ = f"{self.high} (open end)"
@@ -461,7 +468,8 @@ class Inequality(Constraint):
         gap = to_float(frame[self.high], self.high, warn=False)
         # below open ends, the other values keep to their own range (the level above them is an open end)
         top = self.high_range_[1] if self.high_below_open_ is None else self.high_below_open_
-        high = np.clip(low + np.maximum(gap, 0.0) * self._unit(), self.high_range_[0], top)
+        summed = low + np.maximum(gap, 0.0) * self._unit()
+        high = _fold(summed, self.high_range_[0], top, self.high_edge_spikes_)
         lowest = self.high_info_.up(low)  # the least value the rule allows
         high = np.maximum(self.high_info_.nearest(high), lowest)
         if self.high_levels_ is not None:
@@ -511,6 +519,7 @@ class Inequality(Constraint):
             "open_ends": self.high_open_ends_,
             "below_open": self.high_below_open_,
             "open_flag": self.open_flag_,
+            "edge_spikes": self.high_edge_spikes_,
             "gap_unit": self.gap_unit_,
             "gap_whole": self.gap_whole_,
         }
@@ -524,10 +533,26 @@ class Inequality(Constraint):
         self.high_open_ends_ = state.get("open_ends")  # files written before open ends were kept: none
         self.high_below_open_ = state.get("below_open")
         self.open_flag_ = state.get("open_flag")
+        self.high_edge_spikes_ = state.get("edge_spikes", [True, True])  # files before: clipped to the range
         # files written before the unit was kept learned gaps in the coarser step
         steps = (self.low_info_.step, self.high_info_.step)
         self.gap_unit_ = float(state.get("gap_unit", max(step or 1.0 for step in steps)))
         self.gap_whole_ = bool(state.get("gap_whole", None not in steps))
+
+
+def _ends(values: np.ndarray) -> tuple[float, float]:
+    return (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+
+
+def _fold(values: np.ndarray, bottom: float, top: float, spikes: list[bool]) -> np.ndarray:
+    """``values`` kept to ``[bottom, top]``: mirrored back inside past an end where no spike of real values
+    sits (``spikes``: per end), else clipped to it. Clipped at every end, rebuilt limits past the real
+    minimum piled up there: 6.7% of them at it, where 0.2% of the real ones are."""
+    if not spikes[0]:
+        values = np.where(values < bottom, 2 * bottom - values, values)
+    if not spikes[1]:
+        values = np.where(values > top, 2 * top - values, values)
+    return np.clip(values, bottom, top)
 
 
 def _gap_unit(low_step: float | None, high_step: float | None) -> tuple[float, bool]:
