@@ -114,6 +114,19 @@ def test_real_identifiers_in_synthetic_rows_are_a_privacy_risk(make_related):
     assert privacy(prepare(holdout, drawn, train=train)).score("identifiers_reused").verdict == "good"
 
 
+def test_reused_identifiers_are_found_whatever_the_synthetic_index(make_related):
+    """Synthetic rows indexed 500..799 that all carry training ids scored 0% reused, "good": the ids kept
+    the caller's index while the compared rows were renumbered from 0."""
+    train, holdout = make_related(300, seed=1), make_related(300, seed=2)
+    train["patient"] = [f"P-{i:05d}" for i in range(300)]
+    holdout["patient"] = [f"P-{i:05d}" for i in range(300, 600)]
+    fresh = make_related(300, seed=3).assign(patient=train["patient"].to_numpy())
+    shifted = fresh.set_axis(range(500, 800))
+    result = privacy(prepare(holdout.set_axis(range(1000, 1300)), shifted, train=train))
+    assert result.score("identifiers_reused").value == 1.0
+    assert result.score("identifiers_reused").verdict == "poor"
+
+
 def test_natural_copies_and_ids_drawn_from_a_small_space_are_not_leaks():
     """A perfect generator of a table whose rows repeat (50,000 rows drawn from the real ones, 1,000 held
     out) was poor: the hold-out's copy rate was taken as exact. Ids drawn from C0000 - C9999 hit 10% of

@@ -53,7 +53,8 @@ class Tables:
         metadata: kinds of the evaluated columns (identifier and empty columns left out).
         notes: plain-language notes on columns left out or values changed.
         identifiers: each identifier column's present values, as text, by table ("real", "synthetic",
-            "train"): not compared as data, but privacy asks whether real ones were reused.
+            "train"), indexed by row position like the cleaned tables: not compared as data, but privacy
+            asks whether real ones were reused.
     """
 
     real: pd.DataFrame
@@ -155,7 +156,9 @@ def prepare(
     tables = {"real": "real data", "synthetic": "synthetic data", "train": "training data"}
     identifiers = {
         name: {
-            table: frames[source][name].dropna().astype(str)
+            # indexed by row position, as the cleaned tables are: privacy maps reused ids to synthetic
+            # rows by index, and a caller's own index (500..599) matched no row
+            table: frames[source][name].reset_index(drop=True).dropna().astype(str)
             for table, source in tables.items()
             if source in frames
         }
