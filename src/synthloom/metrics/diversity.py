@@ -58,6 +58,8 @@ def prdc(real: np.ndarray, synthetic: np.ndarray, k: int = K_NEIGHBOURS) -> dict
         >>> prdc(encoded_real, encoded_real.copy())["coverage"]
         1.0
     """
+    # in float64: float32 image features lose the small distances to rounding in |q|^2 + |r|^2 - 2 q.r
+    real, synthetic = np.asarray(real, dtype=np.float64), np.asarray(synthetic, dtype=np.float64)
     real_radius = nearest_neighbours(real, real, k, exclude_self=True)[0][:, -1]
     synthetic_radius = nearest_neighbours(synthetic, synthetic, k, exclude_self=True)[0][:, -1]
     in_real_ball = np.zeros(len(synthetic), dtype=bool)
