@@ -46,7 +46,8 @@ ASSOCIATION_THRESHOLD = 0.3  # sdmetrics' DEFAULT_REAL_ASSOCIATION_THRESHOLD (Cr
 _KS_DECIMALS = sys.float_info.dig - 1  # sdmetrics rounds to 14 decimals before the KS test
 _PAIR_BINS = 10
 _UNSEEN_CATEGORY_COUNT = 1e-6  # sdmetrics' regularisation of categories only the synthetic data has
-_WEAK_COLUMN = 0.7  # a column scoring below this gets a warning
+QUALITY_GOOD = 0.85  # quality, column shapes, pair trends and each column's shape: good from here
+QUALITY_FAIR = 0.7  # ... fair from here, poor below (a column below it gets a warning)
 
 
 SDMETRICS_SDTYPES = {
@@ -315,7 +316,7 @@ def fidelity(tables: Tables) -> FamilyResult:
             quality,
             f"The average of column shapes and column pair trends is {quality:.0%} "
             "(SDMetrics' QualityReport score; 100% = real and synthetic distributions match).",
-            grade(quality, 0.85, 0.7),
+            quality_verdict(quality),
         ),
         Score(
             "column_shapes",
@@ -323,7 +324,7 @@ def fidelity(tables: Tables) -> FamilyResult:
             shape_score,
             f"Each column's distribution overlaps its real counterpart by {shape_score:.0%} on average "
             "(KS / total-variation complement).",
-            grade(shape_score, 0.85, 0.7),
+            quality_verdict(shape_score),
         ),
         _trend_score(trend_score, pairs),
         _validity_score(valid),
@@ -335,6 +336,16 @@ def fidelity(tables: Tables) -> FamilyResult:
         warnings=_fidelity_warnings(tables, shapes, valid),
         extras={"association": _association_matrices(tables, pairs)},
     )
+
+
+def quality_verdict(score: float) -> str:
+    """Verdict of a quality, column-shape or pair-trend score (0..1), one column's or the average.
+
+    Example:
+        >>> quality_verdict(0.9)
+        'good'
+    """
+    return grade(score, QUALITY_GOOD, QUALITY_FAIR)
 
 
 def _trend_score(value: float, pairs: pd.DataFrame) -> Score:
@@ -349,7 +360,7 @@ def _trend_score(value: float, pairs: pd.DataFrame) -> Score:
             f"The {counted} pair(s) of columns that are related in the real data keep {value:.0%} of their "
             "joint pattern in the synthetic data."
         )
-    return Score("column_pair_trends", "Column pair trends", value, meaning, grade(value, 0.85, 0.7))
+    return Score("column_pair_trends", "Column pair trends", value, meaning, quality_verdict(value))
 
 
 def _validity_score(valid: pd.DataFrame) -> Score:
@@ -366,7 +377,7 @@ def _fidelity_warnings(tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame
     empty = [name for name in tables.columns if tables.synthetic[name].isna().all()]
     if empty:
         found.append(f"column(s) {empty} are empty in the synthetic data; their shapes score 0")
-    weak = shapes[shapes["score"] < _WEAK_COLUMN]
+    weak = shapes[shapes["score"] < QUALITY_FAIR]
     if len(weak):
         listed = ", ".join(f"{r.column} ({r.score:.2f})" for r in weak.itertuples())
         found.append(f"columns whose distribution differs most from the real one: {listed}")
