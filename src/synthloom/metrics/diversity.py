@@ -35,7 +35,7 @@ from synthloom.metrics.encoding import (
     nearest_neighbours,
     subsample_index,
 )
-from synthloom.metrics.result import FamilyResult, Measure, Score, grade
+from synthloom.metrics.result import FamilyResult, Measure, grade, measured
 
 MAX_ROWS = 5_000
 K_NEIGHBOURS = 5
@@ -195,7 +195,7 @@ def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:
     repeated = _repeated_row(tables.synthetic, tables.real)
     return FamilyResult(
         "diversity",
-        scores=_diversity_scores(values),
+        scores=measured(_MEASURES, values),
         tables={"category_coverage": categories, "numeric_modes": modes},
         warnings=_collapse_warnings(values, categories, modes, repeated),
         extras={"embedding": _embedding(real_x, synthetic_x, random_state)},
@@ -283,10 +283,6 @@ _MEASURES = (
         lambda v: grade(v["distinct_rows"], 0.9, 0.5),
     ),
 )
-
-
-def _diversity_scores(values: dict[str, float]) -> list[Score]:
-    return [measure.score(values) for measure in _MEASURES]
 
 
 def _collapse_warnings(

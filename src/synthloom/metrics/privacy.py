@@ -49,7 +49,7 @@ from synthloom.metrics.encoding import (
     nearest_neighbours,
     subsample_index,
 )
-from synthloom.metrics.result import INFO, NOT_COMPUTED, POOR, FamilyResult, Measure, Score, grade
+from synthloom.metrics.result import INFO, NOT_COMPUTED, POOR, FamilyResult, Measure, Score, grade, measured
 
 QUERY_ROWS = 2_000  # rows whose neighbours are searched, per table
 REFERENCE_ROWS = 20_000  # rows searched among, per table: large, so that a copied training row is found
@@ -200,7 +200,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
             "holdout_to_train": distances["holdout_to_train"][:, 0],
         }
     }
-    scores = _privacy_scores(values)
+    scores = measured(_MEASURES, values)
     return FamilyResult(
         "privacy", scores=scores, warnings=found + _privacy_warnings(values, scores), extras=extras
     )
@@ -368,10 +368,6 @@ _MEASURES = (
         _info,
     ),
 )
-
-
-def _privacy_scores(values: dict[str, float]) -> list[Score]:
-    return [measure.score(values) for measure in _MEASURES]
 
 
 def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
