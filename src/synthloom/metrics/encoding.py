@@ -336,13 +336,6 @@ class TableEncoder:
         }
         return self
 
-    @property
-    def width(self) -> int:
-        """Number of output columns."""
-        numeric = sum(1 + self.has_missing_[name] for name in self.numeric)
-        discrete = sum(len(self.categories_[n]) + 1 + self.has_missing_[n] for n in self.discrete)
-        return numeric + discrete
-
     def transform(self, frame: pd.DataFrame) -> np.ndarray:
         """Encode ``frame``; categories not seen when fitting go to the "other" slot."""
         blocks = [self._numeric_block(frame[name]) for name in self.numeric]
