@@ -14,7 +14,10 @@
 * Per-category coverage and numeric modes: a category holding at least 1% of real rows, or a value range
   holding at least 5% of them, that the synthetic data misses is a sign of mode collapse.
 
-Everything is computed on subsamples of at most ``MAX_ROWS`` rows per table, of equal size.
+The neighbour-based measures (PRDC, alpha-precision / beta-recall), the distinct-row share and the 2-D
+embedding use subsamples of at most ``MAX_ROWS`` rows per table, of equal size; per-category coverage,
+numeric modes and the most repeated row count every row, so a rare category or a collapse is not lost to
+sampling.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ to one; they are computed on whole columns with numpy instead of one pandas grou
   bins of its own range in each table (``np.histogram_bin_edges`` + ``np.digitize``: real bin k is
   matched with synthetic bin k, and the column's maximum shares the top bin with missing values).
 * Only pairs that are related in the real data count towards the average: |r_real| > 0.5 for numeric
-  pairs, Cramér's V > 0.3 otherwise (sdmetrics' default thresholds). A pair with a column that is
-  constant in either table is left out, as sdmetrics rejects constant input.
+  pairs, Cramér's V > 0.3 otherwise (sdmetrics' default thresholds). A numeric pair with a column that
+  is constant in either table is left out, as sdmetrics rejects constant input to Pearson's r. Any other
+  pair is left out when a column is constant in the real data (no Cramér's V), but counts when only the
+  synthetic data is constant: its joint frequencies then show the relation lost.
 * Overall quality: the mean of the two averages (one of them alone when the other is undefined).
 
 Two differences: above 50,000 rows sdmetrics scores contingency pairs on an unseeded random 50,000-row
