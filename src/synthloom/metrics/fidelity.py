@@ -14,7 +14,8 @@ to one; they are computed on whole columns with numpy instead of one pandas grou
   matched with synthetic bin k, and the column's maximum shares the top bin with missing values).
 * Only pairs that are related in the real data count towards the average: |r_real| > 0.5 for numeric
   pairs, Cramér's V > 0.3 otherwise (sdmetrics' default thresholds). A numeric pair with a column that
-  is constant in either table is left out, as sdmetrics rejects constant input to Pearson's r. Any other
+  is constant in either table is left out, as sdmetrics rejects constant input to Pearson's r (a warning
+  names those related in the real data that the synthetic data flattened). Any other
   pair is left out when a column is constant in the real data (no Cramér's V), but counts when only the
   synthetic data is constant: its joint frequencies then show the relation lost.
 * Overall quality: the mean of the two averages (one of them alone when the other is undefined).
@@ -335,7 +336,7 @@ def fidelity(tables: Tables) -> FamilyResult:
         "fidelity",
         scores=scores,
         tables={"column_shapes": shapes, "column_pair_trends": pairs, "validity": valid},
-        warnings=_fidelity_warnings(tables, shapes, valid),
+        warnings=_fidelity_warnings(tables, shapes, valid, pairs),
         extras={"association": _association_matrices(tables, pairs)},
     )
 
@@ -374,7 +375,9 @@ def _validity_score(valid: pd.DataFrame) -> Score:
     return Score("validity", "Validity", value, meaning, grade(value, 0.99, 0.95))
 
 
-def _fidelity_warnings(tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame) -> list[str]:
+def _fidelity_warnings(
+    tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame, pairs: pd.DataFrame
+) -> list[str]:
     found = list(tables.notes)
     empty = [name for name in tables.columns if tables.synthetic[name].isna().all()]
     if empty:
@@ -387,6 +390,22 @@ def _fidelity_warnings(tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame
     if len(invalid):
         listed = ", ".join(f"{r.column} ({1 - r.score:.1%} outside)" for r in invalid.itertuples())
         found.append(f"columns with values the real data never shows: {listed}")
+    # the score leaves these pairs out, as sdmetrics does, so a generator that flattened a column keeps
+    # a pair-trends score blind to the relation it lost: name them
+    unscored = pairs[
+        (pairs["metric"] == CORRELATION)
+        & ~pairs["meets_threshold"]
+        & (pairs["real"].abs() > CORRELATION_THRESHOLD)
+        & pairs["synthetic"].isna()
+    ]
+    if len(unscored):
+        listed = ", ".join(
+            f"{r.column_1} & {r.column_2} (real r {r.real:.2f})" for r in unscored.itertuples()
+        )
+        found.append(
+            f"pairs related in the real data but left out of the column pair trends (as in SDMetrics): the "
+            f"synthetic data gives them no correlation (a column constant or empty there): {listed}"
+        )
     return found
 
 
