@@ -32,7 +32,6 @@ import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from scipy import stats
 from sklearn.base import BaseEstimator, clone
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import average_precision_score, f1_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
@@ -47,7 +46,7 @@ from synthloom.data.metadata import (
     as_metadata,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
-from synthloom.metrics.encoding import single_threaded
+from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.models.base import check_param_names
 from synthloom.registry import model_class
 
@@ -740,11 +739,8 @@ def _split(
 def _score(method: str, split: _Split, generate: Any, classifier: BaseEstimator | None) -> dict[str, float]:
     x_new, y_new = _new_rows(method, split, generate)
     if classifier is None:
-        mask = split.features.categorical_mask
         # early stopping off: it switches itself on above 10,000 rows, i.e. for some methods and not others
-        model = HistGradientBoostingClassifier(
-            categorical_features=mask if mask.any() else None, early_stopping=False, random_state=split.seed
-        )
+        model = boosting_model("classification", split.features.categorical_mask, split.seed)
     else:
         model = clone(classifier)
     x = np.vstack([split.x_train, x_new])

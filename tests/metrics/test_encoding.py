@@ -64,13 +64,19 @@ def test_encoding_puts_ranks_in_unit_range_and_categories_one_apart(related_test
     tables = prepare(related_test, related_test)
     encoder = TableEncoder(tables.numeric, tables.discrete).fit(tables.real)
     matrix = encoder.transform(tables.real)
-    assert matrix.shape == (len(related_test), encoder.width)
+    # a rank per numeric column; per discrete column a slot per category and one "other" (no value missing)
+    width = len(tables.numeric) + sum(tables.real[name].nunique() + 1 for name in tables.discrete)
+    assert matrix.shape == (len(related_test), width)
     assert matrix.min() >= 0 and matrix.max() <= 1
     one_segment = TableEncoder([], ["segment"]).fit(tables.real)
     low, high = one_segment.transform(pd.DataFrame({"segment": ["low", "high"]}))
     assert np.linalg.norm(low - high) == pytest.approx(1.0)
     unseen = one_segment.transform(pd.DataFrame({"segment": ["never seen"]}))
     assert unseen[0, -1] > 0  # the "other" slot
+    gaps = tables.real.head(1).assign(x=np.nan, segment=None)
+    for others, width in (((), 1 + 3 + 1), ((gaps,), 2 + 3 + 2)):  # a gap anywhere adds a missing slot
+        encoder = TableEncoder(["x"], ["segment"]).fit(tables.real, *others)
+        assert encoder.transform(tables.real).shape == (len(tables.real), width)
 
 
 def test_nearest_neighbours_match_sklearn():

@@ -55,6 +55,19 @@ def test_a_column_left_empty_scores_zero_for_its_shape(related_test):
     assert any("['x'] are empty in the synthetic data; their shapes score 0" in w for w in result.warnings)
 
 
+def test_a_related_pair_left_out_for_a_constant_synthetic_column_is_named(related_test):
+    """x made constant in the synthetic data drops x & y (real r 0.97) from the pair trends, as in
+    SDMetrics: the score stays blind to the lost relation, and nothing said so."""
+    synthetic = related_test.assign(x=0.25)
+    result = fidelity(prepare(related_test, synthetic))
+    pairs = result.tables["column_pair_trends"].set_index(["column_1", "column_2"])
+    assert not pairs.loc[("x", "y"), "meets_threshold"]
+    named = [w for w in result.warnings if "left out of the column pair trends" in w]
+    assert len(named) == 1 and "x & y (real r 0.9" in named[0] and "count" not in named[0]
+    copied = fidelity(prepare(related_test, related_test.copy()))
+    assert not any("left out of the column pair trends" in w for w in copied.warnings)
+
+
 def test_values_outside_the_real_data_lower_validity_and_are_named(related_test):
     synthetic = related_test.copy()
     synthetic.loc[:39, "x"] = 99.0  # 10% above the real maximum

@@ -8,6 +8,7 @@ import torch
 
 from synthloom.datasets import load_images
 from synthloom.errors import DataError
+from synthloom.metrics.diversity import prdc
 from synthloom.metrics.images import (
     ImageClassifier,
     RealImages,
@@ -17,7 +18,6 @@ from synthloom.metrics.images import (
     frechet_distance,
     kernel_distance,
     memorisation,
-    precision_recall_density_coverage,
 )
 
 torch.set_num_threads(1)
@@ -50,8 +50,8 @@ def test_distances_rank_real_above_noise(digits, classifier) -> None:
     noise = classifier.features(np.random.default_rng(0).random((300, 8, 8), dtype=np.float32))
     assert frechet_distance(real_a, real_b) < 0.1 * frechet_distance(real_a, noise)
     assert kernel_distance(real_a, real_b) < 0.1 * kernel_distance(real_a, noise)
-    good = precision_recall_density_coverage(real_a, real_b)
-    bad = precision_recall_density_coverage(real_a, noise)
+    good = prdc(real_a, real_b)
+    bad = prdc(real_a, noise)
     assert good["precision"] > 0.7 and good["coverage"] > 0.7
     # measured: noise keeps about half its precision in this 128-d space (k-NN balls are wide), so
     # compare with real-vs-real rather than with a fixed bound
@@ -61,7 +61,7 @@ def test_distances_rank_real_above_noise(digits, classifier) -> None:
 def test_mode_collapse_lowers_recall_and_coverage(digits, classifier) -> None:
     real = classifier.features(digits.test)
     only_zeros = classifier.features(digits.train[digits.train_labels == 0][:100])
-    scores = precision_recall_density_coverage(real, only_zeros)
+    scores = prdc(real, only_zeros)
     assert scores["precision"] > 0.7 and scores["coverage"] < 0.3
 
 
@@ -96,6 +96,16 @@ def test_scores_do_not_drift_with_the_number_of_fakes_and_noise_is_their_floor(d
     assert many["coverage"] == pytest.approx(few["coverage"], abs=0.05)
     assert few["noise_precision"] < few["precision"] - 0.3 and few["noise_density"] < few["density"] / 3
     assert few["noise_fid"] > 10 * few["fid"]
+
+
+def test_a_perfect_generator_of_repeated_images_scores_full_marks(digits, tmp_path) -> None:
+    """Real images each present 8 times (their 5th neighbour at distance 0), faked exactly: precision,
+    recall, density and coverage were all 0, as the k-NN balls were open and of radius 0."""
+    repeated = np.repeat(digits.test[:40], 8, axis=0)
+    real = RealImages(digits.train, digits.train_labels, repeated, np.repeat(digits.test_labels[:40], 8))
+    scores = evaluate_images(real, repeated.copy(), cache_dir=tmp_path)
+    assert scores["precision"] == scores["recall"] == scores["coverage"] == 1.0
+    assert scores["density"] >= 1.0
 
 
 def test_one_class_set_is_scored_in_a_contrasting_feature_space(digits, tmp_path) -> None:

@@ -38,6 +38,16 @@ def test_exact_copies_match_integers_with_their_float_twins():
     assert exact_copy_share(rows, train) == pytest.approx(0.5)
 
 
+def test_exact_copies_ignore_the_sign_of_zero_and_of_missing_values():
+    """round(-0.3) is -0.0, equal to 0.0 but hashed by its bits: such copies went undetected (1 in 3)."""
+    import numpy as np
+
+    train = pd.DataFrame({"amount": [0.0, 5.0, np.nan], "c": ["a", "b", "c"]})
+    rows = pd.DataFrame({"amount": [np.round(-0.3), 5.0, -np.float64(np.nan)], "c": ["a", "b", "c"]})
+    assert exact_copy_share(rows, train) == 1.0
+    assert exact_copy_share(rows.assign(amount=[0.1, 5.0, 1.0]), train) == pytest.approx(1 / 3)
+
+
 def test_copies_among_fresh_rows_make_the_family_poor_behind_a_good_headline(
     related_train, related_test, make_related
 ):
@@ -112,6 +122,19 @@ def test_real_identifiers_in_synthetic_rows_are_a_privacy_risk(make_related):
     assert result.score("identifiers_reused").value == 1.0 and result.verdict == "poor"
     drawn = fresh.assign(patient=[f"Q-{i:05d}" for i in range(300)])
     assert privacy(prepare(holdout, drawn, train=train)).score("identifiers_reused").verdict == "good"
+
+
+def test_reused_identifiers_are_found_whatever_the_synthetic_index(make_related):
+    """Synthetic rows indexed 500..799 that all carry training ids scored 0% reused, "good": the ids kept
+    the caller's index while the compared rows were renumbered from 0."""
+    train, holdout = make_related(300, seed=1), make_related(300, seed=2)
+    train["patient"] = [f"P-{i:05d}" for i in range(300)]
+    holdout["patient"] = [f"P-{i:05d}" for i in range(300, 600)]
+    fresh = make_related(300, seed=3).assign(patient=train["patient"].to_numpy())
+    shifted = fresh.set_axis(range(500, 800))
+    result = privacy(prepare(holdout.set_axis(range(1000, 1300)), shifted, train=train))
+    assert result.score("identifiers_reused").value == 1.0
+    assert result.score("identifiers_reused").verdict == "poor"
 
 
 def test_natural_copies_and_ids_drawn_from_a_small_space_are_not_leaks():

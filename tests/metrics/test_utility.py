@@ -93,3 +93,31 @@ def test_a_verdict_on_few_test_rows_of_a_class_says_it_is_uncertain(related_trai
     assert any(f"only 6 row(s) of 'label' = {rare!r}" in w for w in result.warnings)
     plenty = utility(prepare(related_test, related_train.copy(), train=related_train), "label")
     assert not any("row(s) of 'label'" in w for w in plenty.warnings)
+
+
+def test_every_gradient_boosting_model_grows_all_its_trees(monkeypatch):
+    """Above 10,000 rows boosting turned early stopping on by itself: the augmented model (real + synthetic
+    rows, 10,100) stopped after a few dozen trees while TRTR (5,100 rows) grew 100, biasing the gain."""
+    import sys
+
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    utility_module = sys.modules["synthloom.metrics.utility"]  # the package exports the function by name
+
+    def make(seed: int, n: int) -> pd.DataFrame:
+        rng = np.random.default_rng(seed)
+        a = rng.normal(size=n)
+        label = np.where(a + rng.normal(size=n) > 0, "yes", "no")
+        return pd.DataFrame({"a": a, "b": rng.normal(size=n), "y": label})
+
+    fitted = []
+
+    def recording_clone(model):
+        fitted.append(clone(model))
+        return fitted[-1]
+
+    clone = utility_module.clone
+    monkeypatch.setattr(utility_module, "clone", recording_clone)
+    utility(prepare(make(1, 500), make(2, 5_000), train=make(3, 5_100)), "y")
+    trees = [model.n_iter_ for model in fitted if isinstance(model, HistGradientBoostingClassifier)]
+    assert trees == [100, 100, 100]  # TRTR, TSTR, augmented

@@ -184,6 +184,13 @@ def check_encoding(encoding: str) -> None:
         raise ConfigError(f"unknown text encoding {encoding!r}; use e.g. utf-8 or latin-1") from None
 
 
+def first_line(exc: BaseException) -> str:
+    """The first non-blank line of ``exc``'s message, for a one-line error; its type's name when the
+    message is empty (a bare ``ParserError()`` has none to take a line from)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def undecodable(path: Path, what: str, encoding: str) -> DataError:
     """The error for text that is not valid in ``encoding``; ``what`` says where (a byte, a column)."""
     return DataError(
@@ -280,7 +287,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: no columns found; give a table with a header row") from None
     except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: not a well-formed CSV ({str(exc).splitlines()[0]})") from None
+        raise DataError(f"{path}: not a well-formed CSV ({first_line(exc)})") from None
 
 
 def exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
@@ -401,7 +408,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         return pq.read_table(path, schema=parquet_schema(path)).to_pandas()
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DataError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        raise DataError(f"{path}: not a readable Parquet file ({first_line(exc)})") from None
 
 
 def csv_ready(frame: pd.DataFrame, integers: Sequence[str] | None = None) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from synthloom.data.io import (
     check_encoding,
     csv_header,
     exact_integers,
+    first_line,
     parquet_schema,
     part_files,
     table_format,
@@ -77,7 +78,7 @@ class TableStream:
             self.dataset = ds.dataset(self.path, format=self._format(fmt), schema=schema)
             names = self.dataset.schema.names
         except (pa.ArrowException, OSError, ValueError) as exc:
-            raise DataError(f"{self.path}: not a readable {fmt} table ({_first_line(exc)})") from None
+            raise DataError(f"{self.path}: not a readable {fmt} table ({first_line(exc)})") from None
         check_column_names(names, source=str(self.path))
         # pyarrow reads CSV text that is not valid in the encoding as raw bytes instead of failing
         undecoded = [field.name for field in self.dataset.schema if pa.types.is_binary(field.type)]
@@ -121,7 +122,7 @@ class TableStream:
         except (pa.ArrowException, OSError) as exc:
             if "UTF8" in str(exc):  # text read as text: bytes the encoding cannot decode
                 raise undecodable(self.path, "a later row", self.encoding) from None
-            raise DataError(f"{self.path}: could not be read ({_first_line(exc)})") from None
+            raise DataError(f"{self.path}: could not be read ({first_line(exc)})") from None
 
     def _typed(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A CSV's text columns typed as pandas types them (numbers, True/False, codes with leading zeros
@@ -208,7 +209,3 @@ def _as_kind(text: pd.Series, kind: str) -> pd.Series:
         # digit, as read_table reads them (Int64 / UInt64)
         return exact_integers(text, numbers)
     return numbers.astype(np.int64) if present.all() else numbers
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-from synthloom.metrics.encoding import TableEncoder, Tables, single_threaded, subsample_index
+from synthloom.metrics.encoding import (
+    TableEncoder,
+    Tables,
+    boosting_model,
+    single_threaded,
+    subsample_index,
+)
 from synthloom.metrics.privacy import exact_copy_share
 from synthloom.metrics.result import FamilyResult, Score, grade
 
@@ -58,10 +63,7 @@ def detection_aucs(
     )
     labels = np.repeat([0, 1], n)
     folds = StratifiedKFold(n_splits=N_FOLDS, shuffle=True, random_state=random_state)
-    mask = encoder.categorical_mask
-    boosting = HistGradientBoostingClassifier(
-        max_iter=100, categorical_features=mask if mask.any() else None, random_state=random_state
-    )
+    boosting = boosting_model("classification", encoder.categorical_mask, random_state)
     runs = {
         "gradient_boosting": (boosting, encoder.transform_compact(rows)),
         "logistic": (LogisticRegression(max_iter=1000), encoder.transform(rows)),

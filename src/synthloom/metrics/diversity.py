@@ -14,7 +14,10 @@
 * Per-category coverage and numeric modes: a category holding at least 1% of real rows, or a value range
   holding at least 5% of them, that the synthetic data misses is a sign of mode collapse.
 
-Everything is computed on subsamples of at most ``MAX_ROWS`` rows per table, of equal size.
+The neighbour-based measures (PRDC, alpha-precision / beta-recall), the distinct-row share and the 2-D
+embedding use subsamples of at most ``MAX_ROWS`` rows per table, of equal size; per-category coverage,
+numeric modes and the most repeated row count every row, so a rare category or a collapse is not lost to
+sampling.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from synthloom.metrics.encoding import (
     nearest_neighbours,
     subsample_index,
 )
-from synthloom.metrics.result import FamilyResult, Measure, Score, grade
+from synthloom.metrics.result import FamilyResult, Measure, grade, measured
 
 MAX_ROWS = 5_000
 K_NEIGHBOURS = 5
@@ -58,6 +61,8 @@ def prdc(real: np.ndarray, synthetic: np.ndarray, k: int = K_NEIGHBOURS) -> dict
         >>> prdc(encoded_real, encoded_real.copy())["coverage"]
         1.0
     """
+    # in float64: float32 image features lose the small distances to rounding in |q|^2 + |r|^2 - 2 q.r
+    real, synthetic = np.asarray(real, dtype=np.float64), np.asarray(synthetic, dtype=np.float64)
     real_radius = nearest_neighbours(real, real, k, exclude_self=True)[0][:, -1]
     synthetic_radius = nearest_neighbours(synthetic, synthetic, k, exclude_self=True)[0][:, -1]
     in_real_ball = np.zeros(len(synthetic), dtype=bool)
@@ -193,7 +198,7 @@ def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:
     repeated = _repeated_row(tables.synthetic, tables.real)
     return FamilyResult(
         "diversity",
-        scores=_diversity_scores(values),
+        scores=measured(_MEASURES, values),
         tables={"category_coverage": categories, "numeric_modes": modes},
         warnings=_collapse_warnings(values, categories, modes, repeated),
         extras={"embedding": _embedding(real_x, synthetic_x, random_state)},
@@ -281,10 +286,6 @@ _MEASURES = (
         lambda v: grade(v["distinct_rows"], 0.9, 0.5),
     ),
 )
-
-
-def _diversity_scores(values: dict[str, float]) -> list[Score]:
-    return [measure.score(values) for measure in _MEASURES]
 
 
 def _collapse_warnings(

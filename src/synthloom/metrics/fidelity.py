@@ -13,8 +13,11 @@ to one; they are computed on whole columns with numpy instead of one pandas grou
   bins of its own range in each table (``np.histogram_bin_edges`` + ``np.digitize``: real bin k is
   matched with synthetic bin k, and the column's maximum shares the top bin with missing values).
 * Only pairs that are related in the real data count towards the average: |r_real| > 0.5 for numeric
-  pairs, Cramér's V > 0.3 otherwise (sdmetrics' default thresholds). A pair with a column that is
-  constant in either table is left out, as sdmetrics rejects constant input.
+  pairs, Cramér's V > 0.3 otherwise (sdmetrics' default thresholds). A numeric pair with a column that
+  is constant in either table is left out, as sdmetrics rejects constant input to Pearson's r (a warning
+  names those related in the real data that the synthetic data flattened). Any other
+  pair is left out when a column is constant in the real data (no Cramér's V), but counts when only the
+  synthetic data is constant: its joint frequencies then show the relation lost.
 * Overall quality: the mean of the two averages (one of them alone when the other is undefined).
 
 Two differences: above 50,000 rows sdmetrics scores contingency pairs on an unseeded random 50,000-row
@@ -46,7 +49,8 @@ ASSOCIATION_THRESHOLD = 0.3  # sdmetrics' DEFAULT_REAL_ASSOCIATION_THRESHOLD (Cr
 _KS_DECIMALS = sys.float_info.dig - 1  # sdmetrics rounds to 14 decimals before the KS test
 _PAIR_BINS = 10
 _UNSEEN_CATEGORY_COUNT = 1e-6  # sdmetrics' regularisation of categories only the synthetic data has
-_WEAK_COLUMN = 0.7  # a column scoring below this gets a warning
+QUALITY_GOOD = 0.85  # quality, column shapes, pair trends and each column's shape: good from here
+QUALITY_FAIR = 0.7  # ... fair from here, poor below (a column below it gets a warning)
 
 
 SDMETRICS_SDTYPES = {
@@ -315,7 +319,7 @@ def fidelity(tables: Tables) -> FamilyResult:
             quality,
             f"The average of column shapes and column pair trends is {quality:.0%} "
             "(SDMetrics' QualityReport score; 100% = real and synthetic distributions match).",
-            grade(quality, 0.85, 0.7),
+            quality_verdict(quality),
         ),
         Score(
             "column_shapes",
@@ -323,7 +327,7 @@ def fidelity(tables: Tables) -> FamilyResult:
             shape_score,
             f"Each column's distribution overlaps its real counterpart by {shape_score:.0%} on average "
             "(KS / total-variation complement).",
-            grade(shape_score, 0.85, 0.7),
+            quality_verdict(shape_score),
         ),
         _trend_score(trend_score, pairs),
         _validity_score(valid),
@@ -332,9 +336,19 @@ def fidelity(tables: Tables) -> FamilyResult:
         "fidelity",
         scores=scores,
         tables={"column_shapes": shapes, "column_pair_trends": pairs, "validity": valid},
-        warnings=_fidelity_warnings(tables, shapes, valid),
+        warnings=_fidelity_warnings(tables, shapes, valid, pairs),
         extras={"association": _association_matrices(tables, pairs)},
     )
+
+
+def quality_verdict(score: float) -> str:
+    """Verdict of a quality, column-shape or pair-trend score (0..1), one column's or the average.
+
+    Example:
+        >>> quality_verdict(0.9)
+        'good'
+    """
+    return grade(score, QUALITY_GOOD, QUALITY_FAIR)
 
 
 def _trend_score(value: float, pairs: pd.DataFrame) -> Score:
@@ -349,7 +363,7 @@ def _trend_score(value: float, pairs: pd.DataFrame) -> Score:
             f"The {counted} pair(s) of columns that are related in the real data keep {value:.0%} of their "
             "joint pattern in the synthetic data."
         )
-    return Score("column_pair_trends", "Column pair trends", value, meaning, grade(value, 0.85, 0.7))
+    return Score("column_pair_trends", "Column pair trends", value, meaning, quality_verdict(value))
 
 
 def _validity_score(valid: pd.DataFrame) -> Score:
@@ -361,12 +375,14 @@ def _validity_score(valid: pd.DataFrame) -> Score:
     return Score("validity", "Validity", value, meaning, grade(value, 0.99, 0.95))
 
 
-def _fidelity_warnings(tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame) -> list[str]:
+def _fidelity_warnings(
+    tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame, pairs: pd.DataFrame
+) -> list[str]:
     found = list(tables.notes)
     empty = [name for name in tables.columns if tables.synthetic[name].isna().all()]
     if empty:
         found.append(f"column(s) {empty} are empty in the synthetic data; their shapes score 0")
-    weak = shapes[shapes["score"] < _WEAK_COLUMN]
+    weak = shapes[shapes["score"] < QUALITY_FAIR]
     if len(weak):
         listed = ", ".join(f"{r.column} ({r.score:.2f})" for r in weak.itertuples())
         found.append(f"columns whose distribution differs most from the real one: {listed}")
@@ -374,6 +390,22 @@ def _fidelity_warnings(tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame
     if len(invalid):
         listed = ", ".join(f"{r.column} ({1 - r.score:.1%} outside)" for r in invalid.itertuples())
         found.append(f"columns with values the real data never shows: {listed}")
+    # the score leaves these pairs out, as sdmetrics does, so a generator that flattened a column keeps
+    # a pair-trends score blind to the relation it lost: name them
+    unscored = pairs[
+        (pairs["metric"] == CORRELATION)
+        & ~pairs["meets_threshold"]
+        & (pairs["real"].abs() > CORRELATION_THRESHOLD)
+        & pairs["synthetic"].isna()
+    ]
+    if len(unscored):
+        listed = ", ".join(
+            f"{r.column_1} & {r.column_2} (real r {r.real:.2f})" for r in unscored.itertuples()
+        )
+        found.append(
+            f"pairs related in the real data but left out of the column pair trends (as in SDMetrics): the "
+            f"synthetic data gives them no correlation (a column constant or empty there): {listed}"
+        )
     return found
 
 

@@ -5,7 +5,8 @@ classifier trained on the real training images (cached per data set, its own tes
 supplies the features, and every score is computed in them:
 
 * Fréchet distance and kernel distance (KID, unbiased polynomial-kernel MMD²) between real and fake;
-* precision / recall / density / coverage (Naeem et al. 2020) with k nearest neighbours;
+* precision / recall / density / coverage (Naeem et al. 2020) with k nearest neighbours, as for tables
+  (``diversity.prdc``: closed balls, so duplicated images are inside one another's balls);
 * CAS, the classification accuracy score: a classifier trained on labelled fakes, tested on real test
   images, next to the accuracy of the same classifier trained on the real training images;
 * per-class coverage: the real classifier labels the fakes; every class should appear, in the asked
@@ -28,12 +29,12 @@ import torch.nn.functional as F
 from safetensors import safe_open
 from safetensors.torch import save_file
 from scipy import linalg
-from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 from torch import nn
 
 from synthloom.data.io import atomic_path
 from synthloom.errors import DataError
+from synthloom.metrics.diversity import prdc
 from synthloom.training.device import resolve_device
 
 CLASSIFIER_VERSION = 2  # bump when the network or its training changes: old cache entries then miss
@@ -204,37 +205,13 @@ def kernel_distance(
     return float(np.mean(values))
 
 
-def precision_recall_density_coverage(real: np.ndarray, fake: np.ndarray, k: int = 5) -> dict[str, float]:
-    """Naeem et al. (2020): fidelity (precision, density) and diversity (recall, coverage) from k-NN balls.
-
-    Example:
-        >>> precision_recall_density_coverage(f_real, f_fake)["coverage"]
-    """
-    real_radius = _kth_distance(real, k)
-    fake_radius = _kth_distance(fake, k)
-    fake_to_real = cdist(fake, real)  # (F, R)
-    inside = fake_to_real < real_radius[None]  # fake j inside the ball of real i
-    real_to_fake = fake_to_real.T  # (R, F)
-    return {
-        "precision": float(inside.any(axis=1).mean()),
-        "recall": float((real_to_fake < fake_radius[None]).any(axis=1).mean()),
-        "density": float(inside.sum(axis=1).mean() / k),
-        "coverage": float((fake_to_real.min(axis=0) < real_radius).mean()),
-    }
-
-
-def _kth_distance(points: np.ndarray, k: int) -> np.ndarray:
-    distances, _ = NearestNeighbors(n_neighbors=k + 1).fit(points).kneighbors(points)
-    return distances[:, k]  # column 0 is the point itself
-
-
 def _feature_scores(f_real: np.ndarray, f_fake: np.ndarray, random_state: int) -> dict[str, float]:
     """FID, KID and precision / recall / density / coverage of one set of fake features."""
     k = min(5, len(f_real) - 1, len(f_fake) - 1)
     return {
         "fid": frechet_distance(f_real, f_fake),
         "kid": kernel_distance(f_real, f_fake, random_state=random_state),
-        **precision_recall_density_coverage(f_real, f_fake, k=k),
+        **prdc(f_real, f_fake, k=k),
     }
 
 

@@ -49,7 +49,7 @@ from synthloom.metrics.encoding import (
     nearest_neighbours,
     subsample_index,
 )
-from synthloom.metrics.result import INFO, NOT_COMPUTED, POOR, FamilyResult, Measure, Score, grade
+from synthloom.metrics.result import INFO, NOT_COMPUTED, POOR, FamilyResult, Measure, Score, grade, measured
 
 QUERY_ROWS = 2_000  # rows whose neighbours are searched, per table
 REFERENCE_ROWS = 20_000  # rows searched among, per table: large, so that a copied training row is found
@@ -90,15 +90,23 @@ def exact_copy_share(rows: pd.DataFrame, training: pd.DataFrame) -> float:
 def copied_rows(rows: pd.DataFrame, training: pd.DataFrame) -> np.ndarray:
     """Which of ``rows`` equal, in every column, some row of ``training``."""
     both = pd.concat([training, rows], ignore_index=True)
-    # discrete values become codes shared by both tables, so 1 and 1.0 (or True) hash alike
-    comparable = pd.DataFrame(
-        {
-            name: pd.factorize(both[name])[0] if both[name].dtype == object else both[name]
-            for name in both.columns
-        }
-    )
+    comparable = pd.DataFrame({name: _comparable(both[name]) for name in both.columns})
     hashes = pd.util.hash_pandas_object(comparable, index=False).to_numpy()
     return np.isin(hashes[len(training) :], hashes[: len(training)])
+
+
+def _comparable(column: pd.Series) -> pd.Series | np.ndarray:
+    """A column whose equal values hash alike: rows are hashed by their bits."""
+    if column.dtype == object:
+        # discrete values become codes shared by both tables, so 1 and 1.0 (or True) hash alike
+        return pd.factorize(column)[0]
+    if pd.api.types.is_float_dtype(column):
+        # -0.0 (round(-0.3)) equals 0.0, and a NaN made by arithmetic (sign bit set) the usual NaN, but
+        # their bits differ: one bit pattern each, so a copy is not missed for a sign
+        values = column.to_numpy(dtype=float) + 0.0
+        values[np.isnan(values)] = np.nan
+        return values
+    return column
 
 
 def chance_of_copies(only_train: int, only_holdout: int, train_rows: int, holdout_rows: int) -> float:
@@ -192,7 +200,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
             "holdout_to_train": distances["holdout_to_train"][:, 0],
         }
     }
-    scores = _privacy_scores(values)
+    scores = measured(_MEASURES, values)
     return FamilyResult(
         "privacy", scores=scores, warnings=found + _privacy_warnings(values, scores), extras=extras
     )
@@ -360,10 +368,6 @@ _MEASURES = (
         _info,
     ),
 )
-
-
-def _privacy_scores(values: dict[str, float]) -> list[Score]:
-    return [measure.score(values) for measure in _MEASURES]
 
 
 def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:

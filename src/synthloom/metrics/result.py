@@ -7,7 +7,7 @@ A family either computes its scores or says, in one sentence, why it could not (
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -84,6 +84,11 @@ class Measure(NamedTuple):
             reason = "Not computed, because this data has nothing this measure applies to."
             return Score(self.name, self.label, None, reason, NOT_COMPUTED)
         return Score(self.name, self.label, value, self.text.format(**values), self.verdict(values))
+
+
+def measured(measures: Sequence[Measure], values: Mapping[str, float]) -> list[Score]:
+    """Each of a family's measures scored on its values, in the measures' order (the headline first)."""
+    return [measure.score(values) for measure in measures]
 
 
 @dataclass

@@ -16,12 +16,18 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
 
 from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind
-from synthloom.metrics.encoding import MIN_ROWS, TableEncoder, Tables, single_threaded, subsample_index
+from synthloom.metrics.encoding import (
+    MIN_ROWS,
+    TableEncoder,
+    Tables,
+    boosting_model,
+    single_threaded,
+    subsample_index,
+)
 from synthloom.metrics.result import INFO, FamilyResult, Score, grade
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
@@ -214,18 +220,12 @@ def _encode(
 
 def _models(data: _Data, random_state: int) -> dict[str, tuple[BaseEstimator, str]]:
     """Each model family with the feature view it trains on."""
-    categorical = data.categorical if data.categorical.any() else None
+    boosting = boosting_model(data.task, data.categorical, random_state)
     if data.task == "classification":
-        boosting = HistGradientBoostingClassifier(
-            max_iter=100, categorical_features=categorical, random_state=random_state
-        )
         return {
             "gradient_boosting": (boosting, "compact"),
             "logistic": (LogisticRegression(max_iter=1000), "one_hot"),
         }
-    boosting = HistGradientBoostingRegressor(
-        max_iter=100, categorical_features=categorical, random_state=random_state
-    )
     return {"gradient_boosting": (boosting, "compact"), "linear": (Ridge(alpha=1.0), "one_hot")}
 
 

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind
-from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score, grade
+from synthloom.metrics.fidelity import quality_verdict
+from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score
 from synthloom.report import plots
 from synthloom.report.report import Report
 
@@ -269,7 +270,7 @@ def _cell(value: object) -> str:
 
 def _fidelity(result: FamilyResult, report: Report) -> str:
     shapes = result.tables["column_shapes"]
-    verdicts = [grade(s, 0.85, 0.7) for s in shapes["score"]]
+    verdicts = [quality_verdict(s) for s in shapes["score"]]
     shape_score, trends = result.score("column_shapes"), result.score("column_pair_trends")
     parts = [
         _scores_table(result.scores),
