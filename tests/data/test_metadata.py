@@ -185,6 +185,46 @@ def test_dates_with_month_names_and_times_of_day_are_datetimes():
     assert formats == {"visit": "%b %d, %Y", "born": "%d %B %Y", "at": "%H:%M:%S"}
 
 
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "%m/%d/%Y %I:%M:%S %p",
+        "%m/%d/%Y %I:%M %p",
+        "%Y/%m/%d %H:%M",
+        "%b %d, %Y %H:%M",
+        "%b %d %Y %I:%M %p",
+        "%a, %d %b %Y %H:%M:%S GMT",
+    ],
+)
+def test_stamps_in_common_export_forms_are_datetimes_written_back_in_their_form(fmt):
+    """ "03/15/2020 01:23:00 AM", "2020/03/15 01:23" or "Sun, 15 Mar 2020 01:23:00 GMT" were unique text,
+    drawn character by character: "61/10/2080 29:23:00 DM", with no warning."""
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.choice(10**6, 200, replace=False), unit="min")
+    frame = pd.DataFrame({"created": stamps.strftime(fmt), "x": rng.normal(size=200)})
+    assert Metadata.infer(frame).columns["created"].datetime_format == fmt
+    fake = get_model("copula", random_state=0).fit(frame).sample(100, random_state=0)
+    parsed = pd.to_datetime(fake["created"], format=fmt, errors="coerce")
+    assert parsed.notna().all() and parsed.between(stamps.min(), stamps.max()).all()
+    assert (parsed.dt.strftime(fmt) == fake["created"]).all()  # the weekday too
+
+
+def test_dates_in_a_form_not_read_say_so():
+    """Stamps with a zone name ("2020-03-15 01:23:00 PST") are learned as text: a warning says how to have
+    them learned as dates."""
+    stamps = pd.Timestamp("2019-01-01") + pd.to_timedelta(np.arange(60) * 997, unit="min")
+    frame = pd.DataFrame({"at": stamps.strftime("%Y-%m-%d %H:%M:%S PST")})
+    with pytest.warns(
+        DataWarning, match=r"column 'at' holds dates in a form synthloom does not read .*format"
+    ):
+        Metadata.infer(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        Metadata.infer(
+            pd.DataFrame({"id": [f"TX-{i:05X}" for i in range(60)], "v": [f"1.{i}.3" for i in range(60)]})
+        )
+
+
 def test_dates_with_missing_value_marks_are_dates():
     dates = [f"2021-03-{d:02d}" for d in range(1, 29)] * 3
     dates[4] = dates[40] = "?"
@@ -246,11 +286,15 @@ def test_numbers_with_a_decimal_comma_are_said_to_stay_text():
     """ "104,70" became a category of 374 levels, every synthetic value a real one, without a word."""
     rng = np.random.default_rng(0)
     weights = pd.Series([f"{v:.2f}".replace(".", ",") for v in rng.normal(100, 20, 300)], name="weight")
-    with pytest.warns(DataWarning, match=r"'weight' holds numbers written with a decimal comma \('"):
+    with pytest.warns(
+        DataWarning, match=r"'weight' holds numbers written with a decimal comma \('.*categories"
+    ):
         assert Metadata.infer(weights.to_frame()).columns["weight"].kind == ColumnKind.CATEGORICAL
     amounts = pd.Series([f"{v:.2f}".replace(".", ",") for v in rng.uniform(0, 5000, 300)], name="amount")
-    with pytest.warns(DataWarning, match=r"'amount' holds numbers written with a decimal comma"):
-        Metadata.infer(amounts.to_frame())  # unique: drawn as ids, which it says too
+    # unique: drawn as ids, any digits (the warning said "each synthetic value a real one", and "61,58" came
+    # back from real values of 1,96 - 49,81)
+    with pytest.warns(DataWarning, match=r"'amount' holds numbers written with a decimal comma.*\(ids: each"):
+        Metadata.infer(amounts.to_frame())
     codes = pd.Series(rng.choice(["1,2", "3,4,5", "7", "8,9"], 300), name="codes")
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)

@@ -433,7 +433,8 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     # categories, every synthetic value would be a real one. Text with repeats stays categories: drawn by
     # shape, structured values (times, "142/80") would come out invalid ("97:57:75")
     if len(text) >= 20 and n_unique == len(text):
-        _warn_of_decimal_commas(series.name, text.iloc[:200])
+        _warn_of_unread_dates(series.name, dated.iloc[:200])
+        _warn_of_decimal_commas(series.name, text.iloc[:200], unique=True)
         return ColumnSpec(ColumnKind.IDENTIFIER)
     if _ID_NAME.search(str(series.name)) and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)
@@ -446,16 +447,41 @@ def is_missing_mark(text: pd.Series) -> pd.Series:
     return text.str.strip().str.lower().isin(MISSING_MARKS)
 
 
-def _warn_of_decimal_commas(name: object, values: pd.Series) -> None:
+def _warn_of_unread_dates(name: object, text: pd.Series) -> None:
+    """Say so when values are dates in a form none of ``_DATETIME_FORMATS`` reads ("2020-03-15 01:23 PST"):
+    learned as text, unique ones are drawn in their shape, character by character ("45/66/2007 02:04 XM")."""
+    if text.empty or not text.str.contains(r"\d", regex=True).all():
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dateutil's notes on zones it does not know
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    if parsed.notna().mean() < _NUMERIC_SHARE:
+        return
+    warnings.warn(
+        f"column {name!r} holds dates in a form synthloom does not read (e.g. {text.iloc[0]!r}), so it is "
+        "learned as text; give its datetime_format in the metadata (e.g. '%Y-%m-%d %H:%M:%S') to learn "
+        "dates",
+        DataWarning,
+        stacklevel=5,
+    )
+
+
+def _warn_of_decimal_commas(name: object, values: pd.Series, unique: bool = False) -> None:
     """Say so when numbers are written with a decimal comma ("104,70"; judged on the first values): they
-    are learned as categories (each synthetic value a real one), as a decimal comma is not read."""
+    are learned as text, as a decimal comma is not read: categories (each synthetic value a real one), or
+    where every value is ``unique`` ids (drawn anew in their shape, any digits)."""
     commas = values.str.strip().str.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})*,\d+|[-+]?\d+,\d+")
     if commas.mean() < _NUMERIC_SHARE:
         return
     shown = ", ".join(repr(v) for v in values[commas].iloc[:3])
+    learned = (
+        "ids: each value unique, drawn anew digit by digit"
+        if unique
+        else "categories: each synthetic value a real one"
+    )
     warnings.warn(
         f"column {name!r} holds numbers written with a decimal comma ({shown}); they are learned as text "
-        "(categories: each synthetic value a real one), not as numbers: write them with a decimal point",
+        f"({learned}), not as numbers: write them with a decimal point",
         DataWarning,
         stacklevel=5,
     )
@@ -530,6 +556,13 @@ _DATETIME_FORMATS = (
     "%m/%d/%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M:%S",
+    # a 12-hour clock ("03/15/2020 01:23:00 AM", as US exports and Excel write it)
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%d/%m/%Y %I:%M:%S %p",
+    "%d/%m/%Y %I:%M %p",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
     "%b %Y",
     "%Y-%m",
     # month names, as reports and exports write dates for people ("Mar 05, 2020", "5 March 2020")
@@ -537,6 +570,15 @@ _DATETIME_FORMATS = (
     "%B %d, %Y",
     "%d %b %Y",
     "%d %B %Y",
+    "%b %d, %Y %H:%M",
+    "%b %d, %Y %H:%M:%S",
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y %I:%M:%S %p",
+    "%b %d %Y %H:%M",
+    "%b %d %Y %I:%M %p",
+    "%d %b %Y %H:%M",
+    "%d %b %Y %H:%M:%S",
+    "%a, %d %b %Y %H:%M:%S GMT",  # HTTP and e-mail headers (RFC 1123); always in UTC
     "%H:%M:%S",  # a time of day (with its seconds: "3:1" could be a score)
 )
 # A time of day followed by a UTC offset: "Z", "+00:00", "-0500".
