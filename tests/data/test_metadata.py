@@ -400,3 +400,26 @@ def test_as_metadata_reads_the_json_form_and_refuses_other_types():
         as_metadata({"zip": "categorical"})
     with pytest.raises(ConfigError, match=r"not str; read a file with Metadata\.load"):
         as_metadata("meta.json")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (pd.to_timedelta(np.arange(40) * 60 + 3600, unit="s"), r"holds durations; .*\.dt\.total_seconds\(\)"),
+        (pd.to_timedelta(np.arange(40) % 3 * 60, unit="s"), r"holds durations"),
+        (pd.arrays.IntervalArray.from_breaks(np.arange(41)), r"holds intervals; give them as text"),
+        (pd.period_range("2020-01", periods=40, freq="M"), r"holds periods; give them as dates"),
+        ([[1, 2], [3]] * 20, r"holds list values \(e\.g\. \[1, 2\]\); .*split it into columns"),
+        ([{"a": 1}, None] * 20, r"holds dict values"),
+    ],
+)
+def test_values_no_kind_learns_are_refused_naming_the_column(values, message):
+    """Unique durations were drawn as ids ("6 days 75:71:17"), and so were intervals ("(98, 78]"); lists
+    (a nested Parquet column) failed with "unhashable type"."""
+    frame = pd.DataFrame({"wait": values, "x": np.arange(40.0)})
+    with pytest.raises(DataError, match=rf"column 'wait' {message}"):
+        get_model("copula", random_state=0).fit(frame)
+    with pytest.raises(DataError, match=rf"column 'wait' {message}"):
+        get_model("copula", random_state=0).fit(
+            frame, metadata={"columns": {"wait": {"kind": "categorical"}}}
+        )

@@ -207,6 +207,7 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
     as text ("$1,638.23") keeps their inferred ``number_format`` unless it gives its own."""
     if spec is None:
         return _infer_column(series)
+    check_learnable(series)
     if spec.kind == ColumnKind.BOOLEAN:
         _check_two_values(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
@@ -330,8 +331,37 @@ def check_not_complex(series: pd.Series) -> None:
         )
 
 
-def _infer_column(series: pd.Series) -> ColumnSpec:
+# values no column kind learns: named in the refusal with what to do instead
+_NESTED = (list, tuple, dict, set, np.ndarray)
+_DURATIONS = "durations; give them as numbers, e.g. data[{name!r}].dt.total_seconds()"
+_NOT_LEARNED = {
+    "timedelta64": _DURATIONS,
+    "timedelta": _DURATIONS,
+    "interval": "intervals; give them as text (.astype(str)) or as two number columns (.left, .right)",
+    "period": "periods; give them as dates (.dt.to_timestamp()) or as text (.astype(str))",
+}
+
+
+def check_learnable(series: pd.Series) -> None:
+    """Refuse values no column kind learns, in one line naming the column and what to give instead:
+    complex numbers, durations, intervals, periods, and lists or dicts (nested Parquet and JSON columns)
+    (unique durations were drawn as ids: "6 days 75:71:17"; lists failed with "unhashable type")."""
     check_not_complex(series)
+    found = pd.api.types.infer_dtype(series, skipna=True)
+    if found in _NOT_LEARNED:
+        raise DataError(f"column {series.name!r} holds {_NOT_LEARNED[found].format(name=series.name)}")
+    if found.startswith("mixed"):
+        nested = next((v for v in series.dropna() if isinstance(v, _NESTED)), None)
+        if nested is not None:
+            raise DataError(
+                f"column {series.name!r} holds {type(nested).__name__} values (e.g. {str(nested)[:40]}); "
+                "a column of a table holds one value per row: split it into columns or give it as text "
+                "(.astype(str))"
+            )
+
+
+def _infer_column(series: pd.Series) -> ColumnSpec:
+    check_learnable(series)
     if has_plain_categories(series.dtype):  # declared categorical, even with number categories
         return ColumnSpec(ColumnKind.CATEGORICAL)
     if pd.api.types.is_bool_dtype(series):
