@@ -423,3 +423,13 @@ def test_values_no_kind_learns_are_refused_naming_the_column(values, message):
         get_model("copula", random_state=0).fit(
             frame, metadata={"columns": {"wait": {"kind": "categorical"}}}
         )
+
+
+def test_numbers_declared_dates_are_refused_with_what_to_do():
+    """Unix seconds declared datetime were read as nanoseconds: every synthetic stamp 1970-01-01 00:00:01."""
+    frame = pd.DataFrame(
+        {"ts": np.arange(1_579_481_838, 1_579_481_838 + 40 * 3600, 3600), "x": np.arange(40.0)}
+    )
+    kinds = {"columns": {"ts": {"kind": "datetime"}}}
+    with pytest.raises(DataError, match=r"column 'ts' holds numbers, not dates; .*unit='s'"):
+        get_model("copula", random_state=0).fit(frame, metadata=kinds)

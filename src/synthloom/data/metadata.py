@@ -208,6 +208,12 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
     if spec is None:
         return _infer_column(series)
     check_learnable(series)
+    if spec.kind == ColumnKind.DATETIME and pd.api.types.is_numeric_dtype(series):
+        # numbers read as stamps are nanoseconds: Unix seconds (1579481838) came back in 1970s first second
+        raise DataError(
+            f"column {series.name!r} holds numbers, not dates; leave its kind to be inferred to learn the "
+            "numbers, or give them as dates (Unix seconds: pd.to_datetime(values, unit='s'))"
+        )
     if spec.kind == ColumnKind.BOOLEAN:
         _check_two_values(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
