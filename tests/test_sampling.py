@@ -514,3 +514,17 @@ def test_numbers_a_table_holds_as_text_come_back_as_text(tmp_path):
     assert pd.to_numeric(fake["price"]).between(0, 200).all()
     written = pd.read_parquet(sample_to_file(model, 200, tmp_path / "fake.parquet", seed=0))
     assert (written.dtypes == "object").all() and written["count"].dropna().str.fullmatch(r"\d+").all()
+
+
+def test_a_flag_of_zeros_and_ones_with_blanks_is_written_as_the_file_writes_it(tmp_path):
+    """A 0/1 column with blanks (floats to pandas, a boolean to synthloom) was written "0.0" / "1.0"."""
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    lines = [f"{rng.normal():.3f},{'' if i % 7 == 0 else rng.integers(0, 2)}" for i in range(100)]
+    (tmp_path / "flags.csv").write_text("amount,churned\n" + "\n".join(lines) + "\n")
+    model = get_model("copula", random_state=0).fit(read_table(tmp_path / "flags.csv"))
+    written = sample_to_file(model, 200, tmp_path / "fake.csv", seed=0).read_text().splitlines()
+    assert {line.split(",")[1] for line in written[1:]} == {"", "0", "1"}
