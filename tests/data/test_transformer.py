@@ -664,3 +664,19 @@ def test_a_date_asked_of_stamps_written_in_a_zones_offsets_is_that_zones_day():
     assert day.str.startswith("2024-04-02T").all() and day.str.endswith("+02:00").all()
     assert (day.str[11:13] == "00").any()  # its first hour too
     assert model.sample(5, conditions={"ts": "2024-04-02T10:00"})["ts"].eq("2024-04-02T10:00:00+02:00").all()
+
+
+def test_stamps_of_several_zones_come_back_zoned_in_utc():
+    """Timestamps of Berlin and New York in one column (objects to pandas) came back naive: the UTC instants
+    with their zone lost."""
+    rng = np.random.default_rng(0)
+    zones = ["Europe/Berlin", "US/Eastern"]
+    stamps = [
+        pd.Timestamp("2020-06-01", tz=zones[i % 2]) + pd.Timedelta(hours=int(h))
+        for i, h in enumerate(rng.integers(0, 5000, 100))
+    ]
+    real = pd.DataFrame({"at": pd.Series(stamps, dtype=object), "x": rng.normal(size=100)})
+    fake = get_model("copula", random_state=0).fit(real).sample(200, random_state=0)
+    assert str(fake["at"].dtype) == "datetime64[us, UTC]"
+    instants = pd.Series([s.tz_convert("UTC") for s in stamps])
+    assert fake["at"].between(instants.min(), instants.max()).all()

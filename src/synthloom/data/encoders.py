@@ -398,10 +398,18 @@ def column_zone(dtype: str, offset: str | None = None, zone: str | None = None) 
 
 
 def column_dtype_name(series: pd.Series) -> str:
-    """``dtype_name`` of a column's dtype, or ``DATE_DTYPE`` for a column of Python dates (``datetime.date``,
-    as pandas reads a Parquet ``date32`` column), which pandas holds as objects."""
+    """``dtype_name`` of a column's dtype, ``DATE_DTYPE`` for a column of Python dates (``datetime.date``,
+    as pandas reads a Parquet ``date32`` column), which pandas holds as objects, or UTC stamps for a column
+    of stamps in several zones (objects too)."""
     if series.dtype == object and is_date_objects(series):
         return DATE_DTYPE
+    # stamps of several zones, which pandas keeps as objects: the instants come back in UTC, zoned
+    if (
+        series.dtype == object
+        and pd.api.types.infer_dtype(series, skipna=True) == "datetime"
+        and any(getattr(value, "tzinfo", None) is not None for value in series.dropna())
+    ):
+        return "datetime64[us, UTC]"
     return dtype_name(series.dtype)
 
 
