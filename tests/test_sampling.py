@@ -34,6 +34,14 @@ def test_condition_options():
             parse_condition_options([bad])
     with pytest.raises(ConfigError, match="'city' has two conditions"):  # not the last one silently
         parse_condition_options(["city=Paris", "city =Lyon"])
+    # with the table's names, a name holding "=" or spaces is read whole (it was cut at the first "=" and
+    # stripped: "column 'x' is not in the data")
+    columns = ["x=y", " sp ", "x"]
+    assert parse_condition_options(["x=y=p", " sp =0..1", "x=1"], columns=columns) == {
+        "x=y": "p",
+        " sp ": ("0", "1"),
+        "x": "1",
+    }
 
 
 # -- files and folders of parts ------------------------------------------------------------------------

@@ -236,6 +236,8 @@ def sample_command(
     if not isinstance(generator, BaseGenerator):
         other = "image sample" if getattr(generator, "kind", None) == "image" else "detect score"
         raise ModelFileError(f"{model_file}: not a table generator; use `synthloom {other}` with it")
+    # read again against the table's names, which may hold "=" or spaces
+    conditions = parse_condition_options(condition or [], columns=list(generator.metadata_.columns))
     if precision is not None:
         if "precision" not in generator.get_params():
             raise ConfigError(f"{model_file}: this model has no precision setting; drop --precision")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -69,17 +69,23 @@ def parse_row_count(text: str, option: str = "row count", minimum: int = 0) -> i
     return int(value)
 
 
-def parse_condition_options(options: list[str]) -> dict[str, Any]:
+def parse_condition_options(options: list[str], columns: Sequence[str] = ()) -> dict[str, Any]:
     """``["income=>50K", "age=30..40", "zip="]`` -> ``{"income": ">50K", "age": ("30", "40"), "zip": None}``.
 
     ``age=60..`` is open above, ``age=..30`` below; a category column takes ``1..5`` as its whole text.
     Values stay text; the model reads them as the column's type when it checks the conditions. Nothing
-    after ``=`` asks for a missing value, as an empty CSV field holds one.
+    after ``=`` asks for a missing value, as an empty CSV field holds one. Given the table's ``columns``, an
+    option names the longest of them it starts with before an ``=`` (a name may hold ``=`` or spaces).
     """
     conditions: dict[str, Any] = {}
     for option in options:
-        column, sep, value = option.partition("=")
-        column = column.strip()
+        named = [name for name in columns if option.startswith(f"{name}=")]
+        if named:
+            column = max(named, key=len)
+            sep, value = "=", option[len(column) + 1 :]
+        else:
+            column, sep, value = option.partition("=")
+            column = column.strip()
         if not sep or not column:
             raise ConfigError(f"condition {option!r} must look like COLUMN=VALUE or COLUMN=LOW..HIGH")
         if column in conditions:
