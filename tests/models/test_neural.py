@@ -120,3 +120,21 @@ def test_a_model_fitted_on_a_device_this_machine_lacks_loads_where_it_can(defaul
     assert loaded.get_params()["device"] == "cuda:7"  # the setting is kept; the networks went elsewhere
     assert loaded.device_.type in {"cpu", "cuda", "mps"} and loaded.device_ != torch.device("cuda:7")
     pd.testing.assert_frame_equal(loaded.sample(20, random_state=1), model.sample(20, random_state=1))
+
+
+def test_a_fit_refused_for_its_settings_leaves_the_model_as_it_was(default_frame, tmp_path):
+    default_frame.to_csv(tmp_path / "d.csv", index=False)
+    refused = get_model("tvae", epochs=0, random_state=0, **SMALL)
+    with pytest.raises(ConfigError, match="epochs"):
+        refused.fit(default_frame)
+    with pytest.raises(ConfigError, match="epochs"):
+        refused.fit_file(tmp_path / "d.csv")
+    assert not hasattr(refused, "seed_") and not hasattr(refused, "loss_history_")
+    with pytest.raises(NotFittedError):
+        refused.sample(3)
+    model = get_model("tvae", epochs=1, random_state=0, **SMALL).fit(default_frame)
+    before = model.sample(20, random_state=1)
+    model.set_params(batch_size=0)
+    with pytest.raises(ConfigError, match="batch_size"):  # other data: a new encoding, old networks
+        model.fit(default_frame.assign(extra=default_frame["student"] + "!"))
+    pd.testing.assert_frame_equal(model.sample(20, random_state=1), before)

@@ -116,7 +116,9 @@ class NeuralGenerator(BaseGenerator):
 
         See ``BaseGenerator.fit``; ``synthloom.training.distributed`` describes the distributed run.
         """
+        self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
+            distributed.check_supported(self)
             return super().fit(data, metadata, constraints)
 
     @flush_denormals()
@@ -145,7 +147,9 @@ class NeuralGenerator(BaseGenerator):
         for name, value, least in sizes:
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
                 raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
+        self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
+            distributed.check_supported(self)
             stream = TableStream(path, chunk_rows, encoding)
             self.seed_ = resolve_seed(self.random_state)
             rng = np.random.default_rng(self.seed_)
@@ -202,8 +206,6 @@ class NeuralGenerator(BaseGenerator):
 
         ``counts`` are the category counts sampling will follow (default: those of the rows trained on).
         """
-        self._check_params()
-        distributed.check_supported(self)
         self.device_ = distributed.rank_device(resolve_device(self.device))
         with seeded(self.seed_, self.device_):
             self.layout_ = SpanLayout(self.transformer_.spans, self.device_)
