@@ -9,7 +9,13 @@ import pytest
 import torch
 
 from synthloom.datasets import load_images
-from synthloom.errors import ConfigError, DataError, ModelFileError, TrainingDivergedError
+from synthloom.errors import (
+    ConfigError,
+    DataError,
+    ModelFileError,
+    NotFittedError,
+    TrainingDivergedError,
+)
 from synthloom.models.dcgan import DCGAN, ConditionalDCGAN
 from synthloom.models.image_base import CollapseWarning, load_image_model
 from synthloom.registry import get_model
@@ -129,6 +135,17 @@ def test_nan_loss_stops_with_advice(monkeypatch, zeros_and_ones) -> None:
     monkeypatch.setattr(DCGAN, "_train_step", lambda self, x, y: {"d_loss": float("nan"), "g_loss": 1.0})
     with pytest.raises(TrainingDivergedError, match=r"d_loss.*spectral_norm"):
         DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
+
+
+def test_a_diverged_refit_leaves_the_model_unfitted(monkeypatch, tmp_path, zeros_and_ones) -> None:
+    model = DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
+    monkeypatch.setattr(DCGAN, "_train_step", lambda self, x, y: {"d_loss": float("nan"), "g_loss": 1.0})
+    with pytest.raises(TrainingDivergedError):
+        model.fit(zeros_and_ones[0][:32])
+    with pytest.raises(NotFittedError):  # its networks are NaN: no NaN images, no unloadable file
+        model.sample(2)
+    with pytest.raises(NotFittedError):
+        model.save(tmp_path / "nan.synthloom")
 
 
 def test_discriminator_winning_outright_warns(monkeypatch, zeros_and_ones) -> None:

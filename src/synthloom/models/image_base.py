@@ -202,6 +202,9 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
                 f"conditional {self.model_name} needs labels: fit(images, labels), or images in a "
                 "sub-folder per class (or an .npz with labels)"
             )
+        # unfitted from here until training ends: a refit that fails (a diverged one has NaN networks)
+        # must not leave the previous history making the model look fitted, to sample and save
+        self.__dict__.pop("loss_history_", None)
         self.seed_ = resolve_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
