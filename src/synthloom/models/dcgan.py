@@ -21,6 +21,7 @@ from synthloom.errors import ConfigError
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack, diff_augment
 from synthloom.registry import register
+from synthloom.training.settings import check_whole
 
 COLLAPSED_D_LOSS = 0.01  # a discriminator loss this small means D separates real from fake outright
 
@@ -126,9 +127,7 @@ class DCGAN(ImageGenerator):
     def _check_params(self) -> None:
         super()._check_params()
         for name in ("latent_dim", "width"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+            check_whole(name, getattr(self, name))
         if not self.learning_rate > 0:
             raise ConfigError(f"learning_rate must be > 0, not {self.learning_rate!r}")
         if not 0 <= self.label_smoothing < 0.5:

@@ -82,7 +82,7 @@ from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
-from synthloom.training.settings import update_weight_average
+from synthloom.training.settings import check_whole, update_weight_average
 
 # Normal scores from the quantile encoder stay within about +-5.2; a predicted clean value beyond that
 # is an extrapolation error, so it is clipped while sampling (as image DDPMs clip to the pixel range).
@@ -205,9 +205,7 @@ class TabDDPM(NeuralGenerator):
     def _check_params(self) -> None:
         super()._check_params()
         for name in ("timesteps", "sample_steps"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+            check_whole(name, getattr(self, name))
         if self.sample_steps > self.timesteps:
             raise ConfigError(
                 f"sample_steps ({self.sample_steps}) cannot exceed timesteps ({self.timesteps})"

@@ -86,6 +86,7 @@ from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.settings import (
     autocast,
     check_training_params,
+    check_whole,
     child_seed,
     flush_denormals,
     update_weight_average,
@@ -385,10 +386,8 @@ class GANomaly(HyperParameters):
         check_training_params(self)
         for name in ("width", "hidden_width", "latent_dim", "members"):
             value = getattr(self, name)
-            if value is None and name == "latent_dim":
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+            if not (value is None and name == "latent_dim"):  # None: chosen from the data
+                check_whole(name, value)
         for name in ("contextual_weight", "adversarial_weight", "latent_weight"):
             if not getattr(self, name) >= 0:
                 raise ConfigError(f"{name} must be >= 0, not {getattr(self, name)!r}")

@@ -18,6 +18,7 @@ from synthloom.errors import ConfigError
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack
 from synthloom.registry import register
+from synthloom.training.settings import check_whole
 
 
 class ConvVAE(nn.Module):
@@ -83,9 +84,7 @@ class ImageVAE(ImageGenerator):
     def _check_params(self) -> None:
         super()._check_params()
         for name in ("latent_dim", "width"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+            check_whole(name, getattr(self, name))
         for name in ("learning_rate", "beta"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be > 0, not {getattr(self, name)!r}")

@@ -26,7 +26,7 @@ import torch
 from synthloom.data.encoders import Span
 from synthloom.data.metadata import Metadata, as_metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
-from synthloom.errors import ConfigError, TrainingDivergedError
+from synthloom.errors import TrainingDivergedError
 from synthloom.models.base import (
     BaseGenerator,
     build_to_fit,
@@ -43,6 +43,7 @@ from synthloom.training.settings import (
     autocast,
     check_precision,
     check_training_params,
+    check_whole,
     flush_denormals,
     sampling_autocast,
 )
@@ -145,8 +146,8 @@ class NeuralGenerator(BaseGenerator):
         """
         sizes = (("chunk_rows", chunk_rows, 1), ("sample_rows", sample_rows, self.min_rows))
         for name, value, least in sizes:
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
-                raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
+            # a numpy count is as good here: these sizes are not written to the model file
+            check_whole(name, int(value) if isinstance(value, np.integer) else value, least)
         self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
             distributed.check_supported(self)

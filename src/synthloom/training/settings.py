@@ -19,17 +19,29 @@ def child_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
+def check_whole(name: str, value: Any, least: int = 1) -> None:
+    """Refuse a setting that is not a whole number >= ``least``.
+
+    Only a Python int passes: True is not a count, 2.0 hides a typo, and a numpy integer would fail later
+    when the settings are written to the model file as JSON.
+
+    Example:
+        >>> check_whole("epochs", 0)
+        Traceback (most recent call last):
+        synthloom.errors.ConfigError: epochs must be a whole number >= 1, not 0
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
+
+
 def check_training_params(model: Any, epochs_may_be_none: bool = False) -> None:
     """Refuse epochs / batch_size that are not whole numbers >= 1, and a max_minutes that is not > 0.
 
     ``epochs_may_be_none``: the model chooses its own number of epochs when ``epochs`` is None.
     """
-    for name in ("epochs", "batch_size"):
-        value = getattr(model, name)
-        if name == "epochs" and value is None and epochs_may_be_none:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+    if not (model.epochs is None and epochs_may_be_none):
+        check_whole("epochs", model.epochs)
+    check_whole("batch_size", model.batch_size)
     if model.max_minutes is not None and not model.max_minutes > 0:
         raise ConfigError(f"max_minutes must be > 0 or None, not {model.max_minutes!r}")
 
