@@ -193,6 +193,8 @@ def test_conditional_needs_labels_and_known_classes(zeros_and_ones) -> None:
 def test_bad_settings_and_tabular_file_are_refused(tmp_path) -> None:
     with pytest.raises(ConfigError, match="label_smoothing"):
         DCGAN(label_smoothing=0.7).fit(np.zeros((20, 8, 8)))
+    with pytest.raises(ConfigError, match=r"dropout must be a number in \[0, 1\), not '0.3'"):
+        DCGAN(dropout="0.3").fit(np.zeros((20, 8, 8)))
     with pytest.raises(ModelFileError, match="not found"):
         load_image_model(tmp_path / "missing.synthloom")
 

@@ -136,10 +136,16 @@ def test_tables_with_only_values_or_only_categories(small_frame, columns):
         {"ema_decay": 1.0},
         {"sample_steps": 2.5},
         {"epochs": 0},
+        {"dropout": 1.0},
+        {"eta": "1"},
+        {"learning_rate": "0.001"},
+        {"hidden_width": 0},
+        {"hidden_depth": -1},
     ],
 )
 def test_bad_settings_are_refused_with_a_config_error(small_frame, bad):
-    with pytest.raises(ConfigError):
+    (name,) = bad
+    with pytest.raises(ConfigError, match=rf"^{name} "):  # one line naming the setting
         TabDDPM(**{**TINY, **bad}).fit(small_frame)
 
 

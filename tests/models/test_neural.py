@@ -26,6 +26,26 @@ def test_bad_hyper_parameters_are_refused(name, default_frame):
             get_model(name, **bad).fit(default_frame)
 
 
+@pytest.mark.parametrize(
+    ("name", "bad", "message"),
+    [
+        ("ctgan", {"pac": 0}, r"pac must be a whole number >= 1, not 0"),
+        ("ctgan", {"critic_steps": 0}, r"critic_steps must be a whole number >= 1, not 0"),
+        ("ctgan", {"embedding_dim": 0}, r"embedding_dim must be a whole number >= 1"),
+        ("ctgan", {"critic_depth": -1}, r"critic_depth must be a whole number >= 0"),
+        ("ctgan", {"learning_rate": "0.001"}, r"learning_rate must be a number > 0, not '0.001'"),
+        ("ctgan", {"gradient_penalty_weight": -1.0}, r"gradient_penalty_weight must be a number >= 0"),
+        ("tvae", {"hidden_depth": 0}, r"hidden_depth must be a whole number >= 1, not 0"),
+        ("tvae", {"embedding_dim": 0}, r"embedding_dim must be a whole number >= 1"),
+        ("tvae", {"loss_factor": 0}, r"loss_factor must be a number > 0"),
+        ("tvae", {"weight_decay": float("nan")}, r"weight_decay must be a number >= 0, not nan"),
+    ],
+)
+def test_model_settings_are_refused_naming_the_setting_and_its_range(name, bad, message, default_frame):
+    with pytest.raises(ConfigError, match=message):
+        get_model(name, epochs=1, **bad).fit(default_frame.head(50))
+
+
 @pytest.mark.parametrize("name", ["ctgan", "tvae"])
 def test_loss_history_is_kept_and_saved(name, default_frame, tmp_path):
     model = get_model(name, epochs=3, random_state=0, **SMALL).fit(default_frame)

@@ -65,3 +65,13 @@ def test_check_whole_refuses_what_is_not_a_plain_whole_number_in_range(value):
         settings.check_whole("width", value)
     settings.check_whole("width", 1)
     settings.check_whole("depth", 0, least=0)
+
+
+def test_check_number_names_the_setting_and_the_range_it_missed():
+    settings.check_number("dropout", 0.0, 0, 1, high_open=True)
+    for value in (1.0, "0.5", True, float("nan")):
+        message = f"dropout must be a number in [0, 1), not {value!r}"
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            settings.check_number("dropout", value, 0, 1, high_open=True)
+    with pytest.raises(ConfigError, match="learning_rate must be a number > 0, not 0"):
+        settings.check_number("learning_rate", 0, low_open=True)

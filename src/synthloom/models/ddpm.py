@@ -82,7 +82,7 @@ from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
-from synthloom.training.settings import check_whole, update_weight_average
+from synthloom.training.settings import check_number, check_whole, update_weight_average
 
 # Normal scores from the quantile encoder stay within about +-5.2; a predicted clean value beyond that
 # is an extrapolation error, so it is clipped while sampling (as image DDPMs clip to the pixel range).
@@ -204,19 +204,23 @@ class TabDDPM(NeuralGenerator):
 
     def _check_params(self) -> None:
         super()._check_params()
-        for name in ("timesteps", "sample_steps"):
+        for name in ("hidden_width", "timesteps", "sample_steps"):
             check_whole(name, getattr(self, name))
+        check_whole("hidden_depth", self.hidden_depth, least=0)
         if self.sample_steps > self.timesteps:
             raise ConfigError(
                 f"sample_steps ({self.sample_steps}) cannot exceed timesteps ({self.timesteps})"
             )
-        if not 0 <= self.eta <= 1 or not 0 <= self.ema_decay < 1:
-            raise ConfigError(f"need 0 <= eta <= 1 and 0 <= ema_decay < 1, not {self.eta}, {self.ema_decay}")
+        check_number("dropout", self.dropout, 0, 1, high_open=True)  # 1 would scale by 1 / 0
+        check_number("eta", self.eta, 0, 1)
+        check_number("ema_decay", self.ema_decay, 0, 1, high_open=True)
+        check_number("learning_rate", self.learning_rate, low_open=True)
+        check_number("weight_decay", self.weight_decay)
+        if self.target is not None and not isinstance(self.target, str):
+            raise ConfigError(f"target must be a column name or None, not {self.target!r}")
 
     def _validate_training_data(self, data: pd.DataFrame) -> None:
         super()._validate_training_data(data)
-        if self.target is not None and not isinstance(self.target, str):
-            raise ConfigError(f"target must be a column name or None, not {self.target!r}")
         if self.target is not None and self.target not in data.columns:
             raise DataError(
                 f"target {self.target!r} is not a column of the data; its columns are {list(data.columns)}"

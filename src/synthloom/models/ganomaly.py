@@ -85,6 +85,7 @@ from synthloom.nn.spans import SpanLayout
 from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.settings import (
     autocast,
+    check_number,
     check_training_params,
     check_whole,
     child_seed,
@@ -389,16 +390,12 @@ class GANomaly(HyperParameters):
             if not (value is None and name == "latent_dim"):  # None: chosen from the data
                 check_whole(name, value)
         for name in ("contextual_weight", "adversarial_weight", "latent_weight"):
-            if not getattr(self, name) >= 0:
-                raise ConfigError(f"{name} must be >= 0, not {getattr(self, name)!r}")
-        if not self.learning_rate > 0:
-            raise ConfigError(f"learning_rate must be > 0, not {self.learning_rate!r}")
+            check_number(name, getattr(self, name))
+        check_number("learning_rate", self.learning_rate, low_open=True)
         if self.scoring is not None and self.scoring not in SCORES:
             raise ConfigError(f"scoring must be one of {', '.join(SCORES)}, not {self.scoring!r}")
-        if not 0 <= self.ema_decay < 1:
-            raise ConfigError(f"ema_decay must be in [0, 1), not {self.ema_decay!r}")
-        if not 0 < self.validation_share < 0.5:
-            raise ConfigError(f"validation_share must be in (0, 0.5), not {self.validation_share!r}")
+        check_number("ema_decay", self.ema_decay, 0, 1, high_open=True)
+        check_number("validation_share", self.validation_share, 0, 0.5, low_open=True, high_open=True)
 
     # -- fitting ------------------------------------------------------------------------------------------
     @flush_denormals()

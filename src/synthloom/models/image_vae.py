@@ -14,11 +14,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from synthloom.errors import ConfigError
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack
 from synthloom.registry import register
-from synthloom.training.settings import check_whole
+from synthloom.training.settings import check_number, check_whole
 
 
 class ConvVAE(nn.Module):
@@ -86,8 +85,7 @@ class ImageVAE(ImageGenerator):
         for name in ("latent_dim", "width"):
             check_whole(name, getattr(self, name))
         for name in ("learning_rate", "beta"):
-            if not getattr(self, name) > 0:
-                raise ConfigError(f"{name} must be > 0, not {getattr(self, name)!r}")
+            check_number(name, getattr(self, name), low_open=True)
 
     def _build(self) -> None:
         n_classes = len(self.classes_) if self.conditional else 1

@@ -20,6 +20,7 @@ from torch import nn
 
 from synthloom.models.neural import NeuralGenerator
 from synthloom.registry import register
+from synthloom.training.settings import check_number, check_whole
 
 
 def mlp(in_dim: int, width: int, depth: int) -> nn.Sequential:
@@ -100,6 +101,15 @@ class TVAE(NeuralGenerator):
         self.loss_factor = loss_factor
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        # the mean and log-variance heads read the last hidden layer: at least one is needed
+        for name in ("embedding_dim", "hidden_width", "hidden_depth"):
+            check_whole(name, getattr(self, name))
+        check_number("loss_factor", self.loss_factor, low_open=True)
+        check_number("learning_rate", self.learning_rate, low_open=True)
+        check_number("weight_decay", self.weight_decay)
 
     def _module_names(self) -> list[str]:
         return ["encoder_", "decoder_"]

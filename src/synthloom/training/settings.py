@@ -34,6 +34,39 @@ def check_whole(name: str, value: Any, least: int = 1) -> None:
         raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
 
 
+def check_number(
+    name: str,
+    value: Any,
+    low: float = 0.0,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    """Refuse a setting that is not a number from ``low`` to ``high`` (None: no upper end).
+
+    ``low_open`` / ``high_open`` leave that end out. Text ("0.001") and True are refused here with a
+    message naming the setting, rather than as a TypeError (or a silent 1) deep inside training; NaN is
+    in no range.
+
+    Example:
+        >>> check_number("dropout", 1.0, 0, 1, high_open=True)
+        Traceback (most recent call last):
+        synthloom.errors.ConfigError: dropout must be a number in [0, 1), not 1.0
+    """
+    if high is None:
+        wanted = f"{'>' if low_open else '>='} {low:g}"
+    else:
+        wanted = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not (
+        number
+        and (value > low if low_open else value >= low)
+        and (high is None or (value < high if high_open else value <= high))
+    ):
+        raise ConfigError(f"{name} must be a number {wanted}, not {value!r}")
+
+
 def check_training_params(model: Any, epochs_may_be_none: bool = False) -> None:
     """Refuse epochs / batch_size that are not whole numbers >= 1, and a max_minutes that is not > 0.
 
