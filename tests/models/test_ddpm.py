@@ -109,6 +109,23 @@ def test_category_condition_moves_the_dependent_value(model):
     assert high["value"].median() - low["value"].median() > 4.0  # real gap: 8
 
 
+def test_a_time_budget_that_does_not_end_training_leaves_fits_repeatable(small_frame):
+    settings = {**TINY, "epochs": 2, "max_minutes": 30.0}  # a budget far beyond these few steps
+    first, second = (TabDDPM(random_state=0, **settings).fit(small_frame) for _ in range(2))
+    for name, weights in first.denoiser_.state_dict().items():
+        assert torch.equal(weights, second.denoiser_.state_dict()[name]), name
+    assert first.loss_history_ == second.loss_history_
+
+
+def test_the_learning_rate_follows_the_budget_once_it_binds(monkeypatch):
+    model = TabDDPM(epochs=10, learning_rate=1.0, max_minutes=1.0)
+    model.steps_per_epoch_, model.steps_done_, model._started = 10, 50, 0.0  # half of 100 steps done
+    monkeypatch.setattr(ddpm.time, "monotonic", lambda: 6.0)  # 10% of the budget: it does not bind
+    assert model._learning_rate() == 0.5
+    monkeypatch.setattr(ddpm.time, "monotonic", lambda: 45.0)  # 75% spent at half way: it binds
+    assert model._learning_rate() == pytest.approx(0.25)
+
+
 def test_default_training_length_is_a_number_of_steps(small_frame, monkeypatch):
     monkeypatch.setattr(ddpm, "TRAINING_STEPS", 45)
     settings = {key: value for key, value in TINY.items() if key != "epochs"}
