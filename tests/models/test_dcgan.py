@@ -64,6 +64,12 @@ def test_the_training_split_travels_in_the_model_file(tmp_path, zeros_and_ones) 
     assert back.training_split_ == model.training_split_
 
 
+def test_a_budget_spent_before_the_first_step_still_fits(zeros_and_ones) -> None:
+    model = DCGAN(**TINY, max_minutes=1e-9, random_state=0).fit(zeros_and_ones[0][:32])
+    assert model.loss_history_ == [{"epoch": 1.0}]  # no step, so no losses and no collapse to judge
+    assert model.sample(2).shape == (2, 8, 8)
+
+
 def test_loss_history_is_kept_per_epoch(zeros_and_ones: tuple[np.ndarray, np.ndarray]) -> None:
     model = DCGAN(**{**TINY, "epochs": 3}, random_state=0).fit(zeros_and_ones[0][:64])
     assert [h["epoch"] for h in model.loss_history_] == [1.0, 2.0, 3.0]

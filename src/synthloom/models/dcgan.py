@@ -209,7 +209,8 @@ class DCGAN(ImageGenerator):
 
     def _collapse_message(self) -> str | None:
         last = self.loss_history_[-1]
-        if last["d_loss"] >= COLLAPSED_D_LOSS:
+        # an epoch the time budget ended before its first step has no losses: nothing to judge
+        if "d_loss" not in last or last["d_loss"] >= COLLAPSED_D_LOSS:
             return None
         return (
             f"{self.model_name} looks collapsed: the discriminator loss fell to {last['d_loss']:.2g} "
