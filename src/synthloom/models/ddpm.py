@@ -233,7 +233,7 @@ class TabDDPM(NeuralGenerator):
         return self.target
 
     def _planned_epochs(self) -> int:
-        return self.epochs or min(math.ceil(TRAINING_STEPS / self.steps_per_epoch_), MAX_DEFAULT_EPOCHS)
+        return self.epochs or min(math.ceil(TRAINING_STEPS / self._steps_per_epoch), MAX_DEFAULT_EPOCHS)
 
     def _module_names(self) -> list[str]:
         return ["ema_"]  # the averaged weights sample; the raw denoiser is training state only
@@ -247,7 +247,7 @@ class TabDDPM(NeuralGenerator):
         self.optimizer_ = torch.optim.AdamW(
             self.denoiser_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
         )
-        self.steps_done_ = 0
+        self._steps_done = 0
         self._started = time.monotonic()
         self.alpha_bar_ = cosine_alpha_bar(self.timesteps).to(self.device_)
         self.value_columns_ = torch.cat([self.layout_.tanh_index, self.layout_.linear_index])
@@ -336,7 +336,7 @@ class TabDDPM(NeuralGenerator):
         self.optimizer_.zero_grad(set_to_none=True)
         (gaussian + multinomial).backward()
         self.optimizer_.step()
-        self.steps_done_ += 1
+        self._steps_done += 1
         self._update_ema()
         return {"loss_gaussian": gaussian.item(), "loss_multinomial": multinomial.item()}
 
@@ -351,17 +351,17 @@ class TabDDPM(NeuralGenerator):
         far, the planned steps would take longer than it; the decay then follows the share of the budget
         spent, so the run still ends near a rate of 0.
         """
-        planned = self._planned_epochs() * self.steps_per_epoch_
-        progress = self.steps_done_ / planned
-        if self.max_minutes is not None and self.steps_done_:
+        planned = self._planned_epochs() * self._steps_per_epoch
+        progress = self._steps_done / planned
+        if self.max_minutes is not None and self._steps_done:
             spent = (time.monotonic() - self._started) / (60 * self.max_minutes)  # share of the budget
-            if spent * planned / self.steps_done_ > 1:  # projected share at the last planned step
+            if spent * planned / self._steps_done > 1:  # projected share at the last planned step
                 progress = max(progress, spent)
         return self.learning_rate * max(0.0, 1 - progress)
 
     def _update_ema(self) -> None:
         ema, live = list(self.ema_.parameters()), list(self.denoiser_.parameters())
-        update_weight_average(ema, live, self.ema_decay, self.steps_done_)
+        update_weight_average(ema, live, self.ema_decay, self._steps_done)
 
     # -- sampling ---------------------------------------------------------------------------------------
     def _sampling_times(self) -> list[int]:

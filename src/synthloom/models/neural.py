@@ -214,13 +214,13 @@ class NeuralGenerator(BaseGenerator):
             del first  # a streamed first chunk is dropped with the others
             self._build()  # the same initial weights on every rank
             # an epoch is one pass over every row, whatever the chunks and the number of processes
-            self.steps_per_epoch_ = max(1, n_rows // distributed.world_size() // self._batch_rows())
+            self._steps_per_epoch = max(1, n_rows // distributed.world_size() // self._batch_rows())
             with distributed.data_parallel(self.seed_, self, self._modules().values()):
                 try:
                     self.loss_history_ = run_epochs(
                         self._step_function(chunks),
                         epochs=self._planned_epochs(),
-                        steps_per_epoch=self.steps_per_epoch_,
+                        steps_per_epoch=self._steps_per_epoch,
                         description=f"training {self.model_name}",
                         max_minutes=self.max_minutes,
                         early_stopping=self._early_stopping(validation),
