@@ -183,7 +183,19 @@ def test_pixels_channels_last_and_float_labels_are_taken_as_the_cli_reads_them(z
     pixels = np.repeat((images[:32, ..., None] * 255).round().astype(np.uint8), 3, axis=-1)  # (N, 8, 8, 3)
     model = ConditionalDCGAN(**TINY, random_state=0).fit(pixels, labels[:32].astype(float))
     assert model.channels_ == 3 and sorted(model.classes_) == [0, 1]
-    assert model.sample(4, labels=1).shape == (4, 3, 8, 8)
+    assert model.sample(4, labels=1).shape == (4, 8, 8, 3)  # in the layout it was fitted on
+
+
+def test_channels_last_images_come_back_channels_last_also_after_loading(tmp_path) -> None:
+    images = np.random.default_rng(0).random((16, 8, 8, 3), dtype=np.float32)
+    model = DCGAN(**TINY, random_state=0).fit(images)
+    assert model.layout_ == "NHWC" and model.sample(2).shape == (2, 8, 8, 3)
+    loaded = load_image_model(model.save(tmp_path / "nhwc.synthloom"))
+    np.testing.assert_array_equal(loaded.sample(2, random_state=1), model.sample(2, random_state=1))
+    first = DCGAN(**TINY, random_state=0).fit(images.transpose(0, 3, 1, 2))  # the same images, NCHW
+    np.testing.assert_array_equal(
+        first.sample(2, random_state=1).transpose(0, 2, 3, 1), model.sample(2, random_state=1)
+    )
 
 
 def test_conditional_needs_labels_and_known_classes(zeros_and_ones) -> None:

@@ -64,6 +64,7 @@ from pandas.api.types import is_datetime64_any_dtype
 from torch import nn
 
 from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
+from synthloom.data.images import array_layout, in_layout
 from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata, as_metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
@@ -506,7 +507,7 @@ class GANomaly(HyperParameters):
     def _learn_images(self, data: Any) -> torch.Tensor:
         x = _image_array(data)
         self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
-        self.layout_ = "NHW" if np.asarray(getattr(data, "images", data)).ndim == 3 else "NCHW"
+        self.layout_ = array_layout(np.asarray(getattr(data, "images", data)))  # reconstruct gives it back
         self.size_ = _padded_side(self.side_)
         return self._image_tensor(x)
 
@@ -654,7 +655,7 @@ class GANomaly(HyperParameters):
         start = (self.size_ - self.side_) // 2
         crop = x_hat[:, :, start : start + self.side_, start : start + self.side_]
         images = ((crop.clamp(-1, 1) + 1) / 2).numpy()
-        return images[:, 0] if self.layout_ == "NHW" else images
+        return in_layout(images, self.layout_)
 
     def _raw_scores(self, x: torch.Tensor) -> dict[str, np.ndarray]:
         """Every raw score by name: reconstruction errors, and distances to the remembered normal samples

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from synthloom.data.images import channels_first, unit_pixels, whole_labels
+from synthloom.data.images import array_layout, channels_first, in_layout, unit_pixels, whole_labels
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
 from synthloom.errors import TrainingDivergedError as TrainingDivergedError  # its home before errors.py
 from synthloom.models.base import (
@@ -208,7 +208,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         self.seed_ = resolve_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
-        self.layout_ = "NHW" if np.asarray(images).ndim == 3 else "NCHW"
+        self.layout_ = array_layout(np.asarray(images))  # sampling gives images back in it
         self.size_ = _padded_side(self.side_)
         codes = self._learn_classes(y if self.conditional else None)
         self.n_training_images_ = len(x)
@@ -333,7 +333,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         start = (self.size_ - self.side_) // 2
         out = out[:, :, start : start + self.side_, start : start + self.side_]
         images = ((out.clamp(-1, 1) + 1) / 2).numpy()
-        return images[:, 0] if self.layout_ == "NHW" else images
+        return in_layout(images, self.layout_)
 
     @abstractmethod
     def _generate(self, codes: torch.Tensor) -> torch.Tensor:
