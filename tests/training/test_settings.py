@@ -75,3 +75,12 @@ def test_check_number_names_the_setting_and_the_range_it_missed():
             settings.check_number("dropout", value, 0, 1, high_open=True)
     with pytest.raises(ConfigError, match="learning_rate must be a number > 0, not 0"):
         settings.check_number("learning_rate", 0, low_open=True)
+
+
+def test_evaluating_puts_every_previous_mode_back_even_when_the_block_fails():
+    frozen = torch.nn.BatchNorm1d(2).eval()  # a part already in eval mode stays so
+    network = torch.nn.Sequential(torch.nn.Linear(2, 2), frozen, torch.nn.Dropout(0.5))
+    with pytest.raises(RuntimeError), settings.evaluating([network]):
+        assert not any(part.training for part in network.modules())
+        raise RuntimeError("a draw that fails")
+    assert [part.training for part in network.modules()] == [True, True, False, True]

@@ -90,6 +90,7 @@ from synthloom.training.settings import (
     check_training_params,
     check_whole,
     child_seed,
+    evaluating,
     flush_denormals,
     update_weight_average,
 )
@@ -692,13 +693,12 @@ class GANomaly(HyperParameters):
     @torch.no_grad()
     def _eval_batches(self, network: nn.Module, x: torch.Tensor) -> list[tuple[torch.Tensor, ...]]:
         """``network``'s outputs for ``x`` in batches, in eval mode (batch-norm fixed), float32 on the CPU."""
-        network.eval()
         outputs = []
-        for part in x.split(SCORE_BATCH):
-            with autocast(self.device_):
-                out = network(part.to(self.device_))
-            outputs.append(tuple(tensor.float().cpu() for tensor in out))
-        network.train()
+        with evaluating([network]):
+            for part in x.split(SCORE_BATCH):
+                with autocast(self.device_):
+                    out = network(part.to(self.device_))
+                outputs.append(tuple(tensor.float().cpu() for tensor in out))
         return outputs
 
     # -- data in ------------------------------------------------------------------------------------------

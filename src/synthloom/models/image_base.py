@@ -43,7 +43,7 @@ from synthloom.models.neural import seeded
 from synthloom.training import distributed
 from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.loop import run_epochs
-from synthloom.training.settings import autocast, check_training_params, flush_denormals
+from synthloom.training.settings import autocast, check_training_params, evaluating, flush_denormals
 
 IMAGE_KIND = "image"
 MIN_SIDE = 8  # the smallest padded side: one stride-2 layer from the 4x4 base map
@@ -323,11 +323,9 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
 
     @torch.no_grad()
     def _generate_all(self, codes: torch.Tensor) -> np.ndarray:
-        for module in self._modules().values():
-            module.eval()
-        chunks = [self._generate(part.to(self.device_)).float().cpu() for part in codes.split(SAMPLE_BATCH)]
-        for module in self._modules().values():
-            module.train()
+        with evaluating(self._modules().values()):
+            parts = codes.split(SAMPLE_BATCH)
+            chunks = [self._generate(part.to(self.device_)).float().cpu() for part in parts]
         empty = torch.zeros((0, self.channels_, self.size_, self.size_))
         out = torch.cat(chunks) if chunks else empty  # (N, C, size, size) in [-1, 1]
         start = (self.size_ - self.side_) // 2

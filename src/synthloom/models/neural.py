@@ -44,6 +44,7 @@ from synthloom.training.settings import (
     check_precision,
     check_training_params,
     check_whole,
+    evaluating,
     flush_denormals,
     sampling_autocast,
 )
@@ -350,20 +351,17 @@ class NeuralGenerator(BaseGenerator):
         # early stopping's validation draws pass cpu_bf16=False: training on a CPU stays in float32, so
         # where a fit stops does not depend on whether the CPU has fast bf16
         precision = self.precision if cpu_bf16 else "float32"
-        for module in self._modules().values():
-            module.eval()
         chunks = []
-        for start in range(0, n, SAMPLE_BATCH):
-            size = min(SAMPLE_BATCH, n - start)
-            if category is None:
-                cond = self.sampler_.sampling_vectors(size)
-            else:
-                codes = torch.full((size,), category[1], dtype=torch.long, device=self.device_)
-                cond = self.sampler_.fixed_vectors(category[0], codes)
-            with sampling_autocast(self.device_, precision):
-                chunks.append(self._generate(size, cond).float().cpu())
-        for module in self._modules().values():
-            module.train()
+        with evaluating(self._modules().values()):
+            for start in range(0, n, SAMPLE_BATCH):
+                size = min(SAMPLE_BATCH, n - start)
+                if category is None:
+                    cond = self.sampler_.sampling_vectors(size)
+                else:
+                    codes = torch.full((size,), category[1], dtype=torch.long, device=self.device_)
+                    cond = self.sampler_.fixed_vectors(category[0], codes)
+                with sampling_autocast(self.device_, precision):
+                    chunks.append(self._generate(size, cond).float().cpu())
         out = torch.cat(chunks) if chunks else torch.zeros((0, self.transformer_.output_dim))
         return out.numpy()
 

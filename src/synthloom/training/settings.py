@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -77,6 +77,24 @@ def check_training_params(model: Any, epochs_may_be_none: bool = False) -> None:
     check_whole("batch_size", model.batch_size)
     if model.max_minutes is not None and not model.max_minutes > 0:
         raise ConfigError(f"max_minutes must be > 0 or None, not {model.max_minutes!r}")
+
+
+@contextlib.contextmanager
+def evaluating(modules: Iterable[torch.nn.Module]) -> Iterator[None]:
+    """Run a block with ``modules`` in eval mode (batch-norm statistics fixed, no dropout).
+
+    Every submodule gets its previous mode back afterwards, also when the block raises: a draw that
+    fails (an out-of-memory error, a bad condition) must not leave a model's next training steps or
+    draws in the wrong mode.
+    """
+    previous = [(part, part.training) for module in modules for part in module.modules()]
+    for part, _ in previous:
+        part.eval()
+    try:
+        yield
+    finally:
+        for part, training in previous:
+            part.train(training)
 
 
 _flushing = threading.local()  # nesting depth of ``flush_denormals`` in this thread
