@@ -16,6 +16,7 @@ from torch import nn
 
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack
+from synthloom.nn.layers import gaussian_kl, reparameterise
 from synthloom.registry import register
 from synthloom.training.settings import check_number, check_whole
 
@@ -101,12 +102,12 @@ class ImageVAE(ImageGenerator):
         codes = y if self.conditional else None
         with self._autocast():
             mu, logvar = self.vae_.encode(x, codes)
-            z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()  # reparameterisation trick
+            z = reparameterise(mu, logvar)
             logits = self.vae_.decode(z, codes).float()
         target = (x + 1) / 2  # back to [0, 1]: Bernoulli means
         # sums over pixels and latent units, mean over the batch: the ELBO per image
         reconstruction = F.binary_cross_entropy_with_logits(logits, target, reduction="sum") / len(x)
-        kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).float().sum() / len(x)
+        kl = gaussian_kl(mu, logvar).float().sum() / len(x)
         loss = reconstruction + self.beta * kl
         self.optimizer_.zero_grad(set_to_none=True)
         loss.backward()

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from synthloom.models.neural import NeuralGenerator
+from synthloom.nn.layers import gaussian_kl, reparameterise
 from synthloom.registry import register
 from synthloom.training.settings import check_number, check_whole
 
@@ -147,10 +148,10 @@ class TVAE(NeuralGenerator):
         with self._autocast():
             mean, log_var = self.encoder_(rows if cond is None else torch.cat([rows, cond], dim=1))
             mean, log_var = mean.float(), log_var.float()
-            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+            z = reparameterise(mean, log_var)
             raw = self.decoder_(z if cond is None else torch.cat([z, cond], dim=1)).float()
         reconstruction = self._reconstruction(raw, rows).mean()
-        divergence = (-0.5 * (1 + log_var - mean**2 - log_var.exp()).sum(dim=1)).mean()
+        divergence = gaussian_kl(mean, log_var).sum(dim=1).mean()
         self.optimizer_.zero_grad(set_to_none=True)
         (self.loss_factor * reconstruction + divergence).backward()
         self.optimizer_.step()
