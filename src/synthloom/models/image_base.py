@@ -26,7 +26,6 @@ import torch.nn.functional as F
 
 from synthloom.data.images import array_layout, channels_first, in_layout, unit_pixels, whole_labels
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
-from synthloom.errors import TrainingDivergedError as TrainingDivergedError  # its home before errors.py
 from synthloom.models.base import (
     HyperParameters,
     SeededSampling,
