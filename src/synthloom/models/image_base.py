@@ -1,10 +1,12 @@
 """The image generator contract: public ``fit`` / ``sample`` / ``save`` with the shared work done once.
 
-Images skip the table transformer: ``fit`` takes float images in [0, 1], shaped (N, H, W) or
-(N, C, H, W) with C = 1 or 3, plus optional integer labels. Here they become a tensor in [-1, 1], padded
-to the next power-of-two side >= 8 (28x28 MNIST trains at 32x32, and samples are cropped back), so every
-network is built for sizes it handles exactly. A subclass builds its networks in ``_build``, implements
-one optimisation step in ``_train_step`` and generation in ``_generate``.
+Images skip the table transformer: ``fit`` takes float images in [0, 1] or uint8 / uint16 pixels (read on
+their full range), shaped (N, H, W), (N, C, H, W) or (N, H, W, C) with C = 1 or 3, plus optional labels
+(whole numbers or class names); ``sample`` gives images back in [0, 1] in the fitted layout. Here they
+become a tensor in [-1, 1], padded to the next power-of-two side >= 8 (28x28 MNIST trains at 32x32, and
+samples are cropped back), so every network is built for sizes it handles exactly. A subclass builds its
+networks in ``_build``, implements one optimisation step in ``_train_step`` and generation in
+``_generate``.
 
 Model files use the tabular format of ``synthloom.models.base`` (one safetensors file, JSON description in
 the header) with ``"kind": "image"`` and the image geometry instead of a transformer state.
@@ -191,7 +193,8 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
     # -- fitting ------------------------------------------------------------------------------------------
     @flush_denormals()
     def fit(self, images: Any, labels: Any = None) -> Self:
-        """Learn from images in [0, 1], (N, H, W) or (N, C, H, W); ``labels`` are needed if conditional."""
+        """Learn from images (see ``check_images``: [0, 1] floats or uint8 / uint16 pixels, (N, H, W),
+        (N, C, H, W) or (N, H, W, C)); ``labels`` are needed if conditional."""
         self._check_params()
         x, y = check_images(images, labels)
         if len(x) < self.min_images:

@@ -48,7 +48,11 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    """(latent code + conditional vector) -> raw outputs, and a learned scale per output column."""
+    """(latent code + conditional vector) -> raw outputs (activations applied later).
+
+    It also holds ``sigma``, a learned scale per output column, which the model reads for its value
+    columns' likelihood and sampling noise; ``forward`` returns the raw outputs only.
+    """
 
     def __init__(self, in_dim: int, width: int, depth: int, out_dim: int) -> None:
         super().__init__()
