@@ -371,3 +371,20 @@ def test_a_missing_path_is_named_as_such(tmp_path) -> None:
     _, result = _fit(tmp_path, "data/nonexist")
     assert result.exit_code == 2 and "data/nonexist: no such file or folder" in result.output
     assert "unknown data set" not in result.output
+
+
+def test_a_model_fitted_on_channels_last_arrays_samples_and_evaluates(tmp_path, monkeypatch) -> None:
+    """A model fitted in Python on (N, H, W, 1) arrays samples them so; the CLI writes and judges it."""
+    from synthloom.datasets import load_images
+    from synthloom.models.dcgan import ConditionalDCGAN
+
+    monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
+    images, labels = load_images("digits")
+    model = ConditionalDCGAN(width=4, latent_dim=8, epochs=1, device="cpu", random_state=0)
+    path = model.fit(images[..., None], labels).save(tmp_path / "nhwc.synthloom")
+    for out in (tmp_path / "out.npz", tmp_path / "grid.png"):
+        result = runner.invoke(image_app, ["sample", str(path), "-n", "6", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    assert read_images(tmp_path / "out.npz").images.shape == (6, 1, 8, 8)  # as any (N, H, W, 1) .npz
+    result = runner.invoke(image_app, ["evaluate", str(path), "digits", "-n", "20"])
+    assert result.exit_code == 0, result.output

@@ -284,7 +284,7 @@ def evaluate_command(
     import numpy as np
     from rich.table import Table
 
-    from synthloom.data.images import ImageData, holdout_split, read_images
+    from synthloom.data.images import ImageData, array_layout, holdout_split, in_layout, read_images
     from synthloom.data.io import atomic_write_text
     from synthloom.metrics.images import MAX_SCORED, RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
@@ -306,13 +306,16 @@ def evaluate_command(
             f"{data} has one class (or none), so its feature classifier needs contrasting labelled images: "
             "add --features (for faces: --features lfw)"
         )
+    # data is read (N, H, W) or (N, C, H, W); a model fitted in Python on channels-last arrays samples
+    # those, so shapes are compared, and images scored, channels-first
     made = generator.sample(1, random_state=seed).shape[1:]
-    if made != train.images.shape[1:]:
+    if _channels_first_shape(made) != _channels_first_shape(train.images.shape[1:]):
         raise ConfigError(
             f"{model_file} makes images shaped {made}, but {data} holds images shaped "
             f"{train.images.shape[1:]}: evaluate the model against data like the data it learned"
         )
     images, labels = generator.sample(n, random_state=seed, return_labels=True)
+    images = in_layout(_channels_first_images(images), array_layout(train.images))
     fake_labels = _data_codes(labels, train, model_file, data) if generator.conditional else None
     if one_class:  # faces: label_agreement becomes the share of outputs seen as that class
         fake_labels = np.full(len(images), train.labels[0])
@@ -346,6 +349,21 @@ def evaluate_command(
         page = image_report_html(title, scores, images, shown, generator.loss_history_, notes)
         atomic_write_text(report, page)
         console.print(f"wrote {report}")
+
+
+def _channels_first_images(images: Any) -> Any:
+    """(N, H, W), (N, H, W, C) or (N, C, H, W) images as (N, C, H, W)."""
+    from synthloom.data.images import channels_first
+
+    images = channels_first(images)
+    return images[:, None] if images.ndim == 3 else images
+
+
+def _channels_first_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """One image's shape, (H, W), (H, W, C) or (C, H, W), as (C, H, W)."""
+    import numpy as np
+
+    return _channels_first_images(np.broadcast_to(np.uint8(0), (1, *shape))).shape[1:]  # no memory
 
 
 def _evaluated_holdout(

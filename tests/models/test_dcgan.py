@@ -9,7 +9,13 @@ import pytest
 import torch
 
 from synthloom.datasets import load_images
-from synthloom.errors import ConfigError, DataError, ModelFileError, TrainingDivergedError
+from synthloom.errors import (
+    ConfigError,
+    DataError,
+    ModelFileError,
+    NotFittedError,
+    TrainingDivergedError,
+)
 from synthloom.models.dcgan import DCGAN, ConditionalDCGAN
 from synthloom.models.image_base import CollapseWarning, load_image_model
 from synthloom.registry import get_model
@@ -56,6 +62,12 @@ def test_the_training_split_travels_in_the_model_file(tmp_path, zeros_and_ones) 
     model.training_split_ = split
     back = load_image_model(model.save(tmp_path / "split.synthloom"))
     assert back.training_split_ == model.training_split_
+
+
+def test_a_budget_spent_before_the_first_step_still_fits(zeros_and_ones) -> None:
+    model = DCGAN(**TINY, max_minutes=1e-9, random_state=0).fit(zeros_and_ones[0][:32])
+    assert model.loss_history_ == [{"epoch": 1.0}]  # no step, so no losses and no collapse to judge
+    assert model.sample(2).shape == (2, 8, 8)
 
 
 def test_loss_history_is_kept_per_epoch(zeros_and_ones: tuple[np.ndarray, np.ndarray]) -> None:
@@ -131,6 +143,17 @@ def test_nan_loss_stops_with_advice(monkeypatch, zeros_and_ones) -> None:
         DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
 
 
+def test_a_diverged_refit_leaves_the_model_unfitted(monkeypatch, tmp_path, zeros_and_ones) -> None:
+    model = DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
+    monkeypatch.setattr(DCGAN, "_train_step", lambda self, x, y: {"d_loss": float("nan"), "g_loss": 1.0})
+    with pytest.raises(TrainingDivergedError):
+        model.fit(zeros_and_ones[0][:32])
+    with pytest.raises(NotFittedError):  # its networks are NaN: no NaN images, no unloadable file
+        model.sample(2)
+    with pytest.raises(NotFittedError):
+        model.save(tmp_path / "nan.synthloom")
+
+
 def test_discriminator_winning_outright_warns(monkeypatch, zeros_and_ones) -> None:
     monkeypatch.setattr(DCGAN, "_train_step", lambda self, x, y: {"d_loss": 1e-4, "g_loss": 12.0})
     with pytest.warns(CollapseWarning, match="collapsed"):
@@ -160,7 +183,19 @@ def test_pixels_channels_last_and_float_labels_are_taken_as_the_cli_reads_them(z
     pixels = np.repeat((images[:32, ..., None] * 255).round().astype(np.uint8), 3, axis=-1)  # (N, 8, 8, 3)
     model = ConditionalDCGAN(**TINY, random_state=0).fit(pixels, labels[:32].astype(float))
     assert model.channels_ == 3 and sorted(model.classes_) == [0, 1]
-    assert model.sample(4, labels=1).shape == (4, 3, 8, 8)
+    assert model.sample(4, labels=1).shape == (4, 8, 8, 3)  # in the layout it was fitted on
+
+
+def test_channels_last_images_come_back_channels_last_also_after_loading(tmp_path) -> None:
+    images = np.random.default_rng(0).random((16, 8, 8, 3), dtype=np.float32)
+    model = DCGAN(**TINY, random_state=0).fit(images)
+    assert model.layout_ == "NHWC" and model.sample(2).shape == (2, 8, 8, 3)
+    loaded = load_image_model(model.save(tmp_path / "nhwc.synthloom"))
+    np.testing.assert_array_equal(loaded.sample(2, random_state=1), model.sample(2, random_state=1))
+    first = DCGAN(**TINY, random_state=0).fit(images.transpose(0, 3, 1, 2))  # the same images, NCHW
+    np.testing.assert_array_equal(
+        first.sample(2, random_state=1).transpose(0, 2, 3, 1), model.sample(2, random_state=1)
+    )
 
 
 def test_conditional_needs_labels_and_known_classes(zeros_and_ones) -> None:
@@ -176,6 +211,8 @@ def test_conditional_needs_labels_and_known_classes(zeros_and_ones) -> None:
 def test_bad_settings_and_tabular_file_are_refused(tmp_path) -> None:
     with pytest.raises(ConfigError, match="label_smoothing"):
         DCGAN(label_smoothing=0.7).fit(np.zeros((20, 8, 8)))
+    with pytest.raises(ConfigError, match=r"dropout must be a number in \[0, 1\), not '0.3'"):
+        DCGAN(dropout="0.3").fit(np.zeros((20, 8, 8)))
     with pytest.raises(ModelFileError, match="not found"):
         load_image_model(tmp_path / "missing.synthloom")
 

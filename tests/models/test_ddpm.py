@@ -109,11 +109,39 @@ def test_category_condition_moves_the_dependent_value(model):
     assert high["value"].median() - low["value"].median() > 4.0  # real gap: 8
 
 
+def test_a_time_budget_that_does_not_end_training_leaves_fits_repeatable(small_frame):
+    settings = {**TINY, "epochs": 2, "max_minutes": 30.0}  # a budget far beyond these few steps
+    first, second = (TabDDPM(random_state=0, **settings).fit(small_frame) for _ in range(2))
+    for name, weights in first.denoiser_.state_dict().items():
+        assert torch.equal(weights, second.denoiser_.state_dict()[name]), name
+    assert first.loss_history_ == second.loss_history_
+
+
+def test_the_learning_rate_follows_the_budget_once_it_binds(monkeypatch):
+    model = TabDDPM(epochs=10, learning_rate=1.0, max_minutes=1.0)
+    model._steps_per_epoch, model._steps_done, model._started = 10, 50, 0.0  # half of 100 steps done
+    monkeypatch.setattr(ddpm.time, "monotonic", lambda: 6.0)  # 10% of the budget: it does not bind
+    assert model._learning_rate() == 0.5
+    monkeypatch.setattr(ddpm.time, "monotonic", lambda: 45.0)  # 75% spent at half way: it binds
+    assert model._learning_rate() == pytest.approx(0.25)
+
+
+def test_a_loaded_model_keeps_every_learned_value_of_the_fitted_one(model, tmp_path):
+    """Step counters are training state (private): public learned values are all saved and read back."""
+    loaded = load(model.save(tmp_path / "m.synthloom"))
+    learned = [name for name in vars(model) if name.endswith("_") and not name.startswith("_")]
+    assert [name for name in learned if not hasattr(loaded, name)] == []
+    plain = [name for name in learned if isinstance(getattr(model, name), int | float | list)]
+    assert "seed_" in plain and {name: getattr(loaded, name) for name in plain} == {
+        name: getattr(model, name) for name in plain
+    }
+
+
 def test_default_training_length_is_a_number_of_steps(small_frame, monkeypatch):
     monkeypatch.setattr(ddpm, "TRAINING_STEPS", 45)
     settings = {key: value for key, value in TINY.items() if key != "epochs"}
     model = TabDDPM(random_state=0, **settings).fit(small_frame)  # 300 rows, batch 50: 6 steps per epoch
-    assert model.epochs is None and len(model.loss_history_) == 8 and model.steps_done_ == 48
+    assert model.epochs is None and len(model.loss_history_) == 8 and model._steps_done == 48
     # the decay spans exactly the planned steps: the last one ran at 1/48 of the rate
     assert model.optimizer_.param_groups[0]["lr"] == pytest.approx(model.learning_rate / 48)
     monkeypatch.setattr(ddpm, "MAX_DEFAULT_EPOCHS", 3)  # a small table is not passed over without end
@@ -136,10 +164,16 @@ def test_tables_with_only_values_or_only_categories(small_frame, columns):
         {"ema_decay": 1.0},
         {"sample_steps": 2.5},
         {"epochs": 0},
+        {"dropout": 1.0},
+        {"eta": "1"},
+        {"learning_rate": "0.001"},
+        {"hidden_width": 0},
+        {"hidden_depth": -1},
     ],
 )
 def test_bad_settings_are_refused_with_a_config_error(small_frame, bad):
-    with pytest.raises(ConfigError):
+    (name,) = bad
+    with pytest.raises(ConfigError, match=rf"^{name} "):  # one line naming the setting
         TabDDPM(**{**TINY, **bad}).fit(small_frame)
 
 

@@ -132,6 +132,10 @@ def test_colour_images_of_a_non_power_of_two_side() -> None:
     detector = GANomaly(epochs=1, width=4, latent_dim=8, device="cpu", random_state=0).fit(images)
     assert detector.size_ == 16
     assert detector.reconstruct(images[:3]).shape == (3, 3, 12, 12)
+    last = GANomaly(epochs=1, width=4, latent_dim=8, device="cpu", random_state=0).fit(
+        images.transpose(0, 2, 3, 1)
+    )
+    assert last.reconstruct(images[:3]).shape == (3, 12, 12, 3)  # the layout it was fitted on
     with pytest.raises(DataError, match="3 x 12 x 12"):
         detector.score(rng.random((4, 3, 16, 16)))
 

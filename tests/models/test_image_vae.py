@@ -70,3 +70,5 @@ def test_bad_settings_are_refused() -> None:
         ImageVAE(beta=0).fit(np.zeros((20, 8, 8)))
     with pytest.raises(ConfigError, match="latent_dim"):
         ImageVAE(latent_dim=0).fit(np.zeros((20, 8, 8)))
+    with pytest.raises(ConfigError, match=r"learning_rate must be a number > 0, not '0.001'"):
+        ImageVAE(learning_rate="0.001").fit(np.zeros((20, 8, 8)))

@@ -26,6 +26,26 @@ def test_bad_hyper_parameters_are_refused(name, default_frame):
             get_model(name, **bad).fit(default_frame)
 
 
+@pytest.mark.parametrize(
+    ("name", "bad", "message"),
+    [
+        ("ctgan", {"pac": 0}, r"pac must be a whole number >= 1, not 0"),
+        ("ctgan", {"critic_steps": 0}, r"critic_steps must be a whole number >= 1, not 0"),
+        ("ctgan", {"embedding_dim": 0}, r"embedding_dim must be a whole number >= 1"),
+        ("ctgan", {"critic_depth": -1}, r"critic_depth must be a whole number >= 0"),
+        ("ctgan", {"learning_rate": "0.001"}, r"learning_rate must be a number > 0, not '0.001'"),
+        ("ctgan", {"gradient_penalty_weight": -1.0}, r"gradient_penalty_weight must be a number >= 0"),
+        ("tvae", {"hidden_depth": 0}, r"hidden_depth must be a whole number >= 1, not 0"),
+        ("tvae", {"embedding_dim": 0}, r"embedding_dim must be a whole number >= 1"),
+        ("tvae", {"loss_factor": 0}, r"loss_factor must be a number > 0"),
+        ("tvae", {"weight_decay": float("nan")}, r"weight_decay must be a number >= 0, not nan"),
+    ],
+)
+def test_model_settings_are_refused_naming_the_setting_and_its_range(name, bad, message, default_frame):
+    with pytest.raises(ConfigError, match=message):
+        get_model(name, epochs=1, **bad).fit(default_frame.head(50))
+
+
 @pytest.mark.parametrize("name", ["ctgan", "tvae"])
 def test_loss_history_is_kept_and_saved(name, default_frame, tmp_path):
     model = get_model(name, epochs=3, random_state=0, **SMALL).fit(default_frame)
@@ -120,3 +140,21 @@ def test_a_model_fitted_on_a_device_this_machine_lacks_loads_where_it_can(defaul
     assert loaded.get_params()["device"] == "cuda:7"  # the setting is kept; the networks went elsewhere
     assert loaded.device_.type in {"cpu", "cuda", "mps"} and loaded.device_ != torch.device("cuda:7")
     pd.testing.assert_frame_equal(loaded.sample(20, random_state=1), model.sample(20, random_state=1))
+
+
+def test_a_fit_refused_for_its_settings_leaves_the_model_as_it_was(default_frame, tmp_path):
+    default_frame.to_csv(tmp_path / "d.csv", index=False)
+    refused = get_model("tvae", epochs=0, random_state=0, **SMALL)
+    with pytest.raises(ConfigError, match="epochs"):
+        refused.fit(default_frame)
+    with pytest.raises(ConfigError, match="epochs"):
+        refused.fit_file(tmp_path / "d.csv")
+    assert not hasattr(refused, "seed_") and not hasattr(refused, "loss_history_")
+    with pytest.raises(NotFittedError):
+        refused.sample(3)
+    model = get_model("tvae", epochs=1, random_state=0, **SMALL).fit(default_frame)
+    before = model.sample(20, random_state=1)
+    model.set_params(batch_size=0)
+    with pytest.raises(ConfigError, match="batch_size"):  # other data: a new encoding, old networks
+        model.fit(default_frame.assign(extra=default_frame["student"] + "!"))
+    pd.testing.assert_frame_equal(model.sample(20, random_state=1), before)

@@ -1,6 +1,10 @@
+import re
+
+import numpy as np
 import pytest
 import torch
 
+from synthloom.errors import ConfigError
 from synthloom.training import settings
 from synthloom.training.settings import flush_denormals, sampling_autocast, update_weight_average
 
@@ -52,3 +56,31 @@ def test_sampling_uses_bf16_products_only_with_fast_bf16_and_precision_auto(fast
 def test_fast_bf16_means_amx_or_avx512_bf16(capabilities, fast, monkeypatch):
     monkeypatch.setattr(torch.cpu, "get_capabilities", lambda: capabilities)
     assert settings.cpu_has_fast_bf16.__wrapped__() is fast
+
+
+@pytest.mark.parametrize("value", [0, -1, 2.0, True, "3", None, np.int64(3)])
+def test_check_whole_refuses_what_is_not_a_plain_whole_number_in_range(value):
+    message = f"width must be a whole number >= 1, not {value!r}"
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        settings.check_whole("width", value)
+    settings.check_whole("width", 1)
+    settings.check_whole("depth", 0, least=0)
+
+
+def test_check_number_names_the_setting_and_the_range_it_missed():
+    settings.check_number("dropout", 0.0, 0, 1, high_open=True)
+    for value in (1.0, "0.5", True, float("nan")):
+        message = f"dropout must be a number in [0, 1), not {value!r}"
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            settings.check_number("dropout", value, 0, 1, high_open=True)
+    with pytest.raises(ConfigError, match="learning_rate must be a number > 0, not 0"):
+        settings.check_number("learning_rate", 0, low_open=True)
+
+
+def test_evaluating_puts_every_previous_mode_back_even_when_the_block_fails():
+    frozen = torch.nn.BatchNorm1d(2).eval()  # a part already in eval mode stays so
+    network = torch.nn.Sequential(torch.nn.Linear(2, 2), frozen, torch.nn.Dropout(0.5))
+    with pytest.raises(RuntimeError), settings.evaluating([network]):
+        assert not any(part.training for part in network.modules())
+        raise RuntimeError("a draw that fails")
+    assert [part.training for part in network.modules()] == [True, True, False, True]

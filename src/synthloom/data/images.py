@@ -124,11 +124,29 @@ def unit_pixels(images: np.ndarray) -> np.ndarray:
     return images
 
 
+def _channels_last(images: np.ndarray) -> bool:
+    return images.ndim == 4 and images.shape[-1] in (1, 3) and images.shape[1] not in (1, 3)
+
+
 def channels_first(images: np.ndarray) -> np.ndarray:
     """(N, H, W, C) images with C = 1 or 3, as PIL, Keras and most arrays have them, as (N, C, H, W);
     other arrays as they are."""
-    if images.ndim == 4 and images.shape[-1] in (1, 3) and images.shape[1] not in (1, 3):
-        return images.transpose(0, 3, 1, 2)
+    return images.transpose(0, 3, 1, 2) if _channels_last(images) else images
+
+
+def array_layout(images: np.ndarray) -> str:
+    """The layout of an image array as ``channels_first`` reads it: "NHW", "NHWC" or "NCHW"."""
+    if images.ndim == 3:
+        return "NHW"
+    return "NHWC" if _channels_last(images) else "NCHW"
+
+
+def in_layout(images: np.ndarray, layout: str) -> np.ndarray:
+    """(N, C, H, W) images in ``layout`` (one of ``array_layout``'s): what a model fitted on it gives back."""
+    if layout == "NHW":
+        return images[:, 0]
+    if layout == "NHWC":
+        return np.ascontiguousarray(images.transpose(0, 2, 3, 1))
     return images
 
 

@@ -18,6 +18,7 @@ from torch import nn
 from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
+from synthloom.training.settings import check_number, check_whole
 
 
 class Residual(nn.Module):
@@ -144,6 +145,16 @@ class CTGAN(NeuralGenerator):
         self.critic_steps = critic_steps
         self.pac = pac
         self.gradient_penalty_weight = gradient_penalty_weight
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        # pac 0 divides by zero, critic_steps 0 trains the generator against a critic that never learns
+        for name in ("embedding_dim", "generator_width", "critic_width", "critic_steps", "pac"):
+            check_whole(name, getattr(self, name))
+        for name in ("generator_depth", "critic_depth"):
+            check_whole(name, getattr(self, name), least=0)
+        check_number("learning_rate", self.learning_rate, low_open=True)
+        check_number("gradient_penalty_weight", self.gradient_penalty_weight)
 
     def _module_names(self) -> list[str]:
         return ["generator_", "critic_"]

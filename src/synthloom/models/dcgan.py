@@ -21,6 +21,7 @@ from synthloom.errors import ConfigError
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack, diff_augment
 from synthloom.registry import register
+from synthloom.training.settings import check_number, check_whole
 
 COLLAPSED_D_LOSS = 0.01  # a discriminator loss this small means D separates real from fake outright
 
@@ -126,17 +127,12 @@ class DCGAN(ImageGenerator):
     def _check_params(self) -> None:
         super()._check_params()
         for name in ("latent_dim", "width"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
-        if not self.learning_rate > 0:
-            raise ConfigError(f"learning_rate must be > 0, not {self.learning_rate!r}")
-        if not 0 <= self.label_smoothing < 0.5:
-            raise ConfigError(f"label_smoothing must be in [0, 0.5), not {self.label_smoothing!r}")
-        if not 0 <= self.dropout < 1:
-            raise ConfigError(f"dropout must be in [0, 1), not {self.dropout!r}")
-        if self.mode_seeking is not None and not self.mode_seeking >= 0:
-            raise ConfigError(f"mode_seeking must be >= 0 or None, not {self.mode_seeking!r}")
+            check_whole(name, getattr(self, name))
+        check_number("learning_rate", self.learning_rate, low_open=True)
+        check_number("label_smoothing", self.label_smoothing, 0, 0.5, high_open=True)
+        check_number("dropout", self.dropout, 0, 1, high_open=True)
+        if self.mode_seeking is not None:  # None: on for conditional models only
+            check_number("mode_seeking", self.mode_seeking)
         if not isinstance(self.augment, bool):
             raise ConfigError(f"augment must be True or False, not {self.augment!r}")
 
@@ -213,7 +209,8 @@ class DCGAN(ImageGenerator):
 
     def _collapse_message(self) -> str | None:
         last = self.loss_history_[-1]
-        if last["d_loss"] >= COLLAPSED_D_LOSS:
+        # an epoch the time budget ended before its first step has no losses: nothing to judge
+        if "d_loss" not in last or last["d_loss"] >= COLLAPSED_D_LOSS:
             return None
         return (
             f"{self.model_name} looks collapsed: the discriminator loss fell to {last['d_loss']:.2g} "

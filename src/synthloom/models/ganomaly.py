@@ -64,6 +64,7 @@ from pandas.api.types import is_datetime64_any_dtype
 from torch import nn
 
 from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
+from synthloom.data.images import array_layout, in_layout
 from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata, as_metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
@@ -85,8 +86,11 @@ from synthloom.nn.spans import SpanLayout
 from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.settings import (
     autocast,
+    check_number,
     check_training_params,
+    check_whole,
     child_seed,
+    evaluating,
     flush_denormals,
     update_weight_average,
 )
@@ -385,21 +389,15 @@ class GANomaly(HyperParameters):
         check_training_params(self)
         for name in ("width", "hidden_width", "latent_dim", "members"):
             value = getattr(self, name)
-            if value is None and name == "latent_dim":
-                continue
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+            if not (value is None and name == "latent_dim"):  # None: chosen from the data
+                check_whole(name, value)
         for name in ("contextual_weight", "adversarial_weight", "latent_weight"):
-            if not getattr(self, name) >= 0:
-                raise ConfigError(f"{name} must be >= 0, not {getattr(self, name)!r}")
-        if not self.learning_rate > 0:
-            raise ConfigError(f"learning_rate must be > 0, not {self.learning_rate!r}")
+            check_number(name, getattr(self, name))
+        check_number("learning_rate", self.learning_rate, low_open=True)
         if self.scoring is not None and self.scoring not in SCORES:
             raise ConfigError(f"scoring must be one of {', '.join(SCORES)}, not {self.scoring!r}")
-        if not 0 <= self.ema_decay < 1:
-            raise ConfigError(f"ema_decay must be in [0, 1), not {self.ema_decay!r}")
-        if not 0 < self.validation_share < 0.5:
-            raise ConfigError(f"validation_share must be in (0, 0.5), not {self.validation_share!r}")
+        check_number("ema_decay", self.ema_decay, 0, 1, high_open=True)
+        check_number("validation_share", self.validation_share, 0, 0.5, low_open=True, high_open=True)
 
     # -- fitting ------------------------------------------------------------------------------------------
     @flush_denormals()
@@ -510,7 +508,7 @@ class GANomaly(HyperParameters):
     def _learn_images(self, data: Any) -> torch.Tensor:
         x = _image_array(data)
         self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
-        self.layout_ = "NHW" if np.asarray(getattr(data, "images", data)).ndim == 3 else "NCHW"
+        self.layout_ = array_layout(np.asarray(getattr(data, "images", data)))  # reconstruct gives it back
         self.size_ = _padded_side(self.side_)
         return self._image_tensor(x)
 
@@ -658,7 +656,7 @@ class GANomaly(HyperParameters):
         start = (self.size_ - self.side_) // 2
         crop = x_hat[:, :, start : start + self.side_, start : start + self.side_]
         images = ((crop.clamp(-1, 1) + 1) / 2).numpy()
-        return images[:, 0] if self.layout_ == "NHW" else images
+        return in_layout(images, self.layout_)
 
     def _raw_scores(self, x: torch.Tensor) -> dict[str, np.ndarray]:
         """Every raw score by name: reconstruction errors, and distances to the remembered normal samples
@@ -695,13 +693,12 @@ class GANomaly(HyperParameters):
     @torch.no_grad()
     def _eval_batches(self, network: nn.Module, x: torch.Tensor) -> list[tuple[torch.Tensor, ...]]:
         """``network``'s outputs for ``x`` in batches, in eval mode (batch-norm fixed), float32 on the CPU."""
-        network.eval()
         outputs = []
-        for part in x.split(SCORE_BATCH):
-            with autocast(self.device_):
-                out = network(part.to(self.device_))
-            outputs.append(tuple(tensor.float().cpu() for tensor in out))
-        network.train()
+        with evaluating([network]):
+            for part in x.split(SCORE_BATCH):
+                with autocast(self.device_):
+                    out = network(part.to(self.device_))
+                outputs.append(tuple(tensor.float().cpu() for tensor in out))
         return outputs
 
     # -- data in ------------------------------------------------------------------------------------------

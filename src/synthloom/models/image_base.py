@@ -1,10 +1,12 @@
 """The image generator contract: public ``fit`` / ``sample`` / ``save`` with the shared work done once.
 
-Images skip the table transformer: ``fit`` takes float images in [0, 1], shaped (N, H, W) or
-(N, C, H, W) with C = 1 or 3, plus optional integer labels. Here they become a tensor in [-1, 1], padded
-to the next power-of-two side >= 8 (28x28 MNIST trains at 32x32, and samples are cropped back), so every
-network is built for sizes it handles exactly. A subclass builds its networks in ``_build``, implements
-one optimisation step in ``_train_step`` and generation in ``_generate``.
+Images skip the table transformer: ``fit`` takes float images in [0, 1] or uint8 / uint16 pixels (read on
+their full range), shaped (N, H, W), (N, C, H, W) or (N, H, W, C) with C = 1 or 3, plus optional labels
+(whole numbers or class names); ``sample`` gives images back in [0, 1] in the fitted layout. Here they
+become a tensor in [-1, 1], padded to the next power-of-two side >= 8 (28x28 MNIST trains at 32x32, and
+samples are cropped back), so every network is built for sizes it handles exactly. A subclass builds its
+networks in ``_build``, implements one optimisation step in ``_train_step`` and generation in
+``_generate``.
 
 Model files use the tabular format of ``synthloom.models.base`` (one safetensors file, JSON description in
 the header) with ``"kind": "image"`` and the image geometry instead of a transformer state.
@@ -24,9 +26,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from synthloom.data.images import channels_first, unit_pixels, whole_labels
+from synthloom.data.images import array_layout, channels_first, in_layout, unit_pixels, whole_labels
 from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
-from synthloom.errors import TrainingDivergedError as TrainingDivergedError  # its home before errors.py
 from synthloom.models.base import (
     HyperParameters,
     SeededSampling,
@@ -43,7 +44,7 @@ from synthloom.models.neural import seeded
 from synthloom.training import distributed
 from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.loop import run_epochs
-from synthloom.training.settings import autocast, check_training_params, flush_denormals
+from synthloom.training.settings import autocast, check_training_params, evaluating, flush_denormals
 
 IMAGE_KIND = "image"
 MIN_SIDE = 8  # the smallest padded side: one stride-2 layer from the 4x4 base map
@@ -192,7 +193,8 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
     # -- fitting ------------------------------------------------------------------------------------------
     @flush_denormals()
     def fit(self, images: Any, labels: Any = None) -> Self:
-        """Learn from images in [0, 1], (N, H, W) or (N, C, H, W); ``labels`` are needed if conditional."""
+        """Learn from images (see ``check_images``: [0, 1] floats or uint8 / uint16 pixels, (N, H, W),
+        (N, C, H, W) or (N, H, W, C)); ``labels`` are needed if conditional."""
         self._check_params()
         x, y = check_images(images, labels)
         if len(x) < self.min_images:
@@ -202,10 +204,13 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
                 f"conditional {self.model_name} needs labels: fit(images, labels), or images in a "
                 "sub-folder per class (or an .npz with labels)"
             )
+        # unfitted from here until training ends: a refit that fails (a diverged one has NaN networks)
+        # must not leave the previous history making the model look fitted, to sample and save
+        self.__dict__.pop("loss_history_", None)
         self.seed_ = resolve_seed(self.random_state)
         self.device_ = resolve_device(self.device)
         self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
-        self.layout_ = "NHW" if np.asarray(images).ndim == 3 else "NCHW"
+        self.layout_ = array_layout(np.asarray(images))  # sampling gives images back in it
         self.size_ = _padded_side(self.side_)
         codes = self._learn_classes(y if self.conditional else None)
         self.n_training_images_ = len(x)
@@ -320,17 +325,15 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
 
     @torch.no_grad()
     def _generate_all(self, codes: torch.Tensor) -> np.ndarray:
-        for module in self._modules().values():
-            module.eval()
-        chunks = [self._generate(part.to(self.device_)).float().cpu() for part in codes.split(SAMPLE_BATCH)]
-        for module in self._modules().values():
-            module.train()
+        with evaluating(self._modules().values()):
+            parts = codes.split(SAMPLE_BATCH)
+            chunks = [self._generate(part.to(self.device_)).float().cpu() for part in parts]
         empty = torch.zeros((0, self.channels_, self.size_, self.size_))
         out = torch.cat(chunks) if chunks else empty  # (N, C, size, size) in [-1, 1]
         start = (self.size_ - self.side_) // 2
         out = out[:, :, start : start + self.side_, start : start + self.side_]
         images = ((out.clamp(-1, 1) + 1) / 2).numpy()
-        return images[:, 0] if self.layout_ == "NHW" else images
+        return in_layout(images, self.layout_)
 
     @abstractmethod
     def _generate(self, codes: torch.Tensor) -> torch.Tensor:

@@ -14,10 +14,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from synthloom.errors import ConfigError
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack
+from synthloom.nn.layers import gaussian_kl, reparameterise
 from synthloom.registry import register
+from synthloom.training.settings import check_number, check_whole
 
 
 class ConvVAE(nn.Module):
@@ -83,12 +84,9 @@ class ImageVAE(ImageGenerator):
     def _check_params(self) -> None:
         super()._check_params()
         for name in ("latent_dim", "width"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+            check_whole(name, getattr(self, name))
         for name in ("learning_rate", "beta"):
-            if not getattr(self, name) > 0:
-                raise ConfigError(f"{name} must be > 0, not {getattr(self, name)!r}")
+            check_number(name, getattr(self, name), low_open=True)
 
     def _build(self) -> None:
         n_classes = len(self.classes_) if self.conditional else 1
@@ -104,12 +102,12 @@ class ImageVAE(ImageGenerator):
         codes = y if self.conditional else None
         with self._autocast():
             mu, logvar = self.vae_.encode(x, codes)
-            z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()  # reparameterisation trick
+            z = reparameterise(mu, logvar)
             logits = self.vae_.decode(z, codes).float()
         target = (x + 1) / 2  # back to [0, 1]: Bernoulli means
         # sums over pixels and latent units, mean over the batch: the ELBO per image
         reconstruction = F.binary_cross_entropy_with_logits(logits, target, reduction="sum") / len(x)
-        kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).float().sum() / len(x)
+        kl = gaussian_kl(mu, logvar).float().sum() / len(x)
         loss = reconstruction + self.beta * kl
         self.optimizer_.zero_grad(set_to_none=True)
         loss.backward()

@@ -26,7 +26,7 @@ import torch
 from synthloom.data.encoders import Span
 from synthloom.data.metadata import Metadata, as_metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
-from synthloom.errors import ConfigError, TrainingDivergedError
+from synthloom.errors import TrainingDivergedError
 from synthloom.models.base import (
     BaseGenerator,
     build_to_fit,
@@ -43,6 +43,8 @@ from synthloom.training.settings import (
     autocast,
     check_precision,
     check_training_params,
+    check_whole,
+    evaluating,
     flush_denormals,
     sampling_autocast,
 )
@@ -116,7 +118,9 @@ class NeuralGenerator(BaseGenerator):
 
         See ``BaseGenerator.fit``; ``synthloom.training.distributed`` describes the distributed run.
         """
+        self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
+            distributed.check_supported(self)
             return super().fit(data, metadata, constraints)
 
     @flush_denormals()
@@ -143,9 +147,11 @@ class NeuralGenerator(BaseGenerator):
         """
         sizes = (("chunk_rows", chunk_rows, 1), ("sample_rows", sample_rows, self.min_rows))
         for name, value, least in sizes:
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
-                raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
+            # a numpy count is as good here: these sizes are not written to the model file
+            check_whole(name, int(value) if isinstance(value, np.integer) else value, least)
+        self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
+            distributed.check_supported(self)
             stream = TableStream(path, chunk_rows, encoding)
             self.seed_ = resolve_seed(self.random_state)
             rng = np.random.default_rng(self.seed_)
@@ -202,8 +208,6 @@ class NeuralGenerator(BaseGenerator):
 
         ``counts`` are the category counts sampling will follow (default: those of the rows trained on).
         """
-        self._check_params()
-        distributed.check_supported(self)
         self.device_ = distributed.rank_device(resolve_device(self.device))
         with seeded(self.seed_, self.device_):
             self.layout_ = SpanLayout(self.transformer_.spans, self.device_)
@@ -211,13 +215,13 @@ class NeuralGenerator(BaseGenerator):
             del first  # a streamed first chunk is dropped with the others
             self._build()  # the same initial weights on every rank
             # an epoch is one pass over every row, whatever the chunks and the number of processes
-            self.steps_per_epoch_ = max(1, n_rows // distributed.world_size() // self._batch_rows())
+            self._steps_per_epoch = max(1, n_rows // distributed.world_size() // self._batch_rows())
             with distributed.data_parallel(self.seed_, self, self._modules().values()):
                 try:
                     self.loss_history_ = run_epochs(
                         self._step_function(chunks),
                         epochs=self._planned_epochs(),
-                        steps_per_epoch=self.steps_per_epoch_,
+                        steps_per_epoch=self._steps_per_epoch,
                         description=f"training {self.model_name}",
                         max_minutes=self.max_minutes,
                         early_stopping=self._early_stopping(validation),
@@ -347,20 +351,17 @@ class NeuralGenerator(BaseGenerator):
         # early stopping's validation draws pass cpu_bf16=False: training on a CPU stays in float32, so
         # where a fit stops does not depend on whether the CPU has fast bf16
         precision = self.precision if cpu_bf16 else "float32"
-        for module in self._modules().values():
-            module.eval()
         chunks = []
-        for start in range(0, n, SAMPLE_BATCH):
-            size = min(SAMPLE_BATCH, n - start)
-            if category is None:
-                cond = self.sampler_.sampling_vectors(size)
-            else:
-                codes = torch.full((size,), category[1], dtype=torch.long, device=self.device_)
-                cond = self.sampler_.fixed_vectors(category[0], codes)
-            with sampling_autocast(self.device_, precision):
-                chunks.append(self._generate(size, cond).float().cpu())
-        for module in self._modules().values():
-            module.train()
+        with evaluating(self._modules().values()):
+            for start in range(0, n, SAMPLE_BATCH):
+                size = min(SAMPLE_BATCH, n - start)
+                if category is None:
+                    cond = self.sampler_.sampling_vectors(size)
+                else:
+                    codes = torch.full((size,), category[1], dtype=torch.long, device=self.device_)
+                    cond = self.sampler_.fixed_vectors(category[0], codes)
+                with sampling_autocast(self.device_, precision):
+                    chunks.append(self._generate(size, cond).float().cpu())
         out = torch.cat(chunks) if chunks else torch.zeros((0, self.transformer_.output_dim))
         return out.numpy()
 

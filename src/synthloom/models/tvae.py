@@ -19,7 +19,9 @@ import torch
 from torch import nn
 
 from synthloom.models.neural import NeuralGenerator
+from synthloom.nn.layers import gaussian_kl, reparameterise
 from synthloom.registry import register
+from synthloom.training.settings import check_number, check_whole
 
 
 def mlp(in_dim: int, width: int, depth: int) -> nn.Sequential:
@@ -46,7 +48,11 @@ class Encoder(nn.Module):
 
 
 class Decoder(nn.Module):
-    """(latent code + conditional vector) -> raw outputs, and a learned scale per output column."""
+    """(latent code + conditional vector) -> raw outputs (activations applied later).
+
+    It also holds ``sigma``, a learned scale per output column, which the model reads for its value
+    columns' likelihood and sampling noise; ``forward`` returns the raw outputs only.
+    """
 
     def __init__(self, in_dim: int, width: int, depth: int, out_dim: int) -> None:
         super().__init__()
@@ -101,6 +107,15 @@ class TVAE(NeuralGenerator):
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
 
+    def _check_params(self) -> None:
+        super()._check_params()
+        # the mean and log-variance heads read the last hidden layer: at least one is needed
+        for name in ("embedding_dim", "hidden_width", "hidden_depth"):
+            check_whole(name, getattr(self, name))
+        check_number("loss_factor", self.loss_factor, low_open=True)
+        check_number("learning_rate", self.learning_rate, low_open=True)
+        check_number("weight_decay", self.weight_decay)
+
     def _module_names(self) -> list[str]:
         return ["encoder_", "decoder_"]
 
@@ -137,10 +152,10 @@ class TVAE(NeuralGenerator):
         with self._autocast():
             mean, log_var = self.encoder_(rows if cond is None else torch.cat([rows, cond], dim=1))
             mean, log_var = mean.float(), log_var.float()
-            z = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+            z = reparameterise(mean, log_var)
             raw = self.decoder_(z if cond is None else torch.cat([z, cond], dim=1)).float()
         reconstruction = self._reconstruction(raw, rows).mean()
-        divergence = (-0.5 * (1 + log_var - mean**2 - log_var.exp()).sum(dim=1)).mean()
+        divergence = gaussian_kl(mean, log_var).sum(dim=1).mean()
         self.optimizer_.zero_grad(set_to_none=True)
         (self.loss_factor * reconstruction + divergence).backward()
         self.optimizer_.step()

@@ -1,4 +1,4 @@
-"""Layers the tabular generators share."""
+"""Layers and terms the generators share: cheap dropout, and the VAE latent code's draw and KL term."""
 
 from __future__ import annotations
 
@@ -19,3 +19,17 @@ class MaskDropout(nn.Module):
         if not self.training or self.p == 0:
             return x
         return x * (torch.rand_like(x) >= self.p) * (1 / (1 - self.p))
+
+
+def reparameterise(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """A draw of the latent code from N(mean, exp(log_var)) that gradients flow through (the VAE's
+    reparameterisation trick: mean + noise x standard deviation)."""
+    return mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
+
+
+def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """KL(N(mean, exp(log_var)) || N(0, 1)) of each latent unit, same shape as ``mean``.
+
+    Elementwise, so each model sums it as its loss is defined (per row, or over the whole batch).
+    """
+    return -0.5 * (1 + log_var - mean**2 - log_var.exp())

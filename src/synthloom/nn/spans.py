@@ -82,32 +82,20 @@ class SpanLayout:
     ) -> torch.Tensor:
         """Apply each span's activation: tanh, identity, or (Gumbel-)softmax with temperature ``tau``.
 
-        ``hard=True`` returns exact one-hots for the softmax groups, for sampling: with ``gumbel`` a draw
-        from each group's softmax (whatever ``tau``), without it the group's argmax.
+        ``hard=True`` returns exact one-hots for the softmax groups, for sampling: a draw from each group's
+        softmax (whatever ``tau`` and ``gumbel``).
         """
         out = raw.clone()
         if self.tanh_index.numel():
             out.index_copy_(1, self.tanh_index, torch.tanh(raw.index_select(1, self.tanh_index)))
         if self.n_groups:
             logits = raw.index_select(1, self.softmax_index)
-            if hard and gumbel:  # exact one-hots: a draw from each group
+            if hard:  # exact one-hots: a draw from each group
                 self.draw_categories(out, logits)
-            elif hard:  # ... or its argmax
-                out.index_copy_(1, self.softmax_index, self.harden(logits))
             else:
                 noisy = _with_gumbel_noise(logits) if gumbel else logits
                 out.index_copy_(1, self.softmax_index, self.segment_log_softmax(noisy / tau).exp())
         return out
-
-    def harden(self, scores: torch.Tensor) -> torch.Tensor:
-        """Exact one-hot of each group's largest entry (first on ties); ``scores`` is (B, n_softmax)."""
-        batch = scores.shape[0]
-        index = self.segment.expand(batch, -1)
-        position = torch.arange(scores.shape[1], device=scores.device).expand(batch, -1)
-        candidate = torch.where(scores >= self._group_max(scores).gather(1, index), position, scores.shape[1])
-        first = torch.full((batch, self.n_groups), scores.shape[1], device=scores.device, dtype=torch.long)
-        first = first.scatter_reduce(1, index, candidate, "amin")
-        return (position == first.gather(1, index)).to(scores.dtype)
 
     def draw_categories(self, out: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
         """Overwrite ``out``'s one-hot groups, in place, with a draw from each group's softmax of ``logits``.

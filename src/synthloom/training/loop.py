@@ -29,6 +29,7 @@ class EarlyStopping:
         restore: puts the best state back.
         every: check every this many epochs.
         patience: checks without improvement before stopping.
+        min_delta: how much a score must beat the best so far to count as an improvement.
     """
 
     validate: Callable[[], float]

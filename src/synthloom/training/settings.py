@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -19,19 +19,82 @@ def child_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
+def check_whole(name: str, value: Any, least: int = 1) -> None:
+    """Refuse a setting that is not a whole number >= ``least``.
+
+    Only a Python int passes: True is not a count, 2.0 hides a typo, and a numpy integer would fail later
+    when the settings are written to the model file as JSON.
+
+    Example:
+        >>> check_whole("epochs", 0)
+        Traceback (most recent call last):
+        synthloom.errors.ConfigError: epochs must be a whole number >= 1, not 0
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ConfigError(f"{name} must be a whole number >= {least}, not {value!r}")
+
+
+def check_number(
+    name: str,
+    value: Any,
+    low: float = 0.0,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    """Refuse a setting that is not a number from ``low`` to ``high`` (None: no upper end).
+
+    ``low_open`` / ``high_open`` leave that end out. Text ("0.001") and True are refused here with a
+    message naming the setting, rather than as a TypeError (or a silent 1) deep inside training; NaN is
+    in no range.
+
+    Example:
+        >>> check_number("dropout", 1.0, 0, 1, high_open=True)
+        Traceback (most recent call last):
+        synthloom.errors.ConfigError: dropout must be a number in [0, 1), not 1.0
+    """
+    if high is None:
+        wanted = f"{'>' if low_open else '>='} {low:g}"
+    else:
+        wanted = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not (
+        number
+        and (value > low if low_open else value >= low)
+        and (high is None or (value < high if high_open else value <= high))
+    ):
+        raise ConfigError(f"{name} must be a number {wanted}, not {value!r}")
+
+
 def check_training_params(model: Any, epochs_may_be_none: bool = False) -> None:
     """Refuse epochs / batch_size that are not whole numbers >= 1, and a max_minutes that is not > 0.
 
     ``epochs_may_be_none``: the model chooses its own number of epochs when ``epochs`` is None.
     """
-    for name in ("epochs", "batch_size"):
-        value = getattr(model, name)
-        if name == "epochs" and value is None and epochs_may_be_none:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"{name} must be a whole number >= 1, not {value!r}")
+    if not (model.epochs is None and epochs_may_be_none):
+        check_whole("epochs", model.epochs)
+    check_whole("batch_size", model.batch_size)
     if model.max_minutes is not None and not model.max_minutes > 0:
         raise ConfigError(f"max_minutes must be > 0 or None, not {model.max_minutes!r}")
+
+
+@contextlib.contextmanager
+def evaluating(modules: Iterable[torch.nn.Module]) -> Iterator[None]:
+    """Run a block with ``modules`` in eval mode (batch-norm statistics fixed, no dropout).
+
+    Every submodule gets its previous mode back afterwards, also when the block raises: a draw that
+    fails (an out-of-memory error, a bad condition) must not leave a model's next training steps or
+    draws in the wrong mode.
+    """
+    previous = [(part, part.training) for module in modules for part in module.modules()]
+    for part, _ in previous:
+        part.eval()
+    try:
+        yield
+    finally:
+        for part, training in previous:
+            part.train(training)
 
 
 _flushing = threading.local()  # nesting depth of ``flush_denormals`` in this thread
