@@ -158,3 +158,14 @@ def test_a_fit_refused_for_its_settings_leaves_the_model_as_it_was(default_frame
     with pytest.raises(ConfigError, match="batch_size"):  # other data: a new encoding, old networks
         model.fit(default_frame.assign(extra=default_frame["student"] + "!"))
     pd.testing.assert_frame_equal(model.sample(20, random_state=1), before)
+
+
+def test_a_refit_that_fails_on_its_data_leaves_the_model_unfitted(default_frame):
+    """A refit refused part-way (a ddpm target that holds numbers, found once the new encoding was learned)
+    left the new encoding beside the old networks, and the model still sampled from the mix."""
+    model = get_model("ddpm", epochs=1, batch_size=100, hidden_width=32, random_state=0).fit(default_frame)
+    model.set_params(target="balance")
+    with pytest.raises(ConfigError, match="target 'balance' holds numbers"):
+        model.fit(default_frame)
+    with pytest.raises(NotFittedError):
+        model.sample(3)

@@ -191,12 +191,17 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         """
         self._validate_training_data(data)
         metadata = as_metadata(metadata)
-        self.seed_ = resolve_seed(self.random_state)
-        matrix = self._learn_encoding(data, metadata, constraints)
-        self.loss_history_: list[dict[str, float]] = []
-        self.n_training_rows_ = len(data)
-        self._samples_drawn = 0
-        self._fit(matrix, np.random.default_rng(self.seed_))
+        try:
+            self.seed_ = resolve_seed(self.random_state)
+            matrix = self._learn_encoding(data, metadata, constraints)
+            self.loss_history_: list[dict[str, float]] = []
+            self.n_training_rows_ = len(data)
+            self._samples_drawn = 0
+            self._fit(matrix, np.random.default_rng(self.seed_))
+        except BaseException:
+            # a refit that fails part-way would pair the new encoding with the old weights: unfitted instead
+            self.__dict__.pop("transformer_", None)
+            raise
         return self
 
     def _learn_encoding(
