@@ -536,3 +536,19 @@ def test_a_flag_of_zeros_and_ones_with_blanks_is_written_as_the_file_writes_it(t
     model = get_model("copula", random_state=0).fit(read_table(tmp_path / "flags.csv"))
     written = sample_to_file(model, 200, tmp_path / "fake.csv", seed=0).read_text().splitlines()
     assert {line.split(",")[1] for line in written[1:]} == {"", "0", "1"}
+
+
+def test_numbers_held_as_text_under_a_rule_come_back_as_text():
+    """The high side of an inequality over text numbers came back as floats (2644.0) beside text columns."""
+    from synthloom import get_model
+    from synthloom.data.constraints import Inequality
+
+    rng = np.random.default_rng(0)
+    limit = np.round(rng.uniform(1000, 5000, 300), -1)
+    real = pd.DataFrame({"balance": np.round(limit * rng.uniform(0, 1, 300), 2), "limit": limit.astype(int)})
+    model = get_model("copula", random_state=0).fit(
+        real.astype(str), constraints=[Inequality("balance", "limit")]
+    )
+    fake = model.sample(100, random_state=0)
+    assert fake["limit"].str.fullmatch(r"\d+").all() and fake["balance"].map(type).eq(str).all()
+    assert (pd.to_numeric(fake["balance"]) <= pd.to_numeric(fake["limit"])).all()

@@ -42,6 +42,7 @@ from synthloom.data.encoders import (
     column_numbers,
     column_zone,
     is_missing_value,
+    numbers_held_as_text,
     on_wall_grid,
     plain_value,
     read_period,
@@ -52,7 +53,7 @@ from synthloom.data.encoders import (
     to_float,
     wall_seconds,
 )
-from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata
+from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata, numbers_as_text
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import (
@@ -91,7 +92,8 @@ class NumericColumn:
     a clock grid such as whole minutes, or the finest digit of a second the stamps use for datetimes),
     ``decimals`` the rounding of continuous values, ``fraction_width`` the digits text stamps write a
     second's fractions with, ``offset`` the UTC offset they write (``encoders.text_offset``), ``text_zone``
-    the zone whose offsets they write where they write several (``encoders.text_zone``).
+    the zone whose offsets they write where they write several (``encoders.text_zone``), ``as_text``
+    whether the numbers are plain text the table holds (``encoders.numbers_held_as_text``).
     """
 
     kind: str
@@ -103,11 +105,13 @@ class NumericColumn:
     offset: str | None = None
     number_format: str | None = None
     text_zone: str | None = None
+    as_text: bool = False
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
         column = cls(str(spec.kind), spec.datetime_format, column_dtype_name(series))
         column.number_format = spec.number_format
+        column.as_text = numbers_held_as_text(series, spec)
         values = column.numbers(series)
         present = values[~np.isnan(values)]
         if spec.kind == ColumnKind.DATETIME:
@@ -172,6 +176,8 @@ class NumericColumn:
         if self.number_format is not None:
             return NumberFormat.parse(self.number_format).write(values, name)
         series = pd.Series(values, name=name)
+        if self.as_text:
+            return numbers_as_text(series, ColumnKind(self.kind))
         return series if np.isnan(values).any() else _cast(series, self.dtype)
 
 

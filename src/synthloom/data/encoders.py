@@ -397,6 +397,14 @@ def column_zone(dtype: str, offset: str | None = None, zone: str | None = None) 
     return _fixed_zone(offset) if offset is not None else None
 
 
+def numbers_held_as_text(series: pd.Series, spec: ColumnSpec) -> bool:
+    """Whether a number column is plain text a table holds ("15.98" in a Parquet string column, a frame read
+    with dtype=str): its synthetic values are written as text too, so the synthetic table keeps the real
+    one's column types (amounts with a ``number_format`` are written in it anyway)."""
+    plainly_written = spec.numeric_coerced and spec.number_format is None
+    return bool(plainly_written and pd.api.types.infer_dtype(series, skipna=True) == "string")
+
+
 def column_dtype_name(series: pd.Series) -> str:
     """``dtype_name`` of a column's dtype, ``DATE_DTYPE`` for a column of Python dates (``datetime.date``,
     as pandas reads a Parquet ``date32`` column), which pandas holds as objects, or UTC stamps for a column
@@ -726,10 +734,7 @@ class NumericEncoder(ColumnEncoder):
         self.offset = text_offset(series, self.spec.datetime_format)
         self.text_zone = text_zone(series, self.spec.datetime_format)
         self.dtype = column_dtype_name(series)
-        # numbers a table holds as text (a Parquet string column, a frame read with dtype=str) come back as
-        # text: the synthetic table keeps the real one's column types
-        plainly_written = self.spec.numeric_coerced and self.spec.number_format is None
-        self.as_text = bool(plainly_written and pd.api.types.infer_dtype(series, skipna=True) == "string")
+        self.as_text = numbers_held_as_text(series, self.spec)
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
         wall = wall_seconds(present, self.zone) if is_datetime else present
