@@ -388,3 +388,16 @@ def test_a_model_fitted_on_channels_last_arrays_samples_and_evaluates(tmp_path, 
     assert read_images(tmp_path / "out.npz").images.shape == (6, 1, 8, 8)  # as any (N, H, W, 1) .npz
     result = runner.invoke(image_app, ["evaluate", str(path), "digits", "-n", "20"])
     assert result.exit_code == 0, result.output
+
+
+def test_evaluate_checks_its_report_before_scoring(tmp_path) -> None:
+    model = _fit_tiny(tmp_path, _npz(tmp_path))
+    before = model.read_bytes()
+    result = runner.invoke(image_app, ["evaluate", str(model), str(_npz(tmp_path)), "--report", str(model)])
+    assert result.exit_code == 2 and "is an input of this command" in _said(result)
+    assert model.read_bytes() == before  # the model is not replaced by a page
+    (tmp_path / "plain").write_text("x")
+    page = tmp_path / "plain" / "page.html"  # under a file: cannot be written
+    result = runner.invoke(image_app, ["evaluate", str(model), str(_npz(tmp_path)), "--report", str(page)])
+    assert result.exit_code == 2 and "is a file, not a folder" in _said(result)
+    assert "score" not in result.output  # refused before the scores were computed and shown

@@ -285,11 +285,13 @@ def evaluate_command(
     from rich.table import Table
 
     from synthloom.data.images import ImageData, array_layout, holdout_split, in_layout, read_images
-    from synthloom.data.io import atomic_write_text
+    from synthloom.data.io import atomic_write_text, check_outputs
     from synthloom.metrics.images import MAX_SCORED, RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
     from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows
 
+    # the page is refused before the scoring, not after it, and never written over the model or the data
+    check_outputs(None, report, inputs=(model_file, data, features))
     generator = load_image_model(model_file)
     _check_memory(generator, n)
     real = read_images(data)
