@@ -401,3 +401,12 @@ def test_evaluate_checks_its_report_before_scoring(tmp_path) -> None:
     result = runner.invoke(image_app, ["evaluate", str(model), str(_npz(tmp_path)), "--report", str(page)])
     assert result.exit_code == 2 and "is a file, not a folder" in _said(result)
     assert "score" not in result.output  # refused before the scores were computed and shown
+
+
+def test_sample_refuses_a_full_folder_before_generating(tmp_path) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "keep.txt").write_text("x")
+    missing = tmp_path / "never-read.synthloom"  # the folder is refused before the model is even read
+    result = runner.invoke(image_app, ["sample", str(missing), "-n", "3", "-o", str(tmp_path / "full")])
+    assert result.exit_code == 2 and "full: exists and is not an empty folder" in _said(result)
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]

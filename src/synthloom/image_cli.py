@@ -180,7 +180,8 @@ def sample_command(
 
 def _check_image_output(path: Path, option: str, folder: bool) -> None:
     """Refuse an output name the command would write as something else than it says: a grid is a PNG,
-    a data set an .npz or a folder (a new folder's name has no suffix; an existing one may)."""
+    a data set an .npz or a folder (a new folder's name has no suffix; an existing one may, if empty)."""
+    from synthloom.data.images import check_new_folder
     from synthloom.data.io import check_writable
 
     suffix = path.suffix.lower()
@@ -189,6 +190,7 @@ def _check_image_output(path: Path, option: str, folder: bool) -> None:
         return
     if folder and (path.is_dir() or not (suffix or path.exists())):
         check_writable(path, folder=path.is_dir())
+        check_new_folder(path)  # a full folder is refused before the images are generated, not after
         return
     wanted = "a folder, an .npz file or a .png grid" if folder else "a .png file"
     if suffix:

@@ -356,8 +356,7 @@ def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str 
         with atomic_path(out) as tmp, tmp.open("wb") as handle:
             np.savez_compressed(handle, **arrays)
         return out
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ConfigError(f"{out}: exists and is not an empty folder; choose a new output folder")
+    check_new_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     try:
@@ -369,6 +368,13 @@ def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def check_new_folder(out: Path) -> None:
+    """Refuse a data set folder that exists and is not empty: its files would be mixed with the images
+    (or replace them). Commands call it before they generate, so the refusal costs nothing."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError(f"{out}: exists and is not an empty folder; choose a new output folder")
 
 
 def _write_png_folder(images: np.ndarray, labels: np.ndarray | None, folder: Path) -> None:
