@@ -227,3 +227,16 @@ def test_whole_float_labels_and_channels_last_images_are_taken_everywhere(tmp_pa
     pixels = (images * 255).round().astype(np.uint8)
     again = read_images(write_image_dataset(pixels, np.arange(6) % 2, tmp_path / "pixels"))
     np.testing.assert_allclose(again.images, by_class, atol=1 / 255)
+
+
+def test_float_images_outside_unit_range_or_not_finite_are_refused(tmp_path) -> None:
+    np.savez(tmp_path / "f255.npz", images=np.full((3, 4, 4), 200.0))
+    with pytest.raises(DataError, match=r"f255\.npz: float images must lie in \[0, 1\], these span 200..200"):
+        read_images(tmp_path / "f255.npz")
+    pixels = np.full((3, 4, 4), 0.5)
+    pixels[1, 2, 2] = np.nan
+    np.savez(tmp_path / "nan.npz", images=pixels)
+    with pytest.raises(DataError, match=r"nan\.npz: the images hold NaN or infinite values"):
+        read_images(tmp_path / "nan.npz")
+    np.savez(tmp_path / "ok.npz", images=np.linspace(0, 1, 48).reshape(3, 4, 4))  # both ends included
+    assert read_images(tmp_path / "ok.npz").images.dtype == np.float32

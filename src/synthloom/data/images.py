@@ -70,7 +70,7 @@ def read_images(source: str | Path) -> ImageData:
     the system's and skipped, other files skipped with a ``DataWarning``.
 
     Raises:
-        DataError: missing or unreadable source, no images, mixed sizes.
+        DataError: missing or unreadable source, no images, mixed sizes, float pixels outside [0, 1].
 
     Example:
         >>> data = read_images("digits")
@@ -168,7 +168,21 @@ def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
             f"{source}: images must be uint8 (0..255), uint16 (0..65535) or floats in [0, 1], "
             f"not {images.dtype}"
         )
-    return images.astype(np.float32)
+    images = images.astype(np.float32)
+    if images.size:
+        # floats on another scale (0..255) or NaN would be learned as they are: the generator's outputs
+        # are clamped to [0, 1], so every score would compare unlike pictures (an FID in the thousands)
+        low, high = float(images.min()), float(images.max())  # NaN in either when any pixel is NaN
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise DataError(
+                f"{source}: the images hold NaN or infinite values; give floats in [0, 1] or uint8 (0..255)"
+            )
+        if low < 0 or high > 1:
+            raise DataError(
+                f"{source}: float images must lie in [0, 1], these span {low:g}..{high:g}; scale them to "
+                "[0, 1] (0..255 values: divide by 255) or give uint8 pixels (0..255)"
+            )
+    return images
 
 
 def _read_npz(path: Path) -> ImageData:
