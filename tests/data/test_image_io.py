@@ -240,3 +240,16 @@ def test_float_images_outside_unit_range_or_not_finite_are_refused(tmp_path) -> 
         read_images(tmp_path / "nan.npz")
     np.savez(tmp_path / "ok.npz", images=np.linspace(0, 1, 48).reshape(3, 4, 4))  # both ends included
     assert read_images(tmp_path / "ok.npz").images.dtype == np.float32
+
+
+def test_float_tiffs_are_read_on_their_values(tmp_path) -> None:
+    values = np.linspace(0, 1, 16, dtype=np.float32).reshape(4, 4)
+    (tmp_path / "a").mkdir()
+    for index in range(2):
+        Image.fromarray(values, mode="F").save(tmp_path / "a" / f"{index}.tif")
+    back = read_images(tmp_path)
+    assert back.images.shape == (2, 4, 4)
+    np.testing.assert_allclose(back.images[0], values, atol=1e-4)  # not all zeros
+    Image.fromarray(values * 255, mode="F").save(tmp_path / "a" / "2.tif")
+    with pytest.raises(DataError, match=r"2\.tif: 32-bit float pixel values span 0..255"):
+        read_images(tmp_path)

@@ -281,8 +281,9 @@ def _image_files(folder: Path, skipped: list[Path]) -> list[Path]:
 
 
 def _pixels(picture: Any, file: Path) -> tuple[np.ndarray, bool]:
-    """A picture's pixels (H, W, 3), uint8 or uint16 (16-bit grayscale), and whether it had transparent
-    pixels, which are put on a white background: otherwise the colours under them would be learned."""
+    """A picture's pixels (H, W, 3), uint8 or uint16 (16-bit or float grayscale), and whether it had
+    transparent pixels, which are put on a white background: otherwise the colours under them would be
+    learned."""
     from PIL import Image
 
     if picture.mode in WIDE_MODES:
@@ -291,12 +292,28 @@ def _pixels(picture: Any, file: Path) -> tuple[np.ndarray, bool]:
             span = f"{values.min()}..{values.max()}"
             raise DataError(f"{file}: pixel values span {span}; save the image with 8 or 16 bits")
         return np.repeat(values.astype(np.uint16)[..., None], 3, axis=2), False
+    if picture.mode == "F":  # 32-bit float grayscale (TIFF): PIL's RGB conversion makes [0, 1] all black
+        return _float_pixels(np.asarray(picture), file), False
     if picture.has_transparency_data:  # RGBA, LA, PA, or a palette or colour marked transparent
         rgba = picture.convert("RGBA")
         if rgba.getchannel("A").getextrema()[0] < 255:
             white = Image.new("RGBA", rgba.size, "white")
             return np.asarray(Image.alpha_composite(white, rgba).convert("RGB")), True
     return np.asarray(picture.convert("RGB")), False
+
+
+def _float_pixels(values: np.ndarray, file: Path) -> np.ndarray:
+    """Float grayscale values in [0, 1] as (H, W, 3) uint16 pixels: 16 bits keep their detail, and the
+    folder's other images join them on that scale. Values on another scale are refused: which one is
+    meant (0..255, 0..65535, any) cannot be told from the file."""
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    if not (math.isfinite(low) and math.isfinite(high)) or low < 0 or high > 1:
+        raise DataError(
+            f"{file}: 32-bit float pixel values span {low:g}..{high:g}; save the image with values in "
+            "[0, 1], or with 8 or 16 bits"
+        )
+    pixels = np.rint(values * np.iinfo(np.uint16).max).astype(np.uint16)
+    return np.repeat(pixels[..., None], 3, axis=2)
 
 
 def _to_uint8(images: np.ndarray) -> np.ndarray:
