@@ -253,3 +253,21 @@ def test_float_tiffs_are_read_on_their_values(tmp_path) -> None:
     Image.fromarray(values * 255, mode="F").save(tmp_path / "a" / "2.tif")
     with pytest.raises(DataError, match=r"2\.tif: 32-bit float pixel values span 0..255"):
         read_images(tmp_path)
+
+
+def test_images_beside_class_folders_are_warned_about_and_empty_folders_ignored(tmp_path) -> None:
+    picture = Image.fromarray(np.zeros((4, 4), np.uint8))
+    (tmp_path / "mix" / "cls").mkdir(parents=True)
+    for place in ("mix", "mix/cls"):
+        for index in range(2):
+            picture.save(tmp_path / place / f"{index}.png")
+    with pytest.warns(DataWarning, match="2 images beside the class folders belong to no class"):
+        mixed = read_images(tmp_path / "mix")
+    assert mixed.class_names == ["cls"] and len(mixed.images) == 2
+    (tmp_path / "top" / "empty").mkdir(parents=True)
+    for index in range(3):
+        picture.save(tmp_path / "top" / f"{index}.png")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        top = read_images(tmp_path / "top")  # an empty sub-folder holds no class: the images are unlabelled
+    assert top.labels is None and len(top.images) == 3

@@ -62,7 +62,8 @@ class ImageData:
 
 def read_images(source: str | Path) -> ImageData:
     """Read images from a bundled data set name, an ``.npz`` file, or a folder: one sub-folder per class
-    (the sub-folder names are the class names), or images only (unlabelled).
+    (the sub-folder names are the class names; images beside them are ignored, with a ``DataWarning``), or
+    images only (unlabelled; sub-folders without images are no classes).
 
     An ``.npz`` holds ``images`` (uint8 0..255, uint16 0..65535 or floats in [0, 1]) and optionally
     ``labels`` (whole numbers, or text: class names). A folder's ``IMAGE_SUFFIXES`` files are read, 16-bit
@@ -225,8 +226,19 @@ def _read_class_folders(root: Path) -> ImageData:
         empty = ", ".join(folder.name for folder in folders if not found[folder])
         warnings.warn(f"{root}: class folders without images are left out: {empty}", stacklevel=3)
     files = [(f, label) for label, c in enumerate(classes) for f in found[c]]
-    if not folders:  # images only, no classes (what an unconditional model's sample writes)
-        files = [(f, 0) for f in _image_files(root, skipped)]
+    # labelled or not is told by the class folders that hold images: empty ones (or ones holding no
+    # image) beside images at the top do not turn them into "no images found"
+    beside: list[Path] = []  # the top's other files: its own when the images are there, else not read
+    top = _image_files(root, skipped if not classes else beside)
+    if not classes:  # images only, no classes (what an unconditional model's sample writes)
+        files = [(f, 0) for f in top]
+    elif top:  # they belong to no class: learning them as one would invent a class
+        warnings.warn(
+            f"{root}: {len(top)} images beside the class folders belong to no class and were ignored; "
+            "move them into a class folder to use them",
+            DataWarning,
+            stacklevel=3,
+        )
     if skipped:
         kinds = ", ".join(sorted({f.suffix.lower() or "no extension" for f in skipped}))
         warnings.warn(
