@@ -329,3 +329,11 @@ def test_scoring_the_folder_fit_read_scores_every_image_of_the_classes_it_left_o
     assert _invoke("score", model, tmp_path / "imgs", "-o", scores).exit_code == 0
     files = pd.read_csv(scores)["file"]
     assert files.str.startswith("bad/").sum() == 10 and files.str.startswith("good/").sum() == 9  # 15% of 60
+
+
+def test_a_holdout_that_leaves_no_training_image_asks_for_a_lower_one(tmp_path) -> None:
+    np.savez(tmp_path / "few.npz", images=np.zeros((20, 8, 8), np.uint8))
+    model = tmp_path / "d.synthloom"
+    fit = _invoke("fit", tmp_path / "few.npz", "--holdout", "0.9999", "--device", "cpu", "-o", model)
+    _assert_user_error(fit, "leaves no image to train on; lower --holdout")
+    assert not model.exists()

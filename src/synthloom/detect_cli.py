@@ -163,7 +163,8 @@ def _read_image_samples(
         index = np.sort(test)  # scores listed in the source's order, not in the split's shuffle
     found = data.subset(index)
     if not len(index):
-        raise DataError(f"{source}: a hold-out share of {holdout} leaves no image to score; raise --holdout")
+        left = "train on; lower --holdout" if part == "train" else "score; raise --holdout"
+        raise DataError(f"{source}: a hold-out share of {holdout} leaves no image to {left}")
     position = index if data.files is None else None  # a file names its image; else its place in the source
     split = image_split(source, holdout or 0.0, data) if part == "train" else None
     if normal is None:
