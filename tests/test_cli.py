@@ -437,3 +437,10 @@ def test_values_near_the_largest_float_pass_without_numpy_warnings(tmp_path):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args[0], result.output, result.exception)
         assert "encountered" not in result.output, args[0]
+
+
+def test_stream_of_a_bundled_data_set_is_refused_as_such(tmp_path):
+    result = invoke("fit", "default", "--stream", "-m", "ctgan", "-o", tmp_path / "m.synthloom")
+    refused = "default: --stream reads a file; a bundled data set is loaded whole: drop --stream"
+    assert_user_error(result, refused)
+    assert "file not found" not in result.output and not (tmp_path / "m.synthloom").exists()

@@ -24,6 +24,7 @@ from synthloom.cli_support import (
     MaxMinutesOption,
     MetadataOption,
     SeedOption,
+    bundled_kind,
     console,
     err_console,
     interrupt_code,
@@ -74,6 +75,10 @@ STREAM_ABOVE_BYTES = 2**30
 def _streams(source: str, asked: bool, generator_class: type) -> bool:
     """Whether to read the training file in chunks: asked for, or a file over 1 GiB and a model that can."""
     can = hasattr(generator_class, "fit_file")
+    if asked and bundled_kind(source) is not None:  # loaded from its package whole: no file to read in chunks
+        raise ConfigError(
+            f"{source}: --stream reads a file; a bundled data set is loaded whole: drop --stream"
+        )
     if asked and not can:
         raise ConfigError(f"model {generator_class.model_name!r} cannot read a file in chunks; drop --stream")
     big = Path(source).is_file() and Path(source).stat().st_size > STREAM_ABOVE_BYTES
@@ -111,7 +116,8 @@ def fit_command(
         bool,
         typer.Option(
             "--stream",
-            help="Read the file in chunks instead of whole (ctgan, tvae, ddpm); automatic above 1 GiB.",
+            help="Read the file (or folder of parts) in chunks instead of whole (ctgan, tvae, ddpm); "
+            "automatic above 1 GiB. A bundled data set is loaded whole.",
         ),
     ] = False,
     target: Annotated[
