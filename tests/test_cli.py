@@ -444,3 +444,10 @@ def test_stream_of_a_bundled_data_set_is_refused_as_such(tmp_path):
     refused = "default: --stream reads a file; a bundled data set is loaded whole: drop --stream"
     assert_user_error(result, refused)
     assert "file not found" not in result.output and not (tmp_path / "m.synthloom").exists()
+
+
+def test_demo_refuses_an_image_generator_as_fit_does(tmp_path):
+    for command in (["demo", "--out", tmp_path / "out"], ["fit", "default", "-o", tmp_path / "m.synthloom"]):
+        result = invoke(*command, "--model", "dcgan")
+        assert_user_error(result, "'dcgan' generates images; use `synthloom image fit DATA --model dcgan`")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "m.synthloom").exists()

@@ -137,16 +137,14 @@ def fit_command(
     from synthloom.data.constraints import load_constraints
     from synthloom.data.io import check_outputs
     from synthloom.data.metadata import Metadata
-    from synthloom.registry import model_class
+    from synthloom.registry import table_model_class
     from synthloom.training.settings import check_precision
 
     main_process_speaks()
     check_precision(precision)  # before the data is read
     check_outputs(None, output, inputs=(data, metadata, constraints))  # before minutes of fitting
 
-    generator_class = model_class(model)
-    if getattr(generator_class, "kind", "table") == "image":
-        raise ConfigError(f"{model!r} generates images; use `synthloom image fit DATA --model {model}`")
+    generator_class = table_model_class(model)
     accepted = generator_class.param_names()
     params: dict[str, Any] = {"random_state": seed, **_training_length(generator_class, epochs, max_minutes)}
     if "device" in accepted:
@@ -356,9 +354,9 @@ def demo_command(
 ) -> None:
     """End to end on bundled real data: fit, sample, evaluate, write outputs, print a summary."""
     from synthloom.demo import run_demo
-    from synthloom.registry import model_class
+    from synthloom.registry import table_model_class
 
-    settings = _training_length(model_class(model), epochs, max_minutes)
+    settings = _training_length(table_model_class(model), epochs, max_minutes)
     run_demo(dataset=dataset, model=model, out=out, seed=seed, console=console, settings=settings)
 
 

@@ -20,7 +20,7 @@ from synthloom import datasets
 from synthloom.data.io import check_writable, write_table
 from synthloom.errors import ConfigError
 from synthloom.metrics.evaluate import evaluate
-from synthloom.registry import model_class, target_params
+from synthloom.registry import table_model_class, target_params
 from synthloom.report.report import Report
 
 VERDICT_STYLE = {"good": "green", "fair": "yellow", "poor": "red"}
@@ -51,11 +51,11 @@ def run_demo(
     if info.kind != "table":
         tables = ", ".join(i.name for i in datasets.list() if i.kind == "table")
         raise ConfigError(f"{dataset!r} is an image data set; the demo needs a table: {tables}")
+    generator_class = table_model_class(model)  # an image generator is refused before the data is read
     check_writable(out, folder=True)  # refused before minutes of fitting, not after
     real = datasets.load(dataset).drop(columns=list(info.leaky_columns), errors="ignore")
     train, test = split_rows(real, test_share=0.3, seed=seed)
     console.print(f"[bold]{info.name}[/]: {info.description} ({len(real):,} rows, target {info.target!r})")
-    generator_class = model_class(model)
     params: dict[str, Any] = {
         "random_state": seed,
         **target_params(model, train, info.target),

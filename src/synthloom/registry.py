@@ -59,6 +59,15 @@ def model_class(name: str) -> type:
         raise ConfigError(f"unknown model {name!r}; choose one of: {', '.join(sorted(_MODELS))}") from None
 
 
+def table_model_class(name: str) -> type:
+    """The table generator registered under ``name``: an image generator is refused, naming the command that
+    fits it (on a table it would fail later, on the shape of the rows, saying nothing about why)."""
+    cls = model_class(name)
+    if getattr(cls, "kind", "table") == "image":
+        raise ConfigError(f"{name!r} generates images; use `synthloom image fit DATA --model {name}`")
+    return cls
+
+
 def get_model(name: str, **params: Any) -> Any:
     """Build an unfitted generator by name.
 
