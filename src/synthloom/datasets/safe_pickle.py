@@ -19,7 +19,10 @@ from synthloom.errors import DataError
 
 # Taken from numpy's own reduce output, so the table is right for numpy 1.x (numpy.core) and 2.x
 # (numpy._core) alike, and nothing is imported by name from the file.
-_RECONSTRUCT = np.array(0).__reduce__()[0]  # protocols 0-4
+# _reconstruct serves protocols 3 and 4. Python 3 writes an array's bytes at protocols 0-2 through
+# _codecs.encode, which is not in the table, so such pickles are refused; Python 2's (the classic
+# mnist.pkl.gz, protocol 2) hold the bytes as str and load.
+_RECONSTRUCT = np.array(0).__reduce__()[0]
 _FROMBUFFER = np.array(0).__reduce_ex__(5)[0]  # protocol 5
 _ALLOWED: dict[tuple[str, str], Any] = {
     ("numpy.core.multiarray", "_reconstruct"): _RECONSTRUCT,
@@ -53,7 +56,9 @@ def load_numpy_pickle(path: str | os.PathLike[str]) -> Any:
     """Unpickle a file made of numpy arrays in tuples, lists and dicts; refuse anything else.
 
     Files ending in ``.gz`` are decompressed. Arrays of dtype ``object`` are refused too: they could
-    smuggle in arbitrary Python objects. Out-of-band buffers (protocol 5) are not supported.
+    smuggle in arbitrary Python objects. Out-of-band buffers (protocol 5) are not supported, nor are
+    arrays Python 3 pickled at protocols 0-2 (their bytes go through ``_codecs.encode``); Python 2's
+    protocol-2 pickles load.
 
     Args:
         path: the pickle file.
