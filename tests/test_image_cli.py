@@ -410,3 +410,10 @@ def test_sample_refuses_a_full_folder_before_generating(tmp_path) -> None:
     result = runner.invoke(image_app, ["sample", str(missing), "-n", "3", "-o", str(tmp_path / "full")])
     assert result.exit_code == 2 and "full: exists and is not an empty folder" in _said(result)
     assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]
+
+
+def test_a_bundled_table_is_refused_with_the_command_that_learns_it(tmp_path) -> None:
+    _, result = _fit(tmp_path, "adult")
+    refused = "'adult' is a table, not images (`synthloom fit adult` learns it)"
+    assert result.exit_code == 2 and refused in _said(result)
+    assert "load(" not in result.output  # Python advice means nothing at a shell prompt

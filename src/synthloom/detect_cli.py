@@ -24,6 +24,7 @@ from synthloom.cli_support import (
     fitted_images,
     image_split,
     load_input,
+    read_image_source,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError
@@ -147,9 +148,9 @@ def _read_image_samples(
     """The ``part`` ("train" or "test") of the fixed hold-out split, with anomaly labels from ``normal``;
     the test part of the images ``detector`` was fitted on is the share its fit held out (``holdout``
     None: see ``_scored_holdout``), listed by file (or position in the source)."""
-    from synthloom.data.images import holdout_indices, read_images
+    from synthloom.data.images import holdout_indices
 
-    data = read_images(source)
+    data = read_image_source(source)
     fitted_normal = None
     if part == "test":
         holdout, fitted_normal = _scored_holdout(detector, source, holdout, data)

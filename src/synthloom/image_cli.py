@@ -19,6 +19,7 @@ from synthloom.cli_support import (
     fitted_images,
     image_split,
     main_process_speaks,
+    read_image_source,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning
@@ -120,10 +121,10 @@ def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, 
     """The images ``image fit`` trains ``generator`` on: those of ``source`` it does not hold out, checked
     before the fit starts; and the split (``image_split``), so `image evaluate` judges the model on the
     images it never saw."""
-    from synthloom.data.images import holdout_split, read_images
+    from synthloom.data.images import holdout_split
     from synthloom.models.image_base import check_image_shape
 
-    real = read_images(source)
+    real = read_image_source(source)
     check_image_shape(real.images.shape, source)
     train, test = holdout_split(real, holdout)
     if len(train.images) < generator.min_images:
@@ -286,7 +287,7 @@ def evaluate_command(
     import numpy as np
     from rich.table import Table
 
-    from synthloom.data.images import ImageData, array_layout, holdout_split, in_layout, read_images
+    from synthloom.data.images import ImageData, array_layout, holdout_split, in_layout
     from synthloom.data.io import atomic_write_text, check_outputs
     from synthloom.metrics.images import MAX_SCORED, RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
@@ -296,7 +297,7 @@ def evaluate_command(
     check_outputs(None, report, inputs=(model_file, data, features))
     generator = load_image_model(model_file)
     _check_memory(generator, n)
-    real = read_images(data)
+    real = read_image_source(data)
     holdout, split_seed = _evaluated_holdout(generator, model_file, data, holdout, real)
     train, test = holdout_split(real, holdout, split_seed)
     del real  # the two parts are copies: the whole set need not stay in memory
@@ -447,9 +448,9 @@ def _data_codes(labels: Any, data: Any, model_file: Path, source: str) -> Any:
 
 def _feature_set(source: str, holdout: float, shape: tuple[int, ...]) -> tuple[Any, Any]:
     """The training part of ``--features`` images, checked to be labelled and shaped like the data."""
-    from synthloom.data.images import holdout_split, read_images
+    from synthloom.data.images import holdout_split
 
-    contrast, _ = holdout_split(read_images(source), holdout)
+    contrast, _ = holdout_split(read_image_source(source), holdout)
     if contrast.labels is None or contrast.images.shape[1:] != shape:
         raise ConfigError(
             f"--features {source}: needs labelled images shaped {shape}, "
