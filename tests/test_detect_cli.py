@@ -337,3 +337,8 @@ def test_a_holdout_that_leaves_no_training_image_asks_for_a_lower_one(tmp_path) 
     fit = _invoke("fit", tmp_path / "few.npz", "--holdout", "0.9999", "--device", "cpu", "-o", model)
     _assert_user_error(fit, "leaves no image to train on; lower --holdout")
     assert not model.exists()
+
+
+def test_a_holdout_outside_its_range_is_named_as_the_option(tmp_path) -> None:
+    fit = _invoke("fit", tmp_path / "never-read.npz", "--holdout", "2", "-o", tmp_path / "d.synthloom")
+    _assert_user_error(fit, "--holdout must be in [0, 1), not 2;")

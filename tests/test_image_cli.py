@@ -417,3 +417,11 @@ def test_a_bundled_table_is_refused_with_the_command_that_learns_it(tmp_path) ->
     refused = "'adult' is a table, not images (`synthloom fit adult` learns it)"
     assert result.exit_code == 2 and refused in _said(result)
     assert "load(" not in result.output  # Python advice means nothing at a shell prompt
+
+
+def test_a_holdout_outside_its_range_is_named_as_the_option_before_reading(tmp_path) -> None:
+    _, result = _fit(tmp_path, tmp_path / "never-read.npz", "--holdout", "1")
+    assert result.exit_code == 2 and "--holdout must be in [0, 1), not 1;" in _said(result)
+    model = _fit_tiny(tmp_path, _npz(tmp_path))
+    result = runner.invoke(image_app, ["evaluate", str(model), str(_npz(tmp_path)), "--holdout", "-0.5"])
+    assert result.exit_code == 2 and "--holdout must be in [0, 1), not -0.5" in _said(result)

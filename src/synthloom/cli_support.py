@@ -41,6 +41,13 @@ MaxMinutesOption = Annotated[
 ]
 
 
+def check_holdout(holdout: float | None) -> None:
+    """Refuse a ``--holdout`` share outside [0, 1) under the option's name, before any data is read (the
+    library's own refusal names its ``holdout`` argument, and comes after the reading)."""
+    if holdout is not None and not 0 <= holdout < 1:
+        raise ConfigError(f"--holdout must be in [0, 1), not {holdout:g}; e.g. --holdout 0.15")
+
+
 def main_process_speaks() -> None:
     """Under ``torchrun``, only rank 0 prints: N processes repeating every line help nobody."""
     from synthloom.training.distributed import is_main_process

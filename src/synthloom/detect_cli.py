@@ -20,6 +20,7 @@ from synthloom.cli_support import (
     MaxMinutesOption,
     SeedOption,
     bundled_kind,
+    check_holdout,
     console,
     fitted_images,
     image_split,
@@ -232,6 +233,7 @@ def fit_command(
     from synthloom.data.io import check_outputs
     from synthloom.models.ganomaly import GANomaly
 
+    check_holdout(holdout)
     check_outputs(None, output, inputs=(data,))  # refused before minutes of fitting, not after
     table = _is_table(data)
     if not table and holdout is None:
@@ -286,6 +288,7 @@ def score_command(
 
     # every output and the labels are checked before the first output is written: an error leaves nothing
     check_outputs(output, report, inputs=(model_file, data))
+    check_holdout(holdout)
     detector = load_detector(model_file)
     threshold = detector.threshold(fpr)  # a bad --fpr is refused before the scoring, not after
     kind_is_table = detector.data_kind_ == "table"
@@ -337,10 +340,6 @@ def _scored_holdout(
     fitted on (the same pixels, wherever they are read from): the share fit held out; for a bundled set
     fitted before the split was kept, fit's default; else every image. A share that holds training images
     (a larger one, or 0: every image) is scored with a warning, as is a source changed since fit."""
-    from synthloom.data.images import holdout_indices
-
-    if holdout is not None:
-        holdout_indices(0, holdout)  # a share outside [0, 1) is refused before any warning
     split = getattr(detector, "training_split_", None)
     if split is None:
         if holdout is not None:

@@ -15,6 +15,7 @@ import typer
 from synthloom.cli_support import (
     MaxMinutesOption,
     SeedOption,
+    check_holdout,
     console,
     fitted_images,
     image_split,
@@ -96,6 +97,7 @@ def fit_command(
     from synthloom.data.io import check_outputs
 
     main_process_speaks()
+    check_holdout(holdout)
     check_outputs(None, output, inputs=(data,))  # refused before minutes of training, not after
     cls = _image_model_class(model)
     params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
@@ -295,6 +297,7 @@ def evaluate_command(
 
     # the page is refused before the scoring, not after it, and never written over the model or the data
     check_outputs(None, report, inputs=(model_file, data, features))
+    check_holdout(holdout)
     generator = load_image_model(model_file)
     _check_memory(generator, n)
     real = read_image_source(data)
@@ -380,8 +383,6 @@ def _evaluated_holdout(
     models saved before the split was kept: ``holdout``, by default fit's default."""
     from synthloom.data.images import SPLIT_SEED, holdout_indices
 
-    if holdout is not None:
-        holdout_indices(0, holdout)  # a share outside [0, 1) is refused before any warning
     split = getattr(generator, "training_split_", None)
     state = fitted_images(split, source, real)
     if state == "changed":
