@@ -19,6 +19,7 @@ from synthloom.augment_cli import augment_command
 from synthloom.bench_cli import bench_command
 from synthloom.cli_support import (
     ConstraintsOption,
+    DeviceOption,
     EncodingOption,
     EpochsOption,
     MaxMinutesOption,
@@ -100,9 +101,7 @@ def fit_command(
     metadata: MetadataOption = None,
     constraints: ConstraintsOption = None,
     encoding: EncodingOption = "utf-8",
-    device: Annotated[
-        str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda (deep generators).")
-    ] = "auto",
+    device: DeviceOption = "auto",
     precision: Annotated[
         str,
         typer.Option(

@@ -39,6 +39,20 @@ ConstraintsOption = Annotated[
 MaxMinutesOption = Annotated[
     float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
 ]
+DeviceOption = Annotated[
+    str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda (deep generators).")
+]
+
+
+def given_settings(**settings: Any) -> dict[str, Any]:
+    """The settings whose option was given: None is an option left out, and the model's default stands
+    (passing None would replace it)."""
+    return {name: value for name, value in settings.items() if value is not None}
+
+
+def last_epoch(history: list[dict[str, float]]) -> str:
+    """The last epoch's losses of a fit's ``loss_history_``, as ``name=value`` pairs for the closing line."""
+    return "  ".join(f"{name}={value:.3f}" for name, value in history[-1].items() if name != "epoch")
 
 
 def check_holdout(holdout: float | None) -> None:

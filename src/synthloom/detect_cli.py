@@ -16,14 +16,18 @@ import pandas as pd
 import typer
 
 from synthloom.cli_support import (
+    DeviceOption,
     EncodingOption,
+    EpochsOption,
     MaxMinutesOption,
     SeedOption,
     bundled_kind,
     check_holdout,
     console,
     fitted_images,
+    given_settings,
     image_split,
+    last_epoch,
     load_input,
     read_image_source,
     user_errors,
@@ -212,13 +216,11 @@ def fit_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Detector file to write (.synthloom).")],
     labels: LabelsOption = None,
     normal_digits: NormalOption = None,
-    epochs: Annotated[int | None, typer.Option("--epochs", help="Training epochs.", min=1)] = None,
+    epochs: EpochsOption = None,
     members: Annotated[
         int, typer.Option("--members", help="Networks trained from different seeds, scores averaged.", min=1)
     ] = 1,
-    device: Annotated[
-        str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda.")
-    ] = "auto",
+    device: DeviceOption = "auto",
     max_minutes: MaxMinutesOption = None,
     holdout: Annotated[
         float | None,
@@ -242,19 +244,14 @@ def fit_command(
     samples.require(data, 0, "the detector learns what normal looks like from them")
     normal = samples.data if samples.labels is None else samples.data[samples.labels == 0]
     params: dict[str, Any] = {"random_state": seed, "device": device, "members": members, "verbose": True}
-    if epochs is not None:
-        params["epochs"] = epochs
-    if max_minutes is not None:
-        params["max_minutes"] = max_minutes
+    params.update(given_settings(epochs=epochs, max_minutes=max_minutes))
     console.print(f"fitting ganomaly on {len(normal):,} normal samples")
     detector = GANomaly(**params).fit(normal)
     if samples.split is not None:  # `detect score` of these images scores the same hold-out
         classes = None if samples.normal_classes is None else [str(c) for c in samples.normal_classes]
         detector.training_split_ = {**samples.split, "normal": classes}
     detector.save(output)
-    last = detector.loss_history_[-1]
-    shown = "  ".join(f"{k}={v:.3f}" for k, v in last.items() if k != "epoch")
-    console.print(f"saved detector to {output} (last epoch: {shown})")
+    console.print(f"saved detector to {output} (last epoch: {last_epoch(detector.loss_history_)})")
 
 
 @detect_app.command("score")

@@ -13,12 +13,16 @@ from typing import Annotated, Any
 import typer
 
 from synthloom.cli_support import (
+    DeviceOption,
+    EpochsOption,
     MaxMinutesOption,
     SeedOption,
     check_holdout,
     console,
     fitted_images,
+    given_settings,
     image_split,
+    last_epoch,
     main_process_speaks,
     read_image_source,
     user_errors,
@@ -73,7 +77,7 @@ def fit_command(
     data: DataArgument,
     output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (.synthloom).")],
     model: Annotated[str, typer.Option("--model", "-m", help="dcgan, cdcgan, vae or cvae.")] = "cdcgan",
-    epochs: Annotated[int | None, typer.Option("--epochs", help="Training epochs.", min=1)] = None,
+    epochs: EpochsOption = None,
     width: Annotated[
         int | None,
         typer.Option(
@@ -82,9 +86,7 @@ def fit_command(
             min=1,
         ),
     ] = None,
-    device: Annotated[
-        str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda.")
-    ] = "auto",
+    device: DeviceOption = "auto",
     max_minutes: MaxMinutesOption = None,
     holdout: HoldoutOption = DEFAULT_HOLDOUT,
     seed: SeedOption = 0,
@@ -101,12 +103,7 @@ def fit_command(
     check_outputs(None, output, inputs=(data,))  # refused before minutes of training, not after
     cls = _image_model_class(model)
     params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
-    if epochs is not None:
-        params["epochs"] = epochs
-    if width is not None:
-        params["width"] = width
-    if max_minutes is not None:
-        params["max_minutes"] = max_minutes
+    params.update(given_settings(epochs=epochs, width=width, max_minutes=max_minutes))
     generator = cls(**params)
     found, split = _training_images(data, holdout, generator)
     labels = found.named_labels() if generator.conditional else None  # a folder's classes keep their names
@@ -114,9 +111,7 @@ def fit_command(
     generator.fit(found.images, labels)
     generator.training_split_ = split
     generator.save(output)
-    last = generator.loss_history_[-1]
-    shown = "  ".join(f"{k}={v:.3f}" for k, v in last.items() if k != "epoch")
-    console.print(f"saved {model} model to {output} (last epoch: {shown})")
+    console.print(f"saved {model} model to {output} (last epoch: {last_epoch(generator.loss_history_)})")
 
 
 def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, dict[str, Any]]:
