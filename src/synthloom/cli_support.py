@@ -113,14 +113,13 @@ def bundled_kind(source: str) -> str | None:
 def read_image_source(source: str) -> Any:
     """``read_images(source)``, with a bundled table refused in the command line's words: the library's
     refusal advises ``load(name)``, a Python call that means nothing at a shell prompt."""
-    from synthloom import datasets
     from synthloom.data.images import read_images
+    from synthloom.datasets._registry import names
 
     if bundled_kind(source) == "table":
-        image_sets = ", ".join(info.name for info in datasets.list() if info.kind == "images")
         raise ConfigError(
             f"{source!r} is a table, not images (`synthloom fit {source}` learns it); image data sets: "
-            f"{image_sets}"
+            f"{', '.join(names('images'))}"
         )
     return read_images(source)
 
@@ -136,14 +135,14 @@ def load_input(source: str, encoding: str = "utf-8") -> Any:
     """A CSV/Parquet path, or the name of a bundled data set (a name without a file extension)."""
     from synthloom import datasets
     from synthloom.data.io import read_table
+    from synthloom.datasets._registry import names
 
     if bundled_kind(source) is not None:
         return datasets.load(source)
     if not Path(source).suffix and not Path(source).exists():  # a misspelt bundled name, most likely
-        tables = ", ".join(info.name for info in datasets.list() if info.kind == "table")
         raise DataError(
             f"{source}: no such file or folder, and no bundled data set of that name; give a .csv or "
-            f".parquet file, or one of: {tables}"
+            f".parquet file, or one of: {', '.join(names('table'))}"
         )
     return read_table(source, encoding=encoding)
 

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from synthloom import datasets
 from synthloom.data.io import check_writable, write_table
+from synthloom.datasets._registry import names
 from synthloom.errors import ConfigError
 from synthloom.metrics.evaluate import evaluate
 from synthloom.registry import table_model_class, target_params
@@ -49,7 +50,7 @@ def run_demo(
     """
     info = datasets.info(dataset)
     if info.kind != "table":
-        tables = ", ".join(i.name for i in datasets.list() if i.kind == "table")
+        tables = ", ".join(names("table"))
         raise ConfigError(f"{dataset!r} is an image data set; the demo needs a table: {tables}")
     generator_class = table_model_class(model)  # an image generator is refused before the data is read
     check_writable(out, folder=True)  # refused before minutes of fitting, not after

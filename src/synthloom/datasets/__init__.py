@@ -105,8 +105,7 @@ def load_images(name: str) -> tuple[np.ndarray, np.ndarray]:
     """
     found = entry(name)
     if found.images is None:
-        image_sets = [n for n in names() if entry(n).images is not None]
         raise ConfigError(
-            f"{name!r} is a table: use load({name!r}); image data sets: {', '.join(image_sets)}"
+            f"{name!r} is a table: use load({name!r}); image data sets: {', '.join(names('images'))}"
         )
     return found.images()

@@ -153,9 +153,10 @@ _ENTRIES = (
 _REGISTRY: dict[str, _Entry] = {entry.info.name: entry for entry in _ENTRIES}
 
 
-def names() -> list[str]:
-    """Registered names, in registration order."""
-    return list(_REGISTRY)
+def names(kind: str | None = None) -> list[str]:
+    """Registered names, in registration order; only those of ``kind`` ("table" or "images") if given,
+    the list a refusal offers instead."""
+    return [name for name, found in _REGISTRY.items() if kind is None or found.info.kind == kind]
 
 
 def entry(name: str) -> _Entry:
