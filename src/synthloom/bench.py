@@ -54,6 +54,7 @@ from rich.table import Table
 from sklearn.model_selection import train_test_split
 
 from synthloom import datasets
+from synthloom.bench_defaults import DEFAULT_EPOCHS
 from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, write_table
 from synthloom.data.metadata import DISCRETE_KINDS, Metadata, as_labels
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
@@ -61,11 +62,6 @@ from synthloom.registry import model_class, target_params
 
 DEFAULT_MODELS = ("ctgan", "tvae", "ddpm")
 DEFAULT_DATASETS = ("adult", "default", "loans")
-# Epochs when --epochs is not given. With 10,000 rows per data set (7,000 to train) the nine runs of the
-# default models x data sets took 823 s in all (one thread per run, 2 shared cores; loans' ctgan and ddpm
-# 3 minutes each, every other run under 1.5), inside the 30-minute target with room for slower machines.
-# Each runs shorter than its default (ctgan and tvae: 300 epochs; ddpm: 20,000 steps, 741 epochs here).
-DEFAULT_EPOCHS = {"ctgan": 50, "tvae": 100, "ddpm": 200, "sdv-ctgan": 50, "sdv-tvae": 100}
 DEFAULT_ROWS = 10_000  # real rows kept per data set (train + test); None or 0 keeps every row
 DEFAULT_MAX_MINUTES = 4.0
 TEST_SHARE = 0.3

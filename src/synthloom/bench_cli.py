@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
+from synthloom.bench_defaults import DEFAULT_EPOCHS
 from synthloom.cli_support import SeedOption, console, user_errors
 from synthloom.errors import ConfigError
 
-_DEFAULTS = "default per generator: ctgan 50, tvae 100, ddpm 200"
+_DEFAULTS = "default per generator: " + ", ".join(f"{name} {count}" for name, count in DEFAULT_EPOCHS.items())
 
 
 def _names(text: str, what: str) -> list[str]:
