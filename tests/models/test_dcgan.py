@@ -143,15 +143,19 @@ def test_nan_loss_stops_with_advice(monkeypatch, zeros_and_ones) -> None:
         DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
 
 
-def test_a_diverged_refit_leaves_the_model_unfitted(monkeypatch, tmp_path, zeros_and_ones) -> None:
+def test_a_diverged_refit_leaves_the_model_as_it_was(monkeypatch, tmp_path, zeros_and_ones) -> None:
+    """A diverged refit kept the last history beside NaN networks: NaN images and an unloadable file."""
     model = DCGAN(**TINY, random_state=0).fit(zeros_and_ones[0][:32])
+    before = model.sample(2, random_state=1)
     monkeypatch.setattr(DCGAN, "_train_step", lambda self, x, y: {"d_loss": float("nan"), "g_loss": 1.0})
     with pytest.raises(TrainingDivergedError):
         model.fit(zeros_and_ones[0][:32])
-    with pytest.raises(NotFittedError):  # its networks are NaN: no NaN images, no unloadable file
-        model.sample(2)
-    with pytest.raises(NotFittedError):
-        model.save(tmp_path / "nan.synthloom")
+    np.testing.assert_array_equal(model.sample(2, random_state=1), before)  # the fitted model, not NaN
+    fresh = DCGAN(**TINY, random_state=0)
+    with pytest.raises(TrainingDivergedError):
+        fresh.fit(zeros_and_ones[0][:32])
+    with pytest.raises(NotFittedError):  # a first fit that diverged: no NaN images, no unloadable file
+        fresh.save(tmp_path / "nan.synthloom")
 
 
 def test_discriminator_winning_outright_warns(monkeypatch, zeros_and_ones) -> None:

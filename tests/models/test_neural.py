@@ -154,18 +154,47 @@ def test_a_fit_refused_for_its_settings_leaves_the_model_as_it_was(default_frame
         refused.sample(3)
     model = get_model("tvae", epochs=1, random_state=0, **SMALL).fit(default_frame)
     before = model.sample(20, random_state=1)
+    fitted_batch = model.batch_size
     model.set_params(batch_size=0)
     with pytest.raises(ConfigError, match="batch_size"):  # other data: a new encoding, old networks
         model.fit(default_frame.assign(extra=default_frame["student"] + "!"))
+    with pytest.raises(ConfigError, match=rf"settings changed since .* \(batch_size: {fitted_batch} -> 0\)"):
+        model.sample(3)  # the setting it asked for is not the one its networks were fitted with
+    model.set_params(batch_size=fitted_batch)
     pd.testing.assert_frame_equal(model.sample(20, random_state=1), before)
 
 
-def test_a_refit_that_fails_on_its_data_leaves_the_model_unfitted(default_frame):
+def test_a_refit_that_fails_on_its_data_leaves_the_model_as_it_was(default_frame, tmp_path):
     """A refit refused part-way (a ddpm target that holds numbers, found once the new encoding was learned)
-    left the new encoding beside the old networks, and the model still sampled from the mix."""
+    left the new encoding beside the old networks, and the model sampled from the mix."""
     model = get_model("ddpm", epochs=1, batch_size=100, hidden_width=32, random_state=0).fit(default_frame)
+    before = model.sample(20, random_state=1)
     model.set_params(target="balance")
     with pytest.raises(ConfigError, match="target 'balance' holds numbers"):
         model.fit(default_frame)
-    with pytest.raises(NotFittedError):
+    with pytest.raises(ConfigError, match=r"\(target: None -> 'balance'\); fit it again, or set them back"):
         model.sample(3)
+    model.set_params(target=None)
+    pd.testing.assert_frame_equal(model.sample(20, random_state=1), before)
+    pd.testing.assert_frame_equal(
+        load(model.save(tmp_path / "m.synthloom")).sample(20, random_state=1), before
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [("ctgan", {"pac": 5}), ("ctgan", {"embedding_dim": 64}), ("tvae", {"hidden_width": 16})],
+)
+def test_a_fitted_model_whose_settings_changed_is_not_sampled_or_saved(name, change, default_frame, tmp_path):
+    """set_params(pac=5) after a fit, then save: the file held pac=5 beside weights shaped by pac=10, and
+    loading it failed ("corrupt"); sampling after set_params(embedding_dim=64) failed with a torch shape
+    error. Settings that only steer a draw may change."""
+    model = get_model(name, epochs=1, random_state=0, **SMALL).fit(default_frame)
+    model.set_params(**change)
+    with pytest.raises(ConfigError, match="settings changed since this model was fitted"):
+        model.sample(3)
+    with pytest.raises(ConfigError, match="settings changed since this model was fitted"):
+        model.save(tmp_path / "m.synthloom")
+    assert not (tmp_path / "m.synthloom").exists()
+    model.set_params(**{**model.fitted_params_, "precision": "float32", "verbose": True, "random_state": 3})
+    assert len(load(model.save(tmp_path / "m.synthloom")).sample(3)) == 3

@@ -72,9 +72,27 @@ def check_row_count(n: Any, what: str = "row count") -> int:
 _NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
+@contextmanager
+def kept_on_failure(model: Any) -> Iterator[None]:
+    """A fit that fails (an error, a diverged loss, Ctrl-C) leaves ``model`` as it was: fitted as before,
+    or unfitted. Part-way, a refit would pair its new encoding with the old weights, or lose the old model
+    for a new one that does not exist."""
+    before = dict(vars(model))
+    try:
+        yield
+    except BaseException:
+        vars(model).clear()
+        vars(model).update(before)
+        raise
+
+
 class HyperParameters:
     """scikit-learn's parameter protocol: the constructor's arguments are the hyper-parameters, read by
     ``get_params`` and changed by ``set_params``, so ``sklearn.base.clone`` and grid searches work."""
+
+    # settings a fitted model may change: they steer how it draws (or reports), not what it learned (the
+    # seed it learned with is kept apart, as ``seed_``)
+    runtime_settings: ClassVar[frozenset[str]] = frozenset({"precision", "device", "verbose", "random_state"})
 
     @classmethod
     def param_names(cls) -> list[str]:
@@ -100,6 +118,33 @@ class HyperParameters:
         for name, value in params.items():
             setattr(self, name, value)
         return self
+
+    def _forget_settings(self) -> None:
+        """Drop the last fit's settings at the start of a refit, whose new ones nothing may be checked
+        against until it ends."""
+        vars(self).pop("fitted_params_", None)
+
+    def _remember_settings(self) -> None:
+        """Keep the settings a fit used (``fitted_params_``), which its weights and file depend on."""
+        self.fitted_params_ = self.get_params()
+
+    def _check_settings_unchanged(self) -> None:
+        """Refuse to sample or save a fitted model whose settings changed since (``set_params(pac=5)``
+        without a refit): its weights were shaped by the old ones (a torch shape error while sampling, a
+        file that does not load). Settings that steer only the draw (``runtime_settings``) may change."""
+        fitted = getattr(self, "fitted_params_", {})
+        changed = {
+            name: old
+            for name, old in fitted.items()
+            if name not in self.runtime_settings and getattr(self, name) != old
+        }
+        if changed:
+            shown = ", ".join(f"{name}: {old!r} -> {getattr(self, name)!r}" for name, old in changed.items())
+            back = ", ".join(f"{name}={old!r}" for name, old in changed.items())
+            raise ConfigError(
+                f"settings changed since this model was fitted ({shown}); fit it again, or set them back: "
+                f"set_params({back})"
+            )
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
@@ -191,17 +236,15 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         """
         self._validate_training_data(data)
         metadata = as_metadata(metadata)
-        try:
+        with kept_on_failure(self):
+            self._forget_settings()
             self.seed_ = resolve_seed(self.random_state)
             matrix = self._learn_encoding(data, metadata, constraints)
             self.loss_history_: list[dict[str, float]] = []
             self.n_training_rows_ = len(data)
             self._samples_drawn = 0
             self._fit(matrix, np.random.default_rng(self.seed_))
-        except BaseException:
-            # a refit that fails part-way would pair the new encoding with the old weights: unfitted instead
-            self.__dict__.pop("transformer_", None)
-            raise
+            self._remember_settings()
         return self
 
     def _learn_encoding(
@@ -400,6 +443,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
     def _check_fitted(self) -> None:
         if not hasattr(self, "transformer_"):
             raise NotFittedError(f"this {self.model_name} model is not fitted yet; call fit(data) first")
+        self._check_settings_unchanged()
 
     # -- persistence --------------------------------------------------------------------------------------
     @abstractmethod
@@ -494,6 +538,7 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
         model.loss_history_ = list(description.get("loss_history", []))
         model._samples_drawn = 0
         model._restore(tensors, description["extra"])
+        model._remember_settings()
         # a description that does not fit its weights fails here, not at the user's first sample; a seeded
         # draw leaves the model's own sequence of draws where it was
         model._decode(model._sample(2, np.random.default_rng(0)), 0, first_row=0)

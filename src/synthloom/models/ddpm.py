@@ -170,6 +170,7 @@ class TabDDPM(NeuralGenerator):
 
     numeric_encoding = "spikes"
     epochs_may_be_none = True  # None: TRAINING_STEPS steps
+    runtime_settings = NeuralGenerator.runtime_settings | {"sample_steps", "eta"}  # the sampler's own
 
     def __init__(
         self,

@@ -72,6 +72,7 @@ from synthloom.metrics.anomaly import threshold_at_fpr
 from synthloom.models.base import (
     HyperParameters,
     build_to_fit,
+    kept_on_failure,
     load_module_tensors,
     model_file_errors,
     module_tensors,
@@ -344,6 +345,7 @@ class GANomaly(HyperParameters):
     """
 
     model_name: ClassVar[str] = "ganomaly"
+    runtime_settings = HyperParameters.runtime_settings | {"scoring"}  # a fitted detector scores either way
 
     def __init__(
         self,
@@ -411,26 +413,28 @@ class GANomaly(HyperParameters):
                 as a dict, as ``BaseGenerator.fit`` takes).
         """
         self._check_params()
-        self._forget()
-        self.seed_ = resolve_seed(self.random_state)
-        self.device_ = resolve_device(self.device)
-        self.data_kind_ = "table" if isinstance(data, pd.DataFrame) else "image"
-        x = self._learn_table(data, metadata) if self.data_kind_ == "table" else self._learn_images(data)
-        if len(x) < MIN_SAMPLES:
-            raise DataError(f"GANomaly needs at least {MIN_SAMPLES} normal samples, got {len(x)}")
-        self.n_training_samples_ = len(x)
-        order = np.random.default_rng(self.seed_).permutation(len(x))
-        n_valid = max(MIN_SAMPLES // 2, round(self.validation_share * len(x)))
-        train = x[torch.from_numpy(order[n_valid:])]
-        self.trainers_, self.loss_history_ = [], []
-        for member in range(self.members):
-            with seeded(_member_seed(self.seed_, member), self.device_):
-                trainer = self._build()
-                self.loss_history_ += self._train(trainer, train)
-            trainer.use_average()
-            self.trainers_.append(trainer)
-        self._remember(train[:MEMORY_SIZE])
-        self._calibrate(x[torch.from_numpy(order[:n_valid])])
+        with kept_on_failure(self):  # a refit that fails leaves the detector as it was
+            self._forget()
+            self.seed_ = resolve_seed(self.random_state)
+            self.device_ = resolve_device(self.device)
+            self.data_kind_ = "table" if isinstance(data, pd.DataFrame) else "image"
+            x = self._learn_table(data, metadata) if self.data_kind_ == "table" else self._learn_images(data)
+            if len(x) < MIN_SAMPLES:
+                raise DataError(f"GANomaly needs at least {MIN_SAMPLES} normal samples, got {len(x)}")
+            self.n_training_samples_ = len(x)
+            order = np.random.default_rng(self.seed_).permutation(len(x))
+            n_valid = max(MIN_SAMPLES // 2, round(self.validation_share * len(x)))
+            train = x[torch.from_numpy(order[n_valid:])]
+            self.trainers_, self.loss_history_ = [], []
+            for member in range(self.members):
+                with seeded(_member_seed(self.seed_, member), self.device_):
+                    trainer = self._build()
+                    self.loss_history_ += self._train(trainer, train)
+                trainer.use_average()
+                self.trainers_.append(trainer)
+            self._remember(train[:MEMORY_SIZE])
+            self._calibrate(x[torch.from_numpy(order[:n_valid])])
+            self._remember_settings()
         return self
 
     def _forget(self) -> None:
@@ -814,6 +818,7 @@ class GANomaly(HyperParameters):
     def _check_fitted(self) -> None:
         if not hasattr(self, "validation_scores_"):
             raise NotFittedError("this GANomaly detector is not fitted yet; call fit(normal_data) first")
+        self._check_settings_unchanged()
 
     # -- files --------------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
@@ -872,6 +877,7 @@ class GANomaly(HyperParameters):
         model.n_training_samples_ = int(description["n_training_samples"])
         model.score_stats_ = {k: [float(v) for v in pair] for k, pair in description["score_stats"].items()}
         model.loss_history_ = list(description["loss_history"])
+        model._remember_settings()
         if model.data_kind_ == "table":
             model.transformer_ = TableTransformer.from_state(description["transformer"])
             # files written before datetimes were hours and weekdays: the input columns are the transformer's

@@ -33,6 +33,7 @@ from synthloom.models.base import (
     SeededSampling,
     build_to_fit,
     check_row_count,
+    kept_on_failure,
     load_module_tensors,
     model_file_errors,
     module_tensors,
@@ -204,26 +205,26 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
                 f"conditional {self.model_name} needs labels: fit(images, labels), or images in a "
                 "sub-folder per class (or an .npz with labels)"
             )
-        # unfitted from here until training ends: a refit that fails (a diverged one has NaN networks)
-        # must not leave the previous history making the model look fitted, to sample and save
-        self.__dict__.pop("loss_history_", None)
-        self.seed_ = resolve_seed(self.random_state)
-        self.device_ = resolve_device(self.device)
-        self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
-        self.layout_ = array_layout(np.asarray(images))  # sampling gives images back in it
-        self.size_ = _padded_side(self.side_)
-        codes = self._learn_classes(y if self.conditional else None)
-        self.n_training_images_ = len(x)
-        self.training_split_ = None  # set by `image fit`: the hold-out split these images came from
-        self._samples_drawn = 0
-        with distributed.process_group(self.device_):  # under torchrun: data-parallel, as tabular models
-            distributed.check_supported(self)
-            self.device_ = distributed.rank_device(self.device_)
-            x, codes = distributed.shard(x), distributed.shard(codes)  # this rank's images
-            with seeded(self.seed_, self.device_):
-                self._build()
-                with distributed.data_parallel(self.seed_, self, self._modules().values()):
-                    self.loss_history_ = self._run(self._to_tensor(x), codes)
+        with kept_on_failure(self):  # a refit that fails (diverges) leaves the model as it was
+            self._forget_settings()
+            self.seed_ = resolve_seed(self.random_state)
+            self.device_ = resolve_device(self.device)
+            self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
+            self.layout_ = array_layout(np.asarray(images))  # sampling gives images back in it
+            self.size_ = _padded_side(self.side_)
+            codes = self._learn_classes(y if self.conditional else None)
+            self.n_training_images_ = len(x)
+            self.training_split_ = None  # set by `image fit`: the hold-out split these images came from
+            self._samples_drawn = 0
+            with distributed.process_group(self.device_):  # under torchrun: data-parallel, as tabular models
+                distributed.check_supported(self)
+                self.device_ = distributed.rank_device(self.device_)
+                x, codes = distributed.shard(x), distributed.shard(codes)  # this rank's images
+                with seeded(self.seed_, self.device_):
+                    self._build()
+                    with distributed.data_parallel(self.seed_, self, self._modules().values()):
+                        self.loss_history_ = self._run(self._to_tensor(x), codes)
+            self._remember_settings()
         message = self._collapse_message()
         if message is not None:
             warnings.warn(message, CollapseWarning, stacklevel=2)
@@ -342,6 +343,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
     def _check_fitted(self) -> None:
         if not hasattr(self, "loss_history_"):
             raise NotFittedError(f"this {self.model_name} model is not fitted yet; call fit(images) first")
+        self._check_settings_unchanged()
 
     # -- persistence --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
@@ -380,6 +382,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
         model.classes_ = _class_list(image["classes"])
         model.class_weights_ = [float(w) for w in image["class_weights"]]
         model.loss_history_ = list(description["loss_history"])
+        model._remember_settings()
         model.training_split_ = image.get("training_split")  # None in files written before it was kept
         model._samples_drawn = 0
         model.device_ = loading_device(model.device)

@@ -26,10 +26,10 @@ import torch
 from synthloom.data.encoders import Span
 from synthloom.data.metadata import Metadata, as_metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
-from synthloom.errors import TrainingDivergedError
 from synthloom.models.base import (
     BaseGenerator,
     build_to_fit,
+    kept_on_failure,
     load_module_tensors,
     module_tensors,
     resolve_seed,
@@ -152,23 +152,35 @@ class NeuralGenerator(BaseGenerator):
         self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
             distributed.check_supported(self)
-            stream = TableStream(path, chunk_rows, encoding)
-            self.seed_ = resolve_seed(self.random_state)
-            rng = np.random.default_rng(self.seed_)
-            sample = stream.sample(sample_rows, rng)
-            self._validate_training_data(sample)
-            matrix = self._learn_encoding(sample, as_metadata(metadata), constraints)
-            self.loss_history_ = []
-            self.n_training_rows_ = stream.count_rows()
-            self._samples_drawn = 0
-            _, validation = self._split_validation(matrix, rng)
-            # sampling follows the category frequencies of the uniform sample
-            frequencies = ConditionalSampler.from_matrix(torch.from_numpy(matrix), self.transformer_.spans)
-            counts = frequencies.counts if frequencies.spans else None
-            del sample, matrix, frequencies  # only one chunk at a time from here on
-            chunks = self._encoded_chunks(stream)
-            self._train(next(chunks), self.n_training_rows_, validation, chunks, counts)
+            with kept_on_failure(self):
+                self._fit_stream(TableStream(path, chunk_rows, encoding), metadata, constraints, sample_rows)
         return self
+
+    def _fit_stream(
+        self,
+        stream: TableStream,
+        metadata: Metadata | Mapping[str, Any] | None,
+        constraints: Sequence[Any | Mapping[str, Any]] | None,
+        sample_rows: int,
+    ) -> None:
+        """``fit_file``'s work on an opened ``stream``: the encoding from a uniform sample, then training."""
+        self._forget_settings()
+        self.seed_ = resolve_seed(self.random_state)
+        rng = np.random.default_rng(self.seed_)
+        sample = stream.sample(sample_rows, rng)
+        self._validate_training_data(sample)
+        matrix = self._learn_encoding(sample, as_metadata(metadata), constraints)
+        self.loss_history_ = []
+        self.n_training_rows_ = stream.count_rows()
+        self._samples_drawn = 0
+        _, validation = self._split_validation(matrix, rng)
+        # sampling follows the category frequencies of the uniform sample
+        frequencies = ConditionalSampler.from_matrix(torch.from_numpy(matrix), self.transformer_.spans)
+        counts = frequencies.counts if frequencies.spans else None
+        del sample, matrix, frequencies  # only one chunk at a time from here on
+        chunks = self._encoded_chunks(stream)
+        self._train(next(chunks), self.n_training_rows_, validation, chunks, counts)
+        self._remember_settings()
 
     def _encoded_chunks(self, stream: TableStream) -> Iterator[np.ndarray]:
         """The file's chunks encoded, pass after pass (no reference kept to a chunk once handed over)."""
@@ -216,20 +228,17 @@ class NeuralGenerator(BaseGenerator):
             self._build()  # the same initial weights on every rank
             # an epoch is one pass over every row, whatever the chunks and the number of processes
             self._steps_per_epoch = max(1, n_rows // distributed.world_size() // self._batch_rows())
+            # a diverged run raises: the fit (kept_on_failure) leaves no NaN weights to sample or save
             with distributed.data_parallel(self.seed_, self, self._modules().values()):
-                try:
-                    self.loss_history_ = run_epochs(
-                        self._step_function(chunks),
-                        epochs=self._planned_epochs(),
-                        steps_per_epoch=self._steps_per_epoch,
-                        description=f"training {self.model_name}",
-                        max_minutes=self.max_minutes,
-                        early_stopping=self._early_stopping(validation),
-                        verbose=self.verbose and distributed.is_main_process(),
-                    )
-                except TrainingDivergedError:
-                    del self.transformer_, self.data_  # unfitted again: NaN weights must not sample or save
-                    raise
+                self.loss_history_ = run_epochs(
+                    self._step_function(chunks),
+                    epochs=self._planned_epochs(),
+                    steps_per_epoch=self._steps_per_epoch,
+                    description=f"training {self.model_name}",
+                    max_minutes=self.max_minutes,
+                    early_stopping=self._early_stopping(validation),
+                    verbose=self.verbose and distributed.is_main_process(),
+                )
         if counts is not None or distributed.is_distributed():
             if counts is None and self.sampler_.spans:
                 counts = distributed.sum_over_ranks(self.sampler_.counts)  # every rank's shard counted
