@@ -164,6 +164,29 @@ def test_a_one_hot_column_takes_any_spelling_of_a_boolean(accounts):
         assert model.sample(20, conditions={"plus": asked}, random_state=0)["plus"].all()
 
 
+@pytest.mark.parametrize(("one", "zero"), [("TRUE", "FALSE"), ("true", "false")])
+def test_one_hot_flags_written_as_text_are_read_and_written_in_their_spelling(accounts, one, zero, tmp_path):
+    """A CSV's "TRUE" / "FALSE" flags (kept as text) were read as no number at all, so the rule was
+    refused as "broken by every real row" though each row had one TRUE."""
+    flags = accounts[["basic", "plus", "pro"]].replace({1: one, 0: zero}).astype(object)
+    frame = pd.concat([accounts[["balance"]], flags], axis=1)
+    model = fit_quietly("copula", frame, [OneHot(["basic", "plus", "pro"])])
+    model.save(tmp_path / "m.synthloom")
+    for fitted in (model, load(tmp_path / "m.synthloom")):
+        fake = fitted.sample(200, random_state=0)
+        assert set(np.unique(fake[["basic", "plus", "pro"]].to_numpy())) == {one, zero}
+        assert ((fake[["basic", "plus", "pro"]] == one).sum(axis=1) == 1).all()
+        asked = fitted.sample(20, conditions={"pro": True}, random_state=0)
+        assert (asked["pro"] == one).all()
+    # a model file written before the spellings were kept writes 0 / 1, as it did
+    state = model.constraints_.to_state()
+    del state["rules"][0]["state"]["spellings"]
+    older = ConstraintSet.from_state(state, model.metadata_).rules_[0]
+    decoded = pd.DataFrame({older.hidden: ["plus", "pro"]})
+    older.decode(decoded)
+    assert decoded["plus"].tolist() == [1, 0]
+
+
 def test_a_missing_value_can_be_asked_of_a_column_a_rule_re_encodes(accounts):
     """``None`` on an inequality's high side was "give a numeric condition as a range"; NaN on a fixed
     combination's column was refused, while the text "None" matched the missing values."""

@@ -740,9 +740,10 @@ class OneHot(_Group):
             if kind in (ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
                 raise ConfigError(f"rule {self.name!r}: column {column!r} is {kind.value}, not 0/1")
         self.dtypes_ = [str(data[c].dtype) for c in self.group]
+        self.spellings_ = _flag_spellings([data[c] for c in self.group])
 
     def _ones(self, frame: pd.DataFrame) -> np.ndarray:
-        values = np.column_stack([to_float(frame[c], c, warn=False) for c in self.group])  # (N, k)
+        values = np.column_stack([_flag_numbers(frame[c], c) for c in self.group])  # (N, k)
         return np.nan_to_num(values, nan=0.0)
 
     def encode(self, data: pd.DataFrame) -> pd.Series:
@@ -752,8 +753,12 @@ class OneHot(_Group):
 
     def decode(self, frame: pd.DataFrame) -> None:
         chosen = frame[self.hidden].astype(str).to_numpy()
-        for column, dtype in zip(self.group, self.dtypes_, strict=True):
-            frame[column] = _cast(pd.Series((chosen == column).astype(np.int64), name=column), dtype)
+        for column, dtype, spelling in zip(self.group, self.dtypes_, self.spellings_, strict=True):
+            ones = chosen == column
+            if spelling is not None:  # flags the table writes as text ("TRUE" / "FALSE"): as it writes them
+                frame[column] = _cast(pd.Series(np.where(ones, *spelling), name=column, dtype=object), dtype)
+            else:
+                frame[column] = _cast(pd.Series(ones.astype(np.int64), name=column), dtype)
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
         return (self._ones(frame) == 1).sum(axis=1) == 1
@@ -762,14 +767,82 @@ class OneHot(_Group):
         chosen = as_boolean(value)
         if not isinstance(chosen, bool):
             raise ConditionError(f"column {column!r} is one-hot: condition it on 0 or 1, not {value!r}")
+        spelling = self.spellings_[self.group.index(column)]
+        if spelling is not None:  # sampled flags are written as the table writes them ("TRUE")
+            return ValueCondition(column, spelling[0] if chosen else spelling[1])
         # 1 / 0 equals the column's level whatever its dtype (True, 1.0, "1"); "true" equals none of them
         return ValueCondition(column, int(chosen))
 
     def state(self) -> dict[str, Any]:
-        return {"dtypes": self.dtypes_}
+        return {"dtypes": self.dtypes_, "spellings": self.spellings_}
 
     def restore(self, state: dict[str, Any]) -> None:
         self.dtypes_ = list(state["dtypes"])
+        # files written before the spellings were kept: flags written as 0 / 1 in the column's dtype
+        spellings = state.get("spellings") or [None] * len(self.dtypes_)
+        self.spellings_ = [None if pair is None else (str(pair[0]), str(pair[1])) for pair in spellings]
+
+
+def _flag_numbers(series: pd.Series, name: str) -> np.ndarray:
+    """A one-hot column's flags as numbers: 0/1, booleans, and booleans written as text ("TRUE", "false",
+    as a CSV writes them, which ``to_float`` cannot read: every real row then looked flagless)."""
+    numbers = to_float(series, name, warn=False)
+    unread = np.isnan(numbers) & series.notna().to_numpy()
+    if unread.any():
+        flags = [as_boolean(value) for value in series[unread]]
+        numbers[unread] = [float(flag) if isinstance(flag, bool) else np.nan for flag in flags]
+    return numbers
+
+
+# the other spelling of a flag a column writes one way only (a column that is never 1, or always)
+_FLAG_PAIRS = {"true": "false", "1": "0", "1.0": "0.0"}
+
+
+def _flag_spellings(columns: list[pd.Series]) -> list[tuple[str, str] | None]:
+    """Per column, the texts it writes for 1 and 0 ("TRUE", "FALSE"), or None for columns that are not
+    text (numbers, booleans: written back as 0/1 in their dtype). A column writing only one of them takes
+    the other from the group's other columns, else from that one's case ("TRUE": "FALSE")."""
+    seen: list[dict[bool, str]] = []
+    for series in columns:
+        texts = series.dropna()
+        if texts.empty or not all(isinstance(value, str) for value in texts):
+            seen.append({})
+            continue
+        counts = texts.value_counts()
+        spelt: dict[bool, str] = {}
+        for text in counts.index:  # most written first
+            flag = as_boolean(text)
+            if isinstance(flag, bool):
+                spelt.setdefault(flag, str(text))
+        seen.append(spelt if spelt else {})
+    pooled: dict[bool, str] = {}
+    for spelt in seen:
+        for flag, text in spelt.items():
+            pooled.setdefault(flag, text)
+    spellings: list[tuple[str, str] | None] = []
+    for spelt in seen:
+        if not spelt:
+            spellings.append(None)
+            continue
+        one = spelt.get(True, pooled.get(True))
+        zero = spelt.get(False, pooled.get(False))
+        if one is None and zero is not None:
+            one = _other_spelling(zero, {v: k for k, v in _FLAG_PAIRS.items()})
+        if zero is None and one is not None:
+            zero = _other_spelling(one, _FLAG_PAIRS)
+        spellings.append((one, zero) if one is not None and zero is not None else None)
+    return spellings
+
+
+def _other_spelling(text: str, pairs: dict[str, str]) -> str | None:
+    """The opposite flag of ``text`` in its case ("TRUE" -> "FALSE", "True" -> "False")."""
+    word = text.strip()
+    other = pairs.get(word.lower())
+    if other is None:
+        return None
+    if word.isupper():
+        return other.upper()
+    return other.capitalize() if word[:1].isupper() else other
 
 
 class Predicate(Constraint):
