@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import math
 import warnings
@@ -79,6 +80,8 @@ OPEN_ENDS = 5
 # ... and lie further above the other values than this many times their spread (a top tier of credit
 # limits, $5,000 beside $500 - $2,000, is a value like the others)
 OPEN_END_DISTANCE = 3
+# A repaired inequality's high side takes a gap drawn among this many quantiles of the real gaps.
+GAP_QUANTILES = 21
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
 
@@ -396,11 +399,22 @@ class Inequality(Constraint):
         self.high_edge_spikes_ = [
             bool(rest.size == 0 or np.mean(rest == end) >= EDGE_SPIKE_SHARE) for end in _ends(rest)
         ]
+        self.gap_quantiles_ = self._real_gap_quantiles(data)
         self.open_flag_ = None  # the name of the learned column that marks the open ends
         if self.high_open_ends_ is not None:
             self.open_flag_ = f"{self.high} (open end)"
             while self.open_flag_ in data.columns:
                 self.open_flag_ += "_"
+
+    def _real_gap_quantiles(self, data: pd.DataFrame) -> list[float] | None:
+        """Quantiles of ``high - low`` (in ``high``'s numbers) over the real rows that give both and keep
+        the rule, open ends left out (distances to a far convention, not gaps); None without such rows."""
+        low = self.low_info_.numbers(data[self.low])
+        high = self.high_info_.numbers(data[self.high])
+        kept = ~np.isnan(low) & ~np.isnan(high) & (high >= low) & (self._open_index(high) < 0)
+        if not kept.any():
+            return None
+        return np.quantile(high[kept] - low[kept], np.linspace(0.0, 1.0, GAP_QUANTILES)).tolist()
 
     def _open_index(self, high: np.ndarray) -> np.ndarray:
         """Per value of ``high`` (as numbers), its position among the open ends, or -1."""
@@ -487,13 +501,37 @@ class Inequality(Constraint):
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def repair(self, frame: pd.DataFrame) -> None:
-        """Raise ``high`` to ``low`` in rows that break the rule (in place)."""
+        """Raise ``high`` above ``low`` in rows that break the rule (in place), by a gap drawn among the real
+        gaps (``gap_quantiles_``), kept to ``high``'s grid, levels and real range.
+
+        Raised to ``low`` itself, a table learned apart (``can_transform``) had 14-21% of its rows at
+        ``high == low`` where every real gap was 1.5 days or more. Files written before the gaps were kept
+        raise ``high`` to ``low``, as they did.
+        """
         low = self.low_info_.numbers(frame[self.low])
         high = self.high_info_.numbers(frame[self.high])
         broken = high < low
-        if broken.any():
-            raised = self.high_info_.write(np.where(broken, self.high_info_.up(low), high), self.high)
-            frame[self.high] = frame[self.high].where(~broken, raised)
+        if not broken.any():
+            return
+        lowest = self.high_info_.up(low)  # the least value the rule allows
+        raised = lowest
+        if self.gap_quantiles_ is not None:
+            quantiles = np.asarray(self.gap_quantiles_)
+            # the rows themselves seed the draw: a seeded sample repairs the same way, no global state
+            digest = hashlib.sha256(self.name.encode())
+            digest.update(np.ascontiguousarray(np.stack([low[broken], high[broken]])).tobytes())
+            rng = np.random.default_rng(int.from_bytes(digest.digest()[:8], "little"))
+            drawn = np.zeros(len(low))
+            drawn[broken] = np.interp(
+                rng.random(int(broken.sum())), np.linspace(0, 1, quantiles.size), quantiles
+            )
+            top = self.high_range_[1] if self.high_below_open_ is None else self.high_below_open_
+            raised = np.clip(low + drawn, self.high_range_[0], top)
+            raised = np.maximum(self.high_info_.nearest(raised), lowest)
+            if self.high_levels_ is not None:
+                raised = _nearest_level_above(np.asarray(self.high_levels_), raised, lowest)
+        written = self.high_info_.write(np.where(broken, raised, high), self.high)
+        frame[self.high] = frame[self.high].where(~broken, written)
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
         low = self.low_info_.numbers(frame[self.low])
@@ -528,6 +566,7 @@ class Inequality(Constraint):
             "edge_spikes": self.high_edge_spikes_,
             "gap_unit": self.gap_unit_,
             "gap_whole": self.gap_whole_,
+            "gap_quantiles": self.gap_quantiles_,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -544,6 +583,7 @@ class Inequality(Constraint):
         steps = (self.low_info_.step, self.high_info_.step)
         self.gap_unit_ = float(state.get("gap_unit", max(step or 1.0 for step in steps)))
         self.gap_whole_ = bool(state.get("gap_whole", None not in steps))
+        self.gap_quantiles_ = state.get("gap_quantiles")  # files written before: raised to low, as before
 
 
 def _ends(values: np.ndarray) -> tuple[float, float]:
