@@ -42,6 +42,7 @@ from synthloom.data.encoders import (
     column_dtype_name,
     column_numbers,
     column_zone,
+    fixed_text_decimals,
     is_missing_value,
     numbers_held_as_text,
     on_wall_grid,
@@ -109,12 +110,14 @@ class NumericColumn:
     number_format: str | None = None
     text_zone: str | None = None
     as_text: bool = False
+    text_decimals: int | None = None  # fixed decimals the text writes (``encoders.fixed_text_decimals``)
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
         column = cls(str(spec.kind), spec.datetime_format, column_dtype_name(series))
         column.number_format = spec.number_format
         column.as_text = numbers_held_as_text(series, spec)
+        column.text_decimals = fixed_text_decimals(series) if column.as_text else None
         values = column.numbers(series)
         present = values[~np.isnan(values)]
         if spec.kind == ColumnKind.DATETIME:
@@ -180,7 +183,7 @@ class NumericColumn:
             return NumberFormat.parse(self.number_format).write(values, name)
         series = pd.Series(values, name=name)
         if self.as_text:
-            return numbers_as_text(series, ColumnKind(self.kind))
+            return numbers_as_text(series, ColumnKind(self.kind), self.text_decimals)
         return series if np.isnan(values).any() else _cast(series, self.dtype)
 
 
