@@ -164,6 +164,29 @@ def test_a_one_hot_column_takes_any_spelling_of_a_boolean(accounts):
         assert model.sample(20, conditions={"plus": asked}, random_state=0)["plus"].all()
 
 
+@pytest.mark.parametrize(("one", "zero"), [("TRUE", "FALSE"), ("true", "false")])
+def test_one_hot_flags_written_as_text_are_read_and_written_in_their_spelling(accounts, one, zero, tmp_path):
+    """A CSV's "TRUE" / "FALSE" flags (kept as text) were read as no number at all, so the rule was
+    refused as "broken by every real row" though each row had one TRUE."""
+    flags = accounts[["basic", "plus", "pro"]].replace({1: one, 0: zero}).astype(object)
+    frame = pd.concat([accounts[["balance"]], flags], axis=1)
+    model = fit_quietly("copula", frame, [OneHot(["basic", "plus", "pro"])])
+    model.save(tmp_path / "m.synthloom")
+    for fitted in (model, load(tmp_path / "m.synthloom")):
+        fake = fitted.sample(200, random_state=0)
+        assert set(np.unique(fake[["basic", "plus", "pro"]].to_numpy())) == {one, zero}
+        assert ((fake[["basic", "plus", "pro"]] == one).sum(axis=1) == 1).all()
+        asked = fitted.sample(20, conditions={"pro": True}, random_state=0)
+        assert (asked["pro"] == one).all()
+    # a model file written before the spellings were kept writes 0 / 1, as it did
+    state = model.constraints_.to_state()
+    del state["rules"][0]["state"]["spellings"]
+    older = ConstraintSet.from_state(state, model.metadata_).rules_[0]
+    decoded = pd.DataFrame({older.hidden: ["plus", "pro"]})
+    older.decode(decoded)
+    assert decoded["plus"].tolist() == [1, 0]
+
+
 def test_a_missing_value_can_be_asked_of_a_column_a_rule_re_encodes(accounts):
     """``None`` on an inequality's high side was "give a numeric condition as a range"; NaN on a fixed
     combination's column was refused, while the text "None" matched the missing values."""
@@ -365,6 +388,30 @@ def test_a_rebuilt_high_side_does_not_pile_up_at_its_real_minimum():
     floored["balance"] = np.minimum(floored["balance"], floored["limit"])
     fake = fit_quietly("copula", floored, [Inequality("balance", "limit")]).sample(6000, random_state=0)
     assert (fake["limit"] == 1000).mean() > 0.1  # a real floor: clipped to, as before
+
+
+def test_an_inequality_learned_apart_repairs_rows_with_real_gaps_not_at_zero():
+    """With more than 5% of the starts blank, the two sides are learned apart and a broken row's end was
+    raised to its start: 14-21% of the rows at end == start, where every real stay lasts 2 days or more."""
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 300, 400), unit="D")
+    end = start + pd.to_timedelta(rng.integers(2, 30, 400), unit="D")
+    frame = pd.DataFrame({"start": pd.Series(start).mask(rng.random(400) < 0.15), "end": end})
+    model = fit_quietly("copula", frame, [Inequality("start", "end")])
+    assert not model.constraints_.rules_[0].transformed_
+    fake = model.sample(1000, random_state=0)
+    days = (fake["end"] - fake["start"]).dt.days.dropna()
+    assert (days >= 0).all() and (days == 0).mean() < 0.02  # drawn on the same day by chance: 1%
+    assert (fake["end"] == fake["end"].dt.normalize()).all()  # the end's grid: whole days
+    assert fake["end"].max() <= frame["end"].max()
+    pd.testing.assert_frame_equal(fake, model.sample(1000, random_state=0))  # a seed repairs the same way
+    # a model file written before the gaps were kept raises the end to the start, as it did
+    state = model.constraints_.to_state()
+    del state["rules"][0]["state"]["gap_quantiles"]
+    older = ConstraintSet.from_state(state, model.metadata_).rules_[0]
+    broken = pd.DataFrame({"start": [pd.Timestamp("2021-05-01")], "end": [pd.Timestamp("2021-04-01")]})
+    older.repair(broken)
+    assert broken["end"].iloc[0] == pd.Timestamp("2021-05-01")
 
 
 @pytest.mark.parametrize("blank_share", [0.0, 0.1])

@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import math
 import warnings
@@ -41,6 +42,7 @@ from synthloom.data.encoders import (
     column_dtype_name,
     column_numbers,
     column_zone,
+    fixed_text_decimals,
     is_missing_value,
     numbers_held_as_text,
     on_wall_grid,
@@ -79,6 +81,8 @@ OPEN_ENDS = 5
 # ... and lie further above the other values than this many times their spread (a top tier of credit
 # limits, $5,000 beside $500 - $2,000, is a value like the others)
 OPEN_END_DISTANCE = 3
+# A repaired inequality's high side takes a gap drawn among this many quantiles of the real gaps.
+GAP_QUANTILES = 21
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
 
@@ -106,12 +110,14 @@ class NumericColumn:
     number_format: str | None = None
     text_zone: str | None = None
     as_text: bool = False
+    text_decimals: int | None = None  # fixed decimals the text writes (``encoders.fixed_text_decimals``)
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
         column = cls(str(spec.kind), spec.datetime_format, column_dtype_name(series))
         column.number_format = spec.number_format
         column.as_text = numbers_held_as_text(series, spec)
+        column.text_decimals = fixed_text_decimals(series) if column.as_text else None
         values = column.numbers(series)
         present = values[~np.isnan(values)]
         if spec.kind == ColumnKind.DATETIME:
@@ -177,7 +183,7 @@ class NumericColumn:
             return NumberFormat.parse(self.number_format).write(values, name)
         series = pd.Series(values, name=name)
         if self.as_text:
-            return numbers_as_text(series, ColumnKind(self.kind))
+            return numbers_as_text(series, ColumnKind(self.kind), self.text_decimals)
         return series if np.isnan(values).any() else _cast(series, self.dtype)
 
 
@@ -396,11 +402,22 @@ class Inequality(Constraint):
         self.high_edge_spikes_ = [
             bool(rest.size == 0 or np.mean(rest == end) >= EDGE_SPIKE_SHARE) for end in _ends(rest)
         ]
+        self.gap_quantiles_ = self._real_gap_quantiles(data)
         self.open_flag_ = None  # the name of the learned column that marks the open ends
         if self.high_open_ends_ is not None:
             self.open_flag_ = f"{self.high} (open end)"
             while self.open_flag_ in data.columns:
                 self.open_flag_ += "_"
+
+    def _real_gap_quantiles(self, data: pd.DataFrame) -> list[float] | None:
+        """Quantiles of ``high - low`` (in ``high``'s numbers) over the real rows that give both and keep
+        the rule, open ends left out (distances to a far convention, not gaps); None without such rows."""
+        low = self.low_info_.numbers(data[self.low])
+        high = self.high_info_.numbers(data[self.high])
+        kept = ~np.isnan(low) & ~np.isnan(high) & (high >= low) & (self._open_index(high) < 0)
+        if not kept.any():
+            return None
+        return np.quantile(high[kept] - low[kept], np.linspace(0.0, 1.0, GAP_QUANTILES)).tolist()
 
     def _open_index(self, high: np.ndarray) -> np.ndarray:
         """Per value of ``high`` (as numbers), its position among the open ends, or -1."""
@@ -487,13 +504,37 @@ class Inequality(Constraint):
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def repair(self, frame: pd.DataFrame) -> None:
-        """Raise ``high`` to ``low`` in rows that break the rule (in place)."""
+        """Raise ``high`` above ``low`` in rows that break the rule (in place), by a gap drawn among the real
+        gaps (``gap_quantiles_``), kept to ``high``'s grid, levels and real range.
+
+        Raised to ``low`` itself, a table learned apart (``can_transform``) had 14-21% of its rows at
+        ``high == low`` where every real gap was 1.5 days or more. Files written before the gaps were kept
+        raise ``high`` to ``low``, as they did.
+        """
         low = self.low_info_.numbers(frame[self.low])
         high = self.high_info_.numbers(frame[self.high])
         broken = high < low
-        if broken.any():
-            raised = self.high_info_.write(np.where(broken, self.high_info_.up(low), high), self.high)
-            frame[self.high] = frame[self.high].where(~broken, raised)
+        if not broken.any():
+            return
+        lowest = self.high_info_.up(low)  # the least value the rule allows
+        raised = lowest
+        if self.gap_quantiles_ is not None:
+            quantiles = np.asarray(self.gap_quantiles_)
+            # the rows themselves seed the draw: a seeded sample repairs the same way, no global state
+            digest = hashlib.sha256(self.name.encode())
+            digest.update(np.ascontiguousarray(np.stack([low[broken], high[broken]])).tobytes())
+            rng = np.random.default_rng(int.from_bytes(digest.digest()[:8], "little"))
+            drawn = np.zeros(len(low))
+            drawn[broken] = np.interp(
+                rng.random(int(broken.sum())), np.linspace(0, 1, quantiles.size), quantiles
+            )
+            top = self.high_range_[1] if self.high_below_open_ is None else self.high_below_open_
+            raised = np.clip(low + drawn, self.high_range_[0], top)
+            raised = np.maximum(self.high_info_.nearest(raised), lowest)
+            if self.high_levels_ is not None:
+                raised = _nearest_level_above(np.asarray(self.high_levels_), raised, lowest)
+        written = self.high_info_.write(np.where(broken, raised, high), self.high)
+        frame[self.high] = frame[self.high].where(~broken, written)
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
         low = self.low_info_.numbers(frame[self.low])
@@ -528,6 +569,7 @@ class Inequality(Constraint):
             "edge_spikes": self.high_edge_spikes_,
             "gap_unit": self.gap_unit_,
             "gap_whole": self.gap_whole_,
+            "gap_quantiles": self.gap_quantiles_,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -544,6 +586,7 @@ class Inequality(Constraint):
         steps = (self.low_info_.step, self.high_info_.step)
         self.gap_unit_ = float(state.get("gap_unit", max(step or 1.0 for step in steps)))
         self.gap_whole_ = bool(state.get("gap_whole", None not in steps))
+        self.gap_quantiles_ = state.get("gap_quantiles")  # files written before: raised to low, as before
 
 
 def _ends(values: np.ndarray) -> tuple[float, float]:
@@ -740,9 +783,10 @@ class OneHot(_Group):
             if kind in (ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
                 raise ConfigError(f"rule {self.name!r}: column {column!r} is {kind.value}, not 0/1")
         self.dtypes_ = [str(data[c].dtype) for c in self.group]
+        self.spellings_ = _flag_spellings([data[c] for c in self.group])
 
     def _ones(self, frame: pd.DataFrame) -> np.ndarray:
-        values = np.column_stack([to_float(frame[c], c, warn=False) for c in self.group])  # (N, k)
+        values = np.column_stack([_flag_numbers(frame[c], c) for c in self.group])  # (N, k)
         return np.nan_to_num(values, nan=0.0)
 
     def encode(self, data: pd.DataFrame) -> pd.Series:
@@ -752,8 +796,12 @@ class OneHot(_Group):
 
     def decode(self, frame: pd.DataFrame) -> None:
         chosen = frame[self.hidden].astype(str).to_numpy()
-        for column, dtype in zip(self.group, self.dtypes_, strict=True):
-            frame[column] = _cast(pd.Series((chosen == column).astype(np.int64), name=column), dtype)
+        for column, dtype, spelling in zip(self.group, self.dtypes_, self.spellings_, strict=True):
+            ones = chosen == column
+            if spelling is not None:  # flags the table writes as text ("TRUE" / "FALSE"): as it writes them
+                frame[column] = _cast(pd.Series(np.where(ones, *spelling), name=column, dtype=object), dtype)
+            else:
+                frame[column] = _cast(pd.Series(ones.astype(np.int64), name=column), dtype)
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:
         return (self._ones(frame) == 1).sum(axis=1) == 1
@@ -762,14 +810,82 @@ class OneHot(_Group):
         chosen = as_boolean(value)
         if not isinstance(chosen, bool):
             raise ConditionError(f"column {column!r} is one-hot: condition it on 0 or 1, not {value!r}")
+        spelling = self.spellings_[self.group.index(column)]
+        if spelling is not None:  # sampled flags are written as the table writes them ("TRUE")
+            return ValueCondition(column, spelling[0] if chosen else spelling[1])
         # 1 / 0 equals the column's level whatever its dtype (True, 1.0, "1"); "true" equals none of them
         return ValueCondition(column, int(chosen))
 
     def state(self) -> dict[str, Any]:
-        return {"dtypes": self.dtypes_}
+        return {"dtypes": self.dtypes_, "spellings": self.spellings_}
 
     def restore(self, state: dict[str, Any]) -> None:
         self.dtypes_ = list(state["dtypes"])
+        # files written before the spellings were kept: flags written as 0 / 1 in the column's dtype
+        spellings = state.get("spellings") or [None] * len(self.dtypes_)
+        self.spellings_ = [None if pair is None else (str(pair[0]), str(pair[1])) for pair in spellings]
+
+
+def _flag_numbers(series: pd.Series, name: str) -> np.ndarray:
+    """A one-hot column's flags as numbers: 0/1, booleans, and booleans written as text ("TRUE", "false",
+    as a CSV writes them, which ``to_float`` cannot read: every real row then looked flagless)."""
+    numbers = to_float(series, name, warn=False)
+    unread = np.isnan(numbers) & series.notna().to_numpy()
+    if unread.any():
+        flags = [as_boolean(value) for value in series[unread]]
+        numbers[unread] = [float(flag) if isinstance(flag, bool) else np.nan for flag in flags]
+    return numbers
+
+
+# the other spelling of a flag a column writes one way only (a column that is never 1, or always)
+_FLAG_PAIRS = {"true": "false", "1": "0", "1.0": "0.0"}
+
+
+def _flag_spellings(columns: list[pd.Series]) -> list[tuple[str, str] | None]:
+    """Per column, the texts it writes for 1 and 0 ("TRUE", "FALSE"), or None for columns that are not
+    text (numbers, booleans: written back as 0/1 in their dtype). A column writing only one of them takes
+    the other from the group's other columns, else from that one's case ("TRUE": "FALSE")."""
+    seen: list[dict[bool, str]] = []
+    for series in columns:
+        texts = series.dropna()
+        if texts.empty or not all(isinstance(value, str) for value in texts):
+            seen.append({})
+            continue
+        counts = texts.value_counts()
+        spelt: dict[bool, str] = {}
+        for text in counts.index:  # most written first
+            flag = as_boolean(text)
+            if isinstance(flag, bool):
+                spelt.setdefault(flag, str(text))
+        seen.append(spelt if spelt else {})
+    pooled: dict[bool, str] = {}
+    for spelt in seen:
+        for flag, text in spelt.items():
+            pooled.setdefault(flag, text)
+    spellings: list[tuple[str, str] | None] = []
+    for spelt in seen:
+        if not spelt:
+            spellings.append(None)
+            continue
+        one = spelt.get(True, pooled.get(True))
+        zero = spelt.get(False, pooled.get(False))
+        if one is None and zero is not None:
+            one = _other_spelling(zero, {v: k for k, v in _FLAG_PAIRS.items()})
+        if zero is None and one is not None:
+            zero = _other_spelling(one, _FLAG_PAIRS)
+        spellings.append((one, zero) if one is not None and zero is not None else None)
+    return spellings
+
+
+def _other_spelling(text: str, pairs: dict[str, str]) -> str | None:
+    """The opposite flag of ``text`` in its case ("TRUE" -> "FALSE", "True" -> "False")."""
+    word = text.strip()
+    other = pairs.get(word.lower())
+    if other is None:
+        return None
+    if word.isupper():
+        return other.upper()
+    return other.capitalize() if word[:1].isupper() else other
 
 
 class Predicate(Constraint):

@@ -405,6 +405,20 @@ def numbers_held_as_text(series: pd.Series, spec: ColumnSpec) -> bool:
     return bool(plainly_written and pd.api.types.infer_dtype(series, skipna=True) == "string")
 
 
+def fixed_text_decimals(series: pd.Series) -> int | None:
+    """The decimals every text number of a column writes ("26.00", "15.70": 2), so synthetic ones write as
+    many (as pandas writes them, 9% of prices came back "15.7", "26.0"); None where they differ, none write
+    any or some are not plain decimals ("1e-05")."""
+    texts = series.dropna().astype(str).str.strip()
+    if texts.empty:
+        return None
+    digits = texts.str.extract(r"^[+-]?\d*\.(\d+)$", expand=False)
+    if digits.isna().any():
+        return None
+    widths = digits.str.len().unique()
+    return int(widths[0]) if len(widths) == 1 else None
+
+
 def column_dtype_name(series: pd.Series) -> str:
     """``dtype_name`` of a column's dtype, ``DATE_DTYPE`` for a column of Python dates (``datetime.date``,
     as pandas reads a Parquet ``date32`` column), which pandas holds as objects, or UTC stamps for a column
@@ -699,6 +713,7 @@ class NumericEncoder(ColumnEncoder):
     offset: str | None = None  # files written before the offset was learned: UTC as "+0000"
     text_zone: str | None = None  # files written before the zone was learned: several offsets in UTC
     as_text = False  # files written before it was learned: numbers read from text come back as numbers
+    text_decimals: int | None = None  # files written before it was learned: text as pandas writes numbers
 
     def __init__(self, name: str, spec: ColumnSpec, method: str = "gmm") -> None:
         self.name, self.spec, self.method = name, spec, method
@@ -735,6 +750,7 @@ class NumericEncoder(ColumnEncoder):
         self.text_zone = text_zone(series, self.spec.datetime_format)
         self.dtype = column_dtype_name(series)
         self.as_text = numbers_held_as_text(series, self.spec)
+        self.text_decimals = fixed_text_decimals(series) if self.as_text else None
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
         wall = wall_seconds(present, self.zone) if is_datetime else present
@@ -936,7 +952,7 @@ class NumericEncoder(ColumnEncoder):
             return NumberFormat.parse(self.spec.number_format).write(values, self.name)
         series = pd.Series(values, name=self.name)
         if self.as_text:
-            return numbers_as_text(series, self.spec.kind)
+            return numbers_as_text(series, self.spec.kind, self.text_decimals)
         if self.spec.numeric_coerced:
             return series
         try:
@@ -967,6 +983,7 @@ class NumericEncoder(ColumnEncoder):
             "offset": self.offset,
             "text_zone": self.text_zone,
             "as_text": self.as_text,
+            "text_decimals": self.text_decimals,
             "dtype": self.dtype,
             **learned,
         }

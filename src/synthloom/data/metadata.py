@@ -302,9 +302,15 @@ def as_labels(values: pd.Series) -> pd.Series:
     return values.astype(str).where(values.notna(), "(missing)")
 
 
-def numbers_as_text(column: pd.Series, kind: ColumnKind) -> pd.Series:
-    """A number column as text, as pandas writes numbers (an integer column's without ".0"); missing values
-    stay missing."""
+def numbers_as_text(column: pd.Series, kind: ColumnKind, decimals: int | None = None) -> pd.Series:
+    """A number column as text, as pandas writes numbers (an integer column's without ".0"), or with
+    ``decimals`` fixed decimals where the real text writes them all ("26.00", of which pandas writes "26.0"
+    and an integer column "26"); missing values stay missing."""
+    if decimals is not None and kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER):
+        # rounded first, so a value just under zero is written "0.00", not "-0.00"
+        rounded = column.astype("float64").round(decimals) + 0.0
+        texts = pd.Series([f"{value:.{decimals}f}" for value in rounded], index=column.index, dtype=object)
+        return texts.where(column.notna(), None)
     numbers = column.astype("Int64") if kind == ColumnKind.INTEGER else column
     return numbers.astype(str).astype(object).where(column.notna(), None)
 
