@@ -680,3 +680,7 @@ def test_stamps_of_several_zones_come_back_zoned_in_utc():
     assert str(fake["at"].dtype) == "datetime64[us, UTC]"
     instants = pd.Series([s.tz_convert("UTC") for s in stamps])
     assert fake["at"].between(instants.min(), instants.max()).all()
+    # stamps of one zone held as objects come back in that zone, as a column of that zone's dtype does
+    berlin = real.assign(at=pd.Series([s.tz_convert("Europe/Berlin") for s in stamps], dtype=object))
+    fake = get_model("copula", random_state=0).fit(berlin).sample(5, random_state=0)
+    assert str(fake["at"].dtype) == "datetime64[us, Europe/Berlin]"

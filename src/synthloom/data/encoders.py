@@ -425,13 +425,11 @@ def column_dtype_name(series: pd.Series) -> str:
     of stamps in several zones (objects too)."""
     if series.dtype == object and is_date_objects(series):
         return DATE_DTYPE
-    # stamps of several zones, which pandas keeps as objects: the instants come back in UTC, zoned
-    if (
-        series.dtype == object
-        and pd.api.types.infer_dtype(series, skipna=True) == "datetime"
-        and any(getattr(value, "tzinfo", None) is not None for value in series.dropna())
-    ):
-        return "datetime64[us, UTC]"
+    # zoned stamps pandas keeps as objects: in their zone where they share one, else the instants in UTC
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "datetime":
+        zones = {str(value.tzinfo): value.tzinfo for value in series.dropna()}
+        if set(zones) - {"None"}:
+            return dtype_name(pd.DatetimeTZDtype("us", zones.popitem()[1] if len(zones) == 1 else "UTC"))
     return dtype_name(series.dtype)
 
 
