@@ -433,3 +433,14 @@ def test_numbers_declared_dates_are_refused_with_what_to_do():
     kinds = {"columns": {"ts": {"kind": "datetime"}}}
     with pytest.raises(DataError, match=r"column 'ts' holds numbers, not dates; .*unit='s'"):
         get_model("copula", random_state=0).fit(frame, metadata=kinds)
+
+
+def test_durations_written_as_text_are_refused_like_durations(tmp_path):
+    """A Timedelta column saved to CSV ("0 days 23:42:34") was unique text drawn as ids: "5 days 42:57:28"."""
+    from synthloom.data.io import read_table
+
+    rng = np.random.default_rng(0)
+    waits = pd.to_timedelta(rng.permutation(100) * 997 + 3600, unit="s")
+    pd.DataFrame({"wait": waits, "x": rng.normal(size=100)}).to_csv(tmp_path / "d.csv", index=False)
+    with pytest.raises(DataError, match=r"column 'wait' holds durations written as text \('0 days"):
+        get_model("copula", random_state=0).fit(read_table(tmp_path / "d.csv"))

@@ -346,6 +346,8 @@ def check_not_complex(series: pd.Series) -> None:
 # values no column kind learns: named in the refusal with what to do instead
 _NESTED = (list, tuple, dict, set, np.ndarray)
 _DURATIONS = "durations; give them as numbers, e.g. data[{name!r}].dt.total_seconds()"
+# a duration as pandas writes one to text (a Timedelta column saved to CSV)
+_DURATION_TEXT = r"\s*-?\d+ days? [+-]?\d{2}:\d{2}:\d{2}(?:\.\d+)?\s*"
 _NOT_LEARNED = {
     "timedelta64": _DURATIONS,
     "timedelta": _DURATIONS,
@@ -467,6 +469,11 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
     if text.str.strip().str.lower().isin(["true", "false"]).all():  # "true" / "FALSE", as a CSV writes them
         return ColumnSpec(ColumnKind.BOOLEAN)
+    if text.iloc[:200].str.fullmatch(_DURATION_TEXT).all():  # "2 days 00:37:45": a Timedelta in a CSV
+        raise DataError(
+            f"column {series.name!r} holds durations written as text ({text.iloc[0]!r}); give them as "
+            f"numbers, e.g. pd.to_timedelta(data[{series.name!r}]).dt.total_seconds()"
+        )
     n_unique = text.nunique()
     if n_unique > len(text) / 2:  # nearly unique: an empty value is a missing one, not a repeated one
         text = text[text.str.strip() != ""]
