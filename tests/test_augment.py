@@ -288,6 +288,10 @@ def test_no_class_to_grow_returns_the_real_rows_without_fitting(default_frame) -
     assert both["is_synthetic"].dtype == bool and not both["is_synthetic"].any()
     with pytest.raises(ConfigError, match="unknown model"), pytest.warns(DataWarning):  # still refused
         augment(default_frame, "default", "no-such-model", ratio=0.01)
+    with pytest.warns(
+        DataWarning, match="'default': no rows were asked for; no rows added"
+    ):  # no ratio given
+        augment(default_frame, "default", "copula", rows_per_class={"Yes": 0})
 
 
 def test_metadata_as_a_json_dict_is_read(three_classes) -> None:

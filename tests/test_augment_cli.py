@@ -104,6 +104,7 @@ def test_a_balanced_table_gets_no_rows_and_no_empty_per_class_line(tmp_path) -> 
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "already meets the ratio" in result.output and "per class:" not in result.output
+    assert "fitting" not in result.output  # nothing is fitted, and it no longer says so
 
 
 def test_added_rows_keep_the_rules_and_kinds_given_as_files(tmp_path, real_csv, default_frame) -> None:

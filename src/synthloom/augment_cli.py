@@ -134,7 +134,7 @@ def augment_command(
         raise ConfigError("give the class column with --target")
     frame = load_input(data, encoding)
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
-    plan_rows(class_counts(frame, target), ratio, per_class_rows, target)  # refused before any work
+    plan = plan_rows(class_counts(frame, target), ratio, per_class_rows, target)  # refused before any work
     strategy: dict[str, Any] = {
         "ratio": ratio,
         "rows_per_class": per_class_rows,
@@ -145,7 +145,8 @@ def augment_command(
     params = {"epochs": epochs} if epochs is not None else None
     get_model(model, **(params or {}))  # an unknown model or setting is refused before any work, too
     if output is not None:
-        console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
+        if plan:  # no class needing rows: nothing is fitted
+            console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
         both = augment(
             frame,
             target,

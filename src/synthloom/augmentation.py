@@ -338,7 +338,10 @@ def augment(
     marker = _marker_name(data, mark_synthetic)
     plan = plan_rows(counts, ratio, rows_per_class, target)
     if not plan:
-        warnings.warn(f"every class of {target!r} already meets the ratio: no rows added", DataWarning, 2)
+        why = (
+            "no rows were asked for" if rows_per_class is not None else "every class already meets the ratio"
+        )
+        warnings.warn(f"{target!r}: {why}; no rows added", DataWarning, 2)
     fake = synthetic_rows(
         data, target, plan, model, model_params, metadata, random_state, per_class, constraints
     )

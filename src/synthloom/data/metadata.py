@@ -508,8 +508,8 @@ def _warn_of_unread_dates(name: object, text: pd.Series) -> None:
         return
     warnings.warn(
         f"column {name!r} holds dates in a form synthloom does not read (e.g. {text.iloc[0]!r}), so it is "
-        "learned as text; give its datetime_format in the metadata (e.g. '%Y-%m-%d %H:%M:%S') to learn "
-        "dates",
+        "learned as text; to learn dates, give its datetime_format in the metadata: a strftime pattern "
+        "that writes the values exactly, any literal text (a zone's name) included",
         DataWarning,
         stacklevel=5,
     )
