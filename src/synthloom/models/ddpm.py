@@ -251,7 +251,7 @@ class TabDDPM(NeuralGenerator):
         self._steps_done = 0
         self._started = time.monotonic()
         self.alpha_bar_ = cosine_alpha_bar(self.timesteps).to(self.device_)
-        self.value_columns_ = torch.cat([self.layout_.tanh_index, self.layout_.linear_index])
+        self.value_columns_ = self.layout_.value_index
         group_width = torch.bincount(self.layout_.segment, minlength=self.layout_.n_groups)
         self.uniform_ = 1.0 / group_width[self.layout_.segment].float()  # (n_softmax,) 1/K per column
 

@@ -129,9 +129,8 @@ class TVAE(NeuralGenerator):
         self.optimizer_ = torch.optim.Adam(
             parameters, lr=self.learning_rate, weight_decay=self.weight_decay, fused=True
         )
-        value = torch.cat([self.layout_.tanh_index, self.layout_.linear_index])
-        self.value_columns_ = value
-        self.tanh_mask_ = torch.isin(value, self.layout_.tanh_index)
+        self.value_columns_ = self.layout_.value_index
+        self.tanh_mask_ = torch.isin(self.value_columns_, self.layout_.tanh_index)
 
     def _reconstruction(self, raw: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
         """Negative log-likelihood per row: Gaussian on values (learned scale), cross-entropy on groups."""

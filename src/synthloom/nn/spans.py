@@ -21,6 +21,7 @@ class SpanLayout:
     Attributes:
         dim: total width.
         tanh_index / linear_index / softmax_index: output columns of each activation kind.
+        value_index: the tanh columns, then the linear ones (the columns that hold values, not categories).
         softmax_mask: (dim,) True on the softmax columns.
         segment: for each softmax column, the id of its group (0..n_groups-1).
     """
@@ -43,6 +44,7 @@ class SpanLayout:
                 group_lasts.append(len(softmax) - 1)
         as_index = lambda values: torch.tensor(values, dtype=torch.long, device=device)  # noqa: E731
         self.tanh_index, self.linear_index = as_index(tanh), as_index(linear)
+        self.value_index = as_index(tanh + linear)  # every value column, the tanh ones first
         self.softmax_index, self.segment = as_index(softmax), as_index(segment)
         self.softmax_mask = torch.zeros(self.dim, dtype=torch.bool, device=device)
         self.softmax_mask[self.softmax_index] = True
