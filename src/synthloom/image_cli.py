@@ -284,7 +284,7 @@ def evaluate_command(
     import numpy as np
     from rich.table import Table
 
-    from synthloom.data.images import ImageData, array_layout, holdout_split, in_layout
+    from synthloom.data.images import ImageData, array_layout, as_nchw, holdout_split, in_layout
     from synthloom.data.io import atomic_write_text, check_outputs
     from synthloom.metrics.images import MAX_SCORED, RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
@@ -318,7 +318,7 @@ def evaluate_command(
             f"{train.images.shape[1:]}: evaluate the model against data like the data it learned"
         )
     images, labels = generator.sample(n, random_state=seed, return_labels=True)
-    images = in_layout(_channels_first_images(images), array_layout(train.images))
+    images = in_layout(as_nchw(images), array_layout(train.images))
     fake_labels = _data_codes(labels, train, model_file, data) if generator.conditional else None
     if one_class:  # faces: label_agreement becomes the share of outputs seen as that class
         fake_labels = np.full(len(images), train.labels[0])
@@ -354,19 +354,13 @@ def evaluate_command(
         console.print(f"wrote {report}")
 
 
-def _channels_first_images(images: Any) -> Any:
-    """(N, H, W), (N, H, W, C) or (N, C, H, W) images as (N, C, H, W)."""
-    from synthloom.data.images import channels_first
-
-    images = channels_first(images)
-    return images[:, None] if images.ndim == 3 else images
-
-
 def _channels_first_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
     """One image's shape, (H, W), (H, W, C) or (C, H, W), as (C, H, W)."""
     import numpy as np
 
-    return _channels_first_images(np.broadcast_to(np.uint8(0), (1, *shape))).shape[1:]  # no memory
+    from synthloom.data.images import as_nchw
+
+    return as_nchw(np.broadcast_to(np.uint8(0), (1, *shape))).shape[1:]  # no memory
 
 
 def _evaluated_holdout(

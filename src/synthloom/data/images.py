@@ -135,6 +135,12 @@ def channels_first(images: np.ndarray) -> np.ndarray:
     return images.transpose(0, 3, 1, 2) if _channels_last(images) else images
 
 
+def as_nchw(images: np.ndarray) -> np.ndarray:
+    """(N, H, W), (N, H, W, C) or (N, C, H, W) images as (N, C, H, W)."""
+    images = channels_first(images)
+    return images[:, None] if images.ndim == 3 else images
+
+
 def array_layout(images: np.ndarray) -> str:
     """The layout of an image array as ``channels_first`` reads it: "NHW", "NHWC" or "NCHW"."""
     if images.ndim == 3:

@@ -32,6 +32,7 @@ from scipy import linalg
 from sklearn.neighbors import NearestNeighbors
 from torch import nn
 
+from synthloom.data.images import as_nchw
 from synthloom.data.io import atomic_path
 from synthloom.errors import DataError
 from synthloom.metrics.diversity import prdc
@@ -74,8 +75,7 @@ class SmallCNN(nn.Module):
 
 
 def _as_nchw(images: np.ndarray) -> torch.Tensor:
-    images = np.asarray(images, dtype=np.float32)
-    return torch.from_numpy(images[:, None] if images.ndim == 3 else images)
+    return torch.from_numpy(np.ascontiguousarray(as_nchw(np.asarray(images, dtype=np.float32))))
 
 
 @dataclass
