@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from synthloom.models.neural import NeuralGenerator
+from synthloom.nn.conditional import with_condition
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
 from synthloom.training.settings import check_number, check_whole
@@ -174,19 +175,16 @@ class CTGAN(NeuralGenerator):
         self.generator_optimizer_ = torch.optim.Adam(self.generator_.parameters(), **adam)
         self.critic_optimizer_ = torch.optim.Adam(self.critic_.parameters(), **adam)
 
-    def _with_cond(self, rows: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
-        return rows if cond is None else torch.cat([rows, cond], dim=1)
-
     def _raw(self, n: int, cond: torch.Tensor | None) -> torch.Tensor:
         noise = torch.randn(n, self.embedding_dim, device=self.device_)
         with self._autocast():
-            return self.generator_(self._with_cond(noise, cond)).float()
+            return self.generator_(with_condition(noise, cond)).float()
 
     def _critic_step(self, n: int) -> dict[str, float]:
         cond, rows = self.sampler_.training_batch(n)
         with torch.no_grad():
             fake = self.layout_.activate(self._raw(n, cond))
-        real, fake = self._with_cond(self.data_[rows], cond), self._with_cond(fake, cond)
+        real, fake = with_condition(self.data_[rows], cond), with_condition(fake, cond)
         with self._autocast():
             scores = self.critic_(torch.cat([fake, real]))  # one pass for both halves: fewer dispatches
         wasserstein = scores[: len(scores) // 2].mean() - scores[len(scores) // 2 :].mean()
@@ -201,7 +199,7 @@ class CTGAN(NeuralGenerator):
         raw = self._raw(n, cond)
         fake = self.layout_.activate(raw)
         with self._autocast():
-            adversarial = -self.critic_(self._with_cond(fake, cond)).mean().float()
+            adversarial = -self.critic_(with_condition(fake, cond)).mean().float()
         if cond is None:
             honour = torch.zeros((), device=self.device_)
         else:

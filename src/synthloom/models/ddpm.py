@@ -83,6 +83,7 @@ from torch import nn
 
 from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
+from synthloom.nn.conditional import with_condition
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
 from synthloom.training.settings import check_number, check_whole, update_weight_average
@@ -136,7 +137,7 @@ class Denoiser(nn.Module):
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
         """``t`` is (B,), or (1,) when the whole batch shares one noise level (sampling)."""
-        inputs = x if cond is None else torch.cat([x, cond], dim=1)  # (B, data_dim + cond_dim)
+        inputs = with_condition(x, cond)  # (B, data_dim + cond_dim)
         hidden = self.project(inputs) + self.time(timestep_embedding(t, self.time_dim))
         return self.head(self.body(hidden))  # (B, data_dim)
 

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from synthloom.models.neural import NeuralGenerator
+from synthloom.nn.conditional import with_condition
 from synthloom.nn.layers import gaussian_kl, reparameterise
 from synthloom.registry import register
 from synthloom.training.settings import check_number, check_whole
@@ -149,10 +150,10 @@ class TVAE(NeuralGenerator):
         rows = self.data_[torch.randint(len(self.data_), (self._batch_rows(),), device=self.device_)]
         cond = self.sampler_.own_vectors(rows)
         with self._autocast():
-            mean, log_var = self.encoder_(rows if cond is None else torch.cat([rows, cond], dim=1))
+            mean, log_var = self.encoder_(with_condition(rows, cond))
             mean, log_var = mean.float(), log_var.float()
             z = reparameterise(mean, log_var)
-            raw = self.decoder_(z if cond is None else torch.cat([z, cond], dim=1)).float()
+            raw = self.decoder_(with_condition(z, cond)).float()
         reconstruction = self._reconstruction(raw, rows).mean()
         divergence = gaussian_kl(mean, log_var).sum(dim=1).mean()
         self.optimizer_.zero_grad(set_to_none=True)
@@ -165,7 +166,7 @@ class TVAE(NeuralGenerator):
     def _generate(self, n: int, cond: torch.Tensor | None) -> torch.Tensor:
         z = torch.randn(n, self.embedding_dim, device=self.device_)
         with self._autocast():
-            raw = self.decoder_(z if cond is None else torch.cat([z, cond], dim=1)).float()
+            raw = self.decoder_(with_condition(z, cond)).float()
         out = self.layout_.activate(raw, hard=True)  # one-hot groups: a draw from each softmax
         if self.value_columns_.numel():
             noise = torch.randn(n, self.value_columns_.numel(), device=self.device_)

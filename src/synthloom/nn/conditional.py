@@ -21,6 +21,12 @@ from synthloom.data.encoders import Span
 from synthloom.errors import ConfigError
 
 
+def with_condition(rows: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
+    """``rows`` with their conditional vectors appended (as every conditioned network reads its input),
+    or as they are where the table has no discrete column to condition on."""
+    return rows if cond is None else torch.cat([rows, cond], dim=1)
+
+
 class ConditionalSampler:
     """Draws conditional vectors (and, when built from training data, real rows matching them).
 
