@@ -198,3 +198,18 @@ def test_a_fitted_model_whose_settings_changed_is_not_sampled_or_saved(name, cha
     assert not (tmp_path / "m.synthloom").exists()
     model.set_params(**{**model.fitted_params_, "precision": "float32", "verbose": True, "random_state": 3})
     assert len(load(model.save(tmp_path / "m.synthloom")).sample(3)) == 3
+
+
+def test_a_draw_setting_changed_after_fit_is_checked_as_fit_checks_it(default_frame, tmp_path):
+    """precision="float16" set after a fit was saved as it was, in a file load then refused; ddpm's
+    sample_steps=5000 failed sampling with an IndexError."""
+    model = get_model("ctgan", epochs=1, random_state=0, **SMALL).fit(default_frame)
+    model.set_params(precision="float16")
+    with pytest.raises(ConfigError, match="precision must be 'auto' or 'float32', not 'float16'"):
+        model.save(tmp_path / "m.synthloom")
+    assert not (tmp_path / "m.synthloom").exists()
+    ddpm = get_model("ddpm", epochs=1, batch_size=100, hidden_width=32, random_state=0).fit(default_frame)
+    ddpm.set_params(sample_steps=5000)
+    with pytest.raises(ConfigError, match=r"sample_steps \(5000\) cannot exceed timesteps"):
+        ddpm.sample(3)
+    assert len(ddpm.set_params(sample_steps=10).sample(3)) == 3

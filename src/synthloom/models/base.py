@@ -145,6 +145,12 @@ class HyperParameters:
                 f"settings changed since this model was fitted ({shown}); fit it again, or set them back: "
                 f"set_params({back})"
             )
+        if any(getattr(self, name) != old for name, old in fitted.items()):
+            self._check_params()  # a draw setting changed since the fit: checked as a fit checks it
+
+    def _check_params(self) -> None:
+        """Refuse settings out of their range, in one line naming the setting (models with ranges to check
+        override it)."""
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
