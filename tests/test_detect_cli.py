@@ -337,6 +337,9 @@ def test_a_holdout_that_leaves_no_training_image_asks_for_a_lower_one(tmp_path) 
     fit = _invoke("fit", tmp_path / "few.npz", "--holdout", "0.9999", "--device", "cpu", "-o", model)
     _assert_user_error(fit, "leaves no image to train on; lower --holdout")
     assert not model.exists()
+    # a few left: the detector's minimum, with the same advice (it said "needs at least 20", no more)
+    fit = _invoke("fit", tmp_path / "few.npz", "--holdout", "0.5", "--device", "cpu", "-o", model)
+    _assert_user_error(fit, "leaves 10 images to train on, and the detector needs 20; lower --holdout")
 
 
 def test_a_holdout_outside_its_range_is_named_as_the_option(tmp_path) -> None:

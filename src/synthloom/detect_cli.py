@@ -154,6 +154,7 @@ def _read_image_samples(
     the test part of the images ``detector`` was fitted on is the share its fit held out (``holdout``
     None: see ``_scored_holdout``), listed by file (or position in the source)."""
     from synthloom.data.images import holdout_indices
+    from synthloom.models.ganomaly import MIN_SAMPLES
 
     data = read_image_source(source)
     fitted_normal = None
@@ -171,6 +172,11 @@ def _read_image_samples(
     if not len(index):
         left = "train on; lower --holdout" if part == "train" else "score; raise --holdout"
         raise DataError(f"{source}: a hold-out share of {holdout} leaves no image to {left}")
+    if part == "train" and holdout and len(index) < MIN_SAMPLES:
+        raise DataError(
+            f"{source}: a hold-out share of {holdout} leaves {len(index)} images to train on, and the "
+            f"detector needs {MIN_SAMPLES}; lower --holdout"
+        )
     position = index if data.files is None else None  # a file names its image; else its place in the source
     split = image_split(source, holdout or 0.0, data) if part == "train" else None
     if normal is None:

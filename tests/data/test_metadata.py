@@ -444,3 +444,16 @@ def test_durations_written_as_text_are_refused_like_durations(tmp_path):
     pd.DataFrame({"wait": waits, "x": rng.normal(size=100)}).to_csv(tmp_path / "d.csv", index=False)
     with pytest.raises(DataError, match=r"column 'wait' holds durations written as text \('0 days"):
         get_model("copula", random_state=0).fit(read_table(tmp_path / "d.csv"))
+
+
+def test_durations_in_hours_past_a_day_are_refused_like_durations():
+    """ "252:20:06" (hours past a day's 24) was unique text drawn as ids: "672:79:84"."""
+    rng = np.random.default_rng(0)
+    hours = [
+        f"{h}:{m:02d}:{s:02d}"
+        for h, m, s in zip(
+            rng.permutation(100) + 20, rng.integers(0, 60, 100), rng.integers(0, 60, 100), strict=True
+        )
+    ]
+    with pytest.raises(DataError, match=r"column 'wait' holds durations written as text \('"):
+        Metadata.infer(pd.DataFrame({"wait": hours}))

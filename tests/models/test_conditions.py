@@ -246,6 +246,9 @@ def test_a_category_column_of_numbers_takes_a_range_and_is_written_whole(tmp_pat
     assert set(model.sample(30, conditions={"limit": 5000}, random_state=0)["limit"]) == {5000.0}
     with pytest.raises(ConditionError, match=r"'limit' never takes a value in '2000..3000'; seen values"):
         model.sample(5, conditions={"limit": TextRange("2000..3000")})
+    # one value shows the levels as the file writes them too (it showed 5000.0, 1000.0, 500.0, None)
+    with pytest.raises(ConditionError, match=r"seen values include (\d+, ){3}\(missing\)$"):
+        model.sample(5, conditions={"limit": "7"})
     written = sample_to_file(model, 200, tmp_path / "fake.csv", seed=0).read_text().splitlines()
     values = {line.split(",")[0] for line in written[1:]}
     assert values == {"", "500", "1000", "5000"}

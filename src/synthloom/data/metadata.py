@@ -296,6 +296,16 @@ def with_missing_marks(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
     return frame
 
 
+def shown_level(level: Any) -> str:
+    """A level as a message shows it: as a file writes it (500, not 500.0), text quoted, a missing one
+    named."""
+    if level is None:
+        return "(missing)"
+    if isinstance(level, float) and level.is_integer():
+        return str(int(level))
+    return repr(level) if isinstance(level, str) else str(level)
+
+
 def as_labels(values: pd.Series) -> pd.Series:
     """Values as text labels, missing ones labelled "(missing)": a level of their own to count, code,
     stratify on or draw a bar for."""
@@ -348,6 +358,8 @@ _NESTED = (list, tuple, dict, set, np.ndarray)
 _DURATIONS = "durations; give them as numbers, e.g. data[{name!r}].dt.total_seconds()"
 # a duration as pandas writes one to text (a Timedelta column saved to CSV)
 _DURATION_TEXT = r"\s*-?\d+ days? [+-]?\d{2}:\d{2}:\d{2}(?:\.\d+)?\s*"
+# hours past a day's 24 (times of day are read as such before): "252:20:06"
+_HOURS_TEXT = r"\s*-?\d+:[0-5]\d:[0-5]\d(?:\.\d+)?\s*"
 _NOT_LEARNED = {
     "timedelta64": _DURATIONS,
     "timedelta": _DURATIONS,
@@ -469,7 +481,8 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)
     if text.str.strip().str.lower().isin(["true", "false"]).all():  # "true" / "FALSE", as a CSV writes them
         return ColumnSpec(ColumnKind.BOOLEAN)
-    if text.iloc[:200].str.fullmatch(_DURATION_TEXT).all():  # "2 days 00:37:45": a Timedelta in a CSV
+    head = text.iloc[:200]
+    if head.str.fullmatch(_DURATION_TEXT).all() or head.str.fullmatch(_HOURS_TEXT).all():
         raise DataError(
             f"column {series.name!r} holds durations written as text ({text.iloc[0]!r}); give them as "
             f"numbers, e.g. pd.to_timedelta(data[{series.name!r}]).dt.total_seconds()"

@@ -22,7 +22,7 @@ from synthloom.data.encoders import (
     is_missing_value,
 )
 from synthloom.data.identifiers import IdentifierEncoder
-from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, Metadata
+from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, Metadata, shown_level
 from synthloom.errors import ConditionError, ConfigError, NotFittedError
 
 NUMERIC_METHODS = ("gmm", "quantile", "spikes")
@@ -181,7 +181,7 @@ class TableTransformer:
             raise ConditionError(f"column {column!r} had no missing values in the real data")
         code = encoder.index.get(value, encoder.index.get(_coerce_like(value, encoder.levels)))
         if code is None:
-            shown = ", ".join(repr(v) for v in encoder.levels[:10])
+            shown = ", ".join(shown_level(v) for v in encoder.levels[:10])
             raise ConditionError(
                 f"column {column!r} never takes the value {value!r}; seen values include {shown}"
             )

@@ -31,7 +31,7 @@ from synthloom.data.encoders import (
     read_period,
     stamp_seconds,
 )
-from synthloom.data.metadata import ColumnKind
+from synthloom.data.metadata import ColumnKind, shown_level
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like
 from synthloom.errors import ConditionError
@@ -192,18 +192,13 @@ def _numbers_only(levels: list[Any]) -> bool:
     return bool(levels) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in levels)
 
 
-def _as_written(level: Any) -> str:
-    return str(int(level)) if isinstance(level, float) and level.is_integer() else str(level)
-
-
 def levels_range(column: str, value: Any, levels: list[Any]) -> RangeCondition:
     """A range (or one number) asked of a column of numbers learned as levels (a category column of
     limits, a number column of a fixed-combinations rule), met by rejection; refused where no level is in
     it."""
     low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
     if not any(low <= float(level) <= high for level in levels):
-        # as a file writes them: 500, not 500.0
-        shown = ", ".join(_as_written(level) for level in sorted(levels)[:10])
+        shown = ", ".join(shown_level(level) for level in sorted(levels)[:10])
         shown_value = repr(value.text) if isinstance(value, TextRange) else repr(value)
         asked = f"a value in {shown_value}" if isinstance(value, tuple | list) else f"the value {shown_value}"
         raise ConditionError(f"column {column!r} never takes {asked}; seen values include {shown}")
