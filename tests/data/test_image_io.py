@@ -240,6 +240,14 @@ def test_float_images_outside_unit_range_or_not_finite_are_refused(tmp_path) -> 
         read_images(tmp_path / "nan.npz")
     np.savez(tmp_path / "ok.npz", images=np.linspace(0, 1, 48).reshape(3, 4, 4))  # both ends included
     assert read_images(tmp_path / "ok.npz").images.dtype == np.float32
+    # a rounding step past 1 (it was refused as "these span 0..1") is clipped; a real excess still refused
+    rounded = np.linspace(0, 1, 48, dtype=np.float32).reshape(3, 4, 4)
+    rounded[0, 0, 0] = np.nextafter(np.float32(1), np.float32(2))
+    np.savez(tmp_path / "rounded.npz", images=rounded)
+    assert read_images(tmp_path / "rounded.npz").images.max() == 1.0
+    np.savez(tmp_path / "over.npz", images=rounded * 1.01)
+    with pytest.raises(DataError, match=r"these span 0\.0\d+\.\.1\.01; scale"):
+        read_images(tmp_path / "over.npz")
 
 
 def test_float_tiffs_are_read_on_their_values(tmp_path) -> None:

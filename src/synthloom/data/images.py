@@ -167,6 +167,10 @@ def whole_labels(labels: np.ndarray) -> np.ndarray:
     return labels
 
 
+# float pixels this far past 0 or 1 are rounding (x / 255 * 255 / 255 ...), clipped rather than refused
+UNIT_SLACK = 1e-5
+
+
 def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
     if images.dtype in (np.uint8, np.uint16):
         return unit_pixels(images)
@@ -184,11 +188,12 @@ def _scaled(images: np.ndarray, source: Path) -> np.ndarray:
             raise DataError(
                 f"{source}: the images hold NaN or infinite values; give floats in [0, 1] or uint8 (0..255)"
             )
-        if low < 0 or high > 1:
+        if low < -UNIT_SLACK or high > 1 + UNIT_SLACK:
             raise DataError(
-                f"{source}: float images must lie in [0, 1], these span {low:g}..{high:g}; scale them to "
-                "[0, 1] (0..255 values: divide by 255) or give uint8 pixels (0..255)"
+                f"{source}: float images must lie in [0, 1], these span {low:.7g}..{high:.7g}; scale them "
+                "to [0, 1] (0..255 values: divide by 255) or give uint8 pixels (0..255)"
             )
+        images = np.clip(images, 0.0, 1.0)  # a rounding step past an end (1.0000001 from a division)
     return images
 
 
