@@ -187,3 +187,13 @@ def test_parse_rows_per_class_and_the_default_model() -> None:
     with pytest.raises(ConfigError, match="whole number"):
         parse_rows_per_class(["Yes=many"])
     assert inspect.signature(augment_command).parameters["model"].default == DEFAULT_MODEL
+
+
+def test_evaluating_a_strategy_that_adds_nothing_is_refused_before_writing(tmp_path) -> None:
+    """The augmented table was written, and then the command failed with exit 2 ("nothing to evaluate")."""
+    real = tmp_path / "real.csv"
+    real.write_text("v,y\n" + "".join(f"{i * 0.5},{'ab'[i % 2]}\n" for i in range(80)))
+    out = tmp_path / "a.csv"
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "--ratio", "0.5", "--evaluate", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "nothing to evaluate" in result.output and not out.exists()

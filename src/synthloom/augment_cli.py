@@ -135,6 +135,8 @@ def augment_command(
     frame = load_input(data, encoding)
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     plan = plan_rows(class_counts(frame, target), ratio, per_class_rows, target)  # refused before any work
+    if evaluate and not plan:  # before the table is written: the command would end in this error
+        raise ConfigError(f"the strategy adds no rows to any class of {target!r}: nothing to evaluate")
     strategy: dict[str, Any] = {
         "ratio": ratio,
         "rows_per_class": per_class_rows,
