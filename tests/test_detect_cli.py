@@ -339,7 +339,10 @@ def test_a_holdout_that_leaves_no_training_image_asks_for_a_lower_one(tmp_path) 
     assert not model.exists()
     # a few left: the detector's minimum, with the same advice (it said "needs at least 20", no more)
     fit = _invoke("fit", tmp_path / "few.npz", "--holdout", "0.5", "--device", "cpu", "-o", model)
-    _assert_user_error(fit, "leaves 10 images to train on, and the detector needs 20; lower --holdout")
+    _assert_user_error(fit, "leaves 10 of 20 images to train on, and the detector needs 20; lower --holdout")
+    np.savez(tmp_path / "fewer.npz", images=np.zeros((19, 8, 8), np.uint8))  # no share helps: more images
+    fit = _invoke("fit", tmp_path / "fewer.npz", "--device", "cpu", "-o", model)
+    _assert_user_error(fit, "leaves 16 of 19 images to train on, and the detector needs 20; give more images")
 
 
 def test_a_holdout_outside_its_range_is_named_as_the_option(tmp_path) -> None:

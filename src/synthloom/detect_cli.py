@@ -173,9 +173,10 @@ def _read_image_samples(
         left = "train on; lower --holdout" if part == "train" else "score; raise --holdout"
         raise DataError(f"{source}: a hold-out share of {holdout} leaves no image to {left}")
     if part == "train" and holdout and len(index) < MIN_SAMPLES:
+        fix = "lower --holdout" if len(data.images) >= MIN_SAMPLES else "give more images"
         raise DataError(
-            f"{source}: a hold-out share of {holdout} leaves {len(index)} images to train on, and the "
-            f"detector needs {MIN_SAMPLES}; lower --holdout"
+            f"{source}: a hold-out share of {holdout} leaves {len(index)} of {len(data.images)} images to "
+            f"train on, and the detector needs {MIN_SAMPLES}; {fix}"
         )
     position = index if data.files is None else None  # a file names its image; else its place in the source
     split = image_split(source, holdout or 0.0, data) if part == "train" else None

@@ -457,3 +457,11 @@ def test_durations_in_hours_past_a_day_are_refused_like_durations():
     ]
     with pytest.raises(DataError, match=r"column 'wait' holds durations written as text \('"):
         Metadata.infer(pd.DataFrame({"wait": hours}))
+    # times of day with fractions of a second are times (they were refused as durations, before that ids)
+    times = [
+        f"{h % 24:02d}:{m:02d}:{s:02d}.{h:03d}"
+        for h, m, s in zip(
+            rng.permutation(100), rng.integers(0, 60, 100), rng.integers(0, 60, 100), strict=True
+        )
+    ]
+    assert Metadata.infer(pd.DataFrame({"at": times})).columns["at"].datetime_format == "%H:%M:%S.%f"

@@ -213,3 +213,12 @@ def test_a_draw_setting_changed_after_fit_is_checked_as_fit_checks_it(default_fr
     with pytest.raises(ConfigError, match=r"sample_steps \(5000\) cannot exceed timesteps"):
         ddpm.sample(3)
     assert len(ddpm.set_params(sample_steps=10).sample(3)) == 3
+
+
+def test_a_seed_changed_after_fit_is_checked_as_fit_checks_it(default_frame):
+    """random_state="abc" set after a fit was sampled with and saved into the model file."""
+    model = get_model("tvae", epochs=1, random_state=0, **SMALL).fit(default_frame)
+    model.set_params(random_state="abc")
+    with pytest.raises(ConfigError, match="random_state must be an integer or None, not 'abc'"):
+        model.sample(3)
+    assert len(model.set_params(random_state=5).sample(3)) == 3

@@ -358,7 +358,7 @@ _NESTED = (list, tuple, dict, set, np.ndarray)
 _DURATIONS = "durations; give them as numbers, e.g. data[{name!r}].dt.total_seconds()"
 # a duration as pandas writes one to text (a Timedelta column saved to CSV)
 _DURATION_TEXT = r"\s*-?\d+ days? [+-]?\d{2}:\d{2}:\d{2}(?:\.\d+)?\s*"
-# hours past a day's 24 (times of day are read as such before): "252:20:06"
+# hours, minutes and seconds; some past a day's 24 hours make them durations ("252:20:06")
 _HOURS_TEXT = r"\s*-?\d+:[0-5]\d:[0-5]\d(?:\.\d+)?\s*"
 _NOT_LEARNED = {
     "timedelta64": _DURATIONS,
@@ -482,7 +482,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     if text.str.strip().str.lower().isin(["true", "false"]).all():  # "true" / "FALSE", as a CSV writes them
         return ColumnSpec(ColumnKind.BOOLEAN)
     head = text.iloc[:200]
-    if head.str.fullmatch(_DURATION_TEXT).all() or head.str.fullmatch(_HOURS_TEXT).all():
+    if head.str.fullmatch(_DURATION_TEXT).all() or _past_a_day(head):
         raise DataError(
             f"column {series.name!r} holds durations written as text ({text.iloc[0]!r}); give them as "
             f"numbers, e.g. pd.to_timedelta(data[{series.name!r}]).dt.total_seconds()"
@@ -507,6 +507,16 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
 def is_missing_mark(text: pd.Series) -> pd.Series:
     """Which values are missing-value marks (``MISSING_MARKS``)."""
     return text.str.strip().str.lower().isin(MISSING_MARKS)
+
+
+def _past_a_day(text: pd.Series) -> bool:
+    """Whether ``text`` is hours, minutes and seconds, some past a whole day ("252:20:06"): durations, not
+    times of day (which end at "24:00:00")."""
+    if not text.str.fullmatch(_HOURS_TEXT).all():
+        return False
+    clock = text.str.strip().str.lstrip("-").str.split(":", n=1, expand=True)
+    hours, rest = clock[0].astype(int), clock[1]
+    return bool(((hours > 24) | ((hours == 24) & ~rest.str.fullmatch(r"00:00(?:\.0+)?"))).any())
 
 
 def _warn_of_unread_dates(name: object, text: pd.Series) -> None:
@@ -642,6 +652,7 @@ _DATETIME_FORMATS = (
     "%d %b %Y %H:%M:%S",
     "%a, %d %b %Y %H:%M:%S GMT",  # HTTP and e-mail headers (RFC 1123); always in UTC
     "%H:%M:%S",  # a time of day (with its seconds: "3:1" could be a score)
+    "%H:%M:%S.%f",  # ... with fractions of a second (a sensor log's "20:24:53.933")
 )
 # A time of day followed by a UTC offset: "Z", "+00:00", "-0500".
 STAMP_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offset>Z|[+-]\d\d:?\d\d)$")

@@ -146,7 +146,10 @@ class HyperParameters:
                 f"set_params({back})"
             )
         if any(getattr(self, name) != old for name, old in fitted.items()):
-            self._check_params()  # a draw setting changed since the fit: checked as a fit checks it
+            # a draw setting changed since the fit: checked as a fit checks it (a device this machine
+            # lacks is kept: the file may be for another one, and loading falls back where it can)
+            self._check_params()
+            resolve_seed(self.random_state)
 
     def _check_params(self) -> None:
         """Refuse settings out of their range, in one line naming the setting (models with ranges to check
