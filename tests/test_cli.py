@@ -444,6 +444,10 @@ def test_stream_of_a_bundled_data_set_is_refused_as_such(tmp_path):
     refused = "default: --stream reads a file; a bundled data set is loaded whole: drop --stream"
     assert_user_error(result, refused)
     assert "file not found" not in result.output and not (tmp_path / "m.synthloom").exists()
+    # a missing file is said to be missing before "fitting ... read in chunks" is printed
+    result = invoke("fit", tmp_path / "none.csv", "--stream", "-m", "ctgan", "-o", tmp_path / "m.synthloom")
+    assert_user_error(result, "none.csv: file not found; check the path")
+    assert "fitting" not in result.output
 
 
 def test_demo_refuses_an_image_generator_as_fit_does(tmp_path):

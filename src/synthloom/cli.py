@@ -35,7 +35,7 @@ from synthloom.cli_support import (
     user_errors,
 )
 from synthloom.detect_cli import detect_app
-from synthloom.errors import ConfigError, ModelFileError
+from synthloom.errors import ConfigError, DataError, ModelFileError
 from synthloom.image_cli import image_app
 
 if TYPE_CHECKING:
@@ -82,6 +82,8 @@ def _streams(source: str, asked: bool, generator_class: type) -> bool:
         )
     if asked and not can:
         raise ConfigError(f"model {generator_class.model_name!r} cannot read a file in chunks; drop --stream")
+    if asked and not Path(source).exists():  # before "fitting ... read in chunks" is printed
+        raise DataError(f"{source}: file not found; check the path")
     big = Path(source).is_file() and Path(source).stat().st_size > STREAM_ABOVE_BYTES
     return asked or (big and can)
 
