@@ -35,6 +35,9 @@ def test_writes_real_then_marked_synthetic_rows(tmp_path, real_csv, default_fram
     assert len(written) == len(default_frame) + len(fake) and len(fake) > 0
     assert (fake["default"] == "Yes").all()
     assert f"{len(fake):,} synthetic rows" in result.output
+    # the copula is fitted per class, on that class's rows (it said it fitted on the whole table)
+    rare = int((default_frame["default"] == "Yes").sum())
+    assert f"fitting copula per class: Yes ({rare:,} rows)" in result.output
 
 
 def test_whole_numbers_are_written_whole_as_sample_writes_them(tmp_path) -> None:

@@ -117,7 +117,14 @@ def augment_command(
     seed: SeedOption = 0,
 ) -> None:
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
-    from synthloom.augmentation import augment, class_counts, evaluate_augmentation, plan_rows, with_progress
+    from synthloom.augmentation import (
+        augment,
+        class_counts,
+        evaluate_augmentation,
+        fits_per_class,
+        plan_rows,
+        with_progress,
+    )
     from synthloom.data.constraints import load_constraints
     from synthloom.data.io import check_outputs, csv_delimiter, whole_numbers, write_table
     from synthloom.data.metadata import Metadata
@@ -134,7 +141,8 @@ def augment_command(
         raise ConfigError("give the class column with --target")
     frame = load_input(data, encoding)
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
-    plan = plan_rows(class_counts(frame, target), ratio, per_class_rows, target)  # refused before any work
+    counts = class_counts(frame, target)
+    plan = plan_rows(counts, ratio, per_class_rows, target)  # refused before any work
     if evaluate and not plan:  # before the table is written: the command would end in this error
         raise ConfigError(f"the strategy adds no rows to any class of {target!r}: nothing to evaluate")
     strategy: dict[str, Any] = {
@@ -148,7 +156,11 @@ def augment_command(
     get_model(model, **(params or {}))  # an unknown model or setting is refused before any work, too
     if output is not None:
         if plan:  # no class needing rows: nothing is fitted
-            console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
+            if fits_per_class(model, per_class):  # one model per class to grow, on that class's rows
+                grown = ", ".join(f"{label} ({counts[label]:,} rows)" for label in plan)
+                console.print(f"fitting {model} per class: {grown}, {frame.shape[1]} columns")
+            else:
+                console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
         both = augment(
             frame,
             target,
