@@ -119,6 +119,7 @@ def augment_command(
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
     from synthloom.augmentation import (
         augment,
+        check_evaluable,
         class_counts,
         evaluate_augmentation,
         fits_per_class,
@@ -143,8 +144,8 @@ def augment_command(
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     counts = class_counts(frame, target)
     plan = plan_rows(counts, ratio, per_class_rows, target)  # refused before any work
-    if evaluate and not plan:  # before the table is written: the command would end in this error
-        raise ConfigError(f"the strategy adds no rows to any class of {target!r}: nothing to evaluate")
+    if evaluate:  # before the table is written: the command would end in this error
+        check_evaluable(plan, target)
     strategy: dict[str, Any] = {
         "ratio": ratio,
         "rows_per_class": per_class_rows,

@@ -204,6 +204,12 @@ def with_progress(model: Any, model_params: Mapping[str, Any] | None) -> dict[st
     return {"verbose": True, **(model_params or {})}
 
 
+def check_evaluable(plan: Mapping[Hashable, int], target: str) -> None:
+    """Refuse to evaluate a strategy that adds no rows: there is no gain to measure."""
+    if not plan:
+        raise ConfigError(f"the strategy adds no rows to any class of {target!r}: nothing to evaluate")
+
+
 def fits_per_class(model: Any, per_class: bool | None) -> bool:
     """``per_class`` as given, or when None: per class for a generator without a learned conditional.
 
@@ -637,8 +643,7 @@ def evaluate_augmentation(
         >>> result.to_html("augment.html")
     """
     counts = class_counts(data, target)
-    if not plan_rows(counts, ratio, rows_per_class, target):  # refuse a bad strategy before any work
-        raise ConfigError(f"the strategy adds no rows to any class of {target!r}: nothing to evaluate")
+    check_evaluable(plan_rows(counts, ratio, rows_per_class, target), target)  # before any work
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
         raise ConfigError(f"unknown method(s) {unknown}; choose from: {', '.join(METHODS)}")

@@ -443,7 +443,7 @@ class IdentifierEncoder(ColumnEncoder):
         if pd.api.types.is_numeric_dtype(series):
             if len(present):
                 self.start, self.step = _counting(int(present.min()), int(present.max()), self.dtype)
-                self._check_room(len(present))
+                self._check_room_at_fit(len(present))
             return self
         text = present.astype(str)
         # a uniform sample: a file sorted by id would show only its first ids; an empty id has no shape
@@ -467,11 +467,10 @@ class IdentifierEncoder(ColumnEncoder):
             return int(_id_limits(self.dtype).max) - self.start + 1
         return self.start - _floor(self.start + 1, self.dtype) + 1
 
-    def _check_room(self, n_real: int) -> None:
+    def _check_room_at_fit(self, n_real: int) -> None:
         """Refuse ids that leave no room for new ones (a sample would fail); warn where fewer fit than
         there are real ids."""
-        room = self._room()
-        fix = "declare the column's kind 'categorical' or give it as text"
+        room, fix = self._room(), _NO_ROOM_FIX
         if room < 2:
             raise DataError(
                 f"column {self.name!r}: no new id fits in {self.dtype} above the largest real id or below "
@@ -492,8 +491,7 @@ class IdentifierEncoder(ColumnEncoder):
             where = "above the largest" if self.step > 0 else "below the smallest"
             raise DataError(
                 f"column {self.name!r}: only {self._room():,} new ids fit in {self.dtype} {where} real "
-                f"id, {self.start - self.step}, and {rows:,} are asked for; declare the column's kind "
-                "'categorical' or give it as text"
+                f"id, {self.start - self.step}, and {rows:,} are asked for; {_NO_ROOM_FIX}"
             )
 
     def transform(self, series: pd.Series) -> np.ndarray:
@@ -602,6 +600,10 @@ class IdentifierEncoder(ColumnEncoder):
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
         return encoder
+
+
+# what to do about numeric ids that leave too little room for new ones
+_NO_ROOM_FIX = "declare the column's kind 'categorical' or give it as text"
 
 
 def _id_limits(dtype: str) -> np.iinfo:

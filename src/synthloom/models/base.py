@@ -73,17 +73,20 @@ _NAMED = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONL
 
 
 @contextmanager
-def kept_on_failure(model: Any) -> Iterator[None]:
-    """A fit that fails (an error, a diverged loss, Ctrl-C) leaves ``model`` as it was: fitted as before,
-    or unfitted. Part-way, a refit would pair its new encoding with the old weights, or lose the old model
-    for a new one that does not exist."""
+def fitting(model: HyperParameters) -> Iterator[None]:
+    """The body of a fit: one that succeeds keeps the settings it used (``fitted_params_``, which nothing is
+    checked against while it runs); one that fails (an error, a diverged loss, Ctrl-C) leaves ``model`` as
+    it was, fitted as before or unfitted. Part-way, a refit would pair its new encoding with the old
+    weights, or lose the old model for a new one that does not exist."""
     before = dict(vars(model))
+    vars(model).pop("fitted_params_", None)
     try:
         yield
     except BaseException:
         vars(model).clear()
         vars(model).update(before)
         raise
+    model._remember_settings()
 
 
 class HyperParameters:
@@ -118,11 +121,6 @@ class HyperParameters:
         for name, value in params.items():
             setattr(self, name, value)
         return self
-
-    def _forget_settings(self) -> None:
-        """Drop the last fit's settings at the start of a refit, whose new ones nothing may be checked
-        against until it ends."""
-        vars(self).pop("fitted_params_", None)
 
     def _remember_settings(self) -> None:
         """Keep the settings a fit used (``fitted_params_``), which its weights and file depend on."""
@@ -245,15 +243,13 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         """
         self._validate_training_data(data)
         metadata = as_metadata(metadata)
-        with kept_on_failure(self):
-            self._forget_settings()
+        with fitting(self):
             self.seed_ = resolve_seed(self.random_state)
             matrix = self._learn_encoding(data, metadata, constraints)
             self.loss_history_: list[dict[str, float]] = []
             self.n_training_rows_ = len(data)
             self._samples_drawn = 0
             self._fit(matrix, np.random.default_rng(self.seed_))
-            self._remember_settings()
         return self
 
     def _learn_encoding(

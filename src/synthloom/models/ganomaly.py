@@ -72,7 +72,7 @@ from synthloom.metrics.anomaly import threshold_at_fpr
 from synthloom.models.base import (
     HyperParameters,
     build_to_fit,
-    kept_on_failure,
+    fitting,
     load_module_tensors,
     model_file_errors,
     module_tensors,
@@ -413,7 +413,7 @@ class GANomaly(HyperParameters):
                 as a dict, as ``BaseGenerator.fit`` takes).
         """
         self._check_params()
-        with kept_on_failure(self):  # a refit that fails leaves the detector as it was
+        with fitting(self):  # a refit that fails leaves the detector as it was
             self._forget()
             self.seed_ = resolve_seed(self.random_state)
             self.device_ = resolve_device(self.device)
@@ -434,7 +434,6 @@ class GANomaly(HyperParameters):
                 self.trainers_.append(trainer)
             self._remember(train[:MEMORY_SIZE])
             self._calibrate(x[torch.from_numpy(order[:n_valid])])
-            self._remember_settings()
         return self
 
     def _forget(self) -> None:

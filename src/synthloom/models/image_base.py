@@ -33,7 +33,7 @@ from synthloom.models.base import (
     SeededSampling,
     build_to_fit,
     check_row_count,
-    kept_on_failure,
+    fitting,
     load_module_tensors,
     model_file_errors,
     module_tensors,
@@ -205,8 +205,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
                 f"conditional {self.model_name} needs labels: fit(images, labels), or images in a "
                 "sub-folder per class (or an .npz with labels)"
             )
-        with kept_on_failure(self):  # a refit that fails (diverges) leaves the model as it was
-            self._forget_settings()
+        with fitting(self):  # a refit that fails (diverges) leaves the model as it was
             self.seed_ = resolve_seed(self.random_state)
             self.device_ = resolve_device(self.device)
             self.channels_, self.side_ = int(x.shape[1]), int(x.shape[2])
@@ -224,7 +223,6 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
                     self._build()
                     with distributed.data_parallel(self.seed_, self, self._modules().values()):
                         self.loss_history_ = self._run(self._to_tensor(x), codes)
-            self._remember_settings()
         message = self._collapse_message()
         if message is not None:
             warnings.warn(message, CollapseWarning, stacklevel=2)

@@ -29,7 +29,7 @@ from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
 from synthloom.models.base import (
     BaseGenerator,
     build_to_fit,
-    kept_on_failure,
+    fitting,
     load_module_tensors,
     module_tensors,
     resolve_seed,
@@ -152,7 +152,7 @@ class NeuralGenerator(BaseGenerator):
         self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
             distributed.check_supported(self)
-            with kept_on_failure(self):
+            with fitting(self):
                 self._fit_stream(TableStream(path, chunk_rows, encoding), metadata, constraints, sample_rows)
         return self
 
@@ -164,7 +164,6 @@ class NeuralGenerator(BaseGenerator):
         sample_rows: int,
     ) -> None:
         """``fit_file``'s work on an opened ``stream``: the encoding from a uniform sample, then training."""
-        self._forget_settings()
         self.seed_ = resolve_seed(self.random_state)
         rng = np.random.default_rng(self.seed_)
         sample = stream.sample(sample_rows, rng)
@@ -180,7 +179,6 @@ class NeuralGenerator(BaseGenerator):
         del sample, matrix, frequencies  # only one chunk at a time from here on
         chunks = self._encoded_chunks(stream)
         self._train(next(chunks), self.n_training_rows_, validation, chunks, counts)
-        self._remember_settings()
 
     def _encoded_chunks(self, stream: TableStream) -> Iterator[np.ndarray]:
         """The file's chunks encoded, pass after pass (no reference kept to a chunk once handed over)."""
@@ -228,7 +226,7 @@ class NeuralGenerator(BaseGenerator):
             self._build()  # the same initial weights on every rank
             # an epoch is one pass over every row, whatever the chunks and the number of processes
             self._steps_per_epoch = max(1, n_rows // distributed.world_size() // self._batch_rows())
-            # a diverged run raises: the fit (kept_on_failure) leaves no NaN weights to sample or save
+            # a diverged run raises: the fit (`fitting`) leaves no NaN weights to sample or save
             with distributed.data_parallel(self.seed_, self, self._modules().values()):
                 self.loss_history_ = run_epochs(
                     self._step_function(chunks),
