@@ -412,6 +412,17 @@ def test_sample_refuses_a_full_folder_before_generating(tmp_path) -> None:
     assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]
 
 
+def test_sample_writes_into_a_folder_holding_only_system_files(tmp_path) -> None:
+    """`-o` naming a folder that holds only a Finder's .DS_Store was refused as "not an empty folder"."""
+    model = _fit_tiny(tmp_path, _npz(tmp_path))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    result = runner.invoke(image_app, ["sample", str(model), "-n", "3", "--label", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [".DS_Store", "1"]
+
+
 def test_a_bundled_table_is_refused_with_the_command_that_learns_it(tmp_path) -> None:
     _, result = _fit(tmp_path, "adult")
     refused = "'adult' is a table, not images (`synthloom fit adult` learns it)"

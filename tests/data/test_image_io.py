@@ -83,6 +83,20 @@ def test_refusals(tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
+def test_a_folder_holding_only_system_files_counts_as_empty(tmp_path) -> None:
+    """A folder holding only a Finder's .DS_Store was refused as "not an empty folder"; the system files
+    now stay, beside the images."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (out / "._cat").write_bytes(b"\x00\x05\x16\x07 macOS resource fork")
+    images = np.random.default_rng(2).random((4, 4, 4)).astype(np.float32)
+    write_image_dataset(images, np.array(["cat", "dog", "cat", "dog"]), out)
+    assert {p.name for p in out.iterdir()} == {".DS_Store", "._cat", "cat", "dog"}
+    assert (out / ".DS_Store").read_bytes() == b"\x00\x00\x00\x01Bud1"
+    assert read_images(out).files == ["cat/000000.png", "cat/000002.png", "dog/000001.png", "dog/000003.png"]
+
+
 def test_npz_labels_must_match_and_channels_last_is_read(tmp_path) -> None:
     np.savez(tmp_path / "short.npz", images=np.zeros((40, 8, 8), np.uint8), labels=np.arange(20))
     with pytest.raises(DataError, match="40 images but labels shaped \\(20,\\); give one label per image"):

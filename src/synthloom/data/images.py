@@ -293,12 +293,18 @@ def _read_class_folders(root: Path) -> ImageData:
     return ImageData(images, labels, [c.name for c in classes], names)
 
 
+def _system_file(path: Path) -> bool:
+    """Whether ``path`` is a hidden file (.DS_Store, macOS's ._ copies of every image): the system's, neither
+    an image nor a file of the user's."""
+    return path.name.startswith(".") and path.is_file()
+
+
 def _image_files(folder: Path, skipped: list[Path]) -> list[Path]:
-    """The image files in ``folder``, sorted; its other files are added to ``skipped``. Hidden files
-    (.DS_Store, macOS's ._ copies of every image) are neither: they are the system's, not images."""
+    """The image files in ``folder``, sorted; its other files are added to ``skipped``, system files
+    (``_system_file``) to neither."""
     images = []
     for file in sorted(folder.iterdir()):
-        if file.is_file() and not file.name.startswith("."):
+        if file.is_file() and not _system_file(file):
             (images if file.suffix.lower() in IMAGE_SUFFIXES else skipped).append(file)
     return images
 
@@ -396,7 +402,7 @@ def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str 
     sub-folder per class (named by the label) when there are labels.
 
     Raises:
-        ConfigError: the output folder exists and is not empty.
+        ConfigError: the output folder exists and is not empty (system files such as .DS_Store aside).
 
     Example:
         >>> write_image_dataset(fake, fake_labels, "out/")  # out/cat/000000.png, out/dog/000001.png ...
@@ -416,7 +422,9 @@ def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str 
     try:
         _write_png_folder(images, labels, staging)
         usual_permissions(staging)
-        if out.exists():
+        if out.exists():  # empty, or holding system files only: they stay, beside the images
+            for file in out.iterdir():
+                file.rename(staging / file.name)
             out.rmdir()
         staging.rename(out)
     finally:
@@ -426,8 +434,9 @@ def write_image_dataset(images: np.ndarray, labels: np.ndarray | None, out: str 
 
 def check_new_folder(out: Path) -> None:
     """Refuse a data set folder that exists and is not empty: its files would be mixed with the images
-    (or replace them). Commands call it before they generate, so the refusal costs nothing."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    (or replace them). System files (a Finder's .DS_Store) do not count: a folder holding only them is
+    empty to its user. Commands call it before they generate, so the refusal costs nothing."""
+    if out.exists() and (not out.is_dir() or not all(_system_file(path) for path in out.iterdir())):
         raise ConfigError(f"{out}: exists and is not an empty folder; choose a new output folder")
 
 
