@@ -12,7 +12,7 @@ from synthloom import get_model, load
 from synthloom.data.encoders import row_argmax
 from synthloom.data.metadata import Metadata
 from synthloom.data.transformer import TableTransformer
-from synthloom.errors import ConditionError, NotFittedError
+from synthloom.errors import ConditionError, DataWarning, NotFittedError
 
 
 def assert_same_table(real: pd.DataFrame, back: pd.DataFrame, regenerated: tuple[str, ...] = ()) -> None:
@@ -684,3 +684,19 @@ def test_stamps_of_several_zones_come_back_zoned_in_utc():
     berlin = real.assign(at=pd.Series([s.tz_convert("Europe/Berlin") for s in stamps], dtype=object))
     fake = get_model("copula", random_state=0).fit(berlin).sample(5, random_state=0)
     assert str(fake["at"].dtype) == "datetime64[us, Europe/Berlin]"
+
+
+def test_stamps_with_and_without_a_zone_in_one_column_warn_that_the_naive_ones_are_read_as_utc():
+    """Berlin stamps beside naive ones (objects to pandas) came back in UTC without a word: the naive
+    stamps were read as UTC, whatever zone they were meant in."""
+    stamps = [pd.Timestamp("2024-01-01 12:00") + pd.Timedelta(hours=7 * i) for i in range(60)]
+    mixed = [s.tz_localize("Europe/Berlin") if i % 2 else s for i, s in enumerate(stamps)]
+    real = pd.DataFrame({"at": pd.Series(mixed, dtype=object), "x": np.arange(60.0)})
+    with pytest.warns(DataWarning, match=r"column 'at' mixes stamps with a time zone and stamps without "):
+        model = get_model("copula", random_state=0).fit(real)
+    assert str(model.sample(5, random_state=0)["at"].dtype) == "datetime64[us, UTC]"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)  # stamps all naive, or all zoned: nothing to say
+        get_model("copula", random_state=0).fit(real.assign(at=pd.Series(stamps, dtype=object)))
+        zoned = [s.tz_localize("Europe/Berlin") for s in stamps]
+        get_model("copula", random_state=0).fit(real.assign(at=pd.Series(zoned, dtype=object)))

@@ -426,11 +426,33 @@ def column_dtype_name(series: pd.Series) -> str:
     if series.dtype == object and is_date_objects(series):
         return DATE_DTYPE
     # zoned stamps pandas keeps as objects: in their zone where they share one, else the instants in UTC
-    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "datetime":
-        zones = {str(value.tzinfo): value.tzinfo for value in series.dropna()}
-        if set(zones) - {"None"}:
-            return dtype_name(pd.DatetimeTZDtype("us", zones.popitem()[1] if len(zones) == 1 else "UTC"))
+    zones = _object_stamp_zones(series)
+    if set(zones) - {"None"}:
+        return dtype_name(pd.DatetimeTZDtype("us", zones.popitem()[1] if len(zones) == 1 else "UTC"))
     return dtype_name(series.dtype)
+
+
+def _object_stamp_zones(series: pd.Series) -> dict[str, Any]:
+    """The zones of a column of stamps held as objects, by name ("None" for naive stamps); empty for any
+    other column."""
+    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) != "datetime":
+        return {}
+    return {str(value.tzinfo): value.tzinfo for value in series.dropna()}
+
+
+def _warn_naive_beside_zoned(series: pd.Series, name: str) -> None:
+    """Warn where a column of stamps held as objects mixes stamps with a zone and stamps without one: the
+    naive ones are read as UTC (``read_stamps``), which their zone may not be, and the column comes back in
+    UTC."""
+    zones = _object_stamp_zones(series)
+    if "None" in zones and len(zones) > 1:
+        warnings.warn(
+            f"column {name!r} mixes stamps with a time zone and stamps without one: those without are read "
+            "as UTC, and the column comes back in UTC; give every stamp its zone (Timestamp.tz_localize) "
+            "to have them read in it",
+            DataWarning,
+            stacklevel=4,
+        )
 
 
 def dtype_name(dtype: Any) -> str:
@@ -747,6 +769,7 @@ class NumericEncoder(ColumnEncoder):
         self.offset = text_offset(series, self.spec.datetime_format)
         self.text_zone = text_zone(series, self.spec.datetime_format)
         self.dtype = column_dtype_name(series)
+        _warn_naive_beside_zoned(series, self.name)
         self.as_text = numbers_held_as_text(series, self.spec)
         self.text_decimals = fixed_text_decimals(series) if self.as_text else None
         is_datetime = self.spec.kind == ColumnKind.DATETIME
