@@ -158,6 +158,23 @@ def test_a_diverged_refit_leaves_the_model_as_it_was(monkeypatch, tmp_path, zero
         fresh.save(tmp_path / "nan.synthloom")
 
 
+def test_a_last_step_that_turns_the_weights_nan_fails_the_fit(monkeypatch, zeros_and_ones) -> None:
+    """An update that turns the weights NaN after finite losses went unseen on the last step."""
+    step = DCGAN._train_step
+
+    def poisoned(self, x, y) -> dict[str, float]:
+        losses = step(self, x, y)
+        next(self.generator_.parameters()).data.fill_(float("nan"))
+        return losses
+
+    monkeypatch.setattr(DCGAN, "_train_step", poisoned)
+    model = DCGAN(**{**TINY, "batch_size": 32}, random_state=0)  # one epoch of one step: the last step
+    with pytest.raises(TrainingDivergedError, match="in its last step: the weights of generator became"):
+        model.fit(zeros_and_ones[0][:32])
+    with pytest.raises(NotFittedError):
+        model.sample(2)
+
+
 def test_discriminator_winning_outright_warns(monkeypatch, zeros_and_ones) -> None:
     monkeypatch.setattr(DCGAN, "_train_step", lambda self, x, y: {"d_loss": 1e-4, "g_loss": 12.0})
     with pytest.warns(CollapseWarning, match="collapsed"):

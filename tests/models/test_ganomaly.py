@@ -9,7 +9,7 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from synthloom import datasets, load
-from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
+from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError, TrainingDivergedError
 from synthloom.models.ganomaly import (
     GANomaly,
     LossWeights,
@@ -217,6 +217,22 @@ def test_members_average_several_networks_and_round_trip(digits, tmp_path) -> No
     assert loaded.reconstruct(images[:3]).shape == (3, 8, 8)
     with pytest.raises(ConfigError, match="members"):
         GANomaly(members=0).fit(normal)
+
+
+def test_a_last_step_that_turns_the_weights_nan_fails_the_fit(shuttle, monkeypatch) -> None:
+    """An update that turns the weights NaN after finite losses went unseen on the last step."""
+    adam_step = torch.optim.Adam.step
+
+    def poisoned(self, *args, **kwargs):  # the update itself: the moving average takes in its NaN
+        adam_step(self, *args, **kwargs)
+        self.param_groups[0]["params"][0].data.fill_(float("nan"))
+
+    detector = GANomaly(random_state=0, **{**TINY, "epochs": 1, "batch_size": len(shuttle[0])})
+    monkeypatch.setattr(torch.optim.Adam, "step", poisoned)  # one epoch of one step: the last step
+    with pytest.raises(TrainingDivergedError, match="in its last step: the weights of generator, discrim"):
+        detector.fit(shuttle[0])
+    with pytest.raises(NotFittedError):
+        detector.score(shuttle[1])
 
 
 def test_image_neighbours_include_the_input_view(digits) -> None:

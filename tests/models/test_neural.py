@@ -133,6 +133,27 @@ def test_a_diverged_fit_leaves_the_model_unfitted(default_frame, monkeypatch):
         model.sample(5)
 
 
+def test_a_last_step_that_turns_the_weights_nan_fails_the_fit(default_frame, monkeypatch):
+    """An update that turns the weights NaN after a finite loss is caught by the next step's loss; on the
+    last step there was none, and the fit ended with NaN weights (NaN rows, an unloadable file)."""
+    one_step = {**SMALL, "batch_size": len(default_frame)}  # one epoch of one step: the last step
+    model = get_model("tvae", epochs=1, random_state=0, **one_step).fit(default_frame)
+    before = model.sample(5, random_state=1)
+    step = type(model)._train_step
+
+    def poisoned(self) -> dict[str, float]:
+        losses = step(self)
+        next(self.decoder_.parameters()).data.fill_(float("nan"))
+        return losses
+
+    monkeypatch.setattr(type(model), "_train_step", poisoned)
+    with pytest.raises(
+        TrainingDivergedError, match="diverged in its last step: the weights of decoder_ became"
+    ):
+        model.fit(default_frame)
+    pd.testing.assert_frame_equal(model.sample(5, random_state=1), before)  # the model as it was
+
+
 def test_a_model_fitted_on_a_device_this_machine_lacks_loads_where_it_can(default_frame, tmp_path):
     model = get_model("tvae", epochs=1, random_state=0).fit(default_frame)
     model.device = "cuda:7"  # what a fit on an eight-GPU machine records

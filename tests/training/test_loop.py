@@ -1,6 +1,7 @@
 import time
 
 import pytest
+import torch
 
 from synthloom.errors import ConfigError, TrainingDivergedError
 from synthloom.training.device import resolve_device
@@ -61,3 +62,17 @@ def test_a_loss_that_turns_nan_stops_training_with_advice():
         TrainingDivergedError, match=r"training x diverged at step 1 of epoch 2: loss became nan; lower"
     ):
         run_epochs(lambda: next(losses), epochs=3, steps_per_epoch=2, description="training x")
+
+
+def test_weights_that_the_last_step_turns_nan_stop_training_with_advice():
+    """The last step's update is followed by no loss: the networks' weights are checked when the loop ends."""
+    network = torch.nn.Linear(2, 1)
+
+    def step() -> dict[str, float]:
+        network.weight.data.fill_(float("nan"))  # the update, after a finite loss
+        return {"loss": 1.0}
+
+    with pytest.raises(
+        TrainingDivergedError, match=r"training x diverged in its last step: the weights of net became NaN or"
+    ):
+        run_epochs(step, epochs=2, steps_per_epoch=1, description="training x", networks={"net": network})

@@ -42,6 +42,7 @@ from synthloom.data.metadata import (
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
+from synthloom.training.loop import nonfinite_tensors
 from synthloom.training.settings import child_seed
 
 if TYPE_CHECKING:
@@ -661,7 +662,7 @@ def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]
             f"this synthloom ({__version__}) reads format {FILE_FORMAT_VERSION} or older: upgrade synthloom"
         )
     # a fit that diverged is never saved, so a NaN weight is damage: it would sample empty rows silently
-    damaged = [name for name, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all()]
+    damaged = nonfinite_tensors(tensors)
     if damaged:
         raise ModelFileError(
             f"{path}: model file is damaged: the weights {', '.join(damaged[:3])} hold NaN or infinite "

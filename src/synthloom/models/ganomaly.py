@@ -277,6 +277,10 @@ class Trainer:
         self.steps = 0
         self.average = [p.detach().clone() for p in self._parameters()] if self.ema_decay else []
 
+    def networks(self) -> dict[str, nn.Module]:
+        """The generator and discriminator, by name."""
+        return {"generator": self.generator, "discriminator": self.discriminator}
+
     def _parameters(self) -> list[nn.Parameter]:
         return [*self.generator.parameters(), *self.discriminator.parameters()]
 
@@ -546,6 +550,7 @@ class GANomaly(HyperParameters):
             lambda index: trainer.step(x[index]),
             n_rows=len(x),
             model=self,
+            networks=trainer.networks(),
             advice="lower learning_rate or check the data for extreme values",
             verbose=self.verbose,
             time_share=1 / self.members,
@@ -861,10 +866,7 @@ class GANomaly(HyperParameters):
         modules = {}
         for index, trainer in enumerate(self.trainers_):
             suffix = f"_{index}" if index else ""
-            modules |= {
-                f"generator{suffix}": trainer.generator,
-                f"discriminator{suffix}": trainer.discriminator,
-            }
+            modules |= {f"{name}{suffix}": network for name, network in trainer.networks().items()}
         return modules
 
     @classmethod

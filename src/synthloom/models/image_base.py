@@ -57,15 +57,17 @@ def run_random_batches(
     train_step: Callable[[torch.Tensor], dict[str, float]],
     n_rows: int,
     model: Any,
+    networks: dict[str, torch.nn.Module],
     advice: str,
     verbose: bool,
     time_share: float = 1.0,
 ) -> list[dict[str, float]]:
     """The epochs of ``model`` (its epochs, batch_size, max_minutes, device_, model_name) over random batches.
 
-    ``train_step`` gets the row indices of one batch; a loss that turns NaN or infinite stops training
-    with a ``TrainingDivergedError`` that ends with ``advice``. ``time_share``: the share of
-    ``max_minutes`` this run may use (when one fit trains several networks in turn).
+    ``train_step`` gets the row indices of one batch and trains ``networks``; a loss (or at the end a
+    weight) that turns NaN or infinite stops training with a ``TrainingDivergedError`` that ends with
+    ``advice``. ``time_share``: the share of ``max_minutes`` this run may use (when one fit trains several
+    networks in turn).
     """
     batch = min(model.batch_size, n_rows)
 
@@ -80,6 +82,7 @@ def run_random_batches(
         max_minutes=None if model.max_minutes is None else model.max_minutes * time_share,
         verbose=verbose,
         advice=advice,
+        networks=networks,
     )
 
 
@@ -251,6 +254,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
             lambda index: self._train_step(x[index], None if y is None else y[index]),
             n_rows=len(x),
             model=self,
+            networks=self._modules(),
             advice=self._divergence_advice(),
             verbose=self.verbose and distributed.is_main_process(),
         )

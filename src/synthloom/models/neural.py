@@ -236,6 +236,7 @@ class NeuralGenerator(BaseGenerator):
                     max_minutes=self.max_minutes,
                     early_stopping=self._early_stopping(validation),
                     verbose=self.verbose and distributed.is_main_process(),
+                    networks=self._modules(),
                 )
         if counts is not None or distributed.is_distributed():
             if counts is None and self.sampler_.spans:

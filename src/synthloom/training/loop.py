@@ -1,17 +1,19 @@
 """The epoch loop shared by neural generators: progress bar with losses, time budget, early stopping.
 
-The loop knows nothing of networks: it calls ``step()`` (one optimisation step returning its losses),
-averages the losses per epoch into the history, and asks ``validate()`` for a score now and then. A loss
-that turns NaN or infinite stops it at once: every later step would only spread the NaN.
+The loop knows nothing of how networks learn: it calls ``step()`` (one optimisation step returning its
+losses), averages the losses per epoch into the history, and asks ``validate()`` for a score now and then.
+A loss that turns NaN or infinite stops it at once: every later step would only spread the NaN. The last
+step's update is seen by no loss, so the networks' weights are checked once when the loop ends.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import torch
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from synthloom.errors import TrainingDivergedError
@@ -49,11 +51,15 @@ def run_epochs(
     early_stopping: EarlyStopping | None = None,
     verbose: bool = False,
     advice: str = DIVERGED_ADVICE,
+    networks: Mapping[str, torch.nn.Module] | None = None,
 ) -> list[dict[str, float]]:
     """Run up to ``epochs`` epochs of ``steps_per_epoch`` steps; returns one dict of mean losses per epoch.
 
+    ``networks`` (by name) are the ones the steps train, checked for NaN weights when training ends.
+
     Raises:
-        TrainingDivergedError: a loss became NaN or infinite; the message ends with ``advice``.
+        TrainingDivergedError: a loss became NaN or infinite, or a weight of ``networks`` did in the last
+            step; the message ends with ``advice``.
 
     Example:
         >>> history = run_epochs(model_step, epochs=300, steps_per_epoch=14, description="ctgan")
@@ -105,4 +111,16 @@ def run_epochs(
                 break
     if early_stopping is not None and best > -float("inf"):
         early_stopping.restore()
+    # every other step's update is checked by the next step's loss; the last one's by its weights, once
+    damaged = [name for name, network in (networks or {}).items() if nonfinite_tensors(network.state_dict())]
+    if damaged:
+        raise TrainingDivergedError(
+            f"{description} diverged in its last step: the weights of {', '.join(damaged)} became NaN or "
+            f"infinite; {advice}"
+        )
     return history
+
+
+def nonfinite_tensors(tensors: Mapping[str, torch.Tensor]) -> list[str]:
+    """The names of the floating-point tensors holding a NaN or infinite value."""
+    return [name for name, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all()]
