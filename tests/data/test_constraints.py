@@ -164,10 +164,14 @@ def test_a_one_hot_column_takes_any_spelling_of_a_boolean(accounts):
         assert model.sample(20, conditions={"plus": asked}, random_state=0)["plus"].all()
 
 
-@pytest.mark.parametrize(("one", "zero"), [("TRUE", "FALSE"), ("true", "false")])
+@pytest.mark.parametrize(
+    ("one", "zero"),
+    [("TRUE", "FALSE"), ("true", "false"), ("yes", "no"), ("Yes", "No"), ("Y", "N"), ("t", "f")],
+)
 def test_one_hot_flags_written_as_text_are_read_and_written_in_their_spelling(accounts, one, zero, tmp_path):
     """A CSV's "TRUE" / "FALSE" flags (kept as text) were read as no number at all, so the rule was
-    refused as "broken by every real row" though each row had one TRUE."""
+    refused as "broken by every real row" though each row had one TRUE; so were "yes" / "no", "Y" / "N"
+    and "t" / "f" (PostgreSQL's booleans) until their spellings were read too."""
     flags = accounts[["basic", "plus", "pro"]].replace({1: one, 0: zero}).astype(object)
     frame = pd.concat([accounts[["balance"]], flags], axis=1)
     model = fit_quietly("copula", frame, [OneHot(["basic", "plus", "pro"])])
@@ -176,8 +180,8 @@ def test_one_hot_flags_written_as_text_are_read_and_written_in_their_spelling(ac
         fake = fitted.sample(200, random_state=0)
         assert set(np.unique(fake[["basic", "plus", "pro"]].to_numpy())) == {one, zero}
         assert ((fake[["basic", "plus", "pro"]] == one).sum(axis=1) == 1).all()
-        asked = fitted.sample(20, conditions={"pro": True}, random_state=0)
-        assert (asked["pro"] == one).all()
+        for flag in (True, one):
+            assert (fitted.sample(20, conditions={"pro": flag}, random_state=0)["pro"] == one).all()
     # a model file written before the spellings were kept writes 0 / 1, as it did
     state = model.constraints_.to_state()
     del state["rules"][0]["state"]["spellings"]

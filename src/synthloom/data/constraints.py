@@ -807,7 +807,7 @@ class OneHot(_Group):
         return (self._ones(frame) == 1).sum(axis=1) == 1
 
     def condition(self, column: str, value: Any) -> ValueCondition:
-        chosen = as_boolean(value)
+        chosen = _as_flag(value)
         if not isinstance(chosen, bool):
             raise ConditionError(f"column {column!r} is one-hot: condition it on 0 or 1, not {value!r}")
         spelling = self.spellings_[self.group.index(column)]
@@ -827,18 +827,28 @@ class OneHot(_Group):
 
 
 def _flag_numbers(series: pd.Series, name: str) -> np.ndarray:
-    """A one-hot column's flags as numbers: 0/1, booleans, and booleans written as text ("TRUE", "false",
-    as a CSV writes them, which ``to_float`` cannot read: every real row then looked flagless)."""
+    """A one-hot column's flags as numbers: 0/1, booleans, and flags written as text ("TRUE", "false",
+    "yes", as a CSV writes them, which ``to_float`` cannot read: every real row then looked flagless)."""
     numbers = to_float(series, name, warn=False)
     unread = np.isnan(numbers) & series.notna().to_numpy()
     if unread.any():
-        flags = [as_boolean(value) for value in series[unread]]
+        flags = [_as_flag(value) for value in series[unread]]
         numbers[unread] = [float(flag) if isinstance(flag, bool) else np.nan for flag in flags]
     return numbers
 
 
-# the other spelling of a flag a column writes one way only (a column that is never 1, or always)
-_FLAG_PAIRS = {"true": "false", "1": "0", "1.0": "0.0"}
+# how a flag column writes 1 and 0 as text (in any case): also the other spelling of a flag a column writes
+# one way only (a column that is never 1, or always)
+_FLAG_PAIRS = {"true": "false", "1": "0", "1.0": "0.0", "yes": "no", "y": "n", "t": "f"}
+_FLAG_TEXTS = dict.fromkeys(_FLAG_PAIRS, True) | dict.fromkeys(_FLAG_PAIRS.values(), False)
+
+
+def _as_flag(value: Any) -> Any:
+    """``value`` as True / False when it spells a flag (``as_boolean``'s spellings, "yes", "N", "t"...),
+    else unchanged."""
+    if isinstance(value, str):
+        return _FLAG_TEXTS.get(value.strip().lower(), value)
+    return as_boolean(value)
 
 
 def _flag_spellings(columns: list[pd.Series]) -> list[tuple[str, str] | None]:
@@ -854,7 +864,7 @@ def _flag_spellings(columns: list[pd.Series]) -> list[tuple[str, str] | None]:
         counts = texts.value_counts()
         spelt: dict[bool, str] = {}
         for text in counts.index:  # most written first
-            flag = as_boolean(text)
+            flag = _as_flag(text)
             if isinstance(flag, bool):
                 spelt.setdefault(flag, str(text))
         seen.append(spelt if spelt else {})
