@@ -343,31 +343,49 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         Example:
             >>> rich = model.sample(500, conditions={"income": ">50K", "age": (30, 40)})
         """
+        n, first_row = self._check_sample_request(n, first_row)
+        seed = self._next_sample_seed(random_state)
+        id_seed = seed if id_seed is None else resolve_seed(id_seed, "id_seed")
+        if conditions is None and not self._needs_rejection(n):
+            rows = self._sample_rows(n, seed, first_row, id_seed)  # one draw: ids numbered as decoded
+        else:
+            rows = self._sample_meeting(n, conditions, seed)
+            # drawn in several rounds, or picked among more rows: each round numbered its ids from row 0
+            rows = self.transformer_.number_identifiers(rows, first_row, id_seed)
+        return with_missing_marks(rows, self.metadata_)
+
+    def _check_sample_request(self, n: int, first_row: int) -> tuple[int, int]:
+        """``sample``'s checks, all before its seed is drawn; returns ``n`` and ``first_row`` as ints."""
         self._check_fitted()
         n = check_row_count(n)
         first_row = check_row_count(first_row, "first_row")
         self.transformer_.check_identifier_room(first_row + n)  # before a conditional draw's work
-        seed = self._next_sample_seed(random_state)
-        id_seed = seed if id_seed is None else resolve_seed(id_seed, "id_seed")
-        if conditions is None and not (n and self.constraints_.checks()):
-            rows = self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row, id_seed)
-            return with_missing_marks(rows, self.metadata_)
+        return n, first_row
+
+    def _needs_rejection(self, n: int) -> bool:
+        # rules only rejection can keep (predicates) send even unconditioned draws through it
+        return bool(n and self.constraints_.checks())
+
+    def _sample_meeting(
+        self, n: int, conditions: Mapping[str, Any] | pd.DataFrame | None, seed: int
+    ) -> pd.DataFrame:
+        """``n`` rows meeting ``conditions`` (a DataFrame: row by row) and the rules, with placeholder ids."""
         if conditions is None:
-            rows = self._sample_plain(n, seed)
-        elif isinstance(conditions, pd.DataFrame):
-            rows = self._sample_per_row(n, conditions, seed)
-        else:
-            checks = self.constraints_.parse_conditions(self.transformer_, conditions)
-            rows = self._sample_conditioned(n, checks, seed)
-        # drawn in several rounds, or picked among more rows: each round numbered its ids from row 0
-        rows = self.transformer_.number_identifiers(rows, first_row, id_seed)
-        return with_missing_marks(rows, self.metadata_)
+            return self._sample_plain(n, seed)
+        if isinstance(conditions, pd.DataFrame):
+            return self._sample_per_row(n, conditions, seed)
+        return self._sample_conditioned(
+            n, self.constraints_.parse_conditions(self.transformer_, conditions), seed
+        )
 
     def _sample_plain(self, n: int, seed: int) -> pd.DataFrame:
-        # rules only rejection can keep (predicates) send even unconditioned draws through it
-        if n and self.constraints_.checks():
+        if self._needs_rejection(n):
             return self._sample_conditioned(n, [], seed)
-        return self._decode(self._sample(n, np.random.default_rng(seed)), seed)
+        return self._sample_rows(n, seed)
+
+    def _sample_rows(self, n: int, seed: int, first_row: int | None = None, id_seed: int = 0) -> pd.DataFrame:
+        """One draw of ``n`` rows seeded with ``seed``, decoded (ids as ``_decode`` numbers them)."""
+        return self._decode(self._sample(n, np.random.default_rng(seed)), seed, first_row, id_seed)
 
     def _decode(
         self, matrix: np.ndarray, seed: int, first_row: int | None = None, id_seed: int = 0
@@ -386,10 +404,9 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
 
         def draw(size: int) -> pd.DataFrame:
             draw_seed = child_seed(seed, next(draws))
-            rng = np.random.default_rng(draw_seed)
             if direct is None:
-                return self._decode(self._sample(size, rng), draw_seed)
-            matrix = self._sample(size, rng, category=(direct.span, direct.code))
+                return self._sample_rows(size, draw_seed)
+            matrix = self._sample(size, np.random.default_rng(draw_seed), category=(direct.span, direct.code))
             # the generator was asked for this category; setting its one-hot makes that exact
             matrix[:, direct.span.start : direct.span.stop] = 0.0
             matrix[:, direct.span.start + direct.code] = 1.0
@@ -418,7 +435,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         for position, row in enumerate(keys.itertuples(index=False, name=None)):
             groups.setdefault(row, []).append(position)
         if not groups:
-            return self._decode(self._sample(0, np.random.default_rng(seed)), seed)
+            return self._sample_rows(0, seed)
         parts = [
             self._sample_group(
                 dict(zip(keys.columns, row, strict=True)), len(positions), seed, index
@@ -547,7 +564,7 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
         model._remember_settings()
         # a description that does not fit its weights fails here, not at the user's first sample; a seeded
         # draw leaves the model's own sequence of draws where it was
-        model._decode(model._sample(2, np.random.default_rng(0)), 0, first_row=0)
+        model._sample_rows(2, 0, first_row=0)
     return model
 
 

@@ -224,27 +224,43 @@ class NeuralGenerator(BaseGenerator):
             self._use_rows(first)
             del first  # a streamed first chunk is dropped with the others
             self._build()  # the same initial weights on every rank
-            # an epoch is one pass over every row, whatever the chunks and the number of processes
-            self._steps_per_epoch = max(1, n_rows // distributed.world_size() // self._batch_rows())
-            # a diverged run raises: the fit (`fitting`) leaves no NaN weights to sample or save
-            with distributed.data_parallel(self.seed_, self, self._modules().values()):
-                self.loss_history_ = run_epochs(
-                    self._step_function(chunks),
-                    epochs=self._planned_epochs(),
-                    steps_per_epoch=self._steps_per_epoch,
-                    description=f"training {self.model_name}",
-                    max_minutes=self.max_minutes,
-                    early_stopping=self._early_stopping(validation),
-                    verbose=self.verbose and distributed.is_main_process(),
-                    networks=self._modules(),
-                )
-        if counts is not None or distributed.is_distributed():
-            if counts is None and self.sampler_.spans:
-                counts = distributed.sum_over_ranks(self.sampler_.counts)  # every rank's shard counted
-            self.sampler_ = ConditionalSampler(
-                counts, self.transformer_.spans, self.device_, self._conditioning_target()
-            )
+            self.loss_history_ = self._run_epochs(n_rows, validation, chunks)
+        self._set_sampling_counts(counts)
         del self.data_  # training rows are not kept on the model (nor in its file)
+
+    def _run_epochs(
+        self, n_rows: int, validation: np.ndarray, chunks: Iterator[np.ndarray] | None
+    ) -> list[dict[str, float]]:
+        """The training epochs (with their time budget and early stopping); returns the loss history."""
+        # an epoch is one pass over every row, whatever the chunks and the number of processes
+        self._steps_per_epoch = max(1, n_rows // distributed.world_size() // self._batch_rows())
+        # a diverged run raises: the fit (`fitting`) leaves no NaN weights to sample or save
+        with distributed.data_parallel(self.seed_, self, self._modules().values()):
+            return run_epochs(
+                self._step_function(chunks),
+                epochs=self._planned_epochs(),
+                steps_per_epoch=self._steps_per_epoch,
+                description=f"training {self.model_name}",
+                max_minutes=self.max_minutes,
+                early_stopping=self._early_stopping(validation),
+                verbose=self.verbose and distributed.is_main_process(),
+                networks=self._modules(),
+            )
+
+    def _set_sampling_counts(self, counts: torch.Tensor | None) -> None:
+        """Have sampling follow ``counts``, or else the category counts of every row trained on.
+
+        The sampler of the rows trained on last already counts them all, unless they were one streamed
+        chunk (the fit passes ``counts`` from the file's sample) or one rank's shard (the ranks' counts
+        are summed).
+        """
+        if counts is None and not distributed.is_distributed():
+            return
+        if counts is None and self.sampler_.spans:
+            counts = distributed.sum_over_ranks(self.sampler_.counts)  # every rank's shard counted
+        self.sampler_ = ConditionalSampler(
+            counts, self.transformer_.spans, self.device_, self._conditioning_target()
+        )
 
     def _conditioning_target(self) -> str | None:
         """The discrete column every conditional vector names (None: a column drawn per row)."""

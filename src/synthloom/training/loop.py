@@ -64,10 +64,108 @@ def run_epochs(
     Example:
         >>> history = run_epochs(model_step, epochs=300, steps_per_epoch=14, description="ctgan")
     """
-    deadline = None if max_minutes is None else time.monotonic() + 60 * max_minutes
+    training = _EpochSteps(step, steps_per_epoch, description, advice, _deadline(max_minutes))
+    best = _BestSoFar(early_stopping)
     history: list[dict[str, float]] = []
-    best, checks_since_best = -float("inf"), 0
-    progress = Progress(
+    with _progress_bar(verbose) as progress:
+        task = progress.add_task(description, total=epochs, losses="")
+        for epoch in range(1, epochs + 1):
+            record = training.run(epoch)
+            best.validate(epoch, record)
+            history.append(record)
+            progress.update(task, advance=1, losses=_shown(record))
+            if best.out_of_patience() or training.out_of_time():
+                break
+    best.restore()
+    training.check_last_step(networks or {})
+    return history
+
+
+def nonfinite_tensors(tensors: Mapping[str, torch.Tensor]) -> list[str]:
+    """The names of the floating-point tensors holding a NaN or infinite value."""
+    return [name for name, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all()]
+
+
+def _deadline(max_minutes: float | None) -> float | None:
+    return None if max_minutes is None else time.monotonic() + 60 * max_minutes
+
+
+@dataclass(frozen=True)
+class _EpochSteps:
+    """What every epoch of one run repeats: its steps, the time budget, and what a divergence says."""
+
+    step: Callable[[], dict[str, float]]
+    steps_per_epoch: int
+    description: str
+    advice: str
+    deadline: float | None  # time.monotonic() at which the budget runs out (None: no budget)
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    def run(self, epoch: int) -> dict[str, float]:
+        """Epoch ``epoch``'s record: its number and its mean losses (over fewer steps if time runs out)."""
+        totals: dict[str, float] = {}
+        steps = 0
+        # the budget is checked every step: one epoch of a large data set can outlast it alone
+        while steps < self.steps_per_epoch and not self.out_of_time():
+            losses = self.step()
+            steps += 1
+            self._check_finite(losses, steps, epoch)
+            for name, value in losses.items():
+                totals[name] = totals.get(name, 0.0) + value
+        return {"epoch": float(epoch), **{k: v / max(steps, 1) for k, v in totals.items()}}
+
+    def check_last_step(self, networks: Mapping[str, torch.nn.Module]) -> None:
+        """Raise if the last step turned a weight of ``networks`` NaN or infinite: every other step's
+        update is checked by the next step's loss, the last one's only here, once."""
+        damaged = [name for name, network in networks.items() if nonfinite_tensors(network.state_dict())]
+        if damaged:
+            raise TrainingDivergedError(
+                f"{self.description} diverged in its last step: the weights of {', '.join(damaged)} became "
+                f"NaN or infinite; {self.advice}"
+            )
+
+    def _check_finite(self, losses: dict[str, float], steps: int, epoch: int) -> None:
+        bad = [name for name, value in losses.items() if not math.isfinite(value)]
+        if bad:
+            raise TrainingDivergedError(
+                f"{self.description} diverged at step {steps} of epoch {epoch}: {', '.join(bad)} became "
+                f"{losses[bad[0]]}; {self.advice}"
+            )
+
+
+@dataclass
+class _BestSoFar:
+    """Early stopping's state across the epochs (a run without early stopping never checks)."""
+
+    early_stopping: EarlyStopping | None
+    best: float = -float("inf")
+    checks_since_best: int = 0
+
+    def validate(self, epoch: int, record: dict[str, float]) -> None:
+        """On a checking epoch, score the model into ``record`` and checkpoint it if it is the best yet."""
+        stopping = self.early_stopping
+        if stopping is None or epoch % stopping.every != 0:
+            return
+        record["validation"] = score = stopping.validate()
+        if score > self.best + stopping.min_delta:
+            self.best, self.checks_since_best = score, 0
+            stopping.checkpoint()
+        else:
+            self.checks_since_best += 1
+
+    def out_of_patience(self) -> bool:
+        return self.early_stopping is not None and self.checks_since_best >= self.early_stopping.patience
+
+    def restore(self) -> None:
+        """Put the best checkpoint back (where a check made one)."""
+        if self.early_stopping is not None and self.best > -float("inf"):
+            self.early_stopping.restore()
+
+
+def _progress_bar(verbose: bool) -> Progress:
+    return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -77,50 +175,8 @@ def run_epochs(
         disable=not verbose,
         transient=False,
     )
-    with progress:
-        task = progress.add_task(description, total=epochs, losses="")
-        for epoch in range(1, epochs + 1):
-            totals: dict[str, float] = {}
-            steps = 0
-            # the budget is checked every step: one epoch of a large data set can outlast it alone
-            while steps < steps_per_epoch and not (deadline is not None and time.monotonic() > deadline):
-                losses = step()
-                steps += 1
-                bad = [name for name, value in losses.items() if not math.isfinite(value)]
-                if bad:
-                    raise TrainingDivergedError(
-                        f"{description} diverged at step {steps} of epoch {epoch}: {', '.join(bad)} became "
-                        f"{losses[bad[0]]}; {advice}"
-                    )
-                for name, value in losses.items():
-                    totals[name] = totals.get(name, 0.0) + value
-            record = {"epoch": float(epoch), **{k: v / max(steps, 1) for k, v in totals.items()}}
-            if early_stopping is not None and epoch % early_stopping.every == 0:
-                record["validation"] = score = early_stopping.validate()
-                if score > best + early_stopping.min_delta:
-                    best, checks_since_best = score, 0
-                    early_stopping.checkpoint()
-                else:
-                    checks_since_best += 1
-            history.append(record)
-            shown = "  ".join(f"{k}={v:.3f}" for k, v in record.items() if k != "epoch")
-            progress.update(task, advance=1, losses=shown)
-            if early_stopping is not None and checks_since_best >= early_stopping.patience:
-                break
-            if deadline is not None and time.monotonic() > deadline:
-                break
-    if early_stopping is not None and best > -float("inf"):
-        early_stopping.restore()
-    # every other step's update is checked by the next step's loss; the last one's by its weights, once
-    damaged = [name for name, network in (networks or {}).items() if nonfinite_tensors(network.state_dict())]
-    if damaged:
-        raise TrainingDivergedError(
-            f"{description} diverged in its last step: the weights of {', '.join(damaged)} became NaN or "
-            f"infinite; {advice}"
-        )
-    return history
 
 
-def nonfinite_tensors(tensors: Mapping[str, torch.Tensor]) -> list[str]:
-    """The names of the floating-point tensors holding a NaN or infinite value."""
-    return [name for name, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all()]
+def _shown(record: dict[str, float]) -> str:
+    """The progress bar's text: an epoch's losses (and validation score)."""
+    return "  ".join(f"{k}={v:.3f}" for k, v in record.items() if k != "epoch")
