@@ -25,6 +25,18 @@ def real_csv(tmp_path, default_frame):
     return path
 
 
+def augmented_lines(tmp_path, header: str, rows: list[str]) -> list[str]:
+    """The lines ``augment`` writes to aug.csv from a real.csv of ``header`` and ``rows`` (250 of class "a"
+    in column y, then 50 of "b"), checked to start with the real file's lines, unchanged."""
+    real, augmented = tmp_path / "real.csv", tmp_path / "aug.csv"
+    real.write_text(header + "\n" + "\n".join(rows) + "\n")
+    result = runner.invoke(app, ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(augmented)])
+    assert result.exit_code == 0, result.output
+    lines = augmented.read_text().splitlines()
+    assert lines[: len(rows) + 1] == real.read_text().splitlines() and len(lines) == 1 + 250 + 250
+    return lines
+
+
 def test_writes_real_then_marked_synthetic_rows(tmp_path, real_csv, default_frame) -> None:
     out = tmp_path / "out.csv"
     args = ["augment", str(real_csv), "-t", "default", "-m", "copula", "--ratio", "0.2", "-o", str(out)]
@@ -86,18 +98,28 @@ def test_the_real_rows_pass_through_augment_unchanged(tmp_path) -> None:
     assert augmented.read_text().splitlines()[: len(values) + 1] == real.read_text().splitlines()
 
 
+def test_real_and_synthetic_rows_write_numbers_as_the_real_csv_does(tmp_path) -> None:
+    """Prices written with two decimals ("26.00") and changes with their sign ("+1.26") came back "26.0"
+    and "1.26", in the real rows written back as well as in the synthetic ones."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    changes = rng.integers(-300, 300, 300) / 100  # "+0.00" for none, no "-0.00" (which is written "+0.00")
+    rows = [
+        f"{rng.choice([26.0, 15.5, 9.99]):.2f},{c:+.2f},{'a' if i < 250 else 'b'}"
+        for i, c in enumerate(changes)
+    ]
+    augmented_lines(tmp_path, "price,change,y", rows)
+    written = pd.read_csv(tmp_path / "aug.csv", dtype=str)
+    assert written["price"].str.fullmatch(r"\d+\.\d\d").all()
+    assert written["change"].str.fullmatch(r"[+-]\d\.\d\d").all()
+
+
 def test_a_semicolon_file_is_augmented_into_a_semicolon_file(tmp_path) -> None:
     """A CSV split by semicolons came back split by commas: the real rows no longer read as the file did
     in the tools that gave it (a spreadsheet in a decimal-comma locale)."""
-    real = tmp_path / "real.csv"
     rows = [f"{i % 7};{'a' if i < 250 else 'b'};x y" for i in range(300)]
-    real.write_text("n;y;note\n" + "\n".join(rows) + "\n")
-    augmented = tmp_path / "aug.csv"
-    result = runner.invoke(app, ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(augmented)])
-    assert result.exit_code == 0, result.output
-    lines = augmented.read_text().splitlines()
-    assert lines[: len(rows) + 1] == real.read_text().splitlines() and len(lines) == 1 + 250 + 250
-    assert all(line.count(";") == 2 for line in lines)
+    assert all(line.count(";") == 2 for line in augmented_lines(tmp_path, "n;y;note", rows))
 
 
 def test_a_balanced_table_gets_no_rows_and_no_empty_per_class_line(tmp_path) -> None:

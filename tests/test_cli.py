@@ -455,3 +455,33 @@ def test_demo_refuses_an_image_generator_as_fit_does(tmp_path):
         result = invoke(*command, "--model", "dcgan")
         assert_user_error(result, "'dcgan' generates images; use `synthloom image fit DATA --model dcgan`")
     assert not (tmp_path / "out").exists() and not (tmp_path / "m.synthloom").exists()
+
+
+def test_sample_writes_numbers_as_the_real_csv_writes_them(tmp_path):
+    """Prices every real row writes with two decimals ("26.00") came back as pandas writes floats ("26.0"),
+    and changes written with their sign ("+1.26") lost it; the model file keeps how the CSV writes them."""
+    rng = np.random.default_rng(0)
+    lines = ["price,change,whole,qty,ratio"]
+    for i in range(80):
+        price, change = rng.choice([26.0, 15.5, 9.99, 40.0]), rng.normal(0, 1)
+        lines.append(
+            f"{price:.2f},{change:+.2f},{i % 5 * 10:.2f},{rng.integers(1, 9)},{rng.uniform():.{i % 4 + 1}f}"
+        )
+    real = tmp_path / "real.csv"
+    real.write_text("\n".join(lines) + "\n")
+    model = tmp_path / "m.synthloom"
+    assert invoke("fit", real, "-o", model).exit_code == 0
+    out = tmp_path / "fake.csv"
+    result = invoke("sample", model, "-n", "300", "-o", out, "--seed", "1")
+    assert result.exit_code == 0, result.output
+    fake = pd.read_csv(out, dtype=str)
+    assert fake["price"].str.fullmatch(r"\d+\.\d\d").all()  # "26.00", not "26.0"
+    assert fake["whole"].str.fullmatch(r"\d+\.00").all()  # whole numbers too: the file writes "20.00"
+    assert fake["change"].str.fullmatch(r"[+-]\d\.\d\d").all() and fake["change"].str.startswith("+").any()
+    assert fake["qty"].str.fullmatch(r"\d").all()  # integers as they were
+    assert not fake["ratio"].str.fullmatch(r"0\.\d{4}").all()  # decimals that differ: as pandas writes them
+    parquet = tmp_path / "fake.parquet"
+    assert invoke("sample", model, "-n", "300", "-o", parquet, "--seed", "1").exit_code == 0
+    numbers = pd.read_parquet(parquet)  # the numbers themselves are unchanged, and numbers in Parquet
+    assert (numbers.dtypes[["price", "change", "ratio"]] == "float64").all()
+    pd.testing.assert_series_equal(numbers["price"], pd.read_csv(out)["price"])

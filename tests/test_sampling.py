@@ -579,3 +579,30 @@ def test_numbers_held_as_text_keep_the_decimals_every_real_value_writes():
     older = NumericEncoder.from_state("balance", encoder.spec, {**encoder.state(), "text_decimals": None})
     del older.text_decimals
     assert older._restore_dtype(np.array([26.0])).tolist() == ["26.0"]
+
+
+def test_csv_parts_and_standard_output_keep_the_sign_the_real_csv_writes(tmp_path):
+    """Changes every real row writes with its sign ("+1.26", "-0.40", "+0.00") lost the "+" ("1.26"); a
+    column where one positive value goes without it is written as pandas writes numbers."""
+    import io
+
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_parts, sample_to_stream
+
+    rng = np.random.default_rng(0)
+    changes = np.round(rng.normal(0, 1, 100), 2)
+    lines = [f"{c:+.2f},{c:+.1f},{abs(c):.2f}" for c in changes]
+    lines[5] = f"{changes[5]:+.2f},{abs(changes[5]) + 0.1:.1f},{abs(changes[5]):.2f}"  # "pct" once unsigned
+    (tmp_path / "real.csv").write_text("change,pct,size\n" + "\n".join(lines) + "\n")
+    model = get_model("copula", random_state=0).fit(read_table(tmp_path / "real.csv"))
+    stream = io.StringIO()
+    sample_to_stream(model, 200, stream, seed=0)
+    parts = sample_to_parts(model, 200, tmp_path / "out", fmt="csv", part_rows=80, chunk_rows=50)
+    written = [pd.read_csv(part, dtype=str) for part in sorted(parts.glob("part-*.csv"))]
+    for fake in (pd.read_csv(io.StringIO(stream.getvalue()), dtype=str), pd.concat(written)):
+        assert (
+            fake["change"].str.fullmatch(r"[+-]\d\.\d\d").all() and fake["change"].str.startswith("+").any()
+        )
+        assert not fake["pct"].str.startswith("+").any()  # one real value unsigned: no sign
+        assert not fake["size"].str.startswith("+").any()

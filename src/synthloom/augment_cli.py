@@ -128,7 +128,7 @@ def augment_command(
     )
     from synthloom.data.constraints import load_constraints
     from synthloom.data.io import check_outputs, csv_delimiter, whole_numbers, write_table
-    from synthloom.data.metadata import Metadata
+    from synthloom.data.metadata import Metadata, csv_texts_read
     from synthloom.registry import get_model
 
     if output is None and not evaluate:
@@ -173,8 +173,10 @@ def augment_command(
         )
         # as `synthloom sample` writes a model's integer columns: the real table's whole numbers stay
         # whole ("4", not "4.0") where its synthetic rows are whole too; a CSV keeps the real file's delimiter
+        # and its numbers' text ("26.00", not "26.0")
         integers = [name for name in frame.columns if whole_numbers(frame[name])]
-        write_table(both, output, integers=integers, sep=csv_delimiter(data, encoding))
+        texts = csv_texts_read(frame)
+        write_table(both, output, integers=integers, sep=csv_delimiter(data, encoding), texts=texts)
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")
         if len(added):

@@ -152,19 +152,21 @@ def integer_columns(model: BaseGenerator) -> list[str]:
 
 
 class _TableWriter:
-    """Appends frames to one CSV or Parquet file, or CSV to an open text stream (Parquet: one row group per
-    frame, one fixed schema)."""
+    """Appends frames of ``model``'s rows to one CSV or Parquet file, or CSV to an open text stream (Parquet:
+    one row group per frame, one fixed schema)."""
 
-    def __init__(self, path: Path | TextIO, fmt: str, schema: pa.Schema | None, integers: list[str]) -> None:
+    def __init__(self, path: Path | TextIO, fmt: str, schema: pa.Schema | None, model: BaseGenerator) -> None:
         self.path, self.fmt, self.schema = path, fmt, schema
-        self.integers = integers  # the model's integer columns: whole numbers in every part, gaps or none
+        self.integers = integer_columns(model)  # whole numbers in every part, gaps or none
+        self.texts = model.metadata_.csv_texts()  # "26.00" as the real CSV writes it, not "26.0"
         self._parquet: pq.ParquetWriter | None = None
         self._header = True
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
             mode = "w" if self._header else "a"
-            csv_ready(frame, self.integers).to_csv(self.path, mode=mode, header=self._header, index=False)
+            ready = csv_ready(frame, self.integers, self.texts)
+            ready.to_csv(self.path, mode=mode, header=self._header, index=False)
             self._header = False
             return
         self.schema = self.schema or arrow_schema(frame)
@@ -279,7 +281,7 @@ def _sample_rows(
         task = progress.add_task("sample", total=n)
         draw = _ChunkDrawer(model, conditions, seed)
         frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
-        writer = _TableWriter(target, fmt, None, integer_columns(model))
+        writer = _TableWriter(target, fmt, None, model)
         _write_rows(writer, frames, lambda k: progress.advance(task, k))
 
 
@@ -296,7 +298,8 @@ def sample_to_file(
 
     The file is renamed into place only once complete. For outputs too large to redo after an
     interruption, write a folder of parts with ``sample_to_parts``. Columns are written as ``write_table``
-    writes them: the model's integer columns as whole numbers in a CSV; an empty column of an empty CSV
+    writes them: the model's integer columns as whole numbers in a CSV, its number columns as the real CSV
+    wrote them ("26.00", "+1.26"; ``ColumnSpec.csv_text``); an empty column of an empty CSV
     header with its header empty in a CSV, named "Unnamed: N" (pandas' name) in Parquet.
 
     Example:
@@ -518,7 +521,7 @@ def sample_to_parts(
                 if name in done:
                     continue
                 with atomic_path(directory / name) as tmp:
-                    writer = _TableWriter(tmp, fmt, schema, integer_columns(model))
+                    writer = _TableWriter(tmp, fmt, schema, model)
                     frames = _part_rows(plan, chunk_rows, start, stop, draw)
                     _write_rows(writer, frames, lambda k: progress.advance(task, k))
                     schema = writer.schema

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from synthloom.data.io import first_line, read_table
+from synthloom.data.io import first_line, read_table, write_table
 from synthloom.errors import DataError
 
 
@@ -39,3 +39,32 @@ def test_a_parquet_error_without_a_message_names_its_type(tmp_path, monkeypatch)
 def test_first_line_skips_blank_lines():
     assert first_line(ValueError("\n  bad row 3  \ndetails")) == "bad row 3"
     assert first_line(ValueError()) == "ValueError"
+
+
+def test_read_table_notes_how_a_csv_writes_its_numbers_and_write_table_writes_them_so(tmp_path):
+    """A float column every value of which a CSV writes with two decimals ("26.00") was written back
+    "26.0", and one written with its sign ("+1.26") without it; missing values ("", "NA") count for
+    nothing, and a column whose decimals differ, or which pandas writes as it reads, has no form."""
+    from synthloom.data.metadata import NumberText, csv_texts_read
+
+    text = (
+        "price,change,ratio,tenth,qty,flag\n26.00,+1.26,0.5,1.5,3,True\n15.50,-0.40,0.25,2.0,+4,False\n"
+        ",NA,0.125,,-5,True\n9.99,+0.00,1.0,3.5,6,False\n"
+    )
+    (tmp_path / "real.csv").write_text(text)
+    frame = read_table(tmp_path / "real.csv")
+    assert frame["price"].dtype == "float64" and frame["change"].tolist()[:2] == [1.26, -0.4]  # numbers
+    assert csv_texts_read(frame) == {"price": NumberText(2), "change": NumberText(2, plus=True)}
+    out = write_table(frame, tmp_path / "out.csv", texts=csv_texts_read(frame))
+    assert out.read_text().replace("NA", "") == text.replace("NA", "").replace("+4", "4")
+    assert "26.0," in write_table(frame, tmp_path / "plain.csv").read_text()  # without texts: as pandas
+
+
+def test_csv_parts_keep_a_numbers_form_only_where_every_part_writes_it(tmp_path):
+    from synthloom.data.metadata import NumberText, csv_texts_read
+
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "part-0.csv").write_text("price,fee,qty\n26.00,1.50,1\n15.50,2.00,2\n")
+    (tmp_path / "parts" / "part-1.csv").write_text("price,fee\n9.90,1.5\n")
+    frame = read_table(tmp_path / "parts")
+    assert csv_texts_read(frame) == {"price": NumberText(2)}  # "1.5" beside "1.50": no form of the table's

@@ -1,3 +1,4 @@
+import json
 import warnings
 
 import numpy as np
@@ -465,3 +466,47 @@ def test_durations_in_hours_past_a_day_are_refused_like_durations():
         )
     ]
     assert Metadata.infer(pd.DataFrame({"at": times})).columns["at"].datetime_format == "%H:%M:%S.%f"
+
+
+def test_how_a_csv_writes_numbers_is_learned_where_the_values_still_fit_it(tmp_path):
+    """The ``NumberText`` read_table notes ("26.00", "+1.26") reaches the metadata, JSON and back, for the
+    columns that still hold numbers it writes: new values with more decimals (a frame changed after it was
+    read) would be cut to the old ones, and a category column is written as its categories."""
+    from synthloom.data.io import read_table
+    from synthloom.data.metadata import NumberText
+
+    rows = [
+        f"{p:.2f},{c:+.2f},{p:.2f},{p:.2f}"
+        for p, c in zip([26.0, 15.5, 9.99, 7.25] * 10, np.arange(40) - 20, strict=True)
+    ]
+    (tmp_path / "p.csv").write_text("price,change,net,size\n" + "\n".join(rows) + "\n")
+    frame = read_table(tmp_path / "p.csv")
+    frame["net"] = frame["net"] / 3  # 8.666666666666666: two decimals would cut it
+    inferred = Metadata.infer(frame)
+    assert inferred.csv_texts() == {
+        "price": NumberText(2),
+        "change": NumberText(2, True),
+        "size": NumberText(2),
+    }
+    assert Metadata.from_dict(json.loads(json.dumps(inferred.to_dict()))).columns == inferred.columns
+    declared = Metadata.from_dict({"columns": {"size": {"kind": "categorical"}}}).completed(frame)
+    assert declared.csv_texts() == {"price": NumberText(2), "change": NumberText(2, True)}
+    own = Metadata.from_dict({"columns": {"price": {"kind": "continuous", "csv_text": {"decimals": 3}}}})
+    assert own.completed(frame).columns["price"].csv_text == NumberText(3)  # a declared form is kept
+    assert Metadata.from_dict({"columns": {"price": {"kind": "continuous"}}}).csv_texts() == {}  # older files
+
+
+@pytest.mark.parametrize(
+    ("kind", "form"),
+    [
+        ("categorical", {"decimals": 2}),
+        ("continuous", {"decimals": 16}),
+        ("continuous", {"decimals": "2"}),
+        ("continuous", {"plus": "yes"}),
+        ("continuous", {"digits": 2}),
+        ("continuous", "0.00"),
+    ],
+)
+def test_a_csv_text_that_is_no_number_form_is_refused(kind, form):
+    with pytest.raises(ConfigError, match=r"csv_text .* is not how a CSV writes a number column"):
+        Metadata.from_dict({"columns": {"a": {"kind": kind, "csv_text": form}}})

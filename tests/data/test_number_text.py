@@ -283,3 +283,25 @@ def test_signs_are_written_where_the_real_values_write_them():
         assert str(NumberFormat.parse(pattern)) == ("0" if pattern == "0;-0" else pattern)
     with pytest.raises(ConfigError, match=r"'-0\.0%' is not a number pattern"):  # wrote 6.2 as "-6.2%"
         NumberFormat.parse("-0.0%")
+
+
+def test_fixed_decimals_and_signs_are_read_from_arrow_text_as_from_a_column():
+    """A CSV's number columns are checked as pyarrow text (nulls: missing values), without a Python string
+    per value: the same answers as for a column of text."""
+    import pyarrow as pa
+
+    from synthloom.data.number_text import fixed_text_decimals, writes_plus
+
+    cases = [
+        (["+1.26", " -0.40", "+0.00", None], 2, True),
+        (["1.26", "+0.40"], 2, False),  # one positive value without "+": as pandas writes numbers
+        (["-1.26", "-0.40"], 2, False),  # no value to write a "+" on
+        (["+3", "-2"], None, True),
+        (["1.5", "2.25"], None, False),
+        (["1e-05", "2.00"], None, False),
+        ([None, None], None, False),
+    ]
+    for texts, decimals, plus in cases:
+        for given in (pd.Series(texts, dtype=object), pa.array(texts, type=pa.string())):
+            assert (fixed_text_decimals(given), writes_plus(given)) == (decimals, plus), texts
+    assert fixed_text_decimals(pa.array([None, None])) is None  # an empty column comes typed null

@@ -42,7 +42,6 @@ from synthloom.data.encoders import (
     column_dtype_name,
     column_numbers,
     column_zone,
-    fixed_text_decimals,
     is_missing_value,
     numbers_held_as_text,
     on_wall_grid,
@@ -56,7 +55,7 @@ from synthloom.data.encoders import (
     wall_seconds,
 )
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata, numbers_as_text
-from synthloom.data.number_text import NumberFormat
+from synthloom.data.number_text import NumberFormat, fixed_text_decimals
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import (
     MissingCondition,
@@ -110,7 +109,7 @@ class NumericColumn:
     number_format: str | None = None
     text_zone: str | None = None
     as_text: bool = False
-    text_decimals: int | None = None  # fixed decimals the text writes (``encoders.fixed_text_decimals``)
+    text_decimals: int | None = None  # fixed decimals the text writes (``number_text.fixed_text_decimals``)
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:

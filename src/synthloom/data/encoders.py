@@ -26,13 +26,14 @@ from synthloom.data.metadata import (
     ColumnKind,
     ColumnSpec,
     check_not_complex,
+    has_decimals,
     has_plain_categories,
     is_date_objects,
     numbers_as_text,
     plain_text,
     read_stamps,
 )
-from synthloom.data.number_text import NumberFormat
+from synthloom.data.number_text import NumberFormat, fixed_text_decimals
 from synthloom.errors import DataError, DataWarning
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
@@ -405,20 +406,6 @@ def numbers_held_as_text(series: pd.Series, spec: ColumnSpec) -> bool:
     return bool(plainly_written and pd.api.types.infer_dtype(series, skipna=True) == "string")
 
 
-def fixed_text_decimals(series: pd.Series) -> int | None:
-    """The decimals every text number of a column writes ("26.00", "15.70": 2), so synthetic ones write as
-    many (as pandas writes them, 9% of prices came back "15.7", "26.0"); None where they differ, none write
-    any or some are not plain decimals ("1e-05")."""
-    texts = series.dropna().astype(str).str.strip()
-    if texts.empty:
-        return None
-    digits = texts.str.extract(r"^[+-]?\d*\.(\d+)$", expand=False)
-    if digits.isna().any():
-        return None
-    widths = digits.str.len().unique()
-    return int(widths[0]) if len(widths) == 1 else None
-
-
 def column_dtype_name(series: pd.Series) -> str:
     """``dtype_name`` of a column's dtype, ``DATE_DTYPE`` for a column of Python dates (``datetime.date``,
     as pandas reads a Parquet ``date32`` column), which pandas holds as objects, or UTC stamps for a column
@@ -628,20 +615,9 @@ def _stamp_grid(seconds: np.ndarray) -> int | None:
 
 
 def _learn_decimals(values: np.ndarray) -> int | None:
-    """Fewest decimals (up to 6) that reproduce every value, so synthetic values look like real ones.
-
-    A value's own float64 rounding (up to 16 units of its last place: a sum of a few values) is no
-    decimal: 0.1 + 0.2 has one. A tolerance in proportion to the column's largest value took
-    934784726703.3452 for a whole number.
-    """
-    noise = 16 * np.finfo(np.float64).eps * np.abs(values)
-    # rounding scales by 10**decimals: near float64's largest value that overflows to inf, which is then
-    # (rightly) no grid of such a value, with no warning for the user
-    with np.errstate(over="ignore", invalid="ignore"):
-        for decimals in range(MAX_DECIMALS + 1):
-            if np.all(np.abs(np.round(values, decimals) - values) <= noise):
-                return decimals
-    return None
+    """Fewest decimals (up to 6) that reproduce every value (``has_decimals``), so synthetic values look like
+    real ones."""
+    return next((decimals for decimals in range(MAX_DECIMALS + 1) if has_decimals(values, decimals)), None)
 
 
 class ColumnEncoder(ABC):

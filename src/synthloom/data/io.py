@@ -14,19 +14,33 @@ import itertools
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from synthloom.data.metadata import FLOAT_EXACT_LIMIT, LEADING_ZERO, check_column_names
+from synthloom.data.metadata import (
+    CSV_TEXT,
+    FLOAT_EXACT_LIMIT,
+    LEADING_ZERO,
+    ColumnKind,
+    NumberText,
+    check_column_names,
+    numbers_as_text,
+)
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+# the texts pandas.read_csv reads as missing (its default na_values), so a CSV read another way reads alike
+PANDAS_NA_TEXT = [
+    *("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>"),
+    *("N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"),
+]
 
 
 @contextlib.contextmanager
@@ -256,7 +270,9 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
     """A CSV as pandas reads it (split at the delimiter ``csv_header`` finds), except codes with leading
     zeros ("02134", which pandas reads as 2134): a whole-number column holding one anywhere is kept as
     text, as are ``text_columns``; and booleans not spelt "True" / "False" ("true", "FALSE"), kept as the
-    file writes them (the metadata still reads them as booleans)."""
+    file writes them (the metadata still reads them as booleans). How the file writes the number columns
+    where pandas would write them otherwise ("26.00", "+1.26": a ``NumberText``) is in the frame's
+    ``attrs[CSV_TEXT]``, for a model to learn and a CSV of its rows to write."""
     check_encoding(encoding)
     try:
         sep, names = csv_header(path, encoding)
@@ -266,7 +282,8 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         frame = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False, float_precision="round_trip")
         whole = [name for name in frame.columns if whole_numbers(frame[name])]
         flags = [name for name in frame.columns if _read_as_booleans(frame[name])]
-        codes = [*text_columns, *_code_columns(path, sep, encoding, whole)]
+        number_texts = _column_texts(path, sep, encoding, [n for n in frame.columns if _numbers(frame[n])])
+        codes = [*text_columns, *_code_columns(number_texts, whole)]
         # whole numbers with gaps past 2**53 (account numbers), which pandas reads as floats: every digit
         # past a float's lost
         wide = [n for n in whole if frame[n].dtype.kind == "f" and frame[n].abs().max() >= FLOAT_EXACT_LIMIT]
@@ -281,6 +298,11 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
                     frame[name] = exact_integers(text[name], frame[name])
                 elif not set(text[name].dropna()) <= {"True", "False"}:
                     frame[name] = text[name]
+        # of the columns read as numbers that stay numbers (not codes, which are text now)
+        forms = {
+            n: NumberText.learn(number_texts[n]) for n in number_texts.column_names if _numbers(frame[n])
+        }
+        frame.attrs[CSV_TEXT] = {name: asdict(form) for name, form in forms.items() if form is not None}
         return frame
     except UnicodeDecodeError as exc:
         raise undecodable(path, f"byte {exc.start}", encoding) from None
@@ -314,28 +336,42 @@ def _digits_past_int64(column: pd.Series) -> bool:
     return bool(len(present)) and bool(digits.all())
 
 
-def _code_columns(path: Path, sep: str, encoding: str, whole: list[str]) -> list[str]:
-    """Which of the ``whole``-number columns write some value with a leading zero, anywhere in the file (a
-    code may first appear in the millionth row); read as text by pyarrow, several times faster than pandas."""
+def _numbers(column: pd.Series) -> bool:
+    """Whether pandas read a CSV column as numbers (booleans are not)."""
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
+    """The text of the columns ``names`` as the file writes it, a ``pyarrow.Table`` of strings (null: the
+    texts pandas reads as missing), read by pyarrow, several times faster than pandas."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    if not whole:
-        return []
+    if not names:
+        return pa.table({})
     try:
-        table = pacsv.read_csv(
+        return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(encoding=encoding),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                include_columns=whole, column_types=dict.fromkeys(whole, pa.string())
+                include_columns=names,
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=PANDAS_NA_TEXT,
+                strings_can_be_null=True,
             ),
         )
     except pa.ArrowException:  # what pandas reads and pyarrow does not: pandas, slower
-        table = pa.Table.from_pandas(pd.read_csv(path, sep=sep, encoding=encoding, usecols=whole, dtype=str))
+        return pa.Table.from_pandas(pd.read_csv(path, sep=sep, encoding=encoding, usecols=names, dtype=str))
+
+
+def _code_columns(texts: Any, whole: list[str]) -> list[str]:
+    """Which of the ``whole``-number columns write some value with a leading zero, anywhere in the file (a
+    code may first appear in the millionth row); ``texts``: their text (``_column_texts``)."""
+    import pyarrow.compute as pc
+
     leading_zero = LEADING_ZERO.pattern
-    return [name for name in whole if pc.any(pc.match_substring_regex(table[name], leading_zero)).as_py()]
+    return [name for name in whole if pc.any(pc.match_substring_regex(texts[name], leading_zero)).as_py()]
 
 
 def _read_as_booleans(series: pd.Series) -> bool:
@@ -369,7 +405,20 @@ def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
             _read_csv(part, encoding, [n for n in mixed if n in f])
             for part, f in zip(parts, frames, strict=True)
         ]
-    return pd.concat(frames, ignore_index=True)
+    frame = pd.concat(frames, ignore_index=True)
+    frame.attrs[CSV_TEXT] = _shared_csv_texts(frames)
+    return frame
+
+
+def _shared_csv_texts(frames: list[pd.DataFrame]) -> dict[str, Any]:
+    """The ``CSV_TEXT`` of the columns every part holding them writes alike (one part's "26.0" beside
+    another's "26.00" is no fixed form of the table's)."""
+    shared = {}
+    for name in dict.fromkeys(name for frame in frames for name in frame.attrs[CSV_TEXT]):
+        first, *others = [frame.attrs[CSV_TEXT].get(name) for frame in frames if name in frame.columns]
+        if all(other == first for other in others):
+            shared[name] = first
+    return shared
 
 
 def parquet_schema(path: Path) -> Any:
@@ -411,24 +460,39 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable Parquet file ({first_line(exc)})") from None
 
 
-def csv_ready(frame: pd.DataFrame, integers: Sequence[str] | None = None) -> pd.DataFrame:
+def csv_ready(
+    frame: pd.DataFrame, integers: Sequence[str] | None = None, texts: Mapping[str, NumberText] | None = None
+) -> pd.DataFrame:
     """``frame`` as it should read in a CSV: whole numbers that pandas holds as floats (an integer column
     with gaps, or one a float column grew into) written "85", not "85.0". ``integers``: the columns known to
     hold whole numbers (a model's integer columns, the real table's whole-number columns), each written so
     where its values are exact whole floats; without, the float columns holding whole numbers and gaps (a
     float column without gaps stays written as floats, so a sample asked for ``amount=0..0`` reads as
-    floats). An empty column pandas named for an empty header ("Unnamed: 6", from a separator at the end of
-    every line) is written with its header empty again, as the real file has it.
+    floats). ``texts``: how the real CSV writes number columns (``Metadata.csv_texts``, or
+    ``csv_texts_read`` of the frame read from it), each written so where it holds numbers ("26.00",
+    "+1.26"). An empty column pandas named for an empty header ("Unnamed: 6", from a separator at the end
+    of every line) is written with its header empty again, as the real file has it.
     """
     if integers is None:
         whole = _gapped_whole_columns(frame)
     else:
         whole = [name for name in integers if exact_whole_floats(frame[name])]
     ready = frame.astype(dict.fromkeys(whole, "Int64")) if whole else frame
+    written = {
+        name: numbers_as_text(ready[name], _number_kind(ready[name]), text.decimals, text.plus)
+        for name, text in (texts or {}).items()
+        if name in ready and _numbers(ready[name])
+    }
+    ready = ready.assign(**written) if written else ready
     names = [
         "" if name == f"Unnamed: {i}" and ready[name].isna().all() else name for i, name in enumerate(ready)
     ]
     return ready.set_axis(names, axis=1) if names != list(ready.columns) else ready
+
+
+def _number_kind(column: pd.Series) -> ColumnKind:
+    """How ``numbers_as_text`` writes a column of numbers: an integer one's without ".0"."""
+    return ColumnKind.INTEGER if pd.api.types.is_integer_dtype(column) else ColumnKind.CONTINUOUS
 
 
 def _gapped_whole_columns(frame: pd.DataFrame) -> list[str]:
@@ -445,11 +509,15 @@ def exact_whole_floats(column: pd.Series) -> bool:
 
 
 def write_table(
-    frame: pd.DataFrame, path: str | Path, integers: Sequence[str] | None = None, sep: str = ","
+    frame: pd.DataFrame,
+    path: str | Path,
+    integers: Sequence[str] | None = None,
+    sep: str = ",",
+    texts: Mapping[str, NumberText] | None = None,
 ) -> Path:
     """Write ``frame`` as CSV (split at ``sep``) or Parquet (by extension), atomically; a CSV writes
-    ``integers`` (columns known to hold whole numbers) "85", not "85.0", where pandas holds them as floats
-    (``csv_ready``).
+    ``integers`` (columns known to hold whole numbers) "85", not "85.0", where pandas holds them as floats,
+    and number columns as their ``texts`` say ("26.00", "+1.26"; ``csv_ready``).
 
     An empty column pandas named for an empty CSV header ("Unnamed: 6", from a separator at the end of
     every line) is kept in both formats, as the table has it: a CSV writes its header empty again; Parquet,
@@ -462,7 +530,7 @@ def write_table(
     fmt = table_format(path)
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            csv_ready(frame, integers).to_csv(tmp, index=False, sep=sep)
+            csv_ready(frame, integers, texts).to_csv(tmp, index=False, sep=sep)
         else:
             frame.to_parquet(tmp, index=False)
     return path

@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthloom.data.number_text import NumberFormat, looks_like_numbers
+from synthloom.data.number_text import (
+    MAX_TEXT_DECIMALS,
+    NumberFormat,
+    fixed_text_decimals,
+    looks_like_numbers,
+    writes_plus,
+)
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 
@@ -51,6 +57,40 @@ MISSING_MARKS = ("", "?", "-", "--", ".", "n.a.", "na", "n/a", "none", "null", "
 # how text spells a boolean (read case-insensitively)
 BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
 _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key)$", re.IGNORECASE)
+# the ``DataFrame.attrs`` key under which ``read_table`` gives the ``NumberText`` of a CSV's number columns,
+# as JSON (pandas writes a frame's attrs into the Parquet files it writes)
+CSV_TEXT = "synthloom.csv_text"
+
+
+@dataclass(frozen=True)
+class NumberText:
+    """How a CSV writes the values of a number column, where pandas (which reads them as numbers) would write
+    them otherwise: ``decimals`` fixed decimals every value writes ("26.00", "15.50", which pandas writes
+    "26.0", "15.5"; None: as pandas writes them), ``plus`` a "+" before every value that is not negative
+    ("+1.26" beside "-0.40", "+0.00").
+
+    ``read_table`` learns it from a CSV's text, a model keeps it in its metadata (``ColumnSpec.csv_text``),
+    and a CSV of synthetic rows writes it (``numbers_as_text``); the table itself holds the numbers, so a
+    Parquet file of them holds numbers too.
+
+    Example:
+        >>> NumberText.learn(pd.Series(["+26.00", "-15.50", "+0.00"]))
+        NumberText(decimals=2, plus=True)
+    """
+
+    decimals: int | None = None
+    plus: bool = False
+
+    @classmethod
+    def learn(cls, texts: pd.Series | Any) -> NumberText | None:
+        """The form of a column's text numbers (``texts`` as ``number_text.fixed_text_decimals`` takes
+        them); None where pandas writes them so itself: no "+", and decimals not fixed, fixed at one
+        (pandas writes 15.5 "15.5" and 26.0 "26.0"; an integer column with gaps, which pandas wrote
+        "85.0", is written "85" on purpose) or at more than a float holds (``MAX_TEXT_DECIMALS``)."""
+        decimals = fixed_text_decimals(texts)
+        fixed = decimals if decimals is not None and 1 < decimals <= MAX_TEXT_DECIMALS else None
+        found = cls(fixed, writes_plus(texts))
+        return None if found == cls() else found
 
 
 @dataclass
@@ -65,6 +105,8 @@ class ColumnSpec:
             ("$#,##0.00"; see ``number_text``): read as numbers, written back in it. None: plain numbers.
         missing_mark: the text a number or date column read from text writes for a missing value ("?", as
             UCI's files do): synthetic rows write it too. None: missing values are left missing.
+        csv_text: how the real CSV writes a number column the table holds as numbers ("26.00", "+1.26"; see
+            ``NumberText``): a CSV of synthetic rows writes it so. None: as pandas writes numbers.
     """
 
     kind: ColumnKind
@@ -72,6 +114,7 @@ class ColumnSpec:
     numeric_coerced: bool = False
     number_format: str | None = None
     missing_mark: str | None = None
+    csv_text: NumberText | None = None
 
 
 @dataclass
@@ -89,8 +132,12 @@ class Metadata:
             {'age': 'integer', 'sex': 'categorical'}
         """
         check_column_names(data.columns)
+        texts = csv_texts_read(data)
         return cls(
-            {str(name): _with_missing_mark(_infer_column(series), series) for name, series in data.items()}
+            {
+                str(name): _with_csv_text(_with_missing_mark(_infer_column(series), series), series, texts)
+                for name, series in data.items()
+            }
         )
 
     def completed(self, data: pd.DataFrame) -> Metadata:
@@ -103,9 +150,14 @@ class Metadata:
             {'age': 'categorical', 'sex': 'categorical'}
         """
         self.check_matches(data)
+        texts = csv_texts_read(data)
         return Metadata(
             {
-                str(name): _with_missing_mark(_given_or_inferred(self.columns.get(str(name)), series), series)
+                str(name): _with_csv_text(
+                    _with_missing_mark(_given_or_inferred(self.columns.get(str(name)), series), series),
+                    series,
+                    texts,
+                )
                 for name, series in data.items()
             }
         )
@@ -131,6 +183,10 @@ class Metadata:
         """Names of the columns whose kind is one of ``kinds``."""
         return [name for name, spec in self.columns.items() if spec.kind in kinds]
 
+    def csv_texts(self) -> dict[str, NumberText]:
+        """The ``csv_text`` of the columns that have one: how a CSV writes their numbers."""
+        return {name: spec.csv_text for name, spec in self.columns.items() if spec.csv_text is not None}
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
         return {"columns": {name: asdict(spec) for name, spec in self.columns.items()}}
@@ -146,6 +202,7 @@ class Metadata:
                     numeric_coerced=bool(spec.get("numeric_coerced", False)),
                     number_format=_checked_number_format(spec.get("number_format"), ColumnKind(spec["kind"])),
                     missing_mark=_checked_missing_mark(spec.get("missing_mark"), ColumnKind(spec["kind"])),
+                    csv_text=_checked_csv_text(spec.get("csv_text"), ColumnKind(spec["kind"])),
                 )
                 for name, spec in payload["columns"].items()
             }
@@ -247,6 +304,59 @@ def _checked_number_format(pattern: Any, kind: ColumnKind) -> str | None:
     return str(NumberFormat.parse(pattern))
 
 
+def csv_texts_read(frame: pd.DataFrame) -> dict[str, NumberText]:
+    """How the CSV ``frame`` was read from writes its number columns (``read_table`` notes it in the frame's
+    ``attrs[CSV_TEXT]``); none for a frame from elsewhere."""
+    return {name: NumberText(**form) for name, form in frame.attrs.get(CSV_TEXT, {}).items()}
+
+
+def _checked_csv_text(form: Any, kind: ColumnKind) -> NumberText | None:
+    """A metadata file's ``csv_text`` ({"decimals": 2, "plus": true}), checked: on a number column, with
+    decimals from 0 to ``MAX_TEXT_DECIMALS`` (or none) and a true or false plus."""
+    if form is None:
+        return None
+    known = isinstance(form, Mapping) and set(form) <= {"decimals", "plus"}
+    decimals, plus = (form.get("decimals"), form.get("plus", False)) if known else (None, None)
+    good_decimals = decimals is None or (type(decimals) is int and 0 <= decimals <= MAX_TEXT_DECIMALS)
+    number_kind = kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
+    if not (known and number_kind and good_decimals and isinstance(plus, bool)):
+        raise ConfigError(
+            f"csv_text {form!r} is not how a CSV writes a number column: give a continuous or integer column "
+            f'{{"decimals": 0 to {MAX_TEXT_DECIMALS} or null, "plus": true or false}}'
+        )
+    return NumberText(decimals, plus)
+
+
+def _with_csv_text(spec: ColumnSpec, series: pd.Series, texts: Mapping[str, NumberText]) -> ColumnSpec:
+    """``spec`` with the ``NumberText`` that ``read_table`` found for its column in a CSV (``texts``: the
+    frame's ``CSV_TEXT``), where the column holds numbers that text writes; a spec's own is kept. Fixed
+    decimals are dropped where some value has more: a frame changed since it was read (prices divided by 3)
+    keeps its attrs, and its new values would be cut to the old decimals."""
+    text = texts.get(str(series.name))
+    numbers = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER) and spec.number_format is None
+    if text is None or spec.csv_text is not None or not (numbers and number_kind):
+        return spec
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    if text.decimals is not None and not has_decimals(values[np.isfinite(values)], text.decimals):
+        text = replace(text, decimals=None)
+    return spec if text == NumberText() else replace(spec, csv_text=text)
+
+
+def has_decimals(values: np.ndarray, decimals: int) -> bool:
+    """Whether every value has at most ``decimals`` decimals.
+
+    A value's own float64 rounding (up to 16 units of its last place: a sum of a few values) is no
+    decimal: 0.1 + 0.2 has one. A tolerance in proportion to the column's largest value took
+    934784726703.3452 for a whole number.
+    """
+    noise = 16 * np.finfo(np.float64).eps * np.abs(values)
+    # rounding scales by 10**decimals: near float64's largest value that overflows to inf, which is then
+    # (rightly) no grid of such a value, with no warning for the user
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.all(np.abs(np.round(values, decimals) - values) <= noise))
+
+
 def _checked_missing_mark(mark: Any, kind: ColumnKind) -> str | None:
     """A metadata file's missing-value mark, checked: text, on a number or date column (a category column
     keeps its marks as categories)."""
@@ -312,17 +422,23 @@ def as_labels(values: pd.Series) -> pd.Series:
     return values.astype(str).where(values.notna(), "(missing)")
 
 
-def numbers_as_text(column: pd.Series, kind: ColumnKind, decimals: int | None = None) -> pd.Series:
+def numbers_as_text(
+    column: pd.Series, kind: ColumnKind, decimals: int | None = None, plus: bool = False
+) -> pd.Series:
     """A number column as text, as pandas writes numbers (an integer column's without ".0"), or with
     ``decimals`` fixed decimals where the real text writes them all ("26.00", of which pandas writes "26.0"
-    and an integer column "26"); missing values stay missing."""
+    and an integer column "26"), and with ``plus`` a "+" before every value that is not negative ("+1.26",
+    "+0.00"); missing values stay missing."""
     if decimals is not None and kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER):
         # rounded first, so a value just under zero is written "0.00", not "-0.00"
         rounded = column.astype("float64").round(decimals) + 0.0
         texts = pd.Series([f"{value:.{decimals}f}" for value in rounded], index=column.index, dtype=object)
-        return texts.where(column.notna(), None)
-    numbers = column.astype("Int64") if kind == ColumnKind.INTEGER else column
-    return numbers.astype(str).astype(object).where(column.notna(), None)
+    else:
+        numbers = column.astype("Int64") if kind == ColumnKind.INTEGER else column
+        texts = numbers.astype(str).astype(object)
+    if plus:
+        texts = texts.where(texts.str.startswith("-"), "+" + texts)
+    return texts.where(column.notna(), None)
 
 
 def check_column_names(columns: Iterable[object], source: str = "data") -> None:

@@ -25,6 +25,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,7 @@ _CURRENCY_CODES = frozenset(
 )
 _UNIT = re.compile(r"^[A-Za-zµμΩ°/%‰²³·]{1,10}$")
 # more decimals than a float holds are not a format's
-_MAX_DECIMALS = 15
+MAX_TEXT_DECIMALS = 15
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ class NumberFormat:
         # a sign is no prefix or suffix ("-0.0%" would write every positive number negative)
         if found is not None and not any(sign in found["prefix"] + found["suffix"] for sign in "+-"):
             fixed, optional = len(found["fixed"] or ""), len(found["optional"] or "")
-            if fixed + optional > _MAX_DECIMALS:
-                raise ConfigError(f"number_format {pattern!r} asks for over {_MAX_DECIMALS} decimals")
+            if fixed + optional > MAX_TEXT_DECIMALS:
+                raise ConfigError(f"number_format {pattern!r} asks for over {MAX_TEXT_DECIMALS} decimals")
             grouped = found["whole"] == "#,##0"
             formats = [
                 cls(found["prefix"], found["suffix"], grouped, fixed, optional, *flags)
@@ -152,7 +153,7 @@ class NumberFormat:
         if parts["whole"].str.match(r"0\d").any() or ((parts["inner_sign"] != "").any() and not prefix):
             return None
         widths = set(parts["fraction"].fillna("").str.len())
-        if max(widths) > _MAX_DECIMALS:
+        if max(widths) > MAX_TEXT_DECIMALS:
             return None
         # signs as most values write them: "+5.2%" for positive changes, "$-7.08" after the prefix
         signed = (parts["sign"] != "") | (parts["inner_sign"] != "")
@@ -203,6 +204,47 @@ class NumberFormat:
             sign = "-" if value < 0 and not zero else "+" if self.plus else ""
             written.append(self._signed(sign, digits + self.suffix))
         return pd.Series(written, name=name, dtype=object)
+
+
+def fixed_text_decimals(texts: pd.Series | Any) -> int | None:
+    """The decimals every text number of a column writes ("26.00", "15.70": 2), so synthetic ones write as
+    many (as pandas writes them, 9% of prices came back "15.7", "26.0"); None where they differ, none write
+    any or some are not plain decimals ("1e-05").
+
+    ``texts``: a column's values, or a pyarrow array of its text (nulls: missing values), as a CSV's
+    columns are checked, whole, without a Python string per value.
+    """
+    import pyarrow.compute as pc
+
+    present = _present_texts(texts)
+    first = re.fullmatch(r"[+-]?[0-9]*\.([0-9]+)", present[0].as_py()) if len(present) else None
+    if first is None:
+        return None
+    decimals = len(first[1])  # every value written as the first is: one pass over the column
+    every = pc.all(pc.match_substring_regex(present, rf"^[+-]?[0-9]*\.[0-9]{{{decimals}}}$")).as_py()
+    return decimals if every else None
+
+
+def writes_plus(texts: pd.Series | Any) -> bool:
+    """Whether a column of text numbers writes "+" before every one it does not write with "-" ("+1.26"
+    beside "-0.40", changes as "%+.2f" writes them, "+0.00" too); ``texts`` as ``fixed_text_decimals``
+    takes them. One positive value without it is a column written as pandas writes numbers."""
+    import pyarrow.compute as pc
+
+    present = _present_texts(texts)
+    plus, minus = pc.starts_with(present, "+"), pc.starts_with(present, "-")
+    return bool(pc.any(plus).as_py()) and bool(pc.all(pc.or_(plus, minus)).as_py())
+
+
+def _present_texts(texts: pd.Series | Any) -> Any:
+    """A column's non-missing values as a pyarrow string array, without the spaces around them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(texts, pd.Series):
+        texts = pa.array(texts.dropna().astype(str), type=pa.string())
+    # a column with no value at all may come typed null
+    return pc.utf8_trim_whitespace(texts.drop_null().cast(pa.string()))
 
 
 def looks_like_numbers(text: pd.Series) -> pd.Series:

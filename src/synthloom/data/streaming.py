@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
 from synthloom.data.io import (
+    PANDAS_NA_TEXT,
     check_encoding,
     csv_header,
     exact_integers,
@@ -36,11 +37,6 @@ from synthloom.errors import DataError
 CHUNK_ROWS = 100_000  # rows per training chunk: ~1 GB at the peak of reading and encoding a 43-column one
 SAMPLE_ROWS = 100_000  # rows the transformer learns from (its mixtures use 5,000 of them)
 _READ_ROWS = 65_536  # rows per record batch read from disk
-# the texts pandas.read_csv reads as missing (its default na_values), so a streamed CSV reads as a whole one
-PANDAS_NA_TEXT = [
-    *("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>"),
-    *("N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"),
-]
 
 
 class TableStream:
