@@ -75,6 +75,21 @@ def test_gradient_penalty_is_zero_for_a_unit_gradient_critic():
     assert gradient_penalty(critic, real, fake).item() == pytest.approx(4.0, rel=1e-5)
 
 
+def test_ctgan_critic_sees_the_real_rows_in_another_order_than_the_fake_ones(default_frame, monkeypatch):
+    """As CTGAN's reference code: the same conditions on both halves, shuffled, so that the gradient
+    penalty's mixes of a real and a fake row also span rows of different conditions."""
+    seen, forward = [], Critic.forward
+    monkeypatch.setattr(Critic, "forward", lambda self, x: seen.append(x.detach()) or forward(self, x))
+    model = get_model("ctgan", epochs=1, random_state=0, **SMALL).fit(default_frame)
+    rows = max(x.shape[0] for x in seen)
+    both = next(x for x in seen if x.shape[0] == rows)  # a critic step judges fake then real rows
+    conditions = both[:, -model.sampler_.dim :]
+    fake, real = conditions[: rows // 2], conditions[rows // 2 :]
+    assert not torch.equal(fake, real)
+    key = lambda c: sorted(map(tuple, c.tolist()))  # noqa: E731
+    assert key(fake) == key(real)
+
+
 def test_ctgan_generator_gives_the_same_rows_with_and_without_autograd():
     generator = Generator(in_dim=12, width=16, depth=3, out_dim=5).eval()
     x = torch.randn(40, 12)

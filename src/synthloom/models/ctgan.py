@@ -184,7 +184,15 @@ class CTGAN(NeuralGenerator):
         cond, rows = self.sampler_.training_batch(n)
         with torch.no_grad():
             fake = self.layout_.activate(self._raw(n, cond))
-        real, fake = with_condition(self.data_[rows], cond), with_condition(fake, cond)
+        real_cond = cond
+        if cond is not None:
+            # the real rows in another order than the fake ones, as CTGAN's reference code has them: the
+            # gradient penalty then also smooths the critic between rows of different conditions (default,
+            # 3 seeds: train-on-synthetic ROC-AUC 0.824 -> 0.867; aligned, a generator asked for "student"
+            # gave 16% defaulters where 3% are real)
+            shuffle = torch.randperm(n, device=rows.device)
+            rows, real_cond = rows[shuffle], cond[shuffle]
+        real, fake = with_condition(self.data_[rows], real_cond), with_condition(fake, cond)
         with self._autocast():
             scores = self.critic_(torch.cat([fake, real]))  # one pass for both halves: fewer dispatches
         wasserstein = scores[: len(scores) // 2].mean() - scores[len(scores) // 2 :].mean()
