@@ -96,7 +96,10 @@ def fit_command(
     model: Annotated[
         str,
         typer.Option(
-            "--model", "-m", help="Generator name (see `synthloom models`); copula: the fast baseline."
+            "--model",
+            "-m",
+            help="Generator name (see `synthloom models`). The default, copula, is the fast baseline "
+            "(seconds); auto (ddpm, what `synthloom demo` fits) has the best quality and takes minutes.",
         ),
     ] = "copula",
     epochs: EpochsOption = None,
