@@ -457,6 +457,22 @@ def test_demo_refuses_an_image_generator_as_fit_does(tmp_path):
     assert not (tmp_path / "out").exists() and not (tmp_path / "m.synthloom").exists()
 
 
+def test_every_command_that_reads_tables_refuses_an_image_data_set_as_the_demo_does(tmp_path):
+    """`fit digits` learned the 65-column pixel table as rows (exit 0), and `augment digits` asked for a
+    --target: each says what the demo and the benchmark say, and lists the tables."""
+    for args in (
+        ["fit", "digits", "-o", tmp_path / "m.synthloom"],
+        ["augment", "digits", "--evaluate"],
+        ["augment", "digits", "-t", "label", "-m", "copula", "-o", tmp_path / "a.csv"],
+        ["demo", "--dataset", "digits", "--out", tmp_path / "out"],
+        ["bench", "-d", "digits", "-m", "copula", "-o", tmp_path / "bench"],
+    ):
+        result = invoke(*args)
+        assert_user_error(result, "'digits' is an image data set;", "needs a table: adult, adult_test")
+        assert "mnist" not in result.output
+    assert not list(tmp_path.iterdir())
+
+
 def test_sample_writes_numbers_as_the_real_csv_writes_them(tmp_path):
     """Prices every real row writes with two decimals ("26.00") came back as pandas writes floats ("26.0"),
     and changes written with their sign ("+1.26") lost it; the model file keeps how the CSV writes them."""

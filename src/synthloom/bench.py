@@ -57,6 +57,7 @@ from synthloom import datasets
 from synthloom.bench_defaults import DEFAULT_EPOCHS
 from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, write_table
 from synthloom.data.metadata import DISCRETE_KINDS, Metadata, as_labels
+from synthloom.datasets._registry import table_info
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
 from synthloom.registry import model_class, target_params
 
@@ -206,10 +207,7 @@ def data_fingerprint(dataset: str) -> str | None:
 def _check_dataset(dataset: str, target: str | None) -> str | None:
     """The run's target column, after checking the data set can be read."""
     if not _is_file(dataset):
-        info = datasets.info(dataset)  # a ConfigError naming the data sets when unknown
-        if info.kind != "table":
-            raise ConfigError(f"{dataset!r} is an image data set; the benchmark needs tables")
-        return info.target
+        return table_info(dataset, "the benchmark").target  # a ConfigError naming the choices otherwise
     columns = read_table(dataset).columns.map(str)
     if target is not None and target not in columns:
         raise DataError(

@@ -124,20 +124,27 @@ def read_image_source(source: str) -> Any:
     return read_images(source)
 
 
+def bundled_table(source: str) -> Any:
+    """The ``DatasetInfo`` of the bundled table ``source`` names; None for a file or folder. A bundled image
+    data set is refused, as ``synthloom demo`` refuses it: the commands that read tables do not learn it."""
+    from synthloom.datasets._registry import table_info
+
+    return table_info(source, "this command") if bundled_kind(source) is not None else None
+
+
 def bundled_target(source: str) -> str | None:
     """The target column of the bundled table ``source`` names; None for a file or folder."""
-    from synthloom import datasets
-
-    return datasets.info(source).target if bundled_kind(source) == "table" else None
+    info = bundled_table(source)
+    return None if info is None else info.target
 
 
 def load_input(source: str, encoding: str = "utf-8") -> Any:
-    """A CSV/Parquet path, or the name of a bundled data set (a name without a file extension)."""
+    """A CSV/Parquet path, or the name of a bundled table (a name without a file extension)."""
     from synthloom import datasets
     from synthloom.data.io import read_table
     from synthloom.datasets._registry import names
 
-    if bundled_kind(source) is not None:
+    if bundled_table(source) is not None:
         return datasets.load(source)
     if not Path(source).suffix and not Path(source).exists():  # a misspelt bundled name, most likely
         raise DataError(

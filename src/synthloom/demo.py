@@ -18,8 +18,7 @@ from rich.table import Table
 
 from synthloom import datasets
 from synthloom.data.io import check_writable, write_table
-from synthloom.datasets._registry import names
-from synthloom.errors import ConfigError
+from synthloom.datasets._registry import table_info
 from synthloom.metrics.evaluate import evaluate
 from synthloom.registry import table_model_class, target_params
 from synthloom.report.report import Report
@@ -48,10 +47,7 @@ def run_demo(
     Example:
         >>> run_demo("default", "copula", Path("out"), seed=0, console=Console())
     """
-    info = datasets.info(dataset)
-    if info.kind != "table":
-        tables = ", ".join(names("table"))
-        raise ConfigError(f"{dataset!r} is an image data set; the demo needs a table: {tables}")
+    info = table_info(dataset, "the demo")
     generator_class = table_model_class(model)  # an image generator is refused before the data is read
     check_writable(out, folder=True)  # refused before minutes of fitting, not after
     real = datasets.load(dataset).drop(columns=list(info.leaky_columns), errors="ignore")

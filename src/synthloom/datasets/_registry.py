@@ -165,3 +165,15 @@ def entry(name: str) -> _Entry:
         return _REGISTRY[name]
     except KeyError:
         raise ConfigError(f"unknown data set {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
+
+
+def table_info(name: str, needed_by: str) -> DatasetInfo:
+    """The facts of the bundled table ``name``; a ``ConfigError`` for an unknown name, and for an image data
+    set, whose pixel table (65 columns for digits) would otherwise be learned as rows without a word: the
+    refusal says that ``needed_by`` (what wants the table: "the demo", "this command") needs a table, and
+    lists the tables."""
+    found = entry(name).info
+    if found.kind != "table":
+        tables = ", ".join(names("table"))
+        raise ConfigError(f"{name!r} is an image data set; {needed_by} needs a table: {tables}")
+    return found
