@@ -104,7 +104,7 @@ def test_user_errors_exit_2_with_one_line(shuttle_csv, tmp_path) -> None:
     assert not_a_file.exit_code == 2 and "not found" in not_a_file.output
     assert _invoke("fit", shuttle_csv, "--epochs", "1", "--device", "cpu", "-o", model).exit_code == 0
     wrong_kind = _invoke("score", model, "digits", "-o", tmp_path / "s.csv")
-    assert wrong_kind.exit_code == 2 and "lacks the column" in wrong_kind.output
+    assert wrong_kind.exit_code == 2 and "a detector fitted on a table needs a table" in wrong_kind.output
     bad_digits = _invoke("fit", "digits", "--normal-digits", "one", "-o", model)
     assert bad_digits.exit_code == 2 and "whole numbers" in bad_digits.output
 

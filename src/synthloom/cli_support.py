@@ -124,12 +124,12 @@ def read_image_source(source: str) -> Any:
     return read_images(source)
 
 
-def bundled_table(source: str) -> Any:
+def bundled_table(source: str, needed_by: str = "this command") -> Any:
     """The ``DatasetInfo`` of the bundled table ``source`` names; None for a file or folder. A bundled image
-    data set is refused, as ``synthloom demo`` refuses it: the commands that read tables do not learn it."""
+    data set is refused, as ``synthloom demo`` refuses it, saying that ``needed_by`` needs a table."""
     from synthloom.datasets._registry import table_info
 
-    return table_info(source, "this command") if bundled_kind(source) is not None else None
+    return table_info(source, needed_by) if bundled_kind(source) is not None else None
 
 
 def bundled_target(source: str) -> str | None:
@@ -138,13 +138,14 @@ def bundled_target(source: str) -> str | None:
     return None if info is None else info.target
 
 
-def load_input(source: str, encoding: str = "utf-8") -> Any:
-    """A CSV/Parquet path, or the name of a bundled table (a name without a file extension)."""
+def load_input(source: str, encoding: str = "utf-8", needed_by: str = "this command") -> Any:
+    """A CSV/Parquet path, or the name of a bundled table (a name without a file extension); a bundled image
+    data set is refused, saying that ``needed_by`` needs a table."""
     from synthloom import datasets
     from synthloom.data.io import read_table
     from synthloom.datasets._registry import names
 
-    if bundled_table(source) is not None:
+    if bundled_table(source, needed_by) is not None:
         return datasets.load(source)
     if not Path(source).suffix and not Path(source).exists():  # a misspelt bundled name, most likely
         raise DataError(

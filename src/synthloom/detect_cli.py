@@ -101,7 +101,8 @@ def _is_table(source: str) -> bool:
 
 
 def _read_table_samples(source: str, labels: str | None, encoding: str) -> Samples:
-    frame = load_input(source, encoding)
+    # images get here only as the data of `detect score` with a table detector
+    frame = load_input(source, encoding, "a detector fitted on a table")
     if labels is None and bundled_kind(source) == "table" and ANOMALY_LABEL in frame.columns:
         # a bundled detection set (shuttle): its label column would otherwise be learned as an input, and
         # its anomalies as normal
