@@ -158,6 +158,32 @@ def test_standard_output_is_refused_where_it_takes_no_csv_rows(tmp_path, real_cs
     assert not list(tmp_path.iterdir())
 
 
+def test_an_output_named_as_another_format_is_refused_before_any_work(tmp_path, real_csv, model_file):
+    """A model file named x.pkl, HTML written into r.pdf and JSON into s.txt were written as asked, under
+    names that say something else: one line asks for the option's suffix instead."""
+    model_help = "writes a model file (safetensors + JSON); give a file name ending in .synthloom"
+    html_help = "writes an HTML page; give a file name ending in .html"
+    for args, said in (
+        (["fit", real_csv, "-o", tmp_path / "x.pkl"], f"-o {tmp_path / 'x.pkl'}: {model_help}"),
+        (["fit", real_csv, "-o", tmp_path / "m"], f"{model_help} (e.g. -o {tmp_path / 'm.synthloom'})"),
+        (["image", "fit", "digits", "-o", tmp_path / "pets.pkl"], model_help),
+        (["detect", "fit", real_csv, "-o", tmp_path / "d.safetensors"], model_help),
+        (["evaluate", real_csv, real_csv, "--report", tmp_path / "r.pdf"], f"--report {tmp_path / 'r.pdf'}"),
+        (
+            ["evaluate", real_csv, real_csv, "--json", tmp_path / "s.txt"],
+            "writes JSON; give a file name ending in .json",
+        ),
+        (["augment", real_csv, "-t", "default", "--evaluate", "--report", tmp_path / "a.htm"], html_help),
+        (["image", "evaluate", model_file, "digits", "--report", tmp_path / "i.txt"], html_help),
+        (
+            ["detect", "score", model_file, real_csv, "-o", tmp_path / "s.csv", "--report", tmp_path / "d"],
+            html_help,
+        ),
+    ):
+        assert_user_error(invoke(*args), said)
+    assert not list(tmp_path.iterdir())
+
+
 def test_evaluate_checks_every_output_before_writing_the_first(tmp_path, real_csv):
     (tmp_path / "afile").write_text("x")
     outputs = ("--json", tmp_path / "ev.json", "--report", tmp_path / "afile" / "r.html")
@@ -194,12 +220,11 @@ def test_evaluate_reads_csv_files_in_the_given_encoding(tmp_path, default_frame)
 
 
 def test_missing_file_and_unknown_model(tmp_path, real_csv):
-    assert_user_error(invoke("fit", tmp_path / "nope.csv", "-o", tmp_path / "m"), "nope.csv", "not found")
-    misspelt = invoke("fit", "adultt", "-o", tmp_path / "m")
+    out = tmp_path / "m.synthloom"
+    assert_user_error(invoke("fit", tmp_path / "nope.csv", "-o", out), "nope.csv", "not found")
+    misspelt = invoke("fit", "adultt", "-o", out)
     assert_user_error(misspelt, "adultt: no such file or folder, and no bundled", "adult, adult_test")
-    assert_user_error(
-        invoke("fit", real_csv, "-o", tmp_path / "m", "--model", "gpt"), "unknown model 'gpt'", "copula"
-    )
+    assert_user_error(invoke("fit", real_csv, "-o", out, "--model", "gpt"), "unknown model 'gpt'", "copula")
 
 
 def test_sample_from_missing_or_corrupt_model(tmp_path):
@@ -274,8 +299,9 @@ def test_module_entry_point_and_help():
 
 
 def test_user_error_from_a_real_process_has_no_traceback(tmp_path):
+    out = str(tmp_path / "m.synthloom")
     result = subprocess.run(
-        [sys.executable, "-m", "synthloom", "fit", str(tmp_path / "x.csv"), "-o", str(tmp_path / "m")],
+        [sys.executable, "-m", "synthloom", "fit", str(tmp_path / "x.csv"), "-o", out],
         capture_output=True,
         text=True,
         check=False,

@@ -151,9 +151,10 @@ def test_user_errors_exit_2_with_one_line(tmp_path) -> None:
         image_app, ["sample", str(model), "-n", "3", "--label", "cat", "-o", str(tmp_path / "x")]
     )
     assert result.exit_code == 2 and "this model's classes are numbers ([0, 1, 2])" in result.output
-    result = runner.invoke(image_app, ["fit", "nowhere.npz", "-o", str(tmp_path / "m2")])
+    out = str(tmp_path / "m2.synthloom")
+    result = runner.invoke(image_app, ["fit", "nowhere.npz", "-o", out])
     assert result.exit_code == 2 and "nowhere.npz: no such file or folder" in result.output
-    result = runner.invoke(image_app, ["fit", "digits", "--model", "gan", "-o", str(tmp_path / "m2")])
+    result = runner.invoke(image_app, ["fit", "digits", "--model", "gan", "-o", out])
     assert result.exit_code == 2 and "'gan' is no image generator; image generators: cdcgan" in result.output
     assert "ctgan" not in result.output  # table generators are not offered for images
     (tmp_path / "full").mkdir()

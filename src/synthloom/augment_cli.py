@@ -136,7 +136,7 @@ def augment_command(
     if report is not None and not evaluate:
         raise ConfigError("--report writes the evaluation: add --evaluate")
     # both outputs are checked before the fit: the table is written before the evaluation's report
-    check_outputs(output, report, inputs=(data, metadata, constraints))
+    check_outputs(output, report=report, inputs=(data, metadata, constraints))
     target = target or bundled_target(data)
     if target is None:
         raise ConfigError("give the class column with --target")

@@ -146,7 +146,7 @@ def fit_command(
 
     main_process_speaks()
     check_precision(precision)  # before the data is read
-    check_outputs(None, output, inputs=(data, metadata, constraints))  # before minutes of fitting
+    check_outputs(model=output, inputs=(data, metadata, constraints))  # before minutes of fitting
 
     generator_class = table_model_class(model)
     accepted = generator_class.param_names()
@@ -299,7 +299,7 @@ def evaluate_command(
     from synthloom.metrics.evaluate import evaluate_files
 
     # both checked before the evaluation writes the first
-    check_outputs(None, report, json_path, inputs=(real, synthetic, train, metadata))
+    check_outputs(report=report, json_file=json_path, inputs=(real, synthetic, train, metadata))
     with console.status("evaluating: fidelity, detection, diversity, utility, privacy"):
         result = evaluate_files(
             real,

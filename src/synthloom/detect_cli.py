@@ -244,7 +244,7 @@ def fit_command(
     from synthloom.models.ganomaly import GANomaly
 
     check_holdout(holdout)
-    check_outputs(None, output, inputs=(data,))  # refused before minutes of fitting, not after
+    check_outputs(model=output, inputs=(data,))  # refused before minutes of fitting, not after
     table = _is_table(data)
     if not table and holdout is None:
         holdout = DEFAULT_HOLDOUT
@@ -292,7 +292,7 @@ def score_command(
     from synthloom.models.ganomaly import load_detector
 
     # every output and the labels are checked before the first output is written: an error leaves nothing
-    check_outputs(output, report, inputs=(model_file, data))
+    check_outputs(output, report=report, inputs=(model_file, data))
     check_holdout(holdout)
     detector = load_detector(model_file)
     threshold = detector.threshold(fpr)  # a bad --fpr is refused before the scoring, not after

@@ -100,7 +100,7 @@ def fit_command(
 
     main_process_speaks()
     check_holdout(holdout)
-    check_outputs(None, output, inputs=(data,))  # refused before minutes of training, not after
+    check_outputs(model=output, inputs=(data,))  # refused before minutes of training, not after
     cls = _image_model_class(model)
     params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
     params.update(given_settings(epochs=epochs, width=width, max_minutes=max_minutes))
@@ -291,7 +291,7 @@ def evaluate_command(
     from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows
 
     # the page is refused before the scoring, not after it, and never written over the model or the data
-    check_outputs(None, report, inputs=(model_file, data, features))
+    check_outputs(report=report, inputs=(model_file, data, features))
     check_holdout(holdout)
     generator = load_image_model(model_file)
     _check_memory(generator, n)

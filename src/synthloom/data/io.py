@@ -103,12 +103,31 @@ def check_writable(target: str | Path, folder: bool = False) -> Path:
     return target
 
 
-def check_outputs(table: Path | None, *others: Path | None, inputs: Sequence[str | Path | None] = ()) -> None:
+# the files a command writes besides tables: the option that names one, what it is, and the suffix it takes
+_OUTPUT_FILES = {
+    "model": ("-o", "a model file (safetensors + JSON)", ".synthloom"),
+    "report": ("--report", "an HTML page", ".html"),
+    "json_file": ("--json", "JSON", ".json"),
+}
+
+
+def check_outputs(
+    table: Path | None = None,
+    *,
+    model: Path | None = None,
+    report: Path | None = None,
+    json_file: Path | None = None,
+    inputs: Sequence[str | Path | None] = (),
+) -> None:
     """Check a command's outputs before its first is written: ``table`` (a data table, so its suffix must
-    name a format) and ``others`` (any files); None stands for an output not asked for. No two outputs may
-    be one file (the second would replace the first), and none may be one of the command's ``inputs``."""
+    name a format), ``model`` (``-o``), ``report`` (``--report``) and ``json_file`` (``--json``), each of
+    which must end in its suffix (``_OUTPUT_FILES``: a model file named x.pkl, or HTML written into r.pdf,
+    would be mistaken for what its name says); None stands for an output not asked for. No two outputs
+    may be one file (the second would replace the first), and none may be one of the command's ``inputs``.
+    """
+    files = {"model": model, "report": report, "json_file": json_file}
     asked: dict[Path, Path] = {}
-    for path in (table, *others):
+    for path in (table, *files.values()):
         if path is not None:
             if Path(path).resolve() in asked:
                 raise ConfigError(f"{path} is given for two outputs; give each output its own file")
@@ -118,9 +137,17 @@ def check_outputs(table: Path | None, *others: Path | None, inputs: Sequence[str
             raise ConfigError(f"{source} is an input of this command; write the output to another file")
     if table is not None:
         table_format(check_writable(table))
-    for path in others:
+    for kind, path in files.items():
         if path is not None:
-            check_writable(path)
+            _check_suffix(check_writable(path), *_OUTPUT_FILES[kind])
+
+
+def _check_suffix(path: Path, option: str, what: str, suffix: str) -> None:
+    if path.suffix.lower() != suffix:
+        raise ConfigError(
+            f"{option} {path}: writes {what}; give a file name ending in {suffix} "
+            f"(e.g. {option} {path.with_name(path.stem + suffix)})"
+        )
 
 
 def atomic_write_text(target: str | Path, text: str) -> None:
