@@ -184,7 +184,9 @@ def test_plan_checks_names_and_settings(table_csv) -> None:
         ("copula", str(table_csv), None, None),
         ("tvae", str(table_csv), None, bench.DEFAULT_EPOCHS["tvae"]),
     }
-    with pytest.raises(ConfigError, match="unknown model"):
+    with pytest.raises(
+        ConfigError, match=r"unknown model 'nope'; choose one of: auto, copula, ctgan, ddpm, tvae$"
+    ):
         bench.plan_runs(["nope"], ["default"])
     with pytest.raises(ConfigError, match="peer"):
         bench.plan_runs(["copula"], ["default"], peers=["h2o"])

@@ -224,7 +224,11 @@ def test_missing_file_and_unknown_model(tmp_path, real_csv):
     assert_user_error(invoke("fit", tmp_path / "nope.csv", "-o", out), "nope.csv", "not found")
     misspelt = invoke("fit", "adultt", "-o", out)
     assert_user_error(misspelt, "adultt: no such file or folder, and no bundled", "adult, adult_test")
-    assert_user_error(invoke("fit", real_csv, "-o", out, "--model", "gpt"), "unknown model 'gpt'", "copula")
+    assert_user_error(
+        invoke("fit", real_csv, "-o", out, "--model", "gpt"),
+        "unknown model 'gpt'; choose one of: auto, copula, ctgan, ddpm, tvae",
+    )
+    assert "dcgan" not in invoke("demo", "--model", "gpt").output  # a table command offers table models
 
 
 def test_sample_from_missing_or_corrupt_model(tmp_path):

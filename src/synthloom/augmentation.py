@@ -190,7 +190,7 @@ def build_generator(model: Any, model_params: Mapping[str, Any] | None, random_s
         if model_params:
             raise ConfigError("model_params apply to a model name; set them on the generator object instead")
         return model
-    generator_class = model_class(model)
+    generator_class = model_class(model, "table")
     if getattr(generator_class, "kind", "table") == "image":
         raise ConfigError(f"{model!r} generates images; augmentation needs a tabular generator")
     check_param_names(generator_class, model_params or {})
@@ -199,7 +199,7 @@ def build_generator(model: Any, model_params: Mapping[str, Any] | None, random_s
 
 def with_progress(model: Any, model_params: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """``model_params`` plus ``verbose=True`` when the named generator shows training progress."""
-    if not isinstance(model, str) or "verbose" not in model_class(model).param_names():
+    if not isinstance(model, str) or "verbose" not in model_class(model, "table").param_names():
         return dict(model_params) if model_params else None
     return {"verbose": True, **(model_params or {})}
 
@@ -221,7 +221,7 @@ def fits_per_class(model: Any, per_class: bool | None) -> bool:
         return bool(per_class)
     if not isinstance(model, str):
         return False
-    return not getattr(model_class(model), "supports_category_conditions", False)
+    return not getattr(model_class(model, "table"), "supports_category_conditions", False)
 
 
 def synthetic_rows(

@@ -176,7 +176,7 @@ def _check_model(name: str) -> None:
         return
     from synthloom.models.base import BaseGenerator
 
-    if not issubclass(model_class(name), BaseGenerator):
+    if not issubclass(model_class(name, "table"), BaseGenerator):
         raise ConfigError(f"{name!r} is an image generator; the benchmark runs table generators")
 
 

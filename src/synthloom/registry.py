@@ -50,19 +50,32 @@ def list_models() -> list[str]:
     return sorted(_MODELS)
 
 
-def model_class(name: str) -> type:
-    """The class registered under ``name``; a ``ConfigError`` naming the choices otherwise."""
+def _names_of(kind: str) -> list[str]:
+    """The names a ``kind`` ("table" or "image") of generator is asked for by, sorted; "auto" for tables."""
+    found = [name for name in list_models() if getattr(_MODELS[name], "kind", "table") == kind]
+    return ["auto", *found] if kind == "table" else found
+
+
+def model_class(name: str, kind: str | None = None) -> type:
+    """The class registered under ``name``; a ``ConfigError`` naming the choices otherwise: those of ``kind``
+    ("table" or "image": what the caller fits) if given, else every name, by kind."""
     _load_builtin_models()
     try:
         return _MODELS[AUTO_MODEL if name == "auto" else name]
     except KeyError:
-        raise ConfigError(f"unknown model {name!r}; choose one of: {', '.join(sorted(_MODELS))}") from None
+        if kind is None:
+            tables, images = ", ".join(_names_of("table")), ", ".join(_names_of("image"))
+            choices = f"{tables} (tables); {images} (images)"
+        else:
+            choices = ", ".join(_names_of(kind))
+        raise ConfigError(f"unknown model {name!r}; choose one of: {choices}") from None
 
 
 def table_model_class(name: str) -> type:
-    """The table generator registered under ``name``: an image generator is refused, naming the command that
-    fits it (on a table it would fail later, on the shape of the rows, saying nothing about why)."""
-    cls = model_class(name)
+    """The table generator registered under ``name``: an unknown name is refused naming the table
+    generators, an image generator naming the command that fits it (on a table it would fail later, on the
+    shape of the rows, saying nothing about why)."""
+    cls = model_class(name, "table")
     if getattr(cls, "kind", "table") == "image":
         raise ConfigError(f"{name!r} generates images; use `synthloom image fit DATA --model {name}`")
     return cls

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -174,6 +176,20 @@ def test_auto_picks_the_benchmark_winner():
 
     assert type(get_model("auto")) is model_class(AUTO_MODEL) and AUTO_MODEL in list_models()
     assert "auto" not in list_models()
+
+
+def test_an_unknown_name_lists_the_names_that_work_by_kind():
+    from synthloom.errors import ConfigError
+    from synthloom.registry import table_model_class
+
+    every = "choose one of: auto, copula, ctgan, ddpm, tvae (tables); cdcgan, cvae, dcgan, vae (images)"
+    with pytest.raises(ConfigError, match=re.escape(f"unknown model 'ctgam'; {every}")):
+        get_model("ctgam")
+    tables = "unknown model 'ctgam'; choose one of: auto, copula, ctgan, ddpm, tvae"
+    with pytest.raises(ConfigError, match=re.escape(tables) + "$"):  # a table command fits no image model
+        table_model_class("ctgam")
+    with pytest.raises(ConfigError, match=re.escape("choose one of: cdcgan, cvae, dcgan, vae") + "$"):
+        model_class("gan", "image")
 
 
 @pytest.mark.parametrize("name", sorted(TINY))
