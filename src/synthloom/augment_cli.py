@@ -20,6 +20,7 @@ from synthloom.cli_support import (
     bundled_target,
     console,
     load_input,
+    training_length,
     user_errors,
 )
 from synthloom.errors import ConfigError
@@ -129,7 +130,7 @@ def augment_command(
     from synthloom.data.constraints import load_constraints
     from synthloom.data.io import check_outputs, csv_delimiter, whole_numbers, write_table
     from synthloom.data.metadata import Metadata, csv_texts_read
-    from synthloom.registry import get_model
+    from synthloom.registry import table_model_class
 
     if output is None and not evaluate:
         raise ConfigError("nothing to do: give -o OUT for the augmented table, or --evaluate, or both")
@@ -140,6 +141,8 @@ def augment_command(
     target = target or bundled_target(data)
     if target is None:
         raise ConfigError("give the class column with --target")
+    # an unknown model, an image generator, or --epochs for one without epochs: refused before any work
+    params = training_length(table_model_class(model), epochs, None)
     frame = load_input(data, encoding)
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     counts = class_counts(frame, target)
@@ -153,8 +156,6 @@ def augment_command(
         "metadata": Metadata.load(metadata) if metadata is not None else None,
         "constraints": load_constraints(constraints) if constraints is not None else None,
     }
-    params = {"epochs": epochs} if epochs is not None else None
-    get_model(model, **(params or {}))  # an unknown model or setting is refused before any work, too
     if output is not None:
         if plan:  # no class needing rows: nothing is fitted
             if fits_per_class(model, per_class):  # one model per class to grow, on that class's rows

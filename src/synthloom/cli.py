@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -32,14 +32,12 @@ from synthloom.cli_support import (
     load_input,
     main_process_speaks,
     stop_on_sigterm,
+    training_length,
     user_errors,
 )
 from synthloom.detect_cli import detect_app
 from synthloom.errors import ConfigError, DataError, ModelFileError
 from synthloom.image_cli import image_app
-
-if TYPE_CHECKING:
-    from synthloom.models.base import BaseGenerator
 
 app = typer.Typer(
     name="synthloom",
@@ -150,7 +148,7 @@ def fit_command(
 
     generator_class = table_model_class(model)
     accepted = generator_class.param_names()
-    params: dict[str, Any] = {"random_state": seed, **_training_length(generator_class, epochs, max_minutes)}
+    params: dict[str, Any] = {"random_state": seed, **training_length(generator_class, epochs, max_minutes)}
     if "device" in accepted:
         params.update(device=device, verbose=True)
     elif device not in ("auto", "cpu"):
@@ -360,22 +358,8 @@ def demo_command(
     from synthloom.demo import run_demo
     from synthloom.registry import table_model_class
 
-    settings = _training_length(table_model_class(model), epochs, max_minutes)
+    settings = training_length(table_model_class(model), epochs, max_minutes)
     run_demo(dataset=dataset, model=model, out=out, seed=seed, console=console, settings=settings)
-
-
-def _training_length(
-    generator_class: type[BaseGenerator], epochs: int | None, max_minutes: float | None
-) -> dict[str, Any]:
-    """``--epochs`` / ``--max-minutes`` as settings of a generator, refused for one that has no epochs."""
-    accepted, model = generator_class.param_names(), generator_class.model_name
-    settings: dict[str, Any] = {}
-    for name, value, flag in (("epochs", epochs, "--epochs"), ("max_minutes", max_minutes, "--max-minutes")):
-        if value is not None:
-            if name not in accepted:
-                raise ConfigError(f"model {model!r} does not train in epochs; drop {flag}")
-            settings[name] = value
-    return settings
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -50,6 +50,18 @@ def given_settings(**settings: Any) -> dict[str, Any]:
     return {name: value for name, value in settings.items() if value is not None}
 
 
+def training_length(generator_class: type, epochs: int | None, max_minutes: float | None) -> dict[str, Any]:
+    """``--epochs`` / ``--max-minutes`` as settings of a generator, refused for one that has no epochs."""
+    accepted, model = generator_class.param_names(), generator_class.model_name
+    settings: dict[str, Any] = {}
+    for name, value, flag in (("epochs", epochs, "--epochs"), ("max_minutes", max_minutes, "--max-minutes")):
+        if value is not None:
+            if name not in accepted:
+                raise ConfigError(f"model {model!r} does not train in epochs; drop {flag}")
+            settings[name] = value
+    return settings
+
+
 def last_epoch(history: list[dict[str, float]]) -> str:
     """The last epoch's losses of a fit's ``loss_history_``, as ``name=value`` pairs for the closing line."""
     return "  ".join(f"{name}={value:.3f}" for name, value in history[-1].items() if name != "epoch")
