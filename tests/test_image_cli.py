@@ -374,6 +374,13 @@ def test_a_missing_path_is_named_as_such(tmp_path) -> None:
     assert "unknown data set" not in result.output
 
 
+def test_a_misspelt_name_is_offered_the_image_data_sets(tmp_path) -> None:
+    _, result = _fit(tmp_path, "digts")
+    assert result.exit_code == 2
+    assert "unknown data set 'digts'; choose one of: digits, mnist, faces, lfw, shapes" in _said(result)
+    assert "adult" not in result.output  # a table is no choice for an image command
+
+
 def test_a_model_fitted_on_channels_last_arrays_samples_and_evaluates(tmp_path, monkeypatch) -> None:
     """A model fitted in Python on (N, H, W, 1) arrays samples them so; the CLI writes and judges it."""
     from synthloom.datasets import load_images

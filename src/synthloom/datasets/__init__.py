@@ -103,7 +103,7 @@ def load_images(name: str) -> tuple[np.ndarray, np.ndarray]:
         >>> images.shape, images.dtype, labels[:3].tolist()
         ((1797, 8, 8), dtype('float32'), [0, 1, 2])
     """
-    found = entry(name)
+    found = entry(name, "images")
     if found.images is None:
         raise ConfigError(
             f"{name!r} is a table: use load({name!r}); image data sets: {', '.join(names('images'))}"

@@ -159,12 +159,13 @@ def names(kind: str | None = None) -> list[str]:
     return [name for name, found in _REGISTRY.items() if kind is None or found.info.kind == kind]
 
 
-def entry(name: str) -> _Entry:
-    """The registry entry of ``name``; ``ConfigError`` listing the choices if unknown."""
+def entry(name: str, kind: str | None = None) -> _Entry:
+    """The registry entry of ``name``; ``ConfigError`` listing the choices if unknown: those of ``kind``
+    (what the caller reads) if given."""
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ConfigError(f"unknown data set {name!r}; choose one of: {', '.join(_REGISTRY)}") from None
+        raise ConfigError(f"unknown data set {name!r}; choose one of: {', '.join(names(kind))}") from None
 
 
 def table_info(name: str, needed_by: str) -> DatasetInfo:
@@ -172,7 +173,7 @@ def table_info(name: str, needed_by: str) -> DatasetInfo:
     set, whose pixel table (65 columns for digits) would otherwise be learned as rows without a word: the
     refusal says that ``needed_by`` (what wants the table: "the demo", "this command") needs a table, and
     lists the tables."""
-    found = entry(name).info
+    found = entry(name, "table").info
     if found.kind != "table":
         tables = ", ".join(names("table"))
         raise ConfigError(f"{name!r} is an image data set; {needed_by} needs a table: {tables}")
