@@ -109,6 +109,17 @@ def test_user_errors_exit_2_with_one_line(shuttle_csv, tmp_path) -> None:
     assert bad_digits.exit_code == 2 and "whole numbers" in bad_digits.output
 
 
+def test_a_source_neither_table_nor_images_is_offered_both(tmp_path) -> None:
+    (tmp_path / "fake.txt").write_text("x")
+    takes = "give a .csv or .parquet table, an .npz file, a folder of images (or one per class), or a bundled"
+    for source, why in [
+        (tmp_path / "fake.txt", "neither a table (.csv, .parquet) nor images (.npz, a folder)"),
+        ("digts", "no such file or folder, and no bundled data set of that name"),
+    ]:
+        refused = _invoke("fit", source, "-o", tmp_path / "d.synthloom")
+        _assert_user_error(refused, f"{why}; {takes} data set: adult,", "shuttle", "digits")
+
+
 def test_a_bad_report_path_leaves_no_scores_behind(tiny, tmp_path) -> None:
     model, scores = tiny / "d.synthloom", tmp_path / "s.csv"
     (tmp_path / "afile").write_text("x")

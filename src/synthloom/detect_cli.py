@@ -100,6 +100,24 @@ def _is_table(source: str) -> bool:
     return bundled_kind(source) == "table"
 
 
+def _check_readable(source: str) -> None:
+    """Refuse a source that is neither a table nor images, offering both: read as images (what ``_is_table``
+    leaves it to), it would be refused naming images only, though a detector learns tables too."""
+    from synthloom.datasets._registry import names
+
+    path = Path(source)
+    if path.is_file() and path.suffix.lower() != ".npz":
+        why = "neither a table (.csv, .parquet) nor images (.npz, a folder)"
+    elif not path.exists() and not path.suffix and len(path.parts) == 1 and bundled_kind(source) is None:
+        why = "no such file or folder, and no bundled data set of that name"
+    else:
+        return
+    raise DataError(
+        f"{source}: {why}; give a .csv or .parquet table, an .npz file, a folder of images (or one per "
+        f"class), or a bundled data set: {', '.join(names())}"
+    )
+
+
 def _read_table_samples(source: str, labels: str | None, encoding: str) -> Samples:
     # images get here only as the data of `detect score` with a table detector
     frame = load_input(source, encoding, "a detector fitted on a table")
@@ -246,6 +264,8 @@ def fit_command(
     check_holdout(holdout)
     check_outputs(model=output, inputs=(data,))  # refused before minutes of fitting, not after
     table = _is_table(data)
+    if not table:
+        _check_readable(data)
     if not table and holdout is None:
         holdout = DEFAULT_HOLDOUT
     samples = _read_samples(data, table, labels, normal_digits, holdout, "train", encoding)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -215,6 +216,9 @@ def test_a_missing_path_is_not_taken_for_a_data_set_name(tmp_path) -> None:
         read_images("nowhere.npz")
     with pytest.raises(ConfigError, match="unknown data set 'nonexist'"):  # a bare name: a bundled set's
         read_images("nonexist")
+    (tmp_path / "fake.txt").write_text("x")
+    with pytest.raises(DataError, match=re.escape("bundled name (digits, mnist, faces, lfw, shapes), an")):
+        read_images(tmp_path / "fake.txt")  # every image set is offered
 
 
 def test_an_npz_without_images_names_the_file_once(tmp_path) -> None:

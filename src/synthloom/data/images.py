@@ -79,6 +79,7 @@ def read_images(source: str | Path) -> ImageData:
         ((1797, 8, 8), array([0, 1, 2]))
     """
     from synthloom import datasets
+    from synthloom.datasets._registry import names
 
     path = Path(source)
     if not path.exists():
@@ -91,7 +92,7 @@ def read_images(source: str | Path) -> ImageData:
     if path.is_dir():
         return _read_class_folders(path)
     raise DataError(
-        f"{path}: not an .npz file or a folder; give a bundled name (digits, mnist, faces, shapes), an .npz "
+        f"{path}: not an .npz file or a folder; give a bundled name ({', '.join(names('images'))}), an .npz "
         "file or a folder"
     )
 
