@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from PIL import Image
 from typer.testing import CliRunner
 
 from synthloom import datasets
@@ -120,6 +121,19 @@ def test_a_source_neither_table_nor_images_is_offered_both(tmp_path) -> None:
         _assert_user_error(refused, f"{why}; {takes} data set: adult,", "shuttle", "digits")
 
 
+def test_the_normal_classes_option_is_named_as_the_readme_spells_it(tmp_path) -> None:
+    for option in ("--normal-classes", "--normal-digits"):  # either spelling: the errors name the first
+        bad = _invoke("fit", "digits", option, "one", "-o", tmp_path / "d.synthloom")
+        _assert_user_error(bad, "--normal-classes must be whole numbers separated by commas, not 'one'")
+    folders = tmp_path / "parts"
+    for index, name in enumerate(["good", "worn"] * 15):
+        (folders / name).mkdir(parents=True, exist_ok=True)
+        Image.new("L", (8, 8), color=index * 10).save(folders / name / f"{index}.png")
+    unknown = _invoke("fit", folders, "--normal-classes", "goood", "-o", tmp_path / "d.synthloom")
+    _assert_user_error(unknown, "--normal-classes: no class goood; the images have good, worn")
+    assert "--normal-classes" in _invoke("fit", "--help").output  # listed first: whole at 80 columns
+
+
 def test_a_bad_report_path_leaves_no_scores_behind(tiny, tmp_path) -> None:
     model, scores = tiny / "d.synthloom", tmp_path / "s.csv"
     (tmp_path / "afile").write_text("x")
@@ -146,9 +160,9 @@ def test_one_class_labels_get_scores_and_a_warning_without_metrics(tiny, tmp_pat
 def test_the_other_kinds_labelling_option_and_no_normal_rows_are_refused(tiny, tmp_path) -> None:
     model = tmp_path / "y.synthloom"
     digits_on_a_table = _invoke("fit", tiny / "det.csv", "--normal-digits", "0,1", "-o", model)
-    _assert_user_error(digits_on_a_table, "--normal-digits is for images; use --labels for tables")
+    _assert_user_error(digits_on_a_table, "--normal-classes is for images; use --labels for tables")
     labels_on_images = _invoke("fit", "digits", "--labels", "label", "-o", model)
-    _assert_user_error(labels_on_images, "--labels is for tables; use --normal-digits for images")
+    _assert_user_error(labels_on_images, "--labels is for tables; use --normal-classes for images")
     anomalies = tmp_path / "anomalies.csv"
     pd.read_csv(tiny / "det.csv").assign(label=1).to_csv(anomalies, index=False)
     no_normal = _invoke("fit", anomalies, "--labels", "label", "--device", "cpu", "-o", model)

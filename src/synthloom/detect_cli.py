@@ -56,8 +56,8 @@ LabelsOption = Annotated[
 NormalOption = Annotated[
     str | None,
     typer.Option(
-        "--normal-digits",
         "--normal-classes",
+        "--normal-digits",
         help="Images: comma-separated classes that are normal (class folder names, or numbers for numbered "
         "images), e.g. 0,1,2; the others are anomalies. A class folder's whole name is taken whole.",
     ),
@@ -78,7 +78,7 @@ class Samples:
     files: list[str] | None = None  # images read from a folder: the file of each
     index: np.ndarray | None = None  # images read from an .npz or a bundled set: the position of each
     split: dict[str, Any] | None = None  # images read to fit on: their split (``image_split``)
-    normal_classes: list[Any] | None = None  # the classes --normal-digits named
+    normal_classes: list[Any] | None = None  # the classes --normal-classes named
 
     def require(self, source: str, label: int, why: str) -> None:
         """Refuse labels with no sample of ``label`` (0 = normal, 1 = anomaly), naming the file and the
@@ -141,7 +141,7 @@ def _read_table_samples(source: str, labels: str | None, encoding: str) -> Sampl
 
 
 def _normal_classes(text: str, data: Any) -> list[Any]:
-    """The classes ``--normal-digits`` names, as ``data`` labels its images: folder names, or numbers.
+    """The classes ``--normal-classes`` names, as ``data`` labels its images: folder names, or numbers.
 
     A text that is a class name as a whole is that class, so a folder named with a comma can be given.
     """
@@ -149,12 +149,12 @@ def _normal_classes(text: str, data: Any) -> list[Any]:
         return [text.strip()]
     parts = sorted({part.strip() for part in text.split(",") if part.strip()})
     if not parts:
-        raise ConfigError("--normal-digits names no class; give e.g. 0,1,2")
+        raise ConfigError("--normal-classes names no class; give e.g. 0,1,2")
     if data.class_names is not None:
         unknown = sorted(set(parts) - set(data.class_names))
         if unknown:
             raise ConfigError(
-                f"--normal-digits: no class {', '.join(unknown[:5])}; the images have "
+                f"--normal-classes: no class {', '.join(unknown[:5])}; the images have "
                 f"{', '.join(data.class_names[:10])}"
             )
         return parts
@@ -162,7 +162,7 @@ def _normal_classes(text: str, data: Any) -> list[Any]:
         return [int(part) for part in parts]
     except ValueError:
         raise ConfigError(
-            f"--normal-digits must be whole numbers separated by commas, not {text!r}"
+            f"--normal-classes must be whole numbers separated by commas, not {text!r}"
         ) from None
 
 
@@ -202,10 +202,12 @@ def _read_image_samples(
     if normal is None:
         return Samples(found.images, None, files=found.files, index=position, split=split)
     if found.labels is None:
-        raise DataError(f"{source}: the images have no classes, so --normal-digits cannot select normal ones")
+        raise DataError(
+            f"{source}: the images have no classes, so --normal-classes cannot select normal ones"
+        )
     classes = _normal_classes(normal, found)
     anomalous = ~np.isin(found.named_labels(), classes)
-    labelled_by = f"by --normal-digits {normal}"
+    labelled_by = f"by --normal-classes {normal}"
     return Samples(
         found.images, anomalous.astype(np.int64), labelled_by, found.files, position, split, classes
     )
@@ -226,12 +228,12 @@ def _read_samples(
     scored whole)."""
     if table:
         if normal is not None:
-            raise ConfigError("--normal-digits is for images; use --labels for tables")
+            raise ConfigError("--normal-classes is for images; use --labels for tables")
         if holdout is not None:
             raise ConfigError("--holdout is for images; a table is fitted on and scored whole")
         return _read_table_samples(source, labels, encoding)
     if labels is not None:
-        raise ConfigError("--labels is for tables; use --normal-digits for images")
+        raise ConfigError("--labels is for tables; use --normal-classes for images")
     return _read_image_samples(source, normal, holdout, part, detector)
 
 
@@ -241,7 +243,7 @@ def fit_command(
     data: DataArgument,
     output: Annotated[Path, typer.Option("--output", "-o", help="Detector file to write (.synthloom).")],
     labels: LabelsOption = None,
-    normal_digits: NormalOption = None,
+    normal_classes: NormalOption = None,
     epochs: EpochsOption = None,
     members: Annotated[
         int, typer.Option("--members", help="Networks trained from different seeds, scores averaged.", min=1)
@@ -268,7 +270,7 @@ def fit_command(
         _check_readable(data)
     if not table and holdout is None:
         holdout = DEFAULT_HOLDOUT
-    samples = _read_samples(data, table, labels, normal_digits, holdout, "train", encoding)
+    samples = _read_samples(data, table, labels, normal_classes, holdout, "train", encoding)
     samples.require(data, 0, "the detector learns what normal looks like from them")
     normal = samples.data if samples.labels is None else samples.data[samples.labels == 0]
     params: dict[str, Any] = {"random_state": seed, "device": device, "members": members, "verbose": True}
@@ -289,7 +291,7 @@ def score_command(
     data: DataArgument,
     output: Annotated[Path, typer.Option("--output", "-o", help="Scores to write (.csv or .parquet).")],
     labels: LabelsOption = None,
-    normal_digits: NormalOption = None,
+    normal_classes: NormalOption = None,
     fpr: Annotated[
         float,
         typer.Option("--fpr", help="Flag samples above the score that flags this share of normal ones."),
@@ -317,7 +319,7 @@ def score_command(
     detector = load_detector(model_file)
     threshold = detector.threshold(fpr)  # a bad --fpr is refused before the scoring, not after
     kind_is_table = detector.data_kind_ == "table"
-    samples = _read_samples(data, kind_is_table, labels, normal_digits, holdout, "test", encoding, detector)
+    samples = _read_samples(data, kind_is_table, labels, normal_classes, holdout, "test", encoding, detector)
     with console.status(f"scoring {len(samples.data):,} samples"):
         scores = detector.score(samples.data)
     both = samples.labels is not None and len(np.unique(samples.labels)) == 2
