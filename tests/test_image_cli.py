@@ -115,7 +115,16 @@ def test_an_unlabelled_folder_is_evaluated_as_one_class(tmp_path, monkeypatch) -
     result = runner.invoke(image_app, [*args, "--holdout", "0.3"])
     assert result.exit_code == 0, result.output
     assert "label_agreement" in result.output
-    assert "only 9 held-out real images" in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    # a larger --holdout now would score images it trained on (as warned): the share fit keeps out is raised
+    assert "only 9 held-out real images" in said and "(fit again with a larger --holdout, or" in said
+    (tmp_path / "other").mkdir()  # images the model never saw: all of them may be held out
+    for index in range(30):
+        pixels = rng.integers(0, 256, (8, 8), dtype=np.uint8)
+        Image.fromarray(pixels).save(tmp_path / "other" / f"{index}.png")
+    other = runner.invoke(image_app, ["evaluate", str(model), str(tmp_path / "other"), *args[3:]])
+    assert other.exit_code == 0, other.output
+    assert "only 4 held-out real images" in _said(other) and "(raise --holdout, or" in _said(other)
     no_holdout = runner.invoke(image_app, [*args, "--holdout", "0"])
     assert no_holdout.exit_code == 2 and "give --holdout above 0" in no_holdout.output
 

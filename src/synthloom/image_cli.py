@@ -296,7 +296,7 @@ def evaluate_command(
     generator = load_image_model(model_file)
     _check_memory(generator, n)
     real = read_image_source(data)
-    holdout, split_seed = _evaluated_holdout(generator, model_file, data, holdout, real)
+    holdout, split_seed, fitted_on = _evaluated_holdout(generator, model_file, data, holdout, real)
     train, test = holdout_split(real, holdout, split_seed)
     del real  # the two parts are copies: the whole set need not stay in memory
     if not len(test.images):
@@ -340,9 +340,11 @@ def evaluate_command(
     console.print(NOISE_NOTE, highlight=False)
     notes = [heading + "."]
     if len(test.images) < FEW_HELD_OUT:
+        # a larger share of the images the model was fitted on would score images it trained on
+        more = "fit again with a larger --holdout" if fitted_on else "raise --holdout"
         few = (
             f"only {len(test.images)} held-out real images: FID, precision, recall and coverage need a few "
-            "hundred to mean much (raise --holdout, or evaluate on more images)"
+            f"hundred to mean much ({more}, or evaluate on more images)"
         )
         console.print(f"[yellow]warning:[/] {few}", highlight=False)
         notes.append(f"Warning: {few}.")
@@ -365,11 +367,11 @@ def _channels_first_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def _evaluated_holdout(
     generator: Any, model_file: Path, source: str, holdout: float | None, real: Any
-) -> tuple[float, int]:
-    """The share of ``real`` (read from ``source``) held out to judge ``generator`` on, and the seed of the
-    split. For the images the model was fitted on (the same pixels, wherever read from): by default the
-    split fit made; another share is warned about, as is a model that held nothing out. Other images, and
-    models saved before the split was kept: ``holdout``, by default fit's default."""
+) -> tuple[float, int, bool]:
+    """The share of ``real`` (read from ``source``) held out to judge ``generator`` on, the seed of the
+    split, and whether these are the images the model was fitted on (the same pixels, wherever read from).
+    For those: by default the split fit made; another share is warned about, as is a model that held nothing
+    out. Other images, and models saved before the split was kept: ``holdout``, by default fit's default."""
     from synthloom.data.images import SPLIT_SEED, holdout_indices
 
     split = getattr(generator, "training_split_", None)
@@ -383,7 +385,7 @@ def _evaluated_holdout(
             stacklevel=2,
         )
     if state != "same":
-        return (DEFAULT_HOLDOUT if holdout is None else holdout), SPLIT_SEED
+        return (DEFAULT_HOLDOUT if holdout is None else holdout), SPLIT_SEED, False
     fitted, seed, count = float(split["holdout"]), int(split["seed"]), len(real.images)
     if fitted == 0 and holdout is None:
         raise ConfigError(
@@ -393,7 +395,7 @@ def _evaluated_holdout(
         )
     scored = fitted if holdout is None else holdout
     if scored in (fitted, 0):  # 0: nothing to score, which the caller refuses
-        return scored, seed
+        return scored, seed, True
     then, now = (len(holdout_indices(count, share, seed)[1]) for share in (fitted, scored))
     advice = "leave --holdout out to score against the images fit held out"
     if fitted == 0:
@@ -408,7 +410,7 @@ def _evaluated_holdout(
         DataWarning,
         stacklevel=2,
     )
-    return scored, seed
+    return scored, seed, True
 
 
 def _data_codes(labels: Any, data: Any, model_file: Path, source: str) -> Any:
