@@ -256,6 +256,48 @@ def test_cli_exits_1_when_a_run_failed(tmp_path, monkeypatch, table_csv) -> None
     assert "1 of 1 runs failed" in result.output and "--retry-failed" in result.output
 
 
+NO_USE = "models trained on the real rows do no better than chance (ROC-AUC 0.448)"
+
+
+def _recorded(run: bench.BenchRun, note: str | None) -> dict:
+    """A finished run's record, as ``run_one`` returns it, with TSTR / TRTR unless ``note`` says why not."""
+    scores = {"fit_s": 112.25, "sample_s": 0.3, "peak_mb": 520.0, "quality": 0.763, "detection_auc": 0.762}
+    utility = {"tstr": None, "trtr": None} if note else {"tstr": 0.755, "trtr": 0.922}
+    privacy = {"dcr_share": 0.612, "dcr_share_holdout": 0.751, "epochs_run": run.epochs}
+    return {"key": run.key, **dataclasses.asdict(run), **scores, **utility, **privacy, "utility_note": note}
+
+
+def _bench_cli(tmp_path, monkeypatch, notes: dict[str, str | None]) -> object:
+    """``synthloom bench`` of copula and ctgan on two files, its runs recorded as finished (no fitting), with
+    each model's ``utility_note`` on claims.csv from ``notes``."""
+
+    def recorded(runs, out, **_):
+        store = bench.ResultStore(Path(out) / bench.RESULTS_FILE)
+        for run in runs:
+            store.append(_recorded(run, notes[run.model] if run.dataset.endswith("claims.csv") else None))
+        return bench.write_outputs(store, Path(out))
+
+    monkeypatch.setattr(bench, "run_benchmark", recorded)
+    tmp_path.mkdir(exist_ok=True)
+    for name in ("claims.csv", "default_rows.csv"):
+        pd.DataFrame({"amount": [1.0, 2.0] * 10, "fraud": ["no", "yes"] * 10}).to_csv(tmp_path / name)
+    files = f"{tmp_path / 'claims.csv'},{tmp_path / 'default_rows.csv'}"
+    args = ["bench", "-m", "copula,ctgan", "-d", files, "--target", "fraud", "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_why_tstr_was_not_computed_is_said_under_the_table_and_in_the_page(tmp_path, monkeypatch) -> None:
+    result = _bench_cli(tmp_path, monkeypatch, {"copula": NO_USE, "ctgan": NO_USE})
+    said = " ".join(result.output.split())
+    assert f"TSTR / TRTR not computed on claims.csv: {NO_USE}" in said and "default_rows.csv:" not in said
+    page = (tmp_path / "out" / "bench.html").read_text()
+    assert f"<p>TSTR / TRTR not computed on claims.csv: {NO_USE}</p>" in page
+    some = _bench_cli(tmp_path / "x", monkeypatch, {"copula": "no target column", "ctgan": None})
+    assert "not computed on claims.csv (copula): no target column" in " ".join(some.output.split())
+
+
 def test_split_when_fewer_rows_are_left_out_than_there_are_classes(tmp_path) -> None:
     """--rows one short of the file left 1 row out for 2 classes: train_test_split refused the stratified
     subsample (test_size = 1 should be >= the number of classes)."""

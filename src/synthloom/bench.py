@@ -646,6 +646,27 @@ def results_table(frame: pd.DataFrame, title: str = "synthloom bench") -> Table:
     return table
 
 
+def utility_notes(frame: pd.DataFrame) -> list[str]:
+    """Why TSTR / TRTR reads "-" (the runs' ``utility_note``): one line per data set and reason, naming the
+    runs when others on that data set have another reason, or scores.
+
+    Example:
+        >>> utility_notes(results)  # copula and ddpm on a file whose target nothing predicts
+        ['TSTR / TRTR not computed on claims.csv: models trained on the real rows do no better than ...']
+    """
+    if "utility_note" not in frame:
+        return []
+    done = frame.assign(label=run_labels(frame))
+    if "error" in done:
+        done = done[done["error"].isna()]
+    lines = []
+    for (dataset, note), runs in done.groupby(["dataset", "utility_note"], sort=False):
+        some = len(runs) < (done["dataset"] == dataset).sum()
+        which = f" ({', '.join(runs['label'])})" if some else ""
+        lines.append(f"TSTR / TRTR not computed on {Path(str(dataset)).name}{which}: {note}")
+    return lines
+
+
 def utility_text(row: dict[str, Any]) -> str:
     """``0.851 / 0.903`` (TSTR / TRTR), or "-" when utility was not computed."""
     if _missing(row.get("tstr")) or _missing(row.get("trtr")):

@@ -92,6 +92,8 @@ def bench_command(
     )
     results = bench.run_benchmark(runs, out, force=force, retry_failed=retry_failed, console=console)
     console.print(bench.results_table(results, f"synthloom bench ({out / bench.RESULTS_FILE})"))
+    for note in bench.utility_notes(results):
+        console.print(note, highlight=False)
     console.print(
         "DCR share: synthetic rows closer to a train row than to a test row (in brackets: the test rows' own "
         "share, the level without memorisation). TSTR / TRTR: gradient boosting ROC-AUC (R² for a numeric "
