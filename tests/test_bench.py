@@ -254,6 +254,7 @@ def test_cli_exits_1_when_a_run_failed(tmp_path, monkeypatch, table_csv) -> None
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output
     assert "1 of 1 runs failed" in result.output and "--retry-failed" in result.output
+    assert "copula on table.csv failed: ValueError: broken" in result.output  # under the table
 
 
 NO_USE = "models trained on the real rows do no better than chance (ROC-AUC 0.448)"
@@ -296,6 +297,22 @@ def test_why_tstr_was_not_computed_is_said_under_the_table_and_in_the_page(tmp_p
     assert f"<p>TSTR / TRTR not computed on claims.csv: {NO_USE}</p>" in page
     some = _bench_cli(tmp_path / "x", monkeypatch, {"copula": "no target column", "ctgan": None})
     assert "not computed on claims.csv (copula): no target column" in " ".join(some.output.split())
+
+
+def test_the_table_reads_whole_at_80_columns(tmp_path, monkeypatch) -> None:
+    from synthloom.cli_support import console
+
+    monkeypatch.setattr(console, "width", 80)
+    result = _bench_cli(tmp_path, monkeypatch, {"copula": None, "ctgan": None})
+    lines = result.output.splitlines()
+    assert "…" not in result.output and max(map(len, lines)) <= 80
+    row = next(line for line in lines if "default_rows.csv" in line and "ctgan" in line)
+    cells = ["default_rows.csv", "ctgan", "50", "112.2", "0.763", "0.762", "0.755", "/", "61.2%"]
+    assert row.split() == cells
+    assert "sample s and peak MB: in results.csv and bench.html" in result.output  # the columns left out
+    monkeypatch.setattr(console, "width", 200)  # room for every column, in a grid
+    wide = _bench_cli(tmp_path / "wide", monkeypatch, {"copula": None, "ctgan": None})
+    assert "│ default_rows.csv │ ctgan  │     50 │ 112.2 │      0.3 │     520 │" in wide.output
 
 
 def test_split_when_fewer_rows_are_left_out_than_there_are_classes(tmp_path) -> None:

@@ -616,34 +616,78 @@ def _setting_text(field: str, value: Any) -> str:
     return str(value)
 
 
-def results_table(frame: pd.DataFrame, title: str = "synthloom bench") -> Table:
-    """The terminal table: one row per run (see ``run_labels`` for several runs of a model on a data set)."""
-    table = Table(title=title)
-    columns = ("data set", "model", "epochs", "fit s", "sample s", "peak MB", "quality", "detection AUC")
-    for column in (*columns, "TSTR / TRTR", "DCR share"):
-        table.add_column(column, justify="left" if column in ("data set", "model") else "right")
+TABLE_COLUMNS = (
+    "data set", "model", "epochs", "fit s", "sample s", "peak MB", "quality", "detection AUC", "TSTR / TRTR",
+    "DCR share",
+)  # fmt: skip
+NARROW_LEAVES_OUT = ("sample s", "peak MB")  # results.csv and bench.html keep them
+_NAMES = ("data set", "model")
+
+
+def results_table(frame: pd.DataFrame, title: str = "synthloom bench", width: int | None = None) -> Table:
+    """The terminal table: one row per run (see ``run_labels`` for several runs of a model on a data set); a
+    failed run reads "failed", its error is in ``run_errors``.
+
+    Wider than ``width`` (a terminal's columns), it leaves out ``NARROW_LEAVES_OUT`` and its grid lines and
+    stacks each measure's words and values ("0.755 /" over "0.922"), so that the names keep the room left:
+    rich would otherwise cut every cell ("defa…") to fit.
+    """
     labelled = frame.assign(label=run_labels(frame))
-    for row in labelled.sort_values(["dataset", "model"], kind="stable").to_dict("records"):
-        name = Path(row["dataset"]).name
-        if isinstance(row.get("error"), str):
-            table.add_row(name, row["label"], "[red]failed[/]", row["error"], *[""] * 6)
-            continue
-        epochs = "-" if _missing(row.get("epochs_run")) else f"{row['epochs_run']:.0f}"
-        table.add_row(
-            name,
-            row["label"],
-            epochs,
-            f"{row['fit_s']:.1f}",
-            f"{row['sample_s']:.1f}",
-            f"{row['peak_mb']:.0f}",
-            f"{row['quality']:.3f}",
-            f"{row['detection_auc']:.3f}",
-            utility_text(row),
-            "-"
-            if _missing(row.get("dcr_share"))
-            else f"{row['dcr_share']:.1%} ({row['dcr_share_holdout']:.1%})",
-        )
+    records = labelled.sort_values(["dataset", "model"], kind="stable").to_dict("records")
+    rows = [_cells(row) for row in records]
+    table = _terminal_table(title, rows, narrow=False)
+    if width is not None and Console(width=2**16).measure(table).maximum > width:
+        return _terminal_table(title, rows, narrow=True)
     return table
+
+
+def _terminal_table(title: str, rows: list[dict[str, str]], narrow: bool) -> Table:
+    """The table of ``rows`` (``_cells``), whole or ``narrow`` (see ``results_table``)."""
+    left_out = f"{' and '.join(NARROW_LEAVES_OUT)}: in results.csv and bench.html"
+    table = Table(title=title, **({"box": None, "pad_edge": False, "caption": left_out} if narrow else {}))
+    columns = [column for column in TABLE_COLUMNS if not (narrow and column in NARROW_LEAVES_OUT)]
+
+    def shown(column: str, text: str) -> str:  # a long measure's words and values on two lines, when narrow
+        stacked = narrow and column not in _NAMES and len(text) > len("quality")
+        return "\n".join(text.rsplit(" ", 1)) if stacked else text
+
+    for column in columns:
+        named = column in _NAMES  # a long name is folded, never cut
+        justify = "left" if named else "right"
+        table.add_column(shown(column, column), justify=justify, overflow="fold" if named else "ellipsis")
+    for cells in rows:
+        table.add_row(*(shown(column, cells.get(column, "")) for column in columns))
+    return table
+
+
+def _cells(row: dict[str, Any]) -> dict[str, str]:
+    """One run's cells of the terminal table, by column."""
+    named = {"data set": Path(row["dataset"]).name, "model": row["label"]}
+    if isinstance(row.get("error"), str):
+        return {**named, "epochs": "[red]failed[/]"}
+    dcr = row.get("dcr_share")
+    return {
+        **named,
+        "epochs": "-" if _missing(row.get("epochs_run")) else f"{row['epochs_run']:.0f}",
+        "fit s": f"{row['fit_s']:.1f}",
+        "sample s": f"{row['sample_s']:.1f}",
+        "peak MB": f"{row['peak_mb']:.0f}",
+        "quality": f"{row['quality']:.3f}",
+        "detection AUC": f"{row['detection_auc']:.3f}",
+        "TSTR / TRTR": utility_text(row),
+        "DCR share": "-" if _missing(dcr) else f"{dcr:.1%} ({row['dcr_share_holdout']:.1%})",
+    }
+
+
+def run_errors(frame: pd.DataFrame) -> list[str]:
+    """Each failed run's error, one line each, named as the table names the run."""
+    if "error" not in frame:
+        return []
+    failed = frame.assign(label=run_labels(frame))[frame["error"].notna()]
+    return [
+        f"{r['label']} on {Path(str(r['dataset'])).name} failed: {r['error']}"
+        for r in failed.to_dict("records")
+    ]
 
 
 def utility_notes(frame: pd.DataFrame) -> list[str]:

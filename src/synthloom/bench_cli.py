@@ -91,7 +91,10 @@ def bench_command(
         peers=_names(peers, "peers") if peers else (),
     )
     results = bench.run_benchmark(runs, out, force=force, retry_failed=retry_failed, console=console)
-    console.print(bench.results_table(results, f"synthloom bench ({out / bench.RESULTS_FILE})"))
+    title = f"synthloom bench ({out / bench.RESULTS_FILE})"
+    console.print(bench.results_table(results, title, width=console.width))
+    for error in bench.run_errors(results):
+        console.print(f"[red]{error}[/]", highlight=False)
     for note in bench.utility_notes(results):
         console.print(note, highlight=False)
     console.print(
@@ -104,7 +107,7 @@ def bench_command(
     failed = sum(1 for run in runs if recorded.get(run.key, {}).get("error"))
     if failed:  # a script that runs the benchmark must see it did not measure everything
         console.print(
-            f"[red]{failed} of {len(runs)} runs failed[/]: their errors are in the table and in "
+            f"[red]{failed} of {len(runs)} runs failed[/]: their errors are under the table and in "
             f"{out / 'results.csv'}; --retry-failed runs them again"
         )
         raise typer.Exit(1)
