@@ -96,3 +96,15 @@ def test_a_collapsed_column_is_found_in_a_small_sample_and_all_its_lost_ranges_n
     collapsed = real.sample(50, random_state=1).assign(a=50.0)
     modes = diversity(prepare(real, collapsed)).tables["numeric_modes"].set_index("column")
     assert modes.loc["a", "missing"] and modes.loc["a", "covered"] <= 1 and not modes.loc["b", "missing"]
+
+
+def test_a_lost_range_of_whole_numbers_is_written_in_whole_numbers():
+    """'age: 17 to 20.65; education-num: 9 to 9.7' named bins of integer columns by their float edges."""
+    rng = np.random.default_rng(0)
+    young, years = np.r_[rng.integers(17, 25, 600), rng.integers(25, 91, 401)], rng.integers(1, 17, 501)
+    real = pd.DataFrame({"age": young, "years": np.r_[np.full(500, 9), years]})
+    real["score"] = np.where(real.index % 3 == 0, 100, real.index % 90)  # the last range holds 100
+    old = real[(real["age"] > 40) & (real["years"] != 9) & (real["score"] < 95)]
+    modes = diversity(prepare(real, old.sample(2_000, replace=True, random_state=1))).tables["numeric_modes"]
+    missing = modes.set_index("column")["missing"].to_dict()  # bins of 17 + 3.65k, 1 + 0.75k, 1 + 4.95k
+    assert missing == {"age": "17 to 20, 21 to 24", "years": "9", "score": "96 to 100"}

@@ -22,6 +22,8 @@ sampling.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from scipy.stats import binom
@@ -159,7 +161,7 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
         neglected = modes & (synthetic_count < MODE_KEPT * real_share * synthetic.size)
         by_chance = binom.cdf(synthetic_count[neglected].sum(), synthetic.size, real_share[neglected].sum())
         lost = np.flatnonzero(neglected) if neglected.any() and by_chance < CHANCE_OF_MISSING else []
-        ranges = [_value_range(edges[i], edges[i + 1], spec.kind) for i in lost]
+        ranges = [_value_range(edges[i], edges[i + 1], spec.kind, i == len(edges) - 2) for i in lost]
         rows.append(
             {
                 "column": name,
@@ -171,10 +173,15 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["column", "modes", "covered", "missing"])
 
 
-def _value_range(low: float, high: float, kind: ColumnKind) -> str:
+def _value_range(low: float, high: float, kind: ColumnKind, closed: bool) -> str:
+    """The bin from ``low`` to ``high`` (``closed``: the last bin, which holds ``high`` too) as the column's
+    values read: dates, the whole numbers it holds ("17 to 20", not "17 to 20.65"), or numbers."""
     if kind == ColumnKind.DATETIME:
         first, last = stamps_of_seconds(np.array([low, high]))
         return f"{first.date()} to {last.date()}"
+    if kind == ColumnKind.INTEGER:
+        first, last = math.ceil(low), math.floor(high) if closed else math.ceil(high) - 1
+        return str(first) if first >= last else f"{first} to {last}"
     return f"{low:.4g} to {high:.4g}"
 
 
