@@ -531,3 +531,24 @@ def test_sample_writes_numbers_as_the_real_csv_writes_them(tmp_path):
     numbers = pd.read_parquet(parquet)  # the numbers themselves are unchanged, and numbers in Parquet
     assert (numbers.dtypes[["price", "change", "ratio"]] == "float64").all()
     pd.testing.assert_series_equal(numbers["price"], pd.read_csv(out)["price"])
+
+
+def _help(*command: str) -> str:
+    """A command's --help on one line, without the panels' borders."""
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.replace("│", " ").split())
+
+
+def test_help_texts_say_what_each_command_takes():
+    for command in (("image", "fit"), ("detect", "fit")):  # every model there trains epochs, on a device
+        said = _help(*command)
+        assert "deep generators" not in said and "Training epochs (default: the model's own)" in said
+    assert "Training epochs (deep generators only)" in _help("fit")  # copula has none
+    sample = _help("sample")
+    assert "--rows -n ROWS Number of rows to generate: 1000, 1_000, 1,000 or 1e3" in sample
+    assert "--part-rows ROWS Rows per part file (folders), written as --rows is; default 1,000,000." in sample
+    assert "1e6" not in sample
+    augment = _help("augment")
+    assert "or a bundled table (`synthloom datasets`), e.g. default, adult" in augment
+    assert "(default, shuttle)" not in augment

@@ -68,7 +68,10 @@ def result_table(result: AugmentationEvaluation, title: str | None = None) -> Ta
 
 SHORT_LABELS = {"none": "real only", "random": "+ random", "smote": "+ SMOTE", "synthloom": "+ synthloom"}
 DataArgument = Annotated[
-    str, typer.Argument(help="Real data: a .csv/.parquet file or a bundled data set name (default, shuttle).")
+    str,
+    typer.Argument(
+        help="Real data: a .csv/.parquet file or a bundled table (`synthloom datasets`), e.g. default, adult."
+    ),
 ]
 
 

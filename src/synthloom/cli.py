@@ -178,7 +178,12 @@ def fit_command(
 @user_errors
 def sample_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom fit`.")],
-    rows: Annotated[str, typer.Option("--rows", "-n", help="Number of rows to generate.")],
+    rows: Annotated[
+        str,
+        typer.Option(
+            "--rows", "-n", metavar="ROWS", help="Number of rows to generate: 1000, 1_000, 1,000 or 1e3."
+        ),
+    ],
     output: Annotated[
         Path,
         typer.Option(
@@ -204,7 +209,15 @@ def sample_command(
             "of --part-rows rows; a rerun after an interruption keeps finished parts.",
         ),
     ] = None,
-    part_rows: Annotated[str, typer.Option("--part-rows", help="Rows per part file (folders).")] = "1e6",
+    part_rows: Annotated[
+        str,
+        typer.Option(
+            "--part-rows",
+            metavar="ROWS",
+            show_default=False,
+            help="Rows per part file (folders), written as --rows is; default 1,000,000.",
+        ),
+    ] = "1e6",
     precision: Annotated[
         str | None,
         typer.Option("--precision", help="auto or float32 (deep generators); default: the model's own."),

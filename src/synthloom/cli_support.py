@@ -29,6 +29,10 @@ EncodingOption = Annotated[str, typer.Option("--encoding", help="Text encoding o
 EpochsOption = Annotated[
     int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
 ]
+# `image` and `detect` train networks only: their options name no kind of model
+NetworkEpochsOption = Annotated[
+    int | None, typer.Option("--epochs", help="Training epochs (default: the model's own).", min=1)
+]
 MetadataOption = Annotated[
     Path | None, typer.Option("--metadata", help="JSON column kinds, overriding inference.")
 ]
@@ -39,9 +43,9 @@ ConstraintsOption = Annotated[
 MaxMinutesOption = Annotated[
     float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
 ]
-DeviceOption = Annotated[
-    str, typer.Option("--device", help="auto (CUDA, then MPS, then CPU), cpu, cuda (deep generators).")
-]
+DEVICES = "auto (CUDA, then MPS, then CPU), cpu, cuda"
+DeviceOption = Annotated[str, typer.Option("--device", help=f"{DEVICES} (deep generators).")]
+NetworkDeviceOption = Annotated[str, typer.Option("--device", help=f"{DEVICES}.")]
 
 
 def given_settings(**settings: Any) -> dict[str, Any]:

@@ -16,10 +16,10 @@ import pandas as pd
 import typer
 
 from synthloom.cli_support import (
-    DeviceOption,
     EncodingOption,
-    EpochsOption,
     MaxMinutesOption,
+    NetworkDeviceOption,
+    NetworkEpochsOption,
     SeedOption,
     bundled_kind,
     check_holdout,
@@ -244,11 +244,11 @@ def fit_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Detector file to write (.synthloom).")],
     labels: LabelsOption = None,
     normal_classes: NormalOption = None,
-    epochs: EpochsOption = None,
+    epochs: NetworkEpochsOption = None,
     members: Annotated[
         int, typer.Option("--members", help="Networks trained from different seeds, scores averaged.", min=1)
     ] = 1,
-    device: DeviceOption = "auto",
+    device: NetworkDeviceOption = "auto",
     max_minutes: MaxMinutesOption = None,
     holdout: Annotated[
         float | None,

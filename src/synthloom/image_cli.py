@@ -13,9 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from synthloom.cli_support import (
-    DeviceOption,
-    EpochsOption,
     MaxMinutesOption,
+    NetworkDeviceOption,
+    NetworkEpochsOption,
     SeedOption,
     check_holdout,
     console,
@@ -77,7 +77,7 @@ def fit_command(
     data: DataArgument,
     output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (.synthloom).")],
     model: Annotated[str, typer.Option("--model", "-m", help="dcgan, cdcgan, vae or cvae.")] = "cdcgan",
-    epochs: EpochsOption = None,
+    epochs: NetworkEpochsOption = None,
     width: Annotated[
         int | None,
         typer.Option(
@@ -86,7 +86,7 @@ def fit_command(
             min=1,
         ),
     ] = None,
-    device: DeviceOption = "auto",
+    device: NetworkDeviceOption = "auto",
     max_minutes: MaxMinutesOption = None,
     holdout: HoldoutOption = DEFAULT_HOLDOUT,
     seed: SeedOption = 0,
