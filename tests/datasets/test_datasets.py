@@ -14,6 +14,7 @@ import pytest
 from synthloom import datasets
 from synthloom.datasets import _files
 from synthloom.datasets._files import PackageFile, check_sha256, verified_path
+from synthloom.datasets._registry import table_info
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
 
 EXPECTED_TARGETS = {
@@ -126,6 +127,8 @@ def test_unknown_name_lists_the_choices() -> None:
         datasets.load("adlt")
     with pytest.raises(ConfigError, match="choose one of"):
         datasets.info("nope")
+    with pytest.raises(ConfigError, match=r"'digts'; choose one of: adult, .*, breast_cancer$"):
+        table_info("digts", "the demo")  # what wants a table is offered the tables
 
 
 def test_load_images_on_a_table_says_what_to_do() -> None:
