@@ -82,9 +82,10 @@ def test_same_seed_same_output(fitted, mixed_frame):
     assert not first.equals(second), "successive draws should differ"
 
 
-# Settings that give each generator enough steps to learn the 1,000-row real sample.
+# Settings that give each generator enough steps to learn the 1,000-row real sample. CTGAN at 100 epochs
+# gave the rows asked to default 0.03 - 0.57 of the real balance gap over seeds 0 - 3; at 300, 0.86 - 1.16.
 LEARN: dict[str, dict] = {
-    "ctgan": {"epochs": 100, "batch_size": 100},
+    "ctgan": {"epochs": 300, "batch_size": 100},
     "ddpm": {"epochs": 60, "batch_size": 100},
     "tvae": {"epochs": 100, "batch_size": 100},
 }
