@@ -115,6 +115,19 @@ def test_real_and_synthetic_rows_write_numbers_as_the_real_csv_does(tmp_path) ->
     assert written["change"].str.fullmatch(r"[+-]\d\.\d\d").all()
 
 
+def test_augment_writes_numbers_in_the_form_the_metadata_declares_as_sample_does(tmp_path) -> None:
+    """A ``csv_text`` declared in --metadata was ignored by augment (written as the file has it) though
+    ``sample`` of a model fitted with it writes it."""
+    real, augmented, kinds = tmp_path / "real.csv", tmp_path / "aug.csv", tmp_path / "kinds.json"
+    rows = "".join(f"{10 + i % 7:.2f},{'a' if i < 250 else 'b'}\n" for i in range(300))
+    real.write_text("price,y\n" + rows)
+    kinds.write_text('{"columns": {"price": {"kind": "continuous", "csv_text": {"decimals": 3}}}}')
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "--metadata", str(kinds), "-o", str(augmented)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(augmented, dtype=str)["price"].str.fullmatch(r"\d+\.\d{3}").all()
+
+
 def test_a_semicolon_file_is_augmented_into_a_semicolon_file(tmp_path) -> None:
     """A CSV split by semicolons came back split by commas: the real rows no longer read as the file did
     in the tools that gave it (a spreadsheet in a decimal-comma locale)."""

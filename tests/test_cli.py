@@ -173,7 +173,7 @@ def test_an_output_named_as_another_format_is_refused_before_any_work(tmp_path, 
             ["evaluate", real_csv, real_csv, "--json", tmp_path / "s.txt"],
             "writes JSON; give a file name ending in .json",
         ),
-        (["augment", real_csv, "-t", "default", "--evaluate", "--report", tmp_path / "a.htm"], html_help),
+        (["augment", real_csv, "-t", "default", "--evaluate", "--report", tmp_path / "a.xml"], html_help),
         (["image", "evaluate", model_file, "digits", "--report", tmp_path / "i.txt"], html_help),
         (
             ["detect", "score", model_file, real_csv, "-o", tmp_path / "s.csv", "--report", tmp_path / "d"],

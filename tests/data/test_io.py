@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from synthloom.data.io import first_line, read_table, write_table
-from synthloom.errors import DataError
+from synthloom.errors import ConfigError, DataError
 
 
 def test_a_csv_error_without_a_message_names_its_type(tmp_path, monkeypatch):
@@ -66,5 +66,14 @@ def test_csv_parts_keep_a_numbers_form_only_where_every_part_writes_it(tmp_path)
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "part-0.csv").write_text("price,fee,qty\n26.00,1.50,1\n15.50,2.00,2\n")
     (tmp_path / "parts" / "part-1.csv").write_text("price,fee\n9.90,1.5\n")
+    (tmp_path / "parts" / "part-2.csv").write_text("price,fee\n,1.5\n,2.5\n")  # no price to say otherwise
     frame = read_table(tmp_path / "parts")
     assert csv_texts_read(frame) == {"price": NumberText(2)}  # "1.5" beside "1.50": no form of the table's
+
+
+def test_outputs_take_their_suffixes_and_the_advice_names_a_file_that_takes_one(tmp_path):
+    from synthloom.data.io import check_outputs
+
+    check_outputs(report=tmp_path / "r.htm", model=tmp_path / "m.SYNTHLOOM")  # .htm is HTML too
+    with pytest.raises(ConfigError, match=r"\(e\.g\. -o .*/x\.synthloom\)$"):
+        check_outputs(model=tmp_path / "x.synthloom.bak")

@@ -470,8 +470,8 @@ def test_durations_in_hours_past_a_day_are_refused_like_durations():
 
 def test_how_a_csv_writes_numbers_is_learned_where_the_values_still_fit_it(tmp_path):
     """The ``NumberText`` read_table notes ("26.00", "+1.26") reaches the metadata, JSON and back, for the
-    columns that still hold numbers it writes: new values with more decimals (a frame changed after it was
-    read) would be cut to the old ones, and a category column is written as its categories."""
+    columns still as read (new values with more decimals would be cut to the old ones), and a category
+    column is written as its categories."""
     from synthloom.data.io import read_table
     from synthloom.data.metadata import NumberText
 
@@ -494,6 +494,22 @@ def test_how_a_csv_writes_numbers_is_learned_where_the_values_still_fit_it(tmp_p
     own = Metadata.from_dict({"columns": {"price": {"kind": "continuous", "csv_text": {"decimals": 3}}}})
     assert own.completed(frame).columns["price"].csv_text == NumberText(3)  # a declared form is kept
     assert Metadata.from_dict({"columns": {"price": {"kind": "continuous"}}}).csv_texts() == {}  # older files
+
+
+def test_a_column_changed_since_its_csv_was_read_is_not_written_in_the_old_form(tmp_path):
+    """A frame keeps its attrs through edits: prices rounded to whole numbers were written "24.00", and a new
+    column given the name of an old one inherited its "+" and decimals ("+118.000")."""
+    from synthloom.data.io import read_table
+    from synthloom.data.metadata import NumberText
+
+    rows = [f"{p:.2f},{c:+.3f}" for p, c in zip([26.0, 15.5, 9.99] * 5, np.arange(15) / 7 - 1, strict=True)]
+    (tmp_path / "p.csv").write_text("price,change\n" + "\n".join(rows) + "\n")
+    frame = read_table(tmp_path / "p.csv")
+    assert Metadata.infer(frame).csv_texts() == {"price": NumberText(2), "change": NumberText(3, True)}
+    frame["price"] = frame["price"].round().astype("Int64")
+    frame = frame.rename(columns={"change": "delta"})
+    frame["change"] = np.arange(len(frame))
+    assert Metadata.infer(frame).csv_texts() == {}  # renamed, it loses its form too (attrs keep old names)
 
 
 @pytest.mark.parametrize(

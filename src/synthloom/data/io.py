@@ -29,6 +29,7 @@ from synthloom.data.metadata import (
     ColumnKind,
     NumberText,
     check_column_names,
+    column_fingerprint,
     numbers_as_text,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning
@@ -103,10 +104,10 @@ def check_writable(target: str | Path, folder: bool = False) -> Path:
     return target
 
 
-# the files a command writes besides tables: the option that names one, what it is, and the suffix it takes
+# the files a command writes besides tables: the option that names one, what it is, and the suffixes it takes
 _OUTPUT_FILES = {
     "model": ("-o", "a model file (safetensors + JSON)", ".synthloom"),
-    "report": ("--report", "an HTML page", ".html"),
+    "report": ("--report", "an HTML page", ".html", ".htm"),
     "json_file": ("--json", "JSON", ".json"),
 }
 
@@ -142,11 +143,14 @@ def check_outputs(
             _check_suffix(check_writable(path), *_OUTPUT_FILES[kind])
 
 
-def _check_suffix(path: Path, option: str, what: str, suffix: str) -> None:
-    if path.suffix.lower() != suffix:
+def _check_suffix(path: Path, option: str, what: str, *suffixes: str) -> None:
+    if path.suffix.lower() not in suffixes:
+        # x.synthloom.bak -> x.synthloom; x.pkl, x -> x.synthloom
+        stem_ok = Path(path.stem).suffix.lower() in suffixes
+        example = path.with_name(path.stem) if stem_ok else path.with_suffix(suffixes[0])
         raise ConfigError(
-            f"{option} {path}: writes {what}; give a file name ending in {suffix} "
-            f"(e.g. {option} {path.with_name(path.stem + suffix)})"
+            f"{option} {path}: writes {what}; give a file name ending in {suffixes[0]} "
+            f"(e.g. {option} {example})"
         )
 
 
@@ -329,7 +333,8 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         forms = {
             n: NumberText.learn(number_texts[n]) for n in number_texts.column_names if _numbers(frame[n])
         }
-        frame.attrs[CSV_TEXT] = {name: asdict(form) for name, form in forms.items() if form is not None}
+        found = {name: asdict(form) for name, form in forms.items() if form is not None}
+        frame.attrs[CSV_TEXT] = _noted(found, frame)
         return frame
     except UnicodeDecodeError as exc:
         raise undecodable(path, f"byte {exc.start}", encoding) from None
@@ -433,19 +438,29 @@ def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
             for part, f in zip(parts, frames, strict=True)
         ]
     frame = pd.concat(frames, ignore_index=True)
-    frame.attrs[CSV_TEXT] = _shared_csv_texts(frames)
+    frame.attrs[CSV_TEXT] = _noted(_shared_csv_texts(frames), frame)
     return frame
 
 
 def _shared_csv_texts(frames: list[pd.DataFrame]) -> dict[str, Any]:
-    """The ``CSV_TEXT`` of the columns every part holding them writes alike (one part's "26.0" beside
-    another's "26.00" is no fixed form of the table's)."""
+    """The forms (``NumberText``) of the columns every part holding values of them writes alike (one part's
+    "26.0" beside another's "26.00" is no fixed form of the table's; a part where the column is empty
+    writes no form, and says nothing against one)."""
     shared = {}
     for name in dict.fromkeys(name for frame in frames for name in frame.attrs[CSV_TEXT]):
-        first, *others = [frame.attrs[CSV_TEXT].get(name) for frame in frames if name in frame.columns]
+        first, *others = [
+            {key: value for key, value in frame.attrs[CSV_TEXT].get(name, {}).items() if key != "of"}
+            for frame in frames
+            if name in frame.columns and frame[name].notna().any()
+        ]
         if all(other == first for other in others):
             shared[name] = first
     return shared
+
+
+def _noted(forms: dict[str, dict[str, Any]], frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """``forms`` by column, each with the fingerprint of its column as read (``csv_texts_read`` checks it)."""
+    return {name: {**form, "of": column_fingerprint(frame[name])} for name, form in forms.items()}
 
 
 def parquet_schema(path: Path) -> Any:

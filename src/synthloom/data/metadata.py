@@ -13,6 +13,7 @@ import datetime
 import json
 import re
 import warnings
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
@@ -306,8 +307,24 @@ def _checked_number_format(pattern: Any, kind: ColumnKind) -> str | None:
 
 def csv_texts_read(frame: pd.DataFrame) -> dict[str, NumberText]:
     """How the CSV ``frame`` was read from writes its number columns (``read_table`` notes it in the frame's
-    ``attrs[CSV_TEXT]``); none for a frame from elsewhere."""
-    return {name: NumberText(**form) for name, form in frame.attrs.get(CSV_TEXT, {}).items()}
+    ``attrs[CSV_TEXT]``), for the columns still as read; none for a frame from elsewhere.
+
+    A frame keeps its attrs through edits, conversions and renames: a column whose values or dtype changed
+    since (``column_fingerprint``), or another column given its name, is not written in the old form
+    (prices rounded to whole numbers were written "24.00", a new column named as an old one "+118.000").
+    """
+    found = {}
+    for name, noted in frame.attrs.get(CSV_TEXT, {}).items():
+        form = {key: value for key, value in noted.items() if key != "of"}
+        if name in frame.columns and noted.get("of") == column_fingerprint(frame[name]):
+            found[name] = NumberText(**form)
+    return found
+
+
+def column_fingerprint(column: pd.Series) -> int:
+    """A number that changes when a column's values or dtype change (the same in every process)."""
+    values = int(pd.util.hash_pandas_object(column, index=False).to_numpy().sum(dtype=np.uint64))
+    return values ^ zlib.crc32(str(column.dtype).encode())
 
 
 def _checked_csv_text(form: Any, kind: ColumnKind) -> NumberText | None:
@@ -329,18 +346,13 @@ def _checked_csv_text(form: Any, kind: ColumnKind) -> NumberText | None:
 
 def _with_csv_text(spec: ColumnSpec, series: pd.Series, texts: Mapping[str, NumberText]) -> ColumnSpec:
     """``spec`` with the ``NumberText`` that ``read_table`` found for its column in a CSV (``texts``: the
-    frame's ``CSV_TEXT``), where the column holds numbers that text writes; a spec's own is kept. Fixed
-    decimals are dropped where some value has more: a frame changed since it was read (prices divided by 3)
-    keeps its attrs, and its new values would be cut to the old decimals."""
+    frame's ``csv_texts_read``), where the column holds numbers that text writes; a spec's own is kept."""
     text = texts.get(str(series.name))
     numbers = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER) and spec.number_format is None
     if text is None or spec.csv_text is not None or not (numbers and number_kind):
         return spec
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    if text.decimals is not None and not has_decimals(values[np.isfinite(values)], text.decimals):
-        text = replace(text, decimals=None)
-    return spec if text == NumberText() else replace(spec, csv_text=text)
+    return replace(spec, csv_text=text)
 
 
 def has_decimals(values: np.ndarray, decimals: int) -> bool:
