@@ -45,6 +45,7 @@ from synthloom.data.metadata import (
     as_labels,
     as_metadata,
 )
+from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.models.base import check_param_names
@@ -85,7 +86,7 @@ def class_counts(data: pd.DataFrame, target: str) -> pd.Series:
         raise DataError(f"target column {target!r} is not in the data; columns are: {list(data.columns)}")
     labels = data[target].dropna()
     counts = labels.value_counts()
-    numeric = pd.api.types.is_numeric_dtype(labels) and not pd.api.types.is_bool_dtype(labels)
+    numeric = holds_numbers(labels)
     if numeric and len(counts) > MAX_NUMERIC_LEVELS:
         raise DataError(
             f"target column {target!r} is numeric with {len(counts)} distinct values: augmentation "

@@ -55,7 +55,7 @@ from synthloom.data.encoders import (
     wall_seconds,
 )
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata, numbers_as_text
-from synthloom.data.number_text import NumberFormat, fixed_text_decimals
+from synthloom.data.number_text import NumberFormat, fixed_text_decimals, holds_numbers
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import (
     MissingCondition,
@@ -733,7 +733,7 @@ class FixedCombinations(_Group):
             return ValueCondition(column, None)
         present = [combo[position] for combo in self.combos_ if not is_missing_value(combo[position])]
         dtype = pd.api.types.pandas_dtype(self.dtypes_[position])
-        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        if holds_numbers(dtype):
             return levels_range(column, value, present)
         if pd.api.types.is_bool_dtype(dtype):
             value = as_boolean(value)  # "true" or 1 for the level the file writes True

@@ -32,6 +32,7 @@ from synthloom.data.metadata import (
     column_fingerprint,
     numbers_as_text,
 )
+from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
@@ -313,7 +314,8 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         frame = pd.read_csv(path, sep=sep, encoding=encoding, low_memory=False, float_precision="round_trip")
         whole = [name for name in frame.columns if whole_numbers(frame[name])]
         flags = [name for name in frame.columns if _read_as_booleans(frame[name])]
-        number_texts = _column_texts(path, sep, encoding, [n for n in frame.columns if _numbers(frame[n])])
+        numbers = [name for name in frame.columns if holds_numbers(frame[name])]
+        number_texts = _column_texts(path, sep, encoding, numbers)
         codes = [*text_columns, *_code_columns(number_texts, whole)]
         # whole numbers with gaps past 2**53 (account numbers), which pandas reads as floats: every digit
         # past a float's lost
@@ -331,7 +333,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
                     frame[name] = text[name]
         # of the columns read as numbers that stay numbers (not codes, which are text now)
         forms = {
-            n: NumberText.learn(number_texts[n]) for n in number_texts.column_names if _numbers(frame[n])
+            n: NumberText.learn(number_texts[n]) for n in number_texts.column_names if holds_numbers(frame[n])
         }
         found = {name: asdict(form) for name, form in forms.items() if form is not None}
         frame.attrs[CSV_TEXT] = _noted(found, frame)
@@ -366,11 +368,6 @@ def _digits_past_int64(column: pd.Series) -> bool:
     present = present[present != ""]
     digits = present.str.fullmatch(r"[1-9]\d{18,19}")
     return bool(len(present)) and bool(digits.all())
-
-
-def _numbers(column: pd.Series) -> bool:
-    """Whether pandas read a CSV column as numbers (booleans are not)."""
-    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
 def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
@@ -523,7 +520,7 @@ def csv_ready(
     written = {
         name: numbers_as_text(ready[name], _number_kind(ready[name]), text.decimals, text.plus)
         for name, text in (texts or {}).items()
-        if name in ready and _numbers(ready[name])
+        if name in ready and holds_numbers(ready[name])
     }
     ready = ready.assign(**written) if written else ready
     names = [

@@ -27,6 +27,7 @@ from synthloom.data.number_text import (
     MAX_TEXT_DECIMALS,
     NumberFormat,
     fixed_text_decimals,
+    holds_numbers,
     looks_like_numbers,
     writes_plus,
 )
@@ -348,7 +349,7 @@ def _with_csv_text(spec: ColumnSpec, series: pd.Series, texts: Mapping[str, Numb
     """``spec`` with the ``NumberText`` that ``read_table`` found for its column in a CSV (``texts``: the
     frame's ``csv_texts_read``), where the column holds numbers that text writes; a spec's own is kept."""
     text = texts.get(str(series.name))
-    numbers = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    numbers = holds_numbers(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER) and spec.number_format is None
     if text is None or spec.csv_text is not None or not (numbers and number_kind):
         return spec

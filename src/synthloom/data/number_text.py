@@ -171,7 +171,7 @@ class NumberFormat:
 
         A value without the prefix or the suffix ("1638.23" in a "$" column) is read too.
         """
-        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        if holds_numbers(series):
             return series.astype("float64")
         parts = _parts(series.astype(str))  # a missing value reads "nan" or "None": no number
         fits = parts["prefix"].str.strip().isin(["", self.prefix.strip()]) & parts["suffix"].str.strip().isin(
@@ -204,6 +204,11 @@ class NumberFormat:
             sign = "-" if value < 0 and not zero else "+" if self.plus else ""
             written.append(self._signed(sign, digits + self.suffix))
         return pd.Series(written, name=name, dtype=object)
+
+
+def holds_numbers(values: pd.Series | Any) -> bool:
+    """Whether a column (or a dtype) holds numbers: a numeric dtype that is not a boolean one."""
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
 def fixed_text_decimals(texts: pd.Series | Any) -> int | None:
