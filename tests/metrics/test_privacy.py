@@ -18,11 +18,24 @@ def test_a_copy_of_the_training_rows_is_a_privacy_risk(related_train, related_te
     assert any("exact copies" in warning for warning in result.warnings)
 
 
+def test_a_copy_of_the_hold_out_rows_is_a_privacy_risk(related_train, related_test):
+    """Synthetic rows that were the real (hold-out) rows scored good: no training row was copied, and the
+    distance scores read 0% closer to training and a membership AUC of 0.0 as no leak."""
+    result = privacy(prepare(related_test, related_test.copy(), train=related_train))
+    assert result.score("holdout_copies").value == 1.0
+    assert result.score("holdout_copies").verdict == "poor"
+    assert result.verdict == "poor"
+    assert result.score("closer_to_train").verdict == "not computed"
+    assert result.score("membership_auc").verdict == "not computed"
+    assert any("exact copies of real hold-out rows" in warning for warning in result.warnings)
+
+
 def test_a_fresh_sample_is_no_closer_to_the_training_rows(related_train, related_test, make_related):
     fresh = make_related(500, seed=7)
     result = privacy(prepare(related_test, fresh, train=related_train))
     assert 0.4 < result.score("closer_to_train").value < 0.6
     assert result.score("exact_copies").value == 0.0
+    assert result.score("holdout_copies").verdict == "good"
     assert result.score("membership_auc").value < 0.6
     assert set(result.extras["dcr"]) == {"synthetic_to_train", "synthetic_to_holdout", "holdout_to_train"}
 

@@ -12,6 +12,10 @@ this data is not mistaken for a leak:
 * Exact copies: the share of synthetic rows equal to some training row, next to the share of hold-out
   rows that are (real data has natural duplicates), and the share of training rows the synthetic rows
   reproduce. Computed on every row.
+* Exact copies of hold-out rows: the same test the other way round. Rows the generator never saw cannot
+  be copied, so synthetic rows matching hold-out rows rather than training rows beyond chance mean the
+  synthetic table holds real records (the generator saw the hold-out, or the file is real data); the
+  distance measures, which take the hold-out as unseen, are then not judged.
 * Membership inference: an attacker scores each real row by its distance to the closest synthetic row and
   guesses "member" for close rows; the ROC-AUC of telling training rows from hold-out rows (0.5 = no better
   than a coin).
@@ -185,6 +189,9 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         "others_to_synthetic": nearest_neighbours(queries["holdout"], synthetic_x)[0][:, 0],
     }
     values = _privacy_values(tables.train, holdout_rows, tables.synthetic, distances)
+    values["holdout_copied"] = float(
+        _copies_verdict(values["holdout_copies_chance"], values["holdout_copies_excess"]) == POOR
+    )
     values["identifiers_reused"], values["identifiers_reused_chance"] = _identifiers_reused(tables)
     # hold-out rows compared like synthetic rows are closer to train about as often as the sizes give
     expected = len(train) / (len(train) + len(holdout) - 1)
@@ -216,6 +223,11 @@ def _privacy_values(
         "copies_chance": chance_of_copies(only_train, only_holdout, len(train), len(holdout)),
         # copies beyond those a hold-out-sized share of rows drawn without memory would make
         "copies_excess": (only_train - only_holdout * len(train) / len(holdout)) / max(len(synthetic), 1),
+        # the same the other way round: rows never seen by the generator cannot be copied from it
+        "holdout_copies": float(matches_holdout.mean()),
+        "holdout_copies_chance": chance_of_copies(only_holdout, only_train, len(holdout), len(train)),
+        "holdout_copies_excess": (only_holdout - only_train * len(holdout) / len(train))
+        / max(len(synthetic), 1),
         "training_rows_copied": float(copied_rows(train, synthetic).mean()),
         "synthetic_queries": float(len(d["synthetic_to_holdout"])),
         "holdout_queries": float(len(d["holdout_to_holdout"])),
@@ -259,7 +271,7 @@ def _allowance(rate: float, rows: float, errors: float, least: float) -> float:
 
 
 def _closer_verdict(v: Mapping[str, float]) -> str:
-    if v["holdout_shift"]:
+    if v["holdout_shift"] or v["holdout_copied"]:  # a hold-out unlike the training rows, or not unseen
         return NOT_COMPUTED
     excess = v["closer_to_train"] - v["closer_to_train_holdout"]
     # both shares are measured, each on its own queries: the spread of their difference
@@ -268,7 +280,7 @@ def _closer_verdict(v: Mapping[str, float]) -> str:
 
 
 def _membership_verdict(v: Mapping[str, float]) -> str:
-    if v["holdout_shift"]:
+    if v["holdout_shift"] or v["holdout_copied"]:
         return NOT_COMPUTED
     members, others = max(v["member_queries"], 1), max(v["holdout_queries"], 1)
     spread = float(np.sqrt((members + others + 1) / (12 * members * others)))  # of a chance-level AUC
@@ -277,12 +289,12 @@ def _membership_verdict(v: Mapping[str, float]) -> str:
     )
 
 
-def _copies_verdict(v: Mapping[str, float]) -> str:
+def _copies_verdict(chance: float, excess: float) -> str:
     """Poor when chance explains the copies under 1 time in 1,000, or under 1 in 20 with copies of 1% of
     the synthetic rows beyond chance (10 verbatim records among 1,000); fair under 1 in 20."""
-    if v["copies_chance"] < 1e-3 or (v["copies_chance"] < 0.05 and v["copies_excess"] >= 0.01):
+    if chance < 1e-3 or (chance < 0.05 and excess >= 0.01):
         return POOR
-    return grade(v["copies_chance"], 0.05, 0.0)
+    return grade(chance, 0.05, 0.0)
 
 
 def _info(values: Mapping[str, float]) -> str:
@@ -323,7 +335,7 @@ _MEASURES = (
         "{training_rows_copied:.2%} of the training rows; {exact_copies_holdout:.2%} of hold-out rows match "
         "a training row by nature of the data. Rows drawn without memory would match training rows rather "
         "than hold-out rows this often with a chance of {copies_chance:.2g}.",
-        _copies_verdict,
+        lambda v: _copies_verdict(v["copies_chance"], v["copies_excess"]),
     ),
     Measure(
         "identifiers_reused",
@@ -340,6 +352,14 @@ _MEASURES = (
         "Exact matches, hold-out rows",
         "The share of unseen real rows that equal a training row: the natural level of exact copies.",
         _info,
+    ),
+    Measure(
+        "holdout_copies",
+        "Exact copies of hold-out rows",
+        "{holdout_copies:.2%} of synthetic rows copy a hold-out row exactly, a real row the generator "
+        "should never have seen; rows drawn without memory would match hold-out rather than training rows "
+        "this often with a chance of {holdout_copies_chance:.2g}.",
+        lambda v: _copies_verdict(v["holdout_copies_chance"], v["holdout_copies_excess"]),
     ),
     Measure(
         "nndr",
@@ -382,6 +402,14 @@ def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
         found.append(
             "Synthetic rows sit closer to the training rows than to unseen rows: the generator may "
             "have memorised training records."
+        )
+    if "holdout_copies" in poor:
+        found.append(
+            f"{v['holdout_copies']:.1%} of synthetic rows are exact copies of real hold-out rows, which the "
+            "generator never saw if they were kept out of its training: the synthetic data holds real "
+            "records. Was the generator trained on the hold-out rows too, or is the synthetic file real "
+            "data? The closer-to-train share and the membership AUC, which take the hold-out as unseen, "
+            "are not judged."
         )
     if "identifiers_reused" in poor:
         found.append(
