@@ -192,3 +192,15 @@ def test_hold_out_rows_that_match_training_rows_naturally_stay_in_the_hold_out()
     assert result.score("exact_copies_holdout").value > 0.05  # natural matches, kept
     assert not any("training rows; they were left out" in w for w in result.warnings)
     assert result.verdict == "good"
+
+
+def test_one_fresh_row_repeated_is_not_taken_for_memorised_rows(related_train, related_test, make_related):
+    """A collapsed generator (400 copies of one row it never saw) was called memorising 7 times in 10:
+    whether that one row lies nearer a training row is one coin flip, judged as if it were 400."""
+    verdicts = [
+        privacy(prepare(related_test, pd.concat([make_related(1, seed=seed)] * 400), train=related_train))
+        .score("closer_to_train")
+        .verdict
+        for seed in range(10, 20)
+    ]
+    assert "poor" not in verdicts

@@ -193,6 +193,9 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         _copies_verdict(values["holdout_copies_chance"], values["holdout_copies_excess"]) == POOR
     )
     values["identifiers_reused"], values["identifiers_reused_chance"] = _identifiers_reused(tables)
+    # the closer-to-train share's spread counts distinct rows: 300 copies of one fresh row (a collapsed
+    # generator) are one draw, nearer a training row or not by chance, and were judged as 300
+    values["synthetic_queries"] = float(len(np.unique(queries["synthetic"], axis=0)))
     # hold-out rows compared like synthetic rows are closer to train about as often as the sizes give
     expected = len(train) / (len(train) + len(holdout) - 1)
     values["closer_to_train_expected"] = expected
@@ -229,7 +232,6 @@ def _privacy_values(
         "holdout_copies_excess": (only_holdout - only_train * len(holdout) / len(train))
         / max(len(synthetic), 1),
         "training_rows_copied": float(copied_rows(train, synthetic).mean()),
-        "synthetic_queries": float(len(d["synthetic_to_holdout"])),
         "holdout_queries": float(len(d["holdout_to_holdout"])),
         "member_queries": float(len(d["members_to_synthetic"])),
         "closer_to_train": closer_to_train_share(d["synthetic_to_train"][:, 0], d["synthetic_to_holdout"]),
