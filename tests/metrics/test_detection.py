@@ -39,6 +39,13 @@ def test_copies_of_the_real_rows_are_not_told_apart_and_are_flagged(related_test
     )
 
 
+def test_copies_flagged_without_training_rows_say_how_to_get_the_privacy_family(related_test):
+    """The warning sent the reader to the privacy family's exact copies, which without training rows is
+    "not computed" and shows none."""
+    result = detection(prepare(related_test, related_test.copy()))
+    assert any("see the privacy family" in w and "--train" in w for w in result.warnings)
+
+
 def test_below_chance_without_copies_does_not_blame_copies():
     rng = np.random.default_rng(0)
     n = 400  # independent columns: reshuffling each keeps the table's distribution, and no row is copied

@@ -111,18 +111,21 @@ def detection(tables: Tables, random_state: int = 0) -> FamilyResult:
     below = min(aucs.values())
     warnings = []
     if below < BELOW_CHANCE:
-        warnings.append(_below_chance_warning(below, exact_copy_share(tables.synthetic, tables.all_real())))
+        copies = exact_copy_share(tables.synthetic, tables.all_real())
+        warnings.append(_below_chance_warning(below, copies, tables.train is not None))
     return FamilyResult("detection", scores=scores, warnings=warnings)
 
 
-def _below_chance_warning(auc: float, copies: float) -> str:
+def _below_chance_warning(auc: float, copies: float, has_train: bool = True) -> str:
     """Why cross-validated classifiers guess the opposite of the truth: a value's twin, labelled the other
-    way, sits in the training folds, whether whole rows repeat or each column's values do."""
+    way, sits in the training folds, whether whole rows repeat or each column's values do. Without
+    training rows privacy is not computed, so the pointer to it says how to get it."""
     opening = f"a classifier scores below chance (ROC-AUC {auc:.2f})"
     if copies >= COPIES_TO_NAME:
         return (
             f"{opening}: {copies:.1%} of the synthetic rows repeat a real row exactly, and such twins make "
             "it guess the opposite of the truth; see the privacy family's exact copies"
+            + ("" if has_train else " (computed when the training rows are given: --train, or train=...)")
         )
     return (
         f"{opening}: {copies:.1%} of the synthetic rows repeat a real row, but the columns repeat real "
