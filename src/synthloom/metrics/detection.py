@@ -116,7 +116,7 @@ def detection(tables: Tables, random_state: int = 0) -> FamilyResult:
     return FamilyResult("detection", scores=scores, warnings=warnings)
 
 
-def _below_chance_warning(auc: float, copies: float, has_train: bool = True) -> str:
+def _below_chance_warning(auc: float, copies: float, has_train: bool) -> str:
     """Why cross-validated classifiers guess the opposite of the truth: a value's twin, labelled the other
     way, sits in the training folds, whether whole rows repeat or each column's values do. Without
     training rows privacy is not computed, so the pointer to it says how to get it."""
