@@ -237,3 +237,15 @@ def test_evaluating_a_strategy_that_adds_nothing_is_refused_before_writing(tmp_p
     args = ["augment", str(real), "-t", "y", "-m", "copula", "--ratio", "0.5", "--evaluate", "-o", str(out)]
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "nothing to evaluate" in result.output and not out.exists()
+
+
+def test_augment_writes_the_delimiter_the_metadata_declares_as_sample_does(tmp_path) -> None:
+    """A ``csv_delimiter`` declared in --metadata is the one ``sample`` of a model fitted with it writes;
+    augment takes it from the same metadata, so a comma file declared ";" is written so by both."""
+    real, augmented, kinds = tmp_path / "real.csv", tmp_path / "aug.csv", tmp_path / "kinds.json"
+    real.write_text("n,y\n" + "".join(f"{i % 7},{'a' if i < 250 else 'b'}\n" for i in range(300)))
+    kinds.write_text('{"columns": {}, "csv_delimiter": ";"}')
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "--metadata", str(kinds), "-o", str(augmented)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert all(line.count(";") == 1 for line in augmented.read_text().splitlines())

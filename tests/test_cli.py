@@ -552,3 +552,28 @@ def test_help_texts_say_what_each_command_takes():
     augment = _help("augment")
     assert "or a bundled table (`synthloom datasets`), e.g. default, adult" in augment
     assert "(default, shuttle)" not in augment
+
+
+def test_sample_of_a_model_fitted_on_a_semicolon_csv_writes_semicolons(tmp_path):
+    """A model fitted on a CSV split by ";" (a spreadsheet in a decimal-comma locale) was sampled into
+    commas, though ``augment`` keeps the file's delimiter: one file, a folder of CSV parts
+    and standard output are split at ";" now, as the model file keeps it."""
+    real = tmp_path / "real.csv"
+    real.write_text("n;price;y\n" + "".join(f"{i % 7};{10 + i % 5:.2f};{'ab'[i % 2]}\n" for i in range(60)))
+    model = tmp_path / "m.synthloom"
+    assert invoke("fit", real, "-o", model).exit_code == 0
+    assert load(model).metadata_.csv_delimiter == ";"
+    out, parts = tmp_path / "fake.csv", tmp_path / "parts"
+    assert invoke("sample", model, "-n", "20", "-o", out, "--seed", "1").exit_code == 0
+    args = ("sample", model, "-n", "20", "-o", parts, "--format", "csv", "--part-rows", "8", "--seed", "1")
+    assert invoke(*args).exit_code == 0
+    streamed = invoke("sample", model, "-n", "20", "-o", "-", "--seed", "1")
+    assert streamed.exit_code == 0, streamed.output
+    written = out.read_text()
+    lines = written.splitlines()
+    assert lines[0] == "n;price;y" and all(line.count(";") == 2 for line in lines)
+    assert streamed.stdout == written
+    assert (
+        "".join(p.read_text().split("\n", 1)[1] for p in sorted(parts.glob("part-*.csv")))
+        == (written.split("\n", 1)[1])
+    )

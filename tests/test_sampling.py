@@ -606,3 +606,29 @@ def test_csv_parts_and_standard_output_keep_the_sign_the_real_csv_writes(tmp_pat
         )
         assert not fake["pct"].str.startswith("+").any()  # one real value unsigned: no sign
         assert not fake["size"].str.startswith("+").any()
+
+
+def test_csv_parts_split_at_semicolons_are_kept_when_a_run_resumes(tmp_path, monkeypatch):
+    """Parts of a model fitted on a ";" file are split at ";": an interrupted run's finished parts must read
+    back whole on resuming (read at ",", each looked like one column, and was drawn again with a warning)."""
+    import warnings
+
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_parts
+
+    real = tmp_path / "real.csv"
+    real.write_text("n;y\n" + "".join(f"{i % 7};{'ab'[i % 2]}\n" for i in range(60)))
+    model = get_model("copula", random_state=0).fit(read_table(real))
+    settings = {"fmt": "csv", "part_rows": 10, "chunk_rows": 10}
+    interrupt = Interrupt(model, fail_at=3)
+    monkeypatch.setattr(model, "sample", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        sample_to_parts(model, 30, tmp_path / "out", **settings)
+    assert (tmp_path / "out" / "part-00000.csv").read_text().startswith("n;y\n")
+    resumed = Interrupt(model)
+    monkeypatch.setattr(model, "sample", resumed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "other columns than the sample's; drawn again"
+        sample_to_parts(model, 30, tmp_path / "out", **settings)
+    assert resumed.calls == 1  # only the part not written yet

@@ -131,7 +131,7 @@ def augment_command(
         with_progress,
     )
     from synthloom.data.constraints import load_constraints
-    from synthloom.data.io import check_outputs, csv_delimiter, whole_numbers, write_table
+    from synthloom.data.io import check_outputs, whole_numbers, write_table
     from synthloom.data.metadata import Metadata
     from synthloom.registry import table_model_class
 
@@ -177,12 +177,12 @@ def augment_command(
         )
         # as `synthloom sample` writes a model's integer columns: the real table's whole numbers stay
         # whole ("4", not "4.0") where its synthetic rows are whole too; a CSV keeps the real file's delimiter
-        # and its numbers' text ("26.00", not "26.0") as the model's metadata has it, as `sample` writes them
-        # (a form declared in --metadata wins; a flag column is written as its flags)
+        # and its numbers' text ("26.00", not "26.0") as the model's metadata has them, as `sample` writes
+        # them (a form or delimiter declared in --metadata wins; a flag column is written as its flags)
         integers = [name for name in frame.columns if whole_numbers(frame[name])]
         declared = strategy["metadata"]
-        texts = (declared.completed(frame) if declared is not None else Metadata.infer(frame)).csv_texts()
-        write_table(both, output, integers=integers, sep=csv_delimiter(data, encoding), texts=texts)
+        learned = declared.completed(frame) if declared is not None else Metadata.infer(frame)
+        write_table(both, output, integers=integers, sep=learned.csv_sep, texts=learned.csv_texts())
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")
         if len(added):

@@ -159,6 +159,7 @@ class _TableWriter:
         self.path, self.fmt, self.schema = path, fmt, schema
         self.integers = integer_columns(model)  # whole numbers in every part, gaps or none
         self.texts = model.metadata_.csv_texts()  # "26.00" as the real CSV writes it, not "26.0"
+        self.sep = model.metadata_.csv_sep  # ";" where the real CSV is split so
         self._parquet: pq.ParquetWriter | None = None
         self._header = True
 
@@ -166,7 +167,7 @@ class _TableWriter:
         if self.fmt == "csv":
             mode = "w" if self._header else "a"
             ready = csv_ready(frame, self.integers, self.texts)
-            ready.to_csv(self.path, mode=mode, header=self._header, index=False)
+            ready.to_csv(self.path, mode=mode, header=self._header, index=False, sep=self.sep)
             self._header = False
             return
         self.schema = self.schema or arrow_schema(frame)
@@ -299,7 +300,8 @@ def sample_to_file(
     The file is renamed into place only once complete. For outputs too large to redo after an
     interruption, write a folder of parts with ``sample_to_parts``. Columns are written as ``write_table``
     writes them: the model's integer columns as whole numbers in a CSV, its number columns as the real CSV
-    wrote them ("26.00", "+1.26"; ``ColumnSpec.csv_text``); an empty column of an empty CSV
+    wrote them ("26.00", "+1.26"; ``ColumnSpec.csv_text``), split at the real CSV's delimiter
+    (``Metadata.csv_delimiter``); an empty column of an empty CSV
     header with its header empty in a CSV, named "Unnamed: N" (pandas' name) in Parquet.
 
     Example:
@@ -432,10 +434,10 @@ def _existing_schema(directory: Path, names: list[str], fmt: str) -> pa.Schema |
     return pq.read_schema(present) if present is not None else None
 
 
-def _complete_part(path: Path, fmt: str, rows: int, columns: list[str]) -> bool:
+def _complete_part(path: Path, fmt: str, rows: int, columns: list[str], sep: str = ",") -> bool:
     """Whether a part an earlier run left is there, readable, whole and with the sample's columns; a damaged
     one is removed, to be drawn again (parts are written atomically, so it was changed afterwards: a copy
-    cut short, another file copied over it, a disk)."""
+    cut short, another file copied over it, a disk). ``sep``: the delimiter a CSV part is split at."""
     if not path.exists():
         return False
     try:
@@ -443,8 +445,10 @@ def _complete_part(path: Path, fmt: str, rows: int, columns: list[str]) -> bool:
             metadata = pq.ParquetFile(path).metadata
             found, names = metadata.num_rows, metadata.schema.to_arrow_schema().names
         else:
-            chunks = pd.read_csv(path, chunksize=CHUNK_ROWS, dtype=str, usecols=[0])  # rows, not values
-            found, names = sum(len(chunk) for chunk in chunks), list(pd.read_csv(path, nrows=0).columns)
+            # rows, not values
+            chunks = pd.read_csv(path, sep=sep, chunksize=CHUNK_ROWS, dtype=str, usecols=[0])
+            found = sum(len(chunk) for chunk in chunks)
+            names = list(pd.read_csv(path, sep=sep, nrows=0).columns)
     except (OSError, ValueError, pa.ArrowException, pd.errors.ParserError):
         found, names = None, []
     if found == rows and names == columns:
@@ -508,7 +512,7 @@ def sample_to_parts(
     done = {
         name
         for name, (start, stop) in parts.items()
-        if _complete_part(directory / name, fmt, stop - start, columns)
+        if _complete_part(directory / name, fmt, stop - start, columns, model.metadata_.csv_sep)
     }
     schema = _existing_schema(directory, list(parts), fmt)
     draw = _ChunkDrawer(model, conditions, seed)

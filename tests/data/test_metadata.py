@@ -526,3 +526,21 @@ def test_a_column_changed_since_its_csv_was_read_is_not_written_in_the_old_form(
 def test_a_csv_text_that_is_no_number_form_is_refused(kind, form):
     with pytest.raises(ConfigError, match=r"csv_text .* is not how a CSV writes a number column"):
         Metadata.from_dict({"columns": {"a": {"kind": kind, "csv_text": form}}})
+
+
+def test_the_csv_delimiter_is_learned_kept_in_json_and_may_be_declared(tmp_path):
+    """A model kept no delimiter, so its samples were split at commas whatever the real CSV used; metadata
+    saved before it was kept loads as a comma."""
+    from synthloom.data.io import read_table
+
+    real = tmp_path / "real.csv"
+    real.write_text("a;b\n1;x\n2;y\n")
+    learned = Metadata.infer(read_table(real))
+    assert learned.csv_delimiter == ";" and learned.csv_sep == ";"
+    assert Metadata.from_dict(learned.to_dict()).csv_delimiter == ";"
+    older = Metadata.from_dict({"columns": {"a": {"kind": "integer"}}})
+    assert older.csv_delimiter is None and older.csv_sep == "," and "csv_delimiter" not in older.to_dict()
+    declared = Metadata.from_dict({"columns": {}, "csv_delimiter": "\t"})
+    assert declared.completed(read_table(real)).csv_delimiter == "\t"  # a declared one wins
+    with pytest.raises(ConfigError, match="csv_delimiter ':' is not a CSV delimiter synthloom reads"):
+        Metadata.from_dict({"columns": {}, "csv_delimiter": ":"})

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthloom.data.metadata import Metadata
 from synthloom.data.streaming import TableStream
 from synthloom.errors import DataError
 
@@ -228,6 +229,9 @@ def test_a_csv_split_by_semicolons_or_tabs_is_read_column_by_column(tmp_path, se
             read["price"].tolist() == frame["price"].tolist()
             and read["name"].tolist() == frame["name"].tolist()
         )
+    # the sample fit --stream learns the metadata from keeps the delimiter, as read_table's frame does
+    sample = TableStream(path).sample(10, np.random.default_rng(0))
+    assert Metadata.infer(sample).csv_delimiter == Metadata.infer(whole).csv_delimiter == sep
 
 
 @pytest.mark.parametrize("sep", [",", ";"])

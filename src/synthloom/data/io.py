@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.metadata import (
+    CSV_DELIMITER,
+    CSV_DELIMITERS,
     CSV_TEXT,
     FLOAT_EXACT_LIMIT,
     LEADING_ZERO,
@@ -251,17 +253,8 @@ def pandas_names(header: Sequence[str]) -> list[str]:
     return [name if name.strip() else f"Unnamed: {i}" for i, name in enumerate(header)]
 
 
-CSV_DELIMITERS = (",", ";", "\t", "|")  # the comma first: it wins a tie
 _SNIFF_BYTES = 65_536  # the start of a CSV file its delimiter is chosen from
 _SNIFF_ROWS = 20
-
-
-def csv_delimiter(path: str | Path, encoding: str = "utf-8") -> str:
-    """The delimiter of a CSV file (``csv_header``'s), or "," for anything else (Parquet, a folder)."""
-    path = Path(path)
-    if not path.is_file() or table_format(path) != "csv":
-        return ","
-    return csv_header(path, encoding)[0]
 
 
 def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
@@ -337,6 +330,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         }
         found = {name: asdict(form) for name, form in forms.items() if form is not None}
         frame.attrs[CSV_TEXT] = _noted(found, frame)
+        frame.attrs[CSV_DELIMITER] = sep  # a model learns it, and a CSV of its rows is split so too
         return frame
     except UnicodeDecodeError as exc:
         raise undecodable(path, f"byte {exc.start}", encoding) from None
@@ -436,6 +430,9 @@ def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
         ]
     frame = pd.concat(frames, ignore_index=True)
     frame.attrs[CSV_TEXT] = _noted(_shared_csv_texts(frames), frame)
+    delimiters = {part.attrs[CSV_DELIMITER] for part in frames}
+    if len(delimiters) == 1:  # parts split at different ones have none of the table's
+        frame.attrs[CSV_DELIMITER] = delimiters.pop()
     return frame
 
 

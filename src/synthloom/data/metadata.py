@@ -62,6 +62,9 @@ _ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key)$", re.IGNORECASE)
 # the ``DataFrame.attrs`` key under which ``read_table`` gives the ``NumberText`` of a CSV's number columns,
 # as JSON (pandas writes a frame's attrs into the Parquet files it writes)
 CSV_TEXT = "synthloom.csv_text"
+# the ``DataFrame.attrs`` key under which ``read_table`` gives the delimiter a CSV is split at
+CSV_DELIMITER = "synthloom.csv_delimiter"
+CSV_DELIMITERS = (",", ";", "\t", "|")  # those a CSV is read with (the comma first: it wins a tie)
 
 
 @dataclass(frozen=True)
@@ -121,9 +124,17 @@ class ColumnSpec:
 
 @dataclass
 class Metadata:
-    """Column kinds of one table, in column order."""
+    """Column kinds of one table, in column order.
+
+    Attributes:
+        columns: each column's ``ColumnSpec``, in column order.
+        csv_delimiter: the delimiter of the CSV the table was read from (";" from a spreadsheet in a
+            decimal-comma locale; one of ``CSV_DELIMITERS``): a CSV of synthetic rows is split at it too.
+            None: not read from a CSV (or saved before it was kept), written with commas.
+    """
 
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
+    csv_delimiter: str | None = None
 
     @classmethod
     def infer(cls, data: pd.DataFrame) -> Metadata:
@@ -139,7 +150,8 @@ class Metadata:
             {
                 str(name): _with_csv_text(_with_missing_mark(_infer_column(series), series), series, texts)
                 for name, series in data.items()
-            }
+            },
+            csv_delimiter=data.attrs.get(CSV_DELIMITER),
         )
 
     def completed(self, data: pd.DataFrame) -> Metadata:
@@ -161,7 +173,8 @@ class Metadata:
                     texts,
                 )
                 for name, series in data.items()
-            }
+            },
+            csv_delimiter=self.csv_delimiter or data.attrs.get(CSV_DELIMITER),  # a declared one wins
         )
 
     def kinds(self) -> dict[str, str]:
@@ -189,9 +202,17 @@ class Metadata:
         """The ``csv_text`` of the columns that have one: how a CSV writes their numbers."""
         return {name: spec.csv_text for name, spec in self.columns.items() if spec.csv_text is not None}
 
+    @property
+    def csv_sep(self) -> str:
+        """The delimiter a CSV of this table's rows is written with: ``csv_delimiter``, else a comma."""
+        return self.csv_delimiter or ","
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
-        return {"columns": {name: asdict(spec) for name, spec in self.columns.items()}}
+        form: dict[str, Any] = {"columns": {name: asdict(spec) for name, spec in self.columns.items()}}
+        if self.csv_delimiter is not None:  # left out otherwise: the form older versions wrote
+            form["csv_delimiter"] = self.csv_delimiter
+        return form
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> Metadata:
@@ -216,7 +237,7 @@ class Metadata:
                 f"malformed metadata ({exc}); expected {{'columns': {{name: {{'kind': ...}}}}}} with a kind "
                 f"among {kinds}"
             ) from None
-        return cls(columns)
+        return cls(columns, csv_delimiter=_checked_csv_delimiter(payload.get("csv_delimiter")))
 
     def save(self, path: str | Path) -> None:
         """Write as JSON (atomically)."""
@@ -343,6 +364,17 @@ def _checked_csv_text(form: Any, kind: ColumnKind) -> NumberText | None:
             f'{{"decimals": 0 to {MAX_TEXT_DECIMALS} or null, "plus": true or false}}'
         )
     return NumberText(decimals, plus)
+
+
+def _checked_csv_delimiter(delimiter: Any) -> str | None:
+    """A metadata file's ``csv_delimiter``, checked: one of ``CSV_DELIMITERS``, those a CSV is read with
+    (a file split at another would not read back as the table)."""
+    if delimiter is None or delimiter in CSV_DELIMITERS:
+        return delimiter
+    shown = ", ".join(repr(sep) for sep in CSV_DELIMITERS)
+    raise ConfigError(
+        f"csv_delimiter {delimiter!r} is not a CSV delimiter synthloom reads; give one of {shown}"
+    )
 
 
 def _with_csv_text(spec: ColumnSpec, series: pd.Series, texts: Mapping[str, NumberText]) -> ColumnSpec:

@@ -31,7 +31,7 @@ from synthloom.data.io import (
     undecodable,
     whole_numbers,
 )
-from synthloom.data.metadata import FLOAT_EXACT_LIMIT, check_column_names, has_leading_zeros
+from synthloom.data.metadata import CSV_DELIMITER, FLOAT_EXACT_LIMIT, check_column_names, has_leading_zeros
 from synthloom.errors import DataError
 
 CHUNK_ROWS = 100_000  # rows per training chunk: ~1 GB at the peak of reading and encoding a 43-column one
@@ -148,7 +148,10 @@ class TableStream:
                 kept, keys = kept.take(chosen), keys[chosen]
         if kept is None or kept.num_rows == 0:
             raise DataError(f"{self.path}: has no data rows; give at least one data row")
-        return self._typed(kept.to_pandas())
+        sample = self._typed(kept.to_pandas())
+        if self.is_csv:  # as read_table notes it: the metadata learned from the sample keeps it
+            sample.attrs[CSV_DELIMITER] = self.delimiter
+        return sample
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The whole table in order, as DataFrames of ``chunk_rows`` rows (the last one fewer)."""
