@@ -199,6 +199,23 @@ def test_parts_refuse_foreign_folders_and_bad_sizes(copula, tmp_path):
         sample_to_parts(copula, 10, tmp_path / "new", fmt="json")
 
 
+def test_parts_go_into_a_folder_holding_only_system_files(copula, tmp_path):
+    """A folder holding only a Finder's .DS_Store (or macOS's ._ files) was refused as "not empty", though
+    ``image sample -o`` takes it as empty; the system files stay, and the folder reads as the sample."""
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_file, sample_to_parts
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (out / "._part-00000.csv").write_bytes(b"\x00\x05\x16\x07 macOS resource fork")
+    sample_to_parts(copula, 30, out, fmt="csv", part_rows=20, seed=2)
+    names = {p.name for p in out.iterdir()}
+    assert names == {".DS_Store", "._part-00000.csv", "_SUCCESS", "part-00000.csv", "part-00001.csv"}
+    single = read_table(sample_to_file(copula, 30, tmp_path / "one.csv", seed=2))
+    pd.testing.assert_frame_equal(read_table(out), single)
+
+
 def test_one_file_and_a_stream_refuse_bad_sizes_like_parts(copula, tmp_path):
     """A chunk size of 0 failed with ZeroDivisionError in sample_to_file and sample_to_stream."""
     import io

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from synthloom.data.io import atomic_path, usual_permissions
+from synthloom.data.io import atomic_path, system_file, usual_permissions
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -294,18 +294,12 @@ def _read_class_folders(root: Path) -> ImageData:
     return ImageData(images, labels, [c.name for c in classes], names)
 
 
-def _system_file(path: Path) -> bool:
-    """Whether ``path`` is a hidden file (.DS_Store, macOS's ._ copies of every image): the system's, neither
-    an image nor a file of the user's."""
-    return path.name.startswith(".") and path.is_file()
-
-
 def _image_files(folder: Path, skipped: list[Path]) -> list[Path]:
     """The image files in ``folder``, sorted; its other files are added to ``skipped``, system files
-    (``_system_file``) to neither."""
+    (``system_file``) to neither."""
     images = []
     for file in sorted(folder.iterdir()):
-        if file.is_file() and not _system_file(file):
+        if file.is_file() and not system_file(file):
             (images if file.suffix.lower() in IMAGE_SUFFIXES else skipped).append(file)
     return images
 
@@ -437,7 +431,7 @@ def check_new_folder(out: Path) -> None:
     """Refuse a data set folder that exists and is not empty: its files would be mixed with the images
     (or replace them). System files (a Finder's .DS_Store) do not count: a folder holding only them is
     empty to its user. Commands call it before they generate, so the refusal costs nothing."""
-    if out.exists() and (not out.is_dir() or not all(_system_file(path) for path in out.iterdir())):
+    if out.exists() and (not out.is_dir() or not all(system_file(path) for path in out.iterdir())):
         raise ConfigError(f"{out}: exists and is not an empty folder; choose a new output folder")
 
 

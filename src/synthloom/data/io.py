@@ -79,6 +79,12 @@ def usual_permissions(path: Path) -> None:
     path.chmod((0o777 if path.is_dir() else 0o666) & ~umask)
 
 
+def system_file(path: Path) -> bool:
+    """Whether ``path`` is a hidden file (.DS_Store, macOS's ._ copies of every file): the system's, not a
+    file of the user's, so a folder holding only such files is empty to a command writing into it."""
+    return path.name.startswith(".") and path.is_file()
+
+
 def check_writable(target: str | Path, folder: bool = False) -> Path:
     """``target`` as a Path, or a ``ConfigError`` when it cannot be written: a folder where a file is
     wanted (or a file where a ``folder`` is), or a path under a file. Commands check every output before
