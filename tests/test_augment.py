@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import numpy as np
@@ -249,6 +250,14 @@ def test_evaluation_refuses_bad_settings(default_frame) -> None:
         evaluate_augmentation(default_frame, "default", "copula", seeds=0)
     with pytest.raises(ConfigError, match="adds no rows"):
         evaluate_augmentation(default_frame, "default", "copula", rows_per_class={"Yes": 0})
+
+
+def test_an_image_generator_is_refused_in_the_registrys_words(default_frame) -> None:
+    """Augmentation said "generates images; augmentation needs a tabular generator", in other words than fit
+    and the benchmark; every refusal is now the registry's one."""
+    image_fit = "'dcgan' generates images; use `synthloom image fit DATA --model dcgan`"
+    with pytest.raises(ConfigError, match=f"^{re.escape(image_fit)}$"):
+        augment(default_frame, "default", "dcgan")
 
 
 def test_a_generator_object_is_copied_and_refitted_for_every_seed(default_frame) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -194,6 +195,14 @@ def test_plan_checks_names_and_settings(table_csv) -> None:
         bench.plan_runs(["copula"], [str(table_csv)], target="income")
     sdv = bench.plan_runs(["copula"], ["default"], peers=["sdv"])
     assert [r.model for r in sdv] == ["copula", "sdv-ctgan", "sdv-tvae", "sdv-copula"]
+
+
+def test_an_image_generator_is_refused_in_the_registrys_words() -> None:
+    """The benchmark said "is an image generator; the benchmark runs table generators", in other words than
+    fit and augment; every refusal is now the registry's one."""
+    image_fit = "'dcgan' generates images; use `synthloom image fit DATA --model dcgan`"
+    with pytest.raises(ConfigError, match=f"^{re.escape(image_fit)}$"):
+        bench.plan_runs(["dcgan"], ["default"])
 
 
 def test_cli_refuses_bad_input_in_one_line(tmp_path) -> None:

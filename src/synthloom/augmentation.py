@@ -49,7 +49,7 @@ from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.models.base import check_param_names
-from synthloom.registry import model_class
+from synthloom.registry import model_class, table_model_class
 
 DEFAULT_MODEL = "ddpm"  # the best gain measured in benchmarks/augment.py
 MARKER_COLUMN = "is_synthetic"
@@ -191,9 +191,7 @@ def build_generator(model: Any, model_params: Mapping[str, Any] | None, random_s
         if model_params:
             raise ConfigError("model_params apply to a model name; set them on the generator object instead")
         return model
-    generator_class = model_class(model, "table")
-    if getattr(generator_class, "kind", "table") == "image":
-        raise ConfigError(f"{model!r} generates images; augmentation needs a tabular generator")
+    generator_class = table_model_class(model)  # an image generator refused as every command refuses it
     check_param_names(generator_class, model_params or {})
     return generator_class(**{"random_state": random_state, **(model_params or {})})
 
