@@ -8,6 +8,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -159,6 +160,25 @@ def test_labels_name_the_settings_that_tell_a_models_runs_apart() -> None:
         "ctgan (epochs 20)",
         "ctgan (epochs 10)",
     ]
+
+
+def test_errors_and_notes_name_runs_as_the_table_does() -> None:
+    """``run_errors`` and ``utility_notes`` take their labels from one computation over all the runs (a
+    failed run is named by the settings that set it apart from the runs that did not fail)."""
+
+    def run(seed: int, **outcome: Any) -> dict:
+        return dataclasses.asdict(bench.BenchRun("copula", "t.csv", "y", None, 4.0, None, seed)) | outcome
+
+    frame = pd.DataFrame(
+        [
+            run(0, error="ValueError: broken", utility_note=None),
+            run(1, error=None, utility_note="no target column"),
+            run(2, error=None, utility_note=None),
+        ]
+    )
+    assert bench.run_errors(frame) == ["copula (seed 0) on t.csv failed: ValueError: broken"]
+    noted = "TSTR / TRTR not computed on t.csv (copula (seed 1)): no target column"
+    assert bench.utility_notes(frame) == [noted]
 
 
 def test_a_hung_or_dead_process_is_reported() -> None:

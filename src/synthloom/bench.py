@@ -605,6 +605,13 @@ def run_labels(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=frame.index, dtype=object)
 
 
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each run's ``run_labels`` in a "label" column: the table, the errors and the notes
+    name a run alike, from one computation of the labels over all the runs (a run's label depends on the
+    others, so it is computed before any are left out)."""
+    return frame.assign(label=run_labels(frame))
+
+
 def _setting_text(field: str, value: Any) -> str:
     if _missing(value):
         return "all" if field == "rows" else "none"
@@ -629,8 +636,7 @@ def results_table(frame: pd.DataFrame, title: str = "synthloom bench", width: in
     stacks each measure's words and values ("0.755 /" over "0.922"), so that the names keep the room left:
     rich would otherwise cut every cell ("defa…") to fit.
     """
-    labelled = frame.assign(label=run_labels(frame))
-    records = labelled.sort_values(["dataset", "model"], kind="stable").to_dict("records")
+    records = _labelled(frame).sort_values(["dataset", "model"], kind="stable").to_dict("records")
     rows = [_cells(row) for row in records]
     table = _terminal_table(title, rows, narrow=False)
     if width is not None and Console(width=2**16).measure(table).maximum > width:
@@ -680,7 +686,7 @@ def run_errors(frame: pd.DataFrame) -> list[str]:
     """Each failed run's error, one line each, named as the table names the run."""
     if "error" not in frame:
         return []
-    failed = frame.assign(label=run_labels(frame))[frame["error"].notna()]
+    failed = _labelled(frame)[frame["error"].notna()]
     return [
         f"{r['label']} on {Path(str(r['dataset'])).name} failed: {r['error']}"
         for r in failed.to_dict("records")
@@ -697,7 +703,7 @@ def utility_notes(frame: pd.DataFrame) -> list[str]:
     """
     if "utility_note" not in frame:
         return []
-    done = frame.assign(label=run_labels(frame))
+    done = _labelled(frame)
     if "error" in done:
         done = done[done["error"].isna()]
     lines = []
