@@ -303,7 +303,8 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
     text, as are ``text_columns``; and booleans not spelt "True" / "False" ("true", "FALSE"), kept as the
     file writes them (the metadata still reads them as booleans). How the file writes the number columns
     where pandas would write them otherwise ("26.00", "+1.26": a ``NumberText``) is in the frame's
-    ``attrs[CSV_TEXT]``, for a model to learn and a CSV of its rows to write."""
+    ``attrs[CSV_TEXT]``, and the delimiter in ``attrs[CSV_DELIMITER]``, for a model to learn and a CSV of
+    its rows to write."""
     check_encoding(encoding)
     try:
         sep, names = csv_header(path, encoding)
