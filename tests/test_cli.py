@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -552,6 +553,29 @@ def test_help_texts_say_what_each_command_takes():
     augment = _help("augment")
     assert "or a bundled table (`synthloom datasets`), e.g. default, adult" in augment
     assert "(default, shuttle)" not in augment
+
+
+def test_numbers_with_a_decimal_comma_are_learned_and_written_back_so(tmp_path):
+    """A CSV from a decimal-comma locale ("84,60" split by ";") was learned as one category per amount
+    (every synthetic amount a real one, with a warning to rewrite the file); its amounts are numbers now,
+    drawn anew and written with a decimal comma."""
+    rng = np.random.default_rng(0)
+    amounts = [f"{v:.2f}".replace(".", ",") for v in rng.uniform(1, 100, 200)]
+    real = tmp_path / "real.csv"
+    real.write_text("amount;city\n" + "".join(f"{a};{rng.choice(['Köln', 'Lyon'])}\n" for a in amounts))
+    model, out = tmp_path / "m.synthloom", tmp_path / "fake.csv"
+    fitted = invoke("fit", real, "-o", model)
+    assert fitted.exit_code == 0 and "decimal comma" not in fitted.output
+    assert invoke("sample", model, "-n", "300", "-o", out, "--seed", "0").exit_code == 0
+    written = [line.split(";")[0] for line in out.read_text().splitlines()[1:]]
+    assert all(re.fullmatch(r"\d+,\d\d", amount) for amount in written)
+    numbers = [float(amount.replace(",", ".")) for amount in written]
+    assert min(numbers) >= 1 and max(numbers) <= 100
+    assert len(set(written) - set(amounts)) > 200  # new amounts, not the real ones drawn again
+    inside = invoke("sample", model, "-n", "50", "-o", "-", "-c", "amount=10,00..20,00", "--seed", "0")
+    assert inside.exit_code == 0, inside.output
+    asked = [float(line.split(";")[0].replace(",", ".")) for line in inside.stdout.splitlines()[1:]]
+    assert len(asked) == 50 and all(10 <= v <= 20 for v in asked)
 
 
 def test_sample_of_a_model_fitted_on_a_semicolon_csv_writes_semicolons(tmp_path):

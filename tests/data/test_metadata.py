@@ -7,6 +7,7 @@ import pytest
 
 from synthloom import get_model
 from synthloom.data.metadata import ColumnKind, Metadata
+from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 
@@ -283,23 +284,37 @@ def test_unique_values_are_ids_words_or_not():
     assert kinds == {"plate": "identifier", "customer": "identifier", "note": "identifier"}
 
 
-def test_numbers_with_a_decimal_comma_are_said_to_stay_text():
-    """ "104,70" became a category of 374 levels, every synthetic value a real one, without a word."""
+def test_numbers_with_a_decimal_comma_are_learned_as_numbers_in_their_form():
+    """ "104,70" became a category of 374 levels, every synthetic value a real one; then it was said to stay
+    text. Numbers written so (as spreadsheets in much of Europe write them) are numbers."""
     rng = np.random.default_rng(0)
     weights = pd.Series([f"{v:.2f}".replace(".", ",") for v in rng.normal(100, 20, 300)], name="weight")
-    with pytest.warns(
-        DataWarning, match=r"'weight' holds numbers written with a decimal comma \('.*categories"
-    ):
-        assert Metadata.infer(weights.to_frame()).columns["weight"].kind == ColumnKind.CATEGORICAL
-    amounts = pd.Series([f"{v:.2f}".replace(".", ",") for v in rng.uniform(0, 5000, 300)], name="amount")
-    # unique: drawn as ids, any digits (the warning said "each synthetic value a real one", and "61,58" came
-    # back from real values of 1,96 - 49,81)
-    with pytest.warns(DataWarning, match=r"'amount' holds numbers written with a decimal comma.*\(ids: each"):
-        Metadata.infer(amounts.to_frame())
-    codes = pd.Series(rng.choice(["1,2", "3,4,5", "7", "8,9"], 300), name="codes")
+    grouped = pd.Series(
+        [f"{v:,.2f} €".translate(str.maketrans(".,", ",.")) for v in rng.uniform(0, 5000, 300)]
+    )
+    ratings = pd.Series(rng.choice(["3,5", "4", "4,5", "5"], 300))  # few levels: still numbers, as "3.5"
+    frame = pd.DataFrame({"weight": weights, "amount": grouped, "rating": ratings})
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)
-        Metadata.infer(codes.to_frame())  # lists of codes are no numbers
+        specs = Metadata.infer(frame).columns
+    assert {name: (spec.kind, spec.number_format) for name, spec in specs.items()} == {
+        "weight": (ColumnKind.CONTINUOUS, "0,00"),
+        "amount": (ColumnKind.CONTINUOUS, "#.##0,00 €"),
+        "rating": (ColumnKind.CONTINUOUS, "0,0"),  # "4" among "4,5" written "4,0", as "$5" among "$5.50"
+    }
+    # "1.234,56 €" read as 1234.56, and written back so
+    number_format = NumberFormat.parse(specs["amount"].number_format)
+    assert number_format.read(grouped).round(2).tolist() == [
+        float(v.replace(".", "").replace(",", ".").removesuffix(" €")) for v in grouped
+    ]
+    assert number_format.write(np.array([1234.561, -7.0]), "amount").tolist() == ["1.234,56 €", "-7,00 €"]
+    codes = pd.Series(rng.choice(["1,2", "3,4,5", "7", "8,9"], 300), name="codes")
+    mixed = pd.Series(rng.choice(["1,5", "2.5", "3,25", "4.75"], 300), name="mixed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        kinds = Metadata.infer(pd.DataFrame({"codes": codes, "mixed": mixed})).kinds()
+    # lists of codes are no numbers; nor are numbers written both ways (which mark is the decimal one?)
+    assert kinds == {"codes": "categorical", "mixed": "categorical"}
 
 
 def test_a_declared_kind_the_values_cannot_have_is_refused_with_what_to_do():

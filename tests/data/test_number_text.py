@@ -12,7 +12,7 @@ import pytest
 from synthloom import get_model, load
 from synthloom.data.constraints import Inequality
 from synthloom.data.metadata import ColumnKind, Metadata
-from synthloom.data.number_text import NumberFormat
+from synthloom.data.number_text import NumberFormat, looks_like_numbers, writes_decimal_commas
 from synthloom.errors import ConfigError, DataWarning
 from synthloom.metrics.encoding import prepare
 
@@ -48,6 +48,8 @@ def as_numbers(text: pd.Series) -> pd.Series:
         ("0.##%", [12.5, 3.0, 7.257], ["12.5%", "3%", "7.26%"]),
         ("#,##0 kg", [1200.0, 5.0], ["1,200 kg", "5 kg"]),
         ("EUR 0.0", [3.25], ["EUR 3.2"]),
+        ("#.##0,00 €", [1638.234, -5.0], ["1.638,23 €", "-5,00 €"]),  # a decimal comma
+        ("0,###", [0.4781, 12.0], ["0,478", "12"]),
     ],
 )
 def test_patterns_write_and_read_back(pattern, values, written):
@@ -91,6 +93,28 @@ def test_a_malformed_pattern_is_refused(pattern):
 )
 def test_formats_are_recognised(values, pattern):
     assert str(NumberFormat.guess(pd.Series(values))) == pattern
+
+
+@pytest.mark.parametrize(
+    ("values", "commas", "pattern"),
+    [
+        (["104,70", "99,05", "7,00"], True, "0,00"),
+        (["1.234,56 €", "12,00 €"], True, "#.##0,00 €"),
+        (["0,478", "1,5", "1,234"], True, "0,0##"),  # "1,234" among them is no thousand
+        (["1.500", "3,25"], True, "#.##0,00"),  # "1.500" among them is fifteen hundred
+        (["1,234", "5,678"], False, None),  # a decimal point's thousands: pandas-style grouping
+        (["1,5", "2.5"], False, None),  # as many of each: a decimal point's (a format needs 90% of values)
+        (["1,5", "2,25", "3.5"], True, "0,0#"),  # "3.5" a stray, read as no number
+    ],
+)
+def test_decimal_commas_are_told_apart_and_recognised(values, commas, pattern):
+    """Numbers with a decimal comma were not read (a category per value); they are a format now, where
+    some value is a number only with a decimal comma and none only with a point."""
+    values = pd.Series(values)
+    assert writes_decimal_commas(values) is commas
+    if commas:  # the format of the values that are numbers so (as the metadata guesses it)
+        numbers = values[looks_like_numbers(values, decimal_comma=True)]
+        assert str(NumberFormat.guess(numbers, decimal_comma=True)) == pattern
 
 
 @pytest.mark.parametrize(
@@ -142,7 +166,8 @@ def test_a_few_values_that_are_no_amounts_become_missing():
 
 def test_labels_strays_and_decimal_commas_are_not_taken_for_amounts():
     """Regressions the first version had: "36 months" labels drew "38 months"; one "$5" among plain numbers
-    put a "$" on every value; "1,590" in a decimal-comma column (beside "0,514") read as 1590."""
+    put a "$" on every value; "1,590" in a decimal-comma column (beside "0,514") read as 1590 (it is read
+    with its decimal comma now, 1.59)."""
     rng = np.random.default_rng(0)
     weights = [f"{w:.3f}".replace(".", ",") for w in rng.uniform(0.3, 9.9, 300)]
     frame = pd.DataFrame(
@@ -154,7 +179,10 @@ def test_labels_strays_and_decimal_commas_are_not_taken_for_amounts():
         }
     )
     meta = Metadata.infer(frame)
-    assert {name: spec.number_format for name, spec in meta.columns.items()} == dict.fromkeys(frame.columns)
+    formats = {name: spec.number_format for name, spec in meta.columns.items()}
+    assert formats == {**dict.fromkeys(frame.columns), "weight": "0,000"}
+    read = NumberFormat.parse("0,000").read(frame["weight"])
+    assert read.between(0.3, 9.9).all()  # none taken for thousands
     assert (
         meta.columns["term"].kind == ColumnKind.CATEGORICAL
         and meta.columns["score"].kind == ColumnKind.INTEGER

@@ -29,6 +29,7 @@ from synthloom.data.number_text import (
     fixed_text_decimals,
     holds_numbers,
     looks_like_numbers,
+    writes_decimal_commas,
     writes_plus,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning
@@ -700,9 +701,10 @@ def _warn_of_unread_dates(name: object, text: pd.Series) -> None:
 
 
 def _warn_of_decimal_commas(name: object, values: pd.Series, unique: bool = False) -> None:
-    """Say so when numbers are written with a decimal comma ("104,70"; judged on the first values): they
-    are learned as text, as a decimal comma is not read: categories (each synthetic value a real one), or
-    where every value is ``unique`` ids (drawn anew in their shape, any digits)."""
+    """Say so when numbers are written with a decimal comma ("104,70"; judged on the first values) in a
+    column not learned as numbers (``_infer_number_text`` reads a decimal comma where no value is a number
+    only with a decimal point): categories (each synthetic value a real one), or where every value is
+    ``unique`` ids (drawn anew in their shape, any digits)."""
     commas = values.str.strip().str.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})*,\d+|[-+]?\d+,\d+")
     if commas.mean() < _NUMERIC_SHARE:
         return
@@ -713,8 +715,9 @@ def _warn_of_decimal_commas(name: object, values: pd.Series, unique: bool = Fals
         else "categories: each synthetic value a real one"
     )
     warnings.warn(
-        f"column {name!r} holds numbers written with a decimal comma ({shown}); they are learned as text "
-        f"({learned}), not as numbers: write them with a decimal point",
+        f"column {name!r} holds numbers written with a decimal comma ({shown}), and others that are not "
+        f"(a decimal point, or no number); they are learned as text ({learned}), not as numbers: write "
+        "them all with one decimal mark",
         DataWarning,
         stacklevel=5,
     )
@@ -746,25 +749,30 @@ def _infer_number_text(
     currency) stay categories, drawn among the real ones; values are judged once per distinct value.
     """
     head = text.iloc[:200]  # most text columns are words, told apart from amounts in their first values
-    if looks_like_numbers(head[~is_missing_mark(head)]).mean() < _NUMERIC_SHARE:
+    head = head[~is_missing_mark(head)]
+    numeric = max(looks_like_numbers(head).mean(), looks_like_numbers(head, decimal_comma=True).mean())
+    if numeric < _NUMERIC_SHARE:
         return None
     counts = text.value_counts()
     distinct = counts.index.to_series(index=range(len(counts))).astype(str)
     marks = is_missing_mark(distinct).to_numpy()
     counts, distinct = counts[~marks], distinct[~marks]
-    fits = looks_like_numbers(distinct).to_numpy()
+    decimal_comma = writes_decimal_commas(distinct)  # "3,5", "1.234,56 €": "1,590" among them no thousand
+    fits = looks_like_numbers(distinct, decimal_comma).to_numpy()
     # a few values that are no amounts ("TBD", "$1,23") become missing, as among plain numbers
     if counts[fits].sum() < _NUMERIC_SHARE * counts.sum():
         return None
-    # digits around a comma where no thousands separator can be ("0,478", "3,5", "7,12"): decimal commas,
-    # or lists of codes; "1,590" among them is no thousand
-    if distinct[~fits].str.strip().str.fullmatch(r"[-+]?\d+(?:,\d+)+").any():
+    # digits around a comma where no thousands separator can be, beside values with a decimal point
+    # ("0,478" among "12.5"): lists of codes, or two ways of writing numbers
+    if not decimal_comma and distinct[~fits].str.strip().str.fullmatch(r"[-+]?\d+(?:,\d+)+").any():
         return None
-    number_format = NumberFormat.guess(distinct[fits])
+    number_format = NumberFormat.guess(distinct[fits], decimal_comma)
     if number_format is None:
         _warn_of_mixed_amounts(series.name, distinct)
         return None
-    if len(counts) < min_levels and not number_format.is_money:
+    # plain numbers with a decimal comma are numbers, as pandas reads plain ones with a point at any count
+    plain = not (number_format.prefix or number_format.suffix or number_format.grouped)
+    if len(counts) < min_levels and not number_format.is_money and not (decimal_comma and plain):
         return None
     spec = _infer_numeric(number_format.read(text).rename(series.name))  # marks read as missing
     if spec.kind == ColumnKind.IDENTIFIER:  # drawn in the text's shape by the identifier encoder

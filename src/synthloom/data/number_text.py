@@ -11,8 +11,12 @@ Negative numbers are read with their minus before or after the prefix ("-$5.00",
 most real ones write it ("$-5.00": the pattern "$#,##0.00;$-#,##0.00"), or in parentheses where the real ones
 are ("($5.00)": "$#,##0.00;($#,##0.00)"); positive numbers keep a "+" where most real ones have one
 ("+5.2%": "+0.0%;-0.0%"). Values may
-leave the prefix or suffix out ("5.00" among "$5.00"). A decimal comma is not read: "1,234" is one thousand
-two hundred and thirty-four, and "0,478" no number.
+leave the prefix or suffix out ("5.00" among "$5.00").
+
+Numbers written with a decimal comma ("104,70", "1.234,56 €", as spreadsheets in much of Europe write
+them) are a format too, its pattern spelt the same way ("0,00", "#.##0,00 €"): a column is read so where
+some value cannot be read with a decimal point ("0,478", "3,5"); "1,234" alone is one thousand two hundred
+and thirty-four.
 
 To tell amounts from codes ("INV-1001", "#12", "A12"), a prefix is a currency: a currency symbol, up to two
 capitals before it ("US$", "R$"), or a common ISO code ("USD ", "EUR"); a suffix is "%", a currency or a
@@ -47,6 +51,9 @@ _CURRENCY_CODES = frozenset(
 _UNIT = re.compile(r"^[A-Za-zµμΩ°/%‰²³·]{1,10}$")
 # more decimals than a float holds are not a format's
 MAX_TEXT_DECIMALS = 15
+# a decimal comma's text with its two marks swapped is a decimal point's ("1.234,56" <-> "1,234.56"); an
+# affix holds neither mark (``_VALUE``), so only the digits change
+_SWAP_MARKS = str.maketrans(".,", ",.")
 
 
 @dataclass(frozen=True)
@@ -66,21 +73,25 @@ class NumberFormat:
     parentheses: bool = False  # negative numbers written "($5.00)", as accounts do
     plus: bool = False  # positive numbers written with their sign ("+5.2%", as changes are)
     sign_after_prefix: bool = False  # signs written after the prefix ("$-7.08")
+    decimal_comma: bool = False  # "1.234,56": the decimal mark a comma, thousands grouped with "."
 
     @classmethod
     def parse(cls, pattern: str) -> NumberFormat:
         """The format a pattern names; a ``ConfigError`` for one that is not a number pattern."""
         positive = pattern.partition(";")[0] if isinstance(pattern, str) else ""
-        found = _PATTERN.match(positive.replace("+", "", 1))
         formats = []
-        # a sign is no prefix or suffix ("-0.0%" would write every positive number negative)
-        if found is not None and not any(sign in found["prefix"] + found["suffix"] for sign in "+-"):
+        for decimal_comma in (False, True):  # "0" names the decimal point's format, first
+            marks = positive.translate(_SWAP_MARKS) if decimal_comma else positive
+            found = _PATTERN.match(marks.replace("+", "", 1))
+            # a sign is no prefix or suffix ("-0.0%" would write every positive number negative)
+            if found is None or any(sign in found["prefix"] + found["suffix"] for sign in "+-"):
+                continue
             fixed, optional = len(found["fixed"] or ""), len(found["optional"] or "")
             if fixed + optional > MAX_TEXT_DECIMALS:
                 raise ConfigError(f"number_format {pattern!r} asks for over {MAX_TEXT_DECIMALS} decimals")
             grouped = found["whole"] == "#,##0"
-            formats = [
-                cls(found["prefix"], found["suffix"], grouped, fixed, optional, *flags)
+            formats += [
+                cls(found["prefix"], found["suffix"], grouped, fixed, optional, *flags, decimal_comma)
                 for flags in itertools.product((False, True), repeat=3)
             ]
         # the pattern names one format when it is that format's own writing (both sections spelt out too)
@@ -90,7 +101,7 @@ class NumberFormat:
                 f"number_format {pattern!r} is not a number pattern; write it as prefix + '#,##0' or '0' + "
                 "optional '.' with '0' per fixed and '#' per optional decimal + suffix, e.g. '$#,##0.00' "
                 "(negative numbers in parentheses: '$#,##0.00;($#,##0.00)'; a sign after the prefix: "
-                "'$0.00;$-0.00'; positive numbers with a sign: '+0.0%;-0.0%')"
+                "'$0.00;$-0.00'; positive numbers with a sign: '+0.0%;-0.0%'; a decimal comma: '#.##0,00 €')"
             )
         return named
 
@@ -103,9 +114,17 @@ class NumberFormat:
         """The pattern's positive and negative sections, spelt out."""
         decimals = "0" * self.fixed + "#" * self.optional
         whole = "#,##0" if self.grouped else "0"
-        number = whole + ("." + decimals if decimals else "") + self.suffix
+        number = self._marked(whole + ("." + decimals if decimals else "")) + self.suffix
         negative = f"({self.prefix}{number})" if self.parentheses else self._signed("-", number)
         return self._signed("+" if self.plus else "", number), negative
+
+    def _marked(self, digits: str) -> str:
+        """``digits`` written with a decimal point and "," between thousands, in this format's marks."""
+        return digits.translate(_SWAP_MARKS) if self.decimal_comma else digits
+
+    def _as_point(self, text: pd.Series) -> pd.Series:
+        """Text in this format's marks written with a decimal point (``_marked`` undone)."""
+        return text.str.translate(_SWAP_MARKS) if self.decimal_comma else text
 
     def _signed(self, sign: str, number: str) -> str:
         """``number`` (digits and suffix) behind the prefix, with ``sign`` where this format writes it."""
@@ -125,14 +144,15 @@ class NumberFormat:
         return self.fixed + self.optional
 
     @classmethod
-    def guess(cls, text: pd.Series) -> NumberFormat | None:
+    def guess(cls, text: pd.Series, decimal_comma: bool = False) -> NumberFormat | None:
         """The format of a column's text values when every one is a number in one format, else None.
 
         Values may leave the prefix or the suffix out ("1638.23" among "$1,638.23"); the caller leaves
         missing-value marks ("?", "N/A") out. The format must be more than a plain number's, which pandas
-        reads itself.
+        reads itself. With ``decimal_comma`` the values are read with a decimal comma ("3,5", "1.234,56 €";
+        see ``writes_decimal_commas``), which a plain number's is not.
         """
-        parts = _parts(text)
+        parts = _parts(text.str.translate(_SWAP_MARKS) if decimal_comma else text)
         if parts["whole"].isna().any() or ((parts["sign"] != "") & (parts["inner_sign"] != "")).any():
             return None
         # one form: "$5" and "7%" are two, though each value writes one affix
@@ -147,7 +167,7 @@ class NumberFormat:
             return None
         grouped = bool(parts["whole"].str.contains(",", regex=False).any())
         parentheses = bool((parts["open"] != "").any())
-        if not (prefix or suffix or grouped or parentheses):
+        if not (prefix or suffix or grouped or parentheses or decimal_comma):
             return None
         # a number written with a leading zero ("$007") is a code; a minus after no prefix, a typo
         if parts["whole"].str.match(r"0\d").any() or ((parts["inner_sign"] != "").any() and not prefix):
@@ -163,8 +183,8 @@ class NumberFormat:
         after = bool(prefix and signed.any() and (parts["inner_sign"] != "")[signed].mean() >= 0.5)
         signs = (parentheses, plus, after)
         if widths <= {0, max(widths)}:  # "$5" among "$5.50": amounts in cents, written "$5.00"
-            return cls(prefix, suffix, grouped, max(widths), 0, *signs)
-        return cls(prefix, suffix, grouped, min(widths), max(widths) - min(widths), *signs)
+            return cls(prefix, suffix, grouped, max(widths), 0, *signs, decimal_comma)
+        return cls(prefix, suffix, grouped, min(widths), max(widths) - min(widths), *signs, decimal_comma)
 
     def read(self, series: pd.Series) -> pd.Series:
         """Floats from text in this format (numbers as they are); anything else becomes NaN.
@@ -173,7 +193,7 @@ class NumberFormat:
         """
         if holds_numbers(series):
             return series.astype("float64")
-        parts = _parts(series.astype(str))  # a missing value reads "nan" or "None": no number
+        parts = _parts(self._as_point(series.astype(str)))  # a missing value reads "nan" or "None": no number
         fits = parts["prefix"].str.strip().isin(["", self.prefix.strip()]) & parts["suffix"].str.strip().isin(
             ["", self.suffix.strip()]
         )
@@ -197,6 +217,7 @@ class NumberFormat:
                 fraction = fraction[: self.fixed] + fraction[self.fixed :].rstrip("0")
                 digits = whole + ("." + fraction if fraction else "")
             zero = float(digits.replace(",", "")) == 0
+            digits = self._marked(digits)
             if value < 0 and not zero and self.parentheses:
                 written.append(f"({self.prefix}{digits}{self.suffix})")
                 continue
@@ -252,9 +273,19 @@ def _present_texts(texts: pd.Series | Any) -> Any:
     return pc.utf8_trim_whitespace(texts.drop_null().cast(pa.string()))
 
 
-def looks_like_numbers(text: pd.Series) -> pd.Series:
-    """Which values are numbers, plainly or with a prefix, a suffix or thousands separators."""
-    return _parts(text)["whole"].notna()
+def looks_like_numbers(text: pd.Series, decimal_comma: bool = False) -> pd.Series:
+    """Which values are numbers, plainly or with a prefix, a suffix or thousands separators (with a
+    ``decimal_comma``: "3,5", "1.234,56 €")."""
+    return _parts(text.str.translate(_SWAP_MARKS) if decimal_comma else text)["whole"].notna()
+
+
+def writes_decimal_commas(text: pd.Series) -> bool:
+    """Whether a column's distinct text values write numbers with a decimal comma: more values are numbers
+    only so ("3,5", "0,478", "1.234,56") than only with a decimal point ("12.5", "1,234.5"), which are then
+    strays, read as no number. "1,234" is either, and alone a decimal point's (one thousand two hundred and
+    thirty-four)."""
+    point, comma = looks_like_numbers(text), looks_like_numbers(text, decimal_comma=True)
+    return int((comma & ~point).sum()) > int((point & ~comma).sum())
 
 
 def _parts(text: pd.Series) -> pd.DataFrame:
