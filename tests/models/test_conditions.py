@@ -252,3 +252,21 @@ def test_a_category_column_of_numbers_takes_a_range_and_is_written_whole(tmp_pat
     written = sample_to_file(model, 200, tmp_path / "fake.csv", seed=0).read_text().splitlines()
     values = {line.split(",")[0] for line in written[1:]}
     assert values == {"", "500", "1000", "5000"}
+
+
+@pytest.mark.parametrize("dtype", ["boolean", "string"])
+def test_a_nullable_column_with_missing_values_is_met_by_rejection(dtype):
+    # the condition on "k" goes to the model; the one on "flag" is checked on drawn rows, whose <NA>
+    # cells once made the mask unusable (pandas: "Cannot mask with non-boolean array containing NA")
+    rng = np.random.default_rng(0)
+    flag = pd.Series(rng.random(200) > 0.5).astype(dtype)
+    flag[::7] = pd.NA
+    real = pd.DataFrame({"k": rng.choice(["a", "b"], 200), "flag": flag, "x": rng.normal(size=200)})
+    model = get_model("copula", random_state=0).fit(real)
+    wanted = flag.dropna().iloc[0]
+    rows = model.sample(20, conditions={"k": "a", "flag": wanted}, random_state=0)
+    assert rows["k"].eq("a").all() and rows["flag"].eq(wanted).all()
+    assert rows["flag"].dtype == real["flag"].dtype
+    per_row = pd.DataFrame({"k": ["a", None, "b"], "flag": [wanted, wanted, None]})
+    rows = model.sample(3, conditions=per_row, random_state=0)
+    assert rows["flag"].iloc[:2].eq(wanted).all() and rows["k"].iloc[[0, 2]].tolist() == ["a", "b"]

@@ -76,7 +76,9 @@ class CategoryCondition:
         if self.value is None:
             return frame[self.column].isna().to_numpy()
         levels = frame[self.column]
-        return (levels == self.value).to_numpy() | (levels.astype(str) == str(self.value)).to_numpy()
+        # a nullable column (boolean, string) compares its missing values as <NA>, which no mask takes
+        equal = (levels == self.value).to_numpy(dtype=bool, na_value=False)
+        return equal | (levels.astype(str) == str(self.value)).to_numpy(dtype=bool, na_value=False)
 
 
 class TextRange(tuple):
