@@ -559,3 +559,16 @@ def test_the_csv_delimiter_is_learned_kept_in_json_and_may_be_declared(tmp_path)
     assert declared.completed(read_table(real)).csv_delimiter == "\t"  # a declared one wins
     with pytest.raises(ConfigError, match="csv_delimiter ':' is not a CSV delimiter synthloom reads"):
         Metadata.from_dict({"columns": {}, "csv_delimiter": ":"})
+
+
+@pytest.mark.parametrize("marks", [[""], ["?"], ["", "n/a"]])
+def test_text_of_missing_marks_only_is_learned_as_it_is(marks):
+    # every value a missing mark ("" throughout, as a Parquet string column may hold): once they were set
+    # aside, no value was left to guess a date format from, and inference failed inside pandas
+    rows = 40
+    real = pd.DataFrame(
+        {"x": np.arange(rows, dtype=float), "note": pd.Series((marks * rows)[:rows], dtype="string")}
+    )
+    assert Metadata.infer(real).kinds()["note"] == "categorical"
+    fake = get_model("copula", random_state=0).fit(real).sample(10, random_state=0)
+    assert fake["note"].dtype == real["note"].dtype and fake["note"].isin(marks).all()

@@ -840,7 +840,8 @@ def _guess_datetime_format(text: pd.Series) -> str | None:
     in the column's offset where it has one throughout (``encoders.text_offset``), else in UTC.
     """
     sample = text.iloc[:200]
-    if not sample.str.contains(r"\d", regex=True).all():
+    # no value left once the missing marks are set aside (a column of "" or "?" only): nothing to read
+    if sample.empty or not sample.str.contains(r"\d", regex=True).all():
         return None
     parts = sample.str.extract(STAMP_WITH_OFFSET)
     if parts["offset"].notna().all():
