@@ -1,3 +1,4 @@
+import datetime
 import json
 import warnings
 
@@ -572,3 +573,34 @@ def test_text_of_missing_marks_only_is_learned_as_it_is(marks):
     assert Metadata.infer(real).kinds()["note"] == "categorical"
     fake = get_model("copula", random_state=0).fit(real).sample(10, random_state=0)
     assert fake["note"].dtype == real["note"].dtype and fake["note"].isin(marks).all()
+
+
+def test_pyarrow_backed_stamps_dates_decimals_and_dictionaries_are_learned_as_pandas_holds_them():
+    # as pd.read_parquet(path, dtype_backend="pyarrow") gives them: stamps were learned as text and came
+    # back as ISO strings, decimals failed inside pandas
+    pa = pytest.importorskip("pyarrow")
+    import decimal
+
+    rows = 60
+    hours = pd.date_range("2024-03-01", periods=rows, freq="h", tz="Europe/Berlin")
+    real = pd.DataFrame(
+        {
+            "at": pd.array(list(hours), dtype=pd.ArrowDtype(pa.timestamp("us", tz="Europe/Berlin"))),
+            "day": pd.array(list(hours.date), dtype=pd.ArrowDtype(pa.date32())),
+            "price": pd.array(
+                [decimal.Decimal(f"{i}.25") for i in range(rows)], dtype=pd.ArrowDtype(pa.decimal128(8, 2))
+            ),
+            "shop": pd.arrays.ArrowExtensionArray(
+                pa.array(["north", "south", "east"] * 20).dictionary_encode()
+            ),
+        }
+    )
+    fake = get_model("copula", random_state=0).fit(real).sample(50, random_state=0)
+    assert str(fake["at"].dtype) == "datetime64[us, Europe/Berlin]"
+    assert fake["at"].between(hours[0], hours[-1]).all()
+    assert fake["day"].map(type).eq(datetime.date).all()
+    assert fake["price"].dtype == float and fake["price"].between(0.25, rows - 0.75).all()
+    assert (
+        isinstance(fake["shop"].dtype, pd.CategoricalDtype)
+        and fake["shop"].isin(["north", "south", "east"]).all()
+    )

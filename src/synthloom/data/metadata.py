@@ -530,6 +530,30 @@ _NOT_LEARNED = {
 }
 
 
+def with_pandas_dtypes(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` with its pyarrow-backed stamps, dates, times, durations, decimals and dictionaries (as
+    ``pd.read_parquet(path, dtype_backend="pyarrow")`` gives them) held as pandas holds them without that
+    backend: ``datetime64`` (with its zone), Python dates, times and decimals, ``category``.
+
+    The encoders read those forms; pyarrow's ones were seen as text (stamps came back as ISO text) or
+    failed inside pandas (decimals). Other pyarrow columns (numbers, text, booleans) are read as they are.
+    """
+    import pyarrow as pa
+
+    def needs_pandas(dtype: Any) -> bool:
+        if not isinstance(dtype, pd.ArrowDtype):
+            return False
+        found = dtype.pyarrow_dtype
+        return pa.types.is_temporal(found) or pa.types.is_dictionary(found) or pa.types.is_decimal(found)
+
+    converted = {
+        name: pd.Series(pa.array(series.array).to_pandas(), name=name).set_axis(series.index)
+        for name, series in data.items()
+        if needs_pandas(series.dtype)
+    }
+    return data.assign(**converted) if converted else data
+
+
 def check_learnable(series: pd.Series) -> None:
     """Refuse values no column kind learns, in one line naming the column and what to give instead:
     complex numbers, durations, intervals, periods, and lists or dicts (nested Parquet and JSON columns)

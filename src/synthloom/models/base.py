@@ -38,6 +38,7 @@ from synthloom.data.metadata import (
     as_metadata,
     check_column_names,
     with_missing_marks,
+    with_pandas_dtypes,
 )
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
@@ -243,6 +244,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         are reported in a warning.
         """
         self._validate_training_data(data)
+        data = with_pandas_dtypes(data)
         metadata = as_metadata(metadata)
         with fitting(self):
             self.seed_ = resolve_seed(self.random_state)
