@@ -270,3 +270,30 @@ def test_a_nullable_column_with_missing_values_is_met_by_rejection(dtype):
     per_row = pd.DataFrame({"k": ["a", None, "b"], "flag": [wanted, wanted, None]})
     rows = model.sample(3, conditions=per_row, random_state=0)
     assert rows["flag"].iloc[:2].eq(wanted).all() and rows["k"].iloc[[0, 2]].tolist() == ["a", "b"]
+
+
+def test_a_constant_column_meets_a_condition_on_its_own_value_and_refuses_another():
+    # conditions copied from real rows ask a constant column for its value: every row meets it, where
+    # it once was refused as "constant or an identifier" with advice to declare it categorical
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "k": rng.choice(["a", "b"], 60),
+            "source": "web",
+            "rate": 5,
+            "day": pd.Timestamp("2024-03-01"),
+            "empty": np.nan,
+            "x": rng.normal(size=60),
+        }
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    asked = {"k": "a", "source": "web", "rate": "5", "day": "2024-03", "empty": None}
+    rows = model.sample(5, conditions=asked, random_state=0)
+    assert rows["k"].eq("a").all() and rows["source"].eq("web").all() and rows["rate"].eq(5).all()
+    per_row = real[["k", "source", "rate", "day", "empty"]].iloc[:4]
+    assert model.sample(4, conditions=per_row, random_state=0)["k"].tolist() == per_row["k"].tolist()
+    assert model.sample(3, conditions={"rate": (4, 6)}, random_state=0)["rate"].eq(5).all()
+    with pytest.raises(ConditionError, match="column 'source' is 'web' in every real row"):
+        model.sample(5, conditions={"source": "shop"})
+    with pytest.raises(ConditionError, match="column 'day' is"):
+        model.sample(5, conditions={"day": "2024-04-01"})

@@ -24,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from synthloom.data.encoders import (
     CategoricalEncoder,
+    ConstantEncoder,
     NumericEncoder,
     Span,
     column_numbers,
@@ -141,11 +142,22 @@ def parse_conditions(transformer: TableTransformer, conditions: Mapping[str, Any
     """
     if not isinstance(conditions, Mapping) or not conditions:
         raise ConditionError("conditions must be a non-empty mapping of column -> value or (low, high)")
-    return [_parse_one(transformer, str(column), value) for column, value in conditions.items()]
+    parsed = [_parse_one(transformer, str(column), value) for column, value in conditions.items()]
+    return [condition for condition in parsed if condition is not None]
 
 
-def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condition:
+def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condition | None:
+    """``column``'s condition; None for one every row meets (a constant column's own value)."""
     encoder = transformer.encoder(column)
+    if isinstance(encoder, ConstantEncoder):
+        # every synthetic row holds the real rows' one value: asking for it (a per-row condition copied
+        # from real rows does) is no condition; asking for another can never be met
+        if _holds_constant(column, encoder, value):
+            return None
+        raise ConditionError(
+            f"column {column!r} is {shown_level(encoder.value)} in every real row, so it never takes "
+            f"{value!r}; leave the condition on it out"
+        )
     if isinstance(encoder, CategoricalEncoder):
         levels = [level for level in encoder.levels + encoder.rare_levels if level is not None]
         # a range over a category column of numbers (limits of 500, 1000, 5000); a level may hold ".."
@@ -166,7 +178,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         return CategoryCondition(column, _rare_level(encoder, value), span, code, tuple(encoder.levels))
     if not isinstance(encoder, NumericEncoder):
         raise ConditionError(
-            f"column {column!r} is constant or an identifier in the real data: it cannot be conditioned on "
+            f"column {column!r} is an identifier in the real data: it cannot be conditioned on "
             "(unique values are drawn anew; to learn them as categories, declare its kind 'categorical' in "
             "the metadata)"
         )
@@ -188,6 +200,26 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
         )
     return RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
+
+
+def _holds_constant(column: str, encoder: ConstantEncoder, value: Any) -> bool:
+    """Whether ``value`` (one value, text as the command line gives it, or a range) holds the one value of
+    a constant column (None: a column with no value at all), read as a condition on its kind reads it."""
+    held = encoder.value
+    if held is None or is_missing_value(value):
+        return held is None and is_missing_value(value)
+    if encoder.spec.kind == ColumnKind.DATETIME and isinstance(held, str):  # kept as ISO text
+        stamp = pd.Timestamp(held)
+        low, high = _as_range(
+            column, value, ColumnKind.DATETIME, stamp.tz, None, encoder.spec.datetime_format
+        )
+        return low <= stamp_seconds(stamp, None) <= high
+    if isinstance(held, int | float) and not isinstance(held, bool):
+        low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
+        return low <= held <= high
+    if isinstance(value, TextRange):
+        value = value.text
+    return bool(_coerce_like(value, [held]) == held) or str(value) == str(held)
 
 
 def _numbers_only(levels: list[Any]) -> bool:
