@@ -1,3 +1,4 @@
+import datetime
 import json
 import warnings
 
@@ -700,3 +701,20 @@ def test_stamps_with_and_without_a_zone_in_one_column_warn_that_the_naive_ones_a
         get_model("copula", random_state=0).fit(real.assign(at=pd.Series(stamps, dtype=object)))
         zoned = [s.tz_localize("Europe/Berlin") for s in stamps]
         get_model("copula", random_state=0).fit(real.assign(at=pd.Series(zoned, dtype=object)))
+
+
+def test_a_constant_column_of_python_dates_or_times_is_saved_and_dates_come_back_as_dates(tmp_path):
+    # one date in every row (a Parquet date32 column of an extract's day): the model file's JSON could not
+    # hold the date object, and save failed with "Object of type date is not JSON serializable"
+    rows = 30
+    real = pd.DataFrame(
+        {
+            "x": np.random.default_rng(0).normal(size=rows),
+            "extracted": [datetime.date(2024, 3, 1)] * rows,
+            "opens": [datetime.time(9, 30)] * rows,
+        }
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    back = load(model.save(tmp_path / "m.synthloom")).sample(5, random_state=0)
+    assert back["extracted"].tolist() == [datetime.date(2024, 3, 1)] * 5
+    assert back["opens"].eq("09:30:00").all()  # times come back as text, as a column of varying times does

@@ -1157,8 +1157,11 @@ class ConstantEncoder(ColumnEncoder):
     def fit(self, series: pd.Series, rng: np.random.Generator) -> ConstantEncoder:
         present = series.dropna()
         value = present.iloc[0] if len(present) else None
-        self.value = value.isoformat() if isinstance(value, pd.Timestamp) else plain_value(value)
-        self.dtype = dtype_name(series.dtype)
+        # stamps, Python dates and times as ISO text, which the model file's JSON holds (a date or time
+        # object failed the save); dates are read back as dates (``DATE_DTYPE``)
+        is_iso = isinstance(value, datetime.date | datetime.time)  # a Timestamp is a date too
+        self.value = value.isoformat() if is_iso else plain_value(value)
+        self.dtype = column_dtype_name(series)
         self.categories = _declared_categories(series.dtype)
         return self
 
@@ -1166,7 +1169,12 @@ class ConstantEncoder(ColumnEncoder):
         return np.zeros((len(series), 0), dtype=np.float32)
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        series = pd.Series([np.nan if self.value is None else self.value] * block.shape[0], name=self.name)
+        value = self.value
+        if self.dtype == DATE_DTYPE and value is not None:
+            value = datetime.date.fromisoformat(value)
+        series = pd.Series([np.nan if value is None else value] * block.shape[0], name=self.name)
+        if self.dtype == DATE_DTYPE:
+            return series.astype(object)
         if self.categories is not None:  # one category used, others declared: the dtype keeps them all
             return _as_declared(series, self.categories)
         try:
