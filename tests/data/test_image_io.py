@@ -297,3 +297,17 @@ def test_images_beside_class_folders_are_warned_about_and_empty_folders_ignored(
         warnings.simplefilter("error")
         top = read_images(tmp_path / "top")  # an empty sub-folder holds no class: the images are unlabelled
     assert top.labels is None and len(top.images) == 3
+
+
+def test_images_with_an_exif_orientation_are_read_upright(tmp_path) -> None:
+    """A phone photo stored as shot with an EXIF tag to turn it (as every viewer shows it) was read lying on
+    its side: the models learned, and sampled, turned images."""
+    stored = np.zeros((4, 4), np.uint8)
+    stored[0] = 255  # a white top row, as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90 degrees clockwise to show it
+    Image.fromarray(stored).save(tmp_path / "photo.png", exif=exif)
+    Image.fromarray(stored).save(tmp_path / "plain.png")
+    back = read_images(tmp_path)
+    np.testing.assert_array_equal(back.images[0], np.rot90(stored, -1) / 255)  # the white row on the right
+    np.testing.assert_array_equal(back.images[1], stored / 255)

@@ -227,7 +227,7 @@ def _read_npz(path: Path) -> ImageData:
 
 
 def _read_class_folders(root: Path) -> ImageData:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     # hidden folders (.ipynb_checkpoints, .thumbnails) are tools' copies, not classes
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -267,6 +267,9 @@ def _read_class_folders(root: Path) -> ImageData:
     for file, _ in files:
         try:
             with Image.open(file) as picture:
+                # a camera stores a photo as shot and an EXIF tag says how to turn it upright; viewers
+                # (and the user) see it turned, so it is learned turned, not lying on its side
+                ImageOps.exif_transpose(picture, in_place=True)
                 pixels, composited = _pixels(picture, file)
         except (OSError, UnidentifiedImageError):
             raise DataError(f"{file}: not a readable image") from None
