@@ -311,3 +311,18 @@ def test_images_with_an_exif_orientation_are_read_upright(tmp_path) -> None:
     back = read_images(tmp_path)
     np.testing.assert_array_equal(back.images[0], np.rot90(stored, -1) / 255)  # the white row on the right
     np.testing.assert_array_equal(back.images[1], stored / 255)
+
+
+def test_images_of_different_sizes_are_refused_naming_a_file_of_the_odd_size(tmp_path) -> None:
+    """The refusal listed the sizes only: among many images it did not say which file to resize."""
+    (tmp_path / "cat").mkdir()
+    for index in range(3):
+        Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "cat" / f"{index}.png")
+    Image.fromarray(np.zeros((16, 12), np.uint8)).save(tmp_path / "cat" / "big.png")
+    Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / "cat" / "small.png")
+    with pytest.raises(DataError) as refused:
+        read_images(tmp_path)
+    assert str(refused.value) == (
+        f"{tmp_path}: images have different sizes: 3 are 8x8, but cat/big.png is 12x16 (2 images are not "
+        "8x8); resize them to one size"
+    )

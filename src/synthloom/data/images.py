@@ -14,6 +14,7 @@ import math
 import shutil
 import tempfile
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -282,9 +283,7 @@ def _read_class_folders(root: Path) -> ImageData:
             DataWarning,
             stacklevel=3,
         )
-    sizes = {(p.shape[1], p.shape[0]) for p in pictures}  # (width, height), as PIL gives sizes
-    if len(sizes) > 1:
-        raise DataError(f"{root}: images have different sizes {sorted(sizes)[:4]}; resize them to one size")
+    _check_one_size(root, [file for file, _ in files], pictures)
     if any(p.dtype == np.uint16 for p in pictures):  # 8-bit images join 16-bit ones on their scale
         pictures = [p.astype(np.uint16) * 257 if p.dtype == np.uint8 else p for p in pictures]
     pixels = np.stack(pictures)  # (N, H, W, 3)
@@ -295,6 +294,22 @@ def _read_class_folders(root: Path) -> ImageData:
         return ImageData(images, None, files=names)
     labels = np.array([label for _, label in files], dtype=np.int64)
     return ImageData(images, labels, [c.name for c in classes], names)
+
+
+def _check_one_size(root: Path, files: list[Path], pictures: list[np.ndarray]) -> None:
+    """Refuse pictures of different sizes, naming a file of an odd size: among thousands of images the
+    sizes alone do not say which file to resize."""
+    sizes = [f"{p.shape[1]}x{p.shape[0]}" for p in pictures]  # width x height, as PIL and viewers give sizes
+    counts = Counter(sizes)
+    if len(counts) == 1:
+        return
+    usual = counts.most_common(1)[0][0]
+    odd = [(file, size) for file, size in zip(files, sizes, strict=True) if size != usual]
+    more = f" ({len(odd)} images are not {usual})" if len(odd) > 1 else ""
+    raise DataError(
+        f"{root}: images have different sizes: {counts[usual]} are {usual}, but "
+        f"{odd[0][0].relative_to(root).as_posix()} is {odd[0][1]}{more}; resize them to one size"
+    )
 
 
 def _image_files(folder: Path, skipped: list[Path]) -> list[Path]:
