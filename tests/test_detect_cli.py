@@ -134,6 +134,34 @@ def test_the_normal_classes_option_is_named_as_the_readme_spells_it(tmp_path) ->
     assert "--normal-classes" in _invoke("fit", "--help").output  # listed first: whole at 80 columns
 
 
+def test_numbered_normal_classes_that_no_image_has_are_refused(tmp_path) -> None:
+    """Numbered classes were taken as given: --normal-classes 1,99 fitted on class 1 in silence."""
+    labels = np.arange(40) % 2
+    np.savez(tmp_path / "parts.npz", images=np.zeros((40, 8, 8), np.uint8), labels=labels)
+    model = tmp_path / "d.synthloom"
+    fit = _invoke("fit", tmp_path / "parts.npz", "--normal-classes", "1,99", "--epochs", "1", "-o", model)
+    _assert_user_error(fit, "--normal-classes: no class 99; the images have 0, 1")
+    assert not model.exists()
+
+
+def test_too_few_normal_samples_are_refused_naming_the_data_and_what_to_do(tmp_path) -> None:
+    """The detector's own refusal ("GANomaly needs at least 20 normal samples, got 9") named neither the
+    data nor the option that left so few, nor a remedy."""
+    labels = np.array(["good"] * 10 + ["worn"] * 30)
+    np.savez(tmp_path / "parts.npz", images=np.zeros((40, 8, 8), np.uint8), labels=labels)
+    model = tmp_path / "d.synthloom"
+    fit = _invoke("fit", tmp_path / "parts.npz", "--normal-classes", "good", "--epochs", "1", "-o", model)
+    _assert_user_error(
+        fit,
+        "parts.npz: 9 normal images to train on (by --normal-classes good), and the detector needs 20; "
+        "give more normal images or a lower --holdout",
+    )
+    pd.DataFrame({"a": np.arange(5.0)}).to_csv(tmp_path / "few.csv", index=False)
+    table = _invoke("fit", tmp_path / "few.csv", "--epochs", "1", "-o", model)
+    _assert_user_error(table, "few.csv: 5 rows to train on, and the detector needs 20; give more rows")
+    assert not model.exists()
+
+
 def test_a_bad_report_path_leaves_no_scores_behind(tiny, tmp_path) -> None:
     model, scores = tiny / "d.synthloom", tmp_path / "s.csv"
     (tmp_path / "afile").write_text("x")

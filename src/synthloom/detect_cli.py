@@ -141,7 +141,8 @@ def _read_table_samples(source: str, labels: str | None, encoding: str) -> Sampl
 
 
 def _normal_classes(text: str, data: Any) -> list[Any]:
-    """The classes ``--normal-classes`` names, as ``data`` labels its images: folder names, or numbers.
+    """The classes ``--normal-classes`` names, as ``data`` labels its images: folder names, or numbers;
+    a class ``data`` has no image of is refused.
 
     A text that is a class name as a whole is that class, so a folder named with a comma can be given.
     """
@@ -159,11 +160,20 @@ def _normal_classes(text: str, data: Any) -> list[Any]:
             )
         return parts
     try:
-        return [int(part) for part in parts]
+        numbers = [int(part) for part in parts]
     except ValueError:
         raise ConfigError(
             f"--normal-classes must be whole numbers separated by commas, not {text!r}"
         ) from None
+    # a class no image has would be taken in silence: a typo (1,99) fits on fewer classes than meant
+    known = np.unique(data.labels).tolist()
+    unknown = sorted(set(numbers) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"--normal-classes: no class {', '.join(map(str, unknown[:5]))}; the images have "
+            f"{', '.join(map(str, known[:10]))}"
+        )
+    return numbers
 
 
 def _read_image_samples(
@@ -205,7 +215,7 @@ def _read_image_samples(
         raise DataError(
             f"{source}: the images have no classes, so --normal-classes cannot select normal ones"
         )
-    classes = _normal_classes(normal, found)
+    classes = _normal_classes(normal, data)  # every class of the source, wherever the split put its images
     anomalous = ~np.isin(found.named_labels(), classes)
     labelled_by = f"by --normal-classes {normal}"
     return Samples(
@@ -273,6 +283,7 @@ def fit_command(
     samples = _read_samples(data, table, labels, normal_classes, holdout, "train", encoding)
     samples.require(data, 0, "the detector learns what normal looks like from them")
     normal = samples.data if samples.labels is None else samples.data[samples.labels == 0]
+    _check_normal_count(len(normal), samples, data, holdout)
     params: dict[str, Any] = {"random_state": seed, "device": device, "members": members, "verbose": True}
     params.update(given_settings(epochs=epochs, max_minutes=max_minutes))
     console.print(f"fitting ganomaly on {len(normal):,} normal samples")
@@ -282,6 +293,23 @@ def fit_command(
         detector.training_split_ = {**samples.split, "normal": classes}
     detector.save(output)
     console.print(f"saved detector to {output} (last epoch: {last_epoch(detector.loss_history_)})")
+
+
+def _check_normal_count(count: int, samples: Samples, source: str, holdout: float | None) -> None:
+    """Refuse fewer normal samples than the detector needs, naming the data, the option that selected
+    them and what to do; the detector's own refusal names neither the data nor a remedy."""
+    from synthloom.models.ganomaly import MIN_SAMPLES
+
+    if count >= MIN_SAMPLES:
+        return
+    unit = "rows" if isinstance(samples.data, pd.DataFrame) else "images"
+    normal = "" if samples.labels is None else " normal"
+    selected = "" if samples.labels is None else f" ({samples.labelled_by})"
+    lower = " or a lower --holdout" if holdout else ""
+    raise DataError(
+        f"{source}: {count}{normal} {unit} to train on{selected}, and the detector needs {MIN_SAMPLES}; "
+        f"give more{normal} {unit}{lower}"
+    )
 
 
 @detect_app.command("score")
