@@ -162,6 +162,36 @@ def test_too_few_normal_samples_are_refused_naming_the_data_and_what_to_do(tmp_p
     assert not model.exists()
 
 
+def test_data_the_detector_cannot_take_is_refused_naming_the_data(tiny, tmp_path) -> None:
+    """Non-square images, images shaped unlike the training ones and a table without a fitted column were
+    refused without naming the file or folder (the detector is handed arrays)."""
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "gray.npz", images=rng.integers(0, 256, (30, 8, 8), dtype=np.uint8))
+    np.savez(tmp_path / "rgb.npz", images=rng.integers(0, 256, (30, 3, 8, 8), dtype=np.uint8))
+    np.savez(tmp_path / "wide.npz", images=rng.integers(0, 256, (30, 8, 12), dtype=np.uint8))
+    model, scores = tmp_path / "d.synthloom", tmp_path / "s.csv"
+    fit = _invoke("fit", tmp_path / "wide.npz", "--holdout", "0", "--epochs", "1", "-o", model)
+    _assert_user_error(fit, "wide.npz: images are 12x8 (width x height); the image models need square images")
+    fit = _invoke(
+        "fit", tmp_path / "gray.npz", "--holdout", "0", "--epochs", "1", "--device", "cpu", "-o", model
+    )
+    assert fit.exit_code == 0, fit.output
+    rgb = _invoke("score", model, tmp_path / "rgb.npz", "-o", scores)
+    _assert_user_error(
+        rgb,
+        "rgb.npz: images must be 1 x 8 x 8 like the training images, not 3 x 8 x 8; score images like the "
+        "ones it was fitted on",
+    )
+    wide = _invoke("score", model, tmp_path / "wide.npz", "-o", scores)
+    _assert_user_error(wide, "wide.npz: images are 12x8 (width x height)")
+    pd.DataFrame({"a": [0.1, 0.2]}).to_csv(tmp_path / "no_b.csv", index=False)
+    table = _invoke("score", tiny / "d.synthloom", tmp_path / "no_b.csv", "-o", scores)
+    _assert_user_error(
+        table, "no_b.csv: the data lacks the column(s) b the detector was fitted on; score data"
+    )
+    assert not scores.exists()
+
+
 def test_a_bad_report_path_leaves_no_scores_behind(tiny, tmp_path) -> None:
     model, scores = tiny / "d.synthloom", tmp_path / "s.csv"
     (tmp_path / "afile").write_text("x")

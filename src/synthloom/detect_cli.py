@@ -184,8 +184,10 @@ def _read_image_samples(
     None: see ``_scored_holdout``), listed by file (or position in the source)."""
     from synthloom.data.images import holdout_indices
     from synthloom.models.ganomaly import MIN_SAMPLES
+    from synthloom.models.image_base import check_image_shape
 
     data = read_image_source(source)
+    check_image_shape(data.images.shape, source)  # the detector's own refusal would not name the source
     fitted_normal = None
     if part == "test":
         holdout, fitted_normal = _scored_holdout(detector, source, holdout, data)
@@ -349,7 +351,10 @@ def score_command(
     kind_is_table = detector.data_kind_ == "table"
     samples = _read_samples(data, kind_is_table, labels, normal_classes, holdout, "test", encoding, detector)
     with console.status(f"scoring {len(samples.data):,} samples"):
-        scores = detector.score(samples.data)
+        try:
+            scores = detector.score(samples.data)
+        except DataError as exc:  # the detector is handed arrays: it cannot name the data it refuses
+            raise DataError(f"{data}: {exc}") from None
     both = samples.labels is not None and len(np.unique(samples.labels)) == 2
     metrics = anomaly_scores(samples.labels, scores, threshold) if both else {}
     table = pd.DataFrame({"score": scores, "flagged": scores > threshold})

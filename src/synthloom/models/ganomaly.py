@@ -496,7 +496,8 @@ class GANomaly(HyperParameters):
         missing = [c for c in columns if c not in data.columns and kinds[c] != ColumnKind.IDENTIFIER]
         if missing:
             raise DataError(
-                f"the data lacks the column(s) {', '.join(missing[:5])} the detector was fitted on"
+                f"the data lacks the column(s) {', '.join(missing[:5])} the detector was fitted on; score "
+                "data with those columns"
             )
         # extra columns (a label) are ignored: the detector looks only at what it learnt
         features = {}
@@ -718,7 +719,7 @@ class GANomaly(HyperParameters):
         if x.shape[1:] != (self.channels_, self.side_, self.side_):
             raise DataError(
                 f"images must be {self.channels_} x {self.side_} x {self.side_} like the training images, "
-                f"not {' x '.join(map(str, x.shape[1:]))}"
+                f"not {' x '.join(map(str, x.shape[1:]))}; score images like the ones it was fitted on"
             )
         return self._image_tensor(x)
 
