@@ -51,6 +51,18 @@ def test_fit_then_sample_a_labelled_folder(tmp_path) -> None:
     assert Image.open(grid).size[0] > 8 * 3  # a grid, enlarged
 
 
+def test_a_grid_inside_the_data_set_folder_is_refused_before_anything_is_written(tmp_path) -> None:
+    """A grid written into the -o folder became one more image of it: read back, a bigger picture among
+    the samples (or one beside the class folders)."""
+    model = _fit_tiny(tmp_path, _npz(tmp_path))
+    out = tmp_path / "out"
+    args = ["sample", str(model), "-n", "4", "-o", str(out), "--grid", str(out / "grid.png")]
+    result = runner.invoke(image_app, args)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "inside the data set folder" in result.output and "write the grid outside it" in result.output
+    assert not out.exists()
+
+
 def test_class_folders_keep_their_names_from_fit_to_sample_and_evaluate(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
     rng = np.random.default_rng(0)

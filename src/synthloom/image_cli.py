@@ -163,6 +163,12 @@ def sample_command(
     _check_image_output(output, "-o", folder=True)
     if grid is not None:
         _check_image_output(grid, "--grid", folder=False)
+        if output.suffix.lower() not in (".png", ".npz") and grid.resolve().is_relative_to(output.resolve()):
+            # read back, the grid would be one more image: of another size, or beside the class folders
+            raise ConfigError(
+                f"--grid {grid}: inside the data set folder {output}, where it would be read as an image; "
+                "write the grid outside it"
+            )
     generator = load_image_model(model_file)
     _check_memory(generator, n)
     wanted = None if label is None else _model_label(generator, label)
