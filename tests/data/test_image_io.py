@@ -326,3 +326,13 @@ def test_images_of_different_sizes_are_refused_naming_a_file_of_the_odd_size(tmp
         f"{tmp_path}: images have different sizes: 3 are 8x8, but cat/big.png is 12x16 (2 images are not "
         "8x8); resize them to one size"
     )
+
+
+def test_an_unreadable_exif_block_leaves_the_image_as_stored_with_one_warning(tmp_path) -> None:
+    stored = np.arange(16, dtype=np.uint8).reshape(4, 4)
+    Image.fromarray(stored).save(tmp_path / "a.png", exif=b"garbage")  # no TIFF header: Pillow can't parse
+    Image.fromarray(stored).save(tmp_path / "b.png", exif=b"garbage")
+    with pytest.warns(DataWarning, match="2 images have an unreadable EXIF block") as caught:
+        back = read_images(tmp_path)
+    assert len(caught) == 1
+    np.testing.assert_allclose(back.images, np.stack([stored, stored]) / 255, atol=1e-6)

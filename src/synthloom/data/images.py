@@ -228,7 +228,7 @@ def _read_npz(path: Path) -> ImageData:
 
 
 def _read_class_folders(root: Path) -> ImageData:
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
     # hidden folders (.ipynb_checkpoints, .thumbnails) are tools' copies, not classes
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -264,18 +264,23 @@ def _read_class_folders(root: Path) -> ImageData:
         raise DataError(
             f"{root}: no images found; put them in one sub-folder per class (e.g. {root}/cat/1.png)"
         )
-    pictures, transparent = [], 0
+    pictures, transparent, unturned = [], 0, 0
     for file, _ in files:
         try:
             with Image.open(file) as picture:
-                # a camera stores a photo as shot and an EXIF tag says how to turn it upright; viewers
-                # (and the user) see it turned, so it is learned turned, not lying on its side
-                ImageOps.exif_transpose(picture, in_place=True)
+                unturned += not _turn_upright(picture)
                 pixels, composited = _pixels(picture, file)
         except (OSError, UnidentifiedImageError):
             raise DataError(f"{file}: not a readable image") from None
         pictures.append(pixels)
         transparent += composited
+    if unturned:
+        warnings.warn(
+            f"{root}: {unturned} images have an unreadable EXIF block, so whether they are to be shown "
+            "turned is not known; they were read as stored",
+            DataWarning,
+            stacklevel=3,
+        )
     if transparent:
         warnings.warn(
             f"{root}: {transparent} images have transparent pixels; they were put on a white background "
@@ -294,6 +299,24 @@ def _read_class_folders(root: Path) -> ImageData:
         return ImageData(images, None, files=names)
     labels = np.array([label for _, label in files], dtype=np.int64)
     return ImageData(images, labels, [c.name for c in classes], names)
+
+
+def _turn_upright(picture: Any) -> bool:
+    """Turn ``picture`` (in place) as its EXIF orientation says; False when its EXIF cannot be read.
+
+    A camera stores a photo as shot and an EXIF tag says how to turn it upright; viewers (and the user)
+    see it turned, so it is learned turned, not lying on its side. A broken EXIF block leaves the picture
+    as stored: its pixels are readable, and Pillow's notice about the block names no file.
+    """
+    from PIL import ImageOps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # Pillow's "Corrupt EXIF data", once per image
+        try:
+            ImageOps.exif_transpose(picture, in_place=True)
+        except SyntaxError:  # what Pillow raises for an EXIF block without a TIFF header
+            return False
+    return True
 
 
 def _check_one_size(root: Path, files: list[Path], pictures: list[np.ndarray]) -> None:
