@@ -336,3 +336,13 @@ def test_an_unreadable_exif_block_leaves_the_image_as_stored_with_one_warning(tm
         back = read_images(tmp_path)
     assert len(caught) == 1
     np.testing.assert_allclose(back.images, np.stack([stored, stored]) / 255, atol=1e-6)
+
+
+def test_folders_inside_class_folders_are_named_as_not_read(tmp_path) -> None:
+    """Images in pets/cat/indoor/ were left out without a word, while every other file left out is named."""
+    for folder in ("cat", "cat/indoor", "dog"):
+        (tmp_path / folder).mkdir()
+        Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / folder / "1.png")
+    with pytest.warns(DataWarning, match=r"1 folders inside class folders were not read \(cat/indoor\)"):
+        back = read_images(tmp_path)
+    assert back.class_names == ["cat", "dog"] and len(back.images) == 2

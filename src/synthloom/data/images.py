@@ -239,6 +239,18 @@ def _read_class_folders(root: Path) -> ImageData:
         empty = ", ".join(folder.name for folder in folders if not found[folder])
         warnings.warn(f"{root}: class folders without images are left out: {empty}", stacklevel=3)
     files = [(f, label) for label, c in enumerate(classes) for f in found[c]]
+    # a class is one folder of images: images further down (cat/indoor/1.png) are not read, which is said
+    nested = [
+        sub for c in classes for sub in sorted(c.iterdir()) if sub.is_dir() and not sub.name.startswith(".")
+    ]
+    if nested:
+        names = ", ".join(sub.relative_to(root).as_posix() for sub in nested[:3])
+        warnings.warn(
+            f"{root}: {len(nested)} folders inside class folders were not read ({names}); a class is one "
+            "folder of images: move their images up into the class folder, or make them classes",
+            DataWarning,
+            stacklevel=3,
+        )
     # labelled or not is told by the class folders that hold images: empty ones (or ones holding no
     # image) beside images at the top do not turn them into "no images found"
     beside: list[Path] = []  # the top's other files: its own when the images are there, else not read
