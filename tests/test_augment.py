@@ -322,3 +322,39 @@ def test_feature_datetimes_are_seconds_as_the_docstring_says() -> None:
     features = _Features(target_metadata(frame, "label"), "label").fit(frame)
     assert np.diff(features._numbers(frame["when"]))[0] == 86_400  # a day apart
     assert "seconds since the epoch" in _Features.__doc__ and "nanoseconds" not in _Features.__doc__
+
+
+def test_evaluation_refuses_a_class_its_hold_out_leaves_too_small_before_any_fit() -> None:
+    """A class of 12 rows passed the check on the whole table; seed 0's split then kept 8 of them to learn
+    from and stopped, after fitting, with "class 'rare' of 'y' has 8 real row(s)" where the data holds 12."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=212), "y": ["common"] * 200 + ["rare"] * 12})
+    fits: list[int] = []
+
+    class Counting:
+        def get_params(self, deep: bool = True) -> dict:
+            return {}
+
+        def fit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            fits.append(1)
+            raise RuntimeError("the generator was fitted")
+
+    with pytest.raises(DataError, match=r"'rare' of 'y' has 12 real rows; .* leaving 8 to learn from"):
+        evaluate_augmentation(frame, "y", Counting(), per_class=False, seeds=2)
+    assert not fits
+    # 15 rows keep 10 to learn from at every seed
+    more = pd.DataFrame({"x": rng.normal(size=215), "y": ["common"] * 200 + ["rare"] * 15})
+    with pytest.raises(RuntimeError, match="fitted"):
+        evaluate_augmentation(more, "y", Counting(), per_class=False, seeds=2, methods=["synthloom"])
+
+
+def test_whole_number_classes_held_as_floats_are_named_as_the_file_writes_them() -> None:
+    """Class codes 0/1 beside blanks are read as 0.0/1.0: ``{"1": 7}`` (``--rows-per-class 1=7``) was refused
+    as "class '1' is not in 'y'; its classes are: ['0.0', '1.0']"."""
+    counts = pd.Series({0.0: 90, 1.0: 30})
+    assert plan_rows(counts, rows_per_class={"1": 7}) == {1.0: 7}
+    assert plan_rows(counts, rows_per_class={"1.0": 7, 0: 2}) == {1.0: 7, 0.0: 2}
+    with pytest.raises(ConfigError, match=re.escape("its classes are: ['0', '1']")):
+        plan_rows(counts, rows_per_class={"2": 7})
+    with pytest.raises(DataError, match="class 1 of 'y' has 3 real row"):
+        plan_rows(pd.Series({0.0: 90, 1.0: 3}), rows_per_class={"1": 7}, target="y")

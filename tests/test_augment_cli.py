@@ -249,3 +249,28 @@ def test_augment_writes_the_delimiter_the_metadata_declares_as_sample_does(tmp_p
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert all(line.count(";") == 1 for line in augmented.read_text().splitlines())
+
+
+def test_evaluating_a_class_the_hold_out_leaves_too_small_is_refused_before_writing(tmp_path) -> None:
+    """A class of 12 rows keeps 8 to learn from once the evaluation holds back 30%: the table was written,
+    then the command failed naming 8 real rows."""
+    real = tmp_path / "real.csv"
+    real.write_text("v,y\n" + "".join(f"{i * 0.5},{'b' if i < 12 else 'a'}\n" for i in range(120)))
+    out = tmp_path / "a.csv"
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "--evaluate", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and not out.exists()
+    assert "class 'b' of 'y' has 12 real rows" in " ".join(result.output.split())
+
+
+def test_whole_number_classes_beside_blanks_are_named_as_the_file_writes_them(tmp_path) -> None:
+    """A class column of 0/1 with blanks: ``--rows-per-class 1=20`` was refused, the classes listed as 0.0
+    and 1.0, and the fit announced as "1.0 (25 rows)"."""
+    real, out = tmp_path / "real.csv", tmp_path / "a.csv"
+    labels = ["1"] * 25 + [""] * 10 + ["0"] * 265
+    real.write_text("v,y\n" + "".join(f"{i * 0.5},{label}\n" for i, label in enumerate(labels)))
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "--rows-per-class", "1=20", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "per class: 1 (25 rows)" in result.output and "synthetic rows per class: 1: 20" in result.output
+    assert out.read_text().splitlines()[-1].endswith(",1")

@@ -124,7 +124,9 @@ def augment_command(
     from synthloom.augmentation import (
         augment,
         check_evaluable,
+        check_splits,
         class_counts,
+        class_text,
         evaluate_augmentation,
         fits_per_class,
         plan_rows,
@@ -150,8 +152,11 @@ def augment_command(
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     counts = class_counts(frame, target)
     plan = plan_rows(counts, ratio, per_class_rows, target)  # refused before any work
-    if evaluate:  # before the table is written: the command would end in this error
+    if evaluate:  # before the table is written: the command would end in these errors
         check_evaluable(plan, target)
+        check_splits(
+            frame, target, ratio=ratio, rows_per_class=per_class_rows, seeds=seeds, random_state=seed
+        )
     strategy: dict[str, Any] = {
         "ratio": ratio,
         "rows_per_class": per_class_rows,
@@ -162,7 +167,7 @@ def augment_command(
     if output is not None:
         if plan:  # no class needing rows: nothing is fitted
             if fits_per_class(model, per_class):  # one model per class to grow, on that class's rows
-                grown = ", ".join(f"{label} ({counts[label]:,} rows)" for label in plan)
+                grown = ", ".join(f"{class_text(label)} ({counts[label]:,} rows)" for label in plan)
                 console.print(f"fitting {model} per class: {grown}, {frame.shape[1]} columns")
             else:
                 console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
@@ -186,7 +191,8 @@ def augment_command(
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")
         if len(added):
-            console.print("synthetic rows per class: " + ", ".join(f"{k}: {v:,}" for k, v in added.items()))
+            grown = ", ".join(f"{class_text(label)}: {n:,}" for label, n in added.items())
+            console.print(f"synthetic rows per class: {grown}")
     if evaluate:
         result = evaluate_augmentation(
             frame,

@@ -44,6 +44,7 @@ from synthloom.data.metadata import (
     Metadata,
     as_labels,
     as_metadata,
+    shown_level,
 )
 from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
@@ -126,6 +127,20 @@ def plan_rows(
         >>> plan_rows(pd.Series({"No": 9667, "Yes": 333}), ratio=0.5)
         {'Yes': 4500}
     """
+    plan = _planned(counts, ratio, rows_per_class, target)
+    for label in plan:
+        if counts[label] < MIN_CLASS_ROWS:
+            raise DataError(
+                f"class {shown_level(label)} of {target!r} has {counts[label]} real row(s); a generator "
+                f"needs at least {MIN_CLASS_ROWS} to learn it: collect more rows or leave the class out"
+            )
+    return plan
+
+
+def _planned(
+    counts: pd.Series, ratio: float | None, rows_per_class: Mapping[Hashable, int] | None, target: str
+) -> dict[Hashable, int]:
+    """``plan_rows`` without its check of each class's real rows."""
     if ratio is not None and rows_per_class is not None:
         raise ConfigError("give either a ratio or rows per class, not both")
     if rows_per_class is None:
@@ -133,32 +148,33 @@ def plan_rows(
         if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 < ratio <= 1:
             raise ConfigError(f"ratio must be a number in (0, 1] (share of the largest class), not {ratio!r}")
         goal = math.ceil(ratio * int(counts.max()))
-        plan = {label: goal - int(n) for label, n in counts.items() if n < goal}
-    else:
-        plan = _resolve_classes(counts, rows_per_class, target)
-    for label in plan:
-        if counts[label] < MIN_CLASS_ROWS:
-            raise DataError(
-                f"class {label!r} of {target!r} has {counts[label]} real row(s); a generator needs at least "
-                f"{MIN_CLASS_ROWS} to learn it: collect more rows or leave the class out"
-            )
-    return plan
+        return {label: goal - int(n) for label, n in counts.items() if n < goal}
+    return _resolve_classes(counts, rows_per_class, target)
 
 
 def _resolve_classes(counts: pd.Series, rows_per_class: Mapping[Hashable, int], target: str) -> dict:
     if not isinstance(rows_per_class, Mapping) or not rows_per_class:
         raise ConfigError("rows per class must be a non-empty mapping of class -> rows to add")
+    # a class of whole numbers held as floats (codes 0/1 beside blanks) is named as the file writes it, 1
     by_text = {str(label): label for label in counts.index}
+    by_text.update({class_text(label): label for label in counts.index})
     plan: dict[Hashable, int] = {}
     for key, n in rows_per_class.items():
         label = key if key in counts.index else by_text.get(str(key))
         if label is None:
-            raise ConfigError(f"class {key!r} is not in {target!r}; its classes are: {list(by_text)}")
+            classes = [class_text(label) for label in counts.index]
+            raise ConfigError(f"class {key!r} is not in {target!r}; its classes are: {classes}")
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
             raise ConfigError(f"rows to add for class {key!r} must be a whole number >= 0, not {n!r}")
         if n > 0:
             plan[label] = int(n)
     return plan
+
+
+def class_text(label: Hashable) -> str:
+    """A class as the data file writes it, unquoted: ``1`` for a whole number held as a float (``1.0``:
+    codes beside blanks), which ``rows_per_class`` also takes as its name."""
+    return label if isinstance(label, str) else shown_level(label)
 
 
 def target_metadata(
@@ -207,6 +223,42 @@ def check_evaluable(plan: Mapping[Hashable, int], target: str) -> None:
     """Refuse to evaluate a strategy that adds no rows: there is no gain to measure."""
     if not plan:
         raise ConfigError(f"the strategy adds no rows to any class of {target!r}: nothing to evaluate")
+
+
+def check_splits(
+    data: pd.DataFrame,
+    target: str,
+    *,
+    ratio: float | None = None,
+    rows_per_class: Mapping[Hashable, int] | None = None,
+    seeds: int = 5,
+    test_share: float = 0.3,
+    random_state: int = 0,
+) -> None:
+    """Refuse, before any fit, an evaluation that one of its seeds' splits would stop (the arguments are
+    ``evaluate_augmentation``'s): a class too small to split, or a class to grow left with fewer than
+    ``MIN_CLASS_ROWS`` training rows once ``test_share`` of its rows is held back.
+
+    Only the target is split, as ``evaluate_augmentation`` splits the rows: a class of 12 rows passed
+    ``plan_rows`` on the whole table, then seed 0 kept 8 to train on and stopped the evaluation (after
+    ``augment --evaluate -o`` had written its table) naming 8 real rows where the file holds 12.
+
+    Raises:
+        DataError: the split or a class to grow that it leaves too small, named with its real rows.
+    """
+    labels = data.loc[data[target].notna(), [target]].reset_index(drop=True)
+    totals = labels[target].value_counts()
+    for seed in range(random_state, random_state + seeds):
+        train, _ = _stratified_split(labels, target, seed, test_share)
+        counts = train[target].value_counts()
+        for label in _planned(counts, ratio, rows_per_class, target):
+            if counts[label] < MIN_CLASS_ROWS:
+                raise DataError(
+                    f"class {shown_level(label)} of {target!r} has {totals[label]} real rows; the evaluation "
+                    f"holds back {test_share:.0%} of them for testing, leaving {counts[label]} to learn from "
+                    f"(seed {seed}), and a generator needs at least {MIN_CLASS_ROWS}: collect more rows, "
+                    "leave the class out, or augment without evaluating"
+                )
 
 
 def fits_per_class(model: Any, per_class: bool | None) -> bool:
@@ -650,6 +702,15 @@ def evaluate_augmentation(
         raise ConfigError(f"seeds must be a whole number >= 1, not {seeds!r}")
     if not 0 < test_share < 1:
         raise ConfigError(f"test_share must lie strictly between 0 and 1, not {test_share!r}")
+    check_splits(
+        data,
+        target,
+        ratio=ratio,
+        rows_per_class=rows_per_class,
+        seeds=seeds,
+        test_share=test_share,
+        random_state=random_state,
+    )  # every seed's split, before the first seed's fit
     meta = target_metadata(data, target, metadata)
     rows = data[data[target].notna()].reset_index(drop=True)
     classes = list(counts.index)
@@ -722,11 +783,7 @@ def _split(
     seed: int,
     test_share: float,
 ) -> _Split:
-    try:
-        train, test = train_test_split(rows, test_size=test_share, stratify=rows[target], random_state=seed)
-    except ValueError as exc:
-        raise DataError(f"cannot split {target!r} into stratified train and test rows: {exc}") from None
-    train, test = train.reset_index(drop=True), test.reset_index(drop=True)
+    train, test = _stratified_split(rows, target, seed, test_share)
     codes = {label: code for code, label in enumerate(classes)}
     plan = plan_rows(class_counts(train, target), ratio, rows_per_class, target)
     features = _Features(meta, target).fit(train)
@@ -741,6 +798,17 @@ def _split(
         features=features,
         codes=codes,
     )
+
+
+def _stratified_split(
+    rows: pd.DataFrame, target: str, seed: int, test_share: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One seed's (training, test) rows, stratified on ``target``: the same for any columns of ``rows``."""
+    try:
+        train, test = train_test_split(rows, test_size=test_share, stratify=rows[target], random_state=seed)
+    except ValueError as exc:
+        raise DataError(f"cannot split {target!r} into stratified train and test rows: {exc}") from None
+    return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
 def _score(method: str, split: _Split, generate: Any, classifier: BaseEstimator | None) -> dict[str, float]:
