@@ -147,6 +147,31 @@ def test_conditions_and_rules_together(accounts):
         model.sample(5, conditions={"agee": 30})  # the columns a rule merges are named too
 
 
+def test_conditions_no_row_keeping_the_rules_can_meet_are_refused_before_any_draw(accounts):
+    """``age=18`` under ``21 <= age <= 79`` (every age clipped into it), or a balance asked above the limit
+    asked under ``balance <= limit``, drew 20,000 rows and was refused as a value "the real rows may not
+    repeat": the rule was not named."""
+    rules = [Range("age", 21, 79), Inequality("balance", "limit"), Range("start", low="2020-06-01")]
+    model = fit_quietly("copula", accounts, rules)
+
+    def no_draw(*args: object) -> None:
+        raise RuntimeError("rows were drawn")
+
+    model._sample_rows = no_draw  # type: ignore[method-assign]
+    with pytest.raises(ConditionError, match=r"condition age=18 lies outside rule '21 <= age <= 79'"):
+        model.sample(5, conditions={"age": 18})
+    with pytest.raises(ConditionError, match=r"age=10..20 lies outside rule"):
+        model.sample(5, conditions={"age": (10, 20)})
+    with pytest.raises(ConditionError, match=r"start=2020-02-03 lies outside rule 'start >= 2020-06-01'"):
+        model.sample(5, conditions={"start": "2020-02-03"})
+    together = r"balance=800..900 and limit=100..200 break rule 'balance <= limit' together"
+    with pytest.raises(ConditionError, match=together):
+        model.sample(5, conditions={"balance": (800, 900), "limit": (100, 200)})
+    del model._sample_rows
+    fake = model.sample(20, conditions={"age": (15, 30), "balance": (100, 300), "limit": (250, 600)})
+    assert fake["age"].between(21, 30).all() and (fake["balance"] <= fake["limit"]).all()
+
+
 def test_a_one_hot_column_takes_any_spelling_of_a_boolean(accounts):
     """ "true" passed the one-hot check and then no row met it (compared with the 0/1 levels as written):
     20,000 rows drawn, then "only 0 of 20 rows met the conditions"; so did "1" on a column of booleans."""

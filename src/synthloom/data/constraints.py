@@ -60,6 +60,7 @@ from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import (
     MissingCondition,
     RangeCondition,
+    TextRange,
     _as_range,
     levels_range,
     parse_conditions,
@@ -638,6 +639,15 @@ def _asked_text(check: Any) -> str:
     return "" if is_missing_value(check.value) else str(check.value)
 
 
+def _given_text(value: Any) -> str:
+    """A condition's value as it was given: the command line's text, else the value's own text."""
+    if isinstance(value, TextRange):
+        return value.text
+    if isinstance(value, tuple | list) and len(value) == 2:
+        return "..".join("" if end is None else str(end) for end in value)
+    return str(value)
+
+
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
     """Each value moved to the nearest of the sorted ``levels`` that is at least ``lowest`` (``lowest``
     itself where no level is); missing values stay missing."""
@@ -1147,7 +1157,9 @@ class ConstraintSet:
         }
         owners.update({column: group for group in self._groups() for column in group.group})
         if not isinstance(conditions, Mapping) or not owners:
-            return parse_conditions(transformer, conditions)
+            checks = parse_conditions(transformer, conditions)
+            self._check_with_rules(checks, conditions)
+            return checks
         for column in conditions:  # the table's columns: the generator's merge a group's into one
             if str(column) not in self.metadata_.columns:
                 raise ConditionError(
@@ -1161,7 +1173,33 @@ class ConstraintSet:
         for group in self._groups():
             if isinstance(group, FixedCombinations) and len(set(group.group) & owned.keys()) > 1:
                 group.check_together({c: owned[c] for c in group.group if c in owned})
-        return checks + list(owned.values())
+        checks += list(owned.values())
+        self._check_with_rules(checks, conditions)
+        return checks
+
+    def _check_with_rules(self, checks: list[Any], conditions: Mapping[str, Any]) -> None:
+        """Refuse, before any draw, conditions that no row keeping the rules can meet: a value outside a
+        range rule (clipped into it, ``age=18`` under ``21 <= age <= 80``), or both sides of an inequality
+        asked the wrong way round (``limit=500`` with ``balance=900`` under ``balance <= limit``). Drawn,
+        they ran to the rejection budget and were refused as values "the real rows may not repeat"."""
+        asked = {check.column: check for check in checks if isinstance(check, RangeCondition)}
+        given = {str(column): _given_text(value) for column, value in conditions.items()}
+        for rule in self.rules_:
+            if isinstance(rule, Range) and rule.column in asked:
+                check = asked[rule.column]
+                if check.high < rule.bounds_[0] or check.low > rule.bounds_[1]:
+                    raise ConditionError(
+                        f"condition {rule.column}={given[rule.column]} lies outside rule {rule.name!r}, "
+                        "which every sampled row keeps; ask for values inside it"
+                    )
+            elif isinstance(rule, Inequality) and {rule.low, rule.high} <= asked.keys():
+                low, high = asked[rule.low], asked[rule.high]
+                if low.low > high.high:  # every low value asked lies above every high one
+                    raise ConditionError(
+                        f"conditions {rule.low}={given[rule.low]} and {rule.high}={given[rule.high]} break "
+                        f"rule {rule.name!r} together, which every sampled row keeps; ask for {rule.low} at "
+                        f"most {rule.high}"
+                    )
 
     # -- persistence ------------------------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
