@@ -358,3 +358,24 @@ def test_whole_number_classes_held_as_floats_are_named_as_the_file_writes_them()
         plan_rows(counts, rows_per_class={"2": 7})
     with pytest.raises(DataError, match="class 1 of 'y' has 3 real row"):
         plan_rows(pd.Series({0.0: 90, 1.0: 3}), rows_per_class={"1": 7}, target="y")
+
+
+def test_unused_categories_of_a_categorical_target_are_no_classes(three_classes) -> None:
+    """A categorical target keeps categories no row holds (a filtered table, a Parquet dictionary): each was
+    counted as a class of 0 rows, and the default ratio was refused as "class 9 of 'label' has 0 real
+    row(s)"."""
+    frame = three_classes.assign(label=pd.Categorical(three_classes["label"], categories=[1, 2, 3, 9]))
+    assert class_counts(frame, "label").index.tolist() == class_counts(three_classes, "label").index.tolist()
+    both = augment(frame, "label", "copula", ratio=0.5, random_state=0)
+    assert 9 not in set(both["label"]) and len(both) > len(frame)
+    result = evaluate_augmentation(frame, "label", "copula", ratio=0.5, seeds=1, methods=["none", "random"])
+    assert result.rare_classes == [3]
+
+
+def test_column_names_that_are_not_text_are_refused_in_one_line(three_classes) -> None:
+    """Integer column names crashed with a KeyError from the metadata, after the classes were counted."""
+    frame = three_classes.set_axis(range(4), axis=1)
+    with pytest.raises(DataError, match=r"column names must be text, not \[0, 1, 2, 3\]"):
+        augment(frame, 3, "copula")
+    with pytest.raises(DataError, match="column names must be text"):
+        evaluate_augmentation(frame, 3, "copula")

@@ -44,6 +44,7 @@ from synthloom.data.metadata import (
     Metadata,
     as_labels,
     as_metadata,
+    check_text_names,
     shown_level,
 )
 from synthloom.data.number_text import holds_numbers
@@ -83,10 +84,12 @@ def class_counts(data: pd.DataFrame, target: str) -> pd.Series:
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"augment expects a pandas DataFrame, not {type(data).__name__}")
+    check_text_names(data.columns)  # as the generator's fit would, before the classes are counted
     if target not in data.columns:
         raise DataError(f"target column {target!r} is not in the data; columns are: {list(data.columns)}")
     labels = data[target].dropna()
     counts = labels.value_counts()
+    counts = counts[counts > 0]  # a categorical's unused categories (a filtered table's) are no classes
     numeric = holds_numbers(labels)
     if numeric and len(counts) > MAX_NUMERIC_LEVELS:
         raise DataError(
@@ -247,10 +250,10 @@ def check_splits(
         DataError: the split or a class to grow that it leaves too small, named with its real rows.
     """
     labels = data.loc[data[target].notna(), [target]].reset_index(drop=True)
-    totals = labels[target].value_counts()
+    totals = class_counts(labels, target)
     for seed in range(random_state, random_state + seeds):
         train, _ = _stratified_split(labels, target, seed, test_share)
-        counts = train[target].value_counts()
+        counts = class_counts(train, target)
         for label in _planned(counts, ratio, rows_per_class, target):
             if counts[label] < MIN_CLASS_ROWS:
                 raise DataError(

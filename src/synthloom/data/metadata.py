@@ -495,6 +495,16 @@ def check_column_names(columns: Iterable[object], source: str = "data") -> None:
         raise DataError(f"{source} has duplicate column name(s) {dupes}; rename them so each is unique")
 
 
+def check_text_names(columns: Iterable[object]) -> None:
+    """Refuse column names that are not text: metadata, model files and rules name columns by text."""
+    unnamed = [name for name in columns if not isinstance(name, str)]
+    if unnamed:
+        raise DataError(
+            f"column names must be text, not {unnamed[:5]}; rename them, e.g. "
+            "data.columns = data.columns.astype(str)"
+        )
+
+
 def has_plain_categories(dtype: object) -> bool:
     """Whether ``dtype`` is a pandas categorical whose categories are text, numbers or booleans (what a
     model file's JSON holds; dates and intervals are not)."""

@@ -37,6 +37,7 @@ from synthloom.data.metadata import (
     Metadata,
     as_metadata,
     check_column_names,
+    check_text_names,
     with_missing_marks,
     with_pandas_dtypes,
 )
@@ -302,12 +303,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         if not isinstance(data, pd.DataFrame):
             raise DataError(f"fit expects a pandas DataFrame, not {type(data).__name__}")
         check_column_names(data.columns)
-        unnamed = [name for name in data.columns if not isinstance(name, str)]
-        if unnamed:
-            raise DataError(
-                f"column names must be text, not {unnamed[:5]}; rename them, e.g. "
-                "data.columns = data.columns.astype(str)"
-            )
+        check_text_names(data.columns)
         if len(data) < self.min_rows:
             raise DataError(
                 f"{self.model_name} needs at least {self.min_rows} rows to learn from; "
