@@ -172,6 +172,20 @@ def test_conditions_no_row_keeping_the_rules_can_meet_are_refused_before_any_dra
     assert fake["age"].between(21, 30).all() and (fake["balance"] <= fake["limit"]).all()
 
 
+def test_range_rules_that_leave_a_column_no_value_are_refused_at_fit(accounts):
+    """``21 <= age <= 40`` beside ``50 <= age <= 60``: each clip undid the other, and every sampled row came
+    out at age 50, breaking the first rule, without a word; through an inequality, sampling ran to the
+    rejection budget."""
+    disjoint = [Range("age", 21, 40), Range("age", 50, 60)]
+    with pytest.raises(ConfigError, match=r"'50 <= age <= 60' leave column 'age' no value"):
+        fit_quietly("copula", accounts, disjoint)
+    apart = [Inequality("balance", "limit"), Range("balance", low=600), Range("limit", high=500)]
+    with pytest.raises(ConfigError, match=r"'balance <= limit' cannot hold beside 'balance >= 600', 'limit"):
+        fit_quietly("copula", accounts, apart)
+    model = fit_quietly("copula", accounts, [Range("age", 21, 60), Range("age", 50, 70)])  # they overlap
+    assert model.sample(50, random_state=0)["age"].between(50, 60).all()
+
+
 def test_a_one_hot_column_takes_any_spelling_of_a_boolean(accounts):
     """ "true" passed the one-hot check and then no row met it (compared with the 0/1 levels as written):
     20,000 rows drawn, then "only 0 of 20 rows met the conditions"; so did "1" on a column of booleans."""

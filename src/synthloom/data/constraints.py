@@ -1051,6 +1051,7 @@ class ConstraintSet:
                     f"columns are: {list(metadata.columns)}"
                 )
             rule.fit(data, metadata)
+        self._check_ranges_meet()
         _report_broken_rows(self.rules_, data)
         self._plan(data)
         dropped = {column for group in self._groups() for column in group.group[1:]}
@@ -1059,6 +1060,30 @@ class ConstraintSet:
             specs[rule.open_flag_] = ColumnSpec(ColumnKind.CATEGORICAL)
         self.table_metadata_ = Metadata(specs, csv_delimiter=metadata.csv_delimiter)
         return self
+
+    def _check_ranges_meet(self) -> None:
+        """Refuse range rules that leave a column no value together, alone (``21 <= age <= 40`` with
+        ``50 <= age <= 60``) or through an inequality (``balance >= 600``, ``limit <= 500`` and ``balance
+        <= limit``): each clip undid the other, and every sampled row broke a rule it was said to keep."""
+        ranges = [rule for rule in self.rules_ if isinstance(rule, Range)]
+        bounds: dict[str, tuple[float, float]] = {}
+        for rule in ranges:
+            low, high = bounds.get(rule.column, (-math.inf, math.inf))
+            bounds[rule.column] = (max(low, rule.bounds_[0]), min(high, rule.bounds_[1]))
+            if bounds[rule.column][0] > bounds[rule.column][1]:
+                names = ", ".join(repr(other.name) for other in ranges if other.column == rule.column)
+                raise ConfigError(f"rules {names} leave column {rule.column!r} no value; keep one of them")
+        for rule in self._inequalities():
+            low, high = (
+                bounds.get(rule.low, (-math.inf, math.inf)),
+                bounds.get(rule.high, (-math.inf, math.inf)),
+            )
+            if low[0] > high[1]:
+                names = [other.name for other in ranges if other.column in (rule.low, rule.high)]
+                raise ConfigError(
+                    f"rule {rule.name!r} cannot hold beside {', '.join(map(repr, names))}: every {rule.low} "
+                    f"they allow lies above every {rule.high}; fix the bounds"
+                )
 
     def _open_flagged(self) -> list[Inequality]:
         return [rule for rule in self._inequalities() if rule.transformed_ and rule.open_flag_]
