@@ -46,6 +46,28 @@ def test_model_settings_are_refused_naming_the_setting_and_its_range(name, bad, 
         get_model(name, epochs=1, **bad).fit(default_frame.head(50))
 
 
+@pytest.mark.parametrize("name", ["ctgan", "tvae", "ddpm"])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        # text reached training and failed there as "'>' not supported between 'str' and 'int'"
+        ({"max_minutes": "1"}, r"^max_minutes must be a number > 0 or None, not '1'$"),
+        ({"max_minutes": True}, r"^max_minutes must be a number > 0 or None, not True$"),
+        # any text is truthy: "no" turned early stopping on, without a word
+        ({"early_stopping": "no"}, r"^early_stopping must be True or False, not 'no'$"),
+        ({"verbose": "False"}, r"^verbose must be True or False, not 'False'$"),
+    ],
+)
+def test_common_settings_of_the_wrong_type_are_refused_naming_them(name, bad, message, default_frame):
+    with pytest.raises(ConfigError, match=message):
+        get_model(name, epochs=1, **bad).fit(default_frame.head(50))
+
+
+def test_on_off_settings_take_scikit_learns_zero_and_one(default_frame):
+    model = get_model("tvae", epochs=1, verbose=0, early_stopping=0, random_state=0, **SMALL)
+    assert len(model.fit(default_frame.head(50)).sample(3)) == 3
+
+
 @pytest.mark.parametrize("name", ["ctgan", "tvae"])
 def test_loss_history_is_kept_and_saved(name, default_frame, tmp_path):
     model = get_model(name, epochs=3, random_state=0, **SMALL).fit(default_frame)

@@ -17,11 +17,10 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as spectral
 
-from synthloom.errors import ConfigError
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack, diff_augment
 from synthloom.registry import register
-from synthloom.training.settings import check_number, check_whole
+from synthloom.training.settings import check_flag, check_number, check_whole
 
 COLLAPSED_D_LOSS = 0.01  # a discriminator loss this small means D separates real from fake outright
 
@@ -133,8 +132,7 @@ class DCGAN(ImageGenerator):
         check_number("dropout", self.dropout, 0, 1, high_open=True)
         if self.mode_seeking is not None:  # None: on for conditional models only
             check_number("mode_seeking", self.mode_seeking)
-        if not isinstance(self.augment, bool):
-            raise ConfigError(f"augment must be True or False, not {self.augment!r}")
+        check_flag("augment", self.augment)
 
     def _build(self) -> None:
         n_classes = len(self.classes_) if self.conditional else 1

@@ -41,6 +41,7 @@ from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
 from synthloom.training.settings import (
     autocast,
+    check_flag,
     check_precision,
     check_training_params,
     check_whole,
@@ -101,6 +102,7 @@ class NeuralGenerator(BaseGenerator):
 
     def _check_params(self) -> None:
         check_training_params(self, epochs_may_be_none=self.epochs_may_be_none)
+        check_flag("early_stopping", self.early_stopping)
         check_precision(self.precision)
 
     def _autocast(self) -> contextlib.AbstractContextManager:

@@ -67,16 +67,36 @@ def check_number(
         raise ConfigError(f"{name} must be a number {wanted}, not {value!r}")
 
 
+def check_flag(name: str, value: Any) -> None:
+    """Refuse an on/off setting that is not True or False (1 and 0 pass, as scikit-learn's ``verbose=0``).
+
+    Any object is truthy to Python, so ``early_stopping="no"`` would turn early stopping on without a word;
+    a numpy bool would fail later, when the settings are written to the model file as JSON.
+
+    Example:
+        >>> check_flag("verbose", "no")
+        Traceback (most recent call last):
+        synthloom.errors.ConfigError: verbose must be True or False, not 'no'
+    """
+    if not (isinstance(value, bool) or (isinstance(value, int) and value in (0, 1))):
+        raise ConfigError(f"{name} must be True or False, not {value!r}")
+
+
 def check_training_params(model: Any, epochs_may_be_none: bool = False) -> None:
-    """Refuse epochs / batch_size that are not whole numbers >= 1, and a max_minutes that is not > 0.
+    """Refuse epochs / batch_size that are not whole numbers >= 1, a max_minutes that is not a number > 0,
+    and a verbose that is not True or False.
 
     ``epochs_may_be_none``: the model chooses its own number of epochs when ``epochs`` is None.
     """
     if not (model.epochs is None and epochs_may_be_none):
         check_whole("epochs", model.epochs)
     check_whole("batch_size", model.batch_size)
-    if model.max_minutes is not None and not model.max_minutes > 0:
-        raise ConfigError(f"max_minutes must be > 0 or None, not {model.max_minutes!r}")
+    minutes = model.max_minutes
+    # text ("5") would fail inside training as a TypeError; True would be a limit of one minute
+    number = isinstance(minutes, int | float) and not isinstance(minutes, bool)
+    if minutes is not None and not (number and minutes > 0):
+        raise ConfigError(f"max_minutes must be a number > 0 or None, not {minutes!r}")
+    check_flag("verbose", model.verbose)
 
 
 @contextlib.contextmanager
