@@ -84,6 +84,18 @@ def table_model_class(name: str) -> type:
 def get_model(name: str, **params: Any) -> Any:
     """Build an unfitted generator by name.
 
+    Args:
+        name: a table generator, "copula" (Gaussian copula), "ctgan", "tvae", "ddpm" (diffusion) or "auto"
+            (the one the benchmarks favour, ddpm), fitted with ``fit(df)``; or an image generator, "dcgan",
+            "cdcgan", "vae" or "cvae", fitted with ``fit(images, labels)``. ``list_models()`` names them all.
+        **params: the model's hyper-parameters (its class's docstring lists them, e.g.
+            ``help(type(get_model("ctgan")))``); the others keep their defaults. Their values are checked by
+            ``fit``, which refuses one out of range in one line naming it.
+
+    Returns:
+        The unfitted model: ``fit`` it, then ``sample(n)`` and ``save(path)``; ``get_params``,
+        ``set_params`` and ``sklearn.base.clone`` work as for scikit-learn's estimators.
+
     Example:
         >>> model = get_model("copula", random_state=0)
 

@@ -151,6 +151,28 @@ def test_zero_rows_and_bad_counts(fitted):
     assert np.isfinite(model.sample(5)["bimodal"]).all()
 
 
+def test_a_draws_seed_is_checked_and_read_as_fits_seed(fitted):
+    """sample(random_state=...) passed its seed to numpy unchecked: text, a Generator or a negative seed
+    ended in a bare TypeError / ValueError from numpy's seeding, where fit refuses or reads them."""
+    from synthloom.errors import ConfigError
+
+    _, model = fitted
+    for bad in ("a", np.random.default_rng(0), 1.5, True):
+        with pytest.raises(ConfigError, match=r"^random_state must be an integer or None, not "):
+            model.sample(3, random_state=bad)
+    # a negative seed is the seed fit reads it as (modulo 2^32)
+    pd.testing.assert_frame_equal(model.sample(5, random_state=-1), model.sample(5, random_state=2**32 - 1))
+
+
+def test_get_models_help_names_every_generator_and_where_its_settings_are():
+    from synthloom import get_model as documented
+
+    text = documented.__doc__
+    for name in ["auto", *list_models()]:
+        assert f'"{name}"' in text, f"get_model's docstring does not name {name!r}"
+    assert "Args:" in text and "Returns:" in text and "help(type(get_model(" in text
+
+
 @pytest.mark.parametrize("name", sorted(TINY))
 def test_tables_with_nothing_to_learn_are_refused_up_front(name, mixed_frame):
     from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata

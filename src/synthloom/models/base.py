@@ -179,7 +179,9 @@ class SeededSampling:
 
     def _next_sample_seed(self, random_state: int | None) -> int:
         if random_state is not None:
-            return int(random_state)
+            # checked and read as fit reads its seed: text or a Generator is refused naming the setting,
+            # and a negative seed is taken as fit takes it (numpy's seeding refused it with a bare ValueError)
+            return resolve_seed(random_state)
         sequence = np.random.SeedSequence([self.seed_, self._samples_drawn])
         self._samples_drawn += 1
         return int(sequence.generate_state(1)[0])
