@@ -46,6 +46,19 @@ def assert_user_error(result, *fragments: str) -> None:
         assert fragment in text, text
 
 
+@pytest.mark.parametrize("seed", ["-1", str(2**32)])
+def test_a_seed_out_of_numpys_range_is_refused_naming_the_option(model_file, real_csv, tmp_path, seed):
+    """`--seed -1` ended `sample` and `evaluate` in numpy's traceback ("expected non-negative integer"),
+    `--seed 4294967296` ended `evaluate` in scikit-learn's, both with exit code 1."""
+    for args in (
+        ("sample", model_file, "-n", "5", "-o", tmp_path / "s.csv"),
+        ("evaluate", real_csv, real_csv, "--json", tmp_path / "e.json"),
+    ):
+        result = invoke(*args, "--seed", seed)
+        assert_user_error(result, "Invalid value for '--seed'")
+        assert not (tmp_path / "s.csv").exists() and not (tmp_path / "e.json").exists()
+
+
 def test_fit_then_sample_csv_and_parquet(model_file, tmp_path, default_frame):
     for name in ("fake.csv", "fake.parquet"):
         out = tmp_path / name

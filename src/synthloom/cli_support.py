@@ -24,7 +24,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
 err_console = Console(stderr=True)
 
-SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same output.")]
+# numpy's seeds, and scikit-learn's inside `evaluate`, are whole numbers from 0 to 2^32 - 1: a seed out of
+# that range ended `sample`, `evaluate` and `augment` in a traceback ("expected non-negative integer")
+SeedOption = Annotated[
+    int,
+    typer.Option("--seed", help="Random seed: the same seed gives the same output.", min=0, max=2**32 - 1),
+]
 EncodingOption = Annotated[str, typer.Option("--encoding", help="Text encoding of CSV files (e.g. latin-1).")]
 EpochsOption = Annotated[
     int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
