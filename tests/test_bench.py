@@ -217,6 +217,17 @@ def test_plan_checks_names_and_settings(table_csv) -> None:
     assert [r.model for r in sdv] == ["copula", "sdv-ctgan", "sdv-tvae", "sdv-copula"]
 
 
+def test_a_data_set_named_twice_is_run_once_and_a_file_of_another_format_is_named(table_csv, tmp_path):
+    """`--datasets t.csv,t.csv` fitted and scored the same run twice (models named twice ran once); a
+    `claims.txt` was refused as "unknown data set", listing the bundled names."""
+    runs = bench.plan_runs(["copula", "copula"], [str(table_csv), "default", str(table_csv)], target="y")
+    assert [(r.model, r.dataset) for r in runs] == [("copula", str(table_csv)), ("copula", "default")]
+    text = tmp_path / "claims.txt"
+    text.write_text("a,b\n1,2\n")
+    with pytest.raises(ConfigError, match=r"claims.txt: unknown table format '.txt'; use a .csv or .parquet"):
+        bench.plan_runs(["copula"], [str(text)])
+
+
 def test_an_image_generator_is_refused_in_the_registrys_words() -> None:
     """The benchmark said "is an image generator; the benchmark runs table generators", in other words than
     fit and augment; every refusal is now the registry's one."""

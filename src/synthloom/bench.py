@@ -55,7 +55,7 @@ from sklearn.model_selection import train_test_split
 
 from synthloom import datasets
 from synthloom.bench_defaults import DEFAULT_EPOCHS
-from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, write_table
+from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, table_format, write_table
 from synthloom.data.metadata import DISCRETE_KINDS, Metadata, as_labels
 from synthloom.datasets._registry import table_info
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
@@ -150,10 +150,11 @@ def plan_runs(
     names = list(dict.fromkeys([*models, *_peer_models(peers)]))
     for name in names:
         _check_model(name)
+    # a data set named twice is one run per model, as a model named twice is (not the same run fitted twice)
     targets = {dataset: _check_dataset(dataset, target) for dataset in datasets}
     return [
-        BenchRun(model, dataset, targets[dataset], _epochs(model, epochs), max_minutes, rows or None, seed)
-        for dataset in datasets
+        BenchRun(model, dataset, column, _epochs(model, epochs), max_minutes, rows or None, seed)
+        for dataset, column in targets.items()
         for model in names
     ]
 
@@ -203,6 +204,8 @@ def data_fingerprint(dataset: str) -> str | None:
 
 def _check_dataset(dataset: str, target: str | None) -> str | None:
     """The run's target column, after checking the data set can be read."""
+    if Path(dataset).suffix and not _is_file(dataset):
+        table_format(Path(dataset))  # no bundled name has a suffix: `claims.xlsx` is refused as a file
     if not _is_file(dataset):
         return table_info(dataset, "the benchmark").target  # a ConfigError naming the choices otherwise
     columns = read_table(dataset).columns.map(str)
