@@ -51,8 +51,8 @@ def test_model_settings_are_refused_naming_the_setting_and_its_range(name, bad, 
     ("bad", "message"),
     [
         # text reached training and failed there as "'>' not supported between 'str' and 'int'"
-        ({"max_minutes": "1"}, r"^max_minutes must be a number > 0 or None, not '1'$"),
-        ({"max_minutes": True}, r"^max_minutes must be a number > 0 or None, not True$"),
+        ({"max_minutes": "1"}, r"^max_minutes must be a number > 0, not '1'$"),
+        ({"max_minutes": True}, r"^max_minutes must be a number > 0, not True$"),
         # any text is truthy: "no" turned early stopping on, without a word
         ({"early_stopping": "no"}, r"^early_stopping must be True or False, not 'no'$"),
         ({"verbose": "False"}, r"^verbose must be True or False, not 'False'$"),
