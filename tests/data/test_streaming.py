@@ -306,6 +306,45 @@ def test_a_part_lacking_a_column_is_named_in_a_warning(tmp_path, fmt):
     assert whole["y"].isna().sum() == 20  # read as missing, as before, but no longer silently
 
 
+def test_csv_parts_with_other_columns_stream_every_column_as_read_table_reads_them(tmp_path):
+    from synthloom.data.io import read_table
+    from synthloom.errors import DataWarning
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    frames = [
+        pd.DataFrame({"x": range(20), "y": 1.5}),
+        pd.DataFrame({"x": range(20)}),
+        pd.DataFrame({"x": range(20), "y": 2.5, "z": "a"}),  # a column only a later export has
+    ]
+    for i, frame in enumerate(frames):
+        frame.to_csv(folder / f"part-{i:05d}.csv", index=False)
+    with pytest.warns(DataWarning) as caught:
+        stream = TableStream(folder, chunk_rows=25)
+    lacking = [str(warning.message).split(": ")[0][-14:] for warning in caught]
+    assert lacking == ["part-00000.csv", "part-00001.csv"]
+    assert "lacks column(s) ['y', 'z']" in str(caught[1].message)
+    streamed = pd.concat(list(stream.chunks()), ignore_index=True)
+    with pytest.warns(DataWarning):
+        whole = read_table(folder)
+    # was: z dropped without a word (the first part's columns alone), and no warning for part 1's y
+    assert list(streamed.columns) == list(whole.columns) == ["x", "y", "z"]
+    assert streamed["y"].isna().sum() == 20 and streamed["z"].isna().sum() == 40
+
+
+@pytest.mark.parametrize("empty", ["part-00001.csv", "part-00000.csv"])
+def test_an_empty_csv_part_is_refused_naming_it_when_streamed(tmp_path, empty):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for name in ("part-00000.csv", "part-00001.csv"):
+        pd.DataFrame({"x": range(20)}).to_csv(folder / name, index=False)
+    (folder / empty).write_text("")
+    # was pyarrow's "Empty CSV file or block: cannot infer number of columns", or for the first part, "not a
+    # readable csv table (Error creating dataset. ...)"
+    with pytest.raises(DataError, match=rf"^{folder / empty}: file is empty; give it a header row$"):
+        TableStream(folder).sample(10, np.random.default_rng(0))
+
+
 def test_csv_parts_are_lined_up_by_column_name_when_streamed(tmp_path):
     folder = tmp_path / "parts"
     folder.mkdir()

@@ -425,7 +425,7 @@ def whole_numbers(series: pd.Series) -> bool:
 def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
     """CSV parts as one table; a column one part keeps as text (codes) is text in every part."""
     frames = [_read_csv(part, encoding) for part in parts]
-    _warn_of_absent_columns(parts, [list(frame.columns) for frame in frames])
+    warn_of_absent_columns(parts, [list(frame.columns) for frame in frames])
     text = {name for frame in frames for name in frame.columns if frame[name].dtype == object}
     mixed = [
         name for name in text if any(pd.api.types.is_numeric_dtype(f[name]) for f in frames if name in f)
@@ -475,11 +475,11 @@ def parquet_schema(path: Path) -> Any:
         return None
     parts = part_files(path)[1]
     schemas = [pq.read_schema(part) for part in parts]
-    _warn_of_absent_columns(parts, [schema.names for schema in schemas])
+    warn_of_absent_columns(parts, [schema.names for schema in schemas])
     return pa.unify_schemas(schemas, promote_options="permissive")
 
 
-def _warn_of_absent_columns(parts: list[Path], names: list[list[str]]) -> None:
+def warn_of_absent_columns(parts: list[Path], names: list[list[str]]) -> None:
     """Say which parts lack columns other parts have (their rows read as missing there): a part written by
     another export is easy to miss in a folder of hundreds."""
     every = list(dict.fromkeys(name for part_names in names for name in part_names))

@@ -29,6 +29,7 @@ from synthloom.data.io import (
     part_files,
     table_format,
     undecodable,
+    warn_of_absent_columns,
     whole_numbers,
 )
 from synthloom.data.metadata import CSV_DELIMITER, FLOAT_EXACT_LIMIT, check_column_names, has_leading_zeros
@@ -66,9 +67,8 @@ class TableStream:
         self.encoding = encoding
         self.delimiter, self.names = ",", []
         if fmt == "csv":  # the names read_table gives (pyarrow refuses two empty ones)
-            first = part_files(self.path)[1][0] if self.path.is_dir() else self.path
-            self.delimiter, self.names = csv_header(first, encoding)
-            check_column_names(self.names, source=str(self.path))
+            files = part_files(self.path)[1] if self.path.is_dir() else [self.path]
+            self.delimiter, self.names = _csv_names(files, encoding)
         try:
             schema = parquet_schema(self.path) if fmt == "parquet" else None
             self.dataset = ds.dataset(self.path, format=self._format(fmt), schema=schema)
@@ -84,8 +84,12 @@ class TableStream:
         self._csv_kinds: dict[str, str] | None = None  # a CSV column's type, decided on the first rows read
         if self.is_csv:
             # read as text, typed afterwards: pyarrow would type each column from the file's first block
-            # and fail on a later "2.5" in whole numbers, or numbers after an empty start (pandas reads those)
-            self.dataset = ds.dataset(self.path, format=self._format("csv", names))
+            # and fail on a later "2.5" in whole numbers, or numbers after an empty start: pandas reads those.
+            # Every part's columns, not the first part's alone: a column a later part adds is read, as
+            # read_table reads it, where pyarrow would drop it without a word
+            every = [*names, *(name for name in self.names if name not in names)]
+            schema = pa.schema([(name, pa.string()) for name in every])
+            self.dataset = ds.dataset(self.path, format=self._format("csv", every), schema=schema)
 
     def _format(self, fmt: str, text_columns: Sequence[str] = ()) -> str | ds.FileFormat:
         if fmt != "csv":
@@ -171,6 +175,25 @@ class TableStream:
                 del frame
         if rows:
             yield self._typed(pa.Table.from_batches(pending).to_pandas(split_blocks=True))
+
+
+def _csv_names(files: list[Path], encoding: str) -> tuple[str, list[str]]:
+    """The delimiter of the first of CSV ``files`` and the names of the columns of them all, in the order
+    they first appear; a part lacking some of them is named in a warning, as ``read_table`` names it.
+
+    Raises:
+        DataError: an empty file (no header), or one with a column name twice.
+    """
+    headers = []
+    for file in files:
+        if file.stat().st_size == 0:  # pyarrow's error would say only that it cannot count the columns
+            raise DataError(f"{file}: file is empty; give it a header row")
+        delimiter, names = csv_header(file, encoding)
+        check_column_names(names, source=str(file))
+        headers.append((delimiter, names))
+    warn_of_absent_columns(files, [names for _, names in headers])
+    every = list(dict.fromkeys(name for _, names in headers for name in names))
+    return headers[0][0], every
 
 
 def _csv_kind(text: pd.Series) -> str:
