@@ -265,6 +265,39 @@ def test_parquet_parts_whose_first_part_holds_a_column_empty_are_read(tmp_path):
         assert read["late"].dtype == float and read["late"].isna().sum() == 40 and read["late"].max() == 1.0
 
 
+def test_parquet_parts_holding_a_column_as_categories_in_one_and_text_in_another_are_read(tmp_path):
+    from synthloom.data.io import read_table
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    pd.DataFrame({"x": range(30), "y": ["b", "c"] * 15}).to_parquet(folder / "part-00000.parquet")
+    categories = pd.DataFrame({"x": range(30), "y": pd.Categorical(["a"] * 30)})  # another export's dtype
+    categories.to_parquet(folder / "part-00001.parquet")
+    # was "Unable to merge: Field y has incompatible types: string vs dictionary<...>", whole or streamed
+    streamed = pd.concat(list(TableStream(folder, chunk_rows=25).chunks()), ignore_index=True)
+    for frame in (streamed, read_table(folder)):
+        assert frame["y"].astype(str).value_counts().to_dict() == {"a": 30, "b": 15, "c": 15}
+
+
+def test_parquet_parts_that_cannot_be_read_as_one_table_are_named(tmp_path):
+    from synthloom.data.io import read_table
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    pd.DataFrame({"x": range(30), "y": 1.5}).to_parquet(folder / "part-00000.parquet")
+    pd.DataFrame({"x": [f"v{i}" for i in range(30)], "y": 2.5}).to_parquet(folder / "part-00001.parquet")
+    # was the folder's "Unable to merge: Field x has incompatible types: int64 vs string": which part of many?
+    second = folder / "part-00001.parquet"
+    clash = rf"^{second}: column 'x' is string, where part-00000.parquet holds it as int64"
+    for read in (TableStream, read_table):
+        with pytest.raises(DataError, match=clash):
+            read(folder)
+    second.write_bytes(b"junk")
+    for read in (TableStream, read_table):
+        with pytest.raises(DataError, match=rf"^{second}: not a readable Parquet file"):
+            read(folder)
+
+
 def test_fit_file_refuses_chunk_and_sample_sizes_it_cannot_use(files):
     from synthloom import get_model
     from synthloom.errors import ConfigError

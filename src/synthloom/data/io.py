@@ -467,16 +467,60 @@ def _noted(forms: dict[str, dict[str, Any]], frame: pd.DataFrame) -> dict[str, d
 def parquet_schema(path: Path) -> Any:
     """One ``pyarrow.Schema`` for a folder of Parquet parts (None for one file): a column a part holds
     empty (typed null, as pandas writes an all-missing column) takes the type the other parts give it,
-    where the first part's schema would decide alone and fail on the others."""
+    where the first part's schema would decide alone and fail on the others; a column some parts hold as
+    pandas categories and others as plain values is read as the values.
+
+    Raises:
+        DataError: a part that is no Parquet file, or two parts holding a column as types no one type holds
+            (numbers in one, text in another), naming them.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if not path.is_dir():
         return None
     parts = part_files(path)[1]
-    schemas = [pq.read_schema(part) for part in parts]
+    schemas = []
+    for part in parts:
+        try:
+            schemas.append(pq.read_schema(part))
+        except (pa.ArrowException, OSError) as exc:  # named: one bad part among hundreds
+            raise DataError(f"{part}: not a readable Parquet file ({first_line(exc)})") from None
     warn_of_absent_columns(parts, [schema.names for schema in schemas])
-    return pa.unify_schemas(schemas, promote_options="permissive")
+    try:
+        return pa.unify_schemas(schemas, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    # a column one export wrote as pandas categories (a dictionary) and another as plain values: read as
+    # the values in every part
+    plain = [
+        pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema])
+        for schema in schemas
+    ]
+    try:
+        return pa.unify_schemas(plain, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        raise _type_clash(parts, plain) from None
+
+
+def _type_clash(parts: list[Path], schemas: list[Any]) -> DataError:
+    """The error naming the first column two Parquet parts hold as types no one type holds, and the parts."""
+    import pyarrow as pa
+
+    seen: dict[str, tuple[Path, Any]] = {}
+    for part, schema in zip(parts, schemas, strict=True):
+        for field in schema:
+            first, kind = seen.setdefault(field.name, (part, field.type))
+            try:
+                pa.unify_schemas(
+                    [pa.schema([(field.name, kind)]), pa.schema([field])], promote_options="permissive"
+                )
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return DataError(
+                    f"{part}: column {field.name!r} is {field.type}, where {first.name} holds it as {kind}; "
+                    "write every part with one type for it"
+                )
+    return DataError(f"{parts[0].parent}: the parts' column types cannot be read as one table")
 
 
 def warn_of_absent_columns(parts: list[Path], names: list[list[str]]) -> None:
@@ -497,8 +541,9 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    schema = parquet_schema(path)  # its errors name the part: not wrapped as this folder's
     try:
-        return pq.read_table(path, schema=parquet_schema(path)).to_pandas()
+        return pq.read_table(path, schema=schema).to_pandas()
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise DataError(f"{path}: not a readable Parquet file ({first_line(exc)})") from None
 

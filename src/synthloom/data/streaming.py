@@ -69,8 +69,8 @@ class TableStream:
         if fmt == "csv":  # the names read_table gives (pyarrow refuses two empty ones)
             files = part_files(self.path)[1] if self.path.is_dir() else [self.path]
             self.delimiter, self.names = _csv_names(files, encoding)
+        schema = parquet_schema(self.path) if fmt == "parquet" else None  # its errors name the part
         try:
-            schema = parquet_schema(self.path) if fmt == "parquet" else None
             self.dataset = ds.dataset(self.path, format=self._format(fmt), schema=schema)
             names = self.dataset.schema.names
         except (pa.ArrowException, OSError, ValueError) as exc:
