@@ -126,6 +126,18 @@ def test_csv_parts_are_read_back_as_one_table(copula, tmp_path):
         read_table(tmp_path / "empty")
 
 
+def test_parts_past_100000_are_named_in_row_order():
+    from synthloom.sampling import _part_files
+
+    parts = _part_files(200_001, 2, "csv")
+    # was part-99999, part-100000: readers order parts by name, and read part-100000 before part-10001
+    assert len(parts) == 100_001 and list(parts) == sorted(parts)
+    assert list(parts)[:2] == ["part-000000.csv", "part-000001.csv"]
+    assert parts["part-100000.csv"] == (200_000, 200_001)
+    assert list(_part_files(10, 3, "parquet")) == [f"part-{i:05d}.parquet" for i in range(4)]  # as before
+    assert _part_files(0, 5, "csv") == {"part-00000.csv": (0, 0)}  # n = 0: one part, for the header
+
+
 def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch):
     import json
 

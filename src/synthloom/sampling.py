@@ -467,6 +467,18 @@ def _complete_part(path: Path, fmt: str, rows: int, columns: list[str], sep: str
     return False
 
 
+def _part_files(n: int, part_rows: int, fmt: str) -> dict[str, tuple[int, int]]:
+    """Each part's file name and its rows ``(start, stop)`` in the output, in order.
+
+    Numbers take as many digits as the last one (5 at least): readers order the parts by name, and
+    ``part-100000`` would sort before ``part-10001``, its rows read back out of order.
+    """
+    starts = range(0, max(n, 1), part_rows)
+    digits = max(5, len(str(len(starts) - 1)))
+    names = (f"part-{i:0{digits}d}.{fmt}" for i in range(len(starts)))
+    return {name: (start, min(n, start + part_rows)) for name, start in zip(names, starts, strict=True)}
+
+
 def sample_to_parts(
     model: BaseGenerator,
     n: int,
@@ -508,8 +520,7 @@ def sample_to_parts(
     if _start_or_resume(directory, job):
         return directory
     plan = _chunk_plan(seed, n, chunk_rows)
-    starts = range(0, max(n, 1), part_rows)
-    parts = {f"part-{i:05d}.{fmt}": (start, min(n, start + part_rows)) for i, start in enumerate(starts)}
+    parts = _part_files(n, part_rows, fmt)
     columns = list(model.metadata_.columns)
     done = {
         name
