@@ -79,11 +79,17 @@ def test_missing_inputs_are_marked_not_computed_in_the_page(mixed_frame, tmp_pat
     assert "training loss curves" not in page
 
 
-def test_marginals_are_capped_with_a_note(mixed_report, monkeypatch):
+def test_marginals_are_capped_with_a_note_and_the_worst_columns_drawn(mixed_report, monkeypatch):
+    """The cap drew the first columns in table order: a poor column past it had no figure at all."""
     monkeypatch.setattr(report_html, "MAX_MARGINALS", 2)
     page = report_html.render(mixed_report)
-    assert page.count('alt="distribution of ') == 2
-    assert f"The first 2 of {len(mixed_report.metadata.columns)} columns are drawn" in page
+    drawn = [img["alt"].removeprefix("distribution of ") for img in _parse(page).attrs_of("img")]
+    drawn = [name for name in drawn if name in mixed_report.metadata.columns]
+    shapes = mixed_report.families["fidelity"].tables["column_shapes"]
+    worst = list(shapes.sort_values("score", kind="stable")["column"][:2])
+    assert worst != list(shapes["column"][:2])  # the fixture's worst columns are not its first ones
+    assert drawn == worst
+    assert f"The 2 of {len(mixed_report.metadata.columns)} columns with the lowest shape scores" in page
 
 
 def test_a_failed_render_leaves_the_old_file_untouched(mixed_report, tmp_path, monkeypatch):
