@@ -13,7 +13,7 @@ import pytest
 from synthloom.errors import DataError
 from synthloom.metrics import evaluate
 from synthloom.metrics.result import FamilyResult, Score
-from synthloom.report import check_loss_history
+from synthloom.report import check_loss_history, plots
 from synthloom.report import html as report_html
 
 
@@ -156,3 +156,25 @@ def test_a_page_plots_dates_that_end_on_the_last_day_matplotlib_knows(tmp_path):
     report = evaluate(real, real.sample(frac=1, random_state=1).reset_index(drop=True))
     report.to_html(tmp_path / "far.html")
     assert "end" in (tmp_path / "far.html").read_text()
+
+
+def _drawn_figure(monkeypatch, draw):
+    """The matplotlib figure a ``plots`` function draws, laid out as its PNG is."""
+    figures = []
+    monkeypatch.setattr(plots, "to_png", lambda fig: figures.append(fig) or "")
+    draw()
+    (fig,) = figures
+    fig.canvas.draw()
+    return fig
+
+
+@pytest.mark.parametrize("numeric", [True, False])
+def test_a_long_column_name_fits_its_figure_title(monkeypatch, numeric):
+    """A 70-character name was drawn whole as the title, cut off at both edges of the figure."""
+    name = "skewed_income_amount_in_dollars_for_the_household_last_year_reported"
+    values = pd.Series(np.arange(50.0) if numeric else list("ab") * 25, name=name)
+    fig = _drawn_figure(monkeypatch, lambda: plots.marginal(values, values, numeric=numeric))
+    title = fig.axes[0].title
+    box = title.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+    assert title.get_text().startswith("skewed_income") and title.get_text().endswith("…")

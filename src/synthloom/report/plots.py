@@ -27,6 +27,7 @@ REAL, SYNTHETIC, HOLDOUT = "#1f5f99", "#e07b39", "#6a9a3a"
 VERDICT_COLORS = {"good": "#2e7d32", "fair": "#c28a00", "poor": "#c62828"}
 DPI = 90
 MAX_BARS = 12  # categories drawn per column; the rest are summed into "other"
+MAX_TITLE = 38  # characters of a column's name that fit above its figure, beside category labels
 _SECONDS_PER_DAY = 86_400.0  # matplotlib dates count days since 1970-01-01
 
 
@@ -60,7 +61,8 @@ def marginal(real: pd.Series, synthetic: pd.Series, numeric: bool, dates: bool =
         _numeric_marginal(ax, real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float), dates)
     else:
         _discrete_marginal(ax, real, synthetic)
-    ax.set_title(str(real.name), fontsize=10)
+    # a title wider than the figure is cut at both edges; the figure's caption names the column in full
+    ax.set_title(_short(real.name, MAX_TITLE), fontsize=10)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, frameon=False)
     return to_png(fig)
