@@ -74,6 +74,7 @@ def run_demo(
             loss_history=generator.loss_history_ or None,
             random_state=seed,
         )
+    report.info |= {"dataset": info.name, "model": generator.model_name}  # the page says what made the rows
     out.mkdir(parents=True, exist_ok=True)
     write_table(synthetic, out / "synthetic.csv")
     generator.save(out / "model.synthloom")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
+import re
 from html.parser import HTMLParser
 
 import numpy as np
@@ -178,3 +180,24 @@ def test_a_long_column_name_fits_its_figure_title(monkeypatch, numeric):
     box = title.get_window_extent()
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width
     assert title.get_text().startswith("skewed_income") and title.get_text().endswith("…")
+
+
+def test_the_page_says_when_and_by_what_it_was_written(mixed_html):
+    """The page named no date: a reader could not tell an old report from a new one."""
+    header = mixed_html[mixed_html.index("<header>") : mixed_html.index("</header>")]
+    assert re.search(r"Written \d{4}-\d\d-\d\d \d\d:\d\d UTC by synthloom \S+; random_state 0\.", header)
+
+
+def test_the_demos_page_and_json_name_the_data_set_and_model(tmp_path, monkeypatch):
+    """The demo's page did not say which data set or generator made the rows it judged."""
+    from rich.console import Console
+
+    from synthloom import demo
+
+    small = demo.datasets.load("default").head(300)
+    monkeypatch.setattr(demo.datasets, "load", lambda name: small)
+    demo.run_demo("default", "copula", tmp_path, seed=0, console=Console(quiet=True))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "made by copula, fitted on the data set “default”" in html.unescape(page)
+    info = json.loads((tmp_path / "scores.json").read_text())["info"]
+    assert (info["dataset"], info["model"]) == ("default", "copula")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -181,10 +182,18 @@ def _header(report: Report) -> str:
         sentence += f"; utility predicts the column “{info['target']}”"
     sources = info.get("sources") or {}
     files = "; ".join(f"{k}: {v}" for k, v in sources.items())
+    model, dataset = info.get("model"), info.get("dataset")  # the demo knows what made the rows
+    made = f"The synthetic rows were made by {model}, fitted on the data set “{dataset}”. " if model else ""
+    # the time goes on the page only: the JSON stays the same for the same inputs and seed
+    written = (
+        f"{made}Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by synthloom "
+        f"{info.get('synthloom_version', 'unknown')}; random_state {info.get('random_state', '')}."
+    )
     return (
         "<header><h1>Synthetic data quality report</h1>"
         f'<p class="lead">{_e(sentence)}.</p>'
         + (f'<p class="lead">Files — {_e(files)}</p>' if files else "")
+        + f'<p class="lead">{_e(written)}</p>'
         + '<p class="legend">Verdicts: <span>'
         + _badge("good")
         + " no problem found by these measures</span><span>"
@@ -443,6 +452,5 @@ def _data(report: Report) -> str:
         '<section id="data"><h2>Data</h2><p>Columns compared and how each was treated.</p>'
         + _frame_table(kinds, limit=10_000)
         + (f"<ul>{listed}</ul>" if listed else "")
-        + f"<p>synthloom {_e(report.info.get('synthloom_version', ''))}; random_state "
-        f"{_e(report.info.get('random_state', ''))}.</p></section>"
+        + "</section>"
     )

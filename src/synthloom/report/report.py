@@ -27,7 +27,8 @@ class Report:
         real: the compared real rows, cleaned (figures are drawn from them).
         synthetic: the synthetic rows, cleaned.
         metadata: kinds of the evaluated columns.
-        info: facts about the run (row counts, target, versions) written with the scores.
+        info: facts about the run (row counts, target, versions; the demo adds its data set and model)
+            written with the scores.
         loss_history: per-epoch losses of the model that made the synthetic data, when given.
         timings: seconds each family took (not written to JSON, which stays reproducible).
 
