@@ -344,6 +344,17 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
             f"{row.column}: {what} of real (blue) and synthetic (orange) data; shape score "
             f"{_value(row.score if np.isfinite(row.score) else None)} (1 = identical)."
         )
+        # the shape score and the figure leave missing values out (SDMetrics' definition), so a synthetic
+        # column that lost them all looked perfect: the caption gives both shares
+        real_missing, synthetic_missing = (
+            report.real[row.column].isna().mean(),
+            report.synthetic[row.column].isna().mean(),
+        )
+        if real_missing or synthetic_missing:
+            sentence += (
+                f" Missing values, not drawn or scored: {real_missing:.0%} of real rows, "
+                f"{synthetic_missing:.0%} of synthetic rows."
+            )
         figures.append(_figure(png, f"distribution of {row.column}", verdict, sentence))
     heading = "<h3>Every column, real vs synthetic, worst first</h3>"
     return heading + note + '<div class="grid">' + "".join(figures) + "</div>"
