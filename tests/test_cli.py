@@ -6,13 +6,16 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
+import synthloom
 from synthloom import load
 from synthloom.cli import app
 
@@ -614,3 +617,92 @@ def test_sample_of_a_model_fitted_on_a_semicolon_csv_writes_semicolons(tmp_path)
         "".join(p.read_text().split("\n", 1)[1] for p in sorted(parts.glob("part-*.csv")))
         == (written.split("\n", 1)[1])
     )
+
+
+# -- the command line as a whole --------------------------------------------------------------------------
+def _commands(command=None, path=()):
+    """Every command of the tree, with its words after ``synthloom`` (groups included)."""
+    command = command or typer.main.get_command(app)
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def _options(command) -> set[str]:
+    return {name for param in command.params for name in (*param.opts, *param.secondary_opts)}
+
+
+def test_version_prints_the_installed_version():
+    """`synthloom --version` was refused ("No such option"), exit code 2."""
+    result = invoke("--version")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"synthloom {synthloom.__version__}\n"
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    assert synthloom.__version__ == project["version"]
+
+
+def test_every_help_has_a_summary_and_examples_that_run_its_options():
+    """No command's --help showed an example; each now ends with commands to copy, whose options exist."""
+    for path, command in _commands():
+        result = invoke(*path, "--help")
+        assert result.exit_code == 0, (path, result.output)
+        assert command.get_short_help_str(limit=200), path
+        assert "Examples:" in result.output, path
+        example_lines = [line for line in command.epilog.split("\n") if line.strip().startswith("synthloom")]
+        assert example_lines, path
+        for line in example_lines:
+            words = line.split("|")[0].split()
+            assert tuple(words[1 : 1 + len(path)]) == path, line
+            leaf = dict(_commands())[tuple(words[1:3]) if words[1] in ("image", "detect") else (words[1],)]
+            flags = {word.split("=")[0] for word in words if word.startswith("-") and word != "-"}
+            assert flags <= _options(leaf), (line, flags - _options(leaf))
+
+
+def test_an_option_has_the_same_short_flag_in_every_command():
+    """`--target` took `-t` in `augment` only (`fit -t y` was refused), `demo` wrote to `--out` with no
+    `-o`, and `bench`'s folder was `--out` where the other commands' output is `--output`."""
+    # bench's --rows is the real rows kept, not rows drawn: no -n there, on purpose
+    exempt = {("--rows", ("bench",))}
+    short: dict[str, set[tuple[str, ...]]] = {}
+    where: dict[str, list[tuple[str, ...]]] = {}
+    for path, command in _commands():
+        for param in command.params:
+            names = [*param.opts, *param.secondary_opts]
+            for name in (n for n in names if n.startswith("--") and (n, path) not in exempt):
+                short.setdefault(name, set()).add(tuple(sorted(n for n in names if not n.startswith("--"))))
+                where.setdefault(name, []).append(path)
+    mixed = {name: (flags, where[name]) for name, flags in short.items() if len(flags) > 1}
+    assert not mixed, mixed
+    for path in (("demo",), ("bench",)):
+        assert {"--output", "--out", "-o"} <= _options(dict(_commands())[path])  # --out kept for scripts
+    assert {"--target", "-t"} <= _options(dict(_commands())[("fit",)])
+
+
+def test_list_options_name_the_form_they_take(model_file, tmp_path):
+    """`--condition` and `--rows-per-class` were shown as `<list[str]>`, the form left to guess."""
+    sample, augment = invoke("sample", "--help").output, invoke("augment", "--help").output
+    assert "COLUMN=VALUE" in sample.split("--condition")[1].split("\n")[0]
+    assert "CLASS=N" in augment.split("--rows-per-class")[1].split("\n")[0]
+    for path, _ in _commands():
+        assert "list[" not in invoke(*path, "--help").output, path
+
+
+def test_piped_sample_output_has_no_stray_blank_line(model_file, tmp_path):
+    """Piped or logged (no terminal), `sample` wrote an empty line before "wrote ...": rich ends a progress
+    bar that never showed with one."""
+    result = invoke("sample", model_file, "-n", "10", "-o", tmp_path / "fake.csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("wrote 10 synthetic rows"), repr(result.output)
+    streamed = invoke("sample", model_file, "-n", "10", "-o", "-")
+    assert streamed.stderr == "wrote 10 synthetic rows to standard output\n"
+
+
+@pytest.mark.parametrize("words", [("fit",), ("image", "fit"), ("detect", "fit")])
+def test_an_unknown_device_is_refused_before_the_data_is_read(real_csv, tmp_path, words):
+    """`--device tpu` was found out once the fit began: after the data was read and "fitting ..." printed,
+    in words that named no option."""
+    data = "digits" if words[0] == "image" else real_csv
+    extra = ("--model", "tvae") if words == ("fit",) else ()
+    result = invoke(*words, data, "-o", tmp_path / "m.synthloom", "--device", "tpu", *extra)
+    assert_user_error(result, "--device tpu: unknown device 'tpu'")
+    assert "fitting" not in result.output and not (tmp_path / "m.synthloom").exists()

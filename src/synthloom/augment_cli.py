@@ -19,6 +19,7 @@ from synthloom.cli_support import (
     SeedOption,
     bundled_target,
     console,
+    examples,
     load_input,
     training_length,
     user_errors,
@@ -75,6 +76,12 @@ DataArgument = Annotated[
 ]
 
 
+AUGMENT_EXAMPLES = examples(
+    "synthloom augment data.csv --target y --ratio 0.5 -o augmented.csv --mark-synthetic",
+    "synthloom augment default --ratio 0.5 --evaluate --seeds 5 --report augment.html",
+)
+
+
 @user_errors
 def augment_command(
     data: DataArgument,
@@ -95,7 +102,11 @@ def augment_command(
     ] = None,
     rows_per_class: Annotated[
         list[str] | None,
-        typer.Option("--rows-per-class", help="CLASS=N: add N synthetic rows of CLASS; repeat for several."),
+        typer.Option(
+            "--rows-per-class",
+            metavar="CLASS=N",
+            help="CLASS=N: add N synthetic rows of CLASS; repeat for several.",
+        ),
     ] = None,
     mark_synthetic: Annotated[
         bool, typer.Option("--mark-synthetic", help="Add a boolean column 'is_synthetic'.")

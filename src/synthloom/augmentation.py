@@ -51,6 +51,7 @@ from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.models.base import check_param_names
+from synthloom.progress import transient_progress
 from synthloom.registry import model_class, table_model_class
 
 DEFAULT_MODEL = "ddpm"  # the best gain measured in benchmarks/augment.py
@@ -773,7 +774,7 @@ def _strategy_text(ratio: float | None, rows_per_class: Mapping[Hashable, int] |
 
 def _progress(verbose: bool) -> Progress:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    return Progress(*columns, disable=not verbose, transient=True)
+    return transient_progress(*columns, shown=verbose)
 
 
 def _split(

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from synthloom.bench_defaults import DEFAULT_EPOCHS
-from synthloom.cli_support import SeedOption, console, user_errors
+from synthloom.cli_support import SeedOption, console, examples, user_errors
 from synthloom.errors import ConfigError
 
 _DEFAULTS = "default per generator: " + ", ".join(f"{name} {count}" for name, count in DEFAULT_EPOCHS.items())
@@ -22,6 +22,11 @@ def _names(text: str, what: str) -> list[str]:
     if not names:
         raise ConfigError(f"--{what} needs at least one name (comma-separated)")
     return names
+
+
+BENCH_EXAMPLES = examples(
+    "synthloom bench --models copula,ddpm --datasets claims.csv --target fraud --rows 0 -o bench_out"
+)
 
 
 @user_errors
@@ -38,7 +43,7 @@ def bench_command(
     target: Annotated[
         str | None,
         typer.Option(
-            "--target", help="Target column of the files (bundled sets use their own); no TSTR without."
+            "--target", "-t", help="Target column of the files (bundled sets use their own); no TSTR without."
         ),
     ] = None,
     epochs: Annotated[
@@ -57,14 +62,15 @@ def bench_command(
         typer.Option("--rows", help="Real rows kept per data set before the 70/30 split (0 = all).", min=0),
     ] = 10_000,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for results.jsonl, results.csv and bench.html.")
+        Path,
+        typer.Option("--output", "--out", "-o", help="Folder for results.jsonl, results.csv and bench.html."),
     ] = Path("bench_out"),
     peers: Annotated[
         str | None,
         typer.Option("--peers", help="Add peer generators: sdv (SDV's CTGAN, TVAE, GaussianCopula)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Run again the runs already recorded in --out.")
+        bool, typer.Option("--force", help="Run again the runs already recorded in --output.")
     ] = False,
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Run again the recorded runs that failed.")
@@ -73,7 +79,7 @@ def bench_command(
 ) -> None:
     """Benchmark generators on data sets: fit/sample time, peak memory, quality, detection, TSTR/TRTR, DCR.
 
-    Finished runs are kept in OUT/results.jsonl: a second call skips them, so an interrupted benchmark
+    Finished runs are kept in OUTPUT/results.jsonl: a second call skips them, so an interrupted benchmark
     resumes where it stopped. Exit code 1 when any run of the call failed (the others are still recorded).
     """
     from synthloom import bench

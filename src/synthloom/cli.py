@@ -15,8 +15,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from synthloom.augment_cli import augment_command
-from synthloom.bench_cli import bench_command
+from synthloom.augment_cli import AUGMENT_EXAMPLES, augment_command
+from synthloom.bench_cli import BENCH_EXAMPLES, bench_command
 from synthloom.cli_support import (
     ConstraintsOption,
     DeviceOption,
@@ -26,8 +26,10 @@ from synthloom.cli_support import (
     MetadataOption,
     SeedOption,
     bundled_kind,
+    check_device,
     console,
     err_console,
+    examples,
     interrupt_code,
     load_input,
     main_process_speaks,
@@ -41,18 +43,43 @@ from synthloom.image_cli import image_app
 
 app = typer.Typer(
     name="synthloom",
-    help="Learn a generator from real data, sample synthetic data, and prove its quality.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 app.add_typer(image_app, name="image")
 app.add_typer(detect_app, name="detect")
-app.command("bench")(bench_command)
-app.command("augment")(augment_command)
+app.command("bench", epilog=BENCH_EXAMPLES)(bench_command)
+app.command("augment", epilog=AUGMENT_EXAMPLES)(augment_command)
 
 
-@app.command("datasets")
+def _print_version(asked: bool) -> None:
+    """``synthloom --version``: the installed version, for bug reports and pinned scripts."""
+    if asked:
+        from synthloom import __version__
+
+        console.print(f"synthloom {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback(
+    epilog=examples(
+        "synthloom demo --model copula",
+        "synthloom fit data.csv -o m.synthloom",
+        "synthloom sample m.synthloom -n 1000 -o fake.csv",
+        "synthloom evaluate real.csv fake.csv --report report.html",
+    )
+)
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Learn a generator from real data, sample synthetic data, and prove its quality."""
+
+
+@app.command("datasets", epilog=examples("synthloom datasets"))
 @user_errors
 def datasets_command() -> None:
     """List the bundled real data sets (they load offline, from installed packages)."""
@@ -86,7 +113,13 @@ def _streams(source: str, asked: bool, generator_class: type) -> bool:
     return asked or (big and can)
 
 
-@app.command("fit")
+@app.command(
+    "fit",
+    epilog=examples(
+        "synthloom fit default -o m.synthloom",
+        "synthloom fit data.csv --model tvae --epochs 300 --metadata kinds.json -o m.synthloom",
+    ),
+)
 @user_errors
 def fit_command(
     data: Annotated[str, typer.Argument(help="Real data: a .csv/.parquet file or a bundled data set name.")],
@@ -126,6 +159,7 @@ def fit_command(
         str | None,
         typer.Option(
             "--target",
+            "-t",
             help="ddpm: a discrete column (the label to learn later) every row is conditioned on.",
         ),
     ] = None,
@@ -150,6 +184,7 @@ def fit_command(
     accepted = generator_class.param_names()
     params: dict[str, Any] = {"random_state": seed, **training_length(generator_class, epochs, max_minutes)}
     if "device" in accepted:
+        check_device(device)
         params.update(device=device, verbose=True)
     elif device not in ("auto", "cpu"):
         raise ConfigError(f"model {model!r} runs on the CPU only; drop --device")
@@ -174,7 +209,13 @@ def fit_command(
     console.print(f"saved {model} model to {output}")
 
 
-@app.command("sample")
+@app.command(
+    "sample",
+    epilog=examples(
+        "synthloom sample m.synthloom -n 1000000 -o fake.parquet --seed 0",
+        "synthloom sample m.synthloom -n 1000 -c income='>50K' -c age=30..40 -o - | head",
+    ),
+)
 @user_errors
 def sample_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom fit`.")],
@@ -197,6 +238,7 @@ def sample_command(
         typer.Option(
             "--condition",
             "-c",
+            metavar="COLUMN=VALUE",
             help="COLUMN=VALUE for a category (COLUMN= for a missing value), COLUMN=LOW..HIGH for a numeric "
             "range; repeat for several columns.",
         ),
@@ -283,7 +325,13 @@ def sample_command(
     console.print(f"wrote {n:,} synthetic rows to {output}")
 
 
-@app.command("evaluate")
+@app.command(
+    "evaluate",
+    epilog=examples(
+        "synthloom evaluate real.csv fake.csv --train train.csv --target income --report report.html "
+        "--json scores.json"
+    ),
+)
 @user_errors
 def evaluate_command(
     real: Annotated[Path, typer.Argument(help="Real rows the generator did not see (.csv/.parquet).")],
@@ -297,7 +345,9 @@ def evaluate_command(
             "score's rule.",
         ),
     ] = None,
-    target: Annotated[str | None, typer.Option("--target", help="Column to predict, for utility.")] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="Column to predict, for utility.")
+    ] = None,
     metadata: MetadataOption = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here.")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
@@ -331,7 +381,7 @@ def evaluate_command(
             console.print(f"wrote {path}")
 
 
-@app.command("models")
+@app.command("models", epilog=examples("synthloom models"))
 @user_errors
 def models_command() -> None:
     """List the available generators."""
@@ -351,7 +401,7 @@ def models_command() -> None:
     console.print(table)
 
 
-@app.command("demo")
+@app.command("demo", epilog=examples("synthloom demo --dataset adult --model copula -o out"))
 @user_errors
 def demo_command(
     dataset: Annotated[str, typer.Option("--dataset", help="Bundled data set to learn from.")] = "default",
@@ -361,7 +411,12 @@ def demo_command(
     ] = "auto",
     out: Annotated[
         Path,
-        typer.Option("--out", help="Folder for synthetic.csv, report.html, scores.json, model.synthloom."),
+        typer.Option(
+            "--output",
+            "--out",
+            "-o",
+            help="Folder for synthetic.csv, report.html, scores.json, model.synthloom.",
+        ),
     ] = Path("out"),
     epochs: EpochsOption = None,
     max_minutes: MaxMinutesOption = None,

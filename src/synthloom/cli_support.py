@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from synthloom.errors import ConfigError, DataError, SynthloomError
 
@@ -53,6 +54,12 @@ DeviceOption = Annotated[str, typer.Option("--device", help=f"{DEVICES} (deep ge
 NetworkDeviceOption = Annotated[str, typer.Option("--device", help=f"{DEVICES}.")]
 
 
+def examples(*commands: str) -> str:
+    """The epilog of a command's ``--help``: the commands a new user would copy, one paragraph each (help
+    text joins single lines into one), with rich's markup escaped (``[--seed 0]`` would vanish as a tag)."""
+    return "Examples:\n\n" + "\n\n".join(f"  {escape(command)}" for command in commands)
+
+
 def given_settings(**settings: Any) -> dict[str, Any]:
     """The settings whose option was given: None is an option left out, and the model's default stands
     (passing None would replace it)."""
@@ -74,6 +81,17 @@ def training_length(generator_class: type, epochs: int | None, max_minutes: floa
 def last_epoch(history: list[dict[str, float]]) -> str:
     """The last epoch's losses of a fit's ``loss_history_``, as ``name=value`` pairs for the closing line."""
     return "  ".join(f"{name}={value:.3f}" for name, value in history[-1].items() if name != "epoch")
+
+
+def check_device(device: str) -> None:
+    """Refuse an unknown ``--device`` (or ``cuda`` where there is none) under the option's name, before any
+    data is read: the model finds out only when its fit starts, after the reading and "fitting ..."."""
+    from synthloom.training.device import resolve_device
+
+    try:
+        resolve_device(device)
+    except ConfigError as exc:
+        raise ConfigError(f"--device {device}: {exc}") from None
 
 
 def check_holdout(holdout: float | None) -> None:

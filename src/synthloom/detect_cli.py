@@ -22,8 +22,10 @@ from synthloom.cli_support import (
     NetworkEpochsOption,
     SeedOption,
     bundled_kind,
+    check_device,
     check_holdout,
     console,
+    examples,
     fitted_images,
     given_settings,
     image_split,
@@ -38,6 +40,10 @@ from synthloom.image_cli import DEFAULT_HOLDOUT
 detect_app = typer.Typer(
     name="detect",
     help="Anomaly detection learnt from normal data only (GANomaly), for tables and images.",
+    epilog=examples(
+        "synthloom detect fit shuttle -o det.synthloom",
+        "synthloom detect score det.synthloom shuttle --labels anomaly -o scores.csv",
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -249,7 +255,13 @@ def _read_samples(
     return _read_image_samples(source, normal, holdout, part, detector)
 
 
-@detect_app.command("fit")
+@detect_app.command(
+    "fit",
+    epilog=examples(
+        "synthloom detect fit shuttle -o det.synthloom",
+        "synthloom detect fit parts/ --normal-classes good -o parts.synthloom",
+    ),
+)
 @user_errors
 def fit_command(
     data: DataArgument,
@@ -276,6 +288,7 @@ def fit_command(
     from synthloom.models.ganomaly import GANomaly
 
     check_holdout(holdout)
+    check_device(device)
     check_outputs(model=output, inputs=(data,))  # refused before minutes of fitting, not after
     table = _is_table(data)
     if not table:
@@ -314,7 +327,13 @@ def _check_normal_count(count: int, samples: Samples, source: str, holdout: floa
     )
 
 
-@detect_app.command("score")
+@detect_app.command(
+    "score",
+    epilog=examples(
+        "synthloom detect score det.synthloom shuttle --labels anomaly -o scores.csv --fpr 0.01 "
+        "--report det.html"
+    ),
+)
 @user_errors
 def score_command(
     model_file: Annotated[Path, typer.Argument(help="Detector file written by `synthloom detect fit`.")],

@@ -17,8 +17,10 @@ from synthloom.cli_support import (
     NetworkDeviceOption,
     NetworkEpochsOption,
     SeedOption,
+    check_device,
     check_holdout,
     console,
+    examples,
     fitted_images,
     given_settings,
     image_split,
@@ -32,6 +34,10 @@ from synthloom.errors import ConfigError, DataError, DataWarning
 image_app = typer.Typer(
     name="image",
     help="Image generators: DCGAN, conditional DCGAN, convolutional VAE.",
+    epilog=examples(
+        "synthloom image fit digits --model cdcgan --epochs 20 -o digits.synthloom",
+        "synthloom image sample digits.synthloom -n 100 --label 7 -o out/sevens/",
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -71,7 +77,9 @@ def _image_model_class(name: str) -> Any:
     return model_class(name)
 
 
-@image_app.command("fit")
+@image_app.command(
+    "fit", epilog=examples("synthloom image fit digits --model cdcgan --epochs 20 -o digits.synthloom")
+)
 @user_errors
 def fit_command(
     data: DataArgument,
@@ -100,6 +108,7 @@ def fit_command(
 
     main_process_speaks()
     check_holdout(holdout)
+    check_device(device)
     check_outputs(model=output, inputs=(data,))  # refused before minutes of training, not after
     cls = _image_model_class(model)
     params: dict[str, Any] = {"random_state": seed, "device": device, "verbose": True}
@@ -132,7 +141,13 @@ def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, 
     return train, image_split(source, holdout, real)
 
 
-@image_app.command("sample")
+@image_app.command(
+    "sample",
+    epilog=examples(
+        "synthloom image sample digits.synthloom -n 100 --label 7 -o out/sevens/",
+        "synthloom image sample digits.synthloom -n 64 -o grid.png",
+    ),
+)
 @user_errors
 def sample_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom image fit`.")],
@@ -260,7 +275,9 @@ def _grid_scale(images: Any) -> int:
     return max(1, 64 // images.shape[-1])
 
 
-@image_app.command("evaluate")
+@image_app.command(
+    "evaluate", epilog=examples("synthloom image evaluate digits.synthloom digits --report images.html")
+)
 @user_errors
 def evaluate_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom image fit`.")],

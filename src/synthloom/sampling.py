@@ -48,6 +48,7 @@ from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError, DataWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
 from synthloom.models.conditions import TextRange
+from synthloom.progress import transient_progress
 
 CHUNK_ROWS = 100_000
 MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
@@ -105,15 +106,14 @@ class RowsPerSecondColumn(ProgressColumn):
 
 
 def _progress(console: Console | None) -> Progress:
-    return Progress(
+    return transient_progress(
         TextColumn("sampling"),
         BarColumn(),
         TextColumn("{task.completed:,}/{task.total:,} rows"),
         RowsPerSecondColumn(),
         TimeRemainingColumn(),
         console=console,
-        disable=console is None,
-        transient=True,
+        shown=console is not None,
     )
 
 

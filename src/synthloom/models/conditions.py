@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
 from synthloom.data.encoders import (
     CategoricalEncoder,
@@ -36,6 +36,7 @@ from synthloom.data.metadata import ColumnKind, shown_level
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like
 from synthloom.errors import ConditionError
+from synthloom.progress import transient_progress
 
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
 # once some rows have met the conditions, after as many as the acceptance seen needs where that is at
@@ -364,12 +365,8 @@ def sample_with_rejection(
         return draw(0)  # no rows, but the columns and dtypes of a real draw
     kept: list[pd.DataFrame] = []
     found, drawn, budget = 0, 0, max(MIN_DRAWS, MAX_DRAW_FACTOR * n)
-    progress = Progress(
-        TextColumn("sampling rows that meet the conditions"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        disable=not verbose,
-        transient=True,
+    progress = transient_progress(
+        TextColumn("sampling rows that meet the conditions"), BarColumn(), MofNCompleteColumn(), shown=verbose
     )
     with progress:
         task = progress.add_task("rejection", total=n)
