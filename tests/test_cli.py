@@ -706,3 +706,24 @@ def test_an_unknown_device_is_refused_before_the_data_is_read(real_csv, tmp_path
     result = invoke(*words, data, "-o", tmp_path / "m.synthloom", "--device", "tpu", *extra)
     assert_user_error(result, "--device tpu: unknown device 'tpu'")
     assert "fitting" not in result.output and not (tmp_path / "m.synthloom").exists()
+
+
+def test_a_hand_written_metadata_file_s_mistakes_are_told_in_one_line(real_csv, tmp_path):
+    """`--metadata` given a folder ended `fit` and `evaluate` in an IsADirectoryError traceback; a file
+    with a byte-order mark (Notepad's UTF-8) was refused as no JSON; a misspelt key was left unused."""
+    out = tmp_path / "m.synthloom"
+    assert_user_error(invoke("fit", real_csv, "-o", out, "--metadata", tmp_path), "is a folder")
+    assert_user_error(invoke("evaluate", real_csv, real_csv, "--metadata", tmp_path), "is a folder")
+    assert_user_error(invoke("fit", real_csv, "-o", out, "--constraints", tmp_path), "is a folder")
+    column = str(pd.read_csv(real_csv).columns[0])
+    misspelt = tmp_path / "kinds.json"
+    misspelt.write_text(json.dumps({"columns": {column: {"kind": "categorical", "Kind": "categorical"}}}))
+    assert_user_error(
+        invoke("fit", real_csv, "-o", out, "--metadata", misspelt),
+        f"column {column!r} has an unknown key 'Kind'",
+    )
+    marked = tmp_path / "marked.json"
+    marked.write_bytes(b"\xef\xbb\xbf" + json.dumps({"columns": {column: {"kind": "categorical"}}}).encode())
+    result = invoke("fit", real_csv, "-o", out, "--model", "copula", "--metadata", marked)
+    assert result.exit_code == 0, result.output
+    assert load(out).metadata_.kinds()[column] == "categorical"

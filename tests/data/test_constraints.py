@@ -602,3 +602,13 @@ def test_an_inequality_of_dates_and_stamps_keeps_the_stamps_clock():
     assert (fake["closed"].dt.normalize() != fake["closed"]).mean() > 0.95
     assert (gap >= pd.Timedelta(0)).all() and (gap % pd.Timedelta(minutes=1) == pd.Timedelta(0)).all()
     assert gap.max() <= pd.Timedelta(days=20)
+
+
+def test_a_rules_file_in_a_folder_or_with_a_byte_order_mark(tmp_path):
+    """A folder ended the command in an IsADirectoryError traceback; Notepad's UTF-8 (with a byte-order
+    mark) was refused as no JSON."""
+    with pytest.raises(ConfigError, match="is a folder; give the constraints JSON file"):
+        load_constraints(tmp_path)
+    path = tmp_path / "rules.json"
+    path.write_bytes(b'\xef\xbb\xbf[{"type": "range", "column": "age", "low": 0, "high": 120}]')
+    assert len(load_constraints(path)) == 1

@@ -52,7 +52,10 @@ def test_bad_overrides_are_refused(mixed_frame):
         meta.set_kind("nope", "categorical")
     with pytest.raises(ConfigError, match="unknown column kind"):
         meta.set_kind("city", "colour")
-    with pytest.raises(ConfigError, match=r"'cat' is not a valid ColumnKind.* among continuous, integer"):
+    with pytest.raises(
+        ConfigError,
+        match=r"column 'city' has an unknown kind 'cat'; did you mean .categorical.\? the kinds",
+    ):
         Metadata.from_dict({"columns": {"city": {"kind": "cat"}}})
 
 
@@ -413,7 +416,7 @@ def test_as_metadata_reads_the_json_form_and_refuses_other_types():
     given = Metadata.from_dict({"columns": {"zip": {"kind": "categorical"}}})
     assert as_metadata(None) is None and as_metadata(given) is given
     assert as_metadata({"columns": {"zip": {"kind": "categorical"}}}) == given
-    with pytest.raises(ConfigError, match="malformed metadata"):
+    with pytest.raises(ConfigError, match="metadata names 'zip' outside \"columns\""):
         as_metadata({"zip": "categorical"})
     with pytest.raises(ConfigError, match=r"not str; read a file with Metadata\.load"):
         as_metadata("meta.json")
@@ -604,3 +607,93 @@ def test_pyarrow_backed_stamps_dates_decimals_and_dictionaries_are_learned_as_pa
         isinstance(fake["shop"].dtype, pd.CategoricalDtype)
         and fake["shop"].isin(["north", "south", "east"]).all()
     )
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        # a key misspelt or cased otherwise was left out without a word: the column learned as inferred
+        (
+            {"columns": {"zip": {"Kind": "categorical"}}},
+            "column 'zip' has an unknown key 'Kind'; did you mean \"kind\"?",
+        ),
+        (
+            {"columns": {"fee": {"kind": "continuous", "number_fromat": "$0.00"}}},
+            "column 'fee' has an unknown key 'number_fromat'; did you mean \"number_format\"?",
+        ),
+        (
+            {"columns": {"zip": {"kind": "categorical", "pii": True}}},
+            "column 'zip' has an unknown key 'pii'; its keys",
+        ),
+        ({"columns": {"zip": {"kind": "categorical"}}, "primary_key": "zip"}, "unknown key 'primary_key'"),
+        # a kind misspelt or named as another tool names it: the column and the kind meant are named
+        (
+            {"columns": {"zip": {"kind": "categorial"}}},
+            "column 'zip' has an unknown kind 'categorial'; did you mean \"categorical\"?",
+        ),
+        (
+            {"columns": {"fee": {"kind": "float"}}},
+            "column 'fee' has an unknown kind 'float'; did you mean \"continuous\"?",
+        ),
+        ({"columns": {"day": {"kind": "date"}}}, 'did you mean "datetime"?'),
+        ({"columns": {"n": {"kind": "int"}}}, 'did you mean "integer"?'),
+        # SDV's metadata, pasted in: the form synthloom reads, and SDV's sdtypes in its kinds
+        ({"columns": {"age": {"sdtype": "numerical"}}}, "this is SDV's metadata; synthloom reads"),
+        ({"METADATA_SPEC_VERSION": "V1", "tables": {"t": {"columns": {}}}}, "this is SDV's metadata"),
+        # another shape: Python's KeyError and TypeError texts ("malformed metadata ('kind')") were shown
+        ([{"name": "zip", "kind": "categorical"}], "metadata is a JSON list, not an object"),
+        ({"zip": {"kind": "categorical"}}, "metadata names 'zip' outside \"columns\""),
+        ({"columns": {"zip": "categorical"}}, "column 'zip' is given as 'categorical'; give an object"),
+        ({"columns": {"zip": {}}}, "column 'zip' has no \"kind\""),
+        ({"columns": [{"zip": "categorical"}]}, 'metadata has no "columns" object'),
+        # a datetime_format that is no pattern ended a fit in pandas' TypeError, or was left unused
+        (
+            {"columns": {"day": {"kind": "datetime", "datetime_format": 5}}},
+            "column 'day': datetime_format 5 is not a strftime pattern",
+        ),
+        (
+            {"columns": {"day": {"kind": "datetime", "datetime_format": "YYYY-MM-DD"}}},
+            "'%Y-%m-%d' for 2024-03-15",
+        ),
+        ({"columns": {"zip": {"kind": "categorical", "datetime_format": "%Y"}}}, "it needs kind datetime"),
+        (
+            {"columns": {"zip": {"kind": "categorical", "numeric_coerced": "no"}}},
+            "numeric_coerced 'no' is not true or false",
+        ),
+    ],
+)
+def test_a_malformed_metadata_file_names_the_column_and_key(tmp_path, payload, message):
+    """A hand-written metadata file's mistake is told in one line naming the file, the column and the key
+    (and what was meant), not ignored nor shown as Python's exception text."""
+    path = tmp_path / "kinds.json"
+    path.write_text(json.dumps(payload))
+    with pytest.raises(ConfigError) as caught:
+        Metadata.load(path)
+    assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_metadata_file_with_a_byte_order_mark_is_read(tmp_path):
+    """Windows' Notepad and Excel write a UTF-8 file with a byte-order mark: it was refused as no JSON."""
+    path = tmp_path / "kinds.json"
+    path.write_bytes(b'\xef\xbb\xbf{"columns": {"zip": {"kind": "categorical"}}}')
+    assert Metadata.load(path).kinds() == {"zip": "categorical"}
+
+
+def test_a_folder_given_as_the_metadata_file_is_refused_in_one_line(tmp_path):
+    """`--metadata some_folder` ended in an IsADirectoryError traceback."""
+    with pytest.raises(ConfigError, match=r"is a folder; give the metadata JSON file"):
+        Metadata.load(tmp_path)
+
+
+def test_a_metadata_column_the_data_lacks_names_the_one_meant():
+    """A column misspelt or cased otherwise in the metadata names the data's column it most resembles."""
+    frame = pd.DataFrame({"zip": ["02134", "10001"], "age": [31, 45]})
+    with pytest.raises(
+        DataError, match=r"lacks column\(s\) \['Zip'\] named in the metadata; did you mean 'zip'\?"
+    ):
+        Metadata.from_dict({"columns": {"Zip": {"kind": "categorical"}}}).completed(frame)
+    with pytest.raises(
+        DataError, match=r"\['postcode'\] named in the metadata; its columns are \['zip', 'age'\]"
+    ):
+        Metadata.from_dict({"columns": {"postcode": {"kind": "categorical"}}}).completed(frame)

@@ -1006,14 +1006,10 @@ def load_constraints(path: str | Path) -> list[Constraint]:
     Raises:
         ConfigError: missing file, not JSON, or a malformed rule (the message names the file and rule).
     """
+    from synthloom.data.io import read_json_file
+
     path = Path(path)
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: constraints file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not a JSON constraints file ({exc})") from None
-    return constraints_from_dict(payload, source=str(path))
+    return constraints_from_dict(read_json_file(path, "constraints"), source=str(path))
 
 
 def save_constraints(constraints: Sequence[Constraint], path: str | Path) -> None:

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import itertools
+import json
 import os
 import tempfile
 import warnings
@@ -167,6 +168,27 @@ def atomic_write_text(target: str | Path, text: str) -> None:
     """Write ``text`` to ``target`` atomically (UTF-8)."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def read_json_file(path: Path, what: str) -> Any:
+    """The JSON a file the user wrote holds (``what``: "metadata", "constraints"; the messages name it).
+
+    A byte-order mark is skipped: Windows' Notepad and Excel write one before UTF-8 text.
+
+    Raises:
+        ConfigError: a missing file, a folder, a file that cannot be read, or one that is not JSON (with
+            the line and column where it is not).
+    """
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a folder; give the {what} JSON file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a JSON {what} file ({exc})") from None
+    except OSError as exc:  # no permission to read it
+        raise ConfigError(f"{path}: cannot read the {what} file ({exc.strerror})") from None
 
 
 def table_format(path: Path) -> str:

@@ -10,12 +10,13 @@ careful analyst would decide by looking at the column, and every guess can be ov
 from __future__ import annotations
 
 import datetime
+import difflib
 import json
 import re
 import warnings
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -216,29 +217,28 @@ class Metadata:
         return form
 
     @classmethod
-    def from_dict(cls, payload: dict[str, Any]) -> Metadata:
-        """Inverse of ``to_dict``; a ``ConfigError`` for anything malformed."""
-        try:
-            columns = {
-                str(name): ColumnSpec(
-                    ColumnKind(spec["kind"]),
-                    datetime_format=spec.get("datetime_format"),
-                    numeric_coerced=bool(spec.get("numeric_coerced", False)),
-                    number_format=_checked_number_format(spec.get("number_format"), ColumnKind(spec["kind"])),
-                    missing_mark=_checked_missing_mark(spec.get("missing_mark"), ColumnKind(spec["kind"])),
-                    csv_text=_checked_csv_text(spec.get("csv_text"), ColumnKind(spec["kind"])),
-                )
-                for name, spec in payload["columns"].items()
-            }
-        except ConfigError:
-            raise  # says itself what is wrong (a number_format that is no pattern)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            kinds = ", ".join(kind.value for kind in ColumnKind)
+    def from_dict(cls, payload: Mapping[str, Any]) -> Metadata:
+        """Inverse of ``to_dict``: the JSON form a user writes (``{"columns": {"zip": {"kind":
+        "categorical"}}}``); a ``ConfigError`` naming the column and key for anything malformed."""
+        if not isinstance(payload, Mapping):
+            raise ConfigError(f"metadata is a JSON {_json_type(payload)}, not an object; expected {_FORM}")
+        _check_not_sdv(payload)
+        others = [str(key) for key in payload if key not in _METADATA_KEYS]
+        misplaced = others and not difflib.get_close_matches(others[0].lower(), ["columns"])
+        if "columns" not in payload and misplaced:
+            # column names at the top, without "columns" above them ({"zip": {"kind": "categorical"}})
             raise ConfigError(
-                f"malformed metadata ({exc}); expected {{'columns': {{name: {{'kind': ...}}}}}} with a kind "
-                f"among {kinds}"
-            ) from None
-        return cls(columns, csv_delimiter=_checked_csv_delimiter(payload.get("csv_delimiter")))
+                f'metadata names {others[0]!r} outside "columns"; give each column under it: '
+                f'{{"columns": {{{json.dumps(others[0])}: {{"kind": ...}}}}}}'
+            )
+        _check_keys(payload, _METADATA_KEYS, "metadata")
+        columns = payload.get("columns")
+        if not isinstance(columns, Mapping):
+            raise ConfigError(f'metadata has no "columns" object (one entry per column); expected {_FORM}')
+        return cls(
+            {str(name): _column_spec(str(name), spec) for name, spec in columns.items()},
+            csv_delimiter=_checked_csv_delimiter(payload.get("csv_delimiter")),
+        )
 
     def save(self, path: str | Path) -> None:
         """Write as JSON (atomically)."""
@@ -249,13 +249,12 @@ class Metadata:
     @classmethod
     def load(cls, path: str | Path) -> Metadata:
         """Read JSON written by ``save``."""
+        from synthloom.data.io import read_json_file
+
         path = Path(path)
+        payload = read_json_file(path, "metadata")
         try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: metadata file not found") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not a JSON metadata file ({exc})") from None
+            return cls.from_dict(payload)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
 
@@ -263,7 +262,13 @@ class Metadata:
         """Raise a ``DataError`` when ``data`` lacks a column the metadata names."""
         missing = [c for c in self.columns if c not in data.columns]
         if missing:
-            raise DataError(f"{source} lacks column(s) {missing} named in the metadata")
+            # a name misspelt or cased otherwise in a hand-written file ("Zip" for "zip"): say which is meant
+            names = [str(name) for name in data.columns if name not in self.columns]
+            close = difflib.get_close_matches(missing[0], names, n=1) or [
+                name for name in names if name.lower() == missing[0].lower()
+            ]
+            hint = f"; did you mean {close[0]!r}?" if close else f"; its columns are {names[:20]}"
+            raise DataError(f"{source} lacks column(s) {missing} named in the metadata{hint}")
 
 
 def as_metadata(metadata: Metadata | Mapping[str, Any] | None) -> Metadata | None:
@@ -281,6 +286,123 @@ def as_metadata(metadata: Metadata | Mapping[str, Any] | None) -> Metadata | Non
         f"metadata must be a Metadata or its JSON form as a dict, not {type(metadata).__name__}; "
         "read a file with Metadata.load(path)"
     )
+
+
+_FORM = '{"columns": {name: {"kind": ...}}}'
+_METADATA_KEYS = tuple(f.name for f in fields(Metadata))
+_SPEC_KEYS = tuple(f.name for f in fields(ColumnSpec))
+# the names other tools give a kind (SDV's sdtypes, pandas', SQL's and JSON Schema's types): a user who
+# writes one is told synthloom's name rather than shown the list of kinds only
+_KIND_NAMES = {
+    "numerical": ColumnKind.CONTINUOUS,
+    "numeric": ColumnKind.CONTINUOUS,
+    "number": ColumnKind.CONTINUOUS,
+    "float": ColumnKind.CONTINUOUS,
+    "double": ColumnKind.CONTINUOUS,
+    "decimal": ColumnKind.CONTINUOUS,
+    "int": ColumnKind.INTEGER,
+    "bigint": ColumnKind.INTEGER,
+    "category": ColumnKind.CATEGORICAL,
+    "string": ColumnKind.CATEGORICAL,
+    "str": ColumnKind.CATEGORICAL,
+    "object": ColumnKind.CATEGORICAL,
+    "bool": ColumnKind.BOOLEAN,
+    "date": ColumnKind.DATETIME,
+    "time": ColumnKind.DATETIME,
+    "timestamp": ColumnKind.DATETIME,
+    "id": ColumnKind.IDENTIFIER,
+}
+
+
+def _json_type(value: Any) -> str:
+    """What JSON calls ``value``'s type ("list" for an array), as a message names it."""
+    names = {list: "list", str: "string", bool: "true/false", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _check_keys(given: Mapping[str, Any], known: tuple[str, ...], where: str) -> None:
+    """A ``ConfigError`` for a key that is not one of ``known``: a misspelt one ("Kind", "number_fromat")
+    would otherwise be left out without a word, and the column learned as if it were not there."""
+    for key in given:
+        if key not in known:
+            close = difflib.get_close_matches(str(key).lower(), known, n=1)
+            hint = f'did you mean "{close[0]}"?' if close else f"its keys are {', '.join(known)}"
+            raise ConfigError(f"{where} has an unknown key {key!r}; {hint}")
+
+
+def _check_not_sdv(payload: Mapping[str, Any]) -> None:
+    """A ``ConfigError`` pointing a user of SDV to this form, where ``payload`` is SDV's metadata."""
+    columns = payload.get("columns")
+    sdtypes = isinstance(columns, Mapping) and any(
+        isinstance(spec, Mapping) and "sdtype" in spec for spec in columns.values()
+    )
+    if "tables" in payload or "METADATA_SPEC_VERSION" in payload or sdtypes:
+        raise ConfigError(
+            f'this is SDV\'s metadata; synthloom reads {_FORM}, one table, with a "kind" for each column '
+            "it sets (the others are inferred): continuous or integer (SDV's numerical), categorical, "
+            "boolean, datetime, identifier (id) or text"
+        )
+
+
+def _column_kind(name: str, kind: Any) -> ColumnKind:
+    """A column's ``kind`` as a metadata file gives it, with the kind meant where it is misspelt."""
+    try:
+        return ColumnKind(kind)
+    except ValueError:
+        pass
+    kinds = ", ".join(k.value for k in ColumnKind)
+    spelt = str(kind).strip().lower()
+    # a kind's start ("cat", "bool") or a misspelling of it ("categorial")
+    close = [k for k in ColumnKind if len(spelt) >= 3 and k.startswith(spelt)]
+    close += difflib.get_close_matches(spelt, list(ColumnKind), n=1)
+    meant = _KIND_NAMES.get(spelt) or (close[0] if close else None)
+    hint = f'did you mean "{meant}"? ' if meant is not None else ""
+    raise ConfigError(f"column {name!r} has an unknown kind {kind!r}; {hint}the kinds are {kinds}")
+
+
+def _column_spec(name: str, spec: Any) -> ColumnSpec:
+    """One column's entry in a metadata file, checked key by key; a ``ConfigError`` naming the column."""
+    if not isinstance(spec, Mapping):
+        raise ConfigError(
+            f'column {name!r} is given as {spec!r}; give an object such as {{"kind": "categorical"}}'
+        )
+    _check_keys(spec, _SPEC_KEYS, f"column {name!r}")
+    if "kind" not in spec:
+        raise ConfigError(f'column {name!r} has no "kind"; leave the column out to have its kind inferred')
+    kind = _column_kind(name, spec["kind"])
+    try:
+        return ColumnSpec(
+            kind,
+            datetime_format=_checked_datetime_format(spec.get("datetime_format"), kind),
+            numeric_coerced=_checked_flag(spec.get("numeric_coerced", False), "numeric_coerced"),
+            number_format=_checked_number_format(spec.get("number_format"), kind),
+            missing_mark=_checked_missing_mark(spec.get("missing_mark"), kind),
+            csv_text=_checked_csv_text(spec.get("csv_text"), kind),
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"column {name!r}: {exc}") from None
+
+
+def _checked_datetime_format(pattern: Any, kind: ColumnKind) -> str | None:
+    """A metadata file's ``datetime_format``, checked: strftime text, on a datetime column (on another it
+    would be left unused)."""
+    if pattern is None:
+        return None
+    if not isinstance(pattern, str) or "%" not in pattern:
+        raise ConfigError(
+            f"datetime_format {pattern!r} is not a strftime pattern; write it as the values are written, "
+            "e.g. '%Y-%m-%d' for 2024-03-15 or '%d/%m/%Y %H:%M' for 15/03/2024 09:30"
+        )
+    if kind != ColumnKind.DATETIME:
+        raise ConfigError(f"datetime_format {pattern!r} is given for a {kind} column; it needs kind datetime")
+    return pattern
+
+
+def _checked_flag(value: Any, key: str) -> bool:
+    """A metadata file's true/false setting, checked: "no" or 0 would read as true or false unnoticed."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key} {value!r} is not true or false")
+    return value
 
 
 def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec:
