@@ -697,3 +697,12 @@ def test_a_metadata_column_the_data_lacks_names_the_one_meant():
         DataError, match=r"\['postcode'\] named in the metadata; its columns are \['zip', 'age'\]"
     ):
         Metadata.from_dict({"columns": {"postcode": {"kind": "categorical"}}}).completed(frame)
+
+
+def test_text_declared_integer_comes_back_as_whole_numbers_in_text():
+    """Codes read as text ("02134") declared integer came back as floats in a text column ("2134.0"): they
+    are written as the text of whole numbers, as text inferred to be numbers is."""
+    frame = pd.DataFrame({"zip": ["02134", "10001", "00501"] * 10, "n": range(30)})
+    model = get_model("copula", random_state=0).fit(frame, metadata={"columns": {"zip": {"kind": "integer"}}})
+    drawn = model.sample(20)["zip"]
+    assert drawn.map(type).eq(str).all() and drawn.str.fullmatch(r"\d+").all(), drawn.tolist()

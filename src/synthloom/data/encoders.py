@@ -401,8 +401,11 @@ def column_zone(dtype: str, offset: str | None = None, zone: str | None = None) 
 def numbers_held_as_text(series: pd.Series, spec: ColumnSpec) -> bool:
     """Whether a number column is plain text a table holds ("15.98" in a Parquet string column, a frame read
     with dtype=str): its synthetic values are written as text too, so the synthetic table keeps the real
-    one's column types (amounts with a ``number_format`` are written in it anyway)."""
-    plainly_written = spec.numeric_coerced and spec.number_format is None
+    one's column types (amounts with a ``number_format`` are written in it anyway). Read as numbers where
+    inferred so (``numeric_coerced``), or declared a number kind in the metadata: text declared integer was
+    written back as floats ("2134.0") in a text column."""
+    number_kind = spec.numeric_coerced or spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
+    plainly_written = number_kind and spec.number_format is None
     return bool(plainly_written and pd.api.types.infer_dtype(series, skipna=True) == "string")
 
 
