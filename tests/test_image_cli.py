@@ -51,6 +51,19 @@ def test_fit_then_sample_a_labelled_folder(tmp_path) -> None:
     assert Image.open(grid).size[0] > 8 * 3  # a grid, enlarged
 
 
+def test_the_image_count_is_written_as_samples_row_count_is(tmp_path) -> None:
+    """``image sample -n`` took plain whole numbers only ("1e1" was "not a valid integer"), where ``sample
+    -n`` takes 1e3, 1,000 and 1_000; a count below one is refused naming --rows."""
+    model = _fit_tiny(tmp_path, _npz(tmp_path))
+    out = tmp_path / "out.npz"
+    result = runner.invoke(image_app, ["sample", str(model), "-n", "1e1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(np.load(out)["images"]) == 10
+    refused = runner.invoke(image_app, ["sample", str(model), "-n", "0", "-o", str(tmp_path / "none.npz")])
+    assert refused.exit_code == 2 and "--rows must be a whole number >= 1, not '0'" in refused.output
+    assert not (tmp_path / "none.npz").exists()
+
+
 def test_a_grid_inside_the_data_set_folder_is_refused_before_anything_is_written(tmp_path) -> None:
     """A grid written into the -o folder became one more image of it: read back, a bigger picture among
     the samples (or one beside the class folders)."""

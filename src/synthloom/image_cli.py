@@ -157,7 +157,9 @@ def sample_command(
             "--output", "-o", help="A folder (PNGs, a sub-folder per class), an .npz, or a .png grid."
         ),
     ],
-    n: Annotated[int, typer.Option("--rows", "-n", help="Number of images.", min=1)] = 100,
+    rows: Annotated[
+        str, typer.Option("--rows", "-n", metavar="ROWS", help="Number of images: 100, 1_000, 1,000 or 1e3.")
+    ] = "100",
     label: Annotated[
         str | None,
         typer.Option(
@@ -174,7 +176,9 @@ def sample_command(
     """Generate images from a saved model as a data set (folder or .npz) or a PNG grid."""
     from synthloom.data.images import write_grid, write_image_dataset
     from synthloom.models.image_base import load_image_model
+    from synthloom.sampling import parse_row_count
 
+    n = parse_row_count(rows, "--rows", minimum=1)  # written as `sample -n` takes it ("1e3", "1,000")
     _check_image_output(output, "-o", folder=True)
     if grid is not None:
         _check_image_output(grid, "--grid", folder=False)
@@ -282,7 +286,10 @@ def _grid_scale(images: Any) -> int:
 def evaluate_command(
     model_file: Annotated[Path, typer.Argument(help="Model file written by `synthloom image fit`.")],
     data: DataArgument,
-    n: Annotated[int, typer.Option("--rows", "-n", help="Synthetic images to draw and score.", min=2)] = 2000,
+    rows: Annotated[
+        str,
+        typer.Option("--rows", "-n", metavar="ROWS", help="Synthetic images to draw and score (2,000, 2e3)."),
+    ] = "2000",
     holdout: Annotated[
         float | None,
         typer.Option(
@@ -312,7 +319,9 @@ def evaluate_command(
     from synthloom.metrics.images import MAX_SCORED, RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
     from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows
+    from synthloom.sampling import parse_row_count
 
+    n = parse_row_count(rows, "--rows", minimum=2)  # written as `sample -n` takes it ("2e3", "2,000")
     # the page is refused before the scoring, not after it, and never written over the model or the data
     check_outputs(report=report, inputs=(model_file, data, features))
     check_holdout(holdout)
