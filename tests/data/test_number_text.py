@@ -4,6 +4,7 @@ back in their format by every path that reads or writes a column (encoders, rule
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -189,6 +190,19 @@ def test_labels_strays_and_decimal_commas_are_not_taken_for_amounts():
     )
     declared = Metadata.from_dict({"columns": {"term": {"kind": "integer"}}}).completed(frame)
     assert declared.columns["term"].number_format == "0 months"  # declared numbers: 36 months is 36
+
+
+def test_a_declared_format_writing_an_affix_no_value_has_is_warned_of():
+    """A typo in a declared number_format ("0.0O" for "0.00") read the values (an affix may be left out)
+    and wrote "$6.1O" on every synthetic value without a word."""
+    frame = pd.DataFrame({"price": [f"${v:.2f}" for v in np.random.default_rng(0).uniform(1, 100, 50)]})
+    typo = Metadata.from_dict({"columns": {"price": {"kind": "continuous", "number_format": "$#,##0.0O"}}})
+    with pytest.warns(DataWarning, match=r"'price': number_format '\$#,##0.0O' writes 'O', which no real"):
+        typo.completed(frame)
+    right = Metadata.from_dict({"columns": {"price": {"kind": "continuous", "number_format": "$#,##0.00"}}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        assert right.completed(frame).columns["price"].number_format == "$#,##0.00"
 
 
 def test_amounts_in_two_forms_are_learned_as_text_with_a_warning():

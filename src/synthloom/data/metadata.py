@@ -425,7 +425,28 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
         inferred = _infer_number_text(series, series.dropna().astype(str), min_levels=0)
         if inferred is not None and inferred.number_format is not None:
             return replace(spec, number_format=inferred.number_format, numeric_coerced=True)
+    if spec.number_format is not None and series.dtype == object:
+        _warn_of_unwritten_affixes(series, NumberFormat.parse(spec.number_format), spec.number_format)
     return spec
+
+
+def _warn_of_unwritten_affixes(series: pd.Series, number_format: NumberFormat, pattern: str) -> None:
+    """Say so when a declared ``number_format`` writes a prefix or suffix no real value has: a typo ("0.0O"
+    for "0.00") reads the values still (an affix may be left out) and writes it on every synthetic one."""
+    text = series.dropna().astype(str)
+    unwritten = [
+        repr(affix.strip())
+        for affix in (number_format.prefix, number_format.suffix)
+        if affix.strip() and not text.str.contains(affix.strip(), regex=False).any()
+    ]
+    if unwritten and len(text):
+        warnings.warn(
+            f"column {series.name!r}: number_format {pattern!r} writes {' and '.join(unwritten)}, which no "
+            "real value has, on every synthetic value; check the pattern (if a new form is meant, ignore "
+            "this)",
+            DataWarning,
+            stacklevel=5,
+        )
 
 
 def _check_two_values(series: pd.Series) -> None:
