@@ -145,7 +145,7 @@ def augment_command(
     )
     from synthloom.data.constraints import load_constraints
     from synthloom.data.io import check_outputs, whole_numbers, write_table
-    from synthloom.data.metadata import Metadata
+    from synthloom.data.metadata import Metadata, learned_metadata
     from synthloom.registry import table_model_class
 
     if output is None and not evaluate:
@@ -196,8 +196,7 @@ def augment_command(
         # and its numbers' text ("26.00", not "26.0") as the model's metadata has them, as `sample` writes
         # them (a form or delimiter declared in --metadata wins; a flag column is written as its flags)
         integers = [name for name in frame.columns if whole_numbers(frame[name])]
-        declared = strategy["metadata"]
-        learned = declared.completed(frame) if declared is not None else Metadata.infer(frame)
+        learned = learned_metadata(frame, strategy["metadata"])
         write_table(both, output, integers=integers, sep=learned.csv_sep, texts=learned.csv_texts())
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")

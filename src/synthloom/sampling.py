@@ -41,7 +41,7 @@ from synthloom.data.io import (
     atomic_path,
     atomic_write_text,
     csv_ready,
-    system_file,
+    holds_user_files,
     table_format,
 )
 from synthloom.data.metadata import ColumnKind
@@ -419,7 +419,7 @@ def _start_or_resume(directory: Path, job: dict[str, Any]) -> bool:
                 f"{directory}: holds an unfinished sample with other settings ({', '.join(differ)}); "
                 "rerun with the same settings to resume it, or choose another folder"
             )
-    elif directory.exists() and not all(system_file(path) for path in directory.iterdir()):
+    elif directory.exists() and holds_user_files(directory):
         # a Finder's .DS_Store leaves the folder empty, as for `image sample`; readers skip "." files
         raise ConfigError(f"{directory}: folder is not empty; give a new or empty folder for the parts")
     for stale in directory.glob(".part-*.part"):  # temporary files of a run that was killed outright

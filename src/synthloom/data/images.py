@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from synthloom.data.io import atomic_path, system_file, usual_permissions
+from synthloom.data.io import atomic_path, holds_user_files, system_file, usual_permissions
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -484,7 +484,7 @@ def check_new_folder(out: Path) -> None:
     """Refuse a data set folder that exists and is not empty: its files would be mixed with the images
     (or replace them). System files (a Finder's .DS_Store) do not count: a folder holding only them is
     empty to its user. Commands call it before they generate, so the refusal costs nothing."""
-    if out.exists() and (not out.is_dir() or not all(system_file(path) for path in out.iterdir())):
+    if out.exists() and (not out.is_dir() or holds_user_files(out)):
         raise ConfigError(f"{out}: exists and is not an empty folder; choose a new output folder")
 
 

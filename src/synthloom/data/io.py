@@ -86,6 +86,12 @@ def system_file(path: Path) -> bool:
     return path.name.startswith(".") and path.is_file()
 
 
+def holds_user_files(folder: Path) -> bool:
+    """Whether ``folder`` holds anything but ``system_file``s: a folder holding only a .DS_Store is empty
+    to a command writing into it."""
+    return not all(system_file(path) for path in folder.iterdir())
+
+
 def check_writable(target: str | Path, folder: bool = False) -> Path:
     """``target`` as a Path, or a ``ConfigError`` when it cannot be written: a folder where a file is
     wanted (or a file where a ``folder`` is), or a path under a file. Commands check every output before

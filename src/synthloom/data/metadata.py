@@ -271,6 +271,11 @@ class Metadata:
             raise DataError(f"{source} lacks column(s) {missing} named in the metadata{hint}")
 
 
+def learned_metadata(data: pd.DataFrame, given: Metadata | None) -> Metadata:
+    """The metadata of ``data``: ``given`` completed with the kinds it leaves out, or all inferred."""
+    return Metadata.infer(data) if given is None else given.completed(data)
+
+
 def as_metadata(metadata: Metadata | Mapping[str, Any] | None) -> Metadata | None:
     """The metadata a user gave, as a ``Metadata``: its JSON form (``{"columns": {"zip": {"kind":
     "categorical"}}}``, as ``Metadata.load`` reads) is read, None stays None (infer every kind).

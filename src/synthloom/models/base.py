@@ -38,6 +38,7 @@ from synthloom.data.metadata import (
     as_metadata,
     check_column_names,
     check_text_names,
+    learned_metadata,
     with_missing_marks,
     with_pandas_dtypes,
 )
@@ -265,7 +266,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
 
         Returns ``data`` encoded. The neural generators override it to learn once and share under DDP.
         """
-        self.metadata_ = Metadata.infer(data) if metadata is None else metadata.completed(data)
+        self.metadata_ = learned_metadata(data, metadata)
         _warn_of_copied_categories(data, self.metadata_, set() if metadata is None else set(metadata.columns))
         if not self.metadata_.columns_of(*LEARNABLE_KINDS):
             raise DataError(
