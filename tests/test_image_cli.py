@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -218,6 +219,28 @@ def test_evaluate_prints_scores_and_writes_a_page(tmp_path, monkeypatch) -> None
     assert "uniform noise" in result.output and "noise_precision" not in result.output
     assert "100 synthetic images against 270 held-out real ones (--holdout 0.15)" in text
     assert "<th>uniform noise</th>" in text
+
+
+def test_evaluate_writes_the_scores_as_json(tmp_path, monkeypatch) -> None:
+    """`image evaluate` printed its scores and could draw a page, but had no --json as `evaluate` has: a
+    script comparing image generators had to parse the printed table."""
+    monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
+    model = _fit_tiny(tmp_path, "digits")
+    scores = tmp_path / "scores.json"
+    result = runner.invoke(image_app, ["evaluate", str(model), "digits", "-n", "40", "--json", str(scores)])
+    assert result.exit_code == 0, result.output
+    written = json.loads(scores.read_text())
+    assert written["info"]["model"] == "cdcgan" and written["info"]["synthetic_images"] == 40
+    assert written["info"]["held_out_images"] == 270 and written["info"]["holdout"] == 0.15
+    by_name = {row["name"]: row for row in written["scores"]}
+    assert {"fid", "precision", "coverage", "cas", "real_accuracy"} <= set(by_name)
+    assert 0 <= by_name["coverage"]["value"] <= 1 and by_name["fid"]["uniform_noise"] > 0
+    assert by_name["precision"]["meaning"].startswith("share of synthetic images")
+    assert not any(name.startswith("noise_") for name in by_name)  # noise sits beside its score
+    # a misnamed file is refused before the scoring, as `evaluate --json` refuses it
+    refused = runner.invoke(image_app, ["evaluate", str(model), "digits", "--json", str(tmp_path / "s.txt")])
+    assert refused.exit_code == 2 and "writes JSON; give a file name ending in .json" in _said(refused)
+    assert "real_accuracy" not in refused.output
 
 
 def test_faces_fit_sample_grid_and_evaluate_against_backgrounds(tmp_path, monkeypatch) -> None:

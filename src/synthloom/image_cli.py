@@ -300,6 +300,7 @@ def evaluate_command(
         ),
     ] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write an HTML page here.")] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
     features: Annotated[
         str | None,
         typer.Option(
@@ -318,12 +319,12 @@ def evaluate_command(
     from synthloom.data.io import atomic_write_text, check_outputs
     from synthloom.metrics.images import MAX_SCORED, RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
-    from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows
+    from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows, scores_json
     from synthloom.sampling import parse_row_count
 
     n = parse_row_count(rows, "--rows", minimum=2)  # written as `sample -n` takes it ("2e3", "2,000")
     # the page is refused before the scoring, not after it, and never written over the model or the data
-    check_outputs(report=report, inputs=(model_file, data, features))
+    check_outputs(report=report, json_file=json_path, inputs=(model_file, data, features))
     check_holdout(holdout)
     generator = load_image_model(model_file)
     _check_memory(generator, n)
@@ -386,6 +387,19 @@ def evaluate_command(
         page = image_report_html(title, scores, images, shown, generator.loss_history_, notes)
         atomic_write_text(report, page)
         console.print(f"wrote {report}")
+    if json_path is not None:
+        info = {
+            "model": generator.model_name,
+            "model_file": str(model_file),
+            "data": str(data),
+            "synthetic_images": n,
+            "held_out_images": held_out,
+            "scored_images": scored,
+            "holdout": holdout,
+            "seed": seed,
+        }
+        atomic_write_text(json_path, scores_json(scores, info, notes[1:]))
+        console.print(f"wrote {json_path}")
 
 
 def _channels_first_shape(shape: tuple[int, ...]) -> tuple[int, ...]:

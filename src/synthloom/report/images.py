@@ -9,11 +9,14 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from synthloom.data.images import image_grid
+from synthloom.metrics.result import finite_or_none
 from synthloom.report.plots import figure, to_png
 
 MEANINGS = {
@@ -41,6 +44,22 @@ def score_rows(scores: Mapping[str, float]) -> list[tuple[str, float, float | No
         for name, value in scores.items()
         if not name.startswith(NOISE)
     ]
+
+
+def scores_json(scores: Mapping[str, float], info: Mapping[str, Any], warnings: Sequence[str]) -> str:
+    """``image evaluate --json``'s text: what was compared, each score beside uniform noise's and its
+    meaning, and the warnings printed; a score that could not be computed (NaN) is null."""
+    rows = [
+        {
+            "name": name,
+            "value": finite_or_none(value),
+            "uniform_noise": finite_or_none(noise),
+            "meaning": meaning,
+        }
+        for name, value, noise, meaning in score_rows(scores)
+    ]
+    payload = {"info": dict(info), "scores": rows, "warnings": list(warnings)}
+    return json.dumps(payload, indent=2, allow_nan=False) + "\n"
 
 
 def _number(value: float | None) -> str:
