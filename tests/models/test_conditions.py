@@ -115,6 +115,20 @@ def test_open_ended_ranges_and_a_date_naming_its_day(dated):
     assert month["when"].dt.to_period("M").eq(pd.Period("2020-03")).all()
 
 
+@pytest.mark.parametrize("written", ["March", "14:00", "1st March"])
+def test_a_date_without_its_year_is_refused_as_a_condition_and_a_rule_bound(dated, written):
+    """pandas reads "March" as March of year 1 (a condition met by no row, a rule bound every row keeps)
+    and "14:00" as 14:00 on the day it is read: a rule fitted today and a week later differed."""
+    from synthloom.data.constraints import Range
+    from synthloom.errors import ConfigError
+
+    real, model = dated
+    with pytest.raises(ConditionError, match=rf"with the year \(2020-03 for March 2020\), not '{written}'"):
+        model.sample(5, conditions={"when": written})
+    with pytest.raises(ConfigError, match=rf"bound '{written}' is not a date"):
+        get_model("copula", random_state=0).fit(real, constraints=[Range("when", low=written)])
+
+
 def test_a_date_range_ends_with_the_whole_of_its_last_day():
     from synthloom.sampling import parse_condition_options
 

@@ -176,6 +176,7 @@ _TIME_CODES = re.compile(r"[ T,]*%[HIMSfpzZ]")
 _WRITTEN_OFFSET = re.compile(
     r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)? ?(?:Z|[+-]\d{2}:?\d{2})$"
 )  # a time, then its offset
+_FULL_YEAR = re.compile(r"\d{4}")
 _ISO_STAMP = re.compile(r"\d{4}(?:-\d{1,2}(?:-\d{1,2}(?:[ T].*)?)?)?")
 # a stamp names its finest unit that is set, at least its minute once it has a time ("14:00" as text does)
 _CLOCK_UNITS = (
@@ -218,6 +219,10 @@ def read_period(value: Any, datetime_format: str | None = None) -> tuple[pd.Time
         # numbers alone ("03/02/2020") read month first: refused on a column written day first
         if not _ISO_STAMP.fullmatch(text) and _day_first(datetime_format) and not _has_letters(text):
             raise ValueError(f"not in the column's format {datetime_format!r} or ISO")
+        # pandas reads "March" as March of year 1, and "14:00" as 14:00 today (a bound that moves with the
+        # day it is read on): outside the column's own form, a date names its year in full
+        if not _FULL_YEAR.search(text):
+            raise ValueError("names no year")
         period = pd.Period(text)
         try:
             return period.start_time, period.end_time.floor("us")

@@ -324,8 +324,8 @@ def _period(column: str, value: Any, zone: Any, datetime_format: str | None) -> 
     except (TypeError, ValueError, OverflowError):
         written = f" (written as the column writes them: {datetime_format!r}, or ISO: 2020-03-31)"
         raise ConditionError(
-            f"condition on column {column!r} needs dates or times{written if datetime_format else ''}, "
-            f"not {value!r}"
+            f"condition on column {column!r} needs dates, or dates and times"
+            f"{written if datetime_format else ''}, with the year (2020-03 for March 2020), not {value!r}"
         ) from None
 
 
