@@ -104,6 +104,20 @@ def test_per_class_generators_learn_each_class_from_its_own_rows(three_classes) 
     pd.testing.assert_frame_equal(rows, again)
 
 
+def test_a_per_class_refusal_names_the_class_whose_rows_it_speaks_of(three_classes) -> None:
+    """A rule every row of one class breaks (class 3's x all lie above 1.3) was refused as "broken by every
+    real row", while most of the table keeps it: the fit was on that class's rows alone."""
+    from synthloom.data.constraints import Range
+
+    rule = [Range("x", high=1.0)]
+    kept = three_classes["x"].le(1.0).mean()
+    assert 0.3 < kept < 1  # the table keeps the rule in places; class 3 nowhere
+    with pytest.raises(
+        ConfigError, match=r"on the \d+ rows of class 3 of 'label': constraint 'x <= 1.0' is broken"
+    ):
+        synthetic_rows(three_classes, "label", {3: 10}, "copula", per_class=True, constraints=rule)
+
+
 def test_ids_of_added_rows_are_new_and_unique_per_class_or_conditional(three_classes) -> None:
     """A per-class model counted its ids on from its own class's largest (other classes' real ids), and
     drew text ids of its own (the classes' ids met: about 40 of 400 here); each class's conditional draw

@@ -305,9 +305,9 @@ def synthetic_rows(
                 "per_class=False to sample this generator conditionally"
             )
         parts = [
-            build_generator(model, model_params, seed)
-            .fit(data[data[target] == label], meta, constraints=constraints)
-            .sample(n)
+            _fit_on_class(
+                build_generator(model, model_params, seed), data, target, label, meta, constraints
+            ).sample(n)
             for (label, n), seed in zip(plan.items(), seeds, strict=False)
         ]
     else:
@@ -324,6 +324,24 @@ def synthetic_rows(
         ]
     rows = _new_ids(pd.concat(parts, ignore_index=True), data, meta, seeds[0])
     return rows[list(data.columns)].astype(data.dtypes.to_dict(), errors="ignore")
+
+
+def _fit_on_class(
+    generator: Any,
+    data: pd.DataFrame,
+    target: str,
+    label: Hashable,
+    meta: Metadata,
+    constraints: Sequence[Any] | None,
+) -> Any:
+    """``generator`` fitted on one class's rows; a refusal names the class, since the rows it speaks of
+    ("a rule broken by every real row", a column with no value) are that class's, not the table's."""
+    rows = data[data[target] == label]
+    try:
+        return generator.fit(rows, meta, constraints=constraints)
+    except (ConfigError, DataError) as exc:
+        where = f"fitting a generator on the {len(rows)} rows of class {shown_level(label)} of {target!r}"
+        raise type(exc)(f"{where}: {exc}") from None
 
 
 def _new_ids(rows: pd.DataFrame, data: pd.DataFrame, meta: Metadata, seed: int) -> pd.DataFrame:
