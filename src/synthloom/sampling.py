@@ -52,6 +52,9 @@ from synthloom.progress import transient_progress
 
 CHUNK_ROWS = 100_000
 MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
+# a folder of more files than this is a typo in --part-rows (1 for 1e6): its plan alone took gigabytes, and
+# file systems, Spark and DuckDB slow down long before it is full
+MAX_PARTS = 1_000_000
 PART_ROWS = 1_000_000  # ~10-50 MB parts: large enough for Spark and DuckDB, small enough to redo
 PART_FORMATS = ("parquet", "csv")
 SUCCESS_FILE = "_SUCCESS"  # written last; readers skip names starting with "_" or "."
@@ -256,13 +259,19 @@ def _chunk_plan(seed: int, n: int, chunk_rows: int) -> list[Chunk]:
     ]
 
 
-def _check_sizes(n: int, chunk_rows: int, part_rows: int = 1) -> int:
+def _check_sizes(n: int, chunk_rows: int, part_rows: int | None = None) -> int:
     """``n`` as an int; a row count, chunk size or part size that cannot be drawn is refused in one line,
     before any file."""
-    if chunk_rows < 1 or part_rows < 1:
-        sizes = f"rows per part ({part_rows:,}) and per chunk" if part_rows != 1 else "rows per chunk"
+    if chunk_rows < 1 or (part_rows is not None and part_rows < 1):
+        sizes = "rows per chunk" if part_rows is None else f"rows per part ({part_rows:,}) and per chunk"
         raise ConfigError(f"{sizes} ({chunk_rows:,}) must be at least 1")
-    return check_row_count(n)
+    n = check_row_count(n)
+    if part_rows is not None and -(-n // part_rows) > MAX_PARTS:
+        raise ConfigError(
+            f"{n:,} rows in parts of {part_rows:,} make {-(-n // part_rows):,} files, more than "
+            f"{MAX_PARTS:,}; give --part-rows {-(-n // MAX_PARTS):,} or more"
+        )
+    return n
 
 
 def _sample_rows(
