@@ -718,3 +718,43 @@ def test_a_constant_column_of_python_dates_or_times_is_saved_and_dates_come_back
     back = load(model.save(tmp_path / "m.synthloom")).sample(5, random_state=0)
     assert back["extracted"].tolist() == [datetime.date(2024, 3, 1)] * 5
     assert back["opens"].eq("09:30:00").all()  # times come back as text, as a column of varying times does
+
+
+@pytest.mark.parametrize("numeric", ["quantile", "spikes", "gmm"])
+def test_a_number_column_of_a_few_levels_decodes_to_those_levels_only(numeric):
+    # a generator's values are never exact: between two levels' quantiles the normal scores gave a value
+    # between them (a term of 48), and 15 loan sizes got 10 mixture modes, which spread over several sizes
+    rng = np.random.default_rng(0)
+    rows = 5000
+    real = pd.DataFrame(
+        {
+            "limit": rng.choice([500, 1000, 5000], rows),
+            "term": rng.choice([36, 60], rows),
+            "size": rng.choice(np.arange(1, 16) * 1000, rows),
+            "income": rng.lognormal(10, 0.5, rows).round(2),
+        }
+    )
+    transformer = TableTransformer(numeric=numeric, random_state=0).fit(real)
+    matrix = transformer.transform(real)
+    values = [span.start for span in transformer.spans if span.role == "value"]
+    matrix[:, values] += rng.normal(0, 0.3, (rows, len(values))).astype(np.float32)
+    if numeric == "gmm":
+        matrix[:, values] = np.clip(matrix[:, values], -1, 1)  # tanh's range
+    back = transformer.inverse_transform(matrix)
+    for name in ("limit", "term", "size"):
+        assert back[name].isin(real[name].unique()).all(), name
+    assert (~back["income"].isin(real["income"])).mean() > 0.9  # a scale keeps its in-between values
+
+
+def test_a_model_file_saved_before_a_columns_levels_were_kept_decodes_as_it_did():
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"term": rng.choice([36, 60], 2000), "x": rng.normal(size=2000)})
+    transformer = TableTransformer(numeric="quantile", random_state=0).fit(real)
+    state = transformer.to_state()
+    assert state["encoders"][0]["state"]["distinct_values"] == [36.0, 60.0]
+    assert state["encoders"][1]["state"]["distinct_values"] is None  # a scale keeps none
+    state["encoders"][0]["state"].pop("distinct_values")
+    old = TableTransformer.from_state(json.loads(json.dumps(state)))
+    scores = np.repeat(np.linspace(-3, 3, 2001, dtype=np.float32)[:, None], 2, axis=1)
+    assert old.inverse_transform(scores)["term"].between(37, 59).any()  # values between, as then
+    assert transformer.inverse_transform(scores)["term"].isin([36, 60]).all()

@@ -14,3 +14,23 @@ def test_missing_values_do_not_weaken_the_correlations_learned():
     assert fake["x"].corr(fake["y"]) > 0.95  # real, over the rows holding both: 0.995 (was 0.61)
     assert abs(fake["y"].isna().mean() - 0.6) < 0.03
     assert (fake.loc[fake["city"] == "Lyon", "x"] > 0).mean() > 0.65  # still tied to the category
+
+
+def test_a_number_column_of_a_few_levels_gets_only_real_values_and_a_scale_new_ones():
+    # credit limits of 500 / 1,000 / 5,000 and a term of 36 or 60 months: draws between two levels'
+    # quantiles came back between them (40 limits such as 750, 21 terms such as 48 of 20,000 rows)
+    rng = np.random.default_rng(0)
+    income = rng.lognormal(10, 0.5, 5000)
+    real = pd.DataFrame(
+        {
+            "limit": np.where(income > 30_000, 5000, np.where(income > 15_000, 1000, 500)),
+            "term": rng.choice([36, 60], 5000, p=[0.7, 0.3]),
+            "size": rng.choice(np.arange(1, 16) * 1000, 5000),
+            "income": income.round(2),
+        }
+    )
+    fake = get_model("copula", random_state=0).fit(real).sample(20_000, random_state=1)
+    for name in ("limit", "term", "size"):
+        assert fake[name].isin(real[name].unique()).all(), name
+    assert (~fake["income"].isin(real["income"])).mean() > 0.99  # a scale: new values, as before
+    assert (fake["limit"] == 5000).mean() > 0.1  # the levels are still drawn as often as they were
