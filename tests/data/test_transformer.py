@@ -1,4 +1,5 @@
 import datetime
+import decimal
 import json
 import warnings
 
@@ -703,7 +704,7 @@ def test_stamps_with_and_without_a_zone_in_one_column_warn_that_the_naive_ones_a
         get_model("copula", random_state=0).fit(real.assign(at=pd.Series(zoned, dtype=object)))
 
 
-def test_a_constant_column_of_python_dates_or_times_is_saved_and_dates_come_back_as_dates(tmp_path):
+def test_a_constant_column_of_python_dates_or_times_is_saved_and_comes_back_as_dates_or_times(tmp_path):
     # one date in every row (a Parquet date32 column of an extract's day): the model file's JSON could not
     # hold the date object, and save failed with "Object of type date is not JSON serializable"
     rows = 30
@@ -717,7 +718,7 @@ def test_a_constant_column_of_python_dates_or_times_is_saved_and_dates_come_back
     model = get_model("copula", random_state=0).fit(real)
     back = load(model.save(tmp_path / "m.synthloom")).sample(5, random_state=0)
     assert back["extracted"].tolist() == [datetime.date(2024, 3, 1)] * 5
-    assert back["opens"].eq("09:30:00").all()  # times come back as text, as a column of varying times does
+    assert back["opens"].tolist() == [datetime.time(9, 30)] * 5  # as a column of varying times does
 
 
 @pytest.mark.parametrize("numeric", ["quantile", "spikes", "gmm"])
@@ -758,3 +759,53 @@ def test_a_model_file_saved_before_a_columns_levels_were_kept_decodes_as_it_did(
     scores = np.repeat(np.linspace(-3, 3, 2001, dtype=np.float32)[:, None], 2, axis=1)
     assert old.inverse_transform(scores)["term"].between(37, 59).any()  # values between, as then
     assert transformer.inverse_transform(scores)["term"].isin([36, 60]).all()
+
+
+def test_python_times_of_day_are_learned_as_numbers_and_come_back_as_times(tmp_path):
+    # a shift's start as datetime.time objects (a database's TIME column) came back as text ("06:15:00");
+    # with fractions of a second in some rows only it was refused, learned as one category per time
+    rng = np.random.default_rng(0)
+    rows = 400
+    hours, quarters = rng.integers(5, 23, rows), rng.choice([0, 15, 30, 45], rows)
+    starts = [datetime.time(int(h), int(m)) for h, m in zip(hours, quarters, strict=True)]
+    logged = [datetime.time(int(h), 7, 0, 250_000 * (i % 2)) for i, h in enumerate(hours)]
+    real = pd.DataFrame({"start": starts, "logged": logged, "x": hours + rng.normal(size=rows)})
+    real.loc[::25, "start"] = None
+    model = get_model("copula", random_state=0).fit(real)
+    assert model.metadata_.kinds()["start"] == model.metadata_.kinds()["logged"] == "datetime"
+    fake = load(model.save(tmp_path / "m.synthloom")).sample(300, random_state=0)
+    start = fake["start"].dropna()
+    assert start.map(type).eq(datetime.time).all() and fake["start"].isna().any()
+    assert start.map(lambda time: time.minute).isin([0, 15, 30, 45]).all()  # the real quarter hours
+    assert fake["start"].map(lambda t: t is None or t.second == 0).all()
+    assert fake["logged"].map(type).eq(datetime.time).all()
+    assert np.corrcoef(start.map(lambda time: time.hour), fake.loc[start.index, "x"])[0, 1] > 0.8
+    # conditions read times as those of text columns are read
+    early = model.sample(20, conditions={"start": (datetime.time(5), "08:00")}, random_state=0)
+    assert all(datetime.time(5) <= time <= datetime.time(8, 0, 59) for time in early["start"])
+
+
+def test_decimals_are_learned_as_numbers_and_come_back_as_decimals_with_the_columns_places(tmp_path):
+    # a database driver's NUMERIC(10, 2) money came back as float64; a column of two fees was refused
+    rng = np.random.default_rng(0)
+    rows = 300
+    amounts = rng.gamma(2, 50, rows)
+    real = pd.DataFrame(
+        {
+            "amount": [decimal.Decimal(f"{amount:.2f}") for amount in amounts],
+            "fee": [decimal.Decimal("26.00") if a > 80 else decimal.Decimal("15.50") for a in amounts],
+            "paid": [decimal.Decimal(int(a > 100)) for a in amounts],  # 0 / 1, as numbers
+        }
+    )
+    real.loc[::20, "amount"] = None
+    model = get_model("copula", random_state=0).fit(real)
+    assert model.metadata_.kinds() == {"amount": "continuous", "fee": "continuous", "paid": "integer"}
+    fake = load(model.save(tmp_path / "m.synthloom")).sample(200, random_state=0)
+    amount = fake["amount"].dropna()
+    assert amount.map(type).eq(decimal.Decimal).all() and fake["amount"].isna().any()
+    assert amount.map(lambda value: value.as_tuple().exponent).eq(-2).all()  # "26.00", not "26"
+    assert not amount.isin(real["amount"].dropna()).all()  # numbers: new amounts, not the real ones
+    assert set(fake["fee"].map(str)) <= {"26.00", "15.50"}
+    assert set(fake["paid"].map(str)) <= {"0", "1"}
+    cheap = model.sample(20, conditions={"amount": (decimal.Decimal("10"), "50")}, random_state=0)
+    assert cheap["amount"].map(lambda value: decimal.Decimal("10") <= value <= 50).all()

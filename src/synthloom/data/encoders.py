@@ -8,6 +8,7 @@ heads, conditional vectors and losses from. Every encoder's learned state is pla
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 import warnings
 from abc import ABC, abstractmethod
@@ -30,6 +31,8 @@ from synthloom.data.metadata import (
     has_decimals,
     has_plain_categories,
     is_date_objects,
+    is_decimal_objects,
+    is_time_objects,
     numbers_as_text,
     plain_text,
     read_stamps,
@@ -162,6 +165,11 @@ def read_datetimes(series: pd.Series, datetime_format: str | None) -> pd.Series:
     """
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
+    if is_time_objects(series):  # on the day text times of day are read on, as numbers: not text
+        on_day = series.map(
+            lambda time: datetime.datetime.combine(TIME_OF_DAY_DATE, time), na_action="ignore"
+        )
+        return pd.to_datetime(on_day, utc=True)
     text = plain_text(series)
     if datetime_format is not None:  # text: " 2024-01-01" after a ", " separator is read as the date it is
         text = text.astype(object).where(text.isna(), text.astype(str).str.strip())
@@ -311,6 +319,11 @@ def column_numbers(
 
 
 DATE_DTYPE = "date"  # an encoder's dtype for a column of Python dates
+TIME_DTYPE = "time"  # ... of Python times of day
+DECIMAL_DTYPE = "decimal"  # ... of Python Decimals
+# the day a time of day alone is read on: strptime's and pandas' for text ("14:19:28" with "%H:%M:%S"), and
+# so for Python times, whose conditions and rules are read as the text ones' are
+TIME_OF_DAY_DATE = datetime.date(1900, 1, 1)
 
 
 def stamps_of_seconds(seconds: np.ndarray) -> pd.DatetimeIndex:
@@ -353,6 +366,8 @@ def to_datetimes(
     ``text_zone``); a zone-aware column in its zone, which ``dtype`` names.
     """
     stamps = pd.Series(stamps_of_seconds(seconds), name=name)
+    if dtype == TIME_DTYPE:  # Python times of day (their time-of-day format says how conditions write them)
+        return stamps.dt.time.astype(object).where(stamps.notna(), None)
     if datetime_format is not None:
         if "%z" in datetime_format:  # a naive stamp has no offset to write
             stamps = stamps.dt.tz_localize("UTC")
@@ -427,10 +442,15 @@ def numbers_held_as_text(series: pd.Series, spec: ColumnSpec) -> bool:
 
 def column_dtype_name(series: pd.Series) -> str:
     """``dtype_name`` of a column's dtype, ``DATE_DTYPE`` for a column of Python dates (``datetime.date``,
-    as pandas reads a Parquet ``date32`` column), which pandas holds as objects, or UTC stamps for a column
-    of stamps in several zones (objects too)."""
+    as pandas reads a Parquet ``date32`` column), which pandas holds as objects, ``TIME_DTYPE`` and
+    ``DECIMAL_DTYPE`` for Python times and Decimals (objects too), or UTC stamps for a column of stamps in
+    several zones (objects too)."""
     if series.dtype == object and is_date_objects(series):
         return DATE_DTYPE
+    if is_time_objects(series):
+        return TIME_DTYPE
+    if is_decimal_objects(series):
+        return DECIMAL_DTYPE
     # zoned stamps pandas keeps as objects: in their zone where they share one, else the instants in UTC
     zones = _object_stamp_zones(series)
     if set(zones) - {"None"}:
@@ -788,7 +808,9 @@ class NumericEncoder(ColumnEncoder):
         self.dtype = column_dtype_name(series)
         _warn_naive_beside_zoned(series, self.name)
         self.as_text = numbers_held_as_text(series, self.spec)
-        self.text_decimals = fixed_text_decimals(series) if self.as_text else None
+        # Decimals keep their places as text does: a NUMERIC(10, 2) column's "26.00" is no 26.0
+        decimal_places = self.as_text or self.dtype == DECIMAL_DTYPE
+        self.text_decimals = fixed_text_decimals(series) if decimal_places else None
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
         wall = wall_seconds(present, self.zone) if is_datetime else present
@@ -992,6 +1014,9 @@ class NumericEncoder(ColumnEncoder):
         if self.spec.number_format is not None:
             return NumberFormat.parse(self.spec.number_format).write(values, self.name)
         series = pd.Series(values, name=self.name)
+        if self.dtype == DECIMAL_DTYPE:  # through their text, so each has the column's decimal places
+            text = numbers_as_text(series, self.spec.kind, self.text_decimals)
+            return text.map(decimal.Decimal, na_action="ignore")
         if self.as_text:
             return numbers_as_text(series, self.spec.kind, self.text_decimals)
         if self.spec.numeric_coerced:
@@ -1191,6 +1216,14 @@ class CategoricalEncoder(ColumnEncoder):
         return encoder
 
 
+# how a constant column's value, kept as text, is read back for the dtypes pandas holds as objects
+_FROM_TEXT: dict[str, Any] = {
+    DATE_DTYPE: datetime.date.fromisoformat,
+    TIME_DTYPE: datetime.time.fromisoformat,
+    DECIMAL_DTYPE: decimal.Decimal,
+}
+
+
 class ConstantEncoder(ColumnEncoder):
     """A column with a single value (or no value at all): nothing to learn, restored as it was."""
 
@@ -1202,10 +1235,12 @@ class ConstantEncoder(ColumnEncoder):
     def fit(self, series: pd.Series, rng: np.random.Generator) -> ConstantEncoder:
         present = series.dropna()
         value = present.iloc[0] if len(present) else None
-        # stamps, Python dates and times as ISO text, which the model file's JSON holds (a date or time
-        # object failed the save); dates are read back as dates (``DATE_DTYPE``)
+        # stamps, Python dates and times as ISO text, Decimals as their text, which the model file's JSON
+        # holds (a date or time object failed the save); dates, times and Decimals are read back as such
+        # (``_FROM_TEXT``)
         is_iso = isinstance(value, datetime.date | datetime.time)  # a Timestamp is a date too
-        self.value = value.isoformat() if is_iso else plain_value(value)
+        is_decimal = isinstance(value, decimal.Decimal)
+        self.value = value.isoformat() if is_iso else str(value) if is_decimal else plain_value(value)
         self.dtype = column_dtype_name(series)
         self.categories = _declared_categories(series.dtype)
         return self
@@ -1215,10 +1250,11 @@ class ConstantEncoder(ColumnEncoder):
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         value = self.value
-        if self.dtype == DATE_DTYPE and value is not None:
-            value = datetime.date.fromisoformat(value)
+        from_text = _FROM_TEXT.get(self.dtype)
+        if from_text is not None and value is not None:
+            value = from_text(value)
         series = pd.Series([np.nan if value is None else value] * block.shape[0], name=self.name)
-        if self.dtype == DATE_DTYPE:
+        if from_text is not None:
             return series.astype(object)
         if self.categories is not None:  # one category used, others declared: the dtype keeps them all
             return _as_declared(series, self.categories)

@@ -106,7 +106,8 @@ class ColumnSpec:
 
     Attributes:
         kind: the column kind.
-        datetime_format: strftime format for datetime columns that arrived as text (None: real datetimes).
+        datetime_format: strftime format for datetime columns that arrived as text (None: real datetimes;
+            Python times of day have the format of a time, "%H:%M:%S", which conditions write them in).
         numeric_coerced: the column arrived as text and was read as numbers (stray strings became missing).
         number_format: pattern of numbers written as text with a currency, a unit or thousands separators
             ("$#,##0.00"; see ``number_text``): read as numbers, written back in it. None: plain numbers.
@@ -738,9 +739,38 @@ def _infer_column(series: pd.Series) -> ColumnSpec:
         return ColumnSpec(ColumnKind.BOOLEAN)
     if pd.api.types.is_datetime64_any_dtype(series) or _is_stamp_objects(series):  # dates among them
         return ColumnSpec(ColumnKind.DATETIME)
+    if is_time_objects(series):
+        # learned as numbers (the instant on one day), never one category per time; the format is the one
+        # conditions and rules write a time in ("06:00:00"), as for times of day written as text
+        written = series.dropna().map(lambda time: time.microsecond).any()
+        return ColumnSpec(ColumnKind.DATETIME, datetime_format="%H:%M:%S.%f" if written else "%H:%M:%S")
     if pd.api.types.is_numeric_dtype(series):
         return _infer_numeric(series)
+    if is_decimal_objects(series):
+        return _infer_decimals(series)
     return _infer_text(series)
+
+
+def is_time_objects(series: pd.Series) -> bool:
+    """Whether a column holds Python times of day (``datetime.time``, as a database driver or pandas reads
+    a Parquet ``time64`` column), none with a zone (whose clock would have to be read in it)."""
+    if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) != "time":
+        return False
+    return bool(series.dropna().map(lambda value: value.tzinfo is None).all())
+
+
+def is_decimal_objects(series: pd.Series) -> bool:
+    """Whether a column holds Python Decimals (what database drivers give for NUMERIC money columns, and
+    pandas for a Parquet ``decimal128`` one)."""
+    return series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) == "decimal"
+
+
+def _infer_decimals(series: pd.Series) -> ColumnSpec:
+    """A column of Decimals as the number kind its values are; learned as numbers however few they are."""
+    spec = _infer_numeric(pd.to_numeric(series).rename(series.name))
+    # amounts of 0 and 1 only are numbers still: as a flag, the Decimals would be categories, which a model
+    # file's JSON cannot hold
+    return ColumnSpec(ColumnKind.INTEGER) if spec.kind == ColumnKind.BOOLEAN else spec
 
 
 def is_date_objects(series: pd.Series) -> bool:

@@ -23,6 +23,7 @@ import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
 from synthloom.data.encoders import (
+    TIME_OF_DAY_DATE,
     CategoricalEncoder,
     ConstantEncoder,
     NumericEncoder,
@@ -253,7 +254,7 @@ def _on_first_day(value: Any) -> Any:
     if isinstance(value, tuple | list):
         return tuple(_on_first_day(end) for end in value)
     if isinstance(value, datetime.time):
-        return datetime.datetime.combine(datetime.date(1900, 1, 1), value)
+        return datetime.datetime.combine(TIME_OF_DAY_DATE, value)
     return f"1900-01-01 {value}" if isinstance(value, str) and value.strip() else value
 
 
