@@ -1,7 +1,9 @@
 import numpy as np
 import pandas as pd
+import pytest
 
 from synthloom import get_model
+from synthloom.errors import ConditionError
 
 
 def test_missing_values_do_not_weaken_the_correlations_learned():
@@ -34,3 +36,8 @@ def test_a_number_column_of_a_few_levels_gets_only_real_values_and_a_scale_new_o
         assert fake[name].isin(real[name].unique()).all(), name
     assert (~fake["income"].isin(real["income"])).mean() > 0.99  # a scale: new values, as before
     assert (fake["limit"] == 5000).mean() > 0.1  # the levels are still drawn as often as they were
+    # a value between the levels can never be drawn: refused at once (it drew rows until the budget ran out)
+    model = get_model("copula", random_state=0).fit(real)
+    with pytest.raises(ConditionError, match=r"'limit' takes only a few values \(500, 1000, 5000\), none in"):
+        model.sample(10, conditions={"limit": (600, 900)})
+    assert model.sample(10, conditions={"limit": (600, 1000)})["limit"].eq(1000).all()

@@ -201,6 +201,14 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             f"{column!r} lies outside the real data's range "
             f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
         )
+    levels = encoder.distinct_values  # a few levels: decoding gives nothing between them
+    if levels is not None and not any(low <= level <= high for level in levels):
+        shown = ", ".join(_show(level, is_datetime, zone) for level in levels[:10])
+        raise ConditionError(
+            f"column {column!r} takes only a few values ({shown}{', ...' if len(levels) > 10 else ''}), "
+            f"none in [{_show(low, is_datetime, zone)}, {_show(high, is_datetime, zone)}]; ask for one of "
+            "them, or a range holding one"
+        )
     return RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
 
 
