@@ -204,3 +204,56 @@ def test_one_fresh_row_repeated_is_not_taken_for_memorised_rows(related_train, r
         for seed in range(10, 20)
     ]
     assert "poor" not in verdicts
+
+
+def test_rows_copied_from_both_real_sets_are_a_privacy_risk(related_train, related_test, make_related):
+    """Real rows resampled (or a generator fitted on all the real rows) copy training and hold-out rows in
+    proportion to their numbers: the DCR share read 54%, both copy scores good, no warning; half fresh rows
+    and half real ones made the family good."""
+    real = pd.concat([related_train, related_test], ignore_index=True)
+    resampled = real.sample(900, replace=True, random_state=0)
+    half_real = pd.concat([make_related(450, seed=7), real.sample(450, random_state=1)], ignore_index=True)
+    for synthetic in (resampled, half_real):
+        result = privacy(prepare(related_test, synthetic, train=related_train))
+        assert result.score("real_copies").verdict == "poor" and result.verdict == "poor"
+        assert result.score("exact_copies").verdict == "poor"
+        assert result.score("holdout_copies").verdict == "poor"
+        assert result.score("closer_to_train").verdict == "not computed"
+        assert result.score("membership_auc").verdict == "not computed"
+        found = [w for w in result.warnings if "exact copies of real rows" in w]
+        assert len(found) == 1 and "fit the generator on the training rows only" in found[0]
+    assert result.score("real_copies").value == 0.5
+    # a copy of the training rows alone keeps its own, sharper warning
+    memorised = privacy(prepare(related_test, related_train.copy(), train=related_train))
+    assert memorised.score("real_copies").verdict == "poor"
+    assert not any("exact copies of real rows" in w for w in memorised.warnings)
+
+
+def test_ordinary_synthetic_rows_are_not_taken_for_copies_of_real_rows(make_related):
+    """Fresh rows, a Gaussian copula's rows on sklearn's breast cancer table, and rows of a few categories
+    that match real rows by nature (12% of the time), over several seeds: no copy score is poor."""
+    import numpy as np
+    from sklearn.datasets import load_breast_cancer
+
+    from synthloom.models.copula import GaussianCopula
+
+    cancer = load_breast_cancer(as_frame=True).frame
+    rng = np.random.default_rng(0)
+    categories = pd.DataFrame({name: rng.integers(0, 20, 6_000).astype(str) for name in "abc"})
+    for seed in range(3):
+        train, holdout = make_related(500, seed=seed), make_related(400, seed=seed + 50)
+        order = np.random.default_rng(seed).permutation(len(cancer))
+        cancer_train, cancer_holdout = cancer.iloc[order[:340]], cancer.iloc[order[340:]]
+        copula = GaussianCopula(random_state=seed).fit(cancer_train).sample(340)
+        drawn = categories.sample(frac=1, random_state=seed)
+        for result in (
+            privacy(prepare(holdout, make_related(500, seed=seed + 100), train=train)),
+            privacy(prepare(cancer_holdout, copula, train=cancer_train)),
+        ):
+            assert result.score("real_copies").verdict == "good"
+            assert "poor" not in {result.score(name).verdict for name in ("exact_copies", "holdout_copies")}
+            assert result.score("closer_to_train").verdict != "not computed"
+        result = privacy(prepare(drawn.iloc[1000:2000], drawn.iloc[2000:], train=drawn.iloc[:1000]))
+        assert result.score("real_copies").verdict == "good"
+        assert result.score("real_copies").value > 0.15  # 4,000 rows over 8,000 combinations: by nature
+        assert not any("exact copies of real rows" in w for w in result.warnings)

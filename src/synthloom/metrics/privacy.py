@@ -16,6 +16,12 @@ this data is not mistaken for a leak:
   be copied, so synthetic rows matching hold-out rows rather than training rows beyond chance mean the
   synthetic table holds real records (the generator saw the hold-out, or the file is real data); the
   distance measures, which take the hold-out as unseen, are then not judged.
+* Exact copies of real rows: the share of (distinct) synthetic rows equal to a real row of either set,
+  next to the share of hold-out rows equal to another real row (their natural level). Real rows resampled,
+  or a generator fitted on all the real rows, copy both sets in proportion to their sizes, which the two
+  tests above, each weighing one set against the other, read as chance: far above the natural level (over
+  three times it, beyond chance), with neither set preferred, the synthetic table holds real records; both
+  copy scores are then poor and the distance measures not judged.
 * Membership inference: an attacker scores each real row by its distance to the closest synthetic row and
   guesses "member" for close rows; the ROC-AUC of telling training rows from hold-out rows (0.5 = no better
   than a coin).
@@ -53,7 +59,17 @@ from synthloom.metrics.encoding import (
     nearest_neighbours,
     subsample_index,
 )
-from synthloom.metrics.result import INFO, NOT_COMPUTED, POOR, FamilyResult, Measure, Score, grade, measured
+from synthloom.metrics.result import (
+    GOOD,
+    INFO,
+    NOT_COMPUTED,
+    POOR,
+    FamilyResult,
+    Measure,
+    Score,
+    grade,
+    measured,
+)
 
 QUERY_ROWS = 2_000  # rows whose neighbours are searched, per table
 REFERENCE_ROWS = 20_000  # rows searched among, per table: large, so that a copied training row is found
@@ -93,10 +109,16 @@ def exact_copy_share(rows: pd.DataFrame, training: pd.DataFrame) -> float:
 
 def copied_rows(rows: pd.DataFrame, training: pd.DataFrame) -> np.ndarray:
     """Which of ``rows`` equal, in every column, some row of ``training``."""
-    both = pd.concat([training, rows], ignore_index=True)
+    row_keys, training_keys = _row_keys(rows, training)
+    return np.isin(row_keys, training_keys)
+
+
+def _row_keys(*frames: pd.DataFrame) -> list[np.ndarray]:
+    """One hash per row of each frame, alike for equal rows across all of them."""
+    both = pd.concat(frames, ignore_index=True)
     comparable = pd.DataFrame({name: _comparable(both[name]) for name in both.columns})
     hashes = pd.util.hash_pandas_object(comparable, index=False).to_numpy()
-    return np.isin(hashes[len(training) :], hashes[: len(training)])
+    return np.split(hashes, np.cumsum([len(frame) for frame in frames])[:-1])
 
 
 def _comparable(column: pd.Series) -> pd.Series | np.ndarray:
@@ -189,9 +211,17 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         "others_to_synthetic": nearest_neighbours(queries["holdout"], synthetic_x)[0][:, 0],
     }
     values = _privacy_values(tables.train, holdout_rows, tables.synthetic, distances)
-    values["holdout_copied"] = float(
-        _copies_verdict(values["holdout_copies_chance"], values["holdout_copies_excess"]) == POOR
+    training_copied = _copies_verdict(values["copies_chance"], values["copies_excess"]) == POOR
+    holdout_copied = _copies_verdict(values["holdout_copies_chance"], values["holdout_copies_excess"]) == POOR
+    # real rows copied far beyond nature, the training rows no more than the hold-out rows: the generator
+    # saw both (fitted on all the real rows) or the file is real rows resampled, which the two tests above,
+    # each weighing one set against the other, cannot see
+    values["copies_of_both"] = float(
+        _real_copies_verdict(values) == POOR and not training_copied and not holdout_copied
     )
+    # a hold-out the synthetic rows copy is no hold-out: the distance measures, which take it as unseen,
+    # are not judged
+    values["holdout_seen"] = float(holdout_copied or values["copies_of_both"])
     values["identifiers_reused"], values["identifiers_reused_chance"] = _identifiers_reused(tables)
     # the closer-to-train share's spread counts distinct rows: 300 copies of one fresh row (a collapsed
     # generator) are one draw, nearer a training row or not by chance, and were judged as 300
@@ -219,9 +249,20 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
 def _privacy_values(
     train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, d: dict[str, np.ndarray]
 ) -> dict[str, float]:
-    copies, natural = copied_rows(synthetic, train), copied_rows(holdout, train)
-    matches_holdout = copied_rows(synthetic, holdout)
+    train_keys, holdout_keys, synthetic_keys = _row_keys(train, holdout, synthetic)
+    copies, natural = np.isin(synthetic_keys, train_keys), np.isin(holdout_keys, train_keys)
+    matches_holdout = np.isin(synthetic_keys, holdout_keys)
     only_train, only_holdout = int((copies & ~matches_holdout).sum()), int((matches_holdout & ~copies).sum())
+    # what an unseen real row does by nature: equal another real row (a training row, or another hold-out
+    # row); a synthetic row drawn without memory equals a real row about as often
+    repeated = pd.Series(holdout_keys).duplicated(keep=False).to_numpy()
+    matches_real = natural | repeated
+    # synthetic rows counted once per distinct row: a generator that collapsed onto a few rows common in
+    # the data repeats them, it does not copy records
+    distinct, first = np.unique(synthetic_keys, return_index=True)
+    distinct_hits = int((copies | matches_holdout)[first].sum())
+    ratios = distance_ratio(d["synthetic_to_train"])
+    nndr_holdout = float(np.median(distance_ratio(d["holdout_to_train"])))
     return {
         "copies_chance": chance_of_copies(only_train, only_holdout, len(train), len(holdout)),
         # copies beyond those a hold-out-sized share of rows drawn without memory would make
@@ -231,7 +272,17 @@ def _privacy_values(
         "holdout_copies_chance": chance_of_copies(only_holdout, only_train, len(holdout), len(train)),
         "holdout_copies_excess": (only_holdout - only_train * len(holdout) / len(train))
         / max(len(synthetic), 1),
-        "training_rows_copied": float(copied_rows(train, synthetic).mean()),
+        "training_rows_copied": float(np.isin(train_keys, synthetic_keys).mean()),
+        "real_copies": float((copies | matches_holdout).mean()),
+        "real_copies_distinct": distinct_hits / max(len(distinct), 1),
+        "real_copies_holdout": float(matches_real.mean()),
+        # the same binomial as the split between the two sets: given the copies made by both groups, rows
+        # that copy no more than unseen rows do fall in each group in proportion to its size
+        "real_copies_chance": chance_of_copies(
+            distinct_hits, int(matches_real.sum()), len(distinct), len(holdout)
+        ),
+        "real_copies_excess": distinct_hits / max(len(distinct), 1) - float(matches_real.mean()),
+        "holdout_repeats": float(repeated.mean()),
         "holdout_queries": float(len(d["holdout_to_holdout"])),
         "member_queries": float(len(d["members_to_synthetic"])),
         "closer_to_train": closer_to_train_share(d["synthetic_to_train"][:, 0], d["synthetic_to_holdout"]),
@@ -242,8 +293,8 @@ def _privacy_values(
         "exact_copies": float(copies.mean()),
         "exact_copies_holdout": float(natural.mean()),
         "holdout_distinct": distinct_share(holdout),
-        "nndr": float(np.median(distance_ratio(d["synthetic_to_train"]))),
-        "nndr_holdout": float(np.median(distance_ratio(d["holdout_to_train"]))),
+        "nndr": float(np.median(ratios)),
+        "nndr_holdout": nndr_holdout,
         "dcr_median": float(np.median(d["synthetic_to_train"][:, 0])),
         "dcr_median_holdout": float(np.median(d["holdout_to_train"][:, 0])),
     }
@@ -272,17 +323,22 @@ def _allowance(rate: float, rows: float, errors: float, least: float) -> float:
     return max(least, errors * float(np.sqrt(rate * (1 - rate) / max(rows, 1))))
 
 
+def _share_spread(v: Mapping[str, float]) -> float:
+    """Spread of the difference of two shares near 50%, one over the distinct synthetic queries, one over
+    the hold-out queries: each is measured on its own rows."""
+    return float(np.sqrt(0.25 / max(v["synthetic_queries"], 1) + 0.25 / max(v["holdout_queries"], 1)))
+
+
 def _closer_verdict(v: Mapping[str, float]) -> str:
-    if v["holdout_shift"] or v["holdout_copied"]:  # a hold-out unlike the training rows, or not unseen
+    if v["holdout_shift"] or v["holdout_seen"]:  # a hold-out unlike the training rows, or not unseen
         return NOT_COMPUTED
     excess = v["closer_to_train"] - v["closer_to_train_holdout"]
-    # both shares are measured, each on its own queries: the spread of their difference
-    spread = float(np.sqrt(0.25 / max(v["synthetic_queries"], 1) + 0.25 / max(v["holdout_queries"], 1)))
+    spread = _share_spread(v)
     return grade(excess, max(0.05, 2 * spread), max(0.1, 3 * spread), higher_is_better=False)
 
 
 def _membership_verdict(v: Mapping[str, float]) -> str:
-    if v["holdout_shift"] or v["holdout_copied"]:
+    if v["holdout_shift"] or v["holdout_seen"]:
         return NOT_COMPUTED
     members, others = max(v["member_queries"], 1), max(v["holdout_queries"], 1)
     spread = float(np.sqrt((members + others + 1) / (12 * members * others)))  # of a chance-level AUC
@@ -297,6 +353,35 @@ def _copies_verdict(chance: float, excess: float) -> str:
     if chance < 1e-3 or (chance < 0.05 and excess >= 0.01):
         return POOR
     return grade(chance, 0.05, 0.0)
+
+
+def _exact_copies_verdict(v: Mapping[str, float]) -> str:
+    """The training-versus-hold-out test, but poor when real rows of both sets are copied beyond nature:
+    that test takes the hold-out as unseen, and copies of both then balance out."""
+    if v["copies_of_both"] and v["exact_copies"] > v["exact_copies_holdout"]:
+        return POOR
+    return _copies_verdict(v["copies_chance"], v["copies_excess"])
+
+
+def _holdout_copies_verdict(v: Mapping[str, float]) -> str:
+    """As ``_exact_copies_verdict``, for the copies of hold-out rows (natural level: hold-out rows that
+    equal another hold-out row)."""
+    if v["copies_of_both"] and v["holdout_copies"] > v["holdout_repeats"]:
+        return POOR
+    return _copies_verdict(v["holdout_copies_chance"], v["holdout_copies_excess"])
+
+
+def _real_copies_verdict(v: Mapping[str, float]) -> str:
+    """Distinct synthetic rows equal to a real row, against unseen real rows equal to another real row.
+
+    Rows of a few categories match real rows by nature, and a generator that favours the common
+    combinations matches them more often without giving a record away: only a share over three times the
+    natural one is judged (as ``CONTAMINATION``'s hold-out rows that are training rows), by the chance
+    rule of the other copy scores.
+    """
+    if v["real_copies_distinct"] <= 3 * v["real_copies_holdout"]:
+        return GOOD
+    return _copies_verdict(v["real_copies_chance"], v["real_copies_excess"])
 
 
 def _info(values: Mapping[str, float]) -> str:
@@ -337,7 +422,16 @@ _MEASURES = (
         "{training_rows_copied:.2%} of the training rows; {exact_copies_holdout:.2%} of hold-out rows match "
         "a training row by nature of the data. Rows drawn without memory would match training rows rather "
         "than hold-out rows this often with a chance of {copies_chance:.2g}.",
-        lambda v: _copies_verdict(v["copies_chance"], v["copies_excess"]),
+        _exact_copies_verdict,
+    ),
+    Measure(
+        "real_copies",
+        "Exact copies of real rows",
+        "{real_copies:.2%} of synthetic rows copy a real row exactly, training or hold-out "
+        "({real_copies_distinct:.2%} of the distinct ones); {real_copies_holdout:.2%} of unseen real rows "
+        "equal another real row by nature of the data. Rows drawn without memory would copy real rows this "
+        "often with a chance of {real_copies_chance:.2g}.",
+        _real_copies_verdict,
     ),
     Measure(
         "identifiers_reused",
@@ -361,7 +455,7 @@ _MEASURES = (
         "{holdout_copies:.2%} of synthetic rows copy a hold-out row exactly, a real row the generator "
         "should never have seen; rows drawn without memory would match hold-out rather than training rows "
         "this often with a chance of {holdout_copies_chance:.2g}.",
-        lambda v: _copies_verdict(v["holdout_copies_chance"], v["holdout_copies_excess"]),
+        _holdout_copies_verdict,
     ),
     Measure(
         "nndr",
@@ -395,6 +489,17 @@ _MEASURES = (
 def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
     found = []
     poor = {score.name for score in scores if score.verdict == POOR}
+    if v["copies_of_both"]:
+        found.append(
+            f"{v['real_copies']:.1%} of synthetic rows are exact copies of real rows, of training rows "
+            f"({v['exact_copies']:.1%}) and hold-out rows ({v['holdout_copies']:.1%}) alike, where "
+            f"{v['real_copies_holdout']:.1%} of unseen real rows equal another real row: the synthetic data "
+            "holds real records. A generator fitted on all the real rows (hold-out included), or real rows "
+            "resampled, gives this; fit the generator on the training rows only, evaluate it against the "
+            "rows kept out, and do not share these rows as synthetic data. The closer-to-train share and "
+            "the membership AUC, which take the hold-out as unseen, are not judged."
+        )
+        poor -= {"exact_copies", "holdout_copies"}  # said above, with what to do
     if "exact_copies" in poor:
         found.append(
             f"{v['exact_copies']:.1%} of synthetic rows are exact copies of training rows "
