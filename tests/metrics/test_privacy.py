@@ -257,3 +257,17 @@ def test_ordinary_synthetic_rows_are_not_taken_for_copies_of_real_rows(make_rela
         assert result.score("real_copies").verdict == "good"
         assert result.score("real_copies").value > 0.15  # 4,000 rows over 8,000 combinations: by nature
         assert not any("exact copies of real rows" in w for w in result.warnings)
+
+
+def test_the_nndr_of_a_few_distinct_rows_allows_for_chance(related_train, related_test, make_related):
+    """One fresh row repeated 400 times (a collapsed generator) had its NNDR judged as 400 rows: poor 9
+    times in 30, making the family poor, where the ratio of one row is one draw."""
+    verdicts = [
+        privacy(prepare(related_test, pd.concat([make_related(1, seed=seed)] * 400), train=related_train))
+        .score("nndr")
+        .verdict
+        for seed in range(100, 130)
+    ]
+    assert "poor" not in verdicts
+    copied = privacy(prepare(related_test, related_train.copy(), train=related_train))
+    assert copied.score("nndr").verdict == "poor"  # many distinct rows that single out training rows
