@@ -214,3 +214,64 @@ def test_a_column_that_lost_its_missing_values_says_so_under_its_figure():
     assert report.families["fidelity"].tables["column_shapes"]["score"].min() > 0.9
     page = html.unescape(report_html.render(report))
     assert page.count("Missing values, not drawn or scored: 30% of real rows, 0% of synthetic rows.") == 2
+
+
+def _transaction_amounts(n: int, seed: int) -> np.ndarray:
+    """Mostly tens of dollars, 0.3% of them hundreds of thousands: the tail a histogram's range follows."""
+    rng = np.random.default_rng(seed)
+    amounts = np.round(rng.lognormal(3, 1, n), 2)
+    amounts[rng.choice(n, size=n * 3 // 1000, replace=False)] = rng.uniform(1e5, 1e6, n * 3 // 1000)
+    return amounts
+
+
+def _drawn_histograms(
+    monkeypatch, real: pd.Series, synthetic: pd.Series
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The (values, bin edges) each ``hist`` call of a numeric marginal is given."""
+    calls = []
+    original = plots.Axes.hist
+
+    def spy(ax, x, *args, **kwargs):
+        calls.append((np.asarray(x, dtype=float), np.asarray(kwargs["bins"], dtype=float)))
+        return original(ax, x, *args, **kwargs)
+
+    monkeypatch.setattr(plots.Axes, "hist", spy)
+    plots.marginal(real, synthetic, numeric=True)
+    return calls
+
+
+def test_a_heavy_tailed_column_fills_its_histogram(monkeypatch):
+    """Amounts where a few rows are huge put nearly every row into the first of the 40 bins (spanning 0 to
+    the largest amount), so the figure showed one bar and nothing of the shape."""
+    real = pd.Series(_transaction_amounts(2000, 0), name="amount")
+    synthetic = pd.Series(_transaction_amounts(2000, 1), name="amount")
+    (values, edges), _ = _drawn_histograms(monkeypatch, real, synthetic)
+    shares = np.histogram(values, edges)[0] / len(values)
+    assert np.count_nonzero(shares >= 0.01) >= 8  # 11 bins; 1 on the whole range
+
+
+def test_a_column_without_a_heavy_tail_is_drawn_over_all_its_values(monkeypatch):
+    rng = np.random.default_rng(0)
+    real, synthetic = pd.Series(rng.normal(size=5000)), pd.Series(rng.exponential(size=5000))
+    for _, edges in _drawn_histograms(monkeypatch, real, synthetic):
+        assert np.array_equal(edges, np.histogram_bin_edges(np.r_[real, synthetic], 40))
+
+
+def test_the_caption_counts_what_a_heavy_tailed_figure_leaves_out():
+    """Cutting the axis to the central values must say so, and how many values lie beyond it."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"amount": _transaction_amounts(2000, 0), "height": rng.normal(170, 10, 2000)})
+    synthetic = pd.DataFrame({"amount": _transaction_amounts(2000, 1), "height": rng.normal(170, 10, 2000)})
+    page = html.unescape(report_html.render(evaluate(real, synthetic)))
+    captions = re.findall(r"<figcaption>(.*?)</figcaption>", page)
+    (amount,) = [c for c in captions if "amount: histograms" in c]
+    counts = re.search(
+        r"the axis shows the central 99% of values; beyond it, not drawn but scored: (\d+) of 2,000 real and "
+        r"(\d+) of 2,000 synthetic values\.",
+        amount,
+    )
+    assert counts and all(
+        6 <= int(count) <= 20 for count in counts.groups()
+    )  # the 6 huge ones, and 1% at most
+    (height,) = [c for c in captions if "height: histograms" in c]
+    assert "central" not in height

@@ -355,9 +355,24 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
                 f" Missing values, not drawn or scored: {real_missing:.0%} of real rows, "
                 f"{synthetic_missing:.0%} of synthetic rows."
             )
+        if kind in NUMERIC_KINDS:
+            sentence += _cut_note(report.real[row.column], report.synthetic[row.column])
         figures.append(_figure(png, f"distribution of {row.column}", verdict, sentence))
     heading = "<h3>Every column, real vs synthetic, worst first</h3>"
     return heading + note + '<div class="grid">' + "".join(figures) + "</div>"
+
+
+def _cut_note(real: pd.Series, synthetic: pd.Series) -> str:
+    """What a heavy-tailed column's figure leaves out (``plots.central_range``); "" when it is drawn whole."""
+    cut = plots.central_range(real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float))
+    if cut is None:
+        return ""
+    return (
+        f" A long tail would squeeze most rows into a few bins, so the axis shows the central "
+        f"{plots.CENTRAL_SHARE:.0%} of values; beyond it, not drawn but scored: {cut.real_beyond:,} of "
+        f"{real.notna().sum():,} real and {cut.synthetic_beyond:,} of {synthetic.notna().sum():,} synthetic "
+        "values."
+    )
 
 
 def _detection(result: FamilyResult, report: Report) -> str:

@@ -11,6 +11,7 @@ import base64
 import io
 import warnings
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,18 @@ DPI = 90
 MAX_BARS = 12  # categories drawn per column; the rest are summed into "other"
 MAX_TITLE = 38  # characters of a column's name that fit above its figure, beside category labels
 _SECONDS_PER_DAY = 86_400.0  # matplotlib dates count days since 1970-01-01
+MARGINAL_BINS = 40
+CENTRAL_SHARE = 0.99  # a heavy-tailed column's histogram is drawn over this central share of its values
+HEAVY_TAIL = 3.0  # ... when all its values span more than this many times that central range
+
+
+class CentralRange(NamedTuple):
+    """The range a heavy-tailed column's histogram is cut to, and how many values lie beyond it."""
+
+    low: float
+    high: float
+    real_beyond: int  # real values below ``low`` or above ``high`` (missing ones are neither)
+    synthetic_beyond: int
 
 
 def figure(width: float, height: float, constrained: bool = True) -> Figure:
@@ -68,18 +81,53 @@ def marginal(real: pd.Series, synthetic: pd.Series, numeric: bool, dates: bool =
     return to_png(fig)
 
 
+def central_range(real: np.ndarray, synthetic: np.ndarray) -> CentralRange | None:
+    """The range a numeric marginal is cut to when the column is heavy-tailed, or None when it is drawn whole.
+
+    A column whose values are mostly small and a few huge (transaction amounts, capital gains) put nearly
+    every row into one or two of the 40 bins, so its figure showed nothing. When all the values (real and
+    synthetic together) span more than ``HEAVY_TAIL`` times their central 99% (the 0.5% to 99.5% quantiles),
+    which would leave that 99% a third of the bins or less, the bins cover the central 99% only and the
+    caption counts the values beyond it. A log axis was the other way out, but it cannot hold the
+    zeros and negative values such columns often have (capital gains are mostly 0; balances go negative).
+    Quantiles are values of the data (no interpolation, which overflows between values near +-1.8e308).
+
+    Example:
+        >>> central_range(np.r_[np.arange(1000.0), 1e6], np.arange(1000.0))
+        CentralRange(low=5.0, high=995.0, real_beyond=10, synthetic_beyond=9)
+    """
+    real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
+    both = np.concatenate([real, synthetic])
+    if not both.size:
+        return None
+    tail = (1.0 - CENTRAL_SHARE) / 2
+    low, high = np.quantile(both, [tail, 1.0 - tail], method="inverted_cdf")
+    with np.errstate(over="ignore", invalid="ignore"):
+        central, spread = high - low, np.ptp(both)
+        # a central range of one value (most rows 0) would draw that value alone; the whole range shows more
+        if not (np.isfinite(central) and central > 0 and spread > HEAVY_TAIL * central):
+            return None
+    beyond = [int(np.count_nonzero((values < low) | (values > high))) for values in (real, synthetic)]
+    return CentralRange(float(low), float(high), *beyond)
+
+
 def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: bool) -> None:
     real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
     if dates:
         real, synthetic = real / _SECONDS_PER_DAY, synthetic / _SECONDS_PER_DAY
         ax.xaxis_date()
     both = np.concatenate([real, synthetic])
+    cut = central_range(real, synthetic)
+    if (
+        cut is not None
+    ):  # heavy-tailed: values beyond the central range are not drawn; the caption counts them
+        both = both[(both >= cut.low) & (both <= cut.high)]
     with np.errstate(over="ignore"):
         spread = np.ptp(both) if both.size else 0.0
     if not np.isfinite(spread):  # values from -1.8e308 to 1.8e308: no axis can be drawn over them
         ax.text(0.5, 0.5, "values span more than an axis can hold", ha="center", transform=ax.transAxes)
         return
-    edges = bin_edges(both if both.size else np.zeros(1), 40)
+    edges = bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS)
     ax.hist(real, bins=edges, density=True, histtype="stepfilled", color=REAL, alpha=0.45, label="real")
     if synthetic.size:
         ax.hist(
