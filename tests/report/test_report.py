@@ -275,3 +275,22 @@ def test_the_caption_counts_what_a_heavy_tailed_figure_leaves_out():
     )  # the 6 huge ones, and 1% at most
     (height,) = [c for c in captions if "height: histograms" in c]
     assert "central" not in height
+
+
+def test_the_detection_section_names_the_columns_that_give_the_synthetic_rows_away(monkeypatch):
+    """The detection section gave two AUCs and nothing on where the synthetic rows differ."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {"a": rng.normal(size=600), "b": rng.normal(size=600), "colour": rng.choice(["red", "blue"], 600)}
+    )
+    synthetic = real.sample(frac=1, random_state=1).reset_index(drop=True).assign(b=rng.normal(2, 1, 600))
+    figures = []
+    draw = plots.to_png
+    monkeypatch.setattr(plots, "to_png", lambda fig: figures.append(fig) or draw(fig))
+    page = html.unescape(report_html.render(evaluate(real, synthetic)))
+    detection = page[page.index('<section id="detection">') :]
+    detection = detection[: detection.index("</section>")]
+    assert "What gives the synthetic rows away" in detection
+    assert "Most telling here: “b” (ROC-AUC falls by" in detection
+    (bars,) = [fig for fig in figures if "shuffled" in fig.axes[0].get_xlabel()]
+    assert bars.axes[0].get_yticklabels()[0].get_text() == "b"

@@ -21,6 +21,7 @@ from synthloom.report.report import Report
 
 MAX_MARGINALS = 60  # beyond this the page gets too heavy to read; the cap is stated on the page
 MAX_TABLE_ROWS = 60
+NOTABLE_DROP = 0.02  # a column's fall in detection ROC-AUC worth naming: seeds move it by up to about this
 
 TITLES = {
     "fidelity": "Fidelity",
@@ -376,11 +377,39 @@ def _cut_note(real: pd.Series, synthetic: pd.Series) -> str:
 
 
 def _detection(result: FamilyResult, report: Report) -> str:
-    return _scores_table(result.scores) + (
+    parts = [
+        _scores_table(result.scores),
         "<p>Each classifier is trained, with 3-fold cross-validation, to label rows real or synthetic on "
         "equal-size samples of both. A score near 1 means it fails, which is what good synthetic data "
-        "wants.</p>"
-    )
+        "wants.</p>",
+    ]
+    importance = result.tables.get("column_importance")
+    if importance is not None and len(importance):
+        shown = importance.head(plots.MAX_IMPORTANCE_BARS)
+        which = (
+            f"the {len(shown)} of {len(importance)} columns it relies on most"
+            if len(importance) > len(shown)
+            else "every column"
+        )
+        top = shown.iloc[0]
+        named = (
+            f" Most telling here: “{top['column']}” (ROC-AUC falls by {top['auc_drop']:.2f})."
+            if top["auc_drop"] >= NOTABLE_DROP
+            else ""
+        )
+        boosting = result.score("gradient_boosting_auc")
+        parts += [
+            "<h3>What gives the synthetic rows away</h3>",
+            _figure(
+                plots.column_importance(list(shown["column"]), list(shown["auc_drop"])),
+                "bar chart of the columns the detector relies on most",
+                boosting.verdict,
+                f"How far gradient boosting's ROC-AUC falls when a column's values are shuffled among the "
+                f"held-out rows, for {which}: long bars are the columns whose values, or relationships with "
+                f"other columns, give the synthetic rows away; bars near 0, columns it does not need.{named}",
+            ),
+        ]
+    return "".join(parts)
 
 
 def _diversity(result: FamilyResult, report: Report) -> str:
