@@ -119,9 +119,7 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
         ax.xaxis_date()
     both = np.concatenate([real, synthetic])
     cut = central_range(real, synthetic)
-    if (
-        cut is not None
-    ):  # heavy-tailed: values beyond the central range are not drawn; the caption counts them
+    if cut is not None:  # heavy-tailed: values beyond the central range are not drawn; the caption says so
         both = both[(both >= cut.low) & (both <= cut.high)]
     with np.errstate(over="ignore"):
         spread = np.ptp(both) if both.size else 0.0
