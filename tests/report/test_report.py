@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib import dates as mdates
 
 from synthloom.errors import DataError
 from synthloom.metrics import evaluate
@@ -275,6 +276,141 @@ def test_the_caption_counts_what_a_heavy_tailed_figure_leaves_out():
     )  # the 6 huge ones, and 1% at most
     (height,) = [c for c in captions if "height: histograms" in c]
     assert "central" not in height
+
+
+def _late_fees(n: int, seed: int) -> np.ndarray:
+    """0 in 90% of rows, else tens to thousands: the one bar at 0 left the fees themselves a flat line."""
+    rng = np.random.default_rng(seed)
+    return np.where(rng.random(n) < 0.9, 0.0, np.round(rng.lognormal(4, 1, n), 2))
+
+
+def _hours(n: int, seed: int) -> np.ndarray:
+    """40 in 47% of rows, 50 in 9%, the rest around them (adult's hours-per-week): a spike the other bars
+    stand beside at a fifth of its height."""
+    rng = np.random.default_rng(seed)
+    draw, spread = rng.random(n), np.clip(np.round(rng.normal(42, 12, n)), 1, 99)
+    return np.where(draw < 0.47, 40.0, np.where(draw < 0.56, 50.0, spread))
+
+
+def _contract_ends(n: int, seed: int) -> pd.Series:
+    """Dates of 2020-2022, 60% of them the open end 31/12/9999, as the seconds a report holds."""
+    rng = np.random.default_rng(seed)
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
+    seconds = days.to_numpy().astype("datetime64[s]").astype(float)
+    far = np.datetime64("9999-12-31", "s").astype(float)
+    return pd.Series(np.where(rng.random(n) < 0.6, far, seconds), name="contract_end")
+
+
+def test_a_column_mostly_one_value_draws_its_other_values(monkeypatch):
+    """Late fees of 0 in 90% of rows drew one bar at 0 and every fee a pixel high: nothing of their shape."""
+    real, synthetic = pd.Series(_late_fees(3000, 0), name="fee"), pd.Series(_late_fees(3000, 1), name="fee")
+    for values, edges in _drawn_histograms(monkeypatch, real, synthetic):
+        assert not np.any(values == 0)
+        shares = np.histogram(values, edges)[0] / len(values)
+        assert np.count_nonzero(shares >= 0.02) >= 8  # 1 with the zeros drawn
+    fig = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True))
+    label = fig.axes[0].xaxis.label
+    shares = re.fullmatch(r"0 not drawn: (\d+)% of real, (\d+)% of synthetic values", label.get_text())
+    assert shares and all(89 <= int(share) <= 91 for share in shares.groups())
+    assert label.get_window_extent().x1 <= fig.bbox.width
+
+
+def test_dates_mostly_one_far_open_end_draw_the_other_dates(monkeypatch):
+    """60% of contract ends on 31/12/9999 stretched the axis over 8,000 years: the real dates, 2020 to 2022,
+    were one bar at its left end."""
+    real, synthetic = _contract_ends(2000, 0), _contract_ends(2000, 1)
+    fig = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True, dates=True))
+    ax = fig.axes[0]
+    assert re.fullmatch(r"9999-12-31 not drawn: 6\d% of real, 6\d% of synthetic values", ax.get_xlabel())
+    assert ax.get_xlim()[1] < float(mdates.date2num(pd.Timestamp("2023-01-01")))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [_hours, lambda n, seed: (np.random.default_rng(seed).random(n) < 0.3).astype(float)],
+    ids=["hours", "binary"],
+)
+def test_a_common_value_that_leaves_the_rest_readable_is_drawn_as_before(monkeypatch, values):
+    real, synthetic = pd.Series(values(3000, 0)), pd.Series(values(3000, 1))
+    drawn = _drawn_histograms(monkeypatch, real, synthetic)
+    assert [len(x) for x, _ in drawn] == [3000, 3000]
+    for _, edges in drawn:
+        assert np.array_equal(edges, np.histogram_bin_edges(np.r_[real, synthetic], 40))
+    assert (
+        _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True)).axes[0].get_xlabel()
+        == ""
+    )
+
+
+def _product_codes(n: int, seed: int) -> pd.Series:
+    """400 product codes, the most common in 6% of rows and a long tail: three quarters beyond the top 12."""
+    rng = np.random.default_rng(seed)
+    weights = 1 / np.arange(1, 401) ** 0.7
+    return pd.Series(
+        rng.choice([f"P{i:03d}" for i in range(400)], n, p=weights / weights.sum()), name="product"
+    )
+
+
+def test_a_category_column_with_a_long_tail_keeps_its_named_categories_readable(monkeypatch):
+    """The 388 categories beyond the 12 drawn, summed into one "(other)" bar of 75%, ran the axis to 0.75
+    and left the named ones, 6% and less, as slivers."""
+    real, synthetic = _product_codes(5000, 0), _product_codes(5000, 1)
+    fig = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=False))
+    ax = fig.axes[0]
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert len(labels) == plots.MAX_BARS and "(other)" not in labels
+    longest = max(bar.get_width() for bar in ax.patches)
+    assert longest < 0.1 and ax.get_xlim()[1] < 1.1 * longest
+    shares = re.fullmatch(
+        r"share of rows; 388 more not drawn: (\d+)% of real, (\d+)% of synthetic", ax.get_xlabel()
+    )
+    assert shares and all(70 <= int(share) <= 80 for share in shares.groups())
+    box = ax.xaxis.label.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+
+
+@pytest.mark.parametrize(
+    "real, synthetic",
+    [
+        # 15 categories, 3 of them rare: the "(other)" they are summed into is shorter than the 12 drawn
+        (list("abcdefghijkl") * 20 + list("mno"), list("abcdefghijkl") * 20 + list("mno")),
+        (list("abc") * 100, list("abc") * 40 + list("xyz") * 60),  # categories the real data lacks: 60%
+    ],
+    ids=["few-categories", "invented-categories"],
+)
+def test_an_other_bar_is_drawn_where_the_real_data_has_no_long_tail(monkeypatch, real, synthetic):
+    real, synthetic = pd.Series(real), pd.Series(synthetic)
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=False)).axes[0]
+    assert [tick.get_text() for tick in ax.get_yticklabels()][-1] == "(other)"
+    assert ax.get_xlabel() == "share of rows"
+
+
+def test_the_captions_state_a_spikes_and_a_long_tails_shares():
+    """What the figures leave out (a value held by most rows, the categories beyond the 12 drawn) is
+    written under them; columns drawn whole say nothing of it."""
+    rng = np.random.default_rng(0)
+    real, synthetic = (
+        pd.DataFrame(
+            {
+                "fee": _late_fees(3000, seed),
+                "hours": _hours(3000, seed),
+                "product": _product_codes(3000, seed),
+                "city": rng.choice(["Paris", "Lyon", "Nice"], 3000),
+            }
+        )
+        for seed in (0, 1)
+    )
+    page = html.unescape(report_html.render(evaluate(real, synthetic)))
+    captions = {c.split(":")[0]: c for c in re.findall(r"</span> (.*?)</figcaption>", page)}
+    fee = re.search(r"The value 0 holds (\d+)% of real and (\d+)% of synthetic values", captions["fee"])
+    assert fee and all(89 <= int(share) <= 91 for share in fee.groups())
+    product = re.search(
+        r"The other 388 categories hold (\d+)% of real and (\d+)% of synthetic rows", captions["product"]
+    )
+    assert product and all(70 <= int(share) <= 80 for share in product.groups())
+    assert not any(
+        word in captions[name] for name in ("hours", "city") for word in ("The value", "The other")
+    )
 
 
 def test_the_detection_section_names_the_columns_that_give_the_synthetic_rows_away(monkeypatch):

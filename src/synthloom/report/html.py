@@ -334,11 +334,11 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
     for row in shown.itertuples():
         verdict = row.verdict
         kind = report.metadata.columns[row.column].kind
+        real, synthetic = report.real[row.column], report.synthetic[row.column]
+        # counted once, for the figure and for its caption's note of what the figure does not draw
+        bars = None if kind in NUMERIC_KINDS else plots.category_bars(real, synthetic)
         png = plots.marginal(
-            report.real[row.column],
-            report.synthetic[row.column],
-            numeric=kind in NUMERIC_KINDS,
-            dates=kind == ColumnKind.DATETIME,
+            real, synthetic, numeric=kind in NUMERIC_KINDS, dates=kind == ColumnKind.DATETIME, bars=bars
         )
         what = "histograms" if kind in NUMERIC_KINDS else "category shares"
         sentence = (
@@ -347,32 +347,58 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
         )
         # the shape score and the figure leave missing values out (SDMetrics' definition), so a synthetic
         # column that lost them all looked perfect: the caption gives both shares
-        real_missing, synthetic_missing = (
-            report.real[row.column].isna().mean(),
-            report.synthetic[row.column].isna().mean(),
-        )
+        real_missing, synthetic_missing = real.isna().mean(), synthetic.isna().mean()
         if real_missing or synthetic_missing:
             sentence += (
                 f" Missing values, not drawn or scored: {real_missing:.0%} of real rows, "
                 f"{synthetic_missing:.0%} of synthetic rows."
             )
-        if kind in NUMERIC_KINDS:
-            sentence += _cut_note(report.real[row.column], report.synthetic[row.column])
+        if bars is None:
+            sentence += _numeric_note(real, synthetic, kind == ColumnKind.DATETIME)
+        else:
+            sentence += _other_note(bars.other)
         figures.append(_figure(png, f"distribution of {row.column}", verdict, sentence))
     heading = "<h3>Every column, real vs synthetic, worst first</h3>"
     return heading + note + '<div class="grid">' + "".join(figures) + "</div>"
 
 
-def _cut_note(real: pd.Series, synthetic: pd.Series) -> str:
-    """What a heavy-tailed column's figure leaves out (``plots.central_range``); "" when it is drawn whole."""
-    cut = plots.central_range(real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float))
+def _numeric_note(real: pd.Series, synthetic: pd.Series, dates: bool) -> str:
+    """What a numeric column's figure leaves out: one value holding most rows (``plots.spike``), then the
+    heavy tail (``plots.central_range``) of the values drawn; "" when it is drawn whole."""
+    real_values = real.dropna().to_numpy(dtype=float)
+    synthetic_values = synthetic.dropna().to_numpy(dtype=float)
+    note, other = "", ""
+    peak = plots.spike(real_values, synthetic_values)
+    if peak is not None:  # the tail is cut, and counted, among the values drawn: those other than the spike
+        real_values = real_values[real_values != peak.value]
+        synthetic_values = synthetic_values[synthetic_values != peak.value]
+        note = (
+            f" The value {plots.value_text(peak.value, dates)} holds {peak.real_share:.0%} of real and "
+            f"{peak.synthetic_share:.0%} of synthetic values; drawn, it would flatten or squeeze all the "
+            "others, so it is not drawn but scored (its shares are under the axis), and the histograms show "
+            "the other values."
+        )
+        other = " other"
+    cut = plots.central_range(real_values, synthetic_values)
     if cut is None:
-        return ""
-    return (
+        return note
+    return note + (
         f" A long tail would squeeze most rows into a few bins, so the axis shows the central "
         f"{plots.CENTRAL_SHARE:.0%} of values; beyond it, not drawn but scored: {cut.real_beyond:,} of "
-        f"{real.notna().sum():,} real and {cut.synthetic_beyond:,} of {synthetic.notna().sum():,} synthetic "
-        "values."
+        f"{real_values.size:,}{other} real and {cut.synthetic_beyond:,} of {synthetic_values.size:,}{other} "
+        "synthetic values."
+    )
+
+
+def _other_note(other: plots.Other | None) -> str:
+    """The shares of the categories a categorical figure neither names nor draws (``plots.category_bars``);
+    "" when they are drawn as the "(other)" bar, or there are none."""
+    if other is None or other.drawn:
+        return ""
+    return (
+        f" The other {other.categories:,} categories hold {other.real_share:.0%} of real and "
+        f"{other.synthetic_share:.0%} of synthetic rows; summed into one bar they would squeeze the "
+        f"{plots.MAX_BARS} most common ones drawn, so their shares are under the axis instead."
     )
 
 

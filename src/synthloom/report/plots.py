@@ -33,6 +33,8 @@ _SECONDS_PER_DAY = 86_400.0  # matplotlib dates count days since 1970-01-01
 MARGINAL_BINS = 40
 CENTRAL_SHARE = 0.99  # a heavy-tailed column's histogram is drawn over this central share of its values
 HEAVY_TAIL = 3.0  # ... when all its values span more than this many times that central range
+SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or more ...
+SPIKE_DWARFS = 10.0  # ... whose bar would stand this many times above every other is stated, not drawn
 MAX_IMPORTANCE_BARS = 15  # columns drawn in the detection figure, those the detector relies on most
 
 
@@ -43,6 +45,32 @@ class CentralRange(NamedTuple):
     high: float
     real_beyond: int  # real values below ``low`` or above ``high`` (missing ones are neither)
     synthetic_beyond: int
+
+
+class Spike(NamedTuple):
+    """One value held by so many of a numeric column's rows that its bar would flatten the rest."""
+
+    value: float
+    real_share: float  # of the real values that are not missing
+    synthetic_share: float
+
+
+class Other(NamedTuple):
+    """The categories a categorical marginal does not name, summed into "(other)"."""
+
+    categories: int  # distinct real and synthetic categories it sums
+    real_share: float
+    synthetic_share: float
+    drawn: bool  # False when it is stated under the axis instead of drawn as a bar (``category_bars``)
+
+
+class CategoryBars(NamedTuple):
+    """What a categorical marginal draws: the real data's most common categories' shares, and the rest."""
+
+    categories: list[object]
+    real: list[float]
+    synthetic: list[float]
+    other: Other | None  # None when every real and synthetic category is named
 
 
 def figure(width: float, height: float, constrained: bool = True) -> Figure:
@@ -65,8 +93,15 @@ def to_png(fig: Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def marginal(real: pd.Series, synthetic: pd.Series, numeric: bool, dates: bool = False) -> str:
-    """Real vs synthetic distribution of one column: histograms (numbers) or category shares."""
+def marginal(
+    real: pd.Series,
+    synthetic: pd.Series,
+    numeric: bool,
+    dates: bool = False,
+    bars: CategoryBars | None = None,
+) -> str:
+    """Real vs synthetic distribution of one column: histograms (numbers) or category shares (``bars``,
+    counted here unless the caller has counted them already, for its caption)."""
     # drawn once per column: fixed margins instead of a layout pass keep 60 columns to a few seconds
     fig = figure(4.2, 2.7, constrained=False)
     fig.subplots_adjust(left=0.06 if numeric else 0.27, right=0.97, top=0.9, bottom=0.17)
@@ -74,7 +109,7 @@ def marginal(real: pd.Series, synthetic: pd.Series, numeric: bool, dates: bool =
     if numeric:
         _numeric_marginal(ax, real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float), dates)
     else:
-        _discrete_marginal(ax, real, synthetic)
+        _discrete_marginal(ax, bars or category_bars(real, synthetic))
     # a title wider than the figure is cut at both edges; the figure's caption names the column in full
     ax.set_title(_short(real.name, MAX_TITLE), fontsize=10)
     if ax.get_legend_handles_labels()[0]:
@@ -112,21 +147,97 @@ def central_range(real: np.ndarray, synthetic: np.ndarray) -> CentralRange | Non
     return CentralRange(float(low), float(high), *beyond)
 
 
-def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: bool) -> None:
+def spike(real: np.ndarray, synthetic: np.ndarray) -> Spike | None:
+    """The value a numeric marginal leaves out of its histograms and states the shares of, or None.
+
+    A column that is mostly one value (capital gains 0 in 92% of rows, late fees mostly 0) drew that value's
+    bar to the top of the axis and every other bar a pixel or two high: the figure showed nothing of the
+    other values, which are the ones a generator gets wrong. The real data's most common value is left out
+    when it holds ``SPIKE_SHARE`` of the real values or more and, in the histogram drawn whole, either its
+    bar would stand ``SPIKE_DWARFS`` times above every other real bar, or it would stretch the axis so far
+    that the other values (of more than one value) span a ``HEAVY_TAIL``-th of it or less (open ends
+    written 31/12/9999 beside dates of a few years). The histograms then show the other values (cut to
+    their central range when heavy-tailed) and the axis label gives its shares. Not the share alone: a
+    common value that leaves the rest readable (adult's hours-per-week, 47% at 40 with the next bar a fifth
+    as tall; a 0/1 column 70% zeros) is part of the shape and is drawn as before. A column with no other
+    real value (a constant one) is drawn whole too: there would be no real histogram left.
+
+    Example:
+        >>> spike(np.r_[np.zeros(900), np.arange(1.0, 101.0)], np.zeros(10))
+        Spike(value=0.0, real_share=0.9, synthetic_share=1.0)
+    """
     real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
+    if not real.size:
+        return None
+    values, counts = np.unique(real, return_counts=True)
+    top = int(np.argmax(counts))
+    value = values[top]
+    if not SPIKE_SHARE * real.size <= counts[top] < real.size:
+        return None
+    edges = _edges(real, synthetic)
+    if edges is None:
+        return None
+    heights = np.histogram(real, edges)[0]  # counts: the bins are of equal width, so heights as drawn
+    # the last bin is closed on the right, so a value on the last edge is in it
+    at = min(int(np.searchsorted(edges, value, side="right")) - 1, heights.size - 1)
+    dwarfs = SPIKE_DWARFS * np.delete(heights, at).max(initial=0) <= heights[at]
+    others = np.concatenate([real[real != value], synthetic[synthetic != value]])
+    with np.errstate(over="ignore", invalid="ignore"):
+        rest = np.ptp(others) if others.size else 0.0
+        squeezes = 0 < HEAVY_TAIL * rest < edges[-1] - edges[0]
+    if not (dwarfs or squeezes):
+        return None
+    synthetic_share = float(np.mean(synthetic == value)) if synthetic.size else 0.0
+    return Spike(float(value), float(counts[top] / real.size), synthetic_share)
+
+
+def spike_label(peak: Spike, dates: bool = False) -> str:
+    """The axis label of a histogram that leaves ``peak`` out: the value and its two shares."""
+    return (
+        f"{value_text(peak.value, dates)} not drawn: {peak.real_share:.0%} of real, "
+        f"{peak.synthetic_share:.0%} of synthetic values"
+    )
+
+
+def value_text(value: float, dates: bool = False) -> str:
+    """A number as a reader writes it ("0", "15,024", "0.25"), or a date's seconds as the date."""
     if dates:
-        real, synthetic = real / _SECONDS_PER_DAY, synthetic / _SECONDS_PER_DAY
-        ax.xaxis_date()
+        try:  # numpy's dates reach year 9999 (open ends written 31/12/9999), pandas' stop at 2262
+            if value % _SECONDS_PER_DAY == 0:
+                return str(np.datetime64(int(value // _SECONDS_PER_DAY), "D"))
+            return str(np.datetime64(round(value), "s")).replace("T", " ")
+        except (OverflowError, ValueError):  # beyond any calendar: the number says as much
+            pass
+    return f"{value:,.6g}"
+
+
+def _edges(real: np.ndarray, synthetic: np.ndarray) -> np.ndarray | None:
+    """The bins of a numeric marginal (non-missing values): ``MARGINAL_BINS`` over all the values, or over
+    their central range when they are heavy-tailed; None when their range is more than an axis holds."""
     both = np.concatenate([real, synthetic])
     cut = central_range(real, synthetic)
     if cut is not None:  # heavy-tailed: values beyond the central range are not drawn; the caption says so
         both = both[(both >= cut.low) & (both <= cut.high)]
     with np.errstate(over="ignore"):
         spread = np.ptp(both) if both.size else 0.0
-    if not np.isfinite(spread):  # values from -1.8e308 to 1.8e308: no axis can be drawn over them
+    if not np.isfinite(spread):  # values from -1.8e308 to 1.8e308
+        return None
+    return bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS)
+
+
+def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: bool) -> None:
+    real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
+    peak = spike(real, synthetic)  # on the values as the caption's (seconds, for dates) sees them
+    if peak is not None:  # one value would flatten every other bar: its shares are written, not drawn
+        real, synthetic = real[real != peak.value], synthetic[synthetic != peak.value]
+        ax.set_xlabel(spike_label(peak, dates), fontsize=7)
+    if dates:
+        real, synthetic = real / _SECONDS_PER_DAY, synthetic / _SECONDS_PER_DAY
+        ax.xaxis_date()
+    edges = _edges(real, synthetic)
+    if edges is None:  # no axis can be drawn over the values
         ax.text(0.5, 0.5, "values span more than an axis can hold", ha="center", transform=ax.transAxes)
         return
-    edges = bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS)
     ax.hist(real, bins=edges, density=True, histtype="stepfilled", color=REAL, alpha=0.45, label="real")
     if synthetic.size:
         ax.hist(
@@ -148,24 +259,58 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
     ax.tick_params(labelsize=7)
 
 
-def _discrete_marginal(ax: Axes, real: pd.Series, synthetic: pd.Series) -> None:
+def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
+    """The shares a categorical marginal draws: the real data's ``MAX_BARS`` most common categories, the
+    rest summed into "(other)".
+
+    A column of hundreds of categories (400 product codes, a long tail) summed most of its rows into
+    "(other)", whose bar ran to the end of the axis and squeezed every named category into a sliver. When
+    the rest holds real categories beyond the named ones and is longer than every named bar, it is not
+    drawn (``Other.drawn`` False) and its shares are written under the axis: one number carries it as well
+    as a bar, and the named categories keep the axis. A column of few categories keeps its "(other)" bar
+    (there only when the synthetic rows hold categories the real ones lack): that bar is the difference.
+    """
     real_share = as_labels(real).value_counts(normalize=True)
     synthetic_share = as_labels(synthetic).value_counts(normalize=True)
     shown = list(real_share.index[:MAX_BARS])
-    real_values = [real_share.get(c, 0.0) for c in shown]
-    synthetic_values = [synthetic_share.get(c, 0.0) for c in shown]
-    labels = [_short(c) for c in shown]
+    real_values = [float(real_share.get(c, 0.0)) for c in shown]
+    synthetic_values = [float(synthetic_share.get(c, 0.0)) for c in shown]
+    other = None
     if len(real_share) > MAX_BARS or not set(synthetic_share.index) <= set(shown):
+        rest = (1.0 - sum(real_values), max(0.0, 1.0 - sum(synthetic_values)))
+        categories = len(real_share.index.union(synthetic_share.index)) - len(shown)
+        longest = max(real_values + synthetic_values, default=0.0)
+        drawn = len(real_share) <= MAX_BARS or max(rest) <= longest
+        other = Other(categories, *rest, drawn=drawn)
+    return CategoryBars(shown, real_values, synthetic_values, other)
+
+
+def other_label(other: Other) -> str:
+    """The axis label of a categorical marginal whose "(other)" is written, not drawn."""
+    return (
+        f"share of rows; {other.categories:,} more not drawn: {other.real_share:.0%} of real, "
+        f"{other.synthetic_share:.0%} of synthetic"
+    )
+
+
+def _discrete_marginal(ax: Axes, bars: CategoryBars) -> None:
+    labels = [_short(c) for c in bars.categories]
+    real_values, synthetic_values = list(bars.real), list(bars.synthetic)
+    if bars.other is not None and bars.other.drawn:
         labels.append("(other)")
-        real_values.append(1.0 - sum(real_values))
-        synthetic_values.append(max(0.0, 1.0 - sum(synthetic_values)))
+        real_values.append(bars.other.real_share)
+        synthetic_values.append(bars.other.synthetic_share)
     positions = np.arange(len(labels))
     ax.barh(positions - 0.2, real_values, height=0.4, color=REAL, label="real")
     ax.barh(positions + 0.2, synthetic_values, height=0.4, color=SYNTHETIC, label="synthetic")
     ax.set_yticks(positions, labels, fontsize=7)
     ax.invert_yaxis()
     ax.tick_params(axis="x", labelsize=7)
-    ax.set_xlabel("share of rows", fontsize=7)
+    drawn = bars.other is None or bars.other.drawn
+    if drawn:
+        ax.set_xlabel("share of rows", fontsize=7)
+    else:  # ended under the axis' right end, the longer label has the figure's left margin to run into
+        ax.set_xlabel(other_label(bars.other), fontsize=7, loc="right")
 
 
 def _short(value: object, width: int = 18) -> str:
