@@ -73,6 +73,19 @@ def test_save_load_round_trip_gives_identical_samples(fitted, tmp_path):
     pd.testing.assert_frame_equal(again.sample(50), model.sample(50))
 
 
+def test_scikit_learns_fitted_check_reads_a_fit_and_a_load(fitted, tmp_path):
+    """``check_is_fitted`` failed on every model, fitted or not (no ``__sklearn_tags__``), so a
+    scikit-learn style pipeline could not ask whether a generator was ready."""
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    name, model = fitted
+    check_is_fitted(model)
+    check_is_fitted(load(model.save(tmp_path / f"{name}.synthloom")))
+    with pytest.raises(NotFittedError):
+        check_is_fitted(get_model(name, **TINY[name]))
+
+
 def test_same_seed_same_output(fitted, mixed_frame):
     name, model = fitted
     twin = get_model(name, random_state=0, **TINY[name]).fit(mixed_frame)

@@ -126,6 +126,19 @@ class HyperParameters:
             setattr(self, name, value)
         return self
 
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's estimator tags, which its utilities read (``check_is_fitted`` among them): an
+        estimator that learns from data, without a target. Only scikit-learn calls this, so importing it
+        here costs synthloom nothing (importing it on every start would: 1.2 s)."""
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False))
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """Whether a fit succeeded or the model was loaded: what ``sklearn.utils.validation.check_is_fitted``
+        asks (its own test, attributes ending in ``_``, would take a failed fit's leftovers for a fit)."""
+        return hasattr(self, "fitted_params_")
+
     def _remember_settings(self) -> None:
         """Keep the settings a fit used (``fitted_params_``), which its weights and file depend on."""
         self.fitted_params_ = self.get_params()
