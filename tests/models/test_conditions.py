@@ -1,5 +1,8 @@
 """Conditions on the rare levels a column beyond ``max_categories`` keeps in its shared "other" slot."""
 
+import datetime
+import decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -311,3 +314,42 @@ def test_a_constant_column_meets_a_condition_on_its_own_value_and_refuses_anothe
         model.sample(5, conditions={"source": "shop"})
     with pytest.raises(ConditionError, match="column 'day' is"):
         model.sample(5, conditions={"day": "2024-04-01"})
+
+
+def test_a_constant_column_of_python_times_or_decimals_meets_a_condition_on_its_own_value():
+    # a constant time of day was read as today's (never the real rows' day), and a constant Decimal's text
+    # "12.50" was compared as text, so conditions copied from real rows were refused
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "start": [datetime.time(9, 30)] * 60,
+            "fee": [decimal.Decimal("12.50")] * 60,
+            "x": rng.normal(size=60),
+        }
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    for asked in ("09:30", "09:30:00", datetime.time(9, 30), ("09:00", "10:00")):
+        assert (
+            model.sample(3, conditions={"start": asked}, random_state=0)["start"].eq(real["start"][0]).all()
+        )
+    for asked in ("12.5", "12.500", decimal.Decimal("12.5"), (12, 13)):
+        assert model.sample(3, conditions={"fee": asked}, random_state=0)["fee"].eq(real["fee"][0]).all()
+    assert len(model.sample(4, conditions=real[["start", "fee"]].iloc[:4], random_state=0)) == 4
+    with pytest.raises(ConditionError, match="column 'start' is '09:30:00' in every real row"):
+        model.sample(3, conditions={"start": "10:00"})
+    with pytest.raises(ConditionError, match=r"column 'fee' is '12\.50' in every real row"):
+        model.sample(3, conditions={"fee": "13"})
+
+
+def test_a_refused_condition_on_times_of_day_names_times_not_instants_of_1900():
+    # a time-of-day column's values are instants of 1 January 1900 inside; the message showed them so
+    # ("1900-01-01 06:00:00"), a date the user's column never had
+    rng = np.random.default_rng(0)
+    starts = rng.choice([datetime.time(6), datetime.time(14), datetime.time(22)], 120)
+    real = pd.DataFrame({"start": starts, "x": rng.normal(size=120)})
+    model = get_model("copula", random_state=0).fit(real)
+    with pytest.raises(ConditionError) as refused:
+        model.sample(3, conditions={"start": "10:00"})
+    assert "(06:00:00, 14:00:00, 22:00:00), none in [10:00:00, " in str(refused.value)
+    with pytest.raises(ConditionError, match=r"real data's range \[06:00:00, 22:00:00\]"):
+        model.sample(3, conditions={"start": "23:00"})

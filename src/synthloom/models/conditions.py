@@ -23,6 +23,7 @@ import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
 from synthloom.data.encoders import (
+    DECIMAL_DTYPE,
     TIME_OF_DAY_DATE,
     CategoricalEncoder,
     ConstantEncoder,
@@ -195,18 +196,23 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
     is_datetime = spec.kind == ColumnKind.DATETIME
     zone = encoder.zone
     low, high = _as_range(column, value, spec.kind, zone, spec.number_format, spec.datetime_format)
+    time_of_day = is_datetime and _is_time_of_day(spec.datetime_format)
+
+    def show(number: float) -> str:
+        return _show(number, is_datetime, zone, time_of_day)
+
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
-            f"range [{_show(low, is_datetime, zone)}, {_show(high, is_datetime, zone)}] for column "
+            f"range [{show(low)}, {show(high)}] for column "
             f"{column!r} lies outside the real data's range "
-            f"[{_show(encoder.low, is_datetime, zone)}, {_show(encoder.high, is_datetime, zone)}]"
+            f"[{show(encoder.low)}, {show(encoder.high)}]"
         )
     levels = encoder.distinct_values  # a few levels: decoding gives nothing between them
     if levels is not None and not any(low <= level <= high for level in levels):
-        shown = ", ".join(_show(level, is_datetime, zone) for level in levels[:10])
+        shown = ", ".join(show(level) for level in levels[:10])
         raise ConditionError(
             f"column {column!r} takes only a few values ({shown}{', ...' if len(levels) > 10 else ''}), "
-            f"none in [{_show(low, is_datetime, zone)}, {_show(high, is_datetime, zone)}]; ask for one of "
+            f"none in [{show(low)}, {show(high)}]; ask for one of "
             "them, or a range holding one"
         )
     return RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
@@ -219,11 +225,13 @@ def _holds_constant(column: str, encoder: ConstantEncoder, value: Any) -> bool:
     if held is None or is_missing_value(value):
         return held is None and is_missing_value(value)
     if encoder.spec.kind == ColumnKind.DATETIME and isinstance(held, str):  # kept as ISO text
-        stamp = pd.Timestamp(held)
-        low, high = _as_range(
-            column, value, ColumnKind.DATETIME, stamp.tz, None, encoder.spec.datetime_format
-        )
+        time_format = encoder.spec.datetime_format
+        # a Python time of day ("09:30:00") is on the day the condition's times are read on, not today
+        stamp = pd.Timestamp(_on_first_day(held) if _is_time_of_day(time_format) else held)
+        low, high = _as_range(column, value, ColumnKind.DATETIME, stamp.tz, None, time_format)
         return low <= stamp_seconds(stamp, None) <= high
+    if encoder.dtype == DECIMAL_DTYPE and isinstance(held, str):  # a Decimal kept as its text: "12.50"
+        held = float(held)  # asked as a number, as 12.5 and "12.500" are
     if isinstance(held, int | float) and not isinstance(held, bool):
         low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
         return low <= held <= high
@@ -352,10 +360,14 @@ def _to_number(column: str, value: Any, number_format: str | None = None) -> flo
         raise ConditionError(f"condition on column {column!r} needs {what}, not {value!r}") from None
 
 
-def _show(value: float, is_datetime: bool, zone: Any = None) -> str:
+def _show(value: float, is_datetime: bool, zone: Any = None, time_of_day: bool = False) -> str:
+    """A number or instant of a condition's message; a time-of-day column's as its time ("06:00:00"), not
+    as an instant of the day they are read on (1 January 1900)."""
     if not is_datetime or not np.isfinite(value):  # an open end: "-inf" / "inf"
         return f"{value:g}"
     stamp = pd.Timestamp(round(value * 1e6), unit="us")  # whole microseconds: no float noise in the text
+    if time_of_day:
+        return str(stamp.time())
     return str(stamp if zone is None else stamp.tz_localize("UTC").tz_convert(zone))
 
 
