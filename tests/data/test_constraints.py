@@ -612,3 +612,42 @@ def test_a_rules_file_in_a_folder_or_with_a_byte_order_mark(tmp_path):
     path = tmp_path / "rules.json"
     path.write_bytes(b'\xef\xbb\xbf[{"type": "range", "column": "age", "low": 0, "high": 120}]')
     assert len(load_constraints(path)) == 1
+
+
+def test_a_range_on_python_times_reads_its_bounds_as_a_condition_does():
+    # a column of datetime.time (a Parquet time64 column) writes its times "%H:%M:%S": a bound "07:00" was
+    # refused as "not a date", where a condition "07:00" is read on the day the column's times are on
+    rng = np.random.default_rng(0)
+    seconds = rng.integers(0, 86_400, 200)
+    times = [pd.Timestamp(int(s), unit="s").time() for s in seconds]
+    real = pd.DataFrame({"start": times, "x": rng.normal(size=200)})
+    model = get_model("copula", random_state=0).fit(real, constraints=[Range("start", "07:00", "21:00")])
+    start = model.sample(300, random_state=0)["start"]
+    assert start.map(type).eq(type(times[0])).all()
+    assert start.min() >= pd.Timestamp("07:00").time() and start.max() <= pd.Timestamp("21:00:59").time()
+
+
+def test_a_range_repair_writes_decimals_back_as_decimals():
+    # a repaired Decimal was written back as a float among Decimals: a Parquet write failed ("int or
+    # Decimal object expected, got float")
+    from decimal import Decimal
+
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"amount": [Decimal(f"{value:.2f}") for value in rng.gamma(2, 10, 300)]})
+    real["x"] = rng.normal(size=300)
+    with pytest.warns(DataWarning, match="broken by"):
+        model = get_model("copula", random_state=0).fit(real, constraints=[Range("amount", 1, 40)])
+    amount = model.sample(400, random_state=0)["amount"]
+    assert amount.map(type).eq(Decimal).all()
+    assert amount.between(Decimal("1.00"), Decimal("40.00")).all()
+    assert amount.map(lambda value: value.as_tuple().exponent).eq(-2).all()  # "40.00", not "40"
+
+
+def test_a_range_repair_keeps_a_column_of_few_levels_on_its_levels():
+    # a term of 36 / 60 months over 'term <= 50' became 50, a term no row has and the model never gives,
+    # where 36 keeps the rule
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"term": rng.choice([36, 60], 300), "x": rng.normal(size=300)})
+    with pytest.warns(DataWarning, match="broken by"):
+        model = get_model("copula", random_state=0).fit(real, constraints=[Range("term", high=50)])
+    assert set(model.sample(400, random_state=0)["term"]) == {36}

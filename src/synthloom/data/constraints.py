@@ -34,11 +34,15 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import (
+    DECIMAL_DTYPE,
     _fraction_width,
     _learn_decimals,
+    _level_values,
+    _nearest,
     _second_digits,
     _stamp_grid,
     as_boolean,
+    as_decimals,
     column_dtype_name,
     column_numbers,
     column_zone,
@@ -62,6 +66,8 @@ from synthloom.models.conditions import (
     RangeCondition,
     TextRange,
     _as_range,
+    _is_time_of_day,
+    _on_first_day,
     levels_range,
     parse_conditions,
 )
@@ -111,15 +117,20 @@ class NumericColumn:
     text_zone: str | None = None
     as_text: bool = False
     text_decimals: int | None = None  # fixed decimals the text writes (``number_text.fixed_text_decimals``)
+    # a column's few levels (``encoders.MAX_LEVEL_VALUES``), which its values decode to: a range keeps to them
+    levels: list[float] | None = None
 
     @classmethod
     def learn(cls, series: pd.Series, spec: ColumnSpec) -> NumericColumn:
         column = cls(str(spec.kind), spec.datetime_format, column_dtype_name(series))
         column.number_format = spec.number_format
         column.as_text = numbers_held_as_text(series, spec)
-        column.text_decimals = fixed_text_decimals(series) if column.as_text else None
+        # Decimals keep their places as text does (a NUMERIC(10, 2) column's "26.00")
+        decimal_places = column.as_text or column.dtype == DECIMAL_DTYPE
+        column.text_decimals = fixed_text_decimals(series) if decimal_places else None
         values = column.numbers(series)
         present = values[~np.isnan(values)]
+        column.levels = _level_values(present)
         if spec.kind == ColumnKind.DATETIME:
             column.fraction_width = _fraction_width(series, spec.datetime_format)
             column.offset = text_offset(series, spec.datetime_format)
@@ -182,6 +193,8 @@ class NumericColumn:
         if self.number_format is not None:
             return NumberFormat.parse(self.number_format).write(values, name)
         series = pd.Series(values, name=name)
+        if self.dtype == DECIMAL_DTYPE:  # a float among the Decimals failed a Parquet file's write
+            return as_decimals(series, ColumnKind(self.kind), self.text_decimals)
         if self.as_text:
             return numbers_as_text(series, ColumnKind(self.kind), self.text_decimals)
         return series if np.isnan(values).any() else _cast(series, self.dtype)
@@ -327,6 +340,8 @@ class Range(Constraint):
         try:
             if spec.kind != ColumnKind.DATETIME:
                 return float(value)
+            if _is_time_of_day(spec.datetime_format):  # "07:00" on the day the column's times are on
+                value = _on_first_day(value)  # (a condition's are too): not today, nor refused as yearless
             return stamp_seconds(read_period(value, spec.datetime_format)[end], self.info_.zone)
         except (TypeError, ValueError):
             kind = "a date" if spec.kind == ColumnKind.DATETIME else "a number"
@@ -345,6 +360,10 @@ class Range(Constraint):
         if below.any() or above.any():
             clipped = np.where(below, self.info_.up(np.full_like(values, low)), values)
             clipped = np.where(above, self.info_.down(np.full_like(values, high)), clipped)
+            levels = np.asarray(self.info_.levels or [])
+            inside = levels[(levels >= low) & (levels <= high)]
+            if inside.size:  # the nearest level the range holds (36 for term <= 50 of 36 / 60), not 50
+                clipped = np.where(below | above, _nearest(values, inside), clipped)
             written = self.info_.write(clipped, self.column)
             frame[self.column] = frame[self.column].where(~(below | above), written)
 

@@ -326,6 +326,12 @@ DECIMAL_DTYPE = "decimal"  # ... of Python Decimals
 TIME_OF_DAY_DATE = datetime.date(1900, 1, 1)
 
 
+def as_decimals(series: pd.Series, kind: ColumnKind, text_decimals: int | None) -> pd.Series:
+    """Numbers as Python Decimals (``DECIMAL_DTYPE``), through their text, so each has the column's decimal
+    places ("26.00", not "26")."""
+    return numbers_as_text(series, kind, text_decimals).map(decimal.Decimal, na_action="ignore")
+
+
 def stamps_of_seconds(seconds: np.ndarray) -> pd.DatetimeIndex:
     """Seconds since the epoch as naive stamps (NaT where not finite), to the microsecond.
 
@@ -1014,9 +1020,8 @@ class NumericEncoder(ColumnEncoder):
         if self.spec.number_format is not None:
             return NumberFormat.parse(self.spec.number_format).write(values, self.name)
         series = pd.Series(values, name=self.name)
-        if self.dtype == DECIMAL_DTYPE:  # through their text, so each has the column's decimal places
-            text = numbers_as_text(series, self.spec.kind, self.text_decimals)
-            return text.map(decimal.Decimal, na_action="ignore")
+        if self.dtype == DECIMAL_DTYPE:
+            return as_decimals(series, self.spec.kind, self.text_decimals)
         if self.as_text:
             return numbers_as_text(series, self.spec.kind, self.text_decimals)
         if self.spec.numeric_coerced:
