@@ -666,3 +666,18 @@ def test_csv_parts_split_at_semicolons_are_kept_when_a_run_resumes(tmp_path, mon
         warnings.simplefilter("error")  # "other columns than the sample's; drawn again"
         sample_to_parts(model, 30, tmp_path / "out", **settings)
     assert resumed.calls == 1  # only the part not written yet
+
+
+def test_a_parquet_schema_of_decimals_holds_a_later_chunks_larger_amounts():
+    # the first chunk's Decimals typed the column decimal128(4, 2) (87.12 at most): a later chunk's 100.00
+    # failed the write ("precision 5 does not fit into precision ... 3")
+    from decimal import Decimal
+
+    import pyarrow as pa
+
+    from synthloom.sampling import arrow_schema
+
+    schema = arrow_schema(pd.DataFrame({"amount": [Decimal("87.12"), Decimal("1.50"), None]}))
+    assert schema.field("amount").type == pa.decimal128(38, 2)
+    later = pa.Table.from_pandas(pd.DataFrame({"amount": [Decimal("100.00")]}), schema=schema)
+    assert later.column("amount").to_pylist() == [Decimal("100.00")]
