@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import html
 import json
 import re
@@ -214,7 +215,48 @@ def test_a_column_that_lost_its_missing_values_says_so_under_its_figure():
     report = evaluate(real, synthetic)
     assert report.families["fidelity"].tables["column_shapes"]["score"].min() > 0.9
     page = html.unescape(report_html.render(report))
-    assert page.count("Missing values, not drawn or scored: 30% of real rows, 0% of synthetic rows.") == 2
+    assert page.count("Missing values, not drawn or scored: 30% of real rows, 0% of synthetic rows.") == 1
+    # a category figure draws them as its "(missing)" bar: its caption said "not drawn" under that bar
+    assert (
+        page.count(
+            "Missing values, drawn as “(missing)” but not scored: 30% of real rows, 0% of synthetic rows."
+        )
+        == 1
+    )
+
+
+def test_shares_that_are_not_none_or_all_never_read_0_or_100_percent():
+    """9 missing values of 2,000 were "0% of real rows" beside "Missing values" (loans' debt_to_income), and
+    late fees of 0 in all but 2 rows "100% of real" beside "the histograms show the other values"."""
+    rng = np.random.default_rng(0)
+    fee = np.where(np.arange(2000) < 2, rng.uniform(10, 100, 2000), 0.0)
+    real = pd.DataFrame({"ratio": rng.normal(size=2000), "fee": fee})
+    real.loc[real.index[:9], "ratio"] = np.nan
+    page = html.unescape(report_html.render(evaluate(real, real.sample(frac=1, random_state=1))))
+    assert page.count("Missing values, not drawn or scored: <1% of real rows, <1% of synthetic rows.") == 1
+    assert "The value 0 holds >99% of real and >99% of synthetic values" in page
+    captions = [c for c in re.findall(r"</span> (.*?)</figcaption>", page) if c.startswith(("ratio", "fee"))]
+    assert len(captions) == 2 and not re.search(r"\b(0|100)% of (real|synthetic)", " ".join(captions))
+
+
+def test_a_time_of_day_column_is_drawn_and_captioned_in_times_not_on_1_january_1900(monkeypatch):
+    """Python times of day are learned as instants of 1 January 1900: the axis read "1900-Jan-01" beside its
+    hours and a common start time was captioned "The value 1900-01-01 09:00:00"."""
+    rng = np.random.default_rng(0)
+    hours, minutes = rng.integers(6, 20, 600), rng.integers(0, 60, 600)
+    times = [datetime.time(int(h), int(m)) for h, m in zip(hours, minutes, strict=True)]
+    real = pd.DataFrame({"start": np.where(rng.random(600) < 0.6, datetime.time(9, 0), times)})
+    report = evaluate(real.iloc[:300], real.iloc[300:].reset_index(drop=True))
+    figures = []
+    monkeypatch.setattr(plots, "to_png", lambda fig: figures.append(fig) or "")
+    page = html.unescape(report_html.render(report))
+    assert "The value 09:00:00 holds" in page and "1900" not in page
+    (ax,) = [ax for fig in figures for ax in fig.axes if ax.get_title() == "start"]
+    ax.figure.canvas.draw()
+    ticks = [tick.get_text() for tick in ax.get_xticklabels() if tick.get_text()]
+    assert ticks and all(re.fullmatch(r"\d\d:\d\d", tick) for tick in ticks)
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    assert ax.get_xlabel().startswith("09:00:00 not drawn: ")
 
 
 def _transaction_amounts(n: int, seed: int) -> np.ndarray:

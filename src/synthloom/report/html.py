@@ -16,6 +16,7 @@ import pandas as pd
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind
 from synthloom.metrics.fidelity import quality_verdict
 from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score
+from synthloom.models.conditions import _is_time_of_day
 from synthloom.report import plots
 from synthloom.report.report import Report
 
@@ -333,12 +334,14 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
     figures = []
     for row in shown.itertuples():
         verdict = row.verdict
-        kind = report.metadata.columns[row.column].kind
+        spec = report.metadata.columns[row.column]
+        kind, dates = spec.kind, spec.kind == ColumnKind.DATETIME
+        clock = dates and _is_time_of_day(spec.datetime_format)  # times of day, read on 1 January 1900
         real, synthetic = report.real[row.column], report.synthetic[row.column]
         # counted once, for the figure and for its caption's note of what the figure does not draw
         bars = None if kind in NUMERIC_KINDS else plots.category_bars(real, synthetic)
         png = plots.marginal(
-            real, synthetic, numeric=kind in NUMERIC_KINDS, dates=kind == ColumnKind.DATETIME, bars=bars
+            real, synthetic, numeric=kind in NUMERIC_KINDS, dates=dates, bars=bars, clock=clock
         )
         what = "histograms" if kind in NUMERIC_KINDS else "category shares"
         sentence = (
@@ -349,12 +352,15 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
         # column that lost them all looked perfect: the caption gives both shares
         real_missing, synthetic_missing = real.isna().mean(), synthetic.isna().mean()
         if real_missing or synthetic_missing:
+            # a category figure draws them as a bar of their own when they are among its most common
+            drawn = bars is not None and "(missing)" in bars.categories
             sentence += (
-                f" Missing values, not drawn or scored: {real_missing:.0%} of real rows, "
-                f"{synthetic_missing:.0%} of synthetic rows."
+                f" Missing values, {'drawn as “(missing)” but not' if drawn else 'not drawn or'} scored: "
+                f"{plots.share_text(real_missing)} of real rows, {plots.share_text(synthetic_missing)} of "
+                "synthetic rows."
             )
         if bars is None:
-            sentence += _numeric_note(real, synthetic, kind == ColumnKind.DATETIME)
+            sentence += _numeric_note(real, synthetic, dates, clock)
         else:
             sentence += _other_note(bars.other)
         figures.append(_figure(png, f"distribution of {row.column}", verdict, sentence))
@@ -362,7 +368,7 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
     return heading + note + '<div class="grid">' + "".join(figures) + "</div>"
 
 
-def _numeric_note(real: pd.Series, synthetic: pd.Series, dates: bool) -> str:
+def _numeric_note(real: pd.Series, synthetic: pd.Series, dates: bool, clock: bool = False) -> str:
     """What a numeric column's figure leaves out: one value holding most rows (``plots.spike``), then the
     heavy tail (``plots.central_range``) of the values drawn; "" when it is drawn whole."""
     real_values = real.dropna().to_numpy(dtype=float)
@@ -372,11 +378,12 @@ def _numeric_note(real: pd.Series, synthetic: pd.Series, dates: bool) -> str:
     if peak is not None:  # the tail is cut, and counted, among the values drawn: those other than the spike
         real_values = real_values[real_values != peak.value]
         synthetic_values = synthetic_values[synthetic_values != peak.value]
+        value = plots.value_text(peak.value, dates, clock)
+        shares = plots.share_text(peak.real_share), plots.share_text(peak.synthetic_share)
         note = (
-            f" The value {plots.value_text(peak.value, dates)} holds {peak.real_share:.0%} of real and "
-            f"{peak.synthetic_share:.0%} of synthetic values; drawn, it would flatten or squeeze all the "
-            "others, so it is not drawn but scored (its shares are under the axis), and the histograms show "
-            "the other values."
+            f" The value {value} holds {shares[0]} of real and {shares[1]} of synthetic values; drawn, it "
+            "would flatten or squeeze all the others, so it is not drawn but scored (its shares are under "
+            "the axis), and the histograms show the other values."
         )
         other = " other"
     cut = plots.central_range(real_values, synthetic_values)
@@ -395,10 +402,11 @@ def _other_note(other: plots.Other | None) -> str:
     "" when they are drawn as the "(other)" bar, or there are none."""
     if other is None or other.drawn:
         return ""
+    real, synthetic = plots.share_text(other.real_share), plots.share_text(other.synthetic_share)
     return (
-        f" The other {other.categories:,} categories hold {other.real_share:.0%} of real and "
-        f"{other.synthetic_share:.0%} of synthetic rows; summed into one bar they would squeeze the "
-        f"{plots.MAX_BARS} most common ones drawn, so their shares are under the axis instead."
+        f" The other {other.categories:,} categories hold {real} of real and {synthetic} of synthetic rows; "
+        f"summed into one bar they would squeeze the {plots.MAX_BARS} most common ones drawn, so their "
+        "shares are under the axis instead."
     )
 
 

@@ -99,15 +99,17 @@ def marginal(
     numeric: bool,
     dates: bool = False,
     bars: CategoryBars | None = None,
+    clock: bool = False,
 ) -> str:
     """Real vs synthetic distribution of one column: histograms (numbers) or category shares (``bars``,
-    counted here unless the caller has counted them already, for its caption)."""
+    counted here unless the caller has counted them already, for its caption); ``clock`` for dates that are
+    times of day (read on 1 January 1900), whose axis shows the time only."""
     # drawn once per column: fixed margins instead of a layout pass keep 60 columns to a few seconds
     fig = figure(4.2, 2.7, constrained=False)
     fig.subplots_adjust(left=0.06 if numeric else 0.27, right=0.97, top=0.9, bottom=0.17)
     ax = fig.add_subplot()
     if numeric:
-        _numeric_marginal(ax, real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float), dates)
+        _numeric_marginal(ax, real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float), dates, clock)
     else:
         _discrete_marginal(ax, bars or category_bars(real, synthetic))
     # a title wider than the figure is cut at both edges; the figure's caption names the column in full
@@ -191,18 +193,36 @@ def spike(real: np.ndarray, synthetic: np.ndarray) -> Spike | None:
     return Spike(float(value), float(counts[top] / real.size), synthetic_share)
 
 
-def spike_label(peak: Spike, dates: bool = False) -> str:
+def spike_label(peak: Spike, dates: bool = False, clock: bool = False) -> str:
     """The axis label of a histogram that leaves ``peak`` out: the value and its two shares."""
     return (
-        f"{value_text(peak.value, dates)} not drawn: {peak.real_share:.0%} of real, "
-        f"{peak.synthetic_share:.0%} of synthetic values"
+        f"{value_text(peak.value, dates, clock)} not drawn: {share_text(peak.real_share)} of real, "
+        f"{share_text(peak.synthetic_share)} of synthetic values"
     )
 
 
-def value_text(value: float, dates: bool = False) -> str:
-    """A number as a reader writes it ("0", "15,024", "0.25"), or a date's seconds as the date."""
+def share_text(share: float) -> str:
+    """A share as a whole percentage, "<1%" or ">99%" where rounding would write "0%" or "100%" of a share
+    that is not none or all (9 missing values of 2,000; a value in all but one of 2,000 rows).
+
+    Example:
+        >>> share_text(0.0045), share_text(0.9995), share_text(1.0), share_text(0.3)
+        ('<1%', '>99%', '100%', '30%')
+    """
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    return f"{share:.0%}"
+
+
+def value_text(value: float, dates: bool = False, clock: bool = False) -> str:
+    """A number as a reader writes it ("0", "15,024", "0.25"), a date's seconds as the date, or with
+    ``clock`` a time of day's seconds as the time ("09:30:00", not "1900-01-01 09:30:00")."""
     if dates:
         try:  # numpy's dates reach year 9999 (open ends written 31/12/9999), pandas' stop at 2262
+            if clock:
+                return str(np.datetime64(round(value), "s")).split("T")[1]
             if value % _SECONDS_PER_DAY == 0:
                 return str(np.datetime64(int(value // _SECONDS_PER_DAY), "D"))
             return str(np.datetime64(round(value), "s")).replace("T", " ")
@@ -225,12 +245,12 @@ def _edges(real: np.ndarray, synthetic: np.ndarray) -> np.ndarray | None:
     return bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS)
 
 
-def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: bool) -> None:
+def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: bool, clock: bool) -> None:
     real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
     peak = spike(real, synthetic)  # on the values as the caption's (seconds, for dates) sees them
     if peak is not None:  # one value would flatten every other bar: its shares are written, not drawn
         real, synthetic = real[real != peak.value], synthetic[synthetic != peak.value]
-        ax.set_xlabel(spike_label(peak, dates), fontsize=7)
+        ax.set_xlabel(spike_label(peak, dates, clock), fontsize=7)
     if dates:
         real, synthetic = real / _SECONDS_PER_DAY, synthetic / _SECONDS_PER_DAY
         ax.xaxis_date()
@@ -254,7 +274,14 @@ def _numeric_marginal(ax: Axes, real: np.ndarray, synthetic: np.ndarray, dates: 
         ax.set_xlim(edges[0], edges[-1])
         locator = mdates.AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        if clock:  # every tick a time, and no "1900-Jan-01" offset: the day is only where times are read on
+            times = ["%H:%M"] * 5 + ["%H:%M:%S"]
+            formatter = mdates.ConciseDateFormatter(
+                locator, formats=times, zero_formats=times, show_offset=False
+            )
+        else:
+            formatter = mdates.ConciseDateFormatter(locator)
+        ax.xaxis.set_major_formatter(formatter)
     ax.set_yticks([])
     ax.tick_params(labelsize=7)
 
@@ -288,8 +315,8 @@ def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
 def other_label(other: Other) -> str:
     """The axis label of a categorical marginal whose "(other)" is written, not drawn."""
     return (
-        f"share of rows; {other.categories:,} more not drawn: {other.real_share:.0%} of real, "
-        f"{other.synthetic_share:.0%} of synthetic"
+        f"share of rows; {other.categories:,} more not drawn: {share_text(other.real_share)} of real, "
+        f"{share_text(other.synthetic_share)} of synthetic"
     )
 
 
