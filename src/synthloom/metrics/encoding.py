@@ -459,6 +459,19 @@ def nearest_neighbours(
     return distances_out, positions_out
 
 
+def rows_within(queries: np.ndarray, reference: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    """How many ``reference`` rows lie within ``radius`` (one per query row, bounds included) of each query
+    row: with ``radius`` a nearest distance found by ``nearest_neighbours``, the rows tied at it.
+
+    Example:
+        >>> rows_within(holdout_x, train_x, nearest_neighbours(holdout_x, train_x)[0][:, 0])
+    """
+    counts = np.zeros(len(queries), dtype=np.int64)
+    for rows, distances in distance_chunks(queries, reference):
+        counts[rows] = (distances <= radius[rows, None]).sum(axis=1)
+    return counts
+
+
 @contextlib.contextmanager
 def single_threaded() -> Iterator[None]:
     """Run scikit-learn model fits with one OpenMP and one BLAS thread.
