@@ -237,6 +237,13 @@ def test_evaluate_writes_the_scores_as_json(tmp_path, monkeypatch) -> None:
     assert 0 <= by_name["coverage"]["value"] <= 1 and by_name["fid"]["uniform_noise"] > 0
     assert by_name["precision"]["meaning"].startswith("share of synthetic images")
     assert not any(name.startswith("noise_") for name in by_name)  # noise sits beside its score
+    # the warnings as printed, as `evaluate --json` writes its own (they had the page's "Warning: " and ".")
+    small = _fit_tiny(tmp_path, _npz(tmp_path))
+    warned = tmp_path / "warned.json"
+    args = ["evaluate", str(small), str(_npz(tmp_path)), "-n", "8", "--json", str(warned)]
+    assert runner.invoke(image_app, args).exit_code == 0
+    [warning] = json.loads(warned.read_text())["warnings"]
+    assert warning.startswith("only 4 held-out real images") and not warning.endswith(".")
     # a misnamed file is refused before the scoring, as `evaluate --json` refuses it
     refused = runner.invoke(image_app, ["evaluate", str(model), "digits", "--json", str(tmp_path / "s.txt")])
     assert refused.exit_code == 2 and "writes JSON; give a file name ending in .json" in _said(refused)

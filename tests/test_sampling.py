@@ -210,7 +210,10 @@ def test_parts_refuse_foreign_folders_and_bad_sizes(copula, tmp_path):
     with pytest.raises(ConfigError, match="format"):
         sample_to_parts(copula, 10, tmp_path / "new", fmt="json")
     # --part-rows 1 for 10 million rows planned ten million files in memory before writing the first
-    said = r"10,000,000 rows in parts of 1 make 10,000,000 files, more than 1,000,000; give --part-rows 10 "
+    said = (
+        r"10,000,000 rows in parts of 1 make 10,000,000 files, more than 1,000,000; "
+        r"give a part size \(--part-rows\) of 10 or more"
+    )
     with pytest.raises(ConfigError, match=said):
         sample_to_parts(copula, 10_000_000, tmp_path / "many", part_rows=1)
     assert not (tmp_path / "many").exists()

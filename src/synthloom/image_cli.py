@@ -371,7 +371,7 @@ def evaluate_command(
         table.add_row(name, f"{value:.4g}", "" if noise is None else f"{noise:.4g}", meaning)
     console.print(table)
     console.print(NOISE_NOTE, highlight=False)
-    notes = [heading + "."]
+    notes, said = [heading + "."], []  # the page's notes; the warnings as printed, for --json
     if len(test.images) < FEW_HELD_OUT:
         # a larger share of the images the model was fitted on would score images it trained on
         more = "fit again with a larger --holdout" if fitted_on else "raise --holdout"
@@ -381,6 +381,7 @@ def evaluate_command(
         )
         console.print(f"[yellow]warning:[/] {few}", highlight=False)
         notes.append(f"Warning: {few}.")
+        said.append(few)
     if report is not None:
         title = f"{generator.model_name} on {data}"
         shown = labels if generator.conditional else None  # the report names the classes as the model does
@@ -398,7 +399,7 @@ def evaluate_command(
             "holdout": holdout,
             "seed": seed,
         }
-        atomic_write_text(json_path, scores_json(scores, info, notes[1:]))
+        atomic_write_text(json_path, scores_json(scores, info, said))
         console.print(f"wrote {json_path}")
 
 

@@ -278,7 +278,7 @@ def _check_sizes(n: int, chunk_rows: int, part_rows: int | None = None) -> int:
     if part_rows is not None and -(-n // part_rows) > MAX_PARTS:
         raise ConfigError(
             f"{n:,} rows in parts of {part_rows:,} make {-(-n // part_rows):,} files, more than "
-            f"{MAX_PARTS:,}; give --part-rows {-(-n // MAX_PARTS):,} or more"
+            f"{MAX_PARTS:,}; give a part size (--part-rows) of {-(-n // MAX_PARTS):,} or more"
         )
     return n
 
@@ -519,8 +519,8 @@ def sample_to_parts(
     (``read_parquet('out/*.parquet')``) and pyarrow read the folder as one table.
 
     Raises:
-        ConfigError: unknown format, a part or chunk size below 1, or a folder holding other files or a
-            run with other settings.
+        ConfigError: unknown format, a part or chunk size below 1, more than ``MAX_PARTS`` parts, or a
+            folder holding other files or a run with other settings.
 
     Example:
         >>> sample_to_parts(model, 100_000_000, "out/", seed=0)

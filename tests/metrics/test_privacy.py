@@ -355,3 +355,17 @@ def test_a_small_hold_out_that_rarely_repeats_is_not_taken_for_training_rows():
         assert not any("training rows; they were left out" in w for w in result.warnings), seed
         assert result.score("exact_copies_holdout").value > 0.2
         assert result.verdict == "good", seed
+
+
+def test_a_few_training_rows_among_a_collapsed_generators_are_not_copies_of_both_sets(
+    related_train, related_test, make_related
+):
+    """200 distinct fresh rows repeated, beside 3 training rows, were called copies of training and
+    hold-out rows "alike" (0.3% and 0.0%), and the closer-to-train share and membership AUC were switched
+    off as if the hold-out had been seen."""
+    synthetic = pd.concat([make_related(197, seed=77)] * 5 + [related_train.iloc[:3]], ignore_index=True)
+    result = privacy(prepare(related_test, synthetic, train=related_train))
+    assert not any("alike" in warning for warning in result.warnings)
+    assert result.score("closer_to_train").verdict != "not computed"
+    assert result.score("membership_auc").verdict != "not computed"
+    assert result.score("holdout_copies").verdict == "good"

@@ -41,3 +41,13 @@ def test_a_number_column_of_a_few_levels_gets_only_real_values_and_a_scale_new_o
     with pytest.raises(ConditionError, match=r"'limit' takes only a few values \(500, 1000, 5000\), none in"):
         model.sample(10, conditions={"limit": (600, 900)})
     assert model.sample(10, conditions={"limit": (600, 1000)})["limit"].eq(1000).all()
+
+
+def test_a_refusal_names_a_columns_levels_as_they_can_be_asked_for():
+    """Levels of 1,234,567 were shown as 1.23457e+06, and asking for that value was refused again."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"price": rng.choice([1234567, 2345678, 3456789], 300), "x": rng.normal(size=300)})
+    model = get_model("copula", random_state=0).fit(real)
+    with pytest.raises(ConditionError, match=r"\(1234567, 2345678, 3456789\), none in \[1300000, 1400000\]"):
+        model.sample(3, conditions={"price": (1_300_000, 1_400_000)})
+    assert model.sample(3, conditions={"price": 1234567})["price"].eq(1234567).all()

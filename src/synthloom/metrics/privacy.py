@@ -276,10 +276,21 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
     holdout_copied = _only_holdout_copies_verdict(values) == POOR
     # rows of both sets copied beyond nature: the generator saw both (fitted on all the real rows) or the
     # file is real rows resampled; so too real rows copied far beyond nature that neither test above
-    # singles out
+    # singles out, as long as rows of each set are copied beyond their natural level (a collapsed
+    # generator that copies 3 training rows and no hold-out row copies no hold-out: its poor real copies
+    # stand alone, without switching the distance scores off)
+    both_above_nature = (
+        values["copies_only_train"] > values["copies_only_train_holdout"]
+        and values["holdout_copies_only"] > values["holdout_copies_only_train"]
+    )
     values["copies_of_both"] = float(
         (training_copied and holdout_copied)
-        or (_real_copies_verdict(values) == POOR and not training_copied and not holdout_copied)
+        or (
+            _real_copies_verdict(values) == POOR
+            and both_above_nature
+            and not training_copied
+            and not holdout_copied
+        )
     )
     # a hold-out the synthetic rows copy is no hold-out: the distance measures, which take it as unseen,
     # are not judged

@@ -364,7 +364,8 @@ def _show(value: float, is_datetime: bool, zone: Any = None, time_of_day: bool =
     """A number or instant of a condition's message; a time-of-day column's as its time ("06:00:00"), not
     as an instant of the day they are read on (1 January 1900)."""
     if not is_datetime or not np.isfinite(value):  # an open end: "-inf" / "inf"
-        return f"{value:g}"
+        # every digit: a level of 1234567 shown as "1.23457e+06" was refused when asked for as written
+        return f"{value:.15g}"
     stamp = pd.Timestamp(round(value * 1e6), unit="us")  # whole microseconds: no float noise in the text
     if time_of_day:
         return str(stamp.time())
