@@ -197,13 +197,20 @@ def test_hold_out_rows_that_match_training_rows_naturally_stay_in_the_hold_out()
 def test_one_fresh_row_repeated_is_not_taken_for_memorised_rows(related_train, related_test, make_related):
     """A collapsed generator (400 copies of one row it never saw) was called memorising 7 times in 10:
     whether that one row lies nearer a training row is one coin flip, judged as if it were 400."""
-    verdicts = [
-        privacy(prepare(related_test, pd.concat([make_related(1, seed=seed)] * 400), train=related_train))
-        .score("closer_to_train")
-        .verdict
-        for seed in range(10, 20)
-    ]
+    verdicts = _one_row_repeated_verdicts(
+        "closer_to_train", range(10, 20), related_train, related_test, make_related
+    )
     assert "poor" not in verdicts
+
+
+def _one_row_repeated_verdicts(score, seeds, train, holdout, make_related) -> list[str]:
+    """``score``'s verdict on 400 copies of one fresh row (a collapsed generator), one per seed."""
+    return [
+        privacy(prepare(holdout, pd.concat([make_related(1, seed=seed)] * 400), train=train))
+        .score(score)
+        .verdict
+        for seed in seeds
+    ]
 
 
 def test_rows_copied_from_both_real_sets_are_a_privacy_risk(related_train, related_test, make_related):
@@ -262,12 +269,7 @@ def test_ordinary_synthetic_rows_are_not_taken_for_copies_of_real_rows(make_rela
 def test_the_nndr_of_a_few_distinct_rows_allows_for_chance(related_train, related_test, make_related):
     """One fresh row repeated 400 times (a collapsed generator) had its NNDR judged as 400 rows: poor 9
     times in 30, making the family poor, where the ratio of one row is one draw."""
-    verdicts = [
-        privacy(prepare(related_test, pd.concat([make_related(1, seed=seed)] * 400), train=related_train))
-        .score("nndr")
-        .verdict
-        for seed in range(100, 130)
-    ]
+    verdicts = _one_row_repeated_verdicts("nndr", range(100, 130), related_train, related_test, make_related)
     assert "poor" not in verdicts
     copied = privacy(prepare(related_test, related_train.copy(), train=related_train))
     assert copied.score("nndr").verdict == "poor"  # many distinct rows that single out training rows
