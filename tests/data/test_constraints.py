@@ -651,3 +651,18 @@ def test_a_range_repair_keeps_a_column_of_few_levels_on_its_levels():
     with pytest.warns(DataWarning, match="broken by"):
         model = get_model("copula", random_state=0).fit(real, constraints=[Range("term", high=50)])
     assert set(model.sample(400, random_state=0)["term"]) == {36}
+
+
+def test_a_range_on_python_times_declared_datetime_reads_its_bounds_as_times_of_day():
+    # declared {"kind": "datetime"} without a format, the bound "07:00" was not read as a time of day
+    rng = np.random.default_rng(0)
+    times = [pd.Timestamp(int(s), unit="s").time() for s in rng.integers(0, 86_400, 200)]
+    real = pd.DataFrame({"start": times, "x": rng.normal(size=200)})
+    declared = {"columns": {"start": {"kind": "datetime"}}}
+    rules = [Range("start", "07:00", "21:00")]
+    start = (
+        get_model("copula", random_state=0)
+        .fit(real, metadata=declared, constraints=rules)
+        .sample(300)["start"]
+    )
+    assert start.min() >= pd.Timestamp("07:00").time() and start.max() <= pd.Timestamp("21:00:59").time()

@@ -809,3 +809,56 @@ def test_decimals_are_learned_as_numbers_and_come_back_as_decimals_with_the_colu
     assert set(fake["paid"].map(str)) <= {"0", "1"}
     cheap = model.sample(20, conditions={"amount": (decimal.Decimal("10"), "50")}, random_state=0)
     assert cheap["amount"].map(lambda value: decimal.Decimal("10") <= value <= 50).all()
+
+
+def test_whole_number_decimals_past_2_53_are_codes_that_come_back_exact(tmp_path):
+    # NUMERIC(20) account numbers were learned as numbers: past int64 the sampling failed ("cannot safely
+    # cast non-equivalent float64 to int64"), and between 2**53 and 2**63 they came back rounded
+    from synthloom.data.encoders import as_decimals
+    from synthloom.data.metadata import ColumnKind
+
+    rng = np.random.default_rng(0)
+    unique = pd.DataFrame({"a": [decimal.Decimal(10**20 + i) for i in range(100)], "x": rng.normal(size=100)})
+    model = get_model("copula", random_state=0).fit(unique)
+    assert model.metadata_.kinds()["a"] == "identifier" and len(model.sample(3)) == 3
+    codes = [decimal.Decimal(2**60 + i % 5) for i in range(100)]
+    real = pd.DataFrame({"a": codes, "x": rng.normal(size=100)})
+    model = get_model("copula", random_state=0).fit(real)
+    assert model.metadata_.kinds()["a"] == "categorical"
+    fake = load(model.save(tmp_path / "m.synthloom")).sample(50, random_state=0)["a"]
+    assert fake.map(type).eq(decimal.Decimal).all() and set(fake) <= set(codes) and fake.nunique() > 1
+    back = as_decimals(pd.Series([1e20, np.nan]), ColumnKind.INTEGER, None)
+    assert back.tolist() == [decimal.Decimal(10**20), None]
+
+
+def test_decimals_of_differing_places_come_back_at_one_scale(tmp_path):
+    # Decimals of 0 to 3 places came back with 13 to 21 places of float noise (str(float)), and a Parquet
+    # chunk with more places than the first failed the write ("Rescaling Decimal value would cause data loss")
+    import pyarrow as pa
+
+    from synthloom.sampling import arrow_schema
+
+    rng = np.random.default_rng(0)
+    places = rng.integers(0, 4, 200)
+    amounts = [
+        decimal.Decimal(str(round(a, int(p)))) for a, p in zip(rng.normal(50, 10, 200), places, strict=True)
+    ]
+    real = pd.DataFrame({"amount": amounts, "x": rng.normal(size=200)})
+    fake = load(get_model("copula", random_state=0).fit(real).save(tmp_path / "m.synthloom")).sample(300)
+    assert fake["amount"].map(lambda value: value.as_tuple().exponent).eq(-3).all()
+    schema = arrow_schema(fake.iloc[:5])
+    assert len(pa.Table.from_pandas(fake.iloc[5:], schema=schema, preserve_index=False)) == 295
+
+
+def test_a_decimal_encoder_saved_without_its_places_samples_as_before():
+    # model files saved before the places were learned hold text_decimals None: numbers as pandas writes them
+    from synthloom.data.encoders import NumericEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    real = pd.Series([decimal.Decimal("1.5"), decimal.Decimal("3"), decimal.Decimal("2.25")] * 20, name="a")
+    spec = ColumnSpec(ColumnKind.CONTINUOUS)
+    encoder = NumericEncoder("a", spec, "quantile").fit(real, np.random.default_rng(0))
+    state = {**encoder.state(), "text_decimals": None}
+    old = NumericEncoder.from_state("a", spec, state)
+    back = old.inverse(old.transform(real), np.random.default_rng(0))
+    assert back.map(type).eq(decimal.Decimal).all() and back.map(float).tolist() == real.map(float).tolist()

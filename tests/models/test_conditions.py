@@ -353,3 +353,24 @@ def test_a_refused_condition_on_times_of_day_names_times_not_instants_of_1900():
     assert "(06:00:00, 14:00:00, 22:00:00), none in [10:00:00, " in str(refused.value)
     with pytest.raises(ConditionError, match=r"real data's range \[06:00:00, 22:00:00\]"):
         model.sample(3, conditions={"start": "23:00"})
+
+
+def test_python_times_declared_datetime_are_times_of_day_to_conditions():
+    # declared {"kind": "datetime"} without a format, a column of times was learned as times but conditions
+    # ("06:00..08:00") and a constant column's own value were not read as times of day
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "start": [datetime.time(int(h), 15) for h in rng.integers(4, 12, 120)],
+            "opens": [datetime.time(9, 30)] * 120,
+            "x": rng.normal(size=120),
+        }
+    )
+    declared = {"columns": {"start": {"kind": "datetime"}, "opens": {"kind": "datetime"}}}
+    model = get_model("copula", random_state=0).fit(real, metadata=declared)
+    assert model.metadata_.columns["start"].datetime_format == "%H:%M:%S"
+    early = model.sample(10, conditions={"start": ("06:00", "08:00")}, random_state=0)["start"]
+    assert early.map(lambda time: datetime.time(6) <= time <= datetime.time(8)).all()
+    assert (
+        model.sample(3, conditions={"opens": "09:30"}, random_state=0)["opens"].eq(datetime.time(9, 30)).all()
+    )

@@ -46,6 +46,7 @@ from synthloom.data.encoders import (
     column_dtype_name,
     column_numbers,
     column_zone,
+    decimal_places,
     is_missing_value,
     numbers_held_as_text,
     on_wall_grid,
@@ -125,9 +126,11 @@ class NumericColumn:
         column = cls(str(spec.kind), spec.datetime_format, column_dtype_name(series))
         column.number_format = spec.number_format
         column.as_text = numbers_held_as_text(series, spec)
-        # Decimals keep their places as text does (a NUMERIC(10, 2) column's "26.00")
-        decimal_places = column.as_text or column.dtype == DECIMAL_DTYPE
-        column.text_decimals = fixed_text_decimals(series) if decimal_places else None
+        # Decimals keep their places as text does (a NUMERIC(10, 2) column's "26.00"), one for all
+        is_decimal = column.dtype == DECIMAL_DTYPE
+        column.text_decimals = (
+            decimal_places(series) if is_decimal else fixed_text_decimals(series) if column.as_text else None
+        )
         values = column.numbers(series)
         present = values[~np.isnan(values)]
         column.levels = _level_values(present)

@@ -329,7 +329,34 @@ TIME_OF_DAY_DATE = datetime.date(1900, 1, 1)
 def as_decimals(series: pd.Series, kind: ColumnKind, text_decimals: int | None) -> pd.Series:
     """Numbers as Python Decimals (``DECIMAL_DTYPE``), through their text, so each has the column's decimal
     places ("26.00", not "26")."""
+    if text_decimals is None and kind == ColumnKind.INTEGER:
+        # from the whole numbers themselves: through pandas' Int64 a float past int64's range failed the cast
+        wholes = series.map(lambda value: decimal.Decimal(round(value)), na_action="ignore")
+        return wholes.astype(object).where(series.notna(), None)
     return numbers_as_text(series, kind, text_decimals).map(decimal.Decimal, na_action="ignore")
+
+
+FLOAT_DIGITS = 15  # the significant decimal digits a float64 carries exactly
+
+
+def decimal_places(series: pd.Series) -> int | None:
+    """The decimal places a column of Decimals comes back with: those every real one writes ("26.00": 2),
+    else the most any writes, as far as a float64 carries them beside the largest one's whole digits; None
+    where no Decimal is finite.
+
+    One scale for every synthetic Decimal: ``str(float)`` wrote 13 to 21 places of float noise, and a
+    Parquet chunk of more places than the first failed the write.
+    """
+    fixed = fixed_text_decimals(series)
+    if fixed is not None:
+        return fixed
+    finite = [value for value in series.dropna() if value.is_finite()]
+    if not finite:
+        return None
+    most = max(0, -min(int(value.as_tuple().exponent) for value in finite))
+    largest = max(abs(value) for value in finite)
+    whole_digits = max(0, largest.adjusted() + 1) if largest else 0
+    return min(most, max(0, FLOAT_DIGITS - whole_digits))
 
 
 def stamps_of_seconds(seconds: np.ndarray) -> pd.DatetimeIndex:
@@ -815,8 +842,10 @@ class NumericEncoder(ColumnEncoder):
         _warn_naive_beside_zoned(series, self.name)
         self.as_text = numbers_held_as_text(series, self.spec)
         # Decimals keep their places as text does: a NUMERIC(10, 2) column's "26.00" is no 26.0
-        decimal_places = self.as_text or self.dtype == DECIMAL_DTYPE
-        self.text_decimals = fixed_text_decimals(series) if decimal_places else None
+        is_decimal = self.dtype == DECIMAL_DTYPE
+        self.text_decimals = (
+            decimal_places(series) if is_decimal else fixed_text_decimals(series) if self.as_text else None
+        )
         is_datetime = self.spec.kind == ColumnKind.DATETIME
         # days and clock grids are the zone's: Berlin's midnights, Kolkata's whole hours
         wall = wall_seconds(present, self.zone) if is_datetime else present
@@ -1108,6 +1137,8 @@ class CategoricalEncoder(ColumnEncoder):
         self.name, self.spec, self.max_categories = name, spec, max_categories
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> CategoricalEncoder:
+        dtype = DECIMAL_DTYPE if is_decimal_objects(series) else str(series.dtype)
+        series = self._as_levels(series, dtype)
         counts = series.value_counts(dropna=False, sort=False)
         # a categorical dtype counts its unused categories as 0: they stay in the dtype, never in a sample
         counts = counts[counts > 0]
@@ -1120,7 +1151,7 @@ class CategoricalEncoder(ColumnEncoder):
                 "cannot store; convert the column to text first (.astype(str))"
             )
         frequencies = counts.to_numpy()[order].astype(np.float64)
-        self.dtype = str(series.dtype)
+        self.dtype = dtype
         self.categories = _declared_categories(series.dtype)
         if len(levels) > self.max_categories:
             kept = self.max_categories - 1
@@ -1130,6 +1161,12 @@ class CategoricalEncoder(ColumnEncoder):
             self.levels, self.rare_levels, self.rare_weights = levels, [], []
         self._build_index()
         return self
+
+    @staticmethod
+    def _as_levels(series: pd.Series, dtype: str) -> pd.Series:
+        """``series`` as its levels are kept: Decimals (codes past 2**53) as their text, which the model
+        file's JSON holds, read back as Decimals (``_restore_dtype``)."""
+        return series.map(str, na_action="ignore") if dtype == DECIMAL_DTYPE else series
 
     @property
     def whole_numbers_with_gaps(self) -> bool:
@@ -1159,6 +1196,7 @@ class CategoricalEncoder(ColumnEncoder):
         present = series.notna().to_numpy()
         if _nullable_integers(series.dtype):
             series = series.astype(object)  # pandas maps nullable integers through floats: past 2**53, wrong
+        series = self._as_levels(series, self.dtype)
         mapped = series.map(self.index).to_numpy(dtype=np.float64, na_value=np.nan)
         codes = np.where(np.isnan(mapped), fallback, mapped).astype(np.int64)
         if not present.all():
@@ -1187,6 +1225,8 @@ class CategoricalEncoder(ColumnEncoder):
             return series.astype("boolean")
         if self.categories is not None:
             return _as_declared(series, self.categories)
+        if self.dtype == DECIMAL_DTYPE:
+            return series.map(decimal.Decimal, na_action="ignore").where(series.notna(), None)
         if self.dtype == "category":  # a file saved before the categories were kept: the values drawn
             return series.astype("category")
         if has_missing and self.dtype.startswith(("int", "uint")):

@@ -423,6 +423,10 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
             f"column {series.name!r} holds numbers, not dates; leave its kind to be inferred to learn the "
             "numbers, or give them as dates (Unix seconds: pd.to_datetime(values, unit='s'))"
         )
+    if spec.kind == ColumnKind.DATETIME and spec.datetime_format is None and is_time_objects(series):
+        # Python times declared datetime are times of day, as inferred ones are: the format says so to
+        # conditions ("06:00..08:00"), rule bounds ("07:00") and a constant column's own value
+        return replace(spec, datetime_format=time_of_day_format(series))
     if spec.kind == ColumnKind.BOOLEAN:
         _check_two_values(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
@@ -740,10 +744,8 @@ def _infer_column(series: pd.Series) -> ColumnSpec:
     if pd.api.types.is_datetime64_any_dtype(series) or _is_stamp_objects(series):  # dates among them
         return ColumnSpec(ColumnKind.DATETIME)
     if is_time_objects(series):
-        # learned as numbers (the instant on one day), never one category per time; the format is the one
-        # conditions and rules write a time in ("06:00:00"), as for times of day written as text
-        written = series.dropna().map(lambda time: time.microsecond).any()
-        return ColumnSpec(ColumnKind.DATETIME, datetime_format="%H:%M:%S.%f" if written else "%H:%M:%S")
+        # learned as numbers (the instant on one day), never one category per time
+        return ColumnSpec(ColumnKind.DATETIME, datetime_format=time_of_day_format(series))
     if pd.api.types.is_numeric_dtype(series):
         return _infer_numeric(series)
     if is_decimal_objects(series):
@@ -759,6 +761,14 @@ def is_time_objects(series: pd.Series) -> bool:
     return bool(series.dropna().map(lambda value: value.tzinfo is None).all())
 
 
+def time_of_day_format(series: pd.Series) -> str:
+    """The format conditions and rules write a column of Python times in ("06:00:00", with ".%f" where
+    some time has a fraction of a second), as for times of day written as text: it says the column's
+    times are times of day."""
+    written = series.dropna().map(lambda time: time.microsecond).any()
+    return "%H:%M:%S.%f" if written else "%H:%M:%S"
+
+
 def is_decimal_objects(series: pd.Series) -> bool:
     """Whether a column holds Python Decimals (what database drivers give for NUMERIC money columns, and
     pandas for a Parquet ``decimal128`` one)."""
@@ -767,6 +777,12 @@ def is_decimal_objects(series: pd.Series) -> bool:
 
 def _infer_decimals(series: pd.Series) -> ColumnSpec:
     """A column of Decimals as the number kind its values are; learned as numbers however few they are."""
+    finite = [value for value in series.dropna() if value.is_finite()]
+    whole = bool(finite) and all(value == value.to_integral_value() for value in finite)
+    if whole and max(abs(value) for value in finite) >= FLOAT_EXACT_LIMIT:
+        # whole numbers no float64 holds (NUMERIC(20) account numbers): codes, as integers that large are;
+        # learned as numbers they came back rounded, and past int64's range failed the sampling
+        return _codes(series)
     spec = _infer_numeric(pd.to_numeric(series).rename(series.name))
     # amounts of 0 and 1 only are numbers still: as a flag, the Decimals would be categories, which a model
     # file's JSON cannot hold
@@ -809,13 +825,18 @@ def _infer_numeric(series: pd.Series) -> ColumnSpec:
         exact = pd.api.types.is_integer_dtype(series)  # floats that large are magnitudes (1e153)
         if exact and not looks_like_id and np.abs(finite).max() >= FLOAT_EXACT_LIMIT:
             # past 2**53 a float64 holds no whole number exactly: a card or account number, not a quantity
-            # (learned as one, every synthetic value was a multiple of 128): drawn anew where each row has
-            # its own, else kept as categories, like codes written as text
-            present = series.dropna()
-            unique_codes = len(present) >= 20 and present.nunique() == len(present)
-            return ColumnSpec(ColumnKind.IDENTIFIER if unique_codes else ColumnKind.CATEGORICAL)
+            # (learned as one, every synthetic value was a multiple of 128)
+            return _codes(series)
         return ColumnSpec(ColumnKind.IDENTIFIER if looks_like_id else ColumnKind.INTEGER)
     return ColumnSpec(ColumnKind.CONTINUOUS)
+
+
+def _codes(series: pd.Series) -> ColumnSpec:
+    """A column of codes (whole numbers past ``FLOAT_EXACT_LIMIT``): drawn anew where each row has its own,
+    else kept as categories, like codes written as text."""
+    present = series.dropna()
+    unique_codes = len(present) >= 20 and present.nunique() == len(present)
+    return ColumnSpec(ColumnKind.IDENTIFIER if unique_codes else ColumnKind.CATEGORICAL)
 
 
 LEADING_ZERO = re.compile(r"^\s*[+-]?0\d")
