@@ -673,11 +673,7 @@ def _given_text(value: Any) -> str:
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
     """Each value moved to the nearest of the sorted ``levels`` that is at least ``lowest`` (``lowest``
     itself where no level is); missing values stay missing."""
-    above = np.searchsorted(levels, values).clip(0, levels.size - 1)
-    below = (above - 1).clip(0)
-    nearest = np.where(
-        np.abs(levels[below] - values) <= np.abs(levels[above] - values), levels[below], levels[above]
-    )
+    nearest = _nearest(values, levels)
     least = levels[np.searchsorted(levels, lowest).clip(0, levels.size - 1)]  # the first level >= lowest
     moved = np.where(nearest >= lowest, nearest, np.where(least >= lowest, least, lowest))
     return np.where(np.isnan(values), np.nan, moved)
