@@ -339,9 +339,12 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
         clock = dates and _is_time_of_day(spec.datetime_format)  # times of day, read on 1 January 1900
         real, synthetic = report.real[row.column], report.synthetic[row.column]
         # counted once, for the figure and for its caption's note of what the figure does not draw
-        bars = None if kind in NUMERIC_KINDS else plots.category_bars(real, synthetic)
+        if kind in NUMERIC_KINDS:
+            bars, view = None, plots.numeric_view(real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float))
+        else:
+            bars, view = plots.category_bars(real, synthetic), None
         png = plots.marginal(
-            real, synthetic, numeric=kind in NUMERIC_KINDS, dates=dates, bars=bars, clock=clock
+            real, synthetic, numeric=kind in NUMERIC_KINDS, dates=dates, bars=bars, clock=clock, view=view
         )
         what = "histograms" if kind in NUMERIC_KINDS else "category shares"
         sentence = (
@@ -359,8 +362,8 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
                 f"{plots.share_text(real_missing)} of real rows, {plots.share_text(synthetic_missing)} of "
                 "synthetic rows."
             )
-        if bars is None:
-            sentence += _numeric_note(real, synthetic, dates, clock)
+        if view is not None:
+            sentence += _numeric_note(view, dates, clock)
         else:
             sentence += _other_note(bars.other)
         figures.append(_figure(png, f"distribution of {row.column}", verdict, sentence))
@@ -368,16 +371,12 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
     return heading + note + '<div class="grid">' + "".join(figures) + "</div>"
 
 
-def _numeric_note(real: pd.Series, synthetic: pd.Series, dates: bool, clock: bool = False) -> str:
+def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> str:
     """What a numeric column's figure leaves out: one value holding most rows (``plots.spike``), then the
     heavy tail (``plots.central_range``) of the values drawn; "" when it is drawn whole."""
-    real_values = real.dropna().to_numpy(dtype=float)
-    synthetic_values = synthetic.dropna().to_numpy(dtype=float)
     note, other = "", ""
-    peak = plots.spike(real_values, synthetic_values)
+    peak, cut = view.peak, view.cut
     if peak is not None:  # the tail is cut, and counted, among the values drawn: those other than the spike
-        real_values = real_values[real_values != peak.value]
-        synthetic_values = synthetic_values[synthetic_values != peak.value]
         value = plots.value_text(peak.value, dates, clock)
         shares = plots.share_text(peak.real_share), plots.share_text(peak.synthetic_share)
         note = (
@@ -386,13 +385,12 @@ def _numeric_note(real: pd.Series, synthetic: pd.Series, dates: bool, clock: boo
             "the axis), and the histograms show the other values."
         )
         other = " other"
-    cut = plots.central_range(real_values, synthetic_values)
     if cut is None:
         return note
     return note + (
         f" A long tail would squeeze most rows into a few bins, so the axis shows the central "
         f"{plots.CENTRAL_SHARE:.0%} of values; beyond it, not drawn but scored: {cut.real_beyond:,} of "
-        f"{real_values.size:,}{other} real and {cut.synthetic_beyond:,} of {synthetic_values.size:,}{other} "
+        f"{view.real.size:,}{other} real and {cut.synthetic_beyond:,} of {view.synthetic.size:,}{other} "
         "synthetic values."
     )
 
