@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import re
 import sys
 
@@ -160,6 +161,19 @@ def test_a_fitted_generator_is_sampled_conditionally(default_frame) -> None:
     assert len(both) == len(default_frame) + 12 and (both["default"].iloc[-12:] == "Yes").all()
     with pytest.raises(ConfigError, match="per_class=False"):
         augment(default_frame, "default", fitted, rows_per_class={"Yes": 12}, per_class=True)
+
+
+def test_a_class_column_of_decimals_is_grown_conditionally() -> None:
+    # the classes (a Parquet decimal128 column) were asked of the generator as the table's Decimals, which
+    # its levels, kept as text, never matched: "never takes the value Decimal('50.00'); seen values include
+    # ..., '50.00'"
+    rng = np.random.default_rng(0)
+    fees = rng.choice(["10.00", "20.00", "50.00"], 300, p=[0.5, 0.4, 0.1])
+    real = pd.DataFrame({"fee": [decimal.Decimal(fee) for fee in fees], "x": rng.normal(size=300)})
+    both = augment(real, "fee", "copula", rows_per_class={"50.00": 20}, per_class=False, random_state=0)
+    added = both["fee"].iloc[len(real) :]
+    assert added.tolist() == [decimal.Decimal("50.00")] * 20
+    assert all(isinstance(fee, decimal.Decimal) for fee in added)
 
 
 def test_per_class_by_default_only_for_a_generator_without_a_learned_conditional() -> None:

@@ -341,6 +341,32 @@ def test_a_constant_column_of_python_times_or_decimals_meets_a_condition_on_its_
         model.sample(3, conditions={"fee": "13"})
 
 
+def test_a_category_column_of_decimals_takes_its_levels_as_numbers_and_writes_them_as_decimals():
+    # its levels are kept as text ("50.00"): a Decimal or a number asking for one was refused, and a rare
+    # level (in the shared "other" slot) was written into the rows as that text, not as a Decimal
+    from synthloom.data.metadata import Metadata
+    from synthloom.data.transformer import TableTransformer
+    from synthloom.models.conditions import parse_conditions
+
+    rng = np.random.default_rng(0)
+    fees = rng.choice(["10.00", "20.00", "50.00", "70.00"], 400, p=[0.5, 0.3, 0.1, 0.1])
+    real = pd.DataFrame({"fee": [decimal.Decimal(fee) for fee in fees], "x": rng.normal(size=400)})
+    meta = {"columns": {"fee": {"kind": "categorical"}}}
+    model = get_model("copula", random_state=0).fit(real, metadata=meta)
+    for asked in (decimal.Decimal("50.00"), decimal.Decimal("50"), 50, "50.0"):
+        fees = model.sample(3, conditions={"fee": asked}, random_state=0)["fee"]
+        assert fees.tolist() == [decimal.Decimal("50.00")] * 3
+    with pytest.raises(ConditionError, match="never takes the value Decimal"):
+        model.sample(3, conditions={"fee": decimal.Decimal("30")})
+    transformer = TableTransformer(max_categories=2).fit(real, Metadata.from_dict(meta))
+    for asked in (decimal.Decimal("70"), "70.00"):
+        [rare] = parse_conditions(transformer, {"fee": asked})
+        written = rare.write_level(real.head(2))["fee"].tolist()
+        assert written == [decimal.Decimal("70.00")] * 2 and all(
+            isinstance(fee, decimal.Decimal) for fee in written
+        )
+
+
 def test_a_refused_condition_on_times_of_day_names_times_not_instants_of_1900():
     # a time-of-day column's values are instants of 1 January 1900 inside; the message showed them so
     # ("1900-01-01 06:00:00"), a date the user's column never had

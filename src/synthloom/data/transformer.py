@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
+import decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import (
+    DECIMAL_DTYPE,
     CategoricalEncoder,
     ColumnEncoder,
     ConstantEncoder,
@@ -179,6 +181,8 @@ class TableTransformer:
             if None in encoder.rare_levels:  # missing values as rare as the levels in the "other" slot
                 return span, encoder.other_code
             raise ConditionError(f"column {column!r} had no missing values in the real data")
+        if encoder.dtype == DECIMAL_DTYPE:  # its levels are kept as their text ("50.00")
+            value = decimal_level(value, encoder.levels + encoder.rare_levels)
         code = encoder.index.get(value, encoder.index.get(_coerce_like(value, encoder.levels)))
         if code is None:
             shown = ", ".join(shown_level(v) for v in encoder.levels[:10])
@@ -212,6 +216,19 @@ class TableTransformer:
         ]
         transformer._layout()
         return transformer
+
+
+def decimal_level(value: Any, levels: list[Any]) -> Any:
+    """The level of a category column of Decimals (kept as their text, "50.00") that ``value`` names as a
+    number, as a condition on a number column of Decimals reads it: the class a table's own Decimal
+    ("augment" asks for each class so), 50 or "50.0" name "50.00"; ``value`` itself where none is equal."""
+    try:
+        asked = decimal.Decimal(str(value))  # str: a float's repr, not its binary expansion
+    except (decimal.InvalidOperation, TypeError, ValueError):
+        return value
+    if not asked.is_finite():  # a signalling NaN cannot even be compared
+        return value
+    return next((level for level in levels if level is not None and decimal.Decimal(level) == asked), value)
 
 
 def _coerce_like(value: Any, levels: list[Any]) -> Any:

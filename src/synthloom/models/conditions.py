@@ -14,6 +14,7 @@ the slot, and the asked level is then written into the column (``CategoryConditi
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,7 @@ from synthloom.data.encoders import (
 )
 from synthloom.data.metadata import ColumnKind, shown_level
 from synthloom.data.number_text import read_number_text
-from synthloom.data.transformer import TableTransformer, _coerce_like
+from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
 from synthloom.progress import transient_progress
 
@@ -278,6 +279,8 @@ def _rare_level(encoder: CategoricalEncoder, value: Any) -> Any:
     """The rare level ``value`` names, as the column holds it (text read as the levels' type)."""
     if is_missing_value(value):
         return None
+    if encoder.dtype == DECIMAL_DTYPE:  # written as a Decimal with the level's places, not as its text
+        return decimal.Decimal(decimal_level(value, encoder.rare_levels))
     return value if value in encoder.index else _coerce_like(value, encoder.levels)
 
 
