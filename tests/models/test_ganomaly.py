@@ -414,3 +414,59 @@ def test_reconstruct_gives_datetimes_as_the_features_the_docstring_names() -> No
     assert rebuilt["at hour"].between(0, 24).all() and rebuilt["day weekday"].str.endswith("day").all()
     doc = GANomaly.reconstruct.__doc__
     assert '"c hour"' in doc and '"c weekday"' in doc and "like ``data``" not in doc.split("Tables")[1]
+
+
+@pytest.fixture(scope="module")
+def shifts() -> pd.DataFrame:
+    """Transactions as a database driver gives them: a Python time (shift start, 06:00 - 21:30), a Decimal
+    amount, a Python date, a few-level line number, an id; a gap in every column."""
+    import datetime
+    import decimal
+
+    rng = np.random.default_rng(0)
+    n = 200
+    table = pd.DataFrame(
+        {
+            "id": [f"T{i:04d}" for i in range(n)],
+            "shift": [
+                datetime.time(int(h), int(m))
+                for h, m in zip(rng.integers(6, 22, n), rng.choice([0, 30], n), strict=True)
+            ],
+            "amount": [decimal.Decimal(f"{v:.2f}") for v in rng.normal(100, 10, n)],
+            "day": [
+                datetime.date(2024, 1, 1) + datetime.timedelta(days=int(d)) for d in rng.integers(0, 60, n)
+            ],
+            "line": rng.choice([1.0, 2.0, 3.0], n),
+        }
+    )
+    for column in ("shift", "amount", "day", "line"):
+        table.loc[rng.choice(n, 4, replace=False), column] = None
+    return table
+
+
+def test_a_date_column_with_gaps_has_no_hour_of_the_day(shifts) -> None:
+    """A missing date (NaT != NaT) made a column of dates one with times: an "hour" feature, constant 0,
+    fed to the networks and named by reconstruct."""
+    detector = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu").fit(shifts)
+    assert detector.clocks_ == {"shift": True, "day": False}
+    assert "day hour" not in detector.reconstruct(shifts.head(2)).columns
+
+
+def test_python_times_and_decimals_score_what_is_odd_and_unreadable_stamps_are_named(shifts) -> None:
+    """QA: a stamp the column's format cannot read ("03:00" among "06:00:00" times) scored as a missing
+    one, as normal as a gap, without a word; Decimal("Infinity") was a missing amount, not infinitely odd."""
+    import datetime
+    import decimal
+
+    from synthloom.errors import DataWarning
+
+    detector = GANomaly(random_state=0, **TINY).fit(shifts)
+    rows = shifts.dropna().iloc[:10]
+    base = detector.score(rows)
+    night = detector.score(rows.assign(shift=datetime.time(3, 0)))
+    costly = detector.score(rows.assign(amount=decimal.Decimal("10000.00")))
+    assert (night > base).all() and (costly > detector.threshold(0.01)).all()
+    with pytest.warns(DataWarning, match=r"column 'shift': 10 value\(s\) that are not datetimes written as "):
+        detector.score(rows.assign(shift="03:00"))
+    with pytest.warns(DataWarning, match=r"column 'amount': 10 infinite value\(s\); each scores infinitely"):
+        assert np.isposinf(detector.score(rows.assign(amount=decimal.Decimal("-Infinity")))).all()

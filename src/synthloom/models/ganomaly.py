@@ -48,6 +48,7 @@ read by ``load_detector`` and never run code.
 
 from __future__ import annotations
 
+import decimal
 import itertools
 import math
 import warnings
@@ -65,7 +66,14 @@ from torch import nn
 
 from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
 from synthloom.data.images import array_layout, in_layout
-from synthloom.data.metadata import STAMP_WITH_OFFSET, ColumnKind, ColumnSpec, Metadata, as_metadata
+from synthloom.data.metadata import (
+    STAMP_WITH_OFFSET,
+    ColumnKind,
+    ColumnSpec,
+    Metadata,
+    as_metadata,
+    is_decimal_objects,
+)
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.metrics.anomaly import threshold_at_fpr
@@ -452,10 +460,11 @@ class GANomaly(HyperParameters):
         datetimes = [
             name for name, spec in self.metadata_.columns.items() if spec.kind == ColumnKind.DATETIME
         ]
-        # whether each datetime column has times of day (else only its weekday is a feature)
-        stamps = {name: self._stamps(data[name]) for name in datetimes}
+        # whether each datetime column has times of day (else only its weekday is a feature); a missing
+        # stamp is no time (NaT != NaT: a date column with a gap got an "hour" feature, constant 0)
+        stamps = {name: self._stamps(data[name]).dropna() for name in datetimes}
         self.clocks_ = {name: bool((read.dt.normalize() != read).any()) for name, read in stamps.items()}
-        features = self._feature_frame(data)
+        features = self._feature_frame(data, warn=True)
         specs = {name: spec for name, spec in self.metadata_.columns.items() if name not in self.clocks_}
         for name, clock in self.clocks_.items():
             if clock:
@@ -488,9 +497,10 @@ class GANomaly(HyperParameters):
                 return name
         return feature
 
-    def _feature_frame(self, data: pd.DataFrame) -> pd.DataFrame:
+    def _feature_frame(self, data: pd.DataFrame, warn: bool = False) -> pd.DataFrame:
         """The columns the detector was fitted on, datetimes as their hour of the day and day of the week;
-        identifier columns, no input of the networks, may be absent."""
+        identifier columns, no input of the networks, may be absent. ``warn``: say which datetime values
+        could not be read (they score as missing ones)."""
         columns = list(self.metadata_.columns)
         kinds = {name: spec.kind for name, spec in self.metadata_.columns.items()}
         missing = [c for c in columns if c not in data.columns and kinds[c] != ColumnKind.IDENTIFIER]
@@ -507,6 +517,8 @@ class GANomaly(HyperParameters):
                 features[name] = series
                 continue
             stamps = self._stamps(series)
+            if warn:
+                _warn_unread_stamps(series, stamps, self.metadata_.columns[name].datetime_format)
             if self.clocks_[name]:
                 hours = stamps.dt.hour + stamps.dt.minute / 60 + stamps.dt.second / 3600
                 features[f"{name} hour"] = hours.astype(np.float64)
@@ -588,7 +600,7 @@ class GANomaly(HyperParameters):
         self._check_fitted()
         if self.data_kind_ != "table":
             return self._combine(self._raw_scores(self._to_tensor(data)))
-        features = self._table_features(data)
+        features = self._table_features(data, warn=True)
         self._warn_unreadable(features)
         return self._combine(self._raw_scores(self._table_tensor(features))) + self._novelty(features)
 
@@ -723,14 +735,15 @@ class GANomaly(HyperParameters):
             )
         return self._image_tensor(x)
 
-    def _table_features(self, data: Any) -> pd.DataFrame:
-        """A table to score, checked, as the frame of features the networks see."""
+    def _table_features(self, data: Any, warn: bool = False) -> pd.DataFrame:
+        """A table to score, checked, as the frame of features the networks see (``warn``: naming the
+        datetimes it cannot read)."""
         self._check_fitted()
         if not isinstance(data, pd.DataFrame):
             raise DataError(
                 f"this detector was fitted on a table: give a DataFrame, not {type(data).__name__}"
             )
-        return self._feature_frame(data)
+        return self._feature_frame(data, warn)
 
     def _table_tensor(self, features: pd.DataFrame) -> torch.Tensor:
         return torch.from_numpy(self.transformer_.transform(features))
@@ -938,10 +951,32 @@ def load_detector(path: str | Path) -> GANomaly:
 
 
 def _infinite(column: pd.Series) -> np.ndarray:
-    """Which values of a number column are infinite (which reading as numbers would make missing)."""
+    """Which values of a number column are infinite (which reading as numbers would make missing), Python
+    Decimals' too: Decimal("Infinity") was read as a missing amount and scored as a normal row."""
+    if is_decimal_objects(column):
+        return column.map(lambda value: isinstance(value, decimal.Decimal) and value.is_infinite()).to_numpy(
+            dtype=bool
+        )
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return np.zeros(len(column), dtype=bool)
     return np.isinf(column.to_numpy(dtype=np.float64, na_value=np.nan))
+
+
+def _warn_unread_stamps(series: pd.Series, stamps: pd.Series, datetime_format: str | None) -> None:
+    """Warn of the values of a datetime column that are not stamps in its format: their hour and weekday
+    are missing, so they score as missing values (where training had some, as normal ones) in silence; a
+    shift written "03:00" in a column of "06:00:00" hid a night shift."""
+    unread = (series.notna() & stamps.isna()).to_numpy()
+    if not unread.any():
+        return
+    examples = ", ".join(repr(v) for v in series[unread].astype(str).unique()[:3])
+    written = "" if datetime_format is None else f" written as {datetime_format!r}"
+    warnings.warn(
+        f"column {series.name!r}: {int(unread.sum())} value(s) that are not datetimes{written} ({examples}) "
+        "treated as missing; write them as the training data does",
+        DataWarning,
+        stacklevel=4,
+    )
 
 
 def _differs(column: pd.Series, value: Any) -> np.ndarray:
