@@ -470,3 +470,22 @@ def test_python_times_and_decimals_score_what_is_odd_and_unreadable_stamps_are_n
         detector.score(rows.assign(shift="03:00"))
     with pytest.warns(DataWarning, match=r"column 'amount': 10 infinite value\(s\); each scores infinitely"):
         assert np.isposinf(detector.score(rows.assign(amount=decimal.Decimal("-Infinity")))).all()
+
+
+def test_a_constant_decimal_column_read_from_a_csv_is_the_same_amount(shifts) -> None:
+    """A constant Decimal is kept as its text ("2.50"), and the same amount read from the CSV of the same
+    table (2.5) was compared as text: every row scored 5 higher, warned of as another value."""
+    import decimal
+    import io
+    import warnings
+
+    from synthloom.errors import DataWarning
+
+    table = shifts.assign(fee=decimal.Decimal("2.50"))
+    detector = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu").fit(table)
+    read = pd.read_csv(io.StringIO(table.head(20).to_csv(index=False)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        np.testing.assert_allclose(detector.score(read), detector.score(table.head(20)))
+    with pytest.warns(DataWarning, match="column 'fee': 20 value"):
+        np.testing.assert_allclose(detector.score(read.assign(fee=2.6)), detector.score(read) + 5)

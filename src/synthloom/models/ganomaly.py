@@ -64,7 +64,13 @@ import torch.nn.functional as F
 from pandas.api.types import is_datetime64_any_dtype
 from torch import nn
 
-from synthloom.data.encoders import CategoricalEncoder, ConstantEncoder, NumericEncoder, read_datetimes
+from synthloom.data.encoders import (
+    DECIMAL_DTYPE,
+    CategoricalEncoder,
+    ConstantEncoder,
+    NumericEncoder,
+    read_datetimes,
+)
 from synthloom.data.images import array_layout, in_layout
 from synthloom.data.metadata import (
     STAMP_WITH_OFFSET,
@@ -790,7 +796,10 @@ class GANomaly(HyperParameters):
                 if encoder.value is None:
                     yield encoder, column.notna().to_numpy()
                 else:
-                    yield encoder, column.isna().to_numpy() | _differs(column, encoder.value)
+                    value = encoder.value
+                    if encoder.dtype == DECIMAL_DTYPE:  # kept as its text: "2.50" is the 2.5 a CSV reads
+                        value = float(value)
+                    yield encoder, column.isna().to_numpy() | _differs(column, value)
 
     def _warn_unreadable(self, features: pd.DataFrame) -> None:
         """Say which values training never saw (each adds ``NEVER_SEEN_SCORE`` to its row's score, see
