@@ -444,12 +444,19 @@ def shifts() -> pd.DataFrame:
     return table
 
 
-def test_a_date_column_with_gaps_has_no_hour_of_the_day(shifts) -> None:
+def test_a_date_has_no_hour_of_the_day_and_a_time_of_day_no_weekday(shifts, tmp_path) -> None:
     """A missing date (NaT != NaT) made a column of dates one with times: an "hour" feature, constant 0,
-    fed to the networks and named by reconstruct."""
+    fed to the networks and named by reconstruct. Times of day alone (Python times, or their text in a CSV)
+    are read on 1 January 1900: their "weekday" was Monday throughout, reconstructed as a missing day."""
     detector = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu").fit(shifts)
     assert detector.clocks_ == {"shift": True, "day": False}
-    assert "day hour" not in detector.reconstruct(shifts.head(2)).columns
+    rebuilt = detector.reconstruct(shifts.head(2))
+    assert list(rebuilt.columns) == ["id", "shift hour", "amount", "day weekday", "line"]
+    loaded = load_detector(detector.save(tmp_path / "shifts.synthloom"))
+    np.testing.assert_array_equal(loaded.score(shifts), detector.score(shifts))
+    text = shifts.assign(shift=shifts["shift"].map(str, na_action="ignore"))  # "06:30:00", as a CSV holds it
+    from_text = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu").fit(text)
+    assert "shift weekday" not in from_text.reconstruct(text.head(2)).columns
 
 
 def test_python_times_and_decimals_score_what_is_odd_and_unreadable_stamps_are_named(shifts) -> None:
@@ -489,3 +496,20 @@ def test_a_constant_decimal_column_read_from_a_csv_is_the_same_amount(shifts) ->
         np.testing.assert_allclose(detector.score(read), detector.score(table.head(20)))
     with pytest.warns(DataWarning, match="column 'fee': 20 value"):
         np.testing.assert_allclose(detector.score(read.assign(fee=2.6)), detector.score(read) + 5)
+
+
+def test_a_column_of_midnights_still_sees_another_time() -> None:
+    """Times of day that were all 00:00 had no hour feature (no time but midnight) and a weekday of Monday
+    throughout: a cut-off at 03:00 scored as normal."""
+    import datetime
+
+    from synthloom.errors import DataWarning
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"x": rng.normal(size=60), "cut": [datetime.time(0, 0)] * 60})
+    detector = GANomaly(random_state=0, epochs=1, hidden_width=8, device="cpu").fit(table)
+    rows = table.head(3)
+    with pytest.warns(DataWarning, match="column 'cut'"):
+        np.testing.assert_allclose(
+            detector.score(rows.assign(cut=datetime.time(3, 0))), detector.score(rows) + 5
+        )

@@ -30,12 +30,12 @@ any side, padded to a power of two, 1 or 3 channels; MLPs over the ``TableTransf
 tables). The losses, the training step, scoring, thresholds and the model file are shared.
 
 Tables: the networks see each datetime column as its hour of the day (where it has times) and its day
-of the week, not as a point in time, so rows from after the training period score as the hours and
-days they fall on (as absolute times, every later row lay outside what training saw). The encoding keeps
-numbers within their training range, so a row's score also adds what it cannot see: how far each number
-lies outside that range, in standard deviations of the training values (a reading of 1e9 is not scored
-as the training maximum), and ``NEVER_SEEN_SCORE`` for each category, missing value or change of a constant
-column that training never saw.
+of the week (where it has dates), not as a point in time, so rows from after the training period score as
+the hours and days they fall on (as absolute times, every later row lay outside what training saw). The
+encoding keeps numbers within their training range, so a row's score also adds what it cannot see: how far
+each number lies outside that range, in standard deviations of the training values (a reading of 1e9 is
+not scored as the training maximum), and ``NEVER_SEEN_SCORE`` for each category, missing value or change
+of a constant column that training never saw.
 
 Reproducibility and stability: every random draw (initial weights, batches, the validation split) comes
 from the model's ``random_state`` on a forked torch stream; scoring has no randomness at all (batch-norm
@@ -94,6 +94,7 @@ from synthloom.models.base import (
     resolve_seed,
     write_model_file,
 )
+from synthloom.models.conditions import _is_time_of_day
 from synthloom.models.image_base import _padded_side, check_images, run_random_batches
 from synthloom.models.neural import seeded
 from synthloom.nn.image_layers import DownStack, UpStack
@@ -467,15 +468,20 @@ class GANomaly(HyperParameters):
             name for name, spec in self.metadata_.columns.items() if spec.kind == ColumnKind.DATETIME
         ]
         # whether each datetime column has times of day (else only its weekday is a feature); a missing
-        # stamp is no time (NaT != NaT: a date column with a gap got an "hour" feature, constant 0)
+        # stamp is no time (NaT != NaT: a date column with a gap got an "hour" feature, constant 0); times
+        # of day alone always have one, which is all they say (a column of midnights changed unseen)
         stamps = {name: self._stamps(data[name]).dropna() for name in datetimes}
-        self.clocks_ = {name: bool((read.dt.normalize() != read).any()) for name, read in stamps.items()}
+        self.clocks_ = {
+            name: self._time_of_day(name) or bool((read.dt.normalize() != read).any())
+            for name, read in stamps.items()
+        }
         features = self._feature_frame(data, warn=True)
         specs = {name: spec for name, spec in self.metadata_.columns.items() if name not in self.clocks_}
         for name, clock in self.clocks_.items():
             if clock:
                 specs[f"{name} hour"] = ColumnSpec(ColumnKind.CONTINUOUS)
-            specs[f"{name} weekday"] = ColumnSpec(ColumnKind.CATEGORICAL)
+            if self._has_weekday(name):
+                specs[f"{name} weekday"] = ColumnSpec(ColumnKind.CATEGORICAL)
         self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
         self.transformer_.fit(features, Metadata({name: specs[name] for name in features.columns}))
         if not self.transformer_.output_dim:
@@ -495,6 +501,19 @@ class GANomaly(HyperParameters):
             clock = series.astype("string").str.extract(STAMP_WITH_OFFSET)["stamp"].astype(object)
             return read_datetimes(clock.rename(series.name), datetime_format.replace("%z", ""))
         return read_datetimes(series, datetime_format)
+
+    def _time_of_day(self, name: str) -> bool:
+        """Whether a datetime column holds times of day alone (Python times, or text like "06:00:00")."""
+        return _is_time_of_day(self.metadata_.columns[name].datetime_format)
+
+    def _has_weekday(self, name: str) -> bool:
+        """Whether a datetime column's day of the week is a feature: not for times of day alone, all read on
+        1 January 1900 (a Monday), whose weekday told nothing and came back in reconstructions as a missing
+        day. Detectors fitted before learnt one for them too, which they keep."""
+        transformer = getattr(self, "transformer_", None)  # none yet while fitting
+        if transformer is not None:
+            return f"{name} weekday" in transformer.metadata_.columns
+        return not self._time_of_day(name)
 
     def _source_column(self, feature: str) -> str:
         """The input column a feature comes from (a datetime's hour and weekday come from the datetime)."""
@@ -528,7 +547,8 @@ class GANomaly(HyperParameters):
             if self.clocks_[name]:
                 hours = stamps.dt.hour + stamps.dt.minute / 60 + stamps.dt.second / 3600
                 features[f"{name} hour"] = hours.astype(np.float64)
-            features[f"{name} weekday"] = stamps.dt.day_name()
+            if self._has_weekday(name):
+                features[f"{name} weekday"] = stamps.dt.day_name()
         return pd.DataFrame(features, index=data.index)
 
     def _learn_images(self, data: Any) -> torch.Tensor:
@@ -668,7 +688,8 @@ class GANomaly(HyperParameters):
         Images: images shaped like ``data``. Tables: one row per row of ``data`` in the detector's input
         columns, except that each datetime column ``c`` comes back as the features the networks learnt
         from it, ``"c hour"`` (hour of the day, a float; only where the training stamps had times) and
-        ``"c weekday"`` (the day's name), not as stamps; identifier columns keep the rows' own values.
+        ``"c weekday"`` (the day's name; not for times of day alone), not as stamps; identifier columns
+        keep the rows' own values.
         """
         x = self._to_tensor(data)
         x_hat = torch.stack(
