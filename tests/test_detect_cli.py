@@ -162,6 +162,21 @@ def test_too_few_normal_samples_are_refused_naming_the_data_and_what_to_do(tmp_p
     assert not model.exists()
 
 
+def test_a_table_with_nothing_to_learn_is_refused_naming_the_file_and_what_to_do(tmp_path) -> None:
+    """QA: a shift log of ids and one shift start was refused as "the table has no column GANomaly can
+    learn from", naming neither the file nor a remedy."""
+    rows = pd.DataFrame({"id": [f"T{i}" for i in range(30)], "shift": ["06:00:00"] * 30})
+    rows.to_csv(tmp_path / "log.csv", index=False)
+    model = tmp_path / "d.synthloom"
+    fit = _invoke("fit", tmp_path / "log.csv", "--epochs", "1", "--device", "cpu", "-o", model)
+    _assert_user_error(
+        fit,
+        "log.csv: the table has no column GANomaly can learn from (all constant or identifiers); give it "
+        "columns whose values vary",
+    )
+    assert not model.exists()
+
+
 def test_data_the_detector_cannot_take_is_refused_naming_the_data(tiny, tmp_path) -> None:
     """Non-square images, images shaped unlike the training ones and a table without a fitted column were
     refused without naming the file or folder (the detector is handed arrays)."""

@@ -302,7 +302,10 @@ def fit_command(
     params: dict[str, Any] = {"random_state": seed, "device": device, "members": members, "verbose": True}
     params.update(given_settings(epochs=epochs, max_minutes=max_minutes))
     console.print(f"fitting ganomaly on {len(normal):,} normal samples")
-    detector = GANomaly(**params).fit(normal)
+    try:
+        detector = GANomaly(**params).fit(normal)
+    except DataError as exc:  # the detector is handed a frame: it cannot name the data it refuses
+        raise DataError(f"{data}: {exc}") from None
     if samples.split is not None:  # `detect score` of these images scores the same hold-out
         classes = None if samples.normal_classes is None else [str(c) for c in samples.normal_classes]
         detector.training_split_ = {**samples.split, "normal": classes}

@@ -485,7 +485,10 @@ class GANomaly(HyperParameters):
         self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
         self.transformer_.fit(features, Metadata({name: specs[name] for name in features.columns}))
         if not self.transformer_.output_dim:
-            raise DataError("the table has no column GANomaly can learn from (all constant or identifiers)")
+            raise DataError(
+                "the table has no column GANomaly can learn from (all constant or identifiers); give it "
+                "columns whose values vary"
+            )
         self.spreads_ = {
             encoder.name: float(np.nanstd(encoder._values(features[encoder.name])))
             for encoder in self.transformer_.encoders_
