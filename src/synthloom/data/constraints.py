@@ -67,8 +67,8 @@ from synthloom.models.conditions import (
     RangeCondition,
     TextRange,
     _as_range,
-    _is_time_of_day,
     _on_first_day,
+    is_time_of_day,
     levels_range,
     parse_conditions,
 )
@@ -343,7 +343,7 @@ class Range(Constraint):
         try:
             if spec.kind != ColumnKind.DATETIME:
                 return float(value)
-            if _is_time_of_day(spec.datetime_format):  # "07:00" on the day the column's times are on
+            if is_time_of_day(spec.datetime_format):  # "07:00" on the day the column's times are on
                 value = _on_first_day(value)  # (a condition's are too): not today, nor refused as yearless
             return stamp_seconds(read_period(value, spec.datetime_format)[end], self.info_.zone)
         except (TypeError, ValueError):

@@ -197,7 +197,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
     is_datetime = spec.kind == ColumnKind.DATETIME
     zone = encoder.zone
     low, high = _as_range(column, value, spec.kind, zone, spec.number_format, spec.datetime_format)
-    time_of_day = is_datetime and _is_time_of_day(spec.datetime_format)
+    time_of_day = is_datetime and is_time_of_day(spec.datetime_format)
 
     def show(number: float) -> str:
         return _show(number, is_datetime, zone, time_of_day)
@@ -228,7 +228,7 @@ def _holds_constant(column: str, encoder: ConstantEncoder, value: Any) -> bool:
     if encoder.spec.kind == ColumnKind.DATETIME and isinstance(held, str):  # kept as ISO text
         time_format = encoder.spec.datetime_format
         # a Python time of day ("09:30:00") is on the day the condition's times are read on, not today
-        stamp = pd.Timestamp(_on_first_day(held) if _is_time_of_day(time_format) else held)
+        stamp = pd.Timestamp(_on_first_day(held) if is_time_of_day(time_format) else held)
         low, high = _as_range(column, value, ColumnKind.DATETIME, stamp.tz, None, time_format)
         return low <= stamp_seconds(stamp, None) <= high
     if encoder.dtype == DECIMAL_DTYPE and isinstance(held, str):  # a Decimal kept as its text: "12.50"
@@ -258,7 +258,7 @@ def levels_range(column: str, value: Any, levels: list[Any]) -> RangeCondition:
     return RangeCondition(column, low, high)
 
 
-def _is_time_of_day(datetime_format: str | None) -> bool:
+def is_time_of_day(datetime_format: str | None) -> bool:
     """Whether text stamps write a time of day only ("14:19:28"), read as times of 1 January 1900."""
     return datetime_format is not None and not any(
         code in datetime_format for code in ("%Y", "%d", "%b", "%m")
@@ -302,7 +302,7 @@ def _as_range(
     "2020-03-31") holds the whole of 31 March.
     """
     is_datetime = kind == ColumnKind.DATETIME
-    if is_datetime and _is_time_of_day(datetime_format):
+    if is_datetime and is_time_of_day(datetime_format):
         value = _on_first_day(value)
     if isinstance(value, tuple | list) and len(value) == 2:
         if is_datetime:

@@ -94,7 +94,7 @@ from synthloom.models.base import (
     resolve_seed,
     write_model_file,
 )
-from synthloom.models.conditions import _is_time_of_day
+from synthloom.models.conditions import is_time_of_day
 from synthloom.models.image_base import _padded_side, check_images, run_random_batches
 from synthloom.models.neural import seeded
 from synthloom.nn.image_layers import DownStack, UpStack
@@ -507,7 +507,7 @@ class GANomaly(HyperParameters):
 
     def _time_of_day(self, name: str) -> bool:
         """Whether a datetime column holds times of day alone (Python times, or text like "06:00:00")."""
-        return _is_time_of_day(self.metadata_.columns[name].datetime_format)
+        return is_time_of_day(self.metadata_.columns[name].datetime_format)
 
     def _has_weekday(self, name: str) -> bool:
         """Whether a datetime column's day of the week is a feature: not for times of day alone, all read on

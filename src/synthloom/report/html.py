@@ -16,7 +16,7 @@ import pandas as pd
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind
 from synthloom.metrics.fidelity import quality_verdict
 from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score
-from synthloom.models.conditions import _is_time_of_day
+from synthloom.models.conditions import is_time_of_day
 from synthloom.report import plots
 from synthloom.report.report import Report
 
@@ -336,7 +336,7 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
         verdict = row.verdict
         spec = report.metadata.columns[row.column]
         kind, dates = spec.kind, spec.kind == ColumnKind.DATETIME
-        clock = dates and _is_time_of_day(spec.datetime_format)  # times of day, read on 1 January 1900
+        clock = dates and is_time_of_day(spec.datetime_format)  # times of day, read on 1 January 1900
         real, synthetic = report.real[row.column], report.synthetic[row.column]
         # counted once, for the figure and for its caption's note of what the figure does not draw
         if kind in NUMERIC_KINDS:
