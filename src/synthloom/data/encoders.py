@@ -1290,6 +1290,14 @@ class ConstantEncoder(ColumnEncoder):
         self.categories = _declared_categories(series.dtype)
         return self
 
+    @property
+    def compared_value(self) -> Any:
+        """The value as a condition or a scored row is compared with it: a Decimal kept as its text ("2.50",
+        for the model file) as its number, the 2.5 a CSV reads or a condition asks; else as kept."""
+        if self.dtype == DECIMAL_DTYPE and isinstance(self.value, str):
+            return float(self.value)
+        return self.value
+
     def transform(self, series: pd.Series) -> np.ndarray:
         return np.zeros((len(series), 0), dtype=np.float32)
 

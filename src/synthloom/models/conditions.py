@@ -231,8 +231,7 @@ def _holds_constant(column: str, encoder: ConstantEncoder, value: Any) -> bool:
         stamp = pd.Timestamp(_on_first_day(held) if is_time_of_day(time_format) else held)
         low, high = _as_range(column, value, ColumnKind.DATETIME, stamp.tz, None, time_format)
         return low <= stamp_seconds(stamp, None) <= high
-    if encoder.dtype == DECIMAL_DTYPE and isinstance(held, str):  # a Decimal kept as its text: "12.50"
-        held = float(held)  # asked as a number, as 12.5 and "12.500" are
+    held = encoder.compared_value  # a Decimal kept as "12.50" is asked as a number, as 12.5 and "12.500" are
     if isinstance(held, int | float) and not isinstance(held, bool):
         low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
         return low <= held <= high

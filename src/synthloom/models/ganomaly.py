@@ -65,7 +65,6 @@ from pandas.api.types import is_datetime64_any_dtype
 from torch import nn
 
 from synthloom.data.encoders import (
-    DECIMAL_DTYPE,
     CategoricalEncoder,
     ConstantEncoder,
     NumericEncoder,
@@ -820,10 +819,8 @@ class GANomaly(HyperParameters):
                 if encoder.value is None:
                     yield encoder, column.notna().to_numpy()
                 else:
-                    value = encoder.value
-                    if encoder.dtype == DECIMAL_DTYPE:  # kept as its text: "2.50" is the 2.5 a CSV reads
-                        value = float(value)
-                    yield encoder, column.isna().to_numpy() | _differs(column, value)
+                    held = encoder.compared_value  # a Decimal's "2.50" is the 2.5 a CSV reads
+                    yield encoder, column.isna().to_numpy() | _differs(column, held)
 
     def _warn_unreadable(self, features: pd.DataFrame) -> None:
         """Say which values training never saw (each adds ``NEVER_SEEN_SCORE`` to its row's score, see
