@@ -266,6 +266,42 @@ def stamp_seconds(stamp: pd.Timestamp, zone: Any) -> float:
     return float(stamp.as_unit("us").asm8.view(np.int64)) / 1e6
 
 
+def value_text(
+    value: float, dates: bool = False, clock: bool = False, *, exact: bool = False, zone: Any = None
+) -> str:
+    """A number column's value as text: the number, with ``dates`` a date's seconds as the date, and with
+    ``clock`` as well a time of day's seconds as the time ("09:30:00", not as an instant of the day they
+    are read on, "1900-01-01 09:30:00").
+
+    ``exact`` writes text a user asks for again (a condition's message), which must read back as the same
+    value: every digit of a number, a stamp to the microsecond and in ``zone``. Without it, the text is for
+    a reader (a figure's caption): six significant digits with thousands separators ("0", "15,024",
+    "0.25"), a stamp to the second, a whole day as its date, and ``zone`` unused.
+
+    Example:
+        >>> value_text(1234567.0), value_text(1234567.0, exact=True)
+        ('1.23457e+06', '1234567')
+        >>> value_text(86_400.0, dates=True), value_text(86_400.0, dates=True, exact=True)
+        ('1970-01-02', '1970-01-02 00:00:00')
+    """
+    if dates and exact and np.isfinite(value):  # an open end stays a number: "-inf" / "inf"
+        stamp = pd.Timestamp(round(value * 1e6), unit="us")  # whole microseconds: no float noise in the text
+        if clock:
+            return str(stamp.time())
+        return str(stamp if zone is None else stamp.tz_localize("UTC").tz_convert(zone))
+    if dates and not exact:
+        try:  # numpy's seconds hold open ends written 31/12/9999 and years far past them
+            if clock:
+                return str(np.datetime64(round(value), "s")).split("T")[1]
+            if value % DAY == 0:
+                return str(np.datetime64(int(value // DAY), "D"))
+            return str(np.datetime64(round(value), "s")).replace("T", " ")
+        except (OverflowError, ValueError):  # beyond any calendar: the number says as much
+            pass
+    # every digit when exact: a level of 1234567 shown as "1.23457e+06" was refused when asked for as written
+    return f"{value:.15g}" if exact else f"{value:,.6g}"
+
+
 def _has_letters(text: str) -> bool:
     """Whether a date names its month in words ("Feb 2020"), which no reading mistakes for a day."""
     return any(c.isalpha() for c in text)

@@ -34,6 +34,7 @@ from synthloom.data.encoders import (
     is_missing_value,
     read_period,
     stamp_seconds,
+    value_text,
 )
 from synthloom.data.metadata import ColumnKind, shown_level
 from synthloom.data.number_text import read_number_text
@@ -200,7 +201,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
     time_of_day = is_datetime and is_time_of_day(spec.datetime_format)
 
     def show(number: float) -> str:
-        return _show(number, is_datetime, zone, time_of_day)
+        return value_text(number, is_datetime, time_of_day, exact=True, zone=zone)
 
     if high < encoder.low or low > encoder.high:
         raise ConditionError(
@@ -360,18 +361,6 @@ def _to_number(column: str, value: Any, number_format: str | None = None) -> flo
         if number_format is not None:
             what += f" (plain, or written as the column writes them: {number_format!r})"
         raise ConditionError(f"condition on column {column!r} needs {what}, not {value!r}") from None
-
-
-def _show(value: float, is_datetime: bool, zone: Any = None, time_of_day: bool = False) -> str:
-    """A number or instant of a condition's message; a time-of-day column's as its time ("06:00:00"), not
-    as an instant of the day they are read on (1 January 1900)."""
-    if not is_datetime or not np.isfinite(value):  # an open end: "-inf" / "inf"
-        # every digit: a level of 1234567 shown as "1.23457e+06" was refused when asked for as written
-        return f"{value:.15g}"
-    stamp = pd.Timestamp(round(value * 1e6), unit="us")  # whole microseconds: no float noise in the text
-    if time_of_day:
-        return str(stamp.time())
-    return str(stamp if zone is None else stamp.tz_localize("UTC").tz_convert(zone))
 
 
 def sample_with_rejection(

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from synthloom.data.encoders import value_text
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind
 from synthloom.metrics.fidelity import quality_verdict
 from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score
@@ -377,7 +378,7 @@ def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> 
     note, other = "", ""
     peak, cut = view.peak, view.cut
     if peak is not None:  # the tail is cut, and counted, among the values drawn: those other than the spike
-        value = plots.value_text(peak.value, dates, clock)
+        value = value_text(peak.value, dates, clock)
         shares = plots.share_text(peak.real_share), plots.share_text(peak.synthetic_share)
         note = (
             f" The value {value} holds {shares[0]} of real and {shares[1]} of synthetic values; drawn, it "

@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from synthloom.data.encoders import value_text
 from synthloom.data.metadata import as_labels
 from synthloom.metrics.encoding import bin_edges
 
@@ -236,21 +237,6 @@ def share_text(share: float) -> str:
     if 0.995 <= share < 1:
         return ">99%"
     return f"{share:.0%}"
-
-
-def value_text(value: float, dates: bool = False, clock: bool = False) -> str:
-    """A number as a reader writes it ("0", "15,024", "0.25"), a date's seconds as the date, or with
-    ``clock`` a time of day's seconds as the time ("09:30:00", not "1900-01-01 09:30:00")."""
-    if dates:
-        try:  # numpy's dates reach year 9999 (open ends written 31/12/9999), pandas' stop at 2262
-            if clock:
-                return str(np.datetime64(round(value), "s")).split("T")[1]
-            if value % _SECONDS_PER_DAY == 0:
-                return str(np.datetime64(int(value // _SECONDS_PER_DAY), "D"))
-            return str(np.datetime64(round(value), "s")).replace("T", " ")
-        except (OverflowError, ValueError):  # beyond any calendar: the number says as much
-            pass
-    return f"{value:,.6g}"
 
 
 def _edges(real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None) -> np.ndarray | None:
