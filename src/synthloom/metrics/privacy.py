@@ -54,6 +54,7 @@ sampled rows: a copied training row is found as long as its table fits the refer
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -272,8 +273,8 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         "others_to_synthetic": nearest_neighbours(queries["holdout"], synthetic_x)[0][:, 0],
     }
     values = _privacy_values(tables.train, holdout_rows, tables.synthetic, distances)
-    training_copied = _training_copies_verdict(values) == POOR
-    holdout_copied = _only_holdout_copies_verdict(values) == POOR
+    training_copied = _only_copies_verdict(values, _TRAINING_ROWS) == POOR
+    holdout_copied = _only_copies_verdict(values, _HOLDOUT_ROWS) == POOR
     # rows of both sets copied beyond nature: the generator saw both (fitted on all the real rows) or the
     # file is real rows resampled; so too real rows copied far beyond nature that neither test above
     # singles out, as long as rows of each set are copied beyond their natural level (a collapsed
@@ -463,32 +464,44 @@ def _copies_verdict(chance: float, excess: float, natural: float = 0.0) -> str:
     return grade(chance, 0.05, 0.0)
 
 
-def _training_copies_verdict(v: Mapping[str, float]) -> str:
-    """Synthetic rows equal to training rows only, against hold-out rows equal to training rows only."""
-    return _copies_verdict(v["copies_chance"], v["copies_excess"], v["copies_only_train_holdout"])
+class _CopiedSet(NamedTuple):
+    """The values that judge the synthetic copies of one real set's rows, training or hold-out."""
+
+    copies: str  # synthetic rows equal to a row of the set
+    natural: str  # real rows equal to a row of the set by nature, which no generator copied
+    chance: str  # chance of the synthetic rows equal to rows of the set only, were they drawn without memory
+    excess: str  # those rows' share beyond the natural one
+    only_natural: str  # rows of the other set equal to rows of this set only: the natural share
 
 
-def _only_holdout_copies_verdict(v: Mapping[str, float]) -> str:
-    """Synthetic rows equal to hold-out rows only, against training rows equal to hold-out rows only."""
-    return _copies_verdict(
-        v["holdout_copies_chance"], v["holdout_copies_excess"], v["holdout_copies_only_train"]
-    )
+# the natural copies of training rows: hold-out rows equal to a training row
+_TRAINING_ROWS = _CopiedSet(
+    "exact_copies", "exact_copies_holdout", "copies_chance", "copies_excess", "copies_only_train_holdout"
+)
+# the natural copies of hold-out rows: hold-out rows that equal another hold-out row
+_HOLDOUT_ROWS = _CopiedSet(
+    "holdout_copies",
+    "holdout_repeats",
+    "holdout_copies_chance",
+    "holdout_copies_excess",
+    "holdout_copies_only_train",
+)
 
 
-def _exact_copies_verdict(v: Mapping[str, float]) -> str:
-    """The training-copies test, but poor when real rows of both sets are copied beyond nature: the
-    synthetic table holds real records."""
-    if v["copies_of_both"] and v["exact_copies"] > v["exact_copies_holdout"]:
+def _only_copies_verdict(v: Mapping[str, float], copied: _CopiedSet) -> str:
+    """The chance test of synthetic rows equal to rows of the ``copied`` set only, against rows of the other
+    set equal to them only: synthetic rows equal to training rows only, against hold-out rows equal to
+    training rows only; synthetic rows equal to hold-out rows only, against training rows equal to hold-out
+    rows only."""
+    return _copies_verdict(v[copied.chance], v[copied.excess], v[copied.only_natural])
+
+
+def _set_copies_verdict(v: Mapping[str, float], copied: _CopiedSet) -> str:
+    """The chance test (``_only_copies_verdict``), but poor when real rows of both sets are copied beyond
+    nature: the synthetic table holds real records."""
+    if v["copies_of_both"] and v[copied.copies] > v[copied.natural]:
         return POOR
-    return _training_copies_verdict(v)
-
-
-def _holdout_copies_verdict(v: Mapping[str, float]) -> str:
-    """As ``_exact_copies_verdict``, for the copies of hold-out rows (natural level: hold-out rows that
-    equal another hold-out row)."""
-    if v["copies_of_both"] and v["holdout_copies"] > v["holdout_repeats"]:
-        return POOR
-    return _only_holdout_copies_verdict(v)
+    return _only_copies_verdict(v, copied)
 
 
 def _real_copies_verdict(v: Mapping[str, float]) -> str:
@@ -561,7 +574,7 @@ _MEASURES = (
         "and no hold-out row, against {copies_only_train_holdout:.2%} of hold-out rows (equal to training "
         "rows and no other hold-out row: what rows drawn without memory do); chance of this many or more: "
         "{copies_chance:.2g}.",
-        _exact_copies_verdict,
+        lambda v: _set_copies_verdict(v, _TRAINING_ROWS),
     ),
     Measure(
         "real_copies",
@@ -595,7 +608,7 @@ _MEASURES = (
         "should never have seen ({holdout_copies_only:.2%} equal hold-out rows and no training row, against "
         "{holdout_copies_only_train:.2%} of training rows equal to hold-out rows and no other training row: "
         "what rows drawn without memory do); chance of this many or more: {holdout_copies_chance:.2g}.",
-        _holdout_copies_verdict,
+        lambda v: _set_copies_verdict(v, _HOLDOUT_ROWS),
     ),
     Measure(
         "nndr",
