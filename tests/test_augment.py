@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import re
 import sys
@@ -189,6 +190,21 @@ def test_augment_user_errors(default_frame) -> None:
         augment(default_frame, "default", "copula", model_params={"epochs": 3})
     with pytest.raises(ConfigError, match="unknown model"):
         augment(default_frame, "default", "no-such-model")
+
+
+@pytest.mark.parametrize(
+    ("stamps", "held"),
+    [
+        (["2024-01-01", "2024-03-02"], "dates"),
+        (["14:00:00", "09:30:00"], "times of day"),
+        ([datetime.time(14), datetime.time(9, 30)], "times of day"),
+    ],
+)
+def test_a_target_of_stamps_is_refused_for_what_it_holds(default_frame, stamps, held) -> None:
+    """A target of times of day was said to hold "datetime values"."""
+    frame = default_frame.assign(default=[stamps[i % 2] for i in range(len(default_frame))])
+    with pytest.raises(DataError, match=f"^target column 'default' holds {held}, not classes; choose a"):
+        augment(frame, "default", "copula")
 
 
 def test_evaluation_scores_every_method_on_every_seed(default_frame, tmp_path) -> None:

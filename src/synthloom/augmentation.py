@@ -51,6 +51,7 @@ from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.models.base import check_param_names
+from synthloom.models.conditions import stamps_held
 from synthloom.progress import transient_progress
 from synthloom.registry import model_class, table_model_class
 
@@ -189,13 +190,15 @@ def target_metadata(
     ``metadata`` (a ``Metadata`` or its JSON form as a dict) sets the kinds of the columns it names.
 
     Raises:
-        DataError: the target holds dates or identifiers. ConfigError: malformed metadata.
+        DataError: the target holds dates, times of day or identifiers. ConfigError: malformed metadata.
     """
     given = as_metadata(metadata)
     meta = Metadata.infer(data) if given is None else given.completed(data)
-    kind = meta.columns[target].kind
+    spec = meta.columns[target]
+    kind = spec.kind
     if kind in (ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
-        raise DataError(f"target column {target!r} holds {kind} values, not classes; choose a class column")
+        held = stamps_held(spec.datetime_format) if kind == ColumnKind.DATETIME else f"{kind} values"
+        raise DataError(f"target column {target!r} holds {held}, not classes; choose a class column")
     if kind not in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
         meta.set_kind(target, ColumnKind.CATEGORICAL)
     return meta

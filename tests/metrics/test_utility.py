@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -51,6 +53,21 @@ def test_without_training_rows_the_real_rows_are_split_and_the_report_says_so(re
     result = utility(prepare(related_test, related_train), "label")
     assert result.not_computed is None
     assert any("half of the real rows" in warning for warning in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("stamps", "held"),
+    [
+        (["2024-01-01", "2024-03-02"], "dates"),
+        (["14:00:00", "09:30:00"], "times of day"),
+        ([datetime.time(14), datetime.time(9, 30)], "times of day"),
+    ],
+)
+def test_a_target_of_stamps_is_not_computed_and_named_for_what_it_holds(related_train, stamps, held):
+    """A target of times of day ("14:00:00", or Python times) was said to hold dates."""
+    real = related_train.assign(label=[stamps[i % 2] for i in range(len(related_train))])
+    result = utility(prepare(real, real), "label")
+    assert result.not_computed == f"the target column 'label' holds {held}, which these models do not predict"
 
 
 def test_a_constant_real_target_is_not_computed(related_train, related_test):

@@ -29,6 +29,7 @@ from synthloom.metrics.encoding import (
     subsample_index,
 )
 from synthloom.metrics.result import INFO, FamilyResult, Score, grade
+from synthloom.models.conditions import stamps_held
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
 MAX_TEST_ROWS = 50_000  # real test rows scored: plenty for 3-decimal metrics, bounded memory
@@ -128,9 +129,10 @@ def _few_test_rows_warning(labels: pd.Series, target: str) -> list[str]:
 def _why_not(tables: Tables, target: str) -> str | None:
     if target not in tables.columns:
         return f"the target column {target!r} is an identifier or empty in the real data"
-    kind = tables.metadata.columns[target].kind
-    if kind == ColumnKind.DATETIME:
-        return f"the target column {target!r} holds dates, which these models do not predict"
+    spec = tables.metadata.columns[target]
+    if spec.kind == ColumnKind.DATETIME:
+        held = stamps_held(spec.datetime_format)
+        return f"the target column {target!r} holds {held}, which these models do not predict"
     if len(tables.columns) < 2:
         return "the target is the only column, so there is nothing to predict it from"
     return None

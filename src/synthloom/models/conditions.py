@@ -265,6 +265,12 @@ def is_time_of_day(datetime_format: str | None) -> bool:
     )
 
 
+def stamps_held(datetime_format: str | None) -> str:
+    """What a datetime column holds, as a message names it: "times of day" for a time-of-day format
+    ("14:00:00", or Python times), else "dates"."""
+    return "times of day" if is_time_of_day(datetime_format) else "dates"
+
+
 def _on_first_day(value: Any) -> Any:
     """A condition's times of day ("10:00", or a range of them) as times of 1 January 1900, the day a
     time-of-day column's stamps are read on (a time alone would be read as today's)."""
