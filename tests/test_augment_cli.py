@@ -172,6 +172,25 @@ def test_rows_per_class_on_a_bundled_data_set_uses_its_target(tmp_path) -> None:
     assert (written["default"].iloc[-40:] == "Yes").all()
 
 
+def test_a_parquet_decimal_column_is_written_as_sample_writes_it(tmp_path) -> None:
+    """A decimal128(10, 2) column came out of ``augment`` typed with the digits of its largest value
+    (decimal128(5, 2)), where ``sample`` types it decimal128(38, 2)."""
+    from decimal import Decimal
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(0)
+    amounts = [Decimal(f"{value:.2f}") for value in rng.uniform(10, 500, 300)]
+    real, out = tmp_path / "real.parquet", tmp_path / "out.parquet"
+    table = {"amount": pa.array(amounts, pa.decimal128(10, 2)), "y": ["a"] * 250 + ["b"] * 50}
+    pq.write_table(pa.table(table), real)
+    result = runner.invoke(app, ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pq.read_schema(out).field("amount").type == pa.decimal128(38, 2)
+
+
 def test_evaluate_prints_the_table_and_verdict_and_writes_the_report(tmp_path, real_csv) -> None:
     report = tmp_path / "augment.html"
     args = ["augment", str(real_csv), "-t", "default", "-m", "copula", "--ratio", "0.3"]

@@ -678,7 +678,7 @@ def test_a_parquet_schema_of_decimals_holds_a_later_chunks_larger_amounts():
 
     import pyarrow as pa
 
-    from synthloom.sampling import arrow_schema
+    from synthloom.data.io import arrow_schema
 
     schema = arrow_schema(pd.DataFrame({"amount": [Decimal("87.12"), Decimal("1.50"), None]}))
     assert schema.field("amount").type == pa.decimal128(38, 2)

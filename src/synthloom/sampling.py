@@ -38,6 +38,7 @@ from synthloom import __version__
 from synthloom.data.encoders import CategoricalEncoder
 from synthloom.data.io import (
     JOB_FILE,
+    arrow_schema,
     atomic_path,
     atomic_write_text,
     csv_ready,
@@ -130,26 +131,6 @@ def chunk_seeds(seed: int, n: int, chunk_rows: int) -> np.ndarray:
             "ask for fewer rows"
         )
     return np.random.SeedSequence(seed).generate_state(chunks)
-
-
-def arrow_schema(frame: pd.DataFrame) -> pa.Schema:
-    """The Parquet schema of a sampled chunk, fixed for every later chunk and part.
-
-    A text column that happens to be all missing in the first chunk would be typed ``null`` and clash
-    with later chunks, so such columns are typed as strings. A column of Decimals is typed with the digits
-    of the first chunk's largest one (``decimal128(4, 2)`` for 87.12), which a later chunk's 100.00 did
-    not fit (the write failed), so it holds the most digits a ``decimal128`` holds, at the chunk's places.
-    """
-    schema = pa.Schema.from_pandas(frame, preserve_index=False)
-    fields = [
-        f.with_type(pa.string())
-        if pa.types.is_null(f.type)
-        else f.with_type(pa.decimal128(38, f.type.scale))
-        if pa.types.is_decimal128(f.type)
-        else f
-        for f in schema
-    ]
-    return pa.schema(fields, metadata=schema.metadata)
 
 
 def integer_columns(model: BaseGenerator) -> list[str]:

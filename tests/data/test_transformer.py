@@ -836,7 +836,7 @@ def test_decimals_of_differing_places_come_back_at_one_scale(tmp_path):
     # chunk with more places than the first failed the write ("Rescaling Decimal value would cause data loss")
     import pyarrow as pa
 
-    from synthloom.sampling import arrow_schema
+    from synthloom.data.io import arrow_schema
 
     rng = np.random.default_rng(0)
     places = rng.integers(0, 4, 200)

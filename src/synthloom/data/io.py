@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,9 @@ from synthloom.data.metadata import (
 )
 from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
 
@@ -624,6 +627,30 @@ def exact_whole_floats(column: pd.Series) -> bool:
     return bool(column.abs().max() < FLOAT_EXACT_LIMIT)
 
 
+def arrow_schema(frame: pd.DataFrame) -> pa.Schema:
+    """The Parquet schema of ``frame``, fixed for every later chunk and part of a sampled file, and the one
+    every Parquet file synthloom writes has (``write_table``: an augmented table types its Decimals as a
+    sample does).
+
+    A text column that happens to be all missing in the first chunk would be typed ``null`` and clash
+    with later chunks, so such columns are typed as strings. A column of Decimals is typed with the digits
+    of the first chunk's largest one (``decimal128(4, 2)`` for 87.12), which a later chunk's 100.00 did
+    not fit (the write failed), so it holds the most digits a ``decimal128`` holds, at the chunk's places.
+    """
+    import pyarrow as pa
+
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    fields = [
+        f.with_type(pa.string())
+        if pa.types.is_null(f.type)
+        else f.with_type(pa.decimal128(38, f.type.scale))
+        if pa.types.is_decimal128(f.type)
+        else f
+        for f in schema
+    ]
+    return pa.schema(fields, metadata=schema.metadata)
+
+
 def write_table(
     frame: pd.DataFrame,
     path: str | Path,
@@ -633,7 +660,8 @@ def write_table(
 ) -> Path:
     """Write ``frame`` as CSV (split at ``sep``) or Parquet (by extension), atomically; a CSV writes
     ``integers`` (columns known to hold whole numbers) "85", not "85.0", where pandas holds them as floats,
-    and number columns as their ``texts`` say ("26.00", "+1.26"; ``csv_ready``).
+    and number columns as their ``texts`` say ("26.00", "+1.26"; ``csv_ready``). Parquet columns are typed
+    as a sampled file's are (``arrow_schema``).
 
     An empty column pandas named for an empty CSV header ("Unnamed: 6", from a separator at the end of
     every line) is kept in both formats, as the table has it: a CSV writes its header empty again; Parquet,
@@ -648,5 +676,5 @@ def write_table(
         if fmt == "csv":
             csv_ready(frame, integers, texts).to_csv(tmp, index=False, sep=sep)
         else:
-            frame.to_parquet(tmp, index=False)
+            frame.to_parquet(tmp, index=False, schema=arrow_schema(frame))
     return path
