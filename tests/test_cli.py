@@ -319,6 +319,14 @@ def test_module_entry_point_and_help():
         assert option in result.stdout
 
 
+def test_the_command_line_starts_without_torch_or_scikit_learn():
+    """``--help`` answers without their imports: the CLI imports ``synthloom.errors``, whose
+    ``NotFittedError`` (scikit-learn's subclass) is imported on first use."""
+    code = "import sys, synthloom.cli; print(sorted({'torch', 'sklearn'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_user_error_from_a_real_process_has_no_traceback(tmp_path):
     out = str(tmp_path / "m.synthloom")
     result = subprocess.run(

@@ -2,9 +2,17 @@
 
 Every ``SynthloomError`` is a user error: its message names the file, column or value at fault and says
 what to do. The CLI prints it on one line and exits with code 2; anything else is a bug (exit code 1).
+
+``NotFittedError`` (a model used before ``fit``) is also scikit-learn's ``NotFittedError``, so
+``except sklearn.exceptions.NotFittedError`` catches it; it is imported on first use (see ``__getattr__``).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers; at run time ``__getattr__`` gives it
+    from synthloom._sklearn_errors import NotFittedError as NotFittedError
 
 
 class SynthloomError(Exception):
@@ -23,10 +31,6 @@ class ModelFileError(SynthloomError):
     """A model file is missing, corrupt, or written by an incompatible version."""
 
 
-class NotFittedError(SynthloomError, AttributeError):
-    """A model was used before ``fit`` was called."""
-
-
 class MissingDependencyError(SynthloomError, ImportError):
     """An optional package is needed; the message names the extra to install."""
 
@@ -41,3 +45,14 @@ class ConditionError(SynthloomError, ValueError):
 
 class DataWarning(UserWarning):
     """The data was usable but something was changed or is worth knowing (the message says what)."""
+
+
+def __getattr__(name: str) -> type:
+    # NotFittedError subclasses scikit-learn's, whose import (0.75 s) every command line start, --help
+    # included, would pay: the CLI imports this module for the other errors. Its own module is imported once
+    # (by the import lock), so every importer gets the one class.
+    if name == "NotFittedError":
+        from synthloom._sklearn_errors import NotFittedError
+
+        return NotFittedError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

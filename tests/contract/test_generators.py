@@ -86,6 +86,33 @@ def test_scikit_learns_fitted_check_reads_a_fit_and_a_load(fitted, tmp_path):
         check_is_fitted(get_model(name, **TINY[name]))
 
 
+@pytest.mark.parametrize("name", list_models())
+def test_sampling_an_unfitted_model_is_scikit_learns_not_fitted_error(name):
+    """``except sklearn.exceptions.NotFittedError`` did not catch an unfitted synthloom model's error."""
+    from sklearn.exceptions import NotFittedError
+
+    from synthloom.errors import SynthloomError
+
+    with pytest.raises(NotFittedError, match="not fitted yet; call fit") as raised:
+        get_model(name).sample(5)
+    assert isinstance(raised.value, SynthloomError)  # the CLI still reports it on one line
+
+
+def test_an_unfitted_model_is_one_line_on_the_command_line(capsys):
+    import typer
+
+    from synthloom.cli_support import user_errors
+
+    @user_errors
+    def command() -> None:
+        get_model("copula").sample(5)
+
+    with pytest.raises(typer.Exit) as stopped:
+        command()
+    assert stopped.value.exit_code == 2
+    assert capsys.readouterr().err == "error: this copula model is not fitted yet; call fit(data) first\n"
+
+
 def test_same_seed_same_output(fitted, mixed_frame):
     name, model = fitted
     twin = get_model(name, random_state=0, **TINY[name]).fit(mixed_frame)
