@@ -99,7 +99,7 @@ def test_training_lowers_both_losses_and_anneals_the_learning_rate(model):
     first, last = model.loss_history_[0], model.loss_history_[-1]
     assert last["loss_gaussian"] < first["loss_gaussian"]
     assert last["loss_multinomial"] < first["loss_multinomial"]
-    assert model.optimizer_.param_groups[0]["lr"] < 0.05 * model.learning_rate
+    assert model.optimizer_.lr < 0.05 * model.learning_rate
 
 
 def test_category_condition_moves_the_dependent_value(model):
@@ -143,7 +143,7 @@ def test_default_training_length_is_a_number_of_steps(small_frame, monkeypatch):
     model = TabDDPM(random_state=0, **settings).fit(small_frame)  # 300 rows, batch 50: 6 steps per epoch
     assert model.epochs is None and len(model.loss_history_) == 8 and model._steps_done == 48
     # the decay spans exactly the planned steps: the last one ran at 1/48 of the rate
-    assert model.optimizer_.param_groups[0]["lr"] == pytest.approx(model.learning_rate / 48)
+    assert model.optimizer_.lr == pytest.approx(model.learning_rate / 48)
     monkeypatch.setattr(ddpm, "MAX_DEFAULT_EPOCHS", 3)  # a small table is not passed over without end
     assert len(TabDDPM(random_state=0, **settings).fit(small_frame).loss_history_) == 3
 

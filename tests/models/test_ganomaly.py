@@ -19,6 +19,7 @@ from synthloom.models.ganomaly import (
     table_networks,
 )
 from synthloom.nn.spans import SpanLayout
+from synthloom.training.optim import FlatAdam
 
 torch.set_num_threads(1)
 TINY = {"epochs": 3, "batch_size": 64, "hidden_width": 32, "device": "cpu"}
@@ -221,14 +222,14 @@ def test_members_average_several_networks_and_round_trip(digits, tmp_path) -> No
 
 def test_a_last_step_that_turns_the_weights_nan_fails_the_fit(shuttle, monkeypatch) -> None:
     """An update that turns the weights NaN after finite losses went unseen on the last step."""
-    adam_step = torch.optim.Adam.step
+    adam_step = FlatAdam.step
 
-    def poisoned(self, *args, **kwargs):  # the update itself: the moving average takes in its NaN
-        adam_step(self, *args, **kwargs)
-        self.param_groups[0]["params"][0].data.fill_(float("nan"))
+    def poisoned(self):  # the update itself: the moving average takes in its NaN
+        adam_step(self)
+        self.weights[0] = float("nan")
 
     detector = GANomaly(random_state=0, **{**TINY, "epochs": 1, "batch_size": len(shuttle[0])})
-    monkeypatch.setattr(torch.optim.Adam, "step", poisoned)  # one epoch of one step: the last step
+    monkeypatch.setattr(FlatAdam, "step", poisoned)  # one epoch of one step: the last step
     with pytest.raises(TrainingDivergedError, match="in its last step: the weights of generator, discrim"):
         detector.fit(shuttle[0])
     with pytest.raises(NotFittedError):

@@ -37,6 +37,7 @@ from synthloom.data.io import atomic_path
 from synthloom.errors import DataError
 from synthloom.metrics.diversity import prdc
 from synthloom.training.device import resolve_device
+from synthloom.training.optim import FlatAdam
 
 CLASSIFIER_VERSION = 2  # bump when the network or its training changes: old cache entries then miss
 FEATURES = 128
@@ -108,11 +109,11 @@ class ImageClassifier:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(random_state)
             network = SmallCNN(x.shape[1], len(classes), x.shape[-1]).to(target)
-            optimizer = torch.optim.Adam(network.parameters(), 2e-3)
+            optimizer = FlatAdam(network.parameters(), 2e-3)
             for _ in range(epochs):
                 for index in torch.randperm(len(x)).split(BATCH):
                     loss = F.cross_entropy(network(x[index].to(target)), y[index].to(target))
-                    optimizer.zero_grad(set_to_none=True)
+                    optimizer.zero_grad()
                     loss.backward()
                     optimizer.step()
         return cls(network.eval(), classes)

@@ -20,6 +20,7 @@ from torch.nn.utils.parametrizations import spectral_norm as spectral
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack, diff_augment
 from synthloom.registry import register
+from synthloom.training.optim import FlatAdam
 from synthloom.training.settings import check_flag, check_number, check_whole
 
 COLLAPSED_D_LOSS = 0.01  # a discriminator loss this small means D separates real from fake outright
@@ -143,10 +144,8 @@ class DCGAN(ImageGenerator):
         self.generator_.to(self.device_)
         self.discriminator_.to(self.device_)
         betas = (0.5, 0.999)  # beta1 = 0.5: the default 0.9 oscillates in adversarial training
-        self.g_optimizer_ = torch.optim.Adam(self.generator_.parameters(), self.learning_rate, betas=betas)
-        self.d_optimizer_ = torch.optim.Adam(
-            self.discriminator_.parameters(), self.learning_rate, betas=betas
-        )
+        self.g_optimizer_ = FlatAdam(self.generator_.parameters(), self.learning_rate, betas=betas)
+        self.d_optimizer_ = FlatAdam(self.discriminator_.parameters(), self.learning_rate, betas=betas)
 
     def _modules(self) -> dict[str, nn.Module]:
         return {"generator": self.generator_, "discriminator": self.discriminator_}
@@ -159,14 +158,14 @@ class DCGAN(ImageGenerator):
             real_logit = self.discriminator_(self._look(x), codes)
             fake_logit = self.discriminator_(self._look(fake.detach()), codes)
             d_loss = _bce(real_logit, 1.0 - self.label_smoothing) + _bce(fake_logit, 0.0)
-        self.d_optimizer_.zero_grad(set_to_none=True)
+        self.d_optimizer_.zero_grad()
         d_loss.backward()
         self.d_optimizer_.step()
         with self._autocast():
             g_loss = _bce(self.discriminator_(self._look(fake), codes), 1.0)  # non-saturating: -log D(G(z))
             seeking = self._mode_seeking_weight()
             spread = self._mode_seeking_loss(fake, z, codes) if seeking else torch.zeros(())
-        self.g_optimizer_.zero_grad(set_to_none=True)
+        self.g_optimizer_.zero_grad()
         (g_loss + seeking * spread).backward()
         self.g_optimizer_.step()
         losses = {"d_loss": d_loss.item(), "g_loss": g_loss.item()}

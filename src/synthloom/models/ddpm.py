@@ -86,6 +86,7 @@ from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.conditional import with_condition
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
+from synthloom.training.optim import FlatAdam
 from synthloom.training.settings import check_number, check_whole, update_weight_average
 
 # Normal scores from the quantile encoder stay within about +-5.2; a predicted clean value beyond that
@@ -246,8 +247,11 @@ class TabDDPM(NeuralGenerator):
         self.denoiser_ = Denoiser(data_dim, cond_dim, self.hidden_width, self.hidden_depth, self.dropout)
         self.denoiser_.to(self.device_)
         self.ema_ = copy.deepcopy(self.denoiser_).requires_grad_(False)
-        self.optimizer_ = torch.optim.AdamW(
-            self.denoiser_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
+        self.optimizer_ = FlatAdam(
+            self.denoiser_.parameters(),
+            lr=self.learning_rate,
+            weight_decay=self.weight_decay,
+            decoupled_weight_decay=True,
         )
         self._steps_done = 0
         self._started = time.monotonic()
@@ -333,9 +337,8 @@ class TabDDPM(NeuralGenerator):
     def _train_step(self) -> dict[str, float]:
         rows = self.data_[torch.randint(len(self.data_), (self._batch_rows(),), device=self.device_)]
         gaussian, multinomial = self._losses(rows)
-        for group in self.optimizer_.param_groups:
-            group["lr"] = self._learning_rate()
-        self.optimizer_.zero_grad(set_to_none=True)
+        self.optimizer_.lr = self._learning_rate()
+        self.optimizer_.zero_grad()
         (gaussian + multinomial).backward()
         self.optimizer_.step()
         self._steps_done += 1

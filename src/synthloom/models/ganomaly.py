@@ -99,6 +99,7 @@ from synthloom.models.neural import seeded
 from synthloom.nn.image_layers import DownStack, UpStack
 from synthloom.nn.spans import SpanLayout
 from synthloom.training.device import loading_device, resolve_device
+from synthloom.training.optim import FlatAdam
 from synthloom.training.settings import (
     autocast,
     check_number,
@@ -286,8 +287,8 @@ class Trainer:
 
     def __post_init__(self) -> None:
         betas = (0.5, 0.999)  # beta1 = 0.5 as in DCGAN / GANomaly: 0.9 oscillates in adversarial training
-        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), self.learning_rate, betas=betas)
-        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), self.learning_rate, betas=betas)
+        self.g_optimizer = FlatAdam(self.generator.parameters(), self.learning_rate, betas=betas)
+        self.d_optimizer = FlatAdam(self.discriminator.parameters(), self.learning_rate, betas=betas)
         self.steps = 0
         self.average = [p.detach().clone() for p in self._parameters()] if self.ema_decay else []
 
@@ -312,12 +313,12 @@ class Trainer:
         """Update the generator, then the discriminator, on one batch; returns the losses by name."""
         with autocast(self.device):
             g_loss, parts, x_hat = generator_losses(self.generator, self.discriminator, x, self.weights)
-        self.g_optimizer.zero_grad(set_to_none=True)
+        self.g_optimizer.zero_grad()
         g_loss.backward()
         self.g_optimizer.step()
         with autocast(self.device):
             d_loss = discriminator_loss(self.discriminator, x, x_hat)
-        self.d_optimizer.zero_grad(set_to_none=True)
+        self.d_optimizer.zero_grad()
         d_loss.backward()
         self.d_optimizer.step()
         if d_loss.item() < D_RESET_LOSS:

@@ -18,6 +18,7 @@ from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack
 from synthloom.nn.layers import gaussian_kl, reparameterise
 from synthloom.registry import register
+from synthloom.training.optim import FlatAdam
 from synthloom.training.settings import check_number, check_whole
 
 
@@ -93,7 +94,7 @@ class ImageVAE(ImageGenerator):
         self.vae_ = ConvVAE(self.channels_, self.size_, self.width, self.latent_dim, n_classes).to(
             self.device_
         )
-        self.optimizer_ = torch.optim.Adam(self.vae_.parameters(), self.learning_rate)
+        self.optimizer_ = FlatAdam(self.vae_.parameters(), self.learning_rate)
 
     def _modules(self) -> dict[str, nn.Module]:
         return {"vae": self.vae_}
@@ -109,7 +110,7 @@ class ImageVAE(ImageGenerator):
         reconstruction = F.binary_cross_entropy_with_logits(logits, target, reduction="sum") / len(x)
         kl = gaussian_kl(mu, logvar).float().sum() / len(x)
         loss = reconstruction + self.beta * kl
-        self.optimizer_.zero_grad(set_to_none=True)
+        self.optimizer_.zero_grad()
         loss.backward()
         self.optimizer_.step()
         return {"loss": loss.item(), "reconstruction": reconstruction.item(), "kl": kl.item()}

@@ -22,6 +22,7 @@ from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.conditional import with_condition
 from synthloom.nn.layers import gaussian_kl, reparameterise
 from synthloom.registry import register
+from synthloom.training.optim import FlatAdam
 from synthloom.training.settings import check_number, check_whole
 
 
@@ -127,9 +128,7 @@ class TVAE(NeuralGenerator):
         self.encoder_.to(self.device_)
         self.decoder_.to(self.device_)
         parameters = [*self.encoder_.parameters(), *self.decoder_.parameters()]
-        self.optimizer_ = torch.optim.Adam(
-            parameters, lr=self.learning_rate, weight_decay=self.weight_decay, fused=True
-        )
+        self.optimizer_ = FlatAdam(parameters, lr=self.learning_rate, weight_decay=self.weight_decay)
         self.value_columns_ = self.layout_.value_index
         self.tanh_mask_ = torch.isin(self.value_columns_, self.layout_.tanh_index)
 
@@ -156,7 +155,7 @@ class TVAE(NeuralGenerator):
             raw = self.decoder_(with_condition(z, cond)).float()
         reconstruction = self._reconstruction(raw, rows).mean()
         divergence = gaussian_kl(mean, log_var).sum(dim=1).mean()
-        self.optimizer_.zero_grad(set_to_none=True)
+        self.optimizer_.zero_grad()
         (self.loss_factor * reconstruction + divergence).backward()
         self.optimizer_.step()
         with torch.no_grad():

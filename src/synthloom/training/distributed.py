@@ -27,6 +27,7 @@ import torch
 import torch.distributed as dist
 
 from synthloom.errors import ConfigError
+from synthloom.training.optim import FlatAdam
 from synthloom.training.settings import child_seed
 
 
@@ -138,9 +139,9 @@ def rank_seed(seed: int) -> int:
     return child_seed(seed, rank())
 
 
-def optimizers_of(model: Any) -> list[torch.optim.Optimizer]:
+def optimizers_of(model: Any) -> list[FlatAdam]:
     """The optimisers a model holds as attributes (what ``data_parallel`` synchronises)."""
-    return [value for value in vars(model).values() if isinstance(value, torch.optim.Optimizer)]
+    return [value for value in vars(model).values() if isinstance(value, FlatAdam)]
 
 
 @contextlib.contextmanager
@@ -161,32 +162,25 @@ def data_parallel(seed: int, model: Any, modules: Iterable[torch.nn.Module]) -> 
 
 
 @contextlib.contextmanager
-def average_gradients(optimizers: Iterable[torch.optim.Optimizer]) -> Iterator[None]:
+def average_gradients(optimizers: Iterable[FlatAdam]) -> Iterator[None]:
     """Within the block, every ``optimizer.step()`` first averages the gradients over the ranks.
 
     A step hook instead of wrapping modules in DistributedDataParallel: the models keep their plain
     modules (and their saved names), and gradient penalties (``autograd.grad``) need no special care.
+    An optimiser keeps all its gradients in one flat tensor: one message per step.
     """
     if not is_distributed():
         yield
         return
     size = world_size()
 
-    def hook(optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
-        grads = [p.grad for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
-        if not grads:
-            return
-        flat = torch.cat([g.reshape(-1) for g in grads])  # one message per step, not one per tensor
-        dist.all_reduce(flat)
-        flat /= size
-        offset = 0
-        for grad in grads:
-            grad.copy_(flat[offset : offset + grad.numel()].view_as(grad))
-            offset += grad.numel()
+    def hook(optimizer: FlatAdam) -> None:
+        dist.all_reduce(optimizer.grad)
+        optimizer.grad /= size
 
-    handles = [optimizer.register_step_pre_hook(hook) for optimizer in optimizers]
+    removers = [optimizer.add_step_hook(hook) for optimizer in optimizers]
     try:
         yield
     finally:
-        for handle in handles:
-            handle.remove()
+        for remove in removers:
+            remove()
