@@ -48,6 +48,8 @@ class FlatAdam:
         if not self.parameters:
             raise ValueError("FlatAdam got no parameters that require gradients")
         first = self.parameters[0]
+        if any(p.dtype != first.dtype or p.device != first.device for p in self.parameters):
+            raise ValueError("FlatAdam needs parameters of one dtype on one device (they share one buffer)")
         size = sum(p.numel() for p in self.parameters)
         self.weights = torch.empty(size, dtype=first.dtype, device=first.device)
         self.grad = torch.zeros_like(self.weights)
