@@ -95,7 +95,7 @@ def run_demo(
 def summary_table(report: Report, title: str) -> Table:
     """One row per metric family: headline score, verdict and what it means."""
     table = Table(title=title, show_lines=False)
-    for column in ("family", "score", "value", "verdict", "meaning"):
+    for column in ("family", "score", "value", "family verdict", "meaning"):
         table.add_column(column, overflow="fold")
     for name, result in report.families.items():
         headline = result.headline
@@ -103,6 +103,8 @@ def summary_table(report: Report, title: str) -> Table:
             table.add_row(name, "-", "-", "not computed", f"because {result.not_computed}")
             continue
         value = "n/a" if headline.value is None else f"{headline.value:.3f}"
+        if headline.verdict != result.verdict:  # the number keeps its own verdict; the meaning says why
+            value += f" ({headline.verdict})"
         style = VERDICT_STYLE.get(result.verdict, "")
         verdict = f"[{style}]{result.verdict}[/]" if style else result.verdict
         table.add_row(name, headline.label, value, verdict, result.summary_meaning)

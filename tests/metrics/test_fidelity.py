@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from scipy.stats import ks_2samp
@@ -88,3 +90,20 @@ def test_every_score_has_a_meaning_and_a_verdict(related_test, shuffle):
         assert score.meaning.endswith(".") and score.verdict in {"good", "fair", "poor"}
     assert result.score("column_pair_trends").verdict == "poor"
     assert set(result.extras["association"]) == {"real", "synthetic"}
+
+
+def test_a_good_average_over_lost_relations_is_not_called_good(loosely_related_frame, shuffle):
+    """adult with every column shuffled scored quality 0.872 good over pair trends 0.759 fair, and the
+    family said good; nothing in its text said the relations were gone."""
+    real = loosely_related_frame
+    result = fidelity(prepare(real, shuffle(real, seed=0)))
+    trends = result.score("column_pair_trends")
+    assert result.headline.verdict == "good" and trends.verdict == "fair"
+    assert result.verdict == "fair" and result.concern == trends
+    assert (
+        "less than half of their real strength (|Pearson r| or Cramér's V) in the synthetic data: 1 of 1"
+        in (trends.meaning)
+    )
+    assert any(re.search(r"a & b \(Cramér's V 0\.3\d real, 0\.0\d synthetic\)", w) for w in result.warnings)
+    kept = fidelity(prepare(real, real.sample(frac=1, random_state=1)))  # rows reordered, relations kept
+    assert kept.verdict == "good" and "less than half" not in " ".join(kept.warnings)

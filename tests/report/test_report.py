@@ -124,18 +124,21 @@ def test_loss_history_is_checked():
             check_loss_history(bad)
 
 
-def test_summary_cards_and_json_show_the_familys_verdict(mixed_report, tmp_path):
-    """A poor score behind a good headline makes the card, the text summary and the JSON say poor."""
+def test_summary_cards_and_json_show_the_familys_verdict_and_each_number_its_own(mixed_report, tmp_path):
+    """A poor score behind a good headline makes the card, the text summary and the JSON say poor; the
+    card wrote "0.500 poor" beside a headline its own table calls good: one number, two verdicts."""
     good = Score("closer_to_train", "Closer to training rows", 0.5, "No closer than unseen rows.", "good")
     poor = Score("exact_copies", "Exact copies of training rows", 0.06, "6% copy a training row.", "poor")
     families = {**mixed_report.families, "privacy": FamilyResult("privacy", scores=[good, poor])}
     report = dataclasses.replace(mixed_report, families=families)
     summary = report_html._summary(report)
-    card = summary[summary.index("<h3>Privacy</h3>") :].split("</div></div>")[0]
-    assert 'class="badge poor"' in card and "Exact copies of training rows, poor: 6% copy" in card
+    card = summary[summary.index('<div class="card poor"><h3>Privacy</h3>') :].split("</div></div>")[0]
+    assert '<div class="value">0.500</div><span class="badge good">good</span>' in card
+    assert '<span class="badge poor">poor</span> Exact copies of training rows 0.060: 6% copy' in card
+    assert report_html._scores_table([good]).count('<span class="badge good">') == 1  # as the table says
     assert (
-        "privacy    Closer to training rows 0.500 (poor; Exact copies of training rows poor)"
-        in report.summary()
+        "privacy    Closer to training rows 0.500 (good); Exact copies of training rows 0.060 (poor): "
+        "poor overall" in report.summary()
     )
     payload = json.loads(report.to_json(tmp_path / "r.json").read_text())
     assert payload["families"]["privacy"]["verdict"] == "poor"
@@ -472,3 +475,19 @@ def test_the_detection_section_names_the_columns_that_give_the_synthetic_rows_aw
     assert "Most telling here: “b” (ROC-AUC falls by" in detection
     (bars,) = [fig for fig in figures if "shuffled" in fig.axes[0].get_xlabel()]
     assert bars.axes[0].get_yticklabels()[0].get_text() == "b"
+
+
+def test_relations_lost_behind_a_good_quality_are_not_called_close(loosely_related_frame, tmp_path):
+    """Every column shuffled: the card said "Columns and their relationships closely match", and the
+    worst pairs' table said meets_threshold "yes" on every row, with unnamed "real" / "synthetic"."""
+    real = loosely_related_frame
+    rng = np.random.default_rng(0)
+    synthetic = real.apply(lambda column: rng.permutation(column.to_numpy()))  # each column on its own
+    page = evaluate(real, synthetic).to_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    card = page[page.index("<h3>Fidelity</h3>") :].split("</div></div>")[0]
+    assert "closely match" not in card and "roughly match" in card
+    assert html.escape("Column pair trends 0.7") in card and 'class="badge fair"' in card
+    table = page[page.index("reproduced least well") :].split("</table>")[0]
+    assert "meets_threshold" not in table and "<td>yes</td>" not in table
+    assert "<th>strength measured by</th><th>real strength</th><th>synthetic strength</th>" in table
+    assert "<td>Cramér&#x27;s V</td>" in table

@@ -49,6 +49,8 @@ ASSOCIATION_THRESHOLD = 0.3  # sdmetrics' DEFAULT_REAL_ASSOCIATION_THRESHOLD (Cr
 _KS_DECIMALS = sys.float_info.dig - 1  # sdmetrics rounds to 14 decimals before the KS test
 _PAIR_BINS = 10
 _UNSEEN_CATEGORY_COUNT = 1e-6  # sdmetrics' regularisation of categories only the synthetic data has
+STRENGTH = {CORRELATION: "Pearson r", CONTINGENCY: "Cramér's V"}  # what a pair's real / synthetic hold
+_LISTED = 5  # pairs a warning names; the JSON's pair table has them all
 QUALITY_GOOD = 0.85  # quality, column shapes, pair trends and each column's shape: good from here
 QUALITY_FAIR = 0.7  # ... fair from here, poor below (a column below it gets a warning)
 
@@ -338,6 +340,7 @@ def fidelity(tables: Tables) -> FamilyResult:
         tables={"column_shapes": shapes, "column_pair_trends": pairs, "validity": valid},
         warnings=_fidelity_warnings(tables, shapes, valid, pairs),
         extras={"association": _association_matrices(tables, pairs)},
+        parts=("column_shapes", "column_pair_trends"),  # quality averages them: good over fair pairs
     )
 
 
@@ -363,7 +366,21 @@ def _trend_score(value: float, pairs: pd.DataFrame) -> Score:
             f"The {counted} pair(s) of columns that are related in the real data keep {value:.0%} of their "
             "joint pattern in the synthetic data."
         )
+        lost = len(lost_pairs(pairs))
+        if lost:  # the average moves little when relations vanish (shuffled columns still score ~0.75)
+            meaning += (
+                " Pairs keeping less than half of their real strength (|Pearson r| or Cramér's V) in the "
+                f"synthetic data: {lost} of {counted}."
+            )
     return Score("column_pair_trends", "Column pair trends", value, meaning, quality_verdict(value))
+
+
+def lost_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The counted pairs whose synthetic strength (|r| or Cramér's V) is under half the real one, or
+    undefined (a synthetic column left with one value): relations the synthetic data mostly lost."""
+    counted = pairs[pairs["meets_threshold"]]
+    kept = counted["synthetic"].abs() >= counted["real"].abs() / 2  # NaN compares False: lost
+    return counted[~kept]
 
 
 def _validity_score(valid: pd.DataFrame) -> Score:
@@ -405,6 +422,18 @@ def _fidelity_warnings(
         found.append(
             f"pairs related in the real data but left out of the column pair trends (as in SDMetrics): the "
             f"synthetic data gives them no correlation (a column constant or empty there): {listed}"
+        )
+    lost = lost_pairs(pairs).sort_values("real", key=abs, ascending=False)
+    if len(lost):
+        listed = ", ".join(
+            f"{r.column_1} & {r.column_2} ({STRENGTH[r.metric]} {r.real:.2f} real, "
+            f"{r.synthetic:.2f} synthetic)"
+            for r in lost.head(_LISTED).itertuples()
+        )
+        more = f" and {len(lost) - _LISTED} more" if len(lost) > _LISTED else ""
+        found.append(
+            f"pairs related in the real data that keep less than half of that strength in the synthetic "
+            f"data, strongest first: {listed}{more}"
         )
     return found
 

@@ -34,6 +34,14 @@ def grade(value: float | None, good: float, fair: float, higher_is_better: bool 
     return GOOD if value <= good else FAIR if value <= fair else POOR
 
 
+_RANKS = {GOOD: 0, FAIR: 1, POOR: 2}
+
+
+def _rank(score: Score) -> int:
+    """How bad a score's verdict is; info and not computed rank below good, as they judge nothing."""
+    return _RANKS.get(score.verdict, -1)
+
+
 def finite_or_none(value: float | None) -> float | None:
     """``value`` as a plain float, or None when it is missing or not finite (JSON has no NaN)."""
     if value is None:
@@ -102,6 +110,8 @@ class FamilyResult:
         warnings: plain-language findings that need the reader's attention.
         not_computed: why the family was skipped, or None when it ran.
         extras: arrays the report's figures are drawn from; never written to JSON.
+        parts: names of the scores the headline averages: an average can be good while one of its parts
+            is not (fidelity's quality over its pair trends), so the family is judged no better than them.
     """
 
     family: str
@@ -110,6 +120,7 @@ class FamilyResult:
     warnings: list[str] = field(default_factory=list)
     not_computed: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    parts: tuple[str, ...] = ()
 
     @classmethod
     def skipped(cls, family: str, reason: str) -> FamilyResult:
@@ -123,30 +134,39 @@ class FamilyResult:
 
     @property
     def concern(self) -> Score | None:
-        """The first poor score behind a headline that is not poor (exact copies behind a good DCR share)."""
-        if self.headline is None or self.headline.verdict == POOR:
+        """The score that makes the family worse than its headline, or None.
+
+        The first poor score behind a headline that is not poor (exact copies behind a good DCR share);
+        else the worst of ``parts`` below the headline (pair trends fair behind a good quality).
+        """
+        if self.headline is None:
             return None
-        return next((score for score in self.scores if score.verdict == POOR), None)
+        judged = [score for score in self.scores if score.verdict == POOR or score.name in self.parts]
+        worst = max(judged, key=_rank, default=None)  # max keeps the first of equals
+        # a good part never speaks for a headline that could not be computed
+        bar = max(_rank(self.headline), _RANKS[GOOD])
+        return worst if worst is not None and _rank(worst) > bar else None
 
     @property
     def verdict(self) -> str:
-        """The family's verdict: the headline's, but poor when any of its scores is poor.
+        """The family's verdict: the headline's, but never better than its ``concern``.
 
-        A summary must not call data good that one of its own measures finds a real problem with.
+        A summary must not call data good that one of its own measures finds a problem with.
         """
         if self.not_computed or self.headline is None:
             return NOT_COMPUTED
-        return POOR if self.concern is not None else self.headline.verdict
+        concern = self.concern
+        return concern.verdict if concern is not None else self.headline.verdict
 
     @property
     def summary_meaning(self) -> str:
-        """The headline's meaning, followed by the poor score's when there is one."""
+        """The headline's meaning, followed by its concern's when there is one."""
         if self.headline is None:
             return ""
         concern = self.concern
         if concern is None:
             return self.headline.meaning
-        return f"{self.headline.meaning} {concern.label}, poor: {concern.meaning}"
+        return f"{self.headline.meaning} {concern.label}, {concern.verdict}: {concern.meaning}"
 
     def score(self, name: str) -> Score:
         """The score called ``name``; a KeyError names the ones that exist."""

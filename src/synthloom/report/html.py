@@ -15,7 +15,7 @@ import pandas as pd
 
 from synthloom.data.encoders import value_text
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind
-from synthloom.metrics.fidelity import quality_verdict
+from synthloom.metrics.fidelity import ASSOCIATION_THRESHOLD, CORRELATION_THRESHOLD, STRENGTH, quality_verdict
 from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score
 from synthloom.models.conditions import is_time_of_day
 from synthloom.report import plots
@@ -219,13 +219,21 @@ def _summary(report: Report) -> str:
                 f"{_badge(NOT_COMPUTED)}<p>Not computed, because {_e(result.not_computed)}.</p></div>"
             )
             continue
-        verdict = result.verdict
+        # the number beside its own verdict (as in the family's table); the card's colour and words are
+        # the family's, and the score that makes them worse than the number is named with its own
+        verdict, concern = result.verdict, result.concern
         words = VERDICT_WORDS[name].get(verdict, "")
+        behind = (
+            f"<p>{_badge(concern.verdict)} {_e(concern.label)} {_value(concern.value)}: "
+            f"{_e(concern.meaning)}</p>"
+            if concern
+            else ""
+        )
         cards.append(
             f'<div class="card {_e(verdict)}"><h3>{_e(TITLES[name])}</h3>'
-            f'<div class="value">{_value(headline.value)}</div>{_badge(verdict)} '
+            f'<div class="value">{_value(headline.value)}</div>{_badge(headline.verdict)} '
             f"<small>{_e(headline.label)}</small>"
-            f"<p><strong>{_e(words)}</strong> {_e(result.summary_meaning)}</p></div>"
+            f"<p><strong>{_e(words)}</strong> {_e(headline.meaning)}</p>{behind}</div>"
         )
     return '<section id="summary"><h2>Summary</h2><div class="cards">' + "".join(cards) + "</div></section>"
 
@@ -308,9 +316,28 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
             ),
         ]
     pairs = result.tables["column_pair_trends"]
+    # only the pairs the score counts (meets_threshold), so that column would say "yes" on every row
     weakest = pairs[pairs["meets_threshold"]].sort_values("score").head(15)
     if len(weakest):
-        parts += ["<p>Related pairs whose relationship is reproduced least well:</p>", _frame_table(weakest)]
+        shown = pd.DataFrame(
+            {
+                "column 1": weakest["column_1"],
+                "column 2": weakest["column_2"],
+                "pair score": weakest["score"],
+                "strength measured by": weakest["metric"].map(STRENGTH),
+                "real strength": weakest["real"],
+                "synthetic strength": weakest["synthetic"],
+            }
+        )
+        parts += [
+            f"<p>Related pairs (|Pearson r| above {CORRELATION_THRESHOLD} or Cramér's V above "
+            f"{ASSOCIATION_THRESHOLD} in the real data: the pairs column pair trends averages) whose "
+            "relationship is reproduced least well. Pair score: 1 - |r real - r synthetic| / 2 for two "
+            "numeric columns, else 1 - the total variation distance of the pair's joint frequencies "
+            "(1 = identical). Real and synthetic strength: how strongly the two columns are related in "
+            "each table, by the measure named.</p>",
+            _frame_table(shown),
+        ]
     invalid = result.tables["validity"].query("score < 1")
     parts.append("<h3>Validity</h3>")
     parts.append(

@@ -15,7 +15,7 @@ import pandas as pd
 from synthloom.data.io import atomic_write_text
 from synthloom.data.metadata import Metadata
 from synthloom.errors import DataError
-from synthloom.metrics.result import NOT_COMPUTED, FamilyResult, finite_or_none
+from synthloom.metrics.result import NOT_COMPUTED, FamilyResult, Score, finite_or_none
 
 
 @dataclass
@@ -91,15 +91,21 @@ class Report:
             if result.not_computed or headline is None:
                 lines.append(f"{name:<10} {NOT_COMPUTED}, because {result.not_computed}")
             else:
-                value = "n/a" if headline.value is None else f"{headline.value:.3f}"
-                concern = f"; {result.concern.label} poor" if result.concern else ""
-                lines.append(f"{name:<10} {headline.label} {value} ({result.verdict}{concern})")
+                # each number beside its own verdict, and the family's after the score that sets it
+                concern = result.concern
+                behind = f"; {_stated(concern)}: {result.verdict} overall" if concern else ""
+                lines.append(f"{name:<10} {_stated(headline)}{behind}")
         return "\n".join(lines)
+
+
+def _stated(score: Score) -> str:
+    value = "n/a" if score.value is None else f"{score.value:.3f}"
+    return f"{score.label} {value} ({score.verdict})"
 
 
 def _family_dict(result: FamilyResult) -> dict[str, Any]:
     return {
-        "verdict": result.verdict,  # the summary's: poor when any score is poor
+        "verdict": result.verdict,  # the summary's: no better than its concern
         "not_computed": result.not_computed,
         "warnings": result.warnings,
         "scores": [
