@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import ks_2samp
 from scipy.stats.contingency import association
@@ -107,3 +108,13 @@ def test_a_good_average_over_lost_relations_is_not_called_good(loosely_related_f
     assert any(re.search(r"a & b \(Cramér's V 0\.3\d real, 0\.0\d synthetic\)", w) for w in result.warnings)
     kept = fidelity(prepare(real, real.sample(frac=1, random_state=1)))  # rows reordered, relations kept
     assert kept.verdict == "good" and "less than half" not in " ".join(kept.warnings)
+
+
+def test_quality_of_shapes_alone_says_so():
+    """With no related pair the quality is the shapes' score alone, but read 'the average of column
+    shapes and column pair trends'."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"x": rng.normal(size=200), "y": rng.normal(size=200)})
+    quality = fidelity(prepare(real, real.copy())).headline
+    assert quality.meaning.startswith("Column shapes alone (no pair of columns is related in the real data")
+    assert "average" not in quality.meaning

@@ -319,8 +319,7 @@ def fidelity(tables: Tables) -> FamilyResult:
             "quality",
             "Overall quality",
             quality,
-            f"The average of column shapes and column pair trends is {quality:.0%} "
-            "(SDMetrics' QualityReport score; 100% = real and synthetic distributions match).",
+            _quality_meaning(quality, trend_score),
             quality_verdict(quality),
         ),
         Score(
@@ -341,6 +340,17 @@ def fidelity(tables: Tables) -> FamilyResult:
         warnings=_fidelity_warnings(tables, shapes, valid, pairs),
         extras={"association": _association_matrices(tables, pairs)},
         parts=("column_shapes", "column_pair_trends"),  # quality averages them: good over fair pairs
+    )
+
+
+def _quality_meaning(quality: float, trends: float) -> str:
+    if np.isfinite(trends):
+        averaged = "The average of column shapes and column pair trends"
+    else:  # sdmetrics' nanmean: the shapes alone
+        averaged = "Column shapes alone (no pair of columns is related in the real data, so no pair trends)"
+    return (
+        f"{averaged} is {quality:.0%} (SDMetrics' QualityReport score; 100% = real and synthetic "
+        "distributions match)."
     )
 
 
