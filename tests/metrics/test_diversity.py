@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -108,3 +110,15 @@ def test_a_lost_range_of_whole_numbers_is_written_in_whole_numbers():
     modes = diversity(prepare(real, old.sample(2_000, replace=True, random_state=1))).tables["numeric_modes"]
     missing = modes.set_index("column")["missing"].to_dict()  # bins of 17 + 3.65k, 1 + 0.75k, 1 + 4.95k
     assert missing == {"age": "17 to 20, 21 to 24", "years": "9", "score": "96 to 100"}
+
+
+def test_a_lost_range_of_times_of_day_is_written_as_times():
+    """A "%H:%M" column's lost ranges read "1900-01-01 to 1900-01-01": the date times of day are read on."""
+    rng = np.random.default_rng(0)
+    minutes = rng.integers(9 * 60, 17 * 60, 1000)
+    real = pd.DataFrame({"at": [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]})
+    late = real[minutes >= 13 * 60].sample(1000, replace=True, random_state=1)
+    result = diversity(prepare(real, late))
+    missing = result.tables["numeric_modes"].set_index("column").loc["at", "missing"]
+    assert re.fullmatch(r"(1[0-2]|09):\d\d:\d\d to \d\d:\d\d:\d\d(, .*)?", missing), missing
+    assert any(f"at: {missing}" in w for w in result.warnings)  # the CLI prints the same text
