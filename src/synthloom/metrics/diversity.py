@@ -253,13 +253,17 @@ _MEASURES = (
     Measure(
         "precision",
         "Precision",
-        "{precision:.0%} of synthetic rows fall where real rows live.",
+        "{precision:.0%} of synthetic rows lie within the neighbourhood of a real row, all columns "
+        f"together (Naeem et al.: as close to it as its k-th nearest real row, k = {K_NEIGHBOURS}). "
+        "Numbers are compared by their rank in the real data, so a value beyond the real range counts as "
+        "the real extreme: Validity counts those.",
         lambda v: grade(v["precision"], 0.8, 0.6),
     ),
     Measure(
         "recall",
         "Recall",
-        "{recall:.0%} of real rows fall where synthetic rows live.",
+        "{recall:.0%} of real rows lie within the neighbourhood of a synthetic row, all columns together "
+        f"(as close to it as its k-th nearest synthetic row, k = {K_NEIGHBOURS}).",
         lambda v: grade(v["recall"], 0.8, 0.6),
     ),
     Measure(
