@@ -38,6 +38,9 @@ def test_a_fresh_sample_is_no_closer_to_the_training_rows(related_train, related
     assert result.score("holdout_copies").verdict == "good"
     assert result.score("membership_auc").value < 0.6
     assert set(result.extras["dcr"]) == {"synthetic_to_train", "synthetic_to_holdout", "holdout_to_train"}
+    # "chance of this many or more: 1" read as a bare 1 where no synthetic row copies any
+    for name in ("exact_copies", "holdout_copies"):
+        assert "or more with a probability of 1." in result.score(name).meaning
 
 
 def test_without_training_rows_privacy_is_not_computed(related_train, related_test):

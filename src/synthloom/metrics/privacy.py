@@ -572,8 +572,8 @@ _MEASURES = (
         "{training_rows_copied:.2%} of the training rows; {exact_copies_holdout:.2%} of hold-out rows match "
         "a training row by nature of the data. {copies_only_train:.2%} of synthetic rows equal training rows "
         "and no hold-out row, against {copies_only_train_holdout:.2%} of hold-out rows (equal to training "
-        "rows and no other hold-out row: what rows drawn without memory do); chance of this many or more: "
-        "{copies_chance:.2g}.",
+        "rows and no other hold-out row: what rows drawn without memory do); such rows would copy this many "
+        "or more with a probability of {copies_chance:.2g}.",
         lambda v: _set_copies_verdict(v, _TRAINING_ROWS),
     ),
     Measure(
@@ -607,7 +607,8 @@ _MEASURES = (
         "{holdout_copies:.2%} of synthetic rows copy a hold-out row exactly, a real row the generator "
         "should never have seen ({holdout_copies_only:.2%} equal hold-out rows and no training row, against "
         "{holdout_copies_only_train:.2%} of training rows equal to hold-out rows and no other training row: "
-        "what rows drawn without memory do); chance of this many or more: {holdout_copies_chance:.2g}.",
+        "what rows drawn without memory do); such rows would copy this many or more with a probability of "
+        "{holdout_copies_chance:.2g}.",
         lambda v: _set_copies_verdict(v, _HOLDOUT_ROWS),
     ),
     Measure(
