@@ -20,6 +20,8 @@ def test_a_copy_of_the_training_rows_is_as_useful_as_they_are(related_train, rel
     )
     assert abs(result.score("gap").value) < 1e-9
     assert set(table.index.get_level_values("setting")) == {"TRTR", "TSTR", "augmented"}
+    # a gain of -0.005 rated good read as a contradiction of "above 0 = augmentation helps"
+    assert "good: it costs at most 0.005, fair: at most 0.02)" in result.score("augmentation_gain").meaning
 
 
 def test_synthetic_rows_with_a_random_target_are_useless(related_train, related_test):

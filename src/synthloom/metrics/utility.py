@@ -299,6 +299,9 @@ def _macro_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:
     return float(np.mean([roc_auc_score(labels == c, probabilities[:, c]) for c in present]))
 
 
+_GAIN_GOOD, _GAIN_FAIR = -0.005, -0.02  # a small loss is no verdict against augmenting: the text says so
+
+
 def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
@@ -327,8 +330,9 @@ def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
             f"Augmentation gain ({label})",
             augmented - trtr,
             f"Adding synthetic rows to the real training rows changes {label} by {augmented - trtr:+.3f} "
-            "(above 0 = augmentation helps).",
-            grade(augmented - trtr, -0.005, -0.02),
+            f"(above 0 = augmentation helps; good: it costs at most {-_GAIN_GOOD}, fair: at most "
+            f"{-_GAIN_FAIR}).",
+            grade(augmented - trtr, _GAIN_GOOD, _GAIN_FAIR),
         ),
     ]
     for row in table.itertuples():
