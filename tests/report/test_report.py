@@ -379,12 +379,24 @@ def test_a_common_value_that_leaves_the_rest_readable_is_drawn_as_before(monkeyp
     real, synthetic = pd.Series(values(3000, 0)), pd.Series(values(3000, 1))
     drawn = _drawn_histograms(monkeypatch, real, synthetic)
     assert [len(x) for x, _ in drawn] == [3000, 3000]
-    for _, edges in drawn:
-        assert np.array_equal(edges, np.histogram_bin_edges(np.r_[real, synthetic], 40))
+    both = np.r_[real, synthetic]
+    for _, edges in drawn:  # whole numbers, whole bins over all of them
+        assert edges[0] == both.min() - 0.5 and edges[-1] >= both.max() + 0.5
     assert (
         _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True)).axes[0].get_xlabel()
         == ""
     )
+
+
+@pytest.mark.parametrize("low, high, per_bin", [(17, 90, 2), (1, 5, 1), (0, 999, 25)])
+def test_whole_numbers_are_binned_a_whole_number_of_them_per_bin(monkeypatch, low, high, per_bin):
+    """Ages 17 to 90 in 40 equal-width bins held one age in some bins and two in others: the histogram
+    was a comb of tall and short bars that the ages do not have."""
+    rng = np.random.default_rng(0)
+    real, synthetic = (pd.Series(rng.integers(low, high + 1, 3000).astype(float)) for _ in range(2))
+    for _, edges in _drawn_histograms(monkeypatch, real, synthetic):
+        assert edges[0] == low - 0.5 and edges[-1] >= high + 0.5
+        assert np.allclose(np.diff(edges), per_bin)  # every bin the same count of whole numbers
 
 
 def _product_codes(n: int, seed: int) -> pd.Series:

@@ -239,10 +239,13 @@ def share_text(share: float) -> str:
     return f"{share:.0%}"
 
 
-def _edges(real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None) -> np.ndarray | None:
+def _edges(
+    real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None, dates: bool = False
+) -> np.ndarray | None:
     """The bins of a numeric marginal (non-missing values): ``MARGINAL_BINS`` over all the values, or over
-    ``cut``, their central range (``central_range``) when they are heavy-tailed; None when their range is
-    more than an axis holds."""
+    ``cut``, their central range (``central_range``) when they are heavy-tailed, and whole numbers' bins
+    aligned to them (not ``dates``' days: half a day past 31/12/9999 is past matplotlib's dates); None when
+    their range is more than an axis holds."""
     both = np.concatenate([real, synthetic])
     if cut is not None:  # heavy-tailed: values beyond the central range are not drawn; the caption says so
         both = both[(both >= cut.low) & (both <= cut.high)]
@@ -250,7 +253,28 @@ def _edges(real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None) ->
         spread = np.ptp(both) if both.size else 0.0
     if not np.isfinite(spread):  # values from -1.8e308 to 1.8e308
         return None
-    return bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS)
+    whole = None if dates else _whole_number_edges(both)
+    return whole if whole is not None else bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS)
+
+
+def _whole_number_edges(values: np.ndarray) -> np.ndarray | None:
+    """Bins of whole numbers for whole-number values, each holding the same count of them; None otherwise.
+
+    Ages 17 to 90 in 40 equal-width bins put two whole numbers in some bins and one in others, and a bin
+    of two stood twice as tall: a comb that is not in the data. Each bin here holds ``step`` whole
+    numbers, its edges half-way between them, and no more than ``MARGINAL_BINS`` bins are drawn.
+
+    Example:
+        >>> _whole_number_edges(np.array([17.0, 90.0]))[[0, 1, -1]]
+        array([16.5, 18.5, 90.5])
+    """
+    # beyond 2**53 float64 holds no fractions, and "whole" says nothing of how the values were made
+    if not values.size or np.abs(values).max() >= 2.0**53 or not np.array_equal(values, np.round(values)):
+        return None
+    low, high = float(values.min()), float(values.max())
+    step = max(1.0, np.ceil((high - low + 1.0) / MARGINAL_BINS))
+    count = int(np.ceil((high - low + 1.0) / step))
+    return low - 0.5 + step * np.arange(count + 1)
 
 
 def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> None:
@@ -262,7 +286,7 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
         if cut is not None:
             cut = cut._replace(low=cut.low / _SECONDS_PER_DAY, high=cut.high / _SECONDS_PER_DAY)
         ax.xaxis_date()
-    edges = _edges(real, synthetic, cut)
+    edges = _edges(real, synthetic, cut, dates)
     if edges is None:  # no axis can be drawn over the values
         ax.text(0.5, 0.5, "values span more than an axis can hold", ha="center", transform=ax.transAxes)
         return
