@@ -16,6 +16,7 @@ from matplotlib import dates as mdates
 
 from synthloom.errors import DataError
 from synthloom.metrics import evaluate
+from synthloom.metrics.fidelity import missing_shift
 from synthloom.metrics.result import FamilyResult, Score
 from synthloom.report import check_loss_history, plots
 from synthloom.report import html as report_html
@@ -208,24 +209,55 @@ def test_the_demos_page_and_json_name_the_data_set_and_model(tmp_path, monkeypat
     assert (info["dataset"], info["model"]) == ("default", "copula")
 
 
-def test_a_column_that_lost_its_missing_values_says_so_under_its_figure():
-    """Shape scores and figures leave missing values out: a synthetic column with none of the real 30% scored
-    about 1 and looked identical, with nothing on the page to show the difference."""
+def test_a_column_that_lost_its_missing_values_draws_both_shares_and_warns(monkeypatch):
+    """Shape scores leave missing values out (SDMetrics' definition): a synthetic column with none of the
+    real 30% (lab_value: 70% against 0%) scored about 1 and looked identical, with no warning and only the
+    caption's fine print to show the difference."""
     rng = np.random.default_rng(0)
-    real = pd.DataFrame({"amount": rng.normal(size=400), "colour": rng.choice(["red", "blue"], 400)})
+    real = pd.DataFrame({"amount": rng.normal(size=400), "colour": rng.choice(list("abcdefghijklmn"), 400)})
     synthetic = real.sample(frac=1, random_state=1).reset_index(drop=True)
-    real.loc[real.index[:120], ["amount", "colour"]] = np.nan
+    real.loc[real.index[:120], "amount"] = np.nan
+    synthetic.loc[synthetic.index[:100], "colour"] = np.nan
     report = evaluate(real, synthetic)
-    assert report.families["fidelity"].tables["column_shapes"]["score"].min() > 0.9
+    shapes = report.families["fidelity"].tables["column_shapes"]["score"]
+    assert shapes.min() > 0.9  # the scores stay SDMetrics'
+    assert any(
+        "share of missing values differs" in w and "amount (30% of real, 0% of synthetic rows)" in w
+        for w in report.warnings
+    )
+    figures = []
+    monkeypatch.setattr(plots, "to_png", lambda fig: figures.append(fig) or "")
     page = html.unescape(report_html.render(report))
-    assert page.count("Missing values, not drawn or scored: 30% of real rows, 0% of synthetic rows.") == 1
-    # a category figure draws them as its "(missing)" bar: its caption said "not drawn" under that bar
+    change = "a change the shape score does not see."
     assert (
         page.count(
-            "Missing values, drawn as “(missing)” but not scored: 30% of real rows, 0% of synthetic rows."
+            f"Missing values, drawn in the “missing” panel but not scored: 30% of real rows, 0% of synthetic "
+            f"rows: {change}"
         )
         == 1
     )
+    # none in the real rows, so not among their 12 most common categories: drawn all the same
+    assert (
+        page.count(
+            f"Missing values, drawn as “(missing)” but not scored: 0% of real rows, 25% of synthetic rows: "
+            f"{change}"
+        )
+        == 1
+    )
+    (amount,) = [fig for fig in figures if fig.axes[0].get_title() == "amount"]
+    panel = amount.axes[1]
+    assert panel.get_title() == "missing"
+    assert [round(bar.get_height(), 2) for bar in panel.patches] == [0.3, 0.0]
+    (colour,) = [fig for fig in figures if fig.axes[0].get_title() == "colour"]
+    assert "(missing)" in [tick.get_text() for tick in colour.axes[0].get_yticklabels()]
+
+
+def test_missing_shares_that_differ_by_chance_only_are_not_a_change():
+    rng = np.random.default_rng(0)
+    real = pd.Series(np.where(rng.random(150) < 0.3, np.nan, 1.0))
+    synthetic = pd.Series(np.where(rng.random(300) < 0.36, np.nan, 1.0))
+    assert missing_shift(real, synthetic) is None
+    assert missing_shift(real, synthetic.fillna(1.0)) == (real.isna().mean(), 0.0)
 
 
 def test_shares_that_are_not_none_or_all_never_read_0_or_100_percent():

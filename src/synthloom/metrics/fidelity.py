@@ -27,6 +27,9 @@ out of the average, so losing a whole column cost nothing).
 
 Validity (not in the QualityReport): the share of synthetic values inside the real range (numeric) or
 among the real categories (discrete).
+
+Missing values are left out of the column shapes, as in SDMetrics, so a column whose share of missing values
+changed scores as if it had not; a warning names it (``missing_shift``), and the report draws both shares.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ STRENGTH = {CORRELATION: "Pearson r", CONTINGENCY: "Cramér's V"}  # what a pair
 _LISTED = 5  # pairs a warning names; the JSON's pair table has them all
 QUALITY_GOOD = 0.85  # quality, column shapes, pair trends and each column's shape: good from here
 QUALITY_FAIR = 0.7  # ... fair from here, poor below (a column below it gets a warning)
+MISSING_GAP = 0.05  # shares of missing values this far apart, and beyond chance, are a change worth naming
 
 
 SDMETRICS_SDTYPES = {
@@ -354,6 +358,26 @@ def _quality_meaning(quality: float, trends: float) -> str:
     )
 
 
+def missing_shift(real: pd.Series, synthetic: pd.Series) -> tuple[float, float] | None:
+    """A column's shares of missing values in the real and the synthetic rows where they differ, else None.
+
+    They differ when ``MISSING_GAP`` or more apart and more than three standard errors of the difference of
+    two shares (pooled), which chance leaves between two samples of one population: 30% missing of 150
+    real rows against 36% of 300 synthetic ones is not a change.
+
+    Example:
+        >>> missing_shift(pd.Series([1.0, None, None, 4.0]), pd.Series([1.0, 2.0, 3.0, 4.0] * 100))
+        (0.5, 0.0)
+    """
+    missing = real.isna().to_numpy(), synthetic.isna().to_numpy()
+    if not (len(missing[0]) and len(missing[1])):
+        return None
+    shares = float(missing[0].mean()), float(missing[1].mean())
+    pooled = (missing[0].sum() + missing[1].sum()) / (len(missing[0]) + len(missing[1]))
+    chance = 3.0 * np.sqrt(pooled * (1.0 - pooled) * (1.0 / len(missing[0]) + 1.0 / len(missing[1])))
+    return shares if abs(shares[0] - shares[1]) >= max(MISSING_GAP, chance) else None
+
+
 def quality_verdict(score: float) -> str:
     """Verdict of a quality, column-shape or pair-trend score (0..1), one column's or the average.
 
@@ -413,6 +437,17 @@ def _fidelity_warnings(
     if len(weak):
         listed = ", ".join(f"{r.column} ({r.score:.2f})" for r in weak.itertuples())
         found.append(f"columns whose distribution differs most from the real one: {listed}")
+    shifted = [(name, missing_shift(tables.real[name], tables.synthetic[name])) for name in tables.columns]
+    listed = ", ".join(
+        f"{name} ({shares[0]:.0%} of real, {shares[1]:.0%} of synthetic rows)"
+        for name, shares in shifted
+        if shares is not None
+    )
+    if listed:
+        found.append(
+            "columns whose share of missing values differs, which their shape scores leave out (as in "
+            f"SDMetrics): {listed}"
+        )
     invalid = valid[valid["score"] < 0.99]
     if len(invalid):
         listed = ", ".join(f"{r.column} ({1 - r.score:.1%} outside)" for r in invalid.itertuples())

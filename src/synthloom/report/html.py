@@ -15,7 +15,13 @@ import pandas as pd
 
 from synthloom.data.encoders import value_text
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, as_labels
-from synthloom.metrics.fidelity import ASSOCIATION_THRESHOLD, CORRELATION_THRESHOLD, STRENGTH, quality_verdict
+from synthloom.metrics.fidelity import (
+    ASSOCIATION_THRESHOLD,
+    CORRELATION_THRESHOLD,
+    STRENGTH,
+    missing_shift,
+    quality_verdict,
+)
 from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score
 from synthloom.models.conditions import is_time_of_day
 from synthloom.report import plots
@@ -385,12 +391,17 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
         # column that lost them all looked perfect: the caption gives both shares
         real_missing, synthetic_missing = real.isna().mean(), synthetic.isna().mean()
         if real_missing or synthetic_missing:
-            # a category figure draws them as a bar of their own when they are among its most common
-            drawn = bars is not None and "(missing)" in bars.categories
+            # a category figure draws them as a bar of their own when they are among its most common or
+            # their shares differ; a histogram, in a panel beside it when their shares differ
+            shifted = missing_shift(real, synthetic) is not None
+            if bars is not None and "(missing)" in bars.categories:
+                how = "drawn as “(missing)” but not"
+            else:
+                how = "drawn in the “missing” panel but not" if shifted else "not drawn or"
             sentence += (
-                f" Missing values, {'drawn as “(missing)” but not' if drawn else 'not drawn or'} scored: "
-                f"{plots.share_text(real_missing)} of real rows, {plots.share_text(synthetic_missing)} of "
-                "synthetic rows."
+                f" Missing values, {how} scored: {plots.share_text(real_missing)} of real rows, "
+                f"{plots.share_text(synthetic_missing)} of synthetic rows"
+                + (": a change the shape score does not see." if shifted else ".")
             )
         if view is not None:
             sentence += _numeric_note(view, dates, clock)

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from synthloom.data.encoders import value_text
 from synthloom.data.metadata import as_labels
 from synthloom.metrics.encoding import bin_edges
+from synthloom.metrics.fidelity import missing_shift
 
 REAL, SYNTHETIC, HOLDOUT = "#1f5f99", "#e07b39", "#6a9a3a"
 VERDICT_COLORS = {"good": "#2e7d32", "fair": "#c28a00", "poor": "#c62828"}
@@ -36,6 +37,7 @@ CENTRAL_SHARE = 0.99  # a heavy-tailed column's histogram is drawn over this cen
 HEAVY_TAIL = 3.0  # ... when all its values span more than this many times that central range
 SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or more ...
 SPIKE_DWARFS = 10.0  # ... whose bar would stand this many times above every other is stated, not drawn
+MISSING_PANEL = (0.83, 0.17, 0.1, 0.73)  # left, bottom, width, height of a marginal's missing-share panel
 MAX_IMPORTANCE_BARS = 15  # columns drawn in the detection figure, those the detector relies on most
 
 
@@ -117,11 +119,16 @@ def marginal(
     dates that are times of day (read on 1 January 1900), whose axis shows the time only."""
     # drawn once per column: fixed margins instead of a layout pass keep 60 columns to a few seconds
     fig = figure(4.2, 2.7, constrained=False)
-    fig.subplots_adjust(left=0.06 if numeric else 0.27, right=0.97, top=0.9, bottom=0.17)
+    # a histogram has no place for missing values: where their shares differ, a panel beside it draws them
+    missing = missing_shift(real, synthetic) if numeric else None
+    right = 0.97 if missing is None else MISSING_PANEL[0] - 0.05
+    fig.subplots_adjust(left=0.06 if numeric else 0.27, right=right, top=0.9, bottom=0.17)
     ax = fig.add_subplot()
     if numeric:
         view = view or numeric_view(real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float))
         _numeric_marginal(ax, view, dates, clock)
+        if missing is not None:
+            _missing_panel(fig, missing)
     else:
         _discrete_marginal(ax, bars or category_bars(real, synthetic))
     # a title wider than the figure is cut at both edges; the figure's caption names the column in full
@@ -129,6 +136,17 @@ def marginal(
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, frameon=False)
     return to_png(fig)
+
+
+def _missing_panel(fig: Figure, shares: tuple[float, float]) -> None:
+    """Two bars beside a histogram: the real and the synthetic share of missing values."""
+    ax = fig.add_axes(MISSING_PANEL)
+    ax.bar([0, 1], shares, color=[REAL, SYNTHETIC], width=0.7)
+    ax.set_ylim(0, 1)
+    ax.set_xticks([0, 1], ["real", "synth."], fontsize=6)
+    ax.set_yticks([0, 0.5, 1], ["0%", "50%", "100%"], fontsize=6)
+    ax.yaxis.tick_right()
+    ax.set_title("missing", fontsize=8)
 
 
 def central_range(real: np.ndarray, synthetic: np.ndarray) -> CentralRange | None:
@@ -332,6 +350,10 @@ def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
     real_share = as_labels(real).value_counts(normalize=True)
     synthetic_share = as_labels(synthetic).value_counts(normalize=True)
     shown = list(real_share.index[:MAX_BARS])
+    # missing values whose share changed are drawn, however rare in the real rows: the shape score skips them
+    if "(missing)" not in shown and missing_shift(real, synthetic) is not None:
+        del shown[MAX_BARS - 1 :]
+        shown.append("(missing)")
     real_values = [float(real_share.get(c, 0.0)) for c in shown]
     synthetic_values = [float(synthetic_share.get(c, 0.0)) for c in shown]
     other = None
