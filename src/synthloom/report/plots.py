@@ -478,13 +478,21 @@ def _two_columns(points: np.ndarray) -> np.ndarray:
     return points if points.shape[1] >= 2 else np.column_stack([points[:, 0], np.zeros(len(points))])
 
 
-def dcr_histograms(dcr: Mapping[str, np.ndarray]) -> str:
-    """Distance to closest record: synthetic->train, synthetic->hold-out, and hold-out->train."""
-    fig = figure(6.5, 3.4)
-    ax = fig.add_subplot()
+def dcr_edges(dcr: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The bins of the distance-to-closest-record figure: ``MARGINAL_BINS`` up to the 99% quantile of every
+    distance, the last of them holding every distance beyond it too (its caption says from where)."""
     everything = np.concatenate(list(dcr.values()))
     upper = float(np.quantile(everything, 0.99)) if everything.size else 1.0
-    edges = np.linspace(0.0, upper if upper > 0 else 1.0, 41)
+    return np.linspace(0.0, upper if upper > 0 else 1.0, MARGINAL_BINS + 1)
+
+
+def dcr_histograms(dcr: Mapping[str, np.ndarray]) -> str:
+    """Distance to closest record: synthetic->train, synthetic->hold-out, and hold-out->train; the last bin,
+    shaded, holds the farthest 1% of the distances and every one beyond, so it can stand taller than its
+    neighbours."""
+    fig = figure(6.5, 3.4)
+    ax = fig.add_subplot()
+    edges = dcr_edges(dcr)
     styles = {
         "synthetic_to_train": ("synthetic → closest training row", SYNTHETIC, "-"),
         "synthetic_to_holdout": ("synthetic → closest hold-out row", REAL, "-"),
@@ -493,6 +501,16 @@ def dcr_histograms(dcr: Mapping[str, np.ndarray]) -> str:
     for key, (label, color, line) in styles.items():
         values = np.clip(dcr[key], 0.0, edges[-1])
         ax.hist(values, bins=edges, histtype="step", linewidth=1.6, color=color, linestyle=line, label=label)
+    ax.axvspan(edges[-2], edges[-1], color="#000000", alpha=0.08, linewidth=0)
+    ax.text(
+        (edges[-2] + edges[-1]) / 2,
+        1.0,
+        f"≥{edges[-2]:.2f}",
+        transform=ax.get_xaxis_transform(),
+        fontsize=7,
+        ha="center",
+        va="bottom",
+    )
     ax.set_xlabel("distance to the closest record (2 different categories = 1)", fontsize=8)
     ax.set_ylabel("rows", fontsize=8)
     ax.tick_params(labelsize=7)
