@@ -577,3 +577,17 @@ def test_the_distance_figure_explains_every_curve_its_sample_and_its_overflow_bi
     assert f"The shaded last bin holds every distance of {last:.2f} or more" in caption
     (fig,) = [f for f in figures if f.axes[0].get_xlabel().startswith("distance to the closest record")]
     assert [t.get_text() for t in fig.axes[0].texts] == [f"≥{last:.2f}"]
+
+
+def test_skewed_positive_amounts_without_a_far_tail_are_drawn_on_a_log_axis(monkeypatch):
+    """Amounts of 2 to 1,100, half of them under 40 and none far enough out for the central-range cut,
+    filled the first two of 40 bins on a linear axis."""
+    real, synthetic = (
+        pd.Series(np.round(np.random.default_rng(seed).lognormal(3, 1, 3000).clip(2, 1100), 2), name="amount")
+        for seed in (0, 1)
+    )
+    for values, edges in _drawn_histograms(monkeypatch, real, synthetic):
+        shares = np.histogram(values, edges)[0] / len(values)
+        assert np.count_nonzero(shares >= 0.01) >= 20  # 13 on a linear axis
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True)).axes[0]
+    assert ax.get_xscale() == "log"

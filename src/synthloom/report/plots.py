@@ -38,6 +38,7 @@ HEAVY_TAIL = 3.0  # ... when all its values span more than this many times that 
 SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or more ...
 SPIKE_DWARFS = 10.0  # ... whose bar would stand this many times above every other is stated, not drawn
 MISSING_PANEL = (0.83, 0.17, 0.1, 0.73)  # left, bottom, width, height of a marginal's missing-share panel
+LOG_RATIO = 50.0  # skewed positive values spanning this many times their least are drawn on a log axis
 MAX_IMPORTANCE_BARS = 15  # columns drawn in the detection figure, those the detector relies on most
 
 
@@ -206,10 +207,11 @@ def spike(real: np.ndarray, synthetic: np.ndarray) -> Spike | None:
     value = values[top]
     if not SPIKE_SHARE * real.size <= counts[top] < real.size:
         return None
-    edges = _edges(real, synthetic, central_range(real, synthetic))
-    if edges is None:
+    bins = _edges(real, synthetic, central_range(real, synthetic))
+    if bins is None:
         return None
-    heights = np.histogram(real, edges)[0]  # counts: the bins are of equal width, so heights as drawn
+    edges = bins[0]
+    heights = np.histogram(real, edges)[0]  # counts: as drawn, bins of equal width or, on a log axis, shares
     # the last bin is closed on the right, so a value on the last edge is in it
     at = min(int(np.searchsorted(edges, value, side="right")) - 1, heights.size - 1)
     dwarfs = SPIKE_DWARFS * np.delete(heights, at).max(initial=0) <= heights[at]
@@ -259,11 +261,12 @@ def share_text(share: float) -> str:
 
 def _edges(
     real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None, dates: bool = False
-) -> np.ndarray | None:
-    """The bins of a numeric marginal (non-missing values): ``MARGINAL_BINS`` over all the values, or over
-    ``cut``, their central range (``central_range``) when they are heavy-tailed, and whole numbers' bins
-    aligned to them (not ``dates``' days: half a day past 31/12/9999 is past matplotlib's dates); None when
-    their range is more than an axis holds."""
+) -> tuple[np.ndarray, bool] | None:
+    """The bins of a numeric marginal (non-missing values), and whether they are drawn on a log axis:
+    ``MARGINAL_BINS`` over all the values, or over ``cut``, their central range (``central_range``) when
+    they are heavy-tailed; bins of equal ratio for skewed positive values (``_log_edges``), and whole
+    numbers' bins aligned to them (neither for ``dates``: half a day past 31/12/9999 is past matplotlib's
+    dates); None when their range is more than an axis holds."""
     both = np.concatenate([real, synthetic])
     if cut is not None:  # heavy-tailed: values beyond the central range are not drawn; the caption says so
         both = both[(both >= cut.low) & (both <= cut.high)]
@@ -271,8 +274,34 @@ def _edges(
         spread = np.ptp(both) if both.size else 0.0
     if not np.isfinite(spread):  # values from -1.8e308 to 1.8e308
         return None
-    whole = None if dates else _whole_number_edges(both)
-    return whole if whole is not None else bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS)
+    if not dates:
+        logarithmic = _log_edges(both)
+        if logarithmic is not None:
+            return logarithmic, True
+        whole = _whole_number_edges(both)
+        if whole is not None:
+            return whole, False
+    return bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS), False
+
+
+def _log_edges(values: np.ndarray) -> np.ndarray | None:
+    """Bins of equal ratio for positive values skewed right, for a log axis; None for any others.
+
+    Amounts of 2 to 1,100 dollars, half of them under 40, filled the first two of 40 equal-width bins and
+    left the rest a flat line, without the few huge ones that would have the axis cut to its central range
+    (``central_range``). Values all above 0 that span ``LOG_RATIO`` times or more, with half of them in the
+    first tenth of their range, are drawn on a log axis instead, where such amounts spread out.
+
+    Example:
+        >>> _log_edges(np.array([1.0, 2.0, 3.0, 1000.0]))[[0, -1]]
+        array([   1., 1000.])
+    """
+    if not values.size:
+        return None
+    low, high = float(values.min()), float(values.max())
+    if not (low > 0 and high >= LOG_RATIO * low and np.median(values) - low < (high - low) / 10):
+        return None
+    return np.geomspace(low, high, MARGINAL_BINS + 1)
 
 
 def _whole_number_edges(values: np.ndarray) -> np.ndarray | None:
@@ -304,16 +333,27 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
         if cut is not None:
             cut = cut._replace(low=cut.low / _SECONDS_PER_DAY, high=cut.high / _SECONDS_PER_DAY)
         ax.xaxis_date()
-    edges = _edges(real, synthetic, cut, dates)
-    if edges is None:  # no axis can be drawn over the values
+    bins = _edges(real, synthetic, cut, dates)
+    if bins is None:  # no axis can be drawn over the values
         ax.text(0.5, 0.5, "values span more than an axis can hold", ha="center", transform=ax.transAxes)
         return
-    ax.hist(real, bins=edges, density=True, histtype="stepfilled", color=REAL, alpha=0.45, label="real")
+    edges, logarithmic = bins
+    if logarithmic:
+        ax.set_xscale("log")
+
+    def heights(values: np.ndarray) -> dict[str, object]:
+        # a density divides by bins' widths, which on a log axis grow tenfold a decade: bars would fall
+        # with the value where the values do not; each bin of equal ratio draws its share of them instead
+        return (
+            {"weights": np.full(values.size, 1.0 / max(values.size, 1))} if logarithmic else {"density": True}
+        )
+
+    ax.hist(real, bins=edges, histtype="stepfilled", color=REAL, alpha=0.45, label="real", **heights(real))
     if synthetic.size:
         ax.hist(
             synthetic,
             bins=edges,
-            density=True,
+            **heights(synthetic),
             histtype="step",
             linewidth=1.6,
             color=SYNTHETIC,
