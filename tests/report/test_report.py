@@ -591,3 +591,20 @@ def test_skewed_positive_amounts_without_a_far_tail_are_drawn_on_a_log_axis(monk
         assert np.count_nonzero(shares >= 0.01) >= 20  # 13 on a linear axis
     ax = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True)).axes[0]
     assert ax.get_xscale() == "log"
+
+
+@pytest.mark.parametrize("numeric", [True, False])
+def test_a_marginals_legend_covers_no_data_and_its_category_labels_are_whole(monkeypatch, numeric):
+    """The legend sat inside the axes, over bars and dates (issue_month, time_of_day, tx_date), and a fixed
+    left margin cut category labels off on the left ("Amer-Indian-Eskimo", "...arried-spouse-ab...")."""
+    names = ["Married-spouse-absent", "Amer-Indian-Eskimo", "5. Advanced Degree", "White"]
+    rng = np.random.default_rng(0)
+    values = pd.Series(rng.uniform(size=500) if numeric else rng.choice(names, 500), name="column")
+    fig = _drawn_figure(monkeypatch, lambda: plots.marginal(values, values, numeric=numeric))
+    ax = fig.axes[0]
+    legend, axes = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.y0 >= axes.y1 and not legend.overlaps(ax.title.get_window_extent())
+    if not numeric:
+        labels = ax.get_yticklabels()
+        assert sorted(label.get_text() for label in labels) == sorted(names)
+        assert min(label.get_window_extent().x0 for label in labels) >= 0
