@@ -608,3 +608,22 @@ def test_a_marginals_legend_covers_no_data_and_its_category_labels_are_whole(mon
         labels = ax.get_yticklabels()
         assert sorted(label.get_text() for label in labels) == sorted(names)
         assert min(label.get_window_extent().x0 for label in labels) >= 0
+
+
+def test_utility_bars_stand_on_chance_and_span_their_values(monkeypatch):
+    """Bars from 0 drew a 0.053 gap in ROC-AUC (poor) as equal bars, and a TSTR model below chance (0.49)
+    like any other."""
+    table = pd.DataFrame(
+        {
+            "setting": ["TRTR", "TSTR", "augmented"] * 2,
+            "model": ["gradient_boosting"] * 3 + ["logistic"] * 3,
+            "roc_auc": [0.92, 0.867, 0.915, 0.65, 0.49, 0.63],
+        }
+    )
+    ax = _drawn_figure(monkeypatch, lambda: plots.utility_bars(table, "roc_auc", "ROC-AUC")).axes[0]
+    assert 0.4 < ax.get_ylim()[0] < 0.49 and ax.get_ylim()[1] < 1.0
+    heights = sorted(round(bar.get_y() + bar.get_height(), 3) for bar in ax.patches)
+    assert heights == sorted(table["roc_auc"]) and min(bar.get_height() for bar in ax.patches) < 0
+    assert [line.get_ydata()[0] for line in ax.get_lines()] == [0.5]
+    labels = [text.get_text() for text in ax.texts]
+    assert "chance" in labels and "0.867" in labels and "0.490" in labels

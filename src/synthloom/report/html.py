@@ -562,7 +562,9 @@ def _utility(result: FamilyResult, report: Report) -> str:
                 f"bar chart of {label} per model and training data",
                 gap.verdict,
                 gap.meaning + " Bars: models trained on real rows (TRTR), synthetic rows (TSTR), "
-                "and both (augmented), all tested on the same real rows.",
+                "and both (augmented), all tested on the same real rows; each stands on the dashed line of "
+                f"chance ({label} {'0.5' if metric == 'roc_auc' else '0: predicting the mean'}), so a model "
+                "worse than chance hangs below it.",
             ),
             _frame_table(table),
         ]

@@ -583,21 +583,41 @@ def dcr_histograms(dcr: Mapping[str, np.ndarray]) -> str:
 
 
 def utility_bars(table: pd.DataFrame, metric: str, label: str) -> str:
-    """Main utility metric per model: TRTR, TSTR and augmented side by side."""
+    """Main utility metric per model: TRTR, TSTR and augmented side by side, each bar standing on chance
+    (ROC-AUC 0.5, R² 0: predicting the mean) and labelled with its value.
+
+    Bars from 0 on an axis to 1 drew ROC-AUCs of 0.92 and 0.87 (a gap rated poor) as equal, and a TSTR
+    model below chance (0.49) as a bar like the others: from chance, a model no better than a coin has no
+    bar, one worse hangs below the line, and the axis spans the values, not 0 to 1.
+    """
     fig = figure(6.0, 3.2)
     ax = fig.add_subplot()
+    chance = 0.5 if metric == "roc_auc" else 0.0
     models = list(dict.fromkeys(table["model"]))
     colors = {"TRTR": REAL, "TSTR": SYNTHETIC, "augmented": HOLDOUT}
+    drawn = [chance]
     for offset, setting in zip((-0.27, 0.0, 0.27), colors, strict=True):
         rows = table[table["setting"] == setting].set_index("model")
-        values = [float(rows.loc[m, metric]) for m in models]
-        ax.bar(
+        values = np.array([float(rows.loc[m, metric]) for m in models])
+        bars = ax.bar(
             np.arange(len(models)) + offset,
-            np.nan_to_num(values),
+            values - chance,
+            bottom=chance,
             width=0.27,
             color=colors[setting],
             label=setting,
         )
+        ax.bar_label(
+            bars, labels=[f"{v:.3f}" if np.isfinite(v) else "n/a" for v in values], fontsize=6, padding=1
+        )
+        drawn += [v for v in values if np.isfinite(v)]
+    ax.axhline(chance, color="#555555", linewidth=0.8, linestyle="--")
+    ax.annotate(
+        "chance", (1.0, chance), xycoords=("axes fraction", "data"), fontsize=7, ha="right", va="bottom"
+    )
+    low, high = min(drawn), max(drawn)
+    margin = max(0.1 * (high - low), 0.02)
+    ax.set_ylim(low - margin, high + margin)
     ax.set_xticks(np.arange(len(models)), [m.replace("_", " ") for m in models], fontsize=8)
     ax.set_ylabel(label, fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
