@@ -627,3 +627,22 @@ def test_utility_bars_stand_on_chance_and_span_their_values(monkeypatch):
     assert [line.get_ydata()[0] for line in ax.get_lines()] == [0.5]
     labels = [text.get_text() for text in ax.texts]
     assert "chance" in labels and "0.867" in labels and "0.490" in labels
+
+
+def test_heat_maps_of_many_columns_label_those_that_differ_most_and_explain_grey(monkeypatch):
+    """53 columns drew three unlabelled matrices with grey stripes nobody explained."""
+    rng = np.random.default_rng(0)
+    names = [f"column_{i:02d}" for i in range(45)]
+    real = pd.DataFrame(np.clip(rng.normal(0, 0.2, (45, 45)), -1, 1), index=names, columns=names)
+    synthetic = real.copy()
+    synthetic.iloc[40, :] = synthetic.iloc[:, 40] = 0.9  # column_40's relationships all changed
+    synthetic.iloc[41, :] = synthetic.iloc[:, 41] = np.nan  # column_41 constant in the synthetic rows
+    shown = plots.heatmap_columns(real, synthetic)
+    assert len(shown) == plots.MAX_HEATMAP and "column_40" in shown and shown == sorted(shown)
+    fig = _drawn_figure(monkeypatch, lambda: plots.heatmaps(real, synthetic))
+    for ax in fig.axes[:3]:  # the three maps, then their colour bars
+        assert [tick.get_text() for tick in ax.get_yticklabels()] == shown
+    assert fig.get_size_inches()[0] * plots.DPI <= 1136  # the page's width: never scaled down
+    data = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    page = html.unescape(report_html.render(evaluate(data, data.assign(b=1.0))))
+    assert "Grey: no statistic, as one of the two columns holds a single value, or none" in page

@@ -312,7 +312,15 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
     ]
     parts.append(_marginals(report, shapes, verdicts))
     association = result.extras["association"]
-    if len(association["real"].columns) > 1:  # one column has no relationship to draw
+    columns = len(association["real"].columns)
+    if columns > 1:  # one column has no relationship to draw
+        shown = len(plots.heatmap_columns(association["real"], association["synthetic"]))
+        which = (
+            f" The {shown} of {columns} columns whose relationships differ most are drawn; the JSON output "
+            "has every pair."
+            if shown < columns
+            else ""
+        )
         parts += [
             "<h3>Relationships between columns</h3>",
             _figure(
@@ -320,7 +328,9 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
                 "heat maps of column associations: real, synthetic, difference",
                 trends.verdict,
                 trends.meaning + " Left: real data, middle: synthetic data (Pearson r for two numeric "
-                "columns, Cramér's V otherwise); right: the absolute difference, pale = relationship kept.",
+                "columns, Cramér's V otherwise); right: the absolute difference, pale = relationship kept. "
+                "Grey: no statistic, as one of the two columns holds a single value, or none, in that table."
+                + which,
             ),
         ]
     pairs = result.tables["column_pair_trends"]

@@ -42,6 +42,10 @@ SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or 
 SPIKE_DWARFS = 10.0  # ... whose bar would stand this many times above every other is stated, not drawn
 MISSING_PANEL = (0.86, 0.17, 0.11, 0.67)  # left, bottom, width, height of a marginal's missing-share panel
 LOG_RATIO = 50.0  # skewed positive values spanning this many times their least are drawn on a log axis
+MAX_HEATMAP = (
+    30  # columns drawn in the heat maps, with labels; beyond it, those whose relationships differ most
+)
+UNDEFINED = "#dddddd"  # heat-map cells of pairs with no statistic (a column with one value or none)
 MAX_IMPORTANCE_BARS = 15  # columns drawn in the detection figure, those the detector relies on most
 
 
@@ -492,9 +496,27 @@ def column_importance(columns: Sequence[str], auc_drops: Sequence[float]) -> str
     return to_png(fig)
 
 
+def heatmap_columns(real: pd.DataFrame, synthetic: pd.DataFrame) -> list[str]:
+    """The columns the heat maps draw, in table order: all, or beyond ``MAX_HEATMAP`` those whose
+    relationships differ most between real and synthetic data (largest absolute difference over their pairs).
+
+    53 columns drew three unlabelled 53-by-53 matrices: labels at that size overlap into a block, so the
+    figure named nothing. The columns with the largest differences are where a reader has to look.
+    """
+    names = list(real.columns)
+    if len(names) <= MAX_HEATMAP:
+        return names
+    difference = np.nan_to_num(np.abs(real.to_numpy() - synthetic.to_numpy()))  # undefined pairs: none seen
+    worst = set(np.argsort(-difference.max(axis=1), kind="stable")[:MAX_HEATMAP])
+    return [name for i, name in enumerate(names) if i in worst]
+
+
 def heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame) -> str:
-    """Three matrices: real associations, synthetic associations, absolute difference."""
-    size = min(5.2, 1.6 + 0.16 * len(real))
+    """Three matrices: real associations, synthetic associations, absolute difference, over the columns
+    ``heatmap_columns`` picks; as wide as the page, which scaled a wider figure's labels down to 5 pixels."""
+    shown = heatmap_columns(real, synthetic)
+    real, synthetic = real.loc[shown, shown], synthetic.loc[shown, shown]
+    size = min(3.7, 1.6 + 0.16 * len(real))
     fig = figure(3 * size + 1.2, size + 0.5)
     axes = fig.subplots(1, 3)
     panels = [
@@ -503,21 +525,14 @@ def heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame) -> str:
         (np.abs(real.to_numpy() - synthetic.to_numpy()), "|real − synthetic|", "Reds", 0.0),
     ]
     for ax, (matrix, title, cmap, low) in zip(axes, panels, strict=True):
-        colors = colormaps[cmap].with_extremes(bad="#dddddd")  # undefined pairs (constant columns) in grey
+        colors = colormaps[cmap].with_extremes(bad=UNDEFINED)  # undefined pairs (constant columns) in grey
         image = ax.imshow(np.ma.masked_invalid(matrix), cmap=colors, vmin=low, vmax=1.0)
         ax.set_title(title, fontsize=10)
-        _matrix_ticks(ax, list(real.columns))
+        names = [_short(n, 14) for n in shown]
+        ax.set_xticks(range(len(names)), names, rotation=90, fontsize=6)
+        ax.set_yticks(range(len(names)), names, fontsize=6)
         fig.colorbar(image, ax=ax, shrink=0.75)
     return to_png(fig)
-
-
-def _matrix_ticks(ax: Axes, names: list[str]) -> None:
-    if len(names) > 30:  # labels would overlap into an unreadable block
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return
-    ax.set_xticks(range(len(names)), [_short(n, 14) for n in names], rotation=90, fontsize=6)
-    ax.set_yticks(range(len(names)), [_short(n, 14) for n in names], fontsize=6)
 
 
 def embedding(real: np.ndarray, synthetic: np.ndarray, explained: np.ndarray) -> str:
