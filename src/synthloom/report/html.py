@@ -31,6 +31,7 @@ MAX_MARGINALS = 60  # beyond this the page gets too heavy to read; the cap is st
 MAX_TABLE_ROWS = 60
 HIDDEN_GAP = 0.05  # a shape gap among unnamed categories worth stating: 5 points of the score
 FREE_TEXT_SHARE = 0.5  # distinct values per real row above which a category column reads like free text
+PERFECT_AUC = 0.99  # a detector this sure tells the rows apart: one column may be all it needs
 NOTABLE_DROP = 0.02  # a column's fall in detection ROC-AUC worth naming: seeds move it by up to about this
 
 TITLES = {
@@ -512,6 +513,21 @@ def _detection(result: FamilyResult, report: Report) -> str:
             else ""
         )
         boosting = result.score("gradient_boosting_auc")
+        if boosting.value is not None and boosting.value >= PERFECT_AUC:
+            # shuffling one column of several that each give the rows away leaves the others to do it
+            near_zero = (
+                f" bars near 0 are not columns it does not need: it tells the rows apart (ROC-AUC "
+                f"{boosting.value:.2f}), and where one column already does so alone, shuffling another "
+                "leaves it as sure, so differences in the other columns hide behind it (their figures under "
+                "Fidelity show them)."
+            )
+        else:
+            near_zero = " bars near 0, columns it does not need."
+        below = (
+            " Bars below 0: shuffling the column left the detector no worse, by chance."
+            if (shown["auc_drop"] < 0).any()
+            else ""
+        )
         parts += [
             "<h3>What gives the synthetic rows away</h3>",
             _figure(
@@ -520,7 +536,7 @@ def _detection(result: FamilyResult, report: Report) -> str:
                 boosting.verdict,
                 f"How far gradient boosting's ROC-AUC falls when a column's values are shuffled among the "
                 f"held-out rows, for {which}: long bars are the columns whose values, or relationships with "
-                f"other columns, give the synthetic rows away; bars near 0, columns it does not need.{named}",
+                f"other columns, give the synthetic rows away;{near_zero}{below}{named}",
             ),
         ]
     return "".join(parts)
