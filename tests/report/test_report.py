@@ -663,3 +663,19 @@ def test_the_detection_caption_says_when_one_column_masks_the_others():
     assert "bars near 0, columns it does not need." in page
     assert report.families["detection"].tables["column_importance"]["auc_drop"].min() < 0
     assert "Bars below 0: shuffling the column left the detector no worse, by chance." in page
+
+
+def test_loss_curves_tick_whole_epochs_and_shape_scores_are_drawn_worst_first(monkeypatch, mixed_report):
+    """Twenty epochs were ticked 2.5, 5.0, 7.5; the shape-score bars came in table order."""
+    history = [{"epoch": e, "loss": 1.0 / e} for e in range(1, 21)]
+    fig = _drawn_figure(monkeypatch, lambda: plots.loss_curves(history))
+    ticks = fig.axes[0].get_xticks()
+    assert np.array_equal(ticks, np.round(ticks))
+    figures = []
+    monkeypatch.setattr(plots, "to_png", lambda fig: figures.append(fig) or "")
+    report_html.render(mixed_report)
+    (bars,) = [f for f in figures if f.axes[0].get_xlabel().startswith("shape score")]
+    widths = [bar.get_width() for bar in bars.axes[0].patches]
+    assert widths == sorted(widths) and widths != list(
+        mixed_report.families["fidelity"].tables["column_shapes"]["score"]
+    )

@@ -301,14 +301,17 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
     shapes = result.tables["column_shapes"]
     verdicts = [quality_verdict(s) for s in shapes["score"]]
     shape_score, trends = result.score("column_shapes"), result.score("column_pair_trends")
+    # worst first, as the figures below: in table order the short bars hid among the long ones
+    worst = shapes.assign(verdict=verdicts).sort_values("score", kind="stable", na_position="last")
     parts = [
         _scores_table(result.scores),
         "<h3>Column shapes</h3>",
         _figure(
-            plots.column_scores(list(shapes["column"]), list(shapes["score"]), verdicts),
+            plots.column_scores(list(worst["column"]), list(worst["score"]), list(worst["verdict"])),
             "bar chart of per-column shape scores",
             shape_score.verdict,
-            shape_score.meaning + " Each bar is one column; short or red bars are the columns to look at.",
+            shape_score.meaning + " Each bar is one column, worst first; short or red bars are the columns "
+            "to look at.",
         ),
     ]
     parts.append(_marginals(report, shapes, verdicts))

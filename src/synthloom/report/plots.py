@@ -21,6 +21,7 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from synthloom.data.encoders import value_text
 from synthloom.data.metadata import as_labels
@@ -656,6 +657,7 @@ def loss_curves(history: Sequence[Mapping[str, float | None]]) -> str:
         ax.plot(x, values, color=REAL, linewidth=1.3)
         ax.set_title(key, fontsize=9)
         ax.set_xlabel("epoch", fontsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no tick at 2.5
         ax.tick_params(labelsize=7)
     for ax in axes[len(keys) :]:
         ax.set_visible(False)
