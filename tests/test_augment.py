@@ -183,6 +183,26 @@ def test_per_class_by_default_only_for_a_generator_without_a_learned_conditional
     assert not fits_per_class("copula", False)
 
 
+def test_an_unfitted_copula_object_is_fitted_per_class_as_its_name_is(three_classes) -> None:
+    """``model=get_model("copula")`` was sampled conditionally where ``model="copula"`` was fitted per
+    class, the default the docs give for a generator without a learned conditional: the class decides."""
+    from synthloom import get_model
+    from synthloom.models.copula import GaussianCopula
+
+    class Tuned(GaussianCopula):
+        pass
+
+    given = Tuned()
+    assert fits_per_class(given, None) and fits_per_class(get_model("copula"), None)
+    assert not fits_per_class(get_model("ctgan"), None)
+    assert not fits_per_class(get_model("copula").fit(three_classes), None)  # sampled as it was fitted
+    plan = {3: 30, 2: 10}
+    by_name = synthetic_rows(three_classes, "label", plan, "copula", random_state=0)
+    by_object = synthetic_rows(three_classes, "label", plan, given, random_state=0)
+    pd.testing.assert_frame_equal(by_object, by_name)
+    assert not hasattr(given, "transformer_") and given.random_state is None  # the object is untouched
+
+
 def test_augment_user_errors(default_frame) -> None:
     with pytest.raises(ConfigError, match="already has a column 'default'"):
         augment(default_frame, "default", "copula", mark_synthetic="default")

@@ -269,17 +269,27 @@ def check_splits(
 
 
 def fits_per_class(model: Any, per_class: bool | None) -> bool:
-    """``per_class`` as given, or when None: per class for a generator without a learned conditional.
+    """``per_class`` as given, or when None: per class for a generator without a learned conditional,
+    named or an unfitted object of such a class (a fitted object is sampled as it was fitted: conditionally).
 
     In ``benchmarks/augment.py`` the copula's rows sampled conditionally on the class hurt the classifier
     (its Gaussian dependence misplaces the rare class) while one copula per class helped; the diffusion
-    model helped most as one model sampled conditionally.
+    model helped most as one model sampled conditionally. The class decides, not the name: an unfitted
+    ``get_model("copula")`` (or a subclass of it) was sampled conditionally where ``"copula"`` was not.
     """
     if per_class is not None:
         return bool(per_class)
-    if not isinstance(model, str):
+    if isinstance(model, str):
+        generator_class = model_class(model, "table")
+    elif _is_fitted(model):
         return False
-    return not getattr(model_class(model, "table"), "supports_category_conditions", False)
+    else:
+        generator_class = type(model)
+    return not getattr(generator_class, "supports_category_conditions", False)
+
+
+def _is_fitted(generator: Any) -> bool:
+    return hasattr(generator, "transformer_")
 
 
 def synthetic_rows(
@@ -302,20 +312,20 @@ def synthetic_rows(
         return data.iloc[:0].copy()
     seeds = [int(s) for s in np.random.SeedSequence(random_state).generate_state(len(plan))]
     if fits_per_class(model, per_class):
-        if not isinstance(model, str):
+        if _is_fitted(model):
             raise ConfigError(
-                "per_class fits a new generator for each class: give the model by name, or pass "
-                "per_class=False to sample this generator conditionally"
+                "per_class fits a new generator for each class: give the model by name or unfitted, or pass "
+                "per_class=False to sample this fitted generator conditionally"
             )
         parts = [
             _fit_on_class(
-                build_generator(model, model_params, seed), data, target, label, meta, constraints
+                _class_generator(model, model_params, seed), data, target, label, meta, constraints
             ).sample(n)
             for (label, n), seed in zip(plan.items(), seeds, strict=False)
         ]
     else:
         generator = build_generator(model, model_params, random_state)
-        if not hasattr(generator, "transformer_"):
+        if not _is_fitted(generator):
             generator.fit(data, meta, constraints=constraints)
         elif constraints:
             raise ConfigError("the generator is fitted already: give the rules to its fit, which keeps them")
@@ -327,6 +337,13 @@ def synthetic_rows(
         ]
     rows = _new_ids(pd.concat(parts, ignore_index=True), data, meta, seeds[0])
     return rows[list(data.columns)].astype(data.dtypes.to_dict(), errors="ignore")
+
+
+def _class_generator(model: Any, model_params: Mapping[str, Any] | None, seed: int) -> Any:
+    """An unfitted generator for one class: built from a name, or a copy of an object (each class's copy
+    learns from that class's rows only, and the caller's object stays unfitted)."""
+    generator = build_generator(model, model_params, seed)
+    return generator if isinstance(model, str) else _unfitted_copy(generator, seed, "for each class")
 
 
 def _fit_on_class(
@@ -766,20 +783,23 @@ def evaluate_augmentation(
         "strategy": _strategy_text(ratio, rows_per_class),
         "real_counts": {str(k): int(v) for k, v in counts.items()},
         "model_params": dict(model_params or {}),
-        "per_class": fits_per_class(model, per_class),
+        # each seed's generator is an unfitted copy, so a fitted object's class decides as a name would
+        "per_class": fits_per_class(
+            model if isinstance(model, str) else _unfitted_copy(model, random_state), per_class
+        ),
     }
     rare_labels = [classes[code] for code in sorted(rare)]
     return AugmentationEvaluation(target, str(model), rare_labels, pd.DataFrame(records), info)
 
 
-def _unfitted_copy(model: Any, seed: int) -> Any:
-    """A fresh copy of a generator object for one seed: fitted once and reused, it would score the next
-    seeds' test rows, which it learned from."""
+def _unfitted_copy(model: Any, seed: int, purpose: str = "for each seed") -> Any:
+    """A fresh copy of a generator object for one seed (or class): fitted once and reused, it would score
+    the next seeds' test rows, which it learned from."""
     try:
         copy = clone(model)
     except TypeError:
         raise ConfigError(
-            f"{type(model).__name__} cannot be copied for each seed (it has no get_params); give the model "
+            f"{type(model).__name__} cannot be copied {purpose} (it has no get_params); give the model "
             "by name, or a synthloom generator object"
         ) from None
     if "random_state" in copy.get_params() and copy.get_params()["random_state"] is None:
