@@ -321,7 +321,7 @@ def _bench_cli(tmp_path, monkeypatch, notes: dict[str, str | None]) -> object:
     monkeypatch.setattr(bench, "run_benchmark", recorded)
     tmp_path.mkdir(exist_ok=True)
     for name in ("claims.csv", "default_rows.csv"):
-        pd.DataFrame({"amount": [1.0, 2.0] * 10, "fraud": ["no", "yes"] * 10}).to_csv(tmp_path / name)
+        pd.DataFrame({"amount": [1.0, 2.0] * 20, "fraud": ["no", "yes"] * 20}).to_csv(tmp_path / name)
     files = f"{tmp_path / 'claims.csv'},{tmp_path / 'default_rows.csv'}"
     args = ["bench", "-m", "copula,ctgan", "-d", files, "--target", "fraud", "-o", str(tmp_path / "out")]
     result = CliRunner().invoke(app, args)
@@ -365,3 +365,40 @@ def test_split_when_fewer_rows_are_left_out_than_there_are_classes(tmp_path) -> 
     assert (len(train), len(test)) == (70, 30)
     again, _ = bench.load_split(str(path), "y", rows=100, seed=0)
     pd.testing.assert_frame_equal(train, again)
+
+
+def test_a_table_too_small_to_split_is_refused_before_any_fit(tmp_path, monkeypatch) -> None:
+    """30 rows: every generator was fitted, then each run failed on its 9 test rows ("real data has 9
+    row(s); give at least 10 rows") and the command exited 1, suggesting --retry-failed."""
+    monkeypatch.setattr(bench, "run_isolated", lambda *a, **k: pytest.fail("a run was started"))
+    path = tmp_path / "tiny.csv"
+    pd.DataFrame({"x": np.arange(30.0), "y": ["a", "b"] * 15}).to_csv(path, index=False)
+    split = "holds back 30% of the rows for testing and needs at least 10 rows to train on and 10 to test on"
+    result = CliRunner().invoke(
+        app, ["bench", "-m", "copula", "-d", str(path), "-t", "y", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"tiny.csv: has 30 rows; the benchmark {split}, so at least 31 rows" in said
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 3
+    with pytest.raises(ConfigError, match=r"^--rows 20 keeps 20 rows of default: .* give --rows 31 or more$"):
+        bench.plan_runs(["copula"], ["default"], rows=20)
+    path.write_text(path.read_text() + "30,a\n")  # 31 rows: 10 to test on
+    assert bench.load_split(str(path), "y", None, 0)[1].shape[0] == 10
+    assert bench.plan_runs(["copula"], [str(path)], target="y", rows=None)
+
+
+def test_a_regression_target_boosting_cannot_learn_is_not_computed() -> None:
+    """28 training rows: gradient boosting (20 rows a leaf) predicts the mean, TRTR R² -0.19, and the
+    table showed "-0.150 / -0.191" as a comparison where a classification target at chance reads "-"."""
+    rng = np.random.default_rng(0)
+
+    def rows(n: int) -> pd.DataFrame:
+        a = rng.normal(size=n)
+        return pd.DataFrame({"a": a, "b": rng.normal(size=n), "y": 2 * a + rng.normal(0, 0.3, n)})
+
+    scores = bench.score_synthetic(rows(28), rows(12), rows(28), "y", 0)
+    assert scores["tstr"] is None and scores["trtr"] is None
+    assert scores["utility_note"].startswith("gradient boosting trained on the real rows does no better than")
+    assert "(R² -0.191)" in scores["utility_note"] and "--rows" in scores["utility_note"]
+

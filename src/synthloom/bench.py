@@ -32,6 +32,7 @@ import contextlib
 import dataclasses
 import hashlib
 import importlib.util
+import itertools
 import json
 import math
 import multiprocessing
@@ -59,6 +60,7 @@ from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, tab
 from synthloom.data.metadata import DISCRETE_KINDS, Metadata, as_labels
 from synthloom.datasets._registry import table_info
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
+from synthloom.metrics.encoding import MIN_ROWS
 from synthloom.registry import model_class, table_model_class, target_params
 
 DEFAULT_MODELS = ("ctgan", "tvae", "ddpm")
@@ -70,8 +72,9 @@ TEST_SHARE = 0.3
 HARD_LIMIT_MARGIN_S = 120.0
 RESULTS_FILE = "results.jsonl"
 # raised when a recorded score would now be computed otherwise (2: the detection AUC of the more
-# successful classifier, not the mean): records of an older scoring are run again, not mixed in
-SCORING_VERSION = 2
+# successful classifier, not the mean; 3: no TSTR / TRTR where boosting's TRTR is at chance): records of
+# an older scoring are run again, not mixed in
+SCORING_VERSION = 3
 PEERS = {"sdv": ("sdv-ctgan", "sdv-tvae", "sdv-copula")}
 _SDV_CLASSES = {
     "sdv-ctgan": "CTGANSynthesizer",
@@ -151,7 +154,7 @@ def plan_runs(
     for name in names:
         _check_model(name)
     # a data set named twice is one run per model, as a model named twice is (not the same run fitted twice)
-    targets = {dataset: _check_dataset(dataset, target) for dataset in datasets}
+    targets = {dataset: _check_dataset(dataset, target, rows or None) for dataset in datasets}
     return [
         BenchRun(model, dataset, column, _epochs(model, epochs), max_minutes, rows or None, seed)
         for dataset, column in targets.items()
@@ -202,18 +205,47 @@ def data_fingerprint(dataset: str) -> str | None:
     return digest.hexdigest()
 
 
-def _check_dataset(dataset: str, target: str | None) -> str | None:
-    """The run's target column, after checking the data set can be read."""
+def _check_dataset(dataset: str, target: str | None, rows: int | None) -> str | None:
+    """The run's target column, after checking the data set can be read and has rows enough to split."""
     if Path(dataset).suffix and not _is_file(dataset):
         table_format(Path(dataset))  # no bundled name has a suffix: `claims.xlsx` is refused as a file
     if not _is_file(dataset):
-        return table_info(dataset, "the benchmark").target  # a ConfigError naming the choices otherwise
-    columns = read_table(dataset).columns.map(str)
+        info = table_info(dataset, "the benchmark")  # a ConfigError naming the choices otherwise
+        _check_rows(dataset, info.rows, rows)
+        return info.target
+    table = read_table(dataset)
+    columns = table.columns.map(str)
     if target is not None and target not in columns:
         raise DataError(
             f"{dataset}: no column {target!r} to use as --target; its columns are {list(columns)}"
         )
+    _check_rows(dataset, len(table), rows)
     return target
+
+
+def held_out_rows(rows: int) -> int:
+    """Real rows ``load_split`` holds back for testing out of ``rows`` (as ``train_test_split`` would)."""
+    return math.ceil(TEST_SHARE * rows)
+
+
+def _check_rows(dataset: str, available: int, rows: int | None) -> None:
+    """Refuse, before any fit, a data set whose split leaves fewer than ``MIN_ROWS`` test or training rows:
+    every run would fit its generator and then fail scoring ("real data has 9 row(s)")."""
+    needed = next(
+        n for n in itertools.count(MIN_ROWS) if min(held_out_rows(n), n - held_out_rows(n)) >= MIN_ROWS
+    )
+    kept = available if rows is None else min(rows, available)
+    if kept >= needed:
+        return
+    split = (
+        f"the benchmark holds back {TEST_SHARE:.0%} of the rows for testing and needs at least {MIN_ROWS} "
+        f"rows to train on and {MIN_ROWS} to test on, so at least {needed} rows"
+    )
+    if kept < available:
+        raise ConfigError(
+            f"--rows {rows} keeps {kept} rows of {dataset}: {split}; give --rows {needed} or more"
+        )
+    raise DataError(f"{dataset}: has {available} rows; {split}")
 
 
 # -- data ------------------------------------------------------------------------------------------------
@@ -239,7 +271,7 @@ def load_split(
     if rows is not None and len(real) > rows:
         real, _ = _seeded_split(real, target, rows, seed)
     # as many test rows as train_test_split(test_size=TEST_SHARE) holds back, so seeds split as they did
-    train, test = _seeded_split(real, target, len(real) - math.ceil(TEST_SHARE * len(real)), seed)
+    train, test = _seeded_split(real, target, len(real) - held_out_rows(len(real)), seed)
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
@@ -356,6 +388,7 @@ def score_synthetic(
         without memorisation).
     """
     from synthloom.metrics import detection, prepare, privacy, quality_scores, utility
+    from synthloom.metrics.utility import at_chance
 
     tables = prepare(test, synthetic, train)
     aucs = [s.value for s in detection(tables, seed).scores if s.name.endswith("_auc")]
@@ -379,7 +412,16 @@ def score_synthetic(
             table = result.tables["tstr_trtr"]
             metric = "roc_auc" if "roc_auc" in table.columns else "r2"
             by = table[table["model"] == "gradient_boosting"].set_index("setting")[metric]
-            scores.update(tstr=by["TSTR"], trtr=by["TRTR"], utility_metric=metric, utility_note=None)
+            # utility judges chance on the mean of its two model families; the table shows boosting alone,
+            # whose TRTR can be at chance beside a linear model that predicts (R² -0.502 with 28 rows)
+            chance = at_chance(by["TRTR"], metric)
+            if chance is None:
+                scores.update(tstr=by["TSTR"], trtr=by["TRTR"], utility_metric=metric, utility_note=None)
+            else:
+                scores["utility_note"] = (
+                    f"gradient boosting trained on the real rows does {chance}, so TSTR has nothing to be "
+                    "compared with: give more rows (--rows) or a target the other columns predict"
+                )
     return {k: float(v) if isinstance(v, float) else v for k, v in scores.items()}
 
 

@@ -154,13 +154,22 @@ def _why_not_predictable(table: pd.DataFrame, task: str) -> str | None:
     """Why the gap would mean nothing: models trained on real rows do no better than chance (synthetic rows
     at chance then match them, and a small gap read "good")."""
     main = "roc_auc" if task == "classification" else "r2"
-    trtr = float(table.loc[table["setting"] == "TRTR", main].mean())
-    if trtr >= _INFORMATIVE_TRTR[task]:
+    chance = at_chance(float(table.loc[table["setting"] == "TRTR", main].mean()), main)
+    if chance is None:
         return None
     return (
-        f"models trained on the real rows do no better than chance ({METRIC_LABELS[main]} {trtr:.3f}): the "
-        "target is not predictable from the other columns, so there is no use of the data to compare"
+        f"models trained on the real rows do {chance}: the target is not predictable from the other "
+        "columns, so there is no use of the data to compare"
     )
+
+
+def at_chance(trtr: float, metric: str) -> str | None:
+    """ "no better than chance (R² -0.191)" when a TRTR of ``trtr`` (``metric``: "roc_auc" or "r2") is too
+    low for TSTR beside it to mean anything, else None."""
+    task = "classification" if metric == "roc_auc" else "regression"
+    if trtr >= _INFORMATIVE_TRTR[task]:
+        return None
+    return f"no better than chance ({METRIC_LABELS[metric]} {trtr:.3f})"
 
 
 def _empty_feature_warnings(frames: list[pd.DataFrame], target: str) -> list[str]:
