@@ -402,3 +402,9 @@ def test_a_regression_target_boosting_cannot_learn_is_not_computed() -> None:
     assert scores["utility_note"].startswith("gradient boosting trained on the real rows does no better than")
     assert "(R² -0.191)" in scores["utility_note"] and "--rows" in scores["utility_note"]
 
+
+def test_a_target_given_beside_bundled_data_sets_only_is_refused() -> None:
+    """`-d default -t nosuch` ran default on its own target, ignoring --target without a word."""
+    with pytest.raises(ConfigError, match=r"^--target 'nosuch': the bundled data set default is scored on"):
+        bench.plan_runs(["copula"], ["default"], target="nosuch")
+    assert bench.plan_runs(["copula"], ["default"], target="default")[0].target == "default"

@@ -155,6 +155,13 @@ def plan_runs(
         _check_model(name)
     # a data set named twice is one run per model, as a model named twice is (not the same run fitted twice)
     targets = {dataset: _check_dataset(dataset, target, rows or None) for dataset in datasets}
+    if target is not None and not any(map(_is_file, targets)):
+        for dataset, column in targets.items():
+            if column != target:  # ignored without a word, the runs would predict another column
+                raise ConfigError(
+                    f"--target {target!r}: the bundled data set {dataset} is scored on its own target "
+                    f"{column!r} (--target names the column of a .csv or .parquet file); drop --target"
+                )
     return [
         BenchRun(model, dataset, column, _epochs(model, epochs), max_minutes, rows or None, seed)
         for dataset, column in targets.items()
