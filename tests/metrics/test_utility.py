@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import numpy as np
 import pandas as pd
@@ -140,3 +141,25 @@ def test_every_gradient_boosting_model_grows_all_its_trees(monkeypatch):
     utility(prepare(make(1, 500), make(2, 5_000), train=make(3, 5_100)), "y")
     trees = [model.n_iter_ for model in fitted if isinstance(model, HistGradientBoostingClassifier)]
     assert trees == [100, 100, 100]  # TRTR, TSTR, augmented
+
+
+def test_the_augmentation_gain_states_its_interval_and_is_neutral_within_noise(make_related, related_test):
+    """A gain of +0.0017 ROC-AUC on one split was graded "good" and read "above 0 = augmentation helps"
+    where resampling the test rows gave about -0.014 to +0.010."""
+    train = make_related(500, seed=1)
+    same = utility(prepare(related_test, make_related(500, seed=3), train=train), "label")
+    gain = same.score("augmentation_gain")
+    low, high = map(float, re.search(r"95% interval ([-+][\d.]+) to ([-+][\d.]+)", gain.meaning).groups())
+    assert low < 0 < high and "within noise" in gain.meaning and gain.verdict == "info"
+    # 40 real rows, 2,000 synthetic ones like them: a gain well clear of the test rows' chance
+    few = utility(prepare(related_test, make_related(2000, seed=3), train=make_related(40, seed=4)), "label")
+    helps = few.score("augmentation_gain")
+    assert "augmentation helps" in helps.meaning and helps.verdict == "good", helps.meaning
+    assert float(re.search(r"95% interval ([-+][\d.]+)", helps.meaning).group(1)) > 0
+
+
+def test_decimals_tell_apart_what_a_claim_orders() -> None:
+    from synthloom.metrics.result import telling_decimals
+
+    assert telling_decimals([(0.0284, 0.0281)]) == 4 and telling_decimals([(0.03, 0.02), (1.0, 1.0)]) == 3
+    assert telling_decimals([(0.0004, 0.0)]) == 4 and telling_decimals([(1e-9, 0.0)]) == 6

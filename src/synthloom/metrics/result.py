@@ -7,7 +7,7 @@ A family either computes its scores or says, in one sentence, why it could not (
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -40,6 +40,22 @@ _RANKS = {GOOD: 0, FAIR: 1, POOR: 2}
 def _rank(score: Score) -> int:
     """How bad a score's verdict is; info and not computed rank below good, as they judge nothing."""
     return _RANKS.get(score.verdict, -1)
+
+
+def telling_decimals(pairs: Iterable[tuple[float, float]], least: int = 3, most: int = 6) -> int:
+    """The fewest decimals (``least`` to ``most``) at which each pair of different numbers reads differently,
+    so that a claim made of their order shows in the text: a mean that clears its interval by a hair read
+    "+0.028 (±0.028)" at three decimals, a bound above 0 read "+0.000".
+
+    Example:
+        >>> telling_decimals([(0.0284, 0.0281)])
+        4
+    """
+    pairs = [(a, b) for a, b in pairs if a != b]
+    for places in range(least, most):
+        if all(round(a, places) != round(b, places) for a, b in pairs):
+            return places
+    return most
 
 
 def finite_or_none(value: float | None) -> float | None:

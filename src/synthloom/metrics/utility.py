@@ -28,7 +28,7 @@ from synthloom.metrics.encoding import (
     single_threaded,
     subsample_index,
 )
-from synthloom.metrics.result import INFO, FamilyResult, Score, grade
+from synthloom.metrics.result import INFO, FamilyResult, Score, grade, telling_decimals
 from synthloom.models.conditions import stamps_held
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
@@ -97,11 +97,14 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
         return FamilyResult.skipped("utility", reason)
     data = _encode(tables, target, *frames, random_state)
     with single_threaded():
-        table = _tstr_table(data, random_state)
+        table, predictions = _tstr_table(data, random_state)
     reason = _why_not_predictable(table, data.task)
     if reason:  # the table stays, to show it
         return FamilyResult("utility", tables={"tstr_trtr": table}, not_computed=reason)
-    result = FamilyResult("utility", scores=_utility_scores(table, data.task), tables={"tstr_trtr": table})
+    interval = _gain_interval(predictions, data, random_state)
+    result = FamilyResult(
+        "utility", scores=_utility_scores(table, data.task, interval), tables={"tstr_trtr": table}
+    )
     if note:
         result.warnings.append(note)
     result.warnings += _empty_feature_warnings(frames, target)
@@ -249,9 +252,10 @@ def _training_sets(data: _Data, view: str) -> dict[str, tuple[np.ndarray, np.nda
     }
 
 
-def _tstr_table(data: _Data, random_state: int) -> pd.DataFrame:
+def _tstr_table(data: _Data, random_state: int) -> tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray]]:
+    """The scores of every model and setting, and their predictions of the test rows by (setting, model)."""
     metrics = CLASSIFICATION_METRICS if data.task == "classification" else REGRESSION_METRICS
-    rows = []
+    rows, predictions = [], {}
     for model_name, (model, view) in _models(data, random_state).items():
         for setting, (x, y) in _training_sets(data, view).items():
             row = {"setting": setting, "trained_on": SETTINGS[setting], "model": model_name, "note": ""}
@@ -261,9 +265,11 @@ def _tstr_table(data: _Data, random_state: int) -> pd.DataFrame:
                 fitted = _constant_model(data.task).fit(x, y)
             else:
                 fitted = clone(model).fit(_fillable(x), y)
-            row.update(_test_scores(fitted, data.features[view]["test"], data))
+            predicted = _predictions(fitted, data.features[view]["test"], data)
+            predictions[setting, model_name] = predicted
+            row.update(_test_scores(predicted, data.labels["test"], data.task))
             rows.append(row)
-    return pd.DataFrame(rows, columns=["setting", "trained_on", "model", *metrics, "note"])
+    return pd.DataFrame(rows, columns=["setting", "trained_on", "model", *metrics, "note"]), predictions
 
 
 def _constant_model(task: str) -> BaseEstimator:
@@ -284,20 +290,55 @@ def _fillable(x: np.ndarray) -> np.ndarray:
     return filled
 
 
-def _test_scores(model: BaseEstimator, x: np.ndarray, data: _Data) -> dict[str, float]:
-    y = data.labels["test"]
+def _predictions(model: BaseEstimator, x: np.ndarray, data: _Data) -> np.ndarray:
+    """Predicted values (regression), or probabilities of every class, one column per class code."""
     if data.task == "regression":
-        predicted = model.predict(x)
-        return {"r2": float(r2_score(y, predicted)), "mae": float(mean_absolute_error(y, predicted))}
-    known = model.predict_proba(x)
+        return model.predict(x)
     probabilities = np.zeros((len(x), data.n_labels))
-    probabilities[:, model.classes_] = known  # classes the training rows lacked get probability 0
-    predicted = model.classes_[np.argmax(known, axis=1)]
+    probabilities[:, model.classes_] = model.predict_proba(x)  # classes the training rows lacked get 0
+    return probabilities
+
+
+def _test_scores(predicted: np.ndarray, y: np.ndarray, task: str) -> dict[str, float]:
+    if task == "regression":
+        return {"r2": float(r2_score(y, predicted)), "mae": float(mean_absolute_error(y, predicted))}
+    # the most likely class: ties go to the lowest code, as argmax over the model's own classes did
+    classes = np.argmax(predicted, axis=1)
     return {
-        "roc_auc": _macro_auc(y, probabilities),
-        "macro_f1": float(f1_score(y, predicted, average="macro")),
-        "accuracy": float(accuracy_score(y, predicted)),
+        "roc_auc": _macro_auc(y, predicted),
+        "macro_f1": float(f1_score(y, classes, average="macro")),
+        "accuracy": float(accuracy_score(y, classes)),
     }
+
+
+BOOTSTRAP_RESAMPLES = 200  # of the test rows, for the augmentation gain's 95% interval
+
+
+def _gain_interval(
+    predictions: dict[tuple[str, str], np.ndarray], data: _Data, random_state: int
+) -> tuple[float, float]:
+    """95% interval of the augmentation gain (augmented - TRTR main metric, averaged over the models), by a
+    paired bootstrap of the test rows: both settings' predictions of each resample's rows are scored, so
+    the interval is the test rows' chance alone, at no refit. One split can read +0.002 "helps" where the
+    test rows drawn otherwise give anything from -0.014 to +0.010."""
+    y = data.labels["test"]
+    main = "roc_auc" if data.task == "classification" else "r2"
+    models = sorted({model for _, model in predictions})
+    rng = np.random.default_rng(random_state)
+    gains = []
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        rows = rng.integers(0, len(y), len(y))
+
+        def score(setting: str, rows: np.ndarray = rows) -> float:
+            return float(np.mean([_main_score(predictions[setting, m][rows], y[rows], main) for m in models]))
+
+        gains.append(score("augmented") - score("TRTR"))
+    low, high = np.nanpercentile(gains, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _main_score(predicted: np.ndarray, y: np.ndarray, metric: str) -> float:
+    return _macro_auc(y, predicted) if metric == "roc_auc" else float(r2_score(y, predicted))
 
 
 def _macro_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:
@@ -311,7 +352,7 @@ def _macro_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:
 _GAIN_GOOD, _GAIN_FAIR = -0.005, -0.02  # a small loss is no verdict against augmenting: the text says so
 
 
-def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
+def _utility_scores(table: pd.DataFrame, task: str, interval: tuple[float, float]) -> list[Score]:
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
     trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
@@ -334,20 +375,34 @@ def _utility_scores(table: pd.DataFrame, task: str) -> list[Score]:
             gap_meaning,
             grade(trtr - tstr, good, fair, higher_is_better=False),
         ),
-        Score(
-            "augmentation_gain",
-            f"Augmentation gain ({label})",
-            augmented - trtr,
-            f"Adding synthetic rows to the real training rows changes {label} by {augmented - trtr:+.3f} "
-            f"(above 0 = augmentation helps; good: it costs at most {-_GAIN_GOOD}, fair: at most "
-            f"{-_GAIN_FAIR}).",
-            grade(augmented - trtr, _GAIN_GOOD, _GAIN_FAIR),
-        ),
+        _gain_score(augmented - trtr, interval, label),
     ]
     for row in table.itertuples():
         for metric in CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS:
             scores.append(_cell_score(row, metric, by))
     return scores
+
+
+def _gain_score(gain: float, interval: tuple[float, float], label: str) -> Score:
+    """The augmentation gain with its 95% interval; within noise (the interval holds 0) it is neither good
+    nor bad, whatever its sign on this split."""
+    low, high = interval
+    places = telling_decimals([(gain, 0.0), (low, 0.0), (high, 0.0)])
+    noise = low <= 0 <= high
+    allows = f"good: it costs at most {-_GAIN_GOOD}, fair: at most {-_GAIN_FAIR}"
+    reading = f"augmentation {'helps' if low > 0 else 'hurts'} ({allows})"
+    if noise:
+        reading = (
+            f"within noise: these test rows tell no gain from no loss, so no grade (outside it, {allows})"
+        )
+    return Score(
+        "augmentation_gain",
+        f"Augmentation gain ({label})",
+        gain,
+        f"Adding synthetic rows to the real training rows changes {label} by {gain:+.{places}f} (95% "
+        f"interval {low:+.{places}f} to {high:+.{places}f}, resampling the test rows): {reading}.",
+        INFO if noise else grade(gain, _GAIN_GOOD, _GAIN_FAIR),
+    )
 
 
 def _cell_score(row: tuple, metric: str, by: pd.DataFrame) -> Score:
