@@ -443,3 +443,16 @@ def test_column_names_that_are_not_text_are_refused_in_one_line(three_classes) -
         augment(frame, 3, "copula")
     with pytest.raises(DataError, match="column names must be text"):
         evaluate_augmentation(frame, 3, "copula")
+
+
+def test_rows_without_a_class_are_counted_in_a_warning(three_classes) -> None:
+    from synthloom.augmentation import MissingTargetWarning
+
+    blanks = three_classes.astype({"label": "Int64"})
+    blanks.loc[:4, "label"] = pd.NA
+    kept = r"^5 row\(s\) have no value in 'label': the augmented table keeps them"
+    with pytest.warns(MissingTargetWarning, match=kept):
+        both = augment(blanks, "label", "copula", rows_per_class={3: 10}, random_state=0)
+    assert both["label"].isna().sum() == 5
+    with pytest.warns(MissingTargetWarning, match=r"'label': the evaluation leaves them out$"):
+        evaluate_augmentation(blanks, "label", "copula", rows_per_class={3: 10}, seeds=1, methods=["none"])

@@ -293,3 +293,21 @@ def test_whole_number_classes_beside_blanks_are_named_as_the_file_writes_them(tm
     assert result.exit_code == 0, result.output
     assert "per class: 1 (25 rows)" in result.output and "synthetic rows per class: 1: 20" in result.output
     assert out.read_text().splitlines()[-1].endswith(",1")
+
+
+def test_rows_without_a_class_are_counted_once_with_what_happens_to_them(tmp_path) -> None:
+    """Rows with a blank target were left out of --evaluate and kept, not grown, in the output, silently."""
+    real, out = tmp_path / "real.csv", tmp_path / "a.csv"
+    labels = ["a"] * 250 + [""] * 10 + ["b"] * 40
+    real.write_text("v,y\n" + "".join(f"{i % 17 * 0.5},{label}\n" for i, label in enumerate(labels)))
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(out), "--evaluate", "--seeds", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    told = (
+        "warning: 10 row(s) have no value in 'y': the augmented table keeps them as they are, with no rows "
+        "added like them; the evaluation leaves them out"
+    )
+    assert said.count(told) == 1 and said.count("no value in") == 1
+    written = pd.read_csv(out)
+    assert written["y"].isna().sum() == 10 and len(written) == 300 + 210

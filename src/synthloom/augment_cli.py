@@ -5,6 +5,7 @@ Registered on the main app by ``cli.py``; errors and exit codes follow ``synthlo
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -133,6 +134,9 @@ def augment_command(
 ) -> None:
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
     from synthloom.augmentation import (
+        KEPT_UNGROWN,
+        LEFT_OUT,
+        MissingTargetWarning,
         augment,
         check_evaluable,
         check_splits,
@@ -140,12 +144,14 @@ def augment_command(
         class_text,
         evaluate_augmentation,
         fits_per_class,
+        missing_target_text,
         plan_rows,
         with_progress,
     )
     from synthloom.data.constraints import load_constraints
     from synthloom.data.io import check_outputs, whole_numbers, write_table
     from synthloom.data.metadata import Metadata, learned_metadata
+    from synthloom.errors import DataWarning
     from synthloom.registry import table_model_class
 
     if output is None and not evaluate:
@@ -168,6 +174,11 @@ def augment_command(
         check_splits(
             frame, target, ratio=ratio, rows_per_class=per_class_rows, seeds=seeds, random_state=seed
         )
+    fates = [KEPT_UNGROWN] * (output is not None) + [LEFT_OUT] * evaluate
+    missing = missing_target_text(frame, target, fates)
+    if missing is not None:  # said once for both steps, here, in place of each step's own warning
+        warnings.warn(missing, DataWarning, 1)
+    warnings.simplefilter("ignore", MissingTargetWarning)  # user_errors restores the filters
     strategy: dict[str, Any] = {
         "ratio": ratio,
         "rows_per_class": per_class_rows,

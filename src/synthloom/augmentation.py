@@ -73,6 +73,29 @@ _MAX_CATEGORY_CODES = 250  # gradient boosting takes at most 255 categories per 
 
 
 # -- what to generate ---------------------------------------------------------------------------------------
+class MissingTargetWarning(DataWarning):
+    """Rows without a value in the target: no class to grow, nor to score (``missing_target_text``)."""
+
+
+KEPT_UNGROWN = "the augmented table keeps them as they are, with no rows added like them"
+LEFT_OUT = "the evaluation leaves them out"
+
+
+def missing_target_text(data: pd.DataFrame, target: str, fates: Sequence[str]) -> str | None:
+    """What happens to the rows without a value in ``target`` (``fates``: ``KEPT_UNGROWN``, ``LEFT_OUT``),
+    or None when every row has one: they belong to no class, so none is grown or scored."""
+    missing = int(data[target].isna().sum())
+    if not missing:
+        return None
+    return f"{missing:,} row(s) have no value in {target!r}: {'; '.join(fates)}"
+
+
+def _warn_missing_target(data: pd.DataFrame, target: str, fate: str) -> None:
+    text = missing_target_text(data, target, [fate])
+    if text is not None:
+        warnings.warn(text, MissingTargetWarning, 3)
+
+
 def class_counts(data: pd.DataFrame, target: str) -> pd.Series:
     """Real rows per class of ``target``, most frequent first; refuses a target that is not a class label.
 
@@ -434,6 +457,7 @@ def augment(
         >>> balanced.groupby("is_synthetic")["default"].value_counts()
     """
     counts = class_counts(data, target)
+    _warn_missing_target(data, target, KEPT_UNGROWN)
     marker = _marker_name(data, mark_synthetic)
     plan = plan_rows(counts, ratio, rows_per_class, target)
     if not plan:
@@ -754,6 +778,7 @@ def evaluate_augmentation(
         random_state=random_state,
     )  # every seed's split, before the first seed's fit
     meta = target_metadata(data, target, metadata)
+    _warn_missing_target(data, target, LEFT_OUT)
     rows = data[data[target].notna()].reset_index(drop=True)
     classes = list(counts.index)
     params = with_progress(model, model_params) if verbose else model_params
