@@ -456,3 +456,26 @@ def test_rows_without_a_class_are_counted_in_a_warning(three_classes) -> None:
     assert both["label"].isna().sum() == 5
     with pytest.warns(MissingTargetWarning, match=r"'label': the evaluation leaves them out$"):
         evaluate_augmentation(blanks, "label", "copula", rows_per_class={3: 10}, seeds=1, methods=["none"])
+
+
+def test_every_class_too_small_is_named_in_one_line() -> None:
+    """Three classes too small: only the first ('three') was named, so leaving it out brought up the next."""
+    counts = pd.Series({"big": 1000, "mid": 200, "three": 3, "tiny2": 2, "one": 1})
+    with pytest.raises(
+        DataError, match=r"^classes 'three' \(3 rows\), 'tiny2' \(2 rows\), 'one' \(1 row\) of 'y'"
+    ):
+        plan_rows(counts, target="y")
+    with pytest.raises(DataError, match=r"^class 'one' of 'y' has 1 real row\(s\)"):
+        plan_rows(counts, rows_per_class={"one": 5}, target="y")
+
+
+def test_a_class_of_one_row_is_named_when_the_evaluation_cannot_split_it() -> None:
+    """scikit-learn's words came through: "The least populated classes in y have only 1 member, which is
+    too few", naming no class and no fix."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=301), "y": ["big"] * 250 + ["mid"] * 50 + ["one"]})
+    with pytest.raises(
+        DataError, match=r"^class 'one' of 'y': a single real row; .* or augment without"
+    ) as e:
+        evaluate_augmentation(frame, "y", "copula", rows_per_class={"mid": 20}, seeds=1)
+    assert "least populated" not in str(e.value)

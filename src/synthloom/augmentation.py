@@ -156,12 +156,20 @@ def plan_rows(
         {'Yes': 4500}
     """
     plan = _planned(counts, ratio, rows_per_class, target)
-    for label in plan:
-        if counts[label] < MIN_CLASS_ROWS:
-            raise DataError(
-                f"class {shown_level(label)} of {target!r} has {counts[label]} real row(s); a generator "
-                f"needs at least {MIN_CLASS_ROWS} to learn it: collect more rows or leave the class out"
-            )
+    small = [label for label in plan if counts[label] < MIN_CLASS_ROWS]
+    if len(small) == 1:
+        raise DataError(
+            f"class {shown_level(small[0])} of {target!r} has {counts[small[0]]} real row(s); a generator "
+            f"needs at least {MIN_CLASS_ROWS} to learn it: collect more rows or leave the class out"
+        )
+    if small:  # all of them, or leaving the one named out would only bring up the next
+        named = ", ".join(
+            f"{shown_level(label)} ({counts[label]} row{'s' if counts[label] > 1 else ''})" for label in small
+        )
+        raise DataError(
+            f"classes {named} of {target!r} have fewer than {MIN_CLASS_ROWS} real rows, which a generator "
+            "needs to learn a class: collect more rows or leave these classes out"
+        )
     return plan
 
 
@@ -874,6 +882,15 @@ def _stratified_split(
     rows: pd.DataFrame, target: str, seed: int, test_share: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One seed's (training, test) rows, stratified on ``target``: the same for any columns of ``rows``."""
+    counts = rows[target].value_counts()
+    single = [shown_level(label) for label, n in counts.items() if n == 1]
+    if single:  # scikit-learn's words ("The least populated classes in y have only 1 member") name none
+        which = f"class {single[0]}" if len(single) == 1 else f"classes {', '.join(single)}"
+        raise DataError(
+            f"{which} of {target!r}: a single real row; the evaluation's stratified split puts every class "
+            "in both its training and test rows, which takes at least 2 rows of each: drop the rows of "
+            f"{'that class' if len(single) == 1 else 'those classes'}, or augment without evaluating"
+        )
     try:
         train, test = train_test_split(rows, test_size=test_share, stratify=rows[target], random_state=seed)
     except ValueError as exc:
