@@ -303,7 +303,9 @@ NO_USE = "models trained on the real rows do no better than chance (ROC-AUC 0.44
 def _recorded(run: bench.BenchRun, note: str | None) -> dict:
     """A finished run's record, as ``run_one`` returns it, with TSTR / TRTR unless ``note`` says why not."""
     scores = {"fit_s": 112.25, "sample_s": 0.3, "peak_mb": 520.0, "quality": 0.763, "detection_auc": 0.762}
-    utility = {"tstr": None, "trtr": None} if note else {"tstr": 0.755, "trtr": 0.922}
+    utility = (
+        {"tstr": None, "trtr": None} if note else {"tstr": 0.755, "trtr": 0.922, "utility_metric": "roc_auc"}
+    )
     privacy = {"dcr_share": 0.612, "dcr_share_holdout": 0.751, "epochs_run": run.epochs}
     return {"key": run.key, **dataclasses.asdict(run), **scores, **utility, **privacy, "utility_note": note}
 
@@ -349,7 +351,8 @@ def test_the_table_reads_whole_at_80_columns(tmp_path, monkeypatch) -> None:
     row = next(line for line in lines if "default_rows.csv" in line and "ctgan" in line)
     cells = ["default_rows.csv", "ctgan", "50", "112.2", "0.763", "0.762", "0.755", "/", "61.2%"]
     assert row.split() == cells
-    assert "sample s and peak MB: in results.csv and bench.html" in result.output  # the columns left out
+    said = " ".join(result.output.split())
+    assert "sample s and peak MB: in results.csv and bench.html" in said  # the columns left out
     monkeypatch.setattr(console, "width", 200)  # room for every column, in a grid
     wide = _bench_cli(tmp_path / "wide", monkeypatch, {"copula": None, "ctgan": None})
     assert "│ default_rows.csv │ ctgan  │     50 │ 112.2 │      0.3 │     520 │" in wide.output
@@ -408,3 +411,27 @@ def test_a_target_given_beside_bundled_data_sets_only_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"^--target 'nosuch': the bundled data set default is scored on"):
         bench.plan_runs(["copula"], ["default"], target="nosuch")
     assert bench.plan_runs(["copula"], ["default"], target="default")[0].target == "default"
+
+
+def test_the_table_names_its_utility_metric_and_that_each_run_is_one_draw(tmp_path, monkeypatch) -> None:
+    """TSTR / TRTR read "0.755 / 0.922" without saying ROC-AUC or R² (only results.csv had utility_metric),
+    nor that each number is one fit on one split."""
+    from rich.console import Console
+
+    from synthloom.cli_support import console
+
+    monkeypatch.setattr(console, "width", 200)
+    said = " ".join(_bench_cli(tmp_path, monkeypatch, {"copula": None, "ctgan": None}).output.split())
+    assert "TSTR / TRTR (ROC-AUC)" in said
+    assert "one draw per run (one split, one seed): rerun with --seed to see the spread" in said
+    run = bench.BenchRun("copula", "a.csv", "y", None, 4.0, None, 0)
+    both = pd.DataFrame(
+        [
+            {**_recorded(run, None), "dataset": "a.csv"},
+            {**_recorded(run, None), "dataset": "b.csv", "utility_metric": "r2", "tstr": 0.5},
+        ]
+    )
+    recording = Console(width=200, record=True)
+    recording.print(bench.results_table(both, width=200))
+    mixed = recording.export_text()
+    assert "AUC 0.755 / 0.922" in mixed and "R² 0.500 / 0.922" in mixed and "(ROC-AUC)" not in mixed

@@ -61,6 +61,7 @@ from synthloom.data.metadata import DISCRETE_KINDS, Metadata, as_labels
 from synthloom.datasets._registry import table_info
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
 from synthloom.metrics.encoding import MIN_ROWS
+from synthloom.metrics.utility import METRIC_LABELS
 from synthloom.registry import model_class, table_model_class, target_params
 
 DEFAULT_MODELS = ("ctgan", "tvae", "ddpm")
@@ -677,6 +678,8 @@ TABLE_COLUMNS = (
     "DCR share",
 )  # fmt: skip
 NARROW_LEAVES_OUT = ("sample s", "peak MB")  # results.csv and bench.html keep them
+# each score is one fit on one split: differences within a seed's spread read as rankings otherwise
+ONE_DRAW = "one draw per run (one split, one seed): rerun with --seed to see the spread"
 _NAMES = ("data set", "model")
 
 
@@ -689,17 +692,22 @@ def results_table(frame: pd.DataFrame, title: str = "synthloom bench", width: in
     rich would otherwise cut every cell ("defa…") to fit.
     """
     records = _labelled(frame).sort_values(["dataset", "model"], kind="stable").to_dict("records")
-    rows = [_cells(row) for row in records]
-    table = _terminal_table(title, rows, narrow=False)
+    metrics = {row["utility_metric"] for row in records if utility_text(row) != "-"}
+    # one metric is named once, in the header; data sets of both kinds name it in each cell
+    rows = [_cells(row, named_metric=len(metrics) > 1) for row in records]
+    headers = {"TSTR / TRTR": METRIC_LABELS[metrics.pop()]} if len(metrics) == 1 else {}
+    table = _terminal_table(title, rows, headers, narrow=False)
     if width is not None and Console(width=2**16).measure(table).maximum > width:
-        return _terminal_table(title, rows, narrow=True)
+        return _terminal_table(title, rows, headers, narrow=True)
     return table
 
 
-def _terminal_table(title: str, rows: list[dict[str, str]], narrow: bool) -> Table:
-    """The table of ``rows`` (``_cells``), whole or ``narrow`` (see ``results_table``)."""
-    left_out = f"{' and '.join(NARROW_LEAVES_OUT)}: in results.csv and bench.html"
-    table = Table(title=title, **({"box": None, "pad_edge": False, "caption": left_out} if narrow else {}))
+def _terminal_table(title: str, rows: list[dict[str, str]], headers: dict[str, str], narrow: bool) -> Table:
+    """The table of ``rows`` (``_cells``), whole or ``narrow`` (see ``results_table``); ``headers``: the
+    metric a column's values are in, by column."""
+    left_out = f"; {' and '.join(NARROW_LEAVES_OUT)}: in results.csv and bench.html" if narrow else ""
+    options = {"box": None, "pad_edge": False} if narrow else {}
+    table = Table(title=title, caption=ONE_DRAW + left_out, **options)
     columns = [column for column in TABLE_COLUMNS if not (narrow and column in NARROW_LEAVES_OUT)]
 
     def shown(column: str, text: str) -> str:  # a long measure's words and values on two lines, when narrow
@@ -709,13 +717,16 @@ def _terminal_table(title: str, rows: list[dict[str, str]], narrow: bool) -> Tab
     for column in columns:
         named = column in _NAMES  # a long name is folded, never cut
         justify = "left" if named else "right"
-        table.add_column(shown(column, column), justify=justify, overflow="fold" if named else "ellipsis")
+        header = shown(column, column)
+        if column in headers:  # what the column is measured in, on a line of its own when narrow
+            header += f"\n{headers[column]}" if narrow else f" ({headers[column]})"
+        table.add_column(header, justify=justify, overflow="fold" if named else "ellipsis")
     for cells in rows:
         table.add_row(*(shown(column, cells.get(column, "")) for column in columns))
     return table
 
 
-def _cells(row: dict[str, Any]) -> dict[str, str]:
+def _cells(row: dict[str, Any], named_metric: bool) -> dict[str, str]:
     """One run's cells of the terminal table, by column."""
     named = {"data set": Path(row["dataset"]).name, "model": row["label"]}
     if isinstance(row.get("error"), str):
@@ -729,7 +740,7 @@ def _cells(row: dict[str, Any]) -> dict[str, str]:
         "peak MB": f"{row['peak_mb']:.0f}",
         "quality": f"{row['quality']:.3f}",
         "detection AUC": f"{row['detection_auc']:.3f}",
-        "TSTR / TRTR": utility_text(row),
+        "TSTR / TRTR": utility_text(row, named_metric),
         "DCR share": "-" if _missing(dcr) else f"{dcr:.1%} ({row['dcr_share_holdout']:.1%})",
     }
 
@@ -766,11 +777,16 @@ def utility_notes(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
-def utility_text(row: dict[str, Any]) -> str:
-    """``0.851 / 0.903`` (TSTR / TRTR), or "-" when utility was not computed."""
+def utility_text(row: dict[str, Any], named_metric: bool = False) -> str:
+    """``0.851 / 0.903`` (TSTR / TRTR), after its metric when ``named_metric`` (``R² 0.851 / 0.903``), or
+    "-" when utility was not computed."""
     if _missing(row.get("tstr")) or _missing(row.get("trtr")):
         return "-"
-    return f"{row['tstr']:.3f} / {row['trtr']:.3f}"
+    scores = f"{row['tstr']:.3f} / {row['trtr']:.3f}"
+    return f"{_SHORT_METRICS[row['utility_metric']]} {scores}" if named_metric else scores
+
+
+_SHORT_METRICS = {"roc_auc": "AUC", "r2": "R²"}  # in every cell of a table that mixes them: kept short
 
 
 def _missing(value: Any) -> bool:

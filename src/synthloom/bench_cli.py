@@ -105,8 +105,8 @@ def bench_command(
         console.print(note, highlight=False)
     console.print(
         "DCR share: synthetic rows closer to a train row than to a test row (in brackets: the test rows' own "
-        "share, the level without memorisation). TSTR / TRTR: gradient boosting ROC-AUC (R² for a numeric "
-        "target) on the test rows, trained on synthetic / real rows."
+        "share, the level without memorisation). TSTR / TRTR: gradient boosting's ROC-AUC (AUC), or R² for a "
+        "numeric target, on the test rows, trained on synthetic / real rows."
     )
     console.print(f"wrote {out / 'results.csv'}, {out / 'bench.html'}")
     recorded = bench.ResultStore(out / bench.RESULTS_FILE).records()
