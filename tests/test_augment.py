@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from scipy import stats
 
 from synthloom.augmentation import (
     METHODS,
@@ -479,3 +480,15 @@ def test_a_class_of_one_row_is_named_when_the_evaluation_cannot_split_it() -> No
     ) as e:
         evaluate_augmentation(frame, "y", "copula", rows_per_class={"mid": 20}, seeds=1)
     assert "least populated" not in str(e.value)
+
+
+def test_a_verdict_claims_no_spread_it_lacks_and_shows_the_digits_its_claim_needs() -> None:
+    """One seed read "one seed, no spread" and then "synthloom and SMOTE are level: ... within the spread";
+    a gain clearing its interval by a hair read "+0.028 (±0.028)"."""
+    single = _constructed([0.02], [0.05]).verdict
+    assert "within the spread" not in single and "level" not in single
+    assert "on one seed: no spread to tell that from chance" in single
+    assert "synthloom and SMOTE differ by -0.030 PR-AUC on that seed" in single
+    hair = 0.0281 / stats.t.ppf(0.975, 1)  # the half-width of two seeds 2 x hair apart: 0.0281
+    close = _constructed([0.0284 + hair, 0.0284 - hair], [0.0, 0.0]).verdict
+    assert close.startswith("synthloom rows help: minority PR-AUC +0.0284 over real rows alone (±0.0281")

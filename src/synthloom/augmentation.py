@@ -50,6 +50,7 @@ from synthloom.data.metadata import (
 from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
+from synthloom.metrics.result import telling_decimals
 from synthloom.models.base import check_param_names
 from synthloom.models.conditions import stamps_held
 from synthloom.progress import transient_progress
@@ -694,24 +695,39 @@ def _verdict(result: AugmentationEvaluation) -> str:
     summary = result.summary().set_index("method")["pr_auc_mean"]
     best = str(summary.idxmax())
     how, mean, half = _compare(result, "synthloom", "none")
-    interval = f"±{half:.3f}, 95% over {seeds} seeds" if math.isfinite(half) else "one seed, no spread"
-    parts = {
-        "better": f"synthloom rows help: minority PR-AUC {mean:+.3f} over real rows alone ({interval}).",
-        "worse": f"synthloom rows hurt: minority PR-AUC {mean:+.3f} against real rows alone ({interval}).",
-        "level": f"synthloom rows do not clearly help: minority PR-AUC {mean:+.3f} against real rows alone "
-        f"is within the spread ({interval}).",
-    }
-    sentences = [parts[how]]
-    if "smote" in methods:
-        how, mean, half = _compare(result, "synthloom", "smote")
-        gap = f"{abs(mean):.3f} PR-AUC"
-        sentences.append(
-            {
-                "better": f"synthloom beats SMOTE by {gap} (±{half:.3f}).",
-                "worse": f"SMOTE beats synthloom by {gap} (±{half:.3f}).",
-                "level": f"synthloom and SMOTE are level: they differ by {gap}, within the spread.",
-            }[how]
-        )
+    if not math.isfinite(half):  # one seed: no spread to call a difference level or not
+        sentences = [
+            f"synthloom rows change minority PR-AUC by {mean:+.3f} against real rows alone, on one seed: "
+            "no spread to tell that from chance; evaluate over more seeds."
+        ]
+        if "smote" in methods:
+            _, mean, _ = _compare(result, "synthloom", "smote")
+            sentences.append(f"synthloom and SMOTE differ by {mean:+.3f} PR-AUC on that seed.")
+    else:
+        # digits enough that a mean clearing its interval by a hair does not read "+0.028 (±0.028)"
+        places = telling_decimals([(abs(mean), half)])
+        interval = f"±{half:.{places}f}, 95% over {seeds} seeds"
+        parts = {
+            "better": f"synthloom rows help: minority PR-AUC {mean:+.{places}f} over real rows alone "
+            f"({interval}).",
+            "worse": f"synthloom rows hurt: minority PR-AUC {mean:+.{places}f} against real rows alone "
+            f"({interval}).",
+            "level": "synthloom rows do not clearly help: minority PR-AUC "
+            f"{mean:+.{places}f} against real rows alone is within the spread ({interval}).",
+        }
+        sentences = [parts[how]]
+        if "smote" in methods:
+            how, mean, half = _compare(result, "synthloom", "smote")
+            places = telling_decimals([(abs(mean), half)])
+            gap, spread = f"{abs(mean):.{places}f} PR-AUC", f"±{half:.{places}f}"
+            sentences.append(
+                {
+                    "better": f"synthloom beats SMOTE by {gap} ({spread}).",
+                    "worse": f"SMOTE beats synthloom by {gap} ({spread}).",
+                    "level": f"synthloom and SMOTE are level: they differ by {gap}, within the spread "
+                    f"({spread}).",
+                }[how]
+            )
     sentences.append(f"Highest mean minority PR-AUC: {METHOD_LABELS[best]} ({summary[best]:.3f}).")
     return " ".join(sentences)
 
