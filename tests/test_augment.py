@@ -54,6 +54,8 @@ def test_plan_rows_ratio_and_rows_per_class() -> None:
     assert plan_rows(counts, ratio=0.5) == {"Yes": 390, "Maybe": 410}
     assert plan_rows(counts) == {"Yes": 840, "Maybe": 860}
     assert plan_rows(pd.Series({0: 90, 1: 30}), rows_per_class={"1": 7, "0": 0}) == {1: 7}
+    # imbalanced-learn's float strategy, which the README cites: int(9,667 x 0.5 - 333) = 4,500, not 4,501
+    assert plan_rows(pd.Series({"No": 9667, "Yes": 333}), ratio=0.5) == {"Yes": 4500}
     with pytest.raises(ConfigError, match="not both"):
         plan_rows(counts, ratio=0.5, rows_per_class={"Yes": 1})
     with pytest.raises(ConfigError, match=r"ratio must be a number in \(0, 1\]"):
@@ -69,7 +71,7 @@ def test_augment_adds_rows_of_the_rare_class_only(default_frame) -> None:
     both = augment(default_frame, "default", "copula", ratio=0.5, mark_synthetic=True, random_state=0)
     fake = both[both["is_synthetic"]]
     assert len(both) == len(default_frame) + len(fake)
-    assert len(fake) == int(np.ceil(0.5 * counts["No"])) - counts["Yes"]
+    assert len(fake) == int(0.5 * counts["No"] - counts["Yes"])  # as imbalanced-learn counts them
     assert (fake["default"] == "Yes").all() and not both["is_synthetic"].iloc[: len(default_frame)].any()
     assert both.drop(columns="is_synthetic").dtypes.equals(default_frame.dtypes)
     again = augment(default_frame, "default", "copula", ratio=0.5, mark_synthetic=True, random_state=0)
