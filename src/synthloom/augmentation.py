@@ -323,7 +323,8 @@ def fits_per_class(model: Any, per_class: bool | None) -> bool:
 
 
 def _is_fitted(generator: Any) -> bool:
-    return hasattr(generator, "transformer_")
+    # the models' own test: a failed fit's leftovers (transformer_) are no fit
+    return bool(getattr(generator, "__sklearn_is_fitted__", lambda: False)())
 
 
 def synthetic_rows(
