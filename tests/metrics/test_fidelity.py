@@ -94,21 +94,47 @@ def test_every_score_has_a_meaning_and_a_verdict(related_test, shuffle):
     assert set(result.extras["association"]) == {"real", "synthetic"}
 
 
-def test_a_good_average_over_lost_relations_is_not_called_good(loosely_related_frame, shuffle):
-    """adult with every column shuffled scored quality 0.872 good over pair trends 0.759 fair, and the
-    family said good; nothing in its text said the relations were gone."""
+def test_relations_all_lost_read_poor_beside_an_average_that_stays_near_three_quarters(
+    loosely_related_frame, shuffle
+):
+    """adult with every column shuffled scored pair trends 0.759, fair, as a decent fit did, and read
+    "keep 76% of their joint pattern" beside "13 of 13" pairs lost."""
     real = loosely_related_frame
     result = fidelity(prepare(real, shuffle(real, seed=0)))
     trends = result.score("column_pair_trends")
-    assert result.headline.verdict == "good" and trends.verdict == "fair"
-    assert result.verdict == "fair" and result.concern == trends
+    assert result.headline.verdict == "good" and trends.value > 0.7
+    assert trends.verdict == "poor" and result.verdict == "poor" and result.concern == trends
     assert (
-        "less than half of their real strength (|Pearson r| or Cramér's V) in the synthetic data: 1 of 1"
-        in (trends.meaning)
+        "keep" not in trends.meaning and "stays near 75% even when every relation is gone" in trends.meaning
     )
+    assert "in the synthetic data): 1 of the 1 pair(s) related beyond chance." in trends.meaning
     assert any(re.search(r"a & b \(Cramér's V 0\.3\d real, 0\.0\d synthetic\)", w) for w in result.warnings)
     kept = fidelity(prepare(real, real.sample(frac=1, random_state=1)))  # rows reordered, relations kept
     assert kept.verdict == "good" and "less than half" not in " ".join(kept.warnings)
+    assert "0 of the 1 pair(s) related beyond chance" in kept.score("column_pair_trends").meaning
+
+
+@pytest.mark.parametrize(
+    ("lost", "verdict"), [(0, "good"), (1, "good"), (2, "fair"), (3, "fair"), (4, "poor")]
+)
+def test_the_pair_trends_verdict_follows_the_share_of_relations_lost(lost, verdict):
+    """Seven columns each tied to its own partner's category (V about 0.7): a fit that loses one of seven
+    relations stays good; two to three of seven are a notable share (fair); four, most of them (poor)."""
+    rng = np.random.default_rng(0)
+    real, synthetic = {}, {}
+    for pair in range(7):
+        first = rng.integers(0, 3, 3000)
+        second = np.where(rng.random(3000) < 0.7, first, rng.integers(0, 3, 3000))
+        real[f"a{pair}"], real[f"b{pair}"] = first, second
+        synthetic[f"a{pair}"] = first
+        synthetic[f"b{pair}"] = rng.permutation(second) if pair < lost else second
+    names = np.array(list("pqr"))
+    result = fidelity(
+        prepare(pd.DataFrame(real).map(names.__getitem__), pd.DataFrame(synthetic).map(names.__getitem__))
+    )
+    trends = result.score("column_pair_trends")
+    assert f"{lost} of the 7 pair(s) related beyond chance" in trends.meaning
+    assert trends.verdict == verdict and result.verdict == verdict
 
 
 def test_quality_of_shapes_alone_says_so():

@@ -42,6 +42,16 @@ def _rank(score: Score) -> int:
     return _RANKS.get(score.verdict, -1)
 
 
+def worst(verdicts: Iterable[str]) -> str:
+    """The worst of good / fair / poor verdicts (info and not computed judge nothing, so rank below good).
+
+    Example:
+        >>> worst(["good", "fair"])
+        'fair'
+    """
+    return max(verdicts, key=lambda verdict: _RANKS.get(verdict, -1))
+
+
 def telling_decimals(pairs: Iterable[tuple[float, float]], least: int = 3, most: int = 6) -> int:
     """The fewest decimals (``least`` to ``most``) at which each pair of different numbers reads differently,
     so that a claim made of their order shows in the text: a mean that clears its interval by a hair read
