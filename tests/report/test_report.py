@@ -146,6 +146,22 @@ def test_summary_cards_and_json_show_the_familys_verdict_and_each_number_its_own
     assert payload["families"]["fidelity"]["verdict"] == mixed_report.families["fidelity"].verdict
 
 
+def test_a_summary_card_says_its_familys_verdict_in_words_and_what_set_it(mixed_report):
+    """loans' fidelity card showed "0.811 fair Overall quality" and "poor Column pair trends": the family's
+    verdict, poor, was told only by the colour of the card's top stripe, which the page never explained."""
+    good = Score("closer_to_train", "Closer to training rows", 0.5, "No closer than unseen rows.", "good")
+    poor = Score("exact_copies", "Exact copies of training rows", 0.06, "6% copy a training row.", "poor")
+    families = {**mixed_report.families, "privacy": FamilyResult("privacy", scores=[good, poor])}
+    report = dataclasses.replace(mixed_report, families=families)
+    summary = html.unescape(report_html._summary(report))
+    assert "<strong>Privacy: poor</strong> — set by Exact copies of training rows</p>" in summary
+    fidelity = report.families["fidelity"]
+    named = f"<strong>Fidelity: {fidelity.verdict}</strong>"
+    assert named + (f" — set by {fidelity.concern.label}</p>" if fidelity.concern else "</p>") in summary
+    legend = html.unescape(report_html._header(report))
+    assert "names its family's verdict in its first line (and in the colour of its top stripe)" in legend
+
+
 def test_a_one_column_page_draws_no_relationship_and_cjk_labels_warn_nothing(tmp_path, recwarn):
     rng = np.random.default_rng(0)
     real = pd.DataFrame({"城市": rng.choice(["北京", "上海", "广州"], 60)})

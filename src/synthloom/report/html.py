@@ -214,7 +214,10 @@ def _header(report: Report) -> str:
         + _badge("poor")
         + " a real problem</span><span>"
         + _badge(INFO)
-        + " context, not judged</span></p></header>"
+        + " context, not judged</span></p>"
+        + '<p class="legend">Each summary card names its family\'s verdict in its first line (and in the '
+        "colour of its top stripe): the verdict of the number shown, or, when a measure behind it is worse, "
+        "that measure's, which the line names.</p></header>"
     )
 
 
@@ -238,8 +241,12 @@ def _summary(report: Report) -> str:
             if concern
             else ""
         )
+        # the family's verdict in words: the stripe's colour alone said it, and the badge beside the
+        # number is the headline's own, which a concern can make better than the family's
+        set_by = f" — set by {concern.label}" if concern else ""
         cards.append(
             f'<div class="card {_e(verdict)}"><h3>{_e(TITLES[name])}</h3>'
+            f'<p class="family-verdict"><strong>{_e(TITLES[name])}: {_e(verdict)}</strong>{_e(set_by)}</p>'
             f'<div class="value">{_value(headline.value)}</div>{_badge(headline.verdict)} '
             f"<small>{_e(headline.label)}</small>"
             f"<p><strong>{_e(words)}</strong> {_e(headline.meaning)}</p>{behind}</div>"
