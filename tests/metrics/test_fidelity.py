@@ -195,3 +195,13 @@ def test_a_correlation_on_a_handful_of_rows_is_not_lost():
     pairs = fidelity(prepare(real, synthetic)).tables["column_pair_trends"]
     assert lost_pairs(pairs).empty
     assert pairs.loc[0, "meets_threshold"] and not pairs.loc[0, "beyond_chance"]
+
+
+def test_the_columns_whose_distribution_differs_most_are_listed_worst_first(related_test):
+    """The warning listed them in column order, so the worst could come last."""
+    synthetic = related_test.assign(y=related_test["y"] + 2.5, label="yes", count=related_test["count"] + 40)
+    result = fidelity(prepare(related_test, synthetic))
+    (warning,) = [w for w in result.warnings if "differs most" in w]
+    scores = [float(score) for score in re.findall(r"\((\d\.\d\d)\)", warning)]
+    assert len(scores) == 3 and scores == sorted(scores) and scores[0] < scores[-1]
+    assert warning.index("count (") < warning.index("y (")

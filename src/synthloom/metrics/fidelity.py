@@ -558,10 +558,11 @@ def _fidelity_warnings(
     empty = [name for name in tables.columns if tables.synthetic[name].isna().all()]
     if empty:
         found.append(f"column(s) {empty} are empty in the synthetic data; their shapes score 0")
-    weak = shapes[shapes["score"] < QUALITY_FAIR]
+    # worst first, as the report draws them: in column order the worst hid among the rest
+    weak = shapes[shapes["score"] < QUALITY_FAIR].sort_values("score", kind="stable")
     if len(weak):
         listed = ", ".join(f"{r.column} ({r.score:.2f})" for r in weak.itertuples())
-        found.append(f"columns whose distribution differs most from the real one: {listed}")
+        found.append(f"columns whose distribution differs most from the real one, worst first: {listed}")
     shifted = [(name, missing_shift(tables.real[name], tables.synthetic[name])) for name in tables.columns]
     listed = ", ".join(
         f"{name} ({shares[0]:.0%} of real, {shares[1]:.0%} of synthetic rows)"
