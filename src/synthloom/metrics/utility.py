@@ -358,9 +358,12 @@ def _utility_scores(table: pd.DataFrame, task: str, interval: tuple[float, float
     trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
     good, fair = _GAP_LIMITS[task]
     label = METRIC_LABELS[main]
+    # each number is the mean of the model families, which read as one model's score without saying so
+    models = " and ".join(MODEL_LABELS[model] for model in table["model"].unique())
     gap_meaning = (
         f"Trained on synthetic rows, models reach {label} {tstr:.3f} on real test rows, against "
-        f"{trtr:.3f} when trained on real rows (gap {trtr - tstr:.3f}; 0 = synthetic data is as useful)."
+        f"{trtr:.3f} when trained on real rows (each the mean of {models}; gap {trtr - tstr:.3f}; 0 = "
+        "synthetic data is as useful)."
     )
     if table.loc[table["setting"] == "TSTR", "note"].str.len().all():
         gap_meaning += (
@@ -375,7 +378,7 @@ def _utility_scores(table: pd.DataFrame, task: str, interval: tuple[float, float
             gap_meaning,
             grade(trtr - tstr, good, fair, higher_is_better=False),
         ),
-        _gain_score(augmented - trtr, interval, label),
+        _gain_score(augmented - trtr, interval, label, models),
     ]
     for row in table.itertuples():
         for metric in CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS:
@@ -383,7 +386,7 @@ def _utility_scores(table: pd.DataFrame, task: str, interval: tuple[float, float
     return scores
 
 
-def _gain_score(gain: float, interval: tuple[float, float], label: str) -> Score:
+def _gain_score(gain: float, interval: tuple[float, float], label: str, models: str) -> Score:
     """The augmentation gain with its 95% interval; within noise (the interval holds 0) it is neither good
     nor bad, whatever its sign on this split."""
     low, high = interval
@@ -399,8 +402,9 @@ def _gain_score(gain: float, interval: tuple[float, float], label: str) -> Score
         "augmentation_gain",
         f"Augmentation gain ({label})",
         gain,
-        f"Adding synthetic rows to the real training rows changes {label} by {gain:+.{places}f} (95% "
-        f"interval {low:+.{places}f} to {high:+.{places}f}, resampling the test rows): {reading}.",
+        f"Adding synthetic rows to the real training rows changes {label} by {gain:+.{places}f} (the mean "
+        f"of {models}; 95% interval {low:+.{places}f} to {high:+.{places}f}, resampling the test rows): "
+        f"{reading}.",
         INFO if noise else grade(gain, _GAIN_GOOD, _GAIN_FAIR),
     )
 
