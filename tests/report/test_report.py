@@ -351,24 +351,37 @@ def test_a_column_without_a_heavy_tail_is_drawn_over_all_its_values(monkeypatch)
         assert np.array_equal(edges, np.histogram_bin_edges(np.r_[real, synthetic], 40))
 
 
-def test_the_caption_counts_what_a_heavy_tailed_figure_leaves_out():
-    """Cutting the axis to the central values must say so, and how many values lie beyond it."""
+def test_the_caption_counts_what_a_heavy_tailed_figure_leaves_out_and_names_a_log_axis():
+    """Cutting the axis to the central values must say so, and how many values lie beyond it; amounts drawn
+    on a log axis (ticks 10^0, 10^1) said nothing of it, and still that the axis showed their central 99%."""
     rng = np.random.default_rng(0)
-    real = pd.DataFrame({"amount": _transaction_amounts(2000, 0), "height": rng.normal(170, 10, 2000)})
-    synthetic = pd.DataFrame({"amount": _transaction_amounts(2000, 1), "height": rng.normal(170, 10, 2000)})
+    real, synthetic = (
+        pd.DataFrame(
+            {
+                # balances below 0 too, which no log axis holds: cut to their central range
+                "balance": _transaction_amounts(2000, seed) - 20,
+                "amount": _transaction_amounts(2000, seed),
+                "height": rng.normal(170, 10, 2000),
+            }
+        )
+        for seed in (0, 1)
+    )
     page = html.unescape(report_html.render(evaluate(real, synthetic)))
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", page)
-    (amount,) = [c for c in captions if "amount: histograms" in c]
+    (balance,) = [c for c in captions if "balance: histograms" in c]
     counts = re.search(
         r"the axis shows the central 99% of values; beyond it, not drawn but scored: (\d+) of 2,000 real and "
         r"(\d+) of 2,000 synthetic values\.",
-        amount,
+        balance,
     )
     assert counts and all(
         6 <= int(count) <= 20 for count in counts.groups()
     )  # the 6 huge ones, and 1% at most
+    assert "logarithmic" not in balance
+    (amount,) = [c for c in captions if "amount: histograms" in c]
+    assert "The axis is logarithmic" in amount and "central" not in amount
     (height,) = [c for c in captions if "height: histograms" in c]
-    assert "central" not in height
+    assert "central" not in height and "logarithmic" not in height
 
 
 def _late_fees(n: int, seed: int) -> np.ndarray:
@@ -608,6 +621,55 @@ def test_skewed_positive_amounts_without_a_far_tail_are_drawn_on_a_log_axis(monk
         assert np.count_nonzero(shares >= 0.01) >= 20  # 13 on a linear axis
     ax = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True)).axes[0]
     assert ax.get_xscale() == "log"
+
+
+def _tick_labels(ax) -> list[str]:
+    return [tick.get_text() for tick in ax.get_xticklabels() if tick.get_text()]
+
+
+def test_skewed_amounts_with_a_few_zeros_go_on_a_log_axis_and_ticks_read_as_plain_numbers(monkeypatch):
+    """Loans' credit limits and payments (1% of them 0) stayed on an even axis, every row in its first bins;
+    a log axis was ticked 10^0, 10^1, an even one 0.2 to 1.0 with "1e6" beside it."""
+    rng = np.random.default_rng(0)
+    real, synthetic = (
+        pd.Series(np.where(rng.random(5000) < 0.01, 0.0, np.round(rng.lognormal(10, 1, 5000))), name="limit")
+        for _ in range(2)
+    )
+    view = plots.numeric_view(real.to_numpy(), synthetic.to_numpy())
+    assert view.log == (np.count_nonzero(real == 0), np.count_nonzero(synthetic == 0))
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True)).axes[0]
+    assert ax.get_xscale() == "log"
+    assert {"1000", "10k", "100k"} <= set(_tick_labels(ax))
+    page = html.unescape(report_html.render(evaluate(real.to_frame(), synthetic.to_frame())))
+    assert "The axis is logarithmic" in page and "Values of 0 or below, which a log axis cannot hold" in page
+    incomes = pd.Series(rng.uniform(2e5, 1.2e6, 3000), name="income")
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(incomes, incomes, numeric=True)).axes[0]
+    assert ax.get_xscale() == "linear" and ax.xaxis.get_offset_text().get_text() == ""
+    assert all(re.fullmatch(r"0|\d+(\.\d+)?[kM]", tick) for tick in _tick_labels(ax))
+
+
+@pytest.mark.parametrize("decimals", [1, 2])
+def test_values_on_a_grid_of_decimals_are_binned_along_it(monkeypatch, decimals):
+    """Lab values of one decimal in 40 equal-width bins held two values in some bins and one in others: a
+    comb of tall and short bars that the values do not have."""
+    step = 10.0**-decimals
+    scale = 10.0 ** (decimals - 1)  # lab values 2.3 to 9.8; 0.23 to 0.98
+    real, synthetic = (
+        pd.Series(np.round(np.random.default_rng(seed).normal(5.5, 1.2, 3000) * scale, decimals))
+        for seed in (0, 1)
+    )
+    both = np.r_[real, synthetic]
+    for _, edges in _drawn_histograms(monkeypatch, real, synthetic):
+        assert np.isclose(edges[0], both.min() - step / 2) and edges[-1] >= both.max()
+        points = np.diff(edges) / step  # grid points per bin: whole, and the same in every bin
+        assert np.allclose(points, np.round(points)) and np.allclose(points, points[0])
+
+
+def test_whole_numbers_of_a_small_range_are_ticked_at_whole_numbers(monkeypatch):
+    """A count of 1 to 3 was ticked -0.5, 0.5, 1.0, 1.5: halves that name no value."""
+    values = pd.Series(np.random.default_rng(0).integers(1, 4, 500).astype(float), name="count")
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(values, values, numeric=True)).axes[0]
+    assert _tick_labels(ax) and all(re.fullmatch(r"\d+", tick) for tick in _tick_labels(ax))
 
 
 @pytest.mark.parametrize("numeric", [True, False])

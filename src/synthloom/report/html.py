@@ -397,7 +397,8 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
         real, synthetic = report.real[row.column], report.synthetic[row.column]
         # counted once, for the figure and for its caption's note of what the figure does not draw
         if kind in NUMERIC_KINDS:
-            bars, view = None, plots.numeric_view(real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float))
+            real_values, synthetic_values = real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float)
+            bars, view = None, plots.numeric_view(real_values, synthetic_values, dates)
         else:
             bars, view = plots.category_bars(real, synthetic), None
         png = plots.marginal(
@@ -434,10 +435,11 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
 
 
 def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> str:
-    """What a numeric column's figure leaves out: one value holding most rows (``plots.spike``), then the
-    heavy tail (``plots.central_range``) of the values drawn; "" when it is drawn whole."""
+    """What a numeric column's figure leaves out: one value holding most rows (``plots.spike``), the values
+    a log axis cannot hold (``plots.log_axis``), then the heavy tail (``plots.central_range``) of the values
+    drawn; "" when it is drawn whole on an even axis."""
     note, other = "", ""
-    peak, cut = view.peak, view.cut
+    peak, cut, log = view.peak, view.cut, view.log
     if peak is not None:  # the tail is cut, and counted, among the values drawn: those other than the spike
         value = value_text(peak.value, dates, clock)
         shares = plots.share_text(peak.real_share), plots.share_text(peak.synthetic_share)
@@ -447,6 +449,18 @@ def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> 
             "the axis), and the histograms show the other values."
         )
         other = " other"
+    if log is not None:
+        note += (
+            " The axis is logarithmic: most values are small beside the largest, and on an even axis they "
+            "would fill the first few bins; each bin spans the same ratio, and its bar is its share of the "
+            "values."
+        )
+        if log.real_left_out or log.synthetic_left_out:
+            note += (
+                f" Values of 0 or below, which a log axis cannot hold, are not drawn but scored: "
+                f"{log.real_left_out:,} real and {log.synthetic_left_out:,} synthetic values."
+            )
+        other += " positive"
     if cut is None:
         return note
     return note + (

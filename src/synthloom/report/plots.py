@@ -21,7 +21,7 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from synthloom.data.encoders import value_text
 from synthloom.data.metadata import as_labels
@@ -42,7 +42,10 @@ HEAVY_TAIL = 3.0  # ... when all its values span more than this many times that 
 SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or more ...
 SPIKE_DWARFS = 10.0  # ... whose bar would stand this many times above every other is stated, not drawn
 MISSING_PANEL = (0.86, 0.17, 0.11, 0.67)  # left, bottom, width, height of a marginal's missing-share panel
-LOG_RATIO = 50.0  # skewed positive values spanning this many times their least are drawn on a log axis
+LOG_RATIO = 10.0  # skewed positive values spanning this many times their least are drawn on a log axis
+LOG_CROWDED = 0.25  # ... when their middle 90% fills this share of an even axis or less, more of a log one
+LOG_LEFT_OUT = 0.02  # ... and this share of them at most is 0 or below, which a log axis cannot hold
+MAX_DECIMALS = 3  # values on a grid of 1, 0.1, 0.01 or 0.001 are binned along it (``_grid``)
 MAX_HEATMAP = (
     30  # columns drawn in the heat maps, with labels; beyond it, those whose relationships differ most
 )
@@ -67,13 +70,21 @@ class Spike(NamedTuple):
     synthetic_share: float
 
 
+class LogAxis(NamedTuple):
+    """A numeric marginal drawn on a log axis (``log_axis``), and its values that such an axis cannot hold."""
+
+    real_left_out: int  # real values of 0 or below (missing ones are neither)
+    synthetic_left_out: int
+
+
 class NumericView(NamedTuple):
     """What a numeric marginal draws, worked out once for its figure and its caption (``numeric_view``)."""
 
     peak: Spike | None  # the value left out of the histograms, its shares stated instead
-    real: np.ndarray  # the values drawn: not missing, not the peak's
+    real: np.ndarray  # the values drawn: not missing, not the peak's, above 0 on a log axis
     synthetic: np.ndarray
     cut: CentralRange | None  # the central range of the values drawn, where they are heavy-tailed
+    log: LogAxis | None = None  # None on an even axis
 
 
 class Other(NamedTuple):
@@ -139,7 +150,7 @@ def marginal(
     fig.subplots_adjust(left=0.06, right=right, top=0.84, bottom=0.17)  # categories: see _discrete_marginal
     ax = fig.add_subplot()
     if numeric:
-        view = view or numeric_view(real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float))
+        view = view or numeric_view(real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float), dates)
         _numeric_marginal(ax, view, dates, clock)
         if missing is not None:
             _missing_panel(fig, missing)
@@ -170,15 +181,15 @@ def _missing_panel(fig: Figure, shares: tuple[float, float]) -> None:
     ax.set_title("missing", fontsize=8)
 
 
-def central_range(real: np.ndarray, synthetic: np.ndarray) -> CentralRange | None:
+def central_range(real: np.ndarray, synthetic: np.ndarray, logarithmic: bool = False) -> CentralRange | None:
     """The range a numeric marginal is cut to when the column is heavy-tailed, or None when it is drawn whole.
 
     A column whose values are mostly small and a few huge (transaction amounts, capital gains) put nearly
     every row into one or two of the 40 bins, so its figure showed nothing. When all the values (real and
     synthetic together) span more than ``HEAVY_TAIL`` times their central 99% (the 0.5% to 99.5% quantiles),
     which would leave that 99% a third of the bins or less, the bins cover the central 99% only and the
-    caption counts the values beyond it. A log axis was the other way out, but it cannot hold the
-    zeros and negative values such columns often have (capital gains are mostly 0; balances go negative).
+    caption counts the values beyond it. Skewed positive values go on a log axis first (``log_axis``), where
+    the spans compared are ratios (``logarithmic``): there a tail that squeezed an even axis may fit whole.
     Quantiles are values of the data (no interpolation, which overflows between values near +-1.8e308).
 
     Example:
@@ -191,8 +202,11 @@ def central_range(real: np.ndarray, synthetic: np.ndarray) -> CentralRange | Non
         return None
     tail = (1.0 - CENTRAL_SHARE) / 2
     low, high = np.quantile(both, [tail, 1.0 - tail], method="inverted_cdf")
-    with np.errstate(over="ignore", invalid="ignore"):
-        central, spread = high - low, np.ptp(both)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if logarithmic:  # values all above 0 (``numeric_view``)
+            central, spread = np.log(high / low), np.log(both.max() / both.min())
+        else:
+            central, spread = high - low, np.ptp(both)
         # a central range of one value (most rows 0) would draw that value alone; the whole range shows more
         if not (np.isfinite(central) and central > 0 and spread > HEAVY_TAIL * central):
             return None
@@ -200,7 +214,37 @@ def central_range(real: np.ndarray, synthetic: np.ndarray) -> CentralRange | Non
     return CentralRange(float(low), float(high), *beyond)
 
 
-def spike(real: np.ndarray, synthetic: np.ndarray) -> Spike | None:
+def log_axis(real: np.ndarray, synthetic: np.ndarray) -> LogAxis | None:
+    """A log axis for positive values skewed right, or None where an even axis draws them.
+
+    Amounts of 2 to 1,100 dollars, half of them under 40, filled the first two of 40 equal-width bins and
+    left the rest a flat line; loans' credit limits and payments did so too, kept off the log axis by a few
+    zeros among ten thousand values. A log axis is drawn where the values span ``LOG_RATIO`` times their
+    least above 0, their middle 90% would fill ``LOG_CROWDED`` of an even axis or less and more of a log
+    one, and no more than ``LOG_LEFT_OUT`` of them are 0 or below: those are left out, and counted.
+
+    Example:
+        >>> log_axis(np.r_[0.0, np.arange(1.0, 100.0), 1000.0], np.arange(1.0, 100.0))
+        LogAxis(real_left_out=1, synthetic_left_out=0)
+    """
+    real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
+    both = np.concatenate([real, synthetic])
+    positive = both[both > 0]
+    if not positive.size or both.size - positive.size > LOG_LEFT_OUT * both.size:
+        return None
+    low, high = positive.min(), positive.max()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if not (np.isfinite(high) and high >= LOG_RATIO * low):
+            return None
+        first, last = np.quantile(positive, [0.05, 0.95], method="inverted_cdf")
+        even = (last - first) / (high - both.min())
+        ratio = np.log(last / first) / np.log(high / low)
+        if not (np.isfinite(even) and even <= LOG_CROWDED and ratio > even):
+            return None
+    return LogAxis(int(np.count_nonzero(real <= 0)), int(np.count_nonzero(synthetic <= 0)))
+
+
+def spike(real: np.ndarray, synthetic: np.ndarray, dates: bool = False) -> Spike | None:
     """The value a numeric marginal leaves out of its histograms and states the shares of, or None.
 
     A column that is mostly one value (capital gains 0 in 92% of rows, late fees mostly 0) drew that value's
@@ -227,11 +271,13 @@ def spike(real: np.ndarray, synthetic: np.ndarray) -> Spike | None:
     value = values[top]
     if not SPIKE_SHARE * real.size <= counts[top] < real.size:
         return None
-    bins = _edges(real, synthetic, central_range(real, synthetic))
+    # the value holds a third of the real values or more: a log axis, which leaves out 2% at most, holds it
+    whole = _scaled(NumericView(None, real, synthetic, None), dates)
+    bins = _edges(whole.real, whole.synthetic, whole.cut, dates, whole.log is not None)
     if bins is None:
         return None
     edges = bins[0]
-    heights = np.histogram(real, edges)[0]  # counts: as drawn, bins of equal width or, on a log axis, shares
+    heights = np.histogram(whole.real, edges)[0]  # as drawn: bins of equal width or, on a log axis, ratio
     # the last bin is closed on the right, so a value on the last edge is in it
     at = min(int(np.searchsorted(edges, value, side="right")) - 1, heights.size - 1)
     dwarfs = SPIKE_DWARFS * np.delete(heights, at).max(initial=0) <= heights[at]
@@ -245,15 +291,28 @@ def spike(real: np.ndarray, synthetic: np.ndarray) -> Spike | None:
     return Spike(float(value), float(counts[top] / real.size), synthetic_share)
 
 
-def numeric_view(real: np.ndarray, synthetic: np.ndarray) -> NumericView:
-    """The peak (``spike``) a numeric marginal leaves out, the values it draws and their cut
-    (``central_range``); a caption and its figure share one: each sorted and ranked every column's values
-    again (the page of 13 columns of 300,000 rows: 1.60 - 1.62 s of CPU to draw, 1.34 - 1.41 s with one)."""
+def numeric_view(real: np.ndarray, synthetic: np.ndarray, dates: bool = False) -> NumericView:
+    """The peak (``spike``) a numeric marginal leaves out, its axis (``log_axis``; never for ``dates``), the
+    values it draws and their cut (``central_range``); a caption and its figure share one: each sorted and
+    ranked every column's values again (the page of 13 columns of 300,000 rows: 1.60 - 1.62 s of CPU to
+    draw, 1.34 - 1.41 s with one)."""
     real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
-    peak = spike(real, synthetic)
+    peak = spike(real, synthetic, dates)
     if peak is not None:
         real, synthetic = real[real != peak.value], synthetic[synthetic != peak.value]
-    return NumericView(peak, real, synthetic, central_range(real, synthetic))
+    return _scaled(NumericView(peak, real, synthetic, None), dates)
+
+
+def _scaled(view: NumericView, dates: bool) -> NumericView:
+    """``view`` with its axis and its cut: its values above 0 on a log axis, cut to their central range
+    where heavy-tailed on the axis drawn (``central_range``)."""
+    log = None if dates else log_axis(view.real, view.synthetic)
+    real, synthetic = view.real, view.synthetic
+    if log is not None:
+        real, synthetic = real[real > 0], synthetic[synthetic > 0]
+    return view._replace(
+        real=real, synthetic=synthetic, cut=central_range(real, synthetic, log is not None), log=log
+    )
 
 
 def spike_label(peak: Spike, dates: bool = False, clock: bool = False) -> str:
@@ -280,13 +339,13 @@ def share_text(share: float) -> str:
 
 
 def _edges(
-    real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None, dates: bool = False
-) -> tuple[np.ndarray, bool] | None:
-    """The bins of a numeric marginal (non-missing values), and whether they are drawn on a log axis:
+    real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None, dates: bool, logarithmic: bool
+) -> tuple[np.ndarray, float | None] | None:
+    """The bins of a numeric marginal (non-missing values), and the grid of values they align to (``_grid``):
     ``MARGINAL_BINS`` over all the values, or over ``cut``, their central range (``central_range``) when
-    they are heavy-tailed; bins of equal ratio for skewed positive values (``_log_edges``), and whole
-    numbers' bins aligned to them (neither for ``dates``: half a day past 31/12/9999 is past matplotlib's
-    dates); None when their range is more than an axis holds."""
+    they are heavy-tailed; bins of equal ratio on a ``logarithmic`` axis (``log_axis``), and values on a grid
+    binned along it (not ``dates``: half a day past 31/12/9999 is past matplotlib's dates); None when their
+    range is more than an axis holds."""
     both = np.concatenate([real, synthetic])
     if cut is not None:  # heavy-tailed: values beyond the central range are not drawn; the caption says so
         both = both[(both >= cut.low) & (both <= cut.high)]
@@ -294,54 +353,58 @@ def _edges(
         spread = np.ptp(both) if both.size else 0.0
     if not np.isfinite(spread):  # values from -1.8e308 to 1.8e308
         return None
-    if not dates:
-        logarithmic = _log_edges(both)
-        if logarithmic is not None:
-            return logarithmic, True
-        whole = _whole_number_edges(both)
-        if whole is not None:
-            return whole, False
-    return bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS), False
+    step = None if dates else _grid(both)
+    if logarithmic:
+        edges = np.geomspace(both.min(), both.max(), MARGINAL_BINS + 1)
+        if step is not None:  # bins of equal ratio narrower than the grid held no value: a comb
+            grid = np.floor(edges / step)
+            return np.unique(np.r_[grid[0] - 0.5, grid + 0.5]) * step, step
+        return edges, None
+    if step is not None:
+        return _grid_edges(both, step), step
+    return bin_edges(both if both.size else np.zeros(1), MARGINAL_BINS), None
 
 
-def _log_edges(values: np.ndarray) -> np.ndarray | None:
-    """Bins of equal ratio for positive values skewed right, for a log axis; None for any others.
+def _grid(values: np.ndarray) -> float | None:
+    """The grid the values lie on, 1, 0.1, 0.01 or 0.001 (``MAX_DECIMALS``), or None for any other values.
 
-    Amounts of 2 to 1,100 dollars, half of them under 40, filled the first two of 40 equal-width bins and
-    left the rest a flat line, without the few huge ones that would have the axis cut to its central range
-    (``central_range``). Values all above 0 that span ``LOG_RATIO`` times or more, with half of them in the
-    first tenth of their range, are drawn on a log axis instead, where such amounts spread out.
+    Ages 17 to 90 in 40 equal-width bins put two whole numbers in some bins and one in others, and a bin
+    of two stood twice as tall: a comb that is not in the data; lab values of one decimal did so too.
 
     Example:
-        >>> _log_edges(np.array([1.0, 2.0, 3.0, 1000.0]))[[0, -1]]
-        array([   1., 1000.])
+        >>> _grid(np.array([5.3, 4.1, 6.0])), _grid(np.array([17.0, 90.0])), _grid(np.array([0.12345]))
+        (0.1, 1.0, None)
     """
     if not values.size:
         return None
-    low, high = float(values.min()), float(values.max())
-    if not (low > 0 and high >= LOG_RATIO * low and np.median(values) - low < (high - low) / 10):
-        return None
-    return np.geomspace(low, high, MARGINAL_BINS + 1)
+    for decimals in range(MAX_DECIMALS + 1):
+        scale = 10.0**decimals
+        # beyond 2**53 float64 holds no fractions, and "whole" says nothing of how the values were made;
+        # a few values first: most columns off any grid are told so without a pass over all their rows
+        if np.abs(values).max() * scale >= 2.0**53:
+            return None
+        if all(_on_grid(part, scale) for part in (values[:100], values)):
+            return 1.0 / scale
+    return None
 
 
-def _whole_number_edges(values: np.ndarray) -> np.ndarray | None:
-    """Bins of whole numbers for whole-number values, each holding the same count of them; None otherwise.
+def _on_grid(values: np.ndarray, scale: float) -> bool:
+    scaled = values * scale
+    return bool(np.abs(scaled - np.round(scaled)).max() < 1e-6)  # 5.3 * 10 is 53.000000000000007
 
-    Ages 17 to 90 in 40 equal-width bins put two whole numbers in some bins and one in others, and a bin
-    of two stood twice as tall: a comb that is not in the data. Each bin here holds ``step`` whole
-    numbers, its edges half-way between them, and no more than ``MARGINAL_BINS`` bins are drawn.
+
+def _grid_edges(values: np.ndarray, step: float) -> np.ndarray:
+    """Bins along the values' grid of ``step``, each holding the same count of its points, edges half-way
+    between them, and no more than ``MARGINAL_BINS`` of them.
 
     Example:
-        >>> _whole_number_edges(np.array([17.0, 90.0]))[[0, 1, -1]]
+        >>> _grid_edges(np.array([17.0, 90.0]), 1.0)[[0, 1, -1]]
         array([16.5, 18.5, 90.5])
     """
-    # beyond 2**53 float64 holds no fractions, and "whole" says nothing of how the values were made
-    if not values.size or np.abs(values).max() >= 2.0**53 or not np.array_equal(values, np.round(values)):
-        return None
-    low, high = float(values.min()), float(values.max())
-    step = max(1.0, np.ceil((high - low + 1.0) / MARGINAL_BINS))
-    count = int(np.ceil((high - low + 1.0) / step))
-    return low - 0.5 + step * np.arange(count + 1)
+    low, high = np.round(values.min() / step), np.round(values.max() / step)
+    per_bin = max(1.0, np.ceil((high - low + 1.0) / MARGINAL_BINS))
+    count = int(np.ceil((high - low + 1.0) / per_bin))
+    return (low - 0.5 + per_bin * np.arange(count + 1)) * step
 
 
 def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> None:
@@ -353,13 +416,15 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
         if cut is not None:
             cut = cut._replace(low=cut.low / _SECONDS_PER_DAY, high=cut.high / _SECONDS_PER_DAY)
         ax.xaxis_date()
-    bins = _edges(real, synthetic, cut, dates)
+    logarithmic = view.log is not None
+    bins = _edges(real, synthetic, cut, dates, logarithmic)
     if bins is None:  # no axis can be drawn over the values
         ax.text(0.5, 0.5, "values span more than an axis can hold", ha="center", transform=ax.transAxes)
         return
-    edges, logarithmic = bins
+    edges, step = bins
     if logarithmic:
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # 2 to 9 of each decade labelled where it spans few
 
     def heights(values: np.ndarray) -> dict[str, object]:
         # a density divides by bins' widths, which on a log axis grow tenfold a decade: bars would fall
@@ -392,8 +457,27 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
         else:
             formatter = mdates.ConciseDateFormatter(locator)
         ax.xaxis.set_major_formatter(formatter)
+    else:
+        if step == 1.0 and not logarithmic:  # whole numbers: a tick at 0.5 names no value
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(tick_text))
     ax.set_yticks([])
     ax.tick_params(labelsize=7)
+
+
+def tick_text(value: float, position: int | None = None) -> str:
+    """A number on an axis as plain text, from 10,000 on in thousands, millions...: matplotlib wrote 0.2 to
+    1.0 and "1e6" beside the axis, 10^1 on a log one (``position``: the tick's, unused). Below 10,000 the
+    digits, as years are written ("1962", not "1.962k" or "1,962").
+
+    Example:
+        >>> [tick_text(v) for v in (0.0, 0.25, 1962.0, 12_500.0, 250_000.0, 1_500_000.0)]
+        ['0', '0.25', '1962', '12.5k', '250k', '1.5M']
+    """
+    for scale, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if 1e15 > abs(value) >= max(scale, 1e4):  # beyond, "1e+300T" says less than "1e+312"
+            return f"{value / scale:.4g}{suffix}"
+    return f"{value:.6g}"
 
 
 def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
