@@ -719,12 +719,33 @@ def test_heat_maps_of_many_columns_label_those_that_differ_most_and_explain_grey
     shown = plots.heatmap_columns(real, synthetic)
     assert len(shown) == plots.MAX_HEATMAP and "column_40" in shown and shown == sorted(shown)
     fig = _drawn_figure(monkeypatch, lambda: plots.heatmaps(real, synthetic))
+    numbers = [str(i) for i in range(1, len(shown) + 1)]
+    assert [tick.get_text() for tick in fig.axes[0].get_yticklabels()] == [
+        f"{name}  {number}" for name, number in zip(shown, numbers, strict=True)
+    ]
     for ax in fig.axes[:3]:  # the three maps, then their colour bars
-        assert [tick.get_text() for tick in ax.get_yticklabels()] == shown
-    assert fig.get_size_inches()[0] * plots.DPI <= 1136  # the page's width: never scaled down
+        assert [tick.get_text() for tick in ax.get_xticklabels()] == numbers
+    for ax in fig.axes[1:3]:
+        assert [tick.get_text() for tick in ax.get_yticklabels()] == numbers
+    assert fig.get_size_inches()[0] * plots.DPI <= 1104  # the page's width: never scaled down
     data = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
     page = html.unescape(report_html.render(evaluate(data, data.assign(b=1.0))))
     assert "Grey: no statistic, as one of the two columns holds a single value, or none" in page
+
+
+def test_heat_map_labels_are_readable_and_tell_names_that_start_alike_apart(monkeypatch):
+    """Adult's 15 columns were labelled at 6 points in a figure the page scaled down (5 pixels); loans'
+    names were cut at 14 characters, "months_since..." twice and "total_credit..." three times."""
+    names = ["age", "months_since_last_delinq", "months_since_90d_late", "total_credit_limit"]
+    names += ["total_credit_utilized", "total_credit_lines", "months_since_last_credit_inquiry"]
+    matrix = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    fig = _drawn_figure(monkeypatch, lambda: plots.heatmaps(matrix, matrix * 0.5))
+    labels = fig.axes[0].get_yticklabels()
+    texts = [label.get_text() for label in labels]
+    assert len(set(texts)) == len(names) and texts[1] == "months_since_last_delinq  2"
+    assert texts[-1].endswith("edit_inquiry  7") and len(texts[-1]) <= plots.MAX_LABEL + 3
+    assert min(label.get_fontsize() for ax in fig.axes[:3] for label in ax.get_yticklabels()) >= 7
+    assert fig.get_size_inches()[0] * plots.DPI <= 1104
 
 
 def test_the_detection_caption_says_when_one_column_masks_the_others():

@@ -340,6 +340,7 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
                 trends.verdict,
                 trends.meaning + " Left: real data, middle: synthetic data (Pearson r for two numeric "
                 "columns, Cramér's V otherwise); right: the absolute difference, pale = relationship kept. "
+                "Columns are numbered on every axis and named beside the left map's rows. "
                 "Grey: no statistic, as one of the two columns holds a single value, or none, in that table."
                 + which,
             ),

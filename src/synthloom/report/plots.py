@@ -49,6 +49,7 @@ MAX_DECIMALS = 3  # values on a grid of 1, 0.1, 0.01 or 0.001 are binned along i
 MAX_HEATMAP = (
     30  # columns drawn in the heat maps, with labels; beyond it, those whose relationships differ most
 )
+HEATMAP_WIDTH = 12.2  # inches: 1,098 pixels, what the page gives a figure (1,180 less margins)
 UNDEFINED = "#dddddd"  # heat-map cells of pairs with no statistic (a column with one value or none)
 MAX_IMPORTANCE_BARS = 15  # columns drawn in the detection figure, those the detector relies on most
 
@@ -598,26 +599,49 @@ def heatmap_columns(real: pd.DataFrame, synthetic: pd.DataFrame) -> list[str]:
 
 def heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame) -> str:
     """Three matrices: real associations, synthetic associations, absolute difference, over the columns
-    ``heatmap_columns`` picks; as wide as the page, which scaled a wider figure's labels down to 5 pixels."""
+    ``heatmap_columns`` picks; as wide as the page, which scaled a wider figure's labels down to 5 pixels.
+
+    Names beside all three maps, on both axes, left each 6-point label a few pixels and cut them at 14
+    characters ("months_since..." twice): the columns are numbered on every axis, and named once, in full or
+    cut in the middle, which keeps the end that tells "..._90d_late" from "..._last_delinq", beside the
+    first map's rows."""
     shown = heatmap_columns(real, synthetic)
     real, synthetic = real.loc[shown, shown], synthetic.loc[shown, shown]
     size = min(3.7, 1.6 + 0.16 * len(real))
-    fig = figure(3 * size + 1.2, size + 0.5)
+    fig = figure(HEATMAP_WIDTH, size + 0.4)
     axes = fig.subplots(1, 3)
     panels = [
         (real.to_numpy(), "real", "RdBu_r", -1.0),
         (synthetic.to_numpy(), "synthetic", "RdBu_r", -1.0),
         (np.abs(real.to_numpy() - synthetic.to_numpy()), "|real − synthetic|", "Reds", 0.0),
     ]
+    numbers = [str(i) for i in range(1, len(shown) + 1)]
+    named = [f"{_middle(name, MAX_LABEL)}  {number}" for name, number in zip(shown, numbers, strict=True)]
     for ax, (matrix, title, cmap, low) in zip(axes, panels, strict=True):
         colors = colormaps[cmap].with_extremes(bad=UNDEFINED)  # undefined pairs (constant columns) in grey
         image = ax.imshow(np.ma.masked_invalid(matrix), cmap=colors, vmin=low, vmax=1.0)
         ax.set_title(title, fontsize=10)
-        names = [_short(n, 14) for n in shown]
-        ax.set_xticks(range(len(names)), names, rotation=90, fontsize=6)
-        ax.set_yticks(range(len(names)), names, fontsize=6)
-        fig.colorbar(image, ax=ax, shrink=0.75)
+        # upright beside few columns; turned, and smaller, they fit cells of 9 pixels
+        ax.set_xticks(
+            range(len(shown)),
+            numbers,
+            **({"fontsize": 6, "rotation": 90} if len(shown) > 20 else {"fontsize": 7}),
+        )
+        ax.set_yticks(range(len(shown)), named if ax is axes[0] else numbers, fontsize=7)
+        if ax is not axes[0]:  # real and synthetic share a scale, and one bar: the maps get its width
+            bar = fig.colorbar(image, ax=axes[:2] if ax is axes[1] else ax, shrink=0.75)
+            bar.ax.tick_params(labelsize=7)
     return to_png(fig)
+
+
+def _middle(value: object, width: int) -> str:
+    """``value`` as text of ``width`` characters at most, cut in the middle: names that start alike
+    ("total_credit_limit", "total_credit_utilized") differ at their ends."""
+    text = str(value)
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def embedding(real: np.ndarray, synthetic: np.ndarray, explained: np.ndarray) -> str:
