@@ -267,11 +267,17 @@ def stamp_seconds(stamp: pd.Timestamp, zone: Any) -> float:
 
 
 def value_text(
-    value: float, dates: bool = False, clock: bool = False, *, exact: bool = False, zone: Any = None
+    value: float,
+    dates: bool = False,
+    clock: bool = False,
+    *,
+    exact: bool = False,
+    zone: Any = None,
+    seconds: bool = True,
 ) -> str:
     """A number column's value as text: the number, with ``dates`` a date's seconds as the date, and with
     ``clock`` as well a time of day's seconds as the time ("09:30:00", not as an instant of the day they
-    are read on, "1900-01-01 09:30:00").
+    are read on, "1900-01-01 09:30:00"), to the minute for a column written without ``seconds`` ("09:30").
 
     ``exact`` writes text a user asks for again (a condition's message), which must read back as the same
     value: every digit of a number, a stamp to the microsecond and in ``zone``. Without it, the text is for
@@ -291,8 +297,10 @@ def value_text(
         return str(stamp if zone is None else stamp.tz_localize("UTC").tz_convert(zone))
     if dates and not exact:
         try:  # numpy's seconds hold open ends written 31/12/9999 and years far past them
-            if clock:
-                return str(np.datetime64(round(value), "s")).split("T")[1]
+            if clock:  # a bin's edge of "09:16:24" beside data of "09:16" wrote what the data never holds
+                return str(np.datetime64(round(value if seconds else value / 60), "s" if seconds else "m"))[
+                    11:
+                ]
             if value % DAY == 0:
                 return str(np.datetime64(int(value // DAY), "D"))
             return str(np.datetime64(round(value), "s")).replace("T", " ")

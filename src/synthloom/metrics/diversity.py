@@ -30,7 +30,7 @@ from scipy.stats import binom
 from sklearn.decomposition import PCA
 
 from synthloom.data.encoders import stamps_of_seconds, value_text
-from synthloom.data.metadata import ColumnKind
+from synthloom.data.metadata import ColumnKind, ColumnSpec
 from synthloom.metrics.encoding import (
     TableEncoder,
     Tables,
@@ -41,7 +41,7 @@ from synthloom.metrics.encoding import (
     subsample_index,
 )
 from synthloom.metrics.result import FamilyResult, Measure, grade, measured
-from synthloom.models.conditions import is_time_of_day
+from synthloom.models.conditions import is_time_of_day, writes_seconds
 
 MAX_ROWS = 5_000
 K_NEIGHBOURS = 5
@@ -162,8 +162,7 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
         neglected = modes & (synthetic_count < MODE_KEPT * real_share * synthetic.size)
         by_chance = binom.cdf(synthetic_count[neglected].sum(), synthetic.size, real_share[neglected].sum())
         lost = np.flatnonzero(neglected) if neglected.any() and by_chance < CHANCE_OF_MISSING else []
-        clock = is_time_of_day(spec.datetime_format)
-        ranges = [_value_range(edges[i], edges[i + 1], spec.kind, i == len(edges) - 2, clock) for i in lost]
+        ranges = [_value_range(edges[i], edges[i + 1], spec, i == len(edges) - 2) for i in lost]
         rows.append(
             {
                 "column": name,
@@ -175,16 +174,20 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["column", "modes", "covered", "missing"])
 
 
-def _value_range(low: float, high: float, kind: ColumnKind, closed: bool, clock: bool = False) -> str:
+def _value_range(low: float, high: float, spec: ColumnSpec, closed: bool) -> str:
     """The bin from ``low`` to ``high`` (``closed``: the last bin, which holds ``high`` too) as the column's
-    values read: times of day (``clock``), dates, the whole numbers it holds ("17 to 20", not "17 to
-    20.65"), or numbers."""
-    if clock:  # read on 1 January 1900: their dates would all be that day
-        return f"{value_text(low, dates=True, clock=True)} to {value_text(high, dates=True, clock=True)}"
-    if kind == ColumnKind.DATETIME:
+    values read: times of day to the second or minute their text gives, dates, the whole numbers it holds
+    ("17 to 20", not "17 to 20.65"), or numbers."""
+    if is_time_of_day(spec.datetime_format):  # read on 1 January 1900: their dates would all be that day
+        first, last = (
+            value_text(edge, dates=True, clock=True, seconds=writes_seconds(spec.datetime_format))
+            for edge in (low, high)
+        )
+        return f"{first} to {last}"
+    if spec.kind == ColumnKind.DATETIME:
         first, last = stamps_of_seconds(np.array([low, high]))
         return f"{first.date()} to {last.date()}"
-    if kind == ColumnKind.INTEGER:
+    if spec.kind == ColumnKind.INTEGER:
         first, last = math.ceil(low), math.floor(high) if closed else math.ceil(high) - 1
         return str(first) if first >= last else f"{first} to {last}"
     return f"{low:.4g} to {high:.4g}"

@@ -265,6 +265,12 @@ def is_time_of_day(datetime_format: str | None) -> bool:
     )
 
 
+def writes_seconds(datetime_format: str | None) -> bool:
+    """Whether text stamps write seconds ("14:19:28", not "14:19"); without a format (Python times,
+    stamps as numbers) they may."""
+    return datetime_format is None or any(code in datetime_format for code in ("%S", "%T", "%X", "%f", "%s"))
+
+
 def stamps_held(datetime_format: str | None) -> str:
     """What a datetime column holds, as a message names it: "times of day" for a time-of-day format
     ("14:00:00", or Python times), else "dates"."""
