@@ -268,6 +268,18 @@ def test_a_column_that_lost_its_missing_values_draws_both_shares_and_warns(monke
     assert "(missing)" in [tick.get_text() for tick in colour.axes[0].get_yticklabels()]
 
 
+def test_the_missing_panel_draws_and_names_real_and_synthetic_as_the_histogram_does(monkeypatch):
+    """The panel's real bar was dark blue beside a pale blue histogram, and nothing named either bar."""
+    rng = np.random.default_rng(0)
+    real = pd.Series(np.where(rng.random(1000) < 0.7, np.nan, rng.normal(size=1000)), name="lab")
+    synthetic = pd.Series(rng.normal(size=1000), name="lab")
+    histogram, panel = _drawn_figure(monkeypatch, lambda: plots.marginal(real, synthetic, numeric=True)).axes
+    filled, outlined = histogram.patches[:2]  # the real histogram, then the synthetic one
+    assert panel.patches[0].get_facecolor() == filled.get_facecolor()
+    assert not panel.patches[1].get_fill() and panel.patches[1].get_edgecolor() == outlined.get_edgecolor()
+    assert [tick.get_text() for tick in panel.get_xticklabels()] == ["real", "syn."]
+
+
 def test_missing_shares_that_differ_by_chance_only_are_not_a_change():
     rng = np.random.default_rng(0)
     real = pd.Series(np.where(rng.random(150) < 0.3, np.nan, 1.0))
