@@ -760,6 +760,23 @@ def test_heat_map_labels_are_readable_and_tell_names_that_start_alike_apart(monk
     assert fig.get_size_inches()[0] * plots.DPI <= 1104
 
 
+def test_a_shape_score_of_0_is_written_and_months_and_ranks_come_in_their_order(monkeypatch):
+    """tx_date scored 0 and drew no bar, first in the worst-first chart; issue_month read Mar, Jan, Feb (by
+    count), education "2. HS Grad" before "1. < HS Grad"."""
+    ax = _drawn_figure(
+        monkeypatch, lambda: plots.column_scores(["tx_date", "amount"], [0.0, 0.9], ["poor", "good"])
+    ).axes[0]
+    assert [text.get_text() for text in ax.texts] == ["0.00", "0.90"]
+    months = pd.Series(["Mar-2018"] * 5 + ["Jan-2018"] * 4 + ["Feb-2018"] * 3)
+    assert plots.category_bars(months, months).categories == ["Jan-2018", "Feb-2018", "Mar-2018"]
+    ranks = pd.Series(["2. HS Grad"] * 5 + ["1. < HS Grad"] * 3 + ["3. Some College"] * 4)
+    assert plots.category_bars(ranks, ranks).categories == ["1. < HS Grad", "2. HS Grad", "3. Some College"]
+    days = pd.Series(["Friday"] * 5 + ["Monday"] * 3 + [None] * 4)
+    assert plots.category_bars(days, days).categories == ["Monday", "Friday", "(missing)"]
+    cities = pd.Series(["Paris"] * 5 + ["Lyon"] * 3)
+    assert plots.category_bars(cities, cities).categories == ["Paris", "Lyon"]
+
+
 def test_the_detection_caption_says_when_one_column_masks_the_others():
     """A date column that gives every synthetic row away left amount (x100) and merchant (3 of 40 levels)
     bars of 0, captioned "columns it does not need"; negative bars went unexplained."""

@@ -8,7 +8,9 @@ data orange.
 from __future__ import annotations
 
 import base64
+import calendar
 import io
+import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -52,6 +54,11 @@ MAX_HEATMAP = (
 )
 HEATMAP_WIDTH = 12.2  # inches: 1,098 pixels, what the page gives a figure (1,180 less margins)
 UNDEFINED = "#dddddd"  # heat-map cells of pairs with no statistic (a column with one value or none)
+_CALENDAR = {  # month and weekday names, long and short, and their place in the year or week
+    name.lower(): i % 12
+    for names in (calendar.month_name[1:], calendar.month_abbr[1:], calendar.day_name, calendar.day_abbr)
+    for i, name in enumerate(names)
+}
 MAX_IMPORTANCE_BARS = 15  # columns drawn in the detection figure, those the detector relies on most
 
 
@@ -507,6 +514,7 @@ def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
     if some and "(missing)" not in shown and missing_shift(real, synthetic) is not None:
         del shown[MAX_BARS - 1 :]
         shown.append("(missing)")
+    shown = _in_order(shown)
     real_values = [float(real_share.get(c, 0.0)) for c in shown]
     synthetic_values = [float(synthetic_share.get(c, 0.0)) for c in shown]
     other = None
@@ -517,6 +525,33 @@ def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
         drawn = len(real_share) <= MAX_BARS or max(rest) <= longest
         other = Other(categories, *rest, drawn=drawn)
     return CategoryBars(shown, real_values, synthetic_values, other)
+
+
+def _in_order(categories: list[object]) -> list[object]:
+    """Categories in the order their names give, where they give one, else as they come (most common
+    first): by a leading rank ("1. < HS Grad", "2. HS Grad"), as months or weekdays in the calendar, or as
+    dates ("Jan-2018"); months ordered by their counts read Mar, Jan, Feb. "(missing)" stays last.
+
+    Example:
+        >>> _in_order(["Mar-2018", "Jan-2018", "Feb-2018"]), _in_order(["Tue", "mon", "(missing)"])
+        (['Jan-2018', 'Feb-2018', 'Mar-2018'], ['mon', 'Tue', '(missing)'])
+    """
+    named = [c for c in categories if c != "(missing)"]
+    texts = [str(c).strip().lower() for c in named]
+    ranks = [re.match(r"(\d+)\D", text) for text in texts]
+    if all(ranks):
+        keys: list[object] = [int(rank.group(1)) for rank in ranks]
+    elif all(text in _CALENDAR for text in texts):
+        keys = [_CALENDAR[text] for text in texts]
+    else:
+        with warnings.catch_warnings():  # "could not infer format": the dates are then parsed one by one
+            warnings.simplefilter("ignore")
+            stamps = pd.to_datetime(pd.Series(texts, dtype=object), format="mixed", errors="coerce")
+        if stamps.isna().any():
+            return categories
+        keys = list(stamps)
+    ordered = [c for _, c in sorted(zip(keys, named, strict=True), key=lambda pair: pair[0])]
+    return ordered + [c for c in categories if c == "(missing)"]
 
 
 def other_label(other: Other) -> str:
@@ -565,7 +600,10 @@ def column_scores(columns: Sequence[str], scores: Sequence[float], verdicts: Seq
     ax = fig.add_subplot()
     values = np.nan_to_num(np.asarray(scores, dtype=float))
     colors = [VERDICT_COLORS.get(v, "#999999") for v in verdicts]
-    ax.barh(np.arange(len(columns)), values, color=colors)
+    bars = ax.barh(np.arange(len(columns)), values, color=colors)
+    # a score of 0 has no bar: each is written at its end, so the worst one shows
+    labels = [f"{s:.2f}" if np.isfinite(s) else "n/a" for s in np.asarray(scores, dtype=float)]
+    ax.bar_label(bars, labels=labels, fontsize=6, padding=2)
     ax.set_yticks(np.arange(len(columns)), [_short(c, 28) for c in columns], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
