@@ -227,7 +227,7 @@ def central_range(real: np.ndarray, synthetic: np.ndarray, logarithmic: bool = F
 
 
 def log_axis(real: np.ndarray, synthetic: np.ndarray) -> LogAxis | None:
-    """A log axis for positive values skewed right, or None where an even axis draws them.
+    """A log axis for positive values skewed right (none missing), or None where an even axis draws them.
 
     Amounts of 2 to 1,100 dollars, half of them under 40, filled the first two of 40 equal-width bins and
     left the rest a flat line; loans' credit limits and payments did so too, kept off the log axis by a few
@@ -239,8 +239,7 @@ def log_axis(real: np.ndarray, synthetic: np.ndarray) -> LogAxis | None:
         >>> log_axis(np.r_[0.0, np.arange(1.0, 100.0), 1000.0], np.arange(1.0, 100.0))
         LogAxis(real_left_out=1, synthetic_left_out=0)
     """
-    real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
-    both = np.concatenate([real, synthetic])
+    both = np.concatenate([real, synthetic])  # not missing (``numeric_view``): a pass less of 300,000 rows
     positive = both[both > 0]
     if not positive.size or both.size - positive.size > LOG_LEFT_OUT * both.size:
         return None
