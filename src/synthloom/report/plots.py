@@ -49,9 +49,8 @@ LOG_RATIO = 10.0  # skewed positive values spanning this many times their least 
 LOG_CROWDED = 0.25  # ... when their middle 90% fills this share of an even axis or less, more of a log one
 LOG_LEFT_OUT = 0.02  # ... and this share of them at most is 0 or below, which a log axis cannot hold
 MAX_DECIMALS = 3  # values on a grid of 1, 0.1, 0.01 or 0.001 are binned along it (``_grid``)
-MAX_HEATMAP = (
-    30  # columns drawn in the heat maps, with labels; beyond it, those whose relationships differ most
-)
+# columns drawn in the heat maps, with labels; beyond it, those whose relationships differ most
+MAX_HEATMAP = 30
 HEATMAP_WIDTH = 12.2  # inches: 1,098 pixels, what the page gives a figure (1,180 less margins)
 UNDEFINED = "#dddddd"  # heat-map cells of pairs with no statistic (a column with one value or none)
 _CALENDAR = {  # month and weekday names, long and short, and their place in the year or week
@@ -166,9 +165,9 @@ def marginal(
     else:
         _discrete_marginal(ax, bars or category_bars(real, synthetic))
     # a title wider than the figure is cut at both edges; the figure's caption names the column in full.
-    # The legend goes in a row of its own above the axes, under the title: inside them it covered bars
-    # wherever it was put
-    # wherever the labels put the axes: centred on the figure, which holds a title of MAX_TITLE characters
+    # It is centred on the figure (which holds MAX_TITLE characters), wherever the labels put the axes. The
+    # legend goes in a row of its own above the axes, under the title: inside them it covered bars wherever
+    # it was put
     middle = (0.5 - fig.subplotpars.left) / (fig.subplotpars.right - fig.subplotpars.left)
     ax.set_title(_short(real.name, MAX_TITLE), fontsize=10, pad=13, x=middle)
     if ax.get_legend_handles_labels()[0]:
