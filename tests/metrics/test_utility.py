@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import r2_score
 
 from synthloom.metrics import prepare, utility
 
@@ -184,3 +185,26 @@ def test_decimals_tell_apart_what_a_claim_orders() -> None:
 
     assert telling_decimals([(0.0284, 0.0281)]) == 4 and telling_decimals([(0.03, 0.02), (1.0, 1.0)]) == 3
     assert telling_decimals([(0.0004, 0.0)]) == 4 and telling_decimals([(1e-9, 0.0)]) == 6
+
+
+@pytest.mark.parametrize("metric", ["roc_auc", "r2"])
+def test_a_resample_weighted_by_its_draws_scores_as_its_rows(metric) -> None:
+    """The gain's bootstrap scores each resample as the test rows weighted by how often it draws each:
+    the same numbers as scikit-learn on the resampled rows, ties and classes a resample lacks included."""
+    from synthloom.metrics.utility import _macro_auc, _weighted_scores
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 60) if metric == "roc_auc" else rng.normal(size=60)
+    y[:3] = 0  # three of a class: some resamples lack it
+    predicted = (
+        np.round(rng.dirichlet(np.ones(3), 60), 1)  # rounded: ties between rows of both classes
+        if metric == "roc_auc"
+        else y + rng.normal(size=60)
+    )
+    draws = [rng.integers(0, 60, 60) for _ in range(30)]
+    weights = np.stack([np.bincount(rows, minlength=60) for rows in draws]).astype(float)
+    expected = [
+        _macro_auc(y[rows], predicted[rows]) if metric == "roc_auc" else r2_score(y[rows], predicted[rows])
+        for rows in draws
+    ]
+    np.testing.assert_allclose(_weighted_scores(predicted, y, weights, metric), expected, rtol=1e-12)

@@ -10,6 +10,7 @@ trains the baseline, the other tests every model), which the report says.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -312,6 +313,7 @@ def _test_scores(predicted: np.ndarray, y: np.ndarray, task: str) -> dict[str, f
 
 
 BOOTSTRAP_RESAMPLES = 200  # of the test rows, for the augmentation gain's 95% interval
+_RESAMPLES_AT_ONCE = 25  # scored together: a (25, rows) matrix of weights, 10 MB at 50,000 test rows
 
 
 def _gain_interval(
@@ -320,25 +322,64 @@ def _gain_interval(
     """95% interval of the augmentation gain (augmented - TRTR main metric, averaged over the models), by a
     paired bootstrap of the test rows: both settings' predictions of each resample's rows are scored, so
     the interval is the test rows' chance alone, at no refit. One split can read +0.002 "helps" where the
-    test rows drawn otherwise give anything from -0.014 to +0.010."""
+    test rows drawn otherwise give anything from -0.014 to +0.010.
+
+    A resample is scored as the test rows weighted by how often it draws each (``_weighted_scores``), the
+    same numbers as scoring its rows: scikit-learn's ROC-AUC once per resample, class, model and setting
+    took 8 s of a 16 s evaluation of loans' seven grades.
+    """
     y = data.labels["test"]
     main = "roc_auc" if data.task == "classification" else "r2"
     models = sorted({model for _, model in predictions})
     rng = np.random.default_rng(random_state)
     gains = []
-    for _ in range(BOOTSTRAP_RESAMPLES):
-        rows = rng.integers(0, len(y), len(y))
+    for start in range(0, BOOTSTRAP_RESAMPLES, _RESAMPLES_AT_ONCE):
+        count = min(_RESAMPLES_AT_ONCE, BOOTSTRAP_RESAMPLES - start)
+        weights = np.stack(
+            [np.bincount(rng.integers(0, len(y), len(y)), minlength=len(y)) for _ in range(count)]
+        )
+        weights = weights.astype(float)
 
-        def score(setting: str, rows: np.ndarray = rows) -> float:
-            return float(np.mean([_main_score(predictions[setting, m][rows], y[rows], main) for m in models]))
+        def score(setting: str, weights: np.ndarray = weights) -> np.ndarray:
+            return np.mean(
+                [_weighted_scores(predictions[setting, m], y, weights, main) for m in models], axis=0
+            )
 
         gains.append(score("augmented") - score("TRTR"))
-    low, high = np.nanpercentile(gains, [2.5, 97.5])
+    low, high = np.nanpercentile(np.concatenate(gains), [2.5, 97.5])
     return float(low), float(high)
 
 
-def _main_score(predicted: np.ndarray, y: np.ndarray, metric: str) -> float:
-    return _macro_auc(y, predicted) if metric == "roc_auc" else float(r2_score(y, predicted))
+def _weighted_scores(predicted: np.ndarray, y: np.ndarray, weights: np.ndarray, metric: str) -> np.ndarray:
+    """The main metric of ``predicted`` for each row of ``weights`` (resamples x test rows: how many times
+    each test row is drawn): macro ROC-AUC over the classes a resample holds, or R²."""
+    if metric == "r2":
+        total = weights.sum(axis=1)
+        mean = weights @ y / total
+        residual = weights @ (y - predicted) ** 2
+        spread = (weights * (y[None, :] - mean[:, None]) ** 2).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return 1.0 - residual / spread
+    per_class = [_weighted_auc(predicted[:, c], y == c, weights) for c in np.unique(y)]
+    with warnings.catch_warnings():  # a resample holding no class both ways: NaN, as _macro_auc gives
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(per_class, axis=0)
+
+
+def _weighted_auc(scores: np.ndarray, positive: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """ROC-AUC of ``scores`` for each row of ``weights`` (NaN where a resample lacks either class): the
+    weighted share of (positive, negative) pairs the scores order right, ties counting half, as
+    ``roc_auc_score`` of the resampled rows gives."""
+    order = np.argsort(scores, kind="stable")
+    ranked = scores[order]
+    ties = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])  # first row of each run of equal scores
+    drawn = weights[:, order]
+    positives = np.add.reduceat(drawn * positive[order], ties, axis=1)
+    negatives = np.add.reduceat(drawn * ~positive[order], ties, axis=1)
+    below = np.cumsum(negatives, axis=1) - negatives  # negatives scored lower than each run
+    pairs = positives.sum(axis=1) * negatives.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(pairs > 0, (positives * (below + 0.5 * negatives)).sum(axis=1) / pairs, np.nan)
 
 
 def _macro_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:
