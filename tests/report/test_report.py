@@ -808,3 +808,17 @@ def test_loss_curves_tick_whole_epochs_and_shape_scores_are_drawn_worst_first(mo
     assert widths == sorted(widths) and widths != list(
         mixed_report.families["fidelity"].tables["column_shapes"]["score"]
     )
+
+
+@pytest.mark.parametrize("size", [1e-9, 1e-7, 1e-6])
+def test_very_small_numbers_are_binned_over_their_range_not_as_whole_numbers(monkeypatch, size):
+    """Values of about 1e-7 and below were taken for whole numbers (0, within 1e-6 of it) and drawn as one
+    bar from -0.5 to 0.5."""
+    real, synthetic = (
+        pd.Series(np.random.default_rng(seed).lognormal(np.log(size), 0.5, 1500), name="tiny")
+        for seed in (0, 1)
+    )
+    both = np.r_[real, synthetic]
+    for _, edges in _drawn_histograms(monkeypatch, real, synthetic):
+        assert len(edges) > 20 and edges[0] >= both.min() * 0.5 and edges[-1] <= both.max() * 2
+    assert plots._grid(np.array([0.3, 1.7, 2.0])) == 0.1 and plots._grid(np.array([1e-9, 2e-9])) is None

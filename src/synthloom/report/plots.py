@@ -49,6 +49,7 @@ LOG_RATIO = 10.0  # skewed positive values spanning this many times their least 
 LOG_CROWDED = 0.25  # ... when their middle 90% fills this share of an even axis or less, more of a log one
 LOG_LEFT_OUT = 0.02  # ... and this share of them at most is 0 or below, which a log axis cannot hold
 MAX_DECIMALS = 3  # values on a grid of 1, 0.1, 0.01 or 0.001 are binned along it (``_grid``)
+GRID_TOLERANCE = 1e-9  # ... where each is that near a grid point, relative to its size
 # columns drawn in the heat maps, with labels; beyond it, those whose relationships differ most
 MAX_HEATMAP = 30
 HEATMAP_WIDTH = 12.2  # inches: 1,098 pixels, what the page gives a figure (1,180 less margins)
@@ -399,8 +400,10 @@ def _grid(values: np.ndarray) -> float | None:
 
 
 def _on_grid(values: np.ndarray, scale: float) -> bool:
+    # 5.3 * 10 is 53.000000000000007: a value is on the grid within float64's rounding of its own size, not
+    # within a fixed distance, which took values of 1e-7 for 0 and drew them all as one bar from -0.5 to 0.5
     scaled = values * scale
-    return bool(np.abs(scaled - np.round(scaled)).max() < 1e-6)  # 5.3 * 10 is 53.000000000000007
+    return bool((np.abs(scaled - np.round(scaled)) <= GRID_TOLERANCE * np.abs(scaled)).all())
 
 
 def _grid_edges(values: np.ndarray, step: float) -> np.ndarray:
