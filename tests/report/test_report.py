@@ -822,3 +822,22 @@ def test_very_small_numbers_are_binned_over_their_range_not_as_whole_numbers(mon
     for _, edges in _drawn_histograms(monkeypatch, real, synthetic):
         assert len(edges) > 20 and edges[0] >= both.min() * 0.5 and edges[-1] <= both.max() * 2
     assert plots._grid(np.array([0.3, 1.7, 2.0])) == 0.1 and plots._grid(np.array([1e-9, 2e-9])) is None
+
+
+def _drawn_as_written(text) -> bool:
+    """Whether matplotlib draws a text as its characters, not as math between two "$"."""
+    return text._preprocess_math(text.get_text()) == (text.get_text(), False)
+
+
+def test_dollar_signs_in_labels_and_names_are_drawn_as_written(monkeypatch):
+    """Between two "$" matplotlib reads math text: "$1k-$5k" was drawn as an italic "1k−5k"."""
+    labels = ["$1k-$5k", "$5k-$10k", "over $10k"]
+    values = pd.Series(np.random.default_rng(0).choice(labels, 300), name="$ spent in $")
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(values, values, numeric=False)).axes[0]
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == sorted(labels)
+    assert all(_drawn_as_written(t) for t in [*ax.get_yticklabels(), ax.title])
+    frame = pd.DataFrame(np.eye(2), index=["$a$", "$b$"], columns=["$a$", "$b$"])
+    fig = _drawn_figure(monkeypatch, lambda: plots.heatmaps(frame, frame))
+    assert all(_drawn_as_written(t) for t in fig.axes[0].get_yticklabels())
+    fig = _drawn_figure(monkeypatch, lambda: plots.column_scores(["$a$"], [0.5], ["fair"]))
+    assert all(_drawn_as_written(t) for t in fig.axes[0].get_yticklabels())

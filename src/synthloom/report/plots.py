@@ -168,9 +168,10 @@ def marginal(
     # a title wider than the figure is cut at both edges; the figure's caption names the column in full.
     # It is centred on the figure (which holds MAX_TITLE characters), wherever the labels put the axes. The
     # legend goes in a row of its own above the axes, under the title: inside them it covered bars wherever
-    # it was put
+    # it was put. Text from the data is drawn as written (``parse_math=False``): between two "$" matplotlib
+    # reads math, and drew "$1k-$5k" as an italic "1k−5k"
     middle = (0.5 - fig.subplotpars.left) / (fig.subplotpars.right - fig.subplotpars.left)
-    ax.set_title(_short(real.name, MAX_TITLE), fontsize=10, pad=13, x=middle)
+    ax.set_title(_short(real.name, MAX_TITLE), fontsize=10, pad=13, x=middle, parse_math=False)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(
             fontsize=7, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, borderaxespad=0
@@ -423,7 +424,7 @@ def _grid_edges(values: np.ndarray, step: float) -> np.ndarray:
 def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> None:
     real, synthetic, cut = view.real, view.synthetic, view.cut
     if view.peak is not None:  # one value would flatten every other bar: its shares are written, not drawn
-        ax.set_xlabel(spike_label(view.peak, dates, clock), fontsize=7)
+        ax.set_xlabel(spike_label(view.peak, dates, clock), fontsize=7, parse_math=False)
     if dates:  # the view is in seconds, as the caption's; matplotlib counts days
         real, synthetic = real / _SECONDS_PER_DAY, synthetic / _SECONDS_PER_DAY
         if cut is not None:
@@ -573,7 +574,7 @@ def _discrete_marginal(ax: Axes, bars: CategoryBars) -> None:
     positions = np.arange(len(labels))
     ax.barh(positions - 0.2, real_values, height=0.4, color=REAL, label="real")
     ax.barh(positions + 0.2, synthetic_values, height=0.4, color=SYNTHETIC, label="synthetic")
-    ax.set_yticks(positions, labels, fontsize=7)
+    ax.set_yticks(positions, labels, fontsize=7, parse_math=False)
     # the left margin is as wide as the widest label, which a fixed one cut off ("Amer-Indian-Eskimo");
     # measured, not laid out: a layout pass per figure would double a page's drawing time
     fig = ax.get_figure()
@@ -605,7 +606,7 @@ def column_scores(columns: Sequence[str], scores: Sequence[float], verdicts: Seq
     # a score of 0 has no bar: each is written at its end, so the worst one shows
     labels = [f"{s:.2f}" if np.isfinite(s) else "n/a" for s in np.asarray(scores, dtype=float)]
     ax.bar_label(bars, labels=labels, fontsize=6, padding=2)
-    ax.set_yticks(np.arange(len(columns)), [_short(c, 28) for c in columns], fontsize=7)
+    ax.set_yticks(np.arange(len(columns)), [_short(c, 28) for c in columns], fontsize=7, parse_math=False)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("shape score (1 = same distribution)", fontsize=8)
@@ -619,7 +620,7 @@ def column_importance(columns: Sequence[str], auc_drops: Sequence[float]) -> str
     ax = fig.add_subplot()
     values = np.nan_to_num(np.asarray(auc_drops, dtype=float))
     ax.barh(np.arange(len(columns)), values, color=SYNTHETIC)
-    ax.set_yticks(np.arange(len(columns)), [_short(c, 28) for c in columns], fontsize=7)
+    ax.set_yticks(np.arange(len(columns)), [_short(c, 28) for c in columns], fontsize=7, parse_math=False)
     ax.invert_yaxis()
     ax.axvline(0.0, color="#555555", linewidth=0.8)
     ax.set_xlabel("fall in the detector's ROC-AUC when the column is shuffled", fontsize=8)
@@ -672,7 +673,7 @@ def heatmaps(real: pd.DataFrame, synthetic: pd.DataFrame) -> str:
             numbers,
             **({"fontsize": 6, "rotation": 90} if len(shown) > 20 else {"fontsize": 7}),
         )
-        ax.set_yticks(range(len(shown)), named if ax is axes[0] else numbers, fontsize=7)
+        ax.set_yticks(range(len(shown)), named if ax is axes[0] else numbers, fontsize=7, parse_math=False)
         if ax is not axes[0]:  # real and synthetic share a scale, and one bar: the maps get its width
             bar = fig.colorbar(image, ax=axes[:2] if ax is axes[1] else ax, shrink=0.75)
             bar.ax.tick_params(labelsize=7)
@@ -787,7 +788,7 @@ def utility_bars(table: pd.DataFrame, metric: str, label: str) -> str:
     low, high = min(drawn), max(drawn)
     margin = max(0.1 * (high - low), 0.02)
     ax.set_ylim(low - margin, high + margin)
-    ax.set_xticks(np.arange(len(models)), [m.replace("_", " ") for m in models], fontsize=8)
+    ax.set_xticks(np.arange(len(models)), [m.replace("_", " ") for m in models], fontsize=8, parse_math=False)
     ax.set_ylabel(label, fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
     ax.legend(fontsize=7, ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
@@ -808,7 +809,7 @@ def loss_curves(history: Sequence[Mapping[str, float | None]]) -> str:
     for ax, key in zip(axes, keys, strict=False):
         values = np.array([np.nan if e.get(key) is None else e[key] for e in history], dtype=float)
         ax.plot(x, values, color=REAL, linewidth=1.3)
-        ax.set_title(key, fontsize=9)
+        ax.set_title(key, fontsize=9, parse_math=False)
         ax.set_xlabel("epoch", fontsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no tick at 2.5
         ax.tick_params(labelsize=7)
