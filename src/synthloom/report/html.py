@@ -459,7 +459,9 @@ def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> 
         if log.real_left_out or log.synthetic_left_out:
             note += (
                 f" Values of 0 or below, which a log axis cannot hold, are not drawn but scored: "
-                f"{log.real_left_out:,} real and {log.synthetic_left_out:,} synthetic values."
+                f"{log.real_left_out:,} real and {log.synthetic_left_out:,} synthetic values ("
+                f"{_left_out_share(log.real_left_out, view.real.size)} and "
+                f"{_left_out_share(log.synthetic_left_out, view.synthetic.size)} of the{other} values)."
             )
         other += " positive"
     if cut is None:
@@ -470,6 +472,12 @@ def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> 
         f"{view.real.size:,}{other} real and {cut.synthetic_beyond:,} of {view.synthetic.size:,}{other} "
         "synthetic values."
     )
+
+
+def _left_out_share(left_out: int, drawn: int) -> str:
+    """The share of a column's values (less its spike) that a log axis leaves out: up to half of them can
+    be 0 (``plots.LOG_ZEROS``), which a count alone does not tell."""
+    return plots.share_text(left_out / max(left_out + drawn, 1))
 
 
 def _other_note(other: plots.Other | None) -> str:

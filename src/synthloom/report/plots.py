@@ -46,8 +46,11 @@ SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or 
 SPIKE_DWARFS = 10.0  # ... whose bar would stand this many times above every other is stated, not drawn
 MISSING_PANEL = (0.86, 0.17, 0.11, 0.67)  # left, bottom, width, height of a marginal's missing-share panel
 LOG_RATIO = 10.0  # skewed positive values spanning this many times their least are drawn on a log axis
-LOG_CROWDED = 0.25  # ... when their middle 90% fills this share of an even axis or less, more of a log one
-LOG_LEFT_OUT = 0.02  # ... and this share of them at most is 0 or below, which a log axis cannot hold
+LOG_CROWDED = (
+    0.2  # ... when their lower half fills this share of an even axis or less, and more of a log one,
+)
+LOG_LEFT_OUT = 0.02  # ... and this share of them at most is below 0, which a log axis cannot hold,
+LOG_ZEROS = 0.5  # ... and this share at most is 0 or below (counted in the caption, or stated as a ``spike``)
 MAX_DECIMALS = 3  # values on a grid of 1, 0.1, 0.01 or 0.001 are binned along it (``_grid``)
 GRID_TOLERANCE = 1e-9  # ... where each is that near a grid point, relative to its size
 # columns drawn in the heat maps, with labels; beyond it, those whose relationships differ most
@@ -227,32 +230,50 @@ def central_range(real: np.ndarray, synthetic: np.ndarray, logarithmic: bool = F
     return CentralRange(float(low), float(high), *beyond)
 
 
-def log_axis(real: np.ndarray, synthetic: np.ndarray) -> LogAxis | None:
-    """A log axis for positive values skewed right (none missing), or None where an even axis draws them.
+def log_axis(real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None = None) -> LogAxis | None:
+    """A log axis for positive values skewed right (none missing), or None where an even axis draws them
+    better: the even axis over all the values or over ``cut``, their central range (``central_range``).
 
     Amounts of 2 to 1,100 dollars, half of them under 40, filled the first two of 40 equal-width bins and
     left the rest a flat line; loans' credit limits and payments did so too, kept off the log axis by a few
-    zeros among ten thousand values. A log axis is drawn where the values span ``LOG_RATIO`` times their
-    least above 0, their middle 90% would fill ``LOG_CROWDED`` of an even axis or less and more of a log
-    one, and no more than ``LOG_LEFT_OUT`` of them are 0 or below: those are left out, and counted.
+    zeros among ten thousand values. A log axis is drawn where the values above 0 span ``LOG_RATIO`` times
+    their least, the half of them below their median fills ``LOG_CROWDED`` of an even axis or less and more
+    of a log one (each cut to its central range where it would be), and no more than ``LOG_LEFT_OUT`` of all
+    the values are below 0 and ``LOG_ZEROS`` are 0 or below: those are left out, and counted.
+
+    The axis each would draw: ratios of 5 to 40 with a few of 400 fill an even axis cut to its central range
+    (their median a fifth along it) as well as a log one. Not the middle 90%: capital gains top-coded at
+    99,999 (6% of those above 0) put the 95% quantile near the even axis' end while half the values filled
+    its first fourteenth. Zeros beside skewed amounts (5% to 45% of them) are common, and left an even axis
+    squeezed; values below 0 are of another kind. Whole numbers of a few dozen (counts of 1 to 52, most of
+    them 1) get a bar each on an even axis.
 
     Example:
-        >>> log_axis(np.r_[0.0, np.arange(1.0, 100.0), 1000.0], np.arange(1.0, 100.0))
+        >>> log_axis(np.r_[0.0, 1.5 ** np.arange(30.0)], 1.5 ** np.arange(30.0))
         LogAxis(real_left_out=1, synthetic_left_out=0)
     """
     both = np.concatenate([real, synthetic])  # not missing (``numeric_view``): a pass less of 300,000 rows
     positive = both[both > 0]
-    if not positive.size or both.size - positive.size > LOG_LEFT_OUT * both.size:
+    if not positive.size or both.size - positive.size > LOG_ZEROS * both.size:
+        return None
+    if np.count_nonzero(both < 0) > LOG_LEFT_OUT * both.size:
         return None
     low, high = positive.min(), positive.max()
+    start, end = (cut.low, cut.high) if cut is not None else (both.min(), high)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if not (np.isfinite(high) and high >= LOG_RATIO * low):
             return None
-        first, last = np.quantile(positive, [0.05, 0.95], method="inverted_cdf")
-        even = (last - first) / (high - both.min())
-        ratio = np.log(last / first) / np.log(high / low)
-        if not (np.isfinite(even) and even <= LOG_CROWDED and ratio > even):
+        middle = np.quantile(positive, 0.5, method="inverted_cdf")
+        even = (middle - start) / (end - start)
+        logged = central_range(positive, positive[:0], logarithmic=True)  # the log axis as it would be cut
+        if logged is not None:
+            low, high = logged.low, logged.high
+        if not (
+            np.isfinite(even) and even <= LOG_CROWDED and np.log(middle / low) / np.log(high / low) > even
+        ):
             return None
+    if high <= MARGINAL_BINS and _grid(positive) == 1.0:
+        return None
     return LogAxis(int(np.count_nonzero(real <= 0)), int(np.count_nonzero(synthetic <= 0)))
 
 
@@ -283,8 +304,9 @@ def spike(real: np.ndarray, synthetic: np.ndarray, dates: bool = False) -> Spike
     value = values[top]
     if not SPIKE_SHARE * real.size <= counts[top] < real.size:
         return None
-    # the value holds a third of the real values or more: a log axis, which leaves out 2% at most, holds it
     whole = _scaled(NumericView(None, real, synthetic, None), dates)
+    if whole.log is not None and value <= 0:  # left out of a log axis already, and counted in the caption
+        return None
     bins = _edges(whole.real, whole.synthetic, whole.cut, dates, whole.log is not None)
     if bins is None:
         return None
@@ -317,14 +339,14 @@ def numeric_view(real: np.ndarray, synthetic: np.ndarray, dates: bool = False) -
 
 def _scaled(view: NumericView, dates: bool) -> NumericView:
     """``view`` with its axis and its cut: its values above 0 on a log axis, cut to their central range
-    where heavy-tailed on the axis drawn (``central_range``)."""
-    log = None if dates else log_axis(view.real, view.synthetic)
-    real, synthetic = view.real, view.synthetic
-    if log is not None:
-        real, synthetic = real[real > 0], synthetic[synthetic > 0]
-    return view._replace(
-        real=real, synthetic=synthetic, cut=central_range(real, synthetic, log is not None), log=log
-    )
+    where heavy-tailed on the axis drawn (``central_range``); the log axis is weighed against the even one
+    as it would be cut."""
+    cut = central_range(view.real, view.synthetic)
+    log = None if dates else log_axis(view.real, view.synthetic, cut)
+    if log is None:
+        return view._replace(cut=cut, log=None)
+    real, synthetic = view.real[view.real > 0], view.synthetic[view.synthetic > 0]
+    return view._replace(real=real, synthetic=synthetic, cut=central_range(real, synthetic, True), log=log)
 
 
 def spike_label(peak: Spike, dates: bool = False, clock: bool = False) -> str:
