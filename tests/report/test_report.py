@@ -883,3 +883,16 @@ def test_the_caption_gives_the_share_of_zeros_a_log_axis_leaves_out():
         r"not drawn but scored: [\d,]+ real and [\d,]+ synthetic values \((\d+)% and (\d+)%", page
     )
     assert shares and all(25 <= int(share) <= 35 for share in shares.groups())
+
+
+@pytest.mark.parametrize("size", [1e-9, 1e5])
+def test_a_log_axis_names_three_values_or_more(monkeypatch, size):
+    """Joint incomes of 20k to 1.1M were ticked "100k" and "1M" only; values about 1e-9 at "1e-09" alone."""
+    real, synthetic = (np.random.default_rng(seed).lognormal(np.log(size), 0.8, 3000) for seed in (0, 1))
+    draw = lambda: plots.marginal(pd.Series(real, name="v"), pd.Series(synthetic, name="v"), numeric=True)  # noqa: E731
+    ax = _drawn_figure(monkeypatch, draw).axes[0]
+    low, high = ax.get_xlim()
+    ticks = [
+        t.get_text() for t in ax.get_xticklabels() if t.get_text() and low <= t.get_position()[0] <= high
+    ]
+    assert ax.get_xscale() == "log" and len(ticks) >= 3

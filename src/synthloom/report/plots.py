@@ -23,7 +23,7 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from synthloom.data.encoders import value_text
 from synthloom.data.metadata import as_labels
@@ -482,6 +482,13 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
             color=SYNTHETIC,
             label="synthetic",
         )
+    if logarithmic:  # a span of a decade or two ticked at its powers of ten only named one or two values
+        low, high = ax.get_xlim()
+        if (
+            np.count_nonzero((ax.xaxis.get_majorticklocs() >= low) & (ax.xaxis.get_majorticklocs() <= high))
+            < 3
+        ):
+            ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     if dates:
         # no margin beyond the bins: an open end on 9999-12-31 would put the axis past matplotlib's dates
         ax.set_xlim(edges[0], edges[-1])
