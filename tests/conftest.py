@@ -49,11 +49,17 @@ def mixed_frame() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def loosely_related_frame() -> pd.DataFrame:
-    """3,000 rows: categories a and b loosely related (Cramér's V about 0.35), x on its own. Shuffled
-    column by column it scores as adult did: quality good over pair trends fair."""
+    """3,000 rows: categories a and b, c and d, e and f loosely related (Cramér's V about 0.35), x on its
+    own. Shuffled column by column it scores as adult did: quality good over pair trends fair. Three
+    related pairs, as the share of them lost judges no fewer."""
     rng = np.random.default_rng(0)
     first = rng.integers(0, 4, 3000)
     second = np.where(rng.random(3000) < 0.35, first, rng.integers(0, 4, 3000))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {"a": np.array(list("pqrs"))[first], "b": np.array(list("PQRS"))[second], "x": rng.normal(size=3000)}
     )
+    for one, other in ("cd", "ef"):
+        first = rng.integers(0, 4, 3000)
+        second = np.where(rng.random(3000) < 0.35, first, rng.integers(0, 4, 3000))
+        frame[one], frame[other] = np.array(list("pqrs"))[first], np.array(list("PQRS"))[second]
+    return frame

@@ -896,3 +896,15 @@ def test_a_log_axis_names_three_values_or_more(monkeypatch, size):
         t.get_text() for t in ax.get_xticklabels() if t.get_text() and low <= t.get_position()[0] <= high
     ]
     assert ax.get_xscale() == "log" and len(ticks) >= 3
+
+
+def test_a_card_speaks_of_no_relationship_where_none_was_measured(tmp_path):
+    """Two unrelated columns: the quality is the column shapes alone ("Column shapes alone (...) is
+    96%"), and the card said "Columns and their relationships closely match the real data"."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"x": rng.normal(size=300), "y": rng.normal(size=300)})
+    page = evaluate(real, real.sample(frac=1, random_state=1)).to_html(tmp_path / "r.html")
+    text = page.read_text(encoding="utf-8")
+    card = text[text.index("<h3>Fidelity</h3>") :].split('<div class="card')[0]
+    assert "Columns closely match the real data (no two columns are related there to compare)." in card
+    assert "relationships" not in card

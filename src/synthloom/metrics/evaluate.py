@@ -101,7 +101,7 @@ def _family_steps(
         return utility(tables, str(target), random_state)
 
     return {
-        "fidelity": lambda: fidelity(tables),
+        "fidelity": lambda: fidelity(tables, random_state),
         "detection": lambda: detection(tables, random_state),
         "diversity": lambda: diversity(tables, random_state),
         "utility": utility_step,

@@ -52,6 +52,16 @@ def worst(verdicts: Iterable[str]) -> str:
     return max(verdicts, key=lambda verdict: _RANKS.get(verdict, -1))
 
 
+def best(verdicts: Iterable[str]) -> str:
+    """The best of good / fair / poor verdicts (info and not computed judge nothing, so never win).
+
+    Example:
+        >>> best(["fair", "good"])
+        'good'
+    """
+    return min(verdicts, key=lambda verdict: _RANKS.get(verdict, len(_RANKS)))
+
+
 def telling_decimals(pairs: Iterable[tuple[float, float]], least: int = 3, most: int = 6) -> int:
     """The fewest decimals (``least`` to ``most``) at which each pair of different numbers reads differently,
     so that a claim made of their order shows in the text: a mean that clears its interval by a hair read

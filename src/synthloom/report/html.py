@@ -90,6 +90,13 @@ VERDICT_WORDS = {
         "poor": "Synthetic rows reveal training rows; do not share this data as private.",
     },
 }
+# fidelity's words where no pair of columns is related in the real data: the quality is the column shapes
+# alone, so the card must not speak of relationships no score measured
+SHAPES_ONLY_WORDS = {
+    "good": "Columns closely match the real data (no two columns are related there to compare).",
+    "fair": "Columns roughly match the real data; some shapes drift (no two columns are related there).",
+    "poor": "Columns differ clearly from the real data (no two columns are related there to compare).",
+}
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;
   background:#f4f5f7;color:#1d2330}
@@ -234,7 +241,8 @@ def _summary(report: Report) -> str:
         # the number beside its own verdict (as in the family's table); the card's colour and words are
         # the family's, and the score that makes them worse than the number is named with its own
         verdict, concern = result.verdict, result.concern
-        words = VERDICT_WORDS[name].get(verdict, "")
+        shapes_only = name == "fidelity" and result.score("column_pair_trends").verdict == NOT_COMPUTED
+        words = (SHAPES_ONLY_WORDS if shapes_only else VERDICT_WORDS[name]).get(verdict, "")
         behind = (
             f"<p>{_badge(concern.verdict)} {_e(concern.label)} {_value(concern.value)}: "
             f"{_e(concern.meaning)}</p>"
