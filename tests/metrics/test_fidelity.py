@@ -122,24 +122,28 @@ def test_relations_all_lost_read_poor_beside_an_average_that_stays_near_three_qu
     assert "in the synthetic data): 0 of those 3." in kept.score("column_pair_trends").meaning
 
 
-@pytest.mark.parametrize(
-    ("lost", "verdict"), [(0, "good"), (1, "good"), (2, "fair"), (3, "fair"), (4, "poor")]
-)
-def test_the_pair_trends_verdict_follows_the_share_of_relations_lost(lost, verdict):
-    """Seven columns each tied to its own partner's category (V about 0.7): a fit that loses one of seven
-    relations stays good; two to three of seven are a notable share (fair); four, most of them (poor)."""
+def _pairs_some_lost(pairs: int, lost: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Real and synthetic tables of ``pairs`` pairs of 3-level columns, each tied to its partner (Cramér's V
+    about 0.7); the synthetic table shuffles the partner of the first ``lost`` pairs."""
     rng = np.random.default_rng(0)
     real, synthetic = {}, {}
-    for pair in range(7):
+    for pair in range(pairs):
         first = rng.integers(0, 3, 3000)
         second = np.where(rng.random(3000) < 0.7, first, rng.integers(0, 3, 3000))
         real[f"a{pair}"], real[f"b{pair}"] = first, second
         synthetic[f"a{pair}"] = first
         synthetic[f"b{pair}"] = rng.permutation(second) if pair < lost else second
     names = np.array(list("pqr"))
-    result = fidelity(
-        prepare(pd.DataFrame(real).map(names.__getitem__), pd.DataFrame(synthetic).map(names.__getitem__))
-    )
+    return pd.DataFrame(real).map(names.__getitem__), pd.DataFrame(synthetic).map(names.__getitem__)
+
+
+@pytest.mark.parametrize(
+    ("lost", "verdict"), [(0, "good"), (1, "good"), (2, "fair"), (3, "fair"), (4, "poor")]
+)
+def test_the_pair_trends_verdict_follows_the_share_of_relations_lost(lost, verdict):
+    """Seven columns each tied to its own partner's category (V about 0.7): a fit that loses one of seven
+    relations stays good; two to three of seven are a notable share (fair); four, most of them (poor)."""
+    result = fidelity(prepare(*_pairs_some_lost(7, lost)))
     trends = result.score("column_pair_trends")
     assert f"in the synthetic data): {lost} of those 7." in trends.meaning
     assert trends.verdict == verdict and result.verdict == verdict
@@ -255,17 +259,7 @@ def test_a_relation_lost_among_fewer_than_three_reads_fair_not_poor():
     """wage and default have two pairs related beyond chance: one of them lost was half of them, and
     read poor beside an average of 0.84."""
     lost = 1
-    rng = np.random.default_rng(0)
-    real, synthetic = {}, {}
-    for pair in range(2):
-        first = rng.integers(0, 3, 3000)
-        second = np.where(rng.random(3000) < 0.7, first, rng.integers(0, 3, 3000))
-        real[f"a{pair}"], real[f"b{pair}"] = first, second
-        synthetic[f"a{pair}"] = first
-        synthetic[f"b{pair}"] = rng.permutation(second) if pair < lost else second
-    names = np.array(list("pqr"))
-    real_frame, synthetic_frame = (pd.DataFrame(t).map(names.__getitem__) for t in (real, synthetic))
-    trends = fidelity(prepare(real_frame, synthetic_frame)).score("column_pair_trends")
+    trends = fidelity(prepare(*_pairs_some_lost(2, lost))).score("column_pair_trends")
     assert f"in the synthetic data): {lost} of those 2." in trends.meaning
     assert trends.value >= 0.7 and trends.verdict == "fair"
     assert (lost_verdict(1, 2), lost_verdict(0, 2), lost_verdict(2, 4)) == ("fair", "good", "poor")
