@@ -178,10 +178,10 @@ class FamilyResult:
         if self.headline is None:
             return None
         judged = [score for score in self.scores if score.verdict == POOR or score.name in self.parts]
-        worst = max(judged, key=_rank, default=None)  # max keeps the first of equals
+        gravest = max(judged, key=_rank, default=None)  # max keeps the first of equals
         # a good part never speaks for a headline that could not be computed
         bar = max(_rank(self.headline), _RANKS[GOOD])
-        return worst if worst is not None and _rank(worst) > bar else None
+        return gravest if gravest is not None and _rank(gravest) > bar else None
 
     @property
     def verdict(self) -> str:
