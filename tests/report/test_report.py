@@ -777,6 +777,17 @@ def test_a_shape_score_of_0_is_written_and_months_and_ranks_come_in_their_order(
     assert plots.category_bars(cities, cities).categories == ["Paris", "Lyon"]
 
 
+def test_grades_and_numbers_written_as_text_come_in_their_order():
+    """loans' grades read B, C, A, D (by count), limits declared categorical 5000, 500, 1000; two single
+    letters (sex) keep the count's order."""
+    grades = pd.Series(["B"] * 5 + ["C"] * 4 + ["A"] * 3 + ["D"] * 2)
+    assert plots.category_bars(grades, grades).categories == ["A", "B", "C", "D"]
+    limits = pd.Series(["5000"] * 5 + ["500"] * 4 + ["1000"] * 3 + ["10"] * 1)
+    assert plots.category_bars(limits, limits).categories == ["10", "500", "1000", "5000"]
+    sex = pd.Series(["M"] * 5 + ["F"] * 4)
+    assert plots.category_bars(sex, sex).categories == ["M", "F"]
+
+
 def test_the_detection_caption_says_when_one_column_masks_the_others():
     """A date column that gives every synthetic row away left amount (x100) and merchant (3 of 40 levels)
     bars of 0, captioned "columns it does not need"; negative bars went unexplained."""

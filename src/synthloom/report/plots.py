@@ -560,18 +560,27 @@ def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
 
 def _in_order(categories: list[object]) -> list[object]:
     """Categories in the order their names give, where they give one, else as they come (most common
-    first): by a leading rank ("1. < HS Grad", "2. HS Grad"), as months or weekdays in the calendar, or as
-    dates ("Jan-2018"); months ordered by their counts read Mar, Jan, Feb. "(missing)" stays last.
+    first): as numbers ("500", "1000", "5000"), by a leading rank ("1. < HS Grad", "2. HS Grad"), as
+    letters where three or more are single ones (grades "A" to "G"), as months or weekdays in the
+    calendar, or as dates ("Jan-2018"); months ordered by their counts read Mar, Jan, Feb, grades B, C, A.
+    "(missing)" stays last.
 
     Example:
         >>> _in_order(["Mar-2018", "Jan-2018", "Feb-2018"]), _in_order(["Tue", "mon", "(missing)"])
         (['Jan-2018', 'Feb-2018', 'Mar-2018'], ['mon', 'Tue', '(missing)'])
+        >>> _in_order(["10", "2", "1.5"]), _in_order(["B", "C", "A"]), _in_order(["M", "F"])
+        (['1.5', '2', '10'], ['A', 'B', 'C'], ['M', 'F'])
     """
     named = [c for c in categories if c != "(missing)"]
     texts = [str(c).strip().lower() for c in named]
+    numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
     ranks = [re.match(r"(\d+)\D", text) for text in texts]
-    if all(ranks):
-        keys: list[object] = [int(rank.group(1)) for rank in ranks]
+    if numbers.notna().all():
+        keys: list[object] = list(numbers)
+    elif all(ranks):
+        keys = [int(rank.group(1)) for rank in ranks]
+    elif len(texts) >= 3 and all(len(text) == 1 and text.isalpha() for text in texts):
+        keys = list(texts)
     elif all(text in _CALENDAR for text in texts):
         keys = [_CALENDAR[text] for text in texts]
     else:
