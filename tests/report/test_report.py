@@ -919,3 +919,12 @@ def test_a_card_speaks_of_no_relationship_where_none_was_measured(tmp_path):
     card = text[text.index("<h3>Fidelity</h3>") :].split('<div class="card')[0]
     assert "Columns closely match the real data (no two columns are related there to compare)." in card
     assert "relationships" not in card
+
+
+def test_a_column_of_one_whole_number_is_ticked_at_it(monkeypatch):
+    """A column holding 7 alone was ticked 6.45, 6.6 ... 7.65: below two whole numbers in range the
+    whole-number locator gave up; one tick is enough."""
+    column = pd.Series([7.0] * 50, name="x")
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(column, column, numeric=True)).axes[0]
+    low, high = ax.get_xlim()
+    assert [t for t in ax.get_xticks() if low <= t <= high] == [7.0]

@@ -504,7 +504,9 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
         ax.xaxis.set_major_formatter(formatter)
     else:
         if step == 1.0 and not logarithmic:  # whole numbers: a tick at 0.5 names no value
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            # one tick is enough: with fewer than two whole numbers in range the locator would drop
+            # ``integer`` (a column of one value, 7, ticked 6.45 to 7.65)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
         ax.xaxis.set_major_formatter(FuncFormatter(tick_text))
     ax.set_yticks([])
     ax.tick_params(labelsize=7)
@@ -849,7 +851,7 @@ def loss_curves(history: Sequence[Mapping[str, float | None]]) -> str:
         ax.plot(x, values, color=REAL, linewidth=1.3)
         ax.set_title(key, fontsize=9, parse_math=False)
         ax.set_xlabel("epoch", fontsize=7)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole: no tick at 2.5
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # epochs are whole: no 2.5
         ax.tick_params(labelsize=7)
     for ax in axes[len(keys) :]:
         ax.set_visible(False)
