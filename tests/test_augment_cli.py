@@ -209,6 +209,7 @@ def test_evaluate_prints_the_table_and_verdict_and_writes_the_report(tmp_path, r
         (["-t", "default"], "nothing to do"),
         (["-t", "default", "-o", "x.csv", "--rows-per-class", "Yes"], "CLASS=N"),
         (["-t", "default", "-o", "x.csv", "--epochs", "3"], "model 'copula' does not train in epochs; drop"),
+        (["-t", "default", "-o", "x.csv", "--max-minutes", "1"], "epochs; drop --max-minutes"),
         (["-t", "default", "-o", "x.csv", "-m", "dcgan"], "'dcgan' generates images"),
         (["-t", "default", "-o", "x.csv", "-m", "gpt"], "choose one of: auto, copula, ctgan, ddpm, tvae"),
         (["-t", "default", "-o", "x.csv", "--ratio", "2"], "ratio must be a number in (0, 1]"),
@@ -311,3 +312,12 @@ def test_rows_without_a_class_are_counted_once_with_what_happens_to_them(tmp_pat
     assert said.count(told) == 1 and said.count("no value in") == 1
     written = pd.read_csv(out)
     assert written["y"].isna().sum() == 10 and len(written) == 300 + 210
+
+
+def test_max_minutes_bounds_each_fit_of_a_deep_generator(tmp_path, real_csv) -> None:
+    """augment took --epochs but no --max-minutes, which fit and demo take."""
+    out = tmp_path / "out.csv"
+    args = ["augment", str(real_csv), "-t", "default", "-m", "tvae", "--epochs", "100000", "--max-minutes"]
+    result = runner.invoke(app, [*args, "0.02", "--ratio", "0.2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists()

@@ -16,6 +16,7 @@ from synthloom.cli_support import (
     ConstraintsOption,
     EncodingOption,
     EpochsOption,
+    MaxMinutesOption,
     MetadataOption,
     SeedOption,
     bundled_target,
@@ -127,6 +128,7 @@ def augment_command(
     seeds: Annotated[int, typer.Option("--seeds", help="Seeds (splits) to evaluate over.", min=1)] = 5,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML evaluation here.")] = None,
     epochs: EpochsOption = None,
+    max_minutes: MaxMinutesOption = None,
     metadata: MetadataOption = None,
     constraints: ConstraintsOption = None,
     encoding: EncodingOption = "utf-8",
@@ -163,8 +165,9 @@ def augment_command(
     target = target or bundled_target(data)
     if target is None:
         raise ConfigError("give the class column with --target")
-    # an unknown model, an image generator, or --epochs for one without epochs: refused before any work
-    params = training_length(table_model_class(model), epochs, None)
+    # an unknown model, an image generator, or --epochs / --max-minutes for one without epochs: refused
+    # before any work; the budget is each fit's (one per class grown, per seed with --evaluate)
+    params = training_length(table_model_class(model), epochs, max_minutes)
     frame = load_input(data, encoding)
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     counts = class_counts(frame, target)
