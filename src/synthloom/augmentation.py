@@ -46,13 +46,13 @@ from synthloom.data.metadata import (
     as_metadata,
     check_text_names,
     shown_level,
+    stamps_held,
 )
 from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.metrics.result import telling_decimals
 from synthloom.models.base import check_param_names
-from synthloom.models.conditions import stamps_held
 from synthloom.progress import transient_progress
 from synthloom.registry import model_class, table_model_class
 

@@ -59,7 +59,14 @@ from synthloom.data.encoders import (
     to_float,
     wall_seconds,
 )
-from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, ColumnSpec, Metadata, numbers_as_text
+from synthloom.data.metadata import (
+    NUMERIC_KINDS,
+    ColumnKind,
+    ColumnSpec,
+    Metadata,
+    is_time_of_day,
+    numbers_as_text,
+)
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, holds_numbers
 from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import (
@@ -68,7 +75,6 @@ from synthloom.models.conditions import (
     TextRange,
     _as_range,
     _on_first_day,
-    is_time_of_day,
     levels_range,
     parse_conditions,
 )

@@ -769,6 +769,25 @@ def time_of_day_format(series: pd.Series) -> str:
     return "%H:%M:%S.%f" if written else "%H:%M:%S"
 
 
+def is_time_of_day(datetime_format: str | None) -> bool:
+    """Whether text stamps write a time of day only ("14:19:28"), read as times of 1 January 1900."""
+    return datetime_format is not None and not any(
+        code in datetime_format for code in ("%Y", "%d", "%b", "%m")
+    )
+
+
+def writes_seconds(datetime_format: str | None) -> bool:
+    """Whether text stamps write seconds ("14:19:28", not "14:19"); without a format (Python times,
+    stamps as numbers) they may."""
+    return datetime_format is None or any(code in datetime_format for code in ("%S", "%T", "%X", "%f", "%s"))
+
+
+def stamps_held(datetime_format: str | None) -> str:
+    """What a datetime column holds, as a message names it: "times of day" for a time-of-day format
+    ("14:00:00", or Python times), else "dates"."""
+    return "times of day" if is_time_of_day(datetime_format) else "dates"
+
+
 def is_decimal_objects(series: pd.Series) -> bool:
     """Whether a column holds Python Decimals (what database drivers give for NUMERIC money columns, and
     pandas for a Parquet ``decimal128`` one)."""

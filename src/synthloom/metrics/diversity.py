@@ -30,7 +30,7 @@ from scipy.stats import binom
 from sklearn.decomposition import PCA
 
 from synthloom.data.encoders import stamps_of_seconds, value_text
-from synthloom.data.metadata import ColumnKind, ColumnSpec
+from synthloom.data.metadata import ColumnKind, ColumnSpec, is_time_of_day, writes_seconds
 from synthloom.metrics.encoding import (
     TableEncoder,
     Tables,
@@ -41,7 +41,6 @@ from synthloom.metrics.encoding import (
     subsample_index,
 )
 from synthloom.metrics.result import FamilyResult, Measure, grade, measured
-from synthloom.models.conditions import is_time_of_day, writes_seconds
 
 MAX_ROWS = 5_000
 K_NEIGHBOURS = 5

@@ -20,7 +20,7 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
 
-from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind
+from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, stamps_held
 from synthloom.metrics.encoding import (
     MIN_ROWS,
     TableEncoder,
@@ -30,7 +30,6 @@ from synthloom.metrics.encoding import (
     subsample_index,
 )
 from synthloom.metrics.result import INFO, FamilyResult, Score, grade, telling_decimals
-from synthloom.models.conditions import stamps_held
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
 MAX_TEST_ROWS = 50_000  # real test rows scored: plenty for 3-decimal metrics, bounded memory

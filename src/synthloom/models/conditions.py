@@ -36,7 +36,7 @@ from synthloom.data.encoders import (
     stamp_seconds,
     value_text,
 )
-from synthloom.data.metadata import ColumnKind, shown_level
+from synthloom.data.metadata import ColumnKind, is_time_of_day, shown_level
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
@@ -256,25 +256,6 @@ def levels_range(column: str, value: Any, levels: list[Any]) -> RangeCondition:
         asked = f"a value in {shown_value}" if isinstance(value, tuple | list) else f"the value {shown_value}"
         raise ConditionError(f"column {column!r} never takes {asked}; seen values include {shown}")
     return RangeCondition(column, low, high)
-
-
-def is_time_of_day(datetime_format: str | None) -> bool:
-    """Whether text stamps write a time of day only ("14:19:28"), read as times of 1 January 1900."""
-    return datetime_format is not None and not any(
-        code in datetime_format for code in ("%Y", "%d", "%b", "%m")
-    )
-
-
-def writes_seconds(datetime_format: str | None) -> bool:
-    """Whether text stamps write seconds ("14:19:28", not "14:19"); without a format (Python times,
-    stamps as numbers) they may."""
-    return datetime_format is None or any(code in datetime_format for code in ("%S", "%T", "%X", "%f", "%s"))
-
-
-def stamps_held(datetime_format: str | None) -> str:
-    """What a datetime column holds, as a message names it: "times of day" for a time-of-day format
-    ("14:00:00", or Python times), else "dates"."""
-    return "times of day" if is_time_of_day(datetime_format) else "dates"
 
 
 def _on_first_day(value: Any) -> Any:

@@ -78,6 +78,7 @@ from synthloom.data.metadata import (
     Metadata,
     as_metadata,
     is_decimal_objects,
+    is_time_of_day,
 )
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
@@ -93,7 +94,6 @@ from synthloom.models.base import (
     resolve_seed,
     write_model_file,
 )
-from synthloom.models.conditions import is_time_of_day
 from synthloom.models.image_base import _padded_side, check_images, run_random_batches
 from synthloom.models.neural import seeded
 from synthloom.nn.image_layers import DownStack, UpStack

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import value_text
-from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, as_labels
+from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, as_labels, is_time_of_day
 from synthloom.metrics.fidelity import (
     ASSOCIATION_THRESHOLD,
     CORRELATION_THRESHOLD,
@@ -23,7 +23,6 @@ from synthloom.metrics.fidelity import (
     quality_verdict,
 )
 from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score
-from synthloom.models.conditions import is_time_of_day
 from synthloom.report import plots
 from synthloom.report.report import Report
 
