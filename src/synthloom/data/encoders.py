@@ -298,9 +298,8 @@ def value_text(
     if dates and not exact:
         try:  # numpy's seconds hold open ends written 31/12/9999 and years far past them
             if clock:  # a bin's edge of "09:16:24" beside data of "09:16" wrote what the data never holds
-                return str(np.datetime64(round(value if seconds else value / 60), "s" if seconds else "m"))[
-                    11:
-                ]
+                stamp = np.datetime64(round(value), "s") if seconds else np.datetime64(round(value / 60), "m")
+                return str(stamp).split("T")[1]
             if value % DAY == 0:
                 return str(np.datetime64(int(value // DAY), "D"))
             return str(np.datetime64(round(value), "s")).replace("T", " ")
