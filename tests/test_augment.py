@@ -494,3 +494,19 @@ def test_a_verdict_claims_no_spread_it_lacks_and_shows_the_digits_its_claim_need
     hair = 0.0281 / stats.t.ppf(0.975, 1)  # the half-width of two seeds 2 x hair apart: 0.0281
     close = _constructed([0.0284 + hair, 0.0284 - hair], [0.0, 0.0]).verdict
     assert close.startswith("synthloom rows help: minority PR-AUC +0.0284 over real rows alone (±0.0281")
+
+
+def test_the_classes_augment_balances_are_classes_to_evaluate(three_classes) -> None:
+    """An integer class 1..3 was balanced by augment but predicted as a number by evaluate and bench;
+    one rule (``metadata.is_class_target``) reads it as classes for all three; past its levels a target is
+    a quantity, which augment refuses and evaluate predicts as a number."""
+    from synthloom.data.metadata import MAX_LEVEL_VALUES
+    from synthloom.metrics import prepare
+    from synthloom.metrics.utility import target_task
+
+    assert sorted(class_counts(three_classes, "label").index) == [1, 2, 3]
+    assert target_task(prepare(three_classes, three_classes), "label") == "classification"
+    many = three_classes.assign(label=np.arange(len(three_classes)) % (MAX_LEVEL_VALUES + 1))
+    with pytest.raises(DataError, match=rf"numeric with {MAX_LEVEL_VALUES + 1} distinct values"):
+        class_counts(many, "label")
+    assert target_task(prepare(many, many), "label") == "regression"

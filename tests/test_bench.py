@@ -435,3 +435,19 @@ def test_the_table_names_its_utility_metric_and_that_each_run_is_one_draw(tmp_pa
     recording.print(bench.results_table(both, width=200))
     mixed = recording.export_text()
     assert "AUC 0.755 / 0.922" in mixed and "R² 0.500 / 0.922" in mixed and "(ROC-AUC)" not in mixed
+
+
+def test_a_target_of_whole_number_codes_is_scored_and_split_as_classes(tmp_path) -> None:
+    """A class coded 0 / 1 / 2 was scored by R² and split unstratified: bench now reads it as ``augment``
+    and ``evaluate`` do (``metadata.is_class_target``), by ROC-AUC, its rare class in both parts."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=600)
+    code = np.where(x > 1.5, 2, np.where(x > 0, 1, 0))  # 2 is rare: about 7% of rows
+    frame = pd.DataFrame({"x": x, "noise": rng.normal(size=600), "code": code})
+    path = tmp_path / "codes.csv"
+    frame.to_csv(path, index=False)
+    train, test = bench.load_split(str(path), "code", rows=None, seed=0)
+    share = (frame["code"] == 2).mean()
+    assert abs((test["code"] == 2).mean() - share) < 0.005
+    scores = bench.score_synthetic(train, test, train.copy(), "code", 0)
+    assert scores["utility_metric"] == "roc_auc"

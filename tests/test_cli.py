@@ -735,3 +735,20 @@ def test_a_hand_written_metadata_file_s_mistakes_are_told_in_one_line(real_csv, 
     result = invoke("fit", real_csv, "-o", out, "--model", "copula", "--metadata", marked)
     assert result.exit_code == 0, result.output
     assert load(out).metadata_.kinds()[column] == "categorical"
+
+
+def test_evaluate_predicts_a_target_of_whole_number_codes_as_classes(tmp_path):
+    """`evaluate --target` scored a grade coded 1 to 3, which `augment` balances as classes, by R²; it is a
+    class to both now, and the report says how it was read and how to change it."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=300)
+    frame = pd.DataFrame({"x": x, "z": rng.normal(size=300), "grade": np.digitize(x, [-0.5, 0.5]) + 1})
+    frame.to_csv(tmp_path / "real.csv", index=False)
+    result = invoke(
+        "evaluate", tmp_path / "real.csv", tmp_path / "real.csv", "-t", "grade", "--json", tmp_path / "e.json"
+    )
+    assert result.exit_code == 0, result.output
+    utility = json.loads((tmp_path / "e.json").read_text())["families"]["utility"]
+    gap = utility["scores"][0]
+    assert gap["label"] == "TRTR - TSTR ROC-AUC"
+    assert "'grade' holds whole numbers on 3 levels, predicted as classes" in gap["meaning"]

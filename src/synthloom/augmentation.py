@@ -39,6 +39,7 @@ from synthloom.data.encoders import column_numbers
 from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
+    MAX_LEVEL_VALUES,
     NUMERIC_KINDS,
     ColumnKind,
     Metadata,
@@ -59,7 +60,6 @@ from synthloom.registry import model_class, table_model_class
 DEFAULT_MODEL = "ddpm"  # the best gain measured in benchmarks/augment.py
 MARKER_COLUMN = "is_synthetic"
 MIN_CLASS_ROWS = 10  # fewer real rows than this and a generator cannot learn what the class looks like
-MAX_NUMERIC_LEVELS = 20  # a numeric target with more distinct values is a quantity, not a class label
 METHODS = ("none", "random", "smote", "synthloom")
 METRICS = ("pr_auc", "roc_auc", "f1", "recall")
 METRIC_LABELS = {"pr_auc": "PR-AUC", "roc_auc": "ROC-AUC", "f1": "F1", "recall": "recall"}
@@ -102,7 +102,7 @@ def class_counts(data: pd.DataFrame, target: str) -> pd.Series:
 
     Raises:
         DataError: ``data`` is not a DataFrame, ``target`` is not one of its columns, has fewer than two
-            classes, or is numeric with more than ``MAX_NUMERIC_LEVELS`` distinct values.
+            classes, or is numeric with more than ``MAX_LEVEL_VALUES`` distinct values.
 
     Example:
         >>> class_counts(sl.datasets.load("default"), "default").to_dict()
@@ -117,10 +117,10 @@ def class_counts(data: pd.DataFrame, target: str) -> pd.Series:
     counts = labels.value_counts()
     counts = counts[counts > 0]  # a categorical's unused categories (a filtered table's) are no classes
     numeric = holds_numbers(labels)
-    if numeric and len(counts) > MAX_NUMERIC_LEVELS:
+    if numeric and len(counts) > MAX_LEVEL_VALUES:
         raise DataError(
             f"target column {target!r} is numeric with {len(counts)} distinct values: augmentation "
-            f"balances classes (at most {MAX_NUMERIC_LEVELS} levels); bin it into classes first"
+            f"balances classes (at most {MAX_LEVEL_VALUES} levels); bin it into classes first"
         )
     if len(counts) < 2:
         raise DataError(f"target column {target!r} has {len(counts)} class(es); balancing needs at least 2")

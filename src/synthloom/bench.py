@@ -57,7 +57,7 @@ from sklearn.model_selection import train_test_split
 from synthloom import datasets
 from synthloom.bench_defaults import DEFAULT_EPOCHS
 from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, table_format, write_table
-from synthloom.data.metadata import DISCRETE_KINDS, Metadata, as_labels
+from synthloom.data.metadata import Metadata, as_labels, is_class_target
 from synthloom.datasets._registry import table_info
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
 from synthloom.metrics.encoding import MIN_ROWS
@@ -262,7 +262,7 @@ def load_split(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(train, test) real rows of a data set: at most ``rows`` rows, 30% held back, both seeded.
 
-    Both steps are stratified on the target when it is discrete and every class has at least 2 rows, so
+    Both steps are stratified on the target when it holds classes and every class has at least 2 rows, so
     rare classes are in both parts; a step one of whose parts has fewer rows than there are classes
     (``rows`` one short of the file's length) cannot hold every class in each, and draws unstratified.
 
@@ -296,8 +296,11 @@ def _seeded_split(
 
 
 def _strata(frame: pd.DataFrame, target: str | None) -> pd.Series | None:
-    """Labels to stratify on, or None when the target is numeric, missing or has a class of one row."""
-    if target is None or Metadata.infer(frame[[target]]).columns[target].kind not in DISCRETE_KINDS:
+    """Labels to stratify on, or None when the target is a quantity (``is_class_target``: utility predicts
+    it as a number), missing or has a class of one row."""
+    if target is None:
+        return None
+    if not is_class_target(frame[target], Metadata.infer(frame[[target]]).columns[target].kind):
         return None
     labels = as_labels(frame[target])
     return labels if labels.value_counts().min() >= 2 else None

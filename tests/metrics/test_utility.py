@@ -208,3 +208,33 @@ def test_a_resample_weighted_by_its_draws_scores_as_its_rows(metric) -> None:
         for rows in draws
     ]
     np.testing.assert_allclose(_weighted_scores(predicted, y, weights, metric), expected, rtol=1e-12)
+
+
+def _coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its label as whole-number codes 1 to 3 (a grade), as a file of codes holds it."""
+    grade = np.digitize(frame["y"], [-1.0, 1.0]) + 1
+    return frame.drop(columns="label").assign(grade=grade)
+
+
+def test_a_target_of_few_whole_number_levels_is_predicted_as_classes(related_train, related_test) -> None:
+    """A grade coded 1 to 3 is a class to ``augment`` (it balances it) but was scored as a number here (R²)
+    unless declared categorical: ``target_task`` now calls it a class for every command."""
+    from synthloom.data.metadata import Metadata
+    from synthloom.metrics.utility import target_task
+
+    train, test = _coded(related_train), _coded(related_test)
+    tables = prepare(test, train.copy(), train=train)
+    assert target_task(tables, "grade") == "classification"
+    result = utility(tables, "grade")
+    assert "roc_auc" in result.tables["tstr_trtr"].columns
+    assert "'grade' holds whole numbers on 3 levels, predicted as classes" in result.score("gap").meaning
+    # whole numbers on many levels are a quantity, and so is a coded column the metadata declares continuous
+    many = {
+        name: frame.assign(grade=(frame["y"] * 10).round().astype(int))
+        for name, frame in (("train", train), ("test", test))
+    }
+    assert target_task(prepare(many["test"], many["train"], train=many["train"]), "grade") == "regression"
+    declared = Metadata.infer(train).set_kind("grade", "continuous")
+    result = utility(prepare(test, train.copy(), train=train, metadata=declared), "grade")
+    assert "r2" in result.tables["tstr_trtr"].columns
+    assert "declare it categorical in the metadata" in result.score("gap").meaning

@@ -37,7 +37,6 @@ from synthloom.data.encoders import (
     DECIMAL_DTYPE,
     _fraction_width,
     _learn_decimals,
-    _level_values,
     _nearest,
     _second_digits,
     _stamp_grid,
@@ -65,6 +64,7 @@ from synthloom.data.metadata import (
     ColumnSpec,
     Metadata,
     is_time_of_day,
+    level_values,
     numbers_as_text,
 )
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, holds_numbers
@@ -124,7 +124,7 @@ class NumericColumn:
     text_zone: str | None = None
     as_text: bool = False
     text_decimals: int | None = None  # fixed decimals the text writes (``number_text.fixed_text_decimals``)
-    # a column's few levels (``encoders.MAX_LEVEL_VALUES``), which its values decode to: a range keeps to them
+    # a column's few levels (``metadata.level_values``), which its values decode to: a range keeps to them
     levels: list[float] | None = None
 
     @classmethod
@@ -139,7 +139,7 @@ class NumericColumn:
         )
         values = column.numbers(series)
         present = values[~np.isnan(values)]
-        column.levels = _level_values(present)
+        column.levels = level_values(present)
         if spec.kind == ColumnKind.DATETIME:
             column.fraction_width = _fraction_width(series, spec.datetime_format)
             column.offset = text_offset(series, spec.datetime_format)

@@ -23,7 +23,6 @@ from sklearn.mixture import BayesianGaussianMixture
 
 from synthloom.data.metadata import (
     BOOLEAN_TEXT,
-    MIN_AMOUNT_LEVELS,
     STAMP_WITH_OFFSET,
     ColumnKind,
     ColumnSpec,
@@ -33,6 +32,7 @@ from synthloom.data.metadata import (
     is_date_objects,
     is_decimal_objects,
     is_time_objects,
+    level_values,
     numbers_as_text,
     plain_text,
     read_stamps,
@@ -61,16 +61,6 @@ MIN_SPIKE_ROWS = 20
 MAX_SPIKES = 20
 MAX_SPIKE_FRACTION = 0.1
 _U_EDGE = 1e-7  # normal scores are bounded to about +-5.2
-# A number column of at most MAX_LEVEL_VALUES distinct values, each held by MIN_LEVEL_ROWS rows or more on
-# average, is a set of levels (credit limits of 500 / 1,000 / 5,000, a term of 36 or 60 months, shift
-# starts): its synthetic values are the nearest of them. Normal scores step from one level's quantiles to
-# the next, and every draw in such a step became a value between them that no row has (a term of 48: 33 of
-# 20,000 draws; 316 of a column of 15 loan sizes); a mixture with fewer modes than levels (MAX_MODES) spreads
-# a mode over several. 20 is where text numbers with a unit become numbers (``MIN_AMOUNT_LEVELS``): from it
-# on, a column is a scale (ages, counts, amounts) whose in-between values are new values, not wrong ones.
-# The rows per value keep a small table's measurements, nearly all distinct, a scale too.
-MAX_LEVEL_VALUES = MIN_AMOUNT_LEVELS
-MIN_LEVEL_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -593,15 +583,6 @@ def _frequent_values(values: np.ndarray) -> list[float]:
     return np.sort(levels[frequent]).tolist()
 
 
-def _level_values(present: np.ndarray) -> list[float] | None:
-    """A column's distinct values, ascending, where they are a few levels (``MAX_LEVEL_VALUES``); None for
-    a scale."""
-    distinct = pd.unique(present)  # hashed: a continuous column is not sorted for its count
-    if distinct.size > MAX_LEVEL_VALUES or present.size < MIN_LEVEL_ROWS * distinct.size:
-        return None
-    return np.sort(distinct).tolist()
-
-
 def _nearest(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Each value as the nearest of ``levels`` (ascending; the lower one at a tie); NaN stays NaN."""
     if levels.size == 1:
@@ -835,7 +816,8 @@ class NumericEncoder(ColumnEncoder):
     then carries the other rows only (spike rows get 0). A model can tie a class to exact values this
     way: on adult, ddpm with plain normal scores gave 75% of its capital gains of 7,000 - 8,000 (the spikes
     7,298 and 7,688) incomes above 50K, where the real rows have 99%; with spikes, 98%.
-    A column of a few levels (``MAX_LEVEL_VALUES``) decodes, with every method, to the nearest of them.
+    A column of a few levels (``metadata.level_values``) decodes, with every method, to the nearest of
+    them.
     Missing values get a present/missing indicator span and come back as missing.
     """
 
@@ -895,7 +877,7 @@ class NumericEncoder(ColumnEncoder):
         grid = _stamp_grid(wall) if is_datetime else None
         self.decimals = -1 if grid == DAY else self._rounding(wall)
         self.clock_grid = grid if grid != DAY else None
-        self.distinct_values = _level_values(present)
+        self.distinct_values = level_values(present)
         # spikes take 1/10 of the distinct values at most, so other values always remain for the score
         if self.method == "spikes":
             self.spikes = _frequent_values(present)

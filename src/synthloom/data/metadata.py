@@ -56,6 +56,18 @@ _NUMERIC_SHARE = 0.9
 # Numbers written with a unit are learned as numbers from this many distinct values; fewer are labels ("36
 # months", "1970s"), learned as categories. Amounts in a currency are numbers however few.
 MIN_AMOUNT_LEVELS = 20
+# A number column of at most MAX_LEVEL_VALUES distinct values, each held by MIN_LEVEL_ROWS rows or more on
+# average, is a set of levels (credit limits of 500 / 1,000 / 5,000, a term of 36 or 60 months, shift
+# starts): its synthetic values are the nearest of them (``encoders.NumericEncoder``). Normal scores step
+# from one level's quantiles to the next, and every draw in such a step became a value between them that no
+# row has (a term of 48: 33 of 20,000 draws; 316 of a column of 15 loan sizes); a mixture with fewer modes
+# than levels (``encoders.MAX_MODES``) spreads a mode over several. 20 is where text numbers with a unit
+# become numbers (``MIN_AMOUNT_LEVELS``): from it on, a column is a scale (ages, counts, amounts) whose
+# in-between values are new values, not wrong ones. The rows per value keep a small table's measurements,
+# nearly all distinct, a scale too. A target of whole numbers on such levels is a class
+# (``is_class_target``).
+MAX_LEVEL_VALUES = MIN_AMOUNT_LEVELS
+MIN_LEVEL_ROWS = 5
 # texts that stand for a missing value among numbers (lower case); pandas reads "", "NA", "null"... itself
 MISSING_MARKS = ("", "?", "-", "--", ".", "n.a.", "na", "n/a", "none", "null", "nan", "missing", "unknown")
 # how text spells a boolean (read case-insensitively)
@@ -603,6 +615,37 @@ def with_missing_marks(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
             column = numbers_as_text(column, spec.kind)
         frame[name] = column.astype(object).where(column.notna(), spec.missing_mark)
     return frame
+
+
+def level_values(present: np.ndarray) -> list[float] | None:
+    """A column's distinct values, ascending, where they are a few levels (``MAX_LEVEL_VALUES``); None for
+    a scale."""
+    distinct = pd.unique(present)  # hashed: a continuous column is not sorted for its count
+    if distinct.size > MAX_LEVEL_VALUES or present.size < MIN_LEVEL_ROWS * distinct.size:
+        return None
+    return np.sort(distinct).tolist()
+
+
+def is_class_target(values: pd.Series, kind: ColumnKind) -> bool:
+    """Whether a target column holds classes (predicted as classes by ``evaluate`` and ``bench``, balanced
+    by ``augment``) rather than a quantity (predicted as a number).
+
+    Categories, booleans and text are classes; so are whole numbers on a few levels, as the encoders
+    learn them (``level_values``): codes 0/1/2, a grade 1-7, a cover type, which scikit-learn's
+    ``type_of_target`` also calls multiclass. Numbers with decimals (``ColumnKind.CONTINUOUS``, which a
+    column's metadata can also declare) and whole numbers on many levels (ages, counts, amounts) are
+    quantities.
+
+    Example:
+        >>> is_class_target(pd.Series([1, 2, 3] * 10), ColumnKind.INTEGER)
+        True
+    """
+    if kind in DISCRETE_KINDS:
+        return True
+    if kind != ColumnKind.INTEGER:
+        return False
+    present = values.dropna().to_numpy(dtype=float)
+    return level_values(present) is not None
 
 
 def shown_level(level: Any) -> str:

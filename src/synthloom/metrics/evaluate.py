@@ -43,8 +43,9 @@ def evaluate(
         train: real rows the generator was trained on. Privacy needs them (its scores and the rules that
             judge them: ``synthloom.metrics.privacy``, and the README's "Privacy scores"); without them
             utility's real baseline trains on half of ``real_test``.
-        target: column to predict for utility (classification for discrete columns, regression for
-            numeric ones); utility is "not computed" without it.
+        target: column to predict for utility: as classes for categories and for whole numbers on a few
+            levels (codes 0/1/2, a grade 1-7: ``metadata.is_class_target``, the classes ``augment``
+            balances), else as a number; utility is "not computed" without it.
         metadata: column kinds; inferred from the real (and training) rows when None.
         loss_history: the fitted model's losses per epoch, e.g. ``[{"epoch": 1, "loss_g": 0.3}, ...]``;
             the report draws every key except "epoch" as a curve.

@@ -20,7 +20,13 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
 
-from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, stamps_held
+from synthloom.data.metadata import (
+    MAX_LEVEL_VALUES,
+    NUMERIC_KINDS,
+    ColumnKind,
+    is_class_target,
+    stamps_held,
+)
 from synthloom.metrics.encoding import (
     MIN_ROWS,
     TableEncoder,
@@ -80,7 +86,8 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
 
     Args:
         tables: prepared tables.
-        target: column to predict; classification for discrete columns, regression for numeric ones.
+        target: column to predict; as classes where ``target_task`` says so (categories, and whole numbers
+            on a few levels), else as a number.
         random_state: seed of the subsamples, the split (without ``train``) and the models.
 
     Example:
@@ -95,7 +102,7 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     reason = _why_not_rows(frames, target)
     if reason:
         return FamilyResult.skipped("utility", reason)
-    data = _encode(tables, target, *frames, random_state)
+    data = _encode(tables, target, target_task(tables, target), *frames, random_state)
     with single_threaded():
         table, predictions = _tstr_table(data, random_state)
     reason = _why_not_predictable(table, data.task)
@@ -103,7 +110,9 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
         return FamilyResult("utility", tables={"tstr_trtr": table}, not_computed=reason)
     interval = _gain_interval(predictions, data, random_state)
     result = FamilyResult(
-        "utility", scores=_utility_scores(table, data.task, interval), tables={"tstr_trtr": table}
+        "utility",
+        scores=_utility_scores(table, data.task, interval, _task_text(tables, target, data)),
+        tables={"tstr_trtr": table},
     )
     if note:
         result.warnings.append(note)
@@ -127,6 +136,38 @@ def _few_test_rows_warning(labels: pd.Series, target: str) -> list[str]:
         f"the real test rows hold only {counts.min()} row(s) of {target!r} = {rarest!r}: the ROC-AUC gap "
         "moves by a few hundredths with a single row, so its verdict is uncertain; evaluate on more test rows"
     ]
+
+
+def target_task(tables: Tables, target: str) -> str:
+    """How utility predicts ``target``: "classification" or "regression", by ``is_class_target`` on the real
+    rows (training rows included), so that ``evaluate``, ``bench`` and ``augment`` call the same columns
+    classes: a cover type coded 1 to 7 is balanced by ``augment`` and scored by ROC-AUC here.
+
+    Example:
+        >>> target_task(prepare(real_test, synthetic, train=real_train), "income")
+        'classification'
+    """
+    real = [tables.real[target]] if tables.train is None else [tables.train[target], tables.real[target]]
+    values = pd.concat(real, ignore_index=True)
+    kind = tables.metadata.columns[target].kind
+    return "classification" if is_class_target(values, kind) else "regression"
+
+
+def _task_text(tables: Tables, target: str, data: _Data) -> str:
+    """How a target of numbers is predicted, and how to change it: a number column may be read either way.
+    Empty for categories, which can only be classes."""
+    if tables.metadata.columns[target].kind not in NUMERIC_KINDS:
+        return ""
+    if data.task == "classification":
+        return (
+            f" {target!r} holds whole numbers on {data.n_labels} levels, predicted as classes (at most "
+            f"{MAX_LEVEL_VALUES} levels are classes); declare it continuous in the metadata to predict it "
+            "as a number."
+        )
+    return (
+        f" {target!r} holds numbers, predicted as a number (whole numbers on at most {MAX_LEVEL_VALUES} "
+        "levels would be classes); declare it categorical in the metadata to predict it as classes."
+    )
 
 
 def _why_not(tables: Tables, target: str) -> str | None:
@@ -203,6 +244,7 @@ def _real_split(tables: Tables, random_state: int) -> tuple[pd.DataFrame, pd.Dat
 def _encode(
     tables: Tables,
     target: str,
+    task: str,
     train: pd.DataFrame,
     test: pd.DataFrame,
     synthetic: pd.DataFrame,
@@ -215,7 +257,6 @@ def _encode(
     numeric = [c for c in tables.numeric if c != target]
     discrete = [c for c in tables.discrete if c != target]
     encoder = TableEncoder(numeric, discrete).fit(train, test, synthetic)
-    task = "classification" if tables.metadata.columns[target].kind in DISCRETE_KINDS else "regression"
     frames = {"train": train, "test": test, "synthetic": synthetic}
     targets = [frame[target] for frame in frames.values()]
     if task == "classification":
@@ -392,7 +433,9 @@ def _macro_auc(labels: np.ndarray, probabilities: np.ndarray) -> float:
 _GAIN_GOOD, _GAIN_FAIR = -0.005, -0.02  # a small loss is no verdict against augmenting: the text says so
 
 
-def _utility_scores(table: pd.DataFrame, task: str, interval: tuple[float, float]) -> list[Score]:
+def _utility_scores(
+    table: pd.DataFrame, task: str, interval: tuple[float, float], task_text: str
+) -> list[Score]:
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
     trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
@@ -403,7 +446,7 @@ def _utility_scores(table: pd.DataFrame, task: str, interval: tuple[float, float
     gap_meaning = (
         f"Trained on synthetic rows, models reach {label} {tstr:.3f} on real test rows, against "
         f"{trtr:.3f} when trained on real rows (each the mean of {models}; gap {trtr - tstr:.3f}; 0 = "
-        "synthetic data is as useful)."
+        f"synthetic data is as useful).{task_text}"
     )
     if table.loc[table["setting"] == "TSTR", "note"].str.len().all():
         gap_meaning += (
