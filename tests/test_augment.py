@@ -24,7 +24,7 @@ from synthloom.augmentation import (
     plan_rows,
     synthetic_rows,
 )
-from synthloom.errors import ConfigError, DataError, MissingDependencyError
+from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 
 torch.set_num_threads(1)
 
@@ -242,6 +242,8 @@ def test_evaluation_scores_every_method_on_every_seed(default_frame, tmp_path) -
     assert "SMOTE" in result.verdict
     page = result.to_html(tmp_path / "augment.html").read_text()
     assert "Verdict" in page and "data:image/png;base64," in page and "Paired gains" in page
+    # the copula's rows of "Yes" look like it: recognised about as often as held-back real rows
+    assert not result.recognition["doubtful"].any() and "Do the synthloom rows look like" in page
 
 
 def test_every_baseline_adds_the_planned_rows_per_class(three_classes) -> None:
@@ -510,3 +512,68 @@ def test_the_classes_augment_balances_are_classes_to_evaluate(three_classes) -> 
     with pytest.raises(DataError, match=rf"numeric with {MAX_LEVEL_VALUES + 1} distinct values"):
         class_counts(many, "label")
     assert target_task(prepare(many, many), "label") == "regression"
+
+
+class _MajorityInDisguise:
+    """A 'generator' that did not learn the class: asked for rows of a class, it returns rows of the
+    majority labelled as that class (a conditional generator that ignores its condition)."""
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {}
+
+    def set_params(self, **params) -> _MajorityInDisguise:
+        return self
+
+    def fit(self, data: pd.DataFrame, metadata=None, constraints=None) -> _MajorityInDisguise:
+        from synthloom.data.metadata import learned_metadata
+
+        self.data_, self.metadata_ = data, learned_metadata(data, metadata)
+        return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "data_")
+
+    def sample(self, n: int, conditions: dict, random_state: int | None = None) -> pd.DataFrame:
+        ((target, label),) = conditions.items()
+        majority = self.data_[self.data_[target] == self.data_[target].mode()[0]]
+        return majority.sample(n, replace=True, random_state=random_state).assign(**{target: label})
+
+
+def test_synthetic_rows_that_do_not_look_like_their_class_are_called_out(default_frame) -> None:
+    """Rows labelled "Yes" that look like "No" passed without a word: a classifier trained on real rows
+    recognises them as "Yes" far less often than held-out real "Yes" rows; honest rows (the copula per
+    class, as augment fits it) are recognised as often."""
+    from synthloom.augmentation import class_recognition, recognition_warnings
+
+    plan = {"Yes": 300}
+    honest = synthetic_rows(default_frame, "default", plan, "copula", per_class=True, random_state=0)
+    table = class_recognition(default_frame, honest, "default")
+    assert not table["doubtful"].any() and not recognition_warnings(table, "default")
+    bad = synthetic_rows(
+        default_frame, "default", plan, _MajorityInDisguise().fit(default_frame), random_state=0
+    )
+    table = class_recognition(default_frame, bad, "default")
+    (row,) = table.to_dict("records")
+    assert row["doubtful"] and row["synthetic_recognised"] < 0.5 * row["real_recognised"]
+    (line,) = recognition_warnings(table, "default")
+    assert line.startswith("synthetic rows of 'default' = 'Yes' do not look like that class")
+    assert f"recognises {row['synthetic_recognised']:.0%} of them" in line and "another generator" in line
+    with pytest.warns(DataWarning, match="'Yes' do not look like that class"):
+        augment(default_frame, "default", _MajorityInDisguise().fit(default_frame), rows_per_class=plan)
+
+
+def test_the_evaluation_measures_whether_its_rows_look_like_their_class(default_frame, tmp_path) -> None:
+    with pytest.warns(DataWarning, match="'Yes' do not look like that class"):
+        result = evaluate_augmentation(
+            default_frame,
+            "default",
+            _MajorityInDisguise(),
+            ratio=0.3,
+            seeds=2,
+            methods=("none", "synthloom"),
+            per_class=False,
+        )
+    (row,) = result.recognition.to_dict("records")
+    assert row["class"] == "Yes" and row["doubtful"]
+    page = result.to_html(tmp_path / "augment.html").read_text()
+    assert "Do the synthloom rows look like their class?" in page and "do not look like the class" in page

@@ -230,6 +230,13 @@ def augment_command(
         )
         console.print(result_table(result))
         console.print(result.verdict, highlight=False)
+        recognised = ", ".join(
+            f"{class_text(row['class'])}: {row['synthetic_recognised']:.0%} of synthetic rows, "
+            f"{row['real_recognised']:.0%} of real ones"
+            for row in result.recognition.to_dict("records")
+        )
+        if recognised:
+            console.print(f"recognised as their class by a classifier of real rows: {recognised}")
         if report is not None:
             result.to_html(report)
             console.print(f"wrote {report}")

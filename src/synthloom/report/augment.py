@@ -52,7 +52,14 @@ def metric_bars(result: AugmentationEvaluation) -> str:
 
 def render(result: AugmentationEvaluation) -> str:
     """The whole page as one string."""
-    sections = [_header(result), _scores(result), _gains(result), _per_seed(result), _method(result)]
+    sections = [
+        _header(result),
+        _scores(result),
+        _gains(result),
+        _recognition(result),
+        _per_seed(result),
+        _method(result),
+    ]
     return page("Augmentation report", sections)
 
 
@@ -140,6 +147,33 @@ def _gains(result: AugmentationEvaluation) -> str:
         "<p>Per seed every method trains on the same split, so differences are taken seed by seed: mean "
         "difference ± half-width of its 95% interval (Student's t). An interval holding 0 means no clear "
         "difference.</p>" + _frame_table(pd.DataFrame(rows)) + "</section>"
+    )
+
+
+def _recognition(result: AugmentationEvaluation) -> str:
+    """Per rare class: how often a classifier trained on real rows recognises its synthloom rows as the
+    class, beside how often it recognises held-back real rows of it."""
+    from synthloom.augmentation import RECOGNITION_RATIO, class_text
+
+    if result.recognition.empty:
+        return ""
+    table = pd.DataFrame(
+        {
+            "class": [class_text(label) for label in result.recognition["class"]],
+            "real rows held back": result.recognition["real_rows"],
+            "of them recognised": [f"{share:.0%}" for share in result.recognition["real_recognised"]],
+            "synthloom rows": result.recognition["synthetic_rows"],
+            "synthloom recognised": [f"{share:.0%}" for share in result.recognition["synthetic_recognised"]],
+            "finding": ["do not look like the class" if d else "" for d in result.recognition["doubtful"]],
+        }
+    )
+    return (
+        '<section id="recognition"><h2>Do the synthloom rows look like their class?</h2>'
+        "<p>Per seed, gradient boosting (balanced class weights) learns the classes from the real training "
+        "rows and predicts the class of the held-back real rows and of the synthloom rows; counts over all "
+        "seeds. Synthloom rows recognised as their class less than "
+        f"{RECOGNITION_RATIO:.0%} as often as real rows of it (beyond chance) do not look like the class: "
+        "they teach a classifier what the class is not.</p>" + _frame_table(table) + "</section>"
     )
 
 
