@@ -56,3 +56,8 @@ def __getattr__(name: str) -> type:
 
         return NotFittedError
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # lists NotFittedError before its first use too (help(), tab completion)
+    return sorted([*globals(), "NotFittedError"])

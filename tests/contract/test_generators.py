@@ -98,6 +98,16 @@ def test_sampling_an_unfitted_model_is_scikit_learns_not_fitted_error(name):
     assert isinstance(raised.value, SynthloomError)  # the CLI still reports it on one line
 
 
+def test_the_errors_module_lists_not_fitted_error_before_its_first_use():
+    """``dir(synthloom.errors)`` listed ``NotFittedError`` only once something had imported it."""
+    import subprocess
+    import sys
+
+    code = "import synthloom.errors as e; print('NotFittedError' in dir(e))"
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "True"
+
+
 def test_an_unfitted_model_is_one_line_on_the_command_line(capsys):
     import typer
 
