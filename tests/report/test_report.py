@@ -443,6 +443,57 @@ def test_dates_mostly_one_far_open_end_draw_the_other_dates(monkeypatch):
     assert ax.get_xlim()[1] < float(mdates.date2num(pd.Timestamp("2023-01-01")))
 
 
+def _dates(start: str, end: str, n: int, seed: int = 0) -> pd.Series:
+    """Dates spread evenly from ``start`` to ``end``, as the seconds a report holds."""
+    low, high = (pd.Timestamp(stamp).value / 1e9 for stamp in (start, end))
+    return pd.Series(np.random.default_rng(seed).uniform(low, high, n), name="when")
+
+
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        ("2020-02-01", "2021-03-31"),  # months of two years
+        ("2019-11-01", "2021-12-31"),
+        ("2020-12-10", "2021-01-20"),  # days, over a new year
+        ("2020-12-31 12:00", "2021-01-01 12:00"),  # hours, over a new year
+        ("2021-05-03 06:00", "2021-05-03 18:00"),  # hours of a day
+        ("2021-05-03", "2021-05-20"),  # days of a month
+        ("2021-03-01", "2021-08-31"),  # months of one year
+        ("2012-06-01", "2021-03-31"),  # years
+    ],
+)
+def test_a_date_axis_names_the_year_of_every_part_of_it(monkeypatch, start, end):
+    """Dates of February 2020 to March 2021 were ticked "Mar, May ... Nov, 2021, Mar", 2020 nowhere, and
+    days of 10 December to 20 January "13 ... 29, Jan, 05" beside "2021-Jan". One year is named once, on a
+    tick or beside the axis; over several, the first tick and each where the year changes name it."""
+    values = _dates(start, end, 500)
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(values, values, numeric=True, dates=True)).axes[0]
+    low, high = ax.get_xlim()
+    ticks = [
+        (mdates.num2date(tick.get_position()[0]).year, tick.get_text())
+        for tick in ax.get_xticklabels()
+        if tick.get_text() and low <= tick.get_position()[0] <= high
+    ]
+    years, offset = [year for year, _ in ticks], ax.xaxis.get_offset_text().get_text()
+    if len(set(years)) == 1:
+        assert str(years[0]) in ticks[0][1] + offset
+    else:  # named where each year starts, and nowhere else: the ticks keep their room
+        assert offset == ""
+        for at, (year, text) in enumerate(ticks):
+            assert (str(year) in text) == (at == 0 or year != years[at - 1]), ticks
+
+
+def test_a_spikes_label_stays_on_the_figure_under_ticks_that_name_years(monkeypatch):
+    """The year on a second line of ticks pushed the label of a date held by most rows off the figure."""
+    rng = np.random.default_rng(0)
+    far = np.datetime64("9999-12-31", "s").astype(float)
+    values = _dates("2020-02-01", "2021-03-31", 2000).where(rng.random(2000) >= 0.6, far)
+    fig = _drawn_figure(monkeypatch, lambda: plots.marginal(values, values, numeric=True, dates=True))
+    ax = fig.axes[0]
+    assert "\n2020" in ax.get_xticklabels()[0].get_text() and ax.get_xlabel().startswith("9999-12-31")
+    assert ax.xaxis.label.get_window_extent().y0 >= 0
+
+
 @pytest.mark.parametrize(
     "values",
     [_hours, lambda n, seed: (np.random.default_rng(seed).random(n) < 0.3).astype(float)],

@@ -40,6 +40,7 @@ LABEL_PAD = 12  # pixels between a category label and the figure's left edge, be
 MAX_TITLE = 38  # characters of a column's name that fit above its figure, beside category labels
 _SECONDS_PER_DAY = 86_400.0  # matplotlib dates count days since 1970-01-01
 MARGINAL_BINS = 40
+TICK_LINE = 7 * 1.2 / 72  # inches: one line of the marginals' 7-point tick labels
 CENTRAL_SHARE = 0.99  # a heavy-tailed column's histogram is drawn over this central share of its values
 HEAVY_TAIL = 3.0  # ... when all its values span more than this many times that central range
 SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or more ...
@@ -500,8 +501,12 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
                 locator, formats=times, zero_formats=times, show_offset=False
             )
         else:
-            formatter = mdates.ConciseDateFormatter(locator)
+            formatter = _YearDates(locator)
         ax.xaxis.set_major_formatter(formatter)
+        # a year on a second line of ticks pushed a spike's label below the figure's foot: one line more
+        if view.peak is not None and any("\n" in label for label in formatter.format_ticks(locator())):
+            fig = ax.get_figure()
+            fig.subplots_adjust(bottom=fig.subplotpars.bottom + TICK_LINE / fig.get_figheight())
     else:
         if step == 1.0 and not logarithmic:  # whole numbers: a tick at 0.5 names no value
             # one tick is enough: with fewer than two whole numbers in range the locator would drop
@@ -510,6 +515,36 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
         ax.xaxis.set_major_formatter(FuncFormatter(tick_text))
     ax.set_yticks([])
     ax.tick_params(labelsize=7)
+
+
+class _YearDates(mdates.ConciseDateFormatter):
+    """Matplotlib's concise date ticks, which also name the year on the first tick and on each tick whose
+    year is not its predecessor's, where the ticks span more than one year.
+
+    The concise ticks name a year only on its January tick or beside the axis, and leave that offset out
+    where a January tick names a year: dates of February 2020 to March 2021 read "Mar, May ... Nov, 2021,
+    Mar", 2020 nowhere, and days of 10 December to 20 January read "13 ... 29, Jan, 05" beside "2021-Jan".
+    The year goes on a second line, so a tick grows no wider and its neighbours keep their room.
+    """
+
+    _years_on_ticks = False
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """The tick labels of ``values`` (matplotlib's days), each year named where it starts on the axis."""
+        labels = super().format_ticks(values)
+        years = [mdates.num2date(value, tz=self._tz).year for value in values]
+        # one year: the offset beside the axis names it, or the January tick that is the first
+        self._years_on_ticks = len(set(years)) > 1
+        if self._years_on_ticks:
+            for at, year in enumerate(years):
+                if (at == 0 or year != years[at - 1]) and str(year) not in labels[at]:
+                    labels[at] += f"\n{year}"
+        return labels
+
+    def get_offset(self) -> str:
+        """The text beside the axis: none where the ticks name the years. It named the last tick's year
+        (and month), as the ticks now do, and a second line of ticks pushed it off the figure's foot."""
+        return "" if self._years_on_ticks else super().get_offset()
 
 
 def tick_text(value: float, position: int | None = None) -> str:
