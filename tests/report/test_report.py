@@ -711,6 +711,28 @@ def test_skewed_amounts_with_a_few_zeros_go_on_a_log_axis_and_ticks_read_as_plai
     assert all(re.fullmatch(r"0|\d+(\.\d+)?[kM]", tick) for tick in _tick_labels(ax))
 
 
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda rng: rng.uniform(2e14, 2.2e15, 2000),
+        lambda rng: np.exp(rng.uniform(np.log(1e12), np.log(1e18), 2000)),
+        lambda rng: rng.uniform(0, 1.2e-4, 2000),
+        lambda rng: rng.lognormal(np.log(1e-4), 1.5, 2000),
+    ],
+    ids=["large", "large-log", "small", "small-log"],
+)
+def test_ticks_of_very_large_or_small_numbers_are_written_in_one_style(monkeypatch, draw):
+    """ "250T, 500T, 750T" stood beside "1e+15, 1.25e+15", and "1e-05" beside "0.0001": two styles on one
+    axis. Every tick there is a power of ten ("5e14", "1e15", "1e-5"), or 0."""
+    values = pd.Series(draw(np.random.default_rng(0)), name="v")
+    ax = _drawn_figure(monkeypatch, lambda: plots.marginal(values, values, numeric=True)).axes[0]
+    low, high = sorted(ax.get_xlim())
+    ticks = [
+        t.get_text() for t in ax.get_xticklabels() if t.get_text() and low <= t.get_position()[0] <= high
+    ]
+    assert len(ticks) >= 3 and all(re.fullmatch(r"0|-?\d(\.\d+)?e-?\d+", tick) for tick in ticks), ticks
+
+
 @pytest.mark.parametrize("decimals", [1, 2])
 def test_values_on_a_grid_of_decimals_are_binned_along_it(monkeypatch, decimals):
     """Lab values of one decimal in 40 equal-width bins held two values in some bins and one in others: a

@@ -23,7 +23,7 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import Formatter, LogLocator, MaxNLocator, NullFormatter
 
 from synthloom.data.encoders import value_text
 from synthloom.data.metadata import as_labels
@@ -41,6 +41,8 @@ MAX_TITLE = 38  # characters of a column's name that fit above its figure, besid
 _SECONDS_PER_DAY = 86_400.0  # matplotlib dates count days since 1970-01-01
 MARGINAL_BINS = 40
 TICK_LINE = 7 * 1.2 / 72  # inches: one line of the marginals' 7-point tick labels
+TICK_DIGITS = (1e-4, 1e15)  # tick values of this size are written as digits, "k" to "T"; beyond, 2.5e15
+TICK_NOISE = 1e-9  # ... and one this near 0 beside the largest as 0
 CENTRAL_SHARE = 0.99  # a heavy-tailed column's histogram is drawn over this central share of its values
 HEAVY_TAIL = 3.0  # ... when all its values span more than this many times that central range
 SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or more ...
@@ -512,7 +514,7 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
             # one tick is enough: with fewer than two whole numbers in range the locator would drop
             # ``integer`` (a column of one value, 7, ticked 6.45 to 7.65)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
-        ax.xaxis.set_major_formatter(FuncFormatter(tick_text))
+        ax.xaxis.set_major_formatter(_TickText())
     ax.set_yticks([])
     ax.tick_params(labelsize=7)
 
@@ -550,16 +552,62 @@ class _YearDates(mdates.ConciseDateFormatter):
 def tick_text(value: float, position: int | None = None) -> str:
     """A number on an axis as plain text, from 10,000 on in thousands, millions...: matplotlib wrote 0.2 to
     1.0 and "1e6" beside the axis, 10^1 on a log one (``position``: the tick's, unused). Below 10,000 the
-    digits, as years are written ("1962", not "1.962k" or "1,962").
+    digits, as years are written ("1962", not "1.962k" or "1,962"); beyond the suffixes (1e15 on) and below
+    0.0001, a power of ten (``TICK_DIGITS``).
 
     Example:
         >>> [tick_text(v) for v in (0.0, 0.25, 1962.0, 12_500.0, 250_000.0, 1_500_000.0)]
         ['0', '0.25', '1962', '12.5k', '250k', '1.5M']
+        >>> [tick_text(v) for v in (2.5e15, -1e-5, 1e300)]
+        ['2.5e15', '-1e-5', '1e300']
     """
+    if value and not TICK_DIGITS[0] <= abs(value) < TICK_DIGITS[1]:
+        return _power_text(value)
     for scale, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if 1e15 > abs(value) >= max(scale, 1e4):  # beyond, "1e+300T" says less than "1e+312"
+        if abs(value) >= max(scale, 1e4):
             return f"{value / scale:.4g}{suffix}"
     return f"{value:.6g}"
+
+
+def tick_texts(values: Sequence[float]) -> list[str]:
+    """The ticks of one axis as text in one style: ``tick_text``'s, or where any tick needs a power of ten,
+    every one as such ("5e14, 1e15", "1e-5, 1e-4"), where "500T" stood beside "1e+15" and "0.0001" beside
+    "1e-05". A tick within float noise of 0 beside the others (5.6e-17 in steps of 0.1) is written "0".
+
+    Example:
+        >>> tick_texts([0.0, 5e14, 1e15]), tick_texts([1e-5, 1e-4, 1e-3]), tick_texts([5.6e-17, 0.1, 0.2])
+        (['0', '5e14', '1e15'], ['1e-5', '1e-4', '1e-3'], ['0', '0.1', '0.2'])
+    """
+    numbers = np.asarray(values, dtype=float)
+    sizes = np.abs(numbers)
+    numbers = np.where(sizes <= TICK_NOISE * sizes.max(initial=0.0), 0.0, numbers)
+    sizes = np.abs(numbers[numbers != 0])
+    if sizes.size and (sizes.min() < TICK_DIGITS[0] or sizes.max() >= TICK_DIGITS[1]):
+        return [_power_text(number) if number else "0" for number in numbers]
+    return [tick_text(number) for number in numbers]
+
+
+def _power_text(value: float) -> str:
+    """``value`` as a power of ten, four digits at most: "2.5e15", "-1e-5"."""
+    digits, power = f"{value:.3e}".split("e")
+    return f"{float(digits):g}e{int(power)}"
+
+
+class _TickText(Formatter):
+    """``tick_texts`` as a matplotlib formatter: the ticks in view, in the style they need together."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """One value as text, outside an axis' ticks (``tick_text``)."""
+        return tick_text(x, pos)
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """The tick labels of ``values``: none for ticks beyond the view, which the locators add and which
+        would set a style no drawn tick needs."""
+        low, high = sorted(self.axis.get_view_interval())
+        slack = TICK_NOISE * (high - low)
+        shown = [low - slack <= value <= high + slack for value in values]
+        texts = iter(tick_texts([value for value, drawn in zip(values, shown, strict=True) if drawn]))
+        return [next(texts) if drawn else "" for drawn in shown]
 
 
 def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
