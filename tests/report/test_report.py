@@ -953,6 +953,32 @@ def test_the_log_axis_is_weighed_against_the_even_axis_as_it_would_be_drawn(monk
     assert _axis_scale(monkeypatch, *counts) == "linear"
 
 
+def _with_outliers(n: int, seed: int) -> np.ndarray:
+    """Weights of about 1,000 (symmetric about it), 1% of them 50 to 500 times as large."""
+    rng = np.random.default_rng(seed)
+    values = rng.normal(1000, 100, n)
+    values[rng.choice(n, n // 100, replace=False)] = rng.uniform(5e4, 5e5, n // 100)
+    return values
+
+
+def test_a_symmetric_bulk_with_a_sliver_of_far_outliers_is_drawn_on_an_even_axis_without_them(monkeypatch):
+    """1% of far outliers left half of them inside the central 99%, so the even axis stayed squeezed and
+    the bulk went on a log axis, a narrow hump at its left end. Skewed incomes stay on a log axis."""
+    real, synthetic = (pd.Series(_with_outliers(3000, seed), name="weight") for seed in (0, 1))
+    assert _axis_scale(monkeypatch, real.to_numpy(), synthetic.to_numpy()) == "linear"
+    for values, edges in _drawn_histograms(monkeypatch, real, synthetic):
+        assert edges[-1] < 2000 and np.count_nonzero(values <= edges[-1]) >= 0.99 * len(values) - 1
+    page = html.unescape(report_html.render(evaluate(real.to_frame(), synthetic.to_frame())))
+    counts = re.search(
+        r"A few far outliers would squeeze the other values into a few bins, so the axis shows those "
+        r"others; beyond it, not drawn but scored: (\d+) of 3,000 real and (\d+) of 3,000 synthetic",
+        page,
+    )
+    assert counts and counts.groups() == ("30", "30")
+    incomes = [np.random.default_rng(seed).lognormal(10.5, 0.8, 3000) for seed in (0, 1)]
+    assert _axis_scale(monkeypatch, *incomes) == "log"
+
+
 def test_the_caption_gives_the_share_of_zeros_a_log_axis_leaves_out():
     """Up to half the values may be 0 beside a log axis: a count ("1,347 real") did not say how many."""
     rng = np.random.default_rng(0)

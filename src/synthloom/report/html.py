@@ -444,8 +444,8 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
 
 def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> str:
     """What a numeric column's figure leaves out: one value holding most rows (``plots.spike``), the values
-    a log axis cannot hold (``plots.log_axis``), then the heavy tail (``plots.central_range``) of the values
-    drawn; "" when it is drawn whole on an even axis."""
+    a log axis cannot hold (``plots.log_axis``), then the heavy tail or the far outliers
+    (``plots.central_range``) of the values drawn; "" when it is drawn whole on an even axis."""
     note, other = "", ""
     peak, cut, log = view.peak, view.cut, view.log
     if peak is not None:  # the tail is cut, and counted, among the values drawn: those other than the spike
@@ -473,11 +473,15 @@ def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> 
         other += " positive"
     if cut is None:
         return note
+    why = (
+        " A few far outliers would squeeze the other values into a few bins, so the axis shows those others"
+        if cut.outliers
+        else f" A long tail would squeeze most rows into a few bins, so the axis shows the central "
+        f"{plots.CENTRAL_SHARE:.0%} of values"
+    )
     return note + (
-        f" A long tail would squeeze most rows into a few bins, so the axis shows the central "
-        f"{plots.CENTRAL_SHARE:.0%} of values; beyond it, not drawn but scored: {cut.real_beyond:,} of "
-        f"{view.real.size:,}{other} real and {cut.synthetic_beyond:,} of {view.synthetic.size:,}{other} "
-        "synthetic values."
+        f"{why}; beyond it, not drawn but scored: {cut.real_beyond:,} of {view.real.size:,}{other} real and "
+        f"{cut.synthetic_beyond:,} of {view.synthetic.size:,}{other} synthetic values."
     )
 
 

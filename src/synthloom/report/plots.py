@@ -45,6 +45,9 @@ TICK_DIGITS = (1e-4, 1e15)  # tick values of this size are written as digits, "k
 TICK_NOISE = 1e-9  # ... and one this near 0 beside the largest as 0
 CENTRAL_SHARE = 0.99  # a heavy-tailed column's histogram is drawn over this central share of its values
 HEAVY_TAIL = 3.0  # ... when all its values span more than this many times that central range
+OUTLIERS = 0.02  # a bulk of values this share of them or fewer lie far beyond is drawn without them instead,
+FAR_OUT = 3.0  # ... far: this many interquartile ranges beyond the quartiles (Tukey's far-out fences),
+SYMMETRIC = 0.1  # ... where the median is this near the quartiles' midpoint, in interquartile ranges
 SPIKE_SHARE = 0.3  # one numeric value held by this share of the real values or more ...
 SPIKE_DWARFS = 10.0  # ... whose bar would stand this many times above every other is stated, not drawn
 MISSING_PANEL = (0.86, 0.17, 0.11, 0.67)  # left, bottom, width, height of a marginal's missing-share panel
@@ -75,6 +78,7 @@ class CentralRange(NamedTuple):
     high: float
     real_beyond: int  # real values below ``low`` or above ``high`` (missing ones are neither)
     synthetic_beyond: int
+    outliers: bool = False  # cut to a bulk of values a few far outliers lie beyond, not to the central 99%
 
 
 class Spike(NamedTuple):
@@ -211,26 +215,60 @@ def central_range(real: np.ndarray, synthetic: np.ndarray, logarithmic: bool = F
     the spans compared are ratios (``logarithmic``): there a tail that squeezed an even axis may fit whole.
     Quantiles are values of the data (no interpolation, which overflows between values near +-1.8e308).
 
+    A near-symmetric bulk with a sliver of far outliers (``_bulk``) is cut to the bulk instead, on an even
+    axis: 1% of outliers on one side left half of them inside the central 99%, which still squeezed the
+    bulk, and on a log axis too.
+
     Example:
+        >>> central_range(np.r_[np.arange(1000.0) ** 2, 1e12], np.arange(1000.0) ** 2)
+        CentralRange(low=25.0, high=990025.0, real_beyond=10, synthetic_beyond=9, outliers=False)
         >>> central_range(np.r_[np.arange(1000.0), 1e6], np.arange(1000.0))
-        CentralRange(low=5.0, high=995.0, real_beyond=10, synthetic_beyond=9)
+        CentralRange(low=0.0, high=999.0, real_beyond=1, synthetic_beyond=0, outliers=True)
     """
     real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
     both = np.concatenate([real, synthetic])
     if not both.size:
         return None
     tail = (1.0 - CENTRAL_SHARE) / 2
-    low, high = np.quantile(both, [tail, 1.0 - tail], method="inverted_cdf")
+    quantiles = np.quantile(both, [tail, 0.25, 0.5, 0.75, 1.0 - tail], method="inverted_cdf")
+    bulk = None if logarithmic else _bulk(both, *quantiles[1:4])
+    # the bulk without its outliers where they squeeze it, else the central 99% where its tails do
+    cuts = [(*bulk, True)] if bulk is not None else []
+    for low, high, outliers in [*cuts, (*quantiles[[0, -1]], False)]:
+        if _squeezed(low, high, both, logarithmic):
+            beyond = [int(np.count_nonzero((values < low) | (values > high))) for values in (real, synthetic)]
+            return CentralRange(float(low), float(high), *beyond, outliers=outliers)
+    return None
+
+
+def _squeezed(low: float, high: float, values: np.ndarray, logarithmic: bool) -> bool:
+    """Whether ``values`` span more than ``HEAVY_TAIL`` times ``low`` to ``high``, as ratios where
+    ``logarithmic`` (values all above 0: ``numeric_view``)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        if logarithmic:  # values all above 0 (``numeric_view``)
-            central, spread = np.log(high / low), np.log(both.max() / both.min())
+        if logarithmic:
+            central, spread = np.log(high / low), np.log(values.max() / values.min())
         else:
-            central, spread = high - low, np.ptp(both)
+            central, spread = high - low, np.ptp(values)
         # a central range of one value (most rows 0) would draw that value alone; the whole range shows more
-        if not (np.isfinite(central) and central > 0 and spread > HEAVY_TAIL * central):
+        return bool(np.isfinite(central) and central > 0 and spread > HEAVY_TAIL * central)
+
+
+def _bulk(values: np.ndarray, lower: float, median: float, upper: float) -> tuple[float, float] | None:
+    """The least and the largest of ``values`` within Tukey's far-out fences (``FAR_OUT`` interquartile
+    ranges beyond the ``lower`` and ``upper`` quartiles), where the quartiles lie near-symmetric about the
+    ``median`` (``SYMMETRIC``) and no more than ``OUTLIERS`` of the values lie beyond; else None.
+
+    Skewed values (incomes, loan amounts) put a long tail beyond such fences, and keep the central 99% and
+    the log axis (``log_axis``); a symmetric bulk has next to nothing beyond them but outliers.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = upper - lower
+        if not (np.isfinite(spread) and spread > 0) or abs(upper + lower - 2 * median) > SYMMETRIC * spread:
             return None
-    beyond = [int(np.count_nonzero((values < low) | (values > high))) for values in (real, synthetic)]
-    return CentralRange(float(low), float(high), *beyond)
+        inside = values[(values >= lower - FAR_OUT * spread) & (values <= upper + FAR_OUT * spread)]
+    if inside.size == values.size or values.size - inside.size > OUTLIERS * values.size:
+        return None
+    return float(inside.min()), float(inside.max())
 
 
 def log_axis(real: np.ndarray, synthetic: np.ndarray, cut: CentralRange | None = None) -> LogAxis | None:
