@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import value_text
-from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, as_labels, is_time_of_day
+from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, is_time_of_day
 from synthloom.metrics.fidelity import (
     ASSOCIATION_THRESHOLD,
     CORRELATION_THRESHOLD,
@@ -436,7 +436,7 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
         if view is not None:
             sentence += _numeric_note(view, dates, clock)
         else:
-            sentence += _other_note(bars.other) + _tail_note(real, synthetic, bars, row.score)
+            sentence += _other_note(bars.other) + _tail_note(real, bars, row.score)
         figures.append(_figure(png, f"distribution of {row.column}", verdict, sentence))
     heading = "<h3>Every column, real vs synthetic, worst first</h3>"
     return heading + note + '<div class="grid">' + "".join(figures) + "</div>"
@@ -504,7 +504,7 @@ def _other_note(other: plots.Other | None) -> str:
     )
 
 
-def _tail_note(real: pd.Series, synthetic: pd.Series, bars: plots.CategoryBars, score: float) -> str:
+def _tail_note(real: pd.Series, bars: plots.CategoryBars, score: float) -> str:
     """How much of a categorical column's shape gap lies among the categories the figure does not name.
 
     The shape score compares every category on its own; "(other)" sums them. A free-text-like column
@@ -513,9 +513,7 @@ def _tail_note(real: pd.Series, synthetic: pd.Series, bars: plots.CategoryBars, 
     """
     if bars.other is None or not np.isfinite(score):
         return ""
-    # the score's shares: missing values left out
-    real_share = as_labels(real.dropna()).value_counts(normalize=True)
-    synthetic_share = as_labels(synthetic.dropna()).value_counts(normalize=True)
+    real_share, synthetic_share = _scored(bars.real_shares), _scored(bars.synthetic_shares)
     gaps = real_share.sub(synthetic_share, fill_value=0.0).abs()
     hidden = 0.5 * float(gaps[~gaps.index.isin(bars.categories)].sum())
     if hidden < HIDDEN_GAP:
@@ -533,6 +531,13 @@ def _tail_note(real: pd.Series, synthetic: pd.Series, bars: plots.CategoryBars, 
             "its rare values also inflate Cramér's V, so its pairs count as related and score low."
         )
     return note
+
+
+def _scored(shares: pd.Series) -> pd.Series:
+    """A category figure's shares (``plots.category_bars``) as the shape score takes them: of the values
+    that are not missing."""
+    present = shares.drop("(missing)", errors="ignore")
+    return present / present.sum()
 
 
 def _detection(result: FamilyResult, report: Report) -> str:

@@ -122,6 +122,10 @@ class CategoryBars(NamedTuple):
     real: list[float]
     synthetic: list[float]
     other: Other | None  # None when every real and synthetic category is named
+    # every category's share of the rows, named or not, "(missing)" among them: counted once, for the
+    # caption's note of the score's gap among the categories not named too
+    real_shares: pd.Series
+    synthetic_shares: pd.Series
 
 
 def figure(width: float, height: float, constrained: bool = True) -> Figure:
@@ -678,7 +682,7 @@ def category_bars(real: pd.Series, synthetic: pd.Series) -> CategoryBars:
         longest = max(real_values + synthetic_values, default=0.0)
         drawn = len(real_share) <= MAX_BARS or max(rest) <= longest
         other = Other(categories, *rest, drawn=drawn)
-    return CategoryBars(shown, real_values, synthetic_values, other)
+    return CategoryBars(shown, real_values, synthetic_values, other, real_share, synthetic_share)
 
 
 def _in_order(categories: list[object]) -> list[object]:
