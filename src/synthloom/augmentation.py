@@ -52,7 +52,7 @@ from synthloom.data.metadata import (
 from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
-from synthloom.metrics.result import telling_decimals
+from synthloom.metrics.result import decimal_text, telling_decimals
 from synthloom.models.base import check_param_names
 from synthloom.progress import transient_progress
 from synthloom.registry import model_class, table_model_class
@@ -847,23 +847,23 @@ def _verdict(result: AugmentationEvaluation) -> str:
     how, mean, half = _compare(result, "synthloom", "none")
     if not math.isfinite(half):  # one seed: no spread to call a difference level or not
         sentences = [
-            f"synthloom rows change minority PR-AUC by {mean:+.3f} against real rows alone, on one seed: "
-            "no spread to tell that from chance; evaluate over more seeds."
+            f"synthloom rows change minority PR-AUC by {decimal_text(mean, 3, True)} against real rows "
+            "alone, on one seed: no spread to tell that from chance; evaluate over more seeds."
         ]
         if "smote" in methods:
             _, mean, _ = _compare(result, "synthloom", "smote")
-            sentences.append(f"synthloom and SMOTE differ by {mean:+.3f} PR-AUC on that seed.")
+            sentences.append(
+                f"synthloom and SMOTE differ by {decimal_text(mean, 3, True)} PR-AUC on that seed."
+            )
     else:
         # digits enough that a mean clearing its interval by a hair does not read "+0.028 (±0.028)"
         places = telling_decimals([(abs(mean), half)])
-        interval = f"±{half:.{places}f}, 95% over {seeds} seeds"
+        interval, change = f"±{half:.{places}f}, 95% over {seeds} seeds", decimal_text(mean, places, True)
         parts = {
-            "better": f"synthloom rows help: minority PR-AUC {mean:+.{places}f} over real rows alone "
-            f"({interval}).",
-            "worse": f"synthloom rows hurt: minority PR-AUC {mean:+.{places}f} against real rows alone "
-            f"({interval}).",
+            "better": f"synthloom rows help: minority PR-AUC {change} over real rows alone ({interval}).",
+            "worse": f"synthloom rows hurt: minority PR-AUC {change} against real rows alone ({interval}).",
             "level": "synthloom rows do not clearly help: minority PR-AUC "
-            f"{mean:+.{places}f} against real rows alone is within the spread ({interval}).",
+            f"{change} against real rows alone is within the spread ({interval}).",
         }
         sentences = [parts[how]]
         if "smote" in methods:

@@ -61,6 +61,7 @@ from synthloom.data.metadata import Metadata, as_labels, is_class_target
 from synthloom.datasets._registry import table_info
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
 from synthloom.metrics.encoding import MIN_ROWS
+from synthloom.metrics.result import decimal_text
 from synthloom.metrics.utility import METRIC_LABELS
 from synthloom.registry import model_class, table_model_class, target_params
 
@@ -785,7 +786,7 @@ def utility_text(row: dict[str, Any], named_metric: bool = False) -> str:
     "-" when utility was not computed."""
     if _missing(row.get("tstr")) or _missing(row.get("trtr")):
         return "-"
-    scores = f"{row['tstr']:.3f} / {row['trtr']:.3f}"
+    scores = f"{decimal_text(row['tstr'], 3)} / {decimal_text(row['trtr'], 3)}"
     return f"{_SHORT_METRICS[row['utility_metric']]} {scores}" if named_metric else scores
 
 

@@ -20,6 +20,7 @@ from synthloom import datasets
 from synthloom.data.io import check_writable, write_table
 from synthloom.datasets._registry import table_info
 from synthloom.metrics.evaluate import evaluate
+from synthloom.metrics.result import decimal_text
 from synthloom.registry import table_model_class, target_params
 from synthloom.report.report import Report
 
@@ -102,7 +103,7 @@ def summary_table(report: Report, title: str) -> Table:
         if result.not_computed or headline is None:
             table.add_row(name, "-", "-", "not computed", f"because {result.not_computed}")
             continue
-        value = "n/a" if headline.value is None else f"{headline.value:.3f}"
+        value = "n/a" if headline.value is None else decimal_text(headline.value, 3)
         if headline.verdict != result.verdict:  # the number keeps its own verdict; the meaning says why
             value += f" ({headline.verdict})"
         style = VERDICT_STYLE.get(result.verdict, "")

@@ -793,6 +793,17 @@ def test_utility_bars_stand_on_chance_and_span_their_values(monkeypatch):
     assert "chance" in labels and "0.867" in labels and "0.490" in labels
 
 
+def test_numbers_that_round_to_zero_are_written_without_a_minus(monkeypatch):
+    """A TSTR model's R² of -0.0004 was labelled "-0.000", and a pair's correlation of -0.003 "-0.00": a
+    minus on nothing, read as a loss (or an inverse relation) that is not there."""
+    table = pd.DataFrame(
+        {"setting": ["TRTR", "TSTR", "augmented"], "model": ["ridge"] * 3, "r2": [0.61, -0.0004, 0.6]}
+    )
+    ax = _drawn_figure(monkeypatch, lambda: plots.utility_bars(table, "r2", "R²")).axes[0]
+    assert {"0.610", "0.000", "0.600"} <= {text.get_text() for text in ax.texts}
+    assert report_html._value(-0.0004) == "0.000" and report_html._value(-0.25) == "-0.250"
+
+
 def test_heat_maps_of_many_columns_label_those_that_differ_most_and_explain_grey(monkeypatch):
     """53 columns drew three unlabelled matrices with grey stripes nobody explained."""
     rng = np.random.default_rng(0)

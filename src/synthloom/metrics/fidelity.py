@@ -61,6 +61,7 @@ from synthloom.metrics.result import (
     FamilyResult,
     Score,
     best,
+    decimal_text,
     grade,
     worst,
 )
@@ -680,7 +681,7 @@ def _fidelity_warnings(
     ]
     if len(unscored):
         listed = ", ".join(
-            f"{r.column_1} & {r.column_2} (real r {r.real:.2f})" for r in unscored.itertuples()
+            f"{r.column_1} & {r.column_2} (real r {decimal_text(r.real, 2)})" for r in unscored.itertuples()
         )
         found.append(
             f"pairs related in the real data but left out of the column pair trends (as in SDMetrics): the "
@@ -689,9 +690,9 @@ def _fidelity_warnings(
     lost = lost_pairs(pairs).sort_values("real", key=abs, ascending=False)
     if len(lost):
         listed = ", ".join(
-            f"{r.column_1} & {r.column_2} ({STRENGTH[r.metric]} {r.real:.2f} real, "
+            f"{r.column_1} & {r.column_2} ({STRENGTH[r.metric]} {decimal_text(r.real, 2)} real, "
             + (
-                f"{r.synthetic:.2f} synthetic)"
+                f"{decimal_text(r.synthetic, 2)} synthetic)"
                 if np.isfinite(r.synthetic)
                 else "none synthetic: a column holds a single value there)"
             )

@@ -78,6 +78,21 @@ def telling_decimals(pairs: Iterable[tuple[float, float]], least: int = 3, most:
     return most
 
 
+def decimal_text(value: float, places: int, signed: bool = False) -> str:
+    """``value`` to ``places`` decimals, with ``signed`` a "+" before one that is not negative; one that
+    rounds to 0 is written without a minus: "-0.00" read as a loss (or a negative correlation) of nothing.
+
+    Example:
+        >>> decimal_text(-0.001, 2), decimal_text(-0.001, 3, signed=True), decimal_text(-0.25, 1)
+        ('0.00', '-0.001', '-0.2')
+        >>> decimal_text(-0.0004, 3, signed=True), decimal_text(float("nan"), 2)
+        ('+0.000', 'nan')
+    """
+    if round(value, places) == 0:
+        value = 0.0
+    return f"{value:{'+' if signed else ''}.{places}f}"
+
+
 def finite_or_none(value: float | None) -> float | None:
     """``value`` as a plain float, or None when it is missing or not finite (JSON has no NaN)."""
     if value is None:

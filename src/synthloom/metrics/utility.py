@@ -35,7 +35,7 @@ from synthloom.metrics.encoding import (
     single_threaded,
     subsample_index,
 )
-from synthloom.metrics.result import INFO, FamilyResult, Score, grade, telling_decimals
+from synthloom.metrics.result import INFO, FamilyResult, Score, decimal_text, grade, telling_decimals
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
 MAX_TEST_ROWS = 50_000  # real test rows scored: plenty for 3-decimal metrics, bounded memory
@@ -213,7 +213,7 @@ def at_chance(trtr: float, metric: str) -> str | None:
     task = "classification" if metric == "roc_auc" else "regression"
     if trtr >= _INFORMATIVE_TRTR[task]:
         return None
-    return f"no better than chance ({METRIC_LABELS[metric]} {trtr:.3f})"
+    return f"no better than chance ({METRIC_LABELS[metric]} {decimal_text(trtr, 3)})"
 
 
 def _empty_feature_warnings(frames: list[pd.DataFrame], target: str) -> list[str]:
@@ -444,9 +444,9 @@ def _utility_scores(
     # each number is the mean of the model families, which read as one model's score without saying so
     models = " and ".join(MODEL_LABELS[model] for model in table["model"].unique())
     gap_meaning = (
-        f"Trained on synthetic rows, models reach {label} {tstr:.3f} on real test rows, against "
-        f"{trtr:.3f} when trained on real rows (each the mean of {models}; gap {trtr - tstr:.3f}; 0 = "
-        f"synthetic data is as useful).{task_text}"
+        f"Trained on synthetic rows, models reach {label} {decimal_text(tstr, 3)} on real test rows, "
+        f"against {decimal_text(trtr, 3)} when trained on real rows (each the mean of {models}; gap "
+        f"{decimal_text(trtr - tstr, 3)}; 0 = synthetic data is as useful).{task_text}"
     )
     if table.loc[table["setting"] == "TSTR", "note"].str.len().all():
         gap_meaning += (
@@ -485,9 +485,10 @@ def _gain_score(gain: float, interval: tuple[float, float], label: str, models: 
         "augmentation_gain",
         f"Augmentation gain ({label})",
         gain,
-        f"Adding synthetic rows to the real training rows changes {label} by {gain:+.{places}f} (the mean "
-        f"of {models}; 95% interval {low:+.{places}f} to {high:+.{places}f}, resampling the test rows): "
-        f"{reading}.",
+        f"Adding synthetic rows to the real training rows changes {label} by "
+        f"{decimal_text(gain, places, True)} (the mean of {models}; 95% interval "
+        f"{decimal_text(low, places, True)} to {decimal_text(high, places, True)}, resampling the test "
+        f"rows): {reading}.",
         INFO if noise else grade(gain, _GAIN_GOOD, _GAIN_FAIR),
     )
 
@@ -508,6 +509,6 @@ def _cell_score(row: tuple, metric: str, by: pd.DataFrame) -> Score:
         f"{setting}.{row.model}.{metric}",
         f"{row.setting} {model} {label}",
         value,
-        f"{meaning}; the real-data baseline is {baseline:.3f}.",
+        f"{meaning}; the real-data baseline is {decimal_text(baseline, 3)}.",
         grade(worse, *limits, higher_is_better=False),
     )

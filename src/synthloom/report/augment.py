@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.io import atomic_write_text
-from synthloom.metrics.result import FAIR, GOOD, INFO, POOR
+from synthloom.metrics.result import FAIR, GOOD, INFO, POOR, decimal_text
 from synthloom.report import plots
 from synthloom.report.html import _badge, _e, _figure, _frame_table, page
 
@@ -137,7 +137,9 @@ def _gains(result: AugmentationEvaluation) -> str:
         for metric in METRICS:
             mean, half = result.gain("synthloom", baseline, metric)
             row[METRIC_LABELS[metric]] = (
-                f"{mean:+.3f} ± {half:.3f}" if math.isfinite(half) else f"{mean:+.3f}"
+                f"{decimal_text(mean, 3, True)} ± {half:.3f}"
+                if math.isfinite(half)
+                else decimal_text(mean, 3, True)
             )
         rows.append(row)
     if not rows:

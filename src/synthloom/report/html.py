@@ -22,7 +22,7 @@ from synthloom.metrics.fidelity import (
     missing_shift,
     quality_verdict,
 )
-from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score
+from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score, decimal_text
 from synthloom.report import plots
 from synthloom.report.report import Report
 
@@ -173,7 +173,7 @@ def _e(text: object) -> str:
 def _value(value: float | None) -> str:
     if value is None:
         return "n/a"
-    return f"{value:.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return decimal_text(value, 3) if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def _badge(verdict: str) -> str:

@@ -29,6 +29,7 @@ from synthloom.data.encoders import value_text
 from synthloom.data.metadata import as_labels
 from synthloom.metrics.encoding import bin_edges
 from synthloom.metrics.fidelity import missing_shift
+from synthloom.metrics.result import decimal_text
 
 REAL, SYNTHETIC, HOLDOUT = "#1f5f99", "#e07b39", "#6a9a3a"
 REAL_ALPHA, SYNTHETIC_LINE = 0.45, 1.6  # a histogram's real values are filled pale, its synthetic outlined
@@ -943,7 +944,10 @@ def utility_bars(table: pd.DataFrame, metric: str, label: str) -> str:
             label=setting,
         )
         ax.bar_label(
-            bars, labels=[f"{v:.3f}" if np.isfinite(v) else "n/a" for v in values], fontsize=6, padding=1
+            bars,
+            labels=[decimal_text(v, 3) if np.isfinite(v) else "n/a" for v in values],
+            fontsize=6,
+            padding=1,
         )
         drawn += [v for v in values if np.isfinite(v)]
     ax.axhline(chance, color="#555555", linewidth=0.8, linestyle="--")

@@ -15,7 +15,7 @@ import pandas as pd
 from synthloom.data.io import atomic_write_text
 from synthloom.data.metadata import Metadata
 from synthloom.errors import DataError
-from synthloom.metrics.result import NOT_COMPUTED, FamilyResult, Score, finite_or_none
+from synthloom.metrics.result import NOT_COMPUTED, FamilyResult, Score, decimal_text, finite_or_none
 
 
 @dataclass
@@ -99,7 +99,7 @@ class Report:
 
 
 def _stated(score: Score) -> str:
-    value = "n/a" if score.value is None else f"{score.value:.3f}"
+    value = "n/a" if score.value is None else decimal_text(score.value, 3)
     return f"{score.label} {value} ({score.verdict})"
 
 
