@@ -78,6 +78,19 @@ def test_augment_adds_rows_of_the_rare_class_only(default_frame) -> None:
     pd.testing.assert_frame_equal(both, again)
 
 
+def test_added_rows_keep_missing_values_and_the_input_is_not_written_into(three_classes) -> None:
+    """The class check after augment encoded the added rows in place: every missing value of theirs
+    became the column's median (0 of 100 rows missing where 30% of the real rows are), and an evaluation
+    fitted its generators on training rows so imputed."""
+    data = three_classes.copy()
+    data.loc[data.index % 3 == 0, "y"] = np.nan
+    before = data.copy()
+    both = augment(data, "label", "copula", rows_per_class={3: 100}, mark_synthetic=True, random_state=0)
+    pd.testing.assert_frame_equal(data, before)
+    added = both.loc[both["is_synthetic"], "y"]
+    assert 0.15 < added.isna().mean() < 0.5
+
+
 def test_augment_with_a_neural_generator_and_an_integer_class_column(three_classes) -> None:
     both = augment(
         three_classes, "label", "ctgan", rows_per_class={3: 25, "2": 5}, model_params={"epochs": 1},

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synthloom import get_model, load
-from synthloom.data.encoders import row_argmax
+from synthloom.data.encoders import row_argmax, to_float
 from synthloom.data.metadata import Metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConditionError, DataWarning, NotFittedError
@@ -862,3 +862,12 @@ def test_a_decimal_encoder_saved_without_its_places_samples_as_before():
     old = NumericEncoder.from_state("a", spec, state)
     back = old.inverse(old.transform(real), np.random.default_rng(0))
     assert back.map(type).eq(decimal.Decimal).all() and back.map(float).tolist() == real.map(float).tolist()
+
+
+def test_reading_a_column_as_numbers_never_writes_into_it() -> None:
+    """A float column's numbers were its own array, so a caller filling their gaps filled the caller's
+    frame too (augment's added rows lost every missing value to its class check's imputation)."""
+    column = pd.Series([1.5, np.nan, 4.0], name="x")
+    values = to_float(column, "x")
+    values[1] = 0.0
+    assert np.isnan(column[1])

@@ -117,7 +117,9 @@ def to_float(series: pd.Series, name: str, warn: bool = True, number_format: str
     if pd.api.types.is_datetime64_any_dtype(series):
         return epoch_seconds(series)
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        # a copy: a float column's array is the caller's, which the infinities below and callers' own
+        # fills (augment's features imputed the rows it had just added) would write into
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
     else:
         coerced = (
             pd.to_numeric(series, errors="coerce")
