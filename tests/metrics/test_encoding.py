@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import warnings
 
 import numpy as np
@@ -116,3 +117,25 @@ def test_stamps_with_a_zone_against_stamps_without_are_pointed_out():
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)
         prepare(real, real.copy())  # the same kind on both sides: nothing to say
+
+
+def test_each_datetime_column_keeps_the_clock_its_stamps_are_written_on():
+    """The cleaned tables hold UTC seconds: the zone each column is written in is kept for the report's
+    figures, which drew 21:00+01:00 at 20:00 without saying whose clock that was."""
+    utc = pd.date_range("2024-03-30 20:00", periods=40, freq="17min", tz="UTC")
+    offsets = ["+02:00", "-04:00", "+05:30", "+01:00"] * 10
+    real = pd.DataFrame(
+        {
+            "naive": utc.tz_localize(None),
+            "cet": utc.tz_convert("+01:00").strftime("%Y-%m-%dT%H:%M:%S+01:00"),
+            "berlin": utc.tz_convert("Europe/Berlin"),
+            "berlin_text": [stamp.isoformat() for stamp in utc.tz_convert("Europe/Berlin")],
+            "mixed": [stamp.tz_convert(at).isoformat() for stamp, at in zip(utc, offsets, strict=True)],
+            "zulu": utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+    )
+    zones = prepare(real, real).zones
+    assert zones["naive"] is None
+    assert pd.Timestamp("2024-01-01", tz=zones["cet"]).utcoffset() == pd.Timedelta(hours=1)
+    assert str(zones["berlin"]) == str(zones["berlin_text"]) == "Europe/Berlin"
+    assert zones["mixed"] == zones["zulu"] == datetime.UTC

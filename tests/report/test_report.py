@@ -1038,3 +1038,26 @@ def test_a_column_of_one_whole_number_is_ticked_at_it(monkeypatch):
     ax = _drawn_figure(monkeypatch, lambda: plots.marginal(column, column, numeric=True)).axes[0]
     low, high = ax.get_xlim()
     assert [t for t in ax.get_xticks() if low <= t <= high] == [7.0]
+
+
+@pytest.mark.parametrize(
+    "zone, first, clock_name",
+    [
+        (None, "20:00", ""),  # naive stamps, as written
+        (datetime.timezone(datetime.timedelta(hours=1)), "21:00", ""),  # "+01:00" throughout
+        ("Europe/Berlin", "21:00", ""),  # winter time on 30 March
+        (datetime.UTC, "20:00", "UTC"),  # several offsets, or "Z": UTC's clock, named
+    ],
+)
+def test_a_date_axis_reads_stamps_on_their_own_clock(monkeypatch, zone, first, clock_name):
+    """Stamps written 21:00+01:00 to 09:29+01:00 were drawn 20:00 to 08:30, UTC's clock, on an axis
+    that did not say so: a zone's or offset's column is drawn on its clock, one of UTC instants names UTC."""
+    values = _dates("2024-03-30 20:00", "2024-03-31 06:30", 500)
+    fig = _drawn_figure(
+        monkeypatch, lambda: plots.marginal(values, values, numeric=True, dates=True, zone=zone)
+    )
+    ax = fig.axes[0]
+    low = mdates.num2date(ax.get_xlim()[0])
+    assert f"{low:%H:%M}" == first
+    assert ax.xaxis.get_offset_text().get_text().endswith(clock_name)
+    assert ("UTC" in ax.xaxis.get_offset_text().get_text()) == bool(clock_name)

@@ -274,7 +274,8 @@ def value_text(
     ``exact`` writes text a user asks for again (a condition's message), which must read back as the same
     value: every digit of a number, a stamp to the microsecond and in ``zone``. Without it, the text is for
     a reader (a figure's caption): six significant digits with thousands separators ("0", "15,024",
-    "0.25"), a stamp to the second, a whole day as its date, and ``zone`` unused.
+    "0.25"), a stamp to the second on ``zone``'s clock (without the offset: the figure names its clock),
+    a whole day as its date.
 
     Example:
         >>> value_text(1234567.0), value_text(1234567.0, exact=True)
@@ -289,6 +290,8 @@ def value_text(
         return str(stamp if zone is None else stamp.tz_localize("UTC").tz_convert(zone))
     if dates and not exact:
         try:  # numpy's seconds hold open ends written 31/12/9999 and years far past them
+            if zone is not None and not clock:  # as a figure's axis on ``zone``'s clock reads it
+                value = float(wall_seconds(np.array([value]), zone)[0])
             if clock:  # a bin's edge of "09:16:24" beside data of "09:16" wrote what the data never holds
                 stamp = np.datetime64(round(value), "s") if seconds else np.datetime64(round(value / 60), "m")
                 return str(stamp).split("T")[1]
@@ -495,6 +498,25 @@ def column_zone(dtype: str, offset: str | None = None, zone: str | None = None) 
     if zone is not None:
         return zone
     return _fixed_zone(offset) if offset is not None else None
+
+
+# a format whose stamps end in UTC written as literal text ("Z", "+00:00", RFC 1123's "GMT"); see
+# metadata._guess_datetime_format
+_UTC_SUFFIX = re.compile(r"(?:Z|GMT|[+-]00:?00)$")
+
+
+def written_zone(series: pd.Series, datetime_format: str | None) -> Any:
+    """The zone whose clock a datetime column's stamps are written on (``column_zone``, learned from the
+    column itself), UTC (``datetime.UTC``) where the stamps are UTC instants that name no other
+    zone: text in several offsets that no one zone gives, or ending in "Z" or "+00:00" throughout. None
+    for naive stamps, which are read as they are written."""
+    zone = column_zone(
+        column_dtype_name(series), text_offset(series, datetime_format), text_zone(series, datetime_format)
+    )
+    utc = datetime_format is not None and ("%z" in datetime_format or _UTC_SUFFIX.search(datetime_format))
+    if zone is None and utc:
+        return datetime.UTC
+    return zone
 
 
 def numbers_held_as_text(series: pd.Series, spec: ColumnSpec) -> bool:

@@ -16,6 +16,7 @@ import contextlib
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
-from synthloom.data.encoders import as_boolean, epoch_seconds, read_datetimes
+from synthloom.data.encoders import as_boolean, epoch_seconds, read_datetimes, written_zone
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
     NUMERIC_KINDS,
@@ -58,6 +59,8 @@ class Tables:
         identifiers: each identifier column's present values, as text, by table ("real", "synthetic",
             "train"), indexed by row position like the cleaned tables: not compared as data, but privacy
             asks whether real ones were reused.
+        zones: each datetime column's zone, whose clock the real rows are written on (``written_zone``;
+            cleaned, they are UTC seconds): the report's figures read them on it. None: naive stamps.
     """
 
     real: pd.DataFrame
@@ -66,6 +69,7 @@ class Tables:
     metadata: Metadata
     notes: list[str] = field(default_factory=list)
     identifiers: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
+    zones: dict[str, Any] = field(default_factory=dict)
     _codes: dict[str, tuple[np.ndarray, np.ndarray, int]] = field(default_factory=dict, repr=False)
 
     def category_codes(self, name: str) -> tuple[np.ndarray, np.ndarray, int]:
@@ -174,6 +178,10 @@ def prepare(
         metadata=kept,
         notes=notes,
         identifiers=identifiers,
+        zones={
+            name: written_zone(real[name], kept.columns[name].datetime_format)
+            for name in kept.columns_of(ColumnKind.DATETIME)
+        },
     )
 
 

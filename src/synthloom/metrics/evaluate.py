@@ -88,7 +88,9 @@ def evaluate(
         "random_state": random_state,
         "synthloom_version": _version(),
     }
-    return Report(families, tables.real, tables.synthetic, tables.metadata, info, history, timings)
+    return Report(
+        families, tables.real, tables.synthetic, tables.metadata, info, history, timings, tables.zones
+    )
 
 
 def _family_steps(

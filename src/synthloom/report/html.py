@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -409,8 +410,16 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
             bars, view = None, plots.numeric_view(real_values, synthetic_values, dates)
         else:
             bars, view = plots.category_bars(real, synthetic), None
+        zone = report.zones.get(row.column)
         png = plots.marginal(
-            real, synthetic, numeric=kind in NUMERIC_KINDS, dates=dates, bars=bars, clock=clock, view=view
+            real,
+            synthetic,
+            numeric=kind in NUMERIC_KINDS,
+            dates=dates,
+            bars=bars,
+            clock=clock,
+            view=view,
+            zone=zone,
         )
         what = "histograms" if kind in NUMERIC_KINDS else "category shares"
         sentence = (
@@ -434,7 +443,7 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
                 + (": a change the shape score does not see." if shifted else ".")
             )
         if view is not None:
-            sentence += _numeric_note(view, dates, clock)
+            sentence += _numeric_note(view, dates, clock, zone)
         else:
             sentence += _other_note(bars.other) + _tail_note(real, bars, row.score)
         figures.append(_figure(png, f"distribution of {row.column}", verdict, sentence))
@@ -442,14 +451,15 @@ def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str
     return heading + note + '<div class="grid">' + "".join(figures) + "</div>"
 
 
-def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False) -> str:
-    """What a numeric column's figure leaves out: one value holding most rows (``plots.spike``), the values
+def _numeric_note(view: plots.NumericView, dates: bool, clock: bool = False, zone: Any = None) -> str:
+    """What a numeric column's figure leaves out (a date on ``zone``'s clock, as the figure reads it): one
+    value holding most rows (``plots.spike``), the values
     a log axis cannot hold (``plots.log_axis``), then the heavy tail or the far outliers
     (``plots.central_range``) of the values drawn; "" when it is drawn whole on an even axis."""
     note, other = "", ""
     peak, cut, log = view.peak, view.cut, view.log
     if peak is not None:  # the tail is cut, and counted, among the values drawn: those other than the spike
-        value = value_text(peak.value, dates, clock)
+        value = value_text(peak.value, dates, clock, zone=zone)
         shares = plots.share_text(peak.real_share), plots.share_text(peak.synthetic_share)
         note = (
             f" The value {value} holds {shares[0]} of real and {shares[1]} of synthetic values; drawn, it "

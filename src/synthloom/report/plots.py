@@ -14,7 +14,7 @@ import re
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, LogLocator, MaxNLocator, NullFormatter
 
-from synthloom.data.encoders import value_text
+from synthloom.data.encoders import value_text, wall_seconds
 from synthloom.data.metadata import as_labels
 from synthloom.metrics.encoding import bin_edges
 from synthloom.metrics.fidelity import missing_shift
@@ -162,10 +162,12 @@ def marginal(
     bars: CategoryBars | None = None,
     clock: bool = False,
     view: NumericView | None = None,
+    zone: Any = None,
 ) -> str:
     """Real vs synthetic distribution of one column: histograms (numbers: ``view``) or category shares
     (``bars``), each worked out here unless the caller has done so already, for its caption; ``clock`` for
-    dates that are times of day (read on 1 January 1900), whose axis shows the time only."""
+    dates that are times of day (read on 1 January 1900), whose axis shows the time only; ``zone`` the
+    clock dates are read on (``Report.zones``; None: as they are), named beside the axis where it is UTC."""
     # drawn once per column: fixed margins instead of a layout pass keep 60 columns to a few seconds
     fig = figure(4.2, 2.7, constrained=False)
     # a histogram has no place for missing values: where their shares differ, a panel beside it draws them
@@ -175,7 +177,7 @@ def marginal(
     ax = fig.add_subplot()
     if numeric:
         view = view or numeric_view(real.to_numpy(dtype=float), synthetic.to_numpy(dtype=float), dates)
-        _numeric_marginal(ax, view, dates, clock)
+        _numeric_marginal(ax, view, dates, clock, zone)
         if missing is not None:
             _missing_panel(fig, missing)
     else:
@@ -395,11 +397,12 @@ def _scaled(view: NumericView, dates: bool) -> NumericView:
     return view._replace(real=real, synthetic=synthetic, cut=central_range(real, synthetic, True), log=log)
 
 
-def spike_label(peak: Spike, dates: bool = False, clock: bool = False) -> str:
-    """The axis label of a histogram that leaves ``peak`` out: the value and its two shares."""
+def spike_label(peak: Spike, dates: bool = False, clock: bool = False, zone: Any = None) -> str:
+    """The axis label of a histogram that leaves ``peak`` out: the value (a date on ``zone``'s clock) and
+    its two shares."""
     return (
-        f"{value_text(peak.value, dates, clock)} not drawn: {share_text(peak.real_share)} of real, "
-        f"{share_text(peak.synthetic_share)} of synthetic values"
+        f"{value_text(peak.value, dates, clock, zone=zone)} not drawn: {share_text(peak.real_share)} of "
+        f"real, {share_text(peak.synthetic_share)} of synthetic values"
     )
 
 
@@ -489,14 +492,21 @@ def _grid_edges(values: np.ndarray, step: float) -> np.ndarray:
     return (low - 0.5 + per_bin * np.arange(count + 1)) * step
 
 
-def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> None:
+def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool, zone: Any = None) -> None:
     real, synthetic, cut = view.real, view.synthetic, view.cut
     if view.peak is not None:  # one value would flatten every other bar: its shares are written, not drawn
-        ax.set_xlabel(spike_label(view.peak, dates, clock), fontsize=7, parse_math=False)
+        ax.set_xlabel(spike_label(view.peak, dates, clock, zone), fontsize=7, parse_math=False)
     if dates:  # the view is in seconds, as the caption's; matplotlib counts days
-        real, synthetic = real / _SECONDS_PER_DAY, synthetic / _SECONDS_PER_DAY
+        # drawn on the column's own clock, as its stamps are written (UTC seconds put 21:00+01:00 at
+        # 20:00); as wall-clock seconds, not with matplotlib's zone, whose ticks bunch up where the
+        # clocks change ("Mar-31" and "01:00" one on the other)
+        real, synthetic = (
+            wall_seconds(real, zone) / _SECONDS_PER_DAY,
+            wall_seconds(synthetic, zone) / _SECONDS_PER_DAY,
+        )
         if cut is not None:
-            cut = cut._replace(low=cut.low / _SECONDS_PER_DAY, high=cut.high / _SECONDS_PER_DAY)
+            low, high = wall_seconds(np.array([cut.low, cut.high]), zone) / _SECONDS_PER_DAY
+            cut = cut._replace(low=low, high=high)
         ax.xaxis_date()
     logarithmic = view.log is not None
     bins = _edges(real, synthetic, cut, dates, logarithmic)
@@ -547,6 +557,9 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool) -> 
             )
         else:
             formatter = _YearDates(locator)
+            # stamps in several offsets, or written in UTC, are drawn on its clock: a reader of local
+            # stamps would take the hours for theirs
+            formatter.clock_name = "UTC" if _utc_clock(zone) else ""
         ax.xaxis.set_major_formatter(formatter)
         # a year on a second line of ticks pushed a spike's label below the figure's foot: one line more
         if view.peak is not None and any("\n" in label for label in formatter.format_ticks(locator())):
@@ -573,6 +586,7 @@ class _YearDates(mdates.ConciseDateFormatter):
     """
 
     _years_on_ticks = False
+    clock_name = ""  # the clock the ticks read, named after the offset text ("UTC"); "" for none
 
     def format_ticks(self, values: Sequence[float]) -> list[str]:
         """The tick labels of ``values`` (matplotlib's days), each year named where it starts on the axis."""
@@ -587,9 +601,20 @@ class _YearDates(mdates.ConciseDateFormatter):
         return labels
 
     def get_offset(self) -> str:
-        """The text beside the axis: none where the ticks name the years. It named the last tick's year
-        (and month), as the ticks now do, and a second line of ticks pushed it off the figure's foot."""
-        return "" if self._years_on_ticks else super().get_offset()
+        """The text beside the axis, with ``clock_name``: no date where the ticks name the years. It named
+        the last tick's year (and month), as the ticks now do, and a second line of ticks pushed it off
+        the figure's foot."""
+        date = "" if self._years_on_ticks else super().get_offset()
+        return " ".join(part for part in (date, self.clock_name) if part)
+
+
+def _utc_clock(zone: Any) -> bool:
+    """Whether ``zone``'s clock is UTC's, winter and summer (None, naive stamps: not a zone)."""
+    if zone is None:
+        return False
+    return all(
+        pd.Timestamp(day, tz=zone).utcoffset() == pd.Timedelta(0) for day in ("2000-01-01", "2000-07-01")
+    )
 
 
 def tick_text(value: float, position: int | None = None) -> str:

@@ -31,6 +31,8 @@ class Report:
             written with the scores.
         loss_history: per-epoch losses of the model that made the synthetic data, when given.
         timings: seconds each family took (not written to JSON, which stays reproducible).
+        zones: each datetime column's zone, whose clock its figure is read on (None: naive stamps; see
+            ``synthloom.data.encoders.written_zone``).
 
     Example:
         >>> report = sl.evaluate(real_test, fake, train=real_train, target="income")
@@ -46,6 +48,7 @@ class Report:
     info: dict[str, Any] = field(default_factory=dict)
     loss_history: list[dict[str, float | None]] | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    zones: dict[str, Any] = field(default_factory=dict)
 
     @property
     def scores(self) -> dict[str, float | None]:
