@@ -108,5 +108,7 @@ def summary_table(report: Report, title: str) -> Table:
             value += f" ({headline.verdict})"
         style = VERDICT_STYLE.get(result.verdict, "")
         verdict = f"[{style}]{result.verdict}[/]" if style else result.verdict
+        if result.concern is not None:  # "0.877 (good)" beside "poor": the score that made it poor, named
+            verdict += f", set by {result.concern.label}"
         table.add_row(name, headline.label, value, verdict, result.summary_meaning)
     return table

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import dates as mdates
+from rich.console import Console
 
+from synthloom.demo import summary_table
 from synthloom.errors import DataError
 from synthloom.metrics import evaluate
 from synthloom.metrics.fidelity import missing_shift
@@ -137,10 +139,15 @@ def test_summary_cards_and_json_show_the_familys_verdict_and_each_number_its_own
     assert '<div class="value">0.500</div><span class="badge good">good</span>' in card
     assert '<span class="badge poor">poor</span> Exact copies of training rows 0.060: 6% copy' in card
     assert report_html._scores_table([good]).count('<span class="badge good">') == 1  # as the table says
+    # "Overall quality 0.877 (good) ... poor overall" read as one number with two verdicts
     assert (
-        "privacy    Closer to training rows 0.500 (good); Exact copies of training rows 0.060 (poor): "
-        "poor overall" in report.summary()
+        "privacy    Closer to training rows 0.500 (good); family verdict poor, set by Exact copies of "
+        "training rows 0.060 (poor)" in report.summary()
     )
+    table = Console(width=200, record=True)
+    table.print(summary_table(report, "t"))
+    (row,) = [line for line in table.export_text().splitlines() if "privacy" in line]
+    assert re.search(r"0\.500 \(good\)\s+│ poor, set by Exact copies of training rows", row)
     payload = json.loads(report.to_json(tmp_path / "r.json").read_text())
     assert payload["families"]["privacy"]["verdict"] == "poor"
     assert payload["families"]["fidelity"]["verdict"] == mixed_report.families["fidelity"].verdict

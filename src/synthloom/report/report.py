@@ -94,9 +94,10 @@ class Report:
             if result.not_computed or headline is None:
                 lines.append(f"{name:<10} {NOT_COMPUTED}, because {result.not_computed}")
             else:
-                # each number beside its own verdict, and the family's after the score that sets it
+                # each number beside its own verdict, and the family's named as such with the score that
+                # sets it: "Overall quality 0.877 (good) ... poor overall" read as one number, two verdicts
                 concern = result.concern
-                behind = f"; {_stated(concern)}: {result.verdict} overall" if concern else ""
+                behind = f"; family verdict {result.verdict}, set by {_stated(concern)}" if concern else ""
                 lines.append(f"{name:<10} {_stated(headline)}{behind}")
         return "\n".join(lines)
 
