@@ -319,6 +319,19 @@ def test_verdict_follows_the_paired_gain_and_its_spread() -> None:
     assert mean == pytest.approx(0.025) and 0 < half < mean
 
 
+def test_the_report_names_each_method_alike_in_its_tables_and_its_figure(monkeypatch) -> None:
+    """The figure ticked "none" where the table above it read "real rows only"."""
+    from synthloom.report import augment, plots
+
+    figures = []
+    monkeypatch.setattr(plots, "to_png", lambda fig: figures.append(fig) or "")
+    page = augment.render(_constructed([0.02, 0.03], [0.05, 0.06]))
+    ticks = {tick.get_text() for ax in figures[0].axes for tick in ax.get_xticklabels()}
+    assert ticks == {"real rows only", "SMOTE", "synthloom rows"}
+    # the scores table, the gains and two seeds
+    assert "<td>none</td>" not in page and page.count("<td>real rows only</td>") == 4
+
+
 def test_smote_without_imbalanced_learn_names_the_extra(default_frame, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "imblearn.over_sampling", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'synthloom\[augment\]'"):

@@ -30,7 +30,7 @@ METHOD_COLORS = {
 
 def metric_bars(result: AugmentationEvaluation) -> str:
     """One panel per metric: mean over seeds per method (a point), error bars one standard deviation."""
-    from synthloom.augmentation import METRIC_LABELS, METRICS
+    from synthloom.augmentation import METHOD_LABELS, METRIC_LABELS, METRICS
 
     summary = result.summary()
     fig = plots.figure(3.0 * len(METRICS), 3.0)
@@ -44,7 +44,10 @@ def metric_bars(result: AugmentationEvaluation) -> str:
             ax.errorbar(x, mean, yerr=spread, fmt="o", color=color, capsize=5, markersize=7, linewidth=1.4)
         ax.set_xlim(-0.6, len(positions) - 0.4)
         ax.grid(axis="y", alpha=0.3)
-        ax.set_xticks(positions, list(summary["method"]), fontsize=8, rotation=20)
+        # named as the table above names them: "none" there read "real rows only" here
+        ax.set_xticks(
+            positions, [METHOD_LABELS[m] for m in summary["method"]], fontsize=8, rotation=20, ha="right"
+        )
         ax.set_title(f"minority {METRIC_LABELS[metric]}", fontsize=9)
         ax.tick_params(axis="y", labelsize=7)
     return plots.to_png(fig)
@@ -127,13 +130,13 @@ def _scores(result: AugmentationEvaluation) -> str:
 
 
 def _gains(result: AugmentationEvaluation) -> str:
-    from synthloom.augmentation import METRIC_LABELS, METRICS
+    from synthloom.augmentation import METHOD_LABELS, METRIC_LABELS, METRICS
 
     rows = []
     for baseline in (m for m in ("none", "random", "smote") if m in result.methods):
         if "synthloom" not in result.methods:
             break
-        row = {"synthloom rows against": baseline}
+        row = {"synthloom rows against": METHOD_LABELS[baseline]}
         for metric in METRICS:
             mean, half = result.gain("synthloom", baseline, metric)
             row[METRIC_LABELS[metric]] = (
@@ -180,11 +183,10 @@ def _recognition(result: AugmentationEvaluation) -> str:
 
 
 def _per_seed(result: AugmentationEvaluation) -> str:
-    return (
-        '<section id="seeds"><h2>Every seed</h2>'
-        + _frame_table(result.scores, limit=len(result.scores))
-        + "</section>"
-    )
+    from synthloom.augmentation import METHOD_LABELS
+
+    scores = result.scores.assign(method=result.scores["method"].map(METHOD_LABELS))
+    return '<section id="seeds"><h2>Every seed</h2>' + _frame_table(scores, limit=len(scores)) + "</section>"
 
 
 def _method(result: AugmentationEvaluation) -> str:
