@@ -1068,3 +1068,16 @@ def test_a_date_axis_reads_stamps_on_their_own_clock(monkeypatch, zone, first, c
     assert f"{low:%H:%M}" == first
     assert ax.xaxis.get_offset_text().get_text().endswith(clock_name)
     assert ("UTC" in ax.xaxis.get_offset_text().get_text()) == bool(clock_name)
+
+
+def test_shape_score_labels_stay_inside_the_frame(monkeypatch):
+    """A bar of 0.96 wrote its value across the frame's right edge, where 1.0 ended the axis, clipped."""
+    fig = _drawn_figure(
+        monkeypatch, lambda: plots.column_scores(["a", "b", "c"], [0.96, 1.0, 0.5], ["good", "good", "fair"])
+    )
+    ax = fig.axes[0]
+    labels = [text for text in ax.texts if text.get_text() in {"0.96", "1.00", "0.50"}]
+    assert len(labels) == 3
+    frame = ax.get_window_extent()
+    assert all(label.get_window_extent().x1 <= frame.x1 for label in labels)
+    assert max(ax.get_xticks()) == 1.0

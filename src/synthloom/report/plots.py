@@ -787,6 +787,9 @@ def _short(value: object, width: int = 18) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+SCORE_LABEL_ROOM = 0.06  # of the shape-score axis, beyond 1, for a bar's value written at its end ("0.96")
+
+
 def column_scores(columns: Sequence[str], scores: Sequence[float], verdicts: Sequence[str]) -> str:
     """Horizontal bars of per-column shape scores, coloured by verdict."""
     fig = figure(7.5, 0.8 + 0.22 * len(columns))
@@ -799,7 +802,11 @@ def column_scores(columns: Sequence[str], scores: Sequence[float], verdicts: Seq
     ax.bar_label(bars, labels=labels, fontsize=6, padding=2)
     ax.set_yticks(np.arange(len(columns)), [_short(c, 28) for c in columns], fontsize=7, parse_math=False)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
+    # room beyond 1 for the labels of bars near it, which were drawn across the frame's right edge and
+    # clipped there; the axis is ticked up to 1 only, and left open beyond it
+    ax.set_xlim(0, 1 + SCORE_LABEL_ROOM)
+    ax.set_xticks(np.linspace(0.0, 1.0, 6))
+    ax.spines["right"].set_visible(False)
     ax.set_xlabel("shape score (1 = same distribution)", fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
     return to_png(fig)
