@@ -1,9 +1,12 @@
+import io
 import time
 
 import pytest
 import torch
+from rich.console import Console
 
 from synthloom.errors import ConfigError, TrainingDivergedError
+from synthloom.training import loop
 from synthloom.training.device import resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
 
@@ -76,3 +79,24 @@ def test_weights_that_the_last_step_turns_nan_stop_training_with_advice():
         TrainingDivergedError, match=r"training x diverged in its last step: the weights of net became NaN or"
     ):
         run_epochs(step, epochs=2, steps_per_epoch=1, description="training x", networks={"net": network})
+
+
+@pytest.mark.parametrize(
+    "description, done, epochs, losses",
+    [
+        ("ddpm", 596, 600, "loss=0.512  validation=0.734"),
+        ("ctgan", 150, 3000, "loss_g=-1.234  loss_d=0.567  validation=0.812"),
+    ],
+)
+def test_the_training_bar_fits_80_columns_whole_where_it_counts(description, done, epochs, losses):
+    """At 80 columns rich cut every column of a line too long: "596… epochs 0:0…". The bar narrows, then
+    the losses' end gives way; the epochs and the time are written whole."""
+    out = io.StringIO()
+    console = Console(width=80, file=out, force_terminal=True, color_system=None)
+    progress = loop._progress_bar(True, console=console)
+    task = progress.add_task(description, total=epochs, losses="")
+    progress.update(task, completed=done, losses=loop._fitted(progress, task, losses))
+    console.print(progress.make_tasks_table(progress.tasks))
+    (line,) = out.getvalue().splitlines()
+    assert len(line) <= 80 and f"{done}/{epochs} epochs 0:00:00 " in line
+    assert losses[:20] in line

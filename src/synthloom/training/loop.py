@@ -8,13 +8,15 @@ step's update is seen by no loss, so the networks' weights are checked once when
 
 from __future__ import annotations
 
+import datetime
 import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import torch
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from synthloom.errors import TrainingDivergedError
 
@@ -73,7 +75,7 @@ def run_epochs(
             record = training.run(epoch)
             best.validate(epoch, record)
             history.append(record)
-            progress.update(task, advance=1, losses=_shown(record))
+            progress.update(task, advance=1, losses=_fitted(progress, task, _shown(record)))
             if best.out_of_patience() or training.out_of_time():
                 break
     best.restore()
@@ -164,17 +166,37 @@ class _BestSoFar:
             self.early_stopping.restore()
 
 
-def _progress_bar(verbose: bool) -> Progress:
+# the bar's widest (rich's default) and narrowest: it gives way first where a line has no room
+BAR_WIDTHS = (10, 40)
+
+
+def _progress_bar(verbose: bool, console: Console | None = None) -> Progress:
     return Progress(
         TextColumn("[bold]{task.description}"),
-        BarColumn(),
+        BarColumn(bar_width=BAR_WIDTHS[1]),
         MofNCompleteColumn(),
         TextColumn("epochs"),
         TimeElapsedColumn(),
         TextColumn("{task.fields[losses]}"),
         disable=not verbose,
         transient=False,
+        console=console,
     )
+
+
+def _fitted(progress: Progress, task: TaskID, losses: str) -> str:
+    """``losses`` cut to the room the bar's other columns leave on the console's line, the bar narrowed
+    first: left to rich, a line too long for 80 columns cut every column ("596… epochs 0:0…")."""
+    state = next(shown for shown in progress.tasks if shown.id == task)
+    total = str(int(state.total or 0))
+    elapsed = str(datetime.timedelta(seconds=int(state.elapsed or 0)))
+    # the description, "596/600", "epochs" and the time, and a space between each two of the six columns
+    fixed = len(state.description) + 2 * len(total) + 1 + len("epochs") + len(elapsed) + 5
+    room = max(0, progress.console.width - fixed)
+    bar = next(column for column in progress.columns if isinstance(column, BarColumn))
+    bar.bar_width = min(BAR_WIDTHS[1], max(BAR_WIDTHS[0], room - len(losses)), room)
+    room -= bar.bar_width
+    return losses if len(losses) <= room else losses[: max(0, room - 1)] + "…" if room else ""
 
 
 def _shown(record: dict[str, float]) -> str:
