@@ -277,19 +277,30 @@ def test_rows_per_second_column():
     assert str(column.render(SimpleNamespace(speed=None))) == ""
 
 
-def test_cli_interrupted_parts_say_how_to_resume(copula, tmp_path, monkeypatch):
+@pytest.mark.parametrize("finished", [True, False])
+def test_cli_interrupted_parts_say_how_to_resume(copula, tmp_path, monkeypatch, finished):
+    """Interrupted before its first part was finished, a run said its finished parts were kept in a folder
+    it had taken away again."""
     from typer.testing import CliRunner
 
     import synthloom.sampling
     from synthloom.cli import app
 
+    out = tmp_path / "out"
+
     def interrupted(*args, **kwargs):
+        if finished:
+            out.mkdir()
+            (out / "part-00000.parquet").write_bytes(b"")
         raise KeyboardInterrupt
 
     model = copula.save(tmp_path / "m.synthloom")
     monkeypatch.setattr(synthloom.sampling, "sample_to_parts", interrupted)
-    result = CliRunner().invoke(app, ["sample", str(model), "-n", "10", "-o", str(tmp_path / "out")])
-    assert result.exit_code == 130 and "run again to resume" in " ".join(result.output.split())
+    result = CliRunner().invoke(app, ["sample", str(model), "-n", "10", "-o", str(out)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 130
+    assert ("run again to resume" in said) == finished
+    assert ("nothing was written" in said) == (not finished)
 
 
 def test_ids_stay_unique_across_chunks_parts_and_conditions(default_frame, tmp_path):

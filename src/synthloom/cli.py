@@ -320,7 +320,12 @@ def sample_command(
         try:
             sample_to_parts(generator, n, output, fmt, seed, conditions, per_part, console=console)
         except KeyboardInterrupt as interrupt:
-            err_console.print(f"interrupted: finished parts are kept in {output}; run again to resume")
+            if output.is_dir() and any(output.glob("part-*")):
+                err_console.print(f"interrupted: finished parts are kept in {output}; run again to resume")
+            else:  # before the first part was finished, the run takes its folder away again
+                err_console.print(
+                    f"interrupted before the first part was finished: nothing was written to {output}"
+                )
             raise typer.Exit(interrupt_code(interrupt)) from None
     console.print(f"wrote {n:,} synthetic rows to {output}")
 
@@ -335,7 +340,9 @@ def sample_command(
 @user_errors
 def evaluate_command(
     real: Annotated[Path, typer.Argument(help="Real rows the generator did not see (.csv/.parquet).")],
-    synthetic: Annotated[Path, typer.Argument(help="Synthetic rows (.csv/.parquet).")],
+    synthetic: Annotated[
+        Path, typer.Argument(help="Synthetic rows (.csv/.parquet, or a folder of parts `sample` wrote).")
+    ],
     train: Annotated[
         Path | None,
         typer.Option(

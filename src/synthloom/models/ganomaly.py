@@ -341,9 +341,9 @@ class GANomaly(HyperParameters):
         contextual_weight / adversarial_weight / latent_weight: weights of the three generator losses.
         scoring: "latent" (the paper's |z - z'|^2), "contextual" (|x - x'|), "combined" (the mean of the
             two, each standardised on the validation split) or "neighbours" (cosine distance to the
-            nearest normal training samples in code and discriminator-feature space; see the module
-            docstring). None: "neighbours" for images, "combined" for tables (what the MNIST and shuttle
-            benchmarks found best).
+            nearest normal training samples in three views: the code, the discriminator's features and
+            the image itself pooled to at most 32 x 32; see the module docstring). None: "neighbours"
+            for images, "combined" for tables (what the MNIST and shuttle benchmarks found best).
         validation_share: share of the normal data held out to standardise scores and set thresholds.
         ema_decay: the detector scores with an exponential moving average of the weights (this is the
             weight of the past; 0 keeps the last weights). Adversarial training ends wherever its last
