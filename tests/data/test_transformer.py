@@ -614,6 +614,32 @@ def test_an_open_end_past_2262_is_kept(tmp_path, source):
     assert shapes.notna().all() and shapes.max() > pd.Timestamp("2299-12-31").timestamp()
 
 
+def test_dates_beside_an_open_end_keep_their_spread_in_the_mixture():
+    """End dates of a few years beside 30% written 9999-12-31 ("no end"): the mixture's priors (the whole
+    column's mean and variance) gave the dates a mode of 116 years' spread, and TVAE put 14% of its rows
+    on the first real end date and most of the others between the last one and 9999."""
+    rng = np.random.default_rng(0)
+    n = 2_000
+    start = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1_000, n), unit="D")
+    end = (start + pd.to_timedelta(rng.integers(0, 401, n), unit="D")).strftime("%Y-%m-%d").to_numpy()
+    is_open = rng.random(n) < 0.3
+    frame = pd.DataFrame({"end": np.where(is_open, "9999-12-31", end), "x": rng.normal(size=n)})
+    closed = frame.loc[~is_open, "end"]
+    transformer = TableTransformer(numeric="gmm", random_state=0).fit(frame)
+    encoder = transformer.encoders_[0]
+    year = 365.25 * 86_400
+    assert sorted(encoder.stds)[-1] < 2 * year  # the open end's mode is exact; the dates' spread ~1 year
+    matrix = transformer.transform(frame)
+    matrix[:, 0] += rng.normal(0, 0.05, n).astype(np.float32)  # a model's value is never exact
+    back = transformer.inverse_transform(matrix)["end"]
+    assert (back[is_open] == "9999-12-31").all()
+    assert (back[~is_open] == closed.min()).mean() < 0.01 and back[~is_open].max() < "2025"
+    fake = get_model("tvae", epochs=20, random_state=0).fit(frame).sample(n, random_state=0)["end"]
+    assert abs((fake == "9999-12-31").mean() - is_open.mean()) < 0.05
+    dates = fake[fake != "9999-12-31"]
+    assert (dates == closed.min()).mean() < 0.01 and dates.max() < "2025"  # were 20% and "9xxx"
+
+
 def test_readings_of_a_billionth_keep_their_spread_in_the_mixture():
     """Leak rates near 1e-9 all came back as the column's minimum or maximum: the mixture's variance floor
     (a spread of 0.001) swallowed them."""

@@ -46,6 +46,10 @@ MAX_MODES = 10
 MIN_MODE_WEIGHT = 0.005
 MODE_SCALE = 4.0
 SPIKE_MODE_SHARE = 0.9  # a mixture mode is a spike when one exact value holds this share of its values
+# An exact value at an end of a column, this many times the other values' range away from them (an open
+# end written 9999-12-31 beside dates of a few years), is a mode of its own, set apart before the mixture
+# is fitted (see ``_far_ends``).
+FAR_END_GAP = 10.0
 # The mixture and the quantiles are fitted on a bounded subsample: fitting cost stays flat as tables grow.
 FIT_SUBSAMPLE = 5_000
 N_QUANTILES = 1_000
@@ -595,6 +599,32 @@ def _spread_scale(values: np.ndarray) -> float:
     return float(np.abs(values).max()) or 1.0
 
 
+def _far_ends(values: np.ndarray) -> tuple[list[float], np.ndarray]:
+    """The exact values at either end of a column that lie ``FAR_END_GAP`` times the other values' range
+    beyond them and weigh enough for a mode (``MIN_MODE_WEIGHT``), and the other values.
+
+    An open end written 9999-12-31 beside end dates of a few years squeezed the mixture: its priors are the
+    whole column's mean and variance, so the dates' mode was moved by years and widened to a spread of
+    116 years (their own: 1), and TVAE put 14% of its rows on the first real end date (clipped there) and
+    70% of its end dates between the last real one and 9999. The others' mixture is fitted without them.
+    """
+    ends: list[float] = []
+    rest = values
+    while True:
+        levels, counts = np.unique(rest, return_counts=True)
+        if levels.size < 3:  # the rest keeps two values at least, for the mixture
+            return ends, rest
+        heavy = counts >= MIN_MODE_WEIGHT * values.size
+        if heavy[0] and levels[1] - levels[0] >= FAR_END_GAP * (levels[-1] - levels[1]):
+            end = levels[0]
+        elif heavy[-1] and levels[-1] - levels[-2] >= FAR_END_GAP * (levels[-2] - levels[0]):
+            end = levels[-1]
+        else:
+            return ends, rest
+        ends.append(float(end))
+        rest = rest[rest != end]
+
+
 def _frequent_values(values: np.ndarray) -> list[float]:
     """The values held exactly by at least SPIKE_SHARE of ``values`` (and MIN_SPIKE_ROWS), ascending;
     the MAX_SPIKES most frequent where there are more; none where they are over MAX_SPIKE_FRACTION of the
@@ -934,6 +964,16 @@ class NumericEncoder(ColumnEncoder):
         if present.size < 2:  # one value and the rest missing: the mixture needs two; it is one mode
             self.means, self.stds, self.weights = [float(present[0])], [0.0], [1.0]
             return
+        ends, rest = _far_ends(present)
+        self._fit_mixture_modes(rest, seed)
+        # a far end is a mode on its exact value (its spread: the floor ``_split_spike_modes`` gives it)
+        shares = [float(np.mean(present == end)) for end in ends]
+        self.weights = [weight * (1 - sum(shares)) for weight in self.weights] + shares
+        self.means += ends
+        self.stds += [0.0] * len(ends)
+
+    def _fit_mixture_modes(self, present: np.ndarray, seed: int) -> None:
+        """The Bayesian Gaussian mixture's modes of ``present`` (means, spreads, weights)."""
         mixture = BayesianGaussianMixture(
             n_components=min(MAX_MODES, max(1, np.unique(present).size)),
             weight_concentration_prior_type="dirichlet_process",
