@@ -137,3 +137,34 @@ def test_precision_does_not_say_rows_stay_where_real_rows_live_when_values_leave
     assert "a value beyond the real range counts as the real extreme: Validity counts those" in (
         precision.meaning
     )
+
+
+def test_one_value_synthetic_rows_pile_on_is_named():
+    """18% of synthetic admissions on the first real day (0.1% of real rows), amounts clipped to their
+    minimum, a fee behind the 30% of zeros real rows hold too: the value ranges were all covered, and
+    evaluate said nothing of any."""
+    rng = np.random.default_rng(0)
+
+    def draw(n: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "admitted": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1_000, n), unit="D"),
+                "amount": rng.lognormal(5, 1, n).round(2),
+                # 30% on one value, as real rows have it: a pile may be the second most common value
+                "fee": np.where(rng.random(n) < 0.3, 0.0, rng.uniform(10, 100, n).round(2)),
+            }
+        )
+
+    real, fair = draw(2_000), draw(2_000)
+    piled = fair.copy()
+    piled.loc[rng.random(len(piled)) < 0.18, "admitted"] = real["admitted"].min()
+    piled.loc[piled["amount"] < real["amount"].quantile(0.1), "amount"] = real["amount"].min()
+    piled.loc[(piled["fee"] > 0) & (rng.random(len(piled)) < 0.15), "fee"] = 42.5
+    assert not any("pile" in w for w in diversity(prepare(real, fair)).warnings)
+    assert not any("pile" in w for w in diversity(prepare(real.iloc[:200], fair.iloc[:200])).warnings)
+    (warning,) = [w for w in diversity(prepare(real, piled)).warnings if "pile" in w]
+    day = real["admitted"].min().strftime("%Y-%m-%d")
+    shares = r"holds 1[78]% of synthetic values, 0\.\d% of real ones"
+    assert re.search(rf"admitted: {day} \(the real minimum\) {shares}", warning)
+    assert re.search(r"amount: [\d.]+ \(the real minimum\) holds \d% of synthetic values", warning)
+    assert re.search(r"fee: 42\.5 holds 1\d% of synthetic values, (no real one|0\.\d% of real ones)", warning)
