@@ -752,3 +752,54 @@ def test_evaluate_predicts_a_target_of_whole_number_codes_as_classes(tmp_path):
     gap = utility["scores"][0]
     assert gap["label"] == "TRTR - TSTR ROC-AUC"
     assert "'grade' holds whole numbers on 3 levels, predicted as classes" in gap["meaning"]
+
+
+@pytest.mark.parametrize(
+    ("args", "named", "command"),
+    [
+        (["fit", "data.csv", "--epochs", "0"], "Invalid value for '--epochs'", "synthloom fit"),  # a range
+        (
+            ["fit", "data.csv", "--epoch", "5"],
+            "No such option: --epoch (Possible options: --epochs)",
+            "synthloom fit",
+        ),
+        (["fit", "data.csv", "--seed", "x"], "Invalid value for '--seed'", "synthloom fit"),  # not a number
+        (["sample"], "Missing argument 'model_file'", "synthloom sample"),
+        (["fitt"], "No such command 'fitt'. Did you mean 'fit'?", "synthloom"),  # a choice: no option has one
+        (["--bogus"], "No such option: --bogus", "synthloom"),
+        (["image", "fit", "digits", "--epochs", "0"], "Invalid value for '--epochs'", "synthloom image fit"),
+    ],
+)
+def test_an_error_of_the_option_parser_is_one_line_naming_the_option_and_its_help(args, named, command):
+    """typer drew these as a usage line, a hint, and the message in a box of five lines or more; they are
+    one line now, as every other user error is, still with exit code 2."""
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert named in result.stderr and f"(see `{command} --help`)" in result.stderr, result.stderr
+
+
+def test_an_error_of_the_option_parser_is_one_line_from_a_real_process():
+    """What a user runs (``main``, here through ``python -m synthloom``) prints the same one line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "synthloom", "fit", "data.csv", "--epochs", "0"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: Invalid value for '--epochs': Input should be greater than or equal to 1 "
+        "(see `synthloom fit --help`)\n"
+    )
+
+
+@pytest.mark.parametrize("group", [[], ["image"], ["detect"]])
+def test_a_group_without_a_command_still_shows_its_help(group):
+    """Only the parser's errors became one line: a group run bare shows its help, as before (exit code 2)."""
+    result = invoke(*group)
+    assert result.exit_code == 2
+    assert "Usage: synthloom" in result.stdout and "Commands" in result.stdout
+    assert "error:" not in result.output
+    assert invoke(*group, "--help").exit_code == 0

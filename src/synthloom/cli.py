@@ -24,6 +24,7 @@ from synthloom.cli_support import (
     EpochsOption,
     MaxMinutesOption,
     MetadataOption,
+    OneLineUsageErrors,
     SeedOption,
     bundled_kind,
     check_device,
@@ -43,6 +44,7 @@ from synthloom.image_cli import image_app
 
 app = typer.Typer(
     name="synthloom",
+    cls=OneLineUsageErrors,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -7,16 +7,23 @@ half-written).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import signal
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
+
+try:  # typer 0.26+ carries its own copy of click
+    from typer._click.exceptions import ClickException
+except ImportError:  # an older typer (the dependency range starts at 0.12) runs on click itself
+    from click.exceptions import ClickException  # type: ignore[no-redef]
 
 from synthloom.errors import ConfigError, DataError, SynthloomError
 
@@ -244,3 +251,46 @@ def user_errors(command: F) -> F:
             raise typer.Exit(interrupt_code(interrupt)) from None
 
     return guarded  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def one_line_usage_errors(command_path: str) -> Iterator[None]:
+    """Turn an error of the option parser (an unknown option, a value out of range or not a number, a
+    missing argument, an unknown command) into one line on stderr naming the ``--help`` to read, with
+    click's exit code (2): typer drew it as a usage line, a hint and a boxed message. ``command_path``
+    names the command when the error knows none."""
+    try:
+        yield
+    except ClickException as exc:
+        # `synthloom` or `synthloom image` without a command has already printed its help: typer
+        # raises this to exit with code 2, and prints nothing more for it
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            raise
+        ctx = getattr(exc, "ctx", None)
+        path = ctx.command_path if ctx is not None else command_path
+        # a message may run over lines; its closing period would stand before the pointer to --help
+        message = " ".join(exc.format_message().split()).removesuffix(".")
+        err_console.print(
+            f"[bold red]error:[/] {escape(message)} (see `{escape(path)} --help`)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(exc.exit_code) from None
+
+
+class OneLineUsageErrors(TyperGroup):
+    """The command line's root group: the option parser's errors, in any command under it, are one line
+    (``one_line_usage_errors``). Both users (``main``) and tests (``CliRunner`` on the app) come through
+    here, since typer builds the root group from this class."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: typer.Context | None = None, **extra: Any
+    ) -> typer.Context:
+        """Parse the root's own options (``synthloom --bogus`` fails here)."""
+        with one_line_usage_errors(info_name or "synthloom"):
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        """Resolve and run a command: its own options are parsed here (``synthloom fit --epoch 5``)."""
+        with one_line_usage_errors(ctx.command_path):
+            return super().invoke(ctx)
