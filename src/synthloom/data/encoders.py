@@ -745,7 +745,8 @@ def _second_digits(seconds: np.ndarray) -> int:
 
 
 # Stamps all on one of these grids (seconds; a whole day is ``decimals`` -1) are drawn on it: readings
-# every 15 minutes, transactions to the minute.
+# every 15 minutes, transactions to the minute. Whole-second stamps on none of them are drawn on the
+# seconds they all share (a logger every 10 s, 15 s or 45 s), see ``_stamp_grid``.
 DAY = 86_400
 CLOCK_GRIDS = (3600, 1800, 900, 600, 300, 60)
 
@@ -776,11 +777,18 @@ def on_wall_grid(seconds: np.ndarray, step: float, to_grid: Any, zone: Any) -> n
 
 
 def _stamp_grid(seconds: np.ndarray) -> int | None:
-    """The coarsest of a whole day and ``CLOCK_GRIDS`` every stamp (wall-clock seconds) lies on; None for
-    stamps with seconds, or none at all."""
+    """The coarsest of a whole day and ``CLOCK_GRIDS`` every stamp (wall-clock seconds) lies on, else the
+    most whole seconds every stamp is a multiple of (10 for a logger every 10 s); None for stamps with
+    fractions of a second or on no grid coarser than a second, or none at all."""
     if not len(seconds):
         return None
-    return next((grid for grid in (DAY, *CLOCK_GRIDS) if np.all(seconds % grid == 0)), None)
+    grid = next((grid for grid in (DAY, *CLOCK_GRIDS) if np.all(seconds % grid == 0)), None)
+    if grid is not None or not np.all(seconds % 1 == 0):
+        return grid
+    # whole seconds (exact in float64 this side of 2**53) share their greatest common divisor: 1 where
+    # they are irregular, which leaves them to ``_second_digits`` (whole seconds)
+    shared = int(np.gcd.reduce(seconds.astype(np.int64)))
+    return shared if shared > 1 else None
 
 
 def _learn_decimals(values: np.ndarray) -> int | None:
@@ -1119,7 +1127,7 @@ class NumericEncoder(ColumnEncoder):
         return column_zone(self.dtype, self.offset, self.text_zone)
 
     def _round(self, values: np.ndarray) -> np.ndarray:
-        step = DAY if self.decimals == -1 else self.clock_grid  # whole days; minutes, hours
+        step = DAY if self.decimals == -1 else self.clock_grid  # whole days; hours, minutes, seconds
         if step:
             return on_wall_grid(values, step, np.round, self.zone)
         return np.round(values, self.decimals)
