@@ -246,6 +246,37 @@ def test_stamps_with_an_offset_are_the_instants_they_name_and_a_repeated_hour_is
     assert ruled.sample(500, random_state=0)["at"].min() >= pd.Timestamp("2024-10-27 00:00", tz="UTC")
 
 
+def test_a_category_column_of_times_or_dates_takes_a_range_of_them():
+    """Shifts "06:00", "14:00", "22:00" (too few to be learned as times: a category): `-c
+    shift=05:00..07:00` was refused as a label the column never takes."""
+    from synthloom.models.conditions import CategoryCondition, TextRange, parse_conditions
+
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "shift": rng.choice(["06:00", "14:00", "22:00"], 300),
+            "month": rng.choice(["2024-01-01", "2024-02-01", "2024-03-01"], 300),
+            "x": rng.normal(size=300),
+        }
+    )
+    # months of three dates are learned as dates unless declared categories
+    model = get_model("copula", random_state=0).fit(
+        real, metadata={"columns": {"month": {"kind": "categorical"}}}
+    )
+    # one level inside: asked as that category, exactly
+    (one,) = parse_conditions(model.transformer_, {"shift": TextRange("05:00..07:00")})
+    assert isinstance(one, CategoryCondition) and one.value == "06:00"
+    assert set(
+        model.sample(40, conditions={"shift": TextRange("05:00..07:00")}, random_state=0)["shift"]
+    ) == {"06:00"}
+    both = model.sample(80, conditions={"shift": ("05:00", "15:00")}, random_state=0)["shift"]
+    assert set(both) == {"06:00", "14:00"}
+    dated = model.sample(40, conditions={"month": TextRange("2024-01-15..2024-03-01")}, random_state=0)
+    assert set(dated["month"]) <= {"2024-02-01", "2024-03-01"}
+    with pytest.raises(ConditionError, match=r"'shift' never takes a value in '07:00..08:00'; seen values"):
+        model.sample(5, conditions={"shift": TextRange("07:00..08:00")})
+
+
 def test_a_category_column_of_numbers_takes_a_range_and_is_written_whole(tmp_path):
     """Limits of 500, 1000 and 5000 with blanks, declared categorical: `-c limit=1000..6000` was refused as a
     value the column never takes, and the CSV wrote "5000.0" where the real file writes "5000"."""

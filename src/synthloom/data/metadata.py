@@ -1125,8 +1125,9 @@ STAMP_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<
 MIN_CLOCK_TIMES = 12  # distinct "HH:MM" values from which a column is times of day
 
 
-def _guess_datetime_format(text: pd.Series) -> str | None:
-    """The first common format that parses every one of (up to) 200 sampled values, else None.
+def _guess_datetime_format(text: pd.Series, clock_times: int = MIN_CLOCK_TIMES) -> str | None:
+    """The first common format that parses every one of (up to) 200 sampled values, else None; "HH:MM"
+    text is times of day from ``clock_times`` distinct values (one where a condition asks for times).
 
     Stamps that all end in a UTC offset are matched without it, and the offset is put back: a UTC offset
     throughout the column is a literal suffix (``Z`` or ``+00:00`` is written back exactly as it came,
@@ -1148,7 +1149,7 @@ def _guess_datetime_format(text: pd.Series) -> str | None:
         utc = offset == "Z" or offset.lstrip("+-").replace(":", "") == "0000"
         return fmt + (offset if utc and text.str.endswith(offset).all() else "%z")
     found = _first_matching_format(sample)
-    if found is None and sample.str.fullmatch(r"\d\d:\d\d").all() and sample.nunique() >= MIN_CLOCK_TIMES:
+    if found is None and sample.str.fullmatch(r"\d\d:\d\d").all() and sample.nunique() >= clock_times:
         # a time of day to the minute written with two digits each ("09:30"; "3:1" could be a score, and a
         # few values such as "16:09" a ratio)
         parsed = pd.to_datetime(plain_text(sample), format="%H:%M", errors="coerce")

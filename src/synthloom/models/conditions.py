@@ -36,7 +36,7 @@ from synthloom.data.encoders import (
     stamp_seconds,
     value_text,
 )
-from synthloom.data.metadata import ColumnKind, is_time_of_day, shown_level
+from synthloom.data.metadata import ColumnKind, _guess_datetime_format, is_time_of_day, shown_level
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
@@ -165,10 +165,15 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         )
     if isinstance(encoder, CategoricalEncoder):
         levels = [level for level in encoder.levels + encoder.rare_levels if level is not None]
-        # a range over a category column of numbers (limits of 500, 1000, 5000); a level may hold ".."
+        # a range over a category column of numbers (limits of 500, 1000, 5000) or of times of day or
+        # dates ("06:00", "14:00", "22:00": too few to be learned as times); a level may hold ".."
         asks_range = not isinstance(value, TextRange) or value.text not in encoder.index
-        if asks_range and isinstance(value, tuple | list) and len(value) == 2 and _numbers_only(levels):
-            return levels_range(column, value, levels)
+        if asks_range and isinstance(value, tuple | list) and len(value) == 2:
+            if _numbers_only(levels):
+                return levels_range(column, value, levels)
+            stamp_format = _stamp_levels_format(levels)
+            if stamp_format is not None:
+                return _stamp_levels_range(transformer, column, value, levels, stamp_format)
         if isinstance(value, TextRange):
             value = value.text
         if isinstance(value, list | tuple | set | dict | np.ndarray):
@@ -250,12 +255,45 @@ def levels_range(column: str, value: Any, levels: list[Any]) -> RangeCondition:
     limits, a number column of a fixed-combinations rule), met by rejection; refused where no level is in
     it."""
     low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
-    if not any(low <= float(level) <= high for level in levels):
+    _levels_inside(column, value, levels, [float(level) for level in levels], low, high)
+    return RangeCondition(column, low, high)
+
+
+def _levels_inside(
+    column: str, value: Any, levels: list[Any], numbers: list[float], low: float, high: float
+) -> list[Any]:
+    """The ``levels`` whose ``numbers`` lie in [low, high]; a ``ConditionError`` naming the levels where
+    none does (``value``: the condition as asked)."""
+    inside = [level for level, number in zip(levels, numbers, strict=True) if low <= number <= high]
+    if not inside:
         shown = ", ".join(shown_level(level) for level in sorted(levels)[:10])
         shown_value = repr(value.text) if isinstance(value, TextRange) else repr(value)
         asked = f"a value in {shown_value}" if isinstance(value, tuple | list) else f"the value {shown_value}"
         raise ConditionError(f"column {column!r} never takes {asked}; seen values include {shown}")
-    return RangeCondition(column, low, high)
+    return inside
+
+
+def _stamp_levels_format(levels: list[Any]) -> str | None:
+    """The format every level of a category column of text is written in, where all are dates or times
+    of day ("06:00", "14:00", "22:00"); else None."""
+    if not levels or not all(isinstance(level, str) for level in levels):
+        return None
+    # asked for a range of times, the column's "HH:MM" levels are times however few (not scores, ratios)
+    return _guess_datetime_format(pd.Series(levels), clock_times=1)
+
+
+def _stamp_levels_range(
+    transformer: TableTransformer, column: str, value: Any, levels: list[Any], stamp_format: str
+) -> Condition | None:
+    """A range of dates or times asked of a category column whose levels are all such text, met by the
+    levels inside it: one level as that category (through the conditional vector where the generator has
+    one), several by rejection on the range; refused where no level is inside."""
+    low, high = _as_range(column, value, ColumnKind.DATETIME, None, None, stamp_format)
+    numbers = column_numbers(pd.Series(levels), True, stamp_format).tolist()
+    inside = _levels_inside(column, value, levels, numbers, low, high)
+    if len(inside) == 1:
+        return _parse_one(transformer, column, inside[0])
+    return RangeCondition(column, low, high, True, stamp_format)
 
 
 def _on_first_day(value: Any) -> Any:
