@@ -110,15 +110,16 @@ def get_model(name: str, **params: Any) -> Any:
 
 
 def target_params(name: str, data: pd.DataFrame, target: str | None) -> dict[str, str]:
-    """``{"target": target}`` for a generator that conditions on a target (ddpm), when ``target`` is a
-    discrete column of ``data``; ``{}`` otherwise (a numeric target, or a model without the setting).
+    """``{"target": target}`` for a generator that conditions on a target (ddpm), when ``target`` holds
+    classes in ``data`` (``metadata.is_class_target``: categories, and whole numbers on a few levels);
+    ``{}`` otherwise (a quantity, or a model without the setting).
 
     Example:
         >>> model = get_model("ddpm", **target_params("ddpm", real, "income")).fit(real)
     """
-    from synthloom.data.metadata import DISCRETE_KINDS, Metadata
+    from synthloom.data.metadata import Metadata, is_class_target
 
     if target is None or "target" not in model_class(name)().get_params() or target not in data.columns:
         return {}
-    kind = Metadata.infer(data[[target]]).kinds()[target]
-    return {"target": target} if kind in DISCRETE_KINDS else {}
+    kind = Metadata.infer(data[[target]]).columns[target].kind
+    return {"target": target} if is_class_target(data[target], kind) else {}

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from synthloom import load
+from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
 from synthloom.errors import ConfigError, DataError
 from synthloom.models import ddpm
 from synthloom.models.ddpm import TabDDPM, cosine_alpha_bar
@@ -224,3 +225,17 @@ def test_target_params_name_a_discrete_target_for_ddpm_only(small_frame):
     assert target_params("auto", small_frame, "flag") == {"target": "flag"}
     assert target_params("ddpm", small_frame, "value") == {}  # a regression target: no class to name
     assert target_params("ddpm", small_frame, None) == target_params("tvae", small_frame, "group") == {}
+
+
+def test_a_target_of_class_codes_is_learned_as_a_category(small_frame):
+    """A target of whole numbers on a few levels (codes 1/2/3) was refused ("holds numbers"), though
+    evaluate, bench and augment read it as classes; bench and the demo left ddpm unconditioned on it."""
+    coded = small_frame.assign(group=small_frame["group"].map({"low": 1, "mid": 2, "high": 3}))
+    assert target_params("ddpm", coded, "group") == {"target": "group"}
+    model = TabDDPM(target="group", **{**TINY, "epochs": 1}).fit(coded)
+    assert model.metadata_.columns["group"].kind == ColumnKind.CATEGORICAL
+    rows = model.sample(40, conditions={"group": 3}, random_state=0)
+    assert rows["group"].dtype == coded["group"].dtype and (rows["group"] == 3).all()
+    declared = Metadata({"group": ColumnSpec(ColumnKind.INTEGER)})  # a declared kind stays, and is refused
+    with pytest.raises(ConfigError, match="holds numbers or dates"):
+        TabDDPM(target="group", **{**TINY, "epochs": 1}).fit(coded, metadata=declared)

@@ -74,13 +74,18 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import time
+from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import torch
 from torch import nn
 
+from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata, is_class_target, learned_metadata
 from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.conditional import with_condition
@@ -160,7 +165,9 @@ class TabDDPM(NeuralGenerator):
             (1 + step) / (10 + step) early on, so a short run does not sample near-initial weights.
         learning_rate / weight_decay: AdamW settings.
         target: a discrete column (the label a model will learn from the synthetic rows) that every
-            conditional vector names, as TabDDPM conditions on the class; None: any discrete column.
+            conditional vector names, as TabDDPM conditions on the class; None: any discrete column. A
+            column of whole numbers on a few levels (class codes) is learned as a category for it, unless
+            the metadata declares its kind.
             Category conditions on other columns are then met by rejection sampling.
         device, precision, max_minutes, early_stopping, verbose, random_state: as for every neural
             generator (see CTGAN).
@@ -234,6 +241,21 @@ class TabDDPM(NeuralGenerator):
 
     def _conditioning_target(self) -> str | None:
         return self.target
+
+    def _learn_encoding(
+        self, data: pd.DataFrame, metadata: Metadata | None, constraints: Sequence[Any] | None
+    ) -> np.ndarray:
+        # a target of whole numbers on a few levels (codes 0/1/2, a grade 1-7) is a class, as evaluate,
+        # bench and augment read it (``is_class_target``): learned as a category, so that every vector can
+        # name it; it was refused unless declared categorical. A kind the user declared stays.
+        declared = metadata is not None and self.target in metadata.columns
+        if self.target is not None and not declared:
+            kind = learned_metadata(data[[self.target]], None).columns[self.target].kind
+            if kind == ColumnKind.INTEGER and is_class_target(data[self.target], kind):
+                given = metadata or Metadata()
+                columns = {**given.columns, self.target: ColumnSpec(ColumnKind.CATEGORICAL)}
+                metadata = dataclasses.replace(given, columns=columns)
+        return super()._learn_encoding(data, metadata, constraints)
 
     def _planned_epochs(self) -> int:
         return self.epochs or min(math.ceil(TRAINING_STEPS / self._steps_per_epoch), MAX_DEFAULT_EPOCHS)
