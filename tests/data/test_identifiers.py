@@ -35,6 +35,32 @@ def test_text_ids_keep_their_shape_and_are_new():
     assert old.inverse(np.zeros((50, 0)), rng).str.fullmatch(r"[A-Z]{2}-\d{4}[a-z]").all()  # older files
 
 
+def test_no_drawn_id_is_a_real_one_and_the_model_keeps_no_real_id():
+    """Patient ids "P" + 6 digits: 58 of 20,000 synthetic rows carried a real patient's id (drawn from the
+    whole form, real ids included); ids drawn by shape coincided with about 1% of real ones."""
+    import json
+
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    real = {
+        "patient": pd.Series([f"P{v:06d}" for v in rng.choice(10**6, 2000, replace=False)]),
+        "customer": pd.Series([f"CUST-{i}" for i in rng.permutation(5000)[:1500] + 1]),
+        "number": pd.Series(rng.choice(10**6, 2000, replace=False)),
+    }
+    for name, ids in real.items():
+        state = IdentifierEncoder(name, spec).fit(ids, rng).state()
+        assert not any(str(i) in json.dumps(state) for i in ids.iloc[:200] if len(str(i)) > 6)
+        drawn = IdentifierEncoder.from_state(name, spec, state).ids(0, 40_000)  # as a model file holds it
+        assert drawn.is_unique and not drawn.isin(ids).any(), name
+    frame = pd.DataFrame({"patient": real["patient"], "x": rng.normal(size=2000)})
+    fake = get_model("copula", random_state=0).fit(frame).sample(20_000)
+    assert fake["patient"].str.fullmatch(r"P\d{6}").all() and fake["patient"].is_unique
+    assert not fake["patient"].isin(real["patient"]).any()
+
+
 def test_ids_of_many_lengths_are_drawn_by_shape_new_and_unique():
     """E-mail addresses were drawn position by position at the most common length ("abhuo.srluzw29cbqn"
     without an "@"); they keep their shape now, common runs (domains, first names) as they are, rare ones
@@ -143,19 +169,22 @@ def test_id_shapes_from_a_damaged_file_are_refused(edit, fragment):
 
 
 def test_an_id_space_is_used_up_before_ids_repeat_and_repeats_are_told():
-    """Drawn at random, 100,000 ids among 100,000 possible ones hold about 63,000 distinct; a permutation
-    of the space holds them all, and only rows past it repeat them (with a warning)."""
-    from synthloom.data.identifiers import IdentifierEncoder
+    """Drawn at random, ids among as many possible ones hold about 63% distinct; a permutation of the space
+    left free of the real ids' parts holds them all, and only rows past it repeat them (with a warning)."""
+    from synthloom.data.identifiers import IdentifierEncoder, _unpacked
     from synthloom.data.metadata import ColumnKind, ColumnSpec
     from synthloom.errors import DataWarning
 
     ids = pd.Series([f"P{i:05d}" for i in range(2000)])  # "P" and five digits: 100,000 ids
     encoder = IdentifierEncoder("seq", ColumnSpec(ColumnKind.IDENTIFIER)).fit(ids, np.random.default_rng(0))
-    drawn = encoder.ids(0, 100_000)
-    assert drawn.is_unique and drawn.str.fullmatch(r"P\d{5}").all()
-    assert encoder.ids(40_000, 10).tolist() == drawn.iloc[40_000:40_010].tolist()  # the row decides the id
+    taken = encoder.taken
+    free = int((~_unpacked(taken["bits"], taken["size"])).sum()) * taken["part"]
+    assert 40_000 < free < 98_000
+    drawn = encoder.ids(0, free)
+    assert drawn.is_unique and drawn.str.fullmatch(r"P\d{5}").all() and not drawn.isin(ids).any()
+    assert encoder.ids(30_000, 10).tolist() == drawn.iloc[30_000:30_010].tolist()  # the row decides the id
     with pytest.warns(DataWarning, match="'seq': the output has more rows than new ids"):
-        encoder.ids(99_990, 20)
+        encoder.ids(free - 10, 20)
 
 
 def test_runs_that_fill_their_length_are_drawn_not_kept():

@@ -140,6 +140,21 @@ def test_real_identifiers_in_synthetic_rows_are_a_privacy_risk(make_related):
     assert privacy(prepare(holdout, drawn, train=train)).score("identifiers_reused").verdict == "good"
 
 
+def test_a_few_real_identifiers_beyond_chance_are_not_good(make_related):
+    """Synthetic rows of which 1% carry a training row's patient id, none a hold-out one, read "good": the
+    share beyond chance was allowed 2 points. Ids hitting training and hold-out ids alike stay good."""
+    train, holdout = make_related(400, seed=1), make_related(100, seed=2)
+    train["patient"] = [f"P{i:06d}" for i in range(400)]
+    holdout["patient"] = [f"P{i:06d}" for i in range(400, 500)]
+    fresh = make_related(2000, seed=3).assign(patient=[f"Q{i:06d}" for i in range(2000)])
+    fresh.loc[:19, "patient"] = train["patient"].iloc[:20].to_numpy()
+    assert privacy(prepare(holdout, fresh, train=train)).score("identifiers_reused").verdict == "poor"
+    fresh.loc[:4, "patient"] = (
+        holdout["patient"].iloc[:5].to_numpy()
+    )  # 15 training and 5 hold-out ids: chance
+    assert privacy(prepare(holdout, fresh, train=train)).score("identifiers_reused").verdict == "good"
+
+
 def test_reused_identifiers_are_found_whatever_the_synthetic_index(make_related):
     """Synthetic rows indexed 500..799 that all carry training ids scored 0% reused, "good": the ids kept
     the caller's index while the compared rows were renumbered from 0."""

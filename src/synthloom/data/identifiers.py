@@ -9,14 +9,22 @@ shape, its kept runs, its runs' lengths and case), a keyed permutation of the va
 number among that variant's rows into its id (``_permute``), and rows are dealt among the variants so that
 each variant numbers its rows about densely (``_deal``). Ids repeat only where a variant has fewer ids
 than rows, or where a random run spells a kept one (drawn again, ``IdentifierEncoder.ids``).
+
+No drawn id is a real one, and the model keeps no real id: it keeps a bitmap of which parts of the ids'
+space hold real ids (``_taken``), so many parts marked that a marked one says little (63% of ids of one
+length, 39% of the hashes of ids by shape). Ids of one length count their rows over the free parts only,
+so they stay unique; ids by shape mark a salted hash of each real id, and a variant counts its rows over
+its unmarked ids (a large one draws a marked id again, from a region of its ids of its own).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import re
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -42,7 +50,7 @@ _ID_CLASSES = (
 ID_SCAN_ROWS = 10_000  # real ids whose characters are looked at, per position
 # Positions keep exactly the characters seen there (a UUID's variant digit: 8, 9, a, b) when this many ids
 # showed them; the ids that can be drawn must outnumber the real ones ID_SPACE_MARGIN times over, else
-# positions are widened to their class, so that few drawn ids coincide with real ones.
+# positions are widened to their class, so that the parts of the space real ids leave free hold many.
 MIN_IDS_FOR_EXACT_CHARACTERS = 1_000
 ID_SPACE_MARGIN = 1_000
 
@@ -79,7 +87,7 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
 # common length, drawing every id at that length would lose them.
 FIXED_LENGTH_SHARE = 0.9
 MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
-ID_REDRAWS = 20  # rounds of drawing again the ids one draw holds twice
+ID_REDRAWS = 40  # rounds of drawing again the ids one draw holds twice (or a real id's hash marks)
 # Numeric ids count on past the largest real one unless fewer than this many fit above it
 ID_ROOM = 2**32
 # A run of letters or digits is drawn as it is (a domain, a prefix, a common first name) when at least this
@@ -89,7 +97,7 @@ MIN_SHARED_RUN = 5
 # random, not kept: kept in some ids and drawn in others, the two would spell the same ids.
 FILLED_RUN_SHARE = 0.1
 # Random digit runs are drawn up to this many digits longer, so that the shapes leave this many times more
-# ids than the real ones: about 1% of drawn ids then coincide with real ones.
+# ids than the real ones: about 1% of drawn ids would be real ones, drawn again (``_taken``).
 ID_SHAPE_MARGIN = 100
 MAX_EXTRA_DIGITS = 6
 _ID_RUN = re.compile(r"[^\W\d_]+|\d+|[\W_]+")  # letters (any script), digits, anything else
@@ -222,6 +230,18 @@ SLOTS_PER_OPTION = 64
 MAX_PERMUTED_IDS = 1 << 62
 _FEISTEL_ROUNDS = 4
 _ROUND_SALT = 0xD1B54A32D192ED03
+# Real ids are kept out of the drawn ones by a bitmap of the parts of the ids' space that hold one, never
+# by the ids (a model file would leak them; a hash of each would too, to anyone hashing every id of the
+# form). What the bitmap tells is that a real id lies in a marked part: the more of the space is marked,
+# the less that says, and the fewer ids are left to draw. Ids of one length: the space's ids, in order,
+# split into as many parts as there are real ids, about 63% of them marked where the real ids are spread
+# (a real id is one of 1.6 times as many marked ids as a chance one), the rows counted over the rest.
+# Ids by shape: a salted hash of each id onto TAKEN_HASH_BITS bits per real id, 39% of them marked (2.5
+# times).
+TAKEN_HASH_BITS = 2
+# A variant of ids by shape of up to this many ids lists its unmarked ones (once per model and variant) and
+# counts its rows over them; a larger one draws a marked id again, from a region of its own (``_region``).
+MAX_LISTED_IDS = 1 << 22
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -299,30 +319,92 @@ def _deal(
 
 
 def _spell(
-    numbers: np.ndarray, sizes: list[np.ndarray], keys: np.ndarray, places: list[int] | None = None
+    numbers: np.ndarray,
+    sizes: list[np.ndarray],
+    keys: np.ndarray,
+    places: list[int] | None = None,
+    attempt: int | None = None,
 ) -> tuple[list[np.ndarray], bool]:
     """The digits of each row's id in mixed radix (``sizes``: per character, each row's base): the id
     ``numbers`` gives after a keyed permutation of the row's variant, or from a hash of it (salted with
     each character's ``places``, which other rows do not move) where the variant holds more than
-    ``MAX_PERMUTED_IDS`` ids. Also whether a number went past its variant's ids (ids then repeat)."""
+    ``MAX_PERMUTED_IDS`` ids. Also whether a number went past its variant's ids (ids then repeat), or with
+    an ``attempt``, past its region of them (``_region``)."""
     places = list(range(len(sizes))) if places is None else places
     log_size = np.sum([np.log2(size.astype(float)) for size in sizes], axis=0) if sizes else 0.0
     small = np.asarray(log_size < math.log2(MAX_PERMUTED_IDS) - 1) & np.ones(numbers.shape, dtype=bool)
     total = np.ones(numbers.shape, dtype=np.uint64)
     for size in sizes:
         total[small] *= size[small].astype(np.uint64)
+    if attempt is None:
+        index, fits = numbers[small] % total[small], numbers[small] < total[small]
+    else:
+        index, fits = _region(numbers[small], total[small], attempt)
     value = np.zeros(numbers.shape, dtype=np.uint64)
-    value[small] = _permute(numbers[small] % total[small], total[small], keys[small])
-    hashed = None if small.all() else _salted(keys, numbers)
-    digits = []
-    for place, size in zip(places, sizes, strict=True):
-        base = size.astype(np.uint64)
-        digit = value % base
-        if hashed is not None:
-            digit = np.where(small, digit, _salted(hashed, place) % base)
-        digits.append(digit.astype(np.int64))
+    value[small] = _permute(index, total[small], keys[small])
+    digits = _radix_digits(value, sizes)
+    if not small.all():
+        hashed = _salted(keys, numbers) if not attempt else _salted(_salted(keys, numbers), attempt)
+        digits = [
+            np.where(small, digit, (_salted(hashed, place) % size.astype(np.uint64)).astype(np.int64))
+            for digit, place, size in zip(digits, places, sizes, strict=True)
+        ]
+    return digits, bool(not np.all(fits))
+
+
+def _region(numbers: np.ndarray, total: np.ndarray, attempt: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where in its variant's ``total`` ids (before the permutation) a row of ``numbers`` draws at its
+    ``attempt`` of an id no real id's hash marks: the lower half at the first (0), then a region of
+    ``total >> (attempt + 1)`` ids down from the top of the ones before, numbered by the row's own
+    number. Rows of one variant have distinct numbers in every chunk of an output, so no two of them meet
+    in any region while they fit it (a variant under half used); also which rows fit."""
+    if attempt == 0:
+        room = total - total // np.uint64(2)
+        return numbers % room, numbers < room
+    top = total.copy()
+    for earlier in range(1, attempt):
+        top -= total >> np.uint64(earlier + 1)
+    room = total >> np.uint64(attempt + 1)
+    return top - np.uint64(1) - numbers % np.maximum(room, np.uint64(1)), numbers < room
+
+
+def _radix_digits(value: np.ndarray, sizes: list[np.ndarray]) -> list[np.ndarray]:
+    """``value`` (uint64) in mixed radix: one digit per base of ``sizes``, the first the least significant."""
+    value, digits = value.copy(), []
+    for size in sizes:
+        base = np.asarray(size).astype(np.uint64)
+        digits.append((value % base).astype(np.int64))
         value //= base
-    return digits, bool(np.any(numbers[small] >= total[small]))
+    return digits
+
+
+def _id_values(ids: pd.Series, alphabets: list[str]) -> np.ndarray:
+    """The place of each id of one length in the space ``alphabets`` spell (as ``_radix_digits`` reads
+    it, uint64); ids not of that form, which are never drawn, are left out."""
+    ids = ids[ids.str.len() == len(alphabets)]
+    value, fits, scale = np.zeros(len(ids), dtype=np.uint64), np.ones(len(ids), dtype=bool), 1
+    for place, alphabet in enumerate(alphabets):
+        code = ids.str[place].map({c: i for i, c in enumerate(alphabet)})
+        fits &= code.notna().to_numpy()
+        value += code.fillna(0).to_numpy(dtype=np.uint64) * np.uint64(scale)
+        scale *= len(alphabet)
+    return value[fits]
+
+
+def _packed(bits: np.ndarray) -> str:
+    """A bitmap as text for a model file."""
+    return base64.b64encode(np.packbits(bits).tobytes()).decode("ascii")
+
+
+def _unpacked(text: str, size: int) -> np.ndarray:
+    """The ``size`` bits ``_packed`` wrote."""
+    return np.unpackbits(np.frombuffer(base64.b64decode(text), dtype=np.uint8), count=size).astype(bool)
+
+
+def _hash_bits(ids: np.ndarray, key: int, size: int) -> np.ndarray:
+    """Each id's bit among ``size``: a hash of its text salted with the column's key (siphash, pandas')."""
+    hashed = pd.util.hash_array(np.asarray(ids, dtype=object), hash_key=f"{key:016x}"[:16], categorize=False)
+    return (hashed % np.uint64(size)).astype(np.int64)
 
 
 def _joined(characters: np.ndarray) -> np.ndarray:
@@ -366,14 +448,26 @@ def _run_spelling(
 
 
 def _shape_ids(
-    shape: dict[str, Any], numbers: np.ndarray, blocks: np.ndarray, keys: np.ndarray
+    shape: dict[str, Any],
+    numbers: np.ndarray,
+    blocks: np.ndarray,
+    keys: np.ndarray,
+    marked: Callable[[np.ndarray], np.ndarray] | None = None,
+    free_ids: dict[tuple[int, int], np.ndarray] | None = None,
 ) -> np.ndarray:
     """The ids of one shape for rows with distinct ``numbers`` (``_deal``) among those of their key: the
-    kept runs' combination, and each random run's length and case, dealt; the random characters spelled."""
+    kept runs' combination, and each random run's length and case, dealt; the random characters spelled.
+
+    With ``marked`` (whether a real id's hash marks an id, ``_taken``), no marked id is drawn: a variant
+    of up to ``MAX_LISTED_IDS`` ids counts its rows over its unmarked ids, listed once (kept in
+    ``free_ids`` by the variant), so its ids stay unique in every chunk; a larger one draws a marked id
+    again from the row's region of its ids for the next attempt (``_region``), up to ``ID_REDRAWS``
+    times."""
     combos = [combo.split(_ID_JOIN) for combo in shape["combos"]]
     weights = np.array(list(shape["combos"].values()), dtype=float)
     combo_of, numbers, blocks = _deal(numbers, blocks, keys, weights)
     keys = _salted(keys, combo_of)
+    variant = _mix(combo_of.astype(np.uint64))  # as keys, but the same for every id seed
     kept = np.array(combos, dtype=object).reshape(len(combos), -1)[combo_of]
     runs: dict[int, tuple[np.ndarray, ...]] = {}  # slot -> drawn rows, bases, starts, characters
     for i, slot in enumerate(shape["slots"]):
@@ -387,25 +481,70 @@ def _shape_ids(
                 numbers[drawn], blocks[drawn], keys[drawn], weights
             )
             keys[drawn] = _salted(keys[drawn], choice[part])
+            variant[drawn] = _salted(variant[drawn], choice[part])
         length = np.zeros(numbers.size, dtype=np.int64)
         length[drawn] = np.array([int(k) for k in slot["lengths"]])[choice["lengths"]]
         case = np.zeros(numbers.size, dtype=np.int64)
         case[drawn] = choice["cases"]
         runs[i] = (drawn, *_run_spelling(slot, case, length))
-    bases = [base[:, j] for _, base, _, _ in runs.values() for j in range(base.shape[1])]
     places = [i * MAX_ID_RUN + j for i, (_, base, _, _) in runs.items() for j in range(base.shape[1])]
-    digits = iter(_spell(numbers, bases, keys, places)[0])
+
+    def bases(at: np.ndarray) -> list[np.ndarray]:
+        return [base[at, j] for _, base, _, _ in runs.values() for j in range(base.shape[1])]
+
+    def written(at: np.ndarray, digits: list[np.ndarray]) -> np.ndarray:
+        """The ids of rows ``at`` whose random characters are ``digits`` (one array per place)."""
+        digit = iter(digits)
+        out = np.full(at.size, "", dtype=object)
+        for i, slot in enumerate(shape["slots"]):
+            if "literal" in slot:
+                out += slot["literal"]
+                continue
+            drawn, base, start, spelling = runs[i]
+            characters = np.empty((at.size, base.shape[1]), dtype=object)
+            for j in range(base.shape[1]):
+                characters[:, j] = spelling[start[at, j] + next(digit)]
+            characters[base[at] == 1] = ""
+            out += np.where(drawn[at], _joined(characters), kept[at, i])
+        return out
+
+    def spelled(at: np.ndarray, attempt: int | None) -> np.ndarray:
+        return written(at, _spell(numbers[at], bases(at), keys[at], places, attempt)[0])
+
+    def unmarked(row: int, size: int) -> np.ndarray:
+        """The unmarked values of ``row``'s variant, of ``size`` ids, in order, listed block by block."""
+        found = []
+        for first in range(0, size, 1 << 16):
+            values = np.arange(first, min(first + (1 << 16), size), dtype=np.uint64)
+            like = np.full(values.size, row)
+            found.append(values[~marked(written(like, _radix_digits(values, bases(like))))])
+        return np.concatenate(found)
+
+    if marked is None:
+        return spelled(np.arange(numbers.size), None)
+    sizes = np.prod(np.array([b.astype(float) for b in bases(np.arange(numbers.size))]), axis=0)
+    listed = np.asarray(sizes <= MAX_LISTED_IDS) & np.ones(numbers.size, dtype=bool)
     out = np.full(numbers.size, "", dtype=object)
-    for i, slot in enumerate(shape["slots"]):
-        if "literal" in slot:
-            out += slot["literal"]
+    free_ids = {} if free_ids is None else free_ids
+    for code in np.unique(variant[listed]):
+        at = np.flatnonzero(listed & (variant == code))
+        listing = (int(code), int(sizes[at[0]]))
+        free = free_ids.get(listing)
+        if free is None:
+            free = free_ids[listing] = unmarked(int(at[0]), listing[1])
+        if not free.size:  # every id of the variant marked: drawn as a larger variant's are
+            listed[at] = False
             continue
-        drawn, base, start, spelling = runs[i]
-        characters = np.empty(base.shape, dtype=object)
-        for j in range(base.shape[1]):
-            characters[:, j] = spelling[start[:, j] + next(digits)]
-        characters[base == 1] = ""
-        out += np.where(drawn, _joined(characters), kept[:, i])
+        room = np.full(at.size, free.size, dtype=np.uint64)
+        index = _permute(numbers[at] % room, room, keys[at])
+        out[at] = written(at, _radix_digits(free[index], bases(at)))
+    rows = np.flatnonzero(~listed)
+    out[rows] = spelled(rows, 0)
+    for attempt in range(1, ID_REDRAWS + 1):
+        rows = rows[marked(out[rows])]
+        if not rows.size:
+            break
+        out[rows] = spelled(rows, attempt)
     return out
 
 
@@ -426,28 +565,32 @@ class IdentifierEncoder(ColumnEncoder):
     are drawn by shape (``_id_shapes``): "mary.chen12@gmail.com" is letters "." letters digits "@" letters
     "." letters, and a shape's runs are drawn with their real lengths and case, runs many ids share
     ("gmail", "com") as they are. Row k of every output drawn with one id seed gets the same id (``ids``),
-    so that an output drawn in parts holds each id once. Drawn ids are not checked against real ones (the
-    model keeps none): in a small id space some coincide.
+    so that an output drawn in parts holds each id once. No drawn id is a real one (``_taken``: the model
+    keeps which parts of the ids' space hold real ids, not the ids); numeric ids count past them.
     """
 
     type_name = "identifier"
 
     def __init__(self, name: str, spec: ColumnSpec) -> None:
         self.name, self.spec, self.spans = name, spec, []
+        # per shape, the unmarked ids of its small variants, listed once (``_shape_ids``)
+        self._free_ids: dict[int, dict[tuple[int, int], np.ndarray]] = {}
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
         present = series.dropna()
         self.dtype = str(series.dtype)
         self.start, self.step, self.alphabets, self.shapes, self.key = 0, 1, None, None, 0
+        self.taken: dict[str, Any] | None = None
+        self._free_ids = {}  # listed under the marks of an earlier fit
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
         if pd.api.types.is_numeric_dtype(series):
             if len(present):
                 self.start, self.step = _counting(int(present.min()), int(present.max()), self.dtype)
                 self._check_room_at_fit(len(present))
             return self
-        text = present.astype(str)
+        real = present.astype(str)
         # a uniform sample: a file sorted by id would show only its first ids; an empty id has no shape
-        text = text.iloc[np.sort(rng.permutation(len(text))[:ID_SCAN_ROWS])]
+        text = real.iloc[np.sort(rng.permutation(len(real))[:ID_SCAN_ROWS])]
         text = text[(text.str.len() > 0) & (text.str.len() <= MAX_ID_RUN)]
         self.key = int(rng.integers(2**63))
         if text.empty:
@@ -459,7 +602,29 @@ class IdentifierEncoder(ColumnEncoder):
             self.alphabets = _id_alphabets(text[modal], len(present))
         else:
             self.shapes = _id_shapes(text, len(present))
+        self.taken = self._taken(real.drop_duplicates())
         return self
+
+    def _taken(self, real: pd.Series) -> dict[str, Any] | None:
+        """Which parts of the ids' space hold real ids (every real id, not only those the form was learned
+        from), as a model file keeps it: ids of one length, ``part`` ids in order per bit; ids by shape, a
+        salted hash onto ``size`` bits. None where drawn ids cannot be real ones: a space too large to
+        number (hashed, ``MAX_PERMUTED_IDS``), or no real id of the form."""
+        if self.shapes is not None:
+            size = max(TAKEN_HASH_BITS * len(real), 8)
+            bits = np.zeros(size, dtype=bool)
+            bits[_hash_bits(real.to_numpy(), self.key, size)] = True
+            return {"size": size, "bits": _packed(bits)}
+        space = math.prod(len(alphabet) for alphabet in self.alphabets)
+        values = _id_values(real, self.alphabets) if space < MAX_PERMUTED_IDS >> 1 else None
+        if values is None or not values.size:
+            return None
+        part = -(-space // values.size)
+        size = -(-space // part)
+        bits = np.zeros(size, dtype=bool)
+        bits[(values // np.uint64(part)).astype(np.int64)] = True
+        bits[-1] |= space % part != 0  # a last part cut short by the space's end: counted as taken
+        return {"part": part, "size": size, "bits": _packed(bits)}
 
     def _room(self) -> int:
         """How many new numeric ids fit in the ids' integers, counting from ``start`` by ``step``."""
@@ -543,20 +708,49 @@ class IdentifierEncoder(ColumnEncoder):
 
     def _draw_repeats_again(self, drawn: np.ndarray, rows: np.ndarray, keys: np.ndarray) -> bool:
         """Draw again, in place and under new keys, the ids this draw holds twice (a run drawn at random can
-        spell one that other ids keep as it is; a form's ids can run out); whether some still repeat."""
-        before = len(drawn)
-        for attempt in range(ID_REDRAWS + 1):
+        spell one that other ids keep as it is; a form's ids can run out) and those whose hash a real id's
+        marks (``_taken``: where ``_shape_ids`` found no unmarked one, a variant used up); whether some
+        still repeat. Marked ones are looked for among those drawn again only, repeats in the whole draw."""
+        before, salt = len(drawn), 0  # each round draws under a salt of its own
+        check = np.arange(len(drawn))  # the ids not yet looked at against the real ones' marks
+        for repeat_round in range(ID_REDRAWS + 1):
+            for _ in range(ID_REDRAWS):
+                check = check[self._marked(drawn[check])]
+                if not check.size:
+                    break
+                salt += 1
+                drawn[check] = self._shaped_ids(rows[check], _salted(keys[check], salt))
             again = np.flatnonzero(pd.Series(drawn).duplicated().to_numpy())  # the later of two
-            # done, or the form's ids ran out (a round that draws most of them again helps no more)
-            if not again.size or attempt == ID_REDRAWS or again.size > 0.9 * before:
+            # done, or the form's ids ran out (a round that draws most of them again helps no more; one id
+            # that meets another again is chance, not a form used up)
+            if not again.size or repeat_round == ID_REDRAWS or again.size > 0.9 * before + 1:
                 return bool(again.size)
-            drawn[again] = self._shaped_ids(rows[again], _salted(keys[again], attempt + 1))
-            before = again.size
+            salt += 1
+            drawn[again] = self._shaped_ids(rows[again], _salted(keys[again], salt))
+            before, check = again.size, again
         return True
+
+    def _marked(self, ids: np.ndarray) -> np.ndarray:
+        """Whether each id of a shape's hash is marked by a real id's (``_taken``)."""
+        if self.taken is None:
+            return np.zeros(len(ids), dtype=bool)
+        marks = _unpacked(self.taken["bits"], self.taken["size"])
+        return marks[_hash_bits(ids, self.key, marks.size)]
 
     def _fixed_ids(self, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, bool]:
         sizes = [np.full(rows.shape, len(alphabet), dtype=np.uint64) for alphabet in self.alphabets]
-        spelled, repeats = _spell(rows, sizes, keys)
+        free = (
+            None if self.taken is None else np.flatnonzero(~_unpacked(self.taken["bits"], self.taken["size"]))
+        )
+        if free is not None and free.size:
+            # the rows count over the free parts' ids only, permuted there as over the whole space
+            part = np.uint64(self.taken["part"])
+            room = np.full(rows.shape, free.size * part, dtype=np.uint64)
+            index = _permute(rows % room, room, keys)
+            spelled = _radix_digits(free[index // part].astype(np.uint64) * part + index % part, sizes)
+            repeats = bool(np.any(rows >= room))
+        else:  # no real id in the space's numbered ids (or a model file without them), or no part free
+            spelled, repeats = _spell(rows, sizes, keys)
         characters = np.empty((rows.size, len(self.alphabets)), dtype=object)
         for j, (alphabet, digits) in enumerate(zip(self.alphabets, spelled, strict=True)):
             characters[:, j] = np.array(list(alphabet), dtype=object)[digits]
@@ -570,7 +764,15 @@ class IdentifierEncoder(ColumnEncoder):
         for index, shape in enumerate(self.shapes):
             at = np.flatnonzero(shape_of == index)
             if at.size:
-                out[at] = _shape_ids(shape, numbers[at], blocks[at], _salted(keys[at], index))
+                marked = None if self.taken is None else self._marked
+                out[at] = _shape_ids(
+                    shape,
+                    numbers[at],
+                    blocks[at],
+                    _salted(keys[at], index),
+                    marked,
+                    self._free_ids.setdefault(index, {}),
+                )
         return out
 
     def state(self) -> dict[str, Any]:
@@ -582,6 +784,7 @@ class IdentifierEncoder(ColumnEncoder):
             "missing_share": self.missing_share,
             "dtype": self.dtype,
             "key": str(self.key),
+            "taken": self.taken,
         }
 
     @classmethod
@@ -597,6 +800,7 @@ class IdentifierEncoder(ColumnEncoder):
         encoder.missing_share = float(state.get("missing_share", 0.0))  # before: no missing ids
         # files written before ids had a key: one from the column's name, so that two columns differ
         encoder.key = int(state["key"]) % 2**64 if "key" in state else _name_key(name)
+        encoder.taken = state.get("taken")  # files written before: drawn ids not kept off real ones
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
         return encoder

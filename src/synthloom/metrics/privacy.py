@@ -33,7 +33,8 @@ this data is not mistaken for a leak:
   than a coin).
 * Real identifiers reused: the share of synthetic rows whose identifier (an id, a name: unique text, not
   compared as data) is a training row's, next to the share that would be by chance (how often they carry
-  a hold-out row's identifier, scaled to the number of training ids).
+  a hold-out row's identifier, scaled to the number of training ids); judged as exact copies are, on the
+  odds of ids drawn without memory hitting the training ids that often beside the hold-out ones.
 
 Verdicts allow for chance, so a small table is not called leaky on noise: the closer-to-train share and
 the membership AUC are poor when they exceed the baseline by 0.1 or three standard errors (whichever is
@@ -296,7 +297,11 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
     # a hold-out the synthetic rows copy is no hold-out: the distance measures, which take it as unseen,
     # are not judged
     values["holdout_seen"] = float(holdout_copied or values["copies_of_both"])
-    values["identifiers_reused"], values["identifiers_reused_chance"] = _identifiers_reused(tables)
+    (
+        values["identifiers_reused"],
+        values["identifiers_reused_chance"],
+        values["identifiers_reused_odds"],
+    ) = _identifiers_reused(tables)
     # the closer-to-train share's and the NNDR's spreads count distinct rows: 300 copies of one fresh row
     # (a collapsed generator) are one draw, nearer a training row or not by chance, and were judged as 300
     values["synthetic_queries"] = float(len(np.unique(queries["synthetic"], axis=0)))
@@ -407,22 +412,30 @@ def _privacy_values(
     }
 
 
-def _identifiers_reused(tables: Tables) -> tuple[float, float]:
-    """Share of synthetic rows whose identifier in some identifier column is a training row's, and the
-    share that would by chance: how often they carry a hold-out row's identifier (real ids the generator
-    never saw), scaled to the number of training ids. Ids drawn from a small space (``C0000`` - ``C9999``)
-    hit both alike; copied ones hit the training ids only. NaN without identifier columns."""
+def _identifiers_reused(tables: Tables) -> tuple[float, float, float]:
+    """Share of synthetic rows whose identifier in some identifier column is a training row's, the share
+    that would by chance: how often they carry a hold-out row's identifier (real ids the generator never
+    saw), scaled to the number of training ids, and the odds of ids drawn without memory hitting the
+    training ids as often (the least over the columns). Ids drawn from a small space (``C0000`` -
+    ``C9999``) hit both alike, a training id as often as a hold-out one: of a column's hits on either,
+    those on the training ids are binomial in their share of the ids. Copied ones hit the training ids
+    only; without hold-out ids, any hit is unexplained. NaN without identifier columns."""
     if not tables.identifiers or tables.train is None:
-        return float("nan"), float("nan")
+        return float("nan"), float("nan"), float("nan")
     training = np.zeros(len(tables.synthetic), dtype=bool)
-    chance = 0.0
+    chance, odds = 0.0, 1.0
     for values in tables.identifiers.values():
         drawn = values["synthetic"]
         known, unseen = set(values["train"]), set(values["real"]) - set(values["train"])
         training |= tables.synthetic.index.isin(drawn[drawn.isin(known)].index)
+        hits, unseen_hits = int(drawn.isin(known).sum()), int(drawn.isin(unseen).sum())
         if unseen:
-            chance += float(drawn.isin(unseen).sum()) / len(tables.synthetic) * len(known) / len(unseen)
-    return float(training.mean()), min(chance, 1.0)
+            chance += unseen_hits / len(tables.synthetic) * len(known) / len(unseen)
+            share = len(known) / (len(known) + len(unseen))
+            odds = min(odds, float(binom.sf(hits - 1, hits + unseen_hits, share)))
+        elif hits:
+            odds = 0.0
+    return float(training.mean()), min(chance, 1.0), odds
 
 
 def _allowance(rate: float, rows: float, errors: float, least: float) -> float:
@@ -591,8 +604,10 @@ _MEASURES = (
         "{identifiers_reused:.1%} of synthetic rows carry a training row's identifier (an id or a name, "
         "not compared as data); {identifiers_reused_chance:.1%} would by chance (as often as they carry "
         "the identifier of a hold-out row, which the generator never saw, scaled to the training ids).",
-        lambda v: grade(
-            v["identifiers_reused"] - v["identifiers_reused_chance"], 0.02, 0.1, higher_is_better=False
+        # a real id on a synthetic row names a real person: judged on the odds of chance, as copies are,
+        # not on a share (2% of rows on real ids beyond chance read "good")
+        lambda v: _copies_verdict(
+            v["identifiers_reused_odds"], v["identifiers_reused"] - v["identifiers_reused_chance"]
         ),
     ),
     Measure(
@@ -674,7 +689,7 @@ def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
         )
     if "identifiers_reused" in poor:
         found.append(
-            f"{v['identifiers_reused']:.0%} of synthetic rows carry a real training row's identifier."
+            f"{v['identifiers_reused']:.1%} of synthetic rows carry a real training row's identifier."
         )
     if v["holdout_shift"]:
         found.append(
