@@ -303,6 +303,26 @@ def test_cli_interrupted_parts_say_how_to_resume(copula, tmp_path, monkeypatch, 
     assert ("nothing was written" in said) == (not finished)
 
 
+def test_ids_of_a_variant_that_runs_out_stay_unique_across_chunks(default_frame, tmp_path):
+    """Of the 900 ids "CUST-100" to "CUST-999", 401 are real and left out: the rows drawn with three digits
+    ran out of them after about 500 rows and the rest were drawn again at random in each chunk, so 40,000
+    rows drawn 5,000 at a time held 2,079 repeated ids (0 before real ids were left out). They pass on to
+    longer ids, numbered as in every chunk: no repeat, no real id, the same ids in parts as in one file."""
+    import pyarrow.dataset as ds
+
+    from synthloom import get_model
+    from synthloom.sampling import sample_to_file, sample_to_parts
+
+    real = default_frame.head(500).assign(customer=[f"CUST-{i}" for i in range(1, 501)])
+    model = get_model("copula", random_state=0).fit(real)
+    one_file = sample_to_file(model, 40_000, tmp_path / "one.csv", seed=1, chunk_rows=5_000)
+    ids = pd.read_csv(one_file)["customer"]
+    assert ids.is_unique and not ids.isin(real["customer"]).any()
+    assert ids.str.fullmatch(r"CUST-[1-9]\d{2,5}").all() and (ids.str.len() == len("CUST-100")).any()
+    out = sample_to_parts(model, 40_000, tmp_path / "out", seed=1, part_rows=15_000, chunk_rows=5_000)
+    assert ds.dataset(out, format="parquet").to_table().to_pandas()["customer"].equals(ids)
+
+
 def test_ids_stay_unique_across_chunks_parts_and_conditions(default_frame, tmp_path):
     """Each chunk is a draw of its own: numeric ids counted on from the chunk's first row, but text ids were
     drawn at random per chunk ("CUST-7" to "CUST-500": 1,800 repeats in 20,000 rows, "TX-00A3F2": 26,000 in
@@ -319,16 +339,15 @@ def test_ids_stay_unique_across_chunks_parts_and_conditions(default_frame, tmp_p
         tx=[f"TX-{v:04X}" for v in rng.choice(65536, 500, replace=False)],
     )
     model = get_model("copula", random_state=0).fit(real)
-    # 12,000 rows: of the 900 ids "CUST-100" to "CUST-999", 401 are real and left out, which the 1.8% of
-    # rows drawn with three digits use up near 16,000 rows
-    out = sample_to_parts(model, 12_000, tmp_path / "out", seed=1, part_rows=5_000, chunk_rows=2_000)
+    out = sample_to_parts(model, 20_000, tmp_path / "out", seed=1, part_rows=7_000, chunk_rows=2_000)
     ids = ds.dataset(out, format="parquet").to_table().to_pandas()[["customer_id", "customer", "tx"]]
     assert all(ids[name].is_unique for name in ids) and ids["customer_id"].min() >= 1500
+    assert not ids["customer"].isin(real["customer"]).any() and not ids["tx"].isin(real["tx"]).any()
     assert (
         ids["customer"].str.fullmatch(r"CUST-[1-9]\d*").all()
         and ids["tx"].str.fullmatch(r"TX-[0-9A-F]{4}").all()
     )
-    one_file = sample_to_file(model, 12_000, tmp_path / "one.csv", seed=1, chunk_rows=3_000)
+    one_file = sample_to_file(model, 20_000, tmp_path / "one.csv", seed=1, chunk_rows=3_000)
     assert pd.read_csv(one_file)[list(ids)].equals(ids)  # the same ids, whatever the chunks
     # rows drawn in rounds (a range) or per group (per-row conditions) hold every id once too
     ranged = model.sample(3_000, conditions={"balance": (500, 1_500)}, random_state=0)

@@ -7,14 +7,17 @@ and of a key drawn at fit, not of the seed each chunk or part is drawn with, so 
 chunks or parts holds no id twice, with nothing remembered between them: within one variant of the form (a
 shape, its kept runs, its runs' lengths and case), a keyed permutation of the variant's ids turns the row's
 number among that variant's rows into its id (``_permute``), and rows are dealt among the variants so that
-each variant numbers its rows about densely (``_deal``). Ids repeat only where a variant has fewer ids
-than rows, or where a random run spells a kept one (drawn again, ``IdentifierEncoder.ids``).
+each variant numbers its rows about densely (``_deal``). Ids of one length repeat only where the form has
+fewer ids than rows; ids by shape pass the rows a variant has no id left for on to ids with a longer random
+run (``_shape_ids``), and repeat only where a random run spells a kept one (drawn again,
+``IdentifierEncoder.ids``).
 
 No drawn id is a real one, and the model keeps no real id: it keeps a bitmap of which parts of the ids'
 space hold real ids (``_taken``), so many parts marked that a marked one says little (63% of ids of one
 length, 39% of the hashes of ids by shape). Ids of one length count their rows over the free parts only,
 so they stay unique; ids by shape mark a salted hash of each real id, and a variant counts its rows over
-its unmarked ids (a large one draws a marked id again, from a region of its ids of its own).
+its unmarked ids, listed as far as its rows reach (``_Listing``; a large one draws a marked id again, from
+a region of its ids of its own).
 """
 
 from __future__ import annotations
@@ -239,9 +242,11 @@ _ROUND_SALT = 0xD1B54A32D192ED03
 # Ids by shape: a salted hash of each id onto TAKEN_HASH_BITS bits per real id, 39% of them marked (2.5
 # times).
 TAKEN_HASH_BITS = 2
-# A variant of ids by shape of up to this many ids lists its unmarked ones (once per model and variant) and
-# counts its rows over them; a larger one draws a marked id again, from a region of its own (``_region``).
+# A variant of ids by shape of up to this many ids lists its unmarked ones, as far as its rows reach (once
+# per model, id seed and variant, LISTING_BLOCK ids at least at a time), and counts its rows over them; a larger one
+# draws a marked id again, from a region of its own (``_region``).
 MAX_LISTED_IDS = 1 << 22
+LISTING_BLOCK = 1 << 12
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -447,104 +452,161 @@ def _run_spelling(
     return base, start, np.array(list(_DIGITS + lower + upper * cased), dtype=object)
 
 
+class _Listing:
+    """The ids of one variant of ids by shape that no real id's hash marks (``_taken``), in the order of
+    the variant's keyed permutation, listed only as far as its rows have reached and kept (per model, id
+    seed and variant): row n of the variant takes the n-th, so its ids stay unique in every chunk. Listing a
+    whole variant of millions of ids for its first rows took minutes."""
+
+    def __init__(self, key: int, size: int) -> None:
+        self.key, self.size, self.scanned = key, size, 0
+        self.free = np.zeros(0, dtype=np.uint64)
+
+    def first(
+        self,
+        count: int,
+        spell: Callable[[np.ndarray], np.ndarray],
+        marked: Callable[[np.ndarray], np.ndarray] | None,
+    ) -> np.ndarray:
+        """The variant's first ``count`` unmarked values (all of them where it holds fewer; every value is
+        unmarked without ``marked``), ``spell`` writing the ids of values as ``_radix_digits`` reads them."""
+        while self.free.size < count and self.scanned < self.size:
+            # twice the ids still missing, as about 61% are unmarked: one block mostly
+            step = min(self.size - self.scanned, max(LISTING_BLOCK, 2 * (count - self.free.size)))
+            index = np.arange(self.scanned, self.scanned + step, dtype=np.uint64)
+            values = _permute(
+                index, np.full(step, self.size, dtype=np.uint64), np.full(step, self.key, dtype=np.uint64)
+            )
+            self.free = np.concatenate(
+                [self.free, values if marked is None else values[~marked(spell(values))]]
+            )
+            self.scanned += step
+        return self.free
+
+
 def _shape_ids(
     shape: dict[str, Any],
     numbers: np.ndarray,
     blocks: np.ndarray,
     keys: np.ndarray,
     marked: Callable[[np.ndarray], np.ndarray] | None = None,
-    free_ids: dict[tuple[int, int], np.ndarray] | None = None,
+    listings: dict[tuple[int, int], _Listing] | None = None,
 ) -> np.ndarray:
     """The ids of one shape for rows with distinct ``numbers`` (``_deal``) among those of their key: the
     kept runs' combination, and each random run's length and case, dealt; the random characters spelled.
 
-    With ``marked`` (whether a real id's hash marks an id, ``_taken``), no marked id is drawn: a variant
-    of up to ``MAX_LISTED_IDS`` ids counts its rows over its unmarked ids, listed once (kept in
-    ``free_ids`` by the variant), so its ids stay unique in every chunk; a larger one draws a marked id
-    again from the row's region of its ids for the next attempt (``_region``), up to ``ID_REDRAWS``
-    times."""
+    A variant of up to ``MAX_LISTED_IDS`` ids gives row n of its rows its n-th id that no real id's hash
+    marks (``marked``; ``_Listing``, kept in ``listings``). Rows past them pass on to the ids with the
+    row's last random run one character longer than that run's longest length, and on again past those
+    (``grow``): "CUST-100" to "CUST-999", 401 of them real, run out after about 500 rows and their next
+    rows draw "CUST-" and six digits, numbered so that the rows passed on from each length stay apart,
+    the same in every chunk (drawn again at random per chunk, they met other chunks' ids). A larger
+    variant draws a marked id again from the row's region of its ids for the next attempt (``_region``),
+    up to ``ID_REDRAWS`` times; without ``marked``, no id is marked."""
+    slots = shape["slots"]
     combos = [combo.split(_ID_JOIN) for combo in shape["combos"]]
     weights = np.array(list(shape["combos"].values()), dtype=float)
     combo_of, numbers, blocks = _deal(numbers, blocks, keys, weights)
     keys = _salted(keys, combo_of)
-    variant = _mix(combo_of.astype(np.uint64))  # as keys, but the same for every id seed
     kept = np.array(combos, dtype=object).reshape(len(combos), -1)[combo_of]
-    runs: dict[int, tuple[np.ndarray, ...]] = {}  # slot -> drawn rows, bases, starts, characters
-    for i, slot in enumerate(shape["slots"]):
-        if "literal" in slot:
-            continue
+    run_slots = [i for i, slot in enumerate(slots) if "literal" not in slot]
+    # per row and slot, the random run's length (0: a kept run) and case; per row, its last random run,
+    # that run's length choice and the key before it, which a row passed on to a longer run changes
+    length = np.zeros((numbers.size, len(slots)), dtype=np.int64)
+    case = np.zeros((numbers.size, len(slots)), dtype=np.int64)
+    last, pick, before = np.full(numbers.size, -1), np.zeros(numbers.size, dtype=np.int64), keys.copy()
+    for i in run_slots:
         drawn = kept[:, i] == ""
+        last[drawn], before[drawn] = i, keys[drawn]
         choice = {}
         for part in ("lengths", "cases"):
-            weights = np.array(list(slot[part].values()), dtype=float)
+            weights = np.array(list(slots[i][part].values()), dtype=float)
             choice[part], numbers[drawn], blocks[drawn] = _deal(
                 numbers[drawn], blocks[drawn], keys[drawn], weights
             )
             keys[drawn] = _salted(keys[drawn], choice[part])
-            variant[drawn] = _salted(variant[drawn], choice[part])
-        length = np.zeros(numbers.size, dtype=np.int64)
-        length[drawn] = np.array([int(k) for k in slot["lengths"]])[choice["lengths"]]
-        case = np.zeros(numbers.size, dtype=np.int64)
-        case[drawn] = choice["cases"]
-        runs[i] = (drawn, *_run_spelling(slot, case, length))
-    places = [i * MAX_ID_RUN + j for i, (_, base, _, _) in runs.items() for j in range(base.shape[1])]
+        length[drawn, i] = np.array([int(k) for k in slots[i]["lengths"]])[choice["lengths"]]
+        case[drawn, i] = choice["cases"]
+        pick[drawn] = choice["lengths"]
+    lengths = np.array([len(slot.get("lengths", ())) for slot in slots], dtype=np.int64)
+    longest = np.array([max(map(int, slot.get("lengths", [0]))) for slot in slots], dtype=np.int64)
 
-    def bases(at: np.ndarray) -> list[np.ndarray]:
-        return [base[at, j] for _, base, _, _ in runs.values() for j in range(base.shape[1])]
+    def spelling(at: np.ndarray) -> tuple[dict[int, tuple[np.ndarray, ...]], list[np.ndarray]]:
+        """Rows ``at``'s random runs (``_run_spelling``: bases, starts, characters) and their bases, one
+        array per random character."""
+        runs = {i: _run_spelling(slots[i], case[at, i], length[at, i]) for i in run_slots}
+        return runs, [base[:, j] for base, _, _ in runs.values() for j in range(base.shape[1])]
 
-    def written(at: np.ndarray, digits: list[np.ndarray]) -> np.ndarray:
-        """The ids of rows ``at`` whose random characters are ``digits`` (one array per place)."""
-        digit = iter(digits)
+    def written(at: np.ndarray, values: np.ndarray | None = None, attempt: int | None = None) -> np.ndarray:
+        """The ids of rows ``at``: of ``values`` in their variants (as ``_radix_digits`` reads them), or
+        those ``_spell`` gives their numbers at ``attempt``."""
+        runs, bases = spelling(at)
+        if values is None:
+            places = [i * MAX_ID_RUN + j for i, (base, _, _) in runs.items() for j in range(base.shape[1])]
+            digits = iter(_spell(numbers[at], bases, keys[at], places, attempt)[0])
+        else:
+            digits = iter(_radix_digits(values, bases))
         out = np.full(at.size, "", dtype=object)
-        for i, slot in enumerate(shape["slots"]):
+        for i, slot in enumerate(slots):
             if "literal" in slot:
                 out += slot["literal"]
                 continue
-            drawn, base, start, spelling = runs[i]
-            characters = np.empty((at.size, base.shape[1]), dtype=object)
+            base, start, spelled = runs[i]
+            characters = np.empty(base.shape, dtype=object)
             for j in range(base.shape[1]):
-                characters[:, j] = spelling[start[at, j] + next(digit)]
-            characters[base[at] == 1] = ""
-            out += np.where(drawn[at], _joined(characters), kept[at, i])
+                characters[:, j] = spelled[start[:, j] + next(digits)]
+            characters[base == 1] = ""
+            out += np.where(kept[at, i] == "", _joined(characters), kept[at, i])
         return out
 
-    def spelled(at: np.ndarray, attempt: int | None) -> np.ndarray:
-        return written(at, _spell(numbers[at], bases(at), keys[at], places, attempt)[0])
+    def grow(rows: np.ndarray) -> np.ndarray:
+        """Pass ``rows`` (numbered past their variant's ids) on to their last random run one character
+        longer, past the lengths the run is dealt: rows from the run's k dealt lengths are numbered o * k +
+        their length's place, so none meet. Returns the rows that cannot grow (no random run)."""
+        stuck = (last[rows] < 0) | (length[rows, last[rows]] >= MAX_ID_RUN)
+        rows, slot = rows[~stuck], last[rows[~stuck]]
+        dealt = lengths[slot]
+        first = pick[rows] < dealt
+        numbers[rows[first]] = numbers[rows[first]] * dealt[first].astype(np.uint64) + pick[
+            rows[first]
+        ].astype(np.uint64)
+        pick[rows] = np.where(first, dealt, pick[rows] + 1)
+        length[rows, slot] = longest[slot] + 1 + pick[rows] - dealt
+        keys[rows] = _salted(_salted(before[rows], pick[rows]), case[rows, slot])
+        return stuck
 
-    def unmarked(row: int, size: int) -> np.ndarray:
-        """The unmarked values of ``row``'s variant, of ``size`` ids, in order, listed block by block."""
-        found = []
-        for first in range(0, size, 1 << 16):
-            values = np.arange(first, min(first + (1 << 16), size), dtype=np.uint64)
-            like = np.full(values.size, row)
-            found.append(values[~marked(written(like, _radix_digits(values, bases(like))))])
-        return np.concatenate(found)
-
-    if marked is None:
-        return spelled(np.arange(numbers.size), None)
-    sizes = np.prod(np.array([b.astype(float) for b in bases(np.arange(numbers.size))]), axis=0)
-    listed = np.asarray(sizes <= MAX_LISTED_IDS) & np.ones(numbers.size, dtype=bool)
     out = np.full(numbers.size, "", dtype=object)
-    free_ids = {} if free_ids is None else free_ids
-    for code in np.unique(variant[listed]):
-        at = np.flatnonzero(listed & (variant == code))
-        listing = (int(code), int(sizes[at[0]]))
-        free = free_ids.get(listing)
-        if free is None:
-            free = free_ids[listing] = unmarked(int(at[0]), listing[1])
-        if not free.size:  # every id of the variant marked: drawn as a larger variant's are
-            listed[at] = False
-            continue
-        room = np.full(at.size, free.size, dtype=np.uint64)
-        index = _permute(numbers[at] % room, room, keys[at])
-        out[at] = written(at, _radix_digits(free[index], bases(at)))
-    rows = np.flatnonzero(~listed)
-    out[rows] = spelled(rows, 0)
-    for attempt in range(1, ID_REDRAWS + 1):
+    listings = {} if listings is None else listings
+    todo, large = np.arange(numbers.size), []
+    while todo.size:
+        sizes = np.prod(np.array(spelling(todo)[1], dtype=float).reshape(-1, todo.size), axis=0)
+        listed = sizes <= MAX_LISTED_IDS
+        large.append(todo[~listed])
+        todo, passed = todo[listed], []
+        by_variant = pd.Series(todo).groupby([keys[todo], sizes[listed].astype(np.int64)]).indices
+        for (key, size), where in by_variant.items():
+            at = todo[where]
+            listing = listings.setdefault((int(key), int(size)), _Listing(int(key), int(size)))
+            free = listing.first(
+                int(numbers[at].max()) + 1,
+                lambda values, row=at[0]: written(np.full(values.size, row), values),
+                marked,
+            )
+            fits = numbers[at] < free.size
+            out[at[fits]] = written(at[fits], free[numbers[at[fits]]])
+            numbers[at[~fits]] -= np.uint64(free.size)
+            passed.append(at[~fits])
+        todo = np.concatenate(passed) if passed else todo[:0]
+        stuck = grow(todo)
+        large.append(todo[stuck])
+        todo = todo[~stuck]
+    rows = np.concatenate(large)
+    out[rows] = written(rows, attempt=None if marked is None else 0)
+    for attempt in range(1, ID_REDRAWS + 1 if marked is not None else 1):
         rows = rows[marked(out[rows])]
         if not rows.size:
             break
-        out[rows] = spelled(rows, attempt)
+        out[rows] = written(rows, attempt=attempt)
     return out
 
 
@@ -573,15 +635,15 @@ class IdentifierEncoder(ColumnEncoder):
 
     def __init__(self, name: str, spec: ColumnSpec) -> None:
         self.name, self.spec, self.spans = name, spec, []
-        # per shape, the unmarked ids of its small variants, listed once (``_shape_ids``)
-        self._free_ids: dict[int, dict[tuple[int, int], np.ndarray]] = {}
+        # the unmarked ids of small variants of ids by shape, by key and size, listed once (``_Listing``)
+        self._listings: dict[tuple[int, int], _Listing] = {}
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
         present = series.dropna()
         self.dtype = str(series.dtype)
         self.start, self.step, self.alphabets, self.shapes, self.key = 0, 1, None, None, 0
         self.taken: dict[str, Any] | None = None
-        self._free_ids = {}  # listed under the marks of an earlier fit
+        self._listings = {}  # listed under the marks of an earlier fit
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
         if pd.api.types.is_numeric_dtype(series):
             if len(present):
@@ -708,8 +770,9 @@ class IdentifierEncoder(ColumnEncoder):
 
     def _draw_repeats_again(self, drawn: np.ndarray, rows: np.ndarray, keys: np.ndarray) -> bool:
         """Draw again, in place and under new keys, the ids this draw holds twice (a run drawn at random can
-        spell one that other ids keep as it is; a form's ids can run out) and those whose hash a real id's
-        marks (``_taken``: where ``_shape_ids`` found no unmarked one, a variant used up); whether some
+        spell one that other ids keep as it is) and those whose hash a real id's marks (``_taken``: where
+        ``_shape_ids`` found no unmarked one in a large variant's regions, or an id with no random run ran
+        out); whether some
         still repeat. Marked ones are looked for among those drawn again only, repeats in the whole draw."""
         before, salt = len(drawn), 0  # each round draws under a salt of its own
         check = np.arange(len(drawn))  # the ids not yet looked at against the real ones' marks
@@ -764,14 +827,13 @@ class IdentifierEncoder(ColumnEncoder):
         for index, shape in enumerate(self.shapes):
             at = np.flatnonzero(shape_of == index)
             if at.size:
-                marked = None if self.taken is None else self._marked
                 out[at] = _shape_ids(
                     shape,
                     numbers[at],
                     blocks[at],
                     _salted(keys[at], index),
-                    marked,
-                    self._free_ids.setdefault(index, {}),
+                    None if self.taken is None else self._marked,
+                    self._listings,
                 )
         return out
 
