@@ -319,8 +319,40 @@ def test_ids_counting_down_stay_positive_and_stop_where_they_would_not():
     with pytest.warns(DataWarning, match=r"only 5 new ids fit in int64 beside the real ones"):
         model = get_model("copula", random_state=0).fit(frame, metadata=kinds)
     assert sorted(model.sample(5, random_state=0)["id"]) == [0, 1, 2, 3, 4]
-    with pytest.raises(DataError, match=r"only 5 new ids fit in int64 below the smallest real id, 5, and 6"):
+    with pytest.raises(
+        DataError, match=r"only 5 new ids fit in int64 beside the real ones \(0 above the largest, 5 below"
+    ):
         model.sample(6)
+
+
+def test_small_integer_ids_count_up_then_down_and_never_wrap(tmp_path):
+    """uint8 ids 200 - 255: 150 rows drew 0 - 149 (256 and on wrapped round to 0), 201 rows a real id and 300
+    rows 44 repeats and every real id; int8 ids 70 - 125 drew 126, 127, -128, -127. Ids count up while
+    the column's integers have room, then down from the smallest (to 0 at most), and an output needing
+    more is refused before a row is drawn, on the command line too (exit 2, nothing written)."""
+    from typer.testing import CliRunner
+
+    from synthloom.cli import app
+
+    rng = np.random.default_rng(0)
+    unsigned = pd.DataFrame({"id": np.arange(200, 256, dtype=np.uint8), "x": rng.normal(size=56)})
+    signed = pd.DataFrame({"id": np.arange(70, 126, dtype=np.int8), "x": rng.normal(size=56)})
+    model = get_model("copula", random_state=0).fit(unsigned)
+    drawn = model.sample(200, random_state=0)["id"]
+    assert str(drawn.dtype) == "uint8" and drawn.tolist() == list(range(199, -1, -1))
+    with pytest.raises(
+        DataError, match=r"only 200 new ids fit in uint8 beside the real ones .* 201 are asked"
+    ):
+        model.sample(201)
+    drawn = get_model("copula", random_state=0).fit(signed).sample(72, random_state=0)["id"]
+    assert str(drawn.dtype) == "int8" and drawn.tolist() == [126, 127, *range(69, -1, -1)]
+    with pytest.raises(DataError, match=r"only 72 new ids fit in int8 .* \(2 above the largest, 70 below"):
+        get_model("copula", random_state=0).fit(signed).sample(73)
+    model.save(tmp_path / "m.synthloom")
+    out = tmp_path / "out.parquet"
+    result = CliRunner().invoke(app, ["sample", str(tmp_path / "m.synthloom"), "-n", "300", "-o", str(out)])
+    assert result.exit_code == 2 and "only 200 new ids fit in uint8" in result.output
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(("top", "dtype"), [(2**64 - 1, "UInt64"), (2**63 - 1, "Int64")])
@@ -336,7 +368,10 @@ def test_ids_at_the_top_of_their_integers_count_down_from_the_smallest(top, dtyp
     drawn = load(tmp_path / "m.synthloom").sample(500, random_state=0)["id"]
     new = drawn.dropna()
     assert str(drawn.dtype) == dtype and new.is_unique and not new.isin(set(ids.dropna())).any()
-    assert new.min() > 0 and new.max() < int(ids.min())
+    # the few ids left above the largest real one first (its row 0 is missing), then down from the smallest
+    real = ids.dropna()
+    assert new.min() > 0 and not ((new >= int(real.min())) & (new <= int(real.max()))).any()
+    assert 0 < (new > int(real.max())).sum() <= top - int(real.max())
 
 
 def test_unsigned_ids_past_int64_with_gaps_in_a_csv_are_read_exactly(tmp_path):
@@ -349,8 +384,8 @@ def test_unsigned_ids_past_int64_with_gaps_in_a_csv_are_read_exactly(tmp_path):
     real = read_table(path)
     assert real["account"].dtype == "UInt64" and real["account"].isna().sum() == 20
     fake = get_model("copula", random_state=0).fit(real).sample(50, random_state=0)
-    new = fake["account"].dropna()  # too near 2**64 - 1 to count on: counted down from the smallest
-    assert new.is_unique and new.lt(real["account"].min()).all()
+    new = fake["account"].dropna()  # counted on past the largest: 2**64 - 1 leaves room for 551,516
+    assert new.is_unique and new.gt(real["account"].max()).all()
 
 
 def test_conditional_draws_use_no_ids_for_the_rows_they_throw_away():

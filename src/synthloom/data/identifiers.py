@@ -1,15 +1,15 @@
 """Row identifiers, drawn anew: ids of the real ids' form, never learned or copied, one per output row.
 
-Numeric ids count on past the largest real one. Text ids keep the real ids' form: ids of one length position
-by position (``_id_alphabets``: "TX-00A3F2" -> "TX-7B01E9"), ids of many lengths by shape (``_id_shapes``:
-e-mail addresses, names). An id is a function of its row's place in the output, of the output's id seed
-and of a key drawn at fit, not of the seed each chunk or part is drawn with, so that an output drawn in
-chunks or parts holds no id twice, with nothing remembered between them: within one variant of the form (a
-shape, its kept runs, its runs' lengths and case), a keyed permutation of the variant's ids turns the row's
-number among that variant's rows into its id (``_permute``), and rows are dealt among the variants so that
-each variant numbers its rows about densely (``_deal``). Ids of one length repeat only where the form has
-fewer ids than rows; ids by shape pass the rows a variant has no id left for on to ids with a longer random
-run (``_shape_ids``), and repeat only where a random run spells a kept one (drawn again,
+Numeric ids count on past the largest real one, then down from the smallest. Text ids keep the real ids' form:
+ids of one length position by position (``_id_alphabets``: "TX-00A3F2" -> "TX-7B01E9"), ids of many lengths by
+shape (``_id_shapes``: e-mail addresses, names). An id is a function of its row's place in the output, of the
+output's id seed and of a key drawn at fit, not of the seed each chunk or part is drawn with, so that an
+output drawn in chunks or parts holds no id twice, with nothing remembered between them: within one variant of
+the form (a shape, its kept runs, its runs' lengths and case), a keyed permutation of the variant's ids turns
+the row's number among that variant's rows into its id (``_permute``), and rows are dealt among the variants
+so that each variant numbers its rows about densely (``_deal``). Ids of one length repeat only where the form
+has fewer ids than rows; ids by shape pass the rows a variant has no id left for on to ids with a longer
+random run (``_shape_ids``), and repeat only where a random run spells a kept one (drawn again,
 ``IdentifierEncoder.ids``).
 
 No drawn id is a real one, and the model keeps no real id: it keeps a bitmap of which parts of the ids'
@@ -91,8 +91,6 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
 FIXED_LENGTH_SHARE = 0.9
 MAX_ID_SHAPES = 100  # the most common shapes kept (their share renormalised)
 ID_REDRAWS = 40  # rounds of drawing again the ids one draw holds twice (or a real id's hash marks)
-# Numeric ids count on past the largest real one unless fewer than this many fit above it
-ID_ROOM = 2**32
 # A run of letters or digits is drawn as it is (a domain, a prefix, a common first name) when at least this
 # many ids hold it in its place; rarer runs, which could name one person, are drawn at random in their case.
 MIN_SHARED_RUN = 5
@@ -243,8 +241,8 @@ _ROUND_SALT = 0xD1B54A32D192ED03
 # times).
 TAKEN_HASH_BITS = 2
 # A variant of ids by shape of up to this many ids lists its unmarked ones, as far as its rows reach (once
-# per model, id seed and variant, LISTING_BLOCK ids at least at a time), and counts its rows over them; a larger one
-# draws a marked id again, from a region of its own (``_region``).
+# per model, id seed and variant, LISTING_BLOCK ids at least at a time), and counts its rows over them; a
+# larger one draws a marked id again, from a region of its own (``_region``).
 MAX_LISTED_IDS = 1 << 22
 LISTING_BLOCK = 1 << 12
 
@@ -620,7 +618,8 @@ def _template_alphabets(template: str) -> list[str]:
 class IdentifierEncoder(ColumnEncoder):
     """Row identifiers are regenerated, never learned: new ids of the same form, not taken from real rows.
 
-    Numeric ids count on past the largest real id. Text ids of one length (``FIXED_LENGTH_SHARE``) have it
+    Numeric ids count on past the largest real id while the column's integers have room, then down from
+    the smallest (``_rooms``). Text ids of one length (``FIXED_LENGTH_SHARE``) have it
     and, position by position, what the real ids hold there (``_id_alphabets``): a character they all share
     ("TX-", a UUID's dashes) is kept, other positions take the characters seen there or their class
     (digits, hex, letters), so "TX-00A3F2" becomes e.g. "TX-7B01E9". Ids of many lengths (e-mail addresses)
@@ -641,13 +640,13 @@ class IdentifierEncoder(ColumnEncoder):
     def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
         present = series.dropna()
         self.dtype = str(series.dtype)
-        self.start, self.step, self.alphabets, self.shapes, self.key = 0, 1, None, None, 0
+        self.start, self.down, self.alphabets, self.shapes, self.key = 0, None, None, None, 0
         self.taken: dict[str, Any] | None = None
         self._listings = {}  # listed under the marks of an earlier fit
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
         if pd.api.types.is_numeric_dtype(series):
             if len(present):
-                self.start, self.step = _counting(int(present.min()), int(present.max()), self.dtype)
+                self.start, self.down = int(present.max()) + 1, int(present.min()) - 1
                 self._check_room_at_fit(len(present))
             return self
         real = present.astype(str)
@@ -688,16 +687,20 @@ class IdentifierEncoder(ColumnEncoder):
         bits[-1] |= space % part != 0  # a last part cut short by the space's end: counted as taken
         return {"part": part, "size": size, "bits": _packed(bits)}
 
-    def _room(self) -> int:
-        """How many new numeric ids fit in the ids' integers, counting from ``start`` by ``step``."""
-        if self.step > 0:
-            return int(_id_limits(self.dtype).max) - self.start + 1
-        return self.start - _floor(self.start + 1, self.dtype) + 1
+    def _rooms(self) -> tuple[int, int]:
+        """How many new numeric ids fit in the ids' integers counting up from ``start``, and then down from
+        ``down`` (to 0 at most where no real id is negative, whatever the integers hold below)."""
+        limits = _id_limits(self.dtype)
+        above = max(int(limits.max) - self.start + 1, 0)
+        if self.down is None:
+            return above, 0
+        floor = 0 if self.down + 1 >= 0 else int(limits.min)
+        return above, max(self.down - floor + 1, 0)
 
     def _check_room_at_fit(self, n_real: int) -> None:
         """Refuse ids that leave no room for new ones (a sample would fail); warn where fewer fit than
         there are real ids."""
-        room, fix = self._room(), _NO_ROOM_FIX
+        room, fix = sum(self._rooms()), _NO_ROOM_FIX
         if room < 2:
             raise DataError(
                 f"column {self.name!r}: no new id fits in {self.dtype} above the largest real id or below "
@@ -712,13 +715,14 @@ class IdentifierEncoder(ColumnEncoder):
             )
 
     def check_room(self, rows: int) -> None:
-        """Refuse an output of ``rows`` rows where their numeric ids would not fit (they would wrap to 0, 1,
-        ... or turn negative); text ids have room for any output."""
-        if self.alphabets is None and self.shapes is None and rows > self._room():
-            where = "above the largest" if self.step > 0 else "below the smallest"
+        """Refuse an output of ``rows`` rows where their numeric ids would not fit (they would wrap round to
+        real ids or overflow), before any is drawn; text ids have room for any output."""
+        above, below = self._rooms()
+        if self.alphabets is None and self.shapes is None and rows > above + below:
             raise DataError(
-                f"column {self.name!r}: only {self._room():,} new ids fit in {self.dtype} {where} real "
-                f"id, {self.start - self.step}, and {rows:,} are asked for; {_NO_ROOM_FIX}"
+                f"column {self.name!r}: only {above + below:,} new ids fit in {self.dtype} beside the real "
+                f"ones ({above:,} above the largest, {below:,} below the smallest, to 0 at most where none "
+                f"is negative), and {rows:,} are asked for; {_NO_ROOM_FIX}"
             )
 
     def transform(self, series: pd.Series) -> np.ndarray:
@@ -747,10 +751,15 @@ class IdentifierEncoder(ColumnEncoder):
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
             self.check_room(first_row + n)
-            limits = _id_limits(self.dtype)
-            steps = rows.astype(limits.dtype)  # uint64 and int64 would mix through floats
-            start = limits.dtype.type(self.start)
-            counted = start + steps if self.step > 0 else start - steps
+            # up past the largest real id while the integers have room, then down from the smallest
+            whole = np.uint64 if _id_limits(self.dtype).min == 0 else np.int64  # no mixing through floats
+            above = np.uint64(min(self._rooms()[0], 2**64 - 1))
+            up = rows < above
+            counted = np.empty(rows.size, dtype=whole)
+            if up.any():  # ``start`` itself may lie past the integers where none fits above
+                counted[up] = whole(self.start) + rows[up].astype(whole)
+            if not up.all():
+                counted[~up] = whole(self.down) - (rows[~up] - above).astype(whole)
             return pd.Series(counted, name=self.name).astype(self.dtype)
         keys = np.full(rows.shape, self.key, dtype=np.uint64)
         keys = _salted(keys, id_seed) if id_seed else keys
@@ -840,7 +849,7 @@ class IdentifierEncoder(ColumnEncoder):
     def state(self) -> dict[str, Any]:
         return {
             "start": self.start,
-            "step": self.step,
+            "down": self.down,
             "alphabets": self.alphabets,
             "shapes": self.shapes,
             "missing_share": self.missing_share,
@@ -852,8 +861,10 @@ class IdentifierEncoder(ColumnEncoder):
     @classmethod
     def from_state(cls, name: str, spec: ColumnSpec, state: dict[str, Any]) -> IdentifierEncoder:
         encoder = cls(name, spec)
-        encoder.start, encoder.dtype = state["start"], state["dtype"]
-        encoder.step = int(state.get("step", 1))  # files written before ids could count down: up
+        encoder.dtype = state["dtype"]
+        encoder.start, encoder.down = state["start"], state.get("down")  # files written before: one way
+        if int(state.get("step", 1)) < 0:  # files written when ids counted down only, from ``start``
+            encoder.start, encoder.down = int(_id_limits(encoder.dtype).max) + 1, state["start"]
         template = state.get("template")
         encoder.alphabets = state.get(
             "alphabets", None if template is None else _template_alphabets(template)
@@ -873,22 +884,10 @@ _NO_ROOM_FIX = "declare the column's kind 'categorical' or give it as text"
 
 
 def _id_limits(dtype: str) -> np.iinfo:
-    return np.iinfo(np.uint64 if dtype.lower().startswith("uint") else np.int64)
-
-
-def _floor(smallest: int, dtype: str) -> int:
-    """The least new id counting down may give: ids that are all positive or zero stay so."""
-    return 0 if smallest >= 0 else int(_id_limits(dtype).min)
-
-
-def _counting(smallest: int, largest: int, dtype: str) -> tuple[int, int]:
-    """(first new id, step) for numeric ids from ``smallest`` to ``largest``: on past the largest, or down
-    from the smallest where the ids' integers leave fewer than ``ID_ROOM`` above and more room below (card
-    numbers up to 2**64 - 1)."""
-    above, below = int(_id_limits(dtype).max) - largest, smallest - _floor(smallest, dtype)
-    if above < ID_ROOM and below > above:
-        return smallest - 1, -1
-    return largest + 1, 1
+    """The range of a numeric id column's integers (int64's for floats): uint8 ids stop at 255."""
+    kind = pd.api.types.pandas_dtype(dtype)
+    kind = getattr(kind, "numpy_dtype", kind)  # UInt8, Int64: pandas' nullable integers
+    return np.iinfo(kind if kind.kind in "iu" else np.int64)
 
 
 def _name_key(name: str) -> int:
