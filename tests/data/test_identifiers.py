@@ -61,6 +61,18 @@ def test_no_drawn_id_is_a_real_one_and_the_model_keeps_no_real_id():
     assert not fake["patient"].isin(real["patient"]).any()
 
 
+def test_a_small_set_of_ids_draws_longer_digit_runs_not_real_ids():
+    """100 ids "CUST-1" to "CUST-100" were drawn as "CUST-" and two digits (90% of them are that long): 1,000
+    rows held 900 repeats, 900 real ids and "CUST-02", a form no real id has. They are drawn by shape, the
+    digit runs longer where the real ids fill them: unique, none real, no leading zero."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"customer": [f"CUST-{i}" for i in range(1, 101)], "x": rng.normal(size=100)})
+    drawn = get_model("copula", random_state=0).fit(real).sample(1000, random_state=0)["customer"]
+    assert drawn.is_unique and not drawn.isin(real["customer"]).any()
+    assert drawn.str.fullmatch(r"CUST-[1-9]\d{2,4}").all()
+    assert (drawn.str.len() == len("CUST-100")).mean() > 0.3  # the real ids' lengths first, where free
+
+
 def test_ids_of_many_lengths_are_drawn_by_shape_new_and_unique():
     """E-mail addresses were drawn position by position at the most common length ("abhuo.srluzw29cbqn"
     without an "@"); they keep their shape now, common runs (domains, first names) as they are, rare ones

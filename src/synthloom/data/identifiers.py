@@ -77,12 +77,16 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
     exact = ["".join(sorted(s)) for s in seen]
     classes = [a if len(a) == 1 else _character_class(s) for a, s in zip(exact, seen, strict=True)]
     digits = [_DIGITS if a.isdigit() else a for a in classes]
-    needed = np.log(ID_SPACE_MARGIN * max(1, n_real))
     choices = ([exact] if len(ids) >= MIN_IDS_FOR_EXACT_CHARACTERS else []) + [classes]
     for alphabets in choices:
-        if sum(np.log(len(a)) for a in alphabets) >= needed:
+        if _roomy(alphabets, n_real):
             return alphabets
     return digits
+
+
+def _roomy(alphabets: list[str], n_real: int) -> bool:
+    """Whether ``alphabets`` spell ``ID_SPACE_MARGIN`` times more ids than the ``n_real`` real ones."""
+    return sum(math.log(len(a)) for a in alphabets) >= math.log(ID_SPACE_MARGIN * max(1, n_real))
 
 
 # Ids of many lengths (e-mail addresses, "CUST-7" to "CUST-5000") are drawn by their shape instead: runs of
@@ -222,10 +226,13 @@ def _log_id_space(shapes: list[dict[str, Any]], extra_digits: int) -> float:
 # block's slots, which the variants own in proportion to their real ids, so that each variant's rows are
 # numbered about densely (a variant with N ids then holds about N rows before any repeats). A deal's block
 # is the slots its rows came from (their numbers are dense in those) but SLOTS_PER_OPTION per option at
-# least, so that an option's smallest share (one slot) stays small beside its weight.
-FIRST_BLOCK = 1 << 12
-MAX_BLOCK = 1 << 20
+# least, so that an option's smallest share (one slot) stays small beside its weight. The first deal's block
+# is that least too: its rows' numbers are dense only once the block is drawn whole, and the rows a small
+# variant numbers past its ids pass on to longer ones (``_shape_ids``), so a first block of 4,096 rows left
+# "CUST-100" to "CUST-999" 137 of 1,000 rows drawn from 100 real ids (now 531), the rest five digits long.
 SLOTS_PER_OPTION = 64
+FIRST_BLOCK = SLOTS_PER_OPTION
+MAX_BLOCK = 1 << 20
 # Variants with more ids than this are spelled from a hash of the row's number instead of a permutation
 # (the permutation works in 64-bit integers); two of a million rows then share an id with odds under 1e-6.
 MAX_PERMUTED_IDS = 1 << 62
@@ -661,8 +668,11 @@ class IdentifierEncoder(ColumnEncoder):
         modal = lengths == int(lengths.mode().iloc[0])
         if modal.mean() >= FIXED_LENGTH_SHARE:
             self.alphabets = _id_alphabets(text[modal], len(present))
-        else:
-            self.shapes = _id_shapes(text, len(present))
+        # ids of several lengths whose common one leaves too little room ("CUST-1" to "CUST-100": 100 ids
+        # "CUST-dd", 90 of them real, so 1,000 rows held 900 real ones) are drawn by shape, their digit runs
+        # longer (``_widen_digits``); ids all of one length keep it ("P00412")
+        if self.alphabets is None or not (modal.all() or _roomy(self.alphabets, len(present))):
+            self.alphabets, self.shapes = None, _id_shapes(text, len(present))
         self.taken = self._taken(real.drop_duplicates())
         return self
 
