@@ -35,6 +35,22 @@ def test_text_ids_keep_their_shape_and_are_new():
     assert old.inverse(np.zeros((50, 0)), rng).str.fullmatch(r"[A-Z]{2}-\d{4}[a-z]").all()  # older files
 
 
+def test_uuids_from_a_few_real_ones_keep_their_version_and_variant():
+    """From 100 version-4 UUIDs, the variant digit (first of the fourth group: 8, 9, a or b) was drawn as
+    any hex digit: 3 in 4 drawn UUIDs were not RFC 4122 ones, which strict validators refuse."""
+    import uuid
+
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {"u": [str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(100)], "x": rng.normal(size=100)}
+    )
+    drawn = get_model("copula", random_state=0).fit(real).sample(2000, random_state=0)["u"]
+    parsed = [uuid.UUID(u) for u in drawn]
+    assert all(u.variant == uuid.RFC_4122 and u.version == 4 for u in parsed)
+    assert drawn.is_unique and not drawn.isin(real["u"]).any()
+    assert drawn.str[19].nunique() == 4 and drawn.str[20].nunique() == 16  # a random digit stays free
+
+
 def test_no_drawn_id_is_a_real_one_and_the_model_keeps_no_real_id():
     """Patient ids "P" + 6 digits: 58 of 20,000 synthetic rows carried a real patient's id (drawn from the
     whole form, real ids included); ids drawn by shape coincided with about 1% of real ones."""

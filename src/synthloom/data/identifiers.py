@@ -56,6 +56,10 @@ ID_SCAN_ROWS = 10_000  # real ids whose characters are looked at, per position
 # positions are widened to their class, so that the parts of the space real ids leave free hold many.
 MIN_IDS_FOR_EXACT_CHARACTERS = 1_000
 ID_SPACE_MARGIN = 1_000
+# With fewer ids, a position keeps the characters seen there where ids drawn evenly from its class would
+# fall within so few of them with odds under this: 100 UUIDs show 8, 9, a, b as the variant digit with
+# odds of 1e-57, while a random hex digit missing one of 16 in 100 ids has odds of 0.03.
+CLOSED_SET_ODDS = 1e-9
 
 
 def _character_class(seen: set[str]) -> str:
@@ -70,18 +74,34 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
     """What each position of a text id draws from, the narrowest choice leaving room for new ids:
 
     1. the characters seen there (with ``MIN_IDS_FOR_EXACT_CHARACTERS`` ids seen);
-    2. a character every id shares there kept (a prefix, a separator), other positions their class;
+    2. a character every id shares there kept (a prefix, a separator), and the characters seen where
+       chance cannot explain so few (``CLOSED_SET_ODDS``: a UUID's variant digit), other positions their
+       class;
     3. as 2, with shared digits widened too ("P00412" -> "P" and five digits).
     """
     seen = [set(chars) for chars in zip(*ids, strict=True)]
     exact = ["".join(sorted(s)) for s in seen]
-    classes = [a if len(a) == 1 else _character_class(s) for a, s in zip(exact, seen, strict=True)]
+    classes = [
+        a if len(a) == 1 or _closed(s, _character_class(s), len(ids)) else _character_class(s)
+        for a, s in zip(exact, seen, strict=True)
+    ]
     digits = [_DIGITS if a.isdigit() else a for a in classes]
     choices = ([exact] if len(ids) >= MIN_IDS_FOR_EXACT_CHARACTERS else []) + [classes]
     for alphabets in choices:
         if _roomy(alphabets, n_real):
             return alphabets
     return digits
+
+
+def _closed(seen: set[str], alphabet: str, n_ids: int) -> bool:
+    """Whether ``n_ids`` ids holding only the characters ``seen`` at a position, of its class ``alphabet``,
+    follow a rule there: drawn evenly from the class, they would fall within some set of that few of its
+    characters with odds under ``CLOSED_SET_ODDS`` (a bound: the sets' count times one set's odds)."""
+    held, size = len(seen), len(alphabet)
+    if held >= size:
+        return False
+    log_odds = math.log(math.comb(size, held)) + n_ids * math.log(held / size)
+    return log_odds < math.log(CLOSED_SET_ODDS)
 
 
 def _roomy(alphabets: list[str], n_real: int) -> bool:
