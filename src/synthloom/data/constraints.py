@@ -72,9 +72,9 @@ from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.conditions import (
     MissingCondition,
     RangeCondition,
-    TextRange,
     _as_range,
     _on_first_day,
+    given_text,
     levels_range,
     parse_conditions,
 )
@@ -606,9 +606,10 @@ class Inequality(Constraint):
         zone = info.zone
         kind = ColumnKind(info.kind)
         low, high = _as_range(column, value, kind, zone, info.number_format, info.datetime_format)
-        if high < self.high_range_[0] or low > self.high_range_[1]:
+        condition = RangeCondition(column, low, high, is_datetime, info.datetime_format, info.number_format)
+        if not condition.overlaps(*self.high_range_):
             raise ConditionError(f"range {value!r} for column {column!r} lies outside the real data's range")
-        return RangeCondition(column, low, high, is_datetime, info.datetime_format, info.number_format)
+        return condition
 
     def state(self) -> dict[str, Any]:
         return {
@@ -699,15 +700,6 @@ def _asked_text(check: Any) -> str:
         low, high = (f"{end:g}" if np.isfinite(end) else "" for end in (check.low, check.high))
         return low if check.low == check.high else f"{low}..{high}"
     return "" if is_missing_value(check.value) else str(check.value)
-
-
-def _given_text(value: Any) -> str:
-    """A condition's value as it was given: the command line's text, else the value's own text."""
-    if isinstance(value, TextRange):
-        return value.text
-    if isinstance(value, tuple | list) and len(value) == 2:
-        return "..".join("" if end is None else str(end) for end in value)
-    return str(value)
 
 
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
@@ -1262,18 +1254,18 @@ class ConstraintSet:
         asked the wrong way round (``limit=500`` with ``balance=900`` under ``balance <= limit``). Drawn,
         they ran to the rejection budget and were refused as values "the real rows may not repeat"."""
         asked = {check.column: check for check in checks if isinstance(check, RangeCondition)}
-        given = {str(column): _given_text(value) for column, value in conditions.items()}
+        given = {str(column): given_text(value) for column, value in conditions.items()}
         for rule in self.rules_:
             if isinstance(rule, Range) and rule.column in asked:
                 check = asked[rule.column]
-                if check.high < rule.bounds_[0] or check.low > rule.bounds_[1]:
+                if not check.overlaps(*rule.bounds_):
                     raise ConditionError(
                         f"condition {rule.column}={given[rule.column]} lies outside rule {rule.name!r}, "
                         "which every sampled row keeps; ask for values inside it"
                     )
             elif isinstance(rule, Inequality) and {rule.low, rule.high} <= asked.keys():
                 low, high = asked[rule.low], asked[rule.high]
-                if low.low > high.high:  # every low value asked lies above every high one
+                if low.ends[0] > high.ends[1]:  # every low value asked lies above every high one
                     raise ConditionError(
                         f"conditions {rule.low}={given[rule.low]} and {rule.high}={given[rule.high]} break "
                         f"rule {rule.name!r} together, which every sampled row keeps; ask for {rule.low} at "

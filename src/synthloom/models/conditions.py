@@ -102,7 +102,8 @@ class TextRange(tuple):
 
 @dataclass(frozen=True)
 class RangeCondition:
-    """``low <= column <= high`` on a numeric or datetime column."""
+    """``low <= column <= high`` on a numeric or datetime column; on a column of times of day, ``low >
+    high`` is a range past midnight (22:00..05:00: at or after 22:00, or at or before 05:00)."""
 
     column: str
     low: float
@@ -115,7 +116,37 @@ class RangeCondition:
         numbers = column_numbers(
             frame[self.column], self.is_datetime, self.datetime_format, self.number_format
         )
-        return (numbers >= self.low) & (numbers <= self.high)
+        return within(numbers, self.low, self.high)
+
+    @property
+    def ends(self) -> tuple[float, float]:
+        """The least and greatest values the range holds: a range past midnight holds the day's first
+        and last times alike."""
+        return (-np.inf, np.inf) if self.low > self.high else (self.low, self.high)
+
+    def overlaps(self, first: float, last: float) -> bool:
+        """Whether the range holds some of ``[first, last]`` (the real data's values, a rule's bounds)."""
+        if self.low > self.high:  # past midnight: [low, end of day] or [start of day, high]
+            return self.low <= last or self.high >= first
+        return self.low <= last and self.high >= first
+
+
+def within(numbers: Any, low: float, high: float) -> np.ndarray:
+    """Which ``numbers`` a range holds: ``low..high``, or past midnight where ``low > high`` (a range of
+    times of day, the one kind ``_as_range`` gives so)."""
+    numbers = np.asarray(numbers, dtype=float)
+    if low > high:
+        return (numbers >= low) | (numbers <= high)
+    return (numbers >= low) & (numbers <= high)
+
+
+def given_text(value: Any) -> str:
+    """A condition's value as it was given: the command line's text, else the value's own text."""
+    if isinstance(value, TextRange):
+        return value.text
+    if isinstance(value, tuple | list) and len(value) == 2:
+        return "..".join("" if end is None else str(end) for end in value)
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -208,21 +239,22 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
     def show(number: float) -> str:
         return value_text(number, is_datetime, time_of_day, exact=True, zone=zone)
 
-    if high < encoder.low or low > encoder.high:
+    condition = RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
+    if not condition.overlaps(encoder.low, encoder.high):
         raise ConditionError(
             f"range [{show(low)}, {show(high)}] for column "
             f"{column!r} lies outside the real data's range "
             f"[{show(encoder.low)}, {show(encoder.high)}]"
         )
     levels = encoder.distinct_values  # a few levels: decoding gives nothing between them
-    if levels is not None and not any(low <= level <= high for level in levels):
+    if levels is not None and not within(levels, low, high).any():
         shown = ", ".join(show(level) for level in levels[:10])
         raise ConditionError(
             f"column {column!r} takes only a few values ({shown}{', ...' if len(levels) > 10 else ''}), "
             f"none in [{show(low)}, {show(high)}]; ask for one of "
             "them, or a range holding one"
         )
-    return RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
+    return condition
 
 
 def _holds_constant(column: str, encoder: ConstantEncoder, value: Any) -> bool:
@@ -236,11 +268,11 @@ def _holds_constant(column: str, encoder: ConstantEncoder, value: Any) -> bool:
         # a Python time of day ("09:30:00") is on the day the condition's times are read on, not today
         stamp = pd.Timestamp(_on_first_day(held) if is_time_of_day(time_format) else held)
         low, high = _as_range(column, value, ColumnKind.DATETIME, stamp.tz, None, time_format)
-        return low <= stamp_seconds(stamp, None) <= high
+        return bool(within(stamp_seconds(stamp, None), low, high))
     held = encoder.compared_value  # a Decimal kept as "12.50" is asked as a number, as 12.5 and "12.500" are
     if isinstance(held, int | float) and not isinstance(held, bool):
         low, high = _as_range(column, value, ColumnKind.CONTINUOUS)
-        return low <= held <= high
+        return bool(within(held, low, high))
     if isinstance(value, TextRange):
         value = value.text
     return bool(_coerce_like(value, [held]) == held) or str(value) == str(held)
@@ -264,7 +296,7 @@ def _levels_inside(
 ) -> list[Any]:
     """The ``levels`` whose ``numbers`` lie in [low, high]; a ``ConditionError`` naming the levels where
     none does (``value``: the condition as asked)."""
-    inside = [level for level, number in zip(levels, numbers, strict=True) if low <= number <= high]
+    inside = [level for level, held in zip(levels, within(numbers, low, high), strict=True) if held]
     if not inside:
         shown = ", ".join(shown_level(level) for level in sorted(levels)[:10])
         shown_value = repr(value.text) if isinstance(value, TextRange) else repr(value)
@@ -287,7 +319,8 @@ def _stamp_levels_range(
 ) -> Condition | None:
     """A range of dates or times asked of a category column whose levels are all such text, met by the
     levels inside it: one level as that category (through the conditional vector where the generator has
-    one), several by rejection on the range; refused where no level is inside."""
+    one), several by rejection on the range (past midnight for times: 22:00..05:00); refused where no
+    level is inside."""
     low, high = _as_range(column, value, ColumnKind.DATETIME, None, None, stamp_format)
     numbers = column_numbers(pd.Series(levels), True, stamp_format).tolist()
     inside = _levels_inside(column, value, levels, numbers, low, high)
@@ -330,10 +363,13 @@ def _as_range(
     An end given as None (or empty text) is open. One number asks a numeric column for itself; one
     date or time asks a datetime column for the period it names ("2020-03-05": that day; a ``Timestamp``
     at midnight: its day), and a range's end written as text ends with its period: ("2020-03-01",
-    "2020-03-31") holds the whole of 31 March.
+    "2020-03-31") holds the whole of 31 March. On a column of times of day, a range whose low end is the
+    later time is a range past midnight, given as it is (``low > high``); any other is refused.
     """
     is_datetime = kind == ColumnKind.DATETIME
-    if is_datetime and is_time_of_day(datetime_format):
+    asked = value  # for messages: a time of day is read on 1 January 1900, a date the user never wrote
+    time_of_day = is_datetime and is_time_of_day(datetime_format)
+    if time_of_day:
         value = _on_first_day(value)
     if isinstance(value, tuple | list) and len(value) == 2:
         if is_datetime:
@@ -354,8 +390,8 @@ def _as_range(
         low = high = _to_number(column, value, number_format)
     else:
         raise ConditionError(f"give a numeric condition on {column!r} as a range (low, high), not {value!r}")
-    if low > high:
-        raise ConditionError(f"range for column {column!r} has low > high: {value!r}")
+    if low > high and not time_of_day:  # a night shift's 22:00..05:00 is past midnight
+        raise ConditionError(f"range for column {column!r} has low > high: {given_text(asked)!r}")
     if kind == ColumnKind.INTEGER and np.ceil(low) > np.floor(high):
         raise ConditionError(
             f"column {column!r} holds whole numbers, and {value!r} holds none; ask for a whole number or a "
