@@ -280,9 +280,10 @@ def test_model_from_a_newer_format_is_refused(tmp_path, model_file):
 
 @pytest.mark.parametrize("rows", ["-5", "2.5", "ten"])
 def test_bad_row_counts(model_file, tmp_path, rows):
+    # named as the user may have typed it: "--rows" alone read as an option the user never gave
     out = tmp_path / "fake.csv"
     assert_user_error(
-        invoke("sample", model_file, "-n", rows, "-o", out), "--rows must be a whole number >= 0", rows
+        invoke("sample", model_file, "-n", rows, "-o", out), "-n/--rows must be a whole number >= 0", rows
     )
     assert not out.exists()
 
@@ -768,6 +769,10 @@ def test_evaluate_predicts_a_target_of_whole_number_codes_as_classes(tmp_path):
         (["fitt"], "No such command 'fitt'. Did you mean 'fit'?", "synthloom"),  # a choice: no option has one
         (["--bogus"], "No such option: --bogus", "synthloom"),
         (["image", "fit", "digits", "--epochs", "0"], "Invalid value for '--epochs'", "synthloom image fit"),
+        # an option without its value: the parser's error carried no context, and named the root's help
+        (["fit", "x.csv", "--model"], "Option '--model' requires an argument", "synthloom fit"),
+        (["evaluate", "a.csv", "b.csv", "--target"], "Option '--target' requires", "synthloom evaluate"),
+        (["image", "fit", "x", "--epochs"], "Option '--epochs' requires", "synthloom image fit"),
     ],
 )
 def test_an_error_of_the_option_parser_is_one_line_naming_the_option_and_its_help(args, named, command):

@@ -61,7 +61,7 @@ def test_the_image_count_is_written_as_samples_row_count_is(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert len(np.load(out)["images"]) == 10
     refused = runner.invoke(image_app, ["sample", str(model), "-n", "0", "-o", str(tmp_path / "none.npz")])
-    assert refused.exit_code == 2 and "--rows must be a whole number >= 1, not '0'" in refused.output
+    assert refused.exit_code == 2 and "-n/--rows must be a whole number >= 1, not '0'" in refused.output
     assert not (tmp_path / "none.npz").exists()
 
 

@@ -280,7 +280,7 @@ def sample_command(
     )
     from synthloom.training.settings import check_precision
 
-    n = parse_row_count(rows, "--rows")
+    n = parse_row_count(rows, "-n/--rows")
     conditions = parse_condition_options(condition or [])
     if precision is not None:
         check_precision(precision)  # before the model is read, like the other options

@@ -21,8 +21,10 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 try:  # typer 0.26+ carries its own copy of click
+    from typer._click.core import Context as ClickContext
     from typer._click.exceptions import ClickException
 except ImportError:  # an older typer (the dependency range starts at 0.12) runs on click itself
+    from click.core import Context as ClickContext  # type: ignore[assignment]
     from click.exceptions import ClickException  # type: ignore[no-redef]
 
 from synthloom.errors import ConfigError, DataError, SynthloomError
@@ -266,7 +268,7 @@ def one_line_usage_errors(command_path: str) -> Iterator[None]:
         # raises this to exit with code 2, and prints nothing more for it
         if type(exc).__name__ == "NoArgsIsHelpError":
             raise
-        ctx = getattr(exc, "ctx", None)
+        ctx = getattr(exc, "ctx", None) or _parsing_context(exc)
         path = ctx.command_path if ctx is not None else command_path
         # a message may run over lines; its closing period would stand before the pointer to --help
         message = " ".join(exc.format_message().split()).removesuffix(".")
@@ -276,6 +278,22 @@ def one_line_usage_errors(command_path: str) -> Iterator[None]:
             soft_wrap=True,
         )
         raise typer.Exit(exc.exit_code) from None
+
+
+def _parsing_context(exc: ClickException) -> ClickContext | None:
+    """The context of the command whose arguments were being parsed when ``exc`` was raised; None where
+    none was. Click's option parser raises some errors (an option given without its value, ``fit x.csv
+    --model``) with no context, and by the time they reach the root group, the subcommand's context is gone
+    from click's stack: it lives on only in the frames that were parsing (``parse_args(self, ctx, args)``),
+    the innermost of which is the command the user typed."""
+    found = None
+    trace = exc.__traceback__
+    while trace is not None:
+        ctx = trace.tb_frame.f_locals.get("ctx")
+        if isinstance(ctx, ClickContext):  # click's own: typer.Context is a subclass it does not make
+            found = ctx
+        trace = trace.tb_next
+    return found
 
 
 class OneLineUsageErrors(TyperGroup):

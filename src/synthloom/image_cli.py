@@ -178,7 +178,7 @@ def sample_command(
     from synthloom.models.image_base import load_image_model
     from synthloom.sampling import parse_row_count
 
-    n = parse_row_count(rows, "--rows", minimum=1)  # written as `sample -n` takes it ("1e3", "1,000")
+    n = parse_row_count(rows, "-n/--rows", minimum=1)  # written as `sample -n` takes it ("1e3", "1,000")
     _check_image_output(output, "-o", folder=True)
     if grid is not None:
         _check_image_output(grid, "--grid", folder=False)
@@ -322,7 +322,7 @@ def evaluate_command(
     from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows, scores_json
     from synthloom.sampling import parse_row_count
 
-    n = parse_row_count(rows, "--rows", minimum=2)  # written as `sample -n` takes it ("2e3", "2,000")
+    n = parse_row_count(rows, "-n/--rows", minimum=2)  # written as `sample -n` takes it ("2e3", "2,000")
     # the page is refused before the scoring, not after it, and never written over the model or the data
     check_outputs(report=report, json_file=json_path, inputs=(model_file, data, features))
     check_holdout(holdout)
