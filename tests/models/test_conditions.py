@@ -463,3 +463,25 @@ def test_a_range_of_times_of_day_may_run_past_midnight():
     )
     with pytest.raises(ConditionError, match=r"has low > high: '2024-02-01\.\.2024-01-01'$"):
         dated.sample(5, conditions={"day": ("2024-02-01", "2024-01-01")})
+
+
+def test_a_month_or_a_year_names_its_dates_on_a_category_column_of_dates():
+    """`-c month=2024-02` on months "2024-01-01", "2024-02-01"... declared categorical was refused as a
+    value the column never takes, where the column learned as dates took it as February."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "month": rng.choice(["2024-01-01", "2024-02-01", "2024-03-01", "2025-01-01"], 300),
+            "x": rng.normal(size=300),
+        }
+    )
+    model = get_model("copula", random_state=0).fit(
+        real, metadata={"columns": {"month": {"kind": "categorical"}}}
+    )
+    assert set(model.sample(20, conditions={"month": "2024-02"}, random_state=0)["month"]) == {"2024-02-01"}
+    year = model.sample(60, conditions={"month": "2024"}, random_state=0)["month"]
+    assert set(year) == {"2024-01-01", "2024-02-01", "2024-03-01"}
+    with pytest.raises(ConditionError, match=r"'month' never takes the value '2024-06'; seen values"):
+        model.sample(5, conditions={"month": "2024-06"})
+    with pytest.raises(ConditionError, match=r"'month' never takes the value 'soon'; seen values"):
+        model.sample(5, conditions={"month": "soon"})

@@ -212,7 +212,15 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
                 f"a condition on {column!r} takes one category, not {value!r}; for several, sample each "
                 "and concatenate the rows"
             )
-        span, code = transformer.category_position(column, value)
+        try:
+            span, code = transformer.category_position(column, value)
+        except ConditionError:
+            # a month or a year of a category column of dates ("2024-02" of "2024-02-01", ...) names the
+            # range of its dates, as it does on a column learned as dates
+            named = _stamp_levels_period(transformer, column, value, levels)
+            if named is None:
+                raise
+            return named
         if code != encoder.other_code:
             return CategoryCondition(column, encoder.levels[code], span, code)
         # a rare level: the model is asked for the shared slot, and the level is written afterwards
@@ -327,6 +335,23 @@ def _stamp_levels_range(
     if len(inside) == 1:
         return _parse_one(transformer, column, inside[0])
     return RangeCondition(column, low, high, True, stamp_format)
+
+
+def _stamp_levels_period(
+    transformer: TableTransformer, column: str, value: Any, levels: list[Any]
+) -> Condition | None:
+    """The condition a date or time names on a category column whose levels are all such text, where it
+    is no level itself (a month, "2024-02", of levels "2024-01-01", "2024-02-01"...): the levels inside its
+    period (``_stamp_levels_range``). None where the column holds no dates or times, or ``value`` reads as
+    no period of them."""
+    stamp_format = _stamp_levels_format(levels)
+    if stamp_format is None or not isinstance(value, str | datetime.date):
+        return None
+    try:  # read here only to tell text that names no date from a period that holds no level
+        _as_range(column, value, ColumnKind.DATETIME, None, None, stamp_format)
+    except ConditionError:
+        return None
+    return _stamp_levels_range(transformer, column, value, levels, stamp_format)
 
 
 def _on_first_day(value: Any) -> Any:
