@@ -100,3 +100,32 @@ def test_the_training_bar_fits_80_columns_whole_where_it_counts(description, don
     (line,) = out.getvalue().splitlines()
     assert len(line) <= 80 and f"{done}/{epochs} epochs 0:00:00 " in line
     assert losses[:20] in line
+
+
+@pytest.mark.parametrize(
+    "description, record, shown",
+    [
+        (
+            "training tvae",
+            {"loss_reconstruction": 4.654321, "loss_kl": 0.123456},
+            "reconstruction=4.65 kl=0.123",
+        ),
+        (
+            "training ddpm",
+            {"loss_gaussian": 0.51234, "loss_multinomial": 1.23456},
+            "gaussian=0.512 multinomial=1.23",
+        ),
+    ],
+)
+def test_two_losses_fit_the_training_bar_at_80_columns(description, record, shown):
+    """At 80 columns the bar showed "loss_reconstruction=4.654  loss_k…": the second loss never. Without
+    the "loss_" prefix and to three significant digits, both fit; the history keeps their full names."""
+    out = io.StringIO()
+    console = Console(width=80, file=out, force_terminal=True, color_system=None)
+    progress = loop._progress_bar(True, console=console)
+    task = progress.add_task(description, total=300, losses="")
+    losses = loop._shown({"epoch": 150.0, **record})
+    progress.update(task, completed=150, losses=loop._fitted(progress, task, losses))
+    console.print(progress.make_tasks_table(progress.tasks))
+    (line,) = out.getvalue().splitlines()
+    assert len(line) <= 80 and line.endswith(shown), line

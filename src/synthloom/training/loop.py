@@ -200,5 +200,13 @@ def _fitted(progress: Progress, task: TaskID, losses: str) -> str:
 
 
 def _shown(record: dict[str, float]) -> str:
-    """The progress bar's text: an epoch's losses (and validation score)."""
-    return "  ".join(f"{k}={v:.3f}" for k, v in record.items() if k != "epoch")
+    """The progress bar's text: an epoch's losses (and validation score), short enough for two to fit
+    beside the bar at 80 columns: without the "loss_" most names start with, to three
+    significant digits ("reconstruction=4.65 kl=0.0123"; "loss_reconstruction=4.654  loss_k…" showed one).
+    The history keeps the full names and values.
+
+    Example:
+        >>> _shown({"epoch": 3.0, "loss_reconstruction": 4.6543, "loss_kl": 0.012345, "validation": 0.8})
+        'reconstruction=4.65 kl=0.0123 validation=0.8'
+    """
+    return " ".join(f"{k.removeprefix('loss_')}={v:.3g}" for k, v in record.items() if k != "epoch")
