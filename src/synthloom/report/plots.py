@@ -167,7 +167,7 @@ def marginal(
     """Real vs synthetic distribution of one column: histograms (numbers: ``view``) or category shares
     (``bars``), each worked out here unless the caller has done so already, for its caption; ``clock`` for
     dates that are times of day (read on 1 January 1900), whose axis shows the time only; ``zone`` the
-    clock dates are read on (``Report.zones``; None: as they are), named beside the axis where it is UTC."""
+    clock dates are read on (``Report.zones``; None: as they are), named beside the axis."""
     # drawn once per column: fixed margins instead of a layout pass keep 60 columns to a few seconds
     fig = figure(4.2, 2.7, constrained=False)
     # a histogram has no place for missing values: where their shares differ, a panel beside it draws them
@@ -557,9 +557,9 @@ def _numeric_marginal(ax: Axes, view: NumericView, dates: bool, clock: bool, zon
             )
         else:
             formatter = _YearDates(locator)
-            # stamps in several offsets, or written in UTC, are drawn on its clock: a reader of local
-            # stamps would take the hours for theirs
-            formatter.clock_name = "UTC" if _utc_clock(zone) else ""
+            # a zone-aware column is drawn on its clock (stamps in several offsets, or written in UTC, on
+            # UTC's), which the axis names: a reader would take the hours for their own clock's
+            formatter.clock_name = _clock_name(zone)
         ax.xaxis.set_major_formatter(formatter)
         # a year on a second line of ticks pushed a spike's label below the figure's foot: one line more
         if view.peak is not None and any("\n" in label for label in formatter.format_ticks(locator())):
@@ -608,30 +608,42 @@ class _YearDates(mdates.ConciseDateFormatter):
         return " ".join(part for part in (date, self.clock_name) if part)
 
 
-def _utc_clock(zone: Any) -> bool:
-    """Whether ``zone``'s clock is UTC's, winter and summer (None, naive stamps: not a zone)."""
+def _clock_name(zone: Any) -> str:
+    """The name of ``zone``'s clock beside a date axis: "UTC" where it is UTC's winter and summer, else the
+    zone's ("Europe/Berlin", "UTC+01:00" for a fixed offset); "" for naive stamps (None), read as written.
+
+    Example:
+        >>> import datetime
+        >>> one_hour = datetime.timezone(datetime.timedelta(hours=1))
+        >>> [_clock_name(zone) for zone in (None, "UTC", "Europe/Berlin", one_hour)]
+        ['', 'UTC', 'Europe/Berlin', 'UTC+01:00']
+    """
     if zone is None:
-        return False
-    return all(
+        return ""
+    utc = all(
         pd.Timestamp(day, tz=zone).utcoffset() == pd.Timedelta(0) for day in ("2000-01-01", "2000-07-01")
     )
+    return "UTC" if utc else str(zone)
 
 
 def tick_text(value: float, position: int | None = None) -> str:
-    """A number on an axis as plain text, from 10,000 on in thousands, millions...: matplotlib wrote 0.2 to
-    1.0 and "1e6" beside the axis, 10^1 on a log one (``position``: the tick's, unused). Below 10,000 the
-    digits, as years are written ("1962", not "1.962k" or "1,962"); beyond the suffixes (1e15 on) and below
-    0.0001, a power of ten (``TICK_DIGITS``).
+    """A number on an axis as plain text, from 10,000 on in thousands, millions, billions (B, as amounts
+    are written; SI's "G" reads as giga, not as money) and trillions: matplotlib wrote 0.2 to 1.0 and "1e6"
+    beside the axis, 10^1 on a log one (``position``: the tick's, unused). Below 10,000 the digits, as years
+    are written ("1962", not "1.962k" or "1,962"); beyond the suffixes (1e15 on) and below 0.0001, a power
+    of ten (``TICK_DIGITS``).
 
     Example:
         >>> [tick_text(v) for v in (0.0, 0.25, 1962.0, 12_500.0, 250_000.0, 1_500_000.0)]
         ['0', '0.25', '1962', '12.5k', '250k', '1.5M']
+        >>> [tick_text(v) for v in (1e10, 2.5e12)]
+        ['10B', '2.5T']
         >>> [tick_text(v) for v in (2.5e15, -1e-5, 1e300)]
         ['2.5e15', '-1e-5', '1e300']
     """
     if value and not TICK_DIGITS[0] <= abs(value) < TICK_DIGITS[1]:
         return _power_text(value)
-    for scale, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= max(scale, 1e4):
             return f"{value / scale:.4g}{suffix}"
     return f"{value:.6g}"
