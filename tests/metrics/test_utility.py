@@ -238,3 +238,34 @@ def test_a_target_of_few_whole_number_levels_is_predicted_as_classes(related_tra
     result = utility(prepare(test, train.copy(), train=train, metadata=declared), "grade")
     assert "r2" in result.tables["tstr_trtr"].columns
     assert "declare it categorical in the metadata" in result.score("gap").meaning
+
+
+def test_synthetic_target_values_off_the_real_levels_are_read_as_the_nearest_level(
+    related_train, related_test, recwarn
+) -> None:
+    """Real grades 1 to 3 with noise on every synthetic one were 'whole numbers on 996 levels, predicted as
+    classes': 996 "classes" no test row holds, scikit-learn's warnings on the console and a gap of 0.4."""
+    train, test = _coded(related_train), _coded(related_test)
+    noisy = train.assign(grade=train["grade"] + np.random.default_rng(0).normal(0, 0.2, len(train)))
+    result = utility(prepare(test, noisy, train=train), "grade")
+    gap = result.score("gap")
+    assert "'grade' holds whole numbers on 3 levels, predicted as classes" in gap.meaning
+    assert gap.value < 0.05  # the nearest levels are the true grades, bar a few
+    off = [w for w in result.warnings if "no real row holds" in w]
+    assert off == [
+        "100.0% of synthetic rows (500) hold a value of 'grade' that no real row holds (real levels: 1, 2, "
+        "3): the generator writes values between or beyond the classes; utility reads each as the nearest "
+        "real level"
+    ]
+    assert not [w for w in recwarn if "unique classes" in str(w.message)]
+    whole = utility(prepare(test, train.copy(), train=train), "grade")
+    assert not any("no real row holds" in w for w in whole.warnings)
+
+
+def test_a_class_shown_in_a_warning_is_written_as_the_file_writes_it(related_train, related_test) -> None:
+    """'y' = np.float64(3.0): a target of codes beside blanks is held as floats, whose repr leaked."""
+    train, test = _coded(related_train), _coded(related_test)
+    test = test.astype({"grade": float})
+    few = pd.concat([test[test["grade"] != 3].iloc[:300], test[test["grade"] == 3].iloc[:6]])
+    result = utility(prepare(few, train.copy(), train=train), "grade")
+    assert any("only 6 row(s) of 'grade' = 3: " in w for w in result.warnings), result.warnings

@@ -655,7 +655,8 @@ def shown_level(level: Any) -> str:
         return "(missing)"
     if isinstance(level, float) and level.is_integer():
         return str(int(level))
-    return repr(level) if isinstance(level, str) else str(level)
+    # str() first: numpy's text (np.str_) has a repr of its own, "np.str_('a')"
+    return repr(str(level)) if isinstance(level, str) else str(level)
 
 
 def as_labels(values: pd.Series) -> pd.Series:

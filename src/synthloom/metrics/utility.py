@@ -25,6 +25,7 @@ from synthloom.data.metadata import (
     NUMERIC_KINDS,
     ColumnKind,
     is_class_target,
+    shown_level,
     stamps_held,
 )
 from synthloom.metrics.encoding import (
@@ -102,7 +103,11 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     reason = _why_not_rows(frames, target)
     if reason:
         return FamilyResult.skipped("utility", reason)
-    data = _encode(tables, target, target_task(tables, target), *frames, random_state)
+    task = target_task(tables, target)
+    off_levels = None
+    if task == "classification" and tables.metadata.columns[target].kind in NUMERIC_KINDS:
+        frames[2], off_levels = _on_real_levels(frames[2], target, _real_target(tables, target))
+    data = _encode(tables, target, task, *frames, random_state)
     with single_threaded():
         table, predictions = _tstr_table(data, random_state)
     reason = _why_not_predictable(table, data.task)
@@ -111,11 +116,13 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     interval = _gain_interval(predictions, data, random_state)
     result = FamilyResult(
         "utility",
-        scores=_utility_scores(table, data.task, interval, _task_text(tables, target, data)),
+        scores=_utility_scores(table, data.task, interval, task_text(tables, target)),
         tables={"tstr_trtr": table},
     )
     if note:
         result.warnings.append(note)
+    if off_levels:
+        result.warnings.append(off_levels)
     result.warnings += _empty_feature_warnings(frames, target)
     if data.task == "classification":
         result.warnings += _few_test_rows_warning(frames[1][target], target)
@@ -133,8 +140,9 @@ def _few_test_rows_warning(labels: pd.Series, target: str) -> list[str]:
     if counts.min() >= FEW_CLASS_ROWS:
         return []
     return [
-        f"the real test rows hold only {counts.min()} row(s) of {target!r} = {rarest!r}: the ROC-AUC gap "
-        "moves by a few hundredths with a single row, so its verdict is uncertain; evaluate on more test rows"
+        f"the real test rows hold only {counts.min()} row(s) of {target!r} = {shown_level(rarest)}: the "
+        "ROC-AUC gap moves by a few hundredths with a single row, so its verdict is uncertain; evaluate on "
+        "more test rows"
     ]
 
 
@@ -147,26 +155,65 @@ def target_task(tables: Tables, target: str) -> str:
         >>> target_task(prepare(real_test, synthetic, train=real_train), "income")
         'classification'
     """
-    real = [tables.real[target]] if tables.train is None else [tables.train[target], tables.real[target]]
-    values = pd.concat(real, ignore_index=True)
     kind = tables.metadata.columns[target].kind
-    return "classification" if is_class_target(values, kind) else "regression"
+    return "classification" if is_class_target(_real_target(tables, target), kind) else "regression"
 
 
-def _task_text(tables: Tables, target: str, data: _Data) -> str:
+def _real_target(tables: Tables, target: str) -> pd.Series:
+    """The target's values in every real row, training rows included: what decides the task and its
+    classes, whatever the synthetic rows hold."""
+    real = [tables.real[target]] if tables.train is None else [tables.train[target], tables.real[target]]
+    return pd.concat(real, ignore_index=True)
+
+
+def task_text(tables: Tables, target: str) -> str:
     """How a target of numbers is predicted, and how to change it: a number column may be read either way.
-    Empty for categories, which can only be classes."""
+    Empty for categories, which can only be classes. Its levels are counted on the real rows, which decide
+    the task: synthetic values off them are no classes of their own (``_on_real_levels``).
+
+    Example:
+        >>> task_text(prepare(real_test, synthetic, train=real_train), "grade")
+        "'grade' holds whole numbers on 7 levels, predicted as classes (at most 20 levels are classes); ..."
+    """
     if tables.metadata.columns[target].kind not in NUMERIC_KINDS:
         return ""
-    if data.task == "classification":
+    if target_task(tables, target) == "classification":
+        levels = _real_target(tables, target).nunique()
         return (
-            f" {target!r} holds whole numbers on {data.n_labels} levels, predicted as classes (at most "
+            f"{target!r} holds whole numbers on {levels} levels, predicted as classes (at most "
             f"{MAX_LEVEL_VALUES} levels are classes); declare it continuous in the metadata to predict it "
             "as a number."
         )
     return (
-        f" {target!r} holds numbers, predicted as a number (whole numbers on at most {MAX_LEVEL_VALUES} "
+        f"{target!r} holds numbers, predicted as a number (whole numbers on at most {MAX_LEVEL_VALUES} "
         "levels would be classes); declare it categorical in the metadata to predict it as classes."
+    )
+
+
+def _on_real_levels(synthetic: pd.DataFrame, target: str, real: pd.Series) -> tuple[pd.DataFrame, str | None]:
+    """The synthetic rows with each target value off the real levels (3.2 or 8 where real rows hold 1 to
+    7) moved to the nearest real level, and a warning giving their share; None when every value is a level.
+
+    Moved rather than left out: a generator that adds noise to a class code typically does so on every
+    row, and leaving those rows out would leave nothing to train on (or only the rows it happened to write
+    whole), where the nearest level is the class a user of those rows would have to read them as. Kept as
+    values of their own, they were thousands of "classes" no test row holds.
+    """
+    levels = np.sort(real.dropna().unique().astype(float))
+    values = synthetic[target].to_numpy(dtype=float)
+    off = ~np.isin(values, levels)
+    if not off.any():
+        return synthetic, None
+    above = np.clip(np.searchsorted(levels, values), 1, len(levels) - 1)
+    below = above - 1
+    nearest = np.where(values - levels[below] <= levels[above] - values, levels[below], levels[above])
+    moved = synthetic.copy()
+    moved[target] = np.where(off, nearest, values)
+    real_text = ", ".join(shown_level(float(level)) for level in levels)
+    return moved, (
+        f"{off.mean():.1%} of synthetic rows ({off.sum():,}) hold a value of {target!r} that no real row "
+        f"holds (real levels: {real_text}): the generator writes values between or beyond the classes; "
+        "utility reads each as the nearest real level"
     )
 
 
@@ -434,7 +481,7 @@ _GAIN_GOOD, _GAIN_FAIR = -0.005, -0.02  # a small loss is no verdict against aug
 
 
 def _utility_scores(
-    table: pd.DataFrame, task: str, interval: tuple[float, float], task_text: str
+    table: pd.DataFrame, task: str, interval: tuple[float, float], task_sentence: str
 ) -> list[Score]:
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
@@ -446,7 +493,7 @@ def _utility_scores(
     gap_meaning = (
         f"Trained on synthetic rows, models reach {label} {decimal_text(tstr, 3)} on real test rows, "
         f"against {decimal_text(trtr, 3)} when trained on real rows (each the mean of {models}; gap "
-        f"{decimal_text(trtr - tstr, 3)}; 0 = synthetic data is as useful).{task_text}"
+        f"{decimal_text(trtr - tstr, 3)}; 0 = synthetic data is as useful). {task_sentence}".rstrip()
     )
     if table.loc[table["setting"] == "TSTR", "note"].str.len().all():
         gap_meaning += (
