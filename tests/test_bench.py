@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import os
 import re
@@ -451,3 +452,30 @@ def test_a_target_of_whole_number_codes_is_scored_and_split_as_classes(tmp_path)
     assert abs((test["code"] == 2).mean() - share) < 0.005
     scores = bench.score_synthetic(train, test, train.copy(), "code", 0)
     assert scores["utility_metric"] == "roc_auc"
+
+
+def test_a_target_of_codes_is_said_to_be_predicted_as_classes() -> None:
+    """A grade coded 1 to 7 was scored by ROC-AUC without a word, where evaluate says why and how to change
+    it: the runs keep evaluate's sentence, and the console and bench.html give it once per data set."""
+    from synthloom.report.bench import render
+
+    rng = np.random.default_rng(0)
+
+    def rows(n: int) -> pd.DataFrame:
+        a = rng.normal(size=n)
+        return pd.DataFrame({"a": a, "b": rng.normal(size=n), "y": np.digitize(a, [-0.5, 0.5]) + 1})
+
+    scores = bench.score_synthetic(rows(300), rows(200), rows(300), "y", 0)
+    sentence = "'y' holds whole numbers on 3 levels, predicted as classes (at most 20 levels are classes)"
+    assert scores["utility_metric"] == "roc_auc" and scores["utility_task"].startswith(sentence)
+    run = bench.BenchRun("copula", "d/grade.csv", "y", None, 4.0, None, 0)
+    frame = pd.DataFrame(
+        [
+            {**_recorded(run, None), **scores, "model": model, "key": model}
+            for model in ("copula", "ctgan")  # two runs on one data set: one line
+        ]
+    )
+    assert bench.task_notes(frame) == [f"TSTR / TRTR on grade.csv: {scores['utility_task']}"]
+    assert html.escape(sentence) in render(frame)
+    labels = pd.DataFrame({"y": ["no", "yes"] * 100, "a": rng.normal(size=200)})
+    assert bench.score_synthetic(labels, labels, labels, "y", 0)["utility_task"] is None

@@ -395,12 +395,13 @@ def score_synthetic(
         ``quality`` (SDMetrics QualityReport score against the test rows), ``detection_auc`` (ROC-AUC of
         the classifier that best tells real from synthetic rows, 0.5 = cannot), ``tstr`` / ``trtr`` and
         ``utility_metric`` (gradient boosting trained on synthetic / real train rows, scored on the test
-        rows; None with ``utility_note`` when not computed), ``dcr_share`` (synthetic rows closer to a
-        train row than to any test row) and ``dcr_share_holdout`` (the same share for test rows: the level
-        without memorisation).
+        rows; None with ``utility_note`` when not computed), ``utility_task`` (how a number target is
+        predicted, ``utility.task_text``, as evaluate says it; None for categories), ``dcr_share``
+        (synthetic rows closer to a train row than to any test row) and ``dcr_share_holdout`` (the same
+        share for test rows: the level without memorisation).
     """
     from synthloom.metrics import detection, prepare, privacy, quality_scores, utility
-    from synthloom.metrics.utility import at_chance
+    from synthloom.metrics.utility import at_chance, task_text
 
     tables = prepare(test, synthetic, train)
     aucs = [s.value for s in detection(tables, seed).scores if s.name.endswith("_auc")]
@@ -415,6 +416,7 @@ def score_synthetic(
         "trtr": None,
         "utility_metric": None,
         "utility_note": "no target column",
+        "utility_task": None,
     }
     if target is not None:
         result = utility(tables, target, seed)
@@ -429,6 +431,8 @@ def score_synthetic(
             chance = at_chance(by["TRTR"], metric)
             if chance is None:
                 scores.update(tstr=by["TSTR"], trtr=by["TRTR"], utility_metric=metric, utility_note=None)
+                # a grade coded 1 to 7 is scored by ROC-AUC: the table's "AUC" alone does not say why
+                scores["utility_task"] = task_text(tables, target) or None
             else:
                 scores["utility_note"] = (
                     f"gradient boosting trained on the real rows does {chance}, so TSTR has nothing to be "
@@ -779,6 +783,20 @@ def utility_notes(frame: pd.DataFrame) -> list[str]:
         which = f" ({', '.join(runs['label'])})" if some else ""
         lines.append(f"TSTR / TRTR not computed on {Path(str(dataset)).name}{which}: {note}")
     return lines
+
+
+def task_notes(frame: pd.DataFrame) -> list[str]:
+    """How each data set's number target is predicted (the runs' ``utility_task``), one line per data set:
+    a target of whole numbers on a few levels is scored as classes, as ``evaluate`` says.
+
+    Example:
+        >>> task_notes(results)
+        ["TSTR / TRTR on grade.csv: 'y' holds whole numbers on 7 levels, predicted as classes (...)"]
+    """
+    if "utility_task" not in frame:  # results recorded before runs said it
+        return []
+    said = frame.dropna(subset=["utility_task"]).drop_duplicates(["dataset", "utility_task"])
+    return [f"TSTR / TRTR on {Path(str(r.dataset)).name}: {r.utility_task}" for r in said.itertuples()]
 
 
 def utility_text(row: dict[str, Any], named_metric: bool = False) -> str:

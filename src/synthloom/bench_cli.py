@@ -101,12 +101,12 @@ def bench_command(
     console.print(bench.results_table(results, title, width=console.width))
     for error in bench.run_errors(results):
         console.print(f"[red]{error}[/]", highlight=False)
-    for note in bench.utility_notes(results):
+    for note in bench.utility_notes(results) + bench.task_notes(results):
         console.print(note, highlight=False)
     console.print(
         "DCR share: synthetic rows closer to a train row than to a test row (in brackets: the test rows' own "
         "share, the level without memorisation). TSTR / TRTR: gradient boosting's ROC-AUC (AUC), or R² for a "
-        "numeric target, on the test rows, trained on synthetic / real rows."
+        "target predicted as a number, on the test rows, trained on synthetic / real rows."
     )
     console.print(f"wrote {out / 'results.csv'}, {out / 'bench.html'}")
     recorded = bench.ResultStore(out / bench.RESULTS_FILE).records()

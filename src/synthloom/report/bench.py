@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 
-from synthloom.bench import run_labels, utility_notes
+from synthloom.bench import run_labels, task_notes, utility_notes
 from synthloom.report.html import page
 from synthloom.report.plots import figure, to_png
 
@@ -71,7 +71,7 @@ def render(results: pd.DataFrame) -> str:
         _settings(results),
         "<h2>Results</h2>",
         _table(ok),
-        *(f"<p>{html.escape(note)}</p>" for note in utility_notes(results)),
+        *(f"<p>{html.escape(note)}</p>" for note in utility_notes(results) + task_notes(results)),
         _failures(failed),
     ]
     if not ok.empty:
