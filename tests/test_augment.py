@@ -22,6 +22,7 @@ from synthloom.augmentation import (
     evaluate_augmentation,
     fits_per_class,
     plan_rows,
+    recognition_table,
     synthetic_rows,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
@@ -317,6 +318,52 @@ def test_verdict_follows_the_paired_gain_and_its_spread() -> None:
     assert worse.verdict.startswith("synthloom rows hurt")
     mean, half = clear.gain("synthloom", "none")
     assert mean == pytest.approx(0.025) and 0 < half < mean
+
+
+def _recognised(doubtful: bool) -> pd.DataFrame:
+    """A class check of class "Yes", its synthloom rows recognised as it 10% of the time where
+    ``doubtful``, as often as real rows otherwise."""
+    return recognition_table({"Yes": (100, 60, 500, 50 if doubtful else 300)})
+
+
+def test_the_verdict_reads_poor_when_synthloom_rows_clearly_lose_or_fail_the_class_check(monkeypatch) -> None:
+    """The badge said "fair" for rows worse than real rows alone on every score (PR-AUC -0.138 within the
+    spread of 3 seeds) that the class check flagged: only the paired interval graded it."""
+    from synthloom.report import augment, plots
+
+    monkeypatch.setattr(plots, "to_png", lambda fig: "")
+    lost = _constructed([-0.30, 0.02, -0.134], [0.0] * 3)
+    assert lost.verdict.startswith("synthloom rows do not clearly help: minority PR-AUC -0.138 ")
+    assert "Yet they score below real rows alone on every score, by more than the 0.05 PR-AUC" in lost.verdict
+    assert '<div class="card poor"><span class="badge poor">poor</span>' in augment.render(lost)
+    noisy = _constructed([0.05, -0.04, 0.03, -0.05, 0.02], [0.0] * 5)  # honest: within noise, little lost
+    assert noisy.grade == "fair" and "Yet" not in noisy.verdict
+    helps = _constructed([0.02, 0.03, 0.025, 0.02, 0.03], [0.0] * 5)
+    assert helps.grade == "good"
+    helps.recognition = _recognised(doubtful=False)
+    assert helps.grade == "good" and "class check" not in helps.verdict
+    helps.recognition = _recognised(doubtful=True)
+    assert helps.doubtful_classes == ["Yes"] and helps.grade == "poor"
+    assert "The synthloom rows of class Yes do not look like their class" in helps.verdict
+    assert '<div class="card poor">' in augment.render(helps)
+
+
+def test_classes_held_as_floats_are_written_as_the_file_writes_them(monkeypatch) -> None:
+    """Codes beside blank targets are floats: the table title read "(y: 6.0, 1.0)" where the warnings say
+    'y' = 6, and the class check ran its classes together ("1: 30% of synthetic rows, ..., 2: ...")."""
+    from synthloom.augment_cli import recognition_line, result_table
+    from synthloom.report import augment, plots
+
+    monkeypatch.setattr(plots, "to_png", lambda fig: "")
+    result = _constructed([0.02, 0.03], [0.0, 0.0])
+    result.rare_classes = [6.0, 1.0]
+    result.recognition = recognition_table({6.0: (10, 5, 50, 15), 1.0: (20, 10, 50, 25)})
+    assert result_table(result).title.endswith("(y: 6, 1)")
+    assert "rare classes scored: 6, 1." in augment.render(result)
+    assert recognition_line(result.recognition) == (
+        "recognised as their class by a classifier of real rows: class 6: 30% of synthetic rows, 50% of "
+        "real ones; class 1: 50% of synthetic rows, 50% of real ones"
+    )
 
 
 def test_the_report_names_each_method_alike_in_its_tables_and_its_figure(monkeypatch) -> None:

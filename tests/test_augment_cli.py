@@ -197,7 +197,7 @@ def test_evaluate_prints_the_table_and_verdict_and_writes_the_report(tmp_path, r
     result = runner.invoke(app, [*args, "--evaluate", "--seeds", "2", "--report", str(report)])
     assert result.exit_code == 0, result.output
     output = " ".join(result.output.split())  # the 80-column test terminal wraps lines
-    recognised = "recognised as their class by a classifier of real rows: Yes:"
+    recognised = "recognised as their class by a classifier of real rows: class Yes:"
     for text in ("PR-AUC", "+ SMOTE", "+ synthloom", "real rows alone", "over 2 seeds", recognised):
         assert text in output
     assert "<h1>Class balancing" in report.read_text()

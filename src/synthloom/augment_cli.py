@@ -29,6 +29,8 @@ from synthloom.cli_support import (
 from synthloom.errors import ConfigError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from synthloom.augmentation import AugmentationEvaluation
 
 
@@ -48,10 +50,10 @@ def parse_rows_per_class(options: list[str]) -> dict[str, int]:
 
 def result_table(result: AugmentationEvaluation, title: str | None = None) -> Table:
     """Mean ± standard deviation over seeds of each metric, one row per method, best PR-AUC in bold."""
-    from synthloom.augmentation import METRIC_LABELS, METRICS
+    from synthloom.augmentation import METRIC_LABELS, METRICS, class_text
 
     summary = result.summary()
-    classes = ", ".join(repr(c) for c in result.rare_classes)
+    classes = ", ".join(class_text(c) for c in result.rare_classes)
     table = Table(
         title=title or f"Minority-class scores on held-back real rows ({result.target}: {classes})",
         caption=f"mean ± std over {result.scores['seed'].nunique()} seeds; generator: {result.model}"
@@ -67,6 +69,24 @@ def result_table(result: AugmentationEvaluation, title: str | None = None) -> Ta
             cells[0] = f"[bold]{cells[0]}[/]"
         table.add_row(SHORT_LABELS[row["method"]], *cells)
     return table
+
+
+def recognition_line(recognition: pd.DataFrame) -> str:
+    """The class check in a line (``AugmentationEvaluation.recognition``): classes apart by semicolons,
+    since each class's two shares are apart by a comma.
+
+    Example:
+        >>> recognition_line(result.recognition)
+        'recognised as their class by a classifier of real rows: class 1: 30% of synthetic rows, 50% of ...'
+    """
+    from synthloom.augmentation import class_text
+
+    shares = "; ".join(
+        f"class {class_text(row['class'])}: {row['synthetic_recognised']:.0%} of synthetic rows, "
+        f"{row['real_recognised']:.0%} of real ones"
+        for row in recognition.to_dict("records")
+    )
+    return f"recognised as their class by a classifier of real rows: {shares}"
 
 
 SHORT_LABELS = {"none": "real only", "random": "+ random", "smote": "+ SMOTE", "synthloom": "+ synthloom"}
@@ -230,13 +250,8 @@ def augment_command(
         )
         console.print(result_table(result))
         console.print(result.verdict, highlight=False)
-        recognised = ", ".join(
-            f"{class_text(row['class'])}: {row['synthetic_recognised']:.0%} of synthetic rows, "
-            f"{row['real_recognised']:.0%} of real ones"
-            for row in result.recognition.to_dict("records")
-        )
-        if recognised:
-            console.print(f"recognised as their class by a classifier of real rows: {recognised}")
+        if not result.recognition.empty:
+            console.print(recognition_line(result.recognition), highlight=False)
         if report is not None:
             result.to_html(report)
             console.print(f"wrote {report}")

@@ -52,7 +52,7 @@ from synthloom.data.metadata import (
 from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
-from synthloom.metrics.result import decimal_text, telling_decimals
+from synthloom.metrics.result import FAIR, GOOD, INFO, POOR, decimal_text, telling_decimals
 from synthloom.models.base import check_param_names
 from synthloom.progress import transient_progress
 from synthloom.registry import model_class, table_model_class
@@ -822,6 +822,31 @@ class AugmentationEvaluation:
         """Plain-language answer: do synthloom rows help on minority PR-AUC, and against SMOTE?"""
         return _verdict(self)
 
+    @property
+    def grade(self) -> str:
+        """The verdict's grade, as the report's badge shows it: poor where synthloom rows clearly hurt
+        (``_compare``, or ``_clear_loss``) or a class's rows do not look like it (``doubtful_classes``),
+        good where they clearly help, fair where the seeds tell no difference; info when synthloom rows
+        were not compared with real rows alone or there is a single seed, whose gain has no spread."""
+        if "none" not in self.methods or "synthloom" not in self.methods:
+            return INFO
+        if self.doubtful_classes:  # summed over the seeds with a test of its own: one seed tells it too
+            return POOR
+        how, _, half = _compare(self, "synthloom", "none")
+        if not math.isfinite(half):
+            return INFO
+        if how == "worse" or _clear_loss(self):
+            return POOR
+        return GOOD if how == "better" else FAIR
+
+    @property
+    def doubtful_classes(self) -> list[Any]:
+        """The classes whose synthloom rows a classifier trained on real rows seldom recognises
+        (``recognition_table``)."""
+        if self.recognition.empty:
+            return []
+        return list(self.recognition.loc[self.recognition["doubtful"], "class"])
+
     def to_html(self, path: str | Path) -> Path:
         """Write the self-contained HTML report (atomically)."""
         from synthloom.report.augment import write_augmentation_report
@@ -835,6 +860,20 @@ def _compare(result: AugmentationEvaluation, method: str, baseline: str) -> tupl
     if not math.isfinite(half):
         return "level", mean, half
     return ("better" if mean - half > 0 else "worse" if mean + half < 0 else "level"), mean, half
+
+
+# A mean loss of minority PR-AUC this large against real rows alone, every score lower too, is a loss
+# whatever the seeds' spread: the size of TSTR gap evaluate grades poor (over 0.05 ROC-AUC), which the
+# spread of a few seeds can hold without the rows being of any use
+CLEAR_LOSS = 0.05
+
+
+def _clear_loss(result: AugmentationEvaluation) -> bool:
+    """Whether synthloom rows score below real rows alone on every score, by ``CLEAR_LOSS`` PR-AUC or
+    more on average."""
+    means = result.summary().set_index("method")
+    lower = all(means.loc["synthloom", f"{m}_mean"] < means.loc["none", f"{m}_mean"] for m in METRICS)
+    return lower and result.gain("synthloom", "none")[0] <= -CLEAR_LOSS
 
 
 def _verdict(result: AugmentationEvaluation) -> str:
@@ -866,6 +905,11 @@ def _verdict(result: AugmentationEvaluation) -> str:
             f"{change} against real rows alone is within the spread ({interval}).",
         }
         sentences = [parts[how]]
+        if how == "level" and _clear_loss(result):  # within a wide spread, yet lower on every score
+            sentences.append(
+                f"Yet they score below real rows alone on every score, by more than the {CLEAR_LOSS} "
+                "PR-AUC evaluate calls a poor loss."
+            )
         if "smote" in methods:
             how, mean, half = _compare(result, "synthloom", "smote")
             places = telling_decimals([(abs(mean), half)])
@@ -878,6 +922,14 @@ def _verdict(result: AugmentationEvaluation) -> str:
                     f"({spread}).",
                 }[how]
             )
+    doubtful = result.doubtful_classes
+    if doubtful:
+        named = ", ".join(class_text(label) for label in doubtful)
+        sentences.append(
+            f"The synthloom rows of class{'es' if len(doubtful) > 1 else ''} {named} do not look like their "
+            "class to a classifier trained on real rows (the class check): they teach a classifier the "
+            "wrong thing, whatever the scores."
+        )
     sentences.append(f"Highest mean minority PR-AUC: {METHOD_LABELS[best]} ({summary[best]:.3f}).")
     return " ".join(sentences)
 
@@ -1019,7 +1071,8 @@ def _unfitted_copy(model: Any, seed: int, purpose: str = "for each seed") -> Any
 
 def _strategy_text(ratio: float | None, rows_per_class: Mapping[Hashable, int] | None) -> str:
     if rows_per_class is not None:
-        return "add " + ", ".join(f"{n} rows of class {label!r}" for label, n in rows_per_class.items())
+        planned = (f"{n} rows of class {class_text(label)}" for label, n in rows_per_class.items())
+        return "add " + ", ".join(planned)
     return f"bring each class below {1.0 if ratio is None else ratio:g} x the largest class up to it"
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.io import atomic_write_text
-from synthloom.metrics.result import FAIR, GOOD, INFO, POOR, decimal_text
+from synthloom.metrics.result import decimal_text
 from synthloom.report import plots
 from synthloom.report.html import _badge, _e, _figure, _frame_table, page
 
@@ -73,20 +73,13 @@ def write_augmentation_report(result: AugmentationEvaluation, path: str | Path) 
     return path
 
 
-def _verdict_grade(result: AugmentationEvaluation) -> str:
-    if "none" not in result.methods or "synthloom" not in result.methods:
-        return INFO
-    mean, half = result.gain("synthloom", "none")
-    if not math.isfinite(half):
-        return INFO
-    return GOOD if mean - half > 0 else POOR if mean + half < 0 else FAIR
-
-
 def _header(result: AugmentationEvaluation) -> str:
+    from synthloom.augmentation import class_text
+
     info = result.info
-    classes = ", ".join(repr(c) for c in result.rare_classes)
+    classes = ", ".join(class_text(c) for c in result.rare_classes)
     counts = ", ".join(f"{k}: {v:,}" for k, v in info.get("real_counts", {}).items())
-    verdict = _verdict_grade(result)
+    verdict = result.grade
     return (
         "<header><h1>Class balancing: do synthetic rows help?</h1>"
         f'<p class="lead">Target “{_e(result.target)}” ({_e(counts)} real rows); rare classes scored: '
@@ -121,7 +114,7 @@ def _scores(result: AugmentationEvaluation) -> str:
         + _figure(
             metric_bars(result),
             "bar charts of each minority-class metric per method with error bars",
-            _verdict_grade(result),
+            result.grade,
             "Each panel is one metric: points are the mean over seeds, whiskers one standard deviation. "
             "Overlapping whiskers do not tell methods apart; the paired gains below do better.",
         )
