@@ -347,3 +347,24 @@ def test_fixed_decimals_and_signs_are_read_from_arrow_text_as_from_a_column():
         for given in (pd.Series(texts, dtype=object), pa.array(texts, type=pa.string())):
             assert (fixed_text_decimals(given), writes_plus(given)) == (decimals, plus), texts
     assert fixed_text_decimals(pa.array([None, None])) is None  # an empty column comes typed null
+
+
+def test_text_with_a_huge_exponent_is_read_without_crashing_the_process():
+    """One 12-character hex id in about 300 reads as a number with an exponent past 2**31
+    ("1e2147483648"), on which pandas' parser crashed the process (exit code 139: `synthloom fit` on 1,000
+    hex ids) or misread it ("1e4294967296" as 1.0). Inferred apart, so that a crash fails this test only."""
+    import subprocess
+    import sys
+
+    from synthloom.data.number_text import to_numbers
+
+    huge = ["1e2147483648", "-1e2147483648", "1e4294967296", "1e-2147483648"]
+    assert to_numbers(pd.Series(huge)).tolist() == [np.inf, -np.inf, np.inf, 0.0]
+    code = (
+        "import pandas as pd; from synthloom.data.metadata import Metadata; "
+        f"ids = pd.Series({huge!r} + [f'{{i:012x}}' for i in range(996)]); "
+        "print(Metadata.infer(pd.DataFrame({'id': ids})).kinds())"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "'id': 'identifier'" in run.stdout

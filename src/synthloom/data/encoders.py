@@ -37,7 +37,7 @@ from synthloom.data.metadata import (
     plain_text,
     read_stamps,
 )
-from synthloom.data.number_text import NumberFormat, fixed_text_decimals
+from synthloom.data.number_text import NumberFormat, fixed_text_decimals, to_numbers
 from synthloom.errors import DataError, DataWarning
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
@@ -126,9 +126,7 @@ def to_float(series: pd.Series, name: str, warn: bool = True, number_format: str
         values = series.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
     else:
         coerced = (
-            pd.to_numeric(series, errors="coerce")
-            if number_format is None
-            else NumberFormat.parse(number_format).read(series)
+            to_numbers(series) if number_format is None else NumberFormat.parse(number_format).read(series)
         )
         stray = series.notna() & coerced.isna()
         if warn and stray.any():

@@ -30,6 +30,7 @@ from synthloom.data.number_text import (
     fixed_text_decimals,
     holds_numbers,
     looks_like_numbers,
+    to_numbers,
     writes_decimal_commas,
     writes_plus,
 )
@@ -577,7 +578,7 @@ def _checked_missing_mark(mark: Any, kind: ColumnKind) -> str | None:
         raise ConfigError(
             f"missing_mark {mark!r} is given for a {kind} column; it needs text and a number or date kind"
         )
-    if looks_like_numbers(pd.Series([mark])).iloc[0] or pd.notna(pd.to_numeric(mark, errors="coerce")):
+    if looks_like_numbers(pd.Series([mark])).iloc[0] or to_numbers(pd.Series([mark])).notna().iloc[0]:
         raise ConfigError(
             f"missing_mark {mark!r} reads as a number: a missing value would read as a real one"
         )
@@ -916,7 +917,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     if present.empty:
         return ColumnSpec(ColumnKind.CATEGORICAL)
     text = present.astype(str)
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = to_numbers(text)
     share_numeric = float(numbers.notna().mean())
     # amounts with a currency, a unit or thousands separators, also where most are written plainly ("85"
     # among "1,725": read as plain numbers, every value over 999 would be lost)

@@ -33,6 +33,7 @@ from synthloom.data.io import (
     whole_numbers,
 )
 from synthloom.data.metadata import CSV_DELIMITER, FLOAT_EXACT_LIMIT, check_column_names, has_leading_zeros
+from synthloom.data.number_text import to_numbers
 from synthloom.errors import DataError
 
 CHUNK_ROWS = 100_000  # rows per training chunk: ~1 GB at the peak of reading and encoding a 43-column one
@@ -199,9 +200,7 @@ def _csv_names(files: list[Path], encoding: str) -> tuple[str, list[str]]:
 def _csv_kind(text: pd.Series) -> str:
     """How pandas would type a CSV column holding ``text``: "number", "boolean" or "text"."""
     present = text.dropna()
-    if present.empty or (
-        pd.to_numeric(present, errors="coerce").notna().all() and not has_leading_zeros(present)
-    ):
+    if present.empty or (to_numbers(present).notna().all() and not has_leading_zeros(present)):
         return "number"  # an empty column too: pandas reads it as float NaN
     if present.isin(["True", "False"]).all():  # other spellings stay as written ("true"): booleans too
         return "boolean"
@@ -219,7 +218,7 @@ def _as_kind(text: pd.Series, kind: str) -> pd.Series:
         if flags[present].isna().any():
             return text
         return flags.astype(bool) if present.all() else flags.astype(object)
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = to_numbers(text)
     if numbers[present].isna().any():
         return text
     if not whole_numbers(numbers):

@@ -34,7 +34,7 @@ from synthloom.data.metadata import (
     check_column_names,
     is_missing_mark,
 )
-from synthloom.data.number_text import read_number_text
+from synthloom.data.number_text import read_number_text, to_numbers
 from synthloom.errors import DataError, DataWarning
 
 BOOSTING_ROUNDS = 100  # trees per gradient-boosting model, every one grown (no early stopping)
@@ -270,7 +270,7 @@ def _numbers(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
         values = series.astype("float64")
     else:
         numbers = read_number_text(series, spec.number_format)  # "$1,638.23" as 1638.23
-        values = pd.to_numeric(numbers, errors="coerce").astype("float64")
+        values = to_numbers(numbers).astype("float64")
         bad = values.isna() & series.notna()
         # a column read as numbers from text on purpose keeps its stray strings as missing values
         if bad.any() and not spec.numeric_coerced:

@@ -80,6 +80,7 @@ from synthloom.data.metadata import (
     is_decimal_objects,
     is_time_of_day,
 )
+from synthloom.data.number_text import to_numbers
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
 from synthloom.metrics.anomaly import threshold_at_fpr
@@ -1013,7 +1014,7 @@ def _warn_unread_stamps(series: pd.Series, stamps: pd.Series, datetime_format: s
 def _differs(column: pd.Series, value: Any) -> np.ndarray:
     """Which present values of ``column`` are not ``value`` (a number compared as a number: 0.0 is 0)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        same = pd.to_numeric(column, errors="coerce") == value
+        same = to_numbers(column) == value
     else:
         same = column.astype(str) == str(value)
     return (column.notna() & ~same).to_numpy()

@@ -27,6 +27,7 @@ from matplotlib.ticker import Formatter, LogLocator, MaxNLocator, NullFormatter
 
 from synthloom.data.encoders import value_text, wall_seconds
 from synthloom.data.metadata import as_labels
+from synthloom.data.number_text import to_numbers
 from synthloom.metrics.encoding import bin_edges
 from synthloom.metrics.fidelity import missing_shift
 from synthloom.metrics.result import decimal_text
@@ -738,7 +739,7 @@ def _in_order(categories: list[object]) -> list[object]:
     """
     named = [c for c in categories if c != "(missing)"]
     texts = [str(c).strip().lower() for c in named]
-    numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
+    numbers = to_numbers(pd.Series(texts, dtype=object))
     ranks = [re.match(r"(\d+)\D", text) for text in texts]
     if numbers.notna().all():
         keys: list[object] = list(numbers)
