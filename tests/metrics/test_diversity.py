@@ -68,6 +68,18 @@ def test_rare_categories_a_small_table_misses_by_chance_are_not_mode_collapse(ma
     assert any("code: rare" in w for w in large.warnings)
 
 
+def test_a_category_an_honest_small_sample_lacks_by_chance_is_not_mode_collapse(make_related):
+    """8 of 150 real rows (5.3%) were taken as an exact share, so 150 synthetic rows lacking the category
+    read as a collapse; two honest draws of 150 rows leave all 8 to one side one time in 256."""
+    rng = np.random.default_rng(6)
+    real, synthetic = make_related(150, seed=3), make_related(150, seed=4)
+    real["code"] = np.where(np.arange(150) < 8, "rare", rng.choice(["a", "b"], 150))
+    synthetic["code"] = rng.choice(["a", "b"], 150)
+    assert not any("Mode collapse" in w for w in diversity(prepare(real, synthetic)).warnings)
+    real["code"] = np.where(np.arange(150) < 30, "rare", rng.choice(["a", "b"], 150))  # 30 of 150: no chance
+    assert any("code: rare" in w for w in diversity(prepare(real, synthetic)).warnings)
+
+
 def test_one_row_repeated_for_half_the_table_is_mode_collapse(related_train, related_test):
     half = len(related_train) // 2
     repeated = pd.concat([related_train.iloc[:half], related_train.iloc[[0] * half]], ignore_index=True)
