@@ -155,6 +155,26 @@ def test_a_few_real_identifiers_beyond_chance_are_not_good(make_related):
     assert privacy(prepare(holdout, fresh, train=train)).score("identifiers_reused").verdict == "good"
 
 
+def test_real_identifiers_beyond_chance_keep_the_family_from_good(make_related):
+    """2,000 synthetic rows of which 20 carry a training id and 5 a hold-out id (what fresh ids hit by
+    chance): the score read "fair" (odds 0.002, 0.75% beyond chance) but the family "good", without a
+    warning. Fresh ids that hit both sets alike leave the family good."""
+    train, holdout = make_related(2000, seed=1), make_related(2000, seed=2)
+    train["patient"] = [f"P{i:06d}" for i in range(2000)]
+    holdout["patient"] = [f"P{i:06d}" for i in range(2000, 4000)]
+    fresh = make_related(2000, seed=3).assign(patient=[f"Q{i:06d}" for i in range(2000)])
+    fresh.loc[:19, "patient"] = train["patient"].iloc[:20].to_numpy()
+    fresh.loc[20:24, "patient"] = holdout["patient"].iloc[:5].to_numpy()
+    result = privacy(prepare(holdout, fresh, train=train))
+    assert result.score("identifiers_reused").verdict == "fair"
+    assert result.verdict == "fair"
+    assert any("20 of 2,000 synthetic rows (1.0%) carry a real training" in w for w in result.warnings)
+    fresh.loc[:19, "patient"] = [f"Q{i:06d}" for i in range(2000, 2020)]
+    fresh.loc[:3, "patient"] = train["patient"].iloc[:4].to_numpy()  # 4 training and 5 hold-out ids
+    result = privacy(prepare(holdout, fresh, train=train))
+    assert result.verdict == "good" and not any("identifier" in w for w in result.warnings)
+
+
 def test_reused_identifiers_are_found_whatever_the_synthetic_index(make_related):
     """Synthetic rows indexed 500..799 that all carry training ids scored 0% reused, "good": the ids kept
     the caller's index while the compared rows were renumbered from 0."""

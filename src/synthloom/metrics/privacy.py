@@ -36,17 +36,17 @@ this data is not mistaken for a leak:
   a hold-out row's identifier, scaled to the number of training ids); judged as exact copies are, on the
   odds of ids drawn without memory hitting the training ids that often beside the hold-out ones.
 
-Verdicts allow for chance, so a small table is not called leaky on noise: the closer-to-train share and
-the membership AUC are poor when they exceed the baseline by 0.1 or three standard errors (whichever is
-larger; fair from 0.05 or two), and exact copies are poor when unseen real rows would leave as many
-synthetic rows matching training rows only with a chance under 1 in 1,000 (or under 1 in 20 with copies
-of 1% of the synthetic rows beyond their level, and at least twice it; fair under 1 in 20). Any poor
-score makes the family poor. Hold-out rows that equal training rows far more often than they repeat one
-another (allowing for chance where repeats are few) are training rows given as hold-out: they are left out
-of the hold-out (all of them: privacy is not computed). A hold-out unlike the training rows (their own
-closer-to-train share far from what a random split of the rows nearest each of them gives: the sizes'
-share where one row is nearest, nearer 50% where rows of both sets tie) makes the distance measures
-"not computed": against it, honest rows would look memorised.
+Verdicts allow for chance, so a small table is not called leaky on noise: the closer-to-train share and the
+membership AUC are poor when they exceed the baseline by 0.1 or three standard errors (whichever is larger;
+fair from 0.05 or two), and exact copies are poor when unseen real rows would leave as many synthetic rows
+matching training rows only with a chance under 1 in 1,000 (or under 1 in 20 with copies of 1% of the
+synthetic rows beyond their level, and at least twice it; fair under 1 in 20). Any poor score makes the
+family poor; a fair one of real identifiers reused, fair (a real id names a real person). Hold-out rows that
+equal training rows far more often than they repeat one another (allowing for chance where repeats are few)
+are training rows given as hold-out: they are left out of the hold-out (all of them: privacy is not
+computed). A hold-out unlike the training rows (their own closer-to-train share far from what a random split
+of the rows nearest each of them gives: the sizes' share where one row is nearest, nearer 50% where rows of
+both sets tie) makes the distance measures "not computed": against it, honest rows would look memorised.
 
 Neighbours are searched among up to ``REFERENCE_ROWS`` rows of each table, for up to ``QUERY_ROWS``
 sampled rows: a copied training row is found as long as its table fits the reference size.
@@ -302,6 +302,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         values["identifiers_reused_chance"],
         values["identifiers_reused_odds"],
     ) = _identifiers_reused(tables)
+    values["synthetic_rows"] = float(len(tables.synthetic))
     # the closer-to-train share's and the NNDR's spreads count distinct rows: 300 copies of one fresh row
     # (a collapsed generator) are one draw, nearer a training row or not by chance, and were judged as 300
     values["synthetic_queries"] = float(len(np.unique(queries["synthetic"], axis=0)))
@@ -331,7 +332,13 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
     }
     scores = measured(_MEASURES, values)
     return FamilyResult(
-        "privacy", scores=scores, warnings=found + _privacy_warnings(values, scores), extras=extras
+        "privacy",
+        scores=scores,
+        warnings=found + _privacy_warnings(values, scores),
+        extras=extras,
+        # a real id on a synthetic row names a real person, whatever the distances say: 20 training ids
+        # among 2,000 rows (odds 0.002) read "fair" behind a good closer-to-train share, the family "good"
+        parts=("identifiers_reused",),
     )
 
 
@@ -687,9 +694,15 @@ def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
             "data? The closer-to-train share and the membership AUC, which take the hold-out as unseen, "
             "are not judged."
         )
-    if "identifiers_reused" in poor:
+    reused = next(score for score in scores if score.name == "identifiers_reused")
+    if reused.verdict in (FAIR, POOR):
+        rows = round(v["identifiers_reused"] * v["synthetic_rows"])
+        chance = v["identifiers_reused_chance"] * v["synthetic_rows"]
         found.append(
-            f"{v['identifiers_reused']:.1%} of synthetic rows carry a real training row's identifier."
+            f"{rows:,} of {v['synthetic_rows']:,.0f} synthetic rows ({v['identifiers_reused']:.1%}) carry a "
+            f"real training row's identifier, where about {chance:,.0f} "
+            f"would by chance (odds {v['identifiers_reused_odds']:.2g}): each names a real person; draw the "
+            "identifiers afresh rather than keep real ones."
         )
     if v["holdout_shift"]:
         found.append(

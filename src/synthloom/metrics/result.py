@@ -161,8 +161,9 @@ class FamilyResult:
         warnings: plain-language findings that need the reader's attention.
         not_computed: why the family was skipped, or None when it ran.
         extras: arrays the report's figures are drawn from; never written to JSON.
-        parts: names of the scores the headline averages: an average can be good while one of its parts
-            is not (fidelity's quality over its pair trends), so the family is judged no better than them.
+        parts: names of the scores the family is judged no better than: those the headline averages (an
+            average can be good while a part is not: fidelity's quality over its pair trends), and those
+            no headline outweighs (privacy's real identifiers reused: a real id names a real person).
     """
 
     family: str
