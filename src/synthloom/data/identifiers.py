@@ -672,6 +672,10 @@ class IdentifierEncoder(ColumnEncoder):
         self._listings = {}  # listed under the marks of an earlier fit
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
         if pd.api.types.is_numeric_dtype(series):
+            if pd.api.types.is_float_dtype(series) and _whole_numbers(present):
+                # integer ids with gaps read from a CSV ("1,2,,4") are floats: drawn as such, they were
+                # written "1002.0"; pandas' nullable integers keep them whole and the gaps missing
+                self.dtype = "Int64"
             if len(present):
                 self.start, self.down = int(present.max()) + 1, int(present.min()) - 1
                 self._check_room_at_fit(len(present))
@@ -911,6 +915,13 @@ class IdentifierEncoder(ColumnEncoder):
 
 # what to do about numeric ids that leave too little room for new ones
 _NO_ROOM_FIX = "declare the column's kind 'categorical' or give it as text"
+
+
+def _whole_numbers(values: pd.Series) -> bool:
+    """Whether float ``values`` are all whole numbers that int64 holds (none: true, as any id fits)."""
+    numbers = values.to_numpy(dtype=float)
+    limit = float(np.iinfo(np.int64).max)
+    return bool(np.all(np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < limit)))
 
 
 def _id_limits(dtype: str) -> np.iinfo:
