@@ -9,15 +9,16 @@ the form (a shape, its kept runs, its runs' lengths and case), a keyed permutati
 the row's number among that variant's rows into its id (``_permute``), and rows are dealt among the variants
 so that each variant numbers its rows about densely (``_deal``). Ids of one length repeat only where the form
 has fewer ids than rows; ids by shape pass the rows a variant has no id left for on to ids with a longer
-random run (``_shape_ids``), and repeat only where a random run spells a kept one (drawn again,
-``IdentifierEncoder.ids``).
+random run (``_shape_ids``), and leave to its own variant an id another variant spells too (a random
+run spelling a kept one, or a case another case writes: ``_foreign``); only one-letter runs and letters
+without case, which two cases write alike, can meet across chunks (``_cases_overlap``: said so).
 
 No drawn id is a real one, and the model keeps no real id: it keeps a bitmap of which parts of the ids'
 space hold real ids (``_taken``), so many parts marked that a marked one says little (63% of ids of one
 length, 39% of the hashes of ids by shape). Ids of one length count their rows over the free parts only,
 so they stay unique; ids by shape mark a salted hash of each real id, and a variant counts its rows over
-its unmarked ids, listed as far as its rows reach (``_Listing``; a large one draws a marked id again, from
-a region of its ids of its own).
+its unmarked ids, listed as far as its rows reach (``_Listing``; a large one draws a marked id again from
+ids each row owns, ``_stripe``).
 """
 
 from __future__ import annotations
@@ -269,8 +270,10 @@ _ROUND_SALT = 0xD1B54A32D192ED03
 TAKEN_HASH_BITS = 2
 # A variant of ids by shape of up to this many ids lists its unmarked ones, as far as its rows reach (once
 # per model, id seed and variant, LISTING_BLOCK ids at least at a time), and counts its rows over them; a
-# larger one draws a marked id again, from a region of its own (``_region``).
+# larger one draws a marked id again, from ids of its own (``_stripe``).
 MAX_LISTED_IDS = 1 << 22
+# Ids a row of a larger variant owns, to draw an unmarked one from: all of them marked has odds of 1e-17.
+ID_ATTEMPTS = ID_REDRAWS + 1
 LISTING_BLOCK = 1 << 12
 
 
@@ -359,7 +362,7 @@ def _spell(
     ``numbers`` gives after a keyed permutation of the row's variant, or from a hash of it (salted with
     each character's ``places``, which other rows do not move) where the variant holds more than
     ``MAX_PERMUTED_IDS`` ids. Also whether a number went past its variant's ids (ids then repeat), or with
-    an ``attempt``, past its region of them (``_region``)."""
+    an ``attempt``, past its share of them (``_stripe``)."""
     places = list(range(len(sizes))) if places is None else places
     log_size = np.sum([np.log2(size.astype(float)) for size in sizes], axis=0) if sizes else 0.0
     small = np.asarray(log_size < math.log2(MAX_PERMUTED_IDS) - 1) & np.ones(numbers.shape, dtype=bool)
@@ -369,7 +372,7 @@ def _spell(
     if attempt is None:
         index, fits = numbers[small] % total[small], numbers[small] < total[small]
     else:
-        index, fits = _region(numbers[small], total[small], attempt)
+        index, fits = _stripe(numbers[small], total[small], attempt)
     value = np.zeros(numbers.shape, dtype=np.uint64)
     value[small] = _permute(index, total[small], keys[small])
     digits = _radix_digits(value, sizes)
@@ -382,20 +385,16 @@ def _spell(
     return digits, bool(not np.all(fits))
 
 
-def _region(numbers: np.ndarray, total: np.ndarray, attempt: int) -> tuple[np.ndarray, np.ndarray]:
+def _stripe(numbers: np.ndarray, total: np.ndarray, attempt: int) -> tuple[np.ndarray, np.ndarray]:
     """Where in its variant's ``total`` ids (before the permutation) a row of ``numbers`` draws at its
-    ``attempt`` of an id no real id's hash marks: the lower half at the first (0), then a region of
-    ``total >> (attempt + 1)`` ids down from the top of the ones before, numbered by the row's own
-    number. Rows of one variant have distinct numbers in every chunk of an output, so no two of them meet
-    in any region while they fit it (a variant under half used); also which rows fit."""
-    if attempt == 0:
-        room = total - total // np.uint64(2)
-        return numbers % room, numbers < room
-    top = total.copy()
-    for earlier in range(1, attempt):
-        top -= total >> np.uint64(earlier + 1)
-    room = total >> np.uint64(attempt + 1)
-    return top - np.uint64(1) - numbers % np.maximum(room, np.uint64(1)), numbers < room
+    ``attempt`` of an id no real id's hash marks: row n owns the ``ID_ATTEMPTS`` ids n * ID_ATTEMPTS
+    onwards, so no two rows of a variant, in any chunks of an output, meet at any attempt (regions that
+    halved per attempt wrapped rows round past their few ids, and rows of other chunks met there); also
+    which rows fit (``_shape_ids`` passes the others on to longer runs)."""
+    stride = np.uint64(ID_ATTEMPTS)
+    fits = numbers < total // stride
+    # a row past them (an id with no random run, which has nowhere to pass on to) repeats the variant's ids
+    return np.where(fits, numbers * stride + np.uint64(attempt), numbers % total), fits
 
 
 def _radix_digits(value: np.ndarray, sizes: list[np.ndarray]) -> list[np.ndarray]:
@@ -487,14 +486,9 @@ class _Listing:
         self.key, self.size, self.scanned = key, size, 0
         self.free = np.zeros(0, dtype=np.uint64)
 
-    def first(
-        self,
-        count: int,
-        spell: Callable[[np.ndarray], np.ndarray],
-        marked: Callable[[np.ndarray], np.ndarray] | None,
-    ) -> np.ndarray:
-        """The variant's first ``count`` unmarked values (all of them where it holds fewer; every value is
-        unmarked without ``marked``), ``spell`` writing the ids of values as ``_radix_digits`` reads them."""
+    def first(self, count: int, unusable: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """The variant's first ``count`` usable values (all of them where it holds fewer), ``unusable``
+        telling of values as ``_radix_digits`` reads them whether their ids are marked or foreign."""
         while self.free.size < count and self.scanned < self.size:
             # twice the ids still missing, as about 61% are unmarked: one block mostly
             step = min(self.size - self.scanned, max(LISTING_BLOCK, 2 * (count - self.free.size)))
@@ -502,11 +496,66 @@ class _Listing:
             values = _permute(
                 index, np.full(step, self.size, dtype=np.uint64), np.full(step, self.key, dtype=np.uint64)
             )
-            self.free = np.concatenate(
-                [self.free, values if marked is None else values[~marked(spell(values))]]
-            )
+            self.free = np.concatenate([self.free, values[~unusable(values)]])
             self.scanned += step
         return self.free
+
+
+def _foreign(
+    slots: list[dict[str, Any]],
+    kept_runs: list[set[str]],
+    kept: np.ndarray,
+    case: np.ndarray,
+    texts: dict[int, np.ndarray],
+) -> np.ndarray:
+    """Whether each id (a row of ``kept``: its kept runs, "" where drawn; ``case``: each slot's case's
+    place; ``texts``: each slot's random run) is one another variant of its shape spells too: a random run
+    spelling a run some combination keeps in that slot ("ana" drawn where other ids keep "ana"), or
+    written in a case an earlier of the slot's cases writes too ("C" is upper case and title case, "abc"
+    lower and mixed case). Such ids are left to the variant that owns them, so that ids of different
+    variants never meet: drawn again per chunk when they met, they met ids of other chunks instead."""
+    foreign = np.zeros(kept.shape[0], dtype=bool)
+    for i, text in texts.items():
+        drawn = kept[:, i] == ""
+        if not drawn.any():
+            continue
+        runs = pd.Series(text[drawn], dtype=object)
+        clash = runs.isin(kept_runs[i]).to_numpy()
+        names = list(slots[i]["cases"])
+        if len(names) > 1 and _cased(slots[i]):
+            writes = {
+                "lower": runs == runs.str.lower(),
+                "upper": runs == runs.str.upper(),
+                "title": runs == runs.str.title(),
+                "mixed": pd.Series(True, index=runs.index),
+                "digits": pd.Series(True, index=runs.index),
+            }
+            order = [name for name in _RUN_CASES if name in names]
+            owner = np.select([writes[name].to_numpy() for name in order], order, default="")
+            # one letter is one case's only (``_cases_overlap``): a variant of title or mixed case left with
+            # none would be listed whole for nothing
+            longer = runs.str.len().to_numpy() > 1
+            clash |= longer & (owner != np.array(names, dtype=object)[case[drawn, i]])
+        foreign[np.flatnonzero(drawn)[clash]] = True
+    return foreign
+
+
+def _cased(slot: dict[str, Any]) -> bool:
+    """Whether a run slot's letters have cases (Chinese, Arabic do not: each case writes the same)."""
+    lower = slot.get("letters", _LOWER)
+    return any(c.upper() != c and len(c.upper()) == 1 for c in lower)
+
+
+def _cases_overlap(shapes: list[dict[str, Any]]) -> bool:
+    """Whether two cases of a random letter run can write the same run where ``_foreign`` does not keep
+    them apart: one letter ("C" in upper and title case) or letters without case. Ids of such variants
+    can meet; one draw draws them again (``IdentifierEncoder._draw_repeats_again``), draws of other
+    chunks or parts do not see them."""
+    for slot in (slot for shape in shapes for slot in shape["slots"] if "literal" not in slot):
+        cases = set(slot["cases"]) - {"digits"}
+        if len(cases) > 1 and (not _cased(slot) or ("1" in slot["lengths"] and cases & {"title", "mixed"})):
+            return True
+    return False
 
 
 def _shape_ids(
@@ -526,8 +575,8 @@ def _shape_ids(
     (``grow``): "CUST-100" to "CUST-999", 401 of them real, run out after about 500 rows and their next
     rows draw "CUST-" and six digits, numbered so that the rows passed on from each length stay apart,
     the same in every chunk (drawn again at random per chunk, they met other chunks' ids). A larger
-    variant draws a marked id again from the row's region of its ids for the next attempt (``_region``),
-    up to ``ID_REDRAWS`` times; without ``marked``, no id is marked."""
+    variant draws a marked id again from the row's own ids (``_stripe``), up to ``ID_REDRAWS`` times, and
+    passes on the rows past those it has ids for; without ``marked``, no id is marked."""
     slots = shape["slots"]
     combos = [combo.split(_ID_JOIN) for combo in shape["combos"]]
     weights = np.array(list(shape["combos"].values()), dtype=float)
@@ -554,6 +603,7 @@ def _shape_ids(
         case[drawn, i] = choice["cases"]
         pick[drawn] = choice["lengths"]
     lengths = np.array([len(slot.get("lengths", ())) for slot in slots], dtype=np.int64)
+    kept_runs = [{combo[i] for combo in combos} - {""} for i in range(len(slots))]
     longest = np.array([max(map(int, slot.get("lengths", [0]))) for slot in slots], dtype=np.int64)
 
     def spelling(at: np.ndarray) -> tuple[dict[int, tuple[np.ndarray, ...]], list[np.ndarray]]:
@@ -562,16 +612,19 @@ def _shape_ids(
         runs = {i: _run_spelling(slots[i], case[at, i], length[at, i]) for i in run_slots}
         return runs, [base[:, j] for base, _, _ in runs.values() for j in range(base.shape[1])]
 
-    def written(at: np.ndarray, values: np.ndarray | None = None, attempt: int | None = None) -> np.ndarray:
+    def written(
+        at: np.ndarray, values: np.ndarray | None = None, attempt: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The ids of rows ``at``: of ``values`` in their variants (as ``_radix_digits`` reads them), or
-        those ``_spell`` gives their numbers at ``attempt``."""
+        those ``_spell`` gives their numbers at ``attempt``; and whether each is unusable: marked by a real
+        id's hash (``marked``) or one another variant spells too (``_foreign``)."""
         runs, bases = spelling(at)
         if values is None:
             places = [i * MAX_ID_RUN + j for i, (base, _, _) in runs.items() for j in range(base.shape[1])]
             digits = iter(_spell(numbers[at], bases, keys[at], places, attempt)[0])
         else:
             digits = iter(_radix_digits(values, bases))
-        out = np.full(at.size, "", dtype=object)
+        out, texts = np.full(at.size, "", dtype=object), {}
         for i, slot in enumerate(slots):
             if "literal" in slot:
                 out += slot["literal"]
@@ -581,8 +634,10 @@ def _shape_ids(
             for j in range(base.shape[1]):
                 characters[:, j] = spelled[start[:, j] + next(digits)]
             characters[base == 1] = ""
-            out += np.where(kept[at, i] == "", _joined(characters), kept[at, i])
-        return out
+            texts[i] = _joined(characters)
+            out += np.where(kept[at, i] == "", texts[i], kept[at, i])
+        unusable = _foreign(slots, kept_runs, kept[at], case[at], texts)
+        return out, unusable | (marked(out) if marked is not None else False)
 
     def grow(rows: np.ndarray) -> np.ndarray:
         """Pass ``rows`` (numbered past their variant's ids) on to their last random run one character
@@ -606,19 +661,24 @@ def _shape_ids(
     while todo.size:
         sizes = np.prod(np.array(spelling(todo)[1], dtype=float).reshape(-1, todo.size), axis=0)
         listed = sizes <= MAX_LISTED_IDS
-        large.append(todo[~listed])
-        todo, passed = todo[listed], []
+        # a larger variant holds as many rows as have ``ID_ATTEMPTS`` ids each (``_stripe``; one spelled
+        # from a hash, any number of rows): the rest pass on, as past a listing's end
+        room = np.where(sizes < MAX_PERMUTED_IDS, sizes // ID_ATTEMPTS, np.inf)[~listed]
+        full = numbers[todo[~listed]] >= room
+        large.append(todo[~listed][~full])
+        numbers[todo[~listed][full]] -= room[full].astype(np.uint64)
+        passed = [todo[~listed][full]]
+        todo = todo[listed]
         by_variant = pd.Series(todo).groupby([keys[todo], sizes[listed].astype(np.int64)]).indices
         for (key, size), where in by_variant.items():
             at = todo[where]
             listing = listings.setdefault((int(key), int(size)), _Listing(int(key), int(size)))
             free = listing.first(
                 int(numbers[at].max()) + 1,
-                lambda values, row=at[0]: written(np.full(values.size, row), values),
-                marked,
+                lambda values, row=at[0]: written(np.full(values.size, row), values)[1],
             )
             fits = numbers[at] < free.size
-            out[at[fits]] = written(at[fits], free[numbers[at[fits]]])
+            out[at[fits]] = written(at[fits], free[numbers[at[fits]]])[0]
             numbers[at[~fits]] -= np.uint64(free.size)
             passed.append(at[~fits])
         todo = np.concatenate(passed) if passed else todo[:0]
@@ -626,12 +686,11 @@ def _shape_ids(
         large.append(todo[stuck])
         todo = todo[~stuck]
     rows = np.concatenate(large)
-    out[rows] = written(rows, attempt=None if marked is None else 0)
-    for attempt in range(1, ID_REDRAWS + 1 if marked is not None else 1):
-        rows = rows[marked(out[rows])]
+    for attempt in range(ID_ATTEMPTS):
+        out[rows], unusable = written(rows, attempt=attempt)
+        rows = rows[unusable]
         if not rows.size:
             break
-        out[rows] = written(rows, attempt=attempt)
     return out
 
 
@@ -750,7 +809,9 @@ class IdentifierEncoder(ColumnEncoder):
 
     def check_room(self, rows: int) -> None:
         """Refuse an output of ``rows`` rows where their numeric ids would not fit (they would wrap round to
-        real ids or overflow), before any is drawn; text ids have room for any output."""
+        real ids or overflow), before any is drawn. Text ids are drawn for any output: ids of one length
+        repeat past the ``fixed_room`` new ids their form holds (``ids`` says how many rows), ids by shape
+        pass on to longer runs."""
         above, below = self._rooms()
         if self.alphabets is None and self.shapes is None and rows > above + below:
             raise DataError(
@@ -798,7 +859,17 @@ class IdentifierEncoder(ColumnEncoder):
         keys = np.full(rows.shape, self.key, dtype=np.uint64)
         keys = _salted(keys, id_seed) if id_seed else keys
         if self.shapes is None:
-            drawn, repeats = self._fixed_ids(rows, keys)
+            drawn = self._fixed_ids(rows, keys)
+            room = self.fixed_room()
+            if first_row + n > room:  # told how many, not "some": 63% of a million rows repeated
+                warnings.warn(
+                    f"column {self.name!r}: the real ids' form holds {room:,} new ids, so rows {room:,} "
+                    f"onward of the output repeat ids ({first_row + n - max(room, first_row):,} of these "
+                    f"{n:,} rows)",
+                    DataWarning,
+                    stacklevel=2,
+                )
+            repeats = False
         else:
             drawn = self._shaped_ids(rows, keys)
             repeats = self._draw_repeats_again(drawn, rows, keys)
@@ -809,14 +880,21 @@ class IdentifierEncoder(ColumnEncoder):
                 DataWarning,
                 stacklevel=2,
             )
+        elif self.shapes is not None and first_row > 0 and _cases_overlap(self.shapes):
+            warnings.warn(
+                f"column {self.name!r}: ids of one letter, or of letters without case, can be drawn in two "
+                "cases alike; an output drawn in chunks or parts may repeat a few ids",
+                DataWarning,
+                stacklevel=2,
+            )
         return pd.Series(drawn, name=self.name, dtype=object)
 
     def _draw_repeats_again(self, drawn: np.ndarray, rows: np.ndarray, keys: np.ndarray) -> bool:
         """Draw again, in place and under new keys, the ids this draw holds twice (a run drawn at random can
         spell one that other ids keep as it is) and those whose hash a real id's marks (``_taken``: where
-        ``_shape_ids`` found no unmarked one in a large variant's regions, or an id with no random run ran
-        out); whether some
-        still repeat. Marked ones are looked for among those drawn again only, repeats in the whole draw."""
+        ``_shape_ids`` found no usable one among a row's ids in a large variant, or an id with no random
+        run ran out); whether some still repeat. Marked ones are looked for among those drawn again only,
+        repeats in the whole draw."""
         before, salt = len(drawn), 0  # each round draws under a salt of its own
         check = np.arange(len(drawn))  # the ids not yet looked at against the real ones' marks
         for repeat_round in range(ID_REDRAWS + 1):
@@ -843,24 +921,35 @@ class IdentifierEncoder(ColumnEncoder):
         marks = _unpacked(self.taken["bits"], self.taken["size"])
         return marks[_hash_bits(ids, self.key, marks.size)]
 
-    def _fixed_ids(self, rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, bool]:
-        sizes = [np.full(rows.shape, len(alphabet), dtype=np.uint64) for alphabet in self.alphabets]
-        free = (
+    def fixed_room(self) -> int:
+        """How many new ids text ids of one length hold: the space's ids in parts no real id marks (all
+        of them where none is marked or numbered), before ids repeat."""
+        free = self._free_parts()
+        if free is not None and free.size:
+            return int(free.size) * int(self.taken["part"])
+        return math.prod(len(alphabet) for alphabet in self.alphabets)
+
+    def _free_parts(self) -> np.ndarray | None:
+        """The parts of the space of ids of one length that no real id marks (``_taken``), or None."""
+        return (
             None if self.taken is None else np.flatnonzero(~_unpacked(self.taken["bits"], self.taken["size"]))
         )
+
+    def _fixed_ids(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        sizes = [np.full(rows.shape, len(alphabet), dtype=np.uint64) for alphabet in self.alphabets]
+        free = self._free_parts()
         if free is not None and free.size:
             # the rows count over the free parts' ids only, permuted there as over the whole space
             part = np.uint64(self.taken["part"])
             room = np.full(rows.shape, free.size * part, dtype=np.uint64)
             index = _permute(rows % room, room, keys)
             spelled = _radix_digits(free[index // part].astype(np.uint64) * part + index % part, sizes)
-            repeats = bool(np.any(rows >= room))
         else:  # no real id in the space's numbered ids (or a model file without them), or no part free
-            spelled, repeats = _spell(rows, sizes, keys)
+            spelled = _spell(rows, sizes, keys)[0]
         characters = np.empty((rows.size, len(self.alphabets)), dtype=object)
         for j, (alphabet, digits) in enumerate(zip(self.alphabets, spelled, strict=True)):
             characters[:, j] = np.array(list(alphabet), dtype=object)[digits]
-        return _joined(characters), repeats
+        return _joined(characters)
 
     def _shaped_ids(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
         weights = np.array([shape["weight"] for shape in self.shapes], dtype=float)
