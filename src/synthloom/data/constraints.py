@@ -37,7 +37,6 @@ from synthloom.data.encoders import (
     DECIMAL_DTYPE,
     _fraction_width,
     _learn_decimals,
-    _nearest,
     _second_digits,
     _stamp_grid,
     as_boolean,
@@ -47,6 +46,7 @@ from synthloom.data.encoders import (
     column_zone,
     decimal_places,
     is_missing_value,
+    nearest_levels,
     numbers_held_as_text,
     on_wall_grid,
     plain_value,
@@ -376,7 +376,7 @@ class Range(Constraint):
             levels = np.asarray(self.info_.levels or [])
             inside = levels[(levels >= low) & (levels <= high)]
             if inside.size:  # the nearest level the range holds (36 for term <= 50 of 36 / 60), not 50
-                clipped = np.where(below | above, _nearest(values, inside), clipped)
+                clipped = np.where(below | above, nearest_levels(values, inside), clipped)
             written = self.info_.write(clipped, self.column)
             frame[self.column] = frame[self.column].where(~(below | above), written)
 
@@ -705,7 +705,7 @@ def _asked_text(check: Any) -> str:
 def _nearest_level_above(levels: np.ndarray, values: np.ndarray, lowest: np.ndarray) -> np.ndarray:
     """Each value moved to the nearest of the sorted ``levels`` that is at least ``lowest`` (``lowest``
     itself where no level is); missing values stay missing."""
-    nearest = _nearest(values, levels)
+    nearest = nearest_levels(values, levels)
     least = levels[np.searchsorted(levels, lowest).clip(0, levels.size - 1)]  # the first level >= lowest
     moved = np.where(nearest >= lowest, nearest, np.where(least >= lowest, least, lowest))
     return np.where(np.isnan(values), np.nan, moved)

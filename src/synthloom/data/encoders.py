@@ -635,7 +635,7 @@ def _frequent_values(values: np.ndarray) -> list[float]:
     return np.sort(levels[frequent]).tolist()
 
 
-def _nearest(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
+def nearest_levels(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Each value as the nearest of ``levels`` (ascending; the lower one at a tie); NaN stays NaN."""
     if levels.size == 1:
         return np.where(np.isnan(values), np.nan, levels[0])
@@ -1112,7 +1112,7 @@ class NumericEncoder(ColumnEncoder):
                 values[spike] = np.asarray(self.spikes)[code[spike]]
         values = np.clip(values, self.low, self.high)
         if self.distinct_values is not None:
-            values = _nearest(values, np.asarray(self.distinct_values))
+            values = nearest_levels(values, np.asarray(self.distinct_values))
         if self.decimals is not None:
             values = self._round(values)
         if self.has_missing:

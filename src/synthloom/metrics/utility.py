@@ -20,6 +20,7 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, f1_score, mean_absolute_error, r2_score, roc_auc_score
 
+from synthloom.data.encoders import nearest_levels
 from synthloom.data.metadata import (
     MAX_LEVEL_VALUES,
     NUMERIC_KINDS,
@@ -204,9 +205,7 @@ def _on_real_levels(synthetic: pd.DataFrame, target: str, real: pd.Series) -> tu
     off = ~np.isin(values, levels)
     if not off.any():
         return synthetic, None
-    above = np.clip(np.searchsorted(levels, values), 1, len(levels) - 1)
-    below = above - 1
-    nearest = np.where(values - levels[below] <= levels[above] - values, levels[below], levels[above])
+    nearest = nearest_levels(values, levels)
     moved = synthetic.copy()
     moved[target] = np.where(off, nearest, values)
     real_text = ", ".join(shown_level(float(level)) for level in levels)
