@@ -57,7 +57,7 @@ from sklearn.model_selection import train_test_split
 from synthloom import datasets
 from synthloom.bench_defaults import DEFAULT_EPOCHS
 from synthloom.data.io import TABLE_SUFFIXES, atomic_write_text, read_table, table_format, write_table
-from synthloom.data.metadata import Metadata, as_labels, is_class_target
+from synthloom.data.metadata import Metadata, as_labels, holds_classes
 from synthloom.datasets._registry import table_info
 from synthloom.errors import ConfigError, DataError, MissingDependencyError
 from synthloom.metrics.encoding import MIN_ROWS
@@ -301,7 +301,7 @@ def _strata(frame: pd.DataFrame, target: str | None) -> pd.Series | None:
     it as a number), missing or has a class of one row."""
     if target is None:
         return None
-    if not is_class_target(frame[target], Metadata.infer(frame[[target]]).columns[target].kind):
+    if not holds_classes(frame, target):
         return None
     labels = as_labels(frame[target])
     return labels if labels.value_counts().min() >= 2 else None

@@ -117,9 +117,8 @@ def target_params(name: str, data: pd.DataFrame, target: str | None) -> dict[str
     Example:
         >>> model = get_model("ddpm", **target_params("ddpm", real, "income")).fit(real)
     """
-    from synthloom.data.metadata import Metadata, is_class_target
+    from synthloom.data.metadata import holds_classes
 
     if target is None or "target" not in model_class(name)().get_params() or target not in data.columns:
         return {}
-    kind = Metadata.infer(data[[target]]).columns[target].kind
-    return {"target": target} if is_class_target(data[target], kind) else {}
+    return {"target": target} if holds_classes(data, target) else {}

@@ -649,6 +649,17 @@ def is_class_target(values: pd.Series, kind: ColumnKind) -> bool:
     return level_values(present) is not None
 
 
+def holds_classes(data: pd.DataFrame, target: str) -> bool:
+    """``is_class_target`` of a column of ``data``, its kind inferred from it (a bench's file, a
+    generator's training rows).
+
+    Example:
+        >>> holds_classes(pd.DataFrame({"grade": [1, 2, 3] * 10}), "grade")
+        True
+    """
+    return is_class_target(data[target], Metadata.infer(data[[target]]).columns[target].kind)
+
+
 def shown_level(level: Any) -> str:
     """A level as a message shows it: as a file writes it (500, not 500.0), text quoted, a missing one
     named."""

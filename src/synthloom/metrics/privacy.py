@@ -664,7 +664,8 @@ _MEASURES = (
 
 def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
     found = []
-    poor = {score.name for score in scores if score.verdict == POOR}
+    verdicts = {score.name: score.verdict for score in scores}
+    poor = {name for name, verdict in verdicts.items() if verdict == POOR}
     if v["copies_of_both"]:
         found.append(
             f"{v['real_copies']:.1%} of synthetic rows are exact copies of real rows, of training rows "
@@ -694,8 +695,7 @@ def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
             "data? The closer-to-train share and the membership AUC, which take the hold-out as unseen, "
             "are not judged."
         )
-    reused = next(score for score in scores if score.name == "identifiers_reused")
-    if reused.verdict in (FAIR, POOR):
+    if verdicts["identifiers_reused"] in (FAIR, POOR):
         rows = round(v["identifiers_reused"] * v["synthetic_rows"])
         chance = v["identifiers_reused_chance"] * v["synthetic_rows"]
         found.append(

@@ -176,10 +176,12 @@ def task_text(tables: Tables, target: str) -> str:
         >>> task_text(prepare(real_test, synthetic, train=real_train), "grade")
         "'grade' holds whole numbers on 7 levels, predicted as classes (at most 20 levels are classes); ..."
     """
-    if tables.metadata.columns[target].kind not in NUMERIC_KINDS:
+    kind = tables.metadata.columns[target].kind
+    if kind not in NUMERIC_KINDS:
         return ""
-    if target_task(tables, target) == "classification":
-        levels = _real_target(tables, target).nunique()
+    real = _real_target(tables, target)
+    if is_class_target(real, kind):  # ``target_task``, on the real values counted below too
+        levels = real.nunique()
         return (
             f"{target!r} holds whole numbers on {levels} levels, predicted as classes (at most "
             f"{MAX_LEVEL_VALUES} levels are classes); declare it continuous in the metadata to predict it "
