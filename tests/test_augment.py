@@ -44,7 +44,7 @@ def three_classes() -> pd.DataFrame:
 def test_class_counts_refuses_what_is_not_a_class_label(default_frame) -> None:
     with pytest.raises(DataError, match="'nope' is not in the data"):
         class_counts(default_frame, "nope")
-    with pytest.raises(DataError, match=r"numeric with .* distinct values"):
+    with pytest.raises(DataError, match=r"'balance' holds .* numbers on .* levels: a quantity"):
         class_counts(default_frame, "balance")
     with pytest.raises(DataError, match="1 class"):
         class_counts(default_frame.assign(one="a"), "one")
@@ -582,9 +582,33 @@ def test_the_classes_augment_balances_are_classes_to_evaluate(three_classes) -> 
     assert sorted(class_counts(three_classes, "label").index) == [1, 2, 3]
     assert target_task(prepare(three_classes, three_classes), "label") == "classification"
     many = three_classes.assign(label=np.arange(len(three_classes)) % (MAX_LEVEL_VALUES + 1))
-    with pytest.raises(DataError, match=rf"numeric with {MAX_LEVEL_VALUES + 1} distinct values"):
+    with pytest.raises(DataError, match=rf"whole numbers on {MAX_LEVEL_VALUES + 1} levels: a quantity"):
         class_counts(many, "label")
     assert target_task(prepare(many, many), "label") == "regression"
+
+
+@pytest.mark.parametrize(
+    ("values", "held"),
+    [
+        (np.tile([0.5, 1.5, 2.5], 20), "continuous numbers on 3 levels"),
+        (np.arange(25) % 15, "whole numbers on 15 levels of 1.7 rows on average"),
+    ],
+)
+def test_augment_refuses_the_numbers_evaluate_predicts_as_a_quantity(values, held) -> None:
+    """Decimals on 3 levels and whole numbers on 15 levels of 1-2 rows were balanced by augment, which
+    took any numbers on at most 20 values as classes, while evaluate predicted them as a number; the same
+    rule (``metadata.holds_classes``) now decides for both, and declaring the target categorical in the
+    metadata makes it classes for both."""
+    from synthloom.metrics import prepare
+    from synthloom.metrics.utility import target_task
+
+    frame = pd.DataFrame({"x": np.arange(len(values), dtype=float), "y": values})
+    assert target_task(prepare(frame, frame), "y") == "regression"
+    refusal = f"^target column 'y' holds {held}: a quantity, not classes .*; bin it"
+    with pytest.raises(DataError, match=refusal):
+        class_counts(frame, "y")
+    categorical = {"columns": {"y": {"kind": "categorical"}}}
+    assert len(class_counts(frame, "y", categorical)) == len(np.unique(values))
 
 
 class _MajorityInDisguise:

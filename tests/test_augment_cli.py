@@ -226,6 +226,17 @@ def test_user_errors_exit_2_with_one_line(tmp_path, real_csv, extra, message) ->
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_a_target_of_decimals_is_refused_in_one_line(tmp_path) -> None:
+    """A target of 0.5 / 1.5 / 2.5, a quantity to evaluate, was balanced as three classes."""
+    real = tmp_path / "real.csv"
+    real.write_text("v,y\n" + "".join(f"{i},{0.5 + i % 3}\n" for i in range(60)))
+    out = tmp_path / "a.csv"
+    result = runner.invoke(app, ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists() and "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "'y' holds continuous numbers on 3 levels: a quantity" in lines[0]
+
+
 def test_every_output_is_checked_before_the_table_is_written(tmp_path, real_csv) -> None:
     (tmp_path / "afile").write_text("x")
     out, report = tmp_path / "out.csv", tmp_path / "afile" / "x.html"

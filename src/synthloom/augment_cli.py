@@ -190,7 +190,8 @@ def augment_command(
     params = training_length(table_model_class(model), epochs, max_minutes)
     frame = load_input(data, encoding)
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
-    counts = class_counts(frame, target)
+    kinds = Metadata.load(metadata) if metadata is not None else None
+    counts = class_counts(frame, target, kinds)
     plan = plan_rows(counts, ratio, per_class_rows, target)  # refused before any work
     if evaluate:  # before the table is written: the command would end in these errors
         check_evaluable(plan, target)
@@ -206,7 +207,7 @@ def augment_command(
         "ratio": ratio,
         "rows_per_class": per_class_rows,
         "per_class": per_class,
-        "metadata": Metadata.load(metadata) if metadata is not None else None,
+        "metadata": kinds,
         "constraints": load_constraints(constraints) if constraints is not None else None,
     }
     if output is not None:

@@ -40,14 +40,17 @@ from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
     MAX_LEVEL_VALUES,
+    MIN_LEVEL_ROWS,
     NUMERIC_KINDS,
     ColumnKind,
     Metadata,
     as_labels,
     as_metadata,
     check_text_names,
+    holds_classes,
     shown_level,
     stamps_held,
+    target_kind,
 )
 from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
@@ -97,12 +100,17 @@ def _warn_missing_target(data: pd.DataFrame, target: str, fate: str) -> None:
         warnings.warn(text, MissingTargetWarning, 3)
 
 
-def class_counts(data: pd.DataFrame, target: str) -> pd.Series:
+def class_counts(
+    data: pd.DataFrame, target: str, metadata: Metadata | Mapping[str, Any] | None = None
+) -> pd.Series:
     """Real rows per class of ``target``, most frequent first; refuses a target that is not a class label.
+
+    A target of numbers holds classes as ``evaluate`` and ``bench`` read them (``metadata.holds_classes``):
+    whole numbers on a few levels with rows enough on each, or numbers ``metadata`` declares categorical.
 
     Raises:
         DataError: ``data`` is not a DataFrame, ``target`` is not one of its columns, has fewer than two
-            classes, or is numeric with more than ``MAX_LEVEL_VALUES`` distinct values.
+            classes, or holds numbers that are a quantity rather than classes.
 
     Example:
         >>> class_counts(sl.datasets.load("default"), "default").to_dict()
@@ -113,18 +121,38 @@ def class_counts(data: pd.DataFrame, target: str) -> pd.Series:
     check_text_names(data.columns)  # as the generator's fit would, before the classes are counted
     if target not in data.columns:
         raise DataError(f"target column {target!r} is not in the data; columns are: {list(data.columns)}")
-    labels = data[target].dropna()
-    counts = labels.value_counts()
-    counts = counts[counts > 0]  # a categorical's unused categories (a filtered table's) are no classes
-    numeric = holds_numbers(labels)
-    if numeric and len(counts) > MAX_LEVEL_VALUES:
-        raise DataError(
-            f"target column {target!r} is numeric with {len(counts)} distinct values: augmentation "
-            f"balances classes (at most {MAX_LEVEL_VALUES} levels); bin it into classes first"
-        )
+    counts = _class_sizes(data[target])
+    given = as_metadata(metadata)
+    # text is always classes, and a date or id target is refused for what it holds (``target_metadata``)
+    if holds_numbers(data[target].dropna()) and not holds_classes(data, target, given):
+        raise DataError(_quantity_text(data, target, given, len(counts)))
     if len(counts) < 2:
         raise DataError(f"target column {target!r} has {len(counts)} class(es); balancing needs at least 2")
     return counts
+
+
+def _class_sizes(labels: pd.Series) -> pd.Series:
+    """Rows per value of ``labels``, most frequent first, without the missing ones and the unused
+    categories (a filtered table's), which are no classes."""
+    counts = labels.dropna().value_counts()
+    return counts[counts > 0]
+
+
+def _quantity_text(data: pd.DataFrame, target: str, metadata: Metadata | None, levels: int) -> str:
+    """Why a target of numbers is a quantity rather than classes, and what to do about it, in a line."""
+    kind = target_kind(data, target, metadata)
+    if kind != ColumnKind.INTEGER:
+        held = f"{kind} numbers on {levels} levels"
+    elif levels > MAX_LEVEL_VALUES:
+        held = f"whole numbers on {levels} levels"
+    else:  # few levels, too few rows on each: a small table's measurements
+        rows = data[target].notna().sum() / levels
+        held = f"whole numbers on {levels} levels of {rows:.1f} rows on average"
+    return (
+        f"target column {target!r} holds {held}: a quantity, not classes (classes, as evaluate reads "
+        f"them, are categories or whole numbers on at most {MAX_LEVEL_VALUES} levels of {MIN_LEVEL_ROWS} "
+        "rows or more on average); bin it into classes first, or declare it categorical in the metadata"
+    )
 
 
 def plan_rows(
@@ -287,11 +315,13 @@ def check_splits(
     Raises:
         DataError: the split or a class to grow that it leaves too small, named with its real rows.
     """
+    # the target was read as classes on the whole table (``class_counts``): a split is only counted, since
+    # a training split's levels hold fewer rows than the table's
     labels = data.loc[data[target].notna(), [target]].reset_index(drop=True)
-    totals = class_counts(labels, target)
+    totals = _class_sizes(labels[target])
     for seed in range(random_state, random_state + seeds):
         train, _ = _stratified_split(labels, target, seed, test_share)
-        counts = class_counts(train, target)
+        counts = _class_sizes(train[target])
         for label in _planned(counts, ratio, rows_per_class, target):
             if counts[label] < MIN_CLASS_ROWS:
                 raise DataError(
@@ -468,7 +498,7 @@ def augment(
         >>> balanced = sl.augment(real, "default", model="ddpm", ratio=0.5, mark_synthetic=True)
         >>> balanced.groupby("is_synthetic")["default"].value_counts()
     """
-    counts = class_counts(data, target)
+    counts = class_counts(data, target, metadata)
     _warn_missing_target(data, target, KEPT_UNGROWN)
     marker = _marker_name(data, mark_synthetic)
     plan = plan_rows(counts, ratio, rows_per_class, target)
@@ -760,7 +790,7 @@ def class_recognition(
     rows = data[data[target].notna()].reset_index(drop=True)
     seed = 0 if random_state is None else random_state
     train, test = _stratified_split(rows, target, seed, test_share)
-    classes = list(class_counts(rows, target).index)
+    classes = list(class_counts(rows, target, metadata).index)
     codes = {label: code for code, label in enumerate(classes)}
     features = _Features(meta, target).fit(train)
     encoded = [
@@ -985,7 +1015,7 @@ def evaluate_augmentation(
         >>> print(result.verdict)
         >>> result.to_html("augment.html")
     """
-    counts = class_counts(data, target)
+    counts = class_counts(data, target, metadata)
     check_evaluable(plan_rows(counts, ratio, rows_per_class, target), target)  # before any work
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
@@ -1093,7 +1123,7 @@ def _split(
 ) -> _Split:
     train, test = _stratified_split(rows, target, seed, test_share)
     codes = {label: code for code, label in enumerate(classes)}
-    plan = plan_rows(class_counts(train, target), ratio, rows_per_class, target)
+    plan = plan_rows(_class_sizes(train[target]), ratio, rows_per_class, target)
     features = _Features(meta, target).fit(train)
     return _Split(
         seed=seed,

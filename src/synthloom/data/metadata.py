@@ -649,15 +649,27 @@ def is_class_target(values: pd.Series, kind: ColumnKind) -> bool:
     return level_values(present) is not None
 
 
-def holds_classes(data: pd.DataFrame, target: str) -> bool:
-    """``is_class_target`` of a column of ``data``, its kind inferred from it (a bench's file, a
-    generator's training rows).
+def target_kind(data: pd.DataFrame, target: str, metadata: Metadata | None = None) -> ColumnKind:
+    """The kind of a column of ``data``: as ``metadata`` declares it where it names the column, else
+    inferred from the column alone (a bench's file, a generator's training rows).
+
+    Example:
+        >>> target_kind(pd.DataFrame({"grade": [1, 2, 3] * 10}), "grade")
+        <ColumnKind.INTEGER: 'integer'>
+    """
+    if metadata is not None and target in metadata.columns:
+        return metadata.columns[target].kind
+    return Metadata.infer(data[[target]]).columns[target].kind
+
+
+def holds_classes(data: pd.DataFrame, target: str, metadata: Metadata | None = None) -> bool:
+    """``is_class_target`` of a column of ``data``, of its ``target_kind``.
 
     Example:
         >>> holds_classes(pd.DataFrame({"grade": [1, 2, 3] * 10}), "grade")
         True
     """
-    return is_class_target(data[target], Metadata.infer(data[[target]]).columns[target].kind)
+    return is_class_target(data[target], target_kind(data, target, metadata))
 
 
 def shown_level(level: Any) -> str:
