@@ -63,3 +63,34 @@ def loosely_related_frame() -> pd.DataFrame:
         second = np.where(rng.random(3000) < 0.35, first, rng.integers(0, 4, 3000))
         frame[one], frame[other] = np.array(list("pqrs"))[first], np.array(list("PQRS"))[second]
     return frame
+
+
+class MajorityInDisguise:
+    """A 'generator' that did not learn the class: asked for rows of a class, it returns rows of the
+    majority labelled as that class (a conditional generator that ignores its condition)."""
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {}
+
+    def set_params(self, **params) -> MajorityInDisguise:
+        return self
+
+    def fit(self, data: pd.DataFrame, metadata=None, constraints=None) -> MajorityInDisguise:
+        from synthloom.data.metadata import learned_metadata
+
+        self.data_, self.metadata_ = data, learned_metadata(data, metadata)
+        return self
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "data_")
+
+    def sample(self, n: int, conditions: dict, random_state: int | None = None) -> pd.DataFrame:
+        ((target, label),) = conditions.items()
+        majority = self.data_[self.data_[target] == self.data_[target].mode()[0]]
+        return majority.sample(n, replace=True, random_state=random_state).assign(**{target: label})
+
+
+@pytest.fixture(scope="session")
+def majority_in_disguise() -> type[MajorityInDisguise]:
+    """The generator class whose rows of a class are the majority's (``MajorityInDisguise``)."""
+    return MajorityInDisguise

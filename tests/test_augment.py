@@ -611,32 +611,9 @@ def test_augment_refuses_the_numbers_evaluate_predicts_as_a_quantity(values, hel
     assert len(class_counts(frame, "y", categorical)) == len(np.unique(values))
 
 
-class _MajorityInDisguise:
-    """A 'generator' that did not learn the class: asked for rows of a class, it returns rows of the
-    majority labelled as that class (a conditional generator that ignores its condition)."""
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {}
-
-    def set_params(self, **params) -> _MajorityInDisguise:
-        return self
-
-    def fit(self, data: pd.DataFrame, metadata=None, constraints=None) -> _MajorityInDisguise:
-        from synthloom.data.metadata import learned_metadata
-
-        self.data_, self.metadata_ = data, learned_metadata(data, metadata)
-        return self
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "data_")
-
-    def sample(self, n: int, conditions: dict, random_state: int | None = None) -> pd.DataFrame:
-        ((target, label),) = conditions.items()
-        majority = self.data_[self.data_[target] == self.data_[target].mode()[0]]
-        return majority.sample(n, replace=True, random_state=random_state).assign(**{target: label})
-
-
-def test_synthetic_rows_that_do_not_look_like_their_class_are_called_out(default_frame) -> None:
+def test_synthetic_rows_that_do_not_look_like_their_class_are_called_out(
+    default_frame, majority_in_disguise
+) -> None:
     """Rows labelled "Yes" that look like "No" passed without a word: a classifier trained on real rows
     recognises them as "Yes" far less often than held-out real "Yes" rows; honest rows (the copula per
     class, as augment fits it) are recognised as often."""
@@ -647,7 +624,7 @@ def test_synthetic_rows_that_do_not_look_like_their_class_are_called_out(default
     table = class_recognition(default_frame, honest, "default")
     assert not table["doubtful"].any() and not recognition_warnings(table, "default")
     bad = synthetic_rows(
-        default_frame, "default", plan, _MajorityInDisguise().fit(default_frame), random_state=0
+        default_frame, "default", plan, majority_in_disguise().fit(default_frame), random_state=0
     )
     table = class_recognition(default_frame, bad, "default")
     (row,) = table.to_dict("records")
@@ -656,15 +633,17 @@ def test_synthetic_rows_that_do_not_look_like_their_class_are_called_out(default
     assert line.startswith("synthetic rows of 'default' = 'Yes' do not look like that class")
     assert f"recognises {row['synthetic_recognised']:.0%} of them" in line and "another generator" in line
     with pytest.warns(DataWarning, match="'Yes' do not look like that class"):
-        augment(default_frame, "default", _MajorityInDisguise().fit(default_frame), rows_per_class=plan)
+        augment(default_frame, "default", majority_in_disguise().fit(default_frame), rows_per_class=plan)
 
 
-def test_the_evaluation_measures_whether_its_rows_look_like_their_class(default_frame, tmp_path) -> None:
+def test_the_evaluation_measures_whether_its_rows_look_like_their_class(
+    default_frame, majority_in_disguise, tmp_path
+) -> None:
     with pytest.warns(DataWarning, match="'Yes' do not look like that class"):
         result = evaluate_augmentation(
             default_frame,
             "default",
-            _MajorityInDisguise(),
+            majority_in_disguise(),
             ratio=0.3,
             seeds=2,
             methods=("none", "synthloom"),

@@ -203,6 +203,21 @@ def test_evaluate_prints_the_table_and_verdict_and_writes_the_report(tmp_path, r
     assert "<h1>Class balancing" in report.read_text()
 
 
+def test_the_class_check_warns_once_when_the_table_is_written_and_evaluated(
+    tmp_path, real_csv, majority_in_disguise, monkeypatch
+) -> None:
+    """With -o and --evaluate, rows of "Yes" that look like "No" were warned about twice, once for the
+    written rows (6% recognised) and once for the evaluation's (the verdict says that one too)."""
+    from synthloom import augmentation
+
+    monkeypatch.setattr(augmentation, "build_generator", lambda *args: majority_in_disguise())
+    args = ["-t", "default", "-m", "ddpm", "--ratio", "0.1", "-o", str(tmp_path / "a.csv")]
+    result = runner.invoke(app, ["augment", str(real_csv), *args, "--evaluate", "--seeds", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("warning: synthetic rows of 'default' = 'Yes' do not look like that") == 1
+    assert "The synthloom rows of class Yes do not look like their class" in " ".join(result.output.split())
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

@@ -159,6 +159,7 @@ def augment_command(
         KEPT_UNGROWN,
         LEFT_OUT,
         MissingTargetWarning,
+        RecognitionWarning,
         augment,
         check_evaluable,
         check_splits,
@@ -239,6 +240,10 @@ def augment_command(
             grown = ", ".join(f"{class_text(label)}: {n:,}" for label, n in added.items())
             console.print(f"synthetic rows per class: {grown}")
     if evaluate:
+        if output is not None:
+            # the written rows' class check has warned already, and the verdict below names every class
+            # whose rows the evaluation's check doubts: its own warning said the same a second time
+            warnings.simplefilter("ignore", RecognitionWarning)
         result = evaluate_augmentation(
             frame,
             target,

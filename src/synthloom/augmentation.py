@@ -81,6 +81,11 @@ class MissingTargetWarning(DataWarning):
     """Rows without a value in the target: no class to grow, nor to score (``missing_target_text``)."""
 
 
+class RecognitionWarning(DataWarning):
+    """Synthetic rows of a class that a classifier trained on real rows seldom recognises as it
+    (``recognition_warnings``)."""
+
+
 KEPT_UNGROWN = "the augmented table keeps them as they are, with no rows added like them"
 LEFT_OUT = "the evaluation leaves them out"
 
@@ -511,7 +516,7 @@ def augment(
         data, target, plan, model, model_params, metadata, random_state, per_class, constraints
     )
     for line in _recognition_check(data, fake, target, metadata, random_state):
-        warnings.warn(line, DataWarning, 2)
+        warnings.warn(line, RecognitionWarning, 2)
     both = pd.concat([data, fake], ignore_index=True)
     if marker is not None:
         both[marker] = np.arange(len(both)) >= len(data)
@@ -1078,7 +1083,7 @@ def evaluate_augmentation(
     rare_labels = [classes[code] for code in sorted(rare)]
     recognition = recognition_table({classes[code]: recognised[code] for code in sorted(recognised)})
     for line in recognition_warnings(recognition, target):
-        warnings.warn(line, DataWarning, 2)
+        warnings.warn(line, RecognitionWarning, 2)
     return AugmentationEvaluation(
         target, str(model), rare_labels, pd.DataFrame(records), info, recognition=recognition
     )
