@@ -175,6 +175,24 @@ def test_real_identifiers_beyond_chance_keep_the_family_from_good(make_related):
     assert result.verdict == "good" and not any("identifier" in w for w in result.warnings)
 
 
+def test_training_rows_copied_beyond_chance_keep_the_family_from_good(make_related):
+    """2,000 fresh synthetic rows of which 5 copy training rows: exact copies read "fair" (odds 0.031) but
+    the family "good" behind a good closer-to-train share, without a warning; a copied row is as much a
+    leak as a reused id."""
+    train, holdout = make_related(2000, seed=1), make_related(2000, seed=2)
+    fresh = make_related(2000, seed=3)
+    fresh.iloc[:5] = train.iloc[:5].to_numpy()
+    result = privacy(prepare(holdout, fresh, train=train))
+    assert result.score("closer_to_train").verdict == "good"
+    assert result.score("exact_copies").verdict == "fair"
+    assert result.verdict == "fair" and result.concern.name == "exact_copies"
+    copied = "5 of 2,000 synthetic rows (0.2%) are exact copies of training rows, where about 0 would by"
+    assert any(w.startswith(copied) for w in result.warnings)
+    fresh.iloc[:5] = make_related(5, seed=4).to_numpy()  # fresh rows again: no copy, no warning
+    result = privacy(prepare(holdout, fresh, train=train))
+    assert result.verdict == "good" and not any("exact copies" in w for w in result.warnings)
+
+
 def test_reused_identifiers_are_found_whatever_the_synthetic_index(make_related):
     """Synthetic rows indexed 500..799 that all carry training ids scored 0% reused, "good": the ids kept
     the caller's index while the compared rows were renumbered from 0."""

@@ -41,7 +41,8 @@ membership AUC are poor when they exceed the baseline by 0.1 or three standard e
 fair from 0.05 or two), and exact copies are poor when unseen real rows would leave as many synthetic rows
 matching training rows only with a chance under 1 in 1,000 (or under 1 in 20 with copies of 1% of the
 synthetic rows beyond their level, and at least twice it; fair under 1 in 20). Any poor score makes the
-family poor; a fair one of real identifiers reused, fair (a real id names a real person). Hold-out rows that
+family poor; a fair one of exact copies of training rows or of real identifiers reused, fair (a copied row is
+a real record, a real id names a real person), with a warning counting those rows. Hold-out rows that
 equal training rows far more often than they repeat one another (allowing for chance where repeats are few)
 are training rows given as hold-out: they are left out of the hold-out (all of them: privacy is not
 computed). A hold-out unlike the training rows (their own closer-to-train share far from what a random split
@@ -336,9 +337,10 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         scores=scores,
         warnings=found + _privacy_warnings(values, scores),
         extras=extras,
-        # a real id on a synthetic row names a real person, whatever the distances say: 20 training ids
-        # among 2,000 rows (odds 0.002) read "fair" behind a good closer-to-train share, the family "good"
-        parts=("identifiers_reused",),
+        # a leak is a leak whatever the distances say: 20 training ids among 2,000 rows (odds 0.002), or 5
+        # training rows copied among 2,000 (odds 0.03), read "fair" behind a good closer-to-train share
+        # and the family "good"
+        parts=tuple(_LEAKS),
     )
 
 
@@ -662,6 +664,46 @@ _MEASURES = (
 )
 
 
+class _Leak(NamedTuple):
+    """How a warning words the synthetic rows that give real data away (``_leak_warning``)."""
+
+    rows: str  # the share of synthetic rows that leak
+    chance: str  # the share that would by chance
+    odds: str  # the odds of chance leaking as many
+    what: str  # what those rows do
+    advice: str  # why it matters, and what to do
+
+
+# scores the family is never better than: each synthetic row they count gives a real record away
+_LEAKS = {
+    "exact_copies": _Leak(
+        "exact_copies",
+        "exact_copies_holdout",
+        "copies_chance",
+        "are exact copies of training rows",
+        "each is a real record; drop them before sharing the rows, or train the generator for fewer epochs.",
+    ),
+    "identifiers_reused": _Leak(
+        "identifiers_reused",
+        "identifiers_reused_chance",
+        "identifiers_reused_odds",
+        "carry a real training row's identifier",
+        "each names a real person; draw the identifiers afresh rather than keep real ones.",
+    ),
+}
+
+
+def _leak_warning(v: Mapping[str, float], name: str) -> str:
+    """The warning of a fair or poor ``_LEAKS`` score: the rows that leak, counted against chance."""
+    leak = _LEAKS[name]
+    rows = round(v[leak.rows] * v["synthetic_rows"])
+    chance = v[leak.chance] * v["synthetic_rows"]
+    return (
+        f"{rows:,} of {v['synthetic_rows']:,.0f} synthetic rows ({v[leak.rows]:.1%}) {leak.what}, where "
+        f"about {chance:,.0f} would by chance (odds {v[leak.odds]:.2g}): {leak.advice}"
+    )
+
+
 def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
     found = []
     verdicts = {score.name: score.verdict for score in scores}
@@ -677,11 +719,8 @@ def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
             "the membership AUC, which take the hold-out as unseen, are not judged."
         )
         poor -= {"exact_copies", "holdout_copies"}  # said above, with what to do
-    if "exact_copies" in poor:
-        found.append(
-            f"{v['exact_copies']:.1%} of synthetic rows are exact copies of training rows "
-            f"({v['training_rows_copied']:.1%} of the training rows reproduced)."
-        )
+    elif verdicts["exact_copies"] in (FAIR, POOR):
+        found.append(_leak_warning(v, "exact_copies"))
     if poor & {"closer_to_train", "membership_auc"}:
         found.append(
             "Synthetic rows sit closer to the training rows than to unseen rows: the generator may "
@@ -696,14 +735,7 @@ def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
             "are not judged."
         )
     if verdicts["identifiers_reused"] in (FAIR, POOR):
-        rows = round(v["identifiers_reused"] * v["synthetic_rows"])
-        chance = v["identifiers_reused_chance"] * v["synthetic_rows"]
-        found.append(
-            f"{rows:,} of {v['synthetic_rows']:,.0f} synthetic rows ({v['identifiers_reused']:.1%}) carry a "
-            f"real training row's identifier, where about {chance:,.0f} "
-            f"would by chance (odds {v['identifiers_reused_odds']:.2g}): each names a real person; draw the "
-            "identifiers afresh rather than keep real ones."
-        )
+        found.append(_leak_warning(v, "identifiers_reused"))
     if v["holdout_shift"]:
         found.append(
             f"Hold-out rows are closer to a training row than to another hold-out row "
