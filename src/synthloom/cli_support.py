@@ -118,32 +118,34 @@ def main_process_speaks() -> None:
 
 
 def source_name(data: str) -> str:
-    """How a data argument names its images: a bundled set's name, else the resolved path."""
+    """How a data argument names its data: a bundled set's name, else the resolved path."""
     return data if bundled_kind(data) is not None else str(Path(data).resolve())
 
 
-def image_split(source: str, holdout: float, images: Any) -> dict[str, Any]:
-    """What a fit's hold-out split of ``images`` (an ``ImageData`` read from ``source``) is, as a model file
-    keeps it: the share, the split's seed, and which images (a digest of their pixels, their count, where
-    they were read), so that scoring the same images later scores the ones held out."""
-    from synthloom.data.images import SPLIT_SEED
+def holdout_record(source: str, holdout: float, fingerprint: str, **count: int) -> dict[str, Any]:
+    """What a fit's hold-out split of the data read from ``source`` is, as a model file keeps it: the
+    share, the split's seed, and which data (``fingerprint``, a digest of its content; its size, ``count``
+    as ``images=`` or ``rows=``; where it was read), so that scoring the same data later scores the part
+    held out. Image models, detectors and table generators all record this one form."""
+    from synthloom.data.split import SPLIT_SEED
 
     return {
         "source": source_name(source),
         "holdout": holdout,
         "seed": SPLIT_SEED,
-        "fingerprint": images.fingerprint(),
-        "images": len(images.images),
+        "fingerprint": fingerprint,
+        **count,
     }
 
 
-def fitted_images(split: dict[str, Any] | None, source: str, images: Any) -> str:
-    """Whether ``images`` read from ``source`` are those a fit with ``split`` (``image_split``) read:
-    "same" (the same pixels, wherever read from), "changed" (read from the same place, but other pixels
-    now), or "other" (other images, or no split kept)."""
+def fitted_state(split: dict[str, Any] | None, source: str, fingerprint: Callable[[], str]) -> str:
+    """Whether the data read from ``source`` (``fingerprint`` computes its digest) is what a fit with
+    ``split`` (``holdout_record``) read: "same" (the same content, wherever read from), "changed" (read from
+    the same place, but other content now), or "other" (other data, or no split kept). The digest is
+    computed only when there is a split to compare it with: hashing a large set takes a while."""
     if split is None:
         return "other"
-    if split.get("fingerprint", "") == images.fingerprint():
+    if split.get("fingerprint", "") == fingerprint():
         return "same"
     return "changed" if split["source"] == source_name(source) else "other"
 

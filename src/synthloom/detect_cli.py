@@ -26,9 +26,9 @@ from synthloom.cli_support import (
     check_holdout,
     console,
     examples,
-    fitted_images,
+    fitted_state,
     given_settings,
-    image_split,
+    holdout_record,
     last_epoch,
     load_input,
     read_image_source,
@@ -83,7 +83,7 @@ class Samples:
     labelled_by: str = ""
     files: list[str] | None = None  # images read from a folder: the file of each
     index: np.ndarray | None = None  # images read from an .npz or a bundled set: the position of each
-    split: dict[str, Any] | None = None  # images read to fit on: their split (``image_split``)
+    split: dict[str, Any] | None = None  # images read to fit on: their split (``holdout_record``)
     normal_classes: list[Any] | None = None  # the classes --normal-classes named
 
     def require(self, source: str, label: int, why: str) -> None:
@@ -188,7 +188,7 @@ def _read_image_samples(
     """The ``part`` ("train" or "test") of the fixed hold-out split, with anomaly labels from ``normal``;
     the test part of the images ``detector`` was fitted on is the share its fit held out (``holdout``
     None: see ``_scored_holdout``), listed by file (or position in the source)."""
-    from synthloom.data.images import holdout_indices
+    from synthloom.data.split import holdout_indices
     from synthloom.models.ganomaly import MIN_SAMPLES
     from synthloom.models.image_base import check_image_shape
 
@@ -216,7 +216,11 @@ def _read_image_samples(
             f"train on, and the detector needs {MIN_SAMPLES}; {fix}"
         )
     position = index if data.files is None else None  # a file names its image; else its place in the source
-    split = image_split(source, holdout or 0.0, data) if part == "train" else None
+    split = (
+        holdout_record(source, holdout or 0.0, data.fingerprint(), images=len(data.images))
+        if part == "train"
+        else None
+    )
     if normal is None:
         return Samples(found.images, None, files=found.files, index=position, split=split)
     if found.labels is None:
@@ -427,7 +431,7 @@ def _scored_holdout(
         if holdout is not None:
             return holdout, None
         return (DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0), None
-    state = fitted_images(split, data, images)
+    state = fitted_state(split, data, images.fingerprint)
     if state == "changed":
         count = split.get("images")
         console.print(

@@ -21,9 +21,9 @@ from synthloom.cli_support import (
     check_holdout,
     console,
     examples,
-    fitted_images,
+    fitted_state,
     given_settings,
-    image_split,
+    holdout_record,
     last_epoch,
     main_process_speaks,
     read_image_source,
@@ -125,7 +125,7 @@ def fit_command(
 
 def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, dict[str, Any]]:
     """The images ``image fit`` trains ``generator`` on: those of ``source`` it does not hold out, checked
-    before the fit starts; and the split (``image_split``), so `image evaluate` judges the model on the
+    before the fit starts; and the split (``holdout_record``), so `image evaluate` judges the model on the
     images it never saw."""
     from synthloom.data.images import holdout_split
     from synthloom.models.image_base import check_image_shape
@@ -138,7 +138,7 @@ def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, 
             f"{source}: {generator.model_name} needs at least {generator.min_images} training images; "
             f"{len(train.images)} given, {len(test.images)} held out for evaluation (--holdout {holdout:g})"
         )
-    return train, image_split(source, holdout, real)
+    return train, holdout_record(source, holdout, real.fingerprint(), images=len(real.images))
 
 
 @image_app.command(
@@ -419,10 +419,10 @@ def _evaluated_holdout(
     split, and whether these are the images the model was fitted on (the same pixels, wherever read from).
     For those: by default the split fit made; another share is warned about, as is a model that held nothing
     out. Other images, and models saved before the split was kept: ``holdout``, by default fit's default."""
-    from synthloom.data.images import SPLIT_SEED, holdout_indices
+    from synthloom.data.split import SPLIT_SEED, holdout_indices
 
     split = getattr(generator, "training_split_", None)
-    state = fitted_images(split, source, real)
+    state = fitted_state(split, source, real.fingerprint)
     if state == "changed":
         warnings.warn(
             f"{source}: changed since `image fit` read it ({split['images']} images then, "

@@ -22,13 +22,13 @@ from typing import Any
 import numpy as np
 
 from synthloom.data.io import atomic_path, holds_user_files, system_file, usual_permissions
+from synthloom.data.split import SPLIT_SEED, holdout_indices
 from synthloom.errors import ConfigError, DataError, DataWarning
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 # 16-bit grayscale as PIL opens it ("I": 32-bit integers, as older PIL opens 16-bit PNGs): PIL's RGB
 # conversion clips these at 255, which turns the whole image white
 WIDE_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
-SPLIT_SEED = 20_240_601  # fixed, not the user's seed: fit and evaluate must agree on the held-out images
 
 
 @dataclass
@@ -109,15 +109,6 @@ def holdout_split(data: ImageData, fraction: float, seed: int = SPLIT_SEED) -> t
     """
     train, test = holdout_indices(len(data.images), fraction, seed)
     return data.subset(train), data.subset(test)
-
-
-def holdout_indices(count: int, fraction: float, seed: int = SPLIT_SEED) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the (train, test) parts of ``holdout_split`` for ``count`` images."""
-    if not 0 <= fraction < 1:
-        raise ConfigError(f"holdout must be in [0, 1), not {fraction!r}")
-    order = np.random.default_rng(seed).permutation(count)
-    n_test = round(fraction * count)
-    return order[n_test:], order[:n_test]
 
 
 def unit_pixels(images: np.ndarray) -> np.ndarray:
