@@ -201,12 +201,22 @@ def read_json_file(path: Path, what: str) -> Any:
 
 
 def table_format(path: Path) -> str:
+    """The format a table file's suffix names: "csv" or "parquet".
+
+    Raises:
+        ConfigError: another suffix, or none (the format of a name without one is unknown).
+    """
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    raise ConfigError(f"{path}: unknown table format {suffix or '(none)'!r}; use a .csv or .parquet file")
+    if not suffix:  # "'(none)'" read as if the format were called that
+        raise ConfigError(
+            f"{path}: a name without a .csv or .parquet suffix, so its table format is unknown; give a "
+            ".csv or .parquet file"
+        )
+    raise ConfigError(f"{path}: unknown table format {suffix!r}; use a .csv or .parquet file")
 
 
 def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
