@@ -808,3 +808,159 @@ def test_a_group_without_a_command_still_shows_its_help(group):
     assert "Usage: synthloom" in result.stdout and "Commands" in result.stdout
     assert "error:" not in result.output
     assert invoke(*group, "--help").exit_code == 0
+
+
+# -- fit --holdout, evaluate --model --------------------------------------------------------------------
+
+
+def assert_one_line_error(result, *fragments: str) -> None:
+    """``assert_user_error``, and the error is one line on stderr with nothing on stdout."""
+    assert_user_error(result, *fragments)
+    assert result.stdout == "" and result.stderr.count("\n") == 1, result.output
+
+
+@pytest.fixture(scope="module")
+def id_table(tmp_path_factory) -> Path:
+    """200 rows, each with its own id, so that a row is known wherever a split puts it."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "row_id": np.arange(1_000, 1_200),
+            "amount": rng.gamma(2.0, 50.0, 200).round(2),
+            "kind": rng.choice(["a", "b", "c"], 200),
+        }
+    )
+    path = tmp_path_factory.mktemp("ids") / "ids.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def held_out_model(tmp_path_factory, id_table) -> tuple[Path, Path, str]:
+    """A copula fitted with --holdout 0.25 on ``id_table``, 100 rows sampled from it, and fit's output."""
+    folder = tmp_path_factory.mktemp("held_out")
+    model, fake = folder / "m.synthloom", folder / "fake.csv"
+    fitted = invoke("fit", id_table, "--holdout", "0.25", "-o", model)
+    assert fitted.exit_code == 0, fitted.output
+    assert invoke("sample", model, "-n", "100", "-o", fake).exit_code == 0
+    return model, fake, fitted.output
+
+
+def test_fit_holdout_keeps_rows_out_and_records_the_split(held_out_model, id_table, model_file):
+    """`fit` had no --holdout: a command-line user could not keep rows out to judge the model on."""
+    from synthloom.models.base import read_model_file
+
+    model, _, said = held_out_model
+    assert "holding out 50 of 200 rows (--holdout 0.25)" in " ".join(said.split())
+    assert "fitting copula on 150 rows" in said
+    description, _ = read_model_file(model)
+    split = description["training_split"]
+    assert description["n_training_rows"] == 150
+    assert {key: split[key] for key in ("source", "holdout", "seed", "rows")} == {
+        "source": str(id_table.resolve()),
+        "holdout": 0.25,
+        "seed": 20_240_601,
+        "rows": 200,
+    }
+    assert re.fullmatch("[0-9a-f]{64}", split["fingerprint"])
+    assert load(model).training_split_ == split
+    # without --holdout, every row trains and the file is what it was
+    assert "training_split" not in read_model_file(model_file)[0] and load(model_file).training_split_ is None
+
+
+def test_evaluate_model_scores_exactly_the_held_out_rows(held_out_model, id_table, tmp_path, monkeypatch):
+    """`evaluate --model` did not exist: REAL and --train had to be split by hand."""
+    import importlib
+
+    evaluation = importlib.import_module("synthloom.metrics.evaluate")  # the package names the function so
+    model, fake, _ = held_out_model
+    seen: dict[str, pd.DataFrame] = {}
+    scored = evaluation.evaluate
+
+    def recorded(real_test, synthetic, train=None, *args, **kwargs):
+        seen.update(real=real_test, train=train)
+        return scored(real_test, synthetic, train, *args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "evaluate", recorded)
+    result = invoke("evaluate", id_table, fake, "--model", model, "--json", tmp_path / "e.json")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"100 synthetic rows against 50 held-out real rows of {id_table} (--holdout 0.25)" in said
+    held, trained = set(seen["real"]["row_id"]), set(seen["train"]["row_id"])
+    assert len(held) == 50 and len(trained) == 150 and not held & trained
+    assert held | trained == set(range(1_000, 1_200))
+    # the rows fit held out: the fixed seed's first quarter, whatever the user's --seed
+    order = np.random.default_rng(20_240_601).permutation(200)
+    assert held == set(1_000 + order[:50])
+    info = json.loads((tmp_path / "e.json").read_text())["info"]
+    assert (info["real_rows"], info["train_rows"]) == (50, 150)
+    assert "the 50 rows" in info["sources"]["real"] and "the 150 rows" in info["sources"]["train"]
+    # the same rows read from elsewhere (a Parquet copy) are the table the model was fitted on
+    copy = tmp_path / "copy.parquet"
+    pd.read_csv(id_table).to_parquet(copy, index=False)
+    seen.clear()
+    assert invoke("evaluate", copy, fake, "--model", model).exit_code == 0
+    assert set(seen["real"]["row_id"]) == held
+
+
+def test_evaluate_model_refuses_what_it_cannot_split_in_one_line(held_out_model, id_table, tmp_path):
+    model, fake, _ = held_out_model
+    out = tmp_path / "e.json"
+    whole = tmp_path / "whole.synthloom"
+    assert invoke("fit", id_table, "-o", whole).exit_code == 0
+    cases = [
+        (
+            (id_table, fake, "--model", whole),
+            ("whole.synthloom was fitted with --holdout 0", "fit it again with --holdout 0.2"),
+        ),
+        (
+            (id_table, fake, "--model", model, "--train", id_table),
+            ("--train and --model both give the training rows", "drop --train"),
+        ),
+        (
+            ("default", fake, "--model", model),
+            ("default: not the table", "fitted on", "the rows it held out are not known"),
+        ),
+    ]
+    changed = tmp_path / "ids.csv"  # fitted, then edited in place
+    changed.write_text(id_table.read_text())
+    changed_model = tmp_path / "changed.synthloom"
+    assert invoke("fit", changed, "--holdout", "0.25", "-o", changed_model).exit_code == 0
+    pd.read_csv(changed).head(199).to_csv(changed, index=False)
+    cases.append(
+        ((changed, fake, "--model", changed_model), ("changed since `fit` read it (200 rows then, 199 now)",))
+    )
+    for args, fragments in cases:
+        assert_one_line_error(invoke("evaluate", *args, "--json", out), *fragments)
+        assert not out.exists()
+
+
+def test_a_bundled_name_without_model_points_to_fit_holdout(tmp_path, real_csv):
+    """`evaluate adult fake.csv` said "adult: unknown table format '(none)'; use a .csv or .parquet file"."""
+    out = tmp_path / "e.json"
+    for args in (("default", real_csv), (real_csv, real_csv, "--train", "default")):
+        result = invoke("evaluate", *args, "--json", out)
+        assert_one_line_error(
+            result,
+            "default is a bundled data set, not a file",
+            "`synthloom fit default --holdout 0.2 -o m.synthloom`",
+            "--model m.synthloom",
+        )
+        assert "(none)" not in result.output
+    result = invoke("evaluate", tmp_path / "noext", real_csv, "--json", out)
+    assert_one_line_error(result, "noext: a name without a .csv or .parquet suffix")
+    assert "(none)" not in result.output and not out.exists()
+
+
+def test_fit_holdout_refuses_bad_shares_and_chunked_reading_before_fitting(tmp_path, real_csv):
+    out = tmp_path / "m.synthloom"
+    for args, fragments in (
+        (("--holdout", "1"), ("--holdout must be in [0, 1), not 1",)),
+        (("--holdout", "-0.1"), ("--holdout must be in [0, 1)",)),
+        (("--holdout", "0.3", "--stream", "-m", "ctgan"), ("--holdout splits a table read whole", "drop")),
+        (("--holdout", "0.0001"), ("--holdout 0.0001 of 1,000 rows holds none out",)),
+        (("--holdout", "0.995"), ("leaves 5 of 1,000 rows to train on", "lower --holdout")),
+    ):
+        result = invoke("fit", real_csv, *args, "-o", out)
+        assert_one_line_error(result, *fragments)
+        assert "fitting" not in result.output and not out.exists()

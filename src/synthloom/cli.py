@@ -27,10 +27,14 @@ from synthloom.cli_support import (
     OneLineUsageErrors,
     SeedOption,
     bundled_kind,
+    bundled_table,
     check_device,
+    check_holdout,
     console,
     err_console,
     examples,
+    fitted_state,
+    holdout_record,
     interrupt_code,
     load_input,
     main_process_speaks,
@@ -120,6 +124,7 @@ def _streams(source: str, asked: bool, generator_class: type) -> bool:
     epilog=examples(
         "synthloom fit default -o m.synthloom",
         "synthloom fit data.csv --model tvae --epochs 300 --metadata kinds.json -o m.synthloom",
+        "synthloom fit adult --holdout 0.3 -o m.synthloom",
     ),
 )
 @user_errors
@@ -165,6 +170,14 @@ def fit_command(
             help="ddpm: a discrete column (the label to learn later) every row is conditioned on.",
         ),
     ] = None,
+    holdout: Annotated[
+        float,
+        typer.Option(
+            "--holdout",
+            help="Share of rows kept out of training (0: every row trains); the model file records the "
+            "split, and `evaluate DATA FAKE --model MODEL` scores against the rows held out.",
+        ),
+    ] = 0.0,
     seed: SeedOption = 0,
 ) -> None:
     """Learn a generator from real data and save it (safetensors + JSON; no pickle).
@@ -180,6 +193,7 @@ def fit_command(
 
     main_process_speaks()
     check_precision(precision)  # before the data is read
+    check_holdout(holdout)
     check_outputs(model=output, inputs=(data, metadata, constraints))  # before minutes of fitting
 
     generator_class = table_model_class(model)
@@ -200,15 +214,46 @@ def fit_command(
         params["target"] = target
     meta = Metadata.load(metadata) if metadata is not None else None
     rules = load_constraints(constraints) if constraints is not None else None
+    split = None
     if _streams(data, stream, generator_class):
+        if holdout:  # refused before "fitting ... read in chunks" is printed
+            why = "--stream reads it in chunks" if stream else "a file over 1 GiB is read in chunks"
+            raise ConfigError(
+                f"{data}: --holdout splits a table read whole, and {why}; split the file yourself and give "
+                "`evaluate --train`, or drop --holdout"
+            )
         console.print(f"fitting {model} on {data}, read in chunks")
         generator = generator_class(**params).fit_file(data, meta, constraints=rules, encoding=encoding)
     else:
         frame = load_input(data, encoding)
+        if holdout:
+            frame, split = _training_rows(data, holdout, frame, generator_class.min_rows)
         console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
         generator = generator_class(**params).fit(frame, meta, constraints=rules)
+    generator.training_split_ = split  # after the fit, which starts every fit without one
     generator.save(output)
     console.print(f"saved {model} model to {output}")
+
+
+def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tuple[Any, dict[str, Any]]:
+    """The rows ``fit --holdout`` trains on: those of ``table`` (read from ``source``) it does not hold out,
+    checked before the fit starts; and the split (``holdout_record``), so that `evaluate --model` judges
+    the model on the rows it never saw."""
+    from synthloom.data.split import holdout_rows, table_fingerprint
+
+    train, test = holdout_rows(table, holdout)
+    if not len(test):
+        raise DataError(f"{source}: --holdout {holdout:g} of {len(table):,} rows holds none out; raise it")
+    if len(train) < min_rows:
+        raise DataError(
+            f"{source}: --holdout {holdout:g} leaves {len(train):,} of {len(table):,} rows to train on, and "
+            f"the model needs {min_rows}; lower --holdout or give more rows"
+        )
+    console.print(
+        f"holding out {len(test):,} of {len(table):,} rows (--holdout {holdout:g}) for "
+        "`synthloom evaluate --model`"
+    )
+    return train, holdout_record(source, holdout, table_fingerprint(table), rows=len(table))
 
 
 @app.command(
@@ -336,12 +381,19 @@ def sample_command(
     "evaluate",
     epilog=examples(
         "synthloom evaluate real.csv fake.csv --train train.csv --target income --report report.html "
-        "--json scores.json"
+        "--json scores.json",
+        "synthloom evaluate adult fake.csv --model m.synthloom --target income --report r.html",
     ),
 )
 @user_errors
 def evaluate_command(
-    real: Annotated[Path, typer.Argument(help="Real rows the generator did not see (.csv/.parquet).")],
+    real: Annotated[
+        str,
+        typer.Argument(
+            help="Real rows the generator did not see (.csv/.parquet); with --model, the table it was "
+            "fitted on (its file or bundled name), split as `fit --holdout` split it."
+        ),
+    ],
     synthetic: Annotated[
         Path, typer.Argument(help="Synthetic rows (.csv/.parquet, or a folder of parts `sample` wrote).")
     ],
@@ -352,6 +404,15 @@ def evaluate_command(
             help="Real rows the generator was trained on, for privacy: synthetic rows are set against them "
             "and against the real rows (kept out of training); the README's 'Privacy scores' gives each "
             "score's rule.",
+        ),
+    ] = None,
+    model_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model file written by `fit --holdout`: REAL is split as that fit split it, its held-out "
+            "rows scored against and its training rows taking the place of --train.",
         ),
     ] = None,
     target: Annotated[
@@ -369,25 +430,98 @@ def evaluate_command(
     from synthloom.metrics.evaluate import evaluate_files
 
     # both checked before the evaluation writes the first
-    check_outputs(report=report, json_file=json_path, inputs=(real, synthetic, train, metadata))
+    check_outputs(report=report, json_file=json_path, inputs=(real, synthetic, train, metadata, model_file))
+    # with --model, the tables the model file's split makes of REAL, else the paths evaluate_files reads
+    real_rows: Any = real
+    train_rows: Any = train
+    sources, held_out = None, None
+    if model_file is None:
+        for given, name in (("", real), ("--train ", train)):
+            if name is not None:
+                _refuse_bundled_file(given, str(name))
+    else:
+        if train is not None:
+            raise ConfigError(
+                "--train and --model both give the training rows (--model splits REAL as fit did); "
+                "drop --train, or drop --model and give the rows kept out of training as REAL"
+            )
+        real_rows, train_rows, held_out = _held_out_rows(model_file, real, encoding)
+        sources = {
+            "real": f"{real}: the {len(real_rows):,} rows {model_file} held out ({held_out})",
+            "train": f"{real}: the {len(train_rows):,} rows {model_file} was trained on",
+        }
     with console.status("evaluating: fidelity, detection, diversity, utility, privacy"):
         result = evaluate_files(
-            real,
+            real_rows,
             synthetic,
-            train=train,
+            train=train_rows,
             target=target,
             metadata=metadata,
             html_path=report,
             json_path=json_path,
             random_state=seed,
             encoding=encoding,
+            sources=sources,
         )
-    console.print(summary_table(result, f"{synthetic} against {real}"))
+    title = f"{synthetic} against {real}"
+    if held_out is not None:
+        title = (
+            f"{result.info['synthetic_rows']:,} synthetic rows against {len(real_rows):,} held-out real "
+            f"rows of {real} ({held_out})"
+        )
+    console.print(summary_table(result, title))
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     for path in (report, json_path):
         if path is not None:
             console.print(f"wrote {path}")
+
+
+def _refuse_bundled_file(option: str, name: str) -> None:
+    """Refuse a bundled table's name where ``evaluate`` (without --model) reads a file: which of its rows
+    a model did not see is known only to a fit that held some out. ``option``: "" for REAL, "--train "."""
+    if bundled_table(name, "`synthloom evaluate`") is not None:  # an image set is refused as such
+        raise ConfigError(
+            f"{option}{name} is a bundled data set, not a file: to score a model on its rows the model did "
+            f"not see, fit it with `synthloom fit {name} --holdout 0.2 -o m.synthloom` and evaluate with "
+            f"`synthloom evaluate {name} FAKE --model m.synthloom` (or give .csv/.parquet files)"
+        )
+
+
+def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, Any, str]:
+    """The (held-out, training) rows of ``source`` as the fit that wrote ``model_file`` split them, and
+    that split's share as an option (``--holdout 0.3``). Refused: a model that held nothing out, and a
+    table other than the one fitted (its content's digest differs), whose held-out rows are not known."""
+    from synthloom.data.split import holdout_rows, table_fingerprint
+    from synthloom.models.base import BaseGenerator, load
+
+    generator = load(model_file)  # before the table is read: its refusals cost nothing
+    if not isinstance(generator, BaseGenerator):
+        other = "image evaluate" if getattr(generator, "kind", None) == "image" else "detect score"
+        raise ModelFileError(f"{model_file}: not a table generator; use `synthloom {other}` with it")
+    split = generator.training_split_
+    if split is None or not float(split.get("holdout", 0)):
+        raise ConfigError(
+            f"{model_file} was fitted with --holdout 0 (the default): it trained on every row it was given, "
+            "so none is left to judge it on; fit it again with --holdout 0.2, or give the real rows it did "
+            "not see and --train files without --model"
+        )
+    table = load_input(source, encoding, "`synthloom evaluate`")
+    state = fitted_state(split, source, lambda: table_fingerprint(table))
+    if state != "same":
+        then, now = f"{int(split['rows']):,}", f"{len(table):,}"
+        why = (
+            f"changed since `fit` read it ({then} rows then, {now} now)"
+            if state == "changed"
+            else f"not the table {model_file} was fitted on ({split['source']}, {then} rows; {now} here)"
+        )
+        raise DataError(
+            f"{source}: {why}, so the rows it held out are not known; give the table it was fitted on, or "
+            "real rows and --train files without --model"
+        )
+    holdout = float(split["holdout"])
+    train, test = holdout_rows(table, holdout, int(split["seed"]))
+    return test, train, f"--holdout {holdout:g}"
 
 
 @app.command("models", epilog=examples("synthloom models"))

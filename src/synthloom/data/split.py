@@ -1,13 +1,17 @@
-"""Hold-out splits a fit and a later evaluation agree on.
+"""Hold-out splits a fit and a later evaluation agree on, for images and tables alike.
 
-``synthloom image fit --holdout`` keeps a seeded share of the images out of training and records the split
-in the model file (with a digest of the images), so that ``image evaluate`` scores against exactly the
-images the model never saw.
+``synthloom image fit --holdout`` and ``synthloom fit --holdout`` keep a seeded share of the data out of
+training and record the split in the model file (with ``fingerprint``-style digests of the data), so that
+``image evaluate`` and ``evaluate --model`` score against exactly the items the model never saw.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
+import pandas as pd
 
 from synthloom.errors import ConfigError
 
@@ -31,3 +35,25 @@ def holdout_indices(count: int, fraction: float, seed: int = SPLIT_SEED) -> tupl
     order = np.random.default_rng(seed).permutation(count)
     n_test = round(fraction * count)
     return order[n_test:], order[:n_test]
+
+
+def holdout_rows(
+    table: pd.DataFrame, fraction: float, seed: int = SPLIT_SEED
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a table's rows into (train, test) as ``holdout_indices`` does, each part numbered from 0.
+
+    Example:
+        >>> train, test = holdout_rows(datasets.load("default"), 0.3)
+        >>> len(train), len(test)
+        (7000, 3000)
+    """
+    train, test = holdout_indices(len(table), fraction, seed)
+    return table.iloc[train].reset_index(drop=True), table.iloc[test].reset_index(drop=True)
+
+
+def table_fingerprint(table: pd.DataFrame) -> str:
+    """A digest of a table's content (column names and every value, not its index or dtypes): the same
+    rows, wherever and however they are read from, so a split recorded at fit is known again later."""
+    digest = hashlib.sha256(json.dumps([str(name) for name in table.columns]).encode())
+    digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
+    return digest.hexdigest()

@@ -120,16 +120,17 @@ def _version() -> str:
 
 
 def evaluate_files(
-    real: str | Path,
+    real: str | Path | pd.DataFrame,
     synthetic: str | Path,
     *,
-    train: str | Path | None = None,
+    train: str | Path | pd.DataFrame | None = None,
     target: str | None = None,
     metadata: str | Path | None = None,
     html_path: str | Path | None = None,
     json_path: str | Path | None = None,
     random_state: int = 0,
     encoding: str = "utf-8",
+    sources: Mapping[str, str] | None = None,
 ) -> Report:
     """``evaluate`` on CSV / Parquet files, writing the HTML and JSON reports (what the CLI runs).
 
@@ -138,21 +139,26 @@ def evaluate_files(
     anything is written, and each file is written atomically, so a failure
     never leaves a half-written report.
 
+    ``real`` and ``train`` may also be tables already read (``evaluate --model`` splits one table into
+    both); ``sources`` then says where they came from, as the reports name each table (by default: the
+    paths given).
+
     Example:
         >>> report = evaluate_files("real.csv", "synthetic.csv", target="income", html_path="report.html")
         >>> print(report.summary())
     """
-    tables = {"real": read_table(real, encoding), "synthetic": _read_synthetic(synthetic, encoding)}
+    tables = {"real": _read_real(real, encoding), "synthetic": _read_synthetic(synthetic, encoding)}
     if train is not None:
-        tables["train"] = read_table(train, encoding)
+        tables["train"] = _read_real(train, encoding)
     meta = Metadata.load(metadata) if metadata is not None else None
     report = evaluate(
         tables["real"], tables["synthetic"], tables.get("train"), target, meta, random_state=random_state
     )
+    named = dict(sources or {})
     report.info["sources"] = {
-        name: str(path)
+        name: named.get(name, str(path))
         for name, path in (("real", real), ("synthetic", synthetic), ("train", train))
-        if path is not None
+        if path is not None and (name in named or not isinstance(path, pd.DataFrame))
     }
     # the page first: drawing it takes seconds, writing the JSON next to none, so an interruption
     # almost never leaves one without the other
@@ -161,6 +167,10 @@ def evaluate_files(
     if json_path is not None:
         report.to_json(json_path)
     return report
+
+
+def _read_real(source: str | Path | pd.DataFrame, encoding: str) -> pd.DataFrame:
+    return source if isinstance(source, pd.DataFrame) else read_table(source, encoding)
 
 
 def _read_synthetic(path: str | Path, encoding: str) -> pd.DataFrame:

@@ -268,6 +268,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             matrix = self._learn_encoding(data, metadata, constraints)
             self.loss_history_: list[dict[str, float]] = []
             self.n_training_rows_ = len(data)
+            self.training_split_: dict[str, Any] | None = None  # set by `fit --holdout`: the rows' split
             self._samples_drawn = 0
             self._fit(matrix, np.random.default_rng(self.seed_))
         return self
@@ -504,6 +505,8 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             "loss_history": self.loss_history_,
             "extra": self._extra_state(),
         }
+        if getattr(self, "training_split_", None) is not None:  # `evaluate --model` scores on the same split
+            fields["training_split"] = self.training_split_
         return write_model_file(path, self, fields, self._tensors())
 
 
@@ -571,6 +574,7 @@ def load(path: str | Path) -> BaseGenerator | ImageGenerator | GANomaly:
         model = model_class(description["model"])(**description["params"])
         model.seed_ = int(description["seed"])
         model.n_training_rows_ = int(description["n_training_rows"])
+        model.training_split_ = description.get("training_split")  # None: fitted without `--holdout`
         model._set_encoding(description)
         model.loss_history_ = list(description.get("loss_history", []))
         model._samples_drawn = 0

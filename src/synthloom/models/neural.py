@@ -173,6 +173,7 @@ class NeuralGenerator(BaseGenerator):
         matrix = self._learn_encoding(sample, as_metadata(metadata), constraints)
         self.loss_history_ = []
         self.n_training_rows_ = stream.count_rows()
+        self.training_split_ = None  # every row of the file: `fit --holdout` reads a table whole
         self._samples_drawn = 0
         _, validation = self._split_validation(matrix, rng)
         # sampling follows the category frequencies of the uniform sample
