@@ -73,7 +73,20 @@ MIN_LEVEL_ROWS = 5
 MISSING_MARKS = ("", "?", "-", "--", ".", "n.a.", "na", "n/a", "none", "null", "nan", "missing", "unknown")
 # how text spells a boolean (read case-insensitively)
 BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True, "0.0": False}
-_ID_NAME = re.compile(r"(^|_)(id|uuid|guid|key)$", re.IGNORECASE)
+# A name says "identifier" where its last word is one of ``_ID_WORDS`` (``order_id``, ``CustomerID``,
+# ``customerId``, ``user-id``, ``record id``, ``UserGUID``, ``CustomerKey``) or its first word is one of
+# ``_ID_PREFIXES`` (``id_customer``, ``ID number``). Words are split at "_", "-", ".", spaces and camel case,
+# never inside a run of lower-case letters: words that end in those letters (valid, paid, squid, android,
+# monkey, turkey) or begin with them (idle, Idaho, identity, keyboard) are not ids. "key" is no prefix
+# ("key_metric" is a measure), nor is an abbreviation run into a word ("nid", "uid"): "id" at the end of a
+# lower-case word cannot be told from "squid", "bid" or "lid". Only unique values (whole numbers, or any text)
+# are taken for ids by their name (``_infer_numeric``, ``_infer_text``).
+_ID_WORDS = frozenset({"id", "uuid", "guid", "key"})
+_ID_PREFIXES = frozenset({"id", "uuid", "guid"})
+_NAME_SEPARATOR = re.compile(r"[_\-.\s]+")
+# where camel case starts a word: lower case or a digit before upper case ("customerId"), or the last capital
+# of an upper-case run before a capitalised word ("IDNumber", "HTTPKey")
+_CAMEL_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # the ``DataFrame.attrs`` key under which ``read_table`` gives the ``NumberText`` of a CSV's number columns,
 # as JSON (pandas writes a frame's attrs into the Parquet files it writes)
 CSV_TEXT = "synthloom.csv_text"
@@ -898,6 +911,22 @@ def _is_stamp_objects(series: pd.Series) -> bool:
     return len(present) > 0 and bool(present.map(lambda value: isinstance(value, datetime.date)).all())
 
 
+def is_id_name(name: object) -> bool:
+    """Whether a column's name says it holds identifiers (the rule is at ``_ID_WORDS``).
+
+    Example:
+        >>> [is_id_name(name) for name in ("CustomerID", "user-id", "id_customer", "paid", "nid")]
+        [True, True, True, False, False]
+    """
+    pieces = [piece for piece in _NAME_SEPARATOR.split(str(name)) if piece]
+    if not pieces:
+        return False
+    # a separated piece whole, in any case ("order_iD"), or its camel-case word ("CustomerID")
+    last = {pieces[-1].lower(), _CAMEL_BREAK.split(pieces[-1])[-1].lower()}
+    first = {pieces[0].lower(), _CAMEL_BREAK.split(pieces[0])[0].lower()}
+    return bool(last & _ID_WORDS or first & _ID_PREFIXES)
+
+
 FLOAT_EXACT_LIMIT = 2**53  # float64 holds every whole number below it exactly, and no longer all above
 
 
@@ -908,7 +937,7 @@ def _infer_numeric(series: pd.Series) -> ColumnSpec:
         unique = np.unique(finite)
         if unique.size <= 2 and set(unique.tolist()) <= {0.0, 1.0}:
             return ColumnSpec(ColumnKind.BOOLEAN)
-        looks_like_id = bool(_ID_NAME.search(str(series.name))) and unique.size == finite.size
+        looks_like_id = is_id_name(series.name) and unique.size == finite.size
         exact = pd.api.types.is_integer_dtype(series)  # floats that large are magnitudes (1e153)
         if exact and not looks_like_id and np.abs(finite).max() >= FLOAT_EXACT_LIMIT:
             # past 2**53 a float64 holds no whole number exactly: a card or account number, not a quantity
@@ -980,7 +1009,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         _warn_of_unread_dates(series.name, dated.iloc[:200])
         _warn_of_decimal_commas(series.name, text.iloc[:200], unique=True)
         return ColumnSpec(ColumnKind.IDENTIFIER)
-    if _ID_NAME.search(str(series.name)) and n_unique == len(text):
+    if is_id_name(series.name) and n_unique == len(text):
         return ColumnSpec(ColumnKind.IDENTIFIER)
     _warn_of_decimal_commas(series.name, text.iloc[:200])
     return ColumnSpec(ColumnKind.CATEGORICAL)
