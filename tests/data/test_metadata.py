@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from synthloom import get_model
-from synthloom.data.metadata import ColumnKind, Metadata
+from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConfigError, DataError, DataWarning
 
@@ -744,3 +744,29 @@ def test_camel_case_ids_are_drawn_anew():
     synthetic = get_model("copula", random_state=0).fit(frame).sample(200, random_state=0)
     assert not synthetic["CustomerID"].isin(frame["CustomerID"]).any()
     assert synthetic["CustomerID"].is_unique
+
+
+def test_unique_consecutive_numbers_under_another_name_warn():
+    """A column of keys its name does not call ids (``nid``, ``num``) was learned as numbers with no word:
+    its synthetic values were real keys."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"nid": rng.permutation(np.arange(5000, 5400)), "x": rng.normal(size=400)})
+    with pytest.warns(
+        DataWarning, match=r"^column 'nid' holds a different whole number on every row, like an"
+    ):
+        assert Metadata.infer(frame).kinds()["nid"] == "integer"
+    tens = frame.assign(nid=frame["nid"] * 10 + 3)  # ids counted in tens fill their tens
+    with pytest.warns(DataWarning, match="column 'nid' holds a different whole number"):
+        Metadata.infer(tens)
+
+
+def test_unique_measurements_and_small_tables_do_not_warn():
+    rng = np.random.default_rng(0)
+    epoch = np.sort(rng.choice(np.arange(1_600_000_000, 1_600_086_400), 1000, replace=False))  # one day
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        Metadata.infer(pd.DataFrame({"at": epoch}))  # unique, but a thin spread over their range
+        Metadata.infer(pd.DataFrame({"n": np.arange(99)}))  # too few rows to tell
+        Metadata.infer(pd.DataFrame({"n": np.r_[np.arange(200), 5]}))  # a repeat
+        declared = Metadata({"n": ColumnSpec(ColumnKind.INTEGER)})
+        declared.completed(pd.DataFrame({"n": [f"{v:,}" for v in range(1000, 1400)]}))  # declared a number

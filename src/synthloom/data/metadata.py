@@ -458,7 +458,7 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
     if number_kind and spec.number_format is None and series.dtype == object:
         # however few the values: declared numbers, "36 months" is 36
-        inferred = _infer_number_text(series, series.dropna().astype(str), min_levels=0)
+        inferred = _infer_number_text(series, series.dropna().astype(str), min_levels=0, inferred=False)
         if inferred is not None and inferred.number_format is not None:
             return replace(spec, number_format=inferred.number_format, numeric_coerced=True)
     if spec.number_format is not None and series.dtype == object:
@@ -930,7 +930,9 @@ def is_id_name(name: object) -> bool:
 FLOAT_EXACT_LIMIT = 2**53  # float64 holds every whole number below it exactly, and no longer all above
 
 
-def _infer_numeric(series: pd.Series) -> ColumnSpec:
+def _infer_numeric(series: pd.Series, inferred: bool = True) -> ColumnSpec:
+    """The number kind of ``series``; ``inferred`` false where the metadata declares it a number (no
+    warning then that it looks like a column of keys)."""
     values = series.to_numpy(dtype=float, na_value=np.nan)
     finite = values[np.isfinite(values)]
     if finite.size and np.all(finite == np.round(finite)):
@@ -943,8 +945,38 @@ def _infer_numeric(series: pd.Series) -> ColumnSpec:
             # past 2**53 a float64 holds no whole number exactly: a card or account number, not a quantity
             # (learned as one, every synthetic value was a multiple of 128)
             return _codes(series)
+        if inferred and not looks_like_id and unique.size == finite.size:
+            _warn_of_unnamed_keys(series.name, unique)
         return ColumnSpec(ColumnKind.IDENTIFIER if looks_like_id else ColumnKind.INTEGER)
     return ColumnSpec(ColumnKind.CONTINUOUS)
+
+
+# Whole numbers distinct on every row that fill at least MIN_KEY_FILL of the steps between their smallest and
+# largest value (row numbers, customer numbers with a few gaps, ids counted in tens) are keys, from
+# MIN_KEY_ROWS rows on. Measurements cannot be that: n values drawn at random from R are all distinct with a
+# chance of about exp(-n^2 / 2R), so at 100 rows filling a tenth of their range (R = 1,000) about 0.7%, and
+# less the more rows (at 1,000 rows, e^-50); unique amounts, counts and epoch seconds spread thinly over
+# their range. Fewer rows are often all distinct by chance (20 ages), and a key of so few rows says little.
+MIN_KEY_ROWS = 100
+MIN_KEY_FILL = 0.1
+
+
+def _warn_of_unnamed_keys(name: object, unique: np.ndarray) -> None:
+    """Say so when an integer column whose name does not say id (``is_id_name``) looks like one
+    (``MIN_KEY_FILL``): learned as numbers, its synthetic values are real ids (QA: 66.6% of a copula's
+    synthetic ``CustomerID`` values were training ids, and ``evaluate`` counted none reused)."""
+    if unique.size < MIN_KEY_ROWS or np.abs(unique).max() >= FLOAT_EXACT_LIMIT:
+        return
+    steps = np.diff(unique.astype(np.int64))  # ``unique`` is sorted and whole
+    step = int(np.gcd.reduce(steps))  # ids counted in tens fill the tens
+    if unique.size / ((int(unique[-1]) - int(unique[0])) // step + 1) < MIN_KEY_FILL:
+        return
+    warnings.warn(
+        f"column {name!r} holds a different whole number on every row, like an identifier; if it is one, "
+        "declare it identifier in the metadata (--metadata) so no real value is copied",
+        DataWarning,
+        stacklevel=6,
+    )
 
 
 def _codes(series: pd.Series) -> ColumnSpec:
@@ -1089,13 +1121,14 @@ def _warn_of_mixed_amounts(name: object, values: pd.Series) -> None:
 
 
 def _infer_number_text(
-    series: pd.Series, text: pd.Series, min_levels: int = MIN_AMOUNT_LEVELS
+    series: pd.Series, text: pd.Series, min_levels: int = MIN_AMOUNT_LEVELS, inferred: bool = True
 ) -> ColumnSpec | None:
     """A number kind with the values' ``number_format`` for amounts written as text ("$1,638.23", "12%"),
     missing-value marks among them allowed; None for any other text.
 
     Labels with a unit ("36 months", "1970s", "64GB": under ``min_levels`` distinct values, and no
     currency) stay categories, drawn among the real ones; values are judged once per distinct value.
+    ``inferred`` false where the metadata declares the column a number (``_infer_numeric``).
     """
     head = text.iloc[:200]  # most text columns are words, told apart from amounts in their first values
     head = head[~is_missing_mark(head)]
@@ -1123,7 +1156,7 @@ def _infer_number_text(
     plain = not (number_format.prefix or number_format.suffix or number_format.grouped)
     if len(counts) < min_levels and not number_format.is_money and not (decimal_comma and plain):
         return None
-    spec = _infer_numeric(number_format.read(text).rename(series.name))  # marks read as missing
+    spec = _infer_numeric(number_format.read(text).rename(series.name), inferred)  # marks read as missing
     if spec.kind == ColumnKind.IDENTIFIER:  # drawn in the text's shape by the identifier encoder
         return spec
     spec.numeric_coerced, spec.number_format = True, str(number_format)
