@@ -770,3 +770,21 @@ def test_unique_measurements_and_small_tables_do_not_warn():
         Metadata.infer(pd.DataFrame({"n": np.r_[np.arange(200), 5]}))  # a repeat
         declared = Metadata({"n": ColumnSpec(ColumnKind.INTEGER)})
         declared.completed(pd.DataFrame({"n": [f"{v:,}" for v in range(1000, 1400)]}))  # declared a number
+
+
+def test_identifiers_with_a_fraction_are_refused():
+    """Amounts (34.05, repeats among them) declared identifier came back as counted ids 628.0, 629.0..."""
+    frame = pd.DataFrame({"amt": np.round(np.linspace(1.0, 50.0, 40), 2), "x": np.arange(40.0)})
+    with pytest.raises(
+        DataError, match=r"^column 'amt' is declared identifier but holds numbers with a fracti"
+    ):
+        get_model("copula", random_state=0).fit(frame, metadata={"columns": {"amt": {"kind": "identifier"}}})
+
+
+def test_whole_float_identifiers_with_gaps_stay_ids():
+    ids = pd.Series(np.arange(1.0, 41.0)).where(lambda v: v % 7 != 0)  # "1,2,,4" read from a CSV: floats
+    frame = pd.DataFrame({"rid": ids, "x": np.arange(40.0)})
+    model = get_model("copula", random_state=0).fit(
+        frame, metadata={"columns": {"rid": {"kind": "identifier"}}}
+    )
+    assert str(model.sample(10, random_state=0)["rid"].dtype) == "Int64"

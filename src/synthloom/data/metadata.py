@@ -455,6 +455,8 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
         return replace(spec, datetime_format=time_of_day_format(series))
     if spec.kind == ColumnKind.BOOLEAN:
         _check_two_values(series)
+    if spec.kind == ColumnKind.IDENTIFIER:
+        _check_whole_ids(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
     if number_kind and spec.number_format is None and series.dtype == object:
         # however few the values: declared numbers, "36 months" is 36
@@ -482,6 +484,23 @@ def _warn_of_unwritten_affixes(series: pd.Series, number_format: NumberFormat, p
             "this)",
             DataWarning,
             stacklevel=5,
+        )
+
+
+def _check_whole_ids(series: pd.Series) -> None:
+    """Refuse numbers with a fraction declared identifiers: numeric ids count on from the largest real one
+    as whole numbers (amounts of 34.05 came back as 628.0, 629.0...). Whole floats (integer ids with gaps,
+    read from a CSV) are ids; text ids ("34.05" as text) are drawn in their shape."""
+    if not pd.api.types.is_float_dtype(series):
+        return
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    values = values[np.isfinite(values)]
+    if not has_decimals(values, 0):
+        fraction = float(values[np.round(values) != values][0])
+        raise DataError(
+            f"column {series.name!r} is declared identifier but holds numbers with a fraction (e.g. "
+            f"{fraction!r}); identifiers are whole numbers or text: declare it continuous, or give its ids "
+            "as text"
         )
 
 
