@@ -198,9 +198,9 @@ def test_id_shapes_from_a_damaged_file_are_refused(edit, fragment):
         IdentifierEncoder.from_state("id", spec, state)
 
 
-def test_an_id_space_is_used_up_before_ids_repeat_and_repeats_are_told():
+def test_an_id_space_is_used_up_before_ids_grow_longer_and_that_is_told():
     """Drawn at random, ids among as many possible ones hold about 63% distinct; a permutation of the space
-    left free of the real ids' parts holds them all, and only rows past it repeat them (with a warning)."""
+    left free of the real ids' parts holds them all, and rows past it draw longer ids (with a warning)."""
     from synthloom.data.identifiers import IdentifierEncoder, _unpacked
     from synthloom.data.metadata import ColumnKind, ColumnSpec
     from synthloom.errors import DataWarning
@@ -215,9 +215,50 @@ def test_an_id_space_is_used_up_before_ids_repeat_and_repeats_are_told():
     assert encoder.ids(30_000, 10).tolist() == drawn.iloc[30_000:30_010].tolist()  # the row decides the id
     assert encoder.fixed_room() == free
     with pytest.warns(
-        DataWarning, match=rf"'seq': the real ids' form holds {free:,} new ids.*\(10 of these 20"
+        DataWarning, match=rf"'seq': the real ids' form holds {free:,} new ids, so rows {free + 1:,}"
     ):
-        encoder.ids(free - 10, 20)
+        past = encoder.ids(free - 10, 20)
+    assert past.iloc[:10].str.fullmatch(r"P\d{5}").all() and past.iloc[10:].str.fullmatch(r"P\d{6}").all()
+
+
+@pytest.mark.parametrize(
+    ("real", "rows"),
+    [
+        ([f"CUST-{i}" for i in range(10, 100)], 1000),
+        ([f"K{i}" for i in range(10, 100)], 2000),
+        ([f"K{i}" for i in range(10, 90)], 200),
+        ([f"K{i}" for i in range(100, 1000)], 100),
+        (["X1"] * 300, 300),
+    ],
+)
+def test_ids_that_fill_their_form_draw_longer_ids_never_real_ones(real, rows):
+    """90 ids "CUST-10" to "CUST-99" mark every part of the 100 ids "CUST-" and two digits: 900 of 1,000 rows
+    drew real ids (the whole form, drawn where no part was free), the warning saying the form held 100 new
+    ids; "K100" to "K999" drew 89 real ids in 100 rows without a word, one id "X1" itself in 10% of rows.
+    Rows the form has no free id for draw it longer, past the lengths of the real ids that spell it."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    encoder = IdentifierEncoder("code", spec).fit(pd.Series(real), np.random.default_rng(0))
+    with pytest.warns(DataWarning, match=r"'code': the real ids' form holds \d+ new ids, so rows \d+ onward"):
+        drawn = IdentifierEncoder.from_state("code", spec, encoder.state()).ids(0, rows)
+    assert drawn.is_unique and not drawn.isin(set(real)).any()
+    assert (drawn.str[0] == real[0][0]).all() and (drawn.str.len() > len(real[-1])).mean() > 0.5
+
+
+def test_ids_past_their_form_skip_the_lengths_of_real_ids_of_that_form():
+    """Ids mostly "P" and six digits, a few seven: rows past the six-digit form's room draw eight digits."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    six = np.random.default_rng(0).choice(10**6, 100, replace=False)
+    real = pd.Series([f"P{i:06d}" for i in six] + [f"P{i}" for i in range(10**6, 10**6 + 5)])
+    encoder = IdentifierEncoder("code", ColumnSpec(ColumnKind.IDENTIFIER)).fit(real, np.random.default_rng(0))
+    assert encoder.alphabets is not None and encoder.longer == 2
+    with pytest.warns(DataWarning, match=r"draw ids 2 characters longer"):
+        drawn = encoder.ids(encoder.fixed_room() - 5, 10)
+    assert drawn.iloc[:5].str.fullmatch(r"P\d{6}").all() and drawn.iloc[5:].str.fullmatch(r"P\d{8}").all()
 
 
 def test_runs_that_fill_their_length_are_drawn_not_kept():

@@ -7,11 +7,12 @@ output's id seed and of a key drawn at fit, not of the seed each chunk or part i
 output drawn in chunks or parts holds no id twice, with nothing remembered between them: within one variant of
 the form (a shape, its kept runs, its runs' lengths and case), a keyed permutation of the variant's ids turns
 the row's number among that variant's rows into its id (``_permute``), and rows are dealt among the variants
-so that each variant numbers its rows about densely (``_deal``). Ids of one length repeat only where the form
-has fewer ids than rows; ids by shape pass the rows a variant has no id left for on to ids with a longer
-random run (``_shape_ids``), and leave to its own variant an id another variant spells too (a random
-run spelling a kept one, or a case another case writes: ``_foreign``); only one-letter runs and letters
-without case, which two cases write alike, can meet across chunks (``_cases_overlap``: said so).
+so that each variant numbers its rows about densely (``_deal``). Ids of one length pass the rows their form
+has no free id left for on to ids a position longer (``_grown``); ids by shape pass the rows a variant has
+no id left for on to ids with a longer random run (``_shape_ids``), and leave to its own variant an id another
+variant spells too (a random run spelling a kept one, or a case another case writes: ``_foreign``); only
+one-letter runs and letters without case, which two cases write alike, can meet across chunks
+(``_cases_overlap``: said so).
 
 No drawn id is a real one, and the model keeps no real id: it keeps a bitmap of which parts of the ids'
 space hold real ids (``_taken``), so many parts marked that a marked one says little (63% of ids of one
@@ -444,6 +445,53 @@ def _joined(characters: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(characters.astype("<U1")).view(f"<U{width}").ravel().astype(object)
 
 
+def _growth(alphabets: list[str]) -> tuple[int, str]:
+    """Where ids of one length grow once their form is used up, and what the added positions draw: after
+    the last position that varies, from its characters ("K10" to "K99": "K" and three digits); where none
+    varies ("X1" in every row), after the last one whose class does, from its class; else digits at the
+    end."""
+    for at in range(len(alphabets) - 1, -1, -1):
+        if len(alphabets[at]) > 1:
+            return at, alphabets[at]
+    for at in range(len(alphabets) - 1, -1, -1):
+        if len(wide := _character_class(set(alphabets[at]))) > 1:
+            return at, wide
+    return len(alphabets) - 1, _DIGITS
+
+
+def _grown(alphabets: list[str], extra: int) -> list[str]:
+    """The form of ids of one length ``extra`` positions longer (``_growth``)."""
+    at, alphabet = _growth(alphabets)
+    return [*alphabets[: at + 1], *[alphabet] * extra, *alphabets[at + 1 :]]
+
+
+def _first_free_growth(real: pd.Series, alphabets: list[str]) -> int:
+    """How many positions longer than ``alphabets`` the ids past the form's room start: one, or more where
+    some real ids (ids mostly of one length can have a few longer ones) spell the form that much longer,
+    so that no longer id drawn is a real one."""
+    lengths = real.str.len().to_numpy()
+    extra = 1
+    while (longer := lengths == len(alphabets) + extra).any():
+        form = "".join(f"[{''.join(map(re.escape, alphabet))}]" for alphabet in _grown(alphabets, extra))
+        if not real[longer].str.fullmatch(form).any():
+            break
+        extra += 1
+    return extra
+
+
+def _form_digits(alphabets: list[str], numbers: np.ndarray, keys: np.ndarray) -> list[np.ndarray]:
+    """The digits (``_radix_digits``) of the ids of one length that ``numbers`` give (``_spell``)."""
+    return _spell(numbers, [np.full(numbers.shape, len(a), dtype=np.uint64) for a in alphabets], keys)[0]
+
+
+def _spelled(alphabets: list[str], digits: list[np.ndarray], rows: int) -> np.ndarray:
+    """``rows`` ids of one length from their digits, one array per position (``_radix_digits``)."""
+    characters = np.empty((rows, len(alphabets)), dtype=object)
+    for j, (alphabet, digit) in enumerate(zip(alphabets, digits, strict=True)):
+        characters[:, j] = np.array(list(alphabet), dtype=object)[digit]
+    return _joined(characters)
+
+
 def _run_spelling(
     slot: dict[str, Any], case: np.ndarray, length: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -727,6 +775,7 @@ class IdentifierEncoder(ColumnEncoder):
         present = series.dropna()
         self.dtype = str(series.dtype)
         self.start, self.down, self.alphabets, self.shapes, self.key = 0, None, None, None, 0
+        self.longer = 1
         self.taken: dict[str, Any] | None = None
         self._listings = {}  # listed under the marks of an earlier fit
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
@@ -756,7 +805,10 @@ class IdentifierEncoder(ColumnEncoder):
         # longer (``_widen_digits``); ids all of one length keep it ("P00412")
         if self.alphabets is None or not (modal.all() or _roomy(self.alphabets, len(present))):
             self.alphabets, self.shapes = None, _id_shapes(text, len(present))
-        self.taken = self._taken(real.drop_duplicates())
+        real = real.drop_duplicates()
+        self.taken = self._taken(real)
+        if self.alphabets is not None:
+            self.longer = _first_free_growth(real, self.alphabets)
         return self
 
     def _taken(self, real: pd.Series) -> dict[str, Any] | None:
@@ -861,11 +913,13 @@ class IdentifierEncoder(ColumnEncoder):
         if self.shapes is None:
             drawn = self._fixed_ids(rows, keys)
             room = self.fixed_room()
-            if first_row + n > room:  # told how many, not "some": 63% of a million rows repeated
+            # once per output, in the draw holding its first row past the room (a draw in chunks or parts
+            # warned in every later chunk, counting that chunk's rows)
+            if first_row <= room < first_row + n:
                 warnings.warn(
-                    f"column {self.name!r}: the real ids' form holds {room:,} new ids, so rows {room:,} "
-                    f"onward of the output repeat ids ({first_row + n - max(room, first_row):,} of these "
-                    f"{n:,} rows)",
+                    f"column {self.name!r}: the real ids' form holds {room:,} new ids, so rows {room + 1:,} "
+                    f"onward of the output draw ids {self.longer} character{'s' * (self.longer > 1)} longer "
+                    "(then longer again), of a length no real id of the form has",
                     DataWarning,
                     stacklevel=2,
                 )
@@ -922,10 +976,11 @@ class IdentifierEncoder(ColumnEncoder):
         return marks[_hash_bits(ids, self.key, marks.size)]
 
     def fixed_room(self) -> int:
-        """How many new ids text ids of one length hold: the space's ids in parts no real id marks (all
-        of them where none is marked or numbered), before ids repeat."""
+        """How many new ids text ids of one length hold: the space's ids in parts no real id marks (none
+        where every part is marked; all of them where no real id is numbered), before rows pass on to
+        longer ids (``_fixed_ids``)."""
         free = self._free_parts()
-        if free is not None and free.size:
+        if free is not None:
             return int(free.size) * int(self.taken["part"])
         return math.prod(len(alphabet) for alphabet in self.alphabets)
 
@@ -936,20 +991,36 @@ class IdentifierEncoder(ColumnEncoder):
         )
 
     def _fixed_ids(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
-        sizes = [np.full(rows.shape, len(alphabet), dtype=np.uint64) for alphabet in self.alphabets]
+        """Ids of one length for ``rows``: the form's free ids first, then ids ``longer`` positions longer
+        (``_grown``), no real id's form, each length used up before the next."""
+        room = np.uint64(min(self.fixed_room(), 2**64 - 1))
+        out = np.empty(rows.size, dtype=object)
+        inside = rows < room
         free = self._free_parts()
-        if free is not None and free.size:
+        if inside.any() and free is not None:
             # the rows count over the free parts' ids only, permuted there as over the whole space
             part = np.uint64(self.taken["part"])
-            room = np.full(rows.shape, free.size * part, dtype=np.uint64)
-            index = _permute(rows % room, room, keys)
-            spelled = _radix_digits(free[index // part].astype(np.uint64) * part + index % part, sizes)
-        else:  # no real id in the space's numbered ids (or a model file without them), or no part free
-            spelled = _spell(rows, sizes, keys)[0]
-        characters = np.empty((rows.size, len(self.alphabets)), dtype=object)
-        for j, (alphabet, digits) in enumerate(zip(self.alphabets, spelled, strict=True)):
-            characters[:, j] = np.array(list(alphabet), dtype=object)[digits]
-        return _joined(characters)
+            size = np.full(int(inside.sum()), free.size * part, dtype=np.uint64)
+            index = _permute(rows[inside], size, keys[inside])
+            sizes = [np.full(size.shape, len(alphabet), dtype=np.uint64) for alphabet in self.alphabets]
+            value = free[index // part].astype(np.uint64) * part + index % part
+            out[inside] = _spelled(self.alphabets, _radix_digits(value, sizes), size.size)
+        elif inside.any():  # no real id in the space's numbered ids (or a model file without them)
+            digits = _form_digits(self.alphabets, rows[inside], keys[inside])
+            out[inside] = _spelled(self.alphabets, digits, int(inside.sum()))
+        # rows the form has no id left for pass on to longer ids: every part marked (90 real ids "K10" to
+        # "K99" mark all 50 parts of 100 ids) drew the whole form, real ids included, 9 rows in 10
+        past, extra = np.flatnonzero(~inside), self.longer
+        numbers = rows[past] - room
+        while past.size:
+            alphabets = _grown(self.alphabets, extra)
+            size = math.prod(len(alphabet) for alphabet in alphabets)
+            here = numbers < np.uint64(min(size, 2**64 - 1))
+            digits = _form_digits(alphabets, numbers[here], _salted(keys[past[here]], extra))
+            out[past[here]] = _spelled(alphabets, digits, int(here.sum()))
+            past, numbers = past[~here], numbers[~here] - np.uint64(min(size, 2**64 - 1))
+            extra += 1
+        return out
 
     def _shaped_ids(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
         weights = np.array([shape["weight"] for shape in self.shapes], dtype=float)
@@ -979,6 +1050,7 @@ class IdentifierEncoder(ColumnEncoder):
             "dtype": self.dtype,
             "key": str(self.key),
             "taken": self.taken,
+            "longer": self.longer,
         }
 
     @classmethod
@@ -997,6 +1069,11 @@ class IdentifierEncoder(ColumnEncoder):
         # files written before ids had a key: one from the column's name, so that two columns differ
         encoder.key = int(state["key"]) % 2**64 if "key" in state else _name_key(name)
         encoder.taken = state.get("taken")  # files written before: drawn ids not kept off real ones
+        # files written before: rows past the form's room repeated its ids, real ones too where every part
+        # was marked; their longer ids start one position longer (real ids of that length were not looked at)
+        encoder.longer = int(state.get("longer", 1))
+        if encoder.alphabets is not None and not 1 <= encoder.longer <= MAX_ID_RUN:
+            raise ValueError("an id form grown by too many positions")
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
         return encoder
