@@ -537,3 +537,22 @@ def test_ids_that_two_cases_write_alike_are_told_in_later_chunks():
         encoder.ids(0, 100)  # one draw draws its repeats again: nothing to say
     with pytest.warns(DataWarning, match="'m': ids of one letter.*chunks or parts may repeat"):
         encoder.ids(100, 100)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int16", "Int64"])
+def test_negative_ids_count_on_below_the_smallest_and_keep_their_sign(dtype):
+    """Ids -5000 to -1 came back 0 to 4999: counted up past the largest real one into positive numbers.
+    They count down past the smallest first, then up from the largest to -1 at most, never a real id."""
+    real = pd.Series(np.random.default_rng(0).permutation(np.arange(-5000, 0))[:2000]).astype(dtype)
+    frame = pd.DataFrame({"n_id": real, "x": np.arange(2000.0)})
+    model = get_model("copula", random_state=0).fit(frame)
+    drawn = model.sample(50, random_state=0)["n_id"]
+    assert str(drawn.dtype) == dtype and drawn.tolist() == list(
+        range(int(real.min()) - 1, int(real.min()) - 51, -1)
+    )
+    if dtype == "int16":  # -32,768 to the smallest, then the largest to -1; no more
+        room = int(real.min()) + 32_768 - int(real.max()) - 1
+        drawn = model.sample(room, random_state=0)["n_id"]
+        assert drawn.is_unique and (drawn < 0).all() and not drawn.isin(set(real)).any()
+        with pytest.raises(DataError, match=r"only [\d,]+ new ids fit in int16 beside the real ones"):
+            model.sample(room + 1)

@@ -1,6 +1,7 @@
 """Row identifiers, drawn anew: ids of the real ids' form, never learned or copied, one per output row.
 
-Numeric ids count on past the largest real one, then down from the smallest. Text ids keep the real ids' form:
+Numeric ids count on past the largest real one, then down from the smallest (the other way round where every
+real id is negative). Text ids keep the real ids' form:
 ids of one length position by position (``_id_alphabets``: "TX-00A3F2" -> "TX-7B01E9"), ids of many lengths by
 shape (``_id_shapes``: e-mail addresses, names). An id is a function of its row's place in the output, of the
 output's id seed and of a key drawn at fit, not of the seed each chunk or part is drawn with, so that an
@@ -833,14 +834,21 @@ class IdentifierEncoder(ColumnEncoder):
         return {"part": part, "size": size, "bits": _packed(bits)}
 
     def _rooms(self) -> tuple[int, int]:
-        """How many new numeric ids fit in the ids' integers counting up from ``start``, and then down from
-        ``down`` (to 0 at most where no real id is negative, whatever the integers hold below)."""
+        """How many new numeric ids fit in the ids' integers counting up from ``start`` and down from
+        ``down``, keeping the real ids' sign: to 0 at most where no real id is negative, to -1 at most
+        where none is positive or 0, whatever the integers hold past that."""
         limits = _id_limits(self.dtype)
-        above = max(int(limits.max) - self.start + 1, 0)
+        ceiling = -1 if self._negative() else int(limits.max)
+        above = max(ceiling - self.start + 1, 0)
         if self.down is None:
             return above, 0
         floor = 0 if self.down + 1 >= 0 else int(limits.min)
         return above, max(self.down - floor + 1, 0)
+
+    def _negative(self) -> bool:
+        """Whether every real numeric id is negative: new ones count down past the smallest first, then up
+        from the largest to -1 (counted up first, -5000 to -1 came back 0 to 4999)."""
+        return self.down is not None and self.start <= 0
 
     def _check_room_at_fit(self, n_real: int) -> None:
         """Refuse ids that leave no room for new ones (a sample would fail); warn where fewer fit than
@@ -849,7 +857,8 @@ class IdentifierEncoder(ColumnEncoder):
         if room < 2:
             raise DataError(
                 f"column {self.name!r}: no new id fits in {self.dtype} above the largest real id or below "
-                f"the smallest (down to 0 where every real id is positive); {fix}"
+                f"the smallest (down to 0 where every real id is positive, up to -1 where every one is "
+                f"negative); {fix}"
             )
         if room < n_real:
             warnings.warn(
@@ -868,8 +877,8 @@ class IdentifierEncoder(ColumnEncoder):
         if self.alphabets is None and self.shapes is None and rows > above + below:
             raise DataError(
                 f"column {self.name!r}: only {above + below:,} new ids fit in {self.dtype} beside the real "
-                f"ones ({above:,} above the largest, {below:,} below the smallest, to 0 at most where none "
-                f"is negative), and {rows:,} are asked for; {_NO_ROOM_FIX}"
+                f"ones ({above:,} above the largest, {below:,} below the smallest, keeping their sign), "
+                f"and {rows:,} are asked for; {_NO_ROOM_FIX}"
             )
 
     def transform(self, series: pd.Series) -> np.ndarray:
@@ -898,15 +907,28 @@ class IdentifierEncoder(ColumnEncoder):
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
             self.check_room(first_row + n)
-            # up past the largest real id while the integers have room, then down from the smallest
+            # up past the largest real id while the integers have room, then down from the smallest; the
+            # other way round where every real id is negative, so that new ids keep their sign
             whole = np.uint64 if _id_limits(self.dtype).min == 0 else np.int64  # no mixing through floats
-            above = np.uint64(min(self._rooms()[0], 2**64 - 1))
-            up = rows < above
+            above, below = self._rooms()
+            down_first = self._negative()
+            first_room = np.uint64(min(below if down_first else above, 2**64 - 1))
+            first = rows < first_room
+            later = rows[~first] - first_room
             counted = np.empty(rows.size, dtype=whole)
-            if up.any():  # ``start`` itself may lie past the integers where none fits above
-                counted[up] = whole(self.start) + rows[up].astype(whole)
-            if not up.all():
-                counted[~up] = whole(self.down) - (rows[~up] - above).astype(whole)
+            # ``start`` (``down``) itself may lie past the integers where none fits above (below)
+            if first.any():
+                counted[first] = (
+                    whole(self.down) - rows[first].astype(whole)
+                    if down_first
+                    else whole(self.start) + rows[first].astype(whole)
+                )
+            if later.size:
+                counted[~first] = (
+                    whole(self.start) + later.astype(whole)
+                    if down_first
+                    else whole(self.down) - later.astype(whole)
+                )
             return pd.Series(counted, name=self.name).astype(self.dtype)
         keys = np.full(rows.shape, self.key, dtype=np.uint64)
         keys = _salted(keys, id_seed) if id_seed else keys
