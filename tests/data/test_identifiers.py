@@ -556,3 +556,24 @@ def test_negative_ids_count_on_below_the_smallest_and_keep_their_sign(dtype):
         assert drawn.is_unique and (drawn < 0).all() and not drawn.isin(set(real)).any()
         with pytest.raises(DataError, match=r"only [\d,]+ new ids fit in int16 beside the real ones"):
             model.sample(room + 1)
+
+
+def test_an_output_drawn_in_chunks_tells_once_from_which_row_ids_grow_longer(tmp_path):
+    """An output of 400,000 rows said "(37,500 of these 100,000 rows)" of the ids past its form's room: the
+    count of its last chunk alone, told in every chunk past the room. It is told once, naming the output's
+    first row past the room."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    real = pd.Series([f"P{i:03d}" for i in rng.choice(1000, 100, replace=False)])
+    model = get_model("copula", random_state=0).fit(pd.DataFrame({"code": real, "x": rng.normal(size=100)}))
+    encoder = next(e for e in model.transformer_.encoders_ if isinstance(e, IdentifierEncoder))
+    room = encoder.fixed_room()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sample_to_file(model, 1000, tmp_path / "out.csv", seed=0, chunk_rows=100)
+    told = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert len(told) == 1 and f"so rows {room + 1:,} onward of the output" in told[0]
+    drawn = pd.read_csv(tmp_path / "out.csv")["code"]
+    assert drawn.is_unique and not drawn.isin(real).any()
