@@ -577,3 +577,18 @@ def test_an_output_drawn_in_chunks_tells_once_from_which_row_ids_grow_longer(tmp
     assert len(told) == 1 and f"so rows {room + 1:,} onward of the output" in told[0]
     drawn = pd.read_csv(tmp_path / "out.csv")["code"]
     assert drawn.is_unique and not drawn.isin(real).any()
+
+
+def test_a_run_every_id_holds_is_kept_as_part_of_the_form():
+    """Ids "INV-2023-" and six digits drew "INV-0243-777040": the form had too little room for 2,000 real
+    ids, so the shared digits were drawn too, and 0.02% of rows kept "INV-2023-". A digit every one of
+    many ids holds is the form's; rows past the room draw longer ids."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    real = pd.Series(
+        [f"INV-2023-{i:06d}" for i in np.random.default_rng(0).choice(10**6, 2000, replace=False)]
+    )
+    encoder = IdentifierEncoder("inv", ColumnSpec(ColumnKind.IDENTIFIER)).fit(real, np.random.default_rng(0))
+    drawn = encoder.ids(0, 20_000)
+    assert drawn.str.fullmatch(r"INV-2023-\d{6}").all() and drawn.is_unique and not drawn.isin(real).any()

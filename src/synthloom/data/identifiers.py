@@ -80,7 +80,10 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
     2. a character every id shares there kept (a prefix, a separator), and the characters seen where
        chance cannot explain so few (``CLOSED_SET_ODDS``: a UUID's variant digit), other positions their
        class;
-    3. as 2, with shared digits widened too ("P00412" -> "P" and five digits).
+    3. as 2, with shared digits widened too where they are a number's leading zeros ("P00412" -> "P" and
+       five digits) or so few ids share them that chance could explain it (``CLOSED_SET_ODDS``: under 10
+       ids); other digits every one of more ids holds are the form's ("INV-2023-" and six digits, widened,
+       kept "INV-2023-" in 0.02% of rows), and rows past the room it leaves draw longer ids (``_grown``).
     """
     seen = [set(chars) for chars in zip(*ids, strict=True)]
     exact = ["".join(sorted(s)) for s in seen]
@@ -88,12 +91,26 @@ def _id_alphabets(ids: pd.Series, n_real: int) -> list[str]:
         a if len(a) == 1 or _closed(s, _character_class(s), len(ids)) else _character_class(s)
         for a, s in zip(exact, seen, strict=True)
     ]
-    digits = [_DIGITS if a.isdigit() else a for a in classes]
+    digits = [
+        _DIGITS if a.isdigit() and (len(a) > 1 or zero or not _closed(set(a), _DIGITS, len(ids))) else a
+        for a, zero in zip(classes, _leading_zeros(classes), strict=True)
+    ]
     choices = ([exact] if len(ids) >= MIN_IDS_FOR_EXACT_CHARACTERS else []) + [classes]
     for alphabets in choices:
         if _roomy(alphabets, n_real):
             return alphabets
     return digits
+
+
+def _leading_zeros(alphabets: list[str]) -> list[bool]:
+    """Whether each position holds a zero every id shares at the start of a run of digits ("P00412"): a
+    number's padding, not a run of the form's own ("2023", "2000")."""
+    out, leading = [], True
+    for alphabet in alphabets:
+        digit = alphabet.isdigit()
+        out.append(digit and leading and alphabet == "0")
+        leading = not digit or out[-1]
+    return out
 
 
 def _closed(seen: set[str], alphabet: str, n_ids: int) -> bool:
