@@ -241,7 +241,7 @@ def test_ids_that_fill_their_form_draw_longer_ids_never_real_ones(real, rows):
 
     spec = ColumnSpec(ColumnKind.IDENTIFIER)
     encoder = IdentifierEncoder("code", spec).fit(pd.Series(real), np.random.default_rng(0))
-    with pytest.warns(DataWarning, match=r"'code': the real ids' form holds \d+ new ids, so rows \d+ onward"):
+    with pytest.warns(DataWarning, match=r"'code': the real ids' form holds (\d+ new ids|no new id)"):
         drawn = IdentifierEncoder.from_state("code", spec, encoder.state()).ids(0, rows)
     assert drawn.is_unique and not drawn.isin(set(real)).any()
     assert (drawn.str[0] == real[0][0]).all() and (drawn.str.len() > len(real[-1])).mean() > 0.5
@@ -592,3 +592,21 @@ def test_a_run_every_id_holds_is_kept_as_part_of_the_form():
     encoder = IdentifierEncoder("inv", ColumnSpec(ColumnKind.IDENTIFIER)).fit(real, np.random.default_rng(0))
     drawn = encoder.ids(0, 20_000)
     assert drawn.str.fullmatch(r"INV-2023-\d{6}").all() and drawn.is_unique and not drawn.isin(real).any()
+
+
+def test_ids_that_fill_their_form_are_told_once_by_a_loaded_model(tmp_path):
+    """Loading a model draws two rows to check its file, and that draw said again what the user's first
+    draw says ("the real ids' form holds 0 new ids, so rows 1 onward..." twice on the command line)."""
+    from synthloom.models.base import load
+
+    frame = pd.DataFrame({"code_id": [f"K{i}" for i in range(10, 100)], "age": np.arange(90)})
+    get_model("copula", random_state=0).fit(frame).save(tmp_path / "m.synthloom")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        drawn = load(tmp_path / "m.synthloom").sample(100, random_state=0)["code_id"]
+    told = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert told == [
+        "column 'code_id': the real ids' form holds no new id (the real ids fill it), so the output draws "
+        "ids 1 character longer (then longer again), of a length no real id of the form has"
+    ]
+    assert drawn.str.fullmatch(r"K\d{3}").all() and drawn.is_unique

@@ -955,10 +955,15 @@ class IdentifierEncoder(ColumnEncoder):
             # once per output, in the draw holding its first row past the room (a draw in chunks or parts
             # warned in every later chunk, counting that chunk's rows)
             if first_row <= room < first_row + n:
+                longer = f"{self.longer} character{'s' * (self.longer > 1)} longer"
+                where = (
+                    f"holds {room:,} new ids, so rows {room + 1:,} onward of the output draw ids {longer}"
+                    if room
+                    else f"holds no new id (the real ids fill it), so the output draws ids {longer}"
+                )
                 warnings.warn(
-                    f"column {self.name!r}: the real ids' form holds {room:,} new ids, so rows {room + 1:,} "
-                    f"onward of the output draw ids {self.longer} character{'s' * (self.longer > 1)} longer "
-                    "(then longer again), of a length no real id of the form has",
+                    f"column {self.name!r}: the real ids' form {where} (then longer again), of a length no "
+                    "real id of the form has",
                     DataWarning,
                     stacklevel=2,
                 )
