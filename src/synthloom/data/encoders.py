@@ -23,6 +23,7 @@ from sklearn.mixture import BayesianGaussianMixture
 
 from synthloom.data.metadata import (
     BOOLEAN_TEXT,
+    NAIVE_OFFSET,
     STAMP_WITH_OFFSET,
     ColumnKind,
     ColumnSpec,
@@ -354,8 +355,27 @@ def column_numbers(
     NaN (``warn``: with a warning that counts them).
     """
     if is_datetime or datetime_format is not None:
-        series = read_datetimes(series, datetime_format)
+        stamps = read_datetimes(series, datetime_format)
+        if warn:
+            warn_unread_stamps(series, stamps, datetime_format, "fix its datetime_format in the metadata")
+        series = stamps
     return to_float(series, str(series.name), warn, number_format)
+
+
+def warn_unread_stamps(series: pd.Series, stamps: pd.Series, datetime_format: str | None, fix: str) -> None:
+    """Warn of the values of a datetime column that are not stamps in its format (``stamps``: as read):
+    they are treated as missing, which would otherwise happen in silence; ``fix`` tells how to avoid it."""
+    unread = (series.notna() & stamps.isna()).to_numpy()
+    if not unread.any():
+        return
+    examples = ", ".join(repr(v) for v in series[unread].astype(str).unique()[:3])
+    written = "" if datetime_format is None else f" written as {datetime_format!r}"
+    warnings.warn(
+        f"column {series.name!r}: {int(unread.sum()):,} value(s) that are not datetimes{written} "
+        f"({examples}) treated as missing; {fix}",
+        DataWarning,
+        stacklevel=4,
+    )
 
 
 DATE_DTYPE = "date"  # an encoder's dtype for a column of Python dates
@@ -447,6 +467,8 @@ def to_datetimes(
             if zone is not None:
                 stamps = stamps.dt.tz_convert(zone)
                 datetime_format = datetime_format.replace("%z", _OFFSET_MARK)
+            elif offset == "":  # most real stamps had no offset: written without one, on UTC's clock
+                datetime_format = NAIVE_OFFSET.sub("", datetime_format)
             elif offset is not None:
                 stamps = stamps.dt.tz_convert(_fixed_zone(offset))
                 datetime_format = datetime_format.replace("%z", offset)
@@ -558,10 +580,23 @@ def _object_stamp_zones(series: pd.Series) -> dict[str, Any]:
     return {str(value.tzinfo): value.tzinfo for value in series.dropna()}
 
 
-def _warn_naive_beside_zoned(series: pd.Series, name: str) -> None:
-    """Warn where a column of stamps held as objects mixes stamps with a zone and stamps without one: the
-    naive ones are read as UTC (``read_stamps``), which their zone may not be, and the column comes back in
-    UTC."""
+def _warn_naive_beside_zoned(series: pd.Series, name: str, datetime_format: str | None) -> None:
+    """Warn where a column mixes stamps with a zone and stamps without one: the naive ones are read as UTC
+    (``read_stamps``), which their zone may not be. Held as objects, the column comes back in UTC; as text,
+    in the spelling most of its stamps use (``text_offset``), the counts of each told."""
+    offsets = _written_offsets(series, datetime_format)
+    naive = 0 if offsets is None else int((offsets == "").sum())
+    if offsets is not None and 0 < naive < len(offsets):
+        plain = text_offset(series, datetime_format) == ""
+        written = "without an offset, in UTC" if plain else "with an offset"
+        warnings.warn(
+            f"column {name!r} mixes {naive:,} stamps without a UTC offset and {len(offsets) - naive:,} with "
+            f"one: those without are read as UTC, and synthetic stamps are written {written}, as most real "
+            "ones are",
+            DataWarning,
+            stacklevel=4,
+        )
+        return
     zones = _object_stamp_zones(series)
     if "None" in zones and len(zones) > 1:
         warnings.warn(
@@ -656,21 +691,41 @@ def _fraction_width(series: pd.Series, datetime_format: str | None) -> int:
     return int(min(6, widths.max())) if widths.notna().any() else 0
 
 
-def text_offset(series: pd.Series, datetime_format: str | None) -> str | None:
-    """How text stamps read with ``%z`` write their offset, when strftime's UTC ``+0000`` would differ.
-
-    One offset throughout the column ("+02:00"): that offset, exactly as written, so the synthetic stamps
-    are shown as the real ones are. Several (a zone's winter and summer time), all written with a colon:
-    "+00:00" (UTC, in their style). Otherwise None: UTC as ``%z`` writes it.
-    """
+def _written_offsets(series: pd.Series, datetime_format: str | None) -> pd.Series | None:
+    """Each present text stamp's UTC offset as written ("+01:00", "Z"; "" where it has none), for a column
+    read with ``%z``; None for any other."""
     if datetime_format is None or "%z" not in datetime_format:
         return None
-    offsets = series.dropna().astype(str).str.extract(STAMP_WITH_OFFSET)["offset"].dropna()
-    if offsets.empty:
+    return series.dropna().astype(str).str.extract(STAMP_WITH_OFFSET)["offset"].fillna("")
+
+
+def _numeric_offsets(offsets: pd.Series) -> pd.Series | None:
+    """The numeric offsets ("+01:00") of ``offsets`` (``_written_offsets``), where they are the spelling
+    most stamps use (ahead of "Z" and of no offset, ties kept); None where another is."""
+    numeric = offsets[~offsets.isin(["", "Z"])]
+    others = max((offsets == "").sum(), (offsets == "Z").sum())
+    return numeric if len(numeric) and len(numeric) >= others else None
+
+
+def text_offset(series: pd.Series, datetime_format: str | None) -> str | None:
+    """How text stamps read with ``%z`` write their offset, when strftime's UTC ``+0000`` would differ:
+    in the spelling most real stamps use.
+
+    Mostly "Z", or mostly none (stamps without one, read as UTC, beside ones with it): "Z" or "", the stamps
+    shown in UTC. Mostly numeric, one offset throughout those ("+02:00"): that offset, exactly as written, so
+    the synthetic stamps are shown as the real ones are. Several (a zone's winter and summer time), most
+    written with a colon: "+00:00" (UTC, or their zone: ``text_zone``, in their style). Otherwise None: UTC
+    as ``%z`` writes it.
+    """
+    offsets = _written_offsets(series, datetime_format)
+    if offsets is None or offsets.empty:
         return None
-    if offsets.nunique() == 1 and offsets.iloc[0] != "Z":
-        return str(offsets.iloc[0])
-    return "+00:00" if offsets.str.contains(":").all() else None
+    numeric = _numeric_offsets(offsets)
+    if numeric is None:
+        return "Z" if (offsets == "Z").sum() > (offsets == "").sum() else ""
+    if numeric.nunique() == 1:
+        return str(numeric.iloc[0])
+    return "+00:00" if numeric.str.contains(":").mean() >= 0.5 else None
 
 
 # zones tried first, so that a column is named for the zone most of its writers are in (Africa/Ceuta has
@@ -688,14 +743,16 @@ def text_zone(series: pd.Series, datetime_format: str | None) -> str | None:
     """The time zone of text stamps that write several UTC offsets (Berlin's "+01:00" in winter and
     "+02:00" in summer): the first zone whose offset at each stamp is the one written. Synthetic stamps are
     then shown in that zone, each with its own offset (in UTC they were a value the real file never has).
-    None with one offset or none, a "Z" among them, or no zone that gives them all (several zones' stamps).
+    Stamps written "Z" or without an offset are UTC instants, which any zone shows: the zone is learned from
+    the others, where those are the spelling most stamps use (``text_offset``). None with one offset or
+    none, or no zone that gives them all (several zones' stamps).
     """
-    if datetime_format is None or "%z" not in datetime_format:
+    offsets = _written_offsets(series, datetime_format)
+    numeric = None if offsets is None else _numeric_offsets(offsets)
+    if numeric is None or numeric.nunique() < 2:
         return None
-    text = series.dropna().astype(str)
-    offsets = text.str.extract(STAMP_WITH_OFFSET)["offset"]
-    if offsets.nunique() < 2 or (offsets == "Z").any():
-        return None
+    offsets = numeric
+    text = series.dropna().astype(str)[numeric.index]
     stamps = read_datetimes(text, datetime_format)
     minutes = offsets.str.replace(":", "", regex=False).str.extract(r"([+-])(\d\d)(\d\d)")
     written = (minutes[1].astype(float) * 60 + minutes[2].astype(float)) * np.where(minutes[0] == "-", -1, 1)
@@ -727,7 +784,10 @@ def text_zone(series: pd.Series, datetime_format: str | None) -> str | None:
 
 
 def _fixed_zone(offset: str) -> datetime.timezone:
-    """The fixed UTC offset a "+02:00" / "-0530" text names."""
+    """The fixed UTC offset a "+02:00" / "-0530" text names; UTC for "Z" and for "" (stamps written without
+    an offset beside ones with it, read as UTC)."""
+    if offset in ("", "Z"):
+        return datetime.UTC
     digits = offset[1:].replace(":", "")
     delta = datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return datetime.timezone(-delta if offset[0] == "-" else delta)
@@ -924,7 +984,7 @@ class NumericEncoder(ColumnEncoder):
         self.offset = text_offset(series, self.spec.datetime_format)
         self.text_zone = text_zone(series, self.spec.datetime_format)
         self.dtype = column_dtype_name(series)
-        _warn_naive_beside_zoned(series, self.name)
+        _warn_naive_beside_zoned(series, self.name, self.spec.datetime_format)
         self.as_text = numbers_held_as_text(series, self.spec)
         # Decimals keep their places as text does: a NUMERIC(10, 2) column's "26.00" is no 26.0
         is_decimal = self.dtype == DECIMAL_DTYPE

@@ -453,6 +453,14 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
         # Python times declared datetime are times of day, as inferred ones are: the format says so to
         # conditions ("06:00..08:00"), rule bounds ("07:00") and a constant column's own value
         return replace(spec, datetime_format=time_of_day_format(series))
+    if spec.kind == ColumnKind.DATETIME and spec.datetime_format is None and series.dtype == object:
+        # text with UTC offsets is read as inferred text is: pandas' own guess, taken from the first stamp,
+        # read none of the others where only some carry an offset (half the column came back empty)
+        text = series.dropna()
+        text = text[text.map(lambda value: isinstance(value, str))].str.strip()
+        guessed = _guess_datetime_format(text[~is_missing_mark(text)]) if len(text) else None
+        if guessed is not None and "%z" in guessed:
+            return replace(spec, datetime_format=guessed)
     if spec.kind == ColumnKind.BOOLEAN:
         _check_two_values(series)
     if spec.kind == ColumnKind.IDENTIFIER:
@@ -1084,12 +1092,7 @@ def _past_a_day(text: pd.Series) -> bool:
 def _warn_of_unread_dates(name: object, text: pd.Series) -> None:
     """Say so when values are dates in a form none of ``_DATETIME_FORMATS`` reads ("2020-03-15 01:23 PST"):
     learned as text, unique ones are drawn in their shape, character by character ("45/66/2007 02:04 XM")."""
-    if text.empty or not text.str.contains(r"\d", regex=True).all():
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # dateutil's notes on zones it does not know
-        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
-    if parsed.notna().mean() < _NUMERIC_SHARE:
+    if not reads_as_dates(text):
         return
     warnings.warn(
         f"column {name!r} holds dates in a form synthloom does not read (e.g. {text.iloc[0]!r}), so it is "
@@ -1098,6 +1101,17 @@ def _warn_of_unread_dates(name: object, text: pd.Series) -> None:
         DataWarning,
         stacklevel=5,
     )
+
+
+def reads_as_dates(text: pd.Series) -> bool:
+    """Whether text values are nearly all dates in some form pandas reads (``_NUMERIC_SHARE`` of them), be
+    it one synthloom reads or not: advice for such a column is about dates."""
+    if text.empty or not text.str.contains(r"\d", regex=True).all():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dateutil's notes on zones it does not know
+        parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+    return bool(parsed.notna().mean() >= _NUMERIC_SHARE)
 
 
 def _warn_of_decimal_commas(name: object, values: pd.Series, unique: bool = False) -> None:
@@ -1228,6 +1242,9 @@ _DATETIME_FORMATS = (
 STAMP_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offset>Z|[+-]\d\d:?\d\d)$")
 
 
+# a format's offset, with the space before it: what a stamp written without one lacks
+NAIVE_OFFSET = re.compile(r"\s*%z")
+
 MIN_CLOCK_TIMES = 12  # distinct "HH:MM" values from which a column is times of day
 
 
@@ -1246,10 +1263,14 @@ def _guess_datetime_format(text: pd.Series, clock_times: int = MIN_CLOCK_TIMES) 
     if sample.empty or not sample.str.contains(r"\d", regex=True).all():
         return None
     parts = sample.str.extract(STAMP_WITH_OFFSET)
-    if parts["offset"].notna().all():
-        fmt = _first_matching_format(parts["stamp"])
+    if parts["offset"].notna().any():
+        # stamps with and without an offset ("...00:50:50" beside "...00:30:46+00:00"): one format, its
+        # ``%z`` optional (``read_stamps`` reads those without as UTC)
+        fmt = _first_matching_format(parts["stamp"].fillna(sample))
         if fmt is None:
             return None
+        if parts["offset"].isna().any():
+            return fmt + "%z"
         # the whole column: a time series sorted by time can change offset (summer time) after the sample
         offset = parts["offset"].iloc[0]
         utc = offset == "Z" or offset.lstrip("+-").replace(":", "") == "0000"
@@ -1276,6 +1297,15 @@ def read_stamps(text: pd.Series, datetime_format: str | None) -> pd.Series:
     written ``2300-01-01`` missing: such stamps are read to the microsecond."""
     stamps = pd.to_datetime(text, format=datetime_format, errors="coerce", utc=True)
     unread = stamps.isna() & text.notna()
+    if unread.any() and datetime_format is not None and "%z" in datetime_format:
+        # stamps without an offset beside ones with it are read as UTC, as naive stamps beside zoned ones
+        # held as objects are (``encoders._warn_naive_beside_zoned`` says so)
+        naive = pd.to_datetime(
+            text[unread], format=NAIVE_OFFSET.sub("", datetime_format), errors="coerce", utc=True
+        )
+        stamps = stamps.astype(naive.dtype) if stamps.dtype != naive.dtype else stamps
+        stamps.loc[naive.index] = naive
+        unread = stamps.isna() & text.notna()
     return _with_far_stamps(stamps, text[unread], datetime_format) if unread.any() else stamps
 
 

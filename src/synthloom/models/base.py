@@ -39,6 +39,7 @@ from synthloom.data.metadata import (
     check_column_names,
     check_text_names,
     learned_metadata,
+    reads_as_dates,
     with_missing_marks,
     with_pandas_dtypes,
 )
@@ -220,10 +221,17 @@ def _warn_of_copied_categories(data: pd.DataFrame, metadata: Metadata, declared:
         present = int(column.notna().sum())
         distinct = column.nunique()
         if present >= NEARLY_UNIQUE_ROWS and distinct >= NEARLY_UNIQUE_SHARE * present:
+            # dates drawn in their form as ids would be no dates ("2024-13-45"): those are declared dates
+            dates = reads_as_dates(column.dropna().astype(str).iloc[:200].str.strip())
+            advice = (
+                "kind 'datetime' in the metadata, with the datetime_format its values are written in, to"
+                " draw new dates"
+                if dates
+                else "kind 'identifier' in the metadata to draw new values in their form"
+            )
             warnings.warn(
                 f"column {name!r}: {distinct:,} distinct values in {present:,} rows are learned as "
-                "categories, so every synthetic value is a real one; declare its kind 'identifier' in the "
-                "metadata to draw new values in their form",
+                f"categories, so every synthetic value is a real one; declare its {advice}",
                 DataWarning,
                 stacklevel=4,
             )

@@ -69,6 +69,7 @@ from synthloom.data.encoders import (
     ConstantEncoder,
     NumericEncoder,
     read_datetimes,
+    warn_unread_stamps,
 )
 from synthloom.data.images import array_layout, in_layout
 from synthloom.data.metadata import (
@@ -547,7 +548,8 @@ class GANomaly(HyperParameters):
                 continue
             stamps = self._stamps(series)
             if warn:
-                _warn_unread_stamps(series, stamps, self.metadata_.columns[name].datetime_format)
+                fix = "write them as the training data does"
+                warn_unread_stamps(series, stamps, self.metadata_.columns[name].datetime_format, fix)
             if self.clocks_[name]:
                 hours = stamps.dt.hour + stamps.dt.minute / 60 + stamps.dt.second / 3600
                 features[f"{name} hour"] = hours.astype(np.float64)
@@ -992,23 +994,6 @@ def _infinite(column: pd.Series) -> np.ndarray:
     if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
         return np.zeros(len(column), dtype=bool)
     return np.isinf(column.to_numpy(dtype=np.float64, na_value=np.nan))
-
-
-def _warn_unread_stamps(series: pd.Series, stamps: pd.Series, datetime_format: str | None) -> None:
-    """Warn of the values of a datetime column that are not stamps in its format: their hour and weekday
-    are missing, so they score as missing values (where training had some, as normal ones) in silence; a
-    shift written "03:00" in a column of "06:00:00" hid a night shift."""
-    unread = (series.notna() & stamps.isna()).to_numpy()
-    if not unread.any():
-        return
-    examples = ", ".join(repr(v) for v in series[unread].astype(str).unique()[:3])
-    written = "" if datetime_format is None else f" written as {datetime_format!r}"
-    warnings.warn(
-        f"column {series.name!r}: {int(unread.sum())} value(s) that are not datetimes{written} ({examples}) "
-        "treated as missing; write them as the training data does",
-        DataWarning,
-        stacklevel=4,
-    )
 
 
 def _differs(column: pd.Series, value: Any) -> np.ndarray:
