@@ -269,3 +269,14 @@ def test_a_class_shown_in_a_warning_is_written_as_the_file_writes_it(related_tra
     few = pd.concat([test[test["grade"] != 3].iloc[:300], test[test["grade"] == 3].iloc[:6]])
     result = utility(prepare(few, train.copy(), train=train), "grade")
     assert any("only 6 row(s) of 'grade' = 3: " in w for w in result.warnings), result.warnings
+
+
+def test_without_training_rows_a_rare_class_is_split_evenly_and_its_few_rows_are_named(related_test):
+    """A 3,000-row fraud hold-out split at random put 23 fraud rows in the baseline's half; gradient
+    boosting learnt nothing from them (TRTR ROC-AUC 0.478, below chance) and no warning said why."""
+    is_rare = related_test["label"] == "yes"
+    few = pd.concat([related_test[~is_rare].iloc[:300], related_test[is_rare].iloc[:10]])
+    result = utility(prepare(few, related_test.copy()), "label")
+    named = "the real training rows hold only 5 row(s) of 'label' = 'yes': too few"
+    assert any(w.startswith(named) and "--train" in w for w in result.warnings), result.warnings
+    assert any("the real test rows hold only 5 row(s) of 'label' = 'yes'" in w for w in result.warnings)
