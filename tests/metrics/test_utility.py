@@ -11,6 +11,7 @@ import pytest
 from sklearn.metrics import r2_score
 
 from synthloom.metrics import prepare, utility
+from synthloom.metrics.diversity import category_coverage
 
 
 def test_a_copy_of_the_training_rows_is_as_useful_as_they_are(related_train, related_test):
@@ -280,3 +281,20 @@ def test_without_training_rows_a_rare_class_is_split_evenly_and_its_few_rows_are
     named = "the real training rows hold only 5 row(s) of 'label' = 'yes': too few"
     assert any(w.startswith(named) and "--train" in w for w in result.warnings), result.warnings
     assert any("the real test rows hold only 5 row(s) of 'label' = 'yes'" in w for w in result.warnings)
+
+
+def test_a_0_1_target_is_named_by_its_written_values(related_train, related_test) -> None:
+    """A 0/1 fraud flag, read as booleans, was named "'is_fraud' = True" in utility's warnings and
+    "is_fraud: True" among the categories synthetic rows miss."""
+
+    def coded(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(label=(frame["label"] == "yes").astype(int))
+
+    test = coded(related_test)
+    few = pd.concat([test[test["label"] == 0].iloc[:300], test[test["label"] == 1].iloc[:6]])
+    tables = prepare(few, coded(related_train).assign(label=0), train=coded(related_train))
+    result = utility(tables, "label")
+    assert any("only 6 row(s) of 'label' = 1: " in w for w in result.warnings), result.warnings
+    assert not any("True" in w for w in result.warnings)
+    missed = category_coverage(tables).set_index("column").loc["label", "missing"]
+    assert missed == "1"

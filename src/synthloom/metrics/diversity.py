@@ -142,7 +142,7 @@ def category_coverage(tables: Tables) -> pd.DataFrame:
             (shares >= MIN_CATEGORY_SHARE) & (missed_by_chance < CHANCE_OF_MISSING) & np.array(not_chance)
         ].index
         present = set(tables.synthetic[name].dropna().unique())
-        missing = [str(c) for c in common if c not in present]
+        missing = [str(tables.written_level(name, c)) for c in common if c not in present]
         rows.append(
             {
                 "column": name,

@@ -33,6 +33,7 @@ from synthloom.data.metadata import (
     Metadata,
     check_column_names,
     is_missing_mark,
+    shown_level,
 )
 from synthloom.data.number_text import read_number_text, to_numbers
 from synthloom.errors import DataError, DataWarning
@@ -61,6 +62,8 @@ class Tables:
             asks whether real ones were reused.
         zones: each datetime column's zone, whose clock the real rows are written on (``written_zone``;
             cleaned, they are UTC seconds): the report's figures read them on it. None: naive stamps.
+        spellings: each boolean column's levels (True / False, as cleaned) as the real rows write them
+            (1 / 0, "yes"...), for messages to name a level as the user knows it.
     """
 
     real: pd.DataFrame
@@ -70,6 +73,7 @@ class Tables:
     notes: list[str] = field(default_factory=list)
     identifiers: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
     zones: dict[str, Any] = field(default_factory=dict)
+    spellings: dict[str, dict[Any, Any]] = field(default_factory=dict)
     _codes: dict[str, tuple[np.ndarray, np.ndarray, int]] = field(default_factory=dict, repr=False)
 
     def category_codes(self, name: str) -> tuple[np.ndarray, np.ndarray, int]:
@@ -84,6 +88,21 @@ class Tables:
             codes, uniques = pd.factorize(both)
             self._codes[name] = (codes[: len(self.real)], codes[len(self.real) :], len(uniques))
         return self._codes[name]
+
+    def level_text(self, name: str, level: Any) -> str:
+        """A level of column ``name`` as messages show it, as the real rows write it: a 0/1 target read as
+        booleans is ``'is_fraud' = 1``, not ``True``.
+
+        Example:
+            >>> tables.level_text("is_fraud", True)
+            '1'
+        """
+        return shown_level(self.written_level(name, level))
+
+    def written_level(self, name: str, level: Any) -> Any:
+        """A level of column ``name`` as the real rows write it (1 for a 0/1 column's True); other columns'
+        levels unchanged."""
+        return self.spellings.get(name, {}).get(level, level)
 
     @property
     def columns(self) -> list[str]:
@@ -182,7 +201,17 @@ def prepare(
             name: written_zone(real[name], kept.columns[name].datetime_format)
             for name in kept.columns_of(ColumnKind.DATETIME)
         },
+        spellings={name: _spellings(known[name]) for name in kept.columns_of(ColumnKind.BOOLEAN)},
     )
+
+
+def _spellings(values: pd.Series) -> dict[Any, Any]:
+    """Each cleaned level of a boolean column (True / False) and the spelling real rows write it with most
+    often: cleaning reads 1, "1" and True alike, and a message naming the level True left the user of a 0/1
+    column to guess."""
+    written = values.dropna()
+    levels = written.map(as_boolean)
+    return {level: written[levels == level].value_counts().index[0] for level in levels.unique()}
 
 
 def _warn_of_mixed_zones(frames: dict[str, pd.DataFrame], metadata: Metadata) -> None:

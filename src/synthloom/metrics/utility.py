@@ -127,7 +127,7 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
         result.warnings.append(off_levels)
     result.warnings += _empty_feature_warnings(frames, target)
     if data.task == "classification":
-        result.warnings += _few_rows_warnings(frames[0][target], frames[1][target], target, note is not None)
+        result.warnings += _few_rows_warnings(frames[0][target], frames[1][target], tables, target, note)
     return result
 
 
@@ -138,28 +138,32 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
 FEW_CLASS_ROWS = 30
 
 
-def _few_rows_warnings(train: pd.Series, test: pd.Series, target: str, split: bool) -> list[str]:
+def _few_rows_warnings(
+    train: pd.Series, test: pd.Series, tables: Tables, target: str, split_note: str | None
+) -> list[str]:
     """Warnings of a class too rare in the real training rows (the baseline cannot learn it) or in the
-    test rows (its scores are uncertain); ``split``: both are halves of the real rows."""
+    test rows (its scores are uncertain); ``split_note``: set where both are halves of the real rows."""
     found = []
     counts = train.value_counts()
+    rarest = tables.level_text(target, counts.idxmin())
     if counts.min() < FEW_CLASS_ROWS:
         remedy = (
             "give the generator's training rows (--train, or train=...) for the baseline to learn from"
-            if split
+            if split_note
             else "give more real training rows"
         )
         found.append(
-            f"the real training rows hold only {counts.min()} row(s) of {target!r} = "
-            f"{shown_level(counts.idxmin())}: too few for gradient boosting to learn the class, so the real "
+            f"the real training rows hold only {counts.min()} row(s) of {target!r} = {rarest}: too few "
+            "for gradient boosting to learn the class, so the real "
             f"baseline (TRTR) can sit near chance and every comparison with it is unsure; {remedy}"
         )
     counts = test.value_counts()
+    rarest = tables.level_text(target, counts.idxmin())
     if counts.min() < FEW_CLASS_ROWS:
         found.append(
-            f"the real test rows hold only {counts.min()} row(s) of {target!r} = "
-            f"{shown_level(counts.idxmin())}: the ROC-AUC gap moves by a few hundredths with a single row, "
-            "so its verdict is uncertain; evaluate on more test rows"
+            f"the real test rows hold only {counts.min()} row(s) of {target!r} = {rarest}: the ROC-AUC gap "
+            "moves by a few hundredths with a single row, so its verdict is uncertain; evaluate on more "
+            "test rows"
         )
     return found
 
