@@ -298,3 +298,40 @@ def test_a_0_1_target_is_named_by_its_written_values(related_train, related_test
     assert not any("True" in w for w in result.warnings)
     missed = category_coverage(tables).set_index("column").loc["label", "missing"]
     assert missed == "1"
+
+
+def test_synthetic_rows_without_a_real_class_are_poor_and_say_so(related_train, related_test) -> None:
+    """2,000 synthetic rows without one fraud row read "good": their models could only say "not fraud"."""
+    is_rare = related_test["label"] == "yes"
+    few = pd.concat([related_test[~is_rare].iloc[:300], related_test[is_rare].iloc[:6]])
+    train = pd.concat([related_train[related_train["label"] == "no"], related_train.iloc[:15]])
+    result = utility(prepare(few, train[train["label"] == "no"], train=train), "label")
+    share = (pd.concat([train, few])["label"] == "yes").mean()
+    expected = (
+        f"synthetic rows hold no 'label' = 'yes' row (real: {share:.2%}): models trained on them cannot "
+        "predict it"
+    )
+    assert any(w.startswith(expected) for w in result.warnings), result.warnings
+    assert result.score("gap").verdict == "poor" and result.verdict == "poor"
+    assert {s.verdict for s in result.scores if s.name.startswith("tstr.")} == {"poor"}
+
+
+def test_a_baseline_at_chance_makes_no_chance_level_tstr_good() -> None:
+    """TRTR gradient boosting at ROC-AUC 0.478 graded a TSTR of 0.5 (a model predicting one class) good."""
+    from synthloom.metrics.utility import _utility_scores
+
+    rows = [
+        ("TRTR", "gradient_boosting", 0.478),
+        ("TSTR", "gradient_boosting", 0.5),
+        ("augmented", "gradient_boosting", 0.58),
+        ("TRTR", "logistic", 0.667),
+        ("TSTR", "logistic", 0.5),
+        ("augmented", "logistic", 0.663),
+    ]
+    cells = {"trained_on": "rows", "macro_f1": 0.5, "accuracy": 0.98, "note": ""}
+    table = pd.DataFrame([{"setting": s, "model": m, "roc_auc": v, **cells} for s, m, v in rows])
+    scores = {s.name: s for s in _utility_scores(table, "classification", (0.01, 0.09), "")}
+    cell = scores["tstr.gradient_boosting.roc_auc"]
+    assert cell.verdict == "info" and "not judged: the real baseline is no better than chance" in cell.meaning
+    assert scores["augmentation_gain"].verdict == "info" and scores["gap"].verdict != "good"
+    assert scores["tstr.logistic.roc_auc"].verdict == "poor"

@@ -12,7 +12,7 @@ report says.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ from synthloom.metrics.encoding import (
     single_threaded,
     subsample_index,
 )
-from synthloom.metrics.result import INFO, FamilyResult, Score, decimal_text, grade, telling_decimals
+from synthloom.metrics.result import INFO, POOR, FamilyResult, Score, decimal_text, grade, telling_decimals
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
 MAX_TEST_ROWS = 50_000  # real test rows scored: plenty for 3-decimal metrics, bounded memory
@@ -116,11 +116,13 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     if reason:  # the table stays, to show it
         return FamilyResult("utility", tables={"tstr_trtr": table}, not_computed=reason)
     interval = _gain_interval(predictions, data, random_state)
+    lacking = _lacking_classes(frames[2][target], tables, target) if data.task == "classification" else []
     result = FamilyResult(
         "utility",
-        scores=_utility_scores(table, data.task, interval, task_text(tables, target)),
+        scores=_utility_scores(table, data.task, interval, task_text(tables, target), bool(lacking)),
         tables={"tstr_trtr": table},
     )
+    result.warnings += lacking
     if note:
         result.warnings.append(note)
     if off_levels:
@@ -165,6 +167,36 @@ def _few_rows_warnings(
             "moves by a few hundredths with a single row, so its verdict is uncertain; evaluate on more "
             "test rows"
         )
+    return found
+
+
+# synthetic rows of a class below which models trained on them cannot learn what the class looks like
+# (augment's MIN_CLASS_ROWS for real rows): they predict the other classes everywhere, whatever ROC-AUC
+# their few rows happen to give, and a baseline as weak read the loss "good"
+MIN_SYNTHETIC_CLASS_ROWS = 10
+
+
+def _lacking_classes(synthetic: pd.Series, tables: Tables, target: str) -> list[str]:
+    """A warning per real class the synthetic rows hold no row of, or too few to learn from."""
+    real = _real_target(tables, target).dropna()
+    shares = real.value_counts(normalize=True)
+    held = synthetic.value_counts()
+    found = []
+    for level, share in shares.items():
+        count = int(held.get(level, 0))
+        if count >= MIN_SYNTHETIC_CLASS_ROWS:
+            continue
+        name = f"{target!r} = {tables.level_text(target, level)}"
+        if count == 0:
+            found.append(
+                f"synthetic rows hold no {name} row (real: {share:.2%}): models trained on them cannot "
+                "predict it, so utility is poor"
+            )
+        else:
+            found.append(
+                f"synthetic rows hold only {count} row(s) of {name} ({count / len(synthetic):.2%}; real: "
+                f"{share:.2%}): too few for models trained on them to learn it, so utility is poor"
+            )
     return found
 
 
@@ -528,8 +560,10 @@ _GAIN_GOOD, _GAIN_FAIR = -0.005, -0.02  # a small loss is no verdict against aug
 
 
 def _utility_scores(
-    table: pd.DataFrame, task: str, interval: tuple[float, float], task_sentence: str
+    table: pd.DataFrame, task: str, interval: tuple[float, float], task_sentence: str, lacking: bool = False
 ) -> list[Score]:
+    """The gap, the gain and a score per cell of ``table``; ``lacking``: the synthetic rows miss a real
+    class (``_lacking_classes``), which makes the gap and every TSTR cell poor, whatever the baseline."""
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
     trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
@@ -547,20 +581,41 @@ def _utility_scores(
             " The synthetic rows hold a single value of the target, so a model trained on them can only "
             "predict that value."
         )
-    scores = [
-        Score(
-            "gap",
-            f"TRTR - TSTR {label}",
-            trtr - tstr,
-            gap_meaning,
-            grade(trtr - tstr, good, fair, higher_is_better=False),
-        ),
-        _gain_score(augmented - trtr, interval, label, models),
-    ]
+    gap_verdict = grade(trtr - tstr, good, fair, higher_is_better=False)
+    weak = _chance_baselines(table, main)
+    if lacking:
+        gap_meaning += " The synthetic rows miss a class of the target (see the warnings): poor."
+        gap_verdict = POOR
+    elif weak:
+        # a baseline at chance makes any TSTR "as good": 0.500 beside 0.478 read good
+        gap_meaning += f" Not judged: {weak}."
+        gap_verdict = INFO
+    gain = _gain_score(augmented - trtr, interval, label, models)
+    if weak and gain.verdict != INFO:
+        gain = replace(gain, meaning=f"{gain.meaning} Not judged: {weak}.", verdict=INFO)
+    scores = [Score("gap", f"TRTR - TSTR {label}", trtr - tstr, gap_meaning, gap_verdict), gain]
     for row in table.itertuples():
         for metric in CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS:
-            scores.append(_cell_score(row, metric, by))
+            cell = _cell_score(row, metric, by)
+            if lacking and row.setting == "TSTR" and cell.verdict != INFO:
+                cell = replace(
+                    cell, meaning=f"{cell.meaning} The synthetic rows miss a class: poor.", verdict=POOR
+                )
+            scores.append(cell)
     return scores
+
+
+def _chance_baselines(table: pd.DataFrame, main: str) -> str:
+    """ "the real baseline of gradient boosting is no better than chance (ROC-AUC 0.478)" for the models
+    whose TRTR ``main`` is at chance, or "" when none is: a comparison with such a baseline tells
+    nothing."""
+    trtr = table[table["setting"] == "TRTR"].set_index("model")[main]
+    weak = [
+        f"the real baseline of {MODEL_LABELS[model]} is {chance}"
+        for model, value in trtr.items()
+        if (chance := at_chance(float(value), main))
+    ]
+    return "; ".join(weak)
 
 
 def _gain_score(gain: float, interval: tuple[float, float], label: str, models: str) -> Score:
@@ -595,6 +650,16 @@ def _cell_score(row: tuple, metric: str, by: pd.DataFrame) -> Score:
     if row.setting == "TRTR":
         return Score(
             f"trtr.{row.model}.{metric}", f"TRTR {model} {label}", value, meaning + " (the baseline).", INFO
+        )
+    main = "roc_auc" if "roc_auc" in by.columns else "r2"
+    weak = at_chance(float(by.loc[("TRTR", row.model), main]), main)
+    if weak:
+        return Score(
+            f"{row.setting.lower()}.{row.model}.{metric}",
+            f"{row.setting} {model} {label}",
+            value,
+            f"{meaning}; not judged: the real baseline is {weak}.",
+            INFO,
         )
     worse = (value - baseline) if metric == "mae" else (baseline - value)
     limits = (0.1 * abs(baseline), 0.25 * abs(baseline)) if metric == "mae" else (0.02, 0.05)
