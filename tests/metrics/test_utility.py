@@ -313,7 +313,8 @@ def test_synthetic_rows_without_a_real_class_are_poor_and_say_so(related_train, 
     )
     assert any(w.startswith(expected) for w in result.warnings), result.warnings
     assert result.score("gap").verdict == "poor" and result.verdict == "poor"
-    assert {s.verdict for s in result.scores if s.name.startswith("tstr.")} == {"poor"}
+    tstr = {s.name: s.verdict for s in result.scores if s.name.startswith("tstr.")}
+    assert tstr["tstr.logistic.roc_auc"] == "poor" and "good" not in tstr.values()
 
 
 def test_a_baseline_at_chance_makes_no_chance_level_tstr_good() -> None:
@@ -328,10 +329,28 @@ def test_a_baseline_at_chance_makes_no_chance_level_tstr_good() -> None:
         ("TSTR", "logistic", 0.5),
         ("augmented", "logistic", 0.663),
     ]
-    cells = {"trained_on": "rows", "macro_f1": 0.5, "accuracy": 0.98, "note": ""}
+    cells = {"trained_on": "rows", "macro_f1": 0.5, "accuracy": 0.98, "pr_auc": 0.05, "note": ""}
     table = pd.DataFrame([{"setting": s, "model": m, "roc_auc": v, **cells} for s, m, v in rows])
     scores = {s.name: s for s in _utility_scores(table, "classification", (0.01, 0.09), "")}
     cell = scores["tstr.gradient_boosting.roc_auc"]
     assert cell.verdict == "info" and "not judged: the real baseline is no better than chance" in cell.meaning
     assert scores["augmentation_gain"].verdict == "info" and scores["gap"].verdict != "good"
     assert scores["tstr.logistic.roc_auc"].verdict == "poor"
+
+
+def test_on_a_rare_class_accuracy_is_not_graded_and_minority_pr_auc_is(related_train, related_test) -> None:
+    """On 1.4% fraud, accuracy 0.986 and macro F1 0.496 of a model predicting "not fraud" read good, and
+    the report named neither the fraud share nor PR-AUC."""
+
+    def rare(frame: pd.DataFrame, keep: int) -> pd.DataFrame:
+        return pd.concat([frame[frame["label"] == "no"], frame[frame["label"] == "yes"].iloc[:keep]])
+
+    train, test = rare(related_train, 20), rare(related_test, 12)
+    result = utility(prepare(test, train.copy(), train=train), "label")
+    share = (pd.concat([train, test])["label"] == "yes").mean()
+    assert (
+        f"The rarest class, 'label' = 'yes', is {share:.2%} of the real rows: " in result.score("gap").meaning
+    )
+    assert "minority PR-AUC" in result.score("gap").meaning
+    assert result.score("tstr.logistic.accuracy").verdict == "info"
+    assert result.score("tstr.logistic.pr_auc").verdict in {"good", "fair", "poor"}
