@@ -133,7 +133,12 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     result = FamilyResult(
         "utility",
         scores=_utility_scores(
-            table, data.task, interval, _class_balance_text(tables, target, data.task), bool(lacking)
+            table,
+            data.task,
+            interval,
+            _class_balance_text(tables, target, data.task),
+            lacking=bool(lacking),
+            imbalanced=data.task == "classification" and _rarest_share(tables, target) < IMBALANCED_SHARE,
         ),
         tables={"tstr_trtr": table},
     )
@@ -215,6 +220,11 @@ def _lacking_classes(synthetic: pd.Series, tables: Tables, target: str) -> list[
     return found
 
 
+def _rarest_share(tables: Tables, target: str) -> float:
+    """The rarest class's share of the real rows' target."""
+    return float(_real_target(tables, target).value_counts(normalize=True).min())
+
+
 def _class_balance_text(tables: Tables, target: str, task: str) -> str:
     """The task sentence, and for classes the rarest one's share of the real rows, saying which metrics
     are graded where it is under ``IMBALANCED_SHARE``."""
@@ -224,7 +234,7 @@ def _class_balance_text(tables: Tables, target: str, task: str) -> str:
     shares = _real_target(tables, target).value_counts(normalize=True)
     rarest = f"{target!r} = {tables.level_text(target, shares.idxmin())}"
     balance = f"The rarest class, {rarest}, is {shares.min():.2%} of the real rows."
-    if shares.min() < IMBALANCED_SHARE:
+    if _rarest_share(tables, target) < IMBALANCED_SHARE:
         balance = balance[:-1] + (
             ": a model predicting only the majority reads high accuracy and macro F1, so they are not "
             "graded; minority PR-AUC (average precision of the rarest class; chance = its share) is."
@@ -604,10 +614,17 @@ _GAIN_GOOD, _GAIN_FAIR = -0.005, -0.02  # a small loss is no verdict against aug
 
 
 def _utility_scores(
-    table: pd.DataFrame, task: str, interval: tuple[float, float], task_sentence: str, lacking: bool = False
+    table: pd.DataFrame,
+    task: str,
+    interval: tuple[float, float],
+    task_sentence: str,
+    lacking: bool = False,
+    imbalanced: bool = False,
 ) -> list[Score]:
     """The gap, the gain and a score per cell of ``table``; ``lacking``: the synthetic rows miss a real
-    class (``_lacking_classes``), which makes the gap and every TSTR cell poor, whatever the baseline."""
+    class (``_lacking_classes``), which makes the gap and every TSTR cell poor, whatever the baseline;
+    ``imbalanced``: the rarest class is under ``IMBALANCED_SHARE``, where accuracy and macro F1 go
+    ungraded."""
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
     trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
@@ -638,7 +655,6 @@ def _utility_scores(
     if weak and gain.verdict != INFO:
         gain = replace(gain, meaning=f"{gain.meaning} Not judged: {weak}.", verdict=INFO)
     scores = [Score("gap", f"TRTR - TSTR {label}", trtr - tstr, gap_meaning, gap_verdict), gain]
-    imbalanced = "not graded" in task_sentence
     for row in table.itertuples():
         for metric in CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS:
             cell = _cell_score(row, metric, by)
