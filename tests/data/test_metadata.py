@@ -788,3 +788,36 @@ def test_whole_float_identifiers_with_gaps_stay_ids():
         frame, metadata={"columns": {"rid": {"kind": "identifier"}}}
     )
     assert str(model.sample(10, random_state=0)["rid"].dtype) == "Int64"
+
+
+def test_an_entity_key_learned_as_data_is_named_at_inference():
+    """``account_id`` (2,000 accounts on 12,000 rows) was learned as a category without a word, and every
+    synthetic value was a real account; a column named like an id whose values repeat is now named, with
+    its options. Unique ids, a few store ids on many rows and a declared kind say nothing."""
+    import warnings
+
+    from synthloom.errors import DataWarning
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "transaction_id": [f"TX{i:08d}" for i in range(600)],
+            "account_id": [f"AC{v:05d}" for v in rng.integers(0, 100, 600)],
+            "customer_id": rng.integers(1, 100, 600),
+            "store_id": rng.integers(0, 5, 600),
+        }
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kinds = Metadata.infer(frame).kinds()
+    said = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert kinds["transaction_id"] == "identifier" and kinds["account_id"] == "categorical"
+    assert len(said) == 2, said
+    assert said[0].startswith("column 'account_id' is named like an identifier and its ")
+    assert "\n" not in said[0]
+    assert "real values appear in synthetic rows; declare it identifier" in said[0]
+    assert said[1].startswith("column 'customer_id'") and "learned as numbers" in said[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        given = {"account_id": {"kind": "categorical"}, "customer_id": {"kind": "integer"}}
+        Metadata.from_dict({"columns": given}).completed(frame)
