@@ -610,3 +610,27 @@ def test_ids_that_fill_their_form_are_told_once_by_a_loaded_model(tmp_path):
         "ids 1 character longer (then longer again), of a length no real id of the form has"
     ]
     assert drawn.str.fullmatch(r"K\d{3}").all() and drawn.is_unique
+
+
+def test_repeated_ids_declared_identifier_keep_their_rows_per_id_and_are_new():
+    """An entity's key (``account_id``: 2,000 accounts on 12,000 transactions) declared identifier drew
+    12,000 new ids, one per row; its new ids now hold about as many rows each as real ones, none real, the
+    same ids whether the output is drawn whole or in parts."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    accounts = np.array([f"AC{v:07d}" for v in rng.choice(10**7, 2000, replace=False)])
+    real = {"text": pd.Series(accounts[rng.integers(0, 2000, 12_000)])}
+    real["number"] = real["text"].str[2:].astype(int)
+    for ids in real.values():
+        encoder = IdentifierEncoder("account_id", ColumnSpec(ColumnKind.IDENTIFIER)).fit(ids, rng)
+        drawn = encoder.ids(0, 12_000, id_seed=7)
+        assert not drawn.isin(ids).any()
+        per_id, real_per_id = drawn.value_counts(), ids.value_counts()
+        assert abs(per_id.size - real_per_id.size) < 0.05 * real_per_id.size
+        assert abs(per_id.mean() - real_per_id.mean()) < 0.3 and per_id.max() > 10
+        parts = pd.concat([encoder.ids(0, 5_000, 7), encoder.ids(5_000, 7_000, 7)], ignore_index=True)
+        assert parts.equals(drawn)
+        reloaded = IdentifierEncoder.from_state("account_id", encoder.spec, encoder.state())
+        assert reloaded.ids(0, 12_000, 7).equals(drawn)

@@ -1,4 +1,5 @@
-"""Row identifiers, drawn anew: ids of the real ids' form, never learned or copied, one per output row.
+"""Row identifiers, drawn anew: ids of the real ids' form, never learned or copied, one per output row (where
+real ids repeat, one per run of rows as long as real ids' runs: ``IdentifierEncoder._entities``).
 
 Numeric ids count on past the largest real one, then down from the smallest (the other way round where every
 real id is negative). Text ids keep the real ids' form:
@@ -37,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import ColumnEncoder
-from synthloom.data.metadata import ColumnSpec
+from synthloom.data.metadata import ColumnSpec, repeats_as_keys
 from synthloom.errors import DataError, DataWarning
 
 _DIGITS = "0123456789"
@@ -287,6 +288,13 @@ _ROUND_SALT = 0xD1B54A32D192ED03
 # Ids by shape: a salted hash of each id onto TAKEN_HASH_BITS bits per real id, 39% of them marked (2.5
 # times).
 TAKEN_HASH_BITS = 2
+# Repeated ids (``IdentifierEncoder._entities``): rows are cut into runs of one id per block of at least
+# MIN_ENTITY_BLOCK rows and ENTITY_BLOCK_RUNS times the longest real run (few runs cut at its end), at most
+# MAX_ENTITY_BLOCK (drawing a block's run lengths costs a draw per row).
+MIN_ENTITY_BLOCK = 1 << 12
+ENTITY_BLOCK_RUNS = 16
+MAX_ENTITY_BLOCK = 1 << 20
+_ENTITY_SALT = 0x6A09E667F3BCC909
 # A variant of ids by shape of up to this many ids lists its unmarked ones, as far as its rows reach (once
 # per model, id seed and variant, LISTING_BLOCK ids at least at a time), and counts its rows over them; a
 # larger one draws a marked id again, from ids of its own (``_stripe``).
@@ -779,7 +787,9 @@ class IdentifierEncoder(ColumnEncoder):
     "." letters, and a shape's runs are drawn with their real lengths and case, runs many ids share
     ("gmail", "com") as they are. Row k of every output drawn with one id seed gets the same id (``ids``),
     so that an output drawn in parts holds each id once. No drawn id is a real one (``_taken``: the model
-    keeps which parts of the ids' space hold real ids, not the ids); numeric ids count past them.
+    keeps which parts of the ids' space hold real ids, not the ids); numeric ids count past them. Where
+    real ids repeat (an entity's key, ``account_id`` in transactions, declared identifier), each new id
+    holds a run of adjacent rows, the runs as long as real ids' rows (``_entities``).
     """
 
     type_name = "identifier"
@@ -788,6 +798,7 @@ class IdentifierEncoder(ColumnEncoder):
         self.name, self.spec, self.spans = name, spec, []
         # the unmarked ids of small variants of ids by shape, by key and size, listed once (``_Listing``)
         self._listings: dict[tuple[int, int], _Listing] = {}
+        self.per_id: dict[str, int] | None = None  # rows per real id, where ids repeat (``_rows_per_id``)
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
         present = series.dropna()
@@ -797,6 +808,7 @@ class IdentifierEncoder(ColumnEncoder):
         self.taken: dict[str, Any] | None = None
         self._listings = {}  # listed under the marks of an earlier fit
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
+        self.per_id = _rows_per_id(present)
         if pd.api.types.is_numeric_dtype(series):
             if pd.api.types.is_float_dtype(series) and _whole_numbers(present):
                 # integer ids with gaps read from a CSV ("1,2,,4") are floats: drawn as such, they were
@@ -919,7 +931,55 @@ class IdentifierEncoder(ColumnEncoder):
 
     def ids(self, first_row: int, n: int, id_seed: int = 0) -> pd.Series:
         """The ids of output rows ``first_row`` to ``first_row + n - 1`` of an output drawn with ``id_seed``:
-        the same rows and seed, the same ids (numeric ids count on whatever the seed)."""
+        the same rows and seed, the same ids (numeric ids count on whatever the seed). Where real ids repeat
+        (``per_id``), rows share a new id as real rows share theirs (``_entities``)."""
+        if self.per_id is None or not n:
+            return self._numbered(first_row, n, id_seed)
+        rows = np.arange(first_row, first_row + n, dtype=np.uint64)
+        entities = self._entities(rows, id_seed)
+        # entity numbers rise with the rows and never pass them (each new id holds a row at least), so the
+        # ids numbered over their range fit wherever the rows' ids did
+        first = int(entities[0])
+        numbered = self._numbered(first, int(entities[-1]) - first + 1, id_seed)
+        return pd.Series(
+            numbered.to_numpy()[(entities - np.uint64(first)).astype(np.int64)],
+            name=self.name,
+            dtype=numbered.dtype,
+        )
+
+    def _entities(self, rows: np.ndarray, id_seed: int) -> np.ndarray:
+        """The number of the new id each of ``rows`` (sorted uint64) holds, where real ids repeat: rows are
+        cut into blocks of ``_entity_block`` rows, and each block into runs whose lengths are drawn from the
+        real rows per id (``per_id``) under a key of the model, the id seed and the block, so that a row's
+        id depends on its place in the output only, as ``_numbered``'s do, and an output drawn in chunks or
+        parts gives each id its whole run. Run j of block b is entity ``b * block + j``: at most its first
+        row's number, so numbered ids fit wherever rows' ids would. A run is the rows of one id, adjacent
+        in the output; only the output's last run, and runs longer than a block, are cut short."""
+        sizes = np.array([int(size) for size in self.per_id], dtype=np.int64)
+        cumulative = np.cumsum([float(count) for count in self.per_id.values()])
+        block = self._entity_block()
+        base = _salted(np.array([self.key], dtype=np.uint64), _ENTITY_SALT ^ id_seed % 2**64)
+        out = np.empty(rows.size, dtype=np.uint64)
+        blocks = rows // np.uint64(block)
+        for number in np.unique(blocks):
+            here = blocks == number
+            key = _salted(base, int(number))
+            draws = _salted(np.repeat(key, block), np.arange(block, dtype=np.uint64))
+            uniform = (draws >> np.uint64(11)).astype(np.float64) / 2.0**53 * cumulative[-1]
+            ends = np.cumsum(sizes[np.searchsorted(cumulative, uniform, side="right")])
+            offsets = (rows[here] - number * np.uint64(block)).astype(np.int64)
+            runs = np.searchsorted(ends, offsets, side="right").astype(np.uint64)
+            out[here] = number * np.uint64(block) + runs
+        return out
+
+    def _entity_block(self) -> int:
+        """Rows per block of ``_entities``: ``ENTITY_BLOCK_RUNS`` of the longest real run at least, so that
+        few runs are cut at a block's end, and ``MAX_ENTITY_BLOCK`` at most."""
+        longest = max(int(size) for size in self.per_id)
+        return min(max(MIN_ENTITY_BLOCK, ENTITY_BLOCK_RUNS * longest), MAX_ENTITY_BLOCK)
+
+    def _numbered(self, first_row: int, n: int, id_seed: int = 0) -> pd.Series:
+        """The new ids numbered ``first_row`` to ``first_row + n - 1`` (one per row where ids are unique)."""
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
@@ -1095,6 +1155,7 @@ class IdentifierEncoder(ColumnEncoder):
             "key": str(self.key),
             "taken": self.taken,
             "longer": self.longer,
+            "per_id": self.per_id,
         }
 
     @classmethod
@@ -1120,7 +1181,31 @@ class IdentifierEncoder(ColumnEncoder):
             raise ValueError("an id form grown by too many positions")
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
+        encoder.per_id = state.get("per_id")  # files written before: one new id per row
+        if encoder.per_id is not None and not all(
+            0 < int(size) <= MAX_ENTITY_BLOCK and float(count) > 0 for size, count in encoder.per_id.items()
+        ):
+            raise ValueError("rows per id out of range")
         return encoder
+
+
+def _rows_per_id(present: pd.Series) -> dict[str, int] | None:
+    """How many real ids hold each number of rows ("6" -> 512 ids of 6 rows), as JSON keys; None where
+    ids do not repeat as an entity's key does (``repeats_as_keys``). An entity's key in a table of its
+    events (``account_id`` in transactions) repeats: drawn one per row, its new ids lost that every
+    account has several transactions."""
+    if present.empty:
+        return None
+    try:
+        counts = present.value_counts()
+    except TypeError:  # unhashable ids (lists) are compared as text
+        counts = present.astype(str).value_counts()
+    # a few ids on many rows (one "X1" on every row: one new id would hold the whole output), or a few ids
+    # entered twice, are drawn one per row as ever
+    if not repeats_as_keys(counts):
+        return None
+    counts = counts.clip(upper=MAX_ENTITY_BLOCK)  # longer runs are cut at a block's end anyway
+    return {str(size): int(ids) for size, ids in counts.value_counts().sort_index().items()}
 
 
 # what to do about numeric ids that leave too little room for new ones
