@@ -427,3 +427,29 @@ def test_a_few_training_rows_among_a_collapsed_generators_are_not_copies_of_both
     assert result.score("closer_to_train").verdict != "not computed"
     assert result.score("membership_auc").verdict != "not computed"
     assert result.score("holdout_copies").verdict == "good"
+
+
+def test_real_keys_of_an_id_named_column_are_counted_as_reused_identifiers():
+    """Every synthetic ``account_id`` a training account (a repeated key, learned as a category) read
+    "0.0% of synthetic rows carry a training row's identifier", privacy good. Now the share counts them:
+    said, not judged, where the hold-out shares the accounts (rows split at random); poor where the split
+    kept the hold-out's accounts apart."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    accounts = np.array([f"AC{i:05d}" for i in range(200)])
+
+    def rows(n: int, pool: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame({"account_id": rng.choice(pool, n), "amount": rng.normal(50, 10, n).round(2)})
+
+    train, synthetic = rows(1_200, accounts), rows(600, accounts)
+    result = privacy(prepare(rows(400, accounts), synthetic, train=train))
+    reused = result.score("identifiers_reused")
+    assert reused.value > 0.99 and reused.verdict == "info" and result.verdict != "good"
+    assert any(
+        w.startswith("column 'account_id': ") and "of synthetic rows carry a real account_id (" in w
+        for w in result.warnings
+    )
+    train = rows(1_200, accounts[:150])
+    result = privacy(prepare(rows(400, accounts[150:]), rows(600, accounts[:150]), train=train))
+    assert result.score("identifiers_reused").verdict == "poor" and result.verdict == "poor"

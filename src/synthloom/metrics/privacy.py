@@ -63,6 +63,7 @@ import pandas as pd
 from scipy.stats import binom, chi2, hypergeom
 from sklearn.metrics import roc_auc_score
 
+from synthloom.data.metadata import is_entity_key
 from synthloom.metrics.encoding import (
     TableEncoder,
     Tables,
@@ -298,11 +299,9 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
     # a hold-out the synthetic rows copy is no hold-out: the distance measures, which take it as unseen,
     # are not judged
     values["holdout_seen"] = float(holdout_copied or values["copies_of_both"])
-    (
-        values["identifiers_reused"],
-        values["identifiers_reused_chance"],
-        values["identifiers_reused_odds"],
-    ) = _identifiers_reused(tables)
+    reuse = _identifiers_reused(tables)
+    values["identifiers_reused"], values["identifiers_reused_judged"] = reuse.share, reuse.judged
+    values["identifiers_reused_chance"], values["identifiers_reused_odds"] = reuse.chance, reuse.odds
     values["synthetic_rows"] = float(len(tables.synthetic))
     # the closer-to-train share's and the NNDR's spreads count distinct rows: 300 copies of one fresh row
     # (a collapsed generator) are one draw, nearer a training row or not by chance, and were judged as 300
@@ -335,7 +334,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
     return FamilyResult(
         "privacy",
         scores=scores,
-        warnings=found + _privacy_warnings(values, scores),
+        warnings=found + _privacy_warnings(values, scores) + reuse.notes,
         extras=extras,
         # a leak is a leak whatever the distances say: 20 training ids among 2,000 rows (odds 0.002), or 5
         # training rows copied among 2,000 (odds 0.03), read "fair" behind a good closer-to-train share
@@ -421,22 +420,64 @@ def _privacy_values(
     }
 
 
-def _identifiers_reused(tables: Tables) -> tuple[float, float, float]:
+class _Reuse(NamedTuple):
+    """Real ids on synthetic rows (``_identifiers_reused``)."""
+
+    share: float  # synthetic rows carrying a training id, in any id column
+    judged: float  # the same in the columns judged (NaN where none is)
+    chance: float  # the judged share ids drawn without memory would reach
+    odds: float  # the odds of chance reaching it
+    notes: list[str]  # entity keys the split shares: reused, not judged
+
+
+# An entity's key (``is_entity_key``: ``account_id`` in transactions) whose training values this share of
+# the hold-out rows or more carry too is shared by the split (rows split at random, not accounts): its real
+# values on synthetic rows are not set against chance, but said.
+SHARED_KEYS = 0.5
+
+
+def _identifiers_reused(tables: Tables) -> _Reuse:
     """Share of synthetic rows whose identifier in some identifier column is a training row's, the share
     that would by chance: how often they carry a hold-out row's identifier (real ids the generator never
     saw), scaled to the number of training ids, and the odds of ids drawn without memory hitting the
     training ids as often (the least over the columns). Ids drawn from a small space (``C0000`` -
     ``C9999``) hit both alike, a training id as often as a hold-out one: of a column's hits on either,
     those on the training ids are binomial in their share of the ids. Copied ones hit the training ids
-    only; without hold-out ids, any hit is unexplained. NaN without identifier columns."""
-    if not tables.identifiers or tables.train is None:
-        return float("nan"), float("nan"), float("nan")
-    training = np.zeros(len(tables.synthetic), dtype=bool)
-    chance, odds = 0.0, 1.0
-    for values in tables.identifiers.values():
+    only; without hold-out ids, any hit is unexplained. NaN without identifier columns.
+
+    Entity keys learned as data (``is_entity_key``: ``account_id``, a category) count too: every
+    synthetic account a training one read "0.0% of synthetic rows carry a training row's identifier".
+    Judged likewise where the split keeps the hold-out's keys apart; where the hold-out rows carry
+    training keys too (``SHARED_KEYS``), a real key names no row more than the hold-out's do: counted in
+    the share and said in a note, not judged."""
+    if tables.train is None:
+        return _Reuse(float("nan"), float("nan"), float("nan"), float("nan"), [])
+    columns = {name: values for name, values in tables.identifiers.items()}
+    for name in tables.columns:
+        if is_entity_key(name, tables.train[name].dropna()):
+            columns[name] = {
+                table: getattr(tables, table)[name].dropna() for table in ("real", "synthetic", "train")
+            }
+    if not columns:
+        return _Reuse(float("nan"), float("nan"), float("nan"), float("nan"), [])
+    reused, judged = (np.zeros(len(tables.synthetic), dtype=bool) for _ in range(2))
+    chance, odds, notes, any_judged = 0.0, 1.0, [], False
+    for name, values in columns.items():
         drawn = values["synthetic"]
         known, unseen = set(values["train"]), set(values["real"]) - set(values["train"])
-        training |= tables.synthetic.index.isin(drawn[drawn.isin(known)].index)
+        carried = tables.synthetic.index.isin(drawn[drawn.isin(known)].index)
+        reused |= carried
+        shared = float(values["real"].isin(known).sum()) / max(len(tables.real), 1)
+        if name not in tables.identifiers and shared >= SHARED_KEYS:
+            notes.append(
+                f"column {name!r}: {carried.mean():.0%} of synthetic rows carry a real {name} "
+                f"({shared:.0%} of hold-out rows carry a training one too: the split shares them, so this "
+                "is not judged); "
+                "declare it identifier in the metadata to draw new ones, each on as many rows"
+            )
+            continue
+        judged |= carried
+        any_judged = True
         hits, unseen_hits = int(drawn.isin(known).sum()), int(drawn.isin(unseen).sum())
         if unseen:
             chance += unseen_hits / len(tables.synthetic) * len(known) / len(unseen)
@@ -444,7 +485,26 @@ def _identifiers_reused(tables: Tables) -> tuple[float, float, float]:
             odds = min(odds, float(binom.sf(hits - 1, hits + unseen_hits, share)))
         elif hits:
             odds = 0.0
-    return float(training.mean()), min(chance, 1.0), odds
+    return _Reuse(
+        float(reused.mean()),
+        float(judged.mean()) if any_judged else float("nan"),
+        min(chance, 1.0),
+        odds,
+        notes,
+    )
+
+
+def _reuse_verdict(v: Mapping[str, float]) -> str:
+    """Real ids reused, judged on the odds of chance as copies are; never "good" while synthetic rows carry
+    real keys the split shares (``SHARED_KEYS``: not judged, so "info" unless the judged ids are worse)."""
+    judged = v["identifiers_reused_judged"]
+    verdict = (
+        INFO
+        if np.isnan(judged)
+        else _copies_verdict(v["identifiers_reused_odds"], judged - v["identifiers_reused_chance"])
+    )
+    unjudged = v["identifiers_reused"] > (0.0 if np.isnan(judged) else judged)
+    return INFO if verdict == GOOD and unjudged else verdict
 
 
 def _allowance(rate: float, rows: float, errors: float, least: float) -> float:
@@ -610,14 +670,15 @@ _MEASURES = (
     Measure(
         "identifiers_reused",
         "Real identifiers reused",
-        "{identifiers_reused:.1%} of synthetic rows carry a training row's identifier (an id or a name, "
-        "not compared as data); {identifiers_reused_chance:.1%} would by chance (as often as they carry "
-        "the identifier of a hold-out row, which the generator never saw, scaled to the training ids).",
+        "{identifiers_reused:.1%} of synthetic rows carry a training row's identifier (an id, a name, or "
+        "the key of a column named like an id whose values repeat; not compared as data). In the columns "
+        "judged, {identifiers_reused_judged:.1%} do, where {identifiers_reused_chance:.1%} would by chance "
+        "(as often as they carry the identifier of a hold-out row, which the generator never saw, scaled "
+        "to the training ids); keys the hold-out rows share with the training rows are not judged.",
         # a real id on a synthetic row names a real person: judged on the odds of chance, as copies are,
-        # not on a share (2% of rows on real ids beyond chance read "good")
-        lambda v: _copies_verdict(
-            v["identifiers_reused_odds"], v["identifiers_reused"] - v["identifiers_reused_chance"]
-        ),
+        # not on a share (2% of rows on real ids beyond chance read "good"); keys the split shares only
+        # said (``SHARED_KEYS``)
+        _reuse_verdict,
     ),
     Measure(
         "exact_copies_holdout",
@@ -684,7 +745,7 @@ _LEAKS = {
         "each is a real record; drop them before sharing the rows, or train the generator for fewer epochs.",
     ),
     "identifiers_reused": _Leak(
-        "identifiers_reused",
+        "identifiers_reused_judged",
         "identifiers_reused_chance",
         "identifiers_reused_odds",
         "carry a real training row's identifier",
