@@ -1,9 +1,19 @@
-"""Progress bars that vanish when done (sampling, rejection sampling, augmentation)."""
+"""Progress: bars that vanish when done (sampling, rejection sampling, augmentation), and plain lines where
+no bar can show."""
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
+
 from rich.console import Console
 from rich.progress import Progress, ProgressColumn
+
+# seconds between two plain progress lines: often enough that a job's log shows the work is moving, rarely
+# enough that a run of an hour writes a few hundred lines, not thousands
+PLAIN_EVERY_S = 10.0
 
 
 def transient_progress(
@@ -14,3 +24,44 @@ def transient_progress(
     progress = Progress(*columns, console=console, disable=not shown, transient=True)
     progress.disable = progress.disable or not progress.console.is_interactive
     return progress
+
+
+class PlainLines:
+    """One plain line on stderr every ``PLAIN_EVERY_S`` seconds, for work whose bar cannot show.
+
+    A bar drawn where stdout and stderr are no terminal (a job's log, ``2>&1 | tee``) is never seen: a
+    long run then looks like a hang. ``report`` is called after every round of work and writes the line
+    ``describe()`` gives once the interval has passed (``describe`` is only called then).
+
+    Example:
+        >>> lines = PlainLines(shown=verbose and bar.disable)
+        >>> lines.report(lambda: f"{done} of {total} rows")
+    """
+
+    def __init__(
+        self,
+        shown: bool,
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.shown = shown
+        self.stream = stream
+        self.clock = clock
+        self.started = self.last = clock()
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the work began."""
+        return self.clock() - self.started
+
+    def report(self, describe: Callable[[], str]) -> None:
+        if not self.shown or self.clock() - self.last < PLAIN_EVERY_S:
+            return
+        self.last = self.clock()
+        # looked up now, not at import: a test's or a caller's redirected stderr is the one written to
+        print(describe(), file=self.stream or sys.stderr, flush=True)
+
+
+def plain_lines_for(progress: Progress, shown: bool) -> PlainLines:
+    """Plain lines standing in for ``progress`` where it was asked for (``shown``) but cannot show."""
+    return PlainLines(shown and progress.disable)

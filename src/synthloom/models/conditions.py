@@ -17,6 +17,7 @@ import datetime
 import decimal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,7 @@ from synthloom.data.metadata import ColumnKind, _guess_datetime_format, is_time_
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
-from synthloom.progress import transient_progress
+from synthloom.progress import plain_lines_for, transient_progress
 
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
 # once some rows have met the conditions, after as many as the acceptance seen needs where that is at
@@ -463,6 +464,9 @@ def sample_with_rejection(
 ) -> pd.DataFrame:
     """Draw batches with ``draw(size)`` and keep rows meeting every check until ``n`` rows are found.
 
+    With ``verbose``, a bar shows the rows found, or where no terminal shows it, a plain line on stderr
+    now and then (``PlainLines``): a long search must not look like a hang.
+
     Raises:
         ConditionError: the budget of draws ran out; the message gives the acceptance rate seen.
     """
@@ -473,6 +477,7 @@ def sample_with_rejection(
     progress = transient_progress(
         TextColumn("sampling rows that meet the conditions"), BarColumn(), MofNCompleteColumn(), shown=verbose
     )
+    lines = plain_lines_for(progress, verbose)
     with progress:
         task = progress.add_task("rejection", total=n)
         while found < n and drawn < budget:
@@ -484,19 +489,51 @@ def sample_with_rejection(
             kept.append(batch[mask])
             found += int(mask.sum())
             progress.update(task, completed=min(found, n))
+            lines.report(partial(_progress_line, found, n, drawn, lines.elapsed))
             needed = int(1.3 * drawn * n / found) if found else 0
             if drawn >= budget and needed <= MAX_DRAWS:  # possible but rare: the draws the rate seen needs
                 budget = max(budget, needed)
     if found < n:
-        names = ", ".join(check.column for check in checks)
-        exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
-        hint = "".join(
-            f"; {c.column}={c.low:g} asks for exactly that value, which the real rows may not repeat: give a "
-            f"range around it instead ({c.column}=LOW..HIGH)"
-            for c in exact[:1]
-        )
-        raise ConditionError(
-            f"only {found} of {n} rows met the conditions on {names} after drawing {drawn:,} rows "
-            f"(acceptance {found / drawn:.3%}); relax the conditions or ask for fewer rows{hint}"
-        )
+        _refuse(checks, found, n, drawn)
     return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
+
+
+def _progress_line(found: int, n: int, drawn: int, elapsed: float) -> str:
+    """One plain progress line: rows found, draws, acceptance and, once rows are found, the time left."""
+    left = f"about {_duration(elapsed * (n - found) / found)} left" if found else "none found yet"
+    return (
+        f"sampling with conditions: {min(found, n):,} of {n:,} rows after {about(drawn)} draws "
+        f"({found / drawn:.3%} match), {left}"
+    )
+
+
+def _refuse(checks: list[Condition], found: int, n: int, drawn: int) -> None:
+    """Raise the one-line error of conditions met too rarely."""
+    names = ", ".join(check.column for check in checks)
+    exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
+    hint = "".join(
+        f"; {c.column}={c.low:g} asks for exactly that value, which the real rows may not repeat: give a "
+        f"range around it instead ({c.column}=LOW..HIGH)"
+        for c in exact[:1]
+    )
+    raise ConditionError(
+        f"only {found} of {n} rows met the conditions on {names} after drawing {drawn:,} rows "
+        f"(acceptance {found / drawn:.3%}); relax the conditions or ask for fewer rows{hint}"
+    )
+
+
+def about(count: float) -> str:
+    """A count rounded to two significant digits, as a message gives an estimate: 7,400, 1.5 million."""
+    rounded = float(f"{count:.2g}")
+    if rounded >= 1e6:
+        return f"{rounded / 1e6:g} million"
+    return f"{rounded:,.0f}"
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as a person reads a wait: 40 s, 3 min, 2.5 h."""
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
