@@ -46,7 +46,8 @@ from synthloom.progress import plain_lines_for, transient_progress
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
 # once some rows have met the conditions, after as many as the acceptance seen needs where that is at
 # most MAX_DRAWS: one day of a column spanning two years is met by 0.14% of rows (1,000 such rows need
-# 730,000 draws).
+# 730,000 draws). Past MIN_DRAWS draws it stops as soon as the acceptance seen projects more draws than
+# that cap: a request 2 million draws cannot meet is told so in seconds, not after the 2 million.
 MAX_DRAW_FACTOR = 200
 MIN_DRAWS = 20_000
 MAX_DRAWS = 2_000_000
@@ -464,16 +465,21 @@ def sample_with_rejection(
 ) -> pd.DataFrame:
     """Draw batches with ``draw(size)`` and keep rows meeting every check until ``n`` rows are found.
 
-    With ``verbose``, a bar shows the rows found, or where no terminal shows it, a plain line on stderr
-    now and then (``PlainLines``): a long search must not look like a hang.
+    After each round past the first ``MIN_DRAWS`` draws, the acceptance seen projects the draws all ``n``
+    rows need (``projected_draws``); where that is past the most sampling may draw (``draw_cap``), it
+    stops there rather than running on to the cap. With ``verbose``, a bar shows the rows found, or where
+    no terminal shows it, a plain line on stderr now and then (``PlainLines``): a long search must not
+    look like a hang.
 
     Raises:
-        ConditionError: the budget of draws ran out; the message gives the acceptance rate seen.
+        ConditionError: the budget of draws ran out, or the projection is past the cap; the message gives
+            the acceptance rate seen.
     """
     if n == 0:
         return draw(0)  # no rows, but the columns and dtypes of a real draw
     kept: list[pd.DataFrame] = []
     found, drawn, budget = 0, 0, max(MIN_DRAWS, MAX_DRAW_FACTOR * n)
+    cap = draw_cap(n)
     progress = transient_progress(
         TextColumn("sampling rows that meet the conditions"), BarColumn(), MofNCompleteColumn(), shown=verbose
     )
@@ -490,12 +496,25 @@ def sample_with_rejection(
             found += int(mask.sum())
             progress.update(task, completed=min(found, n))
             lines.report(partial(_progress_line, found, n, drawn, lines.elapsed))
+            if found < n and drawn >= MIN_DRAWS and projected_draws(found, n, drawn) > cap:
+                _refuse(checks, found, n, drawn, cap)
             needed = int(1.3 * drawn * n / found) if found else 0
             if drawn >= budget and needed <= MAX_DRAWS:  # possible but rare: the draws the rate seen needs
                 budget = max(budget, needed)
     if found < n:
         _refuse(checks, found, n, drawn)
     return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
+
+
+def draw_cap(n: int) -> int:
+    """The most draws rejection makes for ``n`` rows: 2 million, or more where 200 per row is more."""
+    return max(MIN_DRAWS, MAX_DRAW_FACTOR * n, MAX_DRAWS)
+
+
+def projected_draws(found: int, n: int, drawn: int) -> float:
+    """The draws ``n`` rows need at the acceptance seen (``found`` in ``drawn``), counting one row more than
+    found: a first round's few rows (or none) give a noisy rate, and this errs toward drawing on."""
+    return drawn * n / (found + 1)
 
 
 def _progress_line(found: int, n: int, drawn: int, elapsed: float) -> str:
@@ -507,8 +526,9 @@ def _progress_line(found: int, n: int, drawn: int, elapsed: float) -> str:
     )
 
 
-def _refuse(checks: list[Condition], found: int, n: int, drawn: int) -> None:
-    """Raise the one-line error of conditions met too rarely."""
+def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | None = None) -> None:
+    """Raise the one-line error of conditions met too rarely; ``cap``: stopped early, as the draws the
+    acceptance seen projects are past it."""
     names = ", ".join(check.column for check in checks)
     exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
     hint = "".join(
@@ -516,9 +536,15 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int) -> None:
         f"range around it instead ({c.column}=LOW..HIGH)"
         for c in exact[:1]
     )
+    projection = ""
+    if cap is not None:
+        projection = (
+            f"; at that rate {n:,} rows need about {about(projected_draws(found, n, drawn))} draws or more, "
+            f"past the {about(cap)} sampling makes"
+        )
     raise ConditionError(
         f"only {found} of {n} rows met the conditions on {names} after drawing {drawn:,} rows "
-        f"(acceptance {found / drawn:.3%}); relax the conditions or ask for fewer rows{hint}"
+        f"(acceptance {found / drawn:.3%}){projection}; relax the conditions or ask for fewer rows{hint}"
     )
 
 
