@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthloom import progress
+from synthloom import get_model, progress
 from synthloom.errors import ConditionError
 from synthloom.models import conditions
 from synthloom.models.conditions import RangeCondition, sample_with_rejection
@@ -53,3 +53,48 @@ def test_a_rare_rate_within_the_cap_is_drawn_to_the_end():
     draw = uniform_draws(1)
     rows = sample_with_rejection(draw, [RangeCondition("x", 0.0, 0.0005)], 200)
     assert len(rows) == 200 and 200_000 < draw.rows <= conditions.MAX_DRAWS
+
+
+@pytest.fixture(scope="module")
+def rare_and_common() -> pd.DataFrame:
+    """Independent columns: a level of ``a`` in 1% of the rows, of ``b`` in 20%, of ``c`` in 2%."""
+    rng = np.random.default_rng(0)
+    size = 5000
+    return pd.DataFrame(
+        {
+            "a": np.where(rng.random(size) < 0.01, "rare", "usual"),
+            "b": rng.choice([f"b{i}" for i in range(5)], size),
+            "c": rng.choice([f"c{i}" for i in range(50)], size),
+            "x": rng.normal(size=size),
+        }
+    )
+
+
+def counting_draws(model) -> list:
+    """Record the draws ``model`` makes (its ``_sample``): the rows, then the column each draw asked for."""
+    drawn: list = [0]
+    own = model._sample
+
+    def counted(n, rng, category=None):
+        drawn[0] += n
+        drawn.append(None if category is None else category[0].column)
+        return own(n, rng, category)
+
+    model._sample = counted
+    return drawn
+
+
+TINY_TVAE = {"epochs": 1, "batch_size": 100, "embedding_dim": 16, "hidden_width": 32}
+
+
+@pytest.mark.parametrize(("name", "params"), [("copula", {}), ("tvae", TINY_TVAE)])
+def test_the_rarest_category_asked_is_met_directly(name, params, rare_and_common):
+    """Asked for b=b3 (20%) and a=rare (1%), the generator was asked for b and a was met by rejection:
+    1,782 draws for 20 copula rows; asking the generator for a=rare leaves only b to reject."""
+    model = get_model(name, random_state=0, **params).fit(rare_and_common[["a", "b", "x"]])
+    drawn = counting_draws(model)
+    rows = model.sample(20, conditions={"b": "b3", "a": "rare"}, random_state=0)
+    assert rows["a"].eq("rare").all() and rows["b"].eq("b3").all()
+    assert set(drawn[1:]) == {"a"}
+    if name == "copula":  # the copula keeps the real columns independent, so the draws are as counted
+        assert drawn[0] <= 1_000

@@ -106,6 +106,10 @@ class GaussianCopula(BaseGenerator):
         rest = rng.multivariate_normal(zeros, sigma - np.outer(link, link), size=n, method="eigh")
         return rest + np.outer(fixed, link)
 
+    def _category_shares(self, span: Span) -> np.ndarray | None:
+        # a category's interval of the column's uniform scale is its share of the real rows
+        return np.diff(self.cutpoints_[self.transformer_.spans.index(span)])
+
     def _tensors(self) -> dict[str, torch.Tensor]:
         return {"correlation": torch.from_numpy(np.ascontiguousarray(self.correlation_))}
 

@@ -274,6 +274,14 @@ class NeuralGenerator(BaseGenerator):
         target = self._conditioning_target()
         return target is None or span.column == target
 
+    def _category_shares(self, span: Span) -> np.ndarray | None:
+        # the conditional sampler keeps every discrete column's category counts (sampling follows them)
+        sampler = self.sampler_
+        if span not in sampler.spans or getattr(sampler, "counts", None) is None:
+            return None
+        counts = sampler.counts[sampler.spans.index(span), : span.width].double().cpu().numpy()
+        return counts / max(counts.sum(), 1.0)
+
     def _planned_epochs(self) -> int:
         """Epochs this fit runs (at most: ``max_minutes`` and early stopping can end it sooner)."""
         return self.epochs
