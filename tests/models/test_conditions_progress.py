@@ -1,12 +1,14 @@
 """Rejection sampling that takes long: progress where no terminal shows a bar, an early stop where the
 acceptance seen makes the request hopeless, a warning up front where the values are rarely seen together."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from synthloom import get_model, progress
-from synthloom.errors import ConditionError
+from synthloom.errors import ConditionError, DataWarning
 from synthloom.models import conditions
 from synthloom.models.conditions import RangeCondition, sample_with_rejection
 
@@ -57,7 +59,7 @@ def test_a_rare_rate_within_the_cap_is_drawn_to_the_end():
 
 @pytest.fixture(scope="module")
 def rare_and_common() -> pd.DataFrame:
-    """Independent columns: a level of ``a`` in 1% of the rows, of ``b`` in 20%, of ``c`` in 2%."""
+    """Independent columns: a level of ``a`` in 1% of the rows, of ``b`` in 20%, of ``c`` and ``d`` in 2%."""
     rng = np.random.default_rng(0)
     size = 5000
     return pd.DataFrame(
@@ -65,6 +67,7 @@ def rare_and_common() -> pd.DataFrame:
             "a": np.where(rng.random(size) < 0.01, "rare", "usual"),
             "b": rng.choice([f"b{i}" for i in range(5)], size),
             "c": rng.choice([f"c{i}" for i in range(50)], size),
+            "d": rng.choice([f"d{i}" for i in range(50)], size),
             "x": rng.normal(size=size),
         }
     )
@@ -98,3 +101,22 @@ def test_the_rarest_category_asked_is_met_directly(name, params, rare_and_common
     assert set(drawn[1:]) == {"a"}
     if name == "copula":  # the copula keeps the real columns independent, so the draws are as counted
         assert drawn[0] <= 1_000
+
+
+def test_a_combination_rarely_seen_together_is_warned_of_before_drawing(rare_and_common):
+    """a=rare, c=c7 and d=d4 (1%, 2%, 2% of the rows): a is drawn directly, and 1 draw in 2,500 is
+    expected to hold c7 and d4 too. The draws went on without a word before."""
+    model = get_model("copula", random_state=0).fit(rare_and_common)
+    with pytest.warns(DataWarning, match=r"^a=rare, c=c7, d=d4: about 1 in 2,\d00 draws expected to match"):
+        rows = model.sample(2, conditions={"a": "rare", "c": "c7", "d": "d4"}, random_state=0)
+    assert rows[["a", "c", "d"]].eq(["rare", "c7", "d4"]).all().all()
+    past_the_cap = r"2,000 rows need about [\d.]+ million draws, past the 2 million sampling makes"
+    with pytest.warns(DataWarning, match=past_the_cap), pytest.raises(ConditionError):
+        model.sample(2000, conditions={"a": "rare", "c": "c7", "d": "d4"}, random_state=0)
+
+
+def test_a_combination_often_seen_is_not_warned_of(rare_and_common):
+    model = get_model("copula", random_state=0).fit(rare_and_common)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        model.sample(20, conditions={"a": "rare", "b": "b3"}, random_state=0)

@@ -45,7 +45,12 @@ from synthloom.data.metadata import (
 )
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
-from synthloom.models.conditions import CategoryCondition, Condition, sample_with_rejection
+from synthloom.models.conditions import (
+    CategoryCondition,
+    Condition,
+    rare_combination_warning,
+    sample_with_rejection,
+)
 from synthloom.training.loop import nonfinite_tensors
 from synthloom.training.settings import child_seed
 
@@ -427,6 +432,14 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             default=None,
         )
         rest = [c for c in checks if c is not direct] + self.constraints_.checks()
+        shares = {
+            c: share
+            for c in rest
+            if isinstance(c, CategoryCondition) and (share := self._category_share(c)) is not None
+        }
+        warning = rare_combination_warning(checks, shares, n)
+        if warning is not None:  # before the draws: a long search is no surprise
+            warnings.warn(warning, DataWarning, stacklevel=4)
         draws = itertools.count()
 
         def draw(size: int) -> pd.DataFrame:

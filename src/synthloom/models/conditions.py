@@ -51,6 +51,9 @@ from synthloom.progress import plain_lines_for, transient_progress
 MAX_DRAW_FACTOR = 200
 MIN_DRAWS = 20_000
 MAX_DRAWS = 2_000_000
+# below this expected share of draws meeting the conditions, sampling warns before it draws: a search of
+# 1 in 1,000 draws or rarer takes many rounds of the generator, minutes for a deep one
+RARE_ACCEPTANCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -504,6 +507,40 @@ def sample_with_rejection(
     if found < n:
         _refuse(checks, found, n, drawn)
     return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
+
+
+def rare_combination_warning(
+    checks: list[Condition], shares: Mapping[CategoryCondition, float], n: int
+) -> str | None:
+    """A one-line warning, before any draw, where ``n`` rows of ``checks`` are expected to take many draws;
+    None where they are not.
+
+    ``shares`` are the real shares of the categories met by rejection (``BaseGenerator._category_share``).
+    Their product is the expected acceptance as if the columns were independent: the model keeps each
+    column's counts, never how often values were seen together, so a combination no real row holds is
+    told apart only by the rate the draws then meet (``sample_with_rejection`` stops on it).
+    """
+    expected = float(np.prod(list(shares.values())))
+    if not n or not shares or expected >= RARE_ACCEPTANCE:
+        return None
+    asked = ", ".join(
+        f"{c.column}={'' if c.value is None else given_text(c.value)}"
+        for c in checks
+        if isinstance(c, CategoryCondition)
+    )
+    rejected = " and ".join(f"{c.column}={'' if c.value is None else given_text(c.value)}" for c in shares)
+    needed = n / expected if expected else float("inf")
+    cost = (
+        f"past the {about(draw_cap(n))} sampling makes, so it will likely stop early"
+        if needed > draw_cap(n)
+        else "which may take minutes"
+    )
+    odds = f"about 1 in {about(1 / expected)}" if expected else "no"
+    return (
+        f"{asked}: {odds} draws expected to match ({rejected} by their shares of the real rows, taken as "
+        f"independent: the model keeps no counts of values seen together); {n:,} rows need about "
+        f"{about(needed)} draws, {cost}"
+    )
 
 
 def draw_cap(n: int) -> int:
