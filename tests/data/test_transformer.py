@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synthloom import get_model, load
-from synthloom.data.encoders import row_argmax, to_float
+from synthloom.data.encoders import epoch_seconds, row_argmax, to_float
 from synthloom.data.metadata import Metadata
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import ConditionError, DataWarning, NotFittedError
@@ -365,11 +365,13 @@ def test_timestamp_text_with_changing_offsets_decodes_in_their_zone_with_each_of
     colons = pd.DataFrame({"when": frame["when"].str.replace(r"(\d\d)$", r":\1", regex=True)})
     in_colons = TableTransformer(random_state=0).fit(colons).inverse_transform(wild)["when"]
     assert in_colons.tolist() == drawn.str.replace(r"(\d\d)$", r":\1", regex=True).tolist()
-    # a file written before the zone was learned: UTC in the real ones' style, as then
-    state = transformer.to_state()
+    # a file written before the zone was learned (nor the day and time of day): UTC in the real ones'
+    # style, as then
+    state = one_number_state(transformer, stamps)
     state["encoders"][0]["state"].pop("text_zone")
-    old = TableTransformer.from_state(json.loads(json.dumps(state))).inverse_transform(wild)["when"]
-    assert old.str.endswith("+0000").all() and pd.to_datetime(old, utc=True).tolist() == parsed.tolist()
+    before = TableTransformer.from_state(json.loads(json.dumps(state)))
+    old = before.inverse_transform(before.transform(frame))["when"]
+    assert old.str.endswith("+0000").all() and pd.to_datetime(old, utc=True).tolist() == stamps.tolist()
     # stamps of several zones (Paris and Kolkata) have no one zone: UTC
     kolkata = stamps.tz_convert("Asia/Kolkata").strftime("%Y-%m-%dT%H:%M:%S%z")
     mixed = pd.DataFrame({"when": np.where(np.arange(100) % 2, frame["when"], kolkata)})
@@ -416,11 +418,11 @@ def test_text_with_an_offset_other_than_utc_is_read_as_the_instants_it_names(off
     assert transformer.metadata_.columns["when"].datetime_format == "%Y-%m-%dT%H:%M:%S%z"
     back = transformer.inverse_transform(transformer.transform(frame))["when"]
     assert back.tolist() == frame["when"].tolist()  # the same instants, shown in the same offset
-    state = transformer.to_state()  # a file written before the offset was learned: UTC, as then
+    # a file written before the offset was learned (nor the day and time of day): UTC, as then
+    state = one_number_state(transformer, stamps)
     state["encoders"][0]["state"].pop("offset")
-    old = TableTransformer.from_state(json.loads(json.dumps(state))).inverse_transform(
-        transformer.transform(frame)
-    )
+    before = TableTransformer.from_state(json.loads(json.dumps(state)))
+    old = before.inverse_transform(before.transform(frame))
     assert old["when"].str.endswith("+0000").all()
     assert pd.to_datetime(old["when"], utc=True).tolist() == stamps.tz_convert("UTC").tolist()
 
@@ -985,3 +987,111 @@ def test_stamps_in_z_and_a_zones_offsets_are_written_in_the_spelling_most_use():
             shown = read.dt.tz_convert("Europe/Berlin").map(lambda stamp: stamp.isoformat())
             assert drawn.tolist() == shown.tolist()
             assert drawn.str.endswith("+01:00").any() and drawn.str.endswith("+02:00").any()
+
+
+def one_number_state(transformer: TableTransformer, stamps: pd.Series | pd.DatetimeIndex) -> dict:
+    """The state of ``transformer``, fitted on one column of ``stamps``, as a file written before stamps
+    were learned as a day and a time of day holds it: their seconds one number (a mixture of one mode, or
+    their deciles)."""
+    state = json.loads(json.dumps(transformer.to_state()))
+    learned = state["encoders"][0]["state"]
+    learned.pop("cycle", None)  # none in files of then (nor in a transformer of then)
+    seconds = epoch_seconds(pd.Series(stamps).dropna())
+    if learned["method"] == "gmm":
+        learned.update(means=[seconds.mean()], stds=[seconds.std()], weights=[1.0])
+    else:
+        learned.update(quantiles=np.quantile(seconds, np.linspace(0, 1, 11)).tolist())
+    return state
+
+
+def _office_hours(n: int = 3_000, days: int = 60) -> pd.DataFrame:
+    """Stamps to the second, only between 08:00 and 18:00, on many days, and an amount."""
+    rng = np.random.default_rng(0)
+    day = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, days, n), unit="D")
+    at = day + pd.to_timedelta(rng.integers(8 * 3600, 18 * 3600, n), unit="s")
+    return pd.DataFrame({"at": at, "amount": rng.gamma(2.0, 50.0, n).round(2)})
+
+
+def test_a_daily_cycle_is_drawn_within_its_hours():
+    """Stamps were one number (seconds since the epoch), whose time of day no generator could see: rows
+    only between 08:00 and 18:00 on 60 days came back at any hour (6.7% of the copula's outside them).
+    Learned as a day and a time of day, they stay inside."""
+    fake = get_model("copula", random_state=0).fit(_office_hours()).sample(2_000, random_state=0)
+    hours = fake["at"].dt.hour
+    assert hours.between(8, 17).all()
+    assert fake["at"].dt.normalize().nunique() > 50  # the days still spread over the real ones
+    assert fake["at"].dt.second.ne(0).mean() > 0.9  # to the second, as the real stamps are
+
+
+def test_a_column_tied_to_the_hour_keeps_its_relation():
+    """A night flag (hours 0-4) and the stamps: TVAE drew flagged rows at any hour (22% of them in hours
+    0-4, 20% of unflagged ones); with the time of day a number of its own, 95% (and 3.5%)."""
+    rng = np.random.default_rng(1)
+    n = 4_000
+    at = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90 * 86_400, n), unit="s")
+    frame = pd.DataFrame({"at": at, "night": np.where(at.hour < 5, "yes", "no")})
+    fake = get_model("tvae", random_state=0, epochs=30).fit(frame).sample(4_000, random_state=0)
+    at_night = fake["at"].dt.hour < 5
+    assert at_night[fake["night"] == "yes"].mean() > 0.8
+    assert at_night[fake["night"] == "no"].mean() < 0.1
+
+
+@pytest.mark.parametrize("numeric", ["gmm", "quantile", "spikes"])
+def test_stamps_learned_as_day_and_time_round_trip_exactly(numeric):
+    """Day and time of day decode to the same instants: on Berlin's clock across both clock changes (the
+    hour October repeats keeps both its passes), with missing values, naive and as text."""
+    rng = np.random.default_rng(2)
+    n = 2_000
+    start = pd.Timestamp("2024-03-01", tz="UTC")
+    berlin = (start + pd.to_timedelta(rng.integers(0, 250 * 86_400, n), unit="s")).tz_convert("Europe/Berlin")
+    repeated = pd.date_range("2024-10-25 12:00", periods=n, freq="127s", tz="UTC").tz_convert("Europe/Berlin")
+    naive = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 30 * 8_640, n) * 10, unit="s")
+    frame = pd.DataFrame(
+        {
+            "berlin": pd.Series(berlin).where(rng.random(n) > 0.1),
+            "repeated": repeated,
+            "naive": naive,
+            "text": pd.Series(naive.strftime("%Y-%m-%d %H:%M:%S")).where(rng.random(n) > 0.1),
+        }
+    )
+    transformer = TableTransformer(numeric=numeric).fit(frame)
+    values = [span for span in transformer.spans if span.role == "value"]
+    assert [span.column for span in values] == [name for name in frame.columns for _ in (0, 1)]
+    again = TableTransformer.from_state(json.loads(json.dumps(transformer.to_state())))
+    assert_same_table(frame, again.inverse_transform(again.transform(frame)))
+
+
+def test_a_day_and_time_keeps_whole_hours_dates_and_the_zones_clock():
+    """Whole hours on Berlin's clock stay whole across its clock changes (none drawn in the hour March
+    skips); dates alone and a few stamps stay one number, as before."""
+    rng = np.random.default_rng(3)
+    n = 1_000
+    start = pd.Timestamp("2024-01-01")
+    frame = pd.DataFrame(
+        {
+            "hour": (start + pd.to_timedelta(rng.integers(0, 300 * 24, n), unit="h")).tz_localize(
+                "Europe/Berlin", ambiguous=True, nonexistent="shift_forward"
+            ),
+            "date": start + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+            "shift": start + pd.to_timedelta(rng.choice([6, 14, 22], n), unit="h"),
+        }
+    )
+    model = get_model("copula", random_state=0).fit(frame)
+    widths = {name: len(model.transformer_.encoder(name).spans) for name in frame}
+    assert widths == {"hour": 2, "date": 1, "shift": 1}
+    fake = model.sample(3_000, random_state=0)
+    assert fake["hour"].dt.minute.eq(0).all() and fake["hour"].dt.second.eq(0).all()
+    assert fake["date"].dt.hour.eq(0).all() and set(fake["shift"]) <= set(frame["shift"])
+    march = fake["hour"].dt.strftime("%Y-%m-%d %H") == "2024-03-31 02"
+    assert not march.any() and fake["hour"].dt.tz == frame["hour"].dt.tz
+
+
+def test_a_model_state_with_stamps_as_one_number_decodes_as_before():
+    """A model file written before stamps were learned as a day and a time of day holds one number per
+    datetime column: it loads, and decodes its matrix's one column as then."""
+    frame = _office_hours(500)[["at"]]
+    old = TableTransformer.from_state(one_number_state(TableTransformer("quantile").fit(frame), frame["at"]))
+    assert old.output_dim == 1 and old.spans[0].role == "value"
+    back = old.inverse_transform(old.transform(frame))
+    assert back["at"].dtype == frame["at"].dtype
+    assert (back["at"] - frame["at"]).abs().max() < pd.Timedelta(hours=12)  # ten quantiles: roughly
