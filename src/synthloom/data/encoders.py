@@ -917,11 +917,14 @@ def plain_value(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _missing_span(has_missing: bool, start: int, column: str) -> list[Span]:
+def missing_span(has_missing: bool, start: int, column: str) -> list[Span]:
+    """The present/missing indicator span of ``column`` at ``start`` (none where it had no missing value):
+    numbers' and identifiers' missing values are learned as this one-hot pair, 1 meaning missing."""
     return [Span(column, start, 2, "softmax", "missing")] if has_missing else []
 
 
-def _missing_block(missing: np.ndarray) -> np.ndarray:
+def missing_block(missing: np.ndarray) -> np.ndarray:
+    """The indicator block (``missing_span``) of rows whose value is ``missing`` (bool per row)."""
     return _one_hot(missing.astype(np.int64), 2)
 
 
@@ -1127,7 +1130,7 @@ class NumericEncoder(ColumnEncoder):
             self.spans = [Span(self.name, 0, 1, "linear", "value")]
             if self._has_spikes:
                 self.spans.append(Span(self.name, 1, len(self.spikes) + 1, "softmax", "spike"))
-        self.spans += _missing_span(self.has_missing, sum(s.width for s in self.spans), self.name)
+        self.spans += missing_span(self.has_missing, sum(s.width for s in self.spans), self.name)
 
     # -- encoding -------------------------------------------------------------------------------------
     def transform(self, series: pd.Series) -> np.ndarray:
@@ -1149,7 +1152,7 @@ class NumericEncoder(ColumnEncoder):
         else:
             blocks = [self._to_normal(values)[:, None].astype(np.float32)]
         if self.has_missing:
-            blocks.append(_missing_block(missing))
+            blocks.append(missing_block(missing))
         return np.hstack(blocks)
 
     @property

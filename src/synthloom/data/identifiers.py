@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthloom.data.encoders import ColumnEncoder
+from synthloom.data.encoders import ColumnEncoder, missing_block, missing_span, row_argmax
 from synthloom.data.metadata import ColumnSpec, repeats_as_keys
 from synthloom.errors import DataError, DataWarning
 
@@ -808,6 +808,7 @@ class IdentifierEncoder(ColumnEncoder):
         self.taken: dict[str, Any] | None = None
         self._listings = {}  # listed under the marks of an earlier fit
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
+        self._set_missing_span(bool(series.isna().any()))
         self.per_id = _rows_per_id(present)
         if pd.api.types.is_numeric_dtype(series):
             if pd.api.types.is_float_dtype(series) and _whole_numbers(present):
@@ -910,13 +911,23 @@ class IdentifierEncoder(ColumnEncoder):
                 f"and {rows:,} are asked for; {_NO_ROOM_FIX}"
             )
 
+    def _set_missing_span(self, has_missing: bool) -> None:
+        """Give ids with missing values a present/missing indicator, as numbers have (``missing_span``):
+        the ids themselves are drawn anew, but whether a row holds one is data, learned with the other
+        columns (guests' ids missing exactly on web orders came back missing in 47% of store and web
+        rows alike, drawn apart from the row) and seen by conditions on them."""
+        self.has_missing = has_missing
+        self.spans = missing_span(has_missing, 0, self.name)
+
     def transform(self, series: pd.Series) -> np.ndarray:
+        if self.has_missing:
+            return missing_block(series.isna().to_numpy())
         return np.zeros((len(series), 0), dtype=np.float32)
 
     def inverse(
         self, block: np.ndarray, rng: np.random.Generator, first_row: int | None = 0, id_seed: int = 0
     ) -> pd.Series:
-        """The ids of output rows ``first_row`` onwards, missing in as many rows as the real ones
+        """The ids of output rows ``first_row`` onwards, missing where the model's indicator says so
         (``first_row=None``: one placeholder id in every row, for rows drawn to be chosen among and
         numbered once chosen; a rejection sampler draws more rows than there may be new ids)."""
         n = block.shape[0]
@@ -925,7 +936,9 @@ class IdentifierEncoder(ColumnEncoder):
             ids = ids.astype(self.dtype) if self.alphabets is None and self.shapes is None else ids
         else:
             ids = self.ids(first_row, n, id_seed)
-        if self.missing_share:
+        if self.has_missing:
+            ids = ids.where(row_argmax(block) == 0)
+        elif self.missing_share:  # model files written before the indicator: drawn apart from the row
             ids = ids.where(rng.random(n) >= self.missing_share)
         return ids
 
@@ -1151,6 +1164,7 @@ class IdentifierEncoder(ColumnEncoder):
             "alphabets": self.alphabets,
             "shapes": self.shapes,
             "missing_share": self.missing_share,
+            "has_missing": self.has_missing,
             "dtype": self.dtype,
             "key": str(self.key),
             "taken": self.taken,
@@ -1171,6 +1185,9 @@ class IdentifierEncoder(ColumnEncoder):
         )
         encoder.shapes = state.get("shapes")  # files written before: every text id at one length
         encoder.missing_share = float(state.get("missing_share", 0.0))  # before: no missing ids
+        # files written before the indicator: the model holds no column for it, and missing ids are drawn
+        # apart from the row, in the real share
+        encoder._set_missing_span(bool(state.get("has_missing", False)))
         # files written before ids had a key: one from the column's name, so that two columns differ
         encoder.key = int(state["key"]) % 2**64 if "key" in state else _name_key(name)
         encoder.taken = state.get("taken")  # files written before: drawn ids not kept off real ones
