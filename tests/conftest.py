@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -94,3 +96,30 @@ class MajorityInDisguise:
 def majority_in_disguise() -> type[MajorityInDisguise]:
     """The generator class whose rows of a class are the majority's (``MajorityInDisguise``)."""
     return MajorityInDisguise
+
+
+# Share of rows in each hour of the day: few at night, most by day, as card payments
+DAILY_CYCLE = np.array([1, 0.6, 0.4, 0.3, 0.3, 0.5, 1, 2, 3, 4, 5, 5, 6, 6, 5, 5, 5, 6, 6, 5, 4, 3, 2, 1.5])
+
+
+def stamps_of_days(n: int, seed: int, flat: bool = False) -> pd.DataFrame:
+    """``n`` rows of a 90-day stamp column with a daily cycle (``flat``: its hours drawn evenly, the cycle
+    lost), a date-only column and an amount."""
+    rng = np.random.default_rng(seed)
+    weights = np.ones(24) if flat else DAILY_CYCLE
+    hours = rng.choice(24, n, p=weights / weights.sum())
+    days = pd.to_timedelta(rng.integers(0, 90, n), "D")
+    stamp = pd.Timestamp("2024-01-01") + days + pd.to_timedelta(hours * 3600 + rng.integers(0, 3600, n), "s")
+    return pd.DataFrame(
+        {
+            "stamp": stamp,
+            "day": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 90, n), "D"),
+            "amount": rng.lognormal(3, 1, n).round(2),
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def daily_stamps() -> Callable[..., pd.DataFrame]:
+    """``stamps_of_days``, for tests to draw real and synthetic stamps with and without the daily cycle."""
+    return stamps_of_days

@@ -280,3 +280,36 @@ def test_the_two_counts_of_related_pairs_read_as_different_things():
         meaning,
     ).groups()
     assert int(judged) < int(counted) and f"of those {judged}." in meaning
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_flattened_daily_cycle_reads_poor_where_a_real_split_reads_good(daily_stamps, seed):
+    # the stamps span 90 days: their column shape stays high when only the hours are lost
+    train, real = daily_stamps(2000, seed), daily_stamps(1000, seed + 10)
+    flat = fidelity(prepare(real, daily_stamps(2000, seed + 20, flat=True), train=train))
+    hours = flat.tables["hour_of_day"].set_index("column")
+    assert list(hours.index) == ["stamp"]  # the date-only column has no time of day to compare
+    assert flat.score("hour_of_day").verdict == "poor" and flat.verdict == "poor"
+    assert flat.tables["column_shapes"].set_index("column").loc["stamp", "score"] > 0.85
+    finding = [w for w in flat.warnings if "hour-of-day shape" in w]
+    assert len(finding) == 1
+    assert re.fullmatch(
+        r"stamp: \d+\.\d% of synthetic rows fall in hours \d+-\d+ against \d+\.\d% of real ones; "
+        r"hour-of-day shape 0\.\d\d \(poor; real rows reach 0\.\d\d\)",
+        finding[0],
+    )
+    honest = fidelity(prepare(real, daily_stamps(2000, seed + 30), train=train))
+    assert honest.score("hour_of_day").verdict == "good"
+    assert not [w for w in honest.warnings if "hour-of-day shape" in w]
+    # without training rows the real rows, drawn again, give the level
+    alone = fidelity(prepare(real, daily_stamps(2000, seed + 20, flat=True)))
+    assert alone.score("hour_of_day").verdict == "poor"
+    assert fidelity(prepare(real, daily_stamps(2000, seed + 30))).score("hour_of_day").verdict == "good"
+
+
+def test_hours_are_read_on_the_columns_own_clock(daily_stamps):
+    real = daily_stamps(1000, 0)
+    real["stamp"] = real["stamp"].dt.tz_localize("Europe/Berlin")
+    hours = fidelity(prepare(real, real.copy())).extras["hour_of_day"]["stamp"]
+    berlin = real["stamp"].dt.hour.value_counts(normalize=True).reindex(range(24), fill_value=0.0)
+    np.testing.assert_allclose(hours["real"], berlin.to_numpy())

@@ -1087,3 +1087,14 @@ def test_shape_score_labels_stay_inside_the_frame(monkeypatch):
 def test_billions_on_an_axis_are_written_b_as_amounts_are():
     """Ticks of 1e10 read "10G", SI's giga, on amounts that a reader writes as 10B."""
     assert [plots.tick_text(value) for value in (2.5e9, 1e10, -3e11)] == ["2.5B", "10B", "-300B"]
+
+
+def test_a_stamp_column_with_a_daily_cycle_gets_an_hour_of_day_figure_a_date_column_none(
+    daily_stamps, tmp_path
+):
+    report = evaluate(daily_stamps(400, 0), daily_stamps(400, 1, flat=True), train=daily_stamps(400, 2))
+    page = report.to_html(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count('alt="hour-of-day shares of ') == 1
+    assert 'alt="hour-of-day shares of stamp"' in page and "<h3>Hour of day</h3>" in page
+    assert "share of rows in each hour of the day" in page
+    assert 'alt="hour-of-day shares of day"' not in page

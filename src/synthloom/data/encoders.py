@@ -1329,6 +1329,14 @@ class DailyCycle:
         return np.unique(np.floor(wall / DAY)).size >= MIN_CYCLE_DAYS
 
     @classmethod
+    def shown_by(cls, seconds: np.ndarray, zone: Any) -> bool:
+        """Whether present stamps (seconds since the epoch) on ``zone``'s clock show a daily cycle to learn
+        (``fits``), for those who judge a column as the encoder learns it: the evaluation compares the
+        hours of day of exactly the columns generators learn as a day and a time of day."""
+        wall = wall_seconds(seconds, zone)
+        return cls.fits(wall, _stamp_grid(wall), level_values(seconds))
+
+    @classmethod
     def learn(
         cls, name: str, seconds: np.ndarray, zone: Any, method: str, rng: np.random.Generator
     ) -> DailyCycle:

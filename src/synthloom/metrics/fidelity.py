@@ -47,10 +47,12 @@ from __future__ import annotations
 import itertools
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from synthloom.data.encoders import DAY, DailyCycle, wall_seconds
 from synthloom.data.metadata import ColumnKind, Metadata
 from synthloom.metrics.encoding import Tables, bin_edges
 from synthloom.metrics.result import (
@@ -417,6 +419,17 @@ def validity(tables: Tables) -> pd.DataFrame:
 NATURAL_DRAWS = 10
 
 
+def natural_draws(tables: Tables, random_state: int = 0) -> list[np.ndarray]:
+    """Row positions of ``NATURAL_DRAWS`` draws (with replacement) of the training rows, each of the synthetic
+    table's size (the training rows' own where fewer): the real samples a synthetic score is graded against
+    (``natural_pair_trends``, ``hour_of_day``), the same rows for every score. Empty without training rows."""
+    if tables.train is None or not len(tables.train):
+        return []
+    rng = np.random.default_rng(random_state)
+    size = min(len(tables.synthetic), len(tables.train))
+    return [rng.integers(0, len(tables.train), size) for _ in range(NATURAL_DRAWS)]
+
+
 def natural_pair_trends(tables: Tables, random_state: int = 0) -> np.ndarray:
     """Pair-trends averages of real rows against other real rows: ``NATURAL_DRAWS`` draws (with replacement)
     of the training rows, each of the synthetic table's size (the training rows' own where fewer), scored
@@ -426,13 +439,9 @@ def natural_pair_trends(tables: Tables, random_state: int = 0) -> np.ndarray:
         >>> natural_pair_trends(prepare(real_test, synthetic, train=real_train)).round(2)
         array([0.66, 0.65, 0.67, 0.66, 0.66, 0.64, 0.66, 0.65, 0.67, 0.66])
     """
-    if tables.train is None or not len(tables.train):
-        return np.array([])
-    rng = np.random.default_rng(random_state)
-    size = min(len(tables.synthetic), len(tables.train))
     levels = []
-    for _ in range(NATURAL_DRAWS):
-        drawn = tables.train.iloc[rng.integers(0, len(tables.train), size)].reset_index(drop=True)
+    for rows in natural_draws(tables, random_state):
+        drawn = tables.train.iloc[rows].reset_index(drop=True)
         against = Tables(real=tables.real, synthetic=drawn, train=None, metadata=tables.metadata)
         levels.append(pair_trends_average(column_pair_trends(against)))
     # a draw whose counted pairs all fell out (a numeric column constant in it) has no average; the
@@ -482,6 +491,7 @@ def fidelity(tables: Tables, random_state: int = 0) -> FamilyResult:
         quality_verdict(shape_score),
     )
     trends = _trend_score(trend_score, pairs, natural)
+    hours, hour_shares = hour_of_day(tables, random_state)
     quality_grade = quality_verdict(quality)
     if natural.size:
         # real rows themselves average 0.60 in pair trends where free text is (a quality near 0.80, fair):
@@ -494,13 +504,26 @@ def fidelity(tables: Tables, random_state: int = 0) -> FamilyResult:
         trends,
         _validity_score(valid),
     ]
+    found = _fidelity_warnings(tables, shapes, valid, pairs)
+    if len(hours):  # only tables with stamps that carry a time of day have one
+        scores.insert(3, _hour_score(hours))
+        # a fair shape is worth its line too: 6.5% of rows at night against 3.4% is what a fraud model
+        # learns from, and it went without a word
+        found += [hour_of_day_finding(row) for row in hours.itertuples() if row.verdict in (FAIR, POOR)]
     return FamilyResult(
         "fidelity",
         scores=scores,
-        tables={"column_shapes": shapes, "column_pair_trends": pairs, "validity": valid},
-        warnings=_fidelity_warnings(tables, shapes, valid, pairs),
-        extras={"association": _association_matrices(tables, pairs)},
-        parts=("column_shapes", "column_pair_trends"),  # quality averages them: good over fair pairs
+        tables={
+            "column_shapes": shapes,
+            "column_pair_trends": pairs,
+            "validity": valid,
+            "hour_of_day": hours,
+        },
+        warnings=found,
+        extras={"association": _association_matrices(tables, pairs), "hour_of_day": hour_shares},
+        # quality averages the first two (good over fair pairs); the hour of day is outside it, as its
+        # definition is SDMetrics', and a daily cycle lost must not hide behind a good average
+        parts=("column_shapes", "column_pair_trends", "hour_of_day"),
     )
 
 
@@ -599,15 +622,20 @@ def _trend_score(value: float, pairs: pd.DataFrame, natural: np.ndarray) -> Scor
 NATURAL_GOOD, NATURAL_SPREADS, NATURAL_FAIR_MORE = 0.07, 3.0, 0.1
 
 
-def natural_verdict(value: float, natural: np.ndarray) -> str:
-    """Verdict of a pair-trends average by its shortfall below the natural level (``natural_pair_trends``).
+def natural_verdict(
+    value: float, natural: np.ndarray, least: float = NATURAL_GOOD, fair_more: float = NATURAL_FAIR_MORE
+) -> str:
+    """Verdict of a score by its shortfall below the natural level, the scores of real samples
+    (``natural_pair_trends`` by default; ``hour_of_day`` grades its own with its ``least`` and ``fair_more``):
+    good within ``least`` of their mean or ``NATURAL_SPREADS`` of their standard deviations, fair within
+    ``fair_more`` beyond that, poor further below.
 
     Example:
         >>> natural_verdict(0.62, np.array([0.64, 0.66, 0.65, 0.65, 0.66]))
         'good'
     """
-    good = max(NATURAL_GOOD, NATURAL_SPREADS * float(natural.std(ddof=1)))
-    return grade(float(natural.mean()) - value, good, good + NATURAL_FAIR_MORE, higher_is_better=False)
+    good = max(least, NATURAL_SPREADS * float(natural.std(ddof=1)))
+    return grade(float(natural.mean()) - value, good, good + fair_more, higher_is_better=False)
 
 
 # Shares of the pairs related beyond chance that the synthetic data loses: poor from half (most of the
@@ -721,3 +749,166 @@ def _association_matrices(tables: Tables, pairs: pd.DataFrame) -> dict[str, pd.D
         matrix[rows, cols] = matrix[cols, rows] = pairs[side].to_numpy(dtype=float)
         out[side] = pd.DataFrame(matrix, index=names, columns=names)
     return out
+
+
+# -- hour of day (not in the QualityReport) -------------------------------------------------------------
+# A datetime column's shape is 1 - KS over its whole span: three months of stamps whose daily cycle was
+# gone (6.5% of synthetic rows in hours 0-4 against 3.4% of real ones) scored 0.98, as the hours are lost in
+# the dates. The columns generators learn as a day and a time of day (``DailyCycle``) are compared by the
+# hour of day too: 1 - the total variation distance of the 24 hours' shares, on the column's own clock, as
+# SDMetrics scores categories. Hours as categories and not a KS on the seconds since midnight: a day is a
+# circle, and a KS cut at midnight scores stamps moved from 23:00 to 01:00 as far as ones moved to noon.
+HOURS, WEEKDAYS = 24, 7
+_HOUR = 3600
+_EPOCH_WEEKDAY = 3  # 1970-01-01, day 0 of the epoch, was a Thursday (Monday = 0)
+WINDOW_HOURS = 5  # the run of hours a finding names: where the real and synthetic shares differ most
+# Graded by the shortfall below what real samples of the synthetic table's size reach against the real
+# rows (``natural_verdict``): good within HOUR_GOOD (or three of the draws' standard deviations), fair
+# within HOUR_FAIR_MORE beyond that, poor further below. On 3 months of transactions (3,000 hold-out rows,
+# 12,000 synthetic) real draws reach 0.969 (standard deviation 0.004); the copula and ddpm that had lost the
+# daily cycle (6.5% and 6.2% of rows in hours 0-4 against 3.4%) 0.933 and 0.944, fair; hours drawn evenly
+# 0.713, poor. The pair trends' bars (0.07, 0.1) would have called all but the last good: a 24-bin
+# histogram of thousands of rows is far steadier than an average of pair scores.
+HOUR_GOOD, HOUR_FAIR_MORE = 0.02, 0.05
+
+
+def clock_codes(stamps: pd.Series, zone: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Each stamp's hour of day (0-23) and weekday (Monday 0) on ``zone``'s clock (None: as written), -1
+    where missing; ``stamps`` are cleaned datetimes, UTC seconds since the epoch."""
+    seconds = stamps.to_numpy(dtype=float)
+    present = np.isfinite(seconds)
+    hours, weekdays = np.full(seconds.size, -1), np.full(seconds.size, -1)
+    wall = wall_seconds(seconds[present], zone)
+    hours[present] = np.floor(wall / _HOUR).astype(np.int64) % HOURS
+    weekdays[present] = (np.floor(wall / DAY).astype(np.int64) + _EPOCH_WEEKDAY) % WEEKDAYS
+    return hours, weekdays
+
+
+def daily_cycle_columns(tables: Tables) -> list[str]:
+    """The datetime columns whose real stamps show a daily cycle, as a generator's encoder decides it
+    (``DailyCycle.shown_by``: a time of day, not all on midnight, on several days)."""
+    known = tables.all_real()
+    found = []
+    for name in tables.metadata.columns_of(ColumnKind.DATETIME):
+        present = known[name].dropna().to_numpy(dtype=float)
+        if present.size and DailyCycle.shown_by(present, tables.zones.get(name)):
+            found.append(name)
+    return found
+
+
+def shares(codes: np.ndarray, levels: int) -> np.ndarray:
+    """Each level's share of the present codes (those >= 0)."""
+    present = codes[codes >= 0]
+    return np.bincount(present, minlength=levels) / max(present.size, 1)
+
+
+def widest_gap(real: np.ndarray, synthetic: np.ndarray) -> tuple[int, float, float]:
+    """The run of ``WINDOW_HOURS`` hours (around midnight too) whose real and synthetic shares differ most:
+    its first hour, and the real and the synthetic share of rows in it."""
+    window = (np.arange(HOURS)[:, None] + np.arange(WINDOW_HOURS)) % HOURS
+    real_in, synthetic_in = real[window].sum(axis=1), synthetic[window].sum(axis=1)
+    first = int(np.argmax(np.abs(synthetic_in - real_in)))
+    return first, float(real_in[first]), float(synthetic_in[first])
+
+
+def hours_text(first: int) -> str:
+    """A run of ``WINDOW_HOURS`` hours from ``first``, as "hours 0-4" or "hours 22-2"."""
+    return f"hours {first}-{(first + WINDOW_HOURS - 1) % HOURS}"
+
+
+def hour_of_day(
+    tables: Tables, random_state: int = 0
+) -> tuple[pd.DataFrame, dict[str, dict[str, np.ndarray]]]:
+    """Hour-of-day shape of each datetime column with a daily cycle (``daily_cycle_columns``), graded
+    against what real rows reach.
+
+    The score is 1 - the total variation distance of the 24 hours' shares (``tv_complement``). Its natural
+    level: the same score of the training rows' ``natural_draws`` against the real rows; without training
+    rows, of the real rows drawn (with replacement) to the synthetic table's size against the real rows
+    drawn to their own, so that both samples' chance is in it.
+
+    Returns:
+        One row per column: ``column``, ``score``, ``natural`` (the draws' mean), ``spread`` (their standard
+        deviation), ``verdict``, ``hours`` (the run of ``WINDOW_HOURS`` hours where the shares differ most),
+        ``real_share`` and ``synthetic_share`` of rows in it; and per column the shares the figure draws:
+        ``real`` / ``synthetic`` by hour, ``real_weekdays`` / ``synthetic_weekdays`` by weekday.
+
+    Example:
+        >>> hour_of_day(prepare(holdout, synthetic, train=train))[0][["column", "score", "verdict"]]
+            column     score verdict
+        0  timestamp  0.933    fair
+    """
+    columns = ["column", "score", "natural", "spread", "verdict", "hours", "real_share", "synthetic_share"]
+    rows, drawn = [], {}
+    draws = natural_draws(tables, random_state)
+    rng = np.random.default_rng(random_state)
+    for name in daily_cycle_columns(tables):
+        zone = tables.zones.get(name)
+        (real, real_days), (synthetic, synthetic_days) = (
+            clock_codes(tables.real[name], zone),
+            clock_codes(tables.synthetic[name], zone),
+        )
+        score = tv_complement(real, synthetic, HOURS)
+        if not np.isfinite(score):  # a side without stamps: the empty column is named on its own
+            continue
+        if draws:
+            pool = clock_codes(tables.train[name], zone)[0]
+            levels = [tv_complement(real, pool[draw], HOURS) for draw in draws]
+        else:
+            size = len(tables.synthetic)
+            levels = [
+                tv_complement(
+                    real[rng.integers(0, real.size, real.size)], real[rng.integers(0, real.size, size)], HOURS
+                )
+                for _ in range(NATURAL_DRAWS)
+            ]
+        natural = np.array(levels)[np.isfinite(levels)]
+        verdict = (
+            natural_verdict(score, natural, HOUR_GOOD, HOUR_FAIR_MORE)
+            if natural.size >= 2
+            else quality_verdict(score)
+        )
+        figure = {"real": shares(real, HOURS), "synthetic": shares(synthetic, HOURS)}
+        figure |= {
+            "real_weekdays": shares(real_days, WEEKDAYS),
+            "synthetic_weekdays": shares(synthetic_days, WEEKDAYS),
+        }
+        first, real_share, synthetic_share = widest_gap(figure["real"], figure["synthetic"])
+        level = float(natural.mean()) if natural.size else float("nan")
+        spread = float(natural.std(ddof=1)) if natural.size >= 2 else float("nan")
+        rows.append([name, score, level, spread, verdict, hours_text(first), real_share, synthetic_share])
+        drawn[name] = figure
+    table = pd.DataFrame(rows, columns=columns).astype({"score": float, "natural": float, "spread": float})
+    return table, drawn
+
+
+def hour_of_day_finding(row: Any) -> str:
+    """One line on a column's hour-of-day shape, ``hour_of_day``'s row: where it is most apart, then the
+    score and what real rows reach."""
+    return (
+        f"{row.column}: {row.synthetic_share:.1%} of synthetic rows fall in {row.hours} against "
+        f"{row.real_share:.1%} of real ones; hour-of-day shape {row.score:.2f} ({row.verdict}; real rows "
+        f"reach {row.natural:.2f})"
+    )
+
+
+def _hour_score(table: pd.DataFrame) -> Score:
+    """The worst column's hour-of-day shape as one score, its meaning naming the column."""
+    row = next(table.sort_values("score", kind="stable").itertuples())
+    which = (
+        f"Of the {len(table)} datetime columns with a daily cycle, {row.column}'s "
+        if len(table) > 1
+        else (f"{row.column}: its ")
+    )
+    shortfall = row.natural - row.score
+    meaning = (
+        f"{which}real and synthetic stamps share {row.score:.0%} of their hour-of-day profile (1 - the total "
+        "variation distance of the 24 hours' shares, on the column's own clock; its column shape compares "
+        f"whole stamps, where the hours are lost in the dates), graded against what real rows reach here: "
+        f"{row.natural:.0%} (real samples of the synthetic table's size against the real rows, which differ "
+        f"by {row.spread:.1%} as one sample from another); the synthetic data is "
+        + (f"{shortfall * 100:.0f} points below that. " if round(shortfall, 2) > 0 else "as high. ")
+        + f"Most apart: {row.hours}, {row.real_share:.1%} of real and {row.synthetic_share:.1%} of synthetic "
+        "rows."
+    )
+    return Score("hour_of_day", "Hour of day", row.score, meaning, worst(table["verdict"]))

@@ -330,6 +330,7 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
         ),
     ]
     parts.append(_marginals(report, shapes, verdicts))
+    parts.append(_hours_of_day(result, report))
     association = result.extras["association"]
     columns = len(association["real"].columns)
     if columns > 1:  # one column has no relationship to draw
@@ -384,6 +385,29 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
         else "<p>Every synthetic value lies inside the real range or is a category the real data has.</p>"
     )
     return "".join(parts)
+
+
+def _hours_of_day(result: FamilyResult, report: Report) -> str:
+    """One figure per datetime column with a daily cycle: its shares of rows by hour of day and weekday; ""
+    where no column has one (dates alone, a table without stamps)."""
+    table = result.tables.get("hour_of_day")
+    if table is None or not len(table):
+        return ""
+    figures = []
+    for row in table.itertuples():
+        zone = report.zones.get(row.column)
+        png = plots.hour_of_day(row.column, result.extras["hour_of_day"][row.column], zone)
+        sentence = (
+            f"{row.column}: share of rows in each hour of the day (left, on the column's own clock) and on "
+            "each weekday (right), real (blue, filled) and synthetic (orange, outlined). Its column shape "
+            "compares whole stamps, where a lost daily cycle hides in the dates; here the hours alone are "
+            f"compared: hour-of-day shape {_value(row.score)} (1 - the total variation distance of the 24 "
+            f"hours' shares), where real samples of the synthetic table's size reach {_value(row.natural)}. "
+            f"Most apart: {row.hours}, {plots.share_text(row.real_share)} of real and "
+            f"{plots.share_text(row.synthetic_share)} of synthetic rows. Weekdays are drawn, not scored."
+        )
+        figures.append(_figure(png, f"hour-of-day shares of {row.column}", row.verdict, sentence))
+    return "<h3>Hour of day</h3>" + "".join(figures)
 
 
 def _marginals(report: Report, shapes: pd.DataFrame, verdicts: list[str]) -> str:

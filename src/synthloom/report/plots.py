@@ -23,7 +23,7 @@ from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import Formatter, LogLocator, MaxNLocator, NullFormatter, PercentFormatter
 
 from synthloom.data.encoders import value_text, wall_seconds
 from synthloom.data.metadata import as_labels
@@ -822,6 +822,39 @@ def column_scores(columns: Sequence[str], scores: Sequence[float], verdicts: Seq
     ax.spines["right"].set_visible(False)
     ax.set_xlabel("shape score (1 = same distribution)", fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
+    return to_png(fig)
+
+
+def hour_of_day(column: str, shares: Mapping[str, np.ndarray], zone: Any = None) -> str:
+    """Real vs synthetic share of rows per hour of day and, beside it, per weekday, on ``zone``'s clock
+    (``synthloom.metrics.fidelity.hour_of_day``'s shares); bars as the histograms draw them, real filled
+    pale, synthetic outlined."""
+    fig = figure(7.5, 2.6)
+    hours, days = fig.subplots(1, 2, width_ratios=(3.4, 1))
+    for ax, real, synthetic, labels in (
+        (hours, shares["real"], shares["synthetic"], [str(h) for h in range(len(shares["real"]))]),
+        (days, shares["real_weekdays"], shares["synthetic_weekdays"], [day[:2] for day in calendar.day_abbr]),
+    ):
+        positions = np.arange(len(real))
+        ax.bar(positions, real, width=0.9, color=REAL, alpha=REAL_ALPHA, label="real")
+        ax.bar(
+            positions,
+            synthetic,
+            width=0.9,
+            fill=False,
+            edgecolor=SYNTHETIC,
+            linewidth=SYNTHETIC_LINE,
+            label="synthetic",
+        )
+        ax.set_xticks(positions, labels, fontsize=6)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    clock = _clock_name(zone)
+    hours.set_xlabel("hour of day" + (f" ({clock})" if clock else ""), fontsize=8)
+    hours.set_ylabel("share of rows", fontsize=8)
+    days.set_xlabel("weekday", fontsize=8)
+    hours.set_title(_short(column, MAX_TITLE), fontsize=10, loc="left", parse_math=False)
+    hours.legend(fontsize=7, frameon=False, ncols=2, loc="lower right", bbox_to_anchor=(1.0, 1.0))
     return to_png(fig)
 
 
