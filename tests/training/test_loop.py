@@ -1,6 +1,8 @@
 import io
 import time
 
+import numpy as np
+import pandas as pd
 import pytest
 import torch
 from rich.console import Console
@@ -129,3 +131,52 @@ def test_two_losses_fit_the_training_bar_at_80_columns(description, record, show
     console.print(progress.make_tasks_table(progress.tasks))
     (line,) = out.getvalue().splitlines()
     assert len(line) <= 80 and line.endswith(shown), line
+
+
+def test_without_a_terminal_training_reports_its_epochs_in_plain_lines(monkeypatch, capsys):
+    """Piped or sent to a log, rich drew no bar while training ran: a tvae fit of many minutes wrote
+    nothing until its last line, as if it hung. A verbose fit now writes its epochs to stderr."""
+    from synthloom import get_model, progress
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)  # a line after every epoch
+    frame = pd.DataFrame({"x": np.arange(60.0), "c": ["a", "b", "c"] * 20})
+    get_model("tvae", epochs=3, batch_size=30, verbose=True, random_state=0).fit(frame)
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert [line.split(",")[0] for line in lines] == [f"training tvae: epoch {e} of 3" for e in (1, 2, 3)]
+    assert "about" in lines[0] and "left" in lines[0] and "reconstruction=" in lines[0] and "kl=" in lines[0]
+    assert all(len(line) <= loop.PLAIN_WIDTH for line in lines)
+    assert "training tvae: epoch" not in captured.out  # stdout may carry data: lines go to stderr only
+
+
+def test_plain_lines_come_only_where_asked_for_and_no_bar_shows(monkeypatch, capsys):
+    from synthloom import progress
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    run_epochs(lambda: {"loss": 1.0}, epochs=2, steps_per_epoch=1, description="quiet")
+    assert capsys.readouterr().err == ""  # not verbose
+    terminal = Console(file=io.StringIO(), force_terminal=True)
+    assert progress.plain_lines_for(loop._progress_bar(True, console=terminal), True).shown is False
+    piped = Console(file=io.StringIO())
+    assert progress.plain_lines_for(loop._progress_bar(True, console=piped), True).shown is True
+
+
+def test_plain_lines_wait_their_interval_and_cut_long_losses():
+    """One line per ``PLAIN_EVERY_S`` however fast the epochs; a line of many losses is cut at 100."""
+    from synthloom import progress
+
+    now = [0.0]
+    out = io.StringIO()
+    lines = progress.PlainLines(True, stream=out, clock=lambda: now[0])
+    for second in range(25):  # 25 epochs of a second each: lines at 10 s and 20 s
+        now[0] = float(second + 1)
+        lines.report(lambda: f"at {now[0]:.0f} s")
+    assert out.getvalue().splitlines() == ["at 10 s", "at 20 s"]
+    assert (
+        lines.line("training x: epoch 5 of 25", 5, 25) == "training x: epoch 5 of 25, 25 s, about 2 min left"
+    )
+    assert lines.time_left(5, 25, budget=30.0) == "at most 30 s left (time budget)"
+    steps = loop._EpochSteps(lambda: {}, 1, "training ctgan", "", None)
+    record = {f"loss_{name}": 1.23456 for name in ("generator", "discriminator", "penalty", "entropy", "x")}
+    line = steps.line(lines, 5, 25, {"epoch": 5.0, **record})
+    assert len(line) == loop.PLAIN_WIDTH and line.endswith("…") and "generator=1.23" in line

@@ -41,7 +41,7 @@ from synthloom.data.metadata import ColumnKind, _guess_datetime_format, is_time_
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
-from synthloom.progress import plain_lines_for, transient_progress
+from synthloom.progress import duration, plain_lines_for, transient_progress
 
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
 # once some rows have met the conditions, after as many as the acceptance seen needs where that is at
@@ -556,7 +556,7 @@ def projected_draws(found: int, n: int, drawn: int) -> float:
 
 def _progress_line(found: int, n: int, drawn: int, elapsed: float) -> str:
     """One plain progress line: rows found, draws, acceptance and, once rows are found, the time left."""
-    left = f"about {_duration(elapsed * (n - found) / found)} left" if found else "none found yet"
+    left = f"about {duration(elapsed * (n - found) / found)} left" if found else "none found yet"
     return (
         f"sampling with conditions: {min(found, n):,} of {n:,} rows after {about(drawn)} draws "
         f"({found / drawn:.3%} match), {left}"
@@ -591,12 +591,3 @@ def about(count: float) -> str:
     if rounded >= 1e6:
         return f"{rounded / 1e6:g} million"
     return f"{rounded:,.0f}"
-
-
-def _duration(seconds: float) -> str:
-    """Seconds as a person reads a wait: 40 s, 3 min, 2.5 h."""
-    if seconds < 90:
-        return f"{max(seconds, 1):.0f} s"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"

@@ -1,5 +1,8 @@
 """The epoch loop shared by neural generators: progress bar with losses, time budget, early stopping.
 
+Where no terminal shows the bar (a job's log, ``2>&1 | tee``), a verbose loop writes a plain line to stderr
+now and then instead (``synthloom.progress.PlainLines``): minutes of training must not look like a hang.
+
 The loop knows nothing of how networks learn: it calls ``step()`` (one optimisation step returning its
 losses), averages the losses per epoch into the history, and asks ``validate()`` for a score now and then.
 A loss that turns NaN or infinite stops it at once: every later step would only spread the NaN. The last
@@ -13,12 +16,14 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from synthloom.errors import TrainingDivergedError
+from synthloom.progress import PlainLines, plain_lines_for
 
 DIVERGED_ADVICE = "lower the learning rate, or look for a column with extreme values"
 
@@ -69,13 +74,16 @@ def run_epochs(
     training = _EpochSteps(step, steps_per_epoch, description, advice, _deadline(max_minutes))
     best = _BestSoFar(early_stopping)
     history: list[dict[str, float]] = []
-    with _progress_bar(verbose) as progress:
+    progress = _progress_bar(verbose)
+    lines = plain_lines_for(progress, verbose)
+    with progress:
         task = progress.add_task(description, total=epochs, losses="")
         for epoch in range(1, epochs + 1):
             record = training.run(epoch)
             best.validate(epoch, record)
             history.append(record)
             progress.update(task, advance=1, losses=_fitted(progress, task, _shown(record)))
+            lines.report(partial(training.line, lines, epoch, epochs, record))
             if best.out_of_patience() or training.out_of_time():
                 break
     best.restore()
@@ -104,6 +112,15 @@ class _EpochSteps:
 
     def out_of_time(self) -> bool:
         return self.deadline is not None and time.monotonic() > self.deadline
+
+    def line(self, lines: PlainLines, epoch: int, epochs: int, record: dict[str, float]) -> str:
+        """The plain progress line after ``epoch`` of ``epochs``: "training tvae: epoch 37 of 300, 41 s,
+        about 4 min left, reconstruction=1.23 kl=0.045", the losses last, cut where the line would pass
+        ``PLAIN_WIDTH``. The time left is the pace so far, or the time budget's rest where that is less."""
+        budget = None if self.deadline is None else self.deadline - time.monotonic()
+        text = lines.line(f"{self.description}: epoch {epoch} of {epochs}", epoch, epochs, budget)
+        text = ", ".join(part for part in (text, _shown(record)) if part)
+        return text if len(text) <= PLAIN_WIDTH else text[: PLAIN_WIDTH - 1] + "…"
 
     def run(self, epoch: int) -> dict[str, float]:
         """Epoch ``epoch``'s record: its number and its mean losses (over fewer steps if time runs out)."""
@@ -165,6 +182,9 @@ class _BestSoFar:
         if self.early_stopping is not None and self.best > -float("inf"):
             self.early_stopping.restore()
 
+
+# the longest plain progress line: a log's line stays readable in a 100-column window
+PLAIN_WIDTH = 100
 
 # the bar's widest (rich's default) and narrowest: it gives way first where a line has no room
 BAR_WIDTHS = (10, 40)
