@@ -653,3 +653,20 @@ def test_the_evaluation_measures_whether_its_rows_look_like_their_class(
     assert row["class"] == "Yes" and row["doubtful"]
     page = result.to_html(tmp_path / "augment.html").read_text()
     assert "Do the synthloom rows look like their class?" in page and "do not look like the class" in page
+
+
+def test_without_a_terminal_evaluation_reports_progress_in_plain_lines(default_frame, monkeypatch, capsys):
+    """Piped or logged, the evaluation's bar never showed: its seeds' fits and scores passed in silence."""
+    from synthloom import progress
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    evaluate_augmentation(
+        default_frame, "default", "copula", seeds=2, methods=["none"], random_state=3, verbose=True
+    )
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(", ")[0] for line in lines] == [
+        "augmentation: 1 of 2 (seed 3: none)",
+        "augmentation: 2 of 2 (seed 4: none)",
+    ]
+    evaluate_augmentation(default_frame, "default", "copula", seeds=1, methods=["none"])
+    assert capsys.readouterr().err == ""

@@ -964,3 +964,21 @@ def test_fit_holdout_refuses_bad_shares_and_chunked_reading_before_fitting(tmp_p
         result = invoke("fit", real_csv, *args, "-o", out)
         assert_one_line_error(result, *fragments)
         assert "fitting" not in result.output and not out.exists()
+
+
+def test_sample_to_standard_output_keeps_progress_lines_off_the_rows(model_file, monkeypatch):
+    """Without a terminal, sampling's progress comes as plain lines: on stderr, never among the CSV rows
+    that ``-o -`` writes to stdout."""
+    from synthloom import progress
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    result = invoke("sample", model_file, "-n", "300000", "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    rows = result.stdout.splitlines()
+    assert rows[0] == "default,student,balance,income" and len(rows) == 300_001
+    assert not any(row.startswith("sampling") for row in rows)
+    errors = result.stderr.splitlines()
+    assert [line.split(", ")[0] for line in errors[:3]] == [
+        f"sampling: {k:,} of 300,000 rows" for k in (100_000, 200_000, 300_000)
+    ]
+    assert errors[-1] == "wrote 300,000 synthetic rows to standard output"

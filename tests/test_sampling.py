@@ -716,3 +716,27 @@ def test_a_parquet_schema_of_decimals_holds_a_later_chunks_larger_amounts():
     assert schema.field("amount").type == pa.decimal128(38, 2)
     later = pa.Table.from_pandas(pd.DataFrame({"amount": [Decimal("100.00")]}), schema=schema)
     assert later.column("amount").to_pylist() == [Decimal("100.00")]
+
+
+def test_without_a_terminal_sampling_reports_rows_written_in_plain_lines(
+    copula, tmp_path, monkeypatch, capsys
+):
+    """A bar on a console that is no terminal (``> job.log``) drew nothing: a long sample wrote no line until
+    "wrote ... rows". Rows written now come as plain lines on stderr; a resumed run counts its kept parts."""
+    import io
+
+    from rich.console import Console
+
+    from synthloom import progress
+    from synthloom.sampling import sample_to_file, sample_to_parts
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    log = Console(file=io.StringIO())
+    sample_to_file(copula, 250, tmp_path / "f.csv", chunk_rows=100, console=log)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(",")[0] for line in lines] == [f"sampling: {k} of 250 rows" for k in (100, 200, 250)]
+    assert "left" in lines[0] and "left" not in lines[-1]
+    sample_to_parts(copula, 250, tmp_path / "parts", part_rows=100, chunk_rows=100, console=log)
+    assert capsys.readouterr().err.splitlines()[-1].startswith("sampling: 250 of 250 rows, ")
+    sample_to_file(copula, 250, tmp_path / "g.csv", chunk_rows=100)  # no console: no progress asked for
+    assert capsys.readouterr().err == "" and log.file.getvalue() == ""

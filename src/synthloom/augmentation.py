@@ -24,6 +24,7 @@ import math
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ from synthloom.errors import ConfigError, DataError, DataWarning, MissingDepende
 from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.metrics.result import FAIR, GOOD, INFO, POOR, decimal_text, telling_decimals
 from synthloom.models.base import check_param_names
-from synthloom.progress import transient_progress
+from synthloom.progress import plain_lines_for, transient_progress
 from synthloom.registry import model_class, table_model_class
 
 DEFAULT_MODEL = "ddpm"  # the best gain measured in benchmarks/augment.py
@@ -1053,8 +1054,11 @@ def evaluate_augmentation(
 
     records, rare = [], set()
     recognised: dict[int, np.ndarray] = {}  # class code -> counts summed over seeds (``_recognition``)
-    with _progress(verbose) as progress:
-        task = progress.add_task("augmentation", total=seeds * len(methods))
+    progress = _progress(verbose)
+    lines = plain_lines_for(progress, verbose)
+    total = seeds * len(methods)
+    with progress:
+        task = progress.add_task("augmentation", total=total)
         for seed in range(random_state, random_state + seeds):
             split = _split(rows, target, classes, meta, ratio, rows_per_class, seed, test_share)
             rare.update(split.plan)
@@ -1068,6 +1072,8 @@ def evaluate_augmentation(
                     for code, numbers in found.items():
                         recognised[code] = recognised.get(code, 0) + np.array(numbers)
                 progress.advance(task)
+                what = f"augmentation: {len(records)} of {total} (seed {seed}: {method})"
+                lines.report(partial(lines.line, what, len(records), total))
     info = {
         "rows": len(rows),
         "seeds": seeds,

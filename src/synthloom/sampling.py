@@ -21,6 +21,7 @@ import json
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
@@ -31,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import torch
 from rich.console import Console
-from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from synthloom import __version__
@@ -49,7 +50,7 @@ from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError, DataWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
 from synthloom.models.conditions import TextRange
-from synthloom.progress import transient_progress
+from synthloom.progress import plain_lines_for, transient_progress
 
 CHUNK_ROWS = 100_000
 MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
@@ -109,8 +110,15 @@ class RowsPerSecondColumn(ProgressColumn):
         return Text("" if speed is None else f"{speed:,.0f} rows/s")
 
 
-def _progress(console: Console | None) -> Progress:
-    return transient_progress(
+@contextmanager
+def _progress(console: Console | None, n: int, kept: int = 0) -> Iterator[Callable[[int], None]]:
+    """Progress of ``n`` rows (``kept`` of them on disk from an earlier run) on ``console`` (None: none);
+    yields ``advance(rows)``, called as rows are written.
+
+    Where no terminal shows the bar (``> job.log 2>&1``), a plain line on stderr every ``PLAIN_EVERY_S``
+    seconds instead: never on stdout, which carries the rows with ``-o -``.
+    """
+    progress = transient_progress(
         TextColumn("sampling"),
         BarColumn(),
         TextColumn("{task.completed:,}/{task.total:,} rows"),
@@ -119,6 +127,22 @@ def _progress(console: Console | None) -> Progress:
         console=console,
         shown=console is not None,
     )
+    lines = plain_lines_for(progress, console is not None)
+    written = kept
+
+    def line() -> str:
+        # the pace is this run's: rows kept from an earlier run took no time now
+        return lines.line(f"sampling: {written:,} of {n:,} rows", written - kept, n - kept)
+
+    def advance(rows: int) -> None:
+        nonlocal written
+        written += rows
+        progress.advance(task, rows)
+        lines.report(line)
+
+    with progress:
+        task = progress.add_task("sample", total=n, completed=kept)
+        yield advance
 
 
 # -- chunks --------------------------------------------------------------------------------------------
@@ -278,12 +302,11 @@ def _sample_rows(
     with a progress bar on ``console``."""
     n = _check_sizes(n, chunk_rows)
     model.transformer_.check_identifier_room(n)  # before the first row: a stream cannot take rows back
-    with _progress(console) as progress:
-        task = progress.add_task("sample", total=n)
+    with _progress(console, n) as advance:
         draw = _ChunkDrawer(model, conditions, seed)
         frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
         writer = _TableWriter(target, fmt, None, model)
-        _write_rows(writer, frames, lambda k: progress.advance(task, k))
+        _write_rows(writer, frames, advance)
 
 
 def sample_to_file(
@@ -530,16 +553,15 @@ def sample_to_parts(
     draw = _ChunkDrawer(model, conditions, seed)
     resumable = bool(done)
     try:
-        with _progress(console) as progress:
-            kept = sum(parts[name][1] - parts[name][0] for name in done)
-            task = progress.add_task("sample", total=n, completed=kept)
+        kept = sum(parts[name][1] - parts[name][0] for name in done)
+        with _progress(console, n, kept) as advance:
             for name, (start, stop) in parts.items():
                 if name in done:
                     continue
                 with atomic_path(directory / name) as tmp:
                     writer = _TableWriter(tmp, fmt, schema, model)
                     frames = _part_rows(plan, chunk_rows, start, stop, draw)
-                    _write_rows(writer, frames, lambda k: progress.advance(task, k))
+                    _write_rows(writer, frames, advance)
                     schema = writer.schema
                 resumable = True
     except BaseException:
