@@ -948,6 +948,15 @@ def test_text_stamps_with_and_without_an_offset_are_read_as_one_datetime_column(
     assert pd.to_datetime(fake, utc=True).between(stamps.min(), stamps.max()).all()
 
 
+def test_stamps_half_with_an_offset_are_not_called_most():
+    """60 stamps with an offset and 60 without were written with one, "as most real ones are"."""
+    stamps = pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(np.arange(120) * 3607, "s")
+    text = stamps.strftime("%Y-%m-%d %H:%M:%S").to_series(index=range(120))
+    frame = pd.DataFrame({"ts": text.where(np.arange(120) % 2 == 0, text + "+00:00"), "x": np.arange(120.0)})
+    with pytest.warns(DataWarning, match="written with an offset, as half the real ones are"):
+        get_model("copula", random_state=0).fit(frame)
+
+
 def test_a_declared_datetime_column_warns_of_the_values_it_cannot_read():
     """Values of a declared datetime column that are not stamps in its format became missing in silence."""
     days = pd.date_range("2024-01-01", periods=60, freq="D").strftime("%Y-%m-%d").tolist()

@@ -591,8 +591,8 @@ def _warn_naive_beside_zoned(series: pd.Series, name: str, datetime_format: str 
         written = "without an offset, in UTC" if plain else "with an offset"
         warnings.warn(
             f"column {name!r} mixes {naive:,} stamps without a UTC offset and {len(offsets) - naive:,} with "
-            f"one: those without are read as UTC, and synthetic stamps are written {written}, as most real "
-            "ones are",
+            f"one: those without are read as UTC, and synthetic stamps are written {written}, as "
+            f"{'most' if 2 * naive != len(offsets) else 'half the'} real ones are",
             DataWarning,
             stacklevel=4,
         )
