@@ -124,6 +124,38 @@ def test_ids_of_many_lengths_are_drawn_by_shape_new_and_unique():
     assert drawn["customer"].isin(customers).mean() < 0.02
 
 
+def test_ids_of_mixed_lengths_keep_the_real_lengths_and_older_files_draw_as_before():
+    """Each run of an id by shape drew its length alone: letters-digits-letters ids of 4 to 12 characters
+    ("8IBHVKSG79HKG") came back 2 to 24 long, 10% of them outside the real range. The runs' lengths are
+    drawn together now, as the real ids hold them; a model file without them draws as it did."""
+    import string
+
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(1)
+    chars = list(string.ascii_uppercase + string.digits)
+    real = pd.Series(
+        list(dict.fromkeys("".join(rng.choice(chars, rng.integers(4, 13))) for _ in range(2000)))
+    )
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    encoder = IdentifierEncoder("mid", spec).fit(real, np.random.default_rng(0))
+    drawn = encoder.ids(0, 30_000, 7)
+    assert drawn.str.len().between(4, 12).all()  # was 10% outside
+    assert drawn.str.len().value_counts(normalize=True).min() > 0.05  # every real length, about as often
+    assert drawn.str.fullmatch("[A-Z0-9]+").all() and drawn.is_unique and not drawn.isin(real).any()
+    chunks = pd.concat(
+        [encoder.ids(first, 10_000, 7) for first in range(0, 30_000, 10_000)], ignore_index=True
+    )
+    assert chunks.equals(drawn)
+    state = encoder.state()
+    for shape in state["shapes"]:
+        del shape["run_lengths"]
+    old = IdentifierEncoder.from_state("mid", spec, state).ids(0, 30_000, 7)
+    assert list(old[:4]) == ["11025F", "8IBHVKSG79HKG", "1X9UO", "XD6TX5S6"]  # as the source before drew
+    assert (~old.str.len().between(4, 12)).mean() > 0.05
+
+
 def test_id_runs_shared_alone_are_not_drawn_in_a_combination_few_ids_hold():
     """ "john" and "smith" may each be common while "john.smith" names one person: a drawn id holds only
     combinations of kept runs that at least MIN_SHARED_RUN real ids hold."""
@@ -183,6 +215,11 @@ def test_unique_names_are_drawn_in_their_shape_not_copied():
         (lambda slot, shape: slot["lengths"].update({"1000000000": 1}), "longer than"),
         (lambda slot, shape: slot["cases"].update(shouting=1), "unknown case"),
         (lambda slot, shape: shape["combos"].update({"a": 1}), "does not fit its shape"),
+        (lambda slot, shape: shape["run_lengths"].popitem(), "combinations their shape does not hold"),
+        (
+            lambda slot, shape: next(iter(shape["run_lengths"].values())).update({"\x00-\x001000000000": 1}),
+            "do not fit their combination",
+        ),
     ],
 )
 def test_id_shapes_from_a_damaged_file_are_refused(edit, fragment):

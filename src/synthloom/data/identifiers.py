@@ -31,6 +31,7 @@ import hashlib
 import math
 import re
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -161,16 +162,21 @@ def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
     """The shapes of variable-length ids (``IdentifierEncoder``), most common first, as plain JSON.
 
     Each has a ``weight`` (ids), its ``slots`` (a separator, ``literal``, or a run of letters or digits
-    with its ``lengths``: length -> ids, ``cases``: case -> ids, and ``leading_zero``) and its ``combos``:
+    with its ``lengths``: length -> ids, ``cases``: case -> ids, and ``leading_zero``), its ``combos``:
     the runs the real ids hold as they are, together ("john" with "gmail" and "com"; "" where a run is
-    drawn at random), -> ids, so that runs that go together ("gmail" and "com") are drawn together. Digit
-    runs are drawn longer where the shapes leave too few ids for ``n_real`` (``_widen_digits``).
+    drawn at random), -> ids, so that runs that go together ("gmail" and "com") are drawn together, and
+    its ``run_lengths``: per combination, the lengths its random runs have together in one id (one entry
+    per slot, "" where the run is kept or a separator) -> ids, so that an id's runs sum to a real id's
+    length: dealt one run at a time, "A1B2" to "ABCDEF123456" (4 to 12 characters) came back 2 to 24
+    long, 10.7% of them out of that range. Digit runs are drawn longer where the shapes leave too few ids
+    for ``n_real`` (``_widen_digits``).
     """
     runs = ids.str.findall(_ID_RUN)
     kinds = runs.map(lambda found: _ID_JOIN.join(map(_run_kind, found)))
     shapes = []
     for shape, count in kinds.value_counts().iloc[:MAX_ID_SHAPES].items():
         group = pd.DataFrame(runs[kinds == shape].tolist())
+        run_length = group.apply(lambda column: column.str.len().astype(str))
         slots: list[dict[str, Any]] = []
         for i, kind in enumerate(str(shape).split(_ID_JOIN)):
             values = group[i]
@@ -194,24 +200,36 @@ def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
             letters = _letters(drawn) if kind == "L" else _LOWER
             slots.append(slot if letters == _LOWER else {**slot, "letters": letters})
             group[i] = values.where(shared, "")
-        combos = _shared_combos(group, [i for i, slot in enumerate(slots) if "literal" not in slot])
+        keys = _shared_combos(group, [i for i, slot in enumerate(slots) if "literal" not in slot])
+        # a random run's length where the id's combination draws it, "" where it keeps the run
+        drawn_lengths = run_length.where(group == "", "").agg(_ID_JOIN.join, axis=1)
+        run_lengths: dict[str, dict[str, int]] = {}
+        # counted in Python: pandas' multi-column counts cut text at the "\x00" that joins the runs
+        for (combo, lengths), ids_held in Counter(zip(keys, drawn_lengths, strict=True)).most_common():
+            run_lengths.setdefault(str(combo), {})[str(lengths)] = int(ids_held)
         shapes.append(
-            {"weight": int(count), "slots": slots, "combos": {str(k): int(v) for k, v in combos.items()}}
+            {
+                "weight": int(count),
+                "slots": slots,
+                "combos": {str(k): int(v) for k, v in keys.value_counts().items()},
+                "run_lengths": run_lengths,
+            }
         )
     _widen_digits(shapes, n_real)
     return shapes
 
 
 def _shared_combos(group: pd.DataFrame, run_slots: list[int]) -> pd.Series:
-    """How many ids hold each combination of kept runs, every combination held by ``MIN_SHARED_RUN`` ids
-    or more: in the ids of a rarer one, the slot with the most distinct runs is drawn at random instead,
-    until none is rare. Runs shared alone can name one person together ("john" + "smith")."""
+    """Each id's combination of kept runs (``group``'s rows joined; ``group`` is edited in place), every
+    combination held by ``MIN_SHARED_RUN`` ids or more: in the ids of a rarer one, the slot with the most
+    distinct runs is drawn at random instead, until none is rare. Runs shared alone can name one person
+    together ("john" + "smith")."""
     while True:
         keys = group.agg(_ID_JOIN.join, axis=1)
         rare = keys.map(keys.value_counts()) < MIN_SHARED_RUN
         kept = {i: group.loc[rare, i][group.loc[rare, i] != ""].nunique() for i in run_slots}
         if not rare.any() or not kept or max(kept.values()) == 0:
-            return keys.value_counts()
+            return keys
         group.loc[rare, max(kept, key=kept.__getitem__)] = ""
 
 
@@ -237,25 +255,46 @@ def _widen_digits(shapes: list[dict[str, Any]], n_real: int) -> None:
             break
     else:
         return  # no digits to widen, or too few still: ids may repeat real ones
-    for slot in (slot for shape in shapes for slot in shape["slots"] if "digits" in slot.get("cases", {})):
-        slot["lengths"] = {str(int(length) + extra): count for length, count in slot["lengths"].items()}
+    for shape in shapes:
+        digits = ["digits" in slot.get("cases", {}) for slot in shape["slots"]]
+        for slot in (slot for slot, widen in zip(shape["slots"], digits, strict=True) if widen):
+            slot["lengths"] = {str(int(length) + extra): count for length, count in slot["lengths"].items()}
+        for options in shape["run_lengths"].values():
+            widened = {}
+            for lengths, count in options.items():
+                runs = lengths.split(_ID_JOIN)
+                key = [
+                    str(int(run) + extra) if widen and run else run
+                    for run, widen in zip(runs, digits, strict=True)
+                ]
+                widened[_ID_JOIN.join(key)] = count
+            options.clear()
+            options.update(widened)
 
 
 def _log_id_space(shapes: list[dict[str, Any]], extra_digits: int) -> float:
-    """log of how many ids the shapes can draw, digit runs ``extra_digits`` longer."""
+    """log of how many ids the shapes can draw, digit runs ``extra_digits`` longer: per combination, its
+    runs' longest lengths together alone (a bound from below)."""
 
-    def log_choices(slot: dict[str, Any]) -> float:
+    def log_choices(slot: dict[str, Any], length: str) -> float:
+        if not length:  # a kept run or a separator
+            return 0.0
         digits = "digits" in slot["cases"]
         base = math.log(10 if digits else len(slot.get("letters", _LOWER)))
-        lengths = [int(length) + (extra_digits if digits else 0) for length in slot["lengths"]]
-        return max(lengths) * base  # the longest length alone: a bound from below
+        return (int(length) + (extra_digits if digits else 0)) * base
 
     terms = []
     for shape in shapes:
-        random_slots = [i for i, slot in enumerate(shape["slots"]) if "literal" not in slot]
-        for combo in shape["combos"]:
-            runs = combo.split(_ID_JOIN)
-            terms.append(sum(log_choices(shape["slots"][i]) for i in random_slots if runs[i] == ""))
+        for options in shape["run_lengths"].values():
+            terms.append(
+                max(
+                    sum(
+                        log_choices(slot, run)
+                        for slot, run in zip(shape["slots"], lengths.split(_ID_JOIN), strict=True)
+                    )
+                    for lengths in options
+                )
+            )
     if not terms:
         return 0.0
     top = max(terms)
@@ -652,33 +691,50 @@ def _shape_ids(
     variant draws a marked id again from the row's own ids (``_stripe``), up to ``ID_REDRAWS`` times, and
     passes on the rows past those it has ids for; without ``marked``, no id is marked."""
     slots = shape["slots"]
-    combos = [combo.split(_ID_JOIN) for combo in shape["combos"]]
+    shape_combos = list(shape["combos"])
+    combos = [combo.split(_ID_JOIN) for combo in shape_combos]
     weights = np.array(list(shape["combos"].values()), dtype=float)
     combo_of, numbers, blocks = _deal(numbers, blocks, keys, weights)
     keys = _salted(keys, combo_of)
     kept = np.array(combos, dtype=object).reshape(len(combos), -1)[combo_of]
     run_slots = [i for i, slot in enumerate(slots) if "literal" not in slot]
     # per row and slot, the random run's length (0: a kept run) and case; per row, its last random run,
-    # that run's length choice and the key before it, which a row passed on to a longer run changes
+    # the lengths' choice (``pick``, of ``dealt``) and the key before it, which a row passed on to a longer
+    # run changes
     length = np.zeros((numbers.size, len(slots)), dtype=np.int64)
     case = np.zeros((numbers.size, len(slots)), dtype=np.int64)
     last, pick, before = np.full(numbers.size, -1), np.zeros(numbers.size, dtype=np.int64), keys.copy()
+    dealt = np.zeros(numbers.size, dtype=np.int64)
+    joint = shape.get("run_lengths")  # files written before: each run's length dealt alone
     for i in run_slots:
         drawn = kept[:, i] == ""
         last[drawn], before[drawn] = i, keys[drawn]
         choice = {}
-        for part in ("lengths", "cases"):
+        for part in ("cases",) if joint is not None else ("lengths", "cases"):
             weights = np.array(list(slots[i][part].values()), dtype=float)
             choice[part], numbers[drawn], blocks[drawn] = _deal(
                 numbers[drawn], blocks[drawn], keys[drawn], weights
             )
             keys[drawn] = _salted(keys[drawn], choice[part])
-        length[drawn, i] = np.array([int(k) for k in slots[i]["lengths"]])[choice["lengths"]]
         case[drawn, i] = choice["cases"]
-        pick[drawn] = choice["lengths"]
-    lengths = np.array([len(slot.get("lengths", ())) for slot in slots], dtype=np.int64)
-    kept_runs = [{combo[i] for combo in combos} - {""} for i in range(len(slots))]
+        if joint is None:
+            length[drawn, i] = np.array([int(k) for k in slots[i]["lengths"]])[choice["lengths"]]
+            pick[drawn], dealt[drawn] = choice["lengths"], len(slots[i]["lengths"])
     longest = np.array([max(map(int, slot.get("lengths", [0]))) for slot in slots], dtype=np.int64)
+    if joint is not None:
+        before = keys.copy()  # every choice but the lengths
+        for c in np.unique(combo_of):
+            at = np.flatnonzero(combo_of == c)
+            table = _joint_lengths(joint[shape_combos[c]], len(slots))
+            longest = np.maximum(longest, table.max(axis=0))
+            if last[at[0]] < 0:  # no random run
+                continue
+            counts = np.array(list(joint[shape_combos[c]].values()), dtype=float)
+            pick[at], numbers[at], blocks[at] = _deal(numbers[at], blocks[at], keys[at], counts)
+            keys[at] = _salted(keys[at], pick[at])
+            length[at] = table[pick[at]]
+            dealt[at] = counts.size
+    kept_runs = [{combo[i] for combo in combos} - {""} for i in range(len(slots))]
 
     def spelling(at: np.ndarray) -> tuple[dict[int, tuple[np.ndarray, ...]], list[np.ndarray]]:
         """Rows ``at``'s random runs (``_run_spelling``: bases, starts, characters) and their bases, one
@@ -715,17 +771,18 @@ def _shape_ids(
 
     def grow(rows: np.ndarray) -> np.ndarray:
         """Pass ``rows`` (numbered past their variant's ids) on to their last random run one character
-        longer, past the lengths the run is dealt: rows from the run's k dealt lengths are numbered o * k +
-        their length's place, so none meet. Returns the rows that cannot grow (no random run)."""
+        longer, past the lengths the run is dealt: rows from the k dealt lengths (the run's, or the runs'
+        together) are numbered o * k + their lengths' place, so none meet. Returns the rows that cannot
+        grow (no random run)."""
         stuck = (last[rows] < 0) | (length[rows, last[rows]] >= MAX_ID_RUN)
         rows, slot = rows[~stuck], last[rows[~stuck]]
-        dealt = lengths[slot]
-        first = pick[rows] < dealt
-        numbers[rows[first]] = numbers[rows[first]] * dealt[first].astype(np.uint64) + pick[
+        options = dealt[rows]
+        first = pick[rows] < options
+        numbers[rows[first]] = numbers[rows[first]] * options[first].astype(np.uint64) + pick[
             rows[first]
         ].astype(np.uint64)
-        pick[rows] = np.where(first, dealt, pick[rows] + 1)
-        length[rows, slot] = longest[slot] + 1 + pick[rows] - dealt
+        pick[rows] = np.where(first, options, pick[rows] + 1)
+        length[rows, slot] = longest[slot] + 1 + pick[rows] - options
         keys[rows] = _salted(_salted(before[rows], pick[rows]), case[rows, slot])
         return stuck
 
@@ -766,6 +823,15 @@ def _shape_ids(
         if not rows.size:
             break
     return out
+
+
+def _joint_lengths(options: dict[str, int], n_slots: int) -> np.ndarray:
+    """A combination's ``run_lengths`` options as an (options, slots) array of lengths, 0 where a run is
+    kept or a separator."""
+    table = np.zeros((len(options), n_slots), dtype=np.int64)
+    for row, lengths in enumerate(options):
+        table[row] = [int(run) if run else 0 for run in lengths.split(_ID_JOIN)]
+    return table
 
 
 def _template_alphabets(template: str) -> list[str]:
@@ -1262,3 +1328,28 @@ def _check_shapes(shapes: list[dict[str, Any]]) -> None:
             raise ValueError("an id run's letters are empty or too many")
         if any(len(combo.split(_ID_JOIN)) != len(slots) for combo in shape["combos"]):
             raise ValueError("an id combination that does not fit its shape")
+        if "run_lengths" in shape:
+            _check_run_lengths(shape)
+
+
+def _check_run_lengths(shape: dict[str, Any]) -> None:
+    """Refuse a shape's ``run_lengths`` that do not fit it: a combination it lacks, or a length given
+    where the combination keeps its run (or none where it draws one), not a whole number up to
+    ``MAX_ID_RUN``, or a count that is not positive."""
+    joint, slots = shape["run_lengths"], shape["slots"]
+    if set(joint) != set(shape["combos"]):
+        raise ValueError("id run lengths for combinations their shape does not hold")
+    for combo, options in joint.items():
+        drawn = [
+            "literal" not in slot and run == ""
+            for slot, run in zip(slots, combo.split(_ID_JOIN), strict=True)
+        ]
+        if not options or any(float(count) <= 0 for count in options.values()):
+            raise ValueError("id run lengths with no option or a count that is not positive")
+        for lengths in options:
+            runs = lengths.split(_ID_JOIN)
+            if len(runs) != len(slots) or any(
+                (run != "") != random or (random and not (run.isdigit() and 0 < int(run) <= MAX_ID_RUN))
+                for run, random in zip(runs, drawn, strict=True)
+            ):
+                raise ValueError("id run lengths that do not fit their combination")
