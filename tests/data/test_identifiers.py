@@ -156,6 +156,27 @@ def test_ids_of_mixed_lengths_keep_the_real_lengths_and_older_files_draw_as_befo
     assert (~old.str.len().between(4, 12)).mean() > 0.05
 
 
+def test_rare_runs_draw_each_letter_from_those_seen_in_its_place():
+    """Ids "x", four of "abcd", "-N": the runs fewer than 5 ids share were drawn from a to z ("ekgqm-1827",
+    4.45% of the ids); they keep the "x" and the "a" to "d" now, and are never a real id's."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(2)
+    runs = ["x" + "".join(rng.choice(list("abcd"), 4)) for _ in range(2000)]
+    real = pd.Series([f"{run}-{i}" for i, run in enumerate(runs)])
+    spec = ColumnSpec(ColumnKind.IDENTIFIER)
+    encoder = IdentifierEncoder("a_id", spec).fit(real, np.random.default_rng(0))
+    drawn = encoder.ids(0, 20_000)
+    assert drawn.str.fullmatch(r"x[abcd]{4}-\d+").all()  # was 4% of a to z
+    assert drawn.is_unique and not drawn.isin(real).any()
+    state = encoder.state()
+    for slot in state["shapes"][0]["slots"]:
+        slot.pop("positions", None)
+    old = IdentifierEncoder.from_state("a_id", spec, state).ids(0, 20_000)  # a file written before
+    assert not old.str.fullmatch(r"x[abcd]{4}-\d+").all() and old.is_unique
+
+
 def test_id_runs_shared_alone_are_not_drawn_in_a_combination_few_ids_hold():
     """ "john" and "smith" may each be common while "john.smith" names one person: a drawn id holds only
     combinations of kept runs that at least MIN_SHARED_RUN real ids hold."""
@@ -220,6 +241,7 @@ def test_unique_names_are_drawn_in_their_shape_not_copied():
             lambda slot, shape: next(iter(shape["run_lengths"].values())).update({"\x00-\x001000000000": 1}),
             "do not fit their combination",
         ),
+        (lambda slot, shape: slot.update(positions={"3": ["a", "b"]}), "per position do not fit"),
     ],
 )
 def test_id_shapes_from_a_damaged_file_are_refused(edit, fragment):

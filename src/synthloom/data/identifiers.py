@@ -151,6 +151,9 @@ _ID_RUN = re.compile(r"[^\W\d_]+|\d+|[\W_]+")  # letters (any script), digits, a
 _ID_JOIN = "\x00"  # joins a shape's runs into one JSON key
 MAX_ID_RUN = 10_000  # the longest run a model file may ask to draw
 _RUN_CASES = ("lower", "upper", "title", "mixed", "digits")
+# Random letter runs keep per-position letters (``_run_positions``) only where those spell this many times
+# more runs than the distinct ones seen, so that they follow a rule rather than list a few words.
+RUN_RULE_MARGIN = 4
 
 
 def _run_kind(run: str) -> str:
@@ -198,7 +201,11 @@ def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
                 "leading_zero": bool(kind == "D" and drawn.str.match(r"0\d").any()),
             }
             letters = _letters(drawn) if kind == "L" else _LOWER
-            slots.append(slot if letters == _LOWER else {**slot, "letters": letters})
+            if letters != _LOWER:
+                slot["letters"] = letters
+            if kind == "L" and len(slot["cases"]) == 1 and (positions := _run_positions(drawn, slot)):
+                slot["positions"] = positions
+            slots.append(slot)
             group[i] = values.where(shared, "")
         keys = _shared_combos(group, [i for i, slot in enumerate(slots) if "literal" not in slot])
         # a random run's length where the id's combination draws it, "" where it keeps the run
@@ -217,6 +224,42 @@ def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
         )
     _widen_digits(shapes, n_real)
     return shapes
+
+
+def _case_alphabets(slot: dict[str, Any], case: str, length: int) -> list[str]:
+    """What each character of a random letter run of ``case`` and ``length`` draws from in ``slot``."""
+    lower = slot.get("letters", _LOWER)
+    upper = "".join(c.upper() if len(c.upper()) == 1 else c for c in lower)
+    either = lower + upper if upper != lower else lower
+    first, rest = {"lower": (lower, lower), "upper": (upper, upper), "title": (upper, lower)}.get(
+        case, (either, either)
+    )
+    return [first, *[rest] * (length - 1)]
+
+
+def _run_positions(drawn: pd.Series, slot: dict[str, Any]) -> dict[str, list[str]]:
+    """Per length of a slot's random letter runs (all of one case), what each character draws from, where
+    some position follows a rule: the few letters seen there, where drawn evenly from the case's letters
+    that many runs would hold so few with odds under ``CLOSED_SET_ODDS`` (``_closed``: "x" first in every
+    "xabcd", "a" to "d" after it; a letter every run holds needs 8 runs or so, so one rare run is never
+    copied); other positions keep the case's letters. Drawn from those alone, the rare runs of "xabcd-12"
+    ids lost their "x" and their "a" to "d" ("ekgqm-1827", 4.45% of the ids)."""
+    (case,) = slot["cases"]
+    out = {}
+    for length, runs in drawn.groupby(drawn.str.len()):
+        full = _case_alphabets(slot, case, int(length))
+        seen = [set(chars) for chars in zip(*runs, strict=True)]
+        alphabets = [
+            "".join(sorted(held))
+            if held <= set(alphabet) and _closed(held, alphabet, len(runs))
+            else alphabet
+            for held, alphabet in zip(seen, full, strict=True)
+        ]
+        # a few whole words ("brian", "crian": "b" to "h", a vowel, "rian") fit such rules too: drawn from
+        # them, rare pairs of real names came back; a rule is kept only where it spells many more runs
+        if alphabets != full and math.prod(map(len, alphabets)) >= RUN_RULE_MARGIN * runs.nunique():
+            out[str(length)] = alphabets
+    return out
 
 
 def _shared_combos(group: pd.DataFrame, run_slots: list[int]) -> pd.Series:
@@ -280,6 +323,8 @@ def _log_id_space(shapes: list[dict[str, Any]], extra_digits: int) -> float:
         if not length:  # a kept run or a separator
             return 0.0
         digits = "digits" in slot["cases"]
+        if length in slot.get("positions", {}):
+            return sum(math.log(len(alphabet)) for alphabet in slot["positions"][length])
         base = math.log(10 if digits else len(slot.get("letters", _LOWER)))
         return (int(length) + (extra_digits if digits else 0)) * base
 
@@ -561,8 +606,8 @@ def _run_spelling(
     slot: dict[str, Any], case: np.ndarray, length: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's base and place in the slot's characters (the third array: digits, then its letters in
-    lower and upper case) per character of a run drawn at random: (rows, width) arrays, base 1 past the
-    row's length (a row of a kept run: length 0)."""
+    lower and upper case) per character of a run drawn at random: (rows, width) arrays, base 1 and start
+    -1 past the row's length (a row of a kept run: length 0)."""
     lower = slot.get("letters", _LOWER)
     upper = "".join(c.upper() if len(c.upper()) == 1 else c for c in lower)
     n = len(lower)
@@ -584,9 +629,17 @@ def _run_spelling(
             first = (9, 1)  # no leading zero: "1" to "9"
         base[rows], start[rows] = rest
         base[rows, :1], start[rows, :1] = first
+    characters = _DIGITS + lower + upper * cased
+    # runs of a length whose positions follow a rule (``_run_positions``) draw each character from its
+    # position's letters, listed after the others
+    for run_length, alphabets in slot.get("positions", {}).items():
+        rows = length == int(run_length)
+        for j, alphabet in enumerate(alphabets if rows.any() else ()):
+            base[rows, j], start[rows, j] = len(alphabet), len(characters)
+            characters += alphabet
     past_end = np.arange(width) >= length[:, None]
-    base[past_end] = 1
-    return base, start, np.array(list(_DIGITS + lower + upper * cased), dtype=object)
+    base[past_end], start[past_end] = 1, -1
+    return base, start, np.array(list(characters), dtype=object)
 
 
 class _Listing:
@@ -763,7 +816,7 @@ def _shape_ids(
             characters = np.empty(base.shape, dtype=object)
             for j in range(base.shape[1]):
                 characters[:, j] = spelled[start[:, j] + next(digits)]
-            characters[base == 1] = ""
+            characters[start < 0] = ""  # past the run's end (a position of one letter has base 1 too)
             texts[i] = _joined(characters)
             out += np.where(kept[at, i] == "", texts[i], kept[at, i])
         unusable = _foreign(slots, kept_runs, kept[at], case[at], texts)
@@ -1328,6 +1381,13 @@ def _check_shapes(shapes: list[dict[str, Any]]) -> None:
             raise ValueError("an id run's letters are empty or too many")
         if any(len(combo.split(_ID_JOIN)) != len(slots) for combo in shape["combos"]):
             raise ValueError("an id combination that does not fit its shape")
+        if any(
+            not 0 < int(length) == len(alphabets) <= MAX_ID_RUN
+            or not all(0 < len(str(alphabet)) <= MAX_ID_RUN for alphabet in alphabets)
+            for slot in runs
+            for length, alphabets in slot.get("positions", {}).items()
+        ):
+            raise ValueError("an id run's letters per position do not fit its length")
         if "run_lengths" in shape:
             _check_run_lengths(shape)
 
