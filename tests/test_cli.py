@@ -935,6 +935,50 @@ def test_evaluate_model_refuses_what_it_cannot_split_in_one_line(held_out_model,
         assert not out.exists()
 
 
+def test_evaluate_model_knows_the_table_however_a_copy_types_its_values(tmp_path):
+    """A Parquet copy of the fitted CSV (stamps as datetimes, None for NaN) was refused: "not the table
+    m.synthloom was fitted on (tx.csv, 12,000 rows; 12,000 here)"."""
+    from synthloom.data.split import typed_table_fingerprint
+
+    rng = np.random.default_rng(1)
+    stamps = pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 10**7, 80), unit="s")
+    frame = pd.DataFrame(
+        {
+            "row_id": np.arange(80),
+            "at": stamps.astype(str),
+            "kind": rng.choice(["a", "b", None], 80),
+            "amount": rng.gamma(2.0, 50.0, 80).round(2),
+        }
+    )
+    table, model, fake = tmp_path / "t.csv", tmp_path / "m.synthloom", tmp_path / "fake.csv"
+    frame.to_csv(table, index=False)
+    assert invoke("fit", table, "--holdout", "0.25", "-o", model).exit_code == 0
+    assert invoke("sample", model, "-n", "40", "-o", fake).exit_code == 0
+    copy = tmp_path / "copy.parquet"
+    frame.assign(at=stamps).to_parquet(copy, index=False)
+    out = tmp_path / "e.json"
+    result = invoke("evaluate", copy, fake, "--model", model, "--json", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["info"]["real_rows"] == 20
+    # the same count of rows with other values: the values differ, not the rows' count ("80 rows; 80 here")
+    edited = tmp_path / "edited.csv"
+    frame.assign(amount=frame["amount"] + 1).to_csv(edited, index=False)
+    assert_one_line_error(
+        invoke("evaluate", edited, fake, "--model", model), "not the table", "the same 80 rows, other values"
+    )
+    # a model file written before: its digest of the typed values knows its own file, and says why it
+    # cannot know a copy typed otherwise
+    older = load(model)
+    older.training_split_ = {
+        key: value for key, value in older.training_split_.items() if key != "fingerprint_of"
+    } | {"fingerprint": typed_table_fingerprint(pd.read_csv(table))}
+    older.save(model)
+    assert invoke("evaluate", table, fake, "--model", model).exit_code == 0
+    assert_one_line_error(
+        invoke("evaluate", copy, fake, "--model", model), "the same 80 rows, other values", "fitted again"
+    )
+
+
 def test_a_bundled_name_without_model_points_to_fit_holdout(tmp_path, real_csv):
     """`evaluate adult fake.csv` said "adult: unknown table format '(none)'; use a .csv or .parquet file"."""
     out = tmp_path / "e.json"

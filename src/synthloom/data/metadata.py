@@ -1071,6 +1071,26 @@ def has_leading_zeros(text: pd.Series) -> bool:
     return bool(text.str.match(LEADING_ZERO).any())
 
 
+def text_datetime_format(text: pd.Series) -> str | None:
+    """The format the present values of a text column (``str`` each) are stamps in, as inference reads
+    them; None for text that is no stamps. Also what a table's digest (``split.table_fingerprint``) reads
+    text stamps by, so that the same stamps written as text or stored as datetimes are the same content.
+
+    Example:
+        >>> text_datetime_format(pd.Series(["2024-01-01 00:30:46", "2024-01-02 09:00:00"]))
+        '%Y-%m-%d %H:%M:%S'
+    """
+    return _guess_datetime_format(_dated_text(text))
+
+
+def _dated_text(text: pd.Series) -> pd.Series:
+    """Text values as stamps are looked for in them: missing marks left out, spaces around stripped."""
+    # "?" for a missing date is a missing one (the marks are looked for over the column where the first
+    # values hold one: reading a million words for them would double the time a categorical column takes)
+    dated = text[~is_missing_mark(text)] if is_missing_mark(text.iloc[:200]).any() else text
+    return dated.str.strip()  # ", 2024-01-01" in a file split at ", " (UCI's): a date after its space
+
+
 def _infer_text(series: pd.Series) -> ColumnSpec:
     present = series.dropna()
     if present.empty:
@@ -1090,10 +1110,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
         spec = _infer_numeric(numbers.rename(series.name))
         spec.numeric_coerced = True
         return spec
-    # "?" for a missing date is a missing one (the marks are looked for over the column where the first
-    # values hold one: reading a million words for them would double the time a categorical column takes)
-    dated = text[~is_missing_mark(text)] if is_missing_mark(text.iloc[:200]).any() else text
-    dated = dated.str.strip()  # ", 2024-01-01" in a file split at ", " (UCI's): a date after its space
+    dated = _dated_text(text)
     datetime_format = _guess_datetime_format(dated)
     if datetime_format is not None:
         return ColumnSpec(ColumnKind.DATETIME, datetime_format=datetime_format)

@@ -15,6 +15,9 @@ import pandas as pd
 
 from synthloom.errors import ConfigError
 
+# a split's "fingerprint_of" when its digest is ``table_fingerprint``'s; model files without it recorded
+# ``typed_table_fingerprint``'s
+CELLS_DIGEST = "cells"
 SPLIT_SEED = 20_240_601  # fixed, not the user's seed: fit and evaluate must agree on the held-out items
 
 
@@ -52,8 +55,73 @@ def holdout_rows(
 
 
 def table_fingerprint(table: pd.DataFrame) -> str:
-    """A digest of a table's content (column names and every value, not its index or dtypes): the same
-    rows, wherever and however they are read from, so a split recorded at fit is known again later."""
+    """A digest of a table's content (column names and every cell as the model reads it; not its index, nor
+    how the file typed the values): the same rows read from a CSV (stamps as text, missing as NaN) or from
+    a Parquet copy (stamps as datetimes, missing as None) give one digest, so a split recorded at fit is
+    known again later, wherever the table is read from. Each cell is read as ``_cells`` says.
+
+    Example:
+        >>> table_fingerprint(read_table("tx.csv")) == table_fingerprint(read_table("tx.parquet"))
+        True
+    """
+    digest = hashlib.sha256(json.dumps([str(name) for name in table.columns]).encode())
+    for _, column in table.items():
+        form, cells = _cells(column)
+        digest.update(form.encode())
+        if form == "text":
+            missing = cells.isna().to_numpy()
+            digest.update(np.packbits(missing).tobytes())  # one marker for None, NaN and pd.NA alike
+            cells = cells.where(~missing, "")
+        digest.update(pd.util.hash_pandas_object(cells, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def typed_table_fingerprint(table: pd.DataFrame) -> str:
+    """The digest model files written before ``table_fingerprint`` read cells as the model does recorded:
+    of the values as the file typed them (text stamps and datetimes differ), kept to know such a file's
+    table again."""
     digest = hashlib.sha256(json.dumps([str(name) for name in table.columns]).encode())
     digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
     return digest.hexdigest()
+
+
+# object columns whose values are numbers (pandas' ``infer_dtype`` names), read as numbers
+_NUMBER_OBJECTS = ("integer", "floating", "mixed-integer-float", "decimal", "boolean")
+
+
+def _cells(column: pd.Series) -> tuple[str, pd.Series]:
+    """One column's cells as the model reads them, whatever dtype the file gave them, and which of these
+    forms they take: "number" (float64: integers, booleans and decimals alike, NaN where missing), "instant"
+    (stamps, text ones read as inference reads them, as UTC seconds since the epoch), else "text" (each
+    value as ``str``, missing ones None). Text that is not stamps throughout stays text: its digest then
+    tells it from real stamps rather than reading some of it as missing."""
+    from synthloom.data.encoders import epoch_seconds, read_datetimes
+    from synthloom.data.metadata import is_missing_mark, is_time_objects, text_datetime_format
+
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the values, not the codes of one file's categories
+        column = column.astype(object)
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    stamp_objects = kind in ("datetime", "date") or is_time_objects(column)
+    if pd.api.types.is_datetime64_any_dtype(column) or stamp_objects:
+        return "instant", _numbers(epoch_seconds(read_datetimes(column, None)))
+    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column) or kind in _NUMBER_OBJECTS:
+        return "number", _numbers(column.to_numpy(dtype="float64", na_value=np.nan))
+    present = column.notna()
+    text = column.astype(object).where(present, None)
+    text = text.where(~present, text.astype(str))
+    written = text[present.to_numpy()]
+    datetime_format = text_datetime_format(written) if len(written) else None
+    if datetime_format is not None:
+        stamps = read_datetimes(written, datetime_format)
+        if not (stamps.isna() & ~is_missing_mark(written)).any():  # stamps throughout, missing marks aside
+            seconds = np.full(len(column), np.nan)
+            seconds[present.to_numpy()] = epoch_seconds(stamps)
+            return "instant", _numbers(seconds)
+    return "text", text.reset_index(drop=True)
+
+
+def _numbers(values: np.ndarray) -> pd.Series:
+    """Numbers (or seconds) as the digest hashes them: one NaN for every missing value and 0.0 for -0.0,
+    whose bits differ although they are the same number."""
+    values = np.asarray(values, dtype="float64") + 0.0
+    return pd.Series(np.where(np.isnan(values), np.nan, values))
