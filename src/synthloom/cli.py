@@ -414,7 +414,8 @@ def evaluate_command(
             "--model",
             "-m",
             help="Model file written by `fit --holdout`: REAL is split as that fit split it, its held-out "
-            "rows scored against and its training rows taking the place of --train.",
+            "rows scored against and its training rows taking the place of --train; columns are compared "
+            "as the model was fitted with them, unless --metadata is given.",
         ),
     ] = None,
     target: Annotated[
@@ -437,6 +438,7 @@ def evaluate_command(
     real_rows: Any = real
     train_rows: Any = train
     sources, held_out = None, None
+    kinds: Any = metadata  # a file, or with --model and none given, the model's own Metadata
     if model_file is None:
         for given, name in (("", real), ("--train ", train)):
             if name is not None:
@@ -447,7 +449,10 @@ def evaluate_command(
                 "--train and --model both give the training rows (--model splits REAL as fit did); "
                 "drop --train, or drop --model and give the rows kept out of training as REAL"
             )
-        real_rows, train_rows, held_out = _held_out_rows(model_file, real, encoding)
+        real_rows, train_rows, held_out, learned = _held_out_rows(model_file, real, encoding)
+        # the column kinds the model was fitted with (an identifier declared at fit is no category here);
+        # a --metadata given now still wins
+        kinds = learned if metadata is None else metadata
         sources = {
             "real": f"{real}: the {len(real_rows):,} rows {model_file} held out ({held_out})",
             "train": f"{real}: the {len(train_rows):,} rows {model_file} was trained on",
@@ -458,7 +463,7 @@ def evaluate_command(
             synthetic,
             train=train_rows,
             target=target,
-            metadata=metadata,
+            metadata=kinds,
             html_path=report,
             json_path=json_path,
             random_state=seed,
@@ -490,9 +495,10 @@ def _refuse_bundled_file(option: str, name: str) -> None:
         )
 
 
-def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, Any, str]:
-    """The (held-out, training) rows of ``source`` as the fit that wrote ``model_file`` split them, and
-    that split's share as an option (``--holdout 0.3``). Refused: a model that held nothing out, and a
+def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, Any, str, Any]:
+    """The (held-out, training) rows of ``source`` as the fit that wrote ``model_file`` split them, that
+    split's share as an option (``--holdout 0.3``), and the ``Metadata`` the model was fitted with (the
+    kinds it was given, the others as it inferred them). Refused: a model that held nothing out, and a
     table other than the one fitted (its content's digest differs), whose held-out rows are not known."""
     from synthloom.data.split import CELLS_DIGEST, holdout_rows, table_fingerprint, typed_table_fingerprint
     from synthloom.models.base import BaseGenerator, load
@@ -535,7 +541,7 @@ def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, A
         )
     holdout = float(split["holdout"])
     train, test = holdout_rows(table, holdout, int(split["seed"]))
-    return test, train, f"--holdout {holdout:g}"
+    return test, train, f"--holdout {holdout:g}", generator.metadata_
 
 
 @app.command("models", epilog=examples("synthloom models"))

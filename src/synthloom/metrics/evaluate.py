@@ -125,7 +125,7 @@ def evaluate_files(
     *,
     train: str | Path | pd.DataFrame | None = None,
     target: str | None = None,
-    metadata: str | Path | None = None,
+    metadata: str | Path | Metadata | None = None,
     html_path: str | Path | None = None,
     json_path: str | Path | None = None,
     random_state: int = 0,
@@ -141,7 +141,8 @@ def evaluate_files(
 
     ``real`` and ``train`` may also be tables already read (``evaluate --model`` splits one table into
     both); ``sources`` then says where they came from, as the reports name each table (by default: the
-    paths given).
+    paths given). ``metadata``: a JSON file of column kinds, or a ``Metadata`` already made (the one a
+    model was fitted with).
 
     Example:
         >>> report = evaluate_files("real.csv", "synthetic.csv", target="income", html_path="report.html")
@@ -150,7 +151,7 @@ def evaluate_files(
     tables = {"real": _read_real(real, encoding), "synthetic": _read_synthetic(synthetic, encoding)}
     if train is not None:
         tables["train"] = _read_real(train, encoding)
-    meta = Metadata.load(metadata) if metadata is not None else None
+    meta = Metadata.load(metadata) if isinstance(metadata, str | Path) else metadata
     report = evaluate(
         tables["real"], tables["synthetic"], tables.get("train"), target, meta, random_state=random_state
     )
