@@ -348,3 +348,22 @@ def test_max_minutes_bounds_each_fit_of_a_deep_generator(tmp_path, real_csv) -> 
     result = runner.invoke(app, [*args, "0.02", "--ratio", "0.2", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.exists()
+
+
+def test_a_warning_of_every_fit_is_printed_once(tmp_path) -> None:
+    """`augment --evaluate --seeds 2` fits 4 times and printed fit's warning about account_id 4 times."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    real, out = tmp_path / "real.csv", tmp_path / "aug.csv"
+    pd.DataFrame(
+        {
+            "account_id": rng.choice([f"AC{n}" for n in range(90)], 300),  # an id name, values repeated
+            "amount": rng.gamma(2.0, 50.0, 300).round(2),
+            "y": ["a"] * 250 + ["b"] * 50,
+        }
+    ).to_csv(real, index=False)
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "-o", str(out), "--evaluate", "--seeds", "2"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("column 'account_id' is named like an identifier") == 1

@@ -213,8 +213,20 @@ def load_input(source: str, encoding: str = "utf-8", needed_by: str = "this comm
 NUMPY_FLOAT_NOTICE = r"(overflow|underflow|invalid value|divide by zero) encountered in"
 
 
-def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+def _warning_display() -> Callable[..., None]:
+    """``warnings.showwarning`` for one command: each distinct warning (its category and text) printed
+    once. Python's own once-per-place rule does not hold within a command: every ``catch_warnings`` or
+    filter change (a fit, an evaluation, ``augment``'s own filters) forgets what was shown, so ``augment
+    --evaluate --seeds 2``, fitting 4 times, said the same thing about a column 4 times."""
+    shown: set[tuple[type[Warning], str]] = set()
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        key = (category, str(message))
+        if key not in shown:
+            shown.add(key)
+            err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+    return show
 
 
 class Terminated(KeyboardInterrupt):
@@ -242,7 +254,7 @@ def user_errors(command: F) -> F:
 
     @functools.wraps(command)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        warnings.showwarning = _show_warning
+        warnings.showwarning = _warning_display()  # what an earlier command (a test's) showed is no matter
         try:
             with warnings.catch_warnings():
                 # numpy's floating-point notices (values near 1.8e308, inf) name no column and no fix:
