@@ -239,7 +239,7 @@ def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tu
     """The rows ``fit --holdout`` trains on: those of ``table`` (read from ``source``) it does not hold out,
     checked before the fit starts; and the split (``holdout_record``), so that `evaluate --model` judges
     the model on the rows it never saw."""
-    from synthloom.data.split import CELLS_DIGEST, holdout_rows, table_fingerprint
+    from synthloom.data.split import holdout_rows, table_fingerprint
 
     train, test = holdout_rows(table, holdout)
     if not len(test):
@@ -253,9 +253,7 @@ def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tu
         f"holding out {len(test):,} of {len(table):,} rows (--holdout {holdout:g}) for "
         "`synthloom evaluate --model`"
     )
-    split = holdout_record(source, holdout, table_fingerprint(table), rows=len(table))
-    split["fingerprint_of"] = CELLS_DIGEST  # which digest, for `evaluate --model` to compute the same one
-    return train, split
+    return train, holdout_record(source, holdout, table_fingerprint(table), rows=len(table))
 
 
 @app.command(
@@ -500,7 +498,7 @@ def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, A
     split's share as an option (``--holdout 0.3``), and the ``Metadata`` the model was fitted with (the
     kinds it was given, the others as it inferred them). Refused: a model that held nothing out, and a
     table other than the one fitted (its content's digest differs), whose held-out rows are not known."""
-    from synthloom.data.split import CELLS_DIGEST, holdout_rows, table_fingerprint, typed_table_fingerprint
+    from synthloom.data.split import holdout_rows, table_fingerprint
     from synthloom.models.base import BaseGenerator, load
 
     generator = load(model_file)  # before the table is read: its refusals cost nothing
@@ -515,11 +513,7 @@ def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, A
             "not see and --train files without --model"
         )
     table = load_input(source, encoding, "`synthloom evaluate`")
-    # a model file written before the digest read cells as the model does recorded the typed one: tried
-    # too, it knows its own file again (a copy typed otherwise, Parquet for CSV, it cannot)
-    typed = split.get("fingerprint_of") != CELLS_DIGEST
-    older = (lambda: typed_table_fingerprint(table),) if typed else ()
-    state = fitted_state(split, source, lambda: table_fingerprint(table), *older)
+    state = fitted_state(split, source, lambda: table_fingerprint(table))
     if state != "same":
         then, now = int(split["rows"]), len(table)
         # the same count says nothing of which differs: then it is the values
@@ -530,11 +524,6 @@ def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, A
             else f"not the table {model_file} was fitted on ({split['source']}: "
             f"{sizes or f'{then:,} rows; {now:,} here'})"
         )
-        if typed:
-            why += (
-                f"; {model_file} was fitted before a table's digest read its values as the model does, so a "
-                "copy that types them otherwise (Parquet for CSV) is known only once it is fitted again"
-            )
         raise DataError(
             f"{source}: {why}, so the rows it held out are not known; give the table it was fitted on, or "
             "real rows and --train files without --model"

@@ -138,19 +138,14 @@ def holdout_record(source: str, holdout: float, fingerprint: str, **count: int) 
     }
 
 
-def fitted_state(
-    split: dict[str, Any] | None, source: str, fingerprint: Callable[[], str], *older: Callable[[], str]
-) -> str:
+def fitted_state(split: dict[str, Any] | None, source: str, fingerprint: Callable[[], str]) -> str:
     """Whether the data read from ``source`` (``fingerprint`` computes its digest) is what a fit with
     ``split`` (``holdout_record``) read: "same" (the same content, wherever read from), "changed" (read from
-    the same place, but other content now), or "other" (other data, or no split kept). ``older``: digests
-    earlier versions recorded, tried in turn where ``fingerprint``'s differs, so that a model file written
-    before a digest changed still knows its data. A digest is computed only when there is a split to
-    compare it with, and only as far as needed: hashing a large set takes a while."""
+    the same place, but other content now), or "other" (other data, or no split kept). The digest is
+    computed only when there is a split to compare it with: hashing a large set takes a while."""
     if split is None:
         return "other"
-    recorded = split.get("fingerprint", "")
-    if any(recorded == digest() for digest in (fingerprint, *older)):
+    if split.get("fingerprint", "") == fingerprint():
         return "same"
     return "changed" if split["source"] == source_name(source) else "other"
 

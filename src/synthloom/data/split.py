@@ -15,9 +15,6 @@ import pandas as pd
 
 from synthloom.errors import ConfigError
 
-# a split's "fingerprint_of" when its digest is ``table_fingerprint``'s; model files without it recorded
-# ``typed_table_fingerprint``'s
-CELLS_DIGEST = "cells"
 SPLIT_SEED = 20_240_601  # fixed, not the user's seed: fit and evaluate must agree on the held-out items
 
 
@@ -73,15 +70,6 @@ def table_fingerprint(table: pd.DataFrame) -> str:
             digest.update(np.packbits(missing).tobytes())  # one marker for None, NaN and pd.NA alike
             cells = cells.where(~missing, "")
         digest.update(pd.util.hash_pandas_object(cells, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
-
-
-def typed_table_fingerprint(table: pd.DataFrame) -> str:
-    """The digest model files written before ``table_fingerprint`` read cells as the model does recorded:
-    of the values as the file typed them (text stamps and datetimes differ), kept to know such a file's
-    table again."""
-    digest = hashlib.sha256(json.dumps([str(name) for name in table.columns]).encode())
-    digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
     return digest.hexdigest()
 
 
