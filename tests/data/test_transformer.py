@@ -1045,10 +1045,17 @@ def test_a_column_tied_to_the_hour_keeps_its_relation():
     assert at_night[fake["night"] == "no"].mean() < 0.1
 
 
+def second_pass(stamps: pd.Series) -> pd.Series:
+    """Whether each Berlin stamp is in the second pass of the hour a clock change repeats."""
+    wall = stamps.dt.tz_localize(None)
+    return wall.dt.tz_localize("Europe/Berlin", ambiguous=np.ones(len(wall), dtype=bool)) != stamps
+
+
 @pytest.mark.parametrize("numeric", ["gmm", "quantile", "spikes"])
 def test_stamps_learned_as_day_and_time_round_trip_exactly(numeric):
-    """Day and time of day decode to the same instants: on Berlin's clock across both clock changes (the
-    hour October repeats keeps both its passes), with missing values, naive and as text."""
+    """Day and time of day decode to the same instants: on Berlin's clock across both clock changes, with
+    missing values, naive and as text. The time of day is the wall clock's, which names the hour October
+    repeats once: its second pass comes back as the first, an hour earlier, and only it."""
     rng = np.random.default_rng(2)
     n = 2_000
     start = pd.Timestamp("2024-03-01", tz="UTC")
@@ -1067,7 +1074,52 @@ def test_stamps_learned_as_day_and_time_round_trip_exactly(numeric):
     values = [span for span in transformer.spans if span.role == "value"]
     assert [span.column for span in values] == [name for name in frame.columns for _ in (0, 1)]
     again = TableTransformer.from_state(json.loads(json.dumps(transformer.to_state())))
-    assert_same_table(frame, again.inverse_transform(again.transform(frame)))
+    expected = frame.copy()
+    for name in ("berlin", "repeated"):
+        later = second_pass(frame[name]).fillna(False)
+        expected.loc[later, name] -= pd.Timedelta(hours=1)
+    assert second_pass(frame["repeated"]).sum() == 29  # the hour's 29 stamps 127 s apart
+    assert_same_table(expected, again.inverse_transform(again.transform(frame)))
+
+
+def _berlin_shifts(n: int = 3_000) -> pd.DataFrame:
+    """Berlin shifts starting only in hours 9-16, on every day from March to November (both clock changes),
+    a tenth missing."""
+    rng = np.random.default_rng(7)
+    day = pd.Timestamp("2024-03-01") + pd.to_timedelta(rng.integers(0, 275, n), unit="D")
+    wall = day + pd.to_timedelta(rng.integers(9 * 360, 17 * 360, n) * 10, unit="s")
+    start = pd.Series(wall.tz_localize("Europe/Berlin")).where(rng.random(n) > 0.1)
+    return pd.DataFrame({"start": start, "v": rng.normal(size=n).round(2)})
+
+
+def test_a_time_of_day_follows_the_wall_clock_on_clock_change_days():
+    """Shifts in hours 9-16 only: learned as the seconds elapsed since the day's first instant, the copula
+    drew them in hours 10-17 on the day March's change skips an hour and 8-15 on the day October's repeats
+    one. As the wall clock's time of day, in hours 9-16 on those days too."""
+    frame = _berlin_shifts()
+    fake = get_model("copula", random_state=0).fit(frame).sample(40_000, random_state=0)
+    start = fake["start"].dropna()
+    for day in ("2024-03-31", "2024-10-27"):
+        hours = start[start.dt.strftime("%Y-%m-%d") == day].dt.hour
+        assert len(hours) > 50 and hours.between(9, 16).all(), (day, sorted(set(hours)))
+    assert start.dt.hour.between(9, 16).all()
+
+
+def test_a_time_of_day_state_of_elapsed_seconds_decodes_as_then():
+    """Model files written while the time of day was the seconds elapsed since the day's first instant
+    (without "time_of_day" in the cycle's state) still read their matrices so: exactly, both passes of
+    October's repeated hour kept, and a row at noon of that day is 11:00 on the wall clock to them."""
+    at = pd.Series(pd.date_range("2024-10-20", "2024-11-03", freq="10min", tz="Europe/Berlin"))
+    # that day's late stamps, past 23:50 in elapsed time, would be out of the range this state was fitted on
+    frame = pd.DataFrame({"at": at[(at.dt.day != 27) | (at.dt.hour < 22)]}).reset_index(drop=True)
+    transformer = TableTransformer(numeric="quantile").fit(frame)
+    state = json.loads(json.dumps(transformer.to_state()))
+    assert state["encoders"][0]["state"]["cycle"].pop("time_of_day") == "wall clock"
+    elapsed = TableTransformer.from_state(state)
+    assert_same_table(frame, elapsed.inverse_transform(elapsed.transform(frame)))
+    noon = frame[frame["at"] == pd.Timestamp("2024-10-27 12:00", tz="Europe/Berlin")]
+    assert elapsed.inverse_transform(transformer.transform(noon))["at"].dt.hour.tolist() == [11]
+    assert transformer.inverse_transform(transformer.transform(noon))["at"].dt.hour.tolist() == [12]
 
 
 def test_a_day_and_time_keeps_whole_hours_dates_and_the_zones_clock():

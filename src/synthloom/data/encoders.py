@@ -39,7 +39,7 @@ from synthloom.data.metadata import (
     read_stamps,
 )
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, to_numbers
-from synthloom.errors import DataError, DataWarning
+from synthloom.errors import DataError, DataWarning, ModelFileError
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
 # 0.5% weight, and scales by 4 standard deviations so that nearly all values land inside tanh's range.
@@ -1295,11 +1295,44 @@ def local_midnights(days: np.ndarray, zone: Any) -> np.ndarray:
     return epoch_seconds(stamps)
 
 
-def _day_and_time(seconds: np.ndarray, zone: Any) -> tuple[np.ndarray, np.ndarray]:
+def wall_instants(wall: np.ndarray, zone: Any) -> np.ndarray:
+    """Wall-clock seconds of ``zone`` (``wall_seconds``) as the instants they name (seconds since the epoch).
+
+    Where a clock change makes the wall clock name no instant or two, the one taken: a wall time the change
+    skips is read with the offset in force before the change, which moves it forward past the gap by the
+    gap's length (Berlin's 02:30 on the last Sunday of March is 03:30 summer time, as Python's ``zoneinfo``
+    reads it), so such times spread over the hour after the gap rather than pile on its end; a wall time the
+    change repeats is its first pass, the earlier instant.
+    """
+    if zone is None or not len(wall):
+        return wall
+    # clocks change on whole seconds: the whole second's offset, subtracted exactly, keeps the fraction
+    local = stamps_of_seconds(np.floor(wall))
+    offsets = []
+    for summer in (True, False):
+        # "shift_backward" reads a skipped time as the last instant before the gap, in the offset before it
+        stamps = local.tz_localize(zone, ambiguous=np.full(wall.size, summer), nonexistent="shift_backward")
+        offsets.append(np.round(epoch_seconds(stamps.tz_localize(None)) - epoch_seconds(stamps)))
+    # the larger offset is the earlier instant, whichever pass a zone's rules call summer time (Dublin's
+    # daylight saving is its winter)
+    return wall - np.maximum(*offsets)
+
+
+def _day_and_time(seconds: np.ndarray, zone: Any, wall_clock: bool) -> tuple[np.ndarray, np.ndarray]:
     """Stamps (seconds since the epoch) as their day of ``zone``'s calendar (whole days since 1970-01-01)
-    and the seconds since that day began."""
-    days = np.floor(wall_seconds(seconds, zone) / DAY)
+    and their time of day: the wall clock's seconds since midnight, or (``wall_clock`` False, files written
+    before it) the seconds elapsed since the day's first instant."""
+    wall = wall_seconds(seconds, zone)
+    days = np.floor(wall / DAY)
+    if wall_clock:
+        return days, wall - days * DAY
     return days, seconds - local_midnights(days, zone)
+
+
+# How a ``DailyCycle``'s state counts the time of day. Files without the key are today's earlier ones,
+# which counted the seconds elapsed since the day's first instant.
+WALL_CLOCK = "wall clock"
+_ELAPSED = "elapsed"
 
 
 @dataclass
@@ -1309,15 +1342,24 @@ class DailyCycle:
     As one number (seconds since the epoch) a column's hour is lost in its date: on 3 months of
     transactions the copula put 6.5% of its rows in hours 0-4 where 3.7% of the real ones are, and fraud
     (2.8x as frequent at night) came out as frequent by day. The day is a whole day of the column's zone's
-    calendar; the time of day is the seconds since that day began (local midnight), which is the wall
-    clock's time of day save after a clock change on its day. Counted so from the day's first instant,
-    every instant has one (day, time) and every (day, time) one instant: the hour a change repeats keeps
-    both passes, the one it skips cannot be drawn, and decoding is exact. Each part is a ``NumericEncoder``
-    of the column's method; rounding, range, missing values and the column's form stay the column's.
+    calendar; the time of day is the wall clock's, the seconds since local midnight, which is what people's
+    schedules follow on every day alike. (Counted as the seconds elapsed since the day's first instant, as
+    files written before ``WALL_CLOCK`` hold it, a time of day learned mostly on ordinary days fell an hour
+    off the wall clock on a clock change's day: Berlin shifts in hours 9-16 were drawn in hours 10-17 on
+    the last Sunday of March and 8-15 on the last of October.)
+
+    Decoding reads the day and the wall time in the zone (``wall_instants``): a time the change skips moves
+    forward past the gap, a time it repeats is its first pass. Every stamp round-trips exactly save one in
+    the second pass of a repeated hour (Berlin's 02:00-02:59 winter time on the last Sunday of October),
+    which comes back as the first pass, an hour earlier: the wall clock names the two alike.
+
+    Each part is a ``NumericEncoder`` of the column's method; rounding, range, missing values and the
+    column's form stay the column's.
     """
 
     day: NumericEncoder
     clock: NumericEncoder
+    wall_clock: bool = True  # False: the seconds elapsed since the day's first instant (older files)
 
     @staticmethod
     def fits(wall: np.ndarray, grid: int | None, distinct_values: list[float] | None) -> bool:
@@ -1341,10 +1383,10 @@ class DailyCycle:
         cls, name: str, seconds: np.ndarray, zone: Any, method: str, rng: np.random.Generator
     ) -> DailyCycle:
         """Fit both parts on the present stamps (seconds since the epoch) of a column on ``zone``'s clock."""
-        days, since_midnight = _day_and_time(seconds, zone)
+        days, time = _day_and_time(seconds, zone, wall_clock=True)
         cycle = cls(*cls._parts(name, method))
         cycle.day.fit(pd.Series(days), rng)
-        cycle.clock.fit(pd.Series(since_midnight), rng)
+        cycle.clock.fit(pd.Series(time), rng)
         return cycle
 
     @staticmethod
@@ -1363,27 +1405,34 @@ class DailyCycle:
 
     def transform(self, seconds: np.ndarray, zone: Any) -> np.ndarray:
         """Encode stamps (seconds since the epoch, none missing) to the day's and the time's blocks."""
-        days, since_midnight = _day_and_time(seconds, zone)
-        return np.hstack(
-            [self.day.transform(pd.Series(days)), self.clock.transform(pd.Series(since_midnight))]
-        )
+        days, time = _day_and_time(seconds, zone, self.wall_clock)
+        return np.hstack([self.day.transform(pd.Series(days)), self.clock.transform(pd.Series(time))])
 
     def inverse(self, block: np.ndarray, zone: Any, rng: np.random.Generator) -> np.ndarray:
-        """Decode the blocks back to seconds since the epoch: the day's first instant plus the time."""
+        """Decode the blocks back to seconds since the epoch: the day and its time of day read in ``zone``."""
         width = self.day.width
         days = self.day.inverse(block[:, :width], rng).to_numpy(dtype=np.float64)
-        since_midnight = self.clock.inverse(block[:, width : width + self.clock.width], rng)
-        return local_midnights(days, zone) + since_midnight.to_numpy(dtype=np.float64)
+        time = self.clock.inverse(block[:, width : width + self.clock.width], rng).to_numpy(dtype=np.float64)
+        if not self.wall_clock:
+            return local_midnights(days, zone) + time
+        return wall_instants(days * DAY + time, zone)
 
     def state(self) -> dict[str, Any]:
-        return {"day": self.day.state(), "clock": self.clock.state()}
+        return {"day": self.day.state(), "clock": self.clock.state(), "time_of_day": WALL_CLOCK}
 
     @classmethod
     def from_state(cls, name: str, method: str, state: dict[str, Any]) -> DailyCycle:
+        counted = state.get("time_of_day", _ELAPSED)
+        if counted not in (WALL_CLOCK, _ELAPSED):
+            raise ModelFileError(
+                f"column {name!r} counts its time of day as {counted!r}, which this version of synthloom "
+                "does not know; load the model file with the version that wrote it, or a newer one"
+            )
         day, clock = cls._parts(name, method)
         return cls(
             NumericEncoder.from_state(name, day.spec, state["day"]),
             NumericEncoder.from_state(name, clock.spec, state["clock"]),
+            wall_clock=counted == WALL_CLOCK,
         )
 
 
