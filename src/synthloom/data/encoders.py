@@ -1174,9 +1174,30 @@ class NumericEncoder(ColumnEncoder):
         return np.interp(u, np.linspace(0, 1, q.size), q)
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        return self._restore_dtype(self.decoded(block, rng))
+
+    def decoded(self, block: np.ndarray, rng: np.random.Generator, clip: bool = True) -> np.ndarray:
+        """The column's block decoded to numbers (seconds since the epoch for datetimes, NaN where missing):
+        within the real range, on the column's levels and rounding. ``clip`` False leaves a value drawn past
+        the range there, for a caller that brings it back otherwise (a time of day wraps around midnight:
+        ``DailyCycle``); a datetime learned as a day and a time of day keeps its range itself."""
         if self.cycle is not None:
-            values = self.cycle.inverse(block, self.zone, rng)
-        elif self.method == "gmm":
+            values = self.cycle.inverse(block, self.zone, rng, (self.low, self.high))
+        else:
+            values = self._drawn(block)
+            if clip:
+                values = np.clip(values, self.low, self.high)
+        if self.distinct_values is not None:
+            values = nearest_levels(values, np.asarray(self.distinct_values))
+        if self.decimals is not None:
+            values = self._round(values)
+        if self.has_missing:
+            values[row_argmax(block[:, -2:]) == 1] = np.nan
+        return values
+
+    def _drawn(self, block: np.ndarray) -> np.ndarray:
+        """The values the block's scale spans give, as drawn: possibly past the real range."""
+        if self.method == "gmm":
             mode = row_argmax(block[:, 1 : 1 + len(self.means)])
             stds, means = np.asarray(self.stds)[mode], np.asarray(self.means)[mode]
             values = block[:, 0].astype(np.float64) * MODE_SCALE * stds + means
@@ -1190,14 +1211,7 @@ class NumericEncoder(ColumnEncoder):
                 code = row_argmax(block[:, 1 : 2 + len(self.spikes)])
                 spike = code < len(self.spikes)
                 values[spike] = np.asarray(self.spikes)[code[spike]]
-        values = np.clip(values, self.low, self.high)
-        if self.distinct_values is not None:
-            values = nearest_levels(values, np.asarray(self.distinct_values))
-        if self.decimals is not None:
-            values = self._round(values)
-        if self.has_missing:
-            values[row_argmax(block[:, -2:]) == 1] = np.nan
-        return self._restore_dtype(values)
+        return values
 
     @property
     def zone(self) -> Any:
@@ -1329,6 +1343,31 @@ def _day_and_time(seconds: np.ndarray, zone: Any, wall_clock: bool) -> tuple[np.
     return days, seconds - local_midnights(days, zone)
 
 
+def _within(
+    days: np.ndarray, time: np.ndarray, zone: Any, bounds: tuple[float, float], piled: tuple[bool, bool]
+) -> np.ndarray:
+    """The instants of ``days`` and wall-clock ``time`` of ``zone``, each one outside ``bounds`` moved a whole
+    day inward (its time of day kept), and clipped only where the range is too short for that, or onto an
+    end ``piled`` says real rows pile on."""
+    instants = wall_instants(days * DAY + time, zone)
+    low, high = bounds
+    below = (instants < low) & (not piled[0])
+    above = (instants > high) & (not piled[1])
+    step = below.astype(np.float64) - above
+    out = step != 0
+    if out.any():
+        instants[out] = wall_instants((days[out] + step[out]) * DAY + time[out], zone)
+    return np.clip(instants, low, high)
+
+
+def _ends_piled_on(seconds: np.ndarray) -> tuple[bool, bool]:
+    """Whether real rows pile on the first and on the last of ``seconds``: one exact stamp held as often as a
+    spike is (``SPIKE_SHARE``, ``MIN_SPIKE_ROWS``), an open end written 2300-01-01 on an eighth of the rows.
+    Stamps drawn past such an end belong on it, not a day inward."""
+    floor = max(MIN_SPIKE_ROWS, SPIKE_SHARE * seconds.size)
+    return bool(np.sum(seconds == seconds.min()) >= floor), bool(np.sum(seconds == seconds.max()) >= floor)
+
+
 # How a ``DailyCycle``'s state counts the time of day. Files without the key are today's earlier ones,
 # which counted the seconds elapsed since the day's first instant.
 WALL_CLOCK = "wall clock"
@@ -1360,6 +1399,8 @@ class DailyCycle:
     day: NumericEncoder
     clock: NumericEncoder
     wall_clock: bool = True  # False: the seconds elapsed since the day's first instant (older files)
+    # whether real rows pile on the first and on the last stamp (``_ends_piled_on``)
+    piled_ends: tuple[bool, bool] = (False, False)
 
     @staticmethod
     def fits(wall: np.ndarray, grid: int | None, distinct_values: list[float] | None) -> bool:
@@ -1384,7 +1425,7 @@ class DailyCycle:
     ) -> DailyCycle:
         """Fit both parts on the present stamps (seconds since the epoch) of a column on ``zone``'s clock."""
         days, time = _day_and_time(seconds, zone, wall_clock=True)
-        cycle = cls(*cls._parts(name, method))
+        cycle = cls(*cls._parts(name, method), piled_ends=_ends_piled_on(seconds))
         cycle.day.fit(pd.Series(days), rng)
         cycle.clock.fit(pd.Series(time), rng)
         return cycle
@@ -1408,17 +1449,36 @@ class DailyCycle:
         days, time = _day_and_time(seconds, zone, self.wall_clock)
         return np.hstack([self.day.transform(pd.Series(days)), self.clock.transform(pd.Series(time))])
 
-    def inverse(self, block: np.ndarray, zone: Any, rng: np.random.Generator) -> np.ndarray:
-        """Decode the blocks back to seconds since the epoch: the day and its time of day read in ``zone``."""
+    def inverse(
+        self, block: np.ndarray, zone: Any, rng: np.random.Generator, bounds: tuple[float, float]
+    ) -> np.ndarray:
+        """Decode the blocks back to seconds since the epoch: the day and its time of day read in ``zone``,
+        within the column's real range ``bounds`` (its first and last stamp).
+
+        Nothing is clipped onto an edge, where clipped rows pile up as exact copies of one value: a time of
+        day is on a circle, and one drawn past midnight (either way) wraps around it onto the next or the
+        previous day (clipped to 00:00:00, TVAE put 27 of 12,000 rows there, where 1 real one is); a stamp
+        before the first real one or after the last moves a whole day inward, keeping its time of day
+        (clipped, 38 of the copula's 100,000 on the last real stamp, 10 on the first). Only a range too
+        short for that is clipped.
+        """
         width = self.day.width
-        days = self.day.inverse(block[:, :width], rng).to_numpy(dtype=np.float64)
-        time = self.clock.inverse(block[:, width : width + self.clock.width], rng).to_numpy(dtype=np.float64)
-        if not self.wall_clock:
-            return local_midnights(days, zone) + time
-        return wall_instants(days * DAY + time, zone)
+        days = self.day.decoded(block[:, :width], rng)
+        clock = block[:, width : width + self.clock.width]
+        if not self.wall_clock:  # today's earlier files: decoded as they were, each part clipped to its range
+            return np.clip(local_midnights(days, zone) + self.clock.decoded(clock, rng), *bounds)
+        time = self.clock.decoded(clock, rng, clip=False)
+        # a time wrapped more than a day away may leave the real days: back on the first or the last one
+        days = np.clip(days + np.floor(time / DAY), self.day.low, self.day.high)
+        return _within(days, time % DAY, zone, bounds, self.piled_ends)
 
     def state(self) -> dict[str, Any]:
-        return {"day": self.day.state(), "clock": self.clock.state(), "time_of_day": WALL_CLOCK}
+        return {
+            "day": self.day.state(),
+            "clock": self.clock.state(),
+            "time_of_day": WALL_CLOCK,
+            "piled_ends": list(self.piled_ends),
+        }
 
     @classmethod
     def from_state(cls, name: str, method: str, state: dict[str, Any]) -> DailyCycle:
@@ -1433,6 +1493,7 @@ class DailyCycle:
             NumericEncoder.from_state(name, day.spec, state["day"]),
             NumericEncoder.from_state(name, clock.spec, state["clock"]),
             wall_clock=counted == WALL_CLOCK,
+            piled_ends=tuple(state.get("piled_ends", (False, False))),
         )
 
 
