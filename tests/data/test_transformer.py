@@ -1105,23 +1105,6 @@ def test_a_time_of_day_follows_the_wall_clock_on_clock_change_days():
     assert start.dt.hour.between(9, 16).all()
 
 
-def test_a_time_of_day_state_of_elapsed_seconds_decodes_as_then():
-    """Model files written while the time of day was the seconds elapsed since the day's first instant
-    (without "time_of_day" in the cycle's state) still read their matrices so: exactly, both passes of
-    October's repeated hour kept, and a row at noon of that day is 11:00 on the wall clock to them."""
-    at = pd.Series(pd.date_range("2024-10-20", "2024-11-03", freq="10min", tz="Europe/Berlin"))
-    # that day's late stamps, past 23:50 in elapsed time, would be out of the range this state was fitted on
-    frame = pd.DataFrame({"at": at[(at.dt.day != 27) | (at.dt.hour < 22)]}).reset_index(drop=True)
-    transformer = TableTransformer(numeric="quantile").fit(frame)
-    state = json.loads(json.dumps(transformer.to_state()))
-    assert state["encoders"][0]["state"]["cycle"].pop("time_of_day") == "wall clock"
-    elapsed = TableTransformer.from_state(state)
-    assert_same_table(frame, elapsed.inverse_transform(elapsed.transform(frame)))
-    noon = frame[frame["at"] == pd.Timestamp("2024-10-27 12:00", tz="Europe/Berlin")]
-    assert elapsed.inverse_transform(transformer.transform(noon))["at"].dt.hour.tolist() == [11]
-    assert transformer.inverse_transform(transformer.transform(noon))["at"].dt.hour.tolist() == [12]
-
-
 def _value_columns(transformer: TableTransformer) -> list[int]:
     """The matrix columns of the value spans: a day and time column's day, then its time of day."""
     return [span.start for span in transformer.spans if span.role == "value"]

@@ -39,7 +39,7 @@ from synthloom.data.metadata import (
     read_stamps,
 )
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, to_numbers
-from synthloom.errors import DataError, DataWarning, ModelFileError
+from synthloom.errors import DataError, DataWarning
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
 # 0.5% weight, and scales by 4 standard deviations so that nearly all values land inside tanh's range.
@@ -1298,17 +1298,6 @@ class NumericEncoder(ColumnEncoder):
 MIN_CYCLE_DAYS = 3
 
 
-def local_midnights(days: np.ndarray, zone: Any) -> np.ndarray:
-    """The instants (seconds since the epoch) at which whole days since 1970-01-01 of ``zone``'s calendar
-    begin: local midnight, or where a clock change skips it the first instant after the gap, or where one
-    repeats it its first pass."""
-    midnights = days.astype(np.float64) * DAY
-    if zone is None or not len(days):
-        return midnights
-    stamps = stamps_of_seconds(midnights).tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
-    return epoch_seconds(stamps)
-
-
 def wall_instants(wall: np.ndarray, zone: Any) -> np.ndarray:
     """Wall-clock seconds of ``zone`` (``wall_seconds``) as the instants they name (seconds since the epoch).
 
@@ -1332,15 +1321,12 @@ def wall_instants(wall: np.ndarray, zone: Any) -> np.ndarray:
     return wall - np.maximum(*offsets)
 
 
-def _day_and_time(seconds: np.ndarray, zone: Any, wall_clock: bool) -> tuple[np.ndarray, np.ndarray]:
+def _day_and_time(seconds: np.ndarray, zone: Any) -> tuple[np.ndarray, np.ndarray]:
     """Stamps (seconds since the epoch) as their day of ``zone``'s calendar (whole days since 1970-01-01)
-    and their time of day: the wall clock's seconds since midnight, or (``wall_clock`` False, files written
-    before it) the seconds elapsed since the day's first instant."""
+    and their time of day, the wall clock's seconds since midnight."""
     wall = wall_seconds(seconds, zone)
     days = np.floor(wall / DAY)
-    if wall_clock:
-        return days, wall - days * DAY
-    return days, seconds - local_midnights(days, zone)
+    return days, wall - days * DAY
 
 
 def _within(
@@ -1368,12 +1354,6 @@ def _ends_piled_on(seconds: np.ndarray) -> tuple[bool, bool]:
     return bool(np.sum(seconds == seconds.min()) >= floor), bool(np.sum(seconds == seconds.max()) >= floor)
 
 
-# How a ``DailyCycle``'s state counts the time of day. Files without the key are today's earlier ones,
-# which counted the seconds elapsed since the day's first instant.
-WALL_CLOCK = "wall clock"
-_ELAPSED = "elapsed"
-
-
 @dataclass
 class DailyCycle:
     """A datetime column as its day and its time of day: two numbers a generator can relate to the others.
@@ -1382,8 +1362,8 @@ class DailyCycle:
     transactions the copula put 6.5% of its rows in hours 0-4 where 3.7% of the real ones are, and fraud
     (2.8x as frequent at night) came out as frequent by day. The day is a whole day of the column's zone's
     calendar; the time of day is the wall clock's, the seconds since local midnight, which is what people's
-    schedules follow on every day alike. (Counted as the seconds elapsed since the day's first instant, as
-    files written before ``WALL_CLOCK`` hold it, a time of day learned mostly on ordinary days fell an hour
+    schedules follow on every day alike. (Counted as the seconds elapsed since the day's first instant, a
+    time of day learned mostly on ordinary days fell an hour
     off the wall clock on a clock change's day: Berlin shifts in hours 9-16 were drawn in hours 10-17 on
     the last Sunday of March and 8-15 on the last of October.)
 
@@ -1398,7 +1378,6 @@ class DailyCycle:
 
     day: NumericEncoder
     clock: NumericEncoder
-    wall_clock: bool = True  # False: the seconds elapsed since the day's first instant (older files)
     # whether real rows pile on the first and on the last stamp (``_ends_piled_on``)
     piled_ends: tuple[bool, bool] = (False, False)
 
@@ -1424,7 +1403,7 @@ class DailyCycle:
         cls, name: str, seconds: np.ndarray, zone: Any, method: str, rng: np.random.Generator
     ) -> DailyCycle:
         """Fit both parts on the present stamps (seconds since the epoch) of a column on ``zone``'s clock."""
-        days, time = _day_and_time(seconds, zone, wall_clock=True)
+        days, time = _day_and_time(seconds, zone)
         cycle = cls(*cls._parts(name, method), piled_ends=_ends_piled_on(seconds))
         cycle.day.fit(pd.Series(days), rng)
         cycle.clock.fit(pd.Series(time), rng)
@@ -1446,7 +1425,7 @@ class DailyCycle:
 
     def transform(self, seconds: np.ndarray, zone: Any) -> np.ndarray:
         """Encode stamps (seconds since the epoch, none missing) to the day's and the time's blocks."""
-        days, time = _day_and_time(seconds, zone, self.wall_clock)
+        days, time = _day_and_time(seconds, zone)
         return np.hstack([self.day.transform(pd.Series(days)), self.clock.transform(pd.Series(time))])
 
     def inverse(
@@ -1465,8 +1444,6 @@ class DailyCycle:
         width = self.day.width
         days = self.day.decoded(block[:, :width], rng)
         clock = block[:, width : width + self.clock.width]
-        if not self.wall_clock:  # today's earlier files: decoded as they were, each part clipped to its range
-            return np.clip(local_midnights(days, zone) + self.clock.decoded(clock, rng), *bounds)
         time = self.clock.decoded(clock, rng, clip=False)
         # a time wrapped more than a day away may leave the real days: back on the first or the last one
         days = np.clip(days + np.floor(time / DAY), self.day.low, self.day.high)
@@ -1476,23 +1453,15 @@ class DailyCycle:
         return {
             "day": self.day.state(),
             "clock": self.clock.state(),
-            "time_of_day": WALL_CLOCK,
             "piled_ends": list(self.piled_ends),
         }
 
     @classmethod
     def from_state(cls, name: str, method: str, state: dict[str, Any]) -> DailyCycle:
-        counted = state.get("time_of_day", _ELAPSED)
-        if counted not in (WALL_CLOCK, _ELAPSED):
-            raise ModelFileError(
-                f"column {name!r} counts its time of day as {counted!r}, which this version of synthloom "
-                "does not know; load the model file with the version that wrote it, or a newer one"
-            )
         day, clock = cls._parts(name, method)
         return cls(
             NumericEncoder.from_state(name, day.spec, state["day"]),
             NumericEncoder.from_state(name, clock.spec, state["clock"]),
-            wall_clock=counted == WALL_CLOCK,
             piled_ends=tuple(state.get("piled_ends", (False, False))),
         )
 
