@@ -453,3 +453,24 @@ def test_real_keys_of_an_id_named_column_are_counted_as_reused_identifiers():
     train = rows(1_200, accounts[:150])
     result = privacy(prepare(rows(400, accounts[150:]), rows(600, accounts[:150]), train=train))
     assert result.score("identifiers_reused").verdict == "poor" and result.verdict == "poor"
+
+
+def test_hold_out_rows_without_a_key_do_not_thin_the_share_of_shared_keys():
+    """Hold-out rows whose ``account_id`` is missing counted as rows keeping the split's accounts apart:
+    every present key a training one, on 40% of the hold-out rows, read 40% shared (under
+    ``SHARED_KEYS``), and the reuse was judged poor as copying."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    accounts = np.array([f"AC{i:05d}" for i in range(200)])
+
+    def rows(n: int) -> pd.DataFrame:
+        return pd.DataFrame({"account_id": rng.choice(accounts, n), "amount": rng.normal(50, 10, n).round(2)})
+
+    hold_out = rows(400)
+    hold_out.loc[hold_out.index[:240], "account_id"] = None
+    result = privacy(prepare(hold_out, rows(600), train=rows(1_200)))
+    assert result.score("identifiers_reused").verdict == "info", result.score("identifiers_reused")
+    assert any("(100% of hold-out rows carry a training one too" in w for w in result.warnings), (
+        result.warnings
+    )

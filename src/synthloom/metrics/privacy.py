@@ -467,7 +467,8 @@ def _identifiers_reused(tables: Tables) -> _Reuse:
         known, unseen = set(values["train"]), set(values["real"]) - set(values["train"])
         carried = tables.synthetic.index.isin(drawn[drawn.isin(known)].index)
         reused |= carried
-        shared = float(values["real"].isin(known).sum()) / max(len(tables.real), 1)
+        # of the hold-out rows with a key: a row without one shares no key, nor keeps the split's apart
+        shared = float(values["real"].isin(known).sum()) / max(len(values["real"]), 1)
         if name not in tables.identifiers and shared >= SHARED_KEYS:
             notes.append(
                 f"column {name!r}: {carried.mean():.0%} of synthetic rows carry a real {name} "
