@@ -305,16 +305,50 @@ def test_synthetic_rows_without_a_real_class_are_poor_and_say_so(related_train, 
     is_rare = related_test["label"] == "yes"
     few = pd.concat([related_test[~is_rare].iloc[:300], related_test[is_rare].iloc[:6]])
     train = pd.concat([related_train[related_train["label"] == "no"], related_train.iloc[:15]])
-    result = utility(prepare(few, train[train["label"] == "no"], train=train), "label")
+    synthetic = pd.concat([train[train["label"] == "no"]] * 2, ignore_index=True)
+    result = utility(prepare(few, synthetic, train=train), "label")
     share = (pd.concat([train, few])["label"] == "yes").mean()
     expected = (
-        f"synthetic rows hold no 'label' = 'yes' row (real: {share:.2%}): models trained on them cannot "
-        "predict it"
+        f"synthetic rows hold no 'label' = 'yes' row where {len(synthetic):,} synthetic rows would hold "
+        f"about {share * len(synthetic):.1f} at its real share, {share:.2%} (odds under 1 in 1,000): "
+        "models trained on them cannot learn it"
     )
     assert any(w.startswith(expected) for w in result.warnings), result.warnings
     assert result.score("gap").verdict == "poor" and result.verdict == "poor"
     tstr = {s.name: s.verdict for s in result.scores if s.name.startswith("tstr.")}
     assert tstr["tstr.logistic.roc_auc"] == "poor" and "good" not in tstr.values()
+
+
+def _rare(frame: pd.DataFrame, keep: int, no: int | None = None) -> pd.DataFrame:
+    """``frame``'s first ``no`` "no" rows (all by default) and its first ``keep`` "yes" rows."""
+    return pd.concat([frame[frame["label"] == "no"].iloc[:no], frame[frame["label"] == "yes"].iloc[:keep]])
+
+
+def test_few_synthetic_rows_of_a_class_at_its_real_share_are_no_verdict(
+    related_train, related_test, make_related
+) -> None:
+    """A faithful 200-row synthetic table (real minority 2.73%, 5 synthetic rows of it) read poor, and
+    the same generator's 300 rows (11) good: the verdict followed how many rows were sampled. Now only a
+    count chance cannot explain is poor: 1 row where 1,001 rows would hold 27.3."""
+    train, test = _rare(related_train, 7), _rare(related_test, 6)
+    fresh = make_related(2_000, seed=3)
+    result = utility(prepare(test, _rare(fresh, 5, no=195), train=train), "label")
+    assert not any("utility is poor" in w for w in result.warnings), result.warnings
+    assert any(
+        w.startswith("synthetic rows hold only 5 row(s) of 'label' = 'yes' (2.50%), as chance allows (200 ")
+        for w in result.warnings
+    ), result.warnings
+    assert "miss a class" not in result.score("gap").meaning
+    assert not any("miss a class" in s.meaning for s in result.scores)
+    result = utility(prepare(test, _rare(fresh, 1), train=train), "label")
+    assert any(
+        w.startswith(
+            "synthetic rows hold only 1 row(s) of 'label' = 'yes' (0.10%) where 1,001 synthetic rows "
+        )
+        and "utility is poor" in w
+        for w in result.warnings
+    ), result.warnings
+    assert result.score("gap").verdict == "poor"
 
 
 def test_a_baseline_at_chance_makes_no_chance_level_tstr_good() -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 from sklearn.base import BaseEstimator, clone
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -129,7 +130,11 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     if reason:  # the table stays, to show it
         return FamilyResult("utility", tables={"tstr_trtr": table}, not_computed=reason)
     interval = _gain_interval(predictions, data, random_state)
-    lacking = _lacking_classes(frames[2][target], tables, target) if data.task == "classification" else []
+    lacking, few = (
+        _synthetic_class_rows(frames[2][target], tables, target)
+        if data.task == "classification"
+        else ([], [])
+    )
     result = FamilyResult(
         "utility",
         scores=_utility_scores(
@@ -142,7 +147,7 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
         ),
         tables={"tstr_trtr": table},
     )
-    result.warnings += lacking
+    result.warnings += lacking + few
     if note:
         result.warnings.append(note)
     if off_levels:
@@ -190,34 +195,48 @@ def _few_rows_warnings(
     return found
 
 
-# synthetic rows of a class below which models trained on them cannot learn what the class looks like
-# (augment's MIN_CLASS_ROWS for real rows): they predict the other classes everywhere, whatever ROC-AUC
-# their few rows happen to give, and a baseline as weak read the loss "good"
+# synthetic rows of a class below which models trained on them have little to learn it from (augment's
+# MIN_CLASS_ROWS for real rows): said in a warning, as the synthetic table's size gives it as much as the
+# generator does (a faithful 200-row table of a 2.65% class holds 5)
 MIN_SYNTHETIC_CLASS_ROWS = 10
+# odds under which a class's synthetic count is too low for its real share to explain: the generator lost
+# the class (no row where 10 were expected: 4.5e-5), which grades utility poor
+LACKING_ODDS = 1e-3
 
 
-def _lacking_classes(synthetic: pd.Series, tables: Tables, target: str) -> list[str]:
-    """A warning per real class the synthetic rows hold no row of, or too few to learn from."""
+def _synthetic_class_rows(synthetic: pd.Series, tables: Tables, target: str) -> tuple[list[str], list[str]]:
+    """Warnings of real classes the synthetic rows lack, and of those they hold few rows of.
+
+    Only a class under ``MIN_SYNTHETIC_CLASS_ROWS`` synthetic rows is either. Lacking: fewer than its real
+    share predicts for the synthetic table's size, with odds under ``LACKING_ODDS`` (binomial lower tail):
+    the generator's doing, which grades utility poor. Few: as many as chance allows at that size: no
+    verdict, as a larger sample of the same generator would hold more.
+    """
     real = _real_target(tables, target).dropna()
     shares = real.value_counts(normalize=True)
     held = synthetic.value_counts()
-    found = []
+    rows = len(synthetic)
+    lacking, few = [], []
     for level, share in shares.items():
         count = int(held.get(level, 0))
-        if count >= MIN_SYNTHETIC_CLASS_ROWS:
+        if count >= MIN_SYNTHETIC_CLASS_ROWS:  # enough to learn from; a share off the real one is fidelity's
             continue
         name = f"{target!r} = {tables.level_text(target, level)}"
-        if count == 0:
-            found.append(
-                f"synthetic rows hold no {name} row (real: {share:.2%}): models trained on them cannot "
-                "predict it, so utility is poor"
+        expected = (
+            f"{rows:,} synthetic rows would hold about {share * rows:.1f} at its real share, {share:.2%}"
+        )
+        held_text = f"no {name} row" if count == 0 else f"only {count} row(s) of {name} ({count / rows:.2%})"
+        if binom.cdf(count, rows, share) < LACKING_ODDS:
+            lacking.append(
+                f"synthetic rows hold {held_text} where {expected} (odds under 1 in "
+                f"{1 / LACKING_ODDS:,.0f}): models trained on them cannot learn it, so utility is poor"
             )
         else:
-            found.append(
-                f"synthetic rows hold only {count} row(s) of {name} ({count / len(synthetic):.2%}; real: "
-                f"{share:.2%}): too few for models trained on them to learn it, so utility is poor"
+            few.append(
+                f"synthetic rows hold {held_text}, as chance allows ({expected}): models trained on them "
+                "have few rows to learn it from, so their scores are unsure; sample more synthetic rows"
             )
-    return found
+    return lacking, few
 
 
 def _rarest_share(tables: Tables, target: str) -> float:
@@ -622,7 +641,7 @@ def _utility_scores(
     imbalanced: bool = False,
 ) -> list[Score]:
     """The gap, the gain and a score per cell of ``table``; ``lacking``: the synthetic rows miss a real
-    class (``_lacking_classes``), which makes the gap and every TSTR cell poor, whatever the baseline;
+    class (``_synthetic_class_rows``), which makes the gap and every TSTR cell poor, whatever the baseline;
     ``imbalanced``: the rarest class is under ``IMBALANCED_SHARE``, where accuracy and macro F1 go
     ungraded."""
     main = "roc_auc" if task == "classification" else "r2"
