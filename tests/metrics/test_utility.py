@@ -351,25 +351,87 @@ def test_few_synthetic_rows_of_a_class_at_its_real_share_are_no_verdict(
     assert result.score("gap").verdict == "poor"
 
 
-def test_a_baseline_at_chance_makes_no_chance_level_tstr_good() -> None:
-    """TRTR gradient boosting at ROC-AUC 0.478 graded a TSTR of 0.5 (a model predicting one class) good."""
+def _scores_of(rows: list[tuple[str, str, float]], **cells: float) -> pd.DataFrame:
+    """A TSTR/TRTR table of (setting, model, ROC-AUC) rows, every other metric ``cells`` or a default."""
+    cells = {"trained_on": "rows", "macro_f1": 0.5, "accuracy": 0.98, "pr_auc": 0.05, "note": "", **cells}
+    return pd.DataFrame([{"setting": s, "model": m, "roc_auc": v, **cells} for s, m, v in rows])
+
+
+_ONE_AT_CHANCE = [
+    ("TRTR", "gradient_boosting", 0.478),
+    ("TSTR", "gradient_boosting", 0.5),
+    ("augmented", "gradient_boosting", 0.58),
+    ("TRTR", "logistic", 0.667),
+    ("TSTR", "logistic", 0.5),
+    ("augmented", "logistic", 0.663),
+]
+
+
+def test_a_baseline_at_chance_leaves_its_model_out_of_the_gap_and_the_gain() -> None:
+    """TRTR gradient boosting at ROC-AUC 0.478 graded a TSTR of 0.5 (a model predicting one class) good;
+    then it left the gap (0.073, the mean of both models) and the gain not judged, though logistic
+    regression's 0.667 -> 0.500 tells a loss. Now both are logistic regression's: gap 0.167, poor."""
+    from synthloom.metrics.utility import _utility_scores
+
+    scores = {
+        s.name: s for s in _utility_scores(_scores_of(_ONE_AT_CHANCE), "classification", (-0.01, -0.001), "")
+    }
+    cell = scores["tstr.gradient_boosting.roc_auc"]
+    assert cell.verdict == "info" and "not judged: the real baseline is no better than chance" in cell.meaning
+    assert scores["tstr.logistic.roc_auc"].verdict == "poor"
+    gap, gain = scores["gap"], scores["augmentation_gain"]
+    assert gap.value == pytest.approx(0.167) and gap.verdict == "poor"
+    left_out = "Left out: the real baseline of gradient boosting is no better than chance (ROC-AUC 0.478)."
+    assert "(each of logistic regression alone;" in gap.meaning and left_out in gap.meaning
+    assert gain.value == pytest.approx(-0.004) and gain.verdict == "good" and left_out in gain.meaning
+
+
+def test_a_missing_class_is_poor_whatever_the_baseline() -> None:
+    """With a class missing and a baseline at chance, the gap read poor and that model's TSTR cells info."""
+    from synthloom.metrics.utility import _utility_scores
+
+    scores = {
+        s.name: s
+        for s in _utility_scores(
+            _scores_of(_ONE_AT_CHANCE), "classification", (-0.01, 0.01), "", lacking=True
+        )
+    }
+    assert scores["gap"].verdict == "poor"
+    for model in ("gradient_boosting", "logistic"):
+        assert scores[f"tstr.{model}.roc_auc"].verdict == "poor", scores[f"tstr.{model}.roc_auc"]
+    assert scores["augmented.gradient_boosting.roc_auc"].verdict == "info"
+
+
+def test_minority_pr_auc_is_graded_only_on_an_imbalanced_target() -> None:
+    """On a balanced target, minority PR-AUC 0.90 -> 0.60 was the only poor score (gap and every ROC-AUC
+    good) and made the family poor. ROC-AUC grades the ranking there: PR-AUC is shown, not graded."""
     from synthloom.metrics.utility import _utility_scores
 
     rows = [
-        ("TRTR", "gradient_boosting", 0.478),
-        ("TSTR", "gradient_boosting", 0.5),
-        ("augmented", "gradient_boosting", 0.58),
-        ("TRTR", "logistic", 0.667),
-        ("TSTR", "logistic", 0.5),
-        ("augmented", "logistic", 0.663),
+        (s, m, v)
+        for m in ("gradient_boosting", "logistic")
+        for s, v in (("TRTR", 0.9), ("TSTR", 0.895), ("augmented", 0.9))
     ]
-    cells = {"trained_on": "rows", "macro_f1": 0.5, "accuracy": 0.98, "pr_auc": 0.05, "note": ""}
-    table = pd.DataFrame([{"setting": s, "model": m, "roc_auc": v, **cells} for s, m, v in rows])
-    scores = {s.name: s for s in _utility_scores(table, "classification", (0.01, 0.09), "")}
-    cell = scores["tstr.gradient_boosting.roc_auc"]
-    assert cell.verdict == "info" and "not judged: the real baseline is no better than chance" in cell.meaning
-    assert scores["augmentation_gain"].verdict == "info" and scores["gap"].verdict != "good"
-    assert scores["tstr.logistic.roc_auc"].verdict == "poor"
+    table = _scores_of(rows, macro_f1=0.8, accuracy=0.8)
+    table["pr_auc"] = np.where(table["setting"] == "TSTR", 0.6, 0.9)
+    scores = {s.name: s for s in _utility_scores(table, "classification", (-0.01, 0.01), "")}
+    assert scores["gap"].verdict == "good"
+    assert (
+        scores["tstr.logistic.pr_auc"].verdict == "info"
+        and "Not graded" in scores["tstr.logistic.pr_auc"].meaning
+    )
+    assert {s.verdict for s in scores.values() if s.verdict != "info"} == {"good"}
+    imbalanced = {
+        s.name: s for s in _utility_scores(table, "classification", (-0.01, 0.01), "", imbalanced=True)
+    }
+    assert imbalanced["tstr.logistic.pr_auc"].verdict == "poor"
+
+
+def test_a_score_not_computed_is_not_read_as_chance() -> None:
+    from synthloom.metrics.utility import at_chance
+
+    assert at_chance(float("nan"), "roc_auc") is None and at_chance(float("nan"), "r2") is None
+    assert at_chance(0.478, "roc_auc") == "no better than chance (ROC-AUC 0.478)"
 
 
 def test_on_a_rare_class_accuracy_is_not_graded_and_minority_pr_auc_is(related_train, related_test) -> None:

@@ -129,7 +129,7 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     reason = _why_not_predictable(table, data.task)
     if reason:  # the table stays, to show it
         return FamilyResult("utility", tables={"tstr_trtr": table}, not_computed=reason)
-    interval = _gain_interval(predictions, data, random_state)
+    interval = _gain_interval(predictions, data, random_state, _baselines(table, data.task)[0])
     lacking, few = (
         _synthetic_class_rows(frames[2][target], tables, target)
         if data.task == "classification"
@@ -371,9 +371,10 @@ def _why_not_predictable(table: pd.DataFrame, task: str) -> str | None:
 
 def at_chance(trtr: float, metric: str) -> str | None:
     """ "no better than chance (R² -0.191)" when a TRTR of ``trtr`` (``metric``: "roc_auc" or "r2") is too
-    low for TSTR beside it to mean anything, else None."""
+    low for TSTR beside it to mean anything, else None. None for NaN too: a score not computed (no test
+    row of a class both ways) tells nothing of chance, and read "no better than chance (ROC-AUC nan)"."""
     task = "classification" if metric == "roc_auc" else "regression"
-    if trtr >= _INFORMATIVE_TRTR[task]:
+    if np.isnan(trtr) or trtr >= _INFORMATIVE_TRTR[task]:
         return None
     return f"no better than chance ({METRIC_LABELS[metric]} {decimal_text(trtr, 3)})"
 
@@ -556,9 +557,9 @@ _RESAMPLES_AT_ONCE = 25  # scored together: a (25, rows) matrix of weights, 10 M
 
 
 def _gain_interval(
-    predictions: dict[tuple[str, str], np.ndarray], data: _Data, random_state: int
+    predictions: dict[tuple[str, str], np.ndarray], data: _Data, random_state: int, models: list[str]
 ) -> tuple[float, float]:
-    """95% interval of the augmentation gain (augmented - TRTR main metric, averaged over the models), by a
+    """95% interval of the augmentation gain (augmented - TRTR main metric, averaged over ``models``), by a
     paired bootstrap of the test rows: both settings' predictions of each resample's rows are scored, so
     the interval is the test rows' chance alone, at no refit. One split can read +0.002 "helps" where the
     test rows drawn otherwise give anything from -0.014 to +0.010.
@@ -569,7 +570,6 @@ def _gain_interval(
     """
     y = data.labels["test"]
     main = "roc_auc" if data.task == "classification" else "r2"
-    models = sorted({model for _, model in predictions})
     rng = np.random.default_rng(random_state)
     gains = []
     for start in range(0, BOOTSTRAP_RESAMPLES, _RESAMPLES_AT_ONCE):
@@ -640,20 +640,34 @@ def _utility_scores(
     lacking: bool = False,
     imbalanced: bool = False,
 ) -> list[Score]:
-    """The gap, the gain and a score per cell of ``table``; ``lacking``: the synthetic rows miss a real
-    class (``_synthetic_class_rows``), which makes the gap and every TSTR cell poor, whatever the baseline;
-    ``imbalanced``: the rarest class is under ``IMBALANCED_SHARE``, where accuracy and macro F1 go
-    ungraded."""
+    """The gap, the gain and a score per cell of ``table``; ``interval``: the gain's, over the models
+    ``_baselines`` judges.
+
+    ``lacking``: the synthetic rows miss a real class (``_synthetic_class_rows``), which makes the gap and
+    every graded TSTR cell poor, whatever the baseline. Else a model whose real baseline is at chance is
+    left out of the gap and the gain (its TSTR cells not judged): a baseline at chance makes any TSTR "as
+    good" (0.500 beside 0.478 read good), while the other model's comparison still tells. ``imbalanced``:
+    the rarest class is under ``IMBALANCED_SHARE``, where accuracy and macro F1 go ungraded and minority
+    PR-AUC is graded (``_cell_score``).
+    """
     main = "roc_auc" if task == "classification" else "r2"
     by = table.set_index(["setting", "model"])
-    trtr, tstr, augmented = table.groupby("setting", sort=False)[main].mean()[["TRTR", "TSTR", "augmented"]]
+    judged, weak = _baselines(table, task)
+    # every baseline at chance is 'not computed' upstream (``_why_not_predictable``); the numbers are then
+    # the mean of every model, not judged
+    averaged = table[table["model"].isin(judged or table["model"].unique())]
+    trtr, tstr, augmented = averaged.groupby("setting", sort=False)[main].mean()[
+        ["TRTR", "TSTR", "augmented"]
+    ]
     good, fair = _GAP_LIMITS[task]
     label = METRIC_LABELS[main]
     # each number is the mean of the model families, which read as one model's score without saying so
-    models = " and ".join(MODEL_LABELS[model] for model in table["model"].unique())
+    names = [MODEL_LABELS[model] for model in averaged["model"].unique()]
+    models = " and ".join(names)
+    each = f"each the mean of {models}" if len(names) > 1 else f"each of {models} alone"
     gap_meaning = (
         f"Trained on synthetic rows, models reach {label} {decimal_text(tstr, 3)} on real test rows, "
-        f"against {decimal_text(trtr, 3)} when trained on real rows (each the mean of {models}; gap "
+        f"against {decimal_text(trtr, 3)} when trained on real rows ({each}; gap "
         f"{decimal_text(trtr - tstr, 3)}; 0 = synthetic data is as useful). {task_sentence}".rstrip()
     )
     if table.loc[table["setting"] == "TSTR", "note"].str.len().all():
@@ -662,47 +676,38 @@ def _utility_scores(
             "predict that value."
         )
     gap_verdict = grade(trtr - tstr, good, fair, higher_is_better=False)
-    weak = _chance_baselines(table, main)
-    if lacking:
-        gap_meaning += " The synthetic rows miss a class of the target (see the warnings): poor."
-        gap_verdict = POOR
+    gain = _gain_score(augmented - trtr, interval, label, models)
+    if weak and judged:
+        gap_meaning += f" Left out: {weak}."
+        gain = replace(gain, meaning=f"{gain.meaning} Left out: {weak}.")
     elif weak:
-        # a baseline at chance makes any TSTR "as good": 0.500 beside 0.478 read good
         gap_meaning += f" Not judged: {weak}."
         gap_verdict = INFO
-    gain = _gain_score(augmented - trtr, interval, label, models)
-    if weak and gain.verdict != INFO:
         gain = replace(gain, meaning=f"{gain.meaning} Not judged: {weak}.", verdict=INFO)
+    if lacking:  # before the baseline: no baseline makes synthetic rows without a class any use
+        gap_meaning += " The synthetic rows miss a class of the target (see the warnings): poor."
+        gap_verdict = POOR
     scores = [Score("gap", f"TRTR - TSTR {label}", trtr - tstr, gap_meaning, gap_verdict), gain]
     for row in table.itertuples():
         for metric in CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS:
-            cell = _cell_score(row, metric, by)
-            if imbalanced and metric in _THRESHOLD_METRICS and cell.verdict != INFO:
-                cell = replace(
-                    cell,
-                    meaning=f"{cell.meaning} Not graded: the target's rarest class is under "
-                    f"{IMBALANCED_SHARE:.0%} of rows, where predicting only the majority reads high.",
-                    verdict=INFO,
-                )
-            if lacking and row.setting == "TSTR" and cell.verdict != INFO:
-                cell = replace(
-                    cell, meaning=f"{cell.meaning} The synthetic rows miss a class: poor.", verdict=POOR
-                )
-            scores.append(cell)
+            scores.append(_cell_score(row, metric, by, lacking, imbalanced))
     return scores
 
 
-def _chance_baselines(table: pd.DataFrame, main: str) -> str:
-    """ "the real baseline of gradient boosting is no better than chance (ROC-AUC 0.478)" for the models
-    whose TRTR ``main`` is at chance, or "" when none is: a comparison with such a baseline tells
-    nothing."""
+def _baselines(table: pd.DataFrame, task: str) -> tuple[list[str], str]:
+    """The models whose real baseline (TRTR main metric) is not at chance, and "the real baseline of
+    gradient boosting is no better than chance (ROC-AUC 0.478)" for the others ("" where none is): the gap
+    and the gain are the mean of the first, as a baseline at chance pulls both toward "as good"."""
+    main = "roc_auc" if task == "classification" else "r2"
     trtr = table[table["setting"] == "TRTR"].set_index("model")[main]
-    weak = [
-        f"the real baseline of {MODEL_LABELS[model]} is {chance}"
-        for model, value in trtr.items()
-        if (chance := at_chance(float(value), main))
-    ]
-    return "; ".join(weak)
+    judged, weak = [], []
+    for model, value in trtr.items():
+        chance = at_chance(float(value), main)
+        if chance:
+            weak.append(f"the real baseline of {MODEL_LABELS[model]} is {chance}")
+        else:
+            judged.append(model)
+    return judged, "; ".join(weak)
 
 
 def _gain_score(gain: float, interval: tuple[float, float], label: str, models: str) -> Score:
@@ -729,33 +734,49 @@ def _gain_score(gain: float, interval: tuple[float, float], label: str, models: 
     )
 
 
-def _cell_score(row: tuple, metric: str, by: pd.DataFrame) -> Score:
+def _cell_score(row: tuple, metric: str, by: pd.DataFrame, lacking: bool, imbalanced: bool) -> Score:
+    """A cell of the table beside its real baseline. Not graded: accuracy and macro F1 on an imbalanced
+    target, minority PR-AUC on a balanced one (ROC-AUC ranks its classes there, and PR-AUC's limits, a
+    share of a baseline near 1, read noise as a loss). Then a TSTR cell is poor where the synthetic rows
+    miss a class (``lacking``), and not judged where the model's real baseline is at chance."""
     value = getattr(row, metric)
     baseline = by.loc[("TRTR", row.model), metric]
     model, label = MODEL_LABELS[row.model], METRIC_LABELS[metric]
     meaning = f"{label} on real test rows of {model} trained on {row.trained_on}"
+    name, title = f"{row.setting.lower()}.{row.model}.{metric}", f"{row.setting} {model} {label}"
     if row.setting == "TRTR":
+        return Score(name, title, value, meaning + " (the baseline).", INFO)
+    if imbalanced and metric in _THRESHOLD_METRICS:
         return Score(
-            f"trtr.{row.model}.{metric}", f"TRTR {model} {label}", value, meaning + " (the baseline).", INFO
+            name,
+            title,
+            value,
+            f"{meaning}. Not graded: the target's rarest class is under {IMBALANCED_SHARE:.0%} of rows, "
+            "where predicting only the majority reads high.",
+            INFO,
         )
+    if metric == "pr_auc" and not imbalanced:
+        return Score(
+            name,
+            title,
+            value,
+            f"{meaning}. Not graded: every class is at least {IMBALANCED_SHARE:.0%} of rows, where ROC-AUC "
+            "grades the ranking of each.",
+            INFO,
+        )
+    if lacking and row.setting == "TSTR":
+        return Score(name, title, value, f"{meaning}. The synthetic rows miss a class: poor.", POOR)
     main = "roc_auc" if "roc_auc" in by.columns else "r2"
     weak = at_chance(float(by.loc[("TRTR", row.model), main]), main)
     if weak:
-        return Score(
-            f"{row.setting.lower()}.{row.model}.{metric}",
-            f"{row.setting} {model} {label}",
-            value,
-            f"{meaning}; not judged: the real baseline is {weak}.",
-            INFO,
-        )
+        return Score(name, title, value, f"{meaning}; not judged: the real baseline is {weak}.", INFO)
     worse = (value - baseline) if metric == "mae" else (baseline - value)
     # MAE and PR-AUC have no fixed scale (PR-AUC's chance is the class's share): a share of the baseline
     relative = metric in ("mae", "pr_auc")
     limits = (0.1 * abs(baseline), 0.25 * abs(baseline)) if relative else (0.02, 0.05)
-    setting = row.setting.lower()
     return Score(
-        f"{setting}.{row.model}.{metric}",
-        f"{row.setting} {model} {label}",
+        name,
+        title,
         value,
         f"{meaning}; the real-data baseline is {decimal_text(baseline, 3)}.",
         grade(worse, *limits, higher_is_better=False),
