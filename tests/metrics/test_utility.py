@@ -283,6 +283,17 @@ def test_without_training_rows_a_rare_class_is_split_evenly_and_its_few_rows_are
     assert any("the real test rows hold only 5 row(s) of 'label' = 'yes'" in w for w in result.warnings)
 
 
+def test_a_class_the_baseline_never_saw_is_named(related_test) -> None:
+    """A one-row class goes wholly to the test half of a class-by-class split: the training rows' counts
+    left it out, and the warning named the next rarest class (5 rows of 'yes') instead."""
+    is_rare = related_test["label"] == "yes"
+    one = related_test[is_rare].iloc[10:11].assign(label="maybe")
+    few = pd.concat([one, related_test[~is_rare].iloc[:300], related_test[is_rare].iloc[:10]])
+    result = utility(prepare(few, related_test.copy()), "label")
+    named = "the real training rows hold no row of 'label' = 'maybe': too few"
+    assert any(w.startswith(named) for w in result.warnings), result.warnings
+
+
 def test_a_0_1_target_is_named_by_its_written_values(related_train, related_test) -> None:
     """A 0/1 fraud flag, read as booleans, was named "'is_fraud' = True" in utility's warnings and
     "is_fraud: True" among the categories synthetic rows miss."""

@@ -170,28 +170,28 @@ def _few_rows_warnings(
 ) -> list[str]:
     """Warnings of a class too rare in the real training rows (the baseline cannot learn it) or in the
     test rows (its scores are uncertain); ``split_note``: set where both are halves of the real rows."""
+    remedy = (
+        "give the generator's training rows (--train, or train=...) for the baseline to learn from"
+        if split_note
+        else "give more real training rows"
+    )
+    consequence = {
+        "training": "too few for gradient boosting to learn the class, so the real baseline (TRTR) can sit "
+        f"near chance and every comparison with it is unsure; {remedy}",
+        "test": "the ROC-AUC gap moves by a few hundredths with a single row, so its verdict is uncertain; "
+        "evaluate on more test rows",
+    }
+    # counted on every real class: a class with no row in a table is missing from its value_counts (a
+    # one-row class, split class by class, goes wholly to the test half), and was the rarest of all
+    levels = _real_target(tables, target).dropna().unique()
     found = []
-    counts = train.value_counts()
-    rarest = tables.level_text(target, counts.idxmin())
-    if counts.min() < FEW_CLASS_ROWS:
-        remedy = (
-            "give the generator's training rows (--train, or train=...) for the baseline to learn from"
-            if split_note
-            else "give more real training rows"
-        )
-        found.append(
-            f"the real training rows hold only {counts.min()} row(s) of {target!r} = {rarest}: too few "
-            "for gradient boosting to learn the class, so the real "
-            f"baseline (TRTR) can sit near chance and every comparison with it is unsure; {remedy}"
-        )
-    counts = test.value_counts()
-    rarest = tables.level_text(target, counts.idxmin())
-    if counts.min() < FEW_CLASS_ROWS:
-        found.append(
-            f"the real test rows hold only {counts.min()} row(s) of {target!r} = {rarest}: the ROC-AUC gap "
-            "moves by a few hundredths with a single row, so its verdict is uncertain; evaluate on more "
-            "test rows"
-        )
+    for rows, source in ((train, "training"), (test, "test")):
+        counts = rows.value_counts().reindex(levels, fill_value=0)
+        if counts.min() >= FEW_CLASS_ROWS:
+            continue
+        rarest = f"{target!r} = {tables.level_text(target, counts.idxmin())}"
+        held = f"no row of {rarest}" if counts.min() == 0 else f"only {counts.min()} row(s) of {rarest}"
+        found.append(f"the real {source} rows hold {held}: {consequence[source]}")
     return found
 
 
