@@ -523,12 +523,8 @@ def rare_combination_warning(
     expected = float(np.prod(list(shares.values())))
     if not n or not shares or expected >= RARE_ACCEPTANCE:
         return None
-    asked = ", ".join(
-        f"{c.column}={'' if c.value is None else given_text(c.value)}"
-        for c in checks
-        if isinstance(c, CategoryCondition)
-    )
-    rejected = " and ".join(f"{c.column}={'' if c.value is None else given_text(c.value)}" for c in shares)
+    asked = ", ".join(_condition_text(c) for c in checks if isinstance(c, CategoryCondition))
+    rejected = " and ".join(_condition_text(c) for c in shares)
     needed = n / expected if expected else float("inf")
     cost = (
         f"past the {about(draw_cap(n))} sampling makes, so it will likely stop early"
@@ -541,6 +537,12 @@ def rare_combination_warning(
         f"independent: the model keeps no counts of values seen together); {n:,} rows need about "
         f"{about(needed)} draws, {cost}"
     )
+
+
+def _condition_text(condition: CategoryCondition) -> str:
+    """``column=value`` as the condition was given; ``column=`` for the missing category (value None)."""
+    value = "" if condition.value is None else given_text(condition.value)
+    return f"{condition.column}={value}"
 
 
 def draw_cap(n: int) -> int:
