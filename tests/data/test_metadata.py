@@ -821,3 +821,33 @@ def test_an_entity_key_learned_as_data_is_named_at_inference():
         warnings.simplefilter("error")
         given = {"account_id": {"kind": "categorical"}, "customer_id": {"kind": "integer"}}
         Metadata.from_dict({"columns": given}).completed(frame)
+
+
+def test_stamps_with_and_without_offsets_read_on_a_repeated_index():
+    """A table built by pd.concat repeats index labels: stamps without an offset beside ones with it were
+    put back by label ("cannot reindex on an axis with duplicate labels"); they are put back by position."""
+    from synthloom.data.encoders import text_zone
+    from synthloom.data.metadata import read_stamps
+
+    text = pd.Series(
+        ["2024-01-01 10:00:00+01:00", "2024-01-02 10:00:00", "2300-01-01 00:00:00+00:00"], index=[0, 1, 1]
+    )
+    read = read_stamps(text, "%Y-%m-%d %H:%M:%S%z")
+    assert read.index.tolist() == [0, 1, 1]
+    assert [str(stamp) for stamp in read] == [
+        "2024-01-01 09:00:00+00:00",
+        "2024-01-02 10:00:00+00:00",
+        "2300-01-01 00:00:00+00:00",
+    ]
+    # a zone's winter and summer offsets, some stamps without one, two tables' rows concatenated
+    stamps = pd.date_range("2024-03-25", periods=60, freq="5h", tz="Europe/Paris")
+    written = pd.Series(stamps.strftime("%Y-%m-%d %H:%M:%S%z")).str.replace(r"(\d\d)$", r":\1", regex=True)
+    written[::7] = stamps[::7].tz_convert("UTC").strftime("%Y-%m-%d %H:%M:%S")
+    half = pd.DataFrame({"when": written, "amount": np.arange(60.0)})
+    frame = pd.concat([half.iloc[:30], half.iloc[30:].set_axis(range(30))])
+    assert text_zone(frame["when"], "%Y-%m-%d %H:%M:%S%z") in ("Europe/Berlin", "Europe/Paris")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # stamps without an offset read as UTC: said so
+        fake = get_model("copula", random_state=0).fit(frame).sample(50, random_state=0)
+    drawn = pd.to_datetime(fake["when"], utc=True)
+    assert drawn.notna().all() and drawn.between(stamps.min(), stamps.max()).all()

@@ -747,6 +747,8 @@ def text_zone(series: pd.Series, datetime_format: str | None) -> str | None:
     the others, where those are the spelling most stamps use (``text_offset``). None with one offset or
     none, or no zone that gives them all (several zones' stamps).
     """
+    # positions as labels: a table built by pd.concat repeats labels, which pick and align rows wrongly
+    series = series.reset_index(drop=True)
     offsets = _written_offsets(series, datetime_format)
     numeric = None if offsets is None else _numeric_offsets(offsets)
     if numeric is None or numeric.nunique() < 2:

@@ -1370,9 +1370,10 @@ def read_stamps(text: pd.Series, datetime_format: str | None) -> pd.Series:
             text[unread], format=NAIVE_OFFSET.sub("", datetime_format), errors="coerce", utc=True
         )
         stamps = stamps.astype(naive.dtype) if stamps.dtype != naive.dtype else stamps
-        stamps.loc[naive.index] = naive
+        # by position: a table built by pd.concat repeats index labels, which ``loc`` cannot assign to
+        stamps.iloc[np.flatnonzero(unread.to_numpy())] = naive.array
         unread = stamps.isna() & text.notna()
-    return _with_far_stamps(stamps, text[unread], datetime_format) if unread.any() else stamps
+    return _with_far_stamps(stamps, text, unread.to_numpy(), datetime_format) if unread.any() else stamps
 
 
 # distinct unread values tried one by one as far stamps (a text column that is not all stamps has many; the
@@ -1380,10 +1381,13 @@ def read_stamps(text: pd.Series, datetime_format: str | None) -> pd.Series:
 MAX_FAR_STAMPS = 1_000
 
 
-def _with_far_stamps(stamps: pd.Series, unread: pd.Series, datetime_format: str | None) -> pd.Series:
-    """``stamps`` with the ``unread`` values that are stamps outside pandas' nanosecond range."""
+def _with_far_stamps(
+    stamps: pd.Series, text: pd.Series, unread: np.ndarray, datetime_format: str | None
+) -> pd.Series:
+    """``stamps`` with the values of ``text`` where ``unread`` (a mask) that are stamps outside pandas'
+    nanosecond range."""
     far: dict[Any, pd.Timestamp] = {}
-    for value in unread.drop_duplicates().iloc[:MAX_FAR_STAMPS]:
+    for value in text[unread].drop_duplicates().iloc[:MAX_FAR_STAMPS]:
         try:
             read = value
             if isinstance(value, str) and datetime_format is not None:
@@ -1398,8 +1402,9 @@ def _with_far_stamps(stamps: pd.Series, unread: pd.Series, datetime_format: str 
     if not far:
         return stamps
     out = stamps.astype("datetime64[us, UTC]")
-    found = unread[unread.isin(list(far))]
-    out.loc[found.index] = pd.DatetimeIndex(found.map(far).tolist(), dtype=out.dtype)
+    # by position, as in ``read_stamps`` (repeated index labels)
+    found = unread & text.isin(list(far)).to_numpy()
+    out.iloc[np.flatnonzero(found)] = pd.DatetimeIndex(text[found].map(far).tolist(), dtype=out.dtype)
     return out
 
 
