@@ -762,3 +762,35 @@ def test_model_files_without_the_id_indicator_still_draw_missing_ids_in_their_sh
     assert old.output_dim == transformer.output_dim - 2
     matrix = np.zeros((4_000, old.output_dim), dtype=np.float32)
     assert abs(old.inverse_transform(matrix)["customer_id"].isna().mean() - 0.5) < 0.05
+
+
+def test_a_few_ids_on_very_many_rows_are_drawn_one_per_row():
+    """20 store ids over 200,000 rows (10,000 each, past ``MAX_ROWS_PER_KEY``) are no entity's key, as
+    ``is_entity_key`` and the README say: declared identifier they drew runs of about 10,000 rows (a
+    10,000-row output held one id); they are drawn one per row, as ids a few of which repeat are."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec, is_entity_key
+
+    rng = np.random.default_rng(0)
+    stores = pd.Series([f"S{v:03d}" for v in rng.integers(0, 20, 200_000)], name="store_id")
+    encoder = IdentifierEncoder("store_id", ColumnSpec(ColumnKind.IDENTIFIER)).fit(stores, rng)
+    assert encoder.per_id is None and not is_entity_key("store_id", stores)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # "S" and three digits hold 980 new ids: then longer
+        assert encoder.ids(0, 10_000, 1).is_unique
+
+
+def test_a_model_file_with_no_or_malformed_rows_per_id_is_refused():
+    """An empty ``per_id`` passed the file's check and failed at the first draw ("max() arg is an empty
+    sequence"), one not a mapping with an AttributeError: both are refused as other bad states are."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    rng = np.random.default_rng(0)
+    ids = pd.Series([f"A{i % 300:04d}" for i in range(3000)], name="acct_id")
+    encoder = IdentifierEncoder("acct_id", ColumnSpec(ColumnKind.IDENTIFIER)).fit(ids, rng)
+    assert encoder.per_id is not None
+    for bad in ({}, [10, 300], "10", {"x": 300}, {"10": "many"}, {"10": 0}):
+        state = {**encoder.state(), "per_id": bad}
+        with pytest.raises(ValueError, match="rows per id"):
+            IdentifierEncoder.from_state("acct_id", encoder.spec, state)

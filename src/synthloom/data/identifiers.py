@@ -1318,11 +1318,20 @@ class IdentifierEncoder(ColumnEncoder):
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
         encoder.per_id = state.get("per_id")  # files written before: one new id per row
-        if encoder.per_id is not None and not all(
-            0 < int(size) <= MAX_ENTITY_BLOCK and float(count) > 0 for size, count in encoder.per_id.items()
-        ):
+        if encoder.per_id is not None and not _valid_rows_per_id(encoder.per_id):
             raise ValueError("rows per id out of range")
         return encoder
+
+
+def _valid_rows_per_id(per_id: Any) -> bool:
+    """Whether a model file's ``per_id`` is what ``_rows_per_id`` writes: a mapping, not empty (runs are
+    drawn from it), of whole run lengths up to ``MAX_ENTITY_BLOCK`` to positive counts of ids."""
+    if not isinstance(per_id, dict) or not per_id:
+        return False
+    try:
+        return all(0 < int(size) <= MAX_ENTITY_BLOCK and float(count) > 0 for size, count in per_id.items())
+    except (TypeError, ValueError):  # a length or count that is no number
+        return False
 
 
 def _rows_per_id(present: pd.Series) -> dict[str, int] | None:
@@ -1336,8 +1345,8 @@ def _rows_per_id(present: pd.Series) -> dict[str, int] | None:
         counts = present.value_counts()
     except TypeError:  # unhashable ids (lists) are compared as text
         counts = present.astype(str).value_counts()
-    # a few ids on many rows (one "X1" on every row: one new id would hold the whole output), or a few ids
-    # entered twice, are drawn one per row as ever
+    # a few ids on many rows (one "X1" on every row, 20 stores' ids on 200,000: a new id would hold a
+    # whole output), or a few ids entered twice, are drawn one per row as ever
     if not repeats_as_keys(counts):
         return None
     counts = counts.clip(upper=MAX_ENTITY_BLOCK)  # longer runs are cut at a block's end anyway

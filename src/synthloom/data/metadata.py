@@ -1021,22 +1021,29 @@ MIN_REPEATED_SHARE = 0.1
 
 def repeats_as_keys(counts: pd.Series) -> bool:
     """Whether values held by ``counts`` rows each (``value_counts``, largest first) repeat as an entity's
-    key does: ``MIN_ENTITY_KEYS`` values or more, ``MIN_REPEATED_SHARE`` of the rows on a repeated one."""
+    key does: ``MIN_ENTITY_KEYS`` values or more, ``MIN_REPEATED_SHARE`` of the rows on a repeated one,
+    ``MAX_ROWS_PER_KEY`` rows or fewer each on average. The one test of both ``is_entity_key`` (with the
+    name's) and declared identifiers' rows per id (``identifiers._rows_per_id``), so that the ids drawn one
+    per row are the ones a key's advice leaves alone (20 store ids over 200,000 rows: one per row, not
+    runs of 10,000 rows)."""
     rows = int(counts.sum())
-    return counts.size >= MIN_ENTITY_KEYS and int(counts[counts > 1].sum()) >= MIN_REPEATED_SHARE * rows
+    return (
+        counts.size >= MIN_ENTITY_KEYS
+        and int(counts[counts > 1].sum()) >= MIN_REPEATED_SHARE * rows
+        and rows <= MAX_ROWS_PER_KEY * counts.size
+    )
 
 
 def is_entity_key(name: object, present: pd.Series) -> bool:
     """Whether a column named like an id (``is_id_name``) holds an entity's key: values that repeat, many
-    of them, on many rows (``repeats_as_keys``), on few rows each (``MAX_ROWS_PER_KEY``). ``present``:
-    its present values."""
+    of them, on many rows, on few rows each (``repeats_as_keys``). ``present``: its present values."""
     if not is_id_name(name) or present.empty:
         return False
     try:
         counts = present.value_counts()
     except TypeError:  # unhashable values (lists) are compared as text
         counts = present.astype(str).value_counts()
-    return repeats_as_keys(counts) and len(present) <= MAX_ROWS_PER_KEY * counts.size
+    return repeats_as_keys(counts)
 
 
 def _warn_of_repeated_keys(present: pd.Series, learned_as: str) -> None:
