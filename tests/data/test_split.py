@@ -69,3 +69,23 @@ def test_the_fingerprint_reads_cells_as_the_model_does_not_as_the_file_typed_the
         assert table_fingerprint(other) != digest
     # text that is not stamps throughout is text, not stamps with a gap
     assert table_fingerprint(text.assign(at=[*text["at"][:2], "soon"])) != digest
+
+
+def test_the_fingerprint_tells_whole_numbers_past_float64_apart() -> None:
+    """Numbers were hashed as float64, so integers past 2**53 that round to one float were one content
+    (card numbers 2**60 and 2**60 + 1, int64, uint64 or Python ints); 1 and 1.0 still are one."""
+    import decimal
+
+    near = [2**60, 5]
+    digest = table_fingerprint(pd.DataFrame({"card": np.array(near, dtype=np.int64)}))
+    for dtype in (np.int64, np.uint64, object):
+        assert table_fingerprint(pd.DataFrame({"card": np.array([2**60 + 1, 5], dtype=dtype)})) != digest
+    assert table_fingerprint(pd.DataFrame({"card": np.array(near, dtype=np.uint64)})) == digest
+    assert table_fingerprint(pd.DataFrame({"card": np.array(near, dtype=object)})) == digest
+    assert table_fingerprint(pd.DataFrame({"card": [float(2**60), 5.0]})) == digest  # the same number
+    top = pd.DataFrame({"card": np.array([2**64 - 1, 2**64 - 2], dtype=np.uint64)})
+    assert table_fingerprint(top) != table_fingerprint(top.assign(card=top["card"][::-1].to_numpy()))
+    huge = pd.DataFrame({"card": [decimal.Decimal(2**70 + 1), 3]})
+    assert table_fingerprint(huge) != table_fingerprint(huge.assign(card=[decimal.Decimal(2**70), 3]))
+    small = pd.DataFrame({"count": [1, 2, 3]})
+    assert table_fingerprint(small) == table_fingerprint(small.astype(float))

@@ -65,6 +65,8 @@ def table_fingerprint(table: pd.DataFrame) -> str:
     for _, column in table.items():
         form, cells = _cells(column)
         digest.update(form.encode())
+        if form == "number" and (exact := _exact_wholes(column, cells.to_numpy())):
+            digest.update(exact.encode())
         if form == "text":
             missing = cells.isna().to_numpy()
             digest.update(np.packbits(missing).tobytes())  # one marker for None, NaN and pd.NA alike
@@ -106,6 +108,29 @@ def _cells(column: pd.Series) -> tuple[str, pd.Series]:
             seconds[present.to_numpy()] = epoch_seconds(stamps)
             return "instant", _numbers(seconds)
     return "text", text.reset_index(drop=True)
+
+
+def _exact_wholes(column: pd.Series, floats: np.ndarray) -> str:
+    """What whole numbers past float64's exact range (``FLOAT_EXACT_LIMIT``: card numbers, 64-bit keys)
+    differ by from their float64 ``floats`` (``_cells``), by position, as text; "" where none does.
+    Hashed as floats only, 2**60 and 2**60 + 1 were one content; numbers float64 holds exactly (1 and 1.0
+    alike, every table without such numbers) keep the digest they had."""
+    from synthloom.data.metadata import FLOAT_EXACT_LIMIT
+
+    beyond = np.flatnonzero(np.abs(np.nan_to_num(floats)) >= FLOAT_EXACT_LIMIT)
+    if not beyond.size:
+        return ""
+    differences: dict[int, str] = {}
+    for at, value, near in zip(
+        beyond.tolist(), column.to_numpy(dtype=object)[beyond], floats[beyond].tolist(), strict=True
+    ):
+        try:
+            whole = int(value)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if whole == value and whole != int(near):  # exact Python or numpy integers, whole Decimals
+            differences[at] = str(whole - int(near))
+    return json.dumps(differences) if differences else ""
 
 
 def _numbers(values: np.ndarray) -> pd.Series:
