@@ -321,6 +321,33 @@ def test_ids_past_their_form_skip_the_lengths_of_real_ids_of_that_form():
     assert drawn.iloc[:5].str.fullmatch(r"P\d{6}").all() and drawn.iloc[5:].str.fullmatch(r"P\d{8}").all()
 
 
+def test_ids_past_their_form_skip_every_length_real_ids_of_that_form_have():
+    """Ids mostly "P" and six digits, a few eight, none seven: only the first longer length was looked at,
+    so once the seven-digit ids were used up rows drew eight digits, the real ones' form; they draw nine.
+    A model file written before draws as then."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    six = np.random.default_rng(0).choice(10**6, 100, replace=False)
+    real = pd.Series([f"P{i:06d}" for i in six] + [f"P{i}" for i in range(10**7, 10**7 + 5)])
+    encoder = IdentifierEncoder("code", ColumnSpec(ColumnKind.IDENTIFIER)).fit(real, np.random.default_rng(0))
+    assert encoder.alphabets is not None and encoder.longer == 1
+    past_seven = encoder.fixed_room() + 10**7
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # ids past the form's room: said at its first row
+        drawn = encoder.ids(past_seven - 5, 10)
+        assert drawn.iloc[:5].str.fullmatch(r"P\d{7}").all() and drawn.iloc[5:].str.fullmatch(r"P\d{9}").all()
+        reloaded = IdentifierEncoder.from_state("code", encoder.spec, encoder.state())
+        assert reloaded.ids(past_seven - 5, 10).equals(drawn)
+        state = encoder.state()
+        state.pop("skipped")
+        old = IdentifierEncoder.from_state("code", encoder.spec, state).ids(past_seven - 5, 10)
+    assert old.iloc[:5].equals(drawn.iloc[:5]) and old.iloc[5:].str.fullmatch(r"P\d{8}").all()
+    for bad in ([1], [2.0], "2", [10**6]):
+        with pytest.raises(ValueError, match="growths to skip"):
+            IdentifierEncoder.from_state("code", encoder.spec, {**encoder.state(), "skipped": bad})
+
+
 def test_runs_that_fill_their_length_are_drawn_not_kept():
     """Two-letter surnames and numbers 10 to 99 are each held by several ids: kept as they are in some ids
     and drawn in others, the two spelled the same id (2,910 repeats in 100,000)."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import math
 import re
 import warnings
@@ -575,18 +576,21 @@ def _grown(alphabets: list[str], extra: int) -> list[str]:
     return [*alphabets[: at + 1], *[alphabet] * extra, *alphabets[at + 1 :]]
 
 
-def _first_free_growth(real: pd.Series, alphabets: list[str]) -> int:
-    """How many positions longer than ``alphabets`` the ids past the form's room start: one, or more where
-    some real ids (ids mostly of one length can have a few longer ones) spell the form that much longer,
-    so that no longer id drawn is a real one."""
-    lengths = real.str.len().to_numpy()
-    extra = 1
-    while (longer := lengths == len(alphabets) + extra).any():
+def _spelled_growths(real: pd.Series, alphabets: list[str]) -> list[int]:
+    """How many positions longer than ``alphabets`` some real ids spell the form grown (``_grown``), in
+    order: ids mostly of one length can have a few longer ones, and ids past the form's room skip those
+    lengths, so that no longer id drawn is a real one (real ids two positions longer but none one: once
+    the one longer were used up, rows drew ids real ones may be)."""
+    lengths = real.str.len()
+    spelled = []
+    # past ``MAX_ID_RUN`` positions no id is drawn (a model file may not ask for more)
+    grown = (lengths > len(alphabets)) & (lengths <= len(alphabets) + MAX_ID_RUN)
+    for length in sorted(set(lengths[grown].tolist())):
+        extra = int(length) - len(alphabets)
         form = "".join(f"[{''.join(map(re.escape, alphabet))}]" for alphabet in _grown(alphabets, extra))
-        if not real[longer].str.fullmatch(form).any():
-            break
-        extra += 1
-    return extra
+        if real[(lengths == length).to_numpy()].str.fullmatch(form).any():
+            spelled.append(extra)
+    return spelled
 
 
 def _form_digits(alphabets: list[str], numbers: np.ndarray, keys: np.ndarray) -> list[np.ndarray]:
@@ -924,6 +928,8 @@ class IdentifierEncoder(ColumnEncoder):
         self.dtype = str(series.dtype)
         self.start, self.down, self.alphabets, self.shapes, self.key = 0, None, None, None, 0
         self.longer = 1
+        # growths past ``longer`` that real ids spell, skipped by ids past the form's room (``_fixed_ids``)
+        self.skipped: list[int] = []
         self.taken: dict[str, Any] | None = None
         self._listings = {}  # listed under the marks of an earlier fit
         self.missing_share = float(series.isna().mean()) if len(series) else 0.0
@@ -958,7 +964,9 @@ class IdentifierEncoder(ColumnEncoder):
         real = real.drop_duplicates()
         self.taken = self._taken(real)
         if self.alphabets is not None:
-            self.longer = _first_free_growth(real, self.alphabets)
+            spelled = _spelled_growths(real, self.alphabets)
+            self.longer = next(extra for extra in itertools.count(1) if extra not in spelled)
+            self.skipped = [extra for extra in spelled if extra > self.longer]
         return self
 
     def _taken(self, real: pd.Series) -> dict[str, Any] | None:
@@ -1228,7 +1236,8 @@ class IdentifierEncoder(ColumnEncoder):
 
     def _fixed_ids(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
         """Ids of one length for ``rows``: the form's free ids first, then ids ``longer`` positions longer
-        (``_grown``), no real id's form, each length used up before the next."""
+        (``_grown``), then longer again past the ``skipped`` lengths, none a real id's form, each length used
+        up before the next."""
         room = np.uint64(min(self.fixed_room(), 2**64 - 1))
         out = np.empty(rows.size, dtype=object)
         inside = rows < room
@@ -1246,7 +1255,7 @@ class IdentifierEncoder(ColumnEncoder):
             out[inside] = _spelled(self.alphabets, digits, int(inside.sum()))
         # rows the form has no id left for pass on to longer ids: every part marked (90 real ids "K10" to
         # "K99" mark all 50 parts of 100 ids) drew the whole form, real ids included, 9 rows in 10
-        past, extra = np.flatnonzero(~inside), self.longer
+        past, extra, skipped = np.flatnonzero(~inside), self.longer, set(self.skipped)
         numbers = rows[past] - room
         while past.size:
             alphabets = _grown(self.alphabets, extra)
@@ -1256,6 +1265,8 @@ class IdentifierEncoder(ColumnEncoder):
             out[past[here]] = _spelled(alphabets, digits, int(here.sum()))
             past, numbers = past[~here], numbers[~here] - np.uint64(min(size, 2**64 - 1))
             extra += 1
+            while extra in skipped:
+                extra += 1
         return out
 
     def _shaped_ids(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -1288,6 +1299,7 @@ class IdentifierEncoder(ColumnEncoder):
             "key": str(self.key),
             "taken": self.taken,
             "longer": self.longer,
+            "skipped": self.skipped,
             "per_id": self.per_id,
         }
 
@@ -1315,6 +1327,12 @@ class IdentifierEncoder(ColumnEncoder):
         encoder.longer = int(state.get("longer", 1))
         if encoder.alphabets is not None and not 1 <= encoder.longer <= MAX_ID_RUN:
             raise ValueError("an id form grown by too many positions")
+        # files written before: every length past ``longer`` drawn (real ids past it not looked at)
+        encoder.skipped = state.get("skipped", [])
+        if not isinstance(encoder.skipped, list) or not all(
+            type(extra) is int and encoder.longer < extra <= MAX_ID_RUN for extra in encoder.skipped
+        ):
+            raise ValueError("id form growths to skip out of range")
         if encoder.shapes is not None:
             _check_shapes(encoder.shapes)
         encoder.per_id = state.get("per_id")  # files written before: one new id per row
