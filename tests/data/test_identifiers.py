@@ -821,3 +821,29 @@ def test_a_model_file_with_no_or_malformed_rows_per_id_is_refused():
         state = {**encoder.state(), "per_id": bad}
         with pytest.raises(ValueError, match="rows per id"):
             IdentifierEncoder.from_state("acct_id", encoder.spec, state)
+
+
+def test_repeated_ids_past_their_form_are_told_once_in_ids():
+    """Where rows share ids (``per_id``), the form's room is a count of ids, not rows: the warning named row
+    "4,557 onward" where ids past the room began near row 45,570, and came twice where one id's run
+    straddled two chunks. It is told once, in ids."""
+    from synthloom.data.identifiers import IdentifierEncoder
+    from synthloom.data.metadata import ColumnKind, ColumnSpec
+
+    ids = pd.Series([f"A{i % 300:04d}" for i in range(3000)], name="acct_id")
+    encoder = IdentifierEncoder("acct_id", ColumnSpec(ColumnKind.IDENTIFIER)).fit(
+        ids, np.random.default_rng(0)
+    )
+    room = encoder.fixed_room()
+    assert encoder.per_id == {"10": 300} and room < 5_000
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chunks = [encoder.ids(first, 997, 3) for first in range(0, 60_000, 997)]
+    told = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert told == [
+        f"column 'acct_id': the real ids' form holds {room:,} new ids; ids past them are drawn 1 character "
+        "longer (then longer again), of a length no real id of the form has"
+    ]
+    assert caught[0].filename == __file__
+    drawn = pd.concat(chunks, ignore_index=True)
+    assert drawn.str.len().gt(5).any() and drawn.drop_duplicates().str.len().le(5).sum() <= room

@@ -1080,7 +1080,16 @@ class IdentifierEncoder(ColumnEncoder):
         # entity numbers rise with the rows and never pass them (each new id holds a row at least), so the
         # ids numbered over their range fit wherever the rows' ids did
         first = int(entities[0])
-        numbered = self._numbered(first, int(entities[-1]) - first + 1, id_seed)
+        numbered = self._numbered(first, int(entities[-1]) - first + 1, id_seed, warn=False)
+        if self.shapes is None and self.alphabets is not None:
+            # told in ids, not rows, and once: in the draw holding the output's first row whose id is past
+            # the room (the entity a chunk starts in may have begun in the chunk before)
+            room = self.fixed_room()
+            if int(entities[-1]) >= room and (
+                first_row == 0
+                or int(self._entities(np.array([first_row - 1], dtype=np.uint64), id_seed)[0]) < room
+            ):
+                self._warn_of_growth(room, per_row=False, stacklevel=3)
         return pd.Series(
             numbered.to_numpy()[(entities - np.uint64(first)).astype(np.int64)],
             name=self.name,
@@ -1118,8 +1127,9 @@ class IdentifierEncoder(ColumnEncoder):
         longest = max(int(size) for size in self.per_id)
         return min(max(MIN_ENTITY_BLOCK, ENTITY_BLOCK_RUNS * longest), MAX_ENTITY_BLOCK)
 
-    def _numbered(self, first_row: int, n: int, id_seed: int = 0) -> pd.Series:
-        """The new ids numbered ``first_row`` to ``first_row + n - 1`` (one per row where ids are unique)."""
+    def _numbered(self, first_row: int, n: int, id_seed: int = 0, warn: bool = True) -> pd.Series:
+        """The new ids numbered ``first_row`` to ``first_row + n - 1`` (one per row where ids are unique;
+        ``warn`` false where the numbers are entities', whose room ``ids`` tells)."""
         rows = np.arange(first_row, first_row + n, dtype=np.uint64)
         if self.alphabets is None and self.shapes is None:
             # counted in the ids' own integers: a uint64 card number past int64's range is one too
@@ -1154,19 +1164,8 @@ class IdentifierEncoder(ColumnEncoder):
             room = self.fixed_room()
             # once per output, in the draw holding its first row past the room (a draw in chunks or parts
             # warned in every later chunk, counting that chunk's rows)
-            if first_row <= room < first_row + n:
-                longer = f"{self.longer} character{'s' * (self.longer > 1)} longer"
-                where = (
-                    f"holds {room:,} new ids, so rows {room + 1:,} onward of the output draw ids {longer}"
-                    if room
-                    else f"holds no new id (the real ids fill it), so the output draws ids {longer}"
-                )
-                warnings.warn(
-                    f"column {self.name!r}: the real ids' form {where} (then longer again), of a length no "
-                    "real id of the form has",
-                    DataWarning,
-                    stacklevel=2,
-                )
+            if warn and first_row <= room < first_row + n:
+                self._warn_of_growth(room, per_row=True, stacklevel=3)
             repeats = False
         else:
             drawn = self._shaped_ids(rows, keys)
@@ -1186,6 +1185,24 @@ class IdentifierEncoder(ColumnEncoder):
                 stacklevel=2,
             )
         return pd.Series(drawn, name=self.name, dtype=object)
+
+    def _warn_of_growth(self, room: int, per_row: bool, stacklevel: int) -> None:
+        """Say that the real ids' form holds ``room`` new ids and those past them are longer: from which
+        row where each row has its own id (``per_row``), else in ids (rows share an id: ``per_id``).
+        ``stacklevel``: the caller's, as ``warnings.warn`` counts it."""
+        longer = f"{self.longer} character{'s' * (self.longer > 1)} longer"
+        if not room:
+            where = f"holds no new id (the real ids fill it), so the output draws ids {longer}"
+        elif per_row:
+            where = f"holds {room:,} new ids, so rows {room + 1:,} onward of the output draw ids {longer}"
+        else:
+            where = f"holds {room:,} new ids; ids past them are drawn {longer}"
+        warnings.warn(
+            f"column {self.name!r}: the real ids' form {where} (then longer again), of a length no real id "
+            "of the form has",
+            DataWarning,
+            stacklevel=stacklevel + 1,
+        )
 
     def _draw_repeats_again(self, drawn: np.ndarray, rows: np.ndarray, keys: np.ndarray) -> bool:
         """Draw again, in place and under new keys, the ids this draw holds twice (a run drawn at random can
