@@ -851,3 +851,23 @@ def test_stamps_with_and_without_offsets_read_on_a_repeated_index():
         fake = get_model("copula", random_state=0).fit(frame).sample(50, random_state=0)
     drawn = pd.to_datetime(fake["when"], utc=True)
     assert drawn.notna().all() and drawn.between(stamps.min(), stamps.max()).all()
+
+
+def test_inference_warnings_point_at_the_callers_line():
+    """Inference's warnings were raised at a fixed depth (``stacklevel`` 5 or 6) though reached at several:
+    through ``fit`` one pointed into synthloom, through ``Metadata.infer`` another past the caller. They
+    point at the line that called synthloom, whichever way in."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "account_id": [f"AC{v:05d}" for v in rng.integers(0, 100, 600)],  # an entity's key
+            "n": rng.permutation(600) * 10,  # whole numbers distinct on every row, like an id
+            "x": rng.normal(size=600),
+        }
+    )
+    for call in (lambda: Metadata.infer(frame), lambda: get_model("copula", random_state=0).fit(frame)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        said = [w for w in caught if issubclass(w.category, DataWarning)]
+        assert len(said) == 2 and {w.filename for w in said} == {__file__}

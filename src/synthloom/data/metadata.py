@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
+import os
 import re
+import sys
 import warnings
 import zlib
 from collections.abc import Iterable, Mapping
@@ -430,6 +432,20 @@ def _checked_datetime_format(pattern: Any, kind: ColumnKind) -> str | None:
     return pattern
 
 
+# synthloom's own files, spelt as their frames' file names are (this file's as imported, not resolved)
+_PACKAGE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "")
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning its caller raises at the first frame outside synthloom
+    (the user's ``fit`` or ``Metadata.infer``): inference's warnings are reached at several depths (through
+    ``fit``, ``infer``, a declared column), so that no one number is right for them all."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        level, frame = level + 1, frame.f_back
+    return level
+
+
 def _checked_flag(value: Any, key: str) -> bool:
     """A metadata file's true/false setting, checked: "no" or 0 would read as true or false unnoticed."""
     if not isinstance(value, bool):
@@ -457,8 +473,8 @@ def _given_or_inferred(spec: ColumnSpec | None, series: pd.Series) -> ColumnSpec
         # text with UTC offsets is read as inferred text is: pandas' own guess, taken from the first stamp,
         # read none of the others where only some carry an offset (half the column came back empty)
         text = series.dropna()
-        text = text[text.map(lambda value: isinstance(value, str))].str.strip()
-        guessed = _guess_datetime_format(text[~is_missing_mark(text)]) if len(text) else None
+        text = text[text.map(lambda value: isinstance(value, str))]
+        guessed = text_datetime_format(text) if len(text) else None
         if guessed is not None and "%z" in guessed:
             return replace(spec, datetime_format=guessed)
     if spec.kind == ColumnKind.BOOLEAN:
@@ -491,7 +507,7 @@ def _warn_of_unwritten_affixes(series: pd.Series, number_format: NumberFormat, p
             "real value has, on every synthetic value; check the pattern (if a new form is meant, ignore "
             "this)",
             DataWarning,
-            stacklevel=5,
+            stacklevel=caller_stacklevel(),
         )
 
 
@@ -1004,7 +1020,7 @@ def _warn_of_unnamed_keys(name: object, unique: np.ndarray) -> None:
         f"column {name!r} holds a different whole number on every row, like an identifier; if it is one, "
         "declare it identifier in the metadata (--metadata) so no real value is copied",
         DataWarning,
-        stacklevel=6,
+        stacklevel=caller_stacklevel(),
     )
 
 
@@ -1057,7 +1073,7 @@ def _warn_of_repeated_keys(present: pd.Series, learned_as: str) -> None:
         "appear in synthetic rows; declare it identifier in the metadata (--metadata) to draw new ids, each "
         "on about as many rows, or categorical to keep the real ones",
         DataWarning,
-        stacklevel=6,
+        stacklevel=caller_stacklevel(),
     )
 
 
@@ -1172,7 +1188,7 @@ def _warn_of_unread_dates(name: object, text: pd.Series) -> None:
         "learned as text; to learn dates, give its datetime_format in the metadata: a strftime pattern "
         "that writes the values exactly, any literal text (a zone's name) included",
         DataWarning,
-        stacklevel=5,
+        stacklevel=caller_stacklevel(),
     )
 
 
@@ -1206,7 +1222,7 @@ def _warn_of_decimal_commas(name: object, values: pd.Series, unique: bool = Fals
         f"(a decimal point, or no number); they are learned as text ({learned}), not as numbers: write "
         "them all with one decimal mark",
         DataWarning,
-        stacklevel=5,
+        stacklevel=caller_stacklevel(),
     )
 
 
@@ -1222,7 +1238,7 @@ def _warn_of_mixed_amounts(name: object, values: pd.Series) -> None:
         "as numbers: write them in one form, or give its number_format in the metadata (values in another "
         "form become missing)",
         DataWarning,
-        stacklevel=5,
+        stacklevel=caller_stacklevel(),
     )
 
 
