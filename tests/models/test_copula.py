@@ -51,3 +51,36 @@ def test_a_refusal_names_a_columns_levels_as_they_can_be_asked_for():
     with pytest.raises(ConditionError, match=r"\(1234567, 2345678, 3456789\), none in \[1300000, 1400000\]"):
         model.sample(3, conditions={"price": (1_300_000, 1_400_000)})
     assert model.sample(3, conditions={"price": 1234567})["price"].eq(1234567).all()
+
+
+def test_a_rare_class_keeps_its_link_to_the_other_columns():
+    """Categories were scored at random inside their intervals, which shrank a rare class's correlations by
+    the square of its interval means' spread: a class on 2% of rows, drawn where a latent score correlated
+    0.6 with an amount is high, came back linked to the amount at 0.08 (most of its rows among ordinary
+    amounts). Its scores are the interval means now, and their correlations are read back as latent ones."""
+    rng = np.random.default_rng(0)
+    latent = rng.multivariate_normal([0, 0], [[1, 0.6], [0.6, 1]], size=20_000)
+    real = pd.DataFrame(
+        {"amount": np.exp(latent[:, 0]).round(2), "flag": np.where(latent[:, 1] > 2.05, "y", "n")}
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    columns = [span.column for span in model.transformer_.spans]
+    amount, flag = columns.index("amount"), columns.index("flag")
+    assert 0.45 < abs(model.correlation_[amount, flag]) < 0.75
+    fake = model.sample(20_000, random_state=0)
+    top = fake["amount"] >= fake["amount"].quantile(0.9)
+    real_top = real["amount"] >= real["amount"].quantile(0.9)
+    real_lift = (real.loc[real_top, "flag"] == "y").mean() / (real["flag"] == "y").mean()
+    fake_lift = (fake.loc[top, "flag"] == "y").mean() / (fake["flag"] == "y").mean()
+    assert fake_lift > 0.7 * real_lift
+
+
+def test_independent_rare_classes_stay_independent():
+    """Read back as latent correlations, a chance meeting of two rare classes (15 rows each in 5,000) would
+    be a strong link: pairs with too few rows outside their modal categories keep their small correlation."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({f"r{i}": np.where(rng.random(5000) < 0.003, "y", "n") for i in range(6)})
+    real["x"] = rng.normal(size=5000)
+    links = get_model("copula", random_state=0).fit(real).correlation_.copy()
+    np.fill_diagonal(links, 0.0)
+    assert np.abs(links).max() < 0.1

@@ -1,10 +1,18 @@
 """Gaussian copula: the fast baseline generator.
 
 Every column is mapped to a standard-normal score: numeric values through their empirical CDF (the
-transformer's quantile encoding), categories through the interval of the CDF their frequency occupies
-(a uniform draw inside the interval, then the normal quantile). One correlation matrix over all scores
-captures the dependence between columns. Sampling draws correlated normals and maps each back, so every
-column's marginal distribution is kept exactly and pairwise dependence approximately.
+transformer's quantile encoding), categories through the interval of the normal their frequency occupies
+(a category is a latent normal score falling in its interval). One correlation matrix over the latent
+scores captures the dependence between columns. Sampling draws correlated normals and maps each back (a
+category by the interval its score falls in), so every column's marginal distribution is kept exactly and
+pairwise dependence approximately.
+
+A category's rows are scored by the mean of the latent normal over its interval, and the correlations of
+those scores are read back as the latent ones (``_latent_correlations``). Scored at random inside their
+intervals, as before, a rare class's correlations shrank by the square of that mean's spread: fraud at
+1.5% of 12,000 transactions (card not present for 74% of fraud, 49% of other rows) came back as often
+with the card not present as other rows (51%); default's 3.3% defaults were told from real ones with
+detection 0.70 and trained models 0.20 below real rows in ROC-AUC.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import numpy as np
 import pandas as pd
 import torch
 from scipy.special import ndtr, ndtri
+from scipy.stats import norm
 
 from synthloom.data.encoders import Span
 from synthloom.models.base import BaseGenerator
@@ -22,6 +31,16 @@ from synthloom.registry import register
 
 _EPS = 1e-6
 MIN_SHARED_ROWS = 10  # rows two columns must both hold for their correlation to be learned (else 0)
+# A categorical column's scores correlate with others at the latent correlation times their spread (the
+# first term of the scores' Hermite expansion), so the correlation is divided by the spreads of both
+# columns, by at most MAX_LATENT_GAIN, and only where it is beyond chance: SIGNIFICANT_SPREADS standard
+# errors (1/sqrt(rows)) and both columns' rows outside their modal category, multiplied, giving
+# MIN_PAIR_SUPPORT rows or more. Two independent classes of 0.3% each, 15 rows apiece in 5,000, meet in
+# a row by chance and read a correlation of 0.07; divided by their spreads, 0.6 (without the support rule).
+SIGNIFICANT_SPREADS = 3.0
+MIN_PAIR_SUPPORT = 30
+MAX_LATENT_GAIN = 10.0
+MAX_LATENT_CORRELATION = 0.99  # a correlation of 1 would make the matrix singular before the repair
 
 
 @register("copula")
@@ -29,7 +48,7 @@ class GaussianCopula(BaseGenerator):
     """Gaussian copula over normal scores of every column.
 
     Args:
-        random_state: seed for fitting (uniform draws inside category intervals) and sampling.
+        random_state: seed for sampling (fitting draws nothing: its scores are interval means).
 
     Example:
         >>> fake = GaussianCopula(random_state=0).fit(real).sample(1_000)
@@ -49,7 +68,7 @@ class GaussianCopula(BaseGenerator):
             for s in spans
         ]
         scores = (
-            np.column_stack([self._to_scores(matrix, i, rng) for i in range(len(spans))])
+            np.column_stack([self._to_scores(matrix, i) for i in range(len(spans))])
             if spans
             else np.zeros((len(matrix), 0))
         )
@@ -61,17 +80,15 @@ class GaussianCopula(BaseGenerator):
             if span.activation != "softmax" and span.column in missing:
                 scores[missing[span.column], i] = np.nan
         pairwise = pd.DataFrame(scores).corr(min_periods=MIN_SHARED_ROWS).to_numpy()
-        self.correlation_ = _nearest_correlation(pairwise.reshape(len(spans), -1))
+        latent = _latent_correlations(pairwise.reshape(len(spans), -1), self.cutpoints_, len(matrix))
+        self.correlation_ = _nearest_correlation(latent)
 
-    def _to_scores(self, matrix: np.ndarray, i: int, rng: np.random.Generator) -> np.ndarray:
+    def _to_scores(self, matrix: np.ndarray, i: int) -> np.ndarray:
         span = self.transformer_.spans[i]
         block = matrix[:, span.start : span.stop]
         if span.activation != "softmax":
             return block[:, 0].astype(np.float64)
-        cuts = np.asarray(self.cutpoints_[i])
-        codes = block.argmax(axis=1)
-        u = cuts[codes] + rng.random(len(block)) * (cuts[codes + 1] - cuts[codes])
-        return ndtri(np.clip(u, _EPS, 1 - _EPS))
+        return _interval_means(np.asarray(self.cutpoints_[i]))[block.argmax(axis=1)]
 
     def _sample(
         self, n: int, rng: np.random.Generator, category: tuple[Span, int] | None = None
@@ -119,6 +136,31 @@ class GaussianCopula(BaseGenerator):
     def _restore(self, tensors: dict[str, torch.Tensor], extra: dict[str, Any]) -> None:
         self.correlation_ = tensors["correlation"].numpy().astype(np.float64)
         self.cutpoints_ = extra["cutpoints"]
+
+
+def _interval_means(cuts: np.ndarray) -> np.ndarray:
+    """The mean of a standard normal score over each category's interval (its share of the normal between
+    ``cuts``, cumulative shares from 0 to 1): (pdf(low) - pdf(high)) / share; 0 for an empty category."""
+    edges = norm.pdf(ndtri(np.clip(cuts, 0.0, 1.0)))  # pdf(-inf) = pdf(inf) = 0 at the ends
+    shares = np.diff(cuts)
+    return np.divide(edges[:-1] - edges[1:], shares, out=np.zeros(shares.size), where=shares > 0)
+
+
+def _latent_correlations(observed: np.ndarray, cutpoints: list[list[float]], rows: int) -> np.ndarray:
+    """The latent normal scores' correlations from those of the rows' scores (``_to_scores``): divided by
+    the spread of each categorical column's interval means (``_interval_means``; 1 for numbers), where the
+    rules at ``SIGNIFICANT_SPREADS`` hold, within +-``MAX_LATENT_CORRELATION``."""
+    spread, minority = np.ones(len(cutpoints)), np.ones(len(cutpoints))
+    for i, cuts in enumerate(cutpoints):
+        if cuts:  # a categorical column's cumulative shares
+            shares = np.diff(cuts)
+            spread[i] = np.sqrt(float(np.sum(shares * _interval_means(np.asarray(cuts)) ** 2)))
+            minority[i] = 1.0 - float(shares.max())
+    gain = np.minimum(1.0 / np.maximum(np.outer(spread, spread), 1e-12), MAX_LATENT_GAIN)
+    beyond_chance = np.abs(np.nan_to_num(observed)) > SIGNIFICANT_SPREADS / np.sqrt(max(rows, 1))
+    supported = rows * np.outer(minority, minority) >= MIN_PAIR_SUPPORT
+    latent = np.where(beyond_chance & supported, observed * gain, observed)
+    return np.clip(latent, -MAX_LATENT_CORRELATION, MAX_LATENT_CORRELATION)
 
 
 def _nearest_correlation(matrix: np.ndarray) -> np.ndarray:
