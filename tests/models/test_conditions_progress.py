@@ -57,6 +57,15 @@ def test_a_rare_rate_within_the_cap_is_drawn_to_the_end():
     assert len(rows) == 200 and 200_000 < draw.rows <= conditions.MAX_DRAWS
 
 
+def test_a_rate_projected_within_the_cap_is_drawn_to_the_end_whatever_the_margin(monkeypatch):
+    """330 rows at a rate projecting 1.7 million draws (under the 2 million cap) stopped after 66,000: the
+    budget grew only where 1.3x the projection stayed under the cap, which the early stop did not ask."""
+    monkeypatch.setattr(conditions, "MAX_DRAWS", 200_000)
+    draw = uniform_draws(2)
+    rows = sample_with_rejection(draw, [RangeCondition("x", 0.0, 0.002)], 340)  # about 170,000 draws
+    assert len(rows) == 340 and draw.rows <= 200_000
+
+
 @pytest.fixture(scope="module")
 def rare_and_common() -> pd.DataFrame:
     """Independent columns: a level of ``a`` in 1% of the rows, of ``b`` in 20%, of ``c`` and ``d`` in 2%."""

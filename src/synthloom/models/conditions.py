@@ -501,9 +501,10 @@ def sample_with_rejection(
             lines.report(partial(_progress_line, found, n, drawn, lines.elapsed))
             if found < n and drawn >= MIN_DRAWS and projected_draws(found, n, drawn) > cap:
                 _refuse(checks, found, n, drawn, cap)
-            needed = int(1.3 * drawn * n / found) if found else 0
-            if drawn >= budget and needed <= MAX_DRAWS:  # possible but rare: the draws the rate seen needs
-                budget = max(budget, needed)
+            if drawn >= budget and found:  # possible but rare: the draws the rate seen needs, and a margin,
+                # up to the cap the projection above was held to (a request projected at 1.7 million stopped
+                # at 66,000 draws where its margin passed 2 million)
+                budget = max(budget, min(int(1.3 * drawn * n / found), cap))
     if found < n:
         _refuse(checks, found, n, drawn)
     return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
