@@ -446,6 +446,7 @@ def test_real_keys_of_an_id_named_column_are_counted_as_reused_identifiers():
     result = privacy(prepare(rows(400, accounts), synthetic, train=train))
     reused = result.score("identifiers_reused")
     assert reused.value > 0.99 and reused.verdict == "info" and result.verdict != "good"
+    assert "nan" not in reused.meaning and "No column is judged" in reused.meaning  # read "nan% do"
     assert any(
         w.startswith("column 'account_id': ") and "of synthetic rows carry a real account_id (" in w
         for w in result.warnings

@@ -56,6 +56,7 @@ sampled rows: a copied training row is found as long as its table fits the refer
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -330,7 +331,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
             "holdout_to_train": distances["holdout_to_train"][:, 0],
         }
     }
-    scores = measured(_MEASURES, values)
+    scores = [_unjudged_reuse(score, values) for score in measured(_MEASURES, values)]
     return FamilyResult(
         "privacy",
         scores=scores,
@@ -492,6 +493,20 @@ def _identifiers_reused(tables: Tables) -> _Reuse:
         min(chance, 1.0),
         odds,
         notes,
+    )
+
+
+def _unjudged_reuse(score: Score, v: Mapping[str, float]) -> Score:
+    """``score``, its meaning without the sentence on the columns judged where none is (every key column
+    one the split shares): it read "In the columns judged, nan% do"."""
+    unjudged = np.isnan(v["identifiers_reused_judged"]) and not np.isnan(v["identifiers_reused"])
+    if score.name != "identifiers_reused" or not unjudged:
+        return score
+    return replace(
+        score,
+        meaning=f"{v['identifiers_reused']:.1%} of synthetic rows carry a training row's identifier (the "
+        "key of a column named like an id whose values repeat; not compared as data). No column is judged: "
+        "the hold-out rows share these keys with the training rows (see the warnings).",
     )
 
 
