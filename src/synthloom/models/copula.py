@@ -149,7 +149,7 @@ def _interval_means(cuts: np.ndarray) -> np.ndarray:
 def _latent_correlations(observed: np.ndarray, cutpoints: list[list[float]], rows: int) -> np.ndarray:
     """The latent normal scores' correlations from those of the rows' scores (``_to_scores``): divided by
     the spread of each categorical column's interval means (``_interval_means``; 1 for numbers), where the
-    rules at ``SIGNIFICANT_SPREADS`` hold, within +-``MAX_LATENT_CORRELATION``."""
+    rules at ``SIGNIFICANT_SPREADS`` hold, those within +-``MAX_LATENT_CORRELATION``."""
     spread, minority = np.ones(len(cutpoints)), np.ones(len(cutpoints))
     for i, cuts in enumerate(cutpoints):
         if cuts:  # a categorical column's cumulative shares
@@ -159,8 +159,10 @@ def _latent_correlations(observed: np.ndarray, cutpoints: list[list[float]], row
     gain = np.minimum(1.0 / np.maximum(np.outer(spread, spread), 1e-12), MAX_LATENT_GAIN)
     beyond_chance = np.abs(np.nan_to_num(observed)) > SIGNIFICANT_SPREADS / np.sqrt(max(rows, 1))
     supported = rows * np.outer(minority, minority) >= MIN_PAIR_SUPPORT
-    latent = np.where(beyond_chance & supported, observed * gain, observed)
-    return np.clip(latent, -MAX_LATENT_CORRELATION, MAX_LATENT_CORRELATION)
+    # only the correlations read back are held below 1: two numbers correlated 0.999 (a loan's amount and
+    # its funded amount) stay so
+    read_back = np.clip(observed * gain, -MAX_LATENT_CORRELATION, MAX_LATENT_CORRELATION)
+    return np.where(beyond_chance & supported & (gain > 1.0), read_back, observed)
 
 
 def _nearest_correlation(matrix: np.ndarray) -> np.ndarray:
