@@ -84,3 +84,33 @@ def test_independent_rare_classes_stay_independent():
     links = get_model("copula", random_state=0).fit(real).correlation_.copy()
     np.fill_diagonal(links, 0.0)
     assert np.abs(links).max() < 0.1
+
+
+def test_two_rare_classes_are_not_linked_more_than_the_real_rows_are():
+    """Read back as a class against a number is, two 5% classes with a latent correlation of 0.5 came out at
+    0.94: their synthetic rows met 72% of the time where the real ones meet 26%."""
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(0)
+    latent = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], size=20_000)
+    rare = norm.ppf(0.95)
+    real = pd.DataFrame(
+        {"a": np.where(latent[:, 0] > rare, "y", "n"), "b": np.where(latent[:, 1] > rare, "y", "n")}
+    )
+    fake = get_model("copula", random_state=0).fit(real).sample(50_000, random_state=0)
+    met = lambda table: (table.loc[table["a"] == "y", "b"] == "y").mean()  # noqa: E731
+    assert 0.08 < met(fake) < met(real) + 0.05  # real 0.26; scored at random in their intervals, 0.06
+
+
+def test_a_number_mostly_missing_takes_no_link_from_a_few_rows():
+    """Chance and support were judged on every row, not on those holding both columns: a number missing in
+    90% of 2,000 rows took a link of 0.26 - 0.66 with a 2% class from the 3 - 7 rows holding both."""
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        real = pd.DataFrame({f"c{i}": np.where(rng.random(2000) < 0.02, "y", "n") for i in range(8)})
+        real["x"] = np.where(rng.random(2000) < 0.9, np.nan, rng.normal(size=2000))
+        model = get_model("copula", random_state=0).fit(real)
+        columns = [span.column for span in model.transformer_.spans]
+        x = columns.index("x")
+        classes = [i for i, column in enumerate(columns) if column.startswith("c")]
+        assert np.abs(model.correlation_[x, classes]).max() < 0.2, seed
