@@ -24,7 +24,7 @@ Measured (ratio 0.5, 5 seeds; minority PR-AUC mean ± std; gain = paired synthlo
              tvae 300 epochs, per class    0.495 ± 0.046  gain +0.035 ± 0.019
              ddpm 300 epochs, per class    0.490 ± 0.045  gain +0.030 ± 0.022
              copula, per class             0.491 ± 0.050  gain +0.031 ± 0.018  (2026-12-01: latent
-             copula, conditional           0.495 ± 0.053  gain +0.034 ± 0.022  links; was -0.077)
+             copula, conditional           0.510 ± 0.054  gain +0.050 ± 0.026  links; was -0.077)
     shuttle  10,000-row subsample: every method 1.000 (saturated); copula per class gain -0.000 ± 0.001
              ddpm 150 epochs, conditional  0.999 ± 0.002  gain -0.001 ± 0.003  (126 s)
     shuttle  100 anomalies kept: real only 0.992 ± 0.007, random 0.987 ± 0.016, SMOTE 0.994 ± 0.008

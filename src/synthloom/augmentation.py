@@ -342,11 +342,11 @@ def fits_per_class(model: Any, per_class: bool | None) -> bool:
     """``per_class`` as given, or when None: per class for a generator without a learned conditional,
     named or an unfitted object of such a class (a fitted object is sampled as it was fitted: conditionally).
 
-    In ``benchmarks/augment.py`` one copula per class helped on default (+0.031 PR-AUC) about as much as one
-    sampled conditionally on the class (+0.034, since its correlations are read as latent ones; -0.077
-    before), but a classifier of real rows recognises the conditional copula's rare rows less often on
-    adult (0.58x as often as real ones, per class 1.0 - 1.2x), so the copula stays per class; the diffusion
-    model helped most as one model sampled conditionally. The class decides, not the name: an unfitted
+    In ``benchmarks/augment.py`` one copula per class helped on default (+0.031 PR-AUC), one sampled
+    conditionally on the class more (+0.050, since its links to numbers are read as latent ones; -0.077
+    before), but a classifier of real rows recognises the conditional copula's rare rows far less often on
+    adult (0.49x as often as real ones, per class 1.0 - 1.2x), so the copula stays per class; the diffusion
+    model, sampled conditionally, +0.042. The class decides, not the name: an unfitted
     ``get_model("copula")`` (or a subclass of it) was sampled conditionally where ``"copula"`` was not.
     """
     if per_class is not None:
@@ -696,7 +696,7 @@ def _classifier_scores(
 # rows, adult 5,000; "Yes" and ">50K" grown to balance): real rows of the class in place of synthetic ones,
 # 10 splits, 0.84 - 1.41x (default: 50 test rows) and 0.90 - 1.04x (adult); the copula per class 0.99 -
 # 1.19x; the copula sampled conditionally (``fits_per_class``) 0.19x and 0.43x while its correlations were
-# not read as latent ones (0.95x and 0.58x since); rows of the majority relabelled rare 0.09x and 0.17x ...
+# not read as latent ones (0.96x and 0.49x since); rows of the majority relabelled rare 0.09x and 0.17x ...
 RECOGNITION_RATIO = 0.5
 # ... and the real rows' share is beyond chance at the synthetic rows' share (a one-sided binomial test of
 # the real rows' count, at this level): a rare class holds few test rows (10 of default's 1,000-row sample,
