@@ -580,15 +580,17 @@ def _object_stamp_zones(series: pd.Series) -> dict[str, Any]:
     return {str(value.tzinfo): value.tzinfo for value in series.dropna()}
 
 
-def _warn_naive_beside_zoned(series: pd.Series, name: str, datetime_format: str | None) -> None:
+def _warn_naive_beside_zoned(
+    series: pd.Series, name: str, datetime_format: str | None, offset: str | None
+) -> None:
     """Warn where a column mixes stamps with a zone and stamps without one: the naive ones are read as UTC
     (``read_stamps``), which their zone may not be. Held as objects, the column comes back in UTC; as text,
-    in the spelling most of its stamps use (``text_offset``), the counts of each told."""
+    in the spelling most of its stamps use (``offset``, the column's ``text_offset``), the counts of each
+    told."""
     offsets = _written_offsets(series, datetime_format)
     naive = 0 if offsets is None else int((offsets == "").sum())
     if offsets is not None and 0 < naive < len(offsets):
-        plain = text_offset(series, datetime_format) == ""
-        written = "without an offset, in UTC" if plain else "with an offset"
+        written = "without an offset, in UTC" if offset == "" else "with an offset"
         warnings.warn(
             f"column {name!r} mixes {naive:,} stamps without a UTC offset and {len(offsets) - naive:,} with "
             f"one: those without are read as UTC, and synthetic stamps are written {written}, as "
@@ -992,7 +994,7 @@ class NumericEncoder(ColumnEncoder):
         self.offset = text_offset(series, self.spec.datetime_format)
         self.text_zone = text_zone(series, self.spec.datetime_format)
         self.dtype = column_dtype_name(series)
-        _warn_naive_beside_zoned(series, self.name, self.spec.datetime_format)
+        _warn_naive_beside_zoned(series, self.name, self.spec.datetime_format, self.offset)
         self.as_text = numbers_held_as_text(series, self.spec)
         # Decimals keep their places as text does: a NUMERIC(10, 2) column's "26.00" is no 26.0
         is_decimal = self.dtype == DECIMAL_DTYPE

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.encoders import ColumnEncoder, missing_block, missing_span, row_argmax
-from synthloom.data.metadata import ColumnSpec, repeats_as_keys
+from synthloom.data.metadata import ColumnSpec, key_counts, repeats_as_keys
 from synthloom.errors import DataError, DataWarning
 
 _DIGITS = "0123456789"
@@ -1376,10 +1376,7 @@ def _rows_per_id(present: pd.Series) -> dict[str, int] | None:
     account has several transactions."""
     if present.empty:
         return None
-    try:
-        counts = present.value_counts()
-    except TypeError:  # unhashable ids (lists) are compared as text
-        counts = present.astype(str).value_counts()
+    counts = key_counts(present)
     # a few ids on many rows (one "X1" on every row, 20 stores' ids on 200,000: a new id would hold a
     # whole output), or a few ids entered twice, are drawn one per row as ever
     if not repeats_as_keys(counts):

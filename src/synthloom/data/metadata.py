@@ -1055,11 +1055,16 @@ def is_entity_key(name: object, present: pd.Series) -> bool:
     of them, on many rows, on few rows each (``repeats_as_keys``). ``present``: its present values."""
     if not is_id_name(name) or present.empty:
         return False
+    return repeats_as_keys(key_counts(present))
+
+
+def key_counts(present: pd.Series) -> pd.Series:
+    """Rows per value of a key column's present values, largest first; unhashable values (lists) are
+    compared as text."""
     try:
-        counts = present.value_counts()
-    except TypeError:  # unhashable values (lists) are compared as text
-        counts = present.astype(str).value_counts()
-    return repeats_as_keys(counts)
+        return present.value_counts()
+    except TypeError:
+        return present.astype(str).value_counts()
 
 
 def _warn_of_repeated_keys(present: pd.Series, learned_as: str) -> None:

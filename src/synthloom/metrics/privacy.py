@@ -453,7 +453,7 @@ def _identifiers_reused(tables: Tables) -> _Reuse:
     the share and said in a note, not judged."""
     if tables.train is None:
         return _Reuse(float("nan"), float("nan"), float("nan"), float("nan"), [])
-    columns = {name: values for name, values in tables.identifiers.items()}
+    columns = dict(tables.identifiers)
     for name in tables.columns:
         if is_entity_key(name, tables.train[name].dropna()):
             columns[name] = {
@@ -466,7 +466,8 @@ def _identifiers_reused(tables: Tables) -> _Reuse:
     for name, values in columns.items():
         drawn = values["synthetic"]
         known, unseen = set(values["train"]), set(values["real"]) - set(values["train"])
-        carried = tables.synthetic.index.isin(drawn[drawn.isin(known)].index)
+        hit = drawn.isin(known)
+        carried = tables.synthetic.index.isin(drawn[hit].index)
         reused |= carried
         # of the hold-out rows with a key: a row without one shares no key, nor keeps the split's apart
         shared = float(values["real"].isin(known).sum()) / max(len(values["real"]), 1)
@@ -480,7 +481,7 @@ def _identifiers_reused(tables: Tables) -> _Reuse:
             continue
         judged |= carried
         any_judged = True
-        hits, unseen_hits = int(drawn.isin(known).sum()), int(drawn.isin(unseen).sum())
+        hits, unseen_hits = int(hit.sum()), int(drawn.isin(unseen).sum())
         if unseen:
             chance += unseen_hits / len(tables.synthetic) * len(known) / len(unseen)
             share = len(known) / (len(known) + len(unseen))

@@ -253,7 +253,7 @@ def _class_balance_text(tables: Tables, target: str, task: str) -> str:
     shares = _real_target(tables, target).value_counts(normalize=True)
     rarest = f"{target!r} = {tables.level_text(target, shares.idxmin())}"
     balance = f"The rarest class, {rarest}, is {shares.min():.2%} of the real rows."
-    if _rarest_share(tables, target) < IMBALANCED_SHARE:
+    if shares.min() < IMBALANCED_SHARE:
         balance = balance[:-1] + (
             ": a model predicting only the majority reads high accuracy and macro F1, so they are not "
             "graded; minority PR-AUC (average precision of the rarest class; chance = its share) is."

@@ -7,12 +7,12 @@ scores captures the dependence between columns. Sampling draws correlated normal
 category by the interval its score falls in), so every column's marginal distribution is kept exactly and
 pairwise dependence approximately.
 
-A category's rows are scored by the mean of the latent normal over its interval, and the correlations of
-those scores are read back as the latent ones (``_latent_correlations``). Scored at random inside their
-intervals, as before, a rare class's correlations shrank by the square of that mean's spread: fraud at
-1.5% of 12,000 transactions (card not present for 74% of fraud, 49% of other rows) came back as often
-with the card not present as other rows (51%); default's 3.3% defaults were told from real ones with
-detection 0.70 and trained models 0.20 below real rows in ROC-AUC.
+A category's rows are scored by the mean of the latent normal over its interval, and a category's
+correlation with a number is read back as the latent one (``_latent_correlations``). Scored at random
+inside their intervals, as before, a rare class's correlations shrank by the square of that mean's
+spread: fraud at 1.5% of 12,000 transactions (card not present for 74% of fraud, 49% of other rows) came
+back as often with the card not present as other rows (51%); default's 3.3% defaults were told from real
+ones with detection 0.70 and trained models 0.20 below real rows in ROC-AUC.
 """
 
 from __future__ import annotations

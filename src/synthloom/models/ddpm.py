@@ -85,7 +85,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata, is_class_target
+from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata, is_class_target, target_kind
 from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.conditional import with_condition
@@ -250,7 +250,7 @@ class TabDDPM(NeuralGenerator):
         # name it; it was refused unless declared categorical. A kind the user declared stays.
         declared = metadata is not None and self.target in metadata.columns
         if self.target is not None and not declared:
-            kind = Metadata.infer(data[[self.target]]).columns[self.target].kind
+            kind = target_kind(data, self.target)
             if kind == ColumnKind.INTEGER and is_class_target(data[self.target], kind):
                 given = metadata or Metadata()
                 columns = {**given.columns, self.target: ColumnSpec(ColumnKind.CATEGORICAL)}
