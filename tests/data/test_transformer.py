@@ -172,6 +172,23 @@ def test_spikes_with_missing_values_datetimes_and_a_state_round_trip():
     assert_same_table(frame, again.inverse_transform(matrix))
 
 
+@pytest.mark.parametrize("numeric", ["gmm", "quantile", "spikes"])
+def test_scored_rows_are_those_whose_normal_score_holds_their_value(numeric):
+    rng = np.random.default_rng(2)
+    fee = np.where(rng.random(2_000) < 0.3, 25.0, rng.normal(50, 10, 2_000).round(2))
+    fee[rng.random(2_000) < 0.1] = np.nan
+    frame = pd.DataFrame({"group": rng.choice(["a", "b"], 2_000), "fee": fee})
+    transformer = TableTransformer(numeric=numeric).fit(frame)
+    scored = transformer.scored_rows(transformer.transform(frame))
+    if numeric == "gmm":  # a mode's scaled value is no normal score
+        assert scored == {}
+        return
+    ((column, rows),) = scored.items()
+    assert column == next(s.start for s in transformer.spans if s.column == "fee")
+    spike = fee == 25.0 if numeric == "spikes" else np.zeros_like(fee, dtype=bool)
+    np.testing.assert_array_equal(rows, ~np.isnan(fee) & ~spike)
+
+
 def test_spans_tile_the_matrix(mixed_frame):
     transformer = TableTransformer().fit(mixed_frame)
     position = 0

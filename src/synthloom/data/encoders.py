@@ -1163,6 +1163,19 @@ class NumericEncoder(ColumnEncoder):
     def _has_spikes(self) -> bool:
         return self.method == "spikes" and bool(self.spikes)
 
+    def scored_rows(self, block: np.ndarray) -> np.ndarray | None:
+        """Rows of the column's ``block`` whose first entry holds their value as a normal score (neither a
+        frequent exact value's category nor missing); None where the encoding has no such score (mixture
+        modes, a day and a time of day)."""
+        if self.method == "gmm" or self.cycle is not None:
+            return None
+        scored = np.ones(len(block), dtype=bool)
+        if self._has_spikes:
+            scored &= row_argmax(block[:, 1 : 2 + len(self.spikes)]) == len(self.spikes)
+        if self.has_missing:
+            scored &= row_argmax(block[:, -2:]) == 0
+        return scored
+
     def _to_normal(self, values: np.ndarray) -> np.ndarray:
         q = np.asarray(self.quantiles)
         levels = np.linspace(0, 1, q.size)

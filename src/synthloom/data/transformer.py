@@ -120,6 +120,18 @@ class TableTransformer:
             columns[encoder.name] = column.reset_index(drop=True)
         return pd.DataFrame(columns)
 
+    def scored_rows(self, matrix: np.ndarray) -> dict[int, np.ndarray]:
+        """Matrix column of each number column's normal score -> the rows of ``matrix`` where that score
+        holds a value (``NumericEncoder.scored_rows``); only numbers encoded "quantile" or "spikes" have
+        one."""
+        scored = {}
+        for encoder, (start, stop) in zip(self.encoders_, self.blocks_, strict=True):
+            if isinstance(encoder, NumericEncoder):
+                rows = encoder.scored_rows(matrix[:, start:stop])
+                if rows is not None:
+                    scored[start] = rows
+        return scored
+
     def check_identifier_room(self, rows: int) -> None:
         """Refuse, before any draw, an output of ``rows`` rows whose new numeric ids would not fit."""
         for encoder in self.encoders_:

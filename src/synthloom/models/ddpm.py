@@ -46,6 +46,19 @@
   0.30, with 10 to 50 sampling steps).
   ``eta=1`` (fresh noise at every jump, DDPM-like) scored higher than deterministic DDIM in every
   comparison we ran (adult: 0.953 vs 0.945).
+- Marginal calibration (not in TabDDPM): once training ends, the model draws 10,000 rows, and for every
+  number column the quantiles of its drawn normal scores are paired with those of the real ones; sampling
+  passes each score through that non-decreasing map (``synthloom.nn.calibration``), which keeps every
+  row's rank in its column and so the relations between columns. The denoiser had drawn counts of a few
+  levels with the wrong shares (loans: no delinquency in the last 2 years in 93% of rows against 86%) and
+  skewed amounts a little off. One fit per table (the diffusion benchmark's split, 2026-12-01), the same
+  6 draws with and without: SDMetrics quality on loans 0.970 -> 0.977, default 0.950 -> 0.970 (single
+  draws without it spread over 0.922 - 0.966, with it 0.966 - 0.974), adult 0.968 -> 0.968. Train-on-
+  synthetic F1: loans' grade 0.43 -> 0.52 (3 draws each), default 0.694 -> 0.701 and adult 0.801 -> 0.799
+  (8 each). The share of rows nearer a training row than a hold-out row moved by +0.1 (adult), +0.4
+  (loans) and +0.7 points (default, +-0.3); a second calibration draw of the same default model moved it
+  by -0.4 instead: within what one calibration draw changes. 201 knots: 51 or 21 lost default's F1 (-0.017,
+  -0.040) for the same quality.
 - Training: AdamW with the learning rate decayed linearly to 0 over the planned steps, and an exponential
   moving average of the weights. The schedule counts steps only, so two fits with the same seed are
   identical whatever ``max_minutes`` is, as long as the budget does not end training; only once the
@@ -77,7 +90,7 @@ import copy
 import dataclasses
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -88,11 +101,12 @@ from torch import nn
 from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata, is_class_target, target_kind
 from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
+from synthloom.nn.calibration import MarginalCalibration
 from synthloom.nn.conditional import with_condition
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
 from synthloom.training.optim import FlatAdam
-from synthloom.training.settings import check_number, check_whole, update_weight_average
+from synthloom.training.settings import check_flag, check_number, check_whole, update_weight_average
 
 # Normal scores from the quantile encoder stay within about +-5.2; a predicted clean value beyond that
 # is an extrapolation error, so it is clipped while sampling (as image DDPMs clip to the pixel range).
@@ -100,6 +114,7 @@ VALUE_CLIP = 5.5
 LOG_EPS = 1e-30  # floor before log: zero probabilities stay finite in float32
 TRAINING_STEPS = 20_000  # optimiser steps of a fit when ``epochs`` is None (the default)
 MAX_DEFAULT_EPOCHS = 2_000  # ... but never more passes than this over a small table
+CALIBRATION_ROWS = 10_000  # rows drawn after training to learn the marginal calibration from
 
 
 def cosine_alpha_bar(timesteps: int, offset: float = 0.008) -> torch.Tensor:
@@ -164,6 +179,9 @@ class TabDDPM(NeuralGenerator):
         ema_decay: weight of the past in the moving average of the weights that samples; capped at
             (1 + step) / (10 + step) early on, so a short run does not sample near-initial weights.
         learning_rate / weight_decay: AdamW settings.
+        calibrate_marginals: map every drawn number column's normal scores onto the real ones' quantiles
+            (learned from a draw after training, ``synthloom.nn.calibration``); rank order is kept, so
+            the relations between columns stay as drawn. It can be switched after fitting.
         target: a discrete column (the label a model will learn from the synthetic rows) that every
             conditional vector names, as TabDDPM conditions on the class; None: any discrete column. A
             column of whole numbers on a few levels (class codes) is learned as a category for it, unless
@@ -179,7 +197,8 @@ class TabDDPM(NeuralGenerator):
 
     numeric_encoding = "spikes"
     epochs_may_be_none = True  # None: TRAINING_STEPS steps
-    runtime_settings = NeuralGenerator.runtime_settings | {"sample_steps", "eta"}  # the sampler's own
+    # the sampler's own settings
+    runtime_settings = NeuralGenerator.runtime_settings | {"sample_steps", "eta", "calibrate_marginals"}
 
     def __init__(
         self,
@@ -194,6 +213,7 @@ class TabDDPM(NeuralGenerator):
         ema_decay: float = 0.995,
         learning_rate: float = 2e-3,
         weight_decay: float = 1e-5,
+        calibrate_marginals: bool = True,
         target: str | None = None,
         device: str = "auto",
         precision: str = "auto",
@@ -213,6 +233,7 @@ class TabDDPM(NeuralGenerator):
         self.ema_decay = ema_decay
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
+        self.calibrate_marginals = calibrate_marginals
         self.target = target
 
     def _check_params(self) -> None:
@@ -229,6 +250,7 @@ class TabDDPM(NeuralGenerator):
         check_number("ema_decay", self.ema_decay, 0, 1, high_open=True)
         check_number("learning_rate", self.learning_rate, low_open=True)
         check_number("weight_decay", self.weight_decay)
+        check_flag("calibrate_marginals", self.calibrate_marginals)
         if self.target is not None and not isinstance(self.target, str):
             raise ConfigError(f"target must be a column name or None, not {self.target!r}")
 
@@ -281,6 +303,7 @@ class TabDDPM(NeuralGenerator):
         self.value_columns_ = self.layout_.value_index
         group_width = torch.bincount(self.layout_.segment, minlength=self.layout_.n_groups)
         self.uniform_ = 1.0 / group_width[self.layout_.segment].float()  # (n_softmax,) 1/K per column
+        self.calibration_: MarginalCalibration | None = None  # learned once training ends
 
     def _denoise(
         self, net: Denoiser, x: torch.Tensor, t: torch.Tensor, cond: torch.Tensor | None
@@ -386,6 +409,25 @@ class TabDDPM(NeuralGenerator):
                 progress = max(progress, spent)
         return self.learning_rate * max(0.0, 1 - progress)
 
+    def _run_epochs(
+        self, n_rows: int, validation: np.ndarray, chunks: Iterator[np.ndarray] | None
+    ) -> list[dict[str, float]]:
+        history = super()._run_epochs(n_rows, validation, chunks)
+        self._learn_calibration()
+        return history
+
+    def _learn_calibration(self) -> None:
+        """Pair the quantiles of a draw's number scores with those of the rows trained on (the last chunk's
+        when streaming). The draw multiplies in the precision sampling will use (bf16 on a CPU that has
+        it), since it is sampling's errors that the map corrects."""
+        real = self.data_.cpu().numpy()
+        self.calibration_ = None  # the draw is the model's own
+        drawn = self._generate_matrix(CALIBRATION_ROWS, None)
+        real_rows, drawn_rows = self.transformer_.scored_rows(real), self.transformer_.scored_rows(drawn)
+        scored = {column: (rows, drawn_rows[column]) for column, rows in real_rows.items()}
+        calibration = MarginalCalibration.learn(real, drawn, scored)
+        self.calibration_ = calibration.to(self.device_) if calibration is not None else None
+
     def _update_ema(self) -> None:
         ema, live = list(self.ema_.parameters()), list(self.denoiser_.parameters())
         update_weight_average(ema, live, self.ema_decay, self._steps_done)
@@ -410,6 +452,8 @@ class TabDDPM(NeuralGenerator):
         times = self._sampling_times()
         for t, s in zip(times, [*times[1:], -1], strict=True):
             x = self._reverse_step(x, t, s, cond)
+        if self.calibrate_marginals and self.calibration_ is not None:
+            x = self.calibration_.apply(x)
         return x
 
     def _reverse_step(self, x: torch.Tensor, t: int, s: int, cond: torch.Tensor | None) -> torch.Tensor:
@@ -440,3 +484,13 @@ class TabDDPM(NeuralGenerator):
         sigma = self.eta * ((1 - alpha_bar_s) / (1 - alpha_bar_t) * (1 - alpha_bar_t / alpha_bar_s)).sqrt()
         direction = (1 - alpha_bar_s - sigma**2).clamp(min=0).sqrt()
         return alpha_bar_s.sqrt() * clean + direction * noise + sigma * torch.randn_like(x)
+
+    # -- persistence ------------------------------------------------------------------------------------
+    def _tensors(self) -> dict[str, torch.Tensor]:
+        calibration = self.calibration_.tensors() if self.calibration_ is not None else {}
+        return {**super()._tensors(), **calibration}
+
+    def _restore(self, tensors: dict[str, torch.Tensor], extra: dict[str, Any]) -> None:
+        super()._restore(tensors, extra)
+        calibration = MarginalCalibration.from_tensors(tensors, self.transformer_.output_dim)
+        self.calibration_ = calibration.to(self.device_) if calibration is not None else None
