@@ -46,7 +46,7 @@ from synthloom.data.metadata import Metadata
 from synthloom.registry import model_class, target_params
 
 # Epochs per generator. ddpm gets its default (20,000 steps of 256 rows: 225 epochs on adult's 22,792
-# train rows, 732 on the 7,000 of default and loans); both TVAEs get 200 epochs (of their 300 default) and
+# train rows, 741 on the 7,000 of default and loans); both TVAEs get 200 epochs (of their 300 default) and
 # ctgan 40 (of 300): ctgan's 300 epochs alone would take ~30 minutes on adult. The synthloom models also
 # stop at MAX_MINUTES (the table shows the epochs actually run); SDV has no time limit.
 BUDGETS: dict[str, dict] = {
