@@ -313,3 +313,45 @@ def test_hours_are_read_on_the_columns_own_clock(daily_stamps):
     hours = fidelity(prepare(real, real.copy())).extras["hour_of_day"]["stamp"]
     berlin = real["stamp"].dt.hour.value_counts(normalize=True).reindex(range(24), fill_value=0.0)
     np.testing.assert_allclose(hours["real"], berlin.to_numpy())
+
+
+def _stays(rows: int, broken: float, seed: int) -> pd.DataFrame:
+    """Hospital stays: discharge after admission (but for a ``broken`` share of rows), an age and an income
+    whose ranges never meet, and a copy of the age."""
+    rng = np.random.default_rng(seed)
+    admitted = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300 * 24, rows), unit="h")
+    stay = pd.to_timedelta(rng.integers(1, 20 * 24, rows), unit="h")
+    flipped = rng.random(rows) < broken
+    age = rng.integers(18, 90, rows)
+    return pd.DataFrame(
+        {
+            "admitted": admitted,
+            "discharged": np.where(flipped, admitted - stay, admitted + stay),
+            "age": age,
+            "age_again": age,
+            "income": rng.integers(20_000, 90_000, rows),
+        }
+    )
+
+
+def test_an_order_the_real_rows_keep_grades_the_synthetic_rows_that_break_it():
+    """28% of a copula's stays ended before they began while shapes and pair trends read good: the kept
+    order names it, grades fidelity and says which rule keeps it."""
+    real = _stays(2_000, 0.0, 0)
+    broken = fidelity(prepare(real, _stays(2_000, 0.28, 1)))
+    orders = broken.tables["orders"]
+    # an age below every income (ranges apart) and a copied column are no orders the rows keep
+    assert orders[["low", "high"]].values.tolist() == [["admitted", "discharged"]]
+    assert orders["synthetic_broken"].iloc[0] == pytest.approx(0.28, abs=0.03)
+    assert broken.score("orders").verdict == "poor" and broken.verdict == "poor"
+    assert broken.score("column_shapes").verdict == "good"
+    assert any('"low": "admitted", "high": "discharged"' in finding for finding in broken.warnings)
+    kept = fidelity(prepare(real, _stays(2_000, 0.0, 1)))
+    assert kept.score("orders").value == 1.0 and kept.score("orders").verdict == "good"
+    assert not any("before admitted" in finding for finding in kept.warnings)
+
+
+def test_orders_need_the_real_rows_to_keep_them():
+    real = _stays(2_000, 0.01, 0)  # 1% of real stays are entry errors: no rule the data keeps
+    result = fidelity(prepare(real, _stays(2_000, 0.28, 1)))
+    assert result.tables["orders"].empty and "orders" not in [score.name for score in result.scores]

@@ -1098,3 +1098,15 @@ def test_a_stamp_column_with_a_daily_cycle_gets_an_hour_of_day_figure_a_date_col
     assert 'alt="hour-of-day shares of stamp"' in page and "<h3>Hour of day</h3>" in page
     assert "share of rows in each hour of the day" in page
     assert 'alt="hour-of-day shares of day"' not in page
+
+
+def test_a_page_lists_the_orders_the_synthetic_rows_break(tmp_path):
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 5_000, 600), unit="h")
+    stay = pd.to_timedelta(rng.integers(1, 500, 600), unit="h")
+    real = pd.DataFrame({"admitted": start, "discharged": start + stay})
+    synthetic = pd.DataFrame(
+        {"admitted": start, "discharged": np.where(rng.random(600) < 0.3, start - stay, start + stay)}
+    )
+    page = evaluate(real, synthetic).to_html(tmp_path / "orders.html").read_text(encoding="utf-8")
+    assert "<h3>Kept orders</h3>" in page and "admitted &lt;= discharged" in page

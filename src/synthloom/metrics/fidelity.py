@@ -38,6 +38,12 @@ sparse columns keep two samples of one population near 0.65.
 Validity (not in the QualityReport): the share of synthetic values inside the real range (numeric) or
 among the real categories (discrete).
 
+Kept orders (not in the QualityReport): ``low <= high`` between two number columns, or two datetime
+columns, that the real rows keep (an admission before its discharge, open credit lines within all credit
+lines) and that their values paired at random would break (``kept_orders``), with the share of synthetic
+rows breaking each. Column shapes and pair trends cannot see such a rule broken: 28% of a copula's stays
+ended before they began while every one of those scores read good. The worst order grades the score.
+
 Missing values are left out of the column shapes, as in SDMetrics, so a column whose share of missing values
 changed scores as if it had not; a warning names it (``missing_shift``), and the report draws both shares.
 """
@@ -98,6 +104,15 @@ MIN_RELATION_ROWS = 20
 # each table's rows with both values): r 0.51 real and 0.20 in a second real sample, each on some 60 rows
 # of skewed incomes, is two samples' noise; with hundreds of pairs a table has, 2 would name some by chance.
 DROP_Z = 3.0
+# An order ``low <= high`` counts when the real rows holding both keep it but for this share of them (an
+# entry error or two), on at least MIN_ORDER_ROWS rows, and when pairing the two columns' values at random
+# breaks it in at least ORDER_BY_CHANCE of the pairs: an order the ranges imply (every age below every
+# income) says nothing about the rows. Synthetic rows breaking it: good up to ORDER_GOOD, fair up to
+# ORDER_FAIR (a share of rows a downstream check would reject).
+ORDER_EXCEPTIONS = 0.001
+MIN_ORDER_ROWS = 100
+ORDER_BY_CHANCE = 0.1
+ORDER_GOOD, ORDER_FAIR = 0.01, 0.05
 
 
 SDMETRICS_SDTYPES = {
@@ -412,6 +427,72 @@ def validity(tables: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["column", "kind", "check", "score"])
 
 
+def kept_orders(tables: Tables, random_state: int = 0) -> pd.DataFrame:
+    """Orders ``low <= high`` the real rows keep between two number columns or two datetime columns, and the
+    share of synthetic rows (holding both) that break each; see the module docstring for which count.
+
+    Returns:
+        One row per order, the most broken first: ``low``, ``high``, ``real_broken`` (share of real rows
+        breaking it), ``random_broken`` (of the values paired at random), ``synthetic_broken``, ``rows``
+        (synthetic rows holding both) and ``verdict``.
+
+    Example:
+        >>> kept_orders(prepare(real, synthetic))[["low", "high", "synthetic_broken"]]
+                      low            high  synthetic_broken
+        0  admission_time  discharge_time             0.283
+    """
+    columns = ["low", "high", "real_broken", "random_broken", "synthetic_broken", "rows", "verdict"]
+    known, fake = tables.all_real(), tables.synthetic
+    real = {name: known[name].to_numpy(dtype=float) for name in tables.numeric}
+    synthetic = {name: fake[name].to_numpy(dtype=float) for name in tables.numeric}
+    kinds = tables.metadata.kinds()
+    rng = np.random.default_rng(random_state)
+    rows = []
+    for low, high in itertools.permutations(tables.numeric, 2):
+        if (kinds[low] == "datetime") != (kinds[high] == "datetime"):  # a date and an amount: no order
+            continue
+        both = ~np.isnan(real[low]) & ~np.isnan(real[high])
+        if both.sum() < MIN_ORDER_ROWS:
+            continue
+        below, above = real[low][both], real[high][both]
+        real_broken = float(np.mean(below > above))
+        # never strictly below: the two are equal on these rows, a copy rather than an order
+        if real_broken > ORDER_EXCEPTIONS or not np.any(below < above):
+            continue
+        random_broken = float(np.mean(below > rng.permutation(above)))
+        if random_broken < ORDER_BY_CHANCE:
+            continue
+        held = ~np.isnan(synthetic[low]) & ~np.isnan(synthetic[high])
+        broken = float(np.mean(synthetic[low][held] > synthetic[high][held])) if held.any() else float("nan")
+        verdict = grade(1 - broken, 1 - ORDER_GOOD, 1 - ORDER_FAIR) if held.any() else NOT_COMPUTED
+        rows.append([low, high, real_broken, random_broken, broken, int(held.sum()), verdict])
+    table = pd.DataFrame(rows, columns=columns).astype(
+        {"real_broken": float, "random_broken": float, "synthetic_broken": float, "rows": int}
+    )
+    return table.sort_values("synthetic_broken", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def broken_order_finding(row: Any) -> str:
+    """One line on an order the synthetic rows break (``kept_orders``' row), with the rule that keeps it."""
+    return (
+        f"{row.high} before {row.low} in {row.synthetic_broken:.1%} of synthetic rows, where the real rows "
+        f"keep {row.low} <= {row.high} ({row.real_broken:.1%} break it); a generator keeps it when given "
+        f'the rule {{"type": "inequality", "low": "{row.low}", "high": "{row.high}"}} (--constraints)'
+    )
+
+
+def _orders_score(table: pd.DataFrame) -> Score:
+    """The worst-kept order as one score, its meaning naming it."""
+    row = next(table.itertuples())
+    meaning = (
+        f"The real rows keep {len(table)} order(s) between columns that values paired at random would "
+        f"break; the worst kept, {row.low} <= {row.high}, holds in "
+        f"{1 - row.synthetic_broken:.1%} of synthetic rows (real rows: {1 - row.real_broken:.1%}). Column "
+        "shapes and pair trends cannot see an order broken."
+    )
+    return Score("orders", "Kept orders", 1 - row.synthetic_broken, meaning, row.verdict)
+
+
 # Draws of training rows whose pair-trends averages against the hold-out make the natural level: their
 # spread is the chance part of the score, which on shuttle (mixed pairs binned over each table's own range,
 # so one outlier moves every bin) spans 0.65 to 0.93 between draws of one table. Five draws' deviation
@@ -492,6 +573,7 @@ def fidelity(tables: Tables, random_state: int = 0) -> FamilyResult:
     )
     trends = _trend_score(trend_score, pairs, natural)
     hours, hour_shares = hour_of_day(tables, random_state)
+    orders = kept_orders(tables, random_state)
     quality_grade = quality_verdict(quality)
     if natural.size:
         # real rows themselves average 0.60 in pair trends where free text is (a quality near 0.80, fair):
@@ -510,6 +592,10 @@ def fidelity(tables: Tables, random_state: int = 0) -> FamilyResult:
         # a fair shape is worth its line too: 6.5% of rows at night against 3.4% is what a fraud model
         # learns from, and it went without a word
         found += [hour_of_day_finding(row) for row in hours.itertuples() if row.verdict in (FAIR, POOR)]
+    judged = orders[orders["verdict"] != NOT_COMPUTED]
+    if len(judged):
+        scores.append(_orders_score(judged))
+        found += [broken_order_finding(row) for row in judged.itertuples() if row.verdict in (FAIR, POOR)]
     return FamilyResult(
         "fidelity",
         scores=scores,
@@ -518,12 +604,14 @@ def fidelity(tables: Tables, random_state: int = 0) -> FamilyResult:
             "column_pair_trends": pairs,
             "validity": valid,
             "hour_of_day": hours,
+            "orders": orders,
         },
         warnings=found,
         extras={"association": _association_matrices(tables, pairs), "hour_of_day": hour_shares},
-        # quality averages the first two (good over fair pairs); the hour of day is outside it, as its
-        # definition is SDMetrics', and a daily cycle lost must not hide behind a good average
-        parts=("column_shapes", "column_pair_trends", "hour_of_day"),
+        # quality averages the first two (good over fair pairs); the hour of day and the kept orders are
+        # outside it, as its definition is SDMetrics', and a daily cycle lost or a stay that ends before
+        # it begins must not hide behind a good average
+        parts=("column_shapes", "column_pair_trends", "hour_of_day", "orders"),
     )
 
 
