@@ -301,12 +301,11 @@ def test_new_images_in_a_folder_are_all_scored_by_file(tmp_path) -> None:
     same = _invoke("score", split, tmp_path / "train", "-o", scores)
     assert same.exit_code == 0 and len(pd.read_csv(scores)) == 10, same.output
     wider = _invoke("score", split, tmp_path / "train", "-o", scores, "--holdout", "0.5")
-    assert wider.exit_code == 0 and "includes images it trained on" in " ".join(wider.output.split())
+    fitted_on = "10 of the 20 scored images (50.0%) are images the detector was fitted on"
+    assert wider.exit_code == 0 and fitted_on in " ".join(wider.output.split())
     assert len(pd.read_csv(scores)) == 20
     every = _invoke("score", split, tmp_path / "train", "-o", scores, "--holdout", "0")
-    assert (
-        "includes images it trained on" in " ".join(every.output.split()) and len(pd.read_csv(scores)) == 40
-    )
+    assert "30 of the 40 scored images" in " ".join(every.output.split()) and len(pd.read_csv(scores)) == 40
     outside = _invoke("score", split, tmp_path / "train", "-o", scores, "--holdout", "1.5")
     _assert_user_error(outside, "holdout must be in [0, 1), not 1.5")
     assert "trained on" not in outside.output
@@ -322,6 +321,7 @@ def test_new_images_in_a_folder_are_all_scored_by_file(tmp_path) -> None:
         )
     changed = _invoke("score", split, tmp_path / "copy", "-o", scores)
     assert "changed since `detect fit` read it (40 images then, 44 now)" not in changed.output  # other path
+    assert "30 of the 44 scored images" in " ".join(changed.output.split())  # its training images counted
     assert len(pd.read_csv(scores)) == 44
     for index in range(40, 44):
         shutil.copy(tmp_path / "copy" / "cat" / f"{index}.png", tmp_path / "train" / "cat" / f"{index}.png")
@@ -440,3 +440,101 @@ def test_a_holdout_that_leaves_no_training_image_asks_for_a_lower_one(tmp_path) 
 def test_a_holdout_outside_its_range_is_named_as_the_option(tmp_path) -> None:
     fit = _invoke("fit", tmp_path / "never-read.npz", "--holdout", "2", "-o", tmp_path / "d.synthloom")
     _assert_user_error(fit, "--holdout must be in [0, 1), not 2;")
+
+
+def test_scoring_the_rows_a_detector_was_fitted_on_says_how_many_trained_it(tiny, tmp_path) -> None:
+    """The README's shuttle example scored the rows fit learnt from and printed their quality as if held
+    out; now how many of the scored rows trained the detector is said, on the console and in the page."""
+    scores, page = tmp_path / "s.csv", tmp_path / "p.html"
+    result = _invoke(
+        "score", tiny / "d.synthloom", tiny / "det.csv", "--labels", "label", "-o", scores, "--report", page
+    )
+    assert result.exit_code == 0, result.output
+    said = "54 of the 60 scored rows (90.0%) are rows the detector was fitted on"  # its normal rows
+    assert said in " ".join(result.output.split()) and "optimistic" in result.output
+    assert said in page.read_text()
+    rng = np.random.default_rng(1)
+    pd.DataFrame({"a": rng.normal(size=30), "b": rng.normal(size=30)}).to_parquet(tmp_path / "new.parquet")
+    fresh = _invoke("score", tiny / "d.synthloom", tmp_path / "new.parquet", "-o", scores)
+    assert fresh.exit_code == 0 and "fitted on" not in fresh.output, fresh.output
+    # the same rows as another file type are still the training rows: counted as the networks see them
+    pd.read_csv(tiny / "det.csv").head(20).to_parquet(tmp_path / "again.parquet")
+    again = _invoke("score", tiny / "d.synthloom", tmp_path / "again.parquet", "-o", scores)
+    assert "of the 20 scored rows" in " ".join(again.output.split()), again.output
+
+
+def test_a_copy_of_the_image_folder_changed_since_fit_counts_its_training_images(tmp_path) -> None:
+    """An image added, removed or edited in a copy of the folder made every image scored, the 30 training
+    ones too, without a word (the check knew only the same folder or an identical copy)."""
+    import shutil
+
+    rng = np.random.default_rng(0)
+    (tmp_path / "imgs" / "cat").mkdir(parents=True)
+    for index in range(40):
+        pixels = rng.integers(0, 256, (8, 8), dtype=np.uint8)
+        Image.fromarray(pixels).save(tmp_path / "imgs" / "cat" / f"{index}.png")
+    model, scores = tmp_path / "d.synthloom", tmp_path / "s.csv"
+    options = ("--epochs", "1", "--device", "cpu", "--holdout", "0.25", "-o", model)
+    assert _invoke("fit", tmp_path / "imgs", *options).exit_code == 0
+    same = _invoke("score", model, tmp_path / "imgs", "-o", scores)
+    assert same.exit_code == 0 and "fitted on" not in same.output  # the held-out share: no training image
+    held_out = set(pd.read_csv(scores)["file"])
+    trained = sorted(f"cat/{index}.png" for index in range(40) if f"cat/{index}.png" not in held_out)
+    added, removed, edited = (tmp_path / name for name in ("added", "removed", "edited"))
+    for copy in (added, removed, edited):
+        shutil.copytree(tmp_path / "imgs", copy)
+    Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).save(added / "cat" / "new.png")
+    (removed / trained[0]).unlink()
+    pixels = np.array(Image.open(edited / trained[0]))
+    pixels[0, 0] ^= 1
+    Image.fromarray(pixels).save(edited / trained[0])
+    for copy, count, total in ((added, 30, 41), (removed, 29, 39), (edited, 29, 40)):
+        result = _invoke("score", model, copy, "-o", scores)
+        text = " ".join(result.output.split())
+        assert result.exit_code == 0 and len(pd.read_csv(scores)) == total, text
+        assert f"warning: {copy}: {count} of the {total} scored images" in text and "--holdout" in text
+
+
+def test_blank_labels_are_counted_and_named_by_row(tiny, tmp_path) -> None:
+    """A 0/1 label column with blank cells was refused as if it held another value."""
+    rows = pd.read_csv(tiny / "det.csv").astype({"label": float})
+    rows.loc[[0, 1, 2, 3, 4, 9], "label"] = np.nan
+    rows.to_csv(tmp_path / "gaps.csv", index=False)
+    scored = ("--labels", "label", "-o", tmp_path / "s.csv")
+    result = _invoke("score", tiny / "d.synthloom", tmp_path / "gaps.csv", *scored)
+    said = "6 row(s) have no label in the --labels column 'label' (rows 1, 2, 3, 4, 5, ...;"
+    _assert_user_error(result, said, "drop those rows")
+    assert not (tmp_path / "s.csv").exists()
+    rows.fillna({"label": 2}).to_csv(tmp_path / "twos.csv", index=False)  # another value: as before
+    other = _invoke("score", tiny / "d.synthloom", tmp_path / "twos.csv", *scored)
+    _assert_user_error(other, "must hold only 0/1 or false/true")
+
+
+def test_a_data_file_given_as_the_detector_says_the_detector_comes_first(tiny, tmp_path) -> None:
+    """The arguments swapped gave "not a readable synthloom model file (... header too large)"."""
+    swapped = _invoke("score", tiny / "det.csv", tiny / "d.synthloom", "-o", tmp_path / "s.csv")
+    _assert_user_error(
+        swapped,
+        "a data file, not a detector file; the detector file comes first:",
+        f"synthloom detect score {tiny / 'd.synthloom'} {tiny / 'det.csv'}",
+    )
+    (tmp_path / "junk.synthloom").write_text("not a model")  # a damaged model file stays one
+    junk = _invoke("score", tmp_path / "junk.synthloom", tiny / "det.csv", "-o", tmp_path / "s.csv")
+    _assert_user_error(junk, "not a readable synthloom model file")
+
+
+def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tiny, tmp_path) -> None:
+    """Only the progress bar showed that --max-minutes had stopped training early."""
+    from synthloom.detect_cli import _epochs_reached
+
+    model = tmp_path / "d.synthloom"
+    options = ("--epochs", "100000", "--max-minutes", "0.01", "--device", "cpu", "-o", model)
+    result = _invoke("fit", tiny / "det.csv", "--labels", "label", *options)
+    assert result.exit_code == 0, result.output
+    assert "the time limit (--max-minutes 0.01) stopped training at epoch" in result.output
+    assert "of 100000" in result.output
+    options = ("--epochs", "1", "--max-minutes", "5", "--device", "cpu", "-o", model)
+    whole = _invoke("fit", tiny / "det.csv", "--labels", "label", *options)
+    assert whole.exit_code == 0 and "time limit" not in whole.output
+    members = [{"epoch": 1.0}, {"epoch": 2.0}, {"epoch": 3.0}, {"epoch": 1.0}, {"epoch": 2.0}]
+    assert _epochs_reached(members) == 2  # two members, the second stopped first

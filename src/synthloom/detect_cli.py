@@ -7,6 +7,7 @@ Tables come from a .csv / .parquet file or a bundled table; images from a bundle
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -138,9 +139,16 @@ def _read_table_samples(source: str, labels: str | None, encoding: str) -> Sampl
         columns = ", ".join(map(str, frame.columns))
         raise DataError(f"{source}: no column {labels!r} for --labels (columns: {columns})")
     values = frame[labels]
-    if values.isna().any() or not set(pd.unique(values).tolist()) <= {0, 1}:  # True == 1, False == 0
+    if not set(pd.unique(values.dropna()).tolist()) <= {0, 1}:  # True == 1, False == 0
         raise DataError(
             f"{source}: --labels column {labels!r} must hold only 0/1 or false/true (1 = anomaly)"
+        )
+    blank = np.flatnonzero(values.isna().to_numpy()) + 1  # numbered as people count rows of data
+    if len(blank):  # 0/1 with gaps: "must hold only 0/1" sent people looking for a stray value
+        shown = ", ".join(map(str, blank[:5])) + (", ..." if len(blank) > 5 else "")
+        raise DataError(
+            f"{source}: {len(blank):,} row(s) have no label in the --labels column {labels!r} (rows "
+            f"{shown}; the first row of data is 1); fill in 0/1 for them or drop those rows"
         )
     labelled_by = f"in the --labels column {labels!r}"
     return Samples(frame.drop(columns=[labels]), values.astype(np.int64).to_numpy(), labelled_by)
@@ -315,6 +323,23 @@ def fit_command(
         detector.training_split_ = {**samples.split, "normal": classes}
     detector.save(output)
     console.print(f"saved detector to {output} (last epoch: {last_epoch(detector.loss_history_)})")
+    cut_short = _epochs_reached(detector.loss_history_)
+    if max_minutes is not None and cut_short < detector.epochs:  # else said only by the progress bar
+        console.print(
+            f"the time limit (--max-minutes {max_minutes:g}) stopped training at epoch {cut_short} of "
+            f"{detector.epochs}; give more minutes for a full fit",
+            highlight=False,
+        )
+
+
+def _epochs_reached(history: list[dict[str, float]]) -> int:
+    """The epochs the member that trained fewest reached (each member's history restarts at epoch 1)."""
+    ends = [
+        int(record["epoch"])
+        for record, after in itertools.zip_longest(history, history[1:])
+        if after is None or after["epoch"] == 1
+    ]
+    return min(ends)
 
 
 def _check_normal_count(count: int, samples: Samples, source: str, holdout: float | None) -> None:
@@ -367,12 +392,11 @@ def score_command(
     """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
     from synthloom.data.io import atomic_write_text, check_outputs, write_table
     from synthloom.metrics.anomaly import anomaly_scores
-    from synthloom.models.ganomaly import load_detector
 
     # every output and the labels are checked before the first output is written: an error leaves nothing
     check_outputs(output, report=report, inputs=(model_file, data))
     check_holdout(holdout)
-    detector = load_detector(model_file)
+    detector = _load_detector(model_file, data)
     threshold = detector.threshold(fpr)  # a bad --fpr is refused before the scoring, not after
     kind_is_table = detector.data_kind_ == "table"
     samples = _read_samples(data, kind_is_table, labels, normal_classes, holdout, "test", encoding, detector)
@@ -381,6 +405,7 @@ def score_command(
             scores = detector.score(samples.data)
         except DataError as exc:  # the detector is handed arrays: it cannot name the data it refuses
             raise DataError(f"{data}: {exc}") from None
+        training_note = _training_warning(detector, samples, data)
     both = samples.labels is not None and len(np.unique(samples.labels)) == 2
     metrics = anomaly_scores(samples.labels, scores, threshold) if both else {}
     table = pd.DataFrame({"score": scores, "flagged": scores > threshold})
@@ -393,9 +418,15 @@ def score_command(
     if samples.labels is not None:
         table["label"] = samples.labels
     # the page is drawn before either file is written: an interruption while drawing leaves neither
-    page = None if report is None else _report_page(detector, samples, scores, threshold, metrics, data)
+    page = (
+        None
+        if report is None
+        else _report_page(detector, samples, scores, threshold, metrics, data, training_note)
+    )
     write_table(table, output)
     console.print(f"wrote {len(table):,} scores to {output}; {int(table['flagged'].sum()):,} flagged")
+    if training_note:
+        console.print(f"[yellow]warning:[/] {training_note}", highlight=False)
     if metrics:
         _print_metrics(metrics)
     elif samples.labels is not None:
@@ -408,6 +439,56 @@ def score_command(
     if page is not None:
         atomic_write_text(report, page)
         console.print(f"wrote {report}")
+
+
+def _load_detector(model_file: Path, data: str) -> Any:
+    """``load_detector(model_file)``, saying so where ``model_file`` is a data file (the arguments swapped):
+    read as a model file, a CSV was only "corrupt ... header too large"."""
+    from synthloom.data.io import TABLE_SUFFIXES
+    from synthloom.errors import ModelFileError
+    from synthloom.models.ganomaly import load_detector
+
+    try:
+        return load_detector(model_file)
+    except ModelFileError:
+        if not model_file.is_file():
+            raise
+        with model_file.open("rb") as handle:
+            head = handle.read(1024)
+        suffix = model_file.suffix.lower()
+        text = b"\0" not in head  # a model file opens with its header's 8-byte length: zero bytes
+        if suffix not in (*TABLE_SUFFIXES, ".tsv", ".txt") and (suffix == ".synthloom" or not text):
+            raise  # a damaged model file, not data
+        detector = data if Path(data).suffix.lower() == ".synthloom" else "DETECTOR.synthloom"
+        raise ModelFileError(
+            f"{model_file}: a data file, not a detector file; the detector file comes first: "
+            f"synthloom detect score {detector} {model_file if detector == data else data} ..."
+        ) from None
+
+
+def _training_warning(detector: Any, samples: Samples, data: str) -> str:
+    """What to say of the scored samples that are the detector's training samples (as
+    ``count_training_samples`` counts them): how many, why that flatters the measures, what to score
+    instead; "" where none is, or where the file keeps no digests to tell (saved before it would)."""
+    from synthloom.models.ganomaly import MAX_DIGESTS
+
+    count = detector.count_training_samples(samples.data)
+    if not count:
+        return ""
+    table, total = isinstance(samples.data, pd.DataFrame), len(samples.data)
+    unit = "rows" if table else "images"
+    about = "about " if detector.n_training_samples_ > MAX_DIGESTS else ""  # estimated from a subset
+    instead = (
+        "score rows `detect fit` did not read"
+        if table
+        else "score images `detect fit` did not read, or its folder unchanged without --holdout (the share "
+        "fit held out),"
+    )
+    return (
+        f"{data}: {about}{count:,} of the {total:,} scored {unit} ({count / total:.1%}) are {unit} the "
+        f"detector was fitted on, which score as more normal than new ones: the flags and quality measures "
+        f"are optimistic; {instead} for held-out numbers"
+    )
 
 
 def _identifier_columns(detector: Any, data: Any) -> list[str]:
@@ -431,19 +512,23 @@ def _scored_holdout(
         if holdout is not None:
             return holdout, None
         return (DEFAULT_HOLDOUT if bundled_kind(data) is not None else 0.0), None
+    # a detector that keeps its training images' digests counts those scored, after the scoring
+    # (``_training_warning``); for one saved before, the split says whether any may be among them
+    counted = getattr(detector, "training_digests_", None) is not None
     state = fitted_state(split, data, images.fingerprint)
     if state == "changed":
         count = split.get("images")
+        trained = "" if counted else ": training images among them score as more normal"
         console.print(
             f"[yellow]warning:[/] {data}: changed since `detect fit` read it ({count} images then, "
             f"{len(images.images)} now); its hold-out share is another one, and every image is scored "
-            "unless --holdout is given: training images among them score as more normal",
+            f"unless --holdout is given{trained}",
             highlight=False,
         )
     if state != "same":
         return (0.0 if holdout is None else holdout), None
     scored = float(split["holdout"]) if holdout is None else holdout
-    if scored == 0 or scored > split["holdout"]:
+    if not counted and (scored == 0 or scored > split["holdout"]):
         console.print(
             f"[yellow]warning:[/] {data}: the detector was fitted with --holdout {split['holdout']:g}; a "
             f"hold-out of {scored:g} includes images it trained on, which score as more normal",
@@ -472,8 +557,10 @@ def _report_page(
     threshold: float,
     metrics: dict[str, float],
     data: str,
+    training_note: str = "",
 ) -> str:
-    """The HTML page of the scores: the most anomalous samples beside their reconstructions."""
+    """The HTML page of the scores: the most anomalous samples beside their reconstructions, and
+    ``training_note`` (``_training_warning``) beside the measures."""
     from synthloom.report.anomaly import AnomalyPage, anomaly_report_html, most_anomalous
 
     top = most_anomalous(scores)
@@ -488,5 +575,6 @@ def _report_page(
         samples=shown,
         reconstructions=detector.reconstruct(shown),
         history=detector.loss_history_,
+        warning=training_note,
     )
     return anomaly_report_html(page)

@@ -546,3 +546,57 @@ def test_a_missing_reading_training_saw_scores_as_a_normal_row() -> None:
     # a missing reading is no value to reconstruct: it comes back missing, the others as numbers
     reconstructed = detector.reconstruct(rows)
     pd.testing.assert_frame_equal(reconstructed.isna(), rows.isna())
+
+
+def test_the_detector_counts_the_scored_samples_it_was_fitted_on(fitted, shuttle, tmp_path) -> None:
+    """Scoring training rows gave optimistic quality without a word: the detector now keeps a digest of
+    each training sample, in its file too, and counts them among the scored ones."""
+    train, test, _ = shuttle
+    assert fitted.count_training_samples(train) == 600
+    mixed = pd.concat([train.head(25), test.head(40)])
+    expected = 25 + fitted.count_training_samples(test.head(40))  # shuttle repeats rows: equal ones count
+    assert fitted.count_training_samples(mixed) == expected
+    loaded = load_detector(fitted.save(tmp_path / "det.synthloom"))
+    assert loaded.count_training_samples(mixed) == expected
+    train.to_csv(tmp_path / "train.csv", index=False)  # the same rows read back from text: still known
+    assert loaded.count_training_samples(pd.read_csv(tmp_path / "train.csv")) == 600
+
+
+def test_above_max_digests_a_seeded_subset_estimates_the_count(shuttle, monkeypatch) -> None:
+    from synthloom.models import ganomaly
+
+    monkeypatch.setattr(ganomaly, "MAX_DIGESTS", 150)
+    train = shuttle[0]
+    detector = GANomaly(random_state=0, **{**TINY, "epochs": 1}).fit(train)
+    assert detector.training_digests_.shape == (150,) and detector.training_digests_.dtype == np.int64
+    assert detector.count_training_samples(train) == pytest.approx(600, abs=60)  # duplicates match too
+    assert detector.count_training_samples(train.head(300)) == pytest.approx(300, abs=90)
+
+
+def test_files_without_digests_load_and_damaged_digests_are_refused(fitted, shuttle, tmp_path) -> None:
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    path = fitted.save(tmp_path / "det.synthloom")
+    with safe_open(str(path), framework="pt") as handle:
+        header, tensors = handle.metadata(), {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118
+    older = {name: tensor for name, tensor in tensors.items() if name != "training_digests"}
+    save_file(older, str(tmp_path / "old.synthloom"), metadata=header)
+    old = load_detector(tmp_path / "old.synthloom")  # a file saved before digests were kept: no count
+    assert old.count_training_samples(shuttle[0]) is None
+    np.testing.assert_array_equal(old.score(shuttle[1]), fitted.score(shuttle[1]))
+    for damaged in (
+        tensors["training_digests"].double(),
+        tensors["training_digests"].reshape(-1, 2),
+        torch.zeros(601, dtype=torch.int64),  # more digests than training samples
+    ):
+        save_file({**older, "training_digests": damaged}, str(tmp_path / "bad.synthloom"), metadata=header)
+        with pytest.raises(ModelFileError, match="training_digests must be at most 600 64-bit whole numbers"):
+            load_detector(tmp_path / "bad.synthloom")
+
+
+def test_image_digests_count_the_training_images_in_either_layout(digits) -> None:
+    images, _ = digits
+    detector = GANomaly(epochs=1, width=8, latent_dim=16, device="cpu", random_state=0).fit(images[:100])
+    assert detector.count_training_samples(images[90:120]) == 10
+    assert detector.count_training_samples(images[90:120, None]) == 10  # (N, 1, H, W): the same pixels

@@ -45,12 +45,15 @@ in eval mode). Scores are standardised on held-out normal data, so they mean the
 fit to the next: 0 is a typical normal sample, 3 is about three standard deviations above one.
 
 Files are the synthloom model format (safetensors + JSON header) with ``"kind": "detector"``; they are
-read by ``load_detector`` and never run code.
+read by ``load_detector`` and never run code. A file also keeps a 64-bit digest of each sample the fit was
+given (of at most ``MAX_DIGESTS``), so ``count_training_samples`` can say how many samples being scored
+are training ones: those score as more normal, and quality measured on them is optimistic.
 """
 
 from __future__ import annotations
 
 import decimal
+import hashlib
 import itertools
 import math
 import warnings
@@ -125,6 +128,9 @@ SCORE_BATCH = 1_024  # samples per forward pass when scoring
 MIN_SAMPLES = 20  # below this the validation split cannot calibrate the scores
 D_RESET_LOSS = 1e-5  # a discriminator this sure of itself gives no gradient: re-initialise it (as the paper)
 MAX_KEPT_VALIDATION = 5_000  # validation scores kept in the file for false-positive-rate thresholds
+# training samples whose digests the file keeps (8 bytes each); of a larger fit, a seeded uniform subset
+# of this many, whose matches are scaled up to estimate the count
+MAX_DIGESTS = 100_000
 # added to a table row's score for each value of a kind training never saw (a category, a missing value,
 # another value in a constant column): five standard deviations of the normal scores, flagged at any
 # usual false-positive rate
@@ -517,6 +523,7 @@ class GANomaly(HyperParameters):
             if len(x) < MIN_SAMPLES:
                 raise DataError(f"GANomaly needs at least {MIN_SAMPLES} normal samples, got {len(x)}")
             self.n_training_samples_ = len(x)
+            self.training_digests_ = self._training_digests(x)
             order = np.random.default_rng(self.seed_).permutation(len(x))
             n_valid = max(MIN_SAMPLES // 2, round(self.validation_share * len(x)))
             train = x[torch.from_numpy(order[n_valid:])]
@@ -677,6 +684,15 @@ class GANomaly(HyperParameters):
             time_share=1 / self.members,
         )
 
+    def _training_digests(self, x: torch.Tensor) -> np.ndarray:
+        """The digests of the samples fit was given (validation ones too: thresholds are set on them), all
+        of them up to ``MAX_DIGESTS``, else a seeded uniform subset of that many."""
+        if len(x) <= MAX_DIGESTS:
+            return _sample_digests(x)
+        rng = np.random.default_rng(child_seed(self.seed_, MAX_DIGESTS))  # not the validation split's draw
+        kept = rng.choice(len(x), MAX_DIGESTS, replace=False)
+        return _sample_digests(x[torch.from_numpy(np.sort(kept))])
+
     def _remember(self, normal: torch.Tensor) -> None:
         """Keep the codes and discriminator features (per member) of some normal training samples, and
         for images the samples themselves (downsampled), at unit length and at the half precision the
@@ -731,6 +747,27 @@ class GANomaly(HyperParameters):
             views = [standard[name] for name in NEIGHBOUR_VIEWS if name in standard]
             return sum(views) / len(views)
         return standard[scoring]
+
+    def count_training_samples(self, data: Any) -> int | None:
+        """How many samples of ``data`` are samples the detector was fitted on: equal, as the networks see
+        them, to one (a table row in its encoded form: identifiers aside, datetimes as hour and weekday,
+        numbers within the training range; an image in its pixels). Such samples score as more normal
+        than new ones, so measures of quality over them are optimistic.
+
+        Exact for a fit on up to ``MAX_DIGESTS`` samples; beyond, estimated from the digests of a uniform
+        subset of that many. None for a detector whose file keeps no digests (saved before they were).
+
+        Example:
+            >>> detector.count_training_samples(normal_rows)  # the rows it was fitted on: all of them
+            4720
+        """
+        self._check_fitted()
+        kept = getattr(self, "training_digests_", None)
+        if kept is None:
+            return None
+        found = np.isin(_sample_digests(self._to_tensor(data)), kept)
+        scaled = round(int(found.sum()) * self.n_training_samples_ / len(kept))
+        return min(scaled, len(found))
 
     def threshold(self, fpr: float = 0.05) -> float:
         """The score above which a share ``fpr`` of the validation normal samples lie."""
@@ -971,6 +1008,8 @@ class GANomaly(HyperParameters):
             if getattr(self, "training_split_", None) is not None:  # where `detect fit` read the images
                 description["image"]["training_split"] = self.training_split_
         tensors = {"validation_scores": torch.from_numpy(self.validation_scores_)}
+        if getattr(self, "training_digests_", None) is not None:
+            tensors["training_digests"] = torch.from_numpy(self.training_digests_)
         if getattr(self, "memory_codes_", None) is not None:  # half precision: the file stays small
             tensors |= {
                 "memory_codes": self.memory_codes_.half(),
@@ -1039,6 +1078,8 @@ class GANomaly(HyperParameters):
             model.memory_features_ = _per_member(tensors["memory_features"].float())
         if "memory_inputs" in tensors:
             model.memory_inputs_ = tensors["memory_inputs"].float()
+        if "training_digests" in tensors:  # files written before they were kept have none: no count
+            model.training_digests_ = _stored_digests(tensors["training_digests"], model.n_training_samples_)
         return model
 
 
@@ -1085,6 +1126,30 @@ def _differs(column: pd.Series, value: Any) -> np.ndarray:
 def _member_seed(seed: int, member: int) -> int:
     """The first member trains from the detector's own seed (so ``members=1`` is one plain GANomaly)."""
     return seed if member == 0 else child_seed(seed, member)
+
+
+def _sample_digests(x: torch.Tensor) -> np.ndarray:
+    """A 64-bit digest (int64) of each sample as the networks see it (an encoded table row, a padded
+    image): the same sample read from a CSV or a Parquet file, a PNG or an .npz, encodes to the same bits.
+    -0.0 is made 0.0 first: the same number, other bits."""
+    rows = x.detach().cpu().float().numpy().reshape(len(x), -1)
+    digests = b"".join(hashlib.blake2b((row + 0.0).tobytes(), digest_size=8).digest() for row in rows)
+    return np.frombuffer(digests, dtype="<i8").astype(np.int64)
+
+
+def _stored_digests(tensor: torch.Tensor, n_training_samples: int) -> np.ndarray:
+    """The training digests a model file holds, checked: one int64 per kept training sample.
+
+    Raises:
+        ValueError: another dtype or shape, or more digests than training samples (``model_file_errors``
+            names the file).
+    """
+    if tensor.dtype != torch.int64 or tensor.dim() != 1 or len(tensor) > n_training_samples:
+        raise ValueError(
+            f"training_digests must be at most {n_training_samples} 64-bit whole numbers in one row, not "
+            f"{tensor.dtype} of shape {tuple(tensor.shape)}"
+        )
+    return tensor.numpy()
 
 
 def _per_member(memory: torch.Tensor) -> torch.Tensor:

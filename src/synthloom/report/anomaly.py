@@ -45,6 +45,7 @@ class AnomalyPage:
         samples: those samples: a DataFrame of rows, or images (T, H, W) / (T, 3, H, W) in [0, 1].
         reconstructions: the detector's reconstruction of ``samples``, same kind and order.
         history: the training loss history.
+        warning: a caution shown beside the measures (that some samples trained the detector), if any.
     """
 
     title: str
@@ -56,6 +57,7 @@ class AnomalyPage:
     samples: pd.DataFrame | np.ndarray | None = None
     reconstructions: pd.DataFrame | np.ndarray | None = None
     history: Sequence[Mapping[str, float]] = ()
+    warning: str = ""
 
 
 def score_histograms(scores: np.ndarray, labels: np.ndarray | None, threshold: float) -> str:
@@ -118,6 +120,8 @@ def anomaly_report_html(page: AnomalyPage) -> str:
         f'<p class="lead">{_e(lead)}</p>',
         _metrics_table(page.metrics, labels),
     ]
+    if page.warning:
+        body.append(f"<p><strong>Warning:</strong> {_e(page.warning)}</p>")
     body.append(
         "<h2>Scores</h2>" + _img(score_histograms(scores, labels, page.threshold), "score histograms")
     )
