@@ -486,8 +486,8 @@ def _training_warning(detector: Any, samples: Samples, data: str) -> str:
     )
     return (
         f"{data}: {about}{count:,} of the {total:,} scored {unit} ({count / total:.1%}) are {unit} the "
-        f"detector was fitted on, which score as more normal than new ones: the flags and quality measures "
-        f"are optimistic; {instead} for held-out numbers"
+        f"detector was fitted on (or equal to one as it reads them), which score as more normal than new "
+        f"ones: the flags and quality measures are optimistic; {instead} for held-out numbers"
     )
 
 
