@@ -239,15 +239,27 @@ def test_the_other_kinds_labelling_option_and_no_normal_rows_are_refused(tiny, t
 
 def test_text_and_unseen_missing_values_are_scored_with_a_warning(tiny, tmp_path) -> None:
     rows = pd.read_csv(tiny / "det.csv").head(20)
-    rows["a"], rows.loc[:4, "b"] = "hello", np.nan
+    rows["a"] = rows["a"].astype(object)
+    rows.loc[:9, "a"], rows.loc[:4, "b"] = "hello", np.nan
     rows.to_csv(tmp_path / "odd.csv", index=False)
     result = _invoke("score", tiny / "d.synthloom", tmp_path / "odd.csv", "-o", tmp_path / "s.csv")
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "column 'a': 20 value(s) that are not numbers ('hello')" in text
+    assert "column 'a': 10 value(s) that are not numbers ('hello')" in text
     assert "column 'b': 5 missing or unreadable value(s), where the training data had none" in text
     with pytest.warns(DataWarning, match="column 'b': 5 missing or unreadable value"):  # the API too
         load_detector(tiny / "d.synthloom").score(rows.drop(columns=["a"]).assign(a=0.0))
+
+
+def test_a_column_none_of_whose_values_can_be_read_is_refused_and_nothing_written(tiny, tmp_path) -> None:
+    """QA: a number column of text ("high") scored with only a warning, every value as a missing one."""
+    rows = pd.read_csv(tiny / "det.csv").head(20).assign(a="high")
+    rows.to_csv(tmp_path / "words.csv", index=False)
+    result = _invoke("score", tiny / "d.synthloom", tmp_path / "words.csv", "-o", tmp_path / "s.csv")
+    _assert_user_error(
+        result, "words.csv: column 'a' holds no number (e.g. 'high'); write them as the training data does"
+    )
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "s.csv").exists()
 
 
 def test_class_folders_are_selected_by_name(tmp_path) -> None:

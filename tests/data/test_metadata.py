@@ -324,9 +324,9 @@ def test_numbers_with_a_decimal_comma_are_learned_as_numbers_in_their_form():
 def test_a_declared_kind_the_values_cannot_have_is_refused_with_what_to_do():
     """A boolean declared on ages was learned as 71 categories; a wrong datetime_format said the column
     held "no datetime value" without naming the format."""
-    frame = pd.DataFrame(
-        {"age": np.arange(18, 89), "day": pd.date_range("2021-01-01", periods=71).astype(str)}
-    )
+    # days written "01.01.2021": neither the declared format nor ISO 8601 (which is read whatever the format)
+    days = pd.date_range("2021-01-01", periods=71).strftime("%d.%m.%Y")
+    frame = pd.DataFrame({"age": np.arange(18, 89), "day": days})
     with pytest.raises(
         DataError, match=r"'age' is declared boolean but holds 71 values \(18, 19, 20, \.\.\.\)"
     ):
@@ -871,3 +871,63 @@ def test_inference_warnings_point_at_the_callers_line():
             call()
         said = [w for w in caught if issubclass(w.category, DataWarning)]
         assert len(said) == 2 and {w.filename for w in said} == {__file__}
+
+
+def test_stamps_the_learned_format_misses_are_read_as_iso_8601():
+    """QA: a detector learned "2026-10-18 23:03:18.804828053" ('%Y-%m-%d %H:%M:%S.%f'); the same stamps
+    written "2026-10-18 23:03:18" or "2026-10-18T23:03:18.804828" were all read as missing, and every row
+    was flagged. ISO 8601 text is read whatever the learned format; other text is still missing."""
+    from synthloom.data.metadata import read_stamps
+
+    text = pd.Series(
+        [
+            "2026-10-18 23:03:18.804828053",  # the learned format
+            "2026-10-18 23:03:18",
+            "2026-10-18T23:03:18.804828",
+            "2026-10-18T23:03",
+            "2026-10-18",
+            "2300-01-01T00:00:00",  # an open end, past pandas' nanoseconds
+            "18/10/2026 23:03:18",  # neither: missing
+            "soon",
+            "2026-10-18T23:03:18+02:00",  # an offset on a column whose stamps carry none: on no known clock
+            None,
+        ],
+        index=[0, 1, 1, 2, 3, 4, 5, 6, 7, 8],  # a concatenated table's repeated labels
+    )
+    read = read_stamps(text, "%Y-%m-%d %H:%M:%S.%f")
+    assert read.index.equals(text.index)
+    assert [None if pd.isna(stamp) else str(stamp) for stamp in read] == [
+        "2026-10-18 23:03:18.804828+00:00",  # read to the microsecond with the open end
+        "2026-10-18 23:03:18+00:00",
+        "2026-10-18 23:03:18.804828+00:00",
+        "2026-10-18 23:03:00+00:00",
+        "2026-10-18 00:00:00+00:00",
+        "2300-01-01 00:00:00+00:00",
+        None,
+        None,
+        None,
+        None,
+    ]
+    # a column whose stamps carry an offset reads ISO offsets as the instants they name, and none as UTC
+    zoned = read_stamps(
+        pd.Series(
+            ["2026-10-18 23:03:18+0200", "2026-10-18T23:03:18.5Z", "2026-10-18T23:03:18+02:00", "2026-10-18"]
+        ),
+        "%Y-%m-%d %H:%M:%S%z",
+    )
+    assert [str(stamp) for stamp in zoned] == [
+        "2026-10-18 21:03:18+00:00",
+        "2026-10-18 23:03:18.500000+00:00",
+        "2026-10-18 21:03:18+00:00",
+        "2026-10-18 00:00:00+00:00",
+    ]
+    # times of day alone: a dated stamp would be another day than theirs (1 January 1900)
+    times = read_stamps(pd.Series(["06:00:00", "2026-10-18 06:00:00"]), "%H:%M:%S")
+    assert times.isna().tolist() == [False, True]
+
+
+def test_a_format_is_not_guessed_from_iso_stamps_it_does_not_read():
+    """Guessing a column's format tries each on the text: the ISO reading must not make '%Y-%m-%d' seem to
+    read stamps with times (their times would be lost when written back)."""
+    stamps = pd.Series(pd.date_range("2024-03-04", periods=50, freq="7h").strftime("%Y-%m-%dT%H:%M:%S"))
+    assert Metadata.infer(pd.DataFrame({"t": stamps})).columns["t"].datetime_format == "%Y-%m-%dT%H:%M:%S"

@@ -139,3 +139,15 @@ def test_each_datetime_column_keeps_the_clock_its_stamps_are_written_on():
     assert pd.Timestamp("2024-01-01", tz=zones["cet"]).utcoffset() == pd.Timedelta(hours=1)
     assert str(zones["berlin"]) == str(zones["berlin_text"]) == "Europe/Berlin"
     assert zones["mixed"] == zones["zulu"] == datetime.UTC
+
+
+def test_synthetic_stamps_written_as_other_iso_text_are_read_as_stamps():
+    """Real stamps written "2026-10-18 23:03:18.804828053" set the column's format; the same stamps written
+    "2026-10-18T23:03:18.804828" in the synthetic rows were refused as not parsing with it."""
+    stamps = pd.Series(pd.date_range("2026-10-18 00:00:00.804828", periods=30, freq="37min"))
+    real = pd.DataFrame({"when": stamps.dt.strftime("%Y-%m-%d %H:%M:%S.%f") + "053", "x": np.arange(30.0)})
+    synthetic = real.assign(when=stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%f"))
+    tables = prepare(real, synthetic)
+    np.testing.assert_array_equal(tables.synthetic["when"].to_numpy(), tables.real["when"].to_numpy())
+    with pytest.raises(DataError, match=r"values such as \['soon'\] do not parse"):
+        prepare(real, synthetic.assign(when=["soon", *synthetic["when"].iloc[1:]]))

@@ -474,8 +474,13 @@ def test_python_times_and_decimals_score_what_is_odd_and_unreadable_stamps_are_n
     night = detector.score(rows.assign(shift=datetime.time(3, 0)))
     costly = detector.score(rows.assign(amount=decimal.Decimal("10000.00")))
     assert (night > base).all() and (costly > detector.threshold(0.01)).all()
-    with pytest.warns(DataWarning, match=r"column 'shift': 10 value\(s\) that are not datetimes written as "):
-        detector.score(rows.assign(shift="03:00"))
+    some_unread = ["03:00"] * 4 + ["06:00:00"] * 6
+    with pytest.warns(DataWarning, match=r"column 'shift': 4 value\(s\) that are not datetimes written as "):
+        detector.score(rows.assign(shift=some_unread))
+    with pytest.raises(
+        DataError, match=r"column 'shift' holds no datetime written as '%H:%M:%S' \(e.g. '03:00'\)"
+    ):
+        detector.score(rows.assign(shift="03:00"))  # none read: refused, not every row scored as missing
     with pytest.warns(DataWarning, match=r"column 'amount': 10 infinite value\(s\); each scores infinitely"):
         assert np.isposinf(detector.score(rows.assign(amount=decimal.Decimal("-Infinity")))).all()
 
@@ -600,3 +605,36 @@ def test_image_digests_count_the_training_images_in_either_layout(digits) -> Non
     detector = GANomaly(epochs=1, width=8, latent_dim=16, device="cpu", random_state=0).fit(images[:100])
     assert detector.count_training_samples(images[90:120]) == 10
     assert detector.count_training_samples(images[90:120, None]) == 10  # (N, 1, H, W): the same pixels
+
+
+def test_iso_stamps_score_as_the_learned_ones_and_unreadable_columns_are_refused() -> None:
+    """QA: a detector fitted on pandas' nanosecond stamps ("2026-10-18 23:03:18.804828053") read the same
+    stamps written "2026-10-18 23:03:18" or with a "T" as missing, and flagged every row; a number column
+    of text ("high") only warned, and a quarter of the rows were flagged."""
+    import warnings
+
+    from synthloom.errors import DataWarning
+
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2026-10-18") + pd.to_timedelta(rng.uniform(0, 30 * 86_400, 300), unit="s")
+    table = pd.DataFrame(
+        {"timestamp": stamps.strftime("%Y-%m-%d %H:%M:%S.%f") + "053", "temperature": rng.normal(60, 2, 300)}
+    )
+    detector = GANomaly(random_state=0, **TINY).fit(table)
+    assert detector.metadata_.columns["timestamp"].datetime_format == "%Y-%m-%d %H:%M:%S.%f"
+    rows = table.iloc[:20]
+    learned = detector.score(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        for iso in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f"):
+            written = rows.assign(timestamp=stamps[:20].strftime(iso))
+            np.testing.assert_allclose(detector.score(written), learned, atol=0.05)
+    with pytest.raises(DataError, match=r"column 'timestamp' holds no datetime written as .*\(e.g. 'soon'\)"):
+        detector.score(rows.assign(timestamp="soon"))
+    with pytest.raises(DataError, match=r"column 'temperature' holds no number \(e.g. 'high'\); write them"):
+        detector.score(rows.assign(temperature="high"))
+    partly = rows.assign(temperature=["high"] * 5 + list(rows["temperature"].iloc[5:]))
+    with pytest.warns(
+        DataWarning, match=r"column 'temperature': 5 value\(s\) that are not numbers \('high'\)"
+    ):
+        assert len(detector.score(partly)) == 20

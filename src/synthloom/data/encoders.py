@@ -113,10 +113,42 @@ def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
-def to_float(series: pd.Series, name: str, warn: bool = True, number_format: str | None = None) -> np.ndarray:
+# what to do about a column that cannot be read as its metadata's kind says (``column_numbers``' default)
+FORMAT_FIX = "fix its datetime_format in the metadata, or leave it out to have it inferred"
+KIND_FIX = (
+    "declare another kind for it in the metadata, or the number_format its numbers are written in (e.g. "
+    "'$#,##0.00')"
+)
+
+
+def refuse_unreadable(series: pd.Series, read: np.ndarray, what: str, fix: str) -> None:
+    """Refuse a column that holds values but none read as ``what`` (``read``: a mask of the values read).
+
+    A few unreadable values are treated as missing, with a warning; a whole column of them is the wrong
+    kind or form for the column (stamps in another format, "high" in a number column), which read as
+    missing gave a detector's every row a missing value's score.
+
+    Raises:
+        DataError: naming the column, some of its values and ``fix``, what to do.
+    """
+    present = series.notna().to_numpy()
+    if not present.any() or (read & present).any():
+        return
+    examples = ", ".join(repr(v) for v in series[present].astype(str).unique()[:3])
+    raise DataError(f"column {series.name!r} holds no {what} (e.g. {examples}); {fix}")
+
+
+def to_float(
+    series: pd.Series,
+    name: str,
+    warn: bool = True,
+    number_format: str | None = None,
+    fix: str = KIND_FIX,
+) -> np.ndarray:
     """Numbers from a column, with stray strings and infinities made missing (and a warning saying so).
 
-    Text is read in ``number_format`` where the column has one ("$1,638.23"; see ``number_text``).
+    Text is read in ``number_format`` where the column has one ("$1,638.23"; see ``number_text``). With
+    ``warn``, a column holding no number at all is refused (``refuse_unreadable``, telling to ``fix``).
     """
     check_not_complex(series)
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -131,6 +163,8 @@ def to_float(series: pd.Series, name: str, warn: bool = True, number_format: str
         )
         stray = series.notna() & coerced.isna()
         if warn and stray.any():
+            written = "" if number_format is None else f" written as {number_format!r}"
+            refuse_unreadable(series.rename(name), ~stray.to_numpy(), f"number{written}", fix)
             examples = ", ".join(repr(v) for v in series[stray].astype(str).unique()[:3])
             warnings.warn(
                 f"column {name!r}: {int(stray.sum())} value(s) that are not numbers ({examples}) "
@@ -347,29 +381,34 @@ def column_numbers(
     datetime_format: str | None = None,
     number_format: str | None = None,
     warn: bool = False,
+    fix: str | None = None,
 ) -> np.ndarray:
     """A numeric or datetime column's values as floats, the one reading every part of synthloom shares.
 
-    Datetimes become seconds since the epoch (UTC), text stamps read in ``datetime_format``; text numbers
-    are read in ``number_format`` ("$1,638.23") where the column has one. Values that cannot be read are
-    NaN (``warn``: with a warning that counts them).
+    Datetimes become seconds since the epoch (UTC), text stamps read in ``datetime_format`` (or as ISO
+    8601 stamps, see ``read_stamps``); text numbers are read in ``number_format`` ("$1,638.23") where the
+    column has one. Values that cannot be read are NaN. ``warn``, where the column's kind comes from a
+    model or metadata: a warning counts them, and a column none of whose values can be read is refused;
+    ``fix`` says what to do (by default, about the metadata).
     """
     if is_datetime or datetime_format is not None:
         stamps = read_datetimes(series, datetime_format)
         if warn:
-            warn_unread_stamps(series, stamps, datetime_format, "fix its datetime_format in the metadata")
+            warn_unread_stamps(series, stamps, datetime_format, fix or FORMAT_FIX)
         series = stamps
-    return to_float(series, str(series.name), warn, number_format)
+    return to_float(series, str(series.name), warn, number_format, fix or KIND_FIX)
 
 
 def warn_unread_stamps(series: pd.Series, stamps: pd.Series, datetime_format: str | None, fix: str) -> None:
     """Warn of the values of a datetime column that are not stamps in its format (``stamps``: as read):
-    they are treated as missing, which would otherwise happen in silence; ``fix`` tells how to avoid it."""
+    they are treated as missing, which would otherwise happen in silence; ``fix`` tells how to avoid it.
+    A column none of whose values is a stamp is refused (``refuse_unreadable``)."""
     unread = (series.notna() & stamps.isna()).to_numpy()
     if not unread.any():
         return
-    examples = ", ".join(repr(v) for v in series[unread].astype(str).unique()[:3])
     written = "" if datetime_format is None else f" written as {datetime_format!r}"
+    refuse_unreadable(series, ~unread, f"datetime{written or ' value'}", fix)
+    examples = ", ".join(repr(v) for v in series[unread].astype(str).unique()[:3])
     warnings.warn(
         f"column {series.name!r}: {int(unread.sum()):,} value(s) that are not datetimes{written} "
         f"({examples}) treated as missing; {fix}",
@@ -964,29 +1003,18 @@ class NumericEncoder(ColumnEncoder):
         self.name, self.spec, self.method = name, spec, method
 
     # -- reading the column -------------------------------------------------------------------------
-    def _values(self, series: pd.Series, warn: bool = False) -> np.ndarray:
+    def _values(self, series: pd.Series, warn: bool = False, fix: str | None = None) -> np.ndarray:
         spec = self.spec
         return column_numbers(
-            series, spec.kind == ColumnKind.DATETIME, spec.datetime_format, spec.number_format, warn
+            series, spec.kind == ColumnKind.DATETIME, spec.datetime_format, spec.number_format, warn, fix
         )
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> NumericEncoder:
-        values = self._values(series, warn=True)
+        values = self._values(series, warn=True)  # refuses text of which none reads as this kind
         missing = np.isnan(values)
         present = values[~missing]
-        if not len(present):  # values there, none readable as this kind (text declared continuous)
-            example = series.dropna().astype(str).iloc[0]
-            if self.spec.datetime_format is not None and not pd.api.types.is_datetime64_any_dtype(series):
-                raise DataError(
-                    f"column {self.name!r} holds no datetime written as {self.spec.datetime_format!r} (e.g. "
-                    f"{example!r}); fix its datetime_format in the metadata, or leave it out to have it "
-                    "inferred"
-                )
-            raise DataError(
-                f"column {self.name!r} holds no {self.spec.kind} value (e.g. {example!r}); declare another "
-                "kind for it in the metadata, or the number_format its numbers are written in (e.g. "
-                "'$#,##0.00')"
-            )
+        # what reading leaves unrefused: infinities only
+        refuse_unreadable(series.rename(self.name), ~missing, f"finite {self.spec.kind} value", KIND_FIX)
         self.has_missing = bool(missing.any())
         self.low, self.high = float(present.min()), float(present.max())
         self.fill = float(np.median(present))

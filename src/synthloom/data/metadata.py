@@ -1385,23 +1385,62 @@ def plain_text(series: pd.Series) -> pd.Series:
     return series.map(str, na_action="ignore") if len(first) and type(first.iloc[0]) is np.str_ else series
 
 
-def read_stamps(text: pd.Series, datetime_format: str | None) -> pd.Series:
+def read_stamps(text: pd.Series, datetime_format: str | None, iso: bool = True) -> pd.Series:
     """Text (or date objects) as UTC stamps, read with ``datetime_format`` (pandas' guess where None), NaT
     where a value is none. pandas reads them to the nanosecond, which ends in 2262 and leaves an open end
-    written ``2300-01-01`` missing: such stamps are read to the microsecond."""
+    written ``2300-01-01`` missing: such stamps are read to the microsecond.
+
+    ``iso``: text the format does not read that is an ISO 8601 stamp the column may hold (``_iso_pattern``)
+    is read as one: a new file's "2026-10-18 23:03:18", where training wrote "2026-10-18 23:03:18.804828053",
+    was read as missing and a detector flagged every row. Off where a format is being tried on text (a
+    format that reads none of it must not seem to read it all).
+    """
     stamps = pd.to_datetime(text, format=datetime_format, errors="coerce", utc=True)
-    unread = stamps.isna() & text.notna()
+    unread = (stamps.isna() & text.notna()).to_numpy()
     if unread.any() and datetime_format is not None and "%z" in datetime_format:
         # stamps without an offset beside ones with it are read as UTC, as naive stamps beside zoned ones
         # held as objects are (``encoders._warn_naive_beside_zoned`` says so)
-        naive = pd.to_datetime(
-            text[unread], format=NAIVE_OFFSET.sub("", datetime_format), errors="coerce", utc=True
-        )
-        stamps = stamps.astype(naive.dtype) if stamps.dtype != naive.dtype else stamps
-        # by position: a table built by pd.concat repeats index labels, which ``loc`` cannot assign to
-        stamps.iloc[np.flatnonzero(unread.to_numpy())] = naive.array
-        unread = stamps.isna() & text.notna()
-    return _with_far_stamps(stamps, text, unread.to_numpy(), datetime_format) if unread.any() else stamps
+        naive_format = NAIVE_OFFSET.sub("", datetime_format)
+        naive = pd.to_datetime(text[unread], format=naive_format, errors="coerce", utc=True)
+        stamps = _filled_in(stamps, unread, naive)
+        unread = (stamps.isna() & text.notna()).to_numpy()
+    pattern = _iso_pattern(datetime_format) if iso else None
+    if unread.any() and pattern is not None:
+        written_iso = unread.copy()
+        written_iso[unread] = text[unread].astype(str).str.fullmatch(pattern.pattern).to_numpy(dtype=bool)
+        if written_iso.any():
+            read = pd.to_datetime(text[written_iso], format="ISO8601", errors="coerce", utc=True)
+            stamps = _filled_in(stamps, written_iso, read)
+            unread = (stamps.isna() & text.notna()).to_numpy()
+    return _with_far_stamps(stamps, text, unread, datetime_format, pattern) if unread.any() else stamps
+
+
+# an ISO 8601 date, and its time (a space or "T" before it; to the minute, second or any fraction of one)
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_ISO_TIME = r"[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+# ... and an optional UTC offset after the time ("Z", "+02:00", "-0500"), for a column whose stamps carry one
+_ISO_OFFSET = r"(?: ?(?:Z|[+-]\d{2}:?\d{2}))?"
+# a format whose stamps carry an offset: read as ``%z``, or a literal UTC suffix (``_guess_datetime_format``)
+_ZONED_FORMAT = re.compile(r"(?:%z|Z|GMT|[+-]\d\d:?\d\d)$")
+
+
+def _iso_pattern(datetime_format: str | None) -> re.Pattern[str] | None:
+    """The ISO 8601 text a column written in ``datetime_format`` is read from as well (``read_stamps``):
+    with a UTC offset where its stamps carry one (then, as beside ``%z``, one without is UTC), else
+    without (a naive column's instants are on no known clock). None for no format (pandas guesses) and for
+    times of day alone, which a dated stamp would put on another day than 1 January 1900."""
+    if datetime_format is None or is_time_of_day(datetime_format):
+        return None
+    offset = _ISO_OFFSET if _ZONED_FORMAT.search(datetime_format) else ""
+    return re.compile(f"{_ISO_DATE}(?:{_ISO_TIME}{offset})?")
+
+
+def _filled_in(stamps: pd.Series, where: np.ndarray, read: pd.Series) -> pd.Series:
+    """``stamps`` with the rows ``where`` (a mask) set to ``read`` (stamps read for those rows only)."""
+    stamps = stamps.astype(read.dtype) if stamps.dtype != read.dtype else stamps
+    # by position: a table built by pd.concat repeats index labels, which ``loc`` cannot assign to
+    stamps.iloc[np.flatnonzero(where)] = read.array
+    return stamps
 
 
 # distinct unread values tried one by one as far stamps (a text column that is not all stamps has many; the
@@ -1410,15 +1449,19 @@ MAX_FAR_STAMPS = 1_000
 
 
 def _with_far_stamps(
-    stamps: pd.Series, text: pd.Series, unread: np.ndarray, datetime_format: str | None
+    stamps: pd.Series,
+    text: pd.Series,
+    unread: np.ndarray,
+    datetime_format: str | None,
+    iso: re.Pattern[str] | None = None,
 ) -> pd.Series:
     """``stamps`` with the values of ``text`` where ``unread`` (a mask) that are stamps outside pandas'
-    nanosecond range."""
+    nanosecond range, in ``datetime_format`` or in the ISO form ``iso`` matches."""
     far: dict[Any, pd.Timestamp] = {}
     for value in text[unread].drop_duplicates().iloc[:MAX_FAR_STAMPS]:
         try:
             read = value
-            if isinstance(value, str) and datetime_format is not None:
+            if isinstance(value, str) and datetime_format is not None and not (iso and iso.fullmatch(value)):
                 read = datetime.datetime.strptime(value, datetime_format)
             stamp = pd.Timestamp(read).as_unit("us")
         except (TypeError, ValueError, OverflowError):  # not a stamp: stays missing, as to_datetime left it
@@ -1446,7 +1489,7 @@ def _first_matching_format(sample: pd.Series) -> str | None:
             parsed = pd.to_datetime(plain_text(sample), format=fmt, errors="coerce")
             # stamps outside it among them (an open end, "2300-01-01"): read again, to the microsecond
             if (dated or parsed.notna().any()) and parsed.isna().any():
-                parsed = read_stamps(plain_text(sample), fmt)
+                parsed = read_stamps(plain_text(sample), fmt, iso=False)
         if parsed.notna().all():
             return fmt
     return None

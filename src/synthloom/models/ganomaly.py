@@ -139,6 +139,8 @@ NEVER_SEEN_SCORE = 5.0
 # MissingValues): at 0.2 rows with a seen missing reading were flagged about as often as complete rows
 # (QA sensor log, 4 seeds); at 0.05 still 2 - 10 times as often
 MISSING_DROPOUT = 0.2
+# what to do with values a detector cannot read as its kind (warned of; a whole column of them refused)
+WRITE_AS_TRAINED = "write them as the training data does"
 
 
 # -- networks ---------------------------------------------------------------------------------------------
@@ -629,8 +631,8 @@ class GANomaly(HyperParameters):
                 continue
             stamps = self._stamps(series)
             if warn:
-                fix = "write them as the training data does"
-                warn_unread_stamps(series, stamps, self.metadata_.columns[name].datetime_format, fix)
+                datetime_format = self.metadata_.columns[name].datetime_format
+                warn_unread_stamps(series, stamps, datetime_format, WRITE_AS_TRAINED)
             if self.clocks_[name]:
                 hours = stamps.dt.hour + stamps.dt.minute / 60 + stamps.dt.second / 3600
                 features[f"{name} hour"] = hours.astype(np.float64)
@@ -948,7 +950,8 @@ class GANomaly(HyperParameters):
         for encoder, never in self._never_seen(features):
             column = features[encoder.name]
             if isinstance(encoder, NumericEncoder):
-                encoder._values(column.where(~_infinite(column)), warn=True)  # names the text read as missing
+                # names the text read as missing; a column of nothing else is refused
+                encoder._values(column.where(~_infinite(column)), warn=True, fix=WRITE_AS_TRAINED)
                 infinite = int(_infinite(column).sum())
                 if infinite:
                     warnings.warn(
