@@ -311,6 +311,33 @@ def test_awkward_columns_are_handled(tmp_path):
     assert np.isfinite(synthetic["with_inf"].dropna()).all() and synthetic["with_inf"].isna().any()
 
 
+def test_declared_datetimes_without_a_format_come_back_in_the_form_most_real_ones_have(tmp_path):
+    """Declared {"kind": "datetime"}: 57 day-first stamps first among 4,841 ISO ones were taken for the
+    column's form (99.5% of the synthetic column missing), and clean ones came back with seconds."""
+    stamps = pd.Series(pd.date_range("2024-01-01 08:00", periods=400, freq="127min"))
+    mixed = stamps.dt.strftime("%Y-%m-%d %H:%M")
+    mixed[:6] = stamps[:6].dt.strftime("%d/%m/%Y %H:%M")
+    frame = pd.DataFrame(
+        {
+            "clean": stamps.dt.strftime("%Y-%m-%d %H:%M"),
+            "mixed": mixed,
+            "x": np.random.default_rng(0).normal(size=400),
+        }
+    )
+    data, kinds = tmp_path / "stays.csv", tmp_path / "kinds.json"
+    out, fake = tmp_path / "m.synthloom", tmp_path / "fake.csv"
+    frame.to_csv(data, index=False)
+    kinds.write_text(json.dumps({"columns": {"clean": {"kind": "datetime"}, "mixed": {"kind": "datetime"}}}))
+    result = invoke("fit", data, "-o", out, "--metadata", kinds, "--model", "copula")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "'mixed': 6 value(s) that are not datetimes written as '%Y-%m-%d %H:%M'" in text
+    assert invoke("sample", out, "-n", "200", "-o", fake).exit_code == 0
+    synthetic = pd.read_csv(fake, dtype=str)
+    for name in ("clean", "mixed"):
+        assert synthetic[name].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all(), synthetic[name].head()
+
+
 def test_module_entry_point_and_help():
     result = subprocess.run(
         [sys.executable, "-m", "synthloom", "fit", "--help"], capture_output=True, text=True, check=False

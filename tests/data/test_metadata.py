@@ -96,8 +96,45 @@ def test_slash_dates_are_day_first_unless_a_second_field_is_over_12():
         assert inferred == fmt.replace("%d/%m", "%m/%d")
 
 
+def _stamps_with_strays(strays: int, n: int = 1000) -> pd.Series:
+    """``n`` minute stamps written ISO, the first ``strays`` of them day first: a merged extract, sorted by
+    source."""
+    stamps = pd.Series(pd.date_range("2024-01-01 08:00", periods=n, freq="127min"))
+    text = stamps.dt.strftime("%Y-%m-%d %H:%M")
+    text[:strays] = stamps[:strays].dt.strftime("%d/%m/%Y %H:%M")
+    return text
+
+
+def test_a_few_stamps_in_another_form_leave_a_column_datetimes_in_the_form_most_use():
+    """57 day-first discharges among 4,841 ISO ones, first in the file: the column was learned as categories
+    (every synthetic stamp a real patient's); declared datetime, it was read in the strays' form."""
+    mixed = pd.DataFrame({"at": _stamps_with_strays(15)})
+    declared = Metadata.from_dict({"columns": {"at": {"kind": "datetime"}}})
+    for metadata in (Metadata.infer(mixed), declared.completed(mixed)):
+        spec = metadata.columns["at"]
+        assert (spec.kind, spec.datetime_format) == (ColumnKind.DATETIME, "%Y-%m-%d %H:%M")
+    # declared, the form most values take however many strays; inferred, more than a few are no one form
+    many = pd.DataFrame({"at": _stamps_with_strays(300)})
+    assert declared.completed(many).columns["at"].datetime_format == "%Y-%m-%d %H:%M"
+    assert Metadata.infer(many).kinds() == {"at": "identifier"}
+    # text that merely holds some dates stays text
+    notes = mixed["at"].where(np.arange(len(mixed)) % 3 == 0, "called back")
+    assert Metadata.infer(pd.DataFrame({"note": notes})).kinds() == {"note": "categorical"}
+
+
+def test_a_datetime_kind_declared_without_a_format_keeps_the_inferred_one():
+    """Declared {"kind": "datetime"}, "2024-06-16 11:38" was read by pandas' guess and came back with
+    seconds ("2024-06-16 11:38:00")."""
+    frame = pd.DataFrame(
+        {"at": _stamps_with_strays(0, n=300), "day": [f"05/{d % 28 + 1:02d}/2024" for d in range(300)]}
+    )
+    declared = Metadata.from_dict({"columns": {"at": {"kind": "datetime"}, "day": {"kind": "datetime"}}})
+    formats = {name: spec.datetime_format for name, spec in declared.completed(frame).columns.items()}
+    assert formats == {"at": "%Y-%m-%d %H:%M", "day": "%m/%d/%Y"}
+
+
 def test_offsets_that_change_are_read_as_offsets():
-    # a zone's winter and summer time; the change comes after the 200 values the format is guessed from
+    # a zone's winter and summer time; the change comes after the first 200 values
     stamps = pd.date_range("2020-02-01", "2020-04-30", freq="6h", tz="Europe/Paris")
     assert stamps[:200].strftime("%z").nunique() == 1
     meta = Metadata.infer(pd.DataFrame({"when": stamps.strftime("%Y-%m-%dT%H:%M:%S%z")}))

@@ -324,7 +324,7 @@ def _stamp_levels_format(levels: list[Any]) -> str | None:
     if not levels or not all(isinstance(level, str) for level in levels):
         return None
     # asked for a range of times, the column's "HH:MM" levels are times however few (not scores, ratios)
-    return _guess_datetime_format(pd.Series(levels), clock_times=1)
+    return _guess_datetime_format(pd.Series(levels), clock_times=1, max_unread=0.0)
 
 
 def _stamp_levels_range(
