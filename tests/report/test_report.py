@@ -137,7 +137,7 @@ def test_summary_cards_and_json_show_the_familys_verdict_and_each_number_its_own
     summary = report_html._summary(report)
     card = summary[summary.index('<div class="card poor"><h3>Privacy</h3>') :].split("</div></div>")[0]
     assert '<div class="value">0.500</div><span class="badge good">good</span>' in card
-    assert '<span class="badge poor">poor</span> Exact copies of training rows 0.060: 6% copy' in card
+    assert "Set by Exact copies of training rows 0.060: 6% copy" in card
     assert report_html._scores_table([good]).count('<span class="badge good">') == 1  # as the table says
     # "Overall quality 0.877 (good) ... poor overall" read as one number with two verdicts
     assert (
@@ -167,6 +167,29 @@ def test_a_summary_card_says_its_familys_verdict_in_words_and_what_set_it(mixed_
     assert named + (f" — set by {fidelity.concern.label}</p>" if fidelity.concern else "</p>") in summary
     legend = html.unescape(report_html._header(report))
     assert "names its family's verdict in its first line (and in the colour of its top stripe)" in legend
+
+
+def test_a_summary_cards_sentence_under_its_number_is_that_numbers_and_the_familys_sits_by_its_cause(
+    mixed_report,
+):
+    """tvae's fidelity card read "0.976 good Overall quality" over "Columns or their relationships differ
+    clearly from the real data. The average ... is 98%": the family's poor verdict in words, set by the
+    hour-of-day score, sat under the good number as if it described it."""
+    good = Score("closer_to_train", "Closer to training rows", 0.5, "No closer than unseen rows.", "good")
+    poor = Score("exact_copies", "Exact copies of training rows", 0.06, "6% copy a training row.", "poor")
+    families = {**mixed_report.families, "privacy": FamilyResult("privacy", scores=[good, poor])}
+    summary = report_html._summary(dataclasses.replace(mixed_report, families=families))
+    card = html.unescape(summary[summary.index("<h3>Privacy</h3>") :].split("</div></div>")[0])
+    under_number = card[card.index('<div class="value">') :].split("</p>")[0]
+    assert "<strong>Closer to training rows on its own is good.</strong> No closer than unseen rows." in card
+    assert report_html.VERDICT_WORDS["privacy"]["poor"] not in under_number
+    assert (
+        '<span class="badge poor">poor</span> <strong>Synthetic rows reveal training rows; do not share this '
+        "data as private.</strong> Set by Exact copies of training rows 0.060: 6% copy a training row.</p>"
+    ) in card
+    alone = FamilyResult("privacy", scores=[good])  # nothing behind it: the number's words are the family's
+    summary = report_html._summary(dataclasses.replace(mixed_report, families={"privacy": alone}))
+    assert f"<strong>{report_html.VERDICT_WORDS['privacy']['good']}</strong> No closer" in summary
 
 
 def test_a_one_column_page_draws_no_relationship_and_cjk_labels_warn_nothing(tmp_path, recwarn):

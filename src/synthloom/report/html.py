@@ -238,17 +238,21 @@ def _summary(report: Report) -> str:
                 f"{_badge(NOT_COMPUTED)}<p>Not computed, because {_e(result.not_computed)}.</p></div>"
             )
             continue
-        # the number beside its own verdict (as in the family's table); the card's colour and words are
-        # the family's, and the score that makes them worse than the number is named with its own
+        # the number beside its own verdict (as in the family's table), and the sentence under it that
+        # verdict's too: the family's words under a good number read "differ clearly ... is 98%". Where a
+        # score behind the number makes the family worse, the family's words go beside that score instead
         verdict, concern = result.verdict, result.concern
         shapes_only = name == "fidelity" and result.score("column_pair_trends").verdict == NOT_COMPUTED
         words = (SHAPES_ONLY_WORDS if shapes_only else VERDICT_WORDS[name]).get(verdict, "")
-        behind = (
-            f"<p>{_badge(concern.verdict)} {_e(concern.label)} {_value(concern.value)}: "
-            f"{_e(concern.meaning)}</p>"
-            if concern
-            else ""
-        )
+        if concern:
+            # the headline's own words would overclaim ("relationships closely match" over poor pair trends)
+            said = f"{headline.label} on its own is {headline.verdict}."
+            behind = (
+                f"<p>{_badge(concern.verdict)} <strong>{_e(words)}</strong> Set by {_e(concern.label)} "
+                f"{_value(concern.value)}: {_e(concern.meaning)}</p>"
+            )
+        else:
+            said, behind = words, ""
         # the family's verdict in words: the stripe's colour alone said it, and the badge beside the
         # number is the headline's own, which a concern can make better than the family's
         set_by = f" — set by {concern.label}" if concern else ""
@@ -257,7 +261,7 @@ def _summary(report: Report) -> str:
             f'<p class="family-verdict"><strong>{_e(TITLES[name])}: {_e(verdict)}</strong>{_e(set_by)}</p>'
             f'<div class="value">{_value(headline.value)}</div>{_badge(headline.verdict)} '
             f"<small>{_e(headline.label)}</small>"
-            f"<p><strong>{_e(words)}</strong> {_e(headline.meaning)}</p>{behind}</div>"
+            f"<p><strong>{_e(said)}</strong> {_e(headline.meaning)}</p>{behind}</div>"
         )
     return '<section id="summary"><h2>Summary</h2><div class="cards">' + "".join(cards) + "</div></section>"
 
