@@ -192,6 +192,30 @@ def test_a_summary_cards_sentence_under_its_number_is_that_numbers_and_the_famil
     assert f"<strong>{report_html.VERDICT_WORDS['privacy']['good']}</strong> No closer" in summary
 
 
+def test_on_a_rare_class_the_utility_section_shows_the_graded_minority_pr_auc(mixed_report):
+    """On 4.2% readmitted, the gap's text said "minority PR-AUC ... is [graded]", but the page showed no
+    PR-AUC verdict: they were in the JSON only."""
+    from synthloom.metrics.utility import _utility_scores
+
+    cells = {"trained_on": "rows", "roc_auc": 0.8, "macro_f1": 0.5, "accuracy": 0.96, "note": ""}
+    rows = [
+        {"setting": setting, "model": model, "pr_auc": 0.3 if setting == "TSTR" else 0.5, **cells}
+        for model in ("gradient_boosting", "logistic")
+        for setting in ("TRTR", "TSTR", "augmented")
+    ]
+    table = pd.DataFrame(rows)
+    scores = _utility_scores(table, "classification", (-0.01, 0.01), "", imbalanced=True)
+    section = html.unescape(
+        report_html._utility(FamilyResult("utility", scores, tables={"tstr_trtr": table}), mixed_report)
+    )
+    summary = section[: section.index("</table>")]
+    for model in ("gradient boosting", "logistic regression"):
+        assert f'<td>TSTR {model} minority PR-AUC</td><td class="num">0.300</td><td>' in summary
+        assert f"<td>augmented {model} minority PR-AUC</td>" in summary
+    assert summary.count('<span class="badge poor">poor</span>') == 2  # the TSTR cells, 0.3 against 0.5
+    assert "TRTR gradient boosting" not in summary and "accuracy" not in summary  # baselines, ungraded
+
+
 def test_a_one_column_page_draws_no_relationship_and_cjk_labels_warn_nothing(tmp_path, recwarn):
     rng = np.random.default_rng(0)
     real = pd.DataFrame({"城市": rng.choice(["北京", "上海", "广州"], 60)})

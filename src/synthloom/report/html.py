@@ -695,7 +695,7 @@ def _utility(result: FamilyResult, report: Report) -> str:
     metric = "roc_auc" if "roc_auc" in table.columns else "r2"
     label = "ROC-AUC" if metric == "roc_auc" else "R²"
     gap = result.score("gap")
-    summary = [s for s in result.scores if s.name in ("gap", "augmentation_gain")]
+    summary = [s for s in result.scores if s.name in ("gap", "augmentation_gain") or _graded_pr_auc(s)]
     return "".join(
         [
             _scores_table(summary),
@@ -712,6 +712,13 @@ def _utility(result: FamilyResult, report: Report) -> str:
             _frame_table(table),
         ]
     )
+
+
+def _graded_pr_auc(score: Score) -> bool:
+    """Whether ``score`` is a minority PR-AUC cell with a verdict: on a rare class the gap's text says
+    minority PR-AUC is graded, and its verdicts were in the JSON only, so the page said so and showed none.
+    """
+    return score.name.endswith(".pr_auc") and score.verdict not in (INFO, NOT_COMPUTED)
 
 
 def _privacy(result: FamilyResult, report: Report) -> str:
