@@ -34,6 +34,18 @@ def write_rules(folder: Path, rules: object) -> Path:
     return path
 
 
+def test_real_rows_breaking_a_rule_are_named_as_the_file_numbers_them_with_a_holdout(real_csv, tmp_path):
+    """The warning said "rows 5, 9", 0-based: the user opening the CSV at row 5 found another row there.
+    With --holdout they were places among the training rows, which no file numbers."""
+    rules = write_rules(tmp_path, [{"type": "inequality", "low": "balance", "high": "limit"}])
+    model = tmp_path / "m.synthloom"
+    fitted = invoke("fit", real_csv, "-o", model, "--constraints", rules, "--holdout", "0.3")
+    assert fitted.exit_code == 0, fitted.output
+    text = " ".join(fitted.output.split())
+    # --holdout 0.3 leaves both rows to train on, at other places among the training rows
+    assert "(data rows 6, 10; in a CSV with its header on line 1, file lines 7, 11)" in text
+
+
 def test_fit_with_constraints_then_sample_keeps_them(real_csv, tmp_path):
     rules = write_rules(
         tmp_path,
@@ -47,7 +59,8 @@ def test_fit_with_constraints_then_sample_keeps_them(real_csv, tmp_path):
     fitted = invoke("fit", real_csv, "-o", model, "--constraints", rules, "--seed", "1")
     assert fitted.exit_code == 0, fitted.output
     text = " ".join(fitted.output.split())
-    assert "constraint 'balance <= limit' is broken by 2 real row(s) (rows 5, 9)" in text
+    broken = "constraint 'balance <= limit' is broken by 2 real row(s)"
+    assert f"{broken} (data rows 6, 10; in a CSV with its header on line 1, file lines 7, 11)" in text
     out = tmp_path / "fake.csv"
     sampled = invoke("sample", model, "-n", "800", "-o", out, "--seed", "2", "-c", "student=Yes")
     assert sampled.exit_code == 0, sampled.output

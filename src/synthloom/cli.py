@@ -38,6 +38,7 @@ from synthloom.cli_support import (
     interrupt_code,
     load_input,
     main_process_speaks,
+    numbered_as_in_file,
     stop_on_sigterm,
     training_length,
     user_errors,
@@ -225,7 +226,7 @@ def fit_command(
         console.print(f"fitting {model} on {data}, read in chunks")
         generator = generator_class(**params).fit_file(data, meta, constraints=rules, encoding=encoding)
     else:
-        frame = load_input(data, encoding)
+        frame = numbered_as_in_file(load_input(data, encoding))
         if holdout:
             frame, split = _training_rows(data, holdout, frame, generator_class.min_rows)
         console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
@@ -239,9 +240,10 @@ def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tu
     """The rows ``fit --holdout`` trains on: those of ``table`` (read from ``source``) it does not hold out,
     checked before the fit starts; and the split (``holdout_record``), so that `evaluate --model` judges
     the model on the rows it never saw."""
-    from synthloom.data.split import holdout_rows, table_fingerprint
+    from synthloom.data.split import holdout_indices, table_fingerprint
 
-    train, test = holdout_rows(table, holdout)
+    kept, held = holdout_indices(len(table), holdout)
+    train, test = table.iloc[kept], table.iloc[held]  # ``holdout_rows``'s parts, keeping the file's numbers
     if not len(test):
         raise DataError(f"{source}: --holdout {holdout:g} of {len(table):,} rows holds none out; raise it")
     if len(train) < min_rows:

@@ -205,6 +205,17 @@ def load_input(source: str, encoding: str = "utf-8", needed_by: str = "this comm
     return read_table(source, encoding=encoding)
 
 
+def numbered_as_in_file(table: Any) -> Any:
+    """``table`` with its rows numbered as its file's data rows, from 1 below the header (``DATA_ROW``): a
+    warning naming real rows (those breaking a rule) named them 0-based, and the user opening the file at
+    "row 5" found another row there."""
+    import pandas as pd
+
+    from synthloom.data.constraints import DATA_ROW
+
+    return table.set_axis(pd.RangeIndex(1, len(table) + 1, name=DATA_ROW))
+
+
 NUMPY_FLOAT_NOTICE = r"(overflow|underflow|invalid value|divide by zero) encountered in"
 
 

@@ -98,7 +98,7 @@ def test_real_rows_breaking_a_rule_are_reported_by_row_number(accounts, rule, co
     with pytest.warns(DataWarning) as caught:
         ConstraintSet([rule]).fit(real, Metadata.infer(real))
     messages = [str(w.message) for w in caught]
-    expected = f"constraint {rule.name!r} is broken by 7 real row(s) (rows 3, 17, 40, 41, 42, ...)"
+    expected = f"{rule.name!r} is broken by 7 real row(s) (rows with index labels 3, 17, 40, 41, 42, ...)"
     assert any(expected in message for message in messages), messages
 
 

@@ -25,7 +25,7 @@ import json
 import math
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -102,6 +102,9 @@ OPEN_END_DISTANCE = 3
 GAP_QUANTILES = 21
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
+# The name of a table's index whose labels are its rows' places in the file it was read from, counted from 1
+# below the header (``fit`` numbers its rows so): the warning then says data rows, and a CSV's file lines
+DATA_ROW = "data row"
 
 
 # -- how a numeric column is read as numbers and written back ----------------------------------------------
@@ -1337,6 +1340,30 @@ def _as_rules(constraints: Sequence[Constraint | Mapping[str, Any]] | None) -> l
     return rules
 
 
+def _rows_named(labels: pd.Index) -> str:
+    """The first ``SHOWN_ROWS`` of ``labels`` (rows of a table), saying what they count: "rows 5, 17, 40"
+    read as 0-based places to a user who opens the file at those numbers and finds other rows there.
+
+    Example:
+        >>> _rows_named(pd.Index([5, 17], name=DATA_ROW))
+        'data rows 5, 17; in a CSV with its header on line 1, file lines 6, 18'
+        >>> _rows_named(pd.Index([5, 17]))
+        'rows with index labels 5, 17'
+    """
+    more = ", ..." if len(labels) > SHOWN_ROWS else ""
+    shown = labels[:SHOWN_ROWS]
+
+    def listed(values: Iterable[object]) -> str:
+        return ", ".join(str(value) for value in values) + more
+
+    if labels.name == DATA_ROW:
+        shown = labels.sort_values()[:SHOWN_ROWS]  # the first in the file: `fit --holdout` shuffles the rows
+        lines = listed(shown + 1)  # one header line above the data rows
+        return f"data rows {listed(shown)}; in a CSV with its header on line 1, file lines {lines}"
+    # a DataFrame given in Python: its labels are what ``data.loc`` finds the rows by, whatever their places
+    return f"rows with {labels.name or 'index labels'} {listed(shown)}"
+
+
 def _report_broken_rows(rules: list[Constraint], data: pd.DataFrame) -> None:
     """One warning per rule that some real rows break (how many, the first row labels); a ``ConfigError``
     for a rule that every real row breaks: a mistake (a column or a bound), which sampling would enforce by
@@ -1348,10 +1375,8 @@ def _report_broken_rows(rules: list[Constraint], data: pd.DataFrame) -> None:
                 f"constraint {rule.name!r} is broken by every real row; check its columns and bounds"
             )
         if len(broken):
-            shown = ", ".join(str(label) for label in broken[:SHOWN_ROWS])
-            more = ", ..." if len(broken) > SHOWN_ROWS else ""
             warnings.warn(
-                f"constraint {rule.name!r} is broken by {len(broken)} real row(s) (rows {shown}{more}); "
+                f"constraint {rule.name!r} is broken by {len(broken)} real row(s) ({_rows_named(broken)}); "
                 "generated rows will keep it",
                 DataWarning,
                 stacklevel=4,
