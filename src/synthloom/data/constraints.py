@@ -63,6 +63,7 @@ from synthloom.data.metadata import (
     ColumnKind,
     ColumnSpec,
     Metadata,
+    caller_stacklevel,
     is_time_of_day,
     level_values,
     numbers_as_text,
@@ -485,7 +486,7 @@ class Inequality(Constraint):
                 f"rule {self.name!r}: {int(gapless.sum())} real row(s) give {self.high!r} without "
                 f"{self.low!r}; synthetic rows without {self.low!r} have no {self.high!r} either",
                 DataWarning,
-                stacklevel=2,
+                stacklevel=caller_stacklevel(),
             )
         return bool(gapless.mean() <= MAX_GAPLESS_SHARE)
 
@@ -1287,7 +1288,7 @@ class ConstraintSet:
                 f"predicate rule(s) {left_out} are Python functions that a model file cannot hold; "
                 "the loaded model will not keep them",
                 DataWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
         return {
             "metadata": self.metadata_.to_dict(),
@@ -1320,7 +1321,7 @@ class ConstraintSet:
                 f"this model was fitted with predicate rule(s) {state['predicates_left_out']}, which model "
                 "files cannot hold: its samples do not keep them",
                 DataWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
         return rule_set
 
@@ -1379,5 +1380,5 @@ def _report_broken_rows(rules: list[Constraint], data: pd.DataFrame) -> None:
                 f"constraint {rule.name!r} is broken by {len(broken)} real row(s) ({_rows_named(broken)}); "
                 "generated rows will keep it",
                 DataWarning,
-                stacklevel=4,
+                stacklevel=caller_stacklevel(),
             )

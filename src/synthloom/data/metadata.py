@@ -438,8 +438,9 @@ _PACKAGE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "")
 
 def caller_stacklevel() -> int:
     """The ``stacklevel`` that points a warning its caller raises at the first frame outside synthloom
-    (the user's ``fit`` or ``Metadata.infer``): inference's warnings are reached at several depths (through
-    ``fit``, ``infer``, a declared column), so that no one number is right for them all."""
+    (the user's ``fit``, ``save`` or ``Metadata.infer``): inference's and the rules' warnings are reached at
+    several depths (through ``fit``, ``infer``, a declared column, a generator's own ``_learn_encoding``), so
+    that no one number is right for them all."""
     level, frame = 1, sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         level, frame = level + 1, frame.f_back
