@@ -129,6 +129,18 @@ def test_small_tables_are_judged_against_chance_and_a_shifted_hold_out_is_named(
     assert any("they are not like the training rows" in w for w in result.warnings)
 
 
+def test_identifiers_reused_says_it_counts_training_ids(make_related):
+    """ "Real identifiers reused 0.000 good" beside 3 synthetic rows on real ids: those of hold-out rows,
+    which the score counts as chance, not as reuse. Its label says which ids it counts."""
+    train, holdout = make_related(300, seed=1), make_related(300, seed=2)
+    train["patient"] = [f"P-{i:05d}" for i in range(300)]
+    holdout["patient"] = [f"P-{i:05d}" for i in range(300, 600)]
+    on_holdout_ids = make_related(300, seed=3).assign(patient=holdout["patient"].to_numpy())
+    reused = privacy(prepare(holdout, on_holdout_ids, train=train)).score("identifiers_reused")
+    assert reused.value == 0.0 and reused.label == "Training identifiers reused"
+    assert "carry a training row's identifier" in reused.meaning
+
+
 def test_real_identifiers_in_synthetic_rows_are_a_privacy_risk(make_related):
     train, holdout = make_related(300, seed=1), make_related(300, seed=2)
     train["patient"] = [f"P-{i:05d}" for i in range(300)]

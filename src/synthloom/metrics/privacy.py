@@ -31,7 +31,7 @@ this data is not mistaken for a leak:
 * Membership inference: an attacker scores each real row by its distance to the closest synthetic row and
   guesses "member" for close rows; the ROC-AUC of telling training rows from hold-out rows (0.5 = no better
   than a coin).
-* Real identifiers reused: the share of synthetic rows whose identifier (an id, a name: unique text, not
+* Training identifiers reused: the share of synthetic rows whose identifier (an id, a name: unique text, not
   compared as data) is a training row's, next to the share that would be by chance (how often they carry
   a hold-out row's identifier, scaled to the number of training ids); judged as exact copies are, on the
   odds of ids drawn without memory hitting the training ids that often beside the hold-out ones.
@@ -41,8 +41,8 @@ membership AUC are poor when they exceed the baseline by 0.1 or three standard e
 fair from 0.05 or two), and exact copies are poor when unseen real rows would leave as many synthetic rows
 matching training rows only with a chance under 1 in 1,000 (or under 1 in 20 with copies of 1% of the
 synthetic rows beyond their level, and at least twice it; fair under 1 in 20). Any poor score makes the
-family poor; a fair one of exact copies of training rows or of real identifiers reused, fair (a copied row is
-a real record, a real id names a real person), with a warning counting those rows. Hold-out rows that
+family poor; a fair one of exact copies of training rows or of training identifiers reused, fair (a copied
+row is a real record, a real id names a real person), with a warning counting those rows. Hold-out rows that
 equal training rows far more often than they repeat one another (allowing for chance where repeats are few)
 are training rows given as hold-out: they are left out of the hold-out (all of them: privacy is not
 computed). A hold-out unlike the training rows (their own closer-to-train share far from what a random split
@@ -686,7 +686,7 @@ _MEASURES = (
     ),
     Measure(
         "identifiers_reused",
-        "Real identifiers reused",
+        "Training identifiers reused",  # a hold-out row's id (a real one) on a synthetic row is chance here
         "{identifiers_reused:.1%} of synthetic rows carry a training row's identifier (an id, a name, or "
         "the key of a column named like an id whose values repeat; not compared as data). In the columns "
         "judged, {identifiers_reused_judged:.1%} do, where {identifiers_reused_chance:.1%} would by chance "

@@ -163,7 +163,7 @@ class FamilyResult:
         extras: arrays the report's figures are drawn from; never written to JSON.
         parts: names of the scores the family is judged no better than: those the headline averages (an
             average can be good while a part is not: fidelity's quality over its pair trends), and those
-            no headline outweighs (privacy's exact copies of training rows and real identifiers reused: a
+            no headline outweighs (privacy's exact copies of training rows and training identifiers reused: a
             copied row is a real record, a real id names a real person).
     """
 
