@@ -355,3 +355,21 @@ def test_orders_need_the_real_rows_to_keep_them():
     real = _stays(2_000, 0.01, 0)  # 1% of real stays are entry errors: no rule the data keeps
     result = fidelity(prepare(real, _stays(2_000, 0.28, 1)))
     assert result.tables["orders"].empty and "orders" not in [score.name for score in result.scores]
+
+
+def test_near_copies_are_no_order_and_few_synthetic_rows_are_not_judged():
+    rng = np.random.default_rng(0)
+    amount = rng.normal(100, 20, 3_000).round(2)
+    real = pd.DataFrame({"amount": amount, "again": amount, "limit": amount + rng.uniform(0, 50, 3_000)})
+    real.loc[0, "again"] += 1  # equal but for two rows, one each way: kept both ways, a copy
+    real.loc[1, "again"] -= 1
+    fake = real.sample(frac=1, random_state=1).reset_index(drop=True)
+    fake["limit"] = fake["amount"] - 5.0  # every synthetic limit below its amount
+    result = fidelity(prepare(real, fake))
+    orders = result.tables["orders"]
+    assert sorted(map(tuple, orders[["low", "high"]].values)) == [("again", "limit"), ("amount", "limit")]
+    assert any(finding.startswith("amount above limit in 100.0%") for finding in result.warnings)
+    few = fake.copy()
+    few.loc[50:, "limit"] = np.nan  # 50 synthetic rows hold both: too few to judge
+    judged = fidelity(prepare(real, few)).tables["orders"]
+    assert (judged["verdict"] == "not computed").all()

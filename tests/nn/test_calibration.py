@@ -7,19 +7,24 @@ import pytest
 import torch
 from scipy.stats import ks_2samp
 
-from synthloom.nn.calibration import KNOTS, MIN_ROWS, MarginalCalibration
+from synthloom.nn.calibration import KNOTS, MIN_ROWS, MarginalCalibration, real_quantiles
 
 
-def _all_rows(matrix: np.ndarray, columns: list[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    every = np.ones(len(matrix), dtype=bool)
-    return {column: (every, every) for column in columns}
+def _learned(real: np.ndarray, drawn: np.ndarray, columns: list[int]) -> MarginalCalibration | None:
+    """The calibration of ``drawn`` onto ``real`` over every row of ``columns``."""
+    every = np.ones(len(real), dtype=bool)
+    return MarginalCalibration.learn(
+        real_quantiles(real, dict.fromkeys(columns, every)),
+        drawn,
+        dict.fromkeys(columns, np.ones(len(drawn), dtype=bool)),
+    )
 
 
 def test_biased_draws_come_out_with_the_real_distribution_and_their_ranks():
     rng = np.random.default_rng(0)
     real = rng.normal(0.0, 1.0, (5_000, 2)).astype(np.float32)
     drawn = np.column_stack([rng.normal(0.5, 2.0, 5_000), rng.gamma(2.0, 1.0, 5_000)]).astype(np.float32)
-    calibration = MarginalCalibration.learn(real, drawn, _all_rows(real, [0, 1]))
+    calibration = _learned(real, drawn, [0, 1])
     fresh = torch.from_numpy(np.column_stack([rng.normal(0.5, 2.0, 5_000), rng.gamma(2.0, 1.0, 5_000)]))
     fresh = fresh.float()
     mapped = calibration.apply(fresh.clone())
@@ -42,21 +47,23 @@ def test_only_the_rows_holding_a_value_are_counted_and_sparse_columns_are_left_a
     drawn = rng.normal(2.0, 1.0, (2_000, 3)).astype(np.float32)
     holds = np.arange(2_000) >= 1_000
     few = np.arange(2_000) < MIN_ROWS - 1
-    scored = {0: (holds, np.ones(2_000, dtype=bool)), 2: (few, few)}
-    calibration = MarginalCalibration.learn(real, drawn, scored)
+    every = np.ones(2_000, dtype=bool)
+    quantiles = real_quantiles(real, {0: holds, 2: few})
+    assert list(quantiles) == [0]  # too few rows hold a value in column 2
+    calibration = MarginalCalibration.learn(quantiles, drawn, {0: every, 2: few})
     assert calibration.columns.tolist() == [0] and calibration.real.shape == (1, KNOTS)
     ends = [real[holds, 0].min(), real[holds, 0].max()]
     np.testing.assert_allclose(calibration.real[0, [0, -1]].numpy(), ends)
     x = torch.from_numpy(drawn[:10].copy())
     mapped = calibration.apply(x.clone())
     torch.testing.assert_close(mapped[:, 1:], x[:, 1:])  # other columns untouched
-    assert MarginalCalibration.learn(real, drawn, {2: (few, few)}) is None
+    assert MarginalCalibration.learn(quantiles, drawn, {0: few, 2: few}) is None  # too few drawn
 
 
 def test_a_point_mass_in_the_draws_maps_without_nan():
     real = np.linspace(-2, 2, 1_000, dtype=np.float32)[:, None]
     drawn = np.where(np.arange(1_000) < 600, 5.5, np.linspace(-1, 1, 1_000)).astype(np.float32)[:, None]
-    calibration = MarginalCalibration.learn(real, drawn, _all_rows(real, [0]))
+    calibration = _learned(real, drawn, [0])
     mapped = calibration.apply(torch.tensor([[5.5], [0.0], [7.0]]))
     assert torch.isfinite(mapped).all() and mapped[2, 0] == pytest.approx(2.0)
 
@@ -64,7 +71,7 @@ def test_a_point_mass_in_the_draws_maps_without_nan():
 def test_tensors_round_trip_and_damaged_ones_are_refused():
     rng = np.random.default_rng(2)
     real, drawn = rng.normal(size=(500, 2)).astype(np.float32), rng.normal(size=(500, 2)).astype(np.float32)
-    calibration = MarginalCalibration.learn(real, drawn, _all_rows(real, [0, 1]))
+    calibration = _learned(real, drawn, [0, 1])
     tensors = calibration.tensors()
     again = MarginalCalibration.from_tensors(tensors, width=2)
     x = torch.from_numpy(drawn[:20].copy())
@@ -74,6 +81,8 @@ def test_tensors_round_trip_and_damaged_ones_are_refused():
         {**tensors, "calibration.columns": torch.tensor([0, 5])},  # outside the matrix
         {**tensors, "calibration.drawn": tensors["calibration.drawn"].flip(1)},  # descending
         {**tensors, "calibration.real": tensors["calibration.real"][:1]},  # one row short
+        {**tensors, "calibration.drawn": tensors["calibration.drawn"].clone().fill_(float("nan"))},
+        {**tensors, "calibration.columns": torch.tensor([1, 1])},  # a column twice
     ]
     for bad in damaged:
         with pytest.raises(ValueError, match="calibration"):

@@ -104,7 +104,7 @@ GAP_QUANTILES = 21
 # How many real rows that break a rule the fit-time warning lists by number.
 SHOWN_ROWS = 5
 # The name of a table's index whose labels are its rows' places in the file it was read from, counted from 1
-# below the header (``fit`` numbers its rows so): the warning then says data rows, and a CSV's file lines
+# below the header (``fit`` numbers its rows so): the warning then says data rows
 DATA_ROW = "data row"
 
 
@@ -1347,7 +1347,7 @@ def _rows_named(labels: pd.Index) -> str:
 
     Example:
         >>> _rows_named(pd.Index([5, 17], name=DATA_ROW))
-        'data rows 5, 17; in a CSV with its header on line 1, file lines 6, 18'
+        'data rows 5, 17 (counted from 1 below the header)'
         >>> _rows_named(pd.Index([5, 17]))
         'rows with index labels 5, 17'
     """
@@ -1359,8 +1359,8 @@ def _rows_named(labels: pd.Index) -> str:
 
     if labels.name == DATA_ROW:
         shown = labels.sort_values()[:SHOWN_ROWS]  # the first in the file: `fit --holdout` shuffles the rows
-        lines = listed(shown + 1)  # one header line above the data rows
-        return f"data rows {listed(shown)}; in a CSV with its header on line 1, file lines {lines}"
+        # not file lines: blank lines, quoted cells over several lines and a folder of parts shift those
+        return f"data rows {listed(shown)} (counted from 1 below the header)"
     # a DataFrame given in Python: its labels are what ``data.loc`` finds the rows by, whatever their places
     return f"rows with {labels.name or 'index labels'} {listed(shown)}"
 

@@ -456,15 +456,18 @@ def kept_orders(tables: Tables, random_state: int = 0) -> pd.DataFrame:
             continue
         below, above = real[low][both], real[high][both]
         real_broken = float(np.mean(below > above))
-        # never strictly below: the two are equal on these rows, a copy rather than an order
-        if real_broken > ORDER_EXCEPTIONS or not np.any(below < above):
+        # kept both ways (within the exceptions): the two are equal but for a few rows, a copy rather than
+        # an order, and rules both ways would say "equal"
+        if real_broken > ORDER_EXCEPTIONS or np.mean(below < above) <= ORDER_EXCEPTIONS:
             continue
         random_broken = float(np.mean(below > rng.permutation(above)))
         if random_broken < ORDER_BY_CHANCE:
             continue
         held = ~np.isnan(synthetic[low]) & ~np.isnan(synthetic[high])
         broken = float(np.mean(synthetic[low][held] > synthetic[high][held])) if held.any() else float("nan")
-        verdict = grade(1 - broken, 1 - ORDER_GOOD, 1 - ORDER_FAIR) if held.any() else NOT_COMPUTED
+        # judged on as many synthetic rows as real ones: a handful holding both cannot make fidelity poor
+        judged = held.sum() >= MIN_ORDER_ROWS
+        verdict = grade(1 - broken, 1 - ORDER_GOOD, 1 - ORDER_FAIR) if judged else NOT_COMPUTED
         rows.append([low, high, real_broken, random_broken, broken, int(held.sum()), verdict])
     table = pd.DataFrame(rows, columns=columns).astype(
         {"real_broken": float, "random_broken": float, "synthetic_broken": float, "rows": int}
@@ -472,10 +475,12 @@ def kept_orders(tables: Tables, random_state: int = 0) -> pd.DataFrame:
     return table.sort_values("synthetic_broken", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def broken_order_finding(row: Any) -> str:
-    """One line on an order the synthetic rows break (``kept_orders``' row), with the rule that keeps it."""
+def broken_order_finding(row: Any, kinds: dict[str, str]) -> str:
+    """One line on an order the synthetic rows break (``kept_orders``' row), with the rule that keeps it;
+    ``kinds``: the columns' kinds (a stamp comes before another, a number lies above another)."""
+    broken = f"{row.high} before {row.low}" if kinds[row.low] == "datetime" else f"{row.low} above {row.high}"
     return (
-        f"{row.high} before {row.low} in {row.synthetic_broken:.1%} of synthetic rows, where the real rows "
+        f"{broken} in {row.synthetic_broken:.1%} of synthetic rows, where the real rows "
         f"keep {row.low} <= {row.high} ({row.real_broken:.1%} break it); a generator keeps it when given "
         f'the rule {{"type": "inequality", "low": "{row.low}", "high": "{row.high}"}} (--constraints)'
     )
@@ -595,7 +600,10 @@ def fidelity(tables: Tables, random_state: int = 0) -> FamilyResult:
     judged = orders[orders["verdict"] != NOT_COMPUTED]
     if len(judged):
         scores.append(_orders_score(judged))
-        found += [broken_order_finding(row) for row in judged.itertuples() if row.verdict in (FAIR, POOR)]
+        kinds = tables.metadata.kinds()
+        found += [
+            broken_order_finding(row, kinds) for row in judged.itertuples() if row.verdict in (FAIR, POOR)
+        ]
     return FamilyResult(
         "fidelity",
         scores=scores,

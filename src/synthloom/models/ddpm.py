@@ -90,7 +90,7 @@ import copy
 import dataclasses
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -101,7 +101,7 @@ from torch import nn
 from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata, is_class_target, target_kind
 from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
-from synthloom.nn.calibration import MarginalCalibration
+from synthloom.nn.calibration import MarginalCalibration, real_quantiles
 from synthloom.nn.conditional import with_condition
 from synthloom.nn.layers import MaskDropout
 from synthloom.registry import register
@@ -409,23 +409,21 @@ class TabDDPM(NeuralGenerator):
                 progress = max(progress, spent)
         return self.learning_rate * max(0.0, 1 - progress)
 
-    def _run_epochs(
-        self, n_rows: int, validation: np.ndarray, chunks: Iterator[np.ndarray] | None
-    ) -> list[dict[str, float]]:
-        history = super()._run_epochs(n_rows, validation, chunks)
-        self._learn_calibration()
-        return history
+    def _note_real_rows(self, rows: np.ndarray) -> None:
+        # the real side of the marginal calibration: of every row trained on, or of a streamed file's
+        # uniform sample (its last chunk alone, in the file's order, had squeezed a sorted column's draws
+        # into a third of its range)
+        self._real_quantiles = real_quantiles(rows, self.transformer_.scored_rows(rows))
 
-    def _learn_calibration(self) -> None:
-        """Pair the quantiles of a draw's number scores with those of the rows trained on (the last chunk's
-        when streaming). The draw multiplies in the precision sampling will use (bf16 on a CPU that has
-        it), since it is sampling's errors that the map corrects."""
-        real = self.data_.cpu().numpy()
+    def _after_training(self) -> None:
+        """Pair the quantiles of a draw's number scores with the real ones (``_note_real_rows``). The draw
+        multiplies in the precision sampling will use (bf16 on a CPU that has it), since it is sampling's
+        errors that the map corrects."""
         self.calibration_ = None  # the draw is the model's own
         drawn = self._generate_matrix(CALIBRATION_ROWS, None)
-        real_rows, drawn_rows = self.transformer_.scored_rows(real), self.transformer_.scored_rows(drawn)
-        scored = {column: (rows, drawn_rows[column]) for column, rows in real_rows.items()}
-        calibration = MarginalCalibration.learn(real, drawn, scored)
+        calibration = MarginalCalibration.learn(
+            self._real_quantiles, drawn, self.transformer_.scored_rows(drawn)
+        )
         self.calibration_ = calibration.to(self.device_) if calibration is not None else None
 
     def _update_ema(self) -> None:

@@ -569,6 +569,7 @@ class GANomaly(HyperParameters):
                 specs[f"{name} weekday"] = ColumnSpec(ColumnKind.CATEGORICAL)
         self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
         self.transformer_.fit(features, Metadata({name: specs[name] for name in features.columns}))
+        self.keeps_missing_ = True  # seen missing values are kept out of the reconstruction (MissingValues)
         if not self.transformer_.output_dim:
             raise DataError(
                 "the table has no column GANomaly can learn from (all constant or identifiers); give it "
@@ -661,7 +662,8 @@ class GANomaly(HyperParameters):
             generator, discriminator = image_networks(self.channels_, self.size_, self.width, latent)
         else:
             layout = SpanLayout(self.transformer_.spans, self.device_)
-            missing = MissingValues(self.transformer_)
+            # a detector saved before it kept them was calibrated on reconstructions of missing values
+            missing = MissingValues(self.transformer_) if self.keeps_missing_ else None
             generator, discriminator = table_networks(layout, self.hidden_width, latent, missing)
         weights = LossWeights(self.adversarial_weight, self.contextual_weight, self.latent_weight)
         return Trainer(
@@ -1005,6 +1007,7 @@ class GANomaly(HyperParameters):
                 "metadata": self.metadata_.to_dict(),
                 "clocks": self.clocks_,
                 "spreads": self.spreads_,
+                "keeps_missing": self.keeps_missing_,
             }
         else:
             description["image"] = {"channels": self.channels_, "side": self.side_, "layout": self.layout_}
@@ -1055,6 +1058,7 @@ class GANomaly(HyperParameters):
             )
             model.clocks_ = {str(name): bool(clock) for name, clock in table.get("clocks", {}).items()}
             model.spreads_ = {str(name): float(spread) for name, spread in table.get("spreads", {}).items()}
+            model.keeps_missing_ = bool(table.get("keeps_missing", False))
         else:
             image = description["image"]
             model.channels_, model.side_ = int(image["channels"]), int(image["side"])
@@ -1144,13 +1148,13 @@ def _stored_digests(tensor: torch.Tensor, n_training_samples: int) -> np.ndarray
     """The training digests a model file holds, checked: one int64 per kept training sample.
 
     Raises:
-        ValueError: another dtype or shape, or more digests than training samples (``model_file_errors``
-            names the file).
+        ValueError: another dtype or shape than a fit writes (``model_file_errors`` names the file).
     """
-    if tensor.dtype != torch.int64 or tensor.dim() != 1 or len(tensor) > n_training_samples:
+    kept = min(n_training_samples, MAX_DIGESTS)  # what a fit writes
+    if tensor.dtype != torch.int64 or tuple(tensor.shape) != (kept,):
         raise ValueError(
-            f"training_digests must be at most {n_training_samples} 64-bit whole numbers in one row, not "
-            f"{tensor.dtype} of shape {tuple(tensor.shape)}"
+            f"training_digests must be {kept} 64-bit whole numbers in one row, not {tensor.dtype} of shape "
+            f"{tuple(tensor.shape)}"
         )
     return tensor.numpy()
 

@@ -176,6 +176,7 @@ class NeuralGenerator(BaseGenerator):
         self.training_split_ = None  # every row of the file: `fit --holdout` reads a table whole
         self._samples_drawn = 0
         _, validation = self._split_validation(matrix, rng)
+        self._note_real_rows(matrix)  # the file's uniform sample: its chunks come in the file's order
         # sampling follows the category frequencies of the uniform sample
         frequencies = ConditionalSampler.from_matrix(torch.from_numpy(matrix), self.transformer_.spans)
         counts = frequencies.counts if frequencies.spans else None
@@ -207,7 +208,15 @@ class NeuralGenerator(BaseGenerator):
 
     def _fit(self, matrix: np.ndarray, rng: np.random.Generator) -> None:
         train, validation = self._split_validation(matrix, rng)
+        self._note_real_rows(train)
         self._train(train, len(train), validation)
+
+    def _note_real_rows(self, rows: np.ndarray) -> None:
+        """Keep what a subclass needs of the real rows (encoded) it is fitted on, before training, and for
+        a streamed file from its uniform sample; nothing by default."""
+
+    def _after_training(self) -> None:
+        """Work on the trained networks before the fit ends (seeded, sampling counts set); none by default."""
 
     def _train(
         self,
@@ -228,7 +237,8 @@ class NeuralGenerator(BaseGenerator):
             del first  # a streamed first chunk is dropped with the others
             self._build()  # the same initial weights on every rank
             self.loss_history_ = self._run_epochs(n_rows, validation, chunks)
-        self._set_sampling_counts(counts)
+            self._set_sampling_counts(counts)
+            self._after_training()
         del self.data_  # training rows are not kept on the model (nor in its file)
 
     def _run_epochs(

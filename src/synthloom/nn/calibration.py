@@ -21,6 +21,19 @@ KNOTS = 201  # probability levels 0, 0.005, ..., 1: about 35 draws between knots
 MIN_ROWS = 100  # rows holding a value, real and drawn, for a column's quantiles to be estimated
 
 
+def real_quantiles(real: np.ndarray, scored: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """The ``KNOTS`` quantiles of each column of ``real`` over its rows holding a value (``scored``: matrix
+    column -> row mask), where there are ``MIN_ROWS`` of them: the real side of a calibration, kept while
+    the rows themselves are not."""
+    return {
+        column: _quantiles(real[rows, column]) for column, rows in scored.items() if rows.sum() >= MIN_ROWS
+    }
+
+
+def _quantiles(values: np.ndarray) -> np.ndarray:
+    return np.quantile(values.astype(np.float64), np.linspace(0.0, 1.0, KNOTS))
+
+
 class MarginalCalibration:
     """Piecewise-linear maps from drawn to real scores, one per calibrated matrix column.
 
@@ -32,25 +45,31 @@ class MarginalCalibration:
     def __init__(self, columns: torch.Tensor, drawn: torch.Tensor, real: torch.Tensor) -> None:
         if not (columns.ndim == 1 and drawn.shape == real.shape == (columns.numel(), drawn.shape[-1])):
             raise ValueError("the marginal calibration's tensors do not fit together")
-        if drawn.shape[-1] < 2 or bool((drawn.diff(dim=1) < 0).any() or (real.diff(dim=1) < 0).any()):
-            raise ValueError("the marginal calibration's quantiles are not ascending")
+        if columns.unique().numel() != columns.numel():
+            raise ValueError("the marginal calibration names a column twice")
+        finite = bool(torch.isfinite(drawn).all() and torch.isfinite(real).all())
+        if (
+            drawn.shape[-1] < 2
+            or not finite
+            or bool((drawn.diff(dim=1) < 0).any() or (real.diff(dim=1) < 0).any())
+        ):
+            raise ValueError("the marginal calibration's quantiles are not finite and ascending")
         self.columns, self.drawn, self.real = columns, drawn.contiguous(), real.contiguous()
 
     @classmethod
     def learn(
-        cls, real: np.ndarray, drawn: np.ndarray, scored: dict[int, tuple[np.ndarray, np.ndarray]]
+        cls, real: dict[int, np.ndarray], drawn: np.ndarray, drawn_rows: dict[int, np.ndarray]
     ) -> MarginalCalibration | None:
-        """Pair the quantiles of ``real`` and ``drawn`` matrices on the columns of ``scored``: matrix column
-        -> (real rows, drawn rows) holding a value there. None where no column has ``MIN_ROWS`` of each."""
-        levels = np.linspace(0.0, 1.0, KNOTS)
+        """Pair the real quantiles (``real_quantiles``) with those of the ``drawn`` matrix's rows holding a
+        value (``drawn_rows``: matrix column -> row mask). None where no column has ``MIN_ROWS`` of each."""
         columns, drawn_q, real_q = [], [], []
-        for column, (real_rows, drawn_rows) in scored.items():
-            real_values, drawn_values = real[real_rows, column], drawn[drawn_rows, column]
-            if min(real_values.size, drawn_values.size) < MIN_ROWS:
+        for column, quantiles in real.items():
+            values = drawn[drawn_rows[column], column]
+            if values.size < MIN_ROWS:
                 continue
             columns.append(column)
-            drawn_q.append(np.quantile(drawn_values.astype(np.float64), levels))
-            real_q.append(np.quantile(real_values.astype(np.float64), levels))
+            drawn_q.append(_quantiles(values))
+            real_q.append(quantiles)
         if not columns:
             return None
         as_float = lambda rows: torch.tensor(np.array(rows), dtype=torch.float32)  # noqa: E731

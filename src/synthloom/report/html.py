@@ -400,8 +400,8 @@ def _kept_orders(orders: pd.DataFrame | None) -> str:
     table = pd.DataFrame(
         {
             "order": shown["low"] + " <= " + shown["high"],
-            "real rows breaking it": shown["real_broken"],
-            "synthetic rows breaking it": shown["synthetic_broken"],
+            "real rows breaking it": shown["real_broken"].map(plots.share_text),
+            "synthetic rows breaking it": shown["synthetic_broken"].map(plots.share_text, na_action="ignore"),
             "verdict": shown["verdict"],
         }
     )
