@@ -67,6 +67,9 @@ def test_table_fit_then_score_with_labels_and_report(shuttle_csv, tmp_path) -> N
     text = page.read_text()
     assert text.startswith("<!DOCTYPE html>") and text.count("data:image/png;base64") >= 2
     assert "most anomalous" in text and "reconstruction of each row" in text
+    # rows are named as the file's data rows are, from 1 (the labels' and the rules' messages count so)
+    worst = int(table["score"].to_numpy().argmax())
+    assert "<th>data row</th>" in text and f'<td class="num">{worst + 1}</td>' in text
 
 
 def test_scoring_without_labels_prints_no_metrics(shuttle_csv, tmp_path) -> None:

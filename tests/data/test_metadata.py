@@ -968,3 +968,18 @@ def test_a_format_is_not_guessed_from_iso_stamps_it_does_not_read():
     read stamps with times (their times would be lost when written back)."""
     stamps = pd.Series(pd.date_range("2024-03-04", periods=50, freq="7h").strftime("%Y-%m-%dT%H:%M:%S"))
     assert Metadata.infer(pd.DataFrame({"t": stamps})).columns["t"].datetime_format == "%Y-%m-%dT%H:%M:%S"
+
+
+def test_iso_stamps_in_two_spellings_are_one_datetime_column():
+    """A tenth of the stamps written with a "T" (or with seconds) made a column of ISO stamps text, and its
+    synthetic values impossible dates ("2024-72-67 70:92"): the other spelling is read as ISO 8601."""
+    stamps = pd.date_range("2024-05-01", periods=400, freq="97min")
+    spaced = stamps.strftime("%Y-%m-%d %H:%M:%S").to_series(index=range(400))
+    with_t = spaced.where(
+        np.arange(400) % 10 != 3, stamps.strftime("%Y-%m-%dT%H:%M:%S").to_series(index=range(400))
+    )
+    minutes = stamps.strftime("%Y-%m-%d %H:%M").to_series(index=range(400))
+    with_seconds = minutes.where(np.arange(400) % 10 != 3, spaced)
+    for column in (with_t, with_seconds):
+        spec = Metadata.infer(pd.DataFrame({"when": column})).columns["when"]
+        assert spec.kind == ColumnKind.DATETIME

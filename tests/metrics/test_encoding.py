@@ -11,7 +11,7 @@ import pytest
 from sklearn.neighbors import NearestNeighbors
 
 from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
-from synthloom.errors import DataError
+from synthloom.errors import DataError, DataWarning
 from synthloom.metrics import TableEncoder, prepare
 from synthloom.metrics.encoding import nearest_neighbours
 
@@ -150,4 +150,20 @@ def test_synthetic_stamps_written_as_other_iso_text_are_read_as_stamps():
     tables = prepare(real, synthetic)
     np.testing.assert_array_equal(tables.synthetic["when"].to_numpy(), tables.real["when"].to_numpy())
     with pytest.raises(DataError, match=r"values such as \['soon'\] do not parse"):
-        prepare(real, synthetic.assign(when=["soon", *synthetic["when"].iloc[1:]]))
+        prepare(real, synthetic.assign(when=["soon"] * 3 + list(synthetic["when"].iloc[3:])))  # 10%: refused
+
+
+def test_a_few_stamps_in_another_form_are_missing_values_as_fitting_reads_them():
+    """`fit` learns a column whose stamps take one form but for up to 5% strays (read as missing, with a
+    warning); `evaluate --model` refused that very table."""
+    stamps = pd.Series(pd.date_range("2024-01-01", periods=200, freq="7h").strftime("%Y-%m-%d %H:%M"))
+    real = pd.DataFrame({"when": stamps, "amount": np.arange(200.0)})
+    strays = real.copy()
+    strays.loc[:3, "when"] = ["01/05/2024 02:08", "02/05/2024 19:41", "03/05/2024 06:47", "04/05/2024 11:00"]
+    with pytest.warns(DataWarning, match="4 value\\(s\\) that do not parse .* treated as missing"):
+        tables = prepare(strays, real)
+    assert tables.real["when"].isna().sum() == 4
+    many = real.copy()
+    many.loc[:29, "when"] = "01/05/2024 02:08"  # 15%: another form, not strays
+    with pytest.raises(DataError, match="do not parse"):
+        prepare(many, real, metadata=Metadata({"when": ColumnSpec(ColumnKind.DATETIME, "%Y-%m-%d %H:%M")}))

@@ -368,8 +368,21 @@ def test_near_copies_are_no_order_and_few_synthetic_rows_are_not_judged():
     result = fidelity(prepare(real, fake))
     orders = result.tables["orders"]
     assert sorted(map(tuple, orders[["low", "high"]].values)) == [("again", "limit"), ("amount", "limit")]
-    assert any(finding.startswith("amount above limit in 100.0%") for finding in result.warnings)
+    assert any("amount above limit in 100.0%" in finding for finding in result.warnings)
     few = fake.copy()
     few.loc[50:, "limit"] = np.nan  # 50 synthetic rows hold both: too few to judge
     judged = fidelity(prepare(real, few)).tables["orders"]
     assert (judged["verdict"] == "not computed").all()
+
+
+def test_many_broken_orders_are_one_finding_naming_the_worst():
+    """50 running totals broke 373 orders, most implied by others, each a line of its own."""
+    rng = np.random.default_rng(0)
+    totals = np.cumsum(rng.uniform(1, 10, (500, 8)), axis=1)
+    real = pd.DataFrame(totals, columns=[f"c{i}" for i in range(8)])
+    fake = pd.DataFrame(totals[:, ::-1], columns=real.columns)  # every order reversed
+    result = fidelity(prepare(real, fake))
+    broken = len(result.tables["orders"])
+    findings = [f for f in result.warnings if f.startswith("orders the real rows keep")]
+    assert broken > 5 and len(findings) == 1
+    assert findings[0].count(" above ") == 5 and f"and {broken - 5} more" in findings[0]

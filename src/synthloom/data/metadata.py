@@ -1525,13 +1525,19 @@ def _most_read_format(text: pd.Series, max_unread: float, offsets: bool = False)
             break
     # a clock past 24:00 ("25:10:00") is a duration, refused as such (``_past_a_day``), not a stray
     allowed = 0.0 if is_time_of_day(best) else max_unread
-    if best is None or len(sample) - best_read > allowed * len(sample):
+    if best is None:
         return None
-    if best_read == len(sample) or len(text) == len(sample):
+    # strays are what reading the column leaves unread: the format's own reads ranked the formats, but
+    # stamps in another ISO 8601 spelling are read too (``read_stamps``), and a tenth of the stamps
+    # written with a "T" made a column of ISO stamps text, drawn as "2024-72-67 70:92"
+    sampled = best_read if best_read == len(sample) else _values_read(sample, best, iso=True)
+    if len(sample) - sampled > allowed * len(sample):
+        return None
+    if sampled == len(sample) or len(text) == len(sample):
         return best
     # the sample holds strays: their share is the whole column's to say
     whole = _without_offsets(text) if offsets else text
-    return best if len(whole) - _values_read(whole, best) <= allowed * len(whole) else None
+    return best if len(whole) - _values_read(whole, best, iso=True) <= allowed * len(whole) else None
 
 
 def _without_offsets(text: pd.Series) -> pd.Series:
@@ -1539,10 +1545,13 @@ def _without_offsets(text: pd.Series) -> pd.Series:
     return text.str.extract(STAMP_WITH_OFFSET)["stamp"].fillna(text)
 
 
-def _values_read(values: pd.Series, fmt: str) -> int:
+def _values_read(values: pd.Series, fmt: str, iso: bool = False) -> int:
     """How many of ``values`` (text) ``fmt`` reads as stamps, those outside pandas' 1677 - 2262 included
-    (an open end, "2300-01-01")."""
+    (an open end, "2300-01-01"); ``iso``: as a column of that format reads them, ISO 8601 stamps in
+    another spelling too (``read_stamps``)."""
     values = plain_text(values)
+    if iso:
+        return int(read_stamps(values, fmt).notna().sum())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         stamps = pd.to_datetime(values, format=fmt, errors="coerce", utc=True)

@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 from synthloom.data.encoders import as_boolean, epoch_seconds, read_datetimes, written_zone
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
+    MAX_UNREAD_STAMPS,
     NUMERIC_KINDS,
     ColumnKind,
     ColumnSpec,
@@ -329,9 +330,18 @@ def _datetime_seconds(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Se
         if bad.any():
             examples = list(dict.fromkeys(series[bad].astype(str)))[:3]
             fmt = spec.datetime_format or "an inferred format"
-            raise DataError(
-                f"{source}: column {series.name!r} is a datetime column but values such as {examples} "
-                f"do not parse with {fmt}; fix them or set the column's kind in the metadata"
+            # a few strays are missing values, as fitting reads them (a model learnt from this table saw
+            # them so, and `evaluate --model` refused the very table `fit` took); more is another format
+            if bad.sum() > MAX_UNREAD_STAMPS * series.notna().sum():
+                raise DataError(
+                    f"{source}: column {series.name!r} is a datetime column but values such as {examples} "
+                    f"do not parse with {fmt}; fix them or set the column's kind in the metadata"
+                )
+            warnings.warn(
+                f"{source}: column {series.name!r}: {int(bad.sum()):,} value(s) that do not parse with {fmt} "
+                f"(such as {examples}) treated as missing, as fitting reads them",
+                DataWarning,
+                stacklevel=4,
             )
     return pd.Series(epoch_seconds(parsed), index=series.index, name=series.name)
 

@@ -475,14 +475,25 @@ def kept_orders(tables: Tables, random_state: int = 0) -> pd.DataFrame:
     return table.sort_values("synthetic_broken", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def broken_order_finding(row: Any, kinds: dict[str, str]) -> str:
-    """One line on an order the synthetic rows break (``kept_orders``' row), with the rule that keeps it;
-    ``kinds``: the columns' kinds (a stamp comes before another, a number lies above another)."""
-    broken = f"{row.high} before {row.low}" if kinds[row.low] == "datetime" else f"{row.low} above {row.high}"
+def broken_orders_finding(table: pd.DataFrame, kinds: dict[str, str]) -> str:
+    """One line on the orders the synthetic rows break (``kept_orders``' fair and poor rows, the most
+    broken first, ``_LISTED`` named), with the rule that keeps the worst; ``kinds``: the columns' kinds (a
+    stamp comes before another, a number lies above another). A table of 50 running totals broke 373
+    orders, most implied by others: one line each buried the rest of the findings."""
+
+    def broken(row: Any) -> str:
+        flipped = (
+            f"{row.high} before {row.low}" if kinds[row.low] == "datetime" else f"{row.low} above {row.high}"
+        )
+        return f"{flipped} in {row.synthetic_broken:.1%}"
+
+    worst = next(table.itertuples())
+    listed = "; ".join(broken(row) for row in table.head(_LISTED).itertuples())
+    more = f"; and {len(table) - _LISTED} more" if len(table) > _LISTED else ""
     return (
-        f"{broken} in {row.synthetic_broken:.1%} of synthetic rows, where the real rows "
-        f"keep {row.low} <= {row.high} ({row.real_broken:.1%} break it); a generator keeps it when given "
-        f'the rule {{"type": "inequality", "low": "{row.low}", "high": "{row.high}"}} (--constraints)'
+        f"orders the real rows keep, broken in synthetic rows holding both columns: {listed}{more} (real "
+        f"rows: {worst.real_broken:.1%} break the first); a generator keeps one when given its rule, e.g. "
+        f'{{"type": "inequality", "low": "{worst.low}", "high": "{worst.high}"}} (--constraints)'
     )
 
 
@@ -492,7 +503,8 @@ def _orders_score(table: pd.DataFrame) -> Score:
     meaning = (
         f"The real rows keep {len(table)} order(s) between columns that values paired at random would "
         f"break; the worst kept, {row.low} <= {row.high}, holds in "
-        f"{1 - row.synthetic_broken:.1%} of synthetic rows (real rows: {1 - row.real_broken:.1%}). Column "
+        f"{1 - row.synthetic_broken:.1%} of the synthetic rows holding both (real rows: "
+        f"{1 - row.real_broken:.1%}). Column "
         "shapes and pair trends cannot see an order broken."
     )
     return Score("orders", "Kept orders", 1 - row.synthetic_broken, meaning, row.verdict)
@@ -600,10 +612,9 @@ def fidelity(tables: Tables, random_state: int = 0) -> FamilyResult:
     judged = orders[orders["verdict"] != NOT_COMPUTED]
     if len(judged):
         scores.append(_orders_score(judged))
-        kinds = tables.metadata.kinds()
-        found += [
-            broken_order_finding(row, kinds) for row in judged.itertuples() if row.verdict in (FAIR, POOR)
-        ]
+        broken = judged[judged["verdict"].isin([FAIR, POOR])]
+        if len(broken):
+            found.append(broken_orders_finding(broken, tables.metadata.kinds()))
     return FamilyResult(
         "fidelity",
         scores=scores,

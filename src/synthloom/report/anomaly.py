@@ -161,14 +161,15 @@ def _most_anomalous(page: AnomalyPage, scores: np.ndarray, labels: np.ndarray | 
     if isinstance(page.samples, np.ndarray):
         return head + _image_pairs(page.samples, page.reconstructions, scores[top])
     table = page.samples.reset_index(drop=True)
-    table.insert(0, "row", top)
+    # counted from 1, as the file's data rows are (and as the labels' and the rules' messages count them)
+    table.insert(0, "data row", top + 1)
     table.insert(1, "score", scores[top])
     if labels is not None:
         table.insert(2, "label", labels[top])
     parts = [head, "<p>Rows as given, most anomalous first:</p>", _frame_table(table)]
     if isinstance(page.reconstructions, pd.DataFrame):
         normal = page.reconstructions.reset_index(drop=True)
-        normal.insert(0, "row", top)
+        normal.insert(0, "data row", top + 1)
         parts += [
             "<p>The detector's reconstruction of each row: what it takes the normal version of the row to "
             "be, in the columns it sees (a datetime as its hour of the day and day of the week). A value "
