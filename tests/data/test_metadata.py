@@ -372,7 +372,8 @@ def test_a_declared_kind_the_values_cannot_have_is_refused_with_what_to_do():
     get_model("copula").fit(flags, Metadata.from_dict({"columns": {"ok": {"kind": "boolean"}}}))
     wrong = {"columns": {"day": {"kind": "datetime", "datetime_format": "%d/%m/%Y"}}}
     with pytest.raises(
-        DataError, match=r"'day' holds no datetime written as '%d/%m/%Y' .*fix its datetime_format"
+        DataError,
+        match=r"'day' holds no datetime written as '%d/%m/%Y' .*declare the datetime_format they take",
     ):
         get_model("copula").fit(frame, Metadata.from_dict(wrong))
 

@@ -9,7 +9,14 @@ import torch
 from sklearn.metrics import roc_auc_score
 
 from synthloom import datasets, load
-from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError, TrainingDivergedError
+from synthloom.errors import (
+    ConfigError,
+    DataError,
+    DataWarning,
+    ModelFileError,
+    NotFittedError,
+    TrainingDivergedError,
+)
 from synthloom.models.ganomaly import (
     GANomaly,
     LossWeights,
@@ -662,3 +669,12 @@ def test_a_detector_saved_before_it_kept_missing_values_scores_as_it_was_calibra
     rows = _sensor_readings(200, rng, 0.3)
     np.testing.assert_array_equal(new.score(rows), detector.score(rows))
     assert not np.array_equal(old.score(rows), new.score(rows))
+
+
+def test_stamps_fit_cannot_read_are_advised_on_as_the_training_file():
+    """At fit the file is the training data: "write them as the training data does" told nothing there."""
+    stamps = pd.Series(pd.date_range("2024-01-01", periods=300, freq="5h").strftime("%Y-%m-%d %H:%M"))
+    stamps[:3] = "01/05/2024 02:08"
+    table = pd.DataFrame({"t": stamps, "x": np.random.default_rng(0).normal(size=300)})
+    with pytest.warns(DataWarning, match="3 value.* treated as missing; write them in the column's format"):
+        GANomaly(epochs=1, device="cpu", random_state=0).fit(table)

@@ -114,7 +114,8 @@ def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
 
 
 # what to do about a column that cannot be read as its metadata's kind says (``column_numbers``' default)
-FORMAT_FIX = "fix its datetime_format in the metadata, or leave it out to have it inferred"
+# (said at fit too, where nothing was declared: "leave it out to have it inferred" told nothing there)
+FORMAT_FIX = "write them in the column's format, or declare the datetime_format they take in the metadata"
 KIND_FIX = (
     "declare another kind for it in the metadata, or the number_format its numbers are written in (e.g. "
     "'$#,##0.00')"

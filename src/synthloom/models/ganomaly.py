@@ -70,6 +70,7 @@ from pandas.api.types import is_datetime64_any_dtype
 from torch import nn
 
 from synthloom.data.encoders import (
+    FORMAT_FIX,
     CategoricalEncoder,
     ConstantEncoder,
     NumericEncoder,
@@ -560,7 +561,8 @@ class GANomaly(HyperParameters):
             name: self._time_of_day(name) or bool((read.dt.normalize() != read).any())
             for name, read in stamps.items()
         }
-        features = self._feature_frame(data, warn=True)
+        # the advice of a new file ("as the training data does") tells nothing of the training file itself
+        features = self._feature_frame(data, warn=True, fix=FORMAT_FIX)
         specs = {name: spec for name, spec in self.metadata_.columns.items() if name not in self.clocks_}
         for name, clock in self.clocks_.items():
             if clock:
@@ -611,10 +613,12 @@ class GANomaly(HyperParameters):
                 return name
         return feature
 
-    def _feature_frame(self, data: pd.DataFrame, warn: bool = False) -> pd.DataFrame:
+    def _feature_frame(
+        self, data: pd.DataFrame, warn: bool = False, fix: str = WRITE_AS_TRAINED
+    ) -> pd.DataFrame:
         """The columns the detector was fitted on, datetimes as their hour of the day and day of the week;
         identifier columns, no input of the networks, may be absent. ``warn``: say which datetime values
-        could not be read (they score as missing ones)."""
+        could not be read (they score as missing ones), and ``fix``, what to do."""
         columns = list(self.metadata_.columns)
         kinds = {name: spec.kind for name, spec in self.metadata_.columns.items()}
         missing = [c for c in columns if c not in data.columns and kinds[c] != ColumnKind.IDENTIFIER]
@@ -633,7 +637,7 @@ class GANomaly(HyperParameters):
             stamps = self._stamps(series)
             if warn:
                 datetime_format = self.metadata_.columns[name].datetime_format
-                warn_unread_stamps(series, stamps, datetime_format, WRITE_AS_TRAINED)
+                warn_unread_stamps(series, stamps, datetime_format, fix)
             if self.clocks_[name]:
                 hours = stamps.dt.hour + stamps.dt.minute / 60 + stamps.dt.second / 3600
                 features[f"{name} hour"] = hours.astype(np.float64)
