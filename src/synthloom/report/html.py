@@ -223,8 +223,10 @@ def _header(report: Report) -> str:
         + _badge(INFO)
         + " context, not judged</span></p>"
         + '<p class="legend">Each summary card names its family\'s verdict in its first line (and in the '
-        "colour of its top stripe): the verdict of the number shown, or, when a measure behind it is worse, "
-        "that measure's, which the line names.</p></header>"
+        "colour of its top stripe): the verdict of the number shown, or, when a part of it is worse (pair "
+        "trends behind the overall quality) or any measure of the family is poor, that measure's, which the "
+        "line names. A fair measure beside a good number (one model's score among those a gap averages) "
+        "leaves the card as it is; the family's table grades each.</p></header>"
     )
 
 
