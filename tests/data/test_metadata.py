@@ -984,3 +984,14 @@ def test_iso_stamps_in_two_spellings_are_one_datetime_column():
     for column in (with_t, with_seconds):
         spec = Metadata.infer(pd.DataFrame({"when": column})).columns["when"]
         assert spec.kind == ColumnKind.DATETIME
+
+
+def test_stamps_read_without_a_format_leave_pandas_fallback_unsaid():
+    """A declared datetime column of words was refused after pandas' own "Could not infer format ...
+    falling back to dateutil" line."""
+    from synthloom.data.metadata import read_stamps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        stamps = read_stamps(pd.Series(["soon", "later", "2024-01-05"]), None)
+    assert stamps.isna().sum() >= 2

@@ -1426,7 +1426,11 @@ def read_stamps(text: pd.Series, datetime_format: str | None, iso: bool = True) 
     was read as missing and a detector flagged every row. Off where a format is being tried on text (a
     format that reads none of it must not seem to read it all).
     """
-    stamps = pd.to_datetime(text, format=datetime_format, errors="coerce", utc=True)
+    with warnings.catch_warnings():
+        # without a format pandas guesses one and, on text that is no stamps, says it falls back to dateutil:
+        # a line of pandas' own before the unread values' warning or refusal, which say what to do
+        warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
+        stamps = pd.to_datetime(text, format=datetime_format, errors="coerce", utc=True)
     unread = (stamps.isna() & text.notna()).to_numpy()
     if unread.any() and datetime_format is not None and "%z" in datetime_format:
         # stamps without an offset beside ones with it are read as UTC, as naive stamps beside zoned ones
