@@ -95,7 +95,7 @@ def load_split(name: str, rows: int, seed: int = 0) -> Split:
 def fit_synthloom(model: str) -> Callable[[Split], tuple[Callable[[int], pd.DataFrame], int]]:
     def fit(split: Split) -> tuple[Callable[[int], pd.DataFrame], int]:
         params = {**BUDGETS[model], "random_state": 0}
-        if "max_minutes" in model_class(model)().get_params():  # the copula fits in seconds, uncapped
+        if "max_minutes" in model_class(model).param_names():  # the copula fits in seconds, uncapped
             params["max_minutes"] = MAX_MINUTES
         params.update(target_params(model, split.train, split.target))  # ddpm: TabDDPM's class conditioning
         fitted = get_model(model, **params).fit(split.train)

@@ -57,13 +57,13 @@ from synthloom.data.number_text import holds_numbers
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.metrics.result import FAIR, GOOD, INFO, POOR, decimal_text, telling_decimals
+from synthloom.metrics.utility import MIN_CLASS_ROWS  # fewer real rows: a generator cannot learn the class
 from synthloom.models.base import check_param_names
 from synthloom.progress import plain_lines_for, transient_progress
 from synthloom.registry import model_class, table_model_class
 
 DEFAULT_MODEL = "ddpm"  # the best gain measured in benchmarks/augment.py
 MARKER_COLUMN = "is_synthetic"
-MIN_CLASS_ROWS = 10  # fewer real rows than this and a generator cannot learn what the class looks like
 METHODS = ("none", "random", "smote", "synthloom")
 METRICS = ("pr_auc", "roc_auc", "f1", "recall")
 METRIC_LABELS = {"pr_auc": "PR-AUC", "roc_auc": "ROC-AUC", "f1": "F1", "recall": "recall"}

@@ -1073,9 +1073,12 @@ def key_counts(present: pd.Series) -> pd.Series:
 
 def _warn_of_repeated_keys(present: pd.Series, learned_as: str) -> None:
     """Say so when an entity's key (``is_entity_key``) is learned as data: its real values will be drawn."""
-    if not is_entity_key(present.name, present):
+    if not is_id_name(present.name):
         return
-    keys = present.nunique()
+    counts = key_counts(present)
+    if not repeats_as_keys(counts):  # ``is_entity_key``, keeping its counts for the message
+        return
+    keys = counts.size
     warnings.warn(
         f"column {present.name!r} is named like an identifier and its {keys:,} values repeat "
         f"({len(present) / keys:.1f} rows each), so it is learned as {learned_as} and its real values "

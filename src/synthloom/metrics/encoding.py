@@ -76,6 +76,7 @@ class Tables:
     zones: dict[str, Any] = field(default_factory=dict)
     spellings: dict[str, dict[Any, Any]] = field(default_factory=dict)
     _codes: dict[str, tuple[np.ndarray, np.ndarray, int]] = field(default_factory=dict, repr=False)
+    _all_real: pd.DataFrame | None = field(default=None, repr=False)
 
     def category_codes(self, name: str) -> tuple[np.ndarray, np.ndarray, int]:
         """Codes of a discrete column shared by real and synthetic rows (equal values, equal code).
@@ -124,7 +125,9 @@ class Tables:
         """Every real row known: training rows (when given) and the compared rows."""
         if self.train is None:
             return self.real
-        return pd.concat([self.train, self.real], ignore_index=True)
+        if self._all_real is None:  # validity, kept orders and daily cycles each read it: one concat
+            self._all_real = pd.concat([self.train, self.real], ignore_index=True)
+        return self._all_real
 
 
 def bin_edges(values: np.ndarray, bins: int) -> np.ndarray:

@@ -195,10 +195,10 @@ def _few_rows_warnings(
     return found
 
 
-# synthetic rows of a class below which models trained on them have little to learn it from (augment's
-# MIN_CLASS_ROWS for real rows): said in a warning, as the synthetic table's size gives it as much as the
-# generator does (a faithful 200-row table of a 2.65% class holds 5)
-MIN_SYNTHETIC_CLASS_ROWS = 10
+# rows of a class below which a model has little to learn it from: synthetic rows here (said in a warning,
+# as the synthetic table's size gives it as much as the generator does: a faithful 200-row table of a 2.65%
+# class holds 5), and the real rows a generator learns a class from in augment (its MIN_CLASS_ROWS)
+MIN_CLASS_ROWS = 10
 # odds under which a class's synthetic count is too low for its real share to explain: the generator lost
 # the class (no row where 10 were expected: 4.5e-5), which grades utility poor
 LACKING_ODDS = 1e-3
@@ -207,7 +207,7 @@ LACKING_ODDS = 1e-3
 def _synthetic_class_rows(synthetic: pd.Series, tables: Tables, target: str) -> tuple[list[str], list[str]]:
     """Warnings of real classes the synthetic rows lack, and of those they hold few rows of.
 
-    Only a class under ``MIN_SYNTHETIC_CLASS_ROWS`` synthetic rows is either. Lacking: fewer than its real
+    Only a class under ``MIN_CLASS_ROWS`` synthetic rows is either. Lacking: fewer than its real
     share predicts for the synthetic table's size, with odds under ``LACKING_ODDS`` (binomial lower tail):
     the generator's doing, which grades utility poor. Few: as many as chance allows at that size: no
     verdict, as a larger sample of the same generator would hold more.
@@ -219,7 +219,7 @@ def _synthetic_class_rows(synthetic: pd.Series, tables: Tables, target: str) -> 
     lacking, few = [], []
     for level, share in shares.items():
         count = int(held.get(level, 0))
-        if count >= MIN_SYNTHETIC_CLASS_ROWS:  # enough to learn from; a share off the real one is fidelity's
+        if count >= MIN_CLASS_ROWS:  # enough to learn from; a share off the real one is fidelity's
             continue
         name = f"{target!r} = {tables.level_text(target, level)}"
         expected = (

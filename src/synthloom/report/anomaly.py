@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from synthloom.data.constraints import DATA_ROW
 from synthloom.data.images import image_grid
 from synthloom.metrics.anomaly import MEANINGS, roc_curve
 from synthloom.report.html import _frame_table
@@ -162,14 +163,14 @@ def _most_anomalous(page: AnomalyPage, scores: np.ndarray, labels: np.ndarray | 
         return head + _image_pairs(page.samples, page.reconstructions, scores[top])
     table = page.samples.reset_index(drop=True)
     # counted from 1, as the file's data rows are (and as the labels' and the rules' messages count them)
-    table.insert(0, "data row", top + 1)
+    table.insert(0, DATA_ROW, top + 1)
     table.insert(1, "score", scores[top])
     if labels is not None:
         table.insert(2, "label", labels[top])
     parts = [head, "<p>Rows as given, most anomalous first:</p>", _frame_table(table)]
     if isinstance(page.reconstructions, pd.DataFrame):
         normal = page.reconstructions.reset_index(drop=True)
-        normal.insert(0, "data row", top + 1)
+        normal.insert(0, DATA_ROW, top + 1)
         parts += [
             "<p>The detector's reconstruction of each row: what it takes the normal version of the row to "
             "be, in the columns it sees (a datetime as its hour of the day and day of the week). A value "
