@@ -1038,7 +1038,7 @@ class NumericEncoder(ColumnEncoder):
         self.clock_grid = grid if grid != DAY else None
         self.distinct_values = level_values(present)
         if is_datetime and DailyCycle.fits(wall, grid, self.distinct_values):
-            self.cycle = DailyCycle.learn(self.name, present, self.zone, self.method, rng)
+            self.cycle = DailyCycle.learn(self.name, present, wall, self.method, rng)
             self._build_spans()
             return self
         return self._fit_scale(present, rng)
@@ -1370,7 +1370,11 @@ def wall_instants(wall: np.ndarray, zone: Any) -> np.ndarray:
 def _day_and_time(seconds: np.ndarray, zone: Any) -> tuple[np.ndarray, np.ndarray]:
     """Stamps (seconds since the epoch) as their day of ``zone``'s calendar (whole days since 1970-01-01)
     and their time of day, the wall clock's seconds since midnight."""
-    wall = wall_seconds(seconds, zone)
+    return _split_wall(wall_seconds(seconds, zone))
+
+
+def _split_wall(wall: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wall-clock seconds as whole days since 1970-01-01 and the seconds since that day's midnight."""
     days = np.floor(wall / DAY)
     return days, wall - days * DAY
 
@@ -1446,10 +1450,11 @@ class DailyCycle:
 
     @classmethod
     def learn(
-        cls, name: str, seconds: np.ndarray, zone: Any, method: str, rng: np.random.Generator
+        cls, name: str, seconds: np.ndarray, wall: np.ndarray, method: str, rng: np.random.Generator
     ) -> DailyCycle:
-        """Fit both parts on the present stamps (seconds since the epoch) of a column on ``zone``'s clock."""
-        days, time = _day_and_time(seconds, zone)
+        """Fit both parts on the present stamps of a column: ``seconds`` since the epoch, and ``wall``, the
+        same on its zone's wall clock (``wall_seconds``, which the encoder has already read them by)."""
+        days, time = _split_wall(wall)
         cycle = cls(*cls._parts(name, method), piled_ends=_ends_piled_on(seconds))
         cycle.day.fit(pd.Series(days), rng)
         cycle.clock.fit(pd.Series(time), rng)

@@ -1394,7 +1394,7 @@ def _guess_datetime_format(
     if parts["offset"].notna().any():
         # stamps with and without an offset ("...00:50:50" beside "...00:30:46+00:00"): one format, its
         # ``%z`` optional (``read_stamps`` reads those without as UTC)
-        fmt = _most_read_format(text, max_unread, offsets=True)
+        fmt = _most_read_format(text, parts["stamp"].fillna(sample), max_unread, offsets=True)
         if fmt is None:
             return None
         if parts["offset"].isna().any():
@@ -1403,7 +1403,7 @@ def _guess_datetime_format(
         offset = parts["offset"].iloc[0]
         utc = offset == "Z" or offset.lstrip("+-").replace(":", "") == "0000"
         return fmt + (offset if utc and text.str.endswith(offset).all() else "%z")
-    found = _most_read_format(text, max_unread)
+    found = _most_read_format(text, sample, max_unread)
     if found is None and sample.str.fullmatch(r"\d\d:\d\d").all() and sample.nunique() >= clock_times:
         # a time of day to the minute written with two digits each ("09:30"; "3:1" could be a score, and a
         # few values such as "16:09" a ratio)
@@ -1517,12 +1517,13 @@ def _with_far_stamps(
     return out
 
 
-def _most_read_format(text: pd.Series, max_unread: float, offsets: bool = False) -> str | None:
-    """The first of ``_DATETIME_FORMATS`` that reads the most of ``text``'s sampled values (the first to
-    read them all, so that "03/02/2020" is day first unless a value rules it out), where it leaves at most
-    ``max_unread`` of all of ``text`` unread, else None. ``offsets``: stamps are matched without their UTC
-    offset."""
-    sample = _without_offsets(spread_sample(text)) if offsets else spread_sample(text)
+def _most_read_format(
+    text: pd.Series, sample: pd.Series, max_unread: float, offsets: bool = False
+) -> str | None:
+    """The first of ``_DATETIME_FORMATS`` that reads the most of ``sample`` (``text``'s ``spread_sample``;
+    the first to read it all, so that "03/02/2020" is day first unless a value rules it out), where it
+    leaves at most ``max_unread`` of all of ``text`` unread, else None. ``offsets``: stamps are matched
+    without their UTC offset (which ``sample`` has left off)."""
     best, best_read = None, 0
     for fmt in _DATETIME_FORMATS:
         read = _values_read(sample, fmt)
