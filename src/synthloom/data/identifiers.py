@@ -227,10 +227,15 @@ def _id_shapes(ids: pd.Series, n_real: int) -> list[dict[str, Any]]:
     return shapes
 
 
+def _slot_letters(slot: dict[str, Any]) -> tuple[str, str]:
+    """A slot's letters in lower and in upper case (a letter whose upper case is two, "ß", stays itself)."""
+    lower = slot.get("letters", _LOWER)
+    return lower, "".join(c.upper() if len(c.upper()) == 1 else c for c in lower)
+
+
 def _case_alphabets(slot: dict[str, Any], case: str, length: int) -> list[str]:
     """What each character of a random letter run of ``case`` and ``length`` draws from in ``slot``."""
-    lower = slot.get("letters", _LOWER)
-    upper = "".join(c.upper() if len(c.upper()) == 1 else c for c in lower)
+    lower, upper = _slot_letters(slot)
     either = lower + upper if upper != lower else lower
     first, rest = {"lower": (lower, lower), "upper": (upper, upper), "title": (upper, lower)}.get(
         case, (either, either)
@@ -612,8 +617,7 @@ def _run_spelling(
     """Each row's base and place in the slot's characters (the third array: digits, then its letters in
     lower and upper case) per character of a run drawn at random: (rows, width) arrays, base 1 and start
     -1 past the row's length (a row of a kept run: length 0)."""
-    lower = slot.get("letters", _LOWER)
-    upper = "".join(c.upper() if len(c.upper()) == 1 else c for c in lower)
+    lower, upper = _slot_letters(slot)
     n = len(lower)
     cased = upper != lower  # a script without case (Chinese, Arabic) writes every case alike
     spelling = {  # per case: (base, start) of the first character and of the rest
