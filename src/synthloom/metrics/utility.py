@@ -130,20 +130,19 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     if reason:  # the table stays, to show it
         return FamilyResult("utility", tables={"tstr_trtr": table}, not_computed=reason)
     interval = _gain_interval(predictions, data, random_state, _baselines(table, data.task)[0])
-    lacking, few = (
-        _synthetic_class_rows(frames[2][target], tables, target)
-        if data.task == "classification"
-        else ([], [])
-    )
+    classes = data.task == "classification"
+    # the real classes' shares, read once for the lacking classes, the balance sentence and the grading
+    shares = _real_target(tables, target).value_counts(normalize=True) if classes else None
+    lacking, few = _synthetic_class_rows(frames[2][target], shares, tables, target) if classes else ([], [])
     result = FamilyResult(
         "utility",
         scores=_utility_scores(
             table,
             data.task,
             interval,
-            _class_balance_text(tables, target, data.task),
+            _class_balance_text(tables, target, shares),
             lacking=bool(lacking),
-            imbalanced=data.task == "classification" and _rarest_share(tables, target) < IMBALANCED_SHARE,
+            imbalanced=classes and shares.min() < IMBALANCED_SHARE,
         ),
         tables={"tstr_trtr": table},
     )
@@ -204,16 +203,17 @@ MIN_CLASS_ROWS = 10
 LACKING_ODDS = 1e-3
 
 
-def _synthetic_class_rows(synthetic: pd.Series, tables: Tables, target: str) -> tuple[list[str], list[str]]:
-    """Warnings of real classes the synthetic rows lack, and of those they hold few rows of.
+def _synthetic_class_rows(
+    synthetic: pd.Series, shares: pd.Series, tables: Tables, target: str
+) -> tuple[list[str], list[str]]:
+    """Warnings of real classes the synthetic rows lack, and of those they hold few rows of; ``shares``:
+    each real class's share of the real rows.
 
     Only a class under ``MIN_CLASS_ROWS`` synthetic rows is either. Lacking: fewer than its real
     share predicts for the synthetic table's size, with odds under ``LACKING_ODDS`` (binomial lower tail):
     the generator's doing, which grades utility poor. Few: as many as chance allows at that size: no
     verdict, as a larger sample of the same generator would hold more.
     """
-    real = _real_target(tables, target).dropna()
-    shares = real.value_counts(normalize=True)
     held = synthetic.value_counts()
     rows = len(synthetic)
     lacking, few = [], []
@@ -239,18 +239,13 @@ def _synthetic_class_rows(synthetic: pd.Series, tables: Tables, target: str) -> 
     return lacking, few
 
 
-def _rarest_share(tables: Tables, target: str) -> float:
-    """The rarest class's share of the real rows' target."""
-    return float(_real_target(tables, target).value_counts(normalize=True).min())
-
-
-def _class_balance_text(tables: Tables, target: str, task: str) -> str:
-    """The task sentence, and for classes the rarest one's share of the real rows, saying which metrics
-    are graded where it is under ``IMBALANCED_SHARE``."""
+def _class_balance_text(tables: Tables, target: str, shares: pd.Series | None) -> str:
+    """The task sentence, and for classes (``shares``: each one's share of the real rows; None for a
+    quantity) the rarest one's share, saying which metrics are graded where it is under
+    ``IMBALANCED_SHARE``."""
     sentence = task_text(tables, target)
-    if task != "classification":
+    if shares is None:
         return sentence
-    shares = _real_target(tables, target).value_counts(normalize=True)
     rarest = f"{target!r} = {tables.level_text(target, shares.idxmin())}"
     balance = f"The rarest class, {rarest}, is {shares.min():.2%} of the real rows."
     if shares.min() < IMBALANCED_SHARE:
