@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from synthloom import load
 from synthloom.cli import app
 
 runner = CliRunner()
@@ -89,3 +91,19 @@ def test_bad_constraints_file_is_a_one_line_user_error(real_csv, tmp_path, rules
 def test_missing_constraints_file(real_csv, tmp_path):
     result = invoke("fit", real_csv, "-o", tmp_path / "m.synthloom", "--constraints", tmp_path / "none.json")
     assert result.exit_code == 2 and "constraints file not found" in " ".join(result.output.split())
+
+
+def test_fit_keeps_the_orders_the_real_rows_keep_unless_told_not_to(default_frame, tmp_path):
+    rng = np.random.default_rng(0)
+    path = tmp_path / "real.csv"
+    default_frame.assign(limit=(default_frame["balance"] + rng.uniform(0, 800, 1_000)).round(2)).to_csv(
+        path, index=False
+    )
+    model = tmp_path / "m.synthloom"
+    fitted = invoke("fit", path, "-o", model)
+    assert fitted.exit_code == 0, fitted.output
+    assert "keeping 1 order(s) the real rows keep: balance <= limit" in " ".join(fitted.output.split())
+    assert load(model).learned_orders_ == ["balance <= limit"]
+    plain = invoke("fit", path, "-o", model, "--no-keep-orders")
+    assert plain.exit_code == 0, plain.output
+    assert "keeping" not in plain.output and load(model).learned_orders_ == []

@@ -103,6 +103,7 @@ def datasets_command() -> None:
 
 
 STREAM_ABOVE_BYTES = 2**30
+SHOWN_ORDERS = 5  # the learned orders `fit` names; it counts the rest
 
 
 def _streams(source: str, asked: bool, generator_class: type) -> bool:
@@ -171,6 +172,15 @@ def fit_command(
             help="ddpm: a discrete column (the label to learn later) every row is conditioned on.",
         ),
     ] = None,
+    no_keep_orders: Annotated[
+        bool,
+        typer.Option(
+            "--no-keep-orders",
+            help="Do not learn the orders the real rows keep between two number or two datetime columns "
+            "that no --constraints rule names (an admission before its discharge, a balance within its "
+            "loan), which sampled rows otherwise keep.",
+        ),
+    ] = False,
     holdout: Annotated[
         float,
         typer.Option(
@@ -224,13 +234,24 @@ def fit_command(
                 "`evaluate --train`, or drop --holdout"
             )
         console.print(f"fitting {model} on {data}, read in chunks")
-        generator = generator_class(**params).fit_file(data, meta, constraints=rules, encoding=encoding)
+        generator = generator_class(**params).fit_file(
+            data, meta, constraints=rules, encoding=encoding, keep_orders=not no_keep_orders
+        )
     else:
         frame = numbered_as_in_file(load_input(data, encoding))
         if holdout:
             frame, split = _training_rows(data, holdout, frame, generator_class.min_rows)
         console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
-        generator = generator_class(**params).fit(frame, meta, constraints=rules)
+        generator = generator_class(**params).fit(
+            frame, meta, constraints=rules, keep_orders=not no_keep_orders
+        )
+    if generator.learned_orders_:
+        orders = generator.learned_orders_
+        more = f" and {len(orders) - SHOWN_ORDERS} more" if len(orders) > SHOWN_ORDERS else ""
+        console.print(
+            f"keeping {len(orders)} order(s) the real rows keep: {', '.join(orders[:SHOWN_ORDERS])}{more} "
+            "(--no-keep-orders learns the columns as they are)"
+        )
     generator.training_split_ = split  # after the fit, which starts every fit without one
     generator.save(output)
     console.print(f"saved {model} model to {output}")

@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthloom.data.constraints import MIN_ORDER_ROWS, find_orders
 from synthloom.data.encoders import DAY, DailyCycle, wall_seconds
 from synthloom.data.metadata import ColumnKind, Metadata
 from synthloom.metrics.encoding import Tables, bin_edges
@@ -104,14 +105,8 @@ MIN_RELATION_ROWS = 20
 # each table's rows with both values): r 0.51 real and 0.20 in a second real sample, each on some 60 rows
 # of skewed incomes, is two samples' noise; with hundreds of pairs a table has, 2 would name some by chance.
 DROP_Z = 3.0
-# An order ``low <= high`` counts when the real rows holding both keep it but for this share of them (an
-# entry error or two), on at least MIN_ORDER_ROWS rows, and when pairing the two columns' values at random
-# breaks it in at least ORDER_BY_CHANCE of the pairs: an order the ranges imply (every age below every
-# income) says nothing about the rows. Synthetic rows breaking it: good up to ORDER_GOOD, fair up to
-# ORDER_FAIR (a share of rows a downstream check would reject).
-ORDER_EXCEPTIONS = 0.001
-MIN_ORDER_ROWS = 100
-ORDER_BY_CHANCE = 0.1
+# Synthetic rows breaking an order the real rows keep (``constraints.find_orders``): good up to ORDER_GOOD,
+# fair up to ORDER_FAIR (a share of rows a downstream check would reject).
 ORDER_GOOD, ORDER_FAIR = 0.01, 0.05
 
 
@@ -445,30 +440,17 @@ def kept_orders(tables: Tables, random_state: int = 0) -> pd.DataFrame:
     known, fake = tables.all_real(), tables.synthetic
     real = {name: known[name].to_numpy(dtype=float) for name in tables.numeric}
     synthetic = {name: fake[name].to_numpy(dtype=float) for name in tables.numeric}
-    kinds = tables.metadata.kinds()
-    rng = np.random.default_rng(random_state)
     rows = []
-    for low, high in itertools.permutations(tables.numeric, 2):
-        if (kinds[low] == "datetime") != (kinds[high] == "datetime"):  # a date and an amount: no order
-            continue
-        both = ~np.isnan(real[low]) & ~np.isnan(real[high])
-        if both.sum() < MIN_ORDER_ROWS:
-            continue
-        below, above = real[low][both], real[high][both]
-        real_broken = float(np.mean(below > above))
-        # kept both ways (within the exceptions): the two are equal but for a few rows, a copy rather than
-        # an order, and rules both ways would say "equal"
-        if real_broken > ORDER_EXCEPTIONS or np.mean(below < above) <= ORDER_EXCEPTIONS:
-            continue
-        random_broken = float(np.mean(below > rng.permutation(above)))
-        if random_broken < ORDER_BY_CHANCE:
-            continue
-        held = ~np.isnan(synthetic[low]) & ~np.isnan(synthetic[high])
-        broken = float(np.mean(synthetic[low][held] > synthetic[high][held])) if held.any() else float("nan")
+    for order in find_orders(real, tables.metadata, random_state):
+        low, high = synthetic[order.low], synthetic[order.high]
+        held = ~np.isnan(low) & ~np.isnan(high)
+        broken = float(np.mean(low[held] > high[held])) if held.any() else float("nan")
         # judged on as many synthetic rows as real ones: a handful holding both cannot make fidelity poor
         judged = held.sum() >= MIN_ORDER_ROWS
         verdict = grade(1 - broken, 1 - ORDER_GOOD, 1 - ORDER_FAIR) if judged else NOT_COMPUTED
-        rows.append([low, high, real_broken, random_broken, broken, int(held.sum()), verdict])
+        rows.append(
+            [order.low, order.high, order.real_broken, order.random_broken, broken, int(held.sum()), verdict]
+        )
     table = pd.DataFrame(rows, columns=columns).astype(
         {"real_broken": float, "random_broken": float, "synthetic_broken": float, "rows": int}
     )
@@ -492,8 +474,9 @@ def broken_orders_finding(table: pd.DataFrame, kinds: dict[str, str]) -> str:
     more = f"; and {len(table) - _LISTED} more" if len(table) > _LISTED else ""
     return (
         f"orders the real rows keep, broken in synthetic rows holding both columns: {listed}{more} (real "
-        f"rows: {worst.real_broken:.1%} break the first); a generator keeps one when given its rule, e.g. "
-        f'{{"type": "inequality", "low": "{worst.low}", "high": "{worst.high}"}} (--constraints)'
+        f"rows: {worst.real_broken:.1%} break the first); synthloom's generators keep them unless fitted "
+        "with --no-keep-orders (keep_orders=False) or on other rows, and any keeps one given its rule, "
+        f'e.g. {{"type": "inequality", "low": "{worst.low}", "high": "{worst.high}"}} (--constraints)'
     )
 
 

@@ -52,7 +52,7 @@ from synthloom.models.conditions import (
     sample_with_rejection,
 )
 from synthloom.training.loop import nonfinite_tensors
-from synthloom.training.settings import child_seed
+from synthloom.training.settings import check_flag, child_seed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -264,6 +264,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         data: pd.DataFrame,
         metadata: Metadata | Mapping[str, Any] | None = None,
         constraints: Sequence[Constraint | Mapping[str, Any]] | None = None,
+        keep_orders: bool = True,
     ) -> Self:
         """Learn the generator from a real table; returns self.
 
@@ -272,13 +273,18 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         ``constraints`` are business rules every sampled row keeps (``synthloom.data.constraints``: Range,
         Inequality, FixedCombinations, OneHot, Predicate, or their JSON dicts); real rows breaking one
         are reported in a warning.
+
+        ``keep_orders`` learns, besides, the orders the real rows keep between two number or two datetime
+        columns no rule names (``low <= high``: an admission before its discharge, a balance within its
+        loan; ``constraints.learn_orders``), so sampled rows keep them too; ``learned_orders_`` names them.
         """
         self._validate_training_data(data)
+        check_flag("keep_orders", keep_orders)
         data = with_pandas_dtypes(data)
         metadata = as_metadata(metadata)
         with fitting(self):
             self.seed_ = resolve_seed(self.random_state)
-            matrix = self._learn_encoding(data, metadata, constraints)
+            matrix = self._learn_encoding(data, metadata, ConstraintSet(constraints, keep_orders))
             self.loss_history_: list[dict[str, float]] = []
             self.n_training_rows_ = len(data)
             self.training_split_: dict[str, Any] | None = None  # set by `fit --holdout`: the rows' split
@@ -287,7 +293,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         return self
 
     def _learn_encoding(
-        self, data: pd.DataFrame, metadata: Metadata | None, constraints: Sequence[Any] | None
+        self, data: pd.DataFrame, metadata: Metadata | None, rules: ConstraintSet
     ) -> np.ndarray:
         """Learn metadata, rules and transformer from ``data`` (the table, or a sample of a big one).
 
@@ -301,7 +307,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
                 "per row, which is regenerated rather than learned; give columns with repeated values (a "
                 "CSV read as one column may use another delimiter than ',')"
             )
-        self.constraints_ = ConstraintSet(constraints).fit(data, self.metadata_)
+        self.constraints_ = rules.fit(data, self.metadata_)
         learned = self.constraints_.transform(data)  # the table with rules re-encoded for the model
         self.transformer_ = TableTransformer(numeric=self.numeric_encoding, random_state=self.seed_)
         self.transformer_.fit(learned, self.constraints_.table_metadata_)
@@ -311,6 +317,11 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
                 "an identifier; give columns whose values vary"
             )
         return self.transformer_.transform(learned)
+
+    @property
+    def learned_orders_(self) -> list[str]:
+        """The orders ``fit(keep_orders=True)`` found that every real row keeps, as ``"low <= high"``."""
+        return [rule.name for rule in self.constraints_.rules_ if rule.learned_]
 
     def _encode(self, data: pd.DataFrame) -> np.ndarray:
         """Real rows as the model's matrix (rules re-encoded, then the transformer), e.g. one chunk."""

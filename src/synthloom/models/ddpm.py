@@ -90,7 +90,6 @@ import copy
 import dataclasses
 import math
 import time
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -98,6 +97,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from synthloom.data.constraints import ConstraintSet
 from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata, is_class_target, target_kind
 from synthloom.errors import ConfigError, DataError
 from synthloom.models.neural import NeuralGenerator
@@ -265,7 +265,7 @@ class TabDDPM(NeuralGenerator):
         return self.target
 
     def _learn_encoding(
-        self, data: pd.DataFrame, metadata: Metadata | None, constraints: Sequence[Any] | None
+        self, data: pd.DataFrame, metadata: Metadata | None, rules: ConstraintSet
     ) -> np.ndarray:
         # a target of whole numbers on a few levels (codes 0/1/2, a grade 1-7) is a class, as evaluate,
         # bench and augment read it (``is_class_target``): learned as a category, so that every vector can
@@ -277,7 +277,7 @@ class TabDDPM(NeuralGenerator):
                 given = metadata or Metadata()
                 columns = {**given.columns, self.target: ColumnSpec(ColumnKind.CATEGORICAL)}
                 metadata = dataclasses.replace(given, columns=columns)
-        return super()._learn_encoding(data, metadata, constraints)
+        return super()._learn_encoding(data, metadata, rules)
 
     def _planned_epochs(self) -> int:
         return self.epochs or min(math.ceil(TRAINING_STEPS / self._steps_per_epoch), MAX_DEFAULT_EPOCHS)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from synthloom.data.constraints import ConstraintSet
 from synthloom.data.encoders import Span
 from synthloom.data.metadata import Metadata, as_metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
@@ -115,6 +116,7 @@ class NeuralGenerator(BaseGenerator):
         data: pd.DataFrame,
         metadata: Metadata | Mapping[str, Any] | None = None,
         constraints: Sequence[Any | Mapping[str, Any]] | None = None,
+        keep_orders: bool = True,
     ) -> Self:
         """Learn from a real table; under ``torchrun`` every process trains on its shard (DDP).
 
@@ -123,7 +125,7 @@ class NeuralGenerator(BaseGenerator):
         self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
             distributed.check_supported(self)
-            return super().fit(data, metadata, constraints)
+            return super().fit(data, metadata, constraints, keep_orders)
 
     @flush_denormals()
     def fit_file(
@@ -134,6 +136,7 @@ class NeuralGenerator(BaseGenerator):
         chunk_rows: int = CHUNK_ROWS,
         sample_rows: int = SAMPLE_ROWS,
         encoding: str = "utf-8",
+        keep_orders: bool = True,
     ) -> Self:
         """Learn from a CSV/Parquet file (or folder of parts) larger than memory, read in chunks.
 
@@ -141,8 +144,8 @@ class NeuralGenerator(BaseGenerator):
         pass over the file). Training then reads the file ``chunk_rows`` rows at a time: each chunk is
         encoded, trained on for its share of an epoch's steps, and dropped, so memory depends on the
         chunk size, not on the file size. An epoch is still one pass over every row. Values and
-        categories missing from the sample are treated as unseen ones. ``encoding`` is a CSV file's text
-        encoding.
+        categories missing from the sample are treated as unseen ones (so are the orders ``keep_orders``
+        learns: those the sample keeps). ``encoding`` is a CSV file's text encoding.
 
         Example:
             >>> model = get_model("ctgan", epochs=5).fit_file("transactions.parquet")
@@ -151,18 +154,20 @@ class NeuralGenerator(BaseGenerator):
         for name, value, least in sizes:
             # a numpy count is as good here: these sizes are not written to the model file
             check_whole(name, int(value) if isinstance(value, np.integer) else value, least)
+        check_flag("keep_orders", keep_orders)
         self._check_params()  # before any state is set: a refused fit leaves the model as it was
         with distributed.process_group(resolve_device(self.device)):
             distributed.check_supported(self)
             with fitting(self):
-                self._fit_stream(TableStream(path, chunk_rows, encoding), metadata, constraints, sample_rows)
+                rules = ConstraintSet(constraints, keep_orders)
+                self._fit_stream(TableStream(path, chunk_rows, encoding), metadata, rules, sample_rows)
         return self
 
     def _fit_stream(
         self,
         stream: TableStream,
         metadata: Metadata | Mapping[str, Any] | None,
-        constraints: Sequence[Any | Mapping[str, Any]] | None,
+        rules: ConstraintSet,
         sample_rows: int,
     ) -> None:
         """``fit_file``'s work on an opened ``stream``: the encoding from a uniform sample, then training."""
@@ -170,7 +175,7 @@ class NeuralGenerator(BaseGenerator):
         rng = np.random.default_rng(self.seed_)
         sample = stream.sample(sample_rows, rng)
         self._validate_training_data(sample)
-        matrix = self._learn_encoding(sample, as_metadata(metadata), constraints)
+        matrix = self._learn_encoding(sample, as_metadata(metadata), rules)
         self.loss_history_ = []
         self.n_training_rows_ = stream.count_rows()
         self.training_split_ = None  # every row of the file: `fit --holdout` reads a table whole
@@ -194,12 +199,12 @@ class NeuralGenerator(BaseGenerator):
                 del matrix
 
     def _learn_encoding(
-        self, data: pd.DataFrame, metadata: Metadata | None, constraints: Sequence[Any] | None
+        self, data: pd.DataFrame, metadata: Metadata | None, rules: ConstraintSet
     ) -> np.ndarray:
         # under DDP rank 0 learns the encoding and the other ranks receive it: one transformer for all
         if not distributed.is_distributed():
-            return super()._learn_encoding(data, metadata, constraints)
-        matrix = super()._learn_encoding(data, metadata, constraints) if distributed.rank() == 0 else None
+            return super()._learn_encoding(data, metadata, rules)
+        matrix = super()._learn_encoding(data, metadata, rules) if distributed.rank() == 0 else None
         state = distributed.broadcast_object(self._encoding_state() if matrix is not None else None)
         if matrix is not None:
             return matrix

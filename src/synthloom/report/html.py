@@ -417,7 +417,8 @@ def _kept_orders(orders: pd.DataFrame | None) -> str:
         "<h3>Kept orders</h3><p>Orders between two number columns, or two datetime columns, that the real "
         "rows keep and that their values paired at random would break (an admission before its discharge), "
         "with the share of the synthetic rows holding both that break each: good up to 1%, fair up to 5%. "
-        "A generator keeps one when given it as an inequality rule (<code>--constraints</code>)."
+        "synthloom's generators learn and keep them (unless fitted with <code>--no-keep-orders</code>); "
+        "any generator keeps one given it as an inequality rule (<code>--constraints</code>)."
         + more
         + "</p>"
         + _frame_table(table)
