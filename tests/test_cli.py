@@ -260,6 +260,20 @@ def test_sample_from_missing_or_corrupt_model(tmp_path):
     assert not out.exists()
 
 
+def test_a_data_file_given_as_the_model_is_named_so(tmp_path, real_csv, model_file):
+    """``sample data.csv`` and ``evaluate --model data.csv`` said "corrupt or another format: header too
+    large"."""
+    out = tmp_path / "fake.csv"
+    swapped = invoke("sample", real_csv, "-n", "5", "-o", out)
+    assert_user_error(swapped, "real.csv: a data file, not a model file; give the .synthloom file")
+    judged = invoke("evaluate", real_csv, real_csv, "--model", real_csv, "--json", tmp_path / "r.json")
+    assert_user_error(judged, "real.csv: a data file, not a model file")
+    text = tmp_path / "rows.dat"
+    text.write_text("a,b\n1,2\n")  # text under any other suffix than .synthloom
+    assert_user_error(invoke("sample", text, "-n", "5", "-o", out), "a data file, not a model file")
+    assert not out.exists()
+
+
 def _edited(model_path: Path, out: Path, edit) -> Path:
     """A copy of a model file whose JSON description went through ``edit`` (as a hand or a tool might)."""
     from safetensors import safe_open

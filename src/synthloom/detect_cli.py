@@ -442,23 +442,17 @@ def score_command(
 
 
 def _load_detector(model_file: Path, data: str) -> Any:
-    """``load_detector(model_file)``, saying so where ``model_file`` is a data file (the arguments swapped):
-    read as a model file, a CSV was only "corrupt ... header too large"."""
-    from synthloom.data.io import TABLE_SUFFIXES
+    """``load_detector(model_file)``, saying which file comes first where ``model_file`` is a data file (the
+    arguments swapped)."""
     from synthloom.errors import ModelFileError
+    from synthloom.models.base import reads_as_data_file
     from synthloom.models.ganomaly import load_detector
 
     try:
         return load_detector(model_file)
     except ModelFileError:
-        if not model_file.is_file():
-            raise
-        with model_file.open("rb") as handle:
-            head = handle.read(1024)
-        suffix = model_file.suffix.lower()
-        text = b"\0" not in head  # a model file opens with its header's 8-byte length: zero bytes
-        if suffix not in (*TABLE_SUFFIXES, ".tsv", ".txt") and (suffix == ".synthloom" or not text):
-            raise  # a damaged model file, not data
+        if not model_file.is_file() or not reads_as_data_file(model_file):
+            raise  # missing, or a damaged model file
         detector = data if Path(data).suffix.lower() == ".synthloom" else "DETECTOR.synthloom"
         raise ModelFileError(
             f"{model_file}: a data file, not a detector file; the detector file comes first: "

@@ -10,6 +10,9 @@ break a rule are reported in a warning, not a crash) and enforced at sampling:
 - by bounded rejection otherwise (predicates, rules overlapping another rule's columns), with a clear
   ``ConditionError`` when too few drawn rows pass.
 
+Besides the declared rules, a fit learns the orders the real rows keep between columns no rule names
+(``find_orders``, ``learn_orders``; ``ConstraintSet(keep_orders=True)``) and keeps them as inequalities.
+
 Example:
     >>> from synthloom.data.constraints import FixedCombinations, Inequality, Predicate, Range
     >>> rules = [Inequality("opened", "closed"), Range("age", 18, 99), FixedCombinations(["city", "state"]),

@@ -31,7 +31,7 @@ from safetensors.torch import save_file
 from synthloom import __version__
 from synthloom.data.constraints import ConstraintSet
 from synthloom.data.encoders import Span
-from synthloom.data.io import atomic_path
+from synthloom.data.io import TABLE_SUFFIXES, atomic_path
 from synthloom.data.metadata import (
     ColumnKind,
     Metadata,
@@ -723,6 +723,16 @@ def build_to_fit(owner: Any, build: Callable[[], object], tensors: dict[str, tor
     build()
 
 
+def reads_as_data_file(path: Path) -> bool:
+    """Whether a file that is no model file is a data table: a table's suffix, or text under another suffix
+    than .synthloom (a model file opens with its header's 8-byte length, zero bytes among them)."""
+    suffix = path.suffix.lower()
+    if suffix in (*TABLE_SUFFIXES, ".tsv", ".txt"):
+        return True
+    with path.open("rb") as handle:
+        return suffix != ".synthloom" and b"\0" not in handle.read(1024)
+
+
 def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     if path.is_dir():
         raise ModelFileError(f"{path}: a folder, not a model file; give the .synthloom file `fit -o` wrote")
@@ -733,6 +743,10 @@ def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]
             header = (handle.metadata() or {}).get(_HEADER_KEY)
             tensors = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118
     except (SafetensorError, OSError, ValueError) as exc:
+        if reads_as_data_file(path):  # the arguments swapped: "header too large" said nothing of that
+            raise ModelFileError(
+                f"{path}: a data file, not a model file; give the .synthloom file `fit -o` wrote"
+            ) from None
         raise ModelFileError(
             f"{path}: not a readable synthloom model file (corrupt or another format: {exc})"
         ) from None
