@@ -765,3 +765,9 @@ def test_outputs_with_other_conditions_draw_other_text_ids(tmp_path):
         sample_to_file(model, 300, tmp_path / "again.csv", seed=0, conditions={"outcome": "yes"})
     )
     assert rare["patient"].isin(plain["patient"]).mean() < 0.05 and rare.equals(again)
+    # in Python too (it drew the unconditioned draw's ids), for per-row conditions as well
+    drawn = model.sample(2_000, random_state=0)
+    for conditions in ({"outcome": "yes"}, pd.DataFrame({"outcome": ["yes"] * 300})):
+        rare_rows = model.sample(300, conditions=conditions, random_state=0)
+        assert rare_rows["patient"].isin(drawn["patient"]).mean() < 0.05
+        assert rare_rows.equals(model.sample(300, conditions=conditions, random_state=0))

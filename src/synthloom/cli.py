@@ -249,8 +249,8 @@ def fit_command(
         orders = generator.learned_orders_
         more = f" and {len(orders) - SHOWN_ORDERS} more" if len(orders) > SHOWN_ORDERS else ""
         console.print(
-            f"keeping {len(orders)} order(s) the real rows keep: {', '.join(orders[:SHOWN_ORDERS])}{more} "
-            "(--no-keep-orders learns the columns as they are)"
+            f"sampled rows keep {len(orders)} order(s) found in the real rows: "
+            f"{', '.join(orders[:SHOWN_ORDERS])}{more} (--no-keep-orders turns this off)"
         )
     generator.training_split_ = split  # after the fit, which starts every fit without one
     generator.save(output)

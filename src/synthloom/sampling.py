@@ -48,7 +48,7 @@ from synthloom.data.io import (
 )
 from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConfigError, DataWarning
-from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count
+from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count, run_id_seed
 from synthloom.models.conditions import TextRange
 from synthloom.progress import plain_lines_for, transient_progress
 
@@ -212,7 +212,7 @@ class _ChunkDrawer:
 
     def __init__(self, model: BaseGenerator, conditions: dict[str, Any] | None, seed: int) -> None:
         self.model, self.conditions, self.seed = model, conditions or None, seed
-        self.id_seed = run_id_seed(seed, self.conditions)
+        self.id_seed = run_id_seed(seed, self.conditions)  # as ``model.sample`` takes it: said once
         self._last: tuple[Chunk, pd.DataFrame] | None = None
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
@@ -226,17 +226,6 @@ class _ChunkDrawer:
             )
             self._last = (chunk, frame)
         return self._last[1]
-
-
-def run_id_seed(seed: int, conditions: dict[str, Any] | None) -> int:
-    """The seed a run's identifiers are drawn with: its seed, mixed with its conditions where it has any.
-    Row k of every output of one seed had the same text id, so a second file of rare rows drawn with the
-    default seed (`-c outcome=yes`) gave its 300 rows the ids of the first file's first 300 other patients;
-    a run without conditions keeps its seed's ids, and the same run repeats them."""
-    if not conditions:
-        return seed
-    text = json.dumps([seed, conditions], sort_keys=True, default=str)
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "little")
 
 
 def _write_rows(writer: _TableWriter, frames: Iterator[pd.DataFrame], advance: Callable[[int], None]) -> None:

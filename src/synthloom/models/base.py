@@ -12,6 +12,7 @@ reads raw tensors only: no pickle, no code runs.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import itertools
 import json
@@ -376,15 +377,16 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             first_row: where these rows start in a larger output drawn in several calls (as ``synthloom
                 sample`` draws chunks): identifier columns hold the ids of those rows, so that the calls'
                 ids do not repeat when they share ``id_seed``.
-            id_seed: seed of the identifier columns (default: this draw's seed). Row k of every output
-                drawn with one id seed has the same id; draws of one output in parts share one.
+            id_seed: seed of the identifier columns (default: this draw's seed, mixed with its
+                conditions, ``run_id_seed``). Row k of every output drawn with one id seed has the same id;
+                draws of one output in parts share one.
 
         Example:
             >>> rich = model.sample(500, conditions={"income": ">50K", "age": (30, 40)})
         """
         n, first_row = self._check_sample_request(n, first_row)
         seed = self._next_sample_seed(random_state)
-        id_seed = seed if id_seed is None else resolve_seed(id_seed, "id_seed")
+        id_seed = run_id_seed(seed, conditions) if id_seed is None else resolve_seed(id_seed, "id_seed")
         if conditions is None and not self._needs_rejection(n):
             rows = self._sample_rows(n, seed, first_row, id_seed)  # one draw: ids numbered as decoded
         else:
@@ -773,6 +775,22 @@ def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]
             "values; fit the model again or restore the file from a copy"
         )
     return description, tensors
+
+
+def run_id_seed(seed: int, conditions: Mapping[str, Any] | pd.DataFrame | None) -> int:
+    """The seed a draw's identifiers take: its seed, mixed with its conditions where it has any.
+    Row k of every output of one seed had the same text id, so a second file of rare rows drawn with the
+    default seed (`-c outcome=yes`) gave its 300 rows the ids of the first file's first 300 other patients;
+    a draw without conditions keeps its seed's ids, and the same draw repeats them."""
+    if conditions is None or len(conditions) == 0 or getattr(conditions, "empty", False):
+        return seed  # a DataFrame without columns conditions nothing
+    digest = hashlib.blake2b(digest_size=4)
+    if isinstance(conditions, pd.DataFrame):  # per-row conditions: their columns and cells
+        digest.update(json.dumps([seed, [str(c) for c in conditions.columns]]).encode())
+        digest.update(pd.util.hash_pandas_object(conditions, index=False).to_numpy().tobytes())
+    else:
+        digest.update(json.dumps([seed, dict(conditions)], sort_keys=True, default=str).encode())
+    return int.from_bytes(digest.digest(), "little")
 
 
 def resolve_seed(random_state: int | None, what: str = "random_state") -> int:
