@@ -112,6 +112,8 @@ GAP_QUANTILES = 21
 ORDER_EXCEPTIONS = 0.001
 MIN_ORDER_ROWS = 100
 ORDER_BY_CHANCE = 0.1
+# Pairs of columns are first looked at on this many rows; more breaks than this rule a pair out at once.
+_GLANCE_ROWS, _GLANCE_BREAKS = 2_000, 10
 # A fit looks for orders on at most this many of its rows (a seeded sample): a table of 200 number columns
 # and a million rows compares 40,000 pairs of columns; the rare row the sample misses is repaired.
 ORDER_ROWS = 100_000
@@ -903,29 +905,28 @@ def find_orders(numbers: Mapping[str, np.ndarray], metadata: Metadata, random_st
     values = np.column_stack([np.asarray(numbers[name], dtype=float) for name in names])
     present = ~np.isnan(values)
     dated = np.array([metadata.columns[name].kind == ColumnKind.DATETIME for name in names])
+    # a first look on a few rows drops the pairs broken far too often (most of them): an order broken in
+    # 0.1% of the rows breaks in more than 0.5% of 2,000 of them once in some 100,000 pairs
+    glance = values[np.random.default_rng(0).permutation(len(values))[:_GLANCE_ROWS]]
+    with np.errstate(invalid="ignore"):
+        glanced = [np.sum(glance[:, [i]] > glance, axis=0) <= _GLANCE_BREAKS for i in range(len(names))]
     rng = np.random.default_rng(random_state)
     found = []
     for i, low in enumerate(names):
-        # one column against every other at once: hundreds of sensor columns are pairs by the ten thousand
-        both = present[:, [i]] & present
+        others = np.flatnonzero(glanced[i] & (dated == dated[i]) & (np.arange(len(names)) != i))
+        if not others.size:
+            continue
+        both = present[:, [i]] & present[:, others]
         held = both.sum(axis=0)
         with np.errstate(invalid="ignore"):
-            above = (values[:, [i]] > values) & both
-            below = (values[:, [i]] < values) & both
-        share_above = above.sum(axis=0) / np.maximum(held, 1)
-        share_below = below.sum(axis=0) / np.maximum(held, 1)
-        candidates = (
-            (held >= MIN_ORDER_ROWS)
-            & (dated == dated[i])
-            & (share_above <= ORDER_EXCEPTIONS)
-            & (share_below > ORDER_EXCEPTIONS)
-        )
-        candidates[i] = False
-        for j in np.flatnonzero(candidates):
-            pair = both[:, j]
-            random_broken = float(np.mean(values[pair, i] > rng.permutation(values[pair, j])))
+            share_above = ((values[:, [i]] > values[:, others]) & both).sum(axis=0) / np.maximum(held, 1)
+            share_below = ((values[:, [i]] < values[:, others]) & both).sum(axis=0) / np.maximum(held, 1)
+        kept = (held >= MIN_ORDER_ROWS) & (share_above <= ORDER_EXCEPTIONS) & (share_below > ORDER_EXCEPTIONS)
+        for k in np.flatnonzero(kept):
+            pair = both[:, k]
+            random_broken = float(np.mean(values[pair, i] > rng.permutation(values[pair, others[k]])))
             if random_broken >= ORDER_BY_CHANCE:
-                found.append(Order(low, names[j], float(share_above[j]), random_broken))
+                found.append(Order(low, names[others[k]], float(share_above[k]), random_broken))
     return found
 
 
