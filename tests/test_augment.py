@@ -25,6 +25,7 @@ from synthloom.augmentation import (
     recognition_table,
     synthetic_rows,
 )
+from synthloom.data.constraints import MIN_ORDER_ROWS
 from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
 
 torch.set_num_threads(1)
@@ -674,16 +675,17 @@ def test_without_a_terminal_evaluation_reports_progress_in_plain_lines(default_f
 
 def test_per_class_generators_keep_the_orders_all_rows_keep() -> None:
     """94 rows of a rare class were too few to learn an order from (100 show one): its copula left a balance
-    above its amount in 16% of the rows added, where no real row has one."""
+    above its amount in 16% of the rows added, where no real row has one. Here some 60 rare rows."""
     rng = np.random.default_rng(5)
     amount = rng.lognormal(8, 0.7, 3_000).round(2)
     data = pd.DataFrame(
         {
             "amount": amount,
             "balance": (amount * rng.uniform(0, 1, 3_000)).round(2),
-            "label": np.where(rng.random(3_000) < 0.02, "rare", "common"),  # 64 rare rows
+            "label": np.where(rng.random(3_000) < 0.02, "rare", "common"),
         }
     )
+    assert (data["label"] == "rare").sum() < MIN_ORDER_ROWS  # too few to show an order on their own
     rows = synthetic_rows(data, "label", {"rare": 2_000}, "copula", per_class=True, random_state=0)
     assert len(rows) == 2_000 and (rows["label"] == "rare").all()
     assert (rows["balance"] <= rows["amount"]).all()

@@ -108,3 +108,19 @@ def test_fit_keeps_the_orders_the_real_rows_keep_unless_told_not_to(default_fram
     plain = invoke("fit", path, "-o", model, "--no-keep-orders")
     assert plain.exit_code == 0, plain.output
     assert "order(s)" not in plain.output and load(model).learned_orders_ == []
+
+
+def test_fit_names_the_first_orders_it_keeps_and_counts_the_rest(tmp_path):
+    rng = np.random.default_rng(0)
+    totals = pd.DataFrame(np.cumsum(rng.uniform(1, 10, (500, 8)), axis=1).round(2), columns=list("abcdefgh"))
+    totals.to_csv(tmp_path / "totals.csv", index=False)
+    fitted = invoke("fit", tmp_path / "totals.csv", "-o", tmp_path / "m.synthloom")
+    assert fitted.exit_code == 0, fitted.output
+    said = " ".join(fitted.output.split())
+    orders = load(tmp_path / "m.synthloom").learned_orders_
+    assert len(orders) > 5
+    first = ", ".join(orders[:5])
+    assert (
+        f"sampled rows keep {len(orders)} order(s) found in the real rows: {first} and {len(orders) - 5} more"
+        in said
+    )

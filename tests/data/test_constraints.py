@@ -790,6 +790,7 @@ def test_learned_orders_leave_out_what_a_chain_implies_and_never_close_a_cycle()
         warnings.simplefilter("error")  # learned rules warn of nothing
         model = get_model("copula", random_state=0).fit(cycle)
     assert len(model.learned_orders_) == 2
+    assert_rules_hold(model, model.sample(1_000, random_state=0))
 
 
 def test_a_fit_keeps_the_orders_the_real_rows_keep():
@@ -898,3 +899,67 @@ def test_a_side_rebuilt_from_a_gap_keeps_the_real_share_at_its_floor():
     fake = model.sample(5_000, random_state=0)
     assert (fake["balance"] == 0).mean() == pytest.approx((real["balance"] == 0).mean(), abs=0.005)
     assert (fake["balance"] == fake["amount"]).mean() < 0.002 and (fake["balance"] <= fake["amount"]).all()
+
+
+def test_a_model_file_saved_before_orders_were_learned_loads_and_keeps_its_rules(tmp_path):
+    """Files written before today hold none of the new keys: they load with their rules as they were
+    (negative gaps set to 0, the high side folded by its spikes), and nothing learned."""
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    real = _loans(1_000, 1)
+    rules = [Inequality("balance", "amount")]
+    model = get_model("copula", random_state=0).fit(real, constraints=rules, keep_orders=False)
+    model.save(tmp_path / "new.synthloom")
+    with safe_open(str(tmp_path / "new.synthloom"), framework="pt") as handle:
+        description = json.loads(handle.metadata()["synthloom"])
+        tensors = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118
+    for item in description["constraints"]["rules"]:
+        item.pop("learned")
+        for key in ("reverse", "edge_shares", "gap_zero_share", "low_range", "low_levels", "low_edge_shares"):
+            item["state"].pop(key)
+    save_file(tensors, str(tmp_path / "old.synthloom"), metadata={"synthloom": json.dumps(description)})
+    old = load(tmp_path / "old.synthloom")
+    (rule,) = old.constraints_.rules_
+    assert old.learned_orders_ == [] and not rule.reverse_ and rule.gap_zero_share_ is None
+    assert rule.high_edge_shares_ is None
+    assert_rules_hold(old, old.sample(1_000, random_state=0))
+
+
+def test_a_model_fitted_from_a_file_in_chunks_learns_the_orders_of_its_sample(tmp_path):
+    real = _loans(1_000, 2)
+    real.to_csv(tmp_path / "loans.csv", index=False)
+    model = get_model("ctgan", epochs=1, batch_size=100, random_state=0).fit_file(tmp_path / "loans.csv")
+    assert sorted(model.learned_orders_) == [
+        "balance <= amount",
+        "balance <= amount_again",
+        "opened <= last_paid",
+    ]
+    assert_rules_hold(model, model.sample(500, random_state=0))
+    with pytest.raises(ConfigError, match="keep_orders"):
+        get_model("ctgan", epochs=1).fit_file(tmp_path / "loans.csv", keep_orders="no")
+
+
+def test_an_order_a_chain_implies_is_kept_where_the_chain_has_blanks():
+    """a <= b and b <= c were learned, a <= c left out as implied: rows without b came back with a above c."""
+    rng = np.random.default_rng(0)
+    a = rng.uniform(0, 100, 2_000)
+    b = a + rng.uniform(0, 50, 2_000)
+    real = pd.DataFrame(
+        {"a": a, "b": np.where(rng.random(2_000) < 0.3, np.nan, b), "c": b + rng.uniform(0, 50, 2_000)}
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    assert sorted(model.learned_orders_) == ["a <= b", "a <= c", "b <= c"]
+    assert_rules_hold(model, model.sample(3_000, random_state=0))
+    complete = get_model("copula", random_state=0).fit(real.assign(b=b))
+    assert sorted(complete.learned_orders_) == ["a <= b", "b <= c"]
+
+
+def test_a_learned_order_the_declared_ranges_rule_out_is_not_kept():
+    real = _loans(1_000, 0)
+    # every balance they allow lies above every amount they allow
+    rules = [Range("balance", 5_000, None), Range("amount", None, 4_000)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # real rows break the ranges
+        model = get_model("copula", random_state=0).fit(real, constraints=rules)
+    assert "balance <= amount" not in model.learned_orders_

@@ -72,7 +72,7 @@ from synthloom.data.metadata import (
     numbers_as_text,
 )
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, holds_numbers
-from synthloom.errors import ConditionError, ConfigError, DataWarning
+from synthloom.errors import ConditionError, ConfigError, DataWarning, ModelFileError
 from synthloom.models.conditions import (
     MissingCondition,
     RangeCondition,
@@ -429,6 +429,7 @@ class Inequality(Constraint):
 
     type_name = "inequality"
     reverse_: bool = False  # learned: the gap is learned in ``low``'s place, below ``high``
+    implied_: bool = False  # a learned order a chain implies where its columns are present (``learn_orders``)
 
     def __init__(self, low: str, high: str) -> None:
         if str(low) == str(high):
@@ -471,10 +472,8 @@ class Inequality(Constraint):
         # the open ends (ascending) and the largest other value, or None
         self.high_open_ends_, self.high_below_open_ = _open_ends(present) or (None, None)
         rest = present if self.high_below_open_ is None else present[present <= self.high_below_open_]
-        self.high_edge_spikes_ = [
-            bool(rest.size == 0 or np.mean(rest == end) >= EDGE_SPIKE_SHARE) for end in _ends(rest)
-        ]
         self.high_edge_shares_ = _edge_shares(rest)
+        self.high_edge_spikes_ = [share > 0 for share in self.high_edge_shares_]  # as files before shares had
         self.gap_quantiles_ = self._real_gap_quantiles(data)
         lows = self.low_info_.numbers(data[self.low])
         present_lows = lows[~np.isnan(lows)]
@@ -625,9 +624,10 @@ class Inequality(Constraint):
         frame[self.high] = self.high_info_.write(high, self.high)
 
     def _kept_positive(self, gap: np.ndarray) -> np.ndarray:
-        """Sampled gaps made non-negative, with as many at 0 as the real rows have (``gap_zero_share_``):
-        set to 0, every negative gap gave 3% of the synthetic rows a balance equal to its amount, which no
-        real row has. Files written before the share was kept set them to 0."""
+        """Sampled gaps kept between 0 and the widest real one (mirrored inside), with as many at 0 as the
+        real rows have (``gap_zero_share_``): set to 0, every negative gap gave 3% of the synthetic rows a
+        balance equal to its amount, which no real row has. Files written before the share was kept set
+        negative gaps to 0."""
         if self.gap_zero_share_ is None:
             return np.maximum(gap, 0.0)
         # a negative gap mirrored past the widest real one (-100 days of 0 - 89) is kept to that width
@@ -938,9 +938,11 @@ def learn_orders(
     orders, or on a column a fixed combination or one-hot group learns as a category.
 
     Orders a chain implies (declared inequalities included) are left out: beside ``a <= b`` and ``b <= c``,
-    ``a <= c`` would come first in dependency order and learn ``c`` as a gap from ``a``, the wider one. So
-    is an order that would close a cycle, which columns missing in different rows can make (the most kept
-    ones come first).
+    ``a <= c`` would come first in dependency order and learn ``c`` as a gap from ``a``, the wider one.
+    Where a column in the chain has blanks, the chain does not hold a row without it: the order is kept,
+    marked ``implied_``, and learns no gap ahead of the chain's (``ConstraintSet._plan``). An order that
+    would close a cycle, which columns missing in different rows can make, is left out (the most kept ones
+    come first).
     """
     grouped = {column for rule in declared if isinstance(rule, _Group) for column in rule.columns()}
     names = [name for name in metadata.columns_of(*NUMERIC_KINDS) if name not in grouped]
@@ -954,7 +956,11 @@ def learn_orders(
     orders = sorted(find_orders(numbers, metadata), key=lambda order: order.real_broken)
     above: dict[str, set[str]] = {}  # column -> the columns ordered directly above it
 
-    def reaches(start: str, goal: str, skipped: tuple[str, str] | None = None) -> bool:
+    complete = {name for name, values in numbers.items() if not np.isnan(values).any()}
+
+    def reaches(start: str, goal: str, skipped: tuple[str, str] | None = None, through: Any = None) -> bool:
+        """Whether a chain of orders leads from ``start`` to ``goal`` (not by the edge ``skipped``, and
+        only through the columns in ``through``, where given)."""
         seen, stack = {start}, [start]
         while stack:
             column = stack.pop()
@@ -964,7 +970,8 @@ def learn_orders(
                 if higher == goal:
                     return True
                 seen.add(higher)
-                stack.append(higher)
+                if through is None or higher in through:
+                    stack.append(higher)
         return False
 
     stated = {(rule.low, rule.high) for rule in declared if isinstance(rule, Inequality)}
@@ -978,9 +985,10 @@ def learn_orders(
         edge = (order.low, order.high)
         if edge in stated:
             continue
-        if order.high in above.get(order.low, ()) and not reaches(order.low, order.high, skipped=edge):
+        if order.high in above.get(order.low, ()) and not reaches(order.low, order.high, edge, complete):
             rule = Inequality(order.low, order.high)
             rule.learned_ = True
+            rule.implied_ = reaches(order.low, order.high, skipped=edge)
             rules.append(rule)
     return rules
 
@@ -1405,7 +1413,9 @@ class ConstraintSet:
                 bounds.get(rule.low, (-math.inf, math.inf)),
                 bounds.get(rule.high, (-math.inf, math.inf)),
             )
-            if low[0] > high[1]:
+            if low[0] > high[1] and rule.learned_:  # the declared ranges come first: the order goes
+                self.rules_.remove(rule)
+            elif low[0] > high[1]:
                 names = [other.name for other in ranges if other.column in (rule.low, rule.high)]
                 raise ConfigError(
                     f"rule {rule.name!r} cannot hold beside {', '.join(map(repr, names))}: every {rule.low} "
@@ -1425,7 +1435,8 @@ class ConstraintSet:
                 consumed.update(rule.group if rule.transformed_ else [])
         grouped = set(consumed)
         anchors: dict[str, str] = {}  # a re-encoded column -> the column its gap is measured from
-        for rule in self._inequalities():
+        # an order a chain implies learns no gap ahead of the chain's own (c from a, not from b)
+        for rule in sorted(self._inequalities(), key=lambda rule: rule.implied_):
             rule.transformed_ = (
                 rule.encoded not in consumed
                 and not _anchored_on(anchors, rule.anchor, rule.encoded)  # each rebuilt before the other
@@ -1446,28 +1457,21 @@ class ConstraintSet:
 
     def _inequalities(self) -> list[Inequality]:
         """Inequalities in dependency order (``a <= b`` before ``b <= c``), so chains rebuild correctly."""
-        remaining = [rule for rule in self.rules_ if isinstance(rule, Inequality)]
-        ordered: list[Inequality] = []
-        while remaining:
-            highs = {rule.high for rule in remaining}
-            ready = [rule for rule in remaining if rule.low not in highs]
-            if not ready:
-                names = ", ".join(repr(rule.name) for rule in remaining)
-                raise ConfigError(f"inequalities {names} form a cycle; declare each pair of columns once")
-            ordered += ready
-            remaining = [rule for rule in remaining if rule not in ready]
+        rules = [rule for rule in self.rules_ if isinstance(rule, Inequality)]
+        ordered, cycle = _in_order(rules, needs=lambda rule: rule.low, gives=lambda rule: rule.high)
+        if cycle:
+            names = ", ".join(repr(rule.name) for rule in cycle)
+            raise ConfigError(f"inequalities {names} form a cycle; declare each pair of columns once")
         return ordered
 
     def _rebuilt(self) -> list[Inequality]:
         """The re-encoded inequalities, each after the one that rebuilds its anchor (``a <= b`` before
         ``b <= c``; ``b <= c`` reversed, its ``b`` from ``c``, after the one rebuilding ``c``)."""
-        remaining = [rule for rule in self._inequalities() if rule.transformed_]
-        ordered: list[Inequality] = []
-        while remaining:  # ``_plan`` leaves no cycle of anchors
-            encoded = {rule.encoded for rule in remaining}
-            ready = [rule for rule in remaining if rule.anchor not in encoded]
-            ordered += ready
-            remaining = [rule for rule in remaining if rule not in ready]
+        rules = [rule for rule in self._inequalities() if rule.transformed_]
+        ordered, cycle = _in_order(rules, needs=lambda rule: rule.anchor, gives=lambda rule: rule.encoded)
+        if cycle:  # ``_plan`` leaves none: a model file changed by hand
+            names = ", ".join(repr(rule.name) for rule in cycle)
+            raise ModelFileError(f"model file is damaged: rules {names} each rebuild a column another needs")
         return ordered
 
     def _groups(self) -> list[_Group]:
@@ -1619,6 +1623,22 @@ class ConstraintSet:
                 stacklevel=caller_stacklevel(),
             )
         return rule_set
+
+
+def _in_order(
+    rules: list[Inequality], needs: Callable[[Inequality], str], gives: Callable[[Inequality], str]
+) -> tuple[list[Inequality], list[Inequality]]:
+    """``rules`` ordered so that each comes after those that ``give`` the column it ``needs``, and those
+    left in a cycle (none: an empty list)."""
+    remaining, ordered = list(rules), []
+    while remaining:
+        given = {gives(rule) for rule in remaining}
+        ready = [rule for rule in remaining if needs(rule) not in given]
+        if not ready:
+            return ordered, remaining
+        ordered += ready
+        remaining = [rule for rule in remaining if rule not in ready]
+    return ordered, []
 
 
 def _anchored_on(anchors: Mapping[str, str], column: str, target: str) -> bool:

@@ -731,8 +731,11 @@ def reads_as_data_file(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix in (*TABLE_SUFFIXES, ".tsv", ".txt"):
         return True
-    with path.open("rb") as handle:
-        return suffix != ".synthloom" and b"\0" not in handle.read(1024)
+    try:
+        with path.open("rb") as handle:
+            return suffix != ".synthloom" and b"\0" not in handle.read(1024)
+    except OSError:  # unreadable: said as a model file that cannot be read
+        return False
 
 
 def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
