@@ -270,7 +270,7 @@ def test_a_data_file_given_as_the_model_is_named_so(tmp_path, real_csv, model_fi
     assert_user_error(judged, "real.csv: a data file, not a model file")
     text = tmp_path / "rows.dat"
     text.write_text("a,b\n1,2\n")  # text under any other suffix than .synthloom
-    assert_user_error(invoke("sample", text, "-n", "5", "-o", out), "a data file, not a model file")
+    assert_user_error(invoke("sample", text, "-n", "5", "-o", out), "rows.dat: a text file, not a model file")
     assert not out.exists()
 
 

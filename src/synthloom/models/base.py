@@ -749,8 +749,9 @@ def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]
             tensors = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118
     except (SafetensorError, OSError, ValueError) as exc:
         if reads_as_data_file(path):  # the arguments swapped: "header too large" said nothing of that
+            what = "a data file" if path.suffix.lower() in (*TABLE_SUFFIXES, ".tsv") else "a text file"
             raise ModelFileError(
-                f"{path}: a data file, not a model file; give the .synthloom file `fit -o` wrote"
+                f"{path}: {what}, not a model file; give the .synthloom file `fit -o` wrote"
             ) from None
         raise ModelFileError(
             f"{path}: not a readable synthloom model file (corrupt or another format: {exc})"
