@@ -271,6 +271,11 @@ def test_a_data_file_given_as_the_model_is_named_so(tmp_path, real_csv, model_fi
     text = tmp_path / "rows.dat"
     text.write_text("a,b\n1,2\n")  # text under any other suffix than .synthloom
     assert_user_error(invoke("sample", text, "-n", "5", "-o", out), "rows.dat: a text file, not a model file")
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(128, 228)))  # no zero byte, and no text
+    assert_user_error(
+        invoke("sample", junk, "-n", "5", "-o", out), "junk.bin: not a readable synthloom model"
+    )
     assert not out.exists()
 
 
