@@ -261,10 +261,9 @@ def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tu
     """The rows ``fit --holdout`` trains on: those of ``table`` (read from ``source``) it does not hold out,
     checked before the fit starts; and the split (``holdout_record``), so that `evaluate --model` judges
     the model on the rows it never saw."""
-    from synthloom.data.split import holdout_indices, table_fingerprint
+    from synthloom.data.split import holdout_rows, table_fingerprint
 
-    kept, held = holdout_indices(len(table), holdout)
-    train, test = table.iloc[kept], table.iloc[held]  # ``holdout_rows``'s parts, keeping the file's numbers
+    train, test = holdout_rows(table, holdout, keep_index=True)  # the file's data rows named as it numbers
     if not len(test):
         raise DataError(f"{source}: --holdout {holdout:g} of {len(table):,} rows holds none out; raise it")
     if len(train) < min_rows:

@@ -444,15 +444,12 @@ def score_command(
 def _load_detector(model_file: Path, data: str) -> Any:
     """``load_detector(model_file)``, saying which file comes first where ``model_file`` is a data file (the
     arguments swapped)."""
-    from synthloom.errors import ModelFileError
-    from synthloom.models.base import reads_as_data_file
+    from synthloom.errors import ModelFileError, NotAModelFileError
     from synthloom.models.ganomaly import load_detector
 
     try:
         return load_detector(model_file)
-    except ModelFileError:
-        if not model_file.is_file() or not reads_as_data_file(model_file):
-            raise  # missing, or a damaged model file
+    except NotAModelFileError:
         detector = data if Path(data).suffix.lower() == ".synthloom" else "DETECTOR.synthloom"
         raise ModelFileError(
             f"{model_file}: a data file, not a detector file; the detector file comes first: "

@@ -31,6 +31,10 @@ class ModelFileError(SynthloomError):
     """A model file is missing, corrupt, or written by an incompatible version."""
 
 
+class NotAModelFileError(ModelFileError):
+    """A data or text file was given where a model file goes (the arguments swapped)."""
+
+
 class MissingDependencyError(SynthloomError, ImportError):
     """An optional package is needed; the message names the extra to install."""
 

@@ -466,24 +466,25 @@ class Inequality(Constraint):
         values = self.high_info_.numbers(data[self.high])
         present = values[~np.isnan(values)]
         self.high_missing_ = bool(present.size < values.size)
-        self.high_range_ = [float(present.min()), float(present.max())] if present.size else [0.0, 0.0]
-        levels = np.unique(present)
-        self.high_levels_ = levels.tolist() if levels.size <= INEQUALITY_LEVELS else None
+        self.high_range_, self.high_levels_ = _range_and_levels(present)
         # the open ends (ascending) and the largest other value, or None
         self.high_open_ends_, self.high_below_open_ = _open_ends(present) or (None, None)
         rest = present if self.high_below_open_ is None else present[present <= self.high_below_open_]
         self.high_edge_shares_ = _edge_shares(rest)
         self.high_edge_spikes_ = [share > 0 for share in self.high_edge_shares_]  # as files before shares had
-        self.gap_quantiles_ = self._real_gap_quantiles(data)
         lows = self.low_info_.numbers(data[self.low])
         present_lows = lows[~np.isnan(lows)]
-        self.low_range_ = list(_ends(present_lows))
-        low_levels = np.unique(present_lows)
-        self.low_levels_ = low_levels.tolist() if low_levels.size <= INEQUALITY_LEVELS else None
-        self.low_edge_shares_ = _edge_shares(present_lows)
         self.low_missing_ = bool(present_lows.size < lows.size)
+        self.low_range_, self.low_levels_ = _range_and_levels(present_lows)
+        self.low_edge_shares_ = _edge_shares(present_lows)
+        # the real rows that give both and keep the rule, open ends left out (distances to a far
+        # convention, not gaps): their gaps' quantiles (in ``high``'s numbers), None without such rows
         kept = ~np.isnan(lows) & ~np.isnan(values) & (lows <= values) & (self._open_index(values) < 0)
-        self.gap_zero_share_ = float(np.mean(lows[kept] == values[kept])) if kept.any() else 0.0
+        gaps = values[kept] - lows[kept]
+        self.gap_quantiles_ = (
+            np.quantile(gaps, np.linspace(0.0, 1.0, GAP_QUANTILES)).tolist() if gaps.size else None
+        )
+        self.gap_zero_share_ = float(np.mean(gaps == 0)) if gaps.size else 0.0
         # the spikier side stays as it is (``REVERSE_SPIKES``); an open end is no value to subtract from
         self.reverse_ = bool(
             self.learned_
@@ -496,16 +497,6 @@ class Inequality(Constraint):
             self.open_flag_ = f"{self.high} (open end)"
             while self.open_flag_ in data.columns:
                 self.open_flag_ += "_"
-
-    def _real_gap_quantiles(self, data: pd.DataFrame) -> list[float] | None:
-        """Quantiles of ``high - low`` (in ``high``'s numbers) over the real rows that give both and keep
-        the rule, open ends left out (distances to a far convention, not gaps); None without such rows."""
-        low = self.low_info_.numbers(data[self.low])
-        high = self.high_info_.numbers(data[self.high])
-        kept = ~np.isnan(low) & ~np.isnan(high) & (high >= low) & (self._open_index(high) < 0)
-        if not kept.any():
-            return None
-        return np.quantile(high[kept] - low[kept], np.linspace(0.0, 1.0, GAP_QUANTILES)).tolist()
 
     def _open_index(self, high: np.ndarray) -> np.ndarray:
         """Per value of ``high`` (as numbers), its position among the open ends, or -1."""
@@ -752,6 +743,12 @@ class Inequality(Constraint):
         self.low_levels_ = state.get("low_levels")
         self.low_edge_shares_ = state.get("low_edge_shares", [0.0, 0.0])
         self.low_missing_ = bool(state.get("low_missing", True))
+
+
+def _range_and_levels(present: np.ndarray) -> tuple[list[float], list[float] | None]:
+    """A side's real range, and its distinct values where it has few (``INEQUALITY_LEVELS``), else None."""
+    levels = np.unique(present)
+    return list(_ends(present)), levels.tolist() if levels.size <= INEQUALITY_LEVELS else None
 
 
 def _top_share(values: np.ndarray) -> float:

@@ -38,17 +38,20 @@ def holdout_indices(count: int, fraction: float, seed: int = SPLIT_SEED) -> tupl
 
 
 def holdout_rows(
-    table: pd.DataFrame, fraction: float, seed: int = SPLIT_SEED
+    table: pd.DataFrame, fraction: float, seed: int = SPLIT_SEED, keep_index: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split a table's rows into (train, test) as ``holdout_indices`` does, each part numbered from 0.
+    """Split a table's rows into (train, test) as ``holdout_indices`` does, each part numbered from 0
+    (``keep_index``: keeping the table's row labels, e.g. the data rows a file numbers).
 
     Example:
         >>> train, test = holdout_rows(datasets.load("default"), 0.3)
         >>> len(train), len(test)
         (7000, 3000)
     """
-    train, test = holdout_indices(len(table), fraction, seed)
-    return table.iloc[train].reset_index(drop=True), table.iloc[test].reset_index(drop=True)
+    train, test = (table.iloc[rows] for rows in holdout_indices(len(table), fraction, seed))
+    if keep_index:
+        return train, test
+    return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
 def table_fingerprint(table: pd.DataFrame) -> str:

@@ -45,7 +45,14 @@ from synthloom.data.metadata import (
     with_pandas_dtypes,
 )
 from synthloom.data.transformer import TableTransformer
-from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
+from synthloom.errors import (
+    ConfigError,
+    DataError,
+    DataWarning,
+    ModelFileError,
+    NotAModelFileError,
+    NotFittedError,
+)
 from synthloom.models.conditions import (
     CategoryCondition,
     Condition,
@@ -725,24 +732,27 @@ def build_to_fit(owner: Any, build: Callable[[], object], tensors: dict[str, tor
     build()
 
 
-def reads_as_data_file(path: Path) -> bool:
-    """Whether a file that is no model file is a data table: a table's suffix, or text under another suffix
-    than .synthloom (a model file opens with its header's 8-byte length, zero bytes among them)."""
+def _file_kind(path: Path) -> str | None:
+    """What a file that is no model file is: "a data file" (a table's suffix), "a text file" (text under
+    another suffix than .synthloom: a model file opens with its header's 8-byte length, zero bytes among
+    them), or None (bytes of another kind, or unreadable)."""
     suffix = path.suffix.lower()
-    if suffix in (*TABLE_SUFFIXES, ".tsv", ".txt"):
-        return True
+    if suffix in (*TABLE_SUFFIXES, ".tsv"):
+        return "a data file"
+    if suffix == ".txt":
+        return "a text file"
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)
     except OSError:  # unreadable: said as a model file that cannot be read
-        return False
+        return None
     if suffix == ".synthloom" or b"\0" in head:
-        return False
+        return None
     try:  # random bytes seldom read as UTF-8 (one in three of 100 held no zero byte)
         head.decode("utf-8")
     except UnicodeDecodeError as error:
-        return error.start >= len(head) - 3  # only a character cut at the end of the 1,024 bytes
-    return True
+        return "a text file" if error.start >= len(head) - 3 else None  # a character cut at the end
+    return "a text file"
 
 
 def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
@@ -755,9 +765,9 @@ def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]
             header = (handle.metadata() or {}).get(_HEADER_KEY)
             tensors = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118
     except (SafetensorError, OSError, ValueError) as exc:
-        if reads_as_data_file(path):  # the arguments swapped: "header too large" said nothing of that
-            what = "a data file" if path.suffix.lower() in (*TABLE_SUFFIXES, ".tsv") else "a text file"
-            raise ModelFileError(
+        what = _file_kind(path)
+        if what is not None:  # the arguments swapped: "header too large" said nothing of that
+            raise NotAModelFileError(
                 f"{path}: {what}, not a model file; give the .synthloom file `fit -o` wrote"
             ) from None
         raise ModelFileError(
