@@ -212,7 +212,7 @@ class _ChunkDrawer:
 
     def __init__(self, model: BaseGenerator, conditions: dict[str, Any] | None, seed: int) -> None:
         self.model, self.conditions, self.seed = model, conditions or None, seed
-        self.id_seed = run_id_seed(seed, self.conditions)  # as ``model.sample`` takes it: said once
+        self.id_seed = run_id_seed(seed, self.conditions)  # the run's, not each chunk's seed
         self._last: tuple[Chunk, pd.DataFrame] | None = None
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:

@@ -328,7 +328,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
 
     @property
     def learned_orders_(self) -> list[str]:
-        """The orders ``fit(keep_orders=True)`` found that every real row keeps, as ``"low <= high"``."""
+        """The orders the real rows keep that ``fit(keep_orders=True)`` learned, as ``"low <= high"``."""
         return [rule.name for rule in self.constraints_.rules_ if rule.learned_]
 
     def _encode(self, data: pd.DataFrame) -> np.ndarray:
