@@ -426,6 +426,23 @@ def test_fit_target_conditions_ddpm_and_is_refused_elsewhere(tmp_path, real_csv)
         assert not out.exists()
 
 
+def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tmp_path, real_csv):
+    """Only the progress bar (gone from a log) showed that --max-minutes had stopped training early."""
+    model = tmp_path / "m.synthloom"
+    options = ("--max-minutes", "0.01", "--device", "cpu", "-o", model)
+    cut = invoke("fit", real_csv, "-m", "tvae", "--epochs", "100000", *options)
+    assert cut.exit_code == 0, cut.output
+    text = " ".join(cut.output.split())
+    assert "the time limit (--max-minutes 0.01) stopped training at epoch" in text
+    assert f"epoch {len(load(model).loss_history_)} of 100000;" in text
+    planned = invoke("fit", real_csv, "-m", "ddpm", *options)  # ddpm plans its own epochs
+    assert planned.exit_code == 0, planned.output
+    reached = len(load(model).loss_history_)
+    assert f"stopped training at epoch {reached} of 2000;" in " ".join(planned.output.split())
+    whole = invoke("fit", real_csv, "-m", "tvae", "--epochs", "1", "--max-minutes", "5", "-o", model)
+    assert whole.exit_code == 0 and "time limit" not in whole.output
+
+
 def test_an_output_where_nothing_can_be_written_is_refused_before_any_work(tmp_path):
     import sys
 

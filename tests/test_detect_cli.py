@@ -540,7 +540,7 @@ def test_a_data_file_given_as_the_detector_says_the_detector_comes_first(tiny, t
 
 def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tiny, tmp_path) -> None:
     """Only the progress bar showed that --max-minutes had stopped training early."""
-    from synthloom.detect_cli import _epochs_reached
+    from synthloom.cli_support import epochs_reached
 
     model = tmp_path / "d.synthloom"
     options = ("--epochs", "100000", "--max-minutes", "0.01", "--device", "cpu", "-o", model)
@@ -552,4 +552,4 @@ def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tiny, tmp_path) -
     whole = _invoke("fit", tiny / "det.csv", "--labels", "label", *options)
     assert whole.exit_code == 0 and "time limit" not in whole.output
     members = [{"epoch": 1.0}, {"epoch": 2.0}, {"epoch": 3.0}, {"epoch": 1.0}, {"epoch": 2.0}]
-    assert _epochs_reached(members) == 2  # two members, the second stopped first
+    assert epochs_reached(members) == 2  # two members, the second stopped first

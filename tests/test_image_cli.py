@@ -18,6 +18,7 @@ import synthloom.models.dcgan  # noqa: F401  (registers dcgan / cdcgan)
 from synthloom.cli import app
 from synthloom.data.images import read_images
 from synthloom.image_cli import image_app
+from synthloom.models.image_base import load_image_model
 
 torch.set_num_threads(1)
 runner = CliRunner()
@@ -50,6 +51,17 @@ def test_fit_then_sample_a_labelled_folder(tmp_path) -> None:
     assert [p.name for p in out.iterdir()] == ["2"] and len(files) == 12
     assert Image.open(files[0]).size == (8, 8)
     assert Image.open(grid).size[0] > 8 * 3  # a grid, enlarged
+
+
+def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tmp_path) -> None:
+    """Only the progress bar (gone from a log) showed that --max-minutes had stopped training early."""
+    options = ["--epochs", "100000", "--max-minutes", "0.01", "--device", "cpu"]
+    args = ["fit", str(_npz(tmp_path)), *options, "-o", str(tmp_path / "m.synthloom")]
+    result = runner.invoke(image_app, args)
+    assert result.exit_code == 0, result.output
+    reached = len(load_image_model(tmp_path / "m.synthloom").loss_history_)
+    text = " ".join(result.output.split())
+    assert f"the time limit (--max-minutes 0.01) stopped training at epoch {reached} of 100000;" in text
 
 
 def test_the_image_count_is_written_as_samples_row_count_is(tmp_path) -> None:
@@ -319,7 +331,6 @@ def test_one_channel_arrays_are_sampled_as_gray_pngs(tmp_path) -> None:
 
 def test_evaluate_judges_on_the_split_fit_made(tmp_path, monkeypatch) -> None:
     from synthloom.data.images import SPLIT_SEED
-    from synthloom.models.image_base import load_image_model
 
     monkeypatch.setenv("SYNTHLOOM_CACHE", str(tmp_path / "cache"))
     data = _npz(tmp_path)
@@ -350,7 +361,6 @@ def test_evaluate_judges_on_the_split_fit_made(tmp_path, monkeypatch) -> None:
 
 def test_a_model_saved_before_the_split_was_kept_is_evaluated_as_before(tmp_path) -> None:
     from synthloom.image_cli import DEFAULT_HOLDOUT, _evaluated_holdout
-    from synthloom.models.image_base import load_image_model
 
     model = load_image_model(_fit_tiny(tmp_path, _npz(tmp_path)))
     real = read_images(tmp_path / "real.npz")

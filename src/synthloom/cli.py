@@ -39,6 +39,7 @@ from synthloom.cli_support import (
     load_input,
     main_process_speaks,
     numbered_as_in_file,
+    say_if_time_cut,
     stop_on_sigterm,
     training_length,
     user_errors,
@@ -255,6 +256,8 @@ def fit_command(
     generator.training_split_ = split  # after the fit, which starts every fit without one
     generator.save(output)
     console.print(f"saved {model} model to {output}")
+    if max_minutes is not None:  # only a model trained in epochs takes --max-minutes
+        say_if_time_cut(max_minutes, generator.loss_history_, generator._planned_epochs())
 
 
 def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tuple[Any, dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import signal
 import warnings
 from collections.abc import Callable, Iterator
@@ -90,6 +91,29 @@ def training_length(generator_class: type, epochs: int | None, max_minutes: floa
 def last_epoch(history: list[dict[str, float]]) -> str:
     """The last epoch's losses of a fit's ``loss_history_``, as ``name=value`` pairs for the closing line."""
     return "  ".join(f"{name}={value:.3f}" for name, value in history[-1].items() if name != "epoch")
+
+
+def say_if_time_cut(max_minutes: float | None, history: list[dict[str, float]], planned: int) -> None:
+    """Say when ``--max-minutes`` ended training before its ``planned`` epochs: only the progress bar
+    (gone from a log) had shown it, and a cut fit samples worse than a whole one."""
+    reached = epochs_reached(history)
+    if max_minutes is not None and reached < planned:
+        console.print(
+            f"the time limit (--max-minutes {max_minutes:g}) stopped training at epoch {reached} of "
+            f"{planned}; give more minutes for a full fit",
+            highlight=False,
+        )
+
+
+def epochs_reached(history: list[dict[str, float]]) -> int:
+    """The epochs a fit's ``loss_history_`` reached; of several members (each one's history restarts at
+    epoch 1), those of the member that trained fewest."""
+    ends = [
+        int(record["epoch"])
+        for record, after in itertools.zip_longest(history, history[1:])
+        if after is None or after["epoch"] == 1
+    ]
+    return min(ends)
 
 
 def check_device(device: str) -> None:

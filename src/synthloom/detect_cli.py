@@ -7,7 +7,6 @@ Tables come from a .csv / .parquet file or a bundled table; images from a bundle
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,6 +32,7 @@ from synthloom.cli_support import (
     last_epoch,
     load_input,
     read_image_source,
+    say_if_time_cut,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError
@@ -323,23 +323,7 @@ def fit_command(
         detector.training_split_ = {**samples.split, "normal": classes}
     detector.save(output)
     console.print(f"saved detector to {output} (last epoch: {last_epoch(detector.loss_history_)})")
-    cut_short = _epochs_reached(detector.loss_history_)
-    if max_minutes is not None and cut_short < detector.epochs:  # else said only by the progress bar
-        console.print(
-            f"the time limit (--max-minutes {max_minutes:g}) stopped training at epoch {cut_short} of "
-            f"{detector.epochs}; give more minutes for a full fit",
-            highlight=False,
-        )
-
-
-def _epochs_reached(history: list[dict[str, float]]) -> int:
-    """The epochs the member that trained fewest reached (each member's history restarts at epoch 1)."""
-    ends = [
-        int(record["epoch"])
-        for record, after in itertools.zip_longest(history, history[1:])
-        if after is None or after["epoch"] == 1
-    ]
-    return min(ends)
+    say_if_time_cut(max_minutes, detector.loss_history_, detector.epochs)
 
 
 def _check_normal_count(count: int, samples: Samples, source: str, holdout: float | None) -> None:

@@ -27,6 +27,7 @@ from synthloom.cli_support import (
     last_epoch,
     main_process_speaks,
     read_image_source,
+    say_if_time_cut,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning
@@ -121,6 +122,7 @@ def fit_command(
     generator.training_split_ = split
     generator.save(output)
     console.print(f"saved {model} model to {output} (last epoch: {last_epoch(generator.loss_history_)})")
+    say_if_time_cut(max_minutes, generator.loss_history_, generator.epochs)
 
 
 def _training_images(source: str, holdout: float, generator: Any) -> tuple[Any, dict[str, Any]]:
