@@ -77,3 +77,27 @@ def test_outputs_take_their_suffixes_and_the_advice_names_a_file_that_takes_one(
     check_outputs(report=tmp_path / "r.htm", model=tmp_path / "m.SYNTHLOOM")  # .htm is HTML too
     with pytest.raises(ConfigError, match=r"\(e\.g\. -o .*/x\.synthloom\)$"):
         check_outputs(model=tmp_path / "x.synthloom.bak")
+
+
+@pytest.mark.parametrize("numbers", [True, False])
+def test_rows_with_fewer_fields_than_the_header_are_said_and_kept(tmp_path, numbers):
+    """pandas reads a short row's last fields as missing without a word: a cut line, or a row whose
+    fields were split elsewhere, passed silently into training."""
+    import warnings
+
+    from synthloom.errors import DataWarning
+
+    value = "4" if numbers else "x"
+    path = tmp_path / "t.csv"
+    path.write_text(f"a,b,c\n{value},5,6\n{value},5\n{value},\n{value},5,6\n")
+    with pytest.warns(
+        DataWarning,
+        match=r"t.csv: 2 row\(s\) have fewer fields than the header's 3 \(the first, with 2: '.,5'\)",
+    ):
+        frame = read_table(path)
+    assert len(frame) == 4 and frame["c"].isna().tolist() == [False, True, True, False]
+    whole = tmp_path / "whole.csv"
+    whole.write_text(f'a,b,c\n{value},"5,5",6\n{value},,\n')  # a quoted delimiter and blank fields are whole
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        assert len(read_table(whole)) == 2

@@ -414,26 +414,58 @@ def _digits_past_int64(column: pd.Series) -> bool:
 
 def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
     """The text of the columns ``names`` as the file writes it, a ``pyarrow.Table`` of strings (null: the
-    texts pandas reads as missing), read by pyarrow, several times faster than pandas."""
+    texts pandas reads as missing), read by pyarrow, several times faster than pandas.
+
+    Rows with fewer fields than the header are said (``_warn_of_short_rows``): pandas reads their last
+    fields as missing without a word, and a row cut short or split at a stray delimiter reads so.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if not names:
-        return pa.table({})
+    short: list[Any] = []
+
+    def note_short(row: Any) -> str:
+        if row.actual_columns > row.expected_columns:  # pandas refuses these rows itself
+            return "error"
+        short.append(row)
+        return "skip"
+
+    read = names or [csv_header(path, encoding)[1][0]]  # no number column: one column, for the check
     try:
-        return pacsv.read_csv(
+        table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(encoding=encoding),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, invalid_row_handler=note_short
+            ),
             convert_options=pacsv.ConvertOptions(
-                include_columns=names,
-                column_types=dict.fromkeys(names, pa.string()),
+                include_columns=read,
+                column_types=dict.fromkeys(read, pa.string()),
                 null_values=PANDAS_NA_TEXT,
                 strings_can_be_null=True,
             ),
         )
     except pa.ArrowException:  # what pandas reads and pyarrow does not: pandas, slower
+        table = None
+    if short:
+        _warn_of_short_rows(path, short)
+    if not names:
+        return pa.table({})
+    if table is None or short:  # pyarrow skipped the short rows, which pandas keeps
         return pa.Table.from_pandas(pd.read_csv(path, sep=sep, encoding=encoding, usecols=names, dtype=str))
+    return table
+
+
+def _warn_of_short_rows(path: Path, short: list[Any]) -> None:
+    first = short[0]
+    text = first.text if len(first.text) <= 60 else first.text[:59] + "…"
+    warnings.warn(
+        f"{path}: {len(short):,} row(s) have fewer fields than the header's {first.expected_columns} (the "
+        f"first, with {first.actual_columns}: {text!r}); their last fields read as missing. Check those "
+        "rows for a cut line or a delimiter inside an unquoted value",
+        DataWarning,
+        stacklevel=5,
+    )
 
 
 def _code_columns(texts: Any, whole: list[str]) -> list[str]:
