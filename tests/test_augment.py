@@ -21,6 +21,7 @@ from synthloom.augmentation import (
     class_counts,
     evaluate_augmentation,
     fits_per_class,
+    orders_kept,
     plan_rows,
     recognition_table,
     synthetic_rows,
@@ -689,3 +690,20 @@ def test_per_class_generators_keep_the_orders_all_rows_keep() -> None:
     rows = synthetic_rows(data, "label", {"rare": 2_000}, "copula", per_class=True, random_state=0)
     assert len(rows) == 2_000 and (rows["label"] == "rare").all()
     assert (rows["balance"] <= rows["amount"]).all()
+    assert [order.name for order in orders_kept(data, "label")] == ["balance <= amount"]
+    # keep_orders=False: neither path keeps it (augment had no way to turn it off)
+    for per_class in (True, False):
+        model, params = ("copula", None) if per_class else ("tvae", {"epochs": 2})
+        rows = synthetic_rows(
+            data,
+            "label",
+            {"rare": 2_000},
+            model,
+            params,
+            per_class=per_class,
+            random_state=0,
+            keep_orders=False,
+        )
+        assert (rows["balance"] > rows["amount"]).mean() > 0.01, per_class
+    kept = augment(data, "label", "tvae", model_params={"epochs": 2}, random_state=0)
+    assert (kept["balance"] <= kept["amount"]).all()

@@ -367,3 +367,31 @@ def test_a_warning_of_every_fit_is_printed_once(tmp_path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert result.output.count("column 'account_id' is named like an identifier") == 1
+
+
+def test_augment_names_the_orders_its_rows_keep_and_no_keep_orders_drops_them(tmp_path) -> None:
+    """augment kept the orders found in the real rows without a word, and without a way to turn it off."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    amount = rng.lognormal(8, 0.7, 600).round(2)
+    real = tmp_path / "real.csv"
+    pd.DataFrame(
+        {
+            "amount": amount,
+            "balance": (amount * rng.uniform(0, 1, 600)).round(2),
+            "label": np.where(np.arange(600) < 100, "rare", "common"),
+        }
+    ).to_csv(real, index=False)
+    broken = {}
+    for flag in ((), ("--no-keep-orders",)):
+        out = tmp_path / "aug.csv"
+        result = runner.invoke(
+            app, ["augment", str(real), "-t", "label", "-m", "copula", "-o", str(out), *flag]
+        )
+        assert result.exit_code == 0, result.output
+        said = "sampled rows keep 1 order(s) found in the real rows: balance <= amount" in result.output
+        assert said is not bool(flag), result.output
+        rows = pd.read_csv(out).iloc[600:]
+        broken[bool(flag)] = (rows["balance"] > rows["amount"]).mean()
+    assert broken[False] == 0 and broken[True] > 0.01

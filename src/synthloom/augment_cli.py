@@ -18,11 +18,13 @@ from synthloom.cli_support import (
     EpochsOption,
     MaxMinutesOption,
     MetadataOption,
+    NoKeepOrdersOption,
     SeedOption,
     bundled_target,
     console,
     examples,
     load_input,
+    say_kept_orders,
     training_length,
     user_errors,
 )
@@ -151,6 +153,7 @@ def augment_command(
     max_minutes: MaxMinutesOption = None,
     metadata: MetadataOption = None,
     constraints: ConstraintsOption = None,
+    no_keep_orders: NoKeepOrdersOption = False,
     encoding: EncodingOption = "utf-8",
     seed: SeedOption = 0,
 ) -> None:
@@ -168,6 +171,7 @@ def augment_command(
         evaluate_augmentation,
         fits_per_class,
         missing_target_text,
+        orders_kept,
         plan_rows,
         with_progress,
     )
@@ -210,6 +214,7 @@ def augment_command(
         "per_class": per_class,
         "metadata": kinds,
         "constraints": load_constraints(constraints) if constraints is not None else None,
+        "keep_orders": not no_keep_orders,
     }
     if output is not None:
         if plan:  # no class needing rows: nothing is fitted
@@ -218,6 +223,9 @@ def augment_command(
                 console.print(f"fitting {model} per class: {grown}, {frame.shape[1]} columns")
             else:
                 console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
+            if not no_keep_orders:
+                orders = orders_kept(frame, target, kinds, strategy["constraints"])
+                say_kept_orders([order.name for order in orders])
         both = augment(
             frame,
             target,

@@ -36,7 +36,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import average_precision_score, f1_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from synthloom.data.constraints import as_rules, learn_orders
+from synthloom.data.constraints import Inequality, as_rules, learn_orders
 from synthloom.data.encoders import column_numbers
 from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
 from synthloom.data.metadata import (
@@ -367,6 +367,19 @@ def _is_fitted(generator: Any) -> bool:
     return bool(getattr(generator, "__sklearn_is_fitted__", lambda: False)())
 
 
+def orders_kept(
+    data: pd.DataFrame,
+    target: str,
+    metadata: Metadata | Mapping[str, Any] | None = None,
+    constraints: Sequence[Any] | None = None,
+) -> list[Inequality]:
+    """The orders between number or datetime columns that ``augment(keep_orders=True)`` has its rows keep
+    beside ``constraints``: those all of ``data``'s rows keep (``constraints.learn_orders``), as
+    inequalities."""
+    declared = as_rules(constraints)
+    return learn_orders(data, learned_metadata(data, target_metadata(data, target, metadata)), declared)
+
+
 def synthetic_rows(
     data: pd.DataFrame,
     target: str,
@@ -377,6 +390,7 @@ def synthetic_rows(
     random_state: int | None = None,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,
+    keep_orders: bool = True,
 ) -> pd.DataFrame:
     """Only the synthetic rows ``augment`` would add: ``plan[c]`` rows of each class ``c``, in plan order."""
     meta = target_metadata(data, target, metadata)
@@ -394,8 +408,10 @@ def synthetic_rows(
             )
         # the orders every class keeps are learned from all rows: a rare class has too few to show them
         # (of 94 rows, the classes' generators left a balance above its amount in 16% of the rows added)
-        declared = as_rules(constraints)
-        rules = [*declared, *learn_orders(data, learned_metadata(data, meta), declared)]
+        rules = [
+            *as_rules(constraints),
+            *(orders_kept(data, target, meta, constraints) if keep_orders else []),
+        ]
         parts = [
             _fit_on_class(
                 _class_generator(model, model_params, seed), data, target, label, meta, rules
@@ -405,7 +421,7 @@ def synthetic_rows(
     else:
         generator = build_generator(model, model_params, random_state)
         if not _is_fitted(generator):
-            generator.fit(data, meta, constraints=constraints)
+            generator.fit(data, meta, constraints=constraints, keep_orders=keep_orders)
         elif constraints:
             raise ConfigError("the generator is fitted already: give the rules to its fit, which keeps them")
         elif target not in generator.metadata_.columns:
@@ -478,6 +494,7 @@ def augment(
     mark_synthetic: bool | str = False,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,
+    keep_orders: bool = True,
     random_state: int | None = None,
 ) -> pd.DataFrame:
     """Real rows plus synthetic rows of the rare classes, drawn by a conditional generator.
@@ -499,6 +516,8 @@ def augment(
             generator object is always sampled so). None (default): per class for generators without a
             learned conditional (the copula), conditional for the neural ones (see ``fits_per_class``).
         constraints: business rules every synthetic row keeps, as ``fit`` takes them.
+        keep_orders: the synthetic rows also keep the orders all real rows keep between two number or
+            two datetime columns that no rule names (``orders_kept``), as ``fit(keep_orders=True)``.
         random_state: seed of the generator and of the draws: the same seed gives the same rows.
 
     Returns:
@@ -522,7 +541,7 @@ def augment(
         )
         warnings.warn(f"{target!r}: {why}; no rows added", DataWarning, 2)
     fake = synthetic_rows(
-        data, target, plan, model, model_params, metadata, random_state, per_class, constraints
+        data, target, plan, model, model_params, metadata, random_state, per_class, constraints, keep_orders
     )
     for line in _recognition_check(data, fake, target, metadata, random_state):
         warnings.warn(line, RecognitionWarning, 2)
@@ -993,6 +1012,7 @@ def evaluate_augmentation(
     classifier: BaseEstimator | None = None,
     per_class: bool | None = None,
     constraints: Sequence[Any] | None = None,
+    keep_orders: bool = True,
     random_state: int = 0,
     verbose: bool = False,
 ) -> AugmentationEvaluation:
@@ -1018,6 +1038,7 @@ def evaluate_augmentation(
             boosting with native categories, seeded per seed).
         per_class: one generator per rare class, as in ``augment``.
         constraints: business rules the synthloom rows keep, as in ``augment``.
+        keep_orders: the synthloom rows keep the orders the real training rows keep, as in ``augment``.
         random_state: first seed.
         verbose: show a progress bar (and the generator's).
 
@@ -1057,7 +1078,16 @@ def evaluate_augmentation(
         plan = {classes[code]: n for code, n in split.plan.items()}
         generator = model if isinstance(model, str) else _unfitted_copy(model, split.seed)
         return synthetic_rows(
-            split.train, target, plan, generator, params, meta, split.seed, per_class, constraints
+            split.train,
+            target,
+            plan,
+            generator,
+            params,
+            meta,
+            split.seed,
+            per_class,
+            constraints,
+            keep_orders,
         )
 
     records, rare = [], set()

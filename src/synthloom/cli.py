@@ -24,6 +24,7 @@ from synthloom.cli_support import (
     EpochsOption,
     MaxMinutesOption,
     MetadataOption,
+    NoKeepOrdersOption,
     OneLineUsageErrors,
     SeedOption,
     bundled_kind,
@@ -40,6 +41,7 @@ from synthloom.cli_support import (
     main_process_speaks,
     numbered_as_in_file,
     say_if_time_cut,
+    say_kept_orders,
     stop_on_sigterm,
     training_length,
     user_errors,
@@ -104,7 +106,6 @@ def datasets_command() -> None:
 
 
 STREAM_ABOVE_BYTES = 2**30
-SHOWN_ORDERS = 5  # the learned orders `fit` names; it counts the rest
 
 
 def _streams(source: str, asked: bool, generator_class: type) -> bool:
@@ -173,15 +174,7 @@ def fit_command(
             help="ddpm: a discrete column (the label to learn later) every row is conditioned on.",
         ),
     ] = None,
-    no_keep_orders: Annotated[
-        bool,
-        typer.Option(
-            "--no-keep-orders",
-            help="Do not learn the orders the real rows keep between two number or two datetime columns "
-            "that no --constraints rule names (an admission before its discharge, a balance within its "
-            "loan), which sampled rows otherwise keep.",
-        ),
-    ] = False,
+    no_keep_orders: NoKeepOrdersOption = False,
     holdout: Annotated[
         float,
         typer.Option(
@@ -246,13 +239,7 @@ def fit_command(
         generator = generator_class(**params).fit(
             frame, meta, constraints=rules, keep_orders=not no_keep_orders
         )
-    if generator.learned_orders_:
-        orders = generator.learned_orders_
-        more = f" and {len(orders) - SHOWN_ORDERS} more" if len(orders) > SHOWN_ORDERS else ""
-        console.print(
-            f"sampled rows keep {len(orders)} order(s) found in the real rows: "
-            f"{', '.join(orders[:SHOWN_ORDERS])}{more} (--no-keep-orders turns this off)"
-        )
+    say_kept_orders(generator.learned_orders_)
     generator.training_split_ = split  # after the fit, which starts every fit without one
     generator.save(output)
     console.print(f"saved {model} model to {output}")

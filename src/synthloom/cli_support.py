@@ -56,6 +56,16 @@ ConstraintsOption = Annotated[
     Path | None,
     typer.Option("--constraints", help="JSON business rules every sampled row keeps (see README)."),
 ]
+NoKeepOrdersOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-keep-orders",
+        help="Do not learn the orders the real rows keep between two number or two datetime columns that no "
+        "--constraints rule names (an admission before its discharge, a balance within its loan), which "
+        "sampled rows otherwise keep.",
+    ),
+]
+SHOWN_ORDERS = 5  # the learned orders a command names; it counts the rest
 MaxMinutesOption = Annotated[
     float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
 ]
@@ -91,6 +101,17 @@ def training_length(generator_class: type, epochs: int | None, max_minutes: floa
 def last_epoch(history: list[dict[str, float]]) -> str:
     """The last epoch's losses of a fit's ``loss_history_``, as ``name=value`` pairs for the closing line."""
     return "  ".join(f"{name}={value:.3f}" for name, value in history[-1].items() if name != "epoch")
+
+
+def say_kept_orders(orders: list[str]) -> None:
+    """Name the orders found in the real rows that sampled rows keep (``fit(keep_orders=True)``): they
+    change what is sampled, and ``--no-keep-orders`` undoes them."""
+    if orders:
+        more = f" and {len(orders) - SHOWN_ORDERS} more" if len(orders) > SHOWN_ORDERS else ""
+        console.print(
+            f"sampled rows keep {len(orders)} order(s) found in the real rows: "
+            f"{', '.join(orders[:SHOWN_ORDERS])}{more} (--no-keep-orders turns this off)"
+        )
 
 
 def say_if_time_cut(max_minutes: float | None, history: list[dict[str, float]], planned: int) -> None:
