@@ -421,7 +421,11 @@ def synthetic_rows(
     else:
         generator = build_generator(model, model_params, random_state)
         if not _is_fitted(generator):
-            generator.fit(data, meta, constraints=constraints, keep_orders=keep_orders)
+            # on by default in every synthloom generator: asked for only when off, so that a generator
+            # object of one's own with no such setting still fits
+            generator.fit(
+                data, meta, constraints=constraints, **({} if keep_orders else {"keep_orders": False})
+            )
         elif constraints:
             raise ConfigError("the generator is fitted already: give the rules to its fit, which keeps them")
         elif target not in generator.metadata_.columns:
