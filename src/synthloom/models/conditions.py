@@ -572,8 +572,9 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
     names = ", ".join(check.column for check in checks)
     exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
     hint = "".join(
-        f"; {c.column}={c.low:g} asks for exactly that value, which the real rows may not repeat: give a "
-        f"range around it instead ({c.column}=LOW..HIGH)"
+        f"; {c.column}={c.low:g} asks for exactly that value, which the model draws rarely or never (it "
+        f"spreads a number column's values between the real ones): give a range around it instead "
+        f"({c.column}=LOW..HIGH)"
         for c in exact[:1]
     )
     projection = ""
