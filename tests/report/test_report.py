@@ -1157,3 +1157,21 @@ def test_a_page_lists_the_orders_the_synthetic_rows_break(tmp_path):
     )
     page = evaluate(real, synthetic).to_html(tmp_path / "orders.html").read_text(encoding="utf-8")
     assert "<h3>Kept orders</h3>" in page and "admitted &lt;= discharged" in page
+
+
+def test_the_page_lists_the_most_broken_orders_and_counts_the_rest():
+    from synthloom.report.html import SHOWN_ORDERS, _kept_orders
+
+    n = SHOWN_ORDERS + 3
+    orders = pd.DataFrame(
+        {
+            "low": [f"a{i}" for i in range(n)],
+            "high": [f"b{i}" for i in range(n)],
+            "real_broken": 0.0,
+            "synthetic_broken": np.linspace(0.2, 0.0, n),
+            "verdict": "poor",
+        }
+    )
+    section = _kept_orders(orders)
+    assert f"a{SHOWN_ORDERS - 1} &lt;= b{SHOWN_ORDERS - 1}" in section and f"a{SHOWN_ORDERS} " not in section
+    assert f"Showing {SHOWN_ORDERS} of {n} rows; the JSON output has all." in section

@@ -394,34 +394,29 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
     return "".join(parts)
 
 
+SHOWN_ORDERS = 15  # the most broken orders the report lists; the JSON output has all
+
+
 def _kept_orders(orders: pd.DataFrame | None) -> str:
     """The orders between columns the real rows keep, the most broken first; "" where there is none."""
     if orders is None or not len(orders):
         return ""
-    shown = orders.head(15)
     table = pd.DataFrame(
         {
-            "order": shown["low"] + " <= " + shown["high"],
+            "order": orders["low"] + " <= " + orders["high"],
             # a tenth of a point: whole points blur the 1% and 5% the verdicts turn at
-            "real rows breaking it": shown["real_broken"].map("{:.1%}".format),
-            "synthetic rows breaking it": shown["synthetic_broken"].map("{:.1%}".format, na_action="ignore"),
-            "verdict": shown["verdict"],
+            "real rows breaking it": orders["real_broken"].map("{:.1%}".format),
+            "synthetic rows breaking it": orders["synthetic_broken"].map("{:.1%}".format, na_action="ignore"),
+            "verdict": orders["verdict"],
         }
-    )
-    more = (
-        f" The {len(shown)} most broken of {len(orders)} are listed; the JSON output has all."
-        if (len(orders) > len(shown))
-        else ""
     )
     return (
         "<h3>Kept orders</h3><p>Orders between two number columns, or two datetime columns, that the real "
         "rows keep and that their values paired at random would break (an admission before its discharge), "
         "with the share of the synthetic rows holding both that break each: good up to 1%, fair up to 5%. "
         "synthloom's generators learn and keep them (unless fitted with <code>--no-keep-orders</code>); "
-        "any generator keeps one given it as an inequality rule (<code>--constraints</code>)."
-        + more
-        + "</p>"
-        + _frame_table(table)
+        "any generator keeps one given it as an inequality rule (<code>--constraints</code>).</p>"
+        + _frame_table(table, limit=SHOWN_ORDERS)
     )
 
 
