@@ -445,3 +445,17 @@ def test_fit_file_reads_metadata_as_a_json_dict(files):
     model = get_model("tvae", epochs=1, batch_size=100, device="cpu", random_state=0)
     model.fit_file(root / "real.parquet", metadata={"columns": {"student": {"kind": "boolean"}}})
     assert model.metadata_.kinds()["student"] == "boolean"
+
+
+def test_a_short_row_read_in_chunks_is_refused_naming_its_line(tmp_path):
+    """Read whole, a short row's last fields read as missing; pyarrow's stream cannot pad it, and refused
+    the file as a "schema" it could not read (or, further in, as a parse error)."""
+    path = tmp_path / "short.csv"
+    rows = [f"{i},x{i % 3},{i * 7}" for i in range(1, 80_000)]
+    for at in (5, len(rows)):  # in the first block read, then far past it
+        lines = [*rows[:at], "5,x1", *rows[at:]]
+        path.write_text("a,b,c\n" + "\n".join(lines) + "\n")
+        with pytest.raises(
+            DataError, match=rf"short.csv: line {at + 2} has 2 field\(s\) where the header has 3 \('5,x1'\)"
+        ):
+            TableStream(path).sample(10, np.random.default_rng(0))
