@@ -41,7 +41,7 @@ from synthloom.data.metadata import ColumnKind, _guess_datetime_format, is_time_
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
-from synthloom.progress import duration, plain_lines_for, transient_progress
+from synthloom.progress import PlainLines, plain_lines_for, transient_progress
 
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
 # once some rows have met the conditions, after as many as the acceptance seen needs where that is at
@@ -498,7 +498,7 @@ def sample_with_rejection(
             kept.append(batch[mask])
             found += int(mask.sum())
             progress.update(task, completed=min(found, n))
-            lines.report(partial(_progress_line, found, n, drawn, lines.elapsed))
+            lines.report(partial(_progress_line, found, n, drawn, lines))
             if found < n and drawn >= MIN_DRAWS and projected_draws(found, n, drawn) > cap:
                 _refuse(checks, found, n, drawn, cap)
             if drawn >= budget and found:  # possible but rare: the draws the rate seen needs, and a margin,
@@ -557,13 +557,14 @@ def projected_draws(found: int, n: int, drawn: int) -> float:
     return drawn * n / (found + 1)
 
 
-def _progress_line(found: int, n: int, drawn: int, elapsed: float) -> str:
+def _progress_line(found: int, n: int, drawn: int, lines: PlainLines) -> str:
     """One plain progress line: rows found, draws, acceptance and, once rows are found, the time left."""
-    left = f"about {duration(elapsed * (n - found) / found)} left" if found else "none found yet"
-    return (
+    done = (
         f"sampling with conditions: {min(found, n):,} of {n:,} rows after {about(drawn)} draws "
-        f"({found / drawn:.3%} match), {left}"
+        f"({found / drawn:.3%} match)"
     )
+    left = lines.time_left(found, n) if found else "none found yet"
+    return ", ".join(part for part in (done, left) if part)
 
 
 def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | None = None) -> None:
