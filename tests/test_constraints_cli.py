@@ -124,3 +124,26 @@ def test_fit_names_the_first_orders_it_keeps_and_counts_the_rest(tmp_path):
         f"sampled rows keep {len(orders)} order(s) found in the real rows: {first} and {len(orders) - 5} more"
         in said
     )
+
+
+def test_real_rows_breaking_a_rule_are_named_as_the_file_numbers_them_when_read_in_chunks(real_csv, tmp_path):
+    """A fit read in chunks learns its rules from the file's uniform sample, whose rows were numbered 0 to
+    k - 1: the warning named places in the sample, not the file's rows."""
+    rules = write_rules(tmp_path, [{"type": "inequality", "low": "balance", "high": "limit"}])
+    model = tmp_path / "m.synthloom"
+    args = ("-m", "tvae", "--epochs", "1", "--stream", "--constraints", rules)
+    fitted = invoke("fit", real_csv, "-o", model, *args)
+    assert fitted.exit_code == 0, fitted.output
+    assert "(data rows 6, 10 (counted from 1 below the header))" in " ".join(fitted.output.split())
+
+
+def test_a_sample_of_a_file_read_in_chunks_is_numbered_as_its_data_rows(tmp_path):
+
+    from synthloom.data.constraints import DATA_ROW
+    from synthloom.data.streaming import TableStream
+
+    path = tmp_path / "rows.csv"
+    pd.DataFrame({"row": np.arange(1, 150_001)}).to_csv(path, index=False)  # past one read's 65,536 rows
+    sample = TableStream(path).sample(1_000, np.random.default_rng(0))
+    assert sample.index.name == DATA_ROW and sample.index.is_monotonic_increasing
+    assert (sample.index == sample["row"]).all() and sample.index.max() > 65_536

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
+from synthloom.data.constraints import DATA_ROW
 from synthloom.data.io import (
     PANDAS_NA_TEXT,
     check_encoding,
@@ -164,19 +165,23 @@ class TableStream:
         return int(self.dataset.count_rows())
 
     def sample(self, k: int, rng: np.random.Generator) -> pd.DataFrame:
-        """``k`` rows drawn uniformly without replacement (all rows if there are fewer), in file order."""
+        """``k`` rows drawn uniformly without replacement (all rows if there are fewer), in file order,
+        numbered as the file's data rows (from 1 below the header; a folder's parts counted in order): a
+        rule's warning names the rows breaking it, which numbered 0 to k - 1 were places in the sample."""
         kept: pa.Table | None = None
-        keys = np.empty(0)
+        keys, rows, seen = np.empty(0), np.empty(0, dtype=np.int64), 0
         for batch in self._batches():
             table = pa.Table.from_batches([batch])
             kept = table if kept is None else pa.concat_tables([kept, table])
             keys = np.concatenate([keys, rng.random(batch.num_rows)])
+            rows = np.concatenate([rows, np.arange(seen, seen + batch.num_rows)])
+            seen += batch.num_rows
             if len(keys) > k:  # keep the rows with the k smallest keys: a uniform sample of all so far
                 chosen = np.sort(np.argpartition(keys, k)[:k])
-                kept, keys = kept.take(chosen), keys[chosen]
+                kept, keys, rows = kept.take(chosen), keys[chosen], rows[chosen]
         if kept is None or kept.num_rows == 0:
             raise DataError(f"{self.path}: has no data rows; give at least one data row")
-        sample = self._typed(kept.to_pandas())
+        sample = self._typed(kept.to_pandas()).set_axis(pd.Index(rows + 1, name=DATA_ROW))
         if self.is_csv:  # as read_table notes it: the metadata learned from the sample keeps it
             sample.attrs[CSV_DELIMITER] = self.delimiter
         return sample
