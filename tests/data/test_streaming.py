@@ -447,15 +447,17 @@ def test_fit_file_reads_metadata_as_a_json_dict(files):
     assert model.metadata_.kinds()["student"] == "boolean"
 
 
-def test_a_short_row_read_in_chunks_is_refused_naming_its_line(tmp_path):
+def test_a_row_of_other_width_read_in_chunks_is_refused_naming_it(tmp_path):
     """Read whole, a short row's last fields read as missing; pyarrow's stream cannot pad it, and refused
     the file as a "schema" it could not read (or, further in, as a parse error)."""
     path = tmp_path / "short.csv"
     rows = [f"{i},x{i % 3},{i * 7}" for i in range(1, 80_000)]
-    for at in (5, len(rows)):  # in the first block read, then far past it
-        lines = [*rows[:at], "5,x1", *rows[at:]]
-        path.write_text("a,b,c\n" + "\n".join(lines) + "\n")
-        with pytest.raises(
-            DataError, match=rf"short.csv: line {at + 2} has 2 field\(s\) where the header has 3 \('5,x1'\)"
-        ):
+    for at, row, fields in (
+        (5, "5,x1", 2),
+        (len(rows), "5,x1", 2),
+        (5, "5,x1,3,4", 4),
+    ):  # first block, past it
+        path.write_text("a,b,c\n" + "\n".join([*rows[:at], row, *rows[at:]]) + "\n")
+        said = rf"short.csv: row {at + 2:,} \(the header being row 1\) has {fields} field\(s\) where the header has 3 \('{row}'\)"
+        with pytest.raises(DataError, match=said):
             TableStream(path).sample(10, np.random.default_rng(0))

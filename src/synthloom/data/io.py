@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -385,7 +386,18 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: no columns found; give a table with a header row") from None
     except pd.errors.ParserError as exc:
+        wide = _WIDE_ROW.search(str(exc))
+        if wide is not None:
+            expected, line, actual = wide.groups()
+            raise DataError(
+                f"{path}: line {int(line):,} has {actual} fields where the header has {expected}; fix that "
+                "row (a delimiter inside an unquoted value, or one too many)"
+            ) from None
         raise DataError(f"{path}: not a well-formed CSV ({first_line(exc)})") from None
+
+
+# pandas' words for a CSV row with more fields than the header ("C error: Expected 5 fields in line 7, saw 6")
+_WIDE_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def exact_integers(text: pd.Series, read: pd.Series) -> pd.Series:
@@ -425,9 +437,7 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
     short: list[Any] = []
 
     def note_short(row: Any) -> str:
-        if row.actual_columns > row.expected_columns:  # pandas refuses these rows itself
-            return "error"
-        short.append(row)
+        short.append(row)  # a row with more fields than the header: pandas has refused the file already
         return "skip"
 
     read = names or [csv_header(path, encoding)[1][0]]  # no number column: one column, for the check

@@ -10,6 +10,7 @@ Memory stays bounded by the sample size and the chunk size, whatever the size of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -68,7 +69,6 @@ class TableStream:
         check_encoding(encoding)
         self.encoding = encoding
         self.delimiter, self.names = ",", []
-        self._short_rows: list[pacsv.InvalidRow] = []  # a CSV's rows with too few fields (``_note_short``)
         if fmt == "csv":  # the names read_table gives (pyarrow refuses two empty ones)
             files = part_files(self.path)[1] if self.path.is_dir() else [self.path]
             self.delimiter, self.names = _csv_names(files, encoding)
@@ -77,7 +77,7 @@ class TableStream:
             self.dataset = ds.dataset(self.path, format=self._format(fmt), schema=schema)
             names = self.dataset.schema.names
         except (pa.ArrowException, OSError, ValueError) as exc:
-            self._refuse_short_rows()
+            _refuse_uneven_row(self.path, exc)
             raise DataError(f"{self.path}: not a readable {fmt} table ({first_line(exc)})") from None
         check_column_names(names, source=str(self.path))
         # pyarrow reads CSV text that is not valid in the encoding as raw bytes instead of failing
@@ -100,7 +100,7 @@ class TableStream:
             return fmt
         # an empty field (or "NA", "null", ...) is a missing value in a text column too, as pandas reads it
         return ds.CsvFileFormat(
-            parse_options=pacsv.ParseOptions(delimiter=self.delimiter, invalid_row_handler=self._note_short),
+            parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
             read_options=self._read_options(),
             convert_options=pacsv.ConvertOptions(
                 null_values=PANDAS_NA_TEXT,
@@ -126,28 +126,8 @@ class TableStream:
         except (pa.ArrowException, OSError) as exc:
             if "UTF8" in str(exc):  # text read as text: bytes the encoding cannot decode
                 raise undecodable(self.path, "a later row", self.encoding) from None
-            self._refuse_short_rows()
+            _refuse_uneven_row(self.path, exc)
             raise DataError(f"{self.path}: could not be read ({first_line(exc)})") from None
-
-    def _note_short(self, row: pacsv.InvalidRow) -> str:
-        # read whole, such a row's last fields read as missing (with a warning); a stream cannot pad it
-        # and refuses the file, naming the row (pyarrow's own message named a "schema")
-        if row.actual_columns < row.expected_columns:
-            self._short_rows.append(row)
-        return "error"
-
-    def _refuse_short_rows(self) -> None:
-        if not self._short_rows:
-            return
-        row = self._short_rows[0]
-        text = row.text if len(row.text) <= 60 else row.text[:59] + "…"
-        where = f"line {row.number}" if row.number is not None else "a line"
-        of_part = " of a part" if self.path.is_dir() else ""
-        raise DataError(
-            f"{self.path}: {where}{of_part} has {row.actual_columns} field(s) where the header has "
-            f"{row.expected_columns} ({text!r}); read in chunks, the file needs every row whole: fix that "
-            "row (a cut line, or a delimiter inside an unquoted value)"
-        )
 
     def _typed(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A CSV's text columns typed as pandas types them (numbers, True/False, codes with leading zeros
@@ -204,6 +184,28 @@ class TableStream:
                 del frame
         if rows:
             yield self._typed(pa.Table.from_batches(pending).to_pandas(split_blocks=True))
+
+
+# pyarrow's words for a CSV row with another number of fields than the header
+_UNEVEN_ROW = re.compile(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", re.DOTALL)
+
+
+def _refuse_uneven_row(path: Path, exc: BaseException) -> None:
+    """Raise the one-line error of a CSV row with more or fewer fields than the header, where ``exc`` is
+    pyarrow's (which spoke of a "schema" it could not read); read whole, a short row's last fields read as
+    missing instead, but a stream cannot pad a row. pyarrow's own message is read, not a row handler's
+    note: a Python handler called from pyarrow's reading threads could abort the process as it exited."""
+    found = _UNEVEN_ROW.search(str(exc))
+    if found is None:
+        return
+    line, expected, actual, text = found.groups()
+    text = text.strip() if len(text) <= 60 else text[:59] + "…"
+    of_part = " of a part" if path.is_dir() else ""
+    raise DataError(
+        f"{path}: row {int(line):,}{of_part} (the header being row 1) has {actual} field(s) where the header "
+        f"has {expected} ({text!r}); read in chunks, the file needs every row whole: fix that row (a cut "
+        "line, or a delimiter inside an unquoted value)"
+    )
 
 
 def _csv_names(files: list[Path], encoding: str) -> tuple[str, list[str]]:
