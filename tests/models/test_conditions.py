@@ -87,6 +87,28 @@ def test_an_integer_column_is_asked_for_whole_numbers_at_once(dated):
     assert model.sample(10, conditions={"rating": "4"})["rating"].eq(4).all()
 
 
+def test_a_stamp_between_a_columns_whole_days_or_hours_is_refused_before_drawing():
+    """``admission=2020-03-01T12:34:56`` on a column of dates drew 2 million rows for none (every sampled
+    stamp is a whole day) and ended in "relax the conditions", without saying why."""
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2020-01-01")
+    for unit, held in (("D", "whole days"), ("h", "whole hours")):
+        stamps = start + pd.to_timedelta(rng.integers(0, 4_000, 500), unit=unit)
+        model = get_model("copula", random_state=0).fit(
+            pd.DataFrame({"t": stamps, "x": rng.normal(size=500)})
+        )
+        for between in ("2020-03-01T12:34:56", ("2020-03-01T12:01", "2020-03-01T12:59")):
+            with pytest.raises(ConditionError, match=rf"'t' holds stamps on {held}, and .* holds none"):
+                model.sample(5, conditions={"t": between})
+        met = model.sample(5, conditions={"t": ("2020-03-01T11:30", "2020-03-02T12:30")}, random_state=0)
+        assert met["t"].between("2020-03-01T11:30", "2020-03-02T12:30").all()
+    assert (
+        model.sample(5, conditions={"t": "2020-03-01T12:00"}, random_state=0)["t"]
+        .eq("2020-03-01 12:00")
+        .all()
+    )
+
+
 def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
     """``amount=0`` (30% of the amounts are 0) was refused: "give it as a range (low, high)"."""
     rng = np.random.default_rng(0)

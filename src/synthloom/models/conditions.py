@@ -25,6 +25,7 @@ import pandas as pd
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 
 from synthloom.data.encoders import (
+    DAY,
     DECIMAL_DTYPE,
     TIME_OF_DAY_DATE,
     CategoricalEncoder,
@@ -36,6 +37,7 @@ from synthloom.data.encoders import (
     read_period,
     stamp_seconds,
     value_text,
+    wall_seconds,
 )
 from synthloom.data.metadata import ColumnKind, _guess_datetime_format, is_time_of_day, shown_level
 from synthloom.data.number_text import read_number_text
@@ -259,6 +261,14 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             f"{column!r} lies outside the real data's range "
             f"[{show(encoder.low)}, {show(encoder.high)}]"
         )
+    grid = (DAY if encoder.decimals == -1 else encoder.clock_grid) if is_datetime else None
+    if grid and low <= high and not _holds_grid_point(wall_seconds(np.array([low, high]), zone), grid):
+        # decoding puts every stamp on the real stamps' grid: rejection would draw to its cap in vain
+        held = _GRID_NAMES.get(grid, f"multiples of {grid} seconds")
+        raise ConditionError(
+            f"column {column!r} holds stamps on {held}, and {given_text(value)!r} holds none; ask for one of "
+            "them or a range that holds one"
+        )
     levels = encoder.distinct_values  # a few levels: decoding gives nothing between them
     if levels is not None and not within(levels, low, high).any():
         shown = ", ".join(show(level) for level in levels[:10])
@@ -268,6 +278,14 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
             "them, or a range holding one"
         )
     return condition
+
+
+_GRID_NAMES = {DAY: "whole days", 3600: "whole hours", 60: "whole minutes"}
+
+
+def _holds_grid_point(wall: np.ndarray, grid: int) -> bool:
+    """Whether the wall-clock range ``wall`` (low, high) holds a multiple of ``grid`` seconds."""
+    return bool(np.ceil(wall[0] / grid) <= np.floor(wall[1] / grid))
 
 
 def _holds_constant(column: str, encoder: ConstantEncoder, value: Any) -> bool:
