@@ -118,6 +118,10 @@ def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
     assert model.sample(20, conditions={"amount": "0"}, random_state=0)["amount"].eq(0).all()
     with pytest.raises(ConditionError, match=r"amount=3.14159 asks for exactly that value.*amount=LOW..HIGH"):
         model.sample(5, conditions={"amount": 3.14159})  # no real row repeats it
+    # said as asked (1234.5678 was said as 1234.57), and no fewer rows would be met when none is
+    with pytest.raises(ConditionError, match=r"relax the conditions; amount=123.4567 asks") as refused:
+        model.sample(5, conditions={"amount": 123.4567})
+    assert "fewer rows" not in str(refused.value)
 
 
 def test_an_open_ended_date_range_outside_the_data_is_refused_in_one_line(dated):

@@ -591,7 +591,7 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
     names = ", ".join(check.column for check in checks)
     exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
     hint = "".join(
-        f"; {c.column}={c.low:g} asks for exactly that value, which the model draws rarely or never (it "
+        f"; {c.column}={c.low:.15g} asks for exactly that value, which the model draws rarely or never (it "
         f"spreads a number column's values between the real ones): give a range around it instead "
         f"({c.column}=LOW..HIGH)"
         for c in exact[:1]
@@ -602,9 +602,10 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
             f"; at that rate {n:,} rows need about {about(projected_draws(found, n, drawn))} draws or more, "
             f"past the {about(cap)} sampling makes"
         )
+    fewer = " or ask for fewer rows" if found else ""  # no count of rows is met when none is
     raise ConditionError(
         f"only {found} of {n} rows met the conditions on {names} after drawing {drawn:,} rows "
-        f"(acceptance {found / drawn:.3%}){projection}; relax the conditions or ask for fewer rows{hint}"
+        f"(acceptance {found / drawn:.3%}){projection}; relax the conditions{fewer}{hint}"
     )
 
 
