@@ -707,3 +707,6 @@ def test_per_class_generators_keep_the_orders_all_rows_keep() -> None:
         assert (rows["balance"] > rows["amount"]).mean() > 0.01, per_class
     kept = augment(data, "label", "tvae", model_params={"epochs": 2}, random_state=0)
     assert (kept["balance"] <= kept["amount"]).all()
+    for call in (augment, evaluate_augmentation):  # "no" is true to Python: the orders were kept
+        with pytest.raises(ConfigError, match="keep_orders must be True or False, not 'no'"):
+            call(data, "label", "copula", keep_orders="no")

@@ -231,6 +231,7 @@ def test_the_class_check_warns_once_when_the_table_is_written_and_evaluated(
         (["-t", "default", "-o", "x.csv", "--ratio", "2"], "ratio must be a number in (0, 1]"),
         (["-t", "default", "-o", "x.csv", "--ratio", "0.5", "--rows-per-class", "Yes=9"], "not both"),
         (["-t", "default", "--report", "r.html", "-o", "x.csv"], "add --evaluate"),
+        (["-t", "default", "--seeds", "3", "-o", "x.csv"], "--seeds sets how many splits the evaluation runs"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(tmp_path, real_csv, extra, message) -> None:

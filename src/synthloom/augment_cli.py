@@ -147,7 +147,9 @@ def augment_command(
         bool,
         typer.Option("--evaluate", help="Measure the gain against no augmentation, random copies and SMOTE."),
     ] = False,
-    seeds: Annotated[int, typer.Option("--seeds", help="Seeds (splits) to evaluate over.", min=1)] = 5,
+    seeds: Annotated[
+        int | None, typer.Option("--seeds", help="Seeds (splits) to evaluate over (default 5).", min=1)
+    ] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML evaluation here.")] = None,
     epochs: EpochsOption = None,
     max_minutes: MaxMinutesOption = None,
@@ -159,6 +161,7 @@ def augment_command(
 ) -> None:
     """Add synthetic rows of rare classes with a conditional generator; optionally prove they help."""
     from synthloom.augmentation import (
+        DEFAULT_SEEDS,
         KEPT_UNGROWN,
         LEFT_OUT,
         MissingTargetWarning,
@@ -185,6 +188,9 @@ def augment_command(
         raise ConfigError("nothing to do: give -o OUT for the augmented table, or --evaluate, or both")
     if report is not None and not evaluate:
         raise ConfigError("--report writes the evaluation: add --evaluate")
+    if seeds is not None and not evaluate:
+        raise ConfigError("--seeds sets how many splits the evaluation runs: add --evaluate")
+    seeds = seeds or DEFAULT_SEEDS
     # both outputs are checked before the fit: the table is written before the evaluation's report
     check_outputs(output, report=report, inputs=(data, metadata, constraints))
     target = target or bundled_target(data)

@@ -63,8 +63,10 @@ from synthloom.metrics.utility import MIN_CLASS_ROWS  # fewer real rows: a gener
 from synthloom.models.base import check_param_names
 from synthloom.progress import plain_lines_for, transient_progress
 from synthloom.registry import model_class, table_model_class
+from synthloom.training.settings import check_flag
 
 DEFAULT_MODEL = "ddpm"  # the best gain measured in benchmarks/augment.py
+DEFAULT_SEEDS = 5  # splits an evaluation runs
 MARKER_COLUMN = "is_synthetic"
 METHODS = ("none", "random", "smote", "synthloom")
 METRICS = ("pr_auc", "roc_auc", "f1", "recall")
@@ -308,7 +310,7 @@ def check_splits(
     *,
     ratio: float | None = None,
     rows_per_class: Mapping[Hashable, int] | None = None,
-    seeds: int = 5,
+    seeds: int = DEFAULT_SEEDS,
     test_share: float = 0.3,
     random_state: int = 0,
 ) -> None:
@@ -393,6 +395,7 @@ def synthetic_rows(
     keep_orders: bool = True,
 ) -> pd.DataFrame:
     """Only the synthetic rows ``augment`` would add: ``plan[c]`` rows of each class ``c``, in plan order."""
+    check_flag("keep_orders", keep_orders)  # "no" is true to Python: the orders were kept
     meta = target_metadata(data, target, metadata)
     if not plan:
         # nothing to draw, so nothing to learn (a fit takes minutes with ddpm); the model is still built,
@@ -1008,7 +1011,7 @@ def evaluate_augmentation(
     *,
     ratio: float | None = None,
     rows_per_class: Mapping[Hashable, int] | None = None,
-    seeds: int = 5,
+    seeds: int = DEFAULT_SEEDS,
     test_share: float = 0.3,
     methods: Sequence[str] = METHODS,
     model_params: Mapping[str, Any] | None = None,
@@ -1063,6 +1066,7 @@ def evaluate_augmentation(
         raise ConfigError(f"seeds must be a whole number >= 1, not {seeds!r}")
     if not 0 < test_share < 1:
         raise ConfigError(f"test_share must lie strictly between 0 and 1, not {test_share!r}")
+    check_flag("keep_orders", keep_orders)
     check_splits(
         data,
         target,
