@@ -231,7 +231,10 @@ def test_the_class_check_warns_once_when_the_table_is_written_and_evaluated(
         (["-t", "default", "-o", "x.csv", "--ratio", "2"], "ratio must be a number in (0, 1]"),
         (["-t", "default", "-o", "x.csv", "--ratio", "0.5", "--rows-per-class", "Yes=9"], "not both"),
         (["-t", "default", "--report", "r.html", "-o", "x.csv"], "add --evaluate"),
-        (["-t", "default", "--seeds", "3", "-o", "x.csv"], "--seeds sets how many splits the evaluation runs"),
+        (
+            ["-t", "default", "--seeds", "3", "-o", "x.csv"],
+            "--seeds sets how many splits the evaluation runs",
+        ),
     ],
 )
 def test_user_errors_exit_2_with_one_line(tmp_path, real_csv, extra, message) -> None:
@@ -396,3 +399,28 @@ def test_augment_names_the_orders_its_rows_keep_and_no_keep_orders_drops_them(tm
         rows = pd.read_csv(out).iloc[600:]
         broken[bool(flag)] = (rows["balance"] > rows["amount"]).mean()
     assert broken[False] == 0 and broken[True] > 0.01
+
+
+def test_a_rule_is_checked_once_on_every_row_with_a_generator_per_class(tmp_path) -> None:
+    """With one copula per class, each class's fit warned of its own rows breaking a rule (37 of 1,400,
+    named 0, 1, 2), and a rule naming no column was refused as a problem of "the 40 rows of class 'yes'"."""
+    real, rules, out = tmp_path / "real.csv", tmp_path / "rules.json", tmp_path / "aug.csv"
+    lines = [
+        f"{i % 50},{i % 50 + (-1 if i in (3, 250) else 1)},{'rare' if i < 40 else 'common'}"
+        for i in range(300)
+    ]
+    real.write_text("low,high,y\n" + "\n".join(lines) + "\n")
+    rules.write_text('[{"type": "inequality", "low": "low", "high": "high"}]')
+    args = ["augment", str(real), "-t", "y", "-m", "copula", "--per-class", "-o", str(out)]
+    result = runner.invoke(app, [*args, "--constraints", str(rules)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "broken by 2 real row(s) (data rows 4, 251 (counted from 1 below the header))" in text
+    assert text.count("broken by") == 1
+    rules.write_text('[{"type": "inequality", "low": "zz", "high": "high"}]')
+    refused = runner.invoke(app, [*args, "--constraints", str(rules)])
+    assert (
+        refused.exit_code == 2
+        and "rule 'zz <= high' names column 'zz', which is not in the data" in refused.output
+    )
+    assert "class" not in refused.output.split("error:")[1] and "order(s)" not in refused.output

@@ -24,6 +24,7 @@ from synthloom.cli_support import (
     console,
     examples,
     load_input,
+    numbered_as_in_file,
     say_kept_orders,
     training_length,
     user_errors,
@@ -199,7 +200,7 @@ def augment_command(
     # an unknown model, an image generator, or --epochs / --max-minutes for one without epochs: refused
     # before any work; the budget is each fit's (one per class grown, per seed with --evaluate)
     params = training_length(table_model_class(model), epochs, max_minutes)
-    frame = load_input(data, encoding)
+    frame = numbered_as_in_file(load_input(data, encoding))  # a rule's warning names rows as the file does
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     kinds = Metadata.load(metadata) if metadata is not None else None
     counts = class_counts(frame, target, kinds)
@@ -229,9 +230,6 @@ def augment_command(
                 console.print(f"fitting {model} per class: {grown}, {frame.shape[1]} columns")
             else:
                 console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
-            if not no_keep_orders:
-                orders = orders_kept(frame, target, kinds, strategy["constraints"])
-                say_kept_orders([order.name for order in orders])
         both = augment(
             frame,
             target,
@@ -241,6 +239,9 @@ def augment_command(
             mark_synthetic=mark_synthetic,
             random_state=seed,
         )
+        if plan and not no_keep_orders:  # said after the fit, as `fit` says it: a bad rule is refused first
+            orders = orders_kept(frame, target, kinds, strategy["constraints"])
+            say_kept_orders([order.name for order in orders])
         # as `synthloom sample` writes a model's integer columns: the real table's whole numbers stay
         # whole ("4", not "4.0") where its synthetic rows are whole too; a CSV keeps the real file's delimiter
         # and its numbers' text ("26.00", not "26.0") as the model's metadata has them, as `sample` writes
