@@ -428,6 +428,8 @@ def test_fit_target_conditions_ddpm_and_is_refused_elsewhere(tmp_path, real_csv)
 
 def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tmp_path, real_csv):
     """Only the progress bar (gone from a log) showed that --max-minutes had stopped training early."""
+    from synthloom.models.ddpm import MAX_DEFAULT_EPOCHS  # 1,000 rows: its 20,000 steps pass this cap
+
     model = tmp_path / "m.synthloom"
     options = ("--max-minutes", "0.01", "--device", "cpu", "-o", model)
     cut = invoke("fit", real_csv, "-m", "tvae", "--epochs", "100000", *options)
@@ -438,7 +440,7 @@ def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tmp_path, real_cs
     planned = invoke("fit", real_csv, "-m", "ddpm", *options)  # ddpm plans its own epochs
     assert planned.exit_code == 0, planned.output
     reached = len(load(model).loss_history_)
-    assert f"stopped training at epoch {reached} of 2000;" in " ".join(planned.output.split())
+    assert f"stopped training at epoch {reached} of {MAX_DEFAULT_EPOCHS};" in " ".join(planned.output.split())
     whole = invoke("fit", real_csv, "-m", "tvae", "--epochs", "1", "--max-minutes", "5", "-o", model)
     assert whole.exit_code == 0 and "time limit" not in whole.output
 

@@ -1160,9 +1160,9 @@ def test_a_page_lists_the_orders_the_synthetic_rows_break(tmp_path):
 
 
 def test_the_page_lists_the_most_broken_orders_and_counts_the_rest():
-    from synthloom.report.html import SHOWN_ORDERS, _kept_orders
+    from synthloom.report.html import REPORTED_ORDERS, _kept_orders
 
-    n = SHOWN_ORDERS + 3
+    n = REPORTED_ORDERS + 3
     orders = pd.DataFrame(
         {
             "low": [f"a{i}" for i in range(n)],
@@ -1173,5 +1173,6 @@ def test_the_page_lists_the_most_broken_orders_and_counts_the_rest():
         }
     )
     section = _kept_orders(orders)
-    assert f"a{SHOWN_ORDERS - 1} &lt;= b{SHOWN_ORDERS - 1}" in section and f"a{SHOWN_ORDERS} " not in section
-    assert f"Showing {SHOWN_ORDERS} of {n} rows; the JSON output has all." in section
+    last = REPORTED_ORDERS - 1
+    assert f"a{last} &lt;= b{last}" in section and f"a{REPORTED_ORDERS} " not in section
+    assert f"Showing {REPORTED_ORDERS} of {n} rows; the JSON output has all." in section

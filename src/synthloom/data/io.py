@@ -32,6 +32,7 @@ from synthloom.data.metadata import (
     LEADING_ZERO,
     ColumnKind,
     NumberText,
+    caller_stacklevel,
     check_column_names,
     column_fingerprint,
     numbers_as_text,
@@ -429,16 +430,19 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
     texts pandas reads as missing), read by pyarrow, several times faster than pandas.
 
     Rows with fewer fields than the header are said (``_warn_of_short_rows``): pandas reads their last
-    fields as missing without a word, and a row cut short or split at a stray delimiter reads so.
+    fields as missing without a word, and a row cut short or split at a stray delimiter reads so. Rows
+    with more are refused: where every row has them (a delimiter ending every line), pandas took the
+    first column for row labels without a word, and the rest shifted one column to the left.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     short: list[Any] = []
+    wide: list[Any] = []
 
-    def note_short(row: Any) -> str:
-        short.append(row)  # a row with more fields than the header: pandas has refused the file already
-        return "skip"
+    def note_uneven(row: Any) -> str:
+        (short if row.actual_columns < row.expected_columns else wide).append(row)
+        return "skip"  # said once the read is done: raised here, it would end pyarrow's reading threads
 
     read = names or [csv_header(path, encoding)[1][0]]  # no number column: one column, for the check
     try:
@@ -446,7 +450,7 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
             path,
             read_options=pacsv.ReadOptions(encoding=encoding),
             parse_options=pacsv.ParseOptions(
-                delimiter=sep, newlines_in_values=True, invalid_row_handler=note_short
+                delimiter=sep, newlines_in_values=True, invalid_row_handler=note_uneven
             ),
             convert_options=pacsv.ConvertOptions(
                 include_columns=read,
@@ -457,6 +461,13 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
         )
     except pa.ArrowException:  # what pandas reads and pyarrow does not: pandas, slower
         table = None
+    if wide:
+        first = wide[0]
+        raise DataError(
+            f"{path}: {len(wide):,} row(s) have more fields than the header's {first.expected_columns} (the "
+            f"first, with {first.actual_columns}: {cut_text(first.text)!r}); fix those rows or the header (a "
+            "delimiter ending every line adds a field)"
+        )
     if short:
         _warn_of_short_rows(path, short)
     if not names:
@@ -467,15 +478,21 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
 
 
 def _warn_of_short_rows(path: Path, short: list[Any]) -> None:
+    """Say how many rows (pyarrow's ``InvalidRow``) have fewer fields than the header, and show the first."""
     first = short[0]
-    text = first.text if len(first.text) <= 60 else first.text[:59] + "…"
     warnings.warn(
         f"{path}: {len(short):,} row(s) have fewer fields than the header's {first.expected_columns} (the "
-        f"first, with {first.actual_columns}: {text!r}); their last fields read as missing. Check those "
-        "rows for a cut line or a delimiter inside an unquoted value",
+        f"first, with {first.actual_columns}: {cut_text(first.text)!r}); their last fields read as missing. "
+        "Check those rows for a cut line or a delimiter inside an unquoted value",
         DataWarning,
-        stacklevel=5,
+        stacklevel=caller_stacklevel(),
     )
+
+
+def cut_text(text: str, width: int = 60) -> str:
+    """``text`` stripped, and cut with "…" where longer than ``width``: a row quoted in a message."""
+    text = text.strip()
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _code_columns(texts: Any, whole: list[str]) -> list[str]:

@@ -25,6 +25,7 @@ from synthloom.data.io import (
     PANDAS_NA_TEXT,
     check_encoding,
     csv_header,
+    cut_text,
     exact_integers,
     first_line,
     parquet_schema,
@@ -188,6 +189,7 @@ class TableStream:
 
 # pyarrow's words for a CSV row with another number of fields than the header
 _UNEVEN_ROW = re.compile(r"Row #(\d+): Expected (\d+) columns, got (\d+): (.*)", re.DOTALL)
+_CSV_SOURCE = re.compile(r"CSV input source '([^']+)'")
 
 
 def _refuse_uneven_row(path: Path, exc: BaseException) -> None:
@@ -199,12 +201,11 @@ def _refuse_uneven_row(path: Path, exc: BaseException) -> None:
     if found is None:
         return
     line, expected, actual, text = found.groups()
-    text = text.strip() if len(text) <= 60 else text[:59] + "…"
-    of_part = " of a part" if path.is_dir() else ""
+    source = _CSV_SOURCE.search(str(exc))  # a folder's part, where pyarrow names it
     raise DataError(
-        f"{path}: row {int(line):,}{of_part} (the header being row 1) has {actual} field(s) where the header "
-        f"has {expected} ({text!r}); read in chunks, the file needs every row whole: fix that row (a cut "
-        "line, or a delimiter inside an unquoted value)"
+        f"{source.group(1) if source else path}: row {int(line):,} (the header being row 1) has {actual} "
+        f"field(s) where the header has {expected} ({cut_text(text)!r}); read in chunks, the file needs "
+        "every row whole: fix that row (a cut line, or a delimiter inside an unquoted value)"
     )
 
 

@@ -265,9 +265,10 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
     if grid and low <= high and not _holds_grid_point(wall_seconds(np.array([low, high]), zone), grid):
         # decoding puts every stamp on the real stamps' grid: rejection would draw to its cap in vain
         held = _GRID_NAMES.get(grid, f"multiples of {grid} seconds")
+        clock = f" of {zone}'s clock" if zone is not None else ""  # 05:00Z is 10:30 in Asia/Kolkata
         raise ConditionError(
-            f"column {column!r} holds stamps on {held}, and {given_text(value)!r} holds none; ask for one of "
-            "them or a range that holds one"
+            f"column {column!r} holds stamps on {held}{clock}, and {given_text(value)!r} holds none; ask "
+            "for one of them or a range that holds one"
         )
     levels = encoder.distinct_values  # a few levels: decoding gives nothing between them
     if levels is not None and not within(levels, low, high).any():

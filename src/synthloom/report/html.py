@@ -394,7 +394,7 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
     return "".join(parts)
 
 
-SHOWN_ORDERS = 15  # the most broken orders the report lists; the JSON output has all
+REPORTED_ORDERS = 15  # the most broken orders the report lists; the JSON output has all
 
 
 def _kept_orders(orders: pd.DataFrame | None) -> str:
@@ -416,7 +416,7 @@ def _kept_orders(orders: pd.DataFrame | None) -> str:
         "with the share of the synthetic rows holding both that break each: good up to 1%, fair up to 5%. "
         "synthloom's generators learn and keep them (unless fitted with <code>--no-keep-orders</code>); "
         "any generator keeps one given it as an inequality rule (<code>--constraints</code>).</p>"
-        + _frame_table(table, limit=SHOWN_ORDERS)
+        + _frame_table(table, limit=REPORTED_ORDERS)
     )
 
 
