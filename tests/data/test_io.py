@@ -107,7 +107,7 @@ def test_a_row_with_more_fields_than_the_header_is_named_in_our_words(tmp_path):
     """The error quoted pandas' tokenizer: "Error tokenizing data. C error: Expected 3 fields in line 3"."""
     path = tmp_path / "t.csv"
     path.write_text("a,b,c\n1,2,3\n4,5,6,7\n")
-    with pytest.raises(DataError, match=r"t.csv: line 3 has 4 fields where the header has 3; fix that row"):
+    with pytest.raises(DataError, match=r"t.csv: row 3 \(the header being row 1\) has 4 fields where"):
         read_table(path)
     # every row one field wider (a delimiter ending every line): pandas took column a for row labels
     path.write_text("a,b,c\n1,2,3,\n4,5,6,\n")

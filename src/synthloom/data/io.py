@@ -391,13 +391,14 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         if wide is not None:
             expected, line, actual = wide.groups()
             raise DataError(
-                f"{path}: line {int(line):,} has {actual} fields where the header has {expected}; fix that "
-                "row (a delimiter inside an unquoted value, or one too many)"
+                f"{path}: row {int(line):,} (the header being row 1) has {actual} fields where the header "
+                f"has {expected}; fix that row (a delimiter inside an unquoted value, or one too many)"
             ) from None
         raise DataError(f"{path}: not a well-formed CSV ({first_line(exc)})") from None
 
 
-# pandas' words for a CSV row with more fields than the header ("C error: Expected 5 fields in line 7, saw 6")
+# pandas' words for a CSV row with more fields than the header ("C error: Expected 5 fields in line 7, saw
+# 6"): its "line" counts rows, a quoted value over two lines being one
 _WIDE_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
