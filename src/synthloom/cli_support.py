@@ -110,7 +110,8 @@ def say_kept_orders(orders: list[str]) -> None:
         more = f" and {len(orders) - SHOWN_ORDERS} more" if len(orders) > SHOWN_ORDERS else ""
         console.print(
             f"sampled rows keep {len(orders)} order(s) found in the real rows: "
-            f"{', '.join(orders[:SHOWN_ORDERS])}{more} (--no-keep-orders turns this off)"
+            f"{', '.join(orders[:SHOWN_ORDERS])}{more} (--no-keep-orders turns this off)",
+            soft_wrap=True,  # one line in a log, as warnings are: wrapped at 80 columns, "low\n<= high"
         )
 
 
@@ -123,6 +124,7 @@ def say_if_time_cut(max_minutes: float | None, history: list[dict[str, float]], 
             f"the time limit (--max-minutes {max_minutes:g}) stopped training at epoch {reached} of "
             f"{planned}; give more minutes for a full fit",
             highlight=False,
+            soft_wrap=True,
         )
 
 
