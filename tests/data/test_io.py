@@ -90,12 +90,14 @@ def test_rows_with_fewer_fields_than_the_header_are_said_and_kept(tmp_path, numb
     value = "4" if numbers else "x"
     path = tmp_path / "t.csv"
     path.write_text(f"a,b,c\n{value},5,6\n{value},5\n{value},\n{value},5,6\n")
-    with pytest.warns(
-        DataWarning,
-        match=r"t.csv: 2 row\(s\) have fewer fields than the header's 3 \(the first, with 2: '.,5'\)",
-    ):
+    said = r"t.csv: 2 row\(s\) have fewer fields than the header's 3 \(data rows 2, 3 \(counted from 1 below"
+    with pytest.warns(DataWarning, match=said + r" the header\); the first, with 2: '.,5'\)"):
         frame = read_table(path)
     assert len(frame) == 4 and frame["c"].isna().tolist() == [False, True, True, False]
+    # numbered as pandas numbers the rows: a blank line skipped, a quoted value over two lines one row
+    path.write_text(f'a,b,c\n{value},"5\n5",6\n\n{value},5\n')
+    with pytest.warns(DataWarning, match=r"\(data rows 2 \(counted from 1 below the header\); the first"):
+        assert len(read_table(path)) == 2
     whole = tmp_path / "whole.csv"
     whole.write_text(f'a,b,c\n{value},"5,5",6\n{value},,\n')  # a quoted delimiter and blank fields are whole
     with warnings.catch_warnings():

@@ -1664,14 +1664,14 @@ def as_rules(constraints: Sequence[Constraint | Mapping[str, Any]] | None) -> li
     return rules
 
 
-def _rows_named(labels: pd.Index) -> str:
+def rows_named(labels: pd.Index) -> str:
     """The first ``SHOWN_ROWS`` of ``labels`` (rows of a table), saying what they count: "rows 5, 17, 40"
     read as 0-based places to a user who opens the file at those numbers and finds other rows there.
 
     Example:
-        >>> _rows_named(pd.Index([5, 17], name=DATA_ROW))
+        >>> rows_named(pd.Index([5, 17], name=DATA_ROW))
         'data rows 5, 17 (counted from 1 below the header)'
-        >>> _rows_named(pd.Index([5, 17]))
+        >>> rows_named(pd.Index([5, 17]))
         'rows with index labels 5, 17'
     """
     more = ", ..." if len(labels) > SHOWN_ROWS else ""
@@ -1700,7 +1700,7 @@ def _report_broken_rows(rules: list[Constraint], data: pd.DataFrame) -> None:
             )
         if len(broken):
             warnings.warn(
-                f"constraint {rule.name!r} is broken by {len(broken)} real row(s) ({_rows_named(broken)}); "
+                f"constraint {rule.name!r} is broken by {len(broken)} real row(s) ({rows_named(broken)}); "
                 "generated rows will keep it",
                 DataWarning,
                 stacklevel=caller_stacklevel(),

@@ -470,7 +470,7 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
             "delimiter ending every line adds a field)"
         )
     if short:
-        _warn_of_short_rows(path, short)
+        _warn_of_short_rows(path, short, sep, encoding)
     if not names:
         return pa.table({})
     if table is None or short:  # pyarrow skipped the short rows, which pandas keeps
@@ -478,13 +478,29 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
     return table
 
 
-def _warn_of_short_rows(path: Path, short: list[Any]) -> None:
-    """Say how many rows (pyarrow's ``InvalidRow``) have fewer fields than the header, and show the first."""
+def _warn_of_short_rows(path: Path, short: list[Any], sep: str, encoding: str) -> None:
+    """Say how many rows (pyarrow's ``InvalidRow``) have fewer fields than the header, which they are, and
+    show the first.
+
+    pyarrow numbers no row where values may hold line breaks: the rows are found again with the csv
+    module (only where some are short), numbered as ``numbered_as_in_file`` numbers them, blank lines
+    skipped as pandas skips them.
+    """
+    from synthloom.data.constraints import DATA_ROW, rows_named
+
+    try:
+        with path.open(newline="", encoding=encoding) as handle:
+            records = (row for row in csv.reader(handle, delimiter=sep) if row)
+            width = len(next(records, []))
+            numbers = [number for number, row in enumerate(records, 1) if len(row) < width]
+    except (csv.Error, UnicodeError, OSError):  # a field past the csv module's limit: the count alone
+        numbers = []
     first = short[0]
+    where = f"{rows_named(pd.Index(numbers, name=DATA_ROW))}; " if len(numbers) == len(short) else ""
     warnings.warn(
-        f"{path}: {len(short):,} row(s) have fewer fields than the header's {first.expected_columns} (the "
-        f"first, with {first.actual_columns}: {cut_text(first.text)!r}); their last fields read as missing. "
-        "Check those rows for a cut line or a delimiter inside an unquoted value",
+        f"{path}: {len(short):,} row(s) have fewer fields than the header's {first.expected_columns} "
+        f"({where}the first, with {first.actual_columns}: {cut_text(first.text)!r}); their last fields read "
+        "as missing. Check those rows for a cut line or a delimiter inside an unquoted value",
         DataWarning,
         stacklevel=caller_stacklevel(),
     )
