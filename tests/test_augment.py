@@ -691,6 +691,11 @@ def test_per_class_generators_keep_the_orders_all_rows_keep() -> None:
     assert len(rows) == 2_000 and (rows["label"] == "rare").all()
     assert (rows["balance"] <= rows["amount"]).all()
     assert [order.name for order in orders_kept(data, "label")] == ["balance <= amount"]
+    ranges = [
+        {"type": "range", "column": "balance", "low": 5_000, "high": 10_000},
+        {"type": "range", "column": "amount", "low": 0, "high": 4_000},
+    ]
+    assert orders_kept(data, "label", constraints=ranges) == []  # the ranges rule the order out
     # keep_orders=False: neither path keeps it (augment had no way to turn it off)
     for per_class in (True, False):
         model, params = ("copula", None) if per_class else ("tvae", {"epochs": 2})

@@ -36,7 +36,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import average_precision_score, f1_score, recall_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-from synthloom.data.constraints import ConstraintSet, Inequality, as_rules, learn_orders
+from synthloom.data.constraints import ConstraintSet, Inequality, as_rules
 from synthloom.data.encoders import column_numbers
 from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
 from synthloom.data.metadata import (
@@ -380,10 +380,16 @@ def orders_kept(
     constraints: Sequence[Any] | None = None,
 ) -> list[Inequality]:
     """The orders between number or datetime columns that ``augment(keep_orders=True)`` has its rows keep
-    beside ``constraints``: those all of ``data``'s rows keep (``constraints.learn_orders``), as
-    inequalities."""
-    declared = as_rules(constraints)
-    return learn_orders(data, learned_metadata(data, target_metadata(data, target, metadata)), declared)
+    beside ``constraints``: those all of ``data``'s rows keep (``constraints.learn_orders``) and the
+    declared rules leave in place (a declared range can rule one out), as inequalities."""
+    meta = learned_metadata(data, target_metadata(data, target, metadata))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _RULE_WARNING, DataWarning)  # the rules' own: said by their fit
+        return _kept_orders(ConstraintSet(constraints, keep_orders=True).fit(data, meta))
+
+
+def _kept_orders(rules: ConstraintSet) -> list[Inequality]:
+    return [rule for rule in rules.rules_ if isinstance(rule, Inequality) and rule.learned_]
 
 
 def synthetic_rows(
@@ -416,11 +422,12 @@ def synthetic_rows(
         # the orders every class keeps are learned from all rows: a rare class has too few to show them
         # (of 94 rows, the classes' generators left a balance above its amount in 16% of the rows added)
         declared = as_rules(constraints)
-        if declared:
+        rules = list(declared)
+        if declared or keep_orders:
             # checked once, on every row: each class's fit alone counted and named only its own rows breaking
             # a rule (37 of 1,400), and took a rule naming no column of the table for a problem of its class
-            ConstraintSet(declared).fit(data, learned_metadata(data, meta))
-        rules = [*declared, *(orders_kept(data, target, meta, constraints) if keep_orders else [])]
+            checked = ConstraintSet(declared, keep_orders=keep_orders).fit(data, learned_metadata(data, meta))
+            rules += _kept_orders(checked)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", _RULE_WARNING, DataWarning)  # said above, of all rows
             parts = [
