@@ -424,3 +424,4 @@ def test_a_rule_is_checked_once_on_every_row_with_a_generator_per_class(tmp_path
         and "rule 'zz <= high' names column 'zz', which is not in the data" in refused.output
     )
     assert "class" not in refused.output.split("error:")[1] and "order(s)" not in refused.output
+    assert "fitting" not in refused.output  # said before any work is announced

@@ -147,3 +147,13 @@ def test_a_sample_of_a_file_read_in_chunks_is_numbered_as_its_data_rows(tmp_path
     sample = TableStream(path).sample(1_000, np.random.default_rng(0))
     assert sample.index.name == DATA_ROW and sample.index.is_monotonic_increasing
     assert (sample.index == sample["row"]).all() and sample.index.max() > 65_536
+
+
+def test_a_rule_naming_no_column_is_refused_before_fitting_is_announced(real_csv, tmp_path):
+    """fit printed "fitting copula on 1,000 rows x 5 columns", then refused the rules file's typo."""
+    rules = write_rules(tmp_path, [{"type": "inequality", "low": "balance", "high": "limt"}])
+    model = tmp_path / "m.synthloom"
+    result = invoke("fit", real_csv, "-m", "copula", "-o", model, "--constraints", rules)
+    assert result.exit_code == 2 and not model.exists()
+    assert "rule 'balance <= limt' names column 'limt', which is not in the data" in result.output
+    assert "fitting" not in result.output

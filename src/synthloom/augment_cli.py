@@ -179,7 +179,7 @@ def augment_command(
         plan_rows,
         with_progress,
     )
-    from synthloom.data.constraints import load_constraints
+    from synthloom.data.constraints import check_rule_columns, load_constraints
     from synthloom.data.io import check_outputs, whole_numbers, write_table
     from synthloom.data.metadata import Metadata, learned_metadata
     from synthloom.errors import DataWarning
@@ -223,6 +223,8 @@ def augment_command(
         "constraints": load_constraints(constraints) if constraints is not None else None,
         "keep_orders": not no_keep_orders,
     }
+    if strategy["constraints"]:  # a typo in the rules file is said before "fitting", not after
+        check_rule_columns(strategy["constraints"], list(frame.columns))
     if output is not None:
         if plan:  # no class needing rows: nothing is fitted
             if fits_per_class(model, per_class):  # one model per class to grow, on that class's rows

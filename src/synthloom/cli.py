@@ -190,7 +190,7 @@ def fit_command(
     Under `torchrun --nproc-per-node N -m synthloom fit ...` the deep generators train data-parallel;
     rank 0 prints and writes the model file.
     """
-    from synthloom.data.constraints import load_constraints
+    from synthloom.data.constraints import check_rule_columns, load_constraints
     from synthloom.data.io import check_outputs
     from synthloom.data.metadata import Metadata
     from synthloom.registry import table_model_class
@@ -233,6 +233,8 @@ def fit_command(
         )
     else:
         frame = numbered_as_in_file(load_input(data, encoding))
+        if rules:  # a typo in the rules file is said before "fitting", not after
+            check_rule_columns(rules, list(frame.columns))
         if holdout:
             frame, split = _training_rows(data, holdout, frame, generator_class.min_rows)
         console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")

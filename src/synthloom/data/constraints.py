@@ -1375,13 +1375,8 @@ class ConstraintSet:
         self._inequalities()  # a cycle is refused before any work
         if self.keep_orders:
             self.rules_ += learn_orders(data, metadata, self.rules_)
+        check_rule_columns(self.rules_, list(metadata.columns))
         for rule in self.rules_:
-            missing = [c for c in rule.columns() if c not in metadata.columns]
-            if missing:
-                raise ConfigError(
-                    f"rule {rule.name!r} names column {missing[0]!r}, which is not in the data; "
-                    f"columns are: {list(metadata.columns)}"
-                )
             rule.fit(data, metadata)
         self._check_ranges_meet()
         _report_broken_rows([rule for rule in self.rules_ if not rule.learned_], data)
@@ -1646,6 +1641,18 @@ def _anchored_on(anchors: Mapping[str, str], column: str, target: str) -> bool:
         if column == target:
             return True
     return False
+
+
+def check_rule_columns(rules: Sequence[Constraint | Mapping[str, Any]], columns: Sequence[str]) -> None:
+    """Refuse a rule naming a column that is not among ``columns`` (a typo in a rules file): a command
+    checks it before announcing minutes of fitting, and a fit before learning anything."""
+    for rule in as_rules(rules):
+        missing = [c for c in rule.columns() if c not in columns]
+        if missing:
+            raise ConfigError(
+                f"rule {rule.name!r} names column {missing[0]!r}, which is not in the data; columns are: "
+                f"{list(columns)}"
+            )
 
 
 def as_rules(constraints: Sequence[Constraint | Mapping[str, Any]] | None) -> list[Constraint]:
