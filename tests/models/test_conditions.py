@@ -122,6 +122,11 @@ def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
     with pytest.raises(ConditionError, match=r"relax the conditions; amount=123.4567 asks") as refused:
         model.sample(5, conditions={"amount": 123.4567})
     assert "fewer rows" not in str(refused.value)
+    # none met: no rate to project from, the draws needed are a bound ("at that rate" named a rate of 0)
+    assert "at that rate" not in str(refused.value)
+    # one number outside the real values was called "range [-5, -5]"
+    with pytest.raises(ConditionError, match=r"value -5 for column 'amount' lies outside .*; ask for a"):
+        model.sample(5, conditions={"amount": -5})
 
 
 def test_an_open_ended_date_range_outside_the_data_is_refused_in_one_line(dated):

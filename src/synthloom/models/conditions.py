@@ -256,10 +256,13 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
 
     condition = RangeCondition(column, low, high, is_datetime, spec.datetime_format, spec.number_format)
     if not condition.overlaps(encoder.low, encoder.high):
+        # one number asks for itself: "range [1e-07, 1e-07]" read as if a range had been given
+        one = low == high
+        asked = f"value {show(low)}" if one else f"range [{show(low)}, {show(high)}]"
         raise ConditionError(
-            f"range [{show(low)}, {show(high)}] for column "
-            f"{column!r} lies outside the real data's range "
-            f"[{show(encoder.low)}, {show(encoder.high)}]"
+            f"{asked} for column {column!r} lies outside the real data's range "
+            f"[{show(encoder.low)}, {show(encoder.high)}]; ask for {'a value' if one else 'a range'} "
+            "within it"
         )
     grid = (DAY if encoder.decimals == -1 else encoder.clock_grid) if is_datetime else None
     if grid and low <= high and not _holds_grid_point(wall_seconds(np.array([low, high]), zone), grid):
@@ -599,10 +602,12 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
     )
     projection = ""
     if cap is not None:
-        projection = (
-            f"; at that rate {n:,} rows need about {about(projected_draws(found, n, drawn))} draws or more, "
-            f"past the {about(cap)} sampling makes"
-        )
+        needed = about(projected_draws(found, n, drawn))
+        # with none met there is no rate to project: counting one row as found gives a bound instead
+        pace = f"at that rate {n:,} rows need about {needed} draws or more"
+        if not found:
+            pace = f"at under 1 in {drawn:,} draws, {n:,} rows need more than {needed}"
+        projection = f"; {pace}, past the {about(cap)} sampling makes"
     fewer = " or ask for fewer rows" if found else ""  # no count of rows is met when none is
     raise ConditionError(
         f"only {found} of {n} rows met the conditions on {names} after drawing {drawn:,} rows "
