@@ -122,8 +122,9 @@ def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
     with pytest.raises(ConditionError, match=r"relax the conditions; amount=123.4567 asks") as refused:
         model.sample(5, conditions={"amount": 123.4567})
     assert "fewer rows" not in str(refused.value)
-    # none met: no rate to project from, the draws needed are a bound ("at that rate" named a rate of 0)
-    assert "at that rate" not in str(refused.value)
+    # none met, stopped early: no rate to project from, so a bound ("at that rate" named a rate of 0)
+    with pytest.raises(ConditionError, match=r"only 0 of 1000 .*; at under 1 in [\d,]+ draws, 1,000 rows"):
+        model.sample(1000, conditions={"amount": (100.0001, 100.0002)})
     # one number outside the real values was called "range [-5, -5]"
     with pytest.raises(ConditionError, match=r"value -5 for column 'amount' lies outside .*; ask for a"):
         model.sample(5, conditions={"amount": -5})
