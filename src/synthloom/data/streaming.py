@@ -202,10 +202,15 @@ def _refuse_uneven_row(path: Path, exc: BaseException) -> None:
         return
     line, expected, actual, text = found.groups()
     source = _CSV_SOURCE.search(str(exc))  # a folder's part, where pyarrow names it
+    why = (
+        "a cut line, or a delimiter inside an unquoted value"
+        if int(actual) < int(expected)
+        else "a delimiter inside an unquoted value, or one ending every line"
+    )
     raise DataError(
         f"{source.group(1) if source else path}: row {int(line):,} (the header being row 1) has {actual} "
         f"field(s) where the header has {expected} ({cut_text(text)!r}); read in chunks, the file needs "
-        "every row whole: fix that row (a cut line, or a delimiter inside an unquoted value)"
+        f"every row whole: fix that row ({why})"
     )
 
 
