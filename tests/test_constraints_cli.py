@@ -139,7 +139,7 @@ def test_real_rows_breaking_a_rule_are_named_as_the_file_numbers_them_when_read_
 
 def test_a_sample_of_a_file_read_in_chunks_is_numbered_as_its_data_rows(tmp_path):
 
-    from synthloom.data.constraints import DATA_ROW
+    from synthloom.data.io import DATA_ROW
     from synthloom.data.streaming import TableStream
 
     path = tmp_path / "rows.csv"

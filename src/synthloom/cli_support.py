@@ -258,7 +258,7 @@ def numbered_as_in_file(table: Any) -> Any:
     "row 5" found another row there."""
     import pandas as pd
 
-    from synthloom.data.constraints import DATA_ROW
+    from synthloom.data.io import DATA_ROW
 
     return table.set_axis(pd.RangeIndex(1, len(table) + 1, name=DATA_ROW))
 

@@ -28,7 +28,7 @@ import json
 import math
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -61,6 +61,7 @@ from synthloom.data.encoders import (
     to_float,
     wall_seconds,
 )
+from synthloom.data.io import rows_named
 from synthloom.data.metadata import (
     NUMERIC_KINDS,
     ColumnKind,
@@ -122,11 +123,6 @@ ORDER_ROWS = 100_000
 # (loan amounts of round thousands, 32% of them on five values, above balances of cents, 5%): rebuilt as
 # balance + gap, the loan amounts lost their round values (column shape 0.975 -> 0.939 with the copula).
 REVERSE_SPIKES = 2.0
-# How many real rows that break a rule the fit-time warning lists by number.
-SHOWN_ROWS = 5
-# The name of a table's index whose labels are its rows' places in the file it was read from, counted from 1
-# below the header (``fit`` numbers its rows so): the warning then says data rows
-DATA_ROW = "data row"
 
 
 # -- how a numeric column is read as numbers and written back ----------------------------------------------
@@ -1669,30 +1665,6 @@ def as_rules(constraints: Sequence[Constraint | Mapping[str, Any]] | None) -> li
         if not isinstance(rule, Constraint):
             raise ConfigError(f"constraints must be rules such as Range or Inequality, not {rule!r}")
     return rules
-
-
-def rows_named(labels: pd.Index) -> str:
-    """The first ``SHOWN_ROWS`` of ``labels`` (rows of a table), saying what they count: "rows 5, 17, 40"
-    read as 0-based places to a user who opens the file at those numbers and finds other rows there.
-
-    Example:
-        >>> rows_named(pd.Index([5, 17], name=DATA_ROW))
-        'data rows 5, 17 (counted from 1 below the header)'
-        >>> rows_named(pd.Index([5, 17]))
-        'rows with index labels 5, 17'
-    """
-    more = ", ..." if len(labels) > SHOWN_ROWS else ""
-    shown = labels[:SHOWN_ROWS]
-
-    def listed(values: Iterable[object]) -> str:
-        return ", ".join(str(value) for value in values) + more
-
-    if labels.name == DATA_ROW:
-        shown = labels.sort_values()[:SHOWN_ROWS]  # the first in the file: `fit --holdout` shuffles the rows
-        # not file lines: blank lines, quoted cells over several lines and a folder of parts shift those
-        return f"data rows {listed(shown)} (counted from 1 below the header)"
-    # a DataFrame given in Python: its labels are what ``data.loc`` finds the rows by, whatever their places
-    return f"rows with {labels.name or 'index labels'} {listed(shown)}"
 
 
 def _report_broken_rows(rules: list[Constraint], data: pd.DataFrame) -> None:

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -358,7 +358,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         whole = [name for name in frame.columns if whole_numbers(frame[name])]
         flags = [name for name in frame.columns if _read_as_booleans(frame[name])]
         numbers = [name for name in frame.columns if holds_numbers(frame[name])]
-        number_texts = _column_texts(path, sep, encoding, numbers)
+        number_texts = _column_texts(path, sep, encoding, numbers, names)
         codes = [*text_columns, *_code_columns(number_texts, whole)]
         # whole numbers with gaps past 2**53 (account numbers), which pandas reads as floats: every digit
         # past a float's lost
@@ -426,7 +426,7 @@ def _digits_past_int64(column: pd.Series) -> bool:
     return bool(len(present)) and bool(digits.all())
 
 
-def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
+def _column_texts(path: Path, sep: str, encoding: str, names: list[str], header: list[str]) -> Any:
     """The text of the columns ``names`` as the file writes it, a ``pyarrow.Table`` of strings (null: the
     texts pandas reads as missing), read by pyarrow, several times faster than pandas.
 
@@ -445,7 +445,7 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str]) -> Any:
         (short if row.actual_columns < row.expected_columns else wide).append(row)
         return "skip"  # said once the read is done: raised here, it would end pyarrow's reading threads
 
-    read = names or [csv_header(path, encoding)[1][0]]  # no number column: one column, for the check
+    read = names or header[:1]  # no number column: one column (of the file's ``header``), for the check
     try:
         table = pacsv.read_csv(
             path,
@@ -486,8 +486,6 @@ def _warn_of_short_rows(path: Path, short: list[Any], sep: str, encoding: str) -
     module (only where some are short), numbered as ``numbered_as_in_file`` numbers them, blank lines
     skipped as pandas skips them.
     """
-    from synthloom.data.constraints import DATA_ROW, rows_named
-
     try:
         with path.open(newline="", encoding=encoding) as handle:
             records = (row for row in csv.reader(handle, delimiter=sep) if row)
@@ -504,6 +502,37 @@ def _warn_of_short_rows(path: Path, short: list[Any], sep: str, encoding: str) -
         DataWarning,
         stacklevel=caller_stacklevel(),
     )
+
+
+# How many rows a message that names rows lists by number.
+SHOWN_ROWS = 5
+# The name of a table's index whose labels are its rows' places in the file it was read from, counted from 1
+# below the header (``fit`` numbers its rows so): a message then says data rows
+DATA_ROW = "data row"
+
+
+def rows_named(labels: pd.Index) -> str:
+    """The first ``SHOWN_ROWS`` of ``labels`` (rows of a table), saying what they count: "rows 5, 17, 40"
+    read as 0-based places to a user who opens the file at those numbers and finds other rows there.
+
+    Example:
+        >>> rows_named(pd.Index([5, 17], name=DATA_ROW))
+        'data rows 5, 17 (counted from 1 below the header)'
+        >>> rows_named(pd.Index([5, 17]))
+        'rows with index labels 5, 17'
+    """
+    more = ", ..." if len(labels) > SHOWN_ROWS else ""
+    shown = labels[:SHOWN_ROWS]
+
+    def listed(values: Iterable[object]) -> str:
+        return ", ".join(str(value) for value in values) + more
+
+    if labels.name == DATA_ROW:
+        shown = labels.sort_values()[:SHOWN_ROWS]  # the first in the file: `fit --holdout` shuffles the rows
+        # not file lines: blank lines, quoted cells over several lines and a folder of parts shift those
+        return f"data rows {listed(shown)} (counted from 1 below the header)"
+    # a DataFrame given in Python: its labels are what ``data.loc`` finds the rows by, whatever their places
+    return f"rows with {labels.name or 'index labels'} {listed(shown)}"
 
 
 def cut_text(text: str, width: int = 60) -> str:

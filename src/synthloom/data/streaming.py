@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
-from synthloom.data.constraints import DATA_ROW
 from synthloom.data.io import (
+    DATA_ROW,
     PANDAS_NA_TEXT,
     check_encoding,
     csv_header,

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from synthloom.data.constraints import DATA_ROW
 from synthloom.data.images import image_grid
+from synthloom.data.io import DATA_ROW
 from synthloom.metrics.anomaly import MEANINGS, roc_curve
 from synthloom.report.html import _frame_table
 from synthloom.report.html import page as html_page
