@@ -246,7 +246,7 @@ def fit_command(
     generator.save(output)
     console.print(f"saved {model} model to {output}")
     if max_minutes is not None:  # only a model trained in epochs takes --max-minutes
-        say_if_time_cut(max_minutes, generator.loss_history_, generator._planned_epochs())
+        say_if_time_cut(max_minutes, generator.loss_history_, generator.epochs_planned_)
 
 
 def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tuple[Any, dict[str, Any]]:

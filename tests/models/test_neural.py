@@ -75,11 +75,13 @@ def test_loss_history_is_kept_and_saved(name, default_frame, tmp_path):
     assert all(len(h) >= 3 for h in model.loss_history_)
     again = load(model.save(tmp_path / "m.synthloom"))
     assert again.loss_history_ == model.loss_history_
+    assert model.epochs_planned_ == again.epochs_planned_ == 3
 
 
-def test_time_budget_and_early_stopping(default_frame):
+def test_time_budget_and_early_stopping(default_frame, tmp_path):
     budget = get_model("tvae", epochs=100_000, max_minutes=0.05, random_state=0, **SMALL).fit(default_frame)
     assert 1 <= len(budget.loss_history_) < 100_000
+    assert load(budget.save(tmp_path / "cut.synthloom")).epochs_planned_ == 100_000  # the cut shows by it
     stopped = get_model("tvae", epochs=400, early_stopping=True, random_state=0, **SMALL).fit(default_frame)
     validations = [h["validation"] for h in stopped.loss_history_ if "validation" in h]
     assert validations and all(0 <= v <= 1 for v in validations)

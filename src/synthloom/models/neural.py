@@ -75,6 +75,10 @@ class NeuralGenerator(BaseGenerator):
 
     Subclasses list every hyper-parameter in their own ``__init__`` (as scikit-learn does) and pass the
     common ones here.
+
+    Besides the base's fitted state: ``epochs_planned_``, the epochs the fit set out to run (``epochs``,
+    or the model's own choice where it may choose); ``max_minutes`` and early stopping can end it sooner,
+    which ``loss_history_`` then shows.
     """
 
     supports_category_conditions = True
@@ -252,11 +256,12 @@ class NeuralGenerator(BaseGenerator):
         """The training epochs (with their time budget and early stopping); returns the loss history."""
         # an epoch is one pass over every row, whatever the chunks and the number of processes
         self._steps_per_epoch = max(1, n_rows // distributed.world_size() // self._batch_rows())
+        self.epochs_planned_ = self._planned_epochs()  # kept: a run cut by ``max_minutes`` shows against it
         # a diverged run raises: the fit (`fitting`) leaves no NaN weights to sample or save
         with distributed.data_parallel(self.seed_, self, self._modules().values()):
             return run_epochs(
                 self._step_function(chunks),
-                epochs=self._planned_epochs(),
+                epochs=self.epochs_planned_,
                 steps_per_epoch=self._steps_per_epoch,
                 description=f"training {self.model_name}",
                 max_minutes=self.max_minutes,
@@ -429,9 +434,10 @@ class NeuralGenerator(BaseGenerator):
         return tensors
 
     def _extra_state(self) -> dict[str, Any]:
-        return {}
+        return {"epochs_planned": self.epochs_planned_}
 
     def _restore(self, tensors: dict[str, torch.Tensor], extra: dict[str, Any]) -> None:
+        self.epochs_planned_: int | None = extra.get("epochs_planned")  # None: a file from before it was kept
         self.device_ = loading_device(self.device)
         self.layout_ = SpanLayout(self.transformer_.spans, self.device_)
         self.sampler_ = ConditionalSampler(
