@@ -149,7 +149,10 @@ def test_learns_real_data(fitted, default_frame):
     real_rate = (default_frame["default"] == "Yes").mean()
     assert abs((fake["default"] == "Yes").mean() - real_rate) < 0.03
     spread = default_frame["balance"].std()
-    assert abs(fake["balance"].median() - default_frame["balance"].median()) < 0.25 * spread
+    # CTGAN's median lands 0.01 - 0.26 of a spread off over seeds 0 - 4 (one thread, as the suite runs), and
+    # moves that much with float rounding alone (the fused Adam kernel); rows that ignored the data would
+    # sit about 0.7 off (a uniform draw over the real range)
+    assert abs(fake["balance"].median() - default_frame["balance"].median()) < 0.3 * spread
     yes = model.sample(500, conditions={"default": "Yes"})
     no = model.sample(500, conditions={"default": "No"})
     assert (yes["default"] == "Yes").all() and (no["default"] == "No").all()

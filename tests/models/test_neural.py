@@ -114,6 +114,17 @@ def test_ctgan_critic_sees_the_real_rows_in_another_order_than_the_fake_ones(def
     assert key(fake) == key(real)
 
 
+def test_ctgan_generator_step_computes_no_critic_gradients_and_leaves_the_critic_trainable(default_frame):
+    """The critic's gradients from a generator step were thrown away by its next zero_grad: time wasted."""
+    model = get_model("ctgan", epochs=1, random_state=0, **SMALL).fit(default_frame)
+    model.critic_optimizer_.zero_grad()
+    generator_weights = model.generator_optimizer_.weights.clone()
+    model._generator_step(model.batch_size)
+    assert not torch.equal(model.generator_optimizer_.weights, generator_weights)  # the step did train
+    assert not model.critic_optimizer_.grad.any()
+    assert all(p.requires_grad for p in model.critic_.parameters())
+
+
 def test_ctgan_generator_gives_the_same_rows_with_and_without_autograd():
     generator = Generator(in_dim=12, width=16, depth=3, out_dim=5).eval()
     x = torch.randn(40, 12)

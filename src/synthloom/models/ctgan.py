@@ -17,7 +17,7 @@ from torch import nn
 
 from synthloom.models.neural import NeuralGenerator
 from synthloom.nn.conditional import with_condition
-from synthloom.nn.layers import MaskDropout
+from synthloom.nn.layers import MaskDropout, frozen
 from synthloom.registry import register
 from synthloom.training.optim import FlatAdam
 from synthloom.training.settings import check_number, check_whole
@@ -206,7 +206,7 @@ class CTGAN(NeuralGenerator):
         cond, _ = self.sampler_.training_batch(n)
         raw = self._raw(n, cond)
         fake = self.layout_.activate(raw)
-        with self._autocast():
+        with frozen(self.critic_), self._autocast():
             adversarial = -self.critic_(with_condition(fake, cond)).mean().float()
         if cond is None:
             honour = torch.zeros((), device=self.device_)

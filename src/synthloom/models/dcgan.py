@@ -19,6 +19,7 @@ from torch.nn.utils.parametrizations import spectral_norm as spectral
 
 from synthloom.models.image_base import ImageGenerator
 from synthloom.nn.image_layers import DownStack, UpStack, diff_augment
+from synthloom.nn.layers import frozen
 from synthloom.registry import register
 from synthloom.training.optim import FlatAdam
 from synthloom.training.settings import check_flag, check_number, check_whole
@@ -161,7 +162,7 @@ class DCGAN(ImageGenerator):
         self.d_optimizer_.zero_grad()
         d_loss.backward()
         self.d_optimizer_.step()
-        with self._autocast():
+        with frozen(self.discriminator_), self._autocast():
             g_loss = _bce(self.discriminator_(self._look(fake), codes), 1.0)  # non-saturating: -log D(G(z))
             seeking = self._mode_seeking_weight()
             spread = self._mode_seeking_loss(fake, z, codes) if seeking else torch.zeros(())

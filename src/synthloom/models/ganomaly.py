@@ -105,6 +105,7 @@ from synthloom.models.base import (
 from synthloom.models.image_base import _padded_side, check_images, run_random_batches
 from synthloom.models.neural import seeded
 from synthloom.nn.image_layers import DownStack, UpStack
+from synthloom.nn.layers import frozen
 from synthloom.nn.spans import SpanLayout
 from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.optim import FlatAdam
@@ -396,7 +397,7 @@ class Trainer:
 
     def step(self, x: torch.Tensor) -> dict[str, float]:
         """Update the generator, then the discriminator, on one batch; returns the losses by name."""
-        with autocast(self.device):
+        with frozen(self.discriminator), autocast(self.device):
             g_loss, parts, x_hat = generator_losses(self.generator, self.discriminator, x, self.weights)
         self.g_optimizer.zero_grad()
         g_loss.backward()

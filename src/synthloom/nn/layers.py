@@ -1,6 +1,10 @@
-"""Layers and terms the generators share: cheap dropout, and the VAE latent code's draw and KL term."""
+"""Layers and terms the generators share: cheap dropout, the VAE latent code's draw and KL term, and
+a network held out of a backward pass."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
 
 import torch
 from torch import nn
@@ -33,3 +37,22 @@ def gaussian_kl(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     Elementwise, so each model sums it as its loss is defined (per row, or over the whole batch).
     """
     return -0.5 * (1 + log_var - mean**2 - log_var.exp())
+
+
+@contextlib.contextmanager
+def frozen(network: nn.Module) -> Iterator[None]:
+    """Run a block with ``network``'s weights out of autograd's graph: gradients still flow through it to
+    its inputs, but a backward pass computes none for its weights.
+
+    For an adversarial step that trains one network through the other: the other's gradients would be
+    cleared unused before its own step, and computing them cost CTGAN's critic, whose first layer reads
+    ``pac`` rows at once, 2 of 19 ms a step. Each weight's own setting comes back after the block.
+    """
+    weights = [w for w in network.parameters() if w.requires_grad]
+    for weight in weights:
+        weight.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for weight in weights:
+            weight.requires_grad_(True)
