@@ -50,6 +50,7 @@ changed scores as if it had not; a warning names it (``missing_shift``), and the
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 from dataclasses import dataclass
@@ -322,16 +323,20 @@ def _correlation_row(inputs: _PairInputs, first: str, second: str) -> dict[str, 
 def _contingency_row(inputs: _PairInputs, first: str, second: str) -> dict[str, object]:
     a_real, a_synthetic, a_n = inputs.codes.get(first) or inputs.bins[first]
     b_real, b_synthetic, b_n = inputs.codes.get(second) or inputs.bins[second]
-    real_table = np.bincount(a_real * b_n + b_real, minlength=a_n * b_n).reshape(a_n, b_n)
-    synthetic_table = np.bincount(a_synthetic * b_n + b_synthetic, minlength=a_n * b_n).reshape(a_n, b_n)
-    gap = np.abs(real_table / real_table.sum() - synthetic_table / synthetic_table.sum()).sum()
-    real_v, synthetic_v = cramers_v(real_table), cramers_v(synthetic_table)
+    real = _Cells.count(a_real, b_real, b_n, a_n * b_n)
+    synthetic = _Cells.count(a_synthetic, b_synthetic, b_n, a_n * b_n)
+    # the shares' gap over the cells either table holds (a cell neither holds adds nothing)
+    held = np.union1d(real.keys, synthetic.keys)
+    gap = np.zeros(len(held))
+    gap[np.searchsorted(held, real.keys)] += real.counts / real.counts.sum()
+    gap[np.searchsorted(held, synthetic.keys)] -= synthetic.counts / synthetic.counts.sum()
+    real_v, synthetic_v = real.cramers_v(), synthetic.cramers_v()
     meets = bool(np.isfinite(real_v) and real_v > ASSOCIATION_THRESHOLD)
-    chance, moved = _independence_baseline(real_table)
+    chance, moved = real.independence_baseline()
     beyond = meets and moved >= MIN_RELATION_ROWS and real_v > CHANCE_FACTOR * chance
     return {
         "metric": CONTINGENCY,
-        "score": 1.0 - gap / 2.0,
+        "score": 1.0 - np.abs(gap).sum() / 2.0,
         "real": real_v,
         "synthetic": synthetic_v,
         "meets_threshold": meets,
@@ -341,10 +346,82 @@ def _contingency_row(inputs: _PairInputs, first: str, second: str) -> dict[str, 
     }
 
 
-def _observed_expected(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The table without empty rows and columns, and the counts independent columns would give it."""
-    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0].astype(float)
-    return table, np.outer(table.sum(axis=1), table.sum(axis=0)) / max(table.sum(), 1.0)
+# a contingency table with more cells than this is counted by sorting its rows' cells instead of in a dense
+# array: a postcode of 45,000 levels against a merchant of 5,000 makes 225 million cells (1.8 GB of counts,
+# several times that in the statistics' arrays), of which 60,000 rows fill at most 60,000
+_DENSE_CELLS = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """A contingency table kept sparse: the cells that hold rows and their counts.
+
+    A cell's key is ``row * n_columns + column``; rows and columns holding no count are not part of the
+    table (as scipy's statistics drop them).
+    """
+
+    keys: np.ndarray
+    counts: np.ndarray
+    n_columns: int
+
+    @classmethod
+    def count(cls, a: np.ndarray, b: np.ndarray, b_n: int, cells: int) -> _Cells:
+        """The table of two coded columns (codes ``0..a_n - 1`` and ``0..b_n - 1``; ``cells`` = a_n x b_n)."""
+        keys = a.astype(np.int64) * b_n + b
+        if cells <= _DENSE_CELLS:
+            dense = np.bincount(keys, minlength=cells)
+            held = np.flatnonzero(dense)
+            return cls(held, dense[held], b_n)
+        held, counts = np.unique(keys, return_counts=True)
+        return cls(held, counts, b_n)
+
+    @classmethod
+    def of(cls, table: np.ndarray) -> _Cells:
+        """The cells of a dense table."""
+        held = np.flatnonzero(table)
+        return cls(held, table.reshape(-1)[held], table.shape[1])
+
+    @functools.cached_property
+    def _observed_expected(self) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+        """The held cells' counts, the counts independent columns would give them, and the table's shape."""
+        rows, row_of = np.unique(self.keys // self.n_columns, return_inverse=True)
+        columns, column_of = np.unique(self.keys % self.n_columns, return_inverse=True)
+        observed = self.counts.astype(float)
+        row_sums = np.bincount(row_of, weights=observed, minlength=len(rows))
+        column_sums = np.bincount(column_of, weights=observed, minlength=len(columns))
+        expected = row_sums[row_of] * column_sums[column_of] / max(observed.sum(), 1.0)
+        return observed, expected, (len(rows), len(columns))
+
+    def cramers_v(self) -> float:
+        """Cramér's V (no continuity correction), as ``scipy.stats.contingency.association``."""
+        observed, expected, shape = self._observed_expected
+        if min(shape) < 2:
+            return float("nan")
+        total = observed.sum()
+        # an empty cell adds its expected count to chi-squared: together, all of it the held cells leave
+        chi2 = ((observed - expected) ** 2 / expected).sum() + max(total - expected.sum(), 0.0)
+        return float(np.sqrt(chi2 / total / (min(shape) - 1)))
+
+    def independence_baseline(self) -> tuple[float, float]:
+        """What chance gives a table of these margins, and how many rows its relation rests on.
+
+        Returns:
+            The root-mean-square Cramér's V of independent columns with these level counts and rows (NaN
+            below two levels each), and the rows independence would place in other cells (half the absolute
+            difference between the table and its expected counts): about 2 for a relation carried by one
+            row.
+
+        Example:
+            >>> [round(v, 3) for v in _Cells.of(np.array([[399, 0], [0, 1]])).independence_baseline()]
+            [0.05, 1.995]
+        """
+        observed, expected, shape = self._observed_expected
+        levels, total = min(shape), observed.sum()
+        moved = float((np.abs(observed - expected).sum() + max(total - expected.sum(), 0.0)) / 2.0)
+        if levels < 2 or total < 2:
+            return float("nan"), moved
+        freedom = (shape[0] - 1) * (shape[1] - 1)
+        return float(np.sqrt(freedom / (total - 1) / (levels - 1))), moved
 
 
 def cramers_v(table: np.ndarray) -> float:
@@ -354,32 +431,7 @@ def cramers_v(table: np.ndarray) -> float:
         >>> cramers_v(np.array([[10, 0], [0, 10]]))
         1.0
     """
-    table, expected = _observed_expected(table)
-    if min(table.shape) < 2:
-        return float("nan")
-    chi2 = ((table - expected) ** 2 / expected).sum()
-    return float(np.sqrt(chi2 / table.sum() / (min(table.shape) - 1)))
-
-
-def _independence_baseline(table: np.ndarray) -> tuple[float, float]:
-    """What chance gives a table of these margins, and how many rows its relation rests on.
-
-    Returns:
-        The root-mean-square Cramér's V of independent columns with these level counts and rows (NaN
-        below two levels each), and the rows independence would place in other cells (half the absolute
-        difference between the table and its expected counts): about 2 for a relation carried by one row.
-
-    Example:
-        >>> [round(v, 3) for v in _independence_baseline(np.array([[399, 0], [0, 1]]))]  # V 1.00, one row
-        [0.05, 1.995]
-    """
-    table, expected = _observed_expected(table)
-    levels, total = min(table.shape), table.sum()
-    moved = float(np.abs(table - expected).sum() / 2.0)
-    if levels < 2 or total < 2:
-        return float("nan"), moved
-    freedom = (table.shape[0] - 1) * (table.shape[1] - 1)
-    return float(np.sqrt(freedom / (total - 1) / (levels - 1))), moved
+    return _Cells.of(np.asarray(table)).cramers_v()
 
 
 def pair_trends_average(pairs: pd.DataFrame) -> float:
