@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import math
 import signal
 import warnings
 from collections.abc import Callable, Iterator
@@ -116,25 +117,30 @@ def say_kept_orders(orders: list[str]) -> None:
 
 
 def say_if_time_cut(max_minutes: float | None, history: list[dict[str, float]], planned: int) -> None:
-    """Say when ``--max-minutes`` ended training before its ``planned`` epochs: only the progress bar
-    (gone from a log) had shown it, and a cut fit samples worse than a whole one."""
+    """Say when ``--max-minutes`` ended training before its ``planned`` epochs (within the last one too):
+    only the progress bar (gone from a log) had shown it, and a cut fit samples worse than a whole one."""
     reached = epochs_reached(history)
-    if max_minutes is not None and reached < planned:
-        console.print(
-            f"the time limit (--max-minutes {max_minutes:g}) stopped training at epoch {reached} of "
-            f"{planned}; give more minutes for a full fit",
-            highlight=False,
-            soft_wrap=True,
-        )
+    if max_minutes is None or reached >= planned:
+        return
+    whole = math.floor(reached)
+    # 12.4 epochs: the 13th was cut 40% of the way through its steps (never said as 0% or 100%)
+    part = min(max(reached - whole, 0.01), 0.99)
+    where = f"at epoch {whole}" if reached == whole else f"{part:.0%} into epoch {whole + 1}"
+    console.print(
+        f"the time limit (--max-minutes {max_minutes:g}) stopped training {where} of {planned}; give more "
+        "minutes for a full fit",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
-def epochs_reached(history: list[dict[str, float]]) -> int:
-    """The epochs a fit's ``loss_history_`` reached; of several members (each one's history restarts at
-    epoch 1), those of the member that trained fewest."""
+def epochs_reached(history: list[dict[str, float]]) -> float:
+    """The epochs a fit's ``loss_history_`` reached (12.4: 40% into the 13th); of several members (each
+    one's history starts again from its first epoch), those of the member that trained fewest."""
     ends = [
-        int(record["epoch"])
+        record["epoch"]
         for record, after in itertools.zip_longest(history, history[1:])
-        if after is None or after["epoch"] == 1
+        if after is None or after["epoch"] <= record["epoch"]
     ]
     return min(ends)
 

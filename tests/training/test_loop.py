@@ -52,6 +52,20 @@ def test_time_budget_ends_training():
         slow_step, epochs=3, steps_per_epoch=10_000, description="t", max_minutes=0.2 / 60
     )
     assert len(one_long_epoch) == 1, "the budget must end training inside an epoch"
+    # the record says how far into the epoch training got: it had said epoch 1, as after a whole one
+    assert 0 < one_long_epoch[0]["epoch"] < 0.1
+
+
+def test_a_long_epoch_reports_its_steps_in_plain_lines(monkeypatch, capsys):
+    """A streamed epoch of 3 million rows wrote nothing for 2 minutes: lines come within an epoch too."""
+    from synthloom import progress
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    monkeypatch.setattr(loop, "WITHIN_EVERY_S", 0.0)  # a look after every step
+    run_epochs(lambda: {"loss": 1.0}, epochs=2, steps_per_epoch=3, description="training x", verbose=True)
+    lines = [line.split(",")[0] for line in capsys.readouterr().err.splitlines()]
+    within = [f"training x: epoch {e} of 2 (step {s} of 3)" for e in (1, 2) for s in (1, 2)]
+    assert lines == [*within[:2], "training x: epoch 1 of 2", *within[2:], "training x: epoch 2 of 2"]
 
 
 def test_device_resolution():
@@ -178,5 +192,5 @@ def test_plain_lines_wait_their_interval_and_cut_long_losses():
     assert lines.time_left(5, 25, budget=30.0) == "at most 30 s left (time budget)"
     steps = loop._EpochSteps(lambda: {}, 1, "training ctgan", "", None)
     record = {f"loss_{name}": 1.23456 for name in ("generator", "discriminator", "penalty", "entropy", "x")}
-    line = steps.line(lines, 5, 25, {"epoch": 5.0, **record})
+    line = steps.line(lines, 5, 25, 1, {"epoch": 5.0, **record})
     assert len(line) == loop.PLAIN_WIDTH and line.endswith("…") and "generator=1.23" in line

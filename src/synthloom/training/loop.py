@@ -79,11 +79,14 @@ def run_epochs(
     with progress:
         task = progress.add_task(description, total=epochs, losses="")
         for epoch in range(1, epochs + 1):
-            record = training.run(epoch)
+            # an epoch of a large table can take minutes: the bar and the plain lines move within it too
+            within = partial(_show_steps, progress, task, lines, training, epoch, epochs)
+            record, steps = training.run(epoch, within)
             best.validate(epoch, record)
             history.append(record)
-            progress.update(task, advance=1, losses=_fitted(progress, task, _shown(record)))
-            lines.report(partial(training.line, lines, epoch, epochs, record))
+            shown = _fitted(progress, task, _shown(record))
+            progress.update(task, completed=record["epoch"], losses=shown)
+            lines.report(partial(training.line, lines, epoch, epochs, steps, record))
             if best.out_of_patience() or training.out_of_time():
                 break
     best.restore()
@@ -113,19 +116,29 @@ class _EpochSteps:
     def out_of_time(self) -> bool:
         return self.deadline is not None and time.monotonic() > self.deadline
 
-    def line(self, lines: PlainLines, epoch: int, epochs: int, record: dict[str, float]) -> str:
-        """The plain progress line after ``epoch`` of ``epochs``: "training tvae: epoch 37 of 300, 41 s,
-        about 4 min left, reconstruction=1.23 kl=0.045", the losses last, cut where the line would pass
-        ``PLAIN_WIDTH``. The time left is the pace so far, or the time budget's rest where that is less."""
+    def line(
+        self, lines: PlainLines, epoch: int, epochs: int, steps: int, record: dict[str, float] | None = None
+    ) -> str:
+        """The plain progress line ``steps`` steps into ``epoch`` of ``epochs``: "training tvae: epoch 37
+        of 300, 41 s, about 4 min left, reconstruction=1.23 kl=0.045" after an epoch, with its losses
+        (``record``) last; "training tvae: epoch 1 of 5 (step 120 of 600), 41 s, about 3 min left" within
+        one. Cut where the line would pass ``PLAIN_WIDTH``. The time left is the pace so far, or the time
+        budget's rest where that is less."""
         budget = None if self.deadline is None else self.deadline - time.monotonic()
-        text = lines.line(f"{self.description}: epoch {epoch} of {epochs}", epoch, epochs, budget)
-        text = ", ".join(part for part in (text, _shown(record)) if part)
+        what = f"{self.description}: epoch {epoch} of {epochs}"
+        if steps < self.steps_per_epoch:
+            what += f" (step {steps:,} of {self.steps_per_epoch:,})"
+        text = lines.line(what, epoch - 1 + steps / self.steps_per_epoch, epochs, budget)
+        text = ", ".join(part for part in (text, _shown(record or {})) if part)
         return text if len(text) <= PLAIN_WIDTH else text[: PLAIN_WIDTH - 1] + "…"
 
-    def run(self, epoch: int) -> dict[str, float]:
-        """Epoch ``epoch``'s record: its number and its mean losses (over fewer steps if time runs out)."""
+    def run(self, epoch: int, within: Callable[[int], None]) -> tuple[dict[str, float], int]:
+        """Epoch ``epoch``'s record and the steps it took. The record holds its mean losses and how far
+        training got: ``epoch`` after a whole epoch, less where time ran out within it (2.4 is 40% of the
+        third epoch's steps). ``within(steps)`` is called every ``WITHIN_EVERY_S`` seconds."""
         totals: dict[str, float] = {}
         steps = 0
+        shown = time.monotonic()
         # the budget is checked every step: one epoch of a large data set can outlast it alone
         while steps < self.steps_per_epoch and not self.out_of_time():
             losses = self.step()
@@ -133,7 +146,11 @@ class _EpochSteps:
             self._check_finite(losses, steps, epoch)
             for name, value in losses.items():
                 totals[name] = totals.get(name, 0.0) + value
-        return {"epoch": float(epoch), **{k: v / max(steps, 1) for k, v in totals.items()}}
+            if steps < self.steps_per_epoch and time.monotonic() - shown >= WITHIN_EVERY_S:
+                within(steps)  # the epoch's end is shown by the caller, with its losses
+                shown = time.monotonic()
+        reached = epoch - 1 + steps / self.steps_per_epoch
+        return {"epoch": float(reached), **{k: v / max(steps, 1) for k, v in totals.items()}}, steps
 
     def check_last_step(self, networks: Mapping[str, torch.nn.Module]) -> None:
         """Raise if the last step turned a weight of ``networks`` NaN or infinite: every other step's
@@ -202,6 +219,24 @@ def _progress_bar(verbose: bool, console: Console | None = None) -> Progress:
         transient=False,
         console=console,
     )
+
+
+# seconds between two looks at a running epoch's progress (the bar's, and the plain lines' own interval)
+WITHIN_EVERY_S = 1.0
+
+
+def _show_steps(
+    progress: Progress,
+    task: TaskID,
+    lines: PlainLines,
+    training: _EpochSteps,
+    epoch: int,
+    epochs: int,
+    steps: int,
+) -> None:
+    """Move the bar ``steps`` steps into ``epoch``, and write the plain line where one is due."""
+    progress.update(task, completed=epoch - 1 + steps / training.steps_per_epoch)
+    lines.report(partial(training.line, lines, epoch, epochs, steps))
 
 
 def _fitted(progress: Progress, task: TaskID, losses: str) -> str:
