@@ -771,3 +771,22 @@ def test_outputs_with_other_conditions_draw_other_text_ids(tmp_path):
         rare_rows = model.sample(300, conditions=conditions, random_state=0)
         assert rare_rows["patient"].isin(drawn["patient"]).mean() < 0.05
         assert rare_rows.equals(model.sample(300, conditions=conditions, random_state=0))
+
+
+def test_a_chunk_refused_for_its_conditions_says_it_is_one_chunk_of_the_rows_asked(default_frame, tmp_path):
+    """200,000 rows asked were refused as "only 1 of 100000 rows met ... 100,000 rows need about 5000
+    million draws": one chunk's numbers, with nothing to say that the rows are drawn in chunks."""
+    from synthloom import get_model
+    from synthloom.errors import ConditionError
+    from synthloom.sampling import sample_to_file
+
+    model = get_model("copula", random_state=0).fit(default_frame)
+    narrow = {"student": "Yes", "balance": (1000.0, 1000.001)}  # a sliver of the real range: next to no row
+    with pytest.raises(ConditionError) as refused:
+        sample_to_file(model, 2_500, tmp_path / "out.csv", conditions=narrow, chunk_rows=1_000)
+    assert str(refused.value).startswith("2,500 rows are drawn in chunks; of rows 1 - 1,000: only ")
+    assert " of 1,000 rows met the conditions on " in str(refused.value)
+    assert not (tmp_path / "out.csv").exists()
+    with pytest.raises(ConditionError) as whole:  # one chunk: its numbers are the request's
+        sample_to_file(model, 1_000, tmp_path / "out.csv", conditions=narrow, chunk_rows=1_000)
+    assert str(whole.value).startswith("only ")

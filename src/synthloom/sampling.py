@@ -47,7 +47,7 @@ from synthloom.data.io import (
     table_format,
 )
 from synthloom.data.metadata import ColumnKind
-from synthloom.errors import ConfigError, DataWarning
+from synthloom.errors import ConditionError, ConfigError, DataWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count, run_id_seed
 from synthloom.models.conditions import TextRange
 from synthloom.progress import plain_lines_for, transient_progress
@@ -210,20 +210,29 @@ class _ChunkDrawer:
     """Draws a chunk's rows, keeping the last chunk drawn: consecutive parts smaller than a chunk take
     their rows from one draw of it."""
 
-    def __init__(self, model: BaseGenerator, conditions: dict[str, Any] | None, seed: int) -> None:
-        self.model, self.conditions, self.seed = model, conditions or None, seed
+    def __init__(
+        self, model: BaseGenerator, conditions: dict[str, Any] | None, seed: int, total: int
+    ) -> None:
+        self.model, self.conditions, self.seed, self.total = model, conditions or None, seed, total
         self.id_seed = run_id_seed(seed, self.conditions)  # the run's, not each chunk's seed
         self._last: tuple[Chunk, pd.DataFrame] | None = None
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
         if self._last is None or self._last[0] != chunk:
-            frame = self.model.sample(
-                chunk.rows,
-                conditions=self.conditions,
-                random_state=chunk.seed,
-                first_row=chunk.first_row,
-                id_seed=self.id_seed,  # the run's: ids unique across its chunks and parts
-            )
+            try:
+                frame = self.model.sample(
+                    chunk.rows,
+                    conditions=self.conditions,
+                    random_state=chunk.seed,
+                    first_row=chunk.first_row,
+                    id_seed=self.id_seed,  # the run's: ids unique across its chunks and parts
+                )
+            except ConditionError as error:
+                if chunk.rows == self.total:
+                    raise
+                # the refusal counts one chunk's rows and draws: 200,000 rows asked, it spoke of 100,000
+                rows = f"rows {chunk.first_row + 1:,} - {chunk.first_row + chunk.rows:,}"
+                raise ConditionError(f"{self.total:,} rows are drawn in chunks; of {rows}: {error}") from None
             self._last = (chunk, frame)
         return self._last[1]
 
@@ -304,7 +313,7 @@ def _sample_rows(
     n = _check_sizes(n, chunk_rows)
     model.transformer_.check_identifier_room(n)  # before the first row: a stream cannot take rows back
     with _progress(console, n) as advance:
-        draw = _ChunkDrawer(model, conditions, seed)
+        draw = _ChunkDrawer(model, conditions, seed, n)
         frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
         writer = _TableWriter(target, fmt, None, model)
         _write_rows(writer, frames, advance)
@@ -551,7 +560,7 @@ def sample_to_parts(
         if _complete_part(directory / name, fmt, stop - start, columns, model.metadata_.csv_sep)
     }
     schema = _existing_schema(directory, list(parts), fmt)
-    draw = _ChunkDrawer(model, conditions, seed)
+    draw = _ChunkDrawer(model, conditions, seed, n)
     resumable = bool(done)
     try:
         kept = sum(parts[name][1] - parts[name][0] for name in done)

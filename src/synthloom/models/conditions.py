@@ -610,7 +610,7 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
         projection = f"; {pace}, past the {about(cap)} sampling makes"
     fewer = " or ask for fewer rows" if found else ""  # no count of rows is met when none is
     raise ConditionError(
-        f"only {found} of {n} rows met the conditions on {names} after drawing {drawn:,} rows "
+        f"only {found:,} of {n:,} rows met the conditions on {names} after drawing {drawn:,} rows "
         f"(acceptance {found / drawn:.3%}){projection}; relax the conditions{fewer}{hint}"
     )
 
