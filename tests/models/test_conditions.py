@@ -123,7 +123,7 @@ def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
         model.sample(5, conditions={"amount": 123.4567})
     assert "fewer rows" not in str(refused.value)
     # none met, stopped early: no rate to project from, so a bound ("at that rate" named a rate of 0)
-    with pytest.raises(ConditionError, match=r"only 0 of 1000 .*; at under 1 in [\d,]+ draws, 1,000 rows"):
+    with pytest.raises(ConditionError, match=r"only 0 of 1,000 .*; at under 1 in [\d,]+ draws, 1,000 rows"):
         model.sample(1000, conditions={"amount": (100.0001, 100.0002)})
     # one number outside the real values was called "range [-5, -5]"
     with pytest.raises(ConditionError, match=r"value -5 for column 'amount' lies outside .*; ask for a"):

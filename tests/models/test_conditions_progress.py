@@ -46,7 +46,7 @@ def test_a_hopeless_rate_stops_early_instead_of_drawing_to_the_cap():
     """5,000 rows met by 0.01% of draws need 50 million: every draw of the 1,000,000 the budget allowed
     was made before the error; the rate seen in the first rounds is enough to tell."""
     draw = uniform_draws()
-    with pytest.raises(ConditionError, match=r"only \d+ of 5000 rows .* past the 2 million sampling makes"):
+    with pytest.raises(ConditionError, match=r"only \d+ of 5,000 rows .* past the 2 million sampling makes"):
         sample_with_rejection(draw, [RangeCondition("x", 0.0, 0.0001)], 5000)
     assert draw.rows < 200_000
 

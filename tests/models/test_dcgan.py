@@ -66,7 +66,7 @@ def test_the_training_split_travels_in_the_model_file(tmp_path, zeros_and_ones) 
 
 def test_a_budget_spent_before_the_first_step_still_fits(zeros_and_ones) -> None:
     model = DCGAN(**TINY, max_minutes=1e-9, random_state=0).fit(zeros_and_ones[0][:32])
-    assert model.loss_history_ == [{"epoch": 1.0}]  # no step, so no losses and no collapse to judge
+    assert model.loss_history_ == [{"epoch": 0.0}]  # no step, so no losses and no collapse to judge
     assert model.sample(2).shape == (2, 8, 8)
 
 
