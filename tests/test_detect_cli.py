@@ -555,3 +555,4 @@ def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tiny, tmp_path) -
     assert epochs_reached(members) == 2  # two members, the second stopped first
     # a member cut within its first epoch starts below 1
     assert epochs_reached([{"epoch": 1.0}, {"epoch": 2.0}, {"epoch": 0.5}]) == 0.5
+    assert epochs_reached([{"epoch": 0.5}, {"epoch": 1.0}, {"epoch": 2.0}]) == 0.5  # the first member's

@@ -140,7 +140,7 @@ def epochs_reached(history: list[dict[str, float]]) -> float:
     ends = [
         record["epoch"]
         for record, after in itertools.zip_longest(history, history[1:])
-        if after is None or after["epoch"] <= record["epoch"]
+        if after is None or after["epoch"] <= 1  # a member's first epoch (below 1 where the limit cut it)
     ]
     return min(ends)
 
