@@ -1,3 +1,5 @@
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -142,6 +144,7 @@ def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch
     import json
 
     import pandas as pd
+    from rich.console import Console
 
     from synthloom.data.io import read_table
     from synthloom.data.streaming import TableStream
@@ -169,8 +172,10 @@ def test_interrupted_parts_resume_to_the_same_rows(copula, tmp_path, monkeypatch
         sample_to_parts(copula, 2_500, tmp_path / "old", **settings)
     resumed = Interrupt(copula)
     monkeypatch.setattr(copula, "sample", resumed)
-    out = sample_to_parts(copula, 2_500, tmp_path / "cut", **settings)
+    said = Console(file=io.StringIO(), width=200)
+    out = sample_to_parts(copula, 2_500, tmp_path / "cut", **settings, console=said)
     assert resumed.calls == 1  # only the missing part's one chunk was drawn
+    assert f"resuming {out}: 2 of 3 parts (2,000 rows) are written already and kept" in said.file.getvalue()
     pd.testing.assert_frame_equal(pd.read_parquet(out), whole)
     sample_to_parts(copula, 2_500, out, **settings)  # finished: nothing to do
     assert resumed.calls == 1 and not (out / JOB_FILE).exists()

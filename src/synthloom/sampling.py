@@ -564,6 +564,13 @@ def sample_to_parts(
     resumable = bool(done)
     try:
         kept = sum(parts[name][1] - parts[name][0] for name in done)
+        if done and console is not None:  # a resumed run had said nothing of the parts it kept
+            console.print(
+                f"resuming {directory}: {len(done)} of {len(parts)} parts ({kept:,} rows) are written "
+                "already and kept; drawing the rest",
+                highlight=False,
+                soft_wrap=True,
+            )
         with _progress(console, n, kept) as advance:
             for name, (start, stop) in parts.items():
                 if name in done:

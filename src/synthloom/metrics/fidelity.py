@@ -398,7 +398,7 @@ class _Cells:
         if min(shape) < 2:
             return float("nan")
         total = observed.sum()
-        # an empty cell adds its expected count to chi-squared: together, all of it the held cells leave
+        # an empty cell adds its expected count to chi-squared; together, the total less the held cells'
         chi2 = ((observed - expected) ** 2 / expected).sum() + max(total - expected.sum(), 0.0)
         return float(np.sqrt(chi2 / total / (min(shape) - 1)))
 
