@@ -983,6 +983,21 @@ def test_evaluate_model_scores_exactly_the_held_out_rows(held_out_model, id_tabl
     assert set(seen["real"]["row_id"]) == held
 
 
+def test_evaluate_model_draws_the_models_training_curves(id_table, tmp_path):
+    """`evaluate --model` passed the model's rows and kinds but not its losses: the report had no curves."""
+    model, fake = tmp_path / "tvae.synthloom", tmp_path / "fake.csv"
+    fitted = invoke("fit", id_table, "-m", "tvae", "--epochs", "2", "--holdout", "0.25", "-o", model)
+    assert fitted.exit_code == 0, fitted.output
+    assert invoke("sample", model, "-n", "100", "-o", fake).exit_code == 0
+    page, scores = tmp_path / "e.html", tmp_path / "e.json"
+    result = invoke("evaluate", id_table, fake, "--model", model, "--report", page, "--json", scores)
+    assert result.exit_code == 0, result.output
+    history = json.loads(scores.read_text())["loss_history"]
+    assert [record["epoch"] for record in history] == [1.0, 2.0]
+    assert history == load(model).loss_history_
+    assert "training loss curves" in page.read_text().lower()
+
+
 def test_evaluate_model_refuses_what_it_cannot_split_in_one_line(held_out_model, id_table, tmp_path):
     model, fake, _ = held_out_model
     out = tmp_path / "e.json"

@@ -449,7 +449,7 @@ def evaluate_command(
     # with --model, the tables the model file's split makes of REAL, else the paths evaluate_files reads
     real_rows: Any = real
     train_rows: Any = train
-    sources, held_out = None, None
+    sources, held_out, history = None, None, None
     kinds: Any = metadata  # a file, or with --model and none given, the model's own Metadata
     if model_file is None:
         for given, name in (("", real), ("--train ", train)):
@@ -461,10 +461,11 @@ def evaluate_command(
                 "--train and --model both give the training rows (--model splits REAL as fit did); "
                 "drop --train, or drop --model and give the rows kept out of training as REAL"
             )
-        real_rows, train_rows, held_out, learned = _held_out_rows(model_file, real, encoding)
+        real_rows, train_rows, held_out, generator = _held_out_rows(model_file, real, encoding)
         # the column kinds the model was fitted with (an identifier declared at fit is no category here);
         # a --metadata given now still wins
-        kinds = learned if metadata is None else metadata
+        kinds = generator.metadata_ if metadata is None else metadata
+        history = generator.loss_history_ or None  # the report draws its training curves
         sources = {
             "real": f"{real}: the {len(real_rows):,} rows {model_file} held out ({held_out})",
             "train": f"{real}: the {len(train_rows):,} rows {model_file} was trained on",
@@ -481,6 +482,7 @@ def evaluate_command(
             random_state=seed,
             encoding=encoding,
             sources=sources,
+            loss_history=history,
         )
     title = f"{synthetic} against {real}"
     if held_out is not None:
@@ -509,8 +511,8 @@ def _refuse_bundled_file(option: str, name: str) -> None:
 
 def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, Any, str, Any]:
     """The (held-out, training) rows of ``source`` as the fit that wrote ``model_file`` split them, that
-    split's share as an option (``--holdout 0.3``), and the ``Metadata`` the model was fitted with (the
-    kinds it was given, the others as it inferred them). Refused: a model that held nothing out, and a
+    split's share as an option (``--holdout 0.3``), and the model (its ``metadata_``: the kinds it was given,
+    the others as it inferred them; its ``loss_history_``). Refused: a model that held nothing out, and a
     table other than the one fitted (its content's digest differs), whose held-out rows are not known."""
     from synthloom.data.split import holdout_rows, table_fingerprint
     from synthloom.models.base import BaseGenerator, load
@@ -544,7 +546,7 @@ def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, A
         )
     holdout = float(split["holdout"])
     train, test = holdout_rows(table, holdout, int(split["seed"]))
-    return test, train, f"--holdout {holdout:g}", generator.metadata_
+    return test, train, f"--holdout {holdout:g}", generator
 
 
 @app.command("models", epilog=examples("synthloom models"))

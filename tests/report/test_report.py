@@ -959,6 +959,13 @@ def test_loss_curves_tick_whole_epochs_and_shape_scores_are_drawn_worst_first(mo
     )
 
 
+def test_a_loss_history_of_one_point_draws_the_point(monkeypatch):
+    """A fit the time limit cut within its first epoch logs one record: its panels were empty axes."""
+    fig = _drawn_figure(monkeypatch, lambda: plots.loss_curves([{"epoch": 0.38, "loss_g": 1.5}]))
+    (line,) = fig.axes[0].get_lines()
+    assert line.get_marker() == "o" and list(line.get_ydata()) == [1.5]
+
+
 @pytest.mark.parametrize("size", [1e-9, 1e-7, 1e-6])
 def test_very_small_numbers_are_binned_over_their_range_not_as_whole_numbers(monkeypatch, size):
     """Values of about 1e-7 and below were taken for whole numbers (0, within 1e-6 of it) and drawn as one

@@ -131,6 +131,7 @@ def evaluate_files(
     random_state: int = 0,
     encoding: str = "utf-8",
     sources: Mapping[str, str] | None = None,
+    loss_history: Sequence[Mapping[str, Any]] | None = None,
 ) -> Report:
     """``evaluate`` on CSV / Parquet files, writing the HTML and JSON reports (what the CLI runs).
 
@@ -142,7 +143,7 @@ def evaluate_files(
     ``real`` and ``train`` may also be tables already read (``evaluate --model`` splits one table into
     both); ``sources`` then says where they came from, as the reports name each table (by default: the
     paths given). ``metadata``: a JSON file of column kinds, or a ``Metadata`` already made (the one a
-    model was fitted with).
+    model was fitted with). ``loss_history``: that model's, drawn as training curves (``evaluate``'s).
 
     Example:
         >>> report = evaluate_files("real.csv", "synthetic.csv", target="income", html_path="report.html")
@@ -153,7 +154,13 @@ def evaluate_files(
         tables["train"] = _read_real(train, encoding)
     meta = Metadata.load(metadata) if isinstance(metadata, str | Path) else metadata
     report = evaluate(
-        tables["real"], tables["synthetic"], tables.get("train"), target, meta, random_state=random_state
+        tables["real"],
+        tables["synthetic"],
+        tables.get("train"),
+        target,
+        meta,
+        loss_history=loss_history,
+        random_state=random_state,
     )
     named = dict(sources or {})
     report.info["sources"] = {

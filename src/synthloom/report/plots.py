@@ -1055,7 +1055,8 @@ def loss_curves(history: Sequence[Mapping[str, float | None]]) -> str:
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False)).ravel()
     for ax, key in zip(axes, keys, strict=False):
         values = np.array([np.nan if e.get(key) is None else e[key] for e in history], dtype=float)
-        ax.plot(x, values, color=REAL, linewidth=1.3)
+        # a fit cut within its first epoch logs one point, which a line alone does not draw
+        ax.plot(x, values, color=REAL, linewidth=1.3, marker="o" if len(history) == 1 else None)
         ax.set_title(key, fontsize=9, parse_math=False)
         ax.set_xlabel("epoch", fontsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # epochs are whole: no 2.5
