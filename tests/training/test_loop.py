@@ -1,4 +1,5 @@
 import io
+import re
 import time
 
 import numpy as np
@@ -193,4 +194,7 @@ def test_plain_lines_wait_their_interval_and_cut_long_losses():
     steps = loop._EpochSteps(lambda: {}, 1, "training ctgan", "", None)
     record = {f"loss_{name}": 1.23456 for name in ("generator", "discriminator", "penalty", "entropy", "x")}
     line = steps.line(lines, 5, 25, 1, {"epoch": 5.0, **record})
-    assert len(line) == loop.PLAIN_WIDTH and line.endswith("…") and "generator=1.23" in line
+    assert len(line) <= loop.PLAIN_WIDTH and line.endswith(" …") and "generator=1.23" in line
+    # the losses that fit are whole: none is cut inside its number ("penalty=1.…")
+    assert all(re.fullmatch(r"\w+=1\.23", loss) for loss in line.split(", ")[-1].split()[:-1])
+    assert "x=1.23" not in line  # the last one did not fit

@@ -129,8 +129,16 @@ class _EpochSteps:
         if steps < self.steps_per_epoch:
             what += f" (step {steps:,} of {self.steps_per_epoch:,})"
         text = lines.line(what, epoch - 1 + steps / self.steps_per_epoch, epochs, budget)
-        text = ", ".join(part for part in (text, _shown(record or {})) if part)
-        return text if len(text) <= PLAIN_WIDTH else text[: PLAIN_WIDTH - 1] + "…"
+        losses = _shown(record or {}).split()
+        whole = ", ".join(part for part in (text, " ".join(losses)) if part)
+        if len(whole) <= PLAIN_WIDTH:
+            return whole
+        # losses that do not fit are left out whole: a cut inside one read "multinomial=0.…"
+        while losses and len(f"{text}, {' '.join(losses)} …") > PLAIN_WIDTH:
+            losses.pop()
+        if losses:
+            return f"{text}, {' '.join(losses)} …"
+        return f"{text} …" if len(text) < PLAIN_WIDTH - 1 else text[: PLAIN_WIDTH - 1] + "…"
 
     def run(self, epoch: int, within: Callable[[int], None]) -> tuple[dict[str, float], int]:
         """Epoch ``epoch``'s record and the steps it took. The record holds its mean losses and how far
