@@ -121,6 +121,7 @@ def test_a_time_budget_that_does_not_end_training_leaves_fits_repeatable(small_f
 
 def test_the_learning_rate_follows_the_budget_once_it_binds(monkeypatch):
     model = TabDDPM(epochs=10, learning_rate=1.0, max_minutes=1.0)
+    model.epochs_planned_ = 10  # as the fit sets it
     model._steps_per_epoch, model._steps_done, model._started = 10, 50, 0.0  # half of 100 steps done
     monkeypatch.setattr(ddpm.time, "monotonic", lambda: 6.0)  # 10% of the budget: it does not bind
     assert model._learning_rate() == 0.5

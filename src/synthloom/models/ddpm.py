@@ -401,7 +401,7 @@ class TabDDPM(NeuralGenerator):
         far, the planned steps would take longer than it; the decay then follows the share of the budget
         spent, so the run still ends near a rate of 0.
         """
-        planned = self._planned_epochs() * self._steps_per_epoch
+        planned = self.epochs_planned_ * self._steps_per_epoch
         progress = self._steps_done / planned
         if self.max_minutes is not None and self._steps_done:
             spent = (time.monotonic() - self._started) / (60 * self.max_minutes)  # share of the budget

@@ -116,6 +116,10 @@ class _EpochSteps:
     def out_of_time(self) -> bool:
         return self.deadline is not None and time.monotonic() > self.deadline
 
+    def reached(self, epoch: int, steps: int) -> float:
+        """How far training is ``steps`` steps into ``epoch``, in epochs (2.4: 40% into the third)."""
+        return float(epoch - 1 + steps / self.steps_per_epoch)
+
     def line(
         self, lines: PlainLines, epoch: int, epochs: int, steps: int, record: dict[str, float] | None = None
     ) -> str:
@@ -128,7 +132,7 @@ class _EpochSteps:
         what = f"{self.description}: epoch {epoch} of {epochs}"
         if steps < self.steps_per_epoch:
             what += f" (step {steps:,} of {self.steps_per_epoch:,})"
-        text = lines.line(what, epoch - 1 + steps / self.steps_per_epoch, epochs, budget)
+        text = lines.line(what, self.reached(epoch, steps), epochs, budget)
         losses = _shown(record or {}).split()
         whole = ", ".join(part for part in (text, " ".join(losses)) if part)
         if len(whole) <= PLAIN_WIDTH:
@@ -157,8 +161,8 @@ class _EpochSteps:
             if steps < self.steps_per_epoch and time.monotonic() - shown >= WITHIN_EVERY_S:
                 within(steps)  # the epoch's end is shown by the caller, with its losses
                 shown = time.monotonic()
-        reached = epoch - 1 + steps / self.steps_per_epoch
-        return {"epoch": float(reached), **{k: v / max(steps, 1) for k, v in totals.items()}}, steps
+        means = {name: total / max(steps, 1) for name, total in totals.items()}
+        return {"epoch": self.reached(epoch, steps), **means}, steps
 
     def check_last_step(self, networks: Mapping[str, torch.nn.Module]) -> None:
         """Raise if the last step turned a weight of ``networks`` NaN or infinite: every other step's
@@ -243,7 +247,7 @@ def _show_steps(
     steps: int,
 ) -> None:
     """Move the bar ``steps`` steps into ``epoch``, and write the plain line where one is due."""
-    progress.update(task, completed=epoch - 1 + steps / training.steps_per_epoch)
+    progress.update(task, completed=training.reached(epoch, steps))
     lines.report(partial(training.line, lines, epoch, epochs, steps))
 
 
