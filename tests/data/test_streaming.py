@@ -462,3 +462,26 @@ def test_a_row_of_other_width_read_in_chunks_is_refused_naming_it(tmp_path):
         why = "or one ending every line" if fields > 3 else "a cut line"
         with pytest.raises(DataError, match=said + rf" the header has 3 \('{row}'\).* that row \(.*{why}"):
             TableStream(path).sample(10, np.random.default_rng(0))
+
+
+def test_a_stream_reads_no_further_ahead_than_its_reader(tmp_path):
+    import time
+
+    import pyarrow as pa
+
+    # pyarrow's dataset scanner decoded the whole file ahead of a reader that had taken one 10,000-row
+    # chunk, so a slow reader (training) held all of it: 112 MB of this 96 MB CSV file, 25 MB of the
+    # Parquet one; the file readers hold about 35 MB (the CSV reader's read-ahead) and 1 MB
+    csv = tmp_path / "big.csv"
+    csv.write_bytes(b"code,x\n" + b"abcdefghij,0.123456789\n" * 4_000_000)
+    parquet = tmp_path / "big.parquet"
+    rng = np.random.default_rng(0)
+    codes = rng.choice([f"c{i}" for i in range(500)], 1_000_000)
+    pd.DataFrame({"code": codes, "x": rng.random(1_000_000)}).to_parquet(parquet, row_group_size=20_000)
+    for path, bound in ((csv, 60_000_000), (parquet, 5_000_000)):
+        chunks = TableStream(path, chunk_rows=10_000).chunks()
+        before = pa.total_allocated_bytes()
+        assert len(next(chunks)) == 10_000
+        time.sleep(0.5)  # time enough for a read-ahead to run through the file
+        assert pa.total_allocated_bytes() - before < bound, path.name
+        chunks.close()
