@@ -51,6 +51,11 @@ class DataWarning(UserWarning):
     """The data was usable but something was changed or is worth knowing (the message says what)."""
 
 
+class RareConditionsWarning(DataWarning):
+    """Sampling conditions the model is expected to meet in few draws: the message says how many draws the
+    rows asked need, before any is drawn."""
+
+
 def __getattr__(name: str) -> type:
     # NotFittedError subclasses scikit-learn's, whose import (0.75 s) every command line start, --help
     # included, would pay: the CLI imports this module for the other errors. Its own module is imported once

@@ -47,7 +47,7 @@ from synthloom.data.io import (
     table_format,
 )
 from synthloom.data.metadata import ColumnKind
-from synthloom.errors import ConditionError, ConfigError, DataWarning
+from synthloom.errors import ConditionError, ConfigError, DataWarning, RareConditionsWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count, run_id_seed
 from synthloom.models.conditions import TextRange
 from synthloom.progress import plain_lines_for, transient_progress
@@ -216,25 +216,49 @@ class _ChunkDrawer:
         self.model, self.conditions, self.seed, self.total = model, conditions or None, seed, total
         self.id_seed = run_id_seed(seed, self.conditions)  # the run's, not each chunk's seed
         self._last: tuple[Chunk, pd.DataFrame] | None = None
+        self._warned_rare = False
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
         if self._last is None or self._last[0] != chunk:
             try:
-                frame = self.model.sample(
-                    chunk.rows,
-                    conditions=self.conditions,
-                    random_state=chunk.seed,
-                    first_row=chunk.first_row,
-                    id_seed=self.id_seed,  # the run's: ids unique across its chunks and parts
-                )
+                with warnings.catch_warnings(record=True) as said:
+                    frame = self.model.sample(
+                        chunk.rows,
+                        conditions=self.conditions,
+                        random_state=chunk.seed,
+                        first_row=chunk.first_row,
+                        id_seed=self.id_seed,  # the run's: ids unique across its chunks and parts
+                    )
             except ConditionError as error:
                 if chunk.rows == self.total:
                     raise
                 # the refusal counts one chunk's rows and draws: 200,000 rows asked, it spoke of 100,000
-                rows = f"rows {chunk.first_row + 1:,} - {chunk.first_row + chunk.rows:,}"
-                raise ConditionError(f"{self.total:,} rows are drawn in chunks; of {rows}: {error}") from None
+                raise ConditionError(
+                    f"{self.total:,} rows are drawn in chunks; of {_rows(chunk)}: {error}"
+                ) from None
+            finally:
+                self._say_again(said, chunk)
             self._last = (chunk, frame)
         return self._last[1]
+
+    def _say_again(self, said: list[warnings.WarningMessage], chunk: Chunk) -> None:
+        """Warn again what drawing ``chunk`` warned, its draw count said to be one chunk's, once a run."""
+        for warning in said:
+            text = str(warning.message)
+            if issubclass(warning.category, RareConditionsWarning) and chunk.rows != self.total:
+                if self._warned_rare:
+                    continue  # every chunk's draw expects the same: said once
+                # it counts one chunk's rows and draws, as the refusal does
+                self._warned_rare = True
+                text = (
+                    f"{self.total:,} rows are drawn in chunks, each searched alone; of {_rows(chunk)}: {text}"
+                )
+            warnings.warn_explicit(text, warning.category, warning.filename, warning.lineno)
+
+
+def _rows(chunk: Chunk) -> str:
+    """The rows of the output ``chunk`` holds, as a message names them: "rows 100,001 - 200,000"."""
+    return f"rows {chunk.first_row + 1:,} - {chunk.first_row + chunk.rows:,}"
 
 
 def _write_rows(writer: _TableWriter, frames: Iterator[pd.DataFrame], advance: Callable[[int], None]) -> None:

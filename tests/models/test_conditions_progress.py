@@ -130,3 +130,31 @@ def test_a_combination_often_seen_is_not_warned_of(rare_and_common):
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)
         model.sample(20, conditions={"a": "rare", "b": "b3"}, random_state=0)
+
+
+def test_a_chunked_draw_warns_once_that_its_numbers_are_one_chunks(rare_and_common, tmp_path):
+    """6 rows drawn in chunks of 2 warned "2 rows need about 5,000 draws": one chunk's numbers, said as
+    the request's."""
+    from synthloom.errors import RareConditionsWarning
+    from synthloom.sampling import sample_to_file
+
+    model = get_model("copula", random_state=0).fit(rare_and_common)
+    rare = {"a": "rare", "c": "c7", "d": "d4"}
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        sample_to_file(model, 6, tmp_path / "out.csv", seed=0, conditions=rare, chunk_rows=2)
+    rare_said = [str(w.message) for w in said if issubclass(w.category, RareConditionsWarning)]
+    assert len(rare_said) == 1
+    assert rare_said[0].startswith("6 rows are drawn in chunks, each searched alone; of rows 1 - 2: a=rare")
+    assert len(pd.read_csv(tmp_path / "out.csv")) == 6
+
+
+def test_estimated_counts_are_said_in_words_past_a_million():
+    from synthloom.models.conditions import about
+
+    assert [about(c) for c in (7_399, 1.49e6, 1e10, 5.2e12)] == [
+        "7,400",
+        "1.5 million",
+        "10 billion",
+        "5.2 trillion",
+    ]

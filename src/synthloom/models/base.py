@@ -52,6 +52,7 @@ from synthloom.errors import (
     ModelFileError,
     NotAModelFileError,
     NotFittedError,
+    RareConditionsWarning,
 )
 from synthloom.models.conditions import (
     CategoryCondition,
@@ -459,7 +460,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         }
         warning = rare_combination_warning(checks, shares, n)
         if warning is not None:  # before the draws: a long search is no surprise
-            warnings.warn(warning, DataWarning, stacklevel=4)
+            warnings.warn(warning, RareConditionsWarning, stacklevel=4)
         draws = itertools.count()
 
         def draw(size: int) -> pd.DataFrame:

@@ -548,17 +548,22 @@ def rare_combination_warning(
         return None
     asked = ", ".join(_condition_text(c) for c in checks if isinstance(c, CategoryCondition))
     rejected = " and ".join(_condition_text(c) for c in shares)
-    needed = n / expected if expected else float("inf")
-    cost = (
-        f"past the {about(draw_cap(n))} sampling makes, so it will likely stop early"
-        if needed > draw_cap(n)
-        else "which may take minutes"
-    )
-    odds = f"about 1 in {about(1 / expected)}" if expected else "no"
+    if expected:
+        needed = n / expected
+        cost = (
+            f"past the {about(draw_cap(n))} sampling makes, so it will likely stop early"
+            if needed > draw_cap(n)
+            else "which may take minutes"
+        )
+        odds, need = (
+            f"about 1 in {about(1 / expected)}",
+            f"{n:,} rows need about {about(needed)} draws, {cost}",
+        )
+    else:  # a share of 0 (a level the metadata names, no real row holds)
+        odds, need = "no", "sampling will likely stop early"
     return (
         f"{asked}: {odds} draws expected to match ({rejected} by their shares of the real rows, taken as "
-        f"independent: the model keeps no counts of values seen together); {n:,} rows need about "
-        f"{about(needed)} draws, {cost}"
+        f"independent: the model keeps no counts of values seen together); {need}"
     )
 
 
@@ -616,8 +621,10 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
 
 
 def about(count: float) -> str:
-    """A count rounded to two significant digits, as a message gives an estimate: 7,400, 1.5 million."""
+    """A count rounded to two significant digits, as a message gives an estimate: 7,400, 1.5 million,
+    10 billion ("10000 million" read as a typo)."""
     rounded = float(f"{count:.2g}")
-    if rounded >= 1e6:
-        return f"{rounded / 1e6:g} million"
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if rounded >= scale:
+            return f"{rounded / scale:,g} {word}"
     return f"{rounded:,.0f}"
