@@ -682,6 +682,7 @@ def test_relations_lost_behind_a_good_quality_are_not_called_close(loosely_relat
     assert "meets_threshold" not in table and "<td>yes</td>" not in table
     assert "<th>strength measured by</th><th>real strength</th><th>synthetic strength</th>" in table
     assert "<td>Cramér&#x27;s V</td>" in table
+    assert "<th>pair score</th><th>score with no relation</th>" in table
 
 
 def test_a_long_tail_of_levels_is_named_as_what_lowers_the_shape_score(tmp_path):

@@ -256,8 +256,10 @@ def column_pair_trends(tables: Tables) -> pd.DataFrame:
         ``real`` and ``synthetic`` (Pearson r for numeric pairs, Cramér's V otherwise),
         ``meets_threshold`` (the pair is related in the real data and counts towards the average) and
         ``beyond_chance`` (its real strength is more than chance gives columns of as many rows and levels,
-        on at least ``MIN_RELATION_ROWS`` rows) and ``lost`` (counted, beyond chance, and under half that
-        strength in the synthetic data, or without one there; a numeric pair's drop beyond chance too).
+        on at least ``MIN_RELATION_ROWS`` rows), ``lost`` (counted, beyond chance, and under half that
+        strength in the synthetic data, or without one there; a numeric pair's drop beyond chance too) and
+        ``independent`` (the score of columns with the real shares and no relation: 1 - |r| / 2, or 1 -
+        the real table's distance from the product of its margins).
 
     Example:
         >>> pairs = column_pair_trends(prepare(real, synthetic))
@@ -282,6 +284,7 @@ def column_pair_trends(tables: Tables) -> pd.DataFrame:
         "meets_threshold",
         "beyond_chance",
         "lost",
+        "independent",
     ]
     pairs = pd.DataFrame(rows, columns=columns)
     kinds = {
@@ -291,6 +294,7 @@ def column_pair_trends(tables: Tables) -> pd.DataFrame:
         "meets_threshold": bool,
         "beyond_chance": bool,
         "lost": bool,
+        "independent": float,
     }
     return pairs.astype(kinds)
 
@@ -317,6 +321,7 @@ def _correlation_row(inputs: _PairInputs, first: str, second: str) -> dict[str, 
         "meets_threshold": meets,
         "beyond_chance": beyond,
         "lost": bool(lost),
+        "independent": 1.0 - abs(real) / 2.0,
     }
 
 
@@ -343,6 +348,8 @@ def _contingency_row(inputs: _PairInputs, first: str, second: str) -> dict[str, 
         "beyond_chance": beyond,
         # a synthetic column left with one value (no V) keeps none of the relation
         "lost": beyond and not synthetic_v >= real_v / 2,
+        # the real table's distance from its margins' product: on many levels, the sparse cells alone
+        "independent": 1.0 - moved / max(float(real.counts.sum()), 1.0),
     }
 
 
@@ -738,7 +745,11 @@ def _trend_score(value: float, pairs: pd.DataFrame, natural: np.ndarray) -> Scor
         )
         verdict = natural_verdict(value, natural)
     else:
-        meaning += ", which stays near 75% even when every relation is gone. "
+        # not a fixed level: a sparse table (a postcode against a merchant) scores low without a relation
+        gone = float(pairs.loc[pairs["meets_threshold"], "independent"].mean())
+        meaning += (
+            f"; columns with the real shares and no relation between them would score {gone:.0%} here. "
+        )
         verdict = quality_verdict(value)
     if judged:
         meaning += (

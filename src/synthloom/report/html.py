@@ -369,6 +369,7 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
                 "column 1": weakest["column_1"],
                 "column 2": weakest["column_2"],
                 "pair score": weakest["score"],
+                "score with no relation": weakest["independent"],
                 "strength measured by": weakest["metric"].map(STRENGTH),
                 "real strength": weakest["real"],
                 "synthetic strength": weakest["synthetic"],
@@ -379,8 +380,10 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
             f"{ASSOCIATION_THRESHOLD} in the real data: the pairs column pair trends averages) whose "
             "relationship is reproduced least well. Pair score: 1 - |r real - r synthetic| / 2 for two "
             "numeric columns, else 1 - the total variation distance of the pair's joint frequencies "
-            "(1 = identical). Real and synthetic strength: how strongly the two columns are related in "
-            "each table, by the measure named.</p>",
+            "(1 = identical). Score with no relation: what columns with the real shares and no relation "
+            "between them score (a pair scoring near it kept little of its relation; columns of many "
+            "levels score low even so, their real cells being sparse). Real and synthetic strength: how "
+            "strongly the two columns are related in each table, by the measure named.</p>",
             _frame_table(shown),
         ]
     invalid = result.tables["validity"].query("score < 1")
