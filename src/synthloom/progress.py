@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TextIO
 
 from rich.console import Console
@@ -78,6 +80,26 @@ class PlainLines:
         self.last = self.clock()
         # looked up now, not at import: a test's or a caller's redirected stderr is the one written to
         print(describe(), file=self.stream or sys.stderr, flush=True)
+
+
+_SEARCH_CONSOLE: ContextVar[Console | None] = ContextVar("search_console", default=None)
+
+
+@contextmanager
+def searches_shown_on(console: Console | None) -> Iterator[None]:
+    """Within it, a search for rows that meet conditions shows its progress on ``console`` (None: where the
+    model's ``verbose`` says) whatever model draws them: ``synthloom sample`` of a rare combination from a
+    copula, which has no ``verbose``, drew for minutes without a sign."""
+    token = _SEARCH_CONSOLE.set(console)
+    try:
+        yield
+    finally:
+        _SEARCH_CONSOLE.reset(token)
+
+
+def search_console() -> Console | None:
+    """The console searches show their progress on (``searches_shown_on``), or None."""
+    return _SEARCH_CONSOLE.get()
 
 
 def plain_lines_for(progress: Progress, shown: bool) -> PlainLines:

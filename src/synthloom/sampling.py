@@ -50,7 +50,7 @@ from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConditionError, ConfigError, DataWarning, RareConditionsWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count, run_id_seed
 from synthloom.models.conditions import TextRange
-from synthloom.progress import plain_lines_for, transient_progress
+from synthloom.progress import plain_lines_for, searches_shown_on, transient_progress
 
 CHUNK_ROWS = 100_000
 MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
@@ -140,7 +140,8 @@ def _progress(console: Console | None, n: int, kept: int = 0) -> Iterator[Callab
         progress.advance(task, rows)
         lines.report(line)
 
-    with progress:
+    # a chunk's search for rows meeting conditions shows its own progress beside, whatever the model
+    with progress, searches_shown_on(console):
         task = progress.add_task("sample", total=n, completed=kept)
         yield advance
 

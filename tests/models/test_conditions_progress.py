@@ -158,3 +158,27 @@ def test_estimated_counts_are_said_in_words_past_a_million():
         "10 billion",
         "5.2 trillion",
     ]
+
+
+def test_sampling_to_a_file_shows_a_search_whatever_the_models_verbose(
+    rare_and_common, tmp_path, monkeypatch, capsys
+):
+    """The copula has no ``verbose``: `synthloom sample` of a rare combination from it drew for minutes
+    without a line, where a tvae fitted by `synthloom fit` showed its search."""
+    import io
+
+    from rich.console import Console
+
+    from synthloom.sampling import sample_to_file
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0, raising=False)  # a line every round
+    model = get_model("copula", random_state=0).fit(rare_and_common)
+    rare = {"a": "rare", "c": "c7"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sample_to_file(model, 40, tmp_path / "quiet.csv", seed=0, conditions=rare)  # no console: no lines
+        assert "sampling with conditions" not in capsys.readouterr().err
+        console = Console(file=io.StringIO())  # no terminal: plain lines on stderr
+        sample_to_file(model, 40, tmp_path / "shown.csv", seed=0, conditions=rare, console=console)
+    assert "sampling with conditions: 40 of 40 rows after" in capsys.readouterr().err
+    assert pd.read_csv(tmp_path / "shown.csv").equals(pd.read_csv(tmp_path / "quiet.csv"))

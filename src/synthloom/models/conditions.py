@@ -43,7 +43,7 @@ from synthloom.data.metadata import ColumnKind, _guess_datetime_format, is_time_
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
-from synthloom.progress import PlainLines, plain_lines_for, transient_progress
+from synthloom.progress import PlainLines, plain_lines_for, search_console, transient_progress
 
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
 # once some rows have met the conditions, after as many as the acceptance seen needs where that is at
@@ -492,7 +492,8 @@ def sample_with_rejection(
 
     After each round past the first ``MIN_DRAWS`` draws, the acceptance seen projects the draws all ``n``
     rows need (``projected_draws``); where that is past the most sampling may draw (``draw_cap``), it
-    stops there rather than running on to the cap. With ``verbose``, a bar shows the rows found, or where
+    stops there rather than running on to the cap. With ``verbose`` (or within ``searches_shown_on``, as
+    ``synthloom sample`` draws), a bar shows the rows found, or where
     no terminal shows it, a plain line on stderr now and then (``PlainLines``): a long search must not
     look like a hang.
 
@@ -505,10 +506,16 @@ def sample_with_rejection(
     kept: list[pd.DataFrame] = []
     found, drawn, budget = 0, 0, max(MIN_DRAWS, MAX_DRAW_FACTOR * n)
     cap = draw_cap(n)
+    console = search_console()  # the CLI's, whatever the model's verbose
+    shown = verbose or console is not None
     progress = transient_progress(
-        TextColumn("sampling rows that meet the conditions"), BarColumn(), MofNCompleteColumn(), shown=verbose
+        TextColumn("sampling rows that meet the conditions"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        shown=shown,
     )
-    lines = plain_lines_for(progress, verbose)
+    lines = plain_lines_for(progress, shown)
     with progress:
         task = progress.add_task("rejection", total=n)
         while found < n and drawn < budget:
