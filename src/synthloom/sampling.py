@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -217,12 +218,15 @@ class _ChunkDrawer:
         self.model, self.conditions, self.seed, self.total = model, conditions or None, seed, total
         self.id_seed = run_id_seed(seed, self.conditions)  # the run's, not each chunk's seed
         self._last: tuple[Chunk, pd.DataFrame] | None = None
-        self._warned_rare = False
+        self._said: set[tuple[type[Warning], str]] = set()
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
         if self._last is None or self._last[0] != chunk:
             try:
-                with warnings.catch_warnings(record=True) as said:
+                with warnings.catch_warnings():
+                    # each warning passes on as it is given (a search's is given before its draws), its
+                    # wording fitted to the chunk; catch_warnings puts the hook back
+                    warnings.showwarning = partial(self._say, warnings.showwarning, chunk)
                     frame = self.model.sample(
                         chunk.rows,
                         conditions=self.conditions,
@@ -237,24 +241,31 @@ class _ChunkDrawer:
                 raise ConditionError(
                     f"{self.total:,} rows are drawn in chunks; of {_rows(chunk)}: {error}"
                 ) from None
-            finally:
-                self._say_again(said, chunk)
             self._last = (chunk, frame)
         return self._last[1]
 
-    def _say_again(self, said: list[warnings.WarningMessage], chunk: Chunk) -> None:
-        """Warn again what drawing ``chunk`` warned, its draw count said to be one chunk's, once a run."""
-        for warning in said:
-            text = str(warning.message)
-            if issubclass(warning.category, RareConditionsWarning) and chunk.rows != self.total:
-                if self._warned_rare:
-                    continue  # every chunk's draw expects the same: said once
-                # it counts one chunk's rows and draws, as the refusal does
-                self._warned_rare = True
-                text = (
-                    f"{self.total:,} rows are drawn in chunks, each searched alone; of {_rows(chunk)}: {text}"
-                )
-            warnings.warn_explicit(text, warning.category, warning.filename, warning.lineno)
+    def _say(
+        self,
+        show: Callable[..., None],
+        chunk: Chunk,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        """``warnings.showwarning`` while ``chunk`` is drawn: ``show`` each warning once a run (every chunk's
+        draw gives the same), a search's said to count one chunk's rows and draws, as the refusal is."""
+        text = str(message)
+        if issubclass(category, RareConditionsWarning) and chunk.rows != self.total:
+            text = f"{self.total:,} rows are drawn in chunks, each searched alone; of {_rows(chunk)}: {text}"
+            key = (category, "")  # its rows differ from chunk to chunk
+        else:
+            key = (category, text)
+        if key not in self._said:
+            self._said.add(key)
+            show(category(text), category, filename, lineno, file, line)
 
 
 def _rows(chunk: Chunk) -> str:

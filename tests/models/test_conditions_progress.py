@@ -132,32 +132,38 @@ def test_a_combination_often_seen_is_not_warned_of(rare_and_common):
         model.sample(20, conditions={"a": "rare", "b": "b3"}, random_state=0)
 
 
-def test_a_chunked_draw_warns_once_that_its_numbers_are_one_chunks(rare_and_common, tmp_path):
+def test_a_chunked_draw_warns_once_and_first_that_its_numbers_are_one_chunks(
+    rare_and_common, tmp_path, monkeypatch
+):
     """6 rows drawn in chunks of 2 warned "2 rows need about 5,000 draws": one chunk's numbers, said as
-    the request's."""
+    the request's. Said once, and before the draws, as a warning of a long search must be."""
     from synthloom.errors import RareConditionsWarning
     from synthloom.sampling import sample_to_file
 
     model = get_model("copula", random_state=0).fit(rare_and_common)
     rare = {"a": "rare", "c": "c7", "d": "d4"}
+    warned_by_draw = []
+    decode = model._decode  # every draw's rows pass it
+    monkeypatch.setattr(
+        model, "_decode", lambda *args: (warned_by_draw.append(len(rare_said())), decode(*args))[1]
+    )
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
+
+        def rare_said():
+            return [str(w.message) for w in said if issubclass(w.category, RareConditionsWarning)]
+
         sample_to_file(model, 6, tmp_path / "out.csv", seed=0, conditions=rare, chunk_rows=2)
-    rare_said = [str(w.message) for w in said if issubclass(w.category, RareConditionsWarning)]
-    assert len(rare_said) == 1
-    assert rare_said[0].startswith("6 rows are drawn in chunks, each searched alone; of rows 1 - 2: a=rare")
+    assert len(rare_said()) == 1 and warned_by_draw[0] == 1
+    assert rare_said()[0].startswith("6 rows are drawn in chunks, each searched alone; of rows 1 - 2: a=rare")
     assert len(pd.read_csv(tmp_path / "out.csv")) == 6
 
 
 def test_estimated_counts_are_said_in_words_past_a_million():
     from synthloom.models.conditions import about
 
-    assert [about(c) for c in (7_399, 1.49e6, 1e10, 5.2e12)] == [
-        "7,400",
-        "1.5 million",
-        "10 billion",
-        "5.2 trillion",
-    ]
+    said = [about(c) for c in (7_399, 1.49e6, 1e10, 5.2e12, 9.9e19)]
+    assert said == ["7,400", "1.5 million", "10 billion", "5.2 trillion", "99,000,000 trillion"]
 
 
 def test_sampling_to_a_file_shows_a_search_whatever_the_models_verbose(

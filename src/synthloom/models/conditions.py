@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -622,16 +623,19 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
         projection = f"; {pace}, past the {about(cap)} sampling makes"
     fewer = " or ask for fewer rows" if found else ""  # no count of rows is met when none is
     raise ConditionError(
-        f"only {found:,} of {n:,} rows met the conditions on {names} after drawing {drawn:,} rows "
+        f"{f'only {found:,}' if found else 'none'} of {n:,} rows met the conditions on {names} after drawing "
+        f"{drawn:,} rows "
         f"(acceptance {found / drawn:.3%}){projection}; relax the conditions{fewer}{hint}"
     )
 
 
 def about(count: float) -> str:
     """A count rounded to two significant digits, as a message gives an estimate: 7,400, 1.5 million,
-    10 billion ("10000 million" read as a typo)."""
+    10 billion ("10000 million" read as a typo), 99,000,000 trillion (not "9.9e+07 trillion")."""
+    if not math.isfinite(count):
+        return "endless"
     rounded = float(f"{count:.2g}")
     for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if rounded >= scale:
-            return f"{rounded / scale:,g} {word}"
+            return f"{rounded / scale:,.{1 if rounded / scale < 10 else 0}f}".removesuffix(".0") + f" {word}"
     return f"{rounded:,.0f}"
