@@ -485,3 +485,36 @@ def test_a_stream_reads_no_further_ahead_than_its_reader(tmp_path):
         time.sleep(0.5)  # time enough for a read-ahead to run through the file
         assert pa.total_allocated_bytes() - before < bound, path.name
         chunks.close()
+
+
+def test_csv_parts_are_read_each_by_its_own_header_and_delimiter(tmp_path):
+    """With an empty header name, every part was read by the folder's column list, so a part ordering
+    its columns otherwise had its ages read as cities; a part written with ";" beside "," parts had every
+    value missing. Both without a word; a whole read had them right."""
+    for name, texts in {
+        "swapped": ("age,,city\n30,a,Paris\n41,b,Rome\n", "city,,age\nOslo,c,52\nLima,d,63\n"),
+        "delimiters": ("age;city\n30;Paris\n41;Rome\n", "age,city\n52,Oslo\n63,Lima\n"),
+    }.items():
+        (tmp_path / name).mkdir()
+        for i, text in enumerate(texts):
+            (tmp_path / name / f"part-{i}.csv").write_text(text)
+        stream = TableStream(tmp_path / name)
+        rows = pd.concat(list(stream.chunks()), ignore_index=True)
+        assert rows["age"].tolist() == [30, 41, 52, 63] and rows["city"].tolist() == [
+            "Paris",
+            "Rome",
+            "Oslo",
+            "Lima",
+        ]
+        assert stream.count_rows() == 4
+
+
+def test_line_breaks_in_quoted_values_past_the_first_block_are_read(tmp_path):
+    """A 12 MB file of notes with line breaks failed past pyarrow's first 1 MB block: "CSV parser got out
+    of sync with chunker"; read whole it was fine."""
+    path = tmp_path / "notes.csv"
+    path.write_text("id,note\n" + "".join(f'{i},"line one\nline two of {i}"\n' for i in range(100_000)))
+    stream = TableStream(path, chunk_rows=30_000)
+    rows = pd.concat(list(stream.chunks()), ignore_index=True)
+    assert len(rows) == stream.count_rows() == 100_000
+    assert rows["note"].iloc[-1] == "line one\nline two of 99999"

@@ -71,9 +71,12 @@ class TableStream:
         check_encoding(encoding)
         self.encoding = encoding
         self.delimiter, self.names = ",", []
+        self._headers: dict[Path, tuple[str, list[str]]] = {}  # each CSV part's delimiter and names
+        self._rows: int | None = None  # counted by the first pass over the rows
         if fmt == "csv":  # the names read_table gives (pyarrow refuses two empty ones)
             files = part_files(self.path)[1] if self.path.is_dir() else [self.path]
-            self.delimiter, self.names = _csv_names(files, encoding)
+            self._headers = _csv_headers(files, encoding)
+            self.delimiter, self.names = next(iter(self._headers.values()))[0], _every_name(self._headers)
         schema = parquet_schema(self.path) if fmt == "parquet" else None  # its errors name the part
         try:
             self.dataset = ds.dataset(self.path, format=self._format(fmt), schema=schema)
@@ -101,8 +104,9 @@ class TableStream:
         if fmt != "csv":
             return fmt
         return ds.CsvFileFormat(
-            parse_options=pacsv.ParseOptions(delimiter=self.delimiter),
-            read_options=self._read_options(),
+            parse_options=_parse_options(self.delimiter),
+            # the first part's header: the dataset learns the columns from it alone
+            read_options=self._read_options(next(iter(self._headers.values()))[1]),
             convert_options=self._convert_options(text_columns),
         )
 
@@ -117,12 +121,12 @@ class TableStream:
             **options,
         )
 
-    def _read_options(self) -> pacsv.ReadOptions:
-        # each part's own header names its columns (parts may order them differently), except where the
-        # header has empty names, which pyarrow refuses: those are named as pandas names them
-        if not any(name.startswith("Unnamed: ") for name in self.names):
+    def _read_options(self, names: list[str]) -> pacsv.ReadOptions:
+        """Read options of a CSV file whose header holds ``names``: its own header names its columns,
+        except where it has empty names, which pyarrow refuses: those are named as pandas names them."""
+        if not any(name.startswith("Unnamed: ") for name in names):
             return pacsv.ReadOptions(encoding=self.encoding)
-        return pacsv.ReadOptions(encoding=self.encoding, column_names=self.names, skip_rows=1)
+        return pacsv.ReadOptions(encoding=self.encoding, column_names=names, skip_rows=1)
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         """The table's record batches in file order (the sample and the chunks are the same on every run),
@@ -149,13 +153,14 @@ class TableStream:
             # not pre-buffered: that reads every row group of the file at once
             yield from pq.ParquetFile(file, pre_buffer=False).iter_batches(batch_size=_READ_ROWS)
             return
-        # every column of the folder, as text, in its order: one a part lacks is read as missing values
-        names = self.dataset.schema.names
-        options = self._convert_options(names, include_columns=names, include_missing_columns=True)
-        parse = pacsv.ParseOptions(delimiter=self.delimiter)
-        read = self._read_options()
+        # every column of the folder, as text, in its order: one a part lacks is read as missing values;
+        # each part by its own delimiter and header (parts may order their columns differently)
+        delimiter, names = self._headers[file]
+        every = self.dataset.schema.names
+        options = self._convert_options(every, include_columns=every, include_missing_columns=True)
+        read = self._read_options(names)
         read.use_threads = False  # read in one thread, pyarrow numbers the row a parse error is in
-        yield from pacsv.open_csv(file, read, parse, options)
+        yield from pacsv.open_csv(file, read, _parse_options(delimiter), options)
 
     def _typed(self, frame: pd.DataFrame) -> pd.DataFrame:
         """A CSV's text columns typed as pandas types them (numbers, True/False, codes with leading zeros
@@ -169,8 +174,13 @@ class TableStream:
         return frame
 
     def count_rows(self) -> int:
-        """Number of rows (from Parquet footers without reading data; a pass over a CSV file)."""
-        return int(self.dataset.count_rows())
+        """Number of rows (from Parquet footers without reading data; for CSV, counted by ``sample``'s
+        pass, or else a pass of its own)."""
+        if not self.is_csv:
+            return int(self.dataset.count_rows())
+        if self._rows is None:
+            self._rows = sum(batch.num_rows for batch in self._batches())
+        return self._rows
 
     def sample(self, k: int, rng: np.random.Generator) -> pd.DataFrame:
         """``k`` rows drawn uniformly without replacement (all rows if there are fewer), in file order,
@@ -187,6 +197,7 @@ class TableStream:
             if len(keys) > k:  # keep the rows with the k smallest keys: a uniform sample of all so far
                 chosen = np.sort(np.argpartition(keys, k)[:k])
                 kept, keys, rows = kept.take(chosen), keys[chosen], rows[chosen]
+        self._rows = seen
         if kept is None or kept.num_rows == 0:
             raise DataError(f"{self.path}: has no data rows; give at least one data row")
         sample = self._typed(kept.to_pandas()).set_axis(pd.Index(rows + 1, name=DATA_ROW))
@@ -255,23 +266,33 @@ def _refuse_uneven_row(path: Path, exc: BaseException) -> None:
     )
 
 
-def _csv_names(files: list[Path], encoding: str) -> tuple[str, list[str]]:
-    """The delimiter of the first of CSV ``files`` and the names of the columns of them all, in the order
-    they first appear; a part lacking some of them is named in a warning, as ``read_table`` names it.
+def _csv_headers(files: list[Path], encoding: str) -> dict[Path, tuple[str, list[str]]]:
+    """Each CSV file's delimiter and column names; a part lacking some of the others' columns is named in
+    a warning, as ``read_table`` names it.
 
     Raises:
         DataError: an empty file (no header), or one with a column name twice.
     """
-    headers = []
+    headers = {}
     for file in files:
         if file.stat().st_size == 0:  # pyarrow's error would say only that it cannot count the columns
             raise DataError(f"{file}: file is empty; give it a header row")
         delimiter, names = csv_header(file, encoding)
         check_column_names(names, source=str(file))
-        headers.append((delimiter, names))
-    warn_of_absent_columns(files, [names for _, names in headers])
-    every = list(dict.fromkeys(name for _, names in headers for name in names))
-    return headers[0][0], every
+        headers[file] = (delimiter, names)
+    warn_of_absent_columns(files, [names for _, names in headers.values()])
+    return headers
+
+
+def _every_name(headers: dict[Path, tuple[str, list[str]]]) -> list[str]:
+    """The column names of every part, in the order they first appear."""
+    return list(dict.fromkeys(name for _, names in headers.values() for name in names))
+
+
+def _parse_options(delimiter: str) -> pacsv.ParseOptions:
+    # a quoted value may hold line breaks (a note, an address): pyarrow's block reader would split a row
+    # there and fail ("CSV parser got out of sync with chunker") past its first block; as fast on a plain file
+    return pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
 
 
 def _csv_kind(text: pd.Series) -> str:
