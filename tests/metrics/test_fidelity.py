@@ -138,11 +138,9 @@ def test_relations_all_lost_read_poor_beside_an_average_that_stays_near_three_qu
     trends = result.score("column_pair_trends")
     assert result.headline.verdict == "good" and trends.value > 0.7
     assert trends.verdict == "poor" and result.verdict == "poor" and result.concern == trends
-    # the level of no relation, worked out from the real table (not a fixed "near 75%", which a postcode
+    # the level of no relation, worked out on the real table (not a fixed "near 75%", which a postcode
     # against a merchant, sparse cells alone, scored 28% far below): the shuffled columns score as much
-    gone = re.search(
-        r"columns with the real shares and no relation between them would score (\d+)% here", trends.meaning
-    )
+    gone = re.search(r"the real columns drawn apart \(.*\) score (\d+)% here", trends.meaning)
     assert "keep" not in trends.meaning and gone and abs(int(gone.group(1)) / 100 - trends.value) <= 0.02
     assert "Of these 3 pair(s), 3 are related beyond what chance gives" in trends.meaning
     assert "in the synthetic data): 3 of those 3." in trends.meaning
@@ -265,7 +263,7 @@ def test_real_samples_read_good_against_what_real_rows_reach(seed):
     alone = fidelity(prepare(rows.iloc[:400], rows.iloc[400:800]))  # no training rows: SDMetrics' grade
     assert alone.score("column_pair_trends").verdict == "poor" and "real rows" not in alone.summary_meaning
     assert re.search(
-        r"no relation between them would score \d+% here", alone.score("column_pair_trends").meaning
+        r"the real columns drawn apart \(.*\) score \d+% here", alone.score("column_pair_trends").meaning
     )
 
 
@@ -421,8 +419,9 @@ def test_many_broken_orders_are_one_finding_naming_the_worst():
 
 
 def test_the_level_of_no_relation_is_worked_out_per_pair():
-    """Each pair's score without a relation comes from the real table: near 1 - |r| / 2 for numbers, and
-    low for two columns of thousands of levels, whose real cells are sparse (a shuffled copy scores it)."""
+    """Each pair's score without a relation: near 1 - |r| / 2 for numbers, and for two columns of
+    thousands of levels as low as a shuffled copy scores, its cells too sparse to match the real ones
+    (stated from the margins alone it read 63% where the shuffled copy scored 54%)."""
     rng = np.random.default_rng(0)
     code = rng.integers(0, 3_000, 20_000)
     x = rng.normal(size=20_000)
@@ -435,8 +434,8 @@ def test_the_level_of_no_relation_is_worked_out_per_pair():
         }
     )
     shuffled = pd.DataFrame({name: rng.permutation(column.to_numpy()) for name, column in real.items()})
-    pairs = column_pair_trends(prepare(real, shuffled)).set_index(["column_1", "column_2"])
+    pairs = fidelity(prepare(real, shuffled)).tables["column_pair_trends"].set_index(["column_1", "column_2"])
     sparse, numeric = pairs.loc[("a", "b")], pairs.loc[("x", "y")]
-    assert sparse["independent"] < 0.2 and abs(sparse["score"] - sparse["independent"]) < 0.1
-    assert numeric["independent"] == pytest.approx(1 - numeric["real"] / 2)
+    assert abs(sparse["score"] - sparse["independent"]) < 0.02 and sparse["independent"] < 0.5
+    assert numeric["independent"] == pytest.approx(1 - numeric["real"] / 2, abs=0.02)
     assert abs(numeric["score"] - numeric["independent"]) < 0.02

@@ -256,10 +256,8 @@ def column_pair_trends(tables: Tables) -> pd.DataFrame:
         ``real`` and ``synthetic`` (Pearson r for numeric pairs, Cramér's V otherwise),
         ``meets_threshold`` (the pair is related in the real data and counts towards the average) and
         ``beyond_chance`` (its real strength is more than chance gives columns of as many rows and levels,
-        on at least ``MIN_RELATION_ROWS`` rows), ``lost`` (counted, beyond chance, and under half that
-        strength in the synthetic data, or without one there; a numeric pair's drop beyond chance too) and
-        ``independent`` (the score of columns with the real shares and no relation: 1 - |r| / 2, or 1 -
-        the real table's distance from the product of its margins).
+        on at least ``MIN_RELATION_ROWS`` rows) and ``lost`` (counted, beyond chance, and under half that
+        strength in the synthetic data, or without one there; a numeric pair's drop beyond chance too).
 
     Example:
         >>> pairs = column_pair_trends(prepare(real, synthetic))
@@ -284,7 +282,6 @@ def column_pair_trends(tables: Tables) -> pd.DataFrame:
         "meets_threshold",
         "beyond_chance",
         "lost",
-        "independent",
     ]
     pairs = pd.DataFrame(rows, columns=columns)
     kinds = {
@@ -294,7 +291,6 @@ def column_pair_trends(tables: Tables) -> pd.DataFrame:
         "meets_threshold": bool,
         "beyond_chance": bool,
         "lost": bool,
-        "independent": float,
     }
     return pairs.astype(kinds)
 
@@ -321,7 +317,6 @@ def _correlation_row(inputs: _PairInputs, first: str, second: str) -> dict[str, 
         "meets_threshold": meets,
         "beyond_chance": beyond,
         "lost": bool(lost),
-        "independent": 1.0 - abs(real) / 2.0,
     }
 
 
@@ -348,8 +343,6 @@ def _contingency_row(inputs: _PairInputs, first: str, second: str) -> dict[str, 
         "beyond_chance": beyond,
         # a synthetic column left with one value (no V) keeps none of the relation
         "lost": beyond and not synthetic_v >= real_v / 2,
-        # the real table's distance from its margins' product: on many levels, the sparse cells alone
-        "independent": 1.0 - moved / max(float(real.counts.sum()), 1.0),
     }
 
 
@@ -590,6 +583,32 @@ def natural_pair_trends(tables: Tables, random_state: int = 0) -> np.ndarray:
     return finite if finite.size >= 2 else np.array([])
 
 
+def unrelated_pair_trends(tables: Tables, random_state: int = 0) -> pd.Series:
+    """Each pair's score where its columns keep their real values but no relation: every column shuffled
+    on its own, from the training rows (the real rows without them), to the synthetic table's size (drawn
+    with replacement where that is more rows), scored against the real rows as the synthetic rows are.
+    Near 1 - |r| / 2 for two numbers and 1 - the real table's distance from the product of its margins
+    otherwise, less where cells are too sparse for that many rows to fill as the real rows do (a
+    postcode against a merchant: near 0).
+
+    Example:
+        >>> unrelated_pair_trends(prepare(real, synthetic)).round(2).tolist()
+        [0.84, 0.51, 0.97]
+    """
+    source = tables.train if tables.train is not None and len(tables.train) else tables.real
+    rng = np.random.default_rng(random_state)
+    size, rows = len(tables.synthetic), len(source)
+
+    def apart() -> np.ndarray:
+        return rng.permutation(rows)[:size] if size <= rows else rng.integers(0, rows, size)
+
+    drawn = pd.DataFrame(
+        {name: column.iloc[apart()].reset_index(drop=True) for name, column in source.items()}
+    )
+    against = Tables(real=tables.real, synthetic=drawn, train=None, metadata=tables.metadata)
+    return column_pair_trends(against)["score"]
+
+
 def quality_scores(tables: Tables) -> dict[str, float]:
     """The three QualityReport numbers: column shapes, column pair trends, overall.
 
@@ -619,6 +638,8 @@ def fidelity(tables: Tables, random_state: int = 0) -> FamilyResult:
         0.87
     """
     shapes, pairs, valid = column_shapes(tables), column_pair_trends(tables), validity(tables)
+    # what no relation scores, pair by pair: the level a relation lost falls to, for the text and the report
+    pairs["independent"] = unrelated_pair_trends(tables, random_state)
     shape_score, trend_score = _mean(shapes["score"]), pair_trends_average(pairs)
     quality = overall_quality(shape_score, trend_score)
     natural = natural_pair_trends(tables, random_state) if np.isfinite(trend_score) else np.array([])
@@ -748,7 +769,8 @@ def _trend_score(value: float, pairs: pd.DataFrame, natural: np.ndarray) -> Scor
         # not a fixed level: a sparse table (a postcode against a merchant) scores low without a relation
         gone = float(pairs.loc[pairs["meets_threshold"], "independent"].mean())
         meaning += (
-            f"; columns with the real shares and no relation between them would score {gone:.0%} here. "
+            f"; the real columns drawn apart (no relation between them, as many rows as the synthetic "
+            f"table) score {gone:.0%} here. "
         )
         verdict = quality_verdict(value)
     if judged:

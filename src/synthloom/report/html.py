@@ -380,10 +380,11 @@ def _fidelity(result: FamilyResult, report: Report) -> str:
             f"{ASSOCIATION_THRESHOLD} in the real data: the pairs column pair trends averages) whose "
             "relationship is reproduced least well. Pair score: 1 - |r real - r synthetic| / 2 for two "
             "numeric columns, else 1 - the total variation distance of the pair's joint frequencies "
-            "(1 = identical). Score with no relation: what columns with the real shares and no relation "
-            "between them score (a pair scoring near it kept little of its relation; columns of many "
-            "levels score low even so, their real cells being sparse). Real and synthetic strength: how "
-            "strongly the two columns are related in each table, by the measure named.</p>",
+            "(1 = identical). Score with no relation: the pair's score where its real columns are drawn "
+            "apart, as many rows as the synthetic table (a pair scoring near it kept little of its "
+            "relation; columns of many levels score low even so, too sparse for that many rows to fill "
+            "their cells as the real rows do). Real and synthetic strength: how strongly the two columns "
+            "are related in each table, by the measure named.</p>",
             _frame_table(shown),
         ]
     invalid = result.tables["validity"].query("score < 1")
