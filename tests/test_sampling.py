@@ -795,3 +795,7 @@ def test_a_chunk_refused_for_its_conditions_says_it_is_one_chunk_of_the_rows_ask
     with pytest.raises(ConditionError) as whole:  # one chunk: its numbers are the request's
         sample_to_file(model, 1_000, tmp_path / "out.csv", conditions=narrow, chunk_rows=1_000)
     assert str(whole.value).startswith(("only ", "none of"))
+    with pytest.raises(ConditionError) as never:  # refused before any chunk: no chunk's rows to name
+        sample_to_file(model, 2_500, tmp_path / "out.csv", conditions={"student": "Maybe"}, chunk_rows=1_000)
+    assert "'Maybe'" in str(never.value) and "chunks" not in str(never.value)
+    assert not (tmp_path / "out.csv").exists()

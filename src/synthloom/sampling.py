@@ -219,6 +219,10 @@ class _ChunkDrawer:
         self.id_seed = run_id_seed(seed, self.conditions)  # the run's, not each chunk's seed
         self._last: tuple[Chunk, pd.DataFrame] | None = None
         self._said: set[tuple[type[Warning], str]] = set()
+        if self.conditions is not None and total > 0:
+            # conditions that can never be met are refused before any chunk, as asked: a chunk's prefix
+            # ("of rows 1 - 100,000: column 'a' never takes the value 'A9'") would say nothing of them
+            model.sample(0, conditions=self.conditions, random_state=seed)
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
         if self._last is None or self._last[0] != chunk:
