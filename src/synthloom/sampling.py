@@ -219,10 +219,6 @@ class _ChunkDrawer:
         self.id_seed = run_id_seed(seed, self.conditions)  # the run's, not each chunk's seed
         self._last: tuple[Chunk, pd.DataFrame] | None = None
         self._said: set[tuple[type[Warning], str]] = set()
-        if self.conditions is not None and total > 0:
-            # conditions that can never be met are refused before any chunk, as asked: a chunk's prefix
-            # ("of rows 1 - 100,000: column 'a' never takes the value 'A9'") would say nothing of them
-            model.sample(0, conditions=self.conditions, random_state=seed)
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
         if self._last is None or self._last[0] != chunk:
@@ -270,6 +266,15 @@ class _ChunkDrawer:
         if key not in self._said:
             self._said.add(key)
             show(category(text), category, filename, lineno, file, line)
+
+
+def _check_request(model: BaseGenerator, n: int, conditions: dict[str, Any] | None) -> None:
+    """Refuse, before any chunk is drawn, ``n`` rows the identifier columns have no room for, and
+    conditions that can never be met (a chunk's refusal of them would name its rows: "of rows 1 -
+    100,000: column 'a' never takes the value 'A9'")."""
+    model.transformer_.check_identifier_room(n)
+    if conditions:
+        model.constraints_.parse_conditions(model.transformer_, conditions)
 
 
 def _rows(chunk: Chunk) -> str:
@@ -351,7 +356,7 @@ def _sample_rows(
     """Draw ``n`` rows ``chunk_rows`` at a time into ``target`` (a file, or an open text stream for CSV),
     with a progress bar on ``console``."""
     n = _check_sizes(n, chunk_rows)
-    model.transformer_.check_identifier_room(n)  # before the first row: a stream cannot take rows back
+    _check_request(model, n, conditions)  # before the first row: a stream cannot take rows back
     with _progress(console, n) as advance:
         draw = _ChunkDrawer(model, conditions, seed, n)
         frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
@@ -584,9 +589,7 @@ def sample_to_parts(
     n = _check_sizes(n, chunk_rows, part_rows)
     directory = Path(directory)
     # before the job file, which would hold the folder for these settings: a run that cannot start
-    model.transformer_.check_identifier_room(n)
-    if conditions:
-        model.constraints_.parse_conditions(model.transformer_, conditions)
+    _check_request(model, n, conditions)
     job = _job(model, n, seed, fmt, conditions, part_rows, chunk_rows)
     created = not directory.exists()
     if _start_or_resume(directory, job):
