@@ -106,8 +106,13 @@ def test_csv_text_reads_as_pandas_reads_it_missing_values_and_encoding(tmp_path)
     whole = read_table(path, encoding="latin-1")
     assert streamed["city"].isna().sum() == whole["city"].isna().sum() == 22  # missing, not "" or "None"
     assert streamed["city"].dropna().tolist() == whole["city"].dropna().tolist()
-    with pytest.raises(DataError, match=r"'city' is not valid utf-8 text; .* --encoding"):
+    # where, in the file: the whole read said "byte 3" for a bad byte at 175 (its offset in a block)
+    bad = path.read_bytes().index("é".encode("latin-1"))
+    at = rf"row 2 \(the header being row 1\), byte {bad:,}"
+    with pytest.raises(DataError, match=rf"column 'city', {at} is not valid utf-8 text; .* --encoding"):
         TableStream(path)
+    with pytest.raises(DataError, match=rf"latin.csv: {at} is not valid utf-8 text"):
+        read_table(path)
     with pytest.raises(ConfigError, match="unknown text encoding 'nope'"):
         TableStream(path, encoding="nope")
 

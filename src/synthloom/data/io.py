@@ -288,6 +288,26 @@ def first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+def first_undecodable(path: Path, encoding: str) -> str | None:
+    """Where the first bytes of ``path`` that are not valid ``encoding`` text are, as an error names them
+    ("row 120,001 (the header being row 1), byte 9,294,611"); None where the whole file decodes. A
+    reader's own offset counts from the block it was decoding ("byte 3" for a bad byte at 175)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, rows = 0, 1
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            pending = decoder.getstate()[0]  # the last block's unfinished character, decoded with this one
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                at = offset - len(pending) + exc.start
+                rows += (pending + block)[: exc.start].count(b"\n")
+                return f"row {rows:,} (the header being row 1), byte {at:,}"
+            offset += len(block)
+            rows += block.count(b"\n")
+    return None
+
+
 def undecodable(path: Path, what: str, encoding: str) -> DataError:
     """The error for text that is not valid in ``encoding``; ``what`` says where (a byte, a column)."""
     return DataError(
@@ -383,7 +403,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         frame.attrs[CSV_DELIMITER] = sep  # a model learns it, and a CSV of its rows is split so too
         return frame
     except UnicodeDecodeError as exc:
-        raise undecodable(path, f"byte {exc.start}", encoding) from None
+        raise undecodable(path, first_undecodable(path, encoding) or f"byte {exc.start}", encoding) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: no columns found; give a table with a header row") from None
     except pd.errors.ParserError as exc:

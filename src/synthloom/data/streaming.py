@@ -29,6 +29,7 @@ from synthloom.data.io import (
     cut_text,
     exact_integers,
     first_line,
+    first_undecodable,
     parquet_schema,
     part_files,
     table_format,
@@ -87,8 +88,10 @@ class TableStream:
         check_column_names(names, source=str(self.path))
         # pyarrow reads CSV text that is not valid in the encoding as raw bytes instead of failing
         undecoded = [field.name for field in self.dataset.schema if pa.types.is_binary(field.type)]
-        if fmt == "csv" and undecoded:
-            raise undecodable(self.path, f"column {undecoded[0]!r}", self.encoding)
+        if fmt == "csv" and undecoded:  # found in the first part, which the dataset learns its columns from
+            first = next(iter(self._headers))
+            where = ", ".join(filter(None, [f"column {undecoded[0]!r}", first_undecodable(first, encoding)]))
+            raise undecodable(first, where, self.encoding)
         self.is_csv = fmt == "csv"
         self._csv_kinds: dict[str, str] | None = None  # a CSV column's type, decided on the first rows read
         if self.is_csv:
@@ -141,10 +144,12 @@ class TableStream:
                 for batch in self._file_batches(file):
                     yield _conformed(batch, self.dataset.schema)
             except UnicodeDecodeError as exc:
-                raise undecodable(file, f"byte {exc.start}", self.encoding) from None
+                where = first_undecodable(file, self.encoding) or f"byte {exc.start}"
+                raise undecodable(file, where, self.encoding) from None
             except (pa.ArrowException, OSError) as exc:
                 if "UTF8" in str(exc):  # text read as text: bytes the encoding cannot decode
-                    raise undecodable(file, "a later row", self.encoding) from None
+                    where = first_undecodable(file, self.encoding) or "a later row"
+                    raise undecodable(file, where, self.encoding) from None
                 _refuse_uneven_row(file, exc)
                 raise DataError(f"{file}: could not be read ({first_line(exc)})") from None
 
