@@ -523,3 +523,24 @@ def test_line_breaks_in_quoted_values_past_the_first_block_are_read(tmp_path):
     rows = pd.concat(list(stream.chunks()), ignore_index=True)
     assert len(rows) == stream.count_rows() == 100_000
     assert rows["note"].iloc[-1] == "line one\nline two of 99999"
+
+
+def test_values_the_sample_lacks_are_warned_of_in_a_streamed_fit(tmp_path):
+    """A category and a text in a number column found only in rows outside the sample were learned as
+    another level and as missing, without a word."""
+    from synthloom import get_model
+    from synthloom.errors import DataWarning
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"kind": rng.choice(["a", "b"], 10_000), "amount": rng.normal(size=10_000).round(3)})
+    frame.loc[9_997:, "kind"] = "zzz"
+    frame = frame.astype({"amount": object})
+    frame.loc[9_998:, "amount"] = "unknown"
+    path = tmp_path / "late.csv"
+    frame.to_csv(path, index=False)
+    model = get_model("tvae", epochs=1, batch_size=100, random_state=0)
+    with pytest.warns(DataWarning) as said:
+        model.fit_file(path, chunk_rows=4_000, sample_rows=50)
+    (warning,) = [str(w.message) for w in said if "sample the columns were learned from" in str(w.message)]
+    assert "data rows 8,001 - 10,000 hold values the 50-row sample" in warning
+    assert "'kind' in 3 row(s), e.g. 'zzz'" in warning and "'amount' in 2 row(s), e.g. 'unknown'" in warning

@@ -917,6 +917,11 @@ class ColumnEncoder(ABC):
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         """Decode a (n_rows, width) block back to a column with the real column's dtype."""
 
+    def unlearned(self, series: pd.Series) -> pd.Series:
+        """The values of ``series`` (present ones) that ``transform`` cannot encode as they are: none by
+        default."""
+        return series.iloc[:0]
+
     @abstractmethod
     def state(self) -> dict[str, Any]:
         """Learned state as plain JSON (the constructor arguments come back through ``from_state``)."""
@@ -1166,6 +1171,10 @@ class NumericEncoder(ColumnEncoder):
         self.spans += missing_span(self.has_missing, sum(s.width for s in self.spans), self.name)
 
     # -- encoding -------------------------------------------------------------------------------------
+    def unlearned(self, series: pd.Series) -> pd.Series:
+        """Present values that do not read as this column's kind (``transform`` takes them as missing)."""
+        return series[series.notna().to_numpy() & np.isnan(self._values(series))]
+
     def transform(self, series: pd.Series) -> np.ndarray:
         values = self._values(series)
         missing = np.isnan(values)
@@ -1623,6 +1632,13 @@ class CategoricalEncoder(ColumnEncoder):
 
     def transform(self, series: pd.Series) -> np.ndarray:
         return _one_hot(self.codes(series), self.spans[0].width)
+
+    def unlearned(self, series: pd.Series) -> pd.Series:
+        """Present values not among the levels (``codes`` gives them the "other" slot or the first level)."""
+        if _nullable_integers(series.dtype):
+            series = series.astype(object)
+        known = self._as_levels(series, self.dtype).map(self.index).notna()
+        return series[series.notna() & ~known]
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         codes = row_argmax(block)

@@ -97,6 +97,14 @@ class TableTransformer:
         blocks = [encoder.transform(data[encoder.name]) for encoder in self.encoders_]
         return np.hstack(blocks).astype(np.float32, copy=False) if blocks else np.zeros((len(data), 0))
 
+    def unlearned(self, data: pd.DataFrame) -> dict[str, pd.Series]:
+        """Per column, the present values of ``data`` the transformer did not learn and ``transform`` cannot
+        encode as they are: a category not among the levels, text in a number column (a streamed file's
+        rows outside the sample the transformer learned from)."""
+        self._check_fitted()
+        found = {encoder.name: encoder.unlearned(data[encoder.name]) for encoder in self.encoders_}
+        return {name: values for name, values in found.items() if len(values)}
+
     def inverse_transform(
         self,
         matrix: np.ndarray,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import itertools
+import warnings
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -25,8 +26,10 @@ import torch
 
 from synthloom.data.constraints import ConstraintSet
 from synthloom.data.encoders import Span
+from synthloom.data.io import cut_text
 from synthloom.data.metadata import Metadata, as_metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
+from synthloom.errors import DataWarning
 from synthloom.models.base import (
     BaseGenerator,
     build_to_fit,
@@ -189,18 +192,49 @@ class NeuralGenerator(BaseGenerator):
         # sampling follows the category frequencies of the uniform sample
         frequencies = ConditionalSampler.from_matrix(torch.from_numpy(matrix), self.transformer_.spans)
         counts = frequencies.counts if frequencies.spans else None
+        sampled = len(sample)
         del sample, matrix, frequencies  # only one chunk at a time from here on
-        chunks = self._encoded_chunks(stream)
+        chunks = self._encoded_chunks(stream, sampled)
         self._train(next(chunks), self.n_training_rows_, validation, chunks, counts)
 
-    def _encoded_chunks(self, stream: TableStream) -> Iterator[np.ndarray]:
-        """The file's chunks encoded, pass after pass (no reference kept to a chunk once handed over)."""
-        for _ in itertools.count():
+    def _encoded_chunks(self, stream: TableStream, sample_rows: int) -> Iterator[np.ndarray]:
+        """The file's chunks encoded, pass after pass (no reference kept to a chunk once handed over); the
+        first pass warns of values the sample lacked, once a column."""
+        said: set[str] = set()
+        for passes in itertools.count():
+            first = 0
             for frame in stream.chunks():
+                if passes == 0:
+                    self._warn_of_unlearned(frame, stream.path, first, sample_rows, said)
+                first += len(frame)
                 matrix = self._encode(frame)
                 del frame
                 yield matrix
                 del matrix
+
+    def _warn_of_unlearned(
+        self, frame: pd.DataFrame, path: Path, first: int, sample_rows: int, said: set[str]
+    ) -> None:
+        """Warn of values in ``frame`` (a chunk from data row ``first`` + 1) that the transformer, learned
+        from a ``sample_rows``-row sample, did not learn: they were encoded as other values without a word."""
+        found = self.transformer_.unlearned(self.constraints_.transform(frame))
+        new = {name: values for name, values in found.items() if name not in said}
+        if not new:
+            return
+        said.update(new)
+        columns = "; ".join(
+            f"{name!r} in {len(values):,} row(s), e.g. "
+            + ", ".join(repr(cut_text(str(v))) for v in values.drop_duplicates().head(3))
+            for name, values in new.items()
+        )
+        warnings.warn(
+            f"{path}: data rows {first + 1:,} - {first + len(frame):,} hold values the {sample_rows:,}-row "
+            f"sample the columns were learned from lacks: {columns}; a category it lacks is learned as "
+            "another level, text in a number column as missing: fit with a larger sample_rows, or without "
+            "--stream",
+            DataWarning,
+            stacklevel=2,
+        )
 
     def _learn_encoding(
         self, data: pd.DataFrame, metadata: Metadata | None, rules: ConstraintSet
