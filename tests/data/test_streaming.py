@@ -108,7 +108,7 @@ def test_csv_text_reads_as_pandas_reads_it_missing_values_and_encoding(tmp_path)
     assert streamed["city"].dropna().tolist() == whole["city"].dropna().tolist()
     # where, in the file: the whole read said "byte 3" for a bad byte at 175 (its offset in a block)
     bad = path.read_bytes().index("é".encode("latin-1"))
-    at = rf"row 2 \(the header being row 1\), byte {bad:,}"
+    at = rf"line 2, byte {bad:,}"
     with pytest.raises(DataError, match=rf"column 'city', {at} is not valid utf-8 text; .* --encoding"):
         TableStream(path)
     with pytest.raises(DataError, match=rf"latin.csv: {at} is not valid utf-8 text"):
@@ -527,13 +527,21 @@ def test_line_breaks_in_quoted_values_past_the_first_block_are_read(tmp_path):
 
 def test_values_the_sample_lacks_are_warned_of_in_a_streamed_fit(tmp_path):
     """A category and a text in a number column found only in rows outside the sample were learned as
-    another level and as missing, without a word."""
+    another level and as missing, without a word. A "maybe" among True / False left its whole chunk's
+    flags as text, which no learned level met: all 2,000 were learned as one level."""
     from synthloom import get_model
     from synthloom.errors import DataWarning
 
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"kind": rng.choice(["a", "b"], 10_000), "amount": rng.normal(size=10_000).round(3)})
+    frame = pd.DataFrame(
+        {
+            "kind": rng.choice(["a", "b"], 10_000),
+            "amount": rng.normal(size=10_000).round(3),
+            "flag": rng.choice(["True", "False"], 10_000).astype(object),
+        }
+    )
     frame.loc[9_997:, "kind"] = "zzz"
+    frame.loc[9_999:, "flag"] = "maybe"
     frame = frame.astype({"amount": object})
     frame.loc[9_998:, "amount"] = "unknown"
     path = tmp_path / "late.csv"
@@ -544,3 +552,4 @@ def test_values_the_sample_lacks_are_warned_of_in_a_streamed_fit(tmp_path):
     (warning,) = [str(w.message) for w in said if "sample the columns were learned from" in str(w.message)]
     assert "data rows 8,001 - 10,000 hold values the 50-row sample" in warning
     assert "'kind' in 3 row(s), e.g. 'zzz'" in warning and "'amount' in 2 row(s), e.g. 'unknown'" in warning
+    assert "'flag' in 1 row(s), e.g. 'maybe'" in warning

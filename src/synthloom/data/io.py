@@ -290,10 +290,11 @@ def first_line(exc: BaseException) -> str:
 
 def first_undecodable(path: Path, encoding: str) -> str | None:
     """Where the first bytes of ``path`` that are not valid ``encoding`` text are, as an error names them
-    ("row 120,001 (the header being row 1), byte 9,294,611"); None where the whole file decodes. A
-    reader's own offset counts from the block it was decoding ("byte 3" for a bad byte at 175)."""
+    ("line 120,001, byte 9,294,611"); None where the whole file decodes. A reader's own offset counts from
+    the block it was decoding ("byte 3" for a bad byte at 175). Lines, not rows: a quoted value may hold
+    line breaks, and this pass reads no quotes."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    offset, rows = 0, 1
+    offset, lines = 0, 1
     with path.open("rb") as handle:
         while block := handle.read(1 << 20):
             pending = decoder.getstate()[0]  # the last block's unfinished character, decoded with this one
@@ -301,10 +302,10 @@ def first_undecodable(path: Path, encoding: str) -> str | None:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
                 at = offset - len(pending) + exc.start
-                rows += (pending + block)[: exc.start].count(b"\n")
-                return f"row {rows:,} (the header being row 1), byte {at:,}"
+                lines += (pending + block)[: exc.start].count(b"\n")
+                return f"line {lines:,}, byte {at:,}"
             offset += len(block)
-            rows += block.count(b"\n")
+            lines += block.count(b"\n")
     return None
 
 

@@ -312,14 +312,17 @@ def _csv_kind(text: pd.Series) -> str:
 
 def _as_kind(text: pd.Series, kind: str) -> pd.Series:
     """A chunk's text column as ``kind``; values that do not fit (a later "A12" among numbers) leave the
-    chunk's column as text, which the encoders read as the column's kind, with their warning."""
+    chunk's column as text, which the encoders read as the column's kind, with their warning. Among
+    booleans, only those values stay text: the encoder's levels are True and False, which "True" and
+    "False" as text would not meet (one "maybe" sent a whole chunk's flags to one level)."""
     if text.dtype != object or kind == "text":
         return text
     present = text.notna()
     if kind == "boolean":
         flags = text.map({"True": True, "False": False})
-        if flags[present].isna().any():
-            return text
+        stray = present & flags.isna()
+        if stray.any():
+            return flags.astype(object).where(~stray, text)
         return flags.astype(bool) if present.all() else flags.astype(object)
     numbers = to_numbers(text)
     if numbers[present].isna().any():

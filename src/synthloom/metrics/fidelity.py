@@ -770,7 +770,7 @@ def _trend_score(value: float, pairs: pd.DataFrame, natural: np.ndarray) -> Scor
         gone = float(pairs.loc[pairs["meets_threshold"], "independent"].mean())
         meaning += (
             f"; the real columns drawn apart (no relation between them, as many rows as the synthetic "
-            f"table) score {gone:.0%} here. "
+            f"table) score about {gone:.0%} here (one draw: on few rows, binned numbers move it by points). "
         )
         verdict = quality_verdict(value)
     if judged:

@@ -620,7 +620,8 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
         pace = f"at that rate {n:,} rows need about {needed} draws or more"
         if not found:
             pace = f"at under 1 in {drawn:,} draws, {n:,} rows need more than {needed}"
-        projection = f"; {pace}, past the {about(cap)} sampling makes"
+        past = "just past" if about(projected_draws(found, n, drawn)) == about(cap) else "past"
+        projection = f"; {pace}, {past} the {about(cap)} sampling makes"
     fewer = " or ask for fewer rows" if found else ""  # no count of rows is met when none is
     raise ConditionError(
         f"{f'only {found:,}' if found else 'none'} of {n:,} rows met the conditions on {names} after drawing "
