@@ -166,6 +166,15 @@ def fit_command(
             "automatic above 1 GiB. A bundled data set is loaded whole.",
         ),
     ] = False,
+    sample_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--sample-rows",
+            min=1,
+            help="Read in chunks: the rows, drawn uniformly, that column kinds and encodings are learned "
+            "from (default 100,000); values only other rows hold are learned as unseen ones.",
+        ),
+    ] = None,
     target: Annotated[
         str | None,
         typer.Option(
@@ -228,10 +237,13 @@ def fit_command(
                 "`evaluate --train`, or drop --holdout"
             )
         console.print(f"fitting {model} on {data}, read in chunks")
+        sizes = {} if sample_rows is None else {"sample_rows": sample_rows}
         generator = generator_class(**params).fit_file(
-            data, meta, constraints=rules, encoding=encoding, keep_orders=not no_keep_orders
+            data, meta, constraints=rules, encoding=encoding, keep_orders=not no_keep_orders, **sizes
         )
     else:
+        if sample_rows is not None:  # read whole, every row is learned from
+            raise ConfigError(f"{data}: --sample-rows is for a file read in chunks (--stream); drop it")
         frame = numbered_as_in_file(load_input(data, encoding))
         if rules:  # a typo in the rules file is said before "fitting", not after
             check_rule_columns(rules, list(frame.columns))

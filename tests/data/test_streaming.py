@@ -93,6 +93,31 @@ def test_cli_stream_flag(files, tmp_path):
     assert refused.exit_code == 2 and "cannot read a file in chunks" in refused.output
 
 
+def test_cli_sample_rows_sets_the_streamed_sample(files, tmp_path, monkeypatch):
+    """The warning of values the sample lacked pointed to a larger sample, which only Python could set."""
+    from typer.testing import CliRunner
+
+    from synthloom.cli import app
+
+    root, _ = files
+    asked = []
+    sample = TableStream.sample
+    monkeypatch.setattr(
+        TableStream, "sample", lambda self, k, rng: (asked.append(k), sample(self, k, rng))[1]
+    )
+    run = lambda *a: CliRunner().invoke(app, ["fit", str(root / "real.csv"), *map(str, a)])  # noqa: E731
+    out = tmp_path / "m.synthloom"
+    result = run(
+        "--stream", "--sample-rows", 300, "-m", "tvae", "--epochs", "1", "--device", "cpu", "-o", out
+    )
+    assert result.exit_code == 0, result.output
+    assert asked == [300]
+    whole = run("--sample-rows", 300, "-m", "tvae", "--epochs", "1", "-o", tmp_path / "w.synthloom")
+    assert whole.exit_code == 2 and "--sample-rows is for a file read in chunks" in " ".join(
+        whole.output.split()
+    )
+
+
 def test_csv_text_reads_as_pandas_reads_it_missing_values_and_encoding(tmp_path):
     from synthloom.data.io import read_table
     from synthloom.errors import ConfigError

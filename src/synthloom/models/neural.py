@@ -231,7 +231,7 @@ class NeuralGenerator(BaseGenerator):
             f"{path}: data rows {first + 1:,} - {first + len(frame):,} hold values the {sample_rows:,}-row "
             f"sample the columns were learned from lacks: {columns}; a category it lacks is learned as "
             "another level, text in a number column as missing: fit without --stream, or with more "
-            "sample_rows (fit_file)",
+            "--sample-rows (sample_rows)",
             DataWarning,
             stacklevel=2,
         )
