@@ -77,7 +77,8 @@ class TableStream:
         if fmt == "csv":  # the names read_table gives (pyarrow refuses two empty ones)
             files = part_files(self.path)[1] if self.path.is_dir() else [self.path]
             self._headers = _csv_headers(files, encoding)
-            self.delimiter, self.names = next(iter(self._headers.values()))[0], _every_name(self._headers)
+            self.delimiter = next(iter(self._headers.values()))[0]
+            self.names = list(dict.fromkeys(name for _, names in self._headers.values() for name in names))
         schema = parquet_schema(self.path) if fmt == "parquet" else None  # its errors name the part
         try:
             self.dataset = ds.dataset(self.path, format=self._format(fmt), schema=schema)
@@ -287,11 +288,6 @@ def _csv_headers(files: list[Path], encoding: str) -> dict[Path, tuple[str, list
         headers[file] = (delimiter, names)
     warn_of_absent_columns(files, [names for _, names in headers.values()])
     return headers
-
-
-def _every_name(headers: dict[Path, tuple[str, list[str]]]) -> list[str]:
-    """The column names of every part, in the order they first appear."""
-    return list(dict.fromkeys(name for _, names in headers.values() for name in names))
 
 
 def _parse_options(delimiter: str) -> pacsv.ParseOptions:

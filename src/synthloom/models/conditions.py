@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -620,8 +619,8 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
         pace = f"at that rate {n:,} rows need about {needed} draws or more"
         if not found:
             pace = f"at under 1 in {drawn:,} draws, {n:,} rows need more than {needed}"
-        past = "just past" if about(projected_draws(found, n, drawn)) == about(cap) else "past"
-        projection = f"; {pace}, {past} the {about(cap)} sampling makes"
+        limit = about(cap)
+        projection = f"; {pace}, {'just past' if needed == limit else 'past'} the {limit} sampling makes"
     fewer = " or ask for fewer rows" if found else ""  # no count of rows is met when none is
     raise ConditionError(
         f"{f'only {found:,}' if found else 'none'} of {n:,} rows met the conditions on {names} after drawing "
@@ -633,10 +632,9 @@ def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | 
 def about(count: float) -> str:
     """A count rounded to two significant digits, as a message gives an estimate: 7,400, 1.5 million,
     10 billion ("10000 million" read as a typo), 99,000,000 trillion (not "9.9e+07 trillion")."""
-    if not math.isfinite(count):
-        return "endless"
     rounded = float(f"{count:.2g}")
     for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if rounded >= scale:
-            return f"{rounded / scale:,.{1 if rounded / scale < 10 else 0}f}".removesuffix(".0") + f" {word}"
+            value = rounded / scale
+            return f"{value:,.0f} {word}" if value >= 10 else f"{value:g} {word}"
     return f"{rounded:,.0f}"
