@@ -14,6 +14,9 @@ import torch
 
 from synthloom.data.encoders import Span
 
+# a group's weights summing below this (e^-69) lose digits to float32's subnormal range: shift by its own max
+_SMALLEST_SAFE_SUM = 1e-30
+
 
 class SpanLayout:
     """Index tensors describing a span list, moved to a device once.
@@ -62,9 +65,19 @@ class SpanLayout:
 
         The two differ by float rounding only; training keeps the log form, whose gradients it was tuned
         with, and sampling uses this one (on adult's 147 one-hot columns, 6.6 against 7.9 ms per 8,192 rows).
+
+        The logits are shifted by their row's maximum, not each group's: a softmax does not change with
+        the shift, exp cannot overflow either way, and one reduction along the row cost a tenth of the
+        scatter that finds the groups' maxima (0.2 against 2.0 ms per 8,192 rows on adult). Only a group
+        whose logits all lie about 70 below the row's maximum would sum to almost nothing (float32's
+        smallest normal number is 1e-38): then every group is shifted by its own maximum.
         """
-        weights = self._shifted(logits).exp()
-        return weights / self._per_column(self._group_sums(weights))
+        weights = (logits - logits.amax(dim=1, keepdim=True)).exp()
+        sums = self._group_sums(weights)
+        if bool((sums < _SMALLEST_SAFE_SUM).any()):
+            weights = self._shifted(logits).exp()
+            sums = self._group_sums(weights)
+        return weights / self._per_column(sums)
 
     def _shifted(self, logits: torch.Tensor) -> torch.Tensor:
         """``logits`` less their group's maximum (a constant for autograd), so that exp cannot overflow."""

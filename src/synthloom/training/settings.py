@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -137,6 +139,34 @@ def flush_denormals() -> Iterator[None]:
         _flushing.depth = depth
         if depth == 0:
             torch.set_flush_denormal(False)
+
+
+# glibc's mallopt parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MMAP_FROM_BYTES = 32 * 2**20
+_TRIM_FROM_BYTES = 64 * 2**20
+
+
+@functools.cache
+def keep_freed_memory() -> bool:
+    """Have glibc's malloc keep up to 64 MB of freed memory for reuse (once a process; True if it could).
+
+    A draw's torch temporaries are a few MB each (8,192 rows by the table's width). glibc handed such
+    blocks back to the system as they were freed, and the next ones were mapped and zeroed again, page by
+    page: the softmax over adult's one-hot groups took 5.9 ms per 8,192 rows that way and 2.3 ms once
+    blocks under 32 MB come from the heap and up to 64 MB of its free top is kept; a TVAE's 100,000 rows,
+    drawn chunk by chunk into one output, 0.42 against 0.29 s (medians of 15 draws, 2 threads). That is
+    where glibc's own adaptive thresholds end at their cap; the process holds at most 64 MB more than it
+    would. Other C libraries (macOS, musl) are left as they are.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None)
+    if not hasattr(libc, "gnu_get_libc_version"):  # not glibc: its mallopt numbers may mean other things
+        return False
+    mmap_set = libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM_BYTES)
+    trim_set = libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_FROM_BYTES)
+    return bool(mmap_set and trim_set)
 
 
 PRECISIONS = ("auto", "float32")
