@@ -102,6 +102,26 @@ def search_console() -> Console | None:
     return _SEARCH_CONSOLE.get()
 
 
+_SEARCH_PART: ContextVar[str | None] = ContextVar("search_part", default=None)
+
+
+@contextmanager
+def searching_part(part: str | None) -> Iterator[None]:
+    """Within it, a search's progress names the part of a larger request it draws ("rows 100,001 -
+    200,000 of 250,000"; None: the whole request): a chunk searched alone counted its own 100,000 rows
+    under a 250,000-row run."""
+    token = _SEARCH_PART.set(part)
+    try:
+        yield
+    finally:
+        _SEARCH_PART.reset(token)
+
+
+def search_part() -> str | None:
+    """The part of a larger request a search draws (``searching_part``), or None."""
+    return _SEARCH_PART.get()
+
+
 def plain_lines_for(progress: Progress, shown: bool) -> PlainLines:
     """Plain lines standing in for ``progress`` where it was asked for (``shown``) but cannot show: it is
     disabled, or its console is no terminal. A bar kept when done (training's) is not disabled there, as

@@ -51,7 +51,7 @@ from synthloom.data.metadata import ColumnKind
 from synthloom.errors import ConditionError, ConfigError, DataWarning, RareConditionsWarning
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count, run_id_seed
 from synthloom.models.conditions import TextRange
-from synthloom.progress import plain_lines_for, searches_shown_on, transient_progress
+from synthloom.progress import plain_lines_for, searches_shown_on, searching_part, transient_progress
 
 CHUNK_ROWS = 100_000
 MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
@@ -222,8 +222,9 @@ class _ChunkDrawer:
 
     def __call__(self, chunk: Chunk) -> pd.DataFrame:
         if self._last is None or self._last[0] != chunk:
+            part = f"{_rows(chunk)} of {self.total:,}" if chunk.rows != self.total else None
             try:
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), searching_part(part):
                     # each warning passes on as it is given (a search's is given before its draws), its
                     # wording fitted to the chunk; catch_warnings puts the hook back
                     warnings.showwarning = partial(self._say, warnings.showwarning, chunk)

@@ -188,3 +188,30 @@ def test_sampling_to_a_file_shows_a_search_whatever_the_models_verbose(
         sample_to_file(model, 40, tmp_path / "shown.csv", seed=0, conditions=rare, console=console)
     assert "sampling with conditions: 40 of 40 rows after" in capsys.readouterr().err
     assert pd.read_csv(tmp_path / "shown.csv").equals(pd.read_csv(tmp_path / "quiet.csv"))
+
+
+def test_a_chunk_searched_alone_names_its_rows_of_the_request(rare_and_common, tmp_path, monkeypatch, capsys):
+    """A 250,000-row request drawn in chunks showed "86,263 of 100,000 rows": one chunk's search, with
+    nothing to say so."""
+    import io
+
+    from rich.console import Console
+
+    from synthloom.sampling import sample_to_file
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0, raising=False)  # a line every round
+    model = get_model("copula", random_state=0).fit(rare_and_common)
+    console = Console(file=io.StringIO())  # no terminal: plain lines on stderr
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rare = {"a": "rare", "c": "c7"}
+        sample_to_file(
+            model, 50, tmp_path / "out.csv", seed=0, conditions=rare, console=console, chunk_rows=30
+        )
+    lines = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("sampling with conditions (rows 1 - 30 of 50): ") for line in lines)
+    assert any(
+        line.startswith("sampling with conditions (rows 31 - 50 of 50): 20 of 20 rows") for line in lines
+    )
+    assert not any(line.startswith("sampling with conditions: ") for line in lines)
+    assert len(pd.read_csv(tmp_path / "out.csv")) == 50

@@ -474,7 +474,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             return self._decode(matrix, draw_seed)
 
         verbose = bool(getattr(self, "verbose", False))
-        rows = draw(n) if not rest else sample_with_rejection(draw, rest, n, verbose=verbose)
+        rows = draw(n) if not rest else sample_with_rejection(draw, rest, n, verbose, drawn_with=direct)
         for check in checks:  # a rare level was drawn as its shared slot: the asked level is written now
             if isinstance(check, CategoryCondition):
                 rows = check.write_level(rows)

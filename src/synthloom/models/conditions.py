@@ -43,7 +43,7 @@ from synthloom.data.metadata import ColumnKind, _guess_datetime_format, is_time_
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
-from synthloom.progress import PlainLines, plain_lines_for, search_console, transient_progress
+from synthloom.progress import PlainLines, plain_lines_for, search_console, search_part, transient_progress
 
 # Rejection stops after drawing this many times the requested rows (plus a floor for tiny requests), or,
 # once some rows have met the conditions, after as many as the acceptance seen needs where that is at
@@ -487,8 +487,12 @@ def sample_with_rejection(
     checks: list[Condition],
     n: int,
     verbose: bool = False,
+    drawn_with: CategoryCondition | None = None,
 ) -> pd.DataFrame:
     """Draw batches with ``draw(size)`` and keep rows meeting every check until ``n`` rows are found.
+
+    ``drawn_with`` is a condition every draw meets already (the generator was asked for its category): a
+    refusal names it beside the checks the rows missed.
 
     After each round past the first ``MIN_DRAWS`` draws, the acceptance seen projects the draws all ``n``
     rows need (``projected_draws``); where that is past the most sampling may draw (``draw_cap``), it
@@ -508,8 +512,10 @@ def sample_with_rejection(
     cap = draw_cap(n)
     console = search_console()  # the CLI's, whatever the model's verbose
     shown = verbose or console is not None
+    part = search_part()
+    of_part = "" if part is None else f" ({part})"
     progress = transient_progress(
-        TextColumn("sampling rows that meet the conditions"),
+        TextColumn(f"sampling rows that meet the conditions{of_part}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=console,
@@ -527,15 +533,15 @@ def sample_with_rejection(
             kept.append(batch[mask])
             found += int(mask.sum())
             progress.update(task, completed=min(found, n))
-            lines.report(partial(_progress_line, found, n, drawn, lines))
+            lines.report(partial(_progress_line, found, n, drawn, lines, of_part))
             if found < n and drawn >= MIN_DRAWS and projected_draws(found, n, drawn) > cap:
-                _refuse(checks, found, n, drawn, cap)
+                _refuse(checks, found, n, drawn, drawn_with, cap)
             if drawn >= budget and found:  # possible but rare: the draws the rate seen needs, and a margin,
                 # up to the cap the projection above was held to (a request projected at 1.7 million stopped
                 # at 66,000 draws where its margin passed 2 million)
                 budget = max(budget, min(int(1.3 * drawn * n / found), cap))
     if found < n:
-        _refuse(checks, found, n, drawn)
+        _refuse(checks, found, n, drawn, drawn_with)
     return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
 
 
@@ -591,20 +597,30 @@ def projected_draws(found: int, n: int, drawn: int) -> float:
     return drawn * n / (found + 1)
 
 
-def _progress_line(found: int, n: int, drawn: int, lines: PlainLines) -> str:
-    """One plain progress line: rows found, draws, acceptance and, once rows are found, the time left."""
+def _progress_line(found: int, n: int, drawn: int, lines: PlainLines, of_part: str = "") -> str:
+    """One plain progress line: rows found, draws, acceptance and, once rows are found, the time left;
+    ``of_part`` names the part of a larger request searched (" (rows 1 - 100,000 of 250,000)")."""
     done = (
-        f"sampling with conditions: {min(found, n):,} of {n:,} rows after {about(drawn)} draws "
+        f"sampling with conditions{of_part}: {min(found, n):,} of {n:,} rows after {about(drawn)} draws "
         f"({found / drawn:.3%} match)"
     )
     left = lines.time_left(found, n) if found else "none found yet"
     return ", ".join(part for part in (done, left) if part)
 
 
-def _refuse(checks: list[Condition], found: int, n: int, drawn: int, cap: int | None = None) -> None:
-    """Raise the one-line error of conditions met too rarely; ``cap``: stopped early, as the draws the
-    acceptance seen projects are past it."""
+def _refuse(
+    checks: list[Condition],
+    found: int,
+    n: int,
+    drawn: int,
+    drawn_with: CategoryCondition | None,
+    cap: int | None = None,
+) -> None:
+    """Raise the one-line error of conditions met too rarely (among rows all drawn with ``drawn_with``);
+    ``cap``: stopped early, as the draws the acceptance seen projects are past it."""
     names = ", ".join(check.column for check in checks)
+    if drawn_with is not None:  # the rows missed the checks, not this: it was asked of the generator
+        names += f" (among rows drawn with {_condition_text(drawn_with)})"
     exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
     hint = "".join(
         f"; {c.column}={c.low:.15g} asks for exactly that value, which the model draws rarely or never (it "
