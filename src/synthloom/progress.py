@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import Progress, ProgressColumn
@@ -83,18 +83,23 @@ class PlainLines:
 
 
 _SEARCH_CONSOLE: ContextVar[Console | None] = ContextVar("search_console", default=None)
+_SEARCH_PART: ContextVar[str | None] = ContextVar("search_part", default=None)
 
 
 @contextmanager
-def searches_shown_on(console: Console | None) -> Iterator[None]:
-    """Within it, a search for rows that meet conditions shows its progress on ``console`` (None: where the
-    model's ``verbose`` says) whatever model draws them: ``synthloom sample`` of a rare combination from a
-    copula, which has no ``verbose``, drew for minutes without a sign."""
-    token = _SEARCH_CONSOLE.set(console)
+def _holding(variable: ContextVar[Any], value: Any) -> Iterator[None]:
+    token = variable.set(value)
     try:
         yield
     finally:
-        _SEARCH_CONSOLE.reset(token)
+        variable.reset(token)
+
+
+def searches_shown_on(console: Console | None) -> AbstractContextManager[None]:
+    """Within it, a search for rows that meet conditions shows its progress on ``console`` (None: where the
+    model's ``verbose`` says) whatever model draws them: ``synthloom sample`` of a rare combination from a
+    copula, which has no ``verbose``, drew for minutes without a sign."""
+    return _holding(_SEARCH_CONSOLE, console)
 
 
 def search_console() -> Console | None:
@@ -102,19 +107,11 @@ def search_console() -> Console | None:
     return _SEARCH_CONSOLE.get()
 
 
-_SEARCH_PART: ContextVar[str | None] = ContextVar("search_part", default=None)
-
-
-@contextmanager
-def searching_part(part: str | None) -> Iterator[None]:
+def searching_part(part: str | None) -> AbstractContextManager[None]:
     """Within it, a search's progress names the part of a larger request it draws ("rows 100,001 -
     200,000 of 250,000"; None: the whole request): a chunk searched alone counted its own 100,000 rows
     under a 250,000-row run."""
-    token = _SEARCH_PART.set(part)
-    try:
-        yield
-    finally:
-        _SEARCH_PART.reset(token)
+    return _holding(_SEARCH_PART, part)
 
 
 def search_part() -> str | None:
