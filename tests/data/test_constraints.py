@@ -273,6 +273,24 @@ def test_chained_and_overlapping_rules_still_hold(accounts):
     assert_rules_hold(model, model.sample(300))
 
 
+def test_a_rule_nearly_every_real_row_breaks_is_refused_as_a_mistake(accounts):
+    """An inequality given the wrong way round (4,994 of 5,000 loans broke it) was only warned of, and every
+    sampled balance came out equal to its loan amount."""
+    swapped = Inequality("end", "start")  # an end is never before its start
+    real = accounts.copy()
+    real.loc[:9, "end"] = real.loc[:9, "start"]  # rows that keep it: not every row breaks it
+    with pytest.raises(ConfigError, match="'end <= start' is broken by ") as refused:
+        fit_quietly("copula", real, [swapped])
+    broken = int((real["end"] > real["start"]).sum())
+    assert f"broken by {broken:,} of {len(real):,} real rows" in str(refused.value)
+    assert "low and high the right way round" in str(refused.value)
+    # a rule fewer rows break is kept (and warned of): 40% of the rows here
+    few, last = real.copy(), int(0.4 * len(real)) - 1
+    few.loc[:last, "end"] = few.loc[:last, "start"] - pd.Timedelta("1D")
+    model = fit_quietly("copula", few, [Inequality("start", "end")])
+    assert_rules_hold(model, model.sample(200))
+
+
 def test_impossible_rule_fails_fast_with_a_clear_error(accounts):
     with pytest.raises(ConfigError, match="'never' is broken by every real row; check its columns"):
         fit_quietly("copula", accounts, [Predicate(lambda df: np.zeros(len(df), bool), "never")])
