@@ -981,3 +981,11 @@ def test_a_learned_order_the_declared_ranges_rule_out_is_not_kept():
         warnings.simplefilter("ignore", DataWarning)  # real rows break the ranges
         model = get_model("copula", random_state=0).fit(real, constraints=rules)
     assert "balance <= amount" not in model.learned_orders_
+
+
+def test_sdvs_rule_objects_are_named_as_sdvs_not_refused_as_their_own_name(accounts):
+    """SDV's ``Inequality`` was refused as "constraints must be rules such as Range or Inequality, not
+    Inequality(...)": the same name on both sides."""
+    sdv_rule = type("Inequality", (), {"__module__": "sdv.cag.inequality"})()
+    with pytest.raises(ConfigError, match="Inequality is SDV's rule, not synthloom's; use the rules of "):
+        fit_quietly("copula", accounts, [sdv_rule])

@@ -458,6 +458,10 @@ def test_as_metadata_reads_the_json_form_and_refuses_other_types():
         as_metadata({"zip": "categorical"})
     with pytest.raises(ConfigError, match=r"not str; read a file with Metadata\.load"):
         as_metadata("meta.json")
+    # SDV's object of the same name was refused as "must be a Metadata ..., not Metadata"
+    sdv_metadata = type("Metadata", (), {"__module__": "sdv.metadata.metadata"})()
+    with pytest.raises(ConfigError, match="metadata is SDV's Metadata object, not synthloom's; give "):
+        as_metadata(sdv_metadata)
 
 
 @pytest.mark.parametrize(

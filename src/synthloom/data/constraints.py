@@ -68,6 +68,7 @@ from synthloom.data.metadata import (
     ColumnSpec,
     Metadata,
     caller_stacklevel,
+    is_from_sdv,
     is_time_of_day,
     level_values,
     numbers_as_text,
@@ -1666,6 +1667,11 @@ def as_rules(constraints: Sequence[Constraint | Mapping[str, Any]] | None) -> li
         for i, rule in enumerate(constraints)
     ]
     for rule in rules:
+        if is_from_sdv(rule):  # the same class names: "rules such as Inequality, not Inequality(...)"
+            raise ConfigError(
+                f"constraints: {type(rule).__name__} is SDV's rule, not synthloom's; use the rules of "
+                "synthloom.data.constraints (Range, Inequality, FixedCombinations, OneHot, Predicate)"
+            )
         if not isinstance(rule, Constraint):
             raise ConfigError(f"constraints must be rules such as Range or Inequality, not {rule!r}")
     return rules

@@ -316,10 +316,21 @@ def as_metadata(metadata: Metadata | Mapping[str, Any] | None) -> Metadata | Non
         return metadata
     if isinstance(metadata, Mapping):
         return Metadata.from_dict(dict(metadata))
+    if is_from_sdv(metadata):  # the same class name: "must be a Metadata, not Metadata" read as nonsense
+        raise ConfigError(
+            f"metadata is SDV's Metadata object, not synthloom's; give {_FORM} as a dict (kinds: "
+            f"{', '.join(kind.value for kind in ColumnKind)}; columns left out are inferred) or "
+            "synthloom.data.metadata.Metadata"
+        )
     raise ConfigError(
         f"metadata must be a Metadata or its JSON form as a dict, not {type(metadata).__name__}; "
         "read a file with Metadata.load(path)"
     )
+
+
+def is_from_sdv(value: Any) -> bool:
+    """Whether ``value`` is an object of SDV's (whose classes share names with synthloom's)."""
+    return type(value).__module__.split(".")[0] == "sdv"
 
 
 _FORM = '{"columns": {name: {"kind": ...}}}'
