@@ -279,6 +279,28 @@ def test_a_data_file_given_as_the_model_is_named_so(tmp_path, real_csv, model_fi
     assert not out.exists()
 
 
+def test_a_pickled_model_is_named_a_pickle_never_loaded(tmp_path):
+    """SDV's saved synthesizer was "not a readable synthloom model file (... header too large)"."""
+    import pickle
+
+    out = tmp_path / "fake.csv"
+    for name in ("sdv_model.pkl", "renamed.synthloom"):  # by suffix, and by pickle's opening bytes
+        pickled = tmp_path / name
+        pickled.write_bytes(pickle.dumps({"synthesizer": "GaussianCopulaSynthesizer"}, protocol=4))
+        said = invoke("sample", pickled, "-n", "5", "-o", out)
+        assert_user_error(said, f"{name}: a pickle file (SDV saves models so; synthloom never loads one")
+    assert not out.exists()
+
+
+def test_a_peers_name_for_a_model_is_told_ours():
+    from synthloom import get_model
+    from synthloom.errors import ConfigError
+
+    for peer, ours in (("gaussian_copula", "copula"), ("CTGANSynthesizer", "ctgan"), ("TabDDPM", "ddpm")):
+        with pytest.raises(ConfigError, match=f"unknown model '{peer}' \\(synthloom calls it '{ours}'\\)"):
+            get_model(peer)
+
+
 def _edited(model_path: Path, out: Path, edit) -> Path:
     """A copy of a model file whose JSON description went through ``edit`` (as a hand or a tool might)."""
     from safetensors import safe_open

@@ -68,7 +68,20 @@ def model_class(name: str, kind: str | None = None) -> type:
             choices = f"{tables} (tables); {images} (images)"
         else:
             choices = ", ".join(_names_of(kind))
-        raise ConfigError(f"unknown model {name!r}; choose one of: {choices}") from None
+        peer = _PEER_NAMES.get(name.lower().replace("_", "").replace("-", ""))
+        meant = f" (synthloom calls it {peer!r})" if peer else ""
+        raise ConfigError(f"unknown model {name!r}{meant}; choose one of: {choices}") from None
+
+
+# what SDV and synthcity call the generators synthloom has, folded to lower case without _ and -
+_PEER_NAMES = {
+    "gaussiancopula": "copula",
+    "gaussiancopulasynthesizer": "copula",
+    "ctgansynthesizer": "ctgan",
+    "tvaesynthesizer": "tvae",
+    "tabddpm": "ddpm",
+    "ddpmsynthesizer": "ddpm",
+}
 
 
 def table_model_class(name: str) -> type:

@@ -734,12 +734,16 @@ def build_to_fit(owner: Any, build: Callable[[], object], tensors: dict[str, tor
 
 
 def _file_kind(path: Path) -> str | None:
-    """What a file that is no model file is: "a data file" (a table's suffix), "a text file" (text under
-    another suffix than .synthloom: a model file opens with its header's 8-byte length, zero bytes among
-    them), or None (bytes of another kind, or unreadable)."""
+    """What a file that is no model file is: "a data file" (a table's suffix), a pickle (SDV's models; by
+    suffix or by pickle's opening bytes), "a text file" (text under another suffix than .synthloom: a model
+    file opens with its header's 8-byte length, zero bytes among them), or None (bytes of another kind, or
+    unreadable)."""
     suffix = path.suffix.lower()
     if suffix in (*TABLE_SUFFIXES, ".tsv"):
         return "a data file"
+    pickled = "a pickle file (SDV saves models so; synthloom never loads one: it could run any code)"
+    if suffix in (".pkl", ".pickle"):
+        return pickled
     if suffix == ".txt":
         return "a text file"
     try:
@@ -747,6 +751,8 @@ def _file_kind(path: Path) -> str | None:
             head = handle.read(1024)
     except OSError:  # unreadable: said as a model file that cannot be read
         return None
+    if head[:2] in (b"\x80\x04", b"\x80\x05") and head[2:3] == b"\x95":  # pickle protocol 4 / 5, framed
+        return pickled
     if suffix == ".synthloom" or b"\0" in head:
         return None
     try:  # random bytes seldom read as UTF-8 (one in three of 100 held no zero byte)
