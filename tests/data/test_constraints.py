@@ -273,7 +273,7 @@ def test_chained_and_overlapping_rules_still_hold(accounts):
     assert_rules_hold(model, model.sample(300))
 
 
-def test_a_rule_nearly_every_real_row_breaks_is_refused_as_a_mistake(accounts):
+def test_an_inequality_nearly_every_real_row_breaks_is_refused_as_swapped(accounts):
     """An inequality given the wrong way round (4,994 of 5,000 loans broke it) was only warned of, and every
     sampled balance came out equal to its loan amount."""
     swapped = Inequality("end", "start")  # an end is never before its start
@@ -283,7 +283,7 @@ def test_a_rule_nearly_every_real_row_breaks_is_refused_as_a_mistake(accounts):
         fit_quietly("copula", real, [swapped])
     broken = int((real["end"] > real["start"]).sum())
     assert f"broken by {broken:,} of {len(real):,} real rows" in str(refused.value)
-    assert "low and high the right way round" in str(refused.value)
+    assert "likely given the wrong way round; check its low and high columns" in str(refused.value)
     # a rule fewer rows break is kept (and warned of): 40% of the rows here
     few, last = real.copy(), int(0.4 * len(real)) - 1
     few.loc[:last, "end"] = few.loc[:last, "start"] - pd.Timedelta("1D")
