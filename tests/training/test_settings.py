@@ -1,8 +1,6 @@
-import ctypes
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -67,19 +65,6 @@ def test_keep_freed_memory_lets_freed_blocks_be_reused_without_mapping_them_agai
     # 50 MB a round over 10 rounds is 128,000 pages; glibc's own thresholds hand most back every round
     default = _faults_reusing_blocks("default")
     assert int(kept) < 2_000 < int(default)
-
-
-def test_serial_mkl_runs_mkl_on_one_thread_inside_and_puts_its_threads_back_after():
-    if settings._mkl_local_threads_setter() is None:
-        pytest.skip("torch is not built with MKL here")
-    library = next(Path(torch.__file__).parent.glob("lib/libtorch_cpu.*"))
-    max_threads = ctypes.CDLL(str(library)).MKL_Get_Max_Threads
-    before = max_threads()
-    with settings.serial_mkl():
-        with settings.serial_mkl():
-            assert max_threads() == 1
-        assert max_threads() == 1  # the inner block puts back the outer one's setting
-    assert max_threads() == before
 
 
 @pytest.mark.parametrize("fast_bf16", [True, False])

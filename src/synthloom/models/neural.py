@@ -53,7 +53,6 @@ from synthloom.training.settings import (
     flush_denormals,
     keep_freed_memory,
     sampling_autocast,
-    serial_mkl,
 )
 from synthloom.training.validation import marginal_similarity
 
@@ -67,12 +66,11 @@ def seeded(seed: int, device: torch.device) -> Iterator[None]:
 
     Every fit and draw of a synthloom network runs in such a block, so it also flushes subnormal floats
     (``flush_denormals``; fits enter that from their first line, so that the worker threads torch starts
-    during a fit inherit the flag), has freed memory kept for reuse (``keep_freed_memory``) and MKL's
-    products on one thread (``serial_mkl``: same seed, same weights).
+    during a fit inherit the flag) and has freed memory kept for reuse (``keep_freed_memory``).
     """
     devices = [device.index or 0] if device.type == "cuda" else []
     keep_freed_memory()
-    with flush_denormals(), serial_mkl(), torch.random.fork_rng(devices=devices):
+    with flush_denormals(), torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
 

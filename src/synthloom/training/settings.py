@@ -7,8 +7,7 @@ import ctypes
 import functools
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -168,46 +167,6 @@ def keep_freed_memory() -> bool:
     mmap_set = libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM_BYTES)
     trim_set = libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_FROM_BYTES)
     return bool(mmap_set and trim_set)
-
-
-@functools.cache
-def _mkl_local_threads_setter() -> Callable[[int], int] | None:
-    """MKL's ``MKL_Set_Num_Threads_Local`` from torch's own library, where torch is built with MKL."""
-    if not torch.backends.mkl.is_available():
-        return None
-    found = sorted(Path(torch.__file__).parent.joinpath("lib").glob("libtorch_cpu.*"))
-    try:
-        library = ctypes.CDLL(str(found[0])) if found else None
-    except OSError:
-        return None
-    setter = getattr(library, "MKL_Set_Num_Threads_Local", None)  # the C entry (lower case is Fortran's)
-    if setter is None:
-        return None
-    setter.argtypes, setter.restype = [ctypes.c_int], ctypes.c_int
-    return setter
-
-
-@contextlib.contextmanager
-def serial_mkl() -> Iterator[None]:
-    """Run a block with MKL's matrix products on the calling thread alone (torch's own operations keep
-    their threads).
-
-    Two fits of the same seed, each in its own process, gave different weights about one time in ten
-    (loans, TVAE, 10 epochs: 7 of 62 fits, their losses apart by 1e-8 from the first epoch): MKL now and
-    then split a product between the two threads, which sums in another order. With MKL on one thread 35 fits
-    agreed (15 under ``MKL_NUM_THREADS=1``, 20 in this block), and fits and 100,000-row draws took as long
-    as before (CTGAN 30 epochs on adult 9.9 - 10.5 s either way; TVAE draws 0.26 - 0.27 s): at these sizes
-    MKL had mostly run them on one thread anyway.
-    """
-    setter = _mkl_local_threads_setter()
-    if setter is None:
-        yield
-        return
-    previous = setter(1)
-    try:
-        yield
-    finally:
-        setter(previous)  # 0: the process-wide setting again
 
 
 PRECISIONS = ("auto", "float32")
