@@ -318,9 +318,8 @@ def as_metadata(metadata: Metadata | Mapping[str, Any] | None) -> Metadata | Non
         return Metadata.from_dict(dict(metadata))
     if is_from_sdv(metadata):  # the same class name: "must be a Metadata, not Metadata" read as nonsense
         raise ConfigError(
-            f"metadata is SDV's Metadata object, not synthloom's; give {_FORM} as a dict (kinds: "
-            f"{', '.join(kind.value for kind in ColumnKind)}; columns left out are inferred) or "
-            "synthloom.data.metadata.Metadata"
+            "metadata is SDV's Metadata object, not synthloom's; give synthloom.data.metadata.Metadata or, "
+            f"as a dict, {_FORM_FOR_SDV_USERS}"
         )
     raise ConfigError(
         f"metadata must be a Metadata or its JSON form as a dict, not {type(metadata).__name__}; "
@@ -334,6 +333,11 @@ def is_from_sdv(value: Any) -> bool:
 
 
 _FORM = '{"columns": {name: {"kind": ...}}}'
+# the form told to a user who gave SDV's metadata, its kinds named beside SDV's sdtypes
+_FORM_FOR_SDV_USERS = (
+    f'{_FORM}, one table, with a "kind" for each column it sets (the others are inferred): continuous or '
+    "integer (SDV's numerical), categorical, boolean, datetime, identifier (id) or text"
+)
 _METADATA_KEYS = tuple(f.name for f in fields(Metadata))
 _SPEC_KEYS = tuple(f.name for f in fields(ColumnSpec))
 # the names other tools give a kind (SDV's sdtypes, pandas', SQL's and JSON Schema's types): a user who
@@ -382,11 +386,7 @@ def _check_not_sdv(payload: Mapping[str, Any]) -> None:
         isinstance(spec, Mapping) and "sdtype" in spec for spec in columns.values()
     )
     if "tables" in payload or "METADATA_SPEC_VERSION" in payload or sdtypes:
-        raise ConfigError(
-            f'this is SDV\'s metadata; synthloom reads {_FORM}, one table, with a "kind" for each column '
-            "it sets (the others are inferred): continuous or integer (SDV's numerical), categorical, "
-            "boolean, datetime, identifier (id) or text"
-        )
+        raise ConfigError(f"this is SDV's metadata; synthloom reads {_FORM_FOR_SDV_USERS}")
 
 
 def _column_kind(name: str, kind: Any) -> ColumnKind:
