@@ -67,6 +67,36 @@ def test_keep_freed_memory_lets_freed_blocks_be_reused_without_mapping_them_agai
     assert int(kept) < 2_000 < int(default)
 
 
+# in a fresh process: torch's first parallel work is an exp (as a fit's first big one may be)
+_FIRST_EXP_SCRIPT = """
+import sys
+import numpy as np
+import torch
+if sys.argv[1] == "synthloom":
+    import synthloom.training.settings
+x = torch.from_numpy(np.linspace(-1, 1, 64_000, dtype=np.float32))
+on_two_threads = torch.exp(x)
+torch.set_num_threads(1)
+print(torch.equal(on_two_threads, torch.exp(x)))
+"""
+
+
+def _first_exps_agree(imports: str, processes: int) -> list[str]:
+    runs = [
+        subprocess.run([sys.executable, "-c", _FIRST_EXP_SCRIPT, imports], capture_output=True, text=True)
+        for _ in range(processes)
+    ]
+    return [run.stdout.strip() or run.stderr for run in runs]
+
+
+def test_vector_math_gives_every_process_the_same_results_once_synthloom_is_imported():
+    if torch.get_num_threads() < 2:
+        pytest.skip("one thread: torch's work is never split")
+    # without the set-up about a third of fresh processes computed one thread's half a last bit apart
+    # (10 of 30), so ten processes agreeing by chance is a 3% event
+    assert _first_exps_agree("synthloom", processes=10) == ["True"] * 10
+
+
 @pytest.mark.parametrize("fast_bf16", [True, False])
 def test_sampling_uses_bf16_products_only_with_fast_bf16_and_precision_auto(fast_bf16, monkeypatch):
     monkeypatch.setattr(settings, "cpu_has_fast_bf16", lambda: fast_bf16)
