@@ -74,6 +74,9 @@ import numpy as np
 import torch
 if sys.argv[1] == "synthloom":
     import synthloom.training.settings
+if torch.get_num_threads() < 2:
+    print("one thread")
+    raise SystemExit
 x = torch.from_numpy(np.linspace(-1, 1, 64_000, dtype=np.float32))
 on_two_threads = torch.exp(x)
 torch.set_num_threads(1)
@@ -90,7 +93,7 @@ def _first_exps_agree(imports: str, processes: int) -> list[str]:
 
 
 def test_vector_math_gives_every_process_the_same_results_once_synthloom_is_imported():
-    if torch.get_num_threads() < 2:
+    if _first_exps_agree("synthloom", processes=1) == ["one thread"]:
         pytest.skip("one thread: torch's work is never split")
     # without the set-up about a third of fresh processes computed one thread's half a last bit apart
     # (10 of 30), so ten processes agreeing by chance is a 3% event
