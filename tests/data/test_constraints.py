@@ -717,6 +717,33 @@ def test_a_range_repair_writes_decimals_back_as_decimals():
     assert amount.map(lambda value: value.as_tuple().exponent).eq(-2).all()  # "40.00", not "40"
 
 
+def test_a_range_repair_mirrors_values_back_inside_instead_of_piling_them_on_the_bound():
+    # clipped onto the bound, the 6% of ratings a model gave past 6 sat at exactly 6.0 (6.5% of the
+    # copula's rows, where 0.1% of the real ones are)
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"rating": np.round(rng.normal(4.5, 1.0, 3000), 2), "x": rng.normal(size=3000)})
+    with pytest.warns(DataWarning, match="broken by"):
+        model = get_model("copula", random_state=0).fit(real, constraints=[Range("rating", high=6)])
+    rating = model.sample(5000, random_state=0)["rating"]
+    assert rating.max() <= 6
+    assert (rating == 6).mean() < 0.005
+    assert (rating > 5.5).mean() == pytest.approx((real["rating"] > 5.5).mean(), abs=0.03)
+
+
+def test_a_range_repair_keeps_the_real_share_of_rows_on_a_bound_they_sit_on():
+    # 4.4% of real balances are exactly 0 (paid off) and 1% below it (broken): folded inside alone, too
+    # few sampled ones would be 0; clipped, every one past it was
+    rng = np.random.default_rng(0)
+    balance = np.where(rng.random(3000) < 0.05, 0.0, rng.gamma(2, 500, 3000))
+    balance = np.where(rng.random(3000) < 0.04, balance - 300, balance).round(2)
+    real = pd.DataFrame({"balance": balance, "x": rng.normal(size=3000)})
+    with pytest.warns(DataWarning, match="broken by"):
+        model = get_model("copula", random_state=0).fit(real, constraints=[Range("balance", low=0)])
+    sampled = model.sample(5000, random_state=0)["balance"]
+    assert sampled.min() >= 0
+    assert (sampled == 0).mean() == pytest.approx((real["balance"] == 0).mean(), abs=0.005)
+
+
 def test_a_range_repair_keeps_a_column_of_few_levels_on_its_levels():
     # a term of 36 / 60 months over 'term <= 50' became 50, a term no row has and the model never gives,
     # where 36 keeps the rule
