@@ -1,4 +1,5 @@
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,17 @@ def test_condition_options():
         " sp ": ("0", "1"),
         "x": "1",
     }
+
+
+def test_conditions_on_several_columns_in_one_option_are_refused_with_the_options_to_give():
+    # "-c 'income=>50K,sex=Female'" asked for an income category named ">50K,sex=Female": the refusal
+    # listed the real incomes, without saying that one option holds one condition
+    columns = ["income", "sex", "age", "city"]
+    message = "on 3 columns; give each its own option: -c 'income=>50K' -c 'sex=Female' -c 'age=30..40'"
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        parse_condition_options(["income=>50K,sex=Female,age=30..40"], columns=columns)
+    # a comma before no column's name belongs to the value
+    assert parse_condition_options(["city=Paris,Texas"], columns=columns) == {"city": "Paris,Texas"}
 
 
 # -- files and folders of parts ------------------------------------------------------------------------

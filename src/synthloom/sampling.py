@@ -98,6 +98,16 @@ def parse_condition_options(options: list[str], columns: Sequence[str] = ()) -> 
             raise ConfigError(f"condition {option!r} must look like COLUMN=VALUE or COLUMN=LOW..HIGH")
         if column in conditions:
             raise ConfigError(f"column {column!r} has two conditions; give one value or range per column")
+        # "-c 'income=>50K,sex=Female'" would ask for one category with a comma in it
+        cuts = sorted({value.find(f",{name}=") for name in columns if f",{name}=" in value})
+        if cuts:
+            ends = [*cuts[1:], len(value)]
+            pieces = [f"{column}={value[: cuts[0]]}"]
+            pieces += [value[start + 1 : end] for start, end in zip(cuts, ends, strict=True)]
+            raise ConfigError(
+                f"condition {option!r} holds conditions on {len(pieces)} columns; give each its own "
+                f"option: {' '.join(f'-c {piece!r}' for piece in pieces)}"
+            )
         conditions[column] = TextRange(value) if ".." in value else (value or None)
     return conditions
 
