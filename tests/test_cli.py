@@ -1159,3 +1159,23 @@ def test_sample_to_standard_output_keeps_progress_lines_off_the_rows(model_file,
         f"sampling: {k:,} of 300,000 rows" for k in (100_000, 200_000, 300_000)
     ]
     assert errors[-1] == "wrote 300,000 synthetic rows to standard output"
+
+
+def test_fit_names_the_kind_each_column_was_learned_as(tmp_path):
+    # the kinds a fit inferred were said nowhere: a term of 36 / 60 months learned as a number or as a
+    # category, an id made anew, only showed in the sampled rows
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "customer": [f"C{i:05d}" for i in range(300)],
+            "age": rng.integers(18, 80, 300),
+            "income": rng.gamma(2, 20_000, 300).round(2),
+            **{f"flag_{i}": rng.choice(["yes", "no"], 300) for i in range(8)},
+        }
+    )
+    frame.to_csv(tmp_path / "real.csv", index=False)
+    result = invoke("fit", tmp_path / "real.csv", "-o", tmp_path / "m.synthloom")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "columns learned as identifier (customer); integer (age); continuous (income); " in text
+    assert "categorical (flag_0, flag_1, flag_2, flag_3, flag_4, flag_5 and 2 more); --metadata" in text

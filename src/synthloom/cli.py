@@ -40,6 +40,7 @@ from synthloom.cli_support import (
     load_input,
     main_process_speaks,
     numbered_as_in_file,
+    say_column_kinds,
     say_if_time_cut,
     say_kept_orders,
     stop_on_sigterm,
@@ -253,6 +254,7 @@ def fit_command(
         generator = generator_class(**params).fit(
             frame, meta, constraints=rules, keep_orders=not no_keep_orders
         )
+    say_column_kinds({name: spec.kind.value for name, spec in generator.metadata_.columns.items()})
     say_kept_orders(generator.learned_orders_)
     generator.training_split_ = split  # after the fit, which starts every fit without one
     generator.save(output)

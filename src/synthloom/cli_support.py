@@ -67,6 +67,7 @@ NoKeepOrdersOption = Annotated[
     ),
 ]
 SHOWN_ORDERS = 5  # the learned orders a command names; it counts the rest
+SHOWN_COLUMNS = 6  # the columns of each kind ``fit`` names; it counts the rest
 MaxMinutesOption = Annotated[
     float | None, typer.Option("--max-minutes", help="Stop training after this many minutes.", min=0.01)
 ]
@@ -102,6 +103,26 @@ def training_length(generator_class: type, epochs: int | None, max_minutes: floa
 def last_epoch(history: list[dict[str, float]]) -> str:
     """The last epoch's losses of a fit's ``loss_history_``, as ``name=value`` pairs for the closing line."""
     return "  ".join(f"{name}={value:.3f}" for name, value in history[-1].items() if name != "epoch")
+
+
+def say_column_kinds(kinds: dict[str, str]) -> None:
+    """Name the kind each column was learned as (column -> kind, as the model's metadata holds them): an
+    inferred kind decides how a column is learned (a term of 36 / 60 months as a number or a category,
+    an id made anew), and ``--metadata`` is how to change it."""
+    by_kind: dict[str, list[str]] = {}
+    for column, kind in kinds.items():
+        by_kind.setdefault(kind, []).append(column)
+    parts = []
+    for kind, columns in by_kind.items():
+        more = f" and {len(columns) - SHOWN_COLUMNS} more" if len(columns) > SHOWN_COLUMNS else ""
+        parts.append(f"{kind} ({', '.join(columns[:SHOWN_COLUMNS])}{more})")
+    console.print(
+        f"columns learned as {'; '.join(parts)}; --metadata kinds.json changes a kind "
+        '(e.g. {"columns": {"term": {"kind": "categorical"}}})',
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
+    )
 
 
 def say_kept_orders(orders: list[str]) -> None:
