@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthloom.data.metadata import Metadata
 from synthloom.metrics import alpha_precision_beta_recall, diversity, prdc, prepare
 from synthloom.metrics.diversity import numeric_modes
 
@@ -86,6 +87,25 @@ def test_one_row_repeated_for_half_the_table_is_mode_collapse(related_train, rel
     result = diversity(prepare(related_test, repeated))
     assert any("one row makes up 50% of the synthetic rows" in w for w in result.warnings)
     assert not any("one row" in w for w in diversity(prepare(related_test, related_train)).warnings)
+
+
+def test_a_key_column_whose_synthetic_ids_repeat_is_warned_of():
+    # evaluate left ids out, so 100 repeated ids in 600 synthetic rows went unsaid (SDMetrics' KeyUniqueness
+    # flags them); a column whose real ids repeat (a customer on several orders) is no key
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"order": [f"O{i:05d}" for i in range(600)], "x": rng.normal(size=600)})
+    fake = real.assign(x=rng.normal(size=600))
+    assert not any("Repeated keys" in w for w in diversity(prepare(real, fake)).warnings)
+    fake.loc[:99, "order"] = fake.loc[100:199, "order"].to_numpy()
+    said = [w for w in diversity(prepare(real, fake)).warnings if "Repeated keys" in w]
+    assert said == [
+        "Repeated keys: column 'order' holds 500 ids over 600 synthetic rows (200 rows share an id with "
+        "another), where every real row's id is its own; a key that repeats joins no other table reliably."
+    ]
+    customers = real.assign(order=[f"C{i % 300:04d}" for i in range(600)])
+    declared = {"columns": {"order": {"kind": "identifier"}}}
+    tables = prepare(customers, fake, metadata=Metadata.from_dict(declared))
+    assert not any("Repeated keys" in w for w in diversity(tables).warnings)
 
 
 def test_a_small_faithful_sample_is_not_called_collapsed():

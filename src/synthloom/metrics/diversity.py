@@ -320,7 +320,7 @@ def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:
         "diversity",
         scores=measured(_MEASURES, values),
         tables={"category_coverage": categories, "numeric_modes": modes},
-        warnings=_collapse_warnings(values, categories, modes, repeated, piles),
+        warnings=_collapse_warnings(values, categories, modes, repeated, piles) + _repeated_keys(tables),
         extras={"embedding": _embedding(real_x, synthetic_x, random_state)},
     )
 
@@ -343,6 +343,24 @@ def _repeated_row(synthetic: pd.DataFrame, real: pd.DataFrame) -> tuple[float, f
     if synthetic_top >= REPEATED_ROW_SHARE and synthetic_top > 5 * real_top and by_chance < CHANCE_OF_MISSING:
         return synthetic_top, real_top
     return None
+
+
+def _repeated_keys(tables: Tables) -> list[str]:
+    """A warning per identifier column whose real values are unique (a key) and whose synthetic ones
+    repeat: such rows join another table twice, or fail a primary key on loading."""
+    found = []
+    for name, by_table in tables.identifiers.items():
+        real = pd.concat([ids for table, ids in by_table.items() if table != "synthetic"])
+        synthetic = by_table["synthetic"]
+        if real.empty or real.duplicated().any() or not synthetic.duplicated().any():
+            continue
+        rows = int(synthetic.duplicated(keep=False).sum())
+        found.append(
+            f"Repeated keys: column {name!r} holds {synthetic.nunique():,} ids over {len(synthetic):,} "
+            f"synthetic rows ({rows:,} rows share an id with another), where every real row's id is its "
+            "own; a key that repeats joins no other table reliably."
+        )
+    return found
 
 
 def _density_verdict(v: dict[str, float]) -> str:
