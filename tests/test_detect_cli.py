@@ -135,6 +135,15 @@ def test_the_normal_classes_option_is_named_as_the_readme_spells_it(tmp_path) ->
     unknown = _invoke("fit", folders, "--normal-classes", "goood", "-o", tmp_path / "d.synthloom")
     _assert_user_error(unknown, "--normal-classes: no class goood; the images have good, worn")
     assert "--normal-classes" in _invoke("fit", "--help").output  # listed first: whole at 80 columns
+    # both spellings at once kept the last without a word ("0,1" dropped for "2")
+    model = tmp_path / "d.synthloom"
+    twice = _invoke("fit", "digits", "--normal-classes", "0,1", "--normal-digits", "2", "-o", model)
+    _assert_user_error(twice, "--normal-classes (or --normal-digits) is given 2 times (0,1 and 2); give it")
+    # without the option every class was learned as normal in silence, the worn parts too
+    whole = _invoke("fit", folders, "--epochs", "1", "--device", "cpu", "-o", model)
+    assert whole.exit_code == 0, whole.output
+    said = " ".join(whole.output.split())
+    assert "its images are of 2 classes (good, worn), and every one is learned as normal; give" in said
 
 
 def test_numbered_normal_classes_that_no_image_has_are_refused(tmp_path) -> None:

@@ -451,10 +451,14 @@ def test_a_missing_path_is_named_as_such(tmp_path) -> None:
     assert "unknown data set" not in result.output
 
 
-def test_a_misspelt_name_is_offered_the_image_data_sets(tmp_path) -> None:
-    _, result = _fit(tmp_path, "digts")
+@pytest.mark.parametrize("name", ["digts", "nosuch/"])
+def test_a_misspelt_name_is_offered_the_image_data_sets(tmp_path, name) -> None:
+    # "nosuch/" (a folder that is not there) was refused as "unknown data set 'nosuch/'"
+    _, result = _fit(tmp_path, name)
     assert result.exit_code == 2
-    assert "unknown data set 'digts'; choose one of: digits, mnist, faces, lfw, shapes" in _said(result)
+    said = _said(result)
+    assert f"{name}: no such file or folder, and no bundled data set of that name; give an .npz" in said
+    assert "or one of: digits, mnist, faces, lfw, shapes" in said
     assert "adult" not in result.output  # a table is no choice for an image command
 
 

@@ -245,6 +245,11 @@ def read_image_source(source: str) -> Any:
             f"{source!r} is a table, not images (`synthloom fit {source}` learns it); image data sets: "
             f"{', '.join(names('images'))}"
         )
+    if not Path(source).suffix and not Path(source).exists() and bundled_kind(source) is None:  # "nosuch/"
+        raise DataError(
+            f"{source}: no such file or folder, and no bundled data set of that name; give an .npz file, a "
+            f"folder of images (or one per class), or one of: {', '.join(names('images'))}"
+        )
     return read_images(source)
 
 

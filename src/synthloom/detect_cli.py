@@ -7,6 +7,7 @@ Tables come from a .csv / .parquet file or a bundled table; images from a bundle
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +36,7 @@ from synthloom.cli_support import (
     say_if_time_cut,
     user_errors,
 )
-from synthloom.errors import ConfigError, DataError
+from synthloom.errors import ConfigError, DataError, DataWarning
 from synthloom.image_cli import DEFAULT_HOLDOUT
 
 detect_app = typer.Typer(
@@ -61,12 +62,13 @@ LabelsOption = Annotated[
     typer.Option("--labels", help="Tables: column of true labels, 1/true = anomaly (never a model input)."),
 ]
 NormalOption = Annotated[
-    str | None,
+    list[str] | None,  # a list, to refuse it given twice (--normal-classes 0,1 --normal-digits 2 kept "2")
     typer.Option(
         "--normal-classes",
         "--normal-digits",
         help="Images: comma-separated classes that are normal (class folder names, or numbers for numbered "
         "images), e.g. 0,1,2; the others are anomalies. A class folder's whole name is taken whole.",
+        metavar="TEXT",
     ),
 ]
 
@@ -230,6 +232,16 @@ def _read_image_samples(
         else None
     )
     if normal is None:
+        classes = None if found.labels is None else np.unique(found.named_labels().astype(str))
+        if part == "train" and classes is not None and len(classes) > 1:
+            # a class folder of good/ and worn/ was learned whole, anomalies as normal, without a word
+            shown = ", ".join(classes[:10]) + (f" and {len(classes) - 10} more" if len(classes) > 10 else "")
+            warnings.warn(
+                f"{source}: its images are of {len(classes)} classes ({shown}), and every one is learned as "
+                "normal; give --normal-classes to leave the anomalous ones out of training",
+                DataWarning,
+                stacklevel=2,
+            )
         return Samples(found.images, None, files=found.files, index=position, split=split)
     if found.labels is None:
         raise DataError(
@@ -247,7 +259,7 @@ def _read_samples(
     source: str,
     table: bool,
     labels: str | None,
-    normal: str | None,
+    normal_options: list[str] | None,
     holdout: float | None,
     part: str,
     encoding: str = "utf-8",
@@ -256,6 +268,12 @@ def _read_samples(
     """A table or the ``part`` of an image set, refusing the other kind's labelling option: ignored, a
     table's label column would become a model input (and ``--holdout`` when scoring a table, which is
     scored whole)."""
+    if normal_options is not None and len(normal_options) > 1:
+        raise ConfigError(
+            f"--normal-classes (or --normal-digits) is given {len(normal_options)} times "
+            f"({' and '.join(normal_options)}); give it once, with every normal class: e.g. 0,1,2"
+        )
+    normal = normal_options[0] if normal_options else None
     if table:
         if normal is not None:
             raise ConfigError("--normal-classes is for images; use --labels for tables")
@@ -375,13 +393,13 @@ def score_command(
 ) -> None:
     """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
     from synthloom.data.io import atomic_write_text, check_outputs, write_table
-    from synthloom.metrics.anomaly import anomaly_scores
+    from synthloom.metrics.anomaly import anomaly_scores, check_fpr
 
     # every output and the labels are checked before the first output is written: an error leaves nothing
     check_outputs(output, report=report, inputs=(model_file, data))
     check_holdout(holdout)
+    check_fpr(fpr)  # before the detector is read and the data scored, not after
     detector = _load_detector(model_file, data)
-    threshold = detector.threshold(fpr)  # a bad --fpr is refused before the scoring, not after
     kind_is_table = detector.data_kind_ == "table"
     samples = _read_samples(data, kind_is_table, labels, normal_classes, holdout, "test", encoding, detector)
     with console.status(f"scoring {len(samples.data):,} samples"):
@@ -390,6 +408,7 @@ def score_command(
         except DataError as exc:  # the detector is handed arrays: it cannot name the data it refuses
             raise DataError(f"{data}: {exc}") from None
         training_note = _training_warning(detector, samples, data)
+    threshold = detector.threshold(fpr)  # its warning (too few held-out samples) beside the scores
     both = samples.labels is not None and len(np.unique(samples.labels)) == 2
     metrics = anomaly_scores(samples.labels, scores, threshold) if both else {}
     table = pd.DataFrame({"score": scores, "flagged": scores > threshold})

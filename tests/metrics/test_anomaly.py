@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synthloom.errors import ConfigError, DataError
+from synthloom.errors import ConfigError, DataError, DataWarning
 from synthloom.metrics.anomaly import anomaly_scores, check_labels, roc_curve, threshold_at_fpr
 
 
@@ -36,6 +36,27 @@ def test_roc_curve_runs_from_corner_to_corner() -> None:
     assert curve.fpr[0] == 0 and curve.tpr[-1] == 1 and curve.fpr[-1] == 1
     assert np.all(np.diff(curve.fpr) >= 0)
     assert curve.auc == pytest.approx(5 / 6)
+
+
+def test_a_threshold_from_few_normal_scores_keeps_new_normal_samples_under_the_rate() -> None:
+    # interpolated between the top two of 10 scores, fpr=0.05 flagged about 13% of new normal samples
+    rng = np.random.default_rng(0)
+    for n, fpr in ((19, 0.05), (40, 0.05), (100, 0.01)):
+        thresholds = [threshold_at_fpr(rng.normal(size=n), fpr) for _ in range(2000)]
+        flagged = [(rng.normal(size=100) > threshold).mean() for threshold in thresholds]
+        assert fpr - 0.01 < np.mean(flagged) <= fpr + 0.003
+    with pytest.warns(DataWarning, match="needs at least 19 held-out normal samples to set its threshold"):
+        assert threshold_at_fpr(np.arange(10.0), 0.05) == 9.0  # the largest: 1 in 11 new ones pass it
+
+
+def test_infinite_scores_rank_at_the_ends_and_are_flagged() -> None:
+    # one infinite reading in a labelled file ended `detect score` with "scores contain NaN or infinite
+    # values", and no scores were written
+    result = anomaly_scores([0, 0, 0, 1, 1], [0.1, -np.inf, 0.3, np.inf, 0.5], threshold=1.0)
+    assert result["roc_auc"] == 1.0 and result["recall"] == 0.5 and result["precision"] == 1.0
+    assert roc_curve([0, 1], [np.inf, np.inf]).auc == 0.5
+    with pytest.raises(DataError, match="1 score"):
+        anomaly_scores([0, 1], [0.1, np.nan])
 
 
 def test_threshold_at_fpr_flags_that_share_of_normal_scores() -> None:

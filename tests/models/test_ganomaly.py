@@ -178,6 +178,8 @@ def test_user_errors(fitted, shuttle) -> None:
         fitted.score(np.zeros((3, 9)))
     with pytest.raises(DataError, match="at least"):
         GANomaly(device="cpu").fit(shuttle[0].head(5))
+    with pytest.raises(DataError, match="needs at least 20 normal samples, got 0"):  # was "no column"
+        GANomaly(device="cpu").fit(shuttle[0].head(0))
     with pytest.raises(ConfigError, match="fpr"):
         fitted.threshold(1.5)
 

@@ -11,6 +11,8 @@ detector can be measured the same way: synthloom's GANomaly, scikit-learn's Isol
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score, roc_auc_score
 from sklearn.metrics import roc_curve as _roc_curve
 
-from synthloom.errors import ConfigError, DataError
+from synthloom.errors import ConfigError, DataError, DataWarning
 
 MEANINGS = {
     "roc_auc": "chance that a random anomaly scores above a random normal one (0.5 = guessing, 1 = perfect)",
@@ -35,7 +37,8 @@ def check_labels(labels: Any, scores: Any) -> tuple[np.ndarray, np.ndarray]:
     """Labels as a 0/1 int array and scores as float64, same length, both classes present.
 
     Raises:
-        DataError: lengths differ, labels are not two-valued, one class is missing, or a score is NaN.
+        DataError: lengths differ, labels are not two-valued, one class is missing, or a score is NaN
+            (an infinite one is the oddest, or the most normal, a detector can say).
 
     Example:
         >>> y, s = check_labels([0, 1, 0], [0.1, 2.0, -0.3])
@@ -46,12 +49,21 @@ def check_labels(labels: Any, scores: Any) -> tuple[np.ndarray, np.ndarray]:
         raise DataError(f"labels {y.shape} and scores {s.shape} must be two 1-D arrays of the same length")
     if y.dtype.kind not in "biu" or not set(np.unique(y).tolist()) <= {0, 1}:
         raise DataError("labels must be 0/1 or False/True (1 = anomaly)")
-    if not np.isfinite(s).all():
-        raise DataError("scores contain NaN or infinite values")
+    if np.isnan(s).any():
+        raise DataError(f"{int(np.isnan(s).sum()):,} score(s) are NaN, where every sample needs a number")
     if y.min() == y.max():
         kind = "anomalies" if y.min() == 0 else "normal samples"
         raise DataError(f"the labels contain no {kind}; ROC-AUC needs both normal and anomalous samples")
     return y.astype(np.int64), s
+
+
+def _ranked(scores: np.ndarray) -> np.ndarray:
+    """``scores`` with infinities put just past the finite ones, in the same order (the curves and their
+    areas read only the order, and scikit-learn refuses infinities: one reading of inf in a labelled
+    file lost every score)."""
+    finite = scores[np.isfinite(scores)]
+    low, high = (finite.min() - 1, finite.max() + 1) if finite.size else (-1.0, 1.0)
+    return np.where(np.isposinf(scores), high, np.where(np.isneginf(scores), low, scores))
 
 
 def anomaly_scores(labels: Any, scores: Any, threshold: float | None = None) -> dict[str, float]:
@@ -62,9 +74,10 @@ def anomaly_scores(labels: Any, scores: Any, threshold: float | None = None) -> 
         0.75
     """
     y, s = check_labels(labels, scores)
+    ranked = _ranked(s)
     result = {
-        "roc_auc": float(roc_auc_score(y, s)),
-        "pr_auc": float(average_precision_score(y, s)),
+        "roc_auc": float(roc_auc_score(y, ranked)),
+        "pr_auc": float(average_precision_score(y, ranked)),
         "anomaly_share": float(y.mean()),
     }
     if threshold is not None:
@@ -96,20 +109,44 @@ def roc_curve(labels: Any, scores: Any) -> RocCurve:
         1.0
     """
     y, s = check_labels(labels, scores)
-    fpr, tpr, _ = _roc_curve(y, s)
-    return RocCurve(fpr, tpr, float(roc_auc_score(y, s)))
+    ranked = _ranked(s)
+    fpr, tpr, _ = _roc_curve(y, ranked)
+    return RocCurve(fpr, tpr, float(roc_auc_score(y, ranked)))
+
+
+def check_fpr(fpr: float) -> None:
+    """Refuse a false-positive rate outside (0, 1)."""
+    if not 0 < fpr < 1:
+        raise ConfigError(f"fpr must be in (0, 1), not {fpr!r}")
 
 
 def threshold_at_fpr(normal_scores: Any, fpr: float) -> float:
-    """The score above which a share ``fpr`` of normal samples lie (a target false-positive rate).
+    """The score above which at most a share ``fpr`` of new normal samples lie (a target false-positive
+    rate), from the scores of ``n`` normal samples the detector did not learn from.
+
+    It is their ``k``-th smallest, ``k = ceil((n + 1)(1 - fpr))`` (split conformal): a new normal sample
+    ranks among the ``n`` at random, so it lies above the ``k``-th with chance ``(n + 1 - k) / (n + 1)``,
+    at most ``fpr``. Interpolated between the largest scores instead, 10 scores flagged about 13% of new
+    normal samples at ``fpr=0.05``. Where ``n`` is too small for ``fpr`` (``k > n``), the largest score is
+    taken, which about ``1 / (n + 1)`` of new normal samples pass, with a warning.
 
     Example:
         >>> threshold_at_fpr(np.arange(100), 0.05)
-        94.05
+        95.0
     """
-    values = np.asarray(normal_scores, dtype=np.float64)
+    values = np.sort(np.asarray(normal_scores, dtype=np.float64))
     if not values.size:
         raise DataError("no normal scores to set a threshold from")
-    if not 0 < fpr < 1:
-        raise ConfigError(f"fpr must be in (0, 1), not {fpr!r}")
-    return float(np.quantile(values, 1 - fpr))
+    check_fpr(fpr)
+    # the rank in exact arithmetic where (n + 1)(1 - fpr) is whole: 101 x 0.95 is 95.95 in floats
+    rank = math.ceil(round((values.size + 1) * (1 - fpr), 9))
+    if rank > values.size:
+        warnings.warn(
+            f"a false-positive rate of {fpr:g} needs at least {math.ceil(1 / fpr) - 1:,} held-out normal "
+            f"samples to set its threshold, and there are {values.size:,}: the highest of their scores is "
+            f"the threshold, which about {1 / (values.size + 1):.1%} of new normal samples pass; fit on more "
+            "normal samples (or, in Python, hold more of them out: validation_share) for a lower rate",
+            DataWarning,
+            stacklevel=2,
+        )
+    return float(values[min(rank, values.size) - 1])

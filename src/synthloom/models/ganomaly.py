@@ -523,9 +523,10 @@ class GANomaly(HyperParameters):
             self.seed_ = resolve_seed(self.random_state)
             self.device_ = resolve_device(self.device)
             self.data_kind_ = "table" if isinstance(data, pd.DataFrame) else "image"
+            if self.data_kind_ == "table":
+                _check_enough_samples(len(data))  # before the columns: 0 rows read as "no column to learn"
             x = self._learn_table(data, metadata) if self.data_kind_ == "table" else self._learn_images(data)
-            if len(x) < MIN_SAMPLES:
-                raise DataError(f"GANomaly needs at least {MIN_SAMPLES} normal samples, got {len(x)}")
+            _check_enough_samples(len(x))
             self.n_training_samples_ = len(x)
             self.training_digests_ = self._training_digests(x)
             order = np.random.default_rng(self.seed_).permutation(len(x))
@@ -1133,6 +1134,11 @@ def _differs(column: pd.Series, value: Any) -> np.ndarray:
     else:
         same = column.astype(str) == str(value)
     return (column.notna() & ~same).to_numpy()
+
+
+def _check_enough_samples(count: int) -> None:
+    if count < MIN_SAMPLES:
+        raise DataError(f"GANomaly needs at least {MIN_SAMPLES} normal samples, got {count}")
 
 
 def _member_seed(seed: int, member: int) -> int:
