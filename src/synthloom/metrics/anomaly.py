@@ -62,7 +62,9 @@ def _ranked(scores: np.ndarray) -> np.ndarray:
     areas read only the order, and scikit-learn refuses infinities: one reading of inf in a labelled
     file lost every score)."""
     finite = scores[np.isfinite(scores)]
-    low, high = (finite.min() - 1, finite.max() + 1) if finite.size else (-1.0, 1.0)
+    if not finite.size:
+        return np.sign(scores)
+    low, high = np.nextafter(finite.min(), -np.inf), np.nextafter(finite.max(), np.inf)  # 1e20 + 1 is 1e20
     return np.where(np.isposinf(scores), high, np.where(np.isneginf(scores), low, scores))
 
 
