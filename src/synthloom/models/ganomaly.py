@@ -780,7 +780,8 @@ class GANomaly(HyperParameters):
         return min(scaled, len(found))
 
     def threshold(self, fpr: float = 0.05) -> float:
-        """The score above which a share ``fpr`` of the validation normal samples lie."""
+        """The score above which at most a share ``fpr`` of new normal samples lie, set on the held-out
+        normal samples' scores (``metrics.anomaly.threshold_at_fpr``; it warns where too few are held out)."""
         self._check_fitted()
         return threshold_at_fpr(self.validation_scores_, fpr)
 
