@@ -6,6 +6,7 @@ import datetime
 import decimal
 import re
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -67,6 +68,15 @@ def test_plan_rows_ratio_and_rows_per_class() -> None:
         plan_rows(counts, rows_per_class={"Perhaps": 5})
     with pytest.raises(DataError, match="class 'Yes' of 'target' has 3 real row"):
         plan_rows(pd.Series({"No": 900, "Yes": 3}), ratio=0.5)
+    # 490 small classes were all named, in one line of 5 KB
+    many = pd.Series({"big": 10_000, **{f"c{i}": 9 for i in range(490)}})
+    with pytest.raises(DataError) as refused:
+        plan_rows(many, ratio=0.5)
+    assert str(refused.value) == (
+        "490 classes of 'target' have fewer than 10 real rows, which a generator needs to learn a class "
+        "('c0' (9 rows), 'c1' (9 rows), 'c2' (9 rows), 'c3' (9 rows), 'c4' (9 rows) and 485 more): collect "
+        "more rows or leave these classes out"
+    )
 
 
 def test_augment_adds_rows_of_the_rare_class_only(default_frame) -> None:
@@ -244,6 +254,15 @@ def test_a_target_of_stamps_is_refused_for_what_it_holds(default_frame, stamps, 
     frame = default_frame.assign(default=[stamps[i % 2] for i in range(len(default_frame))])
     with pytest.raises(DataError, match=f"^target column 'default' holds {held}, not classes; choose a"):
         augment(frame, "default", "copula")
+
+
+def test_a_target_of_ids_is_refused_without_a_warning_calling_its_ids_balanced_classes(default_frame) -> None:
+    # "every class already meets the ratio; no rows added" came before "holds identifier values"
+    frame = default_frame.assign(txn=[f"T{i:06d}" for i in range(len(default_frame))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match=r"^target column 'txn' holds identifier values, not classes"):
+            augment(frame, "txn", "copula")
 
 
 def test_evaluation_scores_every_method_on_every_seed(default_frame, tmp_path) -> None:
@@ -514,6 +533,15 @@ def test_unused_categories_of_a_categorical_target_are_no_classes(three_classes)
     assert 9 not in set(both["label"]) and len(both) > len(frame)
     result = evaluate_augmentation(frame, "label", "copula", ratio=0.5, seeds=1, methods=["none", "random"])
     assert result.rare_classes == [3]
+    # one seed measures no spread: it read "0.098 ± 0.000", as if every seed had agreed
+    from synthloom.augment_cli import result_table
+    from synthloom.report.augment import render
+
+    assert result.summary()["pr_auc_std"].isna().all()
+    shown = result_table(result)
+    assert shown.caption.startswith("one seed: no spread measured")
+    assert "±" not in "".join(str(cell) for column in shown.columns for cell in column._cells)
+    assert "± 0.000" not in render(result)
 
 
 def test_column_names_that_are_not_text_are_refused_in_one_line(three_classes) -> None:

@@ -425,3 +425,32 @@ def test_a_rule_is_checked_once_on_every_row_with_a_generator_per_class(tmp_path
     )
     assert "class" not in refused.output.split("error:")[1] and "order(s)" not in refused.output
     assert "fitting" not in refused.output  # said before any work is announced
+
+
+def test_the_input_is_read_before_the_target_is_asked_for_and_the_marker_checked_before_fitting(
+    tmp_path, real_csv
+) -> None:
+    # a misspelt name or a model file was answered "give the class column with --target"; a marker column
+    # the data held was refused after "fitting ...", with advice no option could follow
+    out = tmp_path / "out.csv"
+    misspelt = runner.invoke(app, ["augment", "defualt", "-m", "copula", "-o", str(out)])
+    assert misspelt.exit_code == 2 and "defualt: no such file or folder" in misspelt.output
+    model = tmp_path / "m.synthloom"
+    assert runner.invoke(app, ["fit", str(real_csv), "-o", str(model)]).exit_code == 0
+    as_csv = tmp_path / "model.csv"
+    as_csv.write_bytes(model.read_bytes())
+    given = runner.invoke(app, ["augment", str(as_csv), "-t", "default", "-m", "copula", "-o", str(out)])
+    assert given.exit_code == 2
+    assert (
+        given.output.strip()
+        == f"error: {as_csv}: a model file (safetensors), not a table; give a data file here"
+    )
+    marked = tmp_path / "marked.csv"
+    pd.read_csv(real_csv).assign(is_synthetic=False).to_csv(marked, index=False)
+    args = ["augment", str(marked), "-t", "default", "-m", "copula", "-o", str(out), "--mark-synthetic"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "fitting" not in result.output
+    assert (
+        "already has a column 'is_synthetic', the synthetic rows' marker; rename or drop it" in result.output
+    )
+    assert not out.exists()

@@ -401,10 +401,14 @@ def test_a_regression_target_boosting_cannot_learn_is_not_computed() -> None:
         a = rng.normal(size=n)
         return pd.DataFrame({"a": a, "b": rng.normal(size=n), "y": 2 * a + rng.normal(0, 0.3, n)})
 
-    scores = bench.score_synthetic(rows(28), rows(12), rows(28), "y", 0)
+    train, test = rows(28), rows(12)
+    scores = bench.score_synthetic(train, test, train.copy(), "y", 0)
     assert scores["tstr"] is None and scores["trtr"] is None
     assert scores["utility_note"].startswith("gradient boosting trained on the real rows does no better than")
     assert "(R² -0.191)" in scores["utility_note"] and "--rows" in scores["utility_note"]
+    # where the run kept every row (--rows 0, or a smaller file), more rows were asked for all the same
+    every_row = bench.score_synthetic(train, test, train.copy(), "y", 0, rows_left_out=False)
+    assert every_row["utility_note"].endswith("compared with: give a target the other columns predict")
 
 
 def test_a_target_given_beside_bundled_data_sets_only_is_refused() -> None:

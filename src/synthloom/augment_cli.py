@@ -51,15 +51,20 @@ def parse_rows_per_class(options: list[str]) -> dict[str, int]:
     return plan
 
 
+def _over_seeds(seeds: int) -> str:
+    return f"mean ± std over {seeds} seeds" if seeds > 1 else "one seed: no spread measured"
+
+
 def result_table(result: AugmentationEvaluation, title: str | None = None) -> Table:
     """Mean ± standard deviation over seeds of each metric, one row per method, best PR-AUC in bold."""
-    from synthloom.augmentation import METRIC_LABELS, METRICS, class_text
+    from synthloom.augmentation import METRIC_LABELS, METRICS, class_text, mean_and_spread
 
     summary = result.summary()
     classes = ", ".join(class_text(c) for c in result.rare_classes)
     table = Table(
         title=title or f"Minority-class scores on held-back real rows ({result.target}: {classes})",
-        caption=f"mean ± std over {result.scores['seed'].nunique()} seeds; generator: {result.model}"
+        caption=_over_seeds(result.scores["seed"].nunique())
+        + f"; generator: {result.model}"
         + (", one per class" if result.info.get("per_class") else ", conditional on the class"),
     )
     table.add_column("method", no_wrap=True)
@@ -67,7 +72,7 @@ def result_table(result: AugmentationEvaluation, title: str | None = None) -> Ta
         table.add_column(METRIC_LABELS[metric], justify="right")
     best = summary["pr_auc_mean"].idxmax()
     for index, row in summary.iterrows():
-        cells = [f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_std']:.3f}" for m in METRICS]
+        cells = [mean_and_spread(row[f"{m}_mean"], row[f"{m}_std"]) for m in METRICS]
         if index == best:
             cells[0] = f"[bold]{cells[0]}[/]"
         table.add_row(SHORT_LABELS[row["method"]], *cells)
@@ -174,6 +179,7 @@ def augment_command(
         class_text,
         evaluate_augmentation,
         fits_per_class,
+        marker_name,
         missing_target_text,
         orders_kept,
         plan_rows,
@@ -194,13 +200,15 @@ def augment_command(
     seeds = seeds or DEFAULT_SEEDS
     # both outputs are checked before the fit: the table is written before the evaluation's report
     check_outputs(output, report=report, inputs=(data, metadata, constraints))
-    target = target or bundled_target(data)
-    if target is None:
-        raise ConfigError("give the class column with --target")
     # an unknown model, an image generator, or --epochs / --max-minutes for one without epochs: refused
     # before any work; the budget is each fit's (one per class grown, per seed with --evaluate)
     params = training_length(table_model_class(model), epochs, max_minutes)
+    # read before --target is asked for: a misspelt name or a model file was answered "give --target"
     frame = numbered_as_in_file(load_input(data, encoding))  # a rule's warning names rows as the file does
+    target = target or bundled_target(data)
+    if target is None:
+        raise ConfigError("give the class column with --target")
+    marker_name(frame, mark_synthetic)  # a marker column the data holds is refused before "fitting"
     per_class_rows = parse_rows_per_class(rows_per_class) if rows_per_class else None
     kinds = Metadata.load(metadata) if metadata is not None else None
     counts = class_counts(frame, target, kinds)

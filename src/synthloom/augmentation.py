@@ -68,6 +68,7 @@ from synthloom.training.settings import check_flag
 DEFAULT_MODEL = "ddpm"  # the best gain measured in benchmarks/augment.py
 DEFAULT_SEEDS = 5  # splits an evaluation runs
 MARKER_COLUMN = "is_synthetic"
+SHOWN_CLASSES = 5  # the classes a refusal names; it counts the rest
 METHODS = ("none", "random", "smote", "synthloom")
 METRICS = ("pr_auc", "roc_auc", "f1", "recall")
 METRIC_LABELS = {"pr_auc": "PR-AUC", "roc_auc": "ROC-AUC", "f1": "F1", "recall": "recall"}
@@ -203,11 +204,13 @@ def plan_rows(
         )
     if small:  # all of them, or leaving the one named out would only bring up the next
         named = ", ".join(
-            f"{shown_level(label)} ({counts[label]} row{'s' if counts[label] > 1 else ''})" for label in small
+            f"{shown_level(label)} ({counts[label]} row{'s' if counts[label] > 1 else ''})"
+            for label in small[:SHOWN_CLASSES]
         )
+        more = f" and {len(small) - SHOWN_CLASSES:,} more" if len(small) > SHOWN_CLASSES else ""
         raise DataError(
-            f"classes {named} of {target!r} have fewer than {MIN_CLASS_ROWS} real rows, which a generator "
-            "needs to learn a class: collect more rows or leave these classes out"
+            f"{len(small):,} classes of {target!r} have fewer than {MIN_CLASS_ROWS} real rows, which a "
+            f"generator needs to learn a class ({named}{more}): collect more rows or leave these classes out"
         )
     return plan
 
@@ -555,16 +558,17 @@ def augment(
     """
     counts = class_counts(data, target, metadata)
     _warn_missing_target(data, target, KEPT_UNGROWN)
-    marker = _marker_name(data, mark_synthetic)
+    marker = marker_name(data, mark_synthetic)
     plan = plan_rows(counts, ratio, rows_per_class, target)
+    # before the warning below: ids as the target ("every class already meets the ratio") are refused there
+    fake = synthetic_rows(
+        data, target, plan, model, model_params, metadata, random_state, per_class, constraints, keep_orders
+    )
     if not plan:
         why = (
             "no rows were asked for" if rows_per_class is not None else "every class already meets the ratio"
         )
         warnings.warn(f"{target!r}: {why}; no rows added", DataWarning, 2)
-    fake = synthetic_rows(
-        data, target, plan, model, model_params, metadata, random_state, per_class, constraints, keep_orders
-    )
     for line in _recognition_check(data, fake, target, metadata, random_state):
         warnings.warn(line, RecognitionWarning, 2)
     both = pd.concat([data, fake], ignore_index=True)
@@ -595,12 +599,19 @@ def _recognition_check(
     return recognition_warnings(table, target)
 
 
-def _marker_name(data: pd.DataFrame, mark_synthetic: bool | str) -> str | None:
+def mean_and_spread(mean: float, spread: float) -> str:
+    """``0.460 ± 0.018``, or the mean alone where no spread was measured (one seed)."""
+    return f"{mean:.3f}" if math.isnan(spread) else f"{mean:.3f} ± {spread:.3f}"
+
+
+def marker_name(data: pd.DataFrame, mark_synthetic: bool | str) -> str | None:
+    """The name of the column marking synthetic rows (None: no marker); one ``data`` holds is refused."""
     if mark_synthetic is False or mark_synthetic is None:
         return None
     name = MARKER_COLUMN if mark_synthetic is True else str(mark_synthetic)
     if name in data.columns:
-        raise ConfigError(f"the data already has a column {name!r}; name the marker column differently")
+        fix = "rename or drop it, or name the marker otherwise (in Python: mark_synthetic='...')"
+        raise ConfigError(f"the data already has a column {name!r}, the synthetic rows' marker; {fix}")
     return name
 
 
@@ -884,9 +895,10 @@ class AugmentationEvaluation:
         return list(dict.fromkeys(self.scores["method"]))
 
     def summary(self) -> pd.DataFrame:
-        """Mean and standard deviation over seeds of every metric, one row per method."""
+        """Mean and standard deviation over seeds of every metric, one row per method (the deviation NaN
+        with one seed: no spread is measured, which 0 would claim)."""
         grouped = self.scores.groupby("method", sort=False)[list(METRICS)]
-        means, spreads = grouped.mean(), grouped.std(ddof=1).fillna(0.0)
+        means, spreads = grouped.mean(), grouped.std(ddof=1)
         table = pd.concat([means.add_suffix("_mean"), spreads.add_suffix("_std")], axis=1)
         return table[[f"{m}_{s}" for m in METRICS for s in ("mean", "std")]].reset_index()
 

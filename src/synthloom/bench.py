@@ -320,7 +320,9 @@ def run_one(run: BenchRun) -> dict[str, Any]:
     sample_s = time.perf_counter() - start
     peak_mb = peak_rss_mb()  # of fitting and sampling, before scoring adds its own
     start = time.perf_counter()
-    scores = score_synthetic(train, test, synthetic, run.target, run.seed)
+    kept = len(train) + len(test)  # under the cap (or no cap): every row of the data set
+    rows_left_out = run.rows is not None and kept >= run.rows
+    scores = score_synthetic(train, test, synthetic, run.target, run.seed, rows_left_out)
     return {
         "train_rows": len(train),
         "test_rows": len(test),
@@ -387,9 +389,15 @@ def fit_sdv(model: str, train: pd.DataFrame, epochs: int | None, seed: int) -> C
 
 
 def score_synthetic(
-    train: pd.DataFrame, test: pd.DataFrame, synthetic: pd.DataFrame, target: str | None, seed: int = 0
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    target: str | None,
+    seed: int = 0,
+    rows_left_out: bool = True,
 ) -> dict[str, Any]:
-    """The benchmark's scores of synthetic rows, all from ``synthloom.metrics``.
+    """The benchmark's scores of synthetic rows, all from ``synthloom.metrics``; ``rows_left_out``: whether
+    the data set has rows the run left out (``--rows``), which a note may then ask for.
 
     Returns:
         ``quality`` (SDMetrics QualityReport score against the test rows), ``detection_auc`` (ROC-AUC of
@@ -434,9 +442,10 @@ def score_synthetic(
                 # a grade coded 1 to 7 is scored by ROC-AUC: the table's "AUC" alone does not say why
                 scores["utility_task"] = task_text(tables, target) or None
             else:
+                more = "give more rows (--rows) or " if rows_left_out else "give "  # --rows 0 used them all
                 scores["utility_note"] = (
                     f"gradient boosting trained on the real rows does {chance}, so TSTR has nothing to be "
-                    "compared with: give more rows (--rows) or a target the other columns predict"
+                    f"compared with: {more}a target the other columns predict"
                 )
     return {k: float(v) if isinstance(v, float) else v for k, v in scores.items()}
 

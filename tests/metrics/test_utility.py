@@ -455,9 +455,14 @@ def test_on_a_rare_class_accuracy_is_not_graded_and_minority_pr_auc_is(related_t
     train, test = rare(related_train, 20), rare(related_test, 12)
     result = utility(prepare(test, train.copy(), train=train), "label")
     share = (pd.concat([train, test])["label"] == "yes").mean()
+    scored = (test["label"] == "yes").mean()  # PR-AUC's chance: the share in the rows scored, not pooled
+    meaning = result.score("gap").meaning
     assert (
-        f"The rarest class, 'label' = 'yes', is {share:.2%} of the real rows: " in result.score("gap").meaning
+        f"The rarest class, 'label' = 'yes', is {share:.2%} of the real rows ({scored:.2%} of the " in meaning
     )
-    assert "minority PR-AUC" in result.score("gap").meaning
+    assert (
+        "minority PR-AUC (average precision of the rarest class; chance = its share of the rows scored)"
+        in meaning
+    )
     assert result.score("tstr.logistic.accuracy").verdict == "info"
     assert result.score("tstr.logistic.pr_auc").verdict in {"good", "fair", "poor"}

@@ -242,11 +242,22 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
             raise DataError(f"{path}: file not found; check the path")
         if path.stat().st_size == 0:
             raise DataError(f"{path}: file is empty; give a table with a header row and data rows")
+        _refuse_model_file(path)
         frame = _read_parquet(path) if fmt == "parquet" else _read_csv(path, encoding)
     check_column_names(frame.columns, source=str(path))
     if frame.empty:
         raise DataError(f"{path}: has a header but no data rows; give at least one data row")
     return frame
+
+
+def _refuse_model_file(path: Path) -> None:
+    """Refuse a model file (safetensors: its header's 8-byte length, then the header's JSON) under a table's
+    name: read as CSV it was "not valid utf-8 text", and with ``--encoding latin-1`` its JSON became 79 KB of
+    column names."""
+    with path.open("rb") as handle:
+        head = handle.read(9)
+    if len(head) == 9 and head[8:9] == b"{" and 0 < int.from_bytes(head[:8], "little") < 2**32:
+        raise DataError(f"{path}: a model file (safetensors), not a table; give a data file here")
 
 
 def part_files(folder: Path) -> tuple[str, list[Path]]:

@@ -247,11 +247,16 @@ def _class_balance_text(tables: Tables, target: str, shares: pd.Series | None) -
     if shares is None:
         return sentence
     rarest = f"{target!r} = {tables.level_text(target, shares.idxmin())}"
-    balance = f"The rarest class, {rarest}, is {shares.min():.2%} of the real rows."
+    balance = f"The rarest class, {rarest}, is {shares.min():.2%} of the real rows"
+    if tables.train is not None:  # the scores are on the held-out rows, whose share sets PR-AUC's chance
+        scored = float((tables.real[target] == shares.idxmin()).mean())
+        balance += f" ({scored:.2%} of the held-out rows scored)"
+    balance += "."
     if shares.min() < IMBALANCED_SHARE:
         balance = balance[:-1] + (
             ": a model predicting only the majority reads high accuracy and macro F1, so they are not "
-            "graded; minority PR-AUC (average precision of the rarest class; chance = its share) is."
+            "graded; minority PR-AUC (average precision of the rarest class; chance = its share of the rows "
+            "scored) is."
         )
     return f"{sentence} {balance}".strip()
 

@@ -41,7 +41,8 @@ def metric_bars(result: AugmentationEvaluation) -> str:
         means, spreads = summary[f"{metric}_mean"], summary[f"{metric}_std"]
         # points, not bars: the axis is zoomed on the values, and a bar's length would then mislead
         for x, mean, spread, color in zip(positions, means, spreads, colors, strict=True):
-            ax.errorbar(x, mean, yerr=spread, fmt="o", color=color, capsize=5, markersize=7, linewidth=1.4)
+            shown = None if np.isnan(spread) else spread  # one seed: a point, no whisker
+            ax.errorbar(x, mean, yerr=shown, fmt="o", color=color, capsize=5, markersize=7, linewidth=1.4)
         ax.set_xlim(-0.6, len(positions) - 0.4)
         ax.grid(axis="y", alpha=0.3)
         # named as the table above names them: "none" there read "real rows only" here
@@ -98,13 +99,13 @@ def _params(info: dict) -> str:
 
 
 def _scores(result: AugmentationEvaluation) -> str:
-    from synthloom.augmentation import METHOD_LABELS, METRIC_LABELS, METRICS
+    from synthloom.augmentation import METHOD_LABELS, METRIC_LABELS, METRICS, mean_and_spread
 
     summary = result.summary()
     table = pd.DataFrame({"method": [METHOD_LABELS[m] for m in summary["method"]]})
     for metric in METRICS:
         table[METRIC_LABELS[metric]] = [
-            f"{mean:.3f} ± {std:.3f}"
+            mean_and_spread(mean, std)
             for mean, std in zip(summary[f"{metric}_mean"], summary[f"{metric}_std"], strict=True)
         ]
     return (
