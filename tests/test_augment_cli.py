@@ -214,7 +214,8 @@ def test_the_class_check_warns_once_when_the_table_is_written_and_evaluated(
     args = ["-t", "default", "-m", "ddpm", "--ratio", "0.1", "-o", str(tmp_path / "a.csv")]
     result = runner.invoke(app, ["augment", str(real_csv), *args, "--evaluate", "--seeds", "2"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("warning: synthetic rows of 'default' = 'Yes' do not look like that") == 1
+    said = "warning: the augmented table's synthetic rows of 'default' = 'Yes' do not look like"
+    assert result.output.count(said) == 1
     assert "The synthloom rows of class Yes do not look like their class" in " ".join(result.output.split())
 
 

@@ -596,7 +596,7 @@ def _recognition_check(
         table = class_recognition(data, fake, target, metadata, random_state=random_state)
     except DataError:  # a class of a single row, or no feature column: nothing to hold back or learn from
         return []
-    return recognition_warnings(table, target)
+    return recognition_warnings(table, target, "the augmented table's synthetic rows")
 
 
 def mean_and_spread(mean: float, spread: float) -> str:
@@ -819,10 +819,11 @@ def recognition_table(counts: Mapping[Hashable, Sequence[int]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def recognition_warnings(table: pd.DataFrame, target: str) -> list[str]:
-    """One line per class whose synthetic rows a classifier trained on real rows seldom recognises."""
+def recognition_warnings(table: pd.DataFrame, target: str, rows: str = "synthetic rows") -> list[str]:
+    """One line per class whose synthetic rows a classifier trained on real rows seldom recognises; ``rows``
+    names them (the augmented table's, or the evaluation's: two fits, whose shares differ)."""
     return [
-        f"synthetic rows of {target!r} = {shown_level(row['class'])} do not look like that class: a "
+        f"{rows} of {target!r} = {shown_level(row['class'])} do not look like that class: a "
         f"classifier trained on real rows recognises {row['synthetic_recognised']:.0%} of them as it, "
         f"against {row['real_recognised']:.0%} of held-out real rows of the class; the generator did not "
         "learn how the class differs (try another generator, more epochs, or --per-class)"
