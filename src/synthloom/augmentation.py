@@ -39,6 +39,7 @@ from sklearn.model_selection import train_test_split
 from synthloom.data.constraints import ConstraintSet, Inequality, as_rules
 from synthloom.data.encoders import column_numbers
 from synthloom.data.identifiers import ID_REDRAWS, IdentifierEncoder
+from synthloom.data.io import first_named
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
     MAX_LEVEL_VALUES,
@@ -203,14 +204,13 @@ def plan_rows(
             f"needs at least {MIN_CLASS_ROWS} to learn it: collect more rows or leave the class out"
         )
     if small:  # all of them, or leaving the one named out would only bring up the next
-        named = ", ".join(
-            f"{shown_level(label)} ({counts[label]} row{'s' if counts[label] > 1 else ''})"
-            for label in small[:SHOWN_CLASSES]
-        )
-        more = f" and {len(small) - SHOWN_CLASSES:,} more" if len(small) > SHOWN_CLASSES else ""
+        named = [
+            f"{shown_level(label)} ({counts[label]} row{'s' if counts[label] > 1 else ''})" for label in small
+        ]
         raise DataError(
             f"{len(small):,} classes of {target!r} have fewer than {MIN_CLASS_ROWS} real rows, which a "
-            f"generator needs to learn a class ({named}{more}): collect more rows or leave these classes out"
+            f"generator needs to learn a class ({first_named(named, SHOWN_CLASSES)}): collect more rows or "
+            "leave these classes out"
         )
     return plan
 

@@ -109,13 +109,12 @@ def say_column_kinds(kinds: dict[str, str]) -> None:
     """Name the kind each column was learned as (column -> kind, as the model's metadata holds them): an
     inferred kind decides how a column is learned (a term of 36 / 60 months as a number or a category,
     an id made anew), and ``--metadata`` is how to change it."""
+    from synthloom.data.io import first_named
+
     by_kind: dict[str, list[str]] = {}
     for column, kind in kinds.items():
         by_kind.setdefault(kind, []).append(column)
-    parts = []
-    for kind, columns in by_kind.items():
-        more = f" and {len(columns) - SHOWN_COLUMNS} more" if len(columns) > SHOWN_COLUMNS else ""
-        parts.append(f"{kind} ({', '.join(columns[:SHOWN_COLUMNS])}{more})")
+    parts = [f"{kind} ({first_named(columns, SHOWN_COLUMNS)})" for kind, columns in by_kind.items()]
     console.print(
         f"columns learned as {'; '.join(parts)}; --metadata kinds.json changes a kind "
         '(e.g. {"columns": {"term": {"kind": "categorical"}}})',
@@ -128,11 +127,12 @@ def say_column_kinds(kinds: dict[str, str]) -> None:
 def say_kept_orders(orders: list[str]) -> None:
     """Name the orders found in the real rows that sampled rows keep (``fit(keep_orders=True)``): they
     change what is sampled, and ``--no-keep-orders`` undoes them."""
+    from synthloom.data.io import first_named
+
     if orders:
-        more = f" and {len(orders) - SHOWN_ORDERS} more" if len(orders) > SHOWN_ORDERS else ""
         console.print(
             f"sampled rows keep {len(orders)} order(s) found in the real rows: "
-            f"{', '.join(orders[:SHOWN_ORDERS])}{more} (--no-keep-orders turns this off)",
+            f"{first_named(orders, SHOWN_ORDERS)} (--no-keep-orders turns this off)",
             soft_wrap=True,  # one line in a log, as warnings are: wrapped at 80 columns, "low\n<= high"
         )
 

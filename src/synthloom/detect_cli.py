@@ -198,6 +198,7 @@ def _read_image_samples(
     """The ``part`` ("train" or "test") of the fixed hold-out split, with anomaly labels from ``normal``;
     the test part of the images ``detector`` was fitted on is the share its fit held out (``holdout``
     None: see ``_scored_holdout``), listed by file (or position in the source)."""
+    from synthloom.data.io import first_named
     from synthloom.data.split import holdout_indices
     from synthloom.models.ganomaly import MIN_SAMPLES
     from synthloom.models.image_base import check_image_shape
@@ -235,9 +236,9 @@ def _read_image_samples(
         classes = None if found.labels is None else np.unique(found.named_labels().astype(str))
         if part == "train" and classes is not None and len(classes) > 1:
             # a class folder of good/ and worn/ was learned whole, anomalies as normal, without a word
-            shown = ", ".join(classes[:10]) + (f" and {len(classes) - 10} more" if len(classes) > 10 else "")
             warnings.warn(
-                f"{source}: its images are of {len(classes)} classes ({shown}), and every one is learned as "
+                f"{source}: its images are of {len(classes)} classes ({first_named(list(classes), 10)}), and "
+                "every one is learned as "
                 "normal; give --normal-classes to leave the anomalous ones out of training",
                 DataWarning,
                 stacklevel=2,

@@ -567,6 +567,17 @@ def rows_named(labels: pd.Index) -> str:
     return f"rows with {labels.name or 'index labels'} {listed(shown)}"
 
 
+def first_named(names: Sequence[str], shown: int) -> str:
+    """The first ``shown`` of ``names``, the rest counted: a message's list of columns or classes.
+
+    Example:
+        >>> first_named(["age", "income", "city"], 2)
+        'age, income and 1 more'
+    """
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
 def cut_text(text: str, width: int = 60) -> str:
     """``text`` stripped, and cut with "…" where longer than ``width``: a row quoted in a message."""
     text = text.strip()
