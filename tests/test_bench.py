@@ -411,6 +411,22 @@ def test_a_regression_target_boosting_cannot_learn_is_not_computed() -> None:
     assert every_row["utility_note"].endswith("compared with: give a target the other columns predict")
 
 
+def test_more_rows_are_asked_for_only_where_the_file_has_rows_the_run_left_out(tmp_path) -> None:
+    """A file of exactly --rows rows was told "give more rows (--rows)", which could change nothing."""
+    rng = np.random.default_rng(0)
+    path = tmp_path / "t.csv"
+    a = rng.normal(size=40)  # a linear model predicts y; boosting on 28 rows (20 a leaf) cannot
+    pd.DataFrame({"a": a, "b": rng.normal(size=40), "y": 2 * a + rng.normal(0, 0.3, 40)}).to_csv(
+        path, index=False
+    )
+    notes = {
+        rows: bench.run_one(bench.BenchRun("copula", str(path), "y", None, 4.0, rows, 0))["utility_note"]
+        for rows in (40, 39)
+    }
+    assert "--rows" not in notes[40] and notes[40].endswith("give a target the other columns predict")
+    assert "give more rows (--rows) or" in notes[39]
+
+
 def test_a_target_given_beside_bundled_data_sets_only_is_refused() -> None:
     """`-d default -t nosuch` ran default on its own target, ignoring --target without a word."""
     with pytest.raises(ConfigError, match=r"^--target 'nosuch': the bundled data set default is scored on"):

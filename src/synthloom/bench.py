@@ -272,11 +272,21 @@ def load_split(
         >>> len(train), len(test)
         (1400, 600)
     """
+    return _split_real(_real_rows(dataset), target, rows, seed)
+
+
+def _real_rows(dataset: str) -> pd.DataFrame:
+    """Every real row of a data set: a CSV / Parquet file, or a bundled data set without its leaky columns."""
     if _is_file(dataset):
-        real = read_table(dataset)
-    else:
-        leaky = list(datasets.info(dataset).leaky_columns)
-        real = datasets.load(dataset).drop(columns=leaky, errors="ignore")
+        return read_table(dataset)
+    leaky = list(datasets.info(dataset).leaky_columns)
+    return datasets.load(dataset).drop(columns=leaky, errors="ignore")
+
+
+def _split_real(
+    real: pd.DataFrame, target: str | None, rows: int | None, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``load_split``'s (train, test) of rows already read."""
     if rows is not None and len(real) > rows:
         real, _ = _seeded_split(real, target, rows, seed)
     # as many test rows as train_test_split(test_size=TEST_SHARE) holds back, so seeds split as they did
@@ -311,7 +321,8 @@ def _strata(frame: pd.DataFrame, target: str | None) -> pd.Series | None:
 def run_one(run: BenchRun) -> dict[str, Any]:
     """Fit, sample and score one run; what the isolated process returns (plain numbers and text)."""
     warnings.simplefilter("ignore")  # SDV / sklearn chatter would drown the progress bars
-    train, test = load_split(run.dataset, run.target, run.rows, run.seed)
+    real = _real_rows(run.dataset)
+    train, test = _split_real(real, run.target, run.rows, run.seed)
     start = time.perf_counter()
     sample, epochs_run = _fit(run, train)
     fit_s = time.perf_counter() - start
@@ -320,8 +331,7 @@ def run_one(run: BenchRun) -> dict[str, Any]:
     sample_s = time.perf_counter() - start
     peak_mb = peak_rss_mb()  # of fitting and sampling, before scoring adds its own
     start = time.perf_counter()
-    kept = len(train) + len(test)  # under the cap (or no cap): every row of the data set
-    rows_left_out = run.rows is not None and kept >= run.rows
+    rows_left_out = run.rows is not None and len(real) > run.rows
     scores = score_synthetic(train, test, synthetic, run.target, run.seed, rows_left_out)
     return {
         "train_rows": len(train),
