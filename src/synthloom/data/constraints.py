@@ -408,7 +408,7 @@ class Range(Constraint):
             float(self.info_.down(np.array([high]))[0]) if math.isfinite(high) else high,
         )
 
-    def clip(self, frame: pd.DataFrame, fold: bool = True) -> None:
+    def bring_inside(self, frame: pd.DataFrame, fold: bool = True) -> None:
         """Bring values outside the range inside (in place): mirrored back past a bound, with as many on a
         bound as the real values had there (``_fold_to_shares``), on the column's grid; a column of few
         levels onto the nearest level the range holds. Without ``fold``, onto the nearest bound.
@@ -1541,7 +1541,7 @@ class ConstraintSet:
         for rule in ranges:
             if rule.column not in self._grouped_columns():
                 # folded back inside one range could leave another on its column: several are clipped
-                rule.clip(frame, fold=sum(other.column == rule.column for other in ranges) == 1)
+                rule.bring_inside(frame, fold=sum(other.column == rule.column for other in ranges) == 1)
         for rule in self._inequalities():
             if not rule.rejected_:
                 rule.repair(frame)  # after clipping, in dependency order, so a chain a <= b <= c holds
