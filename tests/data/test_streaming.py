@@ -57,6 +57,7 @@ def test_unreadable_inputs_are_user_errors(tmp_path):
 
 def test_fit_file_trains_chunk_by_chunk(files, monkeypatch):
     from synthloom import get_model
+    from synthloom.data.constraints import ConstraintSet
     from synthloom.models.neural import NeuralGenerator
 
     root, frame = files
@@ -65,9 +66,17 @@ def test_fit_file_trains_chunk_by_chunk(files, monkeypatch):
     monkeypatch.setattr(
         NeuralGenerator, "_use_rows", lambda self, rows: (seen.append(len(rows)), use_rows(self, rows))
     )
+    ruled = []
+    rules = ConstraintSet.transform
+    monkeypatch.setattr(
+        ConstraintSet, "transform", lambda self, data: (ruled.append(len(data)), rules(self, data))[1]
+    )
     model = get_model("tvae", epochs=2, batch_size=100, device="cpu", random_state=0)
     model.fit_file(root / "real.parquet", chunk_rows=400, sample_rows=500)
     assert seen == [400, 400, 200, 400, 400, 200]  # two passes over the file, one chunk in memory at a time
+    # the rules re-encode the sample and each chunk once (the first pass applied them twice, the second
+    # time for the warning of values the sample lacks)
+    assert ruled == [500, 400, 400, 200, 400, 400, 200]
     assert model.n_training_rows_ == len(frame) and len(model.loss_history_) == 2
     fake = model.sample(200, random_state=0)
     assert list(fake.columns) == list(frame.columns) and set(fake["default"]) <= {"Yes", "No"}

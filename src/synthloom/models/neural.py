@@ -206,20 +206,23 @@ class NeuralGenerator(BaseGenerator):
         for passes in itertools.count():
             first = 0
             for frame in stream.chunks():
-                if passes == 0:
-                    self._warn_of_unlearned(frame, stream.path, first, sample_rows, said)
-                first += len(frame)
-                matrix = self._encode(frame)
+                ruled = self.constraints_.transform(frame)  # the rules once, for the warning and the matrix
                 del frame
+                if passes == 0:
+                    self._warn_of_unlearned(ruled, stream.path, first, sample_rows, said)
+                first += len(ruled)
+                matrix = self.transformer_.transform(ruled)
+                del ruled
                 yield matrix
                 del matrix
 
     def _warn_of_unlearned(
         self, frame: pd.DataFrame, path: Path, first: int, sample_rows: int, said: set[str]
     ) -> None:
-        """Warn of values in ``frame`` (a chunk from data row ``first`` + 1) that the transformer, learned
-        from a ``sample_rows``-row sample, did not learn: they were encoded as other values without a word."""
-        found = self.transformer_.unlearned(self.constraints_.transform(frame))
+        """Warn of values in ``frame`` (a chunk from data row ``first`` + 1, with the rules' columns already
+        re-encoded) that the transformer, learned from a ``sample_rows``-row sample, did not learn: they were
+        encoded as other values without a word."""
+        found = self.transformer_.unlearned(frame)
         new = {name: values for name, values in found.items() if name not in said}
         if not new:
             return
