@@ -116,7 +116,7 @@ def test_a_few_stamps_in_another_form_leave_a_column_datetimes_in_the_form_most_
     # declared, the form most values take however many strays; inferred, more than a few are no one form
     many = pd.DataFrame({"at": _stamps_with_strays(300)})
     assert declared.completed(many).columns["at"].datetime_format == "%Y-%m-%d %H:%M"
-    assert Metadata.infer(many).kinds() == {"at": "identifier"}
+    assert Metadata.infer(many).kinds() == {"at": "categorical"}  # real stamps (drawn by shape: no dates)
     # text that merely holds some dates stays text
     notes = mixed["at"].where(np.arange(len(mixed)) % 3 == 0, "called back")
     assert Metadata.infer(pd.DataFrame({"note": notes})).kinds() == {"note": "categorical"}
@@ -252,20 +252,57 @@ def test_stamps_in_common_export_forms_are_datetimes_written_back_in_their_form(
     assert (parsed.dt.strftime(fmt) == fake["created"]).all()  # the weekday too
 
 
-def test_dates_in_a_form_not_read_say_so():
-    """Stamps with a zone name ("2020-03-15 01:23:00 PST") are learned as text: a warning says how to have
-    them learned as dates."""
+def test_stamps_with_a_zone_name_are_dates_written_back_with_it():
+    """ "2024-01-05 13:12:00 PST" was learned as text, unique, so drawn digit by digit: "2024-02-34 22:33:55
+    PST". The zone's name is now a literal of the format, and dotted day-first dates are read too."""
     stamps = pd.Timestamp("2019-01-01") + pd.to_timedelta(np.arange(60) * 997, unit="min")
-    frame = pd.DataFrame({"at": stamps.strftime("%Y-%m-%d %H:%M:%S PST")})
-    with pytest.warns(
-        DataWarning, match=r"column 'at' holds dates in a form synthloom does not read .*format"
-    ):
-        Metadata.infer(frame)
+    frame = pd.DataFrame({"at": stamps.strftime("%Y-%m-%d %H:%M:%S PST"), "day": stamps.strftime("%d.%m.%Y")})
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)
-        Metadata.infer(
-            pd.DataFrame({"id": [f"TX-{i:05X}" for i in range(60)], "v": [f"1.{i}.3" for i in range(60)]})
-        )
+        meta = Metadata.infer(frame)
+    assert meta.columns["at"].datetime_format == "%Y-%m-%d %H:%M:%S PST"
+    assert meta.columns["day"].datetime_format == "%d.%m.%Y"
+    fake = get_model("copula", random_state=0).fit(frame).sample(200, random_state=0)
+    parsed = pd.to_datetime(fake["at"], format="%Y-%m-%d %H:%M:%S PST", errors="coerce")
+    assert parsed.notna().all() and parsed.between(stamps.min(), stamps.max()).all()
+    # a zone's name that changes (summer time) is no literal; AM / PM are no zone
+    mixed = np.where(np.arange(60) < 30, " PST", " PDT")
+    assert Metadata.infer(pd.DataFrame({"at": stamps.strftime("%Y-%m-%d %H:%M") + mixed})).columns[
+        "at"
+    ].kind != (ColumnKind.DATETIME)
+    assert Metadata.infer(pd.DataFrame({"at": stamps.strftime("%m/%d/%Y %I:%M %p")})).columns[
+        "at"
+    ].datetime_format == ("%m/%d/%Y %I:%M %p")
+
+
+def test_unique_dates_in_several_forms_are_dates_or_real_ones_never_drawn_digit_by_digit():
+    """Stamps half "%m/%d/%Y %H:%M", half ISO were learned as ids, drawn character by character: "02/84/2024
+    66:79", 97% of them no date. They are now dates in the form ISO stamps are read beside; with a
+    sixth in a form read beside no other, categories (each a real stamp), with a warning that names the
+    forms and how to have them learned as dates."""
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.choice(10**6, 300, replace=False), unit="min")
+    iso = rng.random(300) < 0.5
+    halves = pd.DataFrame(
+        {"drawn_at": np.where(iso, stamps.strftime("%Y-%m-%d %H:%M:%S"), stamps.strftime("%m/%d/%Y %H:%M"))}
+    )
+    assert Metadata.infer(halves).columns["drawn_at"].datetime_format == "%m/%d/%Y %H:%M"
+    fake = get_model("copula", random_state=0).fit(halves).sample(300, random_state=0)
+    assert pd.to_datetime(fake["drawn_at"], format="%m/%d/%Y %H:%M", errors="coerce").notna().all()
+
+    text = np.where(
+        rng.random(300) < 0.85, stamps.strftime("%Y-%m-%d %H:%M:%S"), stamps.strftime("%d.%m.%Y %H:%M")
+    )
+    frame = pd.DataFrame({"drawn_at": text, "v": rng.normal(size=300)})
+    assert Metadata.infer(frame).columns["drawn_at"].kind == ColumnKind.CATEGORICAL
+    with pytest.warns(
+        DataWarning,
+        match=r"column 'drawn_at' holds dates in more than one form \(\d+% of those sampled as '%Y-%m-%d "
+        r"%H:%M:%S'.*'\d\d\.\d\d\.20\d\d .*; to learn dates, write them in one form",
+    ) as said:
+        fake = get_model("copula", random_state=0).fit(frame).sample(300, random_state=0)
+    assert said[0].filename == __file__  # the user's call, not a line of synthloom
+    assert fake["drawn_at"].isin(text).all()
 
 
 def test_dates_with_missing_value_marks_are_dates():

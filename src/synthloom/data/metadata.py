@@ -1191,7 +1191,10 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     # categories, every synthetic value would be a real one. Text with repeats stays categories: drawn by
     # shape, structured values (times, "142/80") would come out invalid ("97:57:75")
     if len(text) >= 20 and n_unique == len(text):
-        _warn_of_unread_dates(series.name, dated.iloc[:200])
+        if reads_as_dates(spread_sample(dated)):
+            # dates no one format reads: drawn by shape, digit by digit, they came out invalid ("2024-02-34
+            # 27:41:17"); as categories they are real dates, which fitting warns of (``dates_not_read``)
+            return ColumnSpec(ColumnKind.CATEGORICAL)
         _warn_of_decimal_commas(series.name, text.iloc[:200], unique=True)
         return ColumnSpec(ColumnKind.IDENTIFIER)
     if is_id_name(series.name) and n_unique == len(text):
@@ -1216,17 +1219,26 @@ def _past_a_day(text: pd.Series) -> bool:
     return bool(((hours > 24) | ((hours == 24) & ~rest.str.fullmatch(r"00:00(?:\.0+)?"))).any())
 
 
-def _warn_of_unread_dates(name: object, text: pd.Series) -> None:
-    """Say so when values are dates in a form none of ``_DATETIME_FORMATS`` reads ("2020-03-15 01:23 PST"):
-    learned as text, unique ones are drawn in their shape, character by character ("45/66/2007 02:04 XM")."""
-    if not reads_as_dates(text):
-        return
-    warnings.warn(
-        f"column {name!r} holds dates in a form synthloom does not read (e.g. {text.iloc[0]!r}), so it is "
-        "learned as text; to learn dates, give its datetime_format in the metadata: a strftime pattern "
-        "that writes the values exactly, any literal text (a zone's name) included",
-        DataWarning,
-        stacklevel=caller_stacklevel(),
+def dates_not_read(text: pd.Series) -> tuple[str, str] | None:
+    """Text values that are dates no one of ``_DATETIME_FORMATS`` reads: what is wrong with them (they are
+    in several forms, or in one synthloom does not list: "... PDT" beside "... PST") and how to have them
+    learned as dates; None where they are no dates."""
+    head = spread_sample(text)
+    if not reads_as_dates(head):
+        return None
+    best, read = max(((fmt, _values_read(head, fmt)) for fmt in _DATETIME_FORMATS), key=lambda pair: pair[1])
+    if read < len(head) / 5:
+        return (
+            f"holds dates in a form synthloom does not read (e.g. {head.iloc[0]!r})",
+            "give its datetime_format in the metadata: a strftime pattern that writes the values exactly, "
+            "any literal text included",
+        )
+    unread = read_stamps(plain_text(head), best).isna()
+    return (
+        f"holds dates in more than one form ({read / len(head):.0%} of those sampled as {best!r}, e.g. "
+        f"{head[~unread].iloc[0]!r}; others such as {head[unread].iloc[0]!r})",
+        "write them in one form, or give its datetime_format in the metadata (values in other forms are "
+        "then missing)",
     )
 
 
@@ -1346,6 +1358,10 @@ _DATETIME_FORMATS = (
     "%d/%m/%Y %I:%M %p",
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d %H:%M:%S",
+    # day first with dots, as much of Europe writes dates ("14.03.2024 13:05")
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
     "%b %Y",
     "%Y-%m",
     # month names, as reports and exports write dates for people ("Mar 05, 2020", "5 March 2020")
@@ -1369,6 +1385,8 @@ _DATETIME_FORMATS = (
 STAMP_WITH_OFFSET = re.compile(r"^(?P<stamp>.*\d\d:\d\d(?::\d\d)?(?:\.\d+)?)(?P<offset>Z|[+-]\d\d:?\d\d)$")
 
 
+# A zone's name after a stamp's time: three to five capitals ("PST", "UTC", "CEST"; not "AM" / "PM").
+_ZONE_NAME = re.compile(r"^.*\d(?:\s*[AaPp][Mm])?(?P<zone>\s+[A-Z]{3,5})$")
 # a format's offset, with the space before it: what a stamp written without one lacks
 NAIVE_OFFSET = re.compile(r"\s*%z")
 
@@ -1415,6 +1433,11 @@ def _guess_datetime_format(
         utc = offset == "Z" or offset.lstrip("+-").replace(":", "") == "0000"
         return fmt + (offset if utc and text.str.endswith(offset).all() else "%z")
     found = _most_read_format(text, sample, max_unread)
+    zone = sample.str.extract(_ZONE_NAME)["zone"]
+    if found is None and zone.notna().all() and zone.nunique() == 1 and text.str.endswith(zone.iloc[0]).all():
+        # one zone's name after every stamp ("2024-03-15 01:23:00 PST"): written back as it came, a literal
+        read = _most_read_format(text.str[: -len(zone.iloc[0])], sample.str[: -len(zone.iloc[0])], max_unread)
+        return None if read is None else read + zone.iloc[0]
     if found is None and sample.str.fullmatch(r"\d\d:\d\d").all() and sample.nunique() >= clock_times:
         # a time of day to the minute written with two digits each ("09:30"; "3:1" could be a score, and a
         # few values such as "16:09" a ratio)
@@ -1532,31 +1555,42 @@ def _most_read_format(
     text: pd.Series, sample: pd.Series, max_unread: float, offsets: bool = False
 ) -> str | None:
     """The first of ``_DATETIME_FORMATS`` that reads the most of ``sample`` (``text``'s ``spread_sample``;
-    the first to read it all, so that "03/02/2020" is day first unless a value rules it out), where it
-    leaves at most ``max_unread`` of all of ``text`` unread, else None. ``offsets``: stamps are matched
-    without their UTC offset (which ``sample`` has left off)."""
-    best, best_read = None, 0
+    the first to read it all, so that "03/02/2020" is day first unless a value rules it out), where reading
+    the column in it leaves at most ``max_unread`` of all of ``text`` unread; failing that, the next that
+    reads a third of the sample or more and the rest as ISO 8601 stamps (half "03/06/2024 09:06" beside
+    half ISO stamps: "%m/%d/%Y %H:%M", which ``read_stamps`` reads all of); else None. ``offsets``: stamps
+    are matched without their UTC offset (which ``sample`` has left off)."""
+    reads: dict[str, int] = {}
     for fmt in _DATETIME_FORMATS:
-        read = _values_read(sample, fmt)
-        if read > best_read:
-            best, best_read = fmt, read
-        if read == len(sample):
+        reads[fmt] = _values_read(sample, fmt)
+        if reads[fmt] == len(sample):
             break
+    ranked = sorted((fmt for fmt, read in reads.items() if read), key=lambda fmt: -reads[fmt])  # stable
+    for rank, fmt in enumerate(ranked):
+        if rank and reads[fmt] < len(sample) / 3:
+            break
+        if _reads_column(text, sample, fmt, reads[fmt], max_unread, offsets):
+            return fmt
+    return None
+
+
+def _reads_column(
+    text: pd.Series, sample: pd.Series, fmt: str, read: int, max_unread: float, offsets: bool
+) -> bool:
+    """Whether reading ``text`` in ``fmt`` (which reads ``read`` of ``sample`` itself) leaves at most
+    ``max_unread`` of it unread (``_most_read_format``)."""
     # a clock past 24:00 ("25:10:00") is a duration, refused as such (``_past_a_day``), not a stray
-    allowed = 0.0 if is_time_of_day(best) else max_unread
-    if best is None:
-        return None
-    # strays are what reading the column leaves unread: the format's own reads ranked the formats, but
-    # stamps in another ISO 8601 spelling are read too (``read_stamps``), and a tenth of the stamps
-    # written with a "T" made a column of ISO stamps text, drawn as "2024-72-67 70:92"
-    sampled = best_read if best_read == len(sample) else _values_read(sample, best, iso=True)
+    allowed = 0.0 if is_time_of_day(fmt) else max_unread
+    # strays are what reading the column leaves unread, stamps in another ISO 8601 spelling read too: a
+    # tenth of the stamps written with a "T" had made a column of ISO stamps text ("2024-72-67 70:92")
+    sampled = read if read == len(sample) else _values_read(sample, fmt, iso=True)
     if len(sample) - sampled > allowed * len(sample):
-        return None
+        return False
     if sampled == len(sample) or len(text) == len(sample):
-        return best
+        return True
     # the sample holds strays: their share is the whole column's to say
     whole = _without_offsets(text) if offsets else text
-    return best if len(whole) - _values_read(whole, best, iso=True) <= allowed * len(whole) else None
+    return len(whole) - _values_read(whole, fmt, iso=True) <= allowed * len(whole)
 
 
 def _without_offsets(text: pd.Series) -> pd.Series:

@@ -37,10 +37,11 @@ from synthloom.data.metadata import (
     ColumnKind,
     Metadata,
     as_metadata,
+    caller_stacklevel,
     check_column_names,
     check_text_names,
+    dates_not_read,
     learned_metadata,
-    reads_as_dates,
     with_missing_marks,
     with_pandas_dtypes,
 )
@@ -222,6 +223,7 @@ class SeededSampling:
 
 NEARLY_UNIQUE_SHARE = 0.9  # distinct values per row from which copied categories are worth a warning
 NEARLY_UNIQUE_ROWS = 50
+_AS_IDENTIFIERS = "declare its kind 'identifier' in the metadata to draw new values in their form"
 
 
 def _warn_of_copied_categories(data: pd.DataFrame, metadata: Metadata, declared: set[str]) -> None:
@@ -235,20 +237,18 @@ def _warn_of_copied_categories(data: pd.DataFrame, metadata: Metadata, declared:
         present = int(column.notna().sum())
         distinct = column.nunique()
         if present >= NEARLY_UNIQUE_ROWS and distinct >= NEARLY_UNIQUE_SHARE * present:
+            learned = (
+                f"{distinct:,} distinct values in {present:,} rows are learned as categories, so every "
+                "synthetic value is a real one"
+            )
             # dates drawn in their form as ids would be no dates ("2024-13-45"): those are declared dates
-            dates = reads_as_dates(column.dropna().astype(str).iloc[:200].str.strip())
-            advice = (
-                "kind 'datetime' in the metadata, with the datetime_format its values are written in, to"
-                " draw new dates"
-                if dates
-                else "kind 'identifier' in the metadata to draw new values in their form"
-            )
-            warnings.warn(
-                f"column {name!r}: {distinct:,} distinct values in {present:,} rows are learned as "
-                f"categories, so every synthetic value is a real one; declare its {advice}",
-                DataWarning,
-                stacklevel=4,
-            )
+            dates = dates_not_read(column.dropna().astype(str).str.strip())
+            if dates is None:
+                said = f": {learned}; {_AS_IDENTIFIERS}"
+            else:
+                problem, fix = dates
+                said = f" {problem}: {learned}; to learn dates, {fix}"
+            warnings.warn(f"column {name!r}{said}", DataWarning, stacklevel=caller_stacklevel())
 
 
 class BaseGenerator(HyperParameters, SeededSampling, ABC):
