@@ -1230,15 +1230,15 @@ def dates_not_read(text: pd.Series) -> tuple[str, str] | None:
     if read < len(head) / 5:
         return (
             f"holds dates in a form synthloom does not read (e.g. {head.iloc[0]!r})",
-            "give its datetime_format in the metadata: a strftime pattern that writes the values exactly, "
-            "any literal text included",
+            "declare its kind 'datetime' in the metadata, with a datetime_format that writes the values "
+            "exactly (a strftime pattern, any literal text included)",
         )
     unread = read_stamps(plain_text(head), best).isna()
     return (
         f"holds dates in more than one form ({read / len(head):.0%} of those sampled as {best!r}, e.g. "
         f"{head[~unread].iloc[0]!r}; others such as {head[unread].iloc[0]!r})",
-        "write them in one form, or give its datetime_format in the metadata (values in other forms are "
-        "then missing)",
+        "write them in one form, or declare its kind 'datetime' in the metadata with the form most take as "
+        "its datetime_format (values in other forms are then missing)",
     )
 
 
