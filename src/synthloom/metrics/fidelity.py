@@ -496,7 +496,7 @@ def kept_orders(tables: Tables, random_state: int = 0) -> pd.DataFrame:
     for order in find_orders(real, tables.metadata, random_state):
         low, high = synthetic[order.low], synthetic[order.high]
         held = ~np.isnan(low) & ~np.isnan(high)
-        broken = float(np.mean(low[held] > high[held])) if held.any() else float("nan")
+        broken = float(np.mean(order.broken(low[held], high[held]))) if held.any() else float("nan")
         # judged on as many synthetic rows as real ones: a handful holding both cannot make fidelity poor
         judged = held.sum() >= MIN_ORDER_ROWS
         verdict = grade(1 - broken, 1 - ORDER_GOOD, 1 - ORDER_FAIR) if judged else NOT_COMPUTED
