@@ -57,7 +57,7 @@ from synthloom.data.metadata import (
     target_kind,
 )
 from synthloom.data.number_text import holds_numbers
-from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError
+from synthloom.errors import ConfigError, DataError, DataWarning, MissingDependencyError, caller_stacklevel
 from synthloom.metrics.encoding import boosting_model, single_threaded
 from synthloom.metrics.result import FAIR, GOOD, INFO, POOR, decimal_text, telling_decimals
 from synthloom.metrics.utility import MIN_CLASS_ROWS  # fewer real rows: a generator cannot learn the class
@@ -109,7 +109,7 @@ def missing_target_text(data: pd.DataFrame, target: str, fates: Sequence[str]) -
 def _warn_missing_target(data: pd.DataFrame, target: str, fate: str) -> None:
     text = missing_target_text(data, target, [fate])
     if text is not None:
-        warnings.warn(text, MissingTargetWarning, 3)
+        warnings.warn(text, MissingTargetWarning, stacklevel=caller_stacklevel())
 
 
 def class_counts(
@@ -568,9 +568,9 @@ def augment(
         why = (
             "no rows were asked for" if rows_per_class is not None else "every class already meets the ratio"
         )
-        warnings.warn(f"{target!r}: {why}; no rows added", DataWarning, 2)
+        warnings.warn(f"{target!r}: {why}; no rows added", DataWarning, stacklevel=caller_stacklevel())
     for line in _recognition_check(data, fake, target, metadata, random_state):
-        warnings.warn(line, RecognitionWarning, 2)
+        warnings.warn(line, RecognitionWarning, stacklevel=caller_stacklevel())
     both = pd.concat([data, fake], ignore_index=True)
     if marker is not None:
         both[marker] = np.arange(len(both)) >= len(data)
@@ -1163,7 +1163,7 @@ def evaluate_augmentation(
     rare_labels = [classes[code] for code in sorted(rare)]
     recognition = recognition_table({classes[code]: recognised[code] for code in sorted(recognised)})
     for line in recognition_warnings(recognition, target):
-        warnings.warn(line, RecognitionWarning, 2)
+        warnings.warn(line, RecognitionWarning, stacklevel=caller_stacklevel())
     return AugmentationEvaluation(
         target, str(model), rare_labels, pd.DataFrame(records), info, recognition=recognition
     )

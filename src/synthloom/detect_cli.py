@@ -36,7 +36,7 @@ from synthloom.cli_support import (
     say_if_time_cut,
     user_errors,
 )
-from synthloom.errors import ConfigError, DataError, DataWarning
+from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
 from synthloom.image_cli import DEFAULT_HOLDOUT
 
 detect_app = typer.Typer(
@@ -241,7 +241,7 @@ def _read_image_samples(
                 "every one is learned as "
                 "normal; give --normal-classes to leave the anomalous ones out of training",
                 DataWarning,
-                stacklevel=2,
+                stacklevel=caller_stacklevel(),
             )
         return Samples(found.images, None, files=found.files, index=position, split=split)
     if found.labels is None:

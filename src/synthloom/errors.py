@@ -9,6 +9,8 @@ what to do. The CLI prints it on one line and exits with code 2; anything else i
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for type checkers; at run time ``__getattr__`` gives it
@@ -70,3 +72,18 @@ def __getattr__(name: str) -> type:
 def __dir__() -> list[str]:
     # lists NotFittedError before its first use too (help(), tab completion)
     return sorted([*globals(), "NotFittedError"])
+
+
+# synthloom's own files, spelt as their frames' file names are (this file's as imported, not resolved)
+_PACKAGE_DIR = os.path.join(os.path.dirname(__file__), "")
+
+
+def caller_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning its caller raises at the first frame outside synthloom
+    (the user's ``fit``, ``save`` or ``Metadata.infer``): inference's and the rules' warnings are reached at
+    several depths (through ``fit``, ``infer``, a declared column, a generator's own ``_learn_encoding``), so
+    that no one number is right for them all."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        level, frame = level + 1, frame.f_back
+    return level

@@ -30,7 +30,7 @@ from synthloom.cli_support import (
     say_if_time_cut,
     user_errors,
 )
-from synthloom.errors import ConfigError, DataError, DataWarning
+from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
 
 image_app = typer.Typer(
     name="image",
@@ -431,7 +431,7 @@ def _evaluated_holdout(
             f"{len(real.images)} now), so the images {model_file} was trained on are not known: some of "
             "those held out now may be among them, which flatters the scores",
             DataWarning,
-            stacklevel=2,
+            stacklevel=caller_stacklevel(),
         )
     if state != "same":
         return (DEFAULT_HOLDOUT if holdout is None else holdout), SPLIT_SEED, False
@@ -457,7 +457,7 @@ def _evaluated_holdout(
     warnings.warn(
         f"{source}: {model_file} was fitted with --holdout {fitted:g}, not {scored:g}: {why}; {advice}",
         DataWarning,
-        stacklevel=2,
+        stacklevel=caller_stacklevel(),
     )
     return scored, seed, True
 

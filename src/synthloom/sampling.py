@@ -48,7 +48,13 @@ from synthloom.data.io import (
     table_format,
 )
 from synthloom.data.metadata import ColumnKind
-from synthloom.errors import ConditionError, ConfigError, DataWarning, RareConditionsWarning
+from synthloom.errors import (
+    ConditionError,
+    ConfigError,
+    DataWarning,
+    RareConditionsWarning,
+    caller_stacklevel,
+)
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count, run_id_seed
 from synthloom.models.conditions import TextRange
 from synthloom.progress import plain_lines_for, searches_shown_on, searching_part, transient_progress
@@ -550,7 +556,7 @@ def _complete_part(path: Path, fmt: str, rows: int, columns: list[str], sep: str
         if found != rows
         else "other columns than the sample's"
     )
-    warnings.warn(f"{path}: {problem}; drawn again", DataWarning, stacklevel=3)
+    warnings.warn(f"{path}: {problem}; drawn again", DataWarning, stacklevel=caller_stacklevel())
     path.unlink()
     return False
 

@@ -1036,3 +1036,16 @@ def test_stamps_read_without_a_format_leave_pandas_fallback_unsaid():
         warnings.simplefilter("error")
         stamps = read_stamps(pd.Series(["soon", "later", "2024-01-05"]), None)
     assert stamps.isna().sum() >= 2
+
+
+def test_warnings_point_at_the_users_call_not_at_a_line_of_synthloom():
+    """A fit's warning of text in a number column named ``synthloom/data/encoders.py:1014 ... return
+    column_numbers(`` as its place: every warning now names the first line outside synthloom."""
+    rng = np.random.default_rng(0)
+    crp = rng.lognormal(1, 1, 300).round(1).astype(object)
+    crp[:20] = "<0.1"
+    frame = pd.DataFrame({"crp": crp, "sex": rng.choice(["F", "M"], 300)})
+    with pytest.warns(DataWarning) as said:
+        get_model("copula", random_state=0).fit(frame).sample(10, random_state=0)
+    assert any("not numbers ('<0.1')" in str(warning.message) for warning in said)
+    assert {warning.filename for warning in said} == {__file__}

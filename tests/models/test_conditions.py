@@ -517,3 +517,23 @@ def test_a_month_or_a_year_names_its_dates_on_a_category_column_of_dates():
         model.sample(5, conditions={"month": "2024-06"})
     with pytest.raises(ConditionError, match=r"'month' never takes the value 'soon'; seen values"):
         model.sample(5, conditions={"month": "soon"})
+
+
+def test_conditions_are_a_dict_or_a_data_frame_whose_rows_are_the_row_count():
+    """SDV's habits: ``sample(5, conditions=[{"k": "a"}])`` failed with "dictionary update sequence element
+    #0 has length 1; 2 is required", and ``sample(conditions=frame)`` asked for ``n``, which can only be the
+    frame's row count."""
+    from synthloom.errors import ConfigError
+
+    rng = np.random.default_rng(0)
+    model = get_model("copula", random_state=0).fit(
+        pd.DataFrame({"k": rng.choice(["a", "b"], 300), "x": rng.normal(size=300)})
+    )
+    per_row = pd.DataFrame({"k": ["b", "a", "b"]})
+    rows = model.sample(conditions=per_row, random_state=1)
+    assert rows["k"].tolist() == ["b", "a", "b"]
+    pd.testing.assert_frame_equal(rows, model.sample(3, conditions=per_row, random_state=1))
+    with pytest.raises(ConfigError, match=r"^conditions is a dict \(e\.g\. \{'sex': 'F'\}.* not list$"):
+        model.sample(5, conditions=[{"k": "a"}])
+    with pytest.raises(ConfigError, match=r"^give n, the number of rows to draw"):
+        model.sample(conditions={"k": "a"})

@@ -68,14 +68,13 @@ from synthloom.data.metadata import (
     ColumnKind,
     ColumnSpec,
     Metadata,
-    caller_stacklevel,
     is_from_sdv,
     is_time_of_day,
     level_values,
     numbers_as_text,
 )
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, holds_numbers
-from synthloom.errors import ConditionError, ConfigError, DataWarning, ModelFileError
+from synthloom.errors import ConditionError, ConfigError, DataWarning, ModelFileError, caller_stacklevel
 from synthloom.models.conditions import (
     MissingCondition,
     RangeCondition,

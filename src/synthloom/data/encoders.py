@@ -39,7 +39,7 @@ from synthloom.data.metadata import (
     read_stamps,
 )
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, to_numbers
-from synthloom.errors import DataError, DataWarning
+from synthloom.errors import DataError, DataWarning, caller_stacklevel
 
 # Why these numbers: CTGAN's mode-specific normalisation uses at most 10 modes, drops modes with under
 # 0.5% weight, and scales by 4 standard deviations so that nearly all values land inside tanh's range.
@@ -171,7 +171,7 @@ def to_float(
                 f"column {name!r}: {int(stray.sum())} value(s) that are not numbers ({examples}) "
                 "treated as missing",
                 DataWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
         values = coerced.to_numpy(dtype=np.float64, na_value=np.nan)
     infinite = np.isinf(values)
@@ -180,7 +180,7 @@ def to_float(
             warnings.warn(
                 f"column {name!r}: {int(infinite.sum())} infinite value(s) treated as missing",
                 DataWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
         values = np.where(infinite, np.nan, values)
     return values
@@ -414,7 +414,7 @@ def warn_unread_stamps(series: pd.Series, stamps: pd.Series, datetime_format: st
         f"column {series.name!r}: {int(unread.sum()):,} value(s) that are not datetimes{written} "
         f"({examples}) treated as missing; {fix}",
         DataWarning,
-        stacklevel=4,
+        stacklevel=caller_stacklevel(),
     )
 
 
@@ -636,7 +636,7 @@ def _warn_naive_beside_zoned(
             f"one: those without are read as UTC, and synthetic stamps are written {written}, as "
             f"{'most' if 2 * naive != len(offsets) else 'half the'} real ones are",
             DataWarning,
-            stacklevel=4,
+            stacklevel=caller_stacklevel(),
         )
         return
     zones = _object_stamp_zones(series)
@@ -646,7 +646,7 @@ def _warn_naive_beside_zoned(
             "as UTC, and the column comes back in UTC; give every stamp its zone (Timestamp.tz_localize) "
             "to have them read in it",
             DataWarning,
-            stacklevel=4,
+            stacklevel=caller_stacklevel(),
         )
 
 

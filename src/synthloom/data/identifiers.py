@@ -41,7 +41,7 @@ import pandas as pd
 
 from synthloom.data.encoders import ColumnEncoder, missing_block, missing_span, row_argmax
 from synthloom.data.metadata import ColumnSpec, key_counts, repeats_as_keys
-from synthloom.errors import DataError, DataWarning
+from synthloom.errors import DataError, DataWarning, caller_stacklevel
 
 _DIGITS = "0123456789"
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -1026,7 +1026,7 @@ class IdentifierEncoder(ColumnEncoder):
                 f"column {self.name!r}: only {room:,} new ids fit in {self.dtype} beside the real ones, "
                 f"fewer than the {n_real:,} real rows, so a larger sample fails; {fix}",
                 DataWarning,
-                stacklevel=2,
+                stacklevel=caller_stacklevel(),
             )
 
     def check_room(self, rows: int) -> None:
@@ -1093,7 +1093,7 @@ class IdentifierEncoder(ColumnEncoder):
                 first_row == 0
                 or int(self._entities(np.array([first_row - 1], dtype=np.uint64), id_seed)[0]) < room
             ):
-                self._warn_of_growth(room, per_row=False, stacklevel=3)
+                self._warn_of_growth(room, per_row=False, stacklevel=caller_stacklevel())
         return pd.Series(
             numbered.to_numpy()[(entities - np.uint64(first)).astype(np.int64)],
             name=self.name,
@@ -1169,7 +1169,7 @@ class IdentifierEncoder(ColumnEncoder):
             # once per output, in the draw holding its first row past the room (a draw in chunks or parts
             # warned in every later chunk, counting that chunk's rows)
             if warn and first_row <= room < first_row + n:
-                self._warn_of_growth(room, per_row=True, stacklevel=3)
+                self._warn_of_growth(room, per_row=True, stacklevel=caller_stacklevel())
             repeats = False
         else:
             drawn = self._shaped_ids(rows, keys)
@@ -1179,14 +1179,14 @@ class IdentifierEncoder(ColumnEncoder):
                 f"column {self.name!r}: the output has more rows than new ids of the real ids' form; some "
                 "ids repeat",
                 DataWarning,
-                stacklevel=2,
+                stacklevel=caller_stacklevel(),
             )
         elif self.shapes is not None and first_row > 0 and _cases_overlap(self.shapes):
             warnings.warn(
                 f"column {self.name!r}: ids of one letter, or of letters without case, can be drawn in two "
                 "cases alike; an output drawn in chunks or parts may repeat a few ids",
                 DataWarning,
-                stacklevel=2,
+                stacklevel=caller_stacklevel(),
             )
         return pd.Series(drawn, name=self.name, dtype=object)
 

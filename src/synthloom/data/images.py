@@ -23,7 +23,7 @@ import numpy as np
 
 from synthloom.data.io import atomic_path, holds_user_files, system_file, usual_permissions
 from synthloom.data.split import SPLIT_SEED, holdout_indices
-from synthloom.errors import ConfigError, DataError, DataWarning
+from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 # 16-bit grayscale as PIL opens it ("I": 32-bit integers, as older PIL opens 16-bit PNGs): PIL's RGB
@@ -228,7 +228,9 @@ def _read_class_folders(root: Path) -> ImageData:
     classes = [folder for folder in folders if found[folder]]
     if len(classes) < len(folders) and classes:  # a class without images would be one the model never saw
         empty = ", ".join(folder.name for folder in folders if not found[folder])
-        warnings.warn(f"{root}: class folders without images are left out: {empty}", stacklevel=3)
+        warnings.warn(
+            f"{root}: class folders without images are left out: {empty}", stacklevel=caller_stacklevel()
+        )
     files = [(f, label) for label, c in enumerate(classes) for f in found[c]]
     # a class is one folder of images: images further down (cat/indoor/1.png) are not read, which is said
     nested = [
@@ -240,7 +242,7 @@ def _read_class_folders(root: Path) -> ImageData:
             f"{root}: {len(nested)} folders inside class folders were not read ({names}); a class is one "
             "folder of images: move their images up into the class folder, or make them classes",
             DataWarning,
-            stacklevel=3,
+            stacklevel=caller_stacklevel(),
         )
     # labelled or not is told by the class folders that hold images: empty ones (or ones holding no
     # image) beside images at the top do not turn them into "no images found"
@@ -253,7 +255,7 @@ def _read_class_folders(root: Path) -> ImageData:
             f"{root}: {len(top)} images beside the class folders belong to no class and were ignored; "
             "move them into a class folder to use them",
             DataWarning,
-            stacklevel=3,
+            stacklevel=caller_stacklevel(),
         )
     if skipped:
         kinds = ", ".join(sorted({f.suffix.lower() or "no extension" for f in skipped}))
@@ -261,7 +263,7 @@ def _read_class_folders(root: Path) -> ImageData:
             f"{root}: {len(skipped)} files that are not images were skipped ({kinds}); images are read from "
             f"{', '.join(IMAGE_SUFFIXES)} files",
             DataWarning,
-            stacklevel=3,
+            stacklevel=caller_stacklevel(),
         )
     if not files:
         raise DataError(
@@ -282,14 +284,14 @@ def _read_class_folders(root: Path) -> ImageData:
             f"{root}: {unturned} images have an unreadable EXIF block, so whether they are to be shown "
             "turned is not known; they were read as stored",
             DataWarning,
-            stacklevel=3,
+            stacklevel=caller_stacklevel(),
         )
     if transparent:
         warnings.warn(
             f"{root}: {transparent} images have transparent pixels; they were put on a white background "
             "(the colours hidden under transparent pixels are not learned)",
             DataWarning,
-            stacklevel=3,
+            stacklevel=caller_stacklevel(),
         )
     _check_one_size(root, [file for file, _ in files], pictures)
     if any(p.dtype == np.uint16 for p in pictures):  # 8-bit images join 16-bit ones on their scale

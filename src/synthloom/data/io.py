@@ -32,13 +32,12 @@ from synthloom.data.metadata import (
     LEADING_ZERO,
     ColumnKind,
     NumberText,
-    caller_stacklevel,
     check_column_names,
     column_fingerprint,
     numbers_as_text,
 )
 from synthloom.data.number_text import holds_numbers
-from synthloom.errors import ConfigError, DataError, DataWarning
+from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -722,7 +721,7 @@ def warn_of_absent_columns(parts: list[Path], names: list[list[str]]) -> None:
             warnings.warn(
                 f"{part}: lacks column(s) {absent[:5]} that other parts have; its rows are missing there",
                 DataWarning,
-                stacklevel=4,
+                stacklevel=caller_stacklevel(),
             )
 
 

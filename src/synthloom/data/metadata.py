@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
-import os
 import re
-import sys
 import warnings
 import zlib
 from collections.abc import Iterable, Mapping
@@ -36,7 +34,7 @@ from synthloom.data.number_text import (
     writes_decimal_commas,
     writes_plus,
 )
-from synthloom.errors import ConfigError, DataError, DataWarning
+from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
 
 
 class ColumnKind(StrEnum):
@@ -441,21 +439,6 @@ def _checked_datetime_format(pattern: Any, kind: ColumnKind) -> str | None:
     if kind != ColumnKind.DATETIME:
         raise ConfigError(f"datetime_format {pattern!r} is given for a {kind} column; it needs kind datetime")
     return pattern
-
-
-# synthloom's own files, spelt as their frames' file names are (this file's as imported, not resolved)
-_PACKAGE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "")
-
-
-def caller_stacklevel() -> int:
-    """The ``stacklevel`` that points a warning its caller raises at the first frame outside synthloom
-    (the user's ``fit``, ``save`` or ``Metadata.infer``): inference's and the rules' warnings are reached at
-    several depths (through ``fit``, ``infer``, a declared column, a generator's own ``_learn_encoding``), so
-    that no one number is right for them all."""
-    level, frame = 1, sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        level, frame = level + 1, frame.f_back
-    return level
 
 
 def _checked_flag(value: Any, key: str) -> bool:

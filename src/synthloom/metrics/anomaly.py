@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, precision_score, recall_score, roc_auc_score
 from sklearn.metrics import roc_curve as _roc_curve
 
-from synthloom.errors import ConfigError, DataError, DataWarning
+from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
 
 MEANINGS = {
     "roc_auc": "chance that a random anomaly scores above a random normal one (0.5 = guessing, 1 = perfect)",
@@ -149,6 +149,6 @@ def threshold_at_fpr(normal_scores: Any, fpr: float) -> float:
             f"the threshold, which about {1 / (values.size + 1):.1%} of new normal samples pass; fit on more "
             "normal samples (or, in Python, hold more of them out: validation_share) for a lower rate",
             DataWarning,
-            stacklevel=2,
+            stacklevel=caller_stacklevel(),
         )
     return float(values[min(rank, values.size) - 1])

@@ -37,7 +37,7 @@ from synthloom.data.metadata import (
     shown_level,
 )
 from synthloom.data.number_text import read_number_text, to_numbers
-from synthloom.errors import DataError, DataWarning
+from synthloom.errors import DataError, DataWarning, caller_stacklevel
 
 BOOSTING_ROUNDS = 100  # trees per gradient-boosting model, every one grown (no early stopping)
 MIN_ROWS = 10  # below this no estimate in any family means anything
@@ -233,7 +233,7 @@ def _warn_of_mixed_zones(frames: dict[str, pd.DataFrame], metadata: Metadata) ->
                 f"column {name!r}: the {with_zone} has a time zone and the {without} none; stamps without "
                 "one are read as UTC, so they shift by the zone's offset: give both tables the same kind",
                 DataWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
 
 
@@ -317,7 +317,7 @@ def _numbers(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
         warnings.warn(
             f"{source}: column {series.name!r}: {int(infinite.sum())} infinite value(s) treated as missing",
             DataWarning,
-            stacklevel=4,
+            stacklevel=caller_stacklevel(),
         )
         values = values.mask(infinite)
     return values
@@ -344,7 +344,7 @@ def _datetime_seconds(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Se
                 f"{source}: column {series.name!r}: {int(bad.sum()):,} value(s) that do not parse with {fmt} "
                 f"(such as {examples}) treated as missing, as fitting reads them",
                 DataWarning,
-                stacklevel=4,
+                stacklevel=caller_stacklevel(),
             )
     return pd.Series(epoch_seconds(parsed), index=series.index, name=series.name)
 

@@ -37,7 +37,6 @@ from synthloom.data.metadata import (
     ColumnKind,
     Metadata,
     as_metadata,
-    caller_stacklevel,
     check_column_names,
     check_text_names,
     dates_not_read,
@@ -54,6 +53,7 @@ from synthloom.errors import (
     NotAModelFileError,
     NotFittedError,
     RareConditionsWarning,
+    caller_stacklevel,
 )
 from synthloom.models.conditions import (
     CategoryCondition,
@@ -367,7 +367,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
     # -- sampling -----------------------------------------------------------------------------------------
     def sample(
         self,
-        n: int,
+        n: int | None = None,
         conditions: Mapping[str, Any] | pd.DataFrame | None = None,
         random_state: int | None = None,
         first_row: int = 0,
@@ -376,7 +376,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         """Draw ``n`` synthetic rows with the real table's columns and dtypes.
 
         Args:
-            n: number of rows.
+            n: number of rows (by default, with a DataFrame of conditions, its row count).
             conditions: ``{"column": value}`` for a category, ``{"column": (low, high)}`` for a numeric
                 range, several columns at once; or a DataFrame of per-row conditions (one row each, so
                 ``n == len(conditions)``; missing cells mean "no condition").
@@ -392,7 +392,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         Example:
             >>> rich = model.sample(500, conditions={"income": ">50K", "age": (30, 40)})
         """
-        n, first_row = self._check_sample_request(n, first_row)
+        n, first_row = self._check_sample_request(n, first_row, conditions)
         seed = self._next_sample_seed(random_state)
         id_seed = run_id_seed(seed, conditions) if id_seed is None else resolve_seed(id_seed, "id_seed")
         if conditions is None and not self._needs_rejection(n):
@@ -403,10 +403,18 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             rows = self.transformer_.number_identifiers(rows, first_row, id_seed)
         return with_missing_marks(rows, self.metadata_)
 
-    def _check_sample_request(self, n: int, first_row: int) -> tuple[int, int]:
+    def _check_sample_request(self, n: int | None, first_row: int, conditions: Any) -> tuple[int, int]:
         """``sample``'s checks, all before its seed is drawn; returns ``n`` and ``first_row`` as ints."""
         self._check_fitted()
-        n = check_row_count(n)
+        if conditions is not None and not isinstance(conditions, Mapping | pd.DataFrame):
+            # SDV's list of Condition objects, or a list of dicts, failed deep inside with a ValueError
+            raise ConfigError(
+                f"conditions is a dict (e.g. {{'sex': 'F'}}, for every row) or a DataFrame (a row of "
+                f"conditions per synthetic row), not {type(conditions).__name__}"
+            )
+        if n is None and not isinstance(conditions, pd.DataFrame):
+            raise ConfigError("give n, the number of rows to draw: sample(n)")
+        n = check_row_count(len(conditions) if n is None else n)
         first_row = check_row_count(first_row, "first_row")
         self.transformer_.check_identifier_room(first_row + n)  # before a conditional draw's work
         return n, first_row
@@ -460,7 +468,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         }
         warning = rare_combination_warning(checks, shares, n)
         if warning is not None:  # before the draws: a long search is no surprise
-            warnings.warn(warning, RareConditionsWarning, stacklevel=4)
+            warnings.warn(warning, RareConditionsWarning, stacklevel=caller_stacklevel())
         draws = itertools.count()
 
         def draw(size: int) -> pd.DataFrame:

@@ -89,7 +89,14 @@ from synthloom.data.metadata import (
 )
 from synthloom.data.number_text import to_numbers
 from synthloom.data.transformer import TableTransformer
-from synthloom.errors import ConfigError, DataError, DataWarning, ModelFileError, NotFittedError
+from synthloom.errors import (
+    ConfigError,
+    DataError,
+    DataWarning,
+    ModelFileError,
+    NotFittedError,
+    caller_stacklevel,
+)
 from synthloom.metrics.anomaly import threshold_at_fpr
 from synthloom.models.base import (
     HyperParameters,
@@ -966,7 +973,7 @@ class GANomaly(HyperParameters):
                     warnings.warn(
                         f"column {encoder.name!r}: {infinite} infinite value(s); each scores infinitely odd",
                         DataWarning,
-                        stacklevel=3,
+                        stacklevel=caller_stacklevel(),
                     )
             name, count = self._source_column(encoder.name), int(never.sum())
             if not count or name in warned:
@@ -984,7 +991,7 @@ class GANomaly(HyperParameters):
             warnings.warn(
                 f"column {name!r}: {what}; each adds {NEVER_SEEN_SCORE:g} to its row's score",
                 DataWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
 
     def _image_tensor(self, x: np.ndarray) -> torch.Tensor:

@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from synthloom.data.images import array_layout, channels_first, in_layout, unit_pixels, whole_labels
-from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError
+from synthloom.errors import ConfigError, DataError, ModelFileError, NotFittedError, caller_stacklevel
 from synthloom.models.base import (
     HyperParameters,
     SeededSampling,
@@ -228,7 +228,7 @@ class ImageGenerator(HyperParameters, SeededSampling, ABC):
                         self.loss_history_ = self._run(self._to_tensor(x), codes)
         message = self._collapse_message()
         if message is not None:
-            warnings.warn(message, CollapseWarning, stacklevel=2)
+            warnings.warn(message, CollapseWarning, stacklevel=caller_stacklevel())
         return self
 
     def _learn_classes(self, y: np.ndarray | None) -> np.ndarray | None:

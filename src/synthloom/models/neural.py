@@ -29,7 +29,7 @@ from synthloom.data.encoders import Span
 from synthloom.data.io import cut_text
 from synthloom.data.metadata import Metadata, as_metadata
 from synthloom.data.streaming import CHUNK_ROWS, SAMPLE_ROWS, TableStream
-from synthloom.errors import DataWarning
+from synthloom.errors import DataWarning, caller_stacklevel
 from synthloom.models.base import (
     BaseGenerator,
     build_to_fit,
@@ -238,7 +238,7 @@ class NeuralGenerator(BaseGenerator):
             "another level, text in a number column as missing: fit without --stream, or with more "
             "--sample-rows (sample_rows)",
             DataWarning,
-            stacklevel=2,
+            stacklevel=caller_stacklevel(),
         )
 
     def _learn_encoding(
