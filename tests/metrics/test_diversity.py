@@ -146,6 +146,26 @@ def test_a_lost_range_of_whole_numbers_is_written_in_whole_numbers():
     assert missing == {"age": "17 to 24", "years": "9", "score": "96 to 100"}
 
 
+def test_a_lost_range_of_stamps_is_on_the_columns_clock_and_to_the_minute_within_a_day():
+    """Stamps written at -04:00 from 20:49 on 31 May lost a range named "2024-06-01 to 2024-06-02": UTC's
+    dates, and no hours, for a log of three days."""
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2024-06-01 00:49", tz="UTC")
+    stamps = (start + pd.to_timedelta(np.sort(rng.integers(0, 3 * 86_400, 1_000)), unit="s")).tz_convert(
+        "America/New_York"
+    )
+    text = pd.Series(stamps.strftime("%Y-%m-%d %H:%M:%S%z")).str.replace(r"(\d\d)$", r":\1", regex=True)
+    real = pd.DataFrame({"ts": text})
+    late = real.iloc[300:].sample(1_000, replace=True, random_state=1)  # the first 21.6 hours are lost
+    missing = diversity(prepare(real, late)).tables["numeric_modes"].set_index("column").loc["ts", "missing"]
+    ends = re.findall(r"(\d{4}-\d\d-\d\d \d\d:\d\d) to (\d{4}-\d\d-\d\d \d\d:\d\d)", missing)
+    assert ends and ", ".join(f"{a} to {b}" for a, b in ends) == missing, missing
+    # on New York's clock: inside the lost rows' span there (in UTC, 4 hours later)
+    lost = pd.to_datetime(stamps[:300].tz_localize(None).strftime("%Y-%m-%d %H:%M"))
+    for end in pd.to_datetime([end for pair in ends for end in pair]):
+        assert lost.min() - pd.Timedelta("1min") <= end <= lost.max() + pd.Timedelta("1min"), missing
+
+
 def test_a_lost_range_of_times_of_day_is_written_as_times():
     """A "%H:%M" column's lost ranges read "1900-01-01 to 1900-01-01": the date times of day are read on;
     then "09:16:24 to 10:16:36", seconds its values do not have."""

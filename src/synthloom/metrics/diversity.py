@@ -26,13 +26,14 @@ is not lost to sampling.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import beta, binom
 from sklearn.decomposition import PCA
 
-from synthloom.data.encoders import stamps_of_seconds, value_text
+from synthloom.data.encoders import DAY, stamps_of_seconds, value_text, wall_seconds
 from synthloom.data.metadata import ColumnKind, ColumnSpec, is_time_of_day, writes_seconds
 from synthloom.metrics.encoding import (
     TableEncoder,
@@ -188,7 +189,10 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
         )
         lost = np.flatnonzero(neglected) if found else np.array([], dtype=int)
         last = len(edges) - 2
-        ranges = [_value_range(edges[first], edges[end + 1], spec, end == last) for first, end in _runs(lost)]
+        zone = tables.zones.get(name)
+        ranges = [
+            _value_range(edges[first], edges[end + 1], spec, end == last, zone) for first, end in _runs(lost)
+        ]
         rows.append(
             {
                 "column": name,
@@ -278,10 +282,11 @@ def _pile_text(tables: Tables, pile: tuple[str, float, float, float]) -> str:
     return f"{name}: {written}{end} holds {share:.0%} of synthetic values, {real_text}"
 
 
-def _value_range(low: float, high: float, spec: ColumnSpec, closed: bool) -> str:
+def _value_range(low: float, high: float, spec: ColumnSpec, closed: bool, zone: Any = None) -> str:
     """The bin from ``low`` to ``high`` (``closed``: the last bin, which holds ``high`` too) as the column's
-    values read: times of day to the second or minute their text gives, dates, the whole numbers it holds
-    ("17 to 20", not "17 to 20.65"), or numbers."""
+    values read: times of day to the second or minute their text gives, dates on the clock of the column's
+    ``zone`` (to the minute where the bin is shorter than a day), the whole numbers it holds ("17 to 20",
+    not "17 to 20.65"), or numbers."""
     if is_time_of_day(spec.datetime_format):  # read on 1 January 1900: their dates would all be that day
         first, last = (
             value_text(edge, dates=True, clock=True, seconds=writes_seconds(spec.datetime_format))
@@ -289,7 +294,10 @@ def _value_range(low: float, high: float, spec: ColumnSpec, closed: bool) -> str
         )
         return f"{first} to {last}"
     if spec.kind == ColumnKind.DATETIME:
-        first, last = stamps_of_seconds(np.array([low, high]))
+        # in UTC, stamps written at -04:00 from 20:49 on 31 May read "2024-06-01 to 2024-06-02"
+        first, last = stamps_of_seconds(wall_seconds(np.array([low, high]), zone))
+        if high - low < DAY:  # an hour or two of a log spanning days: the dates alone say little
+            return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
         return f"{first.date()} to {last.date()}"
     if spec.kind == ColumnKind.INTEGER:
         first, last = math.ceil(low), math.floor(high) if closed else math.ceil(high) - 1
