@@ -1049,3 +1049,19 @@ def test_warnings_point_at_the_users_call_not_at_a_line_of_synthloom():
         get_model("copula", random_state=0).fit(frame).sample(10, random_state=0)
     assert any("not numbers ('<0.1')" in str(warning.message) for warning in said)
     assert {warning.filename for warning in said} == {__file__}
+
+
+def test_the_index_pandas_wrote_under_an_empty_header_is_an_identifier():
+    """``df.to_csv("x.csv")`` writes the index under an empty header, read back as "Unnamed: 0": it was
+    learned as an integer feature, its synthetic values real row numbers, repeated."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"Unnamed: 0": range(300), "x": rng.normal(size=300), "Unnamed: 2": rng.integers(0, 9, 300)}
+    )
+    assert Metadata.infer(frame).kinds() == {
+        "Unnamed: 0": "identifier",
+        "x": "continuous",
+        "Unnamed: 2": "integer",
+    }
+    fake = get_model("copula", random_state=0).fit(frame).sample(500, random_state=0)
+    assert fake["Unnamed: 0"].is_unique and not fake["Unnamed: 0"].isin(frame["Unnamed: 0"]).any()

@@ -82,6 +82,7 @@ BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True
 # lower-case word cannot be told from "squid", "bid" or "lid". Only unique values (whole numbers, or any text)
 # are taken for ids by their name (``_infer_numeric``, ``_infer_text``).
 _ID_WORDS = frozenset({"id", "uuid", "guid", "key"})
+_INDEX_NAME = re.compile(r"Unnamed: \d+")  # pandas' name for an empty header
 _ID_PREFIXES = frozenset({"id", "uuid", "guid"})
 _NAME_SEPARATOR = re.compile(r"[_\-.\s]+")
 # where camel case starts a word: lower case or a digit before upper case ("customerId"), or the last capital
@@ -980,7 +981,9 @@ def _infer_numeric(series: pd.Series, inferred: bool = True) -> ColumnSpec:
         unique = np.unique(finite)
         if unique.size <= 2 and set(unique.tolist()) <= {0.0, 1.0}:
             return ColumnSpec(ColumnKind.BOOLEAN)
-        looks_like_id = is_id_name(series.name) and unique.size == finite.size
+        # pandas' name for an empty header over whole numbers, one per row: the index ``to_csv`` wrote
+        named = is_id_name(series.name) or _INDEX_NAME.fullmatch(str(series.name)) is not None
+        looks_like_id = named and unique.size == finite.size
         exact = pd.api.types.is_integer_dtype(series)  # floats that large are magnitudes (1e153)
         if exact and not looks_like_id and np.abs(finite).max() >= FLOAT_EXACT_LIMIT:
             # past 2**53 a float64 holds no whole number exactly: a card or account number, not a quantity
