@@ -814,3 +814,26 @@ def test_a_chunk_refused_for_its_conditions_says_it_is_one_chunk_of_the_rows_ask
         sample_to_file(model, 2_500, tmp_path / "out.csv", conditions={"student": "Maybe"}, chunk_rows=1_000)
     assert "'Maybe'" in str(never.value) and "chunks" not in str(never.value)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_missing_numbers_are_written_with_the_mark_most_real_ones_have_pandas_own_ones_included(tmp_path):
+    """Creatinine missing as "NA" 103 times, "?" 68 and "null" 42: "?" alone was counted (pandas reads the
+    others as missing itself), fewer than the cells read as missing, and the synthetic ones were blank."""
+    import numpy as np
+
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    values = rng.lognormal(0, 0.5, 400).round(2).astype(str).astype(object)
+    values[:60], values[60:100], values[100:120], values[120:130] = "NA", "?", "null", ""
+    real = tmp_path / "real.csv"
+    pd.DataFrame({"creatinine": rng.permutation(values), "ward": rng.choice(["a", "b"], 400)}).to_csv(
+        real, index=False
+    )
+    model = get_model("copula", random_state=0).fit(read_table(real))
+    assert model.metadata_.columns["creatinine"].missing_mark == "NA"
+    fake = pd.read_csv(sample_to_file(model, 1_000, tmp_path / "fake.csv", seed=0), keep_default_na=False)
+    written = fake["creatinine"].astype(str)
+    assert set(written[~written.str.match(r"\d")]) == {"NA"} and 0.2 < (written == "NA").mean() < 0.45

@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -27,6 +28,7 @@ import pandas as pd
 from synthloom.data.metadata import (
     CSV_DELIMITER,
     CSV_DELIMITERS,
+    CSV_MISSING,
     CSV_TEXT,
     FLOAT_EXACT_LIMIT,
     LEADING_ZERO,
@@ -411,6 +413,9 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         }
         found = {name: asdict(form) for name, form in forms.items() if form is not None}
         frame.attrs[CSV_TEXT] = _noted(found, frame)
+        gaps = [name for name in frame.columns if frame[name].dtype == object and frame[name].isna().any()]
+        spelt = _missing_spellings(path, sep, encoding, gaps)
+        frame.attrs[CSV_MISSING] = _noted({name: {"spellings": c} for name, c in spelt.items()}, frame)
         frame.attrs[CSV_DELIMITER] = sep  # a model learns it, and a CSV of its rows is split so too
         return frame
     except UnicodeDecodeError as exc:
@@ -507,6 +512,39 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str], header:
     if table is None or short:  # pyarrow skipped the short rows, which pandas keeps
         return pa.Table.from_pandas(pd.read_csv(path, sep=sep, encoding=encoding, usecols=names, dtype=str))
     return table
+
+
+def _missing_spellings(path: Path, sep: str, encoding: str, names: list[str]) -> dict[str, dict[str, int]]:
+    """How often the file spells a missing value of each of the text columns ``names`` in each way pandas
+    reads as missing ("NA", "null"; empty cells left out), where it spells some so: beside the marks pandas
+    keeps as text ("?"), they tell the mark a column writes most (``metadata.csv_missing_read``). Nothing
+    where pyarrow cannot read the file (``_column_texts`` says why)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if not names:
+        return {}
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding=encoding),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, invalid_row_handler=lambda _: "skip"
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=names, column_types=dict.fromkeys(names, pa.string()), null_values=[""]
+            ),
+        )
+    except pa.ArrowException:
+        return {}
+    spellings = pa.array([text for text in PANDAS_NA_TEXT if text])
+    found = {}
+    for name in names:
+        marks = pc.filter(table[name], pc.is_in(table[name], value_set=spellings))
+        if len(marks):
+            found[name] = {row["values"]: row["counts"] for row in pc.value_counts(marks).to_pylist()}
+    return found
 
 
 def _warn_of_short_rows(path: Path, short: list[Any], sep: str, encoding: str) -> None:
@@ -625,6 +663,11 @@ def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
         ]
     frame = pd.concat(frames, ignore_index=True)
     frame.attrs[CSV_TEXT] = _noted(_shared_csv_texts(frames), frame)
+    spelt: dict[str, Counter] = {}
+    for part in frames:
+        for name, noted in part.attrs[CSV_MISSING].items():
+            spelt.setdefault(name, Counter()).update(noted["spellings"])
+    frame.attrs[CSV_MISSING] = _noted({name: {"spellings": dict(c)} for name, c in spelt.items()}, frame)
     delimiters = {part.attrs[CSV_DELIMITER] for part in frames}
     if len(delimiters) == 1:  # parts split at different ones have none of the table's
         frame.attrs[CSV_DELIMITER] = delimiters.pop()

@@ -91,6 +91,9 @@ _CAMEL_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # the ``DataFrame.attrs`` key under which ``read_table`` gives the ``NumberText`` of a CSV's number columns,
 # as JSON (pandas writes a frame's attrs into the Parquet files it writes)
 CSV_TEXT = "synthloom.csv_text"
+# ... and the key under which it gives how often a CSV spells a text column's missing values in each way
+# pandas reads as missing ("NA", "null"), as JSON
+CSV_MISSING = "synthloom.csv_missing"
 # the ``DataFrame.attrs`` key under which ``read_table`` gives the delimiter a CSV is split at
 CSV_DELIMITER = "synthloom.csv_delimiter"
 CSV_DELIMITERS = (",", ";", "\t", "|")  # those a CSV is read with (the comma first: it wins a tie)
@@ -175,10 +178,12 @@ class Metadata:
             {'age': 'integer', 'sex': 'categorical'}
         """
         check_column_names(data.columns)
-        texts = csv_texts_read(data)
+        texts, spelt = csv_texts_read(data), csv_missing_read(data)
         return cls(
             {
-                str(name): _with_csv_text(_with_missing_mark(_infer_column(series), series), series, texts)
+                str(name): _with_csv_text(
+                    _with_missing_mark(_infer_column(series), series, spelt.get(name, {})), series, texts
+                )
                 for name, series in data.items()
             },
             csv_delimiter=data.attrs.get(CSV_DELIMITER),
@@ -194,11 +199,13 @@ class Metadata:
             {'age': 'categorical', 'sex': 'categorical'}
         """
         self.check_matches(data)
-        texts = csv_texts_read(data)
+        texts, spelt = csv_texts_read(data), csv_missing_read(data)
         return Metadata(
             {
                 str(name): _with_csv_text(
-                    _with_missing_mark(_given_or_inferred(self.columns.get(str(name)), series), series),
+                    _with_missing_mark(
+                        _given_or_inferred(self.columns.get(str(name)), series), series, spelt.get(name, {})
+                    ),
                     series,
                     texts,
                 )
@@ -557,11 +564,22 @@ def csv_texts_read(frame: pd.DataFrame) -> dict[str, NumberText]:
     since (``column_fingerprint``), or another column given its name, is not written in the old form
     (prices rounded to whole numbers were written "24.00", a new column named as an old one "+118.000").
     """
+    return {name: NumberText(**form) for name, form in _noted_read(frame, CSV_TEXT).items()}
+
+
+def csv_missing_read(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """How often the CSV ``frame`` was read from spells each text column's missing values in each way
+    pandas reads as missing ("NA": 103, "null": 42; ``read_table`` notes it in ``attrs[CSV_MISSING]``), for
+    the columns still as read, as ``csv_texts_read``."""
+    return {name: form["spellings"] for name, form in _noted_read(frame, CSV_MISSING).items()}
+
+
+def _noted_read(frame: pd.DataFrame, key: str) -> dict[str, dict[str, Any]]:
+    """What ``read_table`` noted of the columns of ``frame`` under ``attrs[key]``, for those still as read."""
     found = {}
-    for name, noted in frame.attrs.get(CSV_TEXT, {}).items():
-        form = {key: value for key, value in noted.items() if key != "of"}
+    for name, noted in frame.attrs.get(key, {}).items():
         if name in frame.columns and noted.get("of") == column_fingerprint(frame[name]):
-            found[name] = NumberText(**form)
+            found[name] = {item: value for item, value in noted.items() if item != "of"}
     return found
 
 
@@ -640,17 +658,20 @@ def _checked_missing_mark(mark: Any, kind: ColumnKind) -> str | None:
     return mark
 
 
-def _with_missing_mark(spec: ColumnSpec, series: pd.Series) -> ColumnSpec:
+def _with_missing_mark(spec: ColumnSpec, series: pd.Series, spelt: Mapping[str, int]) -> ColumnSpec:
     """``spec`` with the mark (``MISSING_MARKS``) a number or date column read from text writes most of its
-    missing values with, where it writes more of them so than leaves them empty."""
+    missing values with, where it writes more of them so than leaves them empty; ``spelt``: how often its
+    CSV spells the values pandas read as missing in each way (``csv_missing_read``: "NA" 103, "null" 42,
+    beside 68 "?", which pandas keeps as text and which alone were counted: blanks were written)."""
     text_dtype = series.dtype == object or isinstance(series.dtype, pd.StringDtype)
     if spec.kind not in NUMERIC_KINDS or spec.missing_mark is not None or not text_dtype:
         return spec
     text = series.dropna().astype(str)
-    marks = text[is_missing_mark(text) & (text.str.strip() != "")]
-    if len(marks) <= series.isna().sum():
+    marks = text[is_missing_mark(text) & (text.str.strip() != "")].value_counts()
+    marks = marks.add(pd.Series(spelt, dtype=float), fill_value=0) if spelt else marks
+    if not len(marks) or marks.sum() <= series.isna().sum() - sum(spelt.values()):
         return spec
-    return replace(spec, missing_mark=str(marks.value_counts().index[0]))
+    return replace(spec, missing_mark=str(marks.sort_values(ascending=False, kind="stable").index[0]))
 
 
 def with_missing_marks(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
