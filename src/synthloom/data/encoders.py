@@ -139,6 +139,9 @@ def refuse_unreadable(series: pd.Series, read: np.ndarray, what: str, fix: str) 
     raise DataError(f"column {series.name!r} holds no {what} (e.g. {examples}); {fix}")
 
 
+_PAST_A_LIMIT = r"\s*[<>]=?\s*[-+]?\d"  # "<0.1", ">= 100": a value below or above what was measured
+
+
 def to_float(
     series: pd.Series,
     name: str,
@@ -166,10 +169,19 @@ def to_float(
         if warn and stray.any():
             written = "" if number_format is None else f" written as {number_format!r}"
             refuse_unreadable(series.rename(name), ~stray.to_numpy(), f"number{written}", fix)
-            examples = ", ".join(repr(v) for v in series[stray].astype(str).unique()[:3])
+            texts = series[stray].astype(str)
+            examples = ", ".join(repr(v) for v in texts.unique()[:3])
+            # a lab's "<0.1" or ">100" is a value past a limit, not a missing one: say how to keep it
+            censored = texts[texts.str.match(_PAST_A_LIMIT)]
+            advice = (
+                f"; a value past a limit ({censored.iloc[0]!r}) is no number: write the limit itself to "
+                "learn it as one, or declare the column categorical to keep the text"
+                if len(censored)
+                else ""
+            )
             warnings.warn(
                 f"column {name!r}: {int(stray.sum())} value(s) that are not numbers ({examples}) "
-                "treated as missing",
+                f"treated as missing{advice}",
                 DataWarning,
                 stacklevel=caller_stacklevel(),
             )
