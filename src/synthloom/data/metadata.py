@@ -82,8 +82,8 @@ BOOLEAN_TEXT = {"true": True, "false": False, "1": True, "0": False, "1.0": True
 # lower-case word cannot be told from "squid", "bid" or "lid". Only unique values (whole numbers, or any text)
 # are taken for ids by their name (``_infer_numeric``, ``_infer_text``).
 _ID_WORDS = frozenset({"id", "uuid", "guid", "key"})
-_INDEX_NAME = re.compile(r"Unnamed: \d+")  # pandas' name for an empty header
 _ID_PREFIXES = frozenset({"id", "uuid", "guid"})
+_INDEX_NAME = re.compile(r"Unnamed: \d+")  # pandas' name for an empty header (where to_csv writes the index)
 _NAME_SEPARATOR = re.compile(r"[_\-.\s]+")
 # where camel case starts a word: lower case or a digit before upper case ("customerId"), or the last capital
 # of an upper-case run before a capitalised word ("IDNumber", "HTTPKey")
