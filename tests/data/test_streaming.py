@@ -44,6 +44,20 @@ def test_sample_is_uniform_seeded_and_bounded(files):
     assert len(stream.sample(5_000, np.random.default_rng(0))) == len(frame)  # fewer rows: all of them
 
 
+def test_the_sample_is_uniform_for_a_table_drawn_with_numpy_on_the_same_seed(tmp_path):
+    """Categories drawn with ``default_rng(0).choice(..., p=...)``, sampled with keys from ``default_rng(0)``:
+    the rows with the smallest keys were those whose value came from the smallest draws, all of them the
+    first category (30% of the rows): `fit --stream` learned one level, or two, of eight."""
+    rng = np.random.default_rng(0)
+    shares = [0.3, 0.15, 0.15, 0.05, 0.05, 0.1, 0.15, 0.05]
+    pd.DataFrame({"cat": rng.choice(list("ABCDEFGH"), 30_000, p=shares)}).to_csv(
+        tmp_path / "t.csv", index=False
+    )
+    sample = TableStream(tmp_path / "t.csv", chunk_rows=5_000).sample(3_000, np.random.default_rng(0))
+    found = sample["cat"].value_counts(normalize=True).reindex(list("ABCDEFGH"))
+    assert np.abs(found.to_numpy() - shares).max() < 0.03, found.to_dict()
+
+
 def test_unreadable_inputs_are_user_errors(tmp_path):
     with pytest.raises(DataError, match="not found"):
         TableStream(tmp_path / "none.parquet")

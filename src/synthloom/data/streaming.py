@@ -192,6 +192,10 @@ class TableStream:
         """``k`` rows drawn uniformly without replacement (all rows if there are fewer), in file order,
         numbered as the file's data rows (from 1 below the header; a folder's parts counted in order): a
         rule's warning names the rows breaking it, which numbered 0 to k - 1 were places in the sample."""
+        # the keys from a stream of their own: ``rng``'s own draws are those a table made with numpy on the
+        # same seed took its values from (``rng.choice(..., p=...)``), and the rows with the smallest keys
+        # held its first category alone (all 20,000 of a sample, where 30% of the rows hold it)
+        rng = np.random.default_rng(rng.integers(2**63))
         kept: pa.Table | None = None
         keys, rows, seen = np.empty(0), np.empty(0, dtype=np.int64), 0
         for batch in self._batches():
