@@ -155,6 +155,28 @@ def test_sample_to_standard_output_writes_the_csv_rows_and_nothing_else(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.csv"]
 
 
+def test_a_reader_that_stops_early_does_not_stop_a_fit_and_a_full_disk_is_one_line(
+    tmp_path, real_csv, monkeypatch
+):
+    """`fit ... | head -c 10` ended with exit 1, in silence, and no model: the closed pipe failed the
+    message printed before the save. A full disk gave a traceback (safetensors' own error) and exit 1."""
+    command = [sys.executable, "-m", "synthloom", "fit", str(real_csv), "-m", "copula", "-o", "m.synthloom"]
+    reader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    reader.stdout.close()  # as `| head -c 0` does: every message meets a closed pipe
+    errors = reader.stderr.read()
+    assert reader.wait(timeout=300) == 0 and b"Traceback" not in errors, errors
+    assert load(tmp_path / "m.synthloom").metadata_.columns
+    import errno
+
+    def full(self: Path, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    result = invoke("fit", real_csv, "-m", "copula", "-o", tmp_path / "n.synthloom")
+    assert_user_error(result, "no space left on the device; free some space or write the output elsewhere")
+    assert not (tmp_path / "n.synthloom").exists()
+
+
 def test_standard_output_is_refused_where_it_takes_no_csv_rows(tmp_path, real_csv, model_file, monkeypatch):
     """Every other output named "-" made a file or folder "-": one line instead, before any work."""
     monkeypatch.chdir(tmp_path)

@@ -837,3 +837,20 @@ def test_missing_numbers_are_written_with_the_mark_most_real_ones_have_pandas_ow
     fake = pd.read_csv(sample_to_file(model, 1_000, tmp_path / "fake.csv", seed=0), keep_default_na=False)
     written = fake["creatinine"].astype(str)
     assert set(written[~written.str.match(r"\d")]) == {"NA"} and 0.2 < (written == "NA").mean() < 0.45
+
+
+def test_a_stream_to_standard_output_stopped_says_its_rows_are_cut_short(copula, tmp_path):
+    """`sample -o -` stopped midway said "nothing half-written was kept" after 32 MB had gone out."""
+    import signal
+    import subprocess
+    import sys
+
+    model = copula.save(tmp_path / "m.synthloom")
+    command = [sys.executable, "-m", "synthloom", "sample", str(model), "-n", "1e9", "-o", "-"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline()  # the header: rows are being written
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert b"standard output holds only the rows written so far, fewer than -n" in stderr
+    assert b"nothing half-written" not in stderr and b"Traceback" not in stderr

@@ -386,6 +386,11 @@ def sample_command(
             # does; stdout to /dev/null, so that Python's flush at exit does not fail on the closed pipe again
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(141) from None
+        except KeyboardInterrupt as interrupt:  # "nothing half-written was kept" is no truth for a stream
+            err_console.print(
+                "interrupted: standard output holds only the rows written so far, fewer than -n"
+            )
+            raise typer.Exit(interrupt_code(interrupt)) from None
         err_console.print(f"wrote {n:,} synthetic rows to standard output")
         return
     if single_file:
@@ -505,8 +510,8 @@ def evaluate_command(
             f"rows of {real} ({held_out})"
         )
     console.print(summary_table(result, title))
-    for warning in result.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    for warning in result.warnings:  # one line each, also in a log of 80 columns
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     for path in (report, json_path):
         if path is not None:
             console.print(f"wrote {path}")

@@ -8,10 +8,13 @@ half-written).
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import itertools
 import math
+import os
 import signal
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,8 +36,44 @@ from synthloom.errors import ConfigError, DataError, SynthloomError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console()
-err_console = Console(stderr=True)
+
+class _MessagesOut:
+    """Standard output as the commands' messages (``console``) write to it, looked up at each write (a
+    test's captured one too). A reader that stopped early (`fit ... | head -1`) does not stop the command:
+    a closed pipe ended `fit` with exit 1, in silence, before the model was saved; the messages after it
+    are dropped."""
+
+    closed_pipe = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_pipe:
+            try:
+                sys.stdout.write(text)
+            except BrokenPipeError:
+                self._drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_pipe:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self._drop()
+
+    def _drop(self) -> None:
+        self.closed_pipe = True
+        # to /dev/null, so that Python's flush at exit does not fail on the closed pipe again
+        with contextlib.suppress(OSError, ValueError):  # a test's captured stdout has no descriptor
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno: the real stdout's
+        return getattr(sys.stdout, name)
+
+
+_messages_out = _MessagesOut()
+console = Console(file=_messages_out)  # type: ignore[arg-type]
+# soft wrap: a log (cron, Airflow: no terminal, 80 columns) holds each warning on one line, which grep finds
+err_console = Console(stderr=True, soft_wrap=True)
 
 # numpy's seeds, and scikit-learn's inside `evaluate`, are whole numbers from 0 to 2^32 - 1: a seed out of
 # that range ended `sample`, `evaluate` and `augment` in a traceback ("expected non-negative integer")
@@ -340,6 +379,7 @@ def user_errors(command: F) -> F:
     @functools.wraps(command)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         warnings.showwarning = _warning_display()  # what an earlier command (a test's) showed is no matter
+        _messages_out.closed_pipe = False
         try:
             with warnings.catch_warnings():
                 # numpy's floating-point notices (values near 1.8e308, inf) name no column and no fix:
@@ -348,6 +388,17 @@ def user_errors(command: F) -> F:
                 return command(*args, **kwargs)
         except SynthloomError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            # a full disk is no bug: it gave a traceback and exit 1 (outputs are atomic, so none is kept)
+            where = f" writing {exc.filename}" if exc.filename else ""
+            err_console.print(
+                f"[bold red]error:[/] no space left on the device{escape(where)}; free some space or write "
+                "the output elsewhere (nothing half-written was kept)",
+                highlight=False,
+            )
             raise typer.Exit(2) from None
         except KeyboardInterrupt as interrupt:
             err_console.print(

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save
 
 from synthloom import __version__
 from synthloom.data.constraints import ConstraintSet
@@ -615,7 +615,8 @@ def write_model_file(
     weights = {name: t.detach().cpu().contiguous() for name, t in tensors.items()}
     path = Path(path)
     with atomic_path(path) as tmp:
-        save_file(weights, str(tmp), metadata={_HEADER_KEY: json.dumps(description)})
+        # bytes written by Python: a full disk is then an OSError (ENOSPC), not safetensors' own error
+        tmp.write_bytes(save(weights, metadata={_HEADER_KEY: json.dumps(description)}))
     return path
 
 
