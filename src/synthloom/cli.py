@@ -461,7 +461,7 @@ def evaluate_command(
     """Measure fidelity, detection, diversity, utility and privacy; print a summary, write the report."""
     from synthloom.data.io import check_outputs
     from synthloom.demo import summary_table
-    from synthloom.metrics.evaluate import evaluate_files
+    from synthloom.metrics.evaluate import evaluate_files, sampled_text
 
     # both checked before the evaluation writes the first
     check_outputs(report=report, json_file=json_path, inputs=(real, synthetic, train, metadata, model_file))
@@ -510,6 +510,8 @@ def evaluate_command(
             f"rows of {real} ({held_out})"
         )
     console.print(summary_table(result, title))
+    if result.info["sampled"]:
+        console.print(sampled_text(result.info["sampled"]), highlight=False, soft_wrap=True)
     for warning in result.warnings:  # one line each, also in a log of 80 columns
         console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     for path in (report, json_path):

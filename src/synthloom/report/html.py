@@ -16,6 +16,7 @@ import pandas as pd
 
 from synthloom.data.encoders import value_text
 from synthloom.data.metadata import NUMERIC_KINDS, ColumnKind, is_time_of_day
+from synthloom.metrics.evaluate import sampled_text
 from synthloom.metrics.fidelity import (
     ASSOCIATION_THRESHOLD,
     CORRELATION_THRESHOLD,
@@ -777,7 +778,9 @@ def _data(report: Report) -> str:
     kinds = pd.DataFrame(
         {"column": list(report.metadata.columns), "kind": list(report.metadata.kinds().values())}
     )
-    notes = report.info.get("notes") or []
+    notes = list(report.info.get("notes") or [])
+    if report.info.get("sampled"):  # reports written before it was kept have none
+        notes.append(sampled_text(report.info["sampled"]))
     listed = "".join(f"<li>{_e(n)}</li>" for n in notes)
     return (
         '<section id="data"><h2>Data</h2><p>Columns compared and how each was treated.</p>'
