@@ -854,3 +854,22 @@ def test_a_stream_to_standard_output_stopped_says_its_rows_are_cut_short(copula,
     assert process.returncode == 143, stderr
     assert b"standard output holds only the rows written so far, fewer than -n" in stderr
     assert b"nothing half-written" not in stderr and b"Traceback" not in stderr
+
+
+def test_a_rerun_into_its_finished_folder_says_nothing_was_drawn(copula, tmp_path):
+    """It printed "wrote 1,000,000 synthetic rows" and rewrote nothing."""
+    from typer.testing import CliRunner
+
+    from synthloom.cli import app
+
+    model, out = copula.save(tmp_path / "m.synthloom"), tmp_path / "out"
+    args = ["sample", str(model), "-n", "300", "-o", str(out), "--part-rows", "100", "--seed", "1"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0 and "wrote 300 synthetic rows" in " ".join(first.output.split())
+    written = {part: part.stat().st_mtime_ns for part in out.iterdir()}
+    again = CliRunner().invoke(app, args)
+    said = " ".join(again.output.split())
+    assert (
+        again.exit_code == 0 and "holds this sample already (300 rows, finished): nothing was drawn" in said
+    )
+    assert "wrote" not in said and {part: part.stat().st_mtime_ns for part in out.iterdir()} == written

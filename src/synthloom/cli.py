@@ -345,6 +345,7 @@ def sample_command(
     from synthloom.data.io import TABLE_SUFFIXES, table_format
     from synthloom.models.base import BaseGenerator, load
     from synthloom.sampling import (
+        SUCCESS_FILE,
         parse_condition_options,
         parse_row_count,
         sample_to_file,
@@ -397,6 +398,7 @@ def sample_command(
         sample_to_file(generator, n, output, seed=seed, conditions=conditions, console=console)
     else:
         fmt, per_part = output_format or "parquet", parse_row_count(part_rows, "--part-rows", minimum=1)
+        finished = (output / SUCCESS_FILE).exists()  # by this run's settings, or refused below
         try:
             sample_to_parts(generator, n, output, fmt, seed, conditions, per_part, console=console)
         except KeyboardInterrupt as interrupt:
@@ -407,6 +409,9 @@ def sample_command(
                     f"interrupted before the first part was finished: nothing was written to {output}"
                 )
             raise typer.Exit(interrupt_code(interrupt)) from None
+        if finished:  # it said "wrote" as if it had drawn them again
+            console.print(f"{output} holds this sample already ({n:,} rows, finished): nothing was drawn")
+            return
     console.print(f"wrote {n:,} synthetic rows to {output}")
 
 
