@@ -115,3 +115,24 @@ def test_a_row_with_more_fields_than_the_header_is_named_in_our_words(tmp_path):
     path.write_text("a,b,c\n1,2,3,\n4,5,6,\n")
     with pytest.raises(DataError, match=r"2 row\(s\) have more fields than the header's 3 \(the first, with"):
         read_table(path)
+
+
+def test_a_temporary_file_a_killed_write_left_is_removed_by_the_next_write(tmp_path):
+    """`sample` killed outright (SIGKILL, the out-of-memory killer) left a 21 MB `.k.csv.*.part`, which no
+    later run removed; one of a live writer (another run) is kept, as are other outputs' files."""
+    import os
+    import subprocess
+
+    from synthloom.data.io import atomic_path
+
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    stale = tmp_path / f".out.csv.{finished.pid}.k2x9a_1q.part"
+    live = tmp_path / f".out.csv.{os.getpid()}.w8e0c3rt.part"
+    other = tmp_path / f".other.csv.{finished.pid}.p0b5m2zz.part"
+    for path in (stale, live, other):
+        path.write_text("half")
+    with atomic_path(tmp_path / "out.csv") as tmp:
+        tmp.write_text("a\n1\n")
+    assert (tmp_path / "out.csv").read_text() == "a\n1\n"
+    assert not stale.exists() and live.exists() and other.exists()
