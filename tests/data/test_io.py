@@ -136,3 +136,15 @@ def test_a_temporary_file_a_killed_write_left_is_removed_by_the_next_write(tmp_p
         tmp.write_text("a\n1\n")
     assert (tmp_path / "out.csv").read_text() == "a\n1\n"
     assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_a_compressed_csv_is_refused_saying_how_to_read_it(tmp_path):
+    """`fit data.csv.gz` said "unknown table format '.gz'", as if the file were no table at all."""
+    import gzip
+
+    path = tmp_path / "data.csv.gz"
+    path.write_bytes(gzip.compress(b"a,b\n1,2\n"))
+    with pytest.raises(
+        ConfigError, match=r"data\.csv\.gz: a compressed table, .* \(e\.g\. `gunzip data\.csv\.gz`\)"
+    ):
+        read_table(path)

@@ -248,7 +248,15 @@ def table_format(path: Path) -> str:
             f"{path}: a name without a .csv or .parquet suffix, so its table format is unknown; give a "
             ".csv or .parquet file"
         )
+    if suffix in _COMPRESSED and Path(path.stem).suffix.lower() in (".csv", ".parquet", ".pq"):
+        raise ConfigError(
+            f"{path}: a compressed table, which synthloom does not read or write; decompress it (e.g. "
+            f"`{_COMPRESSED[suffix]} {path.name}`) and give the {Path(path.stem).suffix.lower()} file"
+        )
     raise ConfigError(f"{path}: unknown table format {suffix!r}; use a .csv or .parquet file")
+
+
+_COMPRESSED = {".gz": "gunzip", ".bz2": "bunzip2", ".xz": "unxz", ".zst": "unzstd", ".zip": "unzip"}
 
 
 def read_table(path: str | Path, encoding: str = "utf-8") -> pd.DataFrame:
