@@ -1201,3 +1201,18 @@ def test_fit_names_the_kind_each_column_was_learned_as(tmp_path):
     text = " ".join(result.output.split())
     assert "columns learned as identifier (customer); integer (age); continuous (income); " in text
     assert "categorical (flag_0, flag_1, flag_2, flag_3, flag_4, flag_5 and 2 more); --metadata" in text
+
+
+def test_a_warning_is_one_line_however_narrow_the_output():
+    """In a log of 80 columns, `demo`, `image evaluate` and `detect score` split their warnings over up to
+    six lines, half of which a grep found."""
+    import io
+
+    from rich.console import Console
+
+    from synthloom.cli_support import say_warning
+
+    out = io.StringIO()
+    text = "shuttle: 45,586 of the 49,097 scored rows (92.8%) are rows the detector was fitted on " * 2
+    say_warning(text.strip(), Console(file=out, width=40))
+    assert out.getvalue() == f"warning: {text.strip()}\n"

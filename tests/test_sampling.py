@@ -873,3 +873,27 @@ def test_a_rerun_into_its_finished_folder_says_nothing_was_drawn(copula, tmp_pat
         again.exit_code == 0 and "holds this sample already (300 rows, finished): nothing was drawn" in said
     )
     assert "wrote" not in said and {part: part.stat().st_mtime_ns for part in out.iterdir()} == written
+
+
+def test_plain_progress_lines_go_on_while_a_network_draws_a_chunk(
+    default_frame, tmp_path, monkeypatch, capsys
+):
+    """Lines came as chunks were written: a chunk of 100,000 ddpm rows drew for minutes without one, though
+    the README promises a line every 10 seconds. Now each batch of a network's draw may write one."""
+    import io
+
+    from rich.console import Console
+
+    from synthloom import get_model, progress
+    from synthloom.sampling import sample_to_file
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY_S", 0.0)
+    model = get_model("tvae", epochs=1, batch_size=100, embedding_dim=8, hidden_width=16, random_state=0)
+    model.fit(default_frame.head(300))
+    sample_to_file(model, 20_000, tmp_path / "fake.csv", seed=0, console=Console(file=io.StringIO()))
+    lines = capsys.readouterr().err.splitlines()
+    # 3 batches of 8,192 rows in the one chunk: a line after each, then the chunk's
+    assert [line.split(", ")[0] for line in lines] == [
+        *["sampling: 0 of 20,000 rows"] * 3,
+        "sampling: 20,000 of 20,000 rows",
+    ], lines

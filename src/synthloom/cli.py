@@ -43,6 +43,7 @@ from synthloom.cli_support import (
     say_column_kinds,
     say_if_time_cut,
     say_kept_orders,
+    say_warning,
     stop_on_sigterm,
     training_length,
     user_errors,
@@ -518,7 +519,7 @@ def evaluate_command(
     if result.info["sampled"]:
         console.print(sampled_text(result.info["sampled"]), highlight=False, soft_wrap=True)
     for warning in result.warnings:  # one line each, also in a log of 80 columns
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        say_warning(warning)
     for path in (report, json_path):
         if path is not None:
             console.print(f"wrote {path}")

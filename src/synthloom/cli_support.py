@@ -337,6 +337,13 @@ def numbered_as_in_file(table: Any) -> Any:
 NUMPY_FLOAT_NOTICE = r"(overflow|underflow|invalid value|divide by zero) encountered in"
 
 
+def say_warning(text: str, on: Console | None = None) -> None:
+    """A command's warning, on one line however narrow the terminal or log (``on``: the console of the
+    output it is about; stdout's by default): wrapped at 80 columns, a warning in a cron or Airflow log was
+    split over up to six lines, half of which a grep found."""
+    (on or console).print(f"[yellow]warning:[/] {text}", highlight=False, soft_wrap=True)
+
+
 def _warning_display() -> Callable[..., None]:
     """``warnings.showwarning`` for one command: each distinct warning (its category and text) printed
     once. Python's own once-per-place rule does not hold within a command: every ``catch_warnings`` or
@@ -348,7 +355,7 @@ def _warning_display() -> Callable[..., None]:
         key = (category, str(message))
         if key not in shown:
             shown.add(key)
-            err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+            say_warning(str(message), err_console)
 
     return show
 

@@ -85,7 +85,7 @@ def run_demo(
         summary_table(report, f"{generator.model_name} on {info.name}: fitted in {fit_seconds:.1f} s")
     )
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)  # one line in a log
     console.print(
         f"wrote {out / 'synthetic.csv'}, {out / 'report.html'}, {out / 'scores.json'}, "
         f"{out / 'model.synthloom'}"

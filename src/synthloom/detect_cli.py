@@ -34,6 +34,7 @@ from synthloom.cli_support import (
     load_input,
     read_image_source,
     say_if_time_cut,
+    say_warning,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
@@ -430,15 +431,14 @@ def score_command(
     write_table(table, output)
     console.print(f"wrote {len(table):,} scores to {output}; {int(table['flagged'].sum()):,} flagged")
     if training_note:
-        console.print(f"[yellow]warning:[/] {training_note}", highlight=False)
+        say_warning(training_note)
     if metrics:
         _print_metrics(metrics)
     elif samples.labels is not None:
         kind = "anomalous (1)" if samples.labels[0] else "normal (0)"
-        console.print(
-            f"[yellow]warning:[/] {data}: every sample is labelled {kind} {samples.labelled_by}; "
-            "ROC-AUC, PR-AUC and F1 need both kinds, so only the scores were written",
-            highlight=False,
+        say_warning(
+            f"{data}: every sample is labelled {kind} {samples.labelled_by}; ROC-AUC, PR-AUC and F1 need "
+            "both kinds, so only the scores were written"
         )
     if page is not None:
         atomic_write_text(report, page)
@@ -514,20 +514,17 @@ def _scored_holdout(
     if state == "changed":
         count = split.get("images")
         trained = "" if counted else ": training images among them score as more normal"
-        console.print(
-            f"[yellow]warning:[/] {data}: changed since `detect fit` read it ({count} images then, "
-            f"{len(images.images)} now); its hold-out share is another one, and every image is scored "
-            f"unless --holdout is given{trained}",
-            highlight=False,
+        say_warning(
+            f"{data}: changed since `detect fit` read it ({count} images then, {len(images.images)} now); "
+            f"its hold-out share is another one, and every image is scored unless --holdout is given{trained}"
         )
     if state != "same":
         return (0.0 if holdout is None else holdout), None
     scored = float(split["holdout"]) if holdout is None else holdout
     if not counted and (scored == 0 or scored > split["holdout"]):
-        console.print(
-            f"[yellow]warning:[/] {data}: the detector was fitted with --holdout {split['holdout']:g}; a "
-            f"hold-out of {scored:g} includes images it trained on, which score as more normal",
-            highlight=False,
+        say_warning(
+            f"{data}: the detector was fitted with --holdout {split['holdout']:g}; a hold-out of {scored:g} "
+            "includes images it trained on, which score as more normal"
         )
     return scored, split.get("normal")
 

@@ -28,6 +28,7 @@ from synthloom.cli_support import (
     main_process_speaks,
     read_image_source,
     say_if_time_cut,
+    say_warning,
     user_errors,
 )
 from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
@@ -381,7 +382,7 @@ def evaluate_command(
             f"only {len(test.images)} held-out real images: FID, precision, recall and coverage need a few "
             f"hundred to mean much ({more}, or evaluate on more images)"
         )
-        console.print(f"[yellow]warning:[/] {few}", highlight=False)
+        say_warning(few)
         notes.append(f"Warning: {few}.")
         said.append(few)
     if report is not None:

@@ -119,6 +119,23 @@ def search_part() -> str | None:
     return _SEARCH_PART.get()
 
 
+_DRAWING: ContextVar[Callable[[], None] | None] = ContextVar("drawing", default=None)
+
+
+def while_drawing(callback: Callable[[], None]) -> AbstractContextManager[None]:
+    """Within it, a network's draw calls ``callback`` after each batch of rows (``drawing``): `sample`'s
+    progress moved as chunks were written, and a chunk of 100,000 ddpm rows kept its plain lines silent for
+    minutes, as if the run had hung."""
+    return _holding(_DRAWING, callback)
+
+
+def drawing() -> None:
+    """Say a batch of rows was drawn, to the ``while_drawing`` callback (if any)."""
+    callback = _DRAWING.get()
+    if callback is not None:
+        callback()
+
+
 def plain_lines_for(progress: Progress, shown: bool) -> PlainLines:
     """Plain lines standing in for ``progress`` where it was asked for (``shown``) but cannot show: it is
     disabled, or its console is no terminal. A bar kept when done (training's) is not disabled there, as

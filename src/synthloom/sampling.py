@@ -57,7 +57,13 @@ from synthloom.errors import (
 )
 from synthloom.models.base import MAX_ROWS, BaseGenerator, check_row_count, run_id_seed
 from synthloom.models.conditions import TextRange
-from synthloom.progress import plain_lines_for, searches_shown_on, searching_part, transient_progress
+from synthloom.progress import (
+    plain_lines_for,
+    searches_shown_on,
+    searching_part,
+    transient_progress,
+    while_drawing,
+)
 
 CHUNK_ROWS = 100_000
 MAX_CHUNKS = 100_000_000  # 400 MB of chunk seeds
@@ -157,8 +163,9 @@ def _progress(console: Console | None, n: int, kept: int = 0) -> Iterator[Callab
         progress.advance(task, rows)
         lines.report(line)
 
-    # a chunk's search for rows meeting conditions shows its own progress beside, whatever the model
-    with progress, searches_shown_on(console):
+    # a chunk's search for rows meeting conditions shows its own progress beside, whatever the model; a
+    # long draw of a chunk writes its plain lines as it goes
+    with progress, searches_shown_on(console), while_drawing(partial(lines.report, line)):
         task = progress.add_task("sample", total=n, completed=kept)
         yield advance
 

@@ -40,6 +40,7 @@ from synthloom.models.base import (
 )
 from synthloom.nn.conditional import ConditionalSampler
 from synthloom.nn.spans import SpanLayout
+from synthloom.progress import drawing
 from synthloom.training import distributed
 from synthloom.training.device import loading_device, resolve_device
 from synthloom.training.loop import EarlyStopping, run_epochs
@@ -459,6 +460,7 @@ class NeuralGenerator(BaseGenerator):
                     cond = self.sampler_.fixed_vectors(category[0], codes)
                 with sampling_autocast(self.device_, precision):
                     out[start : start + size] = self._generate(size, cond)
+                drawing()  # `sample`'s plain progress lines go on within a long chunk
         return out.numpy()
 
     # -- persistence ----------------------------------------------------------------------------------------
