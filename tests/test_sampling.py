@@ -897,3 +897,32 @@ def test_plain_progress_lines_go_on_while_a_network_draws_a_chunk(
         *["sampling: 0 of 20,000 rows"] * 3,
         "sampling: 20,000 of 20,000 rows",
     ], lines
+
+
+def test_a_number_column_missing_as_na_throughout_writes_na_in_a_csv_and_nulls_in_parquet(tmp_path):
+    """R's write.csv writes every missing number "NA", which pandas reads as missing itself: a CSV sample
+    wrote them blank. The CSV writes the text most missing values have; a Parquet file holds the numbers."""
+    import numpy as np
+    import pytest
+
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+    from synthloom.data.metadata import Metadata
+    from synthloom.errors import ConfigError
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=300).round(3).astype(object)
+    values[:50], values[50:55] = "NA", ""
+    pd.DataFrame({"x": values, "y": rng.normal(size=300).round(2)}).to_csv(tmp_path / "real.csv", index=False)
+    model = get_model("copula", random_state=0).fit(read_table(tmp_path / "real.csv"))
+    assert model.metadata_.columns["x"].csv_text.missing == "NA"
+    written = pd.read_csv(sample_to_file(model, 1_000, tmp_path / "f.csv", seed=0), keep_default_na=False)[
+        "x"
+    ]
+    text = written.astype(str)
+    assert set(text[~text.str.match(r"-?\d")]) == {"NA"} and (text == "NA").sum() > 100
+    typed = pd.read_parquet(sample_to_file(model, 1_000, tmp_path / "f.parquet", seed=0))["x"]
+    assert typed.dtype == "float64" and typed.isna().sum() == (text == "NA").sum()
+    with pytest.raises(ConfigError, match=r"csv_text .* \"missing\": a text that is no number"):
+        Metadata.from_dict({"columns": {"x": {"kind": "continuous", "csv_text": {"missing": "0"}}}})

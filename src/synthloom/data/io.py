@@ -19,7 +19,7 @@ import tempfile
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -445,13 +445,15 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
                 elif not set(text[name].dropna()) <= {"True", "False"}:
                     frame[name] = text[name]
         # of the columns read as numbers that stay numbers (not codes, which are text now)
+        gaps = [name for name in frame.columns if frame[name].isna().any()]
+        spelt = _missing_spellings(path, sep, encoding, gaps)
         forms = {
-            n: NumberText.learn(number_texts[n]) for n in number_texts.column_names if holds_numbers(frame[n])
+            n: _spelt_missing(NumberText.learn(number_texts[n]), frame[n], spelt.get(n, {}))
+            for n in number_texts.column_names
+            if holds_numbers(frame[n])
         }
         found = {name: asdict(form) for name, form in forms.items() if form is not None}
         frame.attrs[CSV_TEXT] = _noted(found, frame)
-        gaps = [name for name in frame.columns if frame[name].dtype == object and frame[name].isna().any()]
-        spelt = _missing_spellings(path, sep, encoding, gaps)
         frame.attrs[CSV_MISSING] = _noted({name: {"spellings": c} for name, c in spelt.items()}, frame)
         frame.attrs[CSV_DELIMITER] = sep  # a model learns it, and a CSV of its rows is split so too
         return frame
@@ -551,11 +553,24 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str], header:
     return table
 
 
+def _spelt_missing(form: NumberText | None, column: pd.Series, spelt: Mapping[str, int]) -> NumberText | None:
+    """``form`` with the text most of ``column``'s missing values are written as (``spelt``: how often
+    each way pandas reads as missing), where more are so than empty: a number column missing as "NA"
+    throughout (R's write.csv) came back blank."""
+    if not spelt:
+        return form
+    mark, count = max(spelt.items(), key=lambda item: item[1])
+    if count <= int(column.isna().sum()) - sum(spelt.values()):
+        return form
+    return replace(form or NumberText(), missing=mark)
+
+
 def _missing_spellings(path: Path, sep: str, encoding: str, names: list[str]) -> dict[str, dict[str, int]]:
-    """How often the file spells a missing value of each of the text columns ``names`` in each way pandas
-    reads as missing ("NA", "null"; empty cells left out), where it spells some so: beside the marks pandas
-    keeps as text ("?"), they tell the mark a column writes most (``metadata.csv_missing_read``). Nothing
-    where pyarrow cannot read the file (``_column_texts`` says why)."""
+    """How often the file spells a missing value of each of the columns ``names`` in each way pandas reads
+    as missing ("NA", "null"; empty cells left out), where it spells some so: they tell the text a number
+    column's missing values are written as (``_spelt_missing``) and, beside the marks pandas keeps as text
+    ("?"), the mark a text column writes most (``metadata.csv_missing_read``). Nothing where pyarrow cannot
+    read the file (``_column_texts`` says why)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -835,7 +850,7 @@ def csv_ready(
         whole = [name for name in integers if exact_whole_floats(frame[name])]
     ready = frame.astype(dict.fromkeys(whole, "Int64")) if whole else frame
     written = {
-        name: numbers_as_text(ready[name], _number_kind(ready[name]), text.decimals, text.plus)
+        name: _as_written(ready[name], text)
         for name, text in (texts or {}).items()
         if name in ready and holds_numbers(ready[name])
     }
@@ -844,6 +859,12 @@ def csv_ready(
         "" if name == f"Unnamed: {i}" and ready[name].isna().all() else name for i, name in enumerate(ready)
     ]
     return ready.set_axis(names, axis=1) if names != list(ready.columns) else ready
+
+
+def _as_written(column: pd.Series, text: NumberText) -> pd.Series:
+    """A number column as its CSV writes it (``text``), its missing values as the text most are written as."""
+    written = numbers_as_text(column, _number_kind(column), text.decimals, text.plus)
+    return written if text.missing is None else written.fillna(text.missing)
 
 
 def _number_kind(column: pd.Series) -> ColumnKind:

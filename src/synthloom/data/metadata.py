@@ -104,7 +104,8 @@ class NumberText:
     """How a CSV writes the values of a number column, where pandas (which reads them as numbers) would write
     them otherwise: ``decimals`` fixed decimals every value writes ("26.00", "15.50", which pandas writes
     "26.0", "15.5"; None: as pandas writes them), ``plus`` a "+" before every value that is not negative
-    ("+1.26" beside "-0.40", "+0.00").
+    ("+1.26" beside "-0.40", "+0.00"), ``missing`` the text most of its missing values are written as, where
+    more are so than empty ("NA", as R's write.csv writes them; None: empty).
 
     ``read_table`` learns it from a CSV's text, a model keeps it in its metadata (``ColumnSpec.csv_text``),
     and a CSV of synthetic rows writes it (``numbers_as_text``); the table itself holds the numbers, so a
@@ -112,11 +113,12 @@ class NumberText:
 
     Example:
         >>> NumberText.learn(pd.Series(["+26.00", "-15.50", "+0.00"]))
-        NumberText(decimals=2, plus=True)
+        NumberText(decimals=2, plus=True, missing=None)
     """
 
     decimals: int | None = None
     plus: bool = False
+    missing: str | None = None
 
     @classmethod
     def learn(cls, texts: pd.Series | Any) -> NumberText | None:
@@ -590,20 +592,27 @@ def column_fingerprint(column: pd.Series) -> int:
 
 
 def _checked_csv_text(form: Any, kind: ColumnKind) -> NumberText | None:
-    """A metadata file's ``csv_text`` ({"decimals": 2, "plus": true}), checked: on a number column, with
-    decimals from 0 to ``MAX_TEXT_DECIMALS`` (or none) and a true or false plus."""
+    """A metadata file's ``csv_text`` ({"decimals": 2, "plus": true, "missing": "NA"}), checked: on a number
+    column, with decimals from 0 to ``MAX_TEXT_DECIMALS`` (or none), a true or false plus, and a missing
+    value's text that reads as no number (or none)."""
     if form is None:
         return None
-    known = isinstance(form, Mapping) and set(form) <= {"decimals", "plus"}
-    decimals, plus = (form.get("decimals"), form.get("plus", False)) if known else (None, None)
+    known = isinstance(form, Mapping) and set(form) <= {"decimals", "plus", "missing"}
+    decimals, plus, missing = (
+        (form.get("decimals"), form.get("plus", False), form.get("missing")) if known else (None, None, None)
+    )
     good_decimals = decimals is None or (type(decimals) is int and 0 <= decimals <= MAX_TEXT_DECIMALS)
+    good_missing = missing is None or (
+        isinstance(missing, str) and to_numbers(pd.Series([missing])).isna()[0]
+    )
     number_kind = kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
-    if not (known and number_kind and good_decimals and isinstance(plus, bool)):
+    if not (known and number_kind and good_decimals and isinstance(plus, bool) and good_missing):
         raise ConfigError(
             f"csv_text {form!r} is not how a CSV writes a number column: give a continuous or integer column "
-            f'{{"decimals": 0 to {MAX_TEXT_DECIMALS} or null, "plus": true or false}}'
+            f'{{"decimals": 0 to {MAX_TEXT_DECIMALS} or null, "plus": true or false, "missing": a text '
+            "that is no number, or null}"
         )
-    return NumberText(decimals, plus)
+    return NumberText(decimals, plus, missing)
 
 
 def _checked_csv_delimiter(delimiter: Any) -> str | None:
