@@ -7,7 +7,6 @@ half-written), 141 when the reader of ``sample -o -`` (standard output) stopped 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +43,7 @@ from synthloom.cli_support import (
     say_if_time_cut,
     say_kept_orders,
     say_warning,
+    stdout_to_devnull,
     stop_on_sigterm,
     training_length,
     user_errors,
@@ -384,9 +384,8 @@ def sample_command(
         try:
             sample_to_stream(generator, n, sys.stdout, seed=seed, conditions=conditions, console=err_console)
         except BrokenPipeError:
-            # the reader stopped early (`| head`): stop quietly with 141 (128 + SIGPIPE), as `yes | head`
-            # does; stdout to /dev/null, so that Python's flush at exit does not fail on the closed pipe again
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            # the reader stopped early (`| head`): stop quietly with 141 (128 + SIGPIPE), as `yes | head` does
+            stdout_to_devnull()
             raise typer.Exit(141) from None
         except KeyboardInterrupt as interrupt:  # "nothing half-written was kept" is no truth for a stream
             err_console.print(

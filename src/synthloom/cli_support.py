@@ -62,12 +62,17 @@ class _MessagesOut:
 
     def _drop(self) -> None:
         self.closed_pipe = True
-        # to /dev/null, so that Python's flush at exit does not fail on the closed pipe again
-        with contextlib.suppress(OSError, ValueError):  # a test's captured stdout has no descriptor
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        stdout_to_devnull()
 
     def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno: the real stdout's
         return getattr(sys.stdout, name)
+
+
+def stdout_to_devnull() -> None:
+    """Point standard output at /dev/null once its reader has gone (a closed pipe), so that Python's flush
+    at exit does not fail on the pipe again; a test's captured stdout, which has no descriptor, is left."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 _messages_out = _MessagesOut()
