@@ -37,6 +37,7 @@ from synthloom.data.metadata import (
     NumberText,
     check_column_names,
     column_fingerprint,
+    most_used_mark,
     numbers_as_text,
 )
 from synthloom.data.number_text import holds_numbers
@@ -555,14 +556,11 @@ def _column_texts(path: Path, sep: str, encoding: str, names: list[str], header:
 
 def _spelt_missing(form: NumberText | None, column: pd.Series, spelt: Mapping[str, int]) -> NumberText | None:
     """``form`` with the text most of ``column``'s missing values are written as (``spelt``: how often
-    each way pandas reads as missing), where more are so than empty: a number column missing as "NA"
-    throughout (R's write.csv) came back blank."""
-    if not spelt:
-        return form
-    mark, count = max(spelt.items(), key=lambda item: item[1])
-    if count <= int(column.isna().sum()) - sum(spelt.values()):
-        return form
-    return replace(form or NumberText(), missing=mark)
+    each way pandas reads as missing), where more are written so than left empty (``most_used_mark``, the
+    rule a text column's mark follows): a number column missing as "NA" throughout (R's write.csv) came
+    back blank."""
+    mark = most_used_mark(pd.Series(spelt, dtype=float), column, spelt)
+    return form if mark is None else replace(form or NumberText(), missing=mark)
 
 
 def _missing_spellings(path: Path, sep: str, encoding: str, names: list[str]) -> dict[str, dict[str, int]]:

@@ -677,10 +677,18 @@ def _with_missing_mark(spec: ColumnSpec, series: pd.Series, spelt: Mapping[str, 
         return spec
     text = series.dropna().astype(str)
     marks = text[is_missing_mark(text) & (text.str.strip() != "")].value_counts()
-    marks = marks.add(pd.Series(spelt, dtype=float), fill_value=0) if spelt else marks
-    if not len(marks) or marks.sum() <= series.isna().sum() - sum(spelt.values()):
-        return spec
-    return replace(spec, missing_mark=str(marks.sort_values(ascending=False, kind="stable").index[0]))
+    mark = most_used_mark(marks.add(pd.Series(spelt, dtype=float), fill_value=0), series, spelt)
+    return spec if mark is None else replace(spec, missing_mark=mark)
+
+
+def most_used_mark(marks: pd.Series, column: pd.Series, spelt: Mapping[str, int]) -> str | None:
+    """The text most of ``column``'s missing values are written as (``marks``: how often each is, by
+    text), where more are written so than left empty; None otherwise. ``spelt``: those of ``marks`` pandas
+    read as missing itself ("NA"), which ``column`` holds as missing values, not as text."""
+    empty = int(column.isna().sum()) - sum(spelt.values())
+    if not len(marks) or marks.sum() <= empty:
+        return None
+    return str(marks.sort_values(ascending=False, kind="stable").index[0])
 
 
 def with_missing_marks(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
