@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import torch
 from scipy.special import ndtr, ndtri
-from sklearn.mixture import BayesianGaussianMixture
 
 from synthloom.data.metadata import (
     BOOLEAN_TEXT,
@@ -38,6 +37,7 @@ from synthloom.data.metadata import (
     plain_text,
     read_stamps,
 )
+from synthloom.data.mixture import bayesian_modes
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, to_numbers
 from synthloom.errors import DataError, DataWarning, caller_stacklevel
 
@@ -1104,26 +1104,18 @@ class NumericEncoder(ColumnEncoder):
 
     def _fit_mixture_modes(self, present: np.ndarray, seed: int) -> None:
         """The Bayesian Gaussian mixture's modes of ``present`` (means, spreads, weights)."""
-        mixture = BayesianGaussianMixture(
-            n_components=min(MAX_MODES, max(1, np.unique(present).size)),
-            weight_concentration_prior_type="dirichlet_process",
-            weight_concentration_prior=0.001,
-            max_iter=100,
-            random_state=seed,
-        )
         # learned on the column's range: the mixture's variance floor (1e-6) is a spread of 0.001, which
         # swallowed readings of 1e-9 whole (all came back as the minimum or the maximum); values near 1e150
         # would square past float64's range inside it
         scale = _spread_scale(present)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence warnings on tiny or discrete columns are harmless
-            mixture.fit((present / scale).reshape(-1, 1))
-        keep = mixture.weights_ > MIN_MODE_WEIGHT
+        n_modes = min(MAX_MODES, max(1, np.unique(present).size))
+        modes = bayesian_modes(present / scale, n_modes, seed)
+        keep = modes.weights > MIN_MODE_WEIGHT
         if not keep.any():
-            keep = mixture.weights_ == mixture.weights_.max()
-        self.means = (mixture.means_[keep, 0] * scale).tolist()
-        self.stds = (np.sqrt(mixture.covariances_[keep, 0, 0]) * scale).tolist()
-        self.weights = (mixture.weights_[keep] / mixture.weights_[keep].sum()).tolist()
+            keep = modes.weights == modes.weights.max()
+        self.means = (modes.means[keep] * scale).tolist()
+        self.stds = (np.sqrt(modes.variances[keep]) * scale).tolist()
+        self.weights = (modes.weights[keep] / modes.weights[keep].sum()).tolist()
 
     def _split_spike_modes(self, present: np.ndarray) -> None:
         """Give a mixture mode that sits on one repeated value that exact value, with no spread.
