@@ -119,10 +119,27 @@ def test_ctgan_generator_step_computes_no_critic_gradients_and_leaves_the_critic
     model = get_model("ctgan", epochs=1, random_state=0, **SMALL).fit(default_frame)
     model.critic_optimizer_.zero_grad()
     generator_weights = model.generator_optimizer_.weights.clone()
-    model._generator_step(model.batch_size)
+    cond, _ = model.sampler_.training_batch(model.batch_size)
+    raw = model._raw(model.batch_size, cond)
+    model._generator_step(cond, raw, model.layout_.activate(raw))
     assert not torch.equal(model.generator_optimizer_.weights, generator_weights)  # the step did train
     assert not model.critic_optimizer_.grad.any()
     assert all(p.requires_grad for p in model.critic_.parameters())
+
+
+@pytest.mark.parametrize("critic_steps", [1, 3])
+def test_ctgan_step_passes_the_generator_once_per_critic_step(critic_steps, default_frame, monkeypatch):
+    """The last critic step and the generator's step share one pass (a tenth of a step on adult)."""
+    passes, forward = [], Generator.forward
+    monkeypatch.setattr(
+        Generator, "forward", lambda self, x: passes.append(torch.is_grad_enabled()) or forward(self, x)
+    )
+    model = get_model("ctgan", epochs=1, critic_steps=critic_steps, random_state=0, **SMALL)
+    model.fit(default_frame)
+    steps = len(passes) // critic_steps
+    assert steps > 1
+    # only the shared pass keeps its graph: the generator's step uses it
+    assert passes == ([False] * (critic_steps - 1) + [True]) * steps
 
 
 def test_ctgan_generator_gives_the_same_rows_with_and_without_autograd():

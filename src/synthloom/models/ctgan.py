@@ -180,10 +180,10 @@ class CTGAN(NeuralGenerator):
         with self._autocast():
             return self.generator_(with_condition(noise, cond)).float()
 
-    def _critic_step(self, n: int) -> dict[str, float]:
-        cond, rows = self.sampler_.training_batch(n)
-        with torch.no_grad():
-            fake = self.layout_.activate(self._raw(n, cond))
+    def _critic_step(
+        self, cond: torch.Tensor | None, rows: torch.Tensor, fake: torch.Tensor
+    ) -> dict[str, float]:
+        n = len(rows)
         real_cond = cond
         if cond is not None:
             # the real rows in another order than the fake ones, as CTGAN's reference code has them: the
@@ -202,10 +202,9 @@ class CTGAN(NeuralGenerator):
         self.critic_optimizer_.step()
         return {"loss_critic": wasserstein.item(), "gradient_penalty": penalty.item()}
 
-    def _generator_step(self, n: int) -> dict[str, float]:
-        cond, _ = self.sampler_.training_batch(n)
-        raw = self._raw(n, cond)
-        fake = self.layout_.activate(raw)
+    def _generator_step(
+        self, cond: torch.Tensor | None, raw: torch.Tensor, fake: torch.Tensor
+    ) -> dict[str, float]:
         with frozen(self.critic_), self._autocast():
             adversarial = -self.critic_(with_condition(fake, cond)).mean().float()
         if cond is None:
@@ -221,10 +220,16 @@ class CTGAN(NeuralGenerator):
 
     def _train_step(self) -> dict[str, float]:
         n = self._batch_rows()
-        losses: dict[str, float] = {}
-        for _ in range(self.critic_steps):
-            losses = self._critic_step(n)
-        return {**losses, **self._generator_step(n)}
+        # The last critic step and the generator's step share one pass of the generator, as PyTorch's DCGAN
+        # example does: the critic learns on the rows detached, then judges the same rows for the generator.
+        # A separate pass for each cost a tenth of a step more (adult, batch 500).
+        for step in range(self.critic_steps):
+            cond, rows = self.sampler_.training_batch(n)
+            with torch.set_grad_enabled(step == self.critic_steps - 1):
+                raw = self._raw(n, cond)
+                fake = self.layout_.activate(raw)
+            losses = self._critic_step(cond, rows, fake.detach())
+        return {**losses, **self._generator_step(cond, raw, fake)}
 
     def _generate(self, n: int, cond: torch.Tensor | None) -> torch.Tensor:
         return self.layout_.activate(self._raw(n, cond), hard=True)
