@@ -9,6 +9,7 @@ what to do. The CLI prints it on one line and exits with code 2; anything else i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -76,6 +77,9 @@ def __dir__() -> list[str]:
 
 # synthloom's own files, spelt as their frames' file names are (this file's as imported, not resolved)
 _PACKAGE_DIR = os.path.join(os.path.dirname(__file__), "")
+# the standard library's wrapper of functions decorated by a context manager (a neural model's ``fit``):
+# a warning pointed at it named contextlib.py, line 81, instead of the user's line
+_WRAPPER_FILE = contextlib.__file__
 
 
 def caller_stacklevel() -> int:
@@ -84,6 +88,8 @@ def caller_stacklevel() -> int:
     several depths (through ``fit``, ``infer``, a declared column, a generator's own ``_learn_encoding``), so
     that no one number is right for them all."""
     level, frame = 1, sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_PACKAGE_DIR) or frame.f_code.co_filename == _WRAPPER_FILE
+    ):
         level, frame = level + 1, frame.f_back
     return level

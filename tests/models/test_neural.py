@@ -1,11 +1,12 @@
 """What the neural generators share: parameter checks, time budget, early stopping, loss history."""
 
+import numpy as np
 import pandas as pd
 import pytest
 import torch
 
 from synthloom import get_model, load
-from synthloom.errors import ConfigError, NotFittedError, TrainingDivergedError
+from synthloom.errors import ConfigError, DataWarning, NotFittedError, TrainingDivergedError
 from synthloom.models.ctgan import Critic, Generator, gradient_penalty
 from synthloom.training import settings
 
@@ -310,3 +311,14 @@ def test_a_seed_changed_after_fit_is_checked_as_fit_checks_it(default_frame):
     with pytest.raises(ConfigError, match="random_state must be an integer or None, not 'abc'"):
         model.sample(3)
     assert len(model.set_params(random_state=5).sample(3)) == 3
+
+
+@pytest.mark.parametrize("name", ["ctgan", "tvae", "ddpm"])
+def test_a_warning_from_fit_names_the_users_line(name):
+    """A neural model's ``fit`` runs inside a context manager's wrapper: its warnings named contextlib.py."""
+    rng = np.random.default_rng(0)
+    below_limit = ["<0.1"] * 20 + [str(v) for v in rng.normal(size=280).round(2)]
+    frame = pd.DataFrame({"glucose": below_limit, "sex": rng.choice(["F", "M"], 300)})
+    with pytest.warns(DataWarning, match="'<0.1'") as said:
+        get_model(name, epochs=1, batch_size=100, random_state=0).fit(frame)
+    assert {warning.filename for warning in said if "'<0.1'" in str(warning.message)} == {__file__}
