@@ -343,6 +343,20 @@ def test_the_nndr_of_a_few_distinct_rows_allows_for_chance(related_train, relate
     assert copied.score("nndr").verdict == "poor"  # many distinct rows that single out training rows
 
 
+def test_one_training_row_repeated_is_a_copy_and_too_few_rows_for_the_distance_shares(
+    related_train, related_test
+):
+    """Every synthetic row a copy of one training row: the closer-to-train share (100%) and the NNDR (0.0)
+    were "good", since one distinct row is within chance of anything; they are now not judged, and said so."""
+    synthetic = pd.concat([related_train.iloc[[5]]] * 1_500, ignore_index=True)
+    result = privacy(prepare(related_test, synthetic, train=related_train))
+    assert result.score("closer_to_train").value == 1.0
+    assert result.score("closer_to_train").verdict == "not computed"
+    assert result.score("nndr").verdict == "not computed"
+    assert result.score("exact_copies").verdict == "poor" and result.verdict == "poor"
+    assert any("holds 1 distinct row: too few" in warning for warning in result.warnings)
+
+
 def test_unseen_rows_of_a_few_categories_are_not_copies_whatever_the_split():
     """Real rows of adult's categorical columns that neither set holds, given as synthetic, were poor with
     3,600 training / 2,400 hold-out rows (copies of training rows, chance 0.0006) and with 2,400 / 3,600

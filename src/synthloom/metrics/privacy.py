@@ -535,12 +535,22 @@ def _share_spread(v: Mapping[str, float]) -> float:
     return float(np.sqrt(0.25 / max(v["synthetic_queries"], 1) + 0.25 / max(v["holdout_queries"], 1)))
 
 
+def _share_excess_verdict(v: Mapping[str, float], excess: float) -> str:
+    """Grade a share's ``excess`` over its level without memorisation against chance (``_share_spread``).
+    Not judged where so few distinct synthetic rows were drawn that even a share of 100% over a level of
+    50% would be chance: one row repeated 1,500 times, a copy of a training row, was "good" at 100%
+    closer to the training rows."""
+    spread = _share_spread(v)
+    fair, poor = max(0.05, 2 * spread), max(0.1, 3 * spread)
+    if fair >= 0.5:
+        return NOT_COMPUTED
+    return grade(excess, fair, poor, higher_is_better=False)
+
+
 def _closer_verdict(v: Mapping[str, float]) -> str:
     if v["holdout_shift"] or v["holdout_seen"]:  # a hold-out unlike the training rows, or not unseen
         return NOT_COMPUTED
-    excess = v["closer_to_train"] - v["closer_to_train_holdout"]
-    spread = _share_spread(v)
-    return grade(excess, max(0.05, 2 * spread), max(0.1, 3 * spread), higher_is_better=False)
+    return _share_excess_verdict(v, v["closer_to_train"] - v["closer_to_train_holdout"])
 
 
 def _membership_verdict(v: Mapping[str, float]) -> str:
@@ -629,16 +639,16 @@ def _nndr_verdict(v: Mapping[str, float]) -> str:
     The median of a few distinct rows (a collapsed generator: one row repeated 400 times) is a few draws:
     one fresh row fell below 0.75 of the hold-out's median about one time in three and was poor. The share
     of synthetic rows below the hold-out's median, 50% without a leak, must then also exceed 50% by the
-    closer-to-train share's allowance.
+    closer-to-train share's allowance; where too few distinct rows leave no share able to pass it, the
+    ratio is not judged.
     """
     relative = v["nndr"] / v["nndr_holdout"] if v["nndr_holdout"] > 0 else float("nan")
     by_value = grade(relative, 0.9, 0.75)
     if by_value == NOT_COMPUTED:
         return by_value
-    spread = _share_spread(v)
-    by_chance = grade(
-        v["nndr_below_holdout"] - 0.5, max(0.05, 2 * spread), max(0.1, 3 * spread), higher_is_better=False
-    )
+    by_chance = _share_excess_verdict(v, v["nndr_below_holdout"] - 0.5)
+    if by_chance == NOT_COMPUTED:
+        return by_chance
     return min(by_value, by_chance, key=_SEVERITY.__getitem__)
 
 
@@ -814,6 +824,12 @@ def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
         )
     if verdicts["identifiers_reused"] in (FAIR, POOR):
         found.append(_leak_warning(v, "identifiers_reused"))
+    if _share_excess_verdict(v, 0.0) == NOT_COMPUTED:
+        found.append(
+            f"The synthetic table holds {v['synthetic_queries']:,.0f} distinct "
+            f"row{'' if v['synthetic_queries'] == 1 else 's'}: too few for the closer-to-train share and "
+            "the nearest-neighbour ratio to tell memorisation from chance, so they are not judged."
+        )
     if v["holdout_shift"]:
         found.append(
             f"Hold-out rows are closer to a training row than to another hold-out row "
