@@ -865,12 +865,13 @@ def test_a_hand_written_metadata_file_s_mistakes_are_told_in_one_line(real_csv, 
 def test_evaluate_predicts_a_target_of_whole_number_codes_as_classes(tmp_path):
     """`evaluate --target` scored a grade coded 1 to 3, which `augment` balances as classes, by R²; it is a
     class to both now, and the report says how it was read and how to change it."""
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=300)
-    frame = pd.DataFrame({"x": x, "z": rng.normal(size=300), "grade": np.digitize(x, [-0.5, 0.5]) + 1})
-    frame.to_csv(tmp_path / "real.csv", index=False)
+    for name, seed in (("real", 0), ("fake", 1)):
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=300)
+        frame = pd.DataFrame({"x": x, "z": rng.normal(size=300), "grade": np.digitize(x, [-0.5, 0.5]) + 1})
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
     result = invoke(
-        "evaluate", tmp_path / "real.csv", tmp_path / "real.csv", "-t", "grade", "--json", tmp_path / "e.json"
+        "evaluate", tmp_path / "real.csv", tmp_path / "fake.csv", "-t", "grade", "--json", tmp_path / "e.json"
     )
     assert result.exit_code == 0, result.output
     utility = json.loads((tmp_path / "e.json").read_text())["families"]["utility"]

@@ -12,6 +12,7 @@ from sklearn.metrics import r2_score
 
 from synthloom.metrics import prepare, utility
 from synthloom.metrics.diversity import category_coverage
+from synthloom.metrics.privacy import copied_rows
 
 
 def test_a_copy_of_the_training_rows_is_as_useful_as_they_are(related_train, related_test):
@@ -25,6 +26,20 @@ def test_a_copy_of_the_training_rows_is_as_useful_as_they_are(related_train, rel
     assert set(table.index.get_level_values("setting")) == {"TRTR", "TSTR", "augmented"}
     # a gain of -0.005 rated good read as a contradiction of "above 0 = augmentation helps"
     assert "good: it costs at most 0.005, fair: at most 0.02)" in result.score("augmentation_gain").meaning
+
+
+def test_synthetic_rows_that_are_the_test_rows_are_not_scored(related_train, related_test):
+    """The real test rows given as synthetic scored TSTR 1.0, "good": the models had seen their exam."""
+    leaked = pd.concat([related_test.iloc[:300], related_train.iloc[:100]], ignore_index=True)
+    result = utility(prepare(related_test, leaked, train=related_train), "label")
+    assert result.not_computed.startswith("75% of the synthetic rows are exact copies of real test rows")
+    # rows of a few categories that repeat by nature are no leak: the real training rows repeat them too
+    rng = np.random.default_rng(0)
+    few = pd.DataFrame({"a": rng.integers(0, 3, 900).astype(str), "label": rng.choice(["yes", "no"], 900)})
+    few["b"] = np.where(few["label"] == "yes", few["a"], "0")
+    train, test, synthetic = few.iloc[:400], few.iloc[400:700], few.iloc[700:]
+    assert copied_rows(synthetic, test).mean() > 0.9
+    assert not utility(prepare(test, synthetic, train=train), "label").not_computed
 
 
 @pytest.mark.parametrize(("target", "models"), [("label", "logistic regression"), ("y", "linear regression")])
@@ -272,24 +287,26 @@ def test_a_class_shown_in_a_warning_is_written_as_the_file_writes_it(related_tra
     assert any("only 6 row(s) of 'grade' = 3: " in w for w in result.warnings), result.warnings
 
 
-def test_without_training_rows_a_rare_class_is_split_evenly_and_its_few_rows_are_named(related_test):
+def test_without_training_rows_a_rare_class_is_split_evenly_and_its_few_rows_are_named(
+    related_train, related_test
+):
     """A 3,000-row fraud hold-out split at random put 23 fraud rows in the baseline's half; gradient
     boosting learnt nothing from them (TRTR ROC-AUC 0.478, below chance) and no warning said why."""
     is_rare = related_test["label"] == "yes"
     few = pd.concat([related_test[~is_rare].iloc[:300], related_test[is_rare].iloc[:10]])
-    result = utility(prepare(few, related_test.copy()), "label")
+    result = utility(prepare(few, related_train.copy()), "label")
     named = "the real training rows hold only 5 row(s) of 'label' = 'yes': too few"
     assert any(w.startswith(named) and "--train" in w for w in result.warnings), result.warnings
     assert any("the real test rows hold only 5 row(s) of 'label' = 'yes'" in w for w in result.warnings)
 
 
-def test_a_class_the_baseline_never_saw_is_named(related_test) -> None:
+def test_a_class_the_baseline_never_saw_is_named(related_train, related_test) -> None:
     """A one-row class goes wholly to the test half of a class-by-class split: the training rows' counts
     left it out, and the warning named the next rarest class (5 rows of 'yes') instead."""
     is_rare = related_test["label"] == "yes"
     one = related_test[is_rare].iloc[10:11].assign(label="maybe")
     few = pd.concat([one, related_test[~is_rare].iloc[:300], related_test[is_rare].iloc[:10]])
-    result = utility(prepare(few, related_test.copy()), "label")
+    result = utility(prepare(few, related_train.copy()), "label")
     named = "the real training rows hold no row of 'label' = 'maybe': too few"
     assert any(w.startswith(named) for w in result.warnings), result.warnings
 

@@ -46,6 +46,7 @@ from synthloom.metrics.encoding import (
     single_threaded,
     subsample_index,
 )
+from synthloom.metrics.privacy import copied_rows
 from synthloom.metrics.result import INFO, POOR, FamilyResult, Score, decimal_text, grade, telling_decimals
 
 MAX_TRAIN_ROWS = 20_000  # per training table: bounds the time, and more rows rarely change the ranking
@@ -117,7 +118,7 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     task = target_task(tables, target)
     train, test, note = _real_split(tables, target, task, random_state)
     frames = [frame[frame[target].notna()] for frame in (train, test, tables.synthetic)]
-    reason = _why_not_rows(frames, target)
+    reason = _why_not_rows(frames, target) or _why_not_unseen(*frames)
     if reason:
         return FamilyResult.skipped("utility", reason)
     off_levels = None
@@ -157,6 +158,8 @@ def utility(tables: Tables, target: str, random_state: int = 0) -> FamilyResult:
     return result
 
 
+# the share of synthetic rows equal to real test rows from which utility is a leak, not a score
+TEST_COPIES = 0.1
 # rows of a class below which one test row more or less moves a ROC-AUC by a few hundredths (the gap's
 # verdict is then as much the test rows' chance as the generator's doing), and below which gradient
 # boosting cannot learn the class from the real training rows: 23 fraud rows of 1,500 (half a 3,000-row
@@ -354,6 +357,22 @@ def _why_not_rows(frames: list[pd.DataFrame], target: str) -> str | None:
                 f"the target {target!r} has a single value in the {source} rows, so there is nothing to learn"
             )
     return None
+
+
+def _why_not_unseen(train: pd.DataFrame, test: pd.DataFrame, synthetic: pd.DataFrame) -> str | None:
+    """Why the synthetic rows cannot be scored on the test rows: many of them are test rows, so a model
+    trained on them has seen its exam (the real test rows given as synthetic scored "good", TSTR 1.0).
+    A share of copies over three times the real training rows' own (rows of a few categories repeat by
+    nature) and over ``TEST_COPIES`` is such a leak."""
+    copies = float(copied_rows(synthetic, test).mean())
+    natural = float(copied_rows(train, test).mean())
+    if copies < max(TEST_COPIES, 3 * natural):
+        return None
+    return (
+        f"{copies:.0%} of the synthetic rows are exact copies of real test rows (of the real training rows: "
+        f"{natural:.0%}), so models trained on them have seen the rows they are tested on; was the "
+        "generator fitted on the test rows, or is the synthetic file real data?"
+    )
 
 
 def _why_not_predictable(table: pd.DataFrame, task: str) -> str | None:
