@@ -2,13 +2,14 @@
 
 import datetime
 import decimal
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from synthloom import get_model
-from synthloom.errors import ConditionError
+from synthloom.errors import ConditionError, DataWarning
 
 TINY = {
     "copula": {},
@@ -350,6 +351,28 @@ def test_a_nullable_column_with_missing_values_is_met_by_rejection(dtype):
     per_row = pd.DataFrame({"k": ["a", None, "b"], "flag": [wanted, wanted, None]})
     rows = model.sample(3, conditions=per_row, random_state=0)
     assert rows["flag"].iloc[:2].eq(wanted).all() and rows["k"].iloc[[0, 2]].tolist() == ["a", "b"]
+
+
+def test_blank_cells_of_conditions_copied_from_real_rows_say_they_ask_for_nothing():
+    """Conditions copied from real rows with a missing workclass gave rows with a workclass, silently."""
+    rng = np.random.default_rng(0)
+    work = rng.choice(["gov", "private"], 300).astype(object)
+    work[::10] = None
+    real = pd.DataFrame({"work": work, "sex": rng.choice(["F", "M"], 300), "x": rng.normal(size=300)})
+    model = get_model("copula", random_state=0).fit(real)
+    copied = real.iloc[:20][["work", "sex"]]
+    with pytest.warns(
+        DataWarning,
+        match=r"the 2 blank cell\(s\) of 'work' set no condition .*"
+        r"conditions=\{'work': None\}",
+    ) as said:
+        rows = model.sample(conditions=copied, random_state=0)
+    assert said[0].filename == __file__
+    assert rows["sex"].tolist() == copied["sex"].tolist()
+    assert model.sample(5, conditions={"work": None}, random_state=0)["work"].isna().all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a blank of a column without missing values can only mean nothing
+        model.sample(conditions=pd.DataFrame({"sex": ["F", None, "M"]}), random_state=0)
 
 
 def test_a_constant_column_meets_a_condition_on_its_own_value_and_refuses_another():

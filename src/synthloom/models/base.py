@@ -46,6 +46,7 @@ from synthloom.data.metadata import (
 )
 from synthloom.data.transformer import TableTransformer
 from synthloom.errors import (
+    ConditionError,
     ConfigError,
     DataError,
     DataWarning,
@@ -379,7 +380,8 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             n: number of rows (by default, with a DataFrame of conditions, its row count).
             conditions: ``{"column": value}`` for a category, ``{"column": (low, high)}`` for a numeric
                 range, several columns at once; or a DataFrame of per-row conditions (one row each, so
-                ``n == len(conditions)``; missing cells mean "no condition").
+                ``n == len(conditions)``; a blank cell means "no condition" on its row, where ``None`` in
+                a dict asks for a missing value).
             random_state: seed for this draw. Without it, successive calls give new rows, and a loaded
                 model repeats the same sequence as the model that was saved.
             first_row: where these rows start in a larger output drawn in several calls (as ``synthloom
@@ -515,6 +517,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             )
         if conditions.columns.empty:  # no column asked for anything: n plain rows (itertuples yields none)
             return self._sample_plain(n, seed)
+        self._warn_of_blank_conditions(conditions)
         keys = conditions.astype(object).where(conditions.notna(), None)
         groups: dict[tuple, list[int]] = {}
         for position, row in enumerate(keys.itertuples(index=False, name=None)):
@@ -528,6 +531,26 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             for index, (row, positions) in enumerate(groups.items())
         ]
         return pd.concat(parts).sort_index().reset_index(drop=True)
+
+    def _warn_of_blank_conditions(self, conditions: pd.DataFrame) -> None:
+        """A blank cell of a DataFrame of conditions asks for nothing on its row; where the real column has
+        missing values, conditions copied from real rows meant one (their missing values came back filled),
+        so say how to ask for it."""
+        for column in conditions.columns[conditions.isna().any()]:
+            try:
+                # none where the real column is empty throughout: every row is missing either way
+                if not self.constraints_.parse_conditions(self.transformer_, {column: None}):
+                    continue
+            except ConditionError:
+                continue  # the real column has no missing value: a blank can only mean "no condition"
+            blanks = int(conditions[column].isna().sum())
+            warnings.warn(
+                f"conditions: the {blanks:,} blank cell(s) of {column!r} set no condition on their rows; "
+                f"they do not ask for a missing value, which the real {column!r} has. To ask for one, "
+                f"sample those rows with conditions={{{column!r}: None}}",
+                DataWarning,
+                stacklevel=caller_stacklevel(),
+            )
 
     def _sample_group(self, row: dict[str, Any], size: int, seed: int, index: int) -> pd.DataFrame:
         asked = {column: value for column, value in row.items() if value is not None}
