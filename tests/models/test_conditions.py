@@ -560,3 +560,15 @@ def test_conditions_are_a_dict_or_a_data_frame_whose_rows_are_the_row_count():
         model.sample(5, conditions=[{"k": "a"}])
     with pytest.raises(ConfigError, match=r"^give n, the number of rows to draw"):
         model.sample(conditions={"k": "a"})
+
+
+def test_an_unknown_value_differing_in_case_names_the_one_meant_and_a_missing_one_says_what_to_ask():
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"sex": rng.choice(["Female", "Male"], 200), "x": rng.normal(size=200)})
+    model = get_model("copula", random_state=0).fit(real)
+    with pytest.raises(ConditionError, match=r"never takes the value 'female' \(did you mean 'Female'\?\)"):
+        model.sample(5, conditions={"sex": "female"})
+    with pytest.raises(ConditionError, match=r"never takes the value 'F'; seen values include"):
+        model.sample(5, conditions={"sex": "F"})
+    with pytest.raises(ConditionError, match=r"had no missing values in the real data; ask for one of its"):
+        model.sample(5, conditions={"sex": None})

@@ -71,7 +71,9 @@ from synthloom.data.metadata import (
     is_from_sdv,
     is_time_of_day,
     level_values,
+    no_missing_error,
     numbers_as_text,
+    unknown_level_error,
 )
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, holds_numbers
 from synthloom.errors import ConditionError, ConfigError, DataWarning, ModelFileError, caller_stacklevel
@@ -735,7 +737,7 @@ class Inequality(Constraint):
         )
         if is_missing_value(value):
             if not missing:
-                raise ConditionError(f"column {column!r} had no missing values in the real data")
+                raise no_missing_error(column)
             return MissingCondition(column)
         is_datetime = info.kind == ColumnKind.DATETIME
         zone = info.zone
@@ -1145,7 +1147,7 @@ class FixedCombinations(_Group):
         position = self.group.index(column)
         if is_missing_value(value):
             if not any(is_missing_value(combo[position]) for combo in self.combos_):
-                raise ConditionError(f"column {column!r} had no missing values in the real data")
+                raise no_missing_error(column)
             return ValueCondition(column, None)
         present = [combo[position] for combo in self.combos_ if not is_missing_value(combo[position])]
         dtype = pd.api.types.pandas_dtype(self.dtypes_[position])
@@ -1155,10 +1157,7 @@ class FixedCombinations(_Group):
             value = as_boolean(value)  # "true" or 1 for the level the file writes True
         seen = {str(level) for level in present}
         if str(value) not in seen:
-            shown = ", ".join(sorted(seen)[:10])
-            raise ConditionError(
-                f"column {column!r} never takes the value {value!r}; seen values include {shown}"
-            )
+            raise unknown_level_error(column, value, sorted(seen))
         return ValueCondition(column, value)
 
     def check_together(self, asked: dict[str, Any]) -> None:

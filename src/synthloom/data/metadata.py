@@ -15,7 +15,7 @@ import json
 import re
 import warnings
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from pathlib import Path
@@ -34,7 +34,7 @@ from synthloom.data.number_text import (
     writes_decimal_commas,
     writes_plus,
 )
-from synthloom.errors import ConfigError, DataError, DataWarning, caller_stacklevel
+from synthloom.errors import ConditionError, ConfigError, DataError, DataWarning, caller_stacklevel
 
 
 class ColumnKind(StrEnum):
@@ -774,6 +774,26 @@ def shown_level(level: Any) -> str:
         return str(int(level))
     # str() first: numpy's text (np.str_) has a repr of its own, "np.str_('a')"
     return repr(str(level)) if isinstance(level, str) else str(level)
+
+
+def unknown_level_error(column: str, value: Any, levels: Sequence[Any]) -> ConditionError:
+    """The error of a condition asking ``column`` for a value it never takes: some of the ``levels`` it
+    does, and the one the value was likely meant to be where they differ in case or spaces only
+    (``sex=female`` of 'Female')."""
+    shown = ", ".join(shown_level(level) for level in levels[:10])
+    folded = str(value).strip().casefold()
+    near = [level for level in levels if level is not None and str(level).strip().casefold() == folded]
+    meant = f" (did you mean {shown_level(near[0])}?)" if near else ""
+    return ConditionError(
+        f"column {column!r} never takes the value {value!r}{meant}; seen values include {shown}"
+    )
+
+
+def no_missing_error(column: str) -> ConditionError:
+    """The error of a condition asking ``column`` for a missing value (``-c col=``) it never had."""
+    return ConditionError(
+        f"column {column!r} had no missing values in the real data; ask for one of its values instead"
+    )
 
 
 def as_labels(values: pd.Series) -> pd.Series:

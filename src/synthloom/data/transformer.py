@@ -24,7 +24,13 @@ from synthloom.data.encoders import (
     is_missing_value,
 )
 from synthloom.data.identifiers import IdentifierEncoder
-from synthloom.data.metadata import DISCRETE_KINDS, ColumnKind, Metadata, shown_level
+from synthloom.data.metadata import (
+    DISCRETE_KINDS,
+    ColumnKind,
+    Metadata,
+    no_missing_error,
+    unknown_level_error,
+)
 from synthloom.errors import ConditionError, ConfigError, NotFittedError
 
 NUMERIC_METHODS = ("gmm", "quantile", "spikes")
@@ -200,15 +206,12 @@ class TableTransformer:
                 return span, encoder.missing_code
             if None in encoder.rare_levels:  # missing values as rare as the levels in the "other" slot
                 return span, encoder.other_code
-            raise ConditionError(f"column {column!r} had no missing values in the real data")
+            raise no_missing_error(column)
         if encoder.dtype == DECIMAL_DTYPE:  # its levels are kept as their text ("50.00")
             value = decimal_level(value, encoder.levels + encoder.rare_levels)
         code = encoder.index.get(value, encoder.index.get(_coerce_like(value, encoder.levels)))
         if code is None:
-            shown = ", ".join(shown_level(v) for v in encoder.levels[:10])
-            raise ConditionError(
-                f"column {column!r} never takes the value {value!r}; seen values include {shown}"
-            )
+            raise unknown_level_error(column, value, encoder.levels)
         return span, code
 
     # -- persistence -----------------------------------------------------------------------------------

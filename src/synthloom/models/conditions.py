@@ -39,7 +39,13 @@ from synthloom.data.encoders import (
     value_text,
     wall_seconds,
 )
-from synthloom.data.metadata import ColumnKind, _guess_datetime_format, is_time_of_day, shown_level
+from synthloom.data.metadata import (
+    ColumnKind,
+    _guess_datetime_format,
+    is_time_of_day,
+    no_missing_error,
+    shown_level,
+)
 from synthloom.data.number_text import read_number_text
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
@@ -243,7 +249,7 @@ def _parse_one(transformer: TableTransformer, column: str, value: Any) -> Condit
         isinstance(value, str) and mark is not None and value.strip() == mark.strip()
     ):
         if not encoder.has_missing:
-            raise ConditionError(f"column {column!r} had no missing values in the real data")
+            raise no_missing_error(column)
         return MissingCondition(column)
     spec = encoder.spec
     is_datetime = spec.kind == ColumnKind.DATETIME
