@@ -247,11 +247,13 @@ def test_augment_user_errors(default_frame) -> None:
         (["2024-01-01", "2024-03-02"], "dates"),
         (["14:00:00", "09:30:00"], "times of day"),
         ([datetime.time(14), datetime.time(9, 30)], "times of day"),
+        # hundreds of days with a few rows each were "classes with fewer than 10 real rows"
+        (pd.date_range("2022-01-01", periods=700).strftime("%Y-%m-%d").tolist(), "dates"),
     ],
 )
 def test_a_target_of_stamps_is_refused_for_what_it_holds(default_frame, stamps, held) -> None:
     """A target of times of day was said to hold "datetime values"."""
-    frame = default_frame.assign(default=[stamps[i % 2] for i in range(len(default_frame))])
+    frame = default_frame.assign(default=[stamps[i % len(stamps)] for i in range(len(default_frame))])
     with pytest.raises(DataError, match=f"^target column 'default' holds {held}, not classes; choose a"):
         augment(frame, "default", "copula")
 

@@ -46,6 +46,7 @@ from synthloom.data.metadata import (
     MIN_LEVEL_ROWS,
     NUMERIC_KINDS,
     ColumnKind,
+    ColumnSpec,
     Metadata,
     as_labels,
     as_metadata,
@@ -133,9 +134,12 @@ def class_counts(
     check_text_names(data.columns)  # as the generator's fit would, before the classes are counted
     if target not in data.columns:
         raise DataError(f"target column {target!r} is not in the data; columns are: {list(data.columns)}")
-    counts = _class_sizes(data[target])
     given = as_metadata(metadata)
-    # text is always classes, and a date or id target is refused for what it holds (``target_metadata``)
+    # a date or id target is refused for what it holds before its values are counted as classes (362
+    # admission days were "classes with fewer than 10 real rows"); text is always classes
+    declared = given.columns.get(target) if given is not None else None
+    _refuse_unclassed(target, declared or Metadata.infer(data[[target]]).columns[target])
+    counts = _class_sizes(data[target])
     if holds_numbers(data[target].dropna()) and not holds_classes(data, target, given):
         raise DataError(_quantity_text(data, target, given, len(counts)))
     if len(counts) < 2:
@@ -269,14 +273,18 @@ def target_metadata(
     """
     given = as_metadata(metadata)
     meta = Metadata.infer(data) if given is None else given.completed(data)
-    spec = meta.columns[target]
+    _refuse_unclassed(target, meta.columns[target])
+    if meta.columns[target].kind not in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
+        meta.set_kind(target, ColumnKind.CATEGORICAL)
+    return meta
+
+
+def _refuse_unclassed(target: str, spec: ColumnSpec) -> None:
+    """Refuse a target of dates, times of day or identifiers: what it holds is no class label."""
     kind = spec.kind
     if kind in (ColumnKind.DATETIME, ColumnKind.IDENTIFIER):
         held = stamps_held(spec.datetime_format) if kind == ColumnKind.DATETIME else f"{kind} values"
         raise DataError(f"target column {target!r} holds {held}, not classes; choose a class column")
-    if kind not in (ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN):
-        meta.set_kind(target, ColumnKind.CATEGORICAL)
-    return meta
 
 
 # -- generating ---------------------------------------------------------------------------------------------
