@@ -130,7 +130,7 @@ def test_ctgan_generator_step_computes_no_critic_gradients_and_leaves_the_critic
 
 @pytest.mark.parametrize("critic_steps", [1, 3])
 def test_ctgan_step_passes_the_generator_once_per_critic_step(critic_steps, default_frame, monkeypatch):
-    """The last critic step and the generator's step share one pass (a tenth of a step on adult)."""
+    """The last critic step and the generator's step share one pass (fits 15 - 20% shorter)."""
     passes, forward = [], Generator.forward
     monkeypatch.setattr(
         Generator, "forward", lambda self, x: passes.append(torch.is_grad_enabled()) or forward(self, x)
