@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -123,3 +125,22 @@ def stamps_of_days(n: int, seed: int, flat: bool = False) -> pd.DataFrame:
 def daily_stamps() -> Callable[..., pd.DataFrame]:
     """``stamps_of_days``, for tests to draw real and synthetic stamps with and without the daily cycle."""
     return stamps_of_days
+
+
+def _edited_model(model_path: Path, out: Path, edit: Callable[[dict], object]) -> Path:
+    """A copy of a model file whose JSON description went through ``edit`` (as a hand or a tool might)."""
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+
+    with safe_open(str(model_path), framework="pt") as handle:
+        description = json.loads(handle.metadata()["synthloom"])
+        tensors = {k: handle.get_tensor(k) for k in handle.keys()}  # noqa: SIM118
+    edit(description)
+    save_file(tensors, str(out), metadata={"synthloom": json.dumps(description)})
+    return out
+
+
+@pytest.fixture
+def edited_model() -> Callable[[Path, Path, Callable[[dict], object]], Path]:
+    """``_edited_model``: copies a model file with its description edited."""
+    return _edited_model

@@ -323,22 +323,13 @@ def test_a_peers_name_for_a_model_is_told_ours():
             get_model(peer)
 
 
-def _edited(model_path: Path, out: Path, edit) -> Path:
-    """A copy of a model file whose JSON description went through ``edit`` (as a hand or a tool might)."""
-    from safetensors import safe_open
-    from safetensors.torch import save_file
-
-    with safe_open(str(model_path), framework="pt") as handle:
-        description = json.loads(handle.metadata()["synthloom"])
-        tensors = {k: handle.get_tensor(k) for k in handle.keys()}  # noqa: SIM118
-    edit(description)
-    save_file(tensors, str(out), metadata={"synthloom": json.dumps(description)})
-    return out
-
-
-def test_model_from_a_newer_format_is_refused(tmp_path, model_file):
-    newer = _edited(model_file, tmp_path / "newer.synthloom", lambda d: d.update(format_version=99))
+def test_model_from_a_newer_format_is_refused(tmp_path, model_file, edited_model):
+    newer = edited_model(model_file, tmp_path / "newer.synthloom", lambda d: d.update(format_version=99))
     assert_user_error(invoke("sample", newer, "-n", "5", "-o", tmp_path / "f.csv"), "format 99", "upgrade")
+    # a format version written as text was told to upgrade to the synthloom reading it
+    text = edited_model(model_file, tmp_path / "text.synthloom", lambda d: d.update(format_version="1"))
+    refused = invoke("sample", text, "-n", "5", "-o", tmp_path / "f.csv")
+    assert_user_error(refused, "format_version is '1', not a whole number")
 
 
 @pytest.mark.parametrize("rows", ["-5", "2.5", "ten"])
@@ -540,7 +531,7 @@ def test_a_model_with_nan_weights_is_refused_as_damaged(tmp_path, model_file):
     assert not out.exists()
 
 
-def test_an_edited_description_that_breaks_sampling_is_refused_at_load(tmp_path, model_file):
+def test_an_edited_description_that_breaks_sampling_is_refused_at_load(tmp_path, model_file, edited_model):
     def huge_decimals(d):
         numeric = next(e for e in d["transformer"]["encoders"] if "decimals" in e["state"])
         numeric["state"]["decimals"] = 10**12
@@ -549,14 +540,16 @@ def test_an_edited_description_that_breaks_sampling_is_refused_at_load(tmp_path,
         d["constraints"] = [1]
 
     for number, edit in enumerate((huge_decimals, rules_not_a_mapping)):
-        broken = _edited(model_file, tmp_path / f"broken{number}.synthloom", edit)
+        broken = edited_model(model_file, tmp_path / f"broken{number}.synthloom", edit)
         out = tmp_path / "f.csv"
         refused = invoke("sample", broken, "-n", "5", "-o", out)
         assert_user_error(refused, "corrupt or does not fit its weights")
         assert not out.exists()
 
 
-def test_a_description_asking_for_huge_networks_is_refused_before_they_are_built(tmp_path, real_csv):
+def test_a_description_asking_for_huge_networks_is_refused_before_they_are_built(
+    tmp_path, real_csv, edited_model
+):
     import time
 
     path = tmp_path / "t.synthloom"
@@ -566,7 +559,7 @@ def test_a_description_asking_for_huge_networks_is_refused_before_they_are_built
         ("hidden_depth", 10**6, "far more weights than the"),  # a million layers: minutes and gigabytes
         ("hidden_width", 10**6, "of shape (1000000,"),  # a 10^6 x 10^6 layer: terabytes
     ):
-        broken = _edited(
+        broken = edited_model(
             path, tmp_path / f"{key}.synthloom", lambda d, k=key, v=value: d["params"].update({k: v})
         )
         start = time.monotonic()

@@ -565,3 +565,20 @@ def test_a_fit_cut_short_by_the_time_limit_says_at_which_epoch(tiny, tmp_path) -
     # a member cut within its first epoch starts below 1
     assert epochs_reached([{"epoch": 1.0}, {"epoch": 2.0}, {"epoch": 0.5}]) == 0.5
     assert epochs_reached([{"epoch": 0.5}, {"epoch": 1.0}, {"epoch": 2.0}]) == 0.5  # the first member's
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        # an edited setting scored into a KeyError traceback (exit 1)
+        (lambda d: d["params"].update(scoring="bogus"), "scoring must be one of"),
+        # another model's name loaded and scored as if it were a detector of synthloom's
+        (lambda d: d.update(model="nosuch"), "unknown detector 'nosuch'"),
+    ],
+)
+def test_an_edited_detector_file_is_refused_in_one_line(tiny, tmp_path, edited_model, edit, said) -> None:
+    broken = edited_model(tiny / "d.synthloom", tmp_path / "broken.synthloom", edit)
+    out = tmp_path / "s.csv"
+    refused = _invoke("score", broken, tiny / "det.csv", "-o", out)
+    _assert_user_error(refused, "detector file is corrupt", said)
+    assert not out.exists()

@@ -821,7 +821,12 @@ def read_model_file(path: Path) -> tuple[dict[str, Any], dict[str, torch.Tensor]
             f"{path}: a safetensors file, but not a synthloom model (no synthloom description)"
         )
     version = description.get("format_version")
-    if not isinstance(version, int) or version > FILE_FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool):
+        # a text "1" was told to upgrade to the synthloom that read it
+        raise ModelFileError(
+            f"{path}: model file is corrupt: its format_version is {version!r}, not a whole number"
+        )
+    if version > FILE_FORMAT_VERSION:
         raise ModelFileError(
             f"{path}: written in model format {version!r} "
             f"by synthloom {description.get('synthloom_version')}; "

@@ -1055,7 +1055,11 @@ class GANomaly(HyperParameters):
 
     @classmethod
     def _from_file(cls, description: dict[str, Any], tensors: dict[str, torch.Tensor]) -> GANomaly:
+        if description.get("model") != cls.model_name:
+            raise ConfigError(f"unknown detector {description.get('model')!r}; this synthloom has ganomaly")
         model = cls(**description["params"])
+        # an edited setting fails here, not as a KeyError traceback when the file scores (scoring "bogus")
+        model._check_params()
         model.seed_ = int(description["seed"])
         model.device_ = loading_device(model.device)
         model.data_kind_ = str(description["data_kind"])
