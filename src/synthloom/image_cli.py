@@ -322,7 +322,7 @@ def evaluate_command(
     from synthloom.data.io import atomic_write_text, check_outputs
     from synthloom.metrics.images import MAX_SCORED, RealImages, evaluate_images
     from synthloom.models.image_base import load_image_model
-    from synthloom.report.images import NOISE_NOTE, image_report_html, score_rows, scores_json
+    from synthloom.report.images import NOISE_NOTE, below_noise, image_report_html, score_rows, scores_json
     from synthloom.sampling import parse_row_count
 
     n = parse_row_count(rows, "-n/--rows", minimum=2)  # written as `sample -n` takes it ("2e3", "2,000")
@@ -375,16 +375,18 @@ def evaluate_command(
     console.print(table)
     console.print(NOISE_NOTE, highlight=False)
     notes, said = [heading + "."], []  # the page's notes; the warnings as printed, for --json
+    found = [below_noise(scores)]
     if len(test.images) < FEW_HELD_OUT:
         # a larger share of the images the model was fitted on would score images it trained on
         more = "fit again with a larger --holdout" if fitted_on else "raise --holdout"
-        few = (
+        found.append(
             f"only {len(test.images)} held-out real images: FID, precision, recall and coverage need a few "
             f"hundred to mean much ({more}, or evaluate on more images)"
         )
-        say_warning(few)
-        notes.append(f"Warning: {few}.")
-        said.append(few)
+    for warning in filter(None, found):
+        say_warning(warning)
+        notes.append(f"Warning: {warning}.")
+        said.append(warning)
     if report is not None:
         title = f"{generator.model_name} on {data}"
         shown = labels if generator.conditional else None  # the report names the classes as the model does

@@ -1184,3 +1184,17 @@ def test_the_page_lists_the_most_broken_orders_and_counts_the_rest():
     last = REPORTED_ORDERS - 1
     assert f"a{last} &lt;= b{last}" in section and f"a{REPORTED_ORDERS} " not in section
     assert f"Showing {REPORTED_ORDERS} of {n} rows; the JSON output has all." in section
+
+
+def test_images_no_better_than_uniform_noise_are_warned_of():
+    from synthloom.report.images import below_noise
+
+    # a one-epoch conditional DCGAN on digits, as scored: worse than noise, and nothing said
+    untrained = {"fid": 274.9, "noise_fid": 135.6, "recall": 0.0, "noise_recall": 0.256}
+    untrained |= {"coverage": 0.056, "noise_coverage": 0.219, "density": 0.4, "noise_density": 0.3}
+    said = below_noise(untrained)
+    assert said is not None and said.startswith("the synthetic images score no better than uniform noise")
+    assert "fid 274.9 against noise's 135.6" in said and "coverage 0.056" in said and "density" not in said
+    trained = {"fid": 12.0, "noise_fid": 135.6, "recall": 0.5, "noise_recall": 0.256}
+    assert below_noise(trained) is None
+    assert below_noise(trained | {"recall": 0.1}) is None  # one score below the floor is no verdict
