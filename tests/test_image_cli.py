@@ -257,8 +257,9 @@ def test_evaluate_writes_the_scores_as_json(tmp_path, monkeypatch) -> None:
     warned = tmp_path / "warned.json"
     args = ["evaluate", str(small), str(_npz(tmp_path)), "-n", "8", "--json", str(warned)]
     assert runner.invoke(image_app, args).exit_code == 0
-    [warning] = json.loads(warned.read_text())["warnings"]
-    assert warning.startswith("only 4 held-out real images") and not warning.endswith(".")
+    warnings = json.loads(warned.read_text())["warnings"]  # a tiny model's also says it is below noise
+    assert any(warning.startswith("only 4 held-out real images") for warning in warnings)
+    assert not any(warning.endswith(".") for warning in warnings)
     # a misnamed file is refused before the scoring, as `evaluate --json` refuses it
     refused = runner.invoke(image_app, ["evaluate", str(model), "digits", "--json", str(tmp_path / "s.txt")])
     assert refused.exit_code == 2 and "writes JSON; give a file name ending in .json" in _said(refused)
