@@ -321,6 +321,9 @@ def test_a_peers_name_for_a_model_is_told_ours():
     for peer, ours in (("gaussian_copula", "copula"), ("CTGANSynthesizer", "ctgan"), ("TabDDPM", "ddpm")):
         with pytest.raises(ConfigError, match=f"unknown model '{peer}' \\(synthloom calls it '{ours}'\\)"):
             get_model(peer)
+    for other_case, ours in (("TVAE", "tvae"), ("Copula", "copula")):  # had no suggestion
+        with pytest.raises(ConfigError, match=f"unknown model '{other_case}' \\(did you mean '{ours}'\\?\\)"):
+            get_model(other_case)
 
 
 def test_model_from_a_newer_format_is_refused(tmp_path, model_file, edited_model):

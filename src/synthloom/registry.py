@@ -68,8 +68,11 @@ def model_class(name: str, kind: str | None = None) -> type:
             choices = f"{tables} (tables); {images} (images)"
         else:
             choices = ", ".join(_names_of(kind))
-        peer = _PEER_NAMES.get(name.lower().replace("_", "").replace("-", ""))
-        meant = f" (synthloom calls it {peer!r})" if peer else ""
+        folded = str(name).lower().replace("_", "").replace("-", "")
+        # "TVAE" is synthloom's own name in another case: named as "did you mean"
+        own = next((known for known in _MODELS if known.replace("_", "") == folded), None)
+        peer = _PEER_NAMES.get(folded)
+        meant = f" (did you mean {own!r}?)" if own else f" (synthloom calls it {peer!r})" if peer else ""
         raise ConfigError(f"unknown model {name!r}{meant}; choose one of: {choices}") from None
 
 

@@ -334,6 +334,11 @@ def test_predicates_cannot_be_written_as_json(tmp_path):
         ('[{"type": "inequality", "low": "start"}]', "rule 1: the inequality rule takes low, high"),
         ('[{"type": "one_hot", "columns": "basic"}]', "rule 1: one_hot needs a list"),
         ('{"rules": []}', "expected a list of rules"),
+        # SDV's form had been "unknown rule type None"
+        (
+            '[{"constraint_class": "Inequality", "constraint_parameters": {"low_column_name": "a"}}]',
+            "rule 1: this is SDV's form of a rule ('Inequality'); synthloom writes rules as {\"type\": ",
+        ),
     ],
 )
 def test_bad_json_names_the_file_and_rule(tmp_path, text, fragment):

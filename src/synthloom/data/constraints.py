@@ -1383,6 +1383,12 @@ def _rule_from_dict(item: Any, where: str) -> Constraint:
     if not isinstance(item, Mapping):
         raise ConfigError(f"{where} must be an object with a 'type', not {item!r}")
     kind = item.get("type")
+    if "constraint_class" in item:  # SDV's form: {"constraint_class": ..., "constraint_parameters": ...}
+        raise ConfigError(
+            f"{where}: this is SDV's form of a rule ({item['constraint_class']!r}); synthloom writes rules "
+            'as {"type": "inequality", "low": "start", "high": "end"} (types: '
+            f"{', '.join(RULE_TYPES)}; see the README's rules)"
+        )
     if kind == Predicate.type_name:
         raise ConfigError(
             f"{where}: predicates are Python functions and cannot be declared in JSON; "
