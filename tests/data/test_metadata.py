@@ -172,6 +172,18 @@ def test_codes_with_leading_zeros_stay_text_from_a_csv_to_the_samples(tmp_path):
     assert Metadata.infer(frame).kinds()["zip"] == "categorical"
     fake = get_model("copula", random_state=0).fit(frame).sample(50)
     assert set(fake["zip"]) <= set(codes)
+    # declared a number, the codes lose their zeros: said (it came back 2134 without a word)
+    declared = Metadata.infer(frame)
+    declared.set_kind("zip", ColumnKind.INTEGER)
+    with pytest.warns(
+        DataWarning, match=r"column 'zip': 150 value\(s\) are written with leading zeros \('02134'\)"
+    ):
+        get_model("copula", random_state=0).fit(frame, metadata=declared)
+    texts = frame.assign(ratio=frame["ratio"].astype(str), amount=frame["amount"].astype(str))  # "0.5", "0"
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        get_model("copula", random_state=0).fit(texts.drop(columns="zip"))
+    assert not [warning for warning in said if "leading zeros" in str(warning.message)]
 
 
 def test_csv_parts_agree_on_which_columns_are_codes(tmp_path):

@@ -606,6 +606,22 @@ def numbers_held_as_text(series: pd.Series, spec: ColumnSpec) -> bool:
     return bool(plainly_written and pd.api.types.infer_dtype(series, skipna=True) == "string")
 
 
+def _warn_of_leading_zeros(series: pd.Series, name: str) -> None:
+    """Say that a text column declared a number kind loses the leading zeros it is written with: a zip code
+    "02134" declared integer came back as 2134, without a word."""
+    texts = series.dropna().astype(str).str.strip()
+    zeros = texts[texts.str.match(r"[+-]?0\d")]
+    if zeros.empty:
+        return
+    example = zeros.iloc[0]
+    warnings.warn(
+        f"column {name!r}: {len(zeros):,} value(s) are written with leading zeros ({example!r}), which "
+        "numbers do not keep; declare the column categorical to keep them as written",
+        DataWarning,
+        stacklevel=caller_stacklevel(),
+    )
+
+
 def column_dtype_name(series: pd.Series) -> str:
     """``dtype_name`` of a column's dtype, ``DATE_DTYPE`` for a column of Python dates (``datetime.date``,
     as pandas reads a Parquet ``date32`` column), which pandas holds as objects, ``TIME_DTYPE`` and
@@ -1042,6 +1058,8 @@ class NumericEncoder(ColumnEncoder):
         self.dtype = column_dtype_name(series)
         _warn_naive_beside_zoned(series, self.name, self.spec.datetime_format, self.offset)
         self.as_text = numbers_held_as_text(series, self.spec)
+        if self.as_text:
+            _warn_of_leading_zeros(series, self.name)
         # Decimals keep their places as text does: a NUMERIC(10, 2) column's "26.00" is no 26.0
         is_decimal = self.dtype == DECIMAL_DTYPE
         self.text_decimals = (
