@@ -208,6 +208,21 @@ def test_a_one_hot_column_takes_any_spelling_of_a_boolean(accounts):
         assert model.sample(20, conditions={"plus": asked}, random_state=0)["plus"].all()
 
 
+def test_one_hot_conditions_that_break_the_rule_are_refused_before_any_draw(accounts):
+    """Two columns asked for 1, or all of them for 0, drew 20,000 rows and then named no rule."""
+    model = fit_quietly(
+        "copula", accounts[["balance", "basic", "plus", "pro"]], [OneHot(["basic", "plus", "pro"])]
+    )
+    with pytest.raises(ConditionError, match=r"basic=1 and plus=1 break rule 'one-hot basic, plus, pro'"):
+        model.sample(10, conditions={"basic": 1, "plus": "true"})
+    with pytest.raises(
+        ConditionError, match=r"every column of rule 'one-hot basic, plus, pro' is asked for 0"
+    ):
+        model.sample(10, conditions={"basic": 0, "plus": 0, "pro": False})
+    fake = model.sample(10, conditions={"basic": 0, "plus": 0}, random_state=0)  # pro, then
+    assert (fake["pro"] == 1).all()
+
+
 @pytest.mark.parametrize(
     ("one", "zero"),
     [("TRUE", "FALSE"), ("true", "false"), ("yes", "no"), ("Yes", "No"), ("Y", "N"), ("t", "f")],

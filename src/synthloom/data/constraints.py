@@ -1230,6 +1230,27 @@ class OneHot(_Group):
         # 1 / 0 equals the column's level whatever its dtype (True, 1.0, "1"); "true" equals none of them
         return ValueCondition(column, int(chosen))
 
+    def check_together(self, asked: dict[str, Any]) -> None:
+        """Refuse, before any draw, conditions on several of the group's columns that ask more than one of
+        them for 1, or every one of them for 0 (rejection had drawn 20,000 rows in vain, then named no
+        rule)."""
+        ones = [column for column, check in asked.items() if check.value == self._one(column)]
+        if len(ones) > 1:
+            raise ConditionError(
+                f"{' and '.join(f'{c}=1' for c in ones)} break rule {self.name!r}: exactly one of its "
+                "columns is 1 in every row; ask one of them for 1"
+            )
+        if not ones and len(asked) == len(self.group):
+            raise ConditionError(
+                f"every column of rule {self.name!r} is asked for 0, but exactly one of them is 1 in every "
+                "row; ask one of them for 1"
+            )
+
+    def _one(self, column: str) -> Any:
+        """The value a condition asking ``column`` for 1 compares with: 1, or the table's spelling of it."""
+        spelling = self.spellings_[self.group.index(column)]
+        return 1 if spelling is None else spelling[0]
+
     def state(self) -> dict[str, Any]:
         return {"dtypes": self.dtypes_, "spellings": self.spellings_}
 
@@ -1621,7 +1642,7 @@ class ConstraintSet:
             str(c): owners[str(c)].condition(str(c), v) for c, v in conditions.items() if str(c) in owners
         }
         for group in self._groups():
-            if isinstance(group, FixedCombinations) and len(set(group.group) & owned.keys()) > 1:
+            if isinstance(group, FixedCombinations | OneHot) and len(set(group.group) & owned.keys()) > 1:
                 group.check_together({c: owned[c] for c in group.group if c in owned})
         checks += list(owned.values())
         self._check_with_rules(checks, conditions)
