@@ -14,7 +14,7 @@ from synthloom import get_model, load
 from synthloom.data.encoders import epoch_seconds, row_argmax, to_float
 from synthloom.data.metadata import Metadata
 from synthloom.data.transformer import TableTransformer
-from synthloom.errors import ConditionError, DataWarning, NotFittedError
+from synthloom.errors import ConditionError, DataError, DataWarning, NotFittedError
 
 
 def assert_same_table(real: pd.DataFrame, back: pd.DataFrame, regenerated: tuple[str, ...] = ()) -> None:
@@ -996,6 +996,18 @@ def test_a_declared_datetime_column_warns_of_the_values_it_cannot_read():
     meta = Metadata.from_dict({"columns": {"day": {"kind": "datetime", "datetime_format": "%Y-%m-%d"}}})
     match = r"column 'day': 3 value\(s\) that are not datetimes written as '%Y-%m-%d' \('soon', 'later'\)"
     with pytest.warns(DataWarning, match=match):
+        TableTransformer(random_state=0).fit(frame, meta)
+
+
+def test_a_declared_datetime_format_that_reads_under_half_the_values_is_refused_naming_theirs():
+    """US dates declared "%d/%m/%Y": 229 of 400 became missing with a warning, and the rest were read with
+    day and month swapped (04/05 as 4 May)."""
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(np.random.default_rng(0).integers(0, 300, 400), "D")
+    frame = pd.DataFrame({"day": days.strftime("%m/%d/%Y"), "x": np.arange(400.0)})
+    meta = Metadata.from_dict({"columns": {"day": {"kind": "datetime", "datetime_format": "%d/%m/%Y"}}})
+    with pytest.raises(
+        DataError, match=r"values are not datetimes written as '%d/%m/%Y' .*; they read as '%m/%d/%Y'"
+    ):
         TableTransformer(random_state=0).fit(frame, meta)
 
 

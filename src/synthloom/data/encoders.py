@@ -26,6 +26,7 @@ from synthloom.data.metadata import (
     STAMP_WITH_OFFSET,
     ColumnKind,
     ColumnSpec,
+    _guess_datetime_format,
     check_not_complex,
     has_decimals,
     has_plain_categories,
@@ -422,6 +423,16 @@ def warn_unread_stamps(series: pd.Series, stamps: pd.Series, datetime_format: st
     written = "" if datetime_format is None else f" written as {datetime_format!r}"
     refuse_unreadable(series, ~unread, f"datetime{written or ' value'}", fix)
     examples = ", ".join(repr(v) for v in series[unread].astype(str).unique()[:3])
+    present = int(series.notna().sum())
+    if datetime_format is not None and 2 * unread.sum() > present:
+        # a format that reads under half the stamps is another column's: US dates declared "%d/%m/%Y" lost
+        # 229 of 400 to missing values, and the rest were read with day and month swapped
+        guess = _guess_datetime_format(series.dropna().astype(str))
+        they = f"; they read as {guess!r}" if guess not in (None, datetime_format) else ""
+        raise DataError(
+            f"column {series.name!r}: {int(unread.sum()):,} of {present:,} values are not datetimes"
+            f"{written} ({examples}){they}; {fix}"
+        )
     warnings.warn(
         f"column {series.name!r}: {int(unread.sum()):,} value(s) that are not datetimes{written} "
         f"({examples}) treated as missing; {fix}",
