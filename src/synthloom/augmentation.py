@@ -137,8 +137,12 @@ def class_counts(
     given = as_metadata(metadata)
     # a date or id target is refused for what it holds before its values are counted as classes (362
     # admission days were "classes with fewer than 10 real rows"); text is always classes
-    declared = given.columns.get(target) if given is not None else None
-    _refuse_unclassed(target, declared or Metadata.infer(data[[target]]).columns[target])
+    spec = given.columns.get(target) if given is not None else None
+    if spec is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the fit's own inference says them, once
+            spec = Metadata.infer(data[[target]]).columns[target]
+    _refuse_unclassed(target, spec)
     counts = _class_sizes(data[target])
     if holds_numbers(data[target].dropna()) and not holds_classes(data, target, given):
         raise DataError(_quantity_text(data, target, given, len(counts)))
