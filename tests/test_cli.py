@@ -231,6 +231,19 @@ def test_evaluate_checks_every_output_before_writing_the_first(tmp_path, real_cs
     assert not (tmp_path / "ev.json").exists()
 
 
+def test_evaluate_names_the_file_whose_table_cannot_be_compared(tmp_path, real_csv, default_frame):
+    """The errors said "synthetic data" and "training data", leaving the user to work out which file."""
+    default_frame.drop(columns="student").to_csv(tmp_path / "fewer.csv", index=False)
+    default_frame.assign(balance="abc").to_csv(tmp_path / "text.csv", index=False)
+    lacking = invoke("evaluate", real_csv, tmp_path / "fewer.csv")
+    assert_user_error(lacking, "fewer.csv (synthetic data) does not have the real data's columns: it lacks")
+    as_train = invoke("evaluate", real_csv, real_csv, "--train", tmp_path / "fewer.csv")
+    assert_user_error(as_train, "fewer.csv (training data) does not have the real data's columns")
+    assert_user_error(
+        invoke("evaluate", real_csv, tmp_path / "text.csv"), "text.csv (synthetic data): column"
+    )
+
+
 def test_an_output_is_never_another_output_or_an_input(tmp_path, real_csv):
     same = tmp_path / "same.out"
     twice = invoke("evaluate", real_csv, real_csv, "--json", same, "--report", same)

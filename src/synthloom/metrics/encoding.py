@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +145,7 @@ def prepare(
     synthetic: pd.DataFrame,
     train: pd.DataFrame | None = None,
     metadata: Metadata | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Tables:
     """Check that the tables can be compared and clean every column to one dtype per kind.
 
@@ -154,6 +155,8 @@ def prepare(
         train: real rows the generator was trained on (optional).
         metadata: column kinds; those of the columns it does not name (every column when None) are
             inferred from the real (and training) rows.
+        names: where the tables came from ("real", "synthetic", "train" -> a file's path), for errors to
+            name them: "fake.csv (synthetic data) does not have the real data's columns".
 
     Raises:
         DataError: a frame is not a DataFrame, columns differ, fewer than ``MIN_ROWS`` rows, a numeric
@@ -167,13 +170,18 @@ def prepare(
     frames = {"real data": real, "synthetic data": synthetic}
     if train is not None:
         frames["training data"] = train
+    roles = {"real data": "real", "synthetic data": "synthetic", "training data": "train"}
+    shown = {
+        source: f"{names[roles[source]]} ({source})" if names and roles[source] in names else source
+        for source in frames
+    }
     for source, frame in frames.items():
-        _check_frame(frame, source)
+        _check_frame(frame, shown[source])
     frames = {source: frame.rename(columns=str) for source, frame in frames.items()}
     real = frames["real data"]
     for source, frame in frames.items():
         if source != "real data":
-            _check_same_columns(real, frame, source)
+            _check_same_columns(real, frame, shown[source])
     known = pd.concat([frames["training data"], real] if train is not None else [real], ignore_index=True)
     if train is not None:
         # rows in both tables (a hold-out that overlaps training, which privacy warns of) once: twice,
@@ -182,7 +190,7 @@ def prepare(
     metadata = Metadata.infer(known) if metadata is None else metadata.completed(known)
     kept, notes = _evaluated_columns(metadata, real)
     _warn_of_mixed_zones(frames, kept)
-    cleaned = {source: _clean(frame, kept, source) for source, frame in frames.items()}
+    cleaned = {source: _clean(frame, kept, shown[source]) for source, frame in frames.items()}
     tables = {"real": "real data", "synthetic": "synthetic data", "train": "training data"}
     identifiers = {
         name: {

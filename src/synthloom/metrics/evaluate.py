@@ -35,6 +35,7 @@ def evaluate(
     metadata: Metadata | None = None,
     loss_history: Sequence[Mapping[str, Any]] | None = None,
     random_state: int = 0,
+    names: Mapping[str, str] | None = None,
 ) -> Report:
     """Measure fidelity, detection, diversity, utility and privacy of synthetic data in one report.
 
@@ -51,6 +52,8 @@ def evaluate(
         loss_history: the fitted model's losses per epoch, e.g. ``[{"epoch": 1, "loss_g": 0.3}, ...]``;
             the report draws every key except "epoch" as a curve.
         random_state: seed of every subsample, split and model: same seed, same report.
+        names: where the tables came from ("real", "synthetic", "train" -> e.g. a file's path), for
+            errors to name them.
 
     Returns:
         A ``Report``: ``.scores`` (flat dict), ``.to_json(path)``, ``.to_html(path)``, ``.summary()``.
@@ -69,7 +72,7 @@ def evaluate(
     from synthloom.report.report import Report, check_loss_history  # report imports metrics: import late
 
     history = check_loss_history(loss_history)
-    tables = prepare(real_test, synthetic, train, metadata)
+    tables = prepare(real_test, synthetic, train, metadata, names)
     if target is not None and str(target) not in real_test.columns.map(str):
         raise DataError(
             f"target column {target!r} is not in the real data; its columns are {list(tables.real.columns)}"
@@ -180,6 +183,12 @@ def evaluate_files(
     if train is not None:
         tables["train"] = _read_real(train, encoding)
     meta = Metadata.load(metadata) if isinstance(metadata, str | Path) else metadata
+    named = dict(sources or {})
+    files = {
+        name: named.get(name, str(path))
+        for name, path in (("real", real), ("synthetic", synthetic), ("train", train))
+        if path is not None and (name in named or not isinstance(path, pd.DataFrame))
+    }
     report = evaluate(
         tables["real"],
         tables["synthetic"],
@@ -188,13 +197,9 @@ def evaluate_files(
         meta,
         loss_history=loss_history,
         random_state=random_state,
+        names=files,
     )
-    named = dict(sources or {})
-    report.info["sources"] = {
-        name: named.get(name, str(path))
-        for name, path in (("real", real), ("synthetic", synthetic), ("train", train))
-        if path is not None and (name in named or not isinstance(path, pd.DataFrame))
-    }
+    report.info["sources"] = files
     # the page first: drawing it takes seconds, writing the JSON next to none, so an interruption
     # almost never leaves one without the other
     if html_path is not None:
