@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from synthloom import datasets
+from synthloom.cli_support import say_warning
 from synthloom.data.io import check_writable, write_table
 from synthloom.datasets._registry import table_info
 from synthloom.metrics.evaluate import evaluate
@@ -85,7 +86,7 @@ def run_demo(
         summary_table(report, f"{generator.model_name} on {info.name}: fitted in {fit_seconds:.1f} s")
     )
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)  # one line in a log
+        say_warning(warning, console)
     console.print(
         f"wrote {out / 'synthetic.csv'}, {out / 'report.html'}, {out / 'scores.json'}, "
         f"{out / 'model.synthloom'}"

@@ -1098,6 +1098,11 @@ class _Group(Constraint):
         """Expand the categorical column back into the group's columns (in place)."""
 
     @abstractmethod
+    def check_together(self, asked: dict[str, Any]) -> None:
+        """Refuse, before any draw, conditions on several of the group's columns (``asked``: column -> its
+        condition) that no row keeping the rule meets together: rejection would draw in vain."""
+
+    @abstractmethod
     def condition(self, column: str, value: Any) -> ValueCondition:
         """A sampling condition on one of the group's columns."""
 
@@ -1642,7 +1647,7 @@ class ConstraintSet:
             str(c): owners[str(c)].condition(str(c), v) for c, v in conditions.items() if str(c) in owners
         }
         for group in self._groups():
-            if isinstance(group, FixedCombinations | OneHot) and len(set(group.group) & owned.keys()) > 1:
+            if len(set(group.group) & owned.keys()) > 1:
                 group.check_together({c: owned[c] for c in group.group if c in owned})
         checks += list(owned.values())
         self._check_with_rules(checks, conditions)

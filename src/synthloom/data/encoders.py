@@ -416,7 +416,11 @@ def column_numbers(
 def warn_unread_stamps(series: pd.Series, stamps: pd.Series, datetime_format: str | None, fix: str) -> None:
     """Warn of the values of a datetime column that are not stamps in its format (``stamps``: as read):
     they are treated as missing, which would otherwise happen in silence; ``fix`` tells how to avoid it.
-    A column none of whose values is a stamp is refused (``refuse_unreadable``)."""
+    A column none of whose values is a stamp is refused (``refuse_unreadable``), and so is one whose given
+    format reads under half of its values, naming the format they read as.
+
+    Raises:
+        DataError: as said."""
     unread = (series.notna() & stamps.isna()).to_numpy()
     if not unread.any():
         return

@@ -540,11 +540,16 @@ def _share_excess_verdict(v: Mapping[str, float], excess: float) -> str:
     Not judged where so few distinct synthetic rows were drawn that even a share of 100% over a level of
     50% would be chance: one row repeated 1,500 times, a copy of a training row, was "good" at 100%
     closer to the training rows."""
-    spread = _share_spread(v)
-    fair, poor = max(0.05, 2 * spread), max(0.1, 3 * spread)
-    if fair >= 0.5:
+    if _too_few_distinct(v):
         return NOT_COMPUTED
-    return grade(excess, fair, poor, higher_is_better=False)
+    spread = _share_spread(v)
+    return grade(excess, max(0.05, 2 * spread), max(0.1, 3 * spread), higher_is_better=False)
+
+
+def _too_few_distinct(v: Mapping[str, float]) -> bool:
+    """Whether the distinct synthetic rows are so few that a share's fair level (``_share_excess_verdict``)
+    lies past 100% over a level of 50%."""
+    return max(0.05, 2 * _share_spread(v)) >= 0.5
 
 
 def _closer_verdict(v: Mapping[str, float]) -> str:
@@ -824,7 +829,7 @@ def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:
         )
     if verdicts["identifiers_reused"] in (FAIR, POOR):
         found.append(_leak_warning(v, "identifiers_reused"))
-    if _share_excess_verdict(v, 0.0) == NOT_COMPUTED:
+    if _too_few_distinct(v):
         found.append(
             f"The synthetic table holds {v['synthetic_queries']:,.0f} distinct "
             f"row{'' if v['synthetic_queries'] == 1 else 's'}: too few for the closer-to-train share and "
