@@ -562,6 +562,27 @@ def test_conditions_are_a_dict_or_a_data_frame_whose_rows_are_the_row_count():
         model.sample(conditions={"k": "a"})
 
 
+def test_sdv_method_names_are_answered_with_the_way_to_do_their_work():
+    """``model.sample_from_conditions(...)`` and ``model.get_loss_values()`` met Python's bare "object has no
+    attribute"; the answer's advice is followed here: a DataFrame of known values, a number cell's range."""
+    rng = np.random.default_rng(0)
+    model = get_model("copula", random_state=0).fit(
+        pd.DataFrame({"k": rng.choice(["a", "b"], 300), "x": rng.normal(size=300)})
+    )
+    answer = r"'sample_remaining_columns' \(SDV's name\): .*sample\(conditions="
+    with pytest.raises(AttributeError, match=answer):
+        model.sample_remaining_columns(pd.DataFrame({"k": ["a"]}))
+    with pytest.raises(AttributeError, match=r"\(SDV's name\): .*loss_history_"):
+        model.get_loss_values()
+    with pytest.raises(AttributeError, match=r"^'GaussianCopula' object has no attribute 'nosuch'$"):
+        model.nosuch  # noqa: B018
+    assert not hasattr(model, "get_metadata")
+    known = pd.DataFrame({"k": ["b", "a"], "x": [(1.0, 2.0), (-2.0, -1.0)]})
+    rows = model.sample(conditions=known, random_state=0)
+    assert rows["k"].tolist() == ["b", "a"]
+    assert 1.0 <= rows["x"][0] <= 2.0 and -2.0 <= rows["x"][1] <= -1.0
+
+
 def test_an_unknown_value_differing_in_case_names_the_one_meant_and_a_missing_one_says_what_to_ask():
     rng = np.random.default_rng(0)
     real = pd.DataFrame({"sex": rng.choice(["Female", "Male"], 200), "x": rng.normal(size=200)})

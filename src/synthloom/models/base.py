@@ -252,6 +252,20 @@ def _warn_of_copied_categories(data: pd.DataFrame, metadata: Metadata, declared:
             warnings.warn(f"column {name!r}{said}", DataWarning, stacklevel=caller_stacklevel())
 
 
+# an SDV synthesizer's methods, by name -> how synthloom does their work
+SDV_METHODS = {
+    "sample_from_conditions": "give the conditions to sample: sample(n, conditions={'column': value}), or "
+    "sample(conditions=frame) with a row of conditions per synthetic row",
+    "sample_remaining_columns": "give the known columns to sample as a DataFrame: sample(conditions=known) "
+    "draws a row for each of its rows (a category is met exactly; a number cell takes a (low, high) range)",
+    "get_loss_values": "each epoch's losses are in loss_history_ (pandas.DataFrame(model.loss_history_))",
+    "get_metadata": "the metadata learned by fit is in metadata_",
+    "get_parameters": "use get_params()",
+    "add_constraints": "give the rules to fit: fit(data, constraints=[...])",
+    "load": "use synthloom.load(path)",
+}
+
+
 class BaseGenerator(HyperParameters, SeededSampling, ABC):
     """Template for every tabular generator (scikit-learn style: hyper-parameters in, state ending in _).
 
@@ -267,6 +281,16 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
 
     def __init__(self, random_state: int | None = None) -> None:
         self.random_state = random_state
+
+    if not TYPE_CHECKING:  # a type checker would take every attribute for one that exists
+
+        def __getattr__(self, name: str) -> Any:
+            # only reached where an attribute is missing: an SDV synthesizer's method name is answered with
+            # the way to do its work here, instead of Python's bare "object has no attribute"
+            said = f"{type(self).__name__!r} object has no attribute {name!r}"
+            if name in SDV_METHODS:
+                said += f" (SDV's name): {SDV_METHODS[name]}"
+            raise AttributeError(said)
 
     # -- fitting ------------------------------------------------------------------------------------------
     def fit(
