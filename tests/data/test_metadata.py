@@ -10,6 +10,7 @@ from synthloom import get_model
 from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConfigError, DataError, DataWarning
+from synthloom.models.base import NEARLY_UNIQUE_SHARE
 
 
 def test_infers_each_kind(mixed_frame):
@@ -315,6 +316,28 @@ def test_unique_dates_in_several_forms_are_dates_or_real_ones_never_drawn_digit_
         fake = get_model("copula", random_state=0).fit(frame).sample(300, random_state=0)
     assert said[0].filename == __file__  # the user's call, not a line of synthloom
     assert fake["drawn_at"].isin(text).all()
+
+
+def test_repeated_dates_not_read_warn_that_they_are_categories():
+    """A quarter of 400 dates written dd/mm/yyyy beside ISO ones, 337 distinct, and dates in a form
+    synthloom does not list ("2024.01.05"), 36 distinct: learned as categories (each synthetic date a real
+    one, no order to other columns) without a word, as only nearly unique columns were warned of. Three
+    distinct dates (loans' issue months, "Mar-2018") serve as categories without a word."""
+    rng = np.random.default_rng(0)
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, 400), unit="D")
+    text = np.where(np.arange(400) < 300, days.strftime("%Y-%m-%d"), days.strftime("%d/%m/%Y"))
+    frame = pd.DataFrame({"d": text, "x": rng.normal(size=400)})
+    assert frame["d"].nunique() < NEARLY_UNIQUE_SHARE * len(frame)
+    with pytest.warns(DataWarning, match=r"^column 'd' holds dates in more than one form \(7\d% of those"):
+        get_model("copula", random_state=0).fit(frame)
+    months = pd.date_range("2022-01-05", periods=36, freq="MS").strftime("%Y.%m.%d")
+    frame = pd.DataFrame({"d": rng.choice(months, 400), "x": rng.normal(size=400)})
+    with pytest.warns(DataWarning, match=r"^column 'd' holds dates in a form synthloom does not read"):
+        get_model("copula", random_state=0).fit(frame)
+    frame["d"] = rng.choice(["Mar-2018", "Apr-2018", "May-2018"], 400)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        get_model("copula", random_state=0).fit(frame)
 
 
 def test_dates_with_missing_value_marks_are_dates():

@@ -224,32 +224,38 @@ class SeededSampling:
 
 NEARLY_UNIQUE_SHARE = 0.9  # distinct values per row from which copied categories are worth a warning
 NEARLY_UNIQUE_ROWS = 50
+FEW_DATES = 20  # distinct dates a column may hold as categories without a warning that they are no dates
 _AS_IDENTIFIERS = "declare its kind 'identifier' in the metadata to draw new values in their form"
 
 
 def _warn_of_copied_categories(data: pd.DataFrame, metadata: Metadata, declared: set[str]) -> None:
     """Categories are drawn from the real values: a column inferred as categories where nearly every row
-    has its own value (599 zip codes in 600 rows) has each synthetic value copied from a real row, which a
-    user should choose. Columns declared categorical (in the metadata, or by a pandas category dtype) were."""
+    has its own value (599 zip codes in 600 rows), or holding dates it does not read, has each synthetic
+    value copied from a real row, which a user should choose. Columns declared categorical (in the
+    metadata, or by a pandas category dtype) were."""
     for name in metadata.columns_of(ColumnKind.CATEGORICAL):
         column = data[name]
         if name in declared or isinstance(column.dtype, pd.CategoricalDtype):
             continue
         present = int(column.notna().sum())
         distinct = column.nunique()
-        if present >= NEARLY_UNIQUE_ROWS and distinct >= NEARLY_UNIQUE_SHARE * present:
-            learned = (
-                f"{distinct:,} distinct values in {present:,} rows are learned as categories, so every "
-                "synthetic value is a real one"
-            )
-            # dates drawn in their form as ids would be no dates ("2024-13-45"): those are declared dates
-            dates = dates_not_read(column.dropna().astype(str).str.strip())
-            if dates is None:
-                said = f": {learned}; {_AS_IDENTIFIERS}"
-            else:
-                problem, fix = dates
-                said = f" {problem}: {learned}; to learn dates, {fix}"
-            warnings.warn(f"column {name!r}{said}", DataWarning, stacklevel=caller_stacklevel())
+        nearly_unique = present >= NEARLY_UNIQUE_ROWS and distinct >= NEARLY_UNIQUE_SHARE * present
+        # dates drawn in their form as ids would be no dates ("2024-13-45"): those are declared dates. Dates
+        # are said however often they repeat (300 dates in 400 rows, a quarter written dd/mm/yyyy, had
+        # become categories without a word), unless so few that categories serve (loans' 3 issue months)
+        dates = dates_not_read(column.dropna().astype(str).str.strip()) if distinct > FEW_DATES else None
+        if not nearly_unique and dates is None:
+            continue
+        learned = (
+            f"{distinct:,} distinct values in {present:,} rows are learned as categories, so every synthetic "
+            "value is a real one"
+        )
+        if dates is None:
+            said = f": {learned}; {_AS_IDENTIFIERS}"
+        else:
+            problem, fix = dates
+            said = f" {problem}: {learned}; to learn dates, {fix}"
+        warnings.warn(f"column {name!r}{said}", DataWarning, stacklevel=caller_stacklevel())
 
 
 # an SDV synthesizer's methods, by name -> how synthloom does their work
