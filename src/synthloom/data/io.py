@@ -18,7 +18,7 @@ import re
 import tempfile
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -328,7 +328,7 @@ def check_encoding(encoding: str) -> None:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise ConfigError(f"unknown text encoding {encoding!r}; use e.g. utf-8 or latin-1") from None
+        raise ConfigError(f"unknown text encoding {encoding!r}; use e.g. utf-8 or cp1252") from None
 
 
 def first_line(exc: BaseException) -> str:
@@ -344,16 +344,28 @@ def first_undecodable(path: Path, encoding: str) -> str | None:
     the block it was decoding ("byte 3" for a bad byte at 175). Lines, not rows: a quoted value may hold
     line breaks, and this pass reads no quotes."""
     decoder = codecs.getincrementaldecoder(encoding)()
+
+    def bad_byte(block: bytes) -> int | None:
+        pending = decoder.getstate()[0]  # the last block's unfinished character, decoded with this one
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            return exc.start - len(pending)
+        return None
+
+    found = _first_position(path, bad_byte)
+    return None if found is None else f"line {found[0]:,}, byte {found[1]:,}"
+
+
+def _first_position(path: Path, find: Callable[[bytes], int | None]) -> tuple[int, int] | None:
+    """The line and byte offset of the first place in ``path`` that ``find`` reports, given the file's
+    blocks in turn (an offset into its block; negative: in the block before, on the same line)."""
     offset, lines = 0, 1
     with path.open("rb") as handle:
         while block := handle.read(1 << 20):
-            pending = decoder.getstate()[0]  # the last block's unfinished character, decoded with this one
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as exc:
-                at = offset - len(pending) + exc.start
-                lines += (pending + block)[: exc.start].count(b"\n")
-                return f"line {lines:,}, byte {at:,}"
+            at = find(block)
+            if at is not None:
+                return lines + block[: max(at, 0)].count(b"\n"), offset + at
             offset += len(block)
             lines += block.count(b"\n")
     return None
@@ -363,8 +375,80 @@ def undecodable(path: Path, what: str, encoding: str) -> DataError:
     """The error for text that is not valid in ``encoding``; ``what`` says where (a byte, a column)."""
     return DataError(
         f"{path}: {what} is not valid {encoding} text; re-save the file as {encoding} or pass --encoding "
-        "(e.g. latin-1)"
+        "(e.g. cp1252, as Windows and Excel write text)"
     )
+
+
+_BYTE_ORDER_MARKS = {codecs.BOM_UTF8: "utf-8", codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16"}
+# latin-1 reads every byte, those from 0x80 to 0x9f as control characters no text holds: they are cp1252's
+# letters and signs (0x80 the euro sign), which latin-1 would have written into the data without a word
+_LATIN1_CONTROLS = re.compile(rb"[\x80-\x9f]")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def check_text_encoding(path: Path, encoding: str) -> None:
+    """Refuse reading ``path`` in an ``encoding`` its bytes show to be wrong: a byte-order mark names
+    another (a UTF-8 file read as latin-1 had "ï»¿" in its first column's name, a UTF-16 one none of its
+    text), UTF-16 named without the mark that says its byte order, UTF-8 text named as another, and latin-1
+    on cp1252 text (its euro signs read as control characters)."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    name = codecs.lookup(encoding).name
+    marked = next((enc for mark, enc in _BYTE_ORDER_MARKS.items() if start.startswith(mark)), None)
+    if start.startswith(codecs.BOM_UTF32_LE):  # UTF-32's mark starts with UTF-16's
+        marked = "utf-32"
+    if marked is not None and not name.startswith(marked):
+        said = "leave out --encoding" if marked == "utf-8" else f"pass --encoding {marked}"
+        raise DataError(
+            f"{path}: is {marked} text (it starts with {marked}'s byte-order mark), not {encoding}; {said}"
+        )
+    if name in ("utf-16", "utf-32") and marked is None:
+        raise DataError(
+            f"{path}: does not start with a byte-order mark, which {encoding} text starts with; leave out "
+            f"--encoding if it is utf-8, or name the byte order ({name}-le, {name}-be)"
+        )
+    if not name.startswith("utf"):
+        _refuse_utf8_text(path, encoding)
+    if name == "iso8859-1":
+        found = _first_position(path, _first_match(_LATIN1_CONTROLS))
+        if found is not None:
+            line, byte = found
+            with path.open("rb") as handle:
+                handle.seek(byte)
+                value = handle.read(1)
+            raise DataError(
+                f"{path}: line {line:,}, byte {byte:,} (0x{value.hex()}) is a control character in "
+                f"{encoding} text, and {value.decode('cp1252', errors='replace')!r} in cp1252 text, as "
+                "Windows and Excel write it; pass --encoding cp1252"
+            )
+
+
+def _refuse_utf8_text(path: Path, encoding: str) -> None:
+    """Refuse UTF-8 text to be read in another ``encoding``, which would read each letter beyond ASCII as
+    others ("ü" as "Ã¼" in latin-1) without a word. Text in an 8-bit encoding with such letters is nearly
+    never valid UTF-8 by chance."""
+    found = _first_position(path, _first_match(_NON_ASCII))
+    if found is None or first_undecodable(path, "utf-8") is not None:
+        return
+    line, byte = found
+    with path.open("rb") as handle:
+        handle.seek(byte)
+        letter = handle.read(4).decode("utf-8", errors="ignore")[:1]
+    misread = letter.encode("utf-8").decode(encoding, errors="replace")
+    raise DataError(
+        f"{path}: is utf-8 text, not {encoding} (line {line:,} holds {letter!r}, which {encoding} reads as "
+        f"{misread!r}); leave out --encoding"
+    )
+
+
+def _first_match(pattern: re.Pattern[bytes]) -> Callable[[bytes], int | None]:
+    """``_first_position``'s finder of ``pattern`` in a block: where it first matches."""
+
+    def find(block: bytes) -> int | None:
+        match = pattern.search(block)
+        return None if match is None else match.start()
+
+    return find
 
 
 def pandas_names(header: Sequence[str]) -> list[str]:
@@ -386,6 +470,7 @@ def csv_header(path: Path, encoding: str) -> tuple[str, list[str]]:
     splits the header into the most names. One that does not split the header is no delimiter: it agrees
     with every row of a comma file.
     """
+    check_text_encoding(path, encoding)  # every CSV read starts here
     with path.open("rb") as handle:  # the first rows: a bad byte further on is reported by the reader
         first, more = handle.readline(), handle.read(_SNIFF_BYTES)  # a wide table's header: whole
     if len(more) == _SNIFF_BYTES:
