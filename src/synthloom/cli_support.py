@@ -86,7 +86,9 @@ SeedOption = Annotated[
     int,
     typer.Option("--seed", help="Random seed: the same seed gives the same output.", min=0, max=2**32 - 1),
 ]
-EncodingOption = Annotated[str, typer.Option("--encoding", help="Text encoding of CSV files (e.g. cp1252, as Windows and Excel write text; utf-16).")]
+EncodingOption = Annotated[
+    str, typer.Option("--encoding", help="Text encoding of CSV files (e.g. cp1252, as Excel writes; utf-16).")
+]
 EpochsOption = Annotated[
     int | None, typer.Option("--epochs", help="Training epochs (deep generators only).", min=1)
 ]

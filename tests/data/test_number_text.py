@@ -205,10 +205,29 @@ def test_a_declared_format_writing_an_affix_no_value_has_is_warned_of():
         assert right.completed(frame).columns["price"].number_format == "$#,##0.00"
 
 
-def test_amounts_in_two_forms_are_learned_as_text_with_a_warning():
-    values = [f"${v}.00" if v % 2 else f"€{v}.00" for v in range(100)]
-    with pytest.warns(DataWarning, match="'price' holds amounts written in more than one form"):
+def test_amounts_in_two_forms_are_learned_as_text_with_a_warning_showing_each_form():
+    values = [f"${v}.00" if v % 3 else f"€{v}.00" for v in range(100)]
+    with pytest.warns(
+        DataWarning, match=r"'price' holds amounts written in more than one form \('€0.00', '\$1.00'\)"
+    ):
         assert Metadata.infer(pd.DataFrame({"price": values})).columns["price"].number_format is None
+
+
+def test_an_amount_in_another_form_among_many_is_a_stray_read_as_missing():
+    """One "€12.00" among 800 dollar amounts made the column text, its synthetic amounts drawn digit by
+    digit (mean $4,073 against $2,071 real), and the warning quoted three dollar amounts only."""
+    rng = np.random.default_rng(0)
+    amounts = rng.lognormal(7, 1, 800)
+    values = [f"${v:,.2f}" if i else "€12.00" for i, v in enumerate(amounts)]
+    frame = pd.DataFrame({"amount": values, "k": rng.choice(["a", "b"], 800)})
+    assert Metadata.infer(frame).columns["amount"].number_format == "$#,##0.00"
+    with pytest.warns(
+        DataWarning, match=r"'amount': 1 value\(s\) that are not numbers written as '\$#,##0.00' \('€12"
+    ):
+        model = get_model("copula", random_state=0).fit(frame)
+    fake = model.sample(2_000, random_state=0)["amount"]
+    numbers = fake.str.replace(r"[$,]", "", regex=True).astype(float)
+    assert abs(numbers.mean() / amounts[1:].mean() - 1) < 0.15
 
 
 def test_a_number_kind_given_without_a_format_keeps_the_inferred_one(payments):

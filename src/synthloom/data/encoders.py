@@ -181,7 +181,7 @@ def to_float(
                 else ""
             )
             warnings.warn(
-                f"column {name!r}: {int(stray.sum())} value(s) that are not numbers ({examples}) "
+                f"column {name!r}: {int(stray.sum())} value(s) that are not numbers{written} ({examples}) "
                 f"treated as missing{advice}",
                 DataWarning,
                 stacklevel=caller_stacklevel(),

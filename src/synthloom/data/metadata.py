@@ -33,6 +33,7 @@ from synthloom.data.number_text import (
     to_numbers,
     writes_decimal_commas,
     writes_plus,
+    written_forms,
 )
 from synthloom.errors import ConditionError, ConfigError, DataError, DataWarning, caller_stacklevel
 
@@ -1320,13 +1321,31 @@ def _warn_of_decimal_commas(name: object, values: pd.Series, unique: bool = Fals
     )
 
 
-def _warn_of_mixed_amounts(name: object, values: pd.Series) -> None:
+MAX_STRAY_AMOUNTS = 0.05  # rows of a column of amounts that may be in another form, read as missing
+
+
+def _main_form(values: pd.Series, counts: np.ndarray, decimal_comma: bool, rows: int) -> np.ndarray | None:
+    """Which distinct ``values`` (held by ``counts`` of the column's ``rows``) are in the form most rows
+    write beside plain numbers ("$5,581.84" and "5581.84"), where all but ``MAX_STRAY_AMOUNTS`` of the
+    rows are; None where no form is."""
+    forms = written_forms(values, decimal_comma).to_numpy()
+    affixed = forms != " | "
+    if not affixed.any():
+        return None
+    weights = pd.Series(counts[affixed], index=forms[affixed]).groupby(level=0).sum()
+    main = (forms == weights.idxmax()) | ~affixed
+    return main if counts[main].sum() >= (1 - MAX_STRAY_AMOUNTS) * rows else None
+
+
+def _warn_of_mixed_amounts(name: object, values: pd.Series, decimal_comma: bool) -> None:
     """Say so when amounts in a currency or percent are written in more than one form ("$5" and "€7",
     "1.234,56 €"): they are learned as categories or ids, and a ``number_format`` would learn them."""
     examples = values[values.str.contains(r"[$%€£¥₹]|\b(?:USD|EUR|GBP)\b", regex=True)]
     if len(examples) < 0.9 * len(values) or examples.empty:
         return
-    shown = ", ".join(repr(v) for v in examples.drop_duplicates().iloc[:3])
+    # a value of each form: three of the most common one had hidden the other
+    forms = written_forms(examples, decimal_comma)
+    shown = ", ".join(repr(v) for v in examples.groupby(forms.fillna(""), sort=False).first().iloc[:3])
     warnings.warn(
         f"column {name!r} holds amounts written in more than one form ({shown}); it is learned as text, not "
         "as numbers: write them in one form, or give its number_format in the metadata (values in another "
@@ -1366,7 +1385,12 @@ def _infer_number_text(
         return None
     number_format = NumberFormat.guess(distinct[fits], decimal_comma)
     if number_format is None:
-        _warn_of_mixed_amounts(series.name, distinct)
+        # a few amounts in another form ("€12.00" among dollars) are strays, read as missing (``to_float``
+        # warns of them), as text that is no amount is: one in 800 rows had made a column of amounts text
+        main = _main_form(distinct[fits], counts[fits].to_numpy(), decimal_comma, counts.sum())
+        number_format = None if main is None else NumberFormat.guess(distinct[fits][main], decimal_comma)
+    if number_format is None:
+        _warn_of_mixed_amounts(series.name, distinct, decimal_comma)
         return None
     # plain numbers with a decimal comma are numbers, as pandas reads plain ones with a point at any count
     plain = not (number_format.prefix or number_format.suffix or number_format.grouped)

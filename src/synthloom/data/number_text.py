@@ -326,6 +326,13 @@ def _parts(text: pd.Series) -> pd.DataFrame:
     return parts
 
 
+def written_forms(text: pd.Series, decimal_comma: bool = False) -> pd.Series:
+    """Each number's form: its prefix and suffix, stripped ("$", "" for "$1,638.23"; "", "" for a plain
+    number), as one text ("$ | "); missing where the value is no number."""
+    parts = _parts(text.str.translate(_SWAP_MARKS) if decimal_comma else text)
+    return (parts["prefix"].str.strip() + " | " + parts["suffix"].str.strip()).where(parts["whole"].notna())
+
+
 def _affixed_share(parts: pd.DataFrame) -> float:
     """The share of values that write a prefix or a suffix."""
     return float(((parts["prefix"].str.strip() != "") | (parts["suffix"].str.strip() != "")).mean())
