@@ -926,3 +926,33 @@ def test_a_number_column_missing_as_na_throughout_writes_na_in_a_csv_and_nulls_i
     assert typed.dtype == "float64" and typed.isna().sum() == (text == "NA").sum()
     with pytest.raises(ConfigError, match=r"csv_text .* \"missing\": a text that is no number"):
         Metadata.from_dict({"columns": {"x": {"kind": "continuous", "csv_text": {"missing": "0"}}}})
+
+
+def test_a_category_column_missing_as_na_or_null_writes_them_in_a_csv_and_nulls_in_parquet(tmp_path):
+    """Categories written "N/A" or "null" where missing (which pandas reads as missing itself) came back as
+    empty fields in a CSV sample, while number and date columns kept their spelling; a model file keeps the
+    spelling through a save and load, and the DataFrame and a Parquet file hold missing values."""
+    import numpy as np
+
+    from synthloom import get_model, load
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_file
+
+    rng = np.random.default_rng(0)
+    colour = rng.choice(["red", "blue", "green"], 400).astype(object)
+    shade = rng.choice(["dark", "light"], 400).astype(object)
+    colour[:60] = "N/A"
+    shade[:40], shade[40:45] = "null", ""  # most missing shades written "null", a few left blank
+    pd.DataFrame({"colour": colour, "shade": shade, "x": rng.normal(size=400)}).to_csv(
+        tmp_path / "real.csv", index=False
+    )
+    model = get_model("copula", random_state=0).fit(read_table(tmp_path / "real.csv"))
+    model.save(tmp_path / "m.synthloom")
+    model = load(tmp_path / "m.synthloom")
+    drawn = model.sample(1_000, random_state=0)
+    assert drawn["colour"].isna().sum() > 50 and not drawn["colour"].isin(["N/A"]).any()
+    written = pd.read_csv(sample_to_file(model, 1_000, tmp_path / "f.csv", seed=0), keep_default_na=False)
+    assert set(written["colour"]) == {"red", "blue", "green", "N/A"}
+    assert set(written["shade"]) == {"dark", "light", "null"}
+    typed = pd.read_parquet(sample_to_file(model, 1_000, tmp_path / "f.parquet", seed=0))
+    assert typed["colour"].isna().sum() == (written["colour"] == "N/A").sum()

@@ -538,6 +538,13 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
             for n in number_texts.column_names
             if holds_numbers(frame[n])
         }
+        # a text column's missing values too, as the file spells them: categories missing as "N/A" or
+        # "null" (which pandas reads as missing) came back empty
+        forms.update(
+            (n, _spelt_missing(None, frame[n], counts))
+            for n, counts in spelt.items()
+            if n not in forms and not holds_numbers(frame[n])
+        )
         found = {name: asdict(form) for name, form in forms.items() if form is not None}
         frame.attrs[CSV_TEXT] = _noted(found, frame)
         frame.attrs[CSV_MISSING] = _noted({name: {"spellings": c} for name, c in spelt.items()}, frame)
@@ -935,7 +942,7 @@ def csv_ready(
     written = {
         name: _as_written(ready[name], text)
         for name, text in (texts or {}).items()
-        if name in ready and holds_numbers(ready[name])
+        if name in ready and (holds_numbers(ready[name]) or text.missing is not None)
     }
     ready = ready.assign(**written) if written else ready
     names = [
@@ -945,9 +952,11 @@ def csv_ready(
 
 
 def _as_written(column: pd.Series, text: NumberText) -> pd.Series:
-    """A number column as its CSV writes it (``text``), its missing values as the text most are written as."""
-    written = numbers_as_text(column, _number_kind(column), text.decimals, text.plus)
-    return written if text.missing is None else written.fillna(text.missing)
+    """A column as its CSV writes it (``text``): its numbers so, and its missing values as the text most are
+    written as."""
+    if holds_numbers(column):
+        column = numbers_as_text(column, _number_kind(column), text.decimals, text.plus)
+    return column if text.missing is None else column.astype(object).fillna(text.missing)
 
 
 def _number_kind(column: pd.Series) -> ColumnKind:

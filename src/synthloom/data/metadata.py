@@ -52,6 +52,9 @@ class ColumnKind(StrEnum):
 
 NUMERIC_KINDS = frozenset({ColumnKind.CONTINUOUS, ColumnKind.INTEGER, ColumnKind.DATETIME})
 DISCRETE_KINDS = frozenset({ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.TEXT})
+# kinds whose missing values a CSV writes as it spelt them ("N/A") through ``NumberText.missing``: numbers
+# and dates have a ``missing_mark`` of their own
+SPELT_MISSING_KINDS = DISCRETE_KINDS | {ColumnKind.IDENTIFIER}
 
 # A numeric-looking text column is read as numbers when at least this share of its values parse.
 _NUMERIC_SHARE = 0.9
@@ -106,7 +109,8 @@ class NumberText:
     them otherwise: ``decimals`` fixed decimals every value writes ("26.00", "15.50", which pandas writes
     "26.0", "15.5"; None: as pandas writes them), ``plus`` a "+" before every value that is not negative
     ("+1.26" beside "-0.40", "+0.00"), ``missing`` the text most of its missing values are written as, where
-    more are so than empty ("NA", as R's write.csv writes them; None: empty).
+    more are so than empty ("NA", as R's write.csv writes them; None: empty). A text column of a kind in
+    ``SPELT_MISSING_KINDS`` (categories) has one with ``missing`` alone ("N/A", which pandas read as missing).
 
     ``read_table`` learns it from a CSV's text, a model keeps it in its metadata (``ColumnSpec.csv_text``),
     and a CSV of synthetic rows writes it (``numbers_as_text``); the table itself holds the numbers, so a
@@ -607,11 +611,13 @@ def _checked_csv_text(form: Any, kind: ColumnKind) -> NumberText | None:
         isinstance(missing, str) and to_numbers(pd.Series([missing])).isna()[0]
     )
     number_kind = kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
-    if not (known and number_kind and good_decimals and isinstance(plus, bool) and good_missing):
+    missing_only = kind in SPELT_MISSING_KINDS and decimals is None and plus is False and missing is not None
+    good_kind = number_kind or missing_only
+    if not (known and good_kind and good_decimals and isinstance(plus, bool) and good_missing):
         raise ConfigError(
             f"csv_text {form!r} is not how a CSV writes a number column: give a continuous or integer column "
             f'{{"decimals": 0 to {MAX_TEXT_DECIMALS} or null, "plus": true or false, "missing": a text '
-            "that is no number, or null}"
+            'that is no number, or null}, or a category column {"missing": a text that is no number}'
         )
     return NumberText(decimals, plus, missing)
 
@@ -629,13 +635,15 @@ def _checked_csv_delimiter(delimiter: Any) -> str | None:
 
 def _with_csv_text(spec: ColumnSpec, series: pd.Series, texts: Mapping[str, NumberText]) -> ColumnSpec:
     """``spec`` with the ``NumberText`` that ``read_table`` found for its column in a CSV (``texts``: the
-    frame's ``csv_texts_read``), where the column holds numbers that text writes; a spec's own is kept."""
+    frame's ``csv_texts_read``), where the column holds numbers that text writes, or is of a kind whose
+    missing values it spells (``SPELT_MISSING_KINDS``); a spec's own is kept."""
     text = texts.get(str(series.name))
+    if text is None or spec.csv_text is not None:
+        return spec
     numbers = holds_numbers(series)
     number_kind = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER) and spec.number_format is None
-    if text is None or spec.csv_text is not None or not (numbers and number_kind):
-        return spec
-    return replace(spec, csv_text=text)
+    spelt = spec.kind in SPELT_MISSING_KINDS and text == NumberText(missing=text.missing) and text.missing
+    return replace(spec, csv_text=text) if (numbers and number_kind) or spelt else spec
 
 
 def has_decimals(values: np.ndarray, decimals: int) -> bool:
