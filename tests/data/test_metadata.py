@@ -250,11 +250,16 @@ def test_dates_with_month_names_and_times_of_day_are_datetimes():
         "%b %d, %Y %H:%M",
         "%b %d %Y %I:%M %p",
         "%a, %d %b %Y %H:%M:%S GMT",
+        "%d/%m/%y",
+        "%m/%d/%y",
+        "%d-%b-%Y",
+        "%d-%b-%y",
     ],
 )
 def test_stamps_in_common_export_forms_are_datetimes_written_back_in_their_form(fmt):
     """ "03/15/2020 01:23:00 AM", "2020/03/15 01:23" or "Sun, 15 Mar 2020 01:23:00 GMT" were unique text,
-    drawn character by character: "61/10/2080 29:23:00 DM", with no warning."""
+    drawn character by character: "61/10/2080 29:23:00 DM", with no warning; "08/11/23" and "08-Nov-2023"
+    (with repeats) were categories, each synthetic date a real one, with no warning either."""
     rng = np.random.default_rng(0)
     stamps = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.choice(10**6, 200, replace=False), unit="min")
     frame = pd.DataFrame({"created": stamps.strftime(fmt), "x": rng.normal(size=200)})

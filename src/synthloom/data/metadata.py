@@ -1422,6 +1422,8 @@ _DATETIME_FORMATS = (
     "%d/%m/%Y",
     "%m/%d/%Y",
     "%Y/%m/%d",
+    "%d/%m/%y",  # a year of two digits ("08/11/23"), after the four-digit forms it would never read
+    "%m/%d/%y",
     # with a time: day first unless some value rules it out (a second field over 12), as without one
     "%d/%m/%Y %H:%M",
     "%m/%d/%Y %H:%M",
@@ -1445,6 +1447,8 @@ _DATETIME_FORMATS = (
     "%B %d, %Y",
     "%d %b %Y",
     "%d %B %Y",
+    "%d-%b-%Y",  # as Oracle and spreadsheets write dates ("08-Nov-2023", "08-Nov-23")
+    "%d-%b-%y",
     "%b %d, %Y %H:%M",
     "%b %d, %Y %H:%M:%S",
     "%b %d, %Y %I:%M %p",
