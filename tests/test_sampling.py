@@ -1,3 +1,4 @@
+import codecs
 import io
 import re
 
@@ -932,8 +933,6 @@ def test_a_category_column_missing_as_na_or_null_writes_them_in_a_csv_and_nulls_
     """Categories written "N/A" or "null" where missing (which pandas reads as missing itself) came back as
     empty fields in a CSV sample, while number and date columns kept their spelling; a model file keeps the
     spelling through a save and load, and the DataFrame and a Parquet file hold missing values."""
-    import numpy as np
-
     from synthloom import get_model, load
     from synthloom.data.io import read_table
     from synthloom.sampling import sample_to_file
@@ -956,3 +955,35 @@ def test_a_category_column_missing_as_na_or_null_writes_them_in_a_csv_and_nulls_
     assert set(written["shade"]) == {"dark", "light", "null"}
     typed = pd.read_parquet(sample_to_file(model, 1_000, tmp_path / "f.parquet", seed=0))
     assert typed["colour"].isna().sum() == (written["colour"] == "N/A").sum()
+
+
+def test_a_csv_sample_starts_with_a_byte_order_mark_where_the_real_csv_was_made_for_excel(tmp_path):
+    """A cp1252 export of a German spreadsheet (or a UTF-8 one with the mark) gave a sample without the
+    mark, which Excel reads in the computer's code page: "Müller" showed as "MÃ¼ller". The mark starts a
+    file once (not each chunk), never a stream or a folder's parts, nor a sample of a plain UTF-8 CSV."""
+    from synthloom import get_model, load
+    from synthloom.data.io import read_table
+    from synthloom.data.metadata import Metadata
+    from synthloom.sampling import sample_to_file, sample_to_parts, sample_to_stream
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"name": rng.choice(["Müller", "Weiß", "Schön"], 200), "x": rng.normal(size=200)})
+    bom = codecs.BOM_UTF8
+    for encoding, marked in [("cp1252", True), ("utf-8-sig", True), ("utf-8", False)]:
+        frame.to_csv(tmp_path / "real.csv", sep=";", index=False, encoding=encoding)
+        model = get_model("copula", random_state=0).fit(read_table(tmp_path / "real.csv", encoding=encoding))
+        assert model.metadata_.csv_bom is marked
+        model.save(tmp_path / "m.synthloom")
+        path = sample_to_file(load(tmp_path / "m.synthloom"), 500, tmp_path / "f.csv", chunk_rows=100)
+        written = path.read_bytes()
+        assert written.startswith(bom) is marked and written.count(bom) == int(marked)
+        assert set(read_table(path)["name"]) <= {"Müller", "Weiß", "Schön"}
+    model = get_model("copula", random_state=0).fit(read_table(tmp_path / "real.csv", encoding="utf-8"))
+    model.metadata_.csv_bom = True
+    stream = io.StringIO()
+    sample_to_stream(model, 50, stream)
+    assert not stream.getvalue().startswith("\ufeff")
+    parts = sample_to_parts(model, 50, tmp_path / "parts", fmt="csv")
+    assert not any(part.read_bytes().startswith(bom) for part in parts.glob("*.csv"))
+    with pytest.raises(ConfigError, match=r"^csv_bom 'yes': give true or false"):
+        Metadata.from_dict({"columns": {}, "csv_bom": "yes"})

@@ -258,7 +258,8 @@ def augment_command(
         # them (a form or delimiter declared in --metadata wins; a flag column is written as its flags)
         integers = [name for name in frame.columns if whole_numbers(frame[name])]
         learned = learned_metadata(frame, strategy["metadata"])
-        write_table(both, output, integers=integers, sep=learned.csv_sep, texts=learned.csv_texts())
+        written = {"sep": learned.csv_sep, "texts": learned.csv_texts(), "bom": learned.csv_bom}
+        write_table(both, output, integers=integers, **written)
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")
         if len(added):

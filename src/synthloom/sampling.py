@@ -198,19 +198,30 @@ class _TableWriter:
     """Appends frames of ``model``'s rows to one CSV or Parquet file, or CSV to an open text stream (Parquet:
     one row group per frame, one fixed schema)."""
 
-    def __init__(self, path: Path | TextIO, fmt: str, schema: pa.Schema | None, model: BaseGenerator) -> None:
+    def __init__(
+        self, path: Path | TextIO, fmt: str, schema: pa.Schema | None, model: BaseGenerator, bom: bool = False
+    ) -> None:
         self.path, self.fmt, self.schema = path, fmt, schema
         self.integers = integer_columns(model)  # whole numbers in every part, gaps or none
         self.texts = model.metadata_.csv_texts()  # "26.00" as the real CSV writes it, not "26.0"
         self.sep = model.metadata_.csv_sep  # ";" where the real CSV is split so
+        self.encoding = "utf-8-sig" if bom else "utf-8"
         self._parquet: pq.ParquetWriter | None = None
         self._header = True
 
     def write(self, frame: pd.DataFrame) -> None:
         if self.fmt == "csv":
-            mode = "w" if self._header else "a"
+            # the byte-order mark before the header only: a later chunk is appended
+            mode, encoding = ("w", self.encoding) if self._header else ("a", "utf-8")
             ready = csv_ready(frame, self.integers, self.texts)
-            ready.to_csv(self.path, mode=mode, header=self._header, index=False, sep=self.sep)
+            ready.to_csv(
+                self.path,
+                mode=mode,
+                header=self._header,
+                index=False,
+                sep=self.sep,
+                encoding=encoding,
+            )
             self._header = False
             return
         self.schema = self.schema or arrow_schema(frame)
@@ -384,7 +395,10 @@ def _sample_rows(
     with _progress(console, n) as advance:
         draw = _ChunkDrawer(model, conditions, seed, n)
         frames = (draw(chunk) for chunk in _chunk_plan(seed, n, chunk_rows))
-        writer = _TableWriter(target, fmt, None, model)
+        # a file starts with a byte-order mark where the real CSV asks for one (Excel reads it); a stream
+        # (a pipe into other tools) never does, nor do parts (read by Spark, DuckDB)
+        bom = model.metadata_.csv_bom and isinstance(target, Path)
+        writer = _TableWriter(target, fmt, None, model, bom)
         _write_rows(writer, frames, advance)
 
 

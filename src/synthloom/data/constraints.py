@@ -1493,7 +1493,7 @@ class ConstraintSet:
         specs = {name: self._model_spec(name) for name in metadata.columns if name not in dropped}
         for rule in self._open_flagged():
             specs[rule.open_flag_] = ColumnSpec(ColumnKind.CATEGORICAL)
-        self.table_metadata_ = Metadata(specs, csv_delimiter=metadata.csv_delimiter)
+        self.table_metadata_ = Metadata(specs, csv_delimiter=metadata.csv_delimiter, csv_bom=metadata.csv_bom)
         return self
 
     def _check_ranges_meet(self) -> None:

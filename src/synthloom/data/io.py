@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from synthloom.data.metadata import (
+    CSV_BOM,
     CSV_DELIMITER,
     CSV_DELIMITERS,
     CSV_MISSING,
@@ -386,6 +387,15 @@ _LATIN1_CONTROLS = re.compile(rb"[\x80-\x9f]")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
+def wants_byte_order_mark(path: Path, encoding: str) -> bool:
+    """Whether a CSV of rows like those of ``path`` (read in ``encoding``) should start with UTF-8's
+    byte-order mark (``Metadata.csv_bom``): it has one, or is in another encoding than UTF-8 (a Windows
+    code page, UTF-16), as files made for Excel are."""
+    with path.open("rb") as handle:
+        marked = handle.read(3) == codecs.BOM_UTF8
+    return marked or codecs.lookup(encoding).name != "utf-8"
+
+
 def check_text_encoding(path: Path, encoding: str) -> None:
     """Refuse reading ``path`` in an ``encoding`` its bytes show to be wrong: a byte-order mark names
     another (a UTF-8 file read as latin-1 had "ï»¿" in its first column's name, a UTF-16 one none of its
@@ -549,6 +559,7 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         frame.attrs[CSV_TEXT] = _noted(found, frame)
         frame.attrs[CSV_MISSING] = _noted({name: {"spellings": c} for name, c in spelt.items()}, frame)
         frame.attrs[CSV_DELIMITER] = sep  # a model learns it, and a CSV of its rows is split so too
+        frame.attrs[CSV_BOM] = wants_byte_order_mark(path, encoding)
         return frame
     except UnicodeDecodeError as exc:
         raise undecodable(path, first_undecodable(path, encoding) or f"byte {exc.start}", encoding) from None
@@ -810,6 +821,7 @@ def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
         for name, noted in part.attrs[CSV_MISSING].items():
             spelt.setdefault(name, Counter()).update(noted["spellings"])
     frame.attrs[CSV_MISSING] = _noted({name: {"spellings": dict(c)} for name, c in spelt.items()}, frame)
+    frame.attrs[CSV_BOM] = any(part.attrs[CSV_BOM] for part in frames)
     delimiters = {part.attrs[CSV_DELIMITER] for part in frames}
     if len(delimiters) == 1:  # parts split at different ones have none of the table's
         frame.attrs[CSV_DELIMITER] = delimiters.pop()
@@ -1007,11 +1019,13 @@ def write_table(
     integers: Sequence[str] | None = None,
     sep: str = ",",
     texts: Mapping[str, NumberText] | None = None,
+    bom: bool = False,
 ) -> Path:
     """Write ``frame`` as CSV (split at ``sep``) or Parquet (by extension), atomically; a CSV writes
     ``integers`` (columns known to hold whole numbers) "85", not "85.0", where pandas holds them as floats,
-    and number columns as their ``texts`` say ("26.00", "+1.26"; ``csv_ready``). Parquet columns are typed
-    as a sampled file's are (``arrow_schema``).
+    and number columns as their ``texts`` say ("26.00", "+1.26"; ``csv_ready``), in UTF-8, after its
+    byte-order mark with ``bom`` (``Metadata.csv_bom``). Parquet columns are typed as a sampled file's are
+    (``arrow_schema``).
 
     An empty column pandas named for an empty CSV header ("Unnamed: 6", from a separator at the end of
     every line) is kept in both formats, as the table has it: a CSV writes its header empty again; Parquet,
@@ -1024,7 +1038,8 @@ def write_table(
     fmt = table_format(path)
     with atomic_path(path) as tmp:
         if fmt == "csv":
-            csv_ready(frame, integers, texts).to_csv(tmp, index=False, sep=sep)
+            encoding = "utf-8-sig" if bom else "utf-8"
+            csv_ready(frame, integers, texts).to_csv(tmp, index=False, sep=sep, encoding=encoding)
         else:
             frame.to_parquet(tmp, index=False, schema=arrow_schema(frame))
     return path

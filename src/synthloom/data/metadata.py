@@ -100,6 +100,7 @@ CSV_TEXT = "synthloom.csv_text"
 CSV_MISSING = "synthloom.csv_missing"
 # the ``DataFrame.attrs`` key under which ``read_table`` gives the delimiter a CSV is split at
 CSV_DELIMITER = "synthloom.csv_delimiter"
+CSV_BOM = "synthloom.csv_bom"
 CSV_DELIMITERS = (",", ";", "\t", "|")  # those a CSV is read with (the comma first: it wins a tie)
 
 
@@ -171,10 +172,14 @@ class Metadata:
         csv_delimiter: the delimiter of the CSV the table was read from (";" from a spreadsheet in a
             decimal-comma locale; one of ``CSV_DELIMITERS``): a CSV of synthetic rows is split at it too.
             None: not read from a CSV (or saved before it was kept), written with commas.
+        csv_bom: a CSV of synthetic rows (in UTF-8) starts with UTF-8's byte-order mark: the real CSV had
+            one, or was in another encoding (cp1252, UTF-16). Excel reads a CSV without the mark in the
+            computer's code page, so its letters beyond ASCII ("Müller") would show garbled.
     """
 
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
     csv_delimiter: str | None = None
+    csv_bom: bool = False
 
     @classmethod
     def infer(cls, data: pd.DataFrame) -> Metadata:
@@ -194,6 +199,7 @@ class Metadata:
                 for name, series in data.items()
             },
             csv_delimiter=data.attrs.get(CSV_DELIMITER),
+            csv_bom=bool(data.attrs.get(CSV_BOM, False)),
         )
 
     def completed(self, data: pd.DataFrame) -> Metadata:
@@ -219,6 +225,7 @@ class Metadata:
                 for name, series in data.items()
             },
             csv_delimiter=self.csv_delimiter or data.attrs.get(CSV_DELIMITER),  # a declared one wins
+            csv_bom=self.csv_bom or bool(data.attrs.get(CSV_BOM, False)),
         )
 
     def kinds(self) -> dict[str, str]:
@@ -256,6 +263,8 @@ class Metadata:
         form: dict[str, Any] = {"columns": {name: asdict(spec) for name, spec in self.columns.items()}}
         if self.csv_delimiter is not None:  # left out otherwise: the form older versions wrote
             form["csv_delimiter"] = self.csv_delimiter
+        if self.csv_bom:
+            form["csv_bom"] = True
         return form
 
     @classmethod
@@ -280,6 +289,7 @@ class Metadata:
         return cls(
             {str(name): _column_spec(str(name), spec) for name, spec in columns.items()},
             csv_delimiter=_checked_csv_delimiter(payload.get("csv_delimiter")),
+            csv_bom=_checked_csv_bom(payload.get("csv_bom", False)),
         )
 
     def save(self, path: str | Path) -> None:
@@ -620,6 +630,13 @@ def _checked_csv_text(form: Any, kind: ColumnKind) -> NumberText | None:
             'that is no number, or null}, or a category column {"missing": a text that is no number}'
         )
     return NumberText(decimals, plus, missing)
+
+
+def _checked_csv_bom(bom: Any) -> bool:
+    """A metadata file's ``csv_bom``, checked: true or false."""
+    if not isinstance(bom, bool):
+        raise ConfigError(f"csv_bom {bom!r}: give true or false, whether a CSV starts with a byte-order mark")
+    return bom
 
 
 def _checked_csv_delimiter(delimiter: Any) -> str | None:

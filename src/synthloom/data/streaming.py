@@ -34,10 +34,17 @@ from synthloom.data.io import (
     part_files,
     table_format,
     undecodable,
+    wants_byte_order_mark,
     warn_of_absent_columns,
     whole_numbers,
 )
-from synthloom.data.metadata import CSV_DELIMITER, FLOAT_EXACT_LIMIT, check_column_names, has_leading_zeros
+from synthloom.data.metadata import (
+    CSV_BOM,
+    CSV_DELIMITER,
+    FLOAT_EXACT_LIMIT,
+    check_column_names,
+    has_leading_zeros,
+)
 from synthloom.data.number_text import to_numbers
 from synthloom.errors import DataError
 
@@ -211,8 +218,9 @@ class TableStream:
         if kept is None or kept.num_rows == 0:
             raise DataError(f"{self.path}: has no data rows; give at least one data row")
         sample = self._typed(kept.to_pandas()).set_axis(pd.Index(rows + 1, name=DATA_ROW))
-        if self.is_csv:  # as read_table notes it: the metadata learned from the sample keeps it
+        if self.is_csv:  # as read_table notes them: the metadata learned from the sample keeps them
             sample.attrs[CSV_DELIMITER] = self.delimiter
+            sample.attrs[CSV_BOM] = any(wants_byte_order_mark(file, self.encoding) for file in self._headers)
         return sample
 
     def chunks(self) -> Iterator[pd.DataFrame]:
