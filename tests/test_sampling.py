@@ -987,3 +987,31 @@ def test_a_csv_sample_starts_with_a_byte_order_mark_where_the_real_csv_was_made_
     assert not any(part.read_bytes().startswith(bom) for part in parts.glob("*.csv"))
     with pytest.raises(ConfigError, match=r"^csv_bom 'yes': give true or false"):
         Metadata.from_dict({"columns": {}, "csv_bom": "yes"})
+
+
+def test_a_parquet_sample_of_a_csv_holds_its_formatted_amounts_as_numbers(tmp_path):
+    """A Parquet sample of a model fitted on a CSV of "2.652,28 €" amounts and counts missing as "?" held
+    them as text no one could sum, where plain decimals came as numbers. They are numbers now (a CSV sample
+    still writes them in their form), and a model fitted on a DataFrame of such text keeps it."""
+    from synthloom import get_model
+    from synthloom.data.io import read_table
+    from synthloom.sampling import sample_to_file, sample_to_parts
+
+    rng = np.random.default_rng(0)
+    amounts = [
+        f"{v:,.2f} €".replace(",", "_").replace(".", ",").replace("_", ".") for v in rng.uniform(5, 5000, 300)
+    ]
+    counts = rng.integers(0, 40, 300).astype(object)
+    counts[:20] = "?"
+    frame = pd.DataFrame({"Betrag": amounts, "Anzahl": counts, "k": rng.choice(["a", "b"], 300)})
+    frame.to_csv(tmp_path / "real.csv", sep=";", index=False)
+    model = get_model("copula", random_state=0).fit(read_table(tmp_path / "real.csv"))
+    typed = pd.read_parquet(sample_to_file(model, 500, tmp_path / "f.parquet", chunk_rows=200))
+    assert typed["Betrag"].dtype == "float64" and typed["Betrag"].between(5, 5000).all()
+    assert typed["Anzahl"].dtype == "Int64" and 0 < typed["Anzahl"].isna().sum() < 100
+    parts = sample_to_parts(model, 500, tmp_path / "parts", part_rows=200)
+    assert pd.read_parquet(parts)["Betrag"].dtype == "float64"
+    written = pd.read_csv(sample_to_file(model, 500, tmp_path / "f.csv"), sep=";", keep_default_na=False)
+    assert written["Betrag"].str.fullmatch(r"[\d.]+,\d\d €").all() and (written["Anzahl"] == "?").any()
+    text = get_model("copula", random_state=0).fit(frame)
+    assert pd.read_parquet(sample_to_file(text, 100, tmp_path / "t.parquet"))["Betrag"].dtype == object

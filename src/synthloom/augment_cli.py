@@ -186,8 +186,8 @@ def augment_command(
         with_progress,
     )
     from synthloom.data.constraints import check_rule_columns, load_constraints
-    from synthloom.data.io import check_outputs, whole_numbers, write_table
-    from synthloom.data.metadata import Metadata, learned_metadata
+    from synthloom.data.io import check_outputs, table_format, whole_numbers, write_table
+    from synthloom.data.metadata import Metadata, learned_metadata, parquet_values
     from synthloom.errors import DataWarning
     from synthloom.registry import table_model_class
 
@@ -259,6 +259,8 @@ def augment_command(
         integers = [name for name in frame.columns if whole_numbers(frame[name])]
         learned = learned_metadata(frame, strategy["metadata"])
         written = {"sep": learned.csv_sep, "texts": learned.csv_texts(), "bom": learned.csv_bom}
+        if table_format(output) == "parquet":  # as `sample` writes Parquet: a CSV's "$1,638.23" as a number
+            both = parquet_values(both, learned)
         write_table(both, output, integers=integers, **written)
         added = both.iloc[len(frame) :][target].value_counts()
         console.print(f"wrote {len(frame):,} real + {added.sum():,} synthetic rows to {output}")

@@ -47,7 +47,7 @@ from synthloom.data.io import (
     holds_user_files,
     table_format,
 )
-from synthloom.data.metadata import ColumnKind
+from synthloom.data.metadata import ColumnKind, parquet_values
 from synthloom.errors import (
     ConditionError,
     ConfigError,
@@ -206,6 +206,7 @@ class _TableWriter:
         self.texts = model.metadata_.csv_texts()  # "26.00" as the real CSV writes it, not "26.0"
         self.sep = model.metadata_.csv_sep  # ";" where the real CSV is split so
         self.encoding = "utf-8-sig" if bom else "utf-8"
+        self.metadata = model.metadata_
         self._parquet: pq.ParquetWriter | None = None
         self._header = True
 
@@ -224,6 +225,7 @@ class _TableWriter:
             )
             self._header = False
             return
+        frame = parquet_values(frame, self.metadata)  # a CSV's "$1,638.23" as a number
         self.schema = self.schema or arrow_schema(frame)
         table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
         self._parquet = self._parquet or pq.ParquetWriter(self.path, self.schema)

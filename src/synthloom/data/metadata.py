@@ -30,6 +30,7 @@ from synthloom.data.number_text import (
     fixed_text_decimals,
     holds_numbers,
     looks_like_numbers,
+    read_number_text,
     to_numbers,
     writes_decimal_commas,
     writes_plus,
@@ -735,6 +736,28 @@ def with_missing_marks(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
             column = numbers_as_text(column, spec.kind)
         frame[name] = column.astype(object).where(column.notna(), spec.missing_mark)
     return frame
+
+
+def parquet_values(frame: pd.DataFrame, metadata: Metadata) -> pd.DataFrame:
+    """``frame`` as a Parquet file of rows of a table read from a CSV (``metadata.csv_delimiter`` set)
+    holds it: number columns the CSV writes as text (a ``number_format``, "$1,638.23" or "2.652,28 €"; a
+    ``missing_mark``, "?") as numbers, their missing values missing, as plain numbers already are. A
+    Parquet file of a European or currency CSV had held its amounts as text no one could sum. A table
+    from elsewhere keeps its columns as they are."""
+    if metadata.csv_delimiter is None:
+        return frame
+    typed = {}
+    for name, spec in metadata.columns.items():
+        written = spec.number_format is not None or spec.missing_mark is not None
+        number = spec.kind in (ColumnKind.CONTINUOUS, ColumnKind.INTEGER)
+        if not (written and number and name in frame) or holds_numbers(frame[name]):
+            continue
+        column = frame[name].astype(object)
+        if spec.missing_mark is not None:
+            column = column.where(column != spec.missing_mark)
+        numbers = read_number_text(column, spec.number_format) if spec.number_format else to_numbers(column)
+        typed[name] = numbers.round().astype("Int64") if spec.kind == ColumnKind.INTEGER else numbers
+    return frame.assign(**typed) if typed else frame
 
 
 def level_values(present: np.ndarray) -> list[float] | None:
