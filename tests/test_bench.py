@@ -226,7 +226,7 @@ def test_a_data_set_named_twice_is_run_once_and_a_file_of_another_format_is_name
     assert [(r.model, r.dataset) for r in runs] == [("copula", str(table_csv)), ("copula", "default")]
     text = tmp_path / "claims.txt"
     text.write_text("a,b\n1,2\n")
-    with pytest.raises(ConfigError, match=r"claims.txt: unknown table format '.txt'; use a .csv or .parquet"):
+    with pytest.raises(ConfigError, match=r"claims.txt: unknown table format '.txt'; use a .csv, .tsv or"):
         bench.plan_runs(["copula"], [str(text)])
 
 

@@ -44,6 +44,7 @@ from synthloom.data.io import (
     atomic_path,
     atomic_write_text,
     csv_ready,
+    delimiter_for,
     holds_user_files,
     table_format,
 )
@@ -199,12 +200,18 @@ class _TableWriter:
     one row group per frame, one fixed schema)."""
 
     def __init__(
-        self, path: Path | TextIO, fmt: str, schema: pa.Schema | None, model: BaseGenerator, bom: bool = False
+        self,
+        path: Path | TextIO,
+        fmt: str,
+        schema: pa.Schema | None,
+        model: BaseGenerator,
+        bom: bool = False,
+        sep: str | None = None,
     ) -> None:
         self.path, self.fmt, self.schema = path, fmt, schema
         self.integers = integer_columns(model)  # whole numbers in every part, gaps or none
         self.texts = model.metadata_.csv_texts()  # "26.00" as the real CSV writes it, not "26.0"
-        self.sep = model.metadata_.csv_sep  # ";" where the real CSV is split so
+        self.sep = sep or model.metadata_.csv_sep  # ";" where the real CSV is split so
         self.encoding = "utf-8-sig" if bom else "utf-8"
         self.metadata = model.metadata_
         self._parquet: pq.ParquetWriter | None = None
@@ -389,9 +396,10 @@ def _sample_rows(
     conditions: dict[str, Any] | None,
     chunk_rows: int,
     console: Console | None,
+    sep: str | None = None,
 ) -> None:
     """Draw ``n`` rows ``chunk_rows`` at a time into ``target`` (a file, or an open text stream for CSV),
-    with a progress bar on ``console``."""
+    with a progress bar on ``console``; a CSV split at ``sep`` (default: the real CSV's delimiter)."""
     n = _check_sizes(n, chunk_rows)
     _check_request(model, n, conditions)  # before the first row: a stream cannot take rows back
     with _progress(console, n) as advance:
@@ -400,7 +408,7 @@ def _sample_rows(
         # a file starts with a byte-order mark where the real CSV asks for one (Excel reads it); a stream
         # (a pipe into other tools) never does, nor do parts (read by Spark, DuckDB)
         bom = model.metadata_.csv_bom and isinstance(target, Path)
-        writer = _TableWriter(target, fmt, None, model, bom)
+        writer = _TableWriter(target, fmt, None, model, bom, sep)
         _write_rows(writer, frames, advance)
 
 
@@ -419,7 +427,7 @@ def sample_to_file(
     interruption, write a folder of parts with ``sample_to_parts``. Columns are written as ``write_table``
     writes them: the model's integer columns as whole numbers in a CSV, its number columns as the real CSV
     wrote them ("26.00", "+1.26"; ``ColumnSpec.csv_text``), split at the real CSV's delimiter
-    (``Metadata.csv_delimiter``); an empty column of an empty CSV
+    (``Metadata.csv_delimiter``; tabs in a .tsv file); an empty column of an empty CSV
     header with its header empty in a CSV, named "Unnamed: N" (pandas' name) in Parquet.
 
     Example:
@@ -427,8 +435,9 @@ def sample_to_file(
     """
     path = Path(path)
     fmt = table_format(path)
+    sep = delimiter_for(path, model.metadata_.csv_sep)  # a .tsv file's tabs
     with atomic_path(path) as tmp:
-        _sample_rows(model, n, tmp, fmt, seed, conditions, chunk_rows, console)
+        _sample_rows(model, n, tmp, fmt, seed, conditions, chunk_rows, console, sep)
     return path
 
 

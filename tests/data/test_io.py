@@ -177,3 +177,21 @@ def test_an_encoding_the_bytes_show_to_be_wrong_is_refused_naming_the_right_one(
     with pytest.raises(DataError, match=r"does not start with a byte-order mark, which utf-16 text"):
         read_table(utf8, encoding="utf-16")
     assert read_table(marked)["Name"].tolist() == ["Müller", "Weiß", "Schön"]
+
+
+def test_a_tsv_file_is_read_and_a_sample_written_to_one_is_split_at_tabs(tmp_path):
+    """`.tsv` was an unknown table format, to read and to write, though tab-split text in a .csv was read."""
+    from synthloom import get_model
+    from synthloom.sampling import sample_to_file
+
+    frame = pd.DataFrame({"name": ["a, b", "c", "d"] * 10, "x": range(30)})
+    frame.to_csv(tmp_path / "real.tsv", sep="\t", index=False)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "real.tsv"), frame)
+    model = get_model("copula", random_state=0).fit(read_table(tmp_path / "real.tsv"))
+    assert model.metadata_.csv_sep == "\t"
+    frame.to_csv(tmp_path / "real.csv", sep=";", index=False)
+    model = get_model("copula", random_state=0).fit(read_table(tmp_path / "real.csv"))
+    written = sample_to_file(model, 20, tmp_path / "fake.tsv").read_text().splitlines()
+    assert all(line.count("\t") == 1 and ";" not in line for line in written)
+    write_table(frame, tmp_path / "copy.tsv", sep=";")
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "copy.tsv", sep="\t"), frame)

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 JOB_FILE = "_synthloom_job.json"  # in a folder of parts while `synthloom sample` is writing it
 
-TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
 # the texts pandas.read_csv reads as missing (its default na_values), so a CSV read another way reads alike
 PANDAS_NA_TEXT = [
     *("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>"),
@@ -235,13 +235,13 @@ def read_json_file(path: Path, what: str) -> Any:
 
 
 def table_format(path: Path) -> str:
-    """The format a table file's suffix names: "csv" or "parquet".
+    """The format a table file's suffix names: "csv" (.csv, and .tsv: split at tabs) or "parquet".
 
     Raises:
         ConfigError: another suffix, or none (the format of a name without one is unknown).
     """
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix in (".parquet", ".pq"):
         return "parquet"
@@ -250,12 +250,12 @@ def table_format(path: Path) -> str:
             f"{path}: a name without a .csv or .parquet suffix, so its table format is unknown; give a "
             ".csv or .parquet file"
         )
-    if suffix in _COMPRESSED and Path(path.stem).suffix.lower() in (".csv", ".parquet", ".pq"):
+    if suffix in _COMPRESSED and Path(path.stem).suffix.lower() in TABLE_SUFFIXES:
         raise ConfigError(
             f"{path}: a compressed table, which synthloom does not read or write; decompress it (e.g. "
             f"`{_COMPRESSED[suffix]} {path.name}`) and give the {Path(path.stem).suffix.lower()} file"
         )
-    raise ConfigError(f"{path}: unknown table format {suffix!r}; use a .csv or .parquet file")
+    raise ConfigError(f"{path}: unknown table format {suffix!r}; use a .csv, .tsv or .parquet file")
 
 
 _COMPRESSED = {".gz": "gunzip", ".bz2": "bunzip2", ".xz": "unxz", ".zst": "unzstd", ".zip": "unzip"}
@@ -1013,6 +1013,11 @@ def arrow_schema(frame: pd.DataFrame) -> pa.Schema:
     return pa.schema(fields, metadata=schema.metadata)
 
 
+def delimiter_for(path: Path, learned: str) -> str:
+    """The delimiter of a CSV written to ``path``: a tab in a .tsv file, else ``learned`` (the real CSV's)."""
+    return "\t" if path.suffix.lower() == ".tsv" else learned
+
+
 def write_table(
     frame: pd.DataFrame,
     path: str | Path,
@@ -1039,7 +1044,8 @@ def write_table(
     with atomic_path(path) as tmp:
         if fmt == "csv":
             encoding = "utf-8-sig" if bom else "utf-8"
-            csv_ready(frame, integers, texts).to_csv(tmp, index=False, sep=sep, encoding=encoding)
+            ready = csv_ready(frame, integers, texts)
+            ready.to_csv(tmp, index=False, sep=delimiter_for(path, sep), encoding=encoding)
         else:
             frame.to_parquet(tmp, index=False, schema=arrow_schema(frame))
     return path

@@ -801,7 +801,7 @@ def _file_kind(path: Path) -> str | None:
     file opens with its header's 8-byte length, zero bytes among them), or None (bytes of another kind, or
     unreadable)."""
     suffix = path.suffix.lower()
-    if suffix in (*TABLE_SUFFIXES, ".tsv"):
+    if suffix in TABLE_SUFFIXES:
         return "a data file"
     pickled = "a pickle file (SDV saves models so; synthloom never loads one: it could run any code)"
     if suffix in (".pkl", ".pickle"):
