@@ -97,7 +97,7 @@ def test_rows_with_fewer_fields_than_the_header_are_said_and_kept(tmp_path, numb
     assert len(frame) == 4 and frame["c"].isna().tolist() == [False, True, True, False]
     # numbered as pandas numbers the rows: a blank line skipped, a quoted value over two lines one row
     path.write_text(f'a,b,c\n{value},"5\n5",6\n\n{value},5\n')
-    with pytest.warns(DataWarning, match=r"\(data rows 2 \(counted from 1 below the header\); the first"):
+    with pytest.warns(DataWarning, match=r"\(data row 2 \(counted from 1 below the header\); the first"):
         assert len(read_table(path)) == 2
     whole = tmp_path / "whole.csv"
     whole.write_text(f'a,b,c\n{value},"5,5",6\n{value},,\n')  # a quoted delimiter and blank fields are whole
@@ -107,10 +107,11 @@ def test_rows_with_fewer_fields_than_the_header_are_said_and_kept(tmp_path, numb
 
 
 def test_a_row_with_more_fields_than_the_header_is_named_in_our_words(tmp_path):
-    """The error quoted pandas' tokenizer: "Error tokenizing data. C error: Expected 3 fields in line 3"."""
+    """The error quoted pandas' tokenizer: "Error tokenizing data. C error: Expected 3 fields in line 3"; then
+    it named "row 3 (the header being row 1)" where other messages name data rows."""
     path = tmp_path / "t.csv"
     path.write_text("a,b,c\n1,2,3\n4,5,6,7\n")
-    with pytest.raises(DataError, match=r"t.csv: row 3 \(the header being row 1\) has 4 fields where"):
+    with pytest.raises(DataError, match=r"t.csv: data row 2 \(counted from 1 below the header\) has 4 field"):
         read_table(path)
     # every row one field wider (a delimiter ending every line): pandas took column a for row labels
     path.write_text("a,b,c\n1,2,3,\n4,5,6,\n")

@@ -511,7 +511,8 @@ def test_a_row_of_other_width_read_in_chunks_is_refused_naming_it(tmp_path):
         (5, "5,x1,3,4", 4),
     ):  # short in the first block read, short past it, wide
         path.write_text("a,b,c\n" + "\n".join([*rows[:at], row, *rows[at:]]) + "\n")
-        said = rf"short.csv: row {at + 2:,} \(the header being row 1\) has {fields} field\(s\) where"
+        said = rf"short.csv: data row {at + 1} \(counted from 1 below the header\) has {fields} field\(s\)"
+        said += " where"
         why = "or one ending every line" if fields > 3 else "a cut line"
         with pytest.raises(DataError, match=said + rf" the header has 3 \('{row}'\).* that row \(.*{why}"):
             TableStream(path).sample(10, np.random.default_rng(0))

@@ -569,9 +569,11 @@ def _read_csv(path: Path, encoding: str, text_columns: Sequence[str] = ()) -> pd
         wide = _WIDE_ROW.search(str(exc))
         if wide is not None:
             expected, line, actual = wide.groups()
+            # pandas counts the header as line 1: named as every other message names rows
+            row = rows_named(pd.Index([int(line) - 1], name=DATA_ROW))
             raise DataError(
-                f"{path}: row {int(line):,} (the header being row 1) has {actual} fields where the header "
-                f"has {expected}; fix that row (a delimiter inside an unquoted value, or one too many)"
+                f"{path}: {row} has {actual} fields where the header has {expected}; fix that row (a "
+                "delimiter inside an unquoted value, or one too many)"
             ) from None
         raise DataError(f"{path}: not a well-formed CSV ({first_line(exc)})") from None
 
@@ -740,6 +742,8 @@ def rows_named(labels: pd.Index) -> str:
     Example:
         >>> rows_named(pd.Index([5, 17], name=DATA_ROW))
         'data rows 5, 17 (counted from 1 below the header)'
+        >>> rows_named(pd.Index([5], name=DATA_ROW))
+        'data row 5 (counted from 1 below the header)'
         >>> rows_named(pd.Index([5, 17]))
         'rows with index labels 5, 17'
     """
@@ -752,7 +756,7 @@ def rows_named(labels: pd.Index) -> str:
     if labels.name == DATA_ROW:
         shown = labels.sort_values()[:SHOWN_ROWS]  # the first in the file: `fit --holdout` shuffles the rows
         # not file lines: blank lines, quoted cells over several lines and a folder of parts shift those
-        return f"data rows {listed(shown)} (counted from 1 below the header)"
+        return f"data row{'s' if len(labels) > 1 else ''} {listed(shown)} (counted from 1 below the header)"
     # a DataFrame given in Python: its labels are what ``data.loc`` finds the rows by, whatever their places
     return f"rows with {labels.name or 'index labels'} {listed(shown)}"
 

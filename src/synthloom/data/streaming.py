@@ -32,6 +32,7 @@ from synthloom.data.io import (
     first_undecodable,
     parquet_schema,
     part_files,
+    rows_named,
     table_format,
     undecodable,
     wants_byte_order_mark,
@@ -277,10 +278,10 @@ def _refuse_uneven_row(path: Path, exc: BaseException) -> None:
         if int(actual) < int(expected)
         else "a delimiter inside an unquoted value, or one ending every line"
     )
+    row = rows_named(pd.Index([int(line) - 1], name=DATA_ROW))  # pyarrow counts the header as row 1
     raise DataError(
-        f"{source.group(1) if source else path}: row {int(line):,} (the header being row 1) has {actual} "
-        f"field(s) where the header has {expected} ({cut_text(text)!r}); read in chunks, the file needs "
-        f"every row whole: fix that row ({why})"
+        f"{source.group(1) if source else path}: {row} has {actual} field(s) where the header has {expected} "
+        f"({cut_text(text)!r}); read in chunks, the file needs every row whole: fix that row ({why})"
     )
 
 
