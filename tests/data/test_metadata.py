@@ -123,6 +123,23 @@ def test_a_few_stamps_in_another_form_leave_a_column_datetimes_in_the_form_most_
     assert Metadata.infer(pd.DataFrame({"note": notes})).kinds() == {"note": "categorical"}
 
 
+def test_iso_dates_beside_as_many_iso_stamps_with_a_time_keep_the_times():
+    """Half "2024-01-12", half "2023-11-08T21:30:10": the dates' format read both (ISO stamps are read in
+    any spelling) and wrote every synthetic stamp without its time of day."""
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 10**6, 200), unit="min")
+    days = stamps.strftime("%Y-%m-%d")
+    text = np.where(np.arange(200) % 2 == 0, stamps.strftime("%Y-%m-%dT%H:%M:%S"), days)
+    frame = pd.DataFrame({"at": text, "x": rng.normal(size=200)})
+    assert Metadata.infer(frame).columns["at"].datetime_format == "%Y-%m-%dT%H:%M:%S"
+    fake = get_model("copula", random_state=0).fit(frame).sample(200, random_state=0)["at"]
+    times = pd.to_datetime(fake, format="%Y-%m-%dT%H:%M:%S")
+    assert 0.3 < (times.dt.hour != 0).mean() < 0.7  # midnight for the half that were dates, as real
+    # a few stamps with a time among dates are strays of the dates' form
+    few = pd.DataFrame({"at": np.where(np.arange(200) < 5, text, days)})
+    assert Metadata.infer(few).columns["at"].datetime_format == "%Y-%m-%d"
+
+
 def test_a_datetime_kind_declared_without_a_format_keeps_the_inferred_one():
     """Declared {"kind": "datetime"}, "2024-06-16 11:38" was read by pandas' guess and came back with
     seconds ("2024-06-16 11:38:00")."""
