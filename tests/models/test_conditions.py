@@ -249,11 +249,20 @@ def test_a_rare_but_possible_condition_draws_as_many_rows_as_its_rate_needs():
     the budget allowed ("only 55 of 100 rows met the conditions")."""
     rng = np.random.default_rng(0)
     when = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 365 * 1440, 2000), unit="min")
-    model = get_model("copula", random_state=0).fit(pd.DataFrame({"when": when, "x": rng.normal(size=2000)}))
+    frame = pd.DataFrame({"when": when, "x": rng.normal(size=2000), "y": rng.normal(size=2000)})
+    model = get_model("copula", random_state=0).fit(frame)
     rows = model.sample(100, conditions={"when": "2021-06-01"}, random_state=0)
     assert len(rows) == 100 and rows["when"].dt.date.eq(pd.Timestamp("2021-06-01").date()).all()
+    # the copula draws within x's range (0.07% of rows), and the day by rejection
+    rows = model.sample(100, conditions={"when": "2021-06-01", "x": (2.9, 2.95)}, random_state=0)
+    assert rows["x"].between(2.9, 2.95).all()
     with pytest.raises(ConditionError, match="none of 100 rows"):  # impossible: stops at the budget
-        model.sample(100, conditions={"when": "2021-06-01", "x": (2.9, 2.95)}, random_state=0)
+        model.sample(100, conditions={"when": "2021-06-01", "x": (2.9, 2.95), "y": (2.9, 2.95)})
+    # a category rarer than any range is the one asked of the model: the refusal names it apart
+    frame["k"] = np.where(np.arange(2000) == 0, "rare", "common")
+    model = get_model("copula", random_state=0).fit(frame)
+    with pytest.raises(ConditionError, match=r"on when, x \(among rows drawn with k=rare\)"):
+        model.sample(100, conditions={"k": "rare", "when": "2021-06-01", "x": (2.5, 3.0)})
 
 
 def test_stamps_with_an_offset_are_the_instants_they_name_and_a_repeated_hour_is_kept():

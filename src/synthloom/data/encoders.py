@@ -1251,6 +1251,14 @@ class NumericEncoder(ColumnEncoder):
             scored &= row_argmax(block[:, -2:]) == 0
         return scored
 
+    def uniform_scores(self, values: np.ndarray) -> np.ndarray | None:
+        """Where ``values`` (numbers, seconds since the epoch for datetimes) lie on the column's quantile
+        scale, from 0 to 1: the uniform its normal score is the quantile of (``ndtr`` of that score); None
+        where its values are no one score (mixture modes, a day and a time of day, frequent exact values)."""
+        if self.method == "gmm" or self.cycle is not None or self._has_spikes:
+            return None
+        return ndtr(self._to_normal(values))
+
     def _to_normal(self, values: np.ndarray) -> np.ndarray:
         q = np.asarray(self.quantiles)
         levels = np.linspace(0, 1, q.size)

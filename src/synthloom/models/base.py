@@ -59,6 +59,7 @@ from synthloom.errors import (
 from synthloom.models.conditions import (
     CategoryCondition,
     Condition,
+    RangeCondition,
     rare_combination_warning,
     sample_with_rejection,
 )
@@ -484,15 +485,25 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         return self.constraints_.inverse_transform(frame)
 
     def _sample_conditioned(self, n: int, checks: list[Condition], seed: int) -> pd.DataFrame:
-        # the rarest category the generator can be asked for is met directly, the others by rejection: each
-        # draw then wastes the least (is_fraud=1 at 1.5%, country=NG at 0.5%: NG drawn, is_fraud rejected)
-        # (min is stable: categories whose shares the model does not keep stay in the order asked)
+        # the rarest category (or range, where the model draws within one) the generator can be asked for is
+        # met directly, the others by rejection: each draw then wastes the least (is_fraud=1 at 1.5%,
+        # country=NG at 0.5%: NG drawn, is_fraud rejected) (min is stable: categories whose shares the
+        # model does not keep stay in the order asked)
+        ranges = {
+            c: share
+            for c in checks
+            if isinstance(c, RangeCondition) and (share := self._range_share(c)) is not None
+        }
+        categories = [
+            c for c in checks if isinstance(c, CategoryCondition) and self._conditions_directly(c.span)
+        ]
         direct = min(
-            (c for c in checks if isinstance(c, CategoryCondition) and self._conditions_directly(c.span)),
-            key=self._share_or_all,
+            [*categories, *ranges],
+            key=lambda c: ranges[c] if isinstance(c, RangeCondition) else self._share_or_all(c),
             default=None,
         )
-        rest = [c for c in checks if c is not direct] + self.constraints_.checks()
+        # a range drawn within is checked still: its ends may round past it (an integer's 30.5..31.2)
+        rest = [c for c in checks if c is not direct or c in ranges] + self.constraints_.checks()
         shares = {
             c: share
             for c in rest
@@ -507,7 +518,10 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             draw_seed = child_seed(seed, next(draws))
             if direct is None:
                 return self._sample_rows(size, draw_seed)
-            matrix = self._sample(size, np.random.default_rng(draw_seed), category=(direct.span, direct.code))
+            rng = np.random.default_rng(draw_seed)
+            if isinstance(direct, RangeCondition):
+                return direct.pin_value(self._decode(self._sample_within(size, rng, direct), draw_seed))
+            matrix = self._sample(size, rng, category=(direct.span, direct.code))
             # the generator was asked for this category; setting its one-hot makes that exact
             matrix[:, direct.span.start : direct.span.stop] = 0.0
             matrix[:, direct.span.start + direct.code] = 1.0
@@ -523,6 +537,16 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
     def _conditions_directly(self, span: Span) -> bool:
         """Whether ``_sample`` can be asked for a category of ``span``'s column (else rejection meets it)."""
         return True
+
+    def _range_share(self, condition: RangeCondition) -> float | None:
+        """The share of the real rows within ``condition``'s range, where the model draws rows within it
+        directly (``_sample_within``); None, as by default, where rejection meets it."""
+        return None
+
+    def _sample_within(self, n: int, rng: np.random.Generator, condition: RangeCondition) -> np.ndarray:
+        """Draw an (n, output_dim) matrix of rows within ``condition``'s range (as ``_sample``); only asked
+        of a model whose ``_range_share`` gives the range a share."""
+        raise NotImplementedError(f"{self.model_name} draws no rows within a range directly")
 
     def _category_share(self, condition: CategoryCondition) -> float | None:
         """The share of the real rows holding ``condition``'s category (a rare level: its shared slot), as

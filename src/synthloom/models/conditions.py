@@ -113,6 +113,9 @@ class TextRange(tuple):
         return made
 
 
+PINNED_ERROR = 1e-6  # relative: float32's spacing is 6e-8, and a quantile's slope widens it a little
+
+
 @dataclass(frozen=True)
 class RangeCondition:
     """``low <= column <= high`` on a numeric or datetime column; on a column of times of day, ``low >
@@ -130,6 +133,17 @@ class RangeCondition:
             frame[self.column], self.is_datetime, self.datetime_format, self.number_format
         )
         return within(numbers, self.low, self.high)
+
+    def pin_value(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (rows a model drew within this range) with the column's plain floats set to the one
+        value asked (``low == high``) where they are off it by no more than a float32 score holds: drawn at
+        that value's score, 44361.6250742669 came back as 44361.625275. A value the column's rounding or
+        levels moved further (3.14 for 3.14159 in a column of cents) is no draw of it, and stays."""
+        column = frame[self.column]
+        if self.low != self.high or not pd.api.types.is_float_dtype(column):
+            return frame
+        near = (column - self.low).abs() <= PINNED_ERROR * max(abs(self.low), 1.0)
+        return frame.assign(**{self.column: column.where(~near, self.low)})
 
     @property
     def ends(self) -> tuple[float, float]:
@@ -493,12 +507,13 @@ def sample_with_rejection(
     checks: list[Condition],
     n: int,
     verbose: bool = False,
-    drawn_with: CategoryCondition | None = None,
+    drawn_with: CategoryCondition | RangeCondition | None = None,
 ) -> pd.DataFrame:
     """Draw batches with ``draw(size)`` and keep rows meeting every check until ``n`` rows are found.
 
-    ``drawn_with`` is a condition every draw meets already (the generator was asked for its category): a
-    refusal names it beside the checks the rows missed.
+    ``drawn_with`` is a condition every draw meets already (the generator was asked for its category, or
+    to draw within its range, which the checks hold still, as its ends may round past it): a refusal names
+    a category beside the checks the rows missed.
 
     After each round past the first ``MIN_DRAWS`` draws, the acceptance seen projects the draws all ``n``
     rows need (``projected_draws``); where that is past the most sampling may draw (``draw_cap``), it
@@ -619,13 +634,13 @@ def _refuse(
     found: int,
     n: int,
     drawn: int,
-    drawn_with: CategoryCondition | None,
+    drawn_with: CategoryCondition | RangeCondition | None,
     cap: int | None = None,
 ) -> None:
     """Raise the one-line error of conditions met too rarely (among rows all drawn with ``drawn_with``);
     ``cap``: stopped early, as the draws the acceptance seen projects are past it."""
     names = ", ".join(check.column for check in checks)
-    if drawn_with is not None:  # the rows missed the checks, not this: it was asked of the generator
+    if isinstance(drawn_with, CategoryCondition):  # the rows missed the checks, not this: it was asked
         names += f" (among rows drawn with {_condition_text(drawn_with)})"
     exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
     hint = "".join(

@@ -25,8 +25,9 @@ import torch
 from scipy.special import ndtr, ndtri
 from scipy.stats import norm
 
-from synthloom.data.encoders import Span
+from synthloom.data.encoders import NumericEncoder, Span
 from synthloom.models.base import BaseGenerator
+from synthloom.models.conditions import RangeCondition
 from synthloom.registry import register
 
 _EPS = 1e-6
@@ -94,11 +95,43 @@ class GaussianCopula(BaseGenerator):
     def _sample(
         self, n: int, rng: np.random.Generator, category: tuple[Span, int] | None = None
     ) -> np.ndarray:
+        if category is None:
+            return self._rows(n, rng, None)
+        span, code = category
+        cuts = self.cutpoints_[self.transformer_.spans.index(span)]
+        return self._rows(n, rng, (span, cuts[code], cuts[code + 1]))
+
+    def _range_share(self, condition: RangeCondition) -> float | None:
+        interval = self._range_interval(condition)
+        return None if interval is None else interval[2] - interval[1]
+
+    def _sample_within(self, n: int, rng: np.random.Generator, condition: RangeCondition) -> np.ndarray:
+        interval = self._range_interval(condition)
+        if interval is None:
+            raise ValueError(f"{condition.column!r} has no one normal score to draw a range of")
+        return self._rows(n, rng, interval)
+
+    def _range_interval(self, condition: RangeCondition) -> tuple[Span, float, float] | None:
+        """The span of ``condition``'s column and the interval of its uniform scale the range holds, where
+        the column is one normal score (``NumericEncoder.uniform_scores``) and the range not one past
+        midnight; None otherwise (rejection meets it)."""
+        encoder = self.transformer_.encoder(condition.column)
+        if condition.low > condition.high or not isinstance(encoder, NumericEncoder):
+            return None
+        ends = encoder.uniform_scores(np.array([condition.low, condition.high]))
+        if ends is None:
+            return None
+        # the transformer's span (placed in the whole layout), not the encoder's own (placed at 0)
+        span = next(s for s in self.transformer_.spans if s.column == condition.column and s.role == "value")
+        return span, float(ends[0]), float(ends[1])
+
+    def _rows(self, n: int, rng: np.random.Generator, within: tuple[Span, float, float] | None) -> np.ndarray:
+        """``n`` rows; ``within``: a span's interval of its uniform scale (a category's, a range's)."""
         spans = self.transformer_.spans
         out = np.zeros((n, self.transformer_.output_dim), dtype=np.float32)
         if not spans:
             return out
-        scores = self._scores(n, rng, category)
+        scores = self._scores(n, rng, within)
         for i, span in enumerate(spans):
             if span.activation != "softmax":
                 out[:, span.start] = scores[:, i]
@@ -108,17 +141,18 @@ class GaussianCopula(BaseGenerator):
             out[np.arange(n), span.start + codes] = 1.0
         return out
 
-    def _scores(self, n: int, rng: np.random.Generator, category: tuple[Span, int] | None) -> np.ndarray:
-        """Correlated normal scores; given a category, its column's score is drawn inside the category's
-        interval and the others from the Gaussian conditional on it."""
+    def _scores(
+        self, n: int, rng: np.random.Generator, within: tuple[Span, float, float] | None
+    ) -> np.ndarray:
+        """Correlated normal scores; ``within`` a span's interval of its uniform scale (a category's, a
+        range's), that span's score is drawn inside it and the others from the Gaussian conditional on it."""
         sigma = self.correlation_
         zeros = np.zeros(len(sigma))
-        if category is None:
+        if within is None:
             return rng.multivariate_normal(zeros, sigma, size=n, method="cholesky")
-        span, code = category
+        span, low, high = within
         i = self.transformer_.spans.index(span)
-        cuts = self.cutpoints_[i]
-        u = cuts[code] + rng.random(n) * (cuts[code + 1] - cuts[code])
+        u = low + rng.random(n) * (high - low)
         fixed = ndtri(np.clip(u, _EPS, 1 - _EPS))
         link = sigma[:, i]
         rest = rng.multivariate_normal(zeros, sigma - np.outer(link, link), size=n, method="eigh")
