@@ -117,8 +117,8 @@ def test_a_number_mostly_missing_takes_no_link_from_a_few_rows():
 
 
 def test_a_range_or_one_value_of_a_number_column_is_drawn_within_not_searched_for():
-    """The copula met a number range by rejection: ages 88 - 90 of women (0.1% of rows) were refused after
-    100,000 draws, and one value of a continuous column (an SDV user's ``sample_remaining_columns`` row,
+    """The copula met a number range by rejection: ages 88 - 90 of women (0.1% of adult) were refused after
+    102,400 draws, and one value of a continuous column (an SDV user's ``sample_remaining_columns`` row,
     income=44361.6250742669) never came. It now draws the column's score within the range, the others from
     the Gaussian conditional on it, so the other columns follow the range."""
     rng = np.random.default_rng(0)
