@@ -264,7 +264,8 @@ SDV_METHODS = {
     "sample_from_conditions": "give the conditions to sample: sample(n, conditions={'column': value}), or "
     "sample(conditions=frame) with a row of conditions per synthetic row",
     "sample_remaining_columns": "give the known columns to sample as a DataFrame: sample(conditions=known) "
-    "draws a row for each of its rows (a category is met exactly; a number cell takes a (low, high) range)",
+    "draws a row for each of its rows (a category is met exactly, a number by the copula too; for the "
+    "others a number cell takes a (low, high) range)",
     "get_loss_values": "each epoch's losses are in loss_history_ (pandas.DataFrame(model.loss_history_))",
     "get_metadata": "the metadata learned by fit is in metadata_",
     "get_parameters": "use get_params()",
