@@ -177,6 +177,53 @@ def test_a_reader_that_stops_early_does_not_stop_a_fit_and_a_full_disk_is_one_li
     assert not (tmp_path / "n.synthloom").exists()
 
 
+def test_a_fit_whose_output_device_is_full_is_saved_to_the_temporary_folder(tmp_path, real_csv, monkeypatch):
+    """A full disk at the save threw the whole fit away (an hour's, maybe) with "free some space"."""
+    import errno
+    import shutil
+
+    full = tmp_path / "full"
+    real_write = Path.write_bytes
+
+    def write(self: Path, data: bytes) -> int:
+        if self.is_relative_to(full):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write)
+    result = invoke("fit", real_csv, "-m", "copula", "-o", full / "m.synthloom")
+    assert_user_error(result, "no space left on the device writing ", "the fitted model was saved to ")
+    rescued = Path(re.search(r"saved to (\S+m\.synthloom) instead", " ".join(result.output.split())).group(1))
+    try:
+        assert load(rescued).metadata_.columns and not (full / "m.synthloom").exists()
+    finally:
+        shutil.rmtree(rescued.parent)
+
+
+def test_a_full_disk_while_writing_parts_says_the_run_resumes(tmp_path, model_file, monkeypatch):
+    """Parts finished before the disk filled are kept, as after Ctrl-C, but the message said "nothing
+    half-written was kept", and not that the run resumes from them: a user might delete the folder."""
+    import errno
+
+    from synthloom import sampling
+
+    real_write, writes = sampling._TableWriter.write, []
+
+    def write(self: sampling._TableWriter, frame: pd.DataFrame) -> None:
+        writes.append(len(frame))
+        if len(writes) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(self, frame)
+
+    monkeypatch.setattr(sampling._TableWriter, "write", write)
+    out = tmp_path / "parts"
+    result = invoke("sample", model_file, "-n", "500", "--part-rows", "100", "-o", out)
+    assert_user_error(result, f"no space left on the device; finished parts are kept in {out}: free some")
+    monkeypatch.setattr(sampling._TableWriter, "write", real_write)
+    resumed = invoke("sample", model_file, "-n", "500", "--part-rows", "100", "-o", out)
+    assert resumed.exit_code == 0 and "2 of 5 parts" in resumed.output, resumed.output
+
+
 def test_standard_output_is_refused_where_it_takes_no_csv_rows(tmp_path, real_csv, model_file, monkeypatch):
     """Every other output named "-" made a file or folder "-": one line instead, before any work."""
     monkeypatch.chdir(tmp_path)

@@ -17,6 +17,7 @@ from rich.table import Table
 from synthloom.augment_cli import AUGMENT_EXAMPLES, augment_command
 from synthloom.bench_cli import BENCH_EXAMPLES, bench_command
 from synthloom.cli_support import (
+    FULL_DISK,
     ConstraintsOption,
     DeviceOption,
     EncodingOption,
@@ -39,6 +40,7 @@ from synthloom.cli_support import (
     load_input,
     main_process_speaks,
     numbered_as_in_file,
+    save_fitted,
     say_column_kinds,
     say_if_time_cut,
     say_kept_orders,
@@ -258,7 +260,7 @@ def fit_command(
     say_column_kinds({name: spec.kind.value for name, spec in generator.metadata_.columns.items()})
     say_kept_orders(generator.learned_orders_)
     generator.training_split_ = split  # after the fit, which starts every fit without one
-    generator.save(output)
+    save_fitted(generator, output)
     console.print(f"saved {model} model to {output}")
     if max_minutes is not None:  # only a model trained in epochs takes --max-minutes
         say_if_time_cut(max_minutes, generator.loss_history_, generator.epochs_planned_)
@@ -401,6 +403,16 @@ def sample_command(
         finished = (output / SUCCESS_FILE).exists()  # by this run's settings, or refused below
         try:
             sample_to_parts(generator, n, output, fmt, seed, conditions, per_part, console=console)
+        except OSError as exc:
+            if exc.errno not in FULL_DISK or not (output.is_dir() and any(output.glob("part-*"))):
+                raise  # said by `user_errors`
+            # said as an interruption is: the parts written are kept, and the run resumes from them
+            err_console.print(
+                f"[bold red]error:[/] no space left on the device; finished parts are kept in {output}: free "
+                "some space and run again to resume",
+                highlight=False,
+            )
+            raise typer.Exit(2) from None
         except KeyboardInterrupt as interrupt:
             if output.is_dir() and any(output.glob("part-*")):
                 err_console.print(f"interrupted: finished parts are kept in {output}; run again to resume")

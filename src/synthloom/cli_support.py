@@ -13,12 +13,14 @@ import functools
 import itertools
 import math
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 import typer
 from rich.console import Console
@@ -386,6 +388,36 @@ def interrupt_code(interrupt: KeyboardInterrupt) -> int:
     return 128 + (signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)
 
 
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT)  # the errors of a device, or a user's quota, with no space left
+
+
+class Saves(Protocol):
+    """A fitted model, detector or image generator: what a command saves after its fit."""
+
+    def save(self, path: str | Path) -> Path: ...
+
+
+def save_fitted(model: Saves, output: Path) -> None:
+    """Save a model a command has just fitted to ``output``; where its device is full, to the temporary
+    folder instead, which the one-line error names: an hour's fit had been lost to a full disk, though the
+    space was checked for nothing before it (nothing is half-written either way)."""
+    try:
+        model.save(output)
+    except OSError as exc:
+        if exc.errno not in FULL_DISK:
+            raise
+        folder = Path(tempfile.mkdtemp(prefix="synthloom-"))
+        try:
+            rescued = model.save(folder / output.name)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise exc from None  # the temporary folder is full too: said as any full disk is
+        raise SynthloomError(
+            f"no space left on the device writing {output}; the fitted model was saved to {rescued} "
+            "instead: move it there once some space is free"
+        ) from None
+
+
 def user_errors(command: F) -> F:
     """Turn user errors into one line on stderr and exit code 2; Ctrl-C (or SIGTERM) into exit code 130
     (143)."""
@@ -404,7 +436,7 @@ def user_errors(command: F) -> F:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except OSError as exc:
-            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            if exc.errno not in FULL_DISK:
                 raise
             # a full disk is no bug: it gave a traceback and exit 1 (outputs are atomic, so none is kept)
             where = f" writing {exc.filename}" if exc.filename else ""

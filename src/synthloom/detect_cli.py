@@ -33,6 +33,7 @@ from synthloom.cli_support import (
     last_epoch,
     load_input,
     read_image_source,
+    save_fitted,
     say_if_time_cut,
     say_warning,
     user_errors,
@@ -341,7 +342,7 @@ def fit_command(
     if samples.split is not None:  # `detect score` of these images scores the same hold-out
         classes = None if samples.normal_classes is None else [str(c) for c in samples.normal_classes]
         detector.training_split_ = {**samples.split, "normal": classes}
-    detector.save(output)
+    save_fitted(detector, output)
     console.print(f"saved detector to {output} (last epoch: {last_epoch(detector.loss_history_)})")
     say_if_time_cut(max_minutes, detector.loss_history_, detector.epochs)
 

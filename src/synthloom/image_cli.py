@@ -27,6 +27,7 @@ from synthloom.cli_support import (
     last_epoch,
     main_process_speaks,
     read_image_source,
+    save_fitted,
     say_if_time_cut,
     say_warning,
     user_errors,
@@ -121,7 +122,7 @@ def fit_command(
     console.print(f"fitting {model} on {len(found.images):,} images of shape {found.images.shape[1:]}")
     generator.fit(found.images, labels)
     generator.training_split_ = split
-    generator.save(output)
+    save_fitted(generator, output)
     console.print(f"saved {model} model to {output} (last epoch: {last_epoch(generator.loss_history_)})")
     say_if_time_cut(max_minutes, generator.loss_history_, generator.epochs)
 
