@@ -153,6 +153,15 @@ def test_sample_to_standard_output_writes_the_csv_rows_and_nothing_else(tmp_path
     errors = reader.stderr.read()
     assert reader.wait(timeout=300) == 141 and b"Traceback" not in errors, errors
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.csv"]
+    # a reader of the messages that stops early (`2>&1 >rows.csv | head -c 0`) leaves the rows whole and
+    # the exit 0: it was 1, the code of a bug, once the closing line met the closed pipe
+    with (tmp_path / "rows.csv").open("wb") as rows:
+        quiet = subprocess.Popen(
+            [*command, "50", "-o", "-", "--seed", "3"], stdout=rows, stderr=subprocess.PIPE
+        )
+        quiet.stderr.close()
+        assert quiet.wait(timeout=300) == 0
+    assert (tmp_path / "rows.csv").read_bytes() == (tmp_path / "f.csv").read_bytes()
 
 
 def test_a_reader_that_stops_early_does_not_stop_a_fit_and_a_full_disk_is_one_line(

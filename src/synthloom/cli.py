@@ -45,8 +45,8 @@ from synthloom.cli_support import (
     say_if_time_cut,
     say_kept_orders,
     say_warning,
-    stdout_to_devnull,
     stop_on_sigterm,
+    to_devnull,
     training_length,
     user_errors,
 )
@@ -387,7 +387,7 @@ def sample_command(
             sample_to_stream(generator, n, sys.stdout, seed=seed, conditions=conditions, console=err_console)
         except BrokenPipeError:
             # the reader stopped early (`| head`): stop quietly with 141 (128 + SIGPIPE), as `yes | head` does
-            stdout_to_devnull()
+            to_devnull(sys.stdout)
             raise typer.Exit(141) from None
         except KeyboardInterrupt as interrupt:  # "nothing half-written was kept" is no truth for a stream
             err_console.print(

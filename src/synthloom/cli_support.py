@@ -40,17 +40,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _MessagesOut:
-    """Standard output as the commands' messages (``console``) write to it, looked up at each write (a
-    test's captured one too). A reader that stopped early (`fit ... | head -1`) does not stop the command:
-    a closed pipe ended `fit` with exit 1, in silence, before the model was saved; the messages after it
-    are dropped."""
+    """Standard output or error (``stream``: "stdout", "stderr") as the commands' messages write to it,
+    looked up at each write (a test's captured one too). A reader that stopped early (`fit ... | head -1`,
+    `sample -o - 2>&1 >out.csv | head`) does not stop the command: a closed pipe ended `fit` with exit 1,
+    in silence, before the model was saved, and `sample` with exit 1 after its rows were all written; the
+    messages after it are dropped."""
 
-    closed_pipe = False
+    def __init__(self, stream: str) -> None:
+        self.stream = stream
+        self.closed_pipe = False
 
     def write(self, text: str) -> int:
         if not self.closed_pipe:
             try:
-                sys.stdout.write(text)
+                getattr(sys, self.stream).write(text)
             except BrokenPipeError:
                 self._drop()
         return len(text)
@@ -58,29 +61,30 @@ class _MessagesOut:
     def flush(self) -> None:
         if not self.closed_pipe:
             try:
-                sys.stdout.flush()
+                getattr(sys, self.stream).flush()
             except BrokenPipeError:
                 self._drop()
 
     def _drop(self) -> None:
         self.closed_pipe = True
-        stdout_to_devnull()
+        to_devnull(getattr(sys, self.stream))
 
-    def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno: the real stdout's
-        return getattr(sys.stdout, name)
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno: the real stream's
+        return getattr(getattr(sys, self.stream), name)
 
 
-def stdout_to_devnull() -> None:
-    """Point standard output at /dev/null once its reader has gone (a closed pipe), so that Python's flush
-    at exit does not fail on the pipe again; a test's captured stdout, which has no descriptor, is left."""
+def to_devnull(stream: Any) -> None:
+    """Point a standard stream at /dev/null once its reader has gone (a closed pipe), so that Python's
+    flush at exit does not fail on the pipe again; a test's captured stream, which has no descriptor, is
+    left."""
     with contextlib.suppress(OSError, ValueError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
-_messages_out = _MessagesOut()
+_messages_out, _errors_out = _MessagesOut("stdout"), _MessagesOut("stderr")
 console = Console(file=_messages_out)  # type: ignore[arg-type]
 # soft wrap: a log (cron, Airflow: no terminal, 80 columns) holds each warning on one line, which grep finds
-err_console = Console(stderr=True, soft_wrap=True)
+err_console = Console(file=_errors_out, soft_wrap=True)  # type: ignore[arg-type]
 
 # numpy's seeds, and scikit-learn's inside `evaluate`, are whole numbers from 0 to 2^32 - 1: a seed out of
 # that range ended `sample`, `evaluate` and `augment` in a traceback ("expected non-negative integer")
@@ -425,7 +429,7 @@ def user_errors(command: F) -> F:
     @functools.wraps(command)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         warnings.showwarning = _warning_display()  # what an earlier command (a test's) showed is no matter
-        _messages_out.closed_pipe = False
+        _messages_out.closed_pipe = _errors_out.closed_pipe = False
         try:
             with warnings.catch_warnings():
                 # numpy's floating-point notices (values near 1.8e308, inf) name no column and no fix:
