@@ -17,7 +17,9 @@ ones with detection 0.70 and trained models 0.20 below real rows in ROC-AUC.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -26,9 +28,12 @@ from scipy.special import ndtr, ndtri
 from scipy.stats import norm
 
 from synthloom.data.encoders import NumericEncoder, Span
-from synthloom.models.base import BaseGenerator
+from synthloom.data.metadata import Metadata
+from synthloom.data.streaming import SAMPLE_ROWS, TableStream
+from synthloom.models.base import BaseGenerator, resolve_seed
 from synthloom.models.conditions import RangeCondition
 from synthloom.registry import register
+from synthloom.training.settings import check_whole
 
 _EPS = 1e-6
 MIN_SHARED_ROWS = 10  # rows two columns must both hold for their correlation to be learned (else 0)
@@ -58,6 +63,37 @@ class GaussianCopula(BaseGenerator):
 
     def __init__(self, random_state: int | None = None) -> None:
         super().__init__(random_state=random_state)
+
+    def fit_file(
+        self,
+        path: str | Path,
+        metadata: Metadata | Mapping[str, Any] | None = None,
+        constraints: Sequence[Any | Mapping[str, Any]] | None = None,
+        sample_rows: int = SAMPLE_ROWS,
+        encoding: str = "utf-8",
+        keep_orders: bool = True,
+    ) -> Self:
+        """Learn from a CSV/Parquet file (or folder of parts) larger than memory: from a uniform sample of
+        ``sample_rows`` rows, drawn in one pass over the file (as the deep generators learn their encoding).
+
+        The copula's statistics, each column's quantiles and category shares and the correlations, are
+        estimates that rows drawn at random give as well as every row does, to about 1/sqrt(sample_rows)
+        (0.003 at 100,000 rows); a category the sample lacks is not learned. Read whole, a file of 1.1 GB
+        took 7.4 GB of memory. ``n_training_rows_`` counts the file's rows. ``encoding``: a CSV's.
+
+        Example:
+            >>> model = get_model("copula").fit_file("transactions.parquet")
+        """
+        check_whole(
+            "sample_rows",
+            int(sample_rows) if isinstance(sample_rows, np.integer) else sample_rows,
+            self.min_rows,
+        )
+        stream = TableStream(path, encoding=encoding)
+        sample = stream.sample(sample_rows, np.random.default_rng(resolve_seed(self.random_state)))
+        self.fit(sample, metadata, constraints, keep_orders)
+        self.n_training_rows_ = stream.count_rows()
+        return self
 
     def _fit(self, matrix: np.ndarray, rng: np.random.Generator) -> None:
         spans = self.transformer_.spans
