@@ -1078,3 +1078,18 @@ def test_sdvs_rule_objects_are_named_as_sdvs_not_refused_as_their_own_name(accou
     sdv_rule = type("Inequality", (), {"__module__": "sdv.cag.inequality"})()
     with pytest.raises(ConfigError, match="Inequality is SDV's rule, not synthloom's; use the rules of "):
         fit_quietly("copula", accounts, [sdv_rule])
+
+
+def test_a_range_on_a_column_a_rule_learns_as_a_gap_is_never_drawn_as_a_range_of_the_gap():
+    """The copula draws a range of a number column directly, on the column's values as learned: a side of
+    an inequality is learned as its gap above the other side, and a group's columns as combinations, so a
+    range on those is met by rejection, on the table's values."""
+    rng = np.random.default_rng(0)
+    admitted = rng.uniform(0, 100, 800)
+    frame = pd.DataFrame({"admitted": admitted, "discharged": admitted + rng.exponential(5, 800)})
+    model = get_model("copula", random_state=0).fit(frame, constraints=[Inequality("admitted", "discharged")])
+    assert model.constraints_.reencoded_columns() == {"discharged"}
+    rows = model.sample(200, conditions={"discharged": (1.0, 3.0)}, random_state=0)
+    assert rows["discharged"].between(1.0, 3.0).all() and (rows["admitted"] <= rows["discharged"]).all()
+    drawn = model.sample(200, conditions={"admitted": (1.0, 3.0)}, random_state=0)  # learned as it is
+    assert drawn["admitted"].between(1.0, 3.0).all()

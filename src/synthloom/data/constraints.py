@@ -1622,6 +1622,12 @@ class ConstraintSet:
     def _grouped_columns(self) -> set[str]:
         return {column for group in self._groups() for column in group.group}
 
+    def reencoded_columns(self) -> set[str]:
+        """The table's columns whose values the model does not learn as they are (``transform``): an
+        inequality's side learned as a gap, a group's columns learned as one of their combinations."""
+        gaps = {rule.encoded for rule in self._inequalities() if rule.transformed_}
+        return gaps | self._grouped_columns()
+
     def checks(self) -> list[RuleCheck]:
         """Rules sampled rows are filtered on (by ``sample_with_rejection``)."""
         return [RuleCheck(rule) for rule in self.rules_ if rule.rejected_]

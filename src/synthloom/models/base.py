@@ -490,10 +490,13 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         # met directly, the others by rejection: each draw then wastes the least (is_fraud=1 at 1.5%,
         # country=NG at 0.5%: NG drawn, is_fraud rejected) (min is stable: categories whose shares the
         # model does not keep stay in the order asked)
+        reencoded = self.constraints_.reencoded_columns()  # a range on those is not one of learned values
         ranges = {
             c: share
             for c in checks
-            if isinstance(c, RangeCondition) and (share := self._range_share(c)) is not None
+            if isinstance(c, RangeCondition)
+            and c.column not in reencoded
+            and (share := self._range_share(c)) is not None
         }
         categories = [
             c for c in checks if isinstance(c, CategoryCondition) and self._conditions_directly(c.span)
