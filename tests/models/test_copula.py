@@ -136,3 +136,18 @@ def test_a_range_or_one_value_of_a_number_column_is_drawn_within_not_searched_fo
     filled = model.sample(conditions=known, random_state=0)
     assert filled["x"].tolist() == x[:4].tolist() and filled["k"].tolist() == ["a", "b", "a", "b"]
     assert filled.equals(model.sample(conditions=known, random_state=0))
+
+
+def test_a_range_of_whole_numbers_gives_its_edge_values_their_share():
+    """Drawn within the range's own ends, a range of ages 30 - 40 gave 30 and 40 half the rows they hold
+    among plain draws in that range (4.4% against 8.2% on adult): decoding rounds, and the values that round
+    to an edge lie on both sides of it."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": rng.integers(18, 80, 4_000), "k": rng.choice(["a", "b"], 4_000)})
+    model = get_model("copula", random_state=0).fit(frame)
+    asked = model.sample(20_000, conditions={"age": (30, 40)}, random_state=0)["age"]
+    plain = model.sample(200_000, random_state=1)["age"]
+    kept = plain[plain.between(30, 40)]
+    assert asked.between(30, 40).all()
+    for edge in (30, 40):
+        assert (asked == edge).mean() == pytest.approx((kept == edge).mean(), abs=0.012)

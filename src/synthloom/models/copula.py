@@ -31,7 +31,7 @@ from synthloom.data.encoders import NumericEncoder, Span
 from synthloom.data.metadata import Metadata
 from synthloom.data.streaming import SAMPLE_ROWS, TableStream
 from synthloom.models.base import BaseGenerator, resolve_seed
-from synthloom.models.conditions import RangeCondition
+from synthloom.models.conditions import RangeCondition, within
 from synthloom.registry import register
 from synthloom.training.settings import check_whole
 
@@ -148,9 +148,9 @@ class GaussianCopula(BaseGenerator):
         return self._rows(n, rng, interval)
 
     def _range_interval(self, condition: RangeCondition) -> tuple[Span, float, float] | None:
-        """The span of ``condition``'s column and the interval of its uniform scale the range holds, where
-        the column is one normal score (``NumericEncoder.uniform_scores``) and the range not one past
-        midnight; None otherwise (rejection meets it)."""
+        """The span of ``condition``'s column and the interval of its uniform scale whose scores decode
+        within the range, where the column is one normal score (``NumericEncoder.uniform_scores``) and the
+        range not one past midnight; None otherwise (rejection meets it)."""
         encoder = self.transformer_.encoder(condition.column)
         if condition.low > condition.high or not isinstance(encoder, NumericEncoder):
             return None
@@ -159,7 +159,7 @@ class GaussianCopula(BaseGenerator):
             return None
         # the transformer's span (placed in the whole layout), not the encoder's own (placed at 0)
         span = next(s for s in self.transformer_.spans if s.column == condition.column and s.role == "value")
-        return span, float(ends[0]), float(ends[1])
+        return span, *_decoded_within(encoder, condition, (float(ends[0]), float(ends[1])))
 
     def _rows(self, n: int, rng: np.random.Generator, within: tuple[Span, float, float] | None) -> np.ndarray:
         """``n`` rows; ``within``: a span's interval of its uniform scale (a category's, a range's)."""
@@ -207,6 +207,42 @@ class GaussianCopula(BaseGenerator):
     def _restore(self, tensors: dict[str, torch.Tensor], extra: dict[str, Any]) -> None:
         self.correlation_ = tensors["correlation"].numpy().astype(np.float64)
         self.cutpoints_ = extra["cutpoints"]
+
+
+PREIMAGE_GRID = 4_097  # points of the uniform scale a range's edges are looked for among, twice over
+
+
+def _decoded_within(
+    encoder: NumericEncoder, condition: RangeCondition, ends: tuple[float, float]
+) -> tuple[float, float]:
+    """The interval of ``encoder``'s uniform scale whose scores decode (rounded, onto levels) within
+    ``condition``'s range, widened by at most 1 / ``PREIMAGE_GRID`` ** 2 (a check of the range rejects
+    those few rows); ``ends`` (the range's own ends on the scale) where no point of the grid decodes within
+    it (one value of a continuous column). Decoding rounds: drawn within ``ends``, ages 30 - 40 gave 30 and
+    40 half the rows they hold among rows drawn and kept (4.4% against 8.2%)."""
+    width = sum(span.width for span in encoder.spans)
+    rng = np.random.default_rng(0)  # draws nothing: no day and time of day here
+
+    def inside(u: np.ndarray) -> np.ndarray:
+        block = np.zeros((u.size, width))
+        block[:, 0] = ndtri(np.clip(u, _EPS, 1 - _EPS))
+        if encoder.has_missing:
+            block[:, -2] = 1.0  # present
+        return within(encoder.decoded(block, rng), condition.low, condition.high)
+
+    coarse = np.linspace(0.0, 1.0, PREIMAGE_GRID)
+    held = np.flatnonzero(inside(coarse))
+    if not held.size:
+        return ends
+    first, last = held[0], held[-1]
+    low, high = coarse[first], coarse[last]
+    if first > 0:  # the first point within, between the coarse point before it and it
+        fine = np.linspace(coarse[first - 1], coarse[first], PREIMAGE_GRID)
+        low = fine[np.flatnonzero(inside(fine))[0] - 1]
+    if last < coarse.size - 1:
+        fine = np.linspace(coarse[last], coarse[last + 1], PREIMAGE_GRID)
+        high = fine[np.flatnonzero(inside(fine))[-1] + 1]
+    return float(low), float(high)
 
 
 def _interval_means(cuts: np.ndarray) -> np.ndarray:
