@@ -1553,11 +1553,12 @@ def _guess_datetime_format(
         utc = offset == "Z" or offset.lstrip("+-").replace(":", "") == "0000"
         return fmt + (offset if utc and text.str.endswith(offset).all() else "%z")
     found = _most_read_format(text, sample, max_unread)
-    timed = sample[~sample.str.fullmatch(r"\s*\d{4}-\d\d-\d\d\s*")]
-    if found == "%Y-%m-%d" and len(timed) > max_unread * len(sample):
+    if found == "%Y-%m-%d":
         # ISO dates beside ISO stamps with a time of day (half "2024-01-12", half "2023-11-08T21:30:10"):
         # the dates' format reads both, but would write every stamp without its time
-        found = _most_read_format(text, timed, max_unread) or found
+        timed = sample[~sample.str.fullmatch(r"\s*\d{4}-\d\d-\d\d\s*")]
+        if len(timed) > max_unread * len(sample):
+            found = _most_read_format(text, timed, max_unread) or found
     zone = sample.str.extract(_ZONE_NAME)["zone"]
     if found is None and zone.notna().all() and zone.nunique() == 1 and text.str.endswith(zone.iloc[0]).all():
         # one zone's name after every stamp ("2024-03-15 01:23:00 PST"): written back as it came, a literal
