@@ -571,6 +571,17 @@ def test_conditions_are_a_dict_or_a_data_frame_whose_rows_are_the_row_count():
         model.sample(conditions={"k": "a"})
 
 
+def test_a_column_of_per_row_conditions_may_mix_ranges_and_single_values():
+    """``pd.DataFrame({"x": [(1.0, 2.0), 0.5]})`` failed inside pandas' hashing ("setting an array element
+    with a sequence"), a traceback."""
+    rng = np.random.default_rng(0)
+    model = get_model("copula", random_state=0).fit(
+        pd.DataFrame({"k": rng.choice(["a", "b"], 300), "x": rng.normal(size=300).round(2)})
+    )
+    rows = model.sample(conditions=pd.DataFrame({"x": [(1.0, 2.0), 0.5, None]}), random_state=0)
+    assert 1.0 <= rows["x"][0] <= 2.0 and rows["x"][1] == 0.5 and len(rows) == 3
+
+
 def test_sdv_method_names_are_answered_with_the_way_to_do_their_work():
     """``model.sample_from_conditions(...)`` and ``model.get_loss_values()`` met Python's bare "object has no
     attribute"; the answer's advice is followed here: a DataFrame of known values, a number cell's range."""

@@ -910,7 +910,10 @@ def run_id_seed(seed: int, conditions: Mapping[str, Any] | pd.DataFrame | None) 
     digest = hashlib.blake2b(digest_size=4)
     if isinstance(conditions, pd.DataFrame):  # per-row conditions: their columns and cells
         digest.update(json.dumps([seed, [str(c) for c in conditions.columns]]).encode())
-        digest.update(pd.util.hash_pandas_object(conditions, index=False).to_numpy().tobytes())
+        # a range's cell as its text: a column of ranges and single values ((100, 200) beside 1040.36) failed
+        # pandas' hashing with "setting an array element with a sequence"
+        cells = conditions.map(lambda value: repr(value) if isinstance(value, tuple | list) else value)
+        digest.update(pd.util.hash_pandas_object(cells, index=False).to_numpy().tobytes())
     else:
         digest.update(json.dumps([seed, dict(conditions)], sort_keys=True, default=str).encode())
     return int.from_bytes(digest.digest(), "little")
