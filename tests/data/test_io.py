@@ -178,6 +178,14 @@ def test_an_encoding_the_bytes_show_to_be_wrong_is_refused_naming_the_right_one(
     with pytest.raises(DataError, match=r"does not start with a byte-order mark, which utf-16 text"):
         read_table(utf8, encoding="utf-16")
     assert read_table(marked)["Name"].tolist() == ["Müller", "Weiß", "Schön"]
+    # UTF-16 without its mark read as UTF-8 gave one column of names with zeros between their letters
+    bare = tmp_path / "bare.csv"
+    frame.to_csv(bare, sep=";", index=False, encoding="utf-16-be")
+    with pytest.raises(
+        DataError, match=r"is utf-16 text without a byte-order mark .*; pass --encoding utf-16-be$"
+    ):
+        read_table(bare)
+    assert read_table(bare, encoding="utf-16-be")["Name"].tolist() == ["Müller", "Weiß", "Schön"]
 
 
 def test_a_tsv_file_is_read_and_a_sample_written_to_one_is_split_at_tabs(tmp_path):

@@ -402,7 +402,7 @@ def check_text_encoding(path: Path, encoding: str) -> None:
     text), UTF-16 named without the mark that says its byte order, UTF-8 text named as another, and latin-1
     on cp1252 text (its euro signs read as control characters)."""
     with path.open("rb") as handle:
-        start = handle.read(4)
+        start = handle.read(_SNIFF_BYTES)
     name = codecs.lookup(encoding).name
     marked = next((enc for mark, enc in _BYTE_ORDER_MARKS.items() if start.startswith(mark)), None)
     if start.startswith(codecs.BOM_UTF32_LE):  # UTF-32's mark starts with UTF-16's
@@ -416,6 +416,15 @@ def check_text_encoding(path: Path, encoding: str) -> None:
         raise DataError(
             f"{path}: does not start with a byte-order mark, which {encoding} text starts with; leave out "
             f"--encoding if it is utf-8, or name the byte order ({name}-le, {name}-be)"
+        )
+    # UTF-16 without the mark: ASCII text with a zero byte after (or before) each letter, which another
+    # encoding reads as text with zeros between its letters (one column of "\x00" names, no error)
+    zeros = start[1::2].count(0), start[::2].count(0)
+    if not name.startswith(("utf-16", "utf-32")) and max(zeros) > 0.4 * len(start) / 2:
+        order = "le" if zeros[0] > zeros[1] else "be"
+        raise DataError(
+            f"{path}: is utf-16 text without a byte-order mark (a zero byte beside each letter), not "
+            f"{encoding}; pass --encoding utf-16-{order}"
         )
     if not name.startswith("utf"):
         _refuse_utf8_text(path, encoding)
