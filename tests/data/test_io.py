@@ -167,6 +167,8 @@ def test_an_encoding_the_bytes_show_to_be_wrong_is_refused_naming_the_right_one(
         read_table(cp1252)
     with pytest.raises(DataError, match=r"cp1252.csv: line 2, byte \d+ \(0x80\) is a control character in "):
         read_table(cp1252, encoding="latin-1")
+    with pytest.raises(DataError, match=r"\(0x80\) is a control character in iso-8859-15 text"):
+        read_table(cp1252, encoding="iso-8859-15")
     pd.testing.assert_frame_equal(read_table(cp1252, encoding="cp1252"), read_table(utf8), check_like=True)
     with pytest.raises(DataError, match=r"utf-8 text, not latin-1 \(line 2 holds 'ü', which latin-1 reads"):
         read_table(utf8, encoding="latin-1")

@@ -381,9 +381,10 @@ def undecodable(path: Path, what: str, encoding: str) -> DataError:
 
 
 _BYTE_ORDER_MARKS = {codecs.BOM_UTF8: "utf-8", codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16"}
-# latin-1 reads every byte, those from 0x80 to 0x9f as control characters no text holds: they are cp1252's
-# letters and signs (0x80 the euro sign), which latin-1 would have written into the data without a word
-_LATIN1_CONTROLS = re.compile(rb"[\x80-\x9f]")
+# latin-1 (and every ISO 8859 part) reads every byte, those from 0x80 to 0x9f as control characters no text
+# holds: they are cp1252's letters and signs (0x80 the euro sign), which it would have written into the data
+# without a word
+_ISO_8859_CONTROLS = re.compile(rb"[\x80-\x9f]")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
@@ -428,8 +429,8 @@ def check_text_encoding(path: Path, encoding: str) -> None:
         )
     if not name.startswith("utf"):
         _refuse_utf8_text(path, encoding)
-    if name == "iso8859-1":
-        found = _first_position(path, _first_match(_LATIN1_CONTROLS))
+    if name.startswith("iso8859-"):  # latin-1, latin-9 (iso-8859-15) and the other ISO 8859 parts
+        found = _first_position(path, _first_match(_ISO_8859_CONTROLS))
         if found is not None:
             line, byte = found
             with path.open("rb") as handle:
