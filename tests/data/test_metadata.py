@@ -287,6 +287,20 @@ def test_stamps_in_common_export_forms_are_datetimes_written_back_in_their_form(
     assert (parsed.dt.strftime(fmt) == fake["created"]).all()  # the weekday too
 
 
+def test_two_digit_years_no_one_century_holds_are_not_read_as_dates():
+    """Birth dates of 1950 - 2004 written "08/11/55" were read as 1969 - 2068 (Python's century pivot): a
+    condition on 1955 was outside the data, and draws fell in 2012 - 2042, years no row holds."""
+    rng = np.random.default_rng(0)
+    born = pd.Timestamp("1950-01-01") + pd.to_timedelta(rng.integers(0, 55 * 365, 300), unit="D")
+    frame = pd.DataFrame({"born": born.strftime("%d/%m/%y"), "x": rng.normal(size=300)})
+    assert Metadata.infer(frame).columns["born"].kind == ColumnKind.CATEGORICAL
+    said = r"'born' holds dates with two-digit years .* more than 50 years apart"
+    with pytest.warns(DataWarning, match=said):
+        get_model("copula", random_state=0).fit(frame)
+    later = pd.DataFrame({"at": born[born.year >= 1975].strftime("%d/%m/%y")})  # 1975 - 2004: one century
+    assert Metadata.infer(later).columns["at"].datetime_format == "%d/%m/%y"
+
+
 def test_stamps_with_a_zone_name_are_dates_written_back_with_it():
     """ "2024-01-05 13:12:00 PST" was learned as text, unique, so drawn digit by digit: "2024-02-34 22:33:55
     PST". The zone's name is now a literal of the format, and dotted day-first dates are read too."""

@@ -1327,6 +1327,12 @@ def dates_not_read(text: pd.Series) -> tuple[str, str] | None:
             "exactly (a strftime pattern, any literal text included)",
         )
     unread = read_stamps(plain_text(head), best).isna()
+    if not unread.any():  # read whole, but in two-digit years no one century holds (``_beyond_one_century``)
+        return (
+            f"holds dates with two-digit years (e.g. {head.iloc[0]!r}) more than {TWO_DIGIT_YEAR_SPAN} years "
+            "apart once read (Python reads 00 - 68 as 2000 - 2068, 69 - 99 as 1969 - 1999)",
+            "write their years with four digits",
+        )
     return (
         f"holds dates in more than one form ({read / len(head):.0%} of those sampled as {best!r}, e.g. "
         f"{head[~unread].iloc[0]!r}; others such as {head[unread].iloc[0]!r})",
@@ -1559,6 +1565,8 @@ def _guess_datetime_format(
         timed = sample[~sample.str.fullmatch(r"\s*\d{4}-\d\d-\d\d\s*")]
         if len(timed) > max_unread * len(sample):
             found = _most_read_format(text, timed, max_unread) or found
+    if found is not None and _beyond_one_century(text, found):
+        return None
     zone = sample.str.extract(_ZONE_NAME)["zone"]
     if found is None and zone.notna().all() and zone.nunique() == 1 and text.str.endswith(zone.iloc[0]).all():
         # one zone's name after every stamp ("2024-03-15 01:23:00 PST"): written back as it came, a literal
@@ -1570,6 +1578,19 @@ def _guess_datetime_format(
         parsed = pd.to_datetime(plain_text(sample), format="%H:%M", errors="coerce")
         return "%H:%M" if parsed.notna().all() else None
     return found
+
+
+TWO_DIGIT_YEAR_SPAN = 50  # years dates written with two-digit years may span, once read, to be read so
+
+
+def _beyond_one_century(text: pd.Series, datetime_format: str) -> bool:
+    """Whether dates written with two-digit years (``%y``) span more than ``TWO_DIGIT_YEAR_SPAN`` years once
+    read: Python reads 00 - 68 as 2000 - 2068 and 69 - 99 as 1969 - 1999, so birth dates of 1950 - 2004 came
+    back as 1969 - 2068, split 50 years apart, and conditions and draws fell between."""
+    if "%y" not in datetime_format:
+        return False
+    years = read_stamps(plain_text(text), datetime_format).dt.year
+    return bool(years.max() - years.min() > TWO_DIGIT_YEAR_SPAN)
 
 
 def plain_text(series: pd.Series) -> pd.Series:
