@@ -955,6 +955,8 @@ def test_a_category_column_missing_as_na_or_null_writes_them_in_a_csv_and_nulls_
     assert set(written["shade"]) == {"dark", "light", "null"}
     typed = pd.read_parquet(sample_to_file(model, 1_000, tmp_path / "f.parquet", seed=0))
     assert typed["colour"].isna().sum() == (written["colour"] == "N/A").sum()
+    # asked for as the outputs write it ("never takes the value 'N/A'" before)
+    assert model.sample(5, conditions={"colour": "N/A"}, random_state=0)["colour"].isna().all()
 
 
 def test_a_csv_sample_starts_with_a_byte_order_mark_where_the_real_csv_was_made_for_excel(tmp_path):

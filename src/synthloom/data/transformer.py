@@ -201,6 +201,9 @@ class TableTransformer:
                 f"column {column!r} is not categorical; give a numeric condition as a range (low, high)"
             )
         span = next(s for s in self.discrete_spans() if s.column == column)
+        spelt = encoder.spec.csv_text.missing if encoder.spec.csv_text is not None else None
+        if spelt is not None and isinstance(value, str) and value.strip() == spelt.strip():
+            value = None  # a missing value as the column's CSV spells it ("N/A"), which its outputs write
         if is_missing_value(value):
             if encoder.missing_code is not None:
                 return span, encoder.missing_code
