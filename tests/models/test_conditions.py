@@ -117,18 +117,27 @@ def test_one_number_asks_a_continuous_column_for_a_value_it_repeats():
     model = get_model("copula", random_state=0).fit(pd.DataFrame({"amount": amounts}))
     assert model.sample(20, conditions={"amount": 0}, random_state=0)["amount"].eq(0).all()
     assert model.sample(20, conditions={"amount": "0"}, random_state=0)["amount"].eq(0).all()
-    with pytest.raises(ConditionError, match=r"amount=3.14159 asks for exactly that value.*amount=LOW..HIGH"):
-        model.sample(5, conditions={"amount": 3.14159})  # no real row repeats it
-    # said as asked (1234.5678 was said as 1234.57), and no fewer rows would be met when none is
-    with pytest.raises(ConditionError, match=r"relax the conditions; amount=123.4567 asks") as refused:
-        model.sample(5, conditions={"amount": 123.4567})
-    assert "fewer rows" not in str(refused.value)
-    # none met, stopped early: no rate to project from, so a bound ("at that rate" named a rate of 0)
-    with pytest.raises(ConditionError, match=r"none of 1,000 .*; at under 1 in [\d,]+ draws, 1,000 rows"):
-        model.sample(1000, conditions={"amount": (100.0001, 100.0002)})
+    # more decimals than the column holds: refused at once (searched through 20,000 draws, then "rare")
+    for asked in (3.14159, (100.0001, 100.0002)):
+        with pytest.raises(
+            ConditionError, match=r"'amount' holds values to 2 decimal\(s\), and .* holds none"
+        ):
+            model.sample(5, conditions={"amount": asked})
     # one number outside the real values was called "range [-5, -5]"
     with pytest.raises(ConditionError, match=r"value -5 for column 'amount' lies outside .*; ask for a"):
         model.sample(5, conditions={"amount": -5})
+    # a model that meets a number by rejection, on amounts of every decimal, says why a value is not met
+    precise = pd.DataFrame({"amount": rng.gamma(2, 40, 400)})
+    tvae = get_model("tvae", **TINY["tvae"], random_state=0).fit(precise)
+    with pytest.raises(ConditionError, match=r"amount=3.14159 asks for exactly that value.*amount=LOW..HIGH"):
+        tvae.sample(5, conditions={"amount": 3.14159})  # no real row repeats it
+    # said as asked (1234.5678 was said as 1234.57), and no fewer rows would be met when none is
+    with pytest.raises(ConditionError, match=r"relax the conditions; amount=123.4567 asks") as refused:
+        tvae.sample(5, conditions={"amount": 123.4567})
+    assert "fewer rows" not in str(refused.value)
+    # none met, stopped early: no rate to project from, so a bound ("at that rate" named a rate of 0)
+    with pytest.raises(ConditionError, match=r"none of 1,000 .*; at under 1 in [\d,]+ draws, 1,000 rows"):
+        tvae.sample(1000, conditions={"amount": (100.0001, 100.0002)})
 
 
 def test_an_open_ended_date_range_outside_the_data_is_refused_in_one_line(dated):
