@@ -415,10 +415,13 @@ def save_fitted(model: Saves, output: Path) -> None:
             rescued = model.save(folder / output.name)
         except OSError:
             shutil.rmtree(folder, ignore_errors=True)
-            raise exc from None  # the temporary folder is full too: said as any full disk is
+            raise SynthloomError(
+                f"no space left on the device writing {output}, nor in the temporary folder "
+                f"{folder.parent}: the fitted model could not be kept; free some space and fit again"
+            ) from None
         raise SynthloomError(
             f"no space left on the device writing {output}; the fitted model was saved to {rescued} "
-            "instead: move it there once some space is free"
+            f"instead: move it to {output} once some space is free"
         ) from None
 
 

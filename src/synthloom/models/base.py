@@ -266,7 +266,8 @@ SDV_METHODS = {
     "sample_remaining_columns": "give the known columns to sample as a DataFrame: sample(conditions=known) "
     "draws a row for each of its rows (a category is met exactly, a number by the copula too; for the "
     "others a number cell takes a (low, high) range)",
-    "get_loss_values": "each epoch's losses are in loss_history_ (pandas.DataFrame(model.loss_history_))",
+    "get_loss_values": "each epoch's losses are in loss_history_ (pandas.DataFrame(model.loss_history_)), "
+    "empty for the copula, which trains no network",
     "get_metadata": "the metadata learned by fit is in metadata_",
     "get_parameters": "use get_params()",
     "add_constraints": "give the rules to fit: fit(data, constraints=[...])",
