@@ -501,3 +501,21 @@ def test_a_target_of_codes_is_said_to_be_predicted_as_classes() -> None:
     assert html.escape(sentence) in render(frame)
     labels = pd.DataFrame({"y": ["no", "yes"] * 100, "a": rng.normal(size=200)})
     assert bench.score_synthetic(labels, labels, labels, "y", 0)["utility_task"] is None
+
+
+def test_a_csv_file_in_another_encoding_is_benchmarked_in_it(tmp_path) -> None:
+    """A cp1252 file was refused with "pass --encoding", which `bench` did not take. A UTF-8 run's key
+    stays the key runs were recorded with before the encoding was a setting, so they are not run again."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"city": rng.choice(["München", "Köln"], 200), "x": rng.normal(size=200)})
+    frame["y"] = np.where(frame["x"] + rng.normal(0, 0.5, 200) > 0, "hoch", "tief")
+    path = tmp_path / "cp.csv"
+    frame.to_csv(path, index=False, encoding="cp1252")
+    with pytest.raises(DataError, match="not valid utf-8"):
+        bench.plan_runs(["copula"], [str(path)], target="y")
+    (run,) = bench.plan_runs(["copula"], [str(path)], target="y", encoding="cp1252")
+    assert run.encoding == "cp1252" and '"encoding": "cp1252"' in run.key
+    assert bench.run_one(run)["tstr"] > 0.7
+    assert "encoding" not in dataclasses.replace(run, encoding="utf-8").key
+    result = CliRunner().invoke(app, ["bench", "--help"])
+    assert "--encoding" in result.output

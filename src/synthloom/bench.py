@@ -99,6 +99,7 @@ class BenchRun:
             plus ``HARD_LIMIT_MARGIN_S``.
         rows: real rows kept before the split (None: all).
         seed: seed of the subsample, the split, the generator and the metrics.
+        encoding: a CSV file's text encoding.
     """
 
     model: str
@@ -108,11 +109,16 @@ class BenchRun:
     max_minutes: float
     rows: int | None
     seed: int
+    encoding: str = "utf-8"
 
     @property
     def key(self) -> str:
-        """The settings as canonical JSON: what ``run_benchmark`` matches finished runs on."""
-        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+        """The settings as canonical JSON: what ``run_benchmark`` matches finished runs on (a UTF-8 file's
+        without its encoding, as runs were recorded before it was a setting)."""
+        settings = dataclasses.asdict(self)
+        if settings["encoding"] == "utf-8":
+            del settings["encoding"]
+        return json.dumps(settings, sort_keys=True)
 
     @property
     def hard_limit_s(self) -> float:
@@ -128,6 +134,7 @@ def plan_runs(
     seed: int = 0,
     target: str | None = None,
     peers: Sequence[str] = (),
+    encoding: str = "utf-8",
 ) -> list[BenchRun]:
     """Check the names and build one ``BenchRun`` per data set x generator.
 
@@ -140,6 +147,7 @@ def plan_runs(
         seed: seed of every run.
         target: the target column of the files (bundled data sets use their own).
         peers: peer families to add, e.g. ``["sdv"]``.
+        encoding: the text encoding of CSV files.
 
     Raises:
         ConfigError: an unknown generator, peer or data set, or a bad number.
@@ -156,7 +164,7 @@ def plan_runs(
     for name in names:
         _check_model(name)
     # a data set named twice is one run per model, as a model named twice is (not the same run fitted twice)
-    targets = {dataset: _check_dataset(dataset, target, rows or None) for dataset in datasets}
+    targets = {dataset: _check_dataset(dataset, target, rows or None, encoding) for dataset in datasets}
     if target is not None and not any(map(_is_file, targets)):
         for dataset, column in targets.items():
             if column != target:  # ignored without a word, the runs would predict another column
@@ -165,7 +173,7 @@ def plan_runs(
                     f"{column!r} (--target names the column of a .csv or .parquet file); drop --target"
                 )
     return [
-        BenchRun(model, dataset, column, _epochs(model, epochs), max_minutes, rows or None, seed)
+        BenchRun(model, dataset, column, _epochs(model, epochs), max_minutes, rows or None, seed, encoding)
         for dataset, column in targets.items()
         for model in names
     ]
@@ -214,7 +222,7 @@ def data_fingerprint(dataset: str) -> str | None:
     return digest.hexdigest()
 
 
-def _check_dataset(dataset: str, target: str | None, rows: int | None) -> str | None:
+def _check_dataset(dataset: str, target: str | None, rows: int | None, encoding: str) -> str | None:
     """The run's target column, after checking the data set can be read and has rows enough to split."""
     if Path(dataset).suffix and not _is_file(dataset):
         table_format(Path(dataset))  # no bundled name has a suffix: `claims.xlsx` is refused as a file
@@ -222,7 +230,7 @@ def _check_dataset(dataset: str, target: str | None, rows: int | None) -> str | 
         info = table_info(dataset, "the benchmark")  # a ConfigError naming the choices otherwise
         _check_rows(dataset, info.rows, rows)
         return info.target
-    table = read_table(dataset)
+    table = read_table(dataset, encoding)
     columns = table.columns.map(str)
     if target is not None and target not in columns:
         raise DataError(
@@ -275,10 +283,11 @@ def load_split(
     return _split_real(_real_rows(dataset), target, rows, seed)
 
 
-def _real_rows(dataset: str) -> pd.DataFrame:
-    """Every real row of a data set: a CSV / Parquet file, or a bundled data set without its leaky columns."""
+def _real_rows(dataset: str, encoding: str = "utf-8") -> pd.DataFrame:
+    """Every real row of a data set: a CSV / Parquet file (a CSV in ``encoding``), or a bundled data set
+    without its leaky columns."""
     if _is_file(dataset):
-        return read_table(dataset)
+        return read_table(dataset, encoding)
     leaky = list(datasets.info(dataset).leaky_columns)
     return datasets.load(dataset).drop(columns=leaky, errors="ignore")
 
@@ -321,7 +330,7 @@ def _strata(frame: pd.DataFrame, target: str | None) -> pd.Series | None:
 def run_one(run: BenchRun) -> dict[str, Any]:
     """Fit, sample and score one run; what the isolated process returns (plain numbers and text)."""
     warnings.simplefilter("ignore")  # SDV / sklearn chatter would drown the progress bars
-    real = _real_rows(run.dataset)
+    real = _real_rows(run.dataset, run.encoding)
     train, test = _split_real(real, run.target, run.rows, run.seed)
     start = time.perf_counter()
     sample, epochs_run = _fit(run, train)
@@ -693,8 +702,8 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _setting_text(field: str, value: Any) -> str:
-    if _missing(value):
-        return "all" if field == "rows" else "none"
+    if _missing(value):  # no rows setting keeps every row; runs recorded before the encoding read UTF-8
+        return {"rows": "all", "encoding": "utf-8"}.get(field, "none")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # epochs, rows and seeds come back as floats from a column with gaps
     return str(value)

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from synthloom.bench_defaults import DEFAULT_EPOCHS
-from synthloom.cli_support import SeedOption, console, examples, user_errors
+from synthloom.cli_support import EncodingOption, SeedOption, console, examples, user_errors
 from synthloom.errors import ConfigError
 
 _DEFAULTS = "default per generator: " + ", ".join(f"{name} {count}" for name, count in DEFAULT_EPOCHS.items())
@@ -76,6 +76,7 @@ def bench_command(
         bool, typer.Option("--retry-failed", help="Run again the recorded runs that failed.")
     ] = False,
     seed: SeedOption = 0,
+    encoding: EncodingOption = "utf-8",
 ) -> None:
     """Benchmark generators on data sets: fit/sample time, peak memory, quality, detection, TSTR/TRTR, DCR.
 
@@ -95,6 +96,7 @@ def bench_command(
         seed=seed,
         target=target,
         peers=_names(peers, "peers") if peers else (),
+        encoding=encoding,
     )
     results = bench.run_benchmark(runs, out, force=force, retry_failed=retry_failed, console=console)
     title = f"synthloom bench ({out / bench.RESULTS_FILE})"
