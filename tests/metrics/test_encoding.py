@@ -167,3 +167,19 @@ def test_a_few_stamps_in_another_form_are_missing_values_as_fitting_reads_them()
     many.loc[:29, "when"] = "01/05/2024 02:08"  # 15%: another form, not strays
     with pytest.raises(DataError, match="do not parse"):
         prepare(many, real, metadata=Metadata({"when": ColumnSpec(ColumnKind.DATETIME, "%Y-%m-%d %H:%M")}))
+
+
+def test_amounts_written_in_one_format_are_read_beside_a_table_holding_them_as_numbers():
+    """A model's CSV sample ("$1,134.78", "?" for a missing amount) beside its Parquet sample, which holds the
+    amounts as numbers, was refused for its "$"; the other way round it was read."""
+    rng = np.random.default_rng(0)
+    amounts = rng.gamma(2, 500, 300).round(2)
+    real = pd.DataFrame({"amt": amounts, "k": rng.choice(["a", "b"], 300)})
+    written = real.assign(amt=[f"${v:,.2f}" for v in amounts]).astype({"amt": object})
+    written.loc[:9, "amt"] = "?"
+    tables = prepare(real, written)
+    typed = prepare(real, real.assign(amt=np.where(np.arange(300) < 10, np.nan, amounts)))
+    pd.testing.assert_frame_equal(tables.synthetic, typed.synthetic)
+    stray = written.assign(amt=written["amt"].where(np.arange(300) != 20, "x"))  # in no one format
+    with pytest.raises(DataError, match=r"column 'amt' is continuous but holds non-numeric values"):
+        prepare(real, stray)

@@ -36,7 +36,7 @@ from synthloom.data.metadata import (
     is_missing_mark,
     shown_level,
 )
-from synthloom.data.number_text import read_number_text, to_numbers
+from synthloom.data.number_text import NumberFormat, read_number_text, to_numbers, writes_decimal_commas
 from synthloom.errors import DataError, DataWarning, caller_stacklevel
 
 BOOSTING_ROUNDS = 100  # trees per gradient-boosting model, every one grown (no early stopping)
@@ -306,13 +306,26 @@ def _clean(frame: pd.DataFrame, metadata: Metadata, source: str) -> pd.DataFrame
     return pd.DataFrame(columns)
 
 
+def _own_number_format(series: pd.Series) -> str | None:
+    """The one format a text column's numbers are all written in ("$1,638.23"), where the other table holds
+    them as numbers: a model's CSV sample beside its Parquet one, whose amounts are numbers, was refused
+    for its "$"; None where the text is in no one format."""
+    distinct = series.dropna().astype(str).drop_duplicates()
+    distinct = distinct[~is_missing_mark(distinct)]  # "?" for a missing amount
+    found = NumberFormat.guess(distinct, writes_decimal_commas(distinct)) if len(distinct) else None
+    return None if found is None else str(found)
+
+
 def _numbers(series: pd.Series, spec: ColumnSpec, source: str) -> pd.Series:
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         values = series.astype("float64")
     else:
-        numbers = read_number_text(series, spec.number_format)  # "$1,638.23" as 1638.23
+        own = None if spec.number_format else _own_number_format(series)
+        numbers = read_number_text(series, spec.number_format or own)  # "$1,638.23" as 1638.23
         values = to_numbers(numbers).astype("float64")
         bad = values.isna() & series.notna()
+        if own is not None:  # a model's CSV sample writes "?" for a missing amount beside "$1,638.23"
+            bad &= ~is_missing_mark(series.astype(str)).to_numpy()
         # a column read as numbers from text on purpose keeps its stray strings as missing values
         if bad.any() and not spec.numeric_coerced:
             examples = list(dict.fromkeys(series[bad].astype(str)))[:3]
