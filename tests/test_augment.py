@@ -746,3 +746,17 @@ def test_per_class_generators_keep_the_orders_all_rows_keep() -> None:
     for call in (augment, evaluate_augmentation):  # "no" is true to Python: the orders were kept
         with pytest.raises(ConfigError, match="keep_orders must be True or False, not 'no'"):
             call(data, "label", "copula", keep_orders="no")
+
+
+def test_a_warning_of_one_class_fit_names_the_class():
+    """Fitted per class, each class's fit warned of its own rows' stray text ("3 value(s) ... 'n/a'", then
+    "5 value(s) ..."), in words that named no class."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=300).round(2).astype(object), "y": ["a"] * 240 + ["b"] * 60})
+    frame.loc[[1, 2, 3, 250, 251], "x"] = "n/a?"
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        augment(frame, "y", "copula", ratio=1.0, per_class=True, random_state=0)
+    strays = [str(w.message) for w in said if "not numbers" in str(w.message)]
+    assert any(text.startswith("fitting a generator on the 60 rows of class 'b' of 'y': ") for text in strays)
+    assert all(text.startswith("fitting a generator on the ") for text in strays), strays

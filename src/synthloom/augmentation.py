@@ -489,11 +489,17 @@ def _fit_on_class(
     """``generator`` fitted on one class's rows; a refusal names the class, since the rows it speaks of
     ("a rule broken by every real row", a column with no value) are that class's, not the table's."""
     rows = data[data[target] == label]
+    where = f"fitting a generator on the {len(rows)} rows of class {shown_level(label)} of {target!r}"
     try:
-        return generator.fit(rows, meta, constraints=constraints, keep_orders=False)  # all rows' orders given
+        # its warnings too: each class's fit counted its own rows' marks ("11 value(s) ... '?'", then 15)
+        # in words that named no class
+        with warnings.catch_warnings(record=True) as said:
+            fitted = generator.fit(rows, meta, constraints=constraints, keep_orders=False)  # all orders given
     except (ConfigError, DataError) as exc:
-        where = f"fitting a generator on the {len(rows)} rows of class {shown_level(label)} of {target!r}"
         raise type(exc)(f"{where}: {exc}") from None
+    for warning in said:
+        warnings.warn(f"{where}: {warning.message}", warning.category, stacklevel=caller_stacklevel())
+    return fitted
 
 
 def _new_ids(rows: pd.DataFrame, data: pd.DataFrame, meta: Metadata, seed: int) -> pd.DataFrame:
