@@ -493,18 +493,18 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         # model does not keep stay in the order asked)
         reencoded = self.constraints_.reencoded_columns()  # a range on those is not one of learned values
         ranges = {
-            c: share
+            c: within
             for c in checks
             if isinstance(c, RangeCondition)
             and c.column not in reencoded
-            and (share := self._range_share(c)) is not None
+            and (within := self._draw_within(c)) is not None
         }
         categories = [
             c for c in checks if isinstance(c, CategoryCondition) and self._conditions_directly(c.span)
         ]
         direct = min(
             [*categories, *ranges],
-            key=lambda c: ranges[c] if isinstance(c, RangeCondition) else self._share_or_all(c),
+            key=lambda c: ranges[c][0] if isinstance(c, RangeCondition) else self._share_or_all(c),
             default=None,
         )
         # a range drawn within is checked still: its ends may round past it (an integer's 30.5..31.2)
@@ -525,7 +525,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
                 return self._sample_rows(size, draw_seed)
             rng = np.random.default_rng(draw_seed)
             if isinstance(direct, RangeCondition):
-                return direct.pin_value(self._decode(self._sample_within(size, rng, direct), draw_seed))
+                return direct.pin_value(self._decode(ranges[direct][1](size, rng), draw_seed))
             matrix = self._sample(size, rng, category=(direct.span, direct.code))
             # the generator was asked for this category; setting its one-hot makes that exact
             matrix[:, direct.span.start : direct.span.stop] = 0.0
@@ -543,15 +543,13 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
         """Whether ``_sample`` can be asked for a category of ``span``'s column (else rejection meets it)."""
         return True
 
-    def _range_share(self, condition: RangeCondition) -> float | None:
-        """The share of the real rows within ``condition``'s range, where the model draws rows within it
-        directly (``_sample_within``); None, as by default, where rejection meets it."""
+    def _draw_within(
+        self, condition: RangeCondition
+    ) -> tuple[float, Callable[[int, np.random.Generator], np.ndarray]] | None:
+        """Where the model draws rows within ``condition``'s range directly: the share of the real rows in
+        it, and the draw of an (n, output_dim) matrix of such rows (as ``_sample``'s); None, as by default,
+        where rejection meets it."""
         return None
-
-    def _sample_within(self, n: int, rng: np.random.Generator, condition: RangeCondition) -> np.ndarray:
-        """Draw an (n, output_dim) matrix of rows within ``condition``'s range (as ``_sample``); only asked
-        of a model whose ``_range_share`` gives the range a share."""
-        raise NotImplementedError(f"{self.model_name} draws no rows within a range directly")
 
     def _category_share(self, condition: CategoryCondition) -> float | None:
         """The share of the real rows holding ``condition``'s category (a rare level: its shared slot), as

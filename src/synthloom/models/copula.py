@@ -17,7 +17,7 @@ ones with detection 0.70 and trained models 0.20 below real rows in ROC-AUC.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -137,15 +137,13 @@ class GaussianCopula(BaseGenerator):
         cuts = self.cutpoints_[self.transformer_.spans.index(span)]
         return self._rows(n, rng, (span, cuts[code], cuts[code + 1]))
 
-    def _range_share(self, condition: RangeCondition) -> float | None:
-        interval = self._range_interval(condition)
-        return None if interval is None else interval[2] - interval[1]
-
-    def _sample_within(self, n: int, rng: np.random.Generator, condition: RangeCondition) -> np.ndarray:
+    def _draw_within(
+        self, condition: RangeCondition
+    ) -> tuple[float, Callable[[int, np.random.Generator], np.ndarray]] | None:
         interval = self._range_interval(condition)
         if interval is None:
-            raise ValueError(f"{condition.column!r} has no one normal score to draw a range of")
-        return self._rows(n, rng, interval)
+            return None
+        return interval[2] - interval[1], lambda n, rng: self._rows(n, rng, interval)
 
     def _range_interval(self, condition: RangeCondition) -> tuple[Span, float, float] | None:
         """The span of ``condition``'s column and the interval of its uniform scale whose scores decode
