@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from synthloom import get_model
+from synthloom.data.constraints import Inequality
 from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConfigError, DataError, DataWarning
@@ -1141,3 +1142,31 @@ def test_the_index_pandas_wrote_under_an_empty_header_is_an_identifier():
     }
     fake = get_model("copula", random_state=0).fit(frame).sample(500, random_state=0)
     assert fake["Unnamed: 0"].is_unique and not fake["Unnamed: 0"].isin(frame["Unnamed: 0"]).any()
+
+
+def test_us_dates_without_leading_zeros_come_back_without_them():
+    """ "11/8/2023" and "1/5/2023 9:05 AM", as Excel writes US dates, came back "11/08/2023" and
+    "01/05/2023 09:05 AM": every field padded, in a column whose real values never are."""
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.choice(525_600, 300, replace=False), unit="min")
+    opened = [f"{t.month}/{t.day}/{t.year}" for t in stamps]
+    closed = stamps + pd.Timedelta(days=3)
+    frame = pd.DataFrame(
+        {
+            "opened": opened,
+            "closed": [
+                f"{t.month}/{t.day}/{t.year} {t.hour % 12 or 12}:{t.minute:02d} {t:%p}" for t in closed
+            ],
+        }
+    )
+    model = get_model("copula", random_state=0).fit(frame, constraints=[Inequality("opened", "closed")])
+    fake = model.sample(200, conditions={"opened": ("1/1/2023", "6/30/2023")}, random_state=0)
+    unpadded = r"[1-9]\d?/[1-9]\d?/2023"
+    assert fake["opened"].str.fullmatch(unpadded).all()
+    assert fake["closed"].str.fullmatch(unpadded + r" [1-9]\d?:\d\d [AP]M").all()
+    assert fake["closed"].str.contains(r" \d:").any() and fake["closed"].str.contains(r" \d\d:").any()
+    assert pd.to_datetime(fake["opened"], format="%m/%d/%Y").dt.month.le(6).all()
+    # a column that pads them keeps them
+    padded = pd.DataFrame({"opened": stamps.strftime("%m/%d/%Y"), "x": rng.normal(size=300)})
+    fake = get_model("copula", random_state=0).fit(padded).sample(50, random_state=0)
+    assert fake["opened"].str.fullmatch(r"\d\d/\d\d/2023").all()

@@ -60,6 +60,7 @@ from synthloom.data.encoders import (
     text_zone,
     to_datetimes,
     to_float,
+    unpadded_codes,
     wall_seconds,
 )
 from synthloom.data.io import rows_named
@@ -155,6 +156,7 @@ class NumericColumn:
     offset: str | None = None
     number_format: str | None = None
     text_zone: str | None = None
+    unpadded: str = ""  # the codes whose fields the text writes without a leading zero (``unpadded_codes``)
     as_text: bool = False
     text_decimals: int | None = None  # fixed decimals the text writes (``number_text.fixed_text_decimals``)
     # a column's few levels (``metadata.level_values``), which its values decode to: a range keeps to them
@@ -177,6 +179,7 @@ class NumericColumn:
             column.fraction_width = _fraction_width(series, spec.datetime_format)
             column.offset = text_offset(series, spec.datetime_format)
             column.text_zone = text_zone(series, spec.datetime_format)
+            column.unpadded = unpadded_codes(series, values, spec.datetime_format, column._write_stamps)
             wall = wall_seconds(present, column.zone)  # the zone's days and whole hours
             grid = _stamp_grid(wall)  # whole days, minutes, quarter hours
             column.step = float(grid) if grid else 10.0 ** -_second_digits(present)
@@ -220,18 +223,22 @@ class NumericColumn:
         up, down = self.up(values), self.down(values)
         return np.where(up - values <= values - down, up, down)
 
+    def _write_stamps(self, values: np.ndarray, unpadded: str, name: str = "") -> pd.Series:
+        return to_datetimes(
+            values,
+            name,
+            self.dtype,
+            self.datetime_format,
+            self.fraction_width,
+            self.offset,
+            self.text_zone,
+            unpadded,
+        )
+
     def write(self, values: np.ndarray, name: str) -> pd.Series:
         """Numbers back to the real column's form: dtype, datetime text format."""
         if self.kind == ColumnKind.DATETIME:
-            return to_datetimes(
-                values,
-                name,
-                self.dtype,
-                self.datetime_format,
-                self.fraction_width,
-                self.offset,
-                self.text_zone,
-            )
+            return self._write_stamps(values, self.unpadded, name)
         if self.number_format is not None:
             return NumberFormat.parse(self.number_format).write(values, name)
         series = pd.Series(values, name=name)

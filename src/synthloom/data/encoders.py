@@ -12,6 +12,7 @@ import decimal
 import re
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -37,6 +38,7 @@ from synthloom.data.metadata import (
     numbers_as_text,
     plain_text,
     read_stamps,
+    spread_sample,
 )
 from synthloom.data.mixture import bayesian_modes
 from synthloom.data.number_text import NumberFormat, fixed_text_decimals, to_numbers
@@ -517,13 +519,15 @@ def to_datetimes(
     fraction_width: int = 0,
     offset: str | None = None,
     zone: str | None = None,
+    unpadded: str = "",
 ) -> pd.Series:
     """Seconds since the epoch (UTC, as ``to_float`` reads them) back to a column like the real one.
 
     Text comes back in ``datetime_format`` (its ``%f`` written with ``fraction_width`` digits, when 1 to
     5; its ``%z`` as ``offset``, the stamps shown in that offset, when one is given: see ``text_offset``;
     shown in ``zone`` with each stamp's own offset, in ``offset``'s style, when one is given: see
-    ``text_zone``); a zone-aware column in its zone, which ``dtype`` names.
+    ``text_zone``; the fields of the codes in ``unpadded`` without a leading zero: see
+    ``unpadded_codes``); a zone-aware column in its zone, which ``dtype`` names.
     """
     stamps = pd.Series(stamps_of_seconds(seconds), name=name)
     if dtype == TIME_DTYPE:  # Python times of day (their time-of-day format says how conditions write them)
@@ -539,6 +543,8 @@ def to_datetimes(
             elif offset is not None:
                 stamps = stamps.dt.tz_convert(_fixed_zone(offset))
                 datetime_format = datetime_format.replace("%z", offset)
+        if unpadded:  # strftime pads every field; each unpadded one is marked, and its zero cut after
+            datetime_format = re.sub(f"%([{unpadded}])", _UNPADDED_MARK + r"%\1", datetime_format)
         if "%f" in datetime_format and 0 < fraction_width < 6:  # strftime writes six digits: ".120000"
             # one pass: the six digits are marked, then cut to the width
             marked = stamps.dt.strftime(datetime_format.replace("%f", "%f\ue000", 1))
@@ -547,6 +553,8 @@ def to_datetimes(
             )
         else:
             text = stamps.dt.strftime(datetime_format)
+        if unpadded:
+            text = text.str.replace(rf"{_UNPADDED_MARK}0?", "", regex=True)
         if zone is not None:
             text = _with_written_offsets(text, stamps, colon=offset is not None and ":" in offset)
         return text.astype(object).where(stamps.notna(), np.nan)
@@ -564,6 +572,7 @@ def to_datetimes(
     return stamps.astype(dtype)
 
 
+_UNPADDED_MARK = "\ue002"  # before a field written without its leading zero
 _OFFSET_MARK = "\ue001"  # where each stamp's own offset is written (strftime's "%z" has no colon)
 
 
@@ -774,6 +783,32 @@ def _fraction_width(series: pd.Series, datetime_format: str | None) -> int:
     # the last separator followed by digits: a date written "31.12.2020" comes before the time
     widths = series.dropna().astype(str).str.extract(rf".*{separator}(\d+)", expand=False).str.len()
     return int(min(6, widths.max())) if widths.notna().any() else 0
+
+
+_PADDED_CODES = "dmHI"  # strftime's day, month and hour codes, whose fields spreadsheets write unpadded
+
+
+def unpadded_codes(
+    series: pd.Series,
+    seconds: np.ndarray,
+    datetime_format: str | None,
+    write: Callable[[np.ndarray, str], pd.Series],
+) -> str:
+    """The codes (of "dmHI") whose fields a text datetime column writes without a leading zero
+    ("11/8/2023 9:05 AM", as Excel writes US dates): each one that, written so, gives back more of (up to
+    ``STAMP_SAMPLE``) real stamps than written padded. ``seconds``: the stamps read (``to_float``), NaN
+    where missing; ``write``: seconds and such codes back to text (``to_datetimes``).
+    """
+    codes = ""
+    if datetime_format is None:
+        return codes
+    at = spread_sample(pd.Series(np.flatnonzero(~np.isnan(seconds)))).to_numpy()
+    real = series.iloc[at].astype(str).str.strip().to_numpy()
+    for code in _PADDED_CODES:
+        if f"%{code}" in datetime_format:
+            padded, unpadded = (write(seconds[at], way).to_numpy() == real for way in (codes, codes + code))
+            codes += code if unpadded.sum() > padded.sum() else ""
+    return codes
 
 
 def _written_offsets(series: pd.Series, datetime_format: str | None) -> pd.Series | None:
@@ -1040,6 +1075,7 @@ class NumericEncoder(ColumnEncoder):
     fraction_width = 0  # files written before the width was learned: strftime's six digits
     offset: str | None = None  # files written before the offset was learned: UTC as "+0000"
     text_zone: str | None = None  # files written before the zone was learned: several offsets in UTC
+    unpadded = ""  # files written before it was learned: every field with its leading zero
     as_text = False  # files written before it was learned: numbers read from text come back as numbers
     text_decimals: int | None = None  # files written before it was learned: text as pandas writes numbers
     # files written before they were kept: values between a column's few levels, as then
@@ -1071,6 +1107,7 @@ class NumericEncoder(ColumnEncoder):
         self.offset = text_offset(series, self.spec.datetime_format)
         self.text_zone = text_zone(series, self.spec.datetime_format)
         self.dtype = column_dtype_name(series)
+        self.unpadded = unpadded_codes(series, values, self.spec.datetime_format, self._write_stamps)
         _warn_naive_beside_zoned(series, self.name, self.spec.datetime_format, self.offset)
         self.as_text = numbers_held_as_text(series, self.spec)
         if self.as_text:
@@ -1324,17 +1361,21 @@ class NumericEncoder(ColumnEncoder):
             return on_wall_grid(values, step, np.round, self.zone)
         return np.round(values, self.decimals)
 
+    def _write_stamps(self, values: np.ndarray, unpadded: str) -> pd.Series:
+        return to_datetimes(
+            values,
+            self.name,
+            self.dtype,
+            self.spec.datetime_format,
+            self.fraction_width,
+            self.offset,
+            self.text_zone,
+            unpadded,
+        )
+
     def _restore_dtype(self, values: np.ndarray) -> pd.Series:
         if self.spec.kind == ColumnKind.DATETIME:
-            return to_datetimes(
-                values,
-                self.name,
-                self.dtype,
-                self.spec.datetime_format,
-                self.fraction_width,
-                self.offset,
-                self.text_zone,
-            )
+            return self._write_stamps(values, self.unpadded)
         if self.spec.number_format is not None:
             return NumberFormat.parse(self.spec.number_format).write(values, self.name)
         series = pd.Series(values, name=self.name)
@@ -1374,6 +1415,7 @@ class NumericEncoder(ColumnEncoder):
             "fraction_width": self.fraction_width,
             "offset": self.offset,
             "text_zone": self.text_zone,
+            "unpadded": self.unpadded,
             "as_text": self.as_text,
             "text_decimals": self.text_decimals,
             "distinct_values": self.distinct_values,
