@@ -327,6 +327,25 @@ def test_evaluate_reads_csv_files_in_the_given_encoding(tmp_path, default_frame)
     assert json.loads((tmp_path / "e2.json").read_text())["scores"]["fidelity.column_shapes"] == 1.0
 
 
+def test_evaluate_with_a_model_reads_the_table_in_the_encoding_fit_read_it_in(tmp_path, default_frame):
+    """`evaluate --model` on the cp1252 file `fit --encoding cp1252 --holdout` read had refused it as "not
+    valid utf-8": the encoding had to be given again, to every command."""
+    frame = default_frame.head(300).assign(student=lambda f: f["student"].map({"Yes": "Oui-é", "No": "Non"}))
+    real = tmp_path / "real.csv"
+    frame.to_csv(real, index=False, encoding="cp1252")
+    model, fake = tmp_path / "m.synthloom", tmp_path / "fake.csv"
+    fitted = invoke("fit", real, "--model", "copula", "--holdout", "0.2", "--encoding", "cp1252", "-o", model)
+    assert fitted.exit_code == 0, fitted.output
+    assert invoke("sample", model, "-n", "200", "-o", fake).exit_code == 0
+    result = invoke("evaluate", real, fake, "--model", model, "--json", tmp_path / "e.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "e.json").read_text())["info"]["real_rows"] == 60
+    # an encoding given now still wins
+    assert_user_error(
+        invoke("evaluate", real, fake, "--model", model, "--encoding", "utf-8"), "not valid utf-8"
+    )
+
+
 def test_missing_file_and_unknown_model(tmp_path, real_csv):
     out = tmp_path / "m.synthloom"
     assert_user_error(invoke("fit", tmp_path / "nope.csv", "-o", out), "nope.csv", "not found")

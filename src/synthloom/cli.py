@@ -7,6 +7,7 @@ half-written), 141 when the reader of ``sample -o -`` (standard output) stopped 
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -252,7 +253,7 @@ def fit_command(
         if rules:  # a typo in the rules file is said before "fitting", not after
             check_rule_columns(rules, list(frame.columns))
         if holdout:
-            frame, split = _training_rows(data, holdout, frame, generator_class.min_rows)
+            frame, split = _training_rows(data, holdout, frame, generator_class.min_rows, encoding)
         console.print(f"fitting {model} on {len(frame):,} rows x {frame.shape[1]} columns")
         generator = generator_class(**params).fit(
             frame, meta, constraints=rules, keep_orders=not no_keep_orders
@@ -266,10 +267,13 @@ def fit_command(
         say_if_time_cut(max_minutes, generator.loss_history_, generator.epochs_planned_)
 
 
-def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tuple[Any, dict[str, Any]]:
-    """The rows ``fit --holdout`` trains on: those of ``table`` (read from ``source``) it does not hold out,
-    checked before the fit starts; and the split (``holdout_record``), so that `evaluate --model` judges
-    the model on the rows it never saw."""
+def _training_rows(
+    source: str, holdout: float, table: Any, min_rows: int, encoding: str
+) -> tuple[Any, dict[str, Any]]:
+    """The rows ``fit --holdout`` trains on: those of ``table`` (read from ``source`` in ``encoding``) it
+    does not hold out, checked before the fit starts; and the split (``holdout_record``, with the encoding
+    where it is not UTF-8), so that `evaluate --model` judges the model on the rows it never saw, reading
+    them as the fit did."""
     from synthloom.data.split import holdout_rows, table_fingerprint
 
     train, test = holdout_rows(table, holdout, keep_index=True)  # the file's data rows named as it numbers
@@ -284,7 +288,14 @@ def _training_rows(source: str, holdout: float, table: Any, min_rows: int) -> tu
         f"holding out {len(test):,} of {len(table):,} rows (--holdout {holdout:g}) for "
         "`synthloom evaluate --model`"
     )
-    return train, holdout_record(source, holdout, table_fingerprint(table), rows=len(table))
+    split = holdout_record(source, holdout, table_fingerprint(table), rows=len(table))
+    return train, split if codecs.lookup(encoding).name == "utf-8" else {**split, "encoding": encoding}
+
+
+def _fitted_encoding(split: dict[str, Any] | None, encoding: str | None) -> str:
+    """The encoding `evaluate` reads its CSV files in: ``encoding`` (``--encoding``) where given, else the
+    one `fit` read the table split as ``split`` says in (none recorded, or no split: UTF-8)."""
+    return encoding or (split or {}).get("encoding", "utf-8")
 
 
 @app.command(
@@ -472,7 +483,15 @@ def evaluate_command(
     metadata: MetadataOption = None,
     report: Annotated[Path | None, typer.Option("--report", help="Write the HTML report here.")] = None,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the scores as JSON here.")] = None,
-    encoding: EncodingOption = "utf-8",
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of CSV files (e.g. cp1252, as Excel writes; utf-16). Default: utf-8; with "
+            "--model, the one `fit` read REAL in.",
+            show_default=False,
+        ),
+    ] = None,
     seed: SeedOption = 0,
 ) -> None:
     """Measure fidelity, detection, diversity, utility and privacy; print a summary, write the report."""
@@ -485,7 +504,7 @@ def evaluate_command(
     # with --model, the tables the model file's split makes of REAL, else the paths evaluate_files reads
     real_rows: Any = real
     train_rows: Any = train
-    sources, held_out, history = None, None, None
+    sources, held_out, history, split = None, None, None, None
     kinds: Any = metadata  # a file, or with --model and none given, the model's own Metadata
     if model_file is None:
         for given, name in (("", real), ("--train ", train)):
@@ -498,6 +517,7 @@ def evaluate_command(
                 "drop --train, or drop --model and give the rows kept out of training as REAL"
             )
         real_rows, train_rows, held_out, generator = _held_out_rows(model_file, real, encoding)
+        split = generator.training_split_  # the encoding fit read REAL in, too
         # the column kinds the model was fitted with (an identifier declared at fit is no category here);
         # a --metadata given now still wins
         kinds = generator.metadata_ if metadata is None else metadata
@@ -516,7 +536,7 @@ def evaluate_command(
             html_path=report,
             json_path=json_path,
             random_state=seed,
-            encoding=encoding,
+            encoding=_fitted_encoding(split, encoding),
             sources=sources,
             loss_history=history,
         )
@@ -547,7 +567,7 @@ def _refuse_bundled_file(option: str, name: str) -> None:
         )
 
 
-def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, Any, str, Any]:
+def _held_out_rows(model_file: Path, source: str, encoding: str | None) -> tuple[Any, Any, str, Any]:
     """The (held-out, training) rows of ``source`` as the fit that wrote ``model_file`` split them, that
     split's share as an option (``--holdout 0.3``), and the model (its ``metadata_``: the kinds it was given,
     the others as it inferred them; its ``loss_history_``). Refused: a model that held nothing out, and a
@@ -566,7 +586,7 @@ def _held_out_rows(model_file: Path, source: str, encoding: str) -> tuple[Any, A
             "so none is left to judge it on; fit it again with --holdout 0.2, or give the real rows it did "
             "not see and --train files without --model"
         )
-    table = load_input(source, encoding, "`synthloom evaluate`")
+    table = load_input(source, _fitted_encoding(split, encoding), "`synthloom evaluate`")
     state = fitted_state(split, source, lambda: table_fingerprint(table))
     if state != "same":
         then, now = int(split["rows"]), len(table)
