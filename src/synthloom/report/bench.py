@@ -102,7 +102,10 @@ def _split(results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _settings(results: pd.DataFrame) -> str:
     parts = []
-    for column, label in (("rows", "rows kept per data set"), ("max_minutes", "training limit, minutes")):
+    for column, label in (
+        ("rows", "rows kept per data set, at most"),
+        ("max_minutes", "training limit, minutes"),
+    ):
         if column in results:
             values = sorted({"all" if _blank(v) else f"{v:g}" for v in results[column]})
             parts.append(f"{label}: {', '.join(values)}")
