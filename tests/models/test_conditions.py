@@ -622,3 +622,22 @@ def test_an_unknown_value_differing_in_case_names_the_one_meant_and_a_missing_on
         model.sample(5, conditions={"sex": "F"})
     with pytest.raises(ConditionError, match=r"had no missing values in the real data; ask for one of its"):
         model.sample(5, conditions={"sex": None})
+
+
+def test_conditions_a_rule_refuses_every_row_of_are_said_to_clash_with_the_rule():
+    """age=20 under a rule "age >= 30" was told to "give a range around it" (the model draws rarely or never
+    that exact value): it draws whole ages exactly, and the rule refused every one of them."""
+    from synthloom.data.constraints import Predicate
+
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"age": rng.integers(18, 80, 400), "income": rng.gamma(2, 20_000, 400).round()})
+    over_30 = Predicate(lambda f: f["age"] >= 30, "over 30")
+    with pytest.warns(DataWarning, match="broken by"):  # by the real rows under 30
+        model = get_model("copula", random_state=0).fit(real, constraints=[over_30])
+    for asked in (20, (18, 25)):
+        with pytest.raises(
+            ConditionError, match=r"[\d,]+ of them met the conditions, and rule 'over 30'"
+        ) as refused:
+            model.sample(5, conditions={"age": asked})
+        assert "range around it" not in str(refused.value)
+    assert model.sample(5, conditions={"age": (25, 31)}, random_state=0)["age"].between(30, 31).all()

@@ -543,6 +543,9 @@ def sample_with_rejection(
         return draw(0)  # no rows, but the columns and dtypes of a real draw
     kept: list[pd.DataFrame] = []
     found, drawn, budget = 0, 0, max(MIN_DRAWS, MAX_DRAW_FACTOR * n)
+    # the rows each check passed, and those meeting every condition asked (rules aside): a refusal says
+    # which check stopped them
+    passed, asked = np.zeros(len(checks), dtype=np.int64), 0
     cap = draw_cap(n)
     console = search_console()  # the CLI's, whatever the model's verbose
     shown = verbose or console is not None
@@ -563,19 +566,23 @@ def sample_with_rejection(
             size = int(min(max((n - found) / rate * 1.2, 256), 100_000, budget - drawn))
             batch = draw(size)
             drawn += size
-            mask = np.logical_and.reduce([check.holds(batch) for check in checks])
+            held = [check.holds(batch) for check in checks]
+            mask = np.logical_and.reduce(held)
+            passed += [int(h.sum()) for h in held]
+            wanted = [h for h, check in zip(held, checks, strict=True) if not _is_rule(check)]
+            asked += int(np.logical_and.reduce(wanted).sum()) if wanted else 0
             kept.append(batch[mask])
             found += int(mask.sum())
             progress.update(task, completed=min(found, n))
             lines.report(partial(_progress_line, found, n, drawn, lines, of_part))
             if found < n and drawn >= MIN_DRAWS and projected_draws(found, n, drawn) > cap:
-                _refuse(checks, found, n, drawn, drawn_with, cap)
+                _refuse(checks, found, n, drawn, drawn_with, (passed, asked), cap)
             if drawn >= budget and found:  # possible but rare: the draws the rate seen needs, and a margin,
                 # up to the cap the projection above was held to (a request projected at 1.7 million stopped
                 # at 66,000 draws where its margin passed 2 million)
                 budget = max(budget, min(int(1.3 * drawn * n / found), cap))
     if found < n:
-        _refuse(checks, found, n, drawn, drawn_with)
+        _refuse(checks, found, n, drawn, drawn_with, (passed, asked))
     return pd.concat(kept, ignore_index=True).iloc[:n].reset_index(drop=True)
 
 
@@ -648,14 +655,32 @@ def _refuse(
     n: int,
     drawn: int,
     drawn_with: CategoryCondition | RangeCondition | None,
+    passes: tuple[np.ndarray, int],
     cap: int | None = None,
 ) -> None:
     """Raise the one-line error of conditions met too rarely (among rows all drawn with ``drawn_with``);
-    ``cap``: stopped early, as the draws the acceptance seen projects are past it."""
+    ``passes``: the drawn rows each check passed, and those meeting every condition (rules aside); ``cap``:
+    stopped early, as the draws the acceptance seen projects are past it."""
     names = ", ".join(check.column for check in checks)
     if isinstance(drawn_with, CategoryCondition):  # the rows missed the checks, not this: it was asked
         names += f" (among rows drawn with {_condition_text(drawn_with)})"
-    exact = [c for c in checks if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime]
+    passed, asked = passes
+    rules = [check.column for check in checks if _is_rule(check)]
+    if rules and asked and not found:  # the conditions were drawn; the rules refused them all
+        asked_on = ", ".join(check.column for check in checks if not _is_rule(check))
+        broken = " and ".join(rules)
+        raise ConditionError(
+            f"none of {n:,} rows met the conditions on {asked_on} and {broken} after drawing {drawn:,} rows: "
+            f"{asked:,} of them met the conditions, and {broken} refused every one; "
+            f"{'they allow' if len(rules) > 1 else 'it allows'} perhaps no row that meets them: change the "
+            "conditions, or fit without the rule"
+        )
+    # a value the model does draw (an integer's, a level's) needs no range around it
+    exact = [
+        c
+        for c, times in zip(checks, passed, strict=True)
+        if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime and times < n
+    ]
     hint = "".join(
         f"; {c.column}={c.low:.15g} asks for exactly that value, which the model draws rarely or never (it "
         f"spreads a number column's values between the real ones): give a range around it instead "
@@ -677,6 +702,11 @@ def _refuse(
         f"{drawn:,} rows "
         f"(acceptance {found / drawn:.3%}){projection}; relax the conditions{fewer}{hint}"
     )
+
+
+def _is_rule(check: Any) -> bool:
+    """Whether a rejection check is a rule (``constraints.RuleCheck``) rather than a condition asked."""
+    return not isinstance(check, CategoryCondition | RangeCondition | MissingCondition)
 
 
 def about(count: float) -> str:
