@@ -1093,3 +1093,19 @@ def test_a_range_on_a_column_a_rule_learns_as_a_gap_is_never_drawn_as_a_range_of
     assert rows["discharged"].between(1.0, 3.0).all() and (rows["admitted"] <= rows["discharged"]).all()
     drawn = model.sample(200, conditions={"admitted": (1.0, 3.0)}, random_state=0)  # learned as it is
     assert drawn["admitted"].between(1.0, 3.0).all()
+
+
+def test_range_bounds_may_be_written_as_the_column_writes_its_amounts():
+    """A rules file's bound "$5,000.00" on a column of such amounts was "not a number", though a condition
+    takes it (amount=$100.00..$5,000.00)."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"amount": [f"${v:,.2f}" for v in rng.gamma(2, 1000, 500)]})
+    rule = Range("amount", "$100.00", "$5,000.00")
+    with pytest.warns(DataWarning, match="broken by"):
+        fake = get_model("copula", random_state=0).fit(real, constraints=[rule]).sample(500, random_state=0)
+    amounts = fake["amount"].str.replace(r"[$,]", "", regex=True).astype(float)
+    assert amounts.between(100, 5000).all() and amounts.max() > 4000
+    with pytest.raises(
+        ConfigError, match=r"bound '\$1x' is not a number \(plain, or written as .*'\$#,##0.00'\)"
+    ):
+        get_model("copula").fit(real, constraints=[Range("amount", "$1x", None)])

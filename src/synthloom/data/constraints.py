@@ -76,7 +76,7 @@ from synthloom.data.metadata import (
     numbers_as_text,
     unknown_level_error,
 )
-from synthloom.data.number_text import NumberFormat, fixed_text_decimals, holds_numbers
+from synthloom.data.number_text import NumberFormat, fixed_text_decimals, holds_numbers, read_number
 from synthloom.errors import ConditionError, ConfigError, DataWarning, ModelFileError, caller_stacklevel
 from synthloom.models.conditions import (
     MissingCondition,
@@ -389,18 +389,23 @@ class Range(Constraint):
         ]
 
     def _bound(self, value: Any, spec: ColumnSpec, end: int) -> float | None:
-        """A bound as a number; a date as the column writes it ("03/02/2020" day first) or ISO, in the
-        column's zone, a high one to the end of the day (month...) it names, as a condition's."""
+        """A bound as a number, plain or as the column writes it ("$5,000.00"); a date as the column writes
+        it ("03/02/2020" day first) or ISO, in the column's zone, a high one to the end of the day
+        (month...) it names, as a condition's."""
         if value is None:
             return None
         try:
             if spec.kind != ColumnKind.DATETIME:
-                return float(value)
+                if math.isnan(bound := read_number(value, spec.number_format)):
+                    raise ValueError(value)
+                return bound
             if is_time_of_day(spec.datetime_format):  # "07:00" on the day the column's times are on
                 value = _on_first_day(value)  # (a condition's are too): not today, nor refused as yearless
             return stamp_seconds(read_period(value, spec.datetime_format)[end], self.info_.zone)
         except (TypeError, ValueError):
             kind = "a date" if spec.kind == ColumnKind.DATETIME else "a number"
+            if spec.number_format is not None:
+                kind += f" (plain, or written as the column writes them: {spec.number_format!r})"
             raise ConfigError(f"rule {self.name!r}: bound {value!r} is not {kind}") from None
 
     def holds(self, frame: pd.DataFrame) -> np.ndarray:

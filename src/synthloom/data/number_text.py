@@ -354,6 +354,14 @@ def read_number_text(series: pd.Series, number_format: str | None) -> pd.Series:
     return series if number_format is None else NumberFormat.parse(number_format).read(series)
 
 
+def read_number(value: Any, number_format: str | None) -> float:
+    """One number a user gives: a number, or text, plain or as a column with ``number_format`` writes it
+    ("$5,000.00"); NaN for text that reads as none. Raises TypeError or ValueError where it is no number."""
+    if isinstance(value, str):
+        return float(read_number_text(pd.Series([value]), number_format).iloc[0])
+    return float(value)
+
+
 def _is_currency(prefix: str) -> bool:
     """Whether a prefix names a currency: "$", "US$", "€ ", "USD ", "EUR" (or is empty)."""
     core = prefix.rstrip(" ")

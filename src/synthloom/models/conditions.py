@@ -46,7 +46,7 @@ from synthloom.data.metadata import (
     no_missing_error,
     shown_level,
 )
-from synthloom.data.number_text import read_number_text
+from synthloom.data.number_text import read_number
 from synthloom.data.transformer import TableTransformer, _coerce_like, decimal_level
 from synthloom.errors import ConditionError
 from synthloom.progress import PlainLines, plain_lines_for, search_console, search_part, transient_progress
@@ -503,8 +503,7 @@ def _period(column: str, value: Any, zone: Any, datetime_format: str | None) -> 
 
 def _to_number(column: str, value: Any, number_format: str | None = None) -> float:
     try:
-        text = isinstance(value, str)
-        number = float(read_number_text(pd.Series([value]), number_format).iloc[0] if text else value)
+        number = read_number(value, number_format)
         if np.isnan(number):  # no row is ever inside a range with a NaN end: refused before any draw
             raise ValueError
         return number
