@@ -206,3 +206,31 @@ def test_a_tsv_file_is_read_and_a_sample_written_to_one_is_split_at_tabs(tmp_pat
     assert all(line.count("\t") == 1 and ";" not in line for line in written)
     write_table(frame, tmp_path / "copy.tsv", sep=";")
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "copy.tsv", sep="\t"), frame)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_folder_of_parts_in_two_encodings_is_said_to_be_so(tmp_path, streamed):
+    """A folder of a UTF-8 part and a cp1252 one was told "pass --encoding", then, given it, "leave out
+    --encoding", and never that its parts differ."""
+    from synthloom.data.streaming import TableStream
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    frame = pd.DataFrame({"name": ["Müller", "Weiß", "Schön"] * 20, "amount": range(60)})
+    frame.iloc[:30].to_csv(folder / "part-0001.csv", index=False)
+    frame.iloc[30:].to_csv(folder / "part-0002.csv", index=False, encoding="cp1252")
+
+    def read(encoding: str) -> None:
+        if streamed:
+            list(TableStream(folder, encoding=encoding).chunks())
+        else:
+            read_table(folder, encoding)
+
+    for encoding, bad, good in (("utf-8", "part-0002", "part-0001"), ("cp1252", "part-0001", "part-0002")):
+        said = (
+            rf"{bad}.csv: not {encoding} text, while .*{good}.csv is: .* in more than one; re-save them all"
+        )
+        with pytest.raises(DataError, match=said):
+            read(encoding)
+    (folder / "part-0002.csv").write_text(frame.iloc[30:].to_csv(index=False), encoding="utf-8")
+    read("utf-8")

@@ -461,6 +461,31 @@ def _refuse_utf8_text(path: Path, encoding: str) -> None:
     )
 
 
+def _not_in(path: Path, encoding: str) -> bool:
+    """Whether ``path``'s bytes show it is not ``encoding`` text (``check_text_encoding``), or do not
+    decode in it."""
+    try:
+        check_text_encoding(path, encoding)
+    except DataError:
+        return True
+    return first_undecodable(path, encoding) is not None
+
+
+def parts_in_one_encoding(error: DataError, part: Path, parts: list[Path], encoding: str) -> DataError:
+    """``error``, met reading ``part`` of a folder of ``parts`` in ``encoding``, said as parts in several
+    encodings where ``part`` is not ``encoding`` text and another part is: their own errors advised "pass
+    --encoding", then "leave out --encoding", and never that the parts differ."""
+    if len(parts) < 2 or not _not_in(part, encoding):
+        return error
+    other = next((p for p in parts if p != part and not _not_in(p, encoding)), None)
+    if other is None:
+        return error
+    return DataError(
+        f"{part}: not {encoding} text, while {other} is: a folder's parts are read in one encoding "
+        "(--encoding), and these are in more than one; re-save them all in one"
+    )
+
+
 def _first_match(pattern: re.Pattern[bytes]) -> Callable[[bytes], int | None]:
     """``_first_position``'s finder of ``pattern`` in a block: where it first matches."""
 
@@ -817,7 +842,12 @@ def whole_numbers(series: pd.Series) -> bool:
 
 def _read_csv_parts(parts: list[Path], encoding: str) -> pd.DataFrame:
     """CSV parts as one table; a column one part keeps as text (codes) is text in every part."""
-    frames = [_read_csv(part, encoding) for part in parts]
+    frames = []
+    for part in parts:
+        try:
+            frames.append(_read_csv(part, encoding))
+        except DataError as error:
+            raise parts_in_one_encoding(error, part, parts, encoding) from None
     warn_of_absent_columns(parts, [list(frame.columns) for frame in frames])
     text = {name for frame in frames for name in frame.columns if frame[name].dtype == object}
     mixed = [

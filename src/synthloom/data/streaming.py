@@ -32,6 +32,7 @@ from synthloom.data.io import (
     first_undecodable,
     parquet_schema,
     part_files,
+    parts_in_one_encoding,
     rows_named,
     table_format,
     undecodable,
@@ -154,13 +155,16 @@ class TableStream:
                     yield _conformed(batch, self.dataset.schema)
             except UnicodeDecodeError as exc:
                 where = first_undecodable(file, self.encoding) or f"byte {exc.start}"
-                raise undecodable(file, where, self.encoding) from None
+                raise self._undecodable(file, where, files) from None
             except (pa.ArrowException, OSError) as exc:
                 if "UTF8" in str(exc):  # text read as text: bytes the encoding cannot decode
                     where = first_undecodable(file, self.encoding) or "a later row"
-                    raise undecodable(file, where, self.encoding) from None
+                    raise self._undecodable(file, where, files) from None
                 _refuse_uneven_row(file, exc)
                 raise DataError(f"{file}: could not be read ({first_line(exc)})") from None
+
+    def _undecodable(self, file: Path, where: str, files: list[Path]) -> DataError:
+        return parts_in_one_encoding(undecodable(file, where, self.encoding), file, files, self.encoding)
 
     def _file_batches(self, file: Path) -> Iterator[pa.RecordBatch]:
         if not self.is_csv:
@@ -296,7 +300,10 @@ def _csv_headers(files: list[Path], encoding: str) -> dict[Path, tuple[str, list
     for file in files:
         if file.stat().st_size == 0:  # pyarrow's error would say only that it cannot count the columns
             raise DataError(f"{file}: file is empty; give it a header row")
-        delimiter, names = csv_header(file, encoding)
+        try:
+            delimiter, names = csv_header(file, encoding)
+        except DataError as error:
+            raise parts_in_one_encoding(error, file, files, encoding) from None
         check_column_names(names, source=str(file))
         headers[file] = (delimiter, names)
     warn_of_absent_columns(files, [names for _, names in headers.values()])
