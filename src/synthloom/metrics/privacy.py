@@ -261,7 +261,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         frame.iloc[subsample_index(len(frame), REFERENCE_ROWS, rng)]
         for frame in (tables.train, holdout_rows, tables.synthetic)
     )
-    encoder = TableEncoder(tables.numeric, tables.discrete).fit(train, holdout, synthetic)
+    encoder = TableEncoder(tables.numeric, tables.discrete).fit(pd.concat([train, holdout]), synthetic)
     train_x, holdout_x, synthetic_x = (encoder.transform(f) for f in (train, holdout, synthetic))
     queries = {
         name: matrix[subsample_index(len(matrix), QUERY_ROWS, rng)]
