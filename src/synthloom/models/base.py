@@ -204,17 +204,25 @@ def check_param_names(cls: type[HyperParameters], params: Mapping[str, Any]) -> 
 
 
 class SeededSampling:
-    """Seeds for successive draws: new rows each call; a loaded model repeats the saved sequence."""
+    """Seeds for successive draws: new rows each call; a loaded model repeats the saved sequence. The
+    sequence counts from the fit's seed, or from ``random_state`` where it was set anew since
+    (``set_params``): a sequence of its own, drawn from its start."""
 
     seed_: int
+    random_state: int | None
     _samples_drawn: int
+    _sequence_seed: int | None = None  # the seed the draws so far counted from
 
     def _next_sample_seed(self, random_state: int | None) -> int:
         if random_state is not None:
             # checked and read as fit reads its seed: text or a Generator is refused naming the setting,
             # and a negative seed is taken as fit takes it (numpy's seeding refused it with a bare ValueError)
             return resolve_seed(random_state)
-        sequence = np.random.SeedSequence([self.seed_, self._samples_drawn])
+        base = self.seed_ if self.random_state is None else resolve_seed(self.random_state)
+        if self._sequence_seed not in (None, base):  # set_params(random_state=...) had left the fit's
+            self._samples_drawn = 0
+        self._sequence_seed = base
+        sequence = np.random.SeedSequence([base, self._samples_drawn])
         self._samples_drawn += 1
         return int(sequence.generate_state(1)[0])
 
