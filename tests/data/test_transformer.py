@@ -510,6 +510,26 @@ def test_number_and_one_value_categoricals_keep_their_dtype():
     assert set(fake["grade"]) <= {1, 2, 3} and (fake["one"] == "a").all()
 
 
+def test_pyarrow_text_columns_come_back_in_pyarrow_storage(tmp_path):
+    """``string[pyarrow]`` categories came back as ``string[python]`` (and text ids as objects), while
+    ``int64[pyarrow]`` numbers kept their storage."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame(
+        {
+            "plan": pd.Series(rng.choice(["basic", "pro", None], 300), dtype="string[pyarrow]"),
+            "note": pd.Series(rng.choice(["u", "v"], 300), dtype="string[python]"),
+            "ref": pd.Series([f"R{i:04d}" for i in range(300)], dtype="string[pyarrow]"),
+            "x": rng.normal(size=300),
+        }
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    fake = model.sample(50, random_state=0)
+    assert fake.dtypes.to_dict() == real.dtypes.to_dict()
+    assert fake["plan"].isna().any() and fake["ref"].str.fullmatch(r"R\d{4}").all()
+    model.save(tmp_path / "m.synthloom")
+    pd.testing.assert_frame_equal(load(tmp_path / "m.synthloom").sample(50, random_state=0), fake)
+
+
 def test_categorical_dtypes_survive_a_json_state_and_states_without_them_load_as_before():
     codes = pd.Index([3, 1, 2, 7], dtype="int32")  # int32 categories are another dtype than int64 ones
     frame = pd.DataFrame({"n": pd.Categorical(np.tile([3, 1, 2], 20), categories=codes)})

@@ -709,6 +709,8 @@ def dtype_name(dtype: Any) -> str:
     "pytz.FixedOffset(60)", which pandas cannot read; they are named as "UTC+01:00" instead.
     """
     name = str(dtype)
+    if isinstance(dtype, pd.StringDtype) and name == "string":  # the storage too: "string[pyarrow]"
+        name = f"string[{dtype.storage}]"
     if isinstance(dtype, pd.DatetimeTZDtype):
         try:
             pd.api.types.pandas_dtype(name)
@@ -1657,7 +1659,7 @@ class CategoricalEncoder(ColumnEncoder):
         self.name, self.spec, self.max_categories = name, spec, max_categories
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> CategoricalEncoder:
-        dtype = DECIMAL_DTYPE if is_decimal_objects(series) else str(series.dtype)
+        dtype = DECIMAL_DTYPE if is_decimal_objects(series) else dtype_name(series.dtype)
         series = self._as_levels(series, dtype)
         counts = series.value_counts(dropna=False, sort=False)
         # a categorical dtype counts its unused categories as 0: they stay in the dtype, never in a sample

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthloom.data.encoders import ColumnEncoder, missing_block, missing_span, row_argmax
+from synthloom.data.encoders import ColumnEncoder, dtype_name, missing_block, missing_span, row_argmax
 from synthloom.data.metadata import ColumnSpec, key_counts, repeats_as_keys
 from synthloom.errors import DataError, DataWarning, caller_stacklevel
 
@@ -929,7 +929,7 @@ class IdentifierEncoder(ColumnEncoder):
 
     def fit(self, series: pd.Series, rng: np.random.Generator) -> IdentifierEncoder:
         present = series.dropna()
-        self.dtype = str(series.dtype)
+        self.dtype = dtype_name(series.dtype)
         self.start, self.down, self.alphabets, self.shapes, self.key = 0, None, None, None, 0
         self.longer = 1
         # growths past ``longer`` that real ids spell, skipped by ids past the form's room (``_fixed_ids``)
@@ -1071,6 +1071,8 @@ class IdentifierEncoder(ColumnEncoder):
             ids = ids.where(row_argmax(block) == 0)
         elif self.missing_share:  # model files written before the indicator: drawn apart from the row
             ids = ids.where(rng.random(n) >= self.missing_share)
+        if self.dtype.startswith("string"):  # pandas' text dtype ("string[pyarrow]"), not objects
+            ids = ids.astype(self.dtype)
         return ids
 
     def ids(self, first_row: int, n: int, id_seed: int = 0) -> pd.Series:
