@@ -641,3 +641,22 @@ def test_conditions_a_rule_refuses_every_row_of_are_said_to_clash_with_the_rule(
             model.sample(5, conditions={"age": asked})
         assert "range around it" not in str(refused.value)
     assert model.sample(5, conditions={"age": (25, 31)}, random_state=0)["age"].between(30, 31).all()
+
+
+def test_a_stamp_to_the_second_is_told_to_be_given_as_a_range():
+    """A Timestamp with seconds (10:00:17, even one a real row holds) failed with "relax the conditions"
+    only: the hint to give a range was for numbers alone."""
+    rng = np.random.default_rng(0)
+    start = pd.Timestamp("2024-01-01", tz="Europe/Berlin")
+    real = pd.DataFrame(
+        {
+            "amount": rng.normal(100, 20, 500).round(2),
+            "ts": start + pd.to_timedelta(rng.integers(0, 86400 * 60, 500), unit="s"),
+        }
+    )
+    model = get_model("copula", random_state=0).fit(real)
+    said = r"the range on ts spans under a minute, asking for about one instant, .* \(ts=LOW..HIGH\)"
+    with pytest.raises(ConditionError, match=said):
+        model.sample(1, conditions={"ts": real["ts"].iloc[0]}, random_state=0)
+    asked = (real["ts"].iloc[0] - pd.Timedelta(minutes=30), real["ts"].iloc[0] + pd.Timedelta(minutes=30))
+    assert model.sample(3, conditions={"ts": asked}, random_state=0)["ts"].between(*asked).all()

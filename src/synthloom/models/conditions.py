@@ -675,17 +675,23 @@ def _refuse(
             "conditions, or fit without the rule"
         )
     # a value the model does draw (an integer's, a level's) needs no range around it
-    exact = [
+    narrow = [
         c
         for c, times in zip(checks, passed, strict=True)
-        if isinstance(c, RangeCondition) and c.low == c.high and not c.is_datetime and times < n
+        if isinstance(c, RangeCondition) and _narrow(c) and times < n
     ]
-    hint = "".join(
-        f"; {c.column}={c.low:.15g} asks for exactly that value, which the model draws rarely or never (it "
-        f"spreads a number column's values between the real ones): give a range around it instead "
-        f"({c.column}=LOW..HIGH)"
-        for c in exact[:1]
-    )
+    hint = ""
+    if narrow:
+        c = narrow[0]
+        asked = (
+            f"the range on {c.column} spans under a minute, asking for about one instant"
+            if c.is_datetime
+            else f"{c.column}={c.low:.15g} asks for exactly that value"
+        )
+        hint = (
+            f"; {asked}, which the model draws rarely or never (it spreads a column's values between the "
+            f"real ones): give a range around it instead ({c.column}=LOW..HIGH)"
+        )
     projection = ""
     if cap is not None:
         needed = about(projected_draws(found, n, drawn))
@@ -701,6 +707,13 @@ def _refuse(
         f"{drawn:,} rows "
         f"(acceptance {found / drawn:.3%}){projection}; relax the conditions{fewer}{hint}"
     )
+
+
+def _narrow(condition: RangeCondition) -> bool:
+    """Whether a range asks for about one value: one number, or stamps within a minute."""
+    if condition.is_datetime:
+        return 0 <= condition.high - condition.low < 60
+    return condition.low == condition.high
 
 
 def _is_rule(check: Any) -> bool:
