@@ -660,3 +660,14 @@ def test_a_stamp_to_the_second_is_told_to_be_given_as_a_range():
         model.sample(1, conditions={"ts": real["ts"].iloc[0]}, random_state=0)
     asked = (real["ts"].iloc[0] - pd.Timedelta(minutes=30), real["ts"].iloc[0] + pd.Timedelta(minutes=30))
     assert model.sample(3, conditions={"ts": asked}, random_state=0)["ts"].between(*asked).all()
+
+
+def test_rows_drawn_for_a_dataframe_of_conditions_keep_its_index():
+    """The rows came back numbered 0, 1, ...: they could not be joined back to the condition rows."""
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"c": rng.choice(["a", "b"], 300), "x": rng.normal(size=300)})
+    model = get_model("copula", random_state=0).fit(real)
+    asked = pd.DataFrame({"c": ["b", "a", "b"]}, index=pd.Index([10, 20, 30], name="order_id"))
+    fake = model.sample(conditions=asked, random_state=0)
+    pd.testing.assert_index_equal(fake.index, asked.index)
+    assert asked.join(fake, rsuffix="_drawn").eval("c == c_drawn").all()

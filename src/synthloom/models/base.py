@@ -422,7 +422,7 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             conditions: ``{"column": value}`` for a category, ``{"column": (low, high)}`` for a numeric
                 range, several columns at once; or a DataFrame of per-row conditions (one row each, so
                 ``n == len(conditions)``; a blank cell means "no condition" on its row, where ``None`` in
-                a dict asks for a missing value).
+                a dict asks for a missing value); the rows then keep its index.
             random_state: seed for this draw. Without it, successive calls give new rows, and a loaded
                 model repeats the same sequence as the model that was saved.
             first_row: where these rows start in a larger output drawn in several calls (as ``synthloom
@@ -444,7 +444,10 @@ class BaseGenerator(HyperParameters, SeededSampling, ABC):
             rows = self._sample_meeting(n, conditions, seed)
             # drawn in several rounds, or picked among more rows: each round numbered its ids from row 0
             rows = self.transformer_.number_identifiers(rows, first_row, id_seed)
-        return with_missing_marks(rows, self.metadata_)
+        rows = with_missing_marks(rows, self.metadata_)
+        if isinstance(conditions, pd.DataFrame):  # row k meets row k of the conditions: joined on their index
+            rows.index = conditions.index
+        return rows
 
     def _check_sample_request(self, n: int | None, first_row: int, conditions: Any) -> tuple[int, int]:
         """``sample``'s checks, all before its seed is drawn; returns ``n`` and ``first_row`` as ints."""
