@@ -46,6 +46,9 @@ SIGNIFICANT_SPREADS = 3.0
 MIN_PAIR_SUPPORT = 30
 MAX_LATENT_GAIN = 10.0
 MAX_LATENT_CORRELATION = 0.99  # a correlation of 1 would make the matrix singular before the repair
+# the least share of a number's variance a category column's levels explain for them to be laid out in its
+# order (``_linked_order``)
+MIN_ORDER_LINK = 0.01
 
 
 @register("copula")
@@ -97,24 +100,32 @@ class GaussianCopula(BaseGenerator):
 
     def _fit(self, matrix: np.ndarray, rng: np.random.Generator) -> None:
         spans = self.transformer_.spans
-        self.cutpoints_ = [
-            np.concatenate([[0.0], np.cumsum(matrix[:, s.start : s.stop].mean(axis=0))]).tolist()
-            if s.activation == "softmax"
-            else []
-            for s in spans
-        ]
-        scores = (
-            np.column_stack([self._to_scores(matrix, i) for i in range(len(spans))])
-            if spans
-            else np.zeros((len(matrix), 0))
-        )
         # a missing number's score is its column's fill value: left in, it would pull every correlation of
         # the column toward 0 by its share of missing rows (0.995 -> 0.61 at 60% missing). Each pair is
         # correlated over the rows that hold both; whether a value is missing is a column of its own.
         missing = {s.column: matrix[:, s.start + 1] > 0.5 for s in spans if s.role == "missing"}
-        for i, span in enumerate(spans):
-            if span.activation != "softmax" and span.column in missing:
-                scores[missing[span.column], i] = np.nan
+        numbers = {
+            i: np.where(missing.get(s.column, False), np.nan, matrix[:, s.start].astype(np.float64))
+            for i, s in enumerate(spans)
+            if s.activation != "softmax"
+        }
+        self.level_orders_ = [
+            _linked_order(matrix[:, s.start : s.stop], numbers) if s.activation == "softmax" else []
+            for s in spans
+        ]
+        self.cutpoints_ = [
+            np.concatenate([[0.0], np.cumsum(matrix[:, s.start : s.stop].mean(axis=0)[order])]).tolist()
+            if s.activation == "softmax"
+            else []
+            for s, order in zip(spans, self.level_orders_, strict=True)
+        ]
+        scores = (
+            np.column_stack(
+                [numbers[i] if i in numbers else self._to_scores(matrix, i) for i in range(len(spans))]
+            )
+            if spans
+            else np.zeros((len(matrix), 0))
+        )
         pairwise = pd.DataFrame(scores).corr(min_periods=MIN_SHARED_ROWS).to_numpy()
         present = (~np.isnan(scores)).astype(np.float64)
         shared = present.T @ present  # rows holding both columns of each pair
@@ -122,11 +133,14 @@ class GaussianCopula(BaseGenerator):
         self.correlation_ = _nearest_correlation(latent)
 
     def _to_scores(self, matrix: np.ndarray, i: int) -> np.ndarray:
+        """A category column's rows' scores: the mean of the latent normal over their level's interval."""
         span = self.transformer_.spans[i]
-        block = matrix[:, span.start : span.stop]
-        if span.activation != "softmax":
-            return block[:, 0].astype(np.float64)
-        return _interval_means(np.asarray(self.cutpoints_[i]))[block.argmax(axis=1)]
+        codes = matrix[:, span.start : span.stop].argmax(axis=1)
+        return _interval_means(np.asarray(self.cutpoints_[i]))[self._latent_places(i)[codes]]
+
+    def _latent_places(self, i: int) -> np.ndarray:
+        """Where each level (by its code) of category span ``i`` lies among its intervals."""
+        return np.argsort(self.level_orders_[i])
 
     def _sample(
         self, n: int, rng: np.random.Generator, category: tuple[Span, int] | None = None
@@ -134,8 +148,9 @@ class GaussianCopula(BaseGenerator):
         if category is None:
             return self._rows(n, rng, None)
         span, code = category
-        cuts = self.cutpoints_[self.transformer_.spans.index(span)]
-        return self._rows(n, rng, (span, cuts[code], cuts[code + 1]))
+        i = self.transformer_.spans.index(span)
+        place = self._latent_places(i)[code]
+        return self._rows(n, rng, (span, self.cutpoints_[i][place], self.cutpoints_[i][place + 1]))
 
     def _draw_within(
         self, condition: RangeCondition
@@ -171,8 +186,8 @@ class GaussianCopula(BaseGenerator):
                 out[:, span.start] = scores[:, i]
                 continue
             cuts = np.asarray(self.cutpoints_[i])
-            codes = np.clip(np.searchsorted(cuts, ndtr(scores[:, i]), side="right") - 1, 0, span.width - 1)
-            out[np.arange(n), span.start + codes] = 1.0
+            places = np.clip(np.searchsorted(cuts, ndtr(scores[:, i]), side="right") - 1, 0, span.width - 1)
+            out[np.arange(n), span.start + np.asarray(self.level_orders_[i])[places]] = 1.0
         return out
 
     def _scores(
@@ -194,17 +209,22 @@ class GaussianCopula(BaseGenerator):
 
     def _category_shares(self, span: Span) -> np.ndarray | None:
         # a category's interval of the column's uniform scale is its share of the real rows
-        return np.diff(self.cutpoints_[self.transformer_.spans.index(span)])
+        i = self.transformer_.spans.index(span)
+        return np.diff(self.cutpoints_[i])[self._latent_places(i)]
 
     def _tensors(self) -> dict[str, torch.Tensor]:
         return {"correlation": torch.from_numpy(np.ascontiguousarray(self.correlation_))}
 
     def _extra_state(self) -> dict[str, Any]:
-        return {"cutpoints": self.cutpoints_}
+        return {"cutpoints": self.cutpoints_, "level_orders": self.level_orders_}
 
     def _restore(self, tensors: dict[str, torch.Tensor], extra: dict[str, Any]) -> None:
         self.correlation_ = tensors["correlation"].numpy().astype(np.float64)
         self.cutpoints_ = extra["cutpoints"]
+        # files saved before levels were ordered: each category's intervals in the order of its codes
+        self.level_orders_ = extra.get("level_orders") or [
+            list(range(len(c) - 1)) if c else [] for c in self.cutpoints_
+        ]
 
 
 PREIMAGE_GRID = 4_097  # points of the uniform scale a range's edges are looked for among, twice over
@@ -241,6 +261,35 @@ def _decoded_within(
         fine = np.linspace(coarse[last], coarse[last + 1], PREIMAGE_GRID)
         high = fine[np.flatnonzero(inside(fine))[-1] + 1]
     return float(low), float(high)
+
+
+def _linked_order(block: np.ndarray, numbers: Mapping[int, np.ndarray]) -> list[int]:
+    """A category column's levels (codes of its one-hot ``block``) in the order its intervals take on the
+    latent normal: by their mean score in the number column (of ``numbers``, normal scores with NaN where
+    missing) whose scores they explain most (correlation ratio), where that is at least
+    ``MIN_ORDER_LINK``; else by their codes (most frequent first).
+
+    One correlation ties the column's latent score to each number's, so a link is kept as far as it is
+    monotone in this order: in frequency order, adult's education (HS-grad, Some-college, Bachelors, ...)
+    lay in no order of education-num, which fixes it exactly, and a level cut from a number by thresholds
+    (low / mid / high) came back 30% / 57% / 13% among the number's lowest values.
+    """
+    codes = block.argmax(axis=1)
+    width = block.shape[1]
+    best, order = MIN_ORDER_LINK, list(range(width))
+    for values in numbers.values():
+        present = ~np.isnan(values)
+        if present.sum() < MIN_SHARED_ROWS:
+            continue
+        x, level = values[present], codes[present]
+        counts = np.bincount(level, minlength=width)
+        means = np.bincount(level, weights=x, minlength=width) / np.maximum(counts, 1)
+        spread = float(np.sum((x - x.mean()) ** 2))
+        explained = float(np.sum(counts * (means - x.mean()) ** 2)) / spread if spread > 0 else 0.0
+        if explained > best:
+            # levels no row holds (no share, no interval) go last
+            best, order = explained, np.lexsort((np.arange(width), means, counts == 0)).tolist()
+    return order
 
 
 def _interval_means(cuts: np.ndarray) -> np.ndarray:
