@@ -683,13 +683,13 @@ def _refuse(
     hint = ""
     if narrow:
         c = narrow[0]
-        asked = (
+        one = (
             f"the range on {c.column} spans under a minute, asking for about one instant"
             if c.is_datetime
             else f"{c.column}={c.low:.15g} asks for exactly that value"
         )
         hint = (
-            f"; {asked}, which the model draws rarely or never (it spreads a column's values between the "
+            f"; {one}, which the model draws rarely or never (it spreads a column's values between the "
             f"real ones): give a range around it instead ({c.column}=LOW..HIGH)"
         )
     projection = ""

@@ -287,7 +287,7 @@ def _linked_order(block: np.ndarray, numbers: Mapping[int, np.ndarray]) -> list[
         spread = float(np.sum((x - x.mean()) ** 2))
         explained = float(np.sum(counts * (means - x.mean()) ** 2)) / spread if spread > 0 else 0.0
         if explained > best:
-            # levels no row holds (no share, no interval) go last
+            # levels none of the rows holding the number has go last, in their own order
             best, order = explained, np.lexsort((np.arange(width), means, counts == 0)).tolist()
     return order
 
