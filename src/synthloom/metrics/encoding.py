@@ -41,6 +41,7 @@ from synthloom.errors import DataError, DataWarning, caller_stacklevel
 
 BOOSTING_ROUNDS = 100  # trees per gradient-boosting model, every one grown (no early stopping)
 MIN_ROWS = 10  # below this no estimate in any family means anything
+MIN_UNIQUE_IDS = 20  # values, unique in each real table, from which a text column is an identifier
 MAX_CATEGORIES = 30  # one-hot width per column; rarer categories share an "other" slot
 _RANK_POINTS = 20_000  # sorted real values kept per column to compute ranks
 _CHUNK_CELLS = 4_000_000  # distance-matrix cells per chunk (32 MB as float64)
@@ -130,6 +131,22 @@ class Tables:
         return self._all_real
 
 
+def _split_identifiers(metadata: Metadata, tables: Sequence[pd.DataFrame], declared: set[str]) -> None:
+    """Mark as identifiers the text columns inferred as categories whose values are unique within each of
+    ``tables`` (the training and the hold-out rows) though some recur across them: a patient in both
+    (readmitted, or by chance) is no category. 11 of 3,000 patient ids in both sets had made
+    ``patient_id`` a category, and every synthetic row carrying a training patient's id read "good"
+    (identifiers reused: not computed)."""
+    for name, spec in metadata.columns.items():
+        if name in declared or spec.kind != ColumnKind.CATEGORICAL:
+            continue
+        values = [table[name].dropna() for table in tables]
+        if all(
+            len(v) >= MIN_UNIQUE_IDS and v.is_unique and not pd.api.types.is_numeric_dtype(v) for v in values
+        ):
+            metadata.set_kind(name, ColumnKind.IDENTIFIER)
+
+
 def bin_edges(values: np.ndarray, bins: int) -> np.ndarray:
     """``bins`` equal-width bins over ``values``' range (``np.histogram_bin_edges``), or where float64 cannot
     hold them (a range of +-1.8e308, or one of 5e-324 too narrow to split) bins of equal counts."""
@@ -187,7 +204,10 @@ def prepare(
         # rows in both tables (a hold-out that overlaps training, which privacy warns of) once: twice,
         # their ids repeated and were taken for data, and quality and detection scored them
         known = _distinct_rows(known)
+    declared = set() if metadata is None else set(metadata.columns)
     metadata = Metadata.infer(known) if metadata is None else metadata.completed(known)
+    if train is not None:
+        _split_identifiers(metadata, [frames["training data"], real], declared)
     kept, notes = _evaluated_columns(metadata, real)
     _warn_of_mixed_zones(frames, kept)
     cleaned = {source: _clean(frame, kept, shown[source]) for source, frame in frames.items()}

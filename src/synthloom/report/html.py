@@ -24,6 +24,7 @@ from synthloom.metrics.fidelity import (
     missing_shift,
     quality_verdict,
 )
+from synthloom.metrics.privacy import MAX_LISTED_COPIES
 from synthloom.metrics.result import INFO, NOT_COMPUTED, FamilyResult, Score, decimal_text
 from synthloom.report import plots
 from synthloom.report.report import Report
@@ -747,6 +748,20 @@ def _privacy(result: FamilyResult, report: Report) -> str:
             f"{_sampled(holdout, len(report.real), 'hold-out')}. The shaded last bin holds every distance "
             f"of {edges[-2]:.2f} or more, so it can stand taller than its neighbours.",
         )
+        + _copied_rows(result.tables.get("copied_rows"))
+    )
+
+
+def _copied_rows(copied: pd.DataFrame | None) -> str:
+    """The synthetic rows equal to a training row, by position (reports written before they were listed
+    have none)."""
+    if copied is None or copied.empty:
+        return ""
+    return (
+        "<h3>Synthetic rows equal to a training row</h3><p>Positions from 0 in each table, as pandas' "
+        "iloc counts them (a CSV file's first data row is 0); a row a hold-out row holds too is a "
+        f"combination real rows share by nature. {len(copied):,} listed (at most the first "
+        f"{MAX_LISTED_COPIES:,}).</p>" + _frame_table(copied, limit=MAX_LISTED_COPIES)
     )
 
 
