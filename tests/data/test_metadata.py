@@ -8,10 +8,9 @@ import pytest
 
 from synthloom import get_model
 from synthloom.data.constraints import Inequality
-from synthloom.data.metadata import ColumnKind, ColumnSpec, Metadata
+from synthloom.data.metadata import NEARLY_UNIQUE_SHARE, ColumnKind, ColumnSpec, Metadata
 from synthloom.data.number_text import NumberFormat
 from synthloom.errors import ConfigError, DataError, DataWarning
-from synthloom.models.base import NEARLY_UNIQUE_SHARE
 
 
 def test_infers_each_kind(mixed_frame):

@@ -64,7 +64,7 @@ import pandas as pd
 from scipy.stats import binom, chi2, hypergeom
 from sklearn.metrics import roc_auc_score
 
-from synthloom.data.metadata import is_entity_key
+from synthloom.data.metadata import is_entity_key, nearly_unique
 from synthloom.metrics.encoding import (
     TableEncoder,
     Tables,
@@ -372,7 +372,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
     return FamilyResult(
         "privacy",
         scores=scores,
-        warnings=found + _privacy_warnings(values, scores) + reuse.notes,
+        warnings=found + _privacy_warnings(values, scores) + reuse.notes + _copied_unique_values(tables),
         extras=extras,
         tables={"copied_rows": copied_row_pairs(tables.synthetic, tables.train, holdout_rows)},
         # a leak is a leak whatever the distances say: 20 training ids among 2,000 rows (odds 0.002), or 5
@@ -833,6 +833,32 @@ def _leak_warning(v: Mapping[str, float], name: str) -> str:
         f"{rows:,} of {v['synthetic_rows']:,.0f} synthetic rows ({v[leak.rows]:.1%}) {leak.what}, where "
         f"about {chance:,.0f} would by chance (odds {v[leak.odds]:.2g}): {leak.advice}"
     )
+
+
+def _copied_unique_values(tables: Tables) -> list[str]:
+    """A note for each category column nearly unique in the training rows (``nearly_unique``: names that
+    rarely repeat) whose synthetic values are training values far more often than the hold-out's are: a
+    model draws a category's values from the real ones, so each such row may name a real person. `fit`
+    warned of it; evaluating the rows said nothing, and identifiers reused read 0% (the column is no
+    identifier)."""
+    notes = []
+    for name in tables.discrete:
+        if not nearly_unique(tables.train[name]):
+            continue
+        training = tables.train[name].dropna()
+        synthetic, holdout = (frame[name].dropna() for frame in (tables.synthetic, tables.real))
+        share, natural = (
+            float(values.isin(training).mean()) if len(values) else 0.0 for values in (synthetic, holdout)
+        )
+        if share >= 0.5 and share > 2 * natural:
+            notes.append(
+                f"column {name!r}: {share:.0%} of synthetic values are values of the training rows "
+                f"(hold-out rows: {natural:.0%}), where nearly every training row holds its own "
+                f"({training.nunique():,} distinct in {len(training):,}): if they name people, each such row "
+                "names a real one; declare the column an identifier (kind 'identifier' in the metadata) to "
+                "judge it as one, and to have new values drawn at fit"
+            )
+    return notes
 
 
 def _privacy_warnings(v: dict[str, float], scores: list[Score]) -> list[str]:

@@ -41,6 +41,7 @@ from synthloom.data.metadata import (
     check_text_names,
     dates_not_read,
     learned_metadata,
+    nearly_unique,
     with_missing_marks,
     with_pandas_dtypes,
 )
@@ -231,8 +232,6 @@ class SeededSampling:
         self._samples_drawn = 0
 
 
-NEARLY_UNIQUE_SHARE = 0.9  # distinct values per row from which copied categories are worth a warning
-NEARLY_UNIQUE_ROWS = 50
 FEW_DATES = 20  # distinct dates a column may hold as categories without a warning that they are no dates
 _AS_IDENTIFIERS = "declare its kind 'identifier' in the metadata to draw new values in their form"
 
@@ -246,14 +245,12 @@ def _warn_of_copied_categories(data: pd.DataFrame, metadata: Metadata, declared:
         column = data[name]
         if name in declared or isinstance(column.dtype, pd.CategoricalDtype):
             continue
-        present = int(column.notna().sum())
-        distinct = column.nunique()
-        nearly_unique = present >= NEARLY_UNIQUE_ROWS and distinct >= NEARLY_UNIQUE_SHARE * present
+        present, distinct = int(column.notna().sum()), column.nunique()
         # dates drawn in their form as ids would be no dates ("2024-13-45"): those are declared dates. Dates
         # are said however often they repeat (300 dates in 400 rows, a quarter written dd/mm/yyyy, had
         # become categories without a word), unless so few that categories serve (loans' 3 issue months)
         dates = dates_not_read(column.dropna().astype(str).str.strip()) if distinct > FEW_DATES else None
-        if not nearly_unique and dates is None:
+        if not nearly_unique(column) and dates is None:
             continue
         learned = (
             f"{distinct:,} distinct values in {present:,} rows are learned as categories, so every synthetic "
