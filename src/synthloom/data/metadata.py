@@ -1132,6 +1132,8 @@ def _warn_of_unnamed_keys(name: object, unique: np.ndarray) -> None:
     )
 
 
+MIN_UNIQUE_IDS = 20  # values, every one distinct, from which text is an identifier (drawn anew in its shape)
+
 # distinct values per row from which categories copied into synthetic rows are worth a warning (at fit) and a
 # note (at evaluation): 599 zip codes in 600 rows, names that rarely repeat
 NEARLY_UNIQUE_SHARE = 0.9
@@ -1296,7 +1298,7 @@ def _infer_text(series: pd.Series) -> ColumnSpec:
     # unique values ("AB 561 AA3", names, e-mail addresses, notes) are drawn anew in their shape: learned as
     # categories, every synthetic value would be a real one. Text with repeats stays categories: drawn by
     # shape, structured values (times, "142/80") would come out invalid ("97:57:75")
-    if len(text) >= 20 and n_unique == len(text):
+    if len(text) >= MIN_UNIQUE_IDS and n_unique == len(text):
         if reads_as_dates(spread_sample(dated)):
             # dates no one format reads: drawn by shape, digit by digit, they came out invalid ("2024-02-34
             # 27:41:17"); as categories they are real dates, which fitting warns of (``dates_not_read``)

@@ -28,6 +28,7 @@ from synthloom.data.encoders import as_boolean, epoch_seconds, read_datetimes, w
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
     MAX_UNREAD_STAMPS,
+    MIN_UNIQUE_IDS,
     NUMERIC_KINDS,
     ColumnKind,
     ColumnSpec,
@@ -41,7 +42,6 @@ from synthloom.errors import DataError, DataWarning, caller_stacklevel
 
 BOOSTING_ROUNDS = 100  # trees per gradient-boosting model, every one grown (no early stopping)
 MIN_ROWS = 10  # below this no estimate in any family means anything
-MIN_UNIQUE_IDS = 20  # values, unique in each real table, from which a text column is an identifier
 MAX_CATEGORIES = 30  # one-hot width per column; rarer categories share an "other" slot
 _RANK_POINTS = 20_000  # sorted real values kept per column to compute ranks
 _CHUNK_CELLS = 4_000_000  # distance-matrix cells per chunk (32 MB as float64)

@@ -153,12 +153,14 @@ def copied_rows(rows: pd.DataFrame, training: pd.DataFrame) -> np.ndarray:
 MAX_LISTED_COPIES = 1_000  # synthetic rows equal to a training row listed (``copied_row_pairs``)
 
 
-def copied_row_pairs(synthetic: pd.DataFrame, train: pd.DataFrame, holdout: pd.DataFrame) -> pd.DataFrame:
-    """The synthetic rows equal to a training row, for a reviewer to find them: each one's position in the
-    synthetic table (from 0, as ``iloc`` counts), the first training row it equals, and whether a hold-out
-    row equals it too (a combination unseen rows also hold); the first ``MAX_LISTED_COPIES`` of them.
-    Counts alone ("8 of 5,000 synthetic rows") had left a reviewer to write the merge that finds them."""
-    train_keys, holdout_keys, synthetic_keys = _row_keys(train, holdout, synthetic)
+def copied_row_pairs(
+    train_keys: np.ndarray, holdout_keys: np.ndarray, synthetic_keys: np.ndarray
+) -> pd.DataFrame:
+    """The synthetic rows equal to a training row (their ``_row_keys``), for a reviewer to find them: each
+    one's position in the synthetic table (from 0, as ``iloc`` counts), the first training row it equals,
+    and whether a hold-out row equals it too (a combination unseen rows also hold); the first
+    ``MAX_LISTED_COPIES`` of them. Counts alone ("8 of 5,000 synthetic rows") had left a reviewer to write
+    the merge that finds them."""
     first_training = pd.Series(np.arange(len(train_keys))).groupby(train_keys).first()
     rows = np.flatnonzero(np.isin(synthetic_keys, train_keys))[:MAX_LISTED_COPIES]
     return pd.DataFrame(
@@ -313,7 +315,8 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         "members_to_synthetic": nearest_neighbours(queries["members"], synthetic_x)[0][:, 0],
         "others_to_synthetic": nearest_neighbours(queries["holdout"], synthetic_x)[0][:, 0],
     }
-    values = _privacy_values(tables.train, holdout_rows, tables.synthetic, distances)
+    keys = _row_keys(tables.train, holdout_rows, tables.synthetic)  # every row of each, for exact matches
+    values = _privacy_values(keys, holdout_rows, distances)
     training_copied = _only_copies_verdict(values, _TRAINING_ROWS) == POOR
     holdout_copied = _only_copies_verdict(values, _HOLDOUT_ROWS) == POOR
     # rows of both sets copied beyond nature: the generator saw both (fitted on all the real rows) or the
@@ -374,7 +377,7 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
         scores=scores,
         warnings=found + _privacy_warnings(values, scores) + reuse.notes + _copied_unique_values(tables),
         extras=extras,
-        tables={"copied_rows": copied_row_pairs(tables.synthetic, tables.train, holdout_rows)},
+        tables={"copied_rows": copied_row_pairs(*keys)},
         # a leak is a leak whatever the distances say: 20 training ids among 2,000 rows (odds 0.002), or 5
         # training rows copied among 2,000 (odds 0.03), read "fair" behind a good closer-to-train share
         # and the family "good"
@@ -383,9 +386,11 @@ def privacy(tables: Tables, random_state: int = 0) -> FamilyResult:
 
 
 def _privacy_values(
-    train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, d: dict[str, np.ndarray]
+    keys: list[np.ndarray], holdout: pd.DataFrame, d: dict[str, np.ndarray]
 ) -> dict[str, float]:
-    train_keys, holdout_keys, synthetic_keys = _row_keys(train, holdout, synthetic)
+    """The privacy family's numbers, from the training, hold-out and synthetic rows' keys (``_row_keys``),
+    the ``holdout`` rows and the distances ``d``."""
+    train_keys, holdout_keys, synthetic_keys = keys
     copies, natural = np.isin(synthetic_keys, train_keys), np.isin(holdout_keys, train_keys)
     matches_holdout = np.isin(synthetic_keys, holdout_keys)
     only_train, only_holdout = int((copies & ~matches_holdout).sum()), int((matches_holdout & ~copies).sum())
@@ -413,22 +418,23 @@ def _privacy_values(
     ratios = distance_ratio(d["synthetic_to_train"])
     nndr_holdout = float(np.median(distance_ratio(d["holdout_to_train"])))
     return {
-        "copies_only_train": only_train / max(len(synthetic), 1),
-        "copies_only_train_holdout": unseen_only_train / max(len(holdout), 1),
+        "copies_only_train": only_train / max(len(synthetic_keys), 1),
+        "copies_only_train_holdout": unseen_only_train / max(len(holdout_keys), 1),
         "copies_chance": chance_of_copies(
-            only_train, unseen_only_train, len(synthetic), len(holdout), train_dispersion
+            only_train, unseen_only_train, len(synthetic_keys), len(holdout_keys), train_dispersion
         ),
         # copies beyond those unseen real rows make by nature
-        "copies_excess": only_train / max(len(synthetic), 1) - unseen_only_train / max(len(holdout), 1),
+        "copies_excess": only_train / max(len(synthetic_keys), 1)
+        - unseen_only_train / max(len(holdout_keys), 1),
         # the same the other way round: rows never seen by the generator cannot be copied from it
         "holdout_copies": float(matches_holdout.mean()),
-        "holdout_copies_only": only_holdout / max(len(synthetic), 1),
-        "holdout_copies_only_train": unseen_only_holdout / max(len(train), 1),
+        "holdout_copies_only": only_holdout / max(len(synthetic_keys), 1),
+        "holdout_copies_only_train": unseen_only_holdout / max(len(train_keys), 1),
         "holdout_copies_chance": chance_of_copies(
-            only_holdout, unseen_only_holdout, len(synthetic), len(train), holdout_dispersion
+            only_holdout, unseen_only_holdout, len(synthetic_keys), len(train_keys), holdout_dispersion
         ),
-        "holdout_copies_excess": only_holdout / max(len(synthetic), 1)
-        - unseen_only_holdout / max(len(train), 1),
+        "holdout_copies_excess": only_holdout / max(len(synthetic_keys), 1)
+        - unseen_only_holdout / max(len(train_keys), 1),
         "training_rows_copied": float(np.isin(train_keys, synthetic_keys).mean()),
         "real_copies": float((copies | matches_holdout).mean()),
         "real_copies_distinct": distinct_hits / max(len(distinct), 1),
@@ -436,7 +442,7 @@ def _privacy_values(
         # the same binomial as the split between the two sets: given the copies made by both groups, rows
         # that copy no more than unseen rows do fall in each group in proportion to its size
         "real_copies_chance": chance_of_copies(
-            distinct_hits, int(matches_real.sum()), len(distinct), len(holdout)
+            distinct_hits, int(matches_real.sum()), len(distinct), len(holdout_keys)
         ),
         "real_copies_excess": distinct_hits / max(len(distinct), 1) - float(matches_real.mean()),
         "holdout_repeats": float(repeated.mean()),
