@@ -459,7 +459,7 @@ class NeuralGenerator(BaseGenerator):
                     codes = torch.full((size,), category[1], dtype=torch.long, device=self.device_)
                     cond = self.sampler_.fixed_vectors(category[0], codes)
                 with sampling_autocast(self.device_, precision):
-                    out[start : start + size] = self._generate(size, cond)
+                    out[start : start + size] = self.sampler_.impose_target(self._generate(size, cond), cond)
                 drawing()  # `sample`'s plain progress lines go on within a long chunk
         return out.numpy()
 

@@ -17,6 +17,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+# Category shares: a draw's share is moved onto the real one by shifting its logit by log(real / drawn),
+# each share first raised by SHARE_FLOOR (10 rows of a 10,000-row draw), so that a level a few rows hold,
+# whose drawn share is mostly chance, is barely moved
+SHARE_FLOOR = 1e-3
 KNOTS = 201  # probability levels 0, 0.005, ..., 1: about 35 draws between knots for 7,000 rows
 MIN_ROWS = 100  # rows holding a value, real and drawn, for a column's quantiles to be estimated
 
@@ -28,6 +32,13 @@ def real_quantiles(real: np.ndarray, scored: dict[int, np.ndarray]) -> dict[int,
     return {
         column: _quantiles(real[rows, column]) for column, rows in scored.items() if rows.sum() >= MIN_ROWS
     }
+
+
+def share_correction(real: torch.Tensor, drawn: torch.Tensor) -> torch.Tensor:
+    """The shift of each category's logit that moves its ``drawn`` share onto its ``real`` one (both per
+    one-hot column), where the model's draws are otherwise kept: added to the predicted logits, it
+    multiplies each category's probability by real / drawn before its group is normalised again."""
+    return torch.log((real + SHARE_FLOOR) / (drawn + SHARE_FLOOR))
 
 
 def _quantiles(values: np.ndarray) -> np.ndarray:

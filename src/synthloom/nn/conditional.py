@@ -131,6 +131,19 @@ class ConditionalSampler:
             return None
         return self.vector(*self._draw(n, self.sample_cdf, self._columns(n)))
 
+    def impose_target(self, rows: torch.Tensor, cond: torch.Tensor | None) -> torch.Tensor:
+        """``rows`` (generated output) whose vector names a category of the target column, holding that
+        category there, as TabDDPM draws the class and generates the rest given it. The generator's own
+        draw of the class need not agree with its vector: on a wide sensor table a 2.6% fault class came
+        back as 1.5%, half of the rows asked for a fault drawing none."""
+        if self.target is None or cond is None:
+            return rows
+        span, offset = self.spans[self.target], int(self.offsets[self.target])
+        asked = cond[:, offset : offset + span.width]
+        named = asked.sum(dim=1) > 0
+        rows[named, span.start : span.stop] = asked[named].to(rows.dtype)
+        return rows
+
     def fixed_vectors(self, span: Span, codes: torch.Tensor) -> torch.Tensor:
         """Conditional vectors asking for category ``codes[i]`` of the column of ``span`` in row i."""
         column = torch.full_like(codes, self.spans.index(span))
