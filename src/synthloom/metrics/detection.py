@@ -37,6 +37,7 @@ MAX_ROWS_PER_SIDE = 5_000  # bounds the time: 10,000 rows are plenty to detect a
 N_FOLDS = 3
 BELOW_CHANCE = 0.4  # a cross-validated AUC this far under 0.5 is no accident of the folds
 COPIES_TO_NAME = 0.01  # exact copies of real rows this common explain a below-chance AUC
+VALUES_TO_NAME = 0.5  # ... and so do real values, where this share of the synthetic ones repeat them
 MODEL_LABELS = {"gradient_boosting": "Gradient boosting", "logistic": "Logistic regression"}
 # held-out rows per fold among which each column is shuffled: predicting them once per column and fold is the
 # whole cost of the column importances (0.1-0.2 s for adult's 15 columns), and a column's fall in ROC-AUC
@@ -182,26 +183,53 @@ def detection(tables: Tables, random_state: int = 0) -> FamilyResult:
     below = min(aucs.values())
     warnings = []
     if below < BELOW_CHANCE:
-        copies = exact_copy_share(tables.synthetic, tables.all_real())
-        warnings.append(_below_chance_warning(below, copies, tables.train is not None))
+        warnings.append(below_chance_warning(below, tables))
     return FamilyResult(
         "detection", scores=scores, tables={"column_importance": importances}, warnings=warnings
     )
 
 
-def _below_chance_warning(auc: float, copies: float, has_train: bool) -> str:
+def below_chance_warning(auc: float, tables: Tables) -> str:
     """Why cross-validated classifiers guess the opposite of the truth: a value's twin, labelled the other
-    way, sits in the training folds, whether whole rows repeat or each column's values do. Without
-    training rows privacy is not computed, so the pointer to it says how to get it."""
+    way, sits in the training folds, whether whole rows repeat or each column's values do; where neither
+    does, a few rows against many columns let the classifiers fit their folds' noise. Without training
+    rows privacy is not computed, so the pointer to it says how to get it."""
     opening = f"a classifier scores below chance (ROC-AUC {auc:.2f})"
+    real = tables.all_real()
+    copies = exact_copy_share(tables.synthetic, real)
     if copies >= COPIES_TO_NAME:
+        how = (
+            ""
+            if tables.train is not None
+            else " (computed when the training rows are given: --train, or train=...)"
+        )
         return (
             f"{opening}: {copies:.1%} of the synthetic rows repeat a real row exactly, and such twins make "
-            "it guess the opposite of the truth; see the privacy family's exact copies"
-            + ("" if has_train else " (computed when the training rows are given: --train, or train=...)")
+            f"it guess the opposite of the truth; see the privacy family's exact copies{how}"
         )
+    values = repeated_value_share(tables.synthetic, real)
+    if values >= VALUES_TO_NAME:
+        return (
+            f"{opening}: {copies:.1%} of the synthetic rows repeat a real row, but {values:.0%} of their "
+            "values repeat a real value of the column (as real values reshuffled would), which makes it "
+            "guess the opposite of the truth; check the pair trends"
+        )
+    rows, columns = min(len(tables.real), len(tables.synthetic), MAX_ROWS_PER_SIDE), len(tables.columns)
     return (
-        f"{opening}: {copies:.1%} of the synthetic rows repeat a real row, but the columns repeat real "
-        "values exactly (as real values reshuffled would), which makes it guess the opposite of the truth; "
-        "check the pair trends"
+        f"{opening}, though neither rows nor values repeat real ones ({copies:.1%} of the synthetic rows, "
+        f"{values:.0%} of their values): {rows:,} rows a side for {columns:,} columns are too few, the "
+        "classifiers fit their folds' noise and the detection score says little; evaluate more rows"
     )
+
+
+def repeated_value_share(synthetic: pd.DataFrame, real: pd.DataFrame) -> float:
+    """The share of the synthetic table's values (missing ones left out) that some real row holds in the
+    same column: near 1 for real values reshuffled, near 0 for continuous values drawn afresh.
+
+    Example:
+        >>> repeated_value_share(pd.DataFrame({"x": [1, 2, 9]}), pd.DataFrame({"x": [1, 2, 3]}))
+        0.6666666666666666
+    """
+    held = [synthetic[name].dropna().isin(real[name].dropna()) for name in synthetic.columns]
+    counted = sum(len(column) for column in held)
+    return sum(int(column.sum()) for column in held) / counted if counted else 0.0

@@ -25,16 +25,13 @@ is not lost to sampling.
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import numpy as np
 import pandas as pd
 from scipy.stats import beta, binom
 from sklearn.decomposition import PCA
 
-from synthloom.data.encoders import DAY, stamps_of_seconds, value_text, wall_seconds
-from synthloom.data.metadata import ColumnKind, ColumnSpec, is_time_of_day, writes_seconds
+from synthloom.data.encoders import value_text
+from synthloom.data.metadata import ColumnKind, is_time_of_day, writes_seconds
 from synthloom.metrics.encoding import (
     TableEncoder,
     Tables,
@@ -43,6 +40,7 @@ from synthloom.metrics.encoding import (
     distinct_share,
     nearest_neighbours,
     subsample_index,
+    value_range_text,
 )
 from synthloom.metrics.result import FamilyResult, Measure, grade, measured
 
@@ -191,7 +189,8 @@ def numeric_modes(tables: Tables) -> pd.DataFrame:
         last = len(edges) - 2
         zone = tables.zones.get(name)
         ranges = [
-            _value_range(edges[first], edges[end + 1], spec, end == last, zone) for first, end in _runs(lost)
+            value_range_text(edges[first], edges[end + 1], spec, end == last, zone)
+            for first, end in _runs(lost)
         ]
         rows.append(
             {
@@ -280,29 +279,6 @@ def _pile_text(tables: Tables, pile: tuple[str, float, float, float]) -> str:
     end = ends.get(value, "")
     real_text = f"{real_share:.1%} of real ones" if real_share else "no real one"
     return f"{name}: {written}{end} holds {share:.0%} of synthetic values, {real_text}"
-
-
-def _value_range(low: float, high: float, spec: ColumnSpec, closed: bool, zone: Any = None) -> str:
-    """The bin from ``low`` to ``high`` (``closed``: the last bin, which holds ``high`` too) as the column's
-    values read: times of day to the second or minute their text gives, dates on the clock of the column's
-    ``zone`` (to the minute where the bin is shorter than a day), the whole numbers it holds ("17 to 20",
-    not "17 to 20.65"), or numbers."""
-    if is_time_of_day(spec.datetime_format):  # read on 1 January 1900: their dates would all be that day
-        first, last = (
-            value_text(edge, dates=True, clock=True, seconds=writes_seconds(spec.datetime_format))
-            for edge in (low, high)
-        )
-        return f"{first} to {last}"
-    if spec.kind == ColumnKind.DATETIME:
-        # in UTC, stamps written at -04:00 from 20:49 on 31 May read "2024-06-01 to 2024-06-02"
-        first, last = stamps_of_seconds(wall_seconds(np.array([low, high]), zone))
-        if high - low < DAY:  # an hour or two of a log spanning days: the dates alone say little
-            return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
-        return f"{first.date()} to {last.date()}"
-    if spec.kind == ColumnKind.INTEGER:
-        first, last = math.ceil(low), math.floor(high) if closed else math.ceil(high) - 1
-        return str(first) if first >= last else f"{first} to {last}"
-    return f"{low:.4g} to {high:.4g}"
 
 
 def diversity(tables: Tables, random_state: int = 0) -> FamilyResult:

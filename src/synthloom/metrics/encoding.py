@@ -13,6 +13,7 @@ numeric column. Distances, nearest neighbours, classifiers and the 2-D embedding
 from __future__ import annotations
 
 import contextlib
+import math
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,16 @@ from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
-from synthloom.data.encoders import as_boolean, epoch_seconds, read_datetimes, written_zone
+from synthloom.data.encoders import (
+    DAY,
+    as_boolean,
+    epoch_seconds,
+    read_datetimes,
+    stamps_of_seconds,
+    value_text,
+    wall_seconds,
+    written_zone,
+)
 from synthloom.data.metadata import (
     DISCRETE_KINDS,
     MAX_UNREAD_STAMPS,
@@ -35,7 +45,9 @@ from synthloom.data.metadata import (
     Metadata,
     check_column_names,
     is_missing_mark,
+    is_time_of_day,
     shown_level,
+    writes_seconds,
 )
 from synthloom.data.number_text import NumberFormat, read_number_text, to_numbers, writes_decimal_commas
 from synthloom.errors import DataError, DataWarning, caller_stacklevel
@@ -601,3 +613,26 @@ def subsample_index(n_rows: int, limit: int, rng: np.random.Generator) -> np.nda
     if n_rows <= limit:
         return np.arange(n_rows)
     return np.sort(rng.choice(n_rows, size=limit, replace=False))
+
+
+def value_range_text(low: float, high: float, spec: ColumnSpec, closed: bool, zone: Any = None) -> str:
+    """The bin from ``low`` to ``high`` (``closed``: the last bin, which holds ``high`` too) as the column's
+    values read: times of day to the second or minute their text gives, dates on the clock of the column's
+    ``zone`` (to the minute where the bin is shorter than a day), the whole numbers it holds ("17 to 20",
+    not "17 to 20.65"), or numbers."""
+    if is_time_of_day(spec.datetime_format):  # read on 1 January 1900: their dates would all be that day
+        first, last = (
+            value_text(edge, dates=True, clock=True, seconds=writes_seconds(spec.datetime_format))
+            for edge in (low, high)
+        )
+        return f"{first} to {last}"
+    if spec.kind == ColumnKind.DATETIME:
+        # in UTC, stamps written at -04:00 from 20:49 on 31 May read "2024-06-01 to 2024-06-02"
+        first, last = stamps_of_seconds(wall_seconds(np.array([low, high]), zone))
+        if high - low < DAY:  # an hour or two of a log spanning days: the dates alone say little
+            return f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}"
+        return f"{first.date()} to {last.date()}"
+    if spec.kind == ColumnKind.INTEGER:
+        first, last = math.ceil(low), math.floor(high) if closed else math.ceil(high) - 1
+        return str(first) if first >= last else f"{first} to {last}"
+    return f"{low:.4g} to {high:.4g}"

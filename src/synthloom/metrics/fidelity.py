@@ -61,8 +61,8 @@ import pandas as pd
 
 from synthloom.data.constraints import MIN_ORDER_ROWS, find_orders
 from synthloom.data.encoders import DAY, DailyCycle, wall_seconds
-from synthloom.data.metadata import ColumnKind, Metadata
-from synthloom.metrics.encoding import Tables, bin_edges
+from synthloom.data.metadata import ColumnKind, Metadata, is_time_of_day
+from synthloom.metrics.encoding import Tables, bin_edges, value_range_text
 from synthloom.metrics.result import (
     FAIR,
     GOOD,
@@ -85,6 +85,17 @@ _PAIR_BINS = 10
 _R_CAP = 1.0 - 1e-12  # Fisher's z of |r| = 1 is infinite
 _UNSEEN_CATEGORY_COUNT = 1e-6  # sdmetrics' regularisation of categories only the synthetic data has
 STRENGTH = {CORRELATION: "Pearson r", CONTINGENCY: "Cramér's V"}  # what a pair's real / synthetic hold
+_PAIR_COLUMNS = [
+    "column_1",
+    "column_2",
+    "metric",
+    "score",
+    "real",
+    "synthetic",
+    "meets_threshold",
+    "beyond_chance",
+    "lost",
+]
 _LISTED = 5  # pairs a warning names; the JSON's pair table has them all
 QUALITY_GOOD = 0.85  # quality, column shapes, pair trends and each column's shape: good from here
 QUALITY_FAIR = 0.7  # ... fair from here, poor below (a column below it gets a warning)
@@ -109,6 +120,9 @@ DROP_Z = 3.0
 # Synthetic rows breaking an order the real rows keep (``constraints.find_orders``): good up to ORDER_GOOD,
 # fair up to ORDER_FAIR (a share of rows a downstream check would reject).
 ORDER_GOOD, ORDER_FAIR = 0.01, 0.05
+# A hold-out whose dates lie outside the training rows' range this often was split by time; a number column
+# whose rank correlation with those dates (in the training rows) is this strong moves with time
+TIME_SPLIT_OUTSIDE, MOVES_WITH_TIME = 0.9, 0.9
 
 
 SDMETRICS_SDTYPES = {
@@ -265,25 +279,20 @@ def column_pair_trends(tables: Tables) -> pd.DataFrame:
         0.93
     """
     inputs = _PairInputs.build(tables)
-    rows = []
-    for first, second in itertools.combinations(tables.columns, 2):
-        if first in tables.numeric and second in tables.numeric:
-            row = _correlation_row(inputs, first, second)
-        else:
-            row = _contingency_row(inputs, first, second)
-        rows.append({"column_1": first, "column_2": second, **row})
-    columns = [
-        "column_1",
-        "column_2",
-        "metric",
-        "score",
-        "real",
-        "synthetic",
-        "meets_threshold",
-        "beyond_chance",
-        "lost",
+    numeric = set(tables.numeric)
+    rows = [
+        {"column_1": first, "column_2": second, **_contingency_row(inputs, first, second)}
+        for first, second in itertools.combinations(tables.columns, 2)
+        if first not in numeric or second not in numeric
     ]
-    pairs = pd.DataFrame(rows, columns=columns)
+    parts = [
+        part for part in (pd.DataFrame(rows, columns=_PAIR_COLUMNS), _correlation_rows(inputs)) if len(part)
+    ]
+    pairs = pd.concat(parts) if parts else pd.DataFrame(columns=_PAIR_COLUMNS)
+    # in the order of the pairs of columns (itertools.combinations), however they were computed
+    position = {name: index for index, name in enumerate(tables.columns)}
+    first, second = pairs["column_1"].map(position), pairs["column_2"].map(position)
+    order = np.argsort((first * len(position) + second).to_numpy(), kind="stable")
     kinds = {
         "score": float,
         "real": float,
@@ -292,32 +301,53 @@ def column_pair_trends(tables: Tables) -> pd.DataFrame:
         "beyond_chance": bool,
         "lost": bool,
     }
-    return pairs.astype(kinds)
+    return pairs.iloc[order].reset_index(drop=True).astype(kinds)
 
 
-def _correlation_row(inputs: _PairInputs, first: str, second: str) -> dict[str, object]:
-    real = float(inputs.corr_real.loc[first, second])
-    synthetic = float(inputs.corr_synthetic.loc[first, second])
-    score = 1.0 - abs(real - synthetic) / 2.0  # NaN when either correlation is undefined
-    constant = first in inputs.constant or second in inputs.constant
-    meets = bool(not constant and np.isfinite(score) and abs(real) > CORRELATION_THRESHOLD)
-    rows = float(inputs.both_real.loc[first, second])
-    carrying = float(inputs.carrying.loc[first, second])
-    beyond = meets and carrying >= MIN_RELATION_ROWS and abs(real) > CHANCE_FACTOR / np.sqrt(rows)
-    synthetic_rows = float(inputs.both_synthetic.loc[first, second])
-    # two samples' r differ by chance by about sqrt(1/(n1-3) + 1/(n2-3)) on Fisher's z scale
-    noise = np.sqrt(1.0 / max(rows - 3.0, 1.0) + 1.0 / max(synthetic_rows - 3.0, 1.0))
-    drop = (np.arctanh(min(abs(real), _R_CAP)) - np.arctanh(min(abs(synthetic), _R_CAP))) / noise
-    lost = beyond and abs(synthetic) < abs(real) / 2 and drop >= DROP_Z  # a constant column never counts
-    return {
-        "metric": CORRELATION,
-        "score": score,
-        "real": real,
-        "synthetic": synthetic,
-        "meets_threshold": meets,
-        "beyond_chance": beyond,
-        "lost": bool(lost),
-    }
+def _correlation_rows(inputs: _PairInputs) -> pd.DataFrame:
+    """The rows of every pair of two numeric columns, computed at once from the pair matrices: a table of
+    1,000 sensor columns has half a million such pairs, a Python loop over them took minutes."""
+    names = inputs.corr_real.columns
+    first, second = np.triu_indices(len(names), k=1)
+
+    def pick(matrix: pd.DataFrame) -> np.ndarray:
+        return matrix.to_numpy(dtype=float)[first, second]
+
+    real, synthetic = pick(inputs.corr_real), pick(inputs.corr_synthetic)
+    rows, carrying, synthetic_rows = (
+        pick(inputs.both_real),
+        pick(inputs.carrying),
+        pick(inputs.both_synthetic),
+    )
+    score = 1.0 - np.abs(real - synthetic) / 2.0  # NaN when either correlation is undefined
+    constant = names.isin(list(inputs.constant))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        meets = (
+            ~(constant[first] | constant[second])
+            & np.isfinite(score)
+            & (np.abs(real) > CORRELATION_THRESHOLD)
+        )
+        beyond = meets & (carrying >= MIN_RELATION_ROWS) & (np.abs(real) > CHANCE_FACTOR / np.sqrt(rows))
+        # two samples' r differ by chance by about sqrt(1/(n1-3) + 1/(n2-3)) on Fisher's z scale
+        noise = np.sqrt(1.0 / np.maximum(rows - 3.0, 1.0) + 1.0 / np.maximum(synthetic_rows - 3.0, 1.0))
+        capped = np.minimum(np.abs(real), _R_CAP), np.minimum(np.abs(synthetic), _R_CAP)
+        drop = (np.arctanh(capped[0]) - np.arctanh(capped[1])) / noise
+        # a constant column never counts; a NaN synthetic r fails both comparisons, as it did row by row
+        lost = beyond & (np.abs(synthetic) < np.abs(real) / 2) & (drop >= DROP_Z)
+    return pd.DataFrame(
+        {
+            "column_1": names[first],
+            "column_2": names[second],
+            "metric": CORRELATION,
+            "score": score,
+            "real": real,
+            "synthetic": synthetic,
+            "meets_threshold": meets,
+            "beyond_chance": beyond,
+            "lost": lost,
+        },
+        columns=_PAIR_COLUMNS,
+    )
 
 
 def _contingency_row(inputs: _PairInputs, first: str, second: str) -> dict[str, object]:
@@ -835,6 +865,39 @@ def lost_verdict(lost: int, judged: int) -> str:
     return POOR if share >= LOST_POOR else FAIR if share >= LOST_FAIR else GOOD
 
 
+def time_split_note(tables: Tables) -> str | None:
+    """What a hold-out split by time does to the scores, where the real rows' dates lie outside the
+    training rows' range (a sensor log's last ten hours held out): the synthetic rows follow the training
+    period, so the dates and the columns that move with them differ from the hold-out by design, and the
+    shape, detection and coverage scores read them as the generator's failure. None otherwise."""
+    if tables.train is None:
+        return None
+    for name in tables.metadata.columns_of(ColumnKind.DATETIME):
+        spec = tables.metadata.columns[name]
+        train, real = tables.train[name].dropna(), tables.real[name].dropna()
+        if is_time_of_day(spec.datetime_format) or len(train) < 2 or not len(real):
+            continue
+        if ((real < train.min()) | (real > train.max())).mean() < TIME_SPLIT_OUTSIDE:
+            continue
+        ranks = tables.train[tables.numeric].rank()
+        moving = [
+            other
+            for other, rho in ranks.corrwith(ranks[name]).items()
+            if other != name and abs(rho) >= MOVES_WITH_TIME
+        ]
+        zone = tables.zones.get(name)
+        periods = [value_range_text(rows.min(), rows.max(), spec, True, zone) for rows in (real, train)]
+        with_it = f" and the columns that move with it ({', '.join(moving)})" if moving else ""
+        return (
+            f"the real rows' {name} ({periods[0]}) lies outside the training rows' ({periods[1]}): a "
+            f"hold-out split by time. The synthetic rows follow the training period, so {name}{with_it} "
+            "differ from the hold-out by design, and their shape, detection and coverage scores judge the "
+            "split, not the generator; to judge those columns, evaluate against real rows of the training "
+            "period"
+        )
+    return None
+
+
 def lost_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
     """The pairs marked ``lost``: related beyond chance in the real data, and under half that strength in
     the synthetic data (or none: a column left with one value there)."""
@@ -854,6 +917,9 @@ def _fidelity_warnings(
     tables: Tables, shapes: pd.DataFrame, valid: pd.DataFrame, pairs: pd.DataFrame
 ) -> list[str]:
     found = list(tables.notes)
+    split = time_split_note(tables)
+    if split is not None:
+        found.append(split)
     empty = [name for name in tables.columns if tables.synthetic[name].isna().all()]
     if empty:
         found.append(f"column(s) {empty} are empty in the synthetic data; their shapes score 0")
