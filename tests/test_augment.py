@@ -760,3 +760,15 @@ def test_a_warning_of_one_class_fit_names_the_class():
     strays = [str(w.message) for w in said if "not numbers" in str(w.message)]
     assert any(text.startswith("fitting a generator on the 60 rows of class 'b' of 'y': ") for text in strays)
     assert all(text.startswith("fitting a generator on the ") for text in strays), strays
+
+
+def test_a_wide_table_is_augmented_without_a_fragmented_frame():
+    """On a 194-column sensor table pandas warned of a "highly fragmented" frame (one block a column) as
+    the marker column was added to the rows."""
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.normal(size=(200, 120))).add_prefix("s")
+    wide["fault"] = np.where(np.arange(200) < 20, "yes", "no")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        both = augment(wide, "fault", "copula", ratio=0.5, mark_synthetic=True, random_state=0)
+    assert both["is_synthetic"].sum() == 70 and list(both.columns) == [*wide.columns, "is_synthetic"]

@@ -1288,6 +1288,25 @@ def test_fit_names_the_kind_each_column_was_learned_as(tmp_path):
     assert "categorical (flag_0, flag_1, flag_2, flag_3, flag_4, flag_5 and 2 more); --metadata" in text
 
 
+def test_fit_names_empty_and_constant_columns_apart_from_the_learned_ones(tmp_path):
+    """An empty sensor column was named among the continuous ones (behind "and 32 more"), though nothing
+    is learned from it and it is sampled empty."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "reading": rng.normal(size=200),
+            "dead_sensor": np.nan,
+            "unit": "kPa",
+            "site": rng.choice(["a", "b"], 200),
+        }
+    )
+    frame.to_csv(tmp_path / "real.csv", index=False)
+    result = invoke("fit", tmp_path / "real.csv", "-o", tmp_path / "m.synthloom")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "continuous (reading); empty (dead_sensor); constant (unit); categorical (site);" in text
+
+
 def test_a_warning_is_one_line_however_narrow_the_output():
     """In a log of 80 columns, `demo`, `image evaluate` and `detect score` split their warnings over up to
     six lines, half of which a grep found."""

@@ -62,7 +62,8 @@ def test_table_fit_then_score_with_labels_and_report(shuttle_csv, tmp_path) -> N
     assert result.exit_code == 0, result.output
     assert "roc_auc" in result.output and "pr_auc" in result.output and "f1" in result.output
     table = pd.read_csv(scores)
-    assert list(table.columns) == ["score", "flagged", "label"] and len(table) == 440
+    assert list(table.columns) == ["data row", "score", "flagged", "label"] and len(table) == 440
+    assert table["data row"].tolist() == list(range(1, 441))  # which row of the file each score is
     assert table.loc[table["label"] == 1, "score"].mean() > table.loc[table["label"] == 0, "score"].mean()
     text = page.read_text()
     assert text.startswith("<!DOCTYPE html>") and text.count("data:image/png;base64") >= 2
@@ -81,7 +82,7 @@ def test_scoring_without_labels_prints_no_metrics(shuttle_csv, tmp_path) -> None
     result = _invoke("score", model, unlabelled, "-o", tmp_path / "s.parquet")
     assert result.exit_code == 0, result.output
     assert "roc_auc" not in result.output
-    assert list(pd.read_parquet(tmp_path / "s.parquet").columns) == ["score", "flagged"]
+    assert list(pd.read_parquet(tmp_path / "s.parquet").columns) == ["data row", "score", "flagged"]
 
 
 def test_images_by_normal_digits_with_a_report(tmp_path) -> None:
@@ -406,7 +407,8 @@ def test_table_scores_carry_the_rows_ids_and_rows_may_come_without_them(tmp_path
     assert list(table.columns) == ["reading_id", "score", "flagged"] and table["reading_id"].is_unique
     rows.drop(columns="reading_id").to_csv(tmp_path / "bare.csv", index=False)
     bare = _invoke("score", model, tmp_path / "bare.csv", "-o", scores)  # "lacks the column reading_id"
-    assert bare.exit_code == 0 and list(pd.read_csv(scores).columns) == ["score", "flagged"], bare.output
+    assert bare.exit_code == 0, bare.output
+    assert list(pd.read_csv(scores).columns) == ["data row", "score", "flagged"]  # the rows by their place
 
 
 def test_npz_scores_name_each_image_by_its_place_and_tables_take_no_holdout(tiny, tmp_path) -> None:

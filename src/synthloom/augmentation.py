@@ -468,7 +468,9 @@ def synthetic_rows(
             for (label, n), seed in zip(plan.items(), seeds, strict=False)
         ]
     rows = _new_ids(pd.concat(parts, ignore_index=True), data, meta, seeds[0])
-    return rows[list(data.columns)].astype(data.dtypes.to_dict(), errors="ignore")
+    # astype by column leaves a block a column, and the marker column added to that warned of a "highly
+    # fragmented" frame on a 194-column table: the copy joins the blocks again
+    return rows[list(data.columns)].astype(data.dtypes.to_dict(), errors="ignore").copy()
 
 
 def _class_generator(model: Any, model_params: Mapping[str, Any] | None, seed: int) -> Any:

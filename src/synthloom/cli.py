@@ -38,6 +38,7 @@ from synthloom.cli_support import (
     fitted_state,
     holdout_record,
     interrupt_code,
+    learned_kinds,
     load_input,
     main_process_speaks,
     numbered_as_in_file,
@@ -258,7 +259,7 @@ def fit_command(
         generator = generator_class(**params).fit(
             frame, meta, constraints=rules, keep_orders=not no_keep_orders
         )
-    say_column_kinds({name: spec.kind.value for name, spec in generator.metadata_.columns.items()})
+    say_column_kinds(learned_kinds(generator))
     say_kept_orders(generator.learned_orders_)
     generator.training_split_ = split  # after the fit, which starts every fit without one
     save_fitted(generator, output)

@@ -157,6 +157,19 @@ def last_epoch(history: list[dict[str, float]]) -> str:
     return "  ".join(f"{name}={value:.3f}" for name, value in history[-1].items() if name != "epoch")
 
 
+def learned_kinds(generator: Any) -> dict[str, str]:
+    """Each column's kind as ``generator`` learned it; a column of one value is "constant" and one of no
+    value "empty": nothing is learned from either, and each is sampled as it was (an empty sensor column
+    had been named among the continuous ones)."""
+    from synthloom.data.encoders import ConstantEncoder
+
+    kinds = {name: spec.kind.value for name, spec in generator.metadata_.columns.items()}
+    for encoder in getattr(getattr(generator, "transformer_", None), "encoders_", []):
+        if isinstance(encoder, ConstantEncoder):
+            kinds[encoder.name] = "empty" if encoder.value is None else "constant"
+    return kinds
+
+
 def say_column_kinds(kinds: dict[str, str]) -> None:
     """Name the kind each column was learned as (column -> kind, as the model's metadata holds them): an
     inferred kind decides how a column is learned (a term of 36 / 60 months as a number or a category,

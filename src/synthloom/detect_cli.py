@@ -395,7 +395,7 @@ def score_command(
     encoding: EncodingOption = "utf-8",
 ) -> None:
     """Score samples (higher = more anomalous) and flag them; with true labels, print ROC-AUC/PR-AUC/F1."""
-    from synthloom.data.io import atomic_write_text, check_outputs, write_table
+    from synthloom.data.io import DATA_ROW, atomic_write_text, check_outputs, write_table
     from synthloom.metrics.anomaly import anomaly_scores, check_fpr
 
     # every output and the labels are checked before the first output is written: an error leaves nothing
@@ -419,8 +419,11 @@ def score_command(
         table.insert(0, "file", samples.files)
     if samples.index is not None:
         table.insert(0, "index", samples.index)
-    for name in _identifier_columns(detector, samples.data):  # which row each score belongs to
+    identifiers = _identifier_columns(detector, samples.data)
+    for name in identifiers:  # which row each score belongs to
         table.insert(0, name, samples.data[name].to_numpy())
+    if kind_is_table and not identifiers:  # else a sensor log's flagged readings could not be found
+        table.insert(0, DATA_ROW, np.arange(1, len(table) + 1))
     if samples.labels is not None:
         table["label"] = samples.labels
     # the page is drawn before either file is written: an interruption while drawing leaves neither
